@@ -1,0 +1,35 @@
+/**
+ * Error classes of telepot-ts, after telepot's `telepot.exception`.
+ *
+ * @module
+ */
+export { BadFlavor } from "./bad_flavor.ts";
+export { BadHTTPResponse } from "./bad_http_response.ts";
+export { BadInput } from "./bad_input.ts";
+export { EventNotFound } from "./event_not_found.ts";
+export { IdleTerminate } from "./idle_terminate.ts";
+export { NetworkError } from "./network_error.ts";
+export { RequestTimeout } from "./request_timeout.ts";
+export { StopListening } from "./stop_listening.ts";
+export {
+  type ErrorContext,
+  type ErrorEnvelope,
+  type ErrorParameters,
+  TelegramError,
+  type TelegramErrorClass,
+} from "./telegram_error.ts";
+export {
+  registeredTelegramErrors,
+  registerTelegramError,
+  telegramErrorFrom,
+} from "./telegram_error_registry.ts";
+export {
+  BotWasBlockedError,
+  BotWasKickedError,
+  MigratedToSupergroupChatError,
+  NotEnoughRightsError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from "./telegram_error_subclasses.ts";
+export { TelepotException } from "./telepot_exception.ts";
+export { WaitTooLong } from "./wait_too_long.ts";

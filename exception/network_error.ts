@@ -1,0 +1,16 @@
+import { TelepotException } from "./telepot_exception.ts";
+
+/**
+ * The request to the Bot API did not get an HTTP answer: connection refused or reset, DNS failure,
+ * TLS error. `cause` holds the underlying error with the bot token removed from its message and stack.
+ */
+export class NetworkError extends TelepotException {
+  /**
+   * @param method the Bot API method (or `"file"` for a download) being called.
+   * @param message what went wrong, free of the token.
+   * @param options `cause`: the token-free underlying error.
+   */
+  constructor(readonly method: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,12 @@
+import { NetworkError } from "./network_error.ts";
+
+/** A request to the Bot API took longer than its timeout and was aborted. */
+export class RequestTimeout extends NetworkError {
+  /**
+   * @param method the Bot API method being called.
+   * @param seconds the timeout that ran out, in seconds.
+   */
+  constructor(method: string, readonly seconds: number) {
+    super(method, `${method} timed out after ${seconds} s`);
+  }
+}

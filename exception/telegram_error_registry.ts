@@ -1,0 +1,94 @@
+import { BadInput } from "./bad_input.ts";
+import {
+  type ErrorContext,
+  type ErrorEnvelope,
+  TelegramError,
+  type TelegramErrorClass,
+} from "./telegram_error.ts";
+import {
+  BotWasBlockedError,
+  BotWasKickedError,
+  MigratedToSupergroupChatError,
+  NotEnoughRightsError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from "./telegram_error_subclasses.ts";
+
+// Most recently registered first, so a user's class can take precedence over a built-in one.
+const registry: TelegramErrorClass[] = [
+  UnauthorizedError,
+  BotWasKickedError,
+  BotWasBlockedError,
+  TooManyRequestsError,
+  MigratedToSupergroupChatError,
+  NotEnoughRightsError,
+];
+
+/**
+ * Adds a custom {@link TelegramError} subclass. It is checked before all earlier ones, so it wins when
+ * several match.
+ *
+ * @returns a function that removes the class again.
+ * @throws {BadInput} when the class does not extend TelegramError or has no DESCRIPTION_PATTERNS.
+ *
+ * @example
+ * ```ts
+ * import { registerTelegramError, TelegramError } from "./mod.ts";
+ * class MessageNotModified extends TelegramError {
+ *   static override readonly DESCRIPTION_PATTERNS = [/message is not modified/i];
+ * }
+ * registerTelegramError(MessageNotModified);
+ * ```
+ */
+export function registerTelegramError(errorClass: TelegramErrorClass): () => void {
+  if (!(errorClass?.prototype instanceof TelegramError)) {
+    throw new BadInput("errorClass", "a subclass of TelegramError");
+  }
+  const patterns = errorClass.DESCRIPTION_PATTERNS;
+  if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => p instanceof RegExp)) {
+    throw new BadInput("errorClass.DESCRIPTION_PATTERNS", "a non-empty array of RegExp");
+  }
+  registry.unshift(errorClass);
+  return () => {
+    const at = registry.indexOf(errorClass);
+    if (at >= 0) registry.splice(at, 1);
+  };
+}
+
+/** The classes {@link telegramErrorFrom} chooses from, in the order they are tried. */
+export function registeredTelegramErrors(): readonly TelegramErrorClass[] {
+  return [...registry];
+}
+
+function matches(patterns: readonly RegExp[], description: string): boolean {
+  for (const pattern of patterns) {
+    // A /g or /y pattern keeps state between calls; reset it so the same pattern always answers the same.
+    pattern.lastIndex = 0;
+    if (pattern.test(description)) return true;
+  }
+  return false;
+}
+
+/**
+ * Builds the most specific {@link TelegramError} for a failed call's JSON envelope: the first registered
+ * class whose `DESCRIPTION_PATTERNS` match the description, else `TelegramError` itself.
+ *
+ * @param json the error envelope (`{ ok: false, error_code, description, parameters? }`).
+ * @param method the Bot API method that failed.
+ * @param params the call's parameters, already redacted.
+ */
+export function telegramErrorFrom(
+  json: ErrorEnvelope,
+  method?: string,
+  params?: Readonly<Record<string, unknown>>,
+): TelegramError {
+  const description = typeof json.description === "string" ? json.description : "Unknown error";
+  const errorCode = typeof json.error_code === "number" ? json.error_code : 0;
+  const context: ErrorContext = { method, params };
+  for (const errorClass of registry) {
+    if (matches(errorClass.DESCRIPTION_PATTERNS, description)) {
+      return new errorClass(description, errorCode, json, context);
+    }
+  }
+  return new TelegramError(description, errorCode, json, context);
+}

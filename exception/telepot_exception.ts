@@ -1,0 +1,26 @@
+/**
+ * Base class of every error telepot-ts throws on purpose, so one `catch (e) { if (e instanceof
+ * TelepotException) … }` covers them all.
+ */
+export class TelepotException extends Error {
+  /**
+   * @param message human-readable explanation (never contains the bot token).
+   * @param options standard `ErrorOptions`; a `cause` must already be free of the token.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Subclasses inherit this, so `err.name` is always the concrete class name.
+    this.name = new.target.name;
+  }
+
+  /**
+   * A plain-object view for `JSON.stringify`: the name, the message and every own field. Errors have
+   * no enumerable `name`/`message` by default, which would make logged JSON useless.
+   */
+  toJSON(): Record<string, unknown> {
+    const view: Record<string, unknown> = { name: this.name, message: this.message };
+    Object.assign(view, this);
+    if (this.cause instanceof Error) view.cause = { name: this.cause.name, message: this.cause.message };
+    return view;
+  }
+}
