@@ -2,7 +2,10 @@ import { TelepotException } from "./telepot_exception.ts";
 
 /** The object handed to a flavor-dependent function is not any known flavor of message or update. */
 export class BadFlavor extends TelepotException {
-  /** @param offender the object whose flavor could not be determined. */
+  /**
+   * Creates the error.
+   *
+   * @param offender the object whose flavor could not be determined. */
   constructor(readonly offender: unknown) {
     super("Unknown flavor of message or update");
   }

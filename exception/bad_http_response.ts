@@ -6,6 +6,8 @@ import { TelepotException } from "./telepot_exception.ts";
  */
 export class BadHTTPResponse extends TelepotException {
   /**
+   * Creates the error.
+   *
    * @param status HTTP status code of the answer.
    * @param text the answer's body as text (the token, if it was echoed, already replaced).
    * @param response the answer's status line and headers. Its body has been consumed into `text`, and

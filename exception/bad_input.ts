@@ -6,6 +6,8 @@ import { TelepotException } from "./telepot_exception.ts";
  */
 export class BadInput extends TelepotException {
   /**
+   * Creates the error.
+   *
    * @param argument name of the offending argument or option, e.g. `"token"` or `"options.timeout"`.
    * @param expected what a valid value looks like, e.g. `"a positive number of seconds"`.
    */

@@ -2,7 +2,10 @@ import { TelepotException } from "./telepot_exception.ts";
 
 /** A scheduled event could not be cancelled or changed because it is no longer (or never was) queued. */
 export class EventNotFound extends TelepotException {
-  /** @param event the event that was looked for. */
+  /**
+   * Creates the error.
+   *
+   * @param event the event that was looked for. */
   constructor(readonly event: unknown) {
     super("Event not found");
   }

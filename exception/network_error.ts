@@ -6,6 +6,8 @@ import { TelepotException } from "./telepot_exception.ts";
  */
 export class NetworkError extends TelepotException {
   /**
+   * Creates the error.
+   *
    * @param method the Bot API method (or `"file"` for a download) being called.
    * @param message what went wrong, free of the token.
    * @param options `cause`: the token-free underlying error.

@@ -3,6 +3,8 @@ import { NetworkError } from "./network_error.ts";
 /** A request to the Bot API took longer than its timeout and was aborted. */
 export class RequestTimeout extends NetworkError {
   /**
+   * Creates the error.
+   *
    * @param method the Bot API method being called.
    * @param seconds the timeout that ran out, in seconds.
    */

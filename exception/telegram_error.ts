@@ -51,6 +51,8 @@ export class TelegramError extends TelepotException {
   readonly params?: Readonly<Record<string, unknown>>;
 
   /**
+   * Creates the error.
+   *
    * @param description Telegram's explanation.
    * @param errorCode Telegram's error code.
    * @param json the whole error envelope as received.

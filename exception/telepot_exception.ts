@@ -4,6 +4,8 @@
  */
 export class TelepotException extends Error {
   /**
+   * Creates the error.
+   *
    * @param message human-readable explanation (never contains the bot token).
    * @param options standard `ErrorOptions`; a `cause` must already be free of the token.
    */

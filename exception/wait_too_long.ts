@@ -2,7 +2,10 @@ import { TelepotException } from "./telepot_exception.ts";
 
 /** Waiting for the next message or event took longer than the allowed number of seconds. */
 export class WaitTooLong extends TelepotException {
-  /** @param seconds how long was waited, in seconds. */
+  /**
+   * Creates the error.
+   *
+   * @param seconds how long was waited, in seconds. */
   constructor(readonly seconds: number, message?: string) {
     super(message ?? `Waited more than ${seconds} s`);
   }
