@@ -5,7 +5,8 @@ export class BadFlavor extends TelepotException {
   /**
    * Creates the error.
    *
-   * @param offender the object whose flavor could not be determined. */
+   * @param offender the object whose flavor could not be determined.
+   */
   constructor(readonly offender: unknown) {
     super("Unknown flavor of message or update");
   }

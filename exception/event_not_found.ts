@@ -5,7 +5,8 @@ export class EventNotFound extends TelepotException {
   /**
    * Creates the error.
    *
-   * @param event the event that was looked for. */
+   * @param event the event that was looked for.
+   */
   constructor(readonly event: unknown) {
     super("Event not found");
   }

@@ -5,7 +5,8 @@ export class IdleTerminate extends WaitTooLong {
   /**
    * Creates the error.
    *
-   * @param seconds the idle time, in seconds, after which the delegate ended. */
+   * @param seconds the idle time, in seconds, after which the delegate ended.
+   */
   constructor(seconds: number) {
     super(seconds, `Idle for more than ${seconds} s`);
   }

@@ -5,7 +5,8 @@ export class StopListening extends TelepotException {
   /**
    * Creates the error.
    *
-   * @param message optional reason. */
+   * @param message optional reason.
+   */
   constructor(message = "Stop listening") {
     super(message);
   }

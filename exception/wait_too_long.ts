@@ -5,7 +5,8 @@ export class WaitTooLong extends TelepotException {
   /**
    * Creates the error.
    *
-   * @param seconds how long was waited, in seconds. */
+   * @param seconds how long was waited, in seconds.
+   */
   constructor(readonly seconds: number, message?: string) {
     super(message ?? `Waited more than ${seconds} s`);
   }
