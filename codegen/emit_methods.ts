@@ -1,0 +1,116 @@
+/** Spec table → `api/methods.gen.ts`: one typed wrapper per method over an abstract `call`. */
+import { editorMethods } from "./classify.ts";
+import { camelCase, generatedHeader, jsdoc } from "./emit_ts.ts";
+import type { SpecMethod, SpecTable } from "./spec_table.ts";
+
+const IDENTIFIER_PARAMS = new Set(["chat_id", "message_id", "inline_message_id"]);
+
+const PREAMBLE = `import type { operations } from "./openapi.gen.ts";
+import { type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
+
+/** Name of a Bot API method known to this version of the library. */
+export type MethodName = keyof operations;
+
+/** Request body of a method, as the OpenAPI document types it. */
+export type MethodBody<M extends MethodName> = NonNullable<operations[M]["requestBody"]>;
+
+/** Parameters of a method by their Bot API names. */
+export type MethodParams<M extends MethodName> = [MethodBody<M>] extends [never] ? Record<string, never>
+  : MethodBody<M>["content"]["application/json"];
+
+/** What a method returns on success. */
+export type MethodResult<M extends MethodName> =
+  operations[M]["responses"][200]["content"]["application/json"]["result"];
+
+/**
+ * Every Bot API method as a typed wrapper: required parameters positional in the spec's order,
+ * optional ones in a trailing options object with the Bot API's snake_case keys. Methods that target
+ * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id.
+ */
+export abstract class ApiMethods {
+  /**
+   * Calls a Bot API method by name with its parameters; the transport decides JSON or multipart.
+   * Use it for methods newer than this library.
+   */
+  abstract call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+`;
+
+interface Positional {
+  /** camelCase argument name. */
+  arg: string;
+  /** How the argument becomes parameters in the call body. */
+  spread: string;
+  /** Its TypeScript type. */
+  type: string;
+  /** Bot API parameter names it covers. */
+  covers: string[];
+}
+
+/** camelCase name of a positional argument; never `options`, which names the trailing object. */
+function argumentName(m: SpecMethod, param: string): string {
+  const arg = camelCase(param);
+  if (arg !== "options") return arg;
+  const noun = m.name.replace(/^[a-z]+/, "");
+  return noun.charAt(0).toLowerCase() + noun.slice(1) + "Options";
+}
+
+function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
+  const out: Positional[] = [];
+  let identifierPlaced = false;
+  for (const p of m.params) {
+    if (takesIdentifier && IDENTIFIER_PARAMS.has(p.name)) {
+      if (!identifierPlaced) {
+        identifierPlaced = true;
+        out.push({
+          arg: "msgIdentifier",
+          spread: "...msgIdentifierParams(msgIdentifier)",
+          type: "MsgIdentifier",
+          covers: m.params.filter((q) => IDENTIFIER_PARAMS.has(q.name)).map((q) => q.name),
+        });
+      }
+      continue;
+    }
+    if (!p.required) continue;
+    const arg = argumentName(m, p.name);
+    out.push({
+      arg,
+      spread: arg === p.name ? p.name : `${p.name}: ${arg}`,
+      type: `MethodParams<"${m.name}">["${p.name}"]`,
+      covers: [p.name],
+    });
+  }
+  return out;
+}
+
+function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): string {
+  const pos = positionals(m, takesIdentifier);
+  const covered = pos.flatMap((p) => p.covers);
+  const hasOptions = m.params.some((p) => !covered.includes(p.name));
+  const args = pos.map((p) => `${p.arg}: ${p.type}`);
+  const omitted = covered.map((c) => JSON.stringify(c)).join(" | ");
+  if (hasOptions) {
+    args.push(
+      `options?: ${
+        covered.length ? `Omit<MethodParams<"${m.name}">, ${omitted}>` : `MethodParams<"${m.name}">`
+      }`,
+    );
+  }
+  const body = [...(hasOptions ? ["...options"] : []), ...pos.map((p) => p.spread)];
+  const doc = [`Calls [${m.name}](${table.documentation}${m.link}).`];
+  if (takesIdentifier) {
+    doc.push(
+      "",
+      "@param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string",
+    );
+  }
+  return jsdoc(doc, "  ")
+    + `  ${m.name}(${args.join(", ")}): Promise<MethodResult<"${m.name}">> {\n`
+    + `    return this.call("${m.name}"${body.length ? `, { ${body.join(", ")} }` : ""});\n  }\n`;
+}
+
+/** The generated `ApiMethods` class. */
+export function emitMethods(table: SpecTable): string {
+  const editors = new Set(editorMethods(table));
+  return generatedHeader(table) + PREAMBLE
+    + table.methods.map((m) => "\n" + wrapper(table, m, editors.has(m.name))).join("") + "}\n";
+}

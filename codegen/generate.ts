@@ -1,0 +1,79 @@
+/**
+ * `deno task codegen`: spec table → generated files.
+ *
+ *   deno task codegen                          regenerate from codegen/botapi.json
+ *   deno task codegen --import-html <file|url> re-import the table from the official page, then regenerate
+ *   deno task codegen --import-json <file>     re-import the table from the community JSON format
+ *   deno task codegen:check                    regenerate in memory and fail if any committed file differs
+ */
+import { emitMethods } from "./emit_methods.ts";
+import { emitNamedTuple } from "./emit_namedtuple.ts";
+import { emitClassification, emitSpec } from "./emit_spec.ts";
+import { emitNamedTypes, emitOpenApiTypes } from "./emit_types.ts";
+import { importOfficialHtml } from "./import_html.ts";
+import { importCommunityJson } from "./import_json.ts";
+import { toOpenApi } from "./openapi.ts";
+import { type SpecTable, validateTable } from "./spec_table.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const TABLE = "codegen/botapi.json";
+
+async function readSource(source: string): Promise<string> {
+  if (/^https?:\/\//.test(source)) {
+    const res = await fetch(source);
+    if (!res.ok) throw new Error(`${source}: HTTP ${res.status}`);
+    return await res.text();
+  }
+  return await Deno.readTextFile(source);
+}
+
+/** Every generated file, path relative to the repository root → content. */
+export async function generateAll(table: SpecTable): Promise<Map<string, string>> {
+  const problems = validateTable(table);
+  if (problems.length) throw new Error(`spec table is inconsistent:\n${problems.join("\n")}`);
+  const openapi = toOpenApi(table);
+  return new Map([
+    [TABLE, JSON.stringify(table, null, 2) + "\n"],
+    ["api/openapi.gen.json", JSON.stringify(openapi, null, 2) + "\n"],
+    ["api/openapi.gen.ts", await emitOpenApiTypes(table, openapi)],
+    ["api/types.gen.ts", emitNamedTypes(table)],
+    ["api/spec.gen.ts", emitSpec(table)],
+    ["api/classification.gen.ts", emitClassification(table)],
+    ["api/methods.gen.ts", emitMethods(table)],
+    ["namedtuple/factories.gen.ts", emitNamedTuple(table)],
+  ]);
+}
+
+async function main(args: string[]) {
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i < 0 ? undefined : args[i + 1];
+  };
+  const html = flag("--import-html");
+  const json = flag("--import-json");
+  const table: SpecTable = html
+    ? importOfficialHtml(await readSource(html))
+    : json
+    ? importCommunityJson(JSON.parse(await readSource(json)))
+    : JSON.parse(await Deno.readTextFile(new URL(TABLE, ROOT)));
+  const files = await generateAll(table);
+  if (args.includes("--check")) {
+    const stale: string[] = [];
+    for (const [path, content] of files) {
+      const current = await Deno.readTextFile(new URL(path, ROOT)).catch(() => null);
+      if (current !== content) stale.push(path);
+    }
+    if (stale.length) {
+      console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
+      Deno.exit(1);
+    }
+    console.log(`generated files are in sync with ${TABLE} (Bot API ${table.version})`);
+    return;
+  }
+  for (const [path, content] of files) await Deno.writeTextFile(new URL(path, ROOT), content);
+  console.log(
+    `Bot API ${table.version}: ${table.methods.length} methods, ${table.types.length} types → ${files.size} files`,
+  );
+}
+
+if (import.meta.main) await main(Deno.args);

@@ -1,0 +1,91 @@
+/**
+ * The runtime behind every generated factory: telepot's namedtuples as plain objects. A factory fills
+ * every field of its type (`null` where absent), converts nested objects with their own type's rules,
+ * checks that required fields are there, and serialises without the `null` fields.
+ */
+import { type FieldSpec, TYPES, type TypeSpec } from "../api/spec.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
+
+/** A Bot API object with every field present: optional fields are `null` where absent. */
+export type NamedTuple<T> = T extends readonly unknown[] ? T
+  : T extends object ? { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] }
+  : T;
+
+/** A factory: takes the fields (optional ones may be left out) and returns the complete object. */
+export type NamedTupleFactory<T> = (fields: T) => NamedTuple<T>;
+
+const PRIMITIVES = new Set(["Integer", "Float", "String", "Boolean", "True", "False", "InputFile"]);
+
+function toJSON(this: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in this) if (this[key] !== null) out[key] = this[key];
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Picks the member of a union that an object belongs to: by discriminator, else by required fields. */
+function member(union: TypeSpec, value: Record<string, unknown>): TypeSpec | undefined {
+  const members = union.subtypes.map((name) => TYPES[name]).filter(Boolean);
+  const fitting = members.filter((m) =>
+    m.fields.every((f) => (f.const ? value[f.name] === f.const : !f.required || value[f.name] !== undefined))
+  );
+  return fitting.find((m) => m.fields.some((f) => f.const)) ?? fitting[0];
+}
+
+function convertValue(types: readonly string[], value: unknown, path: string): unknown {
+  if (value === null || value === undefined) return null;
+  for (const type of types) {
+    const depth = (type.match(/Array of /g) ?? []).length;
+    const base = type.slice(depth * 9);
+    if (depth > 0 && Array.isArray(value)) {
+      const inner = depth > 1 ? ["Array of ".repeat(depth - 1) + base] : [base];
+      return value.map((item, i) => convertValue(inner, item, `${path}[${i}]`));
+    }
+    if (depth === 0 && !PRIMITIVES.has(base) && isPlainObject(value) && TYPES[base]) {
+      return convert(TYPES[base], value, path);
+    }
+  }
+  return value;
+}
+
+function convert(type: TypeSpec, value: Record<string, unknown>, path: string): Record<string, unknown> {
+  if (type.subtypes.length) {
+    const chosen = member(type, value);
+    return chosen ? convert(chosen, value, path) : { ...value };
+  }
+  const out: Record<string, unknown> = {};
+  for (const field of type.fields as readonly FieldSpec[]) {
+    const raw = value[field.name];
+    if (field.required && (raw === undefined || raw === null)) {
+      throw new BadInput(`${path}.${field.name}`, `the required field ${field.name} of ${type.name}`);
+    }
+    out[field.name] = convertValue(field.types, raw, `${path}.${field.name}`);
+  }
+  for (const key in value) if (!(key in out)) out[key] = value[key];
+  Object.defineProperty(out, "toJSON", { value: toJSON, enumerable: false });
+  return out;
+}
+
+/**
+ * Makes the factory for the Bot API type `name` (the generated factories are made this way).
+ *
+ * @example
+ * ```ts
+ * import { namedtuple } from "./namedtuple.ts";
+ * const Button = namedtuple<{ text: string; callback_data?: string }>("InlineKeyboardButton");
+ * Button({ text: "Yes", callback_data: "yes" }).url; // null
+ * ```
+ */
+export function namedtuple<T>(name: string): NamedTupleFactory<T> {
+  const type = TYPES[name];
+  if (!type) throw new TypeError(`unknown Bot API type ${name}`);
+  return (fields: T) => {
+    if (!isPlainObject(fields)) throw new BadInput(name, `an object with the fields of ${name}`);
+    return convert(type, fields, name) as NamedTuple<T>;
+  };
+}
