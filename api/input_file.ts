@@ -1,3 +1,5 @@
+import { BadInput } from "../exception/bad_input.ts";
+
 /**
  * Anything the Bot API accepts where it takes an `InputFile`: a `file_id` or URL string, bytes, a
  * `Blob`/`File`, a `ReadableStream`, an open `Deno.FsFile`, a local path wrapped by `localFile`, or a
@@ -10,15 +12,135 @@ export type InputFile =
   | ReadableStream<Uint8Array>
   | Deno.FsFile
   | LocalFile
-  | readonly [filename: string, data: Uint8Array | Blob | ReadableStream<Uint8Array> | Deno.FsFile | LocalFile];
+  | readonly [
+    filename: string,
+    data: Uint8Array | Blob | ReadableStream<Uint8Array> | Deno.FsFile | LocalFile,
+  ];
 
 /** A file on the local disk, to be uploaded by streaming. Create with {@link localFile}. */
 export class LocalFile {
-  /** @param path the file's path on disk. */
+  /**
+   * Wraps a path.
+   *
+   * @param path the file's path on disk.
+   */
   constructor(readonly path: string) {}
 }
 
 /** Marks a string as a local path to upload (a bare string is sent as a `file_id` or URL). */
 export function localFile(path: string): LocalFile {
   return new LocalFile(path);
+}
+
+/** An {@link InputFile} that carries content to upload (every form except a `file_id`/URL string). */
+export type Upload = Exclude<InputFile, string>;
+
+/** The raw content forms an upload can wrap. */
+type UploadData = Uint8Array | Blob | ReadableStream<Uint8Array> | Deno.FsFile | LocalFile;
+
+function isUploadData(value: unknown): value is UploadData {
+  return value instanceof Uint8Array || value instanceof Blob || value instanceof ReadableStream
+    || value instanceof LocalFile || value instanceof Deno.FsFile;
+}
+
+/**
+ * Whether `value` is file content to upload, as opposed to a `file_id`/URL string or an ordinary
+ * parameter. A `[filename, data]` pair counts only when its second element is file content, so an
+ * array of strings stays an ordinary parameter.
+ */
+export function isUpload(value: unknown): value is Upload {
+  if (isUploadData(value)) return true;
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && isUploadData(value[1]);
+}
+
+function baseName(path: string): string {
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return path.slice(cut + 1);
+}
+
+/** A short, content-free description of an upload for error messages and redacted parameters. */
+export function describeUpload(upload: Upload): string {
+  if (Array.isArray(upload)) return `<file ${upload[0]}>`;
+  if (upload instanceof LocalFile) return `<file ${upload.path}>`;
+  if (upload instanceof File) return `<file ${upload.name}, ${upload.size} bytes>`;
+  if (upload instanceof Blob) return `<file, ${upload.size} bytes>`;
+  if (upload instanceof Uint8Array) return `<file, ${upload.byteLength} bytes>`;
+  if (upload instanceof ReadableStream) return "<file stream>";
+  return "<open file>";
+}
+
+/** One file of a multipart request, ready to be written into the body. */
+export interface UploadPart {
+  /** File name sent in the part's Content-Disposition. */
+  readonly filename: string;
+  /** MIME type of the part. */
+  readonly contentType: string;
+  /**
+   * The whole content when it is already in memory; lets the request carry a Content-Length and be
+   * sent again on retry.
+   */
+  readonly blob?: Blob;
+  /** Opens the content for streaming; called at most once per request attempt. */
+  readonly open: () => Promise<ReadableStream<Uint8Array>>;
+  /** Whether `open` may be called again for a repeated attempt (false for one-shot streams). */
+  readonly replayable: boolean;
+}
+
+const OCTET_STREAM = "application/octet-stream";
+
+/**
+ * Turns an upload into a multipart part. A local path is checked here, before anything is sent, so a
+ * missing file is reported as bad input instead of a broken request.
+ *
+ * @param upload the file content.
+ * @param fallbackName file name to use when the upload carries none (the parameter's name).
+ * @throws {BadInput} when a {@link LocalFile} is not a readable regular file, or a stream is locked.
+ */
+export async function toUploadPart(upload: Upload, fallbackName: string): Promise<UploadPart> {
+  const [explicitName, data]: [string | undefined, UploadData] = Array.isArray(upload)
+    ? [upload[0], upload[1]]
+    : [undefined, upload as UploadData];
+  if (data instanceof LocalFile) {
+    const path = data.path;
+    let isFile = false;
+    try {
+      isFile = (await Deno.stat(path)).isFile;
+    } catch {
+      isFile = false;
+    }
+    if (!isFile) throw new BadInput(`localFile(${JSON.stringify(path)})`, "an existing regular file");
+    return {
+      filename: explicitName ?? baseName(path),
+      contentType: OCTET_STREAM,
+      open: async () => (await Deno.open(path, { read: true })).readable,
+      replayable: true,
+    };
+  }
+  if (data instanceof Blob) {
+    return {
+      filename: explicitName ?? (data instanceof File && data.name !== "" ? data.name : fallbackName),
+      contentType: data.type || OCTET_STREAM,
+      blob: data,
+      open: () => Promise.resolve(data.stream()),
+      replayable: true,
+    };
+  }
+  if (data instanceof Uint8Array) {
+    const blob = new Blob([data as Uint8Array<ArrayBuffer>]);
+    return {
+      filename: explicitName ?? fallbackName,
+      contentType: OCTET_STREAM,
+      blob,
+      open: () => Promise.resolve(blob.stream()),
+      replayable: true,
+    };
+  }
+  const stream = data instanceof ReadableStream ? data : data.readable;
+  if (stream.locked) throw new BadInput(fallbackName, "a ReadableStream that is not locked or already read");
+  return {
+    filename: explicitName ?? fallbackName,
+    contentType: OCTET_STREAM,
+    open: () => Promise.resolve(stream),
+    replayable: false,
+  };
 }

@@ -1,0 +1,347 @@
+import { BadHTTPResponse } from "../exception/bad_http_response.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { NetworkError } from "../exception/network_error.ts";
+import { RequestTimeout } from "../exception/request_timeout.ts";
+import type { ErrorEnvelope } from "../exception/telegram_error.ts";
+import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
+import { type DownloadDestination, isLocalFilePath, writeTo } from "./download.ts";
+import { ApiMethods } from "./methods.gen.ts";
+import { redactError, redactParams, redactText } from "./redact.ts";
+import { encodeParams, type RequestBody } from "./request_body.ts";
+import { retryDelay, type RetryOptions, type RetryPolicy, retryPolicy, sleep } from "./retry.ts";
+import type { File } from "./types.gen.ts";
+
+/** Settings of an {@link Api} client. Times are in seconds. */
+export interface ApiOptions {
+  /**
+   * Root URL of the Bot API server. Default `"https://api.telegram.org"`; point it at a local Bot API
+   * server or at the testing emulator.
+   */
+  readonly apiRoot?: string;
+  /** Use Telegram's test environment (`/bot<token>/test/<method>`). Default false. */
+  readonly testEnvironment?: boolean;
+  /**
+   * Seconds one request may take, upload and answer included; none by default. For `getUpdates` the
+   * call's own long-polling `timeout` parameter is added on top.
+   */
+  readonly timeout?: number;
+  /** Aborts every request of this client (e.g. on shutdown). */
+  readonly signal?: AbortSignal;
+  /** Replaces the global `fetch`, e.g. to add a proxy or instrumentation. */
+  readonly fetch?: typeof fetch;
+  /**
+   * Repeat failed calls automatically: `true` for the defaults, or {@link RetryOptions}. Off by default.
+   * Flood control (429) waits `retry_after` and repeats any method; 5xx answers and network errors
+   * repeat only idempotent methods. Calls that upload a one-shot stream are never repeated.
+   */
+  readonly retry?: boolean | RetryOptions;
+}
+
+/** Per-call settings of {@link Api.call}. */
+export interface CallOptions {
+  /** Aborts this call; the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Seconds this call may take, replacing the client's `timeout`. */
+  readonly timeout?: number;
+}
+
+const DEFAULT_API_ROOT = "https://api.telegram.org";
+const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const TOKEN_SHAPE = /^[^\s/?#%]+$/;
+
+function checkSeconds(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new BadInput(name, "a positive number of seconds");
+  }
+  return value;
+}
+
+function isEnvelope(value: unknown): value is ErrorEnvelope & { result?: unknown } {
+  return value !== null && typeof value === "object" && typeof (value as { ok?: unknown }).ok === "boolean";
+}
+
+function innermostMessage(error: Error): string {
+  let current: unknown = error;
+  let message = error.message;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    if (current.message) message = current.message;
+    current = current.cause;
+  }
+  return message;
+}
+
+/** The status line and headers of a response without its body or URL (the URL contains the token). */
+function headersOnly(response: Response): Response {
+  return new Response(null, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * The Bot API client: `call` for any method, one typed wrapper per method (inherited from the
+ * generated `ApiMethods`), and `downloadFile`.
+ *
+ * The token is kept in a private field and replaced by `<token>` in every error's message, stack,
+ * cause, JSON and recorded parameters.
+ *
+ * @example
+ * ```ts
+ * import { Api } from "./client.ts";
+ * const api = new Api(Deno.env.get("BOT_TOKEN") ?? "", { timeout: 30 });
+ * // await api.sendMessage(chatId, "hi", { parse_mode: "HTML" });
+ * ```
+ */
+export class Api extends ApiMethods {
+  /** Root URL of the Bot API server, without a trailing slash. */
+  readonly apiRoot: string;
+  /** Whether calls go to Telegram's test environment. */
+  readonly testEnvironment: boolean;
+  readonly #token: string;
+  readonly #methodBase: string;
+  readonly #fileBase: string;
+  readonly #fetch: typeof fetch;
+  readonly #timeout: number | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #retry: RetryPolicy | undefined;
+
+  /**
+   * Creates a client.
+   *
+   * @param token the bot token from @BotFather.
+   * @param options server, timeout, abort signal, fetch and retry settings.
+   * @throws {BadInput} on an empty token or a malformed option.
+   */
+  constructor(token: string, options: ApiOptions = {}) {
+    super();
+    if (typeof token !== "string" || !TOKEN_SHAPE.test(token)) {
+      throw new BadInput("token", "a non-empty bot token without spaces, '/', '?', '#' or '%'");
+    }
+    let root: URL;
+    try {
+      root = new URL(options.apiRoot ?? DEFAULT_API_ROOT);
+    } catch {
+      throw new BadInput("options.apiRoot", "an absolute http(s) URL");
+    }
+    if (root.protocol !== "http:" && root.protocol !== "https:") {
+      throw new BadInput("options.apiRoot", "an absolute http(s) URL");
+    }
+    if (options.fetch !== undefined && typeof options.fetch !== "function") {
+      throw new BadInput("options.fetch", "a fetch-compatible function");
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new BadInput("options.signal", "an AbortSignal");
+    }
+    this.apiRoot = root.href.replace(/\/+$/, "");
+    this.testEnvironment = options.testEnvironment === true;
+    const test = this.testEnvironment ? "test/" : "";
+    this.#token = token;
+    this.#methodBase = `${this.apiRoot}/bot${token}/${test}`;
+    this.#fileBase = `${this.apiRoot}/file/bot${token}/${test}`;
+    this.#fetch = options.fetch ?? fetch;
+    this.#timeout = checkSeconds(options.timeout, "options.timeout");
+    this.#signal = options.signal;
+    this.#retry = retryPolicy(options.retry);
+  }
+
+  /**
+   * Calls a Bot API method by name, for methods newer than the typed wrappers too.
+   *
+   * @param method the Bot API method name, e.g. `"sendMessage"`.
+   * @param params the method's parameters with their snake_case names; files anywhere inside make the
+   *   request multipart.
+   * @param options per-call abort signal and timeout.
+   * @returns the `result` of Telegram's answer.
+   * @throws {TelegramError} (or the subclass matching the description) when Telegram refuses the call.
+   * @throws {BadHTTPResponse} when the answer is not the Bot API's JSON.
+   * @throws {NetworkError} when no answer arrives; {@link RequestTimeout} when the timeout runs out.
+   * @throws {BadInput} on a malformed method name, parameters or option.
+   */
+  override async call<T = unknown>(
+    method: string,
+    params: Record<string, unknown> = {},
+    options: CallOptions = {},
+  ): Promise<T> {
+    if (typeof method !== "string" || !METHOD_NAME.test(method)) {
+      throw new BadInput("method", "a Bot API method name such as sendMessage");
+    }
+    if (params === null || typeof params !== "object" || Array.isArray(params)) {
+      throw new BadInput("params", "an object of Bot API parameters");
+    }
+    let seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
+    if (seconds !== undefined && method === "getUpdates" && typeof params.timeout === "number") {
+      seconds += params.timeout;
+    }
+    const external = this.#externalSignal(options.signal);
+    const body = await encodeParams(params);
+    for (let attempt = 1;; attempt++) {
+      try {
+        const json = await this.#post(method, params, body, external, seconds);
+        return json as T;
+      } catch (error) {
+        const delay = this.#retry && body.replayable
+          ? retryDelay(this.#retry, error, method, attempt)
+          : undefined;
+        if (delay === undefined) throw error;
+        await sleep(delay, external);
+      }
+    }
+  }
+
+  /**
+   * Downloads a file by its `file_id` (telepot's `download_file`): asks getFile for its path, then
+   * streams it into `dest` without holding it in memory. A local Bot API server's absolute
+   * `file_path` is copied from disk.
+   *
+   * @param fileId the file to fetch.
+   * @param dest a path (created or truncated) or a WritableStream (closed when done).
+   * @param options abort signal and timeout for each of the two requests.
+   * @returns the File object getFile answered.
+   * @throws {BadInput} when Telegram gives no `file_path` (files above the server's download limit).
+   */
+  async downloadFile(fileId: string, dest: DownloadDestination, options: CallOptions = {}): Promise<File> {
+    const file = await this.call<File>("getFile", { file_id: fileId }, options);
+    const path = file.file_path;
+    if (typeof path !== "string" || path === "") {
+      throw new BadInput("fileId", "a file the server lets bots download (getFile returned no file_path)");
+    }
+    const external = this.#externalSignal(options.signal);
+    if (isLocalFilePath(path)) {
+      const source = await Deno.open(path, { read: true });
+      await writeTo(source.readable, dest, external);
+      return file;
+    }
+    const seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
+    const { signal, done } = this.#requestSignal(external, seconds);
+    try {
+      const response = await this.#send(
+        "downloadFile",
+        this.#fileBase + path,
+        { method: "GET", signal },
+        external,
+        signal,
+        seconds,
+      );
+      if (!response.ok || response.body === null) {
+        await this.#answer(response, "downloadFile", { file_id: fileId });
+      }
+      await writeTo(response.body as ReadableStream<Uint8Array>, dest, signal).catch((error) => {
+        throw this.#failure(error, "downloadFile", external, signal, seconds);
+      });
+      return file;
+    } finally {
+      done();
+    }
+  }
+
+  #externalSignal(callSignal: AbortSignal | undefined): AbortSignal | undefined {
+    if (callSignal !== undefined && !(callSignal instanceof AbortSignal)) {
+      throw new BadInput("options.signal", "an AbortSignal");
+    }
+    if (this.#signal && callSignal) return AbortSignal.any([this.#signal, callSignal]);
+    return this.#signal ?? callSignal;
+  }
+
+  /**
+   * The signal for one request: the external one plus the timeout. A plain timer (cleared by `done`)
+   * rather than AbortSignal.timeout, so no timer outlives the request.
+   */
+  #requestSignal(external: AbortSignal | undefined, seconds: number | undefined) {
+    if (seconds === undefined) return { signal: external, done: () => {} };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), seconds * 1000);
+    const signal = external ? AbortSignal.any([external, controller.signal]) : controller.signal;
+    return { signal, done: () => clearTimeout(timer) };
+  }
+
+  async #post(
+    method: string,
+    params: Record<string, unknown>,
+    body: RequestBody,
+    external: AbortSignal | undefined,
+    seconds: number | undefined,
+  ): Promise<unknown> {
+    const { signal, done } = this.#requestSignal(external, seconds);
+    try {
+      const encoded = body.encode();
+      const init = {
+        method: "POST",
+        headers: { "content-type": encoded.contentType },
+        body: encoded.body,
+        signal,
+        // Required by the fetch standard for a streamed request body.
+        duplex: "half",
+      } as RequestInit;
+      const response = await this.#send(method, this.#methodBase + method, init, external, signal, seconds);
+      return await this.#answer(response, method, params, external, signal, seconds);
+    } finally {
+      done();
+    }
+  }
+
+  async #send(
+    method: string,
+    url: string,
+    init: RequestInit,
+    external: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
+    seconds: number | undefined,
+  ): Promise<Response> {
+    const fetchFn = this.#fetch;
+    try {
+      return await fetchFn(url, init);
+    } catch (error) {
+      throw this.#failure(error, method, external, signal, seconds);
+    }
+  }
+
+  /** Reads an answer to the end (keeping the connection reusable) and unwraps Telegram's envelope. */
+  async #answer(
+    response: Response,
+    method: string,
+    params: Record<string, unknown>,
+    external?: AbortSignal,
+    signal?: AbortSignal,
+    seconds?: number,
+  ): Promise<unknown> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.#failure(error, method, external, signal, seconds);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new BadHTTPResponse(response.status, redactText(text, this.#token), headersOnly(response));
+    }
+    if (!isEnvelope(json)) {
+      throw new BadHTTPResponse(response.status, redactText(text, this.#token), headersOnly(response));
+    }
+    if (json.ok) return json.result;
+    const description = json.description;
+    const safe = typeof description === "string" && description.includes(this.#token)
+      ? { ...json, description: redactText(description, this.#token) }
+      : json;
+    throw telegramErrorFrom(safe, method, redactParams(params, this.#token));
+  }
+
+  /** Maps a thrown error: the caller's abort reason as is, a timeout, or a token-free NetworkError. */
+  #failure(
+    error: unknown,
+    method: string,
+    external: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
+    seconds: number | undefined,
+  ): unknown {
+    if (external?.aborted) return external.reason;
+    if (signal?.aborted && seconds !== undefined) return new RequestTimeout(method, seconds);
+    if (error instanceof TelepotException) return error;
+    const cause = redactError(error, this.#token);
+    return new NetworkError(method, `${method}: ${innermostMessage(cause)}`, { cause });
+  }
+}

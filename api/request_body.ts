@@ -1,0 +1,94 @@
+import { isUpload, toUploadPart, type Upload } from "./input_file.ts";
+import { multipartBody, type MultipartField } from "./multipart.ts";
+
+/** A body ready to hand to `fetch`, with its Content-Type. */
+export interface EncodedBody {
+  /** The request body. */
+  readonly body: string | Blob | ReadableStream<Uint8Array>;
+  /** The Content-Type header value. */
+  readonly contentType: string;
+}
+
+/** A call's parameters encoded for the wire; `encode` builds a fresh body for each attempt. */
+export interface RequestBody {
+  /** Whether the body is multipart (some parameter is a file). */
+  readonly multipart: boolean;
+  /** Whether `encode` may be called more than once (false when a one-shot stream is uploaded). */
+  readonly replayable: boolean;
+  /** Builds the body for one attempt. */
+  readonly encode: () => EncodedBody;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Replaces uploads nested anywhere inside `value` (InputMedia arrays, InputPaidMedia, InputSticker,
+ * …) with `attach://<name>` and records them. Copies only the containers on the path to an upload, so
+ * the caller's objects are never changed.
+ */
+function attachNested(value: unknown, attachments: [string, Upload][]): unknown {
+  if (isUpload(value)) {
+    const name = `file${attachments.length}`;
+    attachments.push([name, value]);
+    return `attach://${name}`;
+  }
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const replaced = attachNested(value[i], attachments);
+      if (replaced !== value[i]) (copy ??= [...value])[i] = replaced;
+    }
+    return copy ?? value;
+  }
+  if (isPlainObject(value)) {
+    let copy: Record<string, unknown> | undefined;
+    for (const key in value) {
+      const replaced = attachNested(value[key], attachments);
+      if (replaced !== value[key]) (copy ??= { ...value })[key] = replaced;
+    }
+    return copy ?? value;
+  }
+  return value;
+}
+
+function fieldText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * Encodes a call's parameters: JSON when nothing is uploaded, else `multipart/form-data` in which a
+ * top-level file is its own part, a nested file becomes an `attach://` reference plus a part, strings
+ * go as they are and everything else as JSON. `undefined` and `null` parameters are left out.
+ *
+ * @throws {BadInput} when a local file does not exist or a stream is already used.
+ */
+export async function encodeParams(params: Readonly<Record<string, unknown>>): Promise<RequestBody> {
+  const plain: Record<string, unknown> = {};
+  const direct: [string, Upload][] = [];
+  const attachments: [string, Upload][] = [];
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined || value === null) continue;
+    if (isUpload(value)) direct.push([key, value]);
+    else plain[key] = typeof value === "object" ? attachNested(value, attachments) : value;
+  }
+  if (direct.length === 0 && attachments.length === 0) {
+    const json = JSON.stringify(plain);
+    return {
+      multipart: false,
+      replayable: true,
+      encode: () => ({ body: json, contentType: "application/json" }),
+    };
+  }
+  const fields: MultipartField[] = [];
+  for (const key in plain) fields.push({ name: key, value: fieldText(plain[key]) });
+  for (const [name, upload] of [...direct, ...attachments]) {
+    fields.push({ name, part: await toUploadPart(upload, name) });
+  }
+  const replayable = fields.every((f) => !("part" in f) || f.part.replayable);
+  return { multipart: true, replayable, encode: () => multipartBody(fields) };
+}
