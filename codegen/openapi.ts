@@ -64,7 +64,9 @@ export function toOpenApi(table: SpecTable): Schema {
         ok: { type: "boolean", const: false },
         error_code: { type: "integer" },
         description: { type: "string" },
-        parameters: { $ref: "#/components/schemas/ResponseParameters" },
+        ...(table.types.some((t) => t.name === "ResponseParameters")
+          ? { parameters: { $ref: "#/components/schemas/ResponseParameters" } }
+          : {}),
       },
     },
   };

@@ -6,13 +6,26 @@
 import { type FieldSpec, TYPES, type TypeSpec } from "../api/spec.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
-/** A Bot API object with every field present: optional fields are `null` where absent. */
-export type NamedTuple<T> = T extends readonly unknown[] ? T
-  : T extends object ? { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] }
+/** A Bot API object with every field present: optional fields are `null` where absent, nested ones too. */
+export type NamedTuple<T> = T extends (...args: never[]) => unknown ? T
+  : T extends readonly (infer E)[] ? NamedTuple<E>[]
+  : T extends object ? {
+      [K in keyof T]-?: undefined extends T[K] ? NamedTuple<Exclude<T[K], undefined>> | null
+        : NamedTuple<T[K]>;
+    }
+  : T;
+
+/** What a factory accepts: the type's fields, where an optional one may also be `null` (as factories return). */
+export type NamedTupleInput<T> = T extends (...args: never[]) => unknown ? T
+  : T extends readonly (infer E)[] ? readonly NamedTupleInput<E>[]
+  : T extends object ? {
+      [K in keyof T]: undefined extends T[K] ? NamedTupleInput<Exclude<T[K], undefined>> | null | undefined
+        : NamedTupleInput<T[K]>;
+    }
   : T;
 
 /** A factory: takes the fields (optional ones may be left out) and returns the complete object. */
-export type NamedTupleFactory<T> = (fields: T) => NamedTuple<T>;
+export type NamedTupleFactory<T> = (fields: NamedTupleInput<T>) => NamedTuple<T>;
 
 const PRIMITIVES = new Set(["Integer", "Float", "String", "Boolean", "True", "False", "InputFile"]);
 
@@ -84,7 +97,7 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
 export function namedtuple<T>(name: string): NamedTupleFactory<T> {
   const type = TYPES[name];
   if (!type) throw new TypeError(`unknown Bot API type ${name}`);
-  return (fields: T) => {
+  return (fields: NamedTupleInput<T>) => {
     if (!isPlainObject(fields)) throw new BadInput(name, `an object with the fields of ${name}`);
     return convert(type, fields, name) as NamedTuple<T>;
   };

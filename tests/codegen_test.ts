@@ -1,0 +1,251 @@
+import assert from "node:assert/strict";
+import {
+  ADMINISTRATOR_METHODS,
+  EDITOR_METHODS,
+  FILE_METHODS,
+  MESSAGE_CONTENT_TYPES,
+  SENDER_METHODS,
+  UPDATE_KINDS,
+} from "../api/classification.gen.ts";
+import { BOT_API_VERSION, METHODS, TYPES } from "../api/spec.gen.ts";
+import { generateAll } from "../codegen/generate.ts";
+import { importOfficialHtml } from "../codegen/import_html.ts";
+import { importCommunityJson } from "../codegen/import_json.ts";
+import type { SpecTable } from "../codegen/spec_table.ts";
+
+const root = new URL("../", import.meta.url);
+const table: SpecTable = JSON.parse(await Deno.readTextFile(new URL("codegen/botapi.json", root)));
+const communityJson = new URL("../shared/botapi/api.json", root);
+const haveCommunityJson = await Deno.stat(communityJson).then(() => true, () => false);
+
+Deno.test("the committed spec table covers all of Bot API 10.1", () => {
+  assert.equal(table.version, "10.1");
+  assert.equal(BOT_API_VERSION, "10.1");
+  assert.equal(table.methods.length, 180);
+  assert.equal(table.types.length, 359);
+  assert.equal(Object.keys(METHODS).length, 180);
+  assert.equal(Object.keys(TYPES).length, 359);
+  const send = table.methods.find((m) => m.name === "sendMessage")!;
+  assert.deepEqual(send.params.filter((p) => p.required).map((p) => p.name), ["chat_id", "text"]);
+  assert.deepEqual(send.returns, ["Message"]);
+  assert.equal(send.link, "#sendmessage");
+});
+
+Deno.test("the spec table holds facts only: no description prose", () => {
+  const allowed = new Set([
+    "version",
+    "releaseDate",
+    "documentation",
+    "methods",
+    "types",
+    "name",
+    "link",
+    "params",
+    "returns",
+    "fields",
+    "subtypes",
+    "types",
+    "required",
+    "const",
+  ]);
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (value && typeof value === "object") {
+      for (const [key, inner] of Object.entries(value)) {
+        assert.ok(allowed.has(key), `unexpected key ${key}`);
+        walk(inner);
+      }
+    } else if (typeof value === "string") {
+      const words = value.replace(/^(Array of )+/, "");
+      assert.ok(!/\s/.test(words) || value === table.releaseDate, `prose found: ${value}`);
+    }
+  };
+  walk(table);
+});
+
+Deno.test({
+  name: "importing the community JSON reproduces the committed table",
+  ignore: !haveCommunityJson,
+  fn: async () => {
+    const imported = importCommunityJson(JSON.parse(await Deno.readTextFile(communityJson)));
+    assert.deepEqual(imported, table);
+  },
+});
+
+Deno.test("generated files are in sync with the spec table", async () => {
+  for (const [path, content] of await generateAll(table)) {
+    assert.equal(
+      await Deno.readTextFile(new URL(path, root)),
+      content,
+      `${path} is stale: run deno task codegen`,
+    );
+  }
+});
+
+Deno.test("the HTML importer reads the official page format", async () => {
+  const html = await Deno.readTextFile(new URL("tests/fixtures/botapi_page.html", root));
+  const t = importOfficialHtml(html);
+  assert.equal(t.version, "42.0");
+  assert.equal(t.releaseDate, "March 3, 2031");
+  const methods = Object.fromEntries(t.methods.map((m) => [m.name, m]));
+  assert.deepEqual(Object.keys(methods), [
+    "getMe",
+    "sendMessage",
+    "sendMediaGroup",
+    "getChatMemberCount",
+    "editMessageText",
+    "getUpdates",
+  ]);
+  assert.deepEqual(methods.getMe.params, []);
+  assert.deepEqual(methods.getMe.returns, ["User"]);
+  assert.deepEqual(methods.sendMessage.params, [
+    { name: "chat_id", types: ["Integer", "String"], required: true },
+    { name: "text", types: ["String"], required: true },
+    { name: "parse_mode", types: ["String"], required: false },
+  ]);
+  assert.deepEqual(methods.sendMediaGroup.params[1].types, [
+    "Array of InputMediaPhoto",
+    "Array of InputMediaVideo",
+  ]);
+  assert.deepEqual(methods.sendMediaGroup.returns, ["Array of Message"]);
+  assert.deepEqual(methods.getChatMemberCount.returns, ["Integer"]);
+  assert.deepEqual(methods.editMessageText.returns, ["Message", "True"]);
+  assert.deepEqual(methods.getUpdates.returns, ["Array of Update"]);
+  const types = Object.fromEntries(t.types.map((x) => [x.name, x]));
+  assert.deepEqual(Object.keys(types), [
+    "User",
+    "Message",
+    "PhotoSize",
+    "Wave",
+    "InputMedia",
+    "InputMediaPhoto",
+    "InputMediaVideo",
+    "InputFile",
+    "Update",
+  ]);
+  assert.deepEqual(types.User.fields.map((f) => [f.name, f.required]), [
+    ["id", true],
+    ["is_bot", true],
+    ["first_name", true],
+    ["last_name", false],
+  ]);
+  assert.deepEqual(types.Message.fields[3], {
+    name: "photo",
+    types: ["Array of PhotoSize"],
+    required: false,
+  });
+  assert.deepEqual(types.InputMedia.subtypes, ["InputMediaPhoto", "InputMediaVideo"]);
+  assert.deepEqual(types.InputMediaPhoto.fields[0], {
+    name: "type",
+    types: ["String"],
+    required: true,
+    const: "photo",
+  });
+  assert.equal(types.InputMediaVideo.fields[0].const, "video");
+  assert.deepEqual(types.InputMediaVideo.fields[1].types, ["InputFile", "String"]);
+  assert.deepEqual(types.Wave.fields, []);
+  // What the importer wrote generates code like the real table does.
+  const files = await generateAll(t);
+  assert.match(files.get("api/methods.gen.ts")!, /sendMessage\(chatId: .*, text: .*, options\?: /);
+});
+
+Deno.test("classification tables follow the spec", () => {
+  for (
+    const m of [
+      "sendMessage",
+      "sendPhoto",
+      "sendMediaGroup",
+      "sendChatAction",
+      "forwardMessage",
+      "sendInvoice",
+    ]
+  ) {
+    assert.ok((SENDER_METHODS as readonly string[]).includes(m), m);
+  }
+  for (
+    const m of [
+      "editMessageText",
+      "editMessageCaption",
+      "editMessageMedia",
+      "editMessageReplyMarkup",
+      "editMessageLiveLocation",
+      "stopMessageLiveLocation",
+      "setGameScore",
+      "getGameHighScores",
+      "deleteMessage",
+    ]
+  ) assert.ok((EDITOR_METHODS as readonly string[]).includes(m), m);
+  for (
+    const m of [
+      "banChatMember",
+      "unbanChatMember",
+      "getChat",
+      "leaveChat",
+      "getChatAdministrators",
+      "setChatTitle",
+    ]
+  ) {
+    assert.ok((ADMINISTRATOR_METHODS as readonly string[]).includes(m), m);
+  }
+  const all = [...SENDER_METHODS, ...EDITOR_METHODS, ...ADMINISTRATOR_METHODS];
+  assert.equal(new Set(all).size, all.length, "a method is in one proxy only");
+  for (
+    const m of [
+      "sendPhoto",
+      "sendDocument",
+      "sendMediaGroup",
+      "setChatPhoto",
+      "editMessageMedia",
+      "setWebhook",
+    ]
+  ) {
+    assert.ok((FILE_METHODS as readonly string[]).includes(m), m);
+  }
+  assert.ok(!(FILE_METHODS as readonly string[]).includes("sendMessage"));
+  for (
+    const c of [
+      "text",
+      "photo",
+      "sticker",
+      "new_chat_members",
+      "left_chat_member",
+      "successful_payment",
+      "poll",
+    ]
+  ) {
+    assert.ok((MESSAGE_CONTENT_TYPES as readonly string[]).includes(c), c);
+  }
+  for (const c of ["caption", "entities", "reply_markup", "message_id", "from", "chat", "date"]) {
+    assert.ok(!(MESSAGE_CONTENT_TYPES as readonly string[]).includes(c), c);
+  }
+  assert.equal(UPDATE_KINDS[0], "message");
+  for (
+    const k of ["callback_query", "my_chat_member", "chat_member", "chat_join_request", "message_reaction"]
+  ) {
+    assert.ok((UPDATE_KINDS as readonly string[]).includes(k), k);
+  }
+  assert.ok(!(UPDATE_KINDS as readonly string[]).includes("update_id"));
+});
+
+Deno.test("every object type is exported under its Bot API name", async () => {
+  const source = await Deno.readTextFile(new URL("api/types.gen.ts", root));
+  for (const t of table.types) {
+    const exported = new RegExp(`export type ${t.name} =|export type \\{[^}]*\\b${t.name}\\b`).test(source);
+    assert.ok(exported, `${t.name} is not exported`);
+  }
+});
+
+Deno.test("the OpenAPI document is complete and its references resolve", async () => {
+  const doc = JSON.parse(await Deno.readTextFile(new URL("api/openapi.gen.json", root)));
+  assert.equal(doc.openapi, "3.1.0");
+  assert.equal(doc.info.version, "10.1");
+  assert.equal(Object.keys(doc.paths).length, 180);
+  const schemas = doc.components.schemas;
+  for (const t of table.types) assert.ok(schemas[t.name], t.name);
+  const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/[A-Za-z]+"/g)!;
+  for (const ref of new Set(refs)) assert.ok(schemas[JSON.parse(ref).split("/").pop()], ref);
+  const send = doc.paths["/sendMessage"].post;
+  assert.deepEqual(send.requestBody.content["application/json"].schema.required, ["chat_id", "text"]);
+  assert.ok(doc.paths["/sendPhoto"].post.requestBody.content["multipart/form-data"]);
+  assert.ok(!doc.paths["/sendMessage"].post.requestBody.content["multipart/form-data"]);
+});

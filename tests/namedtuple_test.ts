@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { TYPES } from "../api/spec.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import * as namedtuple from "../namedtuple/mod.ts";
+
+Deno.test("there is a factory for every object type", () => {
+  for (const name of Object.keys(TYPES)) {
+    if (name === "InputFile") continue;
+    assert.equal(typeof (namedtuple as Record<string, unknown>)[name], "function", name);
+  }
+});
+
+Deno.test("an incoming Message has every field, null where absent, nested objects converted", () => {
+  const msg = namedtuple.Message({
+    message_id: 5,
+    date: 1700000000,
+    chat: { id: 9, type: "private", first_name: "Ann" },
+    from: { id: 9, is_bot: false, first_name: "Ann" },
+    text: "hi",
+    photo: [{ file_id: "f", file_unique_id: "u", width: 1, height: 2 }],
+  });
+  assert.equal(msg.text, "hi");
+  assert.equal(msg.caption, null);
+  assert.equal(msg.sticker, null);
+  assert.equal(msg.chat.title, null);
+  assert.equal(msg.from!.last_name, null);
+  assert.equal(msg.photo![0].file_size, null);
+  for (const field of TYPES.Message.fields) assert.ok(field.name in msg, field.name);
+});
+
+Deno.test("an outgoing object checks required fields and names the missing one", () => {
+  assert.throws(
+    () => namedtuple.InlineKeyboardButton({ callback_data: "x" } as never),
+    (e: unknown) => e instanceof BadInput && /InlineKeyboardButton\.text/.test(e.message),
+  );
+  assert.throws(
+    () => namedtuple.InlineKeyboardMarkup({ inline_keyboard: [[{ callback_data: "x" } as never]] }),
+    (e: unknown) => e instanceof BadInput && /inline_keyboard\[0\]\[0\]\.text/.test(e.message),
+  );
+  assert.throws(() => namedtuple.User("nope" as never), BadInput);
+});
+
+Deno.test("serialising drops the null fields, also nested", () => {
+  const markup = namedtuple.InlineKeyboardMarkup({
+    inline_keyboard: [[namedtuple.InlineKeyboardButton({ text: "Yes", callback_data: "yes" })]],
+  });
+  assert.equal(markup.inline_keyboard[0][0].url, null);
+  assert.deepEqual(JSON.parse(JSON.stringify(markup)), {
+    inline_keyboard: [[{ text: "Yes", callback_data: "yes" }]],
+  });
+});
+
+Deno.test("a union factory picks the member by its discriminator", () => {
+  const media = namedtuple.InputMedia({ type: "video", media: "file-id", width: 10 } as never) as Record<
+    string,
+    unknown
+  >;
+  assert.equal(media.width, 10);
+  assert.equal(media.supports_streaming, null, "InputMediaVideo's own field is present");
+  const member = namedtuple.ChatMember({
+    status: "kicked",
+    user: { id: 1, is_bot: false, first_name: "B" },
+    until_date: 0,
+  });
+  assert.ok("until_date" in member);
+});
