@@ -1,0 +1,292 @@
+import assert from "node:assert/strict";
+import { Api, localFile } from "../api/mod.ts";
+import { BadInput } from "../exception/mod.ts";
+import { WireServer } from "./support/wire_server.ts";
+
+const TOKEN = "123456:TEST-token_abc";
+
+async function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
+  const server = WireServer.start();
+  try {
+    await fn(server, new Api(TOKEN, { apiRoot: server.url }));
+  } finally {
+    await server.close();
+  }
+}
+
+Deno.test("a call without files is a JSON POST to /bot<token>/<method>, undefined and null left out", async () => {
+  await withServer(async (server, api) => {
+    server.on("sendMessage", (r) => ({ message_id: 7, echoed: r.json }));
+    const markup = { inline_keyboard: [[{ text: "a", callback_data: "b" }]] };
+    const result = await api.sendMessage(42, "héllo", {
+      parse_mode: "HTML",
+      reply_markup: markup,
+      disable_notification: undefined,
+      // deno-lint-ignore no-explicit-any
+      message_thread_id: null as any,
+    });
+    const [request] = server.requests;
+    assert.equal(request.httpMethod, "POST");
+    assert.equal(request.path, `/bot${TOKEN}/sendMessage`);
+    assert.equal(request.contentType, "application/json");
+    assert.deepEqual(request.json, { chat_id: 42, text: "héllo", parse_mode: "HTML", reply_markup: markup });
+    assert.equal((result as unknown as { message_id: number }).message_id, 7);
+  });
+});
+
+Deno.test("a file_id or URL string stays a JSON field", async () => {
+  await withServer(async (server, api) => {
+    await api.sendPhoto(1, "AgACAgIAAxkBAAI");
+    await api.call("sendDocument", { chat_id: 1, document: "https://example.com/a.pdf" });
+    assert.deepEqual(server.requests.map((r) => [r.kind, r.json]), [
+      ["json", { chat_id: 1, photo: "AgACAgIAAxkBAAI" }],
+      ["json", { chat_id: 1, document: "https://example.com/a.pdf" }],
+    ]);
+  });
+});
+
+Deno.test("an array of strings is an ordinary parameter, not a [filename, data] pair", async () => {
+  await withServer(async (server, api) => {
+    await api.getUpdates({ allowed_updates: ["message", "callback_query"] });
+    assert.equal(server.requests[0].kind, "json");
+    assert.deepEqual(server.requests[0].json, { allowed_updates: ["message", "callback_query"] });
+  });
+});
+
+Deno.test("a top-level file makes the call multipart: strings as is, other values JSON", async () => {
+  await withServer(async (server, api) => {
+    const bytes = new Uint8Array([1, 2, 3, 4, 5]);
+    await api.sendPhoto(-100123, bytes, {
+      caption: "a \"quoted\" caption\nwith a newline",
+      reply_markup: { inline_keyboard: [[{ text: "x", url: "https://t.me" }]] },
+      has_spoiler: true,
+    });
+    const [request] = server.requests;
+    assert.equal(request.kind, "multipart");
+    assert.match(request.contentType, /^multipart\/form-data; boundary=/);
+    assert.deepEqual(request.fields, {
+      chat_id: "-100123",
+      caption: "a \"quoted\" caption\nwith a newline",
+      reply_markup: JSON.stringify({ inline_keyboard: [[{ text: "x", url: "https://t.me" }]] }),
+      has_spoiler: "true",
+    });
+    assert.equal(request.files.photo.name, "photo");
+    assert.deepEqual(request.files.photo.bytes, bytes);
+  });
+});
+
+Deno.test("every InputFile form uploads with the right name, type and content", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/report.csv`;
+    await Deno.writeTextFile(path, "a,b\n1,2\n");
+    await Deno.writeTextFile(`${dir}/fs.bin`, "from an open file");
+    await withServer(async (server, api) => {
+      const fsFile = await Deno.open(`${dir}/fs.bin`);
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode("str"));
+          c.enqueue(new TextEncoder().encode("eam"));
+          c.close();
+        },
+      });
+      await api.call("sendDocument", { chat_id: 1, document: localFile(path) });
+      await api.call("sendDocument", {
+        chat_id: 1,
+        document: new File(["file!"], "named.txt", { type: "text/plain" }),
+      });
+      await api.call("sendDocument", { chat_id: 1, document: new Blob(["blob"], { type: "image/png" }) });
+      await api.call("sendDocument", { chat_id: 1, document: stream });
+      await api.call("sendDocument", { chat_id: 1, document: fsFile });
+      await api.call("sendDocument", { chat_id: 1, document: ["pair.txt", new Blob(["paired"])] });
+      await api.call("sendDocument", { chat_id: 1, document: ["lp.csv", localFile(path)] });
+      const got = server.requests.map((r) => {
+        const f = r.files.document;
+        return [f.name, f.type, new TextDecoder().decode(f.bytes)];
+      });
+      assert.deepEqual(got, [
+        ["report.csv", "application/octet-stream", "a,b\n1,2\n"],
+        ["named.txt", "text/plain", "file!"],
+        ["document", "image/png", "blob"],
+        ["document", "application/octet-stream", "stream"],
+        ["document", "application/octet-stream", "from an open file"],
+        ["pair.txt", "application/octet-stream", "paired"],
+        ["lp.csv", "application/octet-stream", "a,b\n1,2\n"],
+      ]);
+      assert.ok(server.requests.every((r) => r.fields.chat_id === "1"));
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("files nested in an InputMedia array become attach:// parts; the caller's array is untouched", async () => {
+  await withServer(async (server, api) => {
+    const media = [
+      { type: "photo" as const, media: new Blob(["p1"]) },
+      { type: "photo" as const, media: "AgACAgIAAxkBAAI" },
+      {
+        type: "video" as const,
+        media: ["clip.mp4", new Uint8Array([9, 9])] as const,
+        thumbnail: new Blob(["th"]),
+      },
+    ];
+    // deno-lint-ignore no-explicit-any
+    await api.sendMediaGroup(5, media as any);
+    const [request] = server.requests;
+    assert.equal(request.kind, "multipart");
+    const sent = JSON.parse(request.fields.media);
+    assert.deepEqual(sent, [
+      { type: "photo", media: "attach://file0" },
+      { type: "photo", media: "AgACAgIAAxkBAAI" },
+      { type: "video", media: "attach://file1", thumbnail: "attach://file2" },
+    ]);
+    assert.deepEqual(Object.keys(request.files).sort(), ["file0", "file1", "file2"]);
+    assert.equal(new TextDecoder().decode(request.files.file0.bytes), "p1");
+    assert.equal(request.files.file1.name, "clip.mp4");
+    assert.equal(new TextDecoder().decode(request.files.file2.bytes), "th");
+    assert.ok(media[0].media instanceof Blob, "the caller's InputMedia was not rewritten");
+  });
+});
+
+Deno.test("files inside InputPaidMedia and InputSticker objects are attached too", async () => {
+  await withServer(async (server, api) => {
+    await api.call("sendPaidMedia", {
+      chat_id: 1,
+      star_count: 5,
+      media: [{ type: "photo", media: new Uint8Array([1]) }],
+    });
+    await api.call("createNewStickerSet", {
+      user_id: 1,
+      name: "set_by_bot",
+      title: "Set",
+      stickers: [
+        { sticker: new Blob(["s1"]), format: "static", emoji_list: ["😀"] },
+        { sticker: "CAACAgIAAx", format: "static", emoji_list: ["😎"] },
+      ],
+    });
+    await api.call("addStickerToSet", {
+      user_id: 1,
+      name: "set_by_bot",
+      sticker: { sticker: new Blob(["s2"]), format: "static", emoji_list: ["👍"] },
+    });
+    const [paid, created, added] = server.requests;
+    assert.deepEqual(JSON.parse(paid.fields.media), [{ type: "photo", media: "attach://file0" }]);
+    assert.equal(paid.fields.star_count, "5");
+    assert.equal(paid.files.file0.size, 1);
+    assert.deepEqual(JSON.parse(created.fields.stickers).map((s: { sticker: string }) => s.sticker), [
+      "attach://file0",
+      "CAACAgIAAx",
+    ]);
+    assert.equal(new TextDecoder().decode(created.files.file0.bytes), "s1");
+    assert.equal(JSON.parse(added.fields.sticker).sticker, "attach://file0");
+    assert.equal(new TextDecoder().decode(added.files.file0.bytes), "s2");
+  });
+});
+
+Deno.test("non-ASCII and quote-bearing file names survive, with an RFC 8187 filename* as well", async () => {
+  await withServer(async (server, api) => {
+    const name = "résumé 📄 \"final\".pdf";
+    await api.call("sendDocument", { chat_id: 1, document: [name, new Blob(["x"])] });
+    const [request] = server.requests;
+    assert.equal(request.files.document.name, "résumé 📄 %22final%22.pdf");
+    assert.ok(request.head.includes(`filename*=UTF-8''${encodeURIComponent(name)}`), request.head);
+    assert.ok(request.head.includes("filename=\"résumé 📄 %22final%22.pdf\""));
+  });
+});
+
+Deno.test("a missing local file is BadInput and nothing is sent", async () => {
+  await withServer(async (server, api) => {
+    await assert.rejects(
+      api.call("sendDocument", { chat_id: 1, document: localFile("/nonexistent/dir/file.bin") }),
+      (e) => e instanceof BadInput && e.message.includes("/nonexistent/dir/file.bin"),
+    );
+    const stream = new ReadableStream();
+    stream.getReader();
+    await assert.rejects(api.call("sendDocument", { chat_id: 1, document: stream }), BadInput);
+    assert.equal(server.requests.length, 0);
+  });
+});
+
+Deno.test("apiRoot with a path prefix and the test environment shape the URL", async () => {
+  const server = WireServer.start();
+  try {
+    await new Api(TOKEN, { apiRoot: `${server.url}/proxy/` }).getMe();
+    await new Api(TOKEN, { apiRoot: server.url, testEnvironment: true }).getMe();
+    assert.deepEqual(server.requests.map((r) => r.path), [
+      `/proxy/bot${TOKEN}/getMe`,
+      `/bot${TOKEN}/test/getMe`,
+    ]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the default apiRoot is Telegram's", () => {
+  const api = new Api(TOKEN);
+  assert.equal(api.apiRoot, "https://api.telegram.org");
+  assert.equal(api.testEnvironment, false);
+});
+
+Deno.test("msgIdentifier methods send chat_id/message_id or inline_message_id", async () => {
+  await withServer(async (server, api) => {
+    await api.editMessageText([10, 20], { text: "new" });
+    await api.editMessageText("inline-id", { text: "new" });
+    await api.stopMessageLiveLocation(["inline-2"]);
+    assert.deepEqual(server.requests.map((r) => r.json), [
+      { chat_id: 10, message_id: 20, text: "new" },
+      { inline_message_id: "inline-id", text: "new" },
+      { inline_message_id: "inline-2" },
+    ]);
+  });
+});
+
+Deno.test("a custom fetch is used for every request", async () => {
+  await withServer(async (server) => {
+    const seen: string[] = [];
+    const api = new Api(TOKEN, {
+      apiRoot: server.url,
+      fetch: (input, init) => {
+        seen.push(new URL(String(input)).pathname.split("/").pop() ?? "");
+        return fetch(input, init);
+      },
+    });
+    await api.getMe();
+    await api.call("getChat", { chat_id: 1 });
+    assert.deepEqual(seen, ["getMe", "getChat"]);
+    assert.equal(server.requests.length, 2);
+  });
+});
+
+Deno.test("bad arguments are BadInput and never echo the token", () => {
+  assert.throws(() => new Api(""), BadInput);
+  assert.throws(() => new Api("12 34"), BadInput);
+  assert.throws(() => new Api("12/34"), BadInput);
+  assert.throws(() => new Api(TOKEN, { apiRoot: "ftp://example.com" }), BadInput);
+  assert.throws(() => new Api(TOKEN, { apiRoot: "not a url" }), BadInput);
+  assert.throws(() => new Api(TOKEN, { timeout: 0 }), BadInput);
+  assert.throws(() => new Api(TOKEN, { timeout: Number.NaN }), BadInput);
+  assert.throws(() => new Api(TOKEN, { retry: { maxAttempts: -1 } }), BadInput);
+  try {
+    new Api("sec ret-token");
+  } catch (e) {
+    assert.ok(!String(e).includes("sec ret-token"));
+  }
+});
+
+Deno.test("a malformed method name or params object is BadInput before any request", async () => {
+  await withServer(async (server, api) => {
+    await assert.rejects(api.call("../getMe"), BadInput);
+    await assert.rejects(api.call("send Message"), BadInput);
+    // deno-lint-ignore no-explicit-any
+    await assert.rejects(api.call("getMe", [1, 2] as any), BadInput);
+    await assert.rejects(api.call("getMe", {}, { timeout: -1 }), BadInput);
+    assert.equal(server.requests.length, 0);
+  });
+});
+
+Deno.test("the token is not visible when the client is inspected or serialised", () => {
+  const api = new Api(TOKEN);
+  assert.ok(!Deno.inspect(api, { depth: 10, showHidden: true }).includes(TOKEN));
+  assert.ok(!JSON.stringify(api).includes(TOKEN));
+});
