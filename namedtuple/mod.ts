@@ -13,4 +13,4 @@
  * @module
  */
 export * from "./factories.gen.ts";
-export { type NamedTuple, namedtuple, type NamedTupleFactory } from "./namedtuple.ts";
+export { type NamedTuple, namedtuple, type NamedTupleFactory, type NamedTupleInput } from "./namedtuple.ts";
