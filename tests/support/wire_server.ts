@@ -89,11 +89,11 @@ export class WireServer {
   }
 
   /**
-   * Answers calls of `botMethod` with `handler`. Several handlers queue up: each answers one call and
-   * the last one stays for every call after.
+   * Answers calls of `botMethod` with the given handlers, replacing earlier ones: each handler answers
+   * one call in turn and the last one stays for every call after.
    */
   on(botMethod: string, ...handlers: Handler[]): this {
-    this.#handlers.set(botMethod, [...(this.#handlers.get(botMethod) ?? []), ...handlers]);
+    this.#handlers.set(botMethod, [...handlers]);
     return this;
   }
 
