@@ -22,7 +22,7 @@ function documentMembers(source: string, table: SpecTable): string {
   return source.split("\n").map((line, i, lines) => {
     const opening = /^export interface (\w+) \{$/.exec(line);
     if (opening) root = opening[1];
-    const member = /^    "?\/?(\w+)"?: /.exec(line);
+    const member = /^ {4}"?\/?(\w+)"?: /.exec(line);
     if (!member || lines[i - 1]?.trimEnd().endsWith("*/")) return line;
     const name = member[1];
     const link = links.get(name);
