@@ -1,0 +1,269 @@
+import type { Services } from "./context.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { ApiFailure } from "./failure.ts";
+import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
+import { createHandler } from "./http.ts";
+import { CORE_METHODS } from "./methods/core.ts";
+import { SEND_METHODS } from "./methods/send.ts";
+import { DEFAULT_OBSERVE_SECONDS, nextBotMessage } from "./observe.ts";
+import type { BotRef, ChatRef, UserWorld } from "./scripted_user.ts";
+import { ScriptedUser } from "./scripted_user.ts";
+import type { ChatObj, MessageObj, Obj, UserObj } from "./types.ts";
+import { WebhookRunner } from "./webhook.ts";
+import { type BotState, type ChatState, World } from "./world.ts";
+
+/** Options of {@link BotApiEmulator.start}. Times are in seconds. */
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  readonly port?: number;
+  /** Interface to listen on; default `127.0.0.1`. */
+  readonly hostname?: string;
+  /** Pause before a failed webhook delivery is retried; default 0.2. */
+  readonly webhookRetryDelay?: number;
+  /** How long a webhook may take to answer; default 10. */
+  readonly webhookTimeout?: number;
+}
+
+/** A bot account created in the emulator. */
+export interface BotHandle {
+  /** Token to configure the bot client with. */
+  readonly token: string;
+  /** The bot's user object, as getMe returns it. */
+  readonly user: UserObj;
+  /** The bot's id. */
+  readonly id: number;
+  /** The bot's username. */
+  readonly username: string;
+}
+
+/** Options of {@link BotApiEmulator.createGroup}. */
+export interface GroupOptions {
+  /** Title of the group. */
+  readonly title: string;
+  /** Human members; the first one is the creator. */
+  readonly members?: readonly (ScriptedUser | UserObj)[];
+  /** Bots in the group (as administrators). */
+  readonly bots?: readonly BotRef[];
+  /** `group` (default) or `supergroup`. */
+  readonly type?: "group" | "supergroup";
+  /** Public username (supergroups). */
+  readonly username?: string;
+}
+
+/** Options of {@link BotApiEmulator.createChannel}. */
+export interface ChannelOptions {
+  /** Title of the channel. */
+  readonly title: string;
+  /** Human members; the first one is the creator and may post. */
+  readonly members?: readonly (ScriptedUser | UserObj)[];
+  /** Bots administering the channel. */
+  readonly bots?: readonly BotRef[];
+  /** Public username. */
+  readonly username?: string;
+}
+
+/** Options of the awaitable observations. */
+export interface ObserveOptions {
+  /** Seconds to wait; default 5. */
+  readonly timeout?: number;
+}
+
+/**
+ * A local Telegram for tests, demos and offline development: a real HTTP server speaking the Bot API on
+ * loopback, with a world of users, chats and bots that scripted users act in.
+ *
+ * @example
+ * ```ts
+ * import { BotApiEmulator } from "./mod.ts";
+ * const emu = await BotApiEmulator.start();
+ * const { token } = emu.createBot({ username: "echo_bot" });
+ * const alice = emu.createUser({ first_name: "Alice" });
+ * await alice.sendText(alice.id, "hi");
+ * const r = await fetch(`${emu.apiRoot}/bot${token}/getUpdates`);
+ * console.log((await r.json()).result[0].message.text); // "hi"
+ * await emu.close();
+ * ```
+ */
+export class BotApiEmulator implements UserWorld {
+  /** The world: accounts, chats, messages, files. */
+  readonly world: World = new World();
+  /** Fault injection. */
+  readonly faults: FaultInjector = new FaultInjector();
+  /** Method routing; extend it to add or replace methods. */
+  readonly dispatcher: Dispatcher = new Dispatcher();
+  #server: Deno.HttpServer<Deno.NetAddr> | null = null;
+  #origin = "";
+  #closing = new AbortController();
+  #webhooks = new Map<number, WebhookRunner>();
+  #options: EmulatorOptions;
+
+  private constructor(options: EmulatorOptions) {
+    this.#options = options;
+    for (const [name, handler] of Object.entries({ ...CORE_METHODS, ...SEND_METHODS })) {
+      this.dispatcher.register(name, handler);
+    }
+  }
+
+  /** Starts an emulator listening on loopback. */
+  static start(options: EmulatorOptions = {}): Promise<BotApiEmulator> {
+    const emu = new BotApiEmulator(options);
+    return emu.#listen();
+  }
+
+  #listen(): Promise<BotApiEmulator> {
+    const handler = createHandler({
+      services: this.#services,
+      dispatcher: this.dispatcher,
+      faults: this.faults,
+      closing: this.#closing.signal,
+    });
+    return new Promise((resolve) => {
+      this.#server = Deno.serve({
+        port: this.#options.port ?? 0,
+        hostname: this.#options.hostname ?? "127.0.0.1",
+        onListen: (addr) => {
+          const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+          this.#origin = `http://${host}:${addr.port}`;
+          resolve(this);
+        },
+      }, handler);
+    });
+  }
+
+  readonly #services: Services = {
+    world: this.world,
+    webhookChanged: (bot) => this.#webhookChanged(bot),
+  };
+
+  /** Base URL to give a Bot API client, e.g. `http://127.0.0.1:40123` (methods live at `/bot<token>/…`). */
+  get apiRoot(): string {
+    return this.#origin;
+  }
+
+  /** Creates a bot account; its token authenticates calls. */
+  createBot(options: { username: string; first_name?: string }): BotHandle {
+    const bot = this.world.createBot(options);
+    return handleOf(bot);
+  }
+
+  /** Creates a scripted user (a human account driven by the test). */
+  createUser(
+    fields: { first_name: string; last_name?: string; username?: string; language_code?: string },
+  ): ScriptedUser {
+    return new ScriptedUser(this, this.world.createUser(fields));
+  }
+
+  /** Creates a group or supergroup with members and bots; returns the chat. */
+  createGroup(options: GroupOptions): ChatObj {
+    const state = this.world.createChat(
+      options.type ?? "group",
+      options.title,
+      (options.members ?? []).map(userOf),
+      (options.bots ?? []).map((b) => this.bot(b)),
+      options.username,
+    );
+    return state.chat;
+  }
+
+  /** Creates a channel; its bots are administrators and receive `channel_post` updates. */
+  createChannel(options: ChannelOptions): ChatObj {
+    const state = this.world.createChat(
+      "channel",
+      options.title,
+      (options.members ?? []).map(userOf),
+      (options.bots ?? []).map((b) => this.bot(b)),
+      options.username,
+    );
+    return state.chat;
+  }
+
+  /** Puts a fault in force (see {@link FaultSpec}); returns a handle to inspect or remove it. */
+  injectFault(spec: FaultSpec): Fault {
+    return this.faults.add(spec);
+  }
+
+  /** The next message a bot sends in the chat (in order; one not yet taken by an earlier call). */
+  nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<MessageObj> {
+    return nextBotMessage(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+  }
+
+  /** The chat's messages in order, as they are now (edits applied, deleted ones left out). */
+  transcript(chat: ChatRef): MessageObj[] {
+    return this.chat(chat).log.filter((m): m is MessageObj => m !== undefined);
+  }
+
+  /** A message of a chat as it is now, or undefined when deleted or unknown. */
+  message(chat: ChatRef, messageId: number): MessageObj | undefined {
+    return this.world.message(this.chat(chat), messageId);
+  }
+
+  /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */
+  pendingUpdates(bot: BotRef): Obj[] {
+    return this.bot(bot).queue.peek(Infinity);
+  }
+
+  /** The bot state behind a handle, token or username. */
+  bot(ref: BotRef): BotState {
+    const found = typeof ref === "string"
+      ? this.world.botsByToken.get(ref)
+        ?? this.world.bots.get(this.world.usernames.get(ref.replace(/^@/, "").toLowerCase()) ?? 0)
+      : this.world.botsByToken.get(ref.token);
+    if (found === undefined) throw new RangeError("unknown bot");
+    return found;
+  }
+
+  /** The chat state behind an id, `@username`, chat object or user. */
+  chat(ref: ChatRef): ChatState {
+    const id = typeof ref === "object" ? ref.id : ref;
+    const state = this.world.findChat(id);
+    if (state === undefined) throw new RangeError(`unknown chat ${String(id)}`);
+    return state;
+  }
+
+  #webhookChanged(bot: BotState): void {
+    const runner = this.#webhooks.get(bot.user.id);
+    if (bot.webhook === null) {
+      runner?.stop();
+      this.#webhooks.delete(bot.user.id);
+      return;
+    }
+    if (runner !== undefined) return runner.start();
+    const fresh = new WebhookRunner(bot, {
+      retryDelay: this.#options.webhookRetryDelay ?? 0.2,
+      timeout: this.#options.webhookTimeout ?? 10,
+    }, async (b, method, params) => {
+      const name = this.dispatcher.canonical(method);
+      if (name === undefined) return;
+      try {
+        await this.dispatcher.call(this.#services, b, name, { params, files: new Map() });
+      } catch (e) {
+        if (!(e instanceof ApiFailure)) throw e;
+      }
+    });
+    this.#webhooks.set(bot.user.id, fresh);
+    fresh.start();
+  }
+
+  /** Stops the server: pending long polls end empty, webhook delivery stops. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    for (const runner of this.#webhooks.values()) runner.stop();
+    this.#webhooks.clear();
+    for (const bot of this.world.bots.values()) bot.queue.interrupt("timeout");
+    await this.#server?.shutdown();
+    this.#server = null;
+  }
+
+  /** `await using emu = await BotApiEmulator.start()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function handleOf(bot: BotState): BotHandle {
+  return { token: bot.token, user: bot.user, id: bot.user.id, username: bot.user.username as string };
+}
+
+function userOf(u: ScriptedUser | UserObj): UserObj {
+  return u instanceof ScriptedUser ? u.user : u;
+}

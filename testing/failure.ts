@@ -1,0 +1,40 @@
+/**
+ * A Bot API failure the emulator answers with, shaped as Telegram shapes it:
+ * `{ ok: false, error_code, description, parameters }`. Handlers throw it; the HTTP layer turns it
+ * into the response, so a bad request never escapes as a crash of the server.
+ */
+export class ApiFailure extends Error {
+  /** @param errorCode HTTP status and `error_code`. @param description Telegram-style text. */
+  constructor(
+    readonly errorCode: number,
+    readonly description: string,
+    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
+  ) {
+    super(description);
+    this.name = "ApiFailure";
+  }
+}
+
+/** A 400 "Bad Request: …" failure. */
+export function badRequest(reason: string): ApiFailure {
+  return new ApiFailure(400, `Bad Request: ${reason}`);
+}
+
+/** A 403 "Forbidden: …" failure. */
+export function forbidden(reason: string): ApiFailure {
+  return new ApiFailure(403, `Forbidden: ${reason}`);
+}
+
+/** The 409 "Conflict: …" failure. */
+export function conflict(reason: string): ApiFailure {
+  return new ApiFailure(409, `Conflict: ${reason}`);
+}
+
+/** An awaited observation (the bot's next message, a query's answer) did not happen in time. */
+export class ObservationTimeout extends Error {
+  /** @param what what was awaited. @param seconds how long. */
+  constructor(what: string, readonly seconds: number) {
+    super(`${what} did not happen within ${seconds} s`);
+    this.name = "ObservationTimeout";
+  }
+}

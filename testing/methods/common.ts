@@ -1,0 +1,134 @@
+import type { CallContext } from "../context.ts";
+import { badRequest } from "../failure.ts";
+import type { StoredFile } from "../files.ts";
+import { optInt, optJson, optObj } from "../params.ts";
+import type { MessageObj, Obj } from "../types.ts";
+import type { ChatState } from "../world.ts";
+
+/** Longest message text Telegram accepts. */
+export const MAX_TEXT = 4096;
+/** Longest caption Telegram accepts. */
+export const MAX_CAPTION = 1024;
+
+/** The chat named by `chat_id`, checked for the calling bot. */
+export function targetChat(ctx: CallContext, param = "chat_id"): ChatState {
+  const chatId = ctx.params[param];
+  if (chatId === undefined || chatId === null || chatId === "") throw badRequest(`${param} is empty`);
+  return ctx.world.chatForBot(ctx.bot, chatId);
+}
+
+/** The message `message_id` of a chat; a 400 with `reason` when there is none. */
+export function targetMessage(
+  ctx: CallContext,
+  state: ChatState,
+  reason: string,
+  param = "message_id",
+): MessageObj {
+  const id = optInt(ctx.params, param);
+  if (id === undefined) throw badRequest(`${param} is empty`);
+  const message = ctx.world.message(state, id);
+  if (message === undefined) throw badRequest(reason);
+  return message;
+}
+
+/**
+ * Resolves an InputFile value: an uploaded part (directly or by `attach://name`), a known `file_id`, or an
+ * HTTP URL (stored empty, since the emulator never leaves loopback).
+ */
+export async function resolveFile(
+  ctx: CallContext,
+  value: unknown,
+  folder: string,
+): Promise<StoredFile> {
+  const world = ctx.world;
+  if (value instanceof File) {
+    return world.files.add(new Uint8Array(await value.arrayBuffer()), folder, value.name, value.type);
+  }
+  if (typeof value === "string") {
+    if (value.startsWith("attach://")) {
+      const part = ctx.files.get(value.slice(9));
+      if (part === undefined) throw badRequest(`file attachment ${value.slice(9)} not found`);
+      return world.files.add(new Uint8Array(await part.arrayBuffer()), folder, part.name, part.type);
+    }
+    const known = world.files.get(value);
+    if (known !== undefined) return known;
+    if (value.startsWith("http://") || value.startsWith("https://")) {
+      const name = value.slice(value.lastIndexOf("/") + 1);
+      return world.files.add(new Uint8Array(0), folder, name === "" ? undefined : name);
+    }
+  }
+  throw badRequest("wrong file identifier/HTTP URL specified");
+}
+
+/** The InputFile parameter `name`, whether sent as a field or as a multipart part. */
+export function fileParam(ctx: CallContext, name: string): unknown {
+  return ctx.params[name] ?? ctx.files.get(name);
+}
+
+/** Fields a bot's message gets from the common send options (reply, markup, protection, thread). */
+export function commonFields(ctx: CallContext, state: ChatState): Obj {
+  const params = ctx.params;
+  const out: Obj = {};
+  const thread = optInt(params, "message_thread_id");
+  if (thread !== undefined) out.message_thread_id = thread;
+  const reply = optObj(params, "reply_parameters");
+  if (reply !== undefined) {
+    const replyChat = reply.chat_id !== undefined ? ctx.world.findChat(reply.chat_id) : state;
+    const target = replyChat === undefined ? undefined : ctx.world.message(replyChat, reply.message_id);
+    if (target === undefined) {
+      if (reply.allow_sending_without_reply !== true) throw badRequest("message to be replied not found");
+    } else if (replyChat === state) out.reply_to_message = withoutReply(target);
+    else out.external_reply = { type: "text", chat: replyChat!.chat, message_id: target.message_id };
+  }
+  const markup = optJson(params, "reply_markup");
+  if (markup !== undefined) {
+    if (typeof markup !== "object" || markup === null || Array.isArray(markup)) {
+      throw badRequest("can't parse reply keyboard markup JSON object");
+    }
+    const inline = (markup as Obj).inline_keyboard;
+    if (inline !== undefined) {
+      checkInlineKeyboard(inline);
+      out.reply_markup = markup;
+    }
+  }
+  if (params.protect_content === true || params.protect_content === "true") out.has_protected_content = true;
+  const effect = params.message_effect_id;
+  if (typeof effect === "string") out.effect_id = effect;
+  return out;
+}
+
+/** A replied-to message as nested in `reply_to_message`: one level deep, as Telegram nests it. */
+export function withoutReply(message: MessageObj): MessageObj {
+  if (message.reply_to_message === undefined) return message;
+  const { reply_to_message: _, ...rest } = message;
+  return rest as MessageObj;
+}
+
+/** Validates an inline keyboard's shape: rows of buttons, each with text and exactly one action. */
+export function checkInlineKeyboard(keyboard: unknown): void {
+  if (!Array.isArray(keyboard)) {
+    throw badRequest("can't parse inline keyboard button: field \"inline_keyboard\" must be an Array");
+  }
+  for (const row of keyboard) {
+    if (!Array.isArray(row)) {
+      throw badRequest("can't parse inline keyboard button: InlineKeyboardButton row must be an Array");
+    }
+    for (const button of row) {
+      if (typeof button !== "object" || button === null) {
+        throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
+      }
+      const b = button as Obj;
+      if (typeof b.text !== "string") {
+        throw badRequest("can't parse inline keyboard button: Can't find field \"text\"");
+      }
+      if (typeof b.callback_data === "string" && new TextEncoder().encode(b.callback_data).length > 64) {
+        throw badRequest("BUTTON_DATA_INVALID");
+      }
+      if (Object.keys(b).length < 2) {
+        throw badRequest(
+          "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+        );
+      }
+    }
+  }
+}

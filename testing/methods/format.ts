@@ -1,0 +1,194 @@
+import { detectEntities } from "../entities.ts";
+import { badRequest } from "../failure.ts";
+import type { Obj } from "../types.ts";
+
+const HTML_TAGS: Readonly<Record<string, string>> = {
+  b: "bold",
+  strong: "bold",
+  i: "italic",
+  em: "italic",
+  u: "underline",
+  ins: "underline",
+  s: "strikethrough",
+  strike: "strikethrough",
+  del: "strikethrough",
+  code: "code",
+  pre: "pre",
+  a: "text_link",
+  "tg-spoiler": "spoiler",
+  blockquote: "blockquote",
+};
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: "\"", apos: "'" };
+
+function cannotParse(detail: string): never {
+  throw badRequest(`can't parse entities: ${detail}`);
+}
+
+function parseHtml(source: string): { text: string; entities: Obj[] } {
+  let text = "";
+  const entities: Obj[] = [];
+  const open: { tag: string; start: number; entity: Obj }[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "<") {
+      const end = source.indexOf(">", i);
+      if (end < 0) cannotParse(`Unclosed start tag at byte offset ${i}`);
+      const inner = source.slice(i + 1, end).trim();
+      i = end + 1;
+      if (inner.startsWith("/")) {
+        const name = inner.slice(1).trim().toLowerCase();
+        const top = open.pop();
+        if (top === undefined || top.tag !== name) {
+          cannotParse(
+            `Unmatched end tag at byte offset ${end}, expected "</${top?.tag ?? ""}>", found "</${name}>"`,
+          );
+        }
+        top.entity.length = text.length - top.start;
+        if ((top.entity.length as number) > 0) entities.push(top.entity);
+        continue;
+      }
+      const space = inner.search(/\s/);
+      const name = (space < 0 ? inner : inner.slice(0, space)).toLowerCase();
+      const attrs = space < 0 ? "" : inner.slice(space);
+      let type = HTML_TAGS[name];
+      if (name === "span" && attrs.includes("tg-spoiler")) type = "spoiler";
+      if (type === undefined) cannotParse(`Unsupported start tag "${name}" at byte offset ${i}`);
+      const entity: Obj = { type, offset: text.length, length: 0 };
+      if (type === "text_link") {
+        const href = /href\s*=\s*["']([^"']*)["']/.exec(attrs);
+        if (href === null) cannotParse("Can't find end of href attribute");
+        entity.url = href[1];
+      }
+      if (type === "pre") {
+        const lang = /class\s*=\s*["']language-([^"']*)["']/.exec(attrs);
+        if (lang !== null) entity.language = lang[1];
+      }
+      open.push({ tag: name === "span" ? "span" : name, start: text.length, entity });
+    } else if (c === "&") {
+      const end = source.indexOf(";", i);
+      const name = end < 0 ? "" : source.slice(i + 1, end);
+      const value = HTML_ESCAPES[name];
+      if (value === undefined) {
+        text += "&";
+        i++;
+      } else {
+        text += value;
+        i = end + 1;
+      }
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  if (open.length > 0) {
+    cannotParse(`Can't find end tag corresponding to start tag "${open[open.length - 1].tag}"`);
+  }
+  return { text, entities: entities.sort((a, b) => (a.offset as number) - (b.offset as number)) };
+}
+
+const MD_V2_RESERVED = "_*[]()~`>#+-=|{}.!";
+
+function parseMarkdown(source: string, v2: boolean): { text: string; entities: Obj[] } {
+  let text = "";
+  const entities: Obj[] = [];
+  const open = new Map<string, number>();
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (v2 && c === "\\" && i + 1 < source.length) {
+      text += source[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === "`") {
+      const fence = source.startsWith("```", i);
+      const mark = fence ? "```" : "`";
+      const end = source.indexOf(mark, i + mark.length);
+      if (end < 0) cannotParse(`Can't find end of ${fence ? "Pre" : "Code"} entity at byte offset ${i}`);
+      let body = source.slice(i + mark.length, end);
+      const entity: Obj = { type: fence ? "pre" : "code", offset: text.length, length: 0 };
+      if (fence) {
+        const nl = body.indexOf("\n");
+        if (nl > 0 && !/\s/.test(body.slice(0, nl))) {
+          entity.language = body.slice(0, nl);
+          body = body.slice(nl + 1);
+        }
+      }
+      text += body;
+      entity.length = body.length;
+      if (body.length > 0) entities.push(entity);
+      i = end + mark.length;
+      continue;
+    }
+    if (c === "[") {
+      const close = source.indexOf("](", i);
+      const end = close < 0 ? -1 : source.indexOf(")", close);
+      if (end < 0) {
+        if (v2) cannotParse(`Character '[' is reserved and must be escaped with the preceding '\\'`);
+        text += c;
+        i++;
+        continue;
+      }
+      const label = source.slice(i + 1, close);
+      entities.push({
+        type: "text_link",
+        offset: text.length,
+        length: label.length,
+        url: source.slice(close + 2, end),
+      });
+      text += label;
+      i = end + 1;
+      continue;
+    }
+    const double = v2 && (source.startsWith("__", i) || source.startsWith("||", i));
+    const mark = double ? source.slice(i, i + 2) : c;
+    const type = mark === "*"
+      ? "bold"
+      : mark === "_"
+      ? "italic"
+      : mark === "__"
+      ? "underline"
+      : mark === "||"
+      ? "spoiler"
+      : mark === "~" && v2
+      ? "strikethrough"
+      : undefined;
+    if (type !== undefined) {
+      const start = open.get(mark);
+      if (start === undefined) open.set(mark, text.length);
+      else {
+        open.delete(mark);
+        if (text.length > start) entities.push({ type, offset: start, length: text.length - start });
+      }
+      i += mark.length;
+      continue;
+    }
+    if (v2 && MD_V2_RESERVED.includes(c)) {
+      cannotParse(`Character '${c}' is reserved and must be escaped with the preceding '\\'`);
+    }
+    text += c;
+    i++;
+  }
+  if (open.size > 0) {
+    cannotParse(`Can't find end of the entity starting at byte offset ${[...open.values()][0]}`);
+  }
+  return { text, entities: entities.sort((a, b) => (a.offset as number) - (b.offset as number)) };
+}
+
+/**
+ * Applies a `parse_mode` (HTML, Markdown, MarkdownV2) the way Telegram does: markup is removed from the text
+ * and becomes entities; malformed markup is a 400 "can't parse entities". Commands and mentions in the
+ * resulting text are detected too.
+ */
+export function formatText(source: string, mode: string): { text: string; entities?: Obj[] } {
+  let parsed: { text: string; entities: Obj[] };
+  if (mode === "HTML") parsed = parseHtml(source);
+  else if (mode === "Markdown") parsed = parseMarkdown(source, false);
+  else if (mode === "MarkdownV2") parsed = parseMarkdown(source, true);
+  else throw badRequest(`unsupported parse_mode`);
+  const auto = detectEntities(parsed.text) ?? [];
+  const entities = [...parsed.entities, ...auto].sort((a, b) => (a.offset as number) - (b.offset as number));
+  return entities.length === 0 ? { text: parsed.text } : { text: parsed.text, entities };
+}

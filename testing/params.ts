@@ -1,0 +1,167 @@
+import { ApiFailure, badRequest } from "./failure.ts";
+import type { Obj } from "./types.ts";
+
+/** Parameters of one call plus the uploaded files it may reference with `attach://<name>`. */
+export interface CallInput {
+  /** Parameters by name; values from query strings and forms arrive as strings. */
+  readonly params: Obj;
+  /** Uploaded files by multipart field name. */
+  readonly files: Map<string, File>;
+}
+
+/** Bodies above this size are refused before they are read (Telegram's upload ceiling is 50 MB). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(): ApiFailure {
+  return new ApiFailure(413, "Request Entity Too Large");
+}
+
+async function readText(request: Request): Promise<string> {
+  const body = request.body;
+  if (body === null) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/**
+ * Reads a call's parameters from the query string and the body (JSON, urlencoded or multipart), as the
+ * Bot API accepts all four. A body that cannot be parsed is a 400; it never takes the server down.
+ */
+export async function readCallInput(request: Request, query: string): Promise<CallInput> {
+  const params: Obj = {};
+  const files = new Map<string, File>();
+  if (query !== "") { for (const [k, v] of new URLSearchParams(query)) params[k] = v; }
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES) throw tooLarge();
+  const type = request.headers.get("content-type") ?? "";
+  if (type.startsWith("application/json")) {
+    const text = await readBody(request);
+    if (text.trim() === "") return { params, files };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badRequest("can't parse JSON object");
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw badRequest("JSON object expected");
+    }
+    Object.assign(params, parsed);
+  } else if (type.startsWith("application/x-www-form-urlencoded")) {
+    for (const [k, v] of new URLSearchParams(await readBody(request))) params[k] = v;
+  } else if (type.startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw badRequest("can't parse multipart/form-data request body");
+    }
+    for (const [k, v] of form) {
+      if (typeof v === "string") params[k] = v;
+      else files.set(k, v);
+    }
+  }
+  return { params, files };
+}
+
+async function readBody(request: Request): Promise<string> {
+  try {
+    return await readText(request);
+  } catch (e) {
+    if (e instanceof ApiFailure) throw e;
+    throw badRequest("can't read request body");
+  }
+}
+
+/** The parameter as an integer, or undefined when absent; a non-integer is a 400. */
+export function optInt(params: Obj, name: string): number | undefined {
+  const v = params[name];
+  if (v === undefined || v === null || v === "") return undefined;
+  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw badRequest(`invalid ${name} specified`);
+  return n;
+}
+
+/** The parameter as an integer; absent is a 400 "<name> is empty". */
+export function reqInt(params: Obj, name: string): number {
+  const n = optInt(params, name);
+  if (n === undefined) throw badRequest(`${name} is empty`);
+  return n;
+}
+
+/** The parameter as a number (Float), or undefined when absent. */
+export function optFloat(params: Obj, name: string): number | undefined {
+  const v = params[name];
+  if (v === undefined || v === null || v === "") return undefined;
+  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+  if (!Number.isFinite(n)) throw badRequest(`invalid ${name} specified`);
+  return n;
+}
+
+/** The parameter as a string, or undefined when absent. */
+export function optStr(params: Obj, name: string): string | undefined {
+  const v = params[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  throw badRequest(`invalid ${name} specified`);
+}
+
+/** The parameter as a non-empty string; absent or empty is a 400. */
+export function reqStr(params: Obj, name: string, emptyReason = `${name} is empty`): string {
+  const s = optStr(params, name);
+  if (s === undefined || s === "") throw badRequest(emptyReason);
+  return s;
+}
+
+/** The parameter as a boolean (accepts true/false, "true"/"false", 1/0). */
+export function optBool(params: Obj, name: string): boolean | undefined {
+  const v = params[name];
+  if (v === undefined || v === null || v === "") return undefined;
+  if (v === true || v === "true" || v === 1 || v === "1" || v === "True") return true;
+  if (v === false || v === "false" || v === 0 || v === "0" || v === "False") return false;
+  throw badRequest(`invalid ${name} specified`);
+}
+
+/** The parameter as a JSON value: objects pass through, strings are parsed (form bodies send JSON text). */
+export function optJson(params: Obj, name: string): unknown {
+  const v = params[name];
+  if (v === undefined || v === null || v === "") return undefined;
+  if (typeof v !== "string") return v;
+  try {
+    const parsed = JSON.parse(v);
+    params[name] = parsed;
+    return parsed;
+  } catch {
+    throw badRequest(`can't parse ${name} JSON object`);
+  }
+}
+
+/** The parameter as a JSON object. */
+export function optObj(params: Obj, name: string): Obj | undefined {
+  const v = optJson(params, name);
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) throw badRequest(`${name} must be an object`);
+  return v as Obj;
+}
+
+/** The parameter as a JSON array. */
+export function optArray(params: Obj, name: string): unknown[] | undefined {
+  const v = optJson(params, name);
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw badRequest(`${name} must be an Array`);
+  return v;
+}

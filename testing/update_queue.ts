@@ -1,0 +1,138 @@
+import type { Obj } from "./types.ts";
+
+/** Update kinds Telegram leaves out unless a bot asks for them in `allowed_updates`. */
+const OPT_IN_KINDS: ReadonlySet<string> = new Set([
+  "chat_member",
+  "message_reaction",
+  "message_reaction_count",
+]);
+
+/** How a long poll ended. */
+export type PollOutcome = "ready" | "timeout" | "conflict" | "aborted";
+
+interface Waiter {
+  resolve(outcome: PollOutcome): void;
+}
+
+/**
+ * One bot's pending updates. Update ids are consecutive, so an update's position follows from its id and
+ * the queue is a plain array with a moving head (no per-update bookkeeping). Each update is serialized
+ * once, when it is created: getUpdates and webhook delivery reuse that text.
+ */
+export class UpdateQueue {
+  #json: string[] = [];
+  #objects: Obj[] = [];
+  #head = 0;
+  #firstId: number;
+  #nextId: number;
+  #allowed: ReadonlySet<string> | null = null;
+  #waiter: Waiter | null = null;
+  /** Called after every enqueue (webhook delivery hooks in here). */
+  onEnqueue: (() => void) | null = null;
+
+  /** @param firstId id of the first update. */
+  constructor(firstId: number) {
+    this.#firstId = firstId;
+    this.#nextId = firstId;
+  }
+
+  /** Number of updates waiting to be confirmed. */
+  get pending(): number {
+    return this.#json.length - this.#head;
+  }
+
+  /** Sets the update kinds to keep from now on; an empty list restores the default set. */
+  setAllowed(kinds: readonly string[] | undefined): void {
+    if (kinds === undefined) return;
+    this.#allowed = kinds.length === 0 ? null : new Set(kinds);
+  }
+
+  /** The kinds set by `allowed_updates`, or null for the default set. */
+  allowedList(): string[] | null {
+    return this.#allowed === null ? null : [...this.#allowed];
+  }
+
+  /** Whether an update of this kind would be queued. */
+  accepts(kind: string): boolean {
+    return this.#allowed === null ? !OPT_IN_KINDS.has(kind) : this.#allowed.has(kind);
+  }
+
+  /** Queues `{update_id, [kind]: payload}` unless the bot filtered that kind out; returns it or null. */
+  push(kind: string, payload: unknown): Obj | null {
+    if (!this.accepts(kind)) return null;
+    const update: Obj = { update_id: this.#nextId++, [kind]: payload };
+    this.#objects.push(update);
+    this.#json.push(JSON.stringify(update));
+    const waiter = this.#waiter;
+    if (waiter !== null) {
+      this.#waiter = null;
+      waiter.resolve("ready");
+    }
+    this.onEnqueue?.();
+    return update;
+  }
+
+  /** Forgets updates below `offset`; a negative offset keeps only the last `-offset` updates. */
+  confirm(offset: number): void {
+    const count = this.#json.length - this.#head;
+    let drop: number;
+    if (offset < 0) drop = Math.max(0, count + offset);
+    else drop = Math.min(Math.max(0, offset - this.#firstId), count);
+    if (drop === 0) return;
+    this.#head += drop;
+    this.#firstId += drop;
+    if (this.#head > 1024 && this.#head * 2 > this.#json.length) {
+      this.#json.splice(0, this.#head);
+      this.#objects.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** Forgets every pending update. */
+  clear(): void {
+    this.confirm(this.#nextId);
+  }
+
+  /** JSON texts of up to `limit` pending updates, oldest first. */
+  peekJson(limit: number): string[] {
+    return this.#json.slice(this.#head, this.#head + limit);
+  }
+
+  /** Up to `limit` pending updates, oldest first. */
+  peek(limit: number): Obj[] {
+    return this.#objects.slice(this.#head, this.#head + limit);
+  }
+
+  /** Id of the oldest pending update (the next one to be created if none is pending). */
+  get firstId(): number {
+    return this.#firstId;
+  }
+
+  /**
+   * Waits up to `seconds` for an update. A second poll while one waits ends the first one with
+   * "conflict", as Telegram terminates the older of two concurrent getUpdates requests.
+   */
+  wait(seconds: number, signal?: AbortSignal): Promise<PollOutcome> {
+    this.#waiter?.resolve("conflict");
+    return new Promise<PollOutcome>((resolve) => {
+      const finish = (outcome: PollOutcome) => {
+        if (this.#waiter === waiter) this.#waiter = null;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(outcome);
+      };
+      const onAbort = () => finish("aborted");
+      const waiter: Waiter = { resolve: finish };
+      this.#waiter = waiter;
+      const timer = setTimeout(() => finish("timeout"), seconds * 1000);
+      signal?.addEventListener("abort", onAbort);
+    });
+  }
+
+  /** Ends a waiting long poll, if any, with the given outcome. */
+  interrupt(outcome: PollOutcome): void {
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.resolve(outcome);
+  }
+}

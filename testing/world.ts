@@ -1,0 +1,338 @@
+import { badRequest, forbidden } from "./failure.ts";
+import { FileStore, randomId } from "./files.ts";
+import type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
+import { unixNow } from "./types.ts";
+import { UpdateQueue } from "./update_queue.ts";
+
+/** What the emulator remembers about a webhook. */
+export interface WebhookConfig {
+  /** Target URL. */
+  url: string;
+  /** Value of the `X-Telegram-Bot-Api-Secret-Token` header, if set. */
+  secretToken?: string;
+  /** Upper bound of concurrent deliveries the bot asked for. */
+  maxConnections: number;
+  /** Unix time of the last failed delivery. */
+  lastErrorDate?: number;
+  /** Why the last delivery failed. */
+  lastErrorMessage?: string;
+}
+
+/** A bot account and everything the emulator tracks for it. */
+export interface BotState {
+  /** The bot's user object (what getMe returns). */
+  readonly user: UserObj;
+  /** Its token. */
+  readonly token: string;
+  /** Pending updates. */
+  readonly queue: UpdateQueue;
+  /** Webhook, when one is set. */
+  webhook: WebhookConfig | null;
+  /** Values stored by set* methods and read back by get* methods (commands, name, description, …). */
+  readonly settings: Map<string, unknown>;
+}
+
+/** One chat: its object, its messages and its members. */
+export interface ChatState {
+  /** The chat as it appears in messages. */
+  readonly chat: ChatObj;
+  /** Messages by id - 1; removed ones stay as holes so ids never shift. */
+  readonly log: (MessageObj | undefined)[];
+  /** Bot that wrote each message (by id - 1), or null for a user or service message. */
+  readonly authors: (BotState | null)[];
+  /** Members by user id, as ChatMember objects. */
+  readonly members: Map<number, Obj>;
+  /** Position of the next bot message not yet observed through nextBotMessage. */
+  botCursor: number;
+  /** Wakes callers of nextBotMessage. */
+  readonly botWaiters: Set<() => void>;
+  /** For a private chat: the user. */
+  readonly user?: UserObj;
+  /** For a private chat: the bot the user last talked to or heard from. */
+  peerBot?: BotState;
+  /** Extra facts set by administration methods (description, permissions, pinned message, …). */
+  readonly info: Obj;
+}
+
+/** Something a bot must answer: callback, inline, shipping and pre-checkout queries. */
+export interface QueryState {
+  /** Kind of query. */
+  readonly kind: "callback_query" | "inline_query" | "shipping_query" | "pre_checkout_query";
+  /** Bot that must answer. */
+  readonly bot: BotState;
+  /** The query object sent in the update. */
+  readonly query: Obj;
+  /** The answer parameters, once answered. */
+  answer?: Obj;
+  /** Callers waiting for the answer. */
+  readonly waiters: ((answer: Obj) => void)[];
+}
+
+/** A message sent via inline mode, addressed by `inline_message_id`. */
+export interface InlineMessageState {
+  /** Bot whose inline result it is. */
+  readonly bot: BotState;
+  /** Its content (text, reply_markup, …). */
+  readonly message: Obj;
+  /** User who sent it. */
+  readonly from: UserObj;
+}
+
+const MEMBER_STATUSES: ReadonlySet<string> = new Set(["creator", "administrator", "member", "restricted"]);
+
+/** Administrator rights the emulator grants to bots and admins it creates. */
+export const FULL_RIGHTS: Readonly<Obj> = {
+  can_be_edited: false,
+  is_anonymous: false,
+  can_manage_chat: true,
+  can_delete_messages: true,
+  can_manage_video_chats: true,
+  can_restrict_members: true,
+  can_promote_members: true,
+  can_change_info: true,
+  can_invite_users: true,
+  can_post_stories: true,
+  can_edit_stories: true,
+  can_delete_stories: true,
+  can_post_messages: true,
+  can_edit_messages: true,
+  can_pin_messages: true,
+  can_manage_topics: true,
+};
+
+/** Builds a ChatMember object with the given status. */
+export function chatMember(user: UserObj, status: string): Obj {
+  if (status === "administrator") return { status, user, ...FULL_RIGHTS };
+  if (status === "creator") return { status, user, is_anonymous: false };
+  if (status === "kicked") return { status, user, until_date: 0 };
+  return { status, user };
+}
+
+/** The emulated Telegram: accounts, chats, messages, files and open queries. */
+export class World {
+  /** Users (humans) by id. */
+  readonly users = new Map<number, UserObj>();
+  /** Bots a user has blocked, by user id. */
+  readonly blocked = new Map<number, Set<number>>();
+  /** Bots by id. */
+  readonly bots = new Map<number, BotState>();
+  /** Bots by token. */
+  readonly botsByToken = new Map<string, BotState>();
+  /** Chats by id. */
+  readonly chats = new Map<number, ChatState>();
+  /** Public chats and users by lower-case username. */
+  readonly usernames = new Map<string, number>();
+  /** Uploaded and generated files. */
+  readonly files = new FileStore();
+  /** Open and answered queries by id. */
+  readonly queries = new Map<string, QueryState>();
+  /** Messages sent via inline mode by inline_message_id. */
+  readonly inlineMessages = new Map<string, InlineMessageState>();
+  /** Invoice parameters of invoice messages, for the pay flow. */
+  readonly invoices = new WeakMap<MessageObj, Obj>();
+  /** Game high scores by game message key, then user id. */
+  readonly scores = new Map<string, Map<number, number>>();
+  #nextUserId = 100_000_001;
+  #nextBotId = 700_000_001;
+  #nextGroupId = 1;
+
+  /** Creates a human account. */
+  createUser(fields: Partial<UserObj> & { first_name: string }): UserObj {
+    const user: UserObj = { ...fields, id: fields.id ?? this.#nextUserId++, is_bot: false };
+    if (this.users.has(user.id) || this.bots.has(user.id)) {
+      throw new RangeError(`user id ${user.id} is taken`);
+    }
+    this.users.set(user.id, user);
+    if (user.username !== undefined) this.usernames.set(user.username.toLowerCase(), user.id);
+    return user;
+  }
+
+  /** Creates a bot account with a fresh token. */
+  createBot(fields: { username: string; first_name?: string; id?: number; token?: string }): BotState {
+    const id = fields.id ?? this.#nextBotId++;
+    const token = fields.token ?? `${id}:AA${randomId(33)}`;
+    if (this.botsByToken.has(token) || this.bots.has(id) || this.users.has(id)) {
+      throw new RangeError(`bot id ${id} or its token is taken`);
+    }
+    const user: UserObj = {
+      id,
+      is_bot: true,
+      first_name: fields.first_name ?? fields.username,
+      username: fields.username,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: true,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+    };
+    const bot: BotState = {
+      user,
+      token,
+      queue: new UpdateQueue(1),
+      webhook: null,
+      settings: new Map(),
+    };
+    this.bots.set(id, bot);
+    this.botsByToken.set(token, bot);
+    this.usernames.set(fields.username.toLowerCase(), id);
+    return bot;
+  }
+
+  /** Creates a group, supergroup or channel; the first member is its creator. */
+  createChat(
+    type: Exclude<ChatType, "private">,
+    title: string,
+    members: readonly UserObj[],
+    bots: readonly BotState[],
+    username?: string,
+  ): ChatState {
+    const n = this.#nextGroupId++;
+    const id = type === "group" ? -(1000 + n) : -(1_000_000_000_000 + n);
+    const chat: ChatObj = { id, type, title };
+    if (username !== undefined) {
+      chat.username = username;
+      this.usernames.set(username.toLowerCase(), id);
+    }
+    const state = this.#newChatState(chat);
+    members.forEach((user, i) =>
+      state.members.set(user.id, chatMember(user, i === 0 ? "creator" : "member"))
+    );
+    for (const bot of bots) state.members.set(bot.user.id, chatMember(bot.user, "administrator"));
+    this.chats.set(id, state);
+    return state;
+  }
+
+  #newChatState(chat: ChatObj, user?: UserObj): ChatState {
+    return {
+      chat,
+      log: [],
+      authors: [],
+      members: new Map(),
+      botCursor: 0,
+      botWaiters: new Set(),
+      ...(user !== undefined ? { user } : {}),
+      info: {},
+    };
+  }
+
+  /** The private chat of a user (its id is the user's id), created on first use. */
+  privateChat(user: UserObj): ChatState {
+    let state = this.chats.get(user.id);
+    if (state === undefined) {
+      const chat: ChatObj = { id: user.id, type: "private", first_name: user.first_name };
+      if (user.last_name !== undefined) chat.last_name = user.last_name;
+      if (user.username !== undefined) chat.username = user.username;
+      state = this.#newChatState(chat, user);
+      state.members.set(user.id, chatMember(user, "member"));
+      this.chats.set(user.id, state);
+    }
+    return state;
+  }
+
+  /** Looks a chat up by id or `@username`, as the Bot API's `chat_id` allows. */
+  findChat(chatId: unknown): ChatState | undefined {
+    let id: number | undefined;
+    if (typeof chatId === "number") id = chatId;
+    else if (typeof chatId === "string") {
+      if (chatId.charCodeAt(0) === 64) id = this.usernames.get(chatId.slice(1).toLowerCase());
+      else if (chatId !== "" && !Number.isNaN(Number(chatId))) id = Number(chatId);
+    }
+    if (id === undefined) return undefined;
+    const state = this.chats.get(id);
+    if (state !== undefined) return state;
+    const user = this.users.get(id);
+    return user === undefined ? undefined : this.privateChat(user);
+  }
+
+  /** The chat a bot may act in; throws Telegram's 400/403 failures otherwise. */
+  chatForBot(bot: BotState, chatId: unknown): ChatState {
+    const state = this.findChat(chatId);
+    if (state === undefined) throw badRequest("chat not found");
+    if (state.user !== undefined) {
+      if (this.blocked.get(state.user.id)?.has(bot.user.id)) throw forbidden("bot was blocked by the user");
+      return state;
+    }
+    const member = state.members.get(bot.user.id);
+    if (member === undefined || !MEMBER_STATUSES.has(member.status as string)) {
+      if (member?.status === "kicked") {
+        throw forbidden(
+          `bot was kicked from the ${state.chat.type === "channel" ? "channel" : "group"} chat`,
+        );
+      }
+      throw forbidden(
+        `bot is not a member of the ${state.chat.type === "channel" ? "channel" : "group"} chat`,
+      );
+    }
+    return state;
+  }
+
+  /** Whether a user or bot is a current member of a chat. */
+  isMember(state: ChatState, userId: number): boolean {
+    const member = state.members.get(userId);
+    return member !== undefined && MEMBER_STATUSES.has(member.status as string);
+  }
+
+  /** A user or bot by id. */
+  findUser(id: unknown): UserObj | undefined {
+    const n = typeof id === "string" ? Number(id) : id;
+    if (typeof n !== "number") return undefined;
+    return this.users.get(n) ?? this.bots.get(n)?.user;
+  }
+
+  /** A message of a chat, unless deleted or unknown. */
+  message(state: ChatState, messageId: unknown): MessageObj | undefined {
+    const id = typeof messageId === "string" ? Number(messageId) : messageId;
+    return typeof id === "number" ? state.log[id - 1] : undefined;
+  }
+
+  /** Stores a new message with the next id of its chat. */
+  addMessage(state: ChatState, fields: Obj, from: UserObj | null, bot: BotState | null): MessageObj {
+    const message = {
+      message_id: state.log.length + 1,
+      ...(from !== null && state.chat.type !== "channel" ? { from } : {}),
+      ...(state.chat.type === "channel" ? { sender_chat: state.chat } : {}),
+      date: unixNow(),
+      chat: state.chat,
+      ...fields,
+    } as MessageObj;
+    state.log.push(message);
+    state.authors.push(bot);
+    if (bot !== null) {
+      if (state.user !== undefined) state.peerBot = bot;
+      for (const wake of state.botWaiters) wake();
+    }
+    return message;
+  }
+
+  /**
+   * Bots that receive updates about a chat: the peer bot of a private chat (or `to`), every bot member
+   * of a group, the bots administering a channel.
+   */
+  audience(state: ChatState, to?: BotState): BotState[] {
+    if (state.user !== undefined) {
+      const bot = to ?? state.peerBot ?? this.bots.values().next().value;
+      if (bot === undefined) return [];
+      state.peerBot = bot;
+      return [bot];
+    }
+    const out: BotState[] = [];
+    for (const [id, member] of state.members) {
+      const bot = this.bots.get(id);
+      if (bot !== undefined && MEMBER_STATUSES.has(member.status as string)) out.push(bot);
+    }
+    return out;
+  }
+
+  /** Queues an update about a chat for its audience. */
+  broadcast(state: ChatState, kind: string, payload: unknown, to?: BotState): void {
+    for (const bot of this.audience(state, to)) bot.queue.push(kind, payload);
+  }
+
+  /** Opens a query a bot must answer and returns its id. */
+  openQuery(kind: QueryState["kind"], bot: BotState, build: (id: string) => Obj): QueryState {
+    const id = `${Date.now().toString(36)}${randomId(10)}`;
+    const state: QueryState = { kind, bot, query: build(id), waiters: [] };
+    this.queries.set(id, state);
+    return state;
+  }
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { call, ok } from "./emulator_helpers.ts";
+
+Deno.test("getMe returns the bot's user; an unknown token is 401, an unknown method 404", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "core_bot" });
+  const me = await ok<{ id: number; is_bot: boolean; username: string }>(emu.apiRoot, bot.token, "getMe");
+  assert.equal(me.id, bot.id);
+  assert.equal(me.is_bot, true);
+  assert.equal(me.username, "core_bot");
+  const unauthorized = await call(emu.apiRoot, "123:nope", "getMe");
+  assert.equal(unauthorized.status, 401);
+  assert.deepEqual(unauthorized.body, { ok: false, error_code: 401, description: "Unauthorized" });
+  const missing = await call(emu.apiRoot, bot.token, "noSuchMethod");
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.description, "Not Found");
+  const anyCase = await fetch(`${emu.apiRoot}/bot${bot.token}/GETME`);
+  assert.equal((await anyCase.json()).result.id, bot.id);
+});
+
+Deno.test("a user's text reaches getUpdates with a bot_command entity; offset confirms", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "core_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const sent = await alice.sendText(alice.id, "/start now");
+  assert.equal(sent.chat.id, alice.id);
+  assert.equal(sent.message_id, 1);
+  const updates = await ok<Array<{ update_id: number; message: { text: string; entities: unknown[] } }>>(
+    emu.apiRoot,
+    bot.token,
+    "getUpdates",
+  );
+  assert.equal(updates.length, 1);
+  assert.equal(updates[0].message.text, "/start now");
+  assert.deepEqual(updates[0].message.entities, [{ type: "bot_command", offset: 0, length: 6 }]);
+  const again = await ok<unknown[]>(emu.apiRoot, bot.token, "getUpdates", { offset: updates[0].update_id });
+  assert.equal(again.length, 1);
+  const after = await ok<unknown[]>(emu.apiRoot, bot.token, "getUpdates", {
+    offset: updates[0].update_id + 1,
+  });
+  assert.equal(after.length, 0);
+});
+
+Deno.test("sendMessage stores the message; nextBotMessage and transcript observe it", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "core_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await alice.sendText(alice.id, "hi");
+  const waiting = emu.nextBotMessage(alice.id, { timeout: 2 });
+  const message = await ok<{ message_id: number; text: string; from: { id: number }; chat: { id: number } }>(
+    emu.apiRoot,
+    bot.token,
+    "sendMessage",
+    { chat_id: alice.id, text: "hello Alice" },
+  );
+  assert.equal(message.message_id, 2);
+  assert.equal(message.from.id, bot.id);
+  assert.equal(message.chat.id, alice.id);
+  const seen = await waiting;
+  assert.equal(seen.text, "hello Alice");
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["hi", "hello Alice"]);
+  const missingChat = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: 42, text: "x" });
+  assert.equal(missingChat.status, 400);
+  assert.equal(missingChat.body.description, "Bad Request: chat not found");
+});
+
+Deno.test("a long poll waits for the next update and returns it at once", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "core_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const started = Date.now();
+  const poll = ok<Array<{ message: { text: string } }>>(emu.apiRoot, bot.token, "getUpdates", {
+    timeout: 10,
+  });
+  setTimeout(() => alice.sendText(alice.id, "wake up"), 100);
+  const updates = await poll;
+  assert.equal(updates[0].message.text, "wake up");
+  assert.ok(Date.now() - started < 5000);
+});
