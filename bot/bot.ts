@@ -1,5 +1,9 @@
 import { Api, type ApiOptions } from "../api/client.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
+import type { LoopHandler, LoopMessage } from "./handler.ts";
+import { runLoop } from "./loop.ts";
+import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 
 /** Options of {@link Bot}: the same as those of the {@link Api} client. */
 export type BotOptions = ApiOptions;
@@ -12,15 +16,25 @@ export type BotOptions = ApiOptions;
  * ```ts
  * import { Bot } from "./bot.ts";
  * const bot = new Bot("123:abc", { apiRoot: "http://127.0.0.1:8081" });
+ * const loop = bot.messageLoop({
+ *   chat: (msg) => console.log("chat", msg.text),
+ *   callback_query: (query) => console.log("button", query.data),
+ * });
+ * await loop.stop();
  * ```
  */
 export class Bot extends Api {
+  readonly #redact: (text: string) => string;
+
   /**
+   * Creates a bot.
+   *
    * @param token the bot token from @BotFather.
    * @param options server, timeout, abort signal, fetch and retry settings, as for `Api`.
    */
   constructor(token: string, options: BotOptions = {}) {
     super(token, options);
+    this.#redact = (text) => text.replaceAll(token, "<token>");
   }
 
   /**
@@ -30,10 +44,34 @@ export class Bot extends Api {
    *
    * @throws {TelepotException} unless a subclass overrides it.
    */
-  handle(msg: unknown): unknown {
+  handle(msg: LoopMessage): unknown {
     void msg;
     throw new TelepotException(
       "Bot.handle is not implemented: pass a handler to messageLoop or override handle in a subclass",
     );
+  }
+
+  /**
+   * Receives updates in the background and hands each one's payload (a Message, CallbackQuery, …) to
+   * `handler`: a function, a routing table by flavor (`{ chat: fn, callback_query: fn, null: fallback }`),
+   * or nothing for this bot's {@link Bot.handle}.
+   *
+   * Updates come from `getUpdates` (the offset is managed so that an update is confirmed to Telegram
+   * only after its handler finished: a crash means redelivery, never loss), from `options.source` (a
+   * queue or iterable), or from this bot's `webhookHandler`. Each `update_id` is handled once per
+   * process; one chat's updates in order, different chats concurrently. A handler that throws is
+   * reported to `onError` and the loop goes on. Network errors and 5xx are retried with back-off for
+   * ever, 429 waits `retry_after`; 401 (`UnauthorizedError`) and 409 (another poller, or a webhook)
+   * end the loop: `done` rejects with them.
+   *
+   * @returns a controller: `stop()` ends gracefully, `done` settles when the loop has ended.
+   * @throws {BadInput} on a malformed handler or option, or no handler on a bot that does not override
+   *   `handle`.
+   */
+  messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): LoopController {
+    if (handler === undefined && this.handle === Bot.prototype.handle) {
+      throw new BadInput("handler", "a function or routing table, since this bot does not override handle");
+    }
+    return runLoop(this, handler, options, this.#redact);
   }
 }

@@ -1,0 +1,20 @@
+// Payloads are read field by field after their flavor is known; the Bot API types would add nothing here.
+// deno-lint-ignore no-explicit-any
+type Any = Record<string, any>;
+
+/**
+ * The key that serializes handling: updates with the same key are handled one after another, in
+ * `update_id` order; different keys run concurrently. It is the chat where there is one (a callback
+ * query's is the chat of its message), else the user, else `undefined` (no ordering constraint).
+ */
+export function chatKey(payload: unknown): string | undefined {
+  if (typeof payload !== "object" || payload === null) return undefined;
+  const p = payload as Any;
+  const chatId = p.chat?.id ?? p.message?.chat?.id ?? p.voter_chat?.id;
+  if (chatId !== undefined) return `c${chatId}`;
+  const userId = p.from?.id ?? p.user?.id;
+  if (userId !== undefined) return `c${userId}`;
+  if (typeof p.id === "string" && Array.isArray(p.options)) return `p${p.id}`;
+  if (typeof p.poll_id === "string") return `p${p.poll_id}`;
+  return undefined;
+}

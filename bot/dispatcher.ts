@@ -1,0 +1,192 @@
+import type { UpdateKind } from "../api/classification.gen.ts";
+import type { Update } from "../api/types.gen.ts";
+import { chatKey } from "./chat_key.ts";
+import { rememberOrigin } from "./update_kind.ts";
+import { updateKindOf } from "./update_shapes.ts";
+
+/** Receives each update's payload (a Message, CallbackQuery…) and returns when it is handled or accepted. */
+export type PayloadHandler = (payload: unknown, update: Update) => unknown;
+
+/** Called with an error a handler threw (or a rejection) and the update it was handling. */
+export type ErrorReporter = (error: unknown, update: Update | undefined) => void;
+
+/** Options of a {@link Dispatcher}. */
+export interface DispatcherOptions {
+  /** Handles one payload. */
+  readonly handle: PayloadHandler;
+  /** Where failures of `handle` go. */
+  readonly onError: ErrorReporter;
+  /** Updates held in flight (received, not yet handled) before {@link Dispatcher.belowCapacity} waits. */
+  readonly capacity?: number;
+}
+
+interface Lane {
+  readonly queue: Array<{ update: Update; done?: () => void }>;
+}
+
+// How many handled ids to remember exactly; older ones are summarized by a low-water mark.
+const SEEN_WINDOW = 20_000;
+
+/**
+ * Runs handlers for updates: each `update_id` at most once, updates of one chat in order, different chats
+ * concurrently (a handler that never settles holds up only its own chat), failures to `onError`.
+ * It knows which updates are still in flight, which is what the offset may never pass.
+ */
+export class Dispatcher {
+  #handle: PayloadHandler;
+  #onError: ErrorReporter;
+  #capacity: number;
+  #lanes = new Map<string, Lane>();
+  #inFlight = new Set<number>();
+  #seen = new Set<number>();
+  #seenBelow = Number.NEGATIVE_INFINITY;
+  #changed: PromiseWithResolvers<void> = Promise.withResolvers();
+  #handled = 0;
+
+  /** @param options the handler and the error reporter. */
+  constructor(options: DispatcherOptions) {
+    this.#handle = options.handle;
+    this.#onError = options.onError;
+    this.#capacity = options.capacity ?? 1000;
+  }
+
+  /** Number of updates handled (settled) so far. */
+  get handled(): number {
+    return this.#handled;
+  }
+
+  /** Number of updates received and not yet settled. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** The smallest `update_id` still in flight, or `undefined` when everything received has settled. */
+  lowestInFlight(): number | undefined {
+    let low: number | undefined;
+    for (const id of this.#inFlight) if (low === undefined || id < low) low = id;
+    return low;
+  }
+
+  /** Whether this `update_id` was already taken (handled or in flight). */
+  hasSeen(updateId: number): boolean {
+    return updateId < this.#seenBelow || this.#seen.has(updateId);
+  }
+
+  /**
+   * Starts handling an update unless its id was seen before. `done` is called once it has settled
+   * (also at once for a duplicate). Returns whether the update was taken.
+   */
+  dispatch(update: Update, done?: () => void): boolean {
+    const id = update.update_id;
+    if (this.hasSeen(id)) {
+      done?.();
+      return false;
+    }
+    this.#remember(id);
+    this.#inFlight.add(id);
+    const payload = (update as unknown as Record<string, unknown>)[updateKindOf(update as never) ?? ""];
+    const key = chatKey(payload);
+    if (key === undefined) {
+      this.#run(update, done);
+      return true;
+    }
+    const lane = this.#lanes.get(key);
+    if (lane) {
+      lane.queue.push({ update, done });
+    } else {
+      const fresh: Lane = { queue: [{ update, done }] };
+      this.#lanes.set(key, fresh);
+      this.#pump(key, fresh);
+    }
+    return true;
+  }
+
+  /** Resolves as soon as any in-flight update settles (or is dispatched). */
+  changed(): Promise<void> {
+    return this.#changed.promise;
+  }
+
+  /** Resolves when fewer updates than the capacity are in flight. */
+  async belowCapacity(signal?: AbortSignal): Promise<void> {
+    while (this.#inFlight.size >= this.#capacity && !signal?.aborted) {
+      await abortable(this.changed(), signal);
+    }
+  }
+
+  /** Resolves when nothing is in flight, or after `seconds`; returns whether everything settled. */
+  async drain(seconds: number): Promise<boolean> {
+    const deadline = Date.now() + seconds * 1000;
+    while (this.#inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.changed(),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, left)),
+      ]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
+  #remember(id: number): void {
+    this.#seen.add(id);
+    if (this.#seen.size <= SEEN_WINDOW) return;
+    const sorted = [...this.#seen].sort((a, b) => a - b);
+    const cut = sorted[sorted.length - SEEN_WINDOW / 2];
+    for (const old of sorted) {
+      if (old >= cut) break;
+      this.#seen.delete(old);
+    }
+    this.#seenBelow = cut;
+  }
+
+  async #pump(key: string, lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const { update, done } = lane.queue[0];
+      await this.#run(update, done);
+      lane.queue.shift();
+    }
+    this.#lanes.delete(key);
+  }
+
+  async #run(update: Update, done?: () => void): Promise<void> {
+    const record = update as unknown as Record<string, unknown>;
+    const kind = updateKindOf(record);
+    const payload = kind === undefined ? undefined : record[kind];
+    try {
+      if (typeof payload === "object" && payload !== null) {
+        rememberOrigin(payload, { kind: kind as UpdateKind, updateId: update.update_id });
+      }
+      await this.#handle(payload, update);
+    } catch (error) {
+      try {
+        this.#onError(error, update);
+      } catch (reportError) {
+        console.error("onError failed:", reportError);
+      }
+    } finally {
+      this.#inFlight.delete(update.update_id);
+      this.#handled++;
+      done?.();
+      this.#signal();
+    }
+  }
+
+  #signal(): void {
+    const old = this.#changed;
+    this.#changed = Promise.withResolvers();
+    old.resolve();
+  }
+}
+
+/** `promise`, or an earlier resolution when `signal` aborts. */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,145 @@
+import type { Update } from "../api/types.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
+import { hasInbox, inboxOf } from "./inbox.ts";
+import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
+import { confirmOffset, OffsetState, type PollingClient, pollUpdates } from "./polling.ts";
+import { consumeQueue } from "./queue_source.ts";
+
+/** What a loop runs on: the client (for `getUpdates`) and the bot's own `handle`. */
+export interface LoopHost extends PollingClient {
+  /** Handles a message when the loop has no handler of its own. */
+  handle(msg: LoopMessage): unknown;
+}
+
+function seconds(value: number | undefined, fallback: number, name: string, allowZero = true): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new BadInput(
+      `options.${name}`,
+      allowZero ? "a number of seconds ≥ 0" : "a positive number of seconds",
+    );
+  }
+  return value;
+}
+
+function validLimit(limit: number | undefined): number {
+  if (limit === undefined) return 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new BadInput("options.limit", "an integer 1–100");
+  }
+  return limit;
+}
+
+/**
+ * The default error reporter: one line per failure with the update id, the token removed by `redact`.
+ */
+export function defaultErrorLogger(
+  redact: (text: string) => string,
+): (error: unknown, update?: Update) => void {
+  return (error, update) => {
+    const where = update ? `update ${update.update_id}` : "message loop";
+    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    console.error(`telepot: ${where}: ${redact(text)}`);
+  };
+}
+
+const STOP_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+
+/**
+ * Starts a message loop in the background: the core of `Bot.messageLoop` (and of `aio.ts`, which awaits
+ * `done`). See {@link MessageLoopOptions} for the options and the delivery guarantees.
+ *
+ * @param host the bot: its client calls `getUpdates`, its `handle` is used when `handler` is absent.
+ * @param handler a function, a routing table, or `undefined` for `host.handle`.
+ * @param options see {@link MessageLoopOptions}.
+ * @param redact removes the bot token from logged text.
+ * @throws {BadInput} on a malformed handler or option (before anything starts).
+ */
+export function runLoop(
+  host: LoopHost,
+  handler: LoopHandler | undefined,
+  options: MessageLoopOptions = {},
+  redact: (text: string) => string = (text) => text,
+): LoopController {
+  const handle = handler === undefined ? (msg: LoopMessage) => host.handle(msg) : resolveHandler(handler);
+  const relax = seconds(options.relax, 0.1, "relax");
+  const timeout = seconds(options.timeout, 20, "timeout");
+  const maxhold = seconds(options.maxhold, 3, "maxhold");
+  const stopTimeout = seconds(options.stopTimeout, 10, "stopTimeout");
+  const limit = validLimit(options.limit);
+  const report = options.onError ?? defaultErrorLogger(redact);
+  const source = options.source ?? (hasInbox(host) ? inboxOf(host) : undefined);
+  const allowedUpdates = options.allowedUpdates ?? kindsFor(handler);
+  const dispatcher = new Dispatcher({
+    handle: (payload) => handle(payload as LoopMessage),
+    onError: report,
+    capacity: options.maxInFlight,
+  });
+
+  const stopper = new AbortController();
+  const stop = () => stopper.abort();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  if (options.signal?.aborted) stop();
+  const handleSignals = options.handleSignals ?? Boolean(options.runForever);
+  let bySignal = false;
+  const onSignal = () => {
+    bySignal = true;
+    stop();
+  };
+  const listening: Deno.Signal[] = [];
+  if (handleSignals) {
+    for (const signal of STOP_SIGNALS) {
+      try {
+        Deno.addSignalListener(signal, onSignal);
+        listening.push(signal);
+      } catch {
+        // Not every platform has every signal (Windows has no SIGTERM listener).
+      }
+    }
+  }
+  if (typeof options.runForever === "string" && options.runForever !== "") console.log(options.runForever);
+
+  const offsets = new OffsetState();
+  const run = async () => {
+    try {
+      if (source === undefined) {
+        await pollUpdates(host, dispatcher, offsets, {
+          timeout,
+          relax,
+          limit,
+          allowedUpdates,
+          backoff: options.backoff,
+          report,
+        }, stopper.signal);
+      } else {
+        await consumeQueue(
+          source,
+          dispatcher,
+          { ordered: options.ordered ?? true, maxhold, report },
+          stopper.signal,
+        );
+      }
+    } finally {
+      await dispatcher.drain(stopTimeout);
+      if (source === undefined) await confirmOffset(host, dispatcher, offsets);
+      for (const signal of listening) Deno.removeSignalListener(signal, onSignal);
+      options.signal?.removeEventListener("abort", stop);
+      // A run-forever program stopped by SIGINT/SIGTERM ends once its loop has stopped gracefully.
+      if (bySignal && options.runForever) Deno.exit(0);
+    }
+  };
+  // `done` is left for the caller to observe: a fatal error (401, 409) nobody awaits should surface.
+  const done = run();
+  return {
+    stop: () => {
+      stop();
+      return done.then(() => {}, () => {});
+    },
+    done,
+    get handled() {
+      return dispatcher.handled;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { Update } from "../api/types.gen.ts";
+
+/** An update on its way to the dispatcher, with the callback to run once it has settled. */
+export interface Pending {
+  /** The update. */
+  readonly update: Update;
+  /** Called when handling settled (or the update was dropped as late). */
+  readonly done?: () => void;
+}
+
+/** Options of an {@link Orderer}. */
+export interface OrdererOptions {
+  /** Seconds an update waits for a missing smaller `update_id` before it is delivered anyway. */
+  readonly maxhold: number;
+  /** Receives updates in `update_id` order. */
+  readonly deliver: (pending: Pending) => void;
+  /** Receives updates that arrived after a larger id was delivered (the reference discards them). */
+  readonly late: (pending: Pending) => void;
+}
+
+/**
+ * Puts updates from an unordered source (a webhook, a queue) back in `update_id` order. An update
+ * behind a gap is held at most `maxhold` seconds; then it and everything held below it are delivered,
+ * and the ids skipped over are late: should they arrive after all, they go to `late`.
+ */
+export class Orderer {
+  #options: OrdererOptions;
+  #next: number | undefined;
+  #held = new Map<number, Pending & { readonly until: number }>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** @param options hold time and receivers. */
+  constructor(options: OrdererOptions) {
+    this.#options = options;
+  }
+
+  /** Number of updates currently held behind a gap. */
+  get holding(): number {
+    return this.#held.size;
+  }
+
+  /** Takes one update from the source. */
+  push(pending: Pending): void {
+    const id = pending.update.update_id;
+    if (this.#next === undefined) this.#next = id;
+    if (id < this.#next) {
+      this.#options.late(pending);
+      return;
+    }
+    if (id === this.#next) {
+      this.#options.deliver(pending);
+      this.#next = id + 1;
+      this.#release();
+      return;
+    }
+    if (this.#held.has(id)) {
+      // A redelivery of an update already waiting: the first copy stands for both.
+      pending.done?.();
+      return;
+    }
+    this.#held.set(id, { ...pending, until: Date.now() + this.#options.maxhold * 1000 });
+    this.#arm();
+  }
+
+  /** Delivers everything held, in order, without waiting for gaps (on stop). */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const id of [...this.#held.keys()].sort((a, b) => a - b)) {
+      const held = this.#held.get(id)!;
+      this.#held.delete(id);
+      this.#options.deliver(held);
+      this.#next = id + 1;
+    }
+  }
+
+  #release(): void {
+    while (this.#next !== undefined && this.#held.has(this.#next)) {
+      const held = this.#held.get(this.#next)!;
+      this.#held.delete(this.#next);
+      this.#options.deliver(held);
+      this.#next++;
+    }
+    if (this.#held.size === 0) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #arm(): void {
+    if (this.#timer !== undefined || this.#held.size === 0) return;
+    let earliest = Infinity;
+    for (const held of this.#held.values()) earliest = Math.min(earliest, held.until);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#expire();
+    }, Math.max(0, earliest - Date.now()));
+  }
+
+  #expire(): void {
+    const now = Date.now();
+    // The largest id whose hold ran out: it and everything held below it go now, gaps or not.
+    let upTo: number | undefined;
+    for (const [id, held] of this.#held) {
+      if (held.until <= now && (upTo === undefined || id > upTo)) upTo = id;
+    }
+    if (upTo !== undefined) {
+      for (const id of [...this.#held.keys()].sort((a, b) => a - b)) {
+        if (id > upTo) break;
+        const held = this.#held.get(id)!;
+        this.#held.delete(id);
+        this.#options.deliver(held);
+        this.#next = id + 1;
+      }
+      this.#release();
+    }
+    this.#arm();
+  }
+}

@@ -1,0 +1,48 @@
+import { BadHTTPResponse } from "../exception/bad_http_response.ts";
+import { NetworkError } from "../exception/network_error.ts";
+import { TelegramError } from "../exception/telegram_error.ts";
+import { TooManyRequestsError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
+
+/** What the polling loop does about a failed `getUpdates`. */
+export type PollVerdict =
+  | { readonly action: "fatal"; readonly error: unknown }
+  | { readonly action: "conflict"; readonly error: TelegramError; readonly webhook: boolean }
+  | { readonly action: "wait"; readonly seconds: number }
+  | { readonly action: "retry"; readonly report: boolean };
+
+/** Sorts a `getUpdates` failure into stop, wait `retry_after`, conflict, or back off and retry. */
+export function judgePollError(error: unknown): PollVerdict {
+  const status = error instanceof TelegramError
+    ? error.errorCode
+    : error instanceof BadHTTPResponse
+    ? error.status
+    : undefined;
+  if (error instanceof UnauthorizedError || status === 401) return { action: "fatal", error };
+  if (error instanceof TelegramError && status === 409) {
+    return { action: "conflict", error, webhook: /webhook/i.test(error.description) };
+  }
+  if (error instanceof TooManyRequestsError || status === 429) {
+    const hinted = error instanceof TooManyRequestsError
+      ? error.retryAfter
+      : error instanceof TelegramError
+      ? error.parameters?.retry_after
+      : undefined;
+    return { action: "wait", seconds: typeof hinted === "number" && hinted > 0 ? hinted : 1 };
+  }
+  if (error instanceof NetworkError || error instanceof BadHTTPResponse) {
+    return { action: "retry", report: false };
+  }
+  if (status !== undefined && status >= 500) return { action: "retry", report: false };
+  // Anything else (a 400, a programming error) will likely repeat: keep trying, slowly, and say so.
+  return { action: "retry", report: true };
+}
+
+/** The clear error a 409 becomes: which of the two conflicts it is, and what to do. */
+export function conflictError(error: TelegramError, webhook: boolean): TelegramError {
+  const description = webhook
+    ? "Conflict: a webhook is set for this bot, so getUpdates cannot be used; call deleteWebhook "
+      + "or receive updates with webhookHandler"
+    : "Conflict: another getUpdates poller is running for this bot (another process or loop with "
+      + "the same token); only one may poll at a time";
+  return new TelegramError(description, 409, error.json, { method: "getUpdates" });
+}

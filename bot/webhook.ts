@@ -1,0 +1,121 @@
+import { BadInput } from "../exception/bad_input.ts";
+import { constantTimeEqual } from "./constant_time.ts";
+import { inboxOf } from "./inbox.ts";
+import { parseUpdate } from "./parse_update.ts";
+
+/** Options of {@link webhookHandler}. Times are in seconds, sizes in bytes. */
+export interface WebhookOptions {
+  /**
+   * The `secret_token` given to `setWebhook`: requests without it in `X-Telegram-Bot-Api-Secret-Token`
+   * are refused with 401. Strongly recommended; without it anyone who finds the URL can post updates.
+   */
+  readonly secretToken?: string;
+  /** Largest accepted body; larger ones get 413. Default 1 MiB. */
+  readonly maxBodySize?: number;
+  /**
+   * Seconds to wait for the update to be handled before answering 200 anyway. Answering after the
+   * handler finished means Telegram redelivers it if this process dies first; answering by this bound
+   * keeps Telegram's webhook from timing out behind a slow handler (the update stays queued). Default 2.
+   */
+  readonly answerWithin?: number;
+}
+
+/** A web-standard request handler, as `Deno.serve`, Bun and Hono take it. */
+export type FetchHandler = (req: Request) => Promise<Response>;
+
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+
+function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+}
+
+class TooLarge extends Error {}
+
+async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
+  if (req.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Receives Telegram's webhook POSTs for `bot`: checks the secret token in constant time (401), refuses
+ * other methods (405), bodies over `maxBodySize` (413) and anything that is not a JSON Update (400),
+ * and puts each update in the bot's inbox, which the bot's `messageLoop` reads (with the same
+ * `ordered`/`maxhold` handling as a queue source). Updates received before the loop starts are kept.
+ * Each request is answered once its update is handled, or after `answerWithin` seconds at the latest.
+ *
+ * @example
+ * ```ts
+ * import { Bot } from "./bot.ts";
+ * import { webhookHandler } from "./webhook.ts";
+ * const bot = new Bot("123:abc");
+ * const handler = webhookHandler(bot, { secretToken: "s3cret" });
+ * // Deno.serve({ port: 8443 }, handler);
+ * bot.messageLoop((msg) => console.log(msg));
+ * ```
+ *
+ * @throws {BadInput} on a malformed option.
+ */
+export function webhookHandler(bot: object, options: WebhookOptions = {}): FetchHandler {
+  const { secretToken } = options;
+  if (secretToken !== undefined && (typeof secretToken !== "string" || secretToken === "")) {
+    throw new BadInput("options.secretToken", "a non-empty string");
+  }
+  const maxBodySize = options.maxBodySize ?? 1 << 20;
+  if (!Number.isInteger(maxBodySize) || maxBodySize <= 0) {
+    throw new BadInput("options.maxBodySize", "a positive integer number of bytes");
+  }
+  const answerWithin = options.answerWithin ?? 2;
+  if (typeof answerWithin !== "number" || !(answerWithin >= 0)) {
+    throw new BadInput("options.answerWithin", "a number of seconds ≥ 0");
+  }
+  const inbox = inboxOf(bot);
+  return async (req) => {
+    if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
+    if (secretToken !== undefined && !constantTimeEqual(req.headers.get(SECRET_HEADER) ?? "", secretToken)) {
+      return plain(401, "Unauthorized");
+    }
+    let body: Uint8Array;
+    try {
+      body = await readLimited(req, maxBodySize);
+    } catch (error) {
+      if (error instanceof TooLarge) return plain(413, "Payload Too Large");
+      return plain(400, "Bad Request: unreadable body");
+    }
+    let update;
+    try {
+      update = parseUpdate(body);
+    } catch {
+      return plain(400, "Bad Request: expected a JSON Update");
+    }
+    const handled = Promise.withResolvers<void>();
+    inbox.put(update, handled.resolve);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      handled.promise,
+      new Promise((resolve) => timer = setTimeout(resolve, answerWithin * 1000)),
+    ]);
+    clearTimeout(timer);
+    return new Response(null, { status: 200 });
+  };
+}
