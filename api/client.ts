@@ -200,9 +200,13 @@ export class Api extends ApiMethods {
    * @param dest a path (created or truncated) or a WritableStream (closed when done).
    * @param options abort signal and timeout for each of the two requests.
    * @returns the File object getFile answered.
-   * @throws {BadInput} when Telegram gives no `file_path` (files above the server's download limit).
+   * @throws {BadInput} on a bad `dest`, or when Telegram gives no `file_path` (files above the
+   *   server's download limit).
    */
   async downloadFile(fileId: string, dest: DownloadDestination, options: CallOptions = {}): Promise<File> {
+    if (!(dest instanceof WritableStream) && (typeof dest !== "string" || dest === "")) {
+      throw new BadInput("dest", "a file path or a WritableStream");
+    }
     const file = await this.call<File>("getFile", { file_id: fileId }, options);
     const path = file.file_path;
     if (typeof path !== "string" || path === "") {

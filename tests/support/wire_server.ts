@@ -67,8 +67,8 @@ const decoder = new TextDecoder();
 export class WireServer {
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
-  /** Files served under `/file/bot<token>/<path>`, by path. */
-  readonly files: Map<string, Uint8Array> = new Map();
+  /** Files served under `/file/bot<token>/<path>`, by path: content, or a function making the answer. */
+  readonly files: Map<string, Uint8Array | (() => Response)> = new Map();
   /** Methods whose bodies are only counted (not parsed), for big uploads. */
   readonly countOnly: Set<string> = new Set();
   readonly #handlers = new Map<string, Handler[]>();
@@ -115,7 +115,7 @@ export class WireServer {
       const bytes = this.files.get(filePath) ?? this.files.get(filePath.replace(/^test\//, ""));
       this.requests.push(record(req, path, "", "empty", {}));
       if (!bytes) return fail(404, "Not Found");
-      return new Response(bytes as Uint8Array<ArrayBuffer>);
+      return typeof bytes === "function" ? bytes() : new Response(bytes as Uint8Array<ArrayBuffer>);
     }
     const botMethod = path.slice(path.lastIndexOf("/") + 1);
     const contentType = req.headers.get("content-type") ?? "";

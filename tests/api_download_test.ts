@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { Api } from "../api/mod.ts";
+import { BadInput, NetworkError, TelegramError } from "../exception/mod.ts";
+import { WireServer } from "./support/wire_server.ts";
+
+const TOKEN = "4242:DOWNLOAD-token";
+const content = new TextEncoder().encode("file body ✓ ".repeat(5000));
+
+function fileInfo(filePath: string | undefined) {
+  return () => ({ file_id: "F1", file_unique_id: "U1", file_size: content.byteLength, file_path: filePath });
+}
+
+async function withServer(fn: (server: WireServer, dir: string) => Promise<void>): Promise<void> {
+  const server = WireServer.start();
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(server, dir);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("downloadFile streams getFile's file_path into a path", async () => {
+  await withServer(async (server, dir) => {
+    server.files.set("documents/file_1.txt", content);
+    server.on("getFile", fileInfo("documents/file_1.txt"));
+    const api = new Api(TOKEN, { apiRoot: server.url });
+    const file = await api.downloadFile("F1", `${dir}/out.txt`);
+    assert.equal(file.file_path, "documents/file_1.txt");
+    assert.deepEqual(await Deno.readFile(`${dir}/out.txt`), content);
+    assert.deepEqual(server.calls("getFile")[0].json, { file_id: "F1" });
+    assert.equal(server.requests[1].httpMethod, "GET");
+    assert.equal(server.requests[1].path, `/file/bot${TOKEN}/documents/file_1.txt`);
+  });
+});
+
+Deno.test("downloadFile into a WritableStream closes it when done", async () => {
+  await withServer(async (server) => {
+    server.files.set("photos/p.jpg", content);
+    server.on("getFile", fileInfo("photos/p.jpg"));
+    const chunks: Uint8Array[] = [];
+    let closed = false;
+    const sink = new WritableStream<Uint8Array>({
+      write: (chunk) => void chunks.push(chunk),
+      close: () => void (closed = true),
+    });
+    await new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", sink);
+    assert.ok(closed);
+    const joined = new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+    assert.deepEqual(joined, content);
+  });
+});
+
+Deno.test("an absolute file_path (local Bot API server) is copied from disk, not fetched", async () => {
+  await withServer(async (server, dir) => {
+    const local = `${dir}/server-storage.bin`;
+    await Deno.writeFile(local, content);
+    server.on("getFile", fileInfo(local));
+    await new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", `${dir}/copy.bin`);
+    assert.deepEqual(await Deno.readFile(`${dir}/copy.bin`), content);
+    assert.deepEqual(server.requests.map((r) => r.botMethod), ["getFile"]);
+  });
+});
+
+Deno.test("the test environment downloads from /file/bot<token>/test/", async () => {
+  await withServer(async (server, dir) => {
+    server.files.set("voice/v.ogg", content);
+    server.on("getFile", fileInfo("voice/v.ogg"));
+    await new Api(TOKEN, { apiRoot: server.url, testEnvironment: true }).downloadFile("F1", `${dir}/v.ogg`);
+    assert.deepEqual(server.requests.map((r) => r.path), [
+      `/bot${TOKEN}/test/getFile`,
+      `/file/bot${TOKEN}/test/voice/v.ogg`,
+    ]);
+  });
+});
+
+Deno.test("no file_path is BadInput; a missing file is a TelegramError and leaves no file behind", async () => {
+  await withServer(async (server, dir) => {
+    const api = new Api(TOKEN, { apiRoot: server.url });
+    server.on("getFile", fileInfo(undefined));
+    await assert.rejects(api.downloadFile("F1", `${dir}/none`), BadInput);
+    server.on("getFile", fileInfo("documents/gone.txt"));
+    const error = await api.downloadFile("F1", `${dir}/gone`).catch((e) => e);
+    assert.ok(error instanceof TelegramError);
+    assert.equal(error.errorCode, 404);
+    assert.equal(error.method, "downloadFile");
+    assert.ok(!String(error).includes(TOKEN) && !String(error.stack).includes(TOKEN));
+    await assert.rejects(Deno.stat(`${dir}/gone`), Deno.errors.NotFound);
+    await assert.rejects(Deno.stat(`${dir}/none`), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("a download into a bad destination is BadInput", async () => {
+  await withServer(async (server) => {
+    server.files.set("a", content);
+    server.on("getFile", fileInfo("a"));
+    // deno-lint-ignore no-explicit-any
+    await assert.rejects(new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", 42 as any), BadInput);
+    await assert.rejects(new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", ""), BadInput);
+    assert.equal(server.requests.length, 0, "checked before getFile");
+  });
+});
+
+Deno.test("a download cut off half-way is a NetworkError and the partial file is removed", async () => {
+  await withServer(async (server, dir) => {
+    server.files.set("big.bin", () =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            controller.enqueue(new Uint8Array(64 * 1024));
+            await new Promise((r) => setTimeout(r, 5));
+            controller.error(new Error("connection dropped"));
+          },
+        }),
+        { headers: { "content-length": String(1 << 20) } },
+      ));
+    server.on("getFile", fileInfo("big.bin"));
+    const error = await new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", `${dir}/big.bin`)
+      .catch((e) => e);
+    assert.ok(error instanceof NetworkError, String(error));
+    assert.equal(error.method, "downloadFile");
+    assert.ok(!String(error).includes(TOKEN) && !String(error.stack).includes(TOKEN));
+    await assert.rejects(Deno.stat(`${dir}/big.bin`), Deno.errors.NotFound);
+  });
+});
