@@ -1,0 +1,445 @@
+import { BadInput } from "../exception/bad_input.ts";
+import { Bot, type BotOptions } from "./bot.ts";
+
+/** A message or event as handed to delegates: any object the loop or the scheduler produces. */
+// deno-lint-ignore no-explicit-any
+export type Msg = Record<string, any>;
+
+/** What a delegator receives: the bot, the message that started the delegate, and the seed. */
+export type SeedTuple<B extends DelegatorBot = DelegatorBot> = readonly [bot: B, msg: Msg, seed: unknown];
+
+/** A seeder: from a message, the seed selecting its delegate (`null`/`undefined` for none). */
+export type Seeder = (msg: Msg) => unknown;
+
+/** A thread-like delegate: started once, then asked whether it still runs. */
+export interface StartableDelegate {
+  /** Starts the delegate's work. */
+  start(): void;
+  /** Whether the delegate still runs (a new message for its seed goes to its mailbox). */
+  isAlive(): boolean;
+}
+
+/** A function run as the delegate's task, with its positional arguments and an optional trailing options object. */
+export type DelegateCall = readonly [
+  // deno-lint-ignore no-explicit-any
+  fn: (...args: any[]) => unknown,
+  args: readonly unknown[],
+  options?: object,
+];
+
+/**
+ * What a delegator may return: a {@link StartableDelegate}, a function run as a task (it lives until its
+ * promise settles), or a `[fn, args, options]` triple run as `fn(...args, options)`.
+ */
+export type Delegate = StartableDelegate | (() => unknown) | DelegateCall;
+
+/** A delegator: builds the delegate for a new seed. */
+export type Delegator = (seedTuple: SeedTuple) => Delegate;
+
+/** One `[seeder, delegator]` pair of {@link DelegatorBot}'s delegation patterns. */
+export type DelegationPattern = readonly [seeder: Seeder, delegator: Delegator];
+
+/** Options of {@link DelegatorBot}: those of `Bot`, plus the mailbox size of each delegate. */
+export type DelegatorBotOptions = BotOptions & {
+  /** Messages a delegate's mailbox holds before `handle` waits for room (default 64). */
+  mailboxCapacity?: number;
+};
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const INITIAL_SLOTS = 4;
+
+/**
+ * A bounded FIFO with one consumer, the queue in front of each delegate. `put` resolves once the item
+ * is accepted, immediately while there is room and later when the consumer frees a slot: a full mailbox
+ * pushes back on its producer and never drops. The ring buffer starts small and doubles up to its
+ * capacity, so an idle delegate costs little memory.
+ *
+ * @example
+ * ```ts
+ * import { Mailbox } from "./delegator_bot.ts";
+ * const box = new Mailbox<number>(2);
+ * await box.put(1);
+ * console.log(await box.take()); // 1
+ * ```
+ */
+export class Mailbox<T> {
+  /** Most items held before `put` waits. */
+  readonly capacity: number;
+  #slots: (T | undefined)[] | undefined;
+  #head = 0;
+  #count = 0;
+  #taker: ((item: T) => void) | undefined;
+  #blocked: { item: T; accept: () => void }[] | undefined;
+
+  /**
+
+   * Creates an instance.
+
+   *
+
+   * @param capacity most items held before `put` waits (at least 1).
+
+   */
+  constructor(capacity = 64) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new BadInput("capacity", "a positive integer");
+    this.capacity = capacity;
+  }
+
+  /** Items held, not counting puts still waiting for room. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** Puts still waiting for room. */
+  get waitingPuts(): number {
+    return this.#blocked?.length ?? 0;
+  }
+
+  /** Whether a `take` is waiting for an item. */
+  get hasTaker(): boolean {
+    return this.#taker !== undefined;
+  }
+
+  /** Appends `item`; the promise resolves when it is accepted (at once unless the mailbox is full). */
+  put(item: T): Promise<void> {
+    const taker = this.#taker;
+    if (taker !== undefined) {
+      this.#taker = undefined;
+      taker(item);
+      return RESOLVED;
+    }
+    if (this.#count < this.capacity) {
+      this.#push(item);
+      return RESOLVED;
+    }
+    return new Promise<void>((accept) => (this.#blocked ??= []).push({ item, accept }));
+  }
+
+  /** The next item, waiting for one if the mailbox is empty. Only one `take` may wait at a time. */
+  take(): Promise<T> {
+    if (this.#count > 0) return Promise.resolve(this.#shift());
+    return new Promise<T>((resolve) => this.takeWith(resolve));
+  }
+
+  /**
+   * Hands the next item to `receive`, now if one is held, else when one arrives. Pair with
+   * {@link cancelTake} to give up waiting.
+   *
+   * @throws {BadInput} when another take is already waiting.
+   */
+  takeWith(receive: (item: T) => void): void {
+    if (this.#taker !== undefined) throw new BadInput("take", "no other take waiting on the same mailbox");
+    if (this.#count > 0) return receive(this.#shift());
+    this.#taker = receive;
+  }
+
+  /** Gives up a waiting take; returns whether one was waiting (false if it already got its item). */
+  cancelTake(): boolean {
+    const had = this.#taker !== undefined;
+    this.#taker = undefined;
+    return had;
+  }
+
+  /** Removes and returns everything held and waiting, in order, accepting every waiting put. */
+  drain(): T[] {
+    const items: T[] = [];
+    while (this.#count > 0) items.push(this.#shift());
+    const blocked = this.#blocked ?? [];
+    this.#blocked = undefined;
+    for (const b of blocked) {
+      items.push(b.item);
+      b.accept();
+    }
+    return items;
+  }
+
+  #push(item: T): void {
+    let slots = this.#slots;
+    if (slots === undefined) slots = this.#slots = new Array(Math.min(INITIAL_SLOTS, this.capacity));
+    else if (this.#count === slots.length) slots = this.#grow(slots);
+    slots[(this.#head + this.#count) % slots.length] = item;
+    this.#count++;
+  }
+
+  #grow(slots: (T | undefined)[]): (T | undefined)[] {
+    const bigger = new Array<T | undefined>(Math.min(slots.length * 2, this.capacity));
+    for (let i = 0; i < this.#count; i++) bigger[i] = slots[(this.#head + i) % slots.length];
+    this.#head = 0;
+    return this.#slots = bigger;
+  }
+
+  #shift(): T {
+    const slots = this.#slots!;
+    const item = slots[this.#head] as T;
+    slots[this.#head] = undefined;
+    this.#head = (this.#head + 1) % slots.length;
+    this.#count--;
+    const blocked = this.#blocked;
+    if (blocked !== undefined && blocked.length > 0) {
+      const next = blocked.shift()!;
+      if (blocked.length === 0) this.#blocked = undefined;
+      this.#push(next.item);
+      next.accept();
+    }
+    return item;
+  }
+}
+
+/**
+ * The identity of a hashable seed, compared by value like Python's: numbers, strings, bigints and
+ * booleans stand for themselves; an array of those (nested arrays allowed) becomes a tagged string.
+ * Anything else is not hashable: `undefined` is returned and the seed always gets a new delegate.
+ */
+export function seedKey(seed: unknown): unknown {
+  switch (typeof seed) {
+    case "number":
+    case "string":
+    case "bigint":
+    case "boolean":
+      return seed;
+  }
+  if (!Array.isArray(seed)) return undefined;
+  const encoded = encodeTuple(seed);
+  return encoded === undefined ? undefined : new TupleKey(encoded);
+}
+
+// Tuple seeds live in their own key space: a TupleKey is interned to its encoding below, so the string
+// "n1" and the tuple [1] never collide.
+class TupleKey {
+  constructor(readonly encoded: string) {}
+}
+
+function encodeTuple(items: readonly unknown[]): string | undefined {
+  let out = "(";
+  for (const item of items) {
+    switch (typeof item) {
+      case "number":
+        out += `n${item};`;
+        break;
+      case "bigint":
+        out += `b${item};`;
+        break;
+      case "boolean":
+        out += item ? "t;" : "f;";
+        break;
+      case "string":
+        out += `s${item.length}:${item};`;
+        break;
+      default: {
+        if (!Array.isArray(item)) return undefined;
+        const inner = encodeTuple(item);
+        if (inner === undefined) return undefined;
+        out += inner;
+      }
+    }
+  }
+  return out + ")";
+}
+
+// A live delegate of one pattern: its mailbox, and how to tell whether it still runs.
+class DelegateRecord {
+  alive = true;
+  startable: StartableDelegate | undefined;
+  constructor(readonly mailbox: Mailbox<Msg>) {}
+
+  isAlive(): boolean {
+    if (!this.alive) return false;
+    if (this.startable !== undefined && !this.startable.isAlive()) this.alive = false;
+    return this.alive;
+  }
+}
+
+class PatternState {
+  readonly live = new Map<unknown, DelegateRecord>();
+  readonly tuples = new Map<string, DelegateRecord>();
+  constructor(readonly seeder: Seeder, readonly delegator: Delegator) {}
+
+  get(key: unknown): DelegateRecord | undefined {
+    return key instanceof TupleKey ? this.tuples.get(key.encoded) : this.live.get(key);
+  }
+
+  set(key: unknown, record: DelegateRecord): void {
+    if (key instanceof TupleKey) this.tuples.set(key.encoded, record);
+    else this.live.set(key, record);
+  }
+
+  forget(key: unknown, record: DelegateRecord): void {
+    const map: Map<unknown, DelegateRecord> = key instanceof TupleKey ? this.tuples : this.live;
+    const k = key instanceof TupleKey ? key.encoded : key;
+    if (map.get(k) === record) map.delete(k);
+  }
+}
+
+function isStartable(d: unknown): d is StartableDelegate {
+  return typeof d === "object" && d !== null && typeof (d as StartableDelegate).start === "function"
+    && typeof (d as StartableDelegate).isAlive === "function";
+}
+
+// An event has a single top-level key that starts with an underscore; checked without allocating.
+function looksLikeEvent(msg: Msg): boolean {
+  let keys = 0;
+  for (const k in msg) {
+    if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;
+  }
+  return keys === 1;
+}
+
+/**
+ * A bot that hands each message to delegates, telepot's `DelegatorBot`. For every message, every
+ * delegation pattern's seeder is evaluated; a hashable seed (number, string, bigint, or an array of
+ * those, compared by value) has at most one live delegate, which receives the message in its mailbox,
+ * or gets a new delegate from the pattern's delegator when none is alive; a non-hashable seed always
+ * gets a new delegate; `null`/`undefined` gets nothing.
+ *
+ * Each delegate is an independent task with a bounded mailbox: one seed's messages are handled in
+ * order, different seeds concurrently. `handle` resolves once the message sits in every target
+ * mailbox, so a full mailbox slows the loop down instead of losing messages. A delegate that ends is
+ * forgotten; messages still queued for it (other than its own events) start its successor.
+ *
+ * @example
+ * ```ts
+ * import { DelegatorBot } from "./delegator_bot.ts";
+ * const bot = new DelegatorBot("123:abc", [[(msg) => msg.chat?.id, ([, msg]) => () => console.log(msg)]]);
+ * await bot.handle({ message_id: 1, chat: { id: 5, type: "private" }, date: 0, text: "hi" });
+ * ```
+ */
+export class DelegatorBot extends Bot {
+  readonly #patterns: PatternState[];
+  readonly #capacity: number;
+  readonly #listening = new Set<Mailbox<Msg>>();
+  #constructing: Mailbox<Msg> | undefined;
+
+  /**
+   * Creates an instance.
+   *
+   * @param token the bot's token.
+   * @param delegationPatterns `[seeder, delegator]` pairs, evaluated in order for every message.
+   * @param options the options of `Bot`, plus `mailboxCapacity`.
+   */
+  constructor(
+    token: string,
+    delegationPatterns: readonly DelegationPattern[],
+    options?: DelegatorBotOptions,
+  ) {
+    super(token, options);
+    this.#capacity = options?.mailboxCapacity ?? 64;
+    if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
+      throw new BadInput("options.mailboxCapacity", "a positive integer");
+    }
+    this.#patterns = delegationPatterns.map(([seeder, delegator]) => new PatternState(seeder, delegator));
+  }
+
+  /** Live delegates with a hashable seed, over all patterns. */
+  get delegateCount(): number {
+    let n = 0;
+    for (const p of this.#patterns) n += p.live.size + p.tuples.size;
+    return n;
+  }
+
+  /**
+   * The mailbox a delegate's listener reads from. While a delegator runs (and while its delegate starts),
+   * this is that delegate's own mailbox; anywhere else it is a new mailbox receiving a copy of every
+   * message this bot handles, until {@link removeMailbox}.
+   */
+  createMailbox(): Mailbox<Msg> {
+    if (this.#constructing !== undefined) return this.#constructing;
+    const box = new Mailbox<Msg>(this.#capacity);
+    this.#listening.add(box);
+    return box;
+  }
+
+  /** Stops copying messages into a mailbox made by {@link createMailbox} outside a delegator. */
+  removeMailbox(mailbox: Mailbox<Msg>): void {
+    this.#listening.delete(mailbox);
+  }
+
+  /**
+   * Routes `msg` to its delegates, starting new ones as needed. Resolves when `msg` is accepted by every
+   * target mailbox. A seeder or delegator that throws is reported and skipped; the others still run.
+   */
+  override handle(msg: Msg): Promise<void> {
+    let pending: Promise<void>[] | undefined;
+    for (const box of this.#listening) {
+      const p = box.put(msg);
+      if (p !== RESOLVED) (pending ??= []).push(p);
+    }
+    for (const pattern of this.#patterns) {
+      const p = this.#dispatch(pattern, msg);
+      if (p !== RESOLVED) (pending ??= []).push(p);
+    }
+    return pending === undefined ? RESOLVED : Promise.all(pending).then(() => {});
+  }
+
+  #dispatch(pattern: PatternState, msg: Msg): Promise<void> {
+    let seed: unknown;
+    try {
+      seed = pattern.seeder(msg);
+    } catch (err) {
+      console.error("telepot-ts: seeder failed:", err);
+      return RESOLVED;
+    }
+    if (seed === null || seed === undefined) return RESOLVED;
+    const key = seedKey(seed);
+    if (key === undefined) {
+      this.#spawn(pattern, msg, seed, undefined);
+      return RESOLVED;
+    }
+    const record = pattern.get(key);
+    if (record !== undefined && record.isAlive()) return record.mailbox.put(msg);
+    if (record !== undefined) this.#retire(pattern, key, record);
+    this.#spawn(pattern, msg, seed, key);
+    return RESOLVED;
+  }
+
+  #spawn(pattern: PatternState, msg: Msg, seed: unknown, key: unknown): void {
+    const record = new DelegateRecord(new Mailbox<Msg>(this.#capacity));
+    this.#constructing = record.mailbox;
+    let task: unknown;
+    try {
+      const delegate = pattern.delegator([this, msg, seed]);
+      if (isStartable(delegate)) {
+        record.startable = delegate;
+        delegate.start();
+      } else if (typeof delegate === "function") {
+        task = delegate();
+      } else if (Array.isArray(delegate) && typeof delegate[0] === "function") {
+        const [fn, args, options] = delegate as DelegateCall;
+        task = options === undefined ? fn(...args) : fn(...args, options);
+      } else {
+        throw new BadInput(
+          "delegator result",
+          "an object with start() and isAlive(), a function or [fn, args, options]",
+        );
+      }
+    } catch (err) {
+      console.error("telepot-ts: delegator failed:", err);
+      return;
+    } finally {
+      this.#constructing = undefined;
+    }
+    if (key !== undefined) pattern.set(key, record);
+    if (record.startable !== undefined) return;
+    if (task instanceof Promise) {
+      task.then(
+        () => this.#retire(pattern, key, record),
+        (err) => {
+          console.error("telepot-ts: delegate failed:", err);
+          this.#retire(pattern, key, record);
+        },
+      );
+    } else {
+      this.#retire(pattern, key, record);
+    }
+  }
+
+  // Forgets an ended delegate and hands its unread messages to a successor; its own events die with it.
+  #retire(pattern: PatternState, key: unknown, record: DelegateRecord): void {
+    record.alive = false;
+    if (key !== undefined) pattern.forget(key, record);
+    for (const left of record.mailbox.drain()) {
+      if (!looksLikeEvent(left)) {
+        this.#dispatch(pattern, left).catch((err) => console.error("telepot-ts: redelivery failed:", err));
+      }
+    }
+  }
+}

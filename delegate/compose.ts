@@ -1,0 +1,130 @@
+import type { DelegationPattern, Delegator, Seeder } from "../bot/delegator_bot.ts";
+import type { InterceptCallbackQuery, OriginNotifier } from "../helper/callback_query.ts";
+import { perCallbackQueryChatId, perCallbackQueryOrigin, perEventSourceId } from "./seeders.ts";
+import type { ChatTypesOptions, OriginsOptions } from "./seeders.ts";
+
+/** A composite seeder: tries each seeder in turn and returns the first seed meeting `condition`, else `null`. */
+export function until(condition: (seed: unknown) => boolean, fns: readonly Seeder[]): Seeder {
+  return (msg) => {
+    for (const fn of fns) {
+      const seed = fn(msg);
+      if (condition(seed)) return seed;
+    }
+    return null;
+  };
+}
+
+/** A composite seeder returning the first seed that is not `null`/`undefined`. */
+export function chain(...fns: Seeder[]): Seeder {
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    return (msg) => a(msg) ?? b(msg) ?? null;
+  }
+  return until((seed) => seed !== null && seed !== undefined, fns);
+}
+
+/** Makes a delegator from the arguments after it in a pair producer call (`createOpen`, `createRun`, `call`…). */
+// deno-lint-ignore no-explicit-any
+export type DelegatorFactory = (...args: any[]) => Delegator;
+
+/**
+ * A pair producer: from seeders, a delegator factory and its arguments, a delegation pattern.
+ * Pair producers wrap each other (`includeCallbackQueryChatId(paveEventSpace())`).
+ */
+export type PairProducer = (
+  seeders: Seeder | readonly Seeder[],
+  delegatorFactory: DelegatorFactory,
+  ...args: unknown[]
+) => DelegationPattern;
+
+function asList(seeders: Seeder | readonly Seeder[]): readonly Seeder[] {
+  return typeof seeders === "function" ? [seeders] : seeders;
+}
+
+/**
+ * The basic pair producer: `[seeder, delegatorFactory(...args)]`, several seeders chained into one.
+ */
+export const pair: PairProducer = (seeders, delegatorFactory, ...args) => {
+  const list = asList(seeders);
+  return [list.length === 1 ? list[0] : chain(...list), delegatorFactory(...args)];
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The delegator factory's arguments with `extra` merged into the trailing options object (appended when
+ * there is none; the first argument, the class or function, is never taken for options).
+ */
+export function withOptions(args: readonly unknown[], extra: Record<string, unknown>): unknown[] {
+  const last = args[args.length - 1];
+  if (args.length >= 2 && isPlainObject(last)) return [...args.slice(0, -1), { ...last, ...extra }];
+  return [...args, extra];
+}
+
+let lastEventSpace = 0;
+
+/**
+ * A pair producer giving the seeder and the delegates a shared, new event space: the delegates'
+ * events come back to them through `perEventSourceId`, and handlers get `eventSpace` in their options.
+ */
+export function paveEventSpace(fn: PairProducer = pair): PairProducer {
+  const eventSpace = ++lastEventSpace;
+  return (seeders, delegatorFactory, ...args) =>
+    fn(
+      [...asList(seeders), perEventSourceId(eventSpace)],
+      delegatorFactory,
+      ...withOptions(args, { eventSpace }),
+    );
+}
+
+/**
+ * A pair producer that also seeds callback queries by their message's chat id (for chat types in
+ * `types`) and tells handlers `includeCallbackQuery: true`.
+ */
+export function includeCallbackQueryChatId(
+  fn: PairProducer = pair,
+  options?: ChatTypesOptions,
+): PairProducer {
+  return (seeders, delegatorFactory, ...args) =>
+    fn(
+      [...asList(seeders), perCallbackQueryChatId(options)],
+      delegatorFactory,
+      ...withOptions(args, { includeCallbackQuery: true }),
+    );
+}
+
+/**
+ * A pair producer for dynamic callback-query routing: a delegate using `InterceptCallbackQueryMixin`
+ * registers the messages it sends or edits with callback buttons, and callback queries from those
+ * messages are seeded with that delegate's id. `origins` limits it to `chat` and/or `inline` origins.
+ */
+export function interceptCallbackQueryOrigin(
+  fn: PairProducer = pair,
+  options?: OriginsOptions,
+): PairProducer {
+  const origins = options?.origins ?? "all";
+  const originMap = new Map<string, unknown>();
+  const originSeeder = perCallbackQueryOrigin({ origins });
+  const seeder: Seeder = (msg) => {
+    const origin = originSeeder(msg);
+    return origin === null ? null : originMap.get(JSON.stringify(origin)) ?? null;
+  };
+  const notify: OriginNotifier = (origin, dest, adding) => {
+    const key = JSON.stringify(origin);
+    if (adding) originMap.set(key, dest);
+    else originMap.delete(key);
+  };
+  const intercept: InterceptCallbackQuery = origins === "all"
+    ? notify
+    : [origins.includes("chat") ? notify : false, origins.includes("inline") ? notify : false];
+  return (seeders, delegatorFactory, ...args) =>
+    fn(
+      [...asList(seeders), seeder],
+      delegatorFactory,
+      ...withOptions(args, { interceptCallbackQuery: intercept }),
+    );
+}

@@ -1,0 +1,176 @@
+import type { Msg, Seeder } from "../bot/delegator_bot.ts";
+import { CHAT_FLAVORS, INLINE_FLAVORS } from "../helper/handlers.ts";
+import { isEventMsg, quickFlavor } from "../helper/quick_flavor.ts";
+
+/** Options of the per-chat seeders. */
+export interface ChatTypesOptions {
+  /** `"all"` (default) or the chat types to accept: `private`, `group`, `supergroup`, `channel`. */
+  types?: "all" | readonly string[];
+}
+
+/** Options of the per-user seeders. */
+export interface FlavorsOptions {
+  /** `"all"` or the flavors to accept (default: `chat`, `edited_chat`, `inline_query`, `chosen_inline_result`). */
+  flavors?: "all" | readonly string[];
+}
+
+/** Options of {@link perCallbackQueryOrigin}. */
+export interface OriginsOptions {
+  /** `"all"` (default) or the origin types to accept: `chat`, `inline`. */
+  origins?: "all" | readonly ("chat" | "inline")[];
+}
+
+/** A set of ids as the `In`/`Except` seeders take it. */
+export type IdSet = Iterable<number | string>;
+
+function isObject(v: unknown): v is Msg {
+  return typeof v === "object" && v !== null;
+}
+
+function flavorOrNull(msg: Msg): string | null {
+  try {
+    return quickFlavor(msg);
+  } catch {
+    // Not a recognizable message: a seeder answers "no seed" rather than failing the dispatch.
+    return null;
+  }
+}
+
+function chatIdSeeder(types: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
+  return (msg) => {
+    const chat = msg.chat;
+    if (!isObject(chat)) return null;
+    if (types !== "all" && !types.includes(chat.type)) return null;
+    return accept(chat.id) ? chat.id : null;
+  };
+}
+
+/** A seeder returning the chat id of a message whose chat type is in `types`. */
+export function perChatId(options?: ChatTypesOptions): Seeder {
+  return chatIdSeeder(options?.types ?? "all", () => true);
+}
+
+/** A seeder returning the chat id when it is in `s` (and the chat type in `types`). */
+export function perChatIdIn(s: IdSet, options?: ChatTypesOptions): Seeder {
+  const ids = new Set(s);
+  return chatIdSeeder(options?.types ?? "all", (id) => ids.has(id as number));
+}
+
+/** A seeder returning the chat id when it is not in `s` (and the chat type is in `types`). */
+export function perChatIdExcept(s: IdSet, options?: ChatTypesOptions): Seeder {
+  const ids = new Set(s);
+  return chatIdSeeder(options?.types ?? "all", (id) => !ids.has(id as number));
+}
+
+const DEFAULT_FROM_FLAVORS = [...CHAT_FLAVORS, ...INLINE_FLAVORS];
+
+function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
+  return (msg) => {
+    const from = msg.from;
+    if (!isObject(from)) return null;
+    if (flavors !== "all") {
+      const f = flavorOrNull(msg);
+      if (f === null || !flavors.includes(f)) return null;
+    }
+    return accept(from.id) ? from.id : null;
+  };
+}
+
+/** A seeder returning the sender's user id of a message whose flavor is in `flavors`. */
+export function perFromId(options?: FlavorsOptions): Seeder {
+  return fromIdSeeder(options?.flavors ?? DEFAULT_FROM_FLAVORS, () => true);
+}
+
+/** A seeder returning the sender's user id when it is in `s` (and the flavor in `flavors`). */
+export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder {
+  const ids = new Set(s);
+  return fromIdSeeder(options?.flavors ?? DEFAULT_FROM_FLAVORS, (id) => ids.has(id as number));
+}
+
+/** A seeder returning the sender's user id when it is not in `s` (and the flavor is in `flavors`). */
+export function perFromIdExcept(s: IdSet, options?: FlavorsOptions): Seeder {
+  const ids = new Set(s);
+  return fromIdSeeder(options?.flavors ?? DEFAULT_FROM_FLAVORS, (id) => !ids.has(id as number));
+}
+
+/** A seeder returning the user id of inline queries and chosen inline results. */
+export function perInlineFromId(): Seeder {
+  return perFromId({ flavors: INLINE_FLAVORS });
+}
+
+/** {@link perInlineFromId}, only for user ids in `s`. */
+export function perInlineFromIdIn(s: IdSet): Seeder {
+  return perFromIdIn(s, { flavors: INLINE_FLAVORS });
+}
+
+/** {@link perInlineFromId}, only for user ids not in `s`. */
+export function perInlineFromIdExcept(s: IdSet): Seeder {
+  return perFromIdExcept(s, { flavors: INLINE_FLAVORS });
+}
+
+/** A seeder that always returns 1: one delegate for the whole application. */
+export function perApplication(): Seeder {
+  return () => 1;
+}
+
+/**
+ * A seeder returning a new non-hashable seed (an empty object) for every message whose flavor is in
+ * `flavors`: each such message gets its own delegate.
+ */
+export function perMessage(options?: FlavorsOptions): Seeder {
+  const flavors = options?.flavors ?? "all";
+  return (msg) => {
+    if (flavors === "all") return {};
+    const f = flavorOrNull(msg);
+    return f !== null && flavors.includes(f) ? {} : null;
+  };
+}
+
+/** A seeder returning the source id of an event from `eventSpace` (see `paveEventSpace`). */
+export function perEventSourceId(eventSpace: unknown): Seeder {
+  return (msg) => {
+    if (!isEventMsg(msg)) return null;
+    for (const k in msg) {
+      const source = msg[k]?.source;
+      return isObject(source) && source.space === eventSpace ? source.id ?? null : null;
+    }
+    return null;
+  };
+}
+
+/** A seeder returning the chat id of the message a callback query came from (chat type in `types`). */
+export function perCallbackQueryChatId(options?: ChatTypesOptions): Seeder {
+  const types = options?.types ?? "all";
+  return (msg) => {
+    const chat = msg.message?.chat;
+    if (!isObject(chat) || msg.chat_instance === undefined || flavorOrNull(msg) !== "callback_query") {
+      return null;
+    }
+    return types === "all" || types.includes(chat.type) ? chat.id : null;
+  };
+}
+
+/**
+ * A seeder returning a callback query's origin identifier, `[chatId, messageId]` or
+ * `[inlineMessageId]`, when its origin type is in `origins`.
+ */
+export function perCallbackQueryOrigin(options?: OriginsOptions): Seeder {
+  const origins = options?.origins ?? "all";
+  const chat = origins === "all" || origins.includes("chat");
+  const inline = origins === "all" || origins.includes("inline");
+  return (msg) => {
+    if (msg.chat_instance === undefined || flavorOrNull(msg) !== "callback_query") return null;
+    if (typeof msg.inline_message_id === "string") return inline ? [msg.inline_message_id] : null;
+    const m = msg.message;
+    if (isObject(m) && isObject(m.chat)) return chat ? [m.chat.id, m.message_id] : null;
+    return null;
+  };
+}
+
+/** A seeder returning the invoice payload of a shipping query, pre-checkout query or successful payment. */
+export function perInvoicePayload(): Seeder {
+  return (msg) => {
+    if (isObject(msg.successful_payment)) return msg.successful_payment.invoice_payload ?? null;
+    return typeof msg.invoice_payload === "string" ? msg.invoice_payload : null;
+  };
+}

@@ -1,0 +1,33 @@
+import { ADMINISTRATOR_METHODS, type AdministratorMethod } from "../api/classification.gen.ts";
+import type { ApiMethods } from "../api/methods.gen.ts";
+import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
+
+/** The chat-administration methods of a bot with the chat already filled in. */
+export type AdministratorMethods = {
+  [K in AdministratorMethod & keyof ApiMethods]: WithoutParam<ApiMethods[K], Parameters<ApiMethods[K]>[0]>;
+};
+
+/**
+ * A bot's methods that inspect or administer a chat, bound to one chat: `admin.getChat()` is
+ * `bot.getChat(chatId)`. The methods come from the generated classification table.
+ *
+ * @example
+ * ```ts ignore
+ * const admin = new Administrator(bot, -100123);
+ * await admin.setChatTitle("New title");
+ * ```
+ */
+export interface Administrator extends AdministratorMethods {}
+
+/** See the {@link Administrator} interface: the class is a thin holder of bot and chat. */
+export class Administrator {
+  /**
+   * Creates an instance.
+   *
+   * @param bot the bot (or an augmented bot) whose methods are called.
+   * @param chatId the chat every call targets.
+   */
+  constructor(readonly bot: ApiMethods, readonly chatId: number | string) {}
+}
+
+installTargetedMethods(Administrator.prototype, ADMINISTRATOR_METHODS, "chatId");

@@ -1,0 +1,119 @@
+import type { ApiMethods } from "../api/methods.gen.ts";
+import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import type { ListenerContext } from "./contexts.ts";
+import type { Constructor } from "./mixin.ts";
+
+/** Options of `answerInlineQuery` besides the query id and the results. */
+export type AnswerOptions = NonNullable<Parameters<ApiMethods["answerInlineQuery"]>[2]>;
+
+/** What a compute function returns: the results, or `{ results, ...answerInlineQuery options }`. */
+export type ComputedAnswer =
+  | readonly InlineQueryResult[]
+  | ({ results: readonly InlineQueryResult[] } & AnswerOptions);
+
+/**
+ * Computes the answer to an inline query. It receives the extra arguments given to `answer`, then an
+ * `AbortSignal` that aborts when a newer query from the same user supersedes this one.
+ */
+// deno-lint-ignore no-explicit-any
+export type ComputeFunction<A extends any[] = any[]> = (
+  ...args: [...A, AbortSignal]
+) => ComputedAnswer | Promise<ComputedAnswer>;
+
+/**
+ * Answers inline queries with at most one computation per user: a newer query from a user aborts the
+ * older computation (through its `AbortSignal`), and a superseded result is never sent.
+ *
+ * @example
+ * ```ts ignore
+ * const answerer = new Answerer(bot);
+ * answerer.answer(query, (signal) => [{ type: "article", id: "1", title: query.query,
+ *   input_message_content: { message_text: query.query } }]);
+ * ```
+ */
+export class Answerer {
+  readonly #working = new Map<number, AbortController>();
+
+  /**
+
+   * Creates an instance.
+
+   *
+
+   * @param bot the bot whose `answerInlineQuery` sends the results.
+
+   */
+  constructor(readonly bot: Pick<ApiMethods, "answerInlineQuery">) {}
+
+  /** Users with a computation in progress. */
+  get pending(): number {
+    return this.#working.size;
+  }
+
+  /**
+   * Computes and sends the answer to `inlineQuery`, aborting the same user's previous computation.
+   * Resolves `true` once answered, `false` when superseded; never rejects: a failing computation or
+   * request is reported on the console.
+   */
+  // deno-lint-ignore no-explicit-any
+  answer<A extends any[]>(
+    inlineQuery: InlineQuery,
+    computeFn: ComputeFunction<A>,
+    ...computeArgs: A
+  ): Promise<boolean> {
+    const fromId = inlineQuery.from.id;
+    this.#working.get(fromId)?.abort();
+    const controller = new AbortController();
+    this.#working.set(fromId, controller);
+    const signal = controller.signal;
+    const run = async (): Promise<boolean> => {
+      try {
+        const ans = await computeFn(...computeArgs, signal);
+        if (signal.aborted) return false;
+        let results: readonly InlineQueryResult[];
+        let options: AnswerOptions | undefined;
+        if (Array.isArray(ans)) {
+          results = ans;
+        } else if (
+          typeof ans === "object" && ans !== null && Array.isArray((ans as { results?: unknown }).results)
+        ) {
+          const { results: r, ...rest } = ans as { results: readonly InlineQueryResult[] } & AnswerOptions;
+          results = r;
+          options = rest;
+        } else {
+          throw new BadInput(
+            "compute function result",
+            "an array of inline results or { results, ...options }",
+          );
+        }
+        await this.bot.answerInlineQuery(inlineQuery.id, results as InlineQueryResult[], options);
+        return true;
+      } catch (err) {
+        if (signal.aborted) return false;
+        console.error("telepot-ts: answering inline query failed:", err);
+        return false;
+      } finally {
+        if (this.#working.get(fromId) === controller) this.#working.delete(fromId);
+      }
+    };
+    return run();
+  }
+}
+
+/** What {@link AnswererMixin} adds. */
+export interface Answering {
+  /** This delegate's {@link Answerer} (made on first use). */
+  readonly answerer: Answerer;
+}
+
+/** Adds an {@link Answerer} for the delegate's bot. */
+export function AnswererMixin<B extends Constructor<ListenerContext>>(Base: B): B & Constructor<Answering> {
+  return class WithAnswerer extends Base {
+    #answerer: Answerer | undefined;
+
+    get answerer(): Answerer {
+      return this.#answerer ??= new Answerer(this.bot);
+    }
+  };
+}

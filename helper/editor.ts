@@ -1,0 +1,43 @@
+import { EDITOR_METHODS, type EditorMethod } from "../api/classification.gen.ts";
+import type { ApiMethods } from "../api/methods.gen.ts";
+import type { MsgIdentifier } from "../api/msg_identifier.ts";
+import { messageIdentifier } from "../bot/identifier.ts";
+import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
+
+/** The message-editing methods of a bot with the message already filled in. */
+export type EditorMethods = {
+  [K in EditorMethod & keyof ApiMethods]: WithoutParam<ApiMethods[K], MsgIdentifier>;
+};
+
+/**
+ * A bot's methods that act on one existing message (editing, deleting, stopping a poll…), bound to that
+ * message: `editor.editMessageText({ text: "new" })` is `bot.editMessageText(msgIdentifier, …)`. The
+ * methods come from the generated classification table.
+ *
+ * @example
+ * ```ts ignore
+ * const editor = new Editor(bot, sentMessage);
+ * await editor.deleteMessage();
+ * ```
+ */
+export interface Editor extends EditorMethods {}
+
+/** See the {@link Editor} interface: the class is a thin holder of bot and message identifier. */
+export class Editor {
+  /** The targeted message. */
+  readonly msgIdentifier: MsgIdentifier;
+
+  /**
+   * Creates an instance.
+   *
+   * @param bot the bot (or an augmented bot) whose methods are called.
+   * @param msgIdentifier the message, as an identifier or as the message object itself.
+   */
+  constructor(readonly bot: ApiMethods, msgIdentifier: MsgIdentifier | object) {
+    this.msgIdentifier = typeof msgIdentifier === "string" || Array.isArray(msgIdentifier)
+      ? msgIdentifier as MsgIdentifier
+      : messageIdentifier(msgIdentifier);
+  }
+}
+
+installTargetedMethods(Editor.prototype, EDITOR_METHODS, "msgIdentifier");

@@ -1,0 +1,142 @@
+import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
+import { originIdentifier } from "../bot/identifier.ts";
+import { CallbackQueryOriginContext, ChatContext, ListenerContext, UserContext } from "./contexts.ts";
+import { DefaultRouterMixin } from "./default_router.ts";
+import { IdleTerminateMixin } from "./idle.ts";
+import { quickFlavor } from "./quick_flavor.ts";
+import { StandardEventMixin } from "./standard_event.ts";
+import type { Pattern } from "./template.ts";
+
+/** Options every timed handler takes (filled in by `createOpen(Handler, options)` and the pair producers). */
+export interface HandlerOptions {
+  /** Idle seconds after which the delegate closes with `IdleTerminate`. */
+  timeout: number;
+  /** The event space, given by `paveEventSpace`. */
+  eventSpace?: unknown;
+  /** Given by `interceptCallbackQueryOrigin`, read by `InterceptCallbackQueryMixin`. */
+  interceptCallbackQuery?: unknown;
+  /** Further options for subclasses. */
+  [option: string]: unknown;
+}
+
+/** Options of {@link ChatHandler}. */
+export interface ChatHandlerOptions extends HandlerOptions {
+  /** Also receive callback queries from messages in this chat (set by `includeCallbackQueryChatId`). */
+  includeCallbackQuery?: boolean;
+}
+
+/** Options of {@link UserHandler}. */
+export interface UserHandlerOptions extends ChatHandlerOptions {
+  /** Flavors to receive from this user: `"all"` or a list (default the chat and inline flavors). */
+  flavors?: "all" | readonly string[];
+}
+
+/** Flavors of messages in a chat. */
+export const CHAT_FLAVORS: readonly string[] = ["chat", "edited_chat"];
+/** Flavors of inline mode. */
+export const INLINE_FLAVORS: readonly string[] = ["inline_query", "chosen_inline_result"];
+
+/**
+ * A delegate that never times out, receiving what its capture patterns select; pair it with
+ * `perApplication()` for a single background watcher.
+ */
+export class Monitor extends DefaultRouterMixin(ListenerContext) {
+  /**
+   * Creates an instance.
+   *
+   * @param seedTuple `[bot, initialMsg, seed]`.
+   * @param capture patterns for the listener.
+   * @param options options for mixins.
+   */
+  constructor(seedTuple: SeedTuple, capture: readonly Pattern[], options?: object) {
+    super(seedTuple[0], seedTuple[2], options);
+    for (const pattern of capture) this.listener.capture(pattern);
+  }
+}
+
+/**
+ * A delegate for one chat (seed: the chat id): receives the chat's messages and its own events, closes
+ * after `timeout` idle seconds. Subclass it and define `onChatMessage`, `onEditedChatMessage`,
+ * `onCallbackQuery`…
+ *
+ * @example
+ * ```ts ignore
+ * class Counter extends ChatHandler {
+ *   count = 0;
+ *   async onChatMessage(msg: Message) {
+ *     await this.sender.sendMessage(String(++this.count));
+ *   }
+ * }
+ * const bot = new DelegatorBot(token, [paveEventSpace()(perChatId(), createOpen, Counter, { timeout: 10 })]);
+ * ```
+ */
+export class ChatHandler extends IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(ChatContext))) {
+  /**
+   * Creates an instance.
+   *
+   * @param seedTuple `[bot, initialMsg, chatId]`.
+   * @param options `timeout`, `eventSpace`, `includeCallbackQuery`, and options of further mixins.
+   */
+  constructor(seedTuple: SeedTuple, options: ChatHandlerOptions) {
+    super(seedTuple[0], seedTuple[2], options);
+    this.listener.capture([{ chat: { id: this.chatId } }]);
+    if (options.includeCallbackQuery) this.listener.capture([{ message: { chat: { id: this.chatId } } }]);
+  }
+}
+
+/** A delegate for one user (seed: the user id), receiving that user's messages of the chosen flavors. */
+export class UserHandler extends IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(UserContext))) {
+  /**
+   * Creates an instance.
+   *
+   * @param seedTuple `[bot, initialMsg, userId]`.
+   * @param options `timeout`, `eventSpace`, `flavors`, `includeCallbackQuery`, and options of further mixins.
+   */
+  constructor(seedTuple: SeedTuple, options: UserHandlerOptions) {
+    super(seedTuple[0], seedTuple[2], options);
+    const flavors = options.flavors ?? [...CHAT_FLAVORS, ...INLINE_FLAVORS];
+    if (flavors === "all") {
+      this.listener.capture([{ from: { id: this.userId } }]);
+    } else {
+      this.listener.capture([(msg: Msg) => flavors.includes(quickFlavor(msg)), {
+        from: { id: this.userId },
+      }]);
+    }
+    if (options.includeCallbackQuery) this.listener.capture([{ message: { chat: { id: this.userId } } }]);
+  }
+}
+
+/** A {@link UserHandler} for inline queries and chosen inline results only. */
+export class InlineUserHandler extends UserHandler {
+  /**
+   * Creates an instance.
+   *
+   * @param seedTuple `[bot, initialMsg, userId]`.
+   * @param options `timeout`, `eventSpace`, and options of further mixins.
+   */
+  constructor(seedTuple: SeedTuple, options: HandlerOptions) {
+    super(seedTuple, { ...options, flavors: INLINE_FLAVORS });
+  }
+}
+
+/**
+ * A delegate for the callback queries of one message (seed: its origin identifier, as from
+ * `perCallbackQueryOrigin()`); `editor` edits that message.
+ */
+export class CallbackQueryOriginHandler
+  extends IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(CallbackQueryOriginContext)))
+{
+  /**
+   * Creates an instance.
+   *
+   * @param seedTuple `[bot, initialMsg, origin]`.
+   * @param options `timeout`, `eventSpace`, and options of further mixins.
+   */
+  constructor(seedTuple: SeedTuple, options: HandlerOptions) {
+    super(seedTuple[0], seedTuple[2], options);
+    const mine = JSON.stringify(this.origin);
+    this.listener.capture([
+      (msg: Msg) => quickFlavor(msg) === "callback_query" && JSON.stringify(originIdentifier(msg)) === mine,
+    ]);
+  }
+}

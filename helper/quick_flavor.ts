@@ -1,0 +1,51 @@
+import { flavor, flavorOfKind } from "../bot/flavor.ts";
+import { originOf } from "../bot/update_kind.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = Record<string, any>;
+
+/** Whether `msg` is an event: exactly one top-level key, starting with `_`. Allocates nothing. */
+export function isEventMsg(msg: object): boolean {
+  let keys = 0;
+  for (const k in msg) {
+    if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;
+  }
+  return keys === 1;
+}
+
+/**
+ * `flavor(msg)` with the common cases answered first (a remembered Update kind, an event, a chat
+ * message), which is what a delegate's per-message dispatch needs; anything else goes to `flavor`.
+ */
+export function quickFlavor(msg: object): string {
+  const origin = originOf(msg);
+  if (origin !== undefined) return flavorOfKind(origin.kind);
+  if (isEventMsg(msg)) {
+    for (const k in msg) return k;
+  }
+  const m = msg as Any;
+  if (typeof m.message_id === "number" && typeof m.chat === "object" && m.chat !== null) {
+    return m.edit_date === undefined ? "chat" : "edited_chat";
+  }
+  return flavor(msg);
+}
+
+const METHOD_NAMES = new Map<string, string>([["chat", "onChatMessage"], [
+  "edited_chat",
+  "onEditedChatMessage",
+]]);
+
+/**
+ * The handler method for a flavor: `chat` → `onChatMessage`, `edited_chat` → `onEditedChatMessage`,
+ * `callback_query` → `onCallbackQuery`, an event `_idle` → `onIdle`.
+ */
+export function handlerName(flavorName: string): string {
+  let name = METHOD_NAMES.get(flavorName);
+  if (name === undefined) {
+    name = "on"
+      + flavorName.split("_").filter((s) => s.length > 0).map((s) => s[0].toUpperCase() + s.slice(1))
+        .join("");
+    METHOD_NAMES.set(flavorName, name);
+  }
+  return name;
+}

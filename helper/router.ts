@@ -1,0 +1,100 @@
+import { BadInput } from "../exception/bad_input.ts";
+
+/** A routing-table handler: the message, then whatever extra arguments the key function returned. */
+// deno-lint-ignore no-explicit-any
+export type RouteHandler = (msg: any, ...args: any[]) => unknown;
+
+/**
+ * A key function's result: a key, or `[key]`, `[key, args]`, `[key, args, options]` where `args` are
+ * extra positional arguments for the handler and `options` is appended as its last argument.
+ */
+export type KeyResult = unknown;
+
+/** Digests a message down to a routing key (see {@link KeyResult}). */
+// deno-lint-ignore no-explicit-any
+export type KeyFunction = (msg: any) => KeyResult;
+
+/**
+ * A routing table: handlers by key. The catch-all handler sits under the key `"null"`, which is how a
+ * plain object spells telepot's `None` key (`table[null as unknown as string]` writes the same slot).
+ */
+export type RoutingTable = Record<string, RouteHandler>;
+
+/** `[key, args, options]` unpacked from a key function's result. */
+export function splitKey(
+  k: KeyResult,
+): [key: unknown, args: readonly unknown[], options: object | undefined] {
+  if (!Array.isArray(k)) return [k, [], undefined];
+  if (k.length === 1) return [k[0], [], undefined];
+  if (k.length === 2) return [k[0], k[1] as unknown[], undefined];
+  if (k.length === 3) return [k[0], k[1] as unknown[], k[2] as object];
+  throw new BadInput("key function result", "a key, [key], [key, args] or [key, args, options]");
+}
+
+/**
+ * Maps a message to a handler with a key function and a routing table, telepot's `Router`. Routers nest:
+ * `top.routingTable.cmd = sub.route` sends `cmd` messages to a second router.
+ *
+ * @example
+ * ```ts
+ * import { Router } from "./router.ts";
+ * const router = new Router((msg: { text: string }) => msg.text, {
+ *   hi: () => "hello",
+ *   null: () => "what?",
+ * });
+ * router.route({ text: "hi" }); // "hello"
+ * ```
+ */
+export class Router {
+  /** Turns a message into a key (optionally with handler arguments). */
+  keyFunction: KeyFunction;
+  /** Handlers by key; extend it at run time, e.g. with a custom event flavor such as `_alarm`. */
+  routingTable: RoutingTable;
+
+  /**
+   * Creates an instance.
+   *
+   * @param keyFunction turns a message into a key.
+   * @param routingTable handlers by key, catch-all under `null`.
+   */
+  constructor(keyFunction: KeyFunction, routingTable: RoutingTable) {
+    this.keyFunction = keyFunction;
+    this.routingTable = routingTable;
+    this.route = this.route.bind(this);
+  }
+
+  /**
+   * The routing-table entry for `msg`'s key, without falling back to the catch-all.
+   *
+   * @throws {BadInput} when the table has no such key.
+   */
+  map(msg: unknown): RouteHandler {
+    const [key] = splitKey(this.keyFunction(msg));
+    const handler = this.routingTable[String(key)];
+    if (handler === undefined || !Object.hasOwn(this.routingTable, String(key))) {
+      throw new BadInput("routing key", "a key present in the routing table");
+    }
+    return handler;
+  }
+
+  /**
+   * Calls the handler for `msg`'s key (or the catch-all under `null`) with `msg` and the key function's
+   * extra arguments, and returns what it returns. Extra arguments given to `route` itself are ignored,
+   * so a `route` can be a handler in another router's table.
+   *
+   * @throws {BadInput} when neither the key nor `null` is in the table.
+   */
+  route(msg: unknown, ..._ignored: unknown[]): unknown {
+    const [key, args, options] = splitKey(this.keyFunction(msg));
+    const table = this.routingTable;
+    const name = String(key);
+    let handler = Object.hasOwn(table, name) ? table[name] : undefined;
+    if (handler === undefined) {
+      handler = Object.hasOwn(table, "null") ? table["null"] : undefined;
+      if (handler === undefined) {
+        throw new BadInput("routing key", "a key in the routing table, or a null catch-all");
+      }
+    }
+    return options === undefined ? handler(msg, ...args) : handler(msg, ...args, options);
+  }
+}

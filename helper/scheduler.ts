@@ -1,0 +1,200 @@
+import { EventNotFound } from "../exception/event_not_found.ts";
+
+/** A scheduled event as handed back by {@link EventScheduler}: keep it to cancel the event. */
+export interface ScheduledEvent<T = unknown> {
+  /** Absolute due time, Unix seconds. */
+  readonly when: number;
+  /** What is emitted when the event is due. */
+  readonly data: T;
+}
+
+// A heap entry; `index` is its slot in the heap, -1 once it left the heap (emitted or cancelled).
+class Entry<T> implements ScheduledEvent<T> {
+  constructor(public when: number, readonly seq: number, readonly data: T, public index: number) {}
+}
+
+// setTimeout takes a signed 32-bit number of milliseconds; longer delays are re-armed on wake-up.
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * One timer structure for every scheduled event of a bot: a binary min-heap ordered by due time
+ * (ties in scheduling order) and a single `setTimeout` armed for the earliest deadline. Scheduling,
+ * cancelling and emitting are O(log n), so 100,000 idle timeouts cost 100,000 small heap entries and
+ * one timer.
+ *
+ * @example
+ * ```ts
+ * import { EventScheduler } from "./scheduler.ts";
+ * const seen: string[] = [];
+ * const s = new EventScheduler<string>((data) => seen.push(data));
+ * const e = s.eventLater(5, "later");
+ * s.cancel(e);
+ * s.eventNow("now");
+ * ```
+ */
+export class EventScheduler<T = unknown> {
+  readonly #heap: Entry<T>[] = [];
+  readonly #emit: (data: T) => void;
+  #seq = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedFor = Infinity;
+
+  /**
+
+   * Creates an instance.
+
+   *
+
+   * @param emit called with each event's data when it is due; an exception it throws is logged.
+
+   */
+  constructor(emit: (data: T) => void) {
+    this.#emit = emit;
+  }
+
+  /** How many events are waiting. */
+  get size(): number {
+    return this.#heap.length;
+  }
+
+  /** Schedules `data` to be emitted at `when` (absolute Unix time in seconds). */
+  eventAt(when: number, data: T): ScheduledEvent<T> {
+    const entry = new Entry(when, this.#seq++, data, this.#heap.length);
+    this.#heap.push(entry);
+    this.#siftUp(entry.index);
+    if (entry.index === 0) this.#arm();
+    return entry;
+  }
+
+  /** Schedules `data` to be emitted after `delay` seconds. */
+  eventLater(delay: number, data: T): ScheduledEvent<T> {
+    return this.eventAt(Date.now() / 1000 + delay, data);
+  }
+
+  /** Schedules `data` to be emitted as soon as possible, after events already due. */
+  eventNow(data: T): ScheduledEvent<T> {
+    return this.eventAt(Date.now() / 1000, data);
+  }
+
+  /**
+   * Removes a waiting event.
+   *
+   * @throws {EventNotFound} when the event was already emitted or cancelled, or is not from this scheduler.
+   */
+  cancel(event: ScheduledEvent<T>): void {
+    const entry = event as Entry<T>;
+    if (!(entry instanceof Entry) || entry.index < 0 || this.#heap[entry.index] !== entry) {
+      throw new EventNotFound(event);
+    }
+    this.#removeAt(entry.index);
+  }
+
+  /**
+   * Moves a waiting event to a new due time, keeping the same event object; cheaper than cancel plus
+   * schedule because nothing is allocated.
+   *
+   * @throws {EventNotFound} when the event is no longer waiting.
+   */
+  reschedule(event: ScheduledEvent<T>, when: number): void {
+    const entry = event as Entry<T>;
+    if (!(entry instanceof Entry) || entry.index < 0 || this.#heap[entry.index] !== entry) {
+      throw new EventNotFound(event);
+    }
+    const earlier = when < entry.when;
+    entry.when = when;
+    if (earlier) this.#siftUp(entry.index);
+    else this.#siftDown(entry.index);
+    if (entry.index === 0) this.#arm();
+  }
+
+  /** Drops every waiting event and clears the timer; scheduling again re-arms it. */
+  clear(): void {
+    for (const entry of this.#heap) entry.index = -1;
+    this.#heap.length = 0;
+    this.#disarm();
+  }
+
+  #arm(): void {
+    const top = this.#heap[0];
+    if (top === undefined) return this.#disarm();
+    // A timer already armed at or before the top's deadline will wake up early enough.
+    if (this.#timer !== undefined && this.#armedFor <= top.when) return;
+    this.#disarm();
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, top.when * 1000 - Date.now()));
+    this.#armedFor = top.when;
+    this.#timer = setTimeout(() => this.#fire(), delay);
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#armedFor = Infinity;
+    const now = Date.now() / 1000;
+    const heap = this.#heap;
+    while (heap.length > 0 && heap[0].when <= now) {
+      const entry = heap[0];
+      this.#removeAt(0);
+      try {
+        this.#emit(entry.data);
+      } catch (err) {
+        console.error("telepot-ts: scheduled event handler failed:", err);
+      }
+    }
+    this.#arm();
+  }
+
+  #removeAt(i: number): void {
+    const heap = this.#heap;
+    const removed = heap[i];
+    const last = heap.pop()!;
+    removed.index = -1;
+    if (last !== removed) {
+      heap[i] = last;
+      last.index = i;
+      this.#siftDown(i);
+      this.#siftUp(last.index);
+    }
+  }
+
+  #less(a: Entry<T>, b: Entry<T>): boolean {
+    return a.when < b.when || (a.when === b.when && a.seq < b.seq);
+  }
+
+  #siftUp(i: number): void {
+    const heap = this.#heap;
+    const entry = heap[i];
+    while (i > 0) {
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex];
+      if (!this.#less(entry, parent)) break;
+      heap[i] = parent;
+      parent.index = i;
+      i = parentIndex;
+    }
+    heap[i] = entry;
+    entry.index = i;
+  }
+
+  #siftDown(i: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    const entry = heap[i];
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && this.#less(heap[right], heap[left]) ? right : left;
+      if (!this.#less(heap[child], entry)) break;
+      heap[i] = heap[child];
+      heap[i].index = i;
+      i = child;
+    }
+    heap[i] = entry;
+    entry.index = i;
+  }
+}

@@ -1,0 +1,163 @@
+import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import type { ListenerContext } from "./contexts.ts";
+import type { Listener } from "./listener.ts";
+import { type Constructor, contextOptions } from "./mixin.ts";
+import { EventScheduler, type ScheduledEvent } from "./scheduler.ts";
+
+/** Where a standard event comes from: the event space of a delegate group and the delegate's id. */
+export interface EventSource {
+  /** Shared by the delegates of one delegation pattern (see `paveEventSpace`). */
+  readonly space: unknown;
+  /** The delegate's id (its seed). */
+  readonly id: unknown;
+}
+
+/** `[flavor, data]`: an event's flavor (starting with `_`) and its custom fields. */
+export type EventDataTuple = readonly [flavor: string, data: Record<string, unknown>];
+
+/** A bot's scheduler: events are emitted to `bot.handle`, hence to the delegates' seeders. */
+export type BotScheduler = EventScheduler<Msg>;
+
+const schedulers = new WeakMap<object, BotScheduler>();
+
+/**
+ * The one {@link EventScheduler} of a bot, created on first use. Due events go through `bot.handle`, so
+ * `perEventSourceId` routes them to the delegate that scheduled them.
+ */
+export function schedulerOf(bot: Pick<DelegatorBot, "handle">): BotScheduler {
+  let s = schedulers.get(bot);
+  if (s === undefined) {
+    s = new EventScheduler<Msg>((event) => {
+      bot.handle(event).catch((err) => console.error("telepot-ts: event delivery failed:", err));
+    });
+    schedulers.set(bot, s);
+  }
+  return s;
+}
+
+/**
+ * A delegate's view of the bot's scheduler that builds *standard events*:
+ * `{ _flavor: { source: { space, id }, ...data } }`. The source is fixed, so a delegate receives exactly
+ * its own events.
+ */
+export class StandardEventScheduler {
+  /** The source stamped on every event made here (shared by all of them). */
+  readonly source: EventSource;
+
+  /**
+   * Creates an instance.
+   *
+   * @param scheduler the bot's scheduler (see {@link schedulerOf}).
+   * @param eventSpace the event space of the delegate group.
+   * @param sourceId the delegate's id.
+   */
+  constructor(readonly scheduler: BotScheduler, eventSpace: unknown, sourceId: unknown) {
+    this.source = { space: eventSpace, id: sourceId };
+  }
+
+  /** The event space of this delegate's group. */
+  get eventSpace(): unknown {
+    return this.source.space;
+  }
+
+  /** Whether `msg` is an event from this space and source. */
+  isOwnEvent(msg: Msg): boolean {
+    let body: unknown;
+    let keys = 0;
+    for (const k in msg) {
+      if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;
+      body = msg[k];
+    }
+    const source = (body as { source?: EventSource } | undefined)?.source;
+    return source !== undefined && source !== null && source.space === this.source.space
+      && sameId(source.id, this.source.id);
+  }
+
+  /** Makes a listener capture this source's events. */
+  configure(listener: Listener): void {
+    listener.capture([(msg: Msg) => this.isOwnEvent(msg)]);
+  }
+
+  /**
+   * A standard event of `flavor` carrying `data`.
+   *
+   * @throws {BadInput} when the flavor does not start with `_`.
+   */
+  makeEventData(flavor: string, data: Record<string, unknown>): Msg {
+    if (!flavor.startsWith("_")) throw new BadInput("flavor", "an event flavor starting with _");
+    return { [flavor]: { source: this.source, ...data } };
+  }
+
+  /** Schedules `[flavor, data]` at `when` (Unix seconds); returns the event, to cancel it. */
+  eventAt(when: number, dataTuple: EventDataTuple): ScheduledEvent<Msg> {
+    return this.scheduler.eventAt(when, this.makeEventData(dataTuple[0], dataTuple[1]));
+  }
+
+  /** Schedules `[flavor, data]` after `delay` seconds; returns the event, to cancel it. */
+  eventLater(delay: number, dataTuple: EventDataTuple): ScheduledEvent<Msg> {
+    return this.scheduler.eventLater(delay, this.makeEventData(dataTuple[0], dataTuple[1]));
+  }
+
+  /** Schedules `[flavor, data]` now; returns the event, to cancel it. */
+  eventNow(dataTuple: EventDataTuple): ScheduledEvent<Msg> {
+    return this.scheduler.eventNow(this.makeEventData(dataTuple[0], dataTuple[1]));
+  }
+
+  /**
+   * Cancels an event.
+   *
+   * @throws {EventNotFound} when it was already emitted or cancelled.
+   */
+  cancel(event: ScheduledEvent<Msg>): void {
+    this.scheduler.cancel(event);
+  }
+
+  /**
+   * Moves a waiting event to `delay` seconds from now, keeping the same event object.
+   *
+   * @throws {EventNotFound} when it was already emitted or cancelled.
+   */
+  postpone(event: ScheduledEvent<Msg>, delay: number): void {
+    this.scheduler.reschedule(event, Date.now() / 1000 + delay);
+  }
+}
+
+function sameId(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => sameId(x, b[i]));
+  }
+  return false;
+}
+
+/** What {@link StandardEventMixin} adds. */
+export interface StandardEventing {
+  /** Schedules this delegate's own events. */
+  readonly scheduler: StandardEventScheduler;
+}
+
+/**
+ * Adds a {@link StandardEventScheduler} for the option `eventSpace` (given by `paveEventSpace`) and makes
+ * the listener capture this delegate's events.
+ *
+ * @throws {BadInput} (from the constructor) without an `eventSpace` option.
+ */
+export function StandardEventMixin<B extends Constructor<ListenerContext>>(
+  Base: B,
+): B & Constructor<StandardEventing> {
+  return class StandardEvent extends Base {
+    readonly scheduler: StandardEventScheduler;
+
+    // deno-lint-ignore no-explicit-any
+    constructor(...args: any[]) {
+      super(...args);
+      const { eventSpace } = contextOptions(args);
+      if (eventSpace === undefined) {
+        throw new BadInput("options.eventSpace", "an event space: pair the handler with paveEventSpace()");
+      }
+      this.scheduler = new StandardEventScheduler(schedulerOf(this.originalBot), eventSpace, this.id);
+      this.scheduler.configure(this.listener);
+    }
+  };
+}

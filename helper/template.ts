@@ -1,0 +1,80 @@
+/** A predicate template: given the selected part of a message, says whether it matches. */
+// deno-lint-ignore no-explicit-any
+export type TemplateFunction = (value: any) => unknown;
+
+/**
+ * A template that a message (or a part of it) must match:
+ * - a function: called with the value, a truthy result is a match;
+ * - a plain object: each key selects that field of the value, whose content must match the key's template;
+ * - a `Map`: like an object, but a `RegExp` key selects every field whose name it matches (one matching
+ *   field is enough);
+ * - anything else: compared by value (arrays element by element).
+ */
+export type Template =
+  | TemplateFunction
+  | { readonly [key: string]: Template }
+  | ReadonlyMap<string | RegExp, Template>
+  | unknown;
+
+/** A capture pattern: a list of templates that must all match. */
+export type Pattern = readonly Template[];
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && equal(a[k], b[k]));
+  }
+  return false;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+/** Whether `data` matches one template (see {@link Template}). */
+export function match(data: unknown, template: Template): boolean {
+  if (typeof template === "function") return Boolean(template(data));
+  if (template instanceof Map) {
+    if (!isRecord(data)) return false;
+    for (const [key, sub] of template) {
+      if (key instanceof RegExp) {
+        let any = false;
+        for (const field in data) {
+          key.lastIndex = 0;
+          if (key.test(field) && match(data[field], sub)) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) return false;
+      } else if (!(key in data) || !match(data[key], sub)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (isPlainObject(template)) {
+    if (!isRecord(data)) return false;
+    for (const key in template) {
+      if (!(key in data) || !match(data[key], template[key])) return false;
+    }
+    return true;
+  }
+  return equal(data, template);
+}
+
+/** Whether `data` matches every template of a pattern. */
+export function matchAll(data: unknown, pattern: Pattern): boolean {
+  for (const t of pattern) if (!match(data, t)) return false;
+  return true;
+}

@@ -1,0 +1,114 @@
+import type { Message } from "../api/types.gen.ts";
+import { contentType } from "../bot/glance.ts";
+
+/** A key function: digests a message into a routing key, optionally with handler arguments. */
+// deno-lint-ignore no-explicit-any
+export type KeyFn = (msg: any) => unknown;
+
+/** Options of {@link byCommand} and {@link byChatCommand}. */
+export interface CommandOptions {
+  /** Characters that may start a command (default `["/"]`). */
+  prefix?: readonly string[];
+  /** What separates the command from its arguments (default `" "`). */
+  separator?: string;
+  /** Whether the handler receives the arguments after the command (default false). */
+  passArgs?: boolean;
+}
+
+/** Options of {@link byRegex}. */
+export interface RegexOptions {
+  /** Which group of the match is the key: a group number or name (default 1). */
+  key?: number | string;
+}
+
+/**
+ * A key function returning `[contentType, [content]]`: the message's content type as key and that
+ * content as the handler's extra argument.
+ */
+export function byContentType(): (msg: Message) => [string, [unknown]] {
+  return (msg) => {
+    const type = contentType(msg);
+    return [type, [(msg as unknown as Record<string, unknown>)[type]]];
+  };
+}
+
+/**
+ * A key function reading a command from `extractor(msg)`: `"/start now"` gives the key `"start"`
+ * (and, with `passArgs`, the argument list `["now"]` for the handler). Text without a command prefix
+ * gives `[null]`, which routes to the catch-all.
+ */
+// deno-lint-ignore no-explicit-any
+export function byCommand<M = any>(
+  extractor: (msg: M) => string,
+  options?: CommandOptions,
+): (msg: M) => unknown {
+  const prefixes = options?.prefix ?? ["/"];
+  const separator = options?.separator ?? " ";
+  const passArgs = options?.passArgs ?? false;
+  return (msg) => {
+    const text = extractor(msg);
+    for (const p of prefixes) {
+      if (text.startsWith(p)) {
+        const parts = text.slice(p.length).split(separator);
+        return passArgs ? [parts[0], [parts.slice(1)]] : [parts[0]];
+      }
+    }
+    return [null];
+  };
+}
+
+/** {@link byCommand} on the `text` of a chat message. */
+export function byChatCommand(options?: CommandOptions): (msg: Message) => unknown {
+  return byCommand((msg: Message) => msg.text ?? "", options);
+}
+
+/** A key function returning the message's `text`. */
+export function byText(): (msg: { text?: string }) => unknown {
+  return (msg) => msg.text;
+}
+
+/** A key function returning the message's `data` (of a callback query). */
+export function byData(): (msg: { data?: string }) => unknown {
+  return (msg) => msg.data;
+}
+
+/**
+ * A key function searching `regex` in `extractor(msg)`: the chosen group is the key and the match the
+ * handler's extra argument; no match gives `[null]`, which routes to the catch-all.
+ */
+// deno-lint-ignore no-explicit-any
+export function byRegex<M = any>(
+  extractor: (msg: M) => string,
+  regex: RegExp | string,
+  options?: RegexOptions,
+): (msg: M) => unknown {
+  const re = typeof regex === "string" ? new RegExp(regex) : regex;
+  const group = options?.key ?? 1;
+  return (msg) => {
+    re.lastIndex = 0;
+    const m = re.exec(extractor(msg));
+    if (m === null) return [null];
+    const key = typeof group === "number" ? m[group] : m.groups?.[group];
+    return [key, [m]];
+  };
+}
+
+function mapKey(k: unknown, processor: (key: unknown) => unknown): unknown {
+  if (Array.isArray(k)) return [processor(k[0]), ...k.slice(1)];
+  return processor(k);
+}
+
+/** Wraps a key function so that `processor` transforms its key (extra arguments stay as they are). */
+export function processKey(processor: (key: unknown) => unknown, fn: KeyFn): KeyFn {
+  return (msg) => mapKey(fn(msg), processor);
+}
+
+/** Wraps a key function so that a string key is lower-cased. */
+export function lowerKey(fn: KeyFn): KeyFn {
+  return processKey((k) => typeof k === "string" ? k.toLowerCase() : k, fn);
+}
+
+/** Wraps a key function so that a string key is upper-cased. */
+export function upperKey(fn: KeyFn): KeyFn {
+  return processKey((k) => typeof k === "string" ? k.toUpperCase() : k, fn);
+}

@@ -1,0 +1,43 @@
+import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
+
+/** A routing-table handler. */
+// deno-lint-ignore no-explicit-any
+export type TableHandler = (msg: any, ...args: any[]) => unknown;
+
+/** Options of {@link makeRoutingTable} and {@link makeContentTypeRoutingTable}. */
+export interface RoutingTableOptions {
+  /** Method-name prefix (default `"on"`): key `new_chat_members` looks for `onNewChatMembers`. */
+  prefix?: string;
+}
+
+/** `new_chat_members` → `NewChatMembers`; leading underscores of event flavors are dropped. */
+export function pascalCase(key: string): string {
+  return key.split("_").filter((s) => s.length > 0).map((s) => s[0].toUpperCase() + s.slice(1)).join("");
+}
+
+/**
+ * A routing table of `obj`'s methods for `keys`: `{ text: obj.onText, photo: obj.onPhoto, … }`, each
+ * bound to `obj`. Keys whose method `obj` lacks are left out.
+ */
+export function makeRoutingTable(
+  obj: object,
+  keys: readonly string[],
+  options?: RoutingTableOptions,
+): Record<string, TableHandler> {
+  const prefix = options?.prefix ?? "on";
+  const table: Record<string, TableHandler> = {};
+  const methods = obj as Record<string, unknown>;
+  for (const key of keys) {
+    const method = methods[prefix + pascalCase(key)];
+    if (typeof method === "function") table[key] = method.bind(obj);
+  }
+  return table;
+}
+
+/** {@link makeRoutingTable} over every content type of a Bot API `Message`. */
+export function makeContentTypeRoutingTable(
+  obj: object,
+  options?: RoutingTableOptions,
+): Record<string, TableHandler> {
+  return makeRoutingTable(obj, MESSAGE_CONTENT_TYPES, options);
+}
