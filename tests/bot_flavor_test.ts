@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { MESSAGE_CONTENT_TYPES, UPDATE_KINDS } from "../api/classification.gen.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import {
+  flance,
+  flavor,
+  fleece,
+  glance,
+  isEvent,
+  messageIdentifier,
+  originIdentifier,
+  peel,
+  rememberOrigin,
+} from "../bot/mod.ts";
+
+const chat = { id: 42, type: "private" as const, first_name: "A" };
+const from = { id: 7, is_bot: false, first_name: "A" };
+const message = { message_id: 3, date: 1000, chat, from, text: "hi" };
+
+Deno.test("flavor: telepot's message flavors", () => {
+  assert.equal(flavor(message), "chat");
+  assert.equal(flavor({ ...message, edit_date: 1001 }), "edited_chat");
+  assert.equal(flavor({ id: "1", from, chat_instance: "x", data: "d" }), "callback_query");
+  assert.equal(flavor({ id: "1", from, query: "q", offset: "" }), "inline_query");
+  assert.equal(flavor({ result_id: "r", from, query: "q" }), "chosen_inline_result");
+  assert.equal(
+    flavor({ id: "1", from, invoice_payload: "p", shipping_address: {} }),
+    "shipping_query",
+  );
+  assert.equal(
+    flavor({ id: "1", from, currency: "EUR", total_amount: 5, invoice_payload: "p" }),
+    "pre_checkout_query",
+  );
+});
+
+Deno.test("flavor: other Update kinds by shape, the richer shape winning over Message", () => {
+  const reaction = { chat, message_id: 3, date: 1, old_reaction: [], new_reaction: [] };
+  assert.equal(flavor(reaction), "message_reaction");
+  assert.equal(flavor({ chat, message_id: 3, date: 1, reactions: [] }), "message_reaction_count");
+  assert.equal(flavor({ poll_id: "p", option_ids: [0], option_persistent_ids: ["a"], user: from }), "poll_answer");
+  assert.equal(flavor({ chat, from, user_chat_id: 7, date: 1 }), "chat_join_request");
+  assert.equal(flavor({ chat, boost_id: "b", remove_date: 1, source: {} }), "removed_chat_boost");
+  const member = { chat, from, date: 1, old_chat_member: {}, new_chat_member: {} };
+  // Same shape for two kinds: a hand-made object gets the first in spec order.
+  assert.equal(flavor({ ...member }), "my_chat_member");
+});
+
+Deno.test("flavor: an object that came through the loop keeps its update kind", () => {
+  const member = { chat, from, date: 1, old_chat_member: {}, new_chat_member: {} };
+  rememberOrigin(member, { kind: "chat_member", updateId: 9 });
+  assert.equal(flavor(member), "chat_member");
+  // Remembered beside the object: its keys and JSON stay as Telegram sent them.
+  assert.deepEqual(Object.keys(member), ["chat", "from", "date", "old_chat_member", "new_chat_member"]);
+  const post = { ...message };
+  rememberOrigin(post, { kind: "edited_channel_post", updateId: 10 });
+  assert.equal(flavor(post), "edited_chat");
+  const business = { ...message };
+  rememberOrigin(business, { kind: "business_message", updateId: 11 });
+  assert.equal(flavor(business), "chat");
+});
+
+Deno.test("flavor: every Update kind maps to a flavor", () => {
+  for (const kind of UPDATE_KINDS) {
+    const obj = {};
+    rememberOrigin(obj, { kind, updateId: 1 });
+    const f = flavor(obj);
+    assert.ok(f === "chat" || f === "edited_chat" || f === kind, `${kind} → ${f}`);
+  }
+});
+
+Deno.test("flavor: events, and bad input", () => {
+  assert.equal(flavor({ _idle: { seconds: 3 } }), "_idle");
+  assert.equal(isEvent({ _idle: {} }), true);
+  assert.equal(isEvent(message), false);
+  assert.deepEqual(peel({ _alarm: { at: 5 } }), { at: 5 });
+  assert.deepEqual(fleece({ _alarm: { at: 5 } }), ["_alarm", { at: 5 }]);
+  assert.throws(() => flavor({ a: 1, b: 2 }), BadFlavor);
+  assert.throws(() => flavor(null), BadFlavor);
+  assert.throws(() => peel({ a: 1, b: 2 }), BadFlavor);
+  assert.equal(isEvent({ a: 1, b: 2 }), false);
+});
+
+Deno.test("glance: chat messages, short and long", () => {
+  assert.deepEqual(glance(message), ["text", "private", 42]);
+  assert.deepEqual(glance(message, "chat", true), ["text", "private", 42, 1000, 3]);
+  const photo = { message_id: 4, date: 5, chat, photo: [{ file_id: "f" }], caption: "c" };
+  assert.deepEqual(glance(photo as never), ["photo", "private", 42]);
+  const joined = { message_id: 5, date: 5, chat, new_chat_members: [from] };
+  assert.deepEqual(glance(joined as never), ["new_chat_members", "private", 42]);
+});
+
+Deno.test("glance: a message without content is a clear error", () => {
+  assert.throws(() => glance({ message_id: 1, date: 1, chat } as never), BadFlavor);
+});
+
+Deno.test("glance: every generated content type is recognized", () => {
+  for (const type of MESSAGE_CONTENT_TYPES) {
+    const m = { message_id: 1, date: 1, chat, [type]: {} };
+    assert.equal(glance(m as never)[0], type);
+  }
+});
+
+Deno.test("glance: queries and other kinds", () => {
+  assert.deepEqual(glance({ id: "c", from, chat_instance: "i", data: "d" } as never, "callback_query"), [
+    "c",
+    7,
+    "d",
+  ]);
+  const iq = { id: "q", from, query: "cats", offset: "10" };
+  assert.deepEqual(glance(iq as never, "inline_query"), ["q", 7, "cats"]);
+  assert.deepEqual(glance(iq as never, "inline_query", true), ["q", 7, "cats", "10"]);
+  assert.deepEqual(glance({ result_id: "r", from, query: "x" } as never, "chosen_inline_result"), ["r", 7, "x"]);
+  const pcq = { id: "p", from, currency: "EUR", total_amount: 500, invoice_payload: "inv" };
+  assert.deepEqual(glance(pcq as never, "pre_checkout_query"), ["p", 7, "inv"]);
+  assert.deepEqual(glance(pcq as never, "pre_checkout_query", true), ["p", 7, "inv", "EUR", 500]);
+  const member = { chat, from, date: 9, old_chat_member: {}, new_chat_member: {} };
+  assert.deepEqual(glance(member as never, "chat_member", true), ["private", 42, 7, 9]);
+  assert.throws(() => glance(message, "_idle" as never), BadFlavor);
+});
+
+Deno.test("flance: flavor and headline together", () => {
+  assert.deepEqual(flance(message), ["chat", ["text", "private", 42]]);
+  assert.deepEqual(flance({ id: "q", from, query: "x", offset: "" }, true), ["inline_query", ["q", 7, "x", ""]]);
+});
+
+Deno.test("messageIdentifier and originIdentifier", () => {
+  assert.deepEqual(messageIdentifier(message), [42, 3]);
+  assert.deepEqual(messageIdentifier({ result_id: "r", from, query: "", inline_message_id: "im" }), ["im"]);
+  assert.throws(() => messageIdentifier({ result_id: "r" }), BadInput);
+  assert.deepEqual(originIdentifier({ id: "c", message }), [42, 3]);
+  assert.deepEqual(originIdentifier({ id: "c", inline_message_id: "im" }), ["im"]);
+  assert.throws(() => originIdentifier({ id: "c" }), BadInput);
+});

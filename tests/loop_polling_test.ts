@@ -1,0 +1,224 @@
+import assert from "node:assert/strict";
+import { Bot } from "../bot/mod.ts";
+import type { LoopMessage } from "../bot/mod.ts";
+import { TelegramError } from "../exception/telegram_error.ts";
+import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
+import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
+
+/** An emulator with one bot and a client pointed at it. */
+async function setup() {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "loop_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  return { emu, handle, bot };
+}
+
+/** Resolves once `check()` holds, polling every 10 ms; fails after `seconds`. */
+async function until(check: () => boolean, seconds = 5): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const quick = { timeout: 1, relax: 0, backoff: { initial: 0.05, max: 0.2 } };
+
+Deno.test("loop: a routing table gets each flavor; confirmed updates are gone from the server", async () => {
+  const { emu, handle, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  const seen: string[] = [];
+  const loop = bot.messageLoop({
+    chat: (msg) => void seen.push(`chat:${msg.text}`),
+    edited_chat: (msg) => void seen.push(`edited:${msg.text}`),
+  }, quick);
+  const sent = await alice.sendText(alice.id, "one");
+  await until(() => seen.length === 1);
+  await alice.editText(sent, "two");
+  await until(() => seen.length === 2);
+  await loop.stop();
+  await loop.done;
+  assert.deepEqual(seen, ["chat:one", "edited:two"]);
+  assert.equal(emu.pendingUpdates(handle).length, 0, "final offset confirmed");
+  await emu.close();
+});
+
+Deno.test("loop: default allowed_updates covers every kind the handler takes (chat_member too)", async () => {
+  const { emu, handle, bot } = await setup();
+  const loop = bot.messageLoop(() => {}, quick);
+  await until(() => emu.bot(handle).queue.allowedList() !== null);
+  const allowed = emu.bot(handle).queue.allowedList()!;
+  assert.ok(allowed.includes("chat_member"));
+  assert.ok(allowed.includes("message_reaction"));
+  await loop.stop();
+  const routed = bot.messageLoop({ callback_query: () => {} }, quick);
+  await until(() => emu.bot(handle).queue.allowedList()?.length === 1);
+  assert.deepEqual(emu.bot(handle).queue.allowedList(), ["callback_query"]);
+  await routed.stop();
+  await emu.close();
+});
+
+Deno.test("loop: a failing handler is reported with its update and the loop goes on", async () => {
+  const { emu, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  const errors: Array<[unknown, number | undefined]> = [];
+  const texts: string[] = [];
+  const loop = bot.messageLoop(async (msg) => {
+    if (msg.text === "boom") throw new Error("handler failed");
+    if (msg.text === "reject") return await Promise.reject(new Error("rejected"));
+    texts.push(msg.text);
+  }, { ...quick, onError: (e, u) => errors.push([e, u?.update_id]) });
+  await alice.sendText(alice.id, "boom");
+  await alice.sendText(alice.id, "reject");
+  await alice.sendText(alice.id, "after");
+  await until(() => texts.length === 1 && errors.length === 2);
+  await loop.stop();
+  assert.deepEqual(texts, ["after"]);
+  assert.deepEqual(errors.map(([e]) => (e as Error).message), ["handler failed", "rejected"]);
+  assert.ok(errors.every(([, id]) => typeof id === "number"));
+  await emu.close();
+});
+
+Deno.test("loop: default error log names the update and never the token", async () => {
+  const { emu, handle, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+  try {
+    const loop = bot.messageLoop(() => {
+      throw new Error(`leaky ${handle.token}`);
+    }, quick);
+    const sent = await alice.sendText(alice.id, "x");
+    await until(() => logged.length === 1);
+    await loop.stop();
+    assert.match(logged[0], /update \d+/);
+    assert.ok(!logged[0].includes(handle.token));
+    assert.ok(logged[0].includes("<token>"));
+    assert.ok(sent);
+  } finally {
+    console.error = original;
+  }
+  await emu.close();
+});
+
+Deno.test("loop: a handler that never settles blocks only its own chat, and its update stays unconfirmed", async () => {
+  const { emu, handle, bot } = await setup();
+  const stuck = emu.createUser({ first_name: "Stuck" });
+  const others = Array.from({ length: 5 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const handled: string[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => {
+    if (msg.text === "hang") return new Promise(() => {});
+    handled.push(msg.text);
+  }, { ...quick, stopTimeout: 0.2 });
+  await stuck.sendText(stuck.id, "hang");
+  await stuck.sendText(stuck.id, "behind");
+  for (const u of others) await u.sendText(u.id, `from ${u.user.first_name}`);
+  await until(() => handled.length === 5);
+  assert.ok(!handled.includes("behind"), "same chat waits: order kept");
+  await loop.stop();
+  // The offset never passed the unfinished update: it and everything after it stay on the server.
+  const pending = emu.pendingUpdates(handle).map((u) => (u.message as { text: string }).text);
+  assert.deepEqual(pending.slice(0, 2), ["hang", "behind"]);
+  assert.equal(pending.length, 7);
+  // A new run gets them again (at-least-once across runs).
+  const again: string[] = [];
+  const second = bot.messageLoop((msg) => void again.push(msg.text), quick);
+  await until(() => again.length === 7);
+  await second.stop();
+  assert.deepEqual([...again].sort(), [...pending].sort());
+  assert.ok(again.indexOf("hang") < again.indexOf("behind"), "one chat's order kept");
+  assert.equal(emu.pendingUpdates(handle).length, 0);
+  await emu.close();
+});
+
+Deno.test("loop: graceful stop lets in-flight handlers finish, then confirms", async () => {
+  const { emu, handle, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  let finished = 0;
+  const started = Promise.withResolvers<void>();
+  const loop = bot.messageLoop(async () => {
+    started.resolve();
+    await new Promise((r) => setTimeout(r, 300));
+    finished++;
+  }, quick);
+  await alice.sendText(alice.id, "slow");
+  await started.promise;
+  await loop.stop();
+  assert.equal(finished, 1, "stop waited for the handler");
+  assert.equal(emu.pendingUpdates(handle).length, 0, "and confirmed it");
+  await emu.close();
+});
+
+Deno.test("loop: an AbortSignal stops the loop", async () => {
+  const { emu, bot } = await setup();
+  const controller = new AbortController();
+  const loop = bot.messageLoop(() => {}, { ...quick, signal: controller.signal });
+  controller.abort();
+  await loop.done;
+  await emu.close();
+});
+
+Deno.test("loop: 5xx, dropped connections and HTML pages are retried with back-off; nothing lost", async () => {
+  const { emu, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  const texts: string[] = [];
+  const errors: unknown[] = [];
+  emu.injectFault({ method: "getUpdates", status: 502, times: 2 });
+  emu.injectFault({ method: "getUpdates", drop: true, times: 2 });
+  emu.injectFault({ method: "getUpdates", html: true, times: 1 });
+  emu.injectFault({ method: "getUpdates", status: 500, times: 1, performed: true });
+  for (let i = 0; i < 5; i++) await alice.sendText(alice.id, `m${i}`);
+  const loop = bot.messageLoop((msg) => void texts.push(msg.text), { ...quick, onError: (e) => errors.push(e) });
+  await until(() => texts.length === 5);
+  await loop.stop();
+  assert.deepEqual(texts, ["m0", "m1", "m2", "m3", "m4"]);
+  assert.deepEqual(errors, [], "transient failures are not handler errors");
+  await emu.close();
+});
+
+Deno.test("loop: 429 waits retry_after before polling again", async () => {
+  const { emu, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  await alice.sendText(alice.id, "x");
+  emu.injectFault({ method: "getUpdates", error: tooManyRequests(1), times: 1 });
+  const start = Date.now();
+  let at = 0;
+  const loop = bot.messageLoop(() => void (at = Date.now()), quick);
+  await until(() => at > 0, 5);
+  await loop.stop();
+  assert.ok(at - start >= 950, `handled after ${at - start} ms, expected ≥ 1 s`);
+  await emu.close();
+});
+
+Deno.test("loop: 401 ends the loop with UnauthorizedError", async () => {
+  const emu = await BotApiEmulator.start();
+  const bot = new Bot("999:not-a-real-token", { apiRoot: emu.apiRoot });
+  const loop = bot.messageLoop(() => {}, quick);
+  await assert.rejects(loop.done, UnauthorizedError);
+  await emu.close();
+});
+
+Deno.test("loop: 409 from an active webhook ends the loop with a clear error", async () => {
+  const { emu, bot } = await setup();
+  await bot.setWebhook("http://127.0.0.1:9/hook");
+  const loop = bot.messageLoop(() => {}, quick);
+  await assert.rejects(loop.done, (e: unknown) => {
+    assert.ok(e instanceof TelegramError);
+    assert.equal(e.errorCode, 409);
+    assert.match(e.message, /webhook is set/);
+    return true;
+  });
+  await emu.close();
+});
+
+Deno.test("loop: no handler and no handle override is refused up front", async () => {
+  const bot = new Bot("1:x", { apiRoot: "http://127.0.0.1:9" });
+  assert.throws(() => bot.messageLoop());
+  class Echo extends Bot {
+    override handle() {}
+  }
+  const echo = new Echo("1:x", { apiRoot: "http://127.0.0.1:9" });
+  const loop = echo.messageLoop(undefined, { ...quick, stopTimeout: 0 });
+  await loop.stop();
+});
