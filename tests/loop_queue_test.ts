@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { BadInput } from "../exception/bad_input.ts";
+import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
+
+const bot = new Bot("1:queue", { apiRoot: "http://127.0.0.1:9" });
+
+function update(id: number, text = `t${id}`, chatId = 1) {
+  return {
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id: chatId, type: "private" }, text },
+  };
+}
+
+async function until(check: () => boolean, seconds = 5): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items reported", async () => {
+  const queue = new UpdateQueue();
+  const ids: number[] = [];
+  const errors: unknown[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+    source: queue,
+    onError: (e) => errors.push(e),
+  });
+  queue.put(JSON.stringify(update(1)));
+  queue.put(new TextEncoder().encode(JSON.stringify(update(2))));
+  queue.put(update(3));
+  queue.put("{not json");
+  queue.put({ no_update_id: true });
+  await until(() => ids.length === 3 && errors.length === 2);
+  await loop.stop();
+  assert.deepEqual(ids, [1, 2, 3]);
+  assert.ok(errors.every((e) => e instanceof BadInput));
+});
+
+Deno.test("queue: ordered delivery holds a gap, then fills it in order", async () => {
+  const queue = new UpdateQueue();
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue, maxhold: 2 });
+  queue.put(update(10));
+  queue.put(update(12));
+  queue.put(update(13));
+  await until(() => ids.length === 1);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(ids, [10], "12 and 13 wait for 11");
+  queue.put(update(11));
+  await until(() => ids.length === 4);
+  await loop.stop();
+  assert.deepEqual(ids, [10, 11, 12, 13]);
+});
+
+Deno.test("queue: after maxhold the held updates go, and a late smaller id is discarded and reported", async () => {
+  const queue = new UpdateQueue();
+  const ids: number[] = [];
+  const errors: unknown[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+    source: queue,
+    maxhold: 0.2,
+    onError: (e) => errors.push(e),
+  });
+  const start = Date.now();
+  queue.put(update(1));
+  queue.put(update(3));
+  await until(() => ids.length === 2);
+  assert.ok(Date.now() - start >= 180, "3 was held about maxhold");
+  queue.put(update(2));
+  await until(() => errors.length === 1);
+  queue.put(update(4));
+  await until(() => ids.length === 3);
+  await loop.stop();
+  assert.deepEqual(ids, [1, 3, 4]);
+  assert.match((errors[0] as Error).message, /update 2 arrived after/);
+});
+
+Deno.test("queue: unordered delivery passes updates as they come; duplicates are handled once", async () => {
+  const queue = new UpdateQueue();
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue, ordered: false });
+  for (const id of [5, 3, 4, 3, 5]) queue.put(update(id, "x", id));
+  await until(() => ids.length === 3);
+  await new Promise((r) => setTimeout(r, 50));
+  await loop.stop();
+  assert.deepEqual(ids, [5, 3, 4]);
+});
+
+Deno.test("queue: any AsyncIterable works, and the loop ends when it does", async () => {
+  async function* source() {
+    for (let i = 1; i <= 3; i++) yield JSON.stringify(update(i));
+  }
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: source() });
+  await loop.done;
+  assert.deepEqual(ids, [1, 2, 3]);
+});
+
+Deno.test("queue: a telepot-style queue object with get()", async () => {
+  const items = [update(1), update(2)];
+  const waiting: Array<(v: unknown) => void> = [];
+  const queue = {
+    get: () => items.length ? Promise.resolve(items.shift()!) : new Promise<never>((r) => waiting.push(r as never)),
+  };
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
+  await until(() => ids.length === 2);
+  await loop.stop();
+  // The get() pending at stop resolves later: its update is still handled, not lost.
+  waiting[0](update(3));
+  await until(() => ids.length === 3);
+  assert.deepEqual(ids, [1, 2, 3]);
+});
+
+Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_member)", async () => {
+  const queue = new UpdateQueue();
+  const flavors: string[] = [];
+  const loop = bot.messageLoop((msg) => void flavors.push(flavor(msg)), { source: queue });
+  const member = { chat: { id: 1, type: "group" }, from: { id: 2 }, date: 0, old_chat_member: {}, new_chat_member: {} };
+  queue.put({ update_id: 1, chat_member: member });
+  queue.put({ update_id: 2, my_chat_member: { ...member } });
+  queue.put({ update_id: 3, channel_post: { message_id: 1, date: 0, chat: { id: -5, type: "channel" }, text: "p" } });
+  await until(() => flavors.length === 3);
+  await loop.stop();
+  assert.deepEqual(flavors, ["chat_member", "my_chat_member", "chat"]);
+});
+
+Deno.test("queue: a routing table sends unknown flavors to the null key", async () => {
+  const queue = new UpdateQueue();
+  const got: string[] = [];
+  const loop = bot.messageLoop({
+    chat: () => void got.push("chat"),
+    null: (msg) => void got.push(`fallback:${flavor(msg)}`),
+  }, { source: queue });
+  queue.put(update(1));
+  queue.put({ update_id: 2, poll: { id: "p", question: "q", options: [] } });
+  await until(() => got.length === 2);
+  await loop.stop();
+  assert.deepEqual(got, ["chat", "fallback:poll"]);
+});
