@@ -1,0 +1,17 @@
+/**
+ * Every runnable example by name, loaded on demand (`deno task example <name>` and the tests use it).
+ *
+ * @module
+ */
+import type { Example } from "./_harness.ts";
+
+/** A module holding one example. */
+export interface ExampleModule {
+  /** The example. */
+  readonly example: Example;
+}
+
+/** Loaders of the examples, by the name `deno task example` takes. */
+export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
+  skeleton: () => import("./skeleton.ts"),
+};

@@ -1,0 +1,43 @@
+/**
+ * The smallest useful bot: `glance` at every message and echo text back. Anything that is not text is
+ * only logged — always look at the content type before reading a field.
+ *
+ * `deno task example skeleton --emulator`
+ *
+ * @module
+ */
+import type { Message } from "../api/mod.ts";
+import { Bot, glance } from "../bot/mod.ts";
+import type { Example } from "./_harness.ts";
+
+const STICKER = {
+  file_id: "sticker-1",
+  file_unique_id: "s1",
+  type: "regular",
+  width: 512,
+  height: 512,
+  is_animated: false,
+  is_video: false,
+};
+
+/** The skeleton example. */
+export const example: Example = {
+  summary: "glance at each message and echo text back",
+  start({ token, apiRoot, log }) {
+    const bot = new Bot(token, { apiRoot });
+    const loop = bot.messageLoop(async (msg) => {
+      const [contentType, chatType, chatId] = glance(msg as Message);
+      log(`${contentType} ${chatType} ${chatId}`);
+      if (contentType === "text") await bot.sendMessage(chatId, msg.text);
+    });
+    return () => loop.stop();
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    await scene.say(alice, "Hello bot");
+    await scene.reply(alice.id);
+    await scene.send(alice, { sticker: STICKER });
+    await scene.say(alice, "Still there?");
+    await scene.reply(alice.id);
+  },
+};
