@@ -5,7 +5,7 @@ import { RequestTimeout } from "../exception/request_timeout.ts";
 import type { ErrorEnvelope } from "../exception/telegram_error.ts";
 import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
-import { type DownloadDestination, isLocalFilePath, writeTo } from "./download.ts";
+import { type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import { redactError, redactParams, redactText } from "./redact.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
@@ -213,29 +213,38 @@ export class Api extends ApiMethods {
       throw new BadInput("fileId", "a file the server lets bots download (getFile returned no file_path)");
     }
     const external = this.#externalSignal(options.signal);
-    if (isLocalFilePath(path)) {
-      const source = await Deno.open(path, { read: true });
-      await writeTo(source.readable, dest, external);
-      return file;
-    }
     const seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
+    const sink = await openDestination(dest);
     const { signal, done } = this.#requestSignal(external, seconds);
     try {
-      const response = await this.#send(
-        "downloadFile",
-        this.#fileBase + path,
-        { method: "GET", signal },
-        external,
-        signal,
-        seconds,
-      );
-      if (!response.ok || response.body === null) {
-        await this.#answer(response, "downloadFile", { file_id: fileId });
+      let source: ReadableStream<Uint8Array>;
+      const local = isLocalFilePath(path);
+      if (local) {
+        source = (await Deno.open(path, { read: true })).readable;
+      } else {
+        const init = { method: "GET", signal };
+        const response = await this.#send(
+          "downloadFile",
+          this.#fileBase + path,
+          init,
+          external,
+          signal,
+          seconds,
+        );
+        if (!response.ok || response.body === null) {
+          await this.#answer(response, "downloadFile", { file_id: fileId });
+          // A success envelope where file bytes were expected is not a download either.
+          throw new BadHTTPResponse(response.status, "", headersOnly(response));
+        }
+        source = response.body;
       }
-      await writeTo(response.body as ReadableStream<Uint8Array>, dest, signal).catch((error) => {
-        throw this.#failure(error, "downloadFile", external, signal, seconds);
+      await source.pipeTo(sink.writable, { signal }).catch((error) => {
+        throw local ? error : this.#failure(error, "downloadFile", external, signal, seconds);
       });
       return file;
+    } catch (error) {
+      await sink.discard(error);
+      throw error;
     } finally {
       done();
     }

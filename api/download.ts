@@ -1,5 +1,3 @@
-import { BadInput } from "../exception/bad_input.ts";
-
 /** Where `downloadFile` writes: a path on disk (created or truncated) or a stream the caller owns. */
 export type DownloadDestination = string | WritableStream<Uint8Array>;
 
@@ -13,37 +11,32 @@ export function isLocalFilePath(filePath: string): boolean {
   return filePath.startsWith("/") || WINDOWS_ABSOLUTE.test(filePath);
 }
 
+/** An opened download destination. */
+export interface DownloadSink {
+  /** Where the bytes go; closed by a successful `pipeTo`. */
+  readonly writable: WritableStream<Uint8Array>;
+  /**
+   * Undoes a failed download: aborts the stream and, for a path, removes the partial file, so a failed
+   * download never looks like a finished one.
+   */
+  readonly discard: (reason: unknown) => Promise<void>;
+}
+
 /**
- * Streams `source` into `dest`. A path is written through a file handle that the pipe closes; if the
- * copy fails half-way the partial file is removed, so a failed download never looks like a finished one.
- * A WritableStream is closed on success and aborted on failure (standard `pipeTo` behaviour).
- *
- * @throws {BadInput} when `dest` is neither a string nor a WritableStream.
+ * Opens `dest` before anything is fetched, so a bad path fails as the file-system error it is rather
+ * than as a network error.
  */
-export async function writeTo(
-  source: ReadableStream<Uint8Array>,
-  dest: DownloadDestination,
-  signal?: AbortSignal,
-): Promise<void> {
+export async function openDestination(dest: DownloadDestination): Promise<DownloadSink> {
   if (dest instanceof WritableStream) {
-    await source.pipeTo(dest, { signal });
-    return;
+    return { writable: dest, discard: (reason) => dest.locked ? Promise.resolve() : dest.abort(reason) };
   }
-  if (typeof dest !== "string" || dest === "") {
-    await source.cancel();
-    throw new BadInput("dest", "a file path or a WritableStream");
-  }
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(dest, { write: true, create: true, truncate: true });
-  } catch (error) {
-    await source.cancel();
-    throw error;
-  }
-  try {
-    await source.pipeTo(file.writable, { signal });
-  } catch (error) {
-    await Deno.remove(dest).catch(() => {});
-    throw error;
-  }
+  const file = await Deno.open(dest, { write: true, create: true, truncate: true });
+  const writable = file.writable;
+  return {
+    writable,
+    discard: async (reason) => {
+      if (!writable.locked) await writable.abort(reason).catch(() => {});
+      await Deno.remove(dest).catch(() => {});
+    },
+  };
 }

@@ -6,7 +6,7 @@
  */
 export * from "./classification.gen.ts";
 export { Api, type ApiOptions, type CallOptions } from "./client.ts";
-export { type DownloadDestination, isLocalFilePath } from "./download.ts";
+export { type DownloadDestination, type DownloadSink, isLocalFilePath, openDestination } from "./download.ts";
 export {
   describeUpload,
   type InputFile,

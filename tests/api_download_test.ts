@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Api } from "../api/mod.ts";
-import { BadInput, NetworkError, TelegramError } from "../exception/mod.ts";
+import { BadInput, NetworkError, RequestTimeout, TelegramError } from "../exception/mod.ts";
 import { WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "4242:DOWNLOAD-token";
@@ -122,5 +122,43 @@ Deno.test("a download cut off half-way is a NetworkError and the partial file is
     assert.equal(error.method, "downloadFile");
     assert.ok(!String(error).includes(TOKEN) && !String(error.stack).includes(TOKEN));
     await assert.rejects(Deno.stat(`${dir}/big.bin`), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("a download slower than its timeout is RequestTimeout; a WritableStream dest is aborted", async () => {
+  await withServer(async (server) => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => stop = r);
+    server.files.set("slow.bin", () =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            controller.enqueue(new Uint8Array(1024));
+            await stopped;
+            controller.close();
+          },
+        }),
+      ));
+    server.on("getFile", fileInfo("slow.bin"));
+    let aborted: unknown;
+    const sink = new WritableStream<Uint8Array>({ abort: (reason) => void (aborted = reason ?? "aborted") });
+    const error = await new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", sink, { timeout: 0.2 })
+      .catch((e) => e);
+    stop();
+    assert.ok(error instanceof RequestTimeout, String(error));
+    assert.equal(error.seconds, 0.2);
+    assert.ok(aborted !== undefined, "the destination stream was aborted");
+  });
+});
+
+Deno.test("a destination that cannot be opened fails before anything is fetched", async () => {
+  await withServer(async (server, dir) => {
+    server.on("getFile", fileInfo("a"));
+    server.files.set("a", content);
+    await assert.rejects(
+      new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", `${dir}/no/such/dir/file`),
+      Deno.errors.NotFound,
+    );
+    assert.deepEqual(server.requests.map((r) => r.botMethod), ["getFile"]);
   });
 });
