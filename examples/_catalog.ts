@@ -13,5 +13,7 @@ export interface ExampleModule {
 
 /** Loaders of the examples, by the name `deno task example` takes. */
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
+  counter: () => import("./counter.ts"),
   skeleton: () => import("./skeleton.ts"),
+  webhook: () => import("./webhook.ts"),
 };

@@ -1,0 +1,56 @@
+/**
+ * One delegate per chat: each chat gets its own `MessageCounter`, counting that chat's messages. After
+ * `timeout` idle seconds the delegate closes (`onIdle` raises `IdleTerminate`) and the count starts over
+ * with the next message.
+ *
+ * `deno task example counter --emulator`
+ *
+ * @module
+ */
+import type { Message } from "../api/mod.ts";
+import { DelegatorBot } from "../bot/delegator_bot.ts";
+import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
+import { ChatHandler } from "../helper/mod.ts";
+import { type Example, sleep } from "./_harness.ts";
+
+/** Counts the messages of one chat. */
+export class MessageCounter extends ChatHandler {
+  #count = 0;
+
+  /** Answers every chat message with the running count. */
+  async onChatMessage(_msg: Message): Promise<void> {
+    this.#count += 1;
+    await this.sender.sendMessage(String(this.#count));
+  }
+}
+
+/** Idle seconds before a chat's counter closes; kept short so the offline run shows it. */
+const IDLE_SECONDS = 1;
+
+/** The counter example. */
+export const example: Example = {
+  summary: "per-chat message counter (ChatHandler) that starts over after an idle timeout",
+  start({ token, apiRoot }) {
+    const bot = new DelegatorBot(token, [
+      paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: IDLE_SECONDS }),
+    ], { apiRoot });
+    const loop = bot.messageLoop();
+    return () => loop.stop();
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    const bob = scene.user("Bob");
+    for (const text of ["hi", "how are you", "still counting?"]) {
+      await scene.say(alice, text);
+      await scene.reply(alice.id);
+    }
+    await scene.say(bob, "hello");
+    await scene.reply(bob.id);
+    await scene.say(alice, "one more");
+    await scene.reply(alice.id);
+    scene.note(`(nobody writes for ${IDLE_SECONDS + 0.5} s: both counters close)`);
+    await sleep(IDLE_SECONDS + 0.5);
+    await scene.say(alice, "back again");
+    await scene.reply(alice.id);
+  },
+};
