@@ -73,12 +73,17 @@ function innermostMessage(error: Error): string {
 }
 
 /** The status line and headers of a response without its body or URL (the URL contains the token). */
-function headersOnly(response: Response): Response {
-  return new Response(null, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+function headersOnly(response: Response): Response | undefined {
+  try {
+    return new Response(null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  } catch {
+    // A status the Response constructor refuses (outside 200-599) cannot be copied; status stays on the error.
+    return undefined;
+  }
 }
 
 /**

@@ -90,7 +90,8 @@ const OCTET_STREAM = "application/octet-stream";
 
 /**
  * Turns an upload into a multipart part. A local path is checked here, before anything is sent, so a
- * missing file is reported as bad input instead of a broken request.
+ * missing file is reported as bad input instead of a broken request. A `ReadableStream` or open
+ * `Deno.FsFile` is read once, from its current position to the end, and the file is then closed.
  *
  * @param upload the file content.
  * @param fallbackName file name to use when the upload carries none (the parameter's name).

@@ -19,6 +19,13 @@ export interface RequestBody {
   readonly encode: () => EncodedBody;
 }
 
+/** A file to upload as its own part; `fallbackName` names it when the upload carries no file name. */
+interface Attachment {
+  readonly name: string;
+  readonly upload: Upload;
+  readonly fallbackName: string;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
   const proto = Object.getPrototypeOf(value);
@@ -30,25 +37,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * …) with `attach://<name>` and records them. Copies only the containers on the path to an upload, so
  * the caller's objects are never changed.
  */
-function attachNested(value: unknown, attachments: [string, Upload][]): unknown {
+function attachNested(value: unknown, key: string, attachments: Attachment[]): unknown {
   if (isUpload(value)) {
     const name = `file${attachments.length}`;
-    attachments.push([name, value]);
+    attachments.push({ name, upload: value, fallbackName: key });
     return `attach://${name}`;
   }
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const replaced = attachNested(value[i], attachments);
+      const replaced = attachNested(value[i], key, attachments);
       if (replaced !== value[i]) (copy ??= [...value])[i] = replaced;
     }
     return copy ?? value;
   }
   if (isPlainObject(value)) {
     let copy: Record<string, unknown> | undefined;
-    for (const key in value) {
-      const replaced = attachNested(value[key], attachments);
-      if (replaced !== value[key]) (copy ??= { ...value })[key] = replaced;
+    for (const field in value) {
+      const replaced = attachNested(value[field], field, attachments);
+      if (replaced !== value[field]) (copy ??= { ...value })[field] = replaced;
     }
     return copy ?? value;
   }
@@ -68,13 +75,13 @@ function fieldText(value: unknown): string {
  */
 export async function encodeParams(params: Readonly<Record<string, unknown>>): Promise<RequestBody> {
   const plain: Record<string, unknown> = {};
-  const direct: [string, Upload][] = [];
-  const attachments: [string, Upload][] = [];
+  const direct: Attachment[] = [];
+  const attachments: Attachment[] = [];
   for (const key in params) {
     const value = params[key];
     if (value === undefined || value === null) continue;
-    if (isUpload(value)) direct.push([key, value]);
-    else plain[key] = typeof value === "object" ? attachNested(value, attachments) : value;
+    if (isUpload(value)) direct.push({ name: key, upload: value, fallbackName: key });
+    else plain[key] = typeof value === "object" ? attachNested(value, key, attachments) : value;
   }
   if (direct.length === 0 && attachments.length === 0) {
     const json = JSON.stringify(plain);
@@ -86,8 +93,8 @@ export async function encodeParams(params: Readonly<Record<string, unknown>>): P
   }
   const fields: MultipartField[] = [];
   for (const key in plain) fields.push({ name: key, value: fieldText(plain[key]) });
-  for (const [name, upload] of [...direct, ...attachments]) {
-    fields.push({ name, part: await toUploadPart(upload, name) });
+  for (const { name, upload, fallbackName } of [...direct, ...attachments]) {
+    fields.push({ name, part: await toUploadPart(upload, fallbackName) });
   }
   const replayable = fields.every((f) => !("part" in f) || f.part.replayable);
   return { multipart: true, replayable, encode: () => multipartBody(fields) };

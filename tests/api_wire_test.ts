@@ -143,7 +143,9 @@ Deno.test("files nested in an InputMedia array become attach:// parts; the calle
     ]);
     assert.deepEqual(Object.keys(request.files).sort(), ["file0", "file1", "file2"]);
     assert.equal(new TextDecoder().decode(request.files.file0.bytes), "p1");
+    assert.equal(request.files.file0.name, "media", "an unnamed nested file is named after its field");
     assert.equal(request.files.file1.name, "clip.mp4");
+    assert.equal(request.files.file2.name, "thumbnail");
     assert.equal(new TextDecoder().decode(request.files.file2.bytes), "th");
     assert.ok(media[0].media instanceof Blob, "the caller's InputMedia was not rewritten");
   });
