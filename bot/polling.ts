@@ -29,6 +29,8 @@ export interface PollingOptions {
 
 // Seconds to wait before polling again when a poll brought only updates that are still being handled.
 const RECHECK = 0.5;
+// Seconds a full batch of in-flight updates may block the offset before the poller moves past it.
+const STUCK = 30;
 // Extra seconds, on top of the long-poll timeout, before a getUpdates call counts as hung.
 const GRACE = 10;
 
@@ -63,6 +65,7 @@ export async function pollUpdates(
   const backoff = new Backoff(options.backoff);
   let conflictSince: number | undefined;
   let pastStuck = false;
+  let blocked: { id: number; since: number } | undefined;
   while (!stop.aborted) {
     await dispatcher.belowCapacity(stop);
     if (stop.aborted) break;
@@ -110,13 +113,17 @@ export async function pollUpdates(
       if (dispatcher.dispatch(update)) fresh++;
     }
     if (updates.length > 0 && fresh === 0) {
-      if (updates.length >= options.limit) {
-        // A full batch of updates still in flight: the offset cannot move until the oldest finishes,
-        // and nothing newer can be fetched. Move past them, loudly, rather than stall every chat.
+      const oldest = updates[0].update_id;
+      if (blocked?.id !== oldest) blocked = { id: oldest, since: Date.now() };
+      if (updates.length >= options.limit && Date.now() - blocked.since > STUCK * 1000) {
+        // A full batch of updates still in flight for a long while: the offset cannot move until the
+        // oldest finishes, and nothing newer can be fetched. Move past them, loudly, rather than stall
+        // every chat.
         pastStuck = true;
+        blocked = undefined;
         options.report(
           new TelepotException(
-            `${updates.length} updates are still being handled (oldest ${updates[0].update_id}); `
+            `${updates.length} updates are still being handled after ${STUCK} s (oldest ${oldest}); `
               + "confirming past them to keep receiving, so a crash now would not redeliver them",
           ),
           updates[0],

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { MESSAGE_CONTENT_TYPES, UPDATE_KINDS } from "../api/classification.gen.ts";
-import { BadFlavor } from "../exception/bad_flavor.ts";
-import { BadInput } from "../exception/bad_input.ts";
 import {
   flance,
   flavor,
@@ -13,6 +11,8 @@ import {
   peel,
   rememberOrigin,
 } from "../bot/mod.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 const chat = { id: 42, type: "private" as const, first_name: "A" };
 const from = { id: 7, is_bot: false, first_name: "A" };
@@ -38,7 +38,10 @@ Deno.test("flavor: other Update kinds by shape, the richer shape winning over Me
   const reaction = { chat, message_id: 3, date: 1, old_reaction: [], new_reaction: [] };
   assert.equal(flavor(reaction), "message_reaction");
   assert.equal(flavor({ chat, message_id: 3, date: 1, reactions: [] }), "message_reaction_count");
-  assert.equal(flavor({ poll_id: "p", option_ids: [0], option_persistent_ids: ["a"], user: from }), "poll_answer");
+  assert.equal(
+    flavor({ poll_id: "p", option_ids: [0], option_persistent_ids: ["a"], user: from }),
+    "poll_answer",
+  );
   assert.equal(flavor({ chat, from, user_chat_id: 7, date: 1 }), "chat_join_request");
   assert.equal(flavor({ chat, boost_id: "b", remove_date: 1, source: {} }), "removed_chat_boost");
   const member = { chat, from, date: 1, old_chat_member: {}, new_chat_member: {} };
@@ -110,7 +113,11 @@ Deno.test("glance: queries and other kinds", () => {
   const iq = { id: "q", from, query: "cats", offset: "10" };
   assert.deepEqual(glance(iq as never, "inline_query"), ["q", 7, "cats"]);
   assert.deepEqual(glance(iq as never, "inline_query", true), ["q", 7, "cats", "10"]);
-  assert.deepEqual(glance({ result_id: "r", from, query: "x" } as never, "chosen_inline_result"), ["r", 7, "x"]);
+  assert.deepEqual(glance({ result_id: "r", from, query: "x" } as never, "chosen_inline_result"), [
+    "r",
+    7,
+    "x",
+  ]);
   const pcq = { id: "p", from, currency: "EUR", total_amount: 500, invoice_payload: "inv" };
   assert.deepEqual(glance(pcq as never, "pre_checkout_query"), ["p", 7, "inv"]);
   assert.deepEqual(glance(pcq as never, "pre_checkout_query", true), ["p", 7, "inv", "EUR", 500]);
@@ -121,7 +128,12 @@ Deno.test("glance: queries and other kinds", () => {
 
 Deno.test("flance: flavor and headline together", () => {
   assert.deepEqual(flance(message), ["chat", ["text", "private", 42]]);
-  assert.deepEqual(flance({ id: "q", from, query: "x", offset: "" }, true), ["inline_query", ["q", 7, "x", ""]]);
+  assert.deepEqual(flance({ id: "q", from, query: "x", offset: "" }, true), ["inline_query", [
+    "q",
+    7,
+    "x",
+    "",
+  ]]);
 });
 
 Deno.test("messageIdentifier and originIdentifier", () => {

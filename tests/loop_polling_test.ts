@@ -169,7 +169,10 @@ Deno.test("loop: 5xx, dropped connections and HTML pages are retried with back-o
   emu.injectFault({ method: "getUpdates", html: true, times: 1 });
   emu.injectFault({ method: "getUpdates", status: 500, times: 1, performed: true });
   for (let i = 0; i < 5; i++) await alice.sendText(alice.id, `m${i}`);
-  const loop = bot.messageLoop((msg) => void texts.push(msg.text), { ...quick, onError: (e) => errors.push(e) });
+  const loop = bot.messageLoop((msg) => void texts.push(msg.text), {
+    ...quick,
+    onError: (e) => errors.push(e),
+  });
   await until(() => texts.length === 5);
   await loop.stop();
   assert.deepEqual(texts, ["m0", "m1", "m2", "m3", "m4"]);

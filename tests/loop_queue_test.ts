@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { BadInput } from "../exception/bad_input.ts";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 const bot = new Bot("1:queue", { apiRoot: "http://127.0.0.1:9" });
 
@@ -102,7 +102,8 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
   const items = [update(1), update(2)];
   const waiting: Array<(v: unknown) => void> = [];
   const queue = {
-    get: () => items.length ? Promise.resolve(items.shift()!) : new Promise<never>((r) => waiting.push(r as never)),
+    get: () =>
+      items.length ? Promise.resolve(items.shift()!) : new Promise<never>((r) => waiting.push(r as never)),
   };
   const ids: number[] = [];
   const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
@@ -118,10 +119,19 @@ Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_me
   const queue = new UpdateQueue();
   const flavors: string[] = [];
   const loop = bot.messageLoop((msg) => void flavors.push(flavor(msg)), { source: queue });
-  const member = { chat: { id: 1, type: "group" }, from: { id: 2 }, date: 0, old_chat_member: {}, new_chat_member: {} };
+  const member = {
+    chat: { id: 1, type: "group" },
+    from: { id: 2 },
+    date: 0,
+    old_chat_member: {},
+    new_chat_member: {},
+  };
   queue.put({ update_id: 1, chat_member: member });
   queue.put({ update_id: 2, my_chat_member: { ...member } });
-  queue.put({ update_id: 3, channel_post: { message_id: 1, date: 0, chat: { id: -5, type: "channel" }, text: "p" } });
+  queue.put({
+    update_id: 3,
+    channel_post: { message_id: 1, date: 0, chat: { id: -5, type: "channel" }, text: "p" },
+  });
   await until(() => flavors.length === 3);
   await loop.stop();
   assert.deepEqual(flavors, ["chat_member", "my_chat_member", "chat"]);
