@@ -29,7 +29,10 @@ export interface CallContext {
 
 /** A result that is already JSON text (getUpdates reuses each update's serialization). */
 export class RawJson {
-  /** @param text JSON text of the result. */
+  /**
+   * Wraps result JSON text.
+   * @param text JSON text of the result.
+   */
   constructor(readonly text: string) {}
 }
 

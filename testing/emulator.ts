@@ -1,14 +1,21 @@
+import { METHODS, TYPES } from "../api/spec.gen.ts";
+import type { Chat, Message, Update, User } from "../api/types.gen.ts";
 import type { Services } from "./context.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { createHandler } from "./http.ts";
+import { chatMethods } from "./methods/chat.ts";
 import { CORE_METHODS } from "./methods/core.ts";
+import { EDIT_METHODS } from "./methods/edit.ts";
+import { genericHandler, SETTINGS_METHODS } from "./methods/generic.ts";
+import { QUERY_METHODS } from "./methods/queries.ts";
 import { SEND_METHODS } from "./methods/send.ts";
-import { DEFAULT_OBSERVE_SECONDS, nextBotMessage } from "./observe.ts";
+import { DEFAULT_OBSERVE_SECONDS, nextBotMessage, queryAnswer } from "./observe.ts";
 import type { BotRef, ChatRef, UserWorld } from "./scripted_user.ts";
 import { ScriptedUser } from "./scripted_user.ts";
-import type { ChatObj, MessageObj, Obj, UserObj } from "./types.ts";
+import type { Obj, UserObj } from "./types.ts";
+import { SpecValidator } from "./validate.ts";
 import { WebhookRunner } from "./webhook.ts";
 import { type BotState, type ChatState, World } from "./world.ts";
 
@@ -29,7 +36,7 @@ export interface BotHandle {
   /** Token to configure the bot client with. */
   readonly token: string;
   /** The bot's user object, as getMe returns it. */
-  readonly user: UserObj;
+  readonly user: User;
   /** The bot's id. */
   readonly id: number;
   /** The bot's username. */
@@ -99,9 +106,17 @@ export class BotApiEmulator implements UserWorld {
 
   private constructor(options: EmulatorOptions) {
     this.#options = options;
-    for (const [name, handler] of Object.entries({ ...CORE_METHODS, ...SEND_METHODS })) {
-      this.dispatcher.register(name, handler);
-    }
+    const modelled = {
+      ...CORE_METHODS,
+      ...SEND_METHODS,
+      ...EDIT_METHODS,
+      ...chatMethods(TYPES),
+      ...QUERY_METHODS,
+      ...SETTINGS_METHODS,
+    };
+    for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
+    this.dispatcher.registerMissing(Object.keys(METHODS), (name) => genericHandler(METHODS[name], TYPES));
+    this.dispatcher.setValidator(new SpecValidator(METHODS, TYPES).validator);
   }
 
   /** Starts an emulator listening on loopback. */
@@ -154,7 +169,7 @@ export class BotApiEmulator implements UserWorld {
   }
 
   /** Creates a group or supergroup with members and bots; returns the chat. */
-  createGroup(options: GroupOptions): ChatObj {
+  createGroup(options: GroupOptions): Chat {
     const state = this.world.createChat(
       options.type ?? "group",
       options.title,
@@ -162,11 +177,11 @@ export class BotApiEmulator implements UserWorld {
       (options.bots ?? []).map((b) => this.bot(b)),
       options.username,
     );
-    return state.chat;
+    return state.chat as Chat;
   }
 
   /** Creates a channel; its bots are administrators and receive `channel_post` updates. */
-  createChannel(options: ChannelOptions): ChatObj {
+  createChannel(options: ChannelOptions): Chat {
     const state = this.world.createChat(
       "channel",
       options.title,
@@ -174,7 +189,7 @@ export class BotApiEmulator implements UserWorld {
       (options.bots ?? []).map((b) => this.bot(b)),
       options.username,
     );
-    return state.chat;
+    return state.chat as Chat;
   }
 
   /** Puts a fault in force (see {@link FaultSpec}); returns a handle to inspect or remove it. */
@@ -183,23 +198,34 @@ export class BotApiEmulator implements UserWorld {
   }
 
   /** The next message a bot sends in the chat (in order; one not yet taken by an earlier call). */
-  nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<MessageObj> {
-    return nextBotMessage(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+  async nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
+    const message = await nextBotMessage(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    return message as unknown as Message;
+  }
+
+  /**
+   * The bot's answer to a query a scripted user made: the parameters of its `answerCallbackQuery`,
+   * `answerInlineQuery`, `answerShippingQuery` or `answerPreCheckoutQuery` call.
+   */
+  answerOf(query: { readonly id: string }, options: ObserveOptions = {}): Promise<Obj> {
+    const state = this.world.queries.get(query.id);
+    if (state === undefined) return Promise.reject(new RangeError(`unknown query ${query.id}`));
+    return queryAnswer(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
   }
 
   /** The chat's messages in order, as they are now (edits applied, deleted ones left out). */
-  transcript(chat: ChatRef): MessageObj[] {
-    return this.chat(chat).log.filter((m): m is MessageObj => m !== undefined);
+  transcript(chat: ChatRef): Message[] {
+    return this.chat(chat).log.filter((m) => m !== undefined) as unknown as Message[];
   }
 
   /** A message of a chat as it is now, or undefined when deleted or unknown. */
-  message(chat: ChatRef, messageId: number): MessageObj | undefined {
-    return this.world.message(this.chat(chat), messageId);
+  message(chat: ChatRef, messageId: number): Message | undefined {
+    return this.world.message(this.chat(chat), messageId) as unknown as Message | undefined;
   }
 
   /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */
-  pendingUpdates(bot: BotRef): Obj[] {
-    return this.bot(bot).queue.peek(Infinity);
+  pendingUpdates(bot: BotRef): Update[] {
+    return this.bot(bot).queue.peek(Infinity) as unknown as Update[];
   }
 
   /** The bot state behind a handle, token or username. */
@@ -261,7 +287,7 @@ export class BotApiEmulator implements UserWorld {
 }
 
 function handleOf(bot: BotState): BotHandle {
-  return { token: bot.token, user: bot.user, id: bot.user.id, username: bot.user.username as string };
+  return { token: bot.token, user: bot.user as User, id: bot.user.id, username: bot.user.username as string };
 }
 
 function userOf(u: ScriptedUser | UserObj): UserObj {

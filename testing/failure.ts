@@ -4,7 +4,12 @@
  * into the response, so a bad request never escapes as a crash of the server.
  */
 export class ApiFailure extends Error {
-  /** @param errorCode HTTP status and `error_code`. @param description Telegram-style text. */
+  /**
+   * Creates a failure answer.
+   * @param errorCode HTTP status and `error_code`.
+   * @param description Telegram-style text.
+   * @param parameters `retry_after` / `migrate_to_chat_id`.
+   */
   constructor(
     readonly errorCode: number,
     readonly description: string,
@@ -32,7 +37,11 @@ export function conflict(reason: string): ApiFailure {
 
 /** An awaited observation (the bot's next message, a query's answer) did not happen in time. */
 export class ObservationTimeout extends Error {
-  /** @param what what was awaited. @param seconds how long. */
+  /**
+   * Creates the timeout error.
+   * @param what what was awaited.
+   * @param seconds how long it was awaited.
+   */
   constructor(what: string, readonly seconds: number) {
     super(`${what} did not happen within ${seconds} s`);
     this.name = "ObservationTimeout";

@@ -30,7 +30,10 @@ export class UpdateQueue {
   /** Called after every enqueue (webhook delivery hooks in here). */
   onEnqueue: (() => void) | null = null;
 
-  /** @param firstId id of the first update. */
+  /**
+   * Creates an empty queue.
+   * @param firstId id of the first update.
+   */
   constructor(firstId: number) {
     this.#firstId = firstId;
     this.#nextId = firstId;

@@ -24,7 +24,12 @@ export class WebhookRunner {
   #wake: (() => void) | null = null;
   #abort = new AbortController();
 
-  /** @param bot whose updates to deliver. */
+  /**
+   * Creates a runner; `start` begins delivery.
+   * @param bot whose updates to deliver.
+   * @param timing retry delay and answer timeout.
+   * @param runReply executes a webhook reply.
+   */
   constructor(readonly bot: BotState, readonly timing: WebhookTiming, readonly runReply: ReplyRunner) {}
 
   /** Starts the delivery loop if it is not running. */

@@ -1,0 +1,264 @@
+import type { TypeSpec } from "../../api/spec.gen.ts";
+import type { CallContext, Handler } from "../context.ts";
+import { badRequest } from "../failure.ts";
+import { randomId } from "../files.ts";
+import { optBool, optInt, optObj, optStr, reqStr } from "../params.ts";
+import { plausible } from "../plausible.ts";
+import type { Obj, UserObj } from "../types.ts";
+import { chatMember, type ChatState, FULL_RIGHTS } from "../world.ts";
+import { targetChat, targetMessage } from "./common.ts";
+
+function groupOnly(state: ChatState): void {
+  if (state.user !== undefined) throw badRequest("chat member status can't be changed in private chats");
+}
+
+function requireRight(ctx: CallContext, state: ChatState, right: string, what: string): void {
+  groupOnly(state);
+  const me = state.members.get(ctx.bot.user.id);
+  if (me?.status === "creator") return;
+  if (me?.status !== "administrator" || me[right] !== true) throw badRequest(`not enough rights to ${what}`);
+}
+
+function targetUser(ctx: CallContext): UserObj {
+  const id = optInt(ctx.params, "user_id");
+  if (id === undefined) throw badRequest("user_id is empty");
+  const user = ctx.world.findUser(id);
+  if (user === undefined) throw badRequest("user not found");
+  return user;
+}
+
+/** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */
+export function changeMember(
+  ctx: { world: CallContext["world"] },
+  state: ChatState,
+  actor: UserObj,
+  member: Obj,
+): void {
+  const user = member.user as UserObj;
+  const old = state.members.get(user.id) ?? chatMember(user, "left");
+  state.members.set(user.id, member);
+  const change = {
+    chat: state.chat,
+    from: actor,
+    date: Math.floor(Date.now() / 1000),
+    old_chat_member: old,
+    new_chat_member: member,
+  };
+  const changedBot = ctx.world.bots.get(user.id);
+  changedBot?.queue.push("my_chat_member", change);
+  for (const bot of ctx.world.audience(state)) if (bot !== changedBot) bot.queue.push("chat_member", change);
+}
+
+function banChatMember(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  requireRight(ctx, state, "can_restrict_members", "restrict/ban chat member");
+  const user = targetUser(ctx);
+  const current = state.members.get(user.id);
+  if (current?.status === "creator") throw badRequest("can't remove chat owner");
+  if (user.id === ctx.bot.user.id) throw badRequest("can't remove self");
+  const until = optInt(ctx.params, "until_date") ?? 0;
+  const wasMember = ctx.world.isMember(state, user.id);
+  changeMember(ctx, state, ctx.bot.user, { status: "kicked", user, until_date: until });
+  if (wasMember && state.chat.type !== "channel") {
+    const message = ctx.world.addMessage(state, { left_chat_member: user }, ctx.bot.user, null);
+    for (const bot of ctx.world.audience(state)) if (bot !== ctx.bot) bot.queue.push("message", message);
+  }
+  return true;
+}
+
+function unbanChatMember(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  requireRight(ctx, state, "can_restrict_members", "restrict/unrestrict chat member");
+  const user = targetUser(ctx);
+  const current = state.members.get(user.id);
+  if (current?.status === "creator") throw badRequest("can't remove chat owner");
+  if (optBool(ctx.params, "only_if_banned") && current?.status !== "kicked") return true;
+  if (current !== undefined && current.status !== "left") {
+    changeMember(ctx, state, ctx.bot.user, chatMember(user, "left"));
+  }
+  return true;
+}
+
+function restrictChatMember(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  if (state.chat.type !== "supergroup") throw badRequest("method is available only for supergroups");
+  requireRight(ctx, state, "can_restrict_members", "restrict/unrestrict chat member");
+  const user = targetUser(ctx);
+  if (state.members.get(user.id)?.status === "creator") throw badRequest("can't restrict chat owner");
+  const permissions = optObj(ctx.params, "permissions") ?? {};
+  changeMember(ctx, state, ctx.bot.user, {
+    status: "restricted",
+    user,
+    is_member: ctx.world.isMember(state, user.id),
+    ...permissions,
+    until_date: optInt(ctx.params, "until_date") ?? 0,
+  });
+  return true;
+}
+
+function promoteChatMember(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  requireRight(ctx, state, "can_promote_members", "promote chat member");
+  const user = targetUser(ctx);
+  if (state.members.get(user.id)?.status === "creator") throw badRequest("can't promote chat owner");
+  const rights: Obj = {};
+  let any = false;
+  for (const key of Object.keys(FULL_RIGHTS)) {
+    if (key === "can_be_edited") continue;
+    const v = optBool(ctx.params, key) ?? false;
+    rights[key] = v;
+    if (v && key !== "is_anonymous") any = true;
+  }
+  const member = any
+    ? { status: "administrator", user, can_be_edited: true, ...rights }
+    : chatMember(user, "member");
+  changeMember(ctx, state, ctx.bot.user, member);
+  return true;
+}
+
+function leaveChat(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  groupOnly(state);
+  changeMember(ctx, state, ctx.bot.user, chatMember(ctx.bot.user, "left"));
+  return true;
+}
+
+function getChat(types: Readonly<Record<string, TypeSpec>>): Handler {
+  return (ctx) => {
+    const state = ctx.world.findChat(ctx.params.chat_id);
+    if (state === undefined) throw badRequest("chat not found");
+    return {
+      ...(plausible(types, "ChatFullInfo") as Obj),
+      accent_color_id: 0,
+      max_reaction_count: 11,
+      ...state.chat,
+      ...state.info,
+    };
+  };
+}
+
+function getChatAdministrators(ctx: CallContext): Obj[] {
+  const state = targetChat(ctx);
+  if (state.user !== undefined) throw badRequest("there are no administrators in the private chat");
+  const withBots = optBool(ctx.params, "return_bots") ?? false;
+  return [...state.members.values()].filter((m) =>
+    (m.status === "creator" || m.status === "administrator") && (withBots || !(m.user as UserObj).is_bot)
+  );
+}
+
+function getChatMemberCount(ctx: CallContext): number {
+  const state = targetChat(ctx);
+  if (state.user !== undefined) return 2;
+  let count = 0;
+  for (const id of state.members.keys()) if (ctx.world.isMember(state, id)) count++;
+  return count;
+}
+
+function getChatMember(ctx: CallContext): Obj {
+  const state = targetChat(ctx);
+  const user = targetUser(ctx);
+  if (state.user !== undefined) {
+    if (user.id === state.user.id || user.id === ctx.bot.user.id) return chatMember(user, "member");
+    throw badRequest("user not found");
+  }
+  return state.members.get(user.id) ?? chatMember(user, "left");
+}
+
+function setInfo(param: string, right: string, field: string, required: boolean): Handler {
+  return (ctx) => {
+    const state = targetChat(ctx);
+    requireRight(ctx, state, right, "change chat info");
+    const value = required ? reqStr(ctx.params, param) : optStr(ctx.params, param) ?? "";
+    if (field === "title") {
+      if (state.chat.title === value) throw badRequest("chat title is not modified");
+      state.chat.title = value;
+    } else if (value === "") delete state.info[field];
+    else state.info[field] = value;
+    return true;
+  };
+}
+
+function pinChatMessage(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  if (state.user === undefined) {
+    requireRight(ctx, state, "can_pin_messages", "manage pinned messages in the chat");
+  }
+  const message = targetMessage(ctx, state, "message to pin not found");
+  state.info.pinned_message = message;
+  const pinned: Obj[] = (state.info.pinned ??= []) as Obj[];
+  pinned.push(message);
+  return true;
+}
+
+function unpinChatMessage(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  if (state.user === undefined) {
+    requireRight(ctx, state, "can_pin_messages", "manage pinned messages in the chat");
+  }
+  const id = optInt(ctx.params, "message_id");
+  const pinned = ((state.info.pinned ?? []) as Obj[]).filter((m) => id !== undefined && m.message_id !== id);
+  if (id === undefined) pinned.pop();
+  state.info.pinned = pinned;
+  if (pinned.length === 0) delete state.info.pinned_message;
+  else state.info.pinned_message = pinned[pinned.length - 1];
+  return true;
+}
+
+function unpinAllChatMessages(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  if (state.user === undefined) {
+    requireRight(ctx, state, "can_pin_messages", "manage pinned messages in the chat");
+  }
+  delete state.info.pinned;
+  delete state.info.pinned_message;
+  return true;
+}
+
+function inviteLink(ctx: CallContext, primary: boolean): Obj {
+  const state = targetChat(ctx);
+  requireRight(ctx, state, "can_invite_users", "invite users");
+  const link: Obj = {
+    invite_link: `https://t.me/+${randomId(16)}`,
+    creator: ctx.bot.user,
+    creates_join_request: optBool(ctx.params, "creates_join_request") ?? false,
+    is_primary: primary,
+    is_revoked: false,
+  };
+  for (const key of ["name", "expire_date", "member_limit"]) {
+    if (ctx.params[key] !== undefined) link[key] = ctx.params[key];
+  }
+  if (primary) state.info.invite_link = link.invite_link;
+  return link;
+}
+
+function setChatPermissions(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  requireRight(ctx, state, "can_restrict_members", "change chat permissions");
+  state.info.permissions = optObj(ctx.params, "permissions") ?? {};
+  return true;
+}
+
+/** Chat administration and chat facts. */
+export function chatMethods(types: Readonly<Record<string, TypeSpec>>): Record<string, Handler> {
+  return {
+    banChatMember,
+    kickChatMember: banChatMember,
+    unbanChatMember,
+    restrictChatMember,
+    promoteChatMember,
+    leaveChat,
+    getChat: getChat(types),
+    getChatAdministrators,
+    getChatMemberCount,
+    getChatMembersCount: getChatMemberCount,
+    getChatMember,
+    setChatTitle: setInfo("title", "can_change_info", "title", true),
+    setChatDescription: setInfo("description", "can_change_info", "description", false),
+    pinChatMessage,
+    unpinChatMessage,
+    unpinAllChatMessages,
+    exportChatInviteLink: (ctx) => inviteLink(ctx, true).invite_link,
+    createChatInviteLink: (ctx) => inviteLink(ctx, false),
+    setChatPermissions,
+  };
+}

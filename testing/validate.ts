@@ -1,0 +1,255 @@
+import type { MethodSpec, TypeSpec } from "../api/spec.gen.ts";
+import type { Validator } from "./dispatcher.ts";
+import { badRequest } from "./failure.ts";
+import type { CallInput } from "./params.ts";
+import type { Obj } from "./types.ts";
+
+type Kind = "int" | "float" | "string" | "bool" | "true" | "file" | "array" | "object";
+
+interface Accepts {
+  readonly kind: Kind;
+  /** Object type name, or the element type expression of an array. */
+  readonly of?: string;
+}
+
+interface CompiledParam {
+  readonly name: string;
+  readonly required: boolean;
+  readonly accepts: readonly Accepts[];
+  readonly label: string;
+}
+
+interface CompiledMethod {
+  readonly params: Map<string, CompiledParam>;
+  readonly required: readonly CompiledParam[];
+}
+
+function accepts(type: string): Accepts {
+  switch (type) {
+    case "Integer":
+      return { kind: "int" };
+    case "Float":
+      return { kind: "float" };
+    case "String":
+      return { kind: "string" };
+    case "Boolean":
+      return { kind: "bool" };
+    case "True":
+      return { kind: "true" };
+    case "InputFile":
+      return { kind: "file" };
+  }
+  if (type.startsWith("Array of ")) return { kind: "array", of: type.slice(9) };
+  return { kind: "object", of: type };
+}
+
+/** How a missing required parameter is reported, in Telegram's words where they are well known. */
+function missingReason(method: string, name: string): string {
+  if (name === "text" && method.startsWith("send")) return "message text is empty";
+  if (name === "chat_id" || name === "user_id" || name === "message_id" || name.endsWith("_query_id")) {
+    return `${name} is empty`;
+  }
+  return `parameter "${name}" is required`;
+}
+
+const MAX_DEPTH = 12;
+
+/**
+ * Checks and coerces call parameters against the spec table: unknown parameters, missing required ones and
+ * wrong types are 400s; form and query strings become the numbers, booleans and JSON values the spec
+ * says. Nested objects are checked for their required fields and field types, recursively.
+ */
+export class SpecValidator {
+  #methods = new Map<string, CompiledMethod>();
+  /** Why the last nested check failed (the checks run synchronously, one call at a time). */
+  #problem: string | null = null;
+
+  /**
+   * Compiles the spec table into per-method parameter checks.
+   * @param methods METHODS of the spec table.
+   * @param types TYPES of the spec table.
+   */
+  constructor(
+    methods: Readonly<Record<string, MethodSpec>>,
+    readonly types: Readonly<Record<string, TypeSpec>>,
+  ) {
+    for (const [name, spec] of Object.entries(methods)) {
+      const params = new Map<string, CompiledParam>();
+      for (const p of spec.params) {
+        params.set(p.name, {
+          name: p.name,
+          required: p.required,
+          accepts: p.types.map(accepts),
+          label: p.types.join(" or "),
+        });
+      }
+      this.#methods.set(name, { params, required: [...params.values()].filter((p) => p.required) });
+    }
+  }
+
+  /** The validator function to install in a Dispatcher. */
+  get validator(): Validator {
+    return (method, input) => this.validate(method, input);
+  }
+
+  /** Whether the spec table knows this parameter of this method. */
+  knows(method: string, param: string): boolean {
+    return this.#methods.get(method)?.params.has(param) ?? false;
+  }
+
+  /** Validates a call in place (coerced values replace the raw ones). */
+  validate(method: string, input: CallInput): void {
+    const compiled = this.#methods.get(method);
+    if (compiled === undefined) return;
+    const { params, files } = input;
+    if (files.size > 0) {
+      for (const [name, file] of files) {
+        if (compiled.params.has(name) && params[name] === undefined) params[name] = file;
+      }
+    }
+    for (const key in params) {
+      const spec = compiled.params.get(key);
+      if (spec === undefined) throw badRequest(`unknown parameter "${key}"`);
+      const value = params[key];
+      if (value === null || value === undefined) {
+        delete params[key];
+        continue;
+      }
+      params[key] = this.#coerce(spec, value);
+    }
+    for (const spec of compiled.required) {
+      const value = params[spec.name];
+      if (value === undefined || value === "") throw badRequest(missingReason(method, spec.name));
+    }
+  }
+
+  #coerce(spec: CompiledParam, value: unknown): unknown {
+    this.#problem = null;
+    for (const a of spec.accepts) {
+      const out = this.#accept(a, value, spec.name);
+      if (out !== NO) return out;
+    }
+    throw badRequest(this.#problem ?? `wrong type of the parameter "${spec.name}": expected ${spec.label}`);
+  }
+
+  #accept(a: Accepts, value: unknown, path: string): unknown {
+    switch (a.kind) {
+      case "int":
+        if (typeof value === "number") return Number.isInteger(value) ? value : NO;
+        if (typeof value === "string" && value.trim() !== "") {
+          const n = Number(value);
+          return Number.isInteger(n) ? n : NO;
+        }
+        return NO;
+      case "float":
+        if (typeof value === "number") return value;
+        if (typeof value === "string" && value.trim() !== "") {
+          const n = Number(value);
+          return Number.isFinite(n) ? n : NO;
+        }
+        return NO;
+      case "string":
+        if (typeof value === "string") return value;
+        return typeof value === "number" ? String(value) : NO;
+      case "bool":
+      case "true":
+        if (value === true || value === "true" || value === "True" || value === 1 || value === "1") {
+          return true;
+        }
+        if (a.kind === "true") return NO;
+        if (value === false || value === "false" || value === "False" || value === 0 || value === "0") {
+          return false;
+        }
+        return NO;
+      case "file":
+        return value instanceof File || typeof value === "string" ? value : NO;
+      case "array":
+      case "object": {
+        let v = value;
+        if (typeof v === "string") {
+          try {
+            v = JSON.parse(v);
+          } catch {
+            return NO;
+          }
+        }
+        if (a.kind === "array") {
+          if (!Array.isArray(v)) return NO;
+          const of = accepts(a.of!);
+          const out: unknown[] = [];
+          for (let i = 0; i < v.length; i++) {
+            const item = this.#accept(of, v[i], `${path}[${i}]`);
+            if (item === NO) return NO;
+            out.push(item);
+          }
+          return out;
+        }
+        if (v === null || typeof v !== "object" || Array.isArray(v)) return NO;
+        const problem = this.#checkObject(a.of!, v as Obj, path, 0);
+        if (problem === null) return v;
+        this.#problem ??= `can't parse ${a.of} JSON object: ${problem}`;
+        return NO;
+      }
+    }
+  }
+
+  /** Why `value` is not a valid `typeName`, or null when it is. */
+  #checkObject(typeName: string, value: Obj, path: string, depth: number): string | null {
+    const type = this.types[typeName];
+    if (type === undefined || depth > MAX_DEPTH) return null;
+    if (type.subtypes.length > 0) {
+      let first: string | null = null;
+      for (const sub of type.subtypes) {
+        const problem = this.#checkObject(sub, value, path, depth + 1);
+        if (problem === null) return null;
+        first ??= problem;
+        const tag = this.types[sub]?.fields.find((f) => f.const !== undefined);
+        if (tag !== undefined && value[tag.name] === tag.const) return problem;
+      }
+      return first;
+    }
+    for (const field of type.fields) {
+      const v = value[field.name];
+      if (v === undefined || v === null) {
+        if (field.required) return `field "${path}.${field.name}" is required`;
+        continue;
+      }
+      if (field.const !== undefined && v !== field.const) {
+        return `field "${path}.${field.name}" must be "${field.const}"`;
+      }
+      const nested: string[] = [];
+      if (!field.types.some((t) => this.#fits(t, v, `${path}.${field.name}`, depth + 1, nested))) {
+        return nested[0] ?? `field "${path}.${field.name}" must be ${field.types.join(" or ")}`;
+      }
+    }
+    return null;
+  }
+
+  #fits(type: string, value: unknown, path: string, depth: number, problems: string[]): boolean {
+    switch (type) {
+      case "Integer":
+        return typeof value === "number" && Number.isInteger(value);
+      case "Float":
+        return typeof value === "number";
+      case "String":
+        return typeof value === "string";
+      case "Boolean":
+        return typeof value === "boolean";
+      case "True":
+        return value === true;
+      case "InputFile":
+        return typeof value === "string";
+    }
+    if (type.startsWith("Array of ")) {
+      const of = type.slice(9);
+      return Array.isArray(value)
+        && value.every((item, i) => this.#fits(of, item, `${path}[${i}]`, depth + 1, problems));
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+    const problem = this.#checkObject(type, value as Obj, path, depth);
+    if (problem !== null) problems.push(problem);
+    return problem === null;
+  }
+}
+
+const NO: unique symbol = Symbol("no match");
