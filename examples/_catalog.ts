@@ -14,6 +14,7 @@ export interface ExampleModule {
 /** Loaders of the examples, by the name `deno task example` takes. */
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
   counter: () => import("./counter.ts"),
+  inline_keyboard: () => import("./inline_keyboard.ts"),
   skeleton: () => import("./skeleton.ts"),
   webhook: () => import("./webhook.ts"),
 };

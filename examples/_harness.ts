@@ -4,8 +4,10 @@
  *
  * @module
  */
+import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
-import type { BotHandle, ChatRef, MessageObj, ScriptedUser } from "../testing/mod.ts";
+import type { BotHandle, ChatRef, ScriptedUser } from "../testing/mod.ts";
+import type { KeyboardHost, PaymentOutcome, PayOptions } from "../testing/scripted_user.ts";
 
 /** Where and how an example's bot runs. */
 export interface BotConfig {
@@ -70,7 +72,7 @@ export class Scene {
   }
 
   /** `user` writes `text` in `chat` (their private chat with the bot by default). */
-  async say(user: ScriptedUser, text: string, chat: ChatRef = user.id): Promise<MessageObj> {
+  async say(user: ScriptedUser, text: string, chat: ChatRef = user.id): Promise<Message> {
     const message = await user.sendText(chat, text, { to: this.bot });
     this.lines.push(`${this.#where(user.user.first_name, message.chat)}: ${text}`);
     return message;
@@ -81,7 +83,7 @@ export class Scene {
     user: ScriptedUser,
     content: Record<string, unknown>,
     chat: ChatRef = user.id,
-  ): Promise<MessageObj> {
+  ): Promise<Message> {
     const message = await user.send(chat, content, { to: this.bot });
     this.lines.push(
       `${this.#where(user.user.first_name, message.chat)}: [${Object.keys(content).join(", ")}]`,
@@ -89,15 +91,73 @@ export class Scene {
     return message;
   }
 
+  /** `user` presses an inline button (by its text or callback data) on a message of the bot. */
+  async press(user: ScriptedUser, message: KeyboardHost, button: string): Promise<CallbackQuery> {
+    const query = await user.pressButton(message, button);
+    this.lines.push(`${user.user.first_name} presses [${button}]`);
+    return query;
+  }
+
+  /** `user` types an inline query to the bot (`@bot text` in any chat). */
+  async ask(user: ScriptedUser, text: string, options: { offset?: string } = {}): Promise<InlineQuery> {
+    const query = await user.inlineQuery(this.bot, text, options);
+    this.lines.push(`${user.user.first_name} types "@${this.bot.username} ${text}"`);
+    return query;
+  }
+
+  /** `user` picks one of the bot's answers to an inline query, posting it into `chat` when given. */
+  async choose(
+    user: ScriptedUser,
+    query: InlineQuery,
+    resultId: string,
+    chat?: ChatRef,
+  ): Promise<ChosenInlineResult> {
+    const chosen = await user.chooseInlineResult(query, resultId, chat === undefined ? {} : { chat });
+    this.lines.push(`${user.user.first_name} chooses result ${resultId}`);
+    return chosen;
+  }
+
+  /** `user` pays an invoice the bot sent; records the outcome. */
+  async pay(user: ScriptedUser, invoice: Message, options: PayOptions = {}): Promise<PaymentOutcome> {
+    this.lines.push(`${user.user.first_name} pays`);
+    const outcome = await user.pay(invoice, options);
+    this.lines.push(
+      outcome.ok
+        ? `payment of ${outcome.message.successful_payment?.total_amount} went through`
+        : `payment refused at ${outcome.stage}: ${outcome.error_message}`,
+    );
+    return outcome;
+  }
+
+  /**
+   * Waits for the bot's answer to a callback or inline query and records it: the notification text of a
+   * callback answer, the titles of inline results.
+   */
+  async answer(
+    query: CallbackQuery | InlineQuery,
+    options: ReplyOptions = {},
+  ): Promise<Record<string, unknown>> {
+    const answer = await answerOf(this.emu, query.id, options.timeout ?? 5);
+    const who = query.from.first_name;
+    if ("query" in query) {
+      const results = (answer.results ?? []) as { id: string; title?: string }[];
+      this.lines.push(`bot offers ${who}: ${results.map((r) => `${r.id}=${r.title ?? "?"}`).join(" | ")}`);
+    } else {
+      const text = typeof answer.text === "string" ? `"${answer.text}"` : "(no text)";
+      this.lines.push(`bot answers ${who}${answer.show_alert === true ? " with an alert" : ""}: ${text}`);
+    }
+    return answer;
+  }
+
   /** Waits for the bot's next message in `chat` and records it. */
-  async reply(chat: ChatRef, options: ReplyOptions = {}): Promise<MessageObj> {
+  async reply(chat: ChatRef, options: ReplyOptions = {}): Promise<Message> {
     const message = await this.emu.nextBotMessage(chat, { timeout: options.timeout ?? 5 });
     this.lines.push(`${this.#where("bot", message.chat)}: ${describe(message)}`);
     return message;
   }
 
   /** Records a message as it is now (after edits), e.g. a keyboard message the bot has edited. */
-  show(chat: ChatRef, messageId: number): MessageObj | undefined {
+  show(chat: ChatRef, messageId: number): Message | undefined {
     const message = this.emu.message(chat, messageId);
     if (message !== undefined) {
       this.lines.push(`${this.#where("bot", message.chat)} (now): ${describe(message)}`);
@@ -123,7 +183,7 @@ export class Scene {
 }
 
 /** A bot message in one line: its text or caption (or a label for other content) and its buttons. */
-export function describe(message: MessageObj): string {
+export function describe(message: Message): string {
   const body = typeof message.text === "string"
     ? message.text
     : typeof message.caption === "string"
@@ -132,19 +192,18 @@ export function describe(message: MessageObj): string {
   return body + buttonsOf(message);
 }
 
-function label(message: MessageObj): string {
-  const invoice = message.invoice as { title?: string; total_amount?: number; currency?: string } | undefined;
+function label(message: Message): string {
+  const { invoice } = message;
   if (invoice !== undefined) {
-    return `[invoice ${invoice.title} ${(invoice.total_amount ?? 0) / 100} ${invoice.currency}]`;
+    return `[invoice ${invoice.title}: ${invoice.total_amount / 100} ${invoice.currency}]`;
   }
   const skip = new Set(["message_id", "date", "chat", "from", "reply_markup", "sender_chat", "entities"]);
   const kind = Object.keys(message).find((key) => !skip.has(key));
   return `[${kind ?? "empty"}]`;
 }
 
-function buttonsOf(message: MessageObj): string {
-  const markup = message.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined;
-  const rows = markup?.inline_keyboard;
+function buttonsOf(message: Message): string {
+  const rows = message.reply_markup?.inline_keyboard;
   if (rows === undefined || rows.length === 0) return "";
   return " " + rows.map((row) => row.map((b) => `[${b.text}]`).join("")).join(" ");
 }
@@ -188,4 +247,19 @@ export async function playOffline(
   } finally {
     await emu.close();
   }
+}
+
+/** The answer the bot gave to a query, once it has given one. */
+async function answerOf(
+  emu: BotApiEmulator,
+  queryId: string,
+  seconds: number,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const answer = emu.world.queries.get(queryId)?.answer;
+    if (answer !== undefined) return answer;
+    await sleep(0.01);
+  }
+  throw new Error(`no answer to query ${queryId} within ${seconds} s`);
 }
