@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+
+const CHATS = 50;
+const PER_CHAT = 40;
+
+function spawnBot(apiRoot: string, token: string, out: string): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./support/loop_child_bot.ts", import.meta.url).pathname, apiRoot, token, out],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+function handledLines(out: string): string[] {
+  try {
+    return Deno.readTextFileSync(out).split("\n").filter((l) => l !== "");
+  } catch {
+    return [];
+  }
+}
+
+async function until(check: () => boolean, seconds: number, what: string): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("crash: kill -9 mid-run, restart, every update handled at least once; SIGTERM stops gracefully", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "crash_bot" });
+  const users = Array.from({ length: CHATS }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const expected = new Set<string>();
+  for (let seq = 0; seq < PER_CHAT; seq++) {
+    for (const u of users) {
+      const m = await u.sendText(u.id, `m${seq}`);
+      expected.add(`${m.message_id}:${u.id}`);
+    }
+  }
+  const out = await Deno.makeTempFile({ suffix: ".log" });
+
+  const first = spawnBot(emu.apiRoot, handle.token, out);
+  await until(() => handledLines(out).length >= 300, 30, "the first run to handle some updates");
+  first.kill("SIGKILL");
+  const killed = await first.status;
+  assert.equal(killed.signal, "SIGKILL");
+  const beforeRestart = new Set(handledLines(out));
+  assert.ok(beforeRestart.size < expected.size, "killed mid-run");
+  // Nothing the first run did not finish was confirmed: all of it is still waiting on the server.
+  const pending = emu.pendingUpdates(handle).map((u) => {
+    const m = u.message as { message_id: number; chat: { id: number } };
+    return `${m.message_id}:${m.chat.id}`;
+  });
+  for (const key of expected) {
+    if (!beforeRestart.has(key)) assert.ok(pending.includes(key), `${key} unfinished yet confirmed`);
+  }
+
+  const second = spawnBot(emu.apiRoot, handle.token, out);
+  await until(() => new Set(handledLines(out)).size === expected.size, 30, "the restart to handle the rest");
+  second.kill("SIGTERM");
+  const stopped = await second.status;
+  assert.equal(stopped.code, 0, "graceful exit on SIGTERM");
+  const handled = new Set(handledLines(out));
+  assert.deepEqual([...handled].sort(), [...expected].sort(), "every update handled at least once");
+  assert.equal(emu.pendingUpdates(handle).length, 0, "the graceful stop confirmed the final offset");
+  const stdout = new TextDecoder().decode((await second.output()).stdout);
+  assert.match(stdout, /listening/);
+  await first.stdout.cancel();
+  await first.stderr.cancel();
+  await emu.close();
+  await Deno.remove(out);
+});
