@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { Api, localFile } from "../api/mod.ts";
+import { BadHTTPResponse, BotWasBlockedError, UnauthorizedError } from "../exception/mod.ts";
+import { blockedByUser, BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
+
+async function withEmulator(
+  fn: (emu: BotApiEmulator, api: Api, userId: number, token: string) => Promise<void>,
+) {
+  const emu = await BotApiEmulator.start();
+  try {
+    const { token } = emu.createBot({ username: "wire_bot" });
+    const user = emu.createUser({ first_name: "Alice" });
+    await fn(emu, new Api(token, { apiRoot: emu.apiRoot, retry: { maxRetryAfter: 2 } }), user.id, token);
+  } finally {
+    await emu.close();
+  }
+}
+
+Deno.test("the client's uploads are understood by the emulator and download back byte for byte", async () => {
+  await withEmulator(async (_emu, api, userId) => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/notes ✓.txt`, "document content");
+      const sent = await api.sendDocument(userId, localFile(`${dir}/notes ✓.txt`), { caption: "c" });
+      assert.equal(sent.document?.file_name, "notes ✓.txt");
+      assert.equal(sent.document?.file_size, 16);
+      assert.equal(sent.caption, "c");
+      await api.downloadFile(sent.document!.file_id, `${dir}/copy.txt`);
+      assert.equal(await Deno.readTextFile(`${dir}/copy.txt`), "document content");
+      const photo = await api.sendPhoto(
+        userId,
+        new File([new Uint8Array(100)], "pic.jpg", { type: "image/jpeg" }),
+      );
+      assert.ok((photo.photo?.length ?? 0) > 0);
+      const album = await api.sendMediaGroup(userId, [
+        { type: "photo", media: new Blob([new Uint8Array(10)]) },
+        { type: "photo", media: ["b.jpg", new Uint8Array(20)] },
+      ]);
+      assert.equal(album.length, 2);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("the emulator's refusals map to telepot's error classes; 429 is retried", async () => {
+  await withEmulator(async (emu, api, userId, token) => {
+    emu.injectFault({ method: "sendMessage", times: 1, error: tooManyRequests(1) });
+    assert.equal((await api.sendMessage(userId, "after flood")).text, "after flood");
+    emu.injectFault({ method: "sendMessage", times: 1, error: blockedByUser() });
+    await assert.rejects(api.sendMessage(userId, "x"), BotWasBlockedError);
+    emu.injectFault({ method: "getMe", times: 1, html: true, status: 502 });
+    const plain = new Api(token, { apiRoot: emu.apiRoot });
+    await assert.rejects(plain.getMe(), (e) => e instanceof BadHTTPResponse && e.status === 502);
+    const retrying = new Api(token, { apiRoot: emu.apiRoot, retry: { backoff: 0.01 } });
+    emu.injectFault({ method: "getMe", times: 1, html: true, status: 502 });
+    assert.equal((await retrying.getMe()).username, "wire_bot");
+    await assert.rejects(new Api("1:not-a-bot", { apiRoot: emu.apiRoot }).getMe(), UnauthorizedError);
+  });
+});
