@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Api, localFile } from "../api/mod.ts";
 import { BadInput } from "../exception/mod.ts";
-import { WireServer } from "./support/wire_server.ts";
+import { fail, html, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "123456:TEST-token_abc";
 
@@ -291,4 +291,19 @@ Deno.test("the token is not visible when the client is inspected or serialised",
   const api = new Api(TOKEN);
   assert.ok(!Deno.inspect(api, { depth: 10, showHidden: true }).includes(TOKEN));
   assert.ok(!JSON.stringify(api).includes(TOKEN));
+});
+
+Deno.test("answers are read to the end, so one kept-alive connection serves successes and failures", async () => {
+  await withServer(async (server, api) => {
+    server.on("getChat", () => fail(400, "Bad Request: chat not found"));
+    server.on("getChatMember", () => html(502, "<html>" + "x".repeat(100_000) + "</html>"));
+    await api.getMe();
+    await api.getChat(1).catch(() => {});
+    await api.getChatMember(1, 2).catch(() => {});
+    await api.sendDocument(1, new Blob(["doc"]));
+    await api.getMe();
+    const ports = new Set(server.requests.map((r) => r.remotePort));
+    assert.equal(server.requests.length, 5);
+    assert.equal(ports.size, 1, `requests came from ports ${[...ports]}`);
+  });
 });

@@ -39,6 +39,8 @@ export interface RecordedRequest {
   readonly head: string;
   /** Body size in bytes, for streamed-only methods. */
   readonly bodySize: number;
+  /** The client's source port: the same port across requests means the connection was kept alive. */
+  readonly remotePort: number;
 }
 
 /** What a handler may answer: a Response as is, or any value sent as `{ ok: true, result }`. */
@@ -75,7 +77,10 @@ export class WireServer {
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
 
   private constructor() {
-    this.#server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => this.#handle(req));
+    this.#server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      (req, info) => this.#handle(req, info.remoteAddr.port),
+    );
   }
 
   /** Starts a server on a free loopback port. */
@@ -107,13 +112,13 @@ export class WireServer {
     await this.#server.shutdown();
   }
 
-  async #handle(req: Request): Promise<Response> {
+  async #handle(req: Request, remotePort: number): Promise<Response> {
     const url = new URL(req.url);
     const path = decodeURIComponent(url.pathname);
     if (path.startsWith("/file/")) {
       const filePath = path.split("/").slice(3).join("/");
       const bytes = this.files.get(filePath) ?? this.files.get(filePath.replace(/^test\//, ""));
-      this.requests.push(record(req, path, "", "empty", {}));
+      this.requests.push(record(req, path, "", "empty", { remotePort }));
       if (!bytes) return fail(404, "Not Found");
       return typeof bytes === "function" ? bytes() : new Response(bytes as Uint8Array<ArrayBuffer>);
     }
@@ -127,7 +132,11 @@ export class WireServer {
         if (head.length < 4096) head += decoder.decode(chunk.subarray(0, 4096));
         size += chunk.byteLength;
       }
-      recorded = record(req, path, botMethod, "other", { head: head.slice(0, 4096), bodySize: size });
+      recorded = record(req, path, botMethod, "other", {
+        head: head.slice(0, 4096),
+        bodySize: size,
+        remotePort,
+      });
     } else if (contentType.startsWith("multipart/form-data")) {
       const raw = new Uint8Array(await req.arrayBuffer());
       const form = await new Response(raw as Uint8Array<ArrayBuffer>, {
@@ -152,6 +161,7 @@ export class WireServer {
         files,
         head: decoder.decode(raw.subarray(0, 4096)),
         bodySize: raw.byteLength,
+        remotePort,
       });
     } else {
       const text = await req.text();
@@ -160,6 +170,7 @@ export class WireServer {
         json,
         head: text.slice(0, 4096),
         bodySize: text.length,
+        remotePort,
       });
     }
     this.requests.push(recorded);
@@ -187,6 +198,7 @@ function record(
     files: {},
     head: "",
     bodySize: 0,
+    remotePort: 0,
     ...extra,
   };
 }
