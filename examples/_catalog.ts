@@ -14,7 +14,10 @@ export interface ExampleModule {
 /** Loaders of the examples, by the name `deno task example` takes. */
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
   counter: () => import("./counter.ts"),
+  inline_answerer: () => import("./inline_answerer.ts"),
   inline_keyboard: () => import("./inline_keyboard.ts"),
+  inline_query: () => import("./inline_query.ts"),
+  routing: () => import("./routing.ts"),
   skeleton: () => import("./skeleton.ts"),
   webhook: () => import("./webhook.ts"),
 };

@@ -165,6 +165,15 @@ export class Scene {
     return message;
   }
 
+  /** Waits until the bot has fetched and confirmed every update sent to it so far. */
+  async settle(seconds = 5): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    while (this.emu.pendingUpdates(this.bot).length > 0) {
+      if (Date.now() > deadline) throw new Error(`the bot left updates unconfirmed for ${seconds} s`);
+      await sleep(0.01);
+    }
+  }
+
   /** Expects the bot to stay silent in `chat` for `seconds`; records it, or throws on a message. */
   async silence(chat: ChatRef, seconds: number): Promise<void> {
     const message = await this.emu.nextBotMessage(chat, { timeout: seconds }).catch(() => undefined);

@@ -1,0 +1,60 @@
+/**
+ * Inline queries arrive while the user is still typing: `pi`, `piz`, `pizza`. An `Answerer` keeps at
+ * most one computation per user, aborting the older one (its `AbortSignal` fires) so that only the
+ * answer to the latest query is sent.
+ *
+ * `deno task example inline_answerer --emulator`
+ *
+ * @module
+ */
+import type { ChosenInlineResult, InlineQuery, InlineQueryResult } from "../api/mod.ts";
+import { Bot, glance } from "../bot/mod.ts";
+import { Answerer } from "../helper/mod.ts";
+import { type Example, sleep } from "./_harness.ts";
+
+/** Pretends to search for a while; stops early when the query is superseded. */
+async function search(text: string, signal: AbortSignal): Promise<InlineQueryResult[]> {
+  await sleep(0.3);
+  signal.throwIfAborted();
+  return [{
+    type: "article",
+    id: "echo",
+    title: text.toUpperCase(),
+    input_message_content: { message_text: text },
+  }];
+}
+
+/** The Answerer example. */
+export const example: Example = {
+  summary: "Answerer: one computation per user, a newer inline query cancels the older one",
+  start({ token, apiRoot, log }) {
+    const bot = new Bot(token, { apiRoot });
+    const answerer = new Answerer(bot);
+    const loop = bot.messageLoop({
+      inline_query: (msg) => {
+        const query = msg as InlineQuery;
+        const [, fromId, text] = glance(query, "inline_query");
+        log(`inline query from ${fromId}: ${text}`);
+        // Not awaited: the loop goes on to the next query, which may supersede this one.
+        void answerer.answer(query, (signal) => search(text, signal));
+      },
+      chosen_inline_result: (msg) => {
+        const [resultId, fromId, text] = glance(msg as ChosenInlineResult, "chosen_inline_result");
+        log(`chosen inline result ${resultId} from ${fromId} for "${text}"`);
+      },
+    });
+    return () => loop.stop();
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    const first = await scene.ask(alice, "pi");
+    await sleep(0.05);
+    const latest = await scene.ask(alice, "pizza");
+    await scene.answer(latest);
+    await sleep(0.4);
+    const older = scene.emu.world.queries.get(first.id)?.answer;
+    scene.note(
+      older === undefined ? `the query "pi" was superseded and never answered` : `"pi" was answered too`,
+    );
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * Inline mode: a user types `@yourbot something` in any chat, the bot answers with results to pick
+ * from, and (with inline feedback enabled at @BotFather) hears which one was chosen.
+ *
+ * `deno task example inline_query --emulator`
+ *
+ * @module
+ */
+import type { ChosenInlineResult, InlineQuery, InlineQueryResult } from "../api/mod.ts";
+import { Bot, glance } from "../bot/mod.ts";
+import type { Example } from "./_harness.ts";
+
+/** The simple inline query example. */
+export const example: Example = {
+  summary: "answer inline queries with an article; log the chosen result",
+  start({ token, apiRoot, log }) {
+    const bot = new Bot(token, { apiRoot });
+    const loop = bot.messageLoop({
+      inline_query: async (msg) => {
+        const [queryId, fromId, query] = glance(msg as InlineQuery, "inline_query");
+        log(`inline query ${queryId} from ${fromId}: ${query}`);
+        const articles: InlineQueryResult[] = [{
+          type: "article",
+          id: "abc",
+          title: "ABC",
+          input_message_content: { message_text: "Hello" },
+        }];
+        await bot.answerInlineQuery(queryId, articles);
+      },
+      chosen_inline_result: (msg) => {
+        const [resultId, fromId, query] = glance(msg as ChosenInlineResult, "chosen_inline_result");
+        log(`chosen inline result ${resultId} from ${fromId} for "${query}"`);
+      },
+    });
+    return () => loop.stop();
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    const bob = scene.user("Bob");
+    const group = scene.emu.createGroup({ title: "Friends", members: [alice.user, bob.user] });
+    const query = await scene.ask(alice, "greeting");
+    await scene.answer(query);
+    await scene.choose(alice, query, "abc", group);
+    await scene.settle();
+    const posted = scene.emu.transcript(group).at(-1);
+    scene.note(`Alice @ Friends (via @${scene.bot.username}): ${posted?.text}`);
+  },
+};
