@@ -11,8 +11,6 @@ export interface EncodedBody {
 
 /** A call's parameters encoded for the wire; `encode` builds a fresh body for each attempt. */
 export interface RequestBody {
-  /** Whether the body is multipart (some parameter is a file). */
-  readonly multipart: boolean;
   /** Whether `encode` may be called more than once (false when a one-shot stream is uploaded). */
   readonly replayable: boolean;
   /** Builds the body for one attempt. */
@@ -86,7 +84,6 @@ export async function encodeParams(params: Readonly<Record<string, unknown>>): P
   if (direct.length === 0 && attachments.length === 0) {
     const json = JSON.stringify(plain);
     return {
-      multipart: false,
       replayable: true,
       encode: () => ({ body: json, contentType: "application/json" }),
     };
@@ -97,5 +94,5 @@ export async function encodeParams(params: Readonly<Record<string, unknown>>): P
     fields.push({ name, part: await toUploadPart(upload, fallbackName) });
   }
   const replayable = fields.every((f) => !("part" in f) || f.part.replayable);
-  return { multipart: true, replayable, encode: () => multipartBody(fields) };
+  return { replayable, encode: () => multipartBody(fields) };
 }
