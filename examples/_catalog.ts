@@ -17,6 +17,7 @@ export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = 
   inline_answerer: () => import("./inline_answerer.ts"),
   inline_keyboard: () => import("./inline_keyboard.ts"),
   inline_query: () => import("./inline_query.ts"),
+  payment: () => import("./payment.ts"),
   routing: () => import("./routing.ts"),
   skeleton: () => import("./skeleton.ts"),
   webhook: () => import("./webhook.ts"),

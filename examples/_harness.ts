@@ -123,7 +123,7 @@ export class Scene {
     const outcome = await user.pay(invoice, options);
     this.lines.push(
       outcome.ok
-        ? `payment of ${outcome.message.successful_payment?.total_amount} went through`
+        ? `payment of ${money(outcome.message.successful_payment)} went through`
         : `payment refused at ${outcome.stage}: ${outcome.error_message}`,
     );
     return outcome;
@@ -204,7 +204,7 @@ export function describe(message: Message): string {
 function label(message: Message): string {
   const { invoice } = message;
   if (invoice !== undefined) {
-    return `[invoice ${invoice.title}: ${invoice.total_amount / 100} ${invoice.currency}]`;
+    return `[invoice ${invoice.title}: ${money(invoice)}]`;
   }
   const skip = new Set(["message_id", "date", "chat", "from", "reply_markup", "sender_chat", "entities"]);
   const kind = Object.keys(message).find((key) => !skip.has(key));
@@ -215,6 +215,10 @@ function buttonsOf(message: Message): string {
   const rows = message.reply_markup?.inline_keyboard;
   if (rows === undefined || rows.length === 0) return "";
   return " " + rows.map((row) => row.map((b) => `[${b.text}]`).join("")).join(" ");
+}
+
+function money(payment: { total_amount: number; currency: string } | undefined): string {
+  return payment === undefined ? "?" : `${(payment.total_amount / 100).toFixed(2)} ${payment.currency}`;
 }
 
 /** Resolves after `seconds`. */
