@@ -42,6 +42,12 @@ export interface ReplyOptions {
   readonly timeout?: number;
 }
 
+/** Options of {@link Scene}. */
+export interface SceneOptions {
+  /** Called with each transcript line as it is recorded (e.g. to print it live). */
+  readonly onLine?: (line: string) => void;
+}
+
 /**
  * A conversation with a bot inside the emulator. Every action and every observed reply becomes a line
  * of the transcript, in the order the script saw them.
@@ -50,13 +56,15 @@ export class Scene {
   /** The transcript so far. */
   readonly lines: string[] = [];
   readonly #names = new Map<number, string>();
+  readonly #onLine: ((line: string) => void) | undefined;
 
   /**
    * @param emu the emulator the bot talks to.
    * @param bot the bot's account.
    */
-  constructor(readonly emu: BotApiEmulator, readonly bot: BotHandle) {
+  constructor(readonly emu: BotApiEmulator, readonly bot: BotHandle, options: SceneOptions = {}) {
     this.#names.set(bot.id, "bot");
+    this.#onLine = options.onLine;
   }
 
   /** Creates a user who talks to the bot. */
@@ -68,13 +76,13 @@ export class Scene {
 
   /** Adds a line of commentary to the transcript. */
   note(line: string): void {
-    this.lines.push(line);
+    this.#record(line);
   }
 
   /** `user` writes `text` in `chat` (their private chat with the bot by default). */
   async say(user: ScriptedUser, text: string, chat: ChatRef = user.id): Promise<Message> {
     const message = await user.sendText(chat, text, { to: this.bot });
-    this.lines.push(`${this.#where(user.user.first_name, message.chat)}: ${text}`);
+    this.#record(`${this.#where(user.user.first_name, message.chat)}: ${text}`);
     return message;
   }
 
@@ -85,7 +93,7 @@ export class Scene {
     chat: ChatRef = user.id,
   ): Promise<Message> {
     const message = await user.send(chat, content, { to: this.bot });
-    this.lines.push(
+    this.#record(
       `${this.#where(user.user.first_name, message.chat)}: [${Object.keys(content).join(", ")}]`,
     );
     return message;
@@ -94,14 +102,14 @@ export class Scene {
   /** `user` presses an inline button (by its text or callback data) on a message of the bot. */
   async press(user: ScriptedUser, message: KeyboardHost, button: string): Promise<CallbackQuery> {
     const query = await user.pressButton(message, button);
-    this.lines.push(`${user.user.first_name} presses [${button}]`);
+    this.#record(`${user.user.first_name} presses [${button}]`);
     return query;
   }
 
   /** `user` types an inline query to the bot (`@bot text` in any chat). */
   async ask(user: ScriptedUser, text: string, options: { offset?: string } = {}): Promise<InlineQuery> {
     const query = await user.inlineQuery(this.bot, text, options);
-    this.lines.push(`${user.user.first_name} types "@${this.bot.username} ${text}"`);
+    this.#record(`${user.user.first_name} types "@${this.bot.username} ${text}"`);
     return query;
   }
 
@@ -113,15 +121,15 @@ export class Scene {
     chat?: ChatRef,
   ): Promise<ChosenInlineResult> {
     const chosen = await user.chooseInlineResult(query, resultId, chat === undefined ? {} : { chat });
-    this.lines.push(`${user.user.first_name} chooses result ${resultId}`);
+    this.#record(`${user.user.first_name} chooses result ${resultId}`);
     return chosen;
   }
 
   /** `user` pays an invoice the bot sent; records the outcome. */
   async pay(user: ScriptedUser, invoice: Message, options: PayOptions = {}): Promise<PaymentOutcome> {
-    this.lines.push(`${user.user.first_name} pays`);
+    this.#record(`${user.user.first_name} pays`);
     const outcome = await user.pay(invoice, options);
-    this.lines.push(
+    this.#record(
       outcome.ok
         ? `payment of ${money(outcome.message.successful_payment)} went through`
         : `payment refused at ${outcome.stage}: ${outcome.error_message}`,
@@ -141,10 +149,10 @@ export class Scene {
     const who = query.from.first_name;
     if ("query" in query) {
       const results = (answer.results ?? []) as { id: string; title?: string }[];
-      this.lines.push(`bot offers ${who}: ${results.map((r) => `${r.id}=${r.title ?? "?"}`).join(" | ")}`);
+      this.#record(`bot offers ${who}: ${results.map((r) => `${r.id}=${r.title ?? "?"}`).join(" | ")}`);
     } else {
       const text = typeof answer.text === "string" ? `"${answer.text}"` : "(no text)";
-      this.lines.push(`bot answers ${who}${answer.show_alert === true ? " with an alert" : ""}: ${text}`);
+      this.#record(`bot answers ${who}${answer.show_alert === true ? " with an alert" : ""}: ${text}`);
     }
     return answer;
   }
@@ -152,7 +160,7 @@ export class Scene {
   /** Waits for the bot's next message in `chat` and records it. */
   async reply(chat: ChatRef, options: ReplyOptions = {}): Promise<Message> {
     const message = await this.emu.nextBotMessage(chat, { timeout: options.timeout ?? 5 });
-    this.lines.push(`${this.#where("bot", message.chat)}: ${describe(message)}`);
+    this.#record(`${this.#where("bot", message.chat)}: ${describe(message)}`);
     return message;
   }
 
@@ -160,7 +168,7 @@ export class Scene {
   show(chat: ChatRef, messageId: number): Message | undefined {
     const message = this.emu.message(chat, messageId);
     if (message !== undefined) {
-      this.lines.push(`${this.#where("bot", message.chat)} (now): ${describe(message)}`);
+      this.#record(`${this.#where("bot", message.chat)} (now): ${describe(message)}`);
     }
     return message;
   }
@@ -180,6 +188,11 @@ export class Scene {
     if (message !== undefined) {
       throw new Error(`expected silence in chat ${message.chat.id}, got: ${describe(message)}`);
     }
+  }
+
+  #record(line: string): void {
+    this.lines.push(line);
+    this.#onLine?.(line);
   }
 
   #where(name: string, chat: { id: number; type: string; title?: unknown }): string {
