@@ -11,10 +11,16 @@ export type SeedTuple<B extends DelegatorBot = DelegatorBot> = readonly [bot: B,
 /** A seeder: from a message, the seed selecting its delegate (`null`/`undefined` for none). */
 export type Seeder = (msg: Msg) => unknown;
 
+/** Given to {@link StartableDelegate.start}: how a delegate tells the bot that it has ended. */
+export interface DelegateHandle {
+  /** Marks the delegate ended: the bot forgets it now instead of at the next `isAlive()` check. */
+  ended(): void;
+}
+
 /** A thread-like delegate: started once, then asked whether it still runs. */
 export interface StartableDelegate {
-  /** Starts the delegate's work. */
-  start(): void;
+  /** Starts the delegate's work; `handle.ended()` may be called when it stops. */
+  start(handle?: DelegateHandle): void;
   /** Whether the delegate still runs (a new message for its seed goes to its mailbox). */
   isAlive(): boolean;
 }
@@ -59,7 +65,7 @@ const INITIAL_SLOTS = 4;
  * import { Mailbox } from "./delegator_bot.ts";
  * const box = new Mailbox<number>(2);
  * await box.put(1);
- * console.log(await box.take()); // 1
+ * console.log(box.poll()); // 1
  * ```
  */
 export class Mailbox<T> {
@@ -68,17 +74,13 @@ export class Mailbox<T> {
   #slots: (T | undefined)[] | undefined;
   #head = 0;
   #count = 0;
-  #taker: ((item: T) => void) | undefined;
+  #waiter: (() => void) | undefined;
   #blocked: { item: T; accept: () => void }[] | undefined;
 
   /**
-
-   * Creates an instance.
-
+   * Creates an empty mailbox.
    *
-
    * @param capacity most items held before `put` waits (at least 1).
-
    */
   constructor(capacity = 64) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new BadInput("capacity", "a positive integer");
@@ -95,19 +97,13 @@ export class Mailbox<T> {
     return this.#blocked?.length ?? 0;
   }
 
-  /** Whether a `take` is waiting for an item. */
-  get hasTaker(): boolean {
-    return this.#taker !== undefined;
+  /** Whether a consumer waits for an item (see {@link whenAvailable}). */
+  get hasWaiter(): boolean {
+    return this.#waiter !== undefined;
   }
 
   /** Appends `item`; the promise resolves when it is accepted (at once unless the mailbox is full). */
   put(item: T): Promise<void> {
-    const taker = this.#taker;
-    if (taker !== undefined) {
-      this.#taker = undefined;
-      taker(item);
-      return RESOLVED;
-    }
     if (this.#count < this.capacity) {
       this.#push(item);
       return RESOLVED;
@@ -115,29 +111,34 @@ export class Mailbox<T> {
     return new Promise<void>((accept) => (this.#blocked ??= []).push({ item, accept }));
   }
 
-  /** The next item, waiting for one if the mailbox is empty. Only one `take` may wait at a time. */
-  take(): Promise<T> {
-    if (this.#count > 0) return Promise.resolve(this.#shift());
-    return new Promise<T>((resolve) => this.takeWith(resolve));
+  /** Removes and returns the oldest item, or `undefined` when empty. */
+  poll(): T | undefined {
+    return this.#count > 0 ? this.#shift() : undefined;
   }
 
   /**
-   * Hands the next item to `receive`, now if one is held, else when one arrives. Pair with
-   * {@link cancelTake} to give up waiting.
+   * Calls `callback` (in a microtask, never synchronously) once an item is available: at once if one
+   * is held. Only one callback may wait at a time; {@link cancelWait} withdraws it.
    *
-   * @throws {BadInput} when another take is already waiting.
+   * @throws {BadInput} when another callback is already waiting.
    */
-  takeWith(receive: (item: T) => void): void {
-    if (this.#taker !== undefined) throw new BadInput("take", "no other take waiting on the same mailbox");
-    if (this.#count > 0) return receive(this.#shift());
-    this.#taker = receive;
+  whenAvailable(callback: () => void): void {
+    if (this.#waiter !== undefined) throw new BadInput("wait", "no other wait pending on the same mailbox");
+    if (this.#count > 0) queueMicrotask(callback);
+    else this.#waiter = callback;
   }
 
-  /** Gives up a waiting take; returns whether one was waiting (false if it already got its item). */
-  cancelTake(): boolean {
-    const had = this.#taker !== undefined;
-    this.#taker = undefined;
+  /** Withdraws a waiting callback; returns whether one was waiting (false once it has been called). */
+  cancelWait(): boolean {
+    const had = this.#waiter !== undefined;
+    this.#waiter = undefined;
     return had;
+  }
+
+  /** The next item, waiting for one if the mailbox is empty. */
+  take(): Promise<T> {
+    if (this.#count > 0) return Promise.resolve(this.#shift());
+    return new Promise<T>((resolve) => this.whenAvailable(() => resolve(this.#shift())));
   }
 
   /** Removes and returns everything held and waiting, in order, accepting every waiting put. */
@@ -159,6 +160,11 @@ export class Mailbox<T> {
     else if (this.#count === slots.length) slots = this.#grow(slots);
     slots[(this.#head + this.#count) % slots.length] = item;
     this.#count++;
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      queueMicrotask(waiter);
+    }
   }
 
   #grow(slots: (T | undefined)[]): (T | undefined)[] {
@@ -237,15 +243,41 @@ function encodeTuple(items: readonly unknown[]): string | undefined {
 }
 
 // A live delegate of one pattern: its mailbox, and how to tell whether it still runs.
-class DelegateRecord {
+// A delegate of one pattern: its mailbox, how to tell whether it still runs, and how it is forgotten.
+// It is also the DelegateHandle given to a startable delegate, so ending costs no closure per delegate.
+class DelegateRecord implements DelegateHandle {
   alive = true;
   startable: StartableDelegate | undefined;
-  constructor(readonly mailbox: Mailbox<Msg>) {}
+  constructor(
+    readonly mailbox: Mailbox<Msg>,
+    readonly pattern: PatternState,
+    readonly key: unknown,
+    readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
+  ) {}
 
   isAlive(): boolean {
     if (!this.alive) return false;
-    if (this.startable !== undefined && !this.startable.isAlive()) this.alive = false;
+    if (this.startable !== undefined && !this.startable.isAlive()) this.ended();
     return this.alive;
+  }
+
+  // Forgets the delegate and hands its unread messages to a successor; its own events die with it.
+  ended(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    if (this.key !== undefined) this.pattern.forget(this.key, this);
+    for (const left of this.mailbox.drain()) {
+      if (!looksLikeEvent(left)) {
+        this.redispatch(this.pattern, left).catch((err) =>
+          console.error("telepot-ts: redelivery failed:", err)
+        );
+      }
+    }
+  }
+
+  failed(err: unknown): void {
+    console.error("telepot-ts: delegate failed:", err);
+    this.ended();
   }
 }
 
@@ -308,6 +340,7 @@ export class DelegatorBot extends Bot {
   readonly #capacity: number;
   readonly #listening = new Set<Mailbox<Msg>>();
   #constructing: Mailbox<Msg> | undefined;
+  readonly #redispatch = (pattern: PatternState, msg: Msg): Promise<void> => this.#dispatch(pattern, msg);
 
   /**
    * Creates an instance.
@@ -359,12 +392,15 @@ export class DelegatorBot extends Bot {
    */
   override handle(msg: Msg): Promise<void> {
     let pending: Promise<void>[] | undefined;
-    for (const box of this.#listening) {
-      const p = box.put(msg);
-      if (p !== RESOLVED) (pending ??= []).push(p);
+    if (this.#listening.size > 0) {
+      for (const box of this.#listening) {
+        const p = box.put(msg);
+        if (p !== RESOLVED) (pending ??= []).push(p);
+      }
     }
-    for (const pattern of this.#patterns) {
-      const p = this.#dispatch(pattern, msg);
+    const patterns = this.#patterns;
+    for (let i = 0; i < patterns.length; i++) {
+      const p = this.#dispatch(patterns[i], msg);
       if (p !== RESOLVED) (pending ??= []).push(p);
     }
     return pending === undefined ? RESOLVED : Promise.all(pending).then(() => {});
@@ -386,20 +422,20 @@ export class DelegatorBot extends Bot {
     }
     const record = pattern.get(key);
     if (record !== undefined && record.isAlive()) return record.mailbox.put(msg);
-    if (record !== undefined) this.#retire(pattern, key, record);
     this.#spawn(pattern, msg, seed, key);
     return RESOLVED;
   }
 
   #spawn(pattern: PatternState, msg: Msg, seed: unknown, key: unknown): void {
-    const record = new DelegateRecord(new Mailbox<Msg>(this.#capacity));
+    const record = new DelegateRecord(new Mailbox<Msg>(this.#capacity), pattern, key, this.#redispatch);
+    if (key !== undefined) pattern.set(key, record);
     this.#constructing = record.mailbox;
     let task: unknown;
     try {
       const delegate = pattern.delegator([this, msg, seed]);
       if (isStartable(delegate)) {
         record.startable = delegate;
-        delegate.start();
+        delegate.start(record);
       } else if (typeof delegate === "function") {
         task = delegate();
       } else if (Array.isArray(delegate) && typeof delegate[0] === "function") {
@@ -413,33 +449,13 @@ export class DelegatorBot extends Bot {
       }
     } catch (err) {
       console.error("telepot-ts: delegator failed:", err);
+      record.ended();
       return;
     } finally {
       this.#constructing = undefined;
     }
-    if (key !== undefined) pattern.set(key, record);
     if (record.startable !== undefined) return;
-    if (task instanceof Promise) {
-      task.then(
-        () => this.#retire(pattern, key, record),
-        (err) => {
-          console.error("telepot-ts: delegate failed:", err);
-          this.#retire(pattern, key, record);
-        },
-      );
-    } else {
-      this.#retire(pattern, key, record);
-    }
-  }
-
-  // Forgets an ended delegate and hands its unread messages to a successor; its own events die with it.
-  #retire(pattern: PatternState, key: unknown, record: DelegateRecord): void {
-    record.alive = false;
-    if (key !== undefined) pattern.forget(key, record);
-    for (const left of record.mailbox.drain()) {
-      if (!looksLikeEvent(left)) {
-        this.#dispatch(pattern, left).catch((err) => console.error("telepot-ts: redelivery failed:", err));
-      }
-    }
+    if (task instanceof Promise) task.then(() => record.ended(), (err) => record.failed(err));
+    else record.ended();
   }
 }

@@ -1,4 +1,12 @@
-import type { Delegate, DelegateCall, Delegator, Msg, SeedTuple } from "../bot/delegator_bot.ts";
+import type {
+  Delegate,
+  DelegateCall,
+  DelegateHandle,
+  Delegator,
+  Msg,
+  SeedTuple,
+  StartableDelegate,
+} from "../bot/delegator_bot.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
 import type { Listener } from "../helper/listener.ts";
@@ -51,42 +59,124 @@ function isNormalEnd(e: unknown): boolean {
   return e instanceof IdleTerminate || e instanceof StopListening;
 }
 
-/** Drives an openable delegate: `open`, `onMessage` for each message its listener yields, `onClose` at the end. */
-export async function runOpenable(delegate: OpenableDelegate, initialMsg: Msg, seed: unknown): Promise<void> {
-  try {
-    let handled = delegate.open(initialMsg, seed);
-    if (handled instanceof Promise) handled = await handled;
-    if (!handled) {
-      const r = delegate.onMessage(initialMsg);
-      if (r instanceof Promise) await r;
+/**
+ * Drives one openable delegate as a thread-like delegate (`start`/`isAlive`) without a promise per
+ * message: messages already in the mailbox are handled in the same turn, an empty mailbox leaves one
+ * callback behind, and only handler results that are promises are awaited. One message at a time.
+ */
+export class OpenRunner implements StartableDelegate {
+  #alive = false;
+  #handle: DelegateHandle | undefined;
+  readonly #pump = (): void => this.#next();
+
+  /**
+   * Creates a runner; nothing happens before {@link OpenRunner.start}.
+   *
+   * @param delegate the openable delegate.
+   * @param initialMsg the message that created it.
+   * @param seed its seed.
+   */
+  constructor(
+    readonly delegate: OpenableDelegate,
+    private initialMsg: Msg | undefined,
+    readonly seed: unknown,
+  ) {}
+
+  /** Whether the delegate has started and not yet closed. */
+  isAlive(): boolean {
+    return this.#alive;
+  }
+
+  /** Calls `open`, then handles messages until a handler throws; `handle.ended()` follows `onClose`. */
+  start(handle?: DelegateHandle): void {
+    this.#alive = true;
+    this.#handle = handle;
+    const initialMsg = this.initialMsg!;
+    this.initialMsg = undefined;
+    let handled: unknown;
+    try {
+      handled = this.delegate.open(initialMsg, this.seed);
+    } catch (e) {
+      return this.#close(e);
     }
+    if (handled instanceof Promise) {
+      handled.then((h) => h ? this.#next() : this.#deliver(initialMsg), (e) => this.#close(e));
+    } else if (handled) {
+      this.#next();
+    } else {
+      this.#deliver(initialMsg);
+    }
+  }
+
+  #deliver(msg: Msg): void {
+    let r: unknown;
+    try {
+      r = this.delegate.onMessage(msg);
+    } catch (e) {
+      return this.#close(e);
+    }
+    if (r instanceof Promise) r.then(this.#pump, (e) => this.#close(e));
+    else this.#next();
+  }
+
+  #next(): void {
+    const listener = this.delegate.listener;
     for (;;) {
-      const msg = await delegate.listener.wait();
-      const r = delegate.onMessage(msg);
-      if (r instanceof Promise) await r;
+      const msg = listener.poll();
+      if (msg === undefined) return listener.mailbox.whenAvailable(this.#pump);
+      let r: unknown;
+      try {
+        r = this.delegate.onMessage(msg);
+      } catch (e) {
+        return this.#close(e);
+      }
+      if (r instanceof Promise) return void r.then(this.#pump, (e) => this.#close(e));
     }
-  } catch (e) {
+  }
+
+  #close(e: unknown): void {
     // IdleTerminate and StopListening are how delegates end; anything else is reported even when a
     // custom onClose ignores it.
     if (!isNormalEnd(e)) console.error("telepot-ts: delegate closed by an error:", e);
+    let r: unknown;
     try {
-      const r = delegate.onClose(e);
-      if (r instanceof Promise) await r;
+      r = this.delegate.onClose(e);
     } catch (closeError) {
       console.error("telepot-ts: onClose failed:", closeError);
     }
+    if (r instanceof Promise) {
+      r.then(() => this.#ended(), (closeError) => {
+        console.error("telepot-ts: onClose failed:", closeError);
+        this.#ended();
+      });
+    } else {
+      this.#ended();
+    }
+  }
+
+  #ended(): void {
+    this.#alive = false;
+    const handle = this.#handle;
+    this.#handle = undefined;
+    handle?.ended();
   }
 }
 
 /**
- * A delegator that constructs `new cls(seedTuple, ...args)` and returns a task that calls its `open`
- * with the first message, then `onMessage` for every message its listener yields, one at a time, until
- * it throws; then `onClose(reason)`. `IdleTerminate` and `StopListening` are normal ends; other errors
+ * Drives an openable delegate: `open`, then `onMessage` for the first message (unless `open` handled
+ * it) and for each message its listener yields, one at a time, until one throws; then `onClose`. The
+ * promise resolves when the delegate has closed.
+ */
+export function runOpenable(delegate: OpenableDelegate, initialMsg: Msg, seed: unknown): Promise<void> {
+  return new Promise<void>((ended) => new OpenRunner(delegate, initialMsg, seed).start({ ended }));
+}
+
+/**
+ * A delegator that constructs `new cls(seedTuple, ...args)` and returns an {@link OpenRunner} that calls
+ * its `open` with the first message, then `onMessage` for every message its listener yields, one at a
+ * time, until it throws; then `onClose(reason)`. `IdleTerminate` and `StopListening` are normal ends; other errors
  * are also reported on the console.
  */
 export function createOpen<C extends DelegateClass<OpenableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
-  return (seedTuple): Delegate => {
-    const delegate = new cls(seedTuple, ...args);
-    return () => runOpenable(delegate, seedTuple[1], seedTuple[2]);
-  };
+  return (seedTuple): Delegate => new OpenRunner(new cls(seedTuple, ...args), seedTuple[1], seedTuple[2]);
 }

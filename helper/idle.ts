@@ -44,30 +44,39 @@ export class IdleEventCoordinator {
   }
 
   /**
-   * Wraps an `onMessage` handler: a non-event message restarts the countdown, and an `_idle` event that
-   * is not the pending one (it fired while a message was being handled) is dropped as stale.
+   * Wraps an `onMessage` handler (keeping `this`): a non-event message restarts the countdown, and an
+   * `_idle` event that is not the pending one (it fired while a message was being handled) is dropped
+   * as stale.
    */
-  augmentOnMessage<R>(handler: (msg: Msg) => R): (msg: Msg) => R | undefined {
-    return (msg) => {
-      if (!isEventMsg(msg)) this.refresh();
-      else if ("_idle" in msg && msg !== this.#event?.data) return undefined;
-      return handler(msg);
+  augmentOnMessage<R, This = unknown>(
+    handler: (this: This, msg: Msg) => R,
+  ): (this: This, msg: Msg) => R | undefined {
+    const idle = this;
+    return function(this: This, msg: Msg): R | undefined {
+      if (!isEventMsg(msg)) idle.refresh();
+      else if ("_idle" in msg && msg !== idle.#event?.data) return undefined;
+      return handler.call(this, msg);
     };
   }
 
+  /** Cancels the pending `_idle` event, if any. */
+  cancel(): void {
+    const current = this.#event;
+    this.#event = undefined;
+    if (current === undefined) return;
+    try {
+      this.scheduler.cancel(current);
+    } catch (err) {
+      if (!(err instanceof EventNotFound)) throw err;
+    }
+  }
+
   /** Wraps an `onClose` handler to cancel the pending `_idle` event first. */
-  augmentOnClose<R>(handler: (ex: unknown) => R): (ex: unknown) => R {
-    return (ex) => {
-      const current = this.#event;
-      this.#event = undefined;
-      if (current !== undefined) {
-        try {
-          this.scheduler.cancel(current);
-        } catch (err) {
-          if (!(err instanceof EventNotFound)) throw err;
-        }
-      }
-      return handler(ex);
+  augmentOnClose<R, This = unknown>(handler: (this: This, ex: unknown) => R): (this: This, ex: unknown) => R {
+    const idle = this;
+    return function(this: This, ex: unknown): R {
+      idle.cancel();
+      return handler.call(this, ex);
     };
   }
 }
@@ -104,10 +113,23 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
       }
       const idle = this.idleEventCoordinator = new IdleEventCoordinator(this.scheduler, timeout);
       idle.refresh();
-      const onMessage = this.onMessage;
-      const onClose = this.onClose;
-      this.onMessage = idle.augmentOnMessage((msg) => onMessage.call(this, msg));
-      this.onClose = idle.augmentOnClose((ex) => onClose.call(this, ex));
+      // The class-level onMessage/onClose below cover the usual case; a subclass that overrides either
+      // gets its own override wrapped, as telepot wraps whatever the instance has.
+      if (this.onMessage !== IdleTerminate.prototype.onMessage) {
+        this.onMessage = idle.augmentOnMessage(this.onMessage);
+      }
+      if (this.onClose !== IdleTerminate.prototype.onClose) this.onClose = idle.augmentOnClose(this.onClose);
+    }
+
+    override onMessage(msg: Msg): unknown {
+      if (!isEventMsg(msg)) this.idleEventCoordinator.refresh();
+      else if ("_idle" in msg && msg !== this.idleEventCoordinator.event?.data) return undefined;
+      return super.onMessage(msg);
+    }
+
+    override onClose(ex: unknown): unknown {
+      this.idleEventCoordinator.cancel();
+      return super.onClose(ex);
     }
 
     onIdle(event: Msg): never {

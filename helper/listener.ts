@@ -29,13 +29,9 @@ export class Listener {
   readonly #patterns: Pattern[] = [];
 
   /**
-
-   * Creates an instance.
-
+   * Creates a listener with nothing captured yet.
    *
-
    * @param mailbox where messages come from (a delegate's own, from `bot.createMailbox()`).
-
    */
   constructor(readonly mailbox: Mailbox<Msg>) {}
 
@@ -51,8 +47,17 @@ export class Listener {
 
   /** Whether `msg` matches at least one captured pattern. */
   matches(msg: Msg): boolean {
-    for (const p of this.#patterns) if (matchAll(msg, p)) return true;
+    const patterns = this.#patterns;
+    for (let i = 0; i < patterns.length; i++) if (matchAll(msg, patterns[i])) return true;
     return false;
+  }
+
+  /** The next matching message already in the mailbox (skipping unmatched ones), or `undefined`. */
+  poll(): Msg | undefined {
+    for (;;) {
+      const msg = this.mailbox.poll();
+      if (msg === undefined || this.matches(msg)) return msg;
+    }
   }
 
   /**
@@ -64,29 +69,29 @@ export class Listener {
   wait(options?: WaitOptions): Promise<Msg> {
     if (this.#patterns.length === 0) throw new BadInput("listener", "at least one captured pattern");
     const timeout = options?.timeout;
-    if (timeout === undefined) return this.#waitForever();
-    if (!(timeout >= 0)) throw new BadInput("options.timeout", "a number of seconds, at least 0");
+    if (timeout !== undefined && !(timeout >= 0)) {
+      throw new BadInput("options.timeout", "a number of seconds, at least 0");
+    }
+    const ready = this.poll();
+    if (ready !== undefined) return Promise.resolve(ready);
     return new Promise<Msg>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.mailbox.cancelTake()) reject(new WaitTooLong(timeout));
+      let expired = false;
+      const timer = timeout === undefined ? undefined : setTimeout(() => {
+        expired = true;
+        if (this.mailbox.cancelWait()) reject(new WaitTooLong(timeout));
       }, timeout * 1000);
-      const receive = (msg: Msg): void => {
-        if (this.matches(msg)) {
-          clearTimeout(timer);
+      const check = (): void => {
+        const msg = this.poll();
+        if (msg !== undefined) {
+          if (timer !== undefined) clearTimeout(timer);
           resolve(msg);
+        } else if (expired) {
+          reject(new WaitTooLong(timeout!));
         } else {
-          // Deferred so that a long run of unmatched messages does not grow the stack.
-          queueMicrotask(() => this.mailbox.takeWith(receive));
+          this.mailbox.whenAvailable(check);
         }
       };
-      this.mailbox.takeWith(receive);
+      this.mailbox.whenAvailable(check);
     });
-  }
-
-  async #waitForever(): Promise<Msg> {
-    for (;;) {
-      const msg = await this.mailbox.take();
-      if (this.matches(msg)) return msg;
-    }
   }
 }

@@ -9,8 +9,13 @@ export interface ScheduledEvent<T = unknown> {
 }
 
 // A heap entry; `index` is its slot in the heap, -1 once it left the heap (emitted or cancelled).
+// `key` orders the heap and may lag behind `when` after a postponement: the entry is only moved when it
+// reaches the top, so pushing a deadline back (every message refreshes an idle timeout) is O(1).
 class Entry<T> implements ScheduledEvent<T> {
-  constructor(public when: number, readonly seq: number, readonly data: T, public index: number) {}
+  key: number;
+  constructor(public when: number, readonly seq: number, readonly data: T, public index: number) {
+    this.key = when;
+  }
 }
 
 // setTimeout takes a signed 32-bit number of milliseconds; longer delays are re-armed on wake-up.
@@ -90,8 +95,8 @@ export class EventScheduler<T = unknown> {
   }
 
   /**
-   * Moves a waiting event to a new due time, keeping the same event object; cheaper than cancel plus
-   * schedule because nothing is allocated.
+   * Moves a waiting event to a new due time, keeping the same event object. Postponing is O(1) (the
+   * entry moves in the heap only when it reaches the top); bringing forward is O(log n).
    *
    * @throws {EventNotFound} when the event is no longer waiting.
    */
@@ -100,10 +105,10 @@ export class EventScheduler<T = unknown> {
     if (!(entry instanceof Entry) || entry.index < 0 || this.#heap[entry.index] !== entry) {
       throw new EventNotFound(event);
     }
-    const earlier = when < entry.when;
     entry.when = when;
-    if (earlier) this.#siftUp(entry.index);
-    else this.#siftDown(entry.index);
+    if (when >= entry.key) return;
+    entry.key = when;
+    this.#siftUp(entry.index);
     if (entry.index === 0) this.#arm();
   }
 
@@ -118,10 +123,10 @@ export class EventScheduler<T = unknown> {
     const top = this.#heap[0];
     if (top === undefined) return this.#disarm();
     // A timer already armed at or before the top's deadline will wake up early enough.
-    if (this.#timer !== undefined && this.#armedFor <= top.when) return;
+    if (this.#timer !== undefined && this.#armedFor <= top.key) return;
     this.#disarm();
-    const delay = Math.min(MAX_DELAY_MS, Math.max(0, top.when * 1000 - Date.now()));
-    this.#armedFor = top.when;
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, top.key * 1000 - Date.now()));
+    this.#armedFor = top.key;
     this.#timer = setTimeout(() => this.#fire(), delay);
   }
 
@@ -136,8 +141,13 @@ export class EventScheduler<T = unknown> {
     this.#armedFor = Infinity;
     const now = Date.now() / 1000;
     const heap = this.#heap;
-    while (heap.length > 0 && heap[0].when <= now) {
+    while (heap.length > 0 && heap[0].key <= now) {
       const entry = heap[0];
+      if (entry.when > now) {
+        entry.key = entry.when;
+        this.#siftDown(0);
+        continue;
+      }
       this.#removeAt(0);
       try {
         this.#emit(entry.data);
@@ -162,7 +172,7 @@ export class EventScheduler<T = unknown> {
   }
 
   #less(a: Entry<T>, b: Entry<T>): boolean {
-    return a.when < b.when || (a.when === b.when && a.seq < b.seq);
+    return a.key < b.key || (a.key === b.key && a.seq < b.seq);
   }
 
   #siftUp(i: number): void {

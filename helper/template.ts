@@ -43,38 +43,45 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Whether `data` matches one template (see {@link Template}). */
 export function match(data: unknown, template: Template): boolean {
-  if (typeof template === "function") return Boolean(template(data));
-  if (template instanceof Map) {
-    if (!isRecord(data)) return false;
-    for (const [key, sub] of template) {
-      if (key instanceof RegExp) {
-        let any = false;
-        for (const field in data) {
-          key.lastIndex = 0;
-          if (key.test(field) && match(data[field], sub)) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) return false;
-      } else if (!(key in data) || !match(data[key], sub)) {
-        return false;
+  switch (typeof template) {
+    case "function":
+      return Boolean(template(data));
+    case "object":
+      if (template === null) return data === null;
+      if (template instanceof Map) return matchMap(data, template);
+      if (!isPlainObject(template)) return equal(data, template);
+      if (!isRecord(data)) return false;
+      for (const key in template) {
+        if (!(key in data) || !match(data[key], (template as Record<string, Template>)[key])) return false;
       }
-    }
-    return true;
+      return true;
+    default:
+      return data === template;
   }
-  if (isPlainObject(template)) {
-    if (!isRecord(data)) return false;
-    for (const key in template) {
-      if (!(key in data) || !match(data[key], template[key])) return false;
+}
+
+function matchMap(data: unknown, template: ReadonlyMap<string | RegExp, Template>): boolean {
+  if (!isRecord(data)) return false;
+  for (const [key, sub] of template) {
+    if (key instanceof RegExp) {
+      let any = false;
+      for (const field in data) {
+        key.lastIndex = 0;
+        if (key.test(field) && match(data[field], sub)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) return false;
+    } else if (!(key in data) || !match(data[key], sub)) {
+      return false;
     }
-    return true;
   }
-  return equal(data, template);
+  return true;
 }
 
 /** Whether `data` matches every template of a pattern. */
 export function matchAll(data: unknown, pattern: Pattern): boolean {
-  for (const t of pattern) if (!match(data, t)) return false;
+  for (let i = 0; i < pattern.length; i++) if (!match(data, pattern[i])) return false;
   return true;
 }
