@@ -3,6 +3,7 @@
  *
  * @module
  */
+export type { LocalFile } from "../api/input_file.ts";
 export type {
   CallbackQuery,
   Chat,
@@ -46,4 +47,3 @@ export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 export { UpdateQueue } from "./update_queue.ts";
 export type { PollOutcome } from "./update_queue.ts";
 export type { BotState, ChatState, InlineMessageState, QueryState, WebhookConfig, World } from "./world.ts";
-export type { LocalFile } from "../api/input_file.ts";

@@ -1,0 +1,35 @@
+import { Bot } from "grammy";
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+
+Deno.test("a grammY echo bot runs unchanged against the emulator by long polling", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "grammy_echo_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+
+  const bot = new Bot(handle.token, { client: { apiRoot: emu.apiRoot } });
+  bot.on("message:text", (ctx) => ctx.reply(`echo: ${ctx.message.text}`));
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const polling = bot.start({ onStart: () => started(), timeout: 1 });
+  await running;
+
+  await alice.sendText(alice.id, "hello");
+  const reply = await emu.nextBotMessage(alice.id, { timeout: 5 });
+  assert.equal(reply.text, "echo: hello");
+  assert.equal(reply.from?.id, handle.id);
+  assert.equal(bot.botInfo.username, "grammy_echo_bot");
+
+  await alice.sendText(alice.id, "/start");
+  assert.equal((await emu.nextBotMessage(alice.id, { timeout: 5 })).text, "echo: /start");
+
+  await bot.stop();
+  await polling;
+  assert.equal(emu.pendingUpdates(handle).length, 0, "grammY confirmed every update on stop");
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), [
+    "hello",
+    "echo: hello",
+    "/start",
+    "echo: /start",
+  ]);
+});
