@@ -14,6 +14,7 @@ export interface ExampleModule {
 /** Loaders of the examples, by the name `deno task example` takes. */
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
   counter: () => import("./counter.ts"),
+  guess: () => import("./guess.ts"),
   inline_answerer: () => import("./inline_answerer.ts"),
   inline_keyboard: () => import("./inline_keyboard.ts"),
   inline_query: () => import("./inline_query.ts"),

@@ -21,6 +21,10 @@ export interface BotConfig {
   readonly webhookUrl?: string;
   /** Local port the webhook server listens on (webhook examples only; 0 picks a free one). */
   readonly port?: number;
+  /** Random numbers in [0, 1): `Math.random` for real; a fixed sequence offline, so transcripts repeat. */
+  readonly random: () => number;
+  /** Settings of the example (`OWNER_ID`, …): environment variables for real, set by `prepare` offline. */
+  readonly env: (name: string) => string | undefined;
 }
 
 /** Stops a running example bot and resolves once it has stopped. */
@@ -30,6 +34,11 @@ export type Stop = () => Promise<void>;
 export interface Example {
   /** One line saying what the example shows. */
   readonly summary: string;
+  /**
+   * Offline only, before the bot starts: creates what the bot must know about (e.g. its owner) and
+   * returns the settings the bot reads through `env`.
+   */
+  prepare?(scene: Scene): Record<string, string>;
   /** Starts the bot. */
   start(config: BotConfig): Stop | Promise<Stop>;
   /** Plays a conversation in the emulator; the bot has been started before. */
@@ -234,6 +243,18 @@ function money(payment: { total_amount: number; currency: string } | undefined):
   return payment === undefined ? "?" : `${(payment.total_amount / 100).toFixed(2)} ${payment.currency}`;
 }
 
+/** A small deterministic generator (mulberry32): the same seed gives the same numbers on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Resolves after `seconds`. */
 export function sleep(seconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -258,12 +279,15 @@ export async function playOffline(
   const emu = await BotApiEmulator.start();
   try {
     const handle = emu.createBot({ username: `${name.replaceAll("-", "_")}_bot` });
+    const scene = new Scene(emu, handle);
+    const settings = example.prepare?.(scene) ?? {};
     const stop = await example.start({
       token: handle.token,
       apiRoot: emu.apiRoot,
       log: options.log ?? (() => {}),
+      random: seededRandom(1),
+      env: (name) => settings[name],
     });
-    const scene = new Scene(emu, handle);
     try {
       await example.script(scene);
     } finally {

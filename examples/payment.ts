@@ -18,9 +18,9 @@ const SHIPS_TO = new Set(["NL", "BE", "DE", "FR"]);
 /** The payment example. */
 export const example: Example = {
   summary: "invoice, shipping query, pre-checkout query and successful payment",
-  start({ token, apiRoot, log }) {
+  start({ token, apiRoot, log, env }) {
     const bot = new Bot(token, { apiRoot });
-    const providerToken = Deno.env.get("PROVIDER_TOKEN") ?? "";
+    const providerToken = env("PROVIDER_TOKEN") ?? "";
     const loop = bot.messageLoop({
       chat: async (msg) => {
         const message = msg as Message;

@@ -46,6 +46,8 @@ async function main(args: string[]): Promise<number> {
     log: (line) => console.log(line),
     webhookUrl: Deno.env.get("WEBHOOK_URL"),
     port: port === undefined ? undefined : Number(port),
+    random: Math.random,
+    env: (key) => Deno.env.get(key),
   });
   console.log(`${name}: listening (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
