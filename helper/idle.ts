@@ -51,12 +51,7 @@ export class IdleEventCoordinator {
   augmentOnMessage<R, This = unknown>(
     handler: (this: This, msg: Msg) => R,
   ): (this: This, msg: Msg) => R | undefined {
-    const idle = this;
-    return function(this: This, msg: Msg): R | undefined {
-      if (!isEventMsg(msg)) idle.refresh();
-      else if ("_idle" in msg && msg !== idle.#event?.data) return undefined;
-      return handler.call(this, msg);
-    };
+    return wrapOnMessage(this, handler);
   }
 
   /** Cancels the pending `_idle` event, if any. */
@@ -73,12 +68,29 @@ export class IdleEventCoordinator {
 
   /** Wraps an `onClose` handler to cancel the pending `_idle` event first. */
   augmentOnClose<R, This = unknown>(handler: (this: This, ex: unknown) => R): (this: This, ex: unknown) => R {
-    const idle = this;
-    return function(this: This, ex: unknown): R {
-      idle.cancel();
-      return handler.call(this, ex);
-    };
+    return wrapOnClose(this, handler);
   }
+}
+
+function wrapOnMessage<R, This>(
+  idle: IdleEventCoordinator,
+  handler: (this: This, msg: Msg) => R,
+): (this: This, msg: Msg) => R | undefined {
+  return function(this: This, msg: Msg): R | undefined {
+    if (!isEventMsg(msg)) idle.refresh();
+    else if ("_idle" in msg && msg !== idle.event?.data) return undefined;
+    return handler.call(this, msg);
+  };
+}
+
+function wrapOnClose<R, This>(
+  idle: IdleEventCoordinator,
+  handler: (this: This, ex: unknown) => R,
+): (this: This, ex: unknown) => R {
+  return function(this: This, ex: unknown): R {
+    idle.cancel();
+    return handler.call(this, ex);
+  };
 }
 
 /** What {@link IdleTerminateMixin} adds. */

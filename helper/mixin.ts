@@ -2,8 +2,11 @@
 // deno-lint-ignore no-explicit-any
 export type Constructor<T = object> = new(...args: any[]) => T;
 
-/** The options object of a context constructor `(bot, contextId, options)`: its third argument. */
+/**
+ * The options object among a mixin's constructor arguments: the third of a context's
+ * `(bot, contextId, options)`, or the second of a handler's `(seedTuple, options)`.
+ */
 export function contextOptions(args: readonly unknown[]): Record<string, unknown> {
-  const options = args[2];
+  const options = Array.isArray(args[0]) ? args[1] : args[2];
   return typeof options === "object" && options !== null ? options as Record<string, unknown> : {};
 }
