@@ -13,10 +13,12 @@ export interface ExampleModule {
 
 /** Loaders of the examples, by the name `deno task example` takes. */
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
+  article_search: () => import("./article_search.ts"),
   counter: () => import("./counter.ts"),
   guess: () => import("./guess.ts"),
   inline_answerer: () => import("./inline_answerer.ts"),
   inline_keyboard: () => import("./inline_keyboard.ts"),
+  inline_per_user: () => import("./inline_per_user.ts"),
   inline_query: () => import("./inline_query.ts"),
   payment: () => import("./payment.ts"),
   routing: () => import("./routing.ts"),

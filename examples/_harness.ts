@@ -118,7 +118,8 @@ export class Scene {
   /** `user` types an inline query to the bot (`@bot text` in any chat). */
   async ask(user: ScriptedUser, text: string, options: { offset?: string } = {}): Promise<InlineQuery> {
     const query = await user.inlineQuery(this.bot, text, options);
-    this.#record(`${user.user.first_name} types "@${this.bot.username} ${text}"`);
+    const action = options.offset === undefined ? "types" : `scrolls on (offset ${options.offset})`;
+    this.#record(`${user.user.first_name} ${action} "@${this.bot.username} ${text}"`);
     return query;
   }
 
@@ -158,7 +159,12 @@ export class Scene {
     const who = query.from.first_name;
     if ("query" in query) {
       const results = (answer.results ?? []) as { id: string; title?: string }[];
-      this.#record(`bot offers ${who}: ${results.map((r) => `${r.id}=${r.title ?? "?"}`).join(" | ")}`);
+      const more = typeof answer.next_offset === "string" && answer.next_offset !== ""
+        ? ` (more at offset ${answer.next_offset})`
+        : "";
+      this.#record(
+        `bot offers ${who}: ${results.map((r) => `${r.id}=${r.title ?? "?"}`).join(" | ")}${more}`,
+      );
     } else {
       const text = typeof answer.text === "string" ? `"${answer.text}"` : "(no text)";
       this.#record(`bot answers ${who}${answer.show_alert === true ? " with an alert" : ""}: ${text}`);
