@@ -13,6 +13,7 @@ export interface ExampleModule {
 
 /** Loaders of the examples, by the name `deno task example` takes. */
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
+  alarm: () => import("./alarm.ts"),
   article_search: () => import("./article_search.ts"),
   counter: () => import("./counter.ts"),
   guess: () => import("./guess.ts"),

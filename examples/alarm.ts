@@ -1,0 +1,84 @@
+/**
+ * Events a delegate schedules for itself: `/alarm 90 tea` asks the chat's `ChatHandler` to schedule an
+ * `_alarm` event with `scheduler.eventLater`; when it fires, the standard router calls `onAlarm`.
+ * `/cancel` cancels the latest alarm, and `EventNotFound` tells when it has already rung.
+ *
+ * `deno task example alarm --emulator`
+ *
+ * @module
+ */
+import type { Message } from "../api/mod.ts";
+import { DelegatorBot, type Msg } from "../bot/delegator_bot.ts";
+import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
+import { EventNotFound } from "../exception/mod.ts";
+import { ChatHandler, type ScheduledEvent } from "../helper/mod.ts";
+import type { Example } from "./_harness.ts";
+
+/** A chat's delegate closes after this many idle seconds, so alarms are capped at it. */
+const IDLE_SECONDS = 3600;
+
+/** What an `_alarm` event carries besides its source. */
+interface AlarmEvent {
+  readonly _alarm: { readonly what: string };
+}
+
+/** Sets, rings and cancels one chat's alarms. */
+class AlarmClock extends ChatHandler {
+  readonly #set: { readonly what: string; readonly event: ScheduledEvent<Msg> }[] = [];
+
+  async onChatMessage(msg: Message): Promise<void> {
+    const [command, seconds, ...what] = (msg.text ?? "").split(" ");
+    const delay = Number(seconds);
+    if (command === "/alarm" && delay > 0 && delay <= IDLE_SECONDS) {
+      const label = what.join(" ") || "alarm";
+      const event = this.scheduler.eventLater(delay, ["_alarm", { what: label }]);
+      this.#set.push({ what: label, event });
+      await this.sender.sendMessage(`Alarm set: ${label} in ${delay} s`);
+    } else if (command === "/cancel") {
+      const latest = this.#set.pop();
+      if (latest === undefined) {
+        await this.sender.sendMessage("No alarm to cancel");
+        return;
+      }
+      try {
+        this.scheduler.cancel(latest.event);
+        await this.sender.sendMessage(`Cancelled: ${latest.what}`);
+      } catch (e) {
+        if (!(e instanceof EventNotFound)) throw e;
+        await this.sender.sendMessage(`Too late: ${latest.what} has already rung`);
+      }
+    } else {
+      await this.sender.sendMessage(`Usage: /alarm <seconds up to ${IDLE_SECONDS}> [what], or /cancel`);
+    }
+  }
+
+  async onAlarm(event: AlarmEvent): Promise<void> {
+    await this.sender.sendMessage(`Ring! Time for ${event._alarm.what}`);
+  }
+}
+
+/** The alarm example. */
+export const example: Example = {
+  summary: "a delegate's own events: eventLater, cancel, EventNotFound, a custom _alarm flavor",
+  start({ token, apiRoot }) {
+    const bot = new DelegatorBot(token, [
+      paveEventSpace()(perChatId(), createOpen, AlarmClock, { timeout: IDLE_SECONDS }),
+    ], { apiRoot });
+    const loop = bot.messageLoop();
+    return () => loop.stop();
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    await scene.say(alice, "/alarm 0.6 tea");
+    await scene.reply(alice.id);
+    await scene.say(alice, "/alarm 0.3 stretching");
+    await scene.reply(alice.id);
+    await scene.say(alice, "/cancel");
+    await scene.reply(alice.id);
+    await scene.reply(alice.id);
+    await scene.say(alice, "/cancel");
+    await scene.reply(alice.id);
+    await scene.say(alice, "/cancel");
+    await scene.reply(alice.id);
+  },
+};
