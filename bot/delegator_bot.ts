@@ -420,7 +420,9 @@ export class DelegatorBot extends Bot {
       this.#spawn(pattern, msg, seed, undefined);
       return RESOLVED;
     }
-    const record = pattern.get(key);
+    let record = pattern.get(key);
+    // Finding it dead forgets it, and its unread messages may already have started a successor.
+    if (record !== undefined && !record.isAlive()) record = pattern.get(key);
     if (record !== undefined && record.isAlive()) return record.mailbox.put(msg);
     this.#spawn(pattern, msg, seed, key);
     return RESOLVED;

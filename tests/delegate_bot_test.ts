@@ -1,0 +1,334 @@
+import assert from "node:assert/strict";
+import {
+  type DelegateHandle,
+  type DelegationPattern,
+  DelegatorBot,
+  Mailbox,
+  type Msg,
+  seedKey,
+  type SeedTuple,
+} from "../bot/delegator_bot.ts";
+import { call, createOpen, createRun } from "../delegate/mod.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { ListenerContext } from "../helper/mod.ts";
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+async function until(check: () => boolean, seconds = 2): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A delegate recording what it handles; `gate` (if set) holds each message until released. */
+class Recorder extends ListenerContext {
+  static log: string[] = [];
+  static closed: unknown[] = [];
+  static gates = new Map<unknown, Promise<void>>();
+  constructor(seedTuple: SeedTuple) {
+    super(seedTuple[0], seedTuple[2]);
+    this.listener.capture([() => true]);
+  }
+  async onMessage(msg: Msg): Promise<void> {
+    const gate = Recorder.gates.get(this.id);
+    if (gate) await gate;
+    if (msg.fail) throw new Error(`boom ${msg.n}`);
+    if (msg.stop) this.close();
+    const id = typeof this.id === "string"
+      ? `"${this.id}"`
+      : typeof this.id === "bigint"
+      ? `${this.id}n`
+      : String(this.id);
+    Recorder.log.push(`${id}:${msg.n}`);
+  }
+  override onClose(ex: unknown): void {
+    Recorder.closed.push(ex);
+  }
+}
+
+function botWith(patterns: DelegationPattern[], options?: { mailboxCapacity?: number }): DelegatorBot {
+  Recorder.log = [];
+  Recorder.closed = [];
+  Recorder.gates = new Map();
+  return new DelegatorBot("123:TEST", patterns, options);
+}
+
+Deno.test("seedKey: primitives by value, tuples by value in their own key space, other objects unhashable", () => {
+  assert.equal(seedKey(5), 5);
+  assert.equal(seedKey("5"), "5");
+  assert.equal(seedKey(5n), 5n);
+  assert.deepEqual(seedKey([1, "a", [2n]]), seedKey([1, "a", [2n]]));
+  assert.notDeepEqual(seedKey([1, 2]), seedKey([12]));
+  assert.notDeepEqual(seedKey(["1"]), seedKey([1]));
+  assert.notEqual(seedKey([1]), "(n1;)");
+  assert.equal(seedKey({}), undefined);
+  assert.equal(seedKey([{}]), undefined);
+  assert.equal(seedKey(new Date()), undefined);
+});
+
+Deno.test("DelegatorBot: one delegate per hashable seed; tuples compared by value", async () => {
+  let created = 0;
+  const seeds: unknown[] = [];
+  const bot = botWith([[(msg) => msg.seed, (st) => {
+    created++;
+    seeds.push(st[2]);
+    return createOpen(Recorder)(st);
+  }]]);
+  await bot.handle({ seed: 1, n: 1 });
+  await bot.handle({ seed: 1, n: 2 });
+  await bot.handle({ seed: "1", n: 3 });
+  await bot.handle({ seed: [1, "x"], n: 4 });
+  await bot.handle({ seed: [1, "x"], n: 5 });
+  await bot.handle({ seed: 1n, n: 6 });
+  await until(() => Recorder.log.length === 6);
+  assert.equal(created, 4);
+  assert.deepEqual(seeds, [1, "1", [1, "x"], 1n]);
+  assert.equal(bot.delegateCount, 4);
+  assert.deepEqual(Recorder.log.filter((l) => l.startsWith("1:")), ["1:1", "1:2"]);
+  assert.ok(Recorder.log.includes("1,x:4") && Recorder.log.includes("1,x:5"));
+});
+
+Deno.test("DelegatorBot: a non-hashable seed always gets a new delegate; null and undefined get none", async () => {
+  let created = 0;
+  const bot = botWith([[(msg) => msg.seed, (st) => {
+    created++;
+    return createOpen(Recorder)(st);
+  }]]);
+  await bot.handle({ seed: {}, n: 1 });
+  await bot.handle({ seed: {}, n: 2 });
+  await bot.handle({ seed: null, n: 3 });
+  await bot.handle({ n: 4 });
+  await until(() => Recorder.log.length === 2);
+  assert.equal(created, 2);
+  assert.equal(bot.delegateCount, 0, "unhashable delegates are not recorded");
+});
+
+Deno.test("DelegatorBot: every pattern is evaluated; one message may start several delegates", async () => {
+  const bot = botWith([
+    [(msg) => msg.a, createOpen(Recorder)],
+    [(msg) => msg.b, createOpen(Recorder)],
+  ]);
+  await bot.handle({ a: "A", b: "B", n: 1 });
+  await bot.handle({ a: "A", n: 2 });
+  await until(() => Recorder.log.length === 3);
+  assert.deepEqual(Recorder.log.sort(), ["\"A\":1", "\"A\":2", "\"B\":1"]);
+  assert.equal(bot.delegateCount, 2);
+});
+
+Deno.test("DelegatorBot: one seed in order, a stuck delegate never delays another seed", async () => {
+  const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]]);
+  const stuck = deferred();
+  Recorder.gates.set("slow", stuck.promise);
+  for (let n = 1; n <= 3; n++) await bot.handle({ seed: "slow", n });
+  for (let n = 1; n <= 3; n++) await bot.handle({ seed: "fast", n });
+  await until(() => Recorder.log.length === 3);
+  assert.deepEqual(Recorder.log, ["\"fast\":1", "\"fast\":2", "\"fast\":3"]);
+  stuck.resolve();
+  await until(() => Recorder.log.length === 6);
+  assert.deepEqual(Recorder.log.slice(3), ["\"slow\":1", "\"slow\":2", "\"slow\":3"]);
+});
+
+Deno.test("DelegatorBot: a full mailbox pushes back on handle and drops nothing", async () => {
+  const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]], { mailboxCapacity: 2 });
+  const stuck = deferred();
+  Recorder.gates.set(1, stuck.promise);
+  await bot.handle({ seed: 1, n: 1 }); // the first message is being handled (held by the gate)
+  await bot.handle({ seed: 1, n: 2 });
+  await bot.handle({ seed: 1, n: 3 }); // mailbox now full
+  let accepted = false;
+  const fourth = bot.handle({ seed: 1, n: 4 }).then(() => (accepted = true));
+  await tick();
+  await tick();
+  assert.equal(accepted, false, "handle waits while the mailbox is full");
+  stuck.resolve();
+  await fourth;
+  await until(() => Recorder.log.length === 4);
+  assert.deepEqual(Recorder.log, ["1:1", "1:2", "1:3", "1:4"]);
+});
+
+Deno.test("DelegatorBot: a throwing delegate closes with onClose(error), is forgotten, and the seed starts anew", async () => {
+  const errors: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    let created = 0;
+    const bot = botWith([[(msg) => msg.seed, (st) => {
+      created++;
+      return createOpen(Recorder)(st);
+    }]]);
+    await bot.handle({ seed: 7, n: 1 });
+    await bot.handle({ seed: 7, n: 2, fail: true });
+    await until(() => Recorder.closed.length === 1);
+    assert.ok(Recorder.closed[0] instanceof Error && Recorder.closed[0].message === "boom 2");
+    assert.equal(errors.length, 1, "an unexpected error is reported");
+    await until(() => bot.delegateCount === 0);
+    await bot.handle({ seed: 7, n: 3 });
+    await until(() => Recorder.log.length === 2);
+    assert.equal(created, 2);
+    assert.deepEqual(Recorder.log, ["7:1", "7:3"]);
+  } finally {
+    console.error = original;
+  }
+});
+
+Deno.test("DelegatorBot: messages queued behind a closing delegate start its successor, in order", async () => {
+  const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]]);
+  const gate = deferred();
+  Recorder.gates.set(9, gate.promise);
+  await bot.handle({ seed: 9, n: 1, stop: true });
+  await bot.handle({ seed: 9, n: 2 });
+  await bot.handle({ seed: 9, n: 3 });
+  Recorder.gates.delete(9);
+  gate.resolve();
+  await until(() => Recorder.log.length === 2);
+  assert.deepEqual(Recorder.log, ["9:2", "9:3"]);
+  assert.equal(Recorder.closed.length, 1);
+  assert.equal(bot.delegateCount, 1);
+});
+
+Deno.test("DelegatorBot: delegators may return a startable object, a function or a [fn, args, options] triple", async () => {
+  const seen: string[] = [];
+  const started: { alive: boolean; handle?: DelegateHandle }[] = [];
+  const startable = () => {
+    const state: { alive: boolean; handle?: DelegateHandle } = { alive: true };
+    started.push(state);
+    return {
+      start(h?: DelegateHandle) {
+        state.handle = h;
+        seen.push("started");
+      },
+      isAlive: () => state.alive,
+    };
+  };
+  class Runner {
+    constructor(readonly seedTuple: SeedTuple, readonly tag: string) {}
+    run(): Promise<void> {
+      seen.push(`run ${this.tag} ${this.seedTuple[2]}`);
+      return Promise.resolve();
+    }
+  }
+  const bot = botWith([
+    [(msg) => msg.s, startable],
+    [(msg) => msg.f, createRun(Runner, "tagged")],
+    [
+      (msg) => msg.t,
+      call(
+        (st: SeedTuple, a: number, options: { b: number }) => seen.push(`call ${st[2]} ${a} ${options.b}`),
+        1,
+        { b: 2 },
+      ),
+    ],
+  ]);
+  await bot.handle({ s: 1 });
+  await bot.handle({ s: 1 });
+  assert.deepEqual(seen, ["started"], "alive: the second message went to its mailbox");
+  started[0].alive = false;
+  await bot.handle({ s: 1 });
+  assert.deepEqual(seen, ["started", "started"], "isAlive() false: a new delegate");
+  started[1].handle!.ended();
+  assert.equal(seen.length, 3, "the message it had not read started a successor");
+  started[2].handle!.ended();
+  await bot.handle({ f: "F" });
+  await bot.handle({ t: "T" });
+  await tick();
+  assert.deepEqual(seen.slice(3), ["run tagged F", "call T 1 2"]);
+  await until(() => bot.delegateCount === 0);
+});
+
+Deno.test("DelegatorBot: a delegator result of the wrong shape is reported and skipped", async () => {
+  const errors: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    const bot = botWith([
+      [() => 1, () => 42 as never],
+      [(msg) => msg.seed, createOpen(Recorder)],
+    ]);
+    await bot.handle({ seed: 1, n: 1 });
+    await until(() => Recorder.log.length === 1);
+    assert.ok(errors.some((e) => e[1] instanceof BadInput));
+    assert.equal(bot.delegateCount, 1);
+  } finally {
+    console.error = original;
+  }
+});
+
+Deno.test("DelegatorBot: inside a handler, listener.wait() is the delegate's own next message", async () => {
+  const transcript: string[] = [];
+  class Conversation extends ListenerContext {
+    constructor(st: SeedTuple) {
+      super(st[0], st[2]);
+      this.listener.capture([{ chat: this.id }]);
+    }
+    async onMessage(first: Msg): Promise<void> {
+      const second = await this.listener.wait();
+      const third = await this.listener.wait({ timeout: 1 });
+      transcript.push(`${this.id}: ${first.text} ${second.text} ${third.text}`);
+      this.close();
+    }
+  }
+  const bot = botWith([[(msg) => msg.chat, createOpen(Conversation)]]);
+  for (const text of ["a", "b", "c"]) {
+    await bot.handle({ chat: 1, text });
+    await bot.handle({ chat: 2, text: text.toUpperCase() });
+  }
+  await until(() => transcript.length === 2);
+  assert.deepEqual(transcript.sort(), ["1: a b c", "2: A B C"]);
+});
+
+Deno.test("DelegatorBot: a mailbox made outside a delegator receives a copy of every message until removed", async () => {
+  const bot = botWith([]);
+  const box = bot.createMailbox();
+  await bot.handle({ n: 1 });
+  await bot.handle({ n: 2 });
+  bot.removeMailbox(box);
+  await bot.handle({ n: 3 });
+  assert.deepEqual(box.drain(), [{ n: 1 }, { n: 2 }]);
+});
+
+Deno.test("Mailbox: FIFO through growth and wrap-around; full puts wait and are accepted in order", async () => {
+  const box = new Mailbox<number>(6);
+  for (let i = 0; i < 3; i++) await box.put(i);
+  assert.equal(box.poll(), 0);
+  for (let i = 3; i < 7; i++) await box.put(i);
+  assert.equal(box.size, 6);
+  const order: number[] = [];
+  const p7 = box.put(7).then(() => order.push(7));
+  const p8 = box.put(8).then(() => order.push(8));
+  assert.equal(box.waitingPuts, 2);
+  assert.equal(box.poll(), 1);
+  await p7;
+  assert.deepEqual(order, [7]);
+  assert.deepEqual(box.drain(), [2, 3, 4, 5, 6, 7, 8]);
+  await p8;
+  assert.equal(box.poll(), undefined);
+  assert.throws(() => new Mailbox(0), BadInput);
+});
+
+Deno.test("Mailbox: whenAvailable calls back asynchronously, once, and can be withdrawn", async () => {
+  const box = new Mailbox<string>();
+  let calls = 0;
+  box.whenAvailable(() => calls++);
+  assert.throws(() => box.whenAvailable(() => {}), BadInput);
+  const accepted = box.put("x");
+  assert.equal(calls, 0, "never synchronously");
+  await accepted;
+  await tick();
+  assert.equal(calls, 1);
+  assert.equal(await box.take(), "x");
+  box.whenAvailable(() => calls++);
+  assert.equal(box.cancelWait(), true);
+  await box.put("y");
+  await tick();
+  assert.equal(calls, 1);
+  const later = box.take();
+  assert.equal(await later, "y");
+});
