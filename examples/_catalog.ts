@@ -24,5 +24,6 @@ export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = 
   payment: () => import("./payment.ts"),
   routing: () => import("./routing.ts"),
   skeleton: () => import("./skeleton.ts"),
+  vote: () => import("./vote.ts"),
   webhook: () => import("./webhook.ts"),
 };
