@@ -1,3 +1,5 @@
+import { BadInput } from "../exception/bad_input.ts";
+
 /**
  * telepot's message identifier: which message a method such as `editMessageText` targets.
  *
@@ -29,7 +31,7 @@ export interface MsgIdentifierParams {
 /**
  * Expands a {@link MsgIdentifier} into Bot API parameters.
  *
- * @throws {TypeError} when the identifier has neither shape.
+ * @throws {BadInput} when the identifier has none of these shapes.
  */
 export function msgIdentifierParams(identifier: MsgIdentifier): MsgIdentifierParams {
   if (typeof identifier === "string") return { inline_message_id: identifier };
@@ -39,7 +41,5 @@ export function msgIdentifierParams(identifier: MsgIdentifier): MsgIdentifierPar
       return { inline_message_id: identifier[0] };
     }
   }
-  throw new TypeError(
-    "msgIdentifier must be [chatId, messageId], [inlineMessageId] or an inlineMessageId string",
-  );
+  throw new BadInput("msgIdentifier", "[chatId, messageId], [inlineMessageId] or an inlineMessageId string");
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { EDITOR_METHODS } from "../api/classification.gen.ts";
 import { ApiMethods } from "../api/methods.gen.ts";
 import { METHODS, type ParamSpec } from "../api/spec.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 /** Records what each generated wrapper turns its arguments into. */
 class Recorder extends ApiMethods {
@@ -73,7 +74,7 @@ Deno.test("a message identifier may be [chatId, messageId], [inlineMessageId] or
     { text: "c", parse_mode: "HTML", inline_message_id: "inline-2" },
     { force: true, user_id: 5, score: 100, chat_id: 12, message_id: 34 },
   ]);
-  assert.throws(() => bot.editMessageText([1, 2, 3] as never), TypeError);
+  assert.throws(() => bot.editMessageText([1, 2, 3] as never), BadInput);
 });
 
 Deno.test("positional arguments win over a same-named key in the options object", async () => {
