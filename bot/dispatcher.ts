@@ -1,6 +1,7 @@
 import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Update } from "../api/types.gen.ts";
 import { chatKey } from "./chat_key.ts";
+import { SeenIds } from "./seen_ids.ts";
 import { rememberOrigin } from "./update_kind.ts";
 import { updateKindOf } from "./update_shapes.ts";
 
@@ -18,14 +19,13 @@ export interface DispatcherOptions {
   readonly onError: ErrorReporter;
   /** Updates held in flight (received, not yet handled) before {@link Dispatcher.belowCapacity} waits. */
   readonly capacity?: number;
+  /** The ids already taken, shared with other loops of the same bot. Default: a fresh set. */
+  readonly seen?: SeenIds;
 }
 
 interface Lane {
   readonly queue: Array<{ update: Update; done?: () => void }>;
 }
-
-// How many handled ids to remember exactly; older ones are summarized by a low-water mark.
-const SEEN_WINDOW = 20_000;
 
 /**
  * Runs handlers for updates: each `update_id` at most once, updates of one chat in order, different chats
@@ -38,8 +38,7 @@ export class Dispatcher {
   #capacity: number;
   #lanes = new Map<string, Lane>();
   #inFlight = new Set<number>();
-  #seen = new Set<number>();
-  #seenBelow = Number.NEGATIVE_INFINITY;
+  #seen: SeenIds;
   #changed: PromiseWithResolvers<void> = Promise.withResolvers();
   #handled = 0;
 
@@ -48,6 +47,7 @@ export class Dispatcher {
     this.#handle = options.handle;
     this.#onError = options.onError;
     this.#capacity = options.capacity ?? 1000;
+    this.#seen = options.seen ?? new SeenIds();
   }
 
   /** Number of updates handled (settled) so far. */
@@ -69,7 +69,7 @@ export class Dispatcher {
 
   /** Whether this `update_id` was already taken (handled or in flight). */
   hasSeen(updateId: number): boolean {
-    return updateId < this.#seenBelow || this.#seen.has(updateId);
+    return this.#seen.has(updateId);
   }
 
   /**
@@ -82,7 +82,7 @@ export class Dispatcher {
       done?.();
       return false;
     }
-    this.#remember(id);
+    this.#seen.add(id);
     this.#inFlight.add(id);
     const payload = (update as unknown as Record<string, unknown>)[updateKindOf(update as never) ?? ""];
     const key = chatKey(payload);
@@ -127,18 +127,6 @@ export class Dispatcher {
       clearTimeout(timer);
     }
     return true;
-  }
-
-  #remember(id: number): void {
-    this.#seen.add(id);
-    if (this.#seen.size <= SEEN_WINDOW) return;
-    const sorted = [...this.#seen].sort((a, b) => a - b);
-    const cut = sorted[sorted.length - SEEN_WINDOW / 2];
-    for (const old of sorted) {
-      if (old >= cut) break;
-      this.#seen.delete(old);
-    }
-    this.#seenBelow = cut;
   }
 
   async #pump(key: string, lane: Lane): Promise<void> {

@@ -29,6 +29,8 @@ export interface PollingOptions {
 
 // Seconds to wait before polling again when a poll brought only updates that are still being handled.
 const RECHECK = 0.5;
+// 409s within one long-poll period that mean another poller, not a stale poll of our own.
+const CONFLICTS = 3;
 // Seconds a full batch of in-flight updates may block the offset before the poller moves past it.
 const STUCK = 30;
 // Extra seconds, on top of the long-poll timeout, before a getUpdates call counts as hung.
@@ -63,7 +65,7 @@ export async function pollUpdates(
   stop: AbortSignal,
 ): Promise<void> {
   const backoff = new Backoff(options.backoff);
-  let conflictSince: number | undefined;
+  let conflicts: number[] = [];
   let pastStuck = false;
   let blocked: { id: number; since: number } | undefined;
   while (!stop.aborted) {
@@ -81,19 +83,18 @@ export async function pollUpdates(
       }, { signal: stop, timeout: GRACE });
       if (offset !== undefined) offsets.confirmed = offset;
       backoff.reset();
-      conflictSince = undefined;
     } catch (error) {
       if (stop.aborted) break;
       const verdict = judgePollError(error);
       if (verdict.action === "fatal") throw verdict.error;
       if (verdict.action === "conflict") {
         if (verdict.webhook) throw conflictError(verdict.error, true);
-        // A poll of a previous run of this bot (killed, or aborted) may linger on the server until its
-        // long-poll timeout ends; only a conflict outlasting that is another poller.
-        conflictSince ??= Date.now();
-        if (Date.now() - conflictSince > (options.timeout + GRACE) * 1000) {
-          throw conflictError(verdict.error, false);
-        }
+        // Telegram ends the older of two polls with 409. Once may be a previous instance of this bot
+        // finishing its stop; repeated conflicts mean another poller is running now.
+        const now = Date.now();
+        conflicts = conflicts.filter((t) => now - t < (options.timeout + GRACE) * 1000);
+        conflicts.push(now);
+        if (conflicts.length >= CONFLICTS) throw conflictError(verdict.error, false);
         await sleep(backoff.next(), stop);
         continue;
       }

@@ -6,7 +6,14 @@ const PER_CHAT = 40;
 
 function spawnBot(apiRoot: string, token: string, out: string): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./support/loop_child_bot.ts", import.meta.url).pathname, apiRoot, token, out],
+    args: [
+      "run",
+      "-A",
+      new URL("./support/loop_child_bot.ts", import.meta.url).pathname,
+      apiRoot,
+      token,
+      out,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).spawn();

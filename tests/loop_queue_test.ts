@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
-const bot = new Bot("1:queue", { apiRoot: "http://127.0.0.1:9" });
+// A bot remembers the update ids its loops took, so each test gets its own.
+const newBot = () => new Bot("1:queue", { apiRoot: "http://127.0.0.1:9" });
 
 function update(id: number, text = `t${id}`, chatId = 1) {
   return {
@@ -23,7 +24,7 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
     source: queue,
     onError: (e) => errors.push(e),
   });
@@ -41,7 +42,7 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
 Deno.test("queue: ordered delivery holds a gap, then fills it in order", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue, maxhold: 2 });
+  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: queue, maxhold: 2 });
   queue.put(update(10));
   queue.put(update(12));
   queue.put(update(13));
@@ -58,7 +59,7 @@ Deno.test("queue: after maxhold the held updates go, and a late smaller id is di
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
     source: queue,
     maxhold: 0.2,
     onError: (e) => errors.push(e),
@@ -80,7 +81,10 @@ Deno.test("queue: after maxhold the held updates go, and a late smaller id is di
 Deno.test("queue: unordered delivery passes updates as they come; duplicates are handled once", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue, ordered: false });
+  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+    source: queue,
+    ordered: false,
+  });
   for (const id of [5, 3, 4, 3, 5]) queue.put(update(id, "x", id));
   await until(() => ids.length === 3);
   await new Promise((r) => setTimeout(r, 50));
@@ -93,7 +97,7 @@ Deno.test("queue: any AsyncIterable works, and the loop ends when it does", asyn
     for (let i = 1; i <= 3; i++) yield JSON.stringify(update(i));
   }
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: source() });
+  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: source() });
   await loop.done;
   assert.deepEqual(ids, [1, 2, 3]);
 });
@@ -106,7 +110,7 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
       items.length ? Promise.resolve(items.shift()!) : new Promise<never>((r) => waiting.push(r as never)),
   };
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
+  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
   await until(() => ids.length === 2);
   await loop.stop();
   // The get() pending at stop resolves later: its update is still handled, not lost.
@@ -118,7 +122,7 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
 Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_member)", async () => {
   const queue = new UpdateQueue();
   const flavors: string[] = [];
-  const loop = bot.messageLoop((msg) => void flavors.push(flavor(msg)), { source: queue });
+  const loop = newBot().messageLoop((msg) => void flavors.push(flavor(msg)), { source: queue });
   const member = {
     chat: { id: 1, type: "group" },
     from: { id: 2 },
@@ -140,7 +144,7 @@ Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_me
 Deno.test("queue: a routing table sends unknown flavors to the null key", async () => {
   const queue = new UpdateQueue();
   const got: string[] = [];
-  const loop = bot.messageLoop({
+  const loop = newBot().messageLoop({
     chat: () => void got.push("chat"),
     null: (msg) => void got.push(`fallback:${flavor(msg)}`),
   }, { source: queue });
@@ -149,4 +153,17 @@ Deno.test("queue: a routing table sends unknown flavors to the null key", async 
   await until(() => got.length === 2);
   await loop.stop();
   assert.deepEqual(got, ["chat", "fallback:poll"]);
+});
+
+Deno.test("queue: a later loop of the same bot does not handle an update_id again", async () => {
+  const bot = newBot();
+  const ids: number[] = [];
+  const first = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: [update(1), update(2)] });
+  await first.done;
+  const second = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+    source: [update(2), update(3)],
+    ordered: false,
+  });
+  await second.done;
+  assert.deepEqual(ids, [1, 2, 3]);
 });
