@@ -66,18 +66,48 @@ export async function readCallInput(request: Request, query: string): Promise<Ca
   } else if (type.startsWith("application/x-www-form-urlencoded")) {
     for (const [k, v] of new URLSearchParams(await readBody(request, length))) params[k] = v;
   } else if (type.startsWith("multipart/form-data")) {
-    let form: FormData;
-    try {
-      form = await request.formData();
-    } catch {
-      throw badRequest("can't parse multipart/form-data request body");
-    }
+    const form = await readMultipart(request, type);
     for (const [k, v] of form) {
       if (typeof v === "string") params[k] = v;
       else files.set(k, v);
     }
   }
   return { params, files };
+}
+
+function multipartError(): ApiFailure {
+  return badRequest("can't parse multipart/form-data request body");
+}
+
+/**
+ * Parses a multipart body, refusing one that was cut short: the platform parser quietly drops an
+ * unterminated last part, so the closing delimiter is checked on the raw bytes first.
+ */
+async function readMultipart(request: Request, type: string): Promise<FormData> {
+  const at = type.indexOf("boundary=");
+  if (at < 0) throw multipartError();
+  let boundary = type.slice(at + 9);
+  const semicolon = boundary.indexOf(";");
+  if (semicolon >= 0) boundary = boundary.slice(0, semicolon);
+  boundary = boundary.trim().replace(/^"(.*)"$/, "$1");
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } catch {
+    throw multipartError();
+  }
+  const closing = new TextEncoder().encode(`--${boundary}--`);
+  let end = bytes.byteLength;
+  while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13)) end--;
+  if (end < closing.byteLength) throw multipartError();
+  for (let i = 0; i < closing.byteLength; i++) {
+    if (bytes[end - closing.byteLength + i] !== closing[i]) throw multipartError();
+  }
+  try {
+    return await new Response(bytes, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw multipartError();
+  }
 }
 
 async function readBody(request: Request, declared: number): Promise<string> {

@@ -2,6 +2,8 @@ import type { Obj } from "./types.ts";
 import { unixNow } from "./types.ts";
 import type { BotState } from "./world.ts";
 
+const REFUSED = /refused/i;
+
 /** Timing of webhook delivery, in seconds. */
 export interface WebhookTiming {
   /** Pause before retrying a failed delivery. */
@@ -101,9 +103,8 @@ export class WebhookRunner {
       });
     } catch (e) {
       if (timeout.aborted) return "Read timeout expired";
-      return e instanceof TypeError && /refused/i.test(e.message)
-        ? "Connection refused"
-        : "Connection failed";
+      const detail = e instanceof Error ? `${e.message} ${String(e.cause ?? "")}` : "";
+      return REFUSED.test(detail) ? "Connection refused" : "Connection failed";
     }
     let body = "";
     try {

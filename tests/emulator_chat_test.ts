@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { call, ok } from "./emulator_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+async function setup() {
+  const emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "admin_bot" });
+  const owner = emu.createUser({ first_name: "Owner" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const group = emu.createGroup({ title: "Club", type: "supergroup", members: [owner, bob], bots: [bot] });
+  return { emu, bot, owner, bob, group };
+}
+
+Deno.test("getChat, getChatMemberCount, getChatAdministrators, getChatMember describe the group", async () => {
+  const { emu, bot, owner, bob, group } = await setup();
+  try {
+    const chat = await ok<Any>(emu.apiRoot, bot.token, "getChat", { chat_id: group.id });
+    assert.equal(chat.id, group.id);
+    assert.equal(chat.type, "supergroup");
+    assert.equal(chat.title, "Club");
+    assert.equal(typeof chat.accent_color_id, "number");
+    assert.equal(await ok(emu.apiRoot, bot.token, "getChatMemberCount", { chat_id: group.id }), 3);
+    const admins = await ok<Any[]>(emu.apiRoot, bot.token, "getChatAdministrators", { chat_id: group.id });
+    assert.deepEqual(admins.map((a) => [a.user.id, a.status]), [[owner.id, "creator"]]);
+    const withBots = await ok<Any[]>(emu.apiRoot, bot.token, "getChatAdministrators", {
+      chat_id: group.id,
+      return_bots: true,
+    });
+    assert.equal(withBots.length, 2);
+    const member = await ok<Any>(emu.apiRoot, bot.token, "getChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+    });
+    assert.equal(member.status, "member");
+    const unknown = await call(emu.apiRoot, bot.token, "getChat", { chat_id: -1 });
+    assert.equal(unknown.body.description, "Bad Request: chat not found");
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("banChatMember (and telepot's kickChatMember) removes a member; unbanChatMember lets them back", async () => {
+  const { emu, bot, owner, bob, group } = await setup();
+  try {
+    assert.equal(
+      await ok(emu.apiRoot, bot.token, "banChatMember", { chat_id: group.id, user_id: bob.id }),
+      true,
+    );
+    assert.equal(
+      (await ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: bob.id })).status,
+      "kicked",
+    );
+    await assert.rejects(bob.sendText(group.id, "let me in"));
+    await assert.rejects(bob.join(group.id));
+    await ok(emu.apiRoot, bot.token, "unbanChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+      only_if_banned: true,
+    });
+    assert.equal(
+      (await ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: bob.id })).status,
+      "left",
+    );
+    const joined = await bob.join(group.id);
+    assert.deepEqual(joined.new_chat_members?.map((u) => u.id), [bob.id]);
+    await ok(emu.apiRoot, bot.token, "kickChatMember", { chat_id: group.id, user_id: bob.id });
+    assert.equal(emu.world.isMember(emu.chat(group.id), bob.id), false);
+    const ownerBan = await call(emu.apiRoot, bot.token, "banChatMember", {
+      chat_id: group.id,
+      user_id: owner.id,
+    });
+    assert.equal(ownerBan.body.description, "Bad Request: can't remove chat owner");
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a bot without admin rights cannot ban; leaveChat takes the bot out", async () => {
+  const { emu, bot, bob, group } = await setup();
+  try {
+    const other = emu.createBot({ username: "plain_bot" });
+    emu.chat(group.id).members.set(other.id, { status: "member", user: other.user });
+    const refused = await call(emu.apiRoot, other.token, "banChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+    });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.description, /not enough rights/);
+    assert.equal(await ok(emu.apiRoot, bot.token, "leaveChat", { chat_id: group.id }), true);
+    const after = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: group.id,
+      text: "still here?",
+    });
+    assert.equal(after.status, 403);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("restrict, promote, title, description, pins, invite links and permissions", async () => {
+  const { emu, bot, bob, group } = await setup();
+  try {
+    const p = { chat_id: group.id };
+    await ok(emu.apiRoot, bot.token, "restrictChatMember", {
+      ...p,
+      user_id: bob.id,
+      permissions: { can_send_messages: false },
+    });
+    const restricted = await ok<Any>(emu.apiRoot, bot.token, "getChatMember", { ...p, user_id: bob.id });
+    assert.equal(restricted.status, "restricted");
+    assert.equal(restricted.can_send_messages, false);
+    await ok(emu.apiRoot, bot.token, "promoteChatMember", { ...p, user_id: bob.id, can_pin_messages: true });
+    assert.equal(
+      (await ok<Any>(emu.apiRoot, bot.token, "getChatMember", { ...p, user_id: bob.id })).status,
+      "administrator",
+    );
+    await ok(emu.apiRoot, bot.token, "setChatTitle", { ...p, title: "Club 2" });
+    await ok(emu.apiRoot, bot.token, "setChatDescription", { ...p, description: "About" });
+    const said = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", { ...p, text: "pin me" });
+    await ok(emu.apiRoot, bot.token, "pinChatMessage", { ...p, message_id: said.message_id });
+    const chat = await ok<Any>(emu.apiRoot, bot.token, "getChat", p);
+    assert.equal(chat.title, "Club 2");
+    assert.equal(chat.description, "About");
+    assert.equal(chat.pinned_message.text, "pin me");
+    await ok(emu.apiRoot, bot.token, "unpinAllChatMessages", p);
+    assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getChat", p)).pinned_message, undefined);
+    const link = await ok<string>(emu.apiRoot, bot.token, "exportChatInviteLink", p);
+    assert.match(link, /^https:\/\/t\.me\/\+/);
+    const created = await ok<Any>(emu.apiRoot, bot.token, "createChatInviteLink", { ...p, name: "promo" });
+    assert.equal(created.name, "promo");
+    assert.equal(
+      await ok(emu.apiRoot, bot.token, "setChatPermissions", {
+        ...p,
+        permissions: { can_send_messages: true },
+      }),
+      true,
+    );
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("group traffic: every member bot gets user messages; joins and leaves are service messages", async () => {
+  const { emu, bot, owner, bob, group } = await setup();
+  try {
+    const second = emu.createBot({ username: "second_bot" });
+    emu.chat(group.id).members.set(second.id, { status: "member", user: second.user });
+    await owner.sendText(group.id, "hello all");
+    const carol = emu.createUser({ first_name: "Carol" });
+    await carol.join(group.id);
+    await bob.leave(group.id);
+    for (const b of [bot, second]) {
+      const updates = await ok<Any[]>(emu.apiRoot, b.token, "getUpdates", { allowed_updates: [] });
+      const kinds = updates.map((u) =>
+        u.message?.text
+          ?? (u.message?.new_chat_members ? "joined" : u.message?.left_chat_member ? "left" : "?")
+      );
+      assert.deepEqual(kinds, ["hello all", "joined", "left"]);
+    }
+    const channel = emu.createChannel({ title: "News", username: "news_ch", members: [owner], bots: [bot] });
+    await owner.sendText(channel.id, "breaking");
+    const posts = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -1 });
+    assert.equal(posts[0].channel_post.text, "breaking");
+    assert.equal(posts[0].channel_post.sender_chat.id, channel.id);
+    const viaName = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: "@news_ch",
+      text: "from bot",
+    });
+    assert.equal(viaName.chat.id, channel.id);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("chat_member updates are opt-in through allowed_updates", async () => {
+  const { emu, bot, group } = await setup();
+  try {
+    await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["chat_member"] });
+    const dave = emu.createUser({ first_name: "Dave" });
+    await dave.join(group.id);
+    const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+    assert.equal(updates.length, 1, "the join message itself is filtered out");
+    assert.equal(updates[0].chat_member.new_chat_member.user.id, dave.id);
+    assert.equal(updates[0].chat_member.new_chat_member.status, "member");
+    assert.equal(updates[0].chat_member.old_chat_member.status, "left");
+  } finally {
+    await emu.close();
+  }
+});

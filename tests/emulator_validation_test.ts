@@ -1,0 +1,220 @@
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { call, ok } from "./emulator_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+async function setup() {
+  const emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "strict_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  return { emu, bot, alice };
+}
+
+Deno.test("unknown parameters, wrong types, missing required parameters and too-long text are 400s", async () => {
+  const { emu, bot, alice } = await setup();
+  try {
+    const unknown = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "x",
+      colour: "red",
+    });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.description, "Bad Request: unknown parameter \"colour\"");
+    const wrongType = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: { a: 1 },
+    });
+    assert.equal(wrongType.status, 400);
+    assert.match(wrongType.body.description, /wrong type of the parameter "text"/);
+    const badBool = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "x",
+      disable_notification: "maybe",
+    });
+    assert.equal(badBool.status, 400);
+    const noText = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id });
+    assert.equal(noText.body.description, "Bad Request: message text is empty");
+    const noChat = await call(emu.apiRoot, bot.token, "sendMessage", { text: "x" });
+    assert.equal(noChat.body.description, "Bad Request: chat_id is empty");
+    const long = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "x".repeat(4097),
+    });
+    assert.equal(long.body.description, "Bad Request: message is too long");
+    const limit = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "y".repeat(4096),
+    });
+    assert.equal(limit.text.length, 4096);
+    const badMarkup = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "x",
+      reply_markup: { inline_keyboard: [[{ callback_data: "no text" }]] },
+    });
+    assert.equal(badMarkup.status, 400);
+    assert.match(badMarkup.body.description, /^Bad Request: can't parse/);
+    const numericString = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: String(alice.id),
+      text: 42,
+    });
+    assert.equal(numericString.text, "42", "numbers are accepted for String parameters");
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("every other spec method checks its required parameters and answers a plausible result", async () => {
+  const { emu, bot, alice } = await setup();
+  try {
+    const missing = await call(emu.apiRoot, bot.token, "setStickerSetTitle", { name: "set" });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.description, "Bad Request: parameter \"title\" is required");
+    assert.equal(await ok(emu.apiRoot, bot.token, "setStickerSetTitle", { name: "set", title: "T" }), true);
+    const balance = await ok<Any>(emu.apiRoot, bot.token, "getMyStarBalance");
+    assert.equal(balance.amount, 0);
+    const boosts = await ok<Any>(emu.apiRoot, bot.token, "getUserChatBoosts", {
+      chat_id: alice.id,
+      user_id: alice.id,
+    });
+    assert.deepEqual(boosts.boosts, []);
+    const noUser = await call(emu.apiRoot, bot.token, "getUserProfilePhotos", { user_id: 5 });
+    assert.equal(noUser.body.description, "Bad Request: user not found");
+    await ok(emu.apiRoot, bot.token, "setMyCommands", {
+      commands: [{ command: "start", description: "Start" }],
+    });
+    assert.deepEqual(await ok(emu.apiRoot, bot.token, "getMyCommands"), [{
+      command: "start",
+      description: "Start",
+    }]);
+    const badCommand = await call(emu.apiRoot, bot.token, "setMyCommands", {
+      commands: [{ command: "Bad Command", description: "x" }],
+    });
+    assert.equal(badCommand.status, 400);
+    await ok(emu.apiRoot, bot.token, "setMyDescription", { description: "A bot" });
+    assert.deepEqual(await ok(emu.apiRoot, bot.token, "getMyDescription"), { description: "A bot" });
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("malformed JSON, a multipart body cut short and a 10 MB text field are 400s; the server keeps serving", async () => {
+  const { emu, bot, alice } = await setup();
+  try {
+    const url = `${emu.apiRoot}/bot${bot.token}/sendMessage`;
+    const malformed = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{\"chat_id\":",
+    });
+    assert.equal(malformed.status, 400);
+    assert.equal((await malformed.json()).description, "Bad Request: can't parse JSON object");
+    const notObject = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "[1,2]",
+    });
+    assert.equal(notObject.status, 400);
+    await notObject.body?.cancel();
+
+    const boundary = "XyZ";
+    const cut =
+      `--${boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n${alice.id}\r\n--${boundary}\r\n`
+      + `Content-Disposition: form-data; name="text"\r\n\r\nhalf a mess`;
+    const truncated = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: cut,
+    });
+    assert.equal(truncated.status, 400);
+    assert.match((await truncated.json()).description, /^Bad Request: can't parse multipart/);
+
+    const huge = "z".repeat(10 * 1024 * 1024);
+    const bigJson = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: huge });
+    assert.equal(bigJson.status, 400);
+    assert.equal(bigJson.body.description, "Bad Request: message is too long");
+    const form = new FormData();
+    form.set("chat_id", String(alice.id));
+    form.set("text", huge);
+    const bigForm = await fetch(url, { method: "POST", body: form });
+    assert.equal(bigForm.status, 400);
+    await bigForm.body?.cancel();
+
+    const fine = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "still alive",
+    });
+    assert.equal(fine.text, "still alive");
+    assert.equal(emu.transcript(alice.id).length, 1);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a request cut off mid-body by the client does not disturb the server", async () => {
+  const { emu, bot, alice } = await setup();
+  try {
+    const port = Number(new URL(emu.apiRoot).port);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const head = `POST /bot${bot.token}/sendMessage HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n`
+      + `content-length: 1000\r\n\r\n{"chat_id": ${alice.id}, "te`;
+    await conn.write(new TextEncoder().encode(head));
+    conn.close();
+    const fine = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "unbothered",
+    });
+    assert.equal(fine.text, "unbothered");
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("getUpdates: limit, negative offset, allowed_updates, and 409 for the older of two long polls", async () => {
+  const { emu, bot, alice } = await setup();
+  try {
+    for (const t of ["a", "b", "c", "d"]) await alice.sendText(alice.id, t);
+    const two = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { limit: 2 });
+    assert.deepEqual(two.map((u) => u.message.text), ["a", "b"]);
+    const last = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -1 });
+    assert.deepEqual(last.map((u) => u.message.text), ["d"]);
+    const rest = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+    assert.deepEqual(rest.map((u) => u.message.text), ["d"], "a negative offset forgets the older ones");
+    await ok(emu.apiRoot, bot.token, "getUpdates", {
+      offset: rest[0].update_id + 1,
+      allowed_updates: ["callback_query"],
+    });
+    await alice.sendText(alice.id, "filtered out");
+    assert.deepEqual(await ok(emu.apiRoot, bot.token, "getUpdates"), []);
+    await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: [] });
+
+    const first = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
+    const older = await first;
+    assert.equal(older.status, 409);
+    assert.equal(
+      older.body.description,
+      "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    );
+    await alice.sendText(alice.id, "for the newer poll");
+    const newer = await second;
+    assert.equal(newer.body.result[0].message.text, "for the newer poll");
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("close() ends a pending long poll and stops the server", async () => {
+  const emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "strict_bot" });
+  const poll = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 30 });
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = performance.now();
+  await emu.close();
+  const answer = await poll;
+  assert.deepEqual(answer.body, { ok: true, result: [] });
+  assert.ok(performance.now() - t0 < 5000);
+  await assert.rejects(fetch(`${emu.apiRoot}/bot${bot.token}/getMe`));
+});

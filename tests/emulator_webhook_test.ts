@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { call, ok } from "./emulator_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+interface Delivery {
+  secret: string | null;
+  update: Any;
+}
+
+/** A webhook receiver on loopback whose answers the test scripts. */
+function receiver(answer: (delivery: Delivery, n: number) => Response | Promise<Response>) {
+  const deliveries: Delivery[] = [];
+  const waiters: (() => void)[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const delivery = {
+      secret: request.headers.get("x-telegram-bot-api-secret-token"),
+      update: await request.json(),
+    };
+    deliveries.push(delivery);
+    for (const wake of waiters.splice(0)) wake();
+    return answer(delivery, deliveries.length);
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/hook`,
+    deliveries,
+    async until(count: number): Promise<void> {
+      while (deliveries.length < count) await new Promise<void>((r) => waiters.push(r));
+    },
+    close: () => server.shutdown(),
+  };
+}
+
+async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("condition not met in time");
+}
+
+Deno.test("setWebhook delivers updates by POST with the secret header; getWebhookInfo reports it", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver(() => new Response("ok"));
+  try {
+    await alice.sendText(alice.id, "queued before");
+    assert.equal(
+      await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url, secret_token: "s3cret_Token" }),
+      true,
+    );
+    await alice.sendText(alice.id, "after");
+    await hook.until(2);
+    assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), ["queued before", "after"]);
+    assert.ok(hook.deliveries.every((d) => d.secret === "s3cret_Token"));
+    assert.ok(hook.deliveries[1].update.update_id === hook.deliveries[0].update.update_id + 1);
+    await eventually(async () =>
+      (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count === 0
+    );
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.equal(info.url, hook.url);
+    assert.equal(info.last_error_message, undefined);
+    const conflict = await call(emu.apiRoot, bot.token, "getUpdates");
+    assert.equal(conflict.status, 409);
+    assert.match(conflict.body.description, /^Conflict: can't use getUpdates method while webhook is active/);
+    await ok(emu.apiRoot, bot.token, "deleteWebhook");
+    assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).url, "");
+    await alice.sendText(alice.id, "polled");
+    assert.equal((await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates"))[0].message.text, "polled");
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("a non-2xx answer is retried, recorded in last_error_message, and the update redelivered", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver((_, n) => new Response("nope", { status: n <= 2 ? 500 : 200 }));
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "retry me");
+    await hook.until(3);
+    assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), ["retry me", "retry me", "retry me"]);
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.equal(info.last_error_message, "Wrong response from the webhook: 500 Internal Server Error");
+    assert.equal(typeof info.last_error_date, "number");
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("an unreachable webhook keeps updates pending; drop_pending_updates discards them", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await ok(emu.apiRoot, bot.token, "setWebhook", { url: `http://127.0.0.1:${deadPort}/hook` });
+  await alice.sendText(alice.id, "one");
+  await alice.sendText(alice.id, "two");
+  await eventually(async () =>
+    (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).last_error_message !== undefined
+  );
+  const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+  assert.equal(info.pending_update_count, 2);
+  assert.equal(info.last_error_message, "Connection refused");
+  await ok(emu.apiRoot, bot.token, "deleteWebhook", { drop_pending_updates: true });
+  assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count, 0);
+});
+
+Deno.test("a webhook that answers slower than the timeout gets the update again", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05, webhookTimeout: 0.2 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver(async (_, n) => {
+    if (n === 1) await new Promise((r) => setTimeout(r, 500));
+    return new Response("ok");
+  });
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "slow");
+    await hook.until(2);
+    assert.equal(hook.deliveries[1].update.update_id, hook.deliveries[0].update.update_id);
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.equal(info.last_error_message, "Read timeout expired");
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("a method in the webhook's JSON answer is executed (webhook reply)", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver(({ update }) =>
+    Response.json({
+      method: "sendMessage",
+      chat_id: update.message.chat.id,
+      text: `re: ${update.message.text}`,
+    })
+  );
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "ping");
+    assert.equal((await emu.nextBotMessage(alice.id, { timeout: 5 })).text, "re: ping");
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("setWebhook refuses a bad URL and a secret with unallowed characters", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "hook_bot" });
+  const badUrl = await call(emu.apiRoot, bot.token, "setWebhook", { url: "ftp://x" });
+  assert.equal(badUrl.status, 400);
+  const badSecret = await call(emu.apiRoot, bot.token, "setWebhook", {
+    url: "https://x.test/",
+    secret_token: "no spaces!",
+  });
+  assert.equal(badSecret.status, 400);
+});
