@@ -22,6 +22,7 @@ export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = 
   inline_per_user: () => import("./inline_per_user.ts"),
   inline_query: () => import("./inline_query.ts"),
   payment: () => import("./payment.ts"),
+  quiz: () => import("./quiz.ts"),
   routing: () => import("./routing.ts"),
   skeleton: () => import("./skeleton.ts"),
   vote: () => import("./vote.ts"),
