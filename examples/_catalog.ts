@@ -21,6 +21,7 @@ export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = 
   inline_keyboard: () => import("./inline_keyboard.ts"),
   inline_per_user: () => import("./inline_per_user.ts"),
   inline_query: () => import("./inline_query.ts"),
+  lover: () => import("./lover.ts"),
   payment: () => import("./payment.ts"),
   quiz: () => import("./quiz.ts"),
   routing: () => import("./routing.ts"),

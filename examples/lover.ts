@@ -1,0 +1,101 @@
+/**
+ * A bot with a crush, for callback-query origin capture: each private chat gets a `Suitor`
+ * (`InterceptCallbackQueryMixin(ChatHandler)`). Every message it sends with callback buttons is
+ * captured, so presses on that message come back to it; taking the keyboard away releases the
+ * message. The pattern is wrapped in `interceptCallbackQueryOrigin`, which routes those presses.
+ *
+ * `deno task example lover --emulator`
+ *
+ * @module
+ */
+import type { CallbackQuery, Message } from "../api/mod.ts";
+import { DelegatorBot } from "../bot/delegator_bot.ts";
+import { messageIdentifier } from "../bot/mod.ts";
+import { createOpen, interceptCallbackQueryOrigin, paveEventSpace, perChatId } from "../delegate/mod.ts";
+import { IdleTerminate } from "../exception/mod.ts";
+import { ChatHandler, InterceptCallbackQueryMixin } from "../helper/mod.ts";
+import type { Example } from "./_harness.ts";
+
+const ANSWERS = {
+  inline_keyboard: [[
+    { text: "Yes", callback_data: "yes" },
+    { text: "Maybe", callback_data: "maybe" },
+    { text: "No", callback_data: "no" },
+  ]],
+};
+
+/** Asks one person out, again and again, until the answer is yes or the person goes quiet. */
+class Suitor extends InterceptCallbackQueryMixin(ChatHandler) {
+  #asked = 0;
+  #pending: Message | undefined;
+
+  async onChatMessage(_msg: Message): Promise<void> {
+    await this.#withdraw();
+    await this.#ask();
+  }
+
+  async onCallbackQuery(query: CallbackQuery): Promise<void> {
+    await this.#withdraw();
+    if (query.data === "yes") {
+      await this.bot.answerCallbackQuery(query.id, { text: "Really?!" });
+      await this.sender.sendMessage("You made my day. See you at eight!");
+      this.close();
+    }
+    await this.bot.answerCallbackQuery(query.id, { text: "I will not give up" });
+    await this.#ask();
+  }
+
+  override async onClose(ex: unknown): Promise<void> {
+    await this.#withdraw();
+    if (ex instanceof IdleTerminate) await this.sender.sendMessage("Take your time. I will be here.");
+  }
+
+  async #ask(): Promise<void> {
+    this.#asked += 1;
+    this.#pending = await this.sender.sendMessage(`Would you go out with me? (asking ${this.#asked}x)`, {
+      reply_markup: ANSWERS,
+    });
+  }
+
+  /** Takes the buttons off the last question, which also stops capturing its callback queries. */
+  async #withdraw(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending !== undefined) await this.bot.editMessageReplyMarkup(messageIdentifier(pending));
+  }
+}
+
+/** The lover example. */
+export const example: Example = {
+  summary: "callback-query origin capture: interceptCallbackQueryOrigin + InterceptCallbackQueryMixin",
+  prepare: () => ({ PATIENCE: "1" }),
+  start({ token, apiRoot, env }) {
+    const timeout = Number(env("PATIENCE") ?? 30);
+    const bot = new DelegatorBot(token, [
+      interceptCallbackQueryOrigin(paveEventSpace())(
+        perChatId({ types: ["private"] }),
+        createOpen,
+        Suitor,
+        { timeout },
+      ),
+    ], { apiRoot });
+    const loop = bot.messageLoop();
+    return () => loop.stop();
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    await scene.say(alice, "Hi there");
+    const first = await scene.reply(alice.id);
+    await scene.answer(await scene.press(alice, first, "Maybe"));
+    scene.show(alice.id, first.message_id);
+    const second = await scene.reply(alice.id);
+    await scene.answer(await scene.press(alice, second, "Yes"));
+    await scene.reply(alice.id);
+
+    const bob = scene.user("Bob");
+    await scene.say(bob, "Hello");
+    await scene.reply(bob.id);
+    scene.note("(Bob does not answer)");
+    await scene.reply(bob.id, { timeout: 3 });
+  },
+};
