@@ -101,6 +101,14 @@ export interface HttpDeps {
   readonly closing: AbortSignal;
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function notFound(): Response {
   return failureResponse(404, "Not Found");
 }
@@ -122,6 +130,10 @@ export function createHandler(
     return controller.signal;
   }
 
+  function findBot(token: string) {
+    return world.botsByToken.get(token.includes("%") ? safeDecode(token) : token);
+  }
+
   async function call(
     request: Request,
     info: Deno.ServeHandlerInfo<Deno.NetAddr>,
@@ -129,7 +141,7 @@ export function createHandler(
     name: string,
     query: string,
   ): Promise<Response> {
-    const bot = world.botsByToken.get(token);
+    const bot = findBot(token);
     if (bot === undefined) return failureResponse(401, "Unauthorized");
     const method = dispatcher.canonical(name);
     if (method === undefined) return notFound();
@@ -162,9 +174,9 @@ export function createHandler(
   }
 
   function download(token: string, path: string): Response {
-    const bot = world.botsByToken.get(token);
+    const bot = findBot(token);
     if (bot === undefined) return failureResponse(401, "Unauthorized");
-    const file = world.files.byPath(decodeURIComponent(path));
+    const file = world.files.byPath(safeDecode(path));
     if (file === undefined) return notFound();
     return new Response(file.bytes, {
       headers: { "content-type": file.mime_type ?? "application/octet-stream" },

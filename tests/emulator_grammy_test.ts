@@ -33,3 +33,36 @@ Deno.test("a grammY echo bot runs unchanged against the emulator by long polling
     "echo: /start",
   ]);
 });
+
+Deno.test("grammY: inline keyboard, callback query answer and message edit round-trip", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "grammy_menu_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bot = new Bot(handle.token, { client: { apiRoot: emu.apiRoot } });
+  bot.command("menu", (ctx) =>
+    ctx.reply("Pick one", {
+      reply_markup: {
+        inline_keyboard: [[{ text: "Red", callback_data: "red" }, { text: "Blue", callback_data: "blue" }]],
+      },
+    }));
+  bot.on("callback_query:data", async (ctx) => {
+    await ctx.answerCallbackQuery({ text: `you chose ${ctx.callbackQuery.data}` });
+    await ctx.editMessageText(`Chosen: ${ctx.callbackQuery.data}`);
+  });
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const polling = bot.start({ onStart: () => started(), timeout: 1 });
+  await running;
+
+  await alice.sendText(alice.id, "/menu");
+  const menu = await emu.nextBotMessage(alice.id);
+  assert.equal(menu.text, "Pick one");
+  const query = await alice.pressButton(menu, "Blue");
+  assert.equal((await emu.answerOf(query)).text, "you chose blue");
+  for (let i = 0; i < 100 && emu.message(alice.id, menu.message_id)?.text !== "Chosen: blue"; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(emu.message(alice.id, menu.message_id)?.text, "Chosen: blue");
+  await bot.stop();
+  await polling;
+});
