@@ -111,27 +111,27 @@ export function chatMember(user: UserObj, status: string): Obj {
 /** The emulated Telegram: accounts, chats, messages, files and open queries. */
 export class World {
   /** Users (humans) by id. */
-  readonly users = new Map<number, UserObj>();
+  readonly users: Map<number, UserObj> = new Map();
   /** Bots a user has blocked, by user id. */
-  readonly blocked = new Map<number, Set<number>>();
+  readonly blocked: Map<number, Set<number>> = new Map();
   /** Bots by id. */
-  readonly bots = new Map<number, BotState>();
+  readonly bots: Map<number, BotState> = new Map();
   /** Bots by token. */
-  readonly botsByToken = new Map<string, BotState>();
+  readonly botsByToken: Map<string, BotState> = new Map();
   /** Chats by id. */
-  readonly chats = new Map<number, ChatState>();
+  readonly chats: Map<number, ChatState> = new Map();
   /** Public chats and users by lower-case username. */
-  readonly usernames = new Map<string, number>();
+  readonly usernames: Map<string, number> = new Map();
   /** Uploaded and generated files. */
-  readonly files = new FileStore();
+  readonly files: FileStore = new FileStore();
   /** Open and answered queries by id. */
-  readonly queries = new Map<string, QueryState>();
+  readonly queries: Map<string, QueryState> = new Map();
   /** Messages sent via inline mode by inline_message_id. */
-  readonly inlineMessages = new Map<string, InlineMessageState>();
+  readonly inlineMessages: Map<string, InlineMessageState> = new Map();
   /** Invoice parameters of invoice messages, for the pay flow. */
-  readonly invoices = new WeakMap<MessageObj, Obj>();
+  readonly invoices: WeakMap<MessageObj, Obj> = new WeakMap();
   /** Game high scores by game message key, then user id. */
-  readonly scores = new Map<string, Map<number, number>>();
+  readonly scores: Map<string, Map<number, number>> = new Map();
   #nextUserId = 100_000_001;
   #nextBotId = 700_000_001;
   #nextGroupId = 1;
