@@ -15,6 +15,7 @@ export interface ExampleModule {
 export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = {
   alarm: () => import("./alarm.ts"),
   article_search: () => import("./article_search.ts"),
+  chatbox: () => import("./chatbox.ts"),
   counter: () => import("./counter.ts"),
   guess: () => import("./guess.ts"),
   inline_answerer: () => import("./inline_answerer.ts"),

@@ -65,6 +65,7 @@ export class Scene {
   /** The transcript so far. */
   readonly lines: string[] = [];
   readonly #names = new Map<number, string>();
+  readonly #users = new Map<string, ScriptedUser>();
   readonly #onLine: ((line: string) => void) | undefined;
 
   /**
@@ -76,10 +77,14 @@ export class Scene {
     this.#onLine = options.onLine;
   }
 
-  /** Creates a user who talks to the bot. */
+  /** The user with this first name, created on first use (so `prepare` and `script` share users). */
   user(firstName: string): ScriptedUser {
-    const user = this.emu.createUser({ first_name: firstName });
-    this.#names.set(user.id, firstName);
+    let user = this.#users.get(firstName);
+    if (user === undefined) {
+      user = this.emu.createUser({ first_name: firstName });
+      this.#users.set(firstName, user);
+      this.#names.set(user.id, firstName);
+    }
     return user;
   }
 
@@ -93,6 +98,13 @@ export class Scene {
     const message = await user.sendText(chat, text, { to: this.bot });
     this.#record(`${this.#where(user.user.first_name, message.chat)}: ${text}`);
     return message;
+  }
+
+  /** `user` answers `message` with a reply (Telegram's reply, carrying `reply_to_message`). */
+  async sayReplying(user: ScriptedUser, message: Message, text: string): Promise<Message> {
+    const sent = await user.sendText(message.chat.id, text, { to: this.bot, replyTo: message });
+    this.#record(`${this.#where(user.user.first_name, sent.chat)} (replying): ${text}`);
+    return sent;
   }
 
   /** `user` sends other content (`{ sticker: {...} }`, `{ location: {...} }`, …), shown as `[label]`. */
