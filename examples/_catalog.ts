@@ -17,6 +17,7 @@ export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = 
   article_search: () => import("./article_search.ts"),
   chatbox: () => import("./chatbox.ts"),
   counter: () => import("./counter.ts"),
+  counter_async: () => import("./counter_async.ts"),
   guess: () => import("./guess.ts"),
   inline_answerer: () => import("./inline_answerer.ts"),
   inline_keyboard: () => import("./inline_keyboard.ts"),

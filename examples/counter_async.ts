@@ -1,0 +1,51 @@
+/**
+ * The per-chat counter written the telepot.aio way, from `aio.ts`: handlers are async, delegates are
+ * tasks, and `messageLoop()` returns a promise that settles when the loop stops.
+ *
+ * `deno task example counter_async --emulator`
+ *
+ * @module
+ */
+import { delegate, DelegatorBot, helper } from "../aio.ts";
+import type { Message } from "../api/mod.ts";
+import type { Example } from "./_harness.ts";
+
+/** Counts the messages of one chat. */
+class MessageCounter extends helper.ChatHandler {
+  #count = 0;
+
+  async onChatMessage(_msg: Message): Promise<void> {
+    this.#count += 1;
+    await this.sender.sendMessage(`You have sent ${this.#count} message${this.#count === 1 ? "" : "s"}`);
+  }
+}
+
+/** The async counter example. */
+export const example: Example = {
+  summary: "the per-chat counter with aio.ts: an awaitable messageLoop",
+  start({ token, apiRoot, log }) {
+    const bot = new DelegatorBot(token, [
+      delegate.paveEventSpace()(delegate.perChatId(), delegate.createOpen, MessageCounter, { timeout: 10 }),
+    ], { apiRoot });
+    const loop = bot.messageLoop();
+    loop.then(() => log("the loop has stopped"));
+    return async () => {
+      void loop.stop();
+      await loop;
+    };
+  },
+  async script(scene) {
+    const alice = scene.user("Alice");
+    const bob = scene.user("Bob");
+    await scene.say(alice, "one");
+    await scene.reply(alice.id);
+    await scene.say(bob, "uno");
+    await scene.reply(bob.id);
+    await scene.say(alice, "two");
+    await scene.reply(alice.id);
+    await scene.say(bob, "dos");
+    await scene.reply(bob.id);
+    await scene.say(bob, "tres");
+    await scene.reply(bob.id);
+  },
+};
