@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { IdleTerminate } from "../exception/idle_terminate.ts";
+import { StopListening } from "../exception/stop_listening.ts";
+import {
+  ChatHandler,
+  EventScheduler,
+  IdleEventCoordinator,
+  InlineUserHandler,
+  Monitor,
+  openable,
+  schedulerOf,
+  StandardEventScheduler,
+  UserHandler,
+} from "../helper/mod.ts";
+
+const bot = new DelegatorBot("1:T", []);
+const chatMsg = (chat: number, extra: Msg = {}) => ({
+  message_id: 1,
+  date: 0,
+  chat: { id: chat, type: "private" },
+  from: { id: chat, is_bot: false, first_name: "U" },
+  text: "x",
+  ...extra,
+});
+const seed = (s: unknown, msg: Msg = {}): SeedTuple => [bot, msg, s];
+
+Deno.test("ChatHandler: needs eventSpace and a positive timeout; captures its chat, its events, optionally callback queries", () => {
+  assert.throws(() => new ChatHandler(seed(5), { timeout: 10 }), BadInput);
+  assert.throws(() => new ChatHandler(seed(5), { timeout: 0, eventSpace: 1 }), BadInput);
+  const h = new ChatHandler(seed(5), { timeout: 10, eventSpace: 1 });
+  const cq = { id: "q", from: { id: 5 }, chat_instance: "c", message: { message_id: 1, chat: { id: 5 } } };
+  assert.ok(h.listener.matches(chatMsg(5)));
+  assert.ok(!h.listener.matches(chatMsg(6)));
+  assert.ok(!h.listener.matches(cq));
+  assert.ok(h.listener.matches(h.scheduler.makeEventData("_alarm", {})));
+  const other = new StandardEventScheduler(schedulerOf(bot), 2, 5);
+  assert.ok(!h.listener.matches(other.makeEventData("_alarm", {})), "another event space");
+  const withCq = new ChatHandler(seed(5), { timeout: 10, eventSpace: 1, includeCallbackQuery: true });
+  assert.ok(withCq.listener.matches(cq));
+  assert.equal(withCq.chatId, 5);
+  assert.equal(withCq.sender.chatId, 5);
+  assert.equal(withCq.administrator.chatId, 5);
+  schedulerOf(bot).clear();
+});
+
+Deno.test("UserHandler and InlineUserHandler: capture the user's messages of their flavors", () => {
+  const inline = { id: "q", from: { id: 7 }, query: "a", offset: "" };
+  const user = new UserHandler(seed(7), { timeout: 10, eventSpace: 1 });
+  assert.ok(user.listener.matches(chatMsg(7)) && user.listener.matches(inline));
+  const inlineOnly = new InlineUserHandler(seed(7), { timeout: 10, eventSpace: 1 });
+  assert.ok(!inlineOnly.listener.matches(chatMsg(7)));
+  assert.ok(inlineOnly.listener.matches(inline));
+  assert.ok(!inlineOnly.listener.matches({ ...inline, from: { id: 8 } }));
+  const all = new UserHandler(seed(7), { timeout: 10, eventSpace: 1, flavors: "all" });
+  assert.ok(all.listener.matches({ id: "s", from: { id: 7 }, invoice_payload: "p", shipping_address: {} }));
+  assert.equal(all.userId, 7);
+  schedulerOf(bot).clear();
+});
+
+Deno.test("Monitor: captures what it is told and never times out", () => {
+  const m = new Monitor(seed(1), [[{ text: "ping" }], [(msg: Msg) => msg.n > 2]]);
+  assert.ok(m.listener.matches({ text: "ping" }));
+  assert.ok(m.listener.matches({ n: 3 }));
+  assert.ok(!m.listener.matches({ n: 1 }));
+  assert.equal((m as unknown as { scheduler?: unknown }).scheduler, undefined);
+});
+
+Deno.test("IdleEventCoordinator: refresh keeps one pending _idle; a stale one is ignored; close cancels", async () => {
+  const emitted: Msg[] = [];
+  const scheduler = new StandardEventScheduler(new EventScheduler<Msg>((e) => emitted.push(e)), 1, "me");
+  const idle = new IdleEventCoordinator(scheduler, 0.05);
+  idle.refresh();
+  const first = idle.event!;
+  idle.refresh();
+  assert.equal(idle.event, first, "postponed in place while pending");
+  assert.equal(scheduler.scheduler.size, 1);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(emitted.length, 1);
+  assert.deepEqual(emitted[0], { _idle: { source: { space: 1, id: "me" }, seconds: 0.05 } });
+  const handled: Msg[] = [];
+  const onMessage = idle.augmentOnMessage((msg: Msg) => handled.push(msg));
+  onMessage(chatMsg(1)); // a message arrives after the event fired: a fresh countdown
+  assert.notEqual(idle.event, first);
+  onMessage(emitted[0]); // the fired one is now stale
+  assert.equal(handled.length, 1);
+  const onClose = idle.augmentOnClose((ex) => ex);
+  onClose(new StopListening());
+  assert.equal(scheduler.scheduler.size, 0);
+  assert.equal(idle.event, undefined);
+});
+
+Deno.test("IdleTerminateMixin: onIdle throws IdleTerminate; a subclass's own onMessage still refreshes", () => {
+  class Custom extends ChatHandler {
+    seen = 0;
+    override onMessage(msg: Msg): unknown {
+      this.seen++;
+      return msg;
+    }
+  }
+  const h = new Custom(seed(3), { timeout: 1, eventSpace: 9 });
+  const pending = h.idleEventCoordinator.event!;
+  const before = pending.when;
+  h.onMessage(chatMsg(3));
+  assert.equal(h.seen, 1);
+  assert.ok(pending.when >= before, "refreshed");
+  assert.throws(
+    () => h.onIdle({ _idle: { seconds: 1 } }),
+    (e) => e instanceof IdleTerminate && e.seconds === 1,
+  );
+  h.onClose(new StopListening());
+  assert.equal(h.idleEventCoordinator.event, undefined);
+  schedulerOf(bot).clear();
+});
+
+Deno.test("StandardEventScheduler: event flavors must start with an underscore", () => {
+  const s = new StandardEventScheduler(schedulerOf(bot), 1, 2);
+  assert.throws(() => s.makeEventData("alarm", {}), BadInput);
+  assert.deepEqual(s.makeEventData("_alarm", { x: 1 }), { _alarm: { source: { space: 1, id: 2 }, x: 1 } });
+  assert.equal(s.eventSpace, 1);
+  const e = s.eventLater(10, ["_x", {}]);
+  s.cancel(e);
+  assert.equal(schedulerOf(bot).size, 0);
+});
+
+Deno.test("openable: fills in open, onMessage, onClose and close only where missing", () => {
+  class Bare {
+    onMessage() {
+      return "mine";
+    }
+  }
+  const Filled = openable(Bare);
+  const b = new Filled() as Bare & {
+    open(): unknown;
+    onClose(ex: unknown): unknown;
+    close(ex?: unknown): never;
+  };
+  assert.equal(b.onMessage(), "mine");
+  assert.equal(b.open(), undefined);
+  assert.equal(b.onClose(null), undefined);
+  assert.throws(() => b.close(), StopListening);
+  const boom = new Error("x");
+  assert.throws(() => b.close(boom), (e) => e === boom);
+});

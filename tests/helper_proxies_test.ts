@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { ADMINISTRATOR_METHODS, EDITOR_METHODS, SENDER_METHODS } from "../api/classification.gen.ts";
+import type { ApiMethods } from "../api/methods.gen.ts";
+import { Bot } from "../bot/bot.ts";
+import { Administrator, Editor, Sender, targetPosition } from "../helper/mod.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
+
+/** A bot stand-in that records which method got which arguments. */
+function recordingBot(): { bot: ApiMethods; calls: [string, unknown[]][] } {
+  const calls: [string, unknown[]][] = [];
+  const bot = new Proxy({}, {
+    get: (_t, name) => (...args: unknown[]) => {
+      calls.push([String(name), args]);
+      return Promise.resolve(true);
+    },
+  }) as ApiMethods;
+  return { bot, calls };
+}
+
+Deno.test("Sender/Administrator/Editor: every method of their classification table, none missing", () => {
+  for (const m of SENDER_METHODS) assert.equal(typeof (Sender.prototype as never)[m], "function", m);
+  for (const m of ADMINISTRATOR_METHODS) {
+    assert.equal(typeof (Administrator.prototype as never)[m], "function", m);
+  }
+  for (const m of EDITOR_METHODS) assert.equal(typeof (Editor.prototype as never)[m], "function", m);
+  assert.ok(SENDER_METHODS.length > 20 && ADMINISTRATOR_METHODS.length > 30 && EDITOR_METHODS.length > 8);
+});
+
+Deno.test("proxies insert the chat or message identifier where the method takes it", async () => {
+  const { bot, calls } = recordingBot();
+  await new Sender(bot, 42).sendMessage("hi", { disable_notification: true });
+  await new Sender(bot, 42).forwardMessage(7, 9);
+  await new Administrator(bot, -100).banChatMember(5);
+  await new Administrator(bot, -100).leaveChat();
+  const editor = new Editor(bot, { message_id: 3, chat: { id: 42 } });
+  await editor.editMessageText({ text: "new" });
+  await editor.setGameScore(11, 500);
+  await editor.getGameHighScores(11);
+  await new Editor(bot, "inline-1").deleteMessage();
+  assert.deepEqual(calls, [
+    ["sendMessage", [42, "hi", { disable_notification: true }]],
+    ["forwardMessage", [42, 7, 9]],
+    ["banChatMember", [-100, 5]],
+    ["leaveChat", [-100]],
+    ["editMessageText", [[42, 3], { text: "new" }]],
+    ["setGameScore", [11, 500, [42, 3]]],
+    ["getGameHighScores", [11, [42, 3]]],
+    ["deleteMessage", ["inline-1"]],
+  ]);
+  assert.equal(targetPosition("setGameScore"), 2);
+  assert.equal(targetPosition("sendMessage"), 0);
+});
+
+Deno.test("proxies over a real bot and the emulator: send, administer, edit, delete", async () => {
+  const emu = await BotApiEmulator.start();
+  try {
+    const handle = emu.createBot({ username: "proxy_bot" });
+    const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+    const alice = emu.createUser({ first_name: "Alice" });
+    await alice.sendText(alice.id, "hello");
+    const sender = new Sender(bot, alice.id);
+    const sent = await sender.sendMessage("first");
+    assert.equal((await emu.nextBotMessage(alice.id)).text, "first");
+    const chat = await new Administrator(bot, alice.id).getChat();
+    assert.equal(chat.id, alice.id);
+    const editor = new Editor(bot, sent);
+    await editor.editMessageText({ text: "edited" });
+    assert.equal(emu.message(alice.id, sent.message_id)?.text, "edited");
+    await editor.deleteMessage();
+    assert.equal(emu.message(alice.id, sent.message_id), undefined);
+  } finally {
+    await emu.close();
+  }
+});

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { DelegatorBot } from "../bot/delegator_bot.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { DefaultRouterMixin, ListenerContext, Router } from "../helper/mod.ts";
+
+Deno.test("Router.route: key, [key], [key, args], [key, args, options]; catch-all under null", () => {
+  const calls: unknown[][] = [];
+  const table = {
+    a: (...args: unknown[]) => calls.push(["a", ...args]),
+    null: (...args: unknown[]) => calls.push(["default", ...args]),
+  };
+  const key = (m: { k: unknown }) => m.k;
+  const router = new Router(key, table);
+  router.route({ k: "a" });
+  router.route({ k: ["a"] });
+  router.route({ k: ["a", [1, 2]] });
+  router.route({ k: ["a", [1], { opt: true }] });
+  router.route({ k: "zzz" });
+  router.route({ k: [null] });
+  assert.deepEqual(calls.map((c) => c.slice(0, 1).concat(c.slice(2))), [
+    ["a"],
+    ["a"],
+    ["a", 1, 2],
+    ["a", 1, { opt: true }],
+    ["default"],
+    ["default"],
+  ]);
+  assert.equal(router.map({ k: "a" }), table.a);
+  assert.throws(() => router.map({ k: "zzz" }), BadInput);
+  assert.throws(() => new Router(key, {}).route({ k: "a" }), BadInput);
+});
+
+Deno.test("Router: nested routers via route, and a table extended at run time", () => {
+  const seen: string[] = [];
+  const sub = new Router((m: { sub: string }) => m.sub, { x: () => seen.push("sub x") });
+  const top = new Router((m: { top: string }) => m.top, { s: sub.route });
+  top.route({ top: "s", sub: "x" });
+  top.routingTable.t = () => seen.push("t");
+  top.route({ top: "t" });
+  assert.deepEqual(seen, ["sub x", "t"]);
+});
+
+Deno.test("DefaultRouterMixin: flavors go to onChatMessage, onEditedChatMessage, onCallbackQuery, on<Event>", () => {
+  const bot = new DelegatorBot("1:T", []);
+  class Handler extends DefaultRouterMixin(ListenerContext) {
+    seen: string[] = [];
+    onChatMessage() {
+      this.seen.push("chat");
+    }
+    onEditedChatMessage() {
+      this.seen.push("edited");
+    }
+    onCallbackQuery() {
+      this.seen.push("callback");
+    }
+    onAlarm() {
+      this.seen.push("alarm");
+    }
+  }
+  const h = new Handler(bot, 1);
+  const chat = { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "x" };
+  h.onMessage(chat);
+  h.onMessage({ ...chat, edit_date: 1 });
+  h.onMessage({ id: "1", from: { id: 1 }, chat_instance: "c", data: "d" });
+  h.onMessage({ _alarm: { source: {} } });
+  assert.throws(() => h.onMessage({ _unknown: {} }), BadInput);
+  h.router.routingTable["_ring"] = () => h.seen.push("ring");
+  h.onMessage({ _ring: {} });
+  h.onMessage(chat);
+  assert.deepEqual(h.seen, ["chat", "edited", "callback", "alarm", "ring", "chat"]);
+});

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { EventNotFound } from "../exception/event_not_found.ts";
+import { EventScheduler } from "../helper/scheduler.ts";
+
+const sleep = (s: number): Promise<void> => new Promise((r) => setTimeout(r, s * 1000));
+
+Deno.test("EventScheduler: events come out in due order (ties in scheduling order), each once", async () => {
+  const seen: number[] = [];
+  const s = new EventScheduler<number>((n) => seen.push(n));
+  const now = Date.now() / 1000;
+  const order = Array.from({ length: 200 }, (_, i) => i).sort(() => Math.random() - 0.5);
+  for (const i of order) s.eventAt(now + 0.05 + (i % 20) * 0.002, i);
+  s.eventNow(-1);
+  s.eventNow(-2);
+  assert.equal(s.size, 202);
+  await sleep(0.2);
+  assert.equal(seen.length, 202);
+  assert.deepEqual(seen.slice(0, 2), [-1, -2]);
+  const rest = seen.slice(2);
+  for (let k = 1; k < rest.length; k++) {
+    assert.ok(rest[k - 1] % 20 <= rest[k] % 20, "due order");
+  }
+  assert.equal(s.size, 0);
+});
+
+Deno.test("EventScheduler: a cancelled event never fires; cancelling twice throws EventNotFound", async () => {
+  const seen: string[] = [];
+  const s = new EventScheduler<string>((x) => seen.push(x));
+  const a = s.eventLater(0.02, "a");
+  s.eventLater(0.03, "b");
+  s.cancel(a);
+  assert.throws(() => s.cancel(a), EventNotFound);
+  await sleep(0.08);
+  assert.deepEqual(seen, ["b"]);
+  assert.throws(() => s.cancel({ when: 0, data: "b" }), EventNotFound);
+});
+
+Deno.test("EventScheduler: rescheduling later and earlier moves the event; a fired one cannot be moved", async () => {
+  const seen: string[] = [];
+  const s = new EventScheduler<string>((x) => seen.push(x));
+  const now = Date.now() / 1000;
+  const late = s.eventAt(now + 0.02, "postponed");
+  const early = s.eventAt(now + 5, "brought forward");
+  s.reschedule(late, now + 0.08);
+  s.reschedule(early, now + 0.04);
+  assert.equal(late.when, now + 0.08);
+  await sleep(0.06);
+  assert.deepEqual(seen, ["brought forward"]);
+  await sleep(0.06);
+  assert.deepEqual(seen, ["brought forward", "postponed"]);
+  assert.throws(() => s.reschedule(late, now + 1), EventNotFound);
+});
+
+Deno.test("EventScheduler: a throwing emitter is reported and the others still fire; clear drops everything", async () => {
+  const seen: number[] = [];
+  const errors: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    const s = new EventScheduler<number>((n) => {
+      if (n === 1) throw new Error("bad");
+      seen.push(n);
+    });
+    s.eventNow(1);
+    s.eventNow(2);
+    await sleep(0.02);
+    assert.deepEqual(seen, [2]);
+    assert.equal(errors.length, 1);
+    s.eventLater(0.01, 3);
+    s.clear();
+    await sleep(0.03);
+    assert.deepEqual(seen, [2]);
+    assert.equal(s.size, 0);
+  } finally {
+    console.error = original;
+  }
+});

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
+import type { Message } from "../api/types.gen.ts";
+import { Router } from "../helper/router.ts";
+import {
+  byChatCommand,
+  byCommand,
+  byContentType,
+  byData,
+  byRegex,
+  byText,
+  lowerKey,
+  makeContentTypeRoutingTable,
+  makeRoutingTable,
+  pascalCase,
+  processKey,
+  upperKey,
+} from "../routing/mod.ts";
+
+const msg = (fields: Record<string, unknown>) =>
+  ({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, ...fields }) as unknown as Message;
+
+Deno.test("byContentType: the content type as key and its content as the handler's argument", () => {
+  const key = byContentType();
+  assert.deepEqual(key(msg({ text: "hi" })), ["text", ["hi"]]);
+  const members = [{ id: 2, is_bot: false, first_name: "B" }];
+  assert.deepEqual(key(msg({ new_chat_members: members })), ["new_chat_members", [members]]);
+});
+
+Deno.test("byCommand: command key, optional arguments, custom prefixes and separator; no command gives [null]", () => {
+  const text = (m: { text: string }) => m.text;
+  assert.deepEqual(byCommand(text)({ text: "/start now please" }), ["start"]);
+  assert.deepEqual(byCommand(text, { passArgs: true })({ text: "/start now please" }), ["start", [[
+    "now",
+    "please",
+  ]]]);
+  assert.deepEqual(
+    byCommand(text, { prefix: ["!", "#"], separator: ",", passArgs: true })({ text: "#go,a,b" }),
+    [
+      "go",
+      [["a", "b"]],
+    ],
+  );
+  assert.deepEqual(byCommand(text)({ text: "hello" }), [null]);
+  assert.deepEqual(byChatCommand()(msg({ text: "/help" })), ["help"]);
+  assert.deepEqual(byChatCommand()(msg({ photo: [] })), [null]);
+});
+
+Deno.test("byText, byData, byRegex (group number or name; no match gives [null])", () => {
+  assert.equal(byText()({ text: "abc" }), "abc");
+  assert.equal(byData()({ data: "press" }), "press");
+  const m = byRegex((x: { text: string }) => x.text, /(\w+)-(?<n>\d+)/)({ text: "order-42" }) as [
+    string,
+    [RegExpExecArray],
+  ];
+  assert.equal(m[0], "order");
+  assert.equal(m[1][0][2], "42");
+  const named = byRegex((x: { text: string }) => x.text, "(\\w+)-(?<n>\\d+)", { key: "n" })({
+    text: "order-42",
+  });
+  assert.equal((named as unknown[])[0], "42");
+  assert.deepEqual(byRegex((x: { text: string }) => x.text, /zzz/)({ text: "order" }), [null]);
+});
+
+Deno.test("processKey, lowerKey, upperKey transform the key only", () => {
+  const base = (x: { k: string }) => [x.k, ["arg"]];
+  assert.deepEqual(lowerKey(base)({ k: "HeLLo" }), ["hello", ["arg"]]);
+  assert.deepEqual(upperKey((x: { k: string }) => x.k)({ k: "a" }), "A");
+  assert.deepEqual(processKey((k) => `${k}!`, base)({ k: "x" }), ["x!", ["arg"]]);
+});
+
+Deno.test("makeRoutingTable: prefix + PascalCase key, bound to the object, missing methods left out", () => {
+  class Handler {
+    calls: string[] = [];
+    onText(m: Message) {
+      this.calls.push(`text ${m.text}`);
+    }
+    onNewChatMembers() {
+      this.calls.push("members");
+    }
+    handleDice() {
+      this.calls.push("dice");
+    }
+  }
+  const h = new Handler();
+  const table = makeContentTypeRoutingTable(h);
+  assert.deepEqual(Object.keys(table).sort(), ["new_chat_members", "text"]);
+  const router = new Router(byContentType(), table);
+  router.route(msg({ text: "x" }));
+  router.route(msg({ new_chat_members: [] }));
+  assert.deepEqual(h.calls, ["text x", "members"]);
+  assert.deepEqual(Object.keys(makeRoutingTable(h, ["dice", "text"], { prefix: "handle" })), ["dice"]);
+  assert.equal(pascalCase("_idle"), "Idle");
+  assert.equal(pascalCase("new_chat_members"), "NewChatMembers");
+});
+
+Deno.test("byContentType knows every content type of the Bot API Message", () => {
+  const key = byContentType();
+  for (const type of MESSAGE_CONTENT_TYPES) {
+    assert.equal((key(msg({ [type]: { any: 1 } })) as unknown[])[0], type);
+  }
+  assert.ok(MESSAGE_CONTENT_TYPES.includes("new_chat_members" as never));
+});
