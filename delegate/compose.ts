@@ -44,7 +44,7 @@ function asList(seeders: Seeder | readonly Seeder[]): readonly Seeder[] {
 /**
  * The basic pair producer: `[seeder, delegatorFactory(...args)]`, several seeders chained into one.
  */
-export const pair: PairProducer = (seeders, delegatorFactory, ...args) => {
+export const pair: PairProducer = (seeders, delegatorFactory, ...args): DelegationPattern => {
   const list = asList(seeders);
   return [list.length === 1 ? list[0] : chain(...list), delegatorFactory(...args)];
 };

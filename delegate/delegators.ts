@@ -29,11 +29,13 @@ export interface RunnableDelegate {
   run(): unknown;
 }
 
+/** A delegate class: constructed with the seed tuple and the delegator factory's further arguments. */
 // deno-lint-ignore no-explicit-any
-type DelegateClass<T> = new(seedTuple: SeedTuple<any>, ...args: any[]) => T;
+export type DelegateClass<T> = new(seedTuple: SeedTuple<any>, ...args: any[]) => T;
 
+/** The constructor arguments of a delegate class after its seed tuple. */
 // deno-lint-ignore no-explicit-any
-type Rest<C> = C extends new(seedTuple: any, ...args: infer A) => any ? A : never;
+export type Rest<C> = C extends new(seedTuple: any, ...args: infer A) => any ? A : never;
 
 /**
  * A delegator that runs `func(seedTuple, ...args)` as the delegate's task (returned as a

@@ -3,6 +3,21 @@
  *
  * @module
  */
+export {
+  type Delegate,
+  type DelegateCall,
+  type DelegateHandle,
+  type DelegationPattern,
+  type Delegator,
+  DelegatorBot,
+  type DelegatorBotOptions,
+  Mailbox,
+  type Msg,
+  type Seeder,
+  seedKey,
+  type SeedTuple,
+  type StartableDelegate,
+} from "../bot/delegator_bot.ts";
 export * from "./compose.ts";
 export * from "./delegators.ts";
 export * from "./seeders.ts";

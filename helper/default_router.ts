@@ -3,7 +3,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Constructor } from "./mixin.ts";
 import { handlerName, quickFlavor } from "./quick_flavor.ts";
-import { Router, type RoutingTable } from "./router.ts";
+import { Router, type RouterTable } from "./router.ts";
 
 /** What {@link DefaultRouterMixin} adds. */
 export interface DefaultRouted {
@@ -46,7 +46,7 @@ export function DefaultRouterMixin<B extends Constructor<ListenerContext>>(
 
     get router(): Router {
       if (this.#router === undefined) {
-        const table: RoutingTable = {};
+        const table: RouterTable = {};
         for (const f of STANDARD_FLAVORS) {
           const name = handlerName(f);
           table[f] = (msg: Msg) => callHandler(this, name, msg);

@@ -101,7 +101,8 @@ export interface IdleTerminating {
   onIdle(event: Msg): never;
 }
 
-type IdleBase = ListenerContext & StandardEventing & { onMessage(msg: Msg): unknown };
+/** What {@link IdleTerminateMixin} needs from the class it extends. */
+export type IdleBase = ListenerContext & StandardEventing & { onMessage(msg: Msg): unknown };
 
 /**
  * Adds an {@link IdleEventCoordinator} for the option `timeout` (seconds): the delegate closes with

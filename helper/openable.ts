@@ -17,8 +17,9 @@ export interface Openable {
   close(ex?: unknown): never;
 }
 
+/** Any class, as {@link openable} takes it. */
 // deno-lint-ignore no-explicit-any
-type Ctor = abstract new(...args: any[]) => object;
+export type Ctor = abstract new(...args: any[]) => object;
 
 const defaults: Record<string, (this: unknown, ...args: unknown[]) => unknown> = {
   open(): undefined {

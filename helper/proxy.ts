@@ -41,6 +41,7 @@ export function installTargetedMethods(proto: object, names: readonly string[], 
 export type WithoutParam<F, T> = F extends (...args: infer P) => infer R ? (...args: DropParam<P, T>) => R
   : never;
 
-type DropParam<P extends unknown[], T> = P extends [infer H, ...infer Rest]
+/** A parameter list without its first parameter of type `T` (exactly), searched from the front. */
+export type DropParam<P extends unknown[], T> = P extends [infer H, ...infer Rest]
   ? [H] extends [T] ? [T] extends [H] ? Rest : [H, ...DropParam<Rest, T>] : [H, ...DropParam<Rest, T>]
   : P;

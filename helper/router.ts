@@ -18,7 +18,7 @@ export type KeyFunction = (msg: any) => KeyResult;
  * A routing table: handlers by key. The catch-all handler sits under the key `"null"`, which is how a
  * plain object spells telepot's `None` key (`table[null as unknown as string]` writes the same slot).
  */
-export type RoutingTable = Record<string, RouteHandler>;
+export type RouterTable = Record<string, RouteHandler>;
 
 /** `[key, args, options]` unpacked from a key function's result. */
 export function splitKey(
@@ -49,7 +49,7 @@ export class Router {
   /** Turns a message into a key (optionally with handler arguments). */
   keyFunction: KeyFunction;
   /** Handlers by key; extend it at run time, e.g. with a custom event flavor such as `_alarm`. */
-  routingTable: RoutingTable;
+  routingTable: RouterTable;
 
   /**
    * Creates an instance.
@@ -57,7 +57,7 @@ export class Router {
    * @param keyFunction turns a message into a key.
    * @param routingTable handlers by key, catch-all under `null`.
    */
-  constructor(keyFunction: KeyFunction, routingTable: RoutingTable) {
+  constructor(keyFunction: KeyFunction, routingTable: RouterTable) {
     this.keyFunction = keyFunction;
     this.routingTable = routingTable;
     this.route = this.route.bind(this);
