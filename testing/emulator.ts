@@ -49,8 +49,10 @@ export interface GroupOptions {
   readonly title: string;
   /** Human members; the first one is the creator. */
   readonly members?: readonly (ScriptedUser | UserObj)[];
-  /** Bots in the group (as administrators). */
+  /** Bots in the group. */
   readonly bots?: readonly BotRef[];
+  /** Status the bots get: `administrator` (default, with every right) or plain `member`. */
+  readonly botStatus?: "administrator" | "member";
   /** `group` (default) or `supergroup`. */
   readonly type?: "group" | "supergroup";
   /** Public username (supergroups). */
@@ -176,6 +178,7 @@ export class BotApiEmulator implements UserWorld {
       (options.members ?? []).map(userOf),
       (options.bots ?? []).map((b) => this.bot(b)),
       options.username,
+      options.botStatus,
     );
     return state.chat as Chat;
   }

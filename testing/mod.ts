@@ -1,6 +1,31 @@
 /**
  * The Bot API emulator: a local, stateful Telegram for tests, demos and offline development.
  *
+ * `BotApiEmulator.start()` serves the Bot API on loopback (`emu.apiRoot`); any client pointed at it works
+ * unchanged. The world holds users, private chats, groups, supergroups, channels and bots; scripted users
+ * act in it (text and any content, edits, inline buttons, inline queries, joins, payments) and bots see their
+ * actions as updates through getUpdates or a webhook. Faults (HTTP statuses, Telegram errors, latency,
+ * dropped connections, HTML pages) can be injected per method or globally. Times are in seconds.
+ *
+ * @example
+ * ```ts
+ * import { BotApiEmulator } from "./mod.ts";
+ *
+ * const emu = await BotApiEmulator.start();
+ * const { token } = emu.createBot({ username: "echo_bot" });
+ * const alice = emu.createUser({ first_name: "Alice" });
+ * await alice.sendText(alice.id, "/start");
+ *
+ * // The bot under test polls and replies over HTTP:
+ * const updates = await (await fetch(`${emu.apiRoot}/bot${token}/getUpdates`)).json();
+ * const chatId = updates.result[0].message.chat.id;
+ * await fetch(`${emu.apiRoot}/bot${token}/sendMessage?chat_id=${chatId}&text=hello`);
+ *
+ * const reply = await emu.nextBotMessage(alice.id, { timeout: 2 });
+ * console.log(reply.text); // "hello"
+ * await emu.close();
+ * ```
+ *
  * @module
  */
 export type { LocalFile } from "../api/input_file.ts";

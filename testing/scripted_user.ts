@@ -328,6 +328,25 @@ export class ScriptedUser {
     return Promise.resolve(asMessage(message));
   }
 
+  /**
+   * Adds a user or a bot to a group the scripted user is in: a `new_chat_members` service message, and
+   * `my_chat_member` for an added bot (which joins as a plain member).
+   */
+  addMember(chat: ChatRef, member: ScriptedUser | BotRef): Promise<Message> {
+    const state = this.host.chat(chat);
+    if (state.user !== undefined || !this.host.world.isMember(state, this.user.id)) {
+      return Promise.reject(new RangeError("only a member of a group can add members"));
+    }
+    const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).user;
+    changeMember(this.host, state, this.user, chatMember(user, "member"));
+    if (state.chat.type === "channel") {
+      return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
+    }
+    const message = this.host.world.addMessage(state, { new_chat_members: [user] }, this.user, null);
+    this.host.world.broadcast(state, "message", message);
+    return Promise.resolve(asMessage(message));
+  }
+
   /** Leaves a group: a `left_chat_member` service message. */
   leave(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);

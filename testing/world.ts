@@ -185,6 +185,7 @@ export class World {
     members: readonly UserObj[],
     bots: readonly BotState[],
     username?: string,
+    botStatus: "administrator" | "member" = "administrator",
   ): ChatState {
     const n = this.#nextGroupId++;
     const id = type === "group" ? -(1000 + n) : -(1_000_000_000_000 + n);
@@ -197,7 +198,7 @@ export class World {
     members.forEach((user, i) =>
       state.members.set(user.id, chatMember(user, i === 0 ? "creator" : "member"))
     );
-    for (const bot of bots) state.members.set(bot.user.id, chatMember(bot.user, "administrator"));
+    for (const bot of bots) state.members.set(bot.user.id, chatMember(bot.user, botStatus));
     this.chats.set(id, state);
     return state;
   }

@@ -190,3 +190,21 @@ Deno.test("chat_member updates are opt-in through allowed_updates", async () => 
     await emu.close();
   }
 });
+
+Deno.test("a user adds a bot to a group: my_chat_member for the bot, then it sees the group's messages", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "joiner_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({ title: "Fresh", members: [alice] });
+  const added = await alice.addMember(group.id, bot);
+  assert.deepEqual(added.new_chat_members?.map((u) => u.id), [bot.id]);
+  await alice.sendText(group.id, "welcome");
+  const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+  assert.equal(updates[0].my_chat_member.new_chat_member.status, "member");
+  assert.equal(updates[0].my_chat_member.from.id, alice.id);
+  assert.deepEqual(updates[1].message.new_chat_members.map((u: Any) => u.id), [bot.id]);
+  assert.equal(updates[2].message.text, "welcome");
+  const plain = emu.createGroup({ title: "Plain", members: [alice], bots: [bot], botStatus: "member" });
+  const refused = await call(emu.apiRoot, bot.token, "setChatTitle", { chat_id: plain.id, title: "New" });
+  assert.match(refused.body.description, /not enough rights/);
+});
