@@ -33,11 +33,6 @@ export class Dispatcher {
     return this.#handlers.has(name) ? name : this.#names.get(name.toLowerCase());
   }
 
-  /** Names of the methods served. */
-  methods(): string[] {
-    return [...this.#handlers.keys()];
-  }
-
   /** Validates and runs a call; failures come back as thrown ApiFailure. */
   call(
     services: Services,

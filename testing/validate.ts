@@ -92,11 +92,6 @@ export class SpecValidator {
     return (method, input) => this.validate(method, input);
   }
 
-  /** Whether the spec table knows this parameter of this method. */
-  knows(method: string, param: string): boolean {
-    return this.#methods.get(method)?.params.has(param) ?? false;
-  }
-
   /** Validates a call in place (coerced values replace the raw ones). */
   validate(method: string, input: CallInput): void {
     const compiled = this.#methods.get(method);

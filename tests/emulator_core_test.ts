@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BotApiEmulator } from "../testing/mod.ts";
+import { BotApiEmulator, ObservationTimeout } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
 
 Deno.test("getMe returns the bot's user; an unknown token is 401, an unknown method 404", async () => {
@@ -77,4 +77,20 @@ Deno.test("a long poll waits for the next update and returns it at once", async 
   const updates = await poll;
   assert.equal(updates[0].message.text, "wake up");
   assert.ok(Date.now() - started < 5000);
+});
+
+Deno.test("nextBotMessage takes bot messages in order and times out with ObservationTimeout", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "core_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "one" });
+  await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "two" });
+  await alice.sendText(alice.id, "a user message is not a bot message");
+  assert.equal((await emu.nextBotMessage(alice.id)).text, "one");
+  assert.equal((await emu.nextBotMessage(alice.id)).text, "two");
+  const t0 = performance.now();
+  await assert.rejects(emu.nextBotMessage(alice.id, { timeout: 0.1 }), ObservationTimeout);
+  assert.ok(performance.now() - t0 >= 90);
+  const query = await alice.inlineQuery(bot, "x");
+  await assert.rejects(emu.answerOf(query, { timeout: 0.05 }), ObservationTimeout);
 });
