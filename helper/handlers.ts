@@ -1,10 +1,11 @@
 import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import { originIdentifier } from "../bot/identifier.ts";
 import { CallbackQueryOriginContext, ChatContext, ListenerContext, UserContext } from "./contexts.ts";
-import { DefaultRouterMixin } from "./default_router.ts";
-import { IdleTerminateMixin } from "./idle.ts";
+import { type DefaultRouted, DefaultRouterMixin } from "./default_router.ts";
+import { IdleTerminateMixin, type IdleTerminating } from "./idle.ts";
+import type { Constructor } from "./mixin.ts";
 import { quickFlavor } from "./quick_flavor.ts";
-import { StandardEventMixin } from "./standard_event.ts";
+import { type StandardEventing, StandardEventMixin } from "./standard_event.ts";
 import type { Pattern } from "./template.ts";
 
 /** Options every timed handler takes (filled in by `createOpen(Handler, options)` and the pair producers). */
@@ -36,11 +37,36 @@ export const CHAT_FLAVORS: readonly string[] = ["chat", "edited_chat"];
 /** Flavors of inline mode. */
 export const INLINE_FLAVORS: readonly string[] = ["inline_query", "chosen_inline_result"];
 
+/** {@link Monitor}'s base: a listener context with the default router. */
+export const MonitorBase: typeof ListenerContext & Constructor<DefaultRouted> = DefaultRouterMixin(
+  ListenerContext,
+);
+
+/** The mixins every timed handler has: default router, standard events, idle termination. */
+export type TimedHandlerBase<C extends Constructor<ListenerContext>> =
+  & C
+  & Constructor<DefaultRouted>
+  & Constructor<StandardEventing>
+  & Constructor<IdleTerminating>;
+
+function timed<C extends Constructor<ListenerContext>>(context: C): TimedHandlerBase<C> {
+  return IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(context)));
+}
+
+/** {@link ChatHandler}'s base: a chat context with router, events and idle termination. */
+export const ChatHandlerBase: TimedHandlerBase<typeof ChatContext> = timed(ChatContext);
+/** {@link UserHandler}'s base: a user context with router, events and idle termination. */
+export const UserHandlerBase: TimedHandlerBase<typeof UserContext> = timed(UserContext);
+/** {@link CallbackQueryOriginHandler}'s base: an origin context with router, events and idle termination. */
+export const CallbackQueryOriginHandlerBase: TimedHandlerBase<typeof CallbackQueryOriginContext> = timed(
+  CallbackQueryOriginContext,
+);
+
 /**
  * A delegate that never times out, receiving what its capture patterns select; pair it with
  * `perApplication()` for a single background watcher.
  */
-export class Monitor extends DefaultRouterMixin(ListenerContext) {
+export class Monitor extends MonitorBase {
   /**
    * Creates an instance.
    *
@@ -70,7 +96,7 @@ export class Monitor extends DefaultRouterMixin(ListenerContext) {
  * const bot = new DelegatorBot(token, [paveEventSpace()(perChatId(), createOpen, Counter, { timeout: 10 })]);
  * ```
  */
-export class ChatHandler extends IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(ChatContext))) {
+export class ChatHandler extends ChatHandlerBase {
   /**
    * Creates an instance.
    *
@@ -85,7 +111,7 @@ export class ChatHandler extends IdleTerminateMixin(StandardEventMixin(DefaultRo
 }
 
 /** A delegate for one user (seed: the user id), receiving that user's messages of the chosen flavors. */
-export class UserHandler extends IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(UserContext))) {
+export class UserHandler extends UserHandlerBase {
   /**
    * Creates an instance.
    *
@@ -123,9 +149,7 @@ export class InlineUserHandler extends UserHandler {
  * A delegate for the callback queries of one message (seed: its origin identifier, as from
  * `perCallbackQueryOrigin()`); `editor` edits that message.
  */
-export class CallbackQueryOriginHandler
-  extends IdleTerminateMixin(StandardEventMixin(DefaultRouterMixin(CallbackQueryOriginContext)))
-{
+export class CallbackQueryOriginHandler extends CallbackQueryOriginHandlerBase {
   /**
    * Creates an instance.
    *
