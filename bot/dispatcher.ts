@@ -1,5 +1,6 @@
 import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Update } from "../api/types.gen.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
 import { chatKey } from "./chat_key.ts";
 import { SeenIds } from "./seen_ids.ts";
 import { rememberOrigin } from "./update_kind.ts";
@@ -23,8 +24,14 @@ export interface DispatcherOptions {
   readonly seen?: SeenIds;
 }
 
+interface Item {
+  readonly update: Update;
+  readonly payload: unknown;
+  readonly done?: () => void;
+}
+
 interface Lane {
-  readonly queue: Array<{ update: Update; done?: () => void }>;
+  readonly queue: Item[];
 }
 
 /**
@@ -84,17 +91,23 @@ export class Dispatcher {
     }
     this.#seen.add(id);
     this.#inFlight.add(id);
-    const payload = (update as unknown as Record<string, unknown>)[updateKindOf(update as never) ?? ""];
+    const record = update as unknown as Record<string, unknown>;
+    const kind = updateKindOf(record);
+    const payload = kind === undefined ? undefined : record[kind];
+    if (typeof payload === "object" && payload !== null) {
+      rememberOrigin(payload, { kind: kind as UpdateKind, updateId: id });
+    }
+    const item = { update, payload, done };
     const key = chatKey(payload);
     if (key === undefined) {
-      this.#run(update, done);
+      this.#run(item);
       return true;
     }
     const lane = this.#lanes.get(key);
     if (lane) {
-      lane.queue.push({ update, done });
+      lane.queue.push(item);
     } else {
-      const fresh: Lane = { queue: [{ update, done }] };
+      const fresh: Lane = { queue: [item] };
       this.#lanes.set(key, fresh);
       this.#pump(key, fresh);
     }
@@ -131,21 +144,16 @@ export class Dispatcher {
 
   async #pump(key: string, lane: Lane): Promise<void> {
     while (lane.queue.length > 0) {
-      const { update, done } = lane.queue[0];
-      await this.#run(update, done);
+      await this.#run(lane.queue[0]);
       lane.queue.shift();
     }
     this.#lanes.delete(key);
   }
 
-  async #run(update: Update, done?: () => void): Promise<void> {
-    const record = update as unknown as Record<string, unknown>;
-    const kind = updateKindOf(record);
-    const payload = kind === undefined ? undefined : record[kind];
+  async #run({ update, payload, done }: Item): Promise<void> {
     try {
-      if (typeof payload === "object" && payload !== null) {
-        rememberOrigin(payload, { kind: kind as UpdateKind, updateId: update.update_id });
-      }
+      // An update carrying nothing (no field besides update_id) has nothing to hand over: say so.
+      if (payload === undefined || payload === null) throw new BadFlavor(update);
       await this.#handle(payload, update);
     } catch (error) {
       try {

@@ -25,14 +25,17 @@ export interface PollingOptions {
   readonly backoff?: BackoffOptions;
   /** Where reportable problems go. */
   readonly report: (error: unknown, update?: Update) => void;
+  /**
+   * Seconds a full batch of updates still in flight may hold the offset before the poller confirms
+   * past them (loudly) so that other chats keep receiving. Default 30.
+   */
+  readonly stuckAfter?: number;
 }
 
 // Seconds to wait before polling again when a poll brought only updates that are still being handled.
 const RECHECK = 0.5;
 // 409s within one long-poll period that mean another poller, not a stale poll of our own.
 const CONFLICTS = 3;
-// Seconds a full batch of in-flight updates may block the offset before the poller moves past it.
-const STUCK = 30;
 // Extra seconds, on top of the long-poll timeout, before a getUpdates call counts as hung.
 const GRACE = 10;
 
@@ -65,6 +68,7 @@ export async function pollUpdates(
   stop: AbortSignal,
 ): Promise<void> {
   const backoff = new Backoff(options.backoff);
+  const stuckAfter = options.stuckAfter ?? 30;
   let conflicts: number[] = [];
   let pastStuck = false;
   let blocked: { id: number; since: number } | undefined;
@@ -116,7 +120,7 @@ export async function pollUpdates(
     if (updates.length > 0 && fresh === 0) {
       const oldest = updates[0].update_id;
       if (blocked?.id !== oldest) blocked = { id: oldest, since: Date.now() };
-      if (updates.length >= options.limit && Date.now() - blocked.since > STUCK * 1000) {
+      if (updates.length >= options.limit && Date.now() - blocked.since > stuckAfter * 1000) {
         // A full batch of updates still in flight for a long while: the offset cannot move until the
         // oldest finishes, and nothing newer can be fetched. Move past them, loudly, rather than stall
         // every chat.
@@ -124,7 +128,7 @@ export async function pollUpdates(
         blocked = undefined;
         options.report(
           new TelepotException(
-            `${updates.length} updates are still being handled after ${STUCK} s (oldest ${oldest}); `
+            `${updates.length} updates are still being handled after ${stuckAfter} s (oldest ${oldest}); `
               + "confirming past them to keep receiving, so a crash now would not redeliver them",
           ),
           updates[0],

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { Dispatcher } from "../bot/dispatcher.ts";
+import { Bot } from "../bot/mod.ts";
+import { OffsetState, pollUpdates } from "../bot/polling.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
+
+Deno.test("offset: a full batch stuck behind a handler that never settles is passed, loudly, after stuckAfter", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "offset_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const stuck = emu.createUser({ first_name: "Stuck" });
+  const other = emu.createUser({ first_name: "Other" });
+  // Fifteen messages in one chat whose handler hangs: with batches of 10 the offset cannot move.
+  for (let i = 0; i < 15; i++) await stuck.sendText(stuck.id, `s${i}`);
+  await other.sendText(other.id, "free");
+  const handled: string[] = [];
+  const reports: unknown[] = [];
+  const dispatcher = new Dispatcher({
+    handle: (msg) => {
+      const m = msg as { text: string };
+      if (m.text.startsWith("s")) return new Promise(() => {});
+      handled.push(m.text);
+    },
+    onError: (e) => reports.push(e),
+  });
+  const offsets = new OffsetState();
+  const stop = new AbortController();
+  const polling = pollUpdates(bot, dispatcher, offsets, {
+    timeout: 1,
+    relax: 0,
+    limit: 10,
+    allowedUpdates: ["message"],
+    report: (e) => reports.push(e),
+    stuckAfter: 0.3,
+  }, stop.signal);
+  const deadline = Date.now() + 5000;
+  while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  stop.abort();
+  await polling;
+  assert.deepEqual(handled, ["free"], "the other chat was reached");
+  assert.equal(reports.length, 1);
+  assert.match((reports[0] as Error).message, /still being handled after 0.3 s/);
+  await emu.close();
+});
+
+Deno.test("offset: the offset sent is the lowest update still in flight", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "offset2_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const alice = emu.createUser({ first_name: "A" });
+  const bob = emu.createUser({ first_name: "B" });
+  const release = Promise.withResolvers<void>();
+  const loop = bot.messageLoop((msg) => msg.text === "wait" ? release.promise : undefined, {
+    timeout: 1,
+    relax: 0,
+  });
+  await alice.sendText(alice.id, "wait");
+  await bob.sendText(bob.id, "b1");
+  await bob.sendText(bob.id, "b2");
+  await new Promise((r) => setTimeout(r, 300));
+  // b1 and b2 are done, but "wait" is not: nothing at or after it is confirmed yet.
+  assert.equal(emu.pendingUpdates(handle).length, 3);
+  release.resolve();
+  const deadline = Date.now() + 5000;
+  while (emu.pendingUpdates(handle).length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(emu.pendingUpdates(handle).length, 0);
+  await loop.stop();
+  await emu.close();
+});
