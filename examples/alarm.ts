@@ -7,11 +7,17 @@
  *
  * @module
  */
-import type { Message } from "../api/mod.ts";
-import { DelegatorBot, type Msg } from "../bot/delegator_bot.ts";
-import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
-import { EventNotFound } from "../exception/mod.ts";
-import { ChatHandler, type ScheduledEvent } from "../helper/mod.ts";
+import {
+  ChatHandler,
+  createOpen,
+  DelegatorBot,
+  EventNotFound,
+  type Message,
+  type Msg,
+  paveEventSpace,
+  perChatId,
+  type ScheduledEvent,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** A chat's delegate closes after this many idle seconds, so alarms are capped at it. */

@@ -7,9 +7,15 @@
  *
  * @module
  */
-import type { ChosenInlineResult, InlineQuery, InlineQueryResult } from "../api/mod.ts";
-import { Bot, glance } from "../bot/mod.ts";
-import { Answerer, type ComputedAnswer } from "../helper/mod.ts";
+import {
+  Answerer,
+  Bot,
+  type ChosenInlineResult,
+  type ComputedAnswer,
+  glance,
+  type InlineQuery,
+  type InlineQueryResult,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** What the bot can find. */

@@ -8,10 +8,7 @@
  *
  * @module
  */
-import type { Message } from "../api/mod.ts";
-import { DelegatorBot, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen, perApplication } from "../delegate/mod.ts";
-import { Monitor } from "../helper/mod.ts";
+import { createOpen, DelegatorBot, type Message, Monitor, perApplication, type SeedTuple } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Options of the relay. */

@@ -7,10 +7,7 @@
  *
  * @module
  */
-import type { Message } from "../api/mod.ts";
-import { DelegatorBot } from "../bot/delegator_bot.ts";
-import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
-import { ChatHandler } from "../helper/mod.ts";
+import { ChatHandler, createOpen, DelegatorBot, type Message, paveEventSpace, perChatId } from "../mod.ts";
 import { type Example, sleep } from "./_harness.ts";
 
 /** Counts the messages of one chat. */

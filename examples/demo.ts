@@ -5,12 +5,20 @@
  *
  * @module
  */
-import type { CallbackQuery, Message } from "../api/mod.ts";
-import { DelegatorBot, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen, includeCallbackQueryChatId, paveEventSpace, perChatId } from "../delegate/mod.ts";
-import { IdleTerminate } from "../exception/mod.ts";
-import { ChatHandler, type ChatHandlerOptions } from "../helper/mod.ts";
-import { BotApiEmulator } from "../testing/mod.ts";
+import {
+  BotApiEmulator,
+  type CallbackQuery,
+  ChatHandler,
+  type ChatHandlerOptions,
+  createOpen,
+  DelegatorBot,
+  IdleTerminate,
+  includeCallbackQueryChatId,
+  type Message,
+  paveEventSpace,
+  perChatId,
+  type SeedTuple,
+} from "../mod.ts";
 import { Scene, sleep } from "./_harness.ts";
 
 /** What the demo counts while it runs. */

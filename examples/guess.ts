@@ -7,11 +7,15 @@
  *
  * @module
  */
-import type { Message } from "../api/mod.ts";
-import { DelegatorBot, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createRun, perChatId } from "../delegate/mod.ts";
-import { WaitTooLong } from "../exception/mod.ts";
-import { ChatContext } from "../helper/mod.ts";
+import {
+  ChatContext,
+  createRun,
+  DelegatorBot,
+  type Message,
+  perChatId,
+  type SeedTuple,
+  WaitTooLong,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Options of a game. */

@@ -7,9 +7,14 @@
  *
  * @module
  */
-import type { ChosenInlineResult, InlineQuery, InlineQueryResult } from "../api/mod.ts";
-import { Bot, glance } from "../bot/mod.ts";
-import { Answerer } from "../helper/mod.ts";
+import {
+  Answerer,
+  Bot,
+  type ChosenInlineResult,
+  glance,
+  type InlineQuery,
+  type InlineQueryResult,
+} from "../mod.ts";
 import { type Example, sleep } from "./_harness.ts";
 
 /** Pretends to search for a while; stops early when the query is superseded. */

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { CallbackQuery, Message } from "../api/mod.ts";
-import { Bot, glance } from "../bot/mod.ts";
+import { Bot, type CallbackQuery, glance, type Message } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The inline keyboard example. */

@@ -7,11 +7,19 @@
  *
  * @module
  */
-import type { ChosenInlineResult, InlineQuery } from "../api/mod.ts";
-import { DelegatorBot, type SeedTuple } from "../bot/delegator_bot.ts";
-import { glance } from "../bot/mod.ts";
-import { createOpen, paveEventSpace, perInlineFromId } from "../delegate/mod.ts";
-import { AnswererMixin, type HandlerOptions, InlineUserHandler } from "../helper/mod.ts";
+import {
+  AnswererMixin,
+  type ChosenInlineResult,
+  createOpen,
+  DelegatorBot,
+  glance,
+  type HandlerOptions,
+  type InlineQuery,
+  InlineUserHandler,
+  paveEventSpace,
+  perInlineFromId,
+  type SeedTuple,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Options of a query counter. */

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { ChosenInlineResult, InlineQuery, InlineQueryResult } from "../api/mod.ts";
-import { Bot, glance } from "../bot/mod.ts";
+import { Bot, type ChosenInlineResult, glance, type InlineQuery, type InlineQueryResult } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The simple inline query example. */

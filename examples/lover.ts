@@ -8,12 +8,19 @@
  *
  * @module
  */
-import type { CallbackQuery, Message } from "../api/mod.ts";
-import { DelegatorBot } from "../bot/delegator_bot.ts";
-import { messageIdentifier } from "../bot/mod.ts";
-import { createOpen, interceptCallbackQueryOrigin, paveEventSpace, perChatId } from "../delegate/mod.ts";
-import { IdleTerminate } from "../exception/mod.ts";
-import { ChatHandler, InterceptCallbackQueryMixin } from "../helper/mod.ts";
+import {
+  type CallbackQuery,
+  ChatHandler,
+  createOpen,
+  DelegatorBot,
+  IdleTerminate,
+  InterceptCallbackQueryMixin,
+  interceptCallbackQueryOrigin,
+  type Message,
+  messageIdentifier,
+  paveEventSpace,
+  perChatId,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const ANSWERS = {

@@ -8,8 +8,7 @@
  *
  * @module
  */
-import type { Message, PreCheckoutQuery, ShippingQuery } from "../api/mod.ts";
-import { Bot, glance } from "../bot/mod.ts";
+import { Bot, glance, type Message, type PreCheckoutQuery, type ShippingQuery } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Countries the shop ships to. */

@@ -8,11 +8,20 @@
  *
  * @module
  */
-import type { CallbackQuery, Message } from "../api/mod.ts";
-import { DelegatorBot, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen, paveEventSpace, perCallbackQueryOrigin, perChatId } from "../delegate/mod.ts";
-import { IdleTerminate } from "../exception/mod.ts";
-import { CallbackQueryOriginHandler, ChatHandler, type HandlerOptions } from "../helper/mod.ts";
+import {
+  type CallbackQuery,
+  CallbackQueryOriginHandler,
+  ChatHandler,
+  createOpen,
+  DelegatorBot,
+  type HandlerOptions,
+  IdleTerminate,
+  type Message,
+  paveEventSpace,
+  perCallbackQueryOrigin,
+  perChatId,
+  type SeedTuple,
+} from "../mod.ts";
 import { type Example, sleep } from "./_harness.ts";
 
 /** Questions per quiz. */

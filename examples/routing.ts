@@ -7,10 +7,17 @@
  *
  * @module
  */
-import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/mod.ts";
-import { Bot, glance, originIdentifier } from "../bot/mod.ts";
-import { Router } from "../helper/mod.ts";
-import { byChatCommand } from "../routing/mod.ts";
+import {
+  Bot,
+  byChatCommand,
+  type CallbackQuery,
+  type ChosenInlineResult,
+  glance,
+  type InlineQuery,
+  type Message,
+  originIdentifier,
+  Router,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The routing-table skeleton. */

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { Message } from "../api/mod.ts";
-import { Bot, glance } from "../bot/mod.ts";
+import { Bot, glance, type Message } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const STICKER = {

@@ -8,10 +8,20 @@
  *
  * @module
  */
-import type { CallbackQuery, Message } from "../api/mod.ts";
-import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen, includeCallbackQueryChatId, paveEventSpace, perChatId } from "../delegate/mod.ts";
-import { ChatHandler, type ChatHandlerOptions, type ScheduledEvent } from "../helper/mod.ts";
+import {
+  type CallbackQuery,
+  ChatHandler,
+  type ChatHandlerOptions,
+  createOpen,
+  DelegatorBot,
+  includeCallbackQueryChatId,
+  type Message,
+  type Msg,
+  paveEventSpace,
+  perChatId,
+  type ScheduledEvent,
+  type SeedTuple,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const BALLOT = {

@@ -8,8 +8,7 @@
  *
  * @module
  */
-import type { Message } from "../api/mod.ts";
-import { Bot, glance, webhookHandler } from "../bot/mod.ts";
+import { Bot, glance, type Message, webhookHandler } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const PATH = "/webhook";
