@@ -157,8 +157,8 @@ export class BotApiEmulator implements UserWorld {
     return this.#origin;
   }
 
-  /** Creates a bot account; its token authenticates calls. */
-  createBot(options: { username: string; first_name?: string }): BotHandle {
+  /** Creates a bot account; its token (given, or made up as `<id>:<secret>`) authenticates calls. */
+  createBot(options: { username: string; first_name?: string; id?: number; token?: string }): BotHandle {
     const bot = this.world.createBot(options);
     return handleOf(bot);
   }

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 
 Deno.test("deno task emulator: the CLI prints apiRoot and a token, serves, and stops on SIGINT", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../testing/cli.ts", import.meta.url).pathname, "--bot", "cli_bot"],
+    args: [
+      "run",
+      "-A",
+      new URL("../testing/cli.ts", import.meta.url).pathname,
+      "--bot",
+      "cli_bot",
+      "--token",
+      "4242:fixed-token",
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -18,6 +26,7 @@ Deno.test("deno task emulator: the CLI prints apiRoot and a token, serves, and s
   assert.ok(apiRoot !== undefined && token !== undefined, text);
   const me = await (await fetch(`${apiRoot}/bot${token}/getMe`)).json();
   assert.equal(me.result.username, "cli_bot");
+  assert.equal(token, "4242:fixed-token");
   const encoded = await (await fetch(`${apiRoot}/bot${token.replace(":", "%3A")}/getMe`)).json();
   assert.equal(encoded.ok, true, "a percent-encoded token is understood");
   child.kill("SIGINT");

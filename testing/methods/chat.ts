@@ -8,12 +8,19 @@ import type { Obj, UserObj } from "../types.ts";
 import { chatMember, type ChatState, FULL_RIGHTS } from "../world.ts";
 import { targetChat, targetMessage } from "./common.ts";
 
-function groupOnly(state: ChatState): void {
-  if (state.user !== undefined) throw badRequest("chat member status can't be changed in private chats");
+const MEMBER_STATUS_PRIVATE = "chat member status can't be changed in private chats";
+
+function groupOnly(state: ChatState, reason = MEMBER_STATUS_PRIVATE): void {
+  if (state.user !== undefined) throw badRequest(reason);
 }
 
 function requireRight(ctx: CallContext, state: ChatState, right: string, what: string): void {
-  groupOnly(state);
+  groupOnly(
+    state,
+    right === "can_restrict_members" || right === "can_promote_members"
+      ? MEMBER_STATUS_PRIVATE
+      : "method is not available for private chats",
+  );
   const me = state.members.get(ctx.bot.user.id);
   if (me?.status === "creator") return;
   if (me?.status !== "administrator" || me[right] !== true) throw badRequest(`not enough rights to ${what}`);
