@@ -332,3 +332,34 @@ Deno.test("Mailbox: whenAvailable calls back asynchronously, once, and can be wi
   const later = box.take();
   assert.equal(await later, "y");
 });
+
+Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silence closes with IdleTerminate", async () => {
+  const { ChatHandler, schedulerOf } = await import("../helper/mod.ts");
+  const { paveEventSpace, perChatId } = await import("../delegate/mod.ts");
+  const { IdleTerminate } = await import("../exception/idle_terminate.ts");
+  const closes: unknown[] = [];
+  let handled = 0;
+  class Quiet extends ChatHandler {
+    onChatMessage(): void {
+      handled++;
+    }
+    override onClose(ex: unknown): void {
+      closes.push(ex);
+    }
+  }
+  const bot = new DelegatorBot("1:T", [paveEventSpace()(perChatId(), createOpen, Quiet, { timeout: 0.15 })]);
+  const msg = { message_id: 1, date: 0, chat: { id: 3, type: "private" }, text: "x" };
+  const started = Date.now();
+  for (let i = 0; i < 5; i++) {
+    await bot.handle(msg);
+    await new Promise((r) => setTimeout(r, 80));
+  }
+  assert.equal(closes.length, 0, "kept alive for 400 ms by messages 80 ms apart");
+  assert.equal(bot.delegateCount, 1);
+  await until(() => closes.length === 1);
+  assert.ok(closes[0] instanceof IdleTerminate);
+  assert.ok(Date.now() - started >= 400 + 150 - 80);
+  assert.equal(handled, 5);
+  assert.equal(bot.delegateCount, 0);
+  assert.equal(schedulerOf(bot).size, 0, "nothing left scheduled");
+});
