@@ -149,7 +149,8 @@ export class World {
 
   /** Creates a bot account with a fresh token. */
   createBot(fields: { username: string; first_name?: string; id?: number; token?: string }): BotState {
-    const id = fields.id ?? this.#nextBotId++;
+    const prefix = fields.token === undefined ? NaN : Number(fields.token.slice(0, fields.token.indexOf(":")));
+    const id = fields.id ?? (Number.isSafeInteger(prefix) && prefix > 0 ? prefix : this.#nextBotId++);
     const token = fields.token ?? `${id}:AA${randomId(33)}`;
     if (this.botsByToken.has(token) || this.bots.has(id) || this.users.has(id)) {
       throw new RangeError(`bot id ${id} or its token is taken`);

@@ -27,6 +27,7 @@ Deno.test("deno task emulator: the CLI prints apiRoot and a token, serves, and s
   const me = await (await fetch(`${apiRoot}/bot${token}/getMe`)).json();
   assert.equal(me.result.username, "cli_bot");
   assert.equal(token, "4242:fixed-token");
+  assert.equal(me.result.id, 4242, "the id comes from the token, as in Telegram");
   const encoded = await (await fetch(`${apiRoot}/bot${token.replace(":", "%3A")}/getMe`)).json();
   assert.equal(encoded.ok, true, "a percent-encoded token is understood");
   child.kill("SIGINT");
