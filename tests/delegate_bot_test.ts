@@ -334,9 +334,6 @@ Deno.test("Mailbox: whenAvailable calls back asynchronously, once, and can be wi
 });
 
 Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silence closes with IdleTerminate", async () => {
-  const { ChatHandler, schedulerOf } = await import("../helper/mod.ts");
-  const { paveEventSpace, perChatId } = await import("../delegate/mod.ts");
-  const { IdleTerminate } = await import("../exception/idle_terminate.ts");
   const closes: unknown[] = [];
   let handled = 0;
   class Quiet extends ChatHandler {
