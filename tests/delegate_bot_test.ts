@@ -8,9 +8,10 @@ import {
   seedKey,
   type SeedTuple,
 } from "../bot/delegator_bot.ts";
-import { call, createOpen, createRun } from "../delegate/mod.ts";
+import { call, createOpen, createRun, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { ListenerContext } from "../helper/mod.ts";
+import { IdleTerminate } from "../exception/idle_terminate.ts";
+import { ChatHandler, ListenerContext, schedulerOf } from "../helper/mod.ts";
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
