@@ -2,9 +2,15 @@ import { type ContentType, MESSAGE_CONTENT_TYPES } from "../api/classification.g
 import type { Message, Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { flavor as flavorOf, type UpdateFlavor } from "./flavor.ts";
+import type { LoopMessage } from "./handler.ts";
 
 /** The payload type of an Update kind, e.g. `Of<"poll_answer">` is `PollAnswer`. */
 export type Of<K extends keyof Update> = NonNullable<Update[K]>;
+/**
+ * A payload of type `T`, or a loosely typed message as handlers receive it (`LoopMessage`): the flavor
+ * argument, not the argument's static type, picks the headline.
+ */
+export type Loose<T> = T | LoopMessage;
 /** A chat's type: `"private"`, `"group"`, `"supergroup"` or `"channel"`. */
 export type ChatType = Message["chat"]["type"];
 
@@ -118,96 +124,103 @@ function chatEvent(m: Any, detail: unknown, long: boolean): unknown[] {
  * @throws {BadFlavor} for a flavor without a headline (events, kinds newer than this list).
  * @throws {BadFlavor} as well for a message with no content field.
  */
-export function glance(msg: Message, flavor?: "chat" | "edited_chat", long?: false): ChatHeadline;
+export function glance(msg: Loose<Message>, flavor?: "chat" | "edited_chat", long?: false): ChatHeadline;
 /** `glance` of a `chat` | `edited_chat` message (long headline). */
-export function glance(msg: Message, flavor: "chat" | "edited_chat", long: true): ChatHeadlineLong;
+export function glance(msg: Loose<Message>, flavor: "chat" | "edited_chat", long: true): ChatHeadlineLong;
 /** `glance` of a `callback_query` message (short headline). */
 export function glance(
-  msg: Of<"callback_query">,
+  msg: Loose<Of<"callback_query">>,
   flavor: "callback_query",
   long?: boolean,
 ): CallbackQueryHeadline;
 /** `glance` of a `inline_query` message (short headline). */
-export function glance(msg: Of<"inline_query">, flavor: "inline_query", long?: false): InlineQueryHeadline;
+export function glance(
+  msg: Loose<Of<"inline_query">>,
+  flavor: "inline_query",
+  long?: false,
+): InlineQueryHeadline;
 /** `glance` of a `inline_query` message (long headline). */
-export function glance(msg: Of<"inline_query">, flavor: "inline_query", long: true): InlineQueryHeadlineLong;
+export function glance(
+  msg: Loose<Of<"inline_query">>,
+  flavor: "inline_query",
+  long: true,
+): InlineQueryHeadlineLong;
 /** `glance` of a `chosen_inline_result` message (short headline). */
 export function glance(
-  msg: Of<"chosen_inline_result">,
+  msg: Loose<Of<"chosen_inline_result">>,
   flavor: "chosen_inline_result",
   long?: boolean,
 ): ChosenInlineResultHeadline;
 /** `glance` of a `shipping_query` message (short headline). */
 export function glance(
-  msg: Of<"shipping_query">,
+  msg: Loose<Of<"shipping_query">>,
   flavor: "shipping_query",
   long?: boolean,
 ): ShippingQueryHeadline;
 /** `glance` of a `pre_checkout_query` message (short headline). */
 export function glance(
-  msg: Of<"pre_checkout_query">,
+  msg: Loose<Of<"pre_checkout_query">>,
   flavor: "pre_checkout_query",
   long?: false,
 ): PreCheckoutQueryHeadline;
 /** `glance` of a `pre_checkout_query` message (long headline). */
 export function glance(
-  msg: Of<"pre_checkout_query">,
+  msg: Loose<Of<"pre_checkout_query">>,
   flavor: "pre_checkout_query",
   long: true,
 ): PreCheckoutQueryHeadlineLong;
 /** `glance` of a `poll` message (short headline). */
-export function glance(msg: Of<"poll">, flavor: "poll", long?: false): [id: string, question: string];
+export function glance(msg: Loose<Of<"poll">>, flavor: "poll", long?: false): [id: string, question: string];
 /** `glance` of a `poll` message (long headline). */
 export function glance(
-  msg: Of<"poll">,
+  msg: Loose<Of<"poll">>,
   flavor: "poll",
   long: true,
 ): [id: string, question: string, totalVoterCount: number, isClosed: boolean];
 /** `glance` of a `poll_answer` message (short headline). */
 export function glance(
-  msg: Of<"poll_answer">,
+  msg: Loose<Of<"poll_answer">>,
   flavor: "poll_answer",
   long?: boolean,
 ): [pollId: string, voterId: number, optionIds: number[]];
 /** `glance` of a `my_chat_member` | `chat_member` message (short headline). */
 export function glance(
-  msg: Of<"chat_member">,
+  msg: Loose<Of<"chat_member">>,
   flavor: "my_chat_member" | "chat_member",
   long?: false,
 ): ChatEventHeadline<number>;
 /** `glance` of a `my_chat_member` | `chat_member` message (long headline). */
 export function glance(
-  msg: Of<"chat_member">,
+  msg: Loose<Of<"chat_member">>,
   flavor: "my_chat_member" | "chat_member",
   long: true,
 ): ChatEventHeadlineLong<number>;
 /** `glance` of a `chat_join_request` message (short headline). */
 export function glance(
-  msg: Of<"chat_join_request">,
+  msg: Loose<Of<"chat_join_request">>,
   flavor: "chat_join_request",
   long?: false,
 ): ChatEventHeadline<number>;
 /** `glance` of a `chat_join_request` message (long headline). */
 export function glance(
-  msg: Of<"chat_join_request">,
+  msg: Loose<Of<"chat_join_request">>,
   flavor: "chat_join_request",
   long: true,
 ): ChatEventHeadlineLong<number>;
 /** `glance` of a `message_reaction` | `message_reaction_count` message (short headline). */
 export function glance(
-  msg: Of<"message_reaction"> | Of<"message_reaction_count">,
+  msg: Loose<Of<"message_reaction"> | Of<"message_reaction_count">>,
   flavor: "message_reaction" | "message_reaction_count",
   long?: false,
 ): ChatEventHeadline<number>;
 /** `glance` of a `message_reaction` | `message_reaction_count` message (long headline). */
 export function glance(
-  msg: Of<"message_reaction"> | Of<"message_reaction_count">,
+  msg: Loose<Of<"message_reaction"> | Of<"message_reaction_count">>,
   flavor: "message_reaction" | "message_reaction_count",
   long: true,
 ): ChatEventHeadlineLong<number>;
 /** `glance` for a flavor known only at run time. */
 export function glance(msg: object, flavor: UpdateFlavor | string, long?: boolean): unknown[];
-/** `glance` for a flavor known only at run time. */
 export function glance(msg: object, flavor: string = "chat", long = false): unknown[] {
   const fn = headlines[flavor];
   if (!fn) throw new BadFlavor(flavor);

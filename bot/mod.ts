@@ -32,6 +32,7 @@ export {
   glance,
   type InlineQueryHeadline,
   type InlineQueryHeadlineLong,
+  type Loose,
   type Of,
   type PreCheckoutQueryHeadline,
   type PreCheckoutQueryHeadlineLong,
