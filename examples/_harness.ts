@@ -6,8 +6,14 @@
  */
 import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
-import type { BotHandle, ChatRef, ScriptedUser } from "../testing/mod.ts";
-import type { KeyboardHost, PaymentOutcome, PayOptions } from "../testing/scripted_user.ts";
+import type {
+  BotHandle,
+  ChatRef,
+  KeyboardHost,
+  PaymentOutcome,
+  PayOptions,
+  ScriptedUser,
+} from "../testing/mod.ts";
 
 /** Where and how an example's bot runs. */
 export interface BotConfig {
@@ -167,7 +173,7 @@ export class Scene {
     query: CallbackQuery | InlineQuery,
     options: ReplyOptions = {},
   ): Promise<Record<string, unknown>> {
-    const answer = await answerOf(this.emu, query.id, options.timeout ?? 5);
+    const answer = await this.emu.answerOf(query, { timeout: options.timeout ?? 5 });
     const who = query.from.first_name;
     if ("query" in query) {
       const results = (answer.results ?? []) as { id: string; title?: string }[];
@@ -315,19 +321,4 @@ export async function playOffline(
   } finally {
     await emu.close();
   }
-}
-
-/** The answer the bot gave to a query, once it has given one. */
-async function answerOf(
-  emu: BotApiEmulator,
-  queryId: string,
-  seconds: number,
-): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const answer = emu.world.queries.get(queryId)?.answer;
-    if (answer !== undefined) return answer;
-    await sleep(0.01);
-  }
-  throw new Error(`no answer to query ${queryId} within ${seconds} s`);
 }
