@@ -157,8 +157,13 @@ export class BotApiEmulator implements UserWorld {
     return this.#origin;
   }
 
-  /** Creates a bot account; its token (given, or made up as `<id>:<secret>`) authenticates calls. */
-  createBot(options: { username: string; first_name?: string; id?: number; token?: string }): BotHandle {
+  /**
+   * Creates a bot account; its token (given, or made up as `<id>:<secret>`) authenticates calls.
+   * `privacy` (default true, as Telegram) limits what it sees in groups where it is not an administrator.
+   */
+  createBot(
+    options: { username: string; first_name?: string; id?: number; token?: string; privacy?: boolean },
+  ): BotHandle {
     const bot = this.world.createBot(options);
     return handleOf(bot);
   }

@@ -30,6 +30,11 @@ export interface BotState {
   webhook: WebhookConfig | null;
   /** Values stored by set* methods and read back by get* methods (commands, name, description, …). */
   readonly settings: Map<string, unknown>;
+  /**
+   * Privacy mode: in groups where the bot is not an administrator it only sees commands, mentions of it,
+   * replies to its messages and service messages.
+   */
+  privacy: boolean;
 }
 
 /** One chat: its object, its messages and its members. */
@@ -76,6 +81,43 @@ export interface InlineMessageState {
   readonly message: Obj;
   /** User who sent it. */
   readonly from: UserObj;
+}
+
+/** Message fields that make it a service message, which bots see whatever their privacy mode. */
+const SERVICE_FIELDS: readonly string[] = [
+  "new_chat_members",
+  "left_chat_member",
+  "new_chat_title",
+  "new_chat_photo",
+  "delete_chat_photo",
+  "group_chat_created",
+  "supergroup_chat_created",
+  "migrate_to_chat_id",
+  "migrate_from_chat_id",
+  "pinned_message",
+  "successful_payment",
+];
+
+/** Whether a group message reaches a bot in privacy mode (administrators see everything). */
+function seenInPrivacyMode(state: ChatState, bot: BotState, message: MessageObj): boolean {
+  const status = state.members.get(bot.user.id)?.status;
+  if (status === "administrator" || status === "creator") return true;
+  if ((message.reply_to_message as MessageObj | undefined)?.from?.id === bot.user.id) return true;
+  for (const field of SERVICE_FIELDS) if (message[field] !== undefined) return true;
+  const text = (message.text ?? message.caption) as string | undefined;
+  const entities = (message.entities ?? message.caption_entities) as {
+    type: string;
+    offset: number;
+    length: number;
+  }[] | undefined;
+  if (text === undefined || entities === undefined) return false;
+  const me = `@${String(bot.user.username).toLowerCase()}`;
+  for (const e of entities) {
+    const word = text.slice(e.offset, e.offset + e.length).toLowerCase();
+    if (e.type === "mention" && word === me) return true;
+    if (e.type === "bot_command" && (!word.includes("@") || word.endsWith(me))) return true;
+  }
+  return false;
 }
 
 const MEMBER_STATUSES: ReadonlySet<string> = new Set(["creator", "administrator", "member", "restricted"]);
@@ -148,8 +190,12 @@ export class World {
   }
 
   /** Creates a bot account with a fresh token. */
-  createBot(fields: { username: string; first_name?: string; id?: number; token?: string }): BotState {
-    const prefix = fields.token === undefined ? NaN : Number(fields.token.slice(0, fields.token.indexOf(":")));
+  createBot(
+    fields: { username: string; first_name?: string; id?: number; token?: string; privacy?: boolean },
+  ): BotState {
+    const prefix = fields.token === undefined
+      ? NaN
+      : Number(fields.token.slice(0, fields.token.indexOf(":")));
     const id = fields.id ?? (Number.isSafeInteger(prefix) && prefix > 0 ? prefix : this.#nextBotId++);
     const token = fields.token ?? `${id}:AA${randomId(33)}`;
     if (this.botsByToken.has(token) || this.bots.has(id) || this.users.has(id)) {
@@ -161,7 +207,7 @@ export class World {
       first_name: fields.first_name ?? fields.username,
       username: fields.username,
       can_join_groups: true,
-      can_read_all_group_messages: false,
+      can_read_all_group_messages: fields.privacy === false,
       supports_inline_queries: true,
       can_connect_to_business: false,
       has_main_web_app: false,
@@ -172,6 +218,7 @@ export class World {
       queue: new UpdateQueue(1),
       webhook: null,
       settings: new Map(),
+      privacy: fields.privacy ?? true,
     };
     this.bots.set(id, bot);
     this.botsByToken.set(token, bot);
@@ -325,9 +372,14 @@ export class World {
     return out;
   }
 
-  /** Queues an update about a chat for its audience. */
+  /** Queues an update about a chat for its audience (minus bots whose privacy mode hides it). */
   broadcast(state: ChatState, kind: string, payload: unknown, to?: BotState): void {
-    for (const bot of this.audience(state, to)) bot.queue.push(kind, payload);
+    const screened = state.user === undefined && state.chat.type !== "channel"
+      && (kind === "message" || kind === "edited_message");
+    for (const bot of this.audience(state, to)) {
+      if (screened && bot.privacy && !seenInPrivacyMode(state, bot, payload as MessageObj)) continue;
+      bot.queue.push(kind, payload);
+    }
   }
 
   /** Opens a query a bot must answer and returns its id. */

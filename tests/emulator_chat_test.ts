@@ -146,7 +146,7 @@ Deno.test("restrict, promote, title, description, pins, invite links and permiss
 Deno.test("group traffic: every member bot gets user messages; joins and leaves are service messages", async () => {
   const { emu, bot, owner, bob, group } = await setup();
   try {
-    const second = emu.createBot({ username: "second_bot" });
+    const second = emu.createBot({ username: "second_bot", privacy: false });
     emu.chat(group.id).members.set(second.id, { status: "member", user: second.user });
     await owner.sendText(group.id, "hello all");
     const carol = emu.createUser({ first_name: "Carol" });
@@ -191,19 +191,27 @@ Deno.test("chat_member updates are opt-in through allowed_updates", async () => 
   }
 });
 
-Deno.test("a user adds a bot to a group: my_chat_member for the bot, then it sees the group's messages", async () => {
+Deno.test("a user adds a bot to a group: my_chat_member, then privacy mode decides what it sees", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "joiner_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   const group = emu.createGroup({ title: "Fresh", members: [alice] });
   const added = await alice.addMember(group.id, bot);
   assert.deepEqual(added.new_chat_members?.map((u) => u.id), [bot.id]);
-  await alice.sendText(group.id, "welcome");
+  await alice.sendText(group.id, "small talk, hidden by privacy mode");
+  await alice.sendText(group.id, "/help@joiner_bot");
+  await alice.sendText(group.id, "/other@someone_else_bot");
+  await alice.sendText(group.id, "hey @joiner_bot");
   const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
   assert.equal(updates[0].my_chat_member.new_chat_member.status, "member");
   assert.equal(updates[0].my_chat_member.from.id, alice.id);
   assert.deepEqual(updates[1].message.new_chat_members.map((u: Any) => u.id), [bot.id]);
-  assert.equal(updates[2].message.text, "welcome");
+  assert.deepEqual(updates.slice(2).map((u) => u.message.text), ["/help@joiner_bot", "hey @joiner_bot"]);
+  const nosy = emu.createBot({ username: "nosy_bot", privacy: false });
+  await alice.addMember(group.id, nosy);
+  await alice.sendText(group.id, "everything");
+  const all = await ok<Any[]>(emu.apiRoot, nosy.token, "getUpdates");
+  assert.equal(all[all.length - 1].message.text, "everything");
   const plain = emu.createGroup({ title: "Plain", members: [alice], bots: [bot], botStatus: "member" });
   const refused = await call(emu.apiRoot, bot.token, "setChatTitle", { chat_id: plain.id, title: "New" });
   assert.match(refused.body.description, /not enough rights/);
