@@ -6,6 +6,7 @@ import {
   fleece,
   glance,
   isEvent,
+  type LoopMessage,
   messageIdentifier,
   originIdentifier,
   peel,
@@ -143,4 +144,19 @@ Deno.test("messageIdentifier and originIdentifier", () => {
   assert.deepEqual(originIdentifier({ id: "c", message }), [42, 3]);
   assert.deepEqual(originIdentifier({ id: "c", inline_message_id: "im" }), ["im"]);
   assert.throws(() => originIdentifier({ id: "c" }), BadInput);
+});
+
+Deno.test("glance: handlers' loosely typed messages get the flavor's typed tuple", () => {
+  const msg: LoopMessage = { ...message };
+  const short: [string, string, number] = glance(msg);
+  const long: [string, string, number, number, number] = glance(msg, "chat", true);
+  const query: [string, number, string | undefined] = glance(
+    { id: "c", from, chat_instance: "i", data: "d" } as LoopMessage,
+    "callback_query",
+  );
+  assert.deepEqual([short, long, query], [["text", "private", 42], ["text", "private", 42, 1000, 3], [
+    "c",
+    7,
+    "d",
+  ]]);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Bot } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
@@ -253,4 +254,14 @@ Deno.test("loop: a server that keeps failing is retried with growing delays, not
   // Delays 0.05, 0.1, 0.2, 0.4, 0.4… (at least half each, with jitter): at most ~10 calls in 1.5 s.
   assert.ok(fault.hits >= 3 && fault.hits <= 12, `${fault.hits} calls`);
   await emu.close();
+});
+
+Deno.test("loop: malformed options are refused before anything starts", () => {
+  const bot = new Bot("1:x", { apiRoot: "http://127.0.0.1:9" });
+  for (
+    const options of [{ relax: -1 }, { timeout: Number.NaN }, { maxhold: -0.5 }, { limit: 0 }, { limit: 101 }]
+  ) {
+    assert.throws(() => bot.messageLoop(() => {}, options), BadInput, JSON.stringify(options));
+  }
+  assert.throws(() => bot.messageLoop({ chat: "nope" as never }), BadInput);
 });
