@@ -347,6 +347,55 @@ export class ScriptedUser {
     return Promise.resolve(asMessage(message));
   }
 
+  /**
+   * Votes in a poll a bot sent (option indexes; an empty list retracts the vote). The bot receives the
+   * updated `poll`, and a `poll_answer` when the poll is not anonymous.
+   */
+  vote(
+    pollMessage: { readonly message_id: number; readonly chat: { readonly id: number } },
+    optionIds: readonly number[],
+  ): Promise<void> {
+    const state = this.host.chat(pollMessage.chat.id);
+    const poll = this.host.world.message(state, pollMessage.message_id)?.poll as Obj | undefined;
+    const bot = state.authors[pollMessage.message_id - 1];
+    if (poll === undefined || bot === null || bot === undefined) {
+      return Promise.reject(new RangeError("not a bot's poll"));
+    }
+    if (poll.is_closed === true) return Promise.reject(new RangeError("the poll is closed"));
+    const options = poll.options as Obj[];
+    if (optionIds.some((i) => options[i] === undefined)) {
+      return Promise.reject(new RangeError("no such option"));
+    }
+    if (optionIds.length > 1 && poll.allows_multiple_answers !== true) {
+      return Promise.reject(new RangeError("the poll allows one answer"));
+    }
+    const votes = this.host.world.votes;
+    const key = `${poll.id}:${this.user.id}`;
+    const previous = votes.get(key) ?? [];
+    if (previous.length > 0 && poll.allows_revoting === false) {
+      return Promise.reject(new RangeError("revoting is not allowed"));
+    }
+    for (const i of previous) options[i].voter_count = (options[i].voter_count as number) - 1;
+    for (const i of optionIds) options[i].voter_count = (options[i].voter_count as number) + 1;
+    if (previous.length === 0 && optionIds.length > 0) {
+      poll.total_voter_count = (poll.total_voter_count as number) + 1;
+    }
+    if (previous.length > 0 && optionIds.length === 0) {
+      poll.total_voter_count = (poll.total_voter_count as number) - 1;
+    }
+    votes.set(key, [...optionIds]);
+    bot.queue.push("poll", structuredClone(poll));
+    if (poll.is_anonymous === false) {
+      bot.queue.push("poll_answer", {
+        poll_id: poll.id,
+        user: this.user,
+        option_ids: [...optionIds],
+        option_persistent_ids: optionIds.map((i) => options[i].persistent_id),
+      });
+    }
+    return Promise.resolve();
+  }
+
   /** Leaves a group: a `left_chat_member` service message. */
   leave(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);

@@ -170,6 +170,8 @@ export class World {
   readonly queries: Map<string, QueryState> = new Map();
   /** Messages sent via inline mode by inline_message_id. */
   readonly inlineMessages: Map<string, InlineMessageState> = new Map();
+  /** Poll votes by `<poll id>:<user id>`. */
+  readonly votes: Map<string, number[]> = new Map();
   /** Invoice parameters of invoice messages, for the pay flow. */
   readonly invoices: WeakMap<MessageObj, Obj> = new WeakMap();
   /** Game high scores by game message key, then user id. */

@@ -173,3 +173,30 @@ Deno.test("setGameScore keeps the best score unless forced; getGameHighScores ra
   const play = await alice.pressButton(game, "Play");
   assert.equal(play.game_short_name, "snake");
 });
+
+Deno.test("votes in a bot's poll reach it as poll and poll_answer updates", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "poll_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const group = emu.createGroup({ title: "Voters", members: [alice, bob], bots: [bot] });
+  const sent = await ok<Any>(emu.apiRoot, bot.token, "sendPoll", {
+    chat_id: group.id,
+    question: "Lunch?",
+    options: [{ text: "Pizza" }, { text: "Soup" }],
+    is_anonymous: false,
+  });
+  await alice.vote(sent, [1]);
+  await bob.vote(sent, [1]);
+  await alice.vote(sent, [0]);
+  const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+  const polls = updates.filter((u) => u.poll).map((u) => u.poll.options.map((o: Any) => o.voter_count));
+  assert.deepEqual(polls, [[0, 1], [0, 2], [1, 1]]);
+  const answers = updates.filter((u) => u.poll_answer).map((
+    u,
+  ) => [u.poll_answer.user.id, u.poll_answer.option_ids]);
+  assert.deepEqual(answers, [[alice.id, [1]], [bob.id, [1]], [alice.id, [0]]]);
+  assert.equal(updates.at(-1).poll_answer.option_persistent_ids[0], "0");
+  await ok(emu.apiRoot, bot.token, "stopPoll", { chat_id: group.id, message_id: sent.message_id });
+  await assert.rejects(bob.vote(sent, [0]), RangeError);
+});

@@ -222,7 +222,8 @@ function sendPoll(ctx: CallContext): MessageObj {
   const poll: Obj = {
     id: `${Date.now()}${++pollCounter}`,
     question,
-    options: options.map((o) => ({
+    options: options.map((o, i) => ({
+      persistent_id: String(i),
       text: typeof o === "string" ? o : String((o as Obj).text ?? ""),
       voter_count: 0,
     })),
@@ -231,7 +232,11 @@ function sendPoll(ctx: CallContext): MessageObj {
     is_anonymous: optBool(ctx.params, "is_anonymous") ?? true,
     type,
     allows_multiple_answers: optBool(ctx.params, "allows_multiple_answers") ?? false,
+    allows_revoting: optBool(ctx.params, "allows_revoting") ?? type !== "quiz",
+    members_only: optBool(ctx.params, "members_only") ?? false,
   };
+  const correct = optArray(ctx.params, "correct_option_ids");
+  if (correct !== undefined) poll.correct_option_ids = correct;
   return postBotMessage(ctx, state, { poll });
 }
 
