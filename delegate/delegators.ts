@@ -124,10 +124,11 @@ export class OpenRunner implements StartableDelegate {
   #next(): void {
     const listener = this.delegate.listener;
     for (;;) {
-      const msg = listener.poll();
-      if (msg === undefined) return listener.mailbox.whenAvailable(this.#pump);
       let r: unknown;
       try {
+        // A capture template can throw too; like a handler, that ends the delegate.
+        const msg = listener.poll();
+        if (msg === undefined) return listener.mailbox.whenAvailable(this.#pump);
         r = this.delegate.onMessage(msg);
       } catch (e) {
         return this.#close(e);

@@ -160,7 +160,10 @@ export class CallbackQueryOriginHandler extends CallbackQueryOriginHandlerBase {
     super(seedTuple[0], seedTuple[2], options);
     const mine = JSON.stringify(this.origin);
     this.listener.capture([
-      (msg: Msg) => quickFlavor(msg) === "callback_query" && JSON.stringify(originIdentifier(msg)) === mine,
+      (msg: Msg) =>
+        quickFlavor(msg) === "callback_query"
+        && (msg.message !== undefined || msg.inline_message_id !== undefined)
+        && JSON.stringify(originIdentifier(msg)) === mine,
     ]);
   }
 }

@@ -81,7 +81,13 @@ export class Listener {
         if (this.mailbox.cancelWait()) reject(new WaitTooLong(timeout));
       }, timeout * 1000);
       const check = (): void => {
-        const msg = this.poll();
+        let msg: Msg | undefined;
+        try {
+          msg = this.poll();
+        } catch (err) {
+          if (timer !== undefined) clearTimeout(timer);
+          return reject(err);
+        }
         if (msg !== undefined) {
           if (timer !== undefined) clearTimeout(timer);
           resolve(msg);

@@ -361,3 +361,34 @@ Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silen
   assert.equal(bot.delegateCount, 0);
   assert.equal(schedulerOf(bot).size, 0, "nothing left scheduled");
 });
+
+Deno.test("DelegatorBot: a capture template that throws ends its delegate with the error, and the bot goes on", async () => {
+  const errors: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    class Picky extends ListenerContext {
+      constructor(seedTuple: SeedTuple) {
+        super(seedTuple[0], seedTuple[2]);
+        this.listener.capture([(msg: Msg) => msg.text.length > 0]);
+      }
+      onMessage(msg: Msg): void {
+        Recorder.log.push(`${this.id}:${msg.n}`);
+      }
+      override onClose(ex: unknown): void {
+        Recorder.closed.push(ex);
+      }
+    }
+    const bot = botWith([[(msg) => msg.seed, createOpen(Picky)]]);
+    await bot.handle({ seed: 1, n: 1, text: "a" });
+    await bot.handle({ seed: 1, n: 2 });
+    await until(() => Recorder.closed.length === 1);
+    assert.ok(Recorder.closed[0] instanceof TypeError);
+    assert.equal(bot.delegateCount, 0);
+    await bot.handle({ seed: 2, n: 3, text: "b" });
+    await until(() => Recorder.log.length === 2);
+    assert.deepEqual(Recorder.log, ["1:1", "2:3"]);
+  } finally {
+    console.error = original;
+  }
+});

@@ -59,3 +59,12 @@ Deno.test("Listener.wait: rejects with WaitTooLong after its timeout; nothing ca
     "a later wait still gets later messages",
   );
 });
+
+Deno.test("Listener.wait: a throwing template rejects the wait instead of escaping", async () => {
+  const box = new Mailbox<Msg>();
+  const listener = new Listener(box);
+  listener.capture([(msg: Msg) => msg.text.length > 0]);
+  const waiting = listener.wait({ timeout: 1 });
+  await box.put({ n: 1 });
+  await assert.rejects(waiting, TypeError);
+});
