@@ -30,14 +30,14 @@ export interface PollingOptions {
    * past them (loudly) so that other chats keep receiving. Default 30.
    */
   readonly stuckAfter?: number;
+  /** Seconds, on top of the long-poll timeout, before a `getUpdates` call counts as hung. Default 10. */
+  readonly grace?: number;
 }
 
 // Seconds to wait before polling again when a poll brought only updates that are still being handled.
 const RECHECK = 0.5;
 // 409s within one long-poll period that mean another poller, not a stale poll of our own.
 const CONFLICTS = 3;
-// Extra seconds, on top of the long-poll timeout, before a getUpdates call counts as hung.
-const GRACE = 10;
 
 /**
  * Offsets of a polling loop. `received` is one past the largest update_id received; the offset sent
@@ -69,6 +69,7 @@ export async function pollUpdates(
 ): Promise<void> {
   const backoff = new Backoff(options.backoff);
   const stuckAfter = options.stuckAfter ?? 30;
+  const grace = options.grace ?? 10;
   let conflicts: number[] = [];
   let pastStuck = false;
   let blocked: { id: number; since: number } | undefined;
@@ -84,7 +85,7 @@ export async function pollUpdates(
         limit: options.limit,
         timeout: options.timeout,
         allowed_updates: options.allowedUpdates,
-      }, { signal: stop, timeout: GRACE });
+      }, { signal: stop, timeout: grace });
       if (offset !== undefined) offsets.confirmed = offset;
       backoff.reset();
     } catch (error) {
@@ -96,7 +97,7 @@ export async function pollUpdates(
         // Telegram ends the older of two polls with 409. Once may be a previous instance of this bot
         // finishing its stop; repeated conflicts mean another poller is running now.
         const now = Date.now();
-        conflicts = conflicts.filter((t) => now - t < (options.timeout + GRACE) * 1000);
+        conflicts = conflicts.filter((t) => now - t < (options.timeout + grace) * 1000);
         conflicts.push(now);
         if (conflicts.length >= CONFLICTS) throw conflictError(verdict.error, false);
         await sleep(backoff.next(), stop);

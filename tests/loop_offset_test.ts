@@ -69,3 +69,37 @@ Deno.test("offset: the offset sent is the lowest update still in flight", async 
   await loop.stop();
   await emu.close();
 });
+
+Deno.test("offset: a getUpdates call that hangs past its timeout is abandoned and retried, nothing lost", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "hang_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const alice = emu.createUser({ first_name: "A" });
+  await alice.sendText(alice.id, "hello");
+  const hang = emu.injectFault({ method: "getUpdates", latency: 3, times: 2 });
+  const texts: string[] = [];
+  const dispatcher = new Dispatcher({
+    handle: (m) => void texts.push((m as { text: string }).text),
+    onError: () => {},
+  });
+  const stop = new AbortController();
+  const start = Date.now();
+  const polling = pollUpdates(bot, dispatcher, new OffsetState(), {
+    timeout: 0,
+    relax: 0,
+    limit: 100,
+    allowedUpdates: ["message"],
+    backoff: { initial: 0.05, max: 0.1 },
+    report: () => {},
+    grace: 0.3,
+  }, stop.signal);
+  const deadline = Date.now() + 5000;
+  while (texts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const took = Date.now() - start;
+  stop.abort();
+  await polling;
+  assert.deepEqual(texts, ["hello"]);
+  assert.equal(hang.hits, 2);
+  assert.ok(took < 2500, `two hung calls abandoned after their timeout (${took} ms), not waited out`);
+  await emu.close();
+});

@@ -265,3 +265,23 @@ Deno.test("loop: malformed options are refused before anything starts", () => {
   }
   assert.throws(() => bot.messageLoop({ chat: "nope" as never }), BadInput);
 });
+
+Deno.test("loop: without a handler, the bot's own handle gets every message", async () => {
+  const { emu, handle } = await setup();
+  const got: string[] = [];
+  class Recorder extends Bot {
+    override async handle(msg: LoopMessage) {
+      await Promise.resolve();
+      got.push(msg.text);
+    }
+  }
+  const bot = new Recorder(handle.token, { apiRoot: emu.apiRoot });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const loop = bot.messageLoop(undefined, quick);
+  await alice.sendText(alice.id, "a");
+  await alice.sendText(alice.id, "b");
+  await until(() => got.length === 2);
+  await loop.stop();
+  assert.deepEqual(got, ["a", "b"]);
+  await emu.close();
+});
