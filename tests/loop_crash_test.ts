@@ -79,3 +79,26 @@ Deno.test("crash: kill -9 mid-run, restart, every update handled at least once; 
   await emu.close();
   await Deno.remove(out);
 });
+
+Deno.test("crash: SIGINT stops a runForever bot gracefully: in-flight handling finishes, offset confirmed", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "sigint_bot" });
+  const alice = emu.createUser({ first_name: "A" });
+  const out = await Deno.makeTempFile({ suffix: ".log" });
+  const child = spawnBot(emu.apiRoot, handle.token, out);
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  assert.match((await reader.read()).value ?? "", /listening/);
+  for (let i = 0; i < 20; i++) await alice.sendText(alice.id, `m${i}`);
+  await until(() => handledLines(out).length >= 1, 10, "handling to start");
+  child.kill("SIGINT");
+  const status = await child.status;
+  assert.equal(status.code, 0);
+  const handled = new Set(handledLines(out));
+  // What was confirmed was handled; what was not handled is still on the server for the next run.
+  assert.equal(handled.size + emu.pendingUpdates(handle).length, 20);
+  reader.releaseLock();
+  await child.stdout.cancel();
+  await child.stderr.cancel();
+  await emu.close();
+  await Deno.remove(out);
+});
