@@ -10,6 +10,19 @@ interface Accepts {
   readonly kind: Kind;
   /** Object type name, or the element type expression of an array. */
   readonly of?: string;
+  /** Element types of an array whose items may each be any of them. */
+  readonly items?: readonly Accepts[];
+}
+
+/**
+ * A union of array types ("Array of InputMediaPhoto" or "Array of InputMediaVideo") reads in the Bot API as
+ * one array whose items may be of any of those types (a media group mixes photos and videos).
+ */
+function acceptsAll(types: readonly string[]): Accepts[] {
+  if (types.length > 1 && types.every((t) => t.startsWith("Array of "))) {
+    return [{ kind: "array", items: types.map((t) => accepts(t.slice(9))) }];
+  }
+  return types.map(accepts);
 }
 
 interface CompiledParam {
@@ -79,7 +92,7 @@ export class SpecValidator {
         params.set(p.name, {
           name: p.name,
           required: p.required,
-          accepts: p.types.map(accepts),
+          accepts: acceptsAll(p.types),
           label: p.types.join(" or "),
         });
       }
@@ -90,6 +103,14 @@ export class SpecValidator {
   /** The validator function to install in a Dispatcher. */
   get validator(): Validator {
     return (method, input) => this.validate(method, input);
+  }
+
+  /** Why `value` is not a valid object of the spec type `typeName` (required fields, field types), or null. */
+  check(typeName: string, value: unknown): string | null {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      return `${typeName} must be an object`;
+    }
+    return this.#checkObject(typeName, value as Obj, typeName, 0);
   }
 
   /** Validates a call in place (coerced values replace the raw ones). */
@@ -170,10 +191,14 @@ export class SpecValidator {
         }
         if (a.kind === "array") {
           if (!Array.isArray(v)) return NO;
-          const of = accepts(a.of!);
+          const items = a.items ?? [accepts(a.of!)];
           const out: unknown[] = [];
           for (let i = 0; i < v.length; i++) {
-            const item = this.#accept(of, v[i], `${path}[${i}]`);
+            let item: unknown = NO;
+            for (const of of items) {
+              item = this.#accept(of, v[i], `${path}[${i}]`);
+              if (item !== NO) break;
+            }
             if (item === NO) return NO;
             out.push(item);
           }
