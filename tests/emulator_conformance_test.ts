@@ -42,6 +42,11 @@ Deno.test("messages, updates and results the emulator produces have every field 
     await send("sendVoice", { voice: url }),
     await send("sendVideoNote", { video_note: url }),
     await send("sendSticker", { sticker: url }),
+    await send("sendLivePhoto", { live_photo: url, photo: url }),
+    await send("sendPaidMedia", {
+      star_count: 5,
+      media: [{ type: "photo", media: url }, { type: "video", media: url }],
+    }),
     await send("sendLocation", { latitude: 1, longitude: 2 }),
     await send("sendVenue", { latitude: 1, longitude: 2, title: "V", address: "A" }),
     await send("sendContact", { phone_number: "1", first_name: "B" }),
@@ -71,8 +76,8 @@ Deno.test("messages, updates and results the emulator produces have every field 
     results: [{ type: "article", id: "1", title: "One", input_message_content: { message_text: "one" } }],
   });
   await alice.chooseInlineResult(inline, "1");
-  await alice.vote(sent[13], [0]);
-  const paying = alice.pay(sent[14]);
+  await alice.vote(sent[15], [0]);
+  const paying = alice.pay(sent[16]);
   await alice.sendText(group.id, "in the group");
   const bob = emu.createUser({ first_name: "Bob" });
   await alice.addMember(group.id, bob);
@@ -133,7 +138,7 @@ Deno.test("messages, updates and results the emulator produces have every field 
   );
   conforms(
     "Poll",
-    await ok(emu.apiRoot, bot.token, "stopPoll", { chat_id: alice.id, message_id: sent[13].message_id }),
+    await ok(emu.apiRoot, bot.token, "stopPoll", { chat_id: alice.id, message_id: sent[15].message_id }),
     "poll",
   );
   conforms(

@@ -154,6 +154,33 @@ function sendMedia(kind: string): Handler {
   };
 }
 
+async function sendLivePhoto(ctx: CallContext): Promise<MessageObj> {
+  const state = targetChat(ctx);
+  const video = await resolveFile(ctx, fileParam(ctx, "live_photo"), "videos");
+  const still = await resolveFile(ctx, fileParam(ctx, "photo"), "photos");
+  const photo = mediaField("photo", FileStore.describe(still), still, ctx.params);
+  const { file_path: _, ...facts } = FileStore.describe(video);
+  const live: Obj = { ...facts, width: 800, height: 600, duration: 3, photo };
+  if (video.mime_type !== undefined) live.mime_type = video.mime_type;
+  return postBotMessage(ctx, state, { live_photo: live, ...captionFields(ctx) });
+}
+
+async function sendPaidMedia(ctx: CallContext): Promise<MessageObj> {
+  const state = targetChat(ctx);
+  const media = optArray(ctx.params, "media") ?? [];
+  if (media.length === 0 || media.length > 10) {
+    throw badRequest("wrong number of paid media: must include 1-10 items");
+  }
+  const paid: Obj[] = [];
+  for (const item of media as Obj[]) {
+    const kind = item.type === "video" ? "video" : "photo";
+    const file = await resolveFile(ctx, item.media, MEDIA_KINDS[kind].folder);
+    paid.push({ type: kind, [kind]: mediaField(kind, FileStore.describe(file), file, item) });
+  }
+  const info = { star_count: Number(ctx.params.star_count), paid_media: paid };
+  return postBotMessage(ctx, state, { paid_media: info, ...captionFields(ctx) });
+}
+
 function location(ctx: CallContext): Obj {
   const latitude = optFloat(ctx.params, "latitude");
   const longitude = optFloat(ctx.params, "longitude");
@@ -424,6 +451,8 @@ export const SEND_METHODS: Readonly<Record<string, Handler>> = {
   sendVoice: sendMedia("voice"),
   sendVideoNote: sendMedia("video_note"),
   sendSticker: sendMedia("sticker"),
+  sendLivePhoto,
+  sendPaidMedia,
   sendLocation,
   sendVenue,
   sendContact,
