@@ -105,6 +105,7 @@ export function runLoop(
 
   const offsets = new OffsetState();
   const run = async () => {
+    let failed = false;
     try {
       if (source === undefined) {
         await pollUpdates(host, dispatcher, offsets, {
@@ -123,9 +124,13 @@ export function runLoop(
           stopper.signal,
         );
       }
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
       await dispatcher.drain(stopTimeout);
-      if (source === undefined) await confirmOffset(host, dispatcher, offsets);
+      // After a 401 or 409 another getUpdates would only fail the same way.
+      if (source === undefined && !failed) await confirmOffset(host, dispatcher, offsets);
       for (const signal of listening) Deno.removeSignalListener(signal, onSignal);
       options.signal?.removeEventListener("abort", stop);
       // A run-forever program stopped by SIGINT/SIGTERM ends once its loop has stopped gracefully.
