@@ -359,7 +359,16 @@ export class DelegatorBot extends Bot {
     if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
       throw new BadInput("options.mailboxCapacity", "a positive integer");
     }
-    this.#patterns = delegationPatterns.map(([seeder, delegator]) => new PatternState(seeder, delegator));
+    if (!Array.isArray(delegationPatterns)) {
+      throw new BadInput("delegationPatterns", "an array of [seeder, delegator] pairs");
+    }
+    this.#patterns = delegationPatterns.map((pattern, i) => {
+      const [seeder, delegator] = Array.isArray(pattern) ? pattern : [];
+      if (typeof seeder !== "function" || typeof delegator !== "function") {
+        throw new BadInput(`delegationPatterns[${i}]`, "a [seeder, delegator] pair of functions");
+      }
+      return new PatternState(seeder, delegator);
+    });
   }
 
   /** Live delegates with a hashable seed, over all patterns. */

@@ -244,6 +244,12 @@ Deno.test("DelegatorBot: delegators may return a startable object, a function or
   await until(() => bot.delegateCount === 0);
 });
 
+Deno.test("DelegatorBot: malformed delegation patterns or mailbox size are BadInput at construction", () => {
+  assert.throws(() => new DelegatorBot("1:T", [[() => 1]] as never), BadInput);
+  assert.throws(() => new DelegatorBot("1:T", {} as never), BadInput);
+  assert.throws(() => new DelegatorBot("1:T", [], { mailboxCapacity: 0 }), BadInput);
+});
+
 Deno.test("DelegatorBot: a delegator result of the wrong shape is reported and skipped", async () => {
   const errors: unknown[][] = [];
   const original = console.error;
