@@ -97,11 +97,6 @@ export class Mailbox<T> {
     return this.#blocked?.length ?? 0;
   }
 
-  /** Whether a consumer waits for an item (see {@link whenAvailable}). */
-  get hasWaiter(): boolean {
-    return this.#waiter !== undefined;
-  }
-
   /** Appends `item`; the promise resolves when it is accepted (at once unless the mailbox is full). */
   put(item: T): Promise<void> {
     if (this.#count < this.capacity) {

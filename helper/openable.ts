@@ -1,21 +1,5 @@
-import type { Msg } from "../bot/delegator_bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StopListening } from "../exception/stop_listening.ts";
-import type { Listener } from "./listener.ts";
-
-/** What `createOpen` needs from a delegate object. */
-export interface Openable {
-  /** Reads the delegate's next messages. */
-  readonly listener: Listener;
-  /** Called with the first message and the seed; a truthy result means the message was fully handled. */
-  open(initialMsg: Msg, seed: unknown): unknown;
-  /** Called with each message (the first one too, unless `open` handled it). */
-  onMessage(msg: Msg): unknown;
-  /** Called once when the delegate ends, with the reason. */
-  onClose(ex: unknown): unknown;
-  /** Ends the delegate: throws `ex`, or `StopListening`. */
-  close(ex?: unknown): never;
-}
 
 /** Any class, as {@link openable} takes it. */
 // deno-lint-ignore no-explicit-any
