@@ -3,7 +3,7 @@
  * `timeout` idle seconds the delegate closes (`onIdle` raises `IdleTerminate`) and the count starts over
  * with the next message.
  *
- * `deno task example counter --emulator`
+ * Set `IDLE_SECONDS` to change the timeout (default 10). `deno task example counter --emulator`
  *
  * @module
  */
@@ -21,15 +21,17 @@ export class MessageCounter extends ChatHandler {
   }
 }
 
-/** Idle seconds before a chat's counter closes; kept short so the offline run shows it. */
-const IDLE_SECONDS = 1;
+/** Idle seconds before a chat's counter closes offline: short, so the run shows it. */
+const OFFLINE_IDLE_SECONDS = 2;
 
 /** The counter example. */
 export const example: Example = {
   summary: "per-chat message counter (ChatHandler) that starts over after an idle timeout",
-  start({ token, apiRoot }) {
+  prepare: () => ({ IDLE_SECONDS: String(OFFLINE_IDLE_SECONDS) }),
+  start({ token, apiRoot, env }) {
+    const timeout = Number(env("IDLE_SECONDS") ?? 10);
     const bot = new DelegatorBot(token, [
-      paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: IDLE_SECONDS }),
+      paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout }),
     ], { apiRoot });
     const loop = bot.messageLoop();
     return () => loop.stop();
@@ -45,8 +47,8 @@ export const example: Example = {
     await scene.reply(bob.id);
     await scene.say(alice, "one more");
     await scene.reply(alice.id);
-    scene.note(`(nobody writes for ${IDLE_SECONDS + 0.5} s: both counters close)`);
-    await sleep(IDLE_SECONDS + 0.5);
+    scene.note(`(nobody writes for ${OFFLINE_IDLE_SECONDS + 0.5} s: both counters close)`);
+    await sleep(OFFLINE_IDLE_SECONDS + 0.5);
     await scene.say(alice, "back again");
     await scene.reply(alice.id);
   },

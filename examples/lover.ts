@@ -75,7 +75,7 @@ class Suitor extends InterceptCallbackQueryMixin(ChatHandler) {
 /** The lover example. */
 export const example: Example = {
   summary: "callback-query origin capture: interceptCallbackQueryOrigin + InterceptCallbackQueryMixin",
-  prepare: () => ({ PATIENCE: "1" }),
+  prepare: () => ({ PATIENCE: "2" }),
   start({ token, apiRoot, env }) {
     const timeout = Number(env("PATIENCE") ?? 30);
     const bot = new DelegatorBot(token, [
@@ -103,6 +103,6 @@ export const example: Example = {
     await scene.say(bob, "Hello");
     await scene.reply(bob.id);
     scene.note("(Bob does not answer)");
-    await scene.reply(bob.id, { timeout: 3 });
+    await scene.reply(bob.id, { timeout: 5 });
   },
 };

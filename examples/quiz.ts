@@ -99,7 +99,7 @@ class Quizzer extends CallbackQueryOriginHandler {
 /** The quiz example. */
 export const example: Example = {
   summary: "a quiz per message: CallbackQueryOriginHandler seeded by perCallbackQueryOrigin",
-  prepare: () => ({ QUIZ_TIMEOUT: "1" }),
+  prepare: () => ({ QUIZ_TIMEOUT: "2" }),
   start({ token, apiRoot, random, env }) {
     const timeout = Number(env("QUIZ_TIMEOUT") ?? 30);
     const bot = new DelegatorBot(token, [
@@ -129,7 +129,7 @@ export const example: Example = {
     const second = await scene.reply(alice.id);
     await scene.answer(await scene.press(alice, second, "Start"));
     scene.note("(Alice walks away)");
-    await sleep(1.5);
+    await sleep(2.5);
     scene.show(alice.id, second.message_id);
   },
 };

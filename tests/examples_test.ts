@@ -33,7 +33,7 @@ const EXPECTED: Record<string, string[]> = {
     "bot → Bob: 1",
     "Alice → bot: one more",
     "bot → Alice: 4",
-    "(nobody writes for 1.5 s: both counters close)",
+    "(nobody writes for 2.5 s: both counters close)",
     "Alice → bot: back again",
     "bot → Alice: 1",
   ],
@@ -141,7 +141,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   vote: [
     "Alice @ Team: /vote Pizza on Friday?",
-    "bot @ Team: Pizza on Friday? (2 s to vote) [Yes][No]",
+    "bot @ Team: Pizza on Friday? (3 s to vote) [Yes][No]",
     "Alice presses [Yes]",
     "bot answers Alice: \"You voted yes\"",
     "Bob presses [No]",
@@ -153,7 +153,7 @@ const EXPECTED: Record<string, string[]> = {
     "bot @ Team: Vote closed, time is up. Pizza on Friday?: yes 2, no 0",
     "bot @ Team (now): Pizza on Friday?: yes 2, no 0 (closed)",
     "Bob @ Team: /vote Meeting at nine?",
-    "bot @ Team: Meeting at nine? (2 s to vote) [Yes][No]",
+    "bot @ Team: Meeting at nine? (3 s to vote) [Yes][No]",
     "Alice presses [No]",
     "bot answers Alice: \"You voted no\"",
     "Bob presses [Yes]",
@@ -248,7 +248,7 @@ function chat(lines: readonly string[], who: string): string[] {
 }
 
 Deno.test("the demo counts per chat, resets on the button and closes every counter by idle timeout", async () => {
-  const result = await runDemo({ idleTimeout: 0.5 });
+  const result = await runDemo({ idleTimeout: 1 });
   assert.deepEqual(chat(result.lines, "Alice"), [
     "Alice → bot: Hi! What do you do?",
     "bot → Alice: 1 message in this chat [Reset]",
