@@ -102,6 +102,8 @@ export function runLoop(
     }
   }
   if (typeof options.runForever === "string" && options.runForever !== "") console.log(options.runForever);
+  // A loop waiting on a queue holds only a promise, which does not keep a Deno process alive.
+  const keepAlive = options.runForever ? setInterval(() => {}, 1 << 30) : undefined;
 
   const offsets = new OffsetState();
   const run = async () => {
@@ -131,6 +133,7 @@ export function runLoop(
       await dispatcher.drain(stopTimeout);
       // After a 401 or 409 another getUpdates would only fail the same way.
       if (source === undefined && !failed) await confirmOffset(host, dispatcher, offsets);
+      clearInterval(keepAlive);
       for (const signal of listening) Deno.removeSignalListener(signal, onSignal);
       options.signal?.removeEventListener("abort", stop);
       // A run-forever program stopped by SIGINT/SIGTERM ends once its loop has stopped gracefully.

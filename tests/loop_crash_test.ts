@@ -96,9 +96,31 @@ Deno.test("crash: SIGINT stops a runForever bot gracefully: in-flight handling f
   const handled = new Set(handledLines(out));
   // What was confirmed was handled; what was not handled is still on the server for the next run.
   assert.equal(handled.size + emu.pendingUpdates(handle).length, 20);
-  reader.releaseLock();
-  await child.stdout.cancel();
+  await reader.cancel();
   await child.stderr.cancel();
   await emu.close();
   await Deno.remove(out);
+});
+
+Deno.test("crash: runForever keeps a queue-fed process alive until SIGTERM", async () => {
+  const bot = new URL("../bot/mod.ts", import.meta.url).href;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { Bot, UpdateQueue } from "${bot}";
+       const queue = new UpdateQueue();
+       new Bot("1:x", { apiRoot: "http://127.0.0.1:9" }).messageLoop((m) => console.log("got", m.text), {
+         source: queue, runForever: "up",
+       });
+       setTimeout(() => queue.put({ update_id: 1, message: { message_id: 1, date: 0,
+         chat: { id: 1, type: "private" }, text: "late" } }), 500);`,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("got late")) text += (await reader.read()).value ?? "";
+  child.kill("SIGTERM");
+  assert.equal((await child.status).code, 0);
+  await reader.cancel();
 });
