@@ -20,7 +20,7 @@ export interface CallContext {
   /** Call parameters (coerced to their spec types when the spec table is loaded). */
   readonly params: Obj;
   /** Uploaded files by multipart field name. */
-  readonly files: Map<string, File>;
+  readonly files: ReadonlyMap<string, File>;
   /** Canonical method name. */
   readonly method: string;
   /** Aborted when the client goes away (long polls stop waiting). */

@@ -6,8 +6,10 @@ export interface CallInput {
   /** Parameters by name; values from query strings and forms arrive as strings. */
   readonly params: Obj;
   /** Uploaded files by multipart field name. */
-  readonly files: Map<string, File>;
+  readonly files: ReadonlyMap<string, File>;
 }
+
+const NO_FILES: ReadonlyMap<string, File> = new Map();
 
 /** Bodies above this size are refused before they are read (Telegram's upload ceiling is 50 MB). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -43,8 +45,7 @@ async function readText(request: Request, declared: number): Promise<string> {
  * Bot API accepts all four. A body that cannot be parsed is a 400; it never takes the server down.
  */
 export async function readCallInput(request: Request, query: string): Promise<CallInput> {
-  const params: Obj = {};
-  const files = new Map<string, File>();
+  let params: Obj = {};
   if (query !== "") { for (const [k, v] of new URLSearchParams(query)) params[k] = v; }
   const headers = request.headers;
   const length = Number(headers.get("content-length") ?? 0);
@@ -52,7 +53,7 @@ export async function readCallInput(request: Request, query: string): Promise<Ca
   const type = headers.get("content-type") ?? "";
   if (type.startsWith("application/json")) {
     const text = await readBody(request, length);
-    if (text.trim() === "") return { params, files };
+    if (text.trim() === "") return { params, files: NO_FILES };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -62,17 +63,22 @@ export async function readCallInput(request: Request, query: string): Promise<Ca
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw badRequest("JSON object expected");
     }
-    Object.assign(params, parsed);
+    // The parsed object becomes the parameters as is (no copy on the hot path); query values stay, the
+    // body wins on a clash, as a merged copy would have it.
+    if (query === "") params = parsed as Obj;
+    else params = { ...params, ...parsed };
   } else if (type.startsWith("application/x-www-form-urlencoded")) {
     for (const [k, v] of new URLSearchParams(await readBody(request, length))) params[k] = v;
   } else if (type.startsWith("multipart/form-data")) {
     const form = await readMultipart(request, type);
+    const files = new Map<string, File>();
     for (const [k, v] of form) {
       if (typeof v === "string") params[k] = v;
       else files.set(k, v);
     }
+    return { params, files };
   }
-  return { params, files };
+  return { params, files: NO_FILES };
 }
 
 function multipartError(): ApiFailure {

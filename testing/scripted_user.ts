@@ -300,7 +300,7 @@ export class ScriptedUser {
     world.inlineMessages.set(inlineMessageId, { bot: state.bot, message: { ...content }, from: this.user });
     if (options.chat !== undefined) {
       const chat = this.host.chat(options.chat);
-      this.#post(chat, { ...content, via_bot: state.bot.user }, {});
+      this.#post(chat, { ...content, via_bot: state.bot.sender }, {});
     }
     const chosen: Obj = {
       result_id: resultId,
@@ -337,7 +337,7 @@ export class ScriptedUser {
     if (state.user !== undefined || !this.host.world.isMember(state, this.user.id)) {
       return Promise.reject(new RangeError("only a member of a group can add members"));
     }
-    const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).user;
+    const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).sender;
     changeMember(this.host, state, this.user, chatMember(user, "member"));
     if (state.chat.type === "channel") {
       return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
@@ -431,8 +431,8 @@ export class ScriptedUser {
       chat,
       from: this.user,
       date: unixNow(),
-      old_chat_member: chatMember(bot.user, from),
-      new_chat_member: chatMember(bot.user, to),
+      old_chat_member: chatMember(bot.sender, from),
+      new_chat_member: chatMember(bot.sender, to),
     });
   }
 

@@ -22,6 +22,8 @@ export interface WebhookConfig {
 export interface BotState {
   /** The bot's user object (what getMe returns). */
   readonly user: UserObj;
+  /** The bot as it appears as a sender or member: the user object without the getMe-only fields. */
+  readonly sender: UserObj;
   /** Its token. */
   readonly token: string;
   /** Pending updates. */
@@ -216,6 +218,7 @@ export class World {
     };
     const bot: BotState = {
       user,
+      sender: { id, is_bot: true, first_name: user.first_name, username: fields.username },
       token,
       queue: new UpdateQueue(1),
       webhook: null,
@@ -248,7 +251,7 @@ export class World {
     members.forEach((user, i) =>
       state.members.set(user.id, chatMember(user, i === 0 ? "creator" : "member"))
     );
-    for (const bot of bots) state.members.set(bot.user.id, chatMember(bot.user, botStatus));
+    for (const bot of bots) state.members.set(bot.user.id, chatMember(bot.sender, botStatus));
     this.chats.set(id, state);
     return state;
   }
@@ -338,14 +341,13 @@ export class World {
 
   /** Stores a new message with the next id of its chat. */
   addMessage(state: ChatState, fields: Obj, from: UserObj | null, bot: BotState | null): MessageObj {
-    const message = {
-      message_id: state.log.length + 1,
-      ...(from !== null && state.chat.type !== "channel" ? { from } : {}),
-      ...(state.chat.type === "channel" ? { sender_chat: state.chat } : {}),
-      date: unixNow(),
-      chat: state.chat,
-      ...fields,
-    } as MessageObj;
+    const channel = state.chat.type === "channel";
+    const message = { message_id: state.log.length + 1 } as MessageObj;
+    if (from !== null && !channel) message.from = from;
+    if (channel) message.sender_chat = state.chat;
+    message.date = unixNow();
+    message.chat = state.chat;
+    for (const key in fields) message[key] = fields[key];
     state.log.push(message);
     state.authors.push(bot);
     if (bot !== null) {

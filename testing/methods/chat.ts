@@ -21,7 +21,7 @@ function requireRight(ctx: CallContext, state: ChatState, right: string, what: s
       ? MEMBER_STATUS_PRIVATE
       : "method is not available for private chats",
   );
-  const me = state.members.get(ctx.bot.user.id);
+  const me = state.members.get(ctx.bot.sender.id);
   if (me?.status === "creator") return;
   if (me?.status !== "administrator" || me[right] !== true) throw badRequest(`not enough rights to ${what}`);
 }
@@ -62,12 +62,12 @@ function banChatMember(ctx: CallContext): boolean {
   const user = targetUser(ctx);
   const current = state.members.get(user.id);
   if (current?.status === "creator") throw badRequest("can't remove chat owner");
-  if (user.id === ctx.bot.user.id) throw badRequest("can't remove self");
+  if (user.id === ctx.bot.sender.id) throw badRequest("can't remove self");
   const until = optInt(ctx.params, "until_date") ?? 0;
   const wasMember = ctx.world.isMember(state, user.id);
-  changeMember(ctx, state, ctx.bot.user, { status: "kicked", user, until_date: until });
+  changeMember(ctx, state, ctx.bot.sender, { status: "kicked", user, until_date: until });
   if (wasMember && state.chat.type !== "channel") {
-    const message = ctx.world.addMessage(state, { left_chat_member: user }, ctx.bot.user, null);
+    const message = ctx.world.addMessage(state, { left_chat_member: user }, ctx.bot.sender, null);
     for (const bot of ctx.world.audience(state)) if (bot !== ctx.bot) bot.queue.push("message", message);
   }
   return true;
@@ -81,7 +81,7 @@ function unbanChatMember(ctx: CallContext): boolean {
   if (current?.status === "creator") throw badRequest("can't remove chat owner");
   if (optBool(ctx.params, "only_if_banned") && current?.status !== "kicked") return true;
   if (current !== undefined && current.status !== "left") {
-    changeMember(ctx, state, ctx.bot.user, chatMember(user, "left"));
+    changeMember(ctx, state, ctx.bot.sender, chatMember(user, "left"));
   }
   return true;
 }
@@ -93,7 +93,7 @@ function restrictChatMember(ctx: CallContext): boolean {
   const user = targetUser(ctx);
   if (state.members.get(user.id)?.status === "creator") throw badRequest("can't restrict chat owner");
   const permissions = optObj(ctx.params, "permissions") ?? {};
-  changeMember(ctx, state, ctx.bot.user, {
+  changeMember(ctx, state, ctx.bot.sender, {
     status: "restricted",
     user,
     is_member: ctx.world.isMember(state, user.id),
@@ -119,14 +119,14 @@ function promoteChatMember(ctx: CallContext): boolean {
   const member = any
     ? { status: "administrator", user, can_be_edited: true, ...rights }
     : chatMember(user, "member");
-  changeMember(ctx, state, ctx.bot.user, member);
+  changeMember(ctx, state, ctx.bot.sender, member);
   return true;
 }
 
 function leaveChat(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   groupOnly(state);
-  changeMember(ctx, state, ctx.bot.user, chatMember(ctx.bot.user, "left"));
+  changeMember(ctx, state, ctx.bot.sender, chatMember(ctx.bot.sender, "left"));
   return true;
 }
 
@@ -165,7 +165,7 @@ function getChatMember(ctx: CallContext): Obj {
   const state = targetChat(ctx);
   const user = targetUser(ctx);
   if (state.user !== undefined) {
-    if (user.id === state.user.id || user.id === ctx.bot.user.id) return chatMember(user, "member");
+    if (user.id === state.user.id || user.id === ctx.bot.sender.id) return chatMember(user, "member");
     throw badRequest("user not found");
   }
   return state.members.get(user.id) ?? chatMember(user, "left");
@@ -226,7 +226,7 @@ function inviteLink(ctx: CallContext, primary: boolean): Obj {
   requireRight(ctx, state, "can_invite_users", "invite users");
   const link: Obj = {
     invite_link: `https://t.me/+${randomId(16)}`,
-    creator: ctx.bot.user,
+    creator: ctx.bot.sender,
     creates_join_request: optBool(ctx.params, "creates_join_request") ?? false,
     is_primary: primary,
     is_revoked: false,

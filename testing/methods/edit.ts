@@ -150,7 +150,7 @@ function stopPoll(ctx: CallContext): Obj {
 
 function canDelete(ctx: CallContext, state: ChatState, id: number): boolean {
   if (state.authors[id - 1] === ctx.bot || state.user !== undefined) return true;
-  const me = state.members.get(ctx.bot.user.id);
+  const me = state.members.get(ctx.bot.sender.id);
   return me?.status === "creator" || (me?.status === "administrator" && me.can_delete_messages === true);
 }
 

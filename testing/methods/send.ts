@@ -42,7 +42,7 @@ export function formattedText(
 
 /** Stores a bot's message in a chat with the common send fields added. */
 export function postBotMessage(ctx: CallContext, state: ChatState, content: Obj): MessageObj {
-  return ctx.world.addMessage(state, { ...commonFields(ctx, state), ...content }, ctx.bot.user, ctx.bot);
+  return ctx.world.addMessage(state, { ...commonFields(ctx, state), ...content }, ctx.bot.sender, ctx.bot);
 }
 
 function sendMessage(ctx: CallContext): MessageObj {
@@ -379,7 +379,7 @@ function forward(many: boolean): Handler {
       ctx.world.addMessage(
         target,
         { ...contentOf(m), forward_origin: forwardOrigin(m) },
-        ctx.bot.user,
+        ctx.bot.sender,
         ctx.bot,
       )
     );
@@ -409,7 +409,7 @@ function copy(many: boolean): Handler {
         delete content.caption;
         delete content.caption_entities;
       }
-      return ctx.world.addMessage(target, content, ctx.bot.user, ctx.bot);
+      return ctx.world.addMessage(target, content, ctx.bot.sender, ctx.bot);
     });
     return many ? sent.map((m) => ({ message_id: m.message_id })) : { message_id: sent[0].message_id };
   };
