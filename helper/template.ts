@@ -46,15 +46,18 @@ export function match(data: unknown, template: Template): boolean {
   switch (typeof template) {
     case "function":
       return Boolean(template(data));
-    case "object":
+    case "object": {
       if (template === null) return data === null;
-      if (template instanceof Map) return matchMap(data, template);
-      if (!isPlainObject(template)) return equal(data, template);
+      const proto = Object.getPrototypeOf(template);
+      if (proto !== Object.prototype && proto !== null) {
+        return template instanceof Map ? matchMap(data, template) : equal(data, template);
+      }
       if (!isRecord(data)) return false;
       for (const key in template) {
         if (!(key in data) || !match(data[key], (template as Record<string, Template>)[key])) return false;
       }
       return true;
+    }
     default:
       return data === template;
   }
