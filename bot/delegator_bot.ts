@@ -304,6 +304,8 @@ function isStartable(d: unknown): d is StartableDelegate {
 
 // An event has a single top-level key that starts with an underscore; checked without allocating.
 function looksLikeEvent(msg: Msg): boolean {
+  // Messages, by far the most common, answer without walking the keys.
+  if (msg.message_id !== undefined) return false;
   let keys = 0;
   for (const k in msg) {
     if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;

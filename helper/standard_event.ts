@@ -63,6 +63,7 @@ export class StandardEventScheduler {
 
   /** Whether `msg` is an event from this space and source. */
   isOwnEvent(msg: Msg): boolean {
+    if (msg.message_id !== undefined) return false;
     let body: unknown;
     let keys = 0;
     for (const k in msg) {
