@@ -10,6 +10,7 @@
  *
  * Run: `deno run -A --v8-flags=--expose-gc bench/delegate_scale.ts [--quick]`
  */
+import { cpuUsage } from "node:process";
 import { DelegatorBot, type Msg } from "../bot/delegator_bot.ts";
 import type { SeedTuple } from "../bot/delegator_bot.ts";
 import { createOpen, paveEventSpace, perChatId, perMessage } from "../delegate/mod.ts";
@@ -108,6 +109,7 @@ async function dispatch(): Promise<void> {
   const bot = new DelegatorBot("1:bench", [
     paveEventSpace()(perChatId(), createOpen, Counter, { timeout: IDLE_TIMEOUT }),
   ]);
+  const cpu0 = cpuUsage();
   const t1 = performance.now();
   for (let i = 0; i < UPDATES; i++) {
     await bot.handle(message(1 + (i % CHATS), i));
@@ -115,15 +117,18 @@ async function dispatch(): Promise<void> {
   }
   await tick();
   const elapsed = (performance.now() - t1) / 1000;
+  const cpu = cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   sampleRss();
   const rate = UPDATES / elapsed;
   console.log(
     `dispatch: ${UPDATES} updates over ${CHATS} chats in ${elapsed.toFixed(2)} s = ${
       Math.round(rate)
     } updates/s `
-      + `(baseline plain handler ${Math.round(baseline)}/s, ratio ${
-        (rate / baseline).toFixed(3)
-      }); peak RSS ${mb(peakRss)}`,
+      + `(${Math.round(UPDATES / cpuSeconds)} per CPU-second, unskewed by other load; `
+      + `baseline plain handler ${Math.round(baseline)}/s, ratio ${(rate / baseline).toFixed(3)}); peak RSS ${
+        mb(peakRss)
+      }`,
   );
   schedulerOf(bot).clear();
   void seen;
