@@ -204,8 +204,8 @@ export function seedKey(seed: unknown): unknown {
   return encoded === undefined ? undefined : new TupleKey(encoded);
 }
 
-// Tuple seeds live in their own key space: a TupleKey is interned to its encoding below, so the string
-// "n1" and the tuple [1] never collide.
+// Tuple seeds live in their own map, keyed by their encoding, so a string seed that happens to equal
+// an encoding (e.g. "(n1;)") never meets the tuple [1].
 class TupleKey {
   constructor(readonly encoded: string) {}
 }
