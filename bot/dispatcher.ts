@@ -46,7 +46,8 @@ export class Dispatcher {
   #lanes = new Map<string, Lane>();
   #inFlight = new Set<number>();
   #seen: SeenIds;
-  #changed: PromiseWithResolvers<void> = Promise.withResolvers();
+  // Created only when someone waits, so a busy loop allocates nothing per settled update.
+  #changed: PromiseWithResolvers<void> | undefined;
   #handled = 0;
 
   /** @param options the handler and the error reporter. */
@@ -116,6 +117,7 @@ export class Dispatcher {
 
   /** Resolves as soon as any in-flight update settles (or is dispatched). */
   changed(): Promise<void> {
+    this.#changed ??= Promise.withResolvers();
     return this.#changed.promise;
   }
 
@@ -170,9 +172,9 @@ export class Dispatcher {
   }
 
   #signal(): void {
-    const old = this.#changed;
-    this.#changed = Promise.withResolvers();
-    old.resolve();
+    const waiting = this.#changed;
+    this.#changed = undefined;
+    waiting?.resolve();
   }
 }
 
