@@ -287,3 +287,33 @@ Deno.test("the demo counts per chat, resets on the button and closes every count
   assert.match(summary, /updates handled: +10/);
   assert.match(summary, /closed by idle timeout: +4/);
 });
+
+/** Runs `examples/run.ts` with `args` and no TOKEN in its environment. */
+async function runner(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Deno.env.toObject();
+  delete env.TOKEN;
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../examples/run.ts", import.meta.url).pathname, ...args],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+}
+
+Deno.test("deno task example: --emulator prints the transcript; bad names and a missing TOKEN exit 2", async () => {
+  const offline = await runner("skeleton", "--emulator");
+  assert.equal(offline.code, 0, offline.stderr);
+  assert.deepEqual(offline.stdout.trimEnd().split("\n"), EXPECTED.skeleton);
+
+  const unknown = await runner("no_such_example");
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown example "no_such_example"/);
+  assert.match(unknown.stdout, /skeleton/);
+
+  const noToken = await runner("skeleton");
+  assert.equal(noToken.code, 2);
+  assert.match(noToken.stderr, /set TOKEN/);
+});
