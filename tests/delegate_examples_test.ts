@@ -62,7 +62,7 @@ class MessageCounter extends ChatHandler {
 
 Deno.test("example: per-chat message counter with idle timeout, over the emulator", async () => {
   await withBot(
-    [paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: 0.4 })],
+    [paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: 1 })],
     async ({ emu, bot }) => {
       const alice = emu.createUser({ first_name: "Alice" });
       const bob = emu.createUser({ first_name: "Bob" });
@@ -73,7 +73,7 @@ Deno.test("example: per-chat message counter with idle timeout, over the emulato
       await alice.sendText(alice.id, "b");
       assert.equal((await emu.nextBotMessage(alice.id)).text, "2");
       assert.equal(bot.delegateCount, 2);
-      await until(() => bot.delegateCount === 0, 3);
+      await until(() => bot.delegateCount === 0, 5);
       await alice.sendText(alice.id, "c");
       assert.equal((await emu.nextBotMessage(alice.id)).text, "1", "a new delegate after the idle timeout");
     },
@@ -86,7 +86,7 @@ class QueryCounter extends AnswererMixin(InlineUserHandler) {
   chosen: string[] = [];
   onInlineQuery(msg: InlineQuery): void {
     this.answerer.answer(msg, async (signal: AbortSignal) => {
-      await sleep(0.15);
+      await sleep(0.4);
       signal.throwIfAborted();
       this.count++;
       const text = `${this.count}. ${msg.query}`;
@@ -111,7 +111,7 @@ Deno.test("example: inline handler per user with Answerer; a superseded query is
       const answer = await emu.answerOf(second);
       assert.equal((answer.results as { title: string }[])[0].title, "1. hello");
       assert.equal(((await emu.answerOf(bobs)).results as { title: string }[])[0].title, "1. hi");
-      await assert.rejects(emu.answerOf(first, { timeout: 0.4 }), "the aborted computation sent nothing");
+      await assert.rejects(emu.answerOf(first, { timeout: 0.6 }), "the aborted computation sent nothing");
       assert.equal(bot.delegateCount, 2, "one delegate per user");
       await alice.chooseInlineResult(second, "abc");
       await until(() => bot.delegateCount === 2 && emu.pendingUpdates(username).length === 0);

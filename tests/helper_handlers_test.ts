@@ -76,7 +76,9 @@ Deno.test("IdleEventCoordinator: refresh keeps one pending _idle; a stale one is
   idle.refresh();
   assert.equal(idle.event, first, "postponed in place while pending");
   assert.equal(scheduler.scheduler.size, 1);
-  await new Promise((r) => setTimeout(r, 80));
+  for (let waited = 0; emitted.length < 1 && waited < 100; waited++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   assert.equal(emitted.length, 1);
   assert.deepEqual(emitted[0], { _idle: { source: { space: 1, id: "me" }, seconds: 0.05 } });
   const handled: Msg[] = [];
