@@ -5,12 +5,17 @@ import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { createHandler } from "./http.ts";
-import { chatMethods } from "./methods/chat.ts";
-import { CORE_METHODS } from "./methods/core.ts";
-import { EDIT_METHODS } from "./methods/edit.ts";
-import { genericHandler, SETTINGS_METHODS } from "./methods/generic.ts";
-import { QUERY_METHODS } from "./methods/queries.ts";
-import { SEND_METHODS } from "./methods/send.ts";
+import {
+  chatMethods,
+  CORE_METHODS,
+  EDIT_METHODS,
+  FORWARD_METHODS,
+  genericHandler,
+  MEDIA_METHODS,
+  QUERY_METHODS,
+  SEND_METHODS,
+  SETTINGS_METHODS,
+} from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotMessage, queryAnswer } from "./observe.ts";
 import type { BotRef, ChatRef, UserWorld } from "./scripted_user.ts";
 import { ScriptedUser } from "./scripted_user.ts";
@@ -111,6 +116,8 @@ export class BotApiEmulator implements UserWorld {
     const modelled = {
       ...CORE_METHODS,
       ...SEND_METHODS,
+      ...MEDIA_METHODS,
+      ...FORWARD_METHODS,
       ...EDIT_METHODS,
       ...chatMethods(TYPES),
       ...QUERY_METHODS,

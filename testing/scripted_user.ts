@@ -9,7 +9,6 @@ import type {
 import { detectEntities } from "./entities.ts";
 import { badRequest } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
-import { changeMember } from "./methods/chat.ts";
 import { DEFAULT_OBSERVE_SECONDS, queryAnswer } from "./observe.ts";
 import type { ChatObj, MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
@@ -319,7 +318,7 @@ export class ScriptedUser {
     if (state.members.get(this.user.id)?.status === "kicked") {
       return Promise.reject(badRequest("USER_BANNED_IN_CHANNEL"));
     }
-    changeMember(this.host, state, this.user, chatMember(this.user, "member"));
+    this.host.world.changeMember(state, this.user, chatMember(this.user, "member"));
     if (state.chat.type === "channel") {
       return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
     }
@@ -338,7 +337,7 @@ export class ScriptedUser {
       return Promise.reject(new RangeError("only a member of a group can add members"));
     }
     const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).sender;
-    changeMember(this.host, state, this.user, chatMember(user, "member"));
+    this.host.world.changeMember(state, this.user, chatMember(user, "member"));
     if (state.chat.type === "channel") {
       return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
     }
@@ -400,7 +399,7 @@ export class ScriptedUser {
   leave(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);
     if (!this.host.world.isMember(state, this.user.id)) return Promise.reject(new RangeError("not a member"));
-    changeMember(this.host, state, this.user, chatMember(this.user, "left"));
+    this.host.world.changeMember(state, this.user, chatMember(this.user, "left"));
     if (state.chat.type === "channel") {
       return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
     }

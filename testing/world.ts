@@ -376,6 +376,23 @@ export class World {
     return out;
   }
 
+  /** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */
+  changeMember(state: ChatState, actor: UserObj, member: Obj): void {
+    const user = member.user as UserObj;
+    const old = state.members.get(user.id) ?? chatMember(user, "left");
+    state.members.set(user.id, member);
+    const change = {
+      chat: state.chat,
+      from: actor,
+      date: unixNow(),
+      old_chat_member: old,
+      new_chat_member: member,
+    };
+    const changedBot = this.bots.get(user.id);
+    changedBot?.queue.push("my_chat_member", change);
+    for (const bot of this.audience(state)) if (bot !== changedBot) bot.queue.push("chat_member", change);
+  }
+
   /** Queues an update about a chat for its audience (minus bots whose privacy mode hides it). */
   broadcast(state: ChatState, kind: string, payload: unknown, to?: BotState): void {
     const screened = state.user === undefined && state.chat.type !== "channel"

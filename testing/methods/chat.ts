@@ -34,28 +34,6 @@ function targetUser(ctx: CallContext): UserObj {
   return user;
 }
 
-/** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */
-export function changeMember(
-  ctx: { world: CallContext["world"] },
-  state: ChatState,
-  actor: UserObj,
-  member: Obj,
-): void {
-  const user = member.user as UserObj;
-  const old = state.members.get(user.id) ?? chatMember(user, "left");
-  state.members.set(user.id, member);
-  const change = {
-    chat: state.chat,
-    from: actor,
-    date: Math.floor(Date.now() / 1000),
-    old_chat_member: old,
-    new_chat_member: member,
-  };
-  const changedBot = ctx.world.bots.get(user.id);
-  changedBot?.queue.push("my_chat_member", change);
-  for (const bot of ctx.world.audience(state)) if (bot !== changedBot) bot.queue.push("chat_member", change);
-}
-
 function banChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   requireRight(ctx, state, "can_restrict_members", "restrict/ban chat member");
@@ -65,7 +43,7 @@ function banChatMember(ctx: CallContext): boolean {
   if (user.id === ctx.bot.sender.id) throw badRequest("can't remove self");
   const until = optInt(ctx.params, "until_date") ?? 0;
   const wasMember = ctx.world.isMember(state, user.id);
-  changeMember(ctx, state, ctx.bot.sender, { status: "kicked", user, until_date: until });
+  ctx.world.changeMember(state, ctx.bot.sender, { status: "kicked", user, until_date: until });
   if (wasMember && state.chat.type !== "channel") {
     const message = ctx.world.addMessage(state, { left_chat_member: user }, ctx.bot.sender, null);
     for (const bot of ctx.world.audience(state)) if (bot !== ctx.bot) bot.queue.push("message", message);
@@ -81,7 +59,7 @@ function unbanChatMember(ctx: CallContext): boolean {
   if (current?.status === "creator") throw badRequest("can't remove chat owner");
   if (optBool(ctx.params, "only_if_banned") && current?.status !== "kicked") return true;
   if (current !== undefined && current.status !== "left") {
-    changeMember(ctx, state, ctx.bot.sender, chatMember(user, "left"));
+    ctx.world.changeMember(state, ctx.bot.sender, chatMember(user, "left"));
   }
   return true;
 }
@@ -93,7 +71,7 @@ function restrictChatMember(ctx: CallContext): boolean {
   const user = targetUser(ctx);
   if (state.members.get(user.id)?.status === "creator") throw badRequest("can't restrict chat owner");
   const permissions = optObj(ctx.params, "permissions") ?? {};
-  changeMember(ctx, state, ctx.bot.sender, {
+  ctx.world.changeMember(state, ctx.bot.sender, {
     status: "restricted",
     user,
     is_member: ctx.world.isMember(state, user.id),
@@ -119,14 +97,14 @@ function promoteChatMember(ctx: CallContext): boolean {
   const member = any
     ? { status: "administrator", user, can_be_edited: true, ...rights }
     : chatMember(user, "member");
-  changeMember(ctx, state, ctx.bot.sender, member);
+  ctx.world.changeMember(state, ctx.bot.sender, member);
   return true;
 }
 
 function leaveChat(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   groupOnly(state);
-  changeMember(ctx, state, ctx.bot.sender, chatMember(ctx.bot.sender, "left"));
+  ctx.world.changeMember(state, ctx.bot.sender, chatMember(ctx.bot.sender, "left"));
   return true;
 }
 

@@ -6,7 +6,8 @@ import type { MessageObj, Obj } from "../types.ts";
 import { unixNow } from "../types.ts";
 import type { ChatState, InlineMessageState } from "../world.ts";
 import { checkInlineKeyboard, MAX_CAPTION, MAX_TEXT, resolveFile, targetChat } from "./common.ts";
-import { formattedText, MEDIA_KINDS, mediaField } from "./send.ts";
+import { formattedText } from "./compose.ts";
+import { MEDIA_KINDS, mediaField } from "./media.ts";
 
 /** The message an edit targets: a chat message of the calling bot, or one of its inline messages. */
 interface EditTarget {

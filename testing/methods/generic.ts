@@ -4,7 +4,7 @@ import { badRequest } from "../failure.ts";
 import { plausible, plausibleResult } from "../plausible.ts";
 import type { Obj } from "../types.ts";
 import { targetChat } from "./common.ts";
-import { postBotMessage } from "./send.ts";
+import { postBotMessage } from "./compose.ts";
 
 const NOT_CONTENT: ReadonlySet<string> = new Set([
   "chat_id",

@@ -1,49 +1,9 @@
 import type { CallContext, Handler } from "../context.ts";
-import { detectEntities } from "../entities.ts";
 import { badRequest } from "../failure.ts";
-import { FileStore } from "../files.ts";
 import { optArray, optBool, optFloat, optObj, optStr, reqStr } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
-import type { ChatState } from "../world.ts";
-import {
-  commonFields,
-  fileParam,
-  MAX_CAPTION,
-  MAX_TEXT,
-  resolveFile,
-  targetChat,
-  targetMessage,
-} from "./common.ts";
-import { formatText } from "./format.ts";
-
-/** Text and entities of a text or caption parameter, after `parse_mode` and length checks. */
-export function formattedText(
-  ctx: CallContext,
-  textParam: string,
-  entitiesParam: string,
-  modeParam: string,
-  max: number,
-): { text: string; entities?: Obj[] } | undefined {
-  const params = ctx.params;
-  const raw = optStr(params, textParam);
-  if (raw === undefined) return undefined;
-  const given = optArray(params, entitiesParam) as Obj[] | undefined;
-  const mode = optStr(params, modeParam);
-  const { text, entities } = given !== undefined
-    ? { text: raw, entities: given }
-    : mode !== undefined && mode !== ""
-    ? formatText(raw, mode)
-    : { text: raw, entities: detectEntities(raw) };
-  if (text.length > max) {
-    throw badRequest(textParam === "text" ? "message is too long" : "message caption is too long");
-  }
-  return entities !== undefined && entities.length > 0 ? { text, entities } : { text };
-}
-
-/** Stores a bot's message in a chat with the common send fields added. */
-export function postBotMessage(ctx: CallContext, state: ChatState, content: Obj): MessageObj {
-  return ctx.world.addMessage(state, { ...commonFields(ctx, state), ...content }, ctx.bot.sender, ctx.bot);
-}
+import { MAX_TEXT, targetChat } from "./common.ts";
+import { formattedText, pick, postBotMessage } from "./compose.ts";
 
 function sendMessage(ctx: CallContext): MessageObj {
   const state = targetChat(ctx);
@@ -55,130 +15,6 @@ function sendMessage(ctx: CallContext): MessageObj {
   const preview = optObj(ctx.params, "link_preview_options");
   if (preview !== undefined) content.link_preview_options = preview;
   return postBotMessage(ctx, state, content);
-}
-
-function captionFields(ctx: CallContext): Obj {
-  const caption = formattedText(ctx, "caption", "caption_entities", "parse_mode", MAX_CAPTION);
-  if (caption === undefined) return {};
-  const out: Obj = { caption: caption.text };
-  if (caption.entities !== undefined) out.caption_entities = caption.entities;
-  if (optBool(ctx.params, "show_caption_above_media")) out.show_caption_above_media = true;
-  if (optBool(ctx.params, "has_spoiler")) out.has_media_spoiler = true;
-  return out;
-}
-
-/** How each media kind is described in a Message, given its stored file and the call's parameters. */
-export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(file: Obj, p: Obj): unknown }>> =
-  {
-    photo: { folder: "photos", describe: (f) => [{ ...f, width: 800, height: 600 }] },
-    audio: {
-      folder: "music",
-      describe: (f, p) => ({ ...f, duration: Number(p.duration ?? 0), ...pick(p, "performer", "title") }),
-    },
-    document: { folder: "documents", describe: (f) => f },
-    video: {
-      folder: "videos",
-      describe: (f, p) => ({
-        ...f,
-        width: Number(p.width ?? 640),
-        height: Number(p.height ?? 360),
-        duration: Number(p.duration ?? 0),
-      }),
-    },
-    animation: {
-      folder: "animations",
-      describe: (f, p) => ({
-        ...f,
-        width: Number(p.width ?? 320),
-        height: Number(p.height ?? 240),
-        duration: Number(p.duration ?? 0),
-      }),
-    },
-    voice: { folder: "voice", describe: (f, p) => ({ ...f, duration: Number(p.duration ?? 0) }) },
-    video_note: {
-      folder: "video_notes",
-      describe: (f, p) => ({ ...f, length: Number(p.length ?? 240), duration: Number(p.duration ?? 0) }),
-    },
-    sticker: {
-      folder: "stickers",
-      describe: (f, p) => ({
-        ...f,
-        type: "regular",
-        width: 512,
-        height: 512,
-        is_animated: false,
-        is_video: false,
-        ...pick(p, "emoji"),
-      }),
-    },
-  };
-
-function pick(source: Obj, ...names: string[]): Obj {
-  const out: Obj = {};
-  for (const name of names) if (source[name] !== undefined) out[name] = source[name];
-  return out;
-}
-
-/** The Message field describing a stored file of the given media kind. */
-export function mediaField(kind: string, stored: ReturnType<typeof FileStore.describe>, file: {
-  file_name?: string;
-  mime_type?: string;
-}, params: Obj): unknown {
-  const base: Obj = {
-    file_id: stored.file_id,
-    file_unique_id: stored.file_unique_id,
-    file_size: stored.file_size,
-  };
-  if (kind !== "photo" && kind !== "sticker" && kind !== "voice" && kind !== "video_note") {
-    if (file.file_name !== undefined) base.file_name = file.file_name;
-  }
-  if (file.mime_type !== undefined && kind !== "photo" && kind !== "sticker") base.mime_type = file.mime_type;
-  return MEDIA_KINDS[kind].describe(base, params);
-}
-
-function sendMedia(kind: string): Handler {
-  return async (ctx) => {
-    const state = targetChat(ctx);
-    const value = fileParam(ctx, kind);
-    if (value === undefined || value === "") throw badRequest(`there is no ${kind} in the request`);
-    const file = await resolveFile(ctx, value, MEDIA_KINDS[kind].folder);
-    const content: Obj = {
-      [kind]: mediaField(kind, FileStore.describe(file), file, ctx.params),
-      ...captionFields(ctx),
-    };
-    if (kind === "animation") {
-      content.document = mediaField("document", FileStore.describe(file), file, ctx.params);
-    }
-    if (kind === "sticker") delete content.caption;
-    return postBotMessage(ctx, state, content);
-  };
-}
-
-async function sendLivePhoto(ctx: CallContext): Promise<MessageObj> {
-  const state = targetChat(ctx);
-  const video = await resolveFile(ctx, fileParam(ctx, "live_photo"), "videos");
-  const still = await resolveFile(ctx, fileParam(ctx, "photo"), "photos");
-  const photo = mediaField("photo", FileStore.describe(still), still, ctx.params);
-  const { file_path: _, ...facts } = FileStore.describe(video);
-  const live: Obj = { ...facts, width: 800, height: 600, duration: 3, photo };
-  if (video.mime_type !== undefined) live.mime_type = video.mime_type;
-  return postBotMessage(ctx, state, { live_photo: live, ...captionFields(ctx) });
-}
-
-async function sendPaidMedia(ctx: CallContext): Promise<MessageObj> {
-  const state = targetChat(ctx);
-  const media = optArray(ctx.params, "media") ?? [];
-  if (media.length === 0 || media.length > 10) {
-    throw badRequest("wrong number of paid media: must include 1-10 items");
-  }
-  const paid: Obj[] = [];
-  for (const item of media as Obj[]) {
-    const kind = item.type === "video" ? "video" : "photo";
-    const file = await resolveFile(ctx, item.media, MEDIA_KINDS[kind].folder);
-    paid.push({ type: kind, [kind]: mediaField(kind, FileStore.describe(file), file, item) });
-  }
-  const info = { star_count: Number(ctx.params.star_count), paid_media: paid };
-  return postBotMessage(ctx, state, { paid_media: info, ...captionFields(ctx) });
 }
 
 function location(ctx: CallContext): Obj {
@@ -288,133 +124,6 @@ function sendChatAction(ctx: CallContext): boolean {
   return true;
 }
 
-let mediaGroupCounter = 0;
-
-async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
-  const state = targetChat(ctx);
-  const media = optArray(ctx.params, "media");
-  if (media === undefined || media.length < 2 || media.length > 10) {
-    throw badRequest("wrong number of media in the group: must include 2-10 items");
-  }
-  const groupId = `${Date.now()}${++mediaGroupCounter}`;
-  const contents: Obj[] = [];
-  for (const item of media) {
-    if (typeof item !== "object" || item === null) throw badRequest("can't parse InputMedia JSON object");
-    const m = item as Obj;
-    const kind = String(m.type);
-    if (!["photo", "video", "audio", "document"].includes(kind)) {
-      throw badRequest(`unsupported media type "${kind}" in the group`);
-    }
-    const file = await resolveFile(ctx, m.media, MEDIA_KINDS[kind].folder);
-    const content: Obj = {
-      media_group_id: groupId,
-      [kind]: mediaField(kind, FileStore.describe(file), file, m),
-    };
-    if (typeof m.caption === "string") {
-      if (m.caption.length > MAX_CAPTION) throw badRequest("message caption is too long");
-      content.caption = m.caption;
-      if (Array.isArray(m.caption_entities)) content.caption_entities = m.caption_entities;
-    }
-    contents.push(content);
-  }
-  return contents.map((content) => postBotMessage(ctx, state, content));
-}
-
-/** Message fields that are not content: copies and forwards leave them behind. */
-const NON_CONTENT: ReadonlySet<string> = new Set([
-  "message_id",
-  "from",
-  "sender_chat",
-  "date",
-  "chat",
-  "reply_to_message",
-  "external_reply",
-  "edit_date",
-  "reply_markup",
-  "forward_origin",
-  "is_automatic_forward",
-  "message_thread_id",
-  "has_protected_content",
-  "via_bot",
-  "author_signature",
-]);
-
-function contentOf(message: MessageObj): Obj {
-  const out: Obj = {};
-  for (const key in message) if (!NON_CONTENT.has(key)) out[key] = message[key];
-  return out;
-}
-
-function forwardOrigin(message: MessageObj): Obj {
-  if (message.forward_origin !== undefined) return message.forward_origin as Obj;
-  if (message.chat.type === "channel") {
-    return { type: "channel", chat: message.chat, message_id: message.message_id, date: message.date };
-  }
-  if (message.from !== undefined) return { type: "user", sender_user: message.from, date: message.date };
-  return { type: "chat", sender_chat: message.sender_chat ?? message.chat, date: message.date };
-}
-
-function sourceMessages(ctx: CallContext, many: boolean): { source: ChatState; messages: MessageObj[] } {
-  const source = targetChat(ctx, "from_chat_id");
-  if (!many) return { source, messages: [targetMessage(ctx, source, "message to forward not found")] };
-  const ids = optArray(ctx.params, "message_ids");
-  if (ids === undefined || ids.length === 0 || ids.length > 100) {
-    throw badRequest("message_ids must contain 1-100 ids");
-  }
-  const messages = ids.map((id) => ctx.world.message(source, id)).filter((m): m is MessageObj =>
-    m !== undefined
-  );
-  if (messages.length === 0) throw badRequest("messages to forward not found");
-  return { source, messages };
-}
-
-function forward(many: boolean): Handler {
-  return (ctx) => {
-    const target = targetChat(ctx);
-    const { messages } = sourceMessages(ctx, many);
-    for (const m of messages) {
-      if (m.has_protected_content === true) throw badRequest("message can't be forwarded");
-    }
-    const sent = messages.map((m) =>
-      ctx.world.addMessage(
-        target,
-        { ...contentOf(m), forward_origin: forwardOrigin(m) },
-        ctx.bot.sender,
-        ctx.bot,
-      )
-    );
-    return many ? sent.map((m) => ({ message_id: m.message_id })) : sent[0];
-  };
-}
-
-function copy(many: boolean): Handler {
-  return (ctx) => {
-    const target = targetChat(ctx);
-    const { messages } = sourceMessages(ctx, many);
-    const sent = messages.map((m) => {
-      const content = contentOf(m);
-      if (m.poll !== undefined && (m.poll as Obj).type === "quiz") {
-        throw badRequest("message can't be copied");
-      }
-      if (!many) {
-        const caption = formattedText(ctx, "caption", "caption_entities", "parse_mode", MAX_CAPTION);
-        if (caption !== undefined) {
-          content.caption = caption.text;
-          delete content.caption_entities;
-          if (caption.entities !== undefined) content.caption_entities = caption.entities;
-        }
-        return postBotMessage(ctx, target, content);
-      }
-      if (optBool(ctx.params, "remove_caption")) {
-        delete content.caption;
-        delete content.caption_entities;
-      }
-      return ctx.world.addMessage(target, content, ctx.bot.sender, ctx.bot);
-    });
-    return many ? sent.map((m) => ({ message_id: m.message_id })) : { message_id: sent[0].message_id };
-  };
-}
-
 function sendInvoice(ctx: CallContext): MessageObj {
   const state = targetChat(ctx);
   const prices = optArray(ctx.params, "prices") ?? [];
@@ -440,30 +149,15 @@ function sendGame(ctx: CallContext): MessageObj {
   });
 }
 
-/** The send family: one handler per `send*` method with real behaviour, plus forward and copy. */
+/** Text and structured content: messages, places, contacts, dice, polls, chat actions, invoices, games. */
 export const SEND_METHODS: Readonly<Record<string, Handler>> = {
   sendMessage,
-  sendPhoto: sendMedia("photo"),
-  sendAudio: sendMedia("audio"),
-  sendDocument: sendMedia("document"),
-  sendVideo: sendMedia("video"),
-  sendAnimation: sendMedia("animation"),
-  sendVoice: sendMedia("voice"),
-  sendVideoNote: sendMedia("video_note"),
-  sendSticker: sendMedia("sticker"),
-  sendLivePhoto,
-  sendPaidMedia,
   sendLocation,
   sendVenue,
   sendContact,
   sendDice,
   sendPoll,
   sendChatAction,
-  sendMediaGroup,
   sendInvoice,
   sendGame,
-  forwardMessage: forward(false),
-  forwardMessages: forward(true),
-  copyMessage: copy(false),
-  copyMessages: copy(true),
 };

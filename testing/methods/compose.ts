@@ -1,0 +1,55 @@
+import type { CallContext } from "../context.ts";
+import { detectEntities } from "../entities.ts";
+import { badRequest } from "../failure.ts";
+import { optArray, optBool, optStr } from "../params.ts";
+import type { MessageObj, Obj } from "../types.ts";
+import type { ChatState } from "../world.ts";
+import { commonFields, MAX_CAPTION } from "./common.ts";
+import { formatText } from "./format.ts";
+
+/** Text and entities of a text or caption parameter, after `parse_mode` and length checks. */
+export function formattedText(
+  ctx: CallContext,
+  textParam: string,
+  entitiesParam: string,
+  modeParam: string,
+  max: number,
+): { text: string; entities?: Obj[] } | undefined {
+  const params = ctx.params;
+  const raw = optStr(params, textParam);
+  if (raw === undefined) return undefined;
+  const given = optArray(params, entitiesParam) as Obj[] | undefined;
+  const mode = optStr(params, modeParam);
+  const { text, entities } = given !== undefined
+    ? { text: raw, entities: given }
+    : mode !== undefined && mode !== ""
+    ? formatText(raw, mode)
+    : { text: raw, entities: detectEntities(raw) };
+  if (text.length > max) {
+    throw badRequest(textParam === "text" ? "message is too long" : "message caption is too long");
+  }
+  return entities !== undefined && entities.length > 0 ? { text, entities } : { text };
+}
+
+/** Stores a bot's message in a chat with the common send fields added. */
+export function postBotMessage(ctx: CallContext, state: ChatState, content: Obj): MessageObj {
+  return ctx.world.addMessage(state, { ...commonFields(ctx, state), ...content }, ctx.bot.sender, ctx.bot);
+}
+
+/** Caption fields of a media message (caption, its entities, placement and spoiler flags). */
+export function captionFields(ctx: CallContext): Obj {
+  const caption = formattedText(ctx, "caption", "caption_entities", "parse_mode", MAX_CAPTION);
+  if (caption === undefined) return {};
+  const out: Obj = { caption: caption.text };
+  if (caption.entities !== undefined) out.caption_entities = caption.entities;
+  if (optBool(ctx.params, "show_caption_above_media")) out.show_caption_above_media = true;
+  if (optBool(ctx.params, "has_spoiler")) out.has_media_spoiler = true;
+  return out;
+}
+
+/** The listed fields of `source` that are present. */
+export function pick(source: Obj, ...names: string[]): Obj {
+  const out: Obj = {};
+  for (const name of names) if (source[name] !== undefined) out[name] = source[name];
+  return out;
+}

@@ -1,0 +1,162 @@
+import type { CallContext, Handler } from "../context.ts";
+import { badRequest } from "../failure.ts";
+import { FileStore } from "../files.ts";
+import { optArray } from "../params.ts";
+import type { MessageObj, Obj } from "../types.ts";
+import { fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
+import { captionFields, pick, postBotMessage } from "./compose.ts";
+
+/** How each media kind is described in a Message, given its stored file and the call's parameters. */
+export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(file: Obj, p: Obj): unknown }>> =
+  {
+    photo: { folder: "photos", describe: (f) => [{ ...f, width: 800, height: 600 }] },
+    audio: {
+      folder: "music",
+      describe: (f, p) => ({ ...f, duration: Number(p.duration ?? 0), ...pick(p, "performer", "title") }),
+    },
+    document: { folder: "documents", describe: (f) => f },
+    video: {
+      folder: "videos",
+      describe: (f, p) => ({
+        ...f,
+        width: Number(p.width ?? 640),
+        height: Number(p.height ?? 360),
+        duration: Number(p.duration ?? 0),
+      }),
+    },
+    animation: {
+      folder: "animations",
+      describe: (f, p) => ({
+        ...f,
+        width: Number(p.width ?? 320),
+        height: Number(p.height ?? 240),
+        duration: Number(p.duration ?? 0),
+      }),
+    },
+    voice: { folder: "voice", describe: (f, p) => ({ ...f, duration: Number(p.duration ?? 0) }) },
+    video_note: {
+      folder: "video_notes",
+      describe: (f, p) => ({ ...f, length: Number(p.length ?? 240), duration: Number(p.duration ?? 0) }),
+    },
+    sticker: {
+      folder: "stickers",
+      describe: (f, p) => ({
+        ...f,
+        type: "regular",
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+        ...pick(p, "emoji"),
+      }),
+    },
+  };
+
+/** The Message field describing a stored file of the given media kind. */
+export function mediaField(kind: string, stored: ReturnType<typeof FileStore.describe>, file: {
+  file_name?: string;
+  mime_type?: string;
+}, params: Obj): unknown {
+  const base: Obj = {
+    file_id: stored.file_id,
+    file_unique_id: stored.file_unique_id,
+    file_size: stored.file_size,
+  };
+  if (kind !== "photo" && kind !== "sticker" && kind !== "voice" && kind !== "video_note") {
+    if (file.file_name !== undefined) base.file_name = file.file_name;
+  }
+  if (file.mime_type !== undefined && kind !== "photo" && kind !== "sticker") base.mime_type = file.mime_type;
+  return MEDIA_KINDS[kind].describe(base, params);
+}
+
+function sendMedia(kind: string): Handler {
+  return async (ctx) => {
+    const state = targetChat(ctx);
+    const value = fileParam(ctx, kind);
+    if (value === undefined || value === "") throw badRequest(`there is no ${kind} in the request`);
+    const file = await resolveFile(ctx, value, MEDIA_KINDS[kind].folder);
+    const content: Obj = {
+      [kind]: mediaField(kind, FileStore.describe(file), file, ctx.params),
+      ...captionFields(ctx),
+    };
+    if (kind === "animation") {
+      content.document = mediaField("document", FileStore.describe(file), file, ctx.params);
+    }
+    if (kind === "sticker") delete content.caption;
+    return postBotMessage(ctx, state, content);
+  };
+}
+
+async function sendLivePhoto(ctx: CallContext): Promise<MessageObj> {
+  const state = targetChat(ctx);
+  const video = await resolveFile(ctx, fileParam(ctx, "live_photo"), "videos");
+  const still = await resolveFile(ctx, fileParam(ctx, "photo"), "photos");
+  const photo = mediaField("photo", FileStore.describe(still), still, ctx.params);
+  const { file_path: _, ...facts } = FileStore.describe(video);
+  const live: Obj = { ...facts, width: 800, height: 600, duration: 3, photo };
+  if (video.mime_type !== undefined) live.mime_type = video.mime_type;
+  return postBotMessage(ctx, state, { live_photo: live, ...captionFields(ctx) });
+}
+
+async function sendPaidMedia(ctx: CallContext): Promise<MessageObj> {
+  const state = targetChat(ctx);
+  const media = optArray(ctx.params, "media") ?? [];
+  if (media.length === 0 || media.length > 10) {
+    throw badRequest("wrong number of paid media: must include 1-10 items");
+  }
+  const paid: Obj[] = [];
+  for (const item of media as Obj[]) {
+    const kind = item.type === "video" ? "video" : "photo";
+    const file = await resolveFile(ctx, item.media, MEDIA_KINDS[kind].folder);
+    paid.push({ type: kind, [kind]: mediaField(kind, FileStore.describe(file), file, item) });
+  }
+  const info = { star_count: Number(ctx.params.star_count), paid_media: paid };
+  return postBotMessage(ctx, state, { paid_media: info, ...captionFields(ctx) });
+}
+
+let mediaGroupCounter = 0;
+
+async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
+  const state = targetChat(ctx);
+  const media = optArray(ctx.params, "media");
+  if (media === undefined || media.length < 2 || media.length > 10) {
+    throw badRequest("wrong number of media in the group: must include 2-10 items");
+  }
+  const groupId = `${Date.now()}${++mediaGroupCounter}`;
+  const contents: Obj[] = [];
+  for (const item of media) {
+    if (typeof item !== "object" || item === null) throw badRequest("can't parse InputMedia JSON object");
+    const m = item as Obj;
+    const kind = String(m.type);
+    if (!["photo", "video", "audio", "document"].includes(kind)) {
+      throw badRequest(`unsupported media type "${kind}" in the group`);
+    }
+    const file = await resolveFile(ctx, m.media, MEDIA_KINDS[kind].folder);
+    const content: Obj = {
+      media_group_id: groupId,
+      [kind]: mediaField(kind, FileStore.describe(file), file, m),
+    };
+    if (typeof m.caption === "string") {
+      if (m.caption.length > MAX_CAPTION) throw badRequest("message caption is too long");
+      content.caption = m.caption;
+      if (Array.isArray(m.caption_entities)) content.caption_entities = m.caption_entities;
+    }
+    contents.push(content);
+  }
+  return contents.map((content) => postBotMessage(ctx, state, content));
+}
+
+/** Methods that send files: photos, audio, documents, videos, animations, voice, video notes, stickers. */
+export const MEDIA_METHODS: Readonly<Record<string, Handler>> = {
+  sendPhoto: sendMedia("photo"),
+  sendAudio: sendMedia("audio"),
+  sendDocument: sendMedia("document"),
+  sendVideo: sendMedia("video"),
+  sendAnimation: sendMedia("animation"),
+  sendVoice: sendMedia("voice"),
+  sendVideoNote: sendMedia("video_note"),
+  sendSticker: sendMedia("sticker"),
+  sendLivePhoto,
+  sendPaidMedia,
+  sendMediaGroup,
+};

@@ -1,0 +1,15 @@
+/**
+ * The emulator's method handlers, one table per family; methods without a table entry are answered by
+ * {@link genericHandler} from the spec table.
+ *
+ * @module
+ */
+export type { FieldSpec, MethodSpec, ParamSpec, TypeSpec } from "../../api/spec.gen.ts";
+export { chatMethods } from "./chat.ts";
+export { CORE_METHODS } from "./core.ts";
+export { EDIT_METHODS } from "./edit.ts";
+export { FORWARD_METHODS } from "./forward.ts";
+export { genericHandler, SETTINGS_METHODS } from "./generic.ts";
+export { MEDIA_METHODS } from "./media.ts";
+export { QUERY_METHODS } from "./queries.ts";
+export { SEND_METHODS } from "./send.ts";
