@@ -68,6 +68,34 @@ function missingReason(method: string, name: string): string {
 const MAX_DEPTH = 12;
 
 /**
+ * Parameters Telegram dropped from the documentation but still honours, rewritten into their successors.
+ * Each returns true when it rewrote the call (the old key is gone then).
+ */
+const LEGACY_PARAMS: Readonly<Record<string, (params: Obj) => boolean>> = {
+  reply_to_message_id(params) {
+    const reply: Obj = { message_id: params.reply_to_message_id };
+    const allow = params.allow_sending_without_reply;
+    if (allow !== undefined) reply.allow_sending_without_reply = allow === true || allow === "true";
+    if (params.reply_parameters === undefined) params.reply_parameters = reply;
+    delete params.reply_to_message_id;
+    delete params.allow_sending_without_reply;
+    return true;
+  },
+  allow_sending_without_reply(params) {
+    delete params.allow_sending_without_reply;
+    return true;
+  },
+  disable_web_page_preview(params) {
+    const off = params.disable_web_page_preview;
+    if (params.link_preview_options === undefined && (off === true || off === "true")) {
+      params.link_preview_options = { is_disabled: true };
+    }
+    delete params.disable_web_page_preview;
+    return true;
+  },
+};
+
+/**
  * Checks and coerces call parameters against the spec table: unknown parameters, missing required ones and
  * wrong types are 400s; form and query strings become the numbers, booleans and JSON values the spec
  * says. Nested objects are checked for their required fields and field types, recursively.
@@ -124,7 +152,11 @@ export class SpecValidator {
       }
     }
     for (const key in params) {
-      const spec = compiled.params.get(key);
+      let spec = compiled.params.get(key);
+      if (spec === undefined && key in LEGACY_PARAMS && LEGACY_PARAMS[key](params)) {
+        spec = compiled.params.get(key);
+        if (spec === undefined) continue;
+      }
       if (spec === undefined) throw badRequest(`unknown parameter "${key}"`);
       const value = params[key];
       if (value === null || value === undefined) {

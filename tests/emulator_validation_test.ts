@@ -218,3 +218,31 @@ Deno.test("close() ends a pending long poll and stops the server", async () => {
   assert.ok(performance.now() - t0 < 5000);
   await assert.rejects(fetch(`${emu.apiRoot}/bot${bot.token}/getMe`));
 });
+
+Deno.test("parameters Telegram retired but still honours are translated, not refused", async () => {
+  const { emu, bot, alice } = await setup();
+  try {
+    const asked = await alice.sendText(alice.id, "question");
+    const reply = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "answer",
+      reply_to_message_id: asked.message_id,
+      disable_web_page_preview: true,
+    });
+    assert.equal(reply.reply_to_message.message_id, asked.message_id);
+    assert.deepEqual(reply.link_preview_options, { is_disabled: true });
+    const form = await fetch(`${emu.apiRoot}/bot${bot.token}/sendMessage`, {
+      method: "POST",
+      body: new URLSearchParams({
+        chat_id: String(alice.id),
+        text: "gone",
+        reply_to_message_id: "999",
+        allow_sending_without_reply: "true",
+      }),
+    });
+    const sent = (await form.json()).result;
+    assert.equal(sent.reply_to_message, undefined);
+  } finally {
+    await emu.close();
+  }
+});
