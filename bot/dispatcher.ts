@@ -2,7 +2,7 @@ import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { chatKey } from "./chat_key.ts";
-import { SeenIds } from "./seen_ids.ts";
+import { UpdateLedger } from "./ledger.ts";
 import { rememberOrigin } from "./update_kind.ts";
 import { updateKindOf } from "./update_shapes.ts";
 
@@ -20,8 +20,8 @@ export interface DispatcherOptions {
   readonly onError: ErrorReporter;
   /** Updates held in flight (received, not yet handled) before {@link Dispatcher.belowCapacity} waits. */
   readonly capacity?: number;
-  /** The ids already taken, shared with other loops of the same bot. Default: a fresh set. */
-  readonly seen?: SeenIds;
+  /** Ids taken and in flight, shared with other loops of the same bot. Default: a fresh ledger. */
+  readonly ledger?: UpdateLedger;
 }
 
 interface Item {
@@ -44,10 +44,7 @@ export class Dispatcher {
   #onError: ErrorReporter;
   #capacity: number;
   #lanes = new Map<string, Lane>();
-  #inFlight = new Set<number>();
-  #seen: SeenIds;
-  // Created only when someone waits, so a busy loop allocates nothing per settled update.
-  #changed: PromiseWithResolvers<void> | undefined;
+  #ledger: UpdateLedger;
   #handled = 0;
 
   /** @param options the handler and the error reporter. */
@@ -55,7 +52,7 @@ export class Dispatcher {
     this.#handle = options.handle;
     this.#onError = options.onError;
     this.#capacity = options.capacity ?? 1000;
-    this.#seen = options.seen ?? new SeenIds();
+    this.#ledger = options.ledger ?? new UpdateLedger();
   }
 
   /** Number of updates handled (settled) so far. */
@@ -65,19 +62,17 @@ export class Dispatcher {
 
   /** Number of updates received and not yet settled. */
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#ledger.inFlight;
   }
 
   /** The smallest `update_id` still in flight, or `undefined` when everything received has settled. */
   lowestInFlight(): number | undefined {
-    let low: number | undefined;
-    for (const id of this.#inFlight) if (low === undefined || id < low) low = id;
-    return low;
+    return this.#ledger.lowestInFlight();
   }
 
   /** Whether this `update_id` was already taken (handled or in flight). */
   hasSeen(updateId: number): boolean {
-    return this.#seen.has(updateId);
+    return this.#ledger.hasSeen(updateId);
   }
 
   /**
@@ -90,8 +85,7 @@ export class Dispatcher {
       done?.();
       return false;
     }
-    this.#seen.add(id);
-    this.#inFlight.add(id);
+    this.#ledger.begin(id);
     const record = update as unknown as Record<string, unknown>;
     const kind = updateKindOf(record);
     const payload = kind === undefined ? undefined : record[kind];
@@ -117,13 +111,12 @@ export class Dispatcher {
 
   /** Resolves as soon as any in-flight update settles (or is dispatched). */
   changed(): Promise<void> {
-    this.#changed ??= Promise.withResolvers();
-    return this.#changed.promise;
+    return this.#ledger.changed();
   }
 
   /** Resolves when fewer updates than the capacity are in flight. */
   async belowCapacity(signal?: AbortSignal): Promise<void> {
-    while (this.#inFlight.size >= this.#capacity && !signal?.aborted) {
+    while (this.#ledger.inFlight >= this.#capacity && !signal?.aborted) {
       await abortable(this.changed(), signal);
     }
   }
@@ -131,7 +124,7 @@ export class Dispatcher {
   /** Resolves when nothing is in flight, or after `seconds`; returns whether everything settled. */
   async drain(seconds: number): Promise<boolean> {
     const deadline = Date.now() + seconds * 1000;
-    while (this.#inFlight.size > 0) {
+    while (this.#ledger.inFlight > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -164,17 +157,10 @@ export class Dispatcher {
         console.error("onError failed:", reportError);
       }
     } finally {
-      this.#inFlight.delete(update.update_id);
       this.#handled++;
       done?.();
-      this.#signal();
+      this.#ledger.finish(update.update_id);
     }
-  }
-
-  #signal(): void {
-    const waiting = this.#changed;
-    this.#changed = undefined;
-    waiting?.resolve();
   }
 }
 

@@ -3,10 +3,10 @@ import { BadInput } from "../exception/bad_input.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { hasInbox, inboxOf } from "./inbox.ts";
+import { ledgerOf } from "./ledger.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { confirmOffset, OffsetState, type PollingClient, pollUpdates } from "./polling.ts";
 import { consumeQueue } from "./queue_source.ts";
-import { seenIdsOf } from "./seen_ids.ts";
 
 /** What a loop runs on: the client (for `getUpdates`) and the bot's own `handle`. */
 export interface LoopHost extends PollingClient {
@@ -77,7 +77,7 @@ export function runLoop(
     handle: (payload) => handle(payload as LoopMessage),
     onError: report,
     capacity: options.maxInFlight,
-    seen: seenIdsOf(host),
+    ledger: ledgerOf(host),
   });
 
   const stopper = new AbortController();
