@@ -46,6 +46,24 @@ export function defaultErrorLogger(
   };
 }
 
+/**
+ * Wraps a user's `onError` so that a reporter that throws or rejects is itself logged instead of
+ * crashing the loop or the process.
+ */
+function guarded(
+  report: (error: unknown, update?: Update) => unknown,
+  fallback: (error: unknown, update?: Update) => void,
+): (error: unknown, update?: Update) => void {
+  return (error, update) => {
+    try {
+      const result = report(error, update);
+      if (result instanceof Promise) result.catch((failure) => fallback(failure, update));
+    } catch (failure) {
+      fallback(failure, update);
+    }
+  };
+}
+
 const STOP_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
 /**
@@ -70,7 +88,8 @@ export function runLoop(
   const maxhold = seconds(options.maxhold, 3, "maxhold");
   const stopTimeout = seconds(options.stopTimeout, 10, "stopTimeout");
   const limit = validLimit(options.limit);
-  const report = options.onError ?? defaultErrorLogger(redact);
+  const logger = defaultErrorLogger(redact);
+  const report = options.onError ? guarded(options.onError, logger) : logger;
   const source = options.source ?? (hasInbox(host) ? inboxOf(host) : undefined);
   const allowedUpdates = options.allowedUpdates ?? kindsFor(handler);
   const dispatcher = new Dispatcher({

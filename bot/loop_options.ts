@@ -37,9 +37,10 @@ export interface MessageLoopOptions {
   readonly signal?: AbortSignal;
   /**
    * Receives what a handler threw or rejected with, and anything else the loop has to report (an
-   * unparsable queue item, an update dropped as late). Default: logged with the update id.
+   * unparsable queue item, an update dropped as late). It may be async; if it throws or rejects, that
+   * is logged. Default: logged with the update id (the token redacted).
    */
-  readonly onError?: (error: unknown, update?: Update) => void;
+  readonly onError?: (error: unknown, update?: Update) => unknown;
   /** Seconds a stop waits for in-flight handlers before confirming what has finished. Default 10. */
   readonly stopTimeout?: number;
   /** Back-off between failed polls. Default 0.5 s doubling up to 30 s, with jitter. */

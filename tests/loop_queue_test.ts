@@ -167,3 +167,34 @@ Deno.test("queue: a later loop of the same bot does not handle an update_id agai
   await second.done;
   assert.deepEqual(ids, [1, 2, 3]);
 });
+
+Deno.test("queue: an onError that throws or rejects is logged, and the loop goes on", async () => {
+  const queue = new UpdateQueue();
+  const ids: number[] = [];
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+  try {
+    let calls = 0;
+    const loop = newBot().messageLoop((msg) => {
+      if (msg.text === "bad") throw new Error("handler");
+      ids.push(msg.message_id);
+    }, {
+      source: queue,
+      onError: () => {
+        if (calls++ === 0) throw new Error("reporter threw");
+        return Promise.reject(new Error("reporter rejected"));
+      },
+    });
+    queue.put(update(1, "bad"));
+    queue.put(update(2, "bad"));
+    queue.put(update(3));
+    await until(() => ids.length === 1 && logged.length === 2);
+    await loop.stop();
+    assert.deepEqual(ids, [3]);
+    assert.match(logged[0], /update 1: .*reporter threw/s);
+    assert.match(logged[1], /update 2: .*reporter rejected/s);
+  } finally {
+    console.error = original;
+  }
+});
