@@ -3,7 +3,7 @@ import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import { StopListening } from "../exception/stop_listening.ts";
 import { Administrator } from "./administrator.ts";
 import { Editor } from "./editor.ts";
-import { Listener } from "./listener.ts";
+import { createListener, type Listener } from "./listener.ts";
 import { Sender } from "./sender.ts";
 
 /**
@@ -31,7 +31,7 @@ export class ListenerContext {
     this.bot = bot;
     this.originalBot = bot;
     this.id = contextId;
-    this.listener = new Listener(bot.createMailbox());
+    this.listener = createListener(bot);
   }
 
   /** Called by `createOpen` with the first message and the seed; a truthy result skips `onMessage` for it. */

@@ -105,7 +105,9 @@ export class ChatHandler extends ChatHandlerBase {
    */
   constructor(seedTuple: SeedTuple, options: ChatHandlerOptions) {
     super(seedTuple[0], seedTuple[2], options);
-    this.listener.capture([{ chat: { id: this.chatId } }]);
+    // A predicate rather than the template { chat: { id } }: same meaning, checked for every message.
+    const chatId = this.chatId;
+    this.listener.capture([(msg: Msg) => msg.chat?.id === chatId]);
     if (options.includeCallbackQuery) this.listener.capture([{ message: { chat: { id: this.chatId } } }]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Mailbox, Msg } from "../bot/delegator_bot.ts";
+import type { DelegatorBot, Mailbox, Msg } from "../bot/delegator_bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { WaitTooLong } from "../exception/wait_too_long.ts";
 import { matchAll, type Pattern } from "./template.ts";
@@ -100,4 +100,13 @@ export class Listener {
       this.mailbox.whenAvailable(check);
     });
   }
+}
+
+/**
+ * A listener for `bot` (telepot's `bot.create_listener()`): inside a delegator or a delegate's
+ * constructor it reads that delegate's mailbox; anywhere else it gets a copy of every message the bot
+ * handles, until `bot.removeMailbox(listener.mailbox)`.
+ */
+export function createListener(bot: Pick<DelegatorBot, "createMailbox">): Listener {
+  return new Listener(bot.createMailbox());
 }

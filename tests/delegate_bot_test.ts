@@ -11,7 +11,7 @@ import {
 import { call, createOpen, createRun, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
-import { ChatHandler, ListenerContext, schedulerOf } from "../helper/mod.ts";
+import { ChatHandler, createListener, ListenerContext, schedulerOf } from "../helper/mod.ts";
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -293,12 +293,14 @@ Deno.test("DelegatorBot: inside a handler, listener.wait() is the delegate's own
 
 Deno.test("DelegatorBot: a mailbox made outside a delegator receives a copy of every message until removed", async () => {
   const bot = botWith([]);
-  const box = bot.createMailbox();
+  const listener = createListener(bot);
+  listener.capture([{ n: (n: number) => n > 1 }]);
   await bot.handle({ n: 1 });
   await bot.handle({ n: 2 });
-  bot.removeMailbox(box);
+  assert.deepEqual(await listener.wait({ timeout: 1 }), { n: 2 });
+  bot.removeMailbox(listener.mailbox);
   await bot.handle({ n: 3 });
-  assert.deepEqual(box.drain(), [{ n: 1 }, { n: 2 }]);
+  assert.equal(listener.mailbox.size, 0);
 });
 
 Deno.test("Mailbox: FIFO through growth and wrap-around; full puts wait and are accepted in order", async () => {
