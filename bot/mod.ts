@@ -2,6 +2,32 @@
  * Receiving updates: the {@link Bot} class, telepot's flavor functions, the message loop over polling
  * or a queue, and webhook handlers.
  *
+ * What `messageLoop` guarantees:
+ * - At least once: with `getUpdates`, the offset confirmed to Telegram never passes an update whose
+ *   handler has not settled (for `DelegatorBot`: reached its delegate's mailbox), so a crashed bot
+ *   gets its unfinished updates again on restart.
+ * - At most once per process: an `update_id` is handled once, whichever loop of the bot receives it.
+ * - One chat's updates in order, different chats concurrently: a handler that never settles holds up
+ *   only its own chat.
+ * - Graceful stop (`stop()`, the `signal` option, SIGINT/SIGTERM with `runForever`): polling stops,
+ *   in-flight handlers get `stopTimeout` seconds, the final offset is confirmed.
+ * - Network errors, timeouts and 5xx are retried for ever with exponential back-off and jitter; 429
+ *   waits `retry_after`; 401 and 409 end the loop (`done` rejects) with an error that says why.
+ * - A handler that throws or rejects goes to `onError` and the loop goes on.
+ *
+ * @example
+ * ```ts
+ * import { Bot, glance } from "./mod.ts";
+ * const bot = new Bot("123:abc", { apiRoot: "http://127.0.0.1:8081" });
+ * const loop = bot.messageLoop({
+ *   chat: async (msg) => {
+ *     const [contentType, , chatId] = glance(msg);
+ *     if (contentType === "text") await bot.sendMessage(chatId, msg.text);
+ *   },
+ * }, { onError: (error, update) => console.error(update?.update_id, error) });
+ * await loop.stop();
+ * ```
+ *
  * @module
  */
 export type { BackoffOptions } from "./backoff.ts";
