@@ -16,7 +16,7 @@ import {
   SEND_METHODS,
   SETTINGS_METHODS,
 } from "./methods/mod.ts";
-import { DEFAULT_OBSERVE_SECONDS, nextBotMessage, queryAnswer } from "./observe.ts";
+import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
 import type { BotRef, ChatRef, UserWorld } from "./scripted_user.ts";
 import { ScriptedUser } from "./scripted_user.ts";
 import type { Obj, UserObj } from "./types.ts";
@@ -215,6 +215,15 @@ export class BotApiEmulator implements UserWorld {
   /** The next message a bot sends in the chat (in order; one not yet taken by an earlier call). */
   async nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
     const message = await nextBotMessage(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    return message as unknown as Message;
+  }
+
+  /**
+   * The next edit a bot makes to a message of the chat (text, caption, media, markup, live location), as the
+   * message stood right after that edit; in order, like {@link nextBotMessage}.
+   */
+  async nextBotEdit(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
+    const message = await nextBotEdit(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
     return message as unknown as Message;
   }
 

@@ -10,7 +10,7 @@ export const DEFAULT_OBSERVE_SECONDS = 5;
  * Taking them in order means a reply sent before the test started waiting is not missed.
  */
 export function nextBotMessage(state: ChatState, seconds: number): Promise<MessageObj> {
-  const take = (): MessageObj | undefined => {
+  return awaitNext(state, seconds, `a bot message in chat ${state.chat.id}`, () => {
     const { log, authors } = state;
     while (state.botCursor < log.length) {
       const i = state.botCursor++;
@@ -18,7 +18,25 @@ export function nextBotMessage(state: ChatState, seconds: number): Promise<Messa
       if (authors[i] !== null && message !== undefined) return message;
     }
     return undefined;
-  };
+  });
+}
+
+/** The oldest edit a bot made in the chat that no caller has taken yet (the message as edited then). */
+export function nextBotEdit(state: ChatState, seconds: number): Promise<MessageObj> {
+  return awaitNext(
+    state,
+    seconds,
+    `a bot edit in chat ${state.chat.id}`,
+    () => state.editCursor < state.botEdits.length ? state.botEdits[state.editCursor++] : undefined,
+  );
+}
+
+function awaitNext(
+  state: ChatState,
+  seconds: number,
+  what: string,
+  take: () => MessageObj | undefined,
+): Promise<MessageObj> {
   const ready = take();
   if (ready !== undefined) return Promise.resolve(ready);
   return new Promise((resolve, reject) => {
@@ -31,7 +49,7 @@ export function nextBotMessage(state: ChatState, seconds: number): Promise<Messa
     };
     const timer = setTimeout(() => {
       state.botWaiters.delete(wake);
-      reject(new ObservationTimeout(`a bot message in chat ${state.chat.id}`, seconds));
+      reject(new ObservationTimeout(what, seconds));
     }, seconds * 1000);
     state.botWaiters.add(wake);
   });

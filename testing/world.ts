@@ -51,6 +51,10 @@ export interface ChatState {
   readonly members: Map<number, Obj>;
   /** Position of the next bot message not yet observed through nextBotMessage. */
   botCursor: number;
+  /** Snapshots of messages as bots edited them, in order. */
+  readonly botEdits: MessageObj[];
+  /** Position of the next bot edit not yet observed through nextBotEdit. */
+  editCursor: number;
   /** Wakes callers of nextBotMessage. */
   readonly botWaiters: Set<() => void>;
   /** For a private chat: the user. */
@@ -263,6 +267,8 @@ export class World {
       authors: [],
       members: new Map(),
       botCursor: 0,
+      botEdits: [],
+      editCursor: 0,
       botWaiters: new Set(),
       ...(user !== undefined ? { user } : {}),
       info: {},
@@ -374,6 +380,12 @@ export class World {
       if (bot !== undefined && MEMBER_STATUSES.has(member.status as string)) out.push(bot);
     }
     return out;
+  }
+
+  /** Records a bot's edit of a chat message (a snapshot, for nextBotEdit) and wakes observers. */
+  recordBotEdit(state: ChatState, message: MessageObj): void {
+    state.botEdits.push(structuredClone(message));
+    for (const wake of state.botWaiters) wake();
   }
 
   /** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */

@@ -40,6 +40,9 @@ Deno.test("editMessageText changes text, sets edit_date, drops the keyboard unle
   });
   assert.equal(emu.message(alice.id, sent.message_id)!.reply_markup, undefined);
   assert.equal(emu.message(alice.id, sent.message_id)!.text, "v3");
+  assert.equal((await emu.nextBotEdit(alice.id)).text, "v2", "edits are observed in order");
+  assert.equal((await emu.nextBotEdit(alice.id)).text, "v3");
+  await assert.rejects(emu.nextBotEdit(alice.id, { timeout: 0.05 }));
   const user = await alice.sendText(alice.id, "mine");
   const foreign = await call(emu.apiRoot, bot.token, "editMessageText", {
     chat_id: alice.id,

@@ -59,10 +59,9 @@ Deno.test("grammY: inline keyboard, callback query answer and message edit round
   assert.equal(menu.text, "Pick one");
   const query = await alice.pressButton(menu, "Blue");
   assert.equal((await emu.answerOf(query)).text, "you chose blue");
-  for (let i = 0; i < 100 && emu.message(alice.id, menu.message_id)?.text !== "Chosen: blue"; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.equal(emu.message(alice.id, menu.message_id)?.text, "Chosen: blue");
+  const edited = await emu.nextBotEdit(alice.id);
+  assert.equal(edited.message_id, menu.message_id);
+  assert.equal(edited.text, "Chosen: blue");
   await bot.stop();
   await polling;
 });

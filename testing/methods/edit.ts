@@ -64,6 +64,7 @@ function commit(
   Object.assign(current, next);
   if (target.inline !== undefined) return true;
   current.edit_date = unixNow();
+  ctx.world.recordBotEdit(target.state!, current as MessageObj);
   return current as MessageObj;
 }
 

@@ -3,7 +3,7 @@ import { badRequest } from "../failure.ts";
 import { FileStore } from "../files.ts";
 import { settleQuery } from "../observe.ts";
 import { optArray, optBool, optInt, optStr, reqStr } from "../params.ts";
-import type { Obj, UserObj } from "../types.ts";
+import type { MessageObj, Obj, UserObj } from "../types.ts";
 import type { QueryState } from "../world.ts";
 import { editTarget } from "./edit.ts";
 
@@ -93,7 +93,10 @@ function setGameScore(ctx: CallContext): unknown {
   }
   table.set(userId, score);
   if (target.inline !== undefined) return true;
-  if (!optBool(ctx.params, "disable_edit_message")) target.message.edit_date = Math.floor(Date.now() / 1000);
+  if (!optBool(ctx.params, "disable_edit_message")) {
+    target.message.edit_date = Math.floor(Date.now() / 1000);
+    ctx.world.recordBotEdit(target.state!, target.message as MessageObj);
+  }
   return target.message;
 }
 
