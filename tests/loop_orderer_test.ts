@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { Backoff } from "../bot/backoff.ts";
+import { chatKey } from "../bot/chat_key.ts";
+import { Orderer, type Pending } from "../bot/orderer.ts";
+
+function make(maxhold: number) {
+  const delivered: number[] = [];
+  const late: number[] = [];
+  const dones: number[] = [];
+  const orderer = new Orderer({
+    maxhold,
+    deliver: (p) => delivered.push(p.update.update_id),
+    late: (p) => late.push(p.update.update_id),
+  });
+  const push = (id: number) =>
+    orderer.push({ update: { update_id: id } as Pending["update"], done: () => dones.push(id) });
+  return { orderer, delivered, late, dones, push };
+}
+
+Deno.test("orderer: in-order ids pass straight through", () => {
+  const { delivered, push } = make(1);
+  for (const id of [5, 6, 7]) push(id);
+  assert.deepEqual(delivered, [5, 6, 7]);
+});
+
+Deno.test("orderer: a repeated held id is acknowledged, not delivered twice", () => {
+  const { orderer, delivered, dones, push } = make(10);
+  push(1);
+  push(3);
+  push(3);
+  assert.deepEqual(dones, [3], "the copy is answered at once");
+  push(2);
+  assert.deepEqual(delivered, [1, 2, 3]);
+  assert.equal(orderer.holding, 0);
+});
+
+Deno.test("orderer: flush delivers everything held, in order, skipping gaps", () => {
+  const { orderer, delivered, late, push } = make(10);
+  push(1);
+  push(5);
+  push(3);
+  orderer.flush();
+  assert.deepEqual(delivered, [1, 3, 5]);
+  push(4);
+  assert.deepEqual(late, [4]);
+});
+
+Deno.test("orderer: after maxhold only what expired (and below it) goes", async () => {
+  const { orderer, delivered, push } = make(0.1);
+  push(1);
+  push(3);
+  await new Promise((r) => setTimeout(r, 60));
+  push(6);
+  await new Promise((r) => setTimeout(r, 70));
+  assert.deepEqual(delivered, [1, 3], "3 expired; 6 still has time");
+  assert.equal(orderer.holding, 1);
+  push(4);
+  push(5);
+  assert.deepEqual(delivered, [1, 3, 4, 5, 6]);
+});
+
+Deno.test("backoff: delays grow to the cap, stay in its upper half, and reset", () => {
+  const backoff = new Backoff({ initial: 1, max: 8 });
+  const ceilings = [1, 2, 4, 8, 8];
+  for (const ceiling of ceilings) {
+    const delay = backoff.next();
+    assert.ok(delay >= ceiling / 2 && delay <= ceiling, `${delay} within [${ceiling / 2}, ${ceiling}]`);
+  }
+  backoff.reset();
+  assert.ok(backoff.next() <= 1);
+});
+
+Deno.test("chatKey: chat, callback origin, user, poll", () => {
+  assert.equal(chatKey({ message_id: 1, chat: { id: -5 } }), "c-5");
+  assert.equal(chatKey({ id: "q", from: { id: 7 }, message: { chat: { id: 9 } } }), "c9");
+  assert.equal(chatKey({ id: "q", from: { id: 7 }, query: "" }), "c7");
+  assert.equal(chatKey({ id: "p", question: "?", options: [] }), "pp");
+  assert.equal(chatKey({ poll_id: "p", option_ids: [], user: { id: 3 } }), "c3");
+  assert.equal(chatKey({ something: 1 }), undefined);
+});
