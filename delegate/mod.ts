@@ -1,5 +1,28 @@
 /**
- * Seeders, delegators and pair producers for `DelegatorBot` (telepot's `telepot.delegate`).
+ * Seeders, delegators and pair producers for `DelegatorBot` (telepot's `telepot.delegate`): which
+ * messages belong together (`perChatId`, `perInlineFromId`, `perCallbackQueryOrigin`, …), how a
+ * delegate is made (`createOpen`, `createRun`, `call`), and pair producers that wire events and
+ * callback-query capture across both (`paveEventSpace`, `includeCallbackQueryChatId`,
+ * `interceptCallbackQueryOrigin`).
+ *
+ * @example The reference's message counter: one delegate per chat, closed after 10 idle seconds.
+ * ```ts
+ * import { ChatHandler } from "../helper/mod.ts";
+ * import { createOpen, DelegatorBot, paveEventSpace, perChatId } from "./mod.ts";
+ *
+ * class MessageCounter extends ChatHandler {
+ *   count = 0;
+ *   async onChatMessage(): Promise<void> {
+ *     this.count++;
+ *     await this.sender.sendMessage(String(this.count));
+ *   }
+ * }
+ *
+ * const bot = new DelegatorBot("123:abc", [
+ *   paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: 10 }),
+ * ]);
+ * // bot.messageLoop() starts receiving; each chat gets its own MessageCounter.
+ * ```
  *
  * @module
  */
