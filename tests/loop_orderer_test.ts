@@ -46,12 +46,12 @@ Deno.test("orderer: flush delivers everything held, in order, skipping gaps", ()
 });
 
 Deno.test("orderer: after maxhold only what expired (and below it) goes", async () => {
-  const { orderer, delivered, push } = make(0.1);
+  const { orderer, delivered, push } = make(0.3);
   push(1);
   push(3);
-  await new Promise((r) => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, 150));
   push(6);
-  await new Promise((r) => setTimeout(r, 70));
+  await new Promise((r) => setTimeout(r, 220));
   assert.deepEqual(delivered, [1, 3], "3 expired; 6 still has time");
   assert.equal(orderer.holding, 1);
   push(4);
