@@ -46,3 +46,26 @@ Deno.test("every spec method: missing required parameters are a 400, and a well-
   }
   assert.ok((outcomes.get(200) ?? 0) > Object.keys(METHODS).length / 2, JSON.stringify([...outcomes]));
 });
+
+Deno.test("an unmodelled editing method edits the bot's message instead of sending a new one", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "spec_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const checklist = { title: "Chores", tasks: [{ id: 1, text: "Dishes" }] };
+  const sent = await call(emu.apiRoot, bot.token, "sendChecklist", {
+    business_connection_id: "b",
+    chat_id: alice.id,
+    checklist,
+  });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  const edited = await call(emu.apiRoot, bot.token, "editMessageChecklist", {
+    business_connection_id: "b",
+    chat_id: alice.id,
+    message_id: sent.body.result.message_id,
+    checklist: { ...checklist, title: "Chores!" },
+  });
+  assert.equal(edited.body.result.message_id, sent.body.result.message_id);
+  assert.equal(edited.body.result.checklist.title, "Chores!");
+  assert.equal(emu.transcript(alice.id).length, 1);
+  assert.equal((await emu.nextBotEdit(alice.id)).checklist?.title, "Chores!");
+});

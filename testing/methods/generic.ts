@@ -3,7 +3,8 @@ import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
 import { plausible, plausibleResult } from "../plausible.ts";
 import type { Obj } from "../types.ts";
-import { targetChat } from "./common.ts";
+import { unixNow } from "../types.ts";
+import { targetChat, targetMessage } from "./common.ts";
 import { postBotMessage } from "./compose.ts";
 
 const NOT_CONTENT: ReadonlySet<string> = new Set([
@@ -15,20 +16,26 @@ const NOT_CONTENT: ReadonlySet<string> = new Set([
 
 /**
  * The handler of a method the emulator does not model: parameters are already checked against the spec;
- * the chat and user it names must exist; a method returning a Message stores one built from the parameters
- * that are Message fields; anything else answers a plausible value of the return type.
+ * the chat and user it names must exist; a method returning a Message either edits the bot's message it
+ * names by `message_id` or stores a new one, with the parameters that are Message fields as content;
+ * anything else answers a plausible value of the return type.
  */
 export function genericHandler(spec: MethodSpec, types: Readonly<Record<string, TypeSpec>>): Handler {
   const hasChat = spec.params.some((p) => p.name === "chat_id");
   const hasUser = spec.params.some((p) => p.name === "user_id");
   const messageFields = new Set((types.Message?.fields ?? []).map((f) => f.name));
   const returnsMessage = spec.returns[0] === "Message";
+  const edits = spec.params.some((p) => p.name === "message_id" && p.required);
   return (ctx: CallContext) => {
     const state = hasChat && ctx.params.chat_id !== undefined ? targetChat(ctx) : undefined;
     if (hasUser && ctx.params.user_id !== undefined && ctx.world.findUser(ctx.params.user_id) === undefined) {
       throw badRequest("user not found");
     }
     if (returnsMessage && state !== undefined) {
+      const target = edits ? targetMessage(ctx, state, "message to edit not found") : undefined;
+      if (target !== undefined && state.authors[target.message_id - 1] !== ctx.bot) {
+        throw badRequest("message can't be edited");
+      }
       const content: Obj = {};
       for (const [name, value] of Object.entries(ctx.params)) {
         if (NOT_CONTENT.has(name) || !messageFields.has(name)) continue;
@@ -37,7 +44,10 @@ export function genericHandler(spec: MethodSpec, types: Readonly<Record<string, 
           ? plausible(types, field.types[0])
           : value;
       }
-      return postBotMessage(ctx, state, content);
+      if (target === undefined) return postBotMessage(ctx, state, content);
+      Object.assign(target, content, { edit_date: unixNow() });
+      ctx.world.recordBotEdit(state, target);
+      return target;
     }
     return plausibleResult(types, spec.returns);
   };
