@@ -317,3 +317,9 @@ Deno.test("deno task example: --emulator prints the transcript; bad names and a 
   assert.equal(noToken.code, 2);
   assert.match(noToken.stderr, /set TOKEN/);
 });
+
+Deno.test("the README's table of examples lists every example", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const listed = [...readme.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]);
+  assert.deepEqual(listed.filter((name) => name in EXAMPLES).sort(), Object.keys(EXAMPLES).sort());
+});
