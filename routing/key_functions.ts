@@ -7,8 +7,8 @@ export type KeyFn = (msg: any) => unknown;
 
 /** Options of {@link byCommand} and {@link byChatCommand}. */
 export interface CommandOptions {
-  /** Characters that may start a command (default `["/"]`). */
-  prefix?: readonly string[];
+  /** What may start a command: one string or several (default `["/"]`). */
+  prefix?: string | readonly string[];
   /** What separates the command from its arguments (default `" "`). */
   separator?: string;
   /** Whether the handler receives the arguments after the command (default false). */
@@ -42,7 +42,8 @@ export function byCommand<M = any>(
   extractor: (msg: M) => string,
   options?: CommandOptions,
 ): (msg: M) => unknown {
-  const prefixes = options?.prefix ?? ["/"];
+  const prefix = options?.prefix ?? ["/"];
+  const prefixes = typeof prefix === "string" ? [prefix] : prefix;
   const separator = options?.separator ?? " ";
   const passArgs = options?.passArgs ?? false;
   return (msg) => {

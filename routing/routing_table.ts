@@ -15,21 +15,29 @@ export function pascalCase(key: string): string {
   return key.split("_").filter((s) => s.length > 0).map((s) => s[0].toUpperCase() + s.slice(1)).join("");
 }
 
+/** A routing-table key, or a `[key, handler]` pair that brings its own handler. */
+export type RoutingKey = string | readonly [key: string, handler: TableHandler];
+
 /**
  * A routing table of `obj`'s methods for `keys`: `{ text: obj.onText, photo: obj.onPhoto, … }`, each
- * bound to `obj`. Keys whose method `obj` lacks are left out.
+ * bound to `obj`; a `[key, handler]` pair puts `handler` as is. Keys whose method `obj` lacks are left
+ * out, so such messages reach the table's catch-all (`null`) if one is added.
  */
 export function makeRoutingTable(
   obj: object,
-  keys: readonly string[],
+  keys: readonly RoutingKey[],
   options?: RoutingTableOptions,
 ): Record<string, TableHandler> {
   const prefix = options?.prefix ?? "on";
   const table: Record<string, TableHandler> = {};
   const methods = obj as Record<string, unknown>;
-  for (const key of keys) {
-    const method = methods[prefix + pascalCase(key)];
-    if (typeof method === "function") table[key] = method.bind(obj);
+  for (const entry of keys) {
+    if (typeof entry !== "string") {
+      table[entry[0]] = entry[1];
+      continue;
+    }
+    const method = methods[prefix + pascalCase(entry)];
+    if (typeof method === "function") table[entry] = method.bind(obj);
   }
   return table;
 }

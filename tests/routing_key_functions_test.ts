@@ -42,6 +42,7 @@ Deno.test("byCommand: command key, optional arguments, custom prefixes and separ
     ],
   );
   assert.deepEqual(byCommand(text)({ text: "hello" }), [null]);
+  assert.deepEqual(byCommand(text, { prefix: "!" })({ text: "!go" }), ["go"]);
   assert.deepEqual(byChatCommand()(msg({ text: "/help" })), ["help"]);
   assert.deepEqual(byChatCommand()(msg({ photo: [] })), [null]);
 });
@@ -90,6 +91,8 @@ Deno.test("makeRoutingTable: prefix + PascalCase key, bound to the object, missi
   router.route(msg({ new_chat_members: [] }));
   assert.deepEqual(h.calls, ["text x", "members"]);
   assert.deepEqual(Object.keys(makeRoutingTable(h, ["dice", "text"], { prefix: "handle" })), ["dice"]);
+  const own = () => "own";
+  assert.equal(makeRoutingTable(h, [["text", own]]).text, own);
   assert.equal(pascalCase("_idle"), "Idle");
   assert.equal(pascalCase("new_chat_members"), "NewChatMembers");
 });
