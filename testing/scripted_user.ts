@@ -160,6 +160,33 @@ export class ScriptedUser {
     return this.send(chat, { location: { latitude, longitude } }, options);
   }
 
+  /** Shares a contact card. */
+  sendContact(
+    chat: ChatRef,
+    phoneNumber: string,
+    firstName: string,
+    options: UserSendOptions = {},
+  ): Promise<Message> {
+    return this.send(chat, { contact: { phone_number: phoneNumber, first_name: firstName } }, options);
+  }
+
+  /** Sends a sticker showing `emoji` (its file is stored, so bots can getFile it). */
+  sendSticker(chat: ChatRef, emoji = "👍", options: UserSendOptions = {}): Promise<Message> {
+    const { file_path: _, ...file } = FileStore.describe(
+      this.host.world.files.add(new Uint8Array(32), "stickers", "sticker.webp", "image/webp"),
+    );
+    const sticker = {
+      ...file,
+      type: "regular",
+      width: 512,
+      height: 512,
+      is_animated: false,
+      is_video: false,
+      emoji,
+    };
+    return this.send(chat, { sticker }, options);
+  }
+
   #post(state: ChatState, content: Obj, options: UserSendOptions): MessageObj {
     const { world } = this.host;
     this.#checkCanPost(state);

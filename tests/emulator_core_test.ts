@@ -94,3 +94,34 @@ Deno.test("nextBotMessage takes bot messages in order and times out with Observa
   const query = await alice.inlineQuery(bot, "x");
   await assert.rejects(emu.answerOf(query, { timeout: 0.05 }), ObservationTimeout);
 });
+
+Deno.test("scripted users send photos, documents, locations, contacts and stickers bots can fetch", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "core_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await alice.sendPhoto(alice.id, new Uint8Array([9, 9, 9]), { caption: "me" });
+  await alice.sendDocument(alice.id, new TextEncoder().encode("notes"), "notes.txt", {
+    mime_type: "text/plain",
+  });
+  await alice.sendLocation(alice.id, 52.1, 5.1);
+  await alice.sendContact(alice.id, "+3120", "Bob");
+  await alice.sendSticker(alice.id, "🎉");
+  // deno-lint-ignore no-explicit-any
+  const updates = await ok<any[]>(emu.apiRoot, bot.token, "getUpdates");
+  const [photo, doc, place, contact, sticker] = updates.map((u) => u.message);
+  assert.equal(photo.caption, "me");
+  assert.equal(doc.document.file_name, "notes.txt");
+  assert.equal(doc.document.mime_type, "text/plain");
+  assert.deepEqual(place.location, { latitude: 52.1, longitude: 5.1 });
+  assert.equal(contact.contact.first_name, "Bob");
+  assert.equal(sticker.sticker.emoji, "🎉");
+  const file = await ok<{ file_path: string }>(emu.apiRoot, bot.token, "getFile", {
+    file_id: doc.document.file_id,
+  });
+  const body = await (await fetch(`${emu.apiRoot}/file/bot${bot.token}/${file.file_path}`)).text();
+  assert.equal(body, "notes");
+  const photoFile = await ok<{ file_size: number }>(emu.apiRoot, bot.token, "getFile", {
+    file_id: photo.photo[0].file_id,
+  });
+  assert.equal(photoFile.file_size, 3);
+});
