@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
+import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
@@ -144,4 +145,25 @@ Deno.test("openable: fills in open, onMessage, onClose and close only where miss
   assert.throws(() => b.close(), StopListening);
   const boom = new Error("x");
   assert.throws(() => b.close(boom), (e) => e === boom);
+});
+
+Deno.test("StandardEventScheduler through a bot: eventNow and eventAt reach only the delegate that scheduled them", async () => {
+  const got: string[] = [];
+  class Ticker extends ChatHandler {
+    onChatMessage(msg: Msg): void {
+      if (msg.text === "now") this.scheduler.eventNow(["_tick", { how: "now" }]);
+      else this.scheduler.eventAt(Date.now() / 1000 + 0.05, ["_tick", { how: "at" }]);
+    }
+    onTick(event: Msg): void {
+      got.push(`${this.chatId}:${event._tick.how}`);
+    }
+  }
+  const ticking = new DelegatorBot("1:T", [
+    paveEventSpace()(perChatId(), createOpen, Ticker, { timeout: 5 }),
+  ]);
+  await ticking.handle(chatMsg(1, { text: "now" }));
+  await ticking.handle(chatMsg(2, { text: "at" }));
+  for (let waited = 0; got.length < 2 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(got, ["1:now", "2:at"]);
+  schedulerOf(ticking).clear();
 });
