@@ -95,7 +95,11 @@ Deno.test("glance: chat messages, short and long", () => {
 });
 
 Deno.test("glance: a message without content is a clear error", () => {
-  assert.throws(() => glance({ message_id: 1, date: 1, chat } as never), BadFlavor);
+  assert.throws(() => glance({ message_id: 1, date: 1, chat } as never), (e: unknown) => {
+    assert.ok(e instanceof BadFlavor);
+    assert.match(e.message, /no content field/);
+    return true;
+  });
 });
 
 Deno.test("glance: every generated content type is recognized", () => {
