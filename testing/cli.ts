@@ -3,8 +3,12 @@
  * Creates one bot (username from `--bot`, default `emulator_bot`; token from `--token`, default made up) and
  * one user, and prints the API root, the token and the user's id. `--port` picks the port (default: any).
  *
+ * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed,
+ * and `:press <button>` presses an inline button of the latest bot message with a keyboard.
+ *
  * @module
  */
+import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
 
 function flag(name: string): string | undefined {
@@ -23,8 +27,11 @@ if (import.meta.main) {
   console.log(`apiRoot ${emu.apiRoot}`);
   console.log(`token   ${bot.token}`);
   console.log(`user    ${user.id} (private chat id)`);
-  console.log("Ctrl-C to stop");
+  console.log("type a message to send it as the user; Ctrl-C to stop");
+  const stopping = new AbortController();
   Deno.addSignalListener("SIGINT", () => {
+    stopping.abort();
     emu.close().then(() => Deno.exit(0));
   });
+  await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
 }

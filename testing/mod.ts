@@ -43,6 +43,8 @@ export type {
   Update,
   User,
 } from "../api/types.gen.ts";
+export { describeMessage, runConsole } from "./console.ts";
+export type { LineWriter } from "./console.ts";
 export type { CallContext, Handler, Services } from "./context.ts";
 export { RawJson } from "./context.ts";
 export { Dispatcher } from "./dispatcher.ts";

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 
-Deno.test("deno task emulator: the CLI prints apiRoot and a token, serves, and stops on SIGINT", async () => {
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+Deno.test("deno task emulator: prints apiRoot and token, relays a console chat with a bot, stops on SIGINT", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -11,27 +14,55 @@ Deno.test("deno task emulator: the CLI prints apiRoot and a token, serves, and s
       "--token",
       "4242:fixed-token",
     ],
+    stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  while (!text.includes("Ctrl-C")) {
-    const { value, done } = await lines.read();
-    if (done) break;
-    text += value;
-  }
+  const waitFor = async (needle: string) => {
+    while (!text.includes(needle)) {
+      const { value, done } = await stdout.read();
+      if (done) throw new Error(`output ended before ${JSON.stringify(needle)}:\n${text}`);
+      text += value;
+    }
+  };
+  await waitFor("Ctrl-C");
   const apiRoot = /apiRoot\s+(\S+)/.exec(text)?.[1];
   const token = /token\s+(\S+)/.exec(text)?.[1];
   assert.ok(apiRoot !== undefined && token !== undefined, text);
+  assert.equal(token, "4242:fixed-token");
   const me = await (await fetch(`${apiRoot}/bot${token}/getMe`)).json();
   assert.equal(me.result.username, "cli_bot");
-  assert.equal(token, "4242:fixed-token");
   assert.equal(me.result.id, 4242, "the id comes from the token, as in Telegram");
   const encoded = await (await fetch(`${apiRoot}/bot${token.replace(":", "%3A")}/getMe`)).json();
   assert.equal(encoded.ok, true, "a percent-encoded token is understood");
+
+  const api = async (method: string, params: Record<string, unknown>): Promise<Any> => {
+    const r = await fetch(`${apiRoot}/bot${token}/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(params),
+    });
+    return (await r.json()).result;
+  };
+  const stdin = child.stdin.getWriter();
+  await stdin.write(new TextEncoder().encode("hello there\n"));
+  const [update] = await api("getUpdates", { timeout: 5 });
+  assert.equal(update.message.text, "hello there");
+  await api("sendMessage", {
+    chat_id: update.message.chat.id,
+    text: "Pick",
+    reply_markup: { inline_keyboard: [[{ text: "Yes", callback_data: "y" }]] },
+  });
+  await waitFor("bot> Pick\n  [Yes]");
+  await stdin.write(new TextEncoder().encode(":press Yes\n"));
+  const [press] = await api("getUpdates", { offset: update.update_id + 1, timeout: 5 });
+  assert.equal(press.callback_query.data, "y");
+
   child.kill("SIGINT");
   const status = await child.status;
   assert.equal(status.code, 0);
-  await lines.cancel();
+  await stdin.close().catch(() => {});
+  await stdout.cancel();
 });

@@ -1,0 +1,92 @@
+import type { Message } from "../api/types.gen.ts";
+import type { BotApiEmulator } from "./emulator.ts";
+import type { ScriptedUser } from "./scripted_user.ts";
+
+/** Where the console writes its lines (stdout in the CLI). */
+export type LineWriter = (line: string) => void;
+
+/** How a bot message reads in the console: its text (or content kind) and its inline buttons. */
+export function describeMessage(message: Message): string {
+  const m = message as unknown as Record<string, unknown>;
+  const body = typeof m.text === "string"
+    ? m.text
+    : typeof m.caption === "string"
+    ? `[${contentKind(m)}] ${m.caption}`
+    : `[${contentKind(m)}]`;
+  const rows =
+    ((m.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? [])
+      .map((row) => "  " + row.map((b) => `[${b.text}]`).join(" "));
+  return [`bot> ${body}`, ...rows].join("\n");
+}
+
+const NOT_KINDS: ReadonlySet<string> = new Set([
+  "message_id",
+  "from",
+  "sender_chat",
+  "date",
+  "chat",
+  "reply_markup",
+  "reply_to_message",
+  "caption",
+  "caption_entities",
+  "entities",
+  "edit_date",
+  "has_protected_content",
+]);
+
+function contentKind(m: Record<string, unknown>): string {
+  return Object.keys(m).find((k) => !NOT_KINDS.has(k)) ?? "message";
+}
+
+/**
+ * A chat console over the emulator: each input line is sent as the scripted user's message to the bot in
+ * their private chat, and every bot message there is written out. `:press <button>` presses an inline
+ * button of the latest bot message that has a keyboard. Ends when `input` ends or `signal` aborts.
+ */
+export async function runConsole(
+  emu: BotApiEmulator,
+  user: ScriptedUser,
+  input: ReadableStream<Uint8Array>,
+  write: LineWriter,
+  signal: AbortSignal,
+): Promise<void> {
+  let keyboardHost: Message | undefined;
+  const watching = (async () => {
+    while (!signal.aborted) {
+      const message = await emu.nextBotMessage(user.id, { timeout: 1 }).catch(() => undefined);
+      if (message === undefined) continue;
+      if ((message as { reply_markup?: unknown }).reply_markup !== undefined) keyboardHost = message;
+      write(describeMessage(message));
+    }
+  })();
+  let pending = "";
+  const reader = input.pipeThrough(new TextDecoderStream()).getReader();
+  const onAbort = () => reader.cancel().catch(() => {});
+  signal.addEventListener("abort", onAbort);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pending += value;
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl).replace(/\r$/, "");
+        pending = pending.slice(nl + 1);
+        if (line.trim() === "") continue;
+        try {
+          if (line.startsWith(":press ")) {
+            if (keyboardHost === undefined) throw new RangeError("no bot message with buttons yet");
+            await user.pressButton(keyboardHost, line.slice(7).trim());
+          } else {
+            await user.sendText(user.id, line);
+          }
+        } catch (e) {
+          write(`!! ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  await watching.catch(() => {});
+}
