@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { DelegatorBot } from "../bot/delegator_bot.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
+
+Deno.test("delegator: the offset passes an update only once it sits in its delegate's mailbox", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "mailbox_bot" });
+  // One delegate per chat that never reads its mailbox (room for one message): the chat's third
+  // message can reach no mailbox, so it and what follows stay unconfirmed. Another chat flows freely.
+  const started: number[] = [];
+  const bot = new DelegatorBot(handle.token, [[
+    (msg) => msg.chat?.id,
+    ([, msg]) => {
+      started.push(msg.chat.id);
+      return msg.text === "block" ? () => new Promise(() => {}) : () => Promise.resolve();
+    },
+  ]], { apiRoot: emu.apiRoot, mailboxCapacity: 1 });
+  const stuck = emu.createUser({ first_name: "Stuck" });
+  const free = emu.createUser({ first_name: "Free" });
+  const loop = bot.messageLoop(undefined, { timeout: 1, relax: 0, stopTimeout: 0.2 });
+  for (const text of ["block", "in mailbox", "no room", "behind"]) await stuck.sendText(stuck.id, text);
+  for (let i = 0; i < 3; i++) await free.sendText(free.id, `f${i}`);
+  const deadline = Date.now() + 5000;
+  while (started.filter((id) => id === free.id).length < 3 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await loop.stop();
+  assert.equal(started.filter((id) => id === free.id).length, 3, "the other chat was not held up");
+  const pending = emu.pendingUpdates(handle).map((u) => (u.message as { text: string }).text);
+  assert.equal(pending[0], "no room", "confirmed up to the last message a mailbox accepted");
+  assert.ok(pending.includes("behind"));
+  await emu.close();
+});
