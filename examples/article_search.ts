@@ -10,7 +10,6 @@
 import {
   Answerer,
   Bot,
-  type ChosenInlineResult,
   type ComputedAnswer,
   glance,
   type InlineQuery,
@@ -62,7 +61,7 @@ export const example: Example = {
         void answerer.answer(query, () => search(text, offset));
       },
       chosen_inline_result: (msg) => {
-        const [resultId, fromId] = glance(msg as ChosenInlineResult, "chosen_inline_result");
+        const [resultId, fromId] = glance(msg, "chosen_inline_result");
         log(`user ${fromId} shared ${resultId}`);
       },
     });

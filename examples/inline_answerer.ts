@@ -7,14 +7,7 @@
  *
  * @module
  */
-import {
-  Answerer,
-  Bot,
-  type ChosenInlineResult,
-  glance,
-  type InlineQuery,
-  type InlineQueryResult,
-} from "../mod.ts";
+import { Answerer, Bot, glance, type InlineQuery, type InlineQueryResult } from "../mod.ts";
 import { type Example, sleep } from "./_harness.ts";
 
 /** Pretends to search for a while; stops early when the query is superseded. */
@@ -44,7 +37,7 @@ export const example: Example = {
         void answerer.answer(query, (signal) => search(text, signal));
       },
       chosen_inline_result: (msg) => {
-        const [resultId, fromId, text] = glance(msg as ChosenInlineResult, "chosen_inline_result");
+        const [resultId, fromId, text] = glance(msg, "chosen_inline_result");
         log(`chosen inline result ${resultId} from ${fromId} for "${text}"`);
       },
     });

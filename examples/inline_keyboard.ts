@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bot, type CallbackQuery, glance, type Message } from "../mod.ts";
+import { Bot, glance } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The inline keyboard example. */
@@ -16,12 +16,12 @@ export const example: Example = {
     const bot = new Bot(token, { apiRoot });
     const loop = bot.messageLoop({
       chat: async (msg) => {
-        const [, , chatId] = glance(msg as Message);
+        const [, , chatId] = glance(msg);
         const keyboard = { inline_keyboard: [[{ text: "Press me", callback_data: "press" }]] };
         await bot.sendMessage(chatId, "Use the inline keyboard", { reply_markup: keyboard });
       },
       callback_query: async (msg) => {
-        const [queryId, fromId, data] = glance(msg as CallbackQuery, "callback_query");
+        const [queryId, fromId, data] = glance(msg, "callback_query");
         log(`callback query ${queryId} from ${fromId}: ${data}`);
         await bot.answerCallbackQuery(queryId, { text: "Got it" });
       },

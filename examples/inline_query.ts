@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bot, type ChosenInlineResult, glance, type InlineQuery, type InlineQueryResult } from "../mod.ts";
+import { Bot, glance, type InlineQueryResult } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The simple inline query example. */
@@ -16,7 +16,7 @@ export const example: Example = {
     const bot = new Bot(token, { apiRoot });
     const loop = bot.messageLoop({
       inline_query: async (msg) => {
-        const [queryId, fromId, query] = glance(msg as InlineQuery, "inline_query");
+        const [queryId, fromId, query] = glance(msg, "inline_query");
         log(`inline query ${queryId} from ${fromId}: ${query}`);
         const articles: InlineQueryResult[] = [{
           type: "article",
@@ -27,7 +27,7 @@ export const example: Example = {
         await bot.answerInlineQuery(queryId, articles);
       },
       chosen_inline_result: (msg) => {
-        const [resultId, fromId, query] = glance(msg as ChosenInlineResult, "chosen_inline_result");
+        const [resultId, fromId, query] = glance(msg, "chosen_inline_result");
         log(`chosen inline result ${resultId} from ${fromId} for "${query}"`);
       },
     });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, glance, type Message, type PreCheckoutQuery, type ShippingQuery } from "../mod.ts";
+import { Bot, glance, type Message, type ShippingQuery } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Countries the shop ships to. */
@@ -60,7 +60,7 @@ export const example: Example = {
         });
       },
       pre_checkout_query: async (msg) => {
-        const [queryId, fromId, payload] = glance(msg as PreCheckoutQuery, "pre_checkout_query");
+        const [queryId, fromId, payload] = glance(msg, "pre_checkout_query");
         log(`pre-checkout query from ${fromId} for ${payload}`);
         await bot.answerPreCheckoutQuery(queryId, true);
       },

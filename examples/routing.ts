@@ -11,9 +11,7 @@ import {
   Bot,
   byChatCommand,
   type CallbackQuery,
-  type ChosenInlineResult,
   glance,
-  type InlineQuery,
   type Message,
   originIdentifier,
   Router,
@@ -49,7 +47,7 @@ export const example: Example = {
 
     const loop = bot.messageLoop({
       chat: (msg) => {
-        const [contentType, chatType, chatId] = glance(msg as Message);
+        const [contentType, chatType, chatId] = glance(msg);
         log(`chat: ${contentType} ${chatType} ${chatId}`);
         if (contentType === "text") return commands.route(msg);
       },
@@ -64,7 +62,7 @@ export const example: Example = {
         }
       },
       inline_query: async (msg) => {
-        const [queryId, , text] = glance(msg as InlineQuery, "inline_query");
+        const [queryId, , text] = glance(msg, "inline_query");
         await bot.answerInlineQuery(queryId, [{
           type: "article",
           id: "shout",
@@ -73,7 +71,7 @@ export const example: Example = {
         }]);
       },
       chosen_inline_result: (msg) => {
-        const [resultId, fromId] = glance(msg as ChosenInlineResult, "chosen_inline_result");
+        const [resultId, fromId] = glance(msg, "chosen_inline_result");
         log(`chosen: ${resultId} by ${fromId}`);
       },
     });

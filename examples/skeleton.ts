@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bot, glance, type Message } from "../mod.ts";
+import { Bot, glance } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const STICKER = {
@@ -25,7 +25,7 @@ export const example: Example = {
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
     const loop = bot.messageLoop(async (msg) => {
-      const [contentType, chatType, chatId] = glance(msg as Message);
+      const [contentType, chatType, chatId] = glance(msg);
       log(`${contentType} ${chatType} ${chatId}`);
       if (contentType === "text") await bot.sendMessage(chatId, msg.text);
     });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, glance, type Message, webhookHandler } from "../mod.ts";
+import { Bot, glance, webhookHandler } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const PATH = "/webhook";
@@ -41,7 +41,7 @@ export const example: Example = {
     log(`webhook set to ${url}`);
     const loop = bot.messageLoop({
       chat: async (msg) => {
-        const [contentType, , chatId] = glance(msg as Message);
+        const [contentType, , chatId] = glance(msg);
         const reply = contentType === "text"
           ? `Got "${msg.text}" by webhook`
           : `Got a ${contentType} by webhook`;
