@@ -1,6 +1,5 @@
 import type { Msg } from "../bot/delegator_bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { EventNotFound } from "../exception/event_not_found.ts";
 import { IdleTerminate as IdleTerminateError } from "../exception/idle_terminate.ts";
 import type { ListenerContext } from "./contexts.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
@@ -31,15 +30,11 @@ export class IdleEventCoordinator {
   /** Restarts the idle countdown. */
   refresh(): void {
     const current = this.#event;
-    if (current !== undefined) {
-      try {
-        this.scheduler.postpone(current, this.timeout);
-        return;
-      } catch (err) {
-        // Already emitted (sitting in the mailbox): schedule a fresh one; the old one is ignored on arrival.
-        if (!(err instanceof EventNotFound)) throw err;
-      }
+    if (current !== undefined && this.scheduler.isPending(current)) {
+      this.scheduler.postpone(current, this.timeout);
+      return;
     }
+    // None yet, or the last one was already emitted (it sits in the mailbox and is ignored on arrival).
     this.#event = this.scheduler.eventLater(this.timeout, ["_idle", { seconds: this.timeout }]);
   }
 
@@ -58,12 +53,8 @@ export class IdleEventCoordinator {
   cancel(): void {
     const current = this.#event;
     this.#event = undefined;
-    if (current === undefined) return;
-    try {
-      this.scheduler.cancel(current);
-    } catch (err) {
-      if (!(err instanceof EventNotFound)) throw err;
-    }
+    // Closing on its own timeout is the usual case, and then the event is no longer pending.
+    if (current !== undefined && this.scheduler.isPending(current)) this.scheduler.cancel(current);
   }
 
   /** Wraps an `onClose` handler to cancel the pending `_idle` event first. */

@@ -81,6 +81,12 @@ export class EventScheduler<T = unknown> {
     return this.eventAt(Date.now() / 1000, data);
   }
 
+  /** Whether `event` is still waiting here (not yet emitted, not cancelled). */
+  isPending(event: ScheduledEvent<T>): boolean {
+    const entry = event as Entry<T>;
+    return entry instanceof Entry && entry.index >= 0 && this.#heap[entry.index] === entry;
+  }
+
   /**
    * Removes a waiting event.
    *

@@ -105,6 +105,11 @@ export class StandardEventScheduler {
     return this.scheduler.eventNow(this.makeEventData(dataTuple[0], dataTuple[1]));
   }
 
+  /** Whether `event` is still waiting (not yet emitted, not cancelled). */
+  isPending(event: ScheduledEvent<Msg>): boolean {
+    return this.scheduler.isPending(event);
+  }
+
   /**
    * Cancels an event.
    *

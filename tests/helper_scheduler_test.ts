@@ -77,3 +77,14 @@ Deno.test("EventScheduler: a throwing emitter is reported and the others still f
     console.error = original;
   }
 });
+
+Deno.test("EventScheduler.isPending: true while waiting, false once emitted or cancelled", async () => {
+  const s = new EventScheduler<number>(() => {});
+  const a = s.eventNow(1);
+  const b = s.eventLater(10, 2);
+  assert.ok(s.isPending(a) && s.isPending(b));
+  s.cancel(b);
+  assert.ok(!s.isPending(b));
+  for (let waited = 0; s.isPending(a) && waited < 50; waited++) await sleep(0.02);
+  assert.ok(!s.isPending(a));
+});
