@@ -1,5 +1,6 @@
 /**
- * Runs one example: `deno task example <name>` against Telegram (token in `TOKEN`), or
+ * Runs one example: `deno task example <name>` against Telegram (token in `TOKEN`; `API_ROOT` points it
+ * at another Bot API server, such as `deno task emulator`), or
  * `deno task example <name> --emulator` offline, where scripted users talk to the bot and the
  * transcript is printed. Without a name it lists the examples.
  *
@@ -43,6 +44,7 @@ async function main(args: string[]): Promise<number> {
   const port = Deno.env.get("PORT");
   const stop = await example.start({
     token,
+    apiRoot: Deno.env.get("API_ROOT") || undefined,
     log: (line) => console.log(line),
     webhookUrl: Deno.env.get("WEBHOOK_URL"),
     port: port === undefined ? undefined : Number(port),

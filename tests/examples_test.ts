@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { EXAMPLES } from "../examples/_catalog.ts";
 import { playOffline } from "../examples/_harness.ts";
 import { runDemo, summarize } from "../examples/demo.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
 
 const EXPECTED: Record<string, string[]> = {
   skeleton: [
@@ -322,4 +323,31 @@ Deno.test("the README's table of examples lists every example", async () => {
   const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
   const listed = [...readme.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]);
   assert.deepEqual(listed.filter((name) => name in EXAMPLES).sort(), Object.keys(EXAMPLES).sort());
+});
+
+Deno.test("deno task example <name> serves a real Bot API server until SIGINT", async () => {
+  await using emu = await BotApiEmulator.start();
+  const account = emu.createBot({ username: "live_skeleton_bot" });
+  const env = Deno.env.toObject();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../examples/run.ts", import.meta.url).pathname, "skeleton"],
+    env: { ...env, TOKEN: account.token, API_ROOT: emu.apiRoot },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const alice = emu.createUser({ first_name: "Alice" });
+    await alice.sendText(alice.id, "are you live?", { to: account });
+    const reply = await emu.nextBotMessage(alice.id, { timeout: 10 });
+    assert.equal(reply.text, "are you live?");
+  } finally {
+    child.kill("SIGINT");
+  }
+  const { code, stdout } = await child.output();
+  const printed = new TextDecoder().decode(stdout);
+  assert.equal(code, 0);
+  assert.match(printed, /skeleton: listening/);
+  assert.match(printed, /text private \d+/);
+  assert.ok(!printed.includes(account.token), "the token is never printed");
 });
