@@ -1,4 +1,4 @@
-import { Bot } from "grammy";
+import { Bot, webhookCallback } from "grammy";
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
 
@@ -64,4 +64,35 @@ Deno.test("grammY: inline keyboard, callback query answer and message edit round
   assert.equal(edited.text, "Chosen: blue");
   await bot.stop();
   await polling;
+});
+
+Deno.test("grammY's webhookCallback receives the emulator's webhook deliveries (secret token checked)", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "grammy_hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bot = new Bot(handle.token, { client: { apiRoot: emu.apiRoot } });
+  bot.on("message:text", (ctx) => ctx.reply(`hooked: ${ctx.message.text}`));
+  await bot.init();
+  const callback = webhookCallback(bot, "std/http", { secretToken: "grammy_secret" });
+  // A one-parameter wrapper: Deno.serve hands no Request to a handler declared with zero parameters.
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => callback(request),
+  );
+  try {
+    await bot.api.setWebhook(`http://127.0.0.1:${server.addr.port}/`, { secret_token: "grammy_secret" });
+    await alice.sendText(alice.id, "via webhook");
+    assert.equal((await emu.nextBotMessage(alice.id)).text, "hooked: via webhook");
+    let info = await bot.api.getWebhookInfo();
+    // The update counts as pending until grammY's HTTP answer arrives, which follows its reply.
+    for (let i = 0; i < 100 && info.pending_update_count > 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      info = await bot.api.getWebhookInfo();
+    }
+    assert.equal(info.pending_update_count, 0);
+    assert.equal(info.last_error_message, undefined);
+    await bot.api.deleteWebhook();
+  } finally {
+    await server.shutdown();
+  }
 });
