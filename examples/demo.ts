@@ -36,6 +36,8 @@ export interface DemoStats {
 /** The options a counter delegate is created with. */
 interface CounterOptions extends ChatHandlerOptions {
   readonly stats: DemoStats;
+  /** Tells the transcript when a counter opens or closes. */
+  readonly notify: (line: string) => void;
 }
 
 const RESET = { inline_keyboard: [[{ text: "Reset", callback_data: "reset" }]] };
@@ -43,15 +45,21 @@ const RESET = { inline_keyboard: [[{ text: "Reset", callback_data: "reset" }]] }
 /** One chat's counter: replies with the count, resets on the button, closes when the chat is idle. */
 class ChatCounter extends ChatHandler {
   #count = 0;
+  #name = "";
   readonly #stats: DemoStats;
+  readonly #notify: (line: string) => void;
 
   constructor(seedTuple: SeedTuple, options: CounterOptions) {
     super(seedTuple, options);
     this.#stats = options.stats;
+    this.#notify = options.notify;
   }
 
-  override open(_initialMsg: Message, _seed: unknown): undefined {
+  override open(initialMsg: Message, _seed: unknown): undefined {
+    const { chat } = initialMsg;
+    this.#name = chat.title ?? `${chat.first_name}'s chat`;
     this.#stats.opened += 1;
+    this.#notify(`(a counter opens for ${this.#name})`);
     return undefined;
   }
 
@@ -76,6 +84,7 @@ class ChatCounter extends ChatHandler {
   override onClose(ex: unknown): undefined {
     if (ex instanceof IdleTerminate) this.#stats.closedByTimeout += 1;
     else this.#stats.closedOtherwise += 1;
+    this.#notify(`(the counter for ${this.#name} closes: ${ex instanceof Error ? ex.message : String(ex)})`);
     return undefined;
   }
 }
@@ -123,14 +132,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const emu = await BotApiEmulator.start();
   try {
     const account = emu.createBot({ username: "demo_counter_bot" });
+    const scene = new Scene(emu, account, { onLine: options.onLine });
+    const notify = (line: string) => scene.note(line);
     const bot = new DelegatorBot(account.token, [
       includeCallbackQueryChatId(paveEventSpace())(perChatId(), createOpen, ChatCounter, {
         timeout: idle,
         stats,
+        notify,
       }),
     ], { apiRoot: emu.apiRoot, fetch: countingFetch(stats.calls) });
     const loop = bot.messageLoop(undefined, { timeout: 1 });
-    const scene = new Scene(emu, account, { onLine: options.onLine });
     const alice = scene.user("Alice");
     const bob = scene.user("Bob");
     const carol = scene.user("Carol");
