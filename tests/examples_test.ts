@@ -276,6 +276,16 @@ Deno.test("the demo counts per chat, resets on the button and closes every count
     "bot @ Book club: 3 messages in this chat [Reset]",
   ]);
   assert.ok(result.lines.includes("bot answers Alice: \"Counter reset\""));
+  const opens = result.lines.filter((line) => line.startsWith("(a counter opens for "));
+  assert.deepEqual(opens.sort(), [
+    "(a counter opens for Alice's chat)",
+    "(a counter opens for Book club)",
+    "(a counter opens for Bob's chat)",
+    "(a counter opens for Bob's chat)",
+  ]);
+  const closes = result.lines.filter((line) => line.startsWith("(the counter for "));
+  assert.equal(closes.length, 4);
+  assert.ok(closes.every((line) => line.endsWith("closes: Idle for more than 1 s)")), closes.join("\n"));
   assert.equal(result.handled, 10);
   assert.equal(result.stats.opened, 4);
   assert.equal(result.stats.closedByTimeout, 4);
