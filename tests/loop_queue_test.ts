@@ -198,3 +198,26 @@ Deno.test("queue: an onError that throws or rejects is logged, and the loop goes
     console.error = original;
   }
 });
+
+Deno.test("queue: UpdateQueue is also a telepot-style queue and an async iterable for your own code", async () => {
+  const queue = new UpdateQueue();
+  queue.put("a");
+  queue.put("b");
+  assert.equal(queue.size, 2);
+  assert.equal(await queue.get(), "a");
+  assert.equal(await queue.get(), "b");
+  const waiting = queue.get();
+  queue.put("c");
+  assert.equal(await waiting, "c", "a waiting get() takes the next item");
+  queue.put("d");
+  for await (const item of queue) {
+    assert.equal(item, "d");
+    break;
+  }
+  const aborted = new AbortController();
+  const taking = queue.take(aborted.signal);
+  aborted.abort();
+  assert.equal(await taking, undefined);
+  queue.put("e");
+  assert.equal(queue.size, 1, "an aborted take takes nothing");
+});

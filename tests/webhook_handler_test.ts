@@ -146,3 +146,37 @@ Deno.test("webhook: the node:http adapter serves the same handler", async () => 
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
+
+Deno.test("webhook: the node adapter takes a body Express middleware already parsed", async () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const handler = nodeAdapter(webhookHandler(bot, { secretToken: SECRET, answerWithin: 0 }));
+  const ids: number[] = [];
+  // What express.json() does before the route runs: consume the stream, leave the object on req.body.
+  const server = createServer(async (req, res) => {
+    let text = "";
+    for await (const chunk of req) text += chunk;
+    const parsed = req.url === "/json"
+      ? JSON.parse(text)
+      : req.url === "/raw"
+      ? new TextEncoder().encode(text)
+      : text;
+    await handler(Object.assign(req, { body: parsed }), res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  for (const [path, id] of [["/json", 1], ["/raw", 2], ["/text", 3]] as const) {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: "POST",
+      body: JSON.stringify(update(id)),
+      headers: { "x-telegram-bot-api-secret-token": SECRET },
+    });
+    assert.equal(res.status, 200, path);
+    await res.body?.cancel();
+  }
+  await until(() => ids.length === 3);
+  assert.deepEqual(ids, [1, 2, 3]);
+  await loop.stop();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
