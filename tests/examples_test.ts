@@ -279,9 +279,9 @@ Deno.test("the demo counts per chat, resets on the button and closes every count
   const opens = result.lines.filter((line) => line.startsWith("(a counter opens for "));
   assert.deepEqual(opens.sort(), [
     "(a counter opens for Alice's chat)",
+    "(a counter opens for Bob's chat)",
+    "(a counter opens for Bob's chat)",
     "(a counter opens for Book club)",
-    "(a counter opens for Bob's chat)",
-    "(a counter opens for Bob's chat)",
   ]);
   const closes = result.lines.filter((line) => line.startsWith("(the counter for "));
   assert.equal(closes.length, 4);
