@@ -29,11 +29,6 @@ export const UPDATE_SHAPES: readonly UpdateShape[] = buildShapes();
 
 const byKind = new Map(UPDATE_SHAPES.map((s) => [s.kind as string, s]));
 
-/** The shape of an Update kind, or `undefined` for a name that is not an Update field. */
-export function shapeOf(kind: string): UpdateShape | undefined {
-  return byKind.get(kind);
-}
-
 /** Whether the Update kind carries a `Message` (messages, channel posts, business and guest messages…). */
 export function isMessageKind(kind: string): boolean {
   return byKind.get(kind)?.typeName === "Message";

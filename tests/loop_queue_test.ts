@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
 // A bot remembers the update ids its loops took, so each test gets its own.
@@ -220,4 +221,20 @@ Deno.test("queue: UpdateQueue is also a telepot-style queue and an async iterabl
   assert.equal(await taking, undefined);
   queue.put("e");
   assert.equal(queue.size, 1, "an aborted take takes nothing");
+});
+
+Deno.test("queue: an update of a kind newer than the generated spec is still delivered, under its field name", async () => {
+  const queue = new UpdateQueue();
+  const got: string[] = [];
+  const errors: unknown[] = [];
+  const loop = newBot().messageLoop((msg) => void got.push(flavor(msg)), {
+    source: queue,
+    onError: (e) => errors.push(e),
+  });
+  queue.put({ update_id: 1, future_kind: { id: "x", a: 1, b: 2 } });
+  queue.put({ update_id: 2 });
+  await until(() => got.length === 1 && errors.length === 1);
+  await loop.stop();
+  assert.deepEqual(got, ["future_kind"]);
+  assert.ok(errors[0] instanceof BadFlavor, "an update with nothing in it is reported");
 });
