@@ -85,6 +85,8 @@ export function runLoop(
   const handle = handler === undefined ? (msg: LoopMessage) => host.handle(msg) : resolveHandler(handler);
   const relax = seconds(options.relax, 0.1, "relax");
   const timeout = seconds(options.timeout, 20, "timeout");
+  // getUpdates takes whole seconds; a fraction would be refused by Telegram on every poll.
+  if (!Number.isInteger(timeout)) throw new BadInput("options.timeout", "a whole number of seconds ≥ 0");
   const maxhold = seconds(options.maxhold, 3, "maxhold");
   const stopTimeout = seconds(options.stopTimeout, 10, "stopTimeout");
   const limit = validLimit(options.limit);

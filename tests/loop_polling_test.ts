@@ -260,7 +260,9 @@ Deno.test("loop: a server that keeps failing is retried with growing delays, not
 Deno.test("loop: malformed options are refused before anything starts", () => {
   const bot = new Bot("1:x", { apiRoot: "http://127.0.0.1:9" });
   for (
-    const options of [{ relax: -1 }, { timeout: Number.NaN }, { maxhold: -0.5 }, { limit: 0 }, { limit: 101 }]
+    const options of [{ relax: -1 }, { timeout: Number.NaN }, { timeout: 1.5 }, { maxhold: -0.5 }, {
+      limit: 0,
+    }, { limit: 101 }]
   ) {
     assert.throws(() => bot.messageLoop(() => {}, options), BadInput, JSON.stringify(options));
   }
