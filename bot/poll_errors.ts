@@ -41,7 +41,7 @@ export function judgePollError(error: unknown): PollVerdict {
 export function conflictError(error: TelegramError, webhook: boolean): TelegramError {
   const description = webhook
     ? "Conflict: a webhook is set for this bot, so getUpdates cannot be used; call deleteWebhook "
-      + "or receive updates with webhookHandler"
+      + "or receive updates with webhookHandler (made before messageLoop, so the loop reads it)"
     : "Conflict: another getUpdates poller is running for this bot (another process or loop with "
       + "the same token); only one may poll at a time";
   return new TelegramError(description, 409, error.json, { method: "getUpdates" });
