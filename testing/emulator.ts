@@ -76,8 +76,17 @@ export interface ChannelOptions {
   readonly username?: string;
 }
 
+/**
+ * Which private chat a user's id means: each bot has its own private chat with a user. Without `bot`, the
+ * one with the bot the user last exchanged a message with (or the first bot).
+ */
+export interface ChatOptions {
+  /** The bot whose private chat with the user is meant. */
+  readonly bot?: BotRef;
+}
+
 /** Options of the awaitable observations. */
-export interface ObserveOptions {
+export interface ObserveOptions extends ChatOptions {
   /** Seconds to wait; default 5. */
   readonly timeout?: number;
 }
@@ -214,7 +223,8 @@ export class BotApiEmulator implements UserWorld {
 
   /** The next message a bot sends in the chat (in order; one not yet taken by an earlier call). */
   async nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
-    const message = await nextBotMessage(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    const state = this.chat(chat, options.bot);
+    const message = await nextBotMessage(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
     return message as unknown as Message;
   }
 
@@ -223,7 +233,10 @@ export class BotApiEmulator implements UserWorld {
    * message stood right after that edit; in order, like {@link nextBotMessage}.
    */
   async nextBotEdit(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
-    const message = await nextBotEdit(this.chat(chat), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    const message = await nextBotEdit(
+      this.chat(chat, options.bot),
+      options.timeout ?? DEFAULT_OBSERVE_SECONDS,
+    );
     return message as unknown as Message;
   }
 
@@ -238,13 +251,13 @@ export class BotApiEmulator implements UserWorld {
   }
 
   /** The chat's messages in order, as they are now (edits applied, deleted ones left out). */
-  transcript(chat: ChatRef): Message[] {
-    return this.chat(chat).log.filter((m) => m !== undefined) as unknown as Message[];
+  transcript(chat: ChatRef, options: ChatOptions = {}): Message[] {
+    return this.chat(chat, options.bot).log.filter((m) => m !== undefined) as unknown as Message[];
   }
 
   /** A message of a chat as it is now, or undefined when deleted or unknown. */
-  message(chat: ChatRef, messageId: number): Message | undefined {
-    return this.world.message(this.chat(chat), messageId) as unknown as Message | undefined;
+  message(chat: ChatRef, messageId: number, options: ChatOptions = {}): Message | undefined {
+    return this.world.message(this.chat(chat, options.bot), messageId) as unknown as Message | undefined;
   }
 
   /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */
@@ -262,10 +275,10 @@ export class BotApiEmulator implements UserWorld {
     return found;
   }
 
-  /** The chat state behind an id, `@username`, chat object or user. */
-  chat(ref: ChatRef): ChatState {
+  /** The chat state behind an id, `@username`, chat object or user (their private chat with `bot`). */
+  chat(ref: ChatRef, bot?: BotRef): ChatState {
     const id = typeof ref === "object" ? ref.id : ref;
-    const state = this.world.findChat(id);
+    const state = this.world.findChat(id, bot === undefined ? undefined : this.bot(bot));
     if (state === undefined) throw new RangeError(`unknown chat ${String(id)}`);
     return state;
   }

@@ -50,7 +50,14 @@ export { RawJson } from "./context.ts";
 export { Dispatcher } from "./dispatcher.ts";
 export type { Validator } from "./dispatcher.ts";
 export { BotApiEmulator } from "./emulator.ts";
-export type { BotHandle, ChannelOptions, EmulatorOptions, GroupOptions, ObserveOptions } from "./emulator.ts";
+export type {
+  BotHandle,
+  ChannelOptions,
+  ChatOptions,
+  EmulatorOptions,
+  GroupOptions,
+  ObserveOptions,
+} from "./emulator.ts";
 export { ObservationTimeout } from "./failure.ts";
 export { ApiFailure } from "./failure.ts";
 export { blockedByUser, notModified, tooManyRequests } from "./faults.ts";
@@ -65,6 +72,7 @@ export type {
   ButtonRef,
   ChatRef,
   KeyboardHost,
+  MessageRef,
   PaymentOutcome,
   PayOptions,
   UserSendOptions,

@@ -27,6 +27,16 @@ export interface UserSendOptions {
   readonly entities?: readonly Obj[];
 }
 
+/** A message as tests hold it: a Message from the emulator or from a Bot API answer. */
+export interface MessageRef {
+  /** Id within its chat. */
+  readonly message_id: number;
+  /** Its chat. */
+  readonly chat: { readonly id: number };
+  /** Its sender; a bot sender tells which private chat the message is in. */
+  readonly from?: { readonly id: number; readonly is_bot: boolean };
+}
+
 /** A chat reference: its id, `@username`, the chat object, or a user (their private chat). */
 export type ChatRef = number | string | ChatObj | { readonly id: number };
 
@@ -37,9 +47,7 @@ export type ButtonRef =
   | readonly [number, number];
 
 /** A message with an inline keyboard: a chat message, or an inline message by its id. */
-export type KeyboardHost = { readonly message_id: number; readonly chat: { readonly id: number } } | {
-  readonly inline_message_id: string;
-};
+export type KeyboardHost = MessageRef | { readonly inline_message_id: string };
 
 /** Outcome of {@link ScriptedUser.pay}. */
 export type PaymentOutcome =
@@ -64,8 +72,8 @@ export interface UserWorld {
   readonly world: World;
   /** The bot state behind a reference. */
   bot(ref: BotRef): BotState;
-  /** The chat state behind a reference. */
-  chat(ref: ChatRef): ChatState;
+  /** The chat state behind a reference (a user's id: their private chat with `bot` or the default peer). */
+  chat(ref: ChatRef, bot?: BotRef): ChatState;
 }
 
 const DEFAULT_ADDRESS: ShippingAddress = {
@@ -111,7 +119,7 @@ export class ScriptedUser {
    */
   send(chat: ChatRef, content: Obj, options: UserSendOptions = {}): Promise<Message> {
     try {
-      return Promise.resolve(asMessage(this.#post(this.host.chat(chat), content, options)));
+      return Promise.resolve(asMessage(this.#post(this.#target(chat, options.to), content, options)));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -197,18 +205,36 @@ export class ScriptedUser {
       if (target !== undefined) fields.reply_to_message = target;
     }
     const message = world.addMessage(state, fields, this.user, null);
-    const to = options.to === undefined ? undefined : this.host.bot(options.to);
-    world.broadcast(state, state.chat.type === "channel" ? "channel_post" : "message", message, to);
+    world.broadcast(state, state.chat.type === "channel" ? "channel_post" : "message", message);
     return message;
+  }
+
+  /** The chat a send goes to: with `to`, the user's private chat with that bot. */
+  #target(chat: ChatRef, to: BotRef | undefined): ChatState {
+    const id = typeof chat === "object" ? chat.id : chat;
+    if (to !== undefined && (id === this.user.id || id === String(this.user.id))) {
+      return this.host.world.privateChat(this.user, this.host.bot(to));
+    }
+    return this.host.chat(chat);
+  }
+
+  /** The chat of a message: the stored object's own, else its bot sender's private chat, else by chat id. */
+  #chatOf(message: MessageRef): ChatState {
+    const { world } = this.host;
+    const known = world.chatOfMessage(message);
+    if (known !== undefined) return known;
+    const bot = message.from?.is_bot ? world.bots.get(message.from.id) : undefined;
+    if (bot !== undefined && message.chat.id === this.user.id) return world.privateChat(this.user, bot);
+    return this.host.chat(message.chat.id);
   }
 
   /** Edits one of the user's text messages; bots receive `edited_message` (or `edited_channel_post`). */
   editText(
-    message: { readonly message_id: number; readonly chat: { readonly id: number } },
+    message: MessageRef,
     text: string,
   ): Promise<Message> {
     const { world } = this.host;
-    const state = this.host.chat(message.chat.id);
+    const state = this.#chatOf(message);
     const current = world.message(state, message.message_id);
     if (
       current === undefined || state.authors[message.message_id - 1] !== null
@@ -257,7 +283,7 @@ export class ScriptedUser {
       origin = { inline_message_id: host.inline_message_id };
       instance = `i${host.inline_message_id.length}${this.user.id}`;
     } else {
-      const state = this.host.chat(host.chat.id);
+      const state = this.#chatOf(host);
       current = world.message(state, host.message_id);
       bot = state.authors[host.message_id - 1];
       origin = { message: current };
@@ -378,10 +404,10 @@ export class ScriptedUser {
    * updated `poll`, and a `poll_answer` when the poll is not anonymous.
    */
   vote(
-    pollMessage: { readonly message_id: number; readonly chat: { readonly id: number } },
+    pollMessage: MessageRef,
     optionIds: readonly number[],
   ): Promise<void> {
-    const state = this.host.chat(pollMessage.chat.id);
+    const state = this.#chatOf(pollMessage);
     const poll = this.host.world.message(state, pollMessage.message_id)?.poll as Obj | undefined;
     const bot = state.authors[pollMessage.message_id - 1];
     if (poll === undefined || bot === null || bot === undefined) {
@@ -452,7 +478,7 @@ export class ScriptedUser {
   }
 
   #privateMemberUpdate(bot: BotState, from: string, to: string): void {
-    const chat = this.host.world.privateChat(this.user).chat;
+    const chat = this.host.world.privateChat(this.user, bot).chat;
     bot.queue.push("my_chat_member", {
       chat,
       from: this.user,
@@ -467,11 +493,11 @@ export class ScriptedUser {
    * `pre_checkout_query`; once the bot approves both, a `successful_payment` message is posted.
    */
   async pay(
-    invoice: { readonly message_id: number; readonly chat: { readonly id: number } },
+    invoice: MessageRef,
     options: PayOptions = {},
   ): Promise<PaymentOutcome> {
     const { world } = this.host;
-    const state = this.host.chat(invoice.chat.id);
+    const state = this.#chatOf(invoice);
     const message = world.message(state, invoice.message_id);
     const params = message === undefined ? undefined : world.invoices.get(message);
     const bot = state.authors[invoice.message_id - 1];
@@ -521,7 +547,7 @@ export class ScriptedUser {
         ...(shippingOptionId !== undefined ? { shipping_option_id: shippingOptionId } : {}),
         ...(options.order_info !== undefined ? { order_info: options.order_info } : {}),
       },
-    }, { to: bot.token });
+    }, {});
     return { ok: true, message: asMessage(paid) };
   }
 

@@ -59,8 +59,11 @@ export interface ChatState {
   readonly botWaiters: Set<() => void>;
   /** For a private chat: the user. */
   readonly user?: UserObj;
-  /** For a private chat: the bot the user last talked to or heard from. */
-  peerBot?: BotState;
+  /**
+   * For a private chat: the bot on the other side. As in Telegram, each bot has its own private chat with a
+   * user (same chat id, the user's id; its own message ids).
+   */
+  readonly peer?: BotState;
   /** Extra facts set by administration methods (description, permissions, pinned message, …). */
   readonly info: Obj;
 }
@@ -166,8 +169,13 @@ export class World {
   readonly bots: Map<number, BotState> = new Map();
   /** Bots by token. */
   readonly botsByToken: Map<string, BotState> = new Map();
-  /** Chats by id. */
+  /** Groups, supergroups and channels by id. */
   readonly chats: Map<number, ChatState> = new Map();
+  /** Private chats by `<user id>:<bot id>`. */
+  readonly privates: Map<string, ChatState> = new Map();
+  /** The bot each user last exchanged a private message with. */
+  readonly lastPeer: Map<number, BotState> = new Map();
+  #chatOf = new WeakMap<object, ChatState>();
   /** Public chats and users by lower-case username. */
   readonly usernames: Map<string, number> = new Map();
   /** Uploaded and generated files. */
@@ -260,7 +268,7 @@ export class World {
     return state;
   }
 
-  #newChatState(chat: ChatObj, user?: UserObj): ChatState {
+  #newChatState(chat: ChatObj, user?: UserObj, peer?: BotState): ChatState {
     return {
       chat,
       log: [],
@@ -271,26 +279,42 @@ export class World {
       editCursor: 0,
       botWaiters: new Set(),
       ...(user !== undefined ? { user } : {}),
+      ...(peer !== undefined ? { peer } : {}),
       info: {},
     };
   }
 
-  /** The private chat of a user (its id is the user's id), created on first use. */
-  privateChat(user: UserObj): ChatState {
-    let state = this.chats.get(user.id);
+  /** The private chat between a user and a bot (its id is the user's id), created on first use. */
+  privateChat(user: UserObj, bot: BotState): ChatState {
+    const key = `${user.id}:${bot.user.id}`;
+    let state = this.privates.get(key);
     if (state === undefined) {
       const chat: ChatObj = { id: user.id, type: "private", first_name: user.first_name };
       if (user.last_name !== undefined) chat.last_name = user.last_name;
       if (user.username !== undefined) chat.username = user.username;
-      state = this.#newChatState(chat, user);
+      state = this.#newChatState(chat, user, bot);
       state.members.set(user.id, chatMember(user, "member"));
-      this.chats.set(user.id, state);
+      state.members.set(bot.user.id, chatMember(bot.sender, "member"));
+      this.privates.set(key, state);
     }
     return state;
   }
 
-  /** Looks a chat up by id or `@username`, as the Bot API's `chat_id` allows. */
-  findChat(chatId: unknown): ChatState | undefined {
+  /** The bot a user's private chat means when no bot is named: the last one they talked with, else the first. */
+  defaultPeer(user: UserObj): BotState | undefined {
+    return this.lastPeer.get(user.id) ?? this.bots.values().next().value;
+  }
+
+  /** The chat a stored message belongs to (by identity), if it is one of the world's message objects. */
+  chatOfMessage(message: object): ChatState | undefined {
+    return this.#chatOf.get(message);
+  }
+
+  /**
+   * Looks a chat up by id or `@username`, as the Bot API's `chat_id` allows. A user's id names their private
+   * chat with `bot` (or, for the emulator's own API, with their default peer).
+   */
+  findChat(chatId: unknown, bot?: BotState): ChatState | undefined {
     let id: number | undefined;
     if (typeof chatId === "number") id = chatId;
     else if (typeof chatId === "string") {
@@ -301,12 +325,14 @@ export class World {
     const state = this.chats.get(id);
     if (state !== undefined) return state;
     const user = this.users.get(id);
-    return user === undefined ? undefined : this.privateChat(user);
+    if (user === undefined) return undefined;
+    const peer = bot ?? this.defaultPeer(user);
+    return peer === undefined ? undefined : this.privateChat(user, peer);
   }
 
   /** The chat a bot may act in; throws Telegram's 400/403 failures otherwise. */
   chatForBot(bot: BotState, chatId: unknown): ChatState {
-    const state = this.findChat(chatId);
+    const state = this.findChat(chatId, bot);
     if (state === undefined) throw badRequest("chat not found");
     if (state.user !== undefined) {
       if (this.blocked.get(state.user.id)?.has(bot.user.id)) throw forbidden("bot was blocked by the user");
@@ -356,24 +382,18 @@ export class World {
     for (const key in fields) message[key] = fields[key];
     state.log.push(message);
     state.authors.push(bot);
-    if (bot !== null) {
-      if (state.user !== undefined) state.peerBot = bot;
-      for (const wake of state.botWaiters) wake();
-    }
+    this.#chatOf.set(message, state);
+    if (state.peer !== undefined) this.lastPeer.set(state.user!.id, state.peer);
+    if (bot !== null) { for (const wake of state.botWaiters) wake(); }
     return message;
   }
 
   /**
-   * Bots that receive updates about a chat: the peer bot of a private chat (or `to`), every bot member
-   * of a group, the bots administering a channel.
+   * Bots that receive updates about a chat: the bot of a private chat, every bot member of a group, the bots
+   * administering a channel.
    */
-  audience(state: ChatState, to?: BotState): BotState[] {
-    if (state.user !== undefined) {
-      const bot = to ?? state.peerBot ?? this.bots.values().next().value;
-      if (bot === undefined) return [];
-      state.peerBot = bot;
-      return [bot];
-    }
+  audience(state: ChatState): BotState[] {
+    if (state.peer !== undefined) return [state.peer];
     const out: BotState[] = [];
     for (const [id, member] of state.members) {
       const bot = this.bots.get(id);
@@ -406,10 +426,10 @@ export class World {
   }
 
   /** Queues an update about a chat for its audience (minus bots whose privacy mode hides it). */
-  broadcast(state: ChatState, kind: string, payload: unknown, to?: BotState): void {
+  broadcast(state: ChatState, kind: string, payload: unknown): void {
     const screened = state.user === undefined && state.chat.type !== "channel"
       && (kind === "message" || kind === "edited_message");
-    for (const bot of this.audience(state, to)) {
+    for (const bot of this.audience(state)) {
       if (screened && bot.privacy && !seenInPrivacyMode(state, bot, payload as MessageObj)) continue;
       bot.queue.push(kind, payload);
     }

@@ -125,3 +125,39 @@ Deno.test("scripted users send photos, documents, locations, contacts and sticke
   });
   assert.equal(photoFile.file_size, 3);
 });
+
+Deno.test("each bot has its own private chat with a user: own message ids, own updates", async () => {
+  await using emu = await BotApiEmulator.start();
+  const first = emu.createBot({ username: "first_bot" });
+  const second = emu.createBot({ username: "second_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await alice.sendText(alice.id, "to the first", { to: first });
+  const m = await alice.sendText(alice.id, "to the second", { to: second });
+  assert.equal(m.message_id, 1, "the second bot's chat has its own message ids");
+  // deno-lint-ignore no-explicit-any
+  const firstUpdates = await ok<any[]>(emu.apiRoot, first.token, "getUpdates");
+  // deno-lint-ignore no-explicit-any
+  const secondUpdates = await ok<any[]>(emu.apiRoot, second.token, "getUpdates");
+  assert.deepEqual(firstUpdates.map((u) => u.message.text), ["to the first"]);
+  assert.deepEqual(secondUpdates.map((u) => u.message.text), ["to the second"]);
+  await ok(emu.apiRoot, first.token, "sendMessage", { chat_id: alice.id, text: "first here" });
+  await ok(emu.apiRoot, second.token, "sendMessage", { chat_id: alice.id, text: "second here" });
+  assert.equal((await emu.nextBotMessage(alice.id, { bot: first })).text, "first here");
+  assert.equal((await emu.nextBotMessage(alice.id, { bot: second })).text, "second here");
+  assert.deepEqual(emu.transcript(alice.id, { bot: first }).map((x) => x.text), [
+    "to the first",
+    "first here",
+  ]);
+  const foreign = await call(emu.apiRoot, first.token, "forwardMessage", {
+    chat_id: alice.id,
+    from_chat_id: alice.id,
+    message_id: 2,
+  });
+  assert.equal(foreign.body.result.text, "first here", "message 2 of the first bot's chat, not the second's");
+  await alice.sendText(alice.id, "no bot named: the last one heard from");
+  assert.equal(
+    emu.transcript(alice.id, { bot: first }).at(-1)?.text,
+    "no bot named: the last one heard from",
+  );
+  assert.equal(emu.transcript(alice.id, { bot: second }).at(-1)?.text, "second here");
+});

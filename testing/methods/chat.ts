@@ -110,7 +110,7 @@ function leaveChat(ctx: CallContext): boolean {
 
 function getChat(types: Readonly<Record<string, TypeSpec>>): Handler {
   return (ctx) => {
-    const state = ctx.world.findChat(ctx.params.chat_id);
+    const state = ctx.world.findChat(ctx.params.chat_id, ctx.bot);
     if (state === undefined) throw badRequest("chat not found");
     return {
       ...(plausible(types, "ChatFullInfo") as Obj),

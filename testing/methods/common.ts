@@ -73,7 +73,7 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
   if (thread !== undefined) out.message_thread_id = thread;
   const reply = optObj(params, "reply_parameters");
   if (reply !== undefined) {
-    const replyChat = reply.chat_id !== undefined ? ctx.world.findChat(reply.chat_id) : state;
+    const replyChat = reply.chat_id !== undefined ? ctx.world.findChat(reply.chat_id, ctx.bot) : state;
     const target = replyChat === undefined ? undefined : ctx.world.message(replyChat, reply.message_id);
     if (target === undefined) {
       if (reply.allow_sending_without_reply !== true) throw badRequest("message to be replied not found");
