@@ -238,8 +238,9 @@ export interface CallbackQueryIntercepting {
   readonly callbackQueryCoordinator: CallbackQueryCoordinator;
 }
 
-// A delegate's origins outlive it, so its successor for the same seed keeps receiving their queries.
-const originSets = new Map<string, OriginSet>();
+// A delegate's origins outlive it, so its successor for the same seed keeps receiving their queries;
+// they are kept per bot, so two bots with the same chat never share them.
+const originSetsByBot = new WeakMap<object, Map<string, OriginSet>>();
 
 function idKey(id: unknown): string {
   return typeof id === "object" ? `o${JSON.stringify(id)}` : `${typeof id}:${String(id)}`;
@@ -265,6 +266,8 @@ export function InterceptCallbackQueryMixin<
       const intercept = (contextOptions(args).interceptCallbackQuery ?? false) as InterceptCallbackQuery;
       const [chat, inline] = Array.isArray(intercept) ? intercept : [intercept, intercept];
       const key = idKey(this.id);
+      let originSets = originSetsByBot.get(this.originalBot);
+      if (originSets === undefined) originSetsByBot.set(this.originalBot, originSets = new Map());
       let set = originSets.get(key);
       if (set === undefined) originSets.set(key, set = new OriginSet());
       const coordinator = this.callbackQueryCoordinator = new CallbackQueryCoordinator(
@@ -278,9 +281,16 @@ export function InterceptCallbackQueryMixin<
       const onMessage = this.onMessage;
       this.onMessage = coordinator.augmentOnMessage((msg) => onMessage.call(this, msg));
       const onClose = this.onClose;
+      const sets = originSets;
+      // After the delegate's own onClose, which may still release origins (edit keyboards away).
+      const forgetIfEmpty = (): void => {
+        if (set.size === 0 && sets.get(key) === set) sets.delete(key);
+      };
       this.onClose = (ex: unknown) => {
-        if (set.size === 0 && originSets.get(key) === set) originSets.delete(key);
-        return onClose.call(this, ex);
+        const r = onClose.call(this, ex);
+        if (r instanceof Promise) return r.finally(forgetIfEmpty);
+        forgetIfEmpty();
+        return r;
       };
     }
   };

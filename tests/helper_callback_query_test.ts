@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import { Mailbox, type Msg } from "../bot/delegator_bot.ts";
+import { DelegatorBot, Mailbox, type Msg } from "../bot/delegator_bot.ts";
 import {
   CallbackQueryCoordinator,
   CAPTURING_EDIT_METHODS,
   CAPTURING_SEND_METHODS,
+  ChatHandler,
   containsCallbackData,
+  InterceptCallbackQueryMixin,
   Listener,
   OriginSet,
   type OriginTuple,
+  schedulerOf,
 } from "../helper/mod.ts";
 
 const buttons = { reply_markup: { inline_keyboard: [[{ text: "ok", callback_data: "ok" }]] } };
@@ -87,4 +90,24 @@ Deno.test("CallbackQueryCoordinator: chosen inline results and deletions; listen
   const bot = cqc.augmentBot(fakeBot());
   await bot.deleteMessage([9, 4]);
   assert.ok(!listener.matches(fromChat));
+});
+
+Deno.test("InterceptCallbackQueryMixin: origins outlive a delegate for its successor, per bot, and are dropped when empty", () => {
+  class Capturing extends InterceptCallbackQueryMixin(ChatHandler) {}
+  const botA = new DelegatorBot("1:A", []);
+  const botB = new DelegatorBot("2:B", []);
+  const options = { timeout: 10, eventSpace: 1, interceptCallbackQuery: true };
+  const first = new Capturing([botA, {}, 5], options);
+  first.callbackQueryCoordinator.captureOrigin([5, 1]);
+  first.onClose(null);
+  const successor = new Capturing([botA, {}, 5], options);
+  assert.ok(successor.callbackQueryCoordinator.originSet.has([5, 1]), "same bot, same seed: kept");
+  const elsewhere = new Capturing([botB, {}, 5], options);
+  assert.ok(!elsewhere.callbackQueryCoordinator.originSet.has([5, 1]), "another bot: separate");
+  successor.callbackQueryCoordinator.uncaptureOrigin([5, 1]);
+  successor.onClose(null);
+  const fresh = new Capturing([botA, {}, 5], options);
+  assert.notEqual(fresh.callbackQueryCoordinator.originSet, successor.callbackQueryCoordinator.originSet);
+  schedulerOf(botA).clear();
+  schedulerOf(botB).clear();
 });
