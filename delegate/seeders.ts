@@ -1,6 +1,6 @@
 import type { Msg, Seeder } from "../bot/delegator_bot.ts";
 import { CHAT_FLAVORS, INLINE_FLAVORS } from "../helper/handlers.ts";
-import { isEventMsg, quickFlavor } from "../helper/quick_flavor.ts";
+import { flavorOrNull, isEventMsg } from "../helper/quick_flavor.ts";
 
 /** Options of the per-chat seeders. */
 export interface ChatTypesOptions {
@@ -25,15 +25,6 @@ export type IdSet = Iterable<number | string>;
 
 function isObject(v: unknown): v is Msg {
   return typeof v === "object" && v !== null;
-}
-
-function flavorOrNull(msg: Msg): string | null {
-  try {
-    return quickFlavor(msg);
-  } catch {
-    // Not a recognizable message: a seeder answers "no seed" rather than failing the dispatch.
-    return null;
-  }
 }
 
 function chatIdSeeder(types: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {

@@ -7,7 +7,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Listener } from "./listener.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
-import { quickFlavor } from "./quick_flavor.ts";
+import { flavorOrNull } from "./quick_flavor.ts";
 
 /** An origin in tuple form: `[chatId, messageId]` or `[inlineMessageId]`. */
 export type OriginTuple =
@@ -119,11 +119,11 @@ export class CallbackQueryCoordinator {
   /** Makes a listener capture callback queries whose origin is in the set. */
   configure(listener: Listener): void {
     listener.capture([
-      (msg: Msg) => quickFlavor(msg) === "callback_query",
+      (msg: Msg) => flavorOrNull(msg) === "callback_query",
       { message: (m: Any) => isPlain(m?.chat) && this.originSet.has([m.chat.id, m.message_id]) },
     ]);
     listener.capture([
-      (msg: Msg) => quickFlavor(msg) === "callback_query",
+      (msg: Msg) => flavorOrNull(msg) === "callback_query",
       { inline_message_id: (id: string) => this.originSet.has([id]) },
     ]);
   }
@@ -190,7 +190,7 @@ export class CallbackQueryCoordinator {
     return (msg) => {
       if (
         this.#inline && typeof msg.inline_message_id === "string"
-        && quickFlavor(msg) === "chosen_inline_result"
+        && flavorOrNull(msg) === "chosen_inline_result"
       ) {
         this.captureOrigin(msg.inline_message_id);
       }

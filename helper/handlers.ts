@@ -4,7 +4,7 @@ import { CallbackQueryOriginContext, ChatContext, ListenerContext, UserContext }
 import { type DefaultRouted, DefaultRouterMixin } from "./default_router.ts";
 import { IdleTerminateMixin, type IdleTerminating } from "./idle.ts";
 import type { Constructor } from "./mixin.ts";
-import { quickFlavor } from "./quick_flavor.ts";
+import { flavorOrNull } from "./quick_flavor.ts";
 import { type StandardEventing, StandardEventMixin } from "./standard_event.ts";
 import type { Pattern } from "./template.ts";
 
@@ -126,7 +126,7 @@ export class UserHandler extends UserHandlerBase {
     if (flavors === "all") {
       this.listener.capture([{ from: { id: this.userId } }]);
     } else {
-      this.listener.capture([(msg: Msg) => flavors.includes(quickFlavor(msg)), {
+      this.listener.capture([(msg: Msg) => flavors.includes(flavorOrNull(msg) ?? ""), {
         from: { id: this.userId },
       }]);
     }
@@ -163,7 +163,7 @@ export class CallbackQueryOriginHandler extends CallbackQueryOriginHandlerBase {
     const mine = JSON.stringify(this.origin);
     this.listener.capture([
       (msg: Msg) =>
-        quickFlavor(msg) === "callback_query"
+        flavorOrNull(msg) === "callback_query"
         && (msg.message !== undefined || msg.inline_message_id !== undefined)
         && JSON.stringify(originIdentifier(msg)) === mine,
     ]);

@@ -1,5 +1,6 @@
 import { flavor, flavorOfKind } from "../bot/flavor.ts";
 import { originOf } from "../bot/update_kind.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = Record<string, any>;
@@ -30,6 +31,19 @@ export function quickFlavor(msg: object): string {
     return m.edit_date === undefined ? "chat" : "edited_chat";
   }
   return flavor(msg);
+}
+
+/**
+ * {@link quickFlavor}, or `null` for an object of no known flavor: what capture templates and seeders
+ * need, since "not this flavor" is their answer for anything unrecognizable.
+ */
+export function flavorOrNull(msg: object): string | null {
+  try {
+    return quickFlavor(msg);
+  } catch (err) {
+    if (err instanceof BadFlavor) return null;
+    throw err;
+  }
 }
 
 const METHOD_NAMES = new Map<string, string>([["chat", "onChatMessage"], [
