@@ -137,30 +137,49 @@ export class Dispatcher {
     return true;
   }
 
+  // Sync handlers settle inside dispatch(), so a batch of quick updates is finished (and its offset
+  // free to move) before the next poll; only a returned promise makes a lane wait.
   async #pump(key: string, lane: Lane): Promise<void> {
     while (lane.queue.length > 0) {
-      await this.#run(lane.queue[0]);
+      const pending = this.#run(lane.queue[0]);
+      if (pending) await pending;
       lane.queue.shift();
     }
     this.#lanes.delete(key);
   }
 
-  async #run({ update, payload, done }: Item): Promise<void> {
+  /** Runs one handler; returns a promise only when the handler did (or is still running). */
+  #run(item: Item): Promise<void> | undefined {
+    const { update, payload } = item;
+    let result: unknown;
     try {
       // An update carrying nothing (no field besides update_id) has nothing to hand over: say so.
       if (payload === undefined || payload === null) throw new BadFlavor(update);
-      await this.#handle(payload, update);
+      result = this.#handle(payload, update);
     } catch (error) {
-      try {
-        this.#onError(error, update);
-      } catch (reportError) {
-        console.error("onError failed:", reportError);
-      }
-    } finally {
-      this.#handled++;
-      done?.();
-      this.#ledger.finish(update.update_id);
+      this.#fail(error, item);
+      return undefined;
     }
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then !== "function") {
+      this.#settle(item);
+      return undefined;
+    }
+    return Promise.resolve(result).then(() => this.#settle(item), (error) => this.#fail(error, item));
+  }
+
+  #fail(error: unknown, item: Item): void {
+    try {
+      this.#onError(error, item.update);
+    } catch (reportError) {
+      console.error("onError failed:", reportError);
+    }
+    this.#settle(item);
+  }
+
+  #settle({ update, done }: Item): void {
+    this.#handled++;
+    done?.();
+    this.#ledger.finish(update.update_id);
   }
 }
 
