@@ -17,9 +17,9 @@ import {
   SETTINGS_METHODS,
 } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
-import type { BotRef, ChatRef, UserWorld } from "./scripted_user.ts";
 import { ScriptedUser } from "./scripted_user.ts";
 import type { Obj, UserObj } from "./types.ts";
+import type { BotRef, ChatRef, UserWorld } from "./user_types.ts";
 import { SpecValidator } from "./validate.ts";
 import { WebhookRunner } from "./webhook.ts";
 import { type BotState, type ChatState, World } from "./world.ts";

@@ -67,18 +67,18 @@ export { FileStore } from "./files.ts";
 export type { StoredFile } from "./files.ts";
 export type { CallInput } from "./params.ts";
 export { ScriptedUser } from "./scripted_user.ts";
+export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
+export { UpdateQueue } from "./update_queue.ts";
+export type { PollOutcome } from "./update_queue.ts";
+export type { PaymentOutcome, PayOptions } from "./user_payment.ts";
 export type {
+  Actor,
   BotRef,
   ButtonRef,
   ChatRef,
   KeyboardHost,
   MessageRef,
-  PaymentOutcome,
-  PayOptions,
   UserSendOptions,
   UserWorld,
-} from "./scripted_user.ts";
-export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
-export { UpdateQueue } from "./update_queue.ts";
-export type { PollOutcome } from "./update_queue.ts";
+} from "./user_types.ts";
 export type { BotState, ChatState, InlineMessageState, QueryState, WebhookConfig, World } from "./world.ts";

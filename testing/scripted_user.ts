@@ -1,89 +1,24 @@
-import type {
-  CallbackQuery,
-  ChosenInlineResult,
-  InlineQuery,
-  Message,
-  OrderInfo,
-  ShippingAddress,
-} from "../api/types.gen.ts";
+import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/types.gen.ts";
 import { detectEntities } from "./entities.ts";
 import { badRequest } from "./failure.ts";
-import { FileStore, randomId } from "./files.ts";
-import { DEFAULT_OBSERVE_SECONDS, queryAnswer } from "./observe.ts";
-import type { ChatObj, MessageObj, Obj, UserObj } from "./types.ts";
+import { FileStore } from "./files.ts";
+import type { MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
-import { type BotState, chatMember, type ChatState, type World } from "./world.ts";
-
-/** A bot, by its handle (`{ token }`), token or username. */
-export type BotRef = { readonly token: string } | string;
-
-/** Options of a scripted user's message. */
-export interface UserSendOptions {
-  /** In a private chat: the bot the user writes to (default: the bot of the conversation, else the first bot). */
-  readonly to?: BotRef;
-  /** Message to reply to. */
-  readonly replyTo?: { readonly message_id: number } | number;
-  /** Entities to send instead of the detected commands and mentions. */
-  readonly entities?: readonly Obj[];
-}
-
-/** A message as tests hold it: a Message from the emulator or from a Bot API answer. */
-export interface MessageRef {
-  /** Id within its chat. */
-  readonly message_id: number;
-  /** Its chat. */
-  readonly chat: { readonly id: number };
-  /** Its sender; a bot sender tells which private chat the message is in. */
-  readonly from?: { readonly id: number; readonly is_bot: boolean };
-}
-
-/** A chat reference: its id, `@username`, the chat object, or a user (their private chat). */
-export type ChatRef = number | string | ChatObj | { readonly id: number };
-
-/** Which inline button to press: its text, its callback data, or its `[row, column]`. */
-export type ButtonRef =
-  | string
-  | { readonly text?: string; readonly data?: string }
-  | readonly [number, number];
-
-/** A message with an inline keyboard: a chat message, or an inline message by its id. */
-export type KeyboardHost = MessageRef | { readonly inline_message_id: string };
-
-/** Outcome of {@link ScriptedUser.pay}. */
-export type PaymentOutcome =
-  | { readonly ok: true; readonly message: Message }
-  | { readonly ok: false; readonly stage: "shipping" | "pre_checkout"; readonly error_message: string };
-
-/** Options of {@link ScriptedUser.pay}. */
-export interface PayOptions {
-  /** Address given when the invoice asks for shipping. */
-  readonly shipping_address?: ShippingAddress;
-  /** Order info (name, phone, email) handed to the bot. */
-  readonly order_info?: OrderInfo;
-  /** Seconds to wait for each of the bot's answers; default 5. */
-  readonly timeout?: number;
-}
-
-/**
- * What scripted users need from the emulator. The emulator implements it; the user only drives the world.
- */
-export interface UserWorld {
-  /** The world. */
-  readonly world: World;
-  /** The bot state behind a reference. */
-  bot(ref: BotRef): BotState;
-  /** The chat state behind a reference (a user's id: their private chat with `bot` or the default peer). */
-  chat(ref: ChatRef, bot?: BotRef): ChatState;
-}
-
-const DEFAULT_ADDRESS: ShippingAddress = {
-  country_code: "NL",
-  state: "",
-  city: "Amsterdam",
-  street_line1: "Dam 1",
-  street_line2: "",
-  post_code: "1012JS",
-};
+import { pressButton } from "./user_buttons.ts";
+import { askInline, chooseInlineResult } from "./user_inline.ts";
+import { payInvoice, type PaymentOutcome, type PayOptions } from "./user_payment.ts";
+import { castVote } from "./user_poll.ts";
+import type {
+  Actor,
+  BotRef,
+  ButtonRef,
+  ChatRef,
+  KeyboardHost,
+  MessageRef,
+  UserSendOptions,
+  UserWorld,
+} from "./user_types.ts";
+import { type BotState, chatMember, type ChatState } from "./world.ts";
 
 function asMessage(m: MessageObj): Message {
   return m as unknown as Message;
@@ -99,7 +34,16 @@ export class ScriptedUser {
    * @param host the emulator.
    * @param user the account.
    */
-  constructor(protected readonly host: UserWorld, readonly user: UserObj) {}
+  constructor(protected readonly host: UserWorld, readonly user: UserObj) {
+    this.#actor = {
+      host,
+      user,
+      post: (state, content, replyTo) => this.#post(state, content, replyTo === undefined ? {} : { replyTo }),
+      chatOf: (message) => this.#chatOf(message),
+    };
+  }
+
+  readonly #actor: Actor;
 
   /** The user's id, which is also the id of their private chat. */
   get id(): number {
@@ -259,7 +203,7 @@ export class ScriptedUser {
    */
   pressButton(host: KeyboardHost, button: ButtonRef): Promise<CallbackQuery> {
     try {
-      return Promise.resolve(this.#press(host, button));
+      return Promise.resolve(pressButton(this.#actor, host, button));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -270,65 +214,13 @@ export class ScriptedUser {
     return this.pressButton(host, button);
   }
 
-  #press(host: KeyboardHost, ref: ButtonRef): CallbackQuery {
-    const { world } = this.host;
-    let current: Obj | undefined;
-    let bot: BotState | null | undefined;
-    let origin: Obj;
-    let instance: string;
-    if ("inline_message_id" in host) {
-      const inline = world.inlineMessages.get(host.inline_message_id);
-      current = inline?.message;
-      bot = inline?.bot;
-      origin = { inline_message_id: host.inline_message_id };
-      instance = `i${host.inline_message_id.length}${this.user.id}`;
-    } else {
-      const state = this.#chatOf(host);
-      current = world.message(state, host.message_id);
-      bot = state.authors[host.message_id - 1];
-      origin = { message: current };
-      instance = String(Math.abs(state.chat.id * 31 + 7));
-    }
-    if (current === undefined || bot === null || bot === undefined) {
-      throw new RangeError("no such bot message");
-    }
-    const rows = ((current.reply_markup as Obj | undefined)?.inline_keyboard ?? []) as Obj[][];
-    const button = findButton(rows, ref);
-    if (button === undefined) throw new RangeError("no such button on the message");
-    const payload: Obj = typeof button.callback_data === "string"
-      ? { data: button.callback_data }
-      : button.callback_game !== undefined
-      ? { game_short_name: ((current.game as Obj | undefined)?.title as string) ?? "" }
-      : {};
-    if (Object.keys(payload).length === 0) throw new RangeError("the button sends no callback query");
-    const owner = bot;
-    const query = world.openQuery("callback_query", owner, (id) => ({
-      id,
-      from: this.user,
-      ...origin,
-      chat_instance: instance,
-      ...payload,
-    }));
-    owner.queue.push("callback_query", query.query);
-    return query.query as unknown as CallbackQuery;
-  }
-
   /** Types an inline query to a bot (`@bot query`); await its answer with `emu.answerOf(query)`. */
   inlineQuery(
     bot: BotRef,
     text: string,
     options: { offset?: string; chat_type?: string } = {},
   ): Promise<InlineQuery> {
-    const owner = this.host.bot(bot);
-    const query = this.host.world.openQuery("inline_query", owner, (id) => ({
-      id,
-      from: this.user,
-      query: text,
-      offset: options.offset ?? "",
-      ...(options.chat_type !== undefined ? { chat_type: options.chat_type } : {}),
-    }));
-    owner.queue.push("inline_query", query.query);
-    return Promise.resolve(query.query as unknown as InlineQuery);
+    return askInline(this.#actor, bot, text, options);
   }
 
   /**
@@ -336,32 +228,12 @@ export class ScriptedUser {
    * message (editable by `inline_message_id`) and, when `chat` is given, posted there `via_bot`; the bot
    * receives `chosen_inline_result`.
    */
-  async chooseInlineResult(
+  chooseInlineResult(
     query: InlineQuery,
     resultId: string,
     options: { chat?: ChatRef; timeout?: number } = {},
   ): Promise<ChosenInlineResult> {
-    const { world } = this.host;
-    const state = world.queries.get(query.id);
-    if (state === undefined || state.kind !== "inline_query") throw new RangeError("unknown inline query");
-    const answer = await queryAnswer(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
-    const result = (answer.results as Obj[]).find((r) => String(r.id) === resultId);
-    if (result === undefined) throw new RangeError(`the bot gave no result with id ${resultId}`);
-    const content = inlineContent(result);
-    const inlineMessageId = `${randomId(24)}`;
-    world.inlineMessages.set(inlineMessageId, { bot: state.bot, message: { ...content }, from: this.user });
-    if (options.chat !== undefined) {
-      const chat = this.host.chat(options.chat);
-      this.#post(chat, { ...content, via_bot: state.bot.sender }, {});
-    }
-    const chosen: Obj = {
-      result_id: resultId,
-      from: this.user,
-      query: query.query,
-      inline_message_id: inlineMessageId,
-    };
-    state.bot.queue.push("chosen_inline_result", chosen);
-    return chosen as unknown as ChosenInlineResult;
+    return chooseInlineResult(this.#actor, query, resultId, options);
   }
 
   /** Joins a group: a `new_chat_members` service message, and `chat_member` for bots that asked for it. */
@@ -403,49 +275,8 @@ export class ScriptedUser {
    * Votes in a poll a bot sent (option indexes; an empty list retracts the vote). The bot receives the
    * updated `poll`, and a `poll_answer` when the poll is not anonymous.
    */
-  vote(
-    pollMessage: MessageRef,
-    optionIds: readonly number[],
-  ): Promise<void> {
-    const state = this.#chatOf(pollMessage);
-    const poll = this.host.world.message(state, pollMessage.message_id)?.poll as Obj | undefined;
-    const bot = state.authors[pollMessage.message_id - 1];
-    if (poll === undefined || bot === null || bot === undefined) {
-      return Promise.reject(new RangeError("not a bot's poll"));
-    }
-    if (poll.is_closed === true) return Promise.reject(new RangeError("the poll is closed"));
-    const options = poll.options as Obj[];
-    if (optionIds.some((i) => options[i] === undefined)) {
-      return Promise.reject(new RangeError("no such option"));
-    }
-    if (optionIds.length > 1 && poll.allows_multiple_answers !== true) {
-      return Promise.reject(new RangeError("the poll allows one answer"));
-    }
-    const votes = this.host.world.votes;
-    const key = `${poll.id}:${this.user.id}`;
-    const previous = votes.get(key) ?? [];
-    if (previous.length > 0 && poll.allows_revoting === false) {
-      return Promise.reject(new RangeError("revoting is not allowed"));
-    }
-    for (const i of previous) options[i].voter_count = (options[i].voter_count as number) - 1;
-    for (const i of optionIds) options[i].voter_count = (options[i].voter_count as number) + 1;
-    if (previous.length === 0 && optionIds.length > 0) {
-      poll.total_voter_count = (poll.total_voter_count as number) + 1;
-    }
-    if (previous.length > 0 && optionIds.length === 0) {
-      poll.total_voter_count = (poll.total_voter_count as number) - 1;
-    }
-    votes.set(key, [...optionIds]);
-    bot.queue.push("poll", structuredClone(poll));
-    if (poll.is_anonymous === false) {
-      bot.queue.push("poll_answer", {
-        poll_id: poll.id,
-        user: this.user,
-        option_ids: [...optionIds],
-        option_persistent_ids: optionIds.map((i) => options[i].persistent_id),
-      });
-    }
-    return Promise.resolve();
+  vote(pollMessage: MessageRef, optionIds: readonly number[]): Promise<void> {
+    return castVote(this.#actor, pollMessage, optionIds);
   }
 
   /** Leaves a group: a `left_chat_member` service message. */
@@ -492,63 +323,8 @@ export class ScriptedUser {
    * Pays an invoice the bot sent: a `shipping_query` first when the invoice is flexible, then a
    * `pre_checkout_query`; once the bot approves both, a `successful_payment` message is posted.
    */
-  async pay(
-    invoice: MessageRef,
-    options: PayOptions = {},
-  ): Promise<PaymentOutcome> {
-    const { world } = this.host;
-    const state = this.#chatOf(invoice);
-    const message = world.message(state, invoice.message_id);
-    const params = message === undefined ? undefined : world.invoices.get(message);
-    const bot = state.authors[invoice.message_id - 1];
-    if (params === undefined || bot === null || bot === undefined) {
-      throw new RangeError("not an invoice of a bot");
-    }
-    const seconds = options.timeout ?? DEFAULT_OBSERVE_SECONDS;
-    let total = Number(params.total_amount);
-    let shippingOptionId: string | undefined;
-    if (params.is_flexible === true || params.is_flexible === "true") {
-      const shipping = world.openQuery("shipping_query", bot, (id) => ({
-        id,
-        from: this.user,
-        invoice_payload: params.payload,
-        shipping_address: options.shipping_address ?? DEFAULT_ADDRESS,
-      }));
-      bot.queue.push("shipping_query", shipping.query);
-      const answer = await queryAnswer(shipping, seconds);
-      if (answer.ok !== true) {
-        return { ok: false, stage: "shipping", error_message: String(answer.error_message ?? "") };
-      }
-      const option = (answer.shipping_options as Obj[])[0];
-      shippingOptionId = String(option.id);
-      for (const price of (option.prices ?? []) as Obj[]) total += Number(price.amount ?? 0);
-    }
-    const checkout = world.openQuery("pre_checkout_query", bot, (id) => ({
-      id,
-      from: this.user,
-      currency: params.currency,
-      total_amount: total,
-      invoice_payload: params.payload,
-      ...(shippingOptionId !== undefined ? { shipping_option_id: shippingOptionId } : {}),
-      ...(options.order_info !== undefined ? { order_info: options.order_info } : {}),
-    }));
-    bot.queue.push("pre_checkout_query", checkout.query);
-    const answer = await queryAnswer(checkout, seconds);
-    if (answer.ok !== true) {
-      return { ok: false, stage: "pre_checkout", error_message: String(answer.error_message ?? "") };
-    }
-    const paid = this.#post(state, {
-      successful_payment: {
-        currency: params.currency,
-        total_amount: total,
-        invoice_payload: params.payload,
-        telegram_payment_charge_id: `tg_${randomId(16)}`,
-        provider_payment_charge_id: `pr_${randomId(16)}`,
-        ...(shippingOptionId !== undefined ? { shipping_option_id: shippingOptionId } : {}),
-        ...(options.order_info !== undefined ? { order_info: options.order_info } : {}),
-      },
-    }, {});
-    return { ok: true, message: asMessage(paid) };
+  pay(invoice: MessageRef, options: PayOptions = {}): Promise<PaymentOutcome> {
+    return payInvoice(this.#actor, invoice, options);
   }
 
   #checkCanPost(state: ChatState): void {
@@ -560,43 +336,4 @@ export class ScriptedUser {
       throw badRequest(`user ${this.user.id} is not a member of chat ${state.chat.id}`);
     }
   }
-}
-
-function findButton(rows: Obj[][], ref: ButtonRef): Obj | undefined {
-  if (Array.isArray(ref)) return rows[ref[0] as number]?.[ref[1] as number];
-  for (const row of rows) {
-    for (const button of row) {
-      if (typeof ref === "string") {
-        if (button.text === ref || button.callback_data === ref) return button;
-      } else {
-        const r = ref as { text?: string; data?: string };
-        if (
-          (r.text === undefined || button.text === r.text)
-          && (r.data === undefined || button.callback_data === r.data)
-        ) {
-          return button;
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-/** The message content an inline query result produces when chosen. */
-function inlineContent(result: Obj): Obj {
-  const input = result.input_message_content as Obj | undefined;
-  const out: Obj = {};
-  if (input !== undefined && typeof input.message_text === "string") {
-    out.text = input.message_text;
-    if (Array.isArray(input.entities)) out.entities = input.entities;
-  } else if (input !== undefined && input.latitude !== undefined) {
-    out.location = { latitude: input.latitude, longitude: input.longitude };
-  } else if (typeof result.caption === "string") {
-    out.caption = result.caption;
-  } else if (typeof result.title === "string") {
-    out.text = result.title;
-  }
-  if (result.type === "game") out.game = { title: result.game_short_name, description: "", photo: [] };
-  if (result.reply_markup !== undefined) out.reply_markup = result.reply_markup;
-  return out;
 }
