@@ -103,9 +103,10 @@ export class FaultInjector {
     this.#faults.length = 0;
   }
 
-  /** The fault that hits this request, if any (consumes one of its `times`). */
-  match(lowerMethod: string): FaultSpec | undefined {
+  /** The fault that hits a call of `method`, if any (consumes one of its `times`). */
+  match(method: string): FaultSpec | undefined {
     if (this.#faults.length === 0) return undefined;
+    const lowerMethod = method.toLowerCase();
     for (const fault of this.#faults) {
       if (fault.method !== undefined && fault.method !== lowerMethod) continue;
       const p = fault.spec.probability;

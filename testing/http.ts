@@ -143,9 +143,10 @@ export function createHandler(
   ): Promise<Response> {
     const bot = findBot(token);
     if (bot === undefined) return failureResponse(401, "Unauthorized");
-    const method = dispatcher.canonical(name);
+    // Telegram's test environment lives under /bot<token>/test/<method>; the emulator serves both alike.
+    const method = dispatcher.canonical(name.startsWith("test/") ? name.slice(5) : name);
     if (method === undefined) return notFound();
-    const fault = faults.match(method.toLowerCase());
+    const fault = faults.match(method);
     if (fault?.latency !== undefined && fault.latency > 0) await sleep(fault.latency, closing);
     if (fault !== undefined && !fault.performed) {
       const response = faultResponse(fault);

@@ -51,3 +51,11 @@ Deno.test("our Api client against the emulator: calls, MsgIdentifier edits and t
   const stranger = new Api("1:unknown", { apiRoot: emu.apiRoot });
   await assert.rejects(stranger.getMe(), UnauthorizedError);
 });
+
+Deno.test("our Api client in test-environment mode reaches the emulator under /bot<token>/test/", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "test_env_bot" });
+  const api = new Api(handle.token, { apiRoot: emu.apiRoot, testEnvironment: true });
+  const me: Any = await api.getMe();
+  assert.equal(me.id, handle.id);
+});
