@@ -246,3 +246,26 @@ Deno.test("parameters Telegram retired but still honours are translated, not ref
     await emu.close();
   }
 });
+
+Deno.test("a handler that throws gets a 500 answer and the server keeps serving; methods can be added", async () => {
+  const { emu, bot } = await setup();
+  const originalError = console.error;
+  const logged: unknown[][] = [];
+  console.error = (...args: unknown[]) => void logged.push(args);
+  try {
+    emu.dispatcher.register("explode", () => {
+      throw new Error("handler bug");
+    });
+    emu.dispatcher.register("customEcho", (ctx) => ({ echoed: ctx.params.value }));
+    const boom = await call(emu.apiRoot, bot.token, "explode");
+    assert.equal(boom.status, 500);
+    assert.deepEqual(boom.body, { ok: false, error_code: 500, description: "Internal Server Error" });
+    assert.equal(logged.length, 1);
+    assert.ok(!JSON.stringify(logged).includes(bot.token), "the token is never logged");
+    assert.deepEqual(await ok(emu.apiRoot, bot.token, "customEcho", { value: 7 }), { echoed: 7 });
+    assert.equal((await call(emu.apiRoot, bot.token, "getMe")).status, 200);
+  } finally {
+    console.error = originalError;
+    await emu.close();
+  }
+});
