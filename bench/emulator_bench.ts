@@ -1,7 +1,9 @@
 /**
  * Throughput of the Bot API emulator over loopback HTTP, against a bare Deno.serve baseline answering the
- * same shape of body. Targets (issue 3): at least 20,000 updates/s through getUpdates and 10,000
- * sendMessage/s. The rates are printed after the benches; each bench iteration is a batch of calls.
+ * same shape of body (the ratio is what to watch). Targets (issue 3): at least 20,000 updates/s through
+ * getUpdates and 10,000 sendMessage/s. Servers run in workers (their own threads); calls come from fetch
+ * and from a lean keep-alive HTTP/1.1 client, since fetch alone spends more CPU per call than the emulator.
+ * Each bench iteration is a batch of calls; the rates are printed at the end.
  *
  * @module
  */
