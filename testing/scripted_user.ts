@@ -279,6 +279,31 @@ export class ScriptedUser {
     return castVote(this.#actor, pollMessage, optionIds);
   }
 
+  /**
+   * Sets the user's reactions on a message (emoji; an empty list removes them). Bots of the chat that ask
+   * for `message_reaction` updates receive the old and new reactions.
+   */
+  react(message: MessageRef, emojis: readonly string[]): Promise<void> {
+    const state = this.#chatOf(message);
+    if (this.host.world.message(state, message.message_id) === undefined) {
+      return Promise.reject(new RangeError("no such message"));
+    }
+    const key = `${state.chat.id}:${state.peer?.user.id ?? 0}:${message.message_id}:${this.user.id}`;
+    const reactions = this.host.world.reactions;
+    const old = reactions.get(key) ?? [];
+    const now = emojis.map((emoji) => ({ type: "emoji", emoji }));
+    reactions.set(key, now);
+    this.host.world.broadcast(state, "message_reaction", {
+      chat: state.chat,
+      message_id: message.message_id,
+      user: this.user,
+      date: unixNow(),
+      old_reaction: old,
+      new_reaction: now,
+    });
+    return Promise.resolve();
+  }
+
   /** Leaves a group: a `left_chat_member` service message. */
   leave(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);

@@ -184,6 +184,8 @@ export class World {
   readonly queries: Map<string, QueryState> = new Map();
   /** Messages sent via inline mode by inline_message_id. */
   readonly inlineMessages: Map<string, InlineMessageState> = new Map();
+  /** Current reactions by `<chat id>:<peer bot id>:<message id>:<user id>`. */
+  readonly reactions: Map<string, Obj[]> = new Map();
   /** Poll votes by `<poll id>:<user id>`. */
   readonly votes: Map<string, number[]> = new Map();
   /** Invoice parameters of invoice messages, for the pay flow. */

@@ -200,3 +200,19 @@ Deno.test("votes in a bot's poll reach it as poll and poll_answer updates", asyn
   await ok(emu.apiRoot, bot.token, "stopPoll", { chat_id: group.id, message_id: sent.message_id });
   await assert.rejects(bob.vote(sent, [0]), RangeError);
 });
+
+Deno.test("reactions reach bots that opted in to message_reaction updates", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "reaction_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const sent = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "like me" });
+  await alice.react(sent, ["👍"]);
+  assert.deepEqual(await ok(emu.apiRoot, bot.token, "getUpdates"), [], "message_reaction is opt-in");
+  await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["message", "message_reaction"] });
+  await alice.react(sent, ["🔥"]);
+  const [update] = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+  assert.equal(update.message_reaction.message_id, sent.message_id);
+  assert.deepEqual(update.message_reaction.old_reaction, [{ type: "emoji", emoji: "👍" }]);
+  assert.deepEqual(update.message_reaction.new_reaction, [{ type: "emoji", emoji: "🔥" }]);
+  assert.equal(update.message_reaction.user.id, alice.id);
+});
