@@ -152,7 +152,7 @@ Deno.test("malformed JSON, a multipart body cut short and a 10 MB text field are
   }
 });
 
-Deno.test("a request cut off mid-body by the client does not disturb the server", async () => {
+Deno.test("a request cut off mid-body, or declaring a body over 64 MB (413), does not disturb the server", async () => {
   const { emu, bot, alice } = await setup();
   try {
     const port = Number(new URL(emu.apiRoot).port);
@@ -161,6 +161,15 @@ Deno.test("a request cut off mid-body by the client does not disturb the server"
       + `content-length: 1000\r\n\r\n{"chat_id": ${alice.id}, "te`;
     await conn.write(new TextEncoder().encode(head));
     conn.close();
+    const huge = await Deno.connect({ hostname: "127.0.0.1", port });
+    await huge.write(new TextEncoder().encode(
+      `POST /bot${bot.token}/sendMessage HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n`
+        + `content-length: 100000000\r\n\r\n{`,
+    ));
+    const buf = new Uint8Array(1024);
+    const n = await huge.read(buf);
+    assert.match(new TextDecoder().decode(buf.subarray(0, n ?? 0)), /^HTTP\/1\.1 413/);
+    huge.close();
     const fine = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
       chat_id: alice.id,
       text: "unbothered",
