@@ -161,3 +161,22 @@ Deno.test("each bot has its own private chat with a user: own message ids, own u
   );
   assert.equal(emu.transcript(alice.id, { bot: second }).at(-1)?.text, "second here");
 });
+
+Deno.test("plain text gets the entities Telegram detects: commands, mentions, hashtags, URLs", async () => {
+  await using emu = await BotApiEmulator.start();
+  emu.createBot({ username: "core_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const m = await alice.sendText(
+    alice.id,
+    "/go@core_bot now, ask @someone about #news at https://x.test/a?b=1. ok /x",
+  );
+  assert.deepEqual(m.entities?.map((e) => [e.type, m.text!.slice(e.offset, e.offset + e.length)]), [
+    ["bot_command", "/go@core_bot"],
+    ["mention", "@someone"],
+    ["hashtag", "#news"],
+    ["url", "https://x.test/a?b=1"],
+    ["bot_command", "/x"],
+  ]);
+  const plain = await alice.sendText(alice.id, "no@entities here/either #");
+  assert.equal(plain.entities, undefined);
+});
