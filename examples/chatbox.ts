@@ -8,7 +8,15 @@
  *
  * @module
  */
-import { createOpen, DelegatorBot, type Message, Monitor, perApplication, type SeedTuple } from "../mod.ts";
+import {
+  BadInput,
+  createOpen,
+  DelegatorBot,
+  type Message,
+  Monitor,
+  perApplication,
+  type SeedTuple,
+} from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Options of the relay. */
@@ -53,7 +61,7 @@ export const example: Example = {
   prepare: (scene) => ({ OWNER_ID: String(scene.user("Olivia").id) }),
   start({ token, apiRoot, env }) {
     const ownerId = Number(env("OWNER_ID"));
-    if (!Number.isInteger(ownerId)) throw new Error("set OWNER_ID to the owner's user id");
+    if (!Number.isInteger(ownerId)) throw new BadInput("OWNER_ID", "the owner's numeric Telegram user id");
     const bot = new DelegatorBot(token, [[perApplication(), createOpen(Relay, { ownerId })]], { apiRoot });
     const loop = bot.messageLoop();
     return () => loop.stop();

@@ -42,15 +42,22 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const port = Deno.env.get("PORT");
-  const stop = await example.start({
-    token,
-    apiRoot: Deno.env.get("API_ROOT") || undefined,
-    log: (line) => console.log(line),
-    webhookUrl: Deno.env.get("WEBHOOK_URL"),
-    port: port === undefined ? undefined : Number(port),
-    random: Math.random,
-    env: (key) => Deno.env.get(key),
-  });
+  let stop;
+  try {
+    stop = await example.start({
+      token,
+      apiRoot: Deno.env.get("API_ROOT") || undefined,
+      log: (line) => console.log(line),
+      webhookUrl: Deno.env.get("WEBHOOK_URL"),
+      port: port === undefined ? undefined : Number(port),
+      random: Math.random,
+      env: (key) => Deno.env.get(key),
+    });
+  } catch (e) {
+    // Settings come from the environment; a bad one is the user's to fix, not a crash to debug.
+    console.error(`${name} could not start: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
   console.log(`${name}: listening (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     Deno.addSignalListener("SIGINT", resolve);

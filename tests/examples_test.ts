@@ -299,10 +299,14 @@ Deno.test("the demo counts per chat, resets on the button and closes every count
   assert.match(summary, /closed by idle timeout: +4/);
 });
 
-/** Runs `examples/run.ts` with `args` and no TOKEN in its environment. */
-async function runner(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Deno.env.toObject();
-  delete env.TOKEN;
+/** Runs `examples/run.ts` with `args`; TOKEN and OWNER_ID only as given in `extra`. */
+async function runner(
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...Deno.env.toObject(), ...extra };
+  if (extra.TOKEN === undefined) delete env.TOKEN;
+  delete env.OWNER_ID;
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../examples/run.ts", import.meta.url).pathname, ...args],
     env,
@@ -314,19 +318,23 @@ async function runner(...args: string[]): Promise<{ code: number; stdout: string
   return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
 }
 
-Deno.test("deno task example: --emulator prints the transcript; bad names and a missing TOKEN exit 2", async () => {
-  const offline = await runner("skeleton", "--emulator");
+Deno.test("deno task example: --emulator prints the transcript; bad names, a missing TOKEN or setting fail cleanly", async () => {
+  const offline = await runner(["skeleton", "--emulator"]);
   assert.equal(offline.code, 0, offline.stderr);
   assert.deepEqual(offline.stdout.trimEnd().split("\n"), EXPECTED.skeleton);
 
-  const unknown = await runner("no_such_example");
+  const unknown = await runner(["no_such_example"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown example "no_such_example"/);
   assert.match(unknown.stdout, /skeleton/);
 
-  const noToken = await runner("skeleton");
+  const noToken = await runner(["skeleton"]);
   assert.equal(noToken.code, 2);
   assert.match(noToken.stderr, /set TOKEN/);
+
+  const noOwner = await runner(["chatbox"], { TOKEN: "123:fake" });
+  assert.equal(noOwner.code, 1);
+  assert.match(noOwner.stderr, /chatbox could not start: .*OWNER_ID/);
 });
 
 Deno.test("the README's table of examples lists every example", async () => {
