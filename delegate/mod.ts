@@ -34,13 +34,13 @@ export {
   type Delegator,
   DelegatorBot,
   type DelegatorBotOptions,
-  Mailbox,
   type Msg,
   type Seeder,
-  seedKey,
   type SeedTuple,
   type StartableDelegate,
 } from "../bot/delegator_bot.ts";
+export { Mailbox } from "../bot/mailbox.ts";
+export { seedKey } from "../bot/seed_key.ts";
 export * from "./compose.ts";
 export * from "./delegators.ts";
 export * from "./seeders.ts";

@@ -1,4 +1,5 @@
-import type { DelegatorBot, Mailbox, Msg } from "../bot/delegator_bot.ts";
+import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
+import type { Mailbox } from "../bot/mailbox.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { WaitTooLong } from "../exception/wait_too_long.ts";
 import { matchAll, type Pattern } from "./template.ts";
@@ -16,7 +17,7 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * import { Mailbox } from "../bot/delegator_bot.ts";
+ * import { Mailbox } from "../bot/mailbox.ts";
  * import { Listener } from "./listener.ts";
  * const box = new Mailbox<Record<string, unknown>>();
  * const listener = new Listener(box);

@@ -3,11 +3,11 @@ import {
   type DelegateHandle,
   type DelegationPattern,
   DelegatorBot,
-  Mailbox,
   type Msg,
-  seedKey,
   type SeedTuple,
 } from "../bot/delegator_bot.ts";
+import { Mailbox } from "../bot/mailbox.ts";
+import { seedKey } from "../bot/seed_key.ts";
 import { call, createOpen, createRun, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";

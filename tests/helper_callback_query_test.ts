@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import { DelegatorBot, Mailbox, type Msg } from "../bot/delegator_bot.ts";
+import { DelegatorBot, type Msg } from "../bot/delegator_bot.ts";
+import { Mailbox } from "../bot/mailbox.ts";
 import {
   CallbackQueryCoordinator,
   CAPTURING_EDIT_METHODS,

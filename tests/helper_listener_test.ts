@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Mailbox, type Msg } from "../bot/delegator_bot.ts";
+import type { Msg } from "../bot/delegator_bot.ts";
+import { Mailbox } from "../bot/mailbox.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { WaitTooLong } from "../exception/wait_too_long.ts";
 import { Listener, match, matchAll } from "../helper/mod.ts";
