@@ -1,7 +1,11 @@
 import { BadHTTPResponse } from "../exception/bad_http_response.ts";
 import { NetworkError } from "../exception/network_error.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
-import { TooManyRequestsError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
+import {
+  ConflictError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from "../exception/telegram_error_subclasses.ts";
 
 /** What the polling loop does about a failed `getUpdates`. */
 export type PollVerdict =
@@ -38,11 +42,11 @@ export function judgePollError(error: unknown): PollVerdict {
 }
 
 /** The clear error a 409 becomes: which of the two conflicts it is, and what to do. */
-export function conflictError(error: TelegramError, webhook: boolean): TelegramError {
+export function conflictError(error: TelegramError, webhook: boolean): ConflictError {
   const description = webhook
     ? "Conflict: a webhook is set for this bot, so getUpdates cannot be used; call deleteWebhook "
       + "or receive updates with webhookHandler (made before messageLoop, so the loop reads it)"
     : "Conflict: another getUpdates poller is running for this bot (another process or loop with "
       + "the same token); only one may poll at a time";
-  return new TelegramError(description, 409, error.json, { method: "getUpdates" });
+  return new ConflictError(description, 409, error.json, { method: "getUpdates" });
 }

@@ -26,6 +26,7 @@ export {
 export {
   BotWasBlockedError,
   BotWasKickedError,
+  ConflictError,
   MigratedToSupergroupChatError,
   NotEnoughRightsError,
   TooManyRequestsError,

@@ -8,6 +8,7 @@ import {
 import {
   BotWasBlockedError,
   BotWasKickedError,
+  ConflictError,
   MigratedToSupergroupChatError,
   NotEnoughRightsError,
   TooManyRequestsError,
@@ -22,6 +23,7 @@ const registry: TelegramErrorClass[] = [
   TooManyRequestsError,
   MigratedToSupergroupChatError,
   NotEnoughRightsError,
+  ConflictError,
 ];
 
 /**

@@ -60,3 +60,17 @@ export class NotEnoughRightsError extends TelegramError {
     /chat_admin_required/i,
   ];
 }
+
+/**
+ * Telegram refused `getUpdates` because something else receives this bot's updates: another poller
+ * with the same token, or an active webhook.
+ */
+export class ConflictError extends TelegramError {
+  /** Matches "Conflict: terminated by other getUpdates request" and "… while webhook is active". */
+  static override readonly DESCRIPTION_PATTERNS: readonly RegExp[] = [/^conflict/i];
+
+  /** Whether the conflict is an active webhook (otherwise another poller). */
+  get webhookActive(): boolean {
+    return /webhook/i.test(this.description);
+  }
+}

@@ -5,6 +5,7 @@ import {
   BadInput,
   BotWasBlockedError,
   BotWasKickedError,
+  ConflictError,
   EventNotFound,
   IdleTerminate,
   MigratedToSupergroupChatError,
@@ -160,4 +161,23 @@ Deno.test("JSON.stringify of an error shows name, message and fields", () => {
   assert.deepEqual(json.params, { chat_id: 5, text: "hi" });
   const network = new NetworkError("getMe", "getMe: refused", { cause: new Error("inner") });
   assert.deepEqual(JSON.parse(JSON.stringify(network)).cause, { name: "Error", message: "inner" });
+});
+
+Deno.test("a 409 Conflict becomes a ConflictError that tells a webhook from another poller", () => {
+  const webhook = telegramErrorFrom({
+    ok: false,
+    error_code: 409,
+    description:
+      "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+  });
+  assert.ok(webhook instanceof ConflictError);
+  assert.ok(webhook.webhookActive);
+  const poller = telegramErrorFrom({
+    ok: false,
+    error_code: 409,
+    description:
+      "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+  });
+  assert.ok(poller instanceof ConflictError);
+  assert.ok(!poller.webhookActive);
 });

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { Bot } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { TelegramError } from "../exception/telegram_error.ts";
-import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
+
+import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
 /** An emulator with one bot and a client pointed at it. */
@@ -209,8 +209,9 @@ Deno.test("loop: 409 from an active webhook ends the loop with a clear error", a
   await bot.setWebhook("http://127.0.0.1:9/hook");
   const loop = bot.messageLoop(() => {}, quick);
   await assert.rejects(loop.done, (e: unknown) => {
-    assert.ok(e instanceof TelegramError);
+    assert.ok(e instanceof ConflictError);
     assert.equal(e.errorCode, 409);
+    assert.ok(e.webhookActive);
     assert.match(e.message, /webhook is set/);
     return true;
   });
@@ -238,8 +239,9 @@ Deno.test("loop: two pollers with one token: the loser stops with a clear 409 er
     first.done.then(() => "none", (e) => e),
     second.done.then(() => "none", (e) => e),
   ]);
-  assert.ok(loser instanceof TelegramError);
+  assert.ok(loser instanceof ConflictError);
   assert.equal(loser.errorCode, 409);
+  assert.ok(!loser.webhookActive);
   assert.match(loser.message, /another getUpdates poller/);
   await first.stop();
   await second.stop();
