@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { Bot } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
-
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
