@@ -60,10 +60,7 @@ export function contentType(msg: Message): ContentType {
   for (const type of MESSAGE_CONTENT_TYPES) {
     if (record[type] !== undefined && record[type] !== null) return type;
   }
-  const error = new BadFlavor(msg);
-  // BadFlavor's own text speaks of flavors; say what is actually missing.
-  error.message = "Message has no content field known to glance (text, photo, new_chat_members, …)";
-  throw error;
+  throw new BadFlavor(msg, "Message has no content field known to glance (text, photo, new_chat_members, …)");
 }
 
 // Payloads are read field by field after their flavor is known; the Bot API types would add nothing here.

@@ -6,8 +6,9 @@ export class BadFlavor extends TelepotException {
    * Creates the error.
    *
    * @param offender the object whose flavor could not be determined.
+   * @param message what exactly is wrong with it.
    */
-  constructor(readonly offender: unknown) {
-    super("Unknown flavor of message or update");
+  constructor(readonly offender: unknown, message = "Unknown flavor of message or update") {
+    super(message);
   }
 }
