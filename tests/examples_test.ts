@@ -369,3 +369,18 @@ Deno.test("deno task example <name> serves a real Bot API server until SIGINT", 
   assert.match(printed, /text private \d+/);
   assert.ok(!printed.includes(account.token), "the token is never printed");
 });
+
+Deno.test("deno task demo prints the live transcript and the summary, and exits 0", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "demo"],
+    cwd: new URL("..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const printed = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  assert.match(printed, /^ +\d+\.\d\ds {2}Alice → bot: Hi! What do you do\?$/m);
+  assert.match(printed, /^ +\d+\.\d\ds {2}\(a counter opens for Book club\)$/m);
+  assert.match(printed, /^Summary$/m);
+  assert.match(printed, /closed by idle timeout: +4$/m);
+});
