@@ -1,9 +1,11 @@
 import { METHODS, TYPES } from "../api/spec.gen.ts";
 import type { Chat, Message, Update, User } from "../api/types.gen.ts";
 import type { Services } from "./context.ts";
+import type { Handler } from "./context.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
+import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
 import {
   chatMethods,
@@ -34,6 +36,8 @@ export interface EmulatorOptions {
   readonly webhookRetryDelay?: number;
   /** How long a webhook may take to answer; default 10. */
   readonly webhookTimeout?: number;
+  /** Flood control on sending methods (429 with `retry_after` over the limits); off by default. */
+  readonly flood?: FloodLimits;
 }
 
 /** A bot account created in the emulator. */
@@ -122,11 +126,16 @@ export class BotApiEmulator implements UserWorld {
 
   private constructor(options: EmulatorOptions) {
     this.#options = options;
+    const gate = options.flood === undefined ? undefined : new FloodGate(options.flood);
+    const sending: Record<string, Handler> = { ...SEND_METHODS, ...MEDIA_METHODS, ...FORWARD_METHODS };
+    if (gate !== undefined) {
+      for (const name of Object.keys(sending)) {
+        if (name !== "sendChatAction") sending[name] = gate.guard(sending[name]);
+      }
+    }
     const modelled = {
       ...CORE_METHODS,
-      ...SEND_METHODS,
-      ...MEDIA_METHODS,
-      ...FORWARD_METHODS,
+      ...sending,
       ...EDIT_METHODS,
       ...chatMethods(TYPES),
       ...QUERY_METHODS,

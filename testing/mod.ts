@@ -65,6 +65,8 @@ export type { Fault, FaultError, FaultSpec } from "./faults.ts";
 export { FaultInjector } from "./faults.ts";
 export { FileStore } from "./files.ts";
 export type { StoredFile } from "./files.ts";
+export { FloodGate } from "./flood.ts";
+export type { FloodLimits } from "./flood.ts";
 export type { CallInput } from "./params.ts";
 export { ScriptedUser } from "./scripted_user.ts";
 export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";

@@ -59,3 +59,12 @@ Deno.test("our Api client in test-environment mode reaches the emulator under /b
   const me: Any = await api.getMe();
   assert.equal(me.id, handle.id);
 });
+
+Deno.test("our Api client with retry rides out the emulator's flood control", async () => {
+  await using emu = await BotApiEmulator.start({ flood: { perChatPerSecond: 2 } });
+  const handle = emu.createBot({ username: "flooded_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(handle.token, { apiRoot: emu.apiRoot, retry: true });
+  for (const text of ["one", "two", "three"]) await api.sendMessage(alice.id, text);
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["one", "two", "three"]);
+});

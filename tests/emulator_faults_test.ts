@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { blockedByUser, BotApiEmulator, notModified, tooManyRequests } from "../testing/mod.ts";
+import { blockedByUser, BotApiEmulator, FloodGate, notModified, tooManyRequests } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
 
 async function setup() {
@@ -107,4 +107,33 @@ Deno.test("a probability fault hits some requests and can be removed", async () 
   } finally {
     await emu.close();
   }
+});
+
+Deno.test("flood control: over the per-chat rate a send is a 429 with retry_after, other chats still go", async () => {
+  await using emu = await BotApiEmulator.start({ flood: { perChatPerSecond: 1, perSecond: 30 } });
+  const bot = emu.createBot({ username: "flood_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "1" });
+  const second = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "2" });
+  assert.equal(second.status, 429);
+  assert.equal(second.body.parameters.retry_after, 1);
+  assert.equal(second.body.description, "Too Many Requests: retry after 1");
+  await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: bob.id, text: "other chat" });
+  assert.equal(
+    await ok(emu.apiRoot, bot.token, "sendChatAction", { chat_id: alice.id, action: "typing" }),
+    true,
+  );
+  await new Promise((r) => setTimeout(r, 1050));
+  await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "after the wait" });
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["1", "after the wait"]);
+});
+
+Deno.test("FloodGate: the overall rate limits a bot across chats", () => {
+  const gate = new FloodGate({ perSecond: 2 });
+  assert.equal(gate.take(1, "a", 100), 0);
+  assert.equal(gate.take(1, "b", 100), 0);
+  assert.equal(gate.take(1, "c", 100), 1);
+  assert.equal(gate.take(2, "c", 100), 0, "other bots have their own budget");
+  assert.equal(gate.take(1, "c", 100.5), 0, "a token is back after 1/rate seconds");
 });
