@@ -10,10 +10,20 @@
 import { Answerer, Bot, glance, type InlineQuery, type InlineQueryResult } from "../mod.ts";
 import { type Example, sleep } from "./_harness.ts";
 
-/** Pretends to search for a while; stops early when the query is superseded. */
+/** Waits `seconds`, or rejects as soon as `signal` aborts. */
+function pause(seconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/** Pretends to search for a second; gives up as soon as a newer query supersedes this one. */
 async function search(text: string, signal: AbortSignal): Promise<InlineQueryResult[]> {
-  await sleep(0.3);
-  signal.throwIfAborted();
+  await pause(1, signal);
   return [{
     type: "article",
     id: "echo",
@@ -49,7 +59,7 @@ export const example: Example = {
     await sleep(0.05);
     const latest = await scene.ask(alice, "pizza");
     await scene.answer(latest);
-    await sleep(0.4);
+    await sleep(0.1);
     const older = scene.emu.world.queries.get(first.id)?.answer;
     scene.note(
       older === undefined ? `the query "pi" was superseded and never answered` : `"pi" was answered too`,
