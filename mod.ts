@@ -4,7 +4,7 @@
  * …), delegation (`perChatId`, `createOpen`, …), helpers (`ChatHandler`, `Listener`, …), routing
  * (`byCommand`, …), errors, and every Bot API type. `namedtuple` factories share their names with the
  * Bot API types, so they come as a namespace; every module is also a namespace (`delegate`,
- * `helper`, …) as in telepot.
+ * `helper`, …) as in telepot. The emulator is the `testing` namespace (or `./testing/mod.ts`).
  *
  * @example
  * ```ts
@@ -31,5 +31,4 @@ export * as helper from "./helper/mod.ts";
 export * as namedtuple from "./namedtuple/mod.ts";
 export * from "./routing/mod.ts";
 export * as routing from "./routing/mod.ts";
-export { BotApiEmulator } from "./testing/mod.ts";
 export * as testing from "./testing/mod.ts";
