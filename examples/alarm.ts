@@ -75,9 +75,9 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "/alarm 0.6 tea");
+    await scene.say(alice, "/alarm 3 tea");
     await scene.reply(alice.id);
-    await scene.say(alice, "/alarm 0.3 stretching");
+    await scene.say(alice, "/alarm 1.5 stretching");
     await scene.reply(alice.id);
     await scene.say(alice, "/cancel");
     await scene.reply(alice.id);

@@ -47,8 +47,8 @@ export const example: Example = {
     await scene.reply(bob.id);
     await scene.say(alice, "one more");
     await scene.reply(alice.id);
-    scene.note(`(nobody writes for ${OFFLINE_IDLE_SECONDS + 0.5} s: both counters close)`);
-    await sleep(OFFLINE_IDLE_SECONDS + 0.5);
+    scene.note(`(nobody writes for ${OFFLINE_IDLE_SECONDS + 1} s: both counters close)`);
+    await sleep(OFFLINE_IDLE_SECONDS + 1);
     await scene.say(alice, "back again");
     await scene.reply(alice.id);
   },

@@ -6,7 +6,6 @@
  * @module
  */
 import {
-  BotApiEmulator,
   type CallbackQuery,
   ChatHandler,
   type ChatHandlerOptions,
@@ -19,6 +18,7 @@ import {
   perChatId,
   type SeedTuple,
 } from "../mod.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
 import { Scene, sleep } from "./_harness.ts";
 
 /** What the demo counts while it runs. */
@@ -166,8 +166,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       await scene.reply(bob.id);
       await scene.say(bob, "Counting?");
       await scene.reply(bob.id);
-      scene.note(`(Bob is quiet for ${idle + 0.5} s: his counter closes by idle timeout)`);
-      await sleep(idle + 0.5);
+      scene.note(`(Bob is quiet for ${idle + 1} s: his counter closes by idle timeout)`);
+      await sleep(idle + 1);
       await scene.say(bob, "I was away for a while");
       await scene.reply(bob.id);
     };
@@ -181,7 +181,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     };
     await Promise.all([alicesChat(), bobsChat(), bookClub()]);
     scene.note("(everyone is quiet: the remaining counters close)");
-    await sleep(idle + 0.5);
+    await sleep(idle + 1);
     const openAtEnd = bot.delegateCount;
     await loop.stop();
     return {

@@ -129,7 +129,7 @@ export const example: Example = {
     const second = await scene.reply(alice.id);
     await scene.answer(await scene.press(alice, second, "Start"));
     scene.note("(Alice walks away)");
-    await sleep(2.5);
+    await sleep(3);
     scene.show(alice.id, second.message_id);
   },
 };
