@@ -32,8 +32,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Replaces uploads nested anywhere inside `value` (InputMedia arrays, InputPaidMedia, InputSticker,
- * …) with `attach://<name>` and records them. Copies only the containers on the path to an upload, so
- * the caller's objects are never changed.
+ * …) with `attach://<name>` and records them, and leaves `null` fields out. Copies only the containers
+ * it changes, so the caller's objects are never changed.
  */
 function attachNested(value: unknown, key: string, attachments: Attachment[]): unknown {
   if (isUpload(value)) {
@@ -52,6 +52,11 @@ function attachNested(value: unknown, key: string, attachments: Attachment[]): u
   if (isPlainObject(value)) {
     let copy: Record<string, unknown> | undefined;
     for (const field in value) {
+      if (value[field] === null) {
+        // null means absent (namedtuple objects are full of them): the Bot API gets no such field.
+        delete (copy ??= { ...value })[field];
+        continue;
+      }
       const replaced = attachNested(value[field], field, attachments);
       if (replaced !== value[field]) (copy ??= { ...value })[field] = replaced;
     }

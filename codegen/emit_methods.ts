@@ -7,6 +7,7 @@ const IDENTIFIER_PARAMS = new Set(["chat_id", "message_id", "inline_message_id"]
 
 const PREAMBLE = `import type { operations } from "./openapi.gen.ts";
 import { type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
+import type { Nullable } from "./nullable.ts";
 
 /** Name of a Bot API method known to this version of the library. */
 export type MethodName = keyof operations;
@@ -24,7 +25,8 @@ export type MethodResult<M extends MethodName> =
 
 /**
  * Every Bot API method as a typed wrapper: required parameters positional in the spec's order,
- * optional ones in a trailing options object with the Bot API's snake_case keys. Methods that target
+ * optional ones in a trailing options object with the Bot API's snake_case keys (an optional field
+ * may be \`null\`, meaning absent, so namedtuple objects pass as they are). Methods that target
  * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id.
  */
 export abstract class ApiMethods {
@@ -75,7 +77,7 @@ function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
     out.push({
       arg,
       spread: arg === p.name ? p.name : `${p.name}: ${arg}`,
-      type: `MethodParams<"${m.name}">["${p.name}"]`,
+      type: `Nullable<MethodParams<"${m.name}">["${p.name}"]>`,
       covers: [p.name],
     });
   }
@@ -89,11 +91,10 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
   const args = pos.map((p) => `${p.arg}: ${p.type}`);
   const omitted = covered.map((c) => JSON.stringify(c)).join(" | ");
   if (hasOptions) {
-    args.push(
-      `options?: ${
-        covered.length ? `Omit<MethodParams<"${m.name}">, ${omitted}>` : `MethodParams<"${m.name}">`
-      }`,
-    );
+    const params = covered.length
+      ? `Omit<MethodParams<"${m.name}">, ${omitted}>`
+      : `MethodParams<"${m.name}">`;
+    args.push(`options?: Nullable<${params}>`);
   }
   const body = [...(hasOptions ? ["...options"] : []), ...pos.map((p) => p.spread)];
   const doc = [`Calls [${m.name}](${table.documentation}${m.link}).`];

@@ -12,5 +12,6 @@
  *
  * @module
  */
+export type { Nullable } from "../api/nullable.ts";
 export * from "./factories.gen.ts";
-export { type NamedTuple, namedtuple, type NamedTupleFactory, type NamedTupleInput } from "./namedtuple.ts";
+export { type NamedTuple, namedtuple, type NamedTupleFactory } from "./namedtuple.ts";

@@ -3,6 +3,7 @@
  * every field of its type (`null` where absent), converts nested objects with their own type's rules,
  * checks that required fields are there, and serialises without the `null` fields.
  */
+import type { Nullable } from "../api/nullable.ts";
 import { type FieldSpec, TYPES, type TypeSpec } from "../api/spec.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
@@ -15,17 +16,8 @@ export type NamedTuple<T> = T extends (...args: never[]) => unknown ? T
     }
   : T;
 
-/** What a factory accepts: the type's fields, where an optional one may also be `null` (as factories return). */
-export type NamedTupleInput<T> = T extends (...args: never[]) => unknown ? T
-  : T extends readonly (infer E)[] ? readonly NamedTupleInput<E>[]
-  : T extends object ? {
-      [K in keyof T]: undefined extends T[K] ? NamedTupleInput<Exclude<T[K], undefined>> | null | undefined
-        : NamedTupleInput<T[K]>;
-    }
-  : T;
-
 /** A factory: takes the fields (optional ones may be left out) and returns the complete object. */
-export type NamedTupleFactory<T> = (fields: NamedTupleInput<T>) => NamedTuple<T>;
+export type NamedTupleFactory<T> = (fields: Nullable<T>) => NamedTuple<T>;
 
 const PRIMITIVES = new Set(["Integer", "Float", "String", "Boolean", "True", "False", "InputFile"]);
 
@@ -97,7 +89,7 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
 export function namedtuple<T>(name: string): NamedTupleFactory<T> {
   const type = TYPES[name];
   if (!type) throw new TypeError(`unknown Bot API type ${name}`);
-  return (fields: NamedTupleInput<T>) => {
+  return (fields: Nullable<T>) => {
     if (!isPlainObject(fields)) throw new BadInput(name, `an object with the fields of ${name}`);
     return convert(type, fields, name) as NamedTuple<T>;
   };

@@ -64,3 +64,23 @@ Deno.test("a union factory picks the member by its discriminator", () => {
   });
   assert.ok("until_date" in member);
 });
+
+Deno.test("namedtuple objects pass to methods as they are, and no null reaches the wire", async () => {
+  const { Api } = await import("../api/mod.ts");
+  const { BotApiEmulator } = await import("../testing/mod.ts");
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "namedtuple_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  const markup = namedtuple.InlineKeyboardMarkup({
+    inline_keyboard: [[namedtuple.InlineKeyboardButton({ text: "Yes", callback_data: "yes" })]],
+  });
+  const sent = await api.sendMessage(alice.id, "Sure?", {
+    reply_markup: markup,
+    link_preview_options: namedtuple.LinkPreviewOptions({ is_disabled: true }),
+    entities: null,
+  });
+  assert.deepEqual(sent.reply_markup, { inline_keyboard: [[{ text: "Yes", callback_data: "yes" }]] });
+  const stored = emu.transcript(alice.id).at(-1)!;
+  assert.ok(!JSON.stringify(stored).includes("null"), JSON.stringify(stored));
+});
