@@ -4,7 +4,7 @@
  *   deno task codegen                          regenerate from codegen/botapi.json
  *   deno task codegen --import-html <file|url> re-import the table from the official page, then regenerate
  *   deno task codegen --import-json <file>     re-import the table from the community JSON format
- *   deno task codegen:check                    regenerate in memory and fail if any committed file differs
+ *   deno task codegen:check                    regenerate into a temporary folder; fail if a committed file differs
  */
 import { emitMethods } from "./emit_methods.ts";
 import { emitNamedTuple } from "./emit_namedtuple.ts";
@@ -44,6 +44,12 @@ export async function generateAll(table: SpecTable): Promise<Map<string, string>
   ]);
 }
 
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 async function main(args: string[]) {
   const flag = (name: string) => {
     const i = args.indexOf(name);
@@ -58,14 +64,22 @@ async function main(args: string[]) {
     : JSON.parse(await Deno.readTextFile(new URL(TABLE, ROOT)));
   const files = await generateAll(table);
   if (args.includes("--check")) {
-    const stale: string[] = [];
-    for (const [path, content] of files) {
-      const current = await Deno.readTextFile(new URL(path, ROOT)).catch(() => null);
-      if (current !== content) stale.push(path);
-    }
-    if (stale.length) {
-      console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
-      Deno.exit(1);
+    const scratch = await Deno.makeTempDir({ prefix: "telepot-codegen-" });
+    try {
+      const stale: string[] = [];
+      for (const [path, content] of files) {
+        const fresh = `${scratch}/${path}`;
+        await Deno.mkdir(fresh.slice(0, fresh.lastIndexOf("/")), { recursive: true });
+        await Deno.writeTextFile(fresh, content);
+        const committed = await Deno.readFile(new URL(path, ROOT)).catch(() => null);
+        if (committed === null || !bytesEqual(committed, await Deno.readFile(fresh))) stale.push(path);
+      }
+      if (stale.length) {
+        console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
+        Deno.exit(1);
+      }
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
     }
     console.log(`generated files are in sync with ${TABLE} (Bot API ${table.version})`);
     return;

@@ -61,6 +61,15 @@ Deno.test("every method of the table is a wrapper on ApiMethods with its require
   assert.equal(bot.calls.length, 180);
 });
 
+Deno.test("Bot (and the aio Bot) carries every method of the table", async () => {
+  const { Bot } = await import("../mod.ts");
+  const aio = await import("../aio.ts");
+  for (const name of Object.keys(METHODS)) {
+    assert.equal(typeof (Bot.prototype as unknown as Record<string, unknown>)[name], "function", name);
+    assert.equal(typeof (aio.Bot.prototype as unknown as Record<string, unknown>)[name], "function", name);
+  }
+});
+
 Deno.test("a message identifier may be [chatId, messageId], [inlineMessageId] or a bare string", async () => {
   const bot = new Recorder();
   // In Bot API 10.1 editMessageText's text is optional (rich_message is the alternative).
