@@ -4,6 +4,7 @@
  *   deno task codegen                          regenerate from codegen/botapi.json
  *   deno task codegen --import-html <file|url> re-import the table from the official page, then regenerate
  *   deno task codegen --import-json <file>     re-import the table from the community JSON format
+ *   … --out <dir>                              write into <dir> instead of the repository (to compare first)
  *   deno task codegen:check                    regenerate into a temporary folder; fail if a committed file differs
  */
 import { emitMethods } from "./emit_methods.ts";
@@ -84,7 +85,13 @@ async function main(args: string[]) {
     console.log(`generated files are in sync with ${TABLE} (Bot API ${table.version})`);
     return;
   }
-  for (const [path, content] of files) await Deno.writeTextFile(new URL(path, ROOT), content);
+  const out = flag("--out");
+  const target = out ? new URL(`${out.replace(/\/*$/, "")}/`, `file://${Deno.cwd()}/`) : ROOT;
+  for (const [path, content] of files) {
+    const file = new URL(path, target);
+    await Deno.mkdir(new URL(".", file), { recursive: true });
+    await Deno.writeTextFile(file, content);
+  }
   console.log(
     `Bot API ${table.version}: ${table.methods.length} methods, ${table.types.length} types → ${files.size} files`,
   );

@@ -262,3 +262,33 @@ Deno.test("the OpenAPI document is complete and its references resolve", async (
   assert.ok(doc.paths["/sendPhoto"].post.requestBody.content["multipart/form-data"]);
   assert.ok(!doc.paths["/sendMessage"].post.requestBody.content["multipart/form-data"]);
 });
+
+Deno.test("one command regenerates the API from an official page", async () => {
+  const out = await Deno.makeTempDir({ prefix: "telepot-regen-" });
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "codegen/generate.ts",
+        "--import-html",
+        "tests/fixtures/botapi_page.html",
+        "--out",
+        out,
+      ],
+      cwd: root.pathname,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.match(new TextDecoder().decode(run.stdout), /Bot API 42\.0: 6 methods, 9 types/);
+    const regenerated: SpecTable = JSON.parse(await Deno.readTextFile(`${out}/codegen/botapi.json`));
+    assert.equal(regenerated.version, "42.0");
+    const methods = await Deno.readTextFile(`${out}/api/methods.gen.ts`);
+    assert.match(methods, /getChatMemberCount\(chatId: /);
+    assert.match(await Deno.readTextFile(`${out}/api/types.gen.ts`), /export type InputMediaVideo = /);
+    assert.ok(JSON.parse(await Deno.readTextFile(`${out}/api/openapi.gen.json`)).paths["/sendMediaGroup"]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
