@@ -5,7 +5,8 @@
  * unchanged. The world holds users, private chats, groups, supergroups, channels and bots; scripted users
  * act in it (text and any content, edits, inline buttons, inline queries, joins, payments) and bots see their
  * actions as updates through getUpdates or a webhook. Faults (HTTP statuses, Telegram errors, latency,
- * dropped connections, HTML pages) can be injected per method or globally. Times are in seconds.
+ * dropped connections, HTML pages) can be injected per method or globally, for a number of calls or with a
+ * probability. Times are in seconds. `deno task emulator` runs it on its own and prints its `apiRoot`.
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@
  * // The bot under test polls and replies over HTTP:
  * const updates = await (await fetch(`${emu.apiRoot}/bot${token}/getUpdates`)).json();
  * const chatId = updates.result[0].message.chat.id;
- * await fetch(`${emu.apiRoot}/bot${token}/sendMessage?chat_id=${chatId}&text=hello`);
+ * await (await fetch(`${emu.apiRoot}/bot${token}/sendMessage?chat_id=${chatId}&text=hello`)).json();
  *
  * const reply = await emu.nextBotMessage(alice.id, { timeout: 2 });
  * console.log(reply.text); // "hello"

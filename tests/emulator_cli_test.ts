@@ -4,6 +4,12 @@ import assert from "node:assert/strict";
 type Any = any;
 
 Deno.test("deno task emulator: prints apiRoot and token, relays a console chat with a bot, stops on SIGINT", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.equal(
+    config.tasks.emulator,
+    "deno run -A testing/cli.ts",
+    "the task runs the script this test runs",
+  );
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -23,7 +23,7 @@ Deno.test("the conformance check itself catches missing and mistyped fields", ()
   assert.equal(spec.check("User", { id: 1, is_bot: false, first_name: "A" }), null);
 });
 
-Deno.test("messages, updates and results the emulator produces have every field the spec requires", async () => {
+Deno.test("every send* method stores its message (own id, date in seconds); messages, updates and results have every field the spec requires", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "conform_bot" });
   const alice = emu.createUser({ first_name: "Alice", username: "alice_c" });
@@ -66,6 +66,13 @@ Deno.test("messages, updates and results the emulator produces have every field 
     await send("forwardMessage", { from_chat_id: alice.id, message_id: 1 }),
   ];
   for (const m of sent) conforms("Message", m, "sent message");
+  const stored = new Map(emu.transcript(alice.id).map((m) => [m.message_id, m]));
+  const now = Date.now() / 1000;
+  for (const m of sent) {
+    assert.deepEqual(stored.get(m.message_id), m, `message ${m.message_id} is stored as answered`);
+    assert.ok(Number.isInteger(m.date) && Math.abs(m.date - now) < 60, `date ${m.date} is Unix seconds`);
+  }
+  assert.equal(new Set(sent.map((m) => m.message_id)).size, sent.length, "every message has its own id");
 
   await alice.sendText(alice.id, "hello @conform_bot");
   await alice.editText(emu.transcript(alice.id).at(-1)!, "edited");

@@ -104,6 +104,9 @@ Deno.test("uploads are stored with file_id/file_unique_id; getFile and /file/bot
     assert.equal(file.file_size, 6);
     const download = await fetch(`${emu.apiRoot}/file/bot${bot.token}/${file.file_path}`);
     assert.deepEqual(new Uint8Array(await download.arrayBuffer()), bytes);
+    const stranger = await fetch(`${emu.apiRoot}/file/bot1:unknown/${file.file_path}`);
+    assert.equal(stranger.status, 401, "downloads need a known token too");
+    assert.deepEqual(await stranger.json(), { ok: false, error_code: 401, description: "Unauthorized" });
     const again = await ok<Any>(emu.apiRoot, bot.token, "sendPhoto", {
       chat_id: alice.id,
       photo: sent.document.file_id,

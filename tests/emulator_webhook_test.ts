@@ -93,7 +93,7 @@ Deno.test("a non-2xx answer is retried, recorded in last_error_message, and the 
   }
 });
 
-Deno.test("an unreachable webhook keeps updates pending; drop_pending_updates discards them", async () => {
+Deno.test("an unreachable webhook keeps updates pending; drop_pending_updates (deleteWebhook, setWebhook) discards them", async () => {
   await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
   const bot = emu.createBot({ username: "hook_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
@@ -111,6 +111,14 @@ Deno.test("an unreachable webhook keeps updates pending; drop_pending_updates di
   assert.equal(info.last_error_message, "Connection refused");
   await ok(emu.apiRoot, bot.token, "deleteWebhook", { drop_pending_updates: true });
   assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count, 0);
+  await alice.sendText(alice.id, "three");
+  assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count, 1);
+  await ok(emu.apiRoot, bot.token, "setWebhook", {
+    url: `http://127.0.0.1:${deadPort}/hook`,
+    drop_pending_updates: true,
+  });
+  assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count, 0);
+  await ok(emu.apiRoot, bot.token, "deleteWebhook");
 });
 
 Deno.test("a webhook that answers slower than the timeout gets the update again", async () => {
