@@ -219,6 +219,36 @@ export function glance(
   flavor: "message_reaction" | "message_reaction_count",
   long: true,
 ): ChatEventHeadlineLong<number>;
+/** `glance` of a `chat_boost` | `removed_chat_boost` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"chat_boost"> | Of<"removed_chat_boost">>,
+  flavor: "chat_boost" | "removed_chat_boost",
+  long?: boolean,
+): ChatEventHeadline<string>;
+/** `glance` of a `business_connection` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"business_connection">>,
+  flavor: "business_connection",
+  long?: boolean,
+): [id: string, userId: number, isEnabled: boolean];
+/** `glance` of a `deleted_business_messages` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"deleted_business_messages">>,
+  flavor: "deleted_business_messages",
+  long?: boolean,
+): [businessConnectionId: string, chatId: number, messageIds: number[]];
+/** `glance` of a `purchased_paid_media` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"purchased_paid_media">>,
+  flavor: "purchased_paid_media",
+  long?: boolean,
+): [fromId: number, paidMediaPayload: string];
+/** `glance` of a `managed_bot` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"managed_bot">>,
+  flavor: "managed_bot",
+  long?: boolean,
+): [userId: number, botId: number];
 /** `glance` for a flavor known only at run time. */
 export function glance(msg: object, flavor: UpdateFlavor | string, long?: boolean): unknown[];
 export function glance(msg: object, flavor: string = "chat", long = false): unknown[] {

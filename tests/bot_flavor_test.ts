@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { MESSAGE_CONTENT_TYPES, UPDATE_KINDS } from "../api/classification.gen.ts";
+import { TYPES } from "../api/spec.gen.ts";
 import {
   flance,
   flavor,
+  flavorOfKind,
   fleece,
   glance,
   isEvent,
@@ -12,6 +14,7 @@ import {
   peel,
   rememberOrigin,
 } from "../bot/mod.ts";
+import { isMessageKind } from "../bot/update_shapes.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
@@ -163,4 +166,91 @@ Deno.test("glance: handlers' loosely typed messages get the flavor's typed tuple
     7,
     "d",
   ]]);
+});
+
+/** A payload of Bot API type `name` with every field the spec marks required, filled with plausible values. */
+function sample(name: string, depth = 0): unknown {
+  const scalars: Record<string, unknown> = {
+    Integer: 1,
+    String: "s",
+    Boolean: true,
+    Float: 1.5,
+    "True": true,
+  };
+  if (name in scalars) return scalars[name];
+  if (name.startsWith("Array of ")) return [sample(name.slice("Array of ".length), depth + 1)];
+  const type = TYPES[name];
+  assert.ok(type, `type ${name} in the spec`);
+  if (type.subtypes.length > 0) return sample(type.subtypes[0], depth);
+  const obj: Record<string, unknown> = {};
+  for (const field of type.fields) {
+    if (field.required && depth < 6) obj[field.name] = field.const ?? sample(field.types[0], depth + 1);
+  }
+  return obj;
+}
+
+function payloadOf(kind: string): Record<string, unknown> {
+  const field = TYPES["Update"].fields.find((f) => f.name === kind)!;
+  const payload = sample(field.types[0]) as Record<string, unknown>;
+  // A message is read by its content (the spec marks no content field as required); an edit has a date.
+  if (!isMessageKind(kind)) return payload;
+  return kind.startsWith("edited_") ? { ...payload, text: "hi", edit_date: 2 } : { ...payload, text: "hi" };
+}
+
+Deno.test("flavor: a payload of every Update kind, built from the spec, gets its flavor by shape alone", () => {
+  for (const kind of UPDATE_KINDS) {
+    // Two kinds share ChatMemberUpdated: without the loop's memory, the first in spec order wins.
+    const expected = kind === "chat_member" ? "my_chat_member" : flavorOfKind(kind);
+    assert.equal(flavor(payloadOf(kind)), expected, kind);
+  }
+});
+
+Deno.test("glance: every Update kind's flavor has a headline", () => {
+  for (const kind of UPDATE_KINDS) {
+    const f = flavorOfKind(kind);
+    const short = glance(payloadOf(kind), f);
+    const long = glance(payloadOf(kind), f, true);
+    assert.ok(Array.isArray(short) && short.length >= 2, `${kind}: ${JSON.stringify(short)}`);
+    assert.ok(long.length >= short.length, kind);
+    assert.deepEqual(flance(payloadOf(kind))[0], kind === "chat_member" ? "my_chat_member" : f);
+  }
+});
+
+Deno.test("glance: every flavor beyond telepot's has a typed tuple as well", () => {
+  const boost: [string, number, string] = glance(payloadOf("chat_boost"), "chat_boost");
+  const removed: [string, number, string] = glance(payloadOf("removed_chat_boost"), "removed_chat_boost");
+  const connection: [string, number, boolean] = glance(
+    payloadOf("business_connection"),
+    "business_connection",
+  );
+  const deleted: [string, number, number[]] = glance(
+    payloadOf("deleted_business_messages"),
+    "deleted_business_messages",
+  );
+  const paid: [number, string] = glance(payloadOf("purchased_paid_media"), "purchased_paid_media");
+  const managed: [number, number] = glance(payloadOf("managed_bot"), "managed_bot");
+  const poll: [string, string, number, boolean] = glance(payloadOf("poll"), "poll", true);
+  const answer: [string, number, number[]] = glance(
+    { ...payloadOf("poll_answer"), user: from },
+    "poll_answer",
+  );
+  const reaction: [string, number, number, number] = glance(
+    payloadOf("message_reaction"),
+    "message_reaction",
+    true,
+  );
+  assert.deepEqual(
+    [boost, removed, connection, deleted, paid, managed, poll, answer, reaction],
+    [
+      ["s", 1, "s"],
+      ["s", 1, "s"],
+      ["s", 1, true],
+      ["s", 1, [1]],
+      [1, "s"],
+      [1, 1],
+      ["s", "s", 1, true],
+      ["s", 7, [1]],
+      ["s", 1, 1, 1],
+    ],
+  );
 });
