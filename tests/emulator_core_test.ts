@@ -65,18 +65,30 @@ Deno.test("sendMessage stores the message; nextBotMessage and transcript observe
   assert.equal(missingChat.body.description, "Bad Request: chat not found");
 });
 
-Deno.test("a long poll waits for the next update and returns it at once", async () => {
+Deno.test("a long poll waits for the next update and returns it at once; an idle one ends empty after its timeout", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "core_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   const started = Date.now();
-  const poll = ok<Array<{ message: { text: string } }>>(emu.apiRoot, bot.token, "getUpdates", {
-    timeout: 10,
-  });
+  const poll = ok<Array<{ update_id: number; message: { text: string } }>>(
+    emu.apiRoot,
+    bot.token,
+    "getUpdates",
+    {
+      timeout: 10,
+    },
+  );
   setTimeout(() => alice.sendText(alice.id, "wake up"), 100);
   const updates = await poll;
   assert.equal(updates[0].message.text, "wake up");
   assert.ok(Date.now() - started < 5000);
+  const t0 = performance.now();
+  const empty = await ok(emu.apiRoot, bot.token, "getUpdates", {
+    offset: updates[0].update_id + 1,
+    timeout: 1,
+  });
+  assert.deepEqual(empty, []);
+  assert.ok(performance.now() - t0 >= 900, "an idle long poll lasts its timeout, in seconds");
 });
 
 Deno.test("nextBotMessage takes bot messages in order and times out with ObservationTimeout", async () => {

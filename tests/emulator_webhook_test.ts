@@ -6,6 +6,7 @@ import { call, ok } from "./emulator_helpers.ts";
 type Any = any;
 
 interface Delivery {
+  method: string;
   secret: string | null;
   update: Any;
 }
@@ -16,6 +17,7 @@ function receiver(answer: (delivery: Delivery, n: number) => Response | Promise<
   const waiters: (() => void)[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const delivery = {
+      method: request.method,
       secret: request.headers.get("x-telegram-bot-api-secret-token"),
       update: await request.json(),
     };
@@ -55,7 +57,7 @@ Deno.test("setWebhook delivers updates by POST with the secret header; getWebhoo
     await alice.sendText(alice.id, "after");
     await hook.until(2);
     assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), ["queued before", "after"]);
-    assert.ok(hook.deliveries.every((d) => d.secret === "s3cret_Token"));
+    assert.ok(hook.deliveries.every((d) => d.method === "POST" && d.secret === "s3cret_Token"));
     assert.ok(hook.deliveries[1].update.update_id === hook.deliveries[0].update.update_id + 1);
     await eventually(async () =>
       (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count === 0
