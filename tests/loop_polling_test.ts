@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { UPDATE_KINDS } from "../api/classification.gen.ts";
 import { Bot } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
+import { isMessageKind } from "../bot/update_shapes.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
+import { WireServer } from "./support/wire_server.ts";
 
 /** An emulator with one bot and a client pointed at it. */
 async function setup() {
@@ -55,6 +58,20 @@ Deno.test("loop: default allowed_updates covers every kind the handler takes (ch
   await until(() => emu.bot(handle).queue.allowedList()?.length === 1);
   assert.deepEqual(emu.bot(handle).queue.allowedList(), ["callback_query"]);
   await routed.stop();
+  // chat and edited_chat take every kind that carries a Message (posts, business and guest messages).
+  const messages = bot.messageLoop({ chat: () => {}, edited_chat: () => {} }, quick);
+  const messageKinds = UPDATE_KINDS.filter(isMessageKind);
+  await until(() => emu.bot(handle).queue.allowedList()?.length === messageKinds.length);
+  assert.deepEqual(emu.bot(handle).queue.allowedList(), messageKinds);
+  await messages.stop();
+  const chosen = bot.messageLoop(() => {}, { ...quick, allowedUpdates: ["poll", "message"] });
+  await until(() => emu.bot(handle).queue.allowedList()?.length === 2);
+  assert.deepEqual(
+    emu.bot(handle).queue.allowedList(),
+    ["poll", "message"],
+    "an explicit list is sent as it is",
+  );
+  await chosen.stop();
   await emu.close();
 });
 
@@ -116,7 +133,10 @@ Deno.test("loop: a handler that never settles blocks only its own chat, and its 
   for (const u of others) await u.sendText(u.id, `from ${u.user.first_name}`);
   await until(() => handled.length === 5);
   assert.ok(!handled.includes("behind"), "same chat waits: order kept");
+  const stopping = Date.now();
   await loop.stop();
+  // stopTimeout (0.2 s here, 10 s by default) bounds how long a stop waits for the stuck handler.
+  assert.ok(Date.now() - stopping < 5000, `stop took ${Date.now() - stopping} ms`);
   // The offset never passed the unfinished update: it and everything after it stay on the server.
   const pending = emu.pendingUpdates(handle).map((u) => (u.message as { text: string }).text);
   assert.deepEqual(pending.slice(0, 2), ["hang", "behind"]);
@@ -288,4 +308,16 @@ Deno.test("loop: without a handler, the bot's own handle gets every message", as
   await loop.stop();
   assert.deepEqual(got, ["a", "b"]);
   await emu.close();
+});
+
+Deno.test("loop: relax spaces out polls that come back short, even from a server that answers at once", async () => {
+  const server = WireServer.start().on("getUpdates", () => []);
+  const bot = new Bot("1:relax", { apiRoot: server.url });
+  const loop = bot.messageLoop(() => {}, { timeout: 0, relax: 0.25 });
+  await new Promise((r) => setTimeout(r, 1000));
+  await loop.stop();
+  const calls = server.calls("getUpdates").length;
+  // One poll, then one per 0.25 s: at most 5 in a second (hundreds without relax).
+  assert.ok(calls >= 2 && calls <= 6, `${calls} polls in 1 s`);
+  await server.close();
 });

@@ -238,3 +238,20 @@ Deno.test("queue: an update of a kind newer than the generated spec is still del
   assert.deepEqual(got, ["future_kind"]);
   assert.ok(errors[0] instanceof BadFlavor, "an update with nothing in it is reported");
 });
+
+Deno.test("queue: a routing table without a null key reports a flavor it has no entry for, and goes on", async () => {
+  const queue = new UpdateQueue();
+  const got: number[] = [];
+  const errors: Array<[unknown, number | undefined]> = [];
+  const loop = newBot().messageLoop({ chat: (msg) => void got.push(msg.message_id) }, {
+    source: queue,
+    onError: (e, u) => errors.push([e, u?.update_id]),
+  });
+  queue.put({ update_id: 1, poll: { id: "p", question: "q", options: [] } });
+  queue.put(update(2));
+  await until(() => got.length === 1 && errors.length === 1);
+  await loop.stop();
+  assert.deepEqual(got, [2]);
+  assert.ok(errors[0][0] instanceof BadFlavor);
+  assert.equal(errors[0][1], 1, "reported with the update it came in");
+});
