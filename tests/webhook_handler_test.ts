@@ -61,6 +61,35 @@ Deno.test("webhook: updates received before the loop starts are kept, then handl
   await until(() => ids.length === 3);
   await loop.stop();
   assert.deepEqual(ids, [1, 2, 3]);
+  // Between two loops too: what arrives after a stop waits for the next loop.
+  assert.equal((await handler(post(JSON.stringify(update(4))))).status, 200);
+  const next = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  await until(() => ids.length === 4);
+  await next.stop();
+  assert.deepEqual(ids, [1, 2, 3, 4]);
+});
+
+Deno.test("webhook: deliveries take the queue's ordered path: a gap held up to maxhold, a late id discarded", async () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const handler = webhookHandler(bot, { answerWithin: 0 });
+  const ids: number[] = [];
+  const errors: unknown[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+    maxhold: 0.6,
+    onError: (e) => errors.push(e),
+  });
+  const start = Date.now();
+  for (const id of [1, 3]) await handler(post(JSON.stringify(update(id))));
+  await until(() => ids.length === 1);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(ids, [1], "3 waits for 2");
+  await until(() => ids.length === 2);
+  assert.ok(Date.now() - start >= 550, "held about maxhold");
+  await handler(post(JSON.stringify(update(2))));
+  await until(() => errors.length === 1);
+  await loop.stop();
+  assert.deepEqual(ids, [1, 3]);
+  assert.match((errors[0] as Error).message, /update 2 arrived after/);
 });
 
 Deno.test("webhook: answers after the update is handled, or by answerWithin when the handler is slow", async () => {
