@@ -107,7 +107,7 @@ Deno.test("nextBotMessage takes bot messages in order and times out with Observa
   await assert.rejects(emu.answerOf(query, { timeout: 0.05 }), ObservationTimeout);
 });
 
-Deno.test("scripted users send photos, documents, locations, contacts and stickers bots can fetch", async () => {
+Deno.test("scripted users send photos, documents, locations, contacts, stickers and any other content bots can fetch", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "core_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
@@ -118,9 +118,12 @@ Deno.test("scripted users send photos, documents, locations, contacts and sticke
   await alice.sendLocation(alice.id, 52.1, 5.1);
   await alice.sendContact(alice.id, "+3120", "Bob");
   await alice.sendSticker(alice.id, "🎉");
+  await alice.send(alice.id, { dice: { emoji: "🎯", value: 6 } });
   // deno-lint-ignore no-explicit-any
   const updates = await ok<any[]>(emu.apiRoot, bot.token, "getUpdates");
-  const [photo, doc, place, contact, sticker] = updates.map((u) => u.message);
+  const [photo, doc, place, contact, sticker, dice] = updates.map((u) => u.message);
+  assert.deepEqual(dice.dice, { emoji: "🎯", value: 6 }, "any other content goes as given");
+  assert.equal(dice.from.id, alice.id);
   assert.equal(photo.caption, "me");
   assert.equal(doc.document.file_name, "notes.txt");
   assert.equal(doc.document.mime_type, "text/plain");
