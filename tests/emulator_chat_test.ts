@@ -23,6 +23,11 @@ Deno.test("getChat, getChatMemberCount, getChatAdministrators, getChatMember des
     assert.equal(chat.title, "Club");
     assert.equal(typeof chat.accent_color_id, "number");
     assert.equal(await ok(emu.apiRoot, bot.token, "getChatMemberCount", { chat_id: group.id }), 3);
+    assert.equal(
+      await ok(emu.apiRoot, bot.token, "getChatMembersCount", { chat_id: group.id }),
+      3,
+      "telepot's name",
+    );
     const admins = await ok<Any[]>(emu.apiRoot, bot.token, "getChatAdministrators", { chat_id: group.id });
     assert.deepEqual(admins.map((a) => [a.user.id, a.status]), [[owner.id, "creator"]]);
     const withBots = await ok<Any[]>(emu.apiRoot, bot.token, "getChatAdministrators", {
