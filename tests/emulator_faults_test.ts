@@ -34,7 +34,7 @@ Deno.test("a Telegram error fault answers that error for its count, then the met
 });
 
 Deno.test("canned errors: not modified (400) and blocked (403); a global fault hits every method", async () => {
-  const { emu, bot } = await setup();
+  const { emu, bot, alice } = await setup();
   try {
     emu.injectFault({ method: "editMessageText", error: notModified() });
     const nm = await call(emu.apiRoot, bot.token, "editMessageText", {
@@ -44,10 +44,14 @@ Deno.test("canned errors: not modified (400) and blocked (403); a global fault h
     });
     assert.equal(nm.status, 400);
     assert.match(nm.body.description, /^Bad Request: message is not modified/);
-    emu.injectFault({ error: blockedByUser(), times: 1 });
+    const global = emu.injectFault({ error: blockedByUser(), times: 2 });
     const blocked = await call(emu.apiRoot, bot.token, "getMe");
     assert.equal(blocked.status, 403);
     assert.equal(blocked.body.description, "Forbidden: bot was blocked by the user");
+    const alsoBlocked = await call(emu.apiRoot, bot.token, "getChat", { chat_id: alice.id });
+    assert.equal(alsoBlocked.status, 403, "a fault without a method hits any method");
+    assert.equal(global.remaining, 0);
+    assert.equal((await call(emu.apiRoot, bot.token, "getChat", { chat_id: alice.id })).status, 200);
   } finally {
     await emu.close();
   }
