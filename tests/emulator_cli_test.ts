@@ -5,10 +5,10 @@ type Any = any;
 
 Deno.test("deno task emulator: prints apiRoot and token, relays a console chat with a bot, stops on SIGINT", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  assert.equal(
+  assert.match(
     config.tasks.emulator,
-    "deno run -A testing/cli.ts",
-    "the task runs the script this test runs",
+    /^deno run -A testing\/cli\.ts/,
+    "the task runs the script tested here",
   );
   const child = new Deno.Command(Deno.execPath(), {
     args: [
