@@ -7,7 +7,7 @@ Deno.test("deno task emulator: prints apiRoot and token, relays a console chat w
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   assert.match(
     config.tasks.emulator,
-    /^deno run -A testing\/cli\.ts/,
+    /^deno run -A testing\/cli\.ts\b/,
     "the task runs the script tested here",
   );
   const child = new Deno.Command(Deno.execPath(), {
