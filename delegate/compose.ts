@@ -28,14 +28,40 @@ export function chain(...fns: Seeder[]): Seeder {
 export type DelegatorFactory = (...args: any[]) => Delegator;
 
 /**
- * A pair producer: from seeders, a delegator factory and its arguments, a delegation pattern.
- * Pair producers wrap each other (`includeCallbackQueryChatId(paveEventSpace())`).
+ * The arguments a pair producer takes after a delegator factory's first argument `F`: when `F` is a
+ * delegate class, the rest of its constructor's parameters (so a handler's options type is checked,
+ * required options included); otherwise whatever follows (`R`).
  */
-export type PairProducer = (
+export type ArgsAfter<F, R extends unknown[]> =
+  // deno-lint-ignore no-explicit-any
+  F extends abstract new(seedTuple: any, ...args: infer P) => any ? P : R;
+
+/**
+ * A pair producer: from seeders, a delegator factory and its arguments, a delegation pattern.
+ * Pair producers wrap each other (`includeCallbackQueryChatId(paveEventSpace())`). When the first
+ * argument is a delegate class, the arguments after it are type-checked against its constructor.
+ */
+export type PairProducer = <F, R extends unknown[]>(
+  seeders: Seeder | readonly Seeder[],
+  delegatorFactory: DelegatorFactory,
+  first?: F,
+  ...rest: ArgsAfter<F, R>
+) => DelegationPattern;
+
+// What pair producers are underneath: the type check lives in PairProducer's signature only.
+type UncheckedPairProducer = (
   seeders: Seeder | readonly Seeder[],
   delegatorFactory: DelegatorFactory,
   ...args: unknown[]
 ) => DelegationPattern;
+
+function checked(producer: UncheckedPairProducer): PairProducer {
+  return producer as PairProducer;
+}
+
+function unchecked(producer: PairProducer): UncheckedPairProducer {
+  return producer as UncheckedPairProducer;
+}
 
 function asList(seeders: Seeder | readonly Seeder[]): readonly Seeder[] {
   return typeof seeders === "function" ? [seeders] : seeders;
@@ -44,10 +70,10 @@ function asList(seeders: Seeder | readonly Seeder[]): readonly Seeder[] {
 /**
  * The basic pair producer: `[seeder, delegatorFactory(...args)]`, several seeders chained into one.
  */
-export const pair: PairProducer = (seeders, delegatorFactory, ...args): DelegationPattern => {
+export const pair: PairProducer = checked((seeders, delegatorFactory, ...args): DelegationPattern => {
   const list = asList(seeders);
   return [list.length === 1 ? list[0] : chain(...list), delegatorFactory(...args)];
-};
+});
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null) return false;
@@ -73,12 +99,14 @@ let lastEventSpace = 0;
  */
 export function paveEventSpace(fn: PairProducer = pair): PairProducer {
   const eventSpace = ++lastEventSpace;
-  return (seeders, delegatorFactory, ...args) =>
-    fn(
+  const inner = unchecked(fn);
+  return checked((seeders, delegatorFactory, ...args) =>
+    inner(
       [...asList(seeders), perEventSourceId(eventSpace)],
       delegatorFactory,
       ...withOptions(args, { eventSpace }),
-    );
+    )
+  );
 }
 
 /**
@@ -89,12 +117,14 @@ export function includeCallbackQueryChatId(
   fn: PairProducer = pair,
   options?: ChatTypesOptions,
 ): PairProducer {
-  return (seeders, delegatorFactory, ...args) =>
-    fn(
+  const inner = unchecked(fn);
+  return checked((seeders, delegatorFactory, ...args) =>
+    inner(
       [...asList(seeders), perCallbackQueryChatId(options)],
       delegatorFactory,
       ...withOptions(args, { includeCallbackQuery: true }),
-    );
+    )
+  );
 }
 
 /**
@@ -121,10 +151,12 @@ export function interceptCallbackQueryOrigin(
   const intercept: InterceptCallbackQuery = origins === "all"
     ? notify
     : [origins.includes("chat") ? notify : false, origins.includes("inline") ? notify : false];
-  return (seeders, delegatorFactory, ...args) =>
-    fn(
+  const inner = unchecked(fn);
+  return checked((seeders, delegatorFactory, ...args) =>
+    inner(
       [...asList(seeders), seeder],
       delegatorFactory,
       ...withOptions(args, { interceptCallbackQuery: intercept }),
-    );
+    )
+  );
 }

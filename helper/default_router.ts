@@ -36,7 +36,8 @@ function callHandler(obj: object, name: string, msg: Msg): unknown {
  * Adds a flavor {@link Router} and an `onMessage` that uses it: a `chat` message goes to
  * `onChatMessage`, `edited_chat` to `onEditedChatMessage`, `callback_query` to `onCallbackQuery`, any
  * other flavor to `on` + its PascalCase name (`_idle` → `onIdle`, `poll_answer` → `onPollAnswer`).
- * A flavor whose method is missing ends the delegate with `BadInput`.
+ * A flavor whose method is missing throws `BadInput` (naming the method), which closes the delegate
+ * through `onClose`, as a missing method does in telepot.
  */
 export function DefaultRouterMixin<B extends Constructor<ListenerContext>>(
   Base: B,

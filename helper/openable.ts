@@ -20,10 +20,26 @@ const defaults: Record<string, (this: unknown, ...args: unknown[]) => unknown> =
   },
 };
 
+// A stand-in `listener` that says what is missing when read; assigning one (in a constructor) makes it
+// an ordinary property of that instance.
+const listenerProperty: PropertyDescriptor = {
+  get(): never {
+    throw new BadInput(
+      "listener",
+      "a listener on the delegate (e.g. createListener(bot) in its constructor)",
+    );
+  },
+  set(this: object, listener: unknown): void {
+    Object.defineProperty(this, "listener", { value: listener, writable: true, configurable: true });
+  },
+  configurable: true,
+};
+
 /**
  * Fills in what `createOpen` needs on a class that does not define it: `open` (does nothing), `onMessage`
- * (throws), `onClose` (does nothing; the loop reports unexpected errors itself) and `close` (throws its
- * argument or `StopListening`). Returns the class.
+ * (throws), `onClose` (does nothing; the loop reports unexpected errors itself), `close` (throws its
+ * argument or `StopListening`) and a `listener` property (reading it throws `BadInput` until the
+ * instance assigns its own). Returns the class.
  */
 export function openable<C extends Ctor>(cls: C): C {
   const proto = cls.prototype as Record<string, unknown>;
@@ -32,5 +48,6 @@ export function openable<C extends Ctor>(cls: C): C {
       Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
     }
   }
+  if (!("listener" in proto)) Object.defineProperty(proto, "listener", listenerProperty);
   return cls;
 }

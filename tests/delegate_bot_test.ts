@@ -66,7 +66,9 @@ Deno.test("seedKey: primitives by value, tuples by value in their own key space,
   assert.equal(seedKey(5), 5);
   assert.equal(seedKey("5"), "5");
   assert.equal(seedKey(5n), 5n);
+  assert.ok(seedKey([1, "a", [2n]]) instanceof Object, "nested arrays are hashable");
   assert.deepEqual(seedKey([1, "a", [2n]]), seedKey([1, "a", [2n]]));
+  assert.notDeepEqual(seedKey([1, "a", [2n]]), seedKey([1, "a", [3n]]));
   assert.notDeepEqual(seedKey([1, 2]), seedKey([12]));
   assert.notDeepEqual(seedKey(["1"]), seedKey([1]));
   assert.notEqual(seedKey([1]), "(n1;)");
@@ -89,10 +91,14 @@ Deno.test("DelegatorBot: one delegate per hashable seed; tuples compared by valu
   await bot.handle({ seed: [1, "x"], n: 4 });
   await bot.handle({ seed: [1, "x"], n: 5 });
   await bot.handle({ seed: 1n, n: 6 });
-  await until(() => Recorder.log.length === 6);
-  assert.equal(created, 4);
-  assert.deepEqual(seeds, [1, "1", [1, "x"], 1n]);
-  assert.equal(bot.delegateCount, 4);
+  await bot.handle({ seed: [[1, 2n], "y"], n: 7 });
+  await bot.handle({ seed: [[1, 2n], "y"], n: 8 });
+  await bot.handle({ seed: 1n, n: 9 });
+  await until(() => Recorder.log.length === 9);
+  assert.equal(created, 5);
+  assert.deepEqual(seeds, [1, "1", [1, "x"], 1n, [[1, 2n], "y"]]);
+  assert.equal(bot.delegateCount, 5);
+  assert.deepEqual(Recorder.log.filter((l) => l.startsWith("1n:")), ["1n:6", "1n:9"]);
   assert.deepEqual(Recorder.log.filter((l) => l.startsWith("1:")), ["1:1", "1:2"]);
   assert.ok(Recorder.log.includes("1,x:4") && Recorder.log.includes("1,x:5"));
 });
@@ -242,6 +248,85 @@ Deno.test("DelegatorBot: delegators may return a startable object, a function or
   await tick();
   assert.deepEqual(seen.slice(3), ["run tagged F", "call T 1 2"]);
   await until(() => bot.delegateCount === 0);
+});
+
+Deno.test("DelegatorBot: a [fn, args, options] triple runs fn(...args, options)", async () => {
+  const seen: unknown[][] = [];
+  const bot = botWith([[
+    (msg) => msg.seed,
+    (st) => [(...a: unknown[]) => seen.push(a), [st[2], "x"], { flag: true }],
+  ]]);
+  await bot.handle({ seed: 4 });
+  assert.deepEqual(seen, [[4, "x", { flag: true }]]);
+  assert.equal(bot.delegateCount, 0, "a synchronous task has ended");
+});
+
+Deno.test("DelegatorBot: a promise-returning task (aio style) lives until its promise settles", async () => {
+  const errors: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    let created = 0;
+    const read: number[] = [];
+    const finish = new Map<unknown, { resolve: () => void; reject: (e: Error) => void }>();
+    const task = async (st: SeedTuple): Promise<void> => {
+      created++;
+      const listener = createListener(st[0]);
+      listener.capture([() => true]);
+      read.push(st[1].n);
+      if (st[2] === 1) read.push((await listener.wait()).n);
+      await new Promise<void>((resolve, reject) => finish.set(st[2], { resolve, reject }));
+    };
+    const bot = botWith([[(msg) => msg.seed, call(task)]]);
+    await bot.handle({ seed: 1, n: 1 });
+    await bot.handle({ seed: 1, n: 2 });
+    await bot.handle({ seed: 2, n: 3 });
+    await until(() => finish.size === 2);
+    assert.equal(created, 2, "the live task got its seed's second message");
+    assert.deepEqual(read.sort(), [1, 2, 3]);
+    assert.equal(bot.delegateCount, 2, "alive while the promise is pending");
+    finish.get(1)!.resolve();
+    finish.get(2)!.reject(new Error("task failed"));
+    await until(() => bot.delegateCount === 0);
+    assert.ok(errors.some((e) => e.some((x) => x instanceof Error && x.message === "task failed")));
+    await bot.handle({ seed: 1, n: 4 });
+    assert.equal(created, 3, "a settled task is forgotten: its seed starts a new one");
+  } finally {
+    console.error = original;
+  }
+});
+
+Deno.test("DelegatorBot: a handler with no method for a message's flavor closes with BadInput; the bot goes on", async () => {
+  const errors: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args);
+  try {
+    const closes: unknown[] = [];
+    let handled = 0;
+    class ChatOnly extends ChatHandler {
+      onChatMessage(): void {
+        handled++;
+      }
+      override onClose(ex: unknown): void {
+        closes.push(ex);
+      }
+    }
+    const bot = new DelegatorBot("1:T", [
+      paveEventSpace()(perChatId(), createOpen, ChatOnly, { timeout: 30 }),
+    ]);
+    const msg = { message_id: 1, date: 0, chat: { id: 3, type: "private" }, text: "x" };
+    await bot.handle(msg);
+    await bot.handle({ ...msg, edit_date: 1 });
+    await until(() => closes.length === 1);
+    assert.ok(closes[0] instanceof BadInput && closes[0].message.includes("onEditedChatMessage"));
+    assert.equal(bot.delegateCount, 0);
+    await bot.handle(msg);
+    await until(() => handled === 2);
+    assert.equal(bot.delegateCount, 1, "the chat's next message started a new delegate");
+    schedulerOf(bot).clear();
+  } finally {
+    console.error = original;
+  }
 });
 
 Deno.test("DelegatorBot: malformed delegation patterns or mailbox size are BadInput at construction", () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import type { Delegator, Msg } from "../bot/delegator_bot.ts";
+import type { DelegationPattern, Delegator, Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import {
   chain,
+  createOpen,
   includeCallbackQueryChatId,
   interceptCallbackQueryOrigin,
   pair,
@@ -24,7 +25,7 @@ import {
   until,
   withOptions,
 } from "../delegate/mod.ts";
-import type { OriginNotifier } from "../helper/mod.ts";
+import { ChatHandler, type ChatHandlerOptions, type OriginNotifier } from "../helper/mod.ts";
 
 const chat = (id: number, type = "private", extra: Msg = {}) => ({
   message_id: 1,
@@ -120,7 +121,9 @@ const factory = (...args: unknown[]): Delegator => {
 const argsOf = (d: Delegator) => (d as Delegator & { args: unknown[] }).args;
 
 Deno.test("pair, paveEventSpace, includeCallbackQueryChatId: seeders chained, options merged into the trailing object", () => {
-  class Handler {}
+  class Handler {
+    constructor(_seedTuple: unknown, _options?: object) {}
+  }
   const [seeder, delegator] = pair([perChatId(), perApplication()], factory, Handler, { timeout: 5 });
   assert.equal(seeder(inline(1)), 1, "chained");
   assert.deepEqual(argsOf(delegator), [Handler, { timeout: 5 }]);
@@ -145,11 +148,20 @@ Deno.test("pair, paveEventSpace, includeCallbackQueryChatId: seeders chained, op
   assert.equal(cqSeeder(cbChat), 9);
   assert.equal((argsOf(cqDelegator)[1] as { includeCallbackQuery: boolean }).includeCallbackQuery, true);
   assert.ok((argsOf(cqDelegator)[1] as { eventSpace?: number }).eventSpace! > 0);
+  const [privateOnly] = includeCallbackQueryChatId(pair, { types: ["private"] })(
+    perChatId(),
+    factory,
+    Handler,
+  );
+  assert.equal(privateOnly(cbChat), null, "a group's callback query is not seeded with types: [private]");
+  assert.equal(privateOnly(chat(2)), 2);
   assert.deepEqual(withOptions([Handler], { a: 1 }), [Handler, { a: 1 }]);
 });
 
 Deno.test("interceptCallbackQueryOrigin: the notifier maps origins to delegate ids for the seeder", () => {
-  class Handler {}
+  class Handler {
+    constructor(_seedTuple: unknown, _options?: object) {}
+  }
   const [seeder, delegator] = interceptCallbackQueryOrigin()(perChatId(), factory, Handler, { timeout: 1 });
   const notify = (argsOf(delegator)[1] as { interceptCallbackQuery: OriginNotifier }).interceptCallbackQuery;
   assert.equal(seeder(cbChat), null);
@@ -166,4 +178,24 @@ Deno.test("interceptCallbackQueryOrigin: the notifier maps origins to delegate i
   const intercept = (argsOf(chatOnly)[1] as { interceptCallbackQuery: unknown[] }).interceptCallbackQuery;
   assert.equal(typeof intercept[0], "function");
   assert.equal(intercept[1], false);
+});
+
+Deno.test("pair producers type-check the options of a delegate class; a missing required option does not compile", () => {
+  class Greeter extends ChatHandler {
+    constructor(seedTuple: SeedTuple, options: ChatHandlerOptions & { greeting: string }) {
+      super(seedTuple, options);
+    }
+  }
+  const patterns: DelegationPattern[] = [
+    paveEventSpace()(perChatId(), createOpen, Greeter, { timeout: 1, greeting: "hi" }),
+    // @ts-expect-error `greeting` is required by Greeter's options
+    paveEventSpace()(perChatId(), createOpen, Greeter, { timeout: 1 }),
+    // @ts-expect-error `timeout` is required by every ChatHandler
+    includeCallbackQueryChatId(paveEventSpace())(perChatId(), createOpen, Greeter, { greeting: "hi" }),
+    // @ts-expect-error the options have the wrong type
+    pair(perChatId(), createOpen, Greeter, { timeout: "soon", greeting: "hi" }),
+  ];
+  assert.equal(patterns.length, 4);
+  // @ts-expect-error createOpen itself checks them too
+  assert.equal(typeof createOpen(Greeter, { timeout: 1 }), "function");
 });

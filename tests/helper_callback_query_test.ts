@@ -91,6 +91,10 @@ Deno.test("CallbackQueryCoordinator: chosen inline results and deletions; listen
   const bot = cqc.augmentBot(fakeBot());
   await bot.deleteMessage([9, 4]);
   assert.ok(!listener.matches(fromChat));
+  await bot.editMessageText("im-2", { text: "inline buttons", ...buttons });
+  assert.ok(set.has(["im-2"]), "an inline message edited to carry callback buttons is captured");
+  await bot.editMessageText("im-2", { text: "inline, no buttons" });
+  assert.ok(!set.has(["im-2"]), "and released when edited away");
 });
 
 Deno.test("InterceptCallbackQueryMixin: origins outlive a delegate for its successor, per bot, and are dropped when empty", () => {

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
 import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { EventNotFound } from "../exception/event_not_found.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
 import {
+  CallbackQueryOriginHandler,
   ChatHandler,
   EventScheduler,
   IdleEventCoordinator,
@@ -57,6 +59,32 @@ Deno.test("UserHandler and InlineUserHandler: capture the user's messages of the
   const all = new UserHandler(seed(7), { timeout: 10, eventSpace: 1, flavors: "all" });
   assert.ok(all.listener.matches({ id: "s", from: { id: 7 }, invoice_payload: "p", shipping_address: {} }));
   assert.equal(all.userId, 7);
+  assert.equal(all.sender.chatId, 7, "a UserContext's sender writes to the user");
+  const cq = { id: "c", from: { id: 7 }, chat_instance: "i", message: { message_id: 1, chat: { id: 7 } } };
+  assert.ok(!user.listener.matches(cq));
+  const withCq = new UserHandler(seed(7), { timeout: 10, eventSpace: 1, includeCallbackQuery: true });
+  assert.ok(withCq.listener.matches(cq), "includeCallbackQuery: queries from the private chat");
+  schedulerOf(bot).clear();
+});
+
+Deno.test("CallbackQueryOriginHandler: its origin, an Editor for it, and only that origin's callback queries", () => {
+  const h = new CallbackQueryOriginHandler(seed([9, 4]), { timeout: 10, eventSpace: 1 });
+  assert.deepEqual(h.origin, [9, 4]);
+  assert.deepEqual(h.editor.msgIdentifier, [9, 4]);
+  const cq = (chatId: number, messageId: number) => ({
+    id: "c",
+    from: { id: 7 },
+    chat_instance: "i",
+    data: "d",
+    message: { message_id: messageId, date: 0, chat: { id: chatId, type: "group" } },
+  });
+  assert.ok(h.listener.matches(cq(9, 4)));
+  assert.ok(!h.listener.matches(cq(9, 5)));
+  const inline = new CallbackQueryOriginHandler(seed(["im"]), { timeout: 10, eventSpace: 1 });
+  assert.ok(
+    inline.listener.matches({ id: "c", from: { id: 7 }, chat_instance: "i", inline_message_id: "im" }),
+  );
+  assert.ok(!inline.listener.matches(cq(9, 4)));
   schedulerOf(bot).clear();
 });
 
@@ -88,6 +116,15 @@ Deno.test("IdleEventCoordinator: refresh keeps one pending _idle; a stale one is
   assert.notEqual(idle.event, first);
   onMessage(emitted[0]); // the fired one is now stale
   assert.equal(handled.length, 1);
+  const pending = idle.event!;
+  const due = pending.when;
+  await new Promise((r) => setTimeout(r, 20));
+  onMessage({ _alarm: { source: { space: 1, id: "me" } } }); // an event is handled but refreshes nothing
+  assert.equal(handled.length, 2);
+  assert.equal(idle.event, pending);
+  assert.equal(pending.when, due);
+  onMessage(chatMsg(1));
+  assert.ok(pending.when > due, "a message pushes the deadline back");
   const onClose = idle.augmentOnClose((ex) => ex);
   onClose(new StopListening());
   assert.equal(scheduler.scheduler.size, 0);
@@ -123,8 +160,10 @@ Deno.test("StandardEventScheduler: event flavors must start with an underscore",
   assert.deepEqual(s.makeEventData("_alarm", { x: 1 }), { _alarm: { source: { space: 1, id: 2 }, x: 1 } });
   assert.equal(s.eventSpace, 1);
   const e = s.eventLater(10, ["_x", {}]);
+  assert.deepEqual(e.data, { _x: { source: { space: 1, id: 2 } } });
   s.cancel(e);
   assert.equal(schedulerOf(bot).size, 0);
+  assert.throws(() => s.cancel(e), EventNotFound, "already cancelled");
 });
 
 Deno.test("openable: fills in open, onMessage, onClose and close only where missing", () => {
@@ -145,6 +184,23 @@ Deno.test("openable: fills in open, onMessage, onClose and close only where miss
   assert.throws(() => b.close(), StopListening);
   const boom = new Error("x");
   assert.throws(() => b.close(boom), (e) => e === boom);
+  assert.throws(() => (b as unknown as { listener: unknown }).listener, BadInput, "no listener of its own");
+  const WithListener = openable(
+    class {
+      listener: unknown;
+      constructor() {
+        this.listener = "mine";
+      }
+    },
+  );
+  assert.equal(new WithListener().listener, "mine");
+  class Assigning {
+    declare listener: unknown;
+    constructor() {
+      Object.assign(this, { listener: "assigned" });
+    }
+  }
+  assert.equal((new (openable(Assigning))()).listener, "assigned", "an assignment overrides the stand-in");
 });
 
 Deno.test("StandardEventScheduler through a bot: eventNow and eventAt reach only the delegate that scheduled them", async () => {

@@ -20,6 +20,9 @@ Deno.test("templates: functions, nested objects, Maps with RegExp keys, plain da
   assert.ok(match(query, (m: typeof query) => m.id === "q"));
   assert.ok(match(query, new Map<string | RegExp, unknown>([[/^mess/, { chat: { type: "private" } }]])));
   assert.ok(!match(query, new Map([[/^zzz/, 1]])));
+  assert.ok(match(query, new Map([[/^da/, (d: string) => d === "yes"]])), "a predicate under a RegExp key");
+  assert.ok(!match(query, new Map([[/^da/, (d: string) => d === "no"]])));
+  assert.ok(match(query, new Map<string | RegExp, unknown>([["id", "q"], [/^fr/, { id: 7 }]])));
   assert.ok(match({ tags: ["a", "b"] }, { tags: ["a", "b"] }));
   assert.ok(!match({ tags: ["a", "b"] }, { tags: ["a"] }));
   assert.ok(match({ v: null }, { v: null }));

@@ -56,6 +56,21 @@ Deno.test("DefaultRouterMixin: flavors go to onChatMessage, onEditedChatMessage,
     onAlarm() {
       this.seen.push("alarm");
     }
+    onInlineQuery() {
+      this.seen.push("inline");
+    }
+    onChosenInlineResult() {
+      this.seen.push("chosen");
+    }
+    onShippingQuery() {
+      this.seen.push("shipping");
+    }
+    onPreCheckoutQuery() {
+      this.seen.push("pre-checkout");
+    }
+    onIdle() {
+      this.seen.push("idle");
+    }
   }
   const h = new Handler(bot, 1);
   const chat = { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "x" };
@@ -63,9 +78,30 @@ Deno.test("DefaultRouterMixin: flavors go to onChatMessage, onEditedChatMessage,
   h.onMessage({ ...chat, edit_date: 1 });
   h.onMessage({ id: "1", from: { id: 1 }, chat_instance: "c", data: "d" });
   h.onMessage({ _alarm: { source: {} } });
-  assert.throws(() => h.onMessage({ _unknown: {} }), BadInput);
+  const from = { id: 1, is_bot: false, first_name: "U" };
+  h.onMessage({ id: "q", from, query: "a", offset: "" });
+  h.onMessage({ result_id: "r", from, query: "a" });
+  h.onMessage({ id: "s", from, invoice_payload: "p", shipping_address: {} });
+  h.onMessage({ id: "p", from, currency: "EUR", total_amount: 1, invoice_payload: "p" });
+  h.onMessage({ _idle: { seconds: 1 } });
+  assert.throws(
+    () => h.onMessage({ _unknown: {} }),
+    (e) => e instanceof BadInput && /onUnknown/.test(e.message),
+  );
   h.router.routingTable["_ring"] = () => h.seen.push("ring");
   h.onMessage({ _ring: {} });
   h.onMessage(chat);
-  assert.deepEqual(h.seen, ["chat", "edited", "callback", "alarm", "ring", "chat"]);
+  assert.deepEqual(h.seen, [
+    "chat",
+    "edited",
+    "callback",
+    "alarm",
+    "inline",
+    "chosen",
+    "shipping",
+    "pre-checkout",
+    "idle",
+    "ring",
+    "chat",
+  ]);
 });
