@@ -438,18 +438,22 @@ Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silen
       closes.push(ex);
     }
   }
-  const bot = new DelegatorBot("1:T", [paveEventSpace()(perChatId(), createOpen, Quiet, { timeout: 0.45 })]);
+  const bot = new DelegatorBot("1:T", [paveEventSpace()(perChatId(), createOpen, Quiet, { timeout: 0.8 })]);
   const msg = { message_id: 1, date: 0, chat: { id: 3, type: "private" }, text: "x" };
   const started = Date.now();
   for (let i = 0; i < 6; i++) {
     await bot.handle(msg);
     await new Promise((r) => setTimeout(r, 150));
   }
-  assert.equal(closes.length, 0, "kept alive for 900 ms by messages 150 ms apart");
+  assert.equal(
+    closes.length,
+    0,
+    "kept alive for 900 ms (more than its 0.8 s timeout) by messages 150 ms apart",
+  );
   assert.equal(bot.delegateCount, 1);
   await until(() => closes.length === 1);
   assert.ok(closes[0] instanceof IdleTerminate);
-  assert.ok(Date.now() - started >= 900 + 450 - 150);
+  assert.ok(Date.now() - started >= 750 + 800 - 50, "closed no earlier than 0.8 s after the last message");
   assert.equal(handled, 6);
   assert.equal(bot.delegateCount, 0);
   assert.equal(schedulerOf(bot).size, 0, "nothing left scheduled");

@@ -86,7 +86,7 @@ class QueryCounter extends AnswererMixin(InlineUserHandler) {
   chosen: string[] = [];
   onInlineQuery(msg: InlineQuery): void {
     this.answerer.answer(msg, async (signal: AbortSignal) => {
-      await sleep(0.4);
+      await sleep(1);
       signal.throwIfAborted();
       this.count++;
       const text = `${this.count}. ${msg.query}`;
