@@ -3,6 +3,7 @@
  * imports pointed at the repository) and type-checked with `deno check` against the project's config.
  */
 import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const README = await Deno.readTextFile(new URL("README.md", ROOT));
@@ -80,9 +81,67 @@ Deno.test("the README check catches a block that does not type-check", async () 
   }
 });
 
+/** The code of the README's first bot. */
+function firstBot(markdown: string): string {
+  const at = markdown.indexOf("## A first bot");
+  assert.ok(at >= 0, "the README has a first bot");
+  const [block] = tsBlocks(markdown.slice(at));
+  return block.code;
+}
+
+const STICKER = {
+  file_id: "sticker-1",
+  file_unique_id: "s1",
+  type: "regular",
+  width: 512,
+  height: 512,
+  is_animated: false,
+  is_video: false,
+};
+
+Deno.test("the README's first bot fits in 10 lines, echoes text (not stickers) and stops on Ctrl-C", async () => {
+  const code = firstBot(README);
+  assert.ok(code.split("\n").filter((line) => line.trim() !== "").length <= 10, code);
+  // The one change: its Bot API server is the emulator instead of Telegram.
+  const construction = `new Bot(Deno.env.get("TOKEN") ?? "123:test")`;
+  assert.ok(code.includes(construction), code);
+  const offline = code.replace(
+    construction,
+    `new Bot(Deno.env.get("TOKEN") ?? "123:test", { apiRoot: Deno.env.get("API_ROOT") })`,
+  );
+  const dir = await Deno.makeTempDir({ prefix: "readme_first_bot_" });
+  await using emu = await BotApiEmulator.start();
+  try {
+    const file = `${dir}/echo.ts`;
+    await Deno.writeTextFile(file, anchored(offline));
+    const account = emu.createBot({ username: "echo_bot" });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", new URL("deno.json", ROOT).pathname, file],
+      env: { TOKEN: account.token, API_ROOT: emu.apiRoot },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    try {
+      const alice = emu.createUser({ first_name: "Alice" });
+      await alice.sendText(alice.id, "hello", { to: account });
+      assert.equal((await emu.nextBotMessage(alice.id, { timeout: 20 })).text, "You said: hello");
+      await alice.send(alice.id, { sticker: STICKER }, { to: account });
+      await alice.sendText(alice.id, "still there?", { to: account });
+      assert.equal((await emu.nextBotMessage(alice.id, { timeout: 10 })).text, "You said: still there?");
+    } finally {
+      child.kill("SIGINT");
+    }
+    const { code: exit, stdout } = await child.output();
+    assert.equal(exit, 0);
+    assert.match(new TextDecoder().decode(stdout), /Listening \.\.\./);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /**
- * Every name in the index of the telepot 10.1 reference (its classes, functions, methods and
- * attributes), as the porting table's left column must mention it.
+ * Every name of the telepot 10.1 reference, as the porting table's left column must mention it: its
+ * index (classes, functions, methods, attributes), then what only its text names.
  */
 const TELEPOT_NAMES = [
   "Administrator",
@@ -248,22 +307,136 @@ const TELEPOT_NAMES = [
   "upper_key",
   "user_id",
   "wait",
+  // message_loop's parameters, DelegatorBot's and glance's
+  "callback",
+  "relax",
+  "timeout",
+  "source",
+  "ordered",
+  "maxhold",
+  "run_forever",
+  "handle",
+  "delegation_patterns",
+  "long",
+  // flavors and content types the text lists
+  "chat",
+  "edited_chat",
+  "callback_query",
+  "inline_query",
+  "chosen_inline_result",
+  "new_chat_member",
+  // parameters the text names (some renamed by the Bot API since)
+  "msg_identifier",
+  "game_message_identifier",
+  "context_id",
+  "intercept_callback_query",
+  "disable_web_page_preview",
+  "reply_to_message_id",
+  "switch_pm_text",
+  "switch_pm_parameter",
+  "edit_message",
+  // telepot.namedtuple: incoming and outgoing objects
+  "User",
+  "Chat",
+  "Message",
+  "MessageEntity",
+  "PhotoSize",
+  "Audio",
+  "Document",
+  "Sticker",
+  "Video",
+  "Voice",
+  "Contact",
+  "Location",
+  "Venue",
+  "UserProfilePhotos",
+  "File",
+  "ChatMember",
+  "CallbackQuery",
+  "InlineQuery",
+  "ChosenInlineResult",
+  "ReplyKeyboardMarkup",
+  "KeyboardButton",
+  "ReplyKeyboardHide",
+  "InlineKeyboardMarkup",
+  "InlineKeyboardButton",
+  "ForceReply",
+  "InlineQueryResult",
+  "InlineQueryResultArticle",
+  "InputMessageContent",
+  "InputTextMessageContent",
+  // the modules, and the async version
+  "telepot.api",
+  "telepot.delegate",
+  "telepot.exception",
+  "telepot.helper",
+  "telepot.namedtuple",
+  "telepot.routing",
+  "telepot.aio",
+  "telepot.aio.api",
+  "telepot.aio.delegate",
+  "telepot.aio.helper",
+  "telepot.aio.routing",
+  "telepot.aio.Bot",
+  "telepot.aio.DelegatorBot",
+  "telepot.aio.helper.ChatHandler",
 ];
 
-/** The left column of the "Porting from telepot" table. */
-function portingNames(markdown: string): string {
+/** `text` as a literal inside a regular expression. */
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The rows of the "Porting from telepot" table: telepot's side and ours. */
+function portingRows(markdown: string): [telepot: string, ours: string][] {
   const start = markdown.indexOf("## Porting from telepot");
   assert.ok(start >= 0, "the README has a porting section");
   const end = markdown.indexOf("\n## ", start + 1);
   const section = markdown.slice(start, end < 0 ? undefined : end);
   return section.split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| --"))
-    .map((line) => line.slice(1).split("|")[0])
-    .join(" ");
+    .map((line) => {
+      const [left, right] = line.slice(1).split("|");
+      return [left, right ?? ""];
+    });
 }
 
-Deno.test("the porting table names everything in the telepot reference's index", () => {
-  const left = portingNames(README);
-  const missing = TELEPOT_NAMES.filter((name) => !new RegExp(`(?<![\\w])${name}(?![\\w])`).test(left));
+/** Whether `text` mentions `name` as a whole word. */
+function mentions(text: string, name: string): boolean {
+  return new RegExp(`(?<![\\w])${escaped(name)}(?![\\w])`).test(text);
+}
+
+Deno.test("the porting table names everything in the telepot reference", () => {
+  const left = portingRows(README).map(([telepot]) => telepot).join(" ");
+  const missing = TELEPOT_NAMES.filter((name) => !mentions(left, name));
   assert.deepEqual(missing, []);
+});
+
+/** snake_case names that do not become camelCase: flavors, and Bot API parameters renamed since. */
+const NOT_CAMEL_CASED = new Set([
+  "callback_query",
+  "chosen_inline_result",
+  "delegation_patterns",
+  "disable_web_page_preview",
+  "edit_message",
+  "edited_chat",
+  "game_message_identifier",
+  "inline_query",
+  "new_chat_member",
+  "reply_to_message_id",
+  "switch_pm_parameter",
+  "switch_pm_text",
+]);
+
+Deno.test("the porting table gives each snake_case name its camelCase form (on__idle → onIdle)", () => {
+  const rows = portingRows(README);
+  const snake = TELEPOT_NAMES.filter((name) =>
+    /^[a-z]+(_+[a-z]+)+$/.test(name) && !NOT_CAMEL_CASED.has(name)
+  );
+  assert.ok(snake.includes("on__idle") && snake.includes("per_chat_id") && snake.includes("message_loop"));
+  const unmapped = snake.filter((name) => {
+    const camel = name.replace(/_+([a-z])/g, (_, c: string) => c.toUpperCase());
+    return !rows.some(([telepot, ours]) => mentions(telepot, name) && mentions(ours, camel));
+  });
+  assert.deepEqual(unmapped, []);
 });
