@@ -72,9 +72,7 @@ function takesReplyMarkup(method: string): boolean {
 /** Sending methods that may attach an inline keyboard (their results are captured as origins). */
 export const CAPTURING_SEND_METHODS: readonly string[] = SENDER_METHODS.filter(takesReplyMarkup);
 /** Editing methods that may set or remove an inline keyboard (message identifier first). */
-export const CAPTURING_EDIT_METHODS: readonly string[] = EDITOR_METHODS.filter((m) =>
-  takesReplyMarkup(m) && m !== "setGameScore"
-);
+export const CAPTURING_EDIT_METHODS: readonly string[] = EDITOR_METHODS.filter(takesReplyMarkup);
 
 function normalize(msgIdentifier: MsgIdentifier): OriginTuple {
   if (typeof msgIdentifier === "string") return [msgIdentifier];

@@ -335,18 +335,22 @@ Deno.test("DelegatorBot: malformed delegation patterns or mailbox size are BadIn
   assert.throws(() => new DelegatorBot("1:T", [], { mailboxCapacity: 0 }), BadInput);
 });
 
-Deno.test("DelegatorBot: a delegator result of the wrong shape is reported and skipped", async () => {
+Deno.test("DelegatorBot: a throwing seeder or a delegator result of the wrong shape is reported and skipped", async () => {
   const errors: unknown[][] = [];
   const original = console.error;
   console.error = (...args: unknown[]) => void errors.push(args);
   try {
     const bot = botWith([
       [() => 1, () => 42 as never],
+      [() => {
+        throw new Error("seeder failed");
+      }, createOpen(Recorder)],
       [(msg) => msg.seed, createOpen(Recorder)],
     ]);
     await bot.handle({ seed: 1, n: 1 });
     await until(() => Recorder.log.length === 1);
     assert.ok(errors.some((e) => e[1] instanceof BadInput));
+    assert.ok(errors.some((e) => e[1] instanceof Error && e[1].message === "seeder failed"));
     assert.equal(bot.delegateCount, 1);
   } finally {
     console.error = original;
