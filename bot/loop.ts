@@ -1,8 +1,9 @@
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { ConflictError } from "../exception/telegram_error_subclasses.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
-import { hasInbox, inboxOf } from "./inbox.ts";
+import { hasInbox, inboxCreated, inboxOf } from "./inbox.ts";
 import { ledgerOf } from "./ledger.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { confirmOffset, OffsetState, type PollingClient, pollUpdates } from "./polling.ts";
@@ -127,25 +128,44 @@ export function runLoop(
   const keepAlive = options.runForever ? setInterval(() => {}, 1 << 30) : undefined;
 
   const offsets = new OffsetState();
+  const queueOptions = { ordered: options.ordered ?? true, maxhold, report };
+  // A webhook handler made for this bot while it polls takes over: the loop goes on reading what the
+  // webhook receives (once the webhook is set, Telegram refuses getUpdates with 409 anyway).
+  const pollUntilWebhook = async () => {
+    const handover = new AbortController();
+    const endPolling = () => handover.abort();
+    stopper.signal.addEventListener("abort", endPolling, { once: true });
+    inboxCreated(host).then(endPolling);
+    try {
+      await pollUpdates(host, dispatcher, offsets, {
+        timeout,
+        relax,
+        limit,
+        allowedUpdates,
+        backoff: options.backoff,
+        report,
+      }, handover.signal);
+    } catch (error) {
+      if (!(error instanceof ConflictError && error.webhookActive && hasInbox(host))) throw error;
+    } finally {
+      stopper.signal.removeEventListener("abort", endPolling);
+    }
+  };
+  let polling = source === undefined;
   const run = async () => {
     let failed = false;
     try {
       if (source === undefined) {
-        await pollUpdates(host, dispatcher, offsets, {
-          timeout,
-          relax,
-          limit,
-          allowedUpdates,
-          backoff: options.backoff,
-          report,
-        }, stopper.signal);
+        await pollUntilWebhook();
+        if (!stopper.signal.aborted) {
+          polling = false;
+          await Promise.all([
+            confirmOffset(host, dispatcher, offsets),
+            consumeQueue(inboxOf(host), dispatcher, queueOptions, stopper.signal),
+          ]);
+        }
       } else {
-        await consumeQueue(
-          source,
-          dispatcher,
-          { ordered: options.ordered ?? true, maxhold, report },
-          stopper.signal,
-        );
+        await consumeQueue(source, dispatcher, queueOptions, stopper.signal);
       }
     } catch (error) {
       failed = true;
@@ -153,7 +173,7 @@ export function runLoop(
     } finally {
       await dispatcher.drain(stopTimeout);
       // After a 401 or 409 another getUpdates would only fail the same way.
-      if (source === undefined && !failed) await confirmOffset(host, dispatcher, offsets);
+      if (polling && !failed) await confirmOffset(host, dispatcher, offsets);
       clearInterval(keepAlive);
       for (const signal of listening) Deno.removeSignalListener(signal, onSignal);
       options.signal?.removeEventListener("abort", stop);

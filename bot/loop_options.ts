@@ -19,7 +19,8 @@ export interface MessageLoopOptions {
   readonly timeout?: number;
   /**
    * Take updates from this queue or iterable (JSON text, UTF-8 bytes or objects) instead of polling.
-   * Without it, a bot that has a `webhookHandler` reads what the webhook receives; any other bot polls.
+   * Without it, a bot that has a `webhookHandler` reads what the webhook receives; any other bot polls,
+   * until a `webhookHandler` is made for it: then the loop reads the webhook instead.
    */
   readonly source?: UpdateSource;
   /** Queue source only: deliver in `update_id` order, holding gaps up to `maxhold`. Default true. */

@@ -45,7 +45,7 @@ export function judgePollError(error: unknown): PollVerdict {
 export function conflictError(error: TelegramError, webhook: boolean): ConflictError {
   const description = webhook
     ? "Conflict: a webhook is set for this bot, so getUpdates cannot be used; call deleteWebhook "
-      + "or receive updates with webhookHandler (made before messageLoop, so the loop reads it)"
+      + "or receive updates with webhookHandler (the loop then reads what it receives)"
     : "Conflict: another getUpdates poller is running for this bot (another process or loop with "
       + "the same token); only one may poll at a time";
   return new ConflictError(description, 409, error.json, { method: "getUpdates" });

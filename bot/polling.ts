@@ -144,8 +144,9 @@ export async function pollUpdates(
 }
 
 /**
- * Confirms the final offset after a stop, so Telegram forgets what was handled. A few quick attempts:
- * a failure only means those updates come again to the next run, which is at-least-once.
+ * Confirms the final offset after a stop, so Telegram forgets what was handled. A few quick attempts
+ * (none more after a 401 or 409): a failure only means those updates come again to the next run,
+ * which is at-least-once.
  */
 export async function confirmOffset(
   client: PollingClient,
@@ -159,7 +160,10 @@ export async function confirmOffset(
       await client.call("getUpdates", { offset, limit: 1, timeout: 0 }, { timeout: 5 });
       offsets.confirmed = offset;
       return;
-    } catch {
+    } catch (error) {
+      // A 401 or 409 (a webhook was set meanwhile) would only come again.
+      const action = judgePollError(error).action;
+      if (action === "fatal" || action === "conflict") return;
       await sleep(0.2 * 2 ** attempt);
     }
   }

@@ -64,7 +64,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
  * `ordered`/`maxhold` handling as a queue source). Updates received before the loop starts are kept.
  * Each request is answered once its update is handled, or after `answerWithin` seconds at the latest.
  * A repeated delivery of an update (after a lost answer) is answered but not handled again.
- * Create the handler before calling `messageLoop`, so that the loop reads the webhook instead of polling.
+ * A loop that is already polling stops polling and reads the webhook from the moment the handler is made.
  *
  * @example
  * ```ts

@@ -148,6 +148,35 @@ Deno.test("webhook: end to end with the emulator's webhook delivery, secret incl
   await emu.close();
 });
 
+Deno.test("webhook: a loop already polling switches to a webhook handler made later, and setWebhook does not end it", async () => {
+  const emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const handle = emu.createBot({ username: "switch_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const alice = emu.createUser({ first_name: "A" });
+  const texts: string[] = [];
+  const loop = bot.messageLoop((msg) => void texts.push(msg.text), {
+    timeout: 1,
+    relax: 0,
+    backoff: { initial: 0.05, max: 0.2 },
+  });
+  let ended: unknown = "running";
+  loop.done.then(() => ended = "stopped", (e) => ended = e);
+  await alice.sendText(alice.id, "polled");
+  await until(() => texts.length === 1);
+  const hook = webhookHandler(bot, { secretToken: SECRET });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, hook);
+  await bot.setWebhook(`http://127.0.0.1:${server.addr.port}/`, { secret_token: SECRET });
+  await alice.sendText(alice.id, "hooked");
+  await until(() => texts.length === 2);
+  assert.equal(ended, "running", "the 409 of an active webhook did not end the loop");
+  await loop.stop();
+  assert.deepEqual(texts, ["polled", "hooked"]);
+  assert.equal(emu.pendingUpdates(handle).length, 0);
+  await bot.deleteWebhook();
+  await server.shutdown();
+  await emu.close();
+});
+
 Deno.test("webhook: the node:http adapter serves the same handler", async () => {
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   const ids: number[] = [];
