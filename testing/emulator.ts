@@ -142,8 +142,13 @@ export class BotApiEmulator implements UserWorld {
       ...SETTINGS_METHODS,
     };
     for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
-    this.dispatcher.registerMissing(Object.keys(METHODS), (name) => genericHandler(METHODS[name], TYPES));
-    this.dispatcher.setValidator(new SpecValidator(METHODS, TYPES).validator);
+    const spec = new SpecValidator(METHODS, TYPES);
+    const fits = (type: string, value: unknown) => spec.fits(type, value);
+    this.dispatcher.registerMissing(
+      Object.keys(METHODS),
+      (name) => genericHandler(METHODS[name], TYPES, fits),
+    );
+    this.dispatcher.setValidator(spec.validator);
   }
 
   /** Starts an emulator listening on loopback. */

@@ -141,6 +141,11 @@ export class SpecValidator {
     return this.#checkObject(typeName, value as Obj, typeName, 0);
   }
 
+  /** Whether `value` is a valid value of a spec type expression (`"Integer"`, `"Message"`, `"Array of User"`). */
+  fits(type: string, value: unknown): boolean {
+    return this.#fits(type, value, type, 0, []);
+  }
+
   /** Validates a call in place (coerced values replace the raw ones). */
   validate(method: string, input: CallInput): void {
     const compiled = this.#methods.get(method);

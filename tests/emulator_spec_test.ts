@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { METHODS, TYPES } from "../api/spec.gen.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { plausible } from "../testing/plausible.ts";
+import { SpecValidator } from "../testing/validate.ts";
 import { call } from "./emulator_helpers.ts";
 
-Deno.test("every spec method: missing required parameters are a 400, and a well-formed call never crashes", async () => {
+Deno.test("every spec method: missing required parameters are a 400; a well-formed call never crashes and answers its return type", async () => {
+  const checker = new SpecValidator(METHODS, TYPES);
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "spec_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
@@ -41,6 +43,11 @@ Deno.test("every spec method: missing required parameters are a 400, and a well-
     assert.equal(typeof answer.body.ok, "boolean", spec.name);
     if (!answer.body.ok) {
       assert.match(answer.body.description, /^(Bad Request|Forbidden|Not Found|Conflict): /, spec.name);
+    } else {
+      assert.ok(
+        spec.returns.some((type) => checker.fits(type, answer.body.result)),
+        `${spec.name} answers ${spec.returns.join(" or ")}: ${JSON.stringify(answer.body.result)}`,
+      );
     }
     outcomes.set(answer.status, (outcomes.get(answer.status) ?? 0) + 1);
   }

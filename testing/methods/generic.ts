@@ -17,10 +17,16 @@ const NOT_CONTENT: ReadonlySet<string> = new Set([
 /**
  * The handler of a method the emulator does not model: parameters are already checked against the spec;
  * the chat and user it names must exist; a method returning a Message either edits the bot's message it
- * names by `message_id` or stores a new one, with the parameters that are Message fields as content;
+ * names by `message_id` or stores a new one, with the parameters that are valid Message fields as content
+ * (an input type that is not, such as InputRichMessage for RichMessage, gets a plausible stand-in);
  * anything else answers a plausible value of the return type.
+ * @param fits whether a value is valid for a spec type expression (`SpecValidator.fits`).
  */
-export function genericHandler(spec: MethodSpec, types: Readonly<Record<string, TypeSpec>>): Handler {
+export function genericHandler(
+  spec: MethodSpec,
+  types: Readonly<Record<string, TypeSpec>>,
+  fits: (type: string, value: unknown) => boolean,
+): Handler {
   const hasChat = spec.params.some((p) => p.name === "chat_id");
   const hasUser = spec.params.some((p) => p.name === "user_id");
   const messageFields = new Set((types.Message?.fields ?? []).map((f) => f.name));
@@ -40,9 +46,8 @@ export function genericHandler(spec: MethodSpec, types: Readonly<Record<string, 
       for (const [name, value] of Object.entries(ctx.params)) {
         if (NOT_CONTENT.has(name) || !messageFields.has(name)) continue;
         const field = types.Message.fields.find((f) => f.name === name)!;
-        content[name] = value instanceof File || typeof value !== typeof plausible(types, field.types[0])
-          ? plausible(types, field.types[0])
-          : value;
+        const valid = !(value instanceof File) && field.types.some((t) => fits(t, value));
+        content[name] = valid ? value : plausible(types, field.types[0]);
       }
       if (target === undefined) return postBotMessage(ctx, state, content);
       Object.assign(target, content, { edit_date: unixNow() });
