@@ -250,6 +250,27 @@ Deno.test("DelegatorBot: delegators may return a startable object, a function or
   await until(() => bot.delegateCount === 0);
 });
 
+Deno.test("createOpen: open(initialMsg, seed) first; a truthy result (or promise of one) means the message was handled", async () => {
+  const opened: string[] = [];
+  class Opening extends Recorder {
+    override open(initialMsg: Msg, seed: unknown): unknown {
+      opened.push(`${seed}:${initialMsg.n}`);
+      if (initialMsg.handled === "sync") return true;
+      if (initialMsg.handled === "async") return Promise.resolve(true);
+      return Promise.resolve(false);
+    }
+  }
+  const bot = botWith([[(msg) => msg.seed, createOpen(Opening)]]);
+  await bot.handle({ seed: 1, n: 1, handled: "sync" });
+  await bot.handle({ seed: 1, n: 2 });
+  await bot.handle({ seed: 2, n: 3, handled: "async" });
+  await bot.handle({ seed: 2, n: 4 });
+  await bot.handle({ seed: 3, n: 5 });
+  await until(() => Recorder.log.length === 3);
+  assert.deepEqual(opened.sort(), ["1:1", "2:3", "3:5"]);
+  assert.deepEqual(Recorder.log.sort(), ["1:2", "2:4", "3:5"]);
+});
+
 Deno.test("DelegatorBot: a [fn, args, options] triple runs fn(...args, options)", async () => {
   const seen: unknown[][] = [];
   const bot = botWith([[

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
+import { createOpen, paveEventSpace, perApplication, perChatId } from "../delegate/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { EventNotFound } from "../exception/event_not_found.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
@@ -94,6 +94,25 @@ Deno.test("Monitor: captures what it is told and never times out", () => {
   assert.ok(m.listener.matches({ n: 3 }));
   assert.ok(!m.listener.matches({ n: 1 }));
   assert.equal((m as unknown as { scheduler?: unknown }).scheduler, undefined);
+});
+
+Deno.test("Monitor with perApplication: one delegate for the whole bot, fed what its patterns capture", async () => {
+  const seen: string[] = [];
+  class Watcher extends Monitor {
+    onChatMessage(msg: Msg): void {
+      seen.push(msg.text);
+    }
+  }
+  const watched = new DelegatorBot("1:T", [[
+    perApplication(),
+    createOpen(Watcher, [[{ text: (t: string) => t.startsWith("!") }]]),
+  ]]);
+  for (const [chat, text] of [[1, "!a"], [2, "b"], [3, "!c"]] as const) {
+    await watched.handle(chatMsg(chat, { text }));
+  }
+  for (let waited = 0; seen.length < 2 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(seen, ["!a", "!c"], "the first message starts it; later ones reach it only if captured");
+  assert.equal(watched.delegateCount, 1);
 });
 
 Deno.test("IdleEventCoordinator: refresh keeps one pending _idle; a stale one is ignored; close cancels", async () => {
