@@ -1,0 +1,72 @@
+import express from "express";
+import { Hono } from "hono";
+import assert from "node:assert/strict";
+import type { AddressInfo } from "node:net";
+import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
+
+const SECRET = "framework_secret";
+
+function update(id: number) {
+  return {
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id: 1, type: "private" }, text: `t${id}` },
+  };
+}
+
+async function until(check: () => boolean, seconds = 5): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** POSTs one update with `secret` and returns the status. */
+async function deliver(url: string, id: number, secret = SECRET): Promise<number> {
+  const res = await fetch(url, {
+    method: "POST",
+    body: JSON.stringify(update(id)),
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
+Deno.test("webhook: Express, with and without express.json() before the route, through nodeAdapter", async () => {
+  const bot = new Bot("1:express", { apiRoot: "http://127.0.0.1:9" });
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const hook = nodeAdapter(webhookHandler(bot, { secretToken: SECRET }));
+  const app = express();
+  app.post("/raw", hook);
+  app.post("/parsed", express.json(), hook);
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  assert.equal(await deliver(`${base}/raw`, 1), 200);
+  assert.equal(await deliver(`${base}/parsed`, 2), 200);
+  assert.equal(await deliver(`${base}/parsed`, 3, "wrong"), 401);
+  await until(() => ids.length === 2);
+  await loop.stop();
+  assert.deepEqual(ids, [1, 2]);
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+Deno.test("webhook: Hono takes the web-standard handler as it is", async () => {
+  const bot = new Bot("1:hono", { apiRoot: "http://127.0.0.1:9" });
+  const ids: number[] = [];
+  // The loop starts polling (nothing listens at apiRoot) and switches to the webhook once it is made.
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const hook = webhookHandler(bot, { secretToken: SECRET });
+  const app = new Hono();
+  app.post("/hook", (c) => hook(c.req.raw));
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
+  const url = `http://127.0.0.1:${server.addr.port}/hook`;
+  assert.equal(await deliver(url, 1), 200);
+  assert.equal(await deliver(url, 2, "wrong"), 401);
+  await until(() => ids.length === 1);
+  await loop.stop();
+  assert.deepEqual(ids, [1]);
+  await server.shutdown();
+});
