@@ -180,10 +180,11 @@ export class ScriptedUser {
     const { world } = this.host;
     const state = this.#chatOf(message);
     const current = world.message(state, message.message_id);
-    if (
-      current === undefined || state.authors[message.message_id - 1] !== null
-      || current.from?.id !== this.user.id
-    ) {
+    // Channel posts carry no `from`: any member who may post there may edit a post written by a human.
+    const mine = state.chat.type === "channel"
+      ? world.isMember(state, this.user.id)
+      : current?.from?.id === this.user.id;
+    if (current === undefined || state.authors[message.message_id - 1] !== null || !mine) {
       return Promise.reject(badRequest("message can't be edited"));
     }
     current.text = text;

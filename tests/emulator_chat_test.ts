@@ -148,7 +148,7 @@ Deno.test("restrict, promote, title, description, pins, invite links and permiss
   }
 });
 
-Deno.test("group traffic: every member bot gets user messages; joins and leaves are service messages", async () => {
+Deno.test("group traffic: every member bot gets user messages; joins and leaves are service messages; channel posts and their edits", async () => {
   const { emu, bot, owner, bob, group } = await setup();
   try {
     const second = emu.createBot({ username: "second_bot", privacy: false });
@@ -166,10 +166,14 @@ Deno.test("group traffic: every member bot gets user messages; joins and leaves 
       assert.deepEqual(kinds, ["hello all", "joined", "left"]);
     }
     const channel = emu.createChannel({ title: "News", username: "news_ch", members: [owner], bots: [bot] });
-    await owner.sendText(channel.id, "breaking");
+    const post = await owner.sendText(channel.id, "breaking");
     const posts = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -1 });
     assert.equal(posts[0].channel_post.text, "breaking");
     assert.equal(posts[0].channel_post.sender_chat.id, channel.id);
+    await owner.editText(post, "breaking: more");
+    const [edit] = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -1 });
+    assert.equal(edit.edited_channel_post.text, "breaking: more");
+    assert.equal(edit.edited_channel_post.message_id, post.message_id);
     const viaName = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
       chat_id: "@news_ch",
       text: "from bot",

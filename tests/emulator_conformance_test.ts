@@ -88,6 +88,9 @@ Deno.test("every send* method stores its message (own id, date in seconds); mess
   await alice.sendText(group.id, "in the group");
   const bob = emu.createUser({ first_name: "Bob" });
   await alice.addMember(group.id, bob);
+  const channel = emu.createChannel({ title: "C", members: [alice], bots: [bot] });
+  await alice.editText(await alice.sendText(channel.id, "post"), "edited post");
+  await alice.addMember(emu.createGroup({ title: "New", members: [alice] }).id, bot);
   await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: [] });
   const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { limit: 100 });
   const checkout = updates.find((u) => u.pre_checkout_query).pre_checkout_query;
@@ -111,6 +114,9 @@ Deno.test("every send* method stores its message (own id, date in seconds); mess
       "poll",
       "poll_answer",
       "pre_checkout_query",
+      "channel_post",
+      "edited_channel_post",
+      "my_chat_member",
     ]
   ) {
     assert.ok(kinds.has(kind), `saw ${kind}`);
