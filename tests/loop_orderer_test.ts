@@ -68,6 +68,10 @@ Deno.test("backoff: delays grow to the cap, stay in its upper half, and reset", 
   }
   backoff.reset();
   assert.ok(backoff.next() <= 1);
+  // Jitter: bots restarted together do not retry in step.
+  const firsts = Array.from({ length: 50 }, () => new Backoff({ initial: 1 }).next());
+  assert.ok(new Set(firsts).size > 40, "first delays are spread out");
+  assert.ok(Math.max(...firsts) - Math.min(...firsts) > 0.1);
 });
 
 Deno.test("chatKey: chat, callback origin, user, poll", () => {
