@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { EXAMPLES } from "../examples/_catalog.ts";
-import { playOffline } from "../examples/_harness.ts";
+import { playOffline, Scene, sleep } from "../examples/_harness.ts";
 import { runDemo, summarize } from "../examples/demo.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
@@ -368,6 +368,110 @@ Deno.test("deno task example <name> serves a real Bot API server until SIGINT", 
   assert.match(printed, /skeleton: listening/);
   assert.match(printed, /text private \d+/);
   assert.ok(!printed.includes(account.token), "the token is never printed");
+});
+
+const RUNNER = new URL("../examples/run.ts", import.meta.url).pathname;
+
+/** Text read from a child's stream as it arrives. */
+class Output {
+  #text = "";
+  #ended = false;
+  /** Resolves when the stream has ended. */
+  readonly ended: Promise<void>;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.ended = (async () => {
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) this.#text += chunk;
+      this.#ended = true;
+    })();
+  }
+
+  /** Everything read so far. */
+  get text(): string {
+    return this.#text;
+  }
+
+  /** Waits until `needle` has been printed; throws when the stream ends or `seconds` pass first. */
+  async until(needle: string, seconds: number): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    while (!this.#text.includes(needle)) {
+      if (this.#ended || Date.now() > deadline) {
+        throw new Error(`"${needle}" never printed; got:\n${this.#text}`);
+      }
+      await sleep(0.02);
+    }
+  }
+}
+
+/**
+ * Runs `deno task example <name>` the real way (token, Bot API server and settings from the
+ * environment), calls `during` once it is listening, then stops it with SIGINT.
+ */
+async function runLive(
+  name: string,
+  settings: Record<string, string>,
+  during: () => Promise<void> = async () => {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...Deno.env.toObject(), ...settings };
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", RUNNER, name],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Output(child.stdout);
+  const stderr = new Output(child.stderr);
+  try {
+    await stdout.until(`${name}: listening`, 30);
+    await during();
+  } finally {
+    try {
+      child.kill("SIGINT");
+    } catch {
+      // It has already exited; its status says how.
+    }
+  }
+  const { code } = await child.status;
+  await Promise.all([stdout.ended, stderr.ended]);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+Deno.test("every example starts for real from the environment, and stops cleanly on SIGINT", async () => {
+  await using emu = await BotApiEmulator.start();
+  const names = Object.keys(EXAMPLES);
+  const failures: string[] = [];
+  // Two at a time: each is a Deno process of its own, and the machine may have two cores.
+  for (let i = 0; i < names.length; i += 2) {
+    await Promise.all(
+      names.slice(i, i + 2).map(async (name) => {
+        const { example } = await EXAMPLES[name]();
+        const account = emu.createBot({ username: `live_${name}_bot` });
+        const settings = example.prepare?.(new Scene(emu, account)) ?? {};
+        const run = await runLive(name, { ...settings, TOKEN: account.token, API_ROOT: emu.apiRoot });
+        if (run.code !== 0 || run.stderr !== "" || run.stdout.includes(account.token)) {
+          failures.push(`${name}: exit ${run.code}\n${run.stdout}${run.stderr}`);
+        }
+      }),
+    );
+  }
+  assert.deepEqual(failures, []);
+});
+
+Deno.test("a real run plays the same conversation as the offline one (chatbox, OWNER_ID from the environment)", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { example } = await EXAMPLES.chatbox();
+  const account = emu.createBot({ username: "chatbox_bot" });
+  const scene = new Scene(emu, account);
+  const settings = example.prepare?.(scene) ?? {};
+  assert.ok("OWNER_ID" in settings);
+  const run = await runLive(
+    "chatbox",
+    { ...settings, TOKEN: account.token, API_ROOT: emu.apiRoot },
+    () => example.script(scene),
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(scene.lines, EXPECTED.chatbox);
 });
 
 Deno.test("deno task demo prints the live transcript and the summary, and exits 0", async () => {

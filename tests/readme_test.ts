@@ -41,6 +41,41 @@ Deno.test("the README's set-up commands are the two documented ones", () => {
   assert.ok(README.includes("npx -y deno@2.9.6 task test\n"));
 });
 
+/** The headings the README must have, in this order (other sections may come between). */
+const OUTLINE = [
+  "## Set-up",
+  "## A first bot",
+  "## Concepts",
+  "### Flavors",
+  "### glance",
+  "### Routing tables",
+  "### Delegation",
+  "### Events",
+  "### Listeners",
+  "## Receiving updates",
+  "### Polling",
+  "### Webhook",
+  "### Queue",
+  "### Delivery guarantees",
+  "## Files",
+  "## Errors",
+  "## Testing your bot with the emulator",
+  "## Regenerating the Bot API",
+  "## Porting from telepot",
+];
+
+Deno.test("the README says what it is in two sentences, then has its sections in order", () => {
+  const intro = README.slice(README.indexOf("\n\n") + 2, README.indexOf("\n## ")).trim();
+  assert.equal(intro.split(/[.!?](?:\s|$)/).filter((s) => s.trim() !== "").length, 2, intro);
+  const headings = README.split("\n").filter((line) => line.startsWith("#"));
+  let at = -1;
+  for (const heading of OUTLINE) {
+    const next = headings.indexOf(heading, at + 1);
+    assert.ok(next > at, `"${heading}" missing or out of order in: ${headings.join(" / ")}`);
+    at = next;
+  }
+});
+
 Deno.test("every TypeScript block of the README type-checks", async () => {
   const blocks = tsBlocks(README);
   assert.ok(blocks.length >= 10, `expected the README's code blocks, found ${blocks.length}`);
