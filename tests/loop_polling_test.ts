@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UPDATE_KINDS } from "../api/classification.gen.ts";
-import { Bot } from "../bot/mod.ts";
+import { Bot, glance } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
 import { isMessageKind } from "../bot/update_shapes.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -72,6 +72,30 @@ Deno.test("loop: default allowed_updates covers every kind the handler takes (ch
     "an explicit list is sent as it is",
   );
   await chosen.stop();
+  await emu.close();
+});
+
+Deno.test("loop: by default, opt-in kinds (my_chat_member, chat_member, message_reaction) reach their routes", async () => {
+  const { emu, handle, bot } = await setup();
+  const owner = emu.createUser({ first_name: "Owner" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({ title: "G", members: [owner] });
+  const got: string[] = [];
+  const loop = bot.messageLoop({
+    chat: () => {},
+    my_chat_member: (m) => void got.push(`my_chat_member ${glance(m, "my_chat_member")[1] === group.id}`),
+    chat_member: (m) => void got.push(`chat_member ${m.new_chat_member.user.first_name}`),
+    message_reaction: (m) => void got.push(`message_reaction ${m.new_reaction[0].emoji}`),
+  }, quick);
+  await owner.addMember(group.id, handle);
+  await until(() => got.length === 1);
+  await alice.join(group.id);
+  await until(() => got.length === 2);
+  const hello = await alice.sendText(alice.id, "hello");
+  await alice.react(hello, ["👍"]);
+  await until(() => got.length === 3);
+  await loop.stop();
+  assert.deepEqual(got, ["my_chat_member true", "chat_member Alice", "message_reaction 👍"]);
   await emu.close();
 });
 
