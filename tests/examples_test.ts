@@ -276,6 +276,17 @@ Deno.test("the demo counts per chat, resets on the button and closes every count
     "bot @ Book club: 3 messages in this chat [Reset]",
   ]);
   assert.ok(result.lines.includes("bot answers Alice: \"Counter reset\""));
+  // All three talk at once: every opening line comes before anyone's second message.
+  const firstSecond = result.lines.indexOf("Alice → bot: Let me try again");
+  for (
+    const opening of [
+      "Alice → bot: Hi! What do you do?",
+      "Bob → bot: Hello",
+      "Carol @ Book club: Who has read chapter 3?",
+    ]
+  ) {
+    assert.ok(result.lines.indexOf(opening) < firstSecond, result.lines.join("\n"));
+  }
   const opens = result.lines.filter((line) => line.startsWith("(a counter opens for "));
   assert.deepEqual(opens.sort(), [
     "(a counter opens for Alice's chat)",
@@ -486,5 +497,8 @@ Deno.test("deno task demo prints the live transcript and the summary, and exits 
   assert.match(printed, /^ +\d+\.\d\ds {2}Alice → bot: Hi! What do you do\?$/m);
   assert.match(printed, /^ +\d+\.\d\ds {2}\(a counter opens for Book club\)$/m);
   assert.match(printed, /^Summary$/m);
-  assert.match(printed, /closed by idle timeout: +4$/m);
+  assert.match(printed, /^ +updates handled: +10$/m);
+  assert.match(printed, /^ +delegates opened: +4 /m);
+  assert.match(printed, /^ +closed by idle timeout: +4$/m);
+  assert.match(printed, /^ +Bot API calls: +\d+ \(.*sendMessage 9.*\)$/m);
 });
