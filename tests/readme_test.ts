@@ -116,6 +116,28 @@ Deno.test("the README check catches a block that does not type-check", async () 
   }
 });
 
+Deno.test("the README's emulator test passes when run", async () => {
+  const at = README.indexOf("## Testing your bot with the emulator");
+  assert.ok(at >= 0, "the README has an emulator section");
+  const [block] = tsBlocks(README.slice(at));
+  assert.match(block.code, /Deno\.test\(/);
+  const dir = await Deno.makeTempDir({ prefix: "readme_emulator_" });
+  try {
+    const file = `${dir}/bot_test.ts`;
+    await Deno.writeTextFile(file, anchored(block.code));
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "-A", "--no-check", "--config", new URL("deno.json", ROOT).pathname, file],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const output = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.equal(code, 0, output);
+    assert.match(output, /1 passed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /** The code of the README's first bot. */
 function firstBot(markdown: string): string {
   const at = markdown.indexOf("## A first bot");
