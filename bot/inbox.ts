@@ -1,19 +1,20 @@
 import { UpdateQueue } from "./update_queue.ts";
 
 const inboxes = new WeakMap<object, UpdateQueue>();
-const watchers = new WeakMap<object, PromiseWithResolvers<void>>();
+const watchers = new WeakMap<object, Set<() => void>>();
 
 /**
  * The queue where a bot's webhook handlers put the updates they receive, created on first use. A
  * `messageLoop` started without a `source` on a bot that has one reads from it instead of polling; a
- * loop already polling switches to it (see {@link inboxCreated}).
+ * loop already polling switches to it (see {@link onInboxCreated}).
  */
 export function inboxOf(bot: object): UpdateQueue {
   let inbox = inboxes.get(bot);
   if (!inbox) {
     inbox = new UpdateQueue();
     inboxes.set(bot, inbox);
-    watchers.get(bot)?.resolve();
+    for (const watcher of watchers.get(bot) ?? []) watcher();
+    watchers.delete(bot);
   }
   return inbox;
 }
@@ -23,13 +24,20 @@ export function hasInbox(bot: object): boolean {
   return inboxes.has(bot);
 }
 
-/** Resolves once a webhook handler is made for this bot (at once if one was). */
-export function inboxCreated(bot: object): Promise<void> {
-  if (inboxes.has(bot)) return Promise.resolve();
-  let watcher = watchers.get(bot);
-  if (!watcher) {
-    watcher = Promise.withResolvers();
-    watchers.set(bot, watcher);
+/**
+ * Calls `watcher` once a webhook handler is made for this bot (at once if one was). Returns a function
+ * that cancels the watch, so a loop that ends first leaves nothing behind.
+ */
+export function onInboxCreated(bot: object, watcher: () => void): () => void {
+  if (inboxes.has(bot)) {
+    watcher();
+    return () => {};
   }
-  return watcher.promise;
+  let set = watchers.get(bot);
+  if (!set) {
+    set = new Set();
+    watchers.set(bot, set);
+  }
+  set.add(watcher);
+  return () => set.delete(watcher);
 }

@@ -3,7 +3,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import { ConflictError } from "../exception/telegram_error_subclasses.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
-import { hasInbox, inboxCreated, inboxOf } from "./inbox.ts";
+import { hasInbox, inboxOf, onInboxCreated } from "./inbox.ts";
 import { ledgerOf } from "./ledger.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { confirmOffset, OffsetState, type PollingClient, pollUpdates } from "./polling.ts";
@@ -135,7 +135,7 @@ export function runLoop(
     const handover = new AbortController();
     const endPolling = () => handover.abort();
     stopper.signal.addEventListener("abort", endPolling, { once: true });
-    inboxCreated(host).then(endPolling);
+    const unwatch = onInboxCreated(host, endPolling);
     try {
       await pollUpdates(host, dispatcher, offsets, {
         timeout,
@@ -148,6 +148,7 @@ export function runLoop(
     } catch (error) {
       if (!(error instanceof ConflictError && error.webhookActive && hasInbox(host))) throw error;
     } finally {
+      unwatch();
       stopper.signal.removeEventListener("abort", endPolling);
     }
   };
