@@ -337,11 +337,13 @@ Deno.test("loop: without a handler, the bot's own handle gets every message", as
 Deno.test("loop: relax spaces out polls that come back short, even from a server that answers at once", async () => {
   const server = WireServer.start().on("getUpdates", () => []);
   const bot = new Bot("1:relax", { apiRoot: server.url });
-  const loop = bot.messageLoop(() => {}, { timeout: 0, relax: 0.25 });
+  const loop = bot.messageLoop(() => {}, { timeout: 0, relax: 0.25, limit: 7 });
   await new Promise((r) => setTimeout(r, 1000));
   await loop.stop();
   const calls = server.calls("getUpdates").length;
   // One poll, then one per 0.25 s: at most 5 in a second (hundreds without relax).
   assert.ok(calls >= 2 && calls <= 6, `${calls} polls in 1 s`);
+  const first = server.calls("getUpdates")[0].json;
+  assert.deepEqual([first?.timeout, first?.limit], [0, 7], "timeout and limit go to getUpdates as given");
   await server.close();
 });
