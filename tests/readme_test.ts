@@ -79,6 +79,9 @@ Deno.test("the README says what it is in two sentences, then has its sections in
 Deno.test("every TypeScript block of the README type-checks", async () => {
   const blocks = tsBlocks(README);
   assert.ok(blocks.length >= 10, `expected the README's code blocks, found ${blocks.length}`);
+  // Code in any other fence would escape the check: only shell commands and sample output may.
+  const fences = README.split("\n").filter((line) => /^```\S/.test(line.trim())).map((line) => line.trim());
+  assert.deepEqual(fences.filter((fence) => !["```ts", "```sh", "```text"].includes(fence)), []);
   const dir = await Deno.makeTempDir({ prefix: "readme_check_" });
   try {
     const files: string[] = [];
