@@ -96,9 +96,6 @@ export function isEvent(msg: unknown): boolean {
   }
 }
 
-/** An event: one top-level key (its flavor, starting with `_`) around its content. */
-export type Event<F extends EventFlavor = EventFlavor, C = unknown> = { readonly [K in F]: C };
-
 /**
  * An event's content without its top-level skin: `peel({ _idle: { seconds: 10 } })` → `{ seconds: 10 }`.
  *
