@@ -124,3 +124,31 @@ Deno.test("crash: runForever keeps a queue-fed process alive until SIGTERM", asy
   assert.equal((await child.status).code, 0);
   await reader.cancel();
 });
+
+Deno.test("crash: handleSignals alone stops the loop gracefully on SIGTERM and leaves the process to the program", async () => {
+  const bot = new URL("../bot/mod.ts", import.meta.url).href;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { Bot, UpdateQueue } from "${bot}";
+       const loop = new Bot("1:x", { apiRoot: "http://127.0.0.1:9" }).messageLoop(() => {}, {
+         source: new UpdateQueue(), handleSignals: true,
+       });
+       const busy = setInterval(() => {}, 1000);
+       console.log("ready");
+       await loop.done;
+       clearInterval(busy);
+       console.log("stopped gracefully");`,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("ready")) text += (await reader.read()).value ?? "";
+  child.kill("SIGTERM");
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
+  const status = await child.status;
+  assert.equal(status.signal, null, "not killed by the signal");
+  assert.equal(status.code, 0);
+  assert.match(text, /stopped gracefully/);
+});
