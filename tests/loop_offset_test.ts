@@ -3,6 +3,7 @@ import { Dispatcher } from "../bot/dispatcher.ts";
 import { Bot } from "../bot/mod.ts";
 import { OffsetState, pollUpdates } from "../bot/polling.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { WireServer } from "./support/wire_server.ts";
 
 Deno.test("offset: a full batch stuck behind a handler that never settles is passed, loudly, after stuckAfter", async () => {
   const emu = await BotApiEmulator.start();
@@ -102,4 +103,36 @@ Deno.test("offset: a getUpdates call that hangs past its timeout is abandoned an
   assert.equal(hang.hits, 2);
   assert.ok(took < 2500, `two hung calls abandoned after their timeout (${took} ms), not waited out`);
   await emu.close();
+});
+
+Deno.test("offset: with maxInFlight updates unfinished, polling pauses until one settles", async () => {
+  let next = 1;
+  // Every poll brings five fresh updates, each from its own chat.
+  const server = WireServer.start().on("getUpdates", () =>
+    Array.from({ length: 5 }, () => {
+      const id = next++;
+      return {
+        update_id: id,
+        message: { message_id: id, date: 0, chat: { id, type: "private" }, text: "x" },
+      };
+    }));
+  const bot = new Bot("1:capacity", { apiRoot: server.url });
+  const release = Promise.withResolvers<void>();
+  let started = 0;
+  const loop = bot.messageLoop(() => {
+    started++;
+    return release.promise;
+  }, { timeout: 0, relax: 0, limit: 5, maxInFlight: 5, stopTimeout: 1 });
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(started, 5, "one batch taken");
+  const paused = server.calls("getUpdates").length;
+  assert.equal(paused, 1, "no poll while five are in flight");
+  release.resolve();
+  const deadline = Date.now() + 5000;
+  while (server.calls("getUpdates").length === paused && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await loop.stop();
+  assert.ok(server.calls("getUpdates").length > paused, "polling resumed once they settled");
+  await server.close();
 });
