@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constantTimeEqual } from "../bot/constant_time.ts";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 function update(id: number, text = `t${id}`, chatId = 1) {
@@ -43,6 +44,15 @@ Deno.test("webhook: refuses wrong methods, secrets, bodies and sizes with the ri
   });
   assert.equal((await handler(post(stream, ok))).status, 413);
   assert.equal((await handler(post(JSON.stringify(update(1)), ok))).status, 200);
+});
+
+Deno.test("webhook: malformed options are refused with BadInput", () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  for (
+    const options of [{ secretToken: "" }, { maxBodySize: 0 }, { maxBodySize: 1.5 }, { answerWithin: -1 }]
+  ) {
+    assert.throws(() => webhookHandler(bot, options), BadInput, JSON.stringify(options));
+  }
 });
 
 Deno.test("webhook: the secret check compares in constant time and exactly", () => {
