@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, glance, type Message, type ShippingQuery } from "../mod.ts";
+import { BadInput, Bot, glance, type Message, type ShippingQuery } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** Countries the shop ships to. */
@@ -17,9 +17,14 @@ const SHIPS_TO = new Set(["NL", "BE", "DE", "FR"]);
 /** The payment example. */
 export const example: Example = {
   summary: "invoice, shipping query, pre-checkout query and successful payment",
+  // The emulator takes any provider token; Telegram needs a real one for a currency like EUR.
+  prepare: () => ({ PROVIDER_TOKEN: "emulator:TEST" }),
   start({ token, apiRoot, log, env }) {
+    const providerToken = env("PROVIDER_TOKEN");
+    if (providerToken === undefined || providerToken === "") {
+      throw new BadInput("PROVIDER_TOKEN", "a payment provider token from @BotFather");
+    }
     const bot = new Bot(token, { apiRoot });
-    const providerToken = env("PROVIDER_TOKEN") ?? "";
     const loop = bot.messageLoop({
       chat: async (msg) => {
         const message = msg as Message;

@@ -318,6 +318,7 @@ async function runner(
   const env = { ...Deno.env.toObject(), ...extra };
   if (extra.TOKEN === undefined) delete env.TOKEN;
   delete env.OWNER_ID;
+  delete env.PROVIDER_TOKEN;
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../examples/run.ts", import.meta.url).pathname, ...args],
     env,
@@ -346,6 +347,10 @@ Deno.test("deno task example: --emulator prints the transcript; bad names, a mis
   const noOwner = await runner(["chatbox"], { TOKEN: "123:fake" });
   assert.equal(noOwner.code, 1);
   assert.match(noOwner.stderr, /chatbox could not start: .*OWNER_ID/);
+
+  const noProvider = await runner(["payment"], { TOKEN: "123:fake" });
+  assert.equal(noProvider.code, 1);
+  assert.match(noProvider.stderr, /payment could not start: .*PROVIDER_TOKEN/);
 });
 
 Deno.test("the README's table of examples lists every example", async () => {
