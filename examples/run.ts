@@ -58,11 +58,13 @@ async function main(args: string[]): Promise<number> {
     console.error(`${name} could not start: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  console.log(`${name}: listening (Ctrl-C to stop)`);
-  await new Promise<void>((resolve) => {
+  // Listen for the signals before saying so: a Ctrl-C right after the announcement must stop gracefully.
+  const stopSignal = new Promise<void>((resolve) => {
     Deno.addSignalListener("SIGINT", resolve);
     Deno.addSignalListener("SIGTERM", resolve);
   });
+  console.log(`${name}: listening (Ctrl-C to stop)`);
+  await stopSignal;
   await stop();
   return 0;
 }

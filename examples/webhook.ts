@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, glance, webhookHandler } from "../mod.ts";
+import { BadInput, Bot, glance, webhookHandler } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const PATH = "/webhook";
@@ -22,6 +22,10 @@ function newSecret(): string {
 export const example: Example = {
   summary: "webhookHandler on Deno.serve, with the secret token checked",
   async start({ token, apiRoot, log, webhookUrl, port }) {
+    // Telegram itself posts only to a public HTTPS address; a local Bot API server may use this machine's.
+    if (apiRoot === undefined && webhookUrl === undefined) {
+      throw new BadInput("WEBHOOK_URL", "the public HTTPS address Telegram should post updates to");
+    }
     const bot = new Bot(token, { apiRoot });
     const secretToken = newSecret();
     const receive = webhookHandler(bot, { secretToken });

@@ -310,7 +310,7 @@ Deno.test("the demo counts per chat, resets on the button and closes every count
   assert.match(summary, /closed by idle timeout: +4/);
 });
 
-/** Runs `examples/run.ts` with `args`; TOKEN and OWNER_ID only as given in `extra`. */
+/** Runs `examples/run.ts` with `args`; TOKEN and the examples' settings only as given in `extra`. */
 async function runner(
   args: string[],
   extra: Record<string, string> = {},
@@ -319,6 +319,8 @@ async function runner(
   if (extra.TOKEN === undefined) delete env.TOKEN;
   delete env.OWNER_ID;
   delete env.PROVIDER_TOKEN;
+  delete env.API_ROOT;
+  delete env.WEBHOOK_URL;
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../examples/run.ts", import.meta.url).pathname, ...args],
     env,
@@ -351,6 +353,10 @@ Deno.test("deno task example: --emulator prints the transcript; bad names, a mis
   const noProvider = await runner(["payment"], { TOKEN: "123:fake" });
   assert.equal(noProvider.code, 1);
   assert.match(noProvider.stderr, /payment could not start: .*PROVIDER_TOKEN/);
+
+  const noWebhookUrl = await runner(["webhook"], { TOKEN: "123:fake" });
+  assert.equal(noWebhookUrl.code, 1);
+  assert.match(noWebhookUrl.stderr, /webhook could not start: .*WEBHOOK_URL/);
 });
 
 Deno.test("the README's table of examples lists every example", async () => {
