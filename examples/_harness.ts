@@ -215,14 +215,6 @@ export class Scene {
     }
   }
 
-  /** Expects the bot to stay silent in `chat` for `seconds`; records it, or throws on a message. */
-  async silence(chat: ChatRef, seconds: number): Promise<void> {
-    const message = await this.emu.nextBotMessage(chat, { timeout: seconds }).catch(() => undefined);
-    if (message !== undefined) {
-      throw new Error(`expected silence in chat ${message.chat.id}, got: ${describe(message)}`);
-    }
-  }
-
   #record(line: string): void {
     this.lines.push(line);
     this.#onLine?.(line);
