@@ -38,9 +38,12 @@ export type Upload = Exclude<InputFile, string>;
 /** The raw content forms an upload can wrap. */
 type UploadData = Uint8Array | Blob | ReadableStream<Uint8Array> | Deno.FsFile | LocalFile;
 
+// Outside Deno (Node, Bun) there is no Deno.FsFile, and naming it would throw.
+const FsFile: (new(...args: never[]) => unknown) | undefined = globalThis.Deno?.FsFile;
+
 function isUploadData(value: unknown): value is UploadData {
   return value instanceof Uint8Array || value instanceof Blob || value instanceof ReadableStream
-    || value instanceof LocalFile || value instanceof Deno.FsFile;
+    || value instanceof LocalFile || (FsFile !== undefined && value instanceof FsFile);
 }
 
 /**
