@@ -1,5 +1,6 @@
 import type { Message } from "../api/types.gen.ts";
 import type { BotApiEmulator } from "./emulator.ts";
+import { ScriptError } from "./failure.ts";
 import type { ScriptedUser } from "./scripted_user.ts";
 
 /** Where the console writes its lines (stdout in the CLI). */
@@ -75,7 +76,7 @@ export async function runConsole(
         if (line.trim() === "") continue;
         try {
           if (line.startsWith(":press ")) {
-            if (keyboardHost === undefined) throw new RangeError("no bot message with buttons yet");
+            if (keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
             await user.pressButton(keyboardHost, line.slice(7).trim());
           } else {
             await user.sendText(user.id, line);

@@ -3,7 +3,7 @@ import type { Chat, Message, Update, User } from "../api/types.gen.ts";
 import type { Services } from "./context.ts";
 import type { Handler } from "./context.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { ApiFailure } from "./failure.ts";
+import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
@@ -260,7 +260,7 @@ export class BotApiEmulator implements UserWorld {
    */
   answerOf(query: { readonly id: string }, options: ObserveOptions = {}): Promise<Obj> {
     const state = this.world.queries.get(query.id);
-    if (state === undefined) return Promise.reject(new RangeError(`unknown query ${query.id}`));
+    if (state === undefined) return Promise.reject(new ScriptError(`unknown query ${query.id}`));
     return queryAnswer(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
   }
 
@@ -285,7 +285,7 @@ export class BotApiEmulator implements UserWorld {
       ? this.world.botsByToken.get(ref)
         ?? this.world.bots.get(this.world.usernames.get(ref.replace(/^@/, "").toLowerCase()) ?? 0)
       : this.world.botsByToken.get(ref.token);
-    if (found === undefined) throw new RangeError("unknown bot");
+    if (found === undefined) throw new ScriptError("unknown bot");
     return found;
   }
 
@@ -293,7 +293,7 @@ export class BotApiEmulator implements UserWorld {
   chat(ref: ChatRef, bot?: BotRef): ChatState {
     const id = typeof ref === "object" ? ref.id : ref;
     const state = this.world.findChat(id, bot === undefined ? undefined : this.bot(bot));
-    if (state === undefined) throw new RangeError(`unknown chat ${String(id)}`);
+    if (state === undefined) throw new ScriptError(`unknown chat ${String(id)}`);
     return state;
   }
 

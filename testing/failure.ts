@@ -47,3 +47,18 @@ export class ObservationTimeout extends Error {
     this.name = "ObservationTimeout";
   }
 }
+
+/**
+ * A script asked the emulator for something its world does not allow or does not have: pressing a
+ * button that is not there, joining a private chat, an unknown chat or bot, a taken id.
+ */
+export class ScriptError extends Error {
+  /**
+   * Creates the error.
+   * @param message what the script asked for and why it cannot be.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ScriptError";
+  }
+}

@@ -1,3 +1,5 @@
+import { ScriptError } from "./failure.ts";
+
 /** A Telegram-style error a fault answers with. */
 export interface FaultError {
   /** HTTP status and `error_code`. */
@@ -85,7 +87,7 @@ export class FaultInjector {
   /** Puts a fault in force and returns its handle. */
   add(spec: FaultSpec): Fault {
     if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) {
-      throw new RangeError("probability must be between 0 and 1");
+      throw new ScriptError("probability must be between 0 and 1");
     }
     const fault = new ActiveFault(spec, this);
     this.#faults.push(fault);

@@ -59,7 +59,7 @@ export type {
   GroupOptions,
   ObserveOptions,
 } from "./emulator.ts";
-export { ObservationTimeout } from "./failure.ts";
+export { ObservationTimeout, ScriptError } from "./failure.ts";
 export { ApiFailure } from "./failure.ts";
 export { blockedByUser, notModified, tooManyRequests } from "./faults.ts";
 export type { Fault, FaultError, FaultSpec } from "./faults.ts";

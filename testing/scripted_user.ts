@@ -1,6 +1,6 @@
 import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/types.gen.ts";
 import { detectEntities } from "./entities.ts";
-import { badRequest } from "./failure.ts";
+import { badRequest, ScriptError } from "./failure.ts";
 import { FileStore } from "./files.ts";
 import type { MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
@@ -240,7 +240,7 @@ export class ScriptedUser {
   /** Joins a group: a `new_chat_members` service message, and `chat_member` for bots that asked for it. */
   join(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);
-    if (state.user !== undefined) return Promise.reject(new RangeError("cannot join a private chat"));
+    if (state.user !== undefined) return Promise.reject(new ScriptError("cannot join a private chat"));
     if (state.members.get(this.user.id)?.status === "kicked") {
       return Promise.reject(badRequest("USER_BANNED_IN_CHANNEL"));
     }
@@ -260,7 +260,7 @@ export class ScriptedUser {
   addMember(chat: ChatRef, member: ScriptedUser | BotRef): Promise<Message> {
     const state = this.host.chat(chat);
     if (state.user !== undefined || !this.host.world.isMember(state, this.user.id)) {
-      return Promise.reject(new RangeError("only a member of a group can add members"));
+      return Promise.reject(new ScriptError("only a member of a group can add members"));
     }
     const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).sender;
     this.host.world.changeMember(state, this.user, chatMember(user, "member"));
@@ -287,7 +287,7 @@ export class ScriptedUser {
   react(message: MessageRef, emojis: readonly string[]): Promise<void> {
     const state = this.#chatOf(message);
     if (this.host.world.message(state, message.message_id) === undefined) {
-      return Promise.reject(new RangeError("no such message"));
+      return Promise.reject(new ScriptError("no such message"));
     }
     const key = `${state.chat.id}:${state.peer?.user.id ?? 0}:${message.message_id}:${this.user.id}`;
     const reactions = this.host.world.reactions;
@@ -308,7 +308,9 @@ export class ScriptedUser {
   /** Leaves a group: a `left_chat_member` service message. */
   leave(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);
-    if (!this.host.world.isMember(state, this.user.id)) return Promise.reject(new RangeError("not a member"));
+    if (!this.host.world.isMember(state, this.user.id)) {
+      return Promise.reject(new ScriptError("not a member"));
+    }
     this.host.world.changeMember(state, this.user, chatMember(this.user, "left"));
     if (state.chat.type === "channel") {
       return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));

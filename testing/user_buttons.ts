@@ -1,4 +1,5 @@
 import type { CallbackQuery } from "../api/types.gen.ts";
+import { ScriptError } from "./failure.ts";
 import type { Obj } from "./types.ts";
 import type { Actor, ButtonRef, KeyboardHost } from "./user_types.ts";
 import type { BotState } from "./world.ts";
@@ -27,17 +28,17 @@ export function pressButton(actor: Actor, host: KeyboardHost, ref: ButtonRef): C
     instance = String(Math.abs(state.chat.id * 31 + 7));
   }
   if (current === undefined || bot === null || bot === undefined) {
-    throw new RangeError("no such bot message");
+    throw new ScriptError("no such bot message");
   }
   const rows = ((current.reply_markup as Obj | undefined)?.inline_keyboard ?? []) as Obj[][];
   const button = findButton(rows, ref);
-  if (button === undefined) throw new RangeError("no such button on the message");
+  if (button === undefined) throw new ScriptError("no such button on the message");
   const payload: Obj = typeof button.callback_data === "string"
     ? { data: button.callback_data }
     : button.callback_game !== undefined
     ? { game_short_name: ((current.game as Obj | undefined)?.title as string) ?? "" }
     : {};
-  if (Object.keys(payload).length === 0) throw new RangeError("the button sends no callback query");
+  if (Object.keys(payload).length === 0) throw new ScriptError("the button sends no callback query");
   const owner = bot;
   const query = world.openQuery("callback_query", owner, (id) => ({
     id,

@@ -1,4 +1,5 @@
 import type { ChosenInlineResult, InlineQuery } from "../api/types.gen.ts";
+import { ScriptError } from "./failure.ts";
 import { randomId } from "./files.ts";
 import { DEFAULT_OBSERVE_SECONDS, queryAnswer } from "./observe.ts";
 import type { Obj } from "./types.ts";
@@ -36,10 +37,10 @@ export async function chooseInlineResult(
 ): Promise<ChosenInlineResult> {
   const { world } = actor.host;
   const state = world.queries.get(query.id);
-  if (state === undefined || state.kind !== "inline_query") throw new RangeError("unknown inline query");
+  if (state === undefined || state.kind !== "inline_query") throw new ScriptError("unknown inline query");
   const answer = await queryAnswer(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
   const result = (answer.results as Obj[]).find((r) => String(r.id) === resultId);
-  if (result === undefined) throw new RangeError(`the bot gave no result with id ${resultId}`);
+  if (result === undefined) throw new ScriptError(`the bot gave no result with id ${resultId}`);
   const content = inlineContent(result);
   const inlineMessageId = `${randomId(24)}`;
   world.inlineMessages.set(inlineMessageId, { bot: state.bot, message: { ...content }, from: actor.user });

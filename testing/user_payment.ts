@@ -1,4 +1,5 @@
 import type { Message, OrderInfo, ShippingAddress } from "../api/types.gen.ts";
+import { ScriptError } from "./failure.ts";
 import { randomId } from "./files.ts";
 import { DEFAULT_OBSERVE_SECONDS, queryAnswer } from "./observe.ts";
 import type { Obj } from "./types.ts";
@@ -43,7 +44,7 @@ export async function payInvoice(
   const params = message === undefined ? undefined : world.invoices.get(message);
   const bot = state.authors[invoice.message_id - 1];
   if (params === undefined || bot === null || bot === undefined) {
-    throw new RangeError("not an invoice of a bot");
+    throw new ScriptError("not an invoice of a bot");
   }
   const seconds = options.timeout ?? DEFAULT_OBSERVE_SECONDS;
   let total = Number(params.total_amount);

@@ -1,3 +1,4 @@
+import { ScriptError } from "./failure.ts";
 import type { Obj } from "./types.ts";
 import type { Actor, MessageRef } from "./user_types.ts";
 
@@ -14,21 +15,21 @@ export function castVote(
   const poll = actor.host.world.message(state, pollMessage.message_id)?.poll as Obj | undefined;
   const bot = state.authors[pollMessage.message_id - 1];
   if (poll === undefined || bot === null || bot === undefined) {
-    return Promise.reject(new RangeError("not a bot's poll"));
+    return Promise.reject(new ScriptError("not a bot's poll"));
   }
-  if (poll.is_closed === true) return Promise.reject(new RangeError("the poll is closed"));
+  if (poll.is_closed === true) return Promise.reject(new ScriptError("the poll is closed"));
   const options = poll.options as Obj[];
   if (optionIds.some((i) => options[i] === undefined)) {
-    return Promise.reject(new RangeError("no such option"));
+    return Promise.reject(new ScriptError("no such option"));
   }
   if (optionIds.length > 1 && poll.allows_multiple_answers !== true) {
-    return Promise.reject(new RangeError("the poll allows one answer"));
+    return Promise.reject(new ScriptError("the poll allows one answer"));
   }
   const votes = actor.host.world.votes;
   const key = `${poll.id}:${actor.user.id}`;
   const previous = votes.get(key) ?? [];
   if (previous.length > 0 && poll.allows_revoting === false) {
-    return Promise.reject(new RangeError("revoting is not allowed"));
+    return Promise.reject(new ScriptError("revoting is not allowed"));
   }
   for (const i of previous) options[i].voter_count = (options[i].voter_count as number) - 1;
   for (const i of optionIds) options[i].voter_count = (options[i].voter_count as number) + 1;

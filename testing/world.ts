@@ -1,4 +1,4 @@
-import { badRequest, forbidden } from "./failure.ts";
+import { badRequest, forbidden, ScriptError } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
 import type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
@@ -200,7 +200,7 @@ export class World {
   createUser(fields: Partial<UserObj> & { first_name: string }): UserObj {
     const user: UserObj = { ...fields, id: fields.id ?? this.#nextUserId++, is_bot: false };
     if (this.users.has(user.id) || this.bots.has(user.id)) {
-      throw new RangeError(`user id ${user.id} is taken`);
+      throw new ScriptError(`user id ${user.id} is taken`);
     }
     this.users.set(user.id, user);
     if (user.username !== undefined) this.usernames.set(user.username.toLowerCase(), user.id);
@@ -217,7 +217,7 @@ export class World {
     const id = fields.id ?? (Number.isSafeInteger(prefix) && prefix > 0 ? prefix : this.#nextBotId++);
     const token = fields.token ?? `${id}:AA${randomId(33)}`;
     if (this.botsByToken.has(token) || this.bots.has(id) || this.users.has(id)) {
-      throw new RangeError(`bot id ${id} or its token is taken`);
+      throw new ScriptError(`bot id ${id} or its token is taken`);
     }
     const user: UserObj = {
       id,

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { blockedByUser, BotApiEmulator, FloodGate, notModified, tooManyRequests } from "../testing/mod.ts";
+import {
+  blockedByUser,
+  BotApiEmulator,
+  FloodGate,
+  notModified,
+  ScriptError,
+  tooManyRequests,
+} from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
 
 async function setup() {
@@ -107,7 +114,7 @@ Deno.test("a probability fault hits some requests and can be removed", async () 
     assert.equal(fault.hits, failed);
     fault.remove();
     assert.equal((await call(emu.apiRoot, bot.token, "getMe")).status, 200);
-    assert.throws(() => emu.injectFault({ probability: 2 }), RangeError);
+    assert.throws(() => emu.injectFault({ probability: 2 }), ScriptError);
   } finally {
     await emu.close();
   }
