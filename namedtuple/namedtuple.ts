@@ -88,7 +88,7 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
  */
 export function namedtuple<T>(name: string): NamedTupleFactory<T> {
   const type = TYPES[name];
-  if (!type) throw new TypeError(`unknown Bot API type ${name}`);
+  if (!type) throw new BadInput("name", `a Bot API object type (${name} is none)`);
   return (fields: Nullable<T>) => {
     if (!isPlainObject(fields)) throw new BadInput(name, `an object with the fields of ${name}`);
     return convert(type, fields, name) as NamedTuple<T>;
