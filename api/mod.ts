@@ -18,8 +18,8 @@ export {
 } from "./input_file.ts";
 export * from "./methods.gen.ts";
 export { type MsgIdentifier, type MsgIdentifierParams, msgIdentifierParams } from "./msg_identifier.ts";
-export type { Nullable } from "./nullable.ts";
 export { type MultipartBody, multipartBody, type MultipartField, newBoundary } from "./multipart.ts";
+export type { Nullable } from "./nullable.ts";
 export { redactError, redactParams, redactText, TOKEN_PLACEHOLDER } from "./redact.ts";
 export { type EncodedBody, encodeParams, type RequestBody } from "./request_body.ts";
 export { isIdempotent, type RetryOptions, type RetryPolicy } from "./retry.ts";
