@@ -1,5 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
+import { eventKey } from "./event_key.ts";
 import { Mailbox, RESOLVED } from "./mailbox.ts";
 import { seedKey, TupleKey } from "./seed_key.ts";
 
@@ -77,7 +78,7 @@ class DelegateRecord implements DelegateHandle {
     this.alive = false;
     if (this.key !== undefined) this.pattern.forget(this.key, this);
     for (const left of this.mailbox.drain()) {
-      if (!looksLikeEvent(left)) {
+      if (eventKey(left) === undefined) {
         this.redispatch(this.pattern, left).catch((err) =>
           console.error("telepot-ts: redelivery failed:", err)
         );
@@ -115,17 +116,6 @@ class PatternState {
 function isStartable(d: unknown): d is StartableDelegate {
   return typeof d === "object" && d !== null && typeof (d as StartableDelegate).start === "function"
     && typeof (d as StartableDelegate).isAlive === "function";
-}
-
-// An event has a single top-level key that starts with an underscore; checked without allocating.
-function looksLikeEvent(msg: Msg): boolean {
-  // Messages, by far the most common, answer without walking the keys.
-  if (msg.message_id !== undefined) return false;
-  let keys = 0;
-  for (const k in msg) {
-    if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;
-  }
-  return keys === 1;
 }
 
 /**

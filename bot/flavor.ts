@@ -1,6 +1,7 @@
 import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Message, Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
+import { eventKey } from "./event_key.ts";
 import { originOf } from "./update_kind.ts";
 import { isMessageKind, UPDATE_SHAPES } from "./update_shapes.ts";
 
@@ -77,9 +78,10 @@ export function flavor(msg: unknown): Flavor {
   if (typeof msg !== "object" || msg === null || Array.isArray(msg)) throw new BadFlavor(msg);
   const origin = originOf(msg);
   if (origin) return flavorOfKind(origin.kind) as Flavor;
+  const event = eventKey(msg);
+  if (event !== undefined) return event as EventFlavor;
   const record = msg as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length === 1 && keys[0].startsWith("_")) return keys[0] as EventFlavor;
   const found = flavorByShape(record) ?? flavorByTelepotRules(record)
     ?? (keys.length === 1 ? keys[0] : undefined);
   if (found === undefined) throw new BadFlavor(msg);

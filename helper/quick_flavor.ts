@@ -1,3 +1,4 @@
+import { eventKey } from "../bot/event_key.ts";
 import { flavor, flavorOfKind } from "../bot/flavor.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
@@ -7,13 +8,7 @@ type Any = Record<string, any>;
 
 /** Whether `msg` is an event: exactly one top-level key, starting with `_`. Allocates nothing. */
 export function isEventMsg(msg: object): boolean {
-  // Messages, by far the most common, answer without walking the keys.
-  if ((msg as Any).message_id !== undefined) return false;
-  let keys = 0;
-  for (const k in msg) {
-    if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;
-  }
-  return keys === 1;
+  return eventKey(msg) !== undefined;
 }
 
 /**
@@ -23,9 +18,8 @@ export function isEventMsg(msg: object): boolean {
 export function quickFlavor(msg: object): string {
   const origin = originOf(msg);
   if (origin !== undefined) return flavorOfKind(origin.kind);
-  if (isEventMsg(msg)) {
-    for (const k in msg) return k;
-  }
+  const event = eventKey(msg);
+  if (event !== undefined) return event;
   const m = msg as Any;
   if (typeof m.message_id === "number" && typeof m.chat === "object" && m.chat !== null) {
     return m.edit_date === undefined ? "chat" : "edited_chat";

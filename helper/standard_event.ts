@@ -1,4 +1,5 @@
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
+import { eventKey } from "../bot/event_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Listener } from "./listener.ts";
@@ -63,14 +64,9 @@ export class StandardEventScheduler {
 
   /** Whether `msg` is an event from this space and source. */
   isOwnEvent(msg: Msg): boolean {
-    if (msg.message_id !== undefined) return false;
-    let body: unknown;
-    let keys = 0;
-    for (const k in msg) {
-      if (keys++ > 0 || k.charCodeAt(0) !== 95) return false;
-      body = msg[k];
-    }
-    const source = (body as { source?: EventSource } | undefined)?.source;
+    const event = eventKey(msg);
+    if (event === undefined) return false;
+    const source = (msg[event] as { source?: EventSource } | undefined)?.source;
     return source !== undefined && source !== null && source.space === this.source.space
       && sameId(source.id, this.source.id);
   }
