@@ -1,3 +1,4 @@
+import { sleep } from "../api/retry.ts";
 /** Bounds of the exponential back-off between failed polls, in seconds. */
 export interface BackoffOptions {
   /** Delay ceiling after the first failure. Default 0.5. */
@@ -35,16 +36,8 @@ export class Backoff {
   }
 }
 
-/** Resolves after `seconds`, or early (without error) when `signal` aborts. */
-export function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `seconds`, or early (without error) when `signal` aborts: a stop cuts a wait short. */
+export function pause(seconds: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted || seconds <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, seconds * 1000);
-    signal?.addEventListener("abort", done, { once: true });
-  });
+  return sleep(seconds, signal).catch(() => {});
 }

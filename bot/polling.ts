@@ -1,7 +1,7 @@
 import type { CallOptions } from "../api/client.ts";
 import type { Update } from "../api/types.gen.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
-import { Backoff, type BackoffOptions, sleep } from "./backoff.ts";
+import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
 import { abortable, type Dispatcher } from "./dispatcher.ts";
 import { conflictError, judgePollError } from "./poll_errors.ts";
 
@@ -100,15 +100,15 @@ export async function pollUpdates(
         conflicts = conflicts.filter((t) => now - t < (options.timeout + grace) * 1000);
         conflicts.push(now);
         if (conflicts.length >= CONFLICTS) throw conflictError(verdict.error, false);
-        await sleep(backoff.next(), stop);
+        await pause(backoff.next(), stop);
         continue;
       }
       if (verdict.action === "wait") {
-        await sleep(verdict.seconds, stop);
+        await pause(verdict.seconds, stop);
         continue;
       }
       if (verdict.report) options.report(error);
-      await sleep(backoff.next(), stop);
+      await pause(backoff.next(), stop);
       continue;
     }
     let fresh = 0;
@@ -135,10 +135,10 @@ export async function pollUpdates(
           updates[0],
         );
       } else {
-        await abortable(Promise.race([dispatcher.changed(), sleep(RECHECK, stop)]), stop);
+        await abortable(Promise.race([dispatcher.changed(), pause(RECHECK, stop)]), stop);
       }
     } else if (updates.length < options.limit) {
-      await sleep(options.relax, stop);
+      await pause(options.relax, stop);
     }
   }
 }
@@ -164,7 +164,7 @@ export async function confirmOffset(
       // A 401 or 409 (a webhook was set meanwhile) would only come again.
       const action = judgePollError(error).action;
       if (action === "fatal" || action === "conflict") return;
-      await sleep(0.2 * 2 ** attempt);
+      await pause(0.2 * 2 ** attempt);
     }
   }
 }
