@@ -1,5 +1,6 @@
 import { isUpload, toUploadPart, type Upload } from "./input_file.ts";
 import { multipartBody, type MultipartField } from "./multipart.ts";
+import { isPlainObject } from "./plain_object.ts";
 
 /** A body ready to hand to `fetch`, with its Content-Type. */
 export interface EncodedBody {
@@ -22,12 +23,6 @@ interface Attachment {
   readonly name: string;
   readonly upload: Upload;
   readonly fallbackName: string;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isPlainObject } from "../api/plain_object.ts";
 import type { DelegationPattern, Delegator, Seeder } from "../bot/delegator_bot.ts";
 import type { InterceptCallbackQuery, OriginNotifier } from "../helper/callback_query.ts";
 import { perCallbackQueryChatId, perCallbackQueryOrigin, perEventSourceId } from "./seeders.ts";
@@ -74,12 +75,6 @@ export const pair: PairProducer = checked((seeders, delegatorFactory, ...args): 
   const list = asList(seeders);
   return [list.length === 1 ? list[0] : chain(...list), delegatorFactory(...args)];
 });
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * The delegator factory's arguments with `extra` merged into the trailing options object (appended when

@@ -1,3 +1,4 @@
+import { isPlainObject } from "../api/plain_object.ts";
 /** A predicate template: given the selected part of a message, says whether it matches. */
 // deno-lint-ignore no-explicit-any
 export type TemplateFunction = (value: any) => unknown;
@@ -18,12 +19,6 @@ export type Template =
 
 /** A capture pattern: a list of templates that must all match. */
 export type Pattern = readonly Template[];
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;

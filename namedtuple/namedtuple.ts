@@ -4,6 +4,7 @@
  * checks that required fields are there, and serialises without the `null` fields.
  */
 import type { Nullable } from "../api/nullable.ts";
+import { isPlainObject } from "../api/plain_object.ts";
 import { type FieldSpec, TYPES, type TypeSpec } from "../api/spec.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
@@ -25,12 +26,6 @@ function toJSON(this: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key in this) if (this[key] !== null) out[key] = this[key];
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Picks the member of a union that an object belongs to: by discriminator, else by required fields. */
