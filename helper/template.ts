@@ -1,4 +1,5 @@
 import { isPlainObject } from "../api/plain_object.ts";
+
 /** A predicate template: given the selected part of a message, says whether it matches. */
 // deno-lint-ignore no-explicit-any
 export type TemplateFunction = (value: any) => unknown;
