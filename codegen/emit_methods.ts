@@ -109,6 +109,22 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
     + `    return this.call("${m.name}"${body.length ? `, { ${body.join(", ")} }` : ""});\n  }\n`;
 }
 
+/**
+ * For every method that takes a chat or a message identifier: the index of that argument among the
+ * wrapper's positional arguments (what the Sender/Administrator/Editor proxies fill in).
+ */
+export function targetPositions(table: SpecTable): Record<string, number> {
+  const editors = new Set(editorMethods(table));
+  const out: Record<string, number> = {};
+  for (const m of table.methods) {
+    const at = positionals(m, editors.has(m.name)).findIndex((p) =>
+      p.covers.some((c) => IDENTIFIER_PARAMS.has(c))
+    );
+    if (at >= 0) out[m.name] = at;
+  }
+  return out;
+}
+
 /** The generated `ApiMethods` class. */
 export function emitMethods(table: SpecTable): string {
   const editors = new Set(editorMethods(table));

@@ -7,6 +7,7 @@ import {
   senderMethods,
   updateKinds,
 } from "./classify.ts";
+import { targetPositions } from "./emit_methods.ts";
 import { generatedHeader, jsdoc, literal } from "./emit_ts.ts";
 import type { SpecTable } from "./spec_table.ts";
 
@@ -115,6 +116,13 @@ export function emitClassification(table: SpecTable): string {
     ],
   ];
   let out = generatedHeader(table) + "\n";
+  out += jsdoc([
+    "For each method whose wrapper takes a chat id or a `MsgIdentifier` positionally: that argument's index",
+    "(what the `Sender`, `Administrator` and `Editor` proxies fill in).",
+  ]);
+  out += `export const TARGET_POSITIONS: Readonly<Record<string, number>> = ${
+    literal(targetPositions(table))
+  };\n\n`;
   for (const [constName, typeName, values, doc] of lists) {
     out += jsdoc([doc]);
     out += `export const ${constName} = ${JSON.stringify(values, null, 2)} as const;\n`;

@@ -1,31 +1,13 @@
-import { METHODS } from "../api/spec.gen.ts";
-
-const IDENTIFIER_PARAMS = new Set(["chat_id", "message_id", "inline_message_id"]);
-
-/**
- * Where a method's chat (or message identifier) goes among its positional arguments: the number of
- * required parameters, other than the chat/message identifier ones, that precede the first of those in
- * the spec. Required parameters are positional in spec order in `ApiMethods`.
- */
-export function targetPosition(method: string): number {
-  const spec = METHODS[method];
-  if (spec === undefined) return 0;
-  let position = 0;
-  for (const p of spec.params) {
-    if (IDENTIFIER_PARAMS.has(p.name)) return position;
-    if (p.required) position++;
-  }
-  return 0;
-}
+import { TARGET_POSITIONS } from "../api/classification.gen.ts";
 
 /**
  * Installs on `proto`, for each method name, a method that calls `this.bot[name]` with `this[field]`
- * inserted at the method's target position. One shared function per method on the prototype keeps each
+ * inserted at the method's target position (from the generated `TARGET_POSITIONS`). One shared function per method on the prototype keeps each
  * proxy instance down to its two fields.
  */
 export function installTargetedMethods(proto: object, names: readonly string[], field: string): void {
   for (const name of names) {
-    const at = targetPosition(name);
+    const at = TARGET_POSITIONS[name] ?? 0;
     const method = function(this: Record<string, unknown>, ...args: unknown[]): unknown {
       const bot = this.bot as Record<string, (...a: unknown[]) => unknown>;
       if (args.length < at) args.length = at;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { ADMINISTRATOR_METHODS, EDITOR_METHODS, SENDER_METHODS } from "../api/classification.gen.ts";
+import { TARGET_POSITIONS } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
 import { Bot } from "../bot/bot.ts";
-import { Administrator, Editor, Sender, targetPosition } from "../helper/mod.ts";
+import { Administrator, Editor, Sender } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 /** A bot stand-in that records which method got which arguments. */
@@ -47,8 +48,8 @@ Deno.test("proxies insert the chat or message identifier where the method takes 
     ["getGameHighScores", [11, [42, 3]]],
     ["deleteMessage", ["inline-1"]],
   ]);
-  assert.equal(targetPosition("setGameScore"), 2);
-  assert.equal(targetPosition("sendMessage"), 0);
+  assert.equal(TARGET_POSITIONS.setGameScore, 2);
+  assert.equal(TARGET_POSITIONS.sendMessage, 0);
 });
 
 Deno.test("proxies over a real bot and the emulator: send, administer, edit, delete", async () => {
