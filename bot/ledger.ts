@@ -1,3 +1,4 @@
+import { type Deferred, deferred } from "./deferred.ts";
 // How many ids to remember exactly; older ones are summarized by a low-water mark.
 const WINDOW = 20_000;
 
@@ -12,7 +13,7 @@ export class UpdateLedger {
   #below = Number.NEGATIVE_INFINITY;
   #inFlight = new Set<number>();
   // Created only when someone waits, so a busy loop allocates nothing per settled update.
-  #changed: PromiseWithResolvers<void> | undefined;
+  #changed: Deferred<void> | undefined;
 
   /** Whether `id` was taken before. */
   hasSeen(id: number): boolean {
@@ -55,7 +56,7 @@ export class UpdateLedger {
 
   /** Resolves at the next {@link finish}. */
   changed(): Promise<void> {
-    this.#changed ??= Promise.withResolvers();
+    this.#changed ??= deferred();
     return this.#changed.promise;
   }
 }

@@ -1,5 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { constantTimeEqual } from "./constant_time.ts";
+import { deferred } from "./deferred.ts";
 import { inboxOf } from "./inbox.ts";
 import { parseUpdate } from "./parse_update.ts";
 
@@ -110,7 +111,7 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
     } catch {
       return plain(400, "Bad Request: expected a JSON Update");
     }
-    const handled = Promise.withResolvers<void>();
+    const handled = deferred<void>();
     inbox.put(update, handled.resolve);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
