@@ -91,6 +91,9 @@ export function runLoop(
   const maxhold = seconds(options.maxhold, 3, "maxhold");
   const stopTimeout = seconds(options.stopTimeout, 10, "stopTimeout");
   const limit = validLimit(options.limit);
+  const stuckAfter = options.stuckAfter === Infinity
+    ? Infinity
+    : seconds(options.stuckAfter, 30, "stuckAfter");
   const logger = defaultErrorLogger(redact);
   const report = options.onError ? guarded(options.onError, logger) : logger;
   const source = options.source ?? (hasInbox(host) ? inboxOf(host) : undefined);
@@ -144,6 +147,7 @@ export function runLoop(
         allowedUpdates,
         backoff: options.backoff,
         report,
+        stuckAfter,
       }, handover.signal);
     } catch (error) {
       if (!(error instanceof ConflictError && error.webhookActive && hasInbox(host))) throw error;

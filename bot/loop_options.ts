@@ -50,6 +50,13 @@ export interface MessageLoopOptions {
   readonly limit?: number;
   /** Updates in flight (received, not finished) before polling pauses. Default 1000. */
   readonly maxInFlight?: number;
+  /**
+   * Seconds a full batch of updates still being handled may hold the offset before the loop confirms
+   * past them (reported through `onError`), so that other chats keep receiving: Telegram returns
+   * nothing newer until the offset moves. Default 30. `Infinity` never confirms an unfinished update,
+   * at the cost of stalling every chat behind a full batch of stuck handlers.
+   */
+  readonly stuckAfter?: number;
   /** Stop gracefully on SIGINT and SIGTERM. Default: when `runForever` is set. */
   readonly handleSignals?: boolean;
 }

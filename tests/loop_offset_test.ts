@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Dispatcher } from "../bot/dispatcher.ts";
 import { Bot } from "../bot/mod.ts";
 import { OffsetState, pollUpdates } from "../bot/polling.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { WireServer } from "./support/wire_server.ts";
 
@@ -135,4 +136,35 @@ Deno.test("offset: with maxInFlight updates unfinished, polling pauses until one
   await loop.stop();
   assert.ok(server.calls("getUpdates").length > paused, "polling resumed once they settled");
   await server.close();
+});
+
+Deno.test("offset: stuckAfter Infinity never confirms past an unfinished update, even when a full batch is stuck", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "strict_offset_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const stuck = emu.createUser({ first_name: "Stuck" });
+  const other = emu.createUser({ first_name: "Other" });
+  for (let i = 0; i < 15; i++) await stuck.sendText(stuck.id, `s${i}`);
+  await other.sendText(other.id, "free");
+  const handled: string[] = [];
+  const reports: unknown[] = [];
+  const loop = bot.messageLoop((msg) => {
+    if (msg.text?.startsWith("s")) return new Promise(() => {});
+    handled.push(msg.text!);
+  }, {
+    timeout: 1,
+    relax: 0,
+    limit: 10,
+    stuckAfter: Infinity,
+    stopTimeout: 0.1,
+    onError: (e) => reports.push(e),
+  });
+  // Long enough for several re-polls of the stuck batch (a finite stuckAfter of 0.3 s passes it).
+  await new Promise((r) => setTimeout(r, 1500));
+  await loop.stop();
+  assert.deepEqual(handled, [], "nothing behind the stuck batch was fetched");
+  assert.deepEqual(reports, []);
+  assert.equal(emu.pendingUpdates(handle).length, 16, "every unfinished update stays with Telegram");
+  assert.throws(() => bot.messageLoop(() => {}, { stuckAfter: -1 }), BadInput);
+  await emu.close();
 });
