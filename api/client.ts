@@ -335,16 +335,16 @@ export class Api extends ApiMethods {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new BadHTTPResponse(response.status, redactText(text, this.#token), headersOnly(response));
+      // Not JSON: handled below like JSON that is not the envelope.
     }
     if (!isEnvelope(json)) {
       throw new BadHTTPResponse(response.status, redactText(text, this.#token), headersOnly(response));
     }
     if (json.ok) return json.result;
     const description = json.description;
-    const safe = typeof description === "string" && description.includes(this.#token)
-      ? { ...json, description: redactText(description, this.#token) }
-      : json;
+    // redactText also catches the percent-encoded token, which a description quoting a URL carries.
+    const redacted = typeof description === "string" ? redactText(description, this.#token) : description;
+    const safe = redacted === description ? json : { ...json, description: redacted };
     throw telegramErrorFrom(safe, method, redactParams(params, this.#token));
   }
 

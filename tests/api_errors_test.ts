@@ -107,6 +107,18 @@ Deno.test("recorded params hide the token (e.g. in a webhook URL) and file conte
   });
 });
 
+Deno.test("a refusal whose description echoes the token, raw or percent-encoded, is token-free", async () => {
+  await withServer(async (server, api) => {
+    for (const echoed of [TOKEN, encodeURIComponent(TOKEN)]) {
+      server.on("getMe", () => fail(400, `Bad Request: no bot ${echoed} here`));
+      const error = await api.getMe().catch((e) => e);
+      assert.ok(error instanceof TelegramError);
+      assert.equal(error.description, "Bad Request: no bot <token> here");
+      assertTokenFree(error);
+    }
+  });
+});
+
 Deno.test("an HTML answer is BadHTTPResponse with status, text and a URL-free response", async () => {
   await withServer(async (server, api) => {
     server.on("getMe", () => html(502, `<html><body>Bad Gateway for /bot${TOKEN}/getMe</body></html>`));
