@@ -166,15 +166,6 @@ export class OpenRunner implements StartableDelegate {
 }
 
 /**
- * Drives an openable delegate: `open`, then `onMessage` for the first message (unless `open` handled
- * it) and for each message its listener yields, one at a time, until one throws; then `onClose`. The
- * promise resolves when the delegate has closed.
- */
-export function runOpenable(delegate: OpenableDelegate, initialMsg: Msg, seed: unknown): Promise<void> {
-  return new Promise<void>((ended) => new OpenRunner(delegate, initialMsg, seed).start({ ended }));
-}
-
-/**
  * A delegator that constructs `new cls(seedTuple, ...args)` and returns an {@link OpenRunner} that calls
  * its `open` with the first message, then `onMessage` for every message its listener yields, one at a
  * time, until it throws; then `onClose(reason)`. `IdleTerminate` and `StopListening` are normal ends; other errors

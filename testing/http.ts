@@ -22,7 +22,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 /** `{ok:true,result}` with status 200. */
-export function okResponse(result: unknown): Response {
+function okResponse(result: unknown): Response {
   const text = result instanceof RawJson
     ? `{"ok":true,"result":${result.text}}`
     : JSON.stringify({ ok: true, result: result === undefined ? true : result });
@@ -30,7 +30,7 @@ export function okResponse(result: unknown): Response {
 }
 
 /** `{ok:false,error_code,description[,parameters]}` with the error code as HTTP status. */
-export function failureResponse(code: number, description: string, parameters?: unknown): Response {
+function failureResponse(code: number, description: string, parameters?: unknown): Response {
   const body = parameters === undefined
     ? { ok: false, error_code: code, description }
     : { ok: false, error_code: code, description, parameters };

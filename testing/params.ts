@@ -12,7 +12,7 @@ export interface CallInput {
 const NO_FILES: ReadonlyMap<string, File> = new Map();
 
 /** Bodies above this size are refused before they are read (Telegram's upload ceiling is 50 MB). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 function tooLarge(): ApiFailure {
   return new ApiFailure(413, "Request Entity Too Large");
@@ -131,13 +131,6 @@ export function optInt(params: Obj, name: string): number | undefined {
   if (v === undefined || v === null || v === "") return undefined;
   const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
   if (!Number.isSafeInteger(n)) throw badRequest(`invalid ${name} specified`);
-  return n;
-}
-
-/** The parameter as an integer; absent is a 400 "<name> is empty". */
-export function reqInt(params: Obj, name: string): number {
-  const n = optInt(params, name);
-  if (n === undefined) throw badRequest(`${name} is empty`);
   return n;
 }
 

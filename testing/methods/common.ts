@@ -98,7 +98,7 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
 }
 
 /** A replied-to message as nested in `reply_to_message`: one level deep, as Telegram nests it. */
-export function withoutReply(message: MessageObj): MessageObj {
+function withoutReply(message: MessageObj): MessageObj {
   if (message.reply_to_message === undefined) return message;
   const { reply_to_message: _, ...rest } = message;
   return rest as MessageObj;
