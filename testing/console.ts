@@ -1,3 +1,4 @@
+import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import type { Message } from "../api/types.gen.ts";
 import type { BotApiEmulator } from "./emulator.ts";
 import { ScriptError } from "./failure.ts";
@@ -20,23 +21,8 @@ export function describeMessage(message: Message): string {
   return [`bot> ${body}`, ...rows].join("\n");
 }
 
-const NOT_KINDS: ReadonlySet<string> = new Set([
-  "message_id",
-  "from",
-  "sender_chat",
-  "date",
-  "chat",
-  "reply_markup",
-  "reply_to_message",
-  "caption",
-  "caption_entities",
-  "entities",
-  "edit_date",
-  "has_protected_content",
-]);
-
 function contentKind(m: Record<string, unknown>): string {
-  return Object.keys(m).find((k) => !NOT_KINDS.has(k)) ?? "message";
+  return MESSAGE_CONTENT_TYPES.find((k) => m[k] !== undefined) ?? "message";
 }
 
 /**

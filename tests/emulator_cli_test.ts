@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import type { Message } from "../api/types.gen.ts";
+import { describeMessage } from "../testing/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -71,4 +73,24 @@ Deno.test("deno task emulator: prints apiRoot and token, relays a console chat w
   assert.equal(status.code, 0);
   await stdin.close().catch(() => {});
   await stdout.cancel();
+});
+
+Deno.test("describeMessage: names the content kind, whatever other fields the message carries", () => {
+  const photo = {
+    message_id: 1,
+    date: 0,
+    chat: { id: 1, type: "private" },
+    media_group_id: "g1",
+    show_caption_above_media: true,
+    photo: [{ file_id: "f", file_unique_id: "u", width: 1, height: 1 }],
+    caption: "sunset",
+    reply_markup: { inline_keyboard: [[{ text: "Like", callback_data: "l" }]] },
+  } as Message;
+  assert.equal(describeMessage(photo), "bot> [photo] sunset\n  [Like]");
+  const dice = { message_id: 2, date: 0, chat: { id: 1, type: "private" }, dice: { emoji: "🎲", value: 3 } };
+  assert.equal(describeMessage(dice as Message), "bot> [dice]");
+  assert.equal(
+    describeMessage({ message_id: 3, date: 0, chat: { id: 1, type: "private" }, text: "hi" } as Message),
+    "bot> hi",
+  );
 });
