@@ -1,4 +1,5 @@
 import { Api, type ApiOptions } from "../api/client.ts";
+import { redactText } from "../api/redact.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import type { LoopHandler, LoopMessage } from "./handler.ts";
@@ -34,7 +35,7 @@ export class Bot extends Api {
    */
   constructor(token: string, options: BotOptions = {}) {
     super(token, options);
-    this.#redact = (text) => text.replaceAll(token, "<token>");
+    this.#redact = (text) => redactText(text, token);
   }
 
   /**

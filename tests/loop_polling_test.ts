@@ -128,13 +128,14 @@ Deno.test("loop: default error log names the update and never the token", async 
   console.error = (...args: unknown[]) => void logged.push(args.join(" "));
   try {
     const loop = bot.messageLoop(() => {
-      throw new Error(`leaky ${handle.token}`);
+      throw new Error(`leaky ${handle.token} ${encodeURIComponent(handle.token)}`);
     }, quick);
     const sent = await alice.sendText(alice.id, "x");
     await until(() => logged.length === 1);
     await loop.stop();
     assert.match(logged[0], /update \d+/);
     assert.ok(!logged[0].includes(handle.token));
+    assert.ok(!logged[0].includes(encodeURIComponent(handle.token)));
     assert.ok(logged[0].includes("<token>"));
     assert.ok(sent);
   } finally {
