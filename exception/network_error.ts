@@ -8,7 +8,7 @@ export class NetworkError extends TelepotException {
   /**
    * Creates the error.
    *
-   * @param method the Bot API method (or `"file"` for a download) being called.
+   * @param method the Bot API method being called, or `"downloadFile"` for the download itself.
    * @param message what went wrong, free of the token.
    * @param options `cause`: the token-free underlying error.
    */

@@ -6,6 +6,7 @@ export class WaitTooLong extends TelepotException {
    * Creates the error.
    *
    * @param seconds how long was waited, in seconds.
+   * @param message replaces the default "Waited more than N s" (subclasses name their own wait).
    */
   constructor(readonly seconds: number, message?: string) {
     super(message ?? `Waited more than ${seconds} s`);
