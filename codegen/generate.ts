@@ -5,7 +5,7 @@
  *   deno task codegen --import-html <file|url> re-import the table from the official page, then regenerate
  *   deno task codegen --import-json <file>     re-import the table from the community JSON format
  *   … --out <dir>                              write into <dir> instead of the repository (to compare first)
- *   deno task codegen:check                    regenerate into a temporary folder; fail if a committed file differs
+ *   deno task codegen:check                    regenerate in memory; fail if a committed file differs
  */
 import { emitMethods } from "./emit_methods.ts";
 import { emitNamedTuple } from "./emit_namedtuple.ts";
@@ -65,22 +65,15 @@ async function main(args: string[]) {
     : JSON.parse(await Deno.readTextFile(new URL(TABLE, ROOT)));
   const files = await generateAll(table);
   if (args.includes("--check")) {
-    const scratch = await Deno.makeTempDir({ prefix: "telepot-codegen-" });
-    try {
-      const stale: string[] = [];
-      for (const [path, content] of files) {
-        const fresh = `${scratch}/${path}`;
-        await Deno.mkdir(fresh.slice(0, fresh.lastIndexOf("/")), { recursive: true });
-        await Deno.writeTextFile(fresh, content);
-        const committed = await Deno.readFile(new URL(path, ROOT)).catch(() => null);
-        if (committed === null || !bytesEqual(committed, await Deno.readFile(fresh))) stale.push(path);
-      }
-      if (stale.length) {
-        console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
-        Deno.exit(1);
-      }
-    } finally {
-      await Deno.remove(scratch, { recursive: true });
+    const encoder = new TextEncoder();
+    const stale: string[] = [];
+    for (const [path, content] of files) {
+      const committed = await Deno.readFile(new URL(path, ROOT)).catch(() => null);
+      if (committed === null || !bytesEqual(committed, encoder.encode(content))) stale.push(path);
+    }
+    if (stale.length) {
+      console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
+      Deno.exit(1);
     }
     console.log(`generated files are in sync with ${TABLE} (Bot API ${table.version})`);
     return;
