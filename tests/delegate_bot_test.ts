@@ -12,16 +12,9 @@ import { call, createOpen, createRun, paveEventSpace, perChatId } from "../deleg
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { ChatHandler, createListener, ListenerContext, schedulerOf } from "../helper/mod.ts";
+import { until } from "./support/until.ts";
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
-async function until(check: () => boolean, seconds = 2): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;

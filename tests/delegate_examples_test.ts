@@ -19,16 +19,9 @@ import {
   schedulerOf,
 } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 const quick = { timeout: 1, relax: 0 };
-
-async function until(check: () => boolean, seconds = 5): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const sleep = (seconds: number): Promise<void> => new Promise((r) => setTimeout(r, seconds * 1000));
 

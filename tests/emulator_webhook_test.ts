@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
+import { until } from "./support/until.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -35,14 +36,6 @@ function receiver(answer: (delivery: Delivery, n: number) => Response | Promise<
   };
 }
 
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("condition not met in time");
-}
-
 Deno.test("setWebhook delivers updates by POST with the secret header; getWebhookInfo reports it", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "hook_bot" });
@@ -59,7 +52,7 @@ Deno.test("setWebhook delivers updates by POST with the secret header; getWebhoo
     assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), ["queued before", "after"]);
     assert.ok(hook.deliveries.every((d) => d.method === "POST" && d.secret === "s3cret_Token"));
     assert.ok(hook.deliveries[1].update.update_id === hook.deliveries[0].update.update_id + 1);
-    await eventually(async () =>
+    await until(async () =>
       (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count === 0
     );
     const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
@@ -105,7 +98,7 @@ Deno.test("an unreachable webhook keeps updates pending; drop_pending_updates (d
   await ok(emu.apiRoot, bot.token, "setWebhook", { url: `http://127.0.0.1:${deadPort}/hook` });
   await alice.sendText(alice.id, "one");
   await alice.sendText(alice.id, "two");
-  await eventually(async () =>
+  await until(async () =>
     (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).last_error_message !== undefined
   );
   const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");

@@ -17,6 +17,7 @@ import {
   StandardEventScheduler,
   UserHandler,
 } from "../helper/mod.ts";
+import { until } from "./support/until.ts";
 
 const bot = new DelegatorBot("1:T", []);
 const chatMsg = (chat: number, extra: Msg = {}) => ({
@@ -110,7 +111,7 @@ Deno.test("Monitor with perApplication: one delegate for the whole bot, fed what
   for (const [chat, text] of [[1, "!a"], [2, "b"], [3, "!c"]] as const) {
     await watched.handle(chatMsg(chat, { text }));
   }
-  for (let waited = 0; seen.length < 2 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 10));
+  await until(() => seen.length >= 2);
   assert.deepEqual(seen, ["!a", "!c"], "the first message starts it; later ones reach it only if captured");
   assert.equal(watched.delegateCount, 1);
 });
@@ -124,9 +125,7 @@ Deno.test("IdleEventCoordinator: refresh keeps one pending _idle; a stale one is
   idle.refresh();
   assert.equal(idle.event, first, "postponed in place while pending");
   assert.equal(scheduler.scheduler.size, 1);
-  for (let waited = 0; emitted.length < 1 && waited < 100; waited++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(() => emitted.length >= 1);
   assert.equal(emitted.length, 1);
   assert.deepEqual(emitted[0], { _idle: { source: { space: 1, id: "me" }, seconds: 0.05 } });
   const handled: Msg[] = [];
@@ -238,7 +237,7 @@ Deno.test("StandardEventScheduler through a bot: eventNow and eventAt reach only
   ]);
   await ticking.handle(chatMsg(1, { text: "now" }));
   await ticking.handle(chatMsg(2, { text: "at" }));
-  for (let waited = 0; got.length < 2 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 20));
+  await until(() => got.length >= 2);
   assert.deepEqual(got, ["1:now", "2:at"]);
   schedulerOf(ticking).clear();
 });
