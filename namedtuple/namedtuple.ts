@@ -37,17 +37,19 @@ function member(union: TypeSpec, value: Record<string, unknown>): TypeSpec | und
   return fitting.find((m) => m.fields.some((f) => f.const)) ?? fitting[0];
 }
 
+const ARRAY_OF = "Array of ";
+
 function convertValue(types: readonly string[], value: unknown, path: string): unknown {
   if (value === null || value === undefined) return null;
   for (const type of types) {
-    const depth = (type.match(/Array of /g) ?? []).length;
-    const base = type.slice(depth * 9);
-    if (depth > 0 && Array.isArray(value)) {
-      const inner = depth > 1 ? ["Array of ".repeat(depth - 1) + base] : [base];
+    if (type.startsWith(ARRAY_OF)) {
+      if (!Array.isArray(value)) continue;
+      // One array level per recursion: "Array of Array of PhotoSize" items are "Array of PhotoSize".
+      const inner = [type.slice(ARRAY_OF.length)];
       return value.map((item, i) => convertValue(inner, item, `${path}[${i}]`));
     }
-    if (depth === 0 && !PRIMITIVES.has(base) && isPlainObject(value) && TYPES[base]) {
-      return convert(TYPES[base], value, path);
+    if (!PRIMITIVES.has(type) && isPlainObject(value) && TYPES[type]) {
+      return convert(TYPES[type], value, path);
     }
   }
   return value;
