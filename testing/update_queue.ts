@@ -106,6 +106,11 @@ export class UpdateQueue {
     return this.#objects.slice(this.#head, this.#head + limit);
   }
 
+  /** Whether a long poll is waiting for an update. */
+  get polling(): boolean {
+    return this.#waiter !== null;
+  }
+
   /** Id of the oldest pending update (the next one to be created if none is pending). */
   get firstId(): number {
     return this.#firstId;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
+import { until } from "./support/until.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -199,7 +200,7 @@ Deno.test("getUpdates: limit, negative offset, allowed_updates, and 409 for the 
     await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: [] });
 
     const first = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => emu.world.bots.get(bot.id)!.queue.polling);
     const second = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
     const older = await first;
     assert.equal(older.status, 409);
@@ -219,7 +220,7 @@ Deno.test("close() ends a pending long poll and stops the server", async () => {
   const emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "strict_bot" });
   const poll = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 30 });
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => emu.world.bots.get(bot.id)!.queue.polling);
   const t0 = performance.now();
   await emu.close();
   const answer = await poll;
