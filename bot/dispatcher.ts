@@ -30,10 +30,6 @@ interface Item {
   readonly done?: () => void;
 }
 
-interface Lane {
-  readonly queue: Item[];
-}
-
 /**
  * Runs handlers for updates: each `update_id` at most once, updates of one chat in order, different chats
  * concurrently (a handler that never settles holds up only its own chat), failures to `onError`.
@@ -43,7 +39,8 @@ export class Dispatcher {
   #handle: PayloadHandler;
   #onError: ErrorReporter;
   #capacity: number;
-  #lanes = new Map<string, Lane>();
+  // One queue per chat key; its head is the update being handled.
+  #lanes = new Map<string, Item[]>();
   #ledger: UpdateLedger;
   #handled = 0;
 
@@ -100,9 +97,9 @@ export class Dispatcher {
     }
     const lane = this.#lanes.get(key);
     if (lane) {
-      lane.queue.push(item);
+      lane.push(item);
     } else {
-      const fresh: Lane = { queue: [item] };
+      const fresh = [item];
       this.#lanes.set(key, fresh);
       this.#pump(key, fresh);
     }
@@ -139,11 +136,11 @@ export class Dispatcher {
 
   // Sync handlers settle inside dispatch(), so a batch of quick updates is finished (and its offset
   // free to move) before the next poll; only a returned promise makes a lane wait.
-  async #pump(key: string, lane: Lane): Promise<void> {
-    while (lane.queue.length > 0) {
-      const pending = this.#run(lane.queue[0]);
+  async #pump(key: string, lane: Item[]): Promise<void> {
+    while (lane.length > 0) {
+      const pending = this.#run(lane[0]);
       if (pending) await pending;
-      lane.queue.shift();
+      lane.shift();
     }
     this.#lanes.delete(key);
   }
