@@ -215,7 +215,7 @@ export class BotApiEmulator implements UserWorld {
       options.username,
       options.botStatus,
     );
-    return state.chat as Chat;
+    return state.chat;
   }
 
   /** Creates a channel; its bots are administrators and receive `channel_post` updates. */
@@ -227,7 +227,7 @@ export class BotApiEmulator implements UserWorld {
       (options.bots ?? []).map((b) => this.bot(b)),
       options.username,
     );
-    return state.chat as Chat;
+    return state.chat;
   }
 
   /** Puts a fault in force (see {@link FaultSpec}); returns a handle to inspect or remove it. */
@@ -238,8 +238,7 @@ export class BotApiEmulator implements UserWorld {
   /** The next message a bot sends in the chat (in order; one not yet taken by an earlier call). */
   async nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
     const state = this.chat(chat, options.bot);
-    const message = await nextBotMessage(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
-    return message as unknown as Message;
+    return await nextBotMessage(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
   }
 
   /**
@@ -247,11 +246,7 @@ export class BotApiEmulator implements UserWorld {
    * message stood right after that edit; in order, like {@link nextBotMessage}.
    */
   async nextBotEdit(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
-    const message = await nextBotEdit(
-      this.chat(chat, options.bot),
-      options.timeout ?? DEFAULT_OBSERVE_SECONDS,
-    );
-    return message as unknown as Message;
+    return await nextBotEdit(this.chat(chat, options.bot), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
   }
 
   /**
@@ -266,12 +261,12 @@ export class BotApiEmulator implements UserWorld {
 
   /** The chat's messages in order, as they are now (edits applied, deleted ones left out). */
   transcript(chat: ChatRef, options: ChatOptions = {}): Message[] {
-    return this.chat(chat, options.bot).log.filter((m) => m !== undefined) as unknown as Message[];
+    return this.chat(chat, options.bot).log.filter((m) => m !== undefined);
   }
 
   /** A message of a chat as it is now, or undefined when deleted or unknown. */
   message(chat: ChatRef, messageId: number, options: ChatOptions = {}): Message | undefined {
-    return this.world.message(this.chat(chat, options.bot), messageId) as unknown as Message | undefined;
+    return this.world.message(this.chat(chat, options.bot), messageId);
   }
 
   /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */
@@ -338,7 +333,7 @@ export class BotApiEmulator implements UserWorld {
 }
 
 function handleOf(bot: BotState): BotHandle {
-  return { token: bot.token, user: bot.user as User, id: bot.user.id, username: bot.user.username as string };
+  return { token: bot.token, user: bot.user, id: bot.user.id, username: bot.user.username as string };
 }
 
 function userOf(u: ScriptedUser | UserObj): UserObj {

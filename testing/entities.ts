@@ -1,4 +1,4 @@
-import type { Obj } from "./types.ts";
+import type { MessageEntity } from "../api/types.gen.ts";
 
 const SLASH = 47;
 const AT = 64;
@@ -26,8 +26,8 @@ function isTrailingPunctuation(code: number): boolean {
  * the beginning of the text or after whitespace. Offsets are UTF-16 code units, as in the Bot API, which is
  * what JS string indices are.
  */
-export function detectEntities(text: string): Obj[] | undefined {
-  let found: Obj[] | undefined;
+export function detectEntities(text: string): MessageEntity[] | undefined {
+  let found: MessageEntity[] | undefined;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);

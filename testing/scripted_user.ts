@@ -20,10 +20,6 @@ import type {
 } from "./user_types.ts";
 import { type BotState, chatMember, type ChatState } from "./world.ts";
 
-function asMessage(m: MessageObj): Message {
-  return m as unknown as Message;
-}
-
 /**
  * A human account driven by a test or demo: it writes, edits, presses buttons, asks inline queries, joins,
  * leaves and pays like a person would, and each action reaches the bots concerned as an update.
@@ -63,7 +59,7 @@ export class ScriptedUser {
    */
   send(chat: ChatRef, content: Obj, options: UserSendOptions = {}): Promise<Message> {
     try {
-      return Promise.resolve(asMessage(this.#post(this.#target(chat, options.to), content, options)));
+      return Promise.resolve(this.#post(this.#target(chat, options.to), content, options));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -194,7 +190,7 @@ export class ScriptedUser {
     current.edit_date = unixNow();
     const kind = state.chat.type === "channel" ? "edited_channel_post" : "edited_message";
     world.broadcast(state, kind, { ...current });
-    return Promise.resolve(asMessage(current));
+    return Promise.resolve(current);
   }
 
   /**
@@ -246,11 +242,11 @@ export class ScriptedUser {
     }
     this.host.world.changeMember(state, this.user, chatMember(this.user, "member"));
     if (state.chat.type === "channel") {
-      return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
+      return Promise.resolve({ message_id: 0, date: unixNow(), chat: state.chat });
     }
     const message = this.host.world.addMessage(state, { new_chat_members: [this.user] }, this.user, null);
     this.host.world.broadcast(state, "message", message);
-    return Promise.resolve(asMessage(message));
+    return Promise.resolve(message);
   }
 
   /**
@@ -265,11 +261,11 @@ export class ScriptedUser {
     const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).sender;
     this.host.world.changeMember(state, this.user, chatMember(user, "member"));
     if (state.chat.type === "channel") {
-      return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
+      return Promise.resolve({ message_id: 0, date: unixNow(), chat: state.chat });
     }
     const message = this.host.world.addMessage(state, { new_chat_members: [user] }, this.user, null);
     this.host.world.broadcast(state, "message", message);
-    return Promise.resolve(asMessage(message));
+    return Promise.resolve(message);
   }
 
   /**
@@ -313,11 +309,11 @@ export class ScriptedUser {
     }
     this.host.world.changeMember(state, this.user, chatMember(this.user, "left"));
     if (state.chat.type === "channel") {
-      return Promise.resolve(asMessage({ message_id: 0, date: unixNow(), chat: state.chat }));
+      return Promise.resolve({ message_id: 0, date: unixNow(), chat: state.chat });
     }
     const message = this.host.world.addMessage(state, { left_chat_member: this.user }, this.user, null);
     this.host.world.broadcast(state, "message", message);
-    return Promise.resolve(asMessage(message));
+    return Promise.resolve(message);
   }
 
   /** Blocks a bot: its sends to this user fail with 403 and it gets `my_chat_member` (kicked). */

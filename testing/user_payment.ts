@@ -90,5 +90,5 @@ export async function payInvoice(
       ...(options.order_info !== undefined ? { order_info: options.order_info } : {}),
     },
   });
-  return { ok: true, message: paid as unknown as Message };
+  return { ok: true, message: paid };
 }
