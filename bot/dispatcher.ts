@@ -5,6 +5,7 @@ import { chatKey } from "./chat_key.ts";
 import { UpdateLedger } from "./ledger.ts";
 import { rememberOrigin } from "./update_kind.ts";
 import { updateKindOf } from "./update_shapes.ts";
+import { within } from "./within.ts";
 
 /** Receives each update's payload (a Message, CallbackQuery…) and returns when it is handled or accepted. */
 export type PayloadHandler = (payload: unknown, update: Update) => unknown;
@@ -124,12 +125,7 @@ export class Dispatcher {
     while (this.#ledger.inFlight > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        this.changed(),
-        new Promise<void>((resolve) => timer = setTimeout(resolve, left)),
-      ]);
-      clearTimeout(timer);
+      await within(this.changed(), left / 1000);
     }
     return true;
   }

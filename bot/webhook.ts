@@ -3,6 +3,7 @@ import { constantTimeEqual } from "./constant_time.ts";
 import { deferred } from "./deferred.ts";
 import { inboxOf } from "./inbox.ts";
 import { parseUpdate } from "./parse_update.ts";
+import { within } from "./within.ts";
 
 /** Options of {@link webhookHandler}. Times are in seconds, sizes in bytes. */
 export interface WebhookOptions {
@@ -113,12 +114,7 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
     }
     const handled = deferred<void>();
     inbox.put(update, handled.resolve);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      handled.promise,
-      new Promise((resolve) => timer = setTimeout(resolve, answerWithin * 1000)),
-    ]);
-    clearTimeout(timer);
+    await within(handled.promise, answerWithin);
     return new Response(null, { status: 200 });
   };
 }

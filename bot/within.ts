@@ -1,0 +1,12 @@
+/**
+ * Resolves when `promise` settles or after `seconds`, whichever comes first, and never rejects. The
+ * timer is cleared as soon as the promise wins, so no timer outlives the wait (a pending one would keep
+ * the process alive and fire for nothing).
+ */
+export function within(promise: Promise<unknown>, seconds: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, seconds * 1000);
+    promise.then(() => resolve(), () => resolve());
+  }).finally(() => clearTimeout(timer));
+}
