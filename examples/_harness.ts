@@ -33,8 +33,11 @@ export interface BotConfig {
   readonly env: (name: string) => string | undefined;
 }
 
-/** Stops a running example bot and resolves once it has stopped. */
-export type Stop = () => Promise<void>;
+/** A started example bot; a loop controller (what `messageLoop` returns) is one. */
+export interface Running {
+  /** Stops the bot; resolves once it has stopped. */
+  stop(): Promise<void>;
+}
 
 /** A runnable example: its bot, and a scripted conversation that shows it off offline. */
 export interface Example {
@@ -46,7 +49,7 @@ export interface Example {
    */
   prepare?(scene: Scene): Record<string, string>;
   /** Starts the bot. */
-  start(config: BotConfig): Stop | Promise<Stop>;
+  start(config: BotConfig): Running | Promise<Running>;
   /** Plays a conversation in the emulator; the bot has been started before. */
   script(scene: Scene): Promise<void>;
 }
@@ -297,7 +300,7 @@ export async function playOffline(
     const handle = emu.createBot({ username: `${name.replaceAll("-", "_")}_bot` });
     const scene = new Scene(emu, handle);
     const settings = example.prepare?.(scene) ?? {};
-    const stop = await example.start({
+    const running = await example.start({
       token: handle.token,
       apiRoot: emu.apiRoot,
       log: options.log ?? (() => {}),
@@ -307,7 +310,7 @@ export async function playOffline(
     try {
       await example.script(scene);
     } finally {
-      await stop();
+      await running.stop();
     }
     return scene.lines;
   } finally {

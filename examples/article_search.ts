@@ -54,7 +54,7 @@ export const example: Example = {
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
     const answerer = new Answerer(bot);
-    const loop = bot.messageLoop({
+    return bot.messageLoop({
       inline_query: (msg) => {
         const query = msg as InlineQuery;
         const [, , text, offset] = glance(query, "inline_query", true);
@@ -65,7 +65,6 @@ export const example: Example = {
         log(`user ${fromId} shared ${resultId}`);
       },
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

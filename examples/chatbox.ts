@@ -63,8 +63,7 @@ export const example: Example = {
     const ownerId = Number(env("OWNER_ID"));
     if (!Number.isInteger(ownerId)) throw new BadInput("OWNER_ID", "the owner's numeric Telegram user id");
     const bot = new DelegatorBot(token, [[perApplication(), createOpen(Relay, { ownerId })]], { apiRoot });
-    const loop = bot.messageLoop();
-    return () => loop.stop();
+    return bot.messageLoop();
   },
   async script(scene) {
     const olivia = scene.user("Olivia");

@@ -33,8 +33,7 @@ export const example: Example = {
     const bot = new DelegatorBot(token, [
       paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout }),
     ], { apiRoot });
-    const loop = bot.messageLoop();
-    return () => loop.stop();
+    return bot.messageLoop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

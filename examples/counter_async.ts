@@ -29,9 +29,11 @@ export const example: Example = {
     ], { apiRoot });
     const loop = bot.messageLoop();
     loop.then(() => log("the loop has stopped"));
-    return async () => {
-      void loop.stop();
-      await loop;
+    return {
+      async stop() {
+        void loop.stop();
+        await loop;
+      },
     };
   },
   async script(scene) {

@@ -38,7 +38,7 @@ export const example: Example = {
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
     const answerer = new Answerer(bot);
-    const loop = bot.messageLoop({
+    return bot.messageLoop({
       inline_query: (msg) => {
         const query = msg as InlineQuery;
         const [, fromId, text] = glance(query, "inline_query");
@@ -51,7 +51,6 @@ export const example: Example = {
         log(`chosen inline result ${resultId} from ${fromId} for "${text}"`);
       },
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

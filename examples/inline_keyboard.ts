@@ -14,7 +14,7 @@ export const example: Example = {
   summary: "routing table by flavor: an inline keyboard and its callback query",
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
-    const loop = bot.messageLoop({
+    return bot.messageLoop({
       chat: async (msg) => {
         const [, , chatId] = glance(msg);
         const keyboard = { inline_keyboard: [[{ text: "Press me", callback_data: "press" }]] };
@@ -26,7 +26,6 @@ export const example: Example = {
         await bot.answerCallbackQuery(queryId, { text: "Got it" });
       },
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

@@ -63,8 +63,7 @@ export const example: Example = {
     const bot = new DelegatorBot(token, [
       paveEventSpace()(perInlineFromId(), createOpen, QueryCounter, { timeout: 10, log }),
     ], { apiRoot });
-    const loop = bot.messageLoop();
-    return () => loop.stop();
+    return bot.messageLoop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

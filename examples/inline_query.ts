@@ -14,7 +14,7 @@ export const example: Example = {
   summary: "answer inline queries with an article; log the chosen result",
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
-    const loop = bot.messageLoop({
+    return bot.messageLoop({
       inline_query: async (msg) => {
         const [queryId, fromId, query] = glance(msg, "inline_query");
         log(`inline query ${queryId} from ${fromId}: ${query}`);
@@ -31,7 +31,6 @@ export const example: Example = {
         log(`chosen inline result ${resultId} from ${fromId} for "${query}"`);
       },
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

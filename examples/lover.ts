@@ -86,8 +86,7 @@ export const example: Example = {
         { timeout },
       ),
     ], { apiRoot });
-    const loop = bot.messageLoop();
-    return () => loop.stop();
+    return bot.messageLoop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

@@ -25,7 +25,7 @@ export const example: Example = {
       throw new BadInput("PROVIDER_TOKEN", "a payment provider token from @BotFather");
     }
     const bot = new Bot(token, { apiRoot });
-    const loop = bot.messageLoop({
+    return bot.messageLoop({
       chat: async (msg) => {
         const message = msg as Message;
         const [, , chatId] = glance(message);
@@ -70,7 +70,6 @@ export const example: Example = {
         await bot.answerPreCheckoutQuery(queryId, true);
       },
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

@@ -106,8 +106,7 @@ export const example: Example = {
       paveEventSpace()(perChatId({ types: ["private"] }), createOpen, QuizStarter, { timeout: 10 }),
       paveEventSpace()(perCallbackQueryOrigin(), createOpen, Quizzer, { timeout, random }),
     ], { apiRoot });
-    const loop = bot.messageLoop();
-    return () => loop.stop();
+    return bot.messageLoop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

@@ -45,7 +45,7 @@ export const example: Example = {
       null: (msg: Message) => bot.sendMessage(msg.chat.id, "Try /keyboard, /inline, /hide or /force"),
     });
 
-    const loop = bot.messageLoop({
+    return bot.messageLoop({
       chat: (msg) => {
         const [contentType, chatType, chatId] = glance(msg);
         log(`chat: ${contentType} ${chatType} ${chatId}`);
@@ -75,7 +75,6 @@ export const example: Example = {
         log(`chosen: ${resultId} by ${fromId}`);
       },
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

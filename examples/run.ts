@@ -42,9 +42,9 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const port = Deno.env.get("PORT");
-  let stop;
+  let running;
   try {
-    stop = await example.start({
+    running = await example.start({
       token,
       apiRoot: Deno.env.get("API_ROOT") || undefined,
       log: (line) => console.log(line),
@@ -65,7 +65,7 @@ async function main(args: string[]): Promise<number> {
   });
   console.log(`${name}: listening (Ctrl-C to stop)`);
   await stopSignal;
-  await stop();
+  await running.stop();
   return 0;
 }
 

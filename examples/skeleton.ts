@@ -24,12 +24,11 @@ export const example: Example = {
   summary: "glance at each message and echo text back",
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
-    const loop = bot.messageLoop(async (msg) => {
+    return bot.messageLoop(async (msg) => {
       const [contentType, chatType, chatId] = glance(msg);
       log(`${contentType} ${chatType} ${chatId}`);
       if (contentType === "text") await bot.sendMessage(chatId, msg.text);
     });
-    return () => loop.stop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

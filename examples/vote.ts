@@ -116,8 +116,7 @@ export const example: Example = {
         { timeout: voteSeconds + 60, voteSeconds },
       ),
     ], { apiRoot });
-    const loop = bot.messageLoop();
-    return () => loop.stop();
+    return bot.messageLoop();
   },
   async script(scene) {
     const alice = scene.user("Alice");

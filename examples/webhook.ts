@@ -52,10 +52,12 @@ export const example: Example = {
         await bot.sendMessage(chatId, reply);
       },
     });
-    return async () => {
-      await bot.deleteWebhook();
-      await loop.stop();
-      await server.shutdown();
+    return {
+      async stop() {
+        await bot.deleteWebhook();
+        await loop.stop();
+        await server.shutdown();
+      },
     };
   },
   async script(scene) {
