@@ -45,13 +45,9 @@ export class EventScheduler<T = unknown> {
   #armedFor = Infinity;
 
   /**
-
    * Creates an instance.
-
    *
-
    * @param emit called with each event's data when it is due; an exception it throws is logged.
-
    */
   constructor(emit: (data: T) => void) {
     this.#emit = emit;
@@ -83,8 +79,7 @@ export class EventScheduler<T = unknown> {
 
   /** Whether `event` is still waiting here (not yet emitted, not cancelled). */
   isPending(event: ScheduledEvent<T>): boolean {
-    const entry = event as Entry<T>;
-    return entry instanceof Entry && entry.index >= 0 && this.#heap[entry.index] === entry;
+    return this.#waiting(event) !== undefined;
   }
 
   /**
@@ -93,10 +88,8 @@ export class EventScheduler<T = unknown> {
    * @throws {EventNotFound} when the event was already emitted or cancelled, or is not from this scheduler.
    */
   cancel(event: ScheduledEvent<T>): void {
-    const entry = event as Entry<T>;
-    if (!(entry instanceof Entry) || entry.index < 0 || this.#heap[entry.index] !== entry) {
-      throw new EventNotFound(event);
-    }
+    const entry = this.#waiting(event);
+    if (entry === undefined) throw new EventNotFound(event);
     this.#removeAt(entry.index);
   }
 
@@ -107,10 +100,8 @@ export class EventScheduler<T = unknown> {
    * @throws {EventNotFound} when the event is no longer waiting.
    */
   reschedule(event: ScheduledEvent<T>, when: number): void {
-    const entry = event as Entry<T>;
-    if (!(entry instanceof Entry) || entry.index < 0 || this.#heap[entry.index] !== entry) {
-      throw new EventNotFound(event);
-    }
+    const entry = this.#waiting(event);
+    if (entry === undefined) throw new EventNotFound(event);
     entry.when = when;
     if (when >= entry.key) return;
     entry.key = when;
@@ -123,6 +114,13 @@ export class EventScheduler<T = unknown> {
     for (const entry of this.#heap) entry.index = -1;
     this.#heap.length = 0;
     this.#disarm();
+  }
+
+  // The heap entry behind `event` if it is still waiting in this scheduler's heap.
+  #waiting(event: ScheduledEvent<T>): Entry<T> | undefined {
+    return event instanceof Entry && event.index >= 0 && this.#heap[event.index] === event
+      ? event as Entry<T>
+      : undefined;
   }
 
   #arm(): void {
