@@ -10,6 +10,7 @@ import { ApiMethods } from "./methods.gen.ts";
 import { redactError, redactParams, redactText } from "./redact.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
 import { retryDelay, type RetryOptions, type RetryPolicy, retryPolicy, sleep } from "./retry.ts";
+import { checkSeconds } from "./seconds.ts";
 import type { File } from "./types.gen.ts";
 
 /** Settings of an {@link Api} client. Times are in seconds. */
@@ -49,14 +50,6 @@ export interface CallOptions {
 const DEFAULT_API_ROOT = "https://api.telegram.org";
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const TOKEN_SHAPE = /^[^\s/?#%]+$/;
-
-function checkSeconds(value: number | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new BadInput(name, "a positive number of seconds");
-  }
-  return value;
-}
 
 function isEnvelope(value: unknown): value is ErrorEnvelope & { result?: unknown } {
   return value !== null && typeof value === "object" && typeof (value as { ok?: unknown }).ok === "boolean";

@@ -1,3 +1,4 @@
+import { checkSeconds } from "../api/seconds.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { ConflictError } from "../exception/telegram_error_subclasses.ts";
@@ -15,15 +16,8 @@ export interface LoopHost extends PollingClient {
   handle(msg: LoopMessage): unknown;
 }
 
-function seconds(value: number | undefined, fallback: number, name: string, allowZero = true): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new BadInput(
-      `options.${name}`,
-      allowZero ? "a number of seconds ≥ 0" : "a positive number of seconds",
-    );
-  }
-  return value;
+function seconds(value: number | undefined, fallback: number, name: string): number {
+  return checkSeconds(value, `options.${name}`, true) ?? fallback;
 }
 
 function validLimit(limit: number | undefined): number {

@@ -1,3 +1,4 @@
+import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { constantTimeEqual } from "./constant_time.ts";
 import { deferred } from "./deferred.ts";
@@ -89,10 +90,7 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   if (!Number.isInteger(maxBodySize) || maxBodySize <= 0) {
     throw new BadInput("options.maxBodySize", "a positive integer number of bytes");
   }
-  const answerWithin = options.answerWithin ?? 2;
-  if (typeof answerWithin !== "number" || !(answerWithin >= 0)) {
-    throw new BadInput("options.answerWithin", "a number of seconds ≥ 0");
-  }
+  const answerWithin = checkSeconds(options.answerWithin, "options.answerWithin", true) ?? 2;
   const inbox = inboxOf(bot);
   return async (req) => {
     if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
