@@ -1,6 +1,7 @@
 import type { Msg, Seeder } from "../bot/delegator_bot.ts";
+import { eventKey } from "../bot/event_key.ts";
 import { CHAT_FLAVORS, INLINE_FLAVORS } from "../helper/handlers.ts";
-import { flavorOrNull, isEventMsg } from "../helper/quick_flavor.ts";
+import { flavorOrNull } from "../helper/quick_flavor.ts";
 
 /** Options of the per-chat seeders. */
 export interface ChatTypesOptions {
@@ -120,12 +121,10 @@ export function perMessage(options?: FlavorsOptions): Seeder {
 /** A seeder returning the source id of an event from `eventSpace` (see `paveEventSpace`). */
 export function perEventSourceId(eventSpace: unknown): Seeder {
   return (msg) => {
-    if (!isEventMsg(msg)) return null;
-    for (const k in msg) {
-      const source = msg[k]?.source;
-      return isObject(source) && source.space === eventSpace ? source.id ?? null : null;
-    }
-    return null;
+    const event = eventKey(msg);
+    if (event === undefined) return null;
+    const source = msg[event]?.source;
+    return isObject(source) && source.space === eventSpace ? source.id ?? null : null;
   };
 }
 
