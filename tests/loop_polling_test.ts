@@ -6,6 +6,7 @@ import { isMessageKind } from "../bot/update_shapes.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 import { WireServer } from "./support/wire_server.ts";
 
 /** An emulator with one bot and a client pointed at it. */
@@ -14,15 +15,6 @@ async function setup() {
   const handle = emu.createBot({ username: "loop_bot" });
   const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
   return { emu, handle, bot };
-}
-
-/** Resolves once `check()` holds, polling every 10 ms; fails after `seconds`. */
-async function until(check: () => boolean, seconds = 5): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const quick = { timeout: 1, relax: 0, backoff: { initial: 0.05, max: 0.2 } };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { until } from "./support/until.ts";
 
 // A bot remembers the update ids its loops took, so each test gets its own.
 const newBot = () => new Bot("1:queue", { apiRoot: "http://127.0.0.1:9" });
@@ -11,14 +12,6 @@ function update(id: number, text = `t${id}`, chatId = 1) {
     update_id: id,
     message: { message_id: id, date: 0, chat: { id: chatId, type: "private" }, text },
   };
-}
-
-async function until(check: () => boolean, seconds = 5): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items reported", async () => {

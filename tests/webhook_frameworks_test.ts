@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
+import { until } from "./support/until.ts";
 
 const SECRET = "framework_secret";
 
@@ -11,14 +12,6 @@ function update(id: number) {
     update_id: id,
     message: { message_id: id, date: 0, chat: { id: 1, type: "private" }, text: `t${id}` },
   };
-}
-
-async function until(check: () => boolean, seconds = 5): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** POSTs one update with `secret` and returns the status. */

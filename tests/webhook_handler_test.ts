@@ -5,6 +5,7 @@ import { constantTimeEqual } from "../bot/constant_time.ts";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 function update(id: number, text = `t${id}`, chatId = 1) {
   return { update_id: id, message: { message_id: id, date: 0, chat: { id: chatId, type: "private" }, text } };
@@ -12,14 +13,6 @@ function update(id: number, text = `t${id}`, chatId = 1) {
 
 function post(body: BodyInit, headers: Record<string, string> = {}, method = "POST"): Request {
   return new Request("http://bot.test/hook", { method, body: method === "GET" ? undefined : body, headers });
-}
-
-async function until(check: () => boolean, seconds = 5): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const SECRET = "s3cret_Token-1";
