@@ -58,11 +58,6 @@ export class Dispatcher {
     return this.#handled;
   }
 
-  /** Number of updates received and not yet settled. */
-  get inFlight(): number {
-    return this.#ledger.inFlight;
-  }
-
   /** The smallest `update_id` still in flight, or `undefined` when everything received has settled. */
   lowestInFlight(): number | undefined {
     return this.#ledger.lowestInFlight();
