@@ -88,63 +88,36 @@ function record(name: string, ops: number, ms: number): void {
   totals.set(name, t);
 }
 
-Deno.bench({
-  name: `baseline: bare Deno.serve, ${SEND_BATCH} POSTs, fetch`,
-  group: "sendMessage (fetch)",
-  baseline: true,
-  n: 20,
-  warmup: 3,
-  async fn(b) {
-    b.start();
-    const t0 = performance.now();
-    await sendMessages(baseline, SEND_BATCH);
-    record("baseline requests (fetch)", SEND_BATCH, performance.now() - t0);
-    b.end();
-  },
-});
+// One group per client: the bare server is the baseline, the emulator's ratio to it is the measurement.
+function sendMessageGroup(
+  client: string,
+  label: string,
+  send: (target: Target, count: number) => Promise<void>,
+) {
+  const group = `sendMessage (${label})`;
+  for (const [target, isBaseline] of [[baseline, true], [emulator, false]] as const) {
+    const what = isBaseline ? `baseline requests (${label})` : group;
+    Deno.bench({
+      name: isBaseline
+        ? `baseline: bare Deno.serve, ${SEND_BATCH} POSTs, ${client}`
+        : `emulator: ${SEND_BATCH} sendMessage, ${client}`,
+      group,
+      baseline: isBaseline,
+      n: 20,
+      warmup: 3,
+      async fn(b) {
+        b.start();
+        const t0 = performance.now();
+        await send(target, SEND_BATCH);
+        record(what, SEND_BATCH, performance.now() - t0);
+        b.end();
+      },
+    });
+  }
+}
 
-Deno.bench({
-  name: `emulator: ${SEND_BATCH} sendMessage, fetch`,
-  group: "sendMessage (fetch)",
-  n: 20,
-  warmup: 3,
-  async fn(b) {
-    b.start();
-    const t0 = performance.now();
-    await sendMessages(emulator, SEND_BATCH);
-    record("sendMessage (fetch)", SEND_BATCH, performance.now() - t0);
-    b.end();
-  },
-});
-
-Deno.bench({
-  name: `baseline: bare Deno.serve, ${SEND_BATCH} POSTs, raw HTTP client`,
-  group: "sendMessage (raw client)",
-  baseline: true,
-  n: 20,
-  warmup: 3,
-  async fn(b) {
-    b.start();
-    const t0 = performance.now();
-    await sendRaw(baseline, SEND_BATCH);
-    record("baseline requests (raw client)", SEND_BATCH, performance.now() - t0);
-    b.end();
-  },
-});
-
-Deno.bench({
-  name: `emulator: ${SEND_BATCH} sendMessage, raw HTTP client`,
-  group: "sendMessage (raw client)",
-  n: 20,
-  warmup: 3,
-  async fn(b) {
-    b.start();
-    const t0 = performance.now();
-    await sendRaw(emulator, SEND_BATCH);
-    record("sendMessage (raw client)", SEND_BATCH, performance.now() - t0);
-    b.end();
-  },
-});
+sendMessageGroup("fetch", "fetch", sendMessages);
+sendMessageGroup("raw HTTP client", "raw client", sendRaw);
 
 Deno.bench({
   name: `emulator: ${UPDATE_BATCH} updates through getUpdates (limit 100)`,
