@@ -2,6 +2,7 @@ import { eventKey } from "../bot/event_key.ts";
 import { flavor, flavorOfKind } from "../bot/flavor.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
+import { pascalCase } from "../routing/routing_table.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = Record<string, any>;
@@ -40,10 +41,11 @@ export function flavorOrNull(msg: object): string | null {
   }
 }
 
-const METHOD_NAMES = new Map<string, string>([["chat", "onChatMessage"], [
-  "edited_chat",
-  "onEditedChatMessage",
-]]);
+// The chat flavors keep telepot's method names; other names are derived once and remembered here.
+const METHOD_NAMES = new Map<string, string>([
+  ["chat", "onChatMessage"],
+  ["edited_chat", "onEditedChatMessage"],
+]);
 
 /**
  * The handler method for a flavor: `chat` → `onChatMessage`, `edited_chat` → `onEditedChatMessage`,
@@ -52,9 +54,7 @@ const METHOD_NAMES = new Map<string, string>([["chat", "onChatMessage"], [
 export function handlerName(flavorName: string): string {
   let name = METHOD_NAMES.get(flavorName);
   if (name === undefined) {
-    name = "on"
-      + flavorName.split("_").filter((s) => s.length > 0).map((s) => s[0].toUpperCase() + s.slice(1))
-        .join("");
+    name = "on" + pascalCase(flavorName);
     METHOD_NAMES.set(flavorName, name);
   }
   return name;
