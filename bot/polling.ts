@@ -80,8 +80,9 @@ export async function pollUpdates(
     pastStuck = false;
     let updates: Update[];
     try {
+      // An undefined offset (nothing received yet) is left out by the client.
       updates = await client.call<Update[]>("getUpdates", {
-        ...(offset === undefined ? {} : { offset }),
+        offset,
         limit: options.limit,
         timeout: options.timeout,
         allowed_updates: options.allowedUpdates,
