@@ -1,9 +1,9 @@
 import type { Msg } from "../bot/delegator_bot.ts";
+import { eventKey } from "../bot/event_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate as IdleTerminateError } from "../exception/idle_terminate.ts";
 import type { ListenerContext } from "./contexts.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
-import { isEventMsg } from "./quick_flavor.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
 import type { StandardEventing, StandardEventScheduler } from "./standard_event.ts";
 
@@ -68,10 +68,17 @@ function wrapOnMessage<R, This>(
   handler: (this: This, msg: Msg) => R,
 ): (this: This, msg: Msg) => R | undefined {
   return function(this: This, msg: Msg): R | undefined {
-    if (!isEventMsg(msg)) idle.refresh();
-    else if ("_idle" in msg && msg !== idle.event?.data) return undefined;
-    return handler.call(this, msg);
+    return admit(idle, msg) ? handler.call(this, msg) : undefined;
   };
+}
+
+// A non-event message restarts the countdown; an `_idle` event that is not the pending one is stale
+// (it fired while a message was being handled) and is not handed on.
+function admit(idle: IdleEventCoordinator, msg: Msg): boolean {
+  const event = eventKey(msg);
+  if (event === undefined) idle.refresh();
+  else if (event === "_idle" && msg !== idle.event?.data) return false;
+  return true;
 }
 
 function wrapOnClose<R, This>(
@@ -126,9 +133,7 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
     }
 
     override onMessage(msg: Msg): unknown {
-      if (!isEventMsg(msg)) this.idleEventCoordinator.refresh();
-      else if ("_idle" in msg && msg !== this.idleEventCoordinator.event?.data) return undefined;
-      return super.onMessage(msg);
+      return admit(this.idleEventCoordinator, msg) ? super.onMessage(msg) : undefined;
     }
 
     override onClose(ex: unknown): unknown {
