@@ -34,7 +34,7 @@ export function administratorMethods(table: SpecTable): string[] {
 }
 
 /** Types whose values may contain an InputFile, directly or through their fields or subtypes. */
-export function typesWithFiles(table: SpecTable): Set<string> {
+function typesWithFiles(table: SpecTable): Set<string> {
   const byName = new Map(table.types.map((t) => [t.name, t]));
   const memo = new Map<string, boolean>();
   const holds = (name: string): boolean => {

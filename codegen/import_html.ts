@@ -22,13 +22,13 @@ const VERSION = /<strong>Bot API (\d+(?:\.\d+)*)<\/strong>/;
 const RELEASE_DATE = /<h4>\s*<a[^>]*\bname="[a-z]+-\d+-\d{4}"[^>]*>[\s\S]*?<\/a>([^<]+)<\/h4>/;
 
 /** Removes tags and decodes the few entities the page uses. */
-export function plainText(html: string): string {
+function plainText(html: string): string {
   return html.replace(/<[^>]+>/g, "").replace(/&quot;/g, "\"").replace(/&#39;/g, "'").replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
 }
 
 /** Splits a type cell such as "Integer or String" or "Array of InputMediaAudio, InputMediaPhoto and …". */
-export function parseTypeCell(cell: string): string[] {
+function parseTypeCell(cell: string): string[] {
   const text = plainText(cell);
   const arrayOf = /^((?:Array of )+)(.*)$/.exec(text);
   const prefix = arrayOf ? arrayOf[1] : "";
@@ -49,7 +49,7 @@ function typeNamed(word: string, knownTypes: Set<string>): string | undefined {
 }
 
 /** Reads return types from a method's description paragraphs. */
-export function parseReturns(descriptionHtml: string, knownTypes: Set<string>): string[] {
+function parseReturns(descriptionHtml: string, knownTypes: Set<string>): string[] {
   const found: string[] = [];
   for (const sentence of descriptionHtml.match(RETURN_SENTENCE) ?? []) {
     for (const m of sentence.matchAll(RETURN_TYPE)) {
