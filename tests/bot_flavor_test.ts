@@ -68,11 +68,15 @@ Deno.test("flavor: an object that came through the loop keeps its update kind", 
 });
 
 Deno.test("flavor: every Update kind maps to a flavor", () => {
+  const messageKinds = ["message", "edited_message", "channel_post", "edited_business_message"];
+  assert.ok(messageKinds.every(isMessageKind));
+  assert.ok(!isMessageKind("callback_query") && !isMessageKind("chat_member"));
   for (const kind of UPDATE_KINDS) {
     const obj = {};
     rememberOrigin(obj, { kind, updateId: 1 });
-    const f = flavor(obj);
-    assert.ok(f === "chat" || f === "edited_chat" || f === kind, `${kind} → ${f}`);
+    // Messages of every kind are chat or edited_chat, as in telepot; anything else keeps its kind.
+    const expected = !isMessageKind(kind) ? kind : kind.startsWith("edited_") ? "edited_chat" : "chat";
+    assert.equal(flavor(obj), expected, kind);
   }
 });
 
