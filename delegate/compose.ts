@@ -86,6 +86,14 @@ export function withOptions(args: readonly unknown[], extra: Record<string, unkn
   return [...args, extra];
 }
 
+// What every wrapping pair producer does: `fn`'s pattern, with one more seeder and more handler options.
+function extending(fn: PairProducer, seeder: Seeder, extra: Record<string, unknown>): PairProducer {
+  const inner = unchecked(fn);
+  return checked((seeders, delegatorFactory, ...args) =>
+    inner([...asList(seeders), seeder], delegatorFactory, ...withOptions(args, extra))
+  );
+}
+
 let lastEventSpace = 0;
 
 /**
@@ -94,14 +102,7 @@ let lastEventSpace = 0;
  */
 export function paveEventSpace(fn: PairProducer = pair): PairProducer {
   const eventSpace = ++lastEventSpace;
-  const inner = unchecked(fn);
-  return checked((seeders, delegatorFactory, ...args) =>
-    inner(
-      [...asList(seeders), perEventSourceId(eventSpace)],
-      delegatorFactory,
-      ...withOptions(args, { eventSpace }),
-    )
-  );
+  return extending(fn, perEventSourceId(eventSpace), { eventSpace });
 }
 
 /**
@@ -112,14 +113,7 @@ export function includeCallbackQueryChatId(
   fn: PairProducer = pair,
   options?: ChatTypesOptions,
 ): PairProducer {
-  const inner = unchecked(fn);
-  return checked((seeders, delegatorFactory, ...args) =>
-    inner(
-      [...asList(seeders), perCallbackQueryChatId(options)],
-      delegatorFactory,
-      ...withOptions(args, { includeCallbackQuery: true }),
-    )
-  );
+  return extending(fn, perCallbackQueryChatId(options), { includeCallbackQuery: true });
 }
 
 /**
@@ -146,12 +140,5 @@ export function interceptCallbackQueryOrigin(
   const intercept: InterceptCallbackQuery = origins === "all"
     ? notify
     : [origins.includes("chat") ? notify : false, origins.includes("inline") ? notify : false];
-  const inner = unchecked(fn);
-  return checked((seeders, delegatorFactory, ...args) =>
-    inner(
-      [...asList(seeders), seeder],
-      delegatorFactory,
-      ...withOptions(args, { interceptCallbackQuery: intercept }),
-    )
-  );
+  return extending(fn, seeder, { interceptCallbackQuery: intercept });
 }
