@@ -1,6 +1,4 @@
-// Payloads are read field by field after their flavor is known; the Bot API types would add nothing here.
-// deno-lint-ignore no-explicit-any
-type Any = Record<string, any>;
+import type { LoopMessage } from "./handler.ts";
 
 /**
  * The key that serializes handling: updates with the same key are handled one after another, in
@@ -9,7 +7,7 @@ type Any = Record<string, any>;
  */
 export function chatKey(payload: unknown): string | undefined {
   if (typeof payload !== "object" || payload === null) return undefined;
-  const p = payload as Any;
+  const p = payload as LoopMessage;
   const chatId = p.chat?.id ?? p.message?.chat?.id ?? p.voter_chat?.id;
   if (chatId !== undefined) return `c${chatId}`;
   const userId = p.from?.id ?? p.user?.id;

@@ -63,11 +63,7 @@ export function contentType(msg: Message): ContentType {
   throw new BadFlavor(msg, "Message has no content field known to glance (text, photo, new_chat_members, …)");
 }
 
-// Payloads are read field by field after their flavor is known; the Bot API types would add nothing here.
-// deno-lint-ignore no-explicit-any
-type Any = Record<string, any>;
-
-const headlines: Record<string, (m: Any, long: boolean) => unknown[]> = {
+const headlines: Record<string, (m: LoopMessage, long: boolean) => unknown[]> = {
   chat: chatHeadline,
   edited_chat: chatHeadline,
   callback_query: (m) => [m.id, m.from.id, m.data],
@@ -93,12 +89,12 @@ const headlines: Record<string, (m: Any, long: boolean) => unknown[]> = {
   managed_bot: (m) => [m.user.id, m.bot.id],
 };
 
-function chatHeadline(m: Any, long: boolean): unknown[] {
+function chatHeadline(m: LoopMessage, long: boolean): unknown[] {
   const type = contentType(m as Message);
   return long ? [type, m.chat.type, m.chat.id, m.date, m.message_id] : [type, m.chat.type, m.chat.id];
 }
 
-function chatEvent(m: Any, detail: unknown, long: boolean): unknown[] {
+function chatEvent(m: LoopMessage, detail: unknown, long: boolean): unknown[] {
   return long ? [m.chat.type, m.chat.id, detail, m.date] : [m.chat.type, m.chat.id, detail];
 }
 
@@ -254,7 +250,7 @@ export function glance(msg: object, flavor: UpdateFlavor | string, long?: boolea
 export function glance(msg: object, flavor: string = "chat", long = false): unknown[] {
   const fn = headlines[flavor];
   if (!fn) throw new BadFlavor(flavor);
-  return fn(msg as Any, long);
+  return fn(msg as LoopMessage, long);
 }
 
 /** `[flavor, headline]` of a message: {@link flavor} then {@link glance} with that flavor (short headline). */

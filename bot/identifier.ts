@@ -1,11 +1,8 @@
 import { BadInput } from "../exception/bad_input.ts";
+import type { LoopMessage } from "./handler.ts";
 
 /** A message identifier in tuple form, as `messageIdentifier` and `originIdentifier` return it. */
 export type MsgIdentifierTuple = [chatId: number, messageId: number] | [inlineMessageId: string];
-
-// Payloads are read field by field after their flavor is known; the Bot API types would add nothing here.
-// deno-lint-ignore no-explicit-any
-type Any = Record<string, any>;
 
 /**
  * The identifier of a message for the editing methods (`editMessageText`…): `[chatId, messageId]` for
@@ -14,7 +11,7 @@ type Any = Record<string, any>;
  * @throws {BadInput} when `msg` has neither `chat` and `message_id` nor `inline_message_id`.
  */
 export function messageIdentifier(msg: object): MsgIdentifierTuple {
-  const m = msg as Any;
+  const m = msg as LoopMessage;
   if (m.chat && typeof m.message_id === "number") return [m.chat.id, m.message_id];
   if (typeof m.inline_message_id === "string") return [m.inline_message_id];
   throw new BadInput("msg", "a chat message or a chosen inline result with inline_message_id");
@@ -27,7 +24,7 @@ export function messageIdentifier(msg: object): MsgIdentifierTuple {
  * @throws {BadInput} when the query carries neither `message` nor `inline_message_id`.
  */
 export function originIdentifier(msg: object): MsgIdentifierTuple {
-  const m = msg as Any;
+  const m = msg as LoopMessage;
   if (m.message?.chat && typeof m.message.message_id === "number") {
     return [m.message.chat.id, m.message.message_id];
   }
