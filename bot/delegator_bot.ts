@@ -120,8 +120,8 @@ function isStartable(d: unknown): d is StartableDelegate {
 
 /**
  * A bot that hands each message to delegates, telepot's `DelegatorBot`. For every message, every
- * delegation pattern's seeder is evaluated; a hashable seed (number, string, bigint, or an array of
- * those, compared by value) has at most one live delegate, which receives the message in its mailbox,
+ * delegation pattern's seeder is evaluated; a hashable seed (number, string, bigint, boolean, or an
+ * array of those, compared by value) has at most one live delegate, which receives the message in its mailbox,
  * or gets a new delegate from the pattern's delegator when none is alive; a non-hashable seed always
  * gets a new delegate; `null`/`undefined` gets nothing.
  *

@@ -36,13 +36,9 @@ export class Answerer {
   readonly #working = new Map<number, AbortController>();
 
   /**
-
    * Creates an instance.
-
    *
-
    * @param bot the bot whose `answerInlineQuery` sends the results.
-
    */
   constructor(readonly bot: Pick<ApiMethods, "answerInlineQuery">) {}
 
