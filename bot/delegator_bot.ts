@@ -231,10 +231,13 @@ export class DelegatorBot extends Bot {
       this.#spawn(pattern, msg, seed, undefined);
       return RESOLVED;
     }
-    let record = pattern.get(key);
-    // Finding it dead forgets it, and its unread messages may already have started a successor.
-    if (record !== undefined && !record.isAlive()) record = pattern.get(key);
-    if (record !== undefined && record.isAlive()) return record.mailbox.put(msg);
+    const record = pattern.get(key);
+    if (record !== undefined) {
+      if (record.isAlive()) return record.mailbox.put(msg);
+      // Finding it dead forgets it, and its unread messages may already have started a successor.
+      const successor = pattern.get(key);
+      if (successor !== undefined && successor.isAlive()) return successor.mailbox.put(msg);
+    }
     this.#spawn(pattern, msg, seed, key);
     return RESOLVED;
   }
