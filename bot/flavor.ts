@@ -81,21 +81,23 @@ export function flavor(msg: unknown): Flavor {
   const event = eventKey(msg);
   if (event !== undefined) return event as EventFlavor;
   const record = msg as Record<string, unknown>;
-  const keys = Object.keys(record);
-  const found = flavorByShape(record) ?? flavorByTelepotRules(record)
-    ?? (keys.length === 1 ? keys[0] : undefined);
+  const found = flavorByShape(record) ?? flavorByTelepotRules(record) ?? soleKey(record);
   if (found === undefined) throw new BadFlavor(msg);
   return found as Flavor;
 }
 
-/** Whether `msg` looks like an event: its flavor starts with an underscore. */
+function soleKey(record: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(record);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/**
+ * Whether `msg` looks like an event: its flavor starts with an underscore. Answered without computing
+ * the flavor (or throwing), since only an object with a single `_` key and no update origin is one.
+ */
 export function isEvent(msg: unknown): boolean {
-  try {
-    return flavor(msg).startsWith("_");
-  } catch (e) {
-    if (e instanceof BadFlavor) return false;
-    throw e;
-  }
+  return typeof msg === "object" && msg !== null && !Array.isArray(msg) && originOf(msg) === undefined
+    && eventKey(msg) !== undefined;
 }
 
 /**

@@ -90,6 +90,9 @@ Deno.test("flavor: events, and bad input", () => {
   assert.throws(() => flavor(null), BadFlavor);
   assert.throws(() => peel({ a: 1, b: 2 }), BadFlavor);
   assert.equal(isEvent({ a: 1, b: 2 }), false);
+  assert.equal(isEvent({ _a: 1, _b: 2 }), false);
+  assert.equal(isEvent(null), false);
+  assert.equal(isEvent("_idle"), false);
 });
 
 Deno.test("glance: chat messages, short and long", () => {
