@@ -1,3 +1,4 @@
+import type { ResponseParameters } from "../api/types.gen.ts";
 import { ScriptError } from "./failure.ts";
 
 /** A Telegram-style error a fault answers with. */
@@ -7,7 +8,7 @@ export interface FaultError {
   /** Description, e.g. "Too Many Requests: retry after 3". */
   readonly description: string;
   /** `parameters` of the error (`retry_after`, `migrate_to_chat_id`). */
-  readonly parameters?: { readonly retry_after?: number; readonly migrate_to_chat_id?: number };
+  readonly parameters?: ResponseParameters;
 }
 
 /** What to break, how often, and how. Several effects may be combined (latency then an error). */
