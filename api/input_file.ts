@@ -106,12 +106,7 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
     : [undefined, upload as UploadData];
   if (data instanceof LocalFile) {
     const path = data.path;
-    let isFile = false;
-    try {
-      isFile = (await Deno.stat(path)).isFile;
-    } catch {
-      isFile = false;
-    }
+    const isFile = await Deno.stat(path).then((info) => info.isFile, () => false);
     if (!isFile) throw new BadInput(`localFile(${JSON.stringify(path)})`, "an existing regular file");
     return {
       filename: explicitName ?? baseName(path),
