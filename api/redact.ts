@@ -33,6 +33,33 @@ export function redactError(error: unknown, token: string, depth = 0): Error {
   return copy;
 }
 
+function holdsToken(text: string | undefined, token: string): boolean {
+  return text !== undefined && token !== ""
+    && (text.includes(token) || text.includes(encodeURIComponent(token)));
+}
+
+/**
+ * What a log may show of `error`: the error itself when neither its message nor its stack, nor those of
+ * its causes, hold the token (so the log keeps its class and fields), else the copy {@link redactError}
+ * makes. A thrown non-error is logged as its text, redacted when needed.
+ */
+export function loggable(error: unknown, token: string): unknown {
+  if (!(error instanceof Error)) {
+    return holdsToken(String(error), token) ? redactText(String(error), token) : error;
+  }
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth <= MAX_CAUSE_DEPTH; depth++) {
+    if (holdsToken(current.message, token) || holdsToken(current.stack, token)) {
+      return redactError(error, token);
+    }
+    current = current.cause;
+  }
+  if (current !== undefined && !(current instanceof Error) && holdsToken(String(current), token)) {
+    return redactError(error, token);
+  }
+  return error;
+}
+
 function redactValue(value: unknown, token: string): unknown {
   if (typeof value === "string") return redactText(value, token);
   if (isUpload(value)) return describeUpload(value);

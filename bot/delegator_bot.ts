@@ -1,3 +1,4 @@
+import { loggable } from "../api/redact.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
 import { eventKey } from "./event_key.ts";
@@ -54,6 +55,9 @@ export type DelegatorBotOptions = BotOptions & {
   mailboxCapacity?: number;
 };
 
+/** Logs a failure the bot cannot hand to anyone, with the token removed. */
+type FailureLog = (what: string, error: unknown) => void;
+
 // A delegate of one pattern: its mailbox, how to tell whether it still runs, and how it is forgotten.
 // It is also the DelegateHandle given to a startable delegate, so ending costs no closure per delegate.
 class DelegateRecord implements DelegateHandle {
@@ -64,6 +68,7 @@ class DelegateRecord implements DelegateHandle {
     readonly pattern: PatternState,
     readonly key: unknown,
     readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
+    readonly log: FailureLog,
   ) {}
 
   isAlive(): boolean {
@@ -79,15 +84,13 @@ class DelegateRecord implements DelegateHandle {
     if (this.key !== undefined) this.pattern.forget(this.key, this);
     for (const left of this.mailbox.drain()) {
       if (eventKey(left) === undefined) {
-        this.redispatch(this.pattern, left).catch((err) =>
-          console.error("telepot-ts: redelivery failed:", err)
-        );
+        this.redispatch(this.pattern, left).catch((err) => this.log("redelivery failed", err));
       }
     }
   }
 
   failed(err: unknown): void {
-    console.error("telepot-ts: delegate failed:", err);
+    this.log("delegate failed", err);
     this.ended();
   }
 }
@@ -143,6 +146,7 @@ export class DelegatorBot extends Bot {
   readonly #listening = new Set<Mailbox<Msg>>();
   #constructing: Mailbox<Msg> | undefined;
   readonly #redispatch = (pattern: PatternState, msg: Msg): Promise<void> => this.#dispatch(pattern, msg);
+  readonly #log: FailureLog;
 
   /**
    * Creates an instance.
@@ -157,6 +161,8 @@ export class DelegatorBot extends Bot {
     options?: DelegatorBotOptions,
   ) {
     super(token, options);
+    // The same console.error lines as ever, but with the token cut out of what a user's code threw.
+    this.#log = (what, error) => console.error(`telepot-ts: ${what}:`, loggable(error, token));
     this.#capacity = options?.mailboxCapacity ?? 64;
     if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
       throw new BadInput("options.mailboxCapacity", "a positive integer");
@@ -222,7 +228,7 @@ export class DelegatorBot extends Bot {
     try {
       seed = pattern.seeder(msg);
     } catch (err) {
-      console.error("telepot-ts: seeder failed:", err);
+      this.#log("seeder failed", err);
       return RESOLVED;
     }
     if (seed === null || seed === undefined) return RESOLVED;
@@ -243,7 +249,13 @@ export class DelegatorBot extends Bot {
   }
 
   #spawn(pattern: PatternState, msg: Msg, seed: unknown, key: unknown): void {
-    const record = new DelegateRecord(new Mailbox<Msg>(this.#capacity), pattern, key, this.#redispatch);
+    const record = new DelegateRecord(
+      new Mailbox<Msg>(this.#capacity),
+      pattern,
+      key,
+      this.#redispatch,
+      this.#log,
+    );
     if (key !== undefined) pattern.set(key, record);
     this.#constructing = record.mailbox;
     let task: unknown;
@@ -264,7 +276,7 @@ export class DelegatorBot extends Bot {
         );
       }
     } catch (err) {
-      console.error("telepot-ts: delegator failed:", err);
+      this.#log("delegator failed", err);
       record.ended();
       return;
     } finally {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DelegatorBot } from "../bot/delegator_bot.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 Deno.test("delegator: the offset passes an update only once it sits in its delegate's mailbox", async () => {
   const emu = await BotApiEmulator.start();
@@ -30,4 +31,32 @@ Deno.test("delegator: the offset passes an update only once it sits in its deleg
   assert.equal(pending[0], "no room", "confirmed up to the last message a mailbox accepted");
   assert.ok(pending.includes("behind"));
   await emu.close();
+});
+
+Deno.test("delegator: what a failing seeder, delegator or delegate logs never shows the token", async () => {
+  const token = "4242:SECRET-delegator_token";
+  const leak = (where: string) => new Error(`${where} at /bot${token}/ (${encodeURIComponent(token)})`);
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args);
+  try {
+    const bot = new DelegatorBot(token, [
+      [() => {
+        throw leak("seeder");
+      }, () => () => {}],
+      [() => 1, () => {
+        throw leak("delegator");
+      }],
+      [() => 2, () => () => Promise.reject(leak("delegate"))],
+    ], { apiRoot: "http://127.0.0.1:9" });
+    await bot.handle({ message_id: 1, chat: { id: 5, type: "private" }, date: 0, text: "hi" });
+    await until(() => logged.length === 3);
+  } finally {
+    console.error = original;
+  }
+  const text = logged.map((args) => Deno.inspect(args, { depth: 10 })).join("\n");
+  for (const where of ["seeder", "delegator", "delegate"]) {
+    assert.ok(text.includes(`${where} at /bot<token>/`));
+  }
+  assert.ok(!text.includes(token) && !text.includes(encodeURIComponent(token)), text);
 });
