@@ -109,6 +109,12 @@ export class Scene {
     return message;
   }
 
+  /** `user` writes `text` to the bot in private, and the bot's next message there is awaited and recorded. */
+  async exchange(user: ScriptedUser, text: string, options: ReplyOptions = {}): Promise<Message> {
+    await this.say(user, text);
+    return await this.reply(user.id, options);
+  }
+
   /** `user` answers `message` with a reply (Telegram's reply, carrying `reply_to_message`). */
   async sayReplying(user: ScriptedUser, message: Message, text: string): Promise<Message> {
     const sent = await user.sendText(message.chat.id, text, { to: this.bot, replyTo: message });

@@ -74,16 +74,11 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "/alarm 3 tea");
+    await scene.exchange(alice, "/alarm 3 tea");
+    await scene.exchange(alice, "/alarm 1.5 stretching");
+    await scene.exchange(alice, "/cancel");
     await scene.reply(alice.id);
-    await scene.say(alice, "/alarm 1.5 stretching");
-    await scene.reply(alice.id);
-    await scene.say(alice, "/cancel");
-    await scene.reply(alice.id);
-    await scene.reply(alice.id);
-    await scene.say(alice, "/cancel");
-    await scene.reply(alice.id);
-    await scene.say(alice, "/cancel");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "/cancel");
+    await scene.exchange(alice, "/cancel");
   },
 };

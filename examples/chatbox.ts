@@ -69,11 +69,9 @@ export const example: Example = {
     const olivia = scene.user("Olivia");
     const alice = scene.user("Alice");
     const bob = scene.user("Bob");
-    await scene.say(alice, "Are you open on Sunday?");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Are you open on Sunday?");
     const fromAlice = await scene.reply(olivia.id);
-    await scene.say(bob, "Do you sell gift cards?");
-    await scene.reply(bob.id);
+    await scene.exchange(bob, "Do you sell gift cards?");
     const fromBob = await scene.reply(olivia.id);
     await scene.sayReplying(olivia, fromBob, "Yes, at the counter");
     await scene.reply(bob.id);
@@ -81,7 +79,6 @@ export const example: Example = {
     await scene.sayReplying(olivia, fromAlice, "From 10 to 4");
     await scene.reply(alice.id);
     await scene.reply(olivia.id);
-    await scene.say(olivia, "Hello?");
-    await scene.reply(olivia.id);
+    await scene.exchange(olivia, "Hello?");
   },
 };

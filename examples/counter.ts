@@ -39,16 +39,12 @@ export const example: Example = {
     const alice = scene.user("Alice");
     const bob = scene.user("Bob");
     for (const text of ["hi", "how are you", "still counting?"]) {
-      await scene.say(alice, text);
-      await scene.reply(alice.id);
+      await scene.exchange(alice, text);
     }
-    await scene.say(bob, "hello");
-    await scene.reply(bob.id);
-    await scene.say(alice, "one more");
-    await scene.reply(alice.id);
+    await scene.exchange(bob, "hello");
+    await scene.exchange(alice, "one more");
     scene.note(`(nobody writes for ${OFFLINE_IDLE_SECONDS + 1} s: both counters close)`);
     await sleep(OFFLINE_IDLE_SECONDS + 1);
-    await scene.say(alice, "back again");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "back again");
   },
 };

@@ -39,15 +39,10 @@ export const example: Example = {
   async script(scene) {
     const alice = scene.user("Alice");
     const bob = scene.user("Bob");
-    await scene.say(alice, "one");
-    await scene.reply(alice.id);
-    await scene.say(bob, "uno");
-    await scene.reply(bob.id);
-    await scene.say(alice, "two");
-    await scene.reply(alice.id);
-    await scene.say(bob, "dos");
-    await scene.reply(bob.id);
-    await scene.say(bob, "tres");
-    await scene.reply(bob.id);
+    await scene.exchange(alice, "one");
+    await scene.exchange(bob, "uno");
+    await scene.exchange(alice, "two");
+    await scene.exchange(bob, "dos");
+    await scene.exchange(bob, "tres");
   },
 };

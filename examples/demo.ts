@@ -152,24 +152,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     });
 
     const alicesChat = async () => {
-      await scene.say(alice, "Hi! What do you do?");
-      await scene.reply(alice.id);
-      await scene.say(alice, "Let me try again");
-      const counted = await scene.reply(alice.id);
+      await scene.exchange(alice, "Hi! What do you do?");
+      const counted = await scene.exchange(alice, "Let me try again");
       await scene.answer(await scene.press(alice, counted, "Reset"));
       scene.show(alice.id, counted.message_id);
-      await scene.say(alice, "And now?");
-      await scene.reply(alice.id);
+      await scene.exchange(alice, "And now?");
     };
     const bobsChat = async () => {
-      await scene.say(bob, "Hello");
-      await scene.reply(bob.id);
-      await scene.say(bob, "Counting?");
-      await scene.reply(bob.id);
+      await scene.exchange(bob, "Hello");
+      await scene.exchange(bob, "Counting?");
       scene.note(`(Bob is quiet for ${idle + 1} s: his counter closes by idle timeout)`);
       await sleep(idle + 1);
-      await scene.say(bob, "I was away for a while");
-      await scene.reply(bob.id);
+      await scene.exchange(bob, "I was away for a while");
     };
     const bookClub = async () => {
       await scene.say(carol, "Who has read chapter 3?", club);

@@ -74,10 +74,8 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "Let's play");
-    await scene.reply(alice.id);
-    await scene.say(alice, "fifty");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Let's play");
+    await scene.exchange(alice, "fifty");
     let low = 1;
     let high = 100;
     for (;;) {
@@ -88,7 +86,6 @@ export const example: Example = {
       else if (answer.startsWith("Lower")) high = guess - 1;
       else break;
     }
-    await scene.say(alice, "Again!");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Again!");
   },
 };

@@ -29,8 +29,7 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "Hi");
-    const keyboard = await scene.reply(alice.id);
+    const keyboard = await scene.exchange(alice, "Hi");
     const query = await scene.press(alice, keyboard, "Press me");
     await scene.answer(query);
   },

@@ -90,8 +90,7 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "Hi there");
-    const first = await scene.reply(alice.id);
+    const first = await scene.exchange(alice, "Hi there");
     await scene.answer(await scene.press(alice, first, "Maybe"));
     scene.show(alice.id, first.message_id);
     const second = await scene.reply(alice.id);
@@ -99,8 +98,7 @@ export const example: Example = {
     await scene.reply(alice.id);
 
     const bob = scene.user("Bob");
-    await scene.say(bob, "Hello");
-    await scene.reply(bob.id);
+    await scene.exchange(bob, "Hello");
     scene.note("(Bob does not answer)");
     await scene.reply(bob.id, { timeout: 5 });
   },

@@ -73,14 +73,12 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "/buy");
-    const invoice = await scene.reply(alice.id);
+    const invoice = await scene.exchange(alice, "/buy");
     await scene.pay(alice, invoice);
     await scene.reply(alice.id);
 
     const bob = scene.user("Bob");
-    await scene.say(bob, "/buy");
-    const bobsInvoice = await scene.reply(bob.id);
+    const bobsInvoice = await scene.exchange(bob, "/buy");
     await scene.pay(bob, bobsInvoice, {
       shipping_address: {
         country_code: "US",

@@ -110,8 +110,7 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "quiz me");
-    const quiz = await scene.reply(alice.id);
+    const quiz = await scene.exchange(alice, "quiz me");
     await scene.answer(await scene.press(alice, quiz, "Start"));
     for (let i = 0; i < QUESTIONS; i++) {
       const now = scene.show(alice.id, quiz.message_id);
@@ -124,8 +123,7 @@ export const example: Example = {
     }
     scene.show(alice.id, quiz.message_id);
 
-    await scene.say(alice, "again");
-    const second = await scene.reply(alice.id);
+    const second = await scene.exchange(alice, "again");
     await scene.answer(await scene.press(alice, second, "Start"));
     scene.note("(Alice walks away)");
     await sleep(3);

@@ -78,16 +78,11 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "hello");
-    await scene.reply(alice.id);
-    await scene.say(alice, "/keyboard");
-    await scene.reply(alice.id);
-    await scene.say(alice, "/hide");
-    await scene.reply(alice.id);
-    await scene.say(alice, "/force");
-    await scene.reply(alice.id);
-    await scene.say(alice, "/inline");
-    const keyboard = await scene.reply(alice.id);
+    await scene.exchange(alice, "hello");
+    await scene.exchange(alice, "/keyboard");
+    await scene.exchange(alice, "/hide");
+    await scene.exchange(alice, "/force");
+    const keyboard = await scene.exchange(alice, "/inline");
     await scene.answer(await scene.press(alice, keyboard, "Alert"));
     await scene.answer(await scene.press(alice, keyboard, "Edit"));
     scene.show(alice.id, keyboard.message_id);

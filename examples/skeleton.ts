@@ -32,10 +32,8 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "Hello bot");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Hello bot");
     await scene.send(alice, { sticker: STICKER });
-    await scene.say(alice, "Still there?");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Still there?");
   },
 };

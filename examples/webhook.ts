@@ -62,8 +62,7 @@ export const example: Example = {
   },
   async script(scene) {
     const alice = scene.user("Alice");
-    await scene.say(alice, "Hello over the webhook");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Hello over the webhook");
 
     const url = scene.emu.bot(scene.bot).webhook?.url;
     if (url === undefined) throw new Error("the bot did not set a webhook");
@@ -79,7 +78,6 @@ export const example: Example = {
     await response.body?.cancel();
     scene.note(`a forged POST with a wrong secret gets HTTP ${response.status}`);
 
-    await scene.say(alice, "Still here");
-    await scene.reply(alice.id);
+    await scene.exchange(alice, "Still here");
   },
 };
