@@ -230,7 +230,7 @@ export class Api extends ApiMethods {
           seconds,
         );
         if (!response.ok || response.body === null) {
-          await this.#answer(response, "downloadFile", { file_id: fileId });
+          await this.#answer(response, "downloadFile", { file_id: fileId }, external, signal, seconds);
           // A success envelope where file bytes were expected is not a download either.
           throw new BadHTTPResponse(response.status, "", headersOnly(response));
         }
@@ -314,9 +314,9 @@ export class Api extends ApiMethods {
     response: Response,
     method: string,
     params: Record<string, unknown>,
-    external?: AbortSignal,
-    signal?: AbortSignal,
-    seconds?: number,
+    external: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
+    seconds: number | undefined,
   ): Promise<unknown> {
     let text: string;
     try {

@@ -162,3 +162,28 @@ Deno.test("a destination that cannot be opened fails before anything is fetched"
     assert.deepEqual(server.requests.map((r) => r.botMethod), ["getFile"]);
   });
 });
+
+Deno.test("an error page that stalls while it is read is RequestTimeout, not a NetworkError", async () => {
+  await withServer(async (server) => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => stop = r);
+    server.files.set("gone.bin", () =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            controller.enqueue(new TextEncoder().encode("<html>Not"));
+            await stopped;
+            controller.close();
+          },
+        }),
+        { status: 404, headers: { "content-type": "text/html" } },
+      ));
+    server.on("getFile", fileInfo("gone.bin"));
+    const error = await new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", new WritableStream(), {
+      timeout: 0.2,
+    }).catch((e) => e);
+    stop();
+    assert.ok(error instanceof RequestTimeout, String(error));
+    assert.equal(error.method, "downloadFile");
+  });
+});
