@@ -1,6 +1,6 @@
 import type { Msg, Seeder } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
-import { CHAT_FLAVORS, INLINE_FLAVORS } from "../helper/handlers.ts";
+import { INLINE_FLAVORS, USER_FLAVORS } from "../helper/handlers.ts";
 import { flavorOrNull } from "../helper/quick_flavor.ts";
 
 /** Options of the per-chat seeders. */
@@ -54,8 +54,6 @@ export function perChatIdExcept(s: IdSet, options?: ChatTypesOptions): Seeder {
   return chatIdSeeder(options?.types ?? "all", (id) => !ids.has(id as number));
 }
 
-const DEFAULT_FROM_FLAVORS = [...CHAT_FLAVORS, ...INLINE_FLAVORS];
-
 function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
   return (msg) => {
     const from = msg.from;
@@ -70,19 +68,19 @@ function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) 
 
 /** A seeder returning the sender's user id of a message whose flavor is in `flavors`. */
 export function perFromId(options?: FlavorsOptions): Seeder {
-  return fromIdSeeder(options?.flavors ?? DEFAULT_FROM_FLAVORS, () => true);
+  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, () => true);
 }
 
 /** A seeder returning the sender's user id when it is in `s` (and the flavor in `flavors`). */
 export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder {
   const ids = new Set(s);
-  return fromIdSeeder(options?.flavors ?? DEFAULT_FROM_FLAVORS, (id) => ids.has(id as number));
+  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => ids.has(id as number));
 }
 
 /** A seeder returning the sender's user id when it is not in `s` (and the flavor is in `flavors`). */
 export function perFromIdExcept(s: IdSet, options?: FlavorsOptions): Seeder {
   const ids = new Set(s);
-  return fromIdSeeder(options?.flavors ?? DEFAULT_FROM_FLAVORS, (id) => !ids.has(id as number));
+  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => !ids.has(id as number));
 }
 
 /** A seeder returning the user id of inline queries and chosen inline results. */

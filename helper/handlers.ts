@@ -36,6 +36,8 @@ export interface UserHandlerOptions extends ChatHandlerOptions {
 export const CHAT_FLAVORS: readonly string[] = ["chat", "edited_chat"];
 /** Flavors of inline mode. */
 export const INLINE_FLAVORS: readonly string[] = ["inline_query", "chosen_inline_result"];
+/** What a user handler and the per-user seeders take by default: the chat and the inline flavors. */
+export const USER_FLAVORS: readonly string[] = [...CHAT_FLAVORS, ...INLINE_FLAVORS];
 
 /** {@link Monitor}'s base: a listener context with the default router. */
 export const MonitorBase: typeof ListenerContext & Constructor<DefaultRouted> = DefaultRouterMixin(
@@ -128,7 +130,7 @@ export class UserHandler extends UserHandlerBase {
    */
   constructor(seedTuple: SeedTuple, options: UserHandlerOptions) {
     super(seedTuple[0], seedTuple[2], options);
-    const flavors = options.flavors ?? [...CHAT_FLAVORS, ...INLINE_FLAVORS];
+    const flavors = options.flavors ?? USER_FLAVORS;
     if (flavors === "all") {
       this.listener.capture([{ from: { id: this.userId } }]);
     } else {
