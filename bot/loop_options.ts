@@ -23,9 +23,12 @@ export interface MessageLoopOptions {
    * until a `webhookHandler` is made for it: then the loop reads the webhook instead.
    */
   readonly source?: UpdateSource;
-  /** Queue source only: deliver in `update_id` order, holding gaps up to `maxhold`. Default true. */
+  /**
+   * Queue and webhook only (getUpdates answers in order): deliver in `update_id` order, holding gaps
+   * up to `maxhold`. Default true.
+   */
   readonly ordered?: boolean;
-  /** Queue source only: seconds an update waits for a missing smaller id. Default 3. */
+  /** Queue and webhook only: seconds an update waits for a missing smaller id. Default 3. */
   readonly maxhold?: number;
   /**
    * Keep the process running until stopped, and stop gracefully on SIGINT/SIGTERM; a string is also
