@@ -66,7 +66,13 @@ export class Orderer {
   flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#deliverThrough(Infinity);
+  }
+
+  /** Delivers every held update whose id is at most `last`, in order, stepping over gaps. */
+  #deliverThrough(last: number): void {
     for (const id of [...this.#held.keys()].sort((a, b) => a - b)) {
+      if (id > last) break;
       const held = this.#held.get(id)!;
       this.#held.delete(id);
       this.#options.deliver(held);
@@ -105,13 +111,7 @@ export class Orderer {
       if (held.until <= now && (upTo === undefined || id > upTo)) upTo = id;
     }
     if (upTo !== undefined) {
-      for (const id of [...this.#held.keys()].sort((a, b) => a - b)) {
-        if (id > upTo) break;
-        const held = this.#held.get(id)!;
-        this.#held.delete(id);
-        this.#options.deliver(held);
-        this.#next = id + 1;
-      }
+      this.#deliverThrough(upTo);
       this.#release();
     }
     this.#arm();
