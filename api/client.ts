@@ -65,6 +65,20 @@ function innermostMessage(error: Error): string {
   return message;
 }
 
+/** One request in flight: the method its failures are reported under, and what may cut it short. */
+interface Attempt {
+  /** The Bot API method, or `"downloadFile"`. */
+  readonly method: string;
+  /** The caller's and the client's signals: an abort by them rejects with their reason as is. */
+  readonly external: AbortSignal | undefined;
+  /** `external` plus the timeout: what fetch and the body reads listen to. */
+  readonly signal: AbortSignal | undefined;
+  /** The timeout, in seconds. */
+  readonly seconds: number | undefined;
+  /** The timeout's timer, cleared when the request is over so that none outlives it. */
+  readonly timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /** The status line and headers of a response without its body or URL (the URL contains the token). */
 function headersOnly(response: Response): Response | undefined {
   try {
@@ -213,38 +227,31 @@ export class Api extends ApiMethods {
     const external = this.#externalSignal(options.signal);
     const seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
     const sink = await openDestination(dest);
-    const { signal, done } = this.#requestSignal(external, seconds);
+    const attempt = this.#attempt("downloadFile", external, seconds);
+    const { signal } = attempt;
     try {
       let source: ReadableStream<Uint8Array>;
       const local = isLocalFilePath(path);
       if (local) {
         source = (await Deno.open(path, { read: true })).readable;
       } else {
-        const init = { method: "GET", signal };
-        const response = await this.#send(
-          "downloadFile",
-          this.#fileBase + path,
-          init,
-          external,
-          signal,
-          seconds,
-        );
+        const response = await this.#send(attempt, this.#fileBase + path, { method: "GET", signal });
         if (!response.ok || response.body === null) {
-          await this.#answer(response, "downloadFile", { file_id: fileId }, external, signal, seconds);
+          await this.#answer(response, attempt, { file_id: fileId });
           // A success envelope where file bytes were expected is not a download either.
           throw new BadHTTPResponse(response.status, "", headersOnly(response));
         }
         source = response.body;
       }
       await source.pipeTo(sink.writable, { signal }).catch((error) => {
-        throw local ? error : this.#failure(error, "downloadFile", external, signal, seconds);
+        throw local ? error : this.#failure(error, attempt);
       });
       return file;
     } catch (error) {
       await sink.discard(error);
       throw error;
     } finally {
-      done();
+      clearTimeout(attempt.timer);
     }
   }
 
@@ -257,15 +264,15 @@ export class Api extends ApiMethods {
   }
 
   /**
-   * The signal for one request: the external one plus the timeout. A plain timer (cleared by `done`)
-   * rather than AbortSignal.timeout, so no timer outlives the request.
+   * Starts one request: its signal is the external one plus the timeout. A plain timer (cleared when
+   * the request is over) rather than AbortSignal.timeout, so no timer outlives the request.
    */
-  #requestSignal(external: AbortSignal | undefined, seconds: number | undefined) {
-    if (seconds === undefined) return { signal: external, done: () => {} };
+  #attempt(method: string, external: AbortSignal | undefined, seconds: number | undefined): Attempt {
+    if (seconds === undefined) return { method, external, signal: external, seconds, timer: undefined };
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), seconds * 1000);
     const signal = external ? AbortSignal.any([external, controller.signal]) : controller.signal;
-    return { signal, done: () => clearTimeout(timer) };
+    return { method, external, signal, seconds, timer };
   }
 
   async #post(
@@ -275,54 +282,40 @@ export class Api extends ApiMethods {
     external: AbortSignal | undefined,
     seconds: number | undefined,
   ): Promise<unknown> {
-    const { signal, done } = this.#requestSignal(external, seconds);
+    const attempt = this.#attempt(method, external, seconds);
     try {
       const encoded = body.encode();
       const init = {
         method: "POST",
         headers: { "content-type": encoded.contentType },
         body: encoded.body,
-        signal,
+        signal: attempt.signal,
         // Required by the fetch standard for a streamed request body.
         duplex: "half",
       } as RequestInit;
-      const response = await this.#send(method, this.#methodBase + method, init, external, signal, seconds);
-      return await this.#answer(response, method, params, external, signal, seconds);
+      const response = await this.#send(attempt, this.#methodBase + method, init);
+      return await this.#answer(response, attempt, params);
     } finally {
-      done();
+      clearTimeout(attempt.timer);
     }
   }
 
-  async #send(
-    method: string,
-    url: string,
-    init: RequestInit,
-    external: AbortSignal | undefined,
-    signal: AbortSignal | undefined,
-    seconds: number | undefined,
-  ): Promise<Response> {
+  async #send(attempt: Attempt, url: string, init: RequestInit): Promise<Response> {
     const fetchFn = this.#fetch;
     try {
       return await fetchFn(url, init);
     } catch (error) {
-      throw this.#failure(error, method, external, signal, seconds);
+      throw this.#failure(error, attempt);
     }
   }
 
   /** Reads an answer to the end (keeping the connection reusable) and unwraps Telegram's envelope. */
-  async #answer(
-    response: Response,
-    method: string,
-    params: Record<string, unknown>,
-    external: AbortSignal | undefined,
-    signal: AbortSignal | undefined,
-    seconds: number | undefined,
-  ): Promise<unknown> {
+  async #answer(response: Response, attempt: Attempt, params: Record<string, unknown>): Promise<unknown> {
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
-      throw this.#failure(error, method, external, signal, seconds);
+      throw this.#failure(error, attempt);
     }
     let json: unknown;
     try {
@@ -338,17 +331,11 @@ export class Api extends ApiMethods {
     // redactText also catches the percent-encoded token, which a description quoting a URL carries.
     const redacted = typeof description === "string" ? redactText(description, this.#token) : description;
     const safe = redacted === description ? json : { ...json, description: redacted };
-    throw telegramErrorFrom(safe, method, redactParams(params, this.#token));
+    throw telegramErrorFrom(safe, attempt.method, redactParams(params, this.#token));
   }
 
   /** Maps a thrown error: the caller's abort reason as is, a timeout, or a token-free NetworkError. */
-  #failure(
-    error: unknown,
-    method: string,
-    external: AbortSignal | undefined,
-    signal: AbortSignal | undefined,
-    seconds: number | undefined,
-  ): unknown {
+  #failure(error: unknown, { method, external, signal, seconds }: Attempt): unknown {
     if (external?.aborted) return external.reason;
     if (signal?.aborted && seconds !== undefined) return new RequestTimeout(method, seconds);
     if (error instanceof TelepotException) return error;
