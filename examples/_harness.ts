@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/mod.ts";
+import {
+  type CallbackQuery,
+  type ChosenInlineResult,
+  type InlineQuery,
+  type Message,
+  MESSAGE_CONTENT_TYPES,
+} from "../api/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import type {
   BotHandle,
@@ -253,8 +259,8 @@ function label(message: Message): string {
   if (invoice !== undefined) {
     return `[invoice ${invoice.title}: ${money(invoice)}]`;
   }
-  const skip = new Set(["message_id", "date", "chat", "from", "reply_markup", "sender_chat", "entities"]);
-  const kind = Object.keys(message).find((key) => !skip.has(key));
+  const fields = message as unknown as Record<string, unknown>;
+  const kind = MESSAGE_CONTENT_TYPES.find((type) => fields[type] !== undefined);
   return `[${kind ?? "empty"}]`;
 }
 

@@ -3,8 +3,9 @@
  * example can rot; the demo must show its per-chat counting and close every delegate by idle timeout.
  */
 import assert from "node:assert/strict";
+import type { Message } from "../api/mod.ts";
 import { EXAMPLES } from "../examples/_catalog.ts";
-import { playOffline, Scene, sleep } from "../examples/_harness.ts";
+import { describe, playOffline, Scene, sleep } from "../examples/_harness.ts";
 import { runDemo, summarize } from "../examples/demo.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
@@ -512,4 +513,22 @@ Deno.test("deno task demo prints the live transcript and the summary, and exits 
   assert.match(printed, /^ +delegates opened: +4 /m);
   assert.match(printed, /^ +closed by idle timeout: +4$/m);
   assert.match(printed, /^ +Bot API calls: +\d+ \(.*sendMessage 9.*\)$/m);
+});
+
+Deno.test("transcripts label non-text content by its content type, whatever other fields the message has", () => {
+  const chat = { id: 1, type: "private" };
+  const album = {
+    message_id: 1,
+    date: 0,
+    chat,
+    media_group_id: "g1",
+    has_protected_content: true,
+    photo: [{ file_id: "f", file_unique_id: "u", width: 1, height: 1 }],
+  };
+  assert.equal(describe(album as Message), "[photo]");
+  assert.equal(
+    describe({ message_id: 2, date: 0, chat, dice: { emoji: "🎲", value: 4 } } as Message),
+    "[dice]",
+  );
+  assert.equal(describe({ message_id: 3, date: 0, chat, edit_date: 5 } as Message), "[empty]");
 });
