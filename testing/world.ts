@@ -1,3 +1,4 @@
+import { TYPES } from "../api/spec.gen.ts";
 import { badRequest, forbidden, ScriptError } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
 import type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
@@ -131,24 +132,15 @@ function seenInPrivacyMode(state: ChatState, bot: BotState, message: MessageObj)
 
 const MEMBER_STATUSES: ReadonlySet<string> = new Set(["creator", "administrator", "member", "restricted"]);
 
-/** Administrator rights the emulator grants to bots and admins it creates. */
+/**
+ * Administrator rights the emulator grants to bots and admins it creates: every right of the spec's
+ * `ChatAdministratorRights`, so a new Bot API version's rights appear without an edit here.
+ */
 export const FULL_RIGHTS: Readonly<Obj> = {
   can_be_edited: false,
-  is_anonymous: false,
-  can_manage_chat: true,
-  can_delete_messages: true,
-  can_manage_video_chats: true,
-  can_restrict_members: true,
-  can_promote_members: true,
-  can_change_info: true,
-  can_invite_users: true,
-  can_post_stories: true,
-  can_edit_stories: true,
-  can_delete_stories: true,
-  can_post_messages: true,
-  can_edit_messages: true,
-  can_pin_messages: true,
-  can_manage_topics: true,
+  ...Object.fromEntries(
+    TYPES.ChatAdministratorRights.fields.map((field) => [field.name, field.name !== "is_anonymous"]),
+  ),
 };
 
 /** Builds a ChatMember object with the given status. */

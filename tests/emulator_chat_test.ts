@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { TYPES } from "../api/spec.gen.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
 
@@ -35,6 +36,10 @@ Deno.test("getChat, getChatMemberCount, getChatAdministrators, getChatMember des
       return_bots: true,
     });
     assert.equal(withBots.length, 2);
+    const botAdmin = withBots.find((a) => a.user.id === bot.id);
+    for (const right of TYPES.ChatAdministratorRights.fields) {
+      assert.equal(botAdmin[right.name], right.name !== "is_anonymous", `the bot holds ${right.name}`);
+    }
     const member = await ok<Any>(emu.apiRoot, bot.token, "getChatMember", {
       chat_id: group.id,
       user_id: bob.id,

@@ -1,4 +1,4 @@
-import type { MethodSpec, TypeSpec } from "../../api/spec.gen.ts";
+import { type MethodSpec, TYPES, type TypeSpec } from "../../api/spec.gen.ts";
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
 import { plausible, plausibleResult } from "../plausible.ts";
@@ -118,16 +118,7 @@ export const SETTINGS_METHODS: Readonly<Record<string, Handler>> = {
     ctx.bot.settings.get(`rights|${ctx.params.for_channels === true}`) ?? NO_RIGHTS,
 };
 
-const NO_RIGHTS: Obj = {
-  is_anonymous: false,
-  can_manage_chat: false,
-  can_delete_messages: false,
-  can_manage_video_chats: false,
-  can_restrict_members: false,
-  can_promote_members: false,
-  can_change_info: false,
-  can_invite_users: false,
-  can_post_stories: false,
-  can_edit_stories: false,
-  can_delete_stories: false,
-};
+// What getMyDefaultAdministratorRights answers before any were set: the spec's required rights, none granted.
+const NO_RIGHTS: Obj = Object.fromEntries(
+  TYPES.ChatAdministratorRights.fields.filter((field) => field.required).map((field) => [field.name, false]),
+);
