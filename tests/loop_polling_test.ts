@@ -193,7 +193,15 @@ Deno.test("loop: an AbortSignal stops the loop", async () => {
   const controller = new AbortController();
   const loop = bot.messageLoop(() => {}, { ...quick, signal: controller.signal });
   controller.abort();
-  await loop.done;
+  // A loop that ignored the signal would poll on: fail then instead of hanging the test run.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    loop.done.then(() => "stopped"),
+    new Promise((resolve) => timer = setTimeout(() => resolve("still running"), 5000)),
+  ]);
+  clearTimeout(timer);
+  if (outcome !== "stopped") await loop.stop();
+  assert.equal(outcome, "stopped");
   await emu.close();
 });
 
