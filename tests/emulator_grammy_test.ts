@@ -1,6 +1,7 @@
 import { Bot, webhookCallback } from "grammy";
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 Deno.test("a grammY echo bot runs unchanged against the emulator by long polling", async () => {
   await using emu = await BotApiEmulator.start();
@@ -83,13 +84,9 @@ Deno.test("grammY's webhookCallback receives the emulator's webhook deliveries (
     await bot.api.setWebhook(`http://127.0.0.1:${server.addr.port}/`, { secret_token: "grammy_secret" });
     await alice.sendText(alice.id, "via webhook");
     assert.equal((await emu.nextBotMessage(alice.id)).text, "hooked: via webhook");
-    let info = await bot.api.getWebhookInfo();
     // The update counts as pending until grammY's HTTP answer arrives, which follows its reply.
-    for (let i = 0; i < 100 && info.pending_update_count > 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      info = await bot.api.getWebhookInfo();
-    }
-    assert.equal(info.pending_update_count, 0);
+    await until(async () => (await bot.api.getWebhookInfo()).pending_update_count === 0);
+    const info = await bot.api.getWebhookInfo();
     assert.equal(info.last_error_message, undefined);
     await bot.api.deleteWebhook();
   } finally {
