@@ -5,7 +5,7 @@
  *   deno task codegen --import-html <file|url> re-import the table from the official page, then regenerate
  *   deno task codegen --import-json <file>     re-import the table from the community JSON format
  *   … --out <dir>                              write into <dir> instead of the repository (to compare first)
- *   deno task codegen:check                    regenerate in memory; fail if a committed file differs
+ *   deno task codegen:check                    regenerate into a temporary folder; fail if a committed file differs
  */
 import { emitMethods } from "./emit_methods.ts";
 import { emitNamedTuple } from "./emit_namedtuple.ts";
@@ -51,6 +51,19 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A folder path (relative to the working directory, or absolute) as a URL ending in a slash. */
+function dirUrl(path: string): URL {
+  return new URL(`${path.replace(/\/*$/, "")}/`, `file://${Deno.cwd()}/`);
+}
+
+async function writeAll(files: Map<string, string>, target: URL): Promise<void> {
+  for (const [path, content] of files) {
+    const file = new URL(path, target);
+    await Deno.mkdir(new URL(".", file), { recursive: true });
+    await Deno.writeTextFile(file, content);
+  }
+}
+
 async function main(args: string[]) {
   const flag = (name: string) => {
     const i = args.indexOf(name);
@@ -65,26 +78,28 @@ async function main(args: string[]) {
     : JSON.parse(await Deno.readTextFile(new URL(TABLE, ROOT)));
   const files = await generateAll(table);
   if (args.includes("--check")) {
-    const encoder = new TextEncoder();
-    const stale: string[] = [];
-    for (const [path, content] of files) {
-      const committed = await Deno.readFile(new URL(path, ROOT)).catch(() => null);
-      if (committed === null || !bytesEqual(committed, encoder.encode(content))) stale.push(path);
-    }
-    if (stale.length) {
-      console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
-      Deno.exit(1);
+    // Regenerate into a scratch folder through the same writer, then compare with what is committed.
+    const scratch = await Deno.makeTempDir({ prefix: "telepot-codegen-" });
+    try {
+      await writeAll(files, dirUrl(scratch));
+      const stale: string[] = [];
+      for (const path of files.keys()) {
+        const committed = await Deno.readFile(new URL(path, ROOT)).catch(() => null);
+        const fresh = await Deno.readFile(new URL(path, dirUrl(scratch)));
+        if (committed === null || !bytesEqual(committed, fresh)) stale.push(path);
+      }
+      if (stale.length) {
+        console.error(`generated files are out of date (run deno task codegen):\n  ${stale.join("\n  ")}`);
+        Deno.exit(1);
+      }
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
     }
     console.log(`generated files are in sync with ${TABLE} (Bot API ${table.version})`);
     return;
   }
   const out = flag("--out");
-  const target = out ? new URL(`${out.replace(/\/*$/, "")}/`, `file://${Deno.cwd()}/`) : ROOT;
-  for (const [path, content] of files) {
-    const file = new URL(path, target);
-    await Deno.mkdir(new URL(".", file), { recursive: true });
-    await Deno.writeTextFile(file, content);
-  }
+  await writeAll(files, out ? dirUrl(out) : ROOT);
   console.log(
     `Bot API ${table.version}: ${table.methods.length} methods, ${table.types.length} types → ${files.size} files`,
   );
