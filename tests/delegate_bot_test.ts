@@ -12,6 +12,7 @@ import { call, createOpen, createRun, paveEventSpace, perChatId } from "../deleg
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { ChatHandler, createListener, ListenerContext, schedulerOf } from "../helper/mod.ts";
+import { recordConsoleErrors } from "./support/console_errors.ts";
 import { until } from "./support/until.ts";
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
@@ -155,28 +156,23 @@ Deno.test("DelegatorBot: a full mailbox pushes back on handle and drops nothing"
 });
 
 Deno.test("DelegatorBot: a throwing delegate closes with onClose(error), is forgotten, and the seed starts anew", async () => {
-  const errors: unknown[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    let created = 0;
-    const bot = botWith([[(msg) => msg.seed, (st) => {
-      created++;
-      return createOpen(Recorder)(st);
-    }]]);
-    await bot.handle({ seed: 7, n: 1 });
-    await bot.handle({ seed: 7, n: 2, fail: true });
-    await until(() => Recorder.closed.length === 1);
-    assert.ok(Recorder.closed[0] instanceof Error && Recorder.closed[0].message === "boom 2");
-    assert.equal(errors.length, 1, "an unexpected error is reported");
-    await until(() => bot.delegateCount === 0);
-    await bot.handle({ seed: 7, n: 3 });
-    await until(() => Recorder.log.length === 2);
-    assert.equal(created, 2);
-    assert.deepEqual(Recorder.log, ["7:1", "7:3"]);
-  } finally {
-    console.error = original;
-  }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  let created = 0;
+  const bot = botWith([[(msg) => msg.seed, (st) => {
+    created++;
+    return createOpen(Recorder)(st);
+  }]]);
+  await bot.handle({ seed: 7, n: 1 });
+  await bot.handle({ seed: 7, n: 2, fail: true });
+  await until(() => Recorder.closed.length === 1);
+  assert.ok(Recorder.closed[0] instanceof Error && Recorder.closed[0].message === "boom 2");
+  assert.equal(errors.length, 1, "an unexpected error is reported");
+  await until(() => bot.delegateCount === 0);
+  await bot.handle({ seed: 7, n: 3 });
+  await until(() => Recorder.log.length === 2);
+  assert.equal(created, 2);
+  assert.deepEqual(Recorder.log, ["7:1", "7:3"]);
 });
 
 Deno.test("DelegatorBot: messages queued behind a closing delegate start its successor, in order", async () => {
@@ -276,71 +272,62 @@ Deno.test("DelegatorBot: a [fn, args, options] triple runs fn(...args, options)"
 });
 
 Deno.test("DelegatorBot: a promise-returning task (aio style) lives until its promise settles", async () => {
-  const errors: unknown[][] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    let created = 0;
-    const read: number[] = [];
-    const finish = new Map<unknown, { resolve: () => void; reject: (e: Error) => void }>();
-    const task = async (st: SeedTuple): Promise<void> => {
-      created++;
-      const listener = createListener(st[0]);
-      listener.capture([() => true]);
-      read.push(st[1].n);
-      if (st[2] === 1) read.push((await listener.wait()).n);
-      await new Promise<void>((resolve, reject) => finish.set(st[2], { resolve, reject }));
-    };
-    const bot = botWith([[(msg) => msg.seed, call(task)]]);
-    await bot.handle({ seed: 1, n: 1 });
-    await bot.handle({ seed: 1, n: 2 });
-    await bot.handle({ seed: 2, n: 3 });
-    await until(() => finish.size === 2);
-    assert.equal(created, 2, "the live task got its seed's second message");
-    assert.deepEqual(read.sort(), [1, 2, 3]);
-    assert.equal(bot.delegateCount, 2, "alive while the promise is pending");
-    finish.get(1)!.resolve();
-    finish.get(2)!.reject(new Error("task failed"));
-    await until(() => bot.delegateCount === 0);
-    assert.ok(errors.some((e) => e.some((x) => x instanceof Error && x.message === "task failed")));
-    await bot.handle({ seed: 1, n: 4 });
-    assert.equal(created, 3, "a settled task is forgotten: its seed starts a new one");
-  } finally {
-    console.error = original;
-  }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  let created = 0;
+  const read: number[] = [];
+  const finish = new Map<unknown, { resolve: () => void; reject: (e: Error) => void }>();
+  const task = async (st: SeedTuple): Promise<void> => {
+    created++;
+    const listener = createListener(st[0]);
+    listener.capture([() => true]);
+    read.push(st[1].n);
+    if (st[2] === 1) read.push((await listener.wait()).n);
+    await new Promise<void>((resolve, reject) => finish.set(st[2], { resolve, reject }));
+  };
+  const bot = botWith([[(msg) => msg.seed, call(task)]]);
+  await bot.handle({ seed: 1, n: 1 });
+  await bot.handle({ seed: 1, n: 2 });
+  await bot.handle({ seed: 2, n: 3 });
+  await until(() => finish.size === 2);
+  assert.equal(created, 2, "the live task got its seed's second message");
+  assert.deepEqual(read.sort(), [1, 2, 3]);
+  assert.equal(bot.delegateCount, 2, "alive while the promise is pending");
+  finish.get(1)!.resolve();
+  finish.get(2)!.reject(new Error("task failed"));
+  await until(() => bot.delegateCount === 0);
+  assert.ok(errors.some((e) => e.some((x) => x instanceof Error && x.message === "task failed")));
+  await bot.handle({ seed: 1, n: 4 });
+  assert.equal(created, 3, "a settled task is forgotten: its seed starts a new one");
 });
 
 Deno.test("DelegatorBot: a handler with no method for a message's flavor closes with BadInput; the bot goes on", async () => {
-  const errors: unknown[][] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    const closes: unknown[] = [];
-    let handled = 0;
-    class ChatOnly extends ChatHandler {
-      onChatMessage(): void {
-        handled++;
-      }
-      override onClose(ex: unknown): void {
-        closes.push(ex);
-      }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  const closes: unknown[] = [];
+  let handled = 0;
+  class ChatOnly extends ChatHandler {
+    onChatMessage(): void {
+      handled++;
     }
-    const bot = new DelegatorBot("1:T", [
-      paveEventSpace()(perChatId(), createOpen, ChatOnly, { timeout: 30 }),
-    ]);
-    const msg = { message_id: 1, date: 0, chat: { id: 3, type: "private" }, text: "x" };
-    await bot.handle(msg);
-    await bot.handle({ ...msg, edit_date: 1 });
-    await until(() => closes.length === 1);
-    assert.ok(closes[0] instanceof BadInput && closes[0].message.includes("onEditedChatMessage"));
-    assert.equal(bot.delegateCount, 0);
-    await bot.handle(msg);
-    await until(() => handled === 2);
-    assert.equal(bot.delegateCount, 1, "the chat's next message started a new delegate");
-    schedulerOf(bot).clear();
-  } finally {
-    console.error = original;
+    override onClose(ex: unknown): void {
+      closes.push(ex);
+    }
   }
+  const bot = new DelegatorBot("1:T", [
+    paveEventSpace()(perChatId(), createOpen, ChatOnly, { timeout: 30 }),
+  ]);
+  const msg = { message_id: 1, date: 0, chat: { id: 3, type: "private" }, text: "x" };
+  await bot.handle(msg);
+  await bot.handle({ ...msg, edit_date: 1 });
+  await until(() => closes.length === 1);
+  assert.ok(closes[0] instanceof BadInput && closes[0].message.includes("onEditedChatMessage"));
+  assert.equal(errors.length, 1, "the missing method is reported, not only handed to onClose");
+  assert.equal(bot.delegateCount, 0);
+  await bot.handle(msg);
+  await until(() => handled === 2);
+  assert.equal(bot.delegateCount, 1, "the chat's next message started a new delegate");
+  schedulerOf(bot).clear();
 });
 
 Deno.test("DelegatorBot: malformed delegation patterns or mailbox size are BadInput at construction", () => {
@@ -350,25 +337,20 @@ Deno.test("DelegatorBot: malformed delegation patterns or mailbox size are BadIn
 });
 
 Deno.test("DelegatorBot: a throwing seeder or a delegator result of the wrong shape is reported and skipped", async () => {
-  const errors: unknown[][] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    const bot = botWith([
-      [() => 1, () => 42 as never],
-      [() => {
-        throw new Error("seeder failed");
-      }, createOpen(Recorder)],
-      [(msg) => msg.seed, createOpen(Recorder)],
-    ]);
-    await bot.handle({ seed: 1, n: 1 });
-    await until(() => Recorder.log.length === 1);
-    assert.ok(errors.some((e) => e[1] instanceof BadInput));
-    assert.ok(errors.some((e) => e[1] instanceof Error && e[1].message === "seeder failed"));
-    assert.equal(bot.delegateCount, 1);
-  } finally {
-    console.error = original;
-  }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  const bot = botWith([
+    [() => 1, () => 42 as never],
+    [() => {
+      throw new Error("seeder failed");
+    }, createOpen(Recorder)],
+    [(msg) => msg.seed, createOpen(Recorder)],
+  ]);
+  await bot.handle({ seed: 1, n: 1 });
+  await until(() => Recorder.log.length === 1);
+  assert.ok(errors.some((e) => e[1] instanceof BadInput));
+  assert.ok(errors.some((e) => e[1] instanceof Error && e[1].message === "seeder failed"));
+  assert.equal(bot.delegateCount, 1);
 });
 
 Deno.test("DelegatorBot: inside a handler, listener.wait() is the delegate's own next message", async () => {
@@ -478,32 +460,28 @@ Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silen
 });
 
 Deno.test("DelegatorBot: a capture template that throws ends its delegate with the error, and the bot goes on", async () => {
-  const errors: unknown[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    class Picky extends ListenerContext {
-      constructor(seedTuple: SeedTuple) {
-        super(seedTuple[0], seedTuple[2]);
-        this.listener.capture([(msg: Msg) => msg.text.length > 0]);
-      }
-      onMessage(msg: Msg): void {
-        Recorder.log.push(`${this.id}:${msg.n}`);
-      }
-      override onClose(ex: unknown): void {
-        Recorder.closed.push(ex);
-      }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  class Picky extends ListenerContext {
+    constructor(seedTuple: SeedTuple) {
+      super(seedTuple[0], seedTuple[2]);
+      this.listener.capture([(msg: Msg) => msg.text.length > 0]);
     }
-    const bot = botWith([[(msg) => msg.seed, createOpen(Picky)]]);
-    await bot.handle({ seed: 1, n: 1, text: "a" });
-    await bot.handle({ seed: 1, n: 2 });
-    await until(() => Recorder.closed.length === 1);
-    assert.ok(Recorder.closed[0] instanceof TypeError);
-    assert.equal(bot.delegateCount, 0);
-    await bot.handle({ seed: 2, n: 3, text: "b" });
-    await until(() => Recorder.log.length === 2);
-    assert.deepEqual(Recorder.log, ["1:1", "2:3"]);
-  } finally {
-    console.error = original;
+    onMessage(msg: Msg): void {
+      Recorder.log.push(`${this.id}:${msg.n}`);
+    }
+    override onClose(ex: unknown): void {
+      Recorder.closed.push(ex);
+    }
   }
+  const bot = botWith([[(msg) => msg.seed, createOpen(Picky)]]);
+  await bot.handle({ seed: 1, n: 1, text: "a" });
+  await bot.handle({ seed: 1, n: 2 });
+  await until(() => Recorder.closed.length === 1);
+  assert.ok(Recorder.closed[0] instanceof TypeError);
+  assert.equal(errors.length, 1, "the template's error is reported, not only handed to onClose");
+  assert.equal(bot.delegateCount, 0);
+  await bot.handle({ seed: 2, n: 3, text: "b" });
+  await until(() => Recorder.log.length === 2);
+  assert.deepEqual(Recorder.log, ["1:1", "2:3"]);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
 import { Answerer } from "../helper/mod.ts";
+import { recordConsoleErrors } from "./support/console_errors.ts";
 
 const sleep = (s: number): Promise<void> => new Promise((r) => setTimeout(r, s * 1000));
 
@@ -62,20 +63,15 @@ Deno.test("Answerer: { results, ...options } passes the options; a bad result or
     true,
   );
   assert.deepEqual(sent[0], ["1", [article("r")], { cache_time: 0 }]);
-  const errors: unknown[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    assert.equal(await answerer.answer(query("2", 7, "a"), () => 42 as never), false);
-    assert.equal(
-      await answerer.answer(query("3", 7, "a"), () => {
-        throw new Error("compute failed");
-      }),
-      false,
-    );
-    assert.equal(errors.length, 2);
-    assert.equal(sent.length, 1);
-  } finally {
-    console.error = original;
-  }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  assert.equal(await answerer.answer(query("2", 7, "a"), () => 42 as never), false);
+  assert.equal(
+    await answerer.answer(query("3", 7, "a"), () => {
+      throw new Error("compute failed");
+    }),
+    false,
+  );
+  assert.equal(errors.length, 2);
+  assert.equal(sent.length, 1);
 });

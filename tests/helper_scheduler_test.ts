@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { EventNotFound } from "../exception/event_not_found.ts";
 import { EventScheduler } from "../helper/scheduler.ts";
+import { recordConsoleErrors } from "./support/console_errors.ts";
 import { until } from "./support/until.ts";
 
 const sleep = (s: number): Promise<void> => new Promise((r) => setTimeout(r, s * 1000));
@@ -58,27 +59,22 @@ Deno.test("EventScheduler: rescheduling later and earlier moves the event; a fir
 
 Deno.test("EventScheduler: a throwing emitter is reported and the others still fire; clear drops everything", async () => {
   const seen: number[] = [];
-  const errors: unknown[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args);
-  try {
-    const s = new EventScheduler<number>((n) => {
-      if (n === 1) throw new Error("bad");
-      seen.push(n);
-    });
-    s.eventNow(1);
-    s.eventNow(2);
-    await until(() => seen.length >= 1);
-    assert.deepEqual(seen, [2]);
-    assert.equal(errors.length, 1);
-    s.eventLater(0.01, 3);
-    s.clear();
-    await sleep(0.03);
-    assert.deepEqual(seen, [2]);
-    assert.equal(s.size, 0);
-  } finally {
-    console.error = original;
-  }
+  using recorded = recordConsoleErrors();
+  const errors = recorded.calls;
+  const s = new EventScheduler<number>((n) => {
+    if (n === 1) throw new Error("bad");
+    seen.push(n);
+  });
+  s.eventNow(1);
+  s.eventNow(2);
+  await until(() => seen.length >= 1);
+  assert.deepEqual(seen, [2]);
+  assert.equal(errors.length, 1);
+  s.eventLater(0.01, 3);
+  s.clear();
+  await sleep(0.03);
+  assert.deepEqual(seen, [2]);
+  assert.equal(s.size, 0);
 });
 
 Deno.test("EventScheduler.isPending: true while waiting, false once emitted or cancelled", async () => {
