@@ -7,7 +7,7 @@ import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { ApiMethods } from "./methods.gen.ts";
-import { redactError, redactParams, redactText } from "./redact.ts";
+import { loggable, redactError, redactParams, redactText } from "./redact.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
 import { retryDelay, type RetryOptions, type RetryPolicy, retryPolicy, sleep } from "./retry.ts";
 import { checkSeconds } from "./seconds.ts";
@@ -201,6 +201,17 @@ export class Api extends ApiMethods {
         await sleep(delay, external);
       }
     }
+  }
+
+  /**
+   * Logs a failure on the console with this bot's token cut out of it (message, stack and causes). The
+   * library's background work (delegates, scheduled events, inline answers) reports through here.
+   *
+   * @param what what failed, e.g. `"delegate closed by an error"`.
+   * @param error what was thrown.
+   */
+  logError(what: string, error: unknown): void {
+    console.error(`telepot-ts: ${what}:`, loggable(error, this.#token));
   }
 
   /**

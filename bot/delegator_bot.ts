@@ -1,4 +1,3 @@
-import { loggable } from "../api/redact.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
 import { eventKey } from "./event_key.ts";
@@ -19,6 +18,8 @@ export type Seeder = (msg: Msg) => unknown;
 export interface DelegateHandle {
   /** Marks the delegate ended: the bot forgets it now instead of at the next `isAlive()` check. */
   ended(): void;
+  /** Reports a failure of the delegate on the console, with the bot's token cut out. */
+  log(what: string, error: unknown): void;
 }
 
 /** A thread-like delegate: started once, then asked whether it still runs. */
@@ -161,8 +162,7 @@ export class DelegatorBot extends Bot {
     options?: DelegatorBotOptions,
   ) {
     super(token, options);
-    // The same console.error lines as ever, but with the token cut out of what a user's code threw.
-    this.#log = (what, error) => console.error(`telepot-ts: ${what}:`, loggable(error, token));
+    this.#log = (what, error) => this.logError(what, error);
     this.#capacity = options?.mailboxCapacity ?? 64;
     if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
       throw new BadInput("options.mailboxCapacity", "a positive integer");

@@ -140,21 +140,27 @@ export class OpenRunner implements StartableDelegate {
   #close(e: unknown): void {
     // IdleTerminate and StopListening are how delegates end; anything else is reported even when a
     // custom onClose ignores it.
-    if (!isNormalEnd(e)) console.error("telepot-ts: delegate closed by an error:", e);
+    if (!isNormalEnd(e)) this.#report("delegate closed by an error", e);
     let r: unknown;
     try {
       r = this.delegate.onClose(e);
     } catch (closeError) {
-      console.error("telepot-ts: onClose failed:", closeError);
+      this.#report("onClose failed", closeError);
     }
     if (r instanceof Promise) {
       r.then(() => this.#ended(), (closeError) => {
-        console.error("telepot-ts: onClose failed:", closeError);
+        this.#report("onClose failed", closeError);
         this.#ended();
       });
     } else {
       this.#ended();
     }
+  }
+
+  // Through the bot, which cuts its token out of what a handler threw; a runner started by hand logs as is.
+  #report(what: string, error: unknown): void {
+    if (this.#handle) this.#handle.log(what, error);
+    else console.error(`telepot-ts: ${what}:`, error);
   }
 
   #ended(): void {

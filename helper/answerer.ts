@@ -3,6 +3,7 @@ import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Constructor } from "./mixin.ts";
+import { reportFailure } from "./report.ts";
 
 /** Options of `answerInlineQuery` besides the query id and the results. */
 export type AnswerOptions = NonNullable<Parameters<ApiMethods["answerInlineQuery"]>[2]>;
@@ -87,7 +88,7 @@ export class Answerer {
         return true;
       } catch (err) {
         if (signal.aborted) return false;
-        console.error("telepot-ts: answering inline query failed:", err);
+        reportFailure(this.bot, "answering inline query failed", err);
         return false;
       } finally {
         if (this.#working.get(fromId) === controller) this.#working.delete(fromId);

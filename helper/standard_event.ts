@@ -4,6 +4,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Listener } from "./listener.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
+import { reportFailure } from "./report.ts";
 import { EventScheduler, type ScheduledEvent } from "./scheduler.ts";
 
 /** Where a standard event comes from: the event space of a delegate group and the delegate's id. */
@@ -30,7 +31,7 @@ export function schedulerOf(bot: Pick<DelegatorBot, "handle">): BotScheduler {
   let s = schedulers.get(bot);
   if (s === undefined) {
     s = new EventScheduler<Msg>((event) => {
-      bot.handle(event).catch((err) => console.error("telepot-ts: event delivery failed:", err));
+      bot.handle(event).catch((err) => reportFailure(bot, "event delivery failed", err));
     });
     schedulers.set(bot, s);
   }

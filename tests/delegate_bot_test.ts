@@ -485,3 +485,33 @@ Deno.test("DelegatorBot: a capture template that throws ends its delegate with t
   await until(() => Recorder.log.length === 2);
   assert.deepEqual(Recorder.log, ["1:1", "2:3"]);
 });
+
+Deno.test("DelegatorBot: what a delegate or its onClose fails with is logged without the token", async () => {
+  const { ChatHandler, schedulerOf } = await import("../helper/mod.ts");
+  const { paveEventSpace, perChatId } = await import("../delegate/mod.ts");
+  const token = "123456:SECRET-token-for-redaction";
+  using recorded = recordConsoleErrors();
+  class Leaky extends ChatHandler {
+    onChatMessage(): never {
+      throw new Error(`request to /bot${token}/sendMessage failed`);
+    }
+    override onClose(): never {
+      throw new Error(`cleanup for ${encodeURIComponent(token)} failed`);
+    }
+  }
+  const bot = new DelegatorBot(token, [paveEventSpace()(perChatId(), createOpen, Leaky, { timeout: 10 })], {
+    apiRoot: "http://127.0.0.1:9",
+  });
+  await bot.handle({ message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "hi" });
+  await until(() => recorded.calls.length === 2);
+  const printed = recorded.calls.map((args) =>
+    args.map((a) => a instanceof Error ? `${a.message} ${a.stack}` : String(a)).join(" ")
+  );
+  assert.match(printed[0], /delegate closed by an error/);
+  assert.match(printed[1], /onClose failed/);
+  for (const line of printed) {
+    assert.ok(!line.includes(token) && !line.includes(encodeURIComponent(token)), line);
+    assert.match(line, /<token>/);
+  }
+  schedulerOf(bot).clear();
+});
