@@ -1,3 +1,4 @@
+import { checkSeconds } from "../api/seconds.ts";
 import type { Msg } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -118,10 +119,9 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
     // deno-lint-ignore no-explicit-any
     constructor(...args: any[]) {
       super(...args);
-      const { timeout } = contextOptions(args);
-      if (typeof timeout !== "number" || !(timeout > 0)) {
-        throw new BadInput("options.timeout", "a positive number of seconds");
-      }
+      const { timeout: given } = contextOptions(args);
+      const timeout = checkSeconds(given, "options.timeout");
+      if (timeout === undefined) throw new BadInput("options.timeout", "a positive number of seconds");
       const idle = this.idleEventCoordinator = new IdleEventCoordinator(this.scheduler, timeout);
       idle.refresh();
       // The class-level onMessage/onClose below cover the usual case; a subclass that overrides either

@@ -1,3 +1,4 @@
+import { checkSeconds } from "../api/seconds.ts";
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import type { Mailbox } from "../bot/mailbox.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -69,10 +70,7 @@ export class Listener {
    */
   wait(options?: WaitOptions): Promise<Msg> {
     if (this.#patterns.length === 0) throw new BadInput("listener", "at least one captured pattern");
-    const timeout = options?.timeout;
-    if (timeout !== undefined && !(timeout >= 0)) {
-      throw new BadInput("options.timeout", "a number of seconds, at least 0");
-    }
+    const timeout = checkSeconds(options?.timeout, "options.timeout", true);
     const ready = this.poll();
     if (ready !== undefined) return Promise.resolve(ready);
     return new Promise<Msg>((resolve, reject) => {

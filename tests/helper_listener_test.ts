@@ -48,6 +48,8 @@ Deno.test("Listener.wait: rejects with WaitTooLong after its timeout; nothing ca
   const listener = new Listener(box);
   assert.throws(() => listener.wait(), BadInput);
   listener.capture([{ a: 1 }]);
+  // Infinity would make the timer fire at once; a negative or non-number timeout is nonsense.
+  for (const timeout of [Infinity, -1, Number.NaN]) assert.throws(() => listener.wait({ timeout }), BadInput);
   const started = Date.now();
   await assert.rejects(
     listener.wait({ timeout: 0.05 }),
