@@ -6,15 +6,23 @@ import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { WireServer } from "./support/wire_server.ts";
 
-Deno.test("offset: a full batch stuck behind a handler that never settles is passed, loudly, after stuckAfter", async () => {
+/**
+ * A bot whose pending updates are fifteen messages in one chat (`s0`…`s14`, for a handler that hangs:
+ * with batches of 10 the offset cannot move) followed by one in another chat (`free`).
+ */
+async function stuckBatch(username: string) {
   const emu = await BotApiEmulator.start();
-  const handle = emu.createBot({ username: "offset_bot" });
+  const handle = emu.createBot({ username });
   const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
   const stuck = emu.createUser({ first_name: "Stuck" });
   const other = emu.createUser({ first_name: "Other" });
-  // Fifteen messages in one chat whose handler hangs: with batches of 10 the offset cannot move.
   for (let i = 0; i < 15; i++) await stuck.sendText(stuck.id, `s${i}`);
   await other.sendText(other.id, "free");
+  return { emu, handle, bot };
+}
+
+Deno.test("offset: a full batch stuck behind a handler that never settles is passed, loudly, after stuckAfter", async () => {
+  const { emu, handle, bot } = await stuckBatch("offset_bot");
   const handled: string[] = [];
   const reports: unknown[] = [];
   const dispatcher = new Dispatcher({
@@ -139,13 +147,7 @@ Deno.test("offset: with maxInFlight updates unfinished, polling pauses until one
 });
 
 Deno.test("offset: stuckAfter Infinity never confirms past an unfinished update, even when a full batch is stuck", async () => {
-  const emu = await BotApiEmulator.start();
-  const handle = emu.createBot({ username: "strict_offset_bot" });
-  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
-  const stuck = emu.createUser({ first_name: "Stuck" });
-  const other = emu.createUser({ first_name: "Other" });
-  for (let i = 0; i < 15; i++) await stuck.sendText(stuck.id, `s${i}`);
-  await other.sendText(other.id, "free");
+  const { emu, handle, bot } = await stuckBatch("strict_offset_bot");
   const handled: string[] = [];
   const reports: unknown[] = [];
   const loop = bot.messageLoop((msg) => {
