@@ -5,13 +5,7 @@
  * members from the list that follows; return types from the sentences that mention what is returned.
  * Only facts are kept: names, types, required flags, return types and links.
  */
-import {
-  discriminatorConst,
-  DOCUMENTATION_URL,
-  type SpecField,
-  type SpecTable,
-  uploadable,
-} from "./spec_table.ts";
+import { DOCUMENTATION_URL, specField, type SpecTable } from "./spec_table.ts";
 
 const HEADING = /<h4>\s*<a[^>]*\bname="([^"]+)"[^>]*>(?:[\s\S]*?)<\/a>([\s\S]*?)<\/h4>/g;
 const TABLE = /<table[\s\S]*?<\/table>/;
@@ -108,27 +102,30 @@ export function importOfficialHtml(html: string): SpecTable {
     methods: all.filter((s) => /^[a-z]/.test(s.name)).map((s) => ({
       name: s.name,
       link: `#${s.anchor}`,
-      params: tableRows(s.body).map(([name, type, required]): SpecField => ({
-        name: plainText(name),
-        types: parseTypeCell(type),
-        required: plainText(required) === "Yes",
-      })),
+      params: tableRows(s.body).map(([name, type, required, description]) =>
+        specField(
+          plainText(name),
+          parseTypeCell(type),
+          plainText(required) === "Yes",
+          plainText(description ?? ""),
+          false,
+        )
+      ),
       returns: parseReturns(s.body.split(/<table/)[0], knownTypes),
     })),
     types: types.map(({ s, subtypes }) => ({
       name: s.name,
       link: `#${s.anchor}`,
       subtypes,
-      fields: tableRows(s.body).map(([name, type, description]): SpecField => {
+      fields: tableRows(s.body).map(([name, type, description]) => {
         const text = plainText(description);
-        const types = uploadable(parseTypeCell(type), text);
-        const field: SpecField = { name: plainText(name), types, required: !text.startsWith("Optional") };
-        const fixed =
-          unionMembers.has(s.name) && field.required && types.length === 1 && types[0] === "String"
-            ? discriminatorConst(text)
-            : undefined;
-        if (fixed) field.const = fixed;
-        return field;
+        return specField(
+          plainText(name),
+          parseTypeCell(type),
+          !text.startsWith("Optional"),
+          text,
+          unionMembers.has(s.name),
+        );
       }),
     })),
   };

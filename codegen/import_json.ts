@@ -3,13 +3,7 @@
  * `methods` and `types`, each item carrying `name`, `href`, `fields`/`returns`, `subtypes`). Keeps
  * facts only: every description sentence is dropped.
  */
-import {
-  discriminatorConst,
-  DOCUMENTATION_URL,
-  type SpecField,
-  type SpecTable,
-  uploadable,
-} from "./spec_table.ts";
+import { DOCUMENTATION_URL, type SpecField, specField, type SpecTable } from "./spec_table.ts";
 
 interface CommunityField {
   name: string;
@@ -38,18 +32,9 @@ function anchor(href: string): string {
 }
 
 function fields(item: CommunityItem, isSubtype: boolean): SpecField[] {
-  return (item.fields ?? []).map((f) => {
-    const field: SpecField = {
-      name: f.name,
-      types: uploadable(f.types, f.description ?? ""),
-      required: f.required,
-    };
-    const fixed = isSubtype && f.required && f.types.length === 1 && f.types[0] === "String"
-      ? discriminatorConst(f.description ?? "")
-      : undefined;
-    if (fixed) field.const = fixed;
-    return field;
-  });
+  return (item.fields ?? []).map((f) =>
+    specField(f.name, f.types, f.required, f.description ?? "", isSubtype)
+  );
 }
 
 /** Converts a parsed community JSON document into the project's spec table. */

@@ -59,12 +59,33 @@ export const DOCUMENTATION_URL = "https://core.telegram.org/bots/api";
 const DISCRIMINATOR = /(?:\balways|\bmust be)\s+[“"*]?([a-z_]+)[”"*]?\s*$/;
 
 /** The constant a discriminator field's documentation fixes, if any (the sentence itself is not kept). */
-export function discriminatorConst(description: string): string | undefined {
+function discriminatorConst(description: string): string | undefined {
   return DISCRIMINATOR.exec(description.trim())?.[1];
 }
 
+/**
+ * A field or parameter from what a documentation source says of it: a String documented as taking
+ * `attach://…` also accepts an upload, and a required String of a union member whose documentation
+ * fixes its value ("always …", "must be …") records that value as its `const`. The sentence itself is
+ * not kept.
+ */
+export function specField(
+  name: string,
+  types: string[],
+  required: boolean,
+  description: string,
+  unionMember: boolean,
+): SpecField {
+  const field: SpecField = { name, types: uploadable(types, description), required };
+  const fixed = unionMember && required && types.length === 1 && types[0] === "String"
+    ? discriminatorConst(description)
+    : undefined;
+  if (fixed) field.const = fixed;
+  return field;
+}
+
 /** A String field documented as taking `attach://<name>` also accepts an uploaded file. */
-export function uploadable(types: string[], description: string): string[] {
+function uploadable(types: string[], description: string): string[] {
   return types.length === 1 && types[0] === "String" && description.includes("attach://")
     ? ["InputFile", "String"]
     : [...types];
