@@ -22,7 +22,7 @@ async function stuckBatch(username: string) {
 }
 
 Deno.test("offset: a full batch stuck behind a handler that never settles is passed, loudly, after stuckAfter", async () => {
-  const { emu, handle, bot } = await stuckBatch("offset_bot");
+  const { emu, bot } = await stuckBatch("offset_bot");
   const handled: string[] = [];
   const reports: unknown[] = [];
   const dispatcher = new Dispatcher({
