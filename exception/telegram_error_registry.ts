@@ -15,8 +15,10 @@ import {
   UnauthorizedError,
 } from "./telegram_error_subclasses.ts";
 
-// Most recently registered first, so a user's class can take precedence over a built-in one.
-const registry: TelegramErrorClass[] = [
+// The built-ins are tried first, as telepot tries its own subclasses before any defined later: a custom
+// class cannot take over a description a built-in already names. Custom classes follow in the order
+// they were registered.
+const BUILT_INS: readonly TelegramErrorClass[] = [
   UnauthorizedError,
   BotWasKickedError,
   BotWasBlockedError,
@@ -25,13 +27,17 @@ const registry: TelegramErrorClass[] = [
   NotEnoughRightsError,
   ConflictError,
 ];
+const registry: TelegramErrorClass[] = [...BUILT_INS];
 
 /**
- * Adds a custom {@link TelegramError} subclass. It is checked before all earlier ones, so it wins when
- * several match.
+ * Adds a custom {@link TelegramError} subclass. telepot found its subclasses by itself; JavaScript cannot
+ * list a class's subclasses, hence this explicit call. Classes are tried built-ins first, then custom
+ * ones in registration order: the first whose `DESCRIPTION_PATTERNS` match wins, so a custom class
+ * never replaces a built-in for the same description (registering a built-in is refused).
  *
  * @returns a function that removes the class again.
- * @throws {BadInput} when the class does not extend TelegramError or has no DESCRIPTION_PATTERNS.
+ * @throws {BadInput} when the class does not extend TelegramError, has no DESCRIPTION_PATTERNS, or is
+ *   already registered.
  *
  * @example
  * ```ts
@@ -42,15 +48,26 @@ const registry: TelegramErrorClass[] = [
  * registerTelegramError(MessageNotModified);
  * ```
  */
-export function registerTelegramError(errorClass: TelegramErrorClass): () => void {
+export function registerTelegramError(
+  errorClass: TelegramErrorClass,
+): () => void {
   if (!(errorClass?.prototype instanceof TelegramError)) {
     throw new BadInput("errorClass", "a subclass of TelegramError");
   }
   const patterns = errorClass.DESCRIPTION_PATTERNS;
-  if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => p instanceof RegExp)) {
-    throw new BadInput("errorClass.DESCRIPTION_PATTERNS", "a non-empty array of RegExp");
+  if (
+    !Array.isArray(patterns) || patterns.length === 0 ||
+    !patterns.every((p) => p instanceof RegExp)
+  ) {
+    throw new BadInput(
+      "errorClass.DESCRIPTION_PATTERNS",
+      "a non-empty array of RegExp",
+    );
   }
-  registry.unshift(errorClass);
+  if (registry.includes(errorClass)) {
+    throw new BadInput("errorClass", "a class not registered yet");
+  }
+  registry.push(errorClass);
   return () => {
     const at = registry.indexOf(errorClass);
     if (at >= 0) registry.splice(at, 1);
@@ -84,7 +101,9 @@ export function telegramErrorFrom(
   method?: string,
   params?: Readonly<Record<string, unknown>>,
 ): TelegramError {
-  const description = typeof json.description === "string" ? json.description : "Unknown error";
+  const description = typeof json.description === "string"
+    ? json.description
+    : "Unknown error";
   const errorCode = typeof json.error_code === "number" ? json.error_code : 0;
   const context: ErrorContext = { method, params };
   for (const errorClass of registry) {

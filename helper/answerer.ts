@@ -1,16 +1,28 @@
 import type { ApiMethods } from "../api/methods.gen.ts";
 import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
-import { BadInput } from "../exception/bad_input.ts";
+import { computedAnswer } from "./computed_answer.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Constructor } from "./mixin.ts";
 import { reportFailure } from "./report.ts";
 
 /** Options of `answerInlineQuery` besides the query id and the results. */
-export type AnswerOptions = NonNullable<Parameters<ApiMethods["answerInlineQuery"]>[2]>;
+export type AnswerOptions = NonNullable<
+  Parameters<ApiMethods["answerInlineQuery"]>[2]
+>;
 
-/** What a compute function returns: the results, or `{ results, ...answerInlineQuery options }`. */
+/**
+ * What a compute function returns: the results, telepot's tuple `[results, cache_time, is_personal,
+ * next_offset, button]` (any prefix of it), or `{ results, ...answerInlineQuery options }`.
+ */
 export type ComputedAnswer =
   | readonly InlineQueryResult[]
+  | readonly [
+    results: readonly InlineQueryResult[],
+    cacheTime?: AnswerOptions["cache_time"] | null,
+    isPersonal?: AnswerOptions["is_personal"] | null,
+    nextOffset?: AnswerOptions["next_offset"] | null,
+    button?: AnswerOptions["button"] | null,
+  ]
   | ({ results: readonly InlineQueryResult[] } & AnswerOptions);
 
 /**
@@ -68,30 +80,21 @@ export class Answerer {
       try {
         const ans = await computeFn(...computeArgs, signal);
         if (signal.aborted) return false;
-        let results: readonly InlineQueryResult[];
-        let options: AnswerOptions | undefined;
-        if (Array.isArray(ans)) {
-          results = ans;
-        } else if (
-          typeof ans === "object" && ans !== null && Array.isArray((ans as { results?: unknown }).results)
-        ) {
-          const { results: r, ...rest } = ans as { results: readonly InlineQueryResult[] } & AnswerOptions;
-          results = r;
-          options = rest;
-        } else {
-          throw new BadInput(
-            "compute function result",
-            "an array of inline results or { results, ...options }",
-          );
-        }
-        await this.bot.answerInlineQuery(inlineQuery.id, results as InlineQueryResult[], options);
+        const [results, options] = computedAnswer(ans);
+        await this.bot.answerInlineQuery(
+          inlineQuery.id,
+          results as InlineQueryResult[],
+          options,
+        );
         return true;
       } catch (err) {
         if (signal.aborted) return false;
         reportFailure(this.bot, "answering inline query failed", err);
         return false;
       } finally {
-        if (this.#working.get(fromId) === controller) this.#working.delete(fromId);
+        if (this.#working.get(fromId) === controller) {
+          this.#working.delete(fromId);
+        }
       }
     };
     return run();
@@ -105,7 +108,9 @@ export interface Answering {
 }
 
 /** Adds an {@link Answerer} for the delegate's bot. */
-export function AnswererMixin<B extends Constructor<ListenerContext>>(Base: B): B & Constructor<Answering> {
+export function AnswererMixin<B extends Constructor<ListenerContext>>(
+  Base: B,
+): B & Constructor<Answering> {
   return class WithAnswerer extends Base {
     #answerer: Answerer | undefined;
 
