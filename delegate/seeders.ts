@@ -1,12 +1,22 @@
 import type { Msg, Seeder } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
-import { INLINE_FLAVORS, USER_FLAVORS } from "../helper/handlers.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { CHAT_FLAVORS, INLINE_FLAVORS, USER_FLAVORS } from "../helper/handlers.ts";
 import { flavorOrNull } from "../helper/quick_flavor.ts";
 
-/** Options of the per-chat seeders. */
+/** Options of the seeders keyed by a chat's type. */
 export interface ChatTypesOptions {
   /** `"all"` (default) or the chat types to accept: `private`, `group`, `supergroup`, `channel`. */
   types?: "all" | readonly string[];
+}
+
+/** Options of the per-chat seeders. */
+export interface PerChatOptions extends ChatTypesOptions {
+  /**
+   * The flavors to seed (default `chat` and `edited_chat`: messages, as in telepot). `"all"` seeds
+   * every payload that has a `chat`: `chat_member`, `message_reaction`, `chat_join_request`, … too.
+   */
+  flavors?: "all" | readonly string[];
 }
 
 /** Options of the per-user seeders. */
@@ -21,37 +31,58 @@ export interface OriginsOptions {
   origins?: "all" | readonly ("chat" | "inline")[];
 }
 
-/** A set of ids as the `In`/`Except` seeders take it. */
-export type IdSet = Iterable<number | string>;
+/**
+ * A set of ids as the `In`/`Except` seeders take it: a `Set` (or anything with `has`, such as a `Map`)
+ * or an array. It is consulted for every message, as telepot's `in s` is, so ids added or removed
+ * while the bot runs take effect at once.
+ */
+export type IdSet = { has(id: number): boolean } | readonly (number | string)[];
+
+// Membership read at every message: the set is the caller's, not a copy.
+function membership(s: IdSet, name: string): (id: unknown) => boolean {
+  if (Array.isArray(s)) return (id) => s.includes(id as number);
+  if (typeof (s as { has?: unknown })?.has === "function") {
+    return (id) => (s as { has(id: unknown): boolean }).has(id);
+  }
+  throw new BadInput(name, "a Set or an array of ids (read at every message)");
+}
 
 function isObject(v: unknown): v is Msg {
   return typeof v === "object" && v !== null;
 }
 
-function chatIdSeeder(types: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
+function chatIdSeeder(options: PerChatOptions | undefined, accept: (id: unknown) => boolean): Seeder {
+  const types = options?.types ?? "all";
+  const flavors = options?.flavors ?? CHAT_FLAVORS;
   return (msg) => {
     const chat = msg.chat;
     if (!isObject(chat)) return null;
+    if (flavors !== "all") {
+      const f = flavorOrNull(msg);
+      if (f === null || !flavors.includes(f)) return null;
+    }
     if (types !== "all" && !types.includes(chat.type)) return null;
     return accept(chat.id) ? chat.id : null;
   };
 }
 
-/** A seeder returning the chat id of a message whose chat type is in `types`. */
-export function perChatId(options?: ChatTypesOptions): Seeder {
-  return chatIdSeeder(options?.types ?? "all", () => true);
+/**
+ * A seeder returning the chat id of a message whose chat type is in `types`. Like telepot's, it seeds
+ * messages (`chat` and `edited_chat`) only, unless `flavors` says otherwise.
+ */
+export function perChatId(options?: PerChatOptions): Seeder {
+  return chatIdSeeder(options, () => true);
 }
 
-/** A seeder returning the chat id when it is in `s` (and the chat type in `types`). */
-export function perChatIdIn(s: IdSet, options?: ChatTypesOptions): Seeder {
-  const ids = new Set(s);
-  return chatIdSeeder(options?.types ?? "all", (id) => ids.has(id as number));
+/** A seeder returning the chat id when it is in `s` (and the chat type in `types`), checked per message. */
+export function perChatIdIn(s: IdSet, options?: PerChatOptions): Seeder {
+  return chatIdSeeder(options, membership(s, "s"));
 }
 
-/** A seeder returning the chat id when it is not in `s` (and the chat type is in `types`). */
-export function perChatIdExcept(s: IdSet, options?: ChatTypesOptions): Seeder {
-  const ids = new Set(s);
-  return chatIdSeeder(options?.types ?? "all", (id) => !ids.has(id as number));
+/** A seeder returning the chat id when it is not in `s` (and the chat type is in `types`), checked per message. */
+export function perChatIdExcept(s: IdSet, options?: PerChatOptions): Seeder {
+  const has = membership(s, "s");
+  return chatIdSeeder(options, (id) => !has(id));
 }
 
 function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
@@ -71,16 +102,18 @@ export function perFromId(options?: FlavorsOptions): Seeder {
   return fromIdSeeder(options?.flavors ?? USER_FLAVORS, () => true);
 }
 
-/** A seeder returning the sender's user id when it is in `s` (and the flavor in `flavors`). */
+/** A seeder returning the sender's user id when it is in `s` (and the flavor in `flavors`), checked per message. */
 export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder {
-  const ids = new Set(s);
-  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => ids.has(id as number));
+  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, membership(s, "s"));
 }
 
-/** A seeder returning the sender's user id when it is not in `s` (and the flavor is in `flavors`). */
+/**
+ * A seeder returning the sender's user id when it is not in `s` (and the flavor is in `flavors`),
+ * checked per message.
+ */
 export function perFromIdExcept(s: IdSet, options?: FlavorsOptions): Seeder {
-  const ids = new Set(s);
-  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => !ids.has(id as number));
+  const has = membership(s, "s");
+  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => !has(id));
 }
 
 /** A seeder returning the user id of inline queries and chosen inline results. */

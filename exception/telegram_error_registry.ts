@@ -56,8 +56,8 @@ export function registerTelegramError(
   }
   const patterns = errorClass.DESCRIPTION_PATTERNS;
   if (
-    !Array.isArray(patterns) || patterns.length === 0 ||
-    !patterns.every((p) => p instanceof RegExp)
+    !Array.isArray(patterns) || patterns.length === 0
+    || !patterns.every((p) => p instanceof RegExp)
   ) {
     throw new BadInput(
       "errorClass.DESCRIPTION_PATTERNS",

@@ -13,15 +13,12 @@ const TRAILING_PARAMS: readonly string[] = (() => {
   return names.slice(names.indexOf("results") + 1);
 })();
 
-const EXPECTED =
-  "an array of inline results, [results, ...answerInlineQuery arguments after results], " +
-  "or { results, ...options }";
+const EXPECTED = "an array of inline results, [results, ...answerInlineQuery arguments after results], "
+  + "or { results, ...options }";
 
 function isResultList(value: unknown): value is readonly InlineQueryResult[] {
-  return Array.isArray(value) &&
-    value.every((r) =>
-      typeof r === "object" && r !== null && !Array.isArray(r)
-    );
+  return Array.isArray(value)
+    && value.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
 }
 
 /**
@@ -46,8 +43,8 @@ export function computedAnswer(
     if (typeof positional[TRAILING_PARAMS.indexOf("button")] === "string") {
       throw new BadInput(
         "compute function result",
-        "a button object { text, start_parameter } after next_offset: the Bot API replaced " +
-          "switch_pm_text and switch_pm_parameter with button",
+        "a button object { text, start_parameter } after next_offset: the Bot API replaced "
+          + "switch_pm_text and switch_pm_parameter with button",
       );
     }
     if (positional.length > TRAILING_PARAMS.length) {

@@ -1,8 +1,11 @@
 import type { Msg } from "../bot/delegator_bot.ts";
-import { BadInput } from "../exception/bad_input.ts";
+import { eventKey } from "../bot/event_key.ts";
+import { isReservedEventFlavor } from "../bot/flavor_method.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Constructor } from "./mixin.ts";
 import { handlerName, quickFlavor } from "./quick_flavor.ts";
+import { reportFailure } from "./report.ts";
 import { Router, type RouterTable } from "./router.ts";
 
 /** What {@link DefaultRouterMixin} adds. */
@@ -24,10 +27,30 @@ const STANDARD_FLAVORS = [
   "_idle",
 ];
 
-function callHandler(obj: object, name: string, msg: Msg): unknown {
-  const fn = (obj as Record<string, unknown>)[name];
+// Flavors already reported as unhandled, per delegate class: a group chat sends reactions and member
+// updates all day, and one line per class and flavor says everything there is to say.
+const reported = new WeakMap<object, Set<string>>();
+
+function reportOnce(obj: ListenerContext, flavorName: string, problem: string, msg: Msg): void {
+  const cls = obj.constructor;
+  let seen = reported.get(cls);
+  if (seen === undefined) reported.set(cls, seen = new Set());
+  if (seen.has(flavorName)) return;
+  seen.add(flavorName);
+  const error = new BadFlavor(msg, `No handler for ${flavorName} in ${cls.name || "a delegate"}: ${problem}`);
+  reportFailure(obj.originalBot, "no handler", error);
+}
+
+function callHandler(obj: ListenerContext, flavorName: string, msg: Msg): unknown {
+  const name = handlerName(flavorName);
+  if (eventKey(msg) !== undefined && isReservedEventFlavor(flavorName)) {
+    reportOnce(obj, flavorName, `events of this name are not routed to ${name}; rename the event`, msg);
+    return undefined;
+  }
+  const fn = (obj as unknown as Record<string, unknown>)[name];
   if (typeof fn !== "function") {
-    throw new BadInput(name, `a ${name} method on the delegate to handle this flavor`);
+    reportOnce(obj, flavorName, `define ${name} to receive these; until then they are ignored`, msg);
+    return undefined;
   }
   return fn.call(obj, msg);
 }
@@ -36,8 +59,10 @@ function callHandler(obj: object, name: string, msg: Msg): unknown {
  * Adds a flavor {@link Router} and an `onMessage` that uses it: a `chat` message goes to
  * `onChatMessage`, `edited_chat` to `onEditedChatMessage`, `callback_query` to `onCallbackQuery`, any
  * other flavor to `on` + its PascalCase name (`_idle` → `onIdle`, `poll_answer` → `onPollAnswer`).
- * A flavor whose method is missing throws `BadInput` (naming the method), which closes the delegate
- * through `onClose`, as a missing method does in telepot.
+ *
+ * A flavor whose method is missing is ignored and reported once per class and flavor (a `BadFlavor`
+ * through the bot's `logError`): the delegate goes on. (telepot closed the delegate on the
+ * `AttributeError`, which made a group's reactions and member updates reset a conversation.)
  */
 export function DefaultRouterMixin<B extends Constructor<ListenerContext>>(
   Base: B,
@@ -48,11 +73,8 @@ export function DefaultRouterMixin<B extends Constructor<ListenerContext>>(
     get router(): Router {
       if (this.#router === undefined) {
         const table: RouterTable = {};
-        for (const f of STANDARD_FLAVORS) {
-          const name = handlerName(f);
-          table[f] = (msg: Msg) => callHandler(this, name, msg);
-        }
-        table["null"] = (msg: Msg) => callHandler(this, handlerName(quickFlavor(msg)), msg);
+        for (const f of STANDARD_FLAVORS) table[f] = (msg: Msg) => callHandler(this, f, msg);
+        table["null"] = (msg: Msg) => callHandler(this, quickFlavor(msg), msg);
         this.#router = new Router(quickFlavor, table);
       }
       return this.#router;
@@ -61,7 +83,7 @@ export function DefaultRouterMixin<B extends Constructor<ListenerContext>>(
     onMessage(msg: Msg): unknown {
       // Until someone looks at the router, the default table is known, so skip building it per delegate.
       if (this.#router !== undefined) return this.#router.route(msg);
-      return callHandler(this, handlerName(quickFlavor(msg)), msg);
+      return callHandler(this, quickFlavor(msg), msg);
     }
   };
 }

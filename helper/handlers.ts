@@ -87,11 +87,9 @@ export class Monitor extends MonitorBase {
  * after `timeout` idle seconds. Subclass it and define `onChatMessage`, `onEditedChatMessage`,
  * `onCallbackQuery`…
  *
- * A message whose flavor has no method on the subclass (an edited message without
- * `onEditedChatMessage`, say) closes the delegate: `onClose` receives a `BadInput` naming the missing
- * method, as telepot's default router closes it with an `AttributeError`. The bot keeps running, and
- * the chat's next message starts a new delegate. Define a method, empty if need be, for every flavor
- * the delegate may receive. The same holds for every handler class here.
+ * A message whose flavor has no method on the subclass (a reaction without `onMessageReaction`, an
+ * edited message without `onEditedChatMessage`) is ignored and reported once per class and flavor; the
+ * delegate and its conversation go on. The same holds for every handler class here.
  *
  * @example
  * ```ts ignore

@@ -2,7 +2,6 @@ import { eventKey } from "../bot/event_key.ts";
 import { flavor, flavorOfKind } from "../bot/flavor.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
-import { pascalCase } from "../routing/routing_table.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = Record<string, any>;
@@ -41,21 +40,4 @@ export function flavorOrNull(msg: object): string | null {
   }
 }
 
-// The chat flavors keep telepot's method names; other names are derived once and remembered here.
-const METHOD_NAMES = new Map<string, string>([
-  ["chat", "onChatMessage"],
-  ["edited_chat", "onEditedChatMessage"],
-]);
-
-/**
- * The handler method for a flavor: `chat` → `onChatMessage`, `edited_chat` → `onEditedChatMessage`,
- * `callback_query` → `onCallbackQuery`, an event `_idle` → `onIdle`.
- */
-export function handlerName(flavorName: string): string {
-  let name = METHOD_NAMES.get(flavorName);
-  if (name === undefined) {
-    name = "on" + pascalCase(flavorName);
-    METHOD_NAMES.set(flavorName, name);
-  }
-  return name;
-}
+export { handlerName } from "../bot/flavor_method.ts";

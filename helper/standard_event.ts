@@ -1,5 +1,6 @@
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
+import { checkEventFlavor } from "../bot/flavor_method.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Listener } from "./listener.ts";
@@ -80,10 +81,12 @@ export class StandardEventScheduler {
   /**
    * A standard event of `flavor` carrying `data`.
    *
-   * @throws {BadInput} when the flavor does not start with `_`.
+   * @throws {BadInput} when the flavor does not start with `_`, or would be routed to a method the
+   *   delegate machinery or an update flavor uses (`_message` → `onMessage`, `_close` → `onClose`,
+   *   `_callback_query` → `onCallbackQuery`): such names are refused rather than misrouted.
    */
   makeEventData(flavor: string, data: Record<string, unknown>): Msg {
-    if (!flavor.startsWith("_")) throw new BadInput("flavor", "an event flavor starting with _");
+    checkEventFlavor(flavor);
     return { [flavor]: { source: this.source, ...data } };
   }
 

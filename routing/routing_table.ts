@@ -1,4 +1,5 @@
 import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
+import { pascalCase } from "../bot/flavor_method.ts";
 
 /** A routing-table handler. */
 // deno-lint-ignore no-explicit-any
@@ -10,10 +11,7 @@ export interface RoutingTableOptions {
   prefix?: string;
 }
 
-/** `new_chat_members` → `NewChatMembers`; leading underscores of event flavors are dropped. */
-export function pascalCase(key: string): string {
-  return key.split("_").filter((s) => s.length > 0).map((s) => s[0].toUpperCase() + s.slice(1)).join("");
-}
+export { pascalCase } from "../bot/flavor_method.ts";
 
 /** A routing-table key, or a `[key, handler]` pair that brings its own handler. */
 export type RoutingKey = string | readonly [key: string, handler: TableHandler];

@@ -49,8 +49,8 @@ Deno.test("telegramErrorFrom picks the subclass whose DESCRIPTION_PATTERNS match
     const error = telegramErrorFrom(json, "sendMessage", { chat_id: 1 });
     assert.equal(error.constructor, expected, description);
     assert.ok(
-      error instanceof TelegramError && error instanceof TelepotException &&
-        error instanceof Error,
+      error instanceof TelegramError && error instanceof TelepotException
+        && error instanceof Error,
     );
     assert.equal(error.description, description);
     assert.equal(error.errorCode, code);

@@ -2,12 +2,7 @@
 import assert from "node:assert/strict";
 import type { InlineQuery } from "../api/types.gen.ts";
 import { Bot } from "../bot/bot.ts";
-import {
-  BadInput,
-  BotWasBlockedError,
-  registerTelegramError,
-  TelegramError,
-} from "../exception/mod.ts";
+import { BadInput, BotWasBlockedError, registerTelegramError, TelegramError } from "../exception/mod.ts";
 import { Answerer } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
@@ -58,8 +53,7 @@ Deno.test("point 18: Answerer takes telepot's tuple [results, cacheTime, isPerso
     return [articles, 300, true, "next"] as const;
   };
   const loop = bot.messageLoop({
-    inline_query: (query) =>
-      answerer.answer(query as InlineQuery, compute, query as InlineQuery, "!"),
+    inline_query: (query) => answerer.answer(query as InlineQuery, compute, query as InlineQuery, "!"),
   }, quick);
   try {
     const asked = await alice.inlineQuery(handle.username, "hello");
@@ -82,8 +76,7 @@ Deno.test("point 18: a tuple with telepot's switch_pm_text string is a clear Bad
   const alice = emu.createUser({ first_name: "Alice" });
   const errors: unknown[] = [];
   const answerer = new Answerer({
-    answerInlineQuery: (...args: Parameters<Bot["answerInlineQuery"]>) =>
-      bot.answerInlineQuery(...args),
+    answerInlineQuery: (...args: Parameters<Bot["answerInlineQuery"]>) => bot.answerInlineQuery(...args),
     logError: (_what: string, error: unknown) => void errors.push(error),
   } as unknown as Bot);
   using _quiet = recordConsoleErrors();

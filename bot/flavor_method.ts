@@ -1,0 +1,65 @@
+import { UPDATE_KINDS } from "../api/classification.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { flavorOfKind } from "./flavor.ts";
+
+/** `new_chat_members` → `NewChatMembers`; leading underscores of event flavors are dropped. */
+export function pascalCase(key: string): string {
+  return key.split("_").filter((s) => s.length > 0).map((s) => s[0].toUpperCase() + s.slice(1)).join("");
+}
+
+// The chat flavors keep telepot's method names; other names are derived once and remembered here.
+const METHOD_NAMES = new Map<string, string>([
+  ["chat", "onChatMessage"],
+  ["edited_chat", "onEditedChatMessage"],
+]);
+
+/**
+ * The handler method for a flavor: `chat` → `onChatMessage`, `edited_chat` → `onEditedChatMessage`,
+ * `callback_query` → `onCallbackQuery`, an event `_idle` → `onIdle`.
+ */
+export function handlerName(flavorName: string): string {
+  let name = METHOD_NAMES.get(flavorName);
+  if (name === undefined) {
+    name = "on" + pascalCase(flavorName);
+    METHOD_NAMES.set(flavorName, name);
+  }
+  return name;
+}
+
+/** The flavor of every Update kind, once each: `chat`, `edited_chat`, `callback_query`, `poll_answer`, … */
+export const UPDATE_FLAVORS: readonly string[] = [...new Set(UPDATE_KINDS.map(flavorOfKind))];
+
+// Methods an event must never reach through the flavor router: a delegate's own entry points (an
+// `_message` event would re-enter `onMessage` for ever, `_close` would look like a close) and the
+// handlers of real updates (an `_chat_message` event is not a chat message).
+const RESERVED_METHODS: ReadonlySet<string> = new Set([
+  "onMessage",
+  "onClose",
+  ...UPDATE_FLAVORS.map(handlerName),
+]);
+
+/**
+ * Checks a custom event flavor: it starts with `_`, and the handler method the flavor router derives
+ * from it (`_alarm` → `onAlarm`) is not one the delegate machinery or an update flavor already uses.
+ *
+ * @throws {BadInput} naming the flavor and the method it would collide with.
+ */
+export function checkEventFlavor(flavorName: string): void {
+  if (typeof flavorName !== "string" || !flavorName.startsWith("_") || pascalCase(flavorName) === "") {
+    throw new BadInput("event flavor", "a name starting with _, such as _alarm");
+  }
+  const method = handlerName(flavorName);
+  if (RESERVED_METHODS.has(method)) {
+    throw new BadInput(
+      `event flavor ${flavorName}`,
+      `a name whose handler is not ${method}, which delegates already use; pick another, such as _my${
+        flavorName.replace(/^_+/, "_")
+      }`,
+    );
+  }
+}
+
+/** Whether `flavorName`'s handler would be a reserved method (see {@link checkEventFlavor}). */
+export function isReservedEventFlavor(flavorName: string): boolean {
+  return RESERVED_METHODS.has(handlerName(flavorName));
+}
