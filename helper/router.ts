@@ -17,8 +17,14 @@ export type KeyFunction = (msg: any) => KeyResult;
 /**
  * A routing table: handlers by key. The catch-all handler sits under the key `"null"`, which is how a
  * plain object spells telepot's `None` key (`table[null as unknown as string]` writes the same slot).
+ * Symbol keys are looked up as they are: `NO_MATCH` (telepot's `(None,)`) is one.
  */
-export type RouterTable = Record<string, RouteHandler>;
+export type RouterTable = Record<string | symbol, RouteHandler>;
+
+// Object keys are strings or symbols: a key function's other results (numbers, null) become strings.
+function slot(key: unknown): string | symbol {
+  return typeof key === "symbol" ? key : String(key);
+}
 
 /** `[key, args, options]` unpacked from a key function's result. */
 export function splitKey(
@@ -70,8 +76,9 @@ export class Router {
    */
   map(msg: unknown): RouteHandler {
     const [key] = splitKey(this.keyFunction(msg));
-    const handler = this.routingTable[String(key)];
-    if (handler === undefined || !Object.hasOwn(this.routingTable, String(key))) {
+    const name = slot(key);
+    const handler = this.routingTable[name];
+    if (handler === undefined || !Object.hasOwn(this.routingTable, name)) {
       throw new BadInput("routing key", "a key present in the routing table");
     }
     return handler;
@@ -87,7 +94,7 @@ export class Router {
   route(msg: unknown, ..._ignored: unknown[]): unknown {
     const [key, args, options] = splitKey(this.keyFunction(msg));
     const table = this.routingTable;
-    const name = String(key);
+    const name = slot(key);
     let handler = Object.hasOwn(table, name) ? table[name] : undefined;
     if (handler === undefined) {
       handler = Object.hasOwn(table, "null") ? table["null"] : undefined;

@@ -5,6 +5,22 @@ import { contentType } from "../bot/glance.ts";
 // deno-lint-ignore no-explicit-any
 export type KeyFn = (msg: any) => unknown;
 
+/**
+ * The key {@link byCommand}, {@link byChatCommand} and {@link byRegex} return for "no command" or "no
+ * match": telepot's `(None,)`. Being its own key, it is told apart from the catch-all `null`, so a
+ * routing table can send text that is not a command one way (`[NO_MATCH]: onText`) and an unknown
+ * command another (`null: onUnknownCommand`); a table without it falls back to `null`, as in telepot.
+ *
+ * @example
+ * ```ts
+ * import { byChatCommand, NO_MATCH } from "./key_functions.ts";
+ * const key = byChatCommand();
+ * key({ text: "hello" } as never); // [NO_MATCH]
+ * const table = { start: () => "start", [NO_MATCH]: () => "text", null: () => "unknown command" };
+ * ```
+ */
+export const NO_MATCH: unique symbol = Symbol("NO_MATCH");
+
 /** Options of {@link byCommand} and {@link byChatCommand}. */
 export interface CommandOptions {
   /** What may start a command: one string or several (default `["/"]`). */
@@ -13,6 +29,12 @@ export interface CommandOptions {
   separator?: string;
   /** Whether the handler receives the arguments after the command (default false). */
   passArgs?: boolean;
+  /**
+   * The bot's username (from `getMe`): `/start@my_bot` then gives the key `start` and
+   * `/start@other_bot`, meant for another bot, stays `start@other_bot`. Without it, a command
+   * addressed to a bot (as Telegram writes them in groups) keeps its `@username` in the key.
+   */
+  username?: string;
 }
 
 /** Options of {@link byRegex}. */
@@ -35,7 +57,15 @@ export function byContentType(): (msg: Message) => [string, [unknown]] {
 /**
  * A key function reading a command from `extractor(msg)`: `"/start now"` gives the key `"start"`
  * (and, with `passArgs`, the argument list `["now"]` for the handler). Text without a command prefix
- * gives `[null]`, which routes to the catch-all.
+ * gives `[NO_MATCH]` (see {@link NO_MATCH}); `/start@my_bot` gives `start` when `username` is
+ * `my_bot`.
+ *
+ * @example
+ * ```ts
+ * import { byCommand } from "./key_functions.ts";
+ * const key = byCommand((msg: { text: string }) => msg.text, { username: "my_bot", passArgs: true });
+ * key({ text: "/start@my_bot now" }); // ["start", [["now"]]]
+ * ```
  */
 // deno-lint-ignore no-explicit-any
 export function byCommand<M = any>(
@@ -46,15 +76,23 @@ export function byCommand<M = any>(
   const prefixes = typeof prefix === "string" ? [prefix] : prefix;
   const separator = options?.separator ?? " ";
   const passArgs = options?.passArgs ?? false;
+  // Telegram usernames compare case-insensitively; "@my_bot" and "my_bot" are both accepted.
+  const mention = options?.username === undefined
+    ? undefined
+    : "@" + options.username.replace(/^@/, "").toLowerCase();
   return (msg) => {
     const text = extractor(msg);
     for (const p of prefixes) {
       if (text.startsWith(p)) {
         const parts = text.slice(p.length).split(separator);
-        return passArgs ? [parts[0], [parts.slice(1)]] : [parts[0]];
+        let command = parts[0];
+        if (mention !== undefined && command.toLowerCase().endsWith(mention)) {
+          command = command.slice(0, -mention.length);
+        }
+        return passArgs ? [command, [parts.slice(1)]] : [command];
       }
     }
-    return [null];
+    return [NO_MATCH];
   };
 }
 
@@ -75,7 +113,7 @@ export function byData(): (msg: { data?: string }) => unknown {
 
 /**
  * A key function searching `regex` in `extractor(msg)`: the chosen group is the key and the match the
- * handler's extra argument; no match gives `[null]`, which routes to the catch-all.
+ * handler's extra argument; no match gives `[NO_MATCH]` (see {@link NO_MATCH}).
  */
 // deno-lint-ignore no-explicit-any
 export function byRegex<M = any>(
@@ -88,7 +126,7 @@ export function byRegex<M = any>(
   return (msg) => {
     re.lastIndex = 0;
     const m = re.exec(extractor(msg));
-    if (m === null) return [null];
+    if (m === null) return [NO_MATCH];
     const key = typeof group === "number" ? m[group] : m.groups?.[group];
     return [key, [m]];
   };

@@ -12,6 +12,7 @@ import {
   lowerKey,
   makeContentTypeRoutingTable,
   makeRoutingTable,
+  NO_MATCH,
   pascalCase,
   processKey,
   upperKey,
@@ -27,7 +28,7 @@ Deno.test("byContentType: the content type as key and its content as the handler
   assert.deepEqual(key(msg({ new_chat_members: members })), ["new_chat_members", [members]]);
 });
 
-Deno.test("byCommand: command key, optional arguments, custom prefixes and separator; no command gives [null]", () => {
+Deno.test("byCommand: command key, optional arguments, custom prefixes and separator; no command gives [NO_MATCH]", () => {
   const text = (m: { text: string }) => m.text;
   assert.deepEqual(byCommand(text)({ text: "/start now please" }), ["start"]);
   assert.deepEqual(byCommand(text, { passArgs: true })({ text: "/start now please" }), ["start", [[
@@ -41,13 +42,13 @@ Deno.test("byCommand: command key, optional arguments, custom prefixes and separ
       [["a", "b"]],
     ],
   );
-  assert.deepEqual(byCommand(text)({ text: "hello" }), [null]);
+  assert.deepEqual(byCommand(text)({ text: "hello" }), [NO_MATCH]);
   assert.deepEqual(byCommand(text, { prefix: "!" })({ text: "!go" }), ["go"]);
   assert.deepEqual(byChatCommand()(msg({ text: "/help" })), ["help"]);
-  assert.deepEqual(byChatCommand()(msg({ photo: [] })), [null]);
+  assert.deepEqual(byChatCommand()(msg({ photo: [] })), [NO_MATCH]);
 });
 
-Deno.test("byText, byData, byRegex (group number or name; no match gives [null])", () => {
+Deno.test("byText, byData, byRegex (group number or name; no match gives [NO_MATCH])", () => {
   assert.equal(byText()({ text: "abc" }), "abc");
   assert.equal(byData()({ data: "press" }), "press");
   const m = byRegex((x: { text: string }) => x.text, /(\w+)-(?<n>\d+)/)({ text: "order-42" }) as [
@@ -60,7 +61,7 @@ Deno.test("byText, byData, byRegex (group number or name; no match gives [null])
     text: "order-42",
   });
   assert.equal((named as unknown[])[0], "42");
-  assert.deepEqual(byRegex((x: { text: string }) => x.text, /zzz/)({ text: "order" }), [null]);
+  assert.deepEqual(byRegex((x: { text: string }) => x.text, /zzz/)({ text: "order" }), [NO_MATCH]);
 });
 
 Deno.test("processKey, lowerKey, upperKey transform the key only", () => {
