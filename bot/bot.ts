@@ -1,17 +1,21 @@
 import { Api, type ApiOptions } from "../api/client.ts";
 import { redactText } from "../api/redact.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { TelepotException } from "../exception/telepot_exception.ts";
-import type { LoopHandler, LoopMessage } from "./handler.ts";
+import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_method.ts";
+import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { runLoop } from "./loop.ts";
+import { EventRouting } from "./loop_events.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
+import { checkLoopOptions } from "./loop_options_check.ts";
+import { EventScheduler } from "./scheduler.ts";
 
 /** Options of {@link Bot}: the same as those of the {@link Api} client. */
 export type BotOptions = ApiOptions;
 
 /**
  * A Telegram bot: the whole Bot API client (every method, `call`, `downloadFile`) plus ways to receive
- * updates. Subclass it and override {@link Bot.handle}, or give `messageLoop` a handler.
+ * updates. Give `messageLoop` a handler, or subclass it and define flavor methods (`onChatMessage`,
+ * `onCallbackQuery`, …, telepot's default router) or override {@link Bot.handle}.
  *
  * @example
  * ```ts
@@ -23,9 +27,27 @@ export type BotOptions = ApiOptions;
  * });
  * await loop.stop();
  * ```
+ *
+ * @example
+ * ```ts
+ * import { Bot } from "./bot.ts";
+ * import type { LoopMessage } from "./handler.ts";
+ * class Echo extends Bot {
+ *   onChatMessage(msg: LoopMessage) {
+ *     return this.sendMessage(msg.chat.id, msg.text ?? "?");
+ *   }
+ * }
+ * const loop = new Echo("123:abc", { apiRoot: "http://127.0.0.1:8081" }).messageLoop();
+ * await loop.stop();
+ * ```
  */
 export class Bot extends Api {
   readonly #redact: (text: string) => string;
+  #scheduler: EventScheduler<LoopMessage> | undefined;
+  readonly #events = new EventRouting({
+    handle: (event) => this.handle(event),
+    report: (error) => this.logError("scheduled event failed", error),
+  });
 
   /**
    * Creates a bot.
@@ -39,40 +61,83 @@ export class Bot extends Api {
   }
 
   /**
-   * Handles one message (or update payload, or event) when `messageLoop` is given no handler. The
-   * returned value, when a promise, tells the loop when the message is accepted: the loop confirms an
-   * update to Telegram only after that promise settles.
+   * The bot's event scheduler (telepot's `bot.scheduler`): `eventAt`, `eventLater`, `eventNow`,
+   * `cancel`. A due event goes where messages go: to the handler of the running `messageLoop` (a
+   * routing table takes it under its flavor, e.g. `_alarm`), or to {@link Bot.handle} (with the default
+   * router, `onAlarm`). Delegates schedule theirs here too, through their `StandardEventScheduler`.
+   */
+  get scheduler(): EventScheduler<LoopMessage> {
+    return this.#scheduler ??= new EventScheduler((event) => this.#events.deliver(event));
+  }
+
+  /**
+   * Handles one message (or update payload, or event) when `messageLoop` is given no handler: telepot's
+   * default router, calling the method for the message's flavor (`chat` → `onChatMessage`,
+   * `edited_chat` → `onEditedChatMessage`, `callback_query` → `onCallbackQuery`, `inline_query` →
+   * `onInlineQuery`, `chosen_inline_result` → `onChosenInlineResult`, `poll_answer` → `onPollAnswer`,
+   * an `_alarm` event → `onAlarm`, …). A returned promise tells the loop when the message is accepted:
+   * the loop confirms an update to Telegram only after it settles.
    *
-   * @throws {TelepotException} unless a subclass overrides it.
+   * @throws {BadFlavor} "no handler for …" when the bot has no method for the flavor (the loop reports
+   *   it to `onError` and goes on).
    */
   handle(msg: LoopMessage): unknown {
-    void msg;
-    throw new TelepotException(
-      "Bot.handle is not implemented: pass a handler to messageLoop or override handle in a subclass",
-    );
+    return callFlavorMethod(this, msg);
   }
 
   /**
    * Receives updates in the background and hands each one's payload (a Message, CallbackQuery, …) to
    * `handler`: a function, a routing table by flavor (`{ chat: fn, callback_query: fn, null: fallback }`),
-   * or nothing for this bot's {@link Bot.handle}.
+   * or nothing for this bot's {@link Bot.handle}. The bot's {@link Bot.scheduler} events go to the
+   * same handler while the loop runs.
    *
    * Updates come from `getUpdates` (the offset is managed so that an update is confirmed to Telegram
    * only after its handler finished: a crash means redelivery, never loss), from `options.source` (a
    * queue or iterable), or from this bot's `webhookHandler`. Each `update_id` is handled once per
    * process; one chat's updates in order, different chats concurrently. A handler that throws is
-   * reported to `onError` and the loop goes on. Network errors and 5xx are retried with back-off for
-   * ever, 429 waits `retry_after`; 401 (`UnauthorizedError`) and 409 (another poller, or a webhook)
-   * end the loop: `done` rejects with them.
+   * reported to `onError` and the loop goes on, and so is an update no handler takes ("no handler
+   * for …"). Network errors and 5xx are retried with back-off for ever, 429 waits `retry_after`; 401
+   * (`UnauthorizedError`) and 409 (another poller, or a webhook) end the loop: `done` rejects with them.
+   *
+   * `getUpdates` asks for what Telegram sends by default plus the opt-in kinds (`chat_member`,
+   * `message_reaction`, `message_reaction_count`) that the routing table or the bot's flavor methods
+   * name, unless `options.allowedUpdates` says otherwise.
    *
    * @returns a controller: `stop()` ends gracefully, `done` settles when the loop has ended.
-   * @throws {BadInput} on a malformed handler or option, or no handler on a bot that does not override
-   *   `handle`.
+   * @throws {BadInput} at once, before anything starts, on a malformed handler or any bad option
+   *   (unknown name, wrong kind of value, a `source` that is no queue), or with no handler on a bot
+   *   that neither overrides `handle` nor defines a flavor method.
    */
   messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): LoopController {
-    if (handler === undefined && this.handle === Bot.prototype.handle) {
-      throw new BadInput("handler", "a function or routing table, since this bot does not override handle");
+    const checked = checkLoopOptions(options);
+    const routed = handler === undefined ? undefined : resolveHandler(handler);
+    const defaultRouter = this.handle === Bot.prototype.handle;
+    const takes = (flavor: string) => defaultRouter && hasFlavorMethod(this, flavor);
+    if (routed === undefined && defaultRouter && !UPDATE_FLAVORS.some(takes)) {
+      throw new BadInput(
+        "handler",
+        "a function or routing table, since this bot neither defines onChatMessage (or another flavor "
+          + "method) nor overrides handle",
+      );
     }
-    return runLoop(this, handler, options, this.#redact);
+    const allowedUpdates = checked.allowedUpdates ?? kindsFor(handler, takes);
+    const loop = runLoop(this, handler, { ...checked, allowedUpdates }, this.#redact);
+    const detach = this.#events.attach({
+      handle: routed ?? ((event) => this.handle(event)),
+      report: (error) => this.#reportEvent(checked, error),
+    });
+    loop.done.then(detach, detach);
+    return loop;
+  }
+
+  // A failed event goes to the loop's onError like a failed update; a reporter that fails is logged.
+  #reportEvent(options: MessageLoopOptions, error: unknown): void {
+    if (options.onError === undefined) return this.logError("scheduled event failed", error);
+    try {
+      const result = options.onError(error);
+      if (result instanceof Promise) result.catch((failure) => this.logError("onError failed", failure));
+    } catch (failure) {
+      this.logError("onError failed", failure);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { UPDATE_KINDS } from "../api/classification.gen.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { flavorOfKind } from "./flavor.ts";
+import { flavor, flavorOfKind } from "./flavor.ts";
 
 /** `new_chat_members` → `NewChatMembers`; leading underscores of event flavors are dropped. */
 export function pascalCase(key: string): string {
@@ -62,4 +63,33 @@ export function checkEventFlavor(flavorName: string): void {
 /** Whether `flavorName`'s handler would be a reserved method (see {@link checkEventFlavor}). */
 export function isReservedEventFlavor(flavorName: string): boolean {
   return RESERVED_METHODS.has(handlerName(flavorName));
+}
+
+/**
+ * Calls `obj`'s method for `msg`'s flavor (`onChatMessage`, `onCallbackQuery`, `onAlarm` for an
+ * `_alarm` event, …) and returns what it returns: telepot's default router of `Bot`.
+ *
+ * @throws {BadFlavor} "no handler for …" when `obj` has no such method, or when an event's name would
+ *   reach a reserved method (see {@link checkEventFlavor}).
+ */
+export function callFlavorMethod(obj: object, msg: Record<string, unknown>): unknown {
+  const f = flavor(msg);
+  const name = handlerName(f);
+  const owner = obj.constructor?.name || "the bot";
+  if (f.startsWith("_") && RESERVED_METHODS.has(name)) {
+    throw new BadFlavor(msg, `No handler for ${f}: events of this name are not routed to ${name}`);
+  }
+  const method = (obj as Record<string, unknown>)[name];
+  if (typeof method !== "function") {
+    throw new BadFlavor(
+      msg,
+      `No handler for ${f}: define ${name} on ${owner}, or give messageLoop a handler`,
+    );
+  }
+  return method.call(obj, msg);
+}
+
+/** Whether `obj` has the handler method of `flavorName`. */
+export function hasFlavorMethod(obj: object, flavorName: string): boolean {
+  return typeof (obj as Record<string, unknown>)[handlerName(flavorName)] === "function";
 }

@@ -2,6 +2,7 @@ import { UPDATE_KINDS } from "../api/classification.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { flavor, flavorOfKind } from "./flavor.ts";
+import { isLoopOption } from "./loop_options_check.ts";
 
 /** A message, update payload or event as a handler receives it; narrow it with `flavor`/`glance`. */
 // deno-lint-ignore no-explicit-any
@@ -26,22 +27,43 @@ export function resolveHandler(handler: LoopHandler): MessageHandler {
     throw new BadInput("handler", "a function or a routing table of functions");
   }
   for (const [key, fn] of Object.entries(handler)) {
-    if (typeof fn !== "function") throw new BadInput(`handler.${key}`, "a function");
+    if (typeof fn !== "function") {
+      throw new BadInput(
+        `handler.${key}`,
+        isLoopOption(key)
+          ? "a function: messageLoop's options go second, as in messageLoop(undefined, { source })"
+          : "a function",
+      );
+    }
   }
   return (msg) => {
-    const fn = handler[flavor(msg)] ?? handler["null"];
-    if (!fn) throw new BadFlavor(msg);
+    const f = flavor(msg);
+    const fn = handler[f] ?? handler["null"];
+    if (!fn) throw new BadFlavor(msg, `No handler for ${f}: the routing table has neither ${f} nor null`);
     return fn(msg);
   };
 }
 
+// Update kinds Telegram sends only to a bot that names them in allowed_updates (a Bot API rule the
+// spec table does not carry): everything else is what telepot, which left allowed_updates alone, received.
+const OPT_IN_KINDS: ReadonlySet<string> = new Set([
+  "chat_member",
+  "message_reaction",
+  "message_reaction_count",
+]);
+
 /**
- * The Update kinds a handler can take, for `getUpdates`' `allowed_updates`: every kind for a function
- * (or a table with a `null` fallback), else the kinds whose flavor has an entry in the table.
+ * The Update kinds to ask `getUpdates` for: what Telegram sends by default (what telepot received),
+ * plus the opt-in kinds (`chat_member`, `message_reaction`, `message_reaction_count`) whose flavor the
+ * routing table names, or, without a handler, whose flavor `takes` (the bot's own flavor methods).
+ * Never fewer: a kind without an entry still arrives, and is reported as "no handler" rather than
+ * silently withheld by Telegram (which keeps `allowed_updates` across restarts).
  */
-export function kindsFor(handler: LoopHandler | undefined): string[] {
-  if (handler === undefined || typeof handler === "function" || typeof handler["null"] === "function") {
-    return [...UPDATE_KINDS];
-  }
-  return UPDATE_KINDS.filter((kind) => typeof handler[flavorOfKind(kind)] === "function");
+export function kindsFor(handler: LoopHandler | undefined, takes?: (flavor: string) => boolean): string[] {
+  const named = handler === undefined
+    ? (f: string) => takes?.(f) ?? false
+    : typeof handler === "function"
+    ? () => false
+    : (f: string) => typeof handler[f] === "function";
+  return UPDATE_KINDS.filter((kind) => !OPT_IN_KINDS.has(kind) || named(flavorOfKind(kind)));
 }

@@ -1,11 +1,11 @@
 import { checkSeconds } from "../api/seconds.ts";
 import type { Msg } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
+import type { ScheduledEvent } from "../bot/scheduler.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate as IdleTerminateError } from "../exception/idle_terminate.ts";
 import type { ListenerContext } from "./contexts.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
-import type { ScheduledEvent } from "./scheduler.ts";
 import type { StandardEventing, StandardEventScheduler } from "./standard_event.ts";
 
 /**

@@ -4,6 +4,7 @@
  *
  * @module
  */
+export * from "../bot/scheduler.ts";
 export * from "./administrator.ts";
 export * from "./answerer.ts";
 export * from "./callback_query.ts";
@@ -18,7 +19,6 @@ export * from "./openable.ts";
 export * from "./proxy.ts";
 export * from "./quick_flavor.ts";
 export * from "./router.ts";
-export * from "./scheduler.ts";
 export * from "./sender.ts";
 export * from "./standard_event.ts";
 export * from "./template.ts";

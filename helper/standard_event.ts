@@ -1,12 +1,11 @@
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
 import { checkEventFlavor } from "../bot/flavor_method.ts";
+import type { EventScheduler, ScheduledEvent } from "../bot/scheduler.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Listener } from "./listener.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
-import { reportFailure } from "./report.ts";
-import { EventScheduler, type ScheduledEvent } from "./scheduler.ts";
 
 /** Where a standard event comes from: the event space of a delegate group and the delegate's id. */
 export interface EventSource {
@@ -19,24 +18,16 @@ export interface EventSource {
 /** `[flavor, data]`: an event's flavor (starting with `_`) and its custom fields. */
 export type EventDataTuple = readonly [flavor: string, data: Record<string, unknown>];
 
-/** A bot's scheduler: events are emitted to `bot.handle`, hence to the delegates' seeders. */
+/** A bot's scheduler (`bot.scheduler`): due events go where the bot's messages go. */
 export type BotScheduler = EventScheduler<Msg>;
 
-const schedulers = new WeakMap<object, BotScheduler>();
-
 /**
- * The one {@link EventScheduler} of a bot, created on first use. Due events go through `bot.handle`, so
- * `perEventSourceId` routes them to the delegate that scheduled them.
+ * The one {@link EventScheduler} of a bot, `bot.scheduler`. Due events reach the running loop's handler
+ * (for a `DelegatorBot`, its `handle`, whose seeders route them with `perEventSourceId` to the delegate
+ * that scheduled them), or `bot.handle` while no loop runs.
  */
-export function schedulerOf(bot: Pick<DelegatorBot, "handle">): BotScheduler {
-  let s = schedulers.get(bot);
-  if (s === undefined) {
-    s = new EventScheduler<Msg>((event) => {
-      bot.handle(event).catch((err) => reportFailure(bot, "event delivery failed", err));
-    });
-    schedulers.set(bot, s);
-  }
-  return s;
+export function schedulerOf(bot: Pick<DelegatorBot, "scheduler">): BotScheduler {
+  return bot.scheduler;
 }
 
 /**

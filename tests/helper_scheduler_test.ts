@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { EventScheduler } from "../bot/scheduler.ts";
 import { EventNotFound } from "../exception/event_not_found.ts";
-import { EventScheduler } from "../helper/scheduler.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
 import { until } from "./support/until.ts";
 
