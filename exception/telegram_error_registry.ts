@@ -18,7 +18,7 @@ import {
 // The built-ins are tried first, as telepot tries its own subclasses before any defined later: a custom
 // class cannot take over a description a built-in already names. Custom classes follow in the order
 // they were registered.
-const BUILT_INS: readonly TelegramErrorClass[] = [
+const registry: TelegramErrorClass[] = [
   UnauthorizedError,
   BotWasKickedError,
   BotWasBlockedError,
@@ -27,7 +27,6 @@ const BUILT_INS: readonly TelegramErrorClass[] = [
   NotEnoughRightsError,
   ConflictError,
 ];
-const registry: TelegramErrorClass[] = [...BUILT_INS];
 
 /**
  * Adds a custom {@link TelegramError} subclass. telepot found its subclasses by itself; JavaScript cannot
@@ -48,25 +47,15 @@ const registry: TelegramErrorClass[] = [...BUILT_INS];
  * registerTelegramError(MessageNotModified);
  * ```
  */
-export function registerTelegramError(
-  errorClass: TelegramErrorClass,
-): () => void {
+export function registerTelegramError(errorClass: TelegramErrorClass): () => void {
   if (!(errorClass?.prototype instanceof TelegramError)) {
     throw new BadInput("errorClass", "a subclass of TelegramError");
   }
   const patterns = errorClass.DESCRIPTION_PATTERNS;
-  if (
-    !Array.isArray(patterns) || patterns.length === 0
-    || !patterns.every((p) => p instanceof RegExp)
-  ) {
-    throw new BadInput(
-      "errorClass.DESCRIPTION_PATTERNS",
-      "a non-empty array of RegExp",
-    );
+  if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => p instanceof RegExp)) {
+    throw new BadInput("errorClass.DESCRIPTION_PATTERNS", "a non-empty array of RegExp");
   }
-  if (registry.includes(errorClass)) {
-    throw new BadInput("errorClass", "a class not registered yet");
-  }
+  if (registry.includes(errorClass)) throw new BadInput("errorClass", "a class not registered yet");
   registry.push(errorClass);
   return () => {
     const at = registry.indexOf(errorClass);
@@ -101,9 +90,7 @@ export function telegramErrorFrom(
   method?: string,
   params?: Readonly<Record<string, unknown>>,
 ): TelegramError {
-  const description = typeof json.description === "string"
-    ? json.description
-    : "Unknown error";
+  const description = typeof json.description === "string" ? json.description : "Unknown error";
   const errorCode = typeof json.error_code === "number" ? json.error_code : 0;
   const context: ErrorContext = { method, params };
   for (const errorClass of registry) {

@@ -6,9 +6,7 @@ import type { Constructor } from "./mixin.ts";
 import { reportFailure } from "./report.ts";
 
 /** Options of `answerInlineQuery` besides the query id and the results. */
-export type AnswerOptions = NonNullable<
-  Parameters<ApiMethods["answerInlineQuery"]>[2]
->;
+export type AnswerOptions = NonNullable<Parameters<ApiMethods["answerInlineQuery"]>[2]>;
 
 /**
  * What a compute function returns: the results, telepot's tuple `[results, cache_time, is_personal,
@@ -81,20 +79,14 @@ export class Answerer {
         const ans = await computeFn(...computeArgs, signal);
         if (signal.aborted) return false;
         const [results, options] = computedAnswer(ans);
-        await this.bot.answerInlineQuery(
-          inlineQuery.id,
-          results as InlineQueryResult[],
-          options,
-        );
+        await this.bot.answerInlineQuery(inlineQuery.id, results as InlineQueryResult[], options);
         return true;
       } catch (err) {
         if (signal.aborted) return false;
         reportFailure(this.bot, "answering inline query failed", err);
         return false;
       } finally {
-        if (this.#working.get(fromId) === controller) {
-          this.#working.delete(fromId);
-        }
+        if (this.#working.get(fromId) === controller) this.#working.delete(fromId);
       }
     };
     return run();
@@ -108,9 +100,7 @@ export interface Answering {
 }
 
 /** Adds an {@link Answerer} for the delegate's bot. */
-export function AnswererMixin<B extends Constructor<ListenerContext>>(
-  Base: B,
-): B & Constructor<Answering> {
+export function AnswererMixin<B extends Constructor<ListenerContext>>(Base: B): B & Constructor<Answering> {
   return class WithAnswerer extends Base {
     #answerer: Answerer | undefined;
 

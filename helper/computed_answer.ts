@@ -17,8 +17,7 @@ const EXPECTED = "an array of inline results, [results, ...answerInlineQuery arg
   + "or { results, ...options }";
 
 function isResultList(value: unknown): value is readonly InlineQueryResult[] {
-  return Array.isArray(value)
-    && value.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
+  return Array.isArray(value) && value.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
 }
 
 /**
@@ -35,10 +34,7 @@ export function computedAnswer(
   if (Array.isArray(ans) && Array.isArray(ans[0])) {
     const [results, ...positional] = ans;
     if (!isResultList(results)) {
-      throw new BadInput(
-        "compute function result[0]",
-        "an array of inline results",
-      );
+      throw new BadInput("compute function result[0]", "an array of inline results");
     }
     if (typeof positional[TRAILING_PARAMS.indexOf("button")] === "string") {
       throw new BadInput(
@@ -47,14 +43,10 @@ export function computedAnswer(
           + "switch_pm_text and switch_pm_parameter with button",
       );
     }
-    if (positional.length > TRAILING_PARAMS.length) {
-      throw new BadInput("compute function result", EXPECTED);
-    }
+    if (positional.length > TRAILING_PARAMS.length) throw new BadInput("compute function result", EXPECTED);
     const options: Record<string, unknown> = {};
     positional.forEach((value, i) => {
-      if (value !== undefined && value !== null) {
-        options[TRAILING_PARAMS[i]] = value;
-      }
+      if (value !== undefined && value !== null) options[TRAILING_PARAMS[i]] = value;
     });
     return [results, options as AnswerOptions];
   }

@@ -29,16 +29,8 @@ const cases: [string, number, TelegramErrorClass][] = [
   ["Forbidden: bot was kicked from the group chat", 403, BotWasKickedError],
   ["Forbidden: bot was blocked by the user", 403, BotWasBlockedError],
   ["Too Many Requests: retry after 7", 429, TooManyRequestsError],
-  [
-    "Bad Request: group chat was upgraded to a supergroup chat",
-    400,
-    MigratedToSupergroupChatError,
-  ],
-  [
-    "Bad Request: not enough rights to send text messages to the chat",
-    400,
-    NotEnoughRightsError,
-  ],
+  ["Bad Request: group chat was upgraded to a supergroup chat", 400, MigratedToSupergroupChatError],
+  ["Bad Request: not enough rights to send text messages to the chat", 400, NotEnoughRightsError],
   ["Bad Request: CHAT_ADMIN_REQUIRED", 400, NotEnoughRightsError],
   ["Bad Request: chat not found", 400, TelegramError],
 ];
@@ -48,10 +40,7 @@ Deno.test("telegramErrorFrom picks the subclass whose DESCRIPTION_PATTERNS match
     const json = { ok: false, error_code: code, description };
     const error = telegramErrorFrom(json, "sendMessage", { chat_id: 1 });
     assert.equal(error.constructor, expected, description);
-    assert.ok(
-      error instanceof TelegramError && error instanceof TelepotException
-        && error instanceof Error,
-    );
+    assert.ok(error instanceof TelegramError && error instanceof TelepotException && error instanceof Error);
     assert.equal(error.description, description);
     assert.equal(error.errorCode, code);
     assert.equal(error.json, json);
@@ -92,9 +81,7 @@ Deno.test("MigratedToSupergroupChatError exposes migrateToChatId", () => {
 
 Deno.test("a registered subclass is chosen after the built-ins (as in telepot) and can be removed again", () => {
   class MessageNotModified extends TelegramError {
-    static override readonly DESCRIPTION_PATTERNS = [
-      /message is not modified/i,
-    ];
+    static override readonly DESCRIPTION_PATTERNS = [/message is not modified/i];
   }
   class BlockedDifferently extends TelegramError {
     static override readonly DESCRIPTION_PATTERNS = [/blocked/gi];
@@ -103,11 +90,7 @@ Deno.test("a registered subclass is chosen after the built-ins (as in telepot) a
   const unregister = registerTelegramError(MessageNotModified);
   const unregister2 = registerTelegramError(BlockedDifferently);
   try {
-    assert.equal(
-      registeredTelegramErrors()[0],
-      UnauthorizedError,
-      "built-ins first",
-    );
+    assert.equal(registeredTelegramErrors()[0], UnauthorizedError, "built-ins first");
     assert.equal(
       registeredTelegramErrors().at(-1),
       BlockedDifferently,
@@ -118,25 +101,13 @@ Deno.test("a registered subclass is chosen after the built-ins (as in telepot) a
       BadInput,
       "a built-in is registered already",
     );
-    const json = {
-      ok: false,
-      error_code: 400,
-      description: "Bad Request: message is not modified",
-    };
+    const json = { ok: false, error_code: 400, description: "Bad Request: message is not modified" };
     assert.ok(telegramErrorFrom(json) instanceof MessageNotModified);
     // The built-in keeps its description even though the custom pattern matches it too.
-    const blocked = {
-      ok: false,
-      error_code: 403,
-      description: "Forbidden: bot was blocked by the user",
-    };
+    const blocked = { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" };
     assert.equal(telegramErrorFrom(blocked).constructor, BotWasBlockedError);
     // A /g pattern must match every time, not every other time.
-    const other = {
-      ok: false,
-      error_code: 403,
-      description: "Forbidden: sender blocked by a rule",
-    };
+    const other = { ok: false, error_code: 403, description: "Forbidden: sender blocked by a rule" };
     assert.ok(telegramErrorFrom(other) instanceof BlockedDifferently);
     assert.ok(telegramErrorFrom(other) instanceof BlockedDifferently);
   } finally {
@@ -145,11 +116,7 @@ Deno.test("a registered subclass is chosen after the built-ins (as in telepot) a
   }
   assert.equal(registeredTelegramErrors().length, before);
   assert.equal(
-    telegramErrorFrom({
-      ok: false,
-      error_code: 400,
-      description: "message is not modified",
-    }).constructor,
+    telegramErrorFrom({ ok: false, error_code: 400, description: "message is not modified" }).constructor,
     TelegramError,
   );
 });
@@ -158,10 +125,7 @@ Deno.test("registerTelegramError rejects classes it could never select", () => {
   class NoPatterns extends TelegramError {}
   assert.throws(() => registerTelegramError(NoPatterns), BadInput);
   // deno-lint-ignore no-explicit-any
-  assert.throws(
-    () => registerTelegramError(class extends Error {} as any),
-    BadInput,
-  );
+  assert.throws(() => registerTelegramError(class extends Error {} as any), BadInput);
 });
 
 Deno.test("telegramErrorFrom copes with envelopes missing fields", () => {
@@ -194,37 +158,22 @@ Deno.test("telepot's other exceptions keep their fields and names", () => {
   assert.ok(timeout instanceof NetworkError);
   assert.deepEqual([timeout.method, timeout.seconds], ["getMe", 2]);
   const input = new BadInput("options.timeout", "a positive number of seconds");
-  assert.equal(
-    input.message,
-    "Bad options.timeout: expected a positive number of seconds",
-  );
+  assert.equal(input.message, "Bad options.timeout: expected a positive number of seconds");
 });
 
 Deno.test("JSON.stringify of an error shows name, message and fields", () => {
   const error = telegramErrorFrom(
-    {
-      ok: false,
-      error_code: 403,
-      description: "Forbidden: bot was blocked by the user",
-    },
+    { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
     "sendMessage",
     { chat_id: 5, text: "hi" },
   );
   const json = JSON.parse(JSON.stringify(error));
   assert.equal(json.name, "BotWasBlockedError");
-  assert.equal(
-    json.message,
-    "sendMessage: Forbidden: bot was blocked by the user (403)",
-  );
+  assert.equal(json.message, "sendMessage: Forbidden: bot was blocked by the user (403)");
   assert.equal(json.errorCode, 403);
   assert.deepEqual(json.params, { chat_id: 5, text: "hi" });
-  const network = new NetworkError("getMe", "getMe: refused", {
-    cause: new Error("inner"),
-  });
-  assert.deepEqual(JSON.parse(JSON.stringify(network)).cause, {
-    name: "Error",
-    message: "inner",
-  });
+  const network = new NetworkError("getMe", "getMe: refused", { cause: new Error("inner") });
+  assert.deepEqual(JSON.parse(JSON.stringify(network)).cause, { name: "Error", message: "inner" });
 });
 
 Deno.test("a 409 Conflict becomes a ConflictError that tells a webhook from another poller", () => {

@@ -23,11 +23,7 @@ Deno.test("point 17: a custom TelegramError matching a built-in's description lo
   try {
     alice.block(handle);
     const error = await bot.sendMessage(alice.id, "hi").catch((e) => e);
-    assert.equal(
-      error.constructor,
-      BotWasBlockedError,
-      "the built-in wins, as in telepot",
-    );
+    assert.equal(error.constructor, BotWasBlockedError, "the built-in wins, as in telepot");
   } finally {
     unregister();
     await emu.close();
@@ -82,17 +78,11 @@ Deno.test("point 18: a tuple with telepot's switch_pm_text string is a clear Bad
   using _quiet = recordConsoleErrors();
   const loop = bot.messageLoop({
     inline_query: (query) =>
-      answerer.answer(
-        query as InlineQuery,
-        () => [[], 0, false, "", "Sign in", "login"] as never,
-      ),
+      answerer.answer(query as InlineQuery, () => [[], 0, false, "", "Sign in", "login"] as never),
   }, quick);
   try {
     const asked = await alice.inlineQuery(handle.username, "x");
-    await assert.rejects(
-      emu.answerOf(asked, { timeout: 0.5 }),
-      "nothing was sent",
-    );
+    await assert.rejects(emu.answerOf(asked, { timeout: 0.5 }), "nothing was sent");
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof BadInput);
     assert.match((errors[0] as Error).message, /button/);
