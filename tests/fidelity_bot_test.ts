@@ -248,3 +248,34 @@ Deno.test("point 5: a table without an entry still receives that flavor and repo
     await emu.close();
   }
 });
+
+Deno.test("point 5: a Bot subclass's onChatMember asks for chat_member; without one, Telegram's default is kept", async () => {
+  const { emu, handle, alice } = await setup("members_bot");
+  const group = emu.createGroup({ title: "G", members: [alice], bots: [handle] });
+  class Doorman extends Bot {
+    joined: string[] = [];
+    onChatMessage(): void {}
+    onChatMember(update: { new_chat_member: { user: { first_name: string } } }): void {
+      this.joined.push(update.new_chat_member.user.first_name);
+    }
+  }
+  const bot = new Doorman(handle.token, { apiRoot: emu.apiRoot });
+  const loop = bot.messageLoop(undefined, quick);
+  try {
+    await until(() => emu.bot(handle).queue.allowedList() !== null);
+    assert.ok(emu.bot(handle).queue.allowedList()!.includes("chat_member"));
+    await emu.createUser({ first_name: "Carol" }).join(group.id);
+    await until(() => bot.joined.length === 1);
+    assert.deepEqual(bot.joined, ["Carol"]);
+  } finally {
+    await loop.stop();
+  }
+  const plain = new Skeleton(handle.token, { apiRoot: emu.apiRoot });
+  const second = plain.messageLoop(undefined, quick);
+  try {
+    await until(() => !emu.bot(handle).queue.allowedList()!.includes("chat_member"));
+  } finally {
+    await second.stop();
+    await emu.close();
+  }
+});
