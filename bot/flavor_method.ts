@@ -53,9 +53,7 @@ export function checkEventFlavor(flavorName: string): void {
   if (RESERVED_METHODS.has(method)) {
     throw new BadInput(
       `event flavor ${flavorName}`,
-      `a name whose handler is not ${method}, which delegates already use; pick another, such as _my${
-        flavorName.replace(/^_+/, "_")
-      }`,
+      `a name whose handler is not ${method}, which delegates already use: pick another`,
     );
   }
 }
@@ -75,12 +73,12 @@ export function isReservedEventFlavor(flavorName: string): boolean {
 export function callFlavorMethod(obj: object, msg: Record<string, unknown>): unknown {
   const f = flavor(msg);
   const name = handlerName(f);
-  const owner = obj.constructor?.name || "the bot";
   if (f.startsWith("_") && RESERVED_METHODS.has(name)) {
     throw new BadFlavor(msg, `No handler for ${f}: events of this name are not routed to ${name}`);
   }
   const method = (obj as Record<string, unknown>)[name];
   if (typeof method !== "function") {
+    const owner = obj.constructor?.name || "the bot";
     throw new BadFlavor(
       msg,
       `No handler for ${f}: define ${name} on ${owner}, or give messageLoop a handler`,
