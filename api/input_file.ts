@@ -19,12 +19,16 @@ export type InputFile =
 
 /** A file on the local disk, to be uploaded by streaming. Create with {@link localFile}. */
 export class LocalFile {
+  /** The file's path on disk. */
+  readonly path: string;
   /**
    * Wraps a path.
    *
    * @param path the file's path on disk.
    */
-  constructor(readonly path: string) {}
+  constructor(path: string) {
+    this.path = path;
+  }
 }
 
 /** Marks a string as a local path to upload (a bare string is sent as a `file_id` or URL). */

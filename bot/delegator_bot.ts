@@ -64,13 +64,24 @@ type FailureLog = (what: string, error: unknown) => void;
 class DelegateRecord implements DelegateHandle {
   alive = true;
   startable: StartableDelegate | undefined;
+  readonly mailbox: Mailbox<Msg>;
+  readonly pattern: PatternState;
+  readonly key: unknown;
+  readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>;
+  readonly log: FailureLog;
   constructor(
-    readonly mailbox: Mailbox<Msg>,
-    readonly pattern: PatternState,
-    readonly key: unknown,
-    readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
-    readonly log: FailureLog,
-  ) {}
+    mailbox: Mailbox<Msg>,
+    pattern: PatternState,
+    key: unknown,
+    redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
+    log: FailureLog,
+  ) {
+    this.mailbox = mailbox;
+    this.pattern = pattern;
+    this.key = key;
+    this.redispatch = redispatch;
+    this.log = log;
+  }
 
   isAlive(): boolean {
     if (!this.alive) return false;
@@ -99,7 +110,12 @@ class DelegateRecord implements DelegateHandle {
 class PatternState {
   readonly live = new Map<unknown, DelegateRecord>();
   readonly tuples = new Map<string, DelegateRecord>();
-  constructor(readonly seeder: Seeder, readonly delegator: Delegator) {}
+  readonly seeder: Seeder;
+  readonly delegator: Delegator;
+  constructor(seeder: Seeder, delegator: Delegator) {
+    this.seeder = seeder;
+    this.delegator = delegator;
+  }
 
   get(key: unknown): DelegateRecord | undefined {
     return key instanceof TupleKey ? this.tuples.get(key.encoded) : this.live.get(key);

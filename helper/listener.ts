@@ -30,12 +30,16 @@ export interface WaitOptions {
 export class Listener {
   readonly #patterns: Pattern[] = [];
 
+  /** Where messages come from (a delegate's own, from `bot.createMailbox()`). */
+  readonly mailbox: Mailbox<Msg>;
   /**
    * Creates a listener with nothing captured yet.
    *
    * @param mailbox where messages come from (a delegate's own, from `bot.createMailbox()`).
    */
-  constructor(readonly mailbox: Mailbox<Msg>) {}
+  constructor(mailbox: Mailbox<Msg>) {
+    this.mailbox = mailbox;
+  }
 
   /** The captured patterns, in capture order. */
   get patterns(): readonly Pattern[] {

@@ -13,7 +13,15 @@ export interface ScheduledEvent<T = unknown> {
 // reaches the top, so pushing a deadline back (every message refreshes an idle timeout) is O(1).
 class Entry<T> implements ScheduledEvent<T> {
   key: number;
-  constructor(public when: number, readonly seq: number, readonly data: T, public index: number) {
+  when: number;
+  readonly seq: number;
+  readonly data: T;
+  index: number;
+  constructor(when: number, seq: number, data: T, index: number) {
+    this.when = when;
+    this.seq = seq;
+    this.data = data;
+    this.index = index;
     this.key = when;
   }
 }
