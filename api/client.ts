@@ -103,7 +103,7 @@ function headersOnly(response: Response): Response | undefined {
  *
  * @example
  * ```ts
- * import { Api } from "./client.ts";
+ * import { Api } from "@telepot/telepot-ts";
  * const api = new Api(Deno.env.get("BOT_TOKEN") ?? "", { timeout: 30 });
  * // await api.sendMessage(chatId, "hi", { parse_mode: "HTML" });
  * ```

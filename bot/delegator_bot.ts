@@ -152,7 +152,7 @@ function isStartable(d: unknown): d is StartableDelegate {
  *
  * @example
  * ```ts
- * import { DelegatorBot } from "./delegator_bot.ts";
+ * import { DelegatorBot } from "@telepot/telepot-ts";
  * const bot = new DelegatorBot("123:abc", [[(msg) => msg.chat?.id, ([, msg]) => () => console.log(msg)]]);
  * await bot.handle({ message_id: 1, chat: { id: 5, type: "private" }, date: 0, text: "hi" });
  * ```

@@ -18,8 +18,7 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * import { Mailbox } from "../bot/mailbox.ts";
- * import { Listener } from "./listener.ts";
+ * import { Listener, Mailbox } from "@telepot/telepot-ts";
  * const box = new Mailbox<Record<string, unknown>>();
  * const listener = new Listener(box);
  * listener.capture([{ chat: { id: 5 } }]);

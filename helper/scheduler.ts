@@ -37,7 +37,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  *
  * @example
  * ```ts
- * import { EventScheduler } from "./scheduler.ts";
+ * import { EventScheduler } from "@telepot/telepot-ts";
  * const seen: string[] = [];
  * const s = new EventScheduler<string>((data) => seen.push(data));
  * const e = s.eventLater(5, "later");

@@ -102,7 +102,7 @@ export interface ObserveOptions extends ChatOptions {
  *
  * @example
  * ```ts
- * import { BotApiEmulator } from "./mod.ts";
+ * import { BotApiEmulator } from "@telepot/telepot-ts/testing";
  * const emu = await BotApiEmulator.start();
  * const { token } = emu.createBot({ username: "echo_bot" });
  * const alice = emu.createUser({ first_name: "Alice" });

@@ -41,7 +41,10 @@ function denoUses(fileName: string, text: string): number[] {
 const modules = await libraryModules();
 
 Deno.test("platform: the detector sees Deno in code and types, not in comments", () => {
-  assert.deepEqual(denoUses("a.ts", "// Deno.exit\nconst f: Deno.FsFile = x;\nDeno.exit(0);\nglobalThis.Deno;"), [2, 3, 4]);
+  assert.deepEqual(
+    denoUses("a.ts", "// Deno.exit\nconst f: Deno.FsFile = x;\nDeno.exit(0);\nglobalThis.Deno;"),
+    [2, 3, 4],
+  );
 });
 
 Deno.test("platform: no library module outside platform/ names the Deno global", async () => {
@@ -56,7 +59,11 @@ Deno.test("platform: no library module outside platform/ names the Deno global",
 });
 
 const NODE22 = ["-y", "node@22"];
-const haveNode22 = await new Deno.Command("npx", { args: [...NODE22, "--version"], stdout: "null", stderr: "null" })
+const haveNode22 = await new Deno.Command("npx", {
+  args: [...NODE22, "--version"],
+  stdout: "null",
+  stderr: "null",
+})
   .output().then((o) => o.success, () => false);
 
 Deno.test({
