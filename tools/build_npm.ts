@@ -17,7 +17,8 @@ const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
 const entries = Object.entries(config.exports as Record<string, string>);
 
 async function run(command: string, args: string[], cwd: URL): Promise<void> {
-  const { code } = await new Deno.Command(command, { args, cwd, stdout: "inherit", stderr: "inherit" }).output();
+  const { code } = await new Deno.Command(command, { args, cwd, stdout: "inherit", stderr: "inherit" })
+    .output();
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${code}`);
 }
 
@@ -29,15 +30,19 @@ await Deno.remove(out, { recursive: true }).catch(() => {});
 await Deno.mkdir(build, { recursive: true });
 await Deno.writeTextFile(
   new URL("package.json", build),
-  JSON.stringify({ private: true, devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES } }, null, 2),
+  JSON.stringify(
+    { private: true, devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES } },
+    null,
+    2,
+  ),
 );
 await run(Deno.execPath(), ["install", "--quiet", "--node-modules-dir=auto"], build);
 // Without the DOM library (Node's types bring the web globals the library uses, and some the DOM
 // library lacks, such as ReadableStream.from), two DOM-only type names need a definition.
 await Deno.writeTextFile(
   new URL("web_names.d.ts", build),
-  "type BodyInit = ConstructorParameters<typeof Response>[0];\n" +
-    "type HeadersInit = ConstructorParameters<typeof Headers>[0];\n",
+  "type BodyInit = ConstructorParameters<typeof Response>[0];\n"
+    + "type HeadersInit = ConstructorParameters<typeof Headers>[0];\n",
 );
 await Deno.writeTextFile(
   new URL("tsconfig.json", build),
