@@ -73,7 +73,8 @@ Deno.test("dev tools: the first `deno task demo` on a clean cache fetches no npm
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
     assert.match(stdout, /Bot API calls:/);
     assert.deepEqual(asked, [], "npm packages asked for");
-    const installed = await Array.fromAsync(Deno.readDir(`${dir}/node_modules/.deno`)).catch(() => []);
-    assert.deepEqual(installed, []);
+    for (const store of [`${dir}/node_modules`, `${dir}/../cache/npm`]) {
+      assert.deepEqual(await Array.fromAsync(Deno.readDir(store)).catch(() => []), [], store);
+    }
   });
 });

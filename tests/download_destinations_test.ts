@@ -9,7 +9,7 @@ import { BotApiEmulator } from "../testing/mod.ts";
 const encode = (text: string) => new TextEncoder().encode(text);
 
 async function withDocuments(
-  fn: (api: Api, fileIds: [string, string], dir: string) => Promise<void>,
+  fn: (api: Api, fileIds: [string, string], dir: string, chatId: number) => Promise<void>,
 ): Promise<void> {
   await using emu = await BotApiEmulator.start();
   const { token } = emu.createBot({ username: "files_bot" });
@@ -22,6 +22,7 @@ async function withDocuments(
       new Api(token, { apiRoot: emu.apiRoot }),
       [first.document!.file_id, second.document!.file_id],
       dir,
+      alice.id,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -92,5 +93,19 @@ Deno.test("a failed download into a caller's file leaves the file open and its c
     }
     assert.equal(await Deno.readTextFile(`${dir}/out.txt`), "kept and more");
     assert.equal(await Deno.readTextFile(`${dir}/out2.txt`), "still open");
+  });
+});
+
+Deno.test("an open node:fs FileHandle uploads from its current position and is closed after", async () => {
+  await withDocuments(async (api, _ids, dir, chatId) => {
+    await Deno.writeTextFile(`${dir}/in.txt`, "skip|the rest is sent");
+    const handle = await open(`${dir}/in.txt`, "r");
+    await handle.read(new Uint8Array(5), 0, 5, null);
+    const sent = await api.sendDocument(chatId, ["upload.txt", handle]);
+    assert.equal(sent.document?.file_name, "upload.txt");
+    await assert.rejects(handle.stat(), "the upload closed the handle");
+    const copy = `${dir}/copy.txt`;
+    await api.downloadFile(sent.document!.file_id, copy);
+    assert.equal(await Deno.readTextFile(copy), "the rest is sent");
   });
 });
