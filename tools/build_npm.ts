@@ -10,7 +10,7 @@ const out = new URL("npm/", dist);
 const TYPESCRIPT = "5.9.3";
 const NODE_TYPES = "20.19.43";
 /** One line for the npm registry (and the JSR package settings). */
-export const DESCRIPTION =
+const DESCRIPTION =
   "telepot for TypeScript: the whole Telegram Bot API, message loops, delegation and an offline Bot API emulator; for Deno, Node and Bun";
 
 const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
