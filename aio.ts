@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { Bot } from "./aio.ts";
+ * import { Bot } from "@telepot/telepot-ts/aio";
  * const bot = new Bot("123:abc");
  * const loop = bot.messageLoop(async (msg) => console.log(msg));
  * setTimeout(() => loop.stop(), 10);

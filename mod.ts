@@ -4,11 +4,12 @@
  * …), delegation (`perChatId`, `createOpen`, …), helpers (`ChatHandler`, `Listener`, …), routing
  * (`byCommand`, …), errors, and every Bot API type. `namedtuple` factories share their names with the
  * Bot API types, so they come as a namespace; every module is also a namespace (`delegate`,
- * `helper`, …) as in telepot. The emulator is the `testing` namespace (or `./testing/mod.ts`).
+ * `helper`, …) as in telepot. The Bot API emulator for tests is its own entry point,
+ * `@telepot/telepot-ts/testing`.
  *
  * @example
  * ```ts
- * import { Bot, glance } from "./mod.ts";
+ * import { Bot, glance } from "@telepot/telepot-ts";
  * const bot = new Bot("123:abc");
  * const loop = bot.messageLoop((msg) => console.log(glance(msg)));
  * await loop.stop();
@@ -31,4 +32,3 @@ export * as helper from "./helper/mod.ts";
 export * as namedtuple from "./namedtuple/mod.ts";
 export * from "./routing/mod.ts";
 export * as routing from "./routing/mod.ts";
-export * as testing from "./testing/mod.ts";

@@ -5,7 +5,8 @@ import { RequestTimeout } from "../exception/request_timeout.ts";
 import type { ErrorEnvelope } from "../exception/telegram_error.ts";
 import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
-import { type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
+import { readFileStream } from "../platform/files.ts";
+import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import { loggable, redactError, redactParams, redactText } from "./redact.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
@@ -102,7 +103,7 @@ function headersOnly(response: Response): Response | undefined {
  *
  * @example
  * ```ts
- * import { Api } from "./client.ts";
+ * import { Api } from "@telepot/telepot-ts";
  * const api = new Api(Deno.env.get("BOT_TOKEN") ?? "", { timeout: 30 });
  * // await api.sendMessage(chatId, "hi", { parse_mode: "HTML" });
  * ```
@@ -220,16 +221,14 @@ export class Api extends ApiMethods {
    * `file_path` is copied from disk.
    *
    * @param fileId the file to fetch.
-   * @param dest a path (created or truncated) or a WritableStream (closed when done).
+   * @param dest a path (created or truncated), an open file or a WritableStream (both left open).
    * @param options abort signal and timeout for each of the two requests.
    * @returns the File object getFile answered.
    * @throws {BadInput} on a bad `dest`, or when Telegram gives no `file_path` (files above the
    *   server's download limit).
    */
   async downloadFile(fileId: string, dest: DownloadDestination, options: CallOptions = {}): Promise<File> {
-    if (!(dest instanceof WritableStream) && (typeof dest !== "string" || dest === "")) {
-      throw new BadInput("dest", "a file path or a WritableStream");
-    }
+    checkDestination(dest);
     const file = await this.call<File>("getFile", { file_id: fileId }, options);
     const path = file.file_path;
     if (typeof path !== "string" || path === "") {
@@ -244,7 +243,7 @@ export class Api extends ApiMethods {
       let source: ReadableStream<Uint8Array>;
       const local = isLocalFilePath(path);
       if (local) {
-        source = (await Deno.open(path, { read: true })).readable;
+        source = await readFileStream(path);
       } else {
         const response = await this.#send(attempt, this.#fileBase + path, { method: "GET", signal });
         if (!response.ok || response.body === null) {

@@ -1,8 +1,10 @@
 import { BadInput } from "../exception/bad_input.ts";
+import { isRegularFile, readFileStream } from "../platform/files.ts";
+import { isOpenFile, type OpenFile, readOpenFile } from "../platform/open_file.ts";
 
 /**
  * Anything the Bot API accepts where it takes an `InputFile`: a `file_id` or URL string, bytes, a
- * `Blob`/`File`, a `ReadableStream`, an open `Deno.FsFile`, a local path wrapped by `localFile`, or a
+ * `Blob`/`File`, a `ReadableStream`, an open file (`Deno.FsFile`, `node:fs/promises` `FileHandle`), a local path wrapped by `localFile`, or a
  * telepot-style `[filename, data]` pair.
  */
 export type InputFile =
@@ -10,21 +12,25 @@ export type InputFile =
   | Uint8Array
   | Blob
   | ReadableStream<Uint8Array>
-  | Deno.FsFile
+  | OpenFile
   | LocalFile
   | readonly [
     filename: string,
-    data: Uint8Array | Blob | ReadableStream<Uint8Array> | Deno.FsFile | LocalFile,
+    data: Uint8Array | Blob | ReadableStream<Uint8Array> | OpenFile | LocalFile,
   ];
 
 /** A file on the local disk, to be uploaded by streaming. Create with {@link localFile}. */
 export class LocalFile {
+  /** The file's path on disk. */
+  readonly path: string;
   /**
    * Wraps a path.
    *
    * @param path the file's path on disk.
    */
-  constructor(readonly path: string) {}
+  constructor(path: string) {
+    this.path = path;
+  }
 }
 
 /** Marks a string as a local path to upload (a bare string is sent as a `file_id` or URL). */
@@ -36,14 +42,11 @@ export function localFile(path: string): LocalFile {
 export type Upload = Exclude<InputFile, string>;
 
 /** The raw content forms an upload can wrap. */
-type UploadData = Uint8Array | Blob | ReadableStream<Uint8Array> | Deno.FsFile | LocalFile;
-
-// Outside Deno (Node, Bun) there is no Deno.FsFile, and naming it would throw.
-const FsFile: (new(...args: never[]) => unknown) | undefined = globalThis.Deno?.FsFile;
+type UploadData = Uint8Array | Blob | ReadableStream<Uint8Array> | OpenFile | LocalFile;
 
 function isUploadData(value: unknown): value is UploadData {
   return value instanceof Uint8Array || value instanceof Blob || value instanceof ReadableStream
-    || value instanceof LocalFile || (FsFile !== undefined && value instanceof FsFile);
+    || value instanceof LocalFile || isOpenFile(value);
 }
 
 /**
@@ -94,7 +97,7 @@ const OCTET_STREAM = "application/octet-stream";
 /**
  * Turns an upload into a multipart part. A local path is checked here, before anything is sent, so a
  * missing file is reported as bad input instead of a broken request. A `ReadableStream` or open
- * `Deno.FsFile` is read once, from its current position to the end, and the file is then closed.
+ * file is read once, from its current position to the end, and the file is then closed.
  *
  * @param upload the file content.
  * @param fallbackName file name to use when the upload carries none (the parameter's name).
@@ -106,12 +109,13 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
     : [undefined, upload as UploadData];
   if (data instanceof LocalFile) {
     const path = data.path;
-    const isFile = await Deno.stat(path).then((info) => info.isFile, () => false);
-    if (!isFile) throw new BadInput(`localFile(${JSON.stringify(path)})`, "an existing regular file");
+    if (!(await isRegularFile(path))) {
+      throw new BadInput(`localFile(${JSON.stringify(path)})`, "an existing regular file");
+    }
     return {
       filename: explicitName ?? baseName(path),
       contentType: OCTET_STREAM,
-      open: async () => (await Deno.open(path, { read: true })).readable,
+      open: () => readFileStream(path),
       replayable: true,
     };
   }
@@ -134,7 +138,7 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
       replayable: true,
     };
   }
-  const stream = data instanceof ReadableStream ? data : data.readable;
+  const stream = data instanceof ReadableStream ? data : readOpenFile(data);
   if (stream.locked) throw new BadInput(fallbackName, "a ReadableStream that is not locked or already read");
   return {
     filename: explicitName ?? fallbackName,

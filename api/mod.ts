@@ -4,6 +4,7 @@
  *
  * @module
  */
+export type { DenoOpenFile, NodeFileHandle, OpenFile } from "../platform/open_file.ts";
 export * from "./classification.gen.ts";
 export { Api, type ApiOptions, type CallOptions } from "./client.ts";
 export type { DownloadDestination } from "./download.ts";

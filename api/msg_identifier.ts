@@ -8,7 +8,7 @@ import { BadInput } from "../exception/bad_input.ts";
  *
  * @example
  * ```ts
- * import type { MsgIdentifier } from "./msg_identifier.ts";
+ * import type { MsgIdentifier } from "@telepot/telepot-ts";
  * const inChat: MsgIdentifier = [12345, 42];
  * const inline: MsgIdentifier = "AAQCAD4";
  * ```

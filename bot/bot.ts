@@ -19,7 +19,7 @@ export type BotOptions = ApiOptions;
  *
  * @example
  * ```ts
- * import { Bot } from "./bot.ts";
+ * import { Bot } from "@telepot/telepot-ts";
  * const bot = new Bot("123:abc", { apiRoot: "http://127.0.0.1:8081" });
  * const loop = bot.messageLoop({
  *   chat: (msg) => console.log("chat", msg.text),

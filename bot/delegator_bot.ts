@@ -64,13 +64,24 @@ type FailureLog = (what: string, error: unknown) => void;
 class DelegateRecord implements DelegateHandle {
   alive = true;
   startable: StartableDelegate | undefined;
+  readonly mailbox: Mailbox<Msg>;
+  readonly pattern: PatternState;
+  readonly key: unknown;
+  readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>;
+  readonly log: FailureLog;
   constructor(
-    readonly mailbox: Mailbox<Msg>,
-    readonly pattern: PatternState,
-    readonly key: unknown,
-    readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
-    readonly log: FailureLog,
-  ) {}
+    mailbox: Mailbox<Msg>,
+    pattern: PatternState,
+    key: unknown,
+    redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
+    log: FailureLog,
+  ) {
+    this.mailbox = mailbox;
+    this.pattern = pattern;
+    this.key = key;
+    this.redispatch = redispatch;
+    this.log = log;
+  }
 
   isAlive(): boolean {
     if (!this.alive) return false;
@@ -99,7 +110,12 @@ class DelegateRecord implements DelegateHandle {
 class PatternState {
   readonly live = new Map<unknown, DelegateRecord>();
   readonly tuples = new Map<string, DelegateRecord>();
-  constructor(readonly seeder: Seeder, readonly delegator: Delegator) {}
+  readonly seeder: Seeder;
+  readonly delegator: Delegator;
+  constructor(seeder: Seeder, delegator: Delegator) {
+    this.seeder = seeder;
+    this.delegator = delegator;
+  }
 
   get(key: unknown): DelegateRecord | undefined {
     return key instanceof TupleKey ? this.tuples.get(key.encoded) : this.live.get(key);
@@ -136,7 +152,7 @@ function isStartable(d: unknown): d is StartableDelegate {
  *
  * @example
  * ```ts
- * import { DelegatorBot } from "./delegator_bot.ts";
+ * import { DelegatorBot } from "@telepot/telepot-ts";
  * const bot = new DelegatorBot("123:abc", [[(msg) => msg.chat?.id, ([, msg]) => () => console.log(msg)]]);
  * await bot.handle({ message_id: 1, chat: { id: 5, type: "private" }, date: 0, text: "hi" });
  * ```

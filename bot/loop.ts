@@ -2,6 +2,7 @@ import { checkSeconds } from "../api/seconds.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { ConflictError } from "../exception/telegram_error_subclasses.ts";
+import { exitProcess, onStopSignal } from "../platform/process.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { hasInbox, inboxOf, onInboxCreated } from "./inbox.ts";
@@ -59,8 +60,6 @@ function guarded(
   };
 }
 
-const STOP_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-
 /**
  * Starts a message loop in the background: the core of `Bot.messageLoop` (and of `aio.ts`, which awaits
  * `done`). See {@link MessageLoopOptions} for the options and the delivery guarantees.
@@ -109,17 +108,7 @@ export function runLoop(
     bySignal = true;
     stop();
   };
-  const listening: Deno.Signal[] = [];
-  if (handleSignals) {
-    for (const signal of STOP_SIGNALS) {
-      try {
-        Deno.addSignalListener(signal, onSignal);
-        listening.push(signal);
-      } catch {
-        // Not every platform has every signal (Windows has no SIGTERM listener).
-      }
-    }
-  }
+  const unlisten = handleSignals ? onStopSignal(onSignal) : () => {};
   if (typeof options.runForever === "string" && options.runForever !== "") console.log(options.runForever);
   // A loop waiting on a queue holds only a promise, which does not keep a Deno process alive.
   const keepAlive = options.runForever ? setInterval(() => {}, 1 << 30) : undefined;
@@ -174,10 +163,10 @@ export function runLoop(
       // After a 401 or 409 another getUpdates would only fail the same way.
       if (polling && !failed) await confirmOffset(host, dispatcher, offsets);
       clearInterval(keepAlive);
-      for (const signal of listening) Deno.removeSignalListener(signal, onSignal);
+      unlisten();
       options.signal?.removeEventListener("abort", stop);
       // A run-forever program stopped by SIGINT/SIGTERM ends once its loop has stopped gracefully.
-      if (bySignal && options.runForever) Deno.exit(0);
+      if (bySignal && options.runForever) exitProcess(0);
     }
   };
   // `done` is left for the caller to observe: a fatal error (401, 409) nobody awaits should surface.

@@ -12,7 +12,7 @@ const INITIAL_SLOTS = 4;
  *
  * @example
  * ```ts
- * import { Mailbox } from "./mailbox.ts";
+ * import { Mailbox } from "@telepot/telepot-ts";
  * const box = new Mailbox<number>(2);
  * await box.put(1);
  * console.log(box.poll()); // 1

@@ -17,7 +17,7 @@
  *
  * @example
  * ```ts
- * import { Bot, glance } from "./mod.ts";
+ * import { Bot, glance } from "@telepot/telepot-ts";
  * const bot = new Bot("123:abc", { apiRoot: "http://127.0.0.1:8081" });
  * const loop = bot.messageLoop({
  *   chat: async (msg) => {

@@ -13,7 +13,15 @@ export interface ScheduledEvent<T = unknown> {
 // reaches the top, so pushing a deadline back (every message refreshes an idle timeout) is O(1).
 class Entry<T> implements ScheduledEvent<T> {
   key: number;
-  constructor(public when: number, readonly seq: number, readonly data: T, public index: number) {
+  when: number;
+  readonly seq: number;
+  readonly data: T;
+  index: number;
+  constructor(when: number, seq: number, data: T, index: number) {
+    this.when = when;
+    this.seq = seq;
+    this.data = data;
+    this.index = index;
     this.key = when;
   }
 }
@@ -29,7 +37,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  *
  * @example
  * ```ts
- * import { EventScheduler } from "./scheduler.ts";
+ * import { EventScheduler } from "@telepot/telepot-ts";
  * const seen: string[] = [];
  * const s = new EventScheduler<string>((data) => seen.push(data));
  * const e = s.eventLater(5, "later");

@@ -21,7 +21,10 @@ export function seedKey(seed: unknown): unknown {
  * that happens to equal an encoding (e.g. "(n1;)") never meets the tuple [1].
  */
 export class TupleKey {
-  constructor(readonly encoded: string) {}
+  readonly encoded: string;
+  constructor(encoded: string) {
+    this.encoded = encoded;
+  }
 }
 
 function encodeTuple(items: readonly unknown[]): string | undefined {

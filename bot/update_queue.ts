@@ -15,7 +15,7 @@ export interface QueueEntry {
  *
  * @example
  * ```ts
- * import { UpdateQueue } from "./update_queue.ts";
+ * import { UpdateQueue } from "@telepot/telepot-ts";
  * const queue = new UpdateQueue();
  * queue.put('{"update_id":1,"message":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"},"text":"hi"}}');
  * ```

@@ -71,8 +71,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
  *
  * @example
  * ```ts
- * import { Bot } from "./bot.ts";
- * import { webhookHandler } from "./webhook.ts";
+ * import { Bot, webhookHandler } from "@telepot/telepot-ts";
  * const bot = new Bot("123:abc");
  * const handler = webhookHandler(bot, { secretToken: "s3cret" });
  * // Deno.serve({ port: 8443 }, handler);

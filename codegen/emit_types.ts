@@ -1,6 +1,6 @@
 /** OpenAPI document → `api/openapi.gen.ts` (through openapi-typescript) and `api/types.gen.ts` (named aliases). */
-import openapiTS, { astToString } from "openapi-typescript";
-import ts from "typescript";
+import openapiTS, { astToString } from "npm:openapi-typescript@7.13.0";
+import ts from "npm:typescript@5.9.3";
 import { generatedHeader, jsdoc } from "./emit_ts.ts";
 import { SELF_LIST } from "./openapi.ts";
 import type { SpecTable } from "./spec_table.ts";

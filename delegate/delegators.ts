@@ -71,6 +71,12 @@ export class OpenRunner implements StartableDelegate {
   #handle: DelegateHandle | undefined;
   readonly #pump = (): void => this.#next();
 
+  /** The openable delegate. */
+  readonly delegate: OpenableDelegate;
+  /** The message that created it. */
+  private initialMsg: Msg | undefined;
+  /** Its seed. */
+  readonly seed: unknown;
   /**
    * Creates a runner; nothing happens before {@link OpenRunner.start}.
    *
@@ -79,10 +85,14 @@ export class OpenRunner implements StartableDelegate {
    * @param seed its seed.
    */
   constructor(
-    readonly delegate: OpenableDelegate,
-    private initialMsg: Msg | undefined,
-    readonly seed: unknown,
-  ) {}
+    delegate: OpenableDelegate,
+    initialMsg: Msg | undefined,
+    seed: unknown,
+  ) {
+    this.delegate = delegate;
+    this.initialMsg = initialMsg;
+    this.seed = seed;
+  }
 
   /** Whether the delegate has started and not yet closed. */
   isAlive(): boolean {

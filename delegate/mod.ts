@@ -7,8 +7,7 @@
  *
  * @example The reference's message counter: one delegate per chat, closed after 10 idle seconds.
  * ```ts
- * import { ChatHandler } from "../helper/mod.ts";
- * import { createOpen, DelegatorBot, paveEventSpace, perChatId } from "./mod.ts";
+ * import { ChatHandler, createOpen, DelegatorBot, paveEventSpace, perChatId } from "@telepot/telepot-ts";
  *
  * class MessageCounter extends ChatHandler {
  *   count = 0;

@@ -5,6 +5,8 @@ import { TelepotException } from "./telepot_exception.ts";
  * TLS error. `cause` holds the underlying error with the bot token removed from its message and stack.
  */
 export class NetworkError extends TelepotException {
+  /** The Bot API method being called, or `"downloadFile"` for the download itself. */
+  readonly method: string;
   /**
    * Creates the error.
    *
@@ -12,7 +14,8 @@ export class NetworkError extends TelepotException {
    * @param message what went wrong, free of the token.
    * @param options `cause`: the token-free underlying error.
    */
-  constructor(readonly method: string, message: string, options?: ErrorOptions) {
+  constructor(method: string, message: string, options?: ErrorOptions) {
     super(message, options);
+    this.method = method;
   }
 }

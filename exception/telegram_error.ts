@@ -50,6 +50,12 @@ export class TelegramError extends TelepotException {
   /** The failed call's parameters, redacted (no token, no file contents). */
   readonly params?: Readonly<Record<string, unknown>>;
 
+  /** Telegram's explanation. */
+  readonly description: string;
+  /** Telegram's error code. */
+  readonly errorCode: number;
+  /** The whole error envelope as received. */
+  readonly json: ErrorEnvelope;
   /**
    * Creates the error.
    *
@@ -59,14 +65,17 @@ export class TelegramError extends TelepotException {
    * @param context the failed call, already redacted.
    */
   constructor(
-    readonly description: string,
-    readonly errorCode: number,
-    readonly json: ErrorEnvelope,
+    description: string,
+    errorCode: number,
+    json: ErrorEnvelope,
     context: ErrorContext = {},
   ) {
     super(
       context.method ? `${context.method}: ${description} (${errorCode})` : `${description} (${errorCode})`,
     );
+    this.description = description;
+    this.errorCode = errorCode;
+    this.json = json;
     if (json.parameters !== undefined) this.parameters = json.parameters;
     if (context.method !== undefined) this.method = context.method;
     if (context.params !== undefined) this.params = context.params;

@@ -40,7 +40,7 @@ const registry: TelegramErrorClass[] = [
  *
  * @example
  * ```ts
- * import { registerTelegramError, TelegramError } from "./mod.ts";
+ * import { registerTelegramError, TelegramError } from "@telepot/telepot-ts";
  * class MessageNotModified extends TelegramError {
  *   static override readonly DESCRIPTION_PATTERNS = [/message is not modified/i];
  * }

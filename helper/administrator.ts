@@ -21,13 +21,20 @@ export interface Administrator extends AdministratorMethods {}
 
 /** See the {@link Administrator} interface: the class is a thin holder of bot and chat. */
 export class Administrator {
+  /** The bot (or an augmented bot) whose methods are called. */
+  readonly bot: ApiMethods;
+  /** The chat every call targets. */
+  readonly chatId: number | string;
   /**
    * Creates an instance.
    *
    * @param bot the bot (or an augmented bot) whose methods are called.
    * @param chatId the chat every call targets.
    */
-  constructor(readonly bot: ApiMethods, readonly chatId: number | string) {}
+  constructor(bot: ApiMethods, chatId: number | string) {
+    this.bot = bot;
+    this.chatId = chatId;
+  }
 }
 
 installTargetedMethods(Administrator.prototype, ADMINISTRATOR_METHODS, "chatId");

@@ -46,12 +46,16 @@ export type ComputeFunction<A extends any[] = any[]> = (
 export class Answerer {
   readonly #working = new Map<number, AbortController>();
 
+  /** The bot whose `answerInlineQuery` sends the results. */
+  readonly bot: Pick<ApiMethods, "answerInlineQuery">;
   /**
    * Creates an instance.
    *
    * @param bot the bot whose `answerInlineQuery` sends the results.
    */
-  constructor(readonly bot: Pick<ApiMethods, "answerInlineQuery">) {}
+  constructor(bot: Pick<ApiMethods, "answerInlineQuery">) {
+    this.bot = bot;
+  }
 
   /** Users with a computation in progress. */
   get pending(): number {

@@ -96,6 +96,10 @@ export class CallbackQueryCoordinator {
   readonly #inline: boolean;
   readonly #inlineNotify: OriginNotifier | undefined;
 
+  /** The delegate's id, given to notifiers. */
+  readonly id: unknown;
+  /** Origins whose callback queries are captured. */
+  readonly originSet: OriginSet;
   /**
    * Creates an instance.
    *
@@ -105,11 +109,13 @@ export class CallbackQueryCoordinator {
    * @param enableInline capture inline-originated callback queries (a function also gets notified).
    */
   constructor(
-    readonly id: unknown,
-    readonly originSet: OriginSet,
+    id: unknown,
+    originSet: OriginSet,
     enableChat: CaptureSwitch,
     enableInline: CaptureSwitch,
   ) {
+    this.id = id;
+    this.originSet = originSet;
     [this.#chat, this.#chatNotify] = dissolve(enableChat);
     [this.#inline, this.#inlineNotify] = dissolve(enableInline);
   }

@@ -27,13 +27,16 @@ export class Editor {
   /** The targeted message. */
   readonly msgIdentifier: MsgIdentifier;
 
+  /** The bot (or an augmented bot) whose methods are called. */
+  readonly bot: ApiMethods;
   /**
    * Creates an instance.
    *
    * @param bot the bot (or an augmented bot) whose methods are called.
    * @param msgIdentifier the message, as an identifier or as the message object itself.
    */
-  constructor(readonly bot: ApiMethods, msgIdentifier: MsgIdentifier | object) {
+  constructor(bot: ApiMethods, msgIdentifier: MsgIdentifier | object) {
+    this.bot = bot;
     this.msgIdentifier = typeof msgIdentifier === "string" || Array.isArray(msgIdentifier)
       ? msgIdentifier as MsgIdentifier
       : messageIdentifier(msgIdentifier);

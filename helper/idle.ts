@@ -15,13 +15,20 @@ import type { StandardEventing, StandardEventScheduler } from "./standard_event.
 export class IdleEventCoordinator {
   #event: ScheduledEvent<Msg> | undefined;
 
+  /** The delegate's standard-event scheduler. */
+  readonly scheduler: StandardEventScheduler;
+  /** Idle seconds before the `_idle` event. */
+  readonly timeout: number;
   /**
    * Creates an instance.
    *
    * @param scheduler the delegate's standard-event scheduler.
    * @param timeout idle seconds before the `_idle` event.
    */
-  constructor(readonly scheduler: StandardEventScheduler, readonly timeout: number) {}
+  constructor(scheduler: StandardEventScheduler, timeout: number) {
+    this.scheduler = scheduler;
+    this.timeout = timeout;
+  }
 
   /** The pending `_idle` event, if any. */
   get event(): ScheduledEvent<Msg> | undefined {

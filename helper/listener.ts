@@ -18,8 +18,7 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * import { Mailbox } from "../bot/mailbox.ts";
- * import { Listener } from "./listener.ts";
+ * import { Listener, Mailbox } from "@telepot/telepot-ts";
  * const box = new Mailbox<Record<string, unknown>>();
  * const listener = new Listener(box);
  * listener.capture([{ chat: { id: 5 } }]);
@@ -30,12 +29,16 @@ export interface WaitOptions {
 export class Listener {
   readonly #patterns: Pattern[] = [];
 
+  /** Where messages come from (a delegate's own, from `bot.createMailbox()`). */
+  readonly mailbox: Mailbox<Msg>;
   /**
    * Creates a listener with nothing captured yet.
    *
    * @param mailbox where messages come from (a delegate's own, from `bot.createMailbox()`).
    */
-  constructor(readonly mailbox: Mailbox<Msg>) {}
+  constructor(mailbox: Mailbox<Msg>) {
+    this.mailbox = mailbox;
+  }
 
   /** The captured patterns, in capture order. */
   get patterns(): readonly Pattern[] {

@@ -43,7 +43,7 @@ export function splitKey(
  *
  * @example
  * ```ts
- * import { Router } from "./router.ts";
+ * import { Router } from "@telepot/telepot-ts";
  * const router = new Router((msg: { text: string }) => msg.text, {
  *   hi: () => "hello",
  *   null: () => "what?",

@@ -22,13 +22,20 @@ export interface Sender extends SenderMethods {}
 
 /** See the {@link Sender} interface: the class is a thin holder of bot and chat. */
 export class Sender {
+  /** The bot (or an augmented bot) whose methods are called. */
+  readonly bot: ApiMethods;
+  /** The chat every call goes to. */
+  readonly chatId: number | string;
   /**
    * Creates an instance.
    *
    * @param bot the bot (or an augmented bot) whose methods are called.
    * @param chatId the chat every call goes to.
    */
-  constructor(readonly bot: ApiMethods, readonly chatId: number | string) {}
+  constructor(bot: ApiMethods, chatId: number | string) {
+    this.bot = bot;
+    this.chatId = chatId;
+  }
 }
 
 installTargetedMethods(Sender.prototype, SENDER_METHODS, "chatId");

@@ -39,6 +39,8 @@ export class StandardEventScheduler {
   /** The source stamped on every event made here (shared by all of them). */
   readonly source: EventSource;
 
+  /** The bot's scheduler (see {@link schedulerOf}). */
+  readonly scheduler: BotScheduler;
   /**
    * Creates an instance.
    *
@@ -46,7 +48,8 @@ export class StandardEventScheduler {
    * @param eventSpace the event space of the delegate group.
    * @param sourceId the delegate's id.
    */
-  constructor(readonly scheduler: BotScheduler, eventSpace: unknown, sourceId: unknown) {
+  constructor(scheduler: BotScheduler, eventSpace: unknown, sourceId: unknown) {
+    this.scheduler = scheduler;
     this.source = { space: eventSpace, id: sourceId };
   }
 

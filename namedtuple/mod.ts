@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { InlineKeyboardButton, InlineKeyboardMarkup } from "./mod.ts";
+ * import { InlineKeyboardButton, InlineKeyboardMarkup } from "@telepot/telepot-ts/namedtuple";
  * const markup = InlineKeyboardMarkup({
  *   inline_keyboard: [[InlineKeyboardButton({ text: "Press me", callback_data: "press" })]],
  * });

@@ -78,7 +78,7 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
  *
  * @example
  * ```ts
- * import { namedtuple } from "./namedtuple.ts";
+ * import { namedtuple } from "@telepot/telepot-ts/namedtuple";
  * const Button = namedtuple<{ text: string; callback_data?: string }>("InlineKeyboardButton");
  * Button({ text: "Yes", callback_data: "yes" }).url; // null
  * ```

@@ -29,11 +29,15 @@ export interface CallContext {
 
 /** A result that is already JSON text (getUpdates reuses each update's serialization). */
 export class RawJson {
+  /** JSON text of the result. */
+  readonly text: string;
   /**
    * Wraps result JSON text.
    * @param text JSON text of the result.
    */
-  constructor(readonly text: string) {}
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 /** Implements one Bot API method; throws ApiFailure for a failed call. */

@@ -1,5 +1,6 @@
 import { METHODS, TYPES } from "../api/spec.gen.ts";
 import type { Chat, Message, Update, User } from "../api/types.gen.ts";
+import { serve, type Server } from "../platform/serve.ts";
 import type { Services } from "./context.ts";
 import type { Handler } from "./context.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -101,7 +102,7 @@ export interface ObserveOptions extends ChatOptions {
  *
  * @example
  * ```ts
- * import { BotApiEmulator } from "./mod.ts";
+ * import { BotApiEmulator } from "@telepot/telepot-ts/testing";
  * const emu = await BotApiEmulator.start();
  * const { token } = emu.createBot({ username: "echo_bot" });
  * const alice = emu.createUser({ first_name: "Alice" });
@@ -118,7 +119,7 @@ export class BotApiEmulator implements UserWorld {
   readonly faults: FaultInjector = new FaultInjector();
   /** Method routing; extend it to add or replace methods. */
   readonly dispatcher: Dispatcher = new Dispatcher();
-  #server: Deno.HttpServer<Deno.NetAddr> | null = null;
+  #server: Server | null = null;
   #origin = "";
   #closing = new AbortController();
   #webhooks = new Map<number, WebhookRunner>();
@@ -164,16 +165,13 @@ export class BotApiEmulator implements UserWorld {
       faults: this.faults,
       closing: this.#closing.signal,
     });
-    return new Promise((resolve) => {
-      this.#server = Deno.serve({
-        port: this.#options.port ?? 0,
-        hostname: this.#options.hostname ?? "127.0.0.1",
-        onListen: (addr) => {
-          const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-          this.#origin = `http://${host}:${addr.port}`;
-          resolve(this);
-        },
-      }, handler);
+    return serve(handler, {
+      port: this.#options.port ?? 0,
+      hostname: this.#options.hostname ?? "127.0.0.1",
+    }).then((server) => {
+      this.#server = server;
+      this.#origin = server.origin;
+      return this;
     });
   }
 

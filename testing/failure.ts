@@ -4,6 +4,12 @@
  * into the response, so a bad request never escapes as a crash of the server.
  */
 export class ApiFailure extends Error {
+  /** HTTP status and `error_code`. */
+  readonly errorCode: number;
+  /** Telegram-style text. */
+  readonly description: string;
+  /** `retry_after` / `migrate_to_chat_id`. */
+  readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number };
   /**
    * Creates a failure answer.
    * @param errorCode HTTP status and `error_code`.
@@ -11,11 +17,14 @@ export class ApiFailure extends Error {
    * @param parameters `retry_after` / `migrate_to_chat_id`.
    */
   constructor(
-    readonly errorCode: number,
-    readonly description: string,
-    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
+    errorCode: number,
+    description: string,
+    parameters?: { retry_after?: number; migrate_to_chat_id?: number },
   ) {
     super(description);
+    this.errorCode = errorCode;
+    this.description = description;
+    this.parameters = parameters;
     this.name = "ApiFailure";
   }
 }
@@ -37,13 +46,16 @@ export function conflict(reason: string): ApiFailure {
 
 /** An awaited observation (the bot's next message, a query's answer) did not happen in time. */
 export class ObservationTimeout extends Error {
+  /** How long it was awaited. */
+  readonly seconds: number;
   /**
    * Creates the timeout error.
    * @param what what was awaited.
    * @param seconds how long it was awaited.
    */
-  constructor(what: string, readonly seconds: number) {
+  constructor(what: string, seconds: number) {
     super(`${what} did not happen within ${seconds} s`);
+    this.seconds = seconds;
     this.name = "ObservationTimeout";
   }
 }

@@ -49,7 +49,11 @@ class ActiveFault implements Fault {
   hits = 0;
   remaining: number;
   readonly method: string | undefined;
-  constructor(readonly spec: FaultSpec, readonly owner: FaultInjector) {
+  readonly spec: FaultSpec;
+  readonly owner: FaultInjector;
+  constructor(spec: FaultSpec, owner: FaultInjector) {
+    this.spec = spec;
+    this.owner = owner;
     this.method = spec.method?.toLowerCase();
     this.remaining = spec.times ?? (spec.probability !== undefined ? Infinity : 1);
   }

@@ -21,11 +21,15 @@ interface Bucket {
 export class FloodGate {
   #buckets = new Map<string, Bucket>();
 
+  /** The rates to enforce. */
+  readonly limits: FloodLimits;
   /**
    * Creates the gate.
    * @param limits the rates to enforce.
    */
-  constructor(readonly limits: FloodLimits) {}
+  constructor(limits: FloodLimits) {
+    this.limits = limits;
+  }
 
   /** Seconds to wait before this send may go, or 0 when it may go now (its token is taken then). */
   take(botId: number, chatId: unknown, now: number = performance.now() / 1000): number {

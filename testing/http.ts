@@ -1,3 +1,4 @@
+import type { ServeHandler } from "../platform/serve.ts";
 import type { Services } from "./context.ts";
 import { RawJson } from "./context.ts";
 import type { Dispatcher } from "./dispatcher.ts";
@@ -119,16 +120,9 @@ function notFound(): Response {
  */
 export function createHandler(
   deps: HttpDeps,
-): (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Promise<Response> {
+): ServeHandler {
   const { services, dispatcher, faults, closing } = deps;
   const world = services.world;
-
-  /** Aborts when the client goes away before its answer is sent (long polls stop waiting then). */
-  function clientGone(info: Deno.ServeHandlerInfo<Deno.NetAddr>): AbortSignal {
-    const controller = new AbortController();
-    info.completed.catch(() => controller.abort());
-    return controller.signal;
-  }
 
   function findBot(token: string) {
     return world.botsByToken.get(token.includes("%") ? safeDecode(token) : token);
@@ -136,7 +130,7 @@ export function createHandler(
 
   async function call(
     request: Request,
-    info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+    clientGone: AbortSignal,
     token: string,
     name: string,
     query: string,
@@ -163,7 +157,7 @@ export function createHandler(
         bot,
         method,
         input,
-        method === "getUpdates" ? clientGone(info) : undefined,
+        method === "getUpdates" ? clientGone : undefined,
       );
       if (result instanceof Promise) result = await result;
       response = okResponse(result);
@@ -184,7 +178,7 @@ export function createHandler(
     });
   }
 
-  return async (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
+  return async (request: Request, clientGone: AbortSignal): Promise<Response> => {
     const url = request.url;
     const start = url.indexOf("/", url.indexOf("//") + 2);
     const q = url.indexOf("?", start);
@@ -195,7 +189,7 @@ export function createHandler(
         if (slash < 0) return notFound();
         return await call(
           request,
-          info,
+          clientGone,
           path.slice(4, slash),
           path.slice(slash + 1),
           q < 0 ? "" : url.slice(q + 1),

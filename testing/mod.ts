@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { BotApiEmulator } from "./mod.ts";
+ * import { BotApiEmulator } from "@telepot/telepot-ts/testing";
  *
  * const emu = await BotApiEmulator.start();
  * const { token } = emu.createBot({ username: "echo_bot" });

@@ -25,12 +25,18 @@ import { type BotState, chatMember, type ChatState } from "./world.ts";
  * leaves and pays like a person would, and each action reaches the bots concerned as an update.
  */
 export class ScriptedUser {
+  /** The emulator. */
+  protected readonly host: UserWorld;
+  /** The account. */
+  readonly user: UserObj;
   /**
    * Wraps an account of the world; use `emu.createUser` rather than this.
    * @param host the emulator.
    * @param user the account.
    */
-  constructor(protected readonly host: UserWorld, readonly user: UserObj) {
+  constructor(host: UserWorld, user: UserObj) {
+    this.host = host;
+    this.user = user;
     this.#actor = {
       host,
       user,

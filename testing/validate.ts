@@ -105,6 +105,8 @@ export class SpecValidator {
   /** Why the last nested check failed (the checks run synchronously, one call at a time). */
   #problem: string | null = null;
 
+  /** TYPES of the spec table. */
+  readonly types: Readonly<Record<string, TypeSpec>>;
   /**
    * Compiles the spec table into per-method parameter checks.
    * @param methods METHODS of the spec table.
@@ -112,8 +114,9 @@ export class SpecValidator {
    */
   constructor(
     methods: Readonly<Record<string, MethodSpec>>,
-    readonly types: Readonly<Record<string, TypeSpec>>,
+    types: Readonly<Record<string, TypeSpec>>,
   ) {
+    this.types = types;
     for (const [name, spec] of Object.entries(methods)) {
       const params = new Map<string, CompiledParam>();
       for (const p of spec.params) {

@@ -26,13 +26,23 @@ export class WebhookRunner {
   #wake: (() => void) | null = null;
   #abort = new AbortController();
 
+  /** Whose updates to deliver. */
+  readonly bot: BotState;
+  /** Retry delay and answer timeout. */
+  readonly timing: WebhookTiming;
+  /** Executes a webhook reply. */
+  readonly runReply: ReplyRunner;
   /**
    * Creates a runner; `start` begins delivery.
    * @param bot whose updates to deliver.
    * @param timing retry delay and answer timeout.
    * @param runReply executes a webhook reply.
    */
-  constructor(readonly bot: BotState, readonly timing: WebhookTiming, readonly runReply: ReplyRunner) {}
+  constructor(bot: BotState, timing: WebhookTiming, runReply: ReplyRunner) {
+    this.bot = bot;
+    this.timing = timing;
+    this.runReply = runReply;
+  }
 
   /** Starts the delivery loop if it is not running. */
   start(): void {

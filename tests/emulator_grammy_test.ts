@@ -1,5 +1,5 @@
-import { Bot, webhookCallback } from "grammy";
 import assert from "node:assert/strict";
+import { Bot, webhookCallback } from "npm:grammy@1.46.0";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
 

@@ -6,6 +6,7 @@ import { BotApiEmulator } from "../testing/mod.ts";
 // long polling and by webhook: node:http through nodeAdapter, and Bun.serve with the handler itself.
 const root = new URL("../", import.meta.url);
 const BUN = ["-y", "bun@1.4.5"];
+const NODE22 = ["-y", "node@22"];
 
 async function works(command: string, args: string[]): Promise<boolean> {
   return await new Deno.Command(command, { args, stdout: "null", stderr: "null" }).output()
@@ -13,6 +14,7 @@ async function works(command: string, args: string[]): Promise<boolean> {
 }
 const haveNode = await works("node", ["--version"]);
 const haveBun = await works("npx", [...BUN, "--version"]);
+const haveNode22 = await works("npx", [...NODE22, "--version"]);
 
 async function bundleForNode(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "telepot-node-" });
@@ -96,6 +98,26 @@ for (const mode of ["poll", "webhook", "bunserve"]) {
         (apiRoot, token) =>
           new Deno.Command("npx", {
             args: [...BUN, "tests/support/runtime_bot.ts", apiRoot, token, mode],
+            cwd: root,
+            stdout: "piped",
+            stderr: "piped",
+          }),
+        mode,
+      ),
+  });
+}
+
+// Node 22 strips the types itself: the sources run as they are, with no bundle and no build.
+for (const mode of ["poll", "webhook"]) {
+  Deno.test({
+    name: `runtimes: the sources run under Node 22's type stripping (${mode})`,
+    ignore: !haveNode22,
+    fn: () =>
+      echoTwice(
+        "node",
+        (apiRoot, token) =>
+          new Deno.Command("npx", {
+            args: [...NODE22, "--no-warnings", "tests/support/runtime_bot.ts", apiRoot, token, mode],
             cwd: root,
             stdout: "piped",
             stderr: "piped",

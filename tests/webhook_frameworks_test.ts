@@ -1,7 +1,7 @@
-import express from "express";
-import { Hono } from "hono";
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
+import express from "npm:express@5.3.0";
+import { Hono } from "npm:hono@4.13.19";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
 import { until } from "./support/until.ts";
 

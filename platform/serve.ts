@@ -1,0 +1,140 @@
+/**
+ * An HTTP server on a web-standard handler: `Deno.serve` in Deno, `node:http` in Node and Bun.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * Answers one request. `clientGone` aborts when the client goes away before its answer is complete,
+ * so a long wait for it can stop early.
+ */
+export type ServeHandler = (request: Request, clientGone: AbortSignal) => Promise<Response>;
+
+/** A listening server. */
+export interface Server {
+  /** `http://host:port` it listens on. */
+  readonly origin: string;
+  /** Stops accepting connections and resolves once the requests in flight are answered. */
+  shutdown(): Promise<void>;
+}
+
+/** Where to listen. */
+export interface ListenOptions {
+  /** Interface address, such as `127.0.0.1`. */
+  readonly hostname: string;
+  /** Port; 0 picks a free one. */
+  readonly port: number;
+}
+
+function originOf(hostname: string, port: number): string {
+  return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+}
+
+interface DenoServer {
+  shutdown(): Promise<void>;
+}
+interface DenoServe {
+  serve(
+    options: { port: number; hostname: string; onListen: (addr: { hostname: string; port: number }) => void },
+    handler: (request: Request, info: { completed: Promise<void> }) => Promise<Response>,
+  ): DenoServer;
+}
+
+/** Starts a server; resolves once it listens. */
+export function serve(handler: ServeHandler, options: ListenOptions): Promise<Server> {
+  const deno = (globalThis as { Deno?: DenoServe }).Deno;
+  return deno === undefined ? serveNode(handler, options) : serveDeno(deno, handler, options);
+}
+
+function serveDeno(deno: DenoServe, handler: ServeHandler, options: ListenOptions): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = deno.serve({
+      ...options,
+      onListen: (addr) =>
+        resolve({ origin: originOf(addr.hostname, addr.port), shutdown: () => server.shutdown() }),
+    }, (request, info) => {
+      const gone = new AbortController();
+      info.completed.catch(() => gone.abort());
+      return handler(request, gone.signal);
+    });
+  });
+}
+
+function toRequest(req: IncomingMessage, origin: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) { for (const v of value) headers.append(name, v); }
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const bodyless = req.method === "GET" || req.method === "HEAD";
+  return new Request(origin + (req.url ?? "/"), {
+    method: req.method,
+    headers,
+    body: bodyless ? undefined : ReadableStream.from(req as AsyncIterable<Uint8Array>),
+    duplex: "half",
+  } as RequestInit);
+}
+
+async function writeResponse(response: Response, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of response.headers) {
+    const had = headers[name];
+    headers[name] = had === undefined ? value : [had, value].flat();
+  }
+  res.writeHead(response.status, headers);
+  if (response.body === null) return void res.end();
+  const reader = response.body.getReader();
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if (gone.aborted) return;
+      if (!res.write(chunk.value)) {
+        await new Promise<void>((resume) => {
+          res.once("drain", resume);
+          gone.addEventListener("abort", () => resume(), { once: true });
+        });
+      }
+    }
+    res.end();
+  } finally {
+    if (gone.aborted) await reader.cancel().catch(() => {});
+  }
+}
+
+async function serveNode(handler: ServeHandler, options: ListenOptions): Promise<Server> {
+  const { createServer } = await import("node:http");
+  let origin = "";
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const gone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const answered = (async () => {
+      let response: Response;
+      try {
+        response = await handler(toRequest(req, origin), gone.signal);
+      } catch {
+        response = new Response("Internal Server Error", { status: 500 });
+      }
+      await writeResponse(response, res, gone.signal).catch(() => res.destroy());
+    })();
+    inFlight.add(answered);
+    answered.finally(() => inFlight.delete(answered));
+  });
+  await new Promise<void>((listening, failed) => {
+    server.once("error", failed);
+    server.listen(options.port, options.hostname, () => listening());
+  });
+  const address = server.address() as { address: string; port: number };
+  origin = originOf(address.address, address.port);
+  return {
+    origin,
+    shutdown: async () => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      await Promise.allSettled([...inFlight]);
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}

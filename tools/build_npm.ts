@@ -1,0 +1,98 @@
+// `deno task build:npm`: the npm package, built from the same sources by the TypeScript compiler into
+// dist/npm: ESM JavaScript and .d.ts for every entry point of deno.json, a package.json whose
+// `exports` mirror deno.json's, and no runtime dependency. TypeScript and Node's types are build-time
+// only: they are installed into dist/build, never into the package or the user's import graph.
+const root = new URL("../", import.meta.url);
+const dist = new URL("dist/", root);
+const build = new URL("build/", dist);
+const out = new URL("npm/", dist);
+
+const TYPESCRIPT = "5.9.3";
+const NODE_TYPES = "20.19.43";
+/** One line for the npm registry (and the JSR package settings). */
+const DESCRIPTION =
+  "telepot for TypeScript: the whole Telegram Bot API, message loops, delegation and an offline Bot API emulator; for Deno, Node and Bun";
+
+const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+const entries = Object.entries(config.exports as Record<string, string>);
+
+async function run(command: string, args: string[], cwd: URL): Promise<void> {
+  const { code } = await new Deno.Command(command, { args, cwd, stdout: "inherit", stderr: "inherit" })
+    .output();
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${code}`);
+}
+
+function jsOf(path: string): string {
+  return path.replace(/\.ts$/, ".js");
+}
+
+await Deno.remove(out, { recursive: true }).catch(() => {});
+await Deno.mkdir(build, { recursive: true });
+await Deno.writeTextFile(
+  new URL("package.json", build),
+  JSON.stringify(
+    { private: true, devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES } },
+    null,
+    2,
+  ),
+);
+await run(Deno.execPath(), ["install", "--quiet", "--node-modules-dir=auto"], build);
+// Without the DOM library (Node's types bring the web globals the library uses, and some the DOM
+// library lacks, such as ReadableStream.from), two DOM-only type names need a definition.
+await Deno.writeTextFile(
+  new URL("web_names.d.ts", build),
+  "type BodyInit = ConstructorParameters<typeof Response>[0];\n"
+    + "type HeadersInit = ConstructorParameters<typeof Headers>[0];\n",
+);
+await Deno.writeTextFile(
+  new URL("tsconfig.json", build),
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        lib: ["ESNext"],
+        types: ["node"],
+        strict: true,
+        skipLibCheck: true,
+        allowImportingTsExtensions: true,
+        rewriteRelativeImportExtensions: true,
+        declaration: true,
+        rootDir: "../..",
+        outDir: "../npm",
+        newLine: "lf",
+      },
+      files: ["web_names.d.ts", ...entries.map(([, path]) => `../../${path}`)],
+    },
+    null,
+    2,
+  ),
+);
+await run(Deno.execPath(), ["run", "-A", "node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], build);
+
+const exports: Record<string, { types: string; default: string }> = {};
+for (const [name, path] of entries) {
+  const js = jsOf(path);
+  exports[name] = { types: js.replace(/\.js$/, ".d.ts"), default: js };
+}
+await Deno.writeTextFile(
+  new URL("package.json", out),
+  JSON.stringify(
+    {
+      name: config.name,
+      version: config.version,
+      description: DESCRIPTION,
+      license: config.license,
+      type: "module",
+      exports,
+      engines: { node: ">=20" },
+      sideEffects: false,
+      keywords: ["telegram", "bot", "telepot", "deno", "bun"],
+    },
+    null,
+    2,
+  ) + "\n",
+);
+for (const file of ["README.md", "LICENSE"]) await Deno.copyFile(new URL(file, root), new URL(file, out));
+console.log(`built ${config.name}@${config.version} into dist/npm`);
