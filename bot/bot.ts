@@ -30,8 +30,8 @@ export type BotOptions = ApiOptions;
  *
  * @example
  * ```ts
- * import { Bot } from "./bot.ts";
- * import type { LoopMessage } from "./handler.ts";
+ * import { Bot } from "@telepot/telepot-ts";
+ * import type { LoopMessage } from "@telepot/telepot-ts";
  * class Echo extends Bot {
  *   onChatMessage(msg: LoopMessage) {
  *     return this.sendMessage(msg.chat.id, msg.text ?? "?");

@@ -14,8 +14,13 @@ export interface EventSink {
 export class EventRouting {
   readonly #sinks: EventSink[] = [];
 
+  /** Used while no loop runs. */
+  readonly fallback: EventSink;
+
   /** @param fallback used while no loop runs. */
-  constructor(readonly fallback: EventSink) {}
+  constructor(fallback: EventSink) {
+    this.fallback = fallback;
+  }
 
   /** Makes `sink` receive the events until the returned function is called. */
   attach(sink: EventSink): () => void {

@@ -13,7 +13,7 @@ export type KeyFn = (msg: any) => unknown;
  *
  * @example
  * ```ts
- * import { byChatCommand, NO_MATCH } from "./key_functions.ts";
+ * import { byChatCommand, NO_MATCH } from "@telepot/telepot-ts/routing";
  * const key = byChatCommand();
  * key({ text: "hello" } as never); // [NO_MATCH]
  * const table = { start: () => "start", [NO_MATCH]: () => "text", null: () => "unknown command" };
@@ -62,7 +62,7 @@ export function byContentType(): (msg: Message) => [string, [unknown]] {
  *
  * @example
  * ```ts
- * import { byCommand } from "./key_functions.ts";
+ * import { byCommand } from "@telepot/telepot-ts/routing";
  * const key = byCommand((msg: { text: string }) => msg.text, { username: "my_bot", passArgs: true });
  * key({ text: "/start@my_bot now" }); // ["start", [["now"]]]
  * ```
