@@ -19,6 +19,10 @@ export interface ParamSpec {
   readonly types: readonly string[];
   /** Whether the parameter must be given. */
   readonly required: boolean;
+  /** The fixed value of the parameter, when the spec fixes one. */
+  readonly const?: string;
+  /** The values the parameter may take, when the spec lists them. */
+  readonly enum?: readonly (string | number)[];
 }
 
 /** A Bot API method. */
@@ -43,6 +47,8 @@ export interface FieldSpec {
   readonly required: boolean;
   /** The fixed value of a discriminator field. */
   readonly const?: string;
+  /** The values the field may take, when the spec lists them. */
+  readonly enum?: readonly (string | number)[];
 }
 
 /** A Bot API object type. */
