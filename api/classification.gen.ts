@@ -191,14 +191,9 @@ export const ADMINISTRATOR_METHODS = [
   "readBusinessMessage",
   "getChatGifts",
   "editMessageChecklist",
-  "editEphemeralMessageText",
-  "editEphemeralMessageMedia",
-  "editEphemeralMessageCaption",
-  "editEphemeralMessageReplyMarkup",
   "approveSuggestedPost",
   "declineSuggestedPost",
   "deleteMessages",
-  "deleteEphemeralMessage",
   "deleteAllMessageReactions"
 ] as const;
 /** One of {@link ADMINISTRATOR_METHODS}. */
@@ -213,7 +208,12 @@ export const EDITOR_METHODS = [
   "stopMessageLiveLocation",
   "editMessageReplyMarkup",
   "stopPoll",
+  "editEphemeralMessageText",
+  "editEphemeralMessageMedia",
+  "editEphemeralMessageCaption",
+  "editEphemeralMessageReplyMarkup",
   "deleteMessage",
+  "deleteEphemeralMessage",
   "deleteMessageReaction",
   "setGameScore",
   "getGameHighScores"
