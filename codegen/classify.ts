@@ -114,3 +114,12 @@ export function updateKinds(table: SpecTable): string[] {
     f !== "update_id"
   );
 }
+
+/**
+ * Required parameters the wrapper lets the caller leave out because the Bot API gives their empty
+ * string a meaning: `setWebhook(url)` with `""` removes the webhook, and telepot's `set_webhook()`
+ * (url=None) does the same, so `setWebhook()` sends `url: ""`.
+ */
+export function emptyStringDefaults(m: MethodShape): string[] {
+  return m.name === "setWebhook" && m.params.some((p) => p.name === "url" && p.required) ? ["url"] : [];
+}

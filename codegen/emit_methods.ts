@@ -2,6 +2,7 @@
 import {
   EPHEMERAL_IDENTIFIER_PARAMS,
   editorMethods,
+  emptyStringDefaults,
   MESSAGE_IDENTIFIER_PARAMS,
   positionalOptionals,
   targetsEphemeral,
@@ -52,6 +53,8 @@ interface Positional {
   spread: string;
   /** Its TypeScript type. */
   type: string;
+  /** Whether the argument may be left out. */
+  optional?: boolean;
   /** Bot API parameter names it covers. */
   covers: string[];
 }
@@ -75,6 +78,7 @@ function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
   const identifier = identifierParams(m, takesIdentifier);
   const expand = targetsEphemeral(m) ? "ephemeralIdentifierParams" : "msgIdentifierParams";
   const alsoPositional = new Set(positionalOptionals(m));
+  const emptyDefault = new Set(emptyStringDefaults(m));
   let identifierPlaced = false;
   for (const p of m.params) {
     if (identifier.has(p.name)) {
@@ -92,13 +96,14 @@ function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
     if (!p.required && !alsoPositional.has(p.name)) continue;
     const arg = argumentName(m, p.name);
     const checked = p.types.length === 1 && p.types[0] === "String"
-      ? `stringArgument("${m.name}", "${arg}", ${arg})`
+      ? `stringArgument("${m.name}", "${arg}", ${arg})${emptyDefault.has(p.name) ? ` ?? ""` : ""}`
       : arg;
     out.push({
       arg,
       spread: checked === p.name ? p.name : `${p.name}: ${checked}`,
       type: `Nullable<MethodParams<"${m.name}">["${p.name}"]>`,
       covers: [p.name],
+      optional: emptyDefault.has(p.name),
     });
   }
   return out;
@@ -108,7 +113,7 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
   const pos = positionals(m, takesIdentifier);
   const covered = pos.flatMap((p) => p.covers);
   const hasOptions = m.params.some((p) => !covered.includes(p.name));
-  const args = pos.map((p) => `${p.arg}: ${p.type}`);
+  const args = pos.map((p) => `${p.arg}${p.optional ? "?" : ""}: ${p.type}${p.optional ? " | null" : ""}`);
   const omitted = covered.map((c) => JSON.stringify(c)).join(" | ");
   if (hasOptions) {
     const params = covered.length

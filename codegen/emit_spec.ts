@@ -2,6 +2,7 @@
 import {
   administratorMethods,
   editorMethods,
+  emptyStringDefaults,
   fileMethods,
   messageContentTypes,
   senderMethods,
@@ -129,6 +130,14 @@ export function emitClassification(table: SpecTable): string {
   out += `export const TARGET_POSITIONS: Readonly<Record<string, number>> = ${
     literal(targetPositions(table))
   };\n\n`;
+  const emptyAllowed = Object.fromEntries(
+    table.methods.map((m) => [m.name, emptyStringDefaults(m)]).filter(([, names]) => names.length),
+  );
+  out += jsdoc([
+    "Required parameters whose empty string is a value, not a missing parameter (setWebhook's url: \"\"",
+    "removes the webhook); the wrapper sends `\"\"` when the argument is left out.",
+  ]);
+  out += `export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = ${literal(emptyAllowed)};\n\n`;
   for (const [constName, typeName, values, doc] of lists) {
     out += jsdoc([doc]);
     out += `export const ${constName} = ${JSON.stringify(values, null, 2)} as const;\n`;
