@@ -105,6 +105,16 @@ export const TARGET_POSITIONS: Readonly<Record<string, number>> = {
   getGameHighScores: 1
 };
 
+/**
+ * Required parameters whose empty string is a value, not a missing parameter (setWebhook's url: ""
+ * removes the webhook); the wrapper sends `""` when the argument is left out.
+ */
+export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  setWebhook: [
+    "url"
+  ]
+};
+
 /** Methods that send to the chat given as chat_id (the `Sender` proxy). */
 export const SENDER_METHODS = [
   "sendMessage",

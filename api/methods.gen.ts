@@ -40,8 +40,8 @@ export abstract class ApiMethods {
   }
 
   /** Calls [setWebhook](https://core.telegram.org/bots/api#setwebhook). */
-  setWebhook(url: Nullable<MethodParams<"setWebhook">["url"]>, options?: Nullable<Omit<MethodParams<"setWebhook">, "url">>): Promise<MethodResult<"setWebhook">> {
-    return this.call("setWebhook", { ...optionsArgument("setWebhook", options), url: stringArgument("setWebhook", "url", url) });
+  setWebhook(url?: Nullable<MethodParams<"setWebhook">["url"]> | null, options?: Nullable<Omit<MethodParams<"setWebhook">, "url">>): Promise<MethodResult<"setWebhook">> {
+    return this.call("setWebhook", { ...optionsArgument("setWebhook", options), url: stringArgument("setWebhook", "url", url) ?? "" });
   }
 
   /** Calls [deleteWebhook](https://core.telegram.org/bots/api#deletewebhook). */

@@ -47,17 +47,17 @@ export const EphemeralMessageParameters: NamedTupleFactory<T.EphemeralMessagePar
 /** Factory for [MessageOrigin](https://core.telegram.org/bots/api#messageorigin): every field present, `null` where absent. */
 export const MessageOrigin: NamedTupleFactory<T.MessageOrigin> = namedtuple("MessageOrigin");
 
-/** Factory for [MessageOriginUser](https://core.telegram.org/bots/api#messageoriginuser): every field present, `null` where absent. */
-export const MessageOriginUser: NamedTupleFactory<T.MessageOriginUser> = namedtuple("MessageOriginUser");
+/** Factory for [MessageOriginUser](https://core.telegram.org/bots/api#messageoriginuser): every field present, `null` where absent; `type` filled in. */
+export const MessageOriginUser: NamedTupleFactory<T.MessageOriginUser, "type"> = namedtuple("MessageOriginUser");
 
-/** Factory for [MessageOriginHiddenUser](https://core.telegram.org/bots/api#messageoriginhiddenuser): every field present, `null` where absent. */
-export const MessageOriginHiddenUser: NamedTupleFactory<T.MessageOriginHiddenUser> = namedtuple("MessageOriginHiddenUser");
+/** Factory for [MessageOriginHiddenUser](https://core.telegram.org/bots/api#messageoriginhiddenuser): every field present, `null` where absent; `type` filled in. */
+export const MessageOriginHiddenUser: NamedTupleFactory<T.MessageOriginHiddenUser, "type"> = namedtuple("MessageOriginHiddenUser");
 
-/** Factory for [MessageOriginChat](https://core.telegram.org/bots/api#messageoriginchat): every field present, `null` where absent. */
-export const MessageOriginChat: NamedTupleFactory<T.MessageOriginChat> = namedtuple("MessageOriginChat");
+/** Factory for [MessageOriginChat](https://core.telegram.org/bots/api#messageoriginchat): every field present, `null` where absent; `type` filled in. */
+export const MessageOriginChat: NamedTupleFactory<T.MessageOriginChat, "type"> = namedtuple("MessageOriginChat");
 
-/** Factory for [MessageOriginChannel](https://core.telegram.org/bots/api#messageoriginchannel): every field present, `null` where absent. */
-export const MessageOriginChannel: NamedTupleFactory<T.MessageOriginChannel> = namedtuple("MessageOriginChannel");
+/** Factory for [MessageOriginChannel](https://core.telegram.org/bots/api#messageoriginchannel): every field present, `null` where absent; `type` filled in. */
+export const MessageOriginChannel: NamedTupleFactory<T.MessageOriginChannel, "type"> = namedtuple("MessageOriginChannel");
 
 /** Factory for [PhotoSize](https://core.telegram.org/bots/api#photosize): every field present, `null` where absent. */
 export const PhotoSize: NamedTupleFactory<T.PhotoSize> = namedtuple("PhotoSize");
@@ -95,17 +95,17 @@ export const PaidMediaInfo: NamedTupleFactory<T.PaidMediaInfo> = namedtuple("Pai
 /** Factory for [PaidMedia](https://core.telegram.org/bots/api#paidmedia): every field present, `null` where absent. */
 export const PaidMedia: NamedTupleFactory<T.PaidMedia> = namedtuple("PaidMedia");
 
-/** Factory for [PaidMediaLivePhoto](https://core.telegram.org/bots/api#paidmedialivephoto): every field present, `null` where absent. */
-export const PaidMediaLivePhoto: NamedTupleFactory<T.PaidMediaLivePhoto> = namedtuple("PaidMediaLivePhoto");
+/** Factory for [PaidMediaLivePhoto](https://core.telegram.org/bots/api#paidmedialivephoto): every field present, `null` where absent; `type` filled in. */
+export const PaidMediaLivePhoto: NamedTupleFactory<T.PaidMediaLivePhoto, "type"> = namedtuple("PaidMediaLivePhoto");
 
-/** Factory for [PaidMediaPhoto](https://core.telegram.org/bots/api#paidmediaphoto): every field present, `null` where absent. */
-export const PaidMediaPhoto: NamedTupleFactory<T.PaidMediaPhoto> = namedtuple("PaidMediaPhoto");
+/** Factory for [PaidMediaPhoto](https://core.telegram.org/bots/api#paidmediaphoto): every field present, `null` where absent; `type` filled in. */
+export const PaidMediaPhoto: NamedTupleFactory<T.PaidMediaPhoto, "type"> = namedtuple("PaidMediaPhoto");
 
-/** Factory for [PaidMediaPreview](https://core.telegram.org/bots/api#paidmediapreview): every field present, `null` where absent. */
-export const PaidMediaPreview: NamedTupleFactory<T.PaidMediaPreview> = namedtuple("PaidMediaPreview");
+/** Factory for [PaidMediaPreview](https://core.telegram.org/bots/api#paidmediapreview): every field present, `null` where absent; `type` filled in. */
+export const PaidMediaPreview: NamedTupleFactory<T.PaidMediaPreview, "type"> = namedtuple("PaidMediaPreview");
 
-/** Factory for [PaidMediaVideo](https://core.telegram.org/bots/api#paidmediavideo): every field present, `null` where absent. */
-export const PaidMediaVideo: NamedTupleFactory<T.PaidMediaVideo> = namedtuple("PaidMediaVideo");
+/** Factory for [PaidMediaVideo](https://core.telegram.org/bots/api#paidmediavideo): every field present, `null` where absent; `type` filled in. */
+export const PaidMediaVideo: NamedTupleFactory<T.PaidMediaVideo, "type"> = namedtuple("PaidMediaVideo");
 
 /** Factory for [Contact](https://core.telegram.org/bots/api#contact): every field present, `null` where absent. */
 export const Contact: NamedTupleFactory<T.Contact> = namedtuple("Contact");
@@ -188,29 +188,29 @@ export const ChatBoostAdded: NamedTupleFactory<T.ChatBoostAdded> = namedtuple("C
 /** Factory for [BackgroundFill](https://core.telegram.org/bots/api#backgroundfill): every field present, `null` where absent. */
 export const BackgroundFill: NamedTupleFactory<T.BackgroundFill> = namedtuple("BackgroundFill");
 
-/** Factory for [BackgroundFillSolid](https://core.telegram.org/bots/api#backgroundfillsolid): every field present, `null` where absent. */
-export const BackgroundFillSolid: NamedTupleFactory<T.BackgroundFillSolid> = namedtuple("BackgroundFillSolid");
+/** Factory for [BackgroundFillSolid](https://core.telegram.org/bots/api#backgroundfillsolid): every field present, `null` where absent; `type` filled in. */
+export const BackgroundFillSolid: NamedTupleFactory<T.BackgroundFillSolid, "type"> = namedtuple("BackgroundFillSolid");
 
-/** Factory for [BackgroundFillGradient](https://core.telegram.org/bots/api#backgroundfillgradient): every field present, `null` where absent. */
-export const BackgroundFillGradient: NamedTupleFactory<T.BackgroundFillGradient> = namedtuple("BackgroundFillGradient");
+/** Factory for [BackgroundFillGradient](https://core.telegram.org/bots/api#backgroundfillgradient): every field present, `null` where absent; `type` filled in. */
+export const BackgroundFillGradient: NamedTupleFactory<T.BackgroundFillGradient, "type"> = namedtuple("BackgroundFillGradient");
 
-/** Factory for [BackgroundFillFreeformGradient](https://core.telegram.org/bots/api#backgroundfillfreeformgradient): every field present, `null` where absent. */
-export const BackgroundFillFreeformGradient: NamedTupleFactory<T.BackgroundFillFreeformGradient> = namedtuple("BackgroundFillFreeformGradient");
+/** Factory for [BackgroundFillFreeformGradient](https://core.telegram.org/bots/api#backgroundfillfreeformgradient): every field present, `null` where absent; `type` filled in. */
+export const BackgroundFillFreeformGradient: NamedTupleFactory<T.BackgroundFillFreeformGradient, "type"> = namedtuple("BackgroundFillFreeformGradient");
 
 /** Factory for [BackgroundType](https://core.telegram.org/bots/api#backgroundtype): every field present, `null` where absent. */
 export const BackgroundType: NamedTupleFactory<T.BackgroundType> = namedtuple("BackgroundType");
 
-/** Factory for [BackgroundTypeFill](https://core.telegram.org/bots/api#backgroundtypefill): every field present, `null` where absent. */
-export const BackgroundTypeFill: NamedTupleFactory<T.BackgroundTypeFill> = namedtuple("BackgroundTypeFill");
+/** Factory for [BackgroundTypeFill](https://core.telegram.org/bots/api#backgroundtypefill): every field present, `null` where absent; `type` filled in. */
+export const BackgroundTypeFill: NamedTupleFactory<T.BackgroundTypeFill, "type"> = namedtuple("BackgroundTypeFill");
 
-/** Factory for [BackgroundTypeWallpaper](https://core.telegram.org/bots/api#backgroundtypewallpaper): every field present, `null` where absent. */
-export const BackgroundTypeWallpaper: NamedTupleFactory<T.BackgroundTypeWallpaper> = namedtuple("BackgroundTypeWallpaper");
+/** Factory for [BackgroundTypeWallpaper](https://core.telegram.org/bots/api#backgroundtypewallpaper): every field present, `null` where absent; `type` filled in. */
+export const BackgroundTypeWallpaper: NamedTupleFactory<T.BackgroundTypeWallpaper, "type"> = namedtuple("BackgroundTypeWallpaper");
 
-/** Factory for [BackgroundTypePattern](https://core.telegram.org/bots/api#backgroundtypepattern): every field present, `null` where absent. */
-export const BackgroundTypePattern: NamedTupleFactory<T.BackgroundTypePattern> = namedtuple("BackgroundTypePattern");
+/** Factory for [BackgroundTypePattern](https://core.telegram.org/bots/api#backgroundtypepattern): every field present, `null` where absent; `type` filled in. */
+export const BackgroundTypePattern: NamedTupleFactory<T.BackgroundTypePattern, "type"> = namedtuple("BackgroundTypePattern");
 
-/** Factory for [BackgroundTypeChatTheme](https://core.telegram.org/bots/api#backgroundtypechattheme): every field present, `null` where absent. */
-export const BackgroundTypeChatTheme: NamedTupleFactory<T.BackgroundTypeChatTheme> = namedtuple("BackgroundTypeChatTheme");
+/** Factory for [BackgroundTypeChatTheme](https://core.telegram.org/bots/api#backgroundtypechattheme): every field present, `null` where absent; `type` filled in. */
+export const BackgroundTypeChatTheme: NamedTupleFactory<T.BackgroundTypeChatTheme, "type"> = namedtuple("BackgroundTypeChatTheme");
 
 /** Factory for [ChatBackground](https://core.telegram.org/bots/api#chatbackground): every field present, `null` where absent. */
 export const ChatBackground: NamedTupleFactory<T.ChatBackground> = namedtuple("ChatBackground");
@@ -395,23 +395,23 @@ export const ChatMemberUpdated: NamedTupleFactory<T.ChatMemberUpdated> = namedtu
 /** Factory for [ChatMember](https://core.telegram.org/bots/api#chatmember): every field present, `null` where absent. */
 export const ChatMember: NamedTupleFactory<T.ChatMember> = namedtuple("ChatMember");
 
-/** Factory for [ChatMemberOwner](https://core.telegram.org/bots/api#chatmemberowner): every field present, `null` where absent. */
-export const ChatMemberOwner: NamedTupleFactory<T.ChatMemberOwner> = namedtuple("ChatMemberOwner");
+/** Factory for [ChatMemberOwner](https://core.telegram.org/bots/api#chatmemberowner): every field present, `null` where absent; `status` filled in. */
+export const ChatMemberOwner: NamedTupleFactory<T.ChatMemberOwner, "status"> = namedtuple("ChatMemberOwner");
 
-/** Factory for [ChatMemberAdministrator](https://core.telegram.org/bots/api#chatmemberadministrator): every field present, `null` where absent. */
-export const ChatMemberAdministrator: NamedTupleFactory<T.ChatMemberAdministrator> = namedtuple("ChatMemberAdministrator");
+/** Factory for [ChatMemberAdministrator](https://core.telegram.org/bots/api#chatmemberadministrator): every field present, `null` where absent; `status` filled in. */
+export const ChatMemberAdministrator: NamedTupleFactory<T.ChatMemberAdministrator, "status"> = namedtuple("ChatMemberAdministrator");
 
-/** Factory for [ChatMemberMember](https://core.telegram.org/bots/api#chatmembermember): every field present, `null` where absent. */
-export const ChatMemberMember: NamedTupleFactory<T.ChatMemberMember> = namedtuple("ChatMemberMember");
+/** Factory for [ChatMemberMember](https://core.telegram.org/bots/api#chatmembermember): every field present, `null` where absent; `status` filled in. */
+export const ChatMemberMember: NamedTupleFactory<T.ChatMemberMember, "status"> = namedtuple("ChatMemberMember");
 
-/** Factory for [ChatMemberRestricted](https://core.telegram.org/bots/api#chatmemberrestricted): every field present, `null` where absent. */
-export const ChatMemberRestricted: NamedTupleFactory<T.ChatMemberRestricted> = namedtuple("ChatMemberRestricted");
+/** Factory for [ChatMemberRestricted](https://core.telegram.org/bots/api#chatmemberrestricted): every field present, `null` where absent; `status` filled in. */
+export const ChatMemberRestricted: NamedTupleFactory<T.ChatMemberRestricted, "status"> = namedtuple("ChatMemberRestricted");
 
-/** Factory for [ChatMemberLeft](https://core.telegram.org/bots/api#chatmemberleft): every field present, `null` where absent. */
-export const ChatMemberLeft: NamedTupleFactory<T.ChatMemberLeft> = namedtuple("ChatMemberLeft");
+/** Factory for [ChatMemberLeft](https://core.telegram.org/bots/api#chatmemberleft): every field present, `null` where absent; `status` filled in. */
+export const ChatMemberLeft: NamedTupleFactory<T.ChatMemberLeft, "status"> = namedtuple("ChatMemberLeft");
 
-/** Factory for [ChatMemberBanned](https://core.telegram.org/bots/api#chatmemberbanned): every field present, `null` where absent. */
-export const ChatMemberBanned: NamedTupleFactory<T.ChatMemberBanned> = namedtuple("ChatMemberBanned");
+/** Factory for [ChatMemberBanned](https://core.telegram.org/bots/api#chatmemberbanned): every field present, `null` where absent; `status` filled in. */
+export const ChatMemberBanned: NamedTupleFactory<T.ChatMemberBanned, "status"> = namedtuple("ChatMemberBanned");
 
 /** Factory for [ChatJoinRequest](https://core.telegram.org/bots/api#chatjoinrequest): every field present, `null` where absent. */
 export const ChatJoinRequest: NamedTupleFactory<T.ChatJoinRequest> = namedtuple("ChatJoinRequest");
@@ -446,20 +446,20 @@ export const LocationAddress: NamedTupleFactory<T.LocationAddress> = namedtuple(
 /** Factory for [StoryAreaType](https://core.telegram.org/bots/api#storyareatype): every field present, `null` where absent. */
 export const StoryAreaType: NamedTupleFactory<T.StoryAreaType> = namedtuple("StoryAreaType");
 
-/** Factory for [StoryAreaTypeLocation](https://core.telegram.org/bots/api#storyareatypelocation): every field present, `null` where absent. */
-export const StoryAreaTypeLocation: NamedTupleFactory<T.StoryAreaTypeLocation> = namedtuple("StoryAreaTypeLocation");
+/** Factory for [StoryAreaTypeLocation](https://core.telegram.org/bots/api#storyareatypelocation): every field present, `null` where absent; `type` filled in. */
+export const StoryAreaTypeLocation: NamedTupleFactory<T.StoryAreaTypeLocation, "type"> = namedtuple("StoryAreaTypeLocation");
 
-/** Factory for [StoryAreaTypeSuggestedReaction](https://core.telegram.org/bots/api#storyareatypesuggestedreaction): every field present, `null` where absent. */
-export const StoryAreaTypeSuggestedReaction: NamedTupleFactory<T.StoryAreaTypeSuggestedReaction> = namedtuple("StoryAreaTypeSuggestedReaction");
+/** Factory for [StoryAreaTypeSuggestedReaction](https://core.telegram.org/bots/api#storyareatypesuggestedreaction): every field present, `null` where absent; `type` filled in. */
+export const StoryAreaTypeSuggestedReaction: NamedTupleFactory<T.StoryAreaTypeSuggestedReaction, "type"> = namedtuple("StoryAreaTypeSuggestedReaction");
 
-/** Factory for [StoryAreaTypeLink](https://core.telegram.org/bots/api#storyareatypelink): every field present, `null` where absent. */
-export const StoryAreaTypeLink: NamedTupleFactory<T.StoryAreaTypeLink> = namedtuple("StoryAreaTypeLink");
+/** Factory for [StoryAreaTypeLink](https://core.telegram.org/bots/api#storyareatypelink): every field present, `null` where absent; `type` filled in. */
+export const StoryAreaTypeLink: NamedTupleFactory<T.StoryAreaTypeLink, "type"> = namedtuple("StoryAreaTypeLink");
 
-/** Factory for [StoryAreaTypeWeather](https://core.telegram.org/bots/api#storyareatypeweather): every field present, `null` where absent. */
-export const StoryAreaTypeWeather: NamedTupleFactory<T.StoryAreaTypeWeather> = namedtuple("StoryAreaTypeWeather");
+/** Factory for [StoryAreaTypeWeather](https://core.telegram.org/bots/api#storyareatypeweather): every field present, `null` where absent; `type` filled in. */
+export const StoryAreaTypeWeather: NamedTupleFactory<T.StoryAreaTypeWeather, "type"> = namedtuple("StoryAreaTypeWeather");
 
-/** Factory for [StoryAreaTypeUniqueGift](https://core.telegram.org/bots/api#storyareatypeuniquegift): every field present, `null` where absent. */
-export const StoryAreaTypeUniqueGift: NamedTupleFactory<T.StoryAreaTypeUniqueGift> = namedtuple("StoryAreaTypeUniqueGift");
+/** Factory for [StoryAreaTypeUniqueGift](https://core.telegram.org/bots/api#storyareatypeuniquegift): every field present, `null` where absent; `type` filled in. */
+export const StoryAreaTypeUniqueGift: NamedTupleFactory<T.StoryAreaTypeUniqueGift, "type"> = namedtuple("StoryAreaTypeUniqueGift");
 
 /** Factory for [StoryArea](https://core.telegram.org/bots/api#storyarea): every field present, `null` where absent. */
 export const StoryArea: NamedTupleFactory<T.StoryArea> = namedtuple("StoryArea");
@@ -470,14 +470,14 @@ export const ChatLocation: NamedTupleFactory<T.ChatLocation> = namedtuple("ChatL
 /** Factory for [ReactionType](https://core.telegram.org/bots/api#reactiontype): every field present, `null` where absent. */
 export const ReactionType: NamedTupleFactory<T.ReactionType> = namedtuple("ReactionType");
 
-/** Factory for [ReactionTypeEmoji](https://core.telegram.org/bots/api#reactiontypeemoji): every field present, `null` where absent. */
-export const ReactionTypeEmoji: NamedTupleFactory<T.ReactionTypeEmoji> = namedtuple("ReactionTypeEmoji");
+/** Factory for [ReactionTypeEmoji](https://core.telegram.org/bots/api#reactiontypeemoji): every field present, `null` where absent; `type` filled in. */
+export const ReactionTypeEmoji: NamedTupleFactory<T.ReactionTypeEmoji, "type"> = namedtuple("ReactionTypeEmoji");
 
-/** Factory for [ReactionTypeCustomEmoji](https://core.telegram.org/bots/api#reactiontypecustomemoji): every field present, `null` where absent. */
-export const ReactionTypeCustomEmoji: NamedTupleFactory<T.ReactionTypeCustomEmoji> = namedtuple("ReactionTypeCustomEmoji");
+/** Factory for [ReactionTypeCustomEmoji](https://core.telegram.org/bots/api#reactiontypecustomemoji): every field present, `null` where absent; `type` filled in. */
+export const ReactionTypeCustomEmoji: NamedTupleFactory<T.ReactionTypeCustomEmoji, "type"> = namedtuple("ReactionTypeCustomEmoji");
 
-/** Factory for [ReactionTypePaid](https://core.telegram.org/bots/api#reactiontypepaid): every field present, `null` where absent. */
-export const ReactionTypePaid: NamedTupleFactory<T.ReactionTypePaid> = namedtuple("ReactionTypePaid");
+/** Factory for [ReactionTypePaid](https://core.telegram.org/bots/api#reactiontypepaid): every field present, `null` where absent; `type` filled in. */
+export const ReactionTypePaid: NamedTupleFactory<T.ReactionTypePaid, "type"> = namedtuple("ReactionTypePaid");
 
 /** Factory for [ReactionCount](https://core.telegram.org/bots/api#reactioncount): every field present, `null` where absent. */
 export const ReactionCount: NamedTupleFactory<T.ReactionCount> = namedtuple("ReactionCount");
@@ -527,11 +527,11 @@ export const UniqueGiftInfo: NamedTupleFactory<T.UniqueGiftInfo> = namedtuple("U
 /** Factory for [OwnedGift](https://core.telegram.org/bots/api#ownedgift): every field present, `null` where absent. */
 export const OwnedGift: NamedTupleFactory<T.OwnedGift> = namedtuple("OwnedGift");
 
-/** Factory for [OwnedGiftRegular](https://core.telegram.org/bots/api#ownedgiftregular): every field present, `null` where absent. */
-export const OwnedGiftRegular: NamedTupleFactory<T.OwnedGiftRegular> = namedtuple("OwnedGiftRegular");
+/** Factory for [OwnedGiftRegular](https://core.telegram.org/bots/api#ownedgiftregular): every field present, `null` where absent; `type` filled in. */
+export const OwnedGiftRegular: NamedTupleFactory<T.OwnedGiftRegular, "type"> = namedtuple("OwnedGiftRegular");
 
-/** Factory for [OwnedGiftUnique](https://core.telegram.org/bots/api#ownedgiftunique): every field present, `null` where absent. */
-export const OwnedGiftUnique: NamedTupleFactory<T.OwnedGiftUnique> = namedtuple("OwnedGiftUnique");
+/** Factory for [OwnedGiftUnique](https://core.telegram.org/bots/api#ownedgiftunique): every field present, `null` where absent; `type` filled in. */
+export const OwnedGiftUnique: NamedTupleFactory<T.OwnedGiftUnique, "type"> = namedtuple("OwnedGiftUnique");
 
 /** Factory for [OwnedGifts](https://core.telegram.org/bots/api#ownedgifts): every field present, `null` where absent. */
 export const OwnedGifts: NamedTupleFactory<T.OwnedGifts> = namedtuple("OwnedGifts");
@@ -551,26 +551,26 @@ export const BotCommand: NamedTupleFactory<T.BotCommand> = namedtuple("BotComman
 /** Factory for [BotCommandScope](https://core.telegram.org/bots/api#botcommandscope): every field present, `null` where absent. */
 export const BotCommandScope: NamedTupleFactory<T.BotCommandScope> = namedtuple("BotCommandScope");
 
-/** Factory for [BotCommandScopeDefault](https://core.telegram.org/bots/api#botcommandscopedefault): every field present, `null` where absent. */
-export const BotCommandScopeDefault: NamedTupleFactory<T.BotCommandScopeDefault> = namedtuple("BotCommandScopeDefault");
+/** Factory for [BotCommandScopeDefault](https://core.telegram.org/bots/api#botcommandscopedefault): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeDefault: NamedTupleFactory<T.BotCommandScopeDefault, "type"> = namedtuple("BotCommandScopeDefault");
 
-/** Factory for [BotCommandScopeAllPrivateChats](https://core.telegram.org/bots/api#botcommandscopeallprivatechats): every field present, `null` where absent. */
-export const BotCommandScopeAllPrivateChats: NamedTupleFactory<T.BotCommandScopeAllPrivateChats> = namedtuple("BotCommandScopeAllPrivateChats");
+/** Factory for [BotCommandScopeAllPrivateChats](https://core.telegram.org/bots/api#botcommandscopeallprivatechats): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeAllPrivateChats: NamedTupleFactory<T.BotCommandScopeAllPrivateChats, "type"> = namedtuple("BotCommandScopeAllPrivateChats");
 
-/** Factory for [BotCommandScopeAllGroupChats](https://core.telegram.org/bots/api#botcommandscopeallgroupchats): every field present, `null` where absent. */
-export const BotCommandScopeAllGroupChats: NamedTupleFactory<T.BotCommandScopeAllGroupChats> = namedtuple("BotCommandScopeAllGroupChats");
+/** Factory for [BotCommandScopeAllGroupChats](https://core.telegram.org/bots/api#botcommandscopeallgroupchats): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeAllGroupChats: NamedTupleFactory<T.BotCommandScopeAllGroupChats, "type"> = namedtuple("BotCommandScopeAllGroupChats");
 
-/** Factory for [BotCommandScopeAllChatAdministrators](https://core.telegram.org/bots/api#botcommandscopeallchatadministrators): every field present, `null` where absent. */
-export const BotCommandScopeAllChatAdministrators: NamedTupleFactory<T.BotCommandScopeAllChatAdministrators> = namedtuple("BotCommandScopeAllChatAdministrators");
+/** Factory for [BotCommandScopeAllChatAdministrators](https://core.telegram.org/bots/api#botcommandscopeallchatadministrators): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeAllChatAdministrators: NamedTupleFactory<T.BotCommandScopeAllChatAdministrators, "type"> = namedtuple("BotCommandScopeAllChatAdministrators");
 
-/** Factory for [BotCommandScopeChat](https://core.telegram.org/bots/api#botcommandscopechat): every field present, `null` where absent. */
-export const BotCommandScopeChat: NamedTupleFactory<T.BotCommandScopeChat> = namedtuple("BotCommandScopeChat");
+/** Factory for [BotCommandScopeChat](https://core.telegram.org/bots/api#botcommandscopechat): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeChat: NamedTupleFactory<T.BotCommandScopeChat, "type"> = namedtuple("BotCommandScopeChat");
 
-/** Factory for [BotCommandScopeChatAdministrators](https://core.telegram.org/bots/api#botcommandscopechatadministrators): every field present, `null` where absent. */
-export const BotCommandScopeChatAdministrators: NamedTupleFactory<T.BotCommandScopeChatAdministrators> = namedtuple("BotCommandScopeChatAdministrators");
+/** Factory for [BotCommandScopeChatAdministrators](https://core.telegram.org/bots/api#botcommandscopechatadministrators): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeChatAdministrators: NamedTupleFactory<T.BotCommandScopeChatAdministrators, "type"> = namedtuple("BotCommandScopeChatAdministrators");
 
-/** Factory for [BotCommandScopeChatMember](https://core.telegram.org/bots/api#botcommandscopechatmember): every field present, `null` where absent. */
-export const BotCommandScopeChatMember: NamedTupleFactory<T.BotCommandScopeChatMember> = namedtuple("BotCommandScopeChatMember");
+/** Factory for [BotCommandScopeChatMember](https://core.telegram.org/bots/api#botcommandscopechatmember): every field present, `null` where absent; `type` filled in. */
+export const BotCommandScopeChatMember: NamedTupleFactory<T.BotCommandScopeChatMember, "type"> = namedtuple("BotCommandScopeChatMember");
 
 /** Factory for [BotName](https://core.telegram.org/bots/api#botname): every field present, `null` where absent. */
 export const BotName: NamedTupleFactory<T.BotName> = namedtuple("BotName");
@@ -584,26 +584,26 @@ export const BotShortDescription: NamedTupleFactory<T.BotShortDescription> = nam
 /** Factory for [MenuButton](https://core.telegram.org/bots/api#menubutton): every field present, `null` where absent. */
 export const MenuButton: NamedTupleFactory<T.MenuButton> = namedtuple("MenuButton");
 
-/** Factory for [MenuButtonCommands](https://core.telegram.org/bots/api#menubuttoncommands): every field present, `null` where absent. */
-export const MenuButtonCommands: NamedTupleFactory<T.MenuButtonCommands> = namedtuple("MenuButtonCommands");
+/** Factory for [MenuButtonCommands](https://core.telegram.org/bots/api#menubuttoncommands): every field present, `null` where absent; `type` filled in. */
+export const MenuButtonCommands: NamedTupleFactory<T.MenuButtonCommands, "type"> = namedtuple("MenuButtonCommands");
 
-/** Factory for [MenuButtonWebApp](https://core.telegram.org/bots/api#menubuttonwebapp): every field present, `null` where absent. */
-export const MenuButtonWebApp: NamedTupleFactory<T.MenuButtonWebApp> = namedtuple("MenuButtonWebApp");
+/** Factory for [MenuButtonWebApp](https://core.telegram.org/bots/api#menubuttonwebapp): every field present, `null` where absent; `type` filled in. */
+export const MenuButtonWebApp: NamedTupleFactory<T.MenuButtonWebApp, "type"> = namedtuple("MenuButtonWebApp");
 
-/** Factory for [MenuButtonDefault](https://core.telegram.org/bots/api#menubuttondefault): every field present, `null` where absent. */
-export const MenuButtonDefault: NamedTupleFactory<T.MenuButtonDefault> = namedtuple("MenuButtonDefault");
+/** Factory for [MenuButtonDefault](https://core.telegram.org/bots/api#menubuttondefault): every field present, `null` where absent; `type` filled in. */
+export const MenuButtonDefault: NamedTupleFactory<T.MenuButtonDefault, "type"> = namedtuple("MenuButtonDefault");
 
 /** Factory for [ChatBoostSource](https://core.telegram.org/bots/api#chatboostsource): every field present, `null` where absent. */
 export const ChatBoostSource: NamedTupleFactory<T.ChatBoostSource> = namedtuple("ChatBoostSource");
 
-/** Factory for [ChatBoostSourcePremium](https://core.telegram.org/bots/api#chatboostsourcepremium): every field present, `null` where absent. */
-export const ChatBoostSourcePremium: NamedTupleFactory<T.ChatBoostSourcePremium> = namedtuple("ChatBoostSourcePremium");
+/** Factory for [ChatBoostSourcePremium](https://core.telegram.org/bots/api#chatboostsourcepremium): every field present, `null` where absent; `source` filled in. */
+export const ChatBoostSourcePremium: NamedTupleFactory<T.ChatBoostSourcePremium, "source"> = namedtuple("ChatBoostSourcePremium");
 
-/** Factory for [ChatBoostSourceGiftCode](https://core.telegram.org/bots/api#chatboostsourcegiftcode): every field present, `null` where absent. */
-export const ChatBoostSourceGiftCode: NamedTupleFactory<T.ChatBoostSourceGiftCode> = namedtuple("ChatBoostSourceGiftCode");
+/** Factory for [ChatBoostSourceGiftCode](https://core.telegram.org/bots/api#chatboostsourcegiftcode): every field present, `null` where absent; `source` filled in. */
+export const ChatBoostSourceGiftCode: NamedTupleFactory<T.ChatBoostSourceGiftCode, "source"> = namedtuple("ChatBoostSourceGiftCode");
 
-/** Factory for [ChatBoostSourceGiveaway](https://core.telegram.org/bots/api#chatboostsourcegiveaway): every field present, `null` where absent. */
-export const ChatBoostSourceGiveaway: NamedTupleFactory<T.ChatBoostSourceGiveaway> = namedtuple("ChatBoostSourceGiveaway");
+/** Factory for [ChatBoostSourceGiveaway](https://core.telegram.org/bots/api#chatboostsourcegiveaway): every field present, `null` where absent; `source` filled in. */
+export const ChatBoostSourceGiveaway: NamedTupleFactory<T.ChatBoostSourceGiveaway, "source"> = namedtuple("ChatBoostSourceGiveaway");
 
 /** Factory for [ChatBoost](https://core.telegram.org/bots/api#chatboost): every field present, `null` where absent. */
 export const ChatBoost: NamedTupleFactory<T.ChatBoost> = namedtuple("ChatBoost");
@@ -650,68 +650,68 @@ export const ResponseParameters: NamedTupleFactory<T.ResponseParameters> = named
 /** Factory for [InputMedia](https://core.telegram.org/bots/api#inputmedia): every field present, `null` where absent. */
 export const InputMedia: NamedTupleFactory<T.InputMedia> = namedtuple("InputMedia");
 
-/** Factory for [InputMediaAnimation](https://core.telegram.org/bots/api#inputmediaanimation): every field present, `null` where absent. */
-export const InputMediaAnimation: NamedTupleFactory<T.InputMediaAnimation> = namedtuple("InputMediaAnimation");
+/** Factory for [InputMediaAnimation](https://core.telegram.org/bots/api#inputmediaanimation): every field present, `null` where absent; `type` filled in. */
+export const InputMediaAnimation: NamedTupleFactory<T.InputMediaAnimation, "type"> = namedtuple("InputMediaAnimation");
 
-/** Factory for [InputMediaAudio](https://core.telegram.org/bots/api#inputmediaaudio): every field present, `null` where absent. */
-export const InputMediaAudio: NamedTupleFactory<T.InputMediaAudio> = namedtuple("InputMediaAudio");
+/** Factory for [InputMediaAudio](https://core.telegram.org/bots/api#inputmediaaudio): every field present, `null` where absent; `type` filled in. */
+export const InputMediaAudio: NamedTupleFactory<T.InputMediaAudio, "type"> = namedtuple("InputMediaAudio");
 
-/** Factory for [InputMediaDocument](https://core.telegram.org/bots/api#inputmediadocument): every field present, `null` where absent. */
-export const InputMediaDocument: NamedTupleFactory<T.InputMediaDocument> = namedtuple("InputMediaDocument");
+/** Factory for [InputMediaDocument](https://core.telegram.org/bots/api#inputmediadocument): every field present, `null` where absent; `type` filled in. */
+export const InputMediaDocument: NamedTupleFactory<T.InputMediaDocument, "type"> = namedtuple("InputMediaDocument");
 
-/** Factory for [InputMediaLink](https://core.telegram.org/bots/api#inputmedialink): every field present, `null` where absent. */
-export const InputMediaLink: NamedTupleFactory<T.InputMediaLink> = namedtuple("InputMediaLink");
+/** Factory for [InputMediaLink](https://core.telegram.org/bots/api#inputmedialink): every field present, `null` where absent; `type` filled in. */
+export const InputMediaLink: NamedTupleFactory<T.InputMediaLink, "type"> = namedtuple("InputMediaLink");
 
-/** Factory for [InputMediaLivePhoto](https://core.telegram.org/bots/api#inputmedialivephoto): every field present, `null` where absent. */
-export const InputMediaLivePhoto: NamedTupleFactory<T.InputMediaLivePhoto> = namedtuple("InputMediaLivePhoto");
+/** Factory for [InputMediaLivePhoto](https://core.telegram.org/bots/api#inputmedialivephoto): every field present, `null` where absent; `type` filled in. */
+export const InputMediaLivePhoto: NamedTupleFactory<T.InputMediaLivePhoto, "type"> = namedtuple("InputMediaLivePhoto");
 
-/** Factory for [InputMediaLocation](https://core.telegram.org/bots/api#inputmedialocation): every field present, `null` where absent. */
-export const InputMediaLocation: NamedTupleFactory<T.InputMediaLocation> = namedtuple("InputMediaLocation");
+/** Factory for [InputMediaLocation](https://core.telegram.org/bots/api#inputmedialocation): every field present, `null` where absent; `type` filled in. */
+export const InputMediaLocation: NamedTupleFactory<T.InputMediaLocation, "type"> = namedtuple("InputMediaLocation");
 
-/** Factory for [InputMediaPhoto](https://core.telegram.org/bots/api#inputmediaphoto): every field present, `null` where absent. */
-export const InputMediaPhoto: NamedTupleFactory<T.InputMediaPhoto> = namedtuple("InputMediaPhoto");
+/** Factory for [InputMediaPhoto](https://core.telegram.org/bots/api#inputmediaphoto): every field present, `null` where absent; `type` filled in. */
+export const InputMediaPhoto: NamedTupleFactory<T.InputMediaPhoto, "type"> = namedtuple("InputMediaPhoto");
 
-/** Factory for [InputMediaSticker](https://core.telegram.org/bots/api#inputmediasticker): every field present, `null` where absent. */
-export const InputMediaSticker: NamedTupleFactory<T.InputMediaSticker> = namedtuple("InputMediaSticker");
+/** Factory for [InputMediaSticker](https://core.telegram.org/bots/api#inputmediasticker): every field present, `null` where absent; `type` filled in. */
+export const InputMediaSticker: NamedTupleFactory<T.InputMediaSticker, "type"> = namedtuple("InputMediaSticker");
 
-/** Factory for [InputMediaVenue](https://core.telegram.org/bots/api#inputmediavenue): every field present, `null` where absent. */
-export const InputMediaVenue: NamedTupleFactory<T.InputMediaVenue> = namedtuple("InputMediaVenue");
+/** Factory for [InputMediaVenue](https://core.telegram.org/bots/api#inputmediavenue): every field present, `null` where absent; `type` filled in. */
+export const InputMediaVenue: NamedTupleFactory<T.InputMediaVenue, "type"> = namedtuple("InputMediaVenue");
 
-/** Factory for [InputMediaVideo](https://core.telegram.org/bots/api#inputmediavideo): every field present, `null` where absent. */
-export const InputMediaVideo: NamedTupleFactory<T.InputMediaVideo> = namedtuple("InputMediaVideo");
+/** Factory for [InputMediaVideo](https://core.telegram.org/bots/api#inputmediavideo): every field present, `null` where absent; `type` filled in. */
+export const InputMediaVideo: NamedTupleFactory<T.InputMediaVideo, "type"> = namedtuple("InputMediaVideo");
 
-/** Factory for [InputMediaVoiceNote](https://core.telegram.org/bots/api#inputmediavoicenote): every field present, `null` where absent. */
-export const InputMediaVoiceNote: NamedTupleFactory<T.InputMediaVoiceNote> = namedtuple("InputMediaVoiceNote");
+/** Factory for [InputMediaVoiceNote](https://core.telegram.org/bots/api#inputmediavoicenote): every field present, `null` where absent; `type` filled in. */
+export const InputMediaVoiceNote: NamedTupleFactory<T.InputMediaVoiceNote, "type"> = namedtuple("InputMediaVoiceNote");
 
 /** Factory for [InputPaidMedia](https://core.telegram.org/bots/api#inputpaidmedia): every field present, `null` where absent. */
 export const InputPaidMedia: NamedTupleFactory<T.InputPaidMedia> = namedtuple("InputPaidMedia");
 
-/** Factory for [InputPaidMediaLivePhoto](https://core.telegram.org/bots/api#inputpaidmedialivephoto): every field present, `null` where absent. */
-export const InputPaidMediaLivePhoto: NamedTupleFactory<T.InputPaidMediaLivePhoto> = namedtuple("InputPaidMediaLivePhoto");
+/** Factory for [InputPaidMediaLivePhoto](https://core.telegram.org/bots/api#inputpaidmedialivephoto): every field present, `null` where absent; `type` filled in. */
+export const InputPaidMediaLivePhoto: NamedTupleFactory<T.InputPaidMediaLivePhoto, "type"> = namedtuple("InputPaidMediaLivePhoto");
 
-/** Factory for [InputPaidMediaPhoto](https://core.telegram.org/bots/api#inputpaidmediaphoto): every field present, `null` where absent. */
-export const InputPaidMediaPhoto: NamedTupleFactory<T.InputPaidMediaPhoto> = namedtuple("InputPaidMediaPhoto");
+/** Factory for [InputPaidMediaPhoto](https://core.telegram.org/bots/api#inputpaidmediaphoto): every field present, `null` where absent; `type` filled in. */
+export const InputPaidMediaPhoto: NamedTupleFactory<T.InputPaidMediaPhoto, "type"> = namedtuple("InputPaidMediaPhoto");
 
-/** Factory for [InputPaidMediaVideo](https://core.telegram.org/bots/api#inputpaidmediavideo): every field present, `null` where absent. */
-export const InputPaidMediaVideo: NamedTupleFactory<T.InputPaidMediaVideo> = namedtuple("InputPaidMediaVideo");
+/** Factory for [InputPaidMediaVideo](https://core.telegram.org/bots/api#inputpaidmediavideo): every field present, `null` where absent; `type` filled in. */
+export const InputPaidMediaVideo: NamedTupleFactory<T.InputPaidMediaVideo, "type"> = namedtuple("InputPaidMediaVideo");
 
 /** Factory for [InputProfilePhoto](https://core.telegram.org/bots/api#inputprofilephoto): every field present, `null` where absent. */
 export const InputProfilePhoto: NamedTupleFactory<T.InputProfilePhoto> = namedtuple("InputProfilePhoto");
 
-/** Factory for [InputProfilePhotoStatic](https://core.telegram.org/bots/api#inputprofilephotostatic): every field present, `null` where absent. */
-export const InputProfilePhotoStatic: NamedTupleFactory<T.InputProfilePhotoStatic> = namedtuple("InputProfilePhotoStatic");
+/** Factory for [InputProfilePhotoStatic](https://core.telegram.org/bots/api#inputprofilephotostatic): every field present, `null` where absent; `type` filled in. */
+export const InputProfilePhotoStatic: NamedTupleFactory<T.InputProfilePhotoStatic, "type"> = namedtuple("InputProfilePhotoStatic");
 
-/** Factory for [InputProfilePhotoAnimated](https://core.telegram.org/bots/api#inputprofilephotoanimated): every field present, `null` where absent. */
-export const InputProfilePhotoAnimated: NamedTupleFactory<T.InputProfilePhotoAnimated> = namedtuple("InputProfilePhotoAnimated");
+/** Factory for [InputProfilePhotoAnimated](https://core.telegram.org/bots/api#inputprofilephotoanimated): every field present, `null` where absent; `type` filled in. */
+export const InputProfilePhotoAnimated: NamedTupleFactory<T.InputProfilePhotoAnimated, "type"> = namedtuple("InputProfilePhotoAnimated");
 
 /** Factory for [InputStoryContent](https://core.telegram.org/bots/api#inputstorycontent): every field present, `null` where absent. */
 export const InputStoryContent: NamedTupleFactory<T.InputStoryContent> = namedtuple("InputStoryContent");
 
-/** Factory for [InputStoryContentPhoto](https://core.telegram.org/bots/api#inputstorycontentphoto): every field present, `null` where absent. */
-export const InputStoryContentPhoto: NamedTupleFactory<T.InputStoryContentPhoto> = namedtuple("InputStoryContentPhoto");
+/** Factory for [InputStoryContentPhoto](https://core.telegram.org/bots/api#inputstorycontentphoto): every field present, `null` where absent; `type` filled in. */
+export const InputStoryContentPhoto: NamedTupleFactory<T.InputStoryContentPhoto, "type"> = namedtuple("InputStoryContentPhoto");
 
-/** Factory for [InputStoryContentVideo](https://core.telegram.org/bots/api#inputstorycontentvideo): every field present, `null` where absent. */
-export const InputStoryContentVideo: NamedTupleFactory<T.InputStoryContentVideo> = namedtuple("InputStoryContentVideo");
+/** Factory for [InputStoryContentVideo](https://core.telegram.org/bots/api#inputstorycontentvideo): every field present, `null` where absent; `type` filled in. */
+export const InputStoryContentVideo: NamedTupleFactory<T.InputStoryContentVideo, "type"> = namedtuple("InputStoryContentVideo");
 
 /** Factory for [Sticker](https://core.telegram.org/bots/api#sticker): every field present, `null` where absent. */
 export const Sticker: NamedTupleFactory<T.Sticker> = namedtuple("Sticker");
@@ -740,83 +740,83 @@ export const RichMessageButton: NamedTupleFactory<T.RichMessageButton> = namedtu
 /** Factory for [RichText](https://core.telegram.org/bots/api#richtext): every field present, `null` where absent. */
 export const RichText: NamedTupleFactory<T.RichText> = namedtuple("RichText");
 
-/** Factory for [RichTextBold](https://core.telegram.org/bots/api#richtextbold): every field present, `null` where absent. */
-export const RichTextBold: NamedTupleFactory<T.RichTextBold> = namedtuple("RichTextBold");
+/** Factory for [RichTextBold](https://core.telegram.org/bots/api#richtextbold): every field present, `null` where absent; `type` filled in. */
+export const RichTextBold: NamedTupleFactory<T.RichTextBold, "type"> = namedtuple("RichTextBold");
 
-/** Factory for [RichTextItalic](https://core.telegram.org/bots/api#richtextitalic): every field present, `null` where absent. */
-export const RichTextItalic: NamedTupleFactory<T.RichTextItalic> = namedtuple("RichTextItalic");
+/** Factory for [RichTextItalic](https://core.telegram.org/bots/api#richtextitalic): every field present, `null` where absent; `type` filled in. */
+export const RichTextItalic: NamedTupleFactory<T.RichTextItalic, "type"> = namedtuple("RichTextItalic");
 
-/** Factory for [RichTextUnderline](https://core.telegram.org/bots/api#richtextunderline): every field present, `null` where absent. */
-export const RichTextUnderline: NamedTupleFactory<T.RichTextUnderline> = namedtuple("RichTextUnderline");
+/** Factory for [RichTextUnderline](https://core.telegram.org/bots/api#richtextunderline): every field present, `null` where absent; `type` filled in. */
+export const RichTextUnderline: NamedTupleFactory<T.RichTextUnderline, "type"> = namedtuple("RichTextUnderline");
 
-/** Factory for [RichTextStrikethrough](https://core.telegram.org/bots/api#richtextstrikethrough): every field present, `null` where absent. */
-export const RichTextStrikethrough: NamedTupleFactory<T.RichTextStrikethrough> = namedtuple("RichTextStrikethrough");
+/** Factory for [RichTextStrikethrough](https://core.telegram.org/bots/api#richtextstrikethrough): every field present, `null` where absent; `type` filled in. */
+export const RichTextStrikethrough: NamedTupleFactory<T.RichTextStrikethrough, "type"> = namedtuple("RichTextStrikethrough");
 
-/** Factory for [RichTextSpoiler](https://core.telegram.org/bots/api#richtextspoiler): every field present, `null` where absent. */
-export const RichTextSpoiler: NamedTupleFactory<T.RichTextSpoiler> = namedtuple("RichTextSpoiler");
+/** Factory for [RichTextSpoiler](https://core.telegram.org/bots/api#richtextspoiler): every field present, `null` where absent; `type` filled in. */
+export const RichTextSpoiler: NamedTupleFactory<T.RichTextSpoiler, "type"> = namedtuple("RichTextSpoiler");
 
-/** Factory for [RichTextDateTime](https://core.telegram.org/bots/api#richtextdatetime): every field present, `null` where absent. */
-export const RichTextDateTime: NamedTupleFactory<T.RichTextDateTime> = namedtuple("RichTextDateTime");
+/** Factory for [RichTextDateTime](https://core.telegram.org/bots/api#richtextdatetime): every field present, `null` where absent; `type` filled in. */
+export const RichTextDateTime: NamedTupleFactory<T.RichTextDateTime, "type"> = namedtuple("RichTextDateTime");
 
-/** Factory for [RichTextTextMention](https://core.telegram.org/bots/api#richtexttextmention): every field present, `null` where absent. */
-export const RichTextTextMention: NamedTupleFactory<T.RichTextTextMention> = namedtuple("RichTextTextMention");
+/** Factory for [RichTextTextMention](https://core.telegram.org/bots/api#richtexttextmention): every field present, `null` where absent; `type` filled in. */
+export const RichTextTextMention: NamedTupleFactory<T.RichTextTextMention, "type"> = namedtuple("RichTextTextMention");
 
-/** Factory for [RichTextSubscript](https://core.telegram.org/bots/api#richtextsubscript): every field present, `null` where absent. */
-export const RichTextSubscript: NamedTupleFactory<T.RichTextSubscript> = namedtuple("RichTextSubscript");
+/** Factory for [RichTextSubscript](https://core.telegram.org/bots/api#richtextsubscript): every field present, `null` where absent; `type` filled in. */
+export const RichTextSubscript: NamedTupleFactory<T.RichTextSubscript, "type"> = namedtuple("RichTextSubscript");
 
-/** Factory for [RichTextSuperscript](https://core.telegram.org/bots/api#richtextsuperscript): every field present, `null` where absent. */
-export const RichTextSuperscript: NamedTupleFactory<T.RichTextSuperscript> = namedtuple("RichTextSuperscript");
+/** Factory for [RichTextSuperscript](https://core.telegram.org/bots/api#richtextsuperscript): every field present, `null` where absent; `type` filled in. */
+export const RichTextSuperscript: NamedTupleFactory<T.RichTextSuperscript, "type"> = namedtuple("RichTextSuperscript");
 
-/** Factory for [RichTextMarked](https://core.telegram.org/bots/api#richtextmarked): every field present, `null` where absent. */
-export const RichTextMarked: NamedTupleFactory<T.RichTextMarked> = namedtuple("RichTextMarked");
+/** Factory for [RichTextMarked](https://core.telegram.org/bots/api#richtextmarked): every field present, `null` where absent; `type` filled in. */
+export const RichTextMarked: NamedTupleFactory<T.RichTextMarked, "type"> = namedtuple("RichTextMarked");
 
-/** Factory for [RichTextCode](https://core.telegram.org/bots/api#richtextcode): every field present, `null` where absent. */
-export const RichTextCode: NamedTupleFactory<T.RichTextCode> = namedtuple("RichTextCode");
+/** Factory for [RichTextCode](https://core.telegram.org/bots/api#richtextcode): every field present, `null` where absent; `type` filled in. */
+export const RichTextCode: NamedTupleFactory<T.RichTextCode, "type"> = namedtuple("RichTextCode");
 
-/** Factory for [RichTextCustomEmoji](https://core.telegram.org/bots/api#richtextcustomemoji): every field present, `null` where absent. */
-export const RichTextCustomEmoji: NamedTupleFactory<T.RichTextCustomEmoji> = namedtuple("RichTextCustomEmoji");
+/** Factory for [RichTextCustomEmoji](https://core.telegram.org/bots/api#richtextcustomemoji): every field present, `null` where absent; `type` filled in. */
+export const RichTextCustomEmoji: NamedTupleFactory<T.RichTextCustomEmoji, "type"> = namedtuple("RichTextCustomEmoji");
 
-/** Factory for [RichTextMathematicalExpression](https://core.telegram.org/bots/api#richtextmathematicalexpression): every field present, `null` where absent. */
-export const RichTextMathematicalExpression: NamedTupleFactory<T.RichTextMathematicalExpression> = namedtuple("RichTextMathematicalExpression");
+/** Factory for [RichTextMathematicalExpression](https://core.telegram.org/bots/api#richtextmathematicalexpression): every field present, `null` where absent; `type` filled in. */
+export const RichTextMathematicalExpression: NamedTupleFactory<T.RichTextMathematicalExpression, "type"> = namedtuple("RichTextMathematicalExpression");
 
-/** Factory for [RichTextUrl](https://core.telegram.org/bots/api#richtexturl): every field present, `null` where absent. */
-export const RichTextUrl: NamedTupleFactory<T.RichTextUrl> = namedtuple("RichTextUrl");
+/** Factory for [RichTextUrl](https://core.telegram.org/bots/api#richtexturl): every field present, `null` where absent; `type` filled in. */
+export const RichTextUrl: NamedTupleFactory<T.RichTextUrl, "type"> = namedtuple("RichTextUrl");
 
-/** Factory for [RichTextEmailAddress](https://core.telegram.org/bots/api#richtextemailaddress): every field present, `null` where absent. */
-export const RichTextEmailAddress: NamedTupleFactory<T.RichTextEmailAddress> = namedtuple("RichTextEmailAddress");
+/** Factory for [RichTextEmailAddress](https://core.telegram.org/bots/api#richtextemailaddress): every field present, `null` where absent; `type` filled in. */
+export const RichTextEmailAddress: NamedTupleFactory<T.RichTextEmailAddress, "type"> = namedtuple("RichTextEmailAddress");
 
-/** Factory for [RichTextPhoneNumber](https://core.telegram.org/bots/api#richtextphonenumber): every field present, `null` where absent. */
-export const RichTextPhoneNumber: NamedTupleFactory<T.RichTextPhoneNumber> = namedtuple("RichTextPhoneNumber");
+/** Factory for [RichTextPhoneNumber](https://core.telegram.org/bots/api#richtextphonenumber): every field present, `null` where absent; `type` filled in. */
+export const RichTextPhoneNumber: NamedTupleFactory<T.RichTextPhoneNumber, "type"> = namedtuple("RichTextPhoneNumber");
 
-/** Factory for [RichTextBankCardNumber](https://core.telegram.org/bots/api#richtextbankcardnumber): every field present, `null` where absent. */
-export const RichTextBankCardNumber: NamedTupleFactory<T.RichTextBankCardNumber> = namedtuple("RichTextBankCardNumber");
+/** Factory for [RichTextBankCardNumber](https://core.telegram.org/bots/api#richtextbankcardnumber): every field present, `null` where absent; `type` filled in. */
+export const RichTextBankCardNumber: NamedTupleFactory<T.RichTextBankCardNumber, "type"> = namedtuple("RichTextBankCardNumber");
 
-/** Factory for [RichTextMention](https://core.telegram.org/bots/api#richtextmention): every field present, `null` where absent. */
-export const RichTextMention: NamedTupleFactory<T.RichTextMention> = namedtuple("RichTextMention");
+/** Factory for [RichTextMention](https://core.telegram.org/bots/api#richtextmention): every field present, `null` where absent; `type` filled in. */
+export const RichTextMention: NamedTupleFactory<T.RichTextMention, "type"> = namedtuple("RichTextMention");
 
-/** Factory for [RichTextHashtag](https://core.telegram.org/bots/api#richtexthashtag): every field present, `null` where absent. */
-export const RichTextHashtag: NamedTupleFactory<T.RichTextHashtag> = namedtuple("RichTextHashtag");
+/** Factory for [RichTextHashtag](https://core.telegram.org/bots/api#richtexthashtag): every field present, `null` where absent; `type` filled in. */
+export const RichTextHashtag: NamedTupleFactory<T.RichTextHashtag, "type"> = namedtuple("RichTextHashtag");
 
-/** Factory for [RichTextCashtag](https://core.telegram.org/bots/api#richtextcashtag): every field present, `null` where absent. */
-export const RichTextCashtag: NamedTupleFactory<T.RichTextCashtag> = namedtuple("RichTextCashtag");
+/** Factory for [RichTextCashtag](https://core.telegram.org/bots/api#richtextcashtag): every field present, `null` where absent; `type` filled in. */
+export const RichTextCashtag: NamedTupleFactory<T.RichTextCashtag, "type"> = namedtuple("RichTextCashtag");
 
-/** Factory for [RichTextBotCommand](https://core.telegram.org/bots/api#richtextbotcommand): every field present, `null` where absent. */
-export const RichTextBotCommand: NamedTupleFactory<T.RichTextBotCommand> = namedtuple("RichTextBotCommand");
+/** Factory for [RichTextBotCommand](https://core.telegram.org/bots/api#richtextbotcommand): every field present, `null` where absent; `type` filled in. */
+export const RichTextBotCommand: NamedTupleFactory<T.RichTextBotCommand, "type"> = namedtuple("RichTextBotCommand");
 
-/** Factory for [RichTextButton](https://core.telegram.org/bots/api#richtextbutton): every field present, `null` where absent. */
-export const RichTextButton: NamedTupleFactory<T.RichTextButton> = namedtuple("RichTextButton");
+/** Factory for [RichTextButton](https://core.telegram.org/bots/api#richtextbutton): every field present, `null` where absent; `type` filled in. */
+export const RichTextButton: NamedTupleFactory<T.RichTextButton, "type"> = namedtuple("RichTextButton");
 
-/** Factory for [RichTextAnchor](https://core.telegram.org/bots/api#richtextanchor): every field present, `null` where absent. */
-export const RichTextAnchor: NamedTupleFactory<T.RichTextAnchor> = namedtuple("RichTextAnchor");
+/** Factory for [RichTextAnchor](https://core.telegram.org/bots/api#richtextanchor): every field present, `null` where absent; `type` filled in. */
+export const RichTextAnchor: NamedTupleFactory<T.RichTextAnchor, "type"> = namedtuple("RichTextAnchor");
 
-/** Factory for [RichTextAnchorLink](https://core.telegram.org/bots/api#richtextanchorlink): every field present, `null` where absent. */
-export const RichTextAnchorLink: NamedTupleFactory<T.RichTextAnchorLink> = namedtuple("RichTextAnchorLink");
+/** Factory for [RichTextAnchorLink](https://core.telegram.org/bots/api#richtextanchorlink): every field present, `null` where absent; `type` filled in. */
+export const RichTextAnchorLink: NamedTupleFactory<T.RichTextAnchorLink, "type"> = namedtuple("RichTextAnchorLink");
 
-/** Factory for [RichTextReference](https://core.telegram.org/bots/api#richtextreference): every field present, `null` where absent. */
-export const RichTextReference: NamedTupleFactory<T.RichTextReference> = namedtuple("RichTextReference");
+/** Factory for [RichTextReference](https://core.telegram.org/bots/api#richtextreference): every field present, `null` where absent; `type` filled in. */
+export const RichTextReference: NamedTupleFactory<T.RichTextReference, "type"> = namedtuple("RichTextReference");
 
-/** Factory for [RichTextReferenceLink](https://core.telegram.org/bots/api#richtextreferencelink): every field present, `null` where absent. */
-export const RichTextReferenceLink: NamedTupleFactory<T.RichTextReferenceLink> = namedtuple("RichTextReferenceLink");
+/** Factory for [RichTextReferenceLink](https://core.telegram.org/bots/api#richtextreferencelink): every field present, `null` where absent; `type` filled in. */
+export const RichTextReferenceLink: NamedTupleFactory<T.RichTextReferenceLink, "type"> = namedtuple("RichTextReferenceLink");
 
 /** Factory for [RichBlockCaption](https://core.telegram.org/bots/api#richblockcaption): every field present, `null` where absent. */
 export const RichBlockCaption: NamedTupleFactory<T.RichBlockCaption> = namedtuple("RichBlockCaption");
@@ -830,77 +830,77 @@ export const RichBlockListItem: NamedTupleFactory<T.RichBlockListItem> = namedtu
 /** Factory for [RichBlock](https://core.telegram.org/bots/api#richblock): every field present, `null` where absent. */
 export const RichBlock: NamedTupleFactory<T.RichBlock> = namedtuple("RichBlock");
 
-/** Factory for [RichBlockParagraph](https://core.telegram.org/bots/api#richblockparagraph): every field present, `null` where absent. */
-export const RichBlockParagraph: NamedTupleFactory<T.RichBlockParagraph> = namedtuple("RichBlockParagraph");
+/** Factory for [RichBlockParagraph](https://core.telegram.org/bots/api#richblockparagraph): every field present, `null` where absent; `type` filled in. */
+export const RichBlockParagraph: NamedTupleFactory<T.RichBlockParagraph, "type"> = namedtuple("RichBlockParagraph");
 
-/** Factory for [RichBlockSectionHeading](https://core.telegram.org/bots/api#richblocksectionheading): every field present, `null` where absent. */
-export const RichBlockSectionHeading: NamedTupleFactory<T.RichBlockSectionHeading> = namedtuple("RichBlockSectionHeading");
+/** Factory for [RichBlockSectionHeading](https://core.telegram.org/bots/api#richblocksectionheading): every field present, `null` where absent; `type` filled in. */
+export const RichBlockSectionHeading: NamedTupleFactory<T.RichBlockSectionHeading, "type"> = namedtuple("RichBlockSectionHeading");
 
-/** Factory for [RichBlockPreformatted](https://core.telegram.org/bots/api#richblockpreformatted): every field present, `null` where absent. */
-export const RichBlockPreformatted: NamedTupleFactory<T.RichBlockPreformatted> = namedtuple("RichBlockPreformatted");
+/** Factory for [RichBlockPreformatted](https://core.telegram.org/bots/api#richblockpreformatted): every field present, `null` where absent; `type` filled in. */
+export const RichBlockPreformatted: NamedTupleFactory<T.RichBlockPreformatted, "type"> = namedtuple("RichBlockPreformatted");
 
-/** Factory for [RichBlockFooter](https://core.telegram.org/bots/api#richblockfooter): every field present, `null` where absent. */
-export const RichBlockFooter: NamedTupleFactory<T.RichBlockFooter> = namedtuple("RichBlockFooter");
+/** Factory for [RichBlockFooter](https://core.telegram.org/bots/api#richblockfooter): every field present, `null` where absent; `type` filled in. */
+export const RichBlockFooter: NamedTupleFactory<T.RichBlockFooter, "type"> = namedtuple("RichBlockFooter");
 
-/** Factory for [RichBlockDivider](https://core.telegram.org/bots/api#richblockdivider): every field present, `null` where absent. */
-export const RichBlockDivider: NamedTupleFactory<T.RichBlockDivider> = namedtuple("RichBlockDivider");
+/** Factory for [RichBlockDivider](https://core.telegram.org/bots/api#richblockdivider): every field present, `null` where absent; `type` filled in. */
+export const RichBlockDivider: NamedTupleFactory<T.RichBlockDivider, "type"> = namedtuple("RichBlockDivider");
 
-/** Factory for [RichBlockMathematicalExpression](https://core.telegram.org/bots/api#richblockmathematicalexpression): every field present, `null` where absent. */
-export const RichBlockMathematicalExpression: NamedTupleFactory<T.RichBlockMathematicalExpression> = namedtuple("RichBlockMathematicalExpression");
+/** Factory for [RichBlockMathematicalExpression](https://core.telegram.org/bots/api#richblockmathematicalexpression): every field present, `null` where absent; `type` filled in. */
+export const RichBlockMathematicalExpression: NamedTupleFactory<T.RichBlockMathematicalExpression, "type"> = namedtuple("RichBlockMathematicalExpression");
 
-/** Factory for [RichBlockAnchor](https://core.telegram.org/bots/api#richblockanchor): every field present, `null` where absent. */
-export const RichBlockAnchor: NamedTupleFactory<T.RichBlockAnchor> = namedtuple("RichBlockAnchor");
+/** Factory for [RichBlockAnchor](https://core.telegram.org/bots/api#richblockanchor): every field present, `null` where absent; `type` filled in. */
+export const RichBlockAnchor: NamedTupleFactory<T.RichBlockAnchor, "type"> = namedtuple("RichBlockAnchor");
 
-/** Factory for [RichBlockList](https://core.telegram.org/bots/api#richblocklist): every field present, `null` where absent. */
-export const RichBlockList: NamedTupleFactory<T.RichBlockList> = namedtuple("RichBlockList");
+/** Factory for [RichBlockList](https://core.telegram.org/bots/api#richblocklist): every field present, `null` where absent; `type` filled in. */
+export const RichBlockList: NamedTupleFactory<T.RichBlockList, "type"> = namedtuple("RichBlockList");
 
-/** Factory for [RichBlockBlockQuotation](https://core.telegram.org/bots/api#richblockblockquotation): every field present, `null` where absent. */
-export const RichBlockBlockQuotation: NamedTupleFactory<T.RichBlockBlockQuotation> = namedtuple("RichBlockBlockQuotation");
+/** Factory for [RichBlockBlockQuotation](https://core.telegram.org/bots/api#richblockblockquotation): every field present, `null` where absent; `type` filled in. */
+export const RichBlockBlockQuotation: NamedTupleFactory<T.RichBlockBlockQuotation, "type"> = namedtuple("RichBlockBlockQuotation");
 
-/** Factory for [RichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#richblockexpandableblockquotation): every field present, `null` where absent. */
-export const RichBlockExpandableBlockQuotation: NamedTupleFactory<T.RichBlockExpandableBlockQuotation> = namedtuple("RichBlockExpandableBlockQuotation");
+/** Factory for [RichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#richblockexpandableblockquotation): every field present, `null` where absent; `type` filled in. */
+export const RichBlockExpandableBlockQuotation: NamedTupleFactory<T.RichBlockExpandableBlockQuotation, "type"> = namedtuple("RichBlockExpandableBlockQuotation");
 
-/** Factory for [RichBlockPullQuotation](https://core.telegram.org/bots/api#richblockpullquotation): every field present, `null` where absent. */
-export const RichBlockPullQuotation: NamedTupleFactory<T.RichBlockPullQuotation> = namedtuple("RichBlockPullQuotation");
+/** Factory for [RichBlockPullQuotation](https://core.telegram.org/bots/api#richblockpullquotation): every field present, `null` where absent; `type` filled in. */
+export const RichBlockPullQuotation: NamedTupleFactory<T.RichBlockPullQuotation, "type"> = namedtuple("RichBlockPullQuotation");
 
-/** Factory for [RichBlockCollage](https://core.telegram.org/bots/api#richblockcollage): every field present, `null` where absent. */
-export const RichBlockCollage: NamedTupleFactory<T.RichBlockCollage> = namedtuple("RichBlockCollage");
+/** Factory for [RichBlockCollage](https://core.telegram.org/bots/api#richblockcollage): every field present, `null` where absent; `type` filled in. */
+export const RichBlockCollage: NamedTupleFactory<T.RichBlockCollage, "type"> = namedtuple("RichBlockCollage");
 
-/** Factory for [RichBlockSlideshow](https://core.telegram.org/bots/api#richblockslideshow): every field present, `null` where absent. */
-export const RichBlockSlideshow: NamedTupleFactory<T.RichBlockSlideshow> = namedtuple("RichBlockSlideshow");
+/** Factory for [RichBlockSlideshow](https://core.telegram.org/bots/api#richblockslideshow): every field present, `null` where absent; `type` filled in. */
+export const RichBlockSlideshow: NamedTupleFactory<T.RichBlockSlideshow, "type"> = namedtuple("RichBlockSlideshow");
 
-/** Factory for [RichBlockTable](https://core.telegram.org/bots/api#richblocktable): every field present, `null` where absent. */
-export const RichBlockTable: NamedTupleFactory<T.RichBlockTable> = namedtuple("RichBlockTable");
+/** Factory for [RichBlockTable](https://core.telegram.org/bots/api#richblocktable): every field present, `null` where absent; `type` filled in. */
+export const RichBlockTable: NamedTupleFactory<T.RichBlockTable, "type"> = namedtuple("RichBlockTable");
 
-/** Factory for [RichBlockDetails](https://core.telegram.org/bots/api#richblockdetails): every field present, `null` where absent. */
-export const RichBlockDetails: NamedTupleFactory<T.RichBlockDetails> = namedtuple("RichBlockDetails");
+/** Factory for [RichBlockDetails](https://core.telegram.org/bots/api#richblockdetails): every field present, `null` where absent; `type` filled in. */
+export const RichBlockDetails: NamedTupleFactory<T.RichBlockDetails, "type"> = namedtuple("RichBlockDetails");
 
-/** Factory for [RichBlockMap](https://core.telegram.org/bots/api#richblockmap): every field present, `null` where absent. */
-export const RichBlockMap: NamedTupleFactory<T.RichBlockMap> = namedtuple("RichBlockMap");
+/** Factory for [RichBlockMap](https://core.telegram.org/bots/api#richblockmap): every field present, `null` where absent; `type` filled in. */
+export const RichBlockMap: NamedTupleFactory<T.RichBlockMap, "type"> = namedtuple("RichBlockMap");
 
-/** Factory for [RichBlockButtons](https://core.telegram.org/bots/api#richblockbuttons): every field present, `null` where absent. */
-export const RichBlockButtons: NamedTupleFactory<T.RichBlockButtons> = namedtuple("RichBlockButtons");
+/** Factory for [RichBlockButtons](https://core.telegram.org/bots/api#richblockbuttons): every field present, `null` where absent; `type` filled in. */
+export const RichBlockButtons: NamedTupleFactory<T.RichBlockButtons, "type"> = namedtuple("RichBlockButtons");
 
-/** Factory for [RichBlockAnimation](https://core.telegram.org/bots/api#richblockanimation): every field present, `null` where absent. */
-export const RichBlockAnimation: NamedTupleFactory<T.RichBlockAnimation> = namedtuple("RichBlockAnimation");
+/** Factory for [RichBlockAnimation](https://core.telegram.org/bots/api#richblockanimation): every field present, `null` where absent; `type` filled in. */
+export const RichBlockAnimation: NamedTupleFactory<T.RichBlockAnimation, "type"> = namedtuple("RichBlockAnimation");
 
-/** Factory for [RichBlockAudio](https://core.telegram.org/bots/api#richblockaudio): every field present, `null` where absent. */
-export const RichBlockAudio: NamedTupleFactory<T.RichBlockAudio> = namedtuple("RichBlockAudio");
+/** Factory for [RichBlockAudio](https://core.telegram.org/bots/api#richblockaudio): every field present, `null` where absent; `type` filled in. */
+export const RichBlockAudio: NamedTupleFactory<T.RichBlockAudio, "type"> = namedtuple("RichBlockAudio");
 
-/** Factory for [RichBlockDocument](https://core.telegram.org/bots/api#richblockdocument): every field present, `null` where absent. */
-export const RichBlockDocument: NamedTupleFactory<T.RichBlockDocument> = namedtuple("RichBlockDocument");
+/** Factory for [RichBlockDocument](https://core.telegram.org/bots/api#richblockdocument): every field present, `null` where absent; `type` filled in. */
+export const RichBlockDocument: NamedTupleFactory<T.RichBlockDocument, "type"> = namedtuple("RichBlockDocument");
 
-/** Factory for [RichBlockPhoto](https://core.telegram.org/bots/api#richblockphoto): every field present, `null` where absent. */
-export const RichBlockPhoto: NamedTupleFactory<T.RichBlockPhoto> = namedtuple("RichBlockPhoto");
+/** Factory for [RichBlockPhoto](https://core.telegram.org/bots/api#richblockphoto): every field present, `null` where absent; `type` filled in. */
+export const RichBlockPhoto: NamedTupleFactory<T.RichBlockPhoto, "type"> = namedtuple("RichBlockPhoto");
 
-/** Factory for [RichBlockVideo](https://core.telegram.org/bots/api#richblockvideo): every field present, `null` where absent. */
-export const RichBlockVideo: NamedTupleFactory<T.RichBlockVideo> = namedtuple("RichBlockVideo");
+/** Factory for [RichBlockVideo](https://core.telegram.org/bots/api#richblockvideo): every field present, `null` where absent; `type` filled in. */
+export const RichBlockVideo: NamedTupleFactory<T.RichBlockVideo, "type"> = namedtuple("RichBlockVideo");
 
-/** Factory for [RichBlockVoiceNote](https://core.telegram.org/bots/api#richblockvoicenote): every field present, `null` where absent. */
-export const RichBlockVoiceNote: NamedTupleFactory<T.RichBlockVoiceNote> = namedtuple("RichBlockVoiceNote");
+/** Factory for [RichBlockVoiceNote](https://core.telegram.org/bots/api#richblockvoicenote): every field present, `null` where absent; `type` filled in. */
+export const RichBlockVoiceNote: NamedTupleFactory<T.RichBlockVoiceNote, "type"> = namedtuple("RichBlockVoiceNote");
 
-/** Factory for [RichBlockThinking](https://core.telegram.org/bots/api#richblockthinking): every field present, `null` where absent. */
-export const RichBlockThinking: NamedTupleFactory<T.RichBlockThinking> = namedtuple("RichBlockThinking");
+/** Factory for [RichBlockThinking](https://core.telegram.org/bots/api#richblockthinking): every field present, `null` where absent; `type` filled in. */
+export const RichBlockThinking: NamedTupleFactory<T.RichBlockThinking, "type"> = namedtuple("RichBlockThinking");
 
 /** Factory for [InputRichBlockListItem](https://core.telegram.org/bots/api#inputrichblocklistitem): every field present, `null` where absent. */
 export const InputRichBlockListItem: NamedTupleFactory<T.InputRichBlockListItem> = namedtuple("InputRichBlockListItem");
@@ -908,77 +908,77 @@ export const InputRichBlockListItem: NamedTupleFactory<T.InputRichBlockListItem>
 /** Factory for [InputRichBlock](https://core.telegram.org/bots/api#inputrichblock): every field present, `null` where absent. */
 export const InputRichBlock: NamedTupleFactory<T.InputRichBlock> = namedtuple("InputRichBlock");
 
-/** Factory for [InputRichBlockParagraph](https://core.telegram.org/bots/api#inputrichblockparagraph): every field present, `null` where absent. */
-export const InputRichBlockParagraph: NamedTupleFactory<T.InputRichBlockParagraph> = namedtuple("InputRichBlockParagraph");
+/** Factory for [InputRichBlockParagraph](https://core.telegram.org/bots/api#inputrichblockparagraph): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockParagraph: NamedTupleFactory<T.InputRichBlockParagraph, "type"> = namedtuple("InputRichBlockParagraph");
 
-/** Factory for [InputRichBlockSectionHeading](https://core.telegram.org/bots/api#inputrichblocksectionheading): every field present, `null` where absent. */
-export const InputRichBlockSectionHeading: NamedTupleFactory<T.InputRichBlockSectionHeading> = namedtuple("InputRichBlockSectionHeading");
+/** Factory for [InputRichBlockSectionHeading](https://core.telegram.org/bots/api#inputrichblocksectionheading): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockSectionHeading: NamedTupleFactory<T.InputRichBlockSectionHeading, "type"> = namedtuple("InputRichBlockSectionHeading");
 
-/** Factory for [InputRichBlockPreformatted](https://core.telegram.org/bots/api#inputrichblockpreformatted): every field present, `null` where absent. */
-export const InputRichBlockPreformatted: NamedTupleFactory<T.InputRichBlockPreformatted> = namedtuple("InputRichBlockPreformatted");
+/** Factory for [InputRichBlockPreformatted](https://core.telegram.org/bots/api#inputrichblockpreformatted): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockPreformatted: NamedTupleFactory<T.InputRichBlockPreformatted, "type"> = namedtuple("InputRichBlockPreformatted");
 
-/** Factory for [InputRichBlockFooter](https://core.telegram.org/bots/api#inputrichblockfooter): every field present, `null` where absent. */
-export const InputRichBlockFooter: NamedTupleFactory<T.InputRichBlockFooter> = namedtuple("InputRichBlockFooter");
+/** Factory for [InputRichBlockFooter](https://core.telegram.org/bots/api#inputrichblockfooter): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockFooter: NamedTupleFactory<T.InputRichBlockFooter, "type"> = namedtuple("InputRichBlockFooter");
 
-/** Factory for [InputRichBlockDivider](https://core.telegram.org/bots/api#inputrichblockdivider): every field present, `null` where absent. */
-export const InputRichBlockDivider: NamedTupleFactory<T.InputRichBlockDivider> = namedtuple("InputRichBlockDivider");
+/** Factory for [InputRichBlockDivider](https://core.telegram.org/bots/api#inputrichblockdivider): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockDivider: NamedTupleFactory<T.InputRichBlockDivider, "type"> = namedtuple("InputRichBlockDivider");
 
-/** Factory for [InputRichBlockMathematicalExpression](https://core.telegram.org/bots/api#inputrichblockmathematicalexpression): every field present, `null` where absent. */
-export const InputRichBlockMathematicalExpression: NamedTupleFactory<T.InputRichBlockMathematicalExpression> = namedtuple("InputRichBlockMathematicalExpression");
+/** Factory for [InputRichBlockMathematicalExpression](https://core.telegram.org/bots/api#inputrichblockmathematicalexpression): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockMathematicalExpression: NamedTupleFactory<T.InputRichBlockMathematicalExpression, "type"> = namedtuple("InputRichBlockMathematicalExpression");
 
-/** Factory for [InputRichBlockAnchor](https://core.telegram.org/bots/api#inputrichblockanchor): every field present, `null` where absent. */
-export const InputRichBlockAnchor: NamedTupleFactory<T.InputRichBlockAnchor> = namedtuple("InputRichBlockAnchor");
+/** Factory for [InputRichBlockAnchor](https://core.telegram.org/bots/api#inputrichblockanchor): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockAnchor: NamedTupleFactory<T.InputRichBlockAnchor, "type"> = namedtuple("InputRichBlockAnchor");
 
-/** Factory for [InputRichBlockList](https://core.telegram.org/bots/api#inputrichblocklist): every field present, `null` where absent. */
-export const InputRichBlockList: NamedTupleFactory<T.InputRichBlockList> = namedtuple("InputRichBlockList");
+/** Factory for [InputRichBlockList](https://core.telegram.org/bots/api#inputrichblocklist): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockList: NamedTupleFactory<T.InputRichBlockList, "type"> = namedtuple("InputRichBlockList");
 
-/** Factory for [InputRichBlockBlockQuotation](https://core.telegram.org/bots/api#inputrichblockblockquotation): every field present, `null` where absent. */
-export const InputRichBlockBlockQuotation: NamedTupleFactory<T.InputRichBlockBlockQuotation> = namedtuple("InputRichBlockBlockQuotation");
+/** Factory for [InputRichBlockBlockQuotation](https://core.telegram.org/bots/api#inputrichblockblockquotation): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockBlockQuotation: NamedTupleFactory<T.InputRichBlockBlockQuotation, "type"> = namedtuple("InputRichBlockBlockQuotation");
 
-/** Factory for [InputRichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#inputrichblockexpandableblockquotation): every field present, `null` where absent. */
-export const InputRichBlockExpandableBlockQuotation: NamedTupleFactory<T.InputRichBlockExpandableBlockQuotation> = namedtuple("InputRichBlockExpandableBlockQuotation");
+/** Factory for [InputRichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#inputrichblockexpandableblockquotation): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockExpandableBlockQuotation: NamedTupleFactory<T.InputRichBlockExpandableBlockQuotation, "type"> = namedtuple("InputRichBlockExpandableBlockQuotation");
 
-/** Factory for [InputRichBlockPullQuotation](https://core.telegram.org/bots/api#inputrichblockpullquotation): every field present, `null` where absent. */
-export const InputRichBlockPullQuotation: NamedTupleFactory<T.InputRichBlockPullQuotation> = namedtuple("InputRichBlockPullQuotation");
+/** Factory for [InputRichBlockPullQuotation](https://core.telegram.org/bots/api#inputrichblockpullquotation): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockPullQuotation: NamedTupleFactory<T.InputRichBlockPullQuotation, "type"> = namedtuple("InputRichBlockPullQuotation");
 
-/** Factory for [InputRichBlockCollage](https://core.telegram.org/bots/api#inputrichblockcollage): every field present, `null` where absent. */
-export const InputRichBlockCollage: NamedTupleFactory<T.InputRichBlockCollage> = namedtuple("InputRichBlockCollage");
+/** Factory for [InputRichBlockCollage](https://core.telegram.org/bots/api#inputrichblockcollage): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockCollage: NamedTupleFactory<T.InputRichBlockCollage, "type"> = namedtuple("InputRichBlockCollage");
 
-/** Factory for [InputRichBlockSlideshow](https://core.telegram.org/bots/api#inputrichblockslideshow): every field present, `null` where absent. */
-export const InputRichBlockSlideshow: NamedTupleFactory<T.InputRichBlockSlideshow> = namedtuple("InputRichBlockSlideshow");
+/** Factory for [InputRichBlockSlideshow](https://core.telegram.org/bots/api#inputrichblockslideshow): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockSlideshow: NamedTupleFactory<T.InputRichBlockSlideshow, "type"> = namedtuple("InputRichBlockSlideshow");
 
-/** Factory for [InputRichBlockTable](https://core.telegram.org/bots/api#inputrichblocktable): every field present, `null` where absent. */
-export const InputRichBlockTable: NamedTupleFactory<T.InputRichBlockTable> = namedtuple("InputRichBlockTable");
+/** Factory for [InputRichBlockTable](https://core.telegram.org/bots/api#inputrichblocktable): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockTable: NamedTupleFactory<T.InputRichBlockTable, "type"> = namedtuple("InputRichBlockTable");
 
-/** Factory for [InputRichBlockDetails](https://core.telegram.org/bots/api#inputrichblockdetails): every field present, `null` where absent. */
-export const InputRichBlockDetails: NamedTupleFactory<T.InputRichBlockDetails> = namedtuple("InputRichBlockDetails");
+/** Factory for [InputRichBlockDetails](https://core.telegram.org/bots/api#inputrichblockdetails): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockDetails: NamedTupleFactory<T.InputRichBlockDetails, "type"> = namedtuple("InputRichBlockDetails");
 
-/** Factory for [InputRichBlockMap](https://core.telegram.org/bots/api#inputrichblockmap): every field present, `null` where absent. */
-export const InputRichBlockMap: NamedTupleFactory<T.InputRichBlockMap> = namedtuple("InputRichBlockMap");
+/** Factory for [InputRichBlockMap](https://core.telegram.org/bots/api#inputrichblockmap): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockMap: NamedTupleFactory<T.InputRichBlockMap, "type"> = namedtuple("InputRichBlockMap");
 
-/** Factory for [InputRichBlockButtons](https://core.telegram.org/bots/api#inputrichblockbuttons): every field present, `null` where absent. */
-export const InputRichBlockButtons: NamedTupleFactory<T.InputRichBlockButtons> = namedtuple("InputRichBlockButtons");
+/** Factory for [InputRichBlockButtons](https://core.telegram.org/bots/api#inputrichblockbuttons): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockButtons: NamedTupleFactory<T.InputRichBlockButtons, "type"> = namedtuple("InputRichBlockButtons");
 
-/** Factory for [InputRichBlockAnimation](https://core.telegram.org/bots/api#inputrichblockanimation): every field present, `null` where absent. */
-export const InputRichBlockAnimation: NamedTupleFactory<T.InputRichBlockAnimation> = namedtuple("InputRichBlockAnimation");
+/** Factory for [InputRichBlockAnimation](https://core.telegram.org/bots/api#inputrichblockanimation): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockAnimation: NamedTupleFactory<T.InputRichBlockAnimation, "type"> = namedtuple("InputRichBlockAnimation");
 
-/** Factory for [InputRichBlockAudio](https://core.telegram.org/bots/api#inputrichblockaudio): every field present, `null` where absent. */
-export const InputRichBlockAudio: NamedTupleFactory<T.InputRichBlockAudio> = namedtuple("InputRichBlockAudio");
+/** Factory for [InputRichBlockAudio](https://core.telegram.org/bots/api#inputrichblockaudio): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockAudio: NamedTupleFactory<T.InputRichBlockAudio, "type"> = namedtuple("InputRichBlockAudio");
 
-/** Factory for [InputRichBlockDocument](https://core.telegram.org/bots/api#inputrichblockdocument): every field present, `null` where absent. */
-export const InputRichBlockDocument: NamedTupleFactory<T.InputRichBlockDocument> = namedtuple("InputRichBlockDocument");
+/** Factory for [InputRichBlockDocument](https://core.telegram.org/bots/api#inputrichblockdocument): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockDocument: NamedTupleFactory<T.InputRichBlockDocument, "type"> = namedtuple("InputRichBlockDocument");
 
-/** Factory for [InputRichBlockPhoto](https://core.telegram.org/bots/api#inputrichblockphoto): every field present, `null` where absent. */
-export const InputRichBlockPhoto: NamedTupleFactory<T.InputRichBlockPhoto> = namedtuple("InputRichBlockPhoto");
+/** Factory for [InputRichBlockPhoto](https://core.telegram.org/bots/api#inputrichblockphoto): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockPhoto: NamedTupleFactory<T.InputRichBlockPhoto, "type"> = namedtuple("InputRichBlockPhoto");
 
-/** Factory for [InputRichBlockVideo](https://core.telegram.org/bots/api#inputrichblockvideo): every field present, `null` where absent. */
-export const InputRichBlockVideo: NamedTupleFactory<T.InputRichBlockVideo> = namedtuple("InputRichBlockVideo");
+/** Factory for [InputRichBlockVideo](https://core.telegram.org/bots/api#inputrichblockvideo): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockVideo: NamedTupleFactory<T.InputRichBlockVideo, "type"> = namedtuple("InputRichBlockVideo");
 
-/** Factory for [InputRichBlockVoiceNote](https://core.telegram.org/bots/api#inputrichblockvoicenote): every field present, `null` where absent. */
-export const InputRichBlockVoiceNote: NamedTupleFactory<T.InputRichBlockVoiceNote> = namedtuple("InputRichBlockVoiceNote");
+/** Factory for [InputRichBlockVoiceNote](https://core.telegram.org/bots/api#inputrichblockvoicenote): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockVoiceNote: NamedTupleFactory<T.InputRichBlockVoiceNote, "type"> = namedtuple("InputRichBlockVoiceNote");
 
-/** Factory for [InputRichBlockThinking](https://core.telegram.org/bots/api#inputrichblockthinking): every field present, `null` where absent. */
-export const InputRichBlockThinking: NamedTupleFactory<T.InputRichBlockThinking> = namedtuple("InputRichBlockThinking");
+/** Factory for [InputRichBlockThinking](https://core.telegram.org/bots/api#inputrichblockthinking): every field present, `null` where absent; `type` filled in. */
+export const InputRichBlockThinking: NamedTupleFactory<T.InputRichBlockThinking, "type"> = namedtuple("InputRichBlockThinking");
 
 /** Factory for [InlineQuery](https://core.telegram.org/bots/api#inlinequery): every field present, `null` where absent. */
 export const InlineQuery: NamedTupleFactory<T.InlineQuery> = namedtuple("InlineQuery");
@@ -989,65 +989,65 @@ export const InlineQueryResultsButton: NamedTupleFactory<T.InlineQueryResultsBut
 /** Factory for [InlineQueryResult](https://core.telegram.org/bots/api#inlinequeryresult): every field present, `null` where absent. */
 export const InlineQueryResult: NamedTupleFactory<T.InlineQueryResult> = namedtuple("InlineQueryResult");
 
-/** Factory for [InlineQueryResultArticle](https://core.telegram.org/bots/api#inlinequeryresultarticle): every field present, `null` where absent. */
-export const InlineQueryResultArticle: NamedTupleFactory<T.InlineQueryResultArticle> = namedtuple("InlineQueryResultArticle");
+/** Factory for [InlineQueryResultArticle](https://core.telegram.org/bots/api#inlinequeryresultarticle): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultArticle: NamedTupleFactory<T.InlineQueryResultArticle, "type"> = namedtuple("InlineQueryResultArticle");
 
-/** Factory for [InlineQueryResultPhoto](https://core.telegram.org/bots/api#inlinequeryresultphoto): every field present, `null` where absent. */
-export const InlineQueryResultPhoto: NamedTupleFactory<T.InlineQueryResultPhoto> = namedtuple("InlineQueryResultPhoto");
+/** Factory for [InlineQueryResultPhoto](https://core.telegram.org/bots/api#inlinequeryresultphoto): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultPhoto: NamedTupleFactory<T.InlineQueryResultPhoto, "type"> = namedtuple("InlineQueryResultPhoto");
 
-/** Factory for [InlineQueryResultGif](https://core.telegram.org/bots/api#inlinequeryresultgif): every field present, `null` where absent. */
-export const InlineQueryResultGif: NamedTupleFactory<T.InlineQueryResultGif> = namedtuple("InlineQueryResultGif");
+/** Factory for [InlineQueryResultGif](https://core.telegram.org/bots/api#inlinequeryresultgif): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultGif: NamedTupleFactory<T.InlineQueryResultGif, "type"> = namedtuple("InlineQueryResultGif");
 
-/** Factory for [InlineQueryResultMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultmpeg4gif): every field present, `null` where absent. */
-export const InlineQueryResultMpeg4Gif: NamedTupleFactory<T.InlineQueryResultMpeg4Gif> = namedtuple("InlineQueryResultMpeg4Gif");
+/** Factory for [InlineQueryResultMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultmpeg4gif): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultMpeg4Gif: NamedTupleFactory<T.InlineQueryResultMpeg4Gif, "type"> = namedtuple("InlineQueryResultMpeg4Gif");
 
-/** Factory for [InlineQueryResultVideo](https://core.telegram.org/bots/api#inlinequeryresultvideo): every field present, `null` where absent. */
-export const InlineQueryResultVideo: NamedTupleFactory<T.InlineQueryResultVideo> = namedtuple("InlineQueryResultVideo");
+/** Factory for [InlineQueryResultVideo](https://core.telegram.org/bots/api#inlinequeryresultvideo): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultVideo: NamedTupleFactory<T.InlineQueryResultVideo, "type"> = namedtuple("InlineQueryResultVideo");
 
-/** Factory for [InlineQueryResultAudio](https://core.telegram.org/bots/api#inlinequeryresultaudio): every field present, `null` where absent. */
-export const InlineQueryResultAudio: NamedTupleFactory<T.InlineQueryResultAudio> = namedtuple("InlineQueryResultAudio");
+/** Factory for [InlineQueryResultAudio](https://core.telegram.org/bots/api#inlinequeryresultaudio): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultAudio: NamedTupleFactory<T.InlineQueryResultAudio, "type"> = namedtuple("InlineQueryResultAudio");
 
-/** Factory for [InlineQueryResultVoice](https://core.telegram.org/bots/api#inlinequeryresultvoice): every field present, `null` where absent. */
-export const InlineQueryResultVoice: NamedTupleFactory<T.InlineQueryResultVoice> = namedtuple("InlineQueryResultVoice");
+/** Factory for [InlineQueryResultVoice](https://core.telegram.org/bots/api#inlinequeryresultvoice): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultVoice: NamedTupleFactory<T.InlineQueryResultVoice, "type"> = namedtuple("InlineQueryResultVoice");
 
-/** Factory for [InlineQueryResultDocument](https://core.telegram.org/bots/api#inlinequeryresultdocument): every field present, `null` where absent. */
-export const InlineQueryResultDocument: NamedTupleFactory<T.InlineQueryResultDocument> = namedtuple("InlineQueryResultDocument");
+/** Factory for [InlineQueryResultDocument](https://core.telegram.org/bots/api#inlinequeryresultdocument): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultDocument: NamedTupleFactory<T.InlineQueryResultDocument, "type"> = namedtuple("InlineQueryResultDocument");
 
-/** Factory for [InlineQueryResultLocation](https://core.telegram.org/bots/api#inlinequeryresultlocation): every field present, `null` where absent. */
-export const InlineQueryResultLocation: NamedTupleFactory<T.InlineQueryResultLocation> = namedtuple("InlineQueryResultLocation");
+/** Factory for [InlineQueryResultLocation](https://core.telegram.org/bots/api#inlinequeryresultlocation): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultLocation: NamedTupleFactory<T.InlineQueryResultLocation, "type"> = namedtuple("InlineQueryResultLocation");
 
-/** Factory for [InlineQueryResultVenue](https://core.telegram.org/bots/api#inlinequeryresultvenue): every field present, `null` where absent. */
-export const InlineQueryResultVenue: NamedTupleFactory<T.InlineQueryResultVenue> = namedtuple("InlineQueryResultVenue");
+/** Factory for [InlineQueryResultVenue](https://core.telegram.org/bots/api#inlinequeryresultvenue): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultVenue: NamedTupleFactory<T.InlineQueryResultVenue, "type"> = namedtuple("InlineQueryResultVenue");
 
-/** Factory for [InlineQueryResultContact](https://core.telegram.org/bots/api#inlinequeryresultcontact): every field present, `null` where absent. */
-export const InlineQueryResultContact: NamedTupleFactory<T.InlineQueryResultContact> = namedtuple("InlineQueryResultContact");
+/** Factory for [InlineQueryResultContact](https://core.telegram.org/bots/api#inlinequeryresultcontact): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultContact: NamedTupleFactory<T.InlineQueryResultContact, "type"> = namedtuple("InlineQueryResultContact");
 
-/** Factory for [InlineQueryResultGame](https://core.telegram.org/bots/api#inlinequeryresultgame): every field present, `null` where absent. */
-export const InlineQueryResultGame: NamedTupleFactory<T.InlineQueryResultGame> = namedtuple("InlineQueryResultGame");
+/** Factory for [InlineQueryResultGame](https://core.telegram.org/bots/api#inlinequeryresultgame): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultGame: NamedTupleFactory<T.InlineQueryResultGame, "type"> = namedtuple("InlineQueryResultGame");
 
-/** Factory for [InlineQueryResultCachedPhoto](https://core.telegram.org/bots/api#inlinequeryresultcachedphoto): every field present, `null` where absent. */
-export const InlineQueryResultCachedPhoto: NamedTupleFactory<T.InlineQueryResultCachedPhoto> = namedtuple("InlineQueryResultCachedPhoto");
+/** Factory for [InlineQueryResultCachedPhoto](https://core.telegram.org/bots/api#inlinequeryresultcachedphoto): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedPhoto: NamedTupleFactory<T.InlineQueryResultCachedPhoto, "type"> = namedtuple("InlineQueryResultCachedPhoto");
 
-/** Factory for [InlineQueryResultCachedGif](https://core.telegram.org/bots/api#inlinequeryresultcachedgif): every field present, `null` where absent. */
-export const InlineQueryResultCachedGif: NamedTupleFactory<T.InlineQueryResultCachedGif> = namedtuple("InlineQueryResultCachedGif");
+/** Factory for [InlineQueryResultCachedGif](https://core.telegram.org/bots/api#inlinequeryresultcachedgif): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedGif: NamedTupleFactory<T.InlineQueryResultCachedGif, "type"> = namedtuple("InlineQueryResultCachedGif");
 
-/** Factory for [InlineQueryResultCachedMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultcachedmpeg4gif): every field present, `null` where absent. */
-export const InlineQueryResultCachedMpeg4Gif: NamedTupleFactory<T.InlineQueryResultCachedMpeg4Gif> = namedtuple("InlineQueryResultCachedMpeg4Gif");
+/** Factory for [InlineQueryResultCachedMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultcachedmpeg4gif): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedMpeg4Gif: NamedTupleFactory<T.InlineQueryResultCachedMpeg4Gif, "type"> = namedtuple("InlineQueryResultCachedMpeg4Gif");
 
-/** Factory for [InlineQueryResultCachedSticker](https://core.telegram.org/bots/api#inlinequeryresultcachedsticker): every field present, `null` where absent. */
-export const InlineQueryResultCachedSticker: NamedTupleFactory<T.InlineQueryResultCachedSticker> = namedtuple("InlineQueryResultCachedSticker");
+/** Factory for [InlineQueryResultCachedSticker](https://core.telegram.org/bots/api#inlinequeryresultcachedsticker): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedSticker: NamedTupleFactory<T.InlineQueryResultCachedSticker, "type"> = namedtuple("InlineQueryResultCachedSticker");
 
-/** Factory for [InlineQueryResultCachedDocument](https://core.telegram.org/bots/api#inlinequeryresultcacheddocument): every field present, `null` where absent. */
-export const InlineQueryResultCachedDocument: NamedTupleFactory<T.InlineQueryResultCachedDocument> = namedtuple("InlineQueryResultCachedDocument");
+/** Factory for [InlineQueryResultCachedDocument](https://core.telegram.org/bots/api#inlinequeryresultcacheddocument): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedDocument: NamedTupleFactory<T.InlineQueryResultCachedDocument, "type"> = namedtuple("InlineQueryResultCachedDocument");
 
-/** Factory for [InlineQueryResultCachedVideo](https://core.telegram.org/bots/api#inlinequeryresultcachedvideo): every field present, `null` where absent. */
-export const InlineQueryResultCachedVideo: NamedTupleFactory<T.InlineQueryResultCachedVideo> = namedtuple("InlineQueryResultCachedVideo");
+/** Factory for [InlineQueryResultCachedVideo](https://core.telegram.org/bots/api#inlinequeryresultcachedvideo): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedVideo: NamedTupleFactory<T.InlineQueryResultCachedVideo, "type"> = namedtuple("InlineQueryResultCachedVideo");
 
-/** Factory for [InlineQueryResultCachedVoice](https://core.telegram.org/bots/api#inlinequeryresultcachedvoice): every field present, `null` where absent. */
-export const InlineQueryResultCachedVoice: NamedTupleFactory<T.InlineQueryResultCachedVoice> = namedtuple("InlineQueryResultCachedVoice");
+/** Factory for [InlineQueryResultCachedVoice](https://core.telegram.org/bots/api#inlinequeryresultcachedvoice): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedVoice: NamedTupleFactory<T.InlineQueryResultCachedVoice, "type"> = namedtuple("InlineQueryResultCachedVoice");
 
-/** Factory for [InlineQueryResultCachedAudio](https://core.telegram.org/bots/api#inlinequeryresultcachedaudio): every field present, `null` where absent. */
-export const InlineQueryResultCachedAudio: NamedTupleFactory<T.InlineQueryResultCachedAudio> = namedtuple("InlineQueryResultCachedAudio");
+/** Factory for [InlineQueryResultCachedAudio](https://core.telegram.org/bots/api#inlinequeryresultcachedaudio): every field present, `null` where absent; `type` filled in. */
+export const InlineQueryResultCachedAudio: NamedTupleFactory<T.InlineQueryResultCachedAudio, "type"> = namedtuple("InlineQueryResultCachedAudio");
 
 /** Factory for [InputMessageContent](https://core.telegram.org/bots/api#inputmessagecontent): every field present, `null` where absent. */
 export const InputMessageContent: NamedTupleFactory<T.InputMessageContent> = namedtuple("InputMessageContent");
@@ -1106,14 +1106,14 @@ export const PaidMediaPurchased: NamedTupleFactory<T.PaidMediaPurchased> = named
 /** Factory for [RevenueWithdrawalState](https://core.telegram.org/bots/api#revenuewithdrawalstate): every field present, `null` where absent. */
 export const RevenueWithdrawalState: NamedTupleFactory<T.RevenueWithdrawalState> = namedtuple("RevenueWithdrawalState");
 
-/** Factory for [RevenueWithdrawalStatePending](https://core.telegram.org/bots/api#revenuewithdrawalstatepending): every field present, `null` where absent. */
-export const RevenueWithdrawalStatePending: NamedTupleFactory<T.RevenueWithdrawalStatePending> = namedtuple("RevenueWithdrawalStatePending");
+/** Factory for [RevenueWithdrawalStatePending](https://core.telegram.org/bots/api#revenuewithdrawalstatepending): every field present, `null` where absent; `type` filled in. */
+export const RevenueWithdrawalStatePending: NamedTupleFactory<T.RevenueWithdrawalStatePending, "type"> = namedtuple("RevenueWithdrawalStatePending");
 
-/** Factory for [RevenueWithdrawalStateSucceeded](https://core.telegram.org/bots/api#revenuewithdrawalstatesucceeded): every field present, `null` where absent. */
-export const RevenueWithdrawalStateSucceeded: NamedTupleFactory<T.RevenueWithdrawalStateSucceeded> = namedtuple("RevenueWithdrawalStateSucceeded");
+/** Factory for [RevenueWithdrawalStateSucceeded](https://core.telegram.org/bots/api#revenuewithdrawalstatesucceeded): every field present, `null` where absent; `type` filled in. */
+export const RevenueWithdrawalStateSucceeded: NamedTupleFactory<T.RevenueWithdrawalStateSucceeded, "type"> = namedtuple("RevenueWithdrawalStateSucceeded");
 
-/** Factory for [RevenueWithdrawalStateFailed](https://core.telegram.org/bots/api#revenuewithdrawalstatefailed): every field present, `null` where absent. */
-export const RevenueWithdrawalStateFailed: NamedTupleFactory<T.RevenueWithdrawalStateFailed> = namedtuple("RevenueWithdrawalStateFailed");
+/** Factory for [RevenueWithdrawalStateFailed](https://core.telegram.org/bots/api#revenuewithdrawalstatefailed): every field present, `null` where absent; `type` filled in. */
+export const RevenueWithdrawalStateFailed: NamedTupleFactory<T.RevenueWithdrawalStateFailed, "type"> = namedtuple("RevenueWithdrawalStateFailed");
 
 /** Factory for [AffiliateInfo](https://core.telegram.org/bots/api#affiliateinfo): every field present, `null` where absent. */
 export const AffiliateInfo: NamedTupleFactory<T.AffiliateInfo> = namedtuple("AffiliateInfo");
@@ -1121,26 +1121,26 @@ export const AffiliateInfo: NamedTupleFactory<T.AffiliateInfo> = namedtuple("Aff
 /** Factory for [TransactionPartner](https://core.telegram.org/bots/api#transactionpartner): every field present, `null` where absent. */
 export const TransactionPartner: NamedTupleFactory<T.TransactionPartner> = namedtuple("TransactionPartner");
 
-/** Factory for [TransactionPartnerUser](https://core.telegram.org/bots/api#transactionpartneruser): every field present, `null` where absent. */
-export const TransactionPartnerUser: NamedTupleFactory<T.TransactionPartnerUser> = namedtuple("TransactionPartnerUser");
+/** Factory for [TransactionPartnerUser](https://core.telegram.org/bots/api#transactionpartneruser): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerUser: NamedTupleFactory<T.TransactionPartnerUser, "type"> = namedtuple("TransactionPartnerUser");
 
-/** Factory for [TransactionPartnerChat](https://core.telegram.org/bots/api#transactionpartnerchat): every field present, `null` where absent. */
-export const TransactionPartnerChat: NamedTupleFactory<T.TransactionPartnerChat> = namedtuple("TransactionPartnerChat");
+/** Factory for [TransactionPartnerChat](https://core.telegram.org/bots/api#transactionpartnerchat): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerChat: NamedTupleFactory<T.TransactionPartnerChat, "type"> = namedtuple("TransactionPartnerChat");
 
-/** Factory for [TransactionPartnerAffiliateProgram](https://core.telegram.org/bots/api#transactionpartneraffiliateprogram): every field present, `null` where absent. */
-export const TransactionPartnerAffiliateProgram: NamedTupleFactory<T.TransactionPartnerAffiliateProgram> = namedtuple("TransactionPartnerAffiliateProgram");
+/** Factory for [TransactionPartnerAffiliateProgram](https://core.telegram.org/bots/api#transactionpartneraffiliateprogram): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerAffiliateProgram: NamedTupleFactory<T.TransactionPartnerAffiliateProgram, "type"> = namedtuple("TransactionPartnerAffiliateProgram");
 
-/** Factory for [TransactionPartnerFragment](https://core.telegram.org/bots/api#transactionpartnerfragment): every field present, `null` where absent. */
-export const TransactionPartnerFragment: NamedTupleFactory<T.TransactionPartnerFragment> = namedtuple("TransactionPartnerFragment");
+/** Factory for [TransactionPartnerFragment](https://core.telegram.org/bots/api#transactionpartnerfragment): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerFragment: NamedTupleFactory<T.TransactionPartnerFragment, "type"> = namedtuple("TransactionPartnerFragment");
 
-/** Factory for [TransactionPartnerTelegramAds](https://core.telegram.org/bots/api#transactionpartnertelegramads): every field present, `null` where absent. */
-export const TransactionPartnerTelegramAds: NamedTupleFactory<T.TransactionPartnerTelegramAds> = namedtuple("TransactionPartnerTelegramAds");
+/** Factory for [TransactionPartnerTelegramAds](https://core.telegram.org/bots/api#transactionpartnertelegramads): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerTelegramAds: NamedTupleFactory<T.TransactionPartnerTelegramAds, "type"> = namedtuple("TransactionPartnerTelegramAds");
 
-/** Factory for [TransactionPartnerTelegramApi](https://core.telegram.org/bots/api#transactionpartnertelegramapi): every field present, `null` where absent. */
-export const TransactionPartnerTelegramApi: NamedTupleFactory<T.TransactionPartnerTelegramApi> = namedtuple("TransactionPartnerTelegramApi");
+/** Factory for [TransactionPartnerTelegramApi](https://core.telegram.org/bots/api#transactionpartnertelegramapi): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerTelegramApi: NamedTupleFactory<T.TransactionPartnerTelegramApi, "type"> = namedtuple("TransactionPartnerTelegramApi");
 
-/** Factory for [TransactionPartnerOther](https://core.telegram.org/bots/api#transactionpartnerother): every field present, `null` where absent. */
-export const TransactionPartnerOther: NamedTupleFactory<T.TransactionPartnerOther> = namedtuple("TransactionPartnerOther");
+/** Factory for [TransactionPartnerOther](https://core.telegram.org/bots/api#transactionpartnerother): every field present, `null` where absent; `type` filled in. */
+export const TransactionPartnerOther: NamedTupleFactory<T.TransactionPartnerOther, "type"> = namedtuple("TransactionPartnerOther");
 
 /** Factory for [StarTransaction](https://core.telegram.org/bots/api#startransaction): every field present, `null` where absent. */
 export const StarTransaction: NamedTupleFactory<T.StarTransaction> = namedtuple("StarTransaction");
@@ -1163,32 +1163,32 @@ export const EncryptedCredentials: NamedTupleFactory<T.EncryptedCredentials> = n
 /** Factory for [PassportElementError](https://core.telegram.org/bots/api#passportelementerror): every field present, `null` where absent. */
 export const PassportElementError: NamedTupleFactory<T.PassportElementError> = namedtuple("PassportElementError");
 
-/** Factory for [PassportElementErrorDataField](https://core.telegram.org/bots/api#passportelementerrordatafield): every field present, `null` where absent. */
-export const PassportElementErrorDataField: NamedTupleFactory<T.PassportElementErrorDataField> = namedtuple("PassportElementErrorDataField");
+/** Factory for [PassportElementErrorDataField](https://core.telegram.org/bots/api#passportelementerrordatafield): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorDataField: NamedTupleFactory<T.PassportElementErrorDataField, "source"> = namedtuple("PassportElementErrorDataField");
 
-/** Factory for [PassportElementErrorFrontSide](https://core.telegram.org/bots/api#passportelementerrorfrontside): every field present, `null` where absent. */
-export const PassportElementErrorFrontSide: NamedTupleFactory<T.PassportElementErrorFrontSide> = namedtuple("PassportElementErrorFrontSide");
+/** Factory for [PassportElementErrorFrontSide](https://core.telegram.org/bots/api#passportelementerrorfrontside): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorFrontSide: NamedTupleFactory<T.PassportElementErrorFrontSide, "source"> = namedtuple("PassportElementErrorFrontSide");
 
-/** Factory for [PassportElementErrorReverseSide](https://core.telegram.org/bots/api#passportelementerrorreverseside): every field present, `null` where absent. */
-export const PassportElementErrorReverseSide: NamedTupleFactory<T.PassportElementErrorReverseSide> = namedtuple("PassportElementErrorReverseSide");
+/** Factory for [PassportElementErrorReverseSide](https://core.telegram.org/bots/api#passportelementerrorreverseside): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorReverseSide: NamedTupleFactory<T.PassportElementErrorReverseSide, "source"> = namedtuple("PassportElementErrorReverseSide");
 
-/** Factory for [PassportElementErrorSelfie](https://core.telegram.org/bots/api#passportelementerrorselfie): every field present, `null` where absent. */
-export const PassportElementErrorSelfie: NamedTupleFactory<T.PassportElementErrorSelfie> = namedtuple("PassportElementErrorSelfie");
+/** Factory for [PassportElementErrorSelfie](https://core.telegram.org/bots/api#passportelementerrorselfie): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorSelfie: NamedTupleFactory<T.PassportElementErrorSelfie, "source"> = namedtuple("PassportElementErrorSelfie");
 
-/** Factory for [PassportElementErrorFile](https://core.telegram.org/bots/api#passportelementerrorfile): every field present, `null` where absent. */
-export const PassportElementErrorFile: NamedTupleFactory<T.PassportElementErrorFile> = namedtuple("PassportElementErrorFile");
+/** Factory for [PassportElementErrorFile](https://core.telegram.org/bots/api#passportelementerrorfile): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorFile: NamedTupleFactory<T.PassportElementErrorFile, "source"> = namedtuple("PassportElementErrorFile");
 
-/** Factory for [PassportElementErrorFiles](https://core.telegram.org/bots/api#passportelementerrorfiles): every field present, `null` where absent. */
-export const PassportElementErrorFiles: NamedTupleFactory<T.PassportElementErrorFiles> = namedtuple("PassportElementErrorFiles");
+/** Factory for [PassportElementErrorFiles](https://core.telegram.org/bots/api#passportelementerrorfiles): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorFiles: NamedTupleFactory<T.PassportElementErrorFiles, "source"> = namedtuple("PassportElementErrorFiles");
 
-/** Factory for [PassportElementErrorTranslationFile](https://core.telegram.org/bots/api#passportelementerrortranslationfile): every field present, `null` where absent. */
-export const PassportElementErrorTranslationFile: NamedTupleFactory<T.PassportElementErrorTranslationFile> = namedtuple("PassportElementErrorTranslationFile");
+/** Factory for [PassportElementErrorTranslationFile](https://core.telegram.org/bots/api#passportelementerrortranslationfile): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorTranslationFile: NamedTupleFactory<T.PassportElementErrorTranslationFile, "source"> = namedtuple("PassportElementErrorTranslationFile");
 
-/** Factory for [PassportElementErrorTranslationFiles](https://core.telegram.org/bots/api#passportelementerrortranslationfiles): every field present, `null` where absent. */
-export const PassportElementErrorTranslationFiles: NamedTupleFactory<T.PassportElementErrorTranslationFiles> = namedtuple("PassportElementErrorTranslationFiles");
+/** Factory for [PassportElementErrorTranslationFiles](https://core.telegram.org/bots/api#passportelementerrortranslationfiles): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorTranslationFiles: NamedTupleFactory<T.PassportElementErrorTranslationFiles, "source"> = namedtuple("PassportElementErrorTranslationFiles");
 
-/** Factory for [PassportElementErrorUnspecified](https://core.telegram.org/bots/api#passportelementerrorunspecified): every field present, `null` where absent. */
-export const PassportElementErrorUnspecified: NamedTupleFactory<T.PassportElementErrorUnspecified> = namedtuple("PassportElementErrorUnspecified");
+/** Factory for [PassportElementErrorUnspecified](https://core.telegram.org/bots/api#passportelementerrorunspecified): every field present, `null` where absent; `source` filled in. */
+export const PassportElementErrorUnspecified: NamedTupleFactory<T.PassportElementErrorUnspecified, "source"> = namedtuple("PassportElementErrorUnspecified");
 
 /** Factory for [Game](https://core.telegram.org/bots/api#game): every field present, `null` where absent. */
 export const Game: NamedTupleFactory<T.Game> = namedtuple("Game");
