@@ -92,6 +92,7 @@ Deno.test("the HTML importer reads the official page format", async () => {
     "sendMediaGroup",
     "getChatMemberCount",
     "editMessageText",
+    "sendWave",
     "getUpdates",
   ]);
   assert.deepEqual(methods.getMe.params, []);
@@ -109,6 +110,19 @@ Deno.test("the HTML importer reads the official page format", async () => {
   assert.deepEqual(methods.getChatMemberCount.returns, ["Integer"]);
   assert.deepEqual(methods.editMessageText.returns, ["Message", "True"]);
   assert.deepEqual(methods.getUpdates.returns, ["Array of Update"]);
+  // The page's multi-line table markup, "InputFile or String", "or" unions, "Array of …, … and …".
+  assert.deepEqual(methods.sendWave.returns, ["Message"]);
+  assert.deepEqual(methods.sendWave.params, [
+    { name: "chat_id", types: ["Integer", "String"], required: true },
+    { name: "picture", types: ["InputFile", "String"], required: true },
+    {
+      name: "media",
+      types: ["Array of InputMediaPhoto", "Array of InputMediaVideo", "Array of Wave"],
+      required: false,
+    },
+    { name: "reply_markup", types: ["Wave", "User", "PhotoSize"], required: false },
+    { name: "grid", types: ["Array of Array of PhotoSize"], required: false },
+  ]);
   const types = Object.fromEntries(t.types.map((x) => [x.name, x]));
   assert.deepEqual(Object.keys(types), [
     "User",
@@ -279,7 +293,7 @@ Deno.test("one command regenerates the API from an official page", async () => {
       stderr: "piped",
     }).output();
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
-    assert.match(new TextDecoder().decode(run.stdout), /Bot API 42\.0: 6 methods, 9 types/);
+    assert.match(new TextDecoder().decode(run.stdout), /Bot API 42\.0: 7 methods, 9 types/);
     const regenerated: SpecTable = JSON.parse(await Deno.readTextFile(`${out}/codegen/botapi.json`));
     assert.equal(regenerated.version, "42.0");
     const methods = await Deno.readTextFile(`${out}/api/methods.gen.ts`);
