@@ -72,5 +72,8 @@ export function ephemeralIdentifierParams(identifier: MsgIdentifier): EphemeralI
   if (Array.isArray(identifier) && identifier.length === 3) {
     return { chat_id: identifier[0], receiver_user_id: identifier[1], ephemeral_message_id: identifier[2] };
   }
-  throw new BadInput("msgIdentifier", "[chatId, receiverUserId, ephemeralMessageId] for an ephemeral message");
+  throw new BadInput(
+    "msgIdentifier",
+    "[chatId, receiverUserId, ephemeralMessageId] for an ephemeral message",
+  );
 }

@@ -16,7 +16,9 @@ export type MsgIdentifierTuple =
  */
 export function messageIdentifier(msg: object): MsgIdentifierTuple {
   const m = msg as LoopMessage;
-  if (m.chat && m.receiver_user && m.ephemeral_message_id) return [m.chat.id, m.receiver_user.id, m.ephemeral_message_id];
+  if (m.chat && m.receiver_user && m.ephemeral_message_id) {
+    return [m.chat.id, m.receiver_user.id, m.ephemeral_message_id];
+  }
   if (m.chat && typeof m.message_id === "number") return [m.chat.id, m.message_id];
   if (typeof m.inline_message_id === "string") return [m.inline_message_id];
   throw new BadInput("msg", "a chat message or a chosen inline result with inline_message_id");

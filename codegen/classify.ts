@@ -3,7 +3,7 @@
  * chat, target an existing message, accept files; which Message fields are content; which Update
  * fields are update kinds. Rules, not lists, so that a new Bot API version classifies itself.
  */
-import { elementType, type SpecMethod, type SpecTable } from "./spec_table.ts";
+import { elementType, type SpecTable } from "./spec_table.ts";
 
 /** What the method rules read of a method: its name and its parameters' names and required flags. */
 export interface MethodShape {

@@ -1,8 +1,8 @@
 /** Spec table → `api/methods.gen.ts`: one typed wrapper per method over an abstract `call`. */
 import {
-  EPHEMERAL_IDENTIFIER_PARAMS,
   editorMethods,
   emptyStringDefaults,
+  EPHEMERAL_IDENTIFIER_PARAMS,
   MESSAGE_IDENTIFIER_PARAMS,
   positionalOptionals,
   targetsEphemeral,
@@ -121,7 +121,10 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
       : `MethodParams<"${m.name}">`;
     args.push(`options?: Nullable<${params}>`);
   }
-  const body = [...(hasOptions ? [`...optionsArgument("${m.name}", options)`] : []), ...pos.map((p) => p.spread)];
+  const body = [
+    ...(hasOptions ? [`...optionsArgument("${m.name}", options)`] : []),
+    ...pos.map((p) => p.spread),
+  ];
   const doc = [`Calls [${m.name}](${table.documentation}${m.link}).`];
   if (takesIdentifier) {
     doc.push(

@@ -137,7 +137,9 @@ export function emitClassification(table: SpecTable): string {
     "Required parameters whose empty string is a value, not a missing parameter (setWebhook's url: \"\"",
     "removes the webhook); the wrapper sends `\"\"` when the argument is left out.",
   ]);
-  out += `export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = ${literal(emptyAllowed)};\n\n`;
+  out += `export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = ${
+    literal(emptyAllowed)
+  };\n\n`;
   for (const [constName, typeName, values, doc] of lists) {
     out += jsdoc([doc]);
     out += `export const ${constName} = ${JSON.stringify(values, null, 2)} as const;\n`;

@@ -11,7 +11,13 @@
  * those members when the previous table has them).
  */
 import ts from "typescript";
-import { DOCUMENTATION_URL, type SpecField, type SpecMethod, type SpecTable, type SpecType } from "./spec_table.ts";
+import {
+  DOCUMENTATION_URL,
+  type SpecField,
+  type SpecMethod,
+  type SpecTable,
+  type SpecType,
+} from "./spec_table.ts";
 
 /** The three declaration files, as text, and what the format cannot say on its own. */
 export interface DeclarationSources {
@@ -169,8 +175,7 @@ class Reader {
       // One literal fixes the value (a discriminator); several list the values a String may take.
       if (literals.length === 1 && types.length === 1 && typeof literals[0] === "string") {
         field.const = literals[0];
-      }
-      else if (literals.length > 1) field.enum = literals;
+      } else if (literals.length > 1) field.enum = literals;
       return field;
     });
   }
@@ -216,7 +221,11 @@ export function importDeclarations(sources: DeclarationSources): SpecTable {
   const methodsFile = parse("methods.d.ts", sources.methods);
   const paramsFile = parse("params.d.ts", sources.params);
   const previousUnions = new Map((sources.previous?.types ?? []).map((t) => [t.name, t.subtypes]));
-  const reader = new Reader(parse("objects.d.ts", sources.objects), paramsFile, floatFields(sources.previous));
+  const reader = new Reader(
+    parse("objects.d.ts", sources.objects),
+    paramsFile,
+    floatFields(sources.previous),
+  );
   const paramDecls = new Map(
     paramsFile.statements.filter(ts.isInterfaceDeclaration).map((d) => [d.name.text, d]),
   );
@@ -240,7 +249,9 @@ export function importDeclarations(sources: DeclarationSources): SpecTable {
 
   const types: SpecType[] = [...reader.objects].map(([name, decl]) => {
     const link = docAnchor(decl) ?? `#${name.toLowerCase()}`;
-    if (ts.isInterfaceDeclaration(decl)) return { name, link, fields: reader.fields(decl, name), subtypes: [] };
+    if (ts.isInterfaceDeclaration(decl)) {
+      return { name, link, fields: reader.fields(decl, name), subtypes: [] };
+    }
     // A union of object types, or (InputFile = Blob) a type with neither fields nor members.
     const members = ts.isUnionTypeNode(decl.type) ? decl.type.types : [];
     const subtypes = members.map((m) => {
@@ -248,7 +259,9 @@ export function importDeclarations(sources: DeclarationSources): SpecTable {
       return referencedName(m);
     });
     // Members the format leaves out lead, as on the official page ("String, Array of RichText, or …").
-    const kept = (previousUnions.get(name) ?? []).filter((m) => PRIMITIVES.has(m) || m.startsWith("Array of "));
+    const kept = (previousUnions.get(name) ?? []).filter((m) =>
+      PRIMITIVES.has(m) || m.startsWith("Array of ")
+    );
     return { name, link, fields: [], subtypes: [...kept, ...subtypes] };
   });
 
@@ -265,7 +278,9 @@ export async function readDeclarations(
   folder: string | URL,
   previous?: SpecTable,
 ): Promise<DeclarationSources> {
-  const base = typeof folder === "string" ? new URL(`${folder.replace(/\/*$/, "")}/`, `file://${Deno.cwd()}/`) : folder;
+  const base = typeof folder === "string"
+    ? new URL(`${folder.replace(/\/*$/, "")}/`, `file://${Deno.cwd()}/`)
+    : folder;
   const read = (file: string) => Deno.readTextFile(new URL(file, base));
   return {
     methods: await read("methods.d.ts"),

@@ -73,7 +73,9 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
   const out: Record<string, unknown> = {};
   for (const field of type.fields as readonly FieldSpec[]) {
     // A field whose value the spec fixes is filled in; a different value is a mistake, not a choice.
-    const raw = field.const !== undefined ? fixedValue(field, value[field.name], `${path}.${field.name}`) : value[field.name];
+    const raw = field.const !== undefined
+      ? fixedValue(field, value[field.name], `${path}.${field.name}`)
+      : value[field.name];
     if (field.required && (raw === undefined || raw === null)) {
       throw new BadInput(`${path}.${field.name}`, `the required field ${field.name} of ${type.name}`);
     }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-// The Bot API 10.1 declarations, for the drift check against the community JSON of the same version.
+// The Bot API 10.1 declarations, for the drift check against the community JSON of the same version:
+// a test-only package, so it is pinned here rather than in deno.json (importing it installs it).
+// deno-lint-ignore no-import-prefix
 import type { APIMethods as _Declarations101 } from "npm:@gramio/types@10.1.0";
 import { importDeclarations, readDeclarations } from "../codegen/import_dts.ts";
 import { importCommunityJson } from "../codegen/import_json.ts";
@@ -148,7 +150,12 @@ Deno.test("the declaration importer reads a small fixture in the package's forma
     version: "42.0",
     releaseDate: "",
     documentation: "",
-    methods: [{ name: "editWave", link: "#editwave", params: [field("latitude", "Float")], returns: ["True"] }],
+    methods: [{
+      name: "editWave",
+      link: "#editwave",
+      params: [field("latitude", "Float")],
+      returns: ["True"],
+    }],
     types: [{ name: "Wave", link: "#wave", fields: [field("latitude", "Float")], subtypes: [] }],
   };
   const t = importDeclarations({ ...FIXTURE, previous });
@@ -197,7 +204,10 @@ Deno.test("the declaration importer reads a small fixture in the package's forma
     required: true,
     enum: ["private", "group"],
   });
-  assert.deepEqual(types.Wave.fields, [field("latitude", "Float"), { ...field("amplitude", "Integer"), required: false }]);
+  assert.deepEqual(types.Wave.fields, [field("latitude", "Float"), {
+    ...field("amplitude", "Integer"),
+    required: false,
+  }]);
   assert.deepEqual(types.InputMedia, {
     name: "InputMedia",
     link: "#inputmedia",
@@ -218,7 +228,11 @@ Deno.test("the declaration importer refuses what it cannot read instead of guess
     /Based on Bot API/,
   );
   assert.throws(
-    () => importDeclarations({ ...FIXTURE, params: FIXTURE.params.replace("latitude: number", "latitude: bigint") }),
+    () =>
+      importDeclarations({
+        ...FIXTURE,
+        params: FIXTURE.params.replace("latitude: number", "latitude: bigint"),
+      }),
     /editWave\.latitude: unsupported type bigint/,
   );
   assert.throws(
@@ -273,7 +287,8 @@ function comparable(table: SpecTable) {
 }
 
 Deno.test({
-  name: "drift check: the community JSON and the declarations, both at Bot API 10.1, import to the same facts",
+  name:
+    "drift check: the community JSON and the declarations, both at Bot API 10.1, import to the same facts",
   ignore: !haveCommunityJson,
   fn: async () => {
     const fromJson = importCommunityJson(JSON.parse(await Deno.readTextFile(communityJson)));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Bot, Editor } from "../mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
+import { Bot, Editor } from "../mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 const KEYBOARD = { inline_keyboard: [[{ text: "Again", callback_data: "again" }]] };
@@ -44,14 +44,22 @@ Deno.test("an ephemeral message is seen by its receiver only, and is edited each
   });
   const pictureId = [group.id, alice.id, photo.ephemeral_message_id!] as const;
   assert.equal(await bot.editEphemeralMessageCaption(pictureId, { caption: "a better picture" }), true);
-  seen = emu.ephemeralMessages(group, alice).find((m) => m.ephemeral_message_id === photo.ephemeral_message_id)!;
+  seen = emu.ephemeralMessages(group, alice).find((m) =>
+    m.ephemeral_message_id === photo.ephemeral_message_id
+  )!;
   assert.equal(seen.caption, "a better picture");
   const document = new File([new Uint8Array([4, 5])], "notes.txt", { type: "text/plain" });
   assert.equal(
-    await bot.editEphemeralMessageMedia(pictureId, { type: "document", media: document as never, caption: "notes" }),
+    await bot.editEphemeralMessageMedia(pictureId, {
+      type: "document",
+      media: document as never,
+      caption: "notes",
+    }),
     true,
   );
-  seen = emu.ephemeralMessages(group, alice).find((m) => m.ephemeral_message_id === photo.ephemeral_message_id)!;
+  seen = emu.ephemeralMessages(group, alice).find((m) =>
+    m.ephemeral_message_id === photo.ephemeral_message_id
+  )!;
   assert.equal(seen.photo, undefined);
   assert.equal(seen.document?.file_name, "notes.txt");
   assert.equal(seen.caption, "notes");
@@ -64,7 +72,11 @@ Deno.test("an ephemeral message is seen by its receiver only, and is edited each
   ]);
   await assert.rejects(editor.deleteEphemeralMessage(), TelegramError);
   await assert.rejects(editor.editEphemeralMessageText("too late"), /ephemeral message to edit not found/);
-  assert.deepEqual(emu.transcript(group).map((m) => m.text), ["for everyone"], "the chat never saw any of it");
+  assert.deepEqual(
+    emu.transcript(group).map((m) => m.text),
+    ["for everyone"],
+    "the chat never saw any of it",
+  );
 });
 
 Deno.test("ephemeral messages: the receiver must be in the chat, another bot cannot touch them, identifiers do not mix", async () => {

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { EDITOR_METHODS } from "../api/classification.gen.ts";
 import { ApiMethods } from "../api/methods.gen.ts";
-import { type MethodSpec, METHODS, type ParamSpec } from "../api/spec.gen.ts";
-import { BadInput } from "../exception/bad_input.ts";
+import { METHODS, type MethodSpec, type ParamSpec } from "../api/spec.gen.ts";
 import {
   EPHEMERAL_IDENTIFIER_PARAMS,
   MESSAGE_IDENTIFIER_PARAMS,
   positionalOptionals,
   targetsEphemeral,
 } from "../codegen/classify.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 /** Records what each generated wrapper turns its arguments into. */
 class Recorder extends ApiMethods {
@@ -37,7 +37,9 @@ function sampleIdentifier(ephemeral: boolean): { identifier: unknown; params: Re
 }
 
 /** The arguments a wrapper takes for sample values, and the parameters they must become. */
-function layout(spec: MethodSpec): { positional: unknown[]; expected: Record<string, unknown>; hasOptions: boolean } {
+function layout(
+  spec: MethodSpec,
+): { positional: unknown[]; expected: Record<string, unknown>; hasOptions: boolean } {
   const ephemeral = targetsEphemeral(spec);
   const identifier = new Set(
     EDITOR_METHODS.includes(spec.name as never)
@@ -63,7 +65,9 @@ function layout(spec: MethodSpec): { positional: unknown[]; expected: Record<str
     positional.push(value);
     expected[p.name] = value;
   }
-  const hasOptions = spec.params.some((p) => !p.required && !identifier.has(p.name) && !alsoPositional.has(p.name));
+  const hasOptions = spec.params.some((p) =>
+    !p.required && !identifier.has(p.name) && !alsoPositional.has(p.name)
+  );
   return { positional, expected, hasOptions };
 }
 

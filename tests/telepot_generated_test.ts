@@ -3,8 +3,8 @@
 // positional, and setWebhook() / setWebhook("") remove the webhook. All over the emulator.
 import assert from "node:assert/strict";
 import type { InlineQuery } from "../api/types.gen.ts";
-import { Bot, Editor, glance } from "../mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { Bot, Editor, glance } from "../mod.ts";
 import {
   ChatBoostSourcePremium,
   InlineQueryResultArticle,
@@ -58,9 +58,16 @@ Deno.test("namedtuple factories fill every fixed field (type, source, status…)
     input_message_content: InputTextMessageContent({ message_text: "m" }),
   });
   assert.equal(article.type, "article");
-  assert.equal(InlineQueryResultPhoto({ id: "2", photo_url: "https://x/p.jpg", thumbnail_url: "https://x/t.jpg" }).type, "photo");
+  assert.equal(
+    InlineQueryResultPhoto({ id: "2", photo_url: "https://x/p.jpg", thumbnail_url: "https://x/t.jpg" }).type,
+    "photo",
+  );
   assert.equal(ChatBoostSourcePremium({ user: { id: 1, is_bot: false, first_name: "U" } }).source, "premium");
-  assert.equal(InlineQueryResultArticle({ ...article, type: "article" }).type, "article", "the same value is fine");
+  assert.equal(
+    InlineQueryResultArticle({ ...article, type: "article" }).type,
+    "article",
+    "the same value is fine",
+  );
   assert.throws(
     () => InlineQueryResultArticle({ ...article, type: "photo" as never }),
     (e: unknown) => e instanceof BadInput && /InlineQueryResultArticle\.type/.test(e.message),

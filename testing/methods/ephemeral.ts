@@ -94,12 +94,16 @@ function target(ctx: CallContext, verb: string): { chat: ChatEphemerals; key: st
   const state = targetChat(ctx);
   const receiver = optInt(ctx.params, "receiver_user_id");
   const id = optInt(ctx.params, "ephemeral_message_id");
-  if (receiver === undefined || id === undefined) throw badRequest("ephemeral message identifier is not specified");
+  if (receiver === undefined || id === undefined) {
+    throw badRequest("ephemeral message identifier is not specified");
+  }
   const chat = ephemeralsOf(state);
   const key = `${receiver}:${id}`;
   const found = chat.messages.get(key);
   if (found === undefined) throw badRequest(`ephemeral message to ${verb} not found`);
-  if (found.bot !== ctx.bot) throw badRequest(`ephemeral message can't be ${verb === "edit" ? "edited" : "deleted"}`);
+  if (found.bot !== ctx.bot) {
+    throw badRequest(`ephemeral message can't be ${verb === "edit" ? "edited" : "deleted"}`);
+  }
   return { chat, key, message: found.message };
 }
 
