@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 // a test-only package, so it is pinned here rather than in deno.json (importing it installs it).
 // deno-lint-ignore no-import-prefix
 import type { APIMethods as _Declarations101 } from "npm:@gramio/types@10.1.0";
+// The Bot API 10.3 declarations the committed table comes from (a dev dependency in deno.json).
+import type { APIMethods as _Declarations103 } from "@gramio/types";
 import { importDeclarations, readDeclarations } from "../codegen/import_dts.ts";
 import { importCommunityJson } from "../codegen/import_json.ts";
 import type { SpecField, SpecTable } from "../codegen/spec_table.ts";
@@ -11,8 +13,11 @@ const root = new URL("../", import.meta.url);
 const committed: SpecTable = JSON.parse(await Deno.readTextFile(new URL("codegen/botapi.json", root)));
 const communityJson = new URL("../shared/botapi/api.json", root);
 const haveCommunityJson = await Deno.stat(communityJson).then(() => true, () => false);
-const PACKAGE_10_3 = new URL("node_modules/@gramio/types/out/", root);
-const PACKAGE_10_1 = new URL("node_modules/.deno/@gramio+types@10.1.0/node_modules/@gramio/types/out/", root);
+/** Where Deno puts an npm package's files once a module imports it (the imports above do). */
+const installed = (version: string) =>
+  new URL(`node_modules/.deno/@gramio+types@${version}/node_modules/@gramio/types/out/`, root);
+const PACKAGE_10_3 = installed("10.3.1");
+const PACKAGE_10_1 = installed("10.1.0");
 
 // A small declaration set in the package's format, written for this test.
 const FIXTURE = {
