@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { BadInput } from "../exception/bad_input.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
+import { CallbackQueryCoordinator, OriginSet } from "../helper/mod.ts";
 import { Bot, Editor } from "../mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
@@ -111,4 +112,26 @@ Deno.test("ephemeral messages: the receiver must be in the chat, another bot can
   assert.throws(() => bot.deleteEphemeralMessage([group.id, 1]), BadInput);
   assert.equal(await bot.deleteEphemeralMessage([alice.id, alice.id, direct.ephemeral_message_id!]), true);
   assert.deepEqual(emu.ephemeralMessages(alice.id, alice, { bot: handle }), []);
+});
+
+Deno.test("an ephemeral message with callback buttons through a callback-query coordinator is sent, edited and deleted, not tracked as an origin", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "ghost_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({ title: "Room", members: [alice], bots: [handle] });
+  const origins = new OriginSet();
+  const coordinator = new CallbackQueryCoordinator("alice", origins, true, true);
+  const bot = coordinator.augmentBot(new Bot(handle.token, { apiRoot: emu.apiRoot }));
+  const sent = await bot.sendMessage(group.id, "pick", {
+    reply_markup: KEYBOARD,
+    ephemeral_message_parameters: { receiver_user_id: alice.id },
+  });
+  const id = [group.id, alice.id, sent.ephemeral_message_id!] as const;
+  const other = { inline_keyboard: [[{ text: "Other", callback_data: "other" }]] };
+  assert.equal(await bot.editEphemeralMessageReplyMarkup(id, { reply_markup: other }), true);
+  assert.equal(await bot.editEphemeralMessageText(id, "picked"), true);
+  assert.equal(await bot.deleteEphemeralMessage(id), true);
+  const chatMessage = await bot.sendMessage(group.id, "for all", { reply_markup: KEYBOARD });
+  assert.ok(origins.has([group.id, chatMessage.message_id]), "chat messages are still tracked");
+  assert.ok(!origins.has([group.id, 0]), "the ephemeral message was not taken for message 0");
 });
