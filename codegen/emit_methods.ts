@@ -101,7 +101,10 @@ function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
     out.push({
       arg,
       spread: checked === p.name ? p.name : `${p.name}: ${checked}`,
-      type: `Nullable<MethodParams<"${m.name}">["${p.name}"]>`,
+      // A positional the Bot API does not require may be null: absent (an edit's text given by rich_message).
+      type: `Nullable<MethodParams<"${m.name}">["${p.name}"]>${
+        p.required && !emptyDefault.has(p.name) ? "" : " | null"
+      }`,
       covers: [p.name],
       optional: emptyDefault.has(p.name),
     });
@@ -113,7 +116,7 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
   const pos = positionals(m, takesIdentifier);
   const covered = pos.flatMap((p) => p.covers);
   const hasOptions = m.params.some((p) => !covered.includes(p.name));
-  const args = pos.map((p) => `${p.arg}${p.optional ? "?" : ""}: ${p.type}${p.optional ? " | null" : ""}`);
+  const args = pos.map((p) => `${p.arg}${p.optional ? "?" : ""}: ${p.type}`);
   const omitted = covered.map((c) => JSON.stringify(c)).join(" | ");
   if (hasOptions) {
     const params = covered.length

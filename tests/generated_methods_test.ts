@@ -131,6 +131,14 @@ Deno.test("a message identifier may be [chatId, messageId], [inlineMessageId] or
     { force: true, user_id: 5, score: 100, chat_id: 12, message_id: 34 },
   ]);
   assert.throws(() => bot.editMessageText([1, 2, 3] as never, "x"), BadInput);
+  // null stands for an absent text, when rich_message replaces it (the client drops nulls).
+  await bot.editMessageText([12, 34], null, { rich_message: { blocks: [] } as never });
+  assert.deepEqual(bot.calls.at(-1)!.params, {
+    rich_message: { blocks: [] },
+    chat_id: 12,
+    message_id: 34,
+    text: null,
+  });
   // The ephemeral form fits only the …Ephemeral… methods, and the other forms only the others.
   await bot.editEphemeralMessageText([-100, 9, 55], "d");
   assert.deepEqual(bot.calls.at(-1)!.params, {
