@@ -714,7 +714,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  editMessageText(msgIdentifier: MsgIdentifier, text: Nullable<MethodParams<"editMessageText">["text"]>, options?: Nullable<Omit<MethodParams<"editMessageText">, "chat_id" | "message_id" | "inline_message_id" | "text">>): Promise<MethodResult<"editMessageText">> {
+  editMessageText(msgIdentifier: MsgIdentifier, text: Nullable<MethodParams<"editMessageText">["text"]> | null, options?: Nullable<Omit<MethodParams<"editMessageText">, "chat_id" | "message_id" | "inline_message_id" | "text">>): Promise<MethodResult<"editMessageText">> {
     return this.call("editMessageText", { ...optionsArgument("editMessageText", options), ...msgIdentifierParams(msgIdentifier), text: stringArgument("editMessageText", "text", text) });
   }
 
@@ -782,7 +782,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message
    */
-  editEphemeralMessageText(msgIdentifier: MsgIdentifier, text: Nullable<MethodParams<"editEphemeralMessageText">["text"]>, options?: Nullable<Omit<MethodParams<"editEphemeralMessageText">, "chat_id" | "receiver_user_id" | "ephemeral_message_id" | "text">>): Promise<MethodResult<"editEphemeralMessageText">> {
+  editEphemeralMessageText(msgIdentifier: MsgIdentifier, text: Nullable<MethodParams<"editEphemeralMessageText">["text"]> | null, options?: Nullable<Omit<MethodParams<"editEphemeralMessageText">, "chat_id" | "receiver_user_id" | "ephemeral_message_id" | "text">>): Promise<MethodResult<"editEphemeralMessageText">> {
     return this.call("editEphemeralMessageText", { ...optionsArgument("editEphemeralMessageText", options), ...ephemeralIdentifierParams(msgIdentifier), text: stringArgument("editEphemeralMessageText", "text", text) });
   }
 
