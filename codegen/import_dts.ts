@@ -73,10 +73,14 @@ function versionLine(source: ts.SourceFile): { version: string; releaseDate: str
   return { version: m[1], releaseDate: `${MONTHS[Number(m[3]) - 1]} ${Number(m[2])}, ${m[4]}` };
 }
 
-/** A name without the format's namespace qualifier and `Telegram` prefix. */
-function referencedName(ref: ts.TypeReferenceNode): string {
-  const name = ts.isQualifiedName(ref.typeName) ? ref.typeName.right.text : ref.typeName.text;
+/** A declared name without the format's `Telegram` prefix: the Bot API name. */
+function apiName(name: string): string {
   return name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name;
+}
+
+/** A referenced name without the format's namespace qualifier and `Telegram` prefix. */
+function referencedName(ref: ts.TypeReferenceNode): string {
+  return apiName(ts.isQualifiedName(ref.typeName) ? ref.typeName.right.text : ref.typeName.text);
 }
 
 /** A literal value a field may take. */
@@ -104,7 +108,7 @@ class Reader {
     for (const file of [objects, params]) {
       for (const s of file.statements) {
         if (!ts.isInterfaceDeclaration(s) && !ts.isTypeAliasDeclaration(s)) continue;
-        const name = s.name.text.replace(PREFIX, "");
+        const name = apiName(s.name.text);
         // The format's own response envelope (`APIResponse<T>`, …) is not a Bot API object.
         if (name.startsWith("APIResponse")) continue;
         const literals = ts.isTypeAliasDeclaration(s) ? literalSet(s.type) : undefined;
