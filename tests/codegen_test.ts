@@ -272,6 +272,14 @@ Deno.test("the OpenAPI document is complete and its references resolve", async (
   const send = doc.paths["/sendMessage"].post;
   assert.deepEqual(send.requestBody.content["application/json"].schema.required, ["chat_id", "text"]);
   assert.ok(doc.paths["/sendPhoto"].post.requestBody.content["multipart/form-data"]);
+  // Literal values the spec lists become enums: typed as unions of literals by openapi-typescript.
+  const action =
+    doc.paths["/sendChatAction"].post.requestBody.content["application/json"].schema.properties.action;
+  assert.equal(action.type, "string");
+  assert.ok(action.enum.includes("typing") && action.enum.includes("upload_photo"), JSON.stringify(action));
+  const months = doc.paths["/giftPremiumSubscription"].post.requestBody.content["application/json"].schema
+    .properties.month_count;
+  assert.deepEqual(months, { type: "integer", enum: [3, 6, 12] });
   assert.ok(!doc.paths["/sendMessage"].post.requestBody.content["multipart/form-data"]);
 });
 
