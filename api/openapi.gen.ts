@@ -3233,7 +3233,8 @@ export interface components {
         };
         Chat: {
             id: number;
-            type: string;
+            /** @enum {string} */
+            type: "private" | "group" | "supergroup" | "channel";
             title?: string;
             username?: string;
             first_name?: string;
@@ -3245,7 +3246,8 @@ export interface components {
         };
         ChatFullInfo: {
             id: number;
-            type: string;
+            /** @enum {string} */
+            type: "private" | "group" | "supergroup" | "channel";
             title?: string;
             username?: string;
             first_name?: string;
@@ -3453,7 +3455,8 @@ export interface components {
         };
         MaybeInaccessibleMessage: components["schemas"]["Message"] | components["schemas"]["InaccessibleMessage"];
         MessageEntity: {
-            type: string;
+            /** @enum {string} */
+            type: "mention" | "hashtag" | "cashtag" | "bot_command" | "url" | "email" | "phone_number" | "bold" | "italic" | "underline" | "strikethrough" | "spoiler" | "blockquote" | "expandable_blockquote" | "code" | "pre" | "text_link" | "text_mention" | "custom_emoji" | "date_time";
             offset: number;
             length: number;
             url?: string;
@@ -3505,7 +3508,8 @@ export interface components {
             ephemeral_message_id?: number;
             allow_sending_without_reply?: boolean;
             quote?: string;
-            quote_parse_mode?: string;
+            /** @enum {string} */
+            quote_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             quote_entities?: components["schemas"]["MessageEntity"][];
             quote_position?: number;
             checklist_task_id?: number;
@@ -3600,7 +3604,8 @@ export interface components {
             file_unique_id: string;
             width: number;
             height: number;
-            codec: string;
+            /** @enum {string} */
+            codec: "h264" | "h265" | "av01";
             file_size?: number;
         };
         Video: {
@@ -3699,7 +3704,8 @@ export interface components {
         };
         InputPollOption: {
             text: string;
-            text_parse_mode?: string;
+            /** @enum {string} */
+            text_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             text_entities?: components["schemas"]["MessageEntity"][];
             media?: components["schemas"]["InputPollOptionMedia"];
         };
@@ -3718,7 +3724,8 @@ export interface components {
             total_voter_count: number;
             is_closed: boolean;
             is_anonymous: boolean;
-            type: string;
+            /** @enum {string} */
+            type: "regular" | "quiz";
             allows_multiple_answers: boolean;
             allows_revoting: boolean;
             members_only: boolean;
@@ -3753,12 +3760,14 @@ export interface components {
         InputChecklistTask: {
             id: number;
             text: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             text_entities?: components["schemas"]["MessageEntity"][];
         };
         InputChecklist: {
             title: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             title_entities?: components["schemas"]["MessageEntity"][];
             tasks: components["schemas"]["InputChecklistTask"][];
             others_can_add_tasks?: boolean;
@@ -3803,7 +3812,8 @@ export interface components {
         BotSubscriptionUpdated: {
             user: components["schemas"]["User"];
             invoice_payload: string;
-            state: string;
+            /** @enum {string} */
+            state: "canceled" | "active" | "failed";
         };
         MessageGenerationStopped: {
             chat: components["schemas"]["Chat"];
@@ -3965,13 +3975,15 @@ export interface components {
         };
         SuggestedPostPaid: {
             suggested_post_message?: components["schemas"]["Message"];
-            currency: string;
+            /** @enum {string} */
+            currency: "XTR" | "TON";
             amount?: number;
             star_amount?: components["schemas"]["StarAmount"];
         };
         SuggestedPostRefunded: {
             suggested_post_message?: components["schemas"]["Message"];
-            reason: string;
+            /** @enum {string} */
+            reason: "post_deleted" | "payment_refunded";
         };
         GiveawayCreated: {
             prize_star_count?: number;
@@ -4020,11 +4032,13 @@ export interface components {
             show_above_text?: boolean;
         };
         SuggestedPostPrice: {
-            currency: string;
+            /** @enum {string} */
+            currency: "XTR" | "TON";
             amount: number;
         };
         SuggestedPostInfo: {
-            state: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "declined";
             price?: components["schemas"]["SuggestedPostPrice"];
             send_date?: number;
         };
@@ -4065,7 +4079,8 @@ export interface components {
         KeyboardButton: {
             text: string;
             icon_custom_emoji_id?: string;
-            style?: string;
+            /** @enum {string} */
+            style?: "danger" | "success" | "primary";
             request_users?: components["schemas"]["KeyboardButtonRequestUsers"];
             request_chat?: components["schemas"]["KeyboardButtonRequestChat"];
             request_managed_bot?: components["schemas"]["KeyboardButtonRequestManagedBot"];
@@ -4116,7 +4131,8 @@ export interface components {
         InlineKeyboardButton: {
             text: string;
             icon_custom_emoji_id?: string;
-            style?: string;
+            /** @enum {string} */
+            style?: "danger" | "success" | "primary";
             url?: string;
             callback_data?: string;
             web_app?: components["schemas"]["WebAppInfo"];
@@ -4402,7 +4418,8 @@ export interface components {
         ReactionTypeEmoji: {
             /** @constant */
             type: "emoji";
-            emoji: string;
+            /** @enum {string} */
+            emoji: "❤" | "👍" | "👎" | "🔥" | "🥰" | "👏" | "😁" | "🤔" | "🤯" | "😱" | "🤬" | "😢" | "🎉" | "🤩" | "🤮" | "💩" | "🙏" | "👌" | "🕊" | "🤡" | "🥱" | "🥴" | "😍" | "🐳" | "❤‍🔥" | "🌚" | "🌭" | "💯" | "🤣" | "⚡" | "🍌" | "🏆" | "💔" | "🤨" | "😐" | "🍓" | "🍾" | "💋" | "🖕" | "😈" | "😴" | "😭" | "🤓" | "👻" | "👨‍💻" | "👀" | "🎃" | "🙈" | "😇" | "😨" | "🤝" | "✍" | "🤗" | "🫡" | "🎅" | "🎄" | "☃" | "💅" | "🤪" | "🗿" | "🆒" | "💘" | "🙉" | "🦄" | "😘" | "💊" | "🙊" | "😎" | "👾" | "🤷‍♂" | "🤷" | "🤷‍♀" | "😡";
         };
         ReactionTypeCustomEmoji: {
             /** @constant */
@@ -4469,7 +4486,8 @@ export interface components {
             name: string;
             sticker: components["schemas"]["Sticker"];
             rarity_per_mille: number;
-            rarity?: string;
+            /** @enum {string} */
+            rarity?: "uncommon" | "rare" | "epic" | "legendary";
         };
         UniqueGiftSymbol: {
             name: string;
@@ -4529,12 +4547,14 @@ export interface components {
         };
         UniqueGiftInfo: {
             gift: components["schemas"]["UniqueGift"];
-            origin: string;
+            /** @enum {string} */
+            origin: "upgrade" | "transfer" | "resale" | "gifted_upgrade" | "offer";
             text?: string;
             entities?: components["schemas"]["MessageEntity"][];
             /** @constant */
             is_private?: true;
-            last_resale_currency?: string;
+            /** @enum {string} */
+            last_resale_currency?: "XTR" | "TON";
             last_resale_amount?: number;
             owned_gift_id?: string;
             transfer_star_count?: number;
@@ -4772,7 +4792,8 @@ export interface components {
             media: components["schemas"]["InputFile"] | string;
             thumbnail?: components["schemas"]["InputFile"] | string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             width?: number;
@@ -4786,7 +4807,8 @@ export interface components {
             media: components["schemas"]["InputFile"] | string;
             thumbnail?: components["schemas"]["InputFile"] | string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             duration?: number;
             performer?: string;
@@ -4798,7 +4820,8 @@ export interface components {
             media: components["schemas"]["InputFile"] | string;
             thumbnail?: components["schemas"]["InputFile"] | string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             disable_content_type_detection?: boolean;
         };
@@ -4813,7 +4836,8 @@ export interface components {
             media: components["schemas"]["InputFile"] | string;
             photo: components["schemas"]["InputFile"] | string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             has_spoiler?: boolean;
@@ -4830,7 +4854,8 @@ export interface components {
             type: "photo";
             media: components["schemas"]["InputFile"] | string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             has_spoiler?: boolean;
@@ -4861,7 +4886,8 @@ export interface components {
             cover?: components["schemas"]["InputFile"] | string;
             start_timestamp?: number;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             width?: number;
@@ -4875,7 +4901,8 @@ export interface components {
             type: "voice_note";
             media: components["schemas"]["InputFile"] | string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             duration?: number;
         };
@@ -4932,7 +4959,8 @@ export interface components {
         Sticker: {
             file_id: string;
             file_unique_id: string;
-            type: string;
+            /** @enum {string} */
+            type: "regular" | "mask" | "custom_emoji";
             width: number;
             height: number;
             is_animated: boolean;
@@ -4950,19 +4978,22 @@ export interface components {
         StickerSet: {
             name: string;
             title: string;
-            sticker_type: string;
+            /** @enum {string} */
+            sticker_type: "regular" | "mask" | "custom_emoji";
             stickers: components["schemas"]["Sticker"][];
             thumbnail?: components["schemas"]["PhotoSize"];
         };
         MaskPosition: {
-            point: string;
+            /** @enum {string} */
+            point: "forehead" | "eyes" | "mouth" | "chin";
             x_shift: number;
             y_shift: number;
             scale: number;
         };
         InputSticker: {
             sticker: components["schemas"]["InputFile"] | string;
-            format: string;
+            /** @enum {string} */
+            format: "static" | "animated" | "video";
             emoji_list: string[];
             mask_position?: components["schemas"]["MaskPosition"];
             keywords?: string[];
@@ -4985,7 +5016,8 @@ export interface components {
         };
         RichMessageButton: {
             text: components["schemas"]["RichText"];
-            style?: string;
+            /** @enum {string} */
+            style?: "danger" | "success" | "primary" | "link";
             url?: string;
             callback_data?: string;
             web_app?: components["schemas"]["WebAppInfo"];
@@ -5152,8 +5184,10 @@ export interface components {
             is_header?: true;
             colspan?: number;
             rowspan?: number;
-            align: string;
-            valign: string;
+            /** @enum {string} */
+            align: "left" | "center" | "right";
+            /** @enum {string} */
+            valign: "top" | "middle" | "bottom";
         };
         RichBlockListItem: {
             label: string;
@@ -5163,7 +5197,8 @@ export interface components {
             /** @constant */
             is_checked?: true;
             value?: number;
-            type?: string;
+            /** @enum {string} */
+            type?: "a" | "A" | "i" | "I" | "1";
         };
         RichBlock: components["schemas"]["RichBlockParagraph"] | components["schemas"]["RichBlockSectionHeading"] | components["schemas"]["RichBlockPreformatted"] | components["schemas"]["RichBlockFooter"] | components["schemas"]["RichBlockDivider"] | components["schemas"]["RichBlockMathematicalExpression"] | components["schemas"]["RichBlockAnchor"] | components["schemas"]["RichBlockList"] | components["schemas"]["RichBlockBlockQuotation"] | components["schemas"]["RichBlockExpandableBlockQuotation"] | components["schemas"]["RichBlockPullQuotation"] | components["schemas"]["RichBlockCollage"] | components["schemas"]["RichBlockSlideshow"] | components["schemas"]["RichBlockTable"] | components["schemas"]["RichBlockDetails"] | components["schemas"]["RichBlockMap"] | components["schemas"]["RichBlockButtons"] | components["schemas"]["RichBlockAnimation"] | components["schemas"]["RichBlockAudio"] | components["schemas"]["RichBlockDocument"] | components["schemas"]["RichBlockPhoto"] | components["schemas"]["RichBlockVideo"] | components["schemas"]["RichBlockVoiceNote"] | components["schemas"]["RichBlockThinking"];
         RichBlockParagraph: {
@@ -5270,7 +5305,8 @@ export interface components {
             /** @constant */
             type: "buttons";
             buttons: components["schemas"]["RichMessageButton"][];
-            align?: string;
+            /** @enum {string} */
+            align?: "left" | "center" | "right";
         };
         RichBlockAnimation: {
             /** @constant */
@@ -5326,7 +5362,8 @@ export interface components {
             /** @constant */
             is_checked?: true;
             value?: number;
-            type?: string;
+            /** @enum {string} */
+            type?: "a" | "A" | "i" | "I" | "1";
         };
         InputRichBlock: components["schemas"]["InputRichBlockParagraph"] | components["schemas"]["InputRichBlockSectionHeading"] | components["schemas"]["InputRichBlockPreformatted"] | components["schemas"]["InputRichBlockFooter"] | components["schemas"]["InputRichBlockDivider"] | components["schemas"]["InputRichBlockMathematicalExpression"] | components["schemas"]["InputRichBlockAnchor"] | components["schemas"]["InputRichBlockList"] | components["schemas"]["InputRichBlockBlockQuotation"] | components["schemas"]["InputRichBlockExpandableBlockQuotation"] | components["schemas"]["InputRichBlockPullQuotation"] | components["schemas"]["InputRichBlockCollage"] | components["schemas"]["InputRichBlockSlideshow"] | components["schemas"]["InputRichBlockTable"] | components["schemas"]["InputRichBlockDetails"] | components["schemas"]["InputRichBlockMap"] | components["schemas"]["InputRichBlockButtons"] | components["schemas"]["InputRichBlockAnimation"] | components["schemas"]["InputRichBlockAudio"] | components["schemas"]["InputRichBlockDocument"] | components["schemas"]["InputRichBlockPhoto"] | components["schemas"]["InputRichBlockVideo"] | components["schemas"]["InputRichBlockVoiceNote"] | components["schemas"]["InputRichBlockThinking"];
         InputRichBlockParagraph: {
@@ -5433,7 +5470,8 @@ export interface components {
             /** @constant */
             type: "buttons";
             buttons: components["schemas"]["RichMessageButton"][];
-            align?: string;
+            /** @enum {string} */
+            align?: "left" | "center" | "right";
         };
         InputRichBlockAnimation: {
             /** @constant */
@@ -5481,7 +5519,8 @@ export interface components {
             from: components["schemas"]["User"];
             query: string;
             offset: string;
-            chat_type?: string;
+            /** @enum {string} */
+            chat_type?: "sender" | "private" | "group" | "supergroup" | "channel";
             location?: components["schemas"]["Location"];
         };
         InlineQueryResultsButton: {
@@ -5514,7 +5553,8 @@ export interface components {
             title?: string;
             description?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5529,10 +5569,12 @@ export interface components {
             gif_height?: number;
             gif_duration?: number;
             thumbnail_url: string;
-            thumbnail_mime_type?: string;
+            /** @enum {string} */
+            thumbnail_mime_type?: "image/jpeg" | "image/gif" | "video/mp4";
             title?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5547,10 +5589,12 @@ export interface components {
             mpeg4_height?: number;
             mpeg4_duration?: number;
             thumbnail_url: string;
-            thumbnail_mime_type?: string;
+            /** @enum {string} */
+            thumbnail_mime_type?: "image/jpeg" | "image/gif" | "video/mp4";
             title?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5561,11 +5605,13 @@ export interface components {
             type: "video";
             id: string;
             video_url: string;
-            mime_type: string;
+            /** @enum {string} */
+            mime_type: "text/html" | "video/mp4";
             thumbnail_url: string;
             title: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             video_width?: number;
@@ -5582,7 +5628,8 @@ export interface components {
             audio_url: string;
             title: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             performer?: string;
             audio_duration?: number;
@@ -5596,7 +5643,8 @@ export interface components {
             voice_url: string;
             title: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             voice_duration?: number;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5608,10 +5656,12 @@ export interface components {
             id: string;
             title: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             document_url: string;
-            mime_type: string;
+            /** @enum {string} */
+            mime_type: "application/pdf" | "application/zip";
             description?: string;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
             input_message_content?: components["schemas"]["InputMessageContent"];
@@ -5683,7 +5733,8 @@ export interface components {
             title?: string;
             description?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5696,7 +5747,8 @@ export interface components {
             gif_file_id: string;
             title?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5709,7 +5761,8 @@ export interface components {
             mpeg4_file_id: string;
             title?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5731,7 +5784,8 @@ export interface components {
             document_file_id: string;
             description?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
             input_message_content?: components["schemas"]["InputMessageContent"];
@@ -5744,7 +5798,8 @@ export interface components {
             title: string;
             description?: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             show_caption_above_media?: boolean;
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -5757,7 +5812,8 @@ export interface components {
             voice_file_id: string;
             title: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
             input_message_content?: components["schemas"]["InputMessageContent"];
@@ -5768,7 +5824,8 @@ export interface components {
             id: string;
             audio_file_id: string;
             caption?: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             caption_entities?: components["schemas"]["MessageEntity"][];
             reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
             input_message_content?: components["schemas"]["InputMessageContent"];
@@ -5776,7 +5833,8 @@ export interface components {
         InputMessageContent: components["schemas"]["InputTextMessageContent"] | components["schemas"]["InputRichMessageContent"] | components["schemas"]["InputLocationMessageContent"] | components["schemas"]["InputVenueMessageContent"] | components["schemas"]["InputContactMessageContent"] | components["schemas"]["InputInvoiceMessageContent"];
         InputTextMessageContent: {
             message_text: string;
-            parse_mode?: string;
+            /** @enum {string} */
+            parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
             entities?: components["schemas"]["MessageEntity"][];
             link_preview_options?: components["schemas"]["LinkPreviewOptions"];
         };
@@ -5812,7 +5870,8 @@ export interface components {
             description: string;
             payload: string;
             provider_token?: string;
-            currency: string;
+            /** @enum {string} */
+            currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
             prices: components["schemas"]["LabeledPrice"][];
             max_tip_amount?: number;
             suggested_tip_amounts?: number[];
@@ -5844,7 +5903,8 @@ export interface components {
             title: string;
             description: string;
             start_parameter: string;
-            currency: string;
+            /** @enum {string} */
+            currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
             total_amount: number;
         };
         ShippingAddress: {
@@ -5867,7 +5927,8 @@ export interface components {
             prices: components["schemas"]["LabeledPrice"][];
         };
         SuccessfulPayment: {
-            currency: string;
+            /** @enum {string} */
+            currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
             total_amount: number;
             invoice_payload: string;
             subscription_expiration_date?: number;
@@ -5881,7 +5942,8 @@ export interface components {
             provider_payment_charge_id: string;
         };
         RefundedPayment: {
-            currency: string;
+            /** @enum {string} */
+            currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
             total_amount: number;
             invoice_payload: string;
             telegram_payment_charge_id: string;
@@ -5896,7 +5958,8 @@ export interface components {
         PreCheckoutQuery: {
             id: string;
             from: components["schemas"]["User"];
-            currency: string;
+            /** @enum {string} */
+            currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
             total_amount: number;
             invoice_payload: string;
             shipping_option_id?: string;
@@ -5932,7 +5995,8 @@ export interface components {
         TransactionPartnerUser: {
             /** @constant */
             type: "user";
-            transaction_type: string;
+            /** @enum {string} */
+            transaction_type: "invoice_payment" | "paid_media_payment" | "gift_purchase" | "premium_purchase" | "business_account_transfer";
             user: components["schemas"]["User"];
             affiliate?: components["schemas"]["AffiliateInfo"];
             invoice_payload?: string;
@@ -5994,7 +6058,8 @@ export interface components {
             file_date: number;
         };
         EncryptedPassportElement: {
-            type: string;
+            /** @enum {string} */
+            type: "personal_details" | "passport" | "driver_license" | "identity_card" | "internal_passport" | "address" | "utility_bill" | "bank_statement" | "rental_agreement" | "passport_registration" | "temporary_registration" | "phone_number" | "email";
             data?: string;
             phone_number?: string;
             email?: string;
@@ -6014,7 +6079,8 @@ export interface components {
         PassportElementErrorDataField: {
             /** @constant */
             source: "data";
-            type: string;
+            /** @enum {string} */
+            type: "personal_details" | "passport" | "driver_license" | "identity_card" | "internal_passport" | "address";
             field_name: string;
             data_hash: string;
             message: string;
@@ -6022,49 +6088,56 @@ export interface components {
         PassportElementErrorFrontSide: {
             /** @constant */
             source: "front_side";
-            type: string;
+            /** @enum {string} */
+            type: "passport" | "driver_license" | "identity_card" | "internal_passport";
             file_hash: string;
             message: string;
         };
         PassportElementErrorReverseSide: {
             /** @constant */
             source: "reverse_side";
-            type: string;
+            /** @enum {string} */
+            type: "driver_license" | "identity_card";
             file_hash: string;
             message: string;
         };
         PassportElementErrorSelfie: {
             /** @constant */
             source: "selfie";
-            type: string;
+            /** @enum {string} */
+            type: "passport" | "driver_license" | "identity_card" | "internal_passport";
             file_hash: string;
             message: string;
         };
         PassportElementErrorFile: {
             /** @constant */
             source: "file";
-            type: string;
+            /** @enum {string} */
+            type: "utility_bill" | "bank_statement" | "rental_agreement" | "passport_registration" | "temporary_registration";
             file_hash: string;
             message: string;
         };
         PassportElementErrorFiles: {
             /** @constant */
             source: "files";
-            type: string;
+            /** @enum {string} */
+            type: "utility_bill" | "bank_statement" | "rental_agreement" | "passport_registration" | "temporary_registration";
             file_hashes: string[];
             message: string;
         };
         PassportElementErrorTranslationFile: {
             /** @constant */
             source: "translation_file";
-            type: string;
+            /** @enum {string} */
+            type: "passport" | "driver_license" | "identity_card" | "internal_passport" | "utility_bill" | "bank_statement" | "rental_agreement" | "passport_registration" | "temporary_registration";
             file_hash: string;
             message: string;
         };
         PassportElementErrorTranslationFiles: {
             /** @constant */
             source: "translation_files";
-            type: string;
+            /** @enum {string} */
+            type: "passport" | "driver_license" | "identity_card" | "internal_passport" | "utility_bill" | "bank_statement" | "rental_agreement" | "passport_registration" | "temporary_registration";
             file_hashes: string[];
             message: string;
         };
@@ -6400,7 +6473,8 @@ export interface operations {
                     direct_messages_topic_id?: number;
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     text: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     entities?: components["schemas"]["MessageEntity"][];
                     link_preview_options?: components["schemas"]["LinkPreviewOptions"];
                     disable_notification?: boolean;
@@ -6551,7 +6625,8 @@ export interface operations {
                     message_id: number;
                     video_start_timestamp?: number;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     disable_notification?: boolean;
@@ -6654,7 +6729,8 @@ export interface operations {
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     photo: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -6674,7 +6750,8 @@ export interface operations {
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     photo: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -6732,7 +6809,8 @@ export interface operations {
                     live_photo: components["schemas"]["InputFile"] | string;
                     photo: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -6753,7 +6831,8 @@ export interface operations {
                     live_photo: components["schemas"]["InputFile"] | string;
                     photo: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -6810,7 +6889,8 @@ export interface operations {
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     audio: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     duration?: number;
                     performer?: string;
@@ -6832,7 +6912,8 @@ export interface operations {
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     audio: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     duration?: number;
                     performer?: string;
@@ -6892,7 +6973,8 @@ export interface operations {
                     document: components["schemas"]["InputFile"] | string;
                     thumbnail?: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     disable_content_type_detection?: boolean;
                     disable_notification?: boolean;
@@ -6912,7 +6994,8 @@ export interface operations {
                     document: components["schemas"]["InputFile"] | string;
                     thumbnail?: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     disable_content_type_detection?: boolean;
                     disable_notification?: boolean;
@@ -6974,7 +7057,8 @@ export interface operations {
                     cover?: components["schemas"]["InputFile"] | string;
                     start_timestamp?: number;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -7001,7 +7085,8 @@ export interface operations {
                     cover?: components["schemas"]["InputFile"] | string;
                     start_timestamp?: number;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -7063,7 +7148,8 @@ export interface operations {
                     height?: number;
                     thumbnail?: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -7087,7 +7173,8 @@ export interface operations {
                     height?: number;
                     thumbnail?: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     has_spoiler?: boolean;
@@ -7144,7 +7231,8 @@ export interface operations {
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     voice: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     duration?: number;
                     disable_notification?: boolean;
@@ -7163,7 +7251,8 @@ export interface operations {
                     ephemeral_message_parameters?: components["schemas"]["EphemeralMessageParameters"];
                     voice: components["schemas"]["InputFile"] | string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     duration?: number;
                     disable_notification?: boolean;
@@ -7293,7 +7382,8 @@ export interface operations {
                     media: components["schemas"]["InputPaidMedia"][];
                     payload?: string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     disable_notification?: boolean;
@@ -7312,7 +7402,8 @@ export interface operations {
                     media: components["schemas"]["InputPaidMedia"][];
                     payload?: string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     disable_notification?: boolean;
@@ -7596,11 +7687,13 @@ export interface operations {
                     chat_id: number | string;
                     message_thread_id?: number;
                     question: string;
-                    question_parse_mode?: string;
+                    /** @enum {string} */
+                    question_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     question_entities?: components["schemas"]["MessageEntity"][];
                     options: components["schemas"]["InputPollOption"][];
                     is_anonymous?: boolean;
-                    type?: string;
+                    /** @enum {string} */
+                    type?: "quiz" | "regular";
                     allows_multiple_answers?: boolean;
                     allows_revoting?: boolean;
                     shuffle_options?: boolean;
@@ -7610,14 +7703,16 @@ export interface operations {
                     country_codes?: string[];
                     correct_option_ids?: number[];
                     explanation?: string;
-                    explanation_parse_mode?: string;
+                    /** @enum {string} */
+                    explanation_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     explanation_entities?: components["schemas"]["MessageEntity"][];
                     explanation_media?: components["schemas"]["InputPollMedia"];
                     open_period?: number;
                     close_date?: number;
                     is_closed?: boolean;
                     description?: string;
-                    description_parse_mode?: string;
+                    /** @enum {string} */
+                    description_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     description_entities?: components["schemas"]["MessageEntity"][];
                     media?: components["schemas"]["InputPollMedia"];
                     disable_notification?: boolean;
@@ -7632,11 +7727,13 @@ export interface operations {
                     chat_id: number | string;
                     message_thread_id?: number;
                     question: string;
-                    question_parse_mode?: string;
+                    /** @enum {string} */
+                    question_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     question_entities?: components["schemas"]["MessageEntity"][];
                     options: components["schemas"]["InputPollOption"][];
                     is_anonymous?: boolean;
-                    type?: string;
+                    /** @enum {string} */
+                    type?: "quiz" | "regular";
                     allows_multiple_answers?: boolean;
                     allows_revoting?: boolean;
                     shuffle_options?: boolean;
@@ -7646,14 +7743,16 @@ export interface operations {
                     country_codes?: string[];
                     correct_option_ids?: number[];
                     explanation?: string;
-                    explanation_parse_mode?: string;
+                    /** @enum {string} */
+                    explanation_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     explanation_entities?: components["schemas"]["MessageEntity"][];
                     explanation_media?: components["schemas"]["InputPollMedia"];
                     open_period?: number;
                     close_date?: number;
                     is_closed?: boolean;
                     description?: string;
-                    description_parse_mode?: string;
+                    /** @enum {string} */
+                    description_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     description_entities?: components["schemas"]["MessageEntity"][];
                     media?: components["schemas"]["InputPollMedia"];
                     disable_notification?: boolean;
@@ -7752,7 +7851,8 @@ export interface operations {
                     chat_id: number | string;
                     message_thread_id?: number;
                     direct_messages_topic_id?: number;
-                    emoji?: string;
+                    /** @enum {string} */
+                    emoji?: "🎲" | "🎯" | "🏀" | "⚽" | "🎳" | "🎰";
                     disable_notification?: boolean;
                     protect_content?: boolean;
                     allow_paid_broadcast?: boolean;
@@ -7803,7 +7903,8 @@ export interface operations {
                     message_thread_id?: number;
                     draft_id: number;
                     text?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     entities?: components["schemas"]["MessageEntity"][];
                     can_stop?: boolean;
                     keep_on_stop?: boolean;
@@ -7850,7 +7951,8 @@ export interface operations {
                     business_connection_id?: string;
                     chat_id: number | string;
                     message_thread_id?: number;
-                    action: string;
+                    /** @enum {string} */
+                    action: "typing" | "upload_photo" | "record_video" | "upload_video" | "record_voice" | "upload_voice" | "upload_document" | "choose_sticker" | "find_location" | "record_video_note" | "upload_video_note";
                 };
             };
         };
@@ -8847,7 +8949,8 @@ export interface operations {
             content: {
                 "application/json": {
                     chat_join_request_query_id: string;
-                    result: string;
+                    /** @enum {string} */
+                    result: "approve" | "decline" | "queue";
                 };
             };
         };
@@ -9592,7 +9695,8 @@ export interface operations {
                 "application/json": {
                     chat_id: number | string;
                     name: string;
-                    icon_color?: number;
+                    /** @enum {integer} */
+                    icon_color?: 7322096 | 16766590 | 13338331 | 9367192 | 16749490 | 16478047;
                     icon_custom_emoji_id?: string;
                 };
             };
@@ -11080,7 +11184,8 @@ export interface operations {
                     gift_id: string;
                     pay_for_upgrade?: boolean;
                     text?: string;
-                    text_parse_mode?: string;
+                    /** @enum {string} */
+                    text_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     text_entities?: components["schemas"]["MessageEntity"][];
                 };
             };
@@ -11123,10 +11228,12 @@ export interface operations {
             content: {
                 "application/json": {
                     user_id: number;
-                    month_count: number;
+                    /** @enum {integer} */
+                    month_count: 3 | 6 | 12;
                     star_count: number;
                     text?: string;
-                    text_parse_mode?: string;
+                    /** @enum {string} */
+                    text_parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     text_entities?: components["schemas"]["MessageEntity"][];
                 };
             };
@@ -12041,9 +12148,11 @@ export interface operations {
                 "application/json": {
                     business_connection_id: string;
                     content: components["schemas"]["InputStoryContent"];
-                    active_period: number;
+                    /** @enum {integer} */
+                    active_period: 21600 | 43200 | 86400 | 172800;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     areas?: components["schemas"]["StoryArea"][];
                     post_to_chat_page?: boolean;
@@ -12052,9 +12161,11 @@ export interface operations {
                 "multipart/form-data": {
                     business_connection_id: string;
                     content: components["schemas"]["InputStoryContent"];
-                    active_period: number;
+                    /** @enum {integer} */
+                    active_period: 21600 | 43200 | 86400 | 172800;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     areas?: components["schemas"]["StoryArea"][];
                     post_to_chat_page?: boolean;
@@ -12101,7 +12212,8 @@ export interface operations {
                     business_connection_id: string;
                     from_chat_id: number;
                     from_story_id: number;
-                    active_period: number;
+                    /** @enum {integer} */
+                    active_period: 21600 | 43200 | 86400 | 172800;
                     post_to_chat_page?: boolean;
                     protect_content?: boolean;
                 };
@@ -12147,7 +12259,8 @@ export interface operations {
                     story_id: number;
                     content: components["schemas"]["InputStoryContent"];
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     areas?: components["schemas"]["StoryArea"][];
                 };
@@ -12156,7 +12269,8 @@ export interface operations {
                     story_id: number;
                     content: components["schemas"]["InputStoryContent"];
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     areas?: components["schemas"]["StoryArea"][];
                 };
@@ -12384,7 +12498,8 @@ export interface operations {
                     message_id?: number;
                     inline_message_id?: string;
                     text?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     entities?: components["schemas"]["MessageEntity"][];
                     link_preview_options?: components["schemas"]["LinkPreviewOptions"];
                     rich_message?: components["schemas"]["InputRichMessage"];
@@ -12396,7 +12511,8 @@ export interface operations {
                     message_id?: number;
                     inline_message_id?: string;
                     text?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     entities?: components["schemas"]["MessageEntity"][];
                     link_preview_options?: components["schemas"]["LinkPreviewOptions"];
                     rich_message?: components["schemas"]["InputRichMessage"];
@@ -12445,7 +12561,8 @@ export interface operations {
                     message_id?: number;
                     inline_message_id?: string;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -12770,7 +12887,8 @@ export interface operations {
                     receiver_user_id: number;
                     ephemeral_message_id: number;
                     text?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     entities?: components["schemas"]["MessageEntity"][];
                     rich_message?: components["schemas"]["InputRichMessage"];
                     link_preview_options?: components["schemas"]["LinkPreviewOptions"];
@@ -12781,7 +12899,8 @@ export interface operations {
                     receiver_user_id: number;
                     ephemeral_message_id: number;
                     text?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     entities?: components["schemas"]["MessageEntity"][];
                     rich_message?: components["schemas"]["InputRichMessage"];
                     link_preview_options?: components["schemas"]["LinkPreviewOptions"];
@@ -12882,7 +13001,8 @@ export interface operations {
                     receiver_user_id: number;
                     ephemeral_message_id: number;
                     caption?: string;
-                    parse_mode?: string;
+                    /** @enum {string} */
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
                     caption_entities?: components["schemas"]["MessageEntity"][];
                     show_caption_above_media?: boolean;
                     reply_markup?: components["schemas"]["InlineKeyboardMarkup"];
@@ -13421,12 +13541,14 @@ export interface operations {
                 "application/json": {
                     user_id: number;
                     sticker: components["schemas"]["InputFile"];
-                    sticker_format: string;
+                    /** @enum {string} */
+                    sticker_format: "static" | "animated" | "video";
                 };
                 "multipart/form-data": {
                     user_id: number;
                     sticker: components["schemas"]["InputFile"];
-                    sticker_format: string;
+                    /** @enum {string} */
+                    sticker_format: "static" | "animated" | "video";
                 };
             };
         };
@@ -13470,7 +13592,8 @@ export interface operations {
                     name: string;
                     title: string;
                     stickers: components["schemas"]["InputSticker"][];
-                    sticker_type?: string;
+                    /** @enum {string} */
+                    sticker_type?: "regular" | "mask" | "custom_emoji";
                     needs_repainting?: boolean;
                 };
                 "multipart/form-data": {
@@ -13478,7 +13601,8 @@ export interface operations {
                     name: string;
                     title: string;
                     stickers: components["schemas"]["InputSticker"][];
-                    sticker_type?: string;
+                    /** @enum {string} */
+                    sticker_type?: "regular" | "mask" | "custom_emoji";
                     needs_repainting?: boolean;
                 };
             };
@@ -13872,13 +13996,15 @@ export interface operations {
                     name: string;
                     user_id: number;
                     thumbnail?: components["schemas"]["InputFile"] | string;
-                    format: string;
+                    /** @enum {string} */
+                    format: "static" | "animated" | "video";
                 };
                 "multipart/form-data": {
                     name: string;
                     user_id: number;
                     thumbnail?: components["schemas"]["InputFile"] | string;
-                    format: string;
+                    /** @enum {string} */
+                    format: "static" | "animated" | "video";
                 };
             };
         };
@@ -14184,7 +14310,8 @@ export interface operations {
                     description: string;
                     payload: string;
                     provider_token?: string;
-                    currency: string;
+                    /** @enum {string} */
+                    currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
                     prices: components["schemas"]["LabeledPrice"][];
                     max_tip_amount?: number;
                     suggested_tip_amounts?: number[];
@@ -14252,7 +14379,8 @@ export interface operations {
                     description: string;
                     payload: string;
                     provider_token?: string;
-                    currency: string;
+                    /** @enum {string} */
+                    currency: "AED" | "AFN" | "ALL" | "AMD" | "ARS" | "AUD" | "AZN" | "BAM" | "BDT" | "BGN" | "BHD" | "BND" | "BOB" | "BRL" | "BYN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CRC" | "CZK" | "DKK" | "DOP" | "DZD" | "EGP" | "ETB" | "EUR" | "GBP" | "GEL" | "GHS" | "GTQ" | "HKD" | "HNL" | "HRK" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "IRR" | "ISK" | "JMD" | "JOD" | "JPY" | "KES" | "KGS" | "KRW" | "KZT" | "LBP" | "LKR" | "MAD" | "MDL" | "MMK" | "MNT" | "MOP" | "MUR" | "MVR" | "MXN" | "MYR" | "MZN" | "NGN" | "NIO" | "NOK" | "NPR" | "NZD" | "PAB" | "PEN" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "SAR" | "SEK" | "SGD" | "SYP" | "THB" | "TJS" | "TRY" | "TTD" | "TWD" | "TZS" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "YER" | "ZAR" | "XTR";
                     prices: components["schemas"]["LabeledPrice"][];
                     subscription_period?: number;
                     max_tip_amount?: number;
