@@ -4,18 +4,22 @@ import { BadInput } from "../exception/bad_input.ts";
  * telepot's message identifier: which message a method such as `editMessageText` targets.
  *
  * - `[chatId, messageId]` for a message in a chat,
- * - `[inlineMessageId]` or a bare `inlineMessageId` string for a message sent via inline mode.
+ * - `[inlineMessageId]` or a bare `inlineMessageId` string for a message sent via inline mode,
+ * - `[chatId, receiverUserId, ephemeralMessageId]` for an ephemeral message (Bot API 10.2), which only
+ *   the `…Ephemeral…` methods accept.
  *
  * @example
  * ```ts
  * import type { MsgIdentifier } from "@telepot/telepot-ts";
  * const inChat: MsgIdentifier = [12345, 42];
  * const inline: MsgIdentifier = "AAQCAD4";
+ * const ephemeral: MsgIdentifier = [-100123, 777, 5];
  * ```
  */
 export type MsgIdentifier =
   | readonly [chatId: number | string, messageId: number]
   | readonly [inlineMessageId: string]
+  | readonly [chatId: number | string, receiverUserId: number, ephemeralMessageId: number]
   | string;
 
 /** The Bot API parameters a {@link MsgIdentifier} stands for. */
@@ -28,10 +32,21 @@ export interface MsgIdentifierParams {
   inline_message_id?: string;
 }
 
+/** The Bot API parameters an ephemeral {@link MsgIdentifier} stands for. */
+export interface EphemeralIdentifierParams {
+  /** Chat the ephemeral message was shown in. */
+  chat_id: number | string;
+  /** The only user who sees the message. */
+  receiver_user_id: number;
+  /** Id of the ephemeral message in that chat. */
+  ephemeral_message_id: number;
+}
+
 /**
- * Expands a {@link MsgIdentifier} into Bot API parameters.
+ * Expands a {@link MsgIdentifier} of a chat or inline message into Bot API parameters.
  *
- * @throws {BadInput} when the identifier has none of these shapes.
+ * @throws {BadInput} when the identifier has neither shape (an ephemeral identifier included: its
+ * messages are edited through the `…Ephemeral…` methods).
  */
 export function msgIdentifierParams(identifier: MsgIdentifier): MsgIdentifierParams {
   if (typeof identifier === "string") return { inline_message_id: identifier };
@@ -41,5 +56,24 @@ export function msgIdentifierParams(identifier: MsgIdentifier): MsgIdentifierPar
       return { inline_message_id: identifier[0] };
     }
   }
-  throw new BadInput("msgIdentifier", "[chatId, messageId], [inlineMessageId] or an inlineMessageId string");
+  throw new BadInput(
+    "msgIdentifier",
+    "[chatId, messageId], [inlineMessageId] or an inlineMessageId string (an ephemeral message takes the …Ephemeral… methods)",
+  );
+}
+
+/**
+ * Expands the ephemeral form of a {@link MsgIdentifier}, `[chatId, receiverUserId, ephemeralMessageId]`,
+ * into Bot API parameters.
+ *
+ * @throws {BadInput} for any other shape.
+ */
+export function ephemeralIdentifierParams(identifier: MsgIdentifier): EphemeralIdentifierParams {
+  if (Array.isArray(identifier) && identifier.length === 3) {
+    return { chat_id: identifier[0], receiver_user_id: identifier[1], ephemeral_message_id: identifier[2] };
+  }
+  throw new BadInput(
+    "msgIdentifier",
+    "[chatId, receiverUserId, ephemeralMessageId] for an ephemeral message",
+  );
 }

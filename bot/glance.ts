@@ -87,6 +87,8 @@ const headlines: Record<string, (m: LoopMessage, long: boolean) => unknown[]> = 
   deleted_business_messages: (m) => [m.business_connection_id, m.chat.id, m.message_ids],
   purchased_paid_media: (m) => [m.from.id, m.paid_media_payload],
   managed_bot: (m) => [m.user.id, m.bot.id],
+  subscription: (m) => [m.user.id, m.invoice_payload, m.state],
+  stopped_message_generation: (m) => [m.chat.type, m.chat.id, m.draft_id],
 };
 
 function chatHeadline(m: LoopMessage, long: boolean): unknown[] {
@@ -116,6 +118,8 @@ function chatEvent(m: LoopMessage, detail: unknown, long: boolean): unknown[] {
  * - `business_connection`: `[id, userId, isEnabled]`.
  * - `deleted_business_messages`: `[businessConnectionId, chatId, messageIds]`.
  * - `purchased_paid_media`: `[fromId, paidMediaPayload]`; `managed_bot`: `[userId, botId]`.
+ * - `subscription`: `[userId, invoicePayload, state]`.
+ * - `stopped_message_generation`: `[chatType, chatId, draftId]`.
  *
  * @throws {BadFlavor} for a flavor without a headline (events, kinds newer than this list).
  * @throws {BadFlavor} as well for a message with no content field.
@@ -245,6 +249,18 @@ export function glance(
   flavor: "managed_bot",
   long?: boolean,
 ): [userId: number, botId: number];
+/** `glance` of a `subscription` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"subscription">>,
+  flavor: "subscription",
+  long?: boolean,
+): [userId: number, invoicePayload: string, state: string];
+/** `glance` of a `stopped_message_generation` message (no long headline). */
+export function glance(
+  msg: Loose<Of<"stopped_message_generation">>,
+  flavor: "stopped_message_generation",
+  long?: boolean,
+): [chatType: string, chatId: number, draftId: number];
 /** `glance` for a flavor known only at run time. */
 export function glance(msg: object, flavor: UpdateFlavor | string, long?: boolean): unknown[];
 export function glance(msg: object, flavor: string = "chat", long = false): unknown[] {

@@ -3,18 +3,50 @@
  * chat, target an existing message, accept files; which Message fields are content; which Update
  * fields are update kinds. Rules, not lists, so that a new Bot API version classifies itself.
  */
-import { elementType, type SpecMethod, type SpecTable } from "./spec_table.ts";
+import { elementType, type SpecTable } from "./spec_table.ts";
 
-const required = (m: SpecMethod) => m.params.filter((p) => p.required).map((p) => p.name);
+/** What the method rules read of a method: its name and its parameters' names and required flags. */
+export interface MethodShape {
+  /** Method name. */
+  readonly name: string;
+  /** Parameters in documentation order. */
+  readonly params: readonly { readonly name: string; readonly required: boolean }[];
+}
 
-/** Methods that take a message identifier in place of chat_id / message_id / inline_message_id. */
+const required = (m: MethodShape) => m.params.filter((p) => p.required).map((p) => p.name);
+
+/** The parameters a message identifier stands for: a chat or inline message. */
+export const MESSAGE_IDENTIFIER_PARAMS = ["chat_id", "message_id", "inline_message_id"];
+
+/** The parameters the ephemeral form of a message identifier stands for. */
+export const EPHEMERAL_IDENTIFIER_PARAMS = ["chat_id", "receiver_user_id", "ephemeral_message_id"];
+
+/** Whether a method targets one ephemeral message: it requires exactly the ephemeral identifier's parameters first. */
+export function targetsEphemeral(m: MethodShape): boolean {
+  return EPHEMERAL_IDENTIFIER_PARAMS.every((name, i) => required(m)[i] === name);
+}
+
+/**
+ * Methods that take a message identifier in place of chat_id / message_id / inline_message_id (or, for
+ * an ephemeral message, chat_id / receiver_user_id / ephemeral_message_id).
+ */
 export function editorMethods(table: SpecTable): string[] {
   return table.methods.filter((m) => {
     if (m.params.some((p) => p.name === "inline_message_id")) return true;
+    if (!/^(edit|delete|stop)/.test(m.name)) return false;
     const req = required(m);
-    return /^(edit|delete|stop)/.test(m.name) && req.length === 2 && req[0] === "chat_id"
-      && req[1] === "message_id";
+    return (req.length === 2 && req[0] === "chat_id" && req[1] === "message_id") || targetsEphemeral(m);
   }).map((m) => m.name);
+}
+
+/**
+ * Parameters an edit method takes positionally though the Bot API marks them optional: the `text` of a
+ * text edit is optional only because `rich_message` may replace it, and telepot's signature is
+ * `edit_message_text(msg_identifier, text, …)`. Pass `null` to send `rich_message` instead.
+ */
+export function positionalOptionals(m: MethodShape): string[] {
+  const names = new Set(m.params.map((p) => p.name));
+  return /^edit/.test(m.name) && names.has("text") && names.has("rich_message") ? ["text"] : [];
 }
 
 /** Methods that send something to the chat given as their chat_id. */
@@ -81,4 +113,13 @@ export function updateKinds(table: SpecTable): string[] {
   return table.types.find((t) => t.name === "Update")!.fields.map((f) => f.name).filter((f) =>
     f !== "update_id"
   );
+}
+
+/**
+ * Required parameters the wrapper lets the caller leave out because the Bot API gives their empty
+ * string a meaning: `setWebhook(url)` with `""` removes the webhook, and telepot's `set_webhook()`
+ * (url=None) does the same, so `setWebhook()` sends `url: ""`.
+ */
+export function emptyStringDefaults(m: MethodShape): string[] {
+  return m.name === "setWebhook" && m.params.some((p) => p.name === "url" && p.required) ? ["url"] : [];
 }

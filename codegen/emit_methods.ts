@@ -1,12 +1,18 @@
 /** Spec table → `api/methods.gen.ts`: one typed wrapper per method over an abstract `call`. */
-import { editorMethods } from "./classify.ts";
+import {
+  editorMethods,
+  emptyStringDefaults,
+  EPHEMERAL_IDENTIFIER_PARAMS,
+  MESSAGE_IDENTIFIER_PARAMS,
+  positionalOptionals,
+  targetsEphemeral,
+} from "./classify.ts";
 import { camelCase, generatedHeader, jsdoc } from "./emit_ts.ts";
 import type { SpecMethod, SpecTable } from "./spec_table.ts";
 
-const IDENTIFIER_PARAMS = new Set(["chat_id", "message_id", "inline_message_id"]);
-
 const PREAMBLE = `import type { operations } from "./openapi.gen.ts";
-import { type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
+import { optionsArgument, stringArgument } from "./call_arguments.ts";
+import { ephemeralIdentifierParams, type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
 import type { Nullable } from "./nullable.ts";
 
 /** Name of a Bot API method known to this version of the library. */
@@ -27,7 +33,10 @@ export type MethodResult<M extends MethodName> =
  * Every Bot API method as a typed wrapper: required parameters positional in the spec's order,
  * optional ones in a trailing options object with the Bot API's snake_case keys (an optional field
  * may be \`null\`, meaning absent, so namedtuple objects pass as they are). Methods that target
- * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id.
+ * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id
+ * (an ephemeral message: chat_id / receiver_user_id / ephemeral_message_id). An edit's \`text\` is
+ * positional too, as in telepot. A non-object options argument, or an object where a positional
+ * string belongs, is a \`BadInput\` before anything is sent.
  */
 export abstract class ApiMethods {
   /**
@@ -44,6 +53,8 @@ interface Positional {
   spread: string;
   /** Its TypeScript type. */
   type: string;
+  /** Whether the argument may be left out. */
+  optional?: boolean;
   /** Bot API parameter names it covers. */
   covers: string[];
 }
@@ -56,29 +67,46 @@ function argumentName(m: SpecMethod, param: string): string {
   return noun.charAt(0).toLowerCase() + noun.slice(1) + "Options";
 }
 
+/** The parameters a method's message identifier covers, if it takes one. */
+function identifierParams(m: SpecMethod, takesIdentifier: boolean): Set<string> {
+  if (!takesIdentifier) return new Set();
+  return new Set(targetsEphemeral(m) ? EPHEMERAL_IDENTIFIER_PARAMS : MESSAGE_IDENTIFIER_PARAMS);
+}
+
 function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
   const out: Positional[] = [];
+  const identifier = identifierParams(m, takesIdentifier);
+  const expand = targetsEphemeral(m) ? "ephemeralIdentifierParams" : "msgIdentifierParams";
+  const alsoPositional = new Set(positionalOptionals(m));
+  const emptyDefault = new Set(emptyStringDefaults(m));
   let identifierPlaced = false;
   for (const p of m.params) {
-    if (takesIdentifier && IDENTIFIER_PARAMS.has(p.name)) {
+    if (identifier.has(p.name)) {
       if (!identifierPlaced) {
         identifierPlaced = true;
         out.push({
           arg: "msgIdentifier",
-          spread: "...msgIdentifierParams(msgIdentifier)",
+          spread: `...${expand}(msgIdentifier)`,
           type: "MsgIdentifier",
-          covers: m.params.filter((q) => IDENTIFIER_PARAMS.has(q.name)).map((q) => q.name),
+          covers: m.params.filter((q) => identifier.has(q.name)).map((q) => q.name),
         });
       }
       continue;
     }
-    if (!p.required) continue;
+    if (!p.required && !alsoPositional.has(p.name)) continue;
     const arg = argumentName(m, p.name);
+    const checked = p.types.length === 1 && p.types[0] === "String"
+      ? `stringArgument("${m.name}", "${arg}", ${arg})${emptyDefault.has(p.name) ? ` ?? ""` : ""}`
+      : arg;
     out.push({
       arg,
-      spread: arg === p.name ? p.name : `${p.name}: ${arg}`,
-      type: `Nullable<MethodParams<"${m.name}">["${p.name}"]>`,
+      spread: checked === p.name ? p.name : `${p.name}: ${checked}`,
+      // A positional the Bot API does not require may be null: absent (an edit's text given by rich_message).
+      type: `Nullable<MethodParams<"${m.name}">["${p.name}"]>${
+        p.required && !emptyDefault.has(p.name) ? "" : " | null"
+      }`,
       covers: [p.name],
+      optional: emptyDefault.has(p.name),
     });
   }
   return out;
@@ -88,7 +116,7 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
   const pos = positionals(m, takesIdentifier);
   const covered = pos.flatMap((p) => p.covers);
   const hasOptions = m.params.some((p) => !covered.includes(p.name));
-  const args = pos.map((p) => `${p.arg}: ${p.type}`);
+  const args = pos.map((p) => `${p.arg}${p.optional ? "?" : ""}: ${p.type}`);
   const omitted = covered.map((c) => JSON.stringify(c)).join(" | ");
   if (hasOptions) {
     const params = covered.length
@@ -96,12 +124,17 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
       : `MethodParams<"${m.name}">`;
     args.push(`options?: Nullable<${params}>`);
   }
-  const body = [...(hasOptions ? ["...options"] : []), ...pos.map((p) => p.spread)];
+  const body = [
+    ...(hasOptions ? [`...optionsArgument("${m.name}", options)`] : []),
+    ...pos.map((p) => p.spread),
+  ];
   const doc = [`Calls [${m.name}](${table.documentation}${m.link}).`];
   if (takesIdentifier) {
     doc.push(
       "",
-      "@param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string",
+      targetsEphemeral(m)
+        ? "@param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message"
+        : "@param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string",
     );
   }
   return jsdoc(doc, "  ")
@@ -118,7 +151,7 @@ export function targetPositions(table: SpecTable): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of table.methods) {
     const at = positionals(m, editors.has(m.name)).findIndex((p) =>
-      p.covers.some((c) => IDENTIFIER_PARAMS.has(c))
+      p.covers.some((c) => MESSAGE_IDENTIFIER_PARAMS.includes(c))
     );
     if (at >= 0) out[m.name] = at;
   }

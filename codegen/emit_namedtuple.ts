@@ -2,18 +2,28 @@
 import { generatedHeader, jsdoc } from "./emit_ts.ts";
 import type { SpecTable } from "./spec_table.ts";
 
-/** One `namedtuple(name)` factory per object type (unions included). */
+/**
+ * One `namedtuple(name)` factory per object type (unions included). Fields whose value the spec fixes
+ * (`const`: a result's `type`, a boost source's `source`, a member's `status`) may be left out: the
+ * factory fills them in.
+ */
 export function emitNamedTuple(table: SpecTable): string {
   let out = generatedHeader(table);
   out +=
     `import type * as T from "../api/types.gen.ts";\nimport { type NamedTupleFactory, namedtuple } from "./namedtuple.ts";\n`;
   for (const t of table.types) {
     if (t.name === "InputFile") continue;
+    const fixed = t.fields.filter((f) => f.const !== undefined);
     out += "\n"
       + jsdoc([
-        `Factory for [${t.name}](${table.documentation}${t.link}): every field present, \`null\` where absent.`,
+        `Factory for [${t.name}](${table.documentation}${t.link}): every field present, \`null\` where absent${
+          fixed.length ? `; ${fixed.map((f) => `\`${f.name}\``).join(", ")} filled in` : ""
+        }.`,
       ]);
-    out += `export const ${t.name}: NamedTupleFactory<T.${t.name}> = namedtuple("${t.name}");\n`;
+    const typeArgs = fixed.length
+      ? `T.${t.name}, ${fixed.map((f) => JSON.stringify(f.name)).join(" | ")}`
+      : `T.${t.name}`;
+    out += `export const ${t.name}: NamedTupleFactory<${typeArgs}> = namedtuple("${t.name}");\n`;
   }
   return out;
 }

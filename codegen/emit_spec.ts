@@ -2,6 +2,7 @@
 import {
   administratorMethods,
   editorMethods,
+  emptyStringDefaults,
   fileMethods,
   messageContentTypes,
   senderMethods,
@@ -19,6 +20,10 @@ export interface ParamSpec {
   readonly types: readonly string[];
   /** Whether the parameter must be given. */
   readonly required: boolean;
+  /** The fixed value of the parameter, when the spec fixes one. */
+  readonly const?: string;
+  /** The values the parameter may take, when the spec lists them. */
+  readonly enum?: readonly (string | number)[];
 }
 
 /** A Bot API method. */
@@ -43,6 +48,8 @@ export interface FieldSpec {
   readonly required: boolean;
   /** The fixed value of a discriminator field. */
   readonly const?: string;
+  /** The values the field may take, when the spec lists them. */
+  readonly enum?: readonly (string | number)[];
 }
 
 /** A Bot API object type. */
@@ -122,6 +129,16 @@ export function emitClassification(table: SpecTable): string {
   ]);
   out += `export const TARGET_POSITIONS: Readonly<Record<string, number>> = ${
     literal(targetPositions(table))
+  };\n\n`;
+  const emptyAllowed = Object.fromEntries(
+    table.methods.map((m) => [m.name, emptyStringDefaults(m)]).filter(([, names]) => names.length),
+  );
+  out += jsdoc([
+    "Required parameters whose empty string is a value, not a missing parameter (setWebhook's url: \"\"",
+    "removes the webhook); the wrapper sends `\"\"` when the argument is left out.",
+  ]);
+  out += `export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = ${
+    literal(emptyAllowed)
   };\n\n`;
   for (const [constName, typeName, values, doc] of lists) {
     out += jsdoc([doc]);

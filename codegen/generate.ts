@@ -4,6 +4,8 @@
  *   deno task codegen                          regenerate from codegen/botapi.json
  *   deno task codegen --import-html <file|url> re-import the table from the official page, then regenerate
  *   deno task codegen --import-json <file>     re-import the table from the community JSON format
+ *   deno task codegen --import-dts <folder>    re-import the table from @gramio/types declarations
+ *                                              (the package's out/ folder, e.g. node_modules/@gramio/types/out after `npm i @gramio/types`)
  *   … --out <dir>                              write into <dir> instead of the repository (to compare first)
  *   deno task codegen:check                    regenerate into a temporary folder; fail if a committed file differs
  */
@@ -11,6 +13,7 @@ import { emitMethods } from "./emit_methods.ts";
 import { emitNamedTuple } from "./emit_namedtuple.ts";
 import { emitClassification, emitSpec } from "./emit_spec.ts";
 import { emitNamedTypes, emitOpenApiTypes } from "./emit_types.ts";
+import { importDeclarations, readDeclarations } from "./import_dts.ts";
 import { importOfficialHtml } from "./import_html.ts";
 import { importCommunityJson } from "./import_json.ts";
 import { toOpenApi } from "./openapi.ts";
@@ -71,11 +74,16 @@ async function main(args: string[]) {
   };
   const html = flag("--import-html");
   const json = flag("--import-json");
+  const dts = flag("--import-dts");
+  const committed = (): Promise<SpecTable> =>
+    Deno.readTextFile(new URL(TABLE, ROOT)).then((text) => JSON.parse(text));
   const table: SpecTable = html
     ? importOfficialHtml(await readSource(html))
     : json
     ? importCommunityJson(JSON.parse(await readSource(json)))
-    : JSON.parse(await Deno.readTextFile(new URL(TABLE, ROOT)));
+    : dts
+    ? importDeclarations(await readDeclarations(dts, await committed()))
+    : await committed();
   const files = await generateAll(table);
   if (args.includes("--check")) {
     // Regenerate into a scratch folder through the same writer, then compare with what is committed.

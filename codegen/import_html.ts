@@ -7,18 +7,32 @@
  */
 import { DOCUMENTATION_URL, specField, type SpecTable } from "./spec_table.ts";
 
-const HEADING = /<h4>\s*<a[^>]*\bname="([^"]+)"[^>]*>(?:[\s\S]*?)<\/a>([\s\S]*?)<\/h4>/g;
+const HEADING = /<h4[^>]*>\s*<a[^>]*\bname="([^"]+)"[^>]*>(?:[\s\S]*?)<\/a>([\s\S]*?)<\/h4>/g;
 const TABLE = /<table[\s\S]*?<\/table>/;
-const ROW = /<tr>([\s\S]*?)<\/tr>/g;
-const CELL = /<td>([\s\S]*?)<\/td>/g;
-const LIST_ITEM = /<li>\s*<a href="#([^"]+)">([A-Za-z0-9]+)<\/a>\s*<\/li>/g;
+const ROW = /<tr[^>]*>([\s\S]*?)<\/tr>/g;
+const CELL = /<td[^>]*>([\s\S]*?)<\/td>/g;
+const LIST_ITEM = /<li[^>]*>\s*<a href="#([^"]+)"[^>]*>([A-Za-z0-9]+)<\/a>\s*<\/li>/g;
 const VERSION = /<strong>Bot API (\d+(?:\.\d+)*)<\/strong>/;
 const RELEASE_DATE = /<h4>\s*<a[^>]*\bname="[a-z]+-\d+-\d{4}"[^>]*>[\s\S]*?<\/a>([^<]+)<\/h4>/;
 
-/** Removes tags and decodes the few entities the page uses. */
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  quot: "\"",
+  apos: "'",
+  lt: "<",
+  gt: ">",
+  nbsp: " ",
+  amp: "&",
+};
+
+/** Removes tags and decodes entities: the named ones the page uses, and numeric ones (`&#8220;`, `&#x201D;`). */
 function plainText(html: string): string {
-  return html.replace(/<[^>]+>/g, "").replace(/&quot;/g, "\"").replace(/&#39;/g, "'").replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+  return html.replace(/<[^>]+>/g, "")
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+      if (name[0] !== "#") return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return String.fromCodePoint(code);
+    })
+    .replace(/\s+/g, " ").trim();
 }
 
 /** Splits a type cell such as "Integer or String" or "Array of InputMediaAudio, InputMediaPhoto and …". */

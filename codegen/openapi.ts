@@ -38,6 +38,8 @@ function objectOf(fields: SpecField[]): Schema {
   for (const f of fields) {
     properties[f.name] = f.const
       ? { type: "string", const: f.const }
+      : f.enum && f.types.length === 1 && arrayDepth(f.types[0]) === 0
+      ? { ...schemaOf(f.types[0]), enum: f.enum }
       : unionOf(f.types);
   }
   const required = fields.filter((f) => f.required).map((f) => f.name);

@@ -13,6 +13,8 @@ export interface SpecField {
   required: boolean;
   /** The fixed value of a discriminator field ("photo" for InputMediaPhoto.type). */
   const?: string;
+  /** The values the field may take, when the source lists them (a parse mode, a chat type, 3 | 6 | 12). */
+  enum?: (string | number)[];
 }
 
 /** A Bot API method. */
@@ -56,7 +58,7 @@ export interface SpecTable {
 /** Where the official documentation lives. */
 export const DOCUMENTATION_URL = "https://core.telegram.org/bots/api";
 
-const DISCRIMINATOR = /(?:\balways|\bmust be)\s+[“"*]?([a-z_]+)[”"*]?\s*$/;
+const DISCRIMINATOR = /(?:\balways|\bmust be)\s+[“"*]?([a-z0-9_]+)[”"*]?\s*$/;
 
 /** The constant a discriminator field's documentation fixes, if any (the sentence itself is not kept). */
 function discriminatorConst(description: string): string | undefined {

@@ -74,9 +74,10 @@ class ChatCounter extends ChatHandler {
     const was = this.#count;
     this.#count = 0;
     if (query.message !== undefined) {
-      await this.bot.editMessageText([query.message.chat.id, query.message.message_id], {
-        text: `Reset by ${query.from.first_name} (was ${was})`,
-      });
+      await this.bot.editMessageText(
+        [query.message.chat.id, query.message.message_id],
+        `Reset by ${query.from.first_name} (was ${was})`,
+      );
     }
     await this.bot.answerCallbackQuery(query.id, { text: "Counter reset" });
   }

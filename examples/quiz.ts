@@ -63,7 +63,7 @@ class Quizzer extends CallbackQueryOriginHandler {
     }
     // The message is edited before the query is answered, so whoever sees the answer sees the new message.
     if (this.#asked === QUESTIONS) {
-      await this.editor.editMessageText({ text: `Quiz over: ${this.#score} of ${QUESTIONS} right` });
+      await this.editor.editMessageText(`Quiz over: ${this.#score} of ${QUESTIONS} right`);
       await this.bot.answerCallbackQuery(query.id, { text: verdict });
       this.close();
     }
@@ -83,15 +83,14 @@ class Quizzer extends CallbackQueryOriginHandler {
       text: String(n),
       callback_data: String(n),
     }));
-    await this.editor.editMessageText({
-      text: `Question ${this.#asked}: ${a} + ${b} = ?`,
+    await this.editor.editMessageText(`Question ${this.#asked}: ${a} + ${b} = ?`, {
       reply_markup: { inline_keyboard: [row] },
     });
   }
 
   override async onClose(ex: unknown): Promise<void> {
     if (ex instanceof IdleTerminate) {
-      await this.editor.editMessageText({ text: `Too slow! ${this.#score} of ${this.#asked} right` });
+      await this.editor.editMessageText(`Too slow! ${this.#score} of ${this.#asked} right`);
     }
   }
 }

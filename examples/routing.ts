@@ -57,7 +57,7 @@ export const example: Example = {
         if (data === "alert") {
           await bot.answerCallbackQuery(queryId, { text: "You pressed Alert", show_alert: true });
         } else {
-          await bot.editMessageText(originIdentifier(query), { text: "Edited by a button" });
+          await bot.editMessageText(originIdentifier(query), "Edited by a button");
           await bot.answerCallbackQuery(queryId);
         }
       },

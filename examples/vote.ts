@@ -95,9 +95,7 @@ class VoteKeeper extends ChatHandler {
     const yes = [...ballot.votes.values()].filter((v) => v === "yes").length;
     const no = ballot.votes.size - yes;
     const result = `${ballot.question}: yes ${yes}, no ${no}`;
-    await this.bot.editMessageText([ballot.message.chat.id, ballot.message.message_id], {
-      text: `${result} (closed)`,
-    });
+    await this.bot.editMessageText([ballot.message.chat.id, ballot.message.message_id], `${result} (closed)`);
     await this.sender.sendMessage(`Vote closed, ${why}. ${result}`);
   }
 }

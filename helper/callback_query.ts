@@ -74,9 +74,11 @@ export const CAPTURING_SEND_METHODS: readonly string[] = SENDER_METHODS.filter(t
 /** Editing methods that may set or remove an inline keyboard (message identifier first). */
 export const CAPTURING_EDIT_METHODS: readonly string[] = EDITOR_METHODS.filter(takesReplyMarkup);
 
-function normalize(msgIdentifier: MsgIdentifier): OriginTuple {
+function normalize(msgIdentifier: MsgIdentifier): OriginTuple | undefined {
   if (typeof msgIdentifier === "string") return [msgIdentifier];
   if (msgIdentifier.length === 1 || msgIdentifier.length === 2) return msgIdentifier as OriginTuple;
+  // An ephemeral message, [chatId, receiverUserId, ephemeralMessageId], is not tracked as an origin.
+  if (msgIdentifier.length === 3) return undefined;
   throw new BadInput("msgIdentifier", "[chatId, messageId], [inlineMessageId] or an inlineMessageId");
 }
 
@@ -139,6 +141,7 @@ export class CallbackQueryCoordinator {
   /** Starts capturing callback queries from a message. */
   captureOrigin(msgIdentifier: MsgIdentifier, options?: { notify?: boolean }): void {
     const origin = normalize(msgIdentifier);
+    if (origin === undefined) return;
     this.originSet.add(origin);
     if (options?.notify ?? true) this.#notifier(origin)?.(origin, this.id, true);
   }
@@ -146,6 +149,7 @@ export class CallbackQueryCoordinator {
   /** Stops capturing callback queries from a message. */
   uncaptureOrigin(msgIdentifier: MsgIdentifier, options?: { notify?: boolean }): void {
     const origin = normalize(msgIdentifier);
+    if (origin === undefined) return;
     this.originSet.delete(origin);
     if (options?.notify ?? true) this.#notifier(origin)?.(origin, this.id, false);
   }

@@ -11,7 +11,7 @@ export type EditorMethods = {
 
 /**
  * A bot's methods that act on one existing message (editing, deleting, stopping a poll…), bound to that
- * message: `editor.editMessageText({ text: "new" })` is `bot.editMessageText(msgIdentifier, …)`. The
+ * message: `editor.editMessageText("new")` is `bot.editMessageText(msgIdentifier, …)`. The
  * methods come from the generated classification table.
  *
  * @example

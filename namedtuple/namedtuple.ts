@@ -17,8 +17,13 @@ export type NamedTuple<T> = T extends (...args: never[]) => unknown ? T
     }
   : T;
 
-/** A factory: takes the fields (optional ones may be left out) and returns the complete object. */
-export type NamedTupleFactory<T> = (fields: Nullable<T>) => NamedTuple<T>;
+/**
+ * A factory: takes the fields (optional ones may be left out, and so may `Fixed`, the fields whose value
+ * the spec fixes, such as an InlineQueryResultArticle's `type`) and returns the complete object.
+ */
+export type NamedTupleFactory<T, Fixed extends keyof T = never> = (
+  fields: [Fixed] extends [never] ? Nullable<T> : Nullable<Omit<T, Fixed>> & { [K in Fixed]?: T[K] | null },
+) => NamedTuple<T>;
 
 const PRIMITIVES = new Set(["Integer", "Float", "String", "Boolean", "True", "False", "InputFile"]);
 
@@ -55,6 +60,11 @@ function convertValue(types: readonly string[], value: unknown, path: string): u
   return value;
 }
 
+function fixedValue(field: FieldSpec, raw: unknown, path: string): string {
+  if (raw === undefined || raw === null || raw === field.const) return field.const!;
+  throw new BadInput(path, JSON.stringify(field.const));
+}
+
 function convert(type: TypeSpec, value: Record<string, unknown>, path: string): Record<string, unknown> {
   if (type.subtypes.length) {
     const chosen = member(type, value);
@@ -62,7 +72,10 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
   }
   const out: Record<string, unknown> = {};
   for (const field of type.fields as readonly FieldSpec[]) {
-    const raw = value[field.name];
+    // A field whose value the spec fixes is filled in; a different value is a mistake, not a choice.
+    const raw = field.const !== undefined
+      ? fixedValue(field, value[field.name], `${path}.${field.name}`)
+      : value[field.name];
     if (field.required && (raw === undefined || raw === null)) {
       throw new BadInput(`${path}.${field.name}`, `the required field ${field.name} of ${type.name}`);
     }
@@ -83,10 +96,10 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
  * Button({ text: "Yes", callback_data: "yes" }).url; // null
  * ```
  */
-export function namedtuple<T>(name: string): NamedTupleFactory<T> {
+export function namedtuple<T, Fixed extends keyof T = never>(name: string): NamedTupleFactory<T, Fixed> {
   const type = TYPES[name];
   if (!type) throw new BadInput("name", `a Bot API object type (${name} is none)`);
-  return (fields: Nullable<T>) => {
+  return (fields) => {
     if (!isPlainObject(fields)) throw new BadInput(name, `an object with the fields of ${name}`);
     return convert(type, fields, name) as NamedTuple<T>;
   };

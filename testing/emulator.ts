@@ -12,6 +12,9 @@ import {
   chatMethods,
   CORE_METHODS,
   EDIT_METHODS,
+  EPHEMERAL_METHODS,
+  ephemeralSending,
+  ephemeralView,
   FORWARD_METHODS,
   genericHandler,
   MEDIA_METHODS,
@@ -129,6 +132,11 @@ export class BotApiEmulator implements UserWorld {
     this.#options = options;
     const gate = options.flood === undefined ? undefined : new FloodGate(options.flood);
     const sending: Record<string, Handler> = { ...SEND_METHODS, ...MEDIA_METHODS, ...FORWARD_METHODS };
+    for (const name of Object.keys(sending)) {
+      if (METHODS[name]?.params.some((p) => p.name === "ephemeral_message_parameters")) {
+        sending[name] = ephemeralSending(sending[name]);
+      }
+    }
     if (gate !== undefined) {
       for (const name of Object.keys(sending)) {
         if (name !== "sendChatAction") sending[name] = gate.guard(sending[name]);
@@ -138,6 +146,7 @@ export class BotApiEmulator implements UserWorld {
       ...CORE_METHODS,
       ...sending,
       ...EDIT_METHODS,
+      ...EPHEMERAL_METHODS,
       ...chatMethods(TYPES),
       ...QUERY_METHODS,
       ...SETTINGS_METHODS,
@@ -260,6 +269,14 @@ export class BotApiEmulator implements UserWorld {
   /** The chat's messages in order, as they are now (edits applied, deleted ones left out). */
   transcript(chat: ChatRef, options: ChatOptions = {}): Message[] {
     return this.chat(chat, options.bot).log.filter((m) => m !== undefined);
+  }
+
+  /**
+   * The ephemeral messages of a chat that one user sees now (those a bot sent to them as receiver, edits
+   * applied, deleted ones left out); nobody else sees them, and they are not in the {@link transcript}.
+   */
+  ephemeralMessages(chat: ChatRef, user: { readonly id: number }, options: ChatOptions = {}): Message[] {
+    return ephemeralView(this.chat(chat, options.bot), user.id);
   }
 
   /** A message of a chat as it is now, or undefined when deleted or unknown. */

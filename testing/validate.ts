@@ -1,3 +1,4 @@
+import { EMPTY_STRING_PARAMS } from "../api/classification.gen.ts";
 import type { MethodSpec, TypeSpec } from "../api/spec.gen.ts";
 import type { Validator } from "./dispatcher.ts";
 import { badRequest } from "./failure.ts";
@@ -175,7 +176,8 @@ export class SpecValidator {
     }
     for (const spec of compiled.required) {
       const value = params[spec.name];
-      if (value === undefined || value === "") throw badRequest(missingReason(method, spec.name));
+      const empty = value === "" && !EMPTY_STRING_PARAMS[method]?.includes(spec.name);
+      if (value === undefined || empty) throw badRequest(missingReason(method, spec.name));
     }
   }
 

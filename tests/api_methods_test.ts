@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { Api, EDITOR_METHODS, METHODS, TYPES } from "../api/mod.ts";
+import {
+  EPHEMERAL_IDENTIFIER_PARAMS,
+  MESSAGE_IDENTIFIER_PARAMS,
+  positionalOptionals,
+  targetsEphemeral,
+} from "../codegen/classify.ts";
 import { type RecordedRequest, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "31337:METHODS-token";
-const ID_KEYS = ["chat_id", "message_id", "inline_message_id"];
 const editors: readonly string[] = EDITOR_METHODS;
 
 /** A value of a spec type; files become Blobs so every file-taking parameter is uploaded. */
@@ -87,20 +92,30 @@ Deno.test("every Bot API method goes over the wire with its parameters intact", 
       const positional: unknown[] = [];
       const expected: Record<string, unknown> = {};
       const options: Record<string, unknown> = {};
+      const ephemeral = targetsEphemeral(spec);
+      const idKeys = ephemeral ? EPHEMERAL_IDENTIFIER_PARAMS : MESSAGE_IDENTIFIER_PARAMS;
+      const alsoPositional = positionalOptionals(spec);
       let identified = false;
       for (const param of spec.params) {
-        if (editor && ID_KEYS.includes(param.name)) {
-          // The msgIdentifier stands where the first of chat_id/message_id/inline_message_id stood.
-          if (!identified) positional.push([-100500, 42]);
+        if (editor && idKeys.includes(param.name)) {
+          // The msgIdentifier stands where the first of the identifier's parameters stood.
+          if (!identified) positional.push(ephemeral ? [-100500, 9, 42] : [-100500, 42]);
           identified = true;
           continue;
         }
         const value = sample(param.types, param.name, 0);
         expected[param.name] = value;
-        if (param.required) positional.push(value);
+        if (param.required || alsoPositional.includes(param.name)) positional.push(value);
         else options[param.name] = value;
       }
-      if (editor) Object.assign(expected, { chat_id: -100500, message_id: 42 });
+      if (editor) {
+        Object.assign(
+          expected,
+          ephemeral
+            ? { chat_id: -100500, receiver_user_id: 9, ephemeral_message_id: 42 }
+            : { chat_id: -100500, message_id: 42 },
+        );
+      }
       const wrapper = (api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
       assert.equal(typeof wrapper, "function", `Api has ${name}`);
       const before = server.requests.length;

@@ -232,8 +232,8 @@ Deno.test("the default apiRoot is Telegram's", () => {
 
 Deno.test("msgIdentifier methods send chat_id/message_id or inline_message_id", async () => {
   await withServer(async (server, api) => {
-    await api.editMessageText([10, 20], { text: "new" });
-    await api.editMessageText("inline-id", { text: "new" });
+    await api.editMessageText([10, 20], "new");
+    await api.editMessageText("inline-id", "new");
     await api.stopMessageLiveLocation(["inline-2"]);
     assert.deepEqual(server.requests.map((r) => r.json), [
       { chat_id: 10, message_id: 20, text: "new" },

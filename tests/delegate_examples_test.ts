@@ -119,7 +119,7 @@ class Voting extends CallbackQueryOriginHandler {
   async onCallbackQuery(query: CallbackQuery): Promise<void> {
     this.votes++;
     await this.bot.answerCallbackQuery(query.id, { text: `vote ${this.votes}` });
-    await this.editor.editMessageText({ text: `${this.votes} votes`, reply_markup: keyboard("vote") });
+    await this.editor.editMessageText(`${this.votes} votes`, { reply_markup: keyboard("vote") });
   }
 }
 

@@ -27,7 +27,7 @@ Deno.test("our Api client against the emulator: calls, MsgIdentifier edits and t
   const sent: Any = await api.sendMessage(alice.id, "draft", {
     reply_markup: { inline_keyboard: [[{ text: "ok", callback_data: "ok" }]] },
   });
-  const edited: Any = await api.editMessageText([alice.id, sent.message_id], { text: "final" });
+  const edited: Any = await api.editMessageText([alice.id, sent.message_id], "final");
   assert.equal(edited.text, "final");
   assert.equal(await api.deleteMessage([alice.id, sent.message_id]), true);
   assert.equal(emu.message(alice.id, sent.message_id), undefined);

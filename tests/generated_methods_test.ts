@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { EDITOR_METHODS } from "../api/classification.gen.ts";
 import { ApiMethods } from "../api/methods.gen.ts";
-import { METHODS, type ParamSpec } from "../api/spec.gen.ts";
+import { METHODS, type MethodSpec, type ParamSpec } from "../api/spec.gen.ts";
+import {
+  EPHEMERAL_IDENTIFIER_PARAMS,
+  MESSAGE_IDENTIFIER_PARAMS,
+  positionalOptionals,
+  targetsEphemeral,
+} from "../codegen/classify.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
 /** Records what each generated wrapper turns its arguments into. */
@@ -13,8 +19,6 @@ class Recorder extends ApiMethods {
   }
 }
 
-const IDENTIFIER = new Set(["chat_id", "message_id", "inline_message_id"]);
-
 function sample(p: ParamSpec): unknown {
   const type = p.types[0];
   if (type.startsWith("Array of")) return [];
@@ -25,40 +29,83 @@ function sample(p: ParamSpec): unknown {
   return { sample: p.name };
 }
 
+/** What a wrapper's positional message identifier stands for, as the test passes it. */
+function sampleIdentifier(ephemeral: boolean): { identifier: unknown; params: Record<string, unknown> } {
+  return ephemeral
+    ? { identifier: [-100, 9, 55], params: { chat_id: -100, receiver_user_id: 9, ephemeral_message_id: 55 } }
+    : { identifier: [-100, 55], params: { chat_id: -100, message_id: 55 } };
+}
+
+/** The arguments a wrapper takes for sample values, and the parameters they must become. */
+function layout(
+  spec: MethodSpec,
+): { positional: unknown[]; expected: Record<string, unknown>; hasOptions: boolean } {
+  const ephemeral = targetsEphemeral(spec);
+  const identifier = new Set(
+    EDITOR_METHODS.includes(spec.name as never)
+      ? (ephemeral ? EPHEMERAL_IDENTIFIER_PARAMS : MESSAGE_IDENTIFIER_PARAMS)
+      : [],
+  );
+  const alsoPositional = new Set(positionalOptionals(spec));
+  const positional: unknown[] = [];
+  const expected: Record<string, unknown> = {};
+  let identifierPlaced = false;
+  for (const p of spec.params) {
+    if (identifier.has(p.name)) {
+      if (!identifierPlaced) {
+        identifierPlaced = true;
+        const sample = sampleIdentifier(ephemeral);
+        positional.push(sample.identifier);
+        Object.assign(expected, sample.params);
+      }
+      continue;
+    }
+    if (!p.required && !alsoPositional.has(p.name)) continue;
+    const value = sample(p);
+    positional.push(value);
+    expected[p.name] = value;
+  }
+  const hasOptions = spec.params.some((p) =>
+    !p.required && !identifier.has(p.name) && !alsoPositional.has(p.name)
+  );
+  return { positional, expected, hasOptions };
+}
+
+const wrapperOf = (bot: Recorder, name: string) =>
+  (bot as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+
 Deno.test("every method of the table is a wrapper on ApiMethods with its required parameters positional", async () => {
   const bot = new Recorder();
-  const editors = new Set<string>(EDITOR_METHODS);
   for (const spec of Object.values(METHODS)) {
-    const wrapper = (bot as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[spec.name];
+    const wrapper = wrapperOf(bot, spec.name);
     assert.equal(typeof wrapper, "function", `${spec.name} is missing`);
-    const identifierTaken = editors.has(spec.name);
-    const positional: unknown[] = [];
-    const expected: Record<string, unknown> = { extra_option: 1 };
-    let identifierPlaced = false;
-    for (const p of spec.params) {
-      if (identifierTaken && IDENTIFIER.has(p.name)) {
-        if (!identifierPlaced) {
-          identifierPlaced = true;
-          positional.push([-100, 55]);
-          expected.chat_id = -100;
-          expected.message_id = 55;
-        }
-        continue;
-      }
-      if (!p.required) continue;
-      const value = sample(p);
-      positional.push(value);
-      expected[p.name] = value;
-    }
-    const hasOptions = spec.params.some((p) => !p.required && !(identifierTaken && IDENTIFIER.has(p.name)));
+    const { positional, expected, hasOptions } = layout(spec);
     assert.equal(wrapper.length, positional.length + (hasOptions ? 1 : 0), `${spec.name} arity`);
-    if (!hasOptions) delete expected.extra_option;
     await wrapper.call(bot, ...positional, ...(hasOptions ? [{ extra_option: 1 }] : []));
     const last = bot.calls.at(-1)!;
     assert.equal(last.method, spec.name);
-    assert.deepEqual(last.params ?? {}, expected, spec.name);
+    assert.deepEqual(last.params ?? {}, hasOptions ? { extra_option: 1, ...expected } : expected, spec.name);
   }
-  assert.equal(bot.calls.length, 180);
+  assert.equal(bot.calls.length, Object.keys(METHODS).length);
+});
+
+Deno.test("every method with options refuses a non-object options argument before calling", () => {
+  const bot = new Recorder();
+  let checked = 0;
+  for (const spec of Object.values(METHODS)) {
+    const { positional, hasOptions } = layout(spec);
+    if (!hasOptions) continue;
+    for (const bad of ["Markdown", 42, true, ["x"]]) {
+      assert.throws(
+        () => wrapperOf(bot, spec.name).call(bot, ...positional, bad),
+        BadInput,
+        `${spec.name} accepted ${String(bad)}`,
+      );
+    }
+    checked++;
+  }
+  assert.equal(bot.calls.length, 0, "nothing was sent");
+  assert.ok(checked >= 100, `only ${checked} methods checked`);
 });
 
 Deno.test("Bot (and the aio Bot) carries every method of the table", async () => {
@@ -72,18 +119,44 @@ Deno.test("Bot (and the aio Bot) carries every method of the table", async () =>
 
 Deno.test("a message identifier may be [chatId, messageId], [inlineMessageId] or a bare string", async () => {
   const bot = new Recorder();
-  // In Bot API 10.1 editMessageText's text is optional (rich_message is the alternative).
-  await bot.editMessageText([12, 34], { text: "a" });
-  await bot.editMessageText(["inline-1"], { text: "b" });
-  await bot.editMessageText("inline-2", { text: "c", parse_mode: "HTML" });
+  // editMessageText's text is positional, as in telepot (the Bot API marks it optional for rich_message).
+  await bot.editMessageText([12, 34], "a");
+  await bot.editMessageText(["inline-1"], "b");
+  await bot.editMessageText("inline-2", "c", { parse_mode: "HTML" });
   await bot.setGameScore(5, 100, [12, 34], { force: true });
   assert.deepEqual(bot.calls.map((c) => c.params), [
-    { text: "a", chat_id: 12, message_id: 34 },
-    { text: "b", inline_message_id: "inline-1" },
-    { text: "c", parse_mode: "HTML", inline_message_id: "inline-2" },
+    { chat_id: 12, message_id: 34, text: "a" },
+    { inline_message_id: "inline-1", text: "b" },
+    { parse_mode: "HTML", inline_message_id: "inline-2", text: "c" },
     { force: true, user_id: 5, score: 100, chat_id: 12, message_id: 34 },
   ]);
-  assert.throws(() => bot.editMessageText([1, 2, 3] as never), BadInput);
+  assert.throws(() => bot.editMessageText([1, 2, 3] as never, "x"), BadInput);
+  // null stands for an absent text, when rich_message replaces it (the client drops nulls).
+  await bot.editMessageText([12, 34], null, { rich_message: { blocks: [] } as never });
+  assert.deepEqual(bot.calls.at(-1)!.params, {
+    rich_message: { blocks: [] },
+    chat_id: 12,
+    message_id: 34,
+    text: null,
+  });
+  // The ephemeral form fits only the …Ephemeral… methods, and the other forms only the others.
+  await bot.editEphemeralMessageText([-100, 9, 55], "d");
+  assert.deepEqual(bot.calls.at(-1)!.params, {
+    chat_id: -100,
+    receiver_user_id: 9,
+    ephemeral_message_id: 55,
+    text: "d",
+  });
+  assert.throws(() => bot.editEphemeralMessageText([12, 34], "x"), BadInput);
+  assert.throws(() => bot.deleteEphemeralMessage("inline-3"), BadInput);
+});
+
+Deno.test("a positional string given an object is a BadInput: the options object came one place early", () => {
+  const bot = new Recorder();
+  assert.throws(() => bot.editMessageText([12, 34], { text: "x" } as never), /editMessageText text/);
+  assert.throws(() => bot.sendMessage(1, { text: "x" } as never), BadInput);
+  assert.throws(() => bot.sendMessage(1, "x", "Markdown" as never), /sendMessage options/);
+  assert.equal(bot.calls.length, 0);
 });
 
 Deno.test("positional arguments win over a same-named key in the options object", async () => {

@@ -10,7 +10,7 @@ function setup() {
   const bot = {
     answerInlineQuery: (...args: unknown[]) => {
       sent.push(args);
-      return Promise.resolve(true);
+      return Promise.resolve(true as const);
     },
   };
   return { sent, answerer: new Answerer(bot) };

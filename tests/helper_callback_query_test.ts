@@ -56,10 +56,10 @@ Deno.test("CallbackQueryCoordinator: send with buttons captures, edit without bu
   const sent = await bot.sendMessage(5, "buttons", buttons);
   assert.ok(!set.has([5, plain.message_id]));
   assert.ok(set.has([5, sent.message_id]));
-  await bot.editMessageText([5, sent.message_id], { text: "still", ...buttons });
-  await bot.editMessageText([5, sent.message_id], { text: "gone" });
+  await bot.editMessageText([5, sent.message_id], "still", buttons);
+  await bot.editMessageText([5, sent.message_id], "gone");
   assert.ok(!set.has([5, sent.message_id]));
-  await bot.editMessageText("inline-1", { text: "inline disabled", ...buttons });
+  await bot.editMessageText("inline-1", "inline disabled", buttons);
   assert.ok(!set.has(["inline-1"]), "inline capture is off");
   assert.deepEqual(notes, [[[5, 11], "me", true], [[5, 11], "me", true], [[5, 11], "me", false]]);
   assert.equal(await bot.getMe(), "kept", "other methods are the bot's own, bound to it");
@@ -91,9 +91,9 @@ Deno.test("CallbackQueryCoordinator: chosen inline results and deletions; listen
   const bot = cqc.augmentBot(fakeBot());
   await bot.deleteMessage([9, 4]);
   assert.ok(!listener.matches(fromChat));
-  await bot.editMessageText("im-2", { text: "inline buttons", ...buttons });
+  await bot.editMessageText("im-2", "inline buttons", buttons);
   assert.ok(set.has(["im-2"]), "an inline message edited to carry callback buttons is captured");
-  await bot.editMessageText("im-2", { text: "inline, no buttons" });
+  await bot.editMessageText("im-2", "inline, no buttons");
   assert.ok(!set.has(["im-2"]), "and released when edited away");
 });
 

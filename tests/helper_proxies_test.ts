@@ -34,7 +34,7 @@ Deno.test("proxies insert the chat or message identifier where the method takes 
   await new Administrator(bot, -100).banChatMember(5);
   await new Administrator(bot, -100).leaveChat();
   const editor = new Editor(bot, { message_id: 3, chat: { id: 42 } });
-  await editor.editMessageText({ text: "new" });
+  await editor.editMessageText("new");
   await editor.setGameScore(11, 500);
   await editor.getGameHighScores(11);
   await new Editor(bot, "inline-1").deleteMessage();
@@ -43,7 +43,7 @@ Deno.test("proxies insert the chat or message identifier where the method takes 
     ["forwardMessage", [42, 7, 9]],
     ["banChatMember", [-100, 5]],
     ["leaveChat", [-100]],
-    ["editMessageText", [[42, 3], { text: "new" }]],
+    ["editMessageText", [[42, 3], "new"]],
     ["setGameScore", [11, 500, [42, 3]]],
     ["getGameHighScores", [11, [42, 3]]],
     ["deleteMessage", ["inline-1"]],
@@ -65,7 +65,7 @@ Deno.test("proxies over a real bot and the emulator: send, administer, edit, del
     const chat = await new Administrator(bot, alice.id).getChat();
     assert.equal(chat.id, alice.id);
     const editor = new Editor(bot, sent);
-    await editor.editMessageText({ text: "edited" });
+    await editor.editMessageText("edited");
     assert.equal(emu.message(alice.id, sent.message_id)?.text, "edited");
     await editor.deleteMessage();
     assert.equal(emu.message(alice.id, sent.message_id), undefined);

@@ -1,3 +1,4 @@
+import { METHODS } from "../../api/spec.gen.ts";
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
 import { optArray, optBool, optFloat, optObj, optStr, reqStr } from "../params.ts";
@@ -103,19 +104,10 @@ function sendPoll(ctx: CallContext): MessageObj {
   return postBotMessage(ctx, state, { poll });
 }
 
-const CHAT_ACTIONS: ReadonlySet<string> = new Set([
-  "typing",
-  "upload_photo",
-  "record_video",
-  "upload_video",
-  "record_voice",
-  "upload_voice",
-  "upload_document",
-  "choose_sticker",
-  "find_location",
-  "record_video_note",
-  "upload_video_note",
-]);
+/** The chat actions the spec lists for sendChatAction's `action`. */
+const CHAT_ACTIONS: ReadonlySet<unknown> = new Set(
+  METHODS.sendChatAction?.params.find((p) => p.name === "action")?.enum ?? [],
+);
 
 function sendChatAction(ctx: CallContext): boolean {
   targetChat(ctx);
