@@ -1,9 +1,12 @@
 import { checkSeconds } from "../api/seconds.ts";
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
+import { isPlainObject } from "../api/plain_object.ts";
 import type { Mailbox } from "../bot/mailbox.ts";
+import type { Ear, IndexKey, IndexPath } from "../bot/microphone.ts";
+import { tupleEncoding } from "../bot/seed_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { WaitTooLong } from "../exception/wait_too_long.ts";
-import { matchAll, type Pattern } from "./template.ts";
+import { matchAll, type Pattern, type TemplateFunction } from "./template.ts";
 
 /** Options of {@link Listener.wait}. */
 export interface WaitOptions {
@@ -11,10 +14,61 @@ export interface WaitOptions {
   timeout?: number;
 }
 
+const INDEX_KEY = Symbol("index key");
+
+/** A predicate template that also says which value it needs at which place (see {@link keyedTemplate}). */
+export type KeyedTemplate = TemplateFunction & { readonly [INDEX_KEY]: IndexKey };
+
 /**
- * Reads a delegate's mailbox, keeping only messages that match one of the captured patterns.
+ * A predicate template that only matches messages having `value` at `path`: the bot files its listener
+ * under that value instead of asking the predicate about every message. `path` names fields from the
+ * top of the message; `EVENT_PAYLOAD` (from `bot/microphone.ts`) stands for an event's payload.
+ */
+export function keyedTemplate(path: IndexPath, value: unknown, predicate: TemplateFunction): KeyedTemplate {
+  return Object.assign(predicate, { [INDEX_KEY]: [path, value] as IndexKey });
+}
+
+function isPrimitiveKey(v: unknown): boolean {
+  const t = typeof v;
+  if (t === "number" || t === "string" || t === "bigint" || t === "boolean") return true;
+  return Array.isArray(v) && tupleEncoding(v) !== undefined;
+}
+
+// The first place in a plain-object template where a fixed value is required, as [path, value].
+function objectKey(template: Record<string, unknown>, prefix: string[]): IndexKey | undefined {
+  for (const field in template) {
+    const sub = template[field];
+    if (isPrimitiveKey(sub)) return [[...prefix, field], sub];
+    if (isPlainObject(sub)) {
+      const inner = objectKey(sub, [...prefix, field]);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
+}
+
+function patternKey(pattern: Pattern): IndexKey | undefined {
+  for (const template of pattern) {
+    if (typeof template === "function") {
+      const key = (template as Partial<KeyedTemplate>)[INDEX_KEY];
+      if (key !== undefined) return key;
+    } else if (isPlainObject(template)) {
+      const key = objectKey(template, []);
+      if (key !== undefined) return key;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads a mailbox, keeping only messages that match one of the captured patterns (telepot's
+ * `Listener`). The bot broadcasts every message to every listener; what a listener's patterns capture
+ * is put into its mailbox as it arrives (so capture before the messages you want), and `wait()`
+ * returns them in order.
+ *
  * A delegate handles one message at a time, so inside a handler `await this.listener.wait()` is the
- * delegate's next message: a conversation reads top to bottom.
+ * delegate's next message: a conversation reads top to bottom. Asking for the next message also tells
+ * the bot the previous one is handled.
  *
  * @example
  * ```ts
@@ -27,7 +81,7 @@ export interface WaitOptions {
  * const msg = await listener.wait({ timeout: 1 });
  * ```
  */
-export class Listener {
+export class Listener implements Ear<Msg> {
   readonly #patterns: Pattern[] = [];
 
   /**
@@ -42,9 +96,13 @@ export class Listener {
     return this.#patterns;
   }
 
-  /** Adds a pattern: a list of templates a message must all match (see `Template`). */
+  /**
+   * Adds a pattern: a list of templates a message must all match (see `Template`). From now on, matching
+   * messages the bot handles are put into the mailbox.
+   */
   capture(pattern: Pattern): void {
     this.#patterns.push(pattern);
+    this.mailbox.listen(this);
   }
 
   /** Whether `msg` matches at least one captured pattern. */
@@ -54,7 +112,30 @@ export class Listener {
     return false;
   }
 
-  /** The next matching message already in the mailbox (skipping unmatched ones), or `undefined`. */
+  /** The same as {@link matches}: how the bot's microphone asks. */
+  hears(msg: Msg): boolean {
+    return this.matches(msg);
+  }
+
+  /**
+   * Where the bot can look messages up for this listener: for each pattern, a fixed value it requires
+   * somewhere (`{ chat: { id: 5 } }` requires 5 at `chat.id`; see {@link keyedTemplate}), or
+   * `undefined` when some pattern requires none (then every message is matched against it).
+   */
+  get keys(): readonly IndexKey[] | undefined {
+    const keys: IndexKey[] = [];
+    for (const pattern of this.#patterns) {
+      const key = patternKey(pattern);
+      if (key === undefined) return undefined;
+      keys.push(key);
+    }
+    return keys;
+  }
+
+  /**
+   * The next matching message already in the mailbox (skipping unmatched ones), or `undefined`. The
+   * message taken before counts as handled.
+   */
   poll(): Msg | undefined {
     for (;;) {
       const msg = this.mailbox.poll();
@@ -63,7 +144,8 @@ export class Listener {
   }
 
   /**
-   * The next message matching a captured pattern; messages that match none are skipped.
+   * The next message matching a captured pattern; messages that match none are skipped. The message
+   * taken before counts as handled (the delegate asked for the next one).
    *
    * @throws {BadInput} when nothing is captured.
    * @throws {WaitTooLong} (as a rejection) when `timeout` seconds pass first.
@@ -103,8 +185,9 @@ export class Listener {
 
 /**
  * A listener for `bot` (telepot's `bot.create_listener()`): inside a delegator or a delegate's
- * constructor it reads that delegate's mailbox; anywhere else it gets a copy of every message the bot
- * handles, until `bot.removeMailbox(listener.mailbox)`.
+ * constructor it reads that delegate's mailbox; anywhere else it gets a copy of every message it
+ * captures, holding nothing up, until `bot.removeMailbox(listener.mailbox)` or until it is no longer
+ * referenced (then it is dropped, as telepot's listener leaves when deleted).
  */
 export function createListener(bot: Pick<DelegatorBot, "createMailbox">): Listener {
   return new Listener(bot.createMailbox());

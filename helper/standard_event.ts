@@ -1,8 +1,10 @@
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
+import { EVENT_PAYLOAD } from "../bot/microphone.ts";
+import { seedKey } from "../bot/seed_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
-import type { Listener } from "./listener.ts";
+import { keyedTemplate, type Listener } from "./listener.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
 import { reportFailure } from "./report.ts";
 import { EventScheduler, type ScheduledEvent } from "./scheduler.ts";
@@ -72,9 +74,18 @@ export class StandardEventScheduler {
       && sameId(source.id, this.source.id);
   }
 
-  /** Makes a listener capture this source's events. */
+  /**
+   * Makes a listener capture this source's events, filed under the source id (under the event space
+   * when the id is an object), so the bot asks it only about events that may be its own.
+   */
   configure(listener: Listener): void {
-    listener.capture([(msg: Msg) => this.isOwnEvent(msg)]);
+    const { space, id } = this.source;
+    const own = (msg: Msg) => this.isOwnEvent(msg);
+    listener.capture([
+      seedKey(id) !== undefined
+        ? keyedTemplate([EVENT_PAYLOAD, "source", "id"], id, own)
+        : keyedTemplate([EVENT_PAYLOAD, "source", "space"], space, own),
+    ]);
   }
 
   /**
