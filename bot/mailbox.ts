@@ -37,8 +37,8 @@ export class Mailbox<T> {
   #tuner: Tuner<T> | undefined;
   /** The sequence number of the last broadcast offered here (a microphone's bookkeeping). */
   heard = 0;
-  /** Where a microphone filed this mailbox (its bookkeeping). */
-  filed: unknown[] | undefined;
+  /** How a microphone filed this mailbox (its bookkeeping). */
+  filed = 0;
 
   /**
    * Creates an empty mailbox.

@@ -21,10 +21,10 @@ export interface Ear<T> {
   /** Whether `item` is wanted. */
   hears(item: T): boolean;
   /**
-   * One key per captured pattern, or `undefined` when some pattern has none (then the ear is asked about
-   * every message).
+   * One key per captured pattern, in capture order; `undefined` for a pattern that has none (then the ear
+   * is asked about every message).
    */
-  readonly keys: readonly IndexKey[] | undefined;
+  readonly keys: readonly (IndexKey | undefined)[];
 }
 
 /** What a mailbox tells its microphone. */
@@ -40,8 +40,10 @@ class PathIndex<T> {
   constructor(readonly id: string, readonly path: IndexPath) {}
 }
 
-const SCANNED: unknown[] = [];
-const STRAY: unknown[] = [];
+// `Mailbox.filed` holds how many of its keys are filed here (the keys of its ears' patterns, which only
+// ever grow, in order, so the first ones are always the same), or one of these.
+const SCANNED = -1;
+const STRAY = -2;
 
 /**
  * The bot-wide microphone (telepot's `Microphone`): every message a `DelegatorBot` handles is offered to
@@ -73,33 +75,28 @@ export class Microphone<T extends object> implements Tuner<T> {
     return box;
   }
 
-  /** Files a delegate mailbox again, after its ears changed. */
+  /** Files a delegate mailbox's new keys, after its ears captured more. */
   tune(box: Mailbox<T>): void {
-    if (box.filed === STRAY || box.closed) return;
-    this.#unfile(box);
-    const filed: unknown[] = [];
-    for (const ear of box.ears) {
-      const keys = ear.keys;
-      if (keys === undefined) return this.#scan(box);
-      for (const [path, value] of keys) {
-        const v = indexValue(value);
-        if (v === undefined) return this.#scan(box);
-        filed.push(path, v);
-      }
+    if (box.filed === STRAY || box.filed === SCANNED || box.closed) return;
+    const { flat: keys, complete } = keysOf(box);
+    if (!complete) {
+      this.#unfile(box);
+      this.#scanned.add(box);
+      box.filed = SCANNED;
+      return;
     }
-    for (let i = 0; i < filed.length; i += 2) {
-      const path = filed[i] as IndexPath;
+    for (let i = box.filed; i < keys.length; i += 2) {
+      const path = keys[i] as IndexPath;
       const id = pathId(path);
       let index = this.#paths.get(id);
       if (index === undefined) this.#paths.set(id, index = new PathIndex<T>(id, path));
-      const v = filed[i + 1];
+      const v = keys[i + 1];
       const there = index.byValue.get(v);
       if (there === undefined) index.byValue.set(v, box);
       else if (Array.isArray(there)) there.push(box);
       else index.byValue.set(v, [there, box]);
-      filed[i] = index;
     }
-    box.filed = filed.length > 0 ? filed : undefined;
+    box.filed = keys.length;
   }
 
   /** Forgets a mailbox: it hears nothing more. */
@@ -135,22 +132,19 @@ export class Microphone<T extends object> implements Tuner<T> {
     }
   }
 
-  #scan(box: Mailbox<T>): void {
-    this.#scanned.add(box);
-    box.filed = SCANNED;
-  }
-
   #unfile(box: Mailbox<T>): void {
     const filed = box.filed;
-    box.filed = undefined;
-    if (filed === undefined || filed === STRAY) return;
+    box.filed = 0;
     if (filed === SCANNED) {
       this.#scanned.delete(box);
       return;
     }
-    for (let i = 0; i < filed.length; i += 2) {
-      const index = filed[i] as PathIndex<T>;
-      const v = filed[i + 1];
+    if (filed <= 0) return;
+    const keys = keysOf(box).flat;
+    for (let i = 0; i < filed; i += 2) {
+      const index = this.#paths.get(pathId(keys[i] as IndexPath));
+      if (index === undefined) continue;
+      const v = keys[i + 1];
       const there = index.byValue.get(v);
       if (there === box) index.byValue.delete(v);
       else if (Array.isArray(there)) {
@@ -161,6 +155,22 @@ export class Microphone<T extends object> implements Tuner<T> {
       if (index.byValue.size === 0) this.#paths.delete(index.id);
     }
   }
+}
+
+// The mailbox's keys as [path, value, path, value, …] with values as filed, up to the first pattern
+// without one (or with a value that cannot be filed); `complete` tells whether there was none such.
+function keysOf<T>(box: Mailbox<T>): { flat: unknown[]; complete: boolean } {
+  const flat: unknown[] = [];
+  for (const ear of box.ears) {
+    for (const key of ear.keys) {
+      if (key === undefined) return { flat, complete: false };
+      const [path, value] = key;
+      const v = indexValue(value);
+      if (v === undefined) return { flat, complete: false };
+      flat.push(path, v);
+    }
+  }
+  return { flat, complete: true };
 }
 
 function offer<T>(box: Mailbox<T>, msg: T, receipt: Receipt | undefined, sequence: number): void {

@@ -120,16 +120,10 @@ export class Listener implements Ear<Msg> {
   /**
    * Where the bot can look messages up for this listener: for each pattern, a fixed value it requires
    * somewhere (`{ chat: { id: 5 } }` requires 5 at `chat.id`; see {@link keyedTemplate}), or
-   * `undefined` when some pattern requires none (then every message is matched against it).
+   * `undefined` for a pattern that requires none (then every message is matched against it).
    */
-  get keys(): readonly IndexKey[] | undefined {
-    const keys: IndexKey[] = [];
-    for (const pattern of this.#patterns) {
-      const key = patternKey(pattern);
-      if (key === undefined) return undefined;
-      keys.push(key);
-    }
-    return keys;
+  get keys(): (IndexKey | undefined)[] {
+    return this.#patterns.map(patternKey);
   }
 
   /**

@@ -20,6 +20,9 @@ export interface EventSource {
 /** `[flavor, data]`: an event's flavor (starting with `_`) and its custom fields. */
 export type EventDataTuple = readonly [flavor: string, data: Record<string, unknown>];
 
+const SOURCE_ID = [EVENT_PAYLOAD, "source", "id"] as const;
+const SOURCE_SPACE = [EVENT_PAYLOAD, "source", "space"] as const;
+
 /** A bot's scheduler: events are emitted to `bot.handle`, hence to the delegates' seeders. */
 export type BotScheduler = EventScheduler<Msg>;
 
@@ -82,9 +85,7 @@ export class StandardEventScheduler {
     const { space, id } = this.source;
     const own = (msg: Msg) => this.isOwnEvent(msg);
     listener.capture([
-      seedKey(id) !== undefined
-        ? keyedTemplate([EVENT_PAYLOAD, "source", "id"], id, own)
-        : keyedTemplate([EVENT_PAYLOAD, "source", "space"], space, own),
+      seedKey(id) !== undefined ? keyedTemplate(SOURCE_ID, id, own) : keyedTemplate(SOURCE_SPACE, space, own),
     ]);
   }
 
