@@ -1,6 +1,6 @@
 // DelegatorBot's at-least-once delivery with real processes: the emulator in its own process, a bot
-// process polling it that is killed with kill -9 in the middle of 2,000 slow updates over 200 chats,
-// then restarted and stopped with SIGTERM.
+// process polling it that is killed with kill -9 (or stopped with SIGTERM) in the middle of 2,000 slow
+// updates over 200 chats, then restarted.
 import assert from "node:assert/strict";
 
 const CHATS = 200;
@@ -48,9 +48,9 @@ class LineProcess {
   }
 }
 
-function spawnBot(apiRoot: string, token: string, out: string, run: number): Deno.ChildProcess {
+function spawnBot(apiRoot: string, token: string, out: string, run: number, mode = "chat"): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", support("delegator_child_bot.ts"), apiRoot, token, out, String(run)],
+    args: ["run", "-A", support("delegator_child_bot.ts"), apiRoot, token, out, String(run), mode],
     stdout: "null",
     stderr: "null",
   }).spawn();
@@ -127,6 +127,44 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
     // lowest update in flight and getUpdates returns at most 100 beyond it.
     const duplicates = lines.length - expected.length;
     assert.ok(duplicates <= 100, `${duplicates} duplicates`);
+  } finally {
+    await emulator.close();
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("DelegatorBot crash: SIGTERM mid-run with listener.wait() conversations confirms what was handled, and only that", async () => {
+  const emulator = new LineProcess(["run", "-A", support("delegator_emulator.ts"), String(CHATS), String(PER_CHAT)]);
+  const out = await Deno.makeTempFile({ suffix: ".log" });
+  try {
+    const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {
+      apiRoot: string;
+      token: string;
+      expected: string[];
+    };
+    const first = spawnBot(apiRoot, token, out, 1, "conversation");
+    await until(() => handled(out).length >= 400, 60, "the first run to handle 400 updates");
+    first.kill("SIGTERM");
+    assert.equal((await first.status).code, 0, "graceful exit on SIGTERM");
+    const byFirst = new Set(handled(out).map((h) => h.key));
+    assert.ok(byFirst.size < expected.length, "stopped mid-run");
+    const pending = new Set(JSON.parse(await emulator.ask("pending")) as string[]);
+    assert.deepEqual(expected.filter((key) => !byFirst.has(key) && !pending.has(key)), [], "0 lost");
+
+    const second = spawnBot(apiRoot, token, out, 2, "conversation");
+    await until(() => new Set(handled(out).map((h) => h.key)).size === expected.length, 60, "the restart");
+    second.kill("SIGTERM");
+    assert.equal((await second.status).code, 0);
+    const lines = handled(out);
+    assert.equal(lines.length, expected.length, "no duplicates: the graceful stop confirmed all it handled");
+    for (const run of [1, 2]) {
+      const last = new Map<string, number>();
+      for (const h of lines.filter((l) => l.run === run)) {
+        assert.ok((last.get(h.chat) ?? -1) < h.id, `run ${run}: chat ${h.chat} out of order at ${h.id}`);
+        last.set(h.chat, h.id);
+      }
+    }
+    assert.deepEqual(JSON.parse(await emulator.ask("pending")), []);
   } finally {
     await emulator.close();
     await Deno.remove(out);
