@@ -1,6 +1,6 @@
+import { isPlainObject } from "../api/plain_object.ts";
 import { checkSeconds } from "../api/seconds.ts";
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
-import { isPlainObject } from "../api/plain_object.ts";
 import type { Mailbox } from "../bot/mailbox.ts";
 import type { Ear, IndexKey, IndexPath } from "../bot/microphone.ts";
 import { tupleEncoding } from "../bot/seed_key.ts";

@@ -39,7 +39,9 @@ class Recorder extends ListenerContext {
   constructor(seedTuple: SeedTuple) {
     super(seedTuple[0], seedTuple[2]);
     // Like telepot's delegates, it captures its own messages: those carrying its seed.
-    this.listener.capture([(msg: Msg) => ["seed", "a", "b"].some((f) => f in msg && sameSeed(msg[f], this.id))]);
+    this.listener.capture([
+      (msg: Msg) => ["seed", "a", "b"].some((f) => f in msg && sameSeed(msg[f], this.id)),
+    ]);
   }
   async onMessage(msg: Msg): Promise<void> {
     const gate = Recorder.gates.get(this.id);
@@ -207,7 +209,11 @@ Deno.test("DelegatorBot: a conversation's message counts as handled when it asks
   assert.equal(await settledSoon(question), false, "not yet asked for the next message");
   next.resolve();
   await question;
-  assert.deepEqual(steps, ["got 1"], "handled once it waits for the answer, which it could not get otherwise");
+  assert.deepEqual(
+    steps,
+    ["got 1"],
+    "handled once it waits for the answer, which it could not get otherwise",
+  );
   await bot.handle({ seed: 1, n: 2 });
   assert.deepEqual(steps, ["got 1", "answer 2", "done 2"], "the answer is handled when onMessage returns");
 });
@@ -273,7 +279,11 @@ Deno.test("DelegatorBot: nothing more is done for messages a closing delegate ne
   Recorder.gates.delete(9);
   gate.resolve();
   await Promise.all(handled);
-  assert.deepEqual(Recorder.log, [], "2 and 3 went to the live delegate, which closed on 1 without reading them");
+  assert.deepEqual(
+    Recorder.log,
+    [],
+    "2 and 3 went to the live delegate, which closed on 1 without reading them",
+  );
   assert.equal(Recorder.closed.length, 1);
   assert.equal(bot.delegateCount, 0, "no successor was started for them");
   await bot.handle({ seed: 9, n: 4 });
@@ -505,7 +515,11 @@ Deno.test("Mailbox: FIFO through growth and wrap-around; receipts held until the
   assert.deepEqual([box.poll(), box.poll(), box.poll()], [2, 3, 4]);
   box.close();
   await tick();
-  assert.deepEqual(settled.sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "close() releases the rest");
+  assert.deepEqual(
+    settled.sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    "close() releases the rest",
+  );
   box.put(10, receipts[10]);
   assert.equal(box.size, 0, "a closed mailbox takes nothing");
   receipts[10].release();

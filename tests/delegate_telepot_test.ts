@@ -3,19 +3,8 @@
 // seeds are hashed like Python's.
 import assert from "node:assert/strict";
 import type { Message } from "../api/types.gen.ts";
-import {
-  DelegatorBot,
-  type Msg,
-  type SeedTuple,
-} from "../bot/delegator_bot.ts";
-import {
-  call,
-  createOpen,
-  createRun,
-  paveEventSpace,
-  perChatId,
-  perMessage,
-} from "../delegate/mod.ts";
+import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
+import { call, createOpen, createRun, paveEventSpace, perChatId, perMessage } from "../delegate/mod.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import {
   ChatContext,
@@ -27,8 +16,7 @@ import {
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
 
-const sleep = (seconds: number): Promise<void> =>
-  new Promise((r) => setTimeout(r, seconds * 1000));
+const sleep = (seconds: number): Promise<void> => new Promise((r) => setTimeout(r, seconds * 1000));
 
 /** Runs `body` with an emulator and a delegator bot over `patterns` polling it, then cleans up. */
 async function withBot(
@@ -53,8 +41,7 @@ async function withBot(
   }
 }
 
-const texts = (messages: Message[]): string[] =>
-  messages.map((m) => m.text ?? "");
+const texts = (messages: Message[]): string[] => messages.map((m) => m.text ?? "");
 
 Deno.test("telepot 2: a ChatHandler capturing the owner's chat also gets the owner's messages", async () => {
   let owner = 0;
@@ -135,7 +122,7 @@ Deno.test("telepot 2: a createRun delegate gets the answer it captured though it
     await alice.sendText(alice.id, "answer");
     assert.equal(
       (await emu.nextBotMessage(alice.id, { timeout: 10 })).text,
-      'got "answer"',
+      "got \"answer\"",
     );
   });
 });
@@ -272,9 +259,7 @@ Deno.test("telepot 7: nothing more is done while a delegate lives — one job at
     await bot.sendMessage(msg.chat.id, `job ${jobs} done`);
   };
   await withBot([[() => "the job", call(job)]], async ({ emu, token }) => {
-    const users = ["Alice", "Bob", "Carol"].map((first_name) =>
-      emu.createUser({ first_name })
-    );
+    const users = ["Alice", "Bob", "Carol"].map((first_name) => emu.createUser({ first_name }));
     for (const u of users) await u.sendText(u.id, `from ${u.user.first_name}`);
     assert.equal(
       (await emu.nextBotMessage(users[0].id, { timeout: 10 })).text,

@@ -15,7 +15,12 @@ class LineProcess {
   #buffered = "";
 
   constructor(args: string[]) {
-    this.child = new Deno.Command(Deno.execPath(), { args, stdin: "piped", stdout: "piped", stderr: "inherit" })
+    this.child = new Deno.Command(Deno.execPath(), {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    })
       .spawn();
     this.#reader = this.child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     this.#writer = this.child.stdin.getWriter();
@@ -48,7 +53,13 @@ class LineProcess {
   }
 }
 
-function spawnBot(apiRoot: string, token: string, out: string, run: number, mode = "chat"): Deno.ChildProcess {
+function spawnBot(
+  apiRoot: string,
+  token: string,
+  out: string,
+  run: number,
+  mode = "chat",
+): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", support("delegator_child_bot.ts"), apiRoot, token, out, String(run), mode],
     stdout: "null",
@@ -85,7 +96,13 @@ async function until(check: () => boolean, seconds: number, what: string): Promi
 }
 
 Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled; restart handles the rest in per-chat order", async () => {
-  const emulator = new LineProcess(["run", "-A", support("delegator_emulator.ts"), String(CHATS), String(PER_CHAT)]);
+  const emulator = new LineProcess([
+    "run",
+    "-A",
+    support("delegator_emulator.ts"),
+    String(CHATS),
+    String(PER_CHAT),
+  ]);
   const out = await Deno.makeTempFile({ suffix: ".log" });
   try {
     const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {
@@ -134,7 +151,13 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
 });
 
 Deno.test("DelegatorBot crash: SIGTERM mid-run with listener.wait() conversations confirms what was handled, and only that", async () => {
-  const emulator = new LineProcess(["run", "-A", support("delegator_emulator.ts"), String(CHATS), String(PER_CHAT)]);
+  const emulator = new LineProcess([
+    "run",
+    "-A",
+    support("delegator_emulator.ts"),
+    String(CHATS),
+    String(PER_CHAT),
+  ]);
   const out = await Deno.makeTempFile({ suffix: ".log" });
   try {
     const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {

@@ -34,7 +34,11 @@ Deno.test("delegator: the offset passes an update only once its delegate has han
   await loop.stop();
   assert.deepEqual(handled, ["f0", "f1", "f2"], "the other chat was not held up");
   const pending = emu.pendingUpdates(handle).map((u) => (u.message as { text: string }).text);
-  assert.deepEqual(pending.slice(0, 3), ["block", "queued", "behind"], "nothing confirmed past the unhandled one");
+  assert.deepEqual(
+    pending.slice(0, 3),
+    ["block", "queued", "behind"],
+    "nothing confirmed past the unhandled one",
+  );
   await emu.close();
 });
 
