@@ -16,26 +16,32 @@ export interface WaitOptions {
 
 const INDEX_KEY = Symbol("index key");
 
-/** A predicate template that also says which value it needs at which place (see {@link keyedTemplate}). */
-export type KeyedTemplate = TemplateFunction & { readonly [INDEX_KEY]: IndexKey };
-
 /**
- * A predicate template that only matches messages having `value` at `path`: the bot files its listener
- * under that value instead of asking the predicate about every message. `path` names fields from the
- * top of the message; `EVENT_PAYLOAD` (from `bot/microphone.ts`) stands for an event's payload.
+ * Marks a predicate template as matching only messages that have `value` at `path` (and returns it): the
+ * bot then files its listener under that value instead of asking the predicate about every message.
+ * `path` names fields from the top of the message; `EVENT_PAYLOAD` stands for an event's payload.
  */
-export function keyedTemplate(path: IndexPath, value: unknown, predicate: TemplateFunction): KeyedTemplate {
+export function keyedTemplate(
+  path: IndexPath,
+  value: unknown,
+  predicate: TemplateFunction,
+): TemplateFunction {
   return Object.assign(predicate, { [INDEX_KEY]: [path, value] as IndexKey });
 }
 
 function isPrimitiveKey(v: unknown): boolean {
   const t = typeof v;
-  if (t === "number" || t === "string" || t === "bigint" || t === "boolean") return true;
+  if (t === "number" || t === "string" || t === "bigint" || t === "boolean") {
+    return true;
+  }
   return Array.isArray(v) && tupleEncoding(v) !== undefined;
 }
 
 // The first place in a plain-object template where a fixed value is required, as [path, value].
-function objectKey(template: Record<string, unknown>, prefix: string[]): IndexKey | undefined {
+function objectKey(
+  template: Record<string, unknown>,
+  prefix: string[],
+): IndexKey | undefined {
   for (const field in template) {
     const sub = template[field];
     if (isPrimitiveKey(sub)) return [[...prefix, field], sub];
@@ -50,7 +56,7 @@ function objectKey(template: Record<string, unknown>, prefix: string[]): IndexKe
 function patternKey(pattern: Pattern): IndexKey | undefined {
   for (const template of pattern) {
     if (typeof template === "function") {
-      const key = (template as Partial<KeyedTemplate>)[INDEX_KEY];
+      const key = (template as { [INDEX_KEY]?: IndexKey })[INDEX_KEY];
       if (key !== undefined) return key;
     } else if (isPlainObject(template)) {
       const key = objectKey(template, []);
@@ -108,7 +114,9 @@ export class Listener implements Ear<Msg> {
   /** Whether `msg` matches at least one captured pattern. */
   matches(msg: Msg): boolean {
     const patterns = this.#patterns;
-    for (let i = 0; i < patterns.length; i++) if (matchAll(msg, patterns[i])) return true;
+    for (let i = 0; i < patterns.length; i++) {
+      if (matchAll(msg, patterns[i])) return true;
+    }
     return false;
   }
 
@@ -145,7 +153,9 @@ export class Listener implements Ear<Msg> {
    * @throws {WaitTooLong} (as a rejection) when `timeout` seconds pass first.
    */
   wait(options?: WaitOptions): Promise<Msg> {
-    if (this.#patterns.length === 0) throw new BadInput("listener", "at least one captured pattern");
+    if (this.#patterns.length === 0) {
+      throw new BadInput("listener", "at least one captured pattern");
+    }
     const timeout = checkSeconds(options?.timeout, "options.timeout", true);
     const ready = this.poll();
     if (ready !== undefined) return Promise.resolve(ready);
@@ -183,6 +193,8 @@ export class Listener implements Ear<Msg> {
  * captures, holding nothing up, until `bot.removeMailbox(listener.mailbox)` or until it is no longer
  * referenced (then it is dropped, as telepot's listener leaves when deleted).
  */
-export function createListener(bot: Pick<DelegatorBot, "createMailbox">): Listener {
+export function createListener(
+  bot: Pick<DelegatorBot, "createMailbox">,
+): Listener {
   return new Listener(bot.createMailbox());
 }
