@@ -64,7 +64,9 @@ function isNormalEnd(e: unknown): boolean {
 /**
  * Drives one openable delegate as a thread-like delegate (`start`/`isAlive`) without a promise per
  * message: messages already in the mailbox are handled in the same turn, an empty mailbox leaves one
- * callback behind, and only handler results that are promises are awaited. One message at a time.
+ * callback behind, and only handler results that are promises are awaited. One message at a time; a
+ * message counts as handled (for the bot's delivery guarantee) once `open` or `onMessage` has returned
+ * for it, since the runner then asks its listener for the next one.
  */
 export class OpenRunner implements StartableDelegate {
   #alive = false;
