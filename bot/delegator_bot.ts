@@ -169,6 +169,13 @@ export class DelegatorBot extends Bot {
     options?: DelegatorBotOptions,
   ) {
     super(token, options);
+    if (options !== undefined && "mailboxCapacity" in options) {
+      // Said out loud rather than ignored: the option is gone, and so is the limit it set.
+      throw new BadInput(
+        "options.mailboxCapacity",
+        "no such option: mailboxes are unbounded, and handle() waits until delegates handled the message",
+      );
+    }
     this.#log = (what, error) => this.logError(what, error);
     if (!Array.isArray(delegationPatterns)) {
       throw new BadInput("delegationPatterns", "an array of [seeder, delegator] pairs");

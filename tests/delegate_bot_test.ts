@@ -436,6 +436,12 @@ Deno.test("DelegatorBot: a handler with no method for a message's flavor closes 
 Deno.test("DelegatorBot: malformed delegation patterns are BadInput at construction", () => {
   assert.throws(() => new DelegatorBot("1:T", [[() => 1]] as never), BadInput);
   assert.throws(() => new DelegatorBot("1:T", {} as never), BadInput);
+  assert.throws(
+    () => new DelegatorBot("1:T", [], { mailboxCapacity: 2 } as never),
+    (e) => e instanceof BadInput && e.message.includes("unbounded"),
+    "the removed option is refused, not ignored",
+  );
+  assert.throws(() => new Mailbox(64 as never), BadInput);
 });
 
 Deno.test("DelegatorBot: a throwing seeder or a delegator result of the wrong shape is reported and skipped", async () => {
