@@ -19,6 +19,11 @@ export type Seeder = (msg: Msg) => unknown;
 export interface DelegateHandle {
   /** Marks the delegate ended: the bot forgets it now instead of at the next `isAlive()` check. */
   ended(): void;
+  /**
+   * The delegate has finished with the message it took last (its first one, until its listener gives it
+   * another): the bot may confirm it. Reading the next message says the same.
+   */
+  handled(): void;
   /** Reports a failure of the delegate on the console, with the bot's token cut out. */
   log(what: string, error: unknown): void;
 }
@@ -79,6 +84,10 @@ class DelegateRecord implements DelegateHandle {
     if (!this.alive) return false;
     if (this.startable !== undefined && !this.startable.isAlive()) this.ended();
     return this.alive;
+  }
+
+  handled(): void {
+    this.mailbox.release();
   }
 
   // Forgets the delegate; what it never read counts as handled (telepot leaves it unread too).

@@ -86,7 +86,10 @@ export class OpenRunner implements StartableDelegate {
     readonly seed: unknown,
   ) {}
 
-  /** Whether the delegate has started and not yet closed. */
+  /**
+   * Whether the delegate has started and not begun to close: while its `onClose` runs, a new message
+   * for its seed starts a new delegate instead of waiting in a mailbox nobody will read.
+   */
   isAlive(): boolean {
     return this.#alive;
   }
@@ -140,6 +143,9 @@ export class OpenRunner implements StartableDelegate {
   }
 
   #close(e: unknown): void {
+    this.#alive = false;
+    // The handler that threw has finished with its message, whatever onClose still does.
+    this.#handle?.handled();
     // IdleTerminate and StopListening are how delegates end; anything else is reported even when a
     // custom onClose ignores it.
     if (!isNormalEnd(e)) this.#report("delegate closed by an error", e);
@@ -166,7 +172,6 @@ export class OpenRunner implements StartableDelegate {
   }
 
   #ended(): void {
-    this.#alive = false;
     const handle = this.#handle;
     this.#handle = undefined;
     handle?.ended();

@@ -290,6 +290,31 @@ Deno.test("DelegatorBot: nothing more is done for messages a closing delegate ne
   assert.deepEqual(Recorder.log, ["9:4"], "the next message starts a new delegate");
 });
 
+Deno.test("DelegatorBot: a message arriving while a delegate's onClose runs starts a new delegate, not lost", async () => {
+  const goodbye = deferred();
+  const started: number[] = [];
+  class Leaving extends ListenerContext {
+    constructor(st: SeedTuple) {
+      super(st[0], st[2]);
+      started.push(st[1].n);
+      this.listener.capture([{ seed: this.id }]);
+    }
+    onMessage(msg: Msg): void {
+      Recorder.log.push(`${msg.n}`);
+      if (msg.stop) this.close();
+    }
+    override onClose(): Promise<void> {
+      return goodbye.promise; // a slow goodbye, as an async onClose sending a message would be
+    }
+  }
+  const bot = botWith([[(msg) => msg.seed, createOpen(Leaving)]]);
+  await bot.handle({ seed: 1, n: 1, stop: true });
+  await bot.handle({ seed: 1, n: 2 });
+  assert.deepEqual(Recorder.log, ["1", "2"], "handled by a new delegate while the first one was closing");
+  assert.deepEqual(started, [1, 2]);
+  goodbye.resolve();
+});
+
 Deno.test("DelegatorBot: delegators may return a startable object, a function or a [fn, args, options] triple", async () => {
   const seen: string[] = [];
   const started: { alive: boolean; handle?: DelegateHandle }[] = [];
