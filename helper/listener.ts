@@ -135,6 +135,15 @@ export class Listener implements Ear<Msg> {
   }
 
   /**
+   * Tells the bot that the message the delegate took last (its first one, until it reads another) is
+   * handled, without reading the next one: for a task that goes on in the background after dealing
+   * with it, which would otherwise hold that message, and its chat's later updates, until it ends.
+   */
+  handled(): void {
+    this.mailbox.release();
+  }
+
+  /**
    * The next matching message already in the mailbox (skipping unmatched ones), or `undefined`. The
    * message taken before counts as handled.
    */

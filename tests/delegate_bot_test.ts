@@ -290,6 +290,23 @@ Deno.test("DelegatorBot: nothing more is done for messages a closing delegate ne
   assert.deepEqual(Recorder.log, ["9:4"], "the next message starts a new delegate");
 });
 
+Deno.test("DelegatorBot: a background task says its first message is handled with listener.handled()", async () => {
+  const stop = deferred();
+  let ticks = 0;
+  const reminder = async (st: SeedTuple): Promise<void> => {
+    const listener = createListener(st[0]); // made at once: it reads this delegate's mailbox
+    listener.handled(); // the request is taken; what follows runs in the background
+    while (await Promise.race([stop.promise.then(() => false), tick().then(() => true)])) ticks++;
+  };
+  const bot = botWith([[(msg) => msg.seed, call(reminder)]]);
+  await bot.handle({ seed: 1, n: 1 });
+  await bot.handle({ seed: 1, n: 2 }); // the task lives: nothing more is done
+  assert.equal(bot.delegateCount, 1);
+  await until(() => ticks > 0);
+  stop.resolve();
+  await until(() => bot.delegateCount === 0);
+});
+
 Deno.test("DelegatorBot: a message arriving while a delegate's onClose runs starts a new delegate, not lost", async () => {
   const goodbye = deferred();
   const started: number[] = [];
