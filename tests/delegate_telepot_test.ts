@@ -292,6 +292,29 @@ Deno.test("telepot 7: nothing more is done while a delegate lives — one job at
   });
 });
 
+Deno.test("telepot 7: one job per chat at a time, the job taking its message at once with listener.handled()", async () => {
+  let jobs = 0;
+  // Per chat, a job that holds its message to the end keeps the chat's later messages back until then
+  // (they are not confirmed before it is); one that takes its message at once lets them reach the bot
+  // while it runs, and then nothing more is done for them, as in telepot.
+  const job = async ([bot, msg]: SeedTuple): Promise<void> => {
+    createListener(bot).handled();
+    jobs++;
+    await bot.sendMessage(msg.chat.id, `job ${jobs} started by ${msg.text}`);
+    await sleep(0.5);
+    await bot.sendMessage(msg.chat.id, `job ${jobs} done`);
+  };
+  await withBot([[perChatId(), call(job)]], async ({ emu, token }) => {
+    const alice = emu.createUser({ first_name: "Alice" });
+    for (const text of ["one", "two", "three"]) await alice.sendText(alice.id, text);
+    assert.equal((await emu.nextBotMessage(alice.id, { timeout: 10 })).text, "job 1 started by one");
+    await until(() => emu.pendingUpdates(token).length === 0, 10);
+    assert.equal((await emu.nextBotMessage(alice.id, { timeout: 10 })).text, "job 1 done");
+    await sleep(0.3);
+    assert.equal(jobs, 1, "the quick second and third messages ran no job");
+  });
+});
+
 Deno.test("telepot 11: a tuple seed holding null is one delegate; an object seed (a list) is new each time", async () => {
   class Counter extends ChatContext {
     count = 0;
