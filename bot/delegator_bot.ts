@@ -1,5 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
+import { eventKey } from "./event_key.ts";
 import type { Mailbox } from "./mailbox.ts";
 import { Microphone } from "./microphone.ts";
 import { Receipt } from "./receipt.ts";
@@ -19,11 +20,7 @@ export type Seeder = (msg: Msg) => unknown;
 export interface DelegateHandle {
   /** Marks the delegate ended: the bot forgets it now instead of at the next `isAlive()` check. */
   ended(): void;
-  /**
-   * The delegate has finished with the message it took last (its first one, until its listener gives it
-   * another): the bot may confirm it. Reading the next message says the same.
-   */
-  handled(): void;
+
   /** Reports a failure of the delegate on the console, with the bot's token cut out. */
   log(what: string, error: unknown): void;
 }
@@ -86,16 +83,20 @@ class DelegateRecord implements DelegateHandle {
     return this.alive;
   }
 
-  handled(): void {
-    this.mailbox.release();
-  }
-
-  // Forgets the delegate; what it never read counts as handled (telepot leaves it unread too).
+  // Forgets the delegate; what it never read counts as handled (telepot leaves it unread too), and is
+  // reported rather than dropped silently. Its own events dying with it are no news.
   ended(): void {
     if (!this.alive) return;
     this.alive = false;
     if (this.key !== undefined) this.pattern.forget(this.key, this);
-    this.mailbox.close();
+    let unread = 0;
+    for (const msg of this.mailbox.close()) if (eventKey(msg) === undefined) unread++;
+    if (unread > 0) {
+      this.log(
+        "a delegate ended without reading what its listener captured",
+        `${unread} message(s) dropped, as telepot drops them (see DelegatorBot)`,
+      );
+    }
   }
 
   failed(err: unknown): void {

@@ -153,28 +153,31 @@ export class Mailbox<T> {
 
   /**
    * Ends the mailbox: it stops hearing broadcasts, accepts nothing more, and releases the current item
-   * and every item still waiting, which are dropped.
+   * and every item still waiting, which are dropped and returned.
    */
-  close(): void {
-    if (this.#closed) return;
+  close(): T[] {
+    if (this.#closed) return [];
     this.#closed = true;
     this.#waiter = undefined;
     this.#tuner?.remove(this);
     this.release();
-    this.clear();
+    return this.clear();
   }
 
-  /** Drops every item still waiting (not the current one), releasing their receipts. */
-  clear(): void {
+  /** Drops every item still waiting (not the current one), releasing their receipts; returns them. */
+  clear(): T[] {
+    const dropped: T[] = [];
     const slots = this.#slots;
-    if (slots === undefined) return;
+    if (slots === undefined) return dropped;
     for (; this.#count > 0; this.#count--) {
       const at = this.#head * 2;
+      dropped.push(slots[at] as T);
       const receipt = slots[at + 1] as Receipt | undefined;
       slots[at] = slots[at + 1] = undefined;
       this.#head = (this.#head + 1) % (slots.length / 2);
       receipt?.release();
     }
+    return dropped;
   }
 
   #push(item: T, receipt: Receipt | undefined): void {

@@ -94,7 +94,7 @@ export class OpenRunner implements StartableDelegate {
     return this.#alive;
   }
 
-  /** Calls `open`, then handles messages until a handler throws; `handle.ended()` follows `onClose`. */
+  /** Calls `open`, then handles messages until a handler throws; then `handle.ended()` and `onClose`. */
   start(handle?: DelegateHandle): void {
     this.#alive = true;
     this.#handle = handle;
@@ -144,37 +144,25 @@ export class OpenRunner implements StartableDelegate {
 
   #close(e: unknown): void {
     this.#alive = false;
-    // The handler that threw has finished with its message, whatever onClose still does.
-    this.#handle?.handled();
     // IdleTerminate and StopListening are how delegates end; anything else is reported even when a
     // custom onClose ignores it.
     if (!isNormalEnd(e)) this.#report("delegate closed by an error", e);
+    // For the bot the delegate has ended now: the message it stopped on is handled, what it never read
+    // is dropped, and a new message for its seed starts a new delegate while onClose still runs.
+    this.#handle?.ended();
     let r: unknown;
     try {
       r = this.delegate.onClose(e);
     } catch (closeError) {
       this.#report("onClose failed", closeError);
     }
-    if (r instanceof Promise) {
-      r.then(() => this.#ended(), (closeError) => {
-        this.#report("onClose failed", closeError);
-        this.#ended();
-      });
-    } else {
-      this.#ended();
-    }
+    if (r instanceof Promise) r.catch((closeError) => this.#report("onClose failed", closeError));
   }
 
   // Through the bot, which cuts its token out of what a handler threw; a runner started by hand logs as is.
   #report(what: string, error: unknown): void {
     if (this.#handle) this.#handle.log(what, error);
     else console.error(`telepot-ts: ${what}:`, error);
-  }
-
-  #ended(): void {
-    const handle = this.#handle;
-    this.#handle = undefined;
-    handle?.ended();
   }
 }
 

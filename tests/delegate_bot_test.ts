@@ -233,7 +233,9 @@ Deno.test("DelegatorBot: a failing delegate and one that ends without reading se
   const bot = botWith([[(msg) => msg.seed, createOpen(Failing)]]);
   const held = [1, 2, 3].map((n) => bot.handle({ seed: 5, n }));
   await Promise.all(held); // resolves (never rejects): the delegate closed on 1, 2 and 3 were never read
-  assert.equal(recorded.calls.length, 1, "the failure is reported");
+  assert.equal(recorded.calls.length, 2);
+  assert.match(String(recorded.calls[0][0]), /closed by an error/, "the failure is reported");
+  assert.match(String(recorded.calls[1]), /2 message\(s\) dropped/, "so are the messages it never read");
   assert.equal(bot.delegateCount, 0);
   const ending = deferred();
   const task = async (st: SeedTuple): Promise<void> => {
@@ -268,6 +270,7 @@ Deno.test("DelegatorBot: a throwing delegate closes with onClose(error), is forg
 });
 
 Deno.test("DelegatorBot: nothing more is done for messages a closing delegate never read (telepot)", async () => {
+  using recorded = recordConsoleErrors();
   const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]]);
   const gate = deferred();
   Recorder.gates.set(9, gate.promise);
@@ -286,6 +289,7 @@ Deno.test("DelegatorBot: nothing more is done for messages a closing delegate ne
   );
   assert.equal(Recorder.closed.length, 1);
   assert.equal(bot.delegateCount, 0, "no successor was started for them");
+  assert.match(String(recorded.calls[0]), /2 message\(s\) dropped/, "dropped, but not silently");
   await bot.handle({ seed: 9, n: 4 });
   assert.deepEqual(Recorder.log, ["9:4"], "the next message starts a new delegate");
 });
