@@ -83,7 +83,7 @@ function patternKey(pattern: Pattern): IndexKey | undefined {
  * const box = new Mailbox<Record<string, unknown>>();
  * const listener = new Listener(box);
  * listener.capture([{ chat: { id: 5 } }]);
- * await box.put({ chat: { id: 5 }, text: "hi" });
+ * box.put({ chat: { id: 5 }, text: "hi" });
  * const msg = await listener.wait({ timeout: 1 });
  * ```
  */
