@@ -6,8 +6,11 @@ import { tupleEncoding } from "./seed_key.ts";
 /** In an {@link IndexPath}, the payload of an event: the value under its single `_flavor` key. */
 export const EVENT_PAYLOAD: unique symbol = Symbol("event payload");
 
-/** Where in a message to look: field names from the top, {@link EVENT_PAYLOAD} for an event's payload. */
-export type IndexPath = readonly (string | typeof EVENT_PAYLOAD)[];
+/**
+ * Where in a message to look: field names from the top, {@link EVENT_PAYLOAD} for an event's payload,
+ * or a function computing something of the value reached so far (its flavor, say).
+ */
+export type IndexPath = readonly (string | typeof EVENT_PAYLOAD | ((value: object) => unknown))[];
 
 /**
  * `[path, value]`: what every message a pattern captures has at `path` (a number, string, bigint,
@@ -180,8 +183,17 @@ function offer<T>(box: Mailbox<T>, msg: T, receipt: Receipt | undefined, sequenc
   if (box.hears(msg)) box.put(msg, receipt);
 }
 
+const functionIds = new WeakMap<object, number>();
+let lastFunctionId = 0;
+
 function pathId(path: IndexPath): string {
-  return path.map((step) => step === EVENT_PAYLOAD ? "\u0001" : step).join("\u0000");
+  return path.map((step) => {
+    if (step === EVENT_PAYLOAD) return "\u0001";
+    if (typeof step === "string") return step;
+    let id = functionIds.get(step);
+    if (id === undefined) functionIds.set(step, id = ++lastFunctionId);
+    return `\u0002${id}`;
+  }).join("\u0000");
 }
 
 function valueAt(msg: object, path: IndexPath): unknown {
@@ -193,8 +205,15 @@ function valueAt(msg: object, path: IndexPath): unknown {
       const flavor = eventKey(v);
       if (flavor === undefined) return undefined;
       v = (v as Record<string, unknown>)[flavor];
-    } else {
+    } else if (typeof step === "string") {
       v = (v as Record<string, unknown>)[step];
+    } else {
+      // A message it cannot make sense of has no value here; its listeners are not asked about it.
+      try {
+        v = step(v);
+      } catch {
+        return undefined;
+      }
     }
   }
   return v;

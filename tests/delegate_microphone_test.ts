@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Msg } from "../bot/delegator_bot.ts";
 import { EVENT_PAYLOAD, Microphone } from "../bot/microphone.ts";
 import { Receipt } from "../bot/receipt.ts";
-import { keyedTemplate, Listener } from "../helper/mod.ts";
+import { flavorOrNull, keyedTemplate, Listener } from "../helper/mod.ts";
 
 /** A listener on a new delegate mailbox of `mic`, counting how often its patterns are asked. */
 function counted(mic: Microphone<Msg>): { listener: Listener; asked: () => number } {
@@ -80,4 +80,29 @@ Deno.test("Microphone: events are filed by their source; tuple values by value; 
   assert.ok(own.listener.poll() !== undefined);
   own.listener.poll(); // asking for the next message: the event is handled
   await done;
+});
+
+Deno.test("Microphone: a path step may be a function (here the flavor); a throwing one finds nobody", () => {
+  const mic = new Microphone<Msg>();
+  const queries = counted(mic);
+  const isQuery = keyedTemplate(
+    [flavorOrNull],
+    "callback_query",
+    (msg: Msg) => flavorOrNull(msg) === "callback_query",
+  );
+  queries.listener.capture([isQuery, { data: "yes" }]);
+  const broken = counted(mic);
+  broken.listener.capture([keyedTemplate(
+    [() => {
+      throw new Error("cannot tell");
+    }],
+    1,
+    () => true,
+  )]);
+  send(mic, { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "hi" });
+  assert.equal(queries.asked(), 0, "not asked about a chat message");
+  send(mic, { id: "q", from: { id: 1 }, chat_instance: "c", data: "yes", message: { message_id: 1 } });
+  assert.equal(queries.asked(), 1);
+  assert.equal(queries.listener.mailbox.size, 1);
+  assert.equal(broken.asked(), 0);
 });
