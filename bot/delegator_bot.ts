@@ -1,7 +1,9 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
 import { eventKey } from "./event_key.ts";
-import { Mailbox, RESOLVED } from "./mailbox.ts";
+import type { Mailbox } from "./mailbox.ts";
+import { Microphone } from "./microphone.ts";
+import { Receipt } from "./receipt.ts";
 import { seedKey, TupleKey } from "./seed_key.ts";
 
 /** A message or event as handed to delegates: any object the loop or the scheduler produces. */
@@ -18,15 +20,19 @@ export type Seeder = (msg: Msg) => unknown;
 export interface DelegateHandle {
   /** Marks the delegate ended: the bot forgets it now instead of at the next `isAlive()` check. */
   ended(): void;
+
   /** Reports a failure of the delegate on the console, with the bot's token cut out. */
   log(what: string, error: unknown): void;
 }
 
 /** A thread-like delegate: started once, then asked whether it still runs. */
 export interface StartableDelegate {
-  /** Starts the delegate's work; `handle.ended()` may be called when it stops. */
+  /**
+   * Starts the delegate's work; `handle.ended()` should be called when it stops, since messages its
+   * listener captured and it never read count as handled only then (or at the next `isAlive()` check).
+   */
   start(handle?: DelegateHandle): void;
-  /** Whether the delegate still runs (a new message for its seed goes to its mailbox). */
+  /** Whether the delegate still runs (then a new message for its seed starts nothing). */
   isAlive(): boolean;
 }
 
@@ -50,11 +56,8 @@ export type Delegator = (seedTuple: SeedTuple) => Delegate;
 /** One `[seeder, delegator]` pair of {@link DelegatorBot}'s delegation patterns. */
 export type DelegationPattern = readonly [seeder: Seeder, delegator: Delegator];
 
-/** Options of {@link DelegatorBot}: those of `Bot`, plus the mailbox size of each delegate. */
-export type DelegatorBotOptions = BotOptions & {
-  /** Messages a delegate's mailbox holds before `handle` waits for room (default 64). */
-  mailboxCapacity?: number;
-};
+/** Options of {@link DelegatorBot}: those of `Bot`. */
+export type DelegatorBotOptions = BotOptions;
 
 /** Logs a failure the bot cannot hand to anyone, with the token removed. */
 type FailureLog = (what: string, error: unknown) => void;
@@ -63,23 +66,23 @@ type FailureLog = (what: string, error: unknown) => void;
 // It is also the DelegateHandle given to a startable delegate, so ending costs no closure per delegate.
 class DelegateRecord implements DelegateHandle {
   alive = true;
+  // Whether a listener reads its mailbox (made while it was being built): then its first message is
+  // handled when it asks for the next one, else when its task ends (a startable: when start returns).
+  claimed = false;
   startable: StartableDelegate | undefined;
   readonly mailbox: Mailbox<Msg>;
   readonly pattern: PatternState;
   readonly key: unknown;
-  readonly redispatch: (pattern: PatternState, msg: Msg) => Promise<void>;
   readonly log: FailureLog;
   constructor(
     mailbox: Mailbox<Msg>,
     pattern: PatternState,
     key: unknown,
-    redispatch: (pattern: PatternState, msg: Msg) => Promise<void>,
     log: FailureLog,
   ) {
     this.mailbox = mailbox;
     this.pattern = pattern;
     this.key = key;
-    this.redispatch = redispatch;
     this.log = log;
   }
 
@@ -89,15 +92,19 @@ class DelegateRecord implements DelegateHandle {
     return this.alive;
   }
 
-  // Forgets the delegate and hands its unread messages to a successor; its own events die with it.
+  // Forgets the delegate; what it never read counts as handled (telepot leaves it unread too), and is
+  // reported rather than dropped silently. Its own events dying with it are no news.
   ended(): void {
     if (!this.alive) return;
     this.alive = false;
     if (this.key !== undefined) this.pattern.forget(this.key, this);
-    for (const left of this.mailbox.drain()) {
-      if (eventKey(left) === undefined) {
-        this.redispatch(this.pattern, left).catch((err) => this.log("redelivery failed", err));
-      }
+    let unread = 0;
+    for (const msg of this.mailbox.close()) if (eventKey(msg) === undefined) unread++;
+    if (unread > 0) {
+      this.log(
+        "a delegate ended without reading what its listener captured",
+        `${unread} message(s) dropped, as telepot drops them (see DelegatorBot)`,
+      );
     }
   }
 
@@ -139,16 +146,26 @@ function isStartable(d: unknown): d is StartableDelegate {
 }
 
 /**
- * A bot that hands each message to delegates, telepot's `DelegatorBot`. For every message, every
- * delegation pattern's seeder is evaluated; a hashable seed (number, string, bigint, boolean, or an
- * array of those, compared by value) has at most one live delegate, which receives the message in its mailbox,
- * or gets a new delegate from the pattern's delegator when none is alive; a non-hashable seed always
- * gets a new delegate; `null`/`undefined` gets nothing.
+ * A bot that hands each message to delegates, telepot's `DelegatorBot`. For every message:
  *
- * Each delegate is an independent task with a bounded mailbox: one seed's messages are handled in
- * order, different seeds concurrently. `handle` resolves once the message sits in every target
- * mailbox, so a full mailbox slows the loop down instead of losing messages. A delegate that ends is
- * forgotten; messages still queued for it (other than its own events) start its successor.
+ * 1. The message is broadcast to every listener (telepot's microphone), in the order the bot handles
+ *    messages: a listener whose captured patterns match it puts it into its delegate's mailbox. Live
+ *    delegates read what their listeners capture, whatever the seeders say.
+ * 2. Every delegation pattern's seeder is evaluated. A hashable seed (see `seedKey`: numbers, strings,
+ *    bigints, booleans, and arrays of those and of `null`, standing for Python's tuples) starts a new
+ *    delegate when none of that pattern is alive for it; when one is alive, nothing more is done. A
+ *    non-hashable seed (any other object, standing for Python's list) always starts a new delegate;
+ *    `null`/`undefined` starts nothing. A new delegate gets the message as its first one.
+ *
+ * Each delegate is an independent task reading its own unbounded mailbox: one delegate's messages are
+ * handled in order, different delegates concurrently.
+ *
+ * `handle` resolves when every delegate that received the message has handled it, which is what the
+ * loop waits for before it confirms the update: a message counts as handled by a delegate when the
+ * delegate returned from the handler call for it (`onMessage`, `onChatMessage`…), when it asked its
+ * listener for the next message (`listener.wait()`, so a conversation never waits for itself), or when
+ * the delegate ended without reading it (failures included; they are reported, never rejected). A
+ * listener made outside a delegate receives copies and holds nothing up.
  *
  * @example
  * ```ts
@@ -159,10 +176,8 @@ function isStartable(d: unknown): d is StartableDelegate {
  */
 export class DelegatorBot extends Bot {
   readonly #patterns: PatternState[];
-  readonly #capacity: number;
-  readonly #listening = new Set<Mailbox<Msg>>();
-  #constructing: Mailbox<Msg> | undefined;
-  readonly #redispatch = (pattern: PatternState, msg: Msg): Promise<void> => this.#dispatch(pattern, msg);
+  readonly #microphone = new Microphone<Msg>();
+  #constructing: DelegateRecord | undefined;
   readonly #log: FailureLog;
 
   /**
@@ -170,7 +185,7 @@ export class DelegatorBot extends Bot {
    *
    * @param token the bot's token.
    * @param delegationPatterns `[seeder, delegator]` pairs, evaluated in order for every message.
-   * @param options the options of `Bot`, plus `mailboxCapacity`.
+   * @param options the options of `Bot`.
    */
   constructor(
     token: string,
@@ -178,11 +193,14 @@ export class DelegatorBot extends Bot {
     options?: DelegatorBotOptions,
   ) {
     super(token, options);
-    this.#log = (what, error) => this.logError(what, error);
-    this.#capacity = options?.mailboxCapacity ?? 64;
-    if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
-      throw new BadInput("options.mailboxCapacity", "a positive integer");
+    if (options !== undefined && "mailboxCapacity" in options) {
+      // Said out loud rather than ignored: the option is gone, and so is the limit it set.
+      throw new BadInput(
+        "options.mailboxCapacity",
+        "no such option: mailboxes are unbounded, and handle() waits until delegates handled the message",
+      );
     }
+    this.#log = (what, error) => this.logError(what, error);
     if (!Array.isArray(delegationPatterns)) {
       throw new BadInput("delegationPatterns", "an array of [seeder, delegator] pairs");
     }
@@ -203,83 +221,67 @@ export class DelegatorBot extends Bot {
   }
 
   /**
-   * The mailbox a delegate's listener reads from. While a delegator runs (and while its delegate starts),
-   * this is that delegate's own mailbox; anywhere else it is a new mailbox receiving a copy of every
-   * message this bot handles, until {@link removeMailbox}.
+   * The mailbox a listener reads from (telepot's `create_listener`). While a delegator runs (and while
+   * its delegate starts), this is that delegate's own mailbox, whose messages the bot waits for. Anywhere
+   * else it is a new mailbox receiving a copy of every message its listener captures, holding nothing
+   * up, until {@link removeMailbox} or until nothing references it any more.
    */
   createMailbox(): Mailbox<Msg> {
-    if (this.#constructing !== undefined) return this.#constructing;
-    const box = new Mailbox<Msg>(this.#capacity);
-    this.#listening.add(box);
-    return box;
+    const record = this.#constructing;
+    if (record === undefined) return this.#microphone.stray();
+    record.claimed = true;
+    return record.mailbox;
   }
 
-  /** Stops copying messages into a mailbox made by {@link createMailbox} outside a delegator. */
+  /** Stops broadcasting into a mailbox and drops what it holds unread. */
   removeMailbox(mailbox: Mailbox<Msg>): void {
-    this.#listening.delete(mailbox);
+    this.#microphone.remove(mailbox);
+    mailbox.clear();
   }
 
   /**
-   * Routes `msg` to its delegates, starting new ones as needed. Resolves when `msg` is accepted by every
-   * target mailbox. A seeder or delegator that throws is reported and skipped; the others still run.
+   * Broadcasts `msg` to the listeners and starts new delegates as the seeders say. Resolves when every
+   * delegate that received it has handled it (see the class); never rejects. A seeder or delegator that
+   * throws is reported and skipped; the others still run.
    */
   override handle(msg: Msg): Promise<void> {
-    let pending: Promise<void>[] | undefined;
-    if (this.#listening.size > 0) {
-      for (const box of this.#listening) {
-        const p = box.put(msg);
-        if (p !== RESOLVED) (pending ??= []).push(p);
-      }
-    }
+    const receipt = new Receipt();
+    this.#microphone.send(msg, receipt);
     const patterns = this.#patterns;
-    for (let i = 0; i < patterns.length; i++) {
-      const p = this.#dispatch(patterns[i], msg);
-      if (p !== RESOLVED) (pending ??= []).push(p);
-    }
-    return pending === undefined ? RESOLVED : Promise.all(pending).then(() => {});
+    for (let i = 0; i < patterns.length; i++) this.#dispatch(patterns[i], msg, receipt);
+    receipt.release();
+    return receipt.settled();
   }
 
-  #dispatch(pattern: PatternState, msg: Msg): Promise<void> {
+  #dispatch(pattern: PatternState, msg: Msg, receipt: Receipt): void {
     let seed: unknown;
     try {
       seed = pattern.seeder(msg);
     } catch (err) {
       this.#log("seeder failed", err);
-      return RESOLVED;
+      return;
     }
-    if (seed === null || seed === undefined) return RESOLVED;
+    if (seed === null || seed === undefined) return;
     const key = seedKey(seed);
-    if (key === undefined) {
-      this.#spawn(pattern, msg, seed, undefined);
-      return RESOLVED;
-    }
-    const record = pattern.get(key);
-    if (record !== undefined) {
-      if (record.isAlive()) return record.mailbox.put(msg);
-      // Finding it dead forgets it, and its unread messages may already have started a successor.
-      const successor = pattern.get(key);
-      if (successor !== undefined && successor.isAlive()) return successor.mailbox.put(msg);
-    }
-    this.#spawn(pattern, msg, seed, key);
-    return RESOLVED;
+    if (key !== undefined && pattern.get(key)?.isAlive()) return;
+    this.#spawn(pattern, msg, seed, key, receipt);
   }
 
-  #spawn(pattern: PatternState, msg: Msg, seed: unknown, key: unknown): void {
-    const record = new DelegateRecord(
-      new Mailbox<Msg>(this.#capacity),
-      pattern,
-      key,
-      this.#redispatch,
-      this.#log,
-    );
+  #spawn(pattern: PatternState, msg: Msg, seed: unknown, key: unknown, receipt: Receipt): void {
+    const mailbox = this.#microphone.mailbox();
+    const record = new DelegateRecord(mailbox, pattern, key, this.#log);
     if (key !== undefined) pattern.set(key, record);
-    this.#constructing = record.mailbox;
+    mailbox.adopt(receipt);
+    const outer = this.#constructing;
+    this.#constructing = record;
     let task: unknown;
     try {
       const delegate = pattern.delegator([this, msg, seed]);
       if (isStartable(delegate)) {
         record.startable = delegate;
         delegate.start(record);
+        // Without a listener nothing tells when it has handled its first message: once started, then.
+        if (!record.claimed) mailbox.release();
       } else if (typeof delegate === "function") {
         task = delegate();
       } else if (Array.isArray(delegate) && typeof delegate[0] === "function") {
@@ -296,10 +298,13 @@ export class DelegatorBot extends Bot {
       record.ended();
       return;
     } finally {
-      this.#constructing = undefined;
+      this.#constructing = outer;
     }
     if (record.startable !== undefined) return;
-    if (task instanceof Promise) task.then(() => record.ended(), (err) => record.failed(err));
-    else record.ended();
+    if (typeof (task as PromiseLike<unknown> | undefined)?.then === "function") {
+      Promise.resolve(task).then(() => record.ended(), (err) => record.failed(err));
+    } else {
+      record.ended();
+    }
   }
 }

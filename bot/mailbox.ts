@@ -1,63 +1,127 @@
 import { BadInput } from "../exception/bad_input.ts";
+import type { Ear, Tuner } from "./microphone.ts";
+import type { Receipt } from "./receipt.ts";
 
-/** The promise `Mailbox.put` returns when the item was taken at once; callers compare against it to skip awaiting. */
-export const RESOLVED: Promise<void> = Promise.resolve();
-const INITIAL_SLOTS = 4;
+const INITIAL_PAIRS = 4;
 
 /**
- * A bounded FIFO with one consumer, the queue in front of each delegate. `put` resolves once the item
- * is accepted, immediately while there is room and later when the consumer frees a slot: a full mailbox
- * pushes back on its producer and never drops. The ring buffer starts small and doubles up to its
- * capacity, so an idle delegate costs little memory.
+ * A delegate's queue, with one reader. It is unbounded: a reader that falls behind slows down only
+ * the confirmation of what it holds, never the bot's delivery to anyone else.
+ *
+ * It also knows what its reader has handled. Each item may come with a {@link Receipt}, held while
+ * the item waits and while it is the reader's *current* item: the one last taken. Asking for the
+ * next item ({@link poll}, {@link take}) releases the current one, and so do {@link release} (the
+ * reader has finished with it) and {@link close} (the reader has ended; whatever it never read is
+ * released unread, as telepot leaves it).
+ *
+ * The ring buffer is allocated on the first item and doubles as needed, so an idle mailbox costs a
+ * few fields.
  *
  * @example
  * ```ts
  * import { Mailbox } from "@telepot/telepot-ts";
- * const box = new Mailbox<number>(2);
- * await box.put(1);
+ * const box = new Mailbox<number>();
+ * box.put(1);
  * console.log(box.poll()); // 1
  * ```
  */
 export class Mailbox<T> {
-  /** Most items held before `put` waits. */
-  readonly capacity: number;
-  #slots: (T | undefined)[] | undefined;
+  // Items and their receipts, interleaved: [item, receipt, item, receipt, …].
+  #slots: unknown[] | undefined;
   #head = 0;
   #count = 0;
   #waiter: (() => void) | undefined;
-  #blocked: { item: T; accept: () => void }[] | undefined;
+  #current: Receipt | undefined;
+  #closed = false;
+  #ears: Ear<T> | Ear<T>[] | undefined;
+  #tuner: Tuner<T> | undefined;
+  /** The sequence number of the last broadcast offered here (a microphone's bookkeeping). */
+  heard = 0;
+  /** How a microphone filed this mailbox (its bookkeeping). */
+  filed = 0;
 
   /**
    * Creates an empty mailbox.
    *
-   * @param capacity most items held before `put` waits (at least 1).
+   * @param tuner told when the mailbox's ears change (the bot's microphone), if any.
    */
-  constructor(capacity = 64) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new BadInput("capacity", "a positive integer");
-    this.capacity = capacity;
+  constructor(tuner?: Tuner<T>) {
+    if (tuner !== undefined && typeof (tuner as Partial<Tuner<T>>).tune !== "function") {
+      // A number here is the capacity older versions took: mailboxes are unbounded now.
+      throw new BadInput("tuner", "a microphone (or nothing); mailboxes have no capacity");
+    }
+    this.#tuner = tuner;
   }
 
-  /** Items held, not counting puts still waiting for room. */
+  /** Items held, not counting the current one. */
   get size(): number {
     return this.#count;
   }
 
-  /** Puts still waiting for room. */
-  get waitingPuts(): number {
-    return this.#blocked?.length ?? 0;
+  /** Whether {@link close} was called: nothing is accepted any more. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
-  /** Appends `item`; the promise resolves when it is accepted (at once unless the mailbox is full). */
-  put(item: T): Promise<void> {
-    if (this.#count < this.capacity) {
-      this.#push(item);
-      return RESOLVED;
+  /** What decides which broadcast messages are put here (see {@link listen}). */
+  get ears(): readonly Ear<T>[] {
+    const ears = this.#ears;
+    return ears === undefined ? [] : Array.isArray(ears) ? ears : [ears];
+  }
+
+  /**
+   * Adds an ear: from now on, a broadcast message is put here when one of the ears hears it. Calling
+   * it again for an ear already added (after it captured more) tells the microphone to look again.
+   */
+  listen(ear: Ear<T>): void {
+    const ears = this.#ears;
+    if (ears === undefined) this.#ears = ear;
+    else if (Array.isArray(ears)) {
+      if (!ears.includes(ear)) ears.push(ear);
+    } else if (ears !== ear) this.#ears = [ears, ear];
+    this.#tuner?.tune(this);
+  }
+
+  /** Whether one of the ears wants `item`. An ear that throws wants it: its reader meets the error. */
+  hears(item: T): boolean {
+    const ears = this.#ears;
+    if (ears === undefined) return false;
+    try {
+      if (!Array.isArray(ears)) return ears.hears(item);
+      for (let i = 0; i < ears.length; i++) if (ears[i].hears(item)) return true;
+      return false;
+    } catch {
+      return true;
     }
-    return new Promise<void>((accept) => (this.#blocked ??= []).push({ item, accept }));
   }
 
-  /** Removes and returns the oldest item, or `undefined` when empty. */
+  /** Appends `item`, holding `receipt` until the reader has handled it. A closed mailbox ignores it. */
+  put(item: T, receipt?: Receipt): void {
+    if (this.#closed) return;
+    receipt?.hold();
+    this.#push(item, receipt);
+  }
+
+  /** Makes `receipt` the reader's current one, as if its item had just been taken (a delegate's first message). */
+  adopt(receipt: Receipt): void {
+    this.release();
+    if (this.#closed) return;
+    receipt.hold();
+    this.#current = receipt;
+  }
+
+  /** The reader has handled its current item: releases its receipt. */
+  release(): void {
+    const current = this.#current;
+    if (current !== undefined) {
+      this.#current = undefined;
+      current.release();
+    }
+  }
+
+  /** Releases the current item and removes and returns the next one, or `undefined` when empty. */
   poll(): T | undefined {
+    this.release();
     return this.#count > 0 ? this.#shift() : undefined;
   }
 
@@ -80,30 +144,49 @@ export class Mailbox<T> {
     return had;
   }
 
-  /** The next item, waiting for one if the mailbox is empty. */
+  /** Releases the current item and resolves with the next one, waiting for one if the mailbox is empty. */
   take(): Promise<T> {
+    this.release();
     if (this.#count > 0) return Promise.resolve(this.#shift());
     return new Promise<T>((resolve) => this.whenAvailable(() => resolve(this.#shift())));
   }
 
-  /** Removes and returns everything held and waiting, in order, accepting every waiting put. */
-  drain(): T[] {
-    const items: T[] = [];
-    while (this.#count > 0) items.push(this.#shift());
-    const blocked = this.#blocked ?? [];
-    this.#blocked = undefined;
-    for (const b of blocked) {
-      items.push(b.item);
-      b.accept();
-    }
-    return items;
+  /**
+   * Ends the mailbox: it stops hearing broadcasts, accepts nothing more, and releases the current item
+   * and every item still waiting, which are dropped and returned.
+   */
+  close(): T[] {
+    if (this.#closed) return [];
+    this.#closed = true;
+    this.#waiter = undefined;
+    this.#tuner?.remove(this);
+    this.release();
+    return this.clear();
   }
 
-  #push(item: T): void {
+  /** Drops every item still waiting (not the current one), releasing their receipts; returns them. */
+  clear(): T[] {
+    const dropped: T[] = [];
+    const slots = this.#slots;
+    if (slots === undefined) return dropped;
+    for (; this.#count > 0; this.#count--) {
+      const at = this.#head * 2;
+      dropped.push(slots[at] as T);
+      const receipt = slots[at + 1] as Receipt | undefined;
+      slots[at] = slots[at + 1] = undefined;
+      this.#head = (this.#head + 1) % (slots.length / 2);
+      receipt?.release();
+    }
+    return dropped;
+  }
+
+  #push(item: T, receipt: Receipt | undefined): void {
     let slots = this.#slots;
-    if (slots === undefined) slots = this.#slots = new Array(Math.min(INITIAL_SLOTS, this.capacity));
-    else if (this.#count === slots.length) slots = this.#grow(slots);
-    slots[(this.#head + this.#count) % slots.length] = item;
+    if (slots === undefined) slots = this.#slots = new Array(INITIAL_PAIRS * 2);
+    else if (this.#count * 2 === slots.length) slots = this.#grow(slots);
+    const at = ((this.#head + this.#count) * 2) % slots.length;
+    slots[at] = item;
+    slots[at + 1] = receipt;
     this.#count++;
     const waiter = this.#waiter;
     if (waiter !== undefined) {
@@ -112,26 +195,23 @@ export class Mailbox<T> {
     }
   }
 
-  #grow(slots: (T | undefined)[]): (T | undefined)[] {
-    const bigger = new Array<T | undefined>(Math.min(slots.length * 2, this.capacity));
-    for (let i = 0; i < this.#count; i++) bigger[i] = slots[(this.#head + i) % slots.length];
+  #grow(slots: unknown[]): unknown[] {
+    const bigger = new Array(slots.length * 2);
+    for (let i = 0; i < this.#count * 2; i++) bigger[i] = slots[(this.#head * 2 + i) % slots.length];
     this.#head = 0;
     return this.#slots = bigger;
   }
 
+  // Takes the oldest item; its receipt becomes the current one.
   #shift(): T {
     const slots = this.#slots!;
-    const item = slots[this.#head] as T;
-    slots[this.#head] = undefined;
-    this.#head = (this.#head + 1) % slots.length;
+    const at = this.#head * 2;
+    const item = slots[at] as T;
+    this.#current = slots[at + 1] as Receipt | undefined;
+    slots[at] = undefined;
+    slots[at + 1] = undefined;
+    this.#head = (this.#head + 1) % (slots.length / 2);
     this.#count--;
-    const blocked = this.#blocked;
-    if (blocked !== undefined && blocked.length > 0) {
-      const next = blocked.shift()!;
-      if (blocked.length === 0) this.#blocked = undefined;
-      this.#push(next.item);
-      next.accept();
-    }
     return item;
   }
 }

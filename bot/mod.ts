@@ -4,7 +4,7 @@
  *
  * What `messageLoop` guarantees:
  * - At least once: with `getUpdates`, the offset confirmed to Telegram never passes an update whose
- *   handler has not settled (for `DelegatorBot`: reached its delegate's mailbox), so a crashed bot
+ *   handler has not settled (for `DelegatorBot`: been handled by its delegates), so a crashed bot
  *   gets its unfinished updates again on restart.
  * - At most once per process: an `update_id` is handled once, whichever loop of the bot receives it.
  * - One chat's updates in order, different chats concurrently: a handler that never settles holds up

@@ -1,7 +1,16 @@
 /**
- * The identity of a hashable seed, compared by value like Python's: numbers, strings, bigints and
- * booleans stand for themselves; an array of those (nested arrays allowed) becomes a tagged string.
- * Anything else is not hashable: `undefined` is returned and the seed always gets a new delegate.
+ * The identity of a hashable seed, compared by value as Python compares dictionary keys.
+ *
+ * What stands for what:
+ * - Python's `int`, `float`, `str`, `bool`: a number, bigint, string or boolean, standing for itself.
+ * - Python's `tuple`: an array. It is hashable when every item is: a number, bigint, string, boolean,
+ *   `null` or `undefined` (both stand for `None` and are the same item) or a nested array of those.
+ *   `[chatId, null]` is one seed, as `(chat_id, None)` is one dictionary key.
+ * - Python's `list`, `dict`, `set` (not hashable: every message gets a new delegate): any other
+ *   object, such as `{}`, a `Set`, a `Map`, or an array holding one of those.
+ * - `None` as the whole seed: `null` or `undefined`, which start no delegate (the caller checks that).
+ *
+ * Returns the key (a primitive, or a {@link TupleKey}), or `undefined` for a seed that is not hashable.
  */
 export function seedKey(seed: unknown): unknown {
   switch (typeof seed) {
@@ -12,7 +21,7 @@ export function seedKey(seed: unknown): unknown {
       return seed;
   }
   if (!Array.isArray(seed)) return undefined;
-  const encoded = encodeTuple(seed);
+  const encoded = tupleEncoding(seed);
   return encoded === undefined ? undefined : new TupleKey(encoded);
 }
 
@@ -21,13 +30,20 @@ export function seedKey(seed: unknown): unknown {
  * that happens to equal an encoding (e.g. "(n1;)") never meets the tuple [1].
  */
 export class TupleKey {
+  /** The tuple's encoding (see {@link tupleEncoding}). */
   readonly encoded: string;
+
+  /** @param encoded the tuple's encoding (see {@link tupleEncoding}). */
   constructor(encoded: string) {
     this.encoded = encoded;
   }
 }
 
-function encodeTuple(items: readonly unknown[]): string | undefined {
+/**
+ * A string equal for two arrays exactly when they are equal tuples (item by item, nested arrays
+ * alike), or `undefined` when an item is not hashable.
+ */
+export function tupleEncoding(items: readonly unknown[]): string | undefined {
   let out = "(";
   for (const item of items) {
     switch (typeof item) {
@@ -43,9 +59,16 @@ function encodeTuple(items: readonly unknown[]): string | undefined {
       case "string":
         out += `s${item.length}:${item};`;
         break;
+      case "undefined":
+        out += "z;";
+        break;
       default: {
+        if (item === null) {
+          out += "z;";
+          break;
+        }
         if (!Array.isArray(item)) return undefined;
-        const inner = encodeTuple(item);
+        const inner = tupleEncoding(item);
         if (inner === undefined) return undefined;
         out += inner;
       }

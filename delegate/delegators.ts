@@ -64,7 +64,9 @@ function isNormalEnd(e: unknown): boolean {
 /**
  * Drives one openable delegate as a thread-like delegate (`start`/`isAlive`) without a promise per
  * message: messages already in the mailbox are handled in the same turn, an empty mailbox leaves one
- * callback behind, and only handler results that are promises are awaited. One message at a time.
+ * callback behind, and only handler results that are promises are awaited. One message at a time; a
+ * message counts as handled (for the bot's delivery guarantee) once `open` or `onMessage` has returned
+ * for it, since the runner then asks its listener for the next one.
  */
 export class OpenRunner implements StartableDelegate {
   #alive = false;
@@ -94,12 +96,15 @@ export class OpenRunner implements StartableDelegate {
     this.seed = seed;
   }
 
-  /** Whether the delegate has started and not yet closed. */
+  /**
+   * Whether the delegate has started and not begun to close: while its `onClose` runs, a new message
+   * for its seed starts a new delegate instead of waiting in a mailbox nobody will read.
+   */
   isAlive(): boolean {
     return this.#alive;
   }
 
-  /** Calls `open`, then handles messages until a handler throws; `handle.ended()` follows `onClose`. */
+  /** Calls `open`, then handles messages until a handler throws; then `handle.ended()` and `onClose`. */
   start(handle?: DelegateHandle): void {
     this.#alive = true;
     this.#handle = handle;
@@ -148,36 +153,26 @@ export class OpenRunner implements StartableDelegate {
   }
 
   #close(e: unknown): void {
+    this.#alive = false;
     // IdleTerminate and StopListening are how delegates end; anything else is reported even when a
     // custom onClose ignores it.
     if (!isNormalEnd(e)) this.#report("delegate closed by an error", e);
+    // For the bot the delegate has ended now: the message it stopped on is handled, what it never read
+    // is dropped, and a new message for its seed starts a new delegate while onClose still runs.
+    this.#handle?.ended();
     let r: unknown;
     try {
       r = this.delegate.onClose(e);
     } catch (closeError) {
       this.#report("onClose failed", closeError);
     }
-    if (r instanceof Promise) {
-      r.then(() => this.#ended(), (closeError) => {
-        this.#report("onClose failed", closeError);
-        this.#ended();
-      });
-    } else {
-      this.#ended();
-    }
+    if (r instanceof Promise) r.catch((closeError) => this.#report("onClose failed", closeError));
   }
 
   // Through the bot, which cuts its token out of what a handler threw; a runner started by hand logs as is.
   #report(what: string, error: unknown): void {
     if (this.#handle) this.#handle.log(what, error);
     else console.error(`telepot-ts: ${what}:`, error);
-  }
-
-  #ended(): void {
-    this.#alive = false;
-    const handle = this.#handle;
-    this.#handle = undefined;
-    handle?.ended();
   }
 }
 

@@ -39,6 +39,15 @@ export {
   type StartableDelegate,
 } from "../bot/delegator_bot.ts";
 export { Mailbox } from "../bot/mailbox.ts";
+export {
+  type Ear,
+  EVENT_PAYLOAD,
+  type IndexKey,
+  type IndexPath,
+  Microphone,
+  type Tuner,
+} from "../bot/microphone.ts";
+export { Receipt } from "../bot/receipt.ts";
 export { seedKey } from "../bot/seed_key.ts";
 export * from "./compose.ts";
 export * from "./delegators.ts";

@@ -5,9 +5,14 @@ import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import { messageIdentifier } from "../bot/identifier.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
-import type { Listener } from "./listener.ts";
+import { keyedTemplate, type Listener } from "./listener.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
 import { flavorOrNull } from "./quick_flavor.ts";
+
+// Filed under the callback_query flavor: the bot asks these patterns about callback queries only.
+const IS_CALLBACK_QUERY = keyedTemplate([flavorOrNull], "callback_query", (msg: Msg) => {
+  return flavorOrNull(msg) === "callback_query";
+});
 
 /** An origin in tuple form: `[chatId, messageId]` or `[inlineMessageId]`. */
 export type OriginTuple =
@@ -125,13 +130,10 @@ export class CallbackQueryCoordinator {
   /** Makes a listener capture callback queries whose origin is in the set. */
   configure(listener: Listener): void {
     listener.capture([
-      (msg: Msg) => flavorOrNull(msg) === "callback_query",
+      IS_CALLBACK_QUERY,
       { message: (m: Any) => isPlain(m?.chat) && this.originSet.has([m.chat.id, m.message_id]) },
     ]);
-    listener.capture([
-      (msg: Msg) => flavorOrNull(msg) === "callback_query",
-      { inline_message_id: (id: string) => this.originSet.has([id]) },
-    ]);
+    listener.capture([IS_CALLBACK_QUERY, { inline_message_id: (id: string) => this.originSet.has([id]) }]);
   }
 
   #notifier(origin: OriginTuple): OriginNotifier | undefined {

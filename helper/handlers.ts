@@ -3,6 +3,7 @@ import { originIdentifier } from "../bot/identifier.ts";
 import { CallbackQueryOriginContext, ChatContext, ListenerContext, UserContext } from "./contexts.ts";
 import { type DefaultRouted, DefaultRouterMixin } from "./default_router.ts";
 import { IdleTerminateMixin, type IdleTerminating } from "./idle.ts";
+import { keyedTemplate } from "./listener.ts";
 import type { Constructor } from "./mixin.ts";
 import { flavorOrNull } from "./quick_flavor.ts";
 import { type StandardEventing, StandardEventMixin } from "./standard_event.ts";
@@ -111,9 +112,8 @@ export class ChatHandler extends ChatHandlerBase {
    */
   constructor(seedTuple: SeedTuple, options: ChatHandlerOptions) {
     super(seedTuple[0], seedTuple[2], options);
-    // A predicate rather than the template { chat: { id } }: same meaning, checked for every message.
-    const chatId = this.chatId;
-    this.listener.capture([(msg: Msg) => msg.chat?.id === chatId]);
+    // A template the bot can look up by its chat id, however many chats have a delegate.
+    this.listener.capture([{ chat: { id: this.chatId } }]);
     if (options.includeCallbackQuery) this.listener.capture([{ message: { chat: { id: this.chatId } } }]);
   }
 }
@@ -166,12 +166,17 @@ export class CallbackQueryOriginHandler extends CallbackQueryOriginHandlerBase {
    */
   constructor(seedTuple: SeedTuple, options: HandlerOptions) {
     super(seedTuple[0], seedTuple[2], options);
-    const mine = JSON.stringify(this.origin);
+    const origin = this.origin as readonly unknown[];
+    const mine = JSON.stringify(origin);
+    const ofOrigin = (msg: Msg) =>
+      flavorOrNull(msg) === "callback_query"
+      && (msg.message !== undefined || msg.inline_message_id !== undefined)
+      && JSON.stringify(originIdentifier(msg)) === mine;
+    // Filed under the origin's chat id (or inline message id), so it is asked only about those.
     this.listener.capture([
-      (msg: Msg) =>
-        flavorOrNull(msg) === "callback_query"
-        && (msg.message !== undefined || msg.inline_message_id !== undefined)
-        && JSON.stringify(originIdentifier(msg)) === mine,
+      origin.length === 2
+        ? keyedTemplate(["message", "chat", "id"], origin[0], ofOrigin)
+        : keyedTemplate(["inline_message_id"], origin[0], ofOrigin),
     ]);
   }
 }

@@ -1,10 +1,12 @@
 import type { DelegatorBot, Msg } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
 import { checkEventFlavor } from "../bot/flavor_method.ts";
+import { EVENT_PAYLOAD } from "../bot/microphone.ts";
 import type { EventScheduler, ScheduledEvent } from "../bot/scheduler.ts";
+import { seedKey } from "../bot/seed_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
-import type { Listener } from "./listener.ts";
+import { keyedTemplate, type Listener } from "./listener.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
 
 /** Where a standard event comes from: the event space of a delegate group and the delegate's id. */
@@ -17,6 +19,9 @@ export interface EventSource {
 
 /** `[flavor, data]`: an event's flavor (starting with `_`) and its custom fields. */
 export type EventDataTuple = readonly [flavor: string, data: Record<string, unknown>];
+
+const SOURCE_ID = [EVENT_PAYLOAD, "source", "id"] as const;
+const SOURCE_SPACE = [EVENT_PAYLOAD, "source", "space"] as const;
 
 /** A bot's scheduler (`bot.scheduler`): due events go where the bot's messages go. */
 export type BotScheduler = EventScheduler<Msg>;
@@ -67,9 +72,16 @@ export class StandardEventScheduler {
       && sameId(source.id, this.source.id);
   }
 
-  /** Makes a listener capture this source's events. */
+  /**
+   * Makes a listener capture this source's events, filed under the source id (under the event space
+   * when the id is an object), so the bot asks it only about events that may be its own.
+   */
   configure(listener: Listener): void {
-    listener.capture([(msg: Msg) => this.isOwnEvent(msg)]);
+    const { space, id } = this.source;
+    const own = (msg: Msg) => this.isOwnEvent(msg);
+    listener.capture([
+      seedKey(id) !== undefined ? keyedTemplate(SOURCE_ID, id, own) : keyedTemplate(SOURCE_SPACE, space, own),
+    ]);
   }
 
   /**

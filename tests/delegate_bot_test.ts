@@ -23,6 +23,14 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+// Whether a message field holds this seed: by value for what is hashable, by identity otherwise.
+function sameSeed(value: unknown, seed: unknown): boolean {
+  const a = seedKey(value);
+  const b = seedKey(seed);
+  if (a === undefined || b === undefined) return value === seed;
+  return typeof a === "object" ? typeof b === "object" && Deno.inspect(a) === Deno.inspect(b) : a === b;
+}
+
 /** A delegate recording what it handles; `gate` (if set) holds each message until released. */
 class Recorder extends ListenerContext {
   static log: string[] = [];
@@ -30,7 +38,10 @@ class Recorder extends ListenerContext {
   static gates = new Map<unknown, Promise<void>>();
   constructor(seedTuple: SeedTuple) {
     super(seedTuple[0], seedTuple[2]);
-    this.listener.capture([() => true]);
+    // Like telepot's delegates, it captures its own messages: those carrying its seed.
+    this.listener.capture([
+      (msg: Msg) => ["seed", "a", "b"].some((f) => f in msg && sameSeed(msg[f], this.id)),
+    ]);
   }
   async onMessage(msg: Msg): Promise<void> {
     const gate = Recorder.gates.get(this.id);
@@ -49,11 +60,19 @@ class Recorder extends ListenerContext {
   }
 }
 
-function botWith(patterns: DelegationPattern[], options?: { mailboxCapacity?: number }): DelegatorBot {
+function botWith(patterns: DelegationPattern[]): DelegatorBot {
   Recorder.log = [];
   Recorder.closed = [];
   Recorder.gates = new Map();
-  return new DelegatorBot("123:TEST", patterns, options);
+  return new DelegatorBot("123:TEST", patterns);
+}
+
+/** Whether `promise` has settled after a few turns of the event loop. */
+async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  for (let i = 0; i < 5; i++) await tick();
+  return settled;
 }
 
 Deno.test("seedKey: primitives by value, tuples by value in their own key space, other objects unhashable", () => {
@@ -69,6 +88,18 @@ Deno.test("seedKey: primitives by value, tuples by value in their own key space,
   assert.equal(seedKey({}), undefined);
   assert.equal(seedKey([{}]), undefined);
   assert.equal(seedKey(new Date()), undefined);
+});
+
+Deno.test("seedKey: like Python's tuples, an array holding null (None) is hashable; objects stand for lists", () => {
+  assert.deepEqual(seedKey([5, null]), seedKey([5, null]), "(5, None) is one key");
+  assert.deepEqual(seedKey([5, null]), seedKey([5, undefined]), "null and undefined both stand for None");
+  assert.notDeepEqual(seedKey([5, null]), seedKey([5, 0]));
+  assert.notDeepEqual(seedKey([5, null]), seedKey([5, "null"]));
+  assert.notDeepEqual(seedKey([null]), seedKey([]));
+  assert.notEqual(seedKey([[null], 1]), undefined, "nested tuples with None");
+  for (const list of [{}, new Set([1]), new Map(), [5, {}], [5, new Set()]]) {
+    assert.equal(seedKey(list), undefined, "a list, dict or set (or a tuple holding one) is not hashable");
+  }
 });
 
 Deno.test("DelegatorBot: one delegate per hashable seed; tuples compared by value", async () => {
@@ -128,31 +159,94 @@ Deno.test("DelegatorBot: one seed in order, a stuck delegate never delays anothe
   const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]]);
   const stuck = deferred();
   Recorder.gates.set("slow", stuck.promise);
-  for (let n = 1; n <= 3; n++) await bot.handle({ seed: "slow", n });
+  const slow = [1, 2, 3].map((n) => bot.handle({ seed: "slow", n }));
   for (let n = 1; n <= 3; n++) await bot.handle({ seed: "fast", n });
-  await until(() => Recorder.log.length === 3);
   assert.deepEqual(Recorder.log, ["\"fast\":1", "\"fast\":2", "\"fast\":3"]);
+  assert.equal(await settledSoon(slow[0]), false, "held while its delegate is stuck on it");
   stuck.resolve();
-  await until(() => Recorder.log.length === 6);
+  await Promise.all(slow);
   assert.deepEqual(Recorder.log.slice(3), ["\"slow\":1", "\"slow\":2", "\"slow\":3"]);
 });
 
-Deno.test("DelegatorBot: a full mailbox pushes back on handle and drops nothing", async () => {
-  const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]], { mailboxCapacity: 2 });
-  const stuck = deferred();
-  Recorder.gates.set(1, stuck.promise);
-  await bot.handle({ seed: 1, n: 1 }); // the first message is being handled (held by the gate)
+Deno.test("DelegatorBot: handle resolves once the delegate has handled the message, not when it is queued", async () => {
+  const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]]);
+  const gate = deferred();
+  Recorder.gates.set(1, gate.promise);
+  const first = bot.handle({ seed: 1, n: 1 }); // a new delegate, held by the gate
+  const second = bot.handle({ seed: 1, n: 2 }); // queued in its mailbox
+  assert.equal(await settledSoon(first), false, "the first message is being handled");
+  assert.equal(await settledSoon(second), false, "the second one is only queued");
+  assert.deepEqual(Recorder.log, []);
+  gate.resolve();
+  await first;
+  await second;
+  assert.deepEqual(Recorder.log, ["1:1", "1:2"], "both handled before their promises resolved");
+  let resolvedAfter = -1;
+  Recorder.gates.set(1, new Promise((r) => setTimeout(r, 50)));
+  await bot.handle({ seed: 1, n: 3 }).then(() => (resolvedAfter = Recorder.log.length));
+  assert.equal(resolvedAfter, 3);
+});
+
+Deno.test("DelegatorBot: a conversation's message counts as handled when it asks for the next one", async () => {
+  const steps: string[] = [];
+  const next = deferred();
+  class Asking extends ListenerContext {
+    constructor(st: SeedTuple) {
+      super(st[0], st[2]);
+      this.listener.capture([{ seed: this.id }]);
+    }
+    async onMessage(msg: Msg): Promise<void> {
+      steps.push(`got ${msg.n}`);
+      await next.promise;
+      const answer = await this.listener.wait();
+      steps.push(`answer ${answer.n}`);
+      await new Promise((r) => setTimeout(r, 30));
+      steps.push(`done ${answer.n}`);
+    }
+  }
+  const bot = botWith([[(msg) => msg.seed, createOpen(Asking)]]);
+  const question = bot.handle({ seed: 1, n: 1 });
+  assert.equal(await settledSoon(question), false, "not yet asked for the next message");
+  next.resolve();
+  await question;
+  assert.deepEqual(
+    steps,
+    ["got 1"],
+    "handled once it waits for the answer, which it could not get otherwise",
+  );
   await bot.handle({ seed: 1, n: 2 });
-  await bot.handle({ seed: 1, n: 3 }); // mailbox now full
-  let accepted = false;
-  const fourth = bot.handle({ seed: 1, n: 4 }).then(() => (accepted = true));
-  await tick();
-  await tick();
-  assert.equal(accepted, false, "handle waits while the mailbox is full");
-  stuck.resolve();
-  await fourth;
-  await until(() => Recorder.log.length === 4);
-  assert.deepEqual(Recorder.log, ["1:1", "1:2", "1:3", "1:4"]);
+  assert.deepEqual(steps, ["got 1", "answer 2", "done 2"], "the answer is handled when onMessage returns");
+});
+
+Deno.test("DelegatorBot: a failing delegate and one that ends without reading settle what they hold", async () => {
+  using recorded = recordConsoleErrors();
+  class Failing extends ListenerContext {
+    constructor(st: SeedTuple) {
+      super(st[0], st[2]);
+      this.listener.capture([{ seed: this.id }]);
+    }
+    async onMessage(msg: Msg): Promise<void> {
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error(`failed on ${msg.n}`);
+    }
+  }
+  const bot = botWith([[(msg) => msg.seed, createOpen(Failing)]]);
+  const held = [1, 2, 3].map((n) => bot.handle({ seed: 5, n }));
+  await Promise.all(held); // resolves (never rejects): the delegate closed on 1, 2 and 3 were never read
+  assert.equal(recorded.calls.length, 2);
+  assert.match(String(recorded.calls[0][0]), /closed by an error/, "the failure is reported");
+  assert.match(String(recorded.calls[1]), /2 message\(s\) dropped/, "so are the messages it never read");
+  assert.equal(bot.delegateCount, 0);
+  const ending = deferred();
+  const task = async (st: SeedTuple): Promise<void> => {
+    createListener(st[0]).capture([{ seed: st[2] }]);
+    await ending.promise; // never reads what it captured
+  };
+  const bot2 = botWith([[(msg) => msg.seed, call(task)]]);
+  const pending = [1, 2].map((n) => bot2.handle({ seed: 6, n }));
+  assert.equal(await settledSoon(pending[1]), false, "captured and unread while the task runs");
+  ending.resolve();
+  await Promise.all(pending);
 });
 
 Deno.test("DelegatorBot: a throwing delegate closes with onClose(error), is forgotten, and the seed starts anew", async () => {
@@ -175,19 +269,71 @@ Deno.test("DelegatorBot: a throwing delegate closes with onClose(error), is forg
   assert.deepEqual(Recorder.log, ["7:1", "7:3"]);
 });
 
-Deno.test("DelegatorBot: messages queued behind a closing delegate start its successor, in order", async () => {
+Deno.test("DelegatorBot: nothing more is done for messages a closing delegate never read (telepot)", async () => {
+  using recorded = recordConsoleErrors();
   const bot = botWith([[(msg) => msg.seed, createOpen(Recorder)]]);
   const gate = deferred();
   Recorder.gates.set(9, gate.promise);
-  await bot.handle({ seed: 9, n: 1, stop: true });
-  await bot.handle({ seed: 9, n: 2 });
-  await bot.handle({ seed: 9, n: 3 });
+  const handled = [
+    bot.handle({ seed: 9, n: 1, stop: true }),
+    bot.handle({ seed: 9, n: 2 }),
+    bot.handle({ seed: 9, n: 3 }),
+  ];
   Recorder.gates.delete(9);
   gate.resolve();
-  await until(() => Recorder.log.length === 2);
-  assert.deepEqual(Recorder.log, ["9:2", "9:3"]);
+  await Promise.all(handled);
+  assert.deepEqual(
+    Recorder.log,
+    [],
+    "2 and 3 went to the live delegate, which closed on 1 without reading them",
+  );
   assert.equal(Recorder.closed.length, 1);
+  assert.equal(bot.delegateCount, 0, "no successor was started for them");
+  assert.match(String(recorded.calls[0]), /2 message\(s\) dropped/, "dropped, but not silently");
+  await bot.handle({ seed: 9, n: 4 });
+  assert.deepEqual(Recorder.log, ["9:4"], "the next message starts a new delegate");
+});
+
+Deno.test("DelegatorBot: a background task says its first message is handled with listener.handled()", async () => {
+  const stop = deferred();
+  let ticks = 0;
+  const reminder = async (st: SeedTuple): Promise<void> => {
+    const listener = createListener(st[0]); // made at once: it reads this delegate's mailbox
+    listener.handled(); // the request is taken; what follows runs in the background
+    while (await Promise.race([stop.promise.then(() => false), tick().then(() => true)])) ticks++;
+  };
+  const bot = botWith([[(msg) => msg.seed, call(reminder)]]);
+  await bot.handle({ seed: 1, n: 1 });
+  await bot.handle({ seed: 1, n: 2 }); // the task lives: nothing more is done
   assert.equal(bot.delegateCount, 1);
+  await until(() => ticks > 0);
+  stop.resolve();
+  await until(() => bot.delegateCount === 0);
+});
+
+Deno.test("DelegatorBot: a message arriving while a delegate's onClose runs starts a new delegate, not lost", async () => {
+  const goodbye = deferred();
+  const started: number[] = [];
+  class Leaving extends ListenerContext {
+    constructor(st: SeedTuple) {
+      super(st[0], st[2]);
+      started.push(st[1].n);
+      this.listener.capture([{ seed: this.id }]);
+    }
+    onMessage(msg: Msg): void {
+      Recorder.log.push(`${msg.n}`);
+      if (msg.stop) this.close();
+    }
+    override onClose(): Promise<void> {
+      return goodbye.promise; // a slow goodbye, as an async onClose sending a message would be
+    }
+  }
+  const bot = botWith([[(msg) => msg.seed, createOpen(Leaving)]]);
+  await bot.handle({ seed: 1, n: 1, stop: true });
+  await bot.handle({ seed: 1, n: 2 });
+  assert.deepEqual(Recorder.log, ["1", "2"], "handled by a new delegate while the first one was closing");
+  assert.deepEqual(started, [1, 2]);
+  goodbye.resolve();
 });
 
 Deno.test("DelegatorBot: delegators may return a startable object, a function or a [fn, args, options] triple", async () => {
@@ -225,17 +371,16 @@ Deno.test("DelegatorBot: delegators may return a startable object, a function or
   ]);
   await bot.handle({ s: 1 });
   await bot.handle({ s: 1 });
-  assert.deepEqual(seen, ["started"], "alive: the second message went to its mailbox");
+  assert.deepEqual(seen, ["started"], "alive: nothing more is done for the second message");
   started[0].alive = false;
   await bot.handle({ s: 1 });
   assert.deepEqual(seen, ["started", "started"], "isAlive() false: a new delegate");
   started[1].handle!.ended();
-  assert.equal(seen.length, 3, "the message it had not read started a successor");
-  started[2].handle!.ended();
+  assert.equal(bot.delegateCount, 0, "ended() forgets it at once");
   await bot.handle({ f: "F" });
   await bot.handle({ t: "T" });
   await tick();
-  assert.deepEqual(seen.slice(3), ["run tagged F", "call T 1 2"]);
+  assert.deepEqual(seen.slice(2), ["run tagged F", "call T 1 2"]);
   await until(() => bot.delegateCount === 0);
 });
 
@@ -280,21 +425,25 @@ Deno.test("DelegatorBot: a promise-returning task (aio style) lives until its pr
   const task = async (st: SeedTuple): Promise<void> => {
     created++;
     const listener = createListener(st[0]);
-    listener.capture([() => true]);
+    listener.capture([{ seed: st[2] }]);
     read.push(st[1].n);
     if (st[2] === 1) read.push((await listener.wait()).n);
     await new Promise<void>((resolve, reject) => finish.set(st[2], { resolve, reject }));
   };
   const bot = botWith([[(msg) => msg.seed, call(task)]]);
-  await bot.handle({ seed: 1, n: 1 });
-  await bot.handle({ seed: 1, n: 2 });
-  await bot.handle({ seed: 2, n: 3 });
+  await bot.handle({ seed: 1, n: 1 }); // handled: the task asked for its next message
+  const second = bot.handle({ seed: 1, n: 2 }); // its current message until the task ends
+  const third = bot.handle({ seed: 2, n: 3 }); // a task without a wait holds its first message to the end
   await until(() => finish.size === 2);
+  assert.equal(await settledSoon(second), false);
+  assert.equal(await settledSoon(third), false);
   assert.equal(created, 2, "the live task got its seed's second message");
   assert.deepEqual(read.sort(), [1, 2, 3]);
   assert.equal(bot.delegateCount, 2, "alive while the promise is pending");
   finish.get(1)!.resolve();
   finish.get(2)!.reject(new Error("task failed"));
+  await second;
+  await third;
   await until(() => bot.delegateCount === 0);
   assert.ok(errors.some((e) => e.some((x) => x instanceof Error && x.message === "task failed")));
   await bot.handle({ seed: 1, n: 4 });
@@ -330,10 +479,15 @@ Deno.test("DelegatorBot: a message a handler has no method for is reported once 
   schedulerOf(bot).clear();
 });
 
-Deno.test("DelegatorBot: malformed delegation patterns or mailbox size are BadInput at construction", () => {
+Deno.test("DelegatorBot: malformed delegation patterns are BadInput at construction", () => {
   assert.throws(() => new DelegatorBot("1:T", [[() => 1]] as never), BadInput);
   assert.throws(() => new DelegatorBot("1:T", {} as never), BadInput);
-  assert.throws(() => new DelegatorBot("1:T", [], { mailboxCapacity: 0 }), BadInput);
+  assert.throws(
+    () => new DelegatorBot("1:T", [], { mailboxCapacity: 2 } as never),
+    (e) => e instanceof BadInput && e.message.includes("unbounded"),
+    "the removed option is refused, not ignored",
+  );
+  assert.throws(() => new Mailbox(64 as never), BadInput);
 });
 
 Deno.test("DelegatorBot: a throwing seeder or a delegator result of the wrong shape is reported and skipped", async () => {
@@ -376,35 +530,52 @@ Deno.test("DelegatorBot: inside a handler, listener.wait() is the delegate's own
   assert.deepEqual(transcript.sort(), ["1: a b c", "2: A B C"]);
 });
 
-Deno.test("DelegatorBot: a mailbox made outside a delegator receives a copy of every message until removed", async () => {
+Deno.test("DelegatorBot: a listener made outside a delegator gets copies of what it captures, holding nothing up", async () => {
   const bot = botWith([]);
   const listener = createListener(bot);
   listener.capture([{ n: (n: number) => n > 1 }]);
-  await bot.handle({ n: 1 });
-  await bot.handle({ n: 2 });
+  for (let n = 1; n <= 200; n++) await bot.handle({ n }); // nobody reads it: nothing waits for it
+  assert.equal(listener.mailbox.size, 199, "unbounded: every captured message kept, none dropped");
   assert.deepEqual(await listener.wait({ timeout: 1 }), { n: 2 });
   bot.removeMailbox(listener.mailbox);
-  await bot.handle({ n: 3 });
-  assert.equal(listener.mailbox.size, 0);
+  assert.equal(listener.mailbox.size, 0, "removing it drops what it held");
+  await bot.handle({ n: 300 });
+  assert.equal(listener.mailbox.size, 0, "and it receives nothing more");
 });
 
-Deno.test("Mailbox: FIFO through growth and wrap-around; full puts wait and are accepted in order", async () => {
-  const box = new Mailbox<number>(6);
-  for (let i = 0; i < 3; i++) await box.put(i);
+Deno.test("Mailbox: FIFO through growth and wrap-around; receipts held until the reader moves on or closes", async () => {
+  const { Receipt } = await import("../bot/receipt.ts");
+  const box = new Mailbox<number>();
+  const receipts = Array.from({ length: 11 }, () => new Receipt());
+  const settled: number[] = [];
+  for (let i = 0; i < 3; i++) box.put(i, receipts[i]);
   assert.equal(box.poll(), 0);
-  for (let i = 3; i < 7; i++) await box.put(i);
-  assert.equal(box.size, 6);
-  const order: number[] = [];
-  const p7 = box.put(7).then(() => order.push(7));
-  const p8 = box.put(8).then(() => order.push(8));
-  assert.equal(box.waitingPuts, 2);
+  for (let i = 3; i < 10; i++) box.put(i, receipts[i]);
+  assert.equal(box.size, 9);
+  receipts.slice(0, 10).forEach((r, i) => {
+    r.release(); // the sender's own hold: from now on only the mailbox holds them
+    r.settled().then(() => settled.push(i));
+  });
+  await tick();
+  assert.deepEqual(settled, [], "0 is the reader's current item, the others wait");
   assert.equal(box.poll(), 1);
-  await p7;
-  assert.deepEqual(order, [7]);
-  assert.deepEqual(box.drain(), [2, 3, 4, 5, 6, 7, 8]);
-  await p8;
-  assert.equal(box.poll(), undefined);
-  assert.throws(() => new Mailbox(0), BadInput);
+  await tick();
+  assert.deepEqual(settled, [0], "asking for the next item released the current one");
+  box.release();
+  await tick();
+  assert.deepEqual(settled, [0, 1], "release(): the reader finished with it");
+  assert.deepEqual([box.poll(), box.poll(), box.poll()], [2, 3, 4]);
+  box.close();
+  await tick();
+  assert.deepEqual(
+    settled.sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    "close() releases the rest",
+  );
+  box.put(10, receipts[10]);
+  assert.equal(box.size, 0, "a closed mailbox takes nothing");
+  receipts[10].release();
+  assert.equal(await settledSoon(receipts[10].settled()), true, "and holds nothing");
 });
 
 Deno.test("Mailbox: whenAvailable calls back asynchronously, once, and can be withdrawn", async () => {
@@ -412,15 +583,14 @@ Deno.test("Mailbox: whenAvailable calls back asynchronously, once, and can be wi
   let calls = 0;
   box.whenAvailable(() => calls++);
   assert.throws(() => box.whenAvailable(() => {}), BadInput);
-  const accepted = box.put("x");
+  box.put("x");
   assert.equal(calls, 0, "never synchronously");
-  await accepted;
   await tick();
   assert.equal(calls, 1);
   assert.equal(await box.take(), "x");
   box.whenAvailable(() => calls++);
   assert.equal(box.cancelWait(), true);
-  await box.put("y");
+  box.put("y");
   await tick();
   assert.equal(calls, 1);
   const later = box.take();

@@ -36,10 +36,10 @@ Deno.test("Listener.wait: skips what no pattern captures and returns the next ma
   listener.capture([{ chat: { id: 1 } }]);
   listener.capture([{ data: "x" }]);
   const waiting = listener.wait();
-  await box.put({ chat: { id: 2 }, text: "no" });
-  await box.put({ chat: { id: 1 }, text: "yes" });
+  box.put({ chat: { id: 2 }, text: "no" });
+  box.put({ chat: { id: 1 }, text: "yes" });
   assert.equal((await waiting).text, "yes");
-  await box.put({ data: "x" });
+  box.put({ data: "x" });
   assert.deepEqual(await listener.wait({ timeout: 1 }), { data: "x" });
 });
 
@@ -56,9 +56,9 @@ Deno.test("Listener.wait: rejects with WaitTooLong after its timeout; nothing ca
     (e) => e instanceof WaitTooLong && e.seconds === 0.05,
   );
   assert.ok(Date.now() - started >= 45);
-  await box.put({ a: 2 });
+  box.put({ a: 2 });
   await assert.rejects(listener.wait({ timeout: 0.05 }), WaitTooLong);
-  await box.put({ a: 1 });
+  box.put({ a: 1 });
   assert.deepEqual(
     await listener.wait({ timeout: 0.05 }),
     { a: 1 },
@@ -71,6 +71,6 @@ Deno.test("Listener.wait: a throwing template rejects the wait instead of escapi
   const listener = new Listener(box);
   listener.capture([(msg: Msg) => msg.text.length > 0]);
   const waiting = listener.wait({ timeout: 1 });
-  await box.put({ n: 1 });
+  box.put({ n: 1 });
   await assert.rejects(waiting, TypeError);
 });

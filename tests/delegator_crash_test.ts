@@ -1,0 +1,195 @@
+// DelegatorBot's at-least-once delivery with real processes: the emulator in its own process, a bot
+// process polling it that is killed with kill -9 (or stopped with SIGTERM) in the middle of 2,000 slow
+// updates over 200 chats, then restarted.
+import assert from "node:assert/strict";
+
+const CHATS = 200;
+const PER_CHAT = 10;
+const support = (file: string) => new URL(`./support/${file}`, import.meta.url).pathname;
+
+/** A child process speaking lines on stdin/stdout. */
+class LineProcess {
+  readonly child: Deno.ChildProcess;
+  readonly #reader: ReadableStreamDefaultReader<string>;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #buffered = "";
+
+  constructor(args: string[]) {
+    this.child = new Deno.Command(Deno.execPath(), {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    })
+      .spawn();
+    this.#reader = this.child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    this.#writer = this.child.stdin.getWriter();
+  }
+
+  async line(): Promise<string> {
+    for (;;) {
+      const nl = this.#buffered.indexOf("\n");
+      if (nl >= 0) {
+        const line = this.#buffered.slice(0, nl);
+        this.#buffered = this.#buffered.slice(nl + 1);
+        return line;
+      }
+      const { value, done } = await this.#reader.read();
+      if (done) throw new Error("the process ended");
+      this.#buffered += value;
+    }
+  }
+
+  async ask(command: string): Promise<string> {
+    await this.#writer.write(new TextEncoder().encode(`${command}\n`));
+    return await this.line();
+  }
+
+  async close(): Promise<void> {
+    await this.#writer.write(new TextEncoder().encode("close\n")).catch(() => {});
+    await this.#writer.close().catch(() => {});
+    await this.child.status;
+    await this.#reader.cancel().catch(() => {});
+  }
+}
+
+function spawnBot(
+  apiRoot: string,
+  token: string,
+  out: string,
+  run: number,
+  mode = "chat",
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", support("delegator_child_bot.ts"), apiRoot, token, out, String(run), mode],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
+interface Handled {
+  run: number;
+  key: string;
+  chat: string;
+  id: number;
+}
+
+function handled(out: string): Handled[] {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(out);
+  } catch {
+    return [];
+  }
+  return text.split("\n").filter((l) => l !== "").map((l) => {
+    const [run, chat, id] = l.split(" ");
+    return { run: Number(run), key: `${chat}:${id}`, chat, id: Number(id) };
+  });
+}
+
+async function until(check: () => boolean, seconds: number, what: string): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled; restart handles the rest in per-chat order", async () => {
+  const emulator = new LineProcess([
+    "run",
+    "-A",
+    support("delegator_emulator.ts"),
+    String(CHATS),
+    String(PER_CHAT),
+  ]);
+  const out = await Deno.makeTempFile({ suffix: ".log" });
+  try {
+    const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {
+      apiRoot: string;
+      token: string;
+      expected: string[];
+    };
+    assert.equal(expected.length, CHATS * PER_CHAT);
+
+    const first = spawnBot(apiRoot, token, out, 1);
+    await until(() => handled(out).length >= 400, 60, "the first run to handle 400 updates");
+    first.kill("SIGKILL");
+    assert.equal((await first.status).signal, "SIGKILL");
+    const beforeRestart = new Set(handled(out).map((h) => h.key));
+    assert.ok(beforeRestart.size < expected.length, "killed mid-run");
+    // Nothing the first run had not handled was confirmed: it is all still waiting on the server.
+    const pending = new Set(JSON.parse(await emulator.ask("pending")) as string[]);
+    const lost = expected.filter((key) => !beforeRestart.has(key) && !pending.has(key));
+    assert.deepEqual(lost, [], "unhandled yet confirmed at the kill");
+
+    const second = spawnBot(apiRoot, token, out, 2);
+    await until(() => new Set(handled(out).map((h) => h.key)).size === expected.length, 60, "the restart");
+    second.kill("SIGTERM");
+    assert.equal((await second.status).code, 0, "graceful exit on SIGTERM");
+
+    const lines = handled(out);
+    assert.deepEqual([...new Set(lines.map((h) => h.key))].sort(), [...expected].sort(), "0 lost");
+    assert.deepEqual(JSON.parse(await emulator.ask("pending")), [], "the graceful stop confirmed everything");
+    // Each run handled each chat's messages in order: the restart began with what the kill left
+    // unconfirmed, before the chat's later messages.
+    for (const run of [1, 2]) {
+      const last = new Map<string, number>();
+      for (const h of lines.filter((l) => l.run === run)) {
+        assert.ok((last.get(h.chat) ?? -1) < h.id, `run ${run}: chat ${h.chat} out of order at ${h.id}`);
+        last.set(h.chat, h.id);
+      }
+    }
+    // Duplicates only among what was fetched and not yet confirmed at the kill: the offset stays at the
+    // lowest update in flight and getUpdates returns at most 100 beyond it.
+    const duplicates = lines.length - expected.length;
+    assert.ok(duplicates <= 100, `${duplicates} duplicates`);
+  } finally {
+    await emulator.close();
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("DelegatorBot crash: SIGTERM mid-run with listener.wait() conversations confirms what was handled, and only that", async () => {
+  const emulator = new LineProcess([
+    "run",
+    "-A",
+    support("delegator_emulator.ts"),
+    String(CHATS),
+    String(PER_CHAT),
+  ]);
+  const out = await Deno.makeTempFile({ suffix: ".log" });
+  try {
+    const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {
+      apiRoot: string;
+      token: string;
+      expected: string[];
+    };
+    const first = spawnBot(apiRoot, token, out, 1, "conversation");
+    await until(() => handled(out).length >= 400, 60, "the first run to handle 400 updates");
+    first.kill("SIGTERM");
+    assert.equal((await first.status).code, 0, "graceful exit on SIGTERM");
+    const byFirst = new Set(handled(out).map((h) => h.key));
+    assert.ok(byFirst.size < expected.length, "stopped mid-run");
+    const pending = new Set(JSON.parse(await emulator.ask("pending")) as string[]);
+    assert.deepEqual(expected.filter((key) => !byFirst.has(key) && !pending.has(key)), [], "0 lost");
+
+    const second = spawnBot(apiRoot, token, out, 2, "conversation");
+    await until(() => new Set(handled(out).map((h) => h.key)).size === expected.length, 60, "the restart");
+    second.kill("SIGTERM");
+    assert.equal((await second.status).code, 0);
+    const lines = handled(out);
+    assert.equal(lines.length, expected.length, "no duplicates: the graceful stop confirmed all it handled");
+    for (const run of [1, 2]) {
+      const last = new Map<string, number>();
+      for (const h of lines.filter((l) => l.run === run)) {
+        assert.ok((last.get(h.chat) ?? -1) < h.id, `run ${run}: chat ${h.chat} out of order at ${h.id}`);
+        last.set(h.chat, h.id);
+      }
+    }
+    assert.deepEqual(JSON.parse(await emulator.ask("pending")), []);
+  } finally {
+    await emulator.close();
+    await Deno.remove(out);
+  }
+});
