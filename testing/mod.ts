@@ -84,4 +84,12 @@ export type {
   UserSendOptions,
   UserWorld,
 } from "./user_types.ts";
-export type { BotState, ChatState, InlineMessageState, QueryState, WebhookConfig, World } from "./world.ts";
+export type {
+  BotState,
+  ChatState,
+  InlineMessageState,
+  QueryState,
+  WebhookConfig,
+  World,
+  WorldChange,
+} from "./world.ts";
