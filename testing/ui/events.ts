@@ -15,8 +15,11 @@ export class EventHub {
   readonly #streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  /** A new event stream for a page; it ends when the page goes away or the hub closes. */
-  stream(signal: AbortSignal): Response {
+  /**
+   * A new event stream for a page; it ends when the hub closes or the page goes away (`completed` is the
+   * serve handler's promise that settles once the connection is done).
+   */
+  stream(completed: Promise<void>): Response {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({
       start: (c) => {
@@ -27,7 +30,8 @@ export class EventHub {
       },
       cancel: () => this.#drop(controller),
     });
-    signal.addEventListener("abort", () => this.#end(controller), { once: true });
+    const end = () => this.#end(controller);
+    completed.then(end, end);
     return new Response(body, {
       headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
     });

@@ -88,7 +88,7 @@ export class WebUi {
           }
           resolve();
         },
-      }, (request) => ui.#handle(request));
+      }, (request, info) => ui.#handle(request, info.completed));
     });
     return ui;
   }
@@ -152,7 +152,7 @@ export class WebUi {
     }
   }
 
-  async #handle(request: Request): Promise<Response> {
+  async #handle(request: Request, completed: Promise<void>): Promise<Response> {
     const url = new URL(request.url);
     // Loopback pages are still reachable from other sites through the browser: a foreign Host (DNS
     // rebinding) or Origin (a form on another site) is refused.
@@ -166,7 +166,7 @@ export class WebUi {
       }
     }
     try {
-      return await this.#route(request, url);
+      return await this.#route(request, url, completed);
     } catch (e) {
       if (e instanceof ScriptError || e instanceof ObservationTimeout) return problem(e.message);
       if (e instanceof ApiFailure) return problem(e.description);
@@ -175,7 +175,7 @@ export class WebUi {
     }
   }
 
-  async #route(request: Request, url: URL): Promise<Response> {
+  async #route(request: Request, url: URL, completed: Promise<void>): Promise<Response> {
     const path = url.pathname;
     const world = this.#emu.world;
     if (request.method === "GET") {
@@ -185,7 +185,7 @@ export class WebUi {
           headers: { "content-type": asset.type, "cache-control": "no-store" },
         });
       }
-      if (path === "/events") return this.#hub.stream(request.signal);
+      if (path === "/events") return this.#hub.stream(completed);
       if (path === "/api/world") {
         return json({
           users: [...world.users.values()].map(personView),

@@ -360,13 +360,11 @@ function showHeader(chat) {
   $("chat-members").textContent = chat.type === "private"
     ? `private chat with @${chat.bot}`
     : `${chat.type}: ${chat.members.map((m) => m.name).join(", ")}`;
-  const form = $("add-member");
-  form.hidden = chat.type === "private";
   const present = new Set(chat.members.map((m) => m.id));
+  const candidates = [...state.users, ...state.bots].filter((p) => !present.has(p.id));
+  $("add-member").hidden = chat.type === "private" || candidates.length === 0;
   $("add-member-who").replaceChildren(
-    ...[...state.users, ...state.bots].filter((p) => !present.has(p.id)).map((p) =>
-      el("option", { value: String(p.id) }, p.bot ? `${p.name} (bot)` : p.name)
-    ),
+    ...candidates.map((p) => el("option", { value: String(p.id) }, p.bot ? `${p.name} (bot)` : p.name)),
   );
 }
 
@@ -596,6 +594,7 @@ async function start() {
         bots,
       });
       $("new-chat-title").value = "";
+      $("new-chat").closest("details").open = false;
       await loadChats();
       await openChat(key);
     } catch (error) {
