@@ -1,6 +1,7 @@
 // The web UI in a real browser: Debian's Chromium driven by playwright-core, against example bots running on
 // the emulator. Every element is found by role and label, as a person using a screen reader would.
 import assert from "node:assert/strict";
+// deno-lint-ignore no-import-prefix -- the browser driver serves this test only (see the brief: no deno.json entry)
 import { type BrowserContext, chromium, type Locator, type Page } from "npm:playwright-core@1.65.2";
 import { serveLive } from "../examples/_live.ts";
 import { example as inlineQuery } from "../examples/inline_query.ts";
