@@ -218,6 +218,28 @@ Deno.test("web UI views: a user's chats, service lines, buttons and upload kinds
   );
 });
 
+Deno.test("WebUi creates a channel with its bot; the creator's post reaches the bot as a channel_post", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await using ui = await WebUi.start(emu);
+  const created = await post(`${ui.url}api/chats`, {
+    user: alice.id,
+    title: "News",
+    type: "channel",
+    bots: [bot.id],
+  });
+  const { key } = await created.json();
+  const sent = await post(`${ui.url}api/send`, { user: alice.id, chat: key, text: "Issue 1 is out" });
+  assert.equal(sent.status, 200, await sent.text());
+  const [update] = emu.pendingUpdates(bot) as Any[];
+  assert.equal(update.channel_post.text, "Issue 1 is out");
+  assert.equal(update.channel_post.chat.title, "News");
+  const chat = await (await fetch(`${ui.url}api/chat?key=${key}`)).json();
+  assert.equal(chat.chat.type, "channel");
+  assert.equal(chat.messages[0].from, null, "a channel post is signed by the channel, not the user");
+});
+
 Deno.test("deno task emulator --ui prints the page's address on loopback, serves it, stops on SIGINT", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../testing/cli.ts", import.meta.url).pathname, "--ui", "--bot", "ui_bot"],

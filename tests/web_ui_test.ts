@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix -- the browser driver serves this test only (see the brief: no deno.json entry)
 import { type BrowserContext, chromium, type Locator, type Page } from "npm:playwright-core@1.65.2";
 import { serveLive } from "../examples/_live.ts";
+import { example as inlineKeyboard } from "../examples/inline_keyboard.ts";
 import { example as inlineQuery } from "../examples/inline_query.ts";
 import { example as routing } from "../examples/routing.ts";
 import { example as skeleton } from "../examples/skeleton.ts";
@@ -106,7 +107,8 @@ async function runExampleWithUi(name: string): Promise<{ url: string; stop(): Pr
 }
 
 Deno.test({
-  name: "web UI in Chromium: echo, inline keyboard edit, inline mode, photo upload, two users in a group",
+  name:
+    "web UI in Chromium: echo, inline button edit, callback notice, inline mode, files, two users in a group",
   ignore: skip,
   // playwright-core keeps the browser's pipes and timers between steps; each step cleans up what it starts.
   sanitizeOps: false,
@@ -161,6 +163,20 @@ Deno.test({
         await page.getByRole("group", { name: "Keyboard" }).getByRole("button", { name: "Yes" }).click();
         await message(page, "Try /keyboard").waitFor();
         assert.ok(await message(page, "Yes").isVisible(), "the reply keyboard button sent its text");
+        await page.close();
+      } finally {
+        await running.stop();
+      }
+    });
+
+    await t.step("inline_keyboard example: the callback answer's text shows as a notification", async () => {
+      const running = await serveLive("inline_keyboard", inlineKeyboard);
+      try {
+        const page = await openPage(browser.context, running.url);
+        await openChat(page, "inline_keyboard_bot");
+        await say(page, "Hi");
+        await message(page, "Use the inline keyboard").getByRole("button", { name: "Press me" }).click();
+        await page.getByRole("status", { name: "Notification" }).getByText("Got it").waitFor();
         await page.close();
       } finally {
         await running.stop();
@@ -224,6 +240,21 @@ Deno.test({
             return img.complete ? img.naturalWidth : 0;
           });
         await until(async () => await decodedWidth() === 40, 30);
+
+        await call("sendMessage", {
+          chat_id: alice.id,
+          text:
+            "<b>Bold</b>, <i>italic</i>, <code>code</code> and <a href=\"https://example.org/\">a link</a>",
+          parse_mode: "HTML",
+        });
+        const formatted = message(page, "Bold, italic, code and a link");
+        assert.equal(await formatted.locator("strong").innerText(), "Bold");
+        assert.equal(await formatted.locator("em").innerText(), "italic");
+        assert.equal(await formatted.locator("code").innerText(), "code");
+        assert.equal(
+          await formatted.getByRole("link", { name: "a link" }).getAttribute("href"),
+          "https://example.org/",
+        );
 
         await call("sendChatAction", { chat_id: alice.id, action: "upload_document" });
         await page.getByRole("status").getByText("files_bot is sending a file…").waitFor();
