@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix -- the browser driver serves this test only (see the brief: no deno.json entry)
 import { type BrowserContext, chromium, type Locator, type Page } from "npm:playwright-core@1.65.2";
 import { serveLive } from "../examples/_live.ts";
+import { example as articleSearch } from "../examples/article_search.ts";
 import { example as inlineKeyboard } from "../examples/inline_keyboard.ts";
 import { example as inlineQuery } from "../examples/inline_query.ts";
 import { example as routing } from "../examples/routing.ts";
@@ -194,6 +195,22 @@ Deno.test({
         await message(page, "Hello").waitFor();
         assert.match(await message(page, "Hello").innerText(), /via @inline_query_bot/);
         assert.ok(await results.isHidden(), "the results close once one is chosen");
+        await page.close();
+      } finally {
+        await running.stop();
+      }
+    });
+
+    await t.step("article_search example: inline results page on with More results", async () => {
+      const running = await serveLive("article_search", articleSearch);
+      try {
+        const page = await openPage(browser.context, running.url);
+        await openChat(page, "article_search_bot");
+        await page.getByRole("textbox", { name: "Message" }).fill("@article_search_bot a");
+        const results = page.getByRole("list", { name: "Inline results" });
+        await results.getByRole("button", { name: "More results" }).click();
+        await results.getByRole("button", { name: "DelegatorBot" }).click();
+        await message(page, "DelegatorBot: A DelegatorBot starts one delegate per seed").waitFor();
         await page.close();
       } finally {
         await running.stop();

@@ -461,29 +461,42 @@ function askInline() {
     const asked = `${target.bot} ${target.query}`;
     if (asked === state.inlineAsked) return;
     state.inlineAsked = asked;
-    try {
-      const answer = await api("/api/inline", { user: state.user, chat: state.chat, ...target });
-      if (state.inlineAsked !== asked) return;
-      const list = $("inline-results");
-      list.replaceChildren(
-        ...answer.results.map((result) =>
-          el(
-            "li",
-            {},
-            el(
-              "button",
-              { type: "button", onclick: () => chooseInline(answer.query, result.id) },
-              result.title,
-              result.description ? el("small", {}, result.description) : null,
-            ),
-          )
-        ),
-      );
-      list.hidden = answer.results.length === 0;
-    } catch (error) {
-      failed(error);
-    }
+    $("inline-results").replaceChildren();
+    await showInlineResults(target, asked, "");
   }, 300);
+}
+
+/** Asks the bot for a page of results (`offset` from its previous answer) and lists them. */
+async function showInlineResults(target, asked, offset) {
+  try {
+    const answer = await api("/api/inline", { user: state.user, chat: state.chat, ...target, offset });
+    if (state.inlineAsked !== asked) return;
+    const list = $("inline-results");
+    list.querySelector(".more")?.remove();
+    list.append(
+      ...answer.results.map((result) =>
+        el(
+          "li",
+          {},
+          el(
+            "button",
+            { type: "button", onclick: () => chooseInline(answer.query, result.id) },
+            result.title,
+            result.description ? el("small", {}, result.description) : null,
+          ),
+        )
+      ),
+    );
+    if (answer.next_offset !== "") {
+      const more = () => showInlineResults(target, asked, answer.next_offset);
+      list.append(
+        el("li", { class: "more" }, el("button", { type: "button", onclick: more }, "More results")),
+      );
+    }
+    list.hidden = list.children.length === 0;
+  } catch (error) {
+    failed(error);
+  }
 }
 
 async function chooseInline(query, result) {
