@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { InlineQuery } from "../../api/types.gen.ts";
 import type { BotApiEmulator } from "../emulator.ts";
 import { ScriptError } from "../failure.ts";
 import { FileStore } from "../files.ts";
@@ -112,7 +113,9 @@ export class UiActions {
     if (query === undefined || query.kind !== "inline_query") throw new ScriptError("unknown inline query");
     // A private chat is named by the user's id, which means the chat with the bot they last talked to.
     if (seat.state.peer !== undefined) this.emu.world.lastPeer.set(seat.user.id, seat.state.peer);
-    await seat.user.chooseInlineResult(query.query as never, resultId, { chat: seat.target });
+    await seat.user.chooseInlineResult(query.query as unknown as InlineQuery, resultId, {
+      chat: seat.target,
+    });
   }
 
   /** Votes for one option of a poll. */

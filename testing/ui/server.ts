@@ -57,7 +57,7 @@ export class WebUi {
   /** The reply keyboard each chat shows now, by chat key (bots send them; messages do not carry them). */
   readonly #keyboards = new Map<string, Obj>();
   readonly #assets: Map<string, Asset>;
-  readonly #stopWatching: () => void;
+  #stopWatching: () => void = () => {};
   #server: Deno.HttpServer<Deno.NetAddr> | null = null;
   #url = "";
   #hosts = new Set<string>();
@@ -66,7 +66,6 @@ export class WebUi {
     this.#emu = emu;
     this.#actions = new UiActions(emu);
     this.#assets = assets;
-    this.#stopWatching = emu.world.watch((change) => this.#publish(change));
   }
 
   /** Serves the page for `emu`; resolves once it listens (see {@link url}). */
@@ -90,6 +89,7 @@ export class WebUi {
         },
       }, (request, info) => ui.#handle(request, info.completed));
     });
+    ui.#stopWatching = emu.world.watch((change) => ui.#publish(change));
     return ui;
   }
 
