@@ -147,6 +147,10 @@ Deno.test("WebUi streams world changes over Server-Sent Events: messages, edits,
     [[{ text: "A" }, { text: "B" }]],
     "the reply keyboard stays until removed",
   );
+  await call("sendMessage", { chat_id: alice.id, text: "Done", reply_markup: { remove_keyboard: true } });
+  assert.deepEqual(await next(), { kind: "keyboard", chat: `${alice.id}:${bot.id}`, markup: null });
+  const after = await (await fetch(`${ui.url}api/chat?key=${alice.id}:${bot.id}`)).json();
+  assert.equal(after.keyboard, null);
   await reader.cancel();
 });
 
@@ -238,6 +242,58 @@ Deno.test("WebUi creates a channel with its bot; the creator's post reaches the 
   const chat = await (await fetch(`${ui.url}api/chat?key=${key}`)).json();
   assert.equal(chat.chat.type, "channel");
   assert.equal(chat.messages[0].from, null, "a channel post is signed by the channel, not the user");
+});
+
+Deno.test("WebUi votes in a bot's poll and pays a bot's invoice as the user", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "shop_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await using ui = await WebUi.start(emu);
+  const call = async (method: string, params: Record<string, unknown>) => {
+    const answer = await (await post(`${emu.apiRoot}/bot${bot.token}/${method}`, params)).json();
+    assert.equal(answer.ok, true, JSON.stringify(answer));
+    return answer.result;
+  };
+  const key = `${alice.id}:${bot.id}`;
+  const poll = await call("sendPoll", {
+    chat_id: alice.id,
+    question: "Tea?",
+    options: [{ text: "Yes" }, { text: "No" }],
+  });
+  const voted = await post(`${ui.url}api/vote`, {
+    user: alice.id,
+    chat: key,
+    message: poll.message_id,
+    option: 1,
+  });
+  assert.equal(voted.status, 200, await voted.text());
+  const [pollUpdate] = await call("getUpdates", {});
+  assert.deepEqual(pollUpdate.poll.options.map((o: Any) => o.voter_count), [0, 1]);
+  const view = (await (await fetch(`${ui.url}api/chat?key=${key}`)).json()).messages[0];
+  assert.deepEqual(view.poll, [{ text: "Yes", votes: 0 }, { text: "No", votes: 1 }]);
+
+  const invoice = await call("sendInvoice", {
+    chat_id: alice.id,
+    title: "Tea",
+    description: "A cup",
+    payload: "tea-1",
+    currency: "EUR",
+    prices: [{ label: "Tea", amount: 250 }],
+  });
+  const paying = post(`${ui.url}api/pay`, { user: alice.id, chat: key, message: invoice.message_id });
+  let checkout: Any;
+  for (let offset = pollUpdate.update_id + 1, polls = 0; checkout === undefined; polls++) {
+    assert.ok(polls < 5, "the bot got no pre_checkout_query");
+    const updates = await call("getUpdates", { offset, timeout: 10 });
+    for (const update of updates) checkout ??= update.pre_checkout_query;
+    offset = updates.at(-1)?.update_id + 1 || offset;
+  }
+  assert.equal(checkout.total_amount, 250);
+  await call("answerPreCheckoutQuery", { pre_checkout_query_id: checkout.id, ok: true });
+  const outcome = await (await paying).json();
+  assert.equal(outcome.ok, true, JSON.stringify(outcome));
+  const paid = (await (await fetch(`${ui.url}api/chat?key=${key}`)).json()).messages.at(-1);
+  assert.equal(paid.note, "✅ paid 2.50 EUR");
 });
 
 Deno.test("deno task emulator --ui prints the page's address on loopback, serves it, stops on SIGINT", async () => {
