@@ -1,6 +1,8 @@
 // The web UI's server without a browser: where it listens, what it refuses, its live stream, its files, its
 // views of the world, and `deno task emulator --ui`.
 import assert from "node:assert/strict";
+import { EXAMPLES } from "../examples/_catalog.ts";
+import { serveLive } from "../examples/_live.ts";
 import { BotApiEmulator, WebUi } from "../testing/mod.ts";
 import { uploadKind } from "../testing/ui/actions.ts";
 import { chatsOf, messageView } from "../testing/ui/view.ts";
@@ -319,4 +321,18 @@ Deno.test("deno task emulator --ui prints the page's address on loopback, serves
   child.kill("SIGINT");
   assert.equal((await child.status).code, 0);
   while (!(await reader.read()).done) { /* drain */ }
+});
+
+Deno.test("every example starts behind the web UI (deno task example <name> --ui) and stops cleanly", async () => {
+  for (const [name, load] of Object.entries(EXAMPLES)) {
+    const { example } = await load();
+    const running = await serveLive(name, example);
+    try {
+      const world = await (await fetch(`${running.url}api/world`)).json();
+      assert.deepEqual(world.bots.map((b: Any) => b.username), [`${name}_bot`], name);
+      assert.ok(world.users.some((u: Any) => u.name === "Alice"), name);
+    } finally {
+      await running.stop();
+    }
+  }
 });
