@@ -160,10 +160,17 @@ Deno.test({
         await alert.getByText("You pressed Alert").waitFor();
         await alert.getByRole("button", { name: "OK" }).click();
 
+        await say(page, "/force");
+        await page.getByText("Replying to routing_bot: What is your name?").waitFor();
+        await say(page, "Alice");
+        const answer = message(page, "↩ routing_bot: What is your name?");
+        assert.match(await answer.innerText(), /Alice/, "force_reply makes the next message a reply");
+        assert.ok(await page.getByRole("button", { name: "Cancel reply" }).isHidden(), "the reply is sent");
+
         await say(page, "/keyboard");
         await page.getByRole("group", { name: "Keyboard" }).getByRole("button", { name: "Yes" }).click();
-        await message(page, "Try /keyboard").waitFor();
-        assert.ok(await message(page, "Yes").isVisible(), "the reply keyboard button sent its text");
+        await message(page, "Yes").waitFor(); // the button sent its text as the user's message
+        await message(page, "Try /keyboard", 1).waitFor(); // and the bot answered it (as it did "Alice")
         await page.close();
       } finally {
         await running.stop();
@@ -325,6 +332,16 @@ Deno.test({
             /skeleton_bot/,
             "and the bot's echo",
           );
+          await message(bob, "Me! See you at 8", 0).getByRole("button", { name: "Reply" }).click();
+          await say(bob, "Great, I'll bring snacks!");
+          const reply = message(alice, "I'll bring snacks", 0);
+          await reply.waitFor();
+          assert.match(
+            await reply.innerText(),
+            /↩ Alice: Me! See you at 8/,
+            "Alice sees what Bob replied to",
+          );
+          await message(alice, "I'll bring snacks", 1).waitFor();
           await alice.screenshot({ path: SCREENSHOT.pathname });
           await alice.close();
           await bob.close();

@@ -63,7 +63,7 @@ export class UiActions {
   }
 
   /** Sends a file from the browser: a photo, voice, audio or video by its type, else a document. */
-  async upload(userId: unknown, key: unknown, file: File, caption: string): Promise<void> {
+  async upload(userId: unknown, key: unknown, file: File, caption: string, replyTo?: number): Promise<void> {
     const seat = this.#seat(userId, key);
     const kind = uploadKind(file.type);
     const stored = this.emu.world.files.add(
@@ -74,7 +74,7 @@ export class UiActions {
     );
     const content: Obj = { [kind]: mediaField(kind, FileStore.describe(stored), stored, {}) };
     if (caption !== "") content.caption = caption;
-    await seat.user.send(seat.target, content, seat.options);
+    await seat.user.send(seat.target, content, { ...seat.options, ...(replyTo ? { replyTo } : {}) });
   }
 
   /** Presses an inline button; resolves with the bot's answer (null when it gives none in time). */

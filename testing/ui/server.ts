@@ -141,8 +141,13 @@ export class WebUi {
       case "keyboard": {
         const key = chatKey(change.chat);
         if (change.markup.keyboard !== undefined) this.#keyboards.set(key, change.markup);
-        else this.#keyboards.delete(key);
-        return { kind: "keyboard", chat: key, markup: this.#keyboards.get(key) ?? null };
+        else if (change.markup.remove_keyboard !== undefined) this.#keyboards.delete(key);
+        return {
+          kind: "keyboard",
+          chat: key,
+          markup: this.#keyboards.get(key) ?? null,
+          ...(change.markup.force_reply !== undefined ? { forceReply: true } : {}),
+        };
       }
       case "member":
       case "chat":
@@ -215,7 +220,14 @@ export class WebUi {
       const form = await request.formData();
       const file = form.get("file");
       if (!(file instanceof File)) return problem("no file");
-      await this.#actions.upload(form.get("user"), form.get("chat"), file, String(form.get("caption") ?? ""));
+      const replyTo = form.get("replyTo");
+      await this.#actions.upload(
+        form.get("user"),
+        form.get("chat"),
+        file,
+        String(form.get("caption") ?? ""),
+        replyTo === null ? undefined : Number(replyTo),
+      );
       return json({ ok: true });
     }
     if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) {

@@ -10,6 +10,10 @@ const state = {
   bots: [],
   chats: [],
   attached: null,
+  /** The message the next one replies to: `{ id, label }`, or null. */
+  replyTo: null,
+  /** Set when a bot asked for a reply (force_reply): its next message becomes the reply target. */
+  forceReply: false,
   inlineTimer: 0,
   inlineAsked: "",
   activityTimer: 0,
@@ -256,7 +260,12 @@ function messageNode(message) {
   }
   if (message.keyboard) item.append(keyboardNode(message));
   const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  item.append(el("span", { class: "meta" }, message.edited ? `edited ${time}` : time));
+  const reply = el("button", {
+    type: "button",
+    class: "reply-button",
+    onclick: () => replyTo(message),
+  }, "Reply");
+  item.append(el("span", { class: "meta" }, reply, " ", message.edited ? `edited ${time}` : time));
   return item;
 }
 
@@ -380,6 +389,8 @@ async function openChat(key) {
   for (const message of messages) showMessage(message);
   showReplyKeyboard(keyboard);
   hideInline();
+  cancelReply();
+  state.forceReply = false;
   $("activity").textContent = "";
   $("text").disabled = false;
   $("send").disabled = false;
@@ -395,6 +406,7 @@ async function switchUser(id) {
   $("chat-title").textContent = "Pick a chat";
   $("chat-members").textContent = "";
   $("add-member").hidden = true;
+  cancelReply();
   $("text").disabled = true;
   $("send").disabled = true;
   showReplyKeyboard(null);
@@ -404,10 +416,30 @@ async function switchUser(id) {
 
 // ---- writing, files and inline mode
 
+function replyTo(message) {
+  const text = message.text ?? message.note ?? message.media?.kind ?? "";
+  state.replyTo = { id: message.id, label: `${personName(message.from)}: ${text}` };
+  $("replying-to").textContent = `Replying to ${state.replyTo.label}`;
+  $("replying").hidden = false;
+  $("text").focus();
+}
+
+function cancelReply() {
+  state.replyTo = null;
+  $("replying").hidden = true;
+}
+
 async function send(text) {
   if (state.chat === "") return;
+  const replying = state.replyTo;
+  cancelReply();
   try {
-    await api("/api/send", { user: state.user, chat: state.chat, text });
+    await api("/api/send", {
+      user: state.user,
+      chat: state.chat,
+      text,
+      ...(replying ? { replyTo: replying.id } : {}),
+    });
   } catch (error) {
     failed(error);
   }
@@ -423,6 +455,8 @@ async function submit(event) {
     form.set("chat", state.chat);
     form.set("caption", text);
     form.set("file", state.attached);
+    if (state.replyTo) form.set("replyTo", String(state.replyTo.id));
+    cancelReply();
     state.attached = null;
     $("attach").value = "";
     $("attached").textContent = "";
@@ -529,7 +563,11 @@ function onEvent(event) {
     case "message":
       if (open) {
         showMessage(change.message);
-        if (change.message.from?.bot) $("activity").textContent = "";
+        if (change.message.from?.bot) {
+          $("activity").textContent = "";
+          if (state.forceReply) replyTo(change.message);
+          state.forceReply = false;
+        }
       } else if (state.chats.some((chat) => chat.key === change.chat)) {
         state.unread.add(change.chat);
         loadChats().catch(failed);
@@ -551,7 +589,10 @@ function onEvent(event) {
       }
       break;
     case "keyboard":
-      if (open) showReplyKeyboard(change.markup);
+      if (open) {
+        showReplyKeyboard(change.markup);
+        state.forceReply = change.forceReply === true;
+      }
       break;
     case "chats":
       loadChats().catch(failed);
@@ -580,6 +621,7 @@ async function start() {
   $("user").addEventListener("change", (e) => switchUser(Number(e.target.value)).catch(failed));
   $("composer").addEventListener("submit", submit);
   $("text").addEventListener("input", askInline);
+  $("cancel-reply").addEventListener("click", cancelReply);
   $("attach").addEventListener("change", (e) => {
     state.attached = e.target.files[0] ?? null;
     $("attached").textContent = state.attached ? state.attached.name : "";
