@@ -8,6 +8,9 @@
 const TYPES: Readonly<Record<string, string>> = {
   "/index.html": "text/html; charset=utf-8",
   "/app.js": "text/javascript; charset=utf-8",
+  "/bubble.js": "text/javascript; charset=utf-8",
+  "/dom.js": "text/javascript; charset=utf-8",
+  "/entities.js": "text/javascript; charset=utf-8",
   "/style.css": "text/css; charset=utf-8",
 };
 
@@ -19,7 +22,7 @@ export interface Asset {
   readonly type: string;
 }
 
-/** Every static file by its path on the page (`/index.html`, `/app.js`, `/style.css`). */
+/** Every static file by its path on the page (`/index.html`, `/style.css`, the script modules). */
 export async function loadAssets(): Promise<Map<string, Asset>> {
   const out = new Map<string, Asset>();
   for (const [path, type] of Object.entries(TYPES)) {

@@ -1,6 +1,7 @@
 // The emulator's web page: one user at a time, one open chat, live changes over Server-Sent Events.
 // Plain DOM; text from bots and users is only ever set as text, never parsed as HTML.
-"use strict";
+import { messageNode, personName } from "./bubble.js";
+import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -32,17 +33,6 @@ async function api(path, body) {
   return value;
 }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value);
-  }
-  for (const child of children) if (child !== undefined && child !== null) node.append(child);
-  return node;
-}
-
 function toast(text) {
   const box = $("toast");
   box.textContent = text;
@@ -59,128 +49,7 @@ function alertBox(text) {
 function failed(error) {
   toast(`Error: ${error.message}`);
 }
-
-// ---- entities: nested formatting, offsets in UTF-16 code units as JS strings count them
-
-const SAFE_LINK = /^(https?:|mailto:|tel:|tg:)/i;
-
-function entityNode(entity, text) {
-  switch (entity.type) {
-    case "bold":
-      return el("strong");
-    case "italic":
-      return el("em");
-    case "underline":
-      return el("u");
-    case "strikethrough":
-      return el("s");
-    case "spoiler":
-      return el("span", { class: "spoiler" });
-    case "code":
-      return el("code");
-    case "pre":
-      return el("pre", entity.language ? { "data-language": entity.language } : {});
-    case "blockquote":
-    case "expandable_blockquote":
-      return el("blockquote");
-    case "text_link":
-      return SAFE_LINK.test(entity.url)
-        ? el("a", { href: entity.url, target: "_blank", rel: "noopener" })
-        : el("span");
-    case "url": {
-      const href = /^[a-z]+:/i.test(text) ? text : `http://${text}`;
-      return SAFE_LINK.test(href) ? el("a", { href, target: "_blank", rel: "noopener" }) : el("span");
-    }
-    case "email":
-      return el("a", { href: `mailto:${text}` });
-    case "phone_number":
-      return el("a", { href: `tel:${text}` });
-    case "bot_command":
-      return el("a", {
-        href: "#",
-        class: "command",
-        onclick: (event) => {
-          event.preventDefault();
-          send(text);
-        },
-      });
-    default:
-      return el("span", { class: entity.type });
-  }
-}
-
-function renderText(text, entities) {
-  const sorted = [...(entities ?? [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
-  const build = (start, end, list) => {
-    const out = [];
-    let at = start;
-    let i = 0;
-    while (i < list.length) {
-      const e = list[i];
-      const stop = Math.min(e.offset + e.length, end);
-      if (e.offset < at) {
-        i++;
-        continue;
-      }
-      if (e.offset > at) out.push(text.slice(at, e.offset));
-      const inner = [];
-      i++;
-      while (i < list.length && list[i].offset < stop) inner.push(list[i++]);
-      const node = entityNode(e, text.slice(e.offset, stop));
-      node.append(...build(e.offset, stop, inner));
-      out.push(node);
-      at = stop;
-    }
-    if (at < end) out.push(text.slice(at, end));
-    return out;
-  };
-  return build(0, text.length, sorted);
-}
-
 // ---- messages
-
-function personName(person) {
-  return person === null ? "" : person.name;
-}
-
-function mediaNode(media) {
-  const link = el("a", { href: media.url, download: media.name ?? "" }, `⬇ ${media.name ?? media.kind}`);
-  switch (media.kind) {
-    case "photo":
-      return el("div", { class: "media" }, el("img", { src: media.url, alt: "photo" }));
-    case "voice":
-    case "audio":
-      return el("div", { class: "media" }, el("audio", { src: media.url, controls: "" }), link);
-    case "video":
-    case "animation":
-    case "video_note":
-      return el("div", { class: "media" }, el("video", { src: media.url, controls: "" }), link);
-    case "sticker":
-      return null;
-    default:
-      return el("div", { class: "media" }, link);
-  }
-}
-
-function keyboardNode(message) {
-  const rows = message.keyboard.map((row, r) =>
-    el(
-      "div",
-      { class: "row" },
-      ...row.map((button, c) => {
-        if (button.action === "url") {
-          return el("a", { href: button.value, target: "_blank", rel: "noopener" }, button.text);
-        }
-        return el(
-          "button",
-          { type: "button", onclick: () => pressButton(message, button, r, c) },
-          button.text,
-        );
-      }),
-    )
-  );
-  return el("div", { class: "keyboard", role: "group", "aria-label": "Buttons" }, ...rows);
-}
 
 async function pressButton(message, button, row, column) {
   try {
@@ -213,62 +82,6 @@ async function pressButton(message, button, row, column) {
   }
 }
 
-function messageNode(message) {
-  const service = message.service === true;
-  const mine = message.from !== null && message.from.id === state.user;
-  const item = el("li", {
-    class: `msg${service ? " service" : mine ? " mine" : ""}`,
-    "data-id": String(message.id),
-  });
-  if (service) {
-    item.append(message.note);
-    return item;
-  }
-  const author = message.from === null ? currentChat()?.title ?? "" : personName(message.from);
-  item.append(el("span", { class: "author" }, message.via ? `${author} via @${message.via}` : author));
-  if (message.replyTo) {
-    item.append(el("div", { class: "reply" }, `↩ ${message.replyTo.from}: ${message.replyTo.text}`));
-  }
-  if (message.media) item.append(mediaNode(message.media));
-  if (message.note !== undefined) item.append(el("div", { class: "note" }, message.note));
-  if (message.text !== undefined) {
-    item.append(el("div", { class: "text" }, ...renderText(message.text, message.entities)));
-  }
-  if (message.poll) {
-    item.append(
-      el(
-        "div",
-        { class: "keyboard", role: "group", "aria-label": "Poll" },
-        ...message.poll.map((option, i) =>
-          el(
-            "button",
-            { type: "button", onclick: () => vote(message, i) },
-            `${option.text} (${option.votes})`,
-          )
-        ),
-      ),
-    );
-  }
-  if (message.invoice) {
-    item.append(
-      el(
-        "div",
-        { class: "keyboard" },
-        el("button", { type: "button", onclick: () => pressButton(message, { action: "pay" }) }, "Pay"),
-      ),
-    );
-  }
-  if (message.keyboard) item.append(keyboardNode(message));
-  const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  const reply = el("button", {
-    type: "button",
-    class: "reply-button",
-    onclick: () => replyTo(message),
-  }, "Reply");
-  item.append(el("span", { class: "meta" }, reply, " ", message.edited ? `edited ${time}` : time));
-  return item;
-}
-
 async function vote(message, option) {
   try {
     await api("/api/vote", { user: state.user, chat: state.chat, message: message.id, option });
@@ -279,7 +92,14 @@ async function vote(message, option) {
 
 function showMessage(message) {
   const list = $("messages");
-  const node = messageNode(message);
+  const node = messageNode(message, {
+    me: state.user,
+    title: currentChat()?.title ?? "",
+    press: pressButton,
+    vote,
+    reply: replyTo,
+    command: send,
+  });
   const old = list.querySelector(`li[data-id="${message.id}"]`);
   if (old) {
     old.replaceWith(node);
