@@ -50,7 +50,14 @@ export class EventHub {
   #write(text: string): void {
     if (this.#streams.size === 0) return;
     const bytes = encoder.encode(text);
-    for (const controller of this.#streams) controller.enqueue(bytes);
+    for (const controller of [...this.#streams]) {
+      try {
+        controller.enqueue(bytes);
+      } catch {
+        // The page went away between two events: forget its stream, keep serving the others.
+        this.#drop(controller);
+      }
+    }
   }
 
   #end(controller: ReadableStreamDefaultController<Uint8Array>): void {
