@@ -6,6 +6,7 @@ import { serveLive } from "../examples/_live.ts";
 import { BotApiEmulator, WebUi } from "../testing/mod.ts";
 import { uploadKind } from "../testing/ui/actions.ts";
 import { chatsOf, messageView } from "../testing/ui/view.ts";
+import { until } from "./support/until.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -321,6 +322,36 @@ Deno.test("deno task emulator --ui prints the page's address on loopback, serves
   child.kill("SIGINT");
   assert.equal((await child.status).code, 0);
   while (!(await reader.read()).done) { /* drain */ }
+});
+
+Deno.test("WebUi.close ends a press still waiting for a silent bot's answer instead of waiting it out", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "mute_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const ui = await WebUi.start(emu);
+  const sent = await (await post(`${emu.apiRoot}/bot${bot.token}/sendMessage`, {
+    chat_id: alice.id,
+    text: "Press",
+    reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] },
+  })).json();
+  const press = post(`${ui.url}api/press`, {
+    user: alice.id,
+    chat: `${alice.id}:${bot.id}`,
+    message: sent.result.message_id,
+    row: 0,
+    column: 0,
+  });
+  await until(() => emu.pendingUpdates(bot).length === 1);
+  const [update] = emu.pendingUpdates(bot) as Any[];
+  const closing = ui.close();
+  // Answered only after the close began: a page that still waited would pass this answer on.
+  const late = await post(`${emu.apiRoot}/bot${bot.token}/answerCallbackQuery`, {
+    callback_query_id: update.callback_query.id,
+    text: "late",
+  });
+  assert.equal((await late.json()).ok, true);
+  await closing;
+  assert.deepEqual(await (await press).json(), { answer: null }, "the press ended when the page closed");
 });
 
 Deno.test("every example starts behind the web UI (deno task example <name> --ui) and stops cleanly", async () => {

@@ -30,8 +30,21 @@ const ANSWER_SECONDS = 15;
 
 /** The actions behind the page's requests, over one emulator. */
 export class UiActions {
-  /** @param emu the emulator whose world the page shows. */
-  constructor(private readonly emu: BotApiEmulator) {}
+  /**
+   * @param emu the emulator whose world the page shows.
+   * @param closing aborted when the page stops: waits for a bot's answer end then, so shutdown is prompt.
+   */
+  constructor(private readonly emu: BotApiEmulator, private readonly closing: AbortSignal) {}
+
+  /** `promise`, or a ScriptError once the page stops. */
+  #untilClosed<T>(promise: Promise<T>): Promise<T> {
+    if (this.closing.aborted) return Promise.reject(new ScriptError("the page has stopped"));
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(new ScriptError("the page has stopped"));
+      this.closing.addEventListener("abort", stop, { once: true });
+      promise.then(resolve, reject).finally(() => this.closing.removeEventListener("abort", stop));
+    });
+  }
 
   #user(id: unknown): ScriptedUser {
     const user = this.emu.world.users.get(Number(id));
@@ -87,7 +100,7 @@ export class UiActions {
   ): Promise<Obj | null> {
     const seat = this.#seat(userId, key);
     const query = await seat.user.pressButton(this.#message(seat.state, messageId), [row, column]);
-    return await this.emu.answerOf(query, { timeout: ANSWER_SECONDS }).catch(() => null);
+    return await this.#untilClosed(this.emu.answerOf(query, { timeout: ANSWER_SECONDS })).catch(() => null);
   }
 
   /** Types `@bot query`; resolves with the query's id and the bot's results. */
@@ -98,7 +111,7 @@ export class UiActions {
       offset,
       chat_type: seat.state.peer !== undefined ? "sender" : type,
     });
-    const answer = await this.emu.answerOf(query, { timeout: ANSWER_SECONDS });
+    const answer = await this.#untilClosed(this.emu.answerOf(query, { timeout: ANSWER_SECONDS }));
     return {
       query: query.id,
       results: ((answer.results ?? []) as Obj[]).map(resultView),
@@ -127,7 +140,8 @@ export class UiActions {
   /** Pays an invoice; resolves with the outcome. */
   async pay(userId: unknown, key: unknown, messageId: unknown): Promise<Obj> {
     const seat = this.#seat(userId, key);
-    return await seat.user.pay(this.#message(seat.state, messageId), { timeout: ANSWER_SECONDS }) as Obj;
+    const paying = seat.user.pay(this.#message(seat.state, messageId), { timeout: ANSWER_SECONDS });
+    return await this.#untilClosed(paying) as Obj;
   }
 
   /** Creates a user. */

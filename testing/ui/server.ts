@@ -54,6 +54,7 @@ export class WebUi {
   readonly #emu: BotApiEmulator;
   readonly #actions: UiActions;
   readonly #hub = new EventHub();
+  readonly #closing = new AbortController();
   /** The reply keyboard each chat shows now, by chat key (bots send them; messages do not carry them). */
   readonly #keyboards = new Map<string, Obj>();
   readonly #assets: Map<string, Asset>;
@@ -64,7 +65,7 @@ export class WebUi {
 
   private constructor(emu: BotApiEmulator, assets: Map<string, Asset>) {
     this.#emu = emu;
-    this.#actions = new UiActions(emu);
+    this.#actions = new UiActions(emu, this.#closing.signal);
     this.#assets = assets;
   }
 
@@ -101,6 +102,7 @@ export class WebUi {
   /** Stops serving: live streams end, the server shuts down. */
   async close(): Promise<void> {
     this.#stopWatching();
+    this.#closing.abort();
     this.#hub.close();
     await this.#server?.shutdown();
     this.#server = null;
