@@ -103,6 +103,7 @@ export function messageNode(message, view) {
     class: "reply-button",
     onclick: () => view.reply(message),
   }, "Reply");
-  item.append(el("span", { class: "meta" }, reply, " ", message.edited ? `edited ${time}` : time));
+  const when = el("time", { datetime: new Date(message.date * 1000).toISOString() }, time);
+  item.append(el("span", { class: "meta" }, reply, message.edited ? " edited " : " ", when));
   return item;
 }
