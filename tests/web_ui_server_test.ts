@@ -30,6 +30,11 @@ Deno.test("WebUi listens on 127.0.0.1 by default and refuses a foreign Host or O
   const page = await fetch(ui.url);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /aria-label="Message"/);
+  assert.match(
+    page.headers.get("content-security-policy") ?? "",
+    /default-src 'self'/,
+    "no script from elsewhere",
+  );
 
   // A page on another site may post to loopback through the browser; the Origin header gives it away.
   const chats = await (await fetch(`${ui.url}api/chats?user=${alice.id}`)).json();

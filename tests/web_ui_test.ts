@@ -280,6 +280,28 @@ Deno.test({
           "https://example.org/",
         );
 
+        await call("sendMessage", {
+          chat_id: alice.id,
+          text: "Links from bots",
+          entities: [{ type: "text_link", offset: 0, length: 5, url: "javascript:alert(1)" }],
+          reply_markup: {
+            inline_keyboard: [[{ text: "Docs", url: "https://example.org/docs" }, {
+              text: "Trap",
+              url: "javascript:alert(1)",
+            }]],
+          },
+        });
+        const links = message(page, "Links from bots");
+        assert.equal(
+          await links.getByRole("link", { name: "Docs" }).getAttribute("href"),
+          "https://example.org/docs",
+        );
+        assert.equal(await links.getByRole("link").count(), 1, "a javascript: link is shown as plain text");
+        assert.ok(
+          await links.getByRole("button", { name: "Trap" }).isDisabled(),
+          "and its button cannot be pressed",
+        );
+
         await call("sendChatAction", { chat_id: alice.id, action: "upload_document" });
         await page.getByRole("status").getByText("files_bot is sending a file…").waitFor();
         const form = new FormData();

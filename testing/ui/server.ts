@@ -24,6 +24,13 @@ export interface WebUiOptions {
   readonly hostname?: string;
 }
 
+/**
+ * What the page may load: only its own files (bots' files included, they are served here too), so text or a
+ * link from a bot can never run script in it; nor may another site frame it.
+ */
+const PAGE_POLICY =
+  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
 function json(value: unknown, status = 200): Response {
@@ -189,7 +196,11 @@ export class WebUi {
       const asset = this.#assets.get(path === "/" ? "/index.html" : path);
       if (asset !== undefined) {
         return new Response(asset.body, {
-          headers: { "content-type": asset.type, "cache-control": "no-store" },
+          headers: {
+            "content-type": asset.type,
+            "cache-control": "no-store",
+            "content-security-policy": PAGE_POLICY,
+          },
         });
       }
       if (path === "/events") return this.#hub.stream(completed);

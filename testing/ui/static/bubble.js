@@ -1,6 +1,6 @@
 // A message as the page shows it: author, quote, file, text with entities, poll, buttons, time.
 import { el } from "./dom.js";
-import { renderText } from "./entities.js";
+import { renderText, safeLink } from "./entities.js";
 
 /** The name shown for a message's sender (none for a channel post). */
 export function personName(person) {
@@ -33,7 +33,9 @@ function keyboardNode(message, press) {
       { class: "row" },
       ...row.map((button, c) => {
         if (button.action === "url") {
-          return el("a", { href: button.value, target: "_blank", rel: "noopener" }, button.text);
+          return safeLink(button.value)
+            ? el("a", { href: button.value, target: "_blank", rel: "noopener" }, button.text)
+            : el("button", { type: "button", disabled: "" }, button.text);
         }
         return el(
           "button",

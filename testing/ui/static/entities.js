@@ -3,6 +3,11 @@ import { el } from "./dom.js";
 
 const SAFE_LINK = /^(https?:|mailto:|tel:|tg:)/i;
 
+/** Whether a link from a bot may be followed: web, mail, phone and Telegram links, never `javascript:`. */
+export function safeLink(url) {
+  return typeof url === "string" && SAFE_LINK.test(url);
+}
+
 function entityNode(entity, text, onCommand) {
   switch (entity.type) {
     case "bold":
@@ -23,12 +28,12 @@ function entityNode(entity, text, onCommand) {
     case "expandable_blockquote":
       return el("blockquote");
     case "text_link":
-      return SAFE_LINK.test(entity.url)
+      return safeLink(entity.url)
         ? el("a", { href: entity.url, target: "_blank", rel: "noopener" })
         : el("span");
     case "url": {
       const href = /^[a-z]+:/i.test(text) ? text : `http://${text}`;
-      return SAFE_LINK.test(href) ? el("a", { href, target: "_blank", rel: "noopener" }) : el("span");
+      return safeLink(href) ? el("a", { href, target: "_blank", rel: "noopener" }) : el("span");
     }
     case "email":
       return el("a", { href: `mailto:${text}` });
