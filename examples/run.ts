@@ -2,15 +2,27 @@
  * Runs one example: `deno task example <name>` against Telegram (token in `TOKEN`; `API_ROOT` points it
  * at another Bot API server, such as `deno task emulator`), or
  * `deno task example <name> --emulator` offline, where scripted users talk to the bot and the
- * transcript is printed. Without a name it lists the examples.
+ * transcript is printed, or `deno task example <name> --ui` offline with the web UI, where you talk to
+ * the bot in a browser (`--ui-port <n>` and `--ui-host <address>` choose where the page listens; default
+ * a free port on 127.0.0.1). Without a name it lists the examples.
  *
  * @module
  */
 import { EXAMPLES } from "./_catalog.ts";
+import type { Example } from "./_harness.ts";
 import { playOffline } from "./_harness.ts";
+import { serveLive } from "./_live.ts";
+
+/** Flags that take a value (the word after them is not the example's name). */
+const VALUED_FLAGS = ["--ui-port", "--ui-host"];
+
+function flagValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
 async function listExamples(): Promise<void> {
-  console.log("usage: deno task example <name> [--emulator]\n");
+  console.log("usage: deno task example <name> [--emulator | --ui [--ui-port <n>] [--ui-host <address>]]\n");
   for (const [name, load] of Object.entries(EXAMPLES)) {
     const { example } = await load();
     console.log(`  ${name.padEnd(20)} ${example.summary}`);
@@ -19,7 +31,7 @@ async function listExamples(): Promise<void> {
 
 async function main(args: string[]): Promise<number> {
   const offline = args.includes("--emulator");
-  const name = args.find((arg) => !arg.startsWith("--"));
+  const name = args.find((arg, i) => !arg.startsWith("--") && !VALUED_FLAGS.includes(args[i - 1]));
   if (name === undefined) {
     await listExamples();
     return 0;
@@ -36,6 +48,7 @@ async function main(args: string[]): Promise<number> {
     for (const line of lines) console.log(line);
     return 0;
   }
+  if (args.includes("--ui")) return await live(name, example, args);
   const token = Deno.env.get("TOKEN");
   if (token === undefined || token === "") {
     console.error("set TOKEN to your bot's token, or add --emulator to run offline");
@@ -64,6 +77,25 @@ async function main(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGTERM", resolve);
   });
   console.log(`${name}: listening (Ctrl-C to stop)`);
+  await stopSignal;
+  await running.stop();
+  return 0;
+}
+
+/** Runs the example offline behind the web UI until Ctrl-C or SIGTERM. */
+async function live(name: string, example: Example, args: string[]): Promise<number> {
+  const host = flagValue(args, "--ui-host");
+  const running = await serveLive(name, example, {
+    port: Number(flagValue(args, "--ui-port") ?? 0),
+    ...(host !== undefined ? { hostname: host } : {}),
+    log: (line) => console.error(`  (bot) ${line}`),
+  });
+  const stopSignal = new Promise<void>((resolve) => {
+    Deno.addSignalListener("SIGINT", resolve);
+    Deno.addSignalListener("SIGTERM", resolve);
+  });
+  console.log(`web UI  ${running.url}`);
+  console.log(`${name}: open the web UI in a browser (Ctrl-C to stop)`);
   await stopSignal;
   await running.stop();
   return 0;

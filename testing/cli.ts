@@ -6,10 +6,14 @@
  * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed,
  * and `:press <button>` presses an inline button of the latest bot message with a keyboard.
  *
+ * `--ui` serves the web UI instead (a second user, Bob, is created too) and prints its address: on
+ * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise.
+ *
  * @module
  */
 import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
+import { WebUi } from "./ui/server.ts";
 
 function flag(name: string): string | undefined {
   const i = Deno.args.indexOf(`--${name}`);
@@ -27,11 +31,25 @@ if (import.meta.main) {
   console.log(`apiRoot ${emu.apiRoot}`);
   console.log(`token   ${bot.token}`);
   console.log(`user    ${user.id} (private chat id)`);
-  console.log("type a message to send it as the user; Ctrl-C to stop");
-  const stopping = new AbortController();
-  Deno.addSignalListener("SIGINT", () => {
-    stopping.abort();
-    emu.close().then(() => Deno.exit(0));
-  });
-  await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
+  if (Deno.args.includes("--ui")) {
+    emu.createUser({ first_name: "Bob", username: "bob" });
+    const host = flag("ui-host");
+    const ui = await WebUi.start(emu, {
+      port: Number(flag("ui-port") ?? 0),
+      ...(host ? { hostname: host } : {}),
+    });
+    const stop = () => ui.close().then(() => emu.close()).then(() => Deno.exit(0));
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+    console.log(`web UI  ${ui.url}`);
+    console.log("open the web UI in a browser; Ctrl-C to stop");
+  } else {
+    console.log("type a message to send it as the user; Ctrl-C to stop");
+    const stopping = new AbortController();
+    Deno.addSignalListener("SIGINT", () => {
+      stopping.abort();
+      emu.close().then(() => Deno.exit(0));
+    });
+    await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
+  }
 }

@@ -71,6 +71,8 @@ export type { FloodLimits } from "./flood.ts";
 export type { CallInput } from "./params.ts";
 export { ScriptedUser } from "./scripted_user.ts";
 export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
+export { WebUi } from "./ui/server.ts";
+export type { WebUiOptions } from "./ui/server.ts";
 export { UpdateQueue } from "./update_queue.ts";
 export type { PollOutcome } from "./update_queue.ts";
 export type { PaymentOutcome, PayOptions } from "./user_payment.ts";
@@ -84,4 +86,12 @@ export type {
   UserSendOptions,
   UserWorld,
 } from "./user_types.ts";
-export type { BotState, ChatState, InlineMessageState, QueryState, WebhookConfig, World } from "./world.ts";
+export type {
+  BotState,
+  ChatState,
+  InlineMessageState,
+  QueryState,
+  WebhookConfig,
+  World,
+  WorldChange,
+} from "./world.ts";

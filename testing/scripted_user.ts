@@ -194,6 +194,7 @@ export class ScriptedUser {
     if (entities === undefined) delete current.entities;
     else current.entities = entities;
     current.edit_date = unixNow();
+    world.changed({ kind: "edit", chat: state, message: current });
     const kind = state.chat.type === "channel" ? "edited_channel_post" : "edited_message";
     world.broadcast(state, kind, { ...current });
     return Promise.resolve(current);

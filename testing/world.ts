@@ -93,6 +93,20 @@ export interface InlineMessageState {
   readonly from: UserObj;
 }
 
+/**
+ * A change in the world, as a live view (the web UI) follows it. `keyboard` is the reply keyboard (or its
+ * removal) a bot sent with a message; `action` a chat action such as `typing`; `chat` and `account` say a
+ * chat or an account was created.
+ */
+export type WorldChange =
+  | { readonly kind: "message" | "edit"; readonly chat: ChatState; readonly message: MessageObj }
+  | { readonly kind: "delete"; readonly chat: ChatState; readonly messageId: number }
+  | { readonly kind: "member"; readonly chat: ChatState; readonly member: Obj }
+  | { readonly kind: "chat"; readonly chat: ChatState }
+  | { readonly kind: "account"; readonly user: UserObj }
+  | { readonly kind: "action"; readonly chat: ChatState; readonly bot: BotState; readonly action: string }
+  | { readonly kind: "keyboard"; readonly chat: ChatState; readonly bot: BotState; readonly markup: Obj };
+
 /** Message fields that make it a service message, which bots see whatever their privacy mode. */
 const SERVICE_FIELDS: readonly string[] = [
   "new_chat_members",
@@ -184,6 +198,7 @@ export class World {
   readonly invoices: WeakMap<MessageObj, Obj> = new WeakMap();
   /** Game high scores by game message key, then user id. */
   readonly scores: Map<string, Map<number, number>> = new Map();
+  #watchers = new Set<(change: WorldChange) => void>();
   #nextUserId = 100_000_001;
   #nextBotId = 700_000_001;
   #nextGroupId = 1;
@@ -196,6 +211,7 @@ export class World {
     }
     this.users.set(user.id, user);
     if (user.username !== undefined) this.usernames.set(user.username.toLowerCase(), user.id);
+    this.changed({ kind: "account", user });
     return user;
   }
 
@@ -234,6 +250,7 @@ export class World {
     this.bots.set(id, bot);
     this.botsByToken.set(token, bot);
     this.usernames.set(fields.username.toLowerCase(), id);
+    this.changed({ kind: "account", user });
     return bot;
   }
 
@@ -259,6 +276,7 @@ export class World {
     );
     for (const bot of bots) state.members.set(bot.user.id, chatMember(bot.sender, botStatus));
     this.chats.set(id, state);
+    this.changed({ kind: "chat", chat: state });
     return state;
   }
 
@@ -379,6 +397,7 @@ export class World {
     this.#chatOf.set(message, state);
     if (state.peer !== undefined) this.lastPeer.set(state.user!.id, state.peer);
     if (bot !== null) { for (const wake of state.botWaiters) wake(); }
+    this.changed({ kind: "message", chat: state, message });
     return message;
   }
 
@@ -400,6 +419,25 @@ export class World {
   recordBotEdit(state: ChatState, message: MessageObj): void {
     state.botEdits.push(structuredClone(message));
     for (const wake of state.botWaiters) wake();
+    this.changed({ kind: "edit", chat: state, message });
+  }
+
+  /** Deletes a message: its id stays a hole in the log, so later ids never shift. */
+  deleteMessage(state: ChatState, messageId: number): void {
+    state.log[messageId - 1] = undefined;
+    this.changed({ kind: "delete", chat: state, messageId });
+  }
+
+  /** Calls `watcher` with every change from now on (see {@link WorldChange}); returns what stops it. */
+  watch(watcher: (change: WorldChange) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
+  }
+
+  /** Tells the watchers about a change; the world's own mutations call it, and so do method handlers. */
+  changed(change: WorldChange): void {
+    if (this.#watchers.size === 0) return;
+    for (const watcher of this.#watchers) watcher(change);
   }
 
   /** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */
@@ -407,6 +445,7 @@ export class World {
     const user = member.user as UserObj;
     const old = state.members.get(user.id) ?? chatMember(user, "left");
     state.members.set(user.id, member);
+    this.changed({ kind: "member", chat: state, member });
     const change = {
       chat: state.chat,
       from: actor,

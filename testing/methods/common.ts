@@ -89,6 +89,9 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
     if (inline !== undefined) {
       checkInlineKeyboard(inline);
       out.reply_markup = markup;
+    } else {
+      // A reply keyboard is not part of the Message; only a live view (the web UI) shows it.
+      ctx.world.changed({ kind: "keyboard", chat: state, bot: ctx.bot, markup: markup as Obj });
     }
   }
   if (params.protect_content === true || params.protect_content === "true") out.has_protected_content = true;

@@ -162,7 +162,7 @@ function deleteMessage(ctx: CallContext): boolean {
   if (id === undefined) throw badRequest("message_id is empty");
   if (ctx.world.message(state, id) === undefined) throw badRequest("message to delete not found");
   if (!canDelete(ctx, state, id)) throw badRequest("message can't be deleted");
-  state.log[id - 1] = undefined;
+  ctx.world.deleteMessage(state, id);
   return true;
 }
 
@@ -173,7 +173,7 @@ function deleteMessages(ctx: CallContext): boolean {
   for (const raw of ids) {
     const id = Number(raw);
     if (ctx.world.message(state, id) !== undefined && canDelete(ctx, state, id)) {
-      state.log[id - 1] = undefined;
+      ctx.world.deleteMessage(state, id);
     }
   }
   return true;

@@ -110,9 +110,10 @@ const CHAT_ACTIONS: ReadonlySet<unknown> = new Set(
 );
 
 function sendChatAction(ctx: CallContext): boolean {
-  targetChat(ctx);
+  const state = targetChat(ctx);
   const action = reqStr(ctx.params, "action");
   if (!CHAT_ACTIONS.has(action)) throw badRequest("wrong parameter action in request");
+  ctx.world.changed({ kind: "action", chat: state, bot: ctx.bot, action });
   return true;
 }
 

@@ -1,0 +1,304 @@
+/**
+ * The web UI's HTTP server: the page, its JSON requests, the files of the world, and a Server-Sent Events
+ * stream of what changes. It listens on its own port, on loopback unless told otherwise.
+ *
+ * @module
+ */
+import { serve, type Server } from "../../platform/serve.ts";
+import type { BotApiEmulator } from "../emulator.ts";
+import { ApiFailure, ObservationTimeout, ScriptError } from "../failure.ts";
+import type { Obj } from "../types.ts";
+import type { WorldChange } from "../world.ts";
+import { UiActions } from "./actions.ts";
+import { type Asset, loadAssets } from "./assets.ts";
+import { EventHub } from "./events.ts";
+import { chatByKey, chatKey, chatsOf, chatView, messageView, personView } from "./view.ts";
+
+/** Options of {@link WebUi.start}. */
+export interface WebUiOptions {
+  /** Port of the page; 0 (default) picks a free one. */
+  readonly port?: number;
+  /**
+   * Interface to listen on; default `127.0.0.1`, so only this machine reaches the page. `0.0.0.0` opens it
+   * to the network: anyone who reaches it can act as any user.
+   */
+  readonly hostname?: string;
+}
+
+/**
+ * What the page may load: only its own files (bots' files included, they are served here too), so text or a
+ * link from a bot can never run script in it; nor may another site frame it.
+ */
+const PAGE_POLICY =
+  "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+function json(value: unknown, status = 200): Response {
+  return new Response(JSON.stringify(value), { status, headers: JSON_HEADERS });
+}
+
+function problem(message: string, status = 400): Response {
+  return json({ error: message }, status);
+}
+
+/**
+ * A Telegram-like page over an emulator: pick a user, open a private chat, a group or a channel, and talk
+ * to the bots pointed at the emulator, with live updates.
+ *
+ * @example
+ * ```ts
+ * import { BotApiEmulator, WebUi } from "@telepot/telepot-ts/testing";
+ * const emu = await BotApiEmulator.start();
+ * emu.createBot({ username: "echo_bot" });
+ * emu.createUser({ first_name: "Alice" });
+ * const ui = await WebUi.start(emu);
+ * console.log(`open ${ui.url}`);
+ * await ui.close();
+ * await emu.close();
+ * ```
+ */
+export class WebUi {
+  readonly #emu: BotApiEmulator;
+  readonly #actions: UiActions;
+  readonly #hub = new EventHub();
+  readonly #closing = new AbortController();
+  /** The reply keyboard each chat shows now, by chat key (bots send them; messages do not carry them). */
+  readonly #keyboards = new Map<string, Obj>();
+  readonly #assets: Map<string, Asset>;
+  #stopWatching: () => void = () => {};
+  #server: Server | null = null;
+  #url = "";
+  #hosts = new Set<string>();
+
+  private constructor(emu: BotApiEmulator, assets: Map<string, Asset>) {
+    this.#emu = emu;
+    this.#actions = new UiActions(emu, this.#closing.signal);
+    this.#assets = assets;
+  }
+
+  /** Serves the page for `emu`; resolves once it listens (see {@link url}). */
+  static async start(emu: BotApiEmulator, options: WebUiOptions = {}): Promise<WebUi> {
+    const ui = new WebUi(emu, await loadAssets());
+    const hostname = options.hostname ?? "127.0.0.1";
+    ui.#server = await serve((request, gone) => ui.#handle(request, gone), {
+      port: options.port ?? 0,
+      hostname,
+    });
+    const { hostname: host, port } = new URL(ui.#server.origin);
+    ui.#url = `${ui.#server.origin}/`;
+    if (hostname !== "0.0.0.0" && hostname !== "::") {
+      for (const name of [host, "localhost", "127.0.0.1", "[::1]"]) ui.#hosts.add(`${name}:${port}`);
+    }
+    ui.#stopWatching = emu.world.watch((change) => ui.#publish(change));
+    return ui;
+  }
+
+  /** Address of the page, e.g. `http://127.0.0.1:41234/`. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Stops serving: live streams end, the server shuts down. */
+  async close(): Promise<void> {
+    this.#stopWatching();
+    this.#closing.abort();
+    this.#hub.close();
+    await this.#server?.shutdown();
+    this.#server = null;
+  }
+
+  /** `await using ui = await WebUi.start(emu)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #publish(change: WorldChange): void {
+    // A view must never break the Bot API call that changed the world.
+    try {
+      this.#hub.send(this.#eventOf(change));
+    } catch (e) {
+      console.error("WebUi: could not publish a change", e instanceof Error ? e.message : e);
+    }
+  }
+
+  #eventOf(change: WorldChange): Obj {
+    switch (change.kind) {
+      case "message":
+      case "edit":
+        return {
+          kind: change.kind,
+          chat: chatKey(change.chat),
+          message: messageView(change.chat, change.message),
+        };
+      case "delete":
+        return { kind: "delete", chat: chatKey(change.chat), id: change.messageId };
+      case "action":
+        return {
+          kind: "action",
+          chat: chatKey(change.chat),
+          who: change.bot.user.first_name,
+          action: change.action,
+        };
+      case "keyboard": {
+        const key = chatKey(change.chat);
+        if (change.markup.keyboard !== undefined) this.#keyboards.set(key, change.markup);
+        else if (change.markup.remove_keyboard !== undefined) this.#keyboards.delete(key);
+        return {
+          kind: "keyboard",
+          chat: key,
+          markup: this.#keyboards.get(key) ?? null,
+          ...(change.markup.force_reply !== undefined ? { forceReply: true } : {}),
+        };
+      }
+      case "member":
+      case "chat":
+        return { kind: "chats", chat: chatKey(change.chat) };
+      case "account":
+        return { kind: "accounts" };
+    }
+  }
+
+  async #handle(request: Request, gone: AbortSignal): Promise<Response> {
+    const url = new URL(request.url);
+    // Loopback pages are still reachable from other sites through the browser: a foreign Host (DNS
+    // rebinding) or Origin (a form on another site) is refused.
+    if (this.#hosts.size > 0 && !this.#hosts.has(request.headers.get("host") ?? "")) {
+      return problem("unknown host", 403);
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      const origin = request.headers.get("origin");
+      if (origin !== null && origin !== `${url.protocol}//${request.headers.get("host")}`) {
+        return problem("cross-origin request refused", 403);
+      }
+    }
+    try {
+      return await this.#route(request, url, gone);
+    } catch (e) {
+      if (e instanceof ScriptError || e instanceof ObservationTimeout) return problem(e.message);
+      if (e instanceof ApiFailure) return problem(e.description);
+      console.error("WebUi: internal error", e instanceof Error ? e.message : e);
+      return problem("internal error", 500);
+    }
+  }
+
+  async #route(request: Request, url: URL, gone: AbortSignal): Promise<Response> {
+    const path = url.pathname;
+    const world = this.#emu.world;
+    if (request.method === "GET") {
+      const asset = this.#assets.get(path === "/" ? "/index.html" : path);
+      if (asset !== undefined) {
+        return new Response(asset.body, {
+          headers: {
+            "content-type": asset.type,
+            "cache-control": "no-store",
+            "content-security-policy": PAGE_POLICY,
+          },
+        });
+      }
+      if (path === "/events") return this.#hub.stream(gone);
+      if (path === "/api/world") {
+        return json({
+          users: [...world.users.values()].map(personView),
+          bots: [...world.bots.values()].map((b) => personView(b.user)),
+        });
+      }
+      if (path === "/api/chats") {
+        const user = world.users.get(Number(url.searchParams.get("user")));
+        if (user === undefined) return problem("unknown user", 404);
+        return json(chatsOf(world, user));
+      }
+      if (path === "/api/chat") {
+        const state = chatByKey(world, url.searchParams.get("key") ?? "");
+        if (state === undefined) return problem("unknown chat", 404);
+        const key = chatKey(state);
+        return json({
+          chat: chatView(world, state),
+          messages: state.log.flatMap((m) => m === undefined ? [] : [messageView(state, m)]),
+          keyboard: this.#keyboards.get(key) ?? null,
+        });
+      }
+      if (path.startsWith("/files/")) return this.#file(decodeURIComponent(path.slice(7)));
+      return problem("not found", 404);
+    }
+    if (request.method !== "POST") return problem("method not allowed", 405);
+    if (path === "/api/upload") {
+      const form = await request.formData();
+      const file = form.get("file");
+      if (!(file instanceof File)) return problem("no file");
+      const replyTo = form.get("replyTo");
+      await this.#actions.upload(
+        form.get("user"),
+        form.get("chat"),
+        file,
+        String(form.get("caption") ?? ""),
+        replyTo === null ? undefined : Number(replyTo),
+      );
+      return json({ ok: true });
+    }
+    if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) {
+      return problem("send JSON", 415);
+    }
+    const body = await request.json().catch(() => undefined);
+    if (typeof body !== "object" || body === null) return problem("the body is not a JSON object");
+    return json(await this.#act(path, body as Obj));
+  }
+
+  async #act(path: string, b: Obj): Promise<unknown> {
+    const actions = this.#actions;
+    switch (path) {
+      case "/api/send":
+        await actions.send(
+          b.user,
+          b.chat,
+          String(b.text ?? ""),
+          b.replyTo === undefined ? undefined : Number(b.replyTo),
+        );
+        return { ok: true };
+      case "/api/press":
+        return { answer: await actions.press(b.user, b.chat, b.message, Number(b.row), Number(b.column)) };
+      case "/api/inline":
+        return await actions.inline(
+          b.user,
+          b.chat,
+          String(b.bot),
+          String(b.query ?? ""),
+          String(b.offset ?? ""),
+        );
+      case "/api/choose":
+        await actions.choose(b.user, b.chat, String(b.query), String(b.result));
+        return { ok: true };
+      case "/api/vote":
+        await actions.vote(b.user, b.chat, b.message, Number(b.option));
+        return { ok: true };
+      case "/api/pay":
+        return await actions.pay(b.user, b.chat, b.message);
+      case "/api/users":
+        return { id: actions.createUser(String(b.name ?? "")) };
+      case "/api/chats":
+        return {
+          key: actions.createChat(b.user, String(b.title ?? ""), String(b.type), (b.bots ?? []) as unknown[]),
+        };
+      case "/api/members":
+        await actions.addMember(b.user, b.chat, b.member);
+        return { ok: true };
+      default:
+        throw new ScriptError(`unknown action ${path}`);
+    }
+  }
+
+  #file(fileId: string): Response {
+    const file = this.#emu.world.files.get(fileId);
+    if (file === undefined) return problem("no such file", 404);
+    const name = file.file_name ?? file.file_path.slice(file.file_path.lastIndexOf("/") + 1);
+    return new Response(file.bytes, {
+      headers: {
+        "content-type": file.mime_type ?? "application/octet-stream",
+        "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(name)}`,
+        "x-content-type-options": "nosniff",
+        // Files come from bots and users: opened on their own they must not run as the page.
+        "content-security-policy": "sandbox",
+      },
+    });
+  }
+}
