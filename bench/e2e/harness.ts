@@ -107,7 +107,13 @@ class BotProcess {
 
   constructor(variant: Variant, config: Record<string, unknown>, inspect: boolean) {
     const program = new URL(`./bots/${variant.program}`, import.meta.url).pathname;
-    const args = ["run", "-A", ...(inspect ? ["--inspect=127.0.0.1:0"] : []), program, JSON.stringify(config)];
+    const args = [
+      "run",
+      "-A",
+      ...(inspect ? ["--inspect=127.0.0.1:0"] : []),
+      program,
+      JSON.stringify(config),
+    ];
     this.child = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" }).spawn();
     this.status = this.child.status.then((status) => {
       this.exited = true;
@@ -122,7 +128,11 @@ class BotProcess {
     ]);
   }
 
-  async #lines(stream: ReadableStream<Uint8Array>, into: string[], each?: (line: string) => void): Promise<void> {
+  async #lines(
+    stream: ReadableStream<Uint8Array>,
+    into: string[],
+    each?: (line: string) => void,
+  ): Promise<void> {
     let rest = "";
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       const lines = (rest + chunk).split("\n");

@@ -18,8 +18,8 @@ const HELP = `deno task bench:e2e [flags]
   --latency MS       API latency of the latency mode (default 10)
   --fault-rate R     share of sendMessage calls failed in the fault mode (default 0.05)
   --retry-after S    retry_after of an injected 429 (default 1)
-  --time-limit S     cut a run after S seconds and measure it as it stands (default 20)
-  --only A,B         only variants whose name contains one of these (case-insensitive)
+  --time-limit S     cut a run after S seconds and measure it as it stands (default 15)
+  --only TEXT        only variants whose name contains TEXT (case-insensitive); repeatable
   --modes A,B        only these modes: fast, latency, faults (default all three)
   --profile DIR      take a CPU profile of each of our bots' runs, write DIR/*.cpuprofile, print hot spots
   --json FILE        also write the results as JSON`;
@@ -32,8 +32,8 @@ const { values } = parseArgs({
     latency: { type: "string", default: "10" },
     "fault-rate": { type: "string", default: "0.05" },
     "retry-after": { type: "string", default: "1" },
-    "time-limit": { type: "string", default: "20" },
-    only: { type: "string" },
+    "time-limit": { type: "string", default: "15" },
+    only: { type: "string", multiple: true },
     modes: { type: "string", default: "fast,latency,faults" },
     profile: { type: "string" },
     json: { type: "string" },
@@ -71,13 +71,15 @@ for (const key of wanted) {
   }
 }
 const runModes = allModes.filter((_, i) => wanted.includes(modeKeys[i]));
-const only = values.only?.toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
-const variants = VARIANTS.filter((v) => only === undefined || only.some((o) => v.name.toLowerCase().includes(o)));
+const only = values.only?.map((s) => s.toLowerCase());
+const variants = VARIANTS.filter((v) =>
+  only === undefined || only.some((o) => v.name.toLowerCase().includes(o))
+);
 if (values.profile) await Deno.mkdir(values.profile, { recursive: true });
 
 console.log(
-  `bench:e2e: ${settings.updates} updates over ${settings.chats} chats per run; ${variants.length} bots × ` +
-    `${runModes.map((m) => m.name).join(", ")}; runs cut at ${settings.timeLimit} s`,
+  `bench:e2e: ${settings.updates} updates over ${settings.chats} chats per run; ${variants.length} bots × `
+    + `${runModes.map((m) => m.name).join(", ")}; runs cut at ${settings.timeLimit} s`,
 );
 const server = await BenchServer.start();
 const results: RunResult[] = [];
@@ -99,9 +101,9 @@ try {
         await Deno.writeTextFile(file, JSON.stringify(r.profile));
         const spots = hotSpots(r.profile);
         profiles.push(
-          `CPU profile: ${variant.name}, ${mode.name} (${file})\n\n` +
-            hotSpotTable("function (self time)", spots.functions) + "\n\n" +
-            hotSpotTable("file (self time)", spots.files),
+          `CPU profile: ${variant.name}, ${mode.name} (${file})\n\n`
+            + hotSpotTable("function (self time)", spots.functions) + "\n\n"
+            + hotSpotTable("file (self time)", spots.files),
         );
       }
     }
@@ -116,6 +118,14 @@ for (const p of profiles) console.log(`${p}\n`);
 if (values.json) {
   await Deno.writeTextFile(
     values.json,
-    JSON.stringify(results.map(({ profile: _, variant, mode, ...r }) => ({ variant: variant.name, mode: mode.name, ...r })), null, 2),
+    JSON.stringify(
+      results.map(({ profile: _, variant, mode, ...r }) => ({
+        variant: variant.name,
+        mode: mode.name,
+        ...r,
+      })),
+      null,
+      2,
+    ),
   );
 }

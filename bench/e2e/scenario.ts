@@ -69,9 +69,9 @@ export function updateTexts(spec: ScenarioSpec): string[] {
   const texts = new Array<string>(spec.updates);
   for (let i = 1; i <= spec.updates; i++) {
     const chat = chatOf(i, spec.chats);
-    texts[i - 1] = `{"update_id":${i},"message":{"message_id":${i},"date":1700000000,` +
-      `"from":{"id":${chat},"is_bot":false,"first_name":"U"},` +
-      `"chat":{"id":${chat},"type":"private","first_name":"U"},"text":"${i}"}}`;
+    texts[i - 1] = `{"update_id":${i},"message":{"message_id":${i},"date":1700000000,`
+      + `"from":{"id":${chat},"is_bot":false,"first_name":"U"},`
+      + `"chat":{"id":${chat},"type":"private","first_name":"U"},"text":"${i}"}}`;
   }
   return texts;
 }

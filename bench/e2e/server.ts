@@ -73,7 +73,12 @@ class BotScenario {
     this.startedAt = performance.now();
     this.#wake.resolve();
     if (this.webhook) {
-      this.pusher = new WebhookPusher(this.webhook.url, this.texts, this.spec.chats, this.webhook.maxConnections);
+      this.pusher = new WebhookPusher(
+        this.webhook.url,
+        this.texts,
+        this.spec.chats,
+        this.webhook.maxConnections,
+      );
       this.pusher.start();
     }
   }
@@ -116,7 +121,7 @@ const scenarios = new Map<string, BotScenario>();
 
 async function readParams(req: Request, query: string): Promise<Params> {
   const params: Params = {};
-  if (query !== "") for (const [k, v] of new URLSearchParams(query)) params[k] = v;
+  if (query !== "") { for (const [k, v] of new URLSearchParams(query)) params[k] = v; }
   if (req.method !== "POST" || req.body === null) return params;
   const type = req.headers.get("content-type") ?? "";
   if (type.startsWith("application/json")) {
@@ -132,7 +137,10 @@ async function readParams(req: Request, query: string): Promise<Params> {
 
 async function getUpdates(scenario: BotScenario, params: Params): Promise<Response> {
   if (scenario.webhook) {
-    return failure(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook first");
+    return failure(
+      409,
+      "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook first",
+    );
   }
   scenario.ready = true;
   const offset = Number(params.offset ?? 0);
@@ -143,7 +151,10 @@ async function getUpdates(scenario: BotScenario, params: Params): Promise<Respon
   const available = () => scenario.startedAt !== undefined && scenario.confirmed < total;
   if (!available() && timeout > 0) {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([scenario.wake, new Promise((resolve) => timer = setTimeout(resolve, timeout * 1000))]);
+    await Promise.race([
+      scenario.wake,
+      new Promise((resolve) => timer = setTimeout(resolve, timeout * 1000)),
+    ]);
     clearTimeout(timer);
   }
   if (!available() || scenario.ended) return json(`{"ok":true,"result":[]}`);
@@ -158,8 +169,8 @@ function sendMessage(scenario: BotScenario, params: Params): Response {
   const text = String(params.text ?? "");
   scenario.ledger.record(chatId, text);
   return json(
-    `{"ok":true,"result":{"message_id":1,"date":1700000000,"chat":{"id":${chatId},"type":"private"},` +
-      `"from":{"id":1,"is_bot":true,"first_name":"Bench"},"text":${JSON.stringify(text)}}}`,
+    `{"ok":true,"result":{"message_id":1,"date":1700000000,"chat":{"id":${chatId},"type":"private"},`
+      + `"from":{"id":1,"is_bot":true,"first_name":"Bench"},"text":${JSON.stringify(text)}}}`,
   );
 }
 
@@ -175,9 +186,9 @@ async function botMethod(token: string, method: string, req: Request, query: str
       return sendMessage(scenario, params);
     case "getMe":
       return json(
-        `{"ok":true,"result":{"id":${token.split(":")[0]},"is_bot":true,"first_name":"Bench",` +
-          `"username":"bench_bot","can_join_groups":true,"can_read_all_group_messages":false,` +
-          `"supports_inline_queries":false}}`,
+        `{"ok":true,"result":{"id":${token.split(":")[0]},"is_bot":true,"first_name":"Bench",`
+          + `"username":"bench_bot","can_join_groups":true,"can_read_all_group_messages":false,`
+          + `"supports_inline_queries":false}}`,
       );
     case "setWebhook": {
       const url = String(params.url ?? "");
@@ -240,7 +251,9 @@ export function serve(req: Request): Promise<Response> | Response {
   const query = queryStart === -1 ? "" : url.slice(queryStart + 1);
   if (path.startsWith("/bot")) {
     const slash = path.indexOf("/", 4);
-    if (slash !== -1) return botMethod(decodeURIComponent(path.slice(4, slash)), path.slice(slash + 1), req, query);
+    if (slash !== -1) {
+      return botMethod(decodeURIComponent(path.slice(4, slash)), path.slice(slash + 1), req, query);
+    }
   }
   if (path.startsWith("/control/")) return control(path.slice(9), req, query);
   return failure(404, "Not Found");

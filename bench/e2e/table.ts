@@ -21,9 +21,11 @@ export function runTable(results: readonly RunResult[]): string {
     if (r.outcome === "n/a" || (r.outcome === "failed" && r.answered === 0)) {
       return [r.variant.name, r.mode.name, r.outcome, "", "", r.reason ?? "", ""];
     }
-    const answered = r.outcome === "ok" ? whole(r.answered) : `${whole(r.answered)} of ${whole(r.updates)}, ${
-      r.outcome === "cut" ? `cut at ${r.seconds.toFixed(0)} s` : `failed: ${r.reason}`
-    }`;
+    const answered = r.outcome === "ok"
+      ? whole(r.answered)
+      : `${whole(r.answered)} of ${whole(r.updates)}, ${
+        r.outcome === "cut" ? `cut at ${r.seconds.toFixed(0)} s` : `failed: ${r.reason}`
+      }`;
     const issues = [
       r.duplicates ? `${r.duplicates} dup` : "",
       r.outOfOrder ? `${r.outOfOrder} out of order` : "",
@@ -39,7 +41,10 @@ export function runTable(results: readonly RunResult[]): string {
       issues,
     ];
   });
-  return markdown(["bot", "mode", "updates/s", "CPU ms / 1k updates", "peak RSS MiB", "answered", "replies"], rows);
+  return markdown(
+    ["bot", "mode", "updates/s", "CPU ms / 1k updates", "peak RSS MiB", "answered", "replies"],
+    rows,
+  );
 }
 
 /** The table of targets. */

@@ -59,27 +59,35 @@ export function checkTargets(results: readonly RunResult[], modes: readonly Mode
       const a = find(mode, (r) => r.variant === variant);
       const b = find(mode, (r) => r.variant.baseline === "telegraf");
       if (a === undefined || b === undefined) continue;
-      checks.push(check(`${variant.name} ÷ Telegraf, ${mode.name}: updates/s`, a, b, (r) => r.updatesPerSecond, {
-        atLeast: 1.1,
-      }));
+      checks.push(
+        check(`${variant.name} ÷ Telegraf, ${mode.name}: updates/s`, a, b, (r) => r.updatesPerSecond, {
+          atLeast: 1.1,
+        }),
+      );
     }
   }
   for (const variant of ours.filter((v) => v.journal === "sqlite")) {
     const a = find(fast, (r) => r.variant === variant);
     const b = find(fast, (r) => r.variant.baseline === "bare");
     if (a === undefined || b === undefined) continue;
-    checks.push(check(`${variant.name} ÷ bare loop, ${fast.name}: updates/s`, a, b, (r) => r.updatesPerSecond, {
-      atLeast: 0.9,
-    }));
-    checks.push(check(`${variant.name} ÷ bare loop, ${fast.name}: CPU per update`, a, b, (r) => r.cpuMsPer1k, {
-      atMost: 1.3,
-    }));
+    checks.push(
+      check(`${variant.name} ÷ bare loop, ${fast.name}: updates/s`, a, b, (r) => r.updatesPerSecond, {
+        atLeast: 0.9,
+      }),
+    );
+    checks.push(
+      check(`${variant.name} ÷ bare loop, ${fast.name}: CPU per update`, a, b, (r) => r.cpuMsPer1k, {
+        atMost: 1.3,
+      }),
+    );
   }
   for (const variant of ours) {
     const a = find(faulty, (r) => r.variant === variant);
     const b = find(fast, (r) => r.variant === variant);
     if (a === undefined || b === undefined) continue;
-    checks.push(check(`${variant.name}: ${faulty.name} ÷ ${fast.name}: time`, a, b, secondsForAll, { atMost: 2 }));
+    checks.push(
+      check(`${variant.name}: ${faulty.name} ÷ ${fast.name}: time`, a, b, secondsForAll, { atMost: 2 }),
+    );
   }
   return checks;
 }

@@ -21,7 +21,11 @@ export interface Variant {
   readonly baseline?: "telegraf" | "bare";
 }
 
-function ours(style: "plain" | "delegator", receive: "polling" | "webhook", journal: "memory" | "sqlite"): Variant {
+function ours(
+  style: "plain" | "delegator",
+  receive: "polling" | "webhook",
+  journal: "memory" | "sqlite",
+): Variant {
   return {
     name: `telepot ${style}, ${receive}, ${journal}`,
     program: "telepot.ts",

@@ -33,7 +33,9 @@ async function call<T>(method: string, params: Record<string, unknown>): Promise
     throw new CallFailed({});
   }
   const answer = await res.json();
-  if (!answer.ok) throw new CallFailed({ code: answer.error_code, retryAfter: answer.parameters?.retry_after });
+  if (!answer.ok) {
+    throw new CallFailed({ code: answer.error_code, retryAfter: answer.parameters?.retry_after });
+  }
   return answer.result as T;
 }
 

@@ -44,7 +44,10 @@ export interface FailureFacts {
  * client's own `retry` option with the same numbers): 429 waits `retry_after`, anything else waits
  * {@link FIRST_BACKOFF} doubling, up to {@link MAX_ATTEMPTS} attempts.
  */
-export async function sendWithRetry<T>(send: () => Promise<T>, facts: (error: unknown) => FailureFacts): Promise<T> {
+export async function sendWithRetry<T>(
+  send: () => Promise<T>,
+  facts: (error: unknown) => FailureFacts,
+): Promise<T> {
   let backoff = FIRST_BACKOFF;
   for (let attempt = 1;; attempt++) {
     try {

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { Bot, GrammyError } from "npm:grammy@1.46.0";
+import { Bot, GrammyError } from "grammy";
+// A bench-only dev dependency, pinned here rather than in deno.json's imports (as the brief prefers).
+// deno-lint-ignore no-import-prefix
 import { run, sequentialize } from "npm:@grammyjs/runner@2.0.3";
 import { type FailureFacts, readConfig, sendWithRetry } from "./config.ts";
 

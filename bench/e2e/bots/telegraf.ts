@@ -4,6 +4,8 @@
  *
  * @module
  */
+// A bench-only dev dependency, pinned here rather than in deno.json's imports (as the brief prefers).
+// deno-lint-ignore no-import-prefix
 import { Telegraf, TelegramError } from "npm:telegraf@4.16.3";
 import { type FailureFacts, readConfig, sendWithRetry } from "./config.ts";
 

@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { Bot, type MessageLoopOptions, webhookHandler } from "../../../bot/mod.ts";
 import { DelegatorBot, type Msg } from "../../../bot/delegator_bot.ts";
+import { Bot, type MessageLoopOptions, webhookHandler } from "../../../bot/mod.ts";
 import { createOpen, paveEventSpace, perChatId } from "../../../delegate/mod.ts";
-import { ChatHandler } from "../../../helper/mod.ts";
 import { BadInput } from "../../../exception/mod.ts";
+import { ChatHandler } from "../../../helper/mod.ts";
 import { FIRST_BACKOFF, listen, MAX_ATTEMPTS, readConfig, unsupported } from "./config.ts";
 
 const config = readConfig();
@@ -30,7 +30,11 @@ class Echo extends ChatHandler {
 
 const delegator = config.settings.style === "delegator";
 const bot = delegator
-  ? new DelegatorBot(config.token, [paveEventSpace()(perChatId(), createOpen, Echo, { timeout: 10 })], options)
+  ? new DelegatorBot(
+    config.token,
+    [paveEventSpace()(perChatId(), createOpen, Echo, { timeout: 10 })],
+    options,
+  )
   : new Bot(config.token, options);
 const echo = async (msg: Msg): Promise<void> => {
   await bot.sendMessage(msg.chat.id, String(msg.text));
