@@ -43,6 +43,9 @@ export interface RunResult {
   readonly outOfOrder: number;
   readonly wrong: number;
   readonly faults: number;
+  /** `getUpdates` calls that returned updates, and how many updates they returned in all. */
+  readonly polls: number;
+  readonly polled: number;
   /** The bot's CPU profile over the run, when asked for. */
   readonly profile?: CpuProfile;
 }
@@ -200,7 +203,16 @@ export async function runVariant(
     { apiRoot: server.apiRoot, token, receive: variant.receive, settings: botSettings },
     options.profile ?? false,
   );
-  const empty = { duplicates: 0, outOfOrder: 0, wrong: 0, faults: 0, answered: 0, elapsedMs: 0 };
+  const empty = {
+    duplicates: 0,
+    outOfOrder: 0,
+    wrong: 0,
+    faults: 0,
+    answered: 0,
+    elapsedMs: 0,
+    polls: 0,
+    polled: 0,
+  };
   const result = (
     outcome: RunResult["outcome"],
     status: Omit<ScenarioStatus, "ready" | "started" | "done">,
@@ -223,6 +235,8 @@ export async function runVariant(
     outOfOrder: status.outOfOrder,
     wrong: status.wrong,
     faults: status.faults,
+    polls: status.polls,
+    polled: status.polled,
     profile,
   });
   let inspector: Inspector | undefined;

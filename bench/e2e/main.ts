@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { BenchServer, type RunResult, runVariant } from "./harness.ts";
-import { hotSpots } from "./profile.ts";
+import { summarize } from "./profile.ts";
 import { hotSpotTable, runTable, targetTable } from "./table.ts";
 import { checkTargets } from "./targets.ts";
 import { modes, VARIANTS } from "./variants.ts";
@@ -99,9 +99,11 @@ try {
       if (r.profile && values.profile) {
         const file = `${values.profile}/${variant.name}, ${mode.name}.cpuprofile`.replaceAll(/[ ,%]+/g, "-");
         await Deno.writeTextFile(file, JSON.stringify(r.profile));
-        const spots = hotSpots(r.profile);
+        const spots = summarize(r.profile);
         profiles.push(
-          `CPU profile: ${variant.name}, ${mode.name} (${file})\n\n`
+          `CPU profile: ${variant.name}, ${mode.name} (${file}); idle ${spots.idlePercent.toFixed(0)} % `
+            + `of the time, the shares below are of the busy time\n\n`
+            + hotSpotTable("area", spots.areas) + "\n\n"
             + hotSpotTable("function (self time)", spots.functions) + "\n\n"
             + hotSpotTable("file (self time)", spots.files),
         );

@@ -73,42 +73,75 @@ export class Inspector {
   }
 }
 
-/** A share of the profile's samples. */
+/** A share of the profile's busy samples. */
 export interface HotSpot {
-  /** `function (file:line)` or a file. */
+  /** `function (file:line)`, a file, or an area of the code. */
   readonly where: string;
-  /** Percent of all samples spent in it (self time). */
+  /** Percent of the busy (not idle) samples spent in it (self time). */
   readonly percent: number;
+}
+
+/** Where a profile's time went. */
+export interface ProfileSummary {
+  /** Percent of all samples in which the process was idle (waiting on I/O or timers). */
+  readonly idlePercent: number;
+  /** Self time by function, largest first. */
+  readonly functions: HotSpot[];
+  /** Self time by file, largest first. */
+  readonly files: HotSpot[];
+  /** Self time by area: our folders (`bot/`, `api/`, …), the Deno runtime, npm packages, native code. */
+  readonly areas: HotSpot[];
 }
 
 function shortFile(url: string): string {
   if (url === "") return "(native)";
-  const local = url.indexOf("/wt-");
   const npm = url.indexOf("/node_modules/");
   if (npm !== -1) return url.slice(npm + 14);
+  const local = url.indexOf("/wt-");
   if (local !== -1) return url.slice(url.indexOf("/", local + 1) + 1);
   return url;
 }
 
-/** Self time by function and by file, largest first, `top` of each. */
-export function hotSpots(profile: CpuProfile, top = 15): { functions: HotSpot[]; files: HotSpot[] } {
+function areaOf(file: string, url: string): string {
+  if (url === "") return "native (V8, GC, ops)";
+  if (url.startsWith("ext:") || url.startsWith("node:")) return "Deno runtime (ext:)";
+  if (url.includes("/node_modules/")) return "npm packages";
+  const slash = file.indexOf("/");
+  return slash === -1 ? file : `${file.slice(0, slash)}/`;
+}
+
+/** Self time by function, file and area, `top` of each, as shares of the busy samples. */
+export function summarize(profile: CpuProfile, top = 15): ProfileSummary {
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
-  let total = 0;
+  const byArea = new Map<string, number>();
+  let busy = 0;
+  let idle = 0;
+  const add = (map: Map<string, number>, key: string, hits: number) =>
+    map.set(key, (map.get(key) ?? 0) + hits);
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
-    total += hits;
     const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === "(idle)") {
+      idle += hits;
+      continue;
+    }
+    if (hits === 0) continue;
+    busy += hits;
     const file = shortFile(url);
-    const name = `${functionName || "(anonymous)"} (${file}${url ? `:${lineNumber + 1}` : ""})`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
-    byFile.set(file, (byFile.get(file) ?? 0) + hits);
+    add(byFunction, `${functionName || "(anonymous)"} (${file}${url ? `:${lineNumber + 1}` : ""})`, hits);
+    add(byFile, file, hits);
+    add(byArea, areaOf(file, url), hits);
   }
   const rank = (map: Map<string, number>) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([where, hits]) => ({
       where,
-      percent: (hits * 100) / Math.max(1, total),
+      percent: (hits * 100) / Math.max(1, busy),
     }));
-  return { functions: rank(byFunction), files: rank(byFile) };
+  return {
+    idlePercent: (idle * 100) / Math.max(1, idle + busy),
+    functions: rank(byFunction),
+    files: rank(byFile),
+    areas: rank(byArea),
+  };
 }

@@ -38,6 +38,9 @@ export interface ScenarioStatus {
   readonly wrong: number;
   /** Injected faults. */
   readonly faults: number;
+  /** `getUpdates` calls after the release, and the updates they returned in all (re-fetches included). */
+  readonly polls: number;
+  readonly polled: number;
   /** Milliseconds from the release to the last first-time answer (or to now, while unfinished). */
   readonly elapsedMs: number;
   /** Every update was answered. */

@@ -51,6 +51,8 @@ class BotScenario {
   /** Highest `update_id` confirmed through an offset. */
   confirmed = 0;
   faults = 0;
+  polls = 0;
+  polled = 0;
   webhook: { url: string; maxConnections: number } | undefined;
   pusher: WebhookPusher | undefined;
   ended = false;
@@ -111,6 +113,8 @@ class BotScenario {
       outOfOrder: ledger.outOfOrder,
       wrong: ledger.wrong,
       faults: this.faults,
+      polls: this.polls,
+      polled: this.polled,
       elapsedMs: startedAt === undefined ? 0 : end - startedAt,
       done: ledger.complete,
     };
@@ -158,8 +162,10 @@ async function getUpdates(scenario: BotScenario, params: Params): Promise<Respon
     clearTimeout(timer);
   }
   if (!available() || scenario.ended) return json(`{"ok":true,"result":[]}`);
-  const from = scenario.confirmed;
-  return json(`{"ok":true,"result":[${scenario.texts.slice(from, from + limit).join(",")}]}`);
+  const batch = scenario.texts.slice(scenario.confirmed, scenario.confirmed + limit);
+  scenario.polls++;
+  scenario.polled += batch.length;
+  return json(`{"ok":true,"result":[${batch.join(",")}]}`);
 }
 
 function sendMessage(scenario: BotScenario, params: Params): Response {

@@ -19,7 +19,7 @@ const whole = (n: number) => Math.round(n).toLocaleString("en-US");
 export function runTable(results: readonly RunResult[]): string {
   const rows = results.map((r) => {
     if (r.outcome === "n/a" || (r.outcome === "failed" && r.answered === 0)) {
-      return [r.variant.name, r.mode.name, r.outcome, "", "", r.reason ?? "", ""];
+      return [r.variant.name, r.mode.name, r.outcome, "", "", r.reason ?? "", "", ""];
     }
     const answered = r.outcome === "ok"
       ? whole(r.answered)
@@ -39,10 +39,20 @@ export function runTable(results: readonly RunResult[]): string {
       r.peakRssMiB.toFixed(0),
       answered,
       issues,
+      r.polls === 0 ? "" : `${whole(r.polls)} (${(r.polled / r.polls).toFixed(0)} updates each)`,
     ];
   });
   return markdown(
-    ["bot", "mode", "updates/s", "CPU ms / 1k updates", "peak RSS MiB", "answered", "replies"],
+    [
+      "bot",
+      "mode",
+      "updates/s",
+      "CPU ms / 1k updates",
+      "peak RSS MiB",
+      "answered",
+      "replies",
+      "getUpdates calls",
+    ],
     rows,
   );
 }
