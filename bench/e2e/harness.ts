@@ -74,8 +74,8 @@ export class BenchServer {
       if (done) throw new Error("the bench server exited before listening");
       text += value;
     }
-    reader.releaseLock();
-    void child.stdout.cancel().catch(() => {});
+    // Nothing more is read: cancelling lets the server write without a reader holding its output.
+    await reader.cancel();
     return new BenchServer(JSON.parse(text.slice(0, text.indexOf("\n"))).apiRoot, child);
   }
 
