@@ -106,3 +106,21 @@ Deno.test("bench:e2e: a SQLite-journal variant runs, or is reported n/a with a r
     await server.close();
   }
 });
+
+Deno.test("bench:e2e: a loop option the build refuses makes the variant n/a with the loop's reason", async () => {
+  const server = await BenchServer.start();
+  try {
+    const refused: Variant = {
+      name: "telepot plain, polling, refused option",
+      program: "telepot.ts",
+      receive: "polling",
+      settings: { style: "plain", loop: { limit: 0 } },
+    };
+    const r = await runVariant(server, refused, FAST, TINY);
+    assert.equal(r.outcome, "n/a");
+    assert.match(r.reason ?? "", /options\.limit/);
+    assert.equal(r.answered, 0);
+  } finally {
+    await server.close();
+  }
+});
