@@ -15,13 +15,14 @@ import { modes, VARIANTS } from "./variants.ts";
 const HELP = `deno task bench:e2e [flags]
   --updates N        updates per run (default 20000)
   --chats N          chats they are spread over (default 1000)
-  --latency MS       API latency of the latency mode (default 10)
+  --latency MS       API latency of the latency mode, milliseconds (default 10)
   --fault-rate R     share of sendMessage calls failed in the fault mode (default 0.05)
   --retry-after S    retry_after of an injected 429 (default 1)
   --time-limit S     cut a run after S seconds and measure it as it stands (default 15)
   --only TEXT        only variants whose name contains TEXT (case-insensitive); repeatable
   --modes A,B        only these modes: fast, latency, faults (default all three)
   --profile DIR      take a CPU profile of each of our bots' runs, write DIR/*.cpuprofile, print hot spots
+                     (the figures of profiled runs include the profiler's own cost)
   --json FILE        also write the results as JSON`;
 
 const { values } = parseArgs({
@@ -45,23 +46,38 @@ if (values.help) {
   Deno.exit(0);
 }
 
-function positive(name: string, text: string): number {
+function numberFlag(name: string, text: string, valid: (n: number) => boolean, what: string): number {
   const n = Number(text);
-  if (!(n >= 0) || !Number.isFinite(n)) {
-    console.error(`--${name} takes a non-negative number, not ${JSON.stringify(text)}\n\n${HELP}`);
+  if (text.trim() === "" || !valid(n)) {
+    console.error(`--${name} takes ${what}, not ${JSON.stringify(text)}\n\n${HELP}`);
     Deno.exit(2);
   }
   return n;
 }
+const count = (name: string, text: string) =>
+  numberFlag(name, text, (n) => Number.isInteger(n) && n >= 1, "a whole number ≥ 1");
 
 const settings = {
-  updates: positive("updates", values.updates),
-  chats: positive("chats", values.chats),
-  retryAfter: positive("retry-after", values["retry-after"]),
-  timeLimit: positive("time-limit", values["time-limit"]),
+  updates: count("updates", values.updates),
+  chats: count("chats", values.chats),
+  retryAfter: numberFlag(
+    "retry-after",
+    values["retry-after"],
+    (n) => Number.isInteger(n) && n >= 0,
+    "whole seconds",
+  ),
+  timeLimit: numberFlag(
+    "time-limit",
+    values["time-limit"],
+    (n) => Number.isFinite(n) && n > 0,
+    "seconds > 0",
+  ),
   startLimit: 120,
 };
-const allModes = modes(positive("latency", values.latency), positive("fault-rate", values["fault-rate"]));
+const allModes = modes(
+  numberFlag("latency", values.latency, (n) => Number.isFinite(n) && n >= 0, "milliseconds ≥ 0"),
+  numberFlag("fault-rate", values["fault-rate"], (n) => n >= 0 && n <= 1, "a share from 0 to 1"),
+);
 const modeKeys = ["fast", "latency", "faults"];
 const wanted = values.modes.split(",").map((m) => m.trim());
 for (const key of wanted) {
