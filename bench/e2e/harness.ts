@@ -26,25 +26,37 @@ export interface RunSettings {
 
 /** The measurement of one variant in one mode. */
 export interface RunResult {
+  /** The bot variant that ran. */
   readonly variant: Variant;
+  /** The mode it ran under. */
   readonly mode: Mode;
   /** "ok": every update answered; "cut": the time limit came first; "n/a": the variant cannot run here. */
   readonly outcome: "ok" | "cut" | "n/a" | "failed";
   /** Why the variant is n/a or failed. */
   readonly reason?: string;
+  /** Updates served. */
   readonly updates: number;
+  /** Distinct updates answered. */
   readonly answered: number;
   /** Seconds from release to the last answer (or to the cut). */
   readonly seconds: number;
+  /** Distinct updates answered per second. */
   readonly updatesPerSecond: number;
+  /** The bot process's CPU milliseconds (user + system) per 1,000 updates answered. */
   readonly cpuMsPer1k: number;
+  /** The bot process's peak resident memory (VmHWM), MiB. */
   readonly peakRssMiB: number;
+  /** Replies to an update already answered. */
   readonly duplicates: number;
+  /** Replies that came before a reply to an earlier update of the same chat. */
   readonly outOfOrder: number;
+  /** Replies to an unknown update or to the wrong chat. */
   readonly wrong: number;
+  /** Injected sendMessage faults. */
   readonly faults: number;
-  /** `getUpdates` calls that returned updates, and how many updates they returned in all. */
+  /** `getUpdates` calls that returned updates. */
   readonly polls: number;
+  /** Updates those calls returned in all (re-fetches included). */
   readonly polled: number;
   /** The bot's CPU profile over the run, when asked for. */
   readonly profile?: CpuProfile;
@@ -52,6 +64,7 @@ export interface RunResult {
 
 /** The bench API server, running in its own process. */
 export class BenchServer {
+  /** Root URL to give a bot as its Bot API server. */
   readonly apiRoot: string;
   readonly #child: Deno.ChildProcess;
 

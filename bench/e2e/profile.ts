@@ -1,20 +1,27 @@
 /**
  * CPU profiles of a bench bot, taken over the V8 inspector protocol (the bot runs with
- * `--inspect=127.0.0.1:0`), and a self-time summary by function and by file.
+ * `--inspect=127.0.0.1:0`), and a self-time summary by area, function and file.
  *
  * @module
  */
 
-interface CallFrame {
+/** Where a profile node's code is. */
+export interface CallFrame {
+  /** Empty for an anonymous function. */
   functionName: string;
+  /** The script's URL; empty for native code. */
   url: string;
+  /** Zero-based. */
   lineNumber: number;
 }
 
 /** The shape of a `.cpuprofile` (what Chrome DevTools opens). */
 export interface CpuProfile {
+  /** Every call-tree node, with the samples taken while it was on top. */
   nodes: { id: number; callFrame: CallFrame; hitCount?: number }[];
+  /** Microseconds, on the profiler's clock. */
   startTime: number;
+  /** Microseconds, on the profiler's clock. */
   endTime: number;
 }
 

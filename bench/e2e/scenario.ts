@@ -38,8 +38,9 @@ export interface ScenarioStatus {
   readonly wrong: number;
   /** Injected faults. */
   readonly faults: number;
-  /** `getUpdates` calls after the release, and the updates they returned in all (re-fetches included). */
+  /** `getUpdates` calls that returned updates. */
   readonly polls: number;
+  /** Updates those calls returned in all (re-fetches included). */
   readonly polled: number;
   /** Milliseconds from the release to the last first-time answer (or to now, while unfinished). */
   readonly elapsedMs: number;
@@ -85,8 +86,11 @@ export class ReplyLedger {
   readonly #answered: Uint8Array;
   readonly #lastPerChat: Int32Array;
   #count = 0;
+  /** Replies to an update already answered. */
   duplicates = 0;
+  /** Replies that came before a reply to an earlier update of the same chat. */
   outOfOrder = 0;
+  /** Replies to an unknown update or to the wrong chat. */
   wrong = 0;
   /** `performance.now()` of the last first-time answer. */
   lastAnswerAt = 0;

@@ -35,7 +35,9 @@ export const FIRST_BACKOFF = 0.05;
 
 /** How a competitor's error tells what failed: the Bot API error code and `retry_after`, when known. */
 export interface FailureFacts {
+  /** The Bot API `error_code`; absent for a network error. */
   readonly code?: number;
+  /** `parameters.retry_after` of a 429, in seconds. */
   readonly retryAfter?: number;
 }
 
