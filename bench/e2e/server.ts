@@ -56,7 +56,8 @@ class BotScenario {
   webhook: { url: string; maxConnections: number } | undefined;
   pusher: WebhookPusher | undefined;
   ended = false;
-  #wake = Promise.withResolvers<void>();
+  readonly #released = Promise.withResolvers<void>();
+  readonly #ended = Promise.withResolvers<void>();
 
   constructor(spec: ScenarioSpec) {
     this.spec = spec;
@@ -65,15 +66,18 @@ class BotScenario {
     this.#random = seededRandom(spec.updates * 31 + spec.chats);
   }
 
-  /** Settles when the updates are released or the scenario ends. */
+  /**
+   * Settles when a waiting `getUpdates` may find something new: at the release, or (once released,
+   * since no update comes after it) only when the scenario ends.
+   */
   get wake(): Promise<void> {
-    return this.#wake.promise;
+    return this.startedAt === undefined ? this.#released.promise : this.#ended.promise;
   }
 
   go(): void {
     if (this.startedAt !== undefined) return;
     this.startedAt = performance.now();
-    this.#wake.resolve();
+    this.#released.resolve();
     if (this.webhook) {
       this.pusher = new WebhookPusher(
         this.webhook.url,
@@ -88,7 +92,8 @@ class BotScenario {
   end(): void {
     this.ended = true;
     this.pusher?.stop();
-    this.#wake.resolve();
+    this.#released.resolve();
+    this.#ended.resolve();
   }
 
   /** The next injected fault of a `sendMessage`, if this call gets one. */
