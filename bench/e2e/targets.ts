@@ -1,0 +1,93 @@
+/**
+ * Issue 9's speed targets, as ratios between runs of the same bench invocation. The bench reports
+ * them as met or not met; it never fails on them.
+ *
+ * @module
+ */
+import type { RunResult } from "./harness.ts";
+import type { Mode } from "./variants.ts";
+
+/** One target, checked. */
+export interface TargetCheck {
+  /** What is compared, e.g. "telepot plain, polling, memory ÷ Telegraf, 0 ms: updates/s". */
+  readonly what: string;
+  /** The measured ratio, when both sides ran. */
+  readonly ratio?: number;
+  /** The requirement, e.g. "≥ 1.1". */
+  readonly need: string;
+  /** "met", "not met", or "n/a (why)". */
+  readonly verdict: string;
+}
+
+const usable = (r: RunResult): boolean => (r.outcome === "ok" || r.outcome === "cut") && r.answered > 0;
+
+function check(
+  what: string,
+  a: RunResult,
+  b: RunResult,
+  measure: (r: RunResult) => number,
+  need: { atLeast?: number; atMost?: number },
+): TargetCheck {
+  const needText = need.atLeast !== undefined ? `≥ ${need.atLeast}` : `≤ ${need.atMost}`;
+  const missing = [a, b].find((r) => !usable(r));
+  if (missing !== undefined) {
+    const reason = missing.reason ? `: ${missing.reason}` : "";
+    return { what, need: needText, verdict: `n/a (${missing.variant.name} ${missing.outcome}${reason})` };
+  }
+  const ratio = measure(a) / measure(b);
+  const met = need.atLeast !== undefined ? ratio >= need.atLeast : ratio <= need.atMost!;
+  const cut = a.outcome === "cut" || b.outcome === "cut" ? " (a run was cut at the time limit)" : "";
+  return { what, ratio, need: needText, verdict: (met ? "met" : "not met") + cut };
+}
+
+/** Seconds the run took for all its updates, extrapolated from its rate when it was cut. */
+const secondsForAll = (r: RunResult): number => r.updates / r.updatesPerSecond;
+
+/**
+ * Checks every target that `results` allow: our memory-journal variants ≥ 1.1 × Telegraf (updates/s) at
+ * 0 ms and at the latency mode; our SQLite variants ≥ 0.9 × the bare loop (updates/s) and ≤ 1.3 × its
+ * CPU per update at 0 ms; each of our variants under faults ≤ 2 × its fault-free time.
+ */
+export function checkTargets(results: readonly RunResult[], modes: readonly Mode[]): TargetCheck[] {
+  const [fast, slow, faulty] = modes;
+  const find = (mode: Mode | undefined, pick: (r: RunResult) => boolean) =>
+    results.find((r) => r.mode === mode && pick(r));
+  const checks: TargetCheck[] = [];
+  const ours = [...new Set(results.filter((r) => r.variant.journal !== undefined).map((r) => r.variant))];
+  for (const variant of ours.filter((v) => v.journal === "memory")) {
+    for (const mode of [fast, slow]) {
+      const a = find(mode, (r) => r.variant === variant);
+      const b = find(mode, (r) => r.variant.baseline === "telegraf");
+      if (a === undefined || b === undefined) continue;
+      checks.push(
+        check(`${variant.name} ÷ Telegraf, ${mode.name}: updates/s`, a, b, (r) => r.updatesPerSecond, {
+          atLeast: 1.1,
+        }),
+      );
+    }
+  }
+  for (const variant of ours.filter((v) => v.journal === "sqlite")) {
+    const a = find(fast, (r) => r.variant === variant);
+    const b = find(fast, (r) => r.variant.baseline === "bare");
+    if (a === undefined || b === undefined) continue;
+    checks.push(
+      check(`${variant.name} ÷ bare loop, ${fast.name}: updates/s`, a, b, (r) => r.updatesPerSecond, {
+        atLeast: 0.9,
+      }),
+    );
+    checks.push(
+      check(`${variant.name} ÷ bare loop, ${fast.name}: CPU per update`, a, b, (r) => r.cpuMsPer1k, {
+        atMost: 1.3,
+      }),
+    );
+  }
+  for (const variant of ours) {
+    const a = find(faulty, (r) => r.variant === variant);
+    const b = find(fast, (r) => r.variant === variant);
+    if (a === undefined || b === undefined) continue;
+    checks.push(
+      check(`${variant.name}: ${faulty.name} ÷ ${fast.name}: time`, a, b, secondsForAll, { atMost: 2 }),
+    );
+  }
+  return checks;
+}
