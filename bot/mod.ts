@@ -74,3 +74,5 @@ export { originOf, rememberOrigin, type UpdateOrigin } from "./update_kind.ts";
 export { type QueueEntry, type QueueItem, UpdateQueue } from "./update_queue.ts";
 export { type FetchHandler, webhookHandler, type WebhookOptions } from "./webhook.ts";
 export { nodeAdapter, type NodeHandler, type NodeRequest } from "./webhook_node.ts";
+export { guardNodeServer, type NodeDeadlines } from "./node_deadlines.ts";
+export { type BodyLimits, DEFAULT_BODY_LIMITS } from "./read_body.ts";
