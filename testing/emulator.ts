@@ -7,6 +7,7 @@ import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
+import { BodyBudget, type RequestLimits, DEFAULT_BODY_LIMITS } from "./params.ts";
 import {
   chatMethods,
   CORE_METHODS,
@@ -38,6 +39,11 @@ export interface EmulatorOptions {
   readonly webhookTimeout?: number;
   /** Flood control on sending methods (429 with `retry_after` over the limits); off by default. */
   readonly flood?: FloodLimits;
+  /**
+   * Request body limits (see {@link RequestLimits}): 64 MiB per call (chunked bodies and multipart
+   * included), 256 MiB being read at once per bot, 60 s for a body to arrive.
+   */
+  readonly bodyLimits?: Partial<RequestLimits>;
 }
 
 /** A bot account created in the emulator. */
@@ -163,6 +169,7 @@ export class BotApiEmulator implements UserWorld {
       dispatcher: this.dispatcher,
       faults: this.faults,
       closing: this.#closing.signal,
+      budget: new BodyBudget({ ...DEFAULT_BODY_LIMITS, ...this.#options.bodyLimits }),
     });
     return new Promise((resolve) => {
       this.#server = Deno.serve({
