@@ -106,7 +106,9 @@ function redactValue(value: unknown, token: string, depth: number): unknown {
   if (value !== null && typeof value === "object") {
     // fromEntries defines each key as an own property, so a "__proto__" key stays data, never a prototype.
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [redactText(key, token), redactValue(item, token, depth + 1)]),
+      Object.entries(value).map((
+        [key, item],
+      ) => [redactText(key, token), redactValue(item, token, depth + 1)]),
     );
   }
   return value;

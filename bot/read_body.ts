@@ -28,8 +28,8 @@ export function bodyLimits(options: Partial<BodyLimits>): BodyLimits {
   if (!Number.isSafeInteger(maxConcurrentBodies) || maxConcurrentBodies <= 0) {
     throw new BadInput("options.maxConcurrentBodies", "a positive integer");
   }
-  const bodyTimeout = checkSeconds(options.bodyTimeout, "options.bodyTimeout") ??
-    DEFAULT_BODY_LIMITS.bodyTimeout;
+  const bodyTimeout = checkSeconds(options.bodyTimeout, "options.bodyTimeout")
+    ?? DEFAULT_BODY_LIMITS.bodyTimeout;
   return { maxBodySize, bodyTimeout, maxConcurrentBodies };
 }
 

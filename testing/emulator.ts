@@ -7,7 +7,6 @@ import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
-import { BodyBudget, type RequestLimits, DEFAULT_BODY_LIMITS } from "./params.ts";
 import {
   chatMethods,
   CORE_METHODS,
@@ -20,6 +19,7 @@ import {
   SETTINGS_METHODS,
 } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
+import { BodyBudget, DEFAULT_BODY_LIMITS, type RequestLimits } from "./params.ts";
 import { ScriptedUser } from "./scripted_user.ts";
 import type { Obj, UserObj } from "./types.ts";
 import type { BotRef, ChatRef, UserWorld } from "./user_types.ts";
