@@ -26,4 +26,6 @@ if (kind === "webhook") {
   emu.createBot({ username: "slow_bot", token: "1:slow" });
   port = Number(new URL(emu.apiRoot).port);
 }
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect !== undefined) setInterval(collect, 100);
 console.log(JSON.stringify({ port }));
