@@ -222,6 +222,30 @@ Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked o
     assert.equal(response.status, 413, type);
   }
 
+  // Each prototype key, in each encoding, is an unknown parameter: 400, as Telegram answers it.
+  for (const key of ["__proto__", "constructor", "toString", "valueOf"]) {
+    const json = `{"chat_id":1,"text":"x","${key}":{"a":1}}`;
+    const form = `chat_id=1&text=x&${key}=1`;
+    const answers = await Promise.all([
+      fetch(`${emu.apiRoot}/bot${hostile.token}/sendMessage`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: json,
+      }),
+      fetch(`${emu.apiRoot}/bot${hostile.token}/sendMessage`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+      }),
+      fetch(`${emu.apiRoot}/bot${hostile.token}/sendMessage?${form}`),
+    ]);
+    for (const answer of answers) {
+      const body = await answer.json();
+      assert.equal(answer.status, 400, key);
+      assert.equal(body.description, `Bad Request: unknown parameter "${key}"`);
+    }
+  }
+
   assert.deepEqual(consoleErrors.calls, [], "the emulator reported no internal error");
 
   const bot = new Bot(normal.token, { apiRoot: emu.apiRoot });
