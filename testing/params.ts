@@ -19,6 +19,10 @@ export interface RequestLimits {
   readonly maxBytesPerBot: number;
   /** Seconds a body may take to arrive; a slower one is cut off with 408. */
   readonly bodyTimeout: number;
+  /** Parts of one multipart body (counted before it is parsed); above it, 413. */
+  readonly maxParts: number;
+  /** Size of one uploaded file part (Telegram's upload limit, 50 MB); above it, 413. */
+  readonly maxFileBytes: number;
 }
 
 /** Telegram's upload ceiling is 50 MB; a little room is left for the multipart framing. */
@@ -26,6 +30,8 @@ export const DEFAULT_BODY_LIMITS: RequestLimits = {
   maxBodyBytes: 64 * 1024 * 1024,
   maxBytesPerBot: 256 * 1024 * 1024,
   bodyTimeout: 60,
+  maxParts: 1000,
+  maxFileBytes: 50 * 1000 * 1000,
 };
 
 function tooLarge(): ApiFailure {
@@ -163,10 +169,11 @@ export async function readCallInput(
   } else if (type.startsWith("application/x-www-form-urlencoded")) {
     for (const [k, v] of new URLSearchParams(decoder.decode(await read()))) params[k] = v;
   } else if (type.startsWith("multipart/form-data")) {
-    const form = await readMultipart(await read(), type);
+    const form = await readMultipart(await read(), type, budget.limits.maxParts);
     const files = new Map<string, File>();
     for (const [k, v] of form) {
       if (typeof v === "string") params[k] = v;
+      else if (v.size > budget.limits.maxFileBytes) throw tooLarge();
       else files.set(k, v);
     }
     return { params, files };
@@ -186,7 +193,23 @@ function multipartError(): ApiFailure {
  * Parses a multipart body, refusing one that was cut short: the platform parser quietly drops an
  * unterminated last part, so the closing delimiter is checked on the raw bytes first.
  */
-async function readMultipart(bytes: Uint8Array<ArrayBuffer>, type: string): Promise<FormData> {
+/** How many times `needle` occurs in `bytes`, counting no further than `limit + 1`. */
+function occurrences(bytes: Uint8Array, needle: Uint8Array, limit: number): number {
+  let count = 0;
+  const first = needle[0];
+  for (let at = bytes.indexOf(first); at >= 0 && count <= limit; at = bytes.indexOf(first, at + 1)) {
+    let i = 1;
+    while (i < needle.byteLength && bytes[at + i] === needle[i]) i++;
+    if (i === needle.byteLength) count++;
+  }
+  return count;
+}
+
+async function readMultipart(
+  bytes: Uint8Array<ArrayBuffer>,
+  type: string,
+  maxParts: number,
+): Promise<FormData> {
   const at = type.indexOf("boundary=");
   if (at < 0) throw multipartError();
   let boundary = type.slice(at + 9);
@@ -200,6 +223,9 @@ async function readMultipart(bytes: Uint8Array<ArrayBuffer>, type: string): Prom
   for (let i = 0; i < closing.byteLength; i++) {
     if (bytes[end - closing.byteLength + i] !== closing[i]) throw multipartError();
   }
+  // Counted on the raw bytes: a body of a million empty parts would cost far more once parsed.
+  const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
+  if (occurrences(bytes, delimiter, maxParts) > maxParts) throw tooLarge();
   try {
     return await new Response(bytes, { headers: { "content-type": type } }).formData();
   } catch {

@@ -178,7 +178,9 @@ function chunkedBody(size: number): ReadableStream<Uint8Array> {
 
 Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked oversize bodies never give a 500, and a normal bot still gets its answers", async () => {
   using consoleErrors = recordConsoleErrors();
-  await using emu = await BotApiEmulator.start({ bodyLimits: { maxBodyBytes: 1 << 20 } });
+  await using emu = await BotApiEmulator.start({
+    bodyLimits: { maxBodyBytes: 1 << 20, maxFileBytes: 100_000, maxParts: 100 },
+  });
   const hostile = emu.createBot({ username: "hostile_bot" });
   const normal = emu.createBot({ username: "normal_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
@@ -220,6 +222,18 @@ Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked o
     } as RequestInit);
     await response.body?.cancel();
     assert.equal(response.status, 413, type);
+  }
+
+  // Multipart within the body limit but past the part limits: a file too large, too many parts.
+  const bigFile = new FormData();
+  bigFile.append("chat_id", "1");
+  bigFile.append("document", new Blob([new Uint8Array(200_000)]), "big.bin");
+  const manyParts = new FormData();
+  for (let i = 0; i < 500; i++) manyParts.append(`p${i}`, "");
+  for (const body of [bigFile, manyParts]) {
+    const response = await fetch(`${emu.apiRoot}/bot${hostile.token}/sendDocument`, { method: "POST", body });
+    await response.body?.cancel();
+    assert.equal(response.status, 413);
   }
 
   // Each prototype key, in each encoding, is an unknown parameter: 400, as Telegram answers it.
