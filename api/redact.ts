@@ -74,25 +74,34 @@ export function redactError(error: unknown, token: string, depth = 0): Error {
 }
 
 /**
- * What a log may show of `error`: the error itself when neither its message nor its stack, nor those of
- * its causes, hold the token (so the log keeps its class and fields), else the copy {@link redactError}
- * makes. A thrown non-error is logged as its text, redacted when needed.
+ * Whether the token is anywhere in `value`: strings, an error's message, stack and cause, and the own
+ * enumerable fields of errors, arrays and objects (a thrown object may carry a URL in any field).
+ */
+function mentionsToken(value: unknown, token: string, depth: number): boolean {
+  if (typeof value === "string") return holdsToken(value, token);
+  if (value === null || typeof value !== "object" || depth > MAX_CAUSE_DEPTH) return false;
+  if (value instanceof Error) {
+    if (holdsToken(value.message, token) || holdsToken(value.stack, token)) return true;
+    if (value.cause !== undefined && mentionsToken(value.cause, token, depth + 1)) return true;
+  }
+  for (const key of Object.keys(value)) {
+    if (holdsToken(key, token)) return true;
+    if (mentionsToken((value as Record<string, unknown>)[key], token, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * What a log may show of `error`: the error itself when the token is nowhere in it (so the log keeps
+ * its class and fields), else a token-free copy: for an error, the copy {@link redactError} makes (name,
+ * message, stack and causes; other fields dropped), for any other value its redacted JSON-like copy.
  */
 export function loggable(error: unknown, token: string): unknown {
-  if (!(error instanceof Error)) {
-    return holdsToken(String(error), token) ? redactText(String(error), token) : error;
-  }
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth <= MAX_CAUSE_DEPTH; depth++) {
-    if (holdsToken(current.message, token) || holdsToken(current.stack, token)) {
-      return redactError(error, token);
-    }
-    current = current.cause;
-  }
-  if (current !== undefined && !(current instanceof Error) && holdsToken(String(current), token)) {
-    return redactError(error, token);
-  }
-  return error;
+  if (!mentionsToken(error, token, 0)) return error;
+  if (error instanceof Error) return redactError(error, token);
+  return typeof error === "object" && error !== null
+    ? redactJson(error, token)
+    : redactText(String(error), token);
 }
 
 const MAX_VALUE_DEPTH = 64;

@@ -271,10 +271,20 @@ Deno.test("token leak: every kind of failure, searched in every field, JSON, ins
           { id: "q", from: { id: 9, is_bot: false, first_name: "A" }, query: TOKEN, offset: "" },
           () => [{ type: "article", id: "1", title: "t", input_message_content: { message_text: "x" } }],
         );
+        // Your own code's failure, carrying the token in a field of its own: cut out of the log too.
+        await new Answerer(delegator).answer(
+          { id: "q2", from: { id: 10, is_bot: false, first_name: "B" }, query: "", offset: "" },
+          () => {
+            throw Object.assign(new Error("compute failed"), {
+              request: { url: `${server.url}/bot${TOKEN}/x` },
+            });
+          },
+        );
         const logged = () => consoleLines.lines.slice(before).map((l) => l.split("\n")[0]).join("\n");
         await until(() =>
           /delegate/.test(logged()) && /seeder failed|event (delivery|handler) failed/.test(logged())
-          && /answering inline query failed/.test(logged())
+          && /answering inline query failed.*answerInlineQuery/.test(logged())
+          && /answering inline query failed.*compute failed/.test(logged())
         );
         schedulerOf(delegator).clear();
 
