@@ -270,3 +270,59 @@ Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked o
   await bot.sendMessage(alice.id, "yes");
   assert.equal((await emu.nextBotMessage(alice, { bot: normal })).text, "yes");
 });
+
+/** A body that sends `size` bytes and then holds the request open until `signal` aborts. */
+function stallingBody(size: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream({
+    pull(controller) {
+      if (!sent) {
+        sent = true;
+        controller.enqueue(new Uint8Array(size).fill(0x20));
+        return;
+      }
+      // Errored once aborted, so that the connection carrying it ends.
+      if (signal.aborted) return controller.error(signal.reason);
+      return new Promise<void>((resolve) =>
+        signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+    },
+  });
+}
+
+Deno.test("emulator: one bot holding its whole body budget with stalled uploads gets 429; another bot's upload goes through", async () => {
+  await using emu = await BotApiEmulator.start({
+    bodyLimits: { maxBodyBytes: 1 << 20, maxBytesPerBot: 4 << 20, bodyTimeout: 60 },
+  });
+  const hostile = emu.createBot({ username: "hostile_bot" });
+  const normal = emu.createBot({ username: "normal_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await alice.sendText(alice.id, "/start", { to: normal });
+  const stop = new AbortController();
+  const stalled: Promise<unknown>[] = [];
+  try {
+    const post = (token: string) =>
+      fetch(`${emu.apiRoot}/bot${token}/sendDocument`, {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=B" },
+        body: stallingBody(900_000, stop.signal),
+        duplex: "half",
+        signal: stop.signal,
+      } as RequestInit);
+    for (let i = 0; i < 8; i++) stalled.push(post(hostile.token).then((r) => r.status, () => "aborted"));
+    // 8 x 900 KB would need 8 x 1 MiB buffers: past the 4 MiB share, the rest are refused with 429.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refused = await Promise.race([
+      Promise.any(stalled.map((p) => p.then((status) => status === 429 ? status : Promise.reject()))),
+      new Promise((resolve) => timer = setTimeout(() => resolve("none within 30 s"), 30_000)),
+    ]);
+    clearTimeout(timer);
+    assert.equal(refused, 429);
+    const bot = new Bot(normal.token, { apiRoot: emu.apiRoot });
+    const sent = await bot.sendDocument(alice.id, ["a.txt", new Uint8Array(500_000)]);
+    assert.equal(sent.document?.file_size, 500_000);
+  } finally {
+    stop.abort();
+    await Promise.allSettled(stalled);
+  }
+});
