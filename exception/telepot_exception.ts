@@ -22,6 +22,16 @@ export class TelepotException extends Error {
   toJSON(): Record<string, unknown> {
     const view: Record<string, unknown> = { name: this.name, message: this.message };
     Object.assign(view, this);
+    for (const [key, value] of Object.entries(view)) {
+      // A Response serialises as {}: show its status line and headers instead (it has no body or URL).
+      if (value instanceof Response) {
+        view[key] = {
+          status: value.status,
+          statusText: value.statusText,
+          headers: Object.fromEntries(value.headers),
+        };
+      }
+    }
     if (this.cause !== undefined) view.cause = causeView(this.cause, 0);
     return view;
   }

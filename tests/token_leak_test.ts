@@ -177,7 +177,12 @@ Deno.test("token leak: every kind of failure, searched in every field, JSON, ins
         bot.call("sendMessage", { chat_id: 1, text: TOKEN }),
         TelegramError,
       );
-      await expect("502 HTML", bot.call("e502html"), BadHTTPResponse);
+      const html = await expect("502 HTML", bot.call("e502html"), BadHTTPResponse);
+      assert.equal(html.response?.headers.get("x-echo"), `${server.url}/bot<token>/e502html`);
+      assert.equal(
+        JSON.parse(JSON.stringify(html)).response.headers["x-echo"],
+        `${server.url}/bot<token>/e502html`,
+      );
       await expect("200 HTML", bot.call("e200html"), BadHTTPResponse);
       await expect("bad JSON", bot.call("badjson"), BadHTTPResponse);
       await expect("JSON that is no envelope", bot.call("notenvelope"), BadHTTPResponse);
