@@ -196,7 +196,20 @@ Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked o
     while (next < total) {
       const index = next++;
       const { method, init, query } = malformed(f, random);
-      const url = `${emu.apiRoot}/bot${hostile.token}/${method}${query ? `?${query}` : ""}`;
+      // One in ten goes to a malformed path instead: files, tokens and methods named after prototype keys.
+      const path = random() < 0.1
+        ? f.pick([
+          `/file/bot${hostile.token}/${f.pick(PROTOTYPE_KEYS)}`,
+          `/file/bot${hostile.token}/%zz/${method}`,
+          `/file/bot${f.pick(PROTOTYPE_KEYS)}/x`,
+          `/bot${f.pick(PROTOTYPE_KEYS)}/getMe`,
+          `/bot${hostile.token}/`,
+          `/bot${hostile.token}/test/${f.pick(PROTOTYPE_KEYS)}`,
+          `/bot${hostile.token}%/${method}`,
+          `/${f.pick(PROTOTYPE_KEYS)}`,
+        ])
+        : `/bot${hostile.token}/${method}`;
+      const url = `${emu.apiRoot}${path}${query ? `?${query}` : ""}`;
       const response = await fetch(url, init);
       const text = await response.text();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
