@@ -5,10 +5,19 @@ import { RequestTimeout } from "../exception/request_timeout.ts";
 import type { ErrorEnvelope } from "../exception/telegram_error.ts";
 import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
+import { UnexpectedRedirect } from "../exception/unexpected_redirect.ts";
 import { readFileStream } from "../platform/files.ts";
 import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { ApiMethods } from "./methods.gen.ts";
-import { loggable, redactError, redactParams, redactText } from "./redact.ts";
+import {
+  loggable,
+  redactError,
+  redactHeaders,
+  redactJson,
+  redactParams,
+  redactText,
+  TOKEN_SHAPE,
+} from "./redact.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
 import { retryDelay, type RetryOptions, type RetryPolicy, retryPolicy, sleep } from "./retry.ts";
 import { checkSeconds } from "./seconds.ts";
@@ -50,7 +59,12 @@ export interface CallOptions {
 
 const DEFAULT_API_ROOT = "https://api.telegram.org";
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const TOKEN_SHAPE = /^[^\s/?#%]+$/;
+
+/** A redirect answer: a 3xx with a target, or what a browser's fetch makes of one under `redirect: "manual"`. */
+function isRedirect(response: Response): boolean {
+  if (response.type === "opaqueredirect") return true;
+  return response.status >= 300 && response.status < 400 && response.status !== 304;
+}
 
 function isEnvelope(value: unknown): value is ErrorEnvelope & { result?: unknown } {
   return value !== null && typeof value === "object" && typeof (value as { ok?: unknown }).ok === "boolean";
@@ -80,13 +94,16 @@ interface Attempt {
   readonly timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** The status line and headers of a response without its body or URL (the URL contains the token). */
-function headersOnly(response: Response): Response | undefined {
+/**
+ * The status line and headers of a response without its body or URL (the URL contains the token), and
+ * with the token cut out of every header value (a server or proxy may echo the URL into one).
+ */
+function headersOnly(response: Response, token: string): Response | undefined {
   try {
     return new Response(null, {
       status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
+      statusText: redactText(response.statusText, token),
+      headers: redactHeaders(response.headers, token),
     });
   } catch {
     // A status the Response constructor refuses (outside 200-599) cannot be copied; status stays on the error.
@@ -131,7 +148,11 @@ export class Api extends ApiMethods {
   constructor(token: string, options: ApiOptions = {}) {
     super();
     if (typeof token !== "string" || !TOKEN_SHAPE.test(token)) {
-      throw new BadInput("token", "a non-empty bot token without spaces, '/', '?', '#' or '%'");
+      // The token itself is never echoed: a mistyped one is still mostly secret.
+      throw new BadInput(
+        "token",
+        "a bot token as @BotFather gives it (digits, ':', letters, '_' and '-'; no spaces, '/', '?', '#', '%' or other characters a URL would encode)",
+      );
     }
     let root: URL;
     try {
@@ -245,11 +266,15 @@ export class Api extends ApiMethods {
       if (local) {
         source = await readFileStream(path);
       } else {
-        const response = await this.#send(attempt, this.#fileBase + path, { method: "GET", signal });
+        const response = await this.#send(attempt, this.#fileBase + path, {
+          method: "GET",
+          signal,
+          redirect: "manual",
+        });
         if (!response.ok || response.body === null) {
           await this.#answer(response, attempt, { file_id: fileId });
           // A success envelope where file bytes were expected is not a download either.
-          throw new BadHTTPResponse(response.status, "", headersOnly(response));
+          throw new BadHTTPResponse(response.status, "", headersOnly(response, this.#token));
         }
         source = response.body;
       }
@@ -300,6 +325,8 @@ export class Api extends ApiMethods {
         headers: { "content-type": encoded.contentType },
         body: encoded.body,
         signal: attempt.signal,
+        // The path holds the token: a redirect is reported, never followed (see #answer).
+        redirect: "manual",
         // Required by the fetch standard for a streamed request body.
         duplex: "half",
       } as RequestInit;
@@ -321,6 +348,11 @@ export class Api extends ApiMethods {
 
   /** Reads an answer to the end (keeping the connection reusable) and unwraps Telegram's envelope. */
   async #answer(response: Response, attempt: Attempt, params: Record<string, unknown>): Promise<unknown> {
+    if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => {});
+      const location = redactText(response.headers.get("location") ?? "", this.#token);
+      throw new UnexpectedRedirect(response.status, location, headersOnly(response, this.#token));
+    }
     let text: string;
     try {
       text = await response.text();
@@ -334,14 +366,15 @@ export class Api extends ApiMethods {
       // Not JSON: handled below like JSON that is not the envelope.
     }
     if (!isEnvelope(json)) {
-      throw new BadHTTPResponse(response.status, redactText(text, this.#token), headersOnly(response));
+      throw new BadHTTPResponse(
+        response.status,
+        redactText(text, this.#token),
+        headersOnly(response, this.#token),
+      );
     }
     if (json.ok) return json.result;
-    const description = json.description;
-    // redactText also catches the percent-encoded token, which a description quoting a URL carries.
-    const redacted = typeof description === "string" ? redactText(description, this.#token) : description;
-    const safe = redacted === description ? json : { ...json, description: redacted };
-    throw telegramErrorFrom(safe, attempt.method, redactParams(params, this.#token));
+    // Every field, not only the description: a server echoing the URL may put it anywhere.
+    throw telegramErrorFrom(redactJson(json, this.#token), attempt.method, redactParams(params, this.#token));
   }
 
   /** Maps a thrown error: the caller's abort reason as is, a timeout, or a token-free NetworkError. */

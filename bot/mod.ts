@@ -68,8 +68,10 @@ export { type LoopHandler, type LoopMessage, type MessageHandler, type RoutingTa
 export { messageIdentifier, type MsgIdentifierTuple, originIdentifier } from "./identifier.ts";
 export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";
+export { guardNodeServer, type NodeDeadlines } from "./node_deadlines.ts";
 export { parseUpdate } from "./parse_update.ts";
 export type { PollingClient } from "./polling.ts";
+export { type BodyLimits, DEFAULT_BODY_LIMITS } from "./read_body.ts";
 export { originOf, rememberOrigin, type UpdateOrigin } from "./update_kind.ts";
 export { type QueueEntry, type QueueItem, UpdateQueue } from "./update_queue.ts";
 export { type FetchHandler, webhookHandler, type WebhookOptions } from "./webhook.ts";

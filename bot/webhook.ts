@@ -4,6 +4,7 @@ import { constantTimeEqual } from "./constant_time.ts";
 import { deferred } from "./deferred.ts";
 import { inboxOf } from "./inbox.ts";
 import { parseUpdate } from "./parse_update.ts";
+import { BodyGate, bodyLimits, BodyRefused } from "./read_body.ts";
 import { within } from "./within.ts";
 
 /** Options of {@link webhookHandler}. Times are in seconds, sizes in bytes. */
@@ -15,6 +16,10 @@ export interface WebhookOptions {
   readonly secretToken?: string;
   /** Largest accepted body; larger ones get 413. Default 1 MiB. */
   readonly maxBodySize?: number;
+  /** Seconds a body may take to arrive; a slower one gets 408 and its connection is cut. Default 10. */
+  readonly bodyTimeout?: number;
+  /** Bodies read at the same time; requests beyond get 503 (Telegram delivers again). Default 100. */
+  readonly maxConcurrentBodies?: number;
   /**
    * Seconds to wait for the update to be handled before answering 200 anyway. Answering after the
    * handler finished means Telegram redelivers it if this process dies first; answering by this bound
@@ -32,37 +37,24 @@ function plain(status: number, text: string, headers: Record<string, string> = {
   return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
 }
 
-class TooLarge extends Error {}
+const REFUSALS = {
+  400: "Bad Request: unreadable body",
+  408: "Request Timeout",
+  413: "Payload Too Large",
+  503: "Service Unavailable: too many bodies being read",
+} as const;
 
-async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
-  if (req.body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new TooLarge();
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
+/** A refused body's answer; the connection is closed, since the rest of the body is not read. */
+function refused(status: BodyRefused["status"]): Response {
+  const headers: Record<string, string> = { connection: "close" };
+  if (status === 503) headers["retry-after"] = "1";
+  return plain(status, REFUSALS[status], headers);
 }
 
 /**
  * Receives Telegram's webhook POSTs for `bot`: checks the secret token in constant time (401), refuses
- * other methods (405), bodies over `maxBodySize` (413) and anything that is not a JSON Update (400),
+ * other methods (405), bodies over `maxBodySize` (413) or slower than `bodyTimeout` (408), requests
+ * beyond `maxConcurrentBodies` bodies being read (503) and anything that is not a JSON Update (400),
  * and puts each update in the bot's inbox, which the bot's `messageLoop` reads (with the same
  * `ordered`/`maxhold` handling as a queue source). Updates received before the loop starts are kept.
  * Each request is answered once its update is handled, or after `answerWithin` seconds at the latest.
@@ -85,10 +77,8 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   if (secretToken !== undefined && (typeof secretToken !== "string" || secretToken === "")) {
     throw new BadInput("options.secretToken", "a non-empty string");
   }
-  const maxBodySize = options.maxBodySize ?? 1 << 20;
-  if (!Number.isInteger(maxBodySize) || maxBodySize <= 0) {
-    throw new BadInput("options.maxBodySize", "a positive integer number of bytes");
-  }
+  const limits = bodyLimits(options);
+  const gate = new BodyGate(limits.maxConcurrentBodies);
   const answerWithin = checkSeconds(options.answerWithin, "options.answerWithin", true) ?? 2;
   const inbox = inboxOf(bot);
   return async (req) => {
@@ -98,10 +88,10 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
     }
     let body: Uint8Array;
     try {
-      body = await readLimited(req, maxBodySize);
+      body = await gate.read(req.body, req.headers.get("content-length"), limits);
     } catch (error) {
-      if (error instanceof TooLarge) return plain(413, "Payload Too Large");
-      return plain(400, "Bad Request: unreadable body");
+      if (error instanceof BodyRefused) return refused(error.status);
+      throw error;
     }
     let update;
     try {

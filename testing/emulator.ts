@@ -23,6 +23,7 @@ import {
   SETTINGS_METHODS,
 } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
+import { BodyBudget, DEFAULT_BODY_LIMITS, type RequestLimits } from "./params.ts";
 import { ScriptedUser } from "./scripted_user.ts";
 import type { Obj, UserObj } from "./types.ts";
 import type { BotRef, ChatRef, UserWorld } from "./user_types.ts";
@@ -42,6 +43,11 @@ export interface EmulatorOptions {
   readonly webhookTimeout?: number;
   /** Flood control on sending methods (429 with `retry_after` over the limits); off by default. */
   readonly flood?: FloodLimits;
+  /**
+   * Request body limits (see {@link RequestLimits}): 64 MiB per call (chunked bodies and multipart
+   * included), 256 MiB being read at once per bot, 60 s for a body to arrive.
+   */
+  readonly bodyLimits?: Partial<RequestLimits>;
 }
 
 /** A bot account created in the emulator. */
@@ -173,6 +179,7 @@ export class BotApiEmulator implements UserWorld {
       dispatcher: this.dispatcher,
       faults: this.faults,
       closing: this.#closing.signal,
+      budget: new BodyBudget({ ...DEFAULT_BODY_LIMITS, ...this.#options.bodyLimits }),
     });
     return serve(handler, {
       port: this.#options.port ?? 0,

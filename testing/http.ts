@@ -4,7 +4,7 @@ import { RawJson } from "./context.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure } from "./failure.ts";
 import type { FaultInjector, FaultSpec } from "./faults.ts";
-import { readCallInput } from "./params.ts";
+import { type BodyBudget, readCallInput } from "./params.ts";
 
 const JSON_HEADERS: HeadersInit = { "content-type": "application/json" };
 
@@ -100,6 +100,8 @@ export interface HttpDeps {
   readonly faults: FaultInjector;
   /** Aborted when the emulator closes (cuts injected latencies short). */
   readonly closing: AbortSignal;
+  /** Body size and deadline limits, with each bot's share of the bytes being read. */
+  readonly budget: BodyBudget;
 }
 
 function safeDecode(text: string): string {
@@ -114,6 +116,12 @@ function notFound(): Response {
   return failureResponse(404, "Not Found");
 }
 
+/** Answers without reading the body, cancelling it so that it is not buffered or waited for. */
+async function unread(request: Request, response: Response): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  return response;
+}
+
 /**
  * The request handler: `/bot<token>/<method>` for calls and `/file/bot<token>/<path>` for downloads.
  * Path parsing uses index arithmetic only: this runs for every request.
@@ -121,7 +129,7 @@ function notFound(): Response {
 export function createHandler(
   deps: HttpDeps,
 ): ServeHandler {
-  const { services, dispatcher, faults, closing } = deps;
+  const { services, dispatcher, faults, closing, budget } = deps;
   const world = services.world;
 
   function findBot(token: string) {
@@ -136,10 +144,10 @@ export function createHandler(
     query: string,
   ): Promise<Response> {
     const bot = findBot(token);
-    if (bot === undefined) return failureResponse(401, "Unauthorized");
+    if (bot === undefined) return await unread(request, failureResponse(401, "Unauthorized"));
     // Telegram's test environment lives under /bot<token>/test/<method>; the emulator serves both alike.
     const method = dispatcher.canonical(name.startsWith("test/") ? name.slice(5) : name);
-    if (method === undefined) return notFound();
+    if (method === undefined) return await unread(request, notFound());
     const fault = faults.match(method);
     if (fault?.latency !== undefined && fault.latency > 0) await sleep(fault.latency, closing);
     if (fault !== undefined && !fault.performed) {
@@ -151,7 +159,7 @@ export function createHandler(
     }
     let response: Response;
     try {
-      const input = await readCallInput(request, query);
+      const input = await readCallInput(request, query, budget, bot);
       let result = dispatcher.call(
         services,
         bot,

@@ -11,48 +11,152 @@ export interface CallInput {
 
 const NO_FILES: ReadonlyMap<string, File> = new Map();
 
-/** Bodies above this size are refused before they are read (Telegram's upload ceiling is 50 MB). */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** How the emulator reads request bodies. Sizes in bytes, times in seconds. */
+export interface RequestLimits {
+  /** Largest body of one call, declared or counted (chunked); above it, 413. */
+  readonly maxBodyBytes: number;
+  /** Bytes one bot's calls may be reading at the same time; above it, 429 with `retry_after`. */
+  readonly maxBytesPerBot: number;
+  /** Seconds a body may take to arrive; a slower one is cut off with 408. */
+  readonly bodyTimeout: number;
+  /** Parts of one multipart body (counted before it is parsed); above it, 413. */
+  readonly maxParts: number;
+  /** Size of one uploaded file part (Telegram's upload limit, 50 MB); above it, 413. */
+  readonly maxFileBytes: number;
+}
+
+/** Telegram's upload ceiling is 50 MB; a little room is left for the multipart framing. */
+export const DEFAULT_BODY_LIMITS: RequestLimits = {
+  maxBodyBytes: 64 * 1024 * 1024,
+  maxBytesPerBot: 256 * 1024 * 1024,
+  bodyTimeout: 60,
+  maxParts: 1000,
+  maxFileBytes: 50 * 1000 * 1000,
+};
 
 function tooLarge(): ApiFailure {
   return new ApiFailure(413, "Request Entity Too Large");
 }
 
-/** Reads the body as text; a declared length within bounds takes the fast native path. */
-async function readText(request: Request, declared: number): Promise<string> {
-  if (declared > 0) return await request.text();
+/**
+ * Bytes being read per bot: one client cannot hold more than `maxBytesPerBot` of memory in bodies,
+ * however many connections it opens, and other bots are never refused because of it.
+ */
+export class BodyBudget {
+  readonly #reading = new WeakMap<object, number>();
+
+  /** The limits enforced. */
+  readonly limits: RequestLimits;
+
+  /** @param limits the limits to enforce. */
+  constructor(limits: RequestLimits = DEFAULT_BODY_LIMITS) {
+    this.limits = limits;
+  }
+
+  /** Takes `bytes` for `owner`; throws 429 when that would pass its share. */
+  take(owner: object, bytes: number): void {
+    const now = (this.#reading.get(owner) ?? 0) + bytes;
+    if (now > this.limits.maxBytesPerBot) {
+      throw new ApiFailure(429, "Too Many Requests: retry after 1", { retry_after: 1 });
+    }
+    this.#reading.set(owner, now);
+  }
+
+  /** Gives `bytes` of `owner` back. */
+  give(owner: object, bytes: number): void {
+    this.#reading.set(owner, Math.max(0, (this.#reading.get(owner) ?? 0) - bytes));
+  }
+}
+
+const FIRST_BUFFER = 64 * 1024;
+
+/**
+ * Reads a whole body into one buffer grown by doubling, copying each chunk in: keeping the chunks
+ * would keep the (much larger) network buffers they are views of, so a body dribbled a byte at a time
+ * would cost tens of KiB per byte. The size limit holds for chunked bodies (no declared length); the
+ * buffer's bytes count against the bot's share of the budget while it is read.
+ */
+async function readBytes(
+  request: Request,
+  declared: number,
+  budget: BodyBudget,
+  owner: object,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { maxBodyBytes, bodyTimeout } = budget.limits;
   const body = request.body;
-  if (body === null) return "";
-  const chunks: Uint8Array[] = [];
+  if (body === null) return new Uint8Array();
+  let buffer = new Uint8Array(Math.min(declared > 0 ? declared : FIRST_BUFFER, FIRST_BUFFER));
+  budget.take(owner, buffer.byteLength);
+  let held = buffer.byteLength;
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
+  const reader = body.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  }, bodyTimeout * 1000);
+  try {
+    while (true) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw timedOut ? new ApiFailure(408, "Request Timeout") : badRequest("can't read request body");
+      }
+      if (timedOut) throw new ApiFailure(408, "Request Timeout");
+      if (chunk.done) break;
+      const needed = size + chunk.value.byteLength;
+      if (needed > maxBodyBytes) throw tooLarge();
+      if (needed > buffer.byteLength) {
+        const grown = Math.min(maxBodyBytes, Math.max(needed, buffer.byteLength * 2));
+        budget.take(owner, grown);
+        held += grown;
+        const next = new Uint8Array(grown);
+        next.set(buffer.subarray(0, size));
+        budget.give(owner, buffer.byteLength);
+        held -= buffer.byteLength;
+        buffer = next;
+      }
+      buffer.set(chunk.value, size);
+      size = needed;
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+    budget.give(owner, held);
   }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return buffer.subarray(0, size);
 }
 
 /**
  * Reads a call's parameters from the query string and the body (JSON, urlencoded or multipart), as the
  * Bot API accepts all four. A body that cannot be parsed is a 400; it never takes the server down.
+ * Parameters from the query, a form or multipart fields land in a null-prototype object, so a name
+ * such as `__proto__` or `constructor` is a parameter like any other (and an unknown one).
+ *
+ * @param owner whose share of `budget` the body counts against (the calling bot).
  */
-export async function readCallInput(request: Request, query: string): Promise<CallInput> {
-  let params: Obj = {};
+export async function readCallInput(
+  request: Request,
+  query: string,
+  budget: BodyBudget = new BodyBudget(),
+  owner: object = budget,
+): Promise<CallInput> {
+  let params: Obj = Object.create(null);
   if (query !== "") { for (const [k, v] of new URLSearchParams(query)) params[k] = v; }
   const headers = request.headers;
   const length = Number(headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
+  if (!(length <= budget.limits.maxBodyBytes)) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
   const type = headers.get("content-type") ?? "";
+  const read = () => readBytes(request, length, budget, owner);
   if (type.startsWith("application/json")) {
-    const text = await readBody(request, length);
+    const text = decoder.decode(await read());
     if (text.trim() === "") return { params, files: NO_FILES };
     let parsed: unknown;
     try {
@@ -63,23 +167,28 @@ export async function readCallInput(request: Request, query: string): Promise<Ca
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
       throw badRequest("JSON object expected");
     }
-    // The parsed object becomes the parameters as is (no copy on the hot path); query values stay, the
-    // body wins on a clash, as a merged copy would have it.
+    // The parsed object becomes the parameters as is (no copy on the hot path); JSON.parse makes every
+    // key, "__proto__" too, an own property. Query values stay, the body wins on a clash.
     if (query === "") params = parsed as Obj;
-    else params = { ...params, ...parsed };
+    else params = Object.assign(params, parsed);
   } else if (type.startsWith("application/x-www-form-urlencoded")) {
-    for (const [k, v] of new URLSearchParams(await readBody(request, length))) params[k] = v;
+    for (const [k, v] of new URLSearchParams(decoder.decode(await read()))) params[k] = v;
   } else if (type.startsWith("multipart/form-data")) {
-    const form = await readMultipart(request, type);
+    const form = await readMultipart(await read(), type, budget.limits.maxParts);
     const files = new Map<string, File>();
     for (const [k, v] of form) {
       if (typeof v === "string") params[k] = v;
+      else if (v.size > budget.limits.maxFileBytes) throw tooLarge();
       else files.set(k, v);
     }
     return { params, files };
+  } else {
+    await request.body?.cancel().catch(() => {});
   }
   return { params, files: NO_FILES };
 }
+
+const decoder = new TextDecoder();
 
 function multipartError(): ApiFailure {
   return badRequest("can't parse multipart/form-data request body");
@@ -89,19 +198,29 @@ function multipartError(): ApiFailure {
  * Parses a multipart body, refusing one that was cut short: the platform parser quietly drops an
  * unterminated last part, so the closing delimiter is checked on the raw bytes first.
  */
-async function readMultipart(request: Request, type: string): Promise<FormData> {
+/** How many times `needle` occurs in `bytes`, counting no further than `limit + 1`. */
+function occurrences(bytes: Uint8Array, needle: Uint8Array, limit: number): number {
+  let count = 0;
+  const first = needle[0];
+  for (let at = bytes.indexOf(first); at >= 0 && count <= limit; at = bytes.indexOf(first, at + 1)) {
+    let i = 1;
+    while (i < needle.byteLength && bytes[at + i] === needle[i]) i++;
+    if (i === needle.byteLength) count++;
+  }
+  return count;
+}
+
+async function readMultipart(
+  bytes: Uint8Array<ArrayBuffer>,
+  type: string,
+  maxParts: number,
+): Promise<FormData> {
   const at = type.indexOf("boundary=");
   if (at < 0) throw multipartError();
   let boundary = type.slice(at + 9);
   const semicolon = boundary.indexOf(";");
   if (semicolon >= 0) boundary = boundary.slice(0, semicolon);
   boundary = boundary.trim().replace(/^"(.*)"$/, "$1");
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = new Uint8Array(await request.arrayBuffer());
-  } catch {
-    throw multipartError();
-  }
   const closing = new TextEncoder().encode(`--${boundary}--`);
   let end = bytes.byteLength;
   while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13)) end--;
@@ -109,19 +228,13 @@ async function readMultipart(request: Request, type: string): Promise<FormData> 
   for (let i = 0; i < closing.byteLength; i++) {
     if (bytes[end - closing.byteLength + i] !== closing[i]) throw multipartError();
   }
+  // Counted on the raw bytes: a body of a million empty parts would cost far more once parsed.
+  const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
+  if (occurrences(bytes, delimiter, maxParts) > maxParts) throw tooLarge();
   try {
     return await new Response(bytes, { headers: { "content-type": type } }).formData();
   } catch {
     throw multipartError();
-  }
-}
-
-async function readBody(request: Request, declared: number): Promise<string> {
-  try {
-    return await readText(request, declared);
-  } catch (e) {
-    if (e instanceof ApiFailure) throw e;
-    throw badRequest("can't read request body");
   }
 }
 

@@ -70,10 +70,11 @@ const MAX_DEPTH = 12;
 
 /**
  * Parameters Telegram dropped from the documentation but still honours, rewritten into their successors.
- * Each returns true when it rewrote the call (the old key is gone then).
+ * Each returns true when it rewrote the call (the old key is gone then). A Map, so that a parameter
+ * named `__proto__`, `constructor` or `toString` finds nothing here rather than Object.prototype's.
  */
-const LEGACY_PARAMS: Readonly<Record<string, (params: Obj) => boolean>> = {
-  reply_to_message_id(params) {
+const LEGACY_PARAMS: ReadonlyMap<string, (params: Obj) => boolean> = new Map(Object.entries({
+  reply_to_message_id(params: Obj) {
     const reply: Obj = { message_id: params.reply_to_message_id };
     const allow = params.allow_sending_without_reply;
     if (allow !== undefined) reply.allow_sending_without_reply = allow === true || allow === "true";
@@ -82,11 +83,11 @@ const LEGACY_PARAMS: Readonly<Record<string, (params: Obj) => boolean>> = {
     delete params.allow_sending_without_reply;
     return true;
   },
-  allow_sending_without_reply(params) {
+  allow_sending_without_reply(params: Obj) {
     delete params.allow_sending_without_reply;
     return true;
   },
-  disable_web_page_preview(params) {
+  disable_web_page_preview(params: Obj) {
     const off = params.disable_web_page_preview;
     if (params.link_preview_options === undefined && (off === true || off === "true")) {
       params.link_preview_options = { is_disabled: true };
@@ -94,7 +95,7 @@ const LEGACY_PARAMS: Readonly<Record<string, (params: Obj) => boolean>> = {
     delete params.disable_web_page_preview;
     return true;
   },
-};
+}));
 
 /**
  * Checks and coerces call parameters against the spec table: unknown parameters, missing required ones and
@@ -162,7 +163,7 @@ export class SpecValidator {
     }
     for (const key in params) {
       let spec = compiled.params.get(key);
-      if (spec === undefined && key in LEGACY_PARAMS && LEGACY_PARAMS[key](params)) {
+      if (spec === undefined && LEGACY_PARAMS.get(key)?.(params)) {
         spec = compiled.params.get(key);
         if (spec === undefined) continue;
       }

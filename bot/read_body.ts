@@ -1,0 +1,151 @@
+import { checkSeconds } from "../api/seconds.ts";
+import { BadInput } from "../exception/bad_input.ts";
+
+/** How webhook request bodies are read. Sizes in bytes, times in seconds. */
+export interface BodyLimits {
+  /** Largest accepted body; larger ones are refused with 413. */
+  readonly maxBodySize: number;
+  /** Seconds the whole body may take to arrive; a slower one is refused with 408 and its connection cut. */
+  readonly bodyTimeout: number;
+  /** Bodies read at the same time; a request beyond them is refused with 503 before its body is read. */
+  readonly maxConcurrentBodies: number;
+}
+
+/** The limits a webhook handler uses unless told otherwise. */
+export const DEFAULT_BODY_LIMITS: BodyLimits = {
+  maxBodySize: 1 << 20,
+  bodyTimeout: 10,
+  maxConcurrentBodies: 100,
+};
+
+/** Checks user-given limits and fills in the defaults. @throws {BadInput} on a malformed limit. */
+export function bodyLimits(options: Partial<BodyLimits>): BodyLimits {
+  const maxBodySize = options.maxBodySize ?? DEFAULT_BODY_LIMITS.maxBodySize;
+  if (!Number.isSafeInteger(maxBodySize) || maxBodySize <= 0) {
+    throw new BadInput("options.maxBodySize", "a positive integer number of bytes");
+  }
+  const maxConcurrentBodies = options.maxConcurrentBodies ?? DEFAULT_BODY_LIMITS.maxConcurrentBodies;
+  if (!Number.isSafeInteger(maxConcurrentBodies) || maxConcurrentBodies <= 0) {
+    throw new BadInput("options.maxConcurrentBodies", "a positive integer");
+  }
+  const bodyTimeout = checkSeconds(options.bodyTimeout, "options.bodyTimeout")
+    ?? DEFAULT_BODY_LIMITS.bodyTimeout;
+  return { maxBodySize, bodyTimeout, maxConcurrentBodies };
+}
+
+/** Why a body was not read: the HTTP status to answer with. */
+export class BodyRefused extends Error {
+  /**
+   * Creates the refusal.
+   *
+   * @param status 400 (unreadable), 408 (too slow), 413 (too large) or 503 (too many at once).
+   */
+  /** The HTTP status to answer with. */
+  readonly status: 400 | 408 | 413 | 503;
+
+  constructor(status: 400 | 408 | 413 | 503) {
+    super(`request body refused with HTTP ${status}`);
+    this.status = status;
+  }
+}
+
+/** Counts the bodies being read, so that many slow senders cannot each hold a reader and a buffer. */
+export class BodyGate {
+  #reading = 0;
+
+  /** How many bodies may be read at the same time. */
+  readonly capacity: number;
+
+  /** @param capacity how many bodies may be read at the same time. */
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /**
+   * Reads a body within `limits`, or refuses it with 503 at once when `capacity` bodies are being
+   * read already.
+   *
+   * @throws {BodyRefused} with the status to answer.
+   */
+  async read(
+    body: ReadableStream<Uint8Array> | null,
+    declaredLength: string | null,
+    limits: BodyLimits,
+  ): Promise<Uint8Array> {
+    if (this.#reading >= this.capacity) {
+      await body?.cancel().catch(() => {});
+      throw new BodyRefused(503);
+    }
+    this.#reading++;
+    try {
+      return await readBody(body, declaredLength, limits);
+    } finally {
+      this.#reading--;
+    }
+  }
+}
+
+// A declared length sizes the first buffer only up to here: a header alone must not reserve memory.
+const FIRST_BUFFER = 64 * 1024;
+
+/**
+ * Reads a request body into one buffer that grows by doubling up to `maxBodySize`, copying each chunk
+ * in: chunks are often small views onto large network buffers, and keeping the views would hold
+ * those buffers (a body sent a byte at a time would cost tens of KiB per byte). Memory held is thus
+ * at most twice the bytes received, never more than `maxBodySize`. The read is cancelled when
+ * `bodyTimeout` runs out.
+ *
+ * @throws {BodyRefused} 413 over `maxBodySize` (declared or counted), 408 after `bodyTimeout`,
+ *   400 when the stream fails.
+ */
+export async function readBody(
+  body: ReadableStream<Uint8Array> | null,
+  declaredLength: string | null,
+  limits: Pick<BodyLimits, "maxBodySize" | "bodyTimeout">,
+): Promise<Uint8Array> {
+  const { maxBodySize } = limits;
+  const declared = declaredLength === null ? NaN : Number(declaredLength);
+  if (Number.isFinite(declared) && declared > maxBodySize) {
+    await body?.cancel().catch(() => {});
+    throw new BodyRefused(413);
+  }
+  if (body === null) return new Uint8Array();
+  const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
+  let buffer = new Uint8Array(Math.min(expected, FIRST_BUFFER, maxBodySize));
+  let size = 0;
+  const reader = body.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  }, limits.bodyTimeout * 1000);
+  try {
+    while (true) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw new BodyRefused(timedOut ? 408 : 400);
+      }
+      if (timedOut) throw new BodyRefused(408);
+      if (chunk.done) break;
+      const bytes = chunk.value;
+      const needed = size + bytes.byteLength;
+      if (needed > maxBodySize) {
+        await reader.cancel().catch(() => {});
+        throw new BodyRefused(413);
+      }
+      if (needed > buffer.byteLength) {
+        const grown = new Uint8Array(Math.min(maxBodySize, Math.max(needed, buffer.byteLength * 2)));
+        grown.set(buffer.subarray(0, size));
+        buffer = grown;
+      }
+      buffer.set(bytes, size);
+      size = needed;
+    }
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+  return buffer.subarray(0, size);
+}

@@ -1,0 +1,331 @@
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { createOpen, DelegatorBot, paveEventSpace, perChatId } from "../delegate/mod.ts";
+import { Answerer, ChatHandler, schedulerOf } from "../helper/mod.ts";
+import {
+  BadHTTPResponse,
+  BadInput,
+  Bot,
+  NetworkError,
+  RequestTimeout,
+  TelegramError,
+  UnauthorizedError,
+  UnexpectedRedirect,
+  UpdateQueue,
+} from "../mod.ts";
+import { until } from "./support/until.ts";
+import { closedPort } from "./support/wire_server.ts";
+
+const TOKEN = "123456:AAH-secret_Token";
+/** Every spelling a URL or a log may give the token: raw, percent-encoded (either hex case), form. */
+const SPELLINGS = [
+  TOKEN,
+  encodeURIComponent(TOKEN),
+  encodeURIComponent(TOKEN).toLowerCase().replace("aah-secret_token", "AAH-secret_Token"),
+  [...TOKEN].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(""),
+  // The secret part alone, which no spelling of the whole token may leave behind either.
+  "AAH-secret_Token",
+];
+
+/**
+ * A loopback server that does every wrong thing with the request URL (which holds the token): echoes
+ * it, raw and percent-encoded, into statuses, bodies, JSON fields and keys, and headers; redirects;
+ * hangs; drops the connection mid-answer. The method name (or file path) picks the behaviour.
+ */
+function echoServer(): { url: string; close(): Promise<void> } {
+  const hang = Promise.withResolvers<void>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel().catch(() => {});
+    const url = req.url;
+    const encoded = encodeURIComponent(url);
+    const lower = SPELLINGS[3];
+    const echo = {
+      "x-echo": url,
+      "x-echo-encoded": encoded,
+      "x-echo-lower": lower,
+      "set-cookie": `s=${TOKEN}`,
+    };
+    const what = url.slice(url.lastIndexOf("/") + 1);
+    switch (what) {
+      case "e502html":
+        return new Response(`<html>502 for ${url} ${encoded}</html>`, { status: 502, headers: echo });
+      case "e200html":
+        return new Response(`<html>${url}</html>`, { headers: { ...echo, "content-type": "text/html" } });
+      case "badjson":
+        return new Response(`{"ok":false,"description":"${url}`, { status: 500, headers: echo });
+      case "notenvelope":
+        return Response.json({ hello: url, [TOKEN]: [encoded] }, { headers: echo });
+      case "redirect":
+      case "redirected.bin":
+        return new Response(url, {
+          status: 302,
+          headers: { ...echo, location: `http://evil.example${new URL(url).pathname}` },
+        });
+      case "redirect307":
+        return new Response(null, { status: 307, headers: { ...echo, location: new URL(url).pathname } });
+      case "hang":
+        await hang.promise;
+        return new Response(null);
+      case "drop":
+      case "dropped.bin":
+        // A declared length beyond what is sent: the server cuts the connection mid-answer.
+        return new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new Uint8Array([123]));
+              controller.close();
+            },
+          }),
+          { headers: { ...echo, "content-length": "4096" } },
+        );
+      case "getFile": {
+        return Response.json({
+          ok: true,
+          result: { file_id: "f", file_unique_id: "u", file_path: "echo404.bin" },
+        });
+      }
+      default:
+        return Response.json({
+          ok: false,
+          error_code: what === "e401" ? 401 : 400,
+          description: `${what === "e401" ? "Unauthorized" : "Bad Request"}: ${url}`,
+          url,
+          nested: { list: [encoded, lower], [TOKEN]: { deeper: url } },
+          parameters: { retry_after: 1, echo: url },
+        }, { status: what === "e401" ? 401 : 400, headers: echo });
+    }
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    async close() {
+      hang.resolve();
+      await server.shutdown();
+    },
+  };
+}
+
+/** Everything an error exposes, as text: message, stack, cause chain, fields, JSON and inspections. */
+function views(error: unknown): string[] {
+  const out = [
+    String(error),
+    JSON.stringify(error),
+    Deno.inspect(error, { depth: 20 }),
+    inspect(error, { depth: 20 }),
+  ];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    out.push(current.message, current.stack ?? "", String(current), current.name);
+    const fields = current as unknown as Record<string, unknown>;
+    for (const key of ["json", "params", "parameters", "text", "location", "description"]) {
+      if (fields[key] !== undefined) out.push(JSON.stringify(fields[key]));
+    }
+    const response = fields.response;
+    if (response instanceof Response) {
+      out.push(response.url, response.statusText, JSON.stringify([...response.headers]));
+    }
+    current = current.cause;
+  }
+  return out;
+}
+
+function assertClean(label: string, texts: string[]): void {
+  for (const text of texts) {
+    for (const spelling of SPELLINGS) {
+      assert.ok(!text.includes(spelling), `${label}: token (${spelling}) leaked in: ${text.slice(0, 400)}`);
+    }
+  }
+}
+
+/** Records every console line (error, warn, log, info) as the console would print it. */
+function recordConsole(): { lines: string[] } & Disposable {
+  const lines: string[] = [];
+  const originals = { error: console.error, warn: console.warn, log: console.log, info: console.info };
+  for (const name of ["error", "warn", "log", "info"] as const) {
+    console[name] = (...args: unknown[]) =>
+      void lines.push(args.map((a) => typeof a === "string" ? a : Deno.inspect(a, { depth: 20 })).join(" "));
+  }
+  return {
+    lines,
+    [Symbol.dispose]() {
+      Object.assign(console, originals);
+    },
+  };
+}
+
+Deno.test("token leak: every kind of failure, searched in every field, JSON, inspect and the console", async (t) => {
+  using consoleLines = recordConsole();
+  const server = echoServer();
+  const dir = await Deno.makeTempDir();
+  const bot = new Bot(TOKEN, { apiRoot: server.url });
+  const caught = new Map<string, unknown>();
+  const expect = async <E extends Error>(
+    label: string,
+    promise: Promise<unknown>,
+    type: new(...args: never[]) => E,
+  ): Promise<E> => {
+    const error = await promise.then(() => assert.fail(`${label} succeeded`), (e) => e);
+    assert.ok(error instanceof type, `${label}: ${error}`);
+    caught.set(label, error);
+    return error;
+  };
+  try {
+    await t.step("Bot API calls", async () => {
+      const e401 = await expect("401", bot.call("e401"), UnauthorizedError);
+      assert.equal(e401.json.url, `${server.url}/bot<token>/e401`, "the echo is kept, the token cut out");
+      await expect(
+        "400 with echo in every field",
+        bot.call("sendMessage", { chat_id: 1, text: TOKEN }),
+        TelegramError,
+      );
+      const html = await expect("502 HTML", bot.call("e502html"), BadHTTPResponse);
+      assert.equal(html.response?.headers.get("x-echo"), `${server.url}/bot<token>/e502html`);
+      assert.equal(
+        JSON.parse(JSON.stringify(html)).response.headers["x-echo"],
+        `${server.url}/bot<token>/e502html`,
+      );
+      await expect("200 HTML", bot.call("e200html"), BadHTTPResponse);
+      await expect("bad JSON", bot.call("badjson"), BadHTTPResponse);
+      await expect("JSON that is no envelope", bot.call("notenvelope"), BadHTTPResponse);
+      const redirect = await expect("redirect to another origin", bot.call("redirect"), UnexpectedRedirect);
+      assert.equal(redirect.location, "http://evil.example/bot<token>/redirect");
+      assert.match(redirect.message, /evil\.example/);
+      await expect("redirect on the same origin", bot.call("redirect307"), UnexpectedRedirect);
+      await expect("timeout", bot.call("hang", {}, { timeout: 0.3 }), RequestTimeout);
+      await expect("connection dropped mid-answer", bot.call("drop"), NetworkError);
+      const refused = new Bot(TOKEN, { apiRoot: `http://127.0.0.1:${closedPort()}` });
+      await expect("connection refused", refused.getMe(), NetworkError);
+      await expect(
+        "upload refused",
+        bot.sendDocument(1, ["a.txt", new TextEncoder().encode(TOKEN)], { caption: TOKEN }),
+        TelegramError,
+      );
+      await expect(
+        "setWebhook with the token in its URL",
+        bot.setWebhook(`https://x.example/${TOKEN}`),
+        TelegramError,
+      );
+    });
+
+    await t.step("downloads", async () => {
+      await expect("download refused", bot.downloadFile("f", `${dir}/a`), TelegramError);
+      const redirecting = new Bot(TOKEN, {
+        apiRoot: server.url,
+        fetch: (input, init) => {
+          const url = String(input).replace("echo404.bin", "redirected.bin");
+          return fetch(url, init);
+        },
+      });
+      await expect("download redirect", redirecting.downloadFile("f", `${dir}/b`), UnexpectedRedirect);
+      const dropping = new Bot(TOKEN, {
+        apiRoot: server.url,
+        fetch: (input, init) => fetch(String(input).replace("echo404.bin", "dropped.bin"), init),
+      });
+      await expect("download dropped mid-file", dropping.downloadFile("f", `${dir}/c`), NetworkError);
+      const hanging = new Bot(TOKEN, {
+        apiRoot: server.url,
+        fetch: (input, init) => fetch(String(input).replace("echo404.bin", "hang"), init),
+      });
+      await expect(
+        "download timeout",
+        hanging.downloadFile("f", `${dir}/d`, { timeout: 0.3 }),
+        RequestTimeout,
+      );
+    });
+
+    await t.step("a token that a URL would encode is refused without being echoed", () => {
+      for (
+        const bad of ["123:ab cd", "123:ab/cd", "123:ab%41", "123:äb", "123:a#b", "123:a?b", "..", "123:a\\b"]
+      ) {
+        const error = (() => {
+          try {
+            new Bot(bad);
+          } catch (e) {
+            return e;
+          }
+        })();
+        assert.ok(error instanceof BadInput, bad);
+        assert.ok(!views(error).some((v) => v.includes(bad)), `echoed ${bad}`);
+      }
+    });
+
+    await t.step(
+      "background failures: delegates, events, inline answers, the loop's default and README reporters",
+      async () => {
+        const apiError = caught.get("401");
+        class Failing extends ChatHandler {
+          async onChatMessage(): Promise<void> {
+            await this.sender.sendMessage("hello");
+          }
+        }
+        const delegator = new DelegatorBot(
+          TOKEN,
+          [
+            paveEventSpace()(perChatId(), createOpen, Failing, { timeout: 10 }),
+            // A seeder that fails on events: event delivery reports it.
+            [(msg: unknown) => {
+              if (msg !== null && typeof msg === "object" && "_flavor" in msg) throw apiError;
+              return null;
+            }, () => () => {}],
+          ],
+          { apiRoot: server.url },
+        );
+        const before = consoleLines.lines.length;
+        await delegator.handle({ message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "hi" });
+        schedulerOf(delegator).eventNow({ _flavor: { tick: 1 } });
+        await new Answerer(delegator).answer(
+          { id: "q", from: { id: 9, is_bot: false, first_name: "A" }, query: TOKEN, offset: "" },
+          () => [{ type: "article", id: "1", title: "t", input_message_content: { message_text: "x" } }],
+        );
+        // Your own code's failure, carrying the token in a field of its own: cut out of the log too.
+        await new Answerer(delegator).answer(
+          { id: "q2", from: { id: 10, is_bot: false, first_name: "B" }, query: "", offset: "" },
+          () => {
+            throw Object.assign(new Error("compute failed"), {
+              request: { url: `${server.url}/bot${TOKEN}/x` },
+            });
+          },
+        );
+        const logged = () => consoleLines.lines.slice(before).map((l) => l.split("\n")[0]).join("\n");
+        await until(() =>
+          /delegate/.test(logged()) && /seeder failed|event (delivery|handler) failed/.test(logged())
+          && /answering inline query failed.*answerInlineQuery/.test(logged())
+          && /answering inline query failed.*compute failed/.test(logged())
+        );
+        schedulerOf(delegator).clear();
+
+        const queue = new UpdateQueue();
+        const plain = new Bot(TOKEN, { apiRoot: server.url });
+        const loop = plain.messageLoop(async () => {
+          await plain.sendMessage(1, "fails");
+        }, { source: queue });
+        const readme = new Bot(TOKEN, { apiRoot: server.url });
+        const readmeLoop = readme.messageLoop(async () => {
+          await readme.sendMessage(1, "fails");
+        }, {
+          source: queue,
+          onError: (error, update) => console.error("update", update?.update_id, "failed:", error),
+        });
+        const start = consoleLines.lines.length;
+        for (let id = 1; id <= 2; id++) {
+          queue.put({
+            update_id: id,
+            message: { message_id: id, date: 0, chat: { id, type: "private" }, text: "x" },
+          });
+        }
+        await until(() => consoleLines.lines.length >= start + 2);
+        await loop.stop();
+        await readmeLoop.stop();
+      },
+    );
+
+    await t.step("zero hits in every error and every console line", () => {
+      assert.ok(caught.size >= 17, `${caught.size} failures made`);
+      for (const [label, error] of caught) assertClean(label, views(error));
+      assert.ok(consoleLines.lines.length >= 5, "the background failures were logged");
+      assertClean("console", consoleLines.lines);
+    });
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
