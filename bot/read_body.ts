@@ -121,7 +121,7 @@ export async function readBody(
   }, limits.bodyTimeout * 1000);
   try {
     while (true) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
         chunk = await reader.read();
       } catch {

@@ -97,7 +97,7 @@ async function readBytes(
   }, bodyTimeout * 1000);
   try {
     while (true) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
         chunk = await reader.read();
       } catch {
