@@ -148,7 +148,10 @@ export async function pollUpdates(
       await pause(backoff.next(), stop);
       continue;
     }
-    if (updates.length === 0) continue;
+    if (updates.length === 0) {
+      await pause(options.relax, stop);
+      continue;
+    }
     if (offset !== undefined && updates[0].update_id < offset) {
       // Telegram never returns an id below the offset it was sent, unless its numbering started over.
       receiver.restartSequence();
