@@ -1,0 +1,51 @@
+// The Bot API emulator in a process of its own, for the receiving tests: a bot process is killed and
+// restarted against it while it keeps its state. Prints `{"apiRoot","token"}` on one line, then answers
+// one JSON command per stdin line with one JSON line:
+//   {"send":{"chats":N,"perChat":M}}  users 1..N each send "1".."M" to the bot, round-robin → {"sent":k}
+//   {"flood":{"chat":i,"count":M}}      user i sends M more messages, numbered on from its last → {"sent":k}
+//   {"pending":true}                   → {"pending":count,"firstId":id} (updates not yet confirmed)
+import { BotApiEmulator, type ScriptedUser } from "../../testing/mod.ts";
+
+const emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05, webhookTimeout: 30 });
+const bot = emu.createBot({ username: "receiving_bot" });
+const users: ScriptedUser[] = [];
+const sentBy = new Map<ScriptedUser, number>();
+const encoder = new TextEncoder();
+
+function user(i: number): ScriptedUser {
+  while (users.length <= i) users.push(emu.createUser({ first_name: `U${users.length}` }));
+  return users[i];
+}
+
+async function say(u: ScriptedUser): Promise<void> {
+  const n = (sentBy.get(u) ?? 0) + 1;
+  sentBy.set(u, n);
+  await u.sendText(u.id, String(n));
+}
+
+function answer(value: unknown): void {
+  Deno.stdout.writeSync(encoder.encode(JSON.stringify(value) + "\n"));
+}
+
+answer({ apiRoot: emu.apiRoot, token: bot.token });
+let pending = "";
+for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+  pending += chunk;
+  let nl: number;
+  while ((nl = pending.indexOf("\n")) >= 0) {
+    const command = JSON.parse(pending.slice(0, nl));
+    pending = pending.slice(nl + 1);
+    if (command.send) {
+      const { chats, perChat } = command.send;
+      for (let n = 0; n < perChat; n++) for (let c = 0; c < chats; c++) await say(user(c));
+      answer({ sent: chats * perChat });
+    } else if (command.flood) {
+      for (let n = 0; n < command.flood.count; n++) await say(user(command.flood.chat));
+      answer({ sent: command.flood.count });
+    } else if (command.pending) {
+      const { queue } = emu.bot(bot.token);
+      answer({ pending: queue.pending, firstId: queue.firstId });
+    }
+  }
+}
+await emu.close();
