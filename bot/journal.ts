@@ -17,6 +17,12 @@ export interface JournalRecord {
   readonly update: Update;
 }
 
+/** A record as `take` returns it: with the attempts made at it so far. */
+export interface TakenRecord extends JournalRecord {
+  /** Attempts recorded before this take (0 for an update never tried). */
+  readonly attempts: number;
+}
+
 /** An update that was given up on, kept for inspection. */
 export interface DeadLetter extends JournalRecord {
   /** Attempts made (each one recorded before the handler ran). */
@@ -52,7 +58,7 @@ export interface Journal {
    */
   append(records: readonly JournalRecord[]): Awaitable<readonly JournalRecord[]>;
   /** Up to `limit` unacked records of lane `key`, in append order, starting with the oldest. */
-  take(key: string, limit: number): Awaitable<readonly JournalRecord[]>;
+  take(key: string, limit: number): Awaitable<readonly TakenRecord[]>;
   /** Records one more attempt at handling update `id`, before the handler runs; returns the count. */
   attempt(id: number): Awaitable<number>;
   /** Update `id` was handled: forget it (but remember its id for a while, see `append`). */

@@ -1,5 +1,5 @@
 import { Deque } from "./deque.ts";
-import type { DeadLetter, Journal, JournalRecord } from "./journal.ts";
+import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 // Dead letters kept for inspection; older ones are dropped (each was reported when it died).
 const DEAD_KEPT = 1000;
@@ -39,13 +39,13 @@ export class MemoryJournal implements Journal {
   }
 
   /** The first `limit` records of the lane. */
-  take(key: string, limit: number): JournalRecord[] {
-    const out: JournalRecord[] = [];
+  take(key: string, limit: number): TakenRecord[] {
+    const out: TakenRecord[] = [];
     const lane = this.#lanes.get(key);
     if (!lane) return out;
     for (const held of lane) {
       if (out.length >= limit) break;
-      out.push(held.record);
+      out.push({ ...held.record, attempts: held.attempts });
     }
     return out;
   }

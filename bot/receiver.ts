@@ -6,7 +6,7 @@ import { TelepotException } from "../exception/telepot_exception.ts";
 import { chatKey } from "./chat_key.ts";
 import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
-import type { Journal, JournalRecord } from "./journal.ts";
+import type { Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { UpdateLedger } from "./ledger.ts";
 import { MemoryJournal } from "./memory_journal.ts";
 import { rememberOrigin } from "./update_kind.ts";
@@ -31,6 +31,9 @@ export interface ReceiverSettings {
 
 // Records a lane reads from its journal at a time.
 const TAKE = 32;
+// Seconds an update on its last attempt after crashes waits for other handlers to finish before it
+// runs alone anyway (one that never settles must not hold it for ever).
+const QUIET_WAIT = 5;
 
 interface Lane {
   // Set when an append woke a lane that was already running, so an empty take is read again.
@@ -80,6 +83,11 @@ export class Receiver {
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
   #changed: Deferred<void> | undefined;
+  // Handlers running now, and the gate an update suspected of ending the process holds while it runs
+  // alone (so that, should it end the process again, nothing else is blamed for it).
+  #active = 0;
+  #gate: Promise<void> | undefined;
+  #quiet: Deferred<void> | undefined;
 
   /** Whether updates are confirmed once journaled (true) or only once handled (false). */
   get durable(): boolean {
@@ -321,39 +329,72 @@ export class Receiver {
     }
   }
 
-  async #handle(record: JournalRecord, settings: ReceiverSettings, journal: Journal): Promise<void> {
+  async #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> {
     const { id, update } = record;
-    let lastError: unknown;
-    let attempts = await journal.attempt(id);
+    const max = settings.maxAttempts;
+    if (record.attempts >= max) {
+      // Attempts recorded in earlier processes that never finished: each one ended with the process.
+      const reason = `the process ended while it was being handled, ${record.attempts} times`;
+      return await this.#bury(record, record.attempts, reason, settings, journal);
+    }
+    // The last chance of an update that was in flight when a process ended: it runs alone, so that
+    // only the guilty one of the updates in flight then is blamed if it ends this process too.
+    const alone = record.attempts > 0 && record.attempts === max - 1;
+    let attempts = record.attempts;
     for (;;) {
-      if (attempts > settings.maxAttempts) {
-        // Attempts recorded without a failure to show for them ended with the process.
-        const reason = lastError === undefined
-          ? "the process ended while it was being handled, each time"
-          : describe(lastError);
-        await this.#bury(record, attempts - 1, reason, settings, journal);
-        return;
+      let failure: { error: unknown } | undefined;
+      const attempt = alone
+        ? this.#alone(() => this.#attempt(record, settings, journal, true))
+        : this.#attempt(record, settings, journal, false);
+      await attempt.then((count) => attempts = count, (error) => failure = { error });
+      if (failure === undefined) break;
+      const { error } = failure;
+      this.#report(settings, error, update);
+      // Nothing will ever take this one: no point in trying again.
+      if (error instanceof BadFlavor) break;
+      if (attempts + 1 >= max) {
+        return await this.#bury(record, attempts + 1, describe(error), settings, journal);
       }
-      try {
-        const result = this.#invoke(update, settings);
-        if (isThenable(result)) await result;
-      } catch (error) {
-        this.#report(settings, error, update);
-        // Nothing will ever take this one: no point in trying again.
-        if (error instanceof BadFlavor) break;
-        if (attempts >= settings.maxAttempts) {
-          await this.#bury(record, attempts, describe(error), settings, journal);
-          return;
-        }
-        lastError = error;
-        attempts = await journal.attempt(id);
-        continue;
-      }
-      break;
+      attempts++;
     }
     await journal.ack(id);
     this.#handled++;
     this.#settle(id);
+  }
+
+  // One attempt: recorded, then the handler run to its end; resolves with the attempts made so far.
+  // Unless it is the one running alone, it first waits for such a one to finish.
+  async #attempt(record: TakenRecord, settings: ReceiverSettings, journal: Journal, alone: boolean): Promise<number> {
+    if (!alone) while (this.#gate) await this.#gate;
+    const attempts = await journal.attempt(record.id);
+    this.#active++;
+    try {
+      const result = this.#invoke(record.update, settings);
+      if (isThenable(result)) await result;
+      return attempts;
+    } finally {
+      if (--this.#active === 0) {
+        this.#quiet?.resolve();
+        this.#quiet = undefined;
+      }
+    }
+  }
+
+  async #alone<T>(run: () => Promise<T>): Promise<T> {
+    while (this.#gate) await this.#gate;
+    const held = deferred<void>();
+    this.#gate = held.promise;
+    try {
+      const deadline = Date.now() + QUIET_WAIT * 1000;
+      while (this.#active > 0 && Date.now() < deadline) {
+        this.#quiet ??= deferred();
+        await within(this.#quiet.promise, (deadline - Date.now()) / 1000);
+      }
+      return await run();
+    } finally {
+      this.#gate = undefined;
+      held.resolve();
+    }
   }
 
   #invoke(update: Update, settings: ReceiverSettings): unknown {

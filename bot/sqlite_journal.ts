@@ -20,7 +20,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import type { DeadLetter, Journal, JournalRecord } from "./journal.ts";
+import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 // Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
 // crash) is not handled twice; trimmed every TRIM_EVERY acks.
@@ -106,7 +106,7 @@ export class SqliteJournal implements Journal {
     this.#sql = {
       wasAcked: db.prepare("SELECT 1 FROM acked WHERE id = ?"),
       insert: db.prepare("INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)"),
-      take: db.prepare("SELECT id, key, body FROM updates WHERE key = ? ORDER BY seq LIMIT ?"),
+      take: db.prepare("SELECT id, key, body, attempts FROM updates WHERE key = ? ORDER BY seq LIMIT ?"),
       attempt: db.prepare("UPDATE updates SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"),
       remove: db.prepare("DELETE FROM updates WHERE id = ?"),
       remember: db.prepare("INSERT OR IGNORE INTO acked (id) VALUES (?)"),
@@ -136,10 +136,11 @@ export class SqliteJournal implements Journal {
   }
 
   /** The lane's oldest unacked records. */
-  take(key: string, limit: number): JournalRecord[] {
+  take(key: string, limit: number): TakenRecord[] {
     const sql = this.#statements();
     this.#flush();
-    return (sql.take.all(key, limit) as unknown as Row[]).map(recordOf);
+    const rows = sql.take.all(key, limit) as unknown as (Row & { attempts: number })[];
+    return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts }));
   }
 
   /** Adds one attempt, committed before the handler runs. */

@@ -135,7 +135,9 @@ Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_me
   });
   await until(() => flavors.length === 3);
   await loop.stop();
-  assert.deepEqual(flavors, ["chat_member", "my_chat_member", "chat"]);
+  // Chat 1's two in order; the channel post, in another chat, may come at any point.
+  assert.deepEqual(flavors.filter((f) => f !== "chat"), ["chat_member", "my_chat_member"]);
+  assert.ok(flavors.includes("chat"));
 });
 
 Deno.test("queue: a routing table sends unknown flavors to the null key", async () => {

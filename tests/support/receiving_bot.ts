@@ -1,7 +1,10 @@
 // A bot process for the receiving tests, one per run of the matrix: `kind` picks the handler (a plain
 // loop, or a DelegatorBot with a ChatHandler, a createOpen class, or a listener.wait() conversation),
 // `transport` polling or a webhook served here, `journal` a SQLite file or "" for memory. Each handled
-// message takes 50–200 ms and is then appended to `out` as `D <chat> <n> <update_id> <pid>`.
+// message takes `slow` ms (50–200 in the matrix) and is then appended to `out` as
+// `D <chat> <n> <update_id> <pid> <latency>` (latency: ms from the time stamped in a "<n>@<ms>" text to
+// the handler's start, else 0). "hang" never settles; "poison" ends the process (exit code 70);
+// what onError receives is appended as `E <update_id> <error class>`.
 // Polling: SIGTERM stops through runForever. Webhook: SIGTERM shuts the server (answering what is in
 // flight), then stops the loop, as a webhook bot has to.
 import { DelegatorBot, type SeedTuple } from "../../bot/delegator_bot.ts";
@@ -21,8 +24,6 @@ interface Config {
   readonly out: string;
   /** Handler time bounds, ms. */
   readonly slow: readonly [number, number];
-  /** Chat whose handler never settles, if any. */
-  readonly stuckChat?: number;
 }
 
 const config: Config = JSON.parse(Deno.args[0]);
@@ -30,12 +31,18 @@ const out = await Deno.open(config.out, { append: true, create: true });
 const encoder = new TextEncoder();
 const [low, high] = config.slow;
 
+function write(line: string): void {
+  out.writeSync(encoder.encode(line + "\n"));
+}
+
 async function work(msg: LoopMessage): Promise<void> {
-  const n = Number(msg.text);
-  if (msg.chat.id === config.stuckChat) return await new Promise(() => {});
+  const started = Date.now();
+  if (msg.text === "hang") return await new Promise(() => {});
+  if (msg.text === "poison") Deno.exit(70);
+  const [n, stamp] = String(msg.text).split("@").map(Number);
   await new Promise((r) => setTimeout(r, low + ((msg.chat.id * 7919 + n * 104729) % (high - low + 1))));
   const id = originOf(msg)?.updateId ?? -1;
-  out.writeSync(encoder.encode(`D ${msg.chat.id} ${n} ${id} ${Deno.pid}\n`));
+  write(`D ${msg.chat.id} ${n} ${id} ${Deno.pid} ${stamp ? started - stamp : 0}`);
 }
 
 class Worker extends ChatHandler {
@@ -86,7 +93,14 @@ function makeBot(): Bot {
 const bot = makeBot();
 const handler = config.kind === "plain" ? work : undefined;
 const journal = config.journal === "" ? undefined : config.journal;
-const loopOptions = { timeout: 1, relax: 0, backoff: { initial: 0.05, max: 0.2 }, journal };
+const loopOptions = {
+  timeout: 1,
+  relax: 0,
+  backoff: { initial: 0.05, max: 0.2 },
+  journal,
+  onError: (error: unknown, update?: { update_id: number }) =>
+    write(`E ${update?.update_id ?? -1} ${(error as Error)?.constructor?.name}`),
+};
 
 if (config.transport === "polling") {
   bot.messageLoop(handler, { ...loopOptions, runForever: true });

@@ -3,6 +3,9 @@
 // one JSON command per stdin line with one JSON line:
 //   {"send":{"chats":N,"perChat":M}}  users 1..N each send "1".."M" to the bot, round-robin → {"sent":k}
 //   {"flood":{"chat":i,"count":M}}      user i sends M more messages, numbered on from its last → {"sent":k}
+//   {"say":{"chat":i,"text":t}}         user i sends text t → {"sent":1}
+//   {"probe":{"from":i,"chats":N,"rounds":M,"gapMs":g}}  users i..i+N-1 send "<k>@<ms since epoch>",
+//                                      round by round, g ms apart → {"sent":k}
 //   {"pending":true}                   → {"pending":count,"firstId":id} (updates not yet confirmed)
 import { BotApiEmulator, type ScriptedUser } from "../../testing/mod.ts";
 
@@ -42,6 +45,16 @@ for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream(
     } else if (command.flood) {
       for (let n = 0; n < command.flood.count; n++) await say(user(command.flood.chat));
       answer({ sent: command.flood.count });
+    } else if (command.say) {
+      await user(command.say.chat).sendText(user(command.say.chat).id, command.say.text);
+      answer({ sent: 1 });
+    } else if (command.probe) {
+      const { from, chats, rounds, gapMs } = command.probe;
+      for (let r = 1; r <= rounds; r++) {
+        for (let c = from; c < from + chats; c++) await user(c).sendText(user(c).id, `${r}@${Date.now()}`);
+        await new Promise((resolve) => setTimeout(resolve, gapMs));
+      }
+      answer({ sent: chats * rounds });
     } else if (command.pending) {
       const { queue } = emu.bot(bot.token);
       answer({ pending: queue.pending, firstId: queue.firstId });

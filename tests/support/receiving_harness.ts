@@ -67,7 +67,6 @@ export interface BotConfig {
   readonly journal: string;
   readonly out: string;
   readonly slow: readonly [number, number];
-  readonly stuckChat?: number;
 }
 
 /** Starts a bot process; its stderr is kept for the failure message. */
@@ -85,6 +84,8 @@ export interface Done {
   readonly n: number;
   readonly updateId: number;
   readonly pid: number;
+  /** Ms from the time stamped in the message to the handler's start (0 when not stamped). */
+  readonly latency: number;
 }
 
 /** Every message handled so far, in the order handled. */
@@ -97,10 +98,31 @@ export function doneLines(out: string): Done[] {
   }
   const done: Done[] = [];
   for (const line of text.split("\n")) {
-    const [tag, chat, n, updateId, pid] = line.split(" ");
-    if (tag === "D") done.push({ chat: Number(chat), n: Number(n), updateId: Number(updateId), pid: Number(pid) });
+    const [tag, chat, n, updateId, pid, latency] = line.split(" ");
+    if (tag !== "D") continue;
+    done.push({
+      chat: Number(chat),
+      n: Number(n),
+      updateId: Number(updateId),
+      pid: Number(pid),
+      latency: Number(latency),
+    });
   }
   return done;
+}
+
+/** What onError received: `[update_id, error class]` per report. */
+export function reported(out: string): Array<[number, string]> {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(out);
+  } catch {
+    return [];
+  }
+  return text.split("\n").filter((l) => l.startsWith("E ")).map((l) => {
+    const [, id, name] = l.split(" ");
+    return [Number(id), name];
+  });
 }
 
 /** Number of distinct messages handled. */
