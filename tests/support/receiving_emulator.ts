@@ -44,10 +44,10 @@ for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream(
       answer({ sent: chats * perChat });
     } else if (command.flood) {
       for (let n = 0; n < command.flood.count; n++) await say(user(command.flood.chat));
-      answer({ sent: command.flood.count });
+      answer({ sent: command.flood.count, chat: user(command.flood.chat).id });
     } else if (command.say) {
       await user(command.say.chat).sendText(user(command.say.chat).id, command.say.text);
-      answer({ sent: 1 });
+      answer({ sent: 1, chat: user(command.say.chat).id });
     } else if (command.probe) {
       const { from, chats, rounds, gapMs } = command.probe;
       for (let r = 1; r <= rounds; r++) {
