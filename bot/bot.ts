@@ -61,10 +61,10 @@ export class Bot extends Api {
    * `update_id`. Resolves when the update may be confirmed to its sender: journaled, with a durable
    * journal, else handled.
    *
-   * @throws {BadInput} when `update` is not an Update with an integer `update_id`.
+   * @throws {BadInput} (as a rejection) when `update` is not an Update with an integer `update_id`.
    */
-  handleUpdate(update: QueueItem): Promise<void> {
-    return receiverOf(this).deliver(parseUpdate(update));
+  async handleUpdate(update: QueueItem): Promise<void> {
+    await receiverOf(this).deliver(parseUpdate(update));
   }
 
   /**

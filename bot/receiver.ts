@@ -265,6 +265,9 @@ export class Receiver {
     const carried = await previous.unacked();
     if (carried.length > 0) await journal.append(carried);
     this.#journal = journal;
+    // Lanes still running on the previous journal (handlers that outlived their loop) keep going, but
+    // no longer hold their chats: the new journal's lanes take those chats from here on.
+    this.#lanes = new Map();
     await previous.close();
     const held = await journal.unacked();
     this.#backlog = held.length;
@@ -319,7 +322,7 @@ export class Receiver {
         }
       }
     } finally {
-      this.#lanes.delete(key);
+      if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
       this.#notify();
       // A lane that outlived its loop parked its key; a loop attached meanwhile picks it up now.
       if (this.#parkedKeys.has(key) && this.#settings !== undefined && !this.#stopping) {
