@@ -187,18 +187,21 @@ export class Receiver {
     if (records.length === 0) return;
     const journal = this.#journal;
     let fresh: readonly JournalRecord[];
+    // Counted at once, so that a source checking the capacity meanwhile sees them.
+    this.#backlog += records.length;
     try {
       fresh = await journal.append(records);
     } catch (error) {
+      this.#backlog -= records.length;
       for (const record of records) this.ledger.drop(record.id);
       throw error;
     }
     if (fresh.length !== records.length) {
       // Held or handled before this process started: the journal takes care of them.
+      this.#backlog -= records.length - fresh.length;
       const kept = new Set(fresh.map((r) => r.id));
       for (const record of records) if (!kept.has(record.id)) this.#confirmable(record.id);
     }
-    this.#backlog += fresh.length;
     for (const record of fresh) {
       if (journal.durable) this.#confirmable(record.id);
       this.#wake(record.key);

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Deque } from "../bot/deque.ts";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
+import { receiverOf } from "../bot/receiver.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { until } from "./support/until.ts";
@@ -254,4 +256,53 @@ Deno.test("queue: a routing table without a null key reports a flavor it has no 
   assert.deepEqual(got, [2]);
   assert.ok(errors[0][0] instanceof BadFlavor);
   assert.equal(errors[0][1], 1, "reported with the update it came in");
+});
+
+Deno.test("queue: a 100,000-update backlog stays in the queue: maxInFlight honoured, drained in full, each chat in order", async () => {
+  const queue = new UpdateQueue();
+  const total = 100_000;
+  for (let id = 1; id <= total; id++) queue.put(update(id, String(id), id % 100));
+  const bot = newBot();
+  const receiver = receiverOf(bot);
+  let handled = 0;
+  let mostHeld = 0;
+  let leftInQueue = Infinity;
+  const last = new Map<number, number>();
+  let outOfOrder = 0;
+  const loop = bot.messageLoop(async (msg) => {
+    mostHeld = Math.max(mostHeld, receiver.backlog);
+    leftInQueue = Math.min(leftInQueue, queue.size);
+    if ((last.get(msg.chat.id) ?? 0) > msg.message_id) outOfOrder++;
+    last.set(msg.chat.id, msg.message_id);
+    if (msg.message_id % 1000 === 0) await new Promise((r) => setTimeout(r, 1));
+    handled++;
+  }, { source: queue, maxInFlight: 50 });
+  await until(() => handled === total, 120);
+  await loop.stop();
+  assert.ok(mostHeld <= 50, `the receiver held ${mostHeld} updates at once`);
+  assert.equal(outOfOrder, 0);
+  assert.equal(queue.size, 0);
+  assert.ok(leftInQueue < total, "drained");
+});
+
+Deno.test("Deque: FIFO through growth and wrap-around; remove; UpdateQueue takes 200,000 in order", async () => {
+  const deque = new Deque<number>();
+  let next = 0;
+  let expect = 0;
+  for (let round = 0; round < 50; round++) {
+    for (let i = 0; i < 37; i++) deque.push(next++);
+    for (let i = 0; i < 30; i++) assert.equal(deque.shift(), expect++);
+  }
+  assert.equal(deque.size, next - expect);
+  assert.equal(deque.peek(), expect);
+  assert.ok(deque.remove(expect + 3));
+  assert.ok(!deque.remove(-1));
+  assert.deepEqual([...deque].slice(0, 4), [expect, expect + 1, expect + 2, expect + 4]);
+  const queue = new UpdateQueue();
+  for (let id = 0; id < 200_000; id++) queue.put(update(id));
+  for (let id = 0; id < 200_000; id++) {
+    const entry = await queue.take();
+    assert.equal((entry!.item as { update_id: number }).update_id, id);
+  }
+  assert.equal(queue.size, 0);
 });
