@@ -39,7 +39,10 @@ async function run(durable: boolean, stuck: boolean): Promise<{ perSecond: numbe
   await emu.close();
   await Deno.remove(dir, { recursive: true });
   latencies.sort((a, b) => a - b);
-  return { perSecond: Math.round(total / seconds), p99: latencies[Math.floor(0.99 * (latencies.length - 1))] };
+  return {
+    perSecond: Math.round(total / seconds),
+    p99: latencies[Math.floor(0.99 * (latencies.length - 1))],
+  };
 }
 
 for (const stuck of [false, true]) {
@@ -47,7 +50,9 @@ for (const stuck of [false, true]) {
   const sqlite = await run(true, stuck);
   console.log(
     `${stuck ? "one chat stuck" : "all chats flow"}: memory ${memory.perSecond}/s p99 ${memory.p99} ms, `
-      + `SQLite ${sqlite.perSecond}/s p99 ${sqlite.p99} ms (memory/SQLite ${(memory.perSecond / sqlite.perSecond).toFixed(2)})`,
+      + `SQLite ${sqlite.perSecond}/s p99 ${sqlite.p99} ms (memory/SQLite ${
+        (memory.perSecond / sqlite.perSecond).toFixed(2)
+      })`,
   );
 }
 Deno.exit(0);
