@@ -234,7 +234,6 @@ export class SqliteJournal implements Journal {
   }
 }
 
-export type { Update } from "../api/types.gen.ts";
 export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 /** A SQLite journal in the file at `path`, for `messageLoop`'s `journal` option. */
