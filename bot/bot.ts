@@ -7,7 +7,10 @@ import { runLoop } from "./loop.ts";
 import { EventRouting } from "./loop_events.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { checkLoopOptions } from "./loop_options_check.ts";
+import { parseUpdate } from "./parse_update.ts";
+import { receiverOf } from "./receiver.ts";
 import { EventScheduler } from "./scheduler.ts";
+import type { QueueItem } from "./update_queue.ts";
 
 /** Options of {@link Bot}: the same as those of the {@link Api} client. */
 export type BotOptions = ApiOptions;
@@ -86,18 +89,31 @@ export class Bot extends Api {
   }
 
   /**
+   * Hands one update (an object, or its JSON text or bytes) to this bot's receiver, as a webhook
+   * request does: it is handled by the running `messageLoop` (or kept until one starts), once per
+   * `update_id`. Resolves when the update may be confirmed to its sender: journaled, with a durable
+   * journal, else handled.
+   *
+   * @throws {BadInput} (as a rejection) when `update` is not an Update with an integer `update_id`.
+   */
+  async handleUpdate(update: QueueItem): Promise<void> {
+    await receiverOf(this).deliver(parseUpdate(update));
+  }
+
+  /**
    * Receives updates in the background and hands each one's payload (a Message, CallbackQuery, …) to
    * `handler`: a function, a routing table by flavor (`{ chat: fn, callback_query: fn, null: fallback }`),
    * or nothing for this bot's {@link Bot.handle}. The bot's {@link Bot.scheduler} events go to the
    * same handler while the loop runs.
    *
-   * Updates come from `getUpdates` (the offset is managed so that an update is confirmed to Telegram
-   * only after its handler finished: a crash means redelivery, never loss), from `options.source` (a
-   * queue or iterable), or from this bot's `webhookHandler`. Each `update_id` is handled once per
-   * process; one chat's updates in order, different chats concurrently. A handler that throws is
-   * reported to `onError` and the loop goes on, and so is an update no handler takes ("no handler
-   * for …"). Network errors and 5xx are retried with back-off for ever, 429 waits `retry_after`; 401
-   * (`UnauthorizedError`) and 409 (another poller, or a webhook) end the loop: `done` rejects with them.
+   * Updates come from `getUpdates` (an update is confirmed to Telegram only once handled, or once
+   * journaled with a durable `journal`: a crash means redelivery, never loss), from `options.source` (a
+   * queue or iterable), or from this bot's `webhookHandler`, all into the bot's one receiver. Each
+   * `update_id` is handled once per process; one chat's updates in order, different chats concurrently.
+   * A handler that throws is reported to `onError`, tried again up to `maxAttempts`, then dead-lettered;
+   * the loop goes on. An update no handler takes is reported ("no handler for …"). Network errors and
+   * 5xx are retried with back-off for ever, 429 waits `retry_after`; 401 (`UnauthorizedError`) and 409
+   * (another poller, or a webhook) end the loop: `done` rejects with them.
    *
    * `getUpdates` asks for what Telegram sends by default plus the opt-in kinds (`chat_member`,
    * `message_reaction`, `message_reaction_count`) that the routing table or the bot's flavor methods
@@ -107,6 +123,7 @@ export class Bot extends Api {
    * @throws {BadInput} at once, before anything starts, on a malformed handler or any bad option
    *   (unknown name, wrong kind of value, a `source` that is no queue), or with no handler on a bot
    *   that neither overrides `handle` nor defines a flavor method.
+   * @throws {TelepotException} when a loop of this bot is already running.
    */
   messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): LoopController {
     const checked = checkLoopOptions(options);

@@ -1,74 +1,66 @@
-import { type Deferred, deferred } from "./deferred.ts";
-// How many ids to remember exactly; older ones are summarized by a low-water mark.
+import { Deque } from "./deque.ts";
+
+// How many of the latest ids to remember. Telegram sends again only what it was not told about (a
+// lost webhook answer, an unconfirmed offset), which is always among the latest.
 const WINDOW = 20_000;
 
 /**
- * What a bot's loops in this process know about update ids, shared by all of them: which ids were
- * taken (so none is handled twice, even by a loop started after another stopped) and which are still
- * being handled (so no loop confirms past one that an earlier loop left running). Memory stays
- * bounded: taken ids far below the newest fold into a low-water mark.
+ * What a bot's receiver knows about update ids in this process: which ids were taken recently (so
+ * none is handled twice) and which are still unfinished (so no offset or webhook answer confirms one
+ * early). Memory stays bounded: the oldest ids are forgotten first. Forgetting by age, not by value,
+ * is what lets a new, lower sequence of ids (Telegram picks a random start after a week without
+ * updates) through: a lower id is a repeat only if it really was seen.
  */
 export class UpdateLedger {
   #seen = new Set<number>();
-  #below = Number.NEGATIVE_INFINITY;
-  #inFlight = new Set<number>();
-  // Created only when someone waits, so a busy loop allocates nothing per settled update.
-  #changed: Deferred<void> | undefined;
+  #order = new Deque<number>();
+  #unfinished = new Set<number>();
 
-  /** Whether `id` was taken before. */
+  /** Whether `id` was taken recently. */
   hasSeen(id: number): boolean {
-    return id < this.#below || this.#seen.has(id);
+    return this.#seen.has(id);
   }
 
-  /** Records `id` as taken and in flight. */
+  /** Records `id` as taken and unfinished. */
   begin(id: number): void {
-    this.#inFlight.add(id);
+    this.#unfinished.add(id);
     this.#seen.add(id);
-    if (this.#seen.size <= WINDOW) return;
-    const sorted = [...this.#seen].sort((a, b) => a - b);
-    const cut = sorted[sorted.length - WINDOW / 2];
-    for (const old of sorted) {
-      if (old >= cut) break;
-      this.#seen.delete(old);
-    }
-    this.#below = cut;
+    this.#order.push(id);
+    if (this.#order.size > WINDOW) this.#seen.delete(this.#order.shift()!);
   }
 
-  /** Records that handling `id` has settled, and wakes whoever waits for a change. */
+  /** Records that `id` is finished (handled, dead-lettered, or safely journaled). */
   finish(id: number): void {
-    this.#inFlight.delete(id);
-    const waiting = this.#changed;
-    this.#changed = undefined;
-    waiting?.resolve();
+    this.#unfinished.delete(id);
   }
 
-  /** Number of updates in flight. */
-  get inFlight(): number {
-    return this.#inFlight.size;
+  /** Whether `id` was taken and is not finished yet. */
+  isUnfinished(id: number): boolean {
+    return this.#unfinished.has(id);
   }
 
-  /** The smallest id in flight, or `undefined` when none is. */
-  lowestInFlight(): number | undefined {
+  /** Number of unfinished updates. */
+  get unfinished(): number {
+    return this.#unfinished.size;
+  }
+
+  /** The smallest unfinished id not below `floor`, or `undefined` when none is. */
+  lowestUnfinished(floor = Number.NEGATIVE_INFINITY): number | undefined {
     let low: number | undefined;
-    for (const id of this.#inFlight) if (low === undefined || id < low) low = id;
+    for (const id of this.#unfinished) if (id >= floor && (low === undefined || id < low)) low = id;
     return low;
   }
 
-  /** Resolves at the next {@link finish}. */
-  changed(): Promise<void> {
-    this.#changed ??= deferred();
-    return this.#changed.promise;
+  /** Starts a new sequence of ids: what was seen is forgotten (what is unfinished stays so). */
+  restart(): void {
+    this.#seen = new Set(this.#unfinished);
+    this.#order = new Deque();
+    for (const id of this.#unfinished) this.#order.push(id);
   }
-}
 
-const perBot = new WeakMap<object, UpdateLedger>();
-
-/** The ledger of `bot`'s loops in this process. */
-export function ledgerOf(bot: object): UpdateLedger {
-  let ledger = perBot.get(bot);
-  if (!ledger) {
-    ledger = new UpdateLedger();
-    perBot.set(bot, ledger);
+  /** Forgets `id` altogether: it was not taken after all (the journal refused it). */
+  drop(id: number): void {
+    this.#unfinished.delete(id);
+    this.#seen.delete(id);
   }
-  return ledger;
 }

@@ -1,15 +1,15 @@
 import { checkSeconds } from "../api/seconds.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { ConflictError } from "../exception/telegram_error_subclasses.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import { exitProcess, onStopSignal } from "../platform/process.ts";
-import { Dispatcher } from "./dispatcher.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
-import { hasInbox, inboxOf, onInboxCreated } from "./inbox.ts";
-import { ledgerOf } from "./ledger.ts";
+import { checkJournal, resolveJournal } from "./journal_option.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { confirmOffset, OffsetState, type PollingClient, pollUpdates } from "./polling.ts";
 import { consumeQueue } from "./queue_source.ts";
+import { receiverOf } from "./receiver.ts";
+import { abortable } from "./within.ts";
 
 /** What a loop runs on: the client (for `getUpdates`) and the bot's own `handle`. */
 export interface LoopHost extends PollingClient {
@@ -19,6 +19,12 @@ export interface LoopHost extends PollingClient {
 
 function seconds(value: number | undefined, fallback: number, name: string): number {
   return checkSeconds(value, `options.${name}`, true) ?? fallback;
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new BadInput(`options.${name}`, "a positive integer");
+  return value;
 }
 
 function validLimit(limit: number | undefined): number {
@@ -89,14 +95,25 @@ export function runLoop(
     : seconds(options.stuckAfter, 30, "stuckAfter");
   const logger = defaultErrorLogger(redact);
   const report = options.onError ? guarded(options.onError, logger) : logger;
-  const source = options.source ?? (hasInbox(host) ? inboxOf(host) : undefined);
+  const maxAttempts = positive(options.maxAttempts, "maxAttempts") ?? 3;
+  const maxInFlight = positive(options.maxInFlight, "maxInFlight");
+  checkJournal(options.journal);
+  const receiver = receiverOf(host);
+  if (receiver.attached) {
+    throw new TelepotException(
+      "a message loop is already running for this bot: stop it before starting another",
+    );
+  }
+  // Chosen once, at start: a loop never switches from polling to a webhook made later.
+  const mode = options.source !== undefined ? "queue" : receiver.webhook ? "webhook" : "polling";
   const allowedUpdates = options.allowedUpdates ?? kindsFor(handler);
-  const dispatcher = new Dispatcher({
+  const journal = resolveJournal(options.journal, receiver);
+  const attached = receiver.attach({
     handle: (payload) => handle(payload as LoopMessage),
     onError: report,
-    capacity: options.maxInFlight,
-    ledger: ledgerOf(host),
-  });
+    maxAttempts,
+  }, journal);
+  const handledBefore = receiver.handled;
 
   const stopper = new AbortController();
   const stop = () => stopper.abort();
@@ -114,54 +131,40 @@ export function runLoop(
   const keepAlive = options.runForever ? setInterval(() => {}, 1 << 30) : undefined;
 
   const offsets = new OffsetState();
-  const queueOptions = { ordered: options.ordered ?? true, maxhold, report };
-  // A webhook handler made for this bot while it polls takes over: the loop goes on reading what the
-  // webhook receives (once the webhook is set, Telegram refuses getUpdates with 409 anyway).
-  const pollUntilWebhook = async () => {
-    const handover = new AbortController();
-    const endPolling = () => handover.abort();
-    stopper.signal.addEventListener("abort", endPolling, { once: true });
-    const unwatch = onInboxCreated(host, endPolling);
-    try {
-      await pollUpdates(host, dispatcher, offsets, {
-        timeout,
-        relax,
-        limit,
-        allowedUpdates,
-        backoff: options.backoff,
-        report,
-        stuckAfter,
-      }, handover.signal);
-    } catch (error) {
-      if (!(error instanceof ConflictError && error.webhookActive && hasInbox(host))) throw error;
-    } finally {
-      unwatch();
-      stopper.signal.removeEventListener("abort", endPolling);
-    }
-  };
-  let polling = source === undefined;
   const run = async () => {
     let failed = false;
     try {
-      if (source === undefined) {
-        await pollUntilWebhook();
-        if (!stopper.signal.aborted) {
-          polling = false;
-          await Promise.all([
-            confirmOffset(host, dispatcher, offsets),
-            consumeQueue(inboxOf(host), dispatcher, queueOptions, stopper.signal),
-          ]);
-        }
+      await attached;
+      const limitInFlight = maxInFlight ?? ((await journal).durable ? 100_000 : 1000);
+      if (mode === "queue") {
+        await consumeQueue(options.source!, receiver, {
+          ordered: options.ordered ?? true,
+          maxhold,
+          maxInFlight: limitInFlight,
+          report,
+        }, stopper.signal);
+      } else if (mode === "webhook") {
+        // The webhook handler feeds the receiver; the loop only has to keep handling until stopped.
+        await abortable(new Promise<void>(() => {}), stopper.signal);
       } else {
-        await consumeQueue(source, dispatcher, queueOptions, stopper.signal);
+        await pollUpdates(host, receiver, offsets, {
+          timeout,
+          relax,
+          limit,
+          allowedUpdates,
+          backoff: options.backoff,
+          report,
+          stuckAfter,
+          maxInFlight: limitInFlight,
+        }, stopper.signal);
       }
     } catch (error) {
       failed = true;
       throw error;
     } finally {
-      await dispatcher.drain(stopTimeout);
+      if (receiver.attached) await attached.then(() => receiver.detach(stopTimeout), () => {});
       // After a 401 or 409 another getUpdates would only fail the same way.
-      if (polling && !failed) await confirmOffset(host, dispatcher, offsets);
+      if (mode === "polling" && !failed) await confirmOffset(host, receiver, offsets);
       clearInterval(keepAlive);
       unlisten();
       options.signal?.removeEventListener("abort", stop);
@@ -178,7 +181,7 @@ export function runLoop(
     },
     done,
     get handled() {
-      return dispatcher.handled;
+      return receiver.handled - handledBefore;
     },
   };
 }

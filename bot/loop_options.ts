@@ -1,5 +1,6 @@
 import type { Update } from "../api/types.gen.ts";
 import type { BackoffOptions } from "./backoff.ts";
+import type { Journal } from "./journal.ts";
 import type { QueueItem, UpdateQueue } from "./update_queue.ts";
 
 /** A queue object in telepot's style: `get()` resolves with the next item. */
@@ -19,8 +20,8 @@ export interface MessageLoopOptions {
   readonly timeout?: number;
   /**
    * Take updates from this queue or iterable (JSON text, UTF-8 bytes or objects) instead of polling.
-   * Without it, a bot that has a `webhookHandler` reads what the webhook receives; any other bot polls,
-   * until a `webhookHandler` is made for it: then the loop reads the webhook instead.
+   * Without it, a bot that has a `webhookHandler` when the loop starts handles what the webhook
+   * receives; any other bot polls.
    */
   readonly source?: UpdateSource;
   /**
@@ -41,8 +42,8 @@ export interface MessageLoopOptions {
   readonly signal?: AbortSignal;
   /**
    * Receives what a handler threw or rejected with, and anything else the loop has to report (an
-   * unparsable queue item, an update dropped as late). It may be async; if it throws or rejects, that
-   * is logged. Default: logged with the update id (the token redacted).
+   * unparsable queue item, a `DeadLetterError` for an update given up on). It may be async; if it
+   * throws or rejects, that is logged. Default: logged with the update id (the token redacted).
    */
   readonly onError?: (error: unknown, update?: Update) => unknown;
   /** Seconds a stop waits for in-flight handlers before confirming what has finished. Default 10. */
@@ -51,24 +52,43 @@ export interface MessageLoopOptions {
   readonly backoff?: BackoffOptions;
   /** Updates per `getUpdates` call, 1–100. Default 100. */
   readonly limit?: number;
-  /** Updates in flight (received, not finished) before polling pauses. Default 1000. */
+  /**
+   * Updates received and not yet handled before receiving pauses (polling, or taking from a queue).
+   * Default 1000 with the memory journal, 100,000 with a durable one (the backlog waits on disk).
+   */
   readonly maxInFlight?: number;
   /**
-   * Seconds a full batch of updates still being handled may hold the offset before the loop confirms
-   * past them (reported through `onError`), so that other chats keep receiving: Telegram returns
-   * nothing newer until the offset moves. Default 30. `Infinity` never confirms an unfinished update,
-   * at the cost of stalling every chat behind a full batch of stuck handlers.
+   * Memory journal only: seconds the oldest unfinished update may keep the `getUpdates` window from
+   * moving before the loop confirms past it (reported through `onError`), so that other chats keep
+   * receiving: Telegram returns nothing newer until the offset moves. Default 30. `Infinity` never
+   * confirms an unfinished update, at the cost of stalling every chat behind a stuck handler. With a
+   * durable journal nothing is ever stuck this way.
    */
   readonly stuckAfter?: number;
   /** Stop gracefully on SIGINT and SIGTERM. Default: when `runForever` is set. */
   readonly handleSignals?: boolean;
+  /**
+   * Where received updates wait until handled. Default: in memory (an update is confirmed to Telegram
+   * only once handled). A path string (`"bot.db"`) opens a SQLite journal in that file, loaded on
+   * demand from the `./sqlite` entry point (Deno, Node 22.5+, Bun); `sqliteJournal(path)` from there
+   * names it directly; any {@link Journal} works. With a durable journal a batch is confirmed as soon
+   * as it is journaled, and unfinished updates are handled again on restart, each chat in order.
+   */
+  readonly journal?: Journal | string;
+  /**
+   * Attempts at an update before it is dead-lettered: each handling is one, recorded before the handler
+   * runs, so a handler that throws, or that ends the process, is tried this many times, then the update
+   * is moved to the journal's dead letters and reported as a `DeadLetterError`. Default 3.
+   */
+  readonly maxAttempts?: number;
 }
 
 /** A running loop. */
 export interface LoopController {
   /**
-   * Stops gracefully: no more polling, in-flight handlers get up to `stopTimeout` seconds, then the
-   * final offset is confirmed. Resolves when all that is done (it never rejects; see `done`).
+   * Stops gracefully: no more receiving; handlers get up to `stopTimeout` seconds (with the memory
+   * journal to finish everything received, with a durable one to finish the update each is on), then
+   * the final offset is confirmed. Resolves when all that is done (it never rejects; see `done`).
    */
   stop(): Promise<void>;
   /** Settles when the loop has stopped: rejects with the error that ended it (e.g. `UnauthorizedError`). */

@@ -2,6 +2,7 @@ import { UPDATE_KINDS } from "../api/classification.gen.ts";
 import { isPlainObject } from "../api/plain_object.ts";
 import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { checkJournal } from "./journal_option.ts";
 import type { MessageLoopOptions } from "./loop_options.ts";
 import { UpdateQueue } from "./update_queue.ts";
 
@@ -75,6 +76,8 @@ const CHECKS: { readonly [K in keyof Required<MessageLoopOptions>]: Check } = {
   },
   limit: integer(1, 100),
   maxInFlight: integer(1, Infinity),
+  maxAttempts: integer(1, Infinity),
+  journal: (value) => checkJournal(value),
   stuckAfter: (value, name) => {
     if (value !== Infinity) checkSeconds(value, name, true);
   },

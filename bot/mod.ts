@@ -66,8 +66,10 @@ export {
 } from "./glance.ts";
 export { type LoopHandler, type LoopMessage, type MessageHandler, type RoutingTable } from "./handler.ts";
 export { messageIdentifier, type MsgIdentifierTuple, originIdentifier } from "./identifier.ts";
+export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";
+export { MemoryJournal } from "./memory_journal.ts";
 export { guardNodeServer, type NodeDeadlines } from "./node_deadlines.ts";
 export { parseUpdate } from "./parse_update.ts";
 export type { PollingClient } from "./polling.ts";

@@ -4,8 +4,10 @@ import type { Update } from "../api/types.gen.ts";
 export interface Pending {
   /** The update. */
   readonly update: Update;
-  /** Called when handling settled (or the update was dropped as late). */
+  /** Called once the update is confirmable (or was a repeat). */
   readonly done?: () => void;
+  /** Called instead of `done` when the update could not be taken in (the journal failed). */
+  readonly fail?: (error: unknown) => void;
 }
 
 /** Options of an {@link Orderer}. */
@@ -14,14 +16,15 @@ export interface OrdererOptions {
   readonly maxhold: number;
   /** Receives updates in `update_id` order. */
   readonly deliver: (pending: Pending) => void;
-  /** Receives updates that arrived after a larger id was delivered (the reference discards them). */
+  /** Receives updates that arrived after a larger id was delivered: a repeat, or a new update to pass on. */
   readonly late: (pending: Pending) => void;
 }
 
 /**
  * Puts updates from an unordered source (a webhook, a queue) back in `update_id` order. An update
  * behind a gap is held at most `maxhold` seconds; then it and everything held below it are delivered,
- * and the ids skipped over are late: should they arrive after all, they go to `late`.
+ * and the ids skipped over are late: should they arrive after all, they go to `late`, which tells a
+ * repeat from a new update (a far-ahead id or a new sequence of ids makes every later real update late).
  */
 export class Orderer {
   #options: OrdererOptions;

@@ -2,8 +2,9 @@ import type { CallOptions } from "../api/client.ts";
 import type { Update } from "../api/types.gen.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
-import { abortable, type Dispatcher } from "./dispatcher.ts";
 import { conflictError, judgePollError } from "./poll_errors.ts";
+import type { Receiver } from "./receiver.ts";
+import { within } from "./within.ts";
 
 /** The part of the client the poller uses. */
 export interface PollingClient {
@@ -25,24 +26,27 @@ export interface PollingOptions {
   readonly backoff?: BackoffOptions;
   /** Where reportable problems go. */
   readonly report: (error: unknown, update?: Update) => void;
+  /** Updates received and not yet handled before polling pauses. */
+  readonly maxInFlight: number;
   /**
-   * Seconds a full batch of updates still in flight may hold the offset before the poller confirms
-   * past them (loudly) so that other chats keep receiving. Default 30.
+   * Seconds the oldest unfinished update may keep the next window from filling before the poller
+   * confirms past it (loudly) so that other chats keep receiving. Default 30.
    */
   readonly stuckAfter?: number;
   /** Seconds, on top of the long-poll timeout, before a `getUpdates` call counts as hung. Default 10. */
   readonly grace?: number;
 }
 
-// Seconds to wait before polling again when a poll brought only updates that are still being handled.
+// Seconds between looks at a window that is not filling, to notice an update stuck for stuckAfter.
 const RECHECK = 0.5;
 // 409s within one long-poll period that mean another poller, not a stale poll of our own.
 const CONFLICTS = 3;
 
 /**
  * Offsets of a polling loop. `received` is one past the largest update_id received; the offset sent
- * to Telegram is the smallest update still in flight (or `received`), so nothing unfinished is ever
- * confirmed.
+ * is the smallest update not yet confirmable (or `received`), never below what Telegram was already
+ * told, so nothing unfinished is confirmed. With a durable journal every received update is
+ * confirmable as soon as it is journaled, so the offset is `received`.
  */
 export class OffsetState {
   /** One past the largest update_id received, once any was. */
@@ -50,19 +54,36 @@ export class OffsetState {
   /** The offset last acknowledged by Telegram (sent in a successful call). */
   confirmed: number | undefined;
 
-  /** The offset that confirms exactly what has finished. */
-  safeOffset(dispatcher: Dispatcher): number | undefined {
-    return dispatcher.lowestInFlight() ?? this.received;
+  /**
+   * The offset that confirms exactly what is confirmable. Updates below an offset already confirmed
+   * (passed after `stuckAfter`) no longer count: Telegram has forgotten them.
+   */
+  next(receiver: Receiver): number | undefined {
+    return receiver.ledger.lowestUnfinished(this.confirmed) ?? this.received;
+  }
+
+  /**
+   * How many new updates the next call can bring: `getUpdates` returns `limit` updates from the
+   * offset on, and those already received (still unfinished, or finished above an unfinished one)
+   * take up room in that window.
+   */
+  room(receiver: Receiver, limit: number): number {
+    const offset = this.next(receiver);
+    if (offset === undefined || this.received === undefined) return limit;
+    return limit - (this.received - offset);
   }
 }
 
 /**
- * Polls `getUpdates` until `stop` aborts, feeding the dispatcher. Network errors, timeouts and 5xx back
- * off with jitter and retry for ever; 429 waits `retry_after`; 401 and 409 end the poll by throwing.
+ * Polls `getUpdates` until `stop` aborts, feeding the receiver. The next call goes out once enough of
+ * the window has finished to bring a quarter of `limit` new updates (at once with a durable journal),
+ * not after each single completion. Network errors, timeouts and 5xx back off with jitter and retry
+ * for ever; 429 waits `retry_after`; 401 and 409 end the poll by throwing. An update_id below the
+ * offset sent means Telegram started a new sequence of ids: the receiver forgets the old one.
  */
 export async function pollUpdates(
   client: PollingClient,
-  dispatcher: Dispatcher,
+  receiver: Receiver,
   offsets: OffsetState,
   options: PollingOptions,
   stop: AbortSignal,
@@ -70,14 +91,30 @@ export async function pollUpdates(
   const backoff = new Backoff(options.backoff);
   const stuckAfter = options.stuckAfter ?? 30;
   const grace = options.grace ?? 10;
+  const enough = Math.ceil(options.limit / 4);
   let conflicts: number[] = [];
-  let pastStuck = false;
-  let blocked: { id: number; since: number } | undefined;
+  let blocked: { offset: number | undefined; since: number } | undefined;
   while (!stop.aborted) {
-    await dispatcher.belowCapacity(stop);
-    if (stop.aborted) break;
-    const offset = pastStuck ? offsets.received : offsets.safeOffset(dispatcher);
-    pastStuck = false;
+    await receiver.belowCapacity(options.maxInFlight, stop);
+    let offset = offsets.next(receiver);
+    if (offsets.room(receiver, options.limit) < enough) {
+      if (blocked === undefined || blocked.offset !== offset) blocked = { offset, since: Date.now() };
+      const waited = (Date.now() - blocked.since) / 1000;
+      if (waited < stuckAfter) {
+        await within(receiver.changed(), Math.min(RECHECK, stuckAfter - waited));
+        continue;
+      }
+      // The oldest unfinished update has kept the window from moving for a long while: Telegram
+      // returns nothing newer until the offset moves. Move past it, loudly, rather than stall every chat.
+      options.report(
+        new TelepotException(
+          `update ${offset} and others are still being handled after ${stuckAfter} s; confirming past `
+            + "them to keep receiving, so a crash now would not redeliver them",
+        ),
+      );
+      offset = offsets.received;
+    }
+    blocked = undefined;
     let updates: Update[];
     try {
       // An undefined offset (nothing received yet) is left out by the client.
@@ -112,49 +149,46 @@ export async function pollUpdates(
       await pause(backoff.next(), stop);
       continue;
     }
-    let fresh = 0;
+    if (updates.length === 0) {
+      await pause(options.relax, stop);
+      continue;
+    }
+    if (offset !== undefined && updates[0].update_id < offset) {
+      // Telegram never returns an id below the offset it was sent, unless its numbering started over.
+      receiver.restartSequence();
+      offsets.received = undefined;
+      offsets.confirmed = undefined;
+    }
+    const before = offsets.received;
     for (const update of updates) {
       if (offsets.received === undefined || update.update_id >= offsets.received) {
         offsets.received = update.update_id + 1;
       }
-      if (dispatcher.dispatch(update)) fresh++;
     }
-    if (updates.length > 0 && fresh === 0) {
-      const oldest = updates[0].update_id;
-      if (blocked?.id !== oldest) blocked = { id: oldest, since: Date.now() };
-      if (updates.length >= options.limit && Date.now() - blocked.since > stuckAfter * 1000) {
-        // A full batch of updates still in flight for a long while: the offset cannot move until the
-        // oldest finishes, and nothing newer can be fetched. Move past them, loudly, rather than stall
-        // every chat.
-        pastStuck = true;
-        blocked = undefined;
-        options.report(
-          new TelepotException(
-            `${updates.length} updates are still being handled after ${stuckAfter} s (oldest ${oldest}); `
-              + "confirming past them to keep receiving, so a crash now would not redeliver them",
-          ),
-          updates[0],
-        );
-      } else {
-        await abortable(Promise.race([dispatcher.changed(), pause(RECHECK, stop)]), stop);
-      }
-    } else if (updates.length < options.limit) {
-      await pause(options.relax, stop);
+    try {
+      await receiver.receive(updates);
+    } catch (error) {
+      // Not journaled, so not confirmed: the same batch comes again.
+      offsets.received = before;
+      options.report(error);
+      await pause(backoff.next(), stop);
+      continue;
     }
+    if (updates.length < options.limit) await pause(options.relax, stop);
   }
 }
 
 /**
- * Confirms the final offset after a stop, so Telegram forgets what was handled. A few quick attempts
- * (none more after a 401 or 409): a failure only means those updates come again to the next run,
- * which is at-least-once.
+ * Confirms the final offset after a stop, so Telegram forgets what was handled (or journaled). A few
+ * quick attempts (none more after a 401 or 409): a failure only means those updates come again to the
+ * next run, which is at-least-once.
  */
 export async function confirmOffset(
   client: PollingClient,
-  dispatcher: Dispatcher,
+  receiver: Receiver,
   offsets: OffsetState,
 ): Promise<void> {
-  const offset = offsets.safeOffset(dispatcher);
+  const offset = offsets.next(receiver);
   if (offset === undefined || offset === offsets.confirmed) return;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {

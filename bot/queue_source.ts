@@ -1,9 +1,8 @@
 import type { Update } from "../api/types.gen.ts";
-import { TelepotException } from "../exception/telepot_exception.ts";
-import type { Dispatcher } from "./dispatcher.ts";
 import type { GettableQueue, UpdateSource } from "./loop_options.ts";
-import { Orderer } from "./orderer.ts";
+import { Orderer, type Pending } from "./orderer.ts";
 import { parseUpdate } from "./parse_update.ts";
+import type { Receiver } from "./receiver.ts";
 import { type QueueEntry, UpdateQueue } from "./update_queue.ts";
 
 /** Settings of {@link consumeQueue}. */
@@ -12,7 +11,9 @@ export interface QueueOptions {
   readonly ordered: boolean;
   /** Seconds a gap is held. */
   readonly maxhold: number;
-  /** Where unparsable items and late updates are reported. */
+  /** Updates received and not yet handled before taking from the queue pauses. */
+  readonly maxInFlight: number;
+  /** Where unparsable items and journal failures are reported. */
   readonly report: (error: unknown, update?: Update) => void;
 }
 
@@ -67,16 +68,47 @@ function takerFor(source: UpdateSource, late: (entry: QueueEntry) => void): Take
 }
 
 /**
- * Feeds the dispatcher from a queue source until `stop` aborts or the source ends, ordering updates by
- * `update_id` when asked (gaps held at most `maxhold` seconds; later arrivals of skipped ids are
- * reported and discarded, as the reference says).
+ * An orderer in front of a receiver, for sources without an order of their own (a queue, webhook
+ * requests): gaps are held at most `maxhold` seconds; an id below one already delivered is handed on
+ * at once unless it was seen (a far-ahead id, or Telegram starting a new sequence, must not make later
+ * real updates look late). Each pending update's `done` runs once it is confirmable.
+ */
+export function orderedIntake(
+  receiver: Receiver,
+  maxhold: number,
+  report: (error: unknown, update?: Update) => void,
+): Orderer {
+  const hand = (pending: Pending) => {
+    receiver.deliver(pending.update).then(() => pending.done?.(), (error) => {
+      report(error, pending.update);
+      pending.fail?.(error);
+    });
+  };
+  return new Orderer({
+    maxhold,
+    deliver: hand,
+    late: (pending) => {
+      if (receiver.ledger.hasSeen(pending.update.update_id)) {
+        receiver.confirmable(pending.update.update_id).then(() => pending.done?.());
+      } else {
+        hand(pending);
+      }
+    },
+  });
+}
+
+/**
+ * Feeds the receiver from a queue source until `stop` aborts or the source ends, ordering updates by
+ * `update_id` when asked. Taking pauses while `maxInFlight` updates are unfinished, so a long backlog
+ * stays in the queue rather than in the receiver.
  */
 export async function consumeQueue(
   source: UpdateSource,
-  dispatcher: Dispatcher,
+  receiver: Receiver,
   options: QueueOptions,
   stop: AbortSignal,
 ): Promise<void> {
+  const orderer = options.ordered ? orderedIntake(receiver, options.maxhold, options.report) : undefined;
   const take = (entry: QueueEntry): void => {
     let update: Update;
     try {
@@ -86,30 +118,17 @@ export async function consumeQueue(
       entry.done?.();
       return;
     }
-    if (orderer) orderer.push({ update, done: entry.done });
-    else dispatcher.dispatch(update, entry.done);
+    if (orderer) {
+      orderer.push({ update, done: entry.done });
+      return;
+    }
+    receiver.deliver(update).then(() => entry.done?.(), (error) => options.report(error, update));
   };
-  const orderer = options.ordered
-    ? new Orderer({
-      maxhold: options.maxhold,
-      deliver: (p) => dispatcher.dispatch(p.update, p.done),
-      late: (p) => {
-        if (!dispatcher.hasSeen(p.update.update_id)) {
-          options.report(
-            new TelepotException(
-              `update ${p.update.update_id} arrived after a larger update_id had been delivered `
-                + `(gap held ${options.maxhold} s); discarded`,
-            ),
-            p.update,
-          );
-        }
-        p.done?.();
-      },
-    })
-    : undefined;
-  // An item a foreign source yields after the stop is still handled: the dispatcher outlives the loop.
+  // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);
   while (!stop.aborted) {
+    await receiver.belowCapacity(options.maxInFlight, stop);
+    if (stop.aborted) break;
     const entry = await taker(stop);
     if (entry === ENDED || entry === undefined) break;
     take(entry);

@@ -1,3 +1,5 @@
+import { Deque } from "./deque.ts";
+
 /** What a queue source may carry: a JSON-serialized Update (text or UTF-8 bytes) or an Update object. */
 export type QueueItem = string | Uint8Array | ArrayBuffer | Record<string, unknown>;
 
@@ -10,7 +12,7 @@ export interface QueueEntry {
 }
 
 /**
- * An unbounded first-in first-out queue of updates between a producer (a webhook, your own code) and
+ * An unbounded first-in first-out queue (O(1) at both ends) of updates between a producer (a webhook, your own code) and
  * `messageLoop({ source: queue })`. Items put while no loop runs are kept until one does.
  *
  * @example
@@ -21,12 +23,13 @@ export interface QueueEntry {
  * ```
  */
 export class UpdateQueue implements AsyncIterable<QueueItem> {
-  #entries: QueueEntry[] = [];
-  #waiters: Array<(entry: QueueEntry) => void> = [];
+  // Ring buffers: taking from the front is O(1) however long the backlog.
+  #entries = new Deque<QueueEntry>();
+  #waiters = new Deque<(entry: QueueEntry) => void>();
 
   /** Number of items waiting to be taken. */
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.size;
   }
 
   /** Adds an item; `done` (optional) is called once the loop has handled the update it carries. */
@@ -51,8 +54,7 @@ export class UpdateQueue implements AsyncIterable<QueueItem> {
         resolve(e);
       };
       const onAbort = () => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at >= 0) this.#waiters.splice(at, 1);
+        this.#waiters.remove(waiter);
         resolve(undefined);
       };
       this.#waiters.push(waiter);

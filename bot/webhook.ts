@@ -2,10 +2,10 @@ import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { constantTimeEqual } from "./constant_time.ts";
 import { deferred } from "./deferred.ts";
-import { inboxOf } from "./inbox.ts";
 import { parseUpdate } from "./parse_update.ts";
+import { orderedIntake } from "./queue_source.ts";
 import { BodyGate, bodyLimits, BodyRefused } from "./read_body.ts";
-import { within } from "./within.ts";
+import { receiverOf } from "./receiver.ts";
 
 /** Options of {@link webhookHandler}. Times are in seconds, sizes in bytes. */
 export interface WebhookOptions {
@@ -21,11 +21,12 @@ export interface WebhookOptions {
   /** Bodies read at the same time; requests beyond get 503 (Telegram delivers again). Default 100. */
   readonly maxConcurrentBodies?: number;
   /**
-   * Seconds to wait for the update to be handled before answering 200 anyway. Answering after the
-   * handler finished means Telegram redelivers it if this process dies first; answering by this bound
-   * keeps Telegram's webhook from timing out behind a slow handler (the update stays queued). Default 2.
+   * Deliver in `update_id` order, holding a gap up to `maxhold` seconds (Telegram may deliver over
+   * several connections at once). Default true.
    */
-  readonly answerWithin?: number;
+  readonly ordered?: boolean;
+  /** Seconds an update waits for a missing smaller id. Default 3. */
+  readonly maxhold?: number;
 }
 
 /** A web-standard request handler, as `Deno.serve`, Bun and Hono take it. */
@@ -55,11 +56,12 @@ function refused(status: BodyRefused["status"]): Response {
  * Receives Telegram's webhook POSTs for `bot`: checks the secret token in constant time (401), refuses
  * other methods (405), bodies over `maxBodySize` (413) or slower than `bodyTimeout` (408), requests
  * beyond `maxConcurrentBodies` bodies being read (503) and anything that is not a JSON Update (400),
- * and puts each update in the bot's inbox, which the bot's `messageLoop` reads (with the same
- * `ordered`/`maxhold` handling as a queue source). Updates received before the loop starts are kept.
- * Each request is answered once its update is handled, or after `answerWithin` seconds at the latest.
- * A repeated delivery of an update (after a lost answer) is answered but not handled again.
- * A loop that is already polling stops polling and reads the webhook from the moment the handler is made.
+ * and hands each update to the bot's receiver, which the bot's `messageLoop` runs. Updates received
+ * before the loop starts are kept. The answer is 200 once the update may be confirmed: journaled,
+ * with a durable journal (`journal` option of `messageLoop`), else handled, so Telegram redelivers
+ * whatever a crash interrupted; 500 when the journal failed. A repeated delivery of an update is
+ * answered but not handled again. A loop started without a `source` on a bot that has a webhook
+ * handler does not poll.
  *
  * @example
  * ```ts
@@ -79,8 +81,12 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   }
   const limits = bodyLimits(options);
   const gate = new BodyGate(limits.maxConcurrentBodies);
-  const answerWithin = checkSeconds(options.answerWithin, "options.answerWithin", true) ?? 2;
-  const inbox = inboxOf(bot);
+  const maxhold = checkSeconds(options.maxhold, "options.maxhold", true) ?? 3;
+  const receiver = receiverOf(bot);
+  receiver.webhook = true;
+  const intake = options.ordered === false
+    ? undefined
+    : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
   return async (req) => {
     if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
     if (secretToken !== undefined && !constantTimeEqual(req.headers.get(SECRET_HEADER) ?? "", secretToken)) {
@@ -99,9 +105,14 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
     } catch {
       return plain(400, "Bad Request: expected a JSON Update");
     }
-    const handled = deferred<void>();
-    inbox.put(update, handled.resolve);
-    await within(handled.promise, answerWithin);
+    const confirmed = deferred<void>();
+    if (intake) intake.push({ update, done: () => confirmed.resolve(), fail: confirmed.reject });
+    else receiver.deliver(update).then(confirmed.resolve, confirmed.reject);
+    try {
+      await confirmed.promise;
+    } catch {
+      return plain(500, "Internal Server Error: the update could not be journaled");
+    }
     return new Response(null, { status: 200 });
   };
 }

@@ -10,3 +10,14 @@ export function within(promise: Promise<unknown>, seconds: number): Promise<void
     promise.then(() => resolve(), () => resolve());
   }).finally(() => clearTimeout(timer));
 }
+
+/** `promise`, or an earlier resolution when `signal` aborts. */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -6,6 +6,7 @@
 export { BadFlavor } from "./bad_flavor.ts";
 export { BadHTTPResponse } from "./bad_http_response.ts";
 export { BadInput } from "./bad_input.ts";
+export { DeadLetterError } from "./dead_letter.ts";
 export { EventNotFound } from "./event_not_found.ts";
 export { IdleTerminate } from "./idle_terminate.ts";
 export { NetworkError } from "./network_error.ts";

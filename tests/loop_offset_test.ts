@@ -1,10 +1,17 @@
 import assert from "node:assert/strict";
-import { Dispatcher } from "../bot/dispatcher.ts";
 import { Bot } from "../bot/mod.ts";
 import { OffsetState, pollUpdates } from "../bot/polling.ts";
+import { type PayloadHandler, Receiver } from "../bot/receiver.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { WireServer } from "./support/wire_server.ts";
+
+/** A receiver running `handle`, as a loop attaches it, for driving `pollUpdates` directly. */
+async function receiverFor(handle: PayloadHandler, onError: (e: unknown) => void): Promise<Receiver> {
+  const receiver = new Receiver();
+  await receiver.attach({ handle, onError, maxAttempts: 3 }, receiver.journal);
+  return receiver;
+}
 
 /**
  * A bot whose pending updates are fifteen messages in one chat (`s0`…`s14`, for a handler that hangs:
@@ -25,23 +32,21 @@ Deno.test("offset: a full batch stuck behind a handler that never settles is pas
   const { emu, bot } = await stuckBatch("offset_bot");
   const handled: string[] = [];
   const reports: unknown[] = [];
-  const dispatcher = new Dispatcher({
-    handle: (msg) => {
-      const m = msg as { text: string };
-      if (m.text.startsWith("s")) return new Promise(() => {});
-      handled.push(m.text);
-    },
-    onError: (e) => reports.push(e),
-  });
+  const receiver = await receiverFor((msg) => {
+    const m = msg as { text: string };
+    if (m.text.startsWith("s")) return new Promise(() => {});
+    handled.push(m.text);
+  }, (e) => reports.push(e));
   const offsets = new OffsetState();
   const stop = new AbortController();
-  const polling = pollUpdates(bot, dispatcher, offsets, {
+  const polling = pollUpdates(bot, receiver, offsets, {
     timeout: 1,
     relax: 0,
     limit: 10,
     allowedUpdates: ["message"],
     report: (e) => reports.push(e),
     stuckAfter: 0.3,
+    maxInFlight: 1000,
   }, stop.signal);
   const deadline = Date.now() + 5000;
   while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -88,13 +93,10 @@ Deno.test("offset: a getUpdates call that hangs past its timeout is abandoned an
   await alice.sendText(alice.id, "hello");
   const hang = emu.injectFault({ method: "getUpdates", latency: 3, times: 2 });
   const texts: string[] = [];
-  const dispatcher = new Dispatcher({
-    handle: (m) => void texts.push((m as { text: string }).text),
-    onError: () => {},
-  });
+  const receiver = await receiverFor((m) => void texts.push((m as { text: string }).text), () => {});
   const stop = new AbortController();
   const start = Date.now();
-  const polling = pollUpdates(bot, dispatcher, new OffsetState(), {
+  const polling = pollUpdates(bot, receiver, new OffsetState(), {
     timeout: 0,
     relax: 0,
     limit: 100,
@@ -102,6 +104,7 @@ Deno.test("offset: a getUpdates call that hangs past its timeout is abandoned an
     backoff: { initial: 0.05, max: 0.1 },
     report: () => {},
     grace: 0.3,
+    maxInFlight: 1000,
   }, stop.signal);
   const deadline = Date.now() + 5000;
   while (texts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

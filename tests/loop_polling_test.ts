@@ -3,6 +3,7 @@ import { UPDATE_KINDS } from "../api/classification.gen.ts";
 import { Bot, glance } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { DeadLetterError } from "../exception/dead_letter.ts";
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
@@ -101,10 +102,17 @@ Deno.test("loop: a failing handler is reported with its update and the loop goes
   await alice.sendText(alice.id, "boom");
   await alice.sendText(alice.id, "reject");
   await alice.sendText(alice.id, "after");
-  await until(() => texts.length === 1 && errors.length === 2);
+  await until(() => texts.length === 1 && errors.length === 8);
   await loop.stop();
   assert.deepEqual(texts, ["after"]);
-  assert.deepEqual(errors.map(([e]) => (e as Error).message), ["handler failed", "rejected"]);
+  // Each is tried maxAttempts (3) times, then dead-lettered and reported as such.
+  const messages = errors.map(([e]) => e instanceof DeadLetterError ? "dead" : (e as Error).message);
+  assert.deepEqual(messages, [
+    ...Array(3).fill("handler failed"),
+    "dead",
+    ...Array(3).fill("rejected"),
+    "dead",
+  ]);
   assert.ok(errors.every(([, id]) => typeof id === "number"));
   await emu.close();
 });
@@ -118,9 +126,10 @@ Deno.test("loop: default error log names the update and never the token", async 
   try {
     const loop = bot.messageLoop(() => {
       throw new Error(`leaky ${handle.token} ${encodeURIComponent(handle.token)}`);
-    }, quick);
+    }, { ...quick, maxAttempts: 1 });
     const sent = await alice.sendText(alice.id, "x");
-    await until(() => logged.length === 1);
+    // The failure, then the dead letter it became.
+    await until(() => logged.length === 2);
     await loop.stop();
     assert.match(logged[0], /update \d+/);
     assert.ok(!logged[0].includes(handle.token));

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Deque } from "../bot/deque.ts";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
+import { receiverOf } from "../bot/receiver.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { until } from "./support/until.ts";
@@ -49,7 +51,7 @@ Deno.test("queue: ordered delivery holds a gap, then fills it in order", async (
   assert.deepEqual(ids, [10, 11, 12, 13]);
 });
 
-Deno.test("queue: after maxhold the held updates go, and a late smaller id is discarded and reported", async () => {
+Deno.test("queue: after maxhold the held updates go, and a smaller id arriving later is still handled", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
@@ -64,12 +66,12 @@ Deno.test("queue: after maxhold the held updates go, and a late smaller id is di
   await until(() => ids.length === 2);
   assert.ok(Date.now() - start >= 180, "3 was held about maxhold");
   queue.put(update(2));
-  await until(() => errors.length === 1);
   queue.put(update(4));
-  await until(() => ids.length === 3);
+  queue.put(update(3));
+  await until(() => ids.length === 4);
   await loop.stop();
-  assert.deepEqual(ids, [1, 3, 4]);
-  assert.match((errors[0] as Error).message, /update 2 arrived after/);
+  assert.deepEqual(ids, [1, 3, 2, 4]);
+  assert.deepEqual(errors, []);
 });
 
 Deno.test("queue: unordered delivery passes updates as they come; duplicates are handled once", async () => {
@@ -104,12 +106,15 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
       items.length ? Promise.resolve(items.shift()!) : new Promise<never>((r) => waiting.push(r as never)),
   };
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
+  const bot = newBot();
+  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
   await until(() => ids.length === 2);
   await loop.stop();
-  // The get() pending at stop resolves later: its update is still handled, not lost.
+  // The get() pending at stop resolves later: its update is kept for the bot's next loop, not lost.
   waiting[0](update(3));
+  const next = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: [] });
   await until(() => ids.length === 3);
+  await next.stop();
   assert.deepEqual(ids, [1, 2, 3]);
 });
 
@@ -132,7 +137,9 @@ Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_me
   });
   await until(() => flavors.length === 3);
   await loop.stop();
-  assert.deepEqual(flavors, ["chat_member", "my_chat_member", "chat"]);
+  // Chat 1's two in order; the channel post, in another chat, may come at any point.
+  assert.deepEqual(flavors.filter((f) => f !== "chat"), ["chat_member", "my_chat_member"]);
+  assert.ok(flavors.includes("chat"));
 });
 
 Deno.test("queue: a routing table sends unknown flavors to the null key", async () => {
@@ -175,6 +182,7 @@ Deno.test("queue: an onError that throws or rejects is logged, and the loop goes
       ids.push(msg.message_id);
     }, {
       source: queue,
+      maxAttempts: 1,
       onError: () => {
         if (calls++ === 0) throw new Error("reporter threw");
         return Promise.reject(new Error("reporter rejected"));
@@ -183,11 +191,12 @@ Deno.test("queue: an onError that throws or rejects is logged, and the loop goes
     queue.put(update(1, "bad"));
     queue.put(update(2, "bad"));
     queue.put(update(3));
-    await until(() => ids.length === 1 && logged.length === 2);
+    // Each bad update is reported twice: its failure, then its dead letter.
+    await until(() => ids.length === 1 && logged.length === 4);
     await loop.stop();
     assert.deepEqual(ids, [3]);
     assert.match(logged[0], /update 1: .*reporter threw/s);
-    assert.match(logged[1], /update 2: .*reporter rejected/s);
+    assert.match(logged[3], /update 2: .*reporter rejected/s);
   } finally {
     console.error = original;
   }
@@ -247,4 +256,53 @@ Deno.test("queue: a routing table without a null key reports a flavor it has no 
   assert.deepEqual(got, [2]);
   assert.ok(errors[0][0] instanceof BadFlavor);
   assert.equal(errors[0][1], 1, "reported with the update it came in");
+});
+
+Deno.test("queue: a 100,000-update backlog stays in the queue: maxInFlight honoured, drained in full, each chat in order", async () => {
+  const queue = new UpdateQueue();
+  const total = 100_000;
+  for (let id = 1; id <= total; id++) queue.put(update(id, String(id), id % 100));
+  const bot = newBot();
+  const receiver = receiverOf(bot);
+  let handled = 0;
+  let mostHeld = 0;
+  let leftInQueue = Infinity;
+  const last = new Map<number, number>();
+  let outOfOrder = 0;
+  const loop = bot.messageLoop(async (msg) => {
+    mostHeld = Math.max(mostHeld, receiver.backlog);
+    leftInQueue = Math.min(leftInQueue, queue.size);
+    if ((last.get(msg.chat.id) ?? 0) > msg.message_id) outOfOrder++;
+    last.set(msg.chat.id, msg.message_id);
+    if (msg.message_id % 1000 === 0) await new Promise((r) => setTimeout(r, 1));
+    handled++;
+  }, { source: queue, maxInFlight: 50 });
+  await until(() => handled === total, 120);
+  await loop.stop();
+  assert.ok(mostHeld <= 50, `the receiver held ${mostHeld} updates at once`);
+  assert.equal(outOfOrder, 0);
+  assert.equal(queue.size, 0);
+  assert.ok(leftInQueue < total, "drained");
+});
+
+Deno.test("Deque: FIFO through growth and wrap-around; remove; UpdateQueue takes 200,000 in order", async () => {
+  const deque = new Deque<number>();
+  let next = 0;
+  let expect = 0;
+  for (let round = 0; round < 50; round++) {
+    for (let i = 0; i < 37; i++) deque.push(next++);
+    for (let i = 0; i < 30; i++) assert.equal(deque.shift(), expect++);
+  }
+  assert.equal(deque.size, next - expect);
+  assert.equal(deque.peek(), expect);
+  assert.ok(deque.remove(expect + 3));
+  assert.ok(!deque.remove(-1));
+  assert.deepEqual([...deque].slice(0, 4), [expect, expect + 1, expect + 2, expect + 4]);
+  const queue = new UpdateQueue();
+  for (let id = 0; id < 200_000; id++) queue.put(update(id));
+  for (let id = 0; id < 200_000; id++) {
+    const entry = await queue.take();
+    assert.equal((entry!.item as { update_id: number }).update_id, id);
+  }
+  assert.equal(queue.size, 0);
 });

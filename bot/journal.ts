@@ -1,0 +1,74 @@
+import type { Update } from "../api/types.gen.ts";
+
+/** A value, or a promise of it: a journal on a local file answers at once, one over a network later. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** One received update as a journal keeps it. */
+export interface JournalRecord {
+  /** The update's `update_id`. */
+  readonly id: number;
+  /**
+   * The lane it belongs to: updates of one key are handled one after another in the order they were
+   * appended (the chat, or a key of its own for an update without one). A journal that partitions
+   * (Redis Streams) partitions by it.
+   */
+  readonly key: string;
+  /** The update itself. */
+  readonly update: Update;
+}
+
+/** A record as `take` returns it: with the attempts made at it so far. */
+export interface TakenRecord extends JournalRecord {
+  /** Attempts recorded before this take (0 for an update never tried). */
+  readonly attempts: number;
+}
+
+/** An update that was given up on, kept for inspection. */
+export interface DeadLetter extends JournalRecord {
+  /** Attempts made (each one recorded before the handler ran). */
+  readonly attempts: number;
+  /** Why: the last failure, or that the process ended during every attempt. */
+  readonly reason: string;
+}
+
+/**
+ * Where received updates wait between "received" and "handled". The receiver appends each received
+ * batch, takes each lane's updates in order, records an attempt before a handler runs, and acks when
+ * the handler has finished; an update that used up its attempts is moved to the dead letters.
+ *
+ * The shape fits a store shared by many processes: `append` is one write per batch, `take` reads one
+ * partition (a key) in order and may lease what it returns, `attempt` is a delivery counter, `ack`
+ * removes, and `unacked` is what a restarted (or another) consumer has to take over.
+ */
+export interface Journal {
+  /**
+   * Whether appended updates survive the process. With a durable journal the receiver confirms a
+   * batch to Telegram (offset, webhook answer) once `append` has returned; otherwise only once handled.
+   */
+  readonly durable: boolean;
+  /**
+   * Prepares the journal (opens files, creates tables). Called once by the receiver before anything
+   * else.
+   */
+  open(): Awaitable<void>;
+  /**
+   * Appends a batch of received updates, all or none. Returns the records that were new: an id the
+   * journal still holds, or acked recently, is left out (Telegram delivers again what it was not told
+   * about, and a restarted process must not handle such a repeat twice).
+   */
+  append(records: readonly JournalRecord[]): Awaitable<readonly JournalRecord[]>;
+  /** Up to `limit` unacked records of lane `key`, in append order, starting with the oldest. */
+  take(key: string, limit: number): Awaitable<readonly TakenRecord[]>;
+  /** Records one more attempt at handling update `id`, before the handler runs; returns the count. */
+  attempt(id: number): Awaitable<number>;
+  /** Update `id` was handled: forget it (but remember its id for a while, see `append`). */
+  ack(id: number): Awaitable<void>;
+  /** Moves update `id` to the dead letters with the reason. */
+  deadLetter(id: number, attempts: number, reason: string): Awaitable<void>;
+  /** Every unacked record, each lane in order: what a restart resumes. */
+  unacked(): Awaitable<readonly JournalRecord[]>;
+  /** The dead letters, oldest first. */
+  deadLetters(): Awaitable<readonly DeadLetter[]>;
+  /** Releases the journal's resources. */
+  close(): Awaitable<void>;
+}

@@ -1,0 +1,459 @@
+import type { UpdateKind } from "../api/classification.gen.ts";
+import type { Update } from "../api/types.gen.ts";
+import { BadFlavor } from "../exception/bad_flavor.ts";
+import { DeadLetterError } from "../exception/dead_letter.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
+import { chatKey } from "./chat_key.ts";
+import { type Deferred, deferred } from "./deferred.ts";
+import { Deque } from "./deque.ts";
+import type { Journal, JournalRecord, TakenRecord } from "./journal.ts";
+import { UpdateLedger } from "./ledger.ts";
+import { MemoryJournal } from "./memory_journal.ts";
+import { rememberOrigin } from "./update_kind.ts";
+import { updateKindOf } from "./update_shapes.ts";
+import { abortable, within } from "./within.ts";
+
+/** Receives each update's payload (a Message, CallbackQuery…); a returned promise means "not finished yet". */
+export type PayloadHandler = (payload: unknown, update: Update) => unknown;
+
+/** Called with what a handler threw (or rejected with), or what the receiver has to report. */
+export type ErrorReporter = (error: unknown, update: Update | undefined) => void;
+
+/** What a running message loop gives the receiver. */
+export interface ReceiverSettings {
+  /** Handles one payload. */
+  readonly handle: PayloadHandler;
+  /** Where failures and dead letters are reported. */
+  readonly onError: ErrorReporter;
+  /** Attempts at an update before it is dead-lettered. */
+  readonly maxAttempts: number;
+}
+
+// Records a lane reads from its journal at a time.
+const TAKE = 32;
+// Seconds an update on its last attempt after crashes waits for other handlers to finish before it
+// runs alone anyway (one that never settles must not hold it for ever).
+const QUIET_WAIT = 5;
+
+interface Lane {
+  // Set when an append woke a lane that was already running, so an empty take is read again.
+  dirty: boolean;
+}
+
+/** The lane an update belongs to: its chat, or a lane of its own. */
+export function laneKey(update: Update): string {
+  const record = update as unknown as Record<string, unknown>;
+  const kind = updateKindOf(record);
+  return chatKey(kind === undefined ? undefined : record[kind]) ?? `u${update.update_id}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
+}
+
+/**
+ * The one place where a bot's updates are received: every source (getUpdates polling, a queue, webhook
+ * requests, `bot.handleUpdate`) hands updates to it. It owns the {@link UpdateLedger} (each id once),
+ * the journal (where updates wait, durable or not) and the lanes that run the handler: one lane per
+ * chat, each taking its chat's updates from the journal in order, different chats concurrently, so a
+ * flooding chat or a handler that never settles holds up only its own chat.
+ *
+ * An update is confirmable (the polling offset may pass it, the webhook may answer 200) once it is in
+ * a durable journal, or, with the memory journal, once its handler has finished. Each handling is an
+ * attempt, recorded before the handler runs; a handler that throws is run again, and an update whose
+ * attempts are used up (failures, or the process ending during them) is dead-lettered and reported.
+ */
+export class Receiver {
+  /** The ids received in this process and which of them are not confirmable yet. */
+  readonly ledger: UpdateLedger = new UpdateLedger();
+  /** Whether a webhook handler was made for this bot: a loop started without a source then does not poll. */
+  webhook = false;
+  #journal: Journal = new MemoryJournal();
+  #settings: ReceiverSettings | undefined;
+  #stopping = false;
+  #lanes = new Map<string, Lane>();
+  // Lanes with work but no handler to run it (no loop running, or stopping).
+  #parked = new Deque<string>();
+  #parkedKeys = new Set<string>();
+  #backlog = 0;
+  #handled = 0;
+  #waiters = new Map<number, Deferred<void>>();
+  #changed: Deferred<void> | undefined;
+  // Handlers running now, and the gate an update suspected of ending the process holds while it runs
+  // alone (so that, should it end the process again, nothing else is blamed for it).
+  #active = 0;
+  #gate: Promise<void> | undefined;
+  #quiet: Deferred<void> | undefined;
+
+  /** Whether updates are confirmed once journaled (true) or only once handled (false). */
+  get durable(): boolean {
+    return this.#journal.durable;
+  }
+
+  /** The journal in use (the memory journal while no loop names another). */
+  get journal(): Journal {
+    return this.#journal;
+  }
+
+  /** Updates handled (acked) so far. */
+  get handled(): number {
+    return this.#handled;
+  }
+
+  /** Updates received and neither handled nor dead-lettered yet. */
+  get backlog(): number {
+    return this.#backlog;
+  }
+
+  /** Handlers running now. */
+  get running(): number {
+    return this.#lanes.size;
+  }
+
+  /** Whether a loop is attached. */
+  get attached(): boolean {
+    return this.#settings !== undefined;
+  }
+
+  /**
+   * Starts handling with a loop's settings (claimed at once: a second loop is refused synchronously)
+   * and journal: opens the journal (moving over what the previous journal
+   * still holds), resumes what that journal holds unacked, each lane in order, then runs lanes.
+   *
+   * @throws {TelepotException} when a loop is already attached to this bot.
+   */
+  async attach(settings: ReceiverSettings, journal: Journal | Promise<Journal>): Promise<void> {
+    if (this.#settings !== undefined) {
+      throw new TelepotException(
+        "a message loop is already running for this bot: stop it before starting another",
+      );
+    }
+    this.#settings = settings;
+    this.#stopping = false;
+    try {
+      const chosen = await journal;
+      if (chosen !== this.#journal) await this.#switchTo(chosen);
+    } catch (error) {
+      this.#settings = undefined;
+      throw error;
+    }
+    while (this.#parked.size > 0 && this.#settings === settings) {
+      const key = this.#parked.shift()!;
+      this.#parkedKeys.delete(key);
+      this.#wake(key);
+    }
+  }
+
+  /**
+   * Detaches the loop: with the memory journal, lanes first work through what was received (up to
+   * `seconds`), since nothing unfinished may be confirmed; with a durable one, lanes stop after their
+   * current update. Then whatever is still running gets the rest of `seconds`, and a durable journal is
+   * closed (what it holds is resumed by the next loop or process).
+   */
+  async detach(seconds: number): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    const left = () => (deadline - Date.now()) / 1000;
+    if (!this.#journal.durable) {
+      while (this.#backlog > 0 && this.#lanes.size > 0 && left() > 0) await within(this.changed(), left());
+    }
+    this.#stopping = true;
+    while (this.#lanes.size > 0 && left() > 0) await within(this.changed(), left());
+    this.#settings = undefined;
+    const journal = this.#journal;
+    if (journal.durable) {
+      this.#journal = new MemoryJournal();
+      this.#backlog = 0;
+      this.#parked = new Deque();
+      this.#parkedKeys.clear();
+      await journal.close();
+    }
+  }
+
+  /**
+   * Takes in a batch of updates: ids seen before are left out, the rest appended to the journal in one
+   * go and handed to their lanes. Resolves once appended (for a durable journal that is the moment
+   * they may be confirmed); rejects, with nothing taken, when the journal fails.
+   */
+  async receive(updates: readonly Update[]): Promise<void> {
+    const records: JournalRecord[] = [];
+    for (const update of updates) {
+      const id = update.update_id;
+      if (this.ledger.hasSeen(id)) continue;
+      this.ledger.begin(id);
+      records.push({ id, key: laneKey(update), update });
+    }
+    if (records.length === 0) return;
+    const journal = this.#journal;
+    let fresh: readonly JournalRecord[];
+    // Counted at once, so that a source checking the capacity meanwhile sees them.
+    this.#backlog += records.length;
+    try {
+      fresh = await journal.append(records);
+    } catch (error) {
+      this.#backlog -= records.length;
+      for (const record of records) this.ledger.drop(record.id);
+      throw error;
+    }
+    if (fresh.length !== records.length) {
+      // Held or handled before this process started: the journal takes care of them.
+      this.#backlog -= records.length - fresh.length;
+      const kept = new Set(fresh.map((r) => r.id));
+      for (const record of records) if (!kept.has(record.id)) this.#confirmable(record.id);
+    }
+    for (const record of fresh) {
+      if (journal.durable) this.#confirmable(record.id);
+      this.#wake(record.key);
+    }
+  }
+
+  /**
+   * Takes in one update and resolves once it may be confirmed to its sender: journaled (durable
+   * journal) or handled (memory journal). What a webhook answer and `bot.handleUpdate` wait for.
+   */
+  async deliver(update: Update): Promise<void> {
+    await this.receive([update]);
+    await this.confirmable(update.update_id);
+  }
+
+  /** Resolves once update `id` is confirmable (at once if it is, or was never received). */
+  confirmable(id: number): Promise<void> {
+    if (!this.ledger.isUnfinished(id)) return Promise.resolve();
+    let waiter = this.#waiters.get(id);
+    if (!waiter) this.#waiters.set(id, waiter = deferred());
+    return waiter.promise;
+  }
+
+  /** A new sequence of update ids begins (Telegram restarted its numbering). */
+  restartSequence(): void {
+    this.ledger.restart();
+  }
+
+  /** Resolves at the next change: an update handled or dead-lettered, a handler ending. */
+  changed(): Promise<void> {
+    this.#changed ??= deferred();
+    return this.#changed.promise;
+  }
+
+  /** Resolves when the backlog is below `limit` (or `signal` aborts). */
+  async belowCapacity(limit: number, signal?: AbortSignal): Promise<void> {
+    while (this.#backlog >= limit && !signal?.aborted) await abortable(this.changed(), signal);
+  }
+
+  /** Reports a problem to the attached loop's `onError`, or the console when no loop runs. */
+  report(error: unknown, update?: Update): void {
+    if (this.#settings) this.#report(this.#settings, error, update);
+    else console.error("telepot:", error);
+  }
+
+  #notify(): void {
+    const waiting = this.#changed;
+    this.#changed = undefined;
+    waiting?.resolve();
+  }
+
+  #confirmable(id: number): void {
+    this.ledger.finish(id);
+    const waiter = this.#waiters.get(id);
+    if (waiter) {
+      this.#waiters.delete(id);
+      waiter.resolve();
+    }
+  }
+
+  async #switchTo(journal: Journal): Promise<void> {
+    await journal.open();
+    const previous = this.#journal;
+    const carried = await previous.unacked();
+    if (carried.length > 0) await journal.append(carried);
+    this.#journal = journal;
+    // Lanes still running on the previous journal (handlers that outlived their loop) keep going, but
+    // no longer hold their chats: the new journal's lanes take those chats from here on.
+    this.#lanes = new Map();
+    await previous.close();
+    const held = await journal.unacked();
+    this.#backlog = held.length;
+    this.#parked = new Deque();
+    this.#parkedKeys.clear();
+    for (const record of held) {
+      if (!this.ledger.hasSeen(record.id)) this.ledger.begin(record.id);
+      if (journal.durable) this.#confirmable(record.id);
+      this.#park(record.key);
+    }
+  }
+
+  #park(key: string): void {
+    if (this.#parkedKeys.has(key)) return;
+    this.#parkedKeys.add(key);
+    this.#parked.push(key);
+  }
+
+  #wake(key: string): void {
+    const lane = this.#lanes.get(key);
+    if (lane) {
+      lane.dirty = true;
+      return;
+    }
+    const settings = this.#settings;
+    if (settings === undefined || this.#stopping) return this.#park(key);
+    const fresh = { dirty: false };
+    const journal = this.#journal;
+    this.#lanes.set(key, fresh);
+    this.#run(key, fresh, settings, journal).catch((error) => {
+      // The journal failed under the lane (a closed or broken file): keep the lane's work for later.
+      this.#park(key);
+      if (journal === this.#journal) settings.onError(error, undefined);
+    });
+  }
+
+  async #run(key: string, lane: Lane, settings: ReceiverSettings, journal: Journal): Promise<void> {
+    try {
+      lanes: for (;;) {
+        lane.dirty = false;
+        const batch = await journal.take(key, TAKE);
+        if (batch.length === 0) {
+          if (lane.dirty) continue;
+          break;
+        }
+        for (const record of batch) {
+          if (this.#stopping || this.#settings !== settings || this.#journal !== journal) {
+            this.#park(key);
+            break lanes;
+          }
+          await this.#handle(record, settings, journal);
+        }
+      }
+    } finally {
+      if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
+      this.#notify();
+      // A lane that outlived its loop parked its key; a loop attached meanwhile picks it up now.
+      if (this.#parkedKeys.has(key) && this.#settings !== undefined && !this.#stopping) {
+        this.#parkedKeys.delete(key);
+        this.#wake(key);
+      }
+    }
+  }
+
+  async #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> {
+    const { id, update } = record;
+    const max = settings.maxAttempts;
+    if (record.attempts >= max) {
+      // Attempts recorded in earlier processes that never finished: each one ended with the process.
+      const reason = `the process ended while it was being handled, ${record.attempts} times`;
+      return await this.#bury(record, record.attempts, reason, settings, journal);
+    }
+    // The last chance of an update that was in flight when a process ended: it runs alone, so that
+    // only the guilty one of the updates in flight then is blamed if it ends this process too.
+    const alone = record.attempts > 0 && record.attempts === max - 1;
+    let attempts = record.attempts;
+    for (;;) {
+      let failure: { error: unknown } | undefined;
+      const attempt = alone
+        ? this.#alone(() => this.#attempt(record, settings, journal, true))
+        : this.#attempt(record, settings, journal, false);
+      await attempt.then((count) => attempts = count, (error) => failure = { error });
+      if (failure === undefined) break;
+      const { error } = failure;
+      this.#report(settings, error, update);
+      // Nothing will ever take this one: no point in trying again.
+      if (error instanceof BadFlavor) break;
+      if (attempts + 1 >= max) {
+        return await this.#bury(record, attempts + 1, describe(error), settings, journal);
+      }
+      attempts++;
+    }
+    await journal.ack(id);
+    this.#handled++;
+    this.#settle(id);
+  }
+
+  // One attempt: recorded, then the handler run to its end; resolves with the attempts made so far.
+  // Unless it is the one running alone, it first waits for such a one to finish.
+  async #attempt(
+    record: TakenRecord,
+    settings: ReceiverSettings,
+    journal: Journal,
+    alone: boolean,
+  ): Promise<number> {
+    if (!alone) { while (this.#gate) await this.#gate; }
+    const attempts = await journal.attempt(record.id);
+    this.#active++;
+    try {
+      const result = this.#invoke(record.update, settings);
+      if (isThenable(result)) await result;
+      return attempts;
+    } finally {
+      if (--this.#active === 0) {
+        this.#quiet?.resolve();
+        this.#quiet = undefined;
+      }
+    }
+  }
+
+  async #alone<T>(run: () => Promise<T>): Promise<T> {
+    while (this.#gate) await this.#gate;
+    const held = deferred<void>();
+    this.#gate = held.promise;
+    try {
+      const deadline = Date.now() + QUIET_WAIT * 1000;
+      while (this.#active > 0 && Date.now() < deadline) {
+        this.#quiet ??= deferred();
+        await within(this.#quiet.promise, (deadline - Date.now()) / 1000);
+      }
+      return await run();
+    } finally {
+      this.#gate = undefined;
+      held.resolve();
+    }
+  }
+
+  #invoke(update: Update, settings: ReceiverSettings): unknown {
+    const fields = update as unknown as Record<string, unknown>;
+    const kind = updateKindOf(fields);
+    const payload = kind === undefined ? undefined : fields[kind];
+    // An update carrying nothing (no field besides update_id) has nothing to hand over: say so.
+    if (payload === undefined || payload === null) throw new BadFlavor(update);
+    if (typeof payload === "object") {
+      rememberOrigin(payload, { kind: kind as UpdateKind, updateId: update.update_id });
+    }
+    return settings.handle(payload, update);
+  }
+
+  async #bury(
+    record: JournalRecord,
+    attempts: number,
+    reason: string,
+    settings: ReceiverSettings,
+    journal: Journal,
+  ): Promise<void> {
+    await journal.deadLetter(record.id, attempts, reason);
+    this.#report(settings, new DeadLetterError(record.id, attempts, reason), record.update);
+    this.#settle(record.id);
+  }
+
+  #report(settings: ReceiverSettings, error: unknown, update: Update | undefined): void {
+    try {
+      settings.onError(error, update);
+    } catch (failure) {
+      console.error("onError failed:", failure);
+    }
+  }
+
+  #settle(id: number): void {
+    this.#backlog--;
+    this.#confirmable(id);
+    this.#notify();
+  }
+}
+
+const perBot = new WeakMap<object, Receiver>();
+
+/** The receiver of `bot`, created on first use: one per bot per process. */
+export function receiverOf(bot: object): Receiver {
+  let receiver = perBot.get(bot);
+  if (!receiver) perBot.set(bot, receiver = new Receiver());
+  return receiver;
+}

@@ -1,0 +1,159 @@
+// The Journal contract, run against both implementations, plus what only the SQLite file does:
+// surviving a reopen, remembering acked ids, staying small; and a loop using it by path.
+import assert from "node:assert/strict";
+import type { Update } from "../api/types.gen.ts";
+import type { Journal, JournalRecord } from "../bot/journal.ts";
+import { MemoryJournal } from "../bot/memory_journal.ts";
+import { Bot, type LoopMessage, UpdateQueue } from "../bot/mod.ts";
+import { receiverOf } from "../bot/receiver.ts";
+import { sqliteJournal } from "../bot/sqlite_journal.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { until } from "./support/until.ts";
+
+function record(id: number, key = `c${id % 3}`, text = String(id)): JournalRecord {
+  const update = {
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id: id % 3, type: "private" }, text },
+  };
+  return { id, key, update: update as unknown as Update };
+}
+
+const implementations: Array<[string, () => Journal]> = [
+  ["memory", () => new MemoryJournal()],
+  ["SQLite", () => sqliteJournal(":memory:")],
+];
+
+for (const [name, make] of implementations) {
+  Deno.test(`journal (${name}): append, take per lane in order, attempts, ack, dead letters, unacked`, async () => {
+    const journal = make();
+    await journal.open();
+    const fresh = await journal.append([record(1), record(2), record(4), record(7)]);
+    assert.deepEqual(fresh.map((r) => r.id), [1, 2, 4, 7]);
+    assert.deepEqual(
+      (await journal.append([record(4), record(10)])).map((r) => r.id),
+      [10],
+      "held ids left out",
+    );
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => [r.id, r.attempts]), [[1, 0], [4, 0], [7, 0], [
+      10,
+      0,
+    ]]);
+    assert.deepEqual((await journal.take("c1", 2)).map((r) => r.id), [1, 4]);
+    assert.equal(await journal.attempt(1), 1);
+    assert.equal(await journal.attempt(1), 2);
+    assert.equal((await journal.take("c1", 1))[0].attempts, 2);
+    await journal.ack(1);
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => r.id), [4, 7, 10]);
+    await journal.deadLetter(4, 3, "boom");
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => r.id), [7, 10]);
+    const dead = await journal.deadLetters();
+    assert.deepEqual(dead.map((d) => [d.id, d.key, d.attempts, d.reason]), [[4, "c1", 3, "boom"]]);
+    assert.equal((dead[0].update as unknown as { message: { text: string } }).message.text, "4");
+    assert.deepEqual((await journal.unacked()).map((r) => r.id).sort((a, b) => a - b), [2, 7, 10]);
+    const lanes = (await journal.unacked()).map((r) => r.key);
+    assert.deepEqual(lanes.filter((k) => k === "c1").length, 2, "each lane together, in order");
+    await journal.close();
+  });
+}
+
+Deno.test("journal (SQLite): reopened, it has what was unacked with its attempts, and ignores acked ids sent again", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const first = sqliteJournal(path);
+  await first.open();
+  first.append([record(1), record(2), record(3)]);
+  first.attempt(2);
+  first.ack(1);
+  first.close();
+  const second = sqliteJournal(path);
+  await second.open();
+  assert.deepEqual(second.unacked().map((r) => r.id).sort(), [2, 3]);
+  assert.equal(second.take("c2", 1)[0].attempts, 1);
+  assert.deepEqual(
+    second.append([record(1), record(2), record(4)]).map((r) => r.id),
+    [4],
+    "acked and held left out",
+  );
+  second.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): handled updates are deleted, so the file stays small", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const journal = sqliteJournal(path);
+  await journal.open();
+  const text = "x".repeat(1000);
+  for (let batch = 0; batch < 200; batch++) {
+    const records = Array.from({ length: 100 }, (_, i) => record(batch * 100 + i, "c", text));
+    journal.append(records);
+    for (const r of records) journal.ack(r.id);
+  }
+  journal.close();
+  let size = 0;
+  for (const entry of Deno.readDirSync(dir)) size += Deno.statSync(`${dir}/${entry.name}`).size;
+  // 20,000 updates of 1 KB went through (20 MB); what stays is the remembered ids and free pages.
+  assert.ok(size < 4 * 1024 * 1024, `journal files take ${size} bytes`);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal: messageLoop takes a path (SQLite, loaded on demand) and refuses a malformed journal", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const bot = new Bot("1:journal", { apiRoot: "http://127.0.0.1:9" });
+  assert.throws(() => bot.messageLoop(() => {}, { journal: "" }), BadInput);
+  assert.throws(() => bot.messageLoop(() => {}, { journal: {} as never }), BadInput);
+  assert.throws(() => bot.messageLoop(() => {}, { maxAttempts: 0 }), BadInput);
+  const queue = new UpdateQueue();
+  const texts: string[] = [];
+  const release = Promise.withResolvers<void>();
+  const loop = bot.messageLoop(async (msg) => {
+    if (msg.text === "wait") await release.promise;
+    texts.push(msg.text);
+  }, { source: queue, journal: path, stopTimeout: 0.1 });
+  queue.put(record(1, "", "wait").update as never);
+  queue.put(record(4, "", "after").update as never);
+  queue.put(record(2, "", "other").update as never);
+  await until(() => texts.includes("other"));
+  assert.equal(receiverOf(bot).durable, true);
+  await loop.stop();
+  // Chat 1's two are still in the file; the next loop takes them first, in order.
+  const again: string[] = [];
+  const next = bot.messageLoop((msg) => void again.push(msg.text), {
+    source: new UpdateQueue(),
+    journal: path,
+  });
+  await until(() => again.length === 2);
+  await next.stop();
+  assert.deepEqual(again, ["wait", "after"]);
+  release.resolve();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("handleUpdate: resolves once handled with the memory journal, once journaled with SQLite; each id once", async () => {
+  const bot = new Bot("1:direct", { apiRoot: "http://127.0.0.1:9" });
+  const texts: string[] = [];
+  const handler = async (msg: LoopMessage) => {
+    await new Promise((r) => setTimeout(r, 100));
+    texts.push(msg.text);
+  };
+  const loop = bot.messageLoop(handler, { source: new UpdateQueue() });
+  await bot.handleUpdate(JSON.stringify(record(1, "", "one").update));
+  assert.deepEqual(texts, ["one"], "handled before it resolved");
+  await bot.handleUpdate(record(1, "", "one").update as never);
+  assert.deepEqual(texts, ["one"], "a repeat is not handled again");
+  await assert.rejects(() => bot.handleUpdate("{oops"), BadInput);
+  await loop.stop();
+
+  const dir = await Deno.makeTempDir();
+  const durable = bot.messageLoop(handler, {
+    source: new UpdateQueue(),
+    journal: sqliteJournal(`${dir}/bot.db`),
+  });
+  await until(() => receiverOf(bot).durable);
+  await bot.handleUpdate(record(2, "", "two").update as never);
+  assert.deepEqual(texts, ["one"], "journaled, not yet handled");
+  await until(() => texts.length === 2);
+  await durable.stop();
+  await Deno.remove(dir, { recursive: true });
+});

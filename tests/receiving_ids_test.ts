@@ -1,0 +1,127 @@
+// update_id resets (Telegram picks a new, random start after a week without updates) and a far-ahead
+// id (one malformed or forged update) never make later real updates look seen or late: by polling (a
+// real HTTP server playing Telegram), from a queue, and through the webhook handler.
+import assert from "node:assert/strict";
+import { Bot, type LoopMessage, originOf, UpdateQueue, webhookHandler } from "../bot/mod.ts";
+import { until } from "./support/until.ts";
+import { WireServer } from "./support/wire_server.ts";
+
+const CHATS = 7;
+const FAR_AHEAD = 9_999_999;
+
+function update(id: number) {
+  return {
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id: id % CHATS, type: "private" }, text: String(id) },
+  };
+}
+
+function range(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+/** Records handled update ids; checks each chat's were handled in the order they were sent. */
+class Record {
+  readonly ids: number[] = [];
+  handle = (msg: LoopMessage) => void this.ids.push(originOf(msg)!.updateId);
+  /**
+   * Asserts `sent` (in sending order) were all handled once, each chat's real updates in sending order
+   * (where the far-ahead one lands among them depends on how long its gap was held).
+   */
+  check(sent: readonly number[]): void {
+    assert.deepEqual([...this.ids].sort((a, b) => a - b), [...sent].sort((a, b) => a - b));
+    for (let chat = 0; chat < CHATS; chat++) {
+      const of = (list: readonly number[]) => list.filter((id) => id % CHATS === chat && id !== FAR_AHEAD);
+      assert.deepEqual(of(this.ids), of(sent), `chat ${chat} in order`);
+    }
+  }
+}
+
+/**
+ * Telegram's getUpdates over real HTTP: updates wait until an offset above them confirms them; an
+ * offset beyond every waiting id confirms nothing (it belongs to an older sequence of ids).
+ */
+function scriptedTelegram(): { server: WireServer; send: (ids: number[]) => void; waiting: () => number } {
+  let waiting: ReturnType<typeof update>[] = [];
+  const server = WireServer.start().on("getUpdates", (req) => {
+    const offset = req.json?.offset as number | undefined;
+    const top = waiting.at(-1)?.update_id;
+    if (offset !== undefined && top !== undefined && offset <= top + 1) {
+      waiting = waiting.filter((u) => u.update_id >= offset);
+    }
+    return waiting.slice(0, Number(req.json?.limit ?? 100));
+  });
+  return { server, send: (ids) => void waiting.push(...ids.map(update)), waiting: () => waiting.length };
+}
+
+const polling = { timeout: 0, relax: 0.02 };
+
+Deno.test("ids (polling): after a reset to much lower ids, the new sequence is handled in full", async () => {
+  const { server, send, waiting } = scriptedTelegram();
+  const bot = new Bot("1:reset", { apiRoot: server.url });
+  const record = new Record();
+  const loop = bot.messageLoop(record.handle, polling);
+  const before = range(1_000_000, 300);
+  send(before);
+  // Handled and confirmed: then a quiet week, and Telegram numbers from a new, lower start.
+  await until(() => record.ids.length === 300 && waiting() === 0);
+  const after = range(5, 300);
+  send(after);
+  await until(() => record.ids.length === 600);
+  await loop.stop();
+  await server.close();
+  record.check([...before, ...after]);
+});
+
+Deno.test("ids (polling): one far-ahead id does not hide the real updates after it", async () => {
+  const { server, send, waiting } = scriptedTelegram();
+  const bot = new Bot("1:ahead", { apiRoot: server.url });
+  const record = new Record();
+  const loop = bot.messageLoop(record.handle, polling);
+  send([...range(1, 50), FAR_AHEAD]);
+  await until(() => record.ids.length === 51 && waiting() === 0);
+  send(range(51, 50));
+  await until(() => record.ids.length === 101);
+  await loop.stop();
+  await server.close();
+  record.check([...range(1, 50), FAR_AHEAD, ...range(51, 50)]);
+});
+
+Deno.test("ids (queue): a reset to lower ids and a far-ahead id: every new update handled, each chat in order", async () => {
+  const queue = new UpdateQueue();
+  const record = new Record();
+  const loop = new Bot("1:queue", { apiRoot: "http://127.0.0.1:9" }).messageLoop(record.handle, {
+    source: queue,
+    maxhold: 0.2,
+  });
+  const sent = [...range(1_000_000, 100), ...range(5, 100), FAR_AHEAD, ...range(105, 100)];
+  for (const id of sent) queue.put(update(id));
+  await until(() => record.ids.length === sent.length);
+  // A repeat of an id handled in this process is still recognised.
+  queue.put(update(150));
+  await new Promise((r) => setTimeout(r, 100));
+  await loop.stop();
+  record.check(sent);
+});
+
+Deno.test("ids (webhook): a reset to lower ids and a far-ahead id: every new update handled, each chat in order", async () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const hook = webhookHandler(bot, { maxhold: 0.2 });
+  const record = new Record();
+  const loop = bot.messageLoop(record.handle);
+  const sent = [...range(1_000_000, 100), ...range(5, 100), FAR_AHEAD, ...range(105, 100)];
+  for (const id of sent) {
+    const res = await hook(
+      new Request("http://bot.test/", { method: "POST", body: JSON.stringify(update(id)) }),
+    );
+    assert.equal(res.status, 200);
+  }
+  assert.equal(
+    (await hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(update(150)) })))
+      .status,
+    200,
+    "a repeat is answered",
+  );
+  await loop.stop();
+  record.check(sent);
+});

@@ -1,0 +1,144 @@
+// Real processes for the receiving tests: the emulator in one (tests/support/receiving_emulator.ts),
+// each bot run in another (tests/support/receiving_bot.ts), and what the bot wrote, read back.
+
+/** The emulator process: one JSON command per line in, one JSON answer per line out. */
+export class EmulatorProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #lines: AsyncIterator<string>;
+  /** Where the emulator serves the Bot API. */
+  apiRoot = "";
+  /** The bot's token. */
+  token = "";
+
+  private constructor() {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./receiving_emulator.ts", import.meta.url).pathname],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    this.#lines = lines(this.#child.stdout)[Symbol.asyncIterator]();
+  }
+
+  /** Starts the emulator and reads its API root and token. */
+  static async start(): Promise<EmulatorProcess> {
+    const emu = new EmulatorProcess();
+    const hello = JSON.parse((await emu.#lines.next()).value);
+    emu.apiRoot = hello.apiRoot;
+    emu.token = hello.token;
+    return emu;
+  }
+
+  /** Sends one command and returns the answer. */
+  async command<T = Record<string, number>>(command: unknown): Promise<T> {
+    await this.#writer.write(new TextEncoder().encode(JSON.stringify(command) + "\n"));
+    const { value, done } = await this.#lines.next();
+    if (done) throw new Error("the emulator process ended");
+    return JSON.parse(value);
+  }
+
+  /** Ends the process. */
+  async close(): Promise<void> {
+    await this.#writer.close().catch(() => {});
+    await this.#child.status;
+  }
+}
+
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let pending = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      yield pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+    }
+  }
+}
+
+/** What the bot process is told (see receiving_bot.ts). */
+export interface BotConfig {
+  readonly apiRoot: string;
+  readonly token: string;
+  readonly kind: "plain" | "chathandler" | "open" | "wait";
+  readonly transport: "polling" | "webhook";
+  readonly journal: string;
+  readonly out: string;
+  readonly slow: readonly [number, number];
+}
+
+/** Starts a bot process; its stderr is kept for the failure message. */
+export function startBot(config: BotConfig): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./receiving_bot.ts", import.meta.url).pathname, JSON.stringify(config)],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+}
+
+/** One handled message as the bot wrote it. */
+export interface Done {
+  readonly chat: number;
+  readonly n: number;
+  readonly updateId: number;
+  readonly pid: number;
+  /** Ms from the time stamped in the message to the handler's start (0 when not stamped). */
+  readonly latency: number;
+}
+
+/** Every message handled so far, in the order handled. */
+export function doneLines(out: string): Done[] {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(out);
+  } catch {
+    return [];
+  }
+  const done: Done[] = [];
+  for (const line of text.split("\n")) {
+    const [tag, chat, n, updateId, pid, latency] = line.split(" ");
+    if (tag !== "D") continue;
+    done.push({
+      chat: Number(chat),
+      n: Number(n),
+      updateId: Number(updateId),
+      pid: Number(pid),
+      latency: Number(latency),
+    });
+  }
+  return done;
+}
+
+/** What onError received: `[update_id, error class]` per report. */
+export function reported(out: string): Array<[number, string]> {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(out);
+  } catch {
+    return [];
+  }
+  return text.split("\n").filter((l) => l.startsWith("E ")).map((l) => {
+    const [, id, name] = l.split(" ");
+    return [Number(id), name];
+  });
+}
+
+/** Number of distinct messages handled. */
+export function distinct(done: readonly Done[]): number {
+  return new Set(done.map((d) => `${d.chat} ${d.n}`)).size;
+}
+
+/** Waits until `check` holds, looking every 50 ms, for at most `seconds`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  seconds: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
