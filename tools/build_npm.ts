@@ -8,7 +8,7 @@ const build = new URL("build/", dist);
 const out = new URL("npm/", dist);
 
 const TYPESCRIPT = "5.9.3";
-const NODE_TYPES = "20.19.43";
+const NODE_TYPES = "22.20.7";
 /** One line for the npm registry (and the JSR package settings). */
 const DESCRIPTION =
   "telepot for TypeScript: the whole Telegram Bot API, message loops, delegation and an offline Bot API emulator; for Deno, Node and Bun";
