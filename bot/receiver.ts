@@ -110,11 +110,6 @@ export class Receiver {
     return this.#backlog;
   }
 
-  /** Handlers running now. */
-  get running(): number {
-    return this.#lanes.size;
-  }
-
   /** Whether a loop is attached. */
   get attached(): boolean {
     return this.#settings !== undefined;
