@@ -4,9 +4,6 @@
 // class, a listener.wait() conversation), by polling and by webhook, with the memory and the SQLite
 // journal: nothing lost, each chat in order, duplicates only among updates in flight at the kill.
 import assert from "node:assert/strict";
-import { DelegatorBot, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen } from "../delegate/delegators.ts";
-import { ListenerContext } from "../helper/contexts.ts";
 import {
   type BotConfig,
   distinct,
@@ -19,31 +16,6 @@ import {
 
 type Kind = BotConfig["kind"];
 type Transport = BotConfig["transport"];
-
-/**
- * Whether `DelegatorBot.handle` resolves only once the delegate handled the message (what the loop
- * needs to ack it then). Until it does, DelegatorBot is at-most-once and its runs of the matrix are
- * left out.
- */
-async function delegatorAcksWhenHandled(): Promise<boolean> {
-  let finished = false;
-  class Slow extends ListenerContext {
-    constructor(seedTuple: SeedTuple) {
-      super(seedTuple[0], seedTuple[2]);
-    }
-    async onMessage(): Promise<void> {
-      await new Promise((r) => setTimeout(r, 50));
-      finished = true;
-    }
-  }
-  const bot = new DelegatorBot("1:probe", [[(msg) => msg.chat.id, createOpen(Slow)]]);
-  await bot.handle({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "x" });
-  const acked = finished;
-  await new Promise((r) => setTimeout(r, 100));
-  return acked;
-}
-
-const DELEGATOR_ACKS = await delegatorAcksWhenHandled();
 
 /**
  * The workload of one run. The emulator delivers webhook updates one at a time and, with the memory
@@ -146,7 +118,6 @@ for (const kind of KINDS) {
   Deno.test({
     name: `receiving (${kind}): kill -9 and SIGTERM mid-run, polling and webhook, memory and SQLite journal: `
       + "0 lost, per-chat order, duplicates only in flight at the kill",
-    ignore: kind !== "plain" && !DELEGATOR_ACKS,
     fn: async (t) => {
       const runs: Promise<boolean>[] = [];
       for (const transport of ["polling", "webhook"] as const) {
