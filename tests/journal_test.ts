@@ -177,7 +177,7 @@ Deno.test("journal (SQLite): a handler failing maxAttempts times puts its update
   assert.deepEqual(tries, ["bad", "bad", "good"], "tried maxAttempts times, then the chat went on");
   assert.equal(reports.filter((e) => e instanceof DeadLetterError).length, 1);
   const journal = sqliteJournal(path);
-  journal.open();
+  await journal.open();
   const dead = journal.deadLetters();
   journal.close();
   assert.deepEqual(dead.map((d) => [d.id, d.attempts]), [[3, 2]]);
