@@ -7,6 +7,7 @@ import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
+import { CallReader, type EmulatorWarning } from "./lenient.ts";
 import {
   chatMethods,
   CORE_METHODS,
@@ -38,7 +39,17 @@ export interface EmulatorOptions {
   readonly webhookTimeout?: number;
   /** Flood control on sending methods (429 with `retry_after` over the limits); off by default. */
   readonly flood?: FloodLimits;
+  /**
+   * Refuse what the real server tolerates (unknown parameters, loosely written integers and booleans, legacy
+   * forms, left-out defaults) with a 400, to catch a bot's own mistakes; off by default, as Telegram.
+   */
+  readonly strict?: boolean;
+  /** Called with each leniency a call relied on (what `strict` would have refused); see also `warnings`. */
+  readonly onWarning?: (warning: EmulatorWarning) => void;
 }
+
+/** How many warnings {@link BotApiEmulator.warnings} keeps (the oldest go first). */
+const KEPT_WARNINGS = 1000;
 
 /** A bot account created in the emulator. */
 export interface BotHandle {
@@ -123,6 +134,7 @@ export class BotApiEmulator implements UserWorld {
   #closing = new AbortController();
   #webhooks = new Map<number, WebhookRunner>();
   #options: EmulatorOptions;
+  #warnings: EmulatorWarning[] = [];
 
   private constructor(options: EmulatorOptions) {
     this.#options = options;
@@ -148,7 +160,20 @@ export class BotApiEmulator implements UserWorld {
       Object.keys(METHODS),
       (name) => genericHandler(METHODS[name], TYPES, fits),
     );
-    this.dispatcher.setValidator(spec.validator);
+    const reader = new CallReader(METHODS, TYPES, options.strict ?? false, (warning) => {
+      this.#warnings.push(warning);
+      if (this.#warnings.length > KEPT_WARNINGS) this.#warnings.shift();
+      options.onWarning?.(warning);
+    });
+    this.dispatcher.setValidator((method, input) => {
+      reader.prepare(method, input);
+      spec.validate(method, input);
+    });
+  }
+
+  /** The latest leniencies calls relied on (what `strict` mode would have refused), oldest first. */
+  get warnings(): readonly EmulatorWarning[] {
+    return this.#warnings;
   }
 
   /** Starts an emulator listening on loopback. */

@@ -68,6 +68,7 @@ export { FileStore } from "./files.ts";
 export type { StoredFile } from "./files.ts";
 export { FloodGate } from "./flood.ts";
 export type { FloodLimits } from "./flood.ts";
+export type { EmulatorWarning, WarningSink } from "./lenient.ts";
 export type { CallInput } from "./params.ts";
 export { ScriptedUser } from "./scripted_user.ts";
 export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";

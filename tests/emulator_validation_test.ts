@@ -6,15 +6,15 @@ import { until } from "./support/until.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-async function setup() {
-  const emu = await BotApiEmulator.start();
+async function setup(strict = false) {
+  const emu = await BotApiEmulator.start({ strict });
   const bot = emu.createBot({ username: "strict_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   return { emu, bot, alice };
 }
 
-Deno.test("unknown parameters, wrong types, missing required parameters and too-long text are 400s", async () => {
-  const { emu, bot, alice } = await setup();
+Deno.test("strict mode: unknown parameters, wrong types, missing required parameters and too-long text are 400s", async () => {
+  const { emu, bot, alice } = await setup(true);
   try {
     const unknown = await call(emu.apiRoot, bot.token, "sendMessage", {
       chat_id: alice.id,
