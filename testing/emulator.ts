@@ -18,6 +18,7 @@ import {
   QUERY_METHODS,
   SEND_METHODS,
   SETTINGS_METHODS,
+  STICKER_METHODS,
 } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
 import { ScriptedUser } from "./scripted_user.ts";
@@ -152,6 +153,7 @@ export class BotApiEmulator implements UserWorld {
       ...chatMethods(TYPES),
       ...QUERY_METHODS,
       ...SETTINGS_METHODS,
+      ...STICKER_METHODS,
     };
     for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
     const spec = new SpecValidator(METHODS, TYPES);

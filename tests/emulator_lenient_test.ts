@@ -164,3 +164,31 @@ Deno.test("legacy forms: plain string poll options, correct_option_id, partial C
   });
   assert.equal(refused.status, 400);
 });
+Deno.test("legacy sticker forms: png_sticker + emojis, thumb, and setStickerSetThumbnail's default format", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "lenient_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  // Client.cpp get_legacy_input_sticker: png_sticker (static), tgs_sticker, webm_sticker with emojis.
+  const created = await multipart(emu.apiRoot, bot.token, "createNewStickerSet", "", {
+    user_id: String(alice.id),
+    name: "legacy_by_lenient_bot",
+    title: "Legacy",
+    emojis: "😀😎",
+    png_sticker: new Blob([PNG], { type: "image/png" }),
+  });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const set = await ok<Any>(emu.apiRoot, bot.token, "getStickerSet", { name: "legacy_by_lenient_bot" });
+  assert.equal(set.stickers.length, 1);
+  assert.equal(set.stickers[0].emoji, "😀");
+  // process_set_sticker_set_thumbnail_query: `thumb` for `thumbnail`, an empty format is "auto".
+  const thumb = await multipart(emu.apiRoot, bot.token, "setStickerSetThumbnail", "", {
+    user_id: String(alice.id),
+    name: "legacy_by_lenient_bot",
+    thumb: new Blob([PNG], { type: "image/png" }),
+  });
+  assert.equal(thumb.status, 200, JSON.stringify(thumb.body));
+  const withThumb = await ok<Any>(emu.apiRoot, bot.token, "getStickerSet", { name: "legacy_by_lenient_bot" });
+  assert.equal(typeof withThumb.thumbnail.file_id, "string");
+  const parameters = emu.warnings.map((w) => w.parameter);
+  assert.deepEqual(parameters, ["stickers", "thumb", "format"]);
+});

@@ -13,3 +13,4 @@ export { genericHandler, SETTINGS_METHODS } from "./generic.ts";
 export { MEDIA_METHODS } from "./media.ts";
 export { QUERY_METHODS } from "./queries.ts";
 export { SEND_METHODS } from "./send.ts";
+export { STICKER_METHODS } from "./stickers.ts";
