@@ -12,6 +12,7 @@ import {
   chatMethods,
   CORE_METHODS,
   EDIT_METHODS,
+  FORUM_METHODS,
   FORWARD_METHODS,
   genericHandler,
   MEDIA_METHODS,
@@ -78,6 +79,8 @@ export interface GroupOptions {
   readonly type?: "group" | "supergroup";
   /** Public username (supergroups). */
   readonly username?: string;
+  /** A supergroup with forum topics (`is_forum`); bots manage topics with `createForumTopic` and friends. */
+  readonly forum?: boolean;
 }
 
 /** Options of {@link BotApiEmulator.createChannel}. */
@@ -154,6 +157,7 @@ export class BotApiEmulator implements UserWorld {
       ...QUERY_METHODS,
       ...SETTINGS_METHODS,
       ...STICKER_METHODS,
+      ...FORUM_METHODS,
     };
     for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
     const spec = new SpecValidator(METHODS, TYPES);
@@ -219,7 +223,15 @@ export class BotApiEmulator implements UserWorld {
    * `privacy` (default true, as Telegram) limits what it sees in groups where it is not an administrator.
    */
   createBot(
-    options: { username: string; first_name?: string; id?: number; token?: string; privacy?: boolean },
+    options: {
+      username: string;
+      first_name?: string;
+      id?: number;
+      token?: string;
+      privacy?: boolean;
+      /** Topics in private chats (`has_topics_enabled`), as turned on in BotFather. */
+      topics?: boolean;
+    },
   ): BotHandle {
     const bot = this.world.createBot(options);
     return handleOf(bot);
@@ -242,6 +254,10 @@ export class BotApiEmulator implements UserWorld {
       options.username,
       options.botStatus,
     );
+    if (options.forum === true) {
+      if (state.chat.type !== "supergroup") throw new ScriptError("only a supergroup can be a forum");
+      state.chat.is_forum = true;
+    }
     return state.chat;
   }
 

@@ -206,7 +206,14 @@ export class World {
 
   /** Creates a bot account with a fresh token. */
   createBot(
-    fields: { username: string; first_name?: string; id?: number; token?: string; privacy?: boolean },
+    fields: {
+      username: string;
+      first_name?: string;
+      id?: number;
+      token?: string;
+      privacy?: boolean;
+      topics?: boolean;
+    },
   ): BotState {
     const prefix = fields.token === undefined
       ? NaN
@@ -226,6 +233,7 @@ export class World {
       supports_inline_queries: true,
       can_connect_to_business: false,
       has_main_web_app: false,
+      ...(fields.topics === true ? { has_topics_enabled: true } : {}),
     };
     const bot: BotState = {
       user,

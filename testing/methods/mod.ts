@@ -8,6 +8,7 @@ export type { FieldSpec, MethodSpec, ParamSpec, TypeSpec } from "../../api/spec.
 export { chatMethods } from "./chat.ts";
 export { CORE_METHODS } from "./core.ts";
 export { EDIT_METHODS } from "./edit.ts";
+export { FORUM_METHODS } from "./forum.ts";
 export { FORWARD_METHODS } from "./forward.ts";
 export { genericHandler, SETTINGS_METHODS } from "./generic.ts";
 export { MEDIA_METHODS } from "./media.ts";
