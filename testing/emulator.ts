@@ -15,6 +15,7 @@ import {
   FORUM_METHODS,
   FORWARD_METHODS,
   genericHandler,
+  INVITE_METHODS,
   MEDIA_METHODS,
   QUERY_METHODS,
   SEND_METHODS,
@@ -158,6 +159,7 @@ export class BotApiEmulator implements UserWorld {
       ...SETTINGS_METHODS,
       ...STICKER_METHODS,
       ...FORUM_METHODS,
+      ...INVITE_METHODS,
     };
     for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
     const spec = new SpecValidator(METHODS, TYPES);

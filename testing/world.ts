@@ -1,6 +1,7 @@
 import { TYPES } from "../api/spec.gen.ts";
 import { badRequest, forbidden, ScriptError } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
+import { InviteBook } from "./invites.ts";
 import { builtInSets, type StickerSetState } from "./sticker_sets.ts";
 import type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
@@ -185,6 +186,8 @@ export class World {
   readonly invoices: WeakMap<MessageObj, Obj> = new WeakMap();
   /** Game high scores by game message key, then user id. */
   readonly scores: Map<string, Map<number, number>> = new Map();
+  /** Invite links and pending join requests. */
+  readonly invites: InviteBook = new InviteBook();
   /** Sticker sets by lower-case name, starting with the built-in public sets. */
   readonly stickerSets: Map<string, StickerSetState> = new Map(
     builtInSets(this.files).map((state) => [state.set.name.toLowerCase(), state]),

@@ -1,7 +1,6 @@
 import type { TypeSpec } from "../../api/spec.gen.ts";
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { randomId } from "../files.ts";
 import { optBool, optInt, optObj, optStr, reqStr } from "../params.ts";
 import { plausible } from "../plausible.ts";
 import type { Obj, UserObj } from "../types.ts";
@@ -199,23 +198,6 @@ function unpinAllChatMessages(ctx: CallContext): boolean {
   return true;
 }
 
-function inviteLink(ctx: CallContext, primary: boolean): Obj {
-  const state = targetChat(ctx);
-  requireRight(ctx, state, "can_invite_users", "invite users");
-  const link: Obj = {
-    invite_link: `https://t.me/+${randomId(16)}`,
-    creator: ctx.bot.sender,
-    creates_join_request: optBool(ctx.params, "creates_join_request") ?? false,
-    is_primary: primary,
-    is_revoked: false,
-  };
-  for (const key of ["name", "expire_date", "member_limit"]) {
-    if (ctx.params[key] !== undefined) link[key] = ctx.params[key];
-  }
-  if (primary) state.info.invite_link = link.invite_link;
-  return link;
-}
-
 function setChatPermissions(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   requireRight(ctx, state, "can_restrict_members", "change chat permissions");
@@ -242,8 +224,6 @@ export function chatMethods(types: Readonly<Record<string, TypeSpec>>): Record<s
     pinChatMessage,
     unpinChatMessage,
     unpinAllChatMessages,
-    exportChatInviteLink: (ctx) => inviteLink(ctx, true).invite_link,
-    createChatInviteLink: (ctx) => inviteLink(ctx, false),
     setChatPermissions,
   };
 }

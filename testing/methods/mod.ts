@@ -11,6 +11,7 @@ export { EDIT_METHODS } from "./edit.ts";
 export { FORUM_METHODS } from "./forum.ts";
 export { FORWARD_METHODS } from "./forward.ts";
 export { genericHandler, SETTINGS_METHODS } from "./generic.ts";
+export { INVITE_METHODS } from "./invites.ts";
 export { MEDIA_METHODS } from "./media.ts";
 export { QUERY_METHODS } from "./queries.ts";
 export { SEND_METHODS } from "./send.ts";
