@@ -16,6 +16,7 @@ import {
   FORWARD_METHODS,
   genericHandler,
   INVITE_METHODS,
+  LOOKS_METHODS,
   MEDIA_METHODS,
   QUERY_METHODS,
   SEND_METHODS,
@@ -160,6 +161,7 @@ export class BotApiEmulator implements UserWorld {
       ...STICKER_METHODS,
       ...FORUM_METHODS,
       ...INVITE_METHODS,
+      ...LOOKS_METHODS,
     };
     for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
     const spec = new SpecValidator(METHODS, TYPES);
@@ -312,6 +314,17 @@ export class BotApiEmulator implements UserWorld {
   /** A message of a chat as it is now, or undefined when deleted or unknown. */
   message(chat: ChatRef, messageId: number, options: ChatOptions = {}): Message | undefined {
     return this.world.message(this.chat(chat, options.bot), messageId);
+  }
+
+  /** Current reactions on a message by user or bot id (a bot's own through setMessageReaction). */
+  reactions(chat: ChatRef, messageId: number, options: ChatOptions = {}): Map<number, Obj[]> {
+    const state = this.chat(chat, options.bot);
+    const prefix = `${state.chat.id}:${state.peer?.user.id ?? 0}:${messageId}:`;
+    const out = new Map<number, Obj[]>();
+    for (const [key, value] of this.world.reactions) {
+      if (key.startsWith(prefix) && value.length > 0) out.set(Number(key.slice(prefix.length)), value);
+    }
+    return out;
   }
 
   /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */

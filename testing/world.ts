@@ -186,6 +186,8 @@ export class World {
   readonly invoices: WeakMap<MessageObj, Obj> = new WeakMap();
   /** Game high scores by game message key, then user id. */
   readonly scores: Map<string, Map<number, number>> = new Map();
+  /** Profile photos by user or bot id, newest first, each as its sizes. */
+  readonly profilePhotos: Map<number, Obj[][]> = new Map();
   /** Invite links and pending join requests. */
   readonly invites: InviteBook = new InviteBook();
   /** Sticker sets by lower-case name, starting with the built-in public sets. */

@@ -12,6 +12,7 @@ export { FORUM_METHODS } from "./forum.ts";
 export { FORWARD_METHODS } from "./forward.ts";
 export { genericHandler, SETTINGS_METHODS } from "./generic.ts";
 export { INVITE_METHODS } from "./invites.ts";
+export { LOOKS_METHODS } from "./looks.ts";
 export { MEDIA_METHODS } from "./media.ts";
 export { QUERY_METHODS } from "./queries.ts";
 export { SEND_METHODS } from "./send.ts";

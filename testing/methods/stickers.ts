@@ -59,7 +59,7 @@ function emojiList(value: unknown): string[] {
 async function inputSticker(ctx: CallContext, input: Obj, set: StickerSetState["set"]): Promise<Obj> {
   const format = String(input.format ?? "");
   if (STICKER_FORMATS[format] === undefined && format !== "auto") {
-    throw badRequest("Invalid sticker format specified");
+    throw badRequest("invalid sticker format specified");
   }
   const emojis = emojiList(input.emoji_list);
   const file = await resolveFile(ctx, input.sticker, "stickers");
@@ -94,10 +94,10 @@ async function createNewStickerSet(ctx: CallContext): Promise<boolean> {
   }
   if (ctx.world.stickerSets.has(name.toLowerCase())) throw badRequest(NAME_OCCUPIED);
   const type = optStr(ctx.params, "sticker_type") ?? "regular";
-  if (!STICKER_TYPES.has(type)) throw badRequest("Unsupported sticker type specified");
+  if (!STICKER_TYPES.has(type)) throw badRequest("unsupported sticker type specified");
   const inputs = (optArray(ctx.params, "stickers") ?? []) as Obj[];
-  if (inputs.length === 0) throw badRequest("Sticker is not specified");
-  if (inputs.length > MAX_AT_CREATION) throw badRequest("Too many stickers specified");
+  if (inputs.length === 0) throw badRequest("sticker is not specified");
+  if (inputs.length > MAX_AT_CREATION) throw badRequest("too many stickers specified");
   const set: StickerSetState["set"] = {
     name,
     title: reqStr(ctx.params, "title"),
@@ -168,7 +168,7 @@ function setStickerEmojiList(ctx: CallContext): boolean {
 function setStickerKeywords(ctx: CallContext): boolean {
   const { state, index } = ownSticker(ctx);
   const keywords = (optArray(ctx.params, "keywords") ?? []) as string[];
-  if (keywords.length > 20) throw badRequest("Too many keywords specified");
+  if (keywords.length > 20) throw badRequest("too many keywords specified");
   state.keywords.set(String(state.set.stickers[index].file_id), keywords);
   return true;
 }
@@ -195,7 +195,7 @@ async function setStickerSetThumbnail(ctx: CallContext): Promise<boolean> {
   if (owner(ctx) !== state.userId) throw badRequest("user not found");
   const format = optStr(ctx.params, "format") ?? "auto";
   if (STICKER_FORMATS[format] === undefined && format !== "auto") {
-    throw badRequest("Invalid sticker format specified");
+    throw badRequest("invalid sticker format specified");
   }
   const value = ctx.params.thumbnail ?? ctx.files.get("thumbnail");
   if (value === undefined || value === "") {
@@ -236,7 +236,7 @@ function deleteStickerSet(ctx: CallContext): boolean {
 async function uploadStickerFile(ctx: CallContext): Promise<Obj> {
   owner(ctx);
   const format = optStr(ctx.params, "sticker_format") ?? "";
-  if (STICKER_FORMATS[format] === undefined) throw badRequest("Invalid sticker format specified");
+  if (STICKER_FORMATS[format] === undefined) throw badRequest("invalid sticker format specified");
   const value = ctx.params.sticker ?? ctx.files.get("sticker");
   if (!(value instanceof File) && !(typeof value === "string" && value.startsWith("attach://"))) {
     // Client.cpp process_upload_sticker_file_query asks for an uploaded file.
@@ -247,7 +247,7 @@ async function uploadStickerFile(ctx: CallContext): Promise<Obj> {
 
 function customEmojiStickers(ctx: CallContext): Obj[] {
   const ids = (optArray(ctx.params, "custom_emoji_ids") ?? []).map(String);
-  if (ids.length > 200) throw badRequest("Too many custom emoji identifiers specified");
+  if (ids.length > 200) throw badRequest("too many custom emoji identifiers specified");
   const found: Obj[] = [];
   for (const state of ctx.world.stickerSets.values()) {
     for (const sticker of state.set.stickers) {
