@@ -1,15 +1,18 @@
 import { METHODS, TYPES } from "../api/spec.gen.ts";
-import type { Chat, Message, Update, User } from "../api/types.gen.ts";
+import type { BusinessConnection, Chat, Message, Update, User } from "../api/types.gen.ts";
 import type { Services } from "./context.ts";
 import type { Handler } from "./context.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
+import { randomId } from "./files.ts";
 import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
 import { CallReader, type EmulatorWarning } from "./lenient.ts";
 import {
+  BUSINESS_METHODS,
   chatMethods,
+  checkingBusiness,
   CORE_METHODS,
   EDIT_METHODS,
   FORUM_METHODS,
@@ -21,6 +24,7 @@ import {
   QUERY_METHODS,
   SEND_METHODS,
   SETTINGS_METHODS,
+  STAR_METHODS,
   STICKER_METHODS,
 } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
@@ -162,13 +166,21 @@ export class BotApiEmulator implements UserWorld {
       ...FORUM_METHODS,
       ...INVITE_METHODS,
       ...LOOKS_METHODS,
+      ...STAR_METHODS,
+      ...BUSINESS_METHODS,
     };
-    for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
+    const business = (name: string, handler: Handler) =>
+      METHODS[name]?.params.some((p) => p.name === "business_connection_id")
+        ? checkingBusiness(handler)
+        : handler;
+    for (const [name, handler] of Object.entries(modelled)) {
+      this.dispatcher.register(name, business(name, handler));
+    }
     const spec = new SpecValidator(METHODS, TYPES);
     const fits = (type: string, value: unknown) => spec.fits(type, value);
     this.dispatcher.registerMissing(
       Object.keys(METHODS),
-      (name) => genericHandler(METHODS[name], TYPES, fits),
+      (name) => business(name, genericHandler(METHODS[name], TYPES, fits)),
     );
     const reader = new CallReader(METHODS, TYPES, options.strict ?? false, (warning) => {
       this.#warnings.push(warning);
@@ -275,6 +287,38 @@ export class BotApiEmulator implements UserWorld {
       options.username,
     );
     return state.chat;
+  }
+
+  /**
+   * Connects a user's business account to a bot, as the user would in Telegram's settings: the bot receives a
+   * `business_connection` update and may act for the account within `rights` (every right by default). The
+   * account starts with `stars` Telegram Stars (default 0). Returns the connection.
+   */
+  connectBusiness(
+    user: ScriptedUser | UserObj,
+    bot: BotRef,
+    options: { rights?: Obj; stars?: number } = {},
+  ): BusinessConnection {
+    const state = this.bot(bot);
+    const owner = userOf(user);
+    const rights = options.rights
+      ?? Object.fromEntries(TYPES.BusinessBotRights.fields.map((f) => [f.name, true]));
+    const connection = {
+      id: `BC${owner.id}${randomId(10)}`,
+      user: owner,
+      user_chat_id: owner.id,
+      date: Math.floor(Date.now() / 1000),
+      rights,
+      is_enabled: true,
+    };
+    this.world.stars.business.set(connection.id, {
+      connection,
+      bot: state,
+      stars: options.stars ?? 0,
+      bio: "",
+    });
+    state.queue.push("business_connection", connection);
+    return connection as BusinessConnection;
   }
 
   /** Puts a fault in force (see {@link FaultSpec}); returns a handle to inspect or remove it. */

@@ -2,6 +2,7 @@ import { TYPES } from "../api/spec.gen.ts";
 import { badRequest, forbidden, ScriptError } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
 import { InviteBook } from "./invites.ts";
+import { StarLedger } from "./stars.ts";
 import { builtInSets, type StickerSetState } from "./sticker_sets.ts";
 import type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
@@ -188,6 +189,8 @@ export class World {
   readonly scores: Map<string, Map<number, number>> = new Map();
   /** Profile photos by user or bot id, newest first, each as its sizes. */
   readonly profilePhotos: Map<number, Obj[][]> = new Map();
+  /** Stars balances and payments, gifts, business accounts. */
+  readonly stars: StarLedger = new StarLedger();
   /** Invite links and pending join requests. */
   readonly invites: InviteBook = new InviteBook();
   /** Sticker sets by lower-case name, starting with the built-in public sets. */

@@ -5,6 +5,7 @@
  * @module
  */
 export type { FieldSpec, MethodSpec, ParamSpec, TypeSpec } from "../../api/spec.gen.ts";
+export { BUSINESS_METHODS, checkingBusiness } from "./business.ts";
 export { chatMethods } from "./chat.ts";
 export { CORE_METHODS } from "./core.ts";
 export { EDIT_METHODS } from "./edit.ts";
@@ -16,4 +17,5 @@ export { LOOKS_METHODS } from "./looks.ts";
 export { MEDIA_METHODS } from "./media.ts";
 export { QUERY_METHODS } from "./queries.ts";
 export { SEND_METHODS } from "./send.ts";
+export { STAR_METHODS } from "./stars.ts";
 export { STICKER_METHODS } from "./stickers.ts";
