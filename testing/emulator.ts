@@ -9,24 +9,7 @@ import { randomId } from "./files.ts";
 import { FloodGate, type FloodLimits } from "./flood.ts";
 import { createHandler } from "./http.ts";
 import { CallReader, type EmulatorWarning } from "./lenient.ts";
-import {
-  BUSINESS_METHODS,
-  chatMethods,
-  checkingBusiness,
-  CORE_METHODS,
-  EDIT_METHODS,
-  FORUM_METHODS,
-  FORWARD_METHODS,
-  genericHandler,
-  INVITE_METHODS,
-  LOOKS_METHODS,
-  MEDIA_METHODS,
-  QUERY_METHODS,
-  SEND_METHODS,
-  SETTINGS_METHODS,
-  STAR_METHODS,
-  STICKER_METHODS,
-} from "./methods/mod.ts";
+import { checkingBusiness, genericHandler, modelledMethods, SENDING_METHODS } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
 import { ScriptedUser } from "./scripted_user.ts";
 import type { Obj, UserObj } from "./types.ts";
@@ -149,26 +132,12 @@ export class BotApiEmulator implements UserWorld {
   private constructor(options: EmulatorOptions) {
     this.#options = options;
     const gate = options.flood === undefined ? undefined : new FloodGate(options.flood);
-    const sending: Record<string, Handler> = { ...SEND_METHODS, ...MEDIA_METHODS, ...FORWARD_METHODS };
+    const modelled = modelledMethods(TYPES);
     if (gate !== undefined) {
-      for (const name of Object.keys(sending)) {
-        if (name !== "sendChatAction") sending[name] = gate.guard(sending[name]);
+      for (const name of Object.keys(SENDING_METHODS)) {
+        if (name !== "sendChatAction") modelled[name] = gate.guard(modelled[name]);
       }
     }
-    const modelled = {
-      ...CORE_METHODS,
-      ...sending,
-      ...EDIT_METHODS,
-      ...chatMethods(TYPES),
-      ...QUERY_METHODS,
-      ...SETTINGS_METHODS,
-      ...STICKER_METHODS,
-      ...FORUM_METHODS,
-      ...INVITE_METHODS,
-      ...LOOKS_METHODS,
-      ...STAR_METHODS,
-      ...BUSINESS_METHODS,
-    };
     const business = (name: string, handler: Handler) =>
       METHODS[name]?.params.some((p) => p.name === "business_connection_id")
         ? checkingBusiness(handler)

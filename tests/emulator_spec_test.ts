@@ -17,6 +17,7 @@ Deno.test("every spec method: missing required parameters are a 400; a well-form
     user_id: alice.id,
     message_id: own.body.result.message_id,
     message_ids: [own.body.result.message_id],
+    business_connection_id: emu.connectBusiness(alice, bot, { stars: 1000 }).id,
   };
   const outcomes = new Map<number, number>();
   for (const spec of Object.values(METHODS)) {
@@ -59,14 +60,15 @@ Deno.test("an unmodelled editing method edits the bot's message instead of sendi
   const bot = emu.createBot({ username: "spec_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   const checklist = { title: "Chores", tasks: [{ id: 1, text: "Dishes" }] };
+  const business = emu.connectBusiness(alice, bot).id;
   const sent = await call(emu.apiRoot, bot.token, "sendChecklist", {
-    business_connection_id: "b",
+    business_connection_id: business,
     chat_id: alice.id,
     checklist,
   });
   assert.equal(sent.status, 200, JSON.stringify(sent.body));
   const edited = await call(emu.apiRoot, bot.token, "editMessageChecklist", {
-    business_connection_id: "b",
+    business_connection_id: business,
     chat_id: alice.id,
     message_id: sent.body.result.message_id,
     checklist: { ...checklist, title: "Chores!" },

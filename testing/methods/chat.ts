@@ -180,7 +180,7 @@ function unpinChatMessage(ctx: CallContext): boolean {
     requireRight(ctx, state, "can_pin_messages", "manage pinned messages in the chat");
   }
   const id = optInt(ctx.params, "message_id");
-  const pinned = ((state.info.pinned ?? []) as Obj[]).filter((m) => id !== undefined && m.message_id !== id);
+  const pinned = ((state.info.pinned ?? []) as Obj[]).filter((m) => id === undefined || m.message_id !== id);
   if (id === undefined) pinned.pop();
   state.info.pinned = pinned;
   if (pinned.length === 0) delete state.info.pinned_message;

@@ -15,6 +15,7 @@ export { genericHandler, SETTINGS_METHODS } from "./generic.ts";
 export { INVITE_METHODS } from "./invites.ts";
 export { LOOKS_METHODS } from "./looks.ts";
 export { MEDIA_METHODS } from "./media.ts";
+export { modelledMethods, SENDING_METHODS } from "./modelled.ts";
 export { QUERY_METHODS } from "./queries.ts";
 export { SEND_METHODS } from "./send.ts";
 export { STAR_METHODS } from "./stars.ts";
