@@ -157,8 +157,7 @@ export class BotApiEmulator implements UserWorld {
       options.onWarning?.(warning);
     });
     this.dispatcher.setValidator((method, input) => {
-      reader.prepare(method, input);
-      spec.validate(method, input);
+      if (reader.prepare(method, input)) spec.validate(method, input);
     });
   }
 

@@ -220,18 +220,23 @@ export class CallReader {
     }
   }
 
-  /** Rewrites a call in place; runs before the spec validator. */
-  prepare(method: string, input: CallInput): void {
+  /**
+   * Rewrites a call in place; runs before the spec validator. Answers false for a call the spec check must
+   * not see: `setWebhook` with an empty `url` (required by the spec), which the server reads as removing the
+   * webhook (Client.cpp do_set_webhook).
+   */
+  prepare(method: string, input: CallInput): boolean {
     const facts = this.#facts.get(method);
-    if (facts === undefined) return;
+    if (facts === undefined) return true;
     const params = input.params;
+    if (method === "setWebhook" && (params.url ?? "") === "") return false;
     for (const name of input.files.keys()) if (params[name] === "") delete params[name];
     const upload = facts.upload;
     if (upload !== undefined && (params[upload] ?? "") === "" && !input.files.has(upload)) {
       // process_send_photo_query and its siblings check the file before anything else.
       throw badRequest(`there is no ${upload.replace("_", " ")} in the request`);
     }
-    if (this.strict) return;
+    if (this.strict) return true;
     const warn = (parameter: string, message: string) => this.warn({ method, parameter, message });
     REWRITES[method]?.(params, warn, input.files);
     const thumb = params.thumb ?? (input.files.has("thumb") ? "attach://thumb" : undefined);
@@ -274,5 +279,6 @@ export class CallReader {
       params[name] = filled;
       warn(name, `missing ${missing.join(", ")} read as false`);
     }
+    return true;
   }
 }

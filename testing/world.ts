@@ -10,8 +10,10 @@ import { UpdateQueue } from "./update_queue.ts";
 
 /** What the emulator remembers about a webhook. */
 export interface WebhookConfig {
-  /** Target URL. */
+  /** Target URL (with its scheme). */
   url: string;
+  /** The URL as the bot gave it, which getWebhookInfo shows. */
+  shownUrl?: string;
   /** Value of the `X-Telegram-Bot-Api-Secret-Token` header, if set. */
   secretToken?: string;
   /** Upper bound of concurrent deliveries the bot asked for. */
