@@ -6,7 +6,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { randomId } from "./files.ts";
-import { FloodGate, type FloodLimits } from "./flood.ts";
+import { FloodGate, type FloodLimits, TELEGRAM_FLOOD_LIMITS } from "./flood.ts";
 import { createHandler } from "./http.ts";
 import { CallReader, type EmulatorWarning } from "./lenient.ts";
 import { checkingBusiness, genericHandler, modelledMethods, SENDING_METHODS } from "./methods/mod.ts";
@@ -28,8 +28,12 @@ export interface EmulatorOptions {
   readonly webhookRetryDelay?: number;
   /** How long a webhook may take to answer; default 10. */
   readonly webhookTimeout?: number;
-  /** Flood control on sending methods (429 with `retry_after` over the limits); off by default. */
-  readonly flood?: FloodLimits;
+  /**
+   * Flood control on sending methods: 429 with `retry_after` over the limits, as Telegram answers. Off by
+   * default (tests run fast); `true` enforces Telegram's limits ({@link TELEGRAM_FLOOD_LIMITS}: about 30
+   * messages/s overall, about 1/s per chat, 20/min per group), an object chosen ones.
+   */
+  readonly flood?: FloodLimits | true;
   /**
    * Refuse what the real server tolerates (unknown parameters, loosely written integers and booleans, legacy
    * forms, left-out defaults) with a 400, to catch a bot's own mistakes; off by default, as Telegram.
@@ -131,7 +135,9 @@ export class BotApiEmulator implements UserWorld {
 
   private constructor(options: EmulatorOptions) {
     this.#options = options;
-    const gate = options.flood === undefined ? undefined : new FloodGate(options.flood);
+    const gate = options.flood === undefined
+      ? undefined
+      : new FloodGate(options.flood === true ? TELEGRAM_FLOOD_LIMITS : options.flood);
     const modelled = modelledMethods(TYPES);
     if (gate !== undefined) {
       for (const name of Object.keys(SENDING_METHODS)) {

@@ -66,7 +66,7 @@ export type { Fault, FaultError, FaultSpec } from "./faults.ts";
 export { FaultInjector } from "./faults.ts";
 export { FileStore } from "./files.ts";
 export type { StoredFile } from "./files.ts";
-export { FloodGate } from "./flood.ts";
+export { FloodGate, TELEGRAM_FLOOD_LIMITS } from "./flood.ts";
 export type { FloodLimits } from "./flood.ts";
 export type { EmulatorWarning, WarningSink } from "./lenient.ts";
 export type { CallInput } from "./params.ts";
