@@ -5,7 +5,7 @@ import { mp4FrameSize } from "../mp4.ts";
 import { optArray } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
 import { fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
-import { captionFields, pick, postBotMessage } from "./compose.ts";
+import { captionFields, formatted, pick, postBotMessage } from "./compose.ts";
 
 /** How each media kind is described in a Message, given its stored file and the call's parameters. */
 export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(file: Obj, p: Obj): unknown }>> =
@@ -176,9 +176,12 @@ async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
     }
     const content: Obj = { media_group_id: groupId, [kind]: described };
     if (typeof m.caption === "string") {
-      if (m.caption.length > MAX_CAPTION) throw badRequest("message caption is too long");
-      content.caption = m.caption;
-      if (Array.isArray(m.caption_entities)) content.caption_entities = m.caption_entities;
+      // Each InputMedia carries its own parse_mode (Client.cpp get_input_media reads it per item).
+      const entities = Array.isArray(m.caption_entities) ? m.caption_entities as Obj[] : undefined;
+      const mode = typeof m.parse_mode === "string" ? m.parse_mode : undefined;
+      const caption = formatted(m.caption, entities, mode, MAX_CAPTION, "caption");
+      content.caption = caption.text;
+      if (caption.entities !== undefined) content.caption_entities = caption.entities;
     }
     contents.push(content);
   }
