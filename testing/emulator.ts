@@ -345,6 +345,11 @@ export class BotApiEmulator implements UserWorld {
     return out;
   }
 
+  /** The latest draft a bot streamed into a private chat with sendMessageDraft (`draft_id`, `text`, `entities`). */
+  draft(chat: ChatRef, options: ChatOptions = {}): Obj | undefined {
+    return this.world.drafts.get(this.chat(chat, options.bot));
+  }
+
   /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */
   pendingUpdates(bot: BotRef): Update[] {
     return this.bot(bot).queue.peek(Infinity) as unknown as Update[];

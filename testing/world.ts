@@ -191,6 +191,8 @@ export class World {
   readonly scores: Map<string, Map<number, number>> = new Map();
   /** Profile photos by user or bot id, newest first, each as its sizes. */
   readonly profilePhotos: Map<number, Obj[][]> = new Map();
+  /** The latest draft a bot streamed into each private chat (sendMessageDraft). */
+  readonly drafts: WeakMap<ChatState, Obj> = new WeakMap();
   /** Stars balances and payments, gifts, business accounts. */
   readonly stars: StarLedger = new StarLedger();
   /** Invite links and pending join requests. */

@@ -23,7 +23,8 @@ Deno.test("every spec method: missing required parameters are a 400; a well-form
   for (const spec of Object.values(METHODS)) {
     if (spec.name === "close" || spec.name === "logOut") continue;
     const required = spec.params.filter((p) => p.required);
-    if (required.length > 0) {
+    // setWebhook without a url removes the webhook, as Client.cpp do_set_webhook does with an empty url.
+    if (required.length > 0 && spec.name !== "setWebhook") {
       const missing = await call(emu.apiRoot, bot.token, spec.name, {});
       assert.equal(missing.status, 400, `${spec.name} without parameters`);
       assert.match(missing.body.description, /^Bad Request: /);

@@ -10,6 +10,7 @@ import { SETTINGS_METHODS } from "./generic.ts";
 import { INVITE_METHODS } from "./invites.ts";
 import { LOOKS_METHODS } from "./looks.ts";
 import { MEDIA_METHODS } from "./media.ts";
+import { MEMBER_METHODS } from "./members.ts";
 import { QUERY_METHODS } from "./queries.ts";
 import { SEND_METHODS } from "./send.ts";
 import { STAR_METHODS } from "./stars.ts";
@@ -40,5 +41,6 @@ export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Reco
     ...LOOKS_METHODS,
     ...STAR_METHODS,
     ...BUSINESS_METHODS,
+    ...MEMBER_METHODS,
   };
 }
