@@ -145,6 +145,16 @@ const REWRITES: Readonly<Record<string, Rewrite>> = {
       }
     }
   },
+  // process_upload_sticker_file_query: without `sticker`, the file is `png_sticker` in the static format.
+  uploadStickerFile(params, warn, files) {
+    if (params.sticker !== undefined || files.has("sticker")) return;
+    const png = params.png_sticker ?? (files.has("png_sticker") ? "attach://png_sticker" : undefined);
+    if (png === undefined) return;
+    params.sticker = png;
+    params.sticker_format ??= "static";
+    delete params.png_sticker;
+    warn("png_sticker", "legacy png_sticker read as sticker in the static format");
+  },
   // process_set_sticker_set_thumbnail_query: `thumb` for `thumbnail`, an empty `format` is "auto".
   setStickerSetThumbnail(params, warn, files) {
     const thumb = params.thumb ?? (files.has("thumb") ? "attach://thumb" : undefined);
@@ -158,6 +168,25 @@ const REWRITES: Readonly<Record<string, Rewrite>> = {
       warn("format", "missing format filled with \"auto\"");
     }
   },
+};
+
+/**
+ * What the server answers when a required parameter is missing or empty, where it is not the validator's
+ * generic text: Client.cpp get_user_id ("Invalid user_id specified"), get_message_ids, process_get_file_query,
+ * get_location, process_set_chat_sticker_set_query, and the query answers (td's QUERY_ID_INVALID).
+ */
+const MISSING_TEXTS: Readonly<Record<string, string>> = {
+  user_id: "invalid user_id specified",
+  message_ids: "message identifiers are not specified",
+  file_id: "file_id not specified",
+  latitude: "latitude is empty",
+  longitude: "longitude is empty",
+  sticker_set_name: "sticker_set_name is empty",
+  sender_chat_id: "sender_chat_id is empty",
+  callback_query_id: "query is too old and response timeout expired or query ID is invalid",
+  inline_query_id: "query is too old and response timeout expired or query ID is invalid",
+  shipping_query_id: "query is too old and response timeout expired or query ID is invalid",
+  pre_checkout_query_id: "query is too old and response timeout expired or query ID is invalid",
 };
 
 /** Every required Boolean field of a type, for partial objects the server completes with false. */
@@ -175,6 +204,8 @@ interface MethodFacts {
   readonly trues: ReadonlySet<string>;
   /** The required file of a send method, whose absence the server names ("there is no photo in the request"). */
   readonly upload?: string;
+  /** Required parameters in spec order. */
+  readonly required: readonly string[];
   /** Parameters of an object type whose missing Boolean fields the server reads as false. */
   readonly partial: readonly [string, readonly string[]][];
 }
@@ -209,6 +240,7 @@ export class CallReader {
         ints: only("Integer").map((p) => p.name),
         bools: [...only("Boolean"), ...only("True")].map((p) => p.name),
         trues: new Set(only("True").map((p) => p.name)),
+        required: spec.params.filter((p) => p.required).map((p) => p.name),
         upload: name.startsWith("send")
           ? spec.params.find((p) => p.required && p.types.includes("InputFile"))?.name
           : undefined,
@@ -235,6 +267,10 @@ export class CallReader {
     if (upload !== undefined && (params[upload] ?? "") === "" && !input.files.has(upload)) {
       // process_send_photo_query and its siblings check the file before anything else.
       throw badRequest(`there is no ${upload.replace("_", " ")} in the request`);
+    }
+    const missing = facts.required.find((name) => (params[name] ?? "") === "" && !input.files.has(name));
+    if (missing !== undefined && MISSING_TEXTS[missing] !== undefined) {
+      throw badRequest(MISSING_TEXTS[missing]);
     }
     if (this.strict) return true;
     const warn = (parameter: string, message: string) => this.warn({ method, parameter, message });

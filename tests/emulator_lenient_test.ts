@@ -192,3 +192,17 @@ Deno.test("legacy sticker forms: png_sticker + emojis, thumb, and setStickerSetT
   const parameters = emu.warnings.map((w) => w.parameter);
   assert.deepEqual(parameters, ["stickers", "thumb", "format"]);
 });
+
+Deno.test("uploadStickerFile reads a legacy png_sticker as a static sticker", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "lenient_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  // Client.cpp process_upload_sticker_file_query: without `sticker`, `png_sticker` in the WEBP format.
+  const uploaded = await multipart(emu.apiRoot, bot.token, "uploadStickerFile", "", {
+    user_id: String(alice.id),
+    png_sticker: new Blob([PNG], { type: "image/png" }),
+  });
+  assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+  assert.equal(uploaded.body.result.file_size, PNG.byteLength);
+  assert.deepEqual(emu.warnings.map((w) => w.parameter), ["png_sticker"]);
+});
