@@ -16,9 +16,6 @@ const RICH = "rich messages and drafts are stored as plausible content; their la
  * connections that do not exist, and answers a well-formed value of the return type.
  */
 export const GENERIC_REASONS: Readonly<Record<string, string>> = {
-  sendChecklist:
-    "checklists are stored as sent (a message with the checklist); task completion is not emulated",
-  editMessageChecklist: "edits the stored checklist message; task completion is not emulated",
   sendRichMessage: RICH,
   sendRichMessageDraft: RICH,
   getUserProfileAudios: "profile audio is not part of the emulated accounts",

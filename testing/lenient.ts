@@ -283,7 +283,7 @@ export class CallReader {
       warn("thumb", "legacy thumb read as thumbnail");
     }
     for (const key of Object.keys(params)) {
-      if (facts.known.has(key) || key in LEGACY_PARAMS) continue;
+      if (facts.known.has(key) || Object.hasOwn(LEGACY_PARAMS, key)) continue;
       delete params[key];
       warn(key, "unknown parameter ignored");
     }

@@ -149,3 +149,59 @@ Deno.test("business username and gifts; chat gifts; reactions of a user cleared 
   });
   assert.equal(unknown.body.description, "Bad Request: CUSTOM_EMOJI_INVALID");
 });
+
+Deno.test("checklists: sent for a business account with parse modes applied; limits, a group chat and an unknown connection refused", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "desk_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const client = emu.createUser({ first_name: "Carl" });
+  const root = emu.apiRoot;
+  const business_connection_id = emu.connectBusiness(owner, bot).id;
+  const sent = await ok<Any>(root, bot.token, "sendChecklist", {
+    business_connection_id,
+    chat_id: client.id,
+    checklist: {
+      title: "*Order*",
+      parse_mode: "MarkdownV2",
+      tasks: [{ id: 1, text: "Pack" }, { id: 2, text: "<i>Ship</i>", parse_mode: "HTML" }],
+    },
+  });
+  assert.equal(sent.from.id, owner.id);
+  assert.equal(sent.business_connection_id, business_connection_id);
+  assert.deepEqual(sent.checklist, {
+    title: "Order",
+    title_entities: [{ type: "bold", offset: 0, length: 5 }],
+    tasks: [{ id: 1, text: "Pack" }, {
+      id: 2,
+      text: "Ship",
+      text_entities: [{ type: "italic", offset: 0, length: 4 }],
+    }],
+  });
+  const edited = await ok<Any>(root, bot.token, "editMessageChecklist", {
+    business_connection_id,
+    chat_id: client.id,
+    message_id: sent.message_id,
+    checklist: { title: "Order 2", tasks: [{ id: 1, text: "Pack" }] },
+  });
+  assert.equal(edited.checklist.title, "Order 2");
+  assert.equal((await emu.nextBotEdit(client.id, { bot })).checklist?.title, "Order 2");
+  const same = await call(root, bot.token, "sendChecklist", {
+    business_connection_id,
+    chat_id: client.id,
+    checklist: { title: "T", tasks: [{ id: 1, text: "a" }, { id: 1, text: "b" }] },
+  });
+  assert.equal(same.status, 400);
+  const group = emu.createGroup({ title: "G", members: [owner], bots: [bot] });
+  const inGroup = await call(root, bot.token, "sendChecklist", {
+    business_connection_id,
+    chat_id: group.id,
+    checklist: { title: "T", tasks: [{ id: 1, text: "a" }] },
+  });
+  assert.equal(inGroup.status, 400);
+  const unknown = await call(root, bot.token, "sendChecklist", {
+    business_connection_id: "nope",
+    chat_id: client.id,
+    checklist: { title: "T", tasks: [{ id: 1, text: "a" }] },
+  });
+  assert.equal(unknown.body.description, "Bad Request: business connection not found");
+});

@@ -56,7 +56,7 @@ Deno.test("every spec method: missing required parameters are a 400; a well-form
   assert.ok((outcomes.get(200) ?? 0) > Object.keys(METHODS).length / 2, JSON.stringify([...outcomes]));
 });
 
-Deno.test("an unmodelled editing method edits the bot's message instead of sending a new one", async () => {
+Deno.test("editMessageChecklist edits the bot's checklist message instead of sending a new one", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "spec_bot" });
   const alice = emu.createUser({ first_name: "Alice" });

@@ -2,6 +2,7 @@ import type { TypeSpec } from "../../api/spec.gen.ts";
 import type { Handler } from "../context.ts";
 import { BUSINESS_METHODS } from "./business.ts";
 import { chatMethods } from "./chat.ts";
+import { CHECKLIST_METHODS } from "./checklists.ts";
 import { CORE_METHODS } from "./core.ts";
 import { EDIT_METHODS } from "./edit.ts";
 import { FORUM_METHODS } from "./forum.ts";
@@ -42,5 +43,6 @@ export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Reco
     ...STAR_METHODS,
     ...BUSINESS_METHODS,
     ...MEMBER_METHODS,
+    ...CHECKLIST_METHODS,
   };
 }
