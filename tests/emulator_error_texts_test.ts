@@ -42,5 +42,8 @@ for (const strict of [false, true]) {
     assert.equal(noText.body.description, "Bad Request: message text is empty");
     const noChat = await call(root, bot.token, "sendMessage", { text: "x" });
     assert.equal(noChat.body.description, "Bad Request: chat_id is empty");
+    // process_query: an unknown method.
+    const unknown = await call(root, bot.token, "sendTelepathy", {});
+    assert.deepEqual([unknown.status, unknown.body.description], [404, "Not Found: method not found"]);
   });
 }
