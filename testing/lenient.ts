@@ -219,6 +219,10 @@ interface MethodFacts {
  */
 export class CallReader {
   #facts = new Map<string, MethodFacts>();
+  /** Whether the emulator keeps its strict checks (no leniency, no warnings). */
+  readonly strict: boolean;
+  /** The warning channel. */
+  readonly warn: WarningSink;
 
   /**
    * Compiles the per-method facts.
@@ -230,9 +234,11 @@ export class CallReader {
   constructor(
     methods: Readonly<Record<string, MethodSpec>>,
     types: Readonly<Record<string, TypeSpec>>,
-    readonly strict: boolean,
-    readonly warn: WarningSink,
+    strict: boolean,
+    warn: WarningSink,
   ) {
+    this.strict = strict;
+    this.warn = warn;
     for (const [name, spec] of Object.entries(methods)) {
       const only = (type: string) => spec.params.filter((p) => p.types.length === 1 && p.types[0] === type);
       this.#facts.set(name, {
