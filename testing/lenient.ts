@@ -23,10 +23,20 @@ type Rewrite = (
   files: ReadonlyMap<string, File>,
 ) => void;
 
+/**
+ * The argument text the real server reads a value as: a JSON body's non-string fields arrive as their JSON
+ * text. Parameter objects have no prototype and may hold `toString` keys, so `String(value)` would throw.
+ */
+function argumentText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "";
+  return JSON.stringify(value) ?? "";
+}
+
 /** The real server's to_bool (Client.cpp `Client::to_bool`): trimmed, lower-cased `true`, `yes` or `1`. */
 export function looseBool(value: unknown): boolean {
   if (typeof value === "boolean") return value;
-  return ["true", "yes", "1"].includes(String(value).trim().toLowerCase());
+  return ["true", "yes", "1"].includes(argumentText(value).trim().toLowerCase());
 }
 
 /**
@@ -34,7 +44,7 @@ export function looseBool(value: unknown): boolean {
  * ignored and no digits at all read as 0 (`"1796119999.123"` is 1796119999, `"abc"` is 0).
  */
 export function looseInt(value: unknown): number {
-  const text = typeof value === "number" ? String(Math.trunc(value)) : String(value);
+  const text = typeof value === "number" ? String(Math.trunc(value)) : argumentText(value);
   const match = /^-?\d+/.exec(text);
   return match === null ? 0 : Number(match[0]);
 }
@@ -60,7 +70,7 @@ const STRICT_BOOLS: ReadonlySet<unknown> = new Set([
 /** Splits an `emojis` string of the legacy sticker methods into one emoji per item. */
 function emojiList(emojis: unknown): string[] {
   const segmenter = new Intl.Segmenter();
-  return [...segmenter.segment(String(emojis ?? ""))].map((s) => s.segment).filter((s) => s.trim() !== "");
+  return [...segmenter.segment(argumentText(emojis ?? ""))].map((s) => s.segment).filter((s) => s.trim() !== "");
 }
 
 /** `png_sticker`/`tgs_sticker`/`webm_sticker` plus `emojis` (Client.cpp `get_legacy_input_sticker`). */
