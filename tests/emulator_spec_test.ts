@@ -11,12 +11,19 @@ Deno.test("every spec method: missing required parameters are a 400; a well-form
   const bot = emu.createBot({ username: "spec_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   const own = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "target" });
+  const ephemeral = await call(emu.apiRoot, bot.token, "sendMessage", {
+    chat_id: alice.id,
+    text: "only for Alice",
+    ephemeral_message_parameters: { receiver_user_id: alice.id },
+  });
   const ids: Record<string, unknown> = {
     chat_id: alice.id,
     from_chat_id: alice.id,
     user_id: alice.id,
     message_id: own.body.result.message_id,
     message_ids: [own.body.result.message_id],
+    receiver_user_id: alice.id,
+    ephemeral_message_id: ephemeral.body.result.ephemeral_message_id,
     business_connection_id: emu.connectBusiness(alice, bot, { stars: 1000 }).id,
   };
   const outcomes = new Map<number, number>();
