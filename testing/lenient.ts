@@ -70,7 +70,7 @@ const STRICT_BOOLS: ReadonlySet<unknown> = new Set([
 /** Splits an `emojis` string of the legacy sticker methods into one emoji per item. */
 function emojiList(emojis: unknown): string[] {
   const segmenter = new Intl.Segmenter();
-  return [...segmenter.segment(argumentText(emojis ?? ""))].map((s) => s.segment).filter((s) => s.trim() !== "");
+  return [...segmenter.segment(argumentText(emojis))].map((s) => s.segment).filter((s) => s.trim() !== "");
 }
 
 /** `png_sticker`/`tgs_sticker`/`webm_sticker` plus `emojis` (Client.cpp `get_legacy_input_sticker`). */
