@@ -29,7 +29,7 @@ type Rewrite = (
  */
 function argumentText(value: unknown): string {
   if (typeof value === "string") return value;
-  if (value === undefined) return "";
+  if (value === undefined || value === null) return "";
   return JSON.stringify(value) ?? "";
 }
 
