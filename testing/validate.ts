@@ -73,7 +73,7 @@ const MAX_DEPTH = 12;
  * Each returns true when it rewrote the call (the old key is gone then). A Map, so that a parameter
  * named `__proto__`, `constructor` or `toString` finds nothing here rather than Object.prototype's.
  */
-const LEGACY_PARAMS: ReadonlyMap<string, (params: Obj) => boolean> = new Map(Object.entries({
+export const LEGACY_PARAMS: ReadonlyMap<string, (params: Obj) => boolean> = new Map(Object.entries({
   reply_to_message_id(params: Obj) {
     const reply: Obj = { message_id: params.reply_to_message_id };
     const allow = params.allow_sending_without_reply;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { METHODS } from "../api/spec.gen.ts";
 import { Bot } from "../mod.ts";
-import { BotApiEmulator } from "../testing/mod.ts";
+import { BotApiEmulator, type EmulatorWarning } from "../testing/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
 
 /** A seeded generator, so a failing request can be reproduced from the seed in the message. */
@@ -178,8 +178,10 @@ function chunkedBody(size: number): ReadableStream<Uint8Array> {
 
 Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked oversize bodies never give a 500, and a normal bot still gets its answers", async () => {
   using consoleErrors = recordConsoleErrors();
+  const warnings: EmulatorWarning[] = [];
   await using emu = await BotApiEmulator.start({
     bodyLimits: { maxBodyBytes: 1 << 20, maxFileBytes: 100_000, maxParts: 100 },
+    onWarning: (warning) => warnings.push(warning),
   });
   const hostile = emu.createBot({ username: "hostile_bot" });
   const normal = emu.createBot({ username: "normal_bot" });
@@ -249,24 +251,37 @@ Deno.test("emulator fuzz: 3,000 malformed requests, prototype keys and chunked o
     assert.equal(response.status, 413);
   }
 
-  // Each prototype key, in each encoding, is an unknown parameter: 400, as Telegram answers it.
-  for (const key of ["__proto__", "constructor", "toString", "valueOf"]) {
+  // Each prototype key, in each encoding, is an unknown parameter: ignored with a warning, as Telegram
+  // ignores it (the call goes on to "chat not found"), and refused with a 400 in strict mode.
+  await using strict = await BotApiEmulator.start({ strict: true });
+  const strictBot = strict.createBot({ username: "strict_bot" });
+  const withKey = (root: string, token: string, key: string) => {
     const json = `{"chat_id":1,"text":"x","${key}":{"a":1}}`;
     const form = `chat_id=1&text=x&${key}=1`;
-    const answers = await Promise.all([
-      fetch(`${emu.apiRoot}/bot${hostile.token}/sendMessage`, {
+    return Promise.all([
+      fetch(`${root}/bot${token}/sendMessage`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: json,
       }),
-      fetch(`${emu.apiRoot}/bot${hostile.token}/sendMessage`, {
+      fetch(`${root}/bot${token}/sendMessage`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: form,
       }),
-      fetch(`${emu.apiRoot}/bot${hostile.token}/sendMessage?${form}`),
+      fetch(`${root}/bot${token}/sendMessage?${form}`),
     ]);
-    for (const answer of answers) {
+  };
+  for (const key of ["__proto__", "constructor", "toString", "valueOf"]) {
+    const before = warnings.length;
+    for (const answer of await withKey(emu.apiRoot, hostile.token, key)) {
+      const body = await answer.json();
+      assert.equal(answer.status, 400, key);
+      assert.equal(body.description, "Bad Request: chat not found", key);
+    }
+    const warned = warnings.slice(before).filter((w) => w.method === "sendMessage" && w.parameter === key);
+    assert.equal(warned.length, 3, `a warning for each encoding of ${key}`);
+    for (const answer of await withKey(strict.apiRoot, strictBot.token, key)) {
       const body = await answer.json();
       assert.equal(answer.status, 400, key);
       assert.equal(body.description, `Bad Request: unknown parameter "${key}"`);
