@@ -1,5 +1,6 @@
 import type { MethodSpec, TypeSpec } from "../api/spec.gen.ts";
 import { badRequest } from "./failure.ts";
+import { readNestedAny } from "./lenient_json.ts";
 import type { CallInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 import { LEGACY_PARAMS } from "./validate.ts";
@@ -189,6 +190,12 @@ const MISSING_TEXTS: Readonly<Record<string, string>> = {
   pre_checkout_query_id: "query is too old and response timeout expired or query ID is invalid",
 };
 
+/** Whether a type expression names an object type or an array of them (not a primitive, not InputFile). */
+function isStructured(types: Readonly<Record<string, TypeSpec>>, type: string): boolean {
+  const base = type.replace(/^(Array of )+/, "");
+  return types[base] !== undefined;
+}
+
 /** Every required Boolean field of a type, for partial objects the server completes with false. */
 function requiredBooleans(type: TypeSpec | undefined): string[] {
   if (type === undefined) return [];
@@ -206,6 +213,8 @@ interface MethodFacts {
   readonly upload?: string;
   /** Required parameters in spec order. */
   readonly required: readonly string[];
+  /** Parameters of one object (or array) type, whose nested fields td reads leniently. */
+  readonly nested: readonly [string, readonly string[]][];
   /** Parameters of an object type whose missing Boolean fields the server reads as false. */
   readonly partial: readonly [string, readonly string[]][];
 }
@@ -229,7 +238,7 @@ export class CallReader {
    */
   constructor(
     methods: Readonly<Record<string, MethodSpec>>,
-    types: Readonly<Record<string, TypeSpec>>,
+    readonly types: Readonly<Record<string, TypeSpec>>,
     readonly strict: boolean,
     readonly warn: WarningSink,
   ) {
@@ -244,6 +253,8 @@ export class CallReader {
         upload: name.startsWith("send")
           ? spec.params.find((p) => p.required && p.types.includes("InputFile"))?.name
           : undefined,
+        nested: spec.params.filter((p) => p.types.every((t) => isStructured(types, t)))
+          .map((p) => [p.name, p.types]),
         partial: spec.params.filter((p) =>
           p.types.length === 1 && requiredBooleans(types[p.types[0]]).length > 0
         )
@@ -304,6 +315,11 @@ export class CallReader {
       if (read || !facts.trues.has(name)) params[name] = read;
       else delete params[name];
       warn(name, `${JSON.stringify(value)} read as ${read}`);
+    }
+    for (const [name, type] of facts.nested) {
+      const value = parsed(params[name]);
+      if (value === null || typeof value !== "object") continue;
+      params[name] = readNestedAny(this.types, type, value, name, warn);
     }
     for (const [name, fields] of facts.partial) {
       const value = parsed(params[name]);
