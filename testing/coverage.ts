@@ -1,7 +1,6 @@
 import { METHODS, TYPES } from "../api/spec.gen.ts";
 import { modelledMethods } from "./methods/modelled.ts";
 
-const STORIES = "stories are not part of the emulated world (no story feed to post into or read back)";
 const MANAGED = "managed bots (bots created by other bots) are not emulated";
 const VERIFICATION = "verification is a third-party organisation's badge with no effect a bot can observe";
 const GIFT_OWNERSHIP =
@@ -42,10 +41,6 @@ export const GENERIC_REASONS: Readonly<Record<string, string>> = {
   convertGiftToStars: GIFT_OWNERSHIP,
   upgradeGift: GIFT_OWNERSHIP,
   transferGift: GIFT_OWNERSHIP,
-  postStory: STORIES,
-  repostStory: STORIES,
-  editStory: STORIES,
-  deleteStory: STORIES,
   savePreparedInlineMessage: "prepared messages are used from Mini Apps, which do not run in the emulator",
   savePreparedKeyboardButton: "prepared buttons are used from Mini Apps, which do not run in the emulator",
   approveSuggestedPost: "suggested posts of channel direct-message chats are not emulated",

@@ -170,3 +170,63 @@ Deno.test("business connections: a scripted connection, its account methods and 
   });
   assert.equal(forbidden.body.description, "Bad Request: BOT_ACCESS_FORBIDDEN");
 });
+
+Deno.test("stories of a business account: post an upload, edit, repost, delete; rights, periods and file ids refused", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "story_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const root = emu.apiRoot;
+  const id = emu.connectBusiness(owner, bot).id;
+  const post = async (params: Record<string, string>, name = "photo") => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params)) form.append(k, v);
+    form.append(name, new Blob([new Uint8Array([1, 2, 3])], { type: "image/jpeg" }), "s.jpg");
+    const r = await fetch(`${root}/bot${bot.token}/postStory`, { method: "POST", body: form });
+    return { status: r.status, body: await r.json() };
+  };
+  const posted = await post({
+    business_connection_id: id,
+    content: JSON.stringify({ type: "photo", photo: "attach://photo" }),
+    active_period: "86400",
+  });
+  assert.equal(posted.status, 200, JSON.stringify(posted.body));
+  assert.deepEqual([posted.body.result.chat.id, posted.body.result.id], [owner.id, 1]);
+  // Client.cpp get_input_story_content: "Story photo must be uploaded as a file".
+  const byId = await call(root, bot.token, "postStory", {
+    business_connection_id: id,
+    content: { type: "photo", photo: "AgACAgIAAxkBAAE" },
+    active_period: 86400,
+  });
+  assert.equal(byId.body.description, "Bad Request: story photo must be uploaded as a file");
+  const week = await post({
+    business_connection_id: id,
+    content: JSON.stringify({ type: "photo", photo: "attach://photo" }),
+    active_period: "604800",
+  });
+  assert.equal(week.body.description, "Bad Request: STORY_PERIOD_INVALID");
+  const reposted = await ok<Any>(root, bot.token, "repostStory", {
+    business_connection_id: id,
+    from_chat_id: owner.id,
+    from_story_id: 1,
+    active_period: 43200,
+  });
+  assert.equal(reposted.id, 2);
+  const editForm = new FormData();
+  editForm.append("business_connection_id", id);
+  editForm.append("story_id", "1");
+  editForm.append("content", JSON.stringify({ type: "video", video: "attach://clip" }));
+  editForm.append("clip", new Blob([new Uint8Array([9])], { type: "video/mp4" }), "c.mp4");
+  const edited = await fetch(`${root}/bot${bot.token}/editStory`, { method: "POST", body: editForm });
+  assert.equal((await edited.json()).result.id, 1);
+  await ok(root, bot.token, "deleteStory", { business_connection_id: id, story_id: 1 });
+  const gone = await call(root, bot.token, "deleteStory", { business_connection_id: id, story_id: 1 });
+  assert.equal(gone.body.description, "Bad Request: STORY_ID_INVALID");
+  const limited = emu.connectBusiness(emu.createUser({ first_name: "Max" }), bot, {
+    rights: { can_reply: true },
+  });
+  const noRight = await call(root, bot.token, "deleteStory", {
+    business_connection_id: limited.id,
+    story_id: 2,
+  });
+  assert.equal(noRight.body.description, "Bad Request: BOT_ACCESS_FORBIDDEN");
+});

@@ -16,6 +16,7 @@ import { QUERY_METHODS } from "./queries.ts";
 import { SEND_METHODS } from "./send.ts";
 import { STAR_METHODS } from "./stars.ts";
 import { STICKER_METHODS } from "./stickers.ts";
+import { STORY_METHODS } from "./stories.ts";
 
 /** Methods that post a message into a chat (what flood control counts). */
 export const SENDING_METHODS: Readonly<Record<string, Handler>> = {
@@ -44,5 +45,6 @@ export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Reco
     ...BUSINESS_METHODS,
     ...MEMBER_METHODS,
     ...CHECKLIST_METHODS,
+    ...STORY_METHODS,
   };
 }
