@@ -25,7 +25,6 @@ export const GENERIC_REASONS: Readonly<Record<string, string>> = {
   replaceManagedBotToken: MANAGED,
   getManagedBotAccessSettings: MANAGED,
   setManagedBotAccessSettings: MANAGED,
-  giftPremiumSubscription: "Premium subscriptions are not emulated",
   verifyUser: VERIFICATION,
   verifyChat: VERIFICATION,
   removeUserVerification: VERIFICATION,

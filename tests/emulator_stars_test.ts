@@ -346,3 +346,36 @@ Deno.test("a business account's gifts, photo, gift settings and messages: conver
   });
   assert.equal(noRight.body.description, "Bad Request: BOT_ACCESS_FORBIDDEN");
 });
+
+Deno.test("giftPremiumSubscription costs the docs' price in stars and makes the user Premium", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "shop_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const root = emu.apiRoot;
+  const poor = await call(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 3,
+    star_count: 1000,
+  });
+  assert.equal(poor.body.description, "Bad Request: BALANCE_TOO_LOW");
+  emu.world.stars.balances.set(bot.id, 1200);
+  const wrongPrice = await call(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 3,
+    star_count: 900,
+  });
+  assert.equal(wrongPrice.body.description, "Bad Request: STARS_AMOUNT_INVALID");
+  const months = await call(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 4,
+    star_count: 1000,
+  });
+  assert.equal(months.status, 400);
+  await ok(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 3,
+    star_count: 1000,
+  });
+  assert.equal(alice.user.is_premium, true);
+  assert.deepEqual(await ok(root, bot.token, "getMyStarBalance"), { amount: 200 });
+});
