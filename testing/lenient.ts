@@ -1,5 +1,8 @@
 import type { MethodSpec, TypeSpec } from "../api/spec.gen.ts";
 import { badRequest } from "./failure.ts";
+import { LEGACY_FORMS, parsed } from "./legacy_forms.ts";
+import { readNestedAny } from "./lenient_json.ts";
+import { looseBool, looseInt } from "./loose_values.ts";
 import type { CallInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 import { LEGACY_PARAMS } from "./validate.ts";
@@ -16,38 +19,6 @@ export interface EmulatorWarning {
 
 /** Receives warnings. */
 export type WarningSink = (warning: EmulatorWarning) => void;
-
-type Rewrite = (
-  params: Obj,
-  warn: (parameter: string, message: string) => void,
-  files: ReadonlyMap<string, File>,
-) => void;
-
-/**
- * The argument text the real server reads a value as: a JSON body's non-string fields arrive as their JSON
- * text. Parameter objects have no prototype and may hold `toString` keys, so `String(value)` would throw.
- */
-function argumentText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value === undefined || value === null) return "";
-  return JSON.stringify(value) ?? "";
-}
-
-/** The real server's to_bool (Client.cpp `Client::to_bool`): trimmed, lower-cased `true`, `yes` or `1`. */
-export function looseBool(value: unknown): boolean {
-  if (typeof value === "boolean") return value;
-  return ["true", "yes", "1"].includes(argumentText(value).trim().toLowerCase());
-}
-
-/**
- * The real server's `td::to_integer`: an optional minus and the leading digits; whatever follows is
- * ignored and no digits at all read as 0 (`"1796119999.123"` is 1796119999, `"abc"` is 0).
- */
-export function looseInt(value: unknown): number {
-  const text = typeof value === "number" ? String(Math.trunc(value)) : argumentText(value);
-  const match = /^-?\d+/.exec(text);
-  return match === null ? 0 : Number(match[0]);
-}
 
 function strictInt(value: unknown): boolean {
   if (typeof value === "number") return Number.isInteger(value);
@@ -66,119 +37,6 @@ const STRICT_BOOLS: ReadonlySet<unknown> = new Set([
   "1",
   "0",
 ]);
-
-/** Splits an `emojis` string of the legacy sticker methods into one emoji per item. */
-function emojiList(emojis: unknown): string[] {
-  const segmenter = new Intl.Segmenter();
-  return [...segmenter.segment(argumentText(emojis))].map((s) => s.segment).filter((s) => s.trim() !== "");
-}
-
-/** `png_sticker`/`tgs_sticker`/`webm_sticker` plus `emojis` (Client.cpp `get_legacy_input_sticker`). */
-function legacySticker(params: Obj, files: ReadonlyMap<string, File>): Obj | undefined {
-  const formats: [string, string][] = [["png_sticker", "static"], ["tgs_sticker", "animated"], [
-    "webm_sticker",
-    "video",
-  ]];
-  for (const [name, format] of formats) {
-    const file = params[name] ?? (files.has(name) ? `attach://${name}` : undefined);
-    if (file === undefined) continue;
-    const sticker: Obj = { sticker: file, format, emoji_list: emojiList(params.emojis) };
-    if (params.mask_position !== undefined) sticker.mask_position = params.mask_position;
-    for (const key of ["png_sticker", "tgs_sticker", "webm_sticker", "emojis", "mask_position"]) {
-      delete params[key];
-    }
-    return sticker;
-  }
-  return undefined;
-}
-
-function parsed(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Fills the `format` an InputSticker may leave out when the method has a default (Client.cpp `get_input_sticker`). */
-function withFormat(sticker: unknown, format: string): unknown {
-  const value = parsed(sticker);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return sticker;
-  const obj = value as Obj;
-  return obj.format === undefined || obj.format === "" ? { ...obj, format } : obj;
-}
-
-/**
- * Legacy forms the real server still reads, per method, rewritten into today's parameters. Each names the
- * Client.cpp function that reads the old form.
- */
-const REWRITES: Readonly<Record<string, Rewrite>> = {
-  // process_send_poll_query: `correct_option_id` when `correct_option_ids` is absent; get_input_poll_options
-  // reads plain strings as options.
-  sendPoll(params, warn) {
-    if (params.correct_option_id !== undefined && params.correct_option_ids === undefined) {
-      params.correct_option_ids = [looseInt(params.correct_option_id)];
-      delete params.correct_option_id;
-      warn("correct_option_id", "legacy correct_option_id read as correct_option_ids");
-    }
-    const options = parsed(params.options);
-    if (Array.isArray(options) && options.some((o) => typeof o === "string")) {
-      params.options = options.map((o) => typeof o === "string" ? { text: o } : o);
-      warn("options", "plain string poll options read as InputPollOption");
-    }
-  },
-  createNewStickerSet(params, warn, files) {
-    const sticker = legacySticker(params, files);
-    if (sticker !== undefined && params.stickers === undefined) {
-      params.stickers = [sticker];
-      warn("stickers", "legacy png_sticker/tgs_sticker/webm_sticker + emojis read as stickers");
-    }
-    const format = params.sticker_format;
-    delete params.sticker_format;
-    const stickers = parsed(params.stickers);
-    if (typeof format === "string" && Array.isArray(stickers)) {
-      params.stickers = stickers.map((s) => withFormat(s, format));
-      warn("sticker_format", "legacy sticker_format used as the stickers' default format");
-    }
-  },
-  addStickerToSet(params, warn, files) {
-    const sticker = legacySticker(params, files);
-    if (sticker !== undefined && params.sticker === undefined) {
-      params.sticker = sticker;
-      warn("sticker", "legacy png_sticker/tgs_sticker/webm_sticker + emojis read as sticker");
-    } else if (params.sticker !== undefined) {
-      const filled = withFormat(params.sticker, "auto");
-      if (filled !== params.sticker && (filled as Obj).format === "auto") {
-        params.sticker = filled;
-        warn("sticker", "InputSticker without format read with format \"auto\"");
-      }
-    }
-  },
-  // process_upload_sticker_file_query: without `sticker`, the file is `png_sticker` in the static format.
-  uploadStickerFile(params, warn, files) {
-    if (params.sticker !== undefined || files.has("sticker")) return;
-    const png = params.png_sticker ?? (files.has("png_sticker") ? "attach://png_sticker" : undefined);
-    if (png === undefined) return;
-    params.sticker = png;
-    params.sticker_format ??= "static";
-    delete params.png_sticker;
-    warn("png_sticker", "legacy png_sticker read as sticker in the static format");
-  },
-  // process_set_sticker_set_thumbnail_query: `thumb` for `thumbnail`, an empty `format` is "auto".
-  setStickerSetThumbnail(params, warn, files) {
-    const thumb = params.thumb ?? (files.has("thumb") ? "attach://thumb" : undefined);
-    if (params.thumbnail === undefined && !files.has("thumbnail") && thumb !== undefined) {
-      params.thumbnail = thumb;
-      delete params.thumb;
-      warn("thumb", "legacy thumb read as thumbnail");
-    }
-    if (params.format === undefined || params.format === "") {
-      params.format = "auto";
-      warn("format", "missing format filled with \"auto\"");
-    }
-  },
-};
 
 /**
  * What the server answers when a required parameter is missing or empty, where it is not the validator's
@@ -199,6 +57,12 @@ const MISSING_TEXTS: Readonly<Record<string, string>> = {
   pre_checkout_query_id: "query is too old and response timeout expired or query ID is invalid",
 };
 
+/** Whether a type expression names an object type or an array of them (not a primitive, not InputFile). */
+function isStructured(types: Readonly<Record<string, TypeSpec>>, type: string): boolean {
+  const base = type.replace(/^(Array of )+/, "");
+  return types[base] !== undefined;
+}
+
 /** Every required Boolean field of a type, for partial objects the server completes with false. */
 function requiredBooleans(type: TypeSpec | undefined): string[] {
   if (type === undefined) return [];
@@ -216,6 +80,8 @@ interface MethodFacts {
   readonly upload?: string;
   /** Required parameters in spec order. */
   readonly required: readonly string[];
+  /** Parameters of one object (or array) type, whose nested fields td reads leniently. */
+  readonly nested: readonly [string, readonly string[]][];
   /** Parameters of an object type whose missing Boolean fields the server reads as false. */
   readonly partial: readonly [string, readonly string[]][];
 }
@@ -229,6 +95,8 @@ interface MethodFacts {
  */
 export class CallReader {
   #facts = new Map<string, MethodFacts>();
+  /** TYPES of the spec table. */
+  readonly types: Readonly<Record<string, TypeSpec>>;
   /** Whether the emulator keeps its strict checks (no leniency, no warnings). */
   readonly strict: boolean;
   /** The warning channel. */
@@ -247,6 +115,7 @@ export class CallReader {
     strict: boolean,
     warn: WarningSink,
   ) {
+    this.types = types;
     this.strict = strict;
     this.warn = warn;
     for (const [name, spec] of Object.entries(methods)) {
@@ -260,6 +129,8 @@ export class CallReader {
         upload: name.startsWith("send")
           ? spec.params.find((p) => p.required && p.types.includes("InputFile"))?.name
           : undefined,
+        nested: spec.params.filter((p) => p.types.every((t) => isStructured(types, t)))
+          .map((p) => [p.name, p.types]),
         partial: spec.params.filter((p) =>
           p.types.length === 1 && requiredBooleans(types[p.types[0]]).length > 0
         )
@@ -290,7 +161,7 @@ export class CallReader {
     }
     if (this.strict) return true;
     const warn = (parameter: string, message: string) => this.warn({ method, parameter, message });
-    REWRITES[method]?.(params, warn, input.files);
+    LEGACY_FORMS[method]?.(params, warn, input.files);
     const thumb = params.thumb ?? (input.files.has("thumb") ? "attach://thumb" : undefined);
     if (thumb !== undefined && params.thumbnail === undefined && facts.known.has("thumbnail")) {
       // get_input_thumbnail reads `thumb` when there is no `thumbnail`.
@@ -320,6 +191,11 @@ export class CallReader {
       if (read || !facts.trues.has(name)) params[name] = read;
       else delete params[name];
       warn(name, `${JSON.stringify(value)} read as ${read}`);
+    }
+    for (const [name, type] of facts.nested) {
+      const value = parsed(params[name]);
+      if (value === null || typeof value !== "object") continue;
+      params[name] = readNestedAny(this.types, type, value, name, warn);
     }
     for (const [name, fields] of facts.partial) {
       const value = parsed(params[name]);

@@ -206,3 +206,58 @@ Deno.test("uploadStickerFile reads a legacy png_sticker as a static sticker", as
   assert.equal(uploaded.body.result.file_size, PNG.byteLength);
   assert.deepEqual(emu.warnings.map((w) => w.parameter), ["png_sticker"]);
 });
+
+Deno.test("nested fields are read as td's JsonObject reads them: whole numbers in strings, numbers as strings", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "lenient_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const first = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "first" });
+  // tdutils JsonObject::get_optional_int_field takes a String holding a number; get_*_string_field a Number.
+  const reply = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+    chat_id: alice.id,
+    text: "reply",
+    reply_parameters: { message_id: String(first.message_id) },
+    reply_markup: { inline_keyboard: [[{ text: "n", callback_data: 42 }]] },
+  });
+  assert.equal(reply.reply_to_message.message_id, first.message_id);
+  assert.equal(reply.reply_markup.inline_keyboard[0][0].callback_data, "42");
+  assert.deepEqual(emu.warnings.map((w) => w.parameter), [
+    "reply_parameters.message_id",
+    "reply_markup.inline_keyboard[0][0].callback_data",
+  ]);
+
+  await using strictEmu = await BotApiEmulator.start({ strict: true });
+  const strictBot = strictEmu.createBot({ username: "strict_bot" });
+  const strictAlice = strictEmu.createUser({ first_name: "Alice" });
+  const refused = await call(strictEmu.apiRoot, strictBot.token, "sendMessage", {
+    chat_id: strictAlice.id,
+    text: "reply",
+    reply_parameters: { message_id: "1" },
+  });
+  assert.equal(refused.status, 400);
+});
+
+Deno.test("each item of a media group is read by its own type", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "lenient_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const photo = await multipart(emu.apiRoot, bot.token, "sendPhoto", "", {
+    chat_id: String(alice.id),
+    photo: new Blob([PNG], { type: "image/png" }),
+  });
+  const fileId = photo.body.result.photo.at(-1).file_id;
+  const album = await ok<Any>(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: alice.id,
+    media: [
+      { type: "photo", media: fileId, caption: 1 },
+      { type: "video", media: fileId, width: "640", height: "360" },
+    ],
+  });
+  assert.equal(album[0].caption, "1");
+  assert.deepEqual([album[1].video.width, album[1].video.height], [640, 360]);
+  assert.deepEqual(emu.warnings.map((w) => w.parameter), [
+    "media[0].caption",
+    "media[1].width",
+    "media[1].height",
+  ]);
+});

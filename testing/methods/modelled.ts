@@ -1,6 +1,7 @@
 import { METHODS, type TypeSpec } from "../../api/spec.gen.ts";
 import type { Handler } from "../context.ts";
 import { BUSINESS_METHODS } from "./business.ts";
+import { businessAccountMethods } from "./business_account.ts";
 import { chatMethods } from "./chat.ts";
 import { CHECKLIST_METHODS } from "./checklists.ts";
 import { CORE_METHODS } from "./core.ts";
@@ -17,6 +18,7 @@ import { QUERY_METHODS } from "./queries.ts";
 import { SEND_METHODS } from "./send.ts";
 import { STAR_METHODS } from "./stars.ts";
 import { STICKER_METHODS } from "./stickers.ts";
+import { STORY_METHODS } from "./stories.ts";
 
 // A sending method that takes ephemeral parameters sends an ephemeral message when they are given.
 function withEphemeral(handlers: Record<string, Handler>): Record<string, Handler> {
@@ -56,5 +58,7 @@ export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Reco
     ...BUSINESS_METHODS,
     ...MEMBER_METHODS,
     ...CHECKLIST_METHODS,
+    ...STORY_METHODS,
+    ...businessAccountMethods(types),
   };
 }
