@@ -273,13 +273,23 @@ export class Receiver {
     this.#lanes = new Map();
     await previous.close();
     const held = await journal.unacked();
-    this.#backlog = held.length;
+    this.#backlog = 0;
     this.#parked = new Deque();
     this.#parkedKeys.clear();
-    for (const record of held) {
+    this.#adopt(held, journal, (key) => this.#park(key));
+    journal.listen?.((records) => {
+      if (this.#journal === journal) this.#adopt(records, journal, (key) => this.#wake(key));
+    });
+  }
+
+  // Records the journal holds that this receiver did not append (from before a restart, or from
+  // other processes): counted, and handed to their lanes.
+  #adopt(records: readonly JournalRecord[], journal: Journal, hand: (key: string) => void): void {
+    this.#backlog += records.length;
+    for (const record of records) {
       if (!this.ledger.hasSeen(record.id)) this.ledger.begin(record.id);
       if (journal.durable) this.#confirmable(record.id);
-      this.#park(record.key);
+      hand(record.key);
     }
   }
 
