@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { type Cluster, handled, verdict } from "./support/redis_cluster.ts";
 import { Cluster as Processes } from "./support/redis_cluster.ts";
 import { waitFor } from "./support/receiving_harness.ts";
+import { RedisReceiverJournal } from "../redis/mod.ts";
 
 const CHATS = 500;
 const PER_CHAT = 20;
@@ -120,4 +121,43 @@ Deno.test("redis: rolling restart of 3 DelegatorBot workers one by one under loa
   assert.deepEqual(v.disordered, []);
   assert.equal(v.duplicates.size, 0, `duplicated: ${[...v.duplicates.entries()].slice(0, 5).join("; ")}`);
   assert.equal(workers.length, 3);
+});
+
+Deno.test("redis: an update that ends the worker process and one that always throws are dead-lettered after 3 attempts, counted across processes; the rest is handled", async () => {
+  await using cluster = await Processes.start(1);
+  cluster.receiver();
+  const spec = { kind: "plain" as const, slowMs: 0, cpuMs: 0 };
+  let worker = cluster.worker(spec);
+  let crashes = 0;
+  // A supervisor: the worker is started again each time the poison update ends it.
+  const supervising = (async () => {
+    for (;;) {
+      const status = await worker.status;
+      if (status.code !== 70) return;
+      crashes++;
+      cluster.children.delete(worker);
+      worker = cluster.worker(spec);
+    }
+  })();
+  await cluster.emulator.command({ send: { chats: 5, perChat: 2 } });
+  await cluster.emulator.command({ say: { chat: 0, text: "poison" } });
+  await cluster.emulator.command({ say: { chat: 1, text: "throw" } });
+  await cluster.emulator.command({ send: { chats: 5, perChat: 2 } });
+  const journal = new RedisReceiverJournal({ url: cluster.redis.url, name: cluster.name });
+  await journal.open();
+  let dead;
+  try {
+    await waitFor(async () => (await journal.deadLetters()).length === 2, 120, "two dead letters");
+    await waitFor(() => distinct(cluster) === 20, 60, "the other updates");
+    dead = await journal.deadLetters();
+  } finally {
+    await journal.close();
+  }
+  const texts = dead.map((d) => (d.update.message as { text: string }).text).sort();
+  assert.deepEqual(texts, ["poison", "throw"]);
+  for (const letter of dead) assert.equal(letter.attempts, 3);
+  assert.equal(crashes, 3);
+  assert.deepEqual(verdict(handled(cluster)).disordered, []);
+  await cluster.kill(worker, "SIGTERM");
+  await supervising;
 });

@@ -2,6 +2,7 @@
 // a plain handler or a DelegatorBot with a ChatHandler per chat. Each handled message takes `slowMs`
 // (a timer) plus `cpuMs` of CPU work, then is appended to `out` as `D <chat> <n> <update_id> <pid>`.
 // Whenever the partitions it holds change, it appends `J <pid> <count>`. SIGTERM stops it gracefully.
+// "poison" ends the process (exit code 70); "throw" throws.
 import { DelegatorBot } from "../../bot/delegator_bot.ts";
 import { Bot, type LoopMessage, originOf } from "../../bot/mod.ts";
 import { paveEventSpace } from "../../delegate/compose.ts";
@@ -38,6 +39,8 @@ function burn(ms: number): void {
 }
 
 async function work(msg: LoopMessage): Promise<void> {
+  if (msg.text === "poison") Deno.exit(70);
+  if (msg.text === "throw") throw new Error("this update always fails");
   if (config.slowMs > 0) await new Promise((r) => setTimeout(r, config.slowMs));
   if (config.cpuMs > 0) burn(config.cpuMs);
   write(`D ${msg.chat.id} ${Number(msg.text)} ${originOf(msg)?.updateId ?? -1} ${Deno.pid}`);
@@ -64,4 +67,4 @@ setInterval(() => {
   const now = journal.partitions.length;
   if (now !== held) write(`J ${Deno.pid} ${held = now}`);
 }, 50);
-bot.messageLoop(config.kind === "plain" ? work : undefined, { journal, runForever: true });
+bot.messageLoop(config.kind === "plain" ? work : undefined, { journal, runForever: true, onError: () => {} });
