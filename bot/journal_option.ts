@@ -22,7 +22,10 @@ export function checkJournal(option: unknown): void {
  * a SQLite journal for a path (its module loaded only now, so that runtimes without `node:sqlite`
  * never load it), or the object given.
  */
-export async function resolveJournal(option: Journal | string | undefined, receiver: Receiver): Promise<Journal> {
+export async function resolveJournal(
+  option: Journal | string | undefined,
+  receiver: Receiver,
+): Promise<Journal> {
   // Between loops the receiver's journal is always the memory one (a durable one is closed at stop).
   if (option === undefined) return receiver.journal;
   if (typeof option !== "string") return option;

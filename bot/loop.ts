@@ -101,7 +101,9 @@ export function runLoop(
   checkJournal(options.journal);
   const receiver = receiverOf(host);
   if (receiver.attached) {
-    throw new TelepotException("a message loop is already running for this bot: stop it before starting another");
+    throw new TelepotException(
+      "a message loop is already running for this bot: stop it before starting another",
+    );
   }
   // Chosen once, at start: a loop never switches from polling to a webhook made later.
   // A shared journal that hands out records (a Redis worker) is the loop's only source.

@@ -128,7 +128,9 @@ export class Receiver {
    */
   async attach(settings: ReceiverSettings, journal: Journal | Promise<Journal>): Promise<void> {
     if (this.#settings !== undefined) {
-      throw new TelepotException("a message loop is already running for this bot: stop it before starting another");
+      throw new TelepotException(
+        "a message loop is already running for this bot: stop it before starting another",
+      );
     }
     this.#settings = settings;
     this.#stopping = false;
@@ -380,8 +382,13 @@ export class Receiver {
 
   // One attempt: recorded, then the handler run to its end; resolves with the attempts made so far.
   // Unless it is the one running alone, it first waits for such a one to finish.
-  async #attempt(record: TakenRecord, settings: ReceiverSettings, journal: Journal, alone: boolean): Promise<number> {
-    if (!alone) while (this.#gate) await this.#gate;
+  async #attempt(
+    record: TakenRecord,
+    settings: ReceiverSettings,
+    journal: Journal,
+    alone: boolean,
+  ): Promise<number> {
+    if (!alone) { while (this.#gate) await this.#gate; }
     const attempts = await journal.attempt(record.id);
     this.#active++;
     try {

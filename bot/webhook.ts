@@ -95,7 +95,9 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   const maxhold = checkSeconds(options.maxhold, "options.maxhold", true) ?? 3;
   const receiver = receiverOf(bot);
   receiver.webhook = true;
-  const intake = options.ordered === false ? undefined : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
+  const intake = options.ordered === false
+    ? undefined
+    : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
   return async (req) => {
     if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
     if (secretToken !== undefined && !constantTimeEqual(req.headers.get(SECRET_HEADER) ?? "", secretToken)) {

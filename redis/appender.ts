@@ -1,6 +1,6 @@
 import type { Update } from "../api/types.gen.ts";
-import { BadInput } from "../exception/bad_input.ts";
 import type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "../bot/journal.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { connect, type Connection } from "./connection.ts";
 import { GROUP, type Keys, keysOf, partitionOf } from "./keys.ts";
 import { type RedisJournalOptions, type RedisSettings, redisSettings } from "./options.ts";
@@ -26,7 +26,11 @@ export class RedisReceiverJournal implements Journal {
   readonly keys: Keys;
   #redis: Connection | undefined;
 
-  /** @throws {BadInput} on malformed options. */
+  /**
+   * Checks the options; connects only at `open`.
+   *
+   * @throws {BadInput} on malformed options.
+   */
   constructor(options: RedisJournalOptions) {
     this.settings = redisSettings(options);
     this.keys = keysOf(this.settings.name);
@@ -39,9 +43,11 @@ export class RedisReceiverJournal implements Journal {
     const groups = [];
     for (let i = 0; i < this.settings.partitions; i++) {
       // From the stream's start: what receivers appended before any worker ran is read too.
-      groups.push(redis.call("XGROUP", "CREATE", this.keys.stream(i), GROUP, "0", "MKSTREAM").catch((error) => {
-        if (!String(error?.message).includes("BUSYGROUP")) throw error;
-      }));
+      groups.push(
+        redis.call("XGROUP", "CREATE", this.keys.stream(i), GROUP, "0", "MKSTREAM").catch((error) => {
+          if (!String(error?.message).includes("BUSYGROUP")) throw error;
+        }),
+      );
     }
     try {
       await Promise.all(groups);

@@ -1,3 +1,5 @@
+// The one dependency of this entry point, named here so that it stays out of deno.json (and of the core).
+// deno-lint-ignore no-import-prefix
 import { Redis } from "npm:ioredis@5.4.2";
 import { APPEND, RELEASE, RENEW } from "./scripts.ts";
 

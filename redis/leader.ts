@@ -26,7 +26,11 @@ export class PollingLeadership {
   #renewing: ReturnType<typeof setInterval> | undefined;
   #lost = new AbortController();
 
-  /** @throws {BadInput} on malformed options (the same as the journal's). */
+  /**
+   * Checks the options (the same as the journal's); connects only at `acquire`.
+   *
+   * @throws {BadInput} on malformed options.
+   */
   constructor(options: RedisJournalOptions) {
     this.#settings = redisSettings(options);
   }

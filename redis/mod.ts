@@ -31,9 +31,13 @@ import { RedisReceiverJournal } from "./appender.ts";
 import type { RedisJournalOptions } from "./options.ts";
 import { RedisWorkerJournal } from "./worker.ts";
 
+export type { Update } from "../api/types.gen.ts";
+export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "../bot/journal.ts";
 export { RedisReceiverJournal } from "./appender.ts";
+export type { Connection, Reply } from "./connection.ts";
+export type { Keys } from "./keys.ts";
 export { PollingLeadership } from "./leader.ts";
-export type { RedisJournalOptions } from "./options.ts";
+export type { RedisJournalOptions, RedisSettings } from "./options.ts";
 export { RedisWorkerJournal } from "./worker.ts";
 
 /**

@@ -30,12 +30,19 @@ export interface RedisJournalOptions {
 
 /** The options with every default filled in and checked. */
 export interface RedisSettings {
+  /** The server's URL. */
   readonly url: string;
+  /** The key prefix. */
   readonly name: string;
+  /** Number of partition streams. */
   readonly partitions: number;
+  /** Lease duration, ms. */
   readonly leaseMs: number;
+  /** Entries kept per stream. */
   readonly maxLength: number;
+  /** Longest wait for running handlers when a partition is handed over, ms. */
   readonly drainMs: number;
+  /** How long an appended id is remembered, s. */
   readonly seenSeconds: number;
 }
 

@@ -1,6 +1,6 @@
 import type { Update } from "../api/types.gen.ts";
-import type { JournalRecord, TakenRecord } from "../bot/journal.ts";
 import { Deque } from "../bot/deque.ts";
+import type { JournalRecord, TakenRecord } from "../bot/journal.ts";
 import { fieldsOf, RedisReceiverJournal } from "./appender.ts";
 import { connect, type Connection } from "./connection.ts";
 import { GROUP } from "./keys.ts";
@@ -49,7 +49,11 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   #stopped = false;
   #nextTurn = 0;
 
-  /** @throws {BadInput} on malformed options. */
+  /**
+   * Checks the options; connects only at `open`.
+   *
+   * @throws {BadInput} on malformed options.
+   */
   constructor(options: RedisJournalOptions) {
     super(options);
   }
@@ -213,7 +217,12 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
 
     const held = [...this.#owned.keys()];
     if (held.length > 0) {
-      const kept = await this.redis.telepotRenew(held.length, ...held.map((i) => this.keys.lease(i)), this.consumer, leaseMs);
+      const kept = await this.redis.telepotRenew(
+        held.length,
+        ...held.map((i) => this.keys.lease(i)),
+        this.consumer,
+        leaseMs,
+      );
       held.forEach((index, i) => {
         // Lost (this process stalled longer than the lease): another worker owns it now.
         if (kept[i] !== 1) this.#drop(index);

@@ -11,7 +11,10 @@ import { BadInput } from "../exception/bad_input.ts";
 import { until } from "./support/until.ts";
 
 function record(id: number, key = `c${id % 3}`, text = String(id)): JournalRecord {
-  const update = { update_id: id, message: { message_id: id, date: 0, chat: { id: id % 3, type: "private" }, text } };
+  const update = {
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id: id % 3, type: "private" }, text },
+  };
   return { id, key, update: update as unknown as Update };
 }
 
@@ -26,8 +29,15 @@ for (const [name, make] of implementations) {
     await journal.open();
     const fresh = await journal.append([record(1), record(2), record(4), record(7)]);
     assert.deepEqual(fresh.map((r) => r.id), [1, 2, 4, 7]);
-    assert.deepEqual((await journal.append([record(4), record(10)])).map((r) => r.id), [10], "held ids left out");
-    assert.deepEqual((await journal.take("c1", 10)).map((r) => [r.id, r.attempts]), [[1, 0], [4, 0], [7, 0], [10, 0]]);
+    assert.deepEqual(
+      (await journal.append([record(4), record(10)])).map((r) => r.id),
+      [10],
+      "held ids left out",
+    );
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => [r.id, r.attempts]), [[1, 0], [4, 0], [7, 0], [
+      10,
+      0,
+    ]]);
     assert.deepEqual((await journal.take("c1", 2)).map((r) => r.id), [1, 4]);
     assert.equal(await journal.attempt(1), 1);
     assert.equal(await journal.attempt(1), 2);
@@ -59,7 +69,11 @@ Deno.test("journal (SQLite): reopened, it has what was unacked with its attempts
   second.open();
   assert.deepEqual(second.unacked().map((r) => r.id).sort(), [2, 3]);
   assert.equal(second.take("c2", 1)[0].attempts, 1);
-  assert.deepEqual(second.append([record(1), record(2), record(4)]).map((r) => r.id), [4], "acked and held left out");
+  assert.deepEqual(
+    second.append([record(1), record(2), record(4)]).map((r) => r.id),
+    [4],
+    "acked and held left out",
+  );
   second.close();
   await Deno.remove(dir, { recursive: true });
 });
@@ -105,7 +119,10 @@ Deno.test("journal: messageLoop takes a path (SQLite, loaded on demand) and refu
   await loop.stop();
   // Chat 1's two are still in the file; the next loop takes them first, in order.
   const again: string[] = [];
-  const next = bot.messageLoop((msg) => void again.push(msg.text), { source: new UpdateQueue(), journal: path });
+  const next = bot.messageLoop((msg) => void again.push(msg.text), {
+    source: new UpdateQueue(),
+    journal: path,
+  });
   await until(() => again.length === 2);
   await next.stop();
   assert.deepEqual(again, ["wait", "after"]);
@@ -129,7 +146,10 @@ Deno.test("handleUpdate: resolves once handled with the memory journal, once jou
   await loop.stop();
 
   const dir = await Deno.makeTempDir();
-  const durable = bot.messageLoop(handler, { source: new UpdateQueue(), journal: sqliteJournal(`${dir}/bot.db`) });
+  const durable = bot.messageLoop(handler, {
+    source: new UpdateQueue(),
+    journal: sqliteJournal(`${dir}/bot.db`),
+  });
   await until(() => receiverOf(bot).durable);
   await bot.handleUpdate(record(2, "", "two").update as never);
   assert.deepEqual(texts, ["one"], "journaled, not yet handled");

@@ -1,10 +1,10 @@
-import { DeadLetterError } from "../exception/dead_letter.ts";
 import assert from "node:assert/strict";
 import { UPDATE_KINDS } from "../api/classification.gen.ts";
 import { Bot, glance } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
 import { isMessageKind } from "../bot/update_shapes.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { DeadLetterError } from "../exception/dead_letter.ts";
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 import { until } from "./support/until.ts";

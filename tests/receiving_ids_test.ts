@@ -111,11 +111,14 @@ Deno.test("ids (webhook): a reset to lower ids and a far-ahead id: every new upd
   const loop = bot.messageLoop(record.handle);
   const sent = [...range(1_000_000, 100), ...range(5, 100), FAR_AHEAD, ...range(105, 100)];
   for (const id of sent) {
-    const res = await hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(update(id)) }));
+    const res = await hook(
+      new Request("http://bot.test/", { method: "POST", body: JSON.stringify(update(id)) }),
+    );
     assert.equal(res.status, 200);
   }
   assert.equal(
-    (await hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(update(150)) }))).status,
+    (await hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(update(150)) })))
+      .status,
     200,
     "a repeat is answered",
   );

@@ -37,7 +37,11 @@ Deno.test("journal (SQLite): a 10,000-message flood from one chat and a handler 
     const { chat: stuck } = await emu.command({ say: { chat: 0, text: "hang" } });
     const { chat: flood } = await emu.command({ flood: { chat: 1, count: 10_000 } });
     // Once the flood is journaled, Telegram's queue is free: what the others send comes straight in.
-    await waitFor(async () => (await emu.command({ pending: true })).pending < 100, 120, "the flood journaled");
+    await waitFor(
+      async () => (await emu.command({ pending: true })).pending < 100,
+      120,
+      "the flood journaled",
+    );
     await emu.command({ probe: { from: 2, chats: 20, rounds: 10, gapMs: 50 } });
     const probes = () => doneLines(config.out).filter((d) => d.chat !== flood && d.chat !== stuck);
     await waitFor(() => probes().length >= 200, 60, "every other chat's messages handled");
@@ -64,8 +68,16 @@ Deno.test("journal (SQLite): an update that ends the process is dead-lettered af
       assert.equal((await bot.status).code, 70, `run ${crash} ended by the poison`);
     }
     const bot = startBot(config);
-    await waitFor(() => new Set(doneLines(config.out).map((d) => `${d.chat} ${d.n}`)).size === 25, 60, "the rest");
-    await waitFor(() => reported(config.out).some(([, name]) => name === "DeadLetterError"), 30, "the report");
+    await waitFor(
+      () => new Set(doneLines(config.out).map((d) => `${d.chat} ${d.n}`)).size === 25,
+      60,
+      "the rest",
+    );
+    await waitFor(
+      () => reported(config.out).some(([, name]) => name === "DeadLetterError"),
+      30,
+      "the report",
+    );
     bot.kill("SIGTERM");
     assert.equal((await bot.status).code, 0);
     const victimDone = doneLines(config.out).filter((d) => d.chat === victim).map((d) => d.n);

@@ -3,10 +3,10 @@
 // a worker or the polling leader killed with kill -9 mid-run and started again later; all workers
 // restarted one by one. Every update handled, each chat in order, duplicates only where a kill allows.
 import assert from "node:assert/strict";
+import { RedisReceiverJournal } from "../redis/mod.ts";
+import { waitFor } from "./support/receiving_harness.ts";
 import { type Cluster, handled, verdict } from "./support/redis_cluster.ts";
 import { Cluster as Processes } from "./support/redis_cluster.ts";
-import { waitFor } from "./support/receiving_harness.ts";
-import { RedisReceiverJournal } from "../redis/mod.ts";
 
 const CHATS = 500;
 const PER_CHAT = 20;
@@ -36,7 +36,9 @@ function heldBy(cluster: Cluster, pids: readonly number[]): number {
 
 function describe(cluster: Cluster): string {
   const v = verdict(handled(cluster));
-  return `${v.distinct} of ${TOTAL} handled, ${v.duplicates.size} duplicated, disorder: ${v.disordered.slice(0, 3)}`;
+  return `${v.distinct} of ${TOTAL} handled, ${v.duplicates.size} duplicated, disorder: ${
+    v.disordered.slice(0, 3)
+  }`;
 }
 
 Deno.test("redis: 3 workers, 10,000 updates over 500 chats, one worker killed with kill -9 mid-run and started again: all handled, in order, duplicates only among the killed worker's", async () => {
@@ -46,12 +48,19 @@ Deno.test("redis: 3 workers, 10,000 updates over 500 chats, one worker killed wi
   for (const w of workers) await holding(cluster, w.pid);
   const sending = cluster.emulator.command({ send: { chats: CHATS, perChat: PER_CHAT } });
   const victim = workers[1];
-  await waitFor(() => handled(cluster).filter((d) => d.pid === victim.pid).length >= 300, 120, "the victim to work");
+  await waitFor(
+    () => handled(cluster).filter((d) => d.pid === victim.pid).length >= 300,
+    120,
+    "the victim to work",
+  );
   await cluster.kill(victim, "SIGKILL");
-  const atKill = distinct(cluster);
   const survivors = [workers[0].pid, workers[2].pid];
   // Its partitions wait for its lease to expire, then the two others take them over.
-  await waitFor(() => heldBy(cluster, survivors) === PARTITIONS, 60, "the others to take its partitions over");
+  await waitFor(
+    () => heldBy(cluster, survivors) === PARTITIONS,
+    60,
+    "the others to take its partitions over",
+  );
   const atTakeOver = distinct(cluster);
   const again = cluster.worker({ kind: "plain", slowMs: 20, cpuMs: 0 });
   await sending;

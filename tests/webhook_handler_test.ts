@@ -66,7 +66,9 @@ Deno.test("webhook: updates received before the loop starts are kept, then handl
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   const handler = webhookHandler(bot);
   let answered = 0;
-  const answers = [1, 2, 3].map((id) => handler(post(JSON.stringify(update(id)))).then((r) => (answered++, r)));
+  const answers = [1, 2, 3].map((id) =>
+    handler(post(JSON.stringify(update(id)))).then((r) => (answered++, r))
+  );
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(answered, 0, "nothing is answered before it was handled");
   const ids: number[] = [];

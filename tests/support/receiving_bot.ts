@@ -9,8 +9,8 @@
 // flight), then stops the loop, as a webhook bot has to.
 import { DelegatorBot, type SeedTuple } from "../../bot/delegator_bot.ts";
 import { Bot, type LoopMessage, originOf, webhookHandler } from "../../bot/mod.ts";
-import { createOpen } from "../../delegate/delegators.ts";
 import { paveEventSpace } from "../../delegate/compose.ts";
+import { createOpen } from "../../delegate/delegators.ts";
 import { perChatId } from "../../delegate/seeders.ts";
 import { ListenerContext } from "../../helper/contexts.ts";
 import { ChatHandler } from "../../helper/handlers.ts";
@@ -82,7 +82,9 @@ function makeBot(): Bot {
     case "plain":
       return new Bot(config.token, options);
     case "chathandler":
-      return new DelegatorBot(config.token, [paveEventSpace()(perChatId(), createOpen, Worker, { timeout: 60 })], options);
+      return new DelegatorBot(config.token, [
+        paveEventSpace()(perChatId(), createOpen, Worker, { timeout: 60 }),
+      ], options);
     case "open":
       return new DelegatorBot(config.token, [[perChatId(), createOpen(Opener)]], options);
     case "wait":
@@ -106,7 +108,10 @@ if (config.transport === "polling") {
   bot.messageLoop(handler, { ...loopOptions, runForever: true });
 } else {
   const secret = "receiving-secret";
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, webhookHandler(bot, { secretToken: secret }));
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    webhookHandler(bot, { secretToken: secret }),
+  );
   const loop = bot.messageLoop(handler, loopOptions);
   await bot.setWebhook(`http://127.0.0.1:${server.addr.port}/`, { secret_token: secret });
   Deno.addSignalListener("SIGTERM", async () => {

@@ -131,7 +131,11 @@ export function distinct(done: readonly Done[]): number {
 }
 
 /** Waits until `check` holds, looking every 50 ms, for at most `seconds`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, seconds: number, what: string): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  seconds: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);

@@ -1,6 +1,6 @@
 // A worker process for the Redis scale-out tests and bench: `messageLoop` on a Redis worker journal,
 // a plain handler or a DelegatorBot with a ChatHandler per chat. Each handled message takes `slowMs`
-// (a timer) plus `cpuMs` of CPU work, then is appended to `out` as `D <chat> <n> <update_id> <pid>`.
+// (a timer) plus `cpuMs` of CPU work, then is appended to `out` as `D <chat> <n> <update_id> <pid> <ms since epoch>`.
 // Whenever the partitions it holds change, it appends `J <pid> <count>`. SIGTERM stops it gracefully.
 // "poison" ends the process (exit code 70); "throw" throws.
 import { DelegatorBot } from "../../bot/delegator_bot.ts";
@@ -43,7 +43,7 @@ async function work(msg: LoopMessage): Promise<void> {
   if (msg.text === "throw") throw new Error("this update always fails");
   if (config.slowMs > 0) await new Promise((r) => setTimeout(r, config.slowMs));
   if (config.cpuMs > 0) burn(config.cpuMs);
-  write(`D ${msg.chat.id} ${Number(msg.text)} ${originOf(msg)?.updateId ?? -1} ${Deno.pid}`);
+  write(`D ${msg.chat.id} ${Number(msg.text)} ${originOf(msg)?.updateId ?? -1} ${Deno.pid} ${Date.now()}`);
 }
 
 class PerChat extends ChatHandler {
@@ -55,7 +55,11 @@ class PerChat extends ChatHandler {
 const options = { apiRoot: config.apiRoot };
 const bot = config.kind === "plain"
   ? new Bot(config.token, options)
-  : new DelegatorBot(config.token, [paveEventSpace()(perChatId(), createOpen, PerChat, { timeout: 60 })], options);
+  : new DelegatorBot(
+    config.token,
+    [paveEventSpace()(perChatId(), createOpen, PerChat, { timeout: 60 })],
+    options,
+  );
 const journal = redisJournal({
   url: config.url,
   name: config.name,
