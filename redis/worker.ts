@@ -10,6 +10,10 @@ import type { RedisJournalOptions } from "./options.ts";
 // changes happen between reads, so this is also how long a hand-over may wait for the reader.
 const READ_COUNT = 500;
 const READ_BLOCK_MS = 200;
+// Records read and not yet handled, at most: beyond that the backlog waits in Redis.
+const HELD_MAX = 10_000;
+// Pending entries of a held partition checked per turn for ones no process is handling.
+const SWEEP_COUNT = 100;
 
 interface Entry {
   readonly record: JournalRecord;
@@ -22,6 +26,8 @@ interface Owned {
   readonly index: number;
   // Being handed over: nothing more is taken from it; released once what was taken is done.
   drainUntil: number | undefined;
+  // Where the next sweep for abandoned entries starts.
+  sweep: string;
   readonly taken: Set<number>;
 }
 
@@ -180,7 +186,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
 
   async #read(): Promise<void> {
     const reading = [...this.#owned.values()].filter((o) => o.drainUntil === undefined).map((o) => o.index);
-    if (reading.length === 0) {
+    if (reading.length === 0 || this.#entries.size >= HELD_MAX) {
       await new Promise((r) => setTimeout(r, READ_BLOCK_MS));
       return;
     }
@@ -243,6 +249,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       for (const owned of active.slice(share)) owned.drainUntil = now + drainMs;
     }
 
+    await this.#sweep();
     if (this.#owned.size >= share) return;
     const start = Math.floor(Math.random() * partitions);
     for (let k = 0; k < partitions && this.#owned.size < share; k++) {
@@ -255,7 +262,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
 
   // A partition just leased: everything its earlier owners read and did not ack comes first, in order.
   async #takeOver(index: number): Promise<void> {
-    this.#owned.set(index, { index, drainUntil: undefined, taken: new Set() });
+    this.#owned.set(index, { index, drainUntil: undefined, taken: new Set(), sweep: "0-0" });
     const stream = this.keys.stream(index);
     let cursor = "0-0";
     do {
@@ -276,6 +283,31 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       const counts = await this.redis.call("HMGET", this.keys.attempts, ...ids) as (string | null)[];
       this.#hold(index, live, new Map(ids.map((id, i) => [Number(id), Number(counts[i] ?? 0)])));
     } while (cursor !== "0-0" && !this.#stopped);
+  }
+
+  // A process that stalled past its lease may still have read from a partition after this worker took
+  // it over: such entries sit pending under that process, which then drops them. Entries of a held
+  // partition idle for two leases are claimed (this worker's own are known and left alone).
+  async #sweep(): Promise<void> {
+    for (const owned of this.#owned.values()) {
+      if (owned.drainUntil !== undefined) continue;
+      const [next, entries] = await this.redis.call(
+        "XAUTOCLAIM",
+        this.keys.stream(owned.index),
+        GROUP,
+        this.consumer,
+        2 * this.settings.leaseMs,
+        owned.sweep,
+        "COUNT",
+        SWEEP_COUNT,
+      ) as [string, StreamEntry[]];
+      owned.sweep = next;
+      const live = entries.filter((e) => e[1] !== null && !this.#entries.has(Number(fieldsOf(e[1]).id)));
+      if (live.length === 0) continue;
+      const ids = live.map(([, list]) => fieldsOf(list!).id);
+      const counts = await this.redis.call("HMGET", this.keys.attempts, ...ids) as (string | null)[];
+      this.#hold(owned.index, live, new Map(ids.map((id, i) => [Number(id), Number(counts[i] ?? 0)])));
+    }
   }
 
   #hold(index: number, entries: StreamEntry[], attempts: Map<number, number>): void {
