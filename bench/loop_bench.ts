@@ -86,3 +86,16 @@ Deno.bench("polling: messageLoop", { group: "polling" }, async (b) => {
 });
 
 globalThis.addEventListener("unload", () => void emu.close());
+
+// Taking a long backlog from the queue: UpdateQueue's ring buffer against Array push/shift.
+const BACKLOG = 200_000;
+Deno.bench("backlog: Array push + shift (baseline)", { group: "backlog", baseline: true }, () => {
+  const items: string[] = [];
+  for (let i = 0; i < BACKLOG; i++) items.push(payloads[i % N]);
+  while (items.length > 0) items.shift();
+});
+Deno.bench("backlog: UpdateQueue put + take", { group: "backlog" }, async () => {
+  const queue = new UpdateQueue();
+  for (let i = 0; i < BACKLOG; i++) queue.put(payloads[i % N]);
+  while (queue.size > 0) await queue.take();
+});

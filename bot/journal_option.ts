@@ -2,6 +2,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import type { Journal } from "./journal.ts";
 import type { Receiver } from "./receiver.ts";
 
+const SQLITE_JOURNAL = "./sqlite_journal.ts";
 const METHODS = ["open", "append", "take", "attempt", "ack", "deadLetter", "unacked", "deadLetters", "close"];
 
 /**
@@ -29,6 +30,8 @@ export async function resolveJournal(
   // Between loops the receiver's journal is always the memory one (a durable one is closed at stop).
   if (option === undefined) return receiver.journal;
   if (typeof option !== "string") return option;
-  const { sqliteJournal } = await import("./sqlite_journal.ts");
-  return sqliteJournal(option);
+  // A specifier in a variable: bundlers leave the import for run time instead of inlining the module
+  // (and `node:sqlite` with it) into a bundle meant for Node 20.
+  const module: typeof import("./sqlite_journal.ts") = await import(SQLITE_JOURNAL);
+  return module.sqliteJournal(option);
 }

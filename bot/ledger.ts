@@ -44,10 +44,10 @@ export class UpdateLedger {
     return this.#unfinished.size;
   }
 
-  /** The smallest unfinished id, or `undefined` when none is. */
-  lowestUnfinished(): number | undefined {
+  /** The smallest unfinished id not below `floor`, or `undefined` when none is. */
+  lowestUnfinished(floor = Number.NEGATIVE_INFINITY): number | undefined {
     let low: number | undefined;
-    for (const id of this.#unfinished) if (low === undefined || id < low) low = id;
+    for (const id of this.#unfinished) if (id >= floor && (low === undefined || id < low)) low = id;
     return low;
   }
 

@@ -66,7 +66,7 @@ export {
 } from "./glance.ts";
 export { type LoopHandler, type LoopMessage, type MessageHandler, type RoutingTable } from "./handler.ts";
 export { messageIdentifier, type MsgIdentifierTuple, originIdentifier } from "./identifier.ts";
-export type { Awaitable, DeadLetter, Journal, JournalRecord } from "./journal.ts";
+export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";
 export { MemoryJournal } from "./memory_journal.ts";

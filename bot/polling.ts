@@ -54,11 +54,12 @@ export class OffsetState {
   /** The offset last acknowledged by Telegram (sent in a successful call). */
   confirmed: number | undefined;
 
-  /** The offset that confirms exactly what is confirmable. */
+  /**
+   * The offset that confirms exactly what is confirmable. Updates below an offset already confirmed
+   * (passed after `stuckAfter`) no longer count: Telegram has forgotten them.
+   */
   next(receiver: Receiver): number | undefined {
-    const safe = receiver.ledger.lowestUnfinished() ?? this.received;
-    if (safe === undefined || this.confirmed === undefined) return safe;
-    return Math.max(safe, this.confirmed);
+    return receiver.ledger.lowestUnfinished(this.confirmed) ?? this.received;
   }
 
   /**

@@ -91,7 +91,12 @@ export class SqliteJournal implements Journal {
   #acks: number[] = [];
   #sinceTrim = 0;
 
-  /** @param path the database file; created when missing. */
+  /**
+   * Creates the journal; nothing is opened until `open()` (which the loop calls).
+   *
+   * @param path the database file; created when missing.
+   * @throws {BadInput} when `path` is not a non-empty string.
+   */
   constructor(path: string) {
     if (typeof path !== "string" || path === "") throw new BadInput("journal", "a database file path");
     this.path = path;
@@ -228,6 +233,8 @@ export class SqliteJournal implements Journal {
     }
   }
 }
+
+export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 /** A SQLite journal in the file at `path`, for `messageLoop`'s `journal` option. */
 export function sqliteJournal(path: string): SqliteJournal {
