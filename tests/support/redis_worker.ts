@@ -3,6 +3,7 @@
 // (a timer) plus `cpuMs` of CPU work, then is appended to `out` as `D <chat> <n> <update_id> <pid> <ms since epoch>`.
 // Whenever the partitions it holds change, it appends `J <pid> <count>`. SIGTERM stops it gracefully.
 // "poison" ends the process (exit code 70); "throw" throws.
+import process from "node:process";
 import { DelegatorBot } from "../../bot/delegator_bot.ts";
 import { Bot, type LoopMessage, originOf } from "../../bot/mod.ts";
 import { paveEventSpace } from "../../delegate/compose.ts";
@@ -32,10 +33,15 @@ function write(line: string): void {
   out.writeSync(encoder.encode(line + "\n"));
 }
 
+// CPU work measured in CPU time, not wall time, so that a busy machine does not shorten it.
 function burn(ms: number): void {
-  const until = performance.now() + ms;
+  const used = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const until = used() + ms;
   let x = 0;
-  while (performance.now() < until) x += Math.sqrt(x + 1);
+  while (used() < until) for (let i = 0; i < 1000; i++) x += Math.sqrt(x + i);
 }
 
 async function work(msg: LoopMessage): Promise<void> {
