@@ -170,3 +170,26 @@ Deno.test("redis: an update that ends the worker process and one that always thr
   await cluster.kill(worker, "SIGTERM");
   await supervising;
 });
+
+Deno.test("redis: a webhook receiver answers once appended; killed with kill -9 mid-run and started again, nothing is lost or handled twice", async () => {
+  await using cluster = await Processes.start();
+  const workers = [0, 1].map(() => cluster.worker({ kind: "plain", slowMs: 5, cpuMs: 0 }));
+  for (const w of workers) await holding(cluster, w.pid);
+  const first = cluster.receiver("webhook");
+  await waitFor(() => cluster.lines("W").length === 1, 60, "the webhook to be set");
+  const total = 2000;
+  const sending = cluster.emulator.command({ send: { chats: 100, perChat: total / 100 } });
+  await waitFor(() => distinct(cluster) >= 500, 120, "handling to start");
+  await cluster.kill(first, "SIGKILL");
+  const atKill = distinct(cluster);
+  cluster.receiver("webhook");
+  await sending;
+  await waitFor(() => distinct(cluster) >= total, 180, "every update");
+
+  const v = verdict(handled(cluster));
+  assert.equal(v.distinct, total);
+  assert.deepEqual(v.disordered, []);
+  assert.equal(v.duplicates.size, 0, `duplicated: ${[...v.duplicates.keys()].slice(0, 5)}`);
+  assert.ok(atKill < total, "the kill came mid-run");
+  assert.equal(cluster.lines("W").length, 2);
+});

@@ -42,8 +42,8 @@ export class Cluster implements AsyncDisposable {
     return this.#spawn("./redis_worker.ts", config);
   }
 
-  /** Starts a polling receiver process (it polls once it leads). */
-  receiver(): Deno.ChildProcess {
+  /** Starts a receiver process: polling (it polls once it leads) or a webhook server. */
+  receiver(transport: "polling" | "webhook" = "polling"): Deno.ChildProcess {
     const config: ReceiverConfig = {
       apiRoot: this.emulator.apiRoot,
       token: this.emulator.token,
@@ -52,7 +52,7 @@ export class Cluster implements AsyncDisposable {
       out: this.out,
       leaseSeconds: this.leaseSeconds,
     };
-    return this.#spawn("./redis_receiver.ts", config);
+    return this.#spawn(transport === "polling" ? "./redis_receiver.ts" : "./redis_webhook.ts", config);
   }
 
   /** Ends a process with `signal` and waits for it. */
