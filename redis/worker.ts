@@ -28,6 +28,9 @@ interface Owned {
   drainUntil: number | undefined;
   // Where the next sweep for abandoned entries starts.
   sweep: string;
+  // Taken over and not yet read through: where claiming what earlier owners left goes on. New
+  // entries are read only after that, so each chat stays in order.
+  claim: string | undefined;
   readonly taken: Set<number>;
 }
 
@@ -185,8 +188,15 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   }
 
   async #read(): Promise<void> {
-    const reading = [...this.#owned.values()].filter((o) => o.drainUntil === undefined).map((o) => o.index);
-    if (reading.length === 0 || this.#entries.size >= HELD_MAX) {
+    const active = [...this.#owned.values()].filter((o) => o.drainUntil === undefined);
+    if (this.#entries.size >= HELD_MAX) {
+      await new Promise((r) => setTimeout(r, READ_BLOCK_MS));
+      return;
+    }
+    const claiming = active.find((o) => o.claim !== undefined);
+    if (claiming) return await this.#claim(claiming);
+    const reading = active.map((o) => o.index);
+    if (reading.length === 0) {
       await new Promise((r) => setTimeout(r, READ_BLOCK_MS));
       return;
     }
@@ -256,33 +266,37 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       const index = (start + k) % partitions;
       if (this.#owned.has(index)) continue;
       const got = await this.redis.call("SET", this.keys.lease(index), this.consumer, "NX", "PX", leaseMs);
-      if (got === "OK") await this.#takeOver(index);
+      if (got === "OK") this.#takeOver(index);
     }
   }
 
-  // A partition just leased: everything its earlier owners read and did not ack comes first, in order.
-  async #takeOver(index: number): Promise<void> {
-    this.#owned.set(index, { index, drainUntil: undefined, taken: new Set(), sweep: "0-0" });
-    const stream = this.keys.stream(index);
-    let cursor = "0-0";
-    do {
-      const [next, entries] = await this.redis.call(
-        "XAUTOCLAIM",
-        stream,
-        GROUP,
-        this.consumer,
-        0,
-        cursor,
-        "COUNT",
-        READ_COUNT,
-      ) as [string, StreamEntry[]];
-      cursor = next;
-      const live = entries.filter((e) => e[1] !== null);
-      if (live.length === 0) continue;
-      const ids = live.map(([, list]) => fieldsOf(list!).id);
-      const counts = await this.redis.call("HMGET", this.keys.attempts, ...ids) as (string | null)[];
-      this.#hold(index, live, new Map(ids.map((id, i) => [Number(id), Number(counts[i] ?? 0)])));
-    } while (cursor !== "0-0" && !this.#stopped);
+  // A partition just leased: everything its earlier owners read and did not ack comes first, in order,
+  // claimed a batch at a time between reads (so a long backlog neither fills memory nor delays renewal).
+  #takeOver(index: number): void {
+    this.#owned.set(index, { index, drainUntil: undefined, taken: new Set(), sweep: "0-0", claim: "0-0" });
+  }
+
+  async #claim(owned: Owned): Promise<void> {
+    const [next, entries] = await this.redis.call(
+      "XAUTOCLAIM",
+      this.keys.stream(owned.index),
+      GROUP,
+      this.consumer,
+      0,
+      owned.claim!,
+      "COUNT",
+      READ_COUNT,
+    ) as [string, StreamEntry[]];
+    owned.claim = next === "0-0" ? undefined : next;
+    await this.#holdClaimed(owned.index, entries);
+  }
+
+  async #holdClaimed(index: number, entries: StreamEntry[]): Promise<void> {
+    const live = entries.filter((e) => e[1] !== null && !this.#entries.has(Number(fieldsOf(e[1]).id)));
+    if (live.length === 0) return;
+    const ids = live.map(([, list]) => fieldsOf(list!).id);
+    const counts = await this.redis.call("HMGET", this.keys.attempts, ...ids) as (string | null)[];
+    this.#hold(index, live, new Map(ids.map((id, i) => [Number(id), Number(counts[i] ?? 0)])));
   }
 
   // A process that stalled past its lease may still have read from a partition after this worker took
@@ -290,7 +304,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   // partition idle for two leases are claimed (this worker's own are known and left alone).
   async #sweep(): Promise<void> {
     for (const owned of this.#owned.values()) {
-      if (owned.drainUntil !== undefined) continue;
+      if (owned.drainUntil !== undefined || owned.claim !== undefined) continue;
       const [next, entries] = await this.redis.call(
         "XAUTOCLAIM",
         this.keys.stream(owned.index),
@@ -302,11 +316,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
         SWEEP_COUNT,
       ) as [string, StreamEntry[]];
       owned.sweep = next;
-      const live = entries.filter((e) => e[1] !== null && !this.#entries.has(Number(fieldsOf(e[1]).id)));
-      if (live.length === 0) continue;
-      const ids = live.map(([, list]) => fieldsOf(list!).id);
-      const counts = await this.redis.call("HMGET", this.keys.attempts, ...ids) as (string | null)[];
-      this.#hold(owned.index, live, new Map(ids.map((id, i) => [Number(id), Number(counts[i] ?? 0)])));
+      await this.#holdClaimed(owned.index, entries);
     }
   }
 
