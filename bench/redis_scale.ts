@@ -11,8 +11,9 @@ import { redisJournal, redisReceiverJournal } from "../redis/mod.ts";
 import { waitFor } from "../tests/support/receiving_harness.ts";
 import { Cluster, handled } from "../tests/support/redis_cluster.ts";
 
-const CHATS = 200;
-const PER_CHAT = 10;
+// Many chats, so that the two workers' shares (8 partitions each) carry nearly the same load.
+const CHATS = 1000;
+const PER_CHAT = 3;
 const TOTAL = CHATS * PER_CHAT;
 const CPU_MS = 2;
 
