@@ -95,7 +95,7 @@ export async function pollUpdates(
   let conflicts: number[] = [];
   let blocked: { offset: number | undefined; since: number } | undefined;
   while (!stop.aborted) {
-    await receiver.belowCapacity(options.maxInFlight, stop);
+    if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     let offset = offsets.next(receiver);
     if (offsets.room(receiver, options.limit) < enough) {
       if (blocked === undefined || blocked.offset !== offset) blocked = { offset, since: Date.now() };

@@ -127,7 +127,7 @@ export async function consumeQueue(
   // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);
   while (!stop.aborted) {
-    await receiver.belowCapacity(options.maxInFlight, stop);
+    if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     if (stop.aborted) break;
     const entry = await taker(stop);
     if (entry === ENDED || entry === undefined) break;

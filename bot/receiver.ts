@@ -29,6 +29,7 @@ export interface ReceiverSettings {
   readonly maxAttempts: number;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
 // Records a lane reads from its journal at a time.
 const TAKE = 32;
 // Seconds an update on its last attempt after crashes waits for other handlers to finish before it
@@ -178,7 +179,7 @@ export class Receiver {
    * go and handed to their lanes. Resolves once appended (for a durable journal that is the moment
    * they may be confirmed); rejects, with nothing taken, when the journal fails.
    */
-  async receive(updates: readonly Update[]): Promise<void> {
+  receive(updates: readonly Update[]): Promise<void> {
     const records: JournalRecord[] = [];
     for (const update of updates) {
       const id = update.update_id;
@@ -186,18 +187,30 @@ export class Receiver {
       this.ledger.begin(id);
       records.push({ id, key: laneKey(update), update });
     }
-    if (records.length === 0) return;
+    if (records.length === 0) return RESOLVED;
     const journal = this.#journal;
-    let fresh: readonly JournalRecord[];
     // Counted at once, so that a source checking the capacity meanwhile sees them.
     this.#backlog += records.length;
-    try {
-      fresh = await journal.append(records);
-    } catch (error) {
+    const refused = (error: unknown) => {
       this.#backlog -= records.length;
       for (const record of records) this.ledger.drop(record.id);
       throw error;
+    };
+    let appended: ReturnType<Journal["append"]>;
+    try {
+      appended = journal.append(records);
+    } catch (error) {
+      return Promise.reject(error).catch(refused);
     }
+    if (isThenable(appended)) {
+      return appended.then((fresh) => this.#appended(records, fresh, journal), refused);
+    }
+    // A journal that answers at once (memory, SQLite) lets quick handlers finish right here.
+    this.#appended(records, appended, journal);
+    return RESOLVED;
+  }
+
+  #appended(records: readonly JournalRecord[], fresh: readonly JournalRecord[], journal: Journal): void {
     if (fresh.length !== records.length) {
       // Held or handled before this process started: the journal takes care of them.
       this.#backlog -= records.length - fresh.length;
@@ -214,14 +227,15 @@ export class Receiver {
    * Takes in one update and resolves once it may be confirmed to its sender: journaled (durable
    * journal) or handled (memory journal). What a webhook answer and `bot.handleUpdate` wait for.
    */
-  async deliver(update: Update): Promise<void> {
-    await this.receive([update]);
-    await this.confirmable(update.update_id);
+  deliver(update: Update): Promise<void> {
+    const received = this.receive([update]);
+    if (received === RESOLVED && !this.ledger.isUnfinished(update.update_id)) return RESOLVED;
+    return received.then(() => this.confirmable(update.update_id));
   }
 
   /** Resolves once update `id` is confirmable (at once if it is, or was never received). */
   confirmable(id: number): Promise<void> {
-    if (!this.ledger.isUnfinished(id)) return Promise.resolve();
+    if (!this.ledger.isUnfinished(id)) return RESOLVED;
     let waiter = this.#waiters.get(id);
     if (!waiter) this.#waiters.set(id, waiter = deferred());
     return waiter.promise;
@@ -238,7 +252,7 @@ export class Receiver {
     return this.#changed.promise;
   }
 
-  /** Resolves when the backlog is below `limit` (or `signal` aborts). */
+  /** Resolves when the backlog is below `limit` (or `signal` aborts); check `backlog` first to skip it. */
   async belowCapacity(limit: number, signal?: AbortSignal): Promise<void> {
     while (this.#backlog >= limit && !signal?.aborted) await abortable(this.changed(), signal);
   }
@@ -319,11 +333,14 @@ export class Receiver {
     });
   }
 
+  // Runs synchronously for as long as the journal and the handlers do: a quick handler finishes
+  // inside `receive`, before the next poll, as if called directly.
   async #run(key: string, lane: Lane, settings: ReceiverSettings, journal: Journal): Promise<void> {
     try {
       lanes: for (;;) {
         lane.dirty = false;
-        const batch = await journal.take(key, TAKE);
+        const taken = journal.take(key, TAKE);
+        const batch = isThenable(taken) ? await taken : taken;
         if (batch.length === 0) {
           if (lane.dirty) continue;
           break;
@@ -333,7 +350,8 @@ export class Receiver {
             this.#park(key);
             break lanes;
           }
-          await this.#handle(record, settings, journal);
+          const handling = this.#handle(record, settings, journal);
+          if (handling) await handling;
         }
       }
     } finally {
@@ -347,37 +365,100 @@ export class Receiver {
     }
   }
 
-  async #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> {
-    const { id, update } = record;
-    const max = settings.maxAttempts;
-    if (record.attempts >= max) {
-      // Attempts recorded in earlier processes that never finished: each one ended with the process.
-      const reason = `the process ended while it was being handled, ${record.attempts} times`;
-      return await this.#bury(record, record.attempts, reason, settings, journal);
+  // The common case without a single await: a first attempt, a journal that answers at once, nobody
+  // running alone. Anything else goes the general way.
+  #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> | undefined {
+    if (record.attempts > 0 || this.#gate !== undefined) {
+      return this.#handleAll(record, settings, journal, record.attempts);
     }
+    const counted = journal.attempt(record.id);
+    if (isThenable(counted)) {
+      return counted.then((attempts) => this.#handleAll(record, settings, journal, attempts - 1));
+    }
+    let result: unknown;
+    this.#active++;
+    try {
+      result = this.#invoke(record.update, settings);
+    } catch (error) {
+      this.#ended();
+      return this.#failed(record, settings, journal, counted, error);
+    }
+    if (!isThenable(result)) {
+      this.#ended();
+      return this.#succeeded(record.id, journal);
+    }
+    return Promise.resolve(result).then(() => {
+      this.#ended();
+      return this.#succeeded(record.id, journal);
+    }, (error) => {
+      this.#ended();
+      return this.#failed(record, settings, journal, counted, error);
+    });
+  }
+
+  #succeeded(id: number, journal: Journal): Promise<void> | undefined {
+    const acked = journal.ack(id);
+    if (isThenable(acked)) return acked.then(() => this.#done(id));
+    this.#done(id);
+  }
+
+  #done(id: number): void {
+    this.#handled++;
+    this.#settle(id);
+  }
+
+  #failed(
+    record: TakenRecord,
+    settings: ReceiverSettings,
+    journal: Journal,
+    attempts: number,
+    error: unknown,
+  ): Promise<void> | undefined {
+    this.#report(settings, error, record.update);
+    // Nothing will ever take this one: no point in trying again.
+    if (error instanceof BadFlavor) return this.#succeeded(record.id, journal);
+    return this.#handleAll(record, settings, journal, attempts, error);
+  }
+
+  // The general way: `attempts` were recorded already (the last one failing with `lastError`, if
+  // given; else they ended with a process).
+  async #handleAll(
+    record: TakenRecord,
+    settings: ReceiverSettings,
+    journal: Journal,
+    attempts: number,
+    lastError?: unknown,
+  ): Promise<void> {
+    const max = settings.maxAttempts;
+    let failure: { error: unknown } | undefined = lastError === undefined ? undefined : { error: lastError };
     // The last chance of an update that was in flight when a process ended: it runs alone, so that
     // only the guilty one of the updates in flight then is blamed if it ends this process too.
-    const alone = record.attempts > 0 && record.attempts === max - 1;
-    let attempts = record.attempts;
+    const alone = failure === undefined && attempts > 0 && attempts === max - 1;
     for (;;) {
-      let failure: { error: unknown } | undefined;
+      if (attempts >= max) {
+        const reason = failure === undefined
+          ? `the process ended while it was being handled, ${attempts} times`
+          : describe(failure.error);
+        return await this.#bury(record, attempts, reason, settings, journal);
+      }
       const attempt = alone
         ? this.#alone(() => this.#attempt(record, settings, journal, true))
         : this.#attempt(record, settings, journal, false);
-      await attempt.then((count) => attempts = count, (error) => failure = { error });
-      if (failure === undefined) break;
-      const { error } = failure;
-      this.#report(settings, error, update);
-      // Nothing will ever take this one: no point in trying again.
-      if (error instanceof BadFlavor) break;
-      if (attempts + 1 >= max) {
-        return await this.#bury(record, attempts + 1, describe(error), settings, journal);
-      }
+      const outcome = await attempt.then((count) => ({ count }), (error: unknown) => ({ error }));
+      if ("count" in outcome) break;
+      failure = outcome;
       attempts++;
+      this.#report(settings, outcome.error, record.update);
+      if (outcome.error instanceof BadFlavor) break;
     }
-    await journal.ack(id);
-    this.#handled++;
-    this.#settle(id);
+    await this.#succeeded(record.id, journal);
+  }
+
+  #ended(): void {
+    if (--this.#active === 0) {
+      this.#quiet?.resolve();
+      this.#quiet = undefined;
+    }
   }
 
   // One attempt: recorded, then the handler run to its end; resolves with the attempts made so far.
@@ -396,10 +477,7 @@ export class Receiver {
       if (isThenable(result)) await result;
       return attempts;
     } finally {
-      if (--this.#active === 0) {
-        this.#quiet?.resolve();
-        this.#quiet = undefined;
-      }
+      this.#ended();
     }
   }
 
