@@ -373,8 +373,22 @@ export class Receiver {
     }
     const counted = journal.attempt(record.id);
     if (isThenable(counted)) {
-      return counted.then((attempts) => this.#handleAll(record, settings, journal, attempts - 1));
+      // Counted already: this is the attempt (one running alone meanwhile goes first).
+      return counted.then(async (attempts) => {
+        while (this.#gate) await this.#gate;
+        return await this.#first(record, settings, journal, attempts);
+      });
     }
+    return this.#first(record, settings, journal, counted);
+  }
+
+  // Runs the first attempt, `counted` being the attempts recorded with it.
+  #first(
+    record: TakenRecord,
+    settings: ReceiverSettings,
+    journal: Journal,
+    counted: number,
+  ): Promise<void> | undefined {
     let result: unknown;
     this.#active++;
     try {
