@@ -73,6 +73,22 @@ Deno.test("redis: 3 workers, 10,000 updates over 500 chats, one worker killed wi
   for (const [message, pids] of v.duplicates) {
     assert.ok(pids.includes(victim.pid), `${message} handled twice, not by the killed worker: ${pids}`);
   }
+  // What ran twice is what the killed worker was running then: at most one message per chat, each
+  // started first by it.
+  const started = verdict(handled(cluster, "S"));
+  assert.ok(started.duplicates.size > 0, "the kill came while the worker was handling updates");
+  const chatsRepeated = new Set<string>();
+  for (const [message, pids] of started.duplicates) {
+    assert.equal(
+      pids[0],
+      victim.pid,
+      `${message} started twice, first by ${pids[0]}, not by the killed worker`,
+    );
+    assert.equal(pids.length, 2, `${message} started ${pids.length} times`);
+    const chat = message.split(" ")[0];
+    assert.ok(!chatsRepeated.has(chat), `chat ${chat} has more than one message started twice`);
+    chatsRepeated.add(chat);
+  }
   assert.ok(atTakeOver < TOTAL, "the others took over mid-run");
 });
 
@@ -97,6 +113,7 @@ Deno.test("redis: the polling leader killed with kill -9 mid-run and started aga
   assert.equal(v.distinct, TOTAL);
   assert.deepEqual(v.disordered, []);
   assert.equal(v.duplicates.size, 0, `duplicated: ${[...v.duplicates.keys()].slice(0, 5)}`);
+  assert.equal(verdict(handled(cluster, "S")).duplicates.size, 0, "no handler started twice");
   assert.ok(atKill < TOTAL, "the kill came mid-run");
   assert.notEqual(Number(cluster.lines("L")[1][0]), leaderPid);
 });
@@ -129,6 +146,7 @@ Deno.test("redis: rolling restart of 3 DelegatorBot workers one by one under loa
   assert.equal(v.distinct, TOTAL);
   assert.deepEqual(v.disordered, []);
   assert.equal(v.duplicates.size, 0, `duplicated: ${[...v.duplicates.entries()].slice(0, 5).join("; ")}`);
+  assert.equal(verdict(handled(cluster, "S")).duplicates.size, 0, "no handler started twice");
   assert.equal(workers.length, 3);
 });
 
@@ -190,6 +208,7 @@ Deno.test("redis: a webhook receiver answers once appended; killed with kill -9 
   assert.equal(v.distinct, total);
   assert.deepEqual(v.disordered, []);
   assert.equal(v.duplicates.size, 0, `duplicated: ${[...v.duplicates.keys()].slice(0, 5)}`);
+  assert.equal(verdict(handled(cluster, "S")).duplicates.size, 0, "no handler started twice");
   assert.ok(atKill < total, "the kill came mid-run");
   assert.equal(cluster.lines("W").length, 2);
 });

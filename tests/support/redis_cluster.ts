@@ -105,9 +105,9 @@ export interface Handled {
   readonly pid: number;
 }
 
-/** Every message handled so far, in the order written. */
-export function handled(cluster: Cluster): Handled[] {
-  return cluster.lines("D").map(([chat, n, updateId, pid]) => ({
+/** Every message handled so far (or, with tag `S`, started), in the order written. */
+export function handled(cluster: Cluster, tag: "D" | "S" = "D"): Handled[] {
+  return cluster.lines(tag).map(([chat, n, updateId, pid]) => ({
     chat: Number(chat),
     n: Number(n),
     updateId: Number(updateId),

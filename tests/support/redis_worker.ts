@@ -1,5 +1,6 @@
 // A worker process for the Redis scale-out tests and bench: `messageLoop` on a Redis worker journal,
-// a plain handler or a DelegatorBot with a ChatHandler per chat. Each handled message takes `slowMs`
+// a plain handler or a DelegatorBot with a ChatHandler per chat. A handler starting on a message
+// appends `S <chat> <n> <update_id> <pid>` to `out`. Each handled message takes `slowMs`
 // (a timer) plus `cpuMs` of CPU work, then is appended to `out` as `D <chat> <n> <update_id> <pid> <ms since epoch>`.
 // Whenever the partitions it holds change, it appends `J <pid> <count>`. SIGTERM stops it gracefully.
 // "poison" ends the process (exit code 70); "throw" throws.
@@ -47,6 +48,7 @@ function burn(ms: number): void {
 async function work(msg: LoopMessage): Promise<void> {
   if (msg.text === "poison") Deno.exit(70);
   if (msg.text === "throw") throw new Error("this update always fails");
+  write(`S ${msg.chat.id} ${Number(msg.text)} ${originOf(msg)?.updateId ?? -1} ${Deno.pid}`);
   if (config.slowMs > 0) await new Promise((r) => setTimeout(r, config.slowMs));
   if (config.cpuMs > 0) burn(config.cpuMs);
   write(`D ${msg.chat.id} ${Number(msg.text)} ${originOf(msg)?.updateId ?? -1} ${Deno.pid} ${Date.now()}`);
