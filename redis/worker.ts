@@ -289,6 +289,18 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     ) as [string, StreamEntry[]];
     owned.claim = next === "0-0" ? undefined : next;
     await this.#holdClaimed(owned.index, entries);
+    if (owned.claim === undefined) await this.#forgetConsumers(owned.index);
+  }
+
+  // Every process that ever read a stream stays in its group as a consumer: once a partition's
+  // leftovers are claimed, the consumers with nothing pending there are removed (a process that is
+  // still alive is added again by its next read).
+  async #forgetConsumers(index: number): Promise<void> {
+    const stream = this.keys.stream(index);
+    const consumers = await this.redis.call("XINFO", "CONSUMERS", stream, GROUP) as string[][];
+    const idle = consumers.map(fieldsOf).filter((c) => c.name !== this.consumer && Number(c.pending) === 0);
+    if (idle.length === 0) return;
+    await Promise.all(idle.map((c) => this.redis.call("XGROUP", "DELCONSUMER", stream, GROUP, c.name)));
   }
 
   async #holdClaimed(index: number, entries: StreamEntry[]): Promise<void> {

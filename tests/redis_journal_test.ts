@@ -106,6 +106,16 @@ Deno.test("redis journal: a partition is handed to a joining worker only once wh
     const key = moved[0] === 3 ? k0 : k1;
     assert.equal(second.take(key, 32)[0].id, moved[0]);
     assert.deepEqual(first.take(key, 32), []);
+    // The first worker had nothing pending there any more: it was removed from that stream's group.
+    const stream = receiving.keys.stream(second.partitions[0]);
+    await waitFor(
+      async () => {
+        const consumers = await receiving.redis.call("XINFO", "CONSUMERS", stream, "workers") as string[][];
+        return consumers.every((c) => !c.includes(first.consumer));
+      },
+      30,
+      "the first worker to leave the moved partition's group",
+    );
   } finally {
     await second.close();
     await first.close();
