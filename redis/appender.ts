@@ -36,10 +36,22 @@ export class RedisReceiverJournal implements Journal {
     this.keys = keysOf(this.settings.name);
   }
 
-  /** Connects, and creates each partition's stream and consumer group if missing. */
+  /**
+   * Connects, and creates each partition's stream and consumer group if missing.
+   *
+   * @throws {BadInput} when the journal's streams were created with another number of partitions
+   * (each chat must stay in its partition).
+   */
   async open(): Promise<void> {
     if (this.#redis) return;
     const redis = await connect(this.settings.url);
+    const { partitions } = this.settings;
+    await redis.call("SET", this.keys.partitions, partitions, "NX");
+    const created = Number(await redis.call("GET", this.keys.partitions));
+    if (created !== partitions) {
+      redis.disconnect();
+      throw new BadInput("options.partitions", `${created}, the number this journal was created with`);
+    }
     const groups = [];
     for (let i = 0; i < this.settings.partitions; i++) {
       // From the stream's start: what receivers appended before any worker ran is read too.

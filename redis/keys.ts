@@ -14,6 +14,8 @@ export interface Keys {
   readonly workers: string;
   /** The polling leader's lease. */
   readonly leader: string;
+  /** The number of partitions the streams were created with. */
+  readonly partitions: string;
 }
 
 /** The consumer group every worker reads the partition streams through. */
@@ -29,6 +31,7 @@ export function keysOf(name: string): Keys {
     dead: `${name}:dead`,
     workers: `${name}:workers`,
     leader: `${name}:leader`,
+    partitions: `${name}:partitions`,
   };
 }
 

@@ -57,6 +57,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   #running: Promise<void> | undefined;
   #stopped = false;
   #nextTurn = 0;
+  #renewing: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Checks the options; connects only at `open`.
@@ -150,6 +151,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   override async close(): Promise<void> {
     this.#stopped = true;
     await this.#running?.catch(() => {});
+    clearInterval(this.#renewing);
     this.#running = undefined;
     const held = [...this.#owned.keys()];
     if (held.length > 0 && this.#isOpen()) {
@@ -172,6 +174,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
 
   async #run(): Promise<void> {
     this.#reader = await connect(this.settings.url);
+    this.#renewing = setInterval(() => this.#renew().catch(() => {}), this.settings.leaseMs / 3);
     while (!this.#stopped) {
       try {
         if (Date.now() >= this.#nextTurn) {
@@ -208,7 +211,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       "COUNT",
       READ_COUNT,
       "BLOCK",
-      READ_BLOCK_MS,
+      Math.ceil(Math.min(READ_BLOCK_MS, this.settings.leaseMs / 6)),
       "STREAMS",
       ...reading.map((i) => this.keys.stream(i)),
       ...reading.map(() => ">"),
@@ -220,7 +223,21 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     }
   }
 
-  // Heartbeat, lease renewal, hand-over of surplus partitions and taking of free ones.
+  // Heartbeat and leases, on a timer of their own, so that a slow turn of the reader loop can neither
+  // let a lease lapse nor make the others count this worker out.
+  async #renew(): Promise<void> {
+    await this.redis.call("ZADD", this.keys.workers, Date.now() + this.settings.leaseMs, this.consumer);
+    const held = [...this.#owned.keys()];
+    if (held.length === 0) return;
+    const leases = held.map((i) => this.keys.lease(i));
+    const kept = await this.redis.telepotRenew(held.length, ...leases, this.consumer, this.settings.leaseMs);
+    held.forEach((index, i) => {
+      // Lost (this process stalled longer than the lease): another worker owns it now.
+      if (kept[i] !== 1) this.#drop(index);
+    });
+  }
+
+  // Count of live workers, hand-over of surplus partitions and taking of free ones.
   async #balance(): Promise<void> {
     const { leaseMs, partitions, drainMs } = this.settings;
     const now = Date.now();
@@ -230,20 +247,6 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       ["zcard", this.keys.workers],
     ]).exec() as [unknown, unknown, [unknown, number]];
     const share = Math.ceil(partitions / Math.max(1, live[1]));
-
-    const held = [...this.#owned.keys()];
-    if (held.length > 0) {
-      const kept = await this.redis.telepotRenew(
-        held.length,
-        ...held.map((i) => this.keys.lease(i)),
-        this.consumer,
-        leaseMs,
-      );
-      held.forEach((index, i) => {
-        // Lost (this process stalled longer than the lease): another worker owns it now.
-        if (kept[i] !== 1) this.#drop(index);
-      });
-    }
 
     const done = [...this.#owned.values()].filter((o) =>
       o.drainUntil !== undefined && (o.taken.size === 0 || now >= o.drainUntil)

@@ -62,9 +62,24 @@ Deno.test("redis journal: an id appended before is left out, even from another r
   }
 });
 
+Deno.test("redis journal: opening with another number of partitions than the journal was created with is BadInput", async () => {
+  await using redis = await RedisServer.start();
+  const first = redisReceiverJournal({ url: redis.url, name: "sized", partitions: 4 });
+  await first.open();
+  try {
+    const other = redisJournal({ url: redis.url, name: "sized", partitions: 8 });
+    await assert.rejects(
+      () => other.open(),
+      (e) => e instanceof BadInput && /options\.partitions.*\b4\b/.test(e.message),
+    );
+  } finally {
+    await first.close();
+  }
+});
+
 Deno.test("redis journal: a partition is handed to a joining worker only once what was taken from it is acked; the rest follows in order", async () => {
   await using redis = await RedisServer.start();
-  const options = { url: redis.url, name: "handover", partitions: 2, leaseSeconds: 0.3 };
+  const options = { url: redis.url, name: "handover", partitions: 2, leaseSeconds: 1 };
   const receiving = redisReceiverJournal(options);
   await receiving.open();
   const first = redisJournal(options);
@@ -93,7 +108,7 @@ Deno.test("redis journal: a partition is handed to a joining worker only once wh
     await second.open();
     second.listen((records) => seen.get(second)!.push(...records.map((r) => r.id)));
     // The first worker now drains one partition; while its taken record is not acked, it keeps it.
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2000));
     assert.deepEqual(second.partitions, []);
     await first.attempt(a.id);
     await first.ack(a.id);
