@@ -76,6 +76,7 @@ export class Receiver {
   #journal: Journal = new MemoryJournal();
   #settings: ReceiverSettings | undefined;
   #stopping = false;
+  #opening = false;
   #lanes = new Map<string, Lane>();
   // Lanes with work but no handler to run it (no loop running, or stopping).
   #parked = new Deque<string>();
@@ -135,12 +136,17 @@ export class Receiver {
     }
     this.#settings = settings;
     this.#stopping = false;
+    // Until the loop's journal is open, what arrives waits: handled on the previous journal, it would
+    // bypass the chosen one (a Redis receiver's handler does nothing; the journal is its handling).
+    this.#opening = true;
     try {
       const chosen = await journal;
       if (chosen !== this.#journal) await this.#switchTo(chosen);
     } catch (error) {
       this.#settings = undefined;
       throw error;
+    } finally {
+      this.#opening = false;
     }
     while (this.#parked.size > 0 && this.#settings === settings) {
       const key = this.#parked.shift()!;
@@ -283,6 +289,8 @@ export class Receiver {
     const previous = this.#journal;
     const carried = await previous.unacked();
     if (carried.length > 0) await journal.append(carried);
+    // Now kept by the durable journal (whether or not it hands them back through `unacked`).
+    if (journal.durable) { for (const record of carried) this.#confirmable(record.id); }
     this.#journal = journal;
     // Lanes still running on the previous journal (handlers that outlived their loop) keep going, but
     // no longer hold their chats: the new journal's lanes take those chats from here on.
@@ -322,7 +330,7 @@ export class Receiver {
       return;
     }
     const settings = this.#settings;
-    if (settings === undefined || this.#stopping) return this.#park(key);
+    if (settings === undefined || this.#stopping || this.#opening) return this.#park(key);
     const fresh = { dirty: false };
     const journal = this.#journal;
     this.#lanes.set(key, fresh);
