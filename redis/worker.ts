@@ -175,6 +175,10 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   async #run(): Promise<void> {
     this.#reader = await connect(this.settings.url);
     this.#renewing = setInterval(() => this.#renew().catch(() => {}), this.settings.leaseMs / 3);
+    // Registered first, partitions taken a turn later: workers started together then count each other
+    // before taking their shares, instead of the first one taking everything and handing most back.
+    await this.#renew();
+    this.#nextTurn = Date.now() + this.settings.leaseMs / 3;
     while (!this.#stopped) {
       try {
         if (Date.now() >= this.#nextTurn) {

@@ -13,7 +13,11 @@ const leadership = new PollingLeadership(options);
 const stop = new AbortController();
 Deno.addSignalListener("SIGTERM", () => stop.abort());
 Deno.addSignalListener("SIGINT", () => stop.abort());
-const lost = await leadership.acquire(stop.signal);
+const lost = await leadership.acquire(stop.signal).catch(async () => {
+  // Stopped while waiting to lead: nothing was received here.
+  await leadership.release();
+  Deno.exit(0);
+});
 const bot = new Bot(Deno.env.get("TOKEN")!, { apiRoot: Deno.env.get("API_ROOT") });
 await bot.messageLoop(() => {}, {
   journal: redisReceiverJournal(options),

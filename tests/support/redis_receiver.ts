@@ -19,7 +19,11 @@ const settings = { url: config.url, name: config.name, leaseSeconds: config.leas
 const leadership = new PollingLeadership(settings);
 const stop = new AbortController();
 Deno.addSignalListener("SIGTERM", () => stop.abort());
-const lost = await leadership.acquire(stop.signal);
+const lost = await leadership.acquire(stop.signal).catch(async () => {
+  // Stopped while waiting to lead: nothing was received here.
+  await leadership.release();
+  Deno.exit(0);
+});
 await Deno.writeTextFile(config.out, `L ${Deno.pid}\n`, { append: true });
 const bot = new Bot(config.token, { apiRoot: config.apiRoot });
 const loop = bot.messageLoop(() => {}, {
