@@ -26,11 +26,12 @@ export interface MessageLoopOptions {
    */
   readonly source?: UpdateSource;
   /**
-   * Queue and webhook only (getUpdates answers in order): deliver in `update_id` order, holding gaps
-   * up to `maxhold`. Default true.
+   * Queue only (getUpdates answers in order; `webhookHandler` has options of its own): deliver in
+   * `update_id` order, holding gaps up to `maxhold`; a smaller id arriving after a gap was given up on
+   * is still handled, unless it is a repeat. Default true.
    */
   readonly ordered?: boolean;
-  /** Queue and webhook only: seconds an update waits for a missing smaller id. Default 3. */
+  /** Queue only: seconds an update waits for a missing smaller id. Default 3. */
   readonly maxhold?: number;
   /**
    * Keep the process running until stopped, and stop gracefully on SIGINT/SIGTERM; a string is also

@@ -111,20 +111,15 @@ export class Receiver {
     return this.#backlog;
   }
 
-  /** Handlers running now. */
-  get running(): number {
-    return this.#lanes.size;
-  }
-
   /** Whether a loop is attached. */
   get attached(): boolean {
     return this.#settings !== undefined;
   }
 
   /**
-   * Starts handling with a loop's settings (claimed at once: a second loop is refused synchronously)
-   * and journal: opens the journal (moving over what the previous journal
-   * still holds), resumes what that journal holds unacked, each lane in order, then runs lanes.
+   * Starts handling with a loop's settings (claimed at once, so a second loop is refused) and journal:
+   * opens the journal (moving over what the previous one still holds), resumes what it holds unacked,
+   * each lane in order, then runs lanes.
    *
    * @throws {TelepotException} when a loop is already attached to this bot.
    */
@@ -173,6 +168,8 @@ export class Receiver {
     const journal = this.#journal;
     if (journal.durable) {
       this.#journal = new MemoryJournal();
+      // Handlers still running past the stop belong to the closed journal: they hold no chat any more.
+      this.#lanes = new Map();
       this.#backlog = 0;
       this.#parked = new Deque();
       this.#parkedKeys.clear();

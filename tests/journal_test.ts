@@ -8,6 +8,7 @@ import { Bot, type LoopMessage, UpdateQueue } from "../bot/mod.ts";
 import { receiverOf } from "../bot/receiver.ts";
 import { sqliteJournal } from "../bot/sqlite_journal.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { DeadLetterError } from "../exception/dead_letter.ts";
 import { until } from "./support/until.ts";
 
 function record(id: number, key = `c${id % 3}`, text = String(id)): JournalRecord {
@@ -155,5 +156,31 @@ Deno.test("handleUpdate: resolves once handled with the memory journal, once jou
   assert.deepEqual(texts, ["one"], "journaled, not yet handled");
   await until(() => texts.length === 2);
   await durable.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): a handler failing maxAttempts times puts its update in the dead table, reported; the chat goes on", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const bot = new Bot("1:dead", { apiRoot: "http://127.0.0.1:9" });
+  const queue = new UpdateQueue();
+  const tries: string[] = [];
+  const reports: unknown[] = [];
+  const loop = bot.messageLoop((msg) => {
+    tries.push(msg.text);
+    if (msg.text === "bad") throw new Error("always fails");
+  }, { source: queue, journal: path, maxAttempts: 2, onError: (e) => reports.push(e) });
+  queue.put(record(3, "", "bad").update as never);
+  queue.put(record(6, "", "good").update as never);
+  await until(() => tries.includes("good"));
+  await loop.stop();
+  assert.deepEqual(tries, ["bad", "bad", "good"], "tried maxAttempts times, then the chat went on");
+  assert.equal(reports.filter((e) => e instanceof DeadLetterError).length, 1);
+  const journal = sqliteJournal(path);
+  journal.open();
+  const dead = journal.deadLetters();
+  journal.close();
+  assert.deepEqual(dead.map((d) => [d.id, d.attempts]), [[3, 2]]);
+  assert.match(dead[0].reason, /always fails/);
   await Deno.remove(dir, { recursive: true });
 });
