@@ -71,4 +71,12 @@ export interface Journal {
   deadLetters(): Awaitable<readonly DeadLetter[]>;
   /** Releases the journal's resources. */
   close(): Awaitable<void>;
+  /**
+   * Only a journal shared by many processes (a worker's view of Redis Streams) has it: the receiver
+   * calls it once, after `open`, and the journal then hands it the records this process is to handle
+   * that were appended elsewhere or taken over from a process that ended. Such a journal's `append`
+   * returns no records (what it appends reaches its owner through `listen`), and a loop on it receives
+   * nothing itself (it neither polls nor waits for a queue): it only handles what is handed to it.
+   */
+  listen?(deliver: (records: readonly JournalRecord[]) => void): void;
 }

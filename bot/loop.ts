@@ -105,7 +105,9 @@ export function runLoop(
     );
   }
   // Chosen once, at start: a loop never switches from polling to a webhook made later.
-  const mode = options.source !== undefined ? "queue" : receiver.webhook ? "webhook" : "polling";
+  // A shared journal that hands out records (a Redis worker) is the loop's only source.
+  const fed = typeof options.journal === "object" && typeof options.journal.listen === "function";
+  const mode = options.source !== undefined ? "queue" : receiver.webhook || fed ? "fed" : "polling";
   const allowedUpdates = options.allowedUpdates ?? kindsFor(handler);
   const journal = resolveJournal(options.journal, receiver);
   const attached = receiver.attach({
@@ -143,8 +145,8 @@ export function runLoop(
           maxInFlight: limitInFlight,
           report,
         }, stopper.signal);
-      } else if (mode === "webhook") {
-        // The webhook handler feeds the receiver; the loop only has to keep handling until stopped.
+      } else if (mode === "fed") {
+        // The webhook handler or the journal feeds the receiver; the loop only keeps handling until stopped.
         await abortable(new Promise<void>(() => {}), stopper.signal);
       } else {
         await pollUpdates(host, receiver, offsets, {

@@ -21,7 +21,8 @@ export interface MessageLoopOptions {
   /**
    * Take updates from this queue or iterable (JSON text, UTF-8 bytes or objects) instead of polling.
    * Without it, a bot that has a `webhookHandler` when the loop starts handles what the webhook
-   * receives; any other bot polls.
+   * receives; a loop whose journal hands out records itself (a Redis worker's, see `listen` of
+   * {@link Journal}) only handles those; any other bot polls.
    */
   readonly source?: UpdateSource;
   /**

@@ -76,6 +76,7 @@ export class Receiver {
   #journal: Journal = new MemoryJournal();
   #settings: ReceiverSettings | undefined;
   #stopping = false;
+  #opening = false;
   #lanes = new Map<string, Lane>();
   // Lanes with work but no handler to run it (no loop running, or stopping).
   #parked = new Deque<string>();
@@ -130,12 +131,17 @@ export class Receiver {
     }
     this.#settings = settings;
     this.#stopping = false;
+    // Until the loop's journal is open, what arrives waits: handled on the previous journal, it would
+    // bypass the chosen one (a Redis receiver's handler does nothing; the journal is its handling).
+    this.#opening = true;
     try {
       const chosen = await journal;
       if (chosen !== this.#journal) await this.#switchTo(chosen);
     } catch (error) {
       this.#settings = undefined;
       throw error;
+    } finally {
+      this.#opening = false;
     }
     while (this.#parked.size > 0 && this.#settings === settings) {
       const key = this.#parked.shift()!;
@@ -280,19 +286,31 @@ export class Receiver {
     const previous = this.#journal;
     const carried = await previous.unacked();
     if (carried.length > 0) await journal.append(carried);
+    // Now kept by the durable journal (whether or not it hands them back through `unacked`).
+    if (journal.durable) { for (const record of carried) this.#confirmable(record.id); }
     this.#journal = journal;
     // Lanes still running on the previous journal (handlers that outlived their loop) keep going, but
     // no longer hold their chats: the new journal's lanes take those chats from here on.
     this.#lanes = new Map();
     await previous.close();
     const held = await journal.unacked();
-    this.#backlog = held.length;
+    this.#backlog = 0;
     this.#parked = new Deque();
     this.#parkedKeys.clear();
-    for (const record of held) {
+    this.#adopt(held, journal, (key) => this.#park(key));
+    journal.listen?.((records) => {
+      if (this.#journal === journal) this.#adopt(records, journal, (key) => this.#wake(key));
+    });
+  }
+
+  // Records the journal holds that this receiver did not append (from before a restart, or from
+  // other processes): counted, and handed to their lanes.
+  #adopt(records: readonly JournalRecord[], journal: Journal, hand: (key: string) => void): void {
+    this.#backlog += records.length;
+    for (const record of records) {
       if (!this.ledger.hasSeen(record.id)) this.ledger.begin(record.id);
       if (journal.durable) this.#confirmable(record.id);
-      this.#park(record.key);
+      hand(record.key);
     }
   }
 
@@ -309,7 +327,7 @@ export class Receiver {
       return;
     }
     const settings = this.#settings;
-    if (settings === undefined || this.#stopping) return this.#park(key);
+    if (settings === undefined || this.#stopping || this.#opening) return this.#park(key);
     const fresh = { dirty: false };
     const journal = this.#journal;
     this.#lanes.set(key, fresh);
@@ -360,8 +378,22 @@ export class Receiver {
     }
     const counted = journal.attempt(record.id);
     if (isThenable(counted)) {
-      return counted.then((attempts) => this.#handleAll(record, settings, journal, attempts - 1));
+      // Counted already: this is the attempt (one running alone meanwhile goes first).
+      return counted.then(async (attempts) => {
+        while (this.#gate) await this.#gate;
+        return await this.#first(record, settings, journal, attempts);
+      });
     }
+    return this.#first(record, settings, journal, counted);
+  }
+
+  // Runs the first attempt, `counted` being the attempts recorded with it.
+  #first(
+    record: TakenRecord,
+    settings: ReceiverSettings,
+    journal: Journal,
+    counted: number,
+  ): Promise<void> | undefined {
     let result: unknown;
     this.#active++;
     try {

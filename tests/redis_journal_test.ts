@@ -1,0 +1,139 @@
+// The Redis journals in this process against a real redis-server of the test's own: options checked,
+// repeats left out at append, one record at a time per chat, and a partition handed over only once
+// what was taken from it was acked, its unacked rest then claimed in order by the new owner.
+import assert from "node:assert/strict";
+import type { JournalRecord } from "../bot/journal.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { partitionOf } from "../redis/keys.ts";
+import { redisJournal, redisReceiverJournal, type RedisWorkerJournal } from "../redis/mod.ts";
+import { waitFor } from "./support/receiving_harness.ts";
+import { RedisServer } from "./support/redis_server.ts";
+
+function record(id: number, key: string): JournalRecord {
+  const chat = Number(key.slice(1));
+  return {
+    id,
+    key,
+    update: {
+      update_id: id,
+      message: { message_id: id, date: 0, chat: { id: chat, type: "private" }, text: `${id}` },
+    },
+  };
+}
+
+/** A lane key of chat id ≥ `from` that falls into partition `p` of `partitions`. */
+function keyIn(p: number, partitions: number, from = 1): string {
+  for (let chat = from;; chat++) if (partitionOf(`c${chat}`, partitions) === p) return `c${chat}`;
+}
+
+Deno.test("redis journal: malformed options are refused with BadInput, naming the option", () => {
+  assert.throws(
+    () => redisJournal({ url: "http://x" }),
+    (e) => e instanceof BadInput && /options\.url/.test(e.message),
+  );
+  assert.throws(() => redisJournal({ url: "redis://x", partitions: 0 }), /options\.partitions/);
+  assert.throws(() => redisJournal({ url: "redis://x", leaseSeconds: -1 }), /options\.leaseSeconds/);
+  assert.throws(() => redisReceiverJournal({ url: "redis://x", name: "" }), /options\.name/);
+});
+
+Deno.test("redis journal: partitionOf spreads chats evenly and is the same in every process", () => {
+  const counts = new Array(16).fill(0);
+  for (let chat = 1; chat <= 16_000; chat++) counts[partitionOf(`c${chat}`, 16)]++;
+  for (const count of counts) assert.ok(count > 800 && count < 1200, `uneven: ${counts}`);
+  assert.equal(partitionOf("c123456789", 16), partitionOf("c123456789", 16));
+});
+
+Deno.test("redis journal: an id appended before is left out, even from another receiver", async () => {
+  await using redis = await RedisServer.start();
+  const options = { url: redis.url, name: "dedupe", partitions: 4 };
+  const a = redisReceiverJournal(options);
+  const b = redisReceiverJournal(options);
+  await a.open();
+  await b.open();
+  try {
+    await a.append([record(1, "c1"), record(2, "c2"), record(3, "c1")]);
+    await b.append([record(2, "c2"), record(3, "c1"), record(4, "c3")]);
+    let entries = 0;
+    for (let i = 0; i < 4; i++) entries += Number(await a.redis.call("XLEN", a.keys.stream(i)));
+    assert.equal(entries, 4);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+Deno.test("redis journal: opening with another number of partitions than the journal was created with is BadInput", async () => {
+  await using redis = await RedisServer.start();
+  const first = redisReceiverJournal({ url: redis.url, name: "sized", partitions: 4 });
+  await first.open();
+  try {
+    const other = redisJournal({ url: redis.url, name: "sized", partitions: 8 });
+    await assert.rejects(
+      () => other.open(),
+      (e) => e instanceof BadInput && /options\.partitions.*\b4\b/.test(e.message),
+    );
+  } finally {
+    await first.close();
+  }
+});
+
+Deno.test("redis journal: a partition is handed to a joining worker only once what was taken from it is acked; the rest follows in order", async () => {
+  await using redis = await RedisServer.start();
+  const options = { url: redis.url, name: "handover", partitions: 2, leaseSeconds: 1 };
+  const receiving = redisReceiverJournal(options);
+  await receiving.open();
+  const first = redisJournal(options);
+  const second = redisJournal(options);
+  const seen = new Map<RedisWorkerJournal, number[]>([[first, []], [second, []]]);
+  try {
+    await first.open();
+    first.listen((records) => seen.get(first)!.push(...records.map((r) => r.id)));
+    await waitFor(() => first.partitions.length === 2, 30, "the first worker to hold both partitions");
+    const k0 = keyIn(0, 2);
+    const k1 = keyIn(1, 2);
+    await receiving.append([
+      record(1, k0),
+      record(2, k1),
+      record(3, k0),
+      record(4, k1),
+      record(5, k0),
+      record(6, k1),
+    ]);
+    await waitFor(() => seen.get(first)!.length === 6, 30, "the records to reach the first worker");
+    // One record of each chat taken (in flight), one at a time.
+    const [a] = first.take(k0, 32);
+    const [b] = first.take(k1, 32);
+    assert.deepEqual([a.id, b.id, first.take(k0, 32).length], [1, 2, 1]);
+
+    await second.open();
+    second.listen((records) => seen.get(second)!.push(...records.map((r) => r.id)));
+    // The first worker now drains one partition; while its taken record is not acked, it keeps it.
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.deepEqual(second.partitions, []);
+    await first.attempt(a.id);
+    await first.ack(a.id);
+    await first.ack(b.id);
+    await waitFor(() => second.partitions.length === 1, 30, "the hand-over");
+    assert.deepEqual(first.partitions.length, 1);
+    const moved = second.partitions[0] === 0 ? [3, 5] : [4, 6];
+    await waitFor(() => seen.get(second)!.length === 2, 30, "the rest of the partition to follow");
+    assert.deepEqual(seen.get(second), moved);
+    const key = moved[0] === 3 ? k0 : k1;
+    assert.equal(second.take(key, 32)[0].id, moved[0]);
+    assert.deepEqual(first.take(key, 32), []);
+    // The first worker had nothing pending there any more: it was removed from that stream's group.
+    const stream = receiving.keys.stream(second.partitions[0]);
+    await waitFor(
+      async () => {
+        const consumers = await receiving.redis.call("XINFO", "CONSUMERS", stream, "workers") as string[][];
+        return consumers.every((c) => !c.includes(first.consumer));
+      },
+      30,
+      "the first worker to leave the moved partition's group",
+    );
+  } finally {
+    await second.close();
+    await first.close();
+    await receiving.close();
+  }
+});
