@@ -1,7 +1,9 @@
 // `deno task build:npm`: the npm package, built from the same sources by the TypeScript compiler into
 // dist/npm: ESM JavaScript and .d.ts for every entry point of deno.json, a package.json whose
 // `exports` mirror deno.json's, and no runtime dependency. TypeScript and Node's types are build-time
-// only: they are installed into dist/build, never into the package or the user's import graph.
+// only: they are installed into dist/build, never into the package or the user's import graph. An
+// optional entry point's own npm package (`npm:ioredis@…` in redis/) becomes an optional peer
+// dependency under its bare name.
 const root = new URL("../", import.meta.url);
 const dist = new URL("dist/", root);
 const build = new URL("build/", dist);
@@ -16,22 +18,53 @@ const DESCRIPTION =
 const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
 const entries = Object.entries(config.exports as Record<string, string>);
 
+/** `npm:name@version` specifiers in the published sources: optional entry points' own packages. */
+async function npmSpecifiers(): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const pattern = /from "npm:((?:@[^/"@]+\/)?[^/"@]+)@([^/"]+)"/g;
+  for (const [, path] of entries) {
+    const dir = new URL(path.replace(/[^/]+$/, ""), root);
+    for await (const item of Deno.readDir(dir)) {
+      if (!item.isFile || !item.name.endsWith(".ts")) continue;
+      const text = await Deno.readTextFile(new URL(item.name, dir));
+      for (const [, name, version] of text.matchAll(pattern)) found.set(name, version);
+    }
+  }
+  return found;
+}
+
 async function run(command: string, args: string[], cwd: URL): Promise<void> {
   const { code } = await new Deno.Command(command, { args, cwd, stdout: "inherit", stderr: "inherit" })
     .output();
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed with exit code ${code}`);
 }
 
+async function* walk(dir: URL): AsyncGenerator<URL> {
+  for await (const item of Deno.readDir(dir)) {
+    const url = new URL(item.name + (item.isDirectory ? "/" : ""), dir);
+    if (item.isDirectory) yield* walk(url);
+    else if (/\.(js|d\.ts)$/.test(item.name)) yield url;
+  }
+}
+
 function jsOf(path: string): string {
   return path.replace(/\.ts$/, ".js");
 }
 
+const peers = await npmSpecifiers();
 await Deno.remove(out, { recursive: true }).catch(() => {});
 await Deno.mkdir(build, { recursive: true });
 await Deno.writeTextFile(
   new URL("package.json", build),
   JSON.stringify(
-    { private: true, devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES } },
+    {
+      private: true,
+      devDependencies: {
+        typescript: TYPESCRIPT,
+        "@types/node": NODE_TYPES,
+        ...Object.fromEntries(peers),
+      },
+    },
     null,
     2,
   ),
@@ -54,6 +87,9 @@ await Deno.writeTextFile(
         moduleResolution: "Bundler",
         lib: ["ESNext"],
         types: ["node"],
+        paths: Object.fromEntries(
+          [...peers].map(([name, version]) => [`npm:${name}@${version}`, [`./node_modules/${name}`]]),
+        ),
         strict: true,
         skipLibCheck: true,
         allowImportingTsExtensions: true,
@@ -71,6 +107,16 @@ await Deno.writeTextFile(
 );
 await run(Deno.execPath(), ["run", "-A", "node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], build);
 
+// The emitted modules name an optional package by its bare name, as Node and Bun resolve it.
+for await (const file of walk(out)) {
+  const text = await Deno.readTextFile(file);
+  let rewritten = text;
+  for (const [name, version] of peers) {
+    rewritten = rewritten.replaceAll(`"npm:${name}@${version}"`, `"${name}"`);
+  }
+  if (rewritten !== text) await Deno.writeTextFile(file, rewritten);
+}
+
 const exports: Record<string, { types: string; default: string }> = {};
 for (const [name, path] of entries) {
   const js = jsOf(path);
@@ -86,6 +132,10 @@ await Deno.writeTextFile(
       license: config.license,
       type: "module",
       exports,
+      ...(peers.size === 0 ? {} : {
+        peerDependencies: Object.fromEntries([...peers].map(([name, version]) => [name, `^${version}`])),
+        peerDependenciesMeta: Object.fromEntries([...peers.keys()].map((name) => [name, { optional: true }])),
+      }),
       engines: { node: ">=20" },
       sideEffects: false,
       keywords: ["telegram", "bot", "telepot", "deno", "bun"],
