@@ -3,6 +3,7 @@ import type { BusinessConnection, Chat, Message, Update, User } from "../api/typ
 import { serve, type Server } from "../platform/serve.ts";
 import type { Services } from "./context.ts";
 import type { Handler } from "./context.ts";
+import { directMessagesOf, openDirectMessages } from "./direct_messages.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
@@ -99,6 +100,11 @@ export interface ChannelOptions {
   readonly bots?: readonly BotRef[];
   /** Public username. */
   readonly username?: string;
+  /**
+   * Opens the channel's direct-messages chat (`is_direct_messages`, its `parent_chat` the channel), where
+   * users write to the channel and suggest posts; find it with {@link BotApiEmulator.directMessagesChat}.
+   */
+  readonly directMessages?: boolean;
 }
 
 /**
@@ -271,6 +277,14 @@ export class BotApiEmulator implements UserWorld {
       (options.bots ?? []).map((b) => this.bot(b)),
       options.username,
     );
+    if (options.directMessages === true) openDirectMessages(this.world, state);
+    return state.chat;
+  }
+
+  /** The direct-messages chat of a channel created with `directMessages`. */
+  directMessagesChat(channel: ChatRef): Chat {
+    const state = directMessagesOf(this.world, this.chat(channel));
+    if (state === undefined) throw new ScriptError("the channel has no direct messages chat");
     return state.chat;
   }
 
@@ -421,6 +435,8 @@ export class BotApiEmulator implements UserWorld {
     this.#closing.abort();
     for (const runner of this.#webhooks.values()) runner.stop();
     this.#webhooks.clear();
+    for (const timer of this.world.scheduledPosts) clearTimeout(timer);
+    this.world.scheduledPosts.clear();
     for (const bot of this.world.bots.values()) bot.queue.interrupt("timeout");
     await this.#server?.shutdown();
     this.#server = null;

@@ -1,4 +1,5 @@
 import type { CallbackQuery, ChosenInlineResult, InlineQuery, Message } from "../api/types.gen.ts";
+import { directMessagesOf, isDirectMessages, topicOf } from "./direct_messages.ts";
 import { detectEntities } from "./entities.ts";
 import { badRequest, ScriptError } from "./failure.ts";
 import { FileStore } from "./files.ts";
@@ -145,6 +146,7 @@ export class ScriptedUser {
     const { world } = this.host;
     this.#checkCanPost(state);
     const fields: Obj = { ...content };
+    if (isDirectMessages(state)) fields.direct_messages_topic = topicOf(this.user);
     if (options.replyTo !== undefined) {
       const id = typeof options.replyTo === "number" ? options.replyTo : options.replyTo.message_id;
       const target = world.message(state, id);
@@ -172,6 +174,30 @@ export class ScriptedUser {
     const bot = message.from?.is_bot ? world.bots.get(message.from.id) : undefined;
     if (bot !== undefined && message.chat.id === this.user.id) return world.privateChat(this.user, bot);
     return this.host.chat(message.chat.id);
+  }
+
+  /**
+   * Suggests a post to a channel through its direct-messages chat (`chat` names either): the message
+   * carries a pending `suggested_post_info` with the proposed price and send date, and the chat's bots
+   * receive it; they decide with approveSuggestedPost or declineSuggestedPost.
+   */
+  suggestPost(
+    chat: ChatRef,
+    content: Obj | string,
+    options: { price?: { currency: "XTR" | "TON"; amount: number }; send_date?: number } = {},
+  ): Promise<Message> {
+    try {
+      const named = this.host.chat(chat);
+      const state = isDirectMessages(named) ? named : directMessagesOf(this.host.world, named);
+      if (state === undefined) throw new ScriptError("the channel has no direct messages chat");
+      const info: Obj = { state: "pending" };
+      if (options.price !== undefined) info.price = options.price;
+      if (options.send_date !== undefined) info.send_date = options.send_date;
+      const fields = typeof content === "string" ? { text: content } : content;
+      return Promise.resolve(this.#post(state, { ...fields, suggested_post_info: info }, {}));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Edits one of the user's text messages; bots receive `edited_message` (or `edited_channel_post`). */
@@ -398,7 +424,8 @@ export class ScriptedUser {
       if (state.user.id !== this.user.id) throw badRequest("a user can only write in their own private chat");
       return;
     }
-    if (!this.host.world.isMember(state, this.user.id)) {
+    // Anyone may write to a channel's direct messages; each writer gets a topic of their own.
+    if (!isDirectMessages(state) && !this.host.world.isMember(state, this.user.id)) {
       throw badRequest(`user ${this.user.id} is not a member of chat ${state.chat.id}`);
     }
   }

@@ -210,6 +210,8 @@ export class World {
   readonly drafts: WeakMap<ChatState, Obj> = new WeakMap();
   /** Stars balances and payments, gifts, business accounts. */
   readonly stars: StarLedger = new StarLedger();
+  /** Timers of approved suggested posts waiting for their send date (cleared when the emulator closes). */
+  readonly scheduledPosts: Set<ReturnType<typeof setTimeout>> = new Set();
   /** Invite links and pending join requests. */
   readonly invites: InviteBook = new InviteBook();
   /** Sticker sets by lower-case name, starting with the built-in public sets. */

@@ -1,4 +1,5 @@
 import type { CallContext } from "../context.ts";
+import { isDirectMessages, sendTopic } from "../direct_messages.ts";
 import { badRequest } from "../failure.ts";
 import type { StoredFile } from "../files.ts";
 import { optInt, optJson, optObj } from "../params.ts";
@@ -73,6 +74,9 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
   const thread = optInt(params, "message_thread_id");
   if (thread !== undefined) out.message_thread_id = thread;
   if (inTopic(state, thread)) out.is_topic_message = true;
+  if (isDirectMessages(state)) {
+    out.direct_messages_topic = sendTopic(ctx.world, state, optInt(params, "direct_messages_topic_id"));
+  }
   const reply = optObj(params, "reply_parameters");
   if (reply !== undefined) {
     const replyChat = reply.chat_id !== undefined ? ctx.world.findChat(reply.chat_id, ctx.bot) : state;
