@@ -4,7 +4,6 @@ import { modelledMethods } from "./methods/modelled.ts";
 const MANAGED = "managed bots (bots created by other bots) are not emulated";
 const VERIFICATION = "verification is a third-party organisation's badge with no effect a bot can observe";
 const WEB_APP = "Web Apps do not run in the emulator, so no query id is ever issued: unknown ids are refused";
-const RICH = "rich messages and drafts are stored as plausible content; their layout is not interpreted";
 
 /**
  * Why each method the emulator answers with its generic handler is not modelled. The generic handler still
@@ -12,8 +11,6 @@ const RICH = "rich messages and drafts are stored as plausible content; their la
  * connections that do not exist, and answers a well-formed value of the return type.
  */
 export const GENERIC_REASONS: Readonly<Record<string, string>> = {
-  sendRichMessage: RICH,
-  sendRichMessageDraft: RICH,
   getUserProfileAudios: "profile audio is not part of the emulated accounts",
   setUserEmojiStatus: "emoji statuses need a Premium user's consent through a Mini App",
   answerChatJoinRequestQuery: WEB_APP,
@@ -31,8 +28,6 @@ export const GENERIC_REASONS: Readonly<Record<string, string>> = {
   removeChatVerification: VERIFICATION,
   savePreparedInlineMessage: "prepared messages are used from Mini Apps, which do not run in the emulator",
   savePreparedKeyboardButton: "prepared buttons are used from Mini Apps, which do not run in the emulator",
-  approveSuggestedPost: "suggested posts of channel direct-message chats are not emulated",
-  declineSuggestedPost: "suggested posts of channel direct-message chats are not emulated",
   editUserStarSubscription:
     "Star subscriptions are charged monthly by Telegram, which the emulator does not do",
   setPassportDataErrors: "Telegram Passport data is never shared with bots in the emulator",

@@ -15,10 +15,12 @@ import { LOOKS_METHODS } from "./looks.ts";
 import { MEDIA_METHODS } from "./media.ts";
 import { MEMBER_METHODS } from "./members.ts";
 import { QUERY_METHODS } from "./queries.ts";
+import { RICH_METHODS } from "./rich.ts";
 import { SEND_METHODS } from "./send.ts";
 import { STAR_METHODS } from "./stars.ts";
 import { STICKER_METHODS } from "./stickers.ts";
 import { STORY_METHODS } from "./stories.ts";
+import { SUGGESTED_POST_METHODS } from "./suggested.ts";
 
 // A sending method that takes ephemeral parameters sends an ephemeral message when they are given.
 function withEphemeral(handlers: Record<string, Handler>): Record<string, Handler> {
@@ -35,6 +37,7 @@ export const SENDING_METHODS: Readonly<Record<string, Handler>> = withEphemeral(
   ...SEND_METHODS,
   ...MEDIA_METHODS,
   ...FORWARD_METHODS,
+  sendRichMessage: RICH_METHODS.sendRichMessage,
 });
 
 /**
@@ -44,6 +47,7 @@ export const SENDING_METHODS: Readonly<Record<string, Handler>> = withEphemeral(
 export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Record<string, Handler> {
   return {
     ...CORE_METHODS,
+    ...RICH_METHODS,
     ...SENDING_METHODS,
     ...EDIT_METHODS,
     ...EPHEMERAL_METHODS,
@@ -59,6 +63,7 @@ export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Reco
     ...MEMBER_METHODS,
     ...CHECKLIST_METHODS,
     ...STORY_METHODS,
+    ...SUGGESTED_POST_METHODS,
     ...businessAccountMethods(types),
   };
 }
