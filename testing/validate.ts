@@ -263,6 +263,8 @@ export class SpecValidator {
     if (type.subtypes.length > 0) {
       let first: string | null = null;
       for (const sub of type.subtypes) {
+        // Plain members (String, Array of …) are tried by #fits; here only object types.
+        if (this.types[sub] === undefined) continue;
         const problem = this.#checkObject(sub, value, path, depth + 1);
         if (problem === null) return null;
         first ??= problem;
@@ -308,6 +310,9 @@ export class SpecValidator {
       return Array.isArray(value)
         && value.every((item, i) => this.#fits(of, item, `${path}[${i}]`, depth + 1, problems));
     }
+    // A union may admit plain values too (RichText is a String, an Array of RichText or an object).
+    const plain = this.types[type]?.subtypes.filter((sub) => this.types[sub] === undefined) ?? [];
+    if (plain.some((sub) => this.#fits(sub, value, path, depth + 1, problems))) return true;
     if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
     const problem = this.#checkObject(type, value as Obj, path, depth);
     if (problem !== null) problems.push(problem);
