@@ -63,6 +63,19 @@ export function sendTopic(world: World, state: ChatState, topicId: number | unde
   return topicOf(user);
 }
 
+/**
+ * The pending `suggested_post_info` of a post a bot suggests with `suggested_post_parameters`
+ * (SuggestedPost.cpp get_suggested_post refuses a negative send date).
+ */
+export function suggestedPostInfo(parameters: Obj): Obj {
+  const info: Obj = { state: "pending" };
+  if (parameters.price !== undefined) info.price = parameters.price;
+  const sendDate = parameters.send_date;
+  if (typeof sendDate === "number" && sendDate < 0) throw badRequest("invalid post send date specified");
+  if (typeof sendDate === "number" && sendDate > 0) info.send_date = sendDate;
+  return info;
+}
+
 /** The content of a suggested post as the channel publishes it: the message without its chat's fields. */
 export function postContent(message: MessageObj): Obj {
   const {

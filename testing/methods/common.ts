@@ -1,5 +1,5 @@
 import type { CallContext } from "../context.ts";
-import { isDirectMessages, sendTopic } from "../direct_messages.ts";
+import { isDirectMessages, sendTopic, suggestedPostInfo } from "../direct_messages.ts";
 import { badRequest } from "../failure.ts";
 import type { StoredFile } from "../files.ts";
 import { optInt, optJson, optObj } from "../params.ts";
@@ -76,6 +76,8 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
   if (inTopic(state, thread)) out.is_topic_message = true;
   if (isDirectMessages(state)) {
     out.direct_messages_topic = sendTopic(ctx.world, state, optInt(params, "direct_messages_topic_id"));
+    const suggested = optObj(params, "suggested_post_parameters");
+    if (suggested !== undefined) out.suggested_post_info = suggestedPostInfo(suggested);
   }
   const reply = optObj(params, "reply_parameters");
   if (reply !== undefined) {
