@@ -1,9 +1,17 @@
 import { METHODS, TYPES } from "../api/spec.gen.ts";
 import { modelledMethods } from "./methods/modelled.ts";
 
-const MANAGED = "managed bots (bots created by other bots) are not emulated";
-const VERIFICATION = "verification is a third-party organisation's badge with no effect a bot can observe";
-const WEB_APP = "Web Apps do not run in the emulator, so no query id is ever issued: unknown ids are refused";
+// None of these is a method a bot calls in a private chat, a group, a supergroup with topics or a channel:
+// each names a user, a query or a managed bot rather than a chat, or (verifyChat, removeChatVerification)
+// is accepted by Telegram only from a verification organisation's bot.
+const USER = "takes a user, not a chat";
+const MANAGED = `${USER}: managed bots (bots created by other bots) are not emulated`;
+const USER_VERIFICATION =
+  `${USER}: only a verification organisation's bot may verify, and the badge has no effect a bot can observe`;
+const CHAT_VERIFICATION =
+  "Telegram accepts it only from a verification organisation's bot, which the emulator does not script; the badge has no effect a bot can observe";
+const WEB_APP =
+  "takes a query id only a Mini App issues, not a chat; Mini Apps do not run in the emulator, so unknown ids are refused";
 
 /**
  * Why each method the emulator answers with its generic handler is not modelled. The generic handler still
@@ -11,26 +19,28 @@ const WEB_APP = "Web Apps do not run in the emulator, so no query id is ever iss
  * connections that do not exist, and answers a well-formed value of the return type.
  */
 export const GENERIC_REASONS: Readonly<Record<string, string>> = {
-  getUserProfileAudios: "profile audio is not part of the emulated accounts",
-  setUserEmojiStatus: "emoji statuses need a Premium user's consent through a Mini App",
+  getUserProfileAudios: `${USER}: profile audio is not part of the emulated accounts`,
+  setUserEmojiStatus: `${USER}: an emoji status needs the user's consent given in a Mini App`,
   answerChatJoinRequestQuery: WEB_APP,
   sendChatJoinRequestWebApp: WEB_APP,
   answerWebAppQuery: WEB_APP,
-  answerGuestQuery: "guest queries come from chats the bot is not in, which the emulator does not script",
-  getUserPersonalChatMessages: "personal channels of users are not emulated",
+  answerGuestQuery: "takes a guest query id, not a chat: guest queries come from chats the bot is not in",
+  getUserPersonalChatMessages: `${USER}: personal channels of users are not emulated`,
   getManagedBotToken: MANAGED,
   replaceManagedBotToken: MANAGED,
   getManagedBotAccessSettings: MANAGED,
   setManagedBotAccessSettings: MANAGED,
-  verifyUser: VERIFICATION,
-  verifyChat: VERIFICATION,
-  removeUserVerification: VERIFICATION,
-  removeChatVerification: VERIFICATION,
-  savePreparedInlineMessage: "prepared messages are used from Mini Apps, which do not run in the emulator",
-  savePreparedKeyboardButton: "prepared buttons are used from Mini Apps, which do not run in the emulator",
+  verifyUser: USER_VERIFICATION,
+  verifyChat: CHAT_VERIFICATION,
+  removeUserVerification: USER_VERIFICATION,
+  removeChatVerification: CHAT_VERIFICATION,
+  savePreparedInlineMessage:
+    `${USER}: prepared messages are used from Mini Apps, which do not run in the emulator`,
+  savePreparedKeyboardButton:
+    `${USER}: prepared buttons are used from Mini Apps, which do not run in the emulator`,
   editUserStarSubscription:
-    "Star subscriptions are charged monthly by Telegram, which the emulator does not do",
-  setPassportDataErrors: "Telegram Passport data is never shared with bots in the emulator",
+    `${USER}: Star subscriptions are charged monthly by Telegram, which the emulator does not do`,
+  setPassportDataErrors: `${USER}: Telegram Passport data is never shared with bots in the emulator`,
 };
 
 /** Which spec methods the emulator models and which it answers generically. */

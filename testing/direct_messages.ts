@@ -34,7 +34,12 @@ export function directMessagesOf(world: World, channel: ChatState): ChatState | 
 export function openDirectMessages(world: World, channel: ChatState): ChatState {
   if (channel.chat.type !== "channel") throw new ScriptError("only a channel has direct messages");
   const creator = [...channel.members.values()].filter((m) => m.status === "creator");
-  const state = world.createChat("supergroup", channel.chat.title ?? "", creator.map((m) => m.user as UserObj), []);
+  const state = world.createChat(
+    "supergroup",
+    channel.chat.title ?? "",
+    creator.map((m) => m.user as UserObj),
+    [],
+  );
   state.chat.is_direct_messages = true;
   state.info.parent_chat = channel.chat;
   for (const [id, member] of channel.members) {

@@ -109,7 +109,9 @@ Deno.test("sendRichMessage: refuses no content, two sources, an unknown file and
   const both = await send({ markdown: "a", html: "<p>a</p>" });
   assert.equal(both.status, 400);
   assert.match(both.body.description, /exactly one of blocks, html and markdown/);
-  const badFile = await send({ blocks: [{ type: "document", document: { type: "document", media: "nope" } }] });
+  const badFile = await send({
+    blocks: [{ type: "document", document: { type: "document", media: "nope" } }],
+  });
   assert.equal(badFile.status, 400);
   assert.equal(badFile.body.description, "Bad Request: wrong file identifier/HTTP URL specified");
   // RichText is a string, an array of RichText or a typed object, checked against the spec.

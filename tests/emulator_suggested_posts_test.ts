@@ -55,12 +55,18 @@ Deno.test("approveSuggestedPost: the post is approved, announced in the topic an
   const suggested: Any = await alice.suggestPost(channel, "Buy my gadget", {
     price: { currency: "XTR", amount: 100 },
   });
-  assert.deepEqual(suggested.suggested_post_info, { state: "pending", price: { currency: "XTR", amount: 100 } });
+  assert.deepEqual(suggested.suggested_post_info, {
+    state: "pending",
+    price: { currency: "XTR", amount: 100 },
+  });
   assert.equal(suggested.chat.id, dm.id);
   const incoming = await updates(root, bot.token);
   assert.equal(incoming[0].message.suggested_post_info.state, "pending");
 
-  assert.equal(await ok(root, bot.token, "approveSuggestedPost", { chat_id: dm.id, message_id: suggested.message_id }), true);
+  assert.equal(
+    await ok(root, bot.token, "approveSuggestedPost", { chat_id: dm.id, message_id: suggested.message_id }),
+    true,
+  );
   assert.equal(emu.message(dm.id, suggested.message_id)!.suggested_post_info!.state, "approved");
   const service: Any = emu.transcript(dm.id).at(-1);
   assert.equal(service.sender_chat.id, channel.id);
@@ -107,9 +113,16 @@ Deno.test("approveSuggestedPost: a later send date waits; too far ahead, unknown
   assert.equal(notSuggested.body.description, "Bad Request: message can't be used in the method");
 
   const weak = emu.createBot({ username: "weak_bot" });
-  await ok(root, bot.token, "promoteChatMember", { chat_id: channel.id, user_id: weak.id, can_manage_chat: true });
+  await ok(root, bot.token, "promoteChatMember", {
+    chat_id: channel.id,
+    user_id: weak.id,
+    can_manage_chat: true,
+  });
   await ok(root, bot.token, "promoteChatMember", { chat_id: dm.id, user_id: weak.id, can_manage_chat: true });
-  const noRight = await call(root, weak.token, "approveSuggestedPost", { chat_id: dm.id, message_id: post.message_id });
+  const noRight = await call(root, weak.token, "approveSuggestedPost", {
+    chat_id: dm.id,
+    message_id: post.message_id,
+  });
   assert.equal(noRight.body.description, "Bad Request: message can't be used in the method");
 
   await ok(root, bot.token, "approveSuggestedPost", {
@@ -124,7 +137,9 @@ Deno.test("approveSuggestedPost: a later send date waits; too far ahead, unknown
 Deno.test("declineSuggestedPost: declined with a comment; needs can_manage_direct_messages; a bot's own suggestion is refused", async () => {
   const { emu, bot, alice, channel, dm, root } = await setup();
   await using _ = emu;
-  const post: Any = await alice.suggestPost(channel, "meh", { send_date: Math.floor(Date.now() / 1000) + 600 });
+  const post: Any = await alice.suggestPost(channel, "meh", {
+    send_date: Math.floor(Date.now() / 1000) + 600,
+  });
   const long = await call(root, bot.token, "declineSuggestedPost", {
     chat_id: dm.id,
     message_id: post.message_id,
@@ -141,14 +156,28 @@ Deno.test("declineSuggestedPost: declined with a comment; needs can_manage_direc
   assert.equal(service.suggested_post_declined.comment, "not our style");
   assert.equal(service.suggested_post_declined.suggested_post_message.message_id, post.message_id);
   assert.equal(emu.transcript(channel.id).length, 0);
-  const twice = await call(root, bot.token, "declineSuggestedPost", { chat_id: dm.id, message_id: post.message_id });
+  const twice = await call(root, bot.token, "declineSuggestedPost", {
+    chat_id: dm.id,
+    message_id: post.message_id,
+  });
   assert.equal(twice.body.description, "Bad Request: message can't be used in the method");
 
   const weak = emu.createBot({ username: "weak_bot" });
-  await ok(root, bot.token, "promoteChatMember", { chat_id: channel.id, user_id: weak.id, can_post_messages: true });
-  await ok(root, bot.token, "promoteChatMember", { chat_id: dm.id, user_id: weak.id, can_post_messages: true });
+  await ok(root, bot.token, "promoteChatMember", {
+    chat_id: channel.id,
+    user_id: weak.id,
+    can_post_messages: true,
+  });
+  await ok(root, bot.token, "promoteChatMember", {
+    chat_id: dm.id,
+    user_id: weak.id,
+    can_post_messages: true,
+  });
   const other: Any = await alice.suggestPost(channel, "second try");
-  const noRight = await call(root, weak.token, "declineSuggestedPost", { chat_id: dm.id, message_id: other.message_id });
+  const noRight = await call(root, weak.token, "declineSuggestedPost", {
+    chat_id: dm.id,
+    message_id: other.message_id,
+  });
   assert.equal(noRight.body.description, "Bad Request: message can't be used in the method");
 
   // A suggestion the bot itself made (suggested_post_parameters) is for the user to decide on.
@@ -159,8 +188,14 @@ Deno.test("declineSuggestedPost: declined with a comment; needs can_manage_direc
     suggested_post_parameters: { price: { currency: "XTR", amount: 5 } },
   });
   assert.deepEqual(own.suggested_post_info, { state: "pending", price: { currency: "XTR", amount: 5 } });
-  const ownDecline = await call(root, bot.token, "declineSuggestedPost", { chat_id: dm.id, message_id: own.message_id });
+  const ownDecline = await call(root, bot.token, "declineSuggestedPost", {
+    chat_id: dm.id,
+    message_id: own.message_id,
+  });
   assert.equal(ownDecline.body.description, "Bad Request: message can't be used in the method");
-  const inChannel = await call(root, bot.token, "declineSuggestedPost", { chat_id: channel.id, message_id: 1 });
+  const inChannel = await call(root, bot.token, "declineSuggestedPost", {
+    chat_id: channel.id,
+    message_id: 1,
+  });
   assert.equal(inChannel.status, 400);
 });

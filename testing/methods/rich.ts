@@ -116,7 +116,7 @@ async function blocks(ctx: CallContext, input: unknown): Promise<Obj[]> {
   return out;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&" };
+const ENTITIES: Readonly<Record<string, string>> = { "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&amp;": "&" };
 
 /** The text of an HTML fragment: tags dropped, the four named entities decoded. */
 function htmlText(html: string): string {

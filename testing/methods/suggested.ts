@@ -66,7 +66,9 @@ function approveSuggestedPost(ctx: CallContext): true {
   if (!holds(channel, ctx, "can_post_messages")) throw badRequest(CANT_USE);
   const now = unixNow();
   const asked = optInt(ctx.params, "send_date");
-  if (asked !== undefined && asked !== 0 && asked > now + MAX_AHEAD) throw badRequest("SCHEDULE_DATE_TOO_LATE");
+  if (asked !== undefined && asked !== 0 && asked > now + MAX_AHEAD) {
+    throw badRequest("SCHEDULE_DATE_TOO_LATE");
+  }
   const proposed = info.send_date as number | undefined;
   if (proposed !== undefined && proposed < now - TOO_OLD) throw badRequest(CANT_USE);
   const sendDate = asked !== undefined && asked !== 0 ? asked : proposed ?? now;
