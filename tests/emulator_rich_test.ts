@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { messageView } from "../testing/ui/view.ts";
 import { call, ok } from "./emulator_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -168,4 +169,23 @@ Deno.test("sendRichMessageDraft: a private chat's draft holds the RichMessage; g
     rich_message: { markdown: "x" },
   });
   assert.equal(inGroup.body.description, "Bad Request: TEXTDRAFT_PEER_INVALID");
+});
+
+Deno.test("a rich message shows in the web UI as its plain text, one block a line", async () => {
+  const { emu, bot, alice } = await setup();
+  await using _ = emu;
+  const message: Any = await ok(emu.apiRoot, bot.token, "sendRichMessage", {
+    chat_id: alice.id,
+    rich_message: {
+      blocks: [
+        { type: "heading", text: "Plan", size: 2 },
+        { type: "paragraph", text: ["go ", { type: "italic", text: "now" }] },
+        { type: "list", items: [{ blocks: [{ type: "paragraph", text: "pack" }], type: "1" }] },
+        { type: "divider" },
+      ],
+    },
+  });
+  const view = messageView(emu.chat(alice.id, bot), message);
+  assert.equal(view.text, "Plan\ngo now\n1. pack\n———");
+  assert.equal(view.note, undefined);
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { MESSAGE_CONTENT_TYPES } from "../../api/classification.gen.ts";
+import { TYPES } from "../../api/spec.gen.ts";
 import type { MessageObj, Obj, UserObj } from "../types.ts";
 import type { BotState, ChatState, World } from "../world.ts";
 
@@ -156,7 +157,10 @@ export function chatView(world: World, state: ChatState): ChatView {
 /** A stored message as a bubble. */
 export function messageView(state: ChatState, message: MessageObj): MessageView {
   const m = message as Obj;
-  const text = (m.text ?? m.caption) as string | undefined;
+  const rich = m.rich_message as Obj | undefined;
+  const text = (m.text ?? m.caption ?? (rich === undefined ? undefined : richPlainText(rich.blocks))) as
+    | string
+    | undefined;
   const entities = (m.entities ?? m.caption_entities) as Obj[] | undefined;
   const reply = m.reply_to_message as MessageObj | undefined;
   const via = m.via_bot as UserObj | undefined;
@@ -243,6 +247,35 @@ function contentKind(m: Obj): string {
   return MESSAGE_CONTENT_TYPES.find((k) => m[k] !== undefined) ?? "message";
 }
 
+/**
+ * The plain text of rich message blocks or RichText, one block a line: formatting dropped, list items
+ * after their labels, a divider as a rule.
+ */
+function richPlainText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) {
+    const parts = value.map(richPlainText);
+    const blocks = value.some((v) =>
+      typeof v === "object" && v !== null && BLOCK_TYPES.has(String((v as Obj).type))
+    );
+    return parts.join(blocks ? "\n" : "");
+  }
+  if (typeof value !== "object" || value === null) return "";
+  const v = value as Obj;
+  if (v.type === "divider") return "———";
+  if (v.type === "list") {
+    return (v.items as Obj[]).map((item) => `${item.label} ${richPlainText(item.blocks)}`).join("\n");
+  }
+  if (v.type === "custom_emoji") return String(v.alternative_text);
+  if (typeof v.expression === "string") return v.expression;
+  return richPlainText(v.text ?? v.blocks ?? v.summary ?? (v.caption as Obj | undefined)?.text ?? "");
+}
+
+/** Rich block types (from the spec's RichBlock union), which the plain text puts on lines of their own. */
+const BLOCK_TYPES: ReadonlySet<string> = new Set(
+  TYPES.RichBlock.subtypes.map((name) => TYPES[name]?.fields.find((f) => f.name === "type")?.const ?? ""),
+);
+
 /** A line for content that is neither text nor a file: places, contacts, dice, polls, invoices, services. */
 function noteOf(m: Obj): string | undefined {
   const name = (u: unknown) => personView(u as UserObj).name;
@@ -277,7 +310,12 @@ function noteOf(m: Obj): string | undefined {
   if (sticker !== undefined) return String(sticker.emoji ?? "sticker");
   const game = m.game as Obj | undefined;
   if (game !== undefined) return `🎮 ${game.title}`;
-  if (m.text === undefined && m.caption === undefined && mediaOf(m) === undefined) {
+  if (m.suggested_post_approved !== undefined) return "✅ suggested post approved";
+  if (m.suggested_post_declined !== undefined) return "✖️ suggested post declined";
+  if (
+    m.text === undefined && m.caption === undefined && m.rich_message === undefined
+    && mediaOf(m) === undefined
+  ) {
     return `[${contentKind(m)}]`;
   }
   return undefined;
