@@ -189,3 +189,19 @@ Deno.test("a rich message shows in the web UI as its plain text, one block a lin
   assert.equal(view.text, "Plan\ngo now\n1. pack\n———");
   assert.equal(view.note, undefined);
 });
+
+Deno.test("sendRichMessage with ephemeral_message_parameters: only the receiver sees it, the chat's log does not", async () => {
+  const { emu, bot, alice } = await setup();
+  await using _ = emu;
+  const bob = emu.createUser({ first_name: "Bob" });
+  const group = emu.createGroup({ title: "g", type: "supergroup", members: [alice, bob], bots: [bot] });
+  const sent: Any = await ok(emu.apiRoot, bot.token, "sendRichMessage", {
+    chat_id: group.id,
+    rich_message: { markdown: "for Bob only" },
+    ephemeral_message_parameters: { receiver_user_id: bob.id },
+  });
+  assert.equal(sent.receiver_user.id, bob.id);
+  assert.deepEqual(emu.ephemeralMessages(group.id, bob).map((m: Any) => m.rich_message), [sent.rich_message]);
+  assert.deepEqual(emu.ephemeralMessages(group.id, alice), []);
+  assert.equal(emu.transcript(group.id).length, 0);
+});

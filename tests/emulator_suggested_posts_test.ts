@@ -72,6 +72,7 @@ Deno.test("approveSuggestedPost: the post is approved, announced in the topic an
   assert.equal(service.sender_chat.id, channel.id);
   assert.equal(service.direct_messages_topic.topic_id, alice.id);
   assert.equal(service.suggested_post_approved.suggested_post_message.message_id, suggested.message_id);
+  assert.equal(service.reply_to_message.message_id, suggested.message_id);
   assert.deepEqual(service.suggested_post_approved.price, { currency: "XTR", amount: 100 });
   assert.equal(typeof service.suggested_post_approved.send_date, "number");
   const posts: Any[] = emu.transcript(channel.id);
@@ -79,6 +80,7 @@ Deno.test("approveSuggestedPost: the post is approved, announced in the topic an
   assert.equal(posts[0].text, "Buy my gadget");
   assert.equal(posts[0].sender_chat.id, channel.id);
   assert.equal(posts[0].suggested_post_info, undefined);
+  assert.equal(posts[0].is_paid_post, true);
   const after = await updates(root, bot.token);
   assert.ok(after.some((u) => u.message?.suggested_post_approved !== undefined), "service message delivered");
   assert.ok(after.some((u) => u.channel_post?.text === "Buy my gadget"), "channel post delivered");
@@ -198,4 +200,33 @@ Deno.test("declineSuggestedPost: declined with a comment; needs can_manage_direc
     message_id: 1,
   });
   assert.equal(inChannel.status, 400);
+});
+
+Deno.test("approveSuggestedPost: a post approved for a later date is published in the channel at that date", async () => {
+  const { emu, bot, alice, channel, dm, root } = await setup();
+  await using _ = emu;
+  const post: Any = await alice.suggestPost(channel, "soon");
+  await updates(root, bot.token);
+  const sendDate = Math.floor(Date.now() / 1000) + 1;
+  await ok(root, bot.token, "approveSuggestedPost", {
+    chat_id: dm.id,
+    message_id: post.message_id,
+    send_date: sendDate,
+  });
+  const deadline = Date.now() + 30_000;
+  let published: Any;
+  while (published === undefined && Date.now() < deadline) {
+    const batch: Any[] = await ok(root, bot.token, "getUpdates", {
+      timeout: 5,
+      allowed_updates: ["channel_post"],
+    });
+    published = batch.find((u) => u.channel_post !== undefined)?.channel_post;
+    if (batch.length > 0) {
+      await ok(root, bot.token, "getUpdates", { offset: batch.at(-1).update_id + 1, timeout: 0 });
+    }
+  }
+  assert.equal(published?.text, "soon");
+  assert.ok(published.date >= sendDate, "not before its send date");
+  assert.equal(published.is_paid_post, undefined, "an unpaid suggestion");
+  assert.equal(emu.transcript(channel.id).length, 1);
 });

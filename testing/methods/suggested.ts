@@ -48,16 +48,28 @@ function holds(channel: ChatState, ctx: CallContext, right: string): boolean {
  * chat's bots.
  */
 function announce(world: World, state: ChatState, channel: ChatState, post: MessageObj, content: Obj): void {
-  const fields: Obj = { sender_chat: channel.chat, ...content };
+  const fields: Obj = { sender_chat: channel.chat, reply_to_message: withoutReply(post), ...content };
   const topic = post.direct_messages_topic as Obj | undefined;
   if (topic !== undefined) fields.direct_messages_topic = topicOf(topic.user as UserObj);
   const message = world.addMessage(state, fields, null, null);
   world.broadcast(state, "message", message);
 }
 
+/** The post as a decision's service message nests it: without its own `reply_to_message` (the docs). */
+function withoutReply(post: MessageObj): MessageObj {
+  const { reply_to_message: _, ...rest } = post;
+  return rest as MessageObj;
+}
+
 /** Publishes the approved post in the channel; its `channel_post` reaches the channel's bots. */
 function publish(world: World, channel: ChatState, post: MessageObj): void {
-  const message = world.addMessage(channel, postContent(post), null, null);
+  const paid = (post.suggested_post_info as Obj).price !== undefined;
+  const message = world.addMessage(
+    channel,
+    { ...postContent(post), ...(paid ? { is_paid_post: true } : {}) },
+    null,
+    null,
+  );
   world.broadcast(channel, "channel_post", message);
 }
 
@@ -75,7 +87,7 @@ function approveSuggestedPost(ctx: CallContext): true {
   info.state = "approved";
   info.send_date = sendDate;
   ctx.world.changed({ kind: "edit", chat: state, message: post });
-  const approved: Obj = { suggested_post_message: post, send_date: sendDate };
+  const approved: Obj = { suggested_post_message: withoutReply(post), send_date: sendDate };
   if (info.price !== undefined) approved.price = info.price;
   announce(ctx.world, state, channel, post, { suggested_post_approved: approved });
   if (sendDate <= now) publish(ctx.world, channel, post);
@@ -97,7 +109,7 @@ function declineSuggestedPost(ctx: CallContext): true {
   if (comment.length > 128) throw badRequest("comment is too long");
   info.state = "declined";
   ctx.world.changed({ kind: "edit", chat: state, message: post });
-  const declined: Obj = { suggested_post_message: post };
+  const declined: Obj = { suggested_post_message: withoutReply(post) };
   if (comment !== "") declined.comment = comment;
   announce(ctx.world, state, channel, post, { suggested_post_declined: declined });
   return true;
