@@ -205,3 +205,44 @@ Deno.test("sendRichMessage with ephemeral_message_parameters: only the receiver 
   assert.deepEqual(emu.ephemeralMessages(group.id, alice), []);
   assert.equal(emu.transcript(group.id).length, 0);
 });
+
+Deno.test("sendRichMessage: media listed in `media` follow the text; media inside nested blocks are stored too", async () => {
+  const { emu, bot, alice } = await setup();
+  await using _ = emu;
+  const root = emu.apiRoot;
+  const sent: Any = await ok(root, bot.token, "sendRichMessage", {
+    chat_id: alice.id,
+    rich_message: {
+      markdown: "listen",
+      media: [{ id: "v1", media: { type: "voice_note", media: "https://example.org/note.ogg" } }],
+    },
+  });
+  const [text, voice] = sent.rich_message.blocks;
+  assert.deepEqual(text, { type: "paragraph", text: "listen" });
+  assert.equal(voice.type, "voice_note");
+  assert.equal(voice.voice_note.mime_type, "audio/ogg");
+  assert.equal(typeof voice.voice_note.file_id, "string");
+
+  const nested: Any = await ok(root, bot.token, "sendRichMessage", {
+    chat_id: alice.id,
+    rich_message: {
+      blocks: [{
+        type: "blockquote",
+        blocks: [{ type: "document", document: { type: "document", media: "https://example.org/r.pdf" } }],
+      }],
+    },
+  });
+  const inner = nested.rich_message.blocks[0].blocks[0];
+  assert.equal(inner.document.file_name, "r.pdf");
+  const twice = await call(root, bot.token, "sendRichMessage", {
+    chat_id: alice.id,
+    rich_message: {
+      markdown: "x",
+      media: [
+        { id: "a", media: { type: "photo", media: "https://example.org/1.jpg" } },
+        { id: "a", media: { type: "photo", media: "https://example.org/2.jpg" } },
+      ],
+    },
+  });
+  assert.equal(twice.status, 400);
+});

@@ -4,6 +4,7 @@
  * sendMessageDraft streams text. The input is blocks, or HTML or Markdown read coarsely into blocks
  * (headings, paragraphs, code, quotes, dividers, list items), its inline formatting kept as plain text.
  */
+import { TYPES, type TypeSpec } from "../../api/spec.gen.ts";
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
 import { FileStore } from "../files.ts";
@@ -13,24 +14,35 @@ import { resolveFile, targetChat } from "./common.ts";
 import { postBotMessage } from "./compose.ts";
 import { MEDIA_KINDS, mediaField } from "./media.ts";
 
-/** Rich media blocks by block type: the field holding the media and the media kind it is stored as. */
-const MEDIA_BLOCKS: Readonly<Record<string, string>> = {
-  animation: "animation",
-  audio: "audio",
-  document: "document",
-  photo: "photo",
-  video: "video",
-  voice_note: "voice",
-};
+/** The input block types of the spec's InputRichBlock union, with their fields. */
+const INPUT_BLOCKS: readonly TypeSpec[] = TYPES.InputRichBlock.subtypes.map((name) => TYPES[name]);
+
+function blockType(spec: TypeSpec): string {
+  return spec.fields.find((f) => f.name === "type")?.const ?? "";
+}
+
+/** Block types holding a media file: the field named after the type is an InputMedia. */
+const MEDIA_BLOCKS: ReadonlySet<string> = new Set(
+  INPUT_BLOCKS.filter((spec) =>
+    spec.fields.some((f) => f.name === blockType(spec) && f.types[0].startsWith("InputMedia"))
+  ).map(blockType),
+);
 
 /** Block types whose `blocks` hold further blocks. */
-const NESTING: ReadonlySet<string> = new Set(["blockquote", "collage", "slideshow", "details"]);
+const NESTING: ReadonlySet<string> = new Set(
+  INPUT_BLOCKS.filter((spec) => spec.fields.some((f) => f.name === "blocks")).map(blockType),
+);
+
+/** How the emulator stores a media block's file: a voice note is stored as a voice message. */
+function mediaKind(type: string): string {
+  return type === "voice_note" ? "voice" : type;
+}
 
 /** A stored media block from an InputMedia value. */
 async function mediaBlock(ctx: CallContext, type: string, input: Obj): Promise<Obj> {
   const media = input[type] as Obj | undefined;
   if (media === undefined || typeof media !== "object") throw badRequest(`rich block ${type} has no media`);
-  const kind = MEDIA_BLOCKS[type];
+  const kind = mediaKind(type);
   const file = await resolveFile(ctx, media.media, MEDIA_KINDS[kind].folder);
   const block: Obj = { type, [type]: mediaField(kind, FileStore.describe(file), file, media) };
   if (media.has_spoiler === true) block.has_spoiler = true;
@@ -90,7 +102,7 @@ function toRoman(n: number): string {
 /** One RichBlock from an InputRichBlock. */
 async function block(ctx: CallContext, input: Obj): Promise<Obj> {
   const type = String(input.type);
-  if (MEDIA_BLOCKS[type] !== undefined) return await mediaBlock(ctx, type, input);
+  if (MEDIA_BLOCKS.has(type)) return await mediaBlock(ctx, type, input);
   const out: Obj = { ...input };
   if (NESTING.has(type)) out.blocks = await blocks(ctx, input.blocks);
   if (type === "list") {
@@ -219,8 +231,8 @@ async function richMessage(ctx: CallContext): Promise<Obj> {
     if (ids.has(id)) throw badRequest(`rich message media ${id} is specified twice`);
     ids.add(id);
     const media = item.media as Obj;
-    const type = media?.type === "voice" ? "voice_note" : String(media?.type);
-    if (MEDIA_BLOCKS[type] === undefined) throw badRequest(`unsupported media type "${type}"`);
+    const type = String(media?.type);
+    if (!MEDIA_BLOCKS.has(type)) throw badRequest(`unsupported media type "${type}"`);
     content.push(await mediaBlock(ctx, type, { [type]: media }));
   }
   // Client.cpp answers an empty text this way for every message kind.

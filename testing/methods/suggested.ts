@@ -78,6 +78,7 @@ function approveSuggestedPost(ctx: CallContext): true {
   if (!holds(channel, ctx, "can_post_messages")) throw badRequest(CANT_USE);
   const now = unixNow();
   const asked = optInt(ctx.params, "send_date");
+  // Telegram's own error name for a schedule date beyond its limit.
   if (asked !== undefined && asked !== 0 && asked > now + MAX_AHEAD) {
     throw badRequest("SCHEDULE_DATE_TOO_LATE");
   }
