@@ -6,6 +6,7 @@ import type { ErrorEnvelope } from "../exception/telegram_error.ts";
 import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { readFileStream } from "../platform/files.ts";
+import type { CallOptions } from "./call_options.ts";
 import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import { loggable, redactError, redactParams, redactText } from "./redact.ts";
@@ -40,13 +41,7 @@ export interface ApiOptions {
   readonly retry?: boolean | RetryOptions;
 }
 
-/** Per-call settings of {@link Api.call}. */
-export interface CallOptions {
-  /** Aborts this call; the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** Seconds this call may take, replacing the client's `timeout`. */
-  readonly timeout?: number;
-}
+export type { CallOptions } from "./call_options.ts";
 
 const DEFAULT_API_ROOT = "https://api.telegram.org";
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
