@@ -1,5 +1,6 @@
 import { Api, type ApiOptions } from "../api/client.ts";
 import { redactText } from "../api/redact.ts";
+import type { User } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_method.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
@@ -7,7 +8,9 @@ import { runLoop } from "./loop.ts";
 import { EventRouting } from "./loop_events.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { checkLoopOptions } from "./loop_options_check.ts";
+import { observeUpdates } from "./observe_update.ts";
 import { EventScheduler } from "./scheduler.ts";
+import { botUser, startLoop } from "./startup.ts";
 
 /** Options of {@link Bot}: the same as those of the {@link Api} client. */
 export type BotOptions = ApiOptions;
@@ -58,6 +61,11 @@ export class Bot extends Api {
   constructor(token: string, options: BotOptions = {}) {
     super(token, options);
     this.#redact = (text) => redactText(text, token);
+  }
+
+  /** The bot's own User (`username` for commands), known once `messageLoop` has called getMe. */
+  get me(): User | undefined {
+    return botUser(this);
   }
 
   /**
@@ -121,7 +129,12 @@ export class Bot extends Api {
       );
     }
     const allowedUpdates = checked.allowedUpdates ?? kindsFor(handler, takes);
-    const loop = runLoop(this, handler, { ...checked, allowedUpdates }, this.#redact);
+    const handle = observeUpdates(routed ?? ((msg) => this.handle(msg)), this.logger);
+    const loop = startLoop(
+      this,
+      checked,
+      () => runLoop(this, handle, { ...checked, allowedUpdates }, this.#redact),
+    );
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),
       report: (error) => this.#reportEvent(checked, error),

@@ -42,6 +42,11 @@ function telemetry(): Telemetry | undefined {
   return enabled ? (globalThis as { Deno?: { telemetry?: Telemetry } }).Deno?.telemetry : undefined;
 }
 
+/** Whether spans are exported (Deno with `OTEL_DENO=true`). */
+export function tracing(): boolean {
+  return telemetry()?.tracerProvider !== undefined;
+}
+
 function activeSpan(): unknown {
   try {
     return telemetry()?.contextManager?.active()?.getValue(SPAN_KEY);
