@@ -5,7 +5,10 @@ import { METHODS } from "./spec.gen.ts";
 import type { ApiTransformer } from "./transformers.ts";
 
 /** Every parameter name some Bot API method takes. */
-export type ParamName = { [M in MethodName]: keyof MethodParams<M> & string }[MethodName];
+export type ParamName = {
+  // A method without parameters has the keys `string` (an empty record), which would swallow the names.
+  [M in MethodName]: string extends keyof MethodParams<M> ? never : keyof MethodParams<M> & string;
+}[MethodName];
 
 /** The type of a parameter, over every method that takes it. */
 export type ParamValue<K extends string> = {
