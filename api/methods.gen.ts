@@ -66,8 +66,12 @@ export abstract class ApiMethods {
     return this.call("logOut", {}, callOptions);
   }
 
-  /** Calls [close](https://core.telegram.org/bots/api#close). */
-  close(callOptions?: CallOptions): Promise<MethodResult<"close">> {
+  /**
+   * Calls [close](https://core.telegram.org/bots/api#close).
+   *
+   * Named `closeBotInstance` rather than `close`: it is the Bot API method, not a way to stop the bot.
+   */
+  closeBotInstance(callOptions?: CallOptions): Promise<MethodResult<"close">> {
     return this.call("close", {}, callOptions);
   }
 

@@ -13,6 +13,25 @@ export interface MethodShape {
   readonly params: readonly { readonly name: string; readonly required: boolean }[];
 }
 
+/**
+ * Wrappers named apart from their method, because a bot is a client: the Bot API's `close` (which
+ * moves the bot off a local server, and logs it out there for ten minutes) must not read as "stop this
+ * bot". `bot.call("close")` reaches it by its own name too.
+ */
+const RENAMED_WRAPPERS: Readonly<Record<string, string>> = { close: "closeBotInstance" };
+
+/** The name of a method's typed wrapper: the method's own name, except for {@link RENAMED_WRAPPERS}. */
+export function wrapperName(method: string): string {
+  return RENAMED_WRAPPERS[method] ?? method;
+}
+
+/** Every method whose wrapper has a name of its own, method → wrapper. */
+export function renamedWrappers(table: { readonly methods: readonly MethodShape[] }): Record<string, string> {
+  return Object.fromEntries(
+    table.methods.filter((m) => wrapperName(m.name) !== m.name).map((m) => [m.name, wrapperName(m.name)]),
+  );
+}
+
 const required = (m: MethodShape) => m.params.filter((p) => p.required).map((p) => p.name);
 
 /** The parameters a message identifier stands for: a chat or inline message. */

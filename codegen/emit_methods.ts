@@ -6,6 +6,7 @@ import {
   MESSAGE_IDENTIFIER_PARAMS,
   positionalOptionals,
   targetsEphemeral,
+  wrapperName,
 } from "./classify.ts";
 import { camelCase, generatedHeader, jsdoc } from "./emit_ts.ts";
 import type { SpecMethod, SpecTable } from "./spec_table.ts";
@@ -132,6 +133,14 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
     ...pos.map((p) => p.spread),
   ];
   const doc = [`Calls [${m.name}](${table.documentation}${m.link}).`];
+  if (wrapperName(m.name) !== m.name) {
+    doc.push(
+      "",
+      `Named \`${
+        wrapperName(m.name)
+      }\` rather than \`${m.name}\`: it is the Bot API method, not a way to stop the bot.`,
+    );
+  }
   if (takesIdentifier) {
     doc.push(
       "",
@@ -141,7 +150,7 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
     );
   }
   return jsdoc(doc, "  ")
-    + `  ${m.name}(${args.join(", ")}): Promise<MethodResult<"${m.name}">> {\n`
+    + `  ${wrapperName(m.name)}(${args.join(", ")}): Promise<MethodResult<"${m.name}">> {\n`
     + `    return this.call("${m.name}", ${
       body.length ? `{ ${body.join(", ")} }` : "{}"
     }, callOptions);\n  }\n`;
