@@ -14,6 +14,7 @@ export { debugFromEnvironment, type Logger, type LoggingOptions, RedactingLogger
 export * from "./methods.gen.ts";
 export { type MsgIdentifier, type MsgIdentifierParams, msgIdentifierParams } from "./msg_identifier.ts";
 export type { Nullable } from "./nullable.ts";
+export * from "./payloads.gen.ts";
 export { redactText, TOKEN_PLACEHOLDER } from "./redact.ts";
 export { isIdempotent, type RetryOptions } from "./retry.ts";
 export { retryTransformer } from "./retry_transformer.ts";

@@ -39,6 +39,7 @@ export {
   type FlavorObject,
   flavorOfKind,
   fleece,
+  hasFlavor,
   isEvent,
   type MessageFlavor,
   type MessageUpdateKind,
@@ -64,12 +65,20 @@ export {
   type PreCheckoutQueryHeadlineLong,
   type ShippingQueryHeadline,
 } from "./glance.ts";
-export { type LoopHandler, type LoopMessage, type MessageHandler, type RoutingTable } from "./handler.ts";
+export {
+  type EventMessage,
+  type LoopHandler,
+  type LoopMessage,
+  type LoopPayload,
+  type MessageHandler,
+  type RoutingTable,
+} from "./handler.ts";
 export { messageIdentifier, type MsgIdentifierTuple, originIdentifier } from "./identifier.ts";
 export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";
 export { parseUpdate } from "./parse_update.ts";
 export type { PollingClient } from "./polling.ts";
+export { botUser, startLoop, type StartupHost } from "./startup.ts";
 export { originOf, rememberOrigin, type UpdateOrigin } from "./update_kind.ts";
 export { type QueueEntry, type QueueItem, UpdateQueue } from "./update_queue.ts";
 export { type FetchHandler, webhookHandler, type WebhookOptions } from "./webhook.ts";

@@ -134,6 +134,28 @@ export function updateKinds(table: SpecTable): string[] {
   );
 }
 
+/** Update's kinds with the type of their payload, in documentation order. */
+export function updatePayloads(table: SpecTable): [kind: string, type: string][] {
+  const fields = table.types.find((t) => t.name === "Update")!.fields;
+  return updateKinds(table).map((kind) => [kind, elementType(fields.find((f) => f.name === kind)!.types[0])]);
+}
+
+/**
+ * telepot's flavor of an Update kind: `chat` for a kind carrying a Message (`edited_chat` when it is an
+ * edit), the kind's own name otherwise (the same rule as bot/flavor.ts at run time).
+ */
+export function flavorOfKind(kind: string, payload: string): string {
+  if (payload !== "Message") return kind;
+  return kind.startsWith("edited_") ? "edited_chat" : "chat";
+}
+
+/** The default router's method for a flavor: `onChatMessage`, `onEditedChatMessage`, else `on` + PascalCase. */
+export function flavorMethodName(flavor: string): string {
+  if (flavor === "chat") return "onChatMessage";
+  if (flavor === "edited_chat") return "onEditedChatMessage";
+  return "on" + flavor.split("_").filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+}
+
 /**
  * Required parameters the wrapper lets the caller leave out because the Bot API gives their empty
  * string a meaning: `setWebhook(url)` with `""` removes the webhook, and telepot's `set_webhook()`

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Logger } from "../api/mod.ts";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot } from "../bot/mod.ts";
 import { NetworkError, UnauthorizedError } from "../exception/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
@@ -73,7 +74,9 @@ Deno.test("debug logs each API call (method, status, ms) and each received updat
   const log = recorder();
   const bot = new Bot(token, { apiRoot: emu.apiRoot, logger: log, debug: true });
   const handled: number[] = [];
-  const loop = bot.messageLoop((msg) => bot.sendMessage(msg.chat.id, "ok").then(() => void handled.push(1)));
+  const loop = bot.messageLoop((msg: LoopMessage) =>
+    bot.sendMessage(msg.chat.id, "ok").then(() => void handled.push(1))
+  );
   await alice.sendText(alice.id, "hi");
   await until(() => handled.length === 1, "the answer");
   await loop.stop();

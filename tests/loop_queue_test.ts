@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -18,7 +19,7 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: queue,
     onError: (e) => errors.push(e),
   });
@@ -36,7 +37,10 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
 Deno.test("queue: ordered delivery holds a gap, then fills it in order", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: queue, maxhold: 2 });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: queue,
+    maxhold: 2,
+  });
   queue.put(update(10));
   queue.put(update(12));
   queue.put(update(13));
@@ -53,7 +57,7 @@ Deno.test("queue: after maxhold the held updates go, and a late smaller id is di
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: queue,
     maxhold: 0.2,
     onError: (e) => errors.push(e),
@@ -75,7 +79,7 @@ Deno.test("queue: after maxhold the held updates go, and a late smaller id is di
 Deno.test("queue: unordered delivery passes updates as they come; duplicates are handled once", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: queue,
     ordered: false,
   });
@@ -91,7 +95,9 @@ Deno.test("queue: any AsyncIterable works, and the loop ends when it does", asyn
     for (let i = 1; i <= 3; i++) yield JSON.stringify(update(i));
   }
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: source() });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: source(),
+  });
   await loop.done;
   assert.deepEqual(ids, [1, 2, 3]);
 });
@@ -104,7 +110,7 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
       items.length ? Promise.resolve(items.shift()!) : new Promise<never>((r) => waiting.push(r as never)),
   };
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), { source: queue });
   await until(() => ids.length === 2);
   await loop.stop();
   // The get() pending at stop resolves later: its update is still handled, not lost.
@@ -116,7 +122,7 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
 Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_member)", async () => {
   const queue = new UpdateQueue();
   const flavors: string[] = [];
-  const loop = newBot().messageLoop((msg) => void flavors.push(flavor(msg)), { source: queue });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void flavors.push(flavor(msg)), { source: queue });
   const member = {
     chat: { id: 1, type: "group" },
     from: { id: 2 },
@@ -152,9 +158,11 @@ Deno.test("queue: a routing table sends unknown flavors to the null key", async 
 Deno.test("queue: a later loop of the same bot does not handle an update_id again", async () => {
   const bot = newBot();
   const ids: number[] = [];
-  const first = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: [update(1), update(2)] });
+  const first = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: [update(1), update(2)],
+  });
   await first.done;
-  const second = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+  const second = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: [update(2), update(3)],
     ordered: false,
   });
@@ -170,7 +178,7 @@ Deno.test("queue: an onError that throws or rejects is logged, and the loop goes
   console.error = (...args: unknown[]) => void logged.push(args.join(" "));
   try {
     let calls = 0;
-    const loop = newBot().messageLoop((msg) => {
+    const loop = newBot().messageLoop((msg: LoopMessage) => {
       if (msg.text === "bad") throw new Error("handler");
       ids.push(msg.message_id);
     }, {
@@ -220,7 +228,7 @@ Deno.test("queue: an update of a kind newer than the generated spec is still del
   const queue = new UpdateQueue();
   const got: string[] = [];
   const errors: unknown[] = [];
-  const loop = newBot().messageLoop((msg) => void got.push(flavor(msg)), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void got.push(flavor(msg)), {
     source: queue,
     onError: (e) => errors.push(e),
   });

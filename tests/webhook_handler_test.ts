@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constantTimeEqual } from "../bot/constant_time.ts";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
@@ -66,13 +67,13 @@ Deno.test("webhook: updates received before the loop starts are kept, then handl
   const handler = webhookHandler(bot, { answerWithin: 0.05 });
   for (const id of [1, 2, 3]) assert.equal((await handler(post(JSON.stringify(update(id))))).status, 200);
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   await until(() => ids.length === 3);
   await loop.stop();
   assert.deepEqual(ids, [1, 2, 3]);
   // Between two loops too: what arrives after a stop waits for the next loop.
   assert.equal((await handler(post(JSON.stringify(update(4))))).status, 200);
-  const next = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const next = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   await until(() => ids.length === 4);
   await next.stop();
   assert.deepEqual(ids, [1, 2, 3, 4]);
@@ -83,7 +84,7 @@ Deno.test("webhook: deliveries take the queue's ordered path: a gap held up to m
   const handler = webhookHandler(bot, { answerWithin: 0 });
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     maxhold: 0.6,
     onError: (e) => errors.push(e),
   });
@@ -105,7 +106,7 @@ Deno.test("webhook: answers after the update is handled, or by answerWithin when
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   const handler = webhookHandler(bot, { answerWithin: 0.3 });
   let handled = 0;
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     if (msg.text === "slow") await new Promise((r) => setTimeout(r, 1500));
     handled++;
   }, { stopTimeout: 3 });
@@ -135,7 +136,7 @@ Deno.test("webhook: end to end with the emulator's webhook delivery, secret incl
   });
   const url = `http://127.0.0.1:${server.addr.port}/hook`;
   const texts: string[] = [];
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     texts.push(msg.text);
     await bot.sendMessage(msg.chat.id, `echo ${msg.text}`);
   });
@@ -162,7 +163,7 @@ Deno.test("webhook: a loop already polling switches to a webhook handler made la
   const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
   const alice = emu.createUser({ first_name: "A" });
   const texts: string[] = [];
-  const loop = bot.messageLoop((msg) => void texts.push(msg.text), {
+  const loop = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text), {
     timeout: 1,
     relax: 0,
     backoff: { initial: 0.05, max: 0.2 },
@@ -189,7 +190,7 @@ Deno.test("webhook: the node:http adapter serves the same handler", async () => 
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   const ids: number[] = [];
   const server = createServer(nodeAdapter(webhookHandler(bot, { secretToken: SECRET })));
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/hook`;
@@ -230,7 +231,7 @@ Deno.test("webhook: the node adapter takes a body Express middleware already par
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   for (const [path, id] of [["/json", 1], ["/raw", 2], ["/text", 3]] as const) {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: "POST",
