@@ -1,4 +1,5 @@
 import { Api, type ApiOptions } from "../api/client.ts";
+import type { FlavorMethods } from "../api/payloads.gen.ts";
 import { redactText } from "../api/redact.ts";
 import type { User } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -111,12 +112,21 @@ export class Bot extends Api {
    * `message_reaction`, `message_reaction_count`) that the routing table or the bot's flavor methods
    * name, unless `options.allowedUpdates` says otherwise.
    *
+   * A polling loop first calls getMe ({@link Bot.me}): a refused token (401) ends it at once with an
+   * `UnauthorizedError` that says so, an unreachable `apiRoot` is reported (to `onError`, else the
+   * logger) and asked again with back-off. On a subclass, the flavor methods are type-checked here:
+   * `onChatMessage(msg: CallbackQuery)` does not compile (see `FlavorMethods`).
+   *
    * @returns a controller: `stop()` ends gracefully, `done` settles when the loop has ended.
    * @throws {BadInput} at once, before anything starts, on a malformed handler or any bad option
    *   (unknown name, wrong kind of value, a `source` that is no queue), or with no handler on a bot
    *   that neither overrides `handle` nor defines a flavor method.
    */
-  messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): LoopController {
+  messageLoop(
+    this: Bot & FlavorMethods,
+    handler?: LoopHandler,
+    options?: MessageLoopOptions,
+  ): LoopController {
     const checked = checkLoopOptions(options);
     const routed = handler === undefined ? undefined : resolveHandler(handler);
     const defaultRouter = this.handle === Bot.prototype.handle;
