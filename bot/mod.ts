@@ -66,6 +66,7 @@ export {
   type ShippingQueryHeadline,
 } from "./glance.ts";
 export {
+  type EventHandler,
   type EventMessage,
   type LoopHandler,
   type LoopMessage,
