@@ -5,7 +5,7 @@ import { NetworkError } from "../exception/network_error.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { Backoff, pause } from "./backoff.ts";
-import { hasInbox } from "./inbox.ts";
+import { hasInbox, onInboxCreated } from "./inbox.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 
 /** What start-up needs of the bot. */
@@ -84,7 +84,8 @@ async function identify(
  * Starts a polling loop once getMe answered (so the bot's username is known, see {@link botUser}): a
  * refused token (401) ends the loop at once (`done` rejects with an `UnauthorizedError` saying so);
  * an unreachable server is reported (to `onError`, else the logger) and asked again with back-off.
- * A loop reading a `source` (a queue) or a webhook's updates starts at once, without getMe.
+ * A loop reading a `source` (a queue) or a webhook's updates starts at once, without getMe, and so
+ * does one whose bot gets a webhook handler while getMe is still unanswered.
  *
  * @param host the bot.
  * @param options the loop's options (`source`, `signal`, `onError`).
@@ -98,12 +99,19 @@ export function startLoop(
   if (options.source !== undefined || hasInbox(host)) return start();
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
+  // A webhook handler made while getMe is still unanswered takes over, as it does from polling.
+  const handover = new AbortController();
+  const unwatch = onInboxCreated(host, () => handover.abort());
   let loop: LoopController | undefined;
-  const done = identify(host, options, signal).then((me) => {
-    if (me === undefined || signal.aborted) return;
-    identities.set(host, me);
+  const done = identify(host, options, AbortSignal.any([signal, handover.signal])).then((me) => {
+    unwatch();
+    if (signal.aborted) return;
+    if (me !== undefined) identities.set(host, me);
     loop = start();
     return loop.done;
+  }, (error) => {
+    unwatch();
+    throw error;
   });
   return {
     stop: () => {
