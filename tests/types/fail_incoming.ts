@@ -1,5 +1,12 @@
 // Must NOT compile: each marked line fails with the error code after "expect".
-import { Bot, type CallbackQuery, ChatHandler, type ChatHandlerMethods, hasFlavor } from "../../mod.ts";
+import {
+  Bot,
+  type CallbackQuery,
+  ChatHandler,
+  type ChatHandlerMethods,
+  type DelegationPattern,
+  hasFlavor,
+} from "../../mod.ts";
 
 const bot = new Bot("1:typed");
 
@@ -23,3 +30,8 @@ export class WrongHandler extends ChatHandler implements ChatHandlerMethods {
     return query.data;
   }
 }
+
+export const mismatched: DelegationPattern<number> = [
+  (msg) => String(msg.chat?.id), // expect TS2322
+  ([, , chatId]) => () => chatId.toFixed(0),
+];

@@ -4,10 +4,14 @@ import {
   type CallbackQuery,
   ChatHandler,
   type ChatHandlerMethods,
+  createOpen,
+  type DelegationPattern,
+  DelegatorBot,
   type FlavorMethods,
   glance,
   hasFlavor,
   type Message,
+  perChatId,
   type PollAnswer,
 } from "../../mod.ts";
 
@@ -58,3 +62,9 @@ export class Counter extends ChatHandler implements ChatHandlerMethods {
     await this.sender.sendMessage(`${++this.count}: ${msg.text}`);
   }
 }
+
+const perChat: DelegationPattern<number> = [
+  (msg) => typeof msg.chat?.id === "number" ? msg.chat.id : null,
+  ([bot, , chatId]) => () => bot.sendMessage(chatId, `chat ${chatId.toFixed(0)}`),
+];
+new DelegatorBot("1:typed", [perChat, [perChatId(), createOpen(Counter, { timeout: 10 })]]);
