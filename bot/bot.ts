@@ -7,6 +7,7 @@ import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_meth
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { runLoop } from "./loop.ts";
 import { EventRouting } from "./loop_events.ts";
+import { loopErrorReporter } from "./loop_logger.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { checkLoopOptions } from "./loop_options_check.ts";
 import { observeUpdates } from "./observe_update.ts";
@@ -140,10 +141,11 @@ export class Bot extends Api {
     }
     const allowedUpdates = checked.allowedUpdates ?? kindsFor(handler, takes);
     const handle = observeUpdates(routed ?? ((msg) => this.handle(msg)), this.logger);
+    const onError = checked.onError ?? loopErrorReporter(this.logger);
     const loop = startLoop(
       this,
       checked,
-      () => runLoop(this, handle, { ...checked, allowedUpdates }, this.#redact),
+      () => runLoop(this, handle, { ...checked, allowedUpdates, onError }, this.#redact),
     );
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),
