@@ -145,7 +145,8 @@ export class Bot extends Api {
     const loop = startLoop(
       this,
       checked,
-      () => runLoop(this, handle, { ...checked, allowedUpdates, onError }, this.#redact),
+      handle,
+      (gated) => runLoop(this, gated, { ...checked, allowedUpdates, onError }, this.#redact),
     );
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),
