@@ -5,6 +5,7 @@ import type { User } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_method.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
+import { hasInbox, onInboxCreated } from "./inbox.ts";
 import { runLoop } from "./loop.ts";
 import { EventRouting } from "./loop_events.ts";
 import { loopErrorReporter } from "./loop_logger.ts";
@@ -142,9 +143,14 @@ export class Bot extends Api {
     const allowedUpdates = checked.allowedUpdates ?? kindsFor(handler, takes);
     const handle = observeUpdates(routed ?? ((msg) => this.handle(msg)), this.logger);
     const onError = checked.onError ?? loopErrorReporter(this.logger);
+    const reception = {
+      polls: checked.source === undefined && !hasInbox(this),
+      onWebhook: (release: () => void) => onInboxCreated(this, release),
+    };
     const loop = startLoop(
       this,
       checked,
+      reception,
       handle,
       (gated) => runLoop(this, gated, { ...checked, allowedUpdates, onError }, this.#redact),
     );

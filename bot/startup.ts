@@ -6,7 +6,6 @@ import { TelegramError } from "../exception/telegram_error.ts";
 import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { Backoff, pause } from "./backoff.ts";
 import type { LoopMessage } from "./handler.ts";
-import { hasInbox, onInboxCreated } from "./inbox.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 
 /** What start-up needs of the bot. */
@@ -29,9 +28,12 @@ export function botUser(bot: object): User | undefined {
   return identities.get(bot);
 }
 
-/** Whether the loop about to start polls getUpdates (not a queue `source`, not a webhook's updates). */
-function polls(host: object, options: MessageLoopOptions): boolean {
-  return options.source === undefined && !hasInbox(host);
+/** How the loop about to start receives its updates, as far as start-up needs to know. */
+export interface LoopReception {
+  /** Whether it polls getUpdates (rather than reading a queue `source` or a webhook's updates). */
+  readonly polls: boolean;
+  /** Calls `release` when a webhook takes the updates over later; returns how to stop watching. */
+  readonly onWebhook?: (release: () => void) => () => void;
 }
 
 function refused(error: unknown): UnauthorizedError | undefined {
@@ -96,21 +98,23 @@ async function identify(
  * loop's own checks still throw from `messageLoop`.
  *
  * @param host the bot.
- * @param options the loop's options (`source`, `signal`, `onError`, `backoff`).
+ * @param options the loop's options (`signal`, `onError`, `backoff`).
+ * @param reception whether the loop polls, and how a webhook made later announces itself.
  * @param handle the loop's handler.
  * @param start starts the loop itself with the handler it is given.
  */
 export function startLoop(
   host: StartupHost,
   options: MessageLoopOptions,
+  reception: LoopReception,
   handle: Handle,
   start: (handle: Handle) => LoopController,
 ): LoopController {
-  if (!polls(host, options)) return start(handle);
+  if (!reception.polls) return start(handle);
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
   // A webhook handler made meanwhile takes the updates over: its handlers need not wait.
-  const unwatch = onInboxCreated(host, () => stopper.abort());
+  const unwatch = reception.onWebhook?.(() => stopper.abort()) ?? (() => {});
   const identity = identify(host, options, signal);
   const ready = identity.then(() => {}, () => {});
   let known = false;
