@@ -79,7 +79,6 @@ export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";
 export { parseUpdate } from "./parse_update.ts";
 export type { PollingClient } from "./polling.ts";
-export { botUser, type LoopReception, startLoop, type StartupHost } from "./startup.ts";
 export { originOf, rememberOrigin, type UpdateOrigin } from "./update_kind.ts";
 export { type QueueEntry, type QueueItem, UpdateQueue } from "./update_queue.ts";
 export { type FetchHandler, webhookHandler, type WebhookOptions } from "./webhook.ts";

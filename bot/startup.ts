@@ -5,6 +5,7 @@ import { NetworkError } from "../exception/network_error.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { Backoff, pause } from "./backoff.ts";
+import { deferred } from "./deferred.ts";
 import type { LoopMessage } from "./handler.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 
@@ -59,17 +60,22 @@ function report(host: StartupHost, options: MessageLoopOptions, error: Error): v
   }
 }
 
-/** Asks getMe until it answers; `undefined` when stopped first. A 401 is thrown with a clear message. */
+/**
+ * Asks getMe until it answers; `undefined` when stopped first. A 401 is thrown with a clear message.
+ * `settled` is called at the first answer or failure: handlers need not wait longer, since a server
+ * that getMe cannot reach sends no updates by polling either (a webhook made meanwhile may).
+ */
 async function identify(
   host: StartupHost,
   options: MessageLoopOptions,
   signal: AbortSignal,
+  settled: () => void,
 ): Promise<User | undefined> {
   let failures = 0;
   const backoff = new Backoff(options.backoff);
   for (;;) {
     try {
-      const me = await host.getMe({ signal });
+      const me = await host.getMe({ signal }).finally(settled);
       identities.set(host, me);
       if (failures > 0) host.logger.error(`telepot-ts: the Bot API at ${host.apiRoot} answers again`);
       return me;
@@ -91,7 +97,7 @@ async function identify(
 
 /**
  * Starts a loop with getMe alongside: a polling loop's handlers wait until getMe has answered (so the
- * bot's username is known, see {@link botUser}); a refused token (401, from getMe or getUpdates) ends
+ * bot's username is known, see {@link botUser}) or failed once; a refused token (401, from getMe or getUpdates) ends
  * the loop, `done` rejecting with an `UnauthorizedError` that says so; an unreachable server is
  * reported (to `onError`, else the logger) after the first failed attempt and every tenth. A loop
  * reading a `source` or a webhook's updates does not wait for getMe. `start` runs at once, so the
@@ -115,10 +121,14 @@ export function startLoop(
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
   // A webhook handler made meanwhile takes the updates over: its handlers need not wait.
   const unwatch = reception.onWebhook?.(() => stopper.abort()) ?? (() => {});
-  const identity = identify(host, options, signal);
-  const ready = identity.then(() => {}, () => {});
   let known = false;
-  ready.then(() => known = true);
+  const { promise: ready, resolve } = deferred<void>();
+  const settle = () => {
+    known = true;
+    resolve();
+  };
+  const identity = identify(host, options, signal, settle);
+  identity.then(settle, settle);
   const loop = start((msg) => known ? handle(msg) : ready.then(() => handle(msg)));
   identity.catch(() => loop.stop());
   const done = loop.done.then(() => undefined, (error: unknown) => ({ error })).then(async (failure) => {
