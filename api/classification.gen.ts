@@ -115,6 +115,14 @@ export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = 
   ]
 };
 
+/**
+ * Methods whose typed wrapper has another name, method → wrapper: Telegram's `close` is `closeBotInstance`,
+ * so that `bot.close()` is never taken for stopping a bot.
+ */
+export const RENAMED_WRAPPERS: Readonly<Record<string, string>> = {
+  close: "closeBotInstance"
+};
+
 /** Methods that send to the chat given as chat_id (the `Sender` proxy). */
 export const SENDER_METHODS = [
   "sendMessage",

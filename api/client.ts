@@ -7,24 +7,23 @@ import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { UnexpectedRedirect } from "../exception/unexpected_redirect.ts";
 import { readFileStream } from "../platform/files.ts";
+import { withoutUrlRecording } from "../platform/telemetry.ts";
+import { observedSend } from "./call_observer.ts";
+import type { CallOptions } from "./call_options.ts";
 import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
+import { bodyOf } from "./encoded_bodies.ts";
+import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
-import {
-  loggable,
-  redactError,
-  redactHeaders,
-  redactJson,
-  redactParams,
-  redactText,
-  TOKEN_SHAPE,
-} from "./redact.ts";
-import { encodeParams, type RequestBody } from "./request_body.ts";
-import { retryDelay, type RetryOptions, type RetryPolicy, retryPolicy, sleep } from "./retry.ts";
+import { redactError, redactHeaders, redactJson, redactParams, redactText, TOKEN_SHAPE } from "./redact.ts";
+import type { RequestBody } from "./request_body.ts";
+import type { RetryOptions } from "./retry.ts";
+import { retryTransformer } from "./retry_transformer.ts";
 import { checkSeconds } from "./seconds.ts";
+import { type ApiCall, TransformerChain } from "./transformers.ts";
 import type { File } from "./types.gen.ts";
 
 /** Settings of an {@link Api} client. Times are in seconds. */
-export interface ApiOptions {
+export interface ApiOptions extends LoggingOptions {
   /**
    * Root URL of the Bot API server. Default `"https://api.telegram.org"`; point it at a local Bot API
    * server or at the testing emulator.
@@ -44,18 +43,13 @@ export interface ApiOptions {
   /**
    * Repeat failed calls automatically: `true` for the defaults, or {@link RetryOptions}. Off by default.
    * Flood control (429) waits `retry_after` and repeats any method; 5xx answers and network errors
-   * repeat only idempotent methods. Calls that upload a one-shot stream are never repeated.
+   * repeat only idempotent methods. Calls that upload a one-shot stream are never repeated. This
+   * installs `retryTransformer(options.retry)` as the first of {@link Api.transformers}.
    */
   readonly retry?: boolean | RetryOptions;
 }
 
-/** Per-call settings of {@link Api.call}. */
-export interface CallOptions {
-  /** Aborts this call; the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** Seconds this call may take, replacing the client's `timeout`. */
-  readonly timeout?: number;
-}
+export type { CallOptions } from "./call_options.ts";
 
 const DEFAULT_API_ROOT = "https://api.telegram.org";
 const METHOD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -136,7 +130,12 @@ export class Api extends ApiMethods {
   readonly #fetch: typeof fetch;
   readonly #timeout: number | undefined;
   readonly #signal: AbortSignal | undefined;
-  readonly #retry: RetryPolicy | undefined;
+  readonly #log: RedactingLogger;
+  /**
+   * The transformers every call goes through before it is sent (`use` adds one): they may change a
+   * call, repeat it or answer it themselves. See `defaults` and `retryTransformer`.
+   */
+  readonly transformers: TransformerChain;
 
   /**
    * Creates a client.
@@ -178,7 +177,20 @@ export class Api extends ApiMethods {
     this.#fetch = options.fetch ?? fetch;
     this.#timeout = checkSeconds(options.timeout, "options.timeout");
     this.#signal = options.signal;
-    this.#retry = retryPolicy(options.retry);
+    this.#log = new RedactingLogger(
+      options.logger ?? console,
+      token,
+      options.debug ?? debugFromEnvironment(),
+    );
+    this.transformers = new TransformerChain(observedSend((call) => this.#transport(call), this.#log));
+    if (options.retry !== undefined && options.retry !== false) {
+      this.transformers.use(retryTransformer(options.retry));
+    }
+  }
+
+  /** Where this client logs, the token cut out; its `debug` writes only when debugging is on. */
+  get logger(): RedactingLogger {
+    return this.#log;
   }
 
   /**
@@ -205,35 +217,37 @@ export class Api extends ApiMethods {
     if (params === null || typeof params !== "object" || Array.isArray(params)) {
       throw new BadInput("params", "an object of Bot API parameters");
     }
+    if (options === null || typeof options !== "object") {
+      throw new BadInput("options", "a CallOptions object");
+    }
+    checkSeconds(options.timeout, "options.timeout");
+    const signal = this.#externalSignal(options.signal);
+    // A fresh params object per call: its encoding is reused only by repeats of this very call.
+    const call: ApiCall = { method, params: { ...params }, options: { ...options, signal } };
+    return await this.transformers.run(call) as T;
+  }
+
+  /** One request for a call that went through the transformers. */
+  async #transport({ method, params, options }: ApiCall): Promise<unknown> {
     let seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
     if (seconds !== undefined && method === "getUpdates" && typeof params.timeout === "number") {
       seconds += params.timeout;
     }
     const external = this.#externalSignal(options.signal);
-    const body = await encodeParams(params);
-    for (let attempt = 1;; attempt++) {
-      try {
-        const json = await this.#post(method, params, body, external, seconds);
-        return json as T;
-      } catch (error) {
-        const delay = this.#retry && body.replayable
-          ? retryDelay(this.#retry, error, method, attempt)
-          : undefined;
-        if (delay === undefined) throw error;
-        await sleep(delay, external);
-      }
-    }
+    const body = await bodyOf(params);
+    return await this.#post(method, params, body, external, seconds);
   }
 
   /**
-   * Logs a failure on the console with this bot's token cut out of it (message, stack and causes). The
+   * Logs a failure through the client's logger (default `console`) with this bot's token cut out of it
+   * (message, stack and causes). The
    * library's background work (delegates, scheduled events, inline answers) reports through here.
    *
    * @param what what failed, e.g. `"delegate closed by an error"`.
    * @param error what was thrown.
    */
   logError(what: string, error: unknown): void {
-    console.error(`telepot-ts: ${what}:`, loggable(error, this.#token));
+    this.#log.error(`telepot-ts: ${what}:`, error);
   }
 
   /**
@@ -340,7 +354,7 @@ export class Api extends ApiMethods {
   async #send(attempt: Attempt, url: string, init: RequestInit): Promise<Response> {
     const fetchFn = this.#fetch;
     try {
-      return await fetchFn(url, init);
+      return await fetchFn(url, withoutUrlRecording(init));
     } catch (error) {
       throw this.#failure(error, attempt);
     }

@@ -7,12 +7,24 @@
 export type { DenoOpenFile, NodeFileHandle, OpenFile } from "../platform/open_file.ts";
 export * from "./classification.gen.ts";
 export { Api, type ApiOptions, type CallOptions } from "./client.ts";
+export { type DefaultParams, defaults, type ParamName, type ParamValue } from "./defaults.ts";
 export type { DownloadDestination } from "./download.ts";
 export { type InputFile, LocalFile, localFile } from "./input_file.ts";
+export { debugFromEnvironment, type Logger, type LoggingOptions, RedactingLogger } from "./logger.ts";
 export * from "./methods.gen.ts";
 export { type MsgIdentifier, type MsgIdentifierParams, msgIdentifierParams } from "./msg_identifier.ts";
 export type { Nullable } from "./nullable.ts";
+export * from "./payloads.gen.ts";
 export { redactText, TOKEN_PLACEHOLDER } from "./redact.ts";
 export { isIdempotent, type RetryOptions } from "./retry.ts";
+export { retryTransformer } from "./retry_transformer.ts";
 export * from "./spec.gen.ts";
+export {
+  type ApiCall,
+  type ApiTransformer,
+  type CallNext,
+  isCallTo,
+  TransformerChain,
+  type TypedApiCall,
+} from "./transformers.ts";
 export * from "./types.gen.ts";

@@ -5,801 +5,804 @@ export type { components, operations, paths } from "./openapi.gen.ts";
 export type { InputFile } from "./input_file.ts";
 export type { RichTextList } from "./openapi.gen.ts";
 
+/** The OpenAPI schema of a Bot API object type, by its name; the named types below extend it. */
+export type BotApiSchema<N extends keyof components["schemas"]> = components["schemas"][N];
+
 /** The Bot API type [Update](https://core.telegram.org/bots/api#update). */
-export type Update = components["schemas"]["Update"];
+export interface Update extends BotApiSchema<"Update"> {}
 /** The Bot API type [WebhookInfo](https://core.telegram.org/bots/api#webhookinfo). */
-export type WebhookInfo = components["schemas"]["WebhookInfo"];
+export interface WebhookInfo extends BotApiSchema<"WebhookInfo"> {}
 /** The Bot API type [User](https://core.telegram.org/bots/api#user). */
-export type User = components["schemas"]["User"];
+export interface User extends BotApiSchema<"User"> {}
 /** The Bot API type [Chat](https://core.telegram.org/bots/api#chat). */
-export type Chat = components["schemas"]["Chat"];
+export interface Chat extends BotApiSchema<"Chat"> {}
 /** The Bot API type [ChatFullInfo](https://core.telegram.org/bots/api#chatfullinfo). */
-export type ChatFullInfo = components["schemas"]["ChatFullInfo"];
+export interface ChatFullInfo extends BotApiSchema<"ChatFullInfo"> {}
 /** The Bot API type [Message](https://core.telegram.org/bots/api#message). */
-export type Message = components["schemas"]["Message"];
+export interface Message extends BotApiSchema<"Message"> {}
 /** The Bot API type [MessageId](https://core.telegram.org/bots/api#messageid). */
-export type MessageId = components["schemas"]["MessageId"];
+export interface MessageId extends BotApiSchema<"MessageId"> {}
 /** The Bot API type [InaccessibleMessage](https://core.telegram.org/bots/api#inaccessiblemessage). */
-export type InaccessibleMessage = components["schemas"]["InaccessibleMessage"];
+export interface InaccessibleMessage extends BotApiSchema<"InaccessibleMessage"> {}
 /** The Bot API type [MaybeInaccessibleMessage](https://core.telegram.org/bots/api#maybeinaccessiblemessage). */
-export type MaybeInaccessibleMessage = components["schemas"]["MaybeInaccessibleMessage"];
+export type MaybeInaccessibleMessage = BotApiSchema<"MaybeInaccessibleMessage">;
 /** The Bot API type [MessageEntity](https://core.telegram.org/bots/api#messageentity). */
-export type MessageEntity = components["schemas"]["MessageEntity"];
+export interface MessageEntity extends BotApiSchema<"MessageEntity"> {}
 /** The Bot API type [TextQuote](https://core.telegram.org/bots/api#textquote). */
-export type TextQuote = components["schemas"]["TextQuote"];
+export interface TextQuote extends BotApiSchema<"TextQuote"> {}
 /** The Bot API type [ExternalReplyInfo](https://core.telegram.org/bots/api#externalreplyinfo). */
-export type ExternalReplyInfo = components["schemas"]["ExternalReplyInfo"];
+export interface ExternalReplyInfo extends BotApiSchema<"ExternalReplyInfo"> {}
 /** The Bot API type [ReplyParameters](https://core.telegram.org/bots/api#replyparameters). */
-export type ReplyParameters = components["schemas"]["ReplyParameters"];
+export interface ReplyParameters extends BotApiSchema<"ReplyParameters"> {}
 /** The Bot API type [EphemeralMessageParameters](https://core.telegram.org/bots/api#ephemeralmessageparameters). */
-export type EphemeralMessageParameters = components["schemas"]["EphemeralMessageParameters"];
+export interface EphemeralMessageParameters extends BotApiSchema<"EphemeralMessageParameters"> {}
 /** The Bot API type [MessageOrigin](https://core.telegram.org/bots/api#messageorigin). */
-export type MessageOrigin = components["schemas"]["MessageOrigin"];
+export type MessageOrigin = BotApiSchema<"MessageOrigin">;
 /** The Bot API type [MessageOriginUser](https://core.telegram.org/bots/api#messageoriginuser). */
-export type MessageOriginUser = components["schemas"]["MessageOriginUser"];
+export interface MessageOriginUser extends BotApiSchema<"MessageOriginUser"> {}
 /** The Bot API type [MessageOriginHiddenUser](https://core.telegram.org/bots/api#messageoriginhiddenuser). */
-export type MessageOriginHiddenUser = components["schemas"]["MessageOriginHiddenUser"];
+export interface MessageOriginHiddenUser extends BotApiSchema<"MessageOriginHiddenUser"> {}
 /** The Bot API type [MessageOriginChat](https://core.telegram.org/bots/api#messageoriginchat). */
-export type MessageOriginChat = components["schemas"]["MessageOriginChat"];
+export interface MessageOriginChat extends BotApiSchema<"MessageOriginChat"> {}
 /** The Bot API type [MessageOriginChannel](https://core.telegram.org/bots/api#messageoriginchannel). */
-export type MessageOriginChannel = components["schemas"]["MessageOriginChannel"];
+export interface MessageOriginChannel extends BotApiSchema<"MessageOriginChannel"> {}
 /** The Bot API type [PhotoSize](https://core.telegram.org/bots/api#photosize). */
-export type PhotoSize = components["schemas"]["PhotoSize"];
+export interface PhotoSize extends BotApiSchema<"PhotoSize"> {}
 /** The Bot API type [Animation](https://core.telegram.org/bots/api#animation). */
-export type Animation = components["schemas"]["Animation"];
+export interface Animation extends BotApiSchema<"Animation"> {}
 /** The Bot API type [Audio](https://core.telegram.org/bots/api#audio). */
-export type Audio = components["schemas"]["Audio"];
+export interface Audio extends BotApiSchema<"Audio"> {}
 /** The Bot API type [Document](https://core.telegram.org/bots/api#document). */
-export type Document = components["schemas"]["Document"];
+export interface Document extends BotApiSchema<"Document"> {}
 /** The Bot API type [LivePhoto](https://core.telegram.org/bots/api#livephoto). */
-export type LivePhoto = components["schemas"]["LivePhoto"];
+export interface LivePhoto extends BotApiSchema<"LivePhoto"> {}
 /** The Bot API type [Story](https://core.telegram.org/bots/api#story). */
-export type Story = components["schemas"]["Story"];
+export interface Story extends BotApiSchema<"Story"> {}
 /** The Bot API type [VideoQuality](https://core.telegram.org/bots/api#videoquality). */
-export type VideoQuality = components["schemas"]["VideoQuality"];
+export interface VideoQuality extends BotApiSchema<"VideoQuality"> {}
 /** The Bot API type [Video](https://core.telegram.org/bots/api#video). */
-export type Video = components["schemas"]["Video"];
+export interface Video extends BotApiSchema<"Video"> {}
 /** The Bot API type [VideoNote](https://core.telegram.org/bots/api#videonote). */
-export type VideoNote = components["schemas"]["VideoNote"];
+export interface VideoNote extends BotApiSchema<"VideoNote"> {}
 /** The Bot API type [Voice](https://core.telegram.org/bots/api#voice). */
-export type Voice = components["schemas"]["Voice"];
+export interface Voice extends BotApiSchema<"Voice"> {}
 /** The Bot API type [PaidMediaInfo](https://core.telegram.org/bots/api#paidmediainfo). */
-export type PaidMediaInfo = components["schemas"]["PaidMediaInfo"];
+export interface PaidMediaInfo extends BotApiSchema<"PaidMediaInfo"> {}
 /** The Bot API type [PaidMedia](https://core.telegram.org/bots/api#paidmedia). */
-export type PaidMedia = components["schemas"]["PaidMedia"];
+export type PaidMedia = BotApiSchema<"PaidMedia">;
 /** The Bot API type [PaidMediaLivePhoto](https://core.telegram.org/bots/api#paidmedialivephoto). */
-export type PaidMediaLivePhoto = components["schemas"]["PaidMediaLivePhoto"];
+export interface PaidMediaLivePhoto extends BotApiSchema<"PaidMediaLivePhoto"> {}
 /** The Bot API type [PaidMediaPhoto](https://core.telegram.org/bots/api#paidmediaphoto). */
-export type PaidMediaPhoto = components["schemas"]["PaidMediaPhoto"];
+export interface PaidMediaPhoto extends BotApiSchema<"PaidMediaPhoto"> {}
 /** The Bot API type [PaidMediaPreview](https://core.telegram.org/bots/api#paidmediapreview). */
-export type PaidMediaPreview = components["schemas"]["PaidMediaPreview"];
+export interface PaidMediaPreview extends BotApiSchema<"PaidMediaPreview"> {}
 /** The Bot API type [PaidMediaVideo](https://core.telegram.org/bots/api#paidmediavideo). */
-export type PaidMediaVideo = components["schemas"]["PaidMediaVideo"];
+export interface PaidMediaVideo extends BotApiSchema<"PaidMediaVideo"> {}
 /** The Bot API type [Contact](https://core.telegram.org/bots/api#contact). */
-export type Contact = components["schemas"]["Contact"];
+export interface Contact extends BotApiSchema<"Contact"> {}
 /** The Bot API type [Dice](https://core.telegram.org/bots/api#dice). */
-export type Dice = components["schemas"]["Dice"];
+export interface Dice extends BotApiSchema<"Dice"> {}
 /** The Bot API type [Link](https://core.telegram.org/bots/api#link). */
-export type Link = components["schemas"]["Link"];
+export interface Link extends BotApiSchema<"Link"> {}
 /** The Bot API type [PollMedia](https://core.telegram.org/bots/api#pollmedia). */
-export type PollMedia = components["schemas"]["PollMedia"];
+export interface PollMedia extends BotApiSchema<"PollMedia"> {}
 /** The Bot API type [InputPollMedia](https://core.telegram.org/bots/api#inputpollmedia). */
-export type InputPollMedia = components["schemas"]["InputPollMedia"];
+export type InputPollMedia = BotApiSchema<"InputPollMedia">;
 /** The Bot API type [InputPollOptionMedia](https://core.telegram.org/bots/api#inputpolloptionmedia). */
-export type InputPollOptionMedia = components["schemas"]["InputPollOptionMedia"];
+export type InputPollOptionMedia = BotApiSchema<"InputPollOptionMedia">;
 /** The Bot API type [PollOption](https://core.telegram.org/bots/api#polloption). */
-export type PollOption = components["schemas"]["PollOption"];
+export interface PollOption extends BotApiSchema<"PollOption"> {}
 /** The Bot API type [InputPollOption](https://core.telegram.org/bots/api#inputpolloption). */
-export type InputPollOption = components["schemas"]["InputPollOption"];
+export interface InputPollOption extends BotApiSchema<"InputPollOption"> {}
 /** The Bot API type [PollAnswer](https://core.telegram.org/bots/api#pollanswer). */
-export type PollAnswer = components["schemas"]["PollAnswer"];
+export interface PollAnswer extends BotApiSchema<"PollAnswer"> {}
 /** The Bot API type [Poll](https://core.telegram.org/bots/api#poll). */
-export type Poll = components["schemas"]["Poll"];
+export interface Poll extends BotApiSchema<"Poll"> {}
 /** The Bot API type [ChecklistTask](https://core.telegram.org/bots/api#checklisttask). */
-export type ChecklistTask = components["schemas"]["ChecklistTask"];
+export interface ChecklistTask extends BotApiSchema<"ChecklistTask"> {}
 /** The Bot API type [Checklist](https://core.telegram.org/bots/api#checklist). */
-export type Checklist = components["schemas"]["Checklist"];
+export interface Checklist extends BotApiSchema<"Checklist"> {}
 /** The Bot API type [InputChecklistTask](https://core.telegram.org/bots/api#inputchecklisttask). */
-export type InputChecklistTask = components["schemas"]["InputChecklistTask"];
+export interface InputChecklistTask extends BotApiSchema<"InputChecklistTask"> {}
 /** The Bot API type [InputChecklist](https://core.telegram.org/bots/api#inputchecklist). */
-export type InputChecklist = components["schemas"]["InputChecklist"];
+export interface InputChecklist extends BotApiSchema<"InputChecklist"> {}
 /** The Bot API type [Location](https://core.telegram.org/bots/api#location). */
-export type Location = components["schemas"]["Location"];
+export interface Location extends BotApiSchema<"Location"> {}
 /** The Bot API type [Venue](https://core.telegram.org/bots/api#venue). */
-export type Venue = components["schemas"]["Venue"];
+export interface Venue extends BotApiSchema<"Venue"> {}
 /** The Bot API type [WebAppData](https://core.telegram.org/bots/api#webappdata). */
-export type WebAppData = components["schemas"]["WebAppData"];
+export interface WebAppData extends BotApiSchema<"WebAppData"> {}
 /** The Bot API type [ProximityAlertTriggered](https://core.telegram.org/bots/api#proximityalerttriggered). */
-export type ProximityAlertTriggered = components["schemas"]["ProximityAlertTriggered"];
+export interface ProximityAlertTriggered extends BotApiSchema<"ProximityAlertTriggered"> {}
 /** The Bot API type [MessageAutoDeleteTimerChanged](https://core.telegram.org/bots/api#messageautodeletetimerchanged). */
-export type MessageAutoDeleteTimerChanged = components["schemas"]["MessageAutoDeleteTimerChanged"];
+export interface MessageAutoDeleteTimerChanged extends BotApiSchema<"MessageAutoDeleteTimerChanged"> {}
 /** The Bot API type [ManagedBotCreated](https://core.telegram.org/bots/api#managedbotcreated). */
-export type ManagedBotCreated = components["schemas"]["ManagedBotCreated"];
+export interface ManagedBotCreated extends BotApiSchema<"ManagedBotCreated"> {}
 /** The Bot API type [ManagedBotUpdated](https://core.telegram.org/bots/api#managedbotupdated). */
-export type ManagedBotUpdated = components["schemas"]["ManagedBotUpdated"];
+export interface ManagedBotUpdated extends BotApiSchema<"ManagedBotUpdated"> {}
 /** The Bot API type [BotSubscriptionUpdated](https://core.telegram.org/bots/api#botsubscriptionupdated). */
-export type BotSubscriptionUpdated = components["schemas"]["BotSubscriptionUpdated"];
+export interface BotSubscriptionUpdated extends BotApiSchema<"BotSubscriptionUpdated"> {}
 /** The Bot API type [MessageGenerationStopped](https://core.telegram.org/bots/api#messagegenerationstopped). */
-export type MessageGenerationStopped = components["schemas"]["MessageGenerationStopped"];
+export interface MessageGenerationStopped extends BotApiSchema<"MessageGenerationStopped"> {}
 /** The Bot API type [PollOptionAdded](https://core.telegram.org/bots/api#polloptionadded). */
-export type PollOptionAdded = components["schemas"]["PollOptionAdded"];
+export interface PollOptionAdded extends BotApiSchema<"PollOptionAdded"> {}
 /** The Bot API type [PollOptionDeleted](https://core.telegram.org/bots/api#polloptiondeleted). */
-export type PollOptionDeleted = components["schemas"]["PollOptionDeleted"];
+export interface PollOptionDeleted extends BotApiSchema<"PollOptionDeleted"> {}
 /** The Bot API type [ChatBoostAdded](https://core.telegram.org/bots/api#chatboostadded). */
-export type ChatBoostAdded = components["schemas"]["ChatBoostAdded"];
+export interface ChatBoostAdded extends BotApiSchema<"ChatBoostAdded"> {}
 /** The Bot API type [BackgroundFill](https://core.telegram.org/bots/api#backgroundfill). */
-export type BackgroundFill = components["schemas"]["BackgroundFill"];
+export type BackgroundFill = BotApiSchema<"BackgroundFill">;
 /** The Bot API type [BackgroundFillSolid](https://core.telegram.org/bots/api#backgroundfillsolid). */
-export type BackgroundFillSolid = components["schemas"]["BackgroundFillSolid"];
+export interface BackgroundFillSolid extends BotApiSchema<"BackgroundFillSolid"> {}
 /** The Bot API type [BackgroundFillGradient](https://core.telegram.org/bots/api#backgroundfillgradient). */
-export type BackgroundFillGradient = components["schemas"]["BackgroundFillGradient"];
+export interface BackgroundFillGradient extends BotApiSchema<"BackgroundFillGradient"> {}
 /** The Bot API type [BackgroundFillFreeformGradient](https://core.telegram.org/bots/api#backgroundfillfreeformgradient). */
-export type BackgroundFillFreeformGradient = components["schemas"]["BackgroundFillFreeformGradient"];
+export interface BackgroundFillFreeformGradient extends BotApiSchema<"BackgroundFillFreeformGradient"> {}
 /** The Bot API type [BackgroundType](https://core.telegram.org/bots/api#backgroundtype). */
-export type BackgroundType = components["schemas"]["BackgroundType"];
+export type BackgroundType = BotApiSchema<"BackgroundType">;
 /** The Bot API type [BackgroundTypeFill](https://core.telegram.org/bots/api#backgroundtypefill). */
-export type BackgroundTypeFill = components["schemas"]["BackgroundTypeFill"];
+export interface BackgroundTypeFill extends BotApiSchema<"BackgroundTypeFill"> {}
 /** The Bot API type [BackgroundTypeWallpaper](https://core.telegram.org/bots/api#backgroundtypewallpaper). */
-export type BackgroundTypeWallpaper = components["schemas"]["BackgroundTypeWallpaper"];
+export interface BackgroundTypeWallpaper extends BotApiSchema<"BackgroundTypeWallpaper"> {}
 /** The Bot API type [BackgroundTypePattern](https://core.telegram.org/bots/api#backgroundtypepattern). */
-export type BackgroundTypePattern = components["schemas"]["BackgroundTypePattern"];
+export interface BackgroundTypePattern extends BotApiSchema<"BackgroundTypePattern"> {}
 /** The Bot API type [BackgroundTypeChatTheme](https://core.telegram.org/bots/api#backgroundtypechattheme). */
-export type BackgroundTypeChatTheme = components["schemas"]["BackgroundTypeChatTheme"];
+export interface BackgroundTypeChatTheme extends BotApiSchema<"BackgroundTypeChatTheme"> {}
 /** The Bot API type [ChatBackground](https://core.telegram.org/bots/api#chatbackground). */
-export type ChatBackground = components["schemas"]["ChatBackground"];
+export interface ChatBackground extends BotApiSchema<"ChatBackground"> {}
 /** The Bot API type [ChecklistTasksDone](https://core.telegram.org/bots/api#checklisttasksdone). */
-export type ChecklistTasksDone = components["schemas"]["ChecklistTasksDone"];
+export interface ChecklistTasksDone extends BotApiSchema<"ChecklistTasksDone"> {}
 /** The Bot API type [ChecklistTasksAdded](https://core.telegram.org/bots/api#checklisttasksadded). */
-export type ChecklistTasksAdded = components["schemas"]["ChecklistTasksAdded"];
+export interface ChecklistTasksAdded extends BotApiSchema<"ChecklistTasksAdded"> {}
 /** The Bot API type [CommunityChatAdded](https://core.telegram.org/bots/api#communitychatadded). */
-export type CommunityChatAdded = components["schemas"]["CommunityChatAdded"];
+export interface CommunityChatAdded extends BotApiSchema<"CommunityChatAdded"> {}
 /** The Bot API type [CommunityChatJoined](https://core.telegram.org/bots/api#communitychatjoined). */
-export type CommunityChatJoined = components["schemas"]["CommunityChatJoined"];
+export interface CommunityChatJoined extends BotApiSchema<"CommunityChatJoined"> {}
 /** The Bot API type [CommunityChatRemoved](https://core.telegram.org/bots/api#communitychatremoved). */
-export type CommunityChatRemoved = components["schemas"]["CommunityChatRemoved"];
+export type CommunityChatRemoved = BotApiSchema<"CommunityChatRemoved">;
 /** The Bot API type [ForumTopicCreated](https://core.telegram.org/bots/api#forumtopiccreated). */
-export type ForumTopicCreated = components["schemas"]["ForumTopicCreated"];
+export interface ForumTopicCreated extends BotApiSchema<"ForumTopicCreated"> {}
 /** The Bot API type [ForumTopicClosed](https://core.telegram.org/bots/api#forumtopicclosed). */
-export type ForumTopicClosed = components["schemas"]["ForumTopicClosed"];
+export type ForumTopicClosed = BotApiSchema<"ForumTopicClosed">;
 /** The Bot API type [ForumTopicEdited](https://core.telegram.org/bots/api#forumtopicedited). */
-export type ForumTopicEdited = components["schemas"]["ForumTopicEdited"];
+export interface ForumTopicEdited extends BotApiSchema<"ForumTopicEdited"> {}
 /** The Bot API type [ForumTopicReopened](https://core.telegram.org/bots/api#forumtopicreopened). */
-export type ForumTopicReopened = components["schemas"]["ForumTopicReopened"];
+export type ForumTopicReopened = BotApiSchema<"ForumTopicReopened">;
 /** The Bot API type [GeneralForumTopicHidden](https://core.telegram.org/bots/api#generalforumtopichidden). */
-export type GeneralForumTopicHidden = components["schemas"]["GeneralForumTopicHidden"];
+export type GeneralForumTopicHidden = BotApiSchema<"GeneralForumTopicHidden">;
 /** The Bot API type [GeneralForumTopicUnhidden](https://core.telegram.org/bots/api#generalforumtopicunhidden). */
-export type GeneralForumTopicUnhidden = components["schemas"]["GeneralForumTopicUnhidden"];
+export type GeneralForumTopicUnhidden = BotApiSchema<"GeneralForumTopicUnhidden">;
 /** The Bot API type [SharedUser](https://core.telegram.org/bots/api#shareduser). */
-export type SharedUser = components["schemas"]["SharedUser"];
+export interface SharedUser extends BotApiSchema<"SharedUser"> {}
 /** The Bot API type [UsersShared](https://core.telegram.org/bots/api#usersshared). */
-export type UsersShared = components["schemas"]["UsersShared"];
+export interface UsersShared extends BotApiSchema<"UsersShared"> {}
 /** The Bot API type [ChatShared](https://core.telegram.org/bots/api#chatshared). */
-export type ChatShared = components["schemas"]["ChatShared"];
+export interface ChatShared extends BotApiSchema<"ChatShared"> {}
 /** The Bot API type [WriteAccessAllowed](https://core.telegram.org/bots/api#writeaccessallowed). */
-export type WriteAccessAllowed = components["schemas"]["WriteAccessAllowed"];
+export interface WriteAccessAllowed extends BotApiSchema<"WriteAccessAllowed"> {}
 /** The Bot API type [VideoChatScheduled](https://core.telegram.org/bots/api#videochatscheduled). */
-export type VideoChatScheduled = components["schemas"]["VideoChatScheduled"];
+export interface VideoChatScheduled extends BotApiSchema<"VideoChatScheduled"> {}
 /** The Bot API type [VideoChatStarted](https://core.telegram.org/bots/api#videochatstarted). */
-export type VideoChatStarted = components["schemas"]["VideoChatStarted"];
+export type VideoChatStarted = BotApiSchema<"VideoChatStarted">;
 /** The Bot API type [VideoChatEnded](https://core.telegram.org/bots/api#videochatended). */
-export type VideoChatEnded = components["schemas"]["VideoChatEnded"];
+export interface VideoChatEnded extends BotApiSchema<"VideoChatEnded"> {}
 /** The Bot API type [VideoChatParticipantsInvited](https://core.telegram.org/bots/api#videochatparticipantsinvited). */
-export type VideoChatParticipantsInvited = components["schemas"]["VideoChatParticipantsInvited"];
+export interface VideoChatParticipantsInvited extends BotApiSchema<"VideoChatParticipantsInvited"> {}
 /** The Bot API type [PaidMessagePriceChanged](https://core.telegram.org/bots/api#paidmessagepricechanged). */
-export type PaidMessagePriceChanged = components["schemas"]["PaidMessagePriceChanged"];
+export interface PaidMessagePriceChanged extends BotApiSchema<"PaidMessagePriceChanged"> {}
 /** The Bot API type [DirectMessagePriceChanged](https://core.telegram.org/bots/api#directmessagepricechanged). */
-export type DirectMessagePriceChanged = components["schemas"]["DirectMessagePriceChanged"];
+export interface DirectMessagePriceChanged extends BotApiSchema<"DirectMessagePriceChanged"> {}
 /** The Bot API type [SuggestedPostApproved](https://core.telegram.org/bots/api#suggestedpostapproved). */
-export type SuggestedPostApproved = components["schemas"]["SuggestedPostApproved"];
+export interface SuggestedPostApproved extends BotApiSchema<"SuggestedPostApproved"> {}
 /** The Bot API type [SuggestedPostApprovalFailed](https://core.telegram.org/bots/api#suggestedpostapprovalfailed). */
-export type SuggestedPostApprovalFailed = components["schemas"]["SuggestedPostApprovalFailed"];
+export interface SuggestedPostApprovalFailed extends BotApiSchema<"SuggestedPostApprovalFailed"> {}
 /** The Bot API type [SuggestedPostDeclined](https://core.telegram.org/bots/api#suggestedpostdeclined). */
-export type SuggestedPostDeclined = components["schemas"]["SuggestedPostDeclined"];
+export interface SuggestedPostDeclined extends BotApiSchema<"SuggestedPostDeclined"> {}
 /** The Bot API type [SuggestedPostPaid](https://core.telegram.org/bots/api#suggestedpostpaid). */
-export type SuggestedPostPaid = components["schemas"]["SuggestedPostPaid"];
+export interface SuggestedPostPaid extends BotApiSchema<"SuggestedPostPaid"> {}
 /** The Bot API type [SuggestedPostRefunded](https://core.telegram.org/bots/api#suggestedpostrefunded). */
-export type SuggestedPostRefunded = components["schemas"]["SuggestedPostRefunded"];
+export interface SuggestedPostRefunded extends BotApiSchema<"SuggestedPostRefunded"> {}
 /** The Bot API type [GiveawayCreated](https://core.telegram.org/bots/api#giveawaycreated). */
-export type GiveawayCreated = components["schemas"]["GiveawayCreated"];
+export interface GiveawayCreated extends BotApiSchema<"GiveawayCreated"> {}
 /** The Bot API type [Giveaway](https://core.telegram.org/bots/api#giveaway). */
-export type Giveaway = components["schemas"]["Giveaway"];
+export interface Giveaway extends BotApiSchema<"Giveaway"> {}
 /** The Bot API type [GiveawayWinners](https://core.telegram.org/bots/api#giveawaywinners). */
-export type GiveawayWinners = components["schemas"]["GiveawayWinners"];
+export interface GiveawayWinners extends BotApiSchema<"GiveawayWinners"> {}
 /** The Bot API type [GiveawayCompleted](https://core.telegram.org/bots/api#giveawaycompleted). */
-export type GiveawayCompleted = components["schemas"]["GiveawayCompleted"];
+export interface GiveawayCompleted extends BotApiSchema<"GiveawayCompleted"> {}
 /** The Bot API type [LinkPreviewOptions](https://core.telegram.org/bots/api#linkpreviewoptions). */
-export type LinkPreviewOptions = components["schemas"]["LinkPreviewOptions"];
+export interface LinkPreviewOptions extends BotApiSchema<"LinkPreviewOptions"> {}
 /** The Bot API type [SuggestedPostPrice](https://core.telegram.org/bots/api#suggestedpostprice). */
-export type SuggestedPostPrice = components["schemas"]["SuggestedPostPrice"];
+export interface SuggestedPostPrice extends BotApiSchema<"SuggestedPostPrice"> {}
 /** The Bot API type [SuggestedPostInfo](https://core.telegram.org/bots/api#suggestedpostinfo). */
-export type SuggestedPostInfo = components["schemas"]["SuggestedPostInfo"];
+export interface SuggestedPostInfo extends BotApiSchema<"SuggestedPostInfo"> {}
 /** The Bot API type [SuggestedPostParameters](https://core.telegram.org/bots/api#suggestedpostparameters). */
-export type SuggestedPostParameters = components["schemas"]["SuggestedPostParameters"];
+export interface SuggestedPostParameters extends BotApiSchema<"SuggestedPostParameters"> {}
 /** The Bot API type [DirectMessagesTopic](https://core.telegram.org/bots/api#directmessagestopic). */
-export type DirectMessagesTopic = components["schemas"]["DirectMessagesTopic"];
+export interface DirectMessagesTopic extends BotApiSchema<"DirectMessagesTopic"> {}
 /** The Bot API type [UserProfilePhotos](https://core.telegram.org/bots/api#userprofilephotos). */
-export type UserProfilePhotos = components["schemas"]["UserProfilePhotos"];
+export interface UserProfilePhotos extends BotApiSchema<"UserProfilePhotos"> {}
 /** The Bot API type [UserProfileAudios](https://core.telegram.org/bots/api#userprofileaudios). */
-export type UserProfileAudios = components["schemas"]["UserProfileAudios"];
+export interface UserProfileAudios extends BotApiSchema<"UserProfileAudios"> {}
 /** The Bot API type [File](https://core.telegram.org/bots/api#file). */
-export type File = components["schemas"]["File"];
+export interface File extends BotApiSchema<"File"> {}
 /** The Bot API type [WebAppInfo](https://core.telegram.org/bots/api#webappinfo). */
-export type WebAppInfo = components["schemas"]["WebAppInfo"];
+export interface WebAppInfo extends BotApiSchema<"WebAppInfo"> {}
 /** The Bot API type [ReplyKeyboardMarkup](https://core.telegram.org/bots/api#replykeyboardmarkup). */
-export type ReplyKeyboardMarkup = components["schemas"]["ReplyKeyboardMarkup"];
+export interface ReplyKeyboardMarkup extends BotApiSchema<"ReplyKeyboardMarkup"> {}
 /** The Bot API type [KeyboardButton](https://core.telegram.org/bots/api#keyboardbutton). */
-export type KeyboardButton = components["schemas"]["KeyboardButton"];
+export interface KeyboardButton extends BotApiSchema<"KeyboardButton"> {}
 /** The Bot API type [KeyboardButtonRequestUsers](https://core.telegram.org/bots/api#keyboardbuttonrequestusers). */
-export type KeyboardButtonRequestUsers = components["schemas"]["KeyboardButtonRequestUsers"];
+export interface KeyboardButtonRequestUsers extends BotApiSchema<"KeyboardButtonRequestUsers"> {}
 /** The Bot API type [KeyboardButtonRequestChat](https://core.telegram.org/bots/api#keyboardbuttonrequestchat). */
-export type KeyboardButtonRequestChat = components["schemas"]["KeyboardButtonRequestChat"];
+export interface KeyboardButtonRequestChat extends BotApiSchema<"KeyboardButtonRequestChat"> {}
 /** The Bot API type [KeyboardButtonRequestManagedBot](https://core.telegram.org/bots/api#keyboardbuttonrequestmanagedbot). */
-export type KeyboardButtonRequestManagedBot = components["schemas"]["KeyboardButtonRequestManagedBot"];
+export interface KeyboardButtonRequestManagedBot extends BotApiSchema<"KeyboardButtonRequestManagedBot"> {}
 /** The Bot API type [KeyboardButtonPollType](https://core.telegram.org/bots/api#keyboardbuttonpolltype). */
-export type KeyboardButtonPollType = components["schemas"]["KeyboardButtonPollType"];
+export interface KeyboardButtonPollType extends BotApiSchema<"KeyboardButtonPollType"> {}
 /** The Bot API type [ReplyKeyboardRemove](https://core.telegram.org/bots/api#replykeyboardremove). */
-export type ReplyKeyboardRemove = components["schemas"]["ReplyKeyboardRemove"];
+export interface ReplyKeyboardRemove extends BotApiSchema<"ReplyKeyboardRemove"> {}
 /** The Bot API type [InlineKeyboardMarkup](https://core.telegram.org/bots/api#inlinekeyboardmarkup). */
-export type InlineKeyboardMarkup = components["schemas"]["InlineKeyboardMarkup"];
+export interface InlineKeyboardMarkup extends BotApiSchema<"InlineKeyboardMarkup"> {}
 /** The Bot API type [InlineKeyboardButton](https://core.telegram.org/bots/api#inlinekeyboardbutton). */
-export type InlineKeyboardButton = components["schemas"]["InlineKeyboardButton"];
+export interface InlineKeyboardButton extends BotApiSchema<"InlineKeyboardButton"> {}
 /** The Bot API type [LoginUrl](https://core.telegram.org/bots/api#loginurl). */
-export type LoginUrl = components["schemas"]["LoginUrl"];
+export interface LoginUrl extends BotApiSchema<"LoginUrl"> {}
 /** The Bot API type [SwitchInlineQueryChosenChat](https://core.telegram.org/bots/api#switchinlinequerychosenchat). */
-export type SwitchInlineQueryChosenChat = components["schemas"]["SwitchInlineQueryChosenChat"];
+export interface SwitchInlineQueryChosenChat extends BotApiSchema<"SwitchInlineQueryChosenChat"> {}
 /** The Bot API type [CopyTextButton](https://core.telegram.org/bots/api#copytextbutton). */
-export type CopyTextButton = components["schemas"]["CopyTextButton"];
+export interface CopyTextButton extends BotApiSchema<"CopyTextButton"> {}
 /** The Bot API type [DisabledButton](https://core.telegram.org/bots/api#disabledbutton). */
-export type DisabledButton = components["schemas"]["DisabledButton"];
+export type DisabledButton = BotApiSchema<"DisabledButton">;
 /** The Bot API type [CallbackQuery](https://core.telegram.org/bots/api#callbackquery). */
-export type CallbackQuery = components["schemas"]["CallbackQuery"];
+export interface CallbackQuery extends BotApiSchema<"CallbackQuery"> {}
 /** The Bot API type [ForceReply](https://core.telegram.org/bots/api#forcereply). */
-export type ForceReply = components["schemas"]["ForceReply"];
+export interface ForceReply extends BotApiSchema<"ForceReply"> {}
 /** The Bot API type [Community](https://core.telegram.org/bots/api#community). */
-export type Community = components["schemas"]["Community"];
+export interface Community extends BotApiSchema<"Community"> {}
 /** The Bot API type [ChatPhoto](https://core.telegram.org/bots/api#chatphoto). */
-export type ChatPhoto = components["schemas"]["ChatPhoto"];
+export interface ChatPhoto extends BotApiSchema<"ChatPhoto"> {}
 /** The Bot API type [ChatInviteLink](https://core.telegram.org/bots/api#chatinvitelink). */
-export type ChatInviteLink = components["schemas"]["ChatInviteLink"];
+export interface ChatInviteLink extends BotApiSchema<"ChatInviteLink"> {}
 /** The Bot API type [ChatAdministratorRights](https://core.telegram.org/bots/api#chatadministratorrights). */
-export type ChatAdministratorRights = components["schemas"]["ChatAdministratorRights"];
+export interface ChatAdministratorRights extends BotApiSchema<"ChatAdministratorRights"> {}
 /** The Bot API type [ChatMemberUpdated](https://core.telegram.org/bots/api#chatmemberupdated). */
-export type ChatMemberUpdated = components["schemas"]["ChatMemberUpdated"];
+export interface ChatMemberUpdated extends BotApiSchema<"ChatMemberUpdated"> {}
 /** The Bot API type [ChatMember](https://core.telegram.org/bots/api#chatmember). */
-export type ChatMember = components["schemas"]["ChatMember"];
+export type ChatMember = BotApiSchema<"ChatMember">;
 /** The Bot API type [ChatMemberOwner](https://core.telegram.org/bots/api#chatmemberowner). */
-export type ChatMemberOwner = components["schemas"]["ChatMemberOwner"];
+export interface ChatMemberOwner extends BotApiSchema<"ChatMemberOwner"> {}
 /** The Bot API type [ChatMemberAdministrator](https://core.telegram.org/bots/api#chatmemberadministrator). */
-export type ChatMemberAdministrator = components["schemas"]["ChatMemberAdministrator"];
+export interface ChatMemberAdministrator extends BotApiSchema<"ChatMemberAdministrator"> {}
 /** The Bot API type [ChatMemberMember](https://core.telegram.org/bots/api#chatmembermember). */
-export type ChatMemberMember = components["schemas"]["ChatMemberMember"];
+export interface ChatMemberMember extends BotApiSchema<"ChatMemberMember"> {}
 /** The Bot API type [ChatMemberRestricted](https://core.telegram.org/bots/api#chatmemberrestricted). */
-export type ChatMemberRestricted = components["schemas"]["ChatMemberRestricted"];
+export interface ChatMemberRestricted extends BotApiSchema<"ChatMemberRestricted"> {}
 /** The Bot API type [ChatMemberLeft](https://core.telegram.org/bots/api#chatmemberleft). */
-export type ChatMemberLeft = components["schemas"]["ChatMemberLeft"];
+export interface ChatMemberLeft extends BotApiSchema<"ChatMemberLeft"> {}
 /** The Bot API type [ChatMemberBanned](https://core.telegram.org/bots/api#chatmemberbanned). */
-export type ChatMemberBanned = components["schemas"]["ChatMemberBanned"];
+export interface ChatMemberBanned extends BotApiSchema<"ChatMemberBanned"> {}
 /** The Bot API type [ChatJoinRequest](https://core.telegram.org/bots/api#chatjoinrequest). */
-export type ChatJoinRequest = components["schemas"]["ChatJoinRequest"];
+export interface ChatJoinRequest extends BotApiSchema<"ChatJoinRequest"> {}
 /** The Bot API type [ChatPermissions](https://core.telegram.org/bots/api#chatpermissions). */
-export type ChatPermissions = components["schemas"]["ChatPermissions"];
+export interface ChatPermissions extends BotApiSchema<"ChatPermissions"> {}
 /** The Bot API type [Birthdate](https://core.telegram.org/bots/api#birthdate). */
-export type Birthdate = components["schemas"]["Birthdate"];
+export interface Birthdate extends BotApiSchema<"Birthdate"> {}
 /** The Bot API type [BusinessIntro](https://core.telegram.org/bots/api#businessintro). */
-export type BusinessIntro = components["schemas"]["BusinessIntro"];
+export interface BusinessIntro extends BotApiSchema<"BusinessIntro"> {}
 /** The Bot API type [BusinessLocation](https://core.telegram.org/bots/api#businesslocation). */
-export type BusinessLocation = components["schemas"]["BusinessLocation"];
+export interface BusinessLocation extends BotApiSchema<"BusinessLocation"> {}
 /** The Bot API type [BusinessOpeningHoursInterval](https://core.telegram.org/bots/api#businessopeninghoursinterval). */
-export type BusinessOpeningHoursInterval = components["schemas"]["BusinessOpeningHoursInterval"];
+export interface BusinessOpeningHoursInterval extends BotApiSchema<"BusinessOpeningHoursInterval"> {}
 /** The Bot API type [BusinessOpeningHours](https://core.telegram.org/bots/api#businessopeninghours). */
-export type BusinessOpeningHours = components["schemas"]["BusinessOpeningHours"];
+export interface BusinessOpeningHours extends BotApiSchema<"BusinessOpeningHours"> {}
 /** The Bot API type [UserRating](https://core.telegram.org/bots/api#userrating). */
-export type UserRating = components["schemas"]["UserRating"];
+export interface UserRating extends BotApiSchema<"UserRating"> {}
 /** The Bot API type [StoryAreaPosition](https://core.telegram.org/bots/api#storyareaposition). */
-export type StoryAreaPosition = components["schemas"]["StoryAreaPosition"];
+export interface StoryAreaPosition extends BotApiSchema<"StoryAreaPosition"> {}
 /** The Bot API type [LocationAddress](https://core.telegram.org/bots/api#locationaddress). */
-export type LocationAddress = components["schemas"]["LocationAddress"];
+export interface LocationAddress extends BotApiSchema<"LocationAddress"> {}
 /** The Bot API type [StoryAreaType](https://core.telegram.org/bots/api#storyareatype). */
-export type StoryAreaType = components["schemas"]["StoryAreaType"];
+export type StoryAreaType = BotApiSchema<"StoryAreaType">;
 /** The Bot API type [StoryAreaTypeLocation](https://core.telegram.org/bots/api#storyareatypelocation). */
-export type StoryAreaTypeLocation = components["schemas"]["StoryAreaTypeLocation"];
+export interface StoryAreaTypeLocation extends BotApiSchema<"StoryAreaTypeLocation"> {}
 /** The Bot API type [StoryAreaTypeSuggestedReaction](https://core.telegram.org/bots/api#storyareatypesuggestedreaction). */
-export type StoryAreaTypeSuggestedReaction = components["schemas"]["StoryAreaTypeSuggestedReaction"];
+export interface StoryAreaTypeSuggestedReaction extends BotApiSchema<"StoryAreaTypeSuggestedReaction"> {}
 /** The Bot API type [StoryAreaTypeLink](https://core.telegram.org/bots/api#storyareatypelink). */
-export type StoryAreaTypeLink = components["schemas"]["StoryAreaTypeLink"];
+export interface StoryAreaTypeLink extends BotApiSchema<"StoryAreaTypeLink"> {}
 /** The Bot API type [StoryAreaTypeWeather](https://core.telegram.org/bots/api#storyareatypeweather). */
-export type StoryAreaTypeWeather = components["schemas"]["StoryAreaTypeWeather"];
+export interface StoryAreaTypeWeather extends BotApiSchema<"StoryAreaTypeWeather"> {}
 /** The Bot API type [StoryAreaTypeUniqueGift](https://core.telegram.org/bots/api#storyareatypeuniquegift). */
-export type StoryAreaTypeUniqueGift = components["schemas"]["StoryAreaTypeUniqueGift"];
+export interface StoryAreaTypeUniqueGift extends BotApiSchema<"StoryAreaTypeUniqueGift"> {}
 /** The Bot API type [StoryArea](https://core.telegram.org/bots/api#storyarea). */
-export type StoryArea = components["schemas"]["StoryArea"];
+export interface StoryArea extends BotApiSchema<"StoryArea"> {}
 /** The Bot API type [ChatLocation](https://core.telegram.org/bots/api#chatlocation). */
-export type ChatLocation = components["schemas"]["ChatLocation"];
+export interface ChatLocation extends BotApiSchema<"ChatLocation"> {}
 /** The Bot API type [ReactionType](https://core.telegram.org/bots/api#reactiontype). */
-export type ReactionType = components["schemas"]["ReactionType"];
+export type ReactionType = BotApiSchema<"ReactionType">;
 /** The Bot API type [ReactionTypeEmoji](https://core.telegram.org/bots/api#reactiontypeemoji). */
-export type ReactionTypeEmoji = components["schemas"]["ReactionTypeEmoji"];
+export interface ReactionTypeEmoji extends BotApiSchema<"ReactionTypeEmoji"> {}
 /** The Bot API type [ReactionTypeCustomEmoji](https://core.telegram.org/bots/api#reactiontypecustomemoji). */
-export type ReactionTypeCustomEmoji = components["schemas"]["ReactionTypeCustomEmoji"];
+export interface ReactionTypeCustomEmoji extends BotApiSchema<"ReactionTypeCustomEmoji"> {}
 /** The Bot API type [ReactionTypePaid](https://core.telegram.org/bots/api#reactiontypepaid). */
-export type ReactionTypePaid = components["schemas"]["ReactionTypePaid"];
+export interface ReactionTypePaid extends BotApiSchema<"ReactionTypePaid"> {}
 /** The Bot API type [ReactionCount](https://core.telegram.org/bots/api#reactioncount). */
-export type ReactionCount = components["schemas"]["ReactionCount"];
+export interface ReactionCount extends BotApiSchema<"ReactionCount"> {}
 /** The Bot API type [MessageReactionUpdated](https://core.telegram.org/bots/api#messagereactionupdated). */
-export type MessageReactionUpdated = components["schemas"]["MessageReactionUpdated"];
+export interface MessageReactionUpdated extends BotApiSchema<"MessageReactionUpdated"> {}
 /** The Bot API type [MessageReactionCountUpdated](https://core.telegram.org/bots/api#messagereactioncountupdated). */
-export type MessageReactionCountUpdated = components["schemas"]["MessageReactionCountUpdated"];
+export interface MessageReactionCountUpdated extends BotApiSchema<"MessageReactionCountUpdated"> {}
 /** The Bot API type [ForumTopic](https://core.telegram.org/bots/api#forumtopic). */
-export type ForumTopic = components["schemas"]["ForumTopic"];
+export interface ForumTopic extends BotApiSchema<"ForumTopic"> {}
 /** The Bot API type [GiftBackground](https://core.telegram.org/bots/api#giftbackground). */
-export type GiftBackground = components["schemas"]["GiftBackground"];
+export interface GiftBackground extends BotApiSchema<"GiftBackground"> {}
 /** The Bot API type [Gift](https://core.telegram.org/bots/api#gift). */
-export type Gift = components["schemas"]["Gift"];
+export interface Gift extends BotApiSchema<"Gift"> {}
 /** The Bot API type [Gifts](https://core.telegram.org/bots/api#gifts). */
-export type Gifts = components["schemas"]["Gifts"];
+export interface Gifts extends BotApiSchema<"Gifts"> {}
 /** The Bot API type [UniqueGiftModel](https://core.telegram.org/bots/api#uniquegiftmodel). */
-export type UniqueGiftModel = components["schemas"]["UniqueGiftModel"];
+export interface UniqueGiftModel extends BotApiSchema<"UniqueGiftModel"> {}
 /** The Bot API type [UniqueGiftSymbol](https://core.telegram.org/bots/api#uniquegiftsymbol). */
-export type UniqueGiftSymbol = components["schemas"]["UniqueGiftSymbol"];
+export interface UniqueGiftSymbol extends BotApiSchema<"UniqueGiftSymbol"> {}
 /** The Bot API type [UniqueGiftBackdropColors](https://core.telegram.org/bots/api#uniquegiftbackdropcolors). */
-export type UniqueGiftBackdropColors = components["schemas"]["UniqueGiftBackdropColors"];
+export interface UniqueGiftBackdropColors extends BotApiSchema<"UniqueGiftBackdropColors"> {}
 /** The Bot API type [UniqueGiftBackdrop](https://core.telegram.org/bots/api#uniquegiftbackdrop). */
-export type UniqueGiftBackdrop = components["schemas"]["UniqueGiftBackdrop"];
+export interface UniqueGiftBackdrop extends BotApiSchema<"UniqueGiftBackdrop"> {}
 /** The Bot API type [UniqueGiftColors](https://core.telegram.org/bots/api#uniquegiftcolors). */
-export type UniqueGiftColors = components["schemas"]["UniqueGiftColors"];
+export interface UniqueGiftColors extends BotApiSchema<"UniqueGiftColors"> {}
 /** The Bot API type [UniqueGift](https://core.telegram.org/bots/api#uniquegift). */
-export type UniqueGift = components["schemas"]["UniqueGift"];
+export interface UniqueGift extends BotApiSchema<"UniqueGift"> {}
 /** The Bot API type [GiftInfo](https://core.telegram.org/bots/api#giftinfo). */
-export type GiftInfo = components["schemas"]["GiftInfo"];
+export interface GiftInfo extends BotApiSchema<"GiftInfo"> {}
 /** The Bot API type [UniqueGiftInfo](https://core.telegram.org/bots/api#uniquegiftinfo). */
-export type UniqueGiftInfo = components["schemas"]["UniqueGiftInfo"];
+export interface UniqueGiftInfo extends BotApiSchema<"UniqueGiftInfo"> {}
 /** The Bot API type [OwnedGift](https://core.telegram.org/bots/api#ownedgift). */
-export type OwnedGift = components["schemas"]["OwnedGift"];
+export type OwnedGift = BotApiSchema<"OwnedGift">;
 /** The Bot API type [OwnedGiftRegular](https://core.telegram.org/bots/api#ownedgiftregular). */
-export type OwnedGiftRegular = components["schemas"]["OwnedGiftRegular"];
+export interface OwnedGiftRegular extends BotApiSchema<"OwnedGiftRegular"> {}
 /** The Bot API type [OwnedGiftUnique](https://core.telegram.org/bots/api#ownedgiftunique). */
-export type OwnedGiftUnique = components["schemas"]["OwnedGiftUnique"];
+export interface OwnedGiftUnique extends BotApiSchema<"OwnedGiftUnique"> {}
 /** The Bot API type [OwnedGifts](https://core.telegram.org/bots/api#ownedgifts). */
-export type OwnedGifts = components["schemas"]["OwnedGifts"];
+export interface OwnedGifts extends BotApiSchema<"OwnedGifts"> {}
 /** The Bot API type [BotAccessSettings](https://core.telegram.org/bots/api#botaccesssettings). */
-export type BotAccessSettings = components["schemas"]["BotAccessSettings"];
+export interface BotAccessSettings extends BotApiSchema<"BotAccessSettings"> {}
 /** The Bot API type [AcceptedGiftTypes](https://core.telegram.org/bots/api#acceptedgifttypes). */
-export type AcceptedGiftTypes = components["schemas"]["AcceptedGiftTypes"];
+export interface AcceptedGiftTypes extends BotApiSchema<"AcceptedGiftTypes"> {}
 /** The Bot API type [StarAmount](https://core.telegram.org/bots/api#staramount). */
-export type StarAmount = components["schemas"]["StarAmount"];
+export interface StarAmount extends BotApiSchema<"StarAmount"> {}
 /** The Bot API type [BotCommand](https://core.telegram.org/bots/api#botcommand). */
-export type BotCommand = components["schemas"]["BotCommand"];
+export interface BotCommand extends BotApiSchema<"BotCommand"> {}
 /** The Bot API type [BotCommandScope](https://core.telegram.org/bots/api#botcommandscope). */
-export type BotCommandScope = components["schemas"]["BotCommandScope"];
+export type BotCommandScope = BotApiSchema<"BotCommandScope">;
 /** The Bot API type [BotCommandScopeDefault](https://core.telegram.org/bots/api#botcommandscopedefault). */
-export type BotCommandScopeDefault = components["schemas"]["BotCommandScopeDefault"];
+export interface BotCommandScopeDefault extends BotApiSchema<"BotCommandScopeDefault"> {}
 /** The Bot API type [BotCommandScopeAllPrivateChats](https://core.telegram.org/bots/api#botcommandscopeallprivatechats). */
-export type BotCommandScopeAllPrivateChats = components["schemas"]["BotCommandScopeAllPrivateChats"];
+export interface BotCommandScopeAllPrivateChats extends BotApiSchema<"BotCommandScopeAllPrivateChats"> {}
 /** The Bot API type [BotCommandScopeAllGroupChats](https://core.telegram.org/bots/api#botcommandscopeallgroupchats). */
-export type BotCommandScopeAllGroupChats = components["schemas"]["BotCommandScopeAllGroupChats"];
+export interface BotCommandScopeAllGroupChats extends BotApiSchema<"BotCommandScopeAllGroupChats"> {}
 /** The Bot API type [BotCommandScopeAllChatAdministrators](https://core.telegram.org/bots/api#botcommandscopeallchatadministrators). */
-export type BotCommandScopeAllChatAdministrators = components["schemas"]["BotCommandScopeAllChatAdministrators"];
+export interface BotCommandScopeAllChatAdministrators extends BotApiSchema<"BotCommandScopeAllChatAdministrators"> {}
 /** The Bot API type [BotCommandScopeChat](https://core.telegram.org/bots/api#botcommandscopechat). */
-export type BotCommandScopeChat = components["schemas"]["BotCommandScopeChat"];
+export interface BotCommandScopeChat extends BotApiSchema<"BotCommandScopeChat"> {}
 /** The Bot API type [BotCommandScopeChatAdministrators](https://core.telegram.org/bots/api#botcommandscopechatadministrators). */
-export type BotCommandScopeChatAdministrators = components["schemas"]["BotCommandScopeChatAdministrators"];
+export interface BotCommandScopeChatAdministrators extends BotApiSchema<"BotCommandScopeChatAdministrators"> {}
 /** The Bot API type [BotCommandScopeChatMember](https://core.telegram.org/bots/api#botcommandscopechatmember). */
-export type BotCommandScopeChatMember = components["schemas"]["BotCommandScopeChatMember"];
+export interface BotCommandScopeChatMember extends BotApiSchema<"BotCommandScopeChatMember"> {}
 /** The Bot API type [BotName](https://core.telegram.org/bots/api#botname). */
-export type BotName = components["schemas"]["BotName"];
+export interface BotName extends BotApiSchema<"BotName"> {}
 /** The Bot API type [BotDescription](https://core.telegram.org/bots/api#botdescription). */
-export type BotDescription = components["schemas"]["BotDescription"];
+export interface BotDescription extends BotApiSchema<"BotDescription"> {}
 /** The Bot API type [BotShortDescription](https://core.telegram.org/bots/api#botshortdescription). */
-export type BotShortDescription = components["schemas"]["BotShortDescription"];
+export interface BotShortDescription extends BotApiSchema<"BotShortDescription"> {}
 /** The Bot API type [MenuButton](https://core.telegram.org/bots/api#menubutton). */
-export type MenuButton = components["schemas"]["MenuButton"];
+export type MenuButton = BotApiSchema<"MenuButton">;
 /** The Bot API type [MenuButtonCommands](https://core.telegram.org/bots/api#menubuttoncommands). */
-export type MenuButtonCommands = components["schemas"]["MenuButtonCommands"];
+export interface MenuButtonCommands extends BotApiSchema<"MenuButtonCommands"> {}
 /** The Bot API type [MenuButtonWebApp](https://core.telegram.org/bots/api#menubuttonwebapp). */
-export type MenuButtonWebApp = components["schemas"]["MenuButtonWebApp"];
+export interface MenuButtonWebApp extends BotApiSchema<"MenuButtonWebApp"> {}
 /** The Bot API type [MenuButtonDefault](https://core.telegram.org/bots/api#menubuttondefault). */
-export type MenuButtonDefault = components["schemas"]["MenuButtonDefault"];
+export interface MenuButtonDefault extends BotApiSchema<"MenuButtonDefault"> {}
 /** The Bot API type [ChatBoostSource](https://core.telegram.org/bots/api#chatboostsource). */
-export type ChatBoostSource = components["schemas"]["ChatBoostSource"];
+export type ChatBoostSource = BotApiSchema<"ChatBoostSource">;
 /** The Bot API type [ChatBoostSourcePremium](https://core.telegram.org/bots/api#chatboostsourcepremium). */
-export type ChatBoostSourcePremium = components["schemas"]["ChatBoostSourcePremium"];
+export interface ChatBoostSourcePremium extends BotApiSchema<"ChatBoostSourcePremium"> {}
 /** The Bot API type [ChatBoostSourceGiftCode](https://core.telegram.org/bots/api#chatboostsourcegiftcode). */
-export type ChatBoostSourceGiftCode = components["schemas"]["ChatBoostSourceGiftCode"];
+export interface ChatBoostSourceGiftCode extends BotApiSchema<"ChatBoostSourceGiftCode"> {}
 /** The Bot API type [ChatBoostSourceGiveaway](https://core.telegram.org/bots/api#chatboostsourcegiveaway). */
-export type ChatBoostSourceGiveaway = components["schemas"]["ChatBoostSourceGiveaway"];
+export interface ChatBoostSourceGiveaway extends BotApiSchema<"ChatBoostSourceGiveaway"> {}
 /** The Bot API type [ChatBoost](https://core.telegram.org/bots/api#chatboost). */
-export type ChatBoost = components["schemas"]["ChatBoost"];
+export interface ChatBoost extends BotApiSchema<"ChatBoost"> {}
 /** The Bot API type [ChatBoostUpdated](https://core.telegram.org/bots/api#chatboostupdated). */
-export type ChatBoostUpdated = components["schemas"]["ChatBoostUpdated"];
+export interface ChatBoostUpdated extends BotApiSchema<"ChatBoostUpdated"> {}
 /** The Bot API type [ChatBoostRemoved](https://core.telegram.org/bots/api#chatboostremoved). */
-export type ChatBoostRemoved = components["schemas"]["ChatBoostRemoved"];
+export interface ChatBoostRemoved extends BotApiSchema<"ChatBoostRemoved"> {}
 /** The Bot API type [ChatOwnerLeft](https://core.telegram.org/bots/api#chatownerleft). */
-export type ChatOwnerLeft = components["schemas"]["ChatOwnerLeft"];
+export interface ChatOwnerLeft extends BotApiSchema<"ChatOwnerLeft"> {}
 /** The Bot API type [ChatOwnerChanged](https://core.telegram.org/bots/api#chatownerchanged). */
-export type ChatOwnerChanged = components["schemas"]["ChatOwnerChanged"];
+export interface ChatOwnerChanged extends BotApiSchema<"ChatOwnerChanged"> {}
 /** The Bot API type [UserChatBoosts](https://core.telegram.org/bots/api#userchatboosts). */
-export type UserChatBoosts = components["schemas"]["UserChatBoosts"];
+export interface UserChatBoosts extends BotApiSchema<"UserChatBoosts"> {}
 /** The Bot API type [BusinessBotRights](https://core.telegram.org/bots/api#businessbotrights). */
-export type BusinessBotRights = components["schemas"]["BusinessBotRights"];
+export interface BusinessBotRights extends BotApiSchema<"BusinessBotRights"> {}
 /** The Bot API type [BusinessConnection](https://core.telegram.org/bots/api#businessconnection). */
-export type BusinessConnection = components["schemas"]["BusinessConnection"];
+export interface BusinessConnection extends BotApiSchema<"BusinessConnection"> {}
 /** The Bot API type [BusinessMessagesDeleted](https://core.telegram.org/bots/api#businessmessagesdeleted). */
-export type BusinessMessagesDeleted = components["schemas"]["BusinessMessagesDeleted"];
+export interface BusinessMessagesDeleted extends BotApiSchema<"BusinessMessagesDeleted"> {}
 /** The Bot API type [SentWebAppMessage](https://core.telegram.org/bots/api#sentwebappmessage). */
-export type SentWebAppMessage = components["schemas"]["SentWebAppMessage"];
+export interface SentWebAppMessage extends BotApiSchema<"SentWebAppMessage"> {}
 /** The Bot API type [SentGuestMessage](https://core.telegram.org/bots/api#sentguestmessage). */
-export type SentGuestMessage = components["schemas"]["SentGuestMessage"];
+export interface SentGuestMessage extends BotApiSchema<"SentGuestMessage"> {}
 /** The Bot API type [PreparedInlineMessage](https://core.telegram.org/bots/api#preparedinlinemessage). */
-export type PreparedInlineMessage = components["schemas"]["PreparedInlineMessage"];
+export interface PreparedInlineMessage extends BotApiSchema<"PreparedInlineMessage"> {}
 /** The Bot API type [PreparedKeyboardButton](https://core.telegram.org/bots/api#preparedkeyboardbutton). */
-export type PreparedKeyboardButton = components["schemas"]["PreparedKeyboardButton"];
+export interface PreparedKeyboardButton extends BotApiSchema<"PreparedKeyboardButton"> {}
 /** The Bot API type [ResponseParameters](https://core.telegram.org/bots/api#responseparameters). */
-export type ResponseParameters = components["schemas"]["ResponseParameters"];
+export interface ResponseParameters extends BotApiSchema<"ResponseParameters"> {}
 /** The Bot API type [InputMedia](https://core.telegram.org/bots/api#inputmedia). */
-export type InputMedia = components["schemas"]["InputMedia"];
+export type InputMedia = BotApiSchema<"InputMedia">;
 /** The Bot API type [InputMediaAnimation](https://core.telegram.org/bots/api#inputmediaanimation). */
-export type InputMediaAnimation = components["schemas"]["InputMediaAnimation"];
+export interface InputMediaAnimation extends BotApiSchema<"InputMediaAnimation"> {}
 /** The Bot API type [InputMediaAudio](https://core.telegram.org/bots/api#inputmediaaudio). */
-export type InputMediaAudio = components["schemas"]["InputMediaAudio"];
+export interface InputMediaAudio extends BotApiSchema<"InputMediaAudio"> {}
 /** The Bot API type [InputMediaDocument](https://core.telegram.org/bots/api#inputmediadocument). */
-export type InputMediaDocument = components["schemas"]["InputMediaDocument"];
+export interface InputMediaDocument extends BotApiSchema<"InputMediaDocument"> {}
 /** The Bot API type [InputMediaLink](https://core.telegram.org/bots/api#inputmedialink). */
-export type InputMediaLink = components["schemas"]["InputMediaLink"];
+export interface InputMediaLink extends BotApiSchema<"InputMediaLink"> {}
 /** The Bot API type [InputMediaLivePhoto](https://core.telegram.org/bots/api#inputmedialivephoto). */
-export type InputMediaLivePhoto = components["schemas"]["InputMediaLivePhoto"];
+export interface InputMediaLivePhoto extends BotApiSchema<"InputMediaLivePhoto"> {}
 /** The Bot API type [InputMediaLocation](https://core.telegram.org/bots/api#inputmedialocation). */
-export type InputMediaLocation = components["schemas"]["InputMediaLocation"];
+export interface InputMediaLocation extends BotApiSchema<"InputMediaLocation"> {}
 /** The Bot API type [InputMediaPhoto](https://core.telegram.org/bots/api#inputmediaphoto). */
-export type InputMediaPhoto = components["schemas"]["InputMediaPhoto"];
+export interface InputMediaPhoto extends BotApiSchema<"InputMediaPhoto"> {}
 /** The Bot API type [InputMediaSticker](https://core.telegram.org/bots/api#inputmediasticker). */
-export type InputMediaSticker = components["schemas"]["InputMediaSticker"];
+export interface InputMediaSticker extends BotApiSchema<"InputMediaSticker"> {}
 /** The Bot API type [InputMediaVenue](https://core.telegram.org/bots/api#inputmediavenue). */
-export type InputMediaVenue = components["schemas"]["InputMediaVenue"];
+export interface InputMediaVenue extends BotApiSchema<"InputMediaVenue"> {}
 /** The Bot API type [InputMediaVideo](https://core.telegram.org/bots/api#inputmediavideo). */
-export type InputMediaVideo = components["schemas"]["InputMediaVideo"];
+export interface InputMediaVideo extends BotApiSchema<"InputMediaVideo"> {}
 /** The Bot API type [InputMediaVoiceNote](https://core.telegram.org/bots/api#inputmediavoicenote). */
-export type InputMediaVoiceNote = components["schemas"]["InputMediaVoiceNote"];
+export interface InputMediaVoiceNote extends BotApiSchema<"InputMediaVoiceNote"> {}
 /** The Bot API type [InputPaidMedia](https://core.telegram.org/bots/api#inputpaidmedia). */
-export type InputPaidMedia = components["schemas"]["InputPaidMedia"];
+export type InputPaidMedia = BotApiSchema<"InputPaidMedia">;
 /** The Bot API type [InputPaidMediaLivePhoto](https://core.telegram.org/bots/api#inputpaidmedialivephoto). */
-export type InputPaidMediaLivePhoto = components["schemas"]["InputPaidMediaLivePhoto"];
+export interface InputPaidMediaLivePhoto extends BotApiSchema<"InputPaidMediaLivePhoto"> {}
 /** The Bot API type [InputPaidMediaPhoto](https://core.telegram.org/bots/api#inputpaidmediaphoto). */
-export type InputPaidMediaPhoto = components["schemas"]["InputPaidMediaPhoto"];
+export interface InputPaidMediaPhoto extends BotApiSchema<"InputPaidMediaPhoto"> {}
 /** The Bot API type [InputPaidMediaVideo](https://core.telegram.org/bots/api#inputpaidmediavideo). */
-export type InputPaidMediaVideo = components["schemas"]["InputPaidMediaVideo"];
+export interface InputPaidMediaVideo extends BotApiSchema<"InputPaidMediaVideo"> {}
 /** The Bot API type [InputProfilePhoto](https://core.telegram.org/bots/api#inputprofilephoto). */
-export type InputProfilePhoto = components["schemas"]["InputProfilePhoto"];
+export type InputProfilePhoto = BotApiSchema<"InputProfilePhoto">;
 /** The Bot API type [InputProfilePhotoStatic](https://core.telegram.org/bots/api#inputprofilephotostatic). */
-export type InputProfilePhotoStatic = components["schemas"]["InputProfilePhotoStatic"];
+export interface InputProfilePhotoStatic extends BotApiSchema<"InputProfilePhotoStatic"> {}
 /** The Bot API type [InputProfilePhotoAnimated](https://core.telegram.org/bots/api#inputprofilephotoanimated). */
-export type InputProfilePhotoAnimated = components["schemas"]["InputProfilePhotoAnimated"];
+export interface InputProfilePhotoAnimated extends BotApiSchema<"InputProfilePhotoAnimated"> {}
 /** The Bot API type [InputStoryContent](https://core.telegram.org/bots/api#inputstorycontent). */
-export type InputStoryContent = components["schemas"]["InputStoryContent"];
+export type InputStoryContent = BotApiSchema<"InputStoryContent">;
 /** The Bot API type [InputStoryContentPhoto](https://core.telegram.org/bots/api#inputstorycontentphoto). */
-export type InputStoryContentPhoto = components["schemas"]["InputStoryContentPhoto"];
+export interface InputStoryContentPhoto extends BotApiSchema<"InputStoryContentPhoto"> {}
 /** The Bot API type [InputStoryContentVideo](https://core.telegram.org/bots/api#inputstorycontentvideo). */
-export type InputStoryContentVideo = components["schemas"]["InputStoryContentVideo"];
+export interface InputStoryContentVideo extends BotApiSchema<"InputStoryContentVideo"> {}
 /** The Bot API type [Sticker](https://core.telegram.org/bots/api#sticker). */
-export type Sticker = components["schemas"]["Sticker"];
+export interface Sticker extends BotApiSchema<"Sticker"> {}
 /** The Bot API type [StickerSet](https://core.telegram.org/bots/api#stickerset). */
-export type StickerSet = components["schemas"]["StickerSet"];
+export interface StickerSet extends BotApiSchema<"StickerSet"> {}
 /** The Bot API type [MaskPosition](https://core.telegram.org/bots/api#maskposition). */
-export type MaskPosition = components["schemas"]["MaskPosition"];
+export interface MaskPosition extends BotApiSchema<"MaskPosition"> {}
 /** The Bot API type [InputSticker](https://core.telegram.org/bots/api#inputsticker). */
-export type InputSticker = components["schemas"]["InputSticker"];
+export interface InputSticker extends BotApiSchema<"InputSticker"> {}
 /** The Bot API type [RichMessage](https://core.telegram.org/bots/api#richmessage). */
-export type RichMessage = components["schemas"]["RichMessage"];
+export interface RichMessage extends BotApiSchema<"RichMessage"> {}
 /** The Bot API type [InputRichMessage](https://core.telegram.org/bots/api#inputrichmessage). */
-export type InputRichMessage = components["schemas"]["InputRichMessage"];
+export interface InputRichMessage extends BotApiSchema<"InputRichMessage"> {}
 /** The Bot API type [InputRichMessageMedia](https://core.telegram.org/bots/api#inputrichmessagemedia). */
-export type InputRichMessageMedia = components["schemas"]["InputRichMessageMedia"];
+export interface InputRichMessageMedia extends BotApiSchema<"InputRichMessageMedia"> {}
 /** The Bot API type [RichMessageButton](https://core.telegram.org/bots/api#richmessagebutton). */
-export type RichMessageButton = components["schemas"]["RichMessageButton"];
+export interface RichMessageButton extends BotApiSchema<"RichMessageButton"> {}
 /** The Bot API type [RichText](https://core.telegram.org/bots/api#richtext). */
-export type RichText = components["schemas"]["RichText"];
+export type RichText = BotApiSchema<"RichText">;
 /** The Bot API type [RichTextBold](https://core.telegram.org/bots/api#richtextbold). */
-export type RichTextBold = components["schemas"]["RichTextBold"];
+export interface RichTextBold extends BotApiSchema<"RichTextBold"> {}
 /** The Bot API type [RichTextItalic](https://core.telegram.org/bots/api#richtextitalic). */
-export type RichTextItalic = components["schemas"]["RichTextItalic"];
+export interface RichTextItalic extends BotApiSchema<"RichTextItalic"> {}
 /** The Bot API type [RichTextUnderline](https://core.telegram.org/bots/api#richtextunderline). */
-export type RichTextUnderline = components["schemas"]["RichTextUnderline"];
+export interface RichTextUnderline extends BotApiSchema<"RichTextUnderline"> {}
 /** The Bot API type [RichTextStrikethrough](https://core.telegram.org/bots/api#richtextstrikethrough). */
-export type RichTextStrikethrough = components["schemas"]["RichTextStrikethrough"];
+export interface RichTextStrikethrough extends BotApiSchema<"RichTextStrikethrough"> {}
 /** The Bot API type [RichTextSpoiler](https://core.telegram.org/bots/api#richtextspoiler). */
-export type RichTextSpoiler = components["schemas"]["RichTextSpoiler"];
+export interface RichTextSpoiler extends BotApiSchema<"RichTextSpoiler"> {}
 /** The Bot API type [RichTextDateTime](https://core.telegram.org/bots/api#richtextdatetime). */
-export type RichTextDateTime = components["schemas"]["RichTextDateTime"];
+export interface RichTextDateTime extends BotApiSchema<"RichTextDateTime"> {}
 /** The Bot API type [RichTextTextMention](https://core.telegram.org/bots/api#richtexttextmention). */
-export type RichTextTextMention = components["schemas"]["RichTextTextMention"];
+export interface RichTextTextMention extends BotApiSchema<"RichTextTextMention"> {}
 /** The Bot API type [RichTextSubscript](https://core.telegram.org/bots/api#richtextsubscript). */
-export type RichTextSubscript = components["schemas"]["RichTextSubscript"];
+export interface RichTextSubscript extends BotApiSchema<"RichTextSubscript"> {}
 /** The Bot API type [RichTextSuperscript](https://core.telegram.org/bots/api#richtextsuperscript). */
-export type RichTextSuperscript = components["schemas"]["RichTextSuperscript"];
+export interface RichTextSuperscript extends BotApiSchema<"RichTextSuperscript"> {}
 /** The Bot API type [RichTextMarked](https://core.telegram.org/bots/api#richtextmarked). */
-export type RichTextMarked = components["schemas"]["RichTextMarked"];
+export interface RichTextMarked extends BotApiSchema<"RichTextMarked"> {}
 /** The Bot API type [RichTextCode](https://core.telegram.org/bots/api#richtextcode). */
-export type RichTextCode = components["schemas"]["RichTextCode"];
+export interface RichTextCode extends BotApiSchema<"RichTextCode"> {}
 /** The Bot API type [RichTextCustomEmoji](https://core.telegram.org/bots/api#richtextcustomemoji). */
-export type RichTextCustomEmoji = components["schemas"]["RichTextCustomEmoji"];
+export interface RichTextCustomEmoji extends BotApiSchema<"RichTextCustomEmoji"> {}
 /** The Bot API type [RichTextMathematicalExpression](https://core.telegram.org/bots/api#richtextmathematicalexpression). */
-export type RichTextMathematicalExpression = components["schemas"]["RichTextMathematicalExpression"];
+export interface RichTextMathematicalExpression extends BotApiSchema<"RichTextMathematicalExpression"> {}
 /** The Bot API type [RichTextUrl](https://core.telegram.org/bots/api#richtexturl). */
-export type RichTextUrl = components["schemas"]["RichTextUrl"];
+export interface RichTextUrl extends BotApiSchema<"RichTextUrl"> {}
 /** The Bot API type [RichTextEmailAddress](https://core.telegram.org/bots/api#richtextemailaddress). */
-export type RichTextEmailAddress = components["schemas"]["RichTextEmailAddress"];
+export interface RichTextEmailAddress extends BotApiSchema<"RichTextEmailAddress"> {}
 /** The Bot API type [RichTextPhoneNumber](https://core.telegram.org/bots/api#richtextphonenumber). */
-export type RichTextPhoneNumber = components["schemas"]["RichTextPhoneNumber"];
+export interface RichTextPhoneNumber extends BotApiSchema<"RichTextPhoneNumber"> {}
 /** The Bot API type [RichTextBankCardNumber](https://core.telegram.org/bots/api#richtextbankcardnumber). */
-export type RichTextBankCardNumber = components["schemas"]["RichTextBankCardNumber"];
+export interface RichTextBankCardNumber extends BotApiSchema<"RichTextBankCardNumber"> {}
 /** The Bot API type [RichTextMention](https://core.telegram.org/bots/api#richtextmention). */
-export type RichTextMention = components["schemas"]["RichTextMention"];
+export interface RichTextMention extends BotApiSchema<"RichTextMention"> {}
 /** The Bot API type [RichTextHashtag](https://core.telegram.org/bots/api#richtexthashtag). */
-export type RichTextHashtag = components["schemas"]["RichTextHashtag"];
+export interface RichTextHashtag extends BotApiSchema<"RichTextHashtag"> {}
 /** The Bot API type [RichTextCashtag](https://core.telegram.org/bots/api#richtextcashtag). */
-export type RichTextCashtag = components["schemas"]["RichTextCashtag"];
+export interface RichTextCashtag extends BotApiSchema<"RichTextCashtag"> {}
 /** The Bot API type [RichTextBotCommand](https://core.telegram.org/bots/api#richtextbotcommand). */
-export type RichTextBotCommand = components["schemas"]["RichTextBotCommand"];
+export interface RichTextBotCommand extends BotApiSchema<"RichTextBotCommand"> {}
 /** The Bot API type [RichTextButton](https://core.telegram.org/bots/api#richtextbutton). */
-export type RichTextButton = components["schemas"]["RichTextButton"];
+export interface RichTextButton extends BotApiSchema<"RichTextButton"> {}
 /** The Bot API type [RichTextAnchor](https://core.telegram.org/bots/api#richtextanchor). */
-export type RichTextAnchor = components["schemas"]["RichTextAnchor"];
+export interface RichTextAnchor extends BotApiSchema<"RichTextAnchor"> {}
 /** The Bot API type [RichTextAnchorLink](https://core.telegram.org/bots/api#richtextanchorlink). */
-export type RichTextAnchorLink = components["schemas"]["RichTextAnchorLink"];
+export interface RichTextAnchorLink extends BotApiSchema<"RichTextAnchorLink"> {}
 /** The Bot API type [RichTextReference](https://core.telegram.org/bots/api#richtextreference). */
-export type RichTextReference = components["schemas"]["RichTextReference"];
+export interface RichTextReference extends BotApiSchema<"RichTextReference"> {}
 /** The Bot API type [RichTextReferenceLink](https://core.telegram.org/bots/api#richtextreferencelink). */
-export type RichTextReferenceLink = components["schemas"]["RichTextReferenceLink"];
+export interface RichTextReferenceLink extends BotApiSchema<"RichTextReferenceLink"> {}
 /** The Bot API type [RichBlockCaption](https://core.telegram.org/bots/api#richblockcaption). */
-export type RichBlockCaption = components["schemas"]["RichBlockCaption"];
+export interface RichBlockCaption extends BotApiSchema<"RichBlockCaption"> {}
 /** The Bot API type [RichBlockTableCell](https://core.telegram.org/bots/api#richblocktablecell). */
-export type RichBlockTableCell = components["schemas"]["RichBlockTableCell"];
+export interface RichBlockTableCell extends BotApiSchema<"RichBlockTableCell"> {}
 /** The Bot API type [RichBlockListItem](https://core.telegram.org/bots/api#richblocklistitem). */
-export type RichBlockListItem = components["schemas"]["RichBlockListItem"];
+export interface RichBlockListItem extends BotApiSchema<"RichBlockListItem"> {}
 /** The Bot API type [RichBlock](https://core.telegram.org/bots/api#richblock). */
-export type RichBlock = components["schemas"]["RichBlock"];
+export type RichBlock = BotApiSchema<"RichBlock">;
 /** The Bot API type [RichBlockParagraph](https://core.telegram.org/bots/api#richblockparagraph). */
-export type RichBlockParagraph = components["schemas"]["RichBlockParagraph"];
+export interface RichBlockParagraph extends BotApiSchema<"RichBlockParagraph"> {}
 /** The Bot API type [RichBlockSectionHeading](https://core.telegram.org/bots/api#richblocksectionheading). */
-export type RichBlockSectionHeading = components["schemas"]["RichBlockSectionHeading"];
+export interface RichBlockSectionHeading extends BotApiSchema<"RichBlockSectionHeading"> {}
 /** The Bot API type [RichBlockPreformatted](https://core.telegram.org/bots/api#richblockpreformatted). */
-export type RichBlockPreformatted = components["schemas"]["RichBlockPreformatted"];
+export interface RichBlockPreformatted extends BotApiSchema<"RichBlockPreformatted"> {}
 /** The Bot API type [RichBlockFooter](https://core.telegram.org/bots/api#richblockfooter). */
-export type RichBlockFooter = components["schemas"]["RichBlockFooter"];
+export interface RichBlockFooter extends BotApiSchema<"RichBlockFooter"> {}
 /** The Bot API type [RichBlockDivider](https://core.telegram.org/bots/api#richblockdivider). */
-export type RichBlockDivider = components["schemas"]["RichBlockDivider"];
+export interface RichBlockDivider extends BotApiSchema<"RichBlockDivider"> {}
 /** The Bot API type [RichBlockMathematicalExpression](https://core.telegram.org/bots/api#richblockmathematicalexpression). */
-export type RichBlockMathematicalExpression = components["schemas"]["RichBlockMathematicalExpression"];
+export interface RichBlockMathematicalExpression extends BotApiSchema<"RichBlockMathematicalExpression"> {}
 /** The Bot API type [RichBlockAnchor](https://core.telegram.org/bots/api#richblockanchor). */
-export type RichBlockAnchor = components["schemas"]["RichBlockAnchor"];
+export interface RichBlockAnchor extends BotApiSchema<"RichBlockAnchor"> {}
 /** The Bot API type [RichBlockList](https://core.telegram.org/bots/api#richblocklist). */
-export type RichBlockList = components["schemas"]["RichBlockList"];
+export interface RichBlockList extends BotApiSchema<"RichBlockList"> {}
 /** The Bot API type [RichBlockBlockQuotation](https://core.telegram.org/bots/api#richblockblockquotation). */
-export type RichBlockBlockQuotation = components["schemas"]["RichBlockBlockQuotation"];
+export interface RichBlockBlockQuotation extends BotApiSchema<"RichBlockBlockQuotation"> {}
 /** The Bot API type [RichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#richblockexpandableblockquotation). */
-export type RichBlockExpandableBlockQuotation = components["schemas"]["RichBlockExpandableBlockQuotation"];
+export interface RichBlockExpandableBlockQuotation extends BotApiSchema<"RichBlockExpandableBlockQuotation"> {}
 /** The Bot API type [RichBlockPullQuotation](https://core.telegram.org/bots/api#richblockpullquotation). */
-export type RichBlockPullQuotation = components["schemas"]["RichBlockPullQuotation"];
+export interface RichBlockPullQuotation extends BotApiSchema<"RichBlockPullQuotation"> {}
 /** The Bot API type [RichBlockCollage](https://core.telegram.org/bots/api#richblockcollage). */
-export type RichBlockCollage = components["schemas"]["RichBlockCollage"];
+export interface RichBlockCollage extends BotApiSchema<"RichBlockCollage"> {}
 /** The Bot API type [RichBlockSlideshow](https://core.telegram.org/bots/api#richblockslideshow). */
-export type RichBlockSlideshow = components["schemas"]["RichBlockSlideshow"];
+export interface RichBlockSlideshow extends BotApiSchema<"RichBlockSlideshow"> {}
 /** The Bot API type [RichBlockTable](https://core.telegram.org/bots/api#richblocktable). */
-export type RichBlockTable = components["schemas"]["RichBlockTable"];
+export interface RichBlockTable extends BotApiSchema<"RichBlockTable"> {}
 /** The Bot API type [RichBlockDetails](https://core.telegram.org/bots/api#richblockdetails). */
-export type RichBlockDetails = components["schemas"]["RichBlockDetails"];
+export interface RichBlockDetails extends BotApiSchema<"RichBlockDetails"> {}
 /** The Bot API type [RichBlockMap](https://core.telegram.org/bots/api#richblockmap). */
-export type RichBlockMap = components["schemas"]["RichBlockMap"];
+export interface RichBlockMap extends BotApiSchema<"RichBlockMap"> {}
 /** The Bot API type [RichBlockButtons](https://core.telegram.org/bots/api#richblockbuttons). */
-export type RichBlockButtons = components["schemas"]["RichBlockButtons"];
+export interface RichBlockButtons extends BotApiSchema<"RichBlockButtons"> {}
 /** The Bot API type [RichBlockAnimation](https://core.telegram.org/bots/api#richblockanimation). */
-export type RichBlockAnimation = components["schemas"]["RichBlockAnimation"];
+export interface RichBlockAnimation extends BotApiSchema<"RichBlockAnimation"> {}
 /** The Bot API type [RichBlockAudio](https://core.telegram.org/bots/api#richblockaudio). */
-export type RichBlockAudio = components["schemas"]["RichBlockAudio"];
+export interface RichBlockAudio extends BotApiSchema<"RichBlockAudio"> {}
 /** The Bot API type [RichBlockDocument](https://core.telegram.org/bots/api#richblockdocument). */
-export type RichBlockDocument = components["schemas"]["RichBlockDocument"];
+export interface RichBlockDocument extends BotApiSchema<"RichBlockDocument"> {}
 /** The Bot API type [RichBlockPhoto](https://core.telegram.org/bots/api#richblockphoto). */
-export type RichBlockPhoto = components["schemas"]["RichBlockPhoto"];
+export interface RichBlockPhoto extends BotApiSchema<"RichBlockPhoto"> {}
 /** The Bot API type [RichBlockVideo](https://core.telegram.org/bots/api#richblockvideo). */
-export type RichBlockVideo = components["schemas"]["RichBlockVideo"];
+export interface RichBlockVideo extends BotApiSchema<"RichBlockVideo"> {}
 /** The Bot API type [RichBlockVoiceNote](https://core.telegram.org/bots/api#richblockvoicenote). */
-export type RichBlockVoiceNote = components["schemas"]["RichBlockVoiceNote"];
+export interface RichBlockVoiceNote extends BotApiSchema<"RichBlockVoiceNote"> {}
 /** The Bot API type [RichBlockThinking](https://core.telegram.org/bots/api#richblockthinking). */
-export type RichBlockThinking = components["schemas"]["RichBlockThinking"];
+export interface RichBlockThinking extends BotApiSchema<"RichBlockThinking"> {}
 /** The Bot API type [InputRichBlockListItem](https://core.telegram.org/bots/api#inputrichblocklistitem). */
-export type InputRichBlockListItem = components["schemas"]["InputRichBlockListItem"];
+export interface InputRichBlockListItem extends BotApiSchema<"InputRichBlockListItem"> {}
 /** The Bot API type [InputRichBlock](https://core.telegram.org/bots/api#inputrichblock). */
-export type InputRichBlock = components["schemas"]["InputRichBlock"];
+export type InputRichBlock = BotApiSchema<"InputRichBlock">;
 /** The Bot API type [InputRichBlockParagraph](https://core.telegram.org/bots/api#inputrichblockparagraph). */
-export type InputRichBlockParagraph = components["schemas"]["InputRichBlockParagraph"];
+export interface InputRichBlockParagraph extends BotApiSchema<"InputRichBlockParagraph"> {}
 /** The Bot API type [InputRichBlockSectionHeading](https://core.telegram.org/bots/api#inputrichblocksectionheading). */
-export type InputRichBlockSectionHeading = components["schemas"]["InputRichBlockSectionHeading"];
+export interface InputRichBlockSectionHeading extends BotApiSchema<"InputRichBlockSectionHeading"> {}
 /** The Bot API type [InputRichBlockPreformatted](https://core.telegram.org/bots/api#inputrichblockpreformatted). */
-export type InputRichBlockPreformatted = components["schemas"]["InputRichBlockPreformatted"];
+export interface InputRichBlockPreformatted extends BotApiSchema<"InputRichBlockPreformatted"> {}
 /** The Bot API type [InputRichBlockFooter](https://core.telegram.org/bots/api#inputrichblockfooter). */
-export type InputRichBlockFooter = components["schemas"]["InputRichBlockFooter"];
+export interface InputRichBlockFooter extends BotApiSchema<"InputRichBlockFooter"> {}
 /** The Bot API type [InputRichBlockDivider](https://core.telegram.org/bots/api#inputrichblockdivider). */
-export type InputRichBlockDivider = components["schemas"]["InputRichBlockDivider"];
+export interface InputRichBlockDivider extends BotApiSchema<"InputRichBlockDivider"> {}
 /** The Bot API type [InputRichBlockMathematicalExpression](https://core.telegram.org/bots/api#inputrichblockmathematicalexpression). */
-export type InputRichBlockMathematicalExpression = components["schemas"]["InputRichBlockMathematicalExpression"];
+export interface InputRichBlockMathematicalExpression extends BotApiSchema<"InputRichBlockMathematicalExpression"> {}
 /** The Bot API type [InputRichBlockAnchor](https://core.telegram.org/bots/api#inputrichblockanchor). */
-export type InputRichBlockAnchor = components["schemas"]["InputRichBlockAnchor"];
+export interface InputRichBlockAnchor extends BotApiSchema<"InputRichBlockAnchor"> {}
 /** The Bot API type [InputRichBlockList](https://core.telegram.org/bots/api#inputrichblocklist). */
-export type InputRichBlockList = components["schemas"]["InputRichBlockList"];
+export interface InputRichBlockList extends BotApiSchema<"InputRichBlockList"> {}
 /** The Bot API type [InputRichBlockBlockQuotation](https://core.telegram.org/bots/api#inputrichblockblockquotation). */
-export type InputRichBlockBlockQuotation = components["schemas"]["InputRichBlockBlockQuotation"];
+export interface InputRichBlockBlockQuotation extends BotApiSchema<"InputRichBlockBlockQuotation"> {}
 /** The Bot API type [InputRichBlockExpandableBlockQuotation](https://core.telegram.org/bots/api#inputrichblockexpandableblockquotation). */
-export type InputRichBlockExpandableBlockQuotation = components["schemas"]["InputRichBlockExpandableBlockQuotation"];
+export interface InputRichBlockExpandableBlockQuotation extends BotApiSchema<"InputRichBlockExpandableBlockQuotation"> {}
 /** The Bot API type [InputRichBlockPullQuotation](https://core.telegram.org/bots/api#inputrichblockpullquotation). */
-export type InputRichBlockPullQuotation = components["schemas"]["InputRichBlockPullQuotation"];
+export interface InputRichBlockPullQuotation extends BotApiSchema<"InputRichBlockPullQuotation"> {}
 /** The Bot API type [InputRichBlockCollage](https://core.telegram.org/bots/api#inputrichblockcollage). */
-export type InputRichBlockCollage = components["schemas"]["InputRichBlockCollage"];
+export interface InputRichBlockCollage extends BotApiSchema<"InputRichBlockCollage"> {}
 /** The Bot API type [InputRichBlockSlideshow](https://core.telegram.org/bots/api#inputrichblockslideshow). */
-export type InputRichBlockSlideshow = components["schemas"]["InputRichBlockSlideshow"];
+export interface InputRichBlockSlideshow extends BotApiSchema<"InputRichBlockSlideshow"> {}
 /** The Bot API type [InputRichBlockTable](https://core.telegram.org/bots/api#inputrichblocktable). */
-export type InputRichBlockTable = components["schemas"]["InputRichBlockTable"];
+export interface InputRichBlockTable extends BotApiSchema<"InputRichBlockTable"> {}
 /** The Bot API type [InputRichBlockDetails](https://core.telegram.org/bots/api#inputrichblockdetails). */
-export type InputRichBlockDetails = components["schemas"]["InputRichBlockDetails"];
+export interface InputRichBlockDetails extends BotApiSchema<"InputRichBlockDetails"> {}
 /** The Bot API type [InputRichBlockMap](https://core.telegram.org/bots/api#inputrichblockmap). */
-export type InputRichBlockMap = components["schemas"]["InputRichBlockMap"];
+export interface InputRichBlockMap extends BotApiSchema<"InputRichBlockMap"> {}
 /** The Bot API type [InputRichBlockButtons](https://core.telegram.org/bots/api#inputrichblockbuttons). */
-export type InputRichBlockButtons = components["schemas"]["InputRichBlockButtons"];
+export interface InputRichBlockButtons extends BotApiSchema<"InputRichBlockButtons"> {}
 /** The Bot API type [InputRichBlockAnimation](https://core.telegram.org/bots/api#inputrichblockanimation). */
-export type InputRichBlockAnimation = components["schemas"]["InputRichBlockAnimation"];
+export interface InputRichBlockAnimation extends BotApiSchema<"InputRichBlockAnimation"> {}
 /** The Bot API type [InputRichBlockAudio](https://core.telegram.org/bots/api#inputrichblockaudio). */
-export type InputRichBlockAudio = components["schemas"]["InputRichBlockAudio"];
+export interface InputRichBlockAudio extends BotApiSchema<"InputRichBlockAudio"> {}
 /** The Bot API type [InputRichBlockDocument](https://core.telegram.org/bots/api#inputrichblockdocument). */
-export type InputRichBlockDocument = components["schemas"]["InputRichBlockDocument"];
+export interface InputRichBlockDocument extends BotApiSchema<"InputRichBlockDocument"> {}
 /** The Bot API type [InputRichBlockPhoto](https://core.telegram.org/bots/api#inputrichblockphoto). */
-export type InputRichBlockPhoto = components["schemas"]["InputRichBlockPhoto"];
+export interface InputRichBlockPhoto extends BotApiSchema<"InputRichBlockPhoto"> {}
 /** The Bot API type [InputRichBlockVideo](https://core.telegram.org/bots/api#inputrichblockvideo). */
-export type InputRichBlockVideo = components["schemas"]["InputRichBlockVideo"];
+export interface InputRichBlockVideo extends BotApiSchema<"InputRichBlockVideo"> {}
 /** The Bot API type [InputRichBlockVoiceNote](https://core.telegram.org/bots/api#inputrichblockvoicenote). */
-export type InputRichBlockVoiceNote = components["schemas"]["InputRichBlockVoiceNote"];
+export interface InputRichBlockVoiceNote extends BotApiSchema<"InputRichBlockVoiceNote"> {}
 /** The Bot API type [InputRichBlockThinking](https://core.telegram.org/bots/api#inputrichblockthinking). */
-export type InputRichBlockThinking = components["schemas"]["InputRichBlockThinking"];
+export interface InputRichBlockThinking extends BotApiSchema<"InputRichBlockThinking"> {}
 /** The Bot API type [InlineQuery](https://core.telegram.org/bots/api#inlinequery). */
-export type InlineQuery = components["schemas"]["InlineQuery"];
+export interface InlineQuery extends BotApiSchema<"InlineQuery"> {}
 /** The Bot API type [InlineQueryResultsButton](https://core.telegram.org/bots/api#inlinequeryresultsbutton). */
-export type InlineQueryResultsButton = components["schemas"]["InlineQueryResultsButton"];
+export interface InlineQueryResultsButton extends BotApiSchema<"InlineQueryResultsButton"> {}
 /** The Bot API type [InlineQueryResult](https://core.telegram.org/bots/api#inlinequeryresult). */
-export type InlineQueryResult = components["schemas"]["InlineQueryResult"];
+export type InlineQueryResult = BotApiSchema<"InlineQueryResult">;
 /** The Bot API type [InlineQueryResultArticle](https://core.telegram.org/bots/api#inlinequeryresultarticle). */
-export type InlineQueryResultArticle = components["schemas"]["InlineQueryResultArticle"];
+export interface InlineQueryResultArticle extends BotApiSchema<"InlineQueryResultArticle"> {}
 /** The Bot API type [InlineQueryResultPhoto](https://core.telegram.org/bots/api#inlinequeryresultphoto). */
-export type InlineQueryResultPhoto = components["schemas"]["InlineQueryResultPhoto"];
+export interface InlineQueryResultPhoto extends BotApiSchema<"InlineQueryResultPhoto"> {}
 /** The Bot API type [InlineQueryResultGif](https://core.telegram.org/bots/api#inlinequeryresultgif). */
-export type InlineQueryResultGif = components["schemas"]["InlineQueryResultGif"];
+export interface InlineQueryResultGif extends BotApiSchema<"InlineQueryResultGif"> {}
 /** The Bot API type [InlineQueryResultMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultmpeg4gif). */
-export type InlineQueryResultMpeg4Gif = components["schemas"]["InlineQueryResultMpeg4Gif"];
+export interface InlineQueryResultMpeg4Gif extends BotApiSchema<"InlineQueryResultMpeg4Gif"> {}
 /** The Bot API type [InlineQueryResultVideo](https://core.telegram.org/bots/api#inlinequeryresultvideo). */
-export type InlineQueryResultVideo = components["schemas"]["InlineQueryResultVideo"];
+export interface InlineQueryResultVideo extends BotApiSchema<"InlineQueryResultVideo"> {}
 /** The Bot API type [InlineQueryResultAudio](https://core.telegram.org/bots/api#inlinequeryresultaudio). */
-export type InlineQueryResultAudio = components["schemas"]["InlineQueryResultAudio"];
+export interface InlineQueryResultAudio extends BotApiSchema<"InlineQueryResultAudio"> {}
 /** The Bot API type [InlineQueryResultVoice](https://core.telegram.org/bots/api#inlinequeryresultvoice). */
-export type InlineQueryResultVoice = components["schemas"]["InlineQueryResultVoice"];
+export interface InlineQueryResultVoice extends BotApiSchema<"InlineQueryResultVoice"> {}
 /** The Bot API type [InlineQueryResultDocument](https://core.telegram.org/bots/api#inlinequeryresultdocument). */
-export type InlineQueryResultDocument = components["schemas"]["InlineQueryResultDocument"];
+export interface InlineQueryResultDocument extends BotApiSchema<"InlineQueryResultDocument"> {}
 /** The Bot API type [InlineQueryResultLocation](https://core.telegram.org/bots/api#inlinequeryresultlocation). */
-export type InlineQueryResultLocation = components["schemas"]["InlineQueryResultLocation"];
+export interface InlineQueryResultLocation extends BotApiSchema<"InlineQueryResultLocation"> {}
 /** The Bot API type [InlineQueryResultVenue](https://core.telegram.org/bots/api#inlinequeryresultvenue). */
-export type InlineQueryResultVenue = components["schemas"]["InlineQueryResultVenue"];
+export interface InlineQueryResultVenue extends BotApiSchema<"InlineQueryResultVenue"> {}
 /** The Bot API type [InlineQueryResultContact](https://core.telegram.org/bots/api#inlinequeryresultcontact). */
-export type InlineQueryResultContact = components["schemas"]["InlineQueryResultContact"];
+export interface InlineQueryResultContact extends BotApiSchema<"InlineQueryResultContact"> {}
 /** The Bot API type [InlineQueryResultGame](https://core.telegram.org/bots/api#inlinequeryresultgame). */
-export type InlineQueryResultGame = components["schemas"]["InlineQueryResultGame"];
+export interface InlineQueryResultGame extends BotApiSchema<"InlineQueryResultGame"> {}
 /** The Bot API type [InlineQueryResultCachedPhoto](https://core.telegram.org/bots/api#inlinequeryresultcachedphoto). */
-export type InlineQueryResultCachedPhoto = components["schemas"]["InlineQueryResultCachedPhoto"];
+export interface InlineQueryResultCachedPhoto extends BotApiSchema<"InlineQueryResultCachedPhoto"> {}
 /** The Bot API type [InlineQueryResultCachedGif](https://core.telegram.org/bots/api#inlinequeryresultcachedgif). */
-export type InlineQueryResultCachedGif = components["schemas"]["InlineQueryResultCachedGif"];
+export interface InlineQueryResultCachedGif extends BotApiSchema<"InlineQueryResultCachedGif"> {}
 /** The Bot API type [InlineQueryResultCachedMpeg4Gif](https://core.telegram.org/bots/api#inlinequeryresultcachedmpeg4gif). */
-export type InlineQueryResultCachedMpeg4Gif = components["schemas"]["InlineQueryResultCachedMpeg4Gif"];
+export interface InlineQueryResultCachedMpeg4Gif extends BotApiSchema<"InlineQueryResultCachedMpeg4Gif"> {}
 /** The Bot API type [InlineQueryResultCachedSticker](https://core.telegram.org/bots/api#inlinequeryresultcachedsticker). */
-export type InlineQueryResultCachedSticker = components["schemas"]["InlineQueryResultCachedSticker"];
+export interface InlineQueryResultCachedSticker extends BotApiSchema<"InlineQueryResultCachedSticker"> {}
 /** The Bot API type [InlineQueryResultCachedDocument](https://core.telegram.org/bots/api#inlinequeryresultcacheddocument). */
-export type InlineQueryResultCachedDocument = components["schemas"]["InlineQueryResultCachedDocument"];
+export interface InlineQueryResultCachedDocument extends BotApiSchema<"InlineQueryResultCachedDocument"> {}
 /** The Bot API type [InlineQueryResultCachedVideo](https://core.telegram.org/bots/api#inlinequeryresultcachedvideo). */
-export type InlineQueryResultCachedVideo = components["schemas"]["InlineQueryResultCachedVideo"];
+export interface InlineQueryResultCachedVideo extends BotApiSchema<"InlineQueryResultCachedVideo"> {}
 /** The Bot API type [InlineQueryResultCachedVoice](https://core.telegram.org/bots/api#inlinequeryresultcachedvoice). */
-export type InlineQueryResultCachedVoice = components["schemas"]["InlineQueryResultCachedVoice"];
+export interface InlineQueryResultCachedVoice extends BotApiSchema<"InlineQueryResultCachedVoice"> {}
 /** The Bot API type [InlineQueryResultCachedAudio](https://core.telegram.org/bots/api#inlinequeryresultcachedaudio). */
-export type InlineQueryResultCachedAudio = components["schemas"]["InlineQueryResultCachedAudio"];
+export interface InlineQueryResultCachedAudio extends BotApiSchema<"InlineQueryResultCachedAudio"> {}
 /** The Bot API type [InputMessageContent](https://core.telegram.org/bots/api#inputmessagecontent). */
-export type InputMessageContent = components["schemas"]["InputMessageContent"];
+export type InputMessageContent = BotApiSchema<"InputMessageContent">;
 /** The Bot API type [InputTextMessageContent](https://core.telegram.org/bots/api#inputtextmessagecontent). */
-export type InputTextMessageContent = components["schemas"]["InputTextMessageContent"];
+export interface InputTextMessageContent extends BotApiSchema<"InputTextMessageContent"> {}
 /** The Bot API type [InputRichMessageContent](https://core.telegram.org/bots/api#inputrichmessagecontent). */
-export type InputRichMessageContent = components["schemas"]["InputRichMessageContent"];
+export interface InputRichMessageContent extends BotApiSchema<"InputRichMessageContent"> {}
 /** The Bot API type [InputLocationMessageContent](https://core.telegram.org/bots/api#inputlocationmessagecontent). */
-export type InputLocationMessageContent = components["schemas"]["InputLocationMessageContent"];
+export interface InputLocationMessageContent extends BotApiSchema<"InputLocationMessageContent"> {}
 /** The Bot API type [InputVenueMessageContent](https://core.telegram.org/bots/api#inputvenuemessagecontent). */
-export type InputVenueMessageContent = components["schemas"]["InputVenueMessageContent"];
+export interface InputVenueMessageContent extends BotApiSchema<"InputVenueMessageContent"> {}
 /** The Bot API type [InputContactMessageContent](https://core.telegram.org/bots/api#inputcontactmessagecontent). */
-export type InputContactMessageContent = components["schemas"]["InputContactMessageContent"];
+export interface InputContactMessageContent extends BotApiSchema<"InputContactMessageContent"> {}
 /** The Bot API type [InputInvoiceMessageContent](https://core.telegram.org/bots/api#inputinvoicemessagecontent). */
-export type InputInvoiceMessageContent = components["schemas"]["InputInvoiceMessageContent"];
+export interface InputInvoiceMessageContent extends BotApiSchema<"InputInvoiceMessageContent"> {}
 /** The Bot API type [ChosenInlineResult](https://core.telegram.org/bots/api#choseninlineresult). */
-export type ChosenInlineResult = components["schemas"]["ChosenInlineResult"];
+export interface ChosenInlineResult extends BotApiSchema<"ChosenInlineResult"> {}
 /** The Bot API type [LabeledPrice](https://core.telegram.org/bots/api#labeledprice). */
-export type LabeledPrice = components["schemas"]["LabeledPrice"];
+export interface LabeledPrice extends BotApiSchema<"LabeledPrice"> {}
 /** The Bot API type [Invoice](https://core.telegram.org/bots/api#invoice). */
-export type Invoice = components["schemas"]["Invoice"];
+export interface Invoice extends BotApiSchema<"Invoice"> {}
 /** The Bot API type [ShippingAddress](https://core.telegram.org/bots/api#shippingaddress). */
-export type ShippingAddress = components["schemas"]["ShippingAddress"];
+export interface ShippingAddress extends BotApiSchema<"ShippingAddress"> {}
 /** The Bot API type [OrderInfo](https://core.telegram.org/bots/api#orderinfo). */
-export type OrderInfo = components["schemas"]["OrderInfo"];
+export interface OrderInfo extends BotApiSchema<"OrderInfo"> {}
 /** The Bot API type [ShippingOption](https://core.telegram.org/bots/api#shippingoption). */
-export type ShippingOption = components["schemas"]["ShippingOption"];
+export interface ShippingOption extends BotApiSchema<"ShippingOption"> {}
 /** The Bot API type [SuccessfulPayment](https://core.telegram.org/bots/api#successfulpayment). */
-export type SuccessfulPayment = components["schemas"]["SuccessfulPayment"];
+export interface SuccessfulPayment extends BotApiSchema<"SuccessfulPayment"> {}
 /** The Bot API type [RefundedPayment](https://core.telegram.org/bots/api#refundedpayment). */
-export type RefundedPayment = components["schemas"]["RefundedPayment"];
+export interface RefundedPayment extends BotApiSchema<"RefundedPayment"> {}
 /** The Bot API type [ShippingQuery](https://core.telegram.org/bots/api#shippingquery). */
-export type ShippingQuery = components["schemas"]["ShippingQuery"];
+export interface ShippingQuery extends BotApiSchema<"ShippingQuery"> {}
 /** The Bot API type [PreCheckoutQuery](https://core.telegram.org/bots/api#precheckoutquery). */
-export type PreCheckoutQuery = components["schemas"]["PreCheckoutQuery"];
+export interface PreCheckoutQuery extends BotApiSchema<"PreCheckoutQuery"> {}
 /** The Bot API type [PaidMediaPurchased](https://core.telegram.org/bots/api#paidmediapurchased). */
-export type PaidMediaPurchased = components["schemas"]["PaidMediaPurchased"];
+export interface PaidMediaPurchased extends BotApiSchema<"PaidMediaPurchased"> {}
 /** The Bot API type [RevenueWithdrawalState](https://core.telegram.org/bots/api#revenuewithdrawalstate). */
-export type RevenueWithdrawalState = components["schemas"]["RevenueWithdrawalState"];
+export type RevenueWithdrawalState = BotApiSchema<"RevenueWithdrawalState">;
 /** The Bot API type [RevenueWithdrawalStatePending](https://core.telegram.org/bots/api#revenuewithdrawalstatepending). */
-export type RevenueWithdrawalStatePending = components["schemas"]["RevenueWithdrawalStatePending"];
+export interface RevenueWithdrawalStatePending extends BotApiSchema<"RevenueWithdrawalStatePending"> {}
 /** The Bot API type [RevenueWithdrawalStateSucceeded](https://core.telegram.org/bots/api#revenuewithdrawalstatesucceeded). */
-export type RevenueWithdrawalStateSucceeded = components["schemas"]["RevenueWithdrawalStateSucceeded"];
+export interface RevenueWithdrawalStateSucceeded extends BotApiSchema<"RevenueWithdrawalStateSucceeded"> {}
 /** The Bot API type [RevenueWithdrawalStateFailed](https://core.telegram.org/bots/api#revenuewithdrawalstatefailed). */
-export type RevenueWithdrawalStateFailed = components["schemas"]["RevenueWithdrawalStateFailed"];
+export interface RevenueWithdrawalStateFailed extends BotApiSchema<"RevenueWithdrawalStateFailed"> {}
 /** The Bot API type [AffiliateInfo](https://core.telegram.org/bots/api#affiliateinfo). */
-export type AffiliateInfo = components["schemas"]["AffiliateInfo"];
+export interface AffiliateInfo extends BotApiSchema<"AffiliateInfo"> {}
 /** The Bot API type [TransactionPartner](https://core.telegram.org/bots/api#transactionpartner). */
-export type TransactionPartner = components["schemas"]["TransactionPartner"];
+export type TransactionPartner = BotApiSchema<"TransactionPartner">;
 /** The Bot API type [TransactionPartnerUser](https://core.telegram.org/bots/api#transactionpartneruser). */
-export type TransactionPartnerUser = components["schemas"]["TransactionPartnerUser"];
+export interface TransactionPartnerUser extends BotApiSchema<"TransactionPartnerUser"> {}
 /** The Bot API type [TransactionPartnerChat](https://core.telegram.org/bots/api#transactionpartnerchat). */
-export type TransactionPartnerChat = components["schemas"]["TransactionPartnerChat"];
+export interface TransactionPartnerChat extends BotApiSchema<"TransactionPartnerChat"> {}
 /** The Bot API type [TransactionPartnerAffiliateProgram](https://core.telegram.org/bots/api#transactionpartneraffiliateprogram). */
-export type TransactionPartnerAffiliateProgram = components["schemas"]["TransactionPartnerAffiliateProgram"];
+export interface TransactionPartnerAffiliateProgram extends BotApiSchema<"TransactionPartnerAffiliateProgram"> {}
 /** The Bot API type [TransactionPartnerFragment](https://core.telegram.org/bots/api#transactionpartnerfragment). */
-export type TransactionPartnerFragment = components["schemas"]["TransactionPartnerFragment"];
+export interface TransactionPartnerFragment extends BotApiSchema<"TransactionPartnerFragment"> {}
 /** The Bot API type [TransactionPartnerTelegramAds](https://core.telegram.org/bots/api#transactionpartnertelegramads). */
-export type TransactionPartnerTelegramAds = components["schemas"]["TransactionPartnerTelegramAds"];
+export interface TransactionPartnerTelegramAds extends BotApiSchema<"TransactionPartnerTelegramAds"> {}
 /** The Bot API type [TransactionPartnerTelegramApi](https://core.telegram.org/bots/api#transactionpartnertelegramapi). */
-export type TransactionPartnerTelegramApi = components["schemas"]["TransactionPartnerTelegramApi"];
+export interface TransactionPartnerTelegramApi extends BotApiSchema<"TransactionPartnerTelegramApi"> {}
 /** The Bot API type [TransactionPartnerOther](https://core.telegram.org/bots/api#transactionpartnerother). */
-export type TransactionPartnerOther = components["schemas"]["TransactionPartnerOther"];
+export interface TransactionPartnerOther extends BotApiSchema<"TransactionPartnerOther"> {}
 /** The Bot API type [StarTransaction](https://core.telegram.org/bots/api#startransaction). */
-export type StarTransaction = components["schemas"]["StarTransaction"];
+export interface StarTransaction extends BotApiSchema<"StarTransaction"> {}
 /** The Bot API type [StarTransactions](https://core.telegram.org/bots/api#startransactions). */
-export type StarTransactions = components["schemas"]["StarTransactions"];
+export interface StarTransactions extends BotApiSchema<"StarTransactions"> {}
 /** The Bot API type [PassportData](https://core.telegram.org/bots/api#passportdata). */
-export type PassportData = components["schemas"]["PassportData"];
+export interface PassportData extends BotApiSchema<"PassportData"> {}
 /** The Bot API type [PassportFile](https://core.telegram.org/bots/api#passportfile). */
-export type PassportFile = components["schemas"]["PassportFile"];
+export interface PassportFile extends BotApiSchema<"PassportFile"> {}
 /** The Bot API type [EncryptedPassportElement](https://core.telegram.org/bots/api#encryptedpassportelement). */
-export type EncryptedPassportElement = components["schemas"]["EncryptedPassportElement"];
+export interface EncryptedPassportElement extends BotApiSchema<"EncryptedPassportElement"> {}
 /** The Bot API type [EncryptedCredentials](https://core.telegram.org/bots/api#encryptedcredentials). */
-export type EncryptedCredentials = components["schemas"]["EncryptedCredentials"];
+export interface EncryptedCredentials extends BotApiSchema<"EncryptedCredentials"> {}
 /** The Bot API type [PassportElementError](https://core.telegram.org/bots/api#passportelementerror). */
-export type PassportElementError = components["schemas"]["PassportElementError"];
+export type PassportElementError = BotApiSchema<"PassportElementError">;
 /** The Bot API type [PassportElementErrorDataField](https://core.telegram.org/bots/api#passportelementerrordatafield). */
-export type PassportElementErrorDataField = components["schemas"]["PassportElementErrorDataField"];
+export interface PassportElementErrorDataField extends BotApiSchema<"PassportElementErrorDataField"> {}
 /** The Bot API type [PassportElementErrorFrontSide](https://core.telegram.org/bots/api#passportelementerrorfrontside). */
-export type PassportElementErrorFrontSide = components["schemas"]["PassportElementErrorFrontSide"];
+export interface PassportElementErrorFrontSide extends BotApiSchema<"PassportElementErrorFrontSide"> {}
 /** The Bot API type [PassportElementErrorReverseSide](https://core.telegram.org/bots/api#passportelementerrorreverseside). */
-export type PassportElementErrorReverseSide = components["schemas"]["PassportElementErrorReverseSide"];
+export interface PassportElementErrorReverseSide extends BotApiSchema<"PassportElementErrorReverseSide"> {}
 /** The Bot API type [PassportElementErrorSelfie](https://core.telegram.org/bots/api#passportelementerrorselfie). */
-export type PassportElementErrorSelfie = components["schemas"]["PassportElementErrorSelfie"];
+export interface PassportElementErrorSelfie extends BotApiSchema<"PassportElementErrorSelfie"> {}
 /** The Bot API type [PassportElementErrorFile](https://core.telegram.org/bots/api#passportelementerrorfile). */
-export type PassportElementErrorFile = components["schemas"]["PassportElementErrorFile"];
+export interface PassportElementErrorFile extends BotApiSchema<"PassportElementErrorFile"> {}
 /** The Bot API type [PassportElementErrorFiles](https://core.telegram.org/bots/api#passportelementerrorfiles). */
-export type PassportElementErrorFiles = components["schemas"]["PassportElementErrorFiles"];
+export interface PassportElementErrorFiles extends BotApiSchema<"PassportElementErrorFiles"> {}
 /** The Bot API type [PassportElementErrorTranslationFile](https://core.telegram.org/bots/api#passportelementerrortranslationfile). */
-export type PassportElementErrorTranslationFile = components["schemas"]["PassportElementErrorTranslationFile"];
+export interface PassportElementErrorTranslationFile extends BotApiSchema<"PassportElementErrorTranslationFile"> {}
 /** The Bot API type [PassportElementErrorTranslationFiles](https://core.telegram.org/bots/api#passportelementerrortranslationfiles). */
-export type PassportElementErrorTranslationFiles = components["schemas"]["PassportElementErrorTranslationFiles"];
+export interface PassportElementErrorTranslationFiles extends BotApiSchema<"PassportElementErrorTranslationFiles"> {}
 /** The Bot API type [PassportElementErrorUnspecified](https://core.telegram.org/bots/api#passportelementerrorunspecified). */
-export type PassportElementErrorUnspecified = components["schemas"]["PassportElementErrorUnspecified"];
+export interface PassportElementErrorUnspecified extends BotApiSchema<"PassportElementErrorUnspecified"> {}
 /** The Bot API type [Game](https://core.telegram.org/bots/api#game). */
-export type Game = components["schemas"]["Game"];
+export interface Game extends BotApiSchema<"Game"> {}
 /** The Bot API type [CallbackGame](https://core.telegram.org/bots/api#callbackgame). */
-export type CallbackGame = components["schemas"]["CallbackGame"];
+export type CallbackGame = BotApiSchema<"CallbackGame">;
 /** The Bot API type [GameHighScore](https://core.telegram.org/bots/api#gamehighscore). */
-export type GameHighScore = components["schemas"]["GameHighScore"];
+export interface GameHighScore extends BotApiSchema<"GameHighScore"> {}

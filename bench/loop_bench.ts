@@ -1,4 +1,5 @@
 // Overhead of the message loop, as ratios against bare baselines doing the same work without it.
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, UpdateQueue } from "../bot/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
@@ -23,7 +24,7 @@ async function throughLoop(ordered: boolean): Promise<void> {
   const queue = new UpdateQueue();
   const all = Promise.withResolvers<void>();
   let n = 0;
-  const loop = bot.messageLoop((msg) => {
+  const loop = bot.messageLoop((msg: LoopMessage) => {
     if (msg.text && ++n === N) all.resolve();
   }, { source: queue, ordered });
   for (const p of payloads) queue.put(p);

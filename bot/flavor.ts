@@ -1,4 +1,5 @@
 import type { UpdateKind } from "../api/classification.gen.ts";
+import type { FlavorPayloads } from "../api/payloads.gen.ts";
 import type { Message, Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { eventKey } from "./event_key.ts";
@@ -21,6 +22,19 @@ export type EventFlavor = `_${string}`;
 
 /** Any flavor {@link flavor} may return. */
 export type Flavor = UpdateFlavor | EventFlavor;
+
+/**
+ * Whether `msg` is of flavor `f` (see {@link flavor}): narrows a handler's union to that flavor's
+ * payload, e.g. `if (hasFlavor(msg, "chat")) msg.text` (a `Message`). Never throws: an object of no
+ * flavor is simply not of this one.
+ */
+export function hasFlavor<F extends keyof FlavorPayloads>(msg: unknown, f: F): msg is FlavorPayloads[F] {
+  try {
+    return flavor(msg) === f;
+  } catch {
+    return false;
+  }
+}
 
 /** The object type carried by messages of a given flavor. */
 export type FlavorObject<F extends UpdateFlavor> = F extends MessageFlavor ? Message

@@ -1,28 +1,58 @@
 import { UPDATE_KINDS } from "../api/classification.gen.ts";
+import type { FlavorPayloads, UpdatePayloads } from "../api/payloads.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { flavor, flavorOfKind } from "./flavor.ts";
 import { isLoopOption } from "./loop_options_check.ts";
+import { originOf } from "./update_kind.ts";
 
-/** A message, update payload or event as a handler receives it; narrow it with `flavor`/`glance`. */
+/**
+ * A message, update payload or event, loosely typed: what `Bot.handle` and the delegation machinery
+ * pass around. Handlers given to `messageLoop` get the precise {@link LoopPayload} instead.
+ */
 // deno-lint-ignore no-explicit-any
 export type LoopMessage = Record<string, any>;
 
-/** A handler: sync or async; a returned promise means "not finished (or not accepted) yet". */
-export type MessageHandler = (msg: LoopMessage) => unknown;
+/**
+ * An event from the bot's scheduler: `{ _name: content }` (`{ _alarm: {...} }`, `{ _idle: {...} }`).
+ * Its content is whatever the program scheduled, so it is not typed here: an event handler may declare
+ * its own, e.g. `(event: { _alarm: { text: string } }) => …`.
+ */
+// deno-lint-ignore no-explicit-any
+export type EventMessage = { readonly [name: `_${string}`]: any };
+
+/** An event handler; its parameter may be declared as the program's own event shape (checked both ways). */
+export type EventHandler = { handle(event: EventMessage): unknown }["handle"];
 
 /**
- * telepot's routing table: one handler per flavor (`chat`, `callback_query`, `chat_member`, `_idle`…);
- * the `null` key, when present, takes every flavor that has no entry of its own.
+ * What a function handler of `messageLoop` receives: the payload of any flavor (a `Message`, a
+ * `CallbackQuery`, a `PollAnswer`, …) or an event. Narrow it with `hasFlavor(msg, "chat")`.
  */
-export type RoutingTable = { readonly [flavor: string]: MessageHandler | undefined };
+export type LoopPayload = FlavorPayloads[keyof FlavorPayloads] | EventMessage;
+
+/** A handler: sync or async; a returned promise means "not finished (or not accepted) yet". */
+export type MessageHandler = (msg: LoopPayload) => unknown;
+
+/**
+ * telepot's routing table: one handler per flavor (`chat`, `callback_query`, `chat_member`, …), per
+ * Update kind (`message`, `channel_post`, `edited_message`, …: more specific than its flavor), or per
+ * event (`_alarm`, `_idle`); each handler's parameter is the payload of its key. The `null` key, when
+ * present, takes everything that has no entry of its own. A key that is none of these is a type error.
+ */
+export type RoutingTable =
+  & { readonly [F in keyof FlavorPayloads]?: (msg: FlavorPayloads[F]) => unknown }
+  & {
+    readonly [K in Exclude<keyof UpdatePayloads, keyof FlavorPayloads>]?: (msg: UpdatePayloads[K]) => unknown;
+  }
+  & { readonly null?: (msg: LoopPayload) => unknown }
+  & { readonly [event: `_${string}`]: EventHandler | undefined };
 
 /** What `messageLoop` accepts as its first argument. */
 export type LoopHandler = MessageHandler | RoutingTable;
 
 /** The handler function for a loop: the function itself, or a router over a routing table. */
-export function resolveHandler(handler: LoopHandler): MessageHandler {
-  if (typeof handler === "function") return handler;
+export function resolveHandler(handler: LoopHandler): (msg: LoopMessage) => unknown {
+  if (typeof handler === "function") return handler as (msg: LoopMessage) => unknown;
   if (typeof handler !== "object" || handler === null) {
     throw new BadInput("handler", "a function or a routing table of functions");
   }
@@ -36,10 +66,15 @@ export function resolveHandler(handler: LoopHandler): MessageHandler {
       );
     }
   }
+  const table = handler as Readonly<Record<string, ((msg: LoopMessage) => unknown) | undefined>>;
   return (msg) => {
     const f = flavor(msg);
-    const fn = handler[f] ?? handler["null"];
-    if (!fn) throw new BadFlavor(msg, `No handler for ${f}: the routing table has neither ${f} nor null`);
+    const kind = originOf(msg)?.kind;
+    const fn = (kind === undefined ? undefined : table[kind]) ?? table[f] ?? table["null"];
+    if (!fn) {
+      const keys = kind === undefined || kind === f ? f : `${kind}, ${f}`;
+      throw new BadFlavor(msg, `No handler for ${f}: the routing table has neither ${keys} nor null`);
+    }
     return fn(msg);
   };
 }
@@ -64,6 +99,6 @@ export function kindsFor(handler: LoopHandler | undefined, takes?: (flavor: stri
     ? (f: string) => takes?.(f) ?? false
     : typeof handler === "function"
     ? () => false
-    : (f: string) => typeof handler[f] === "function";
-  return UPDATE_KINDS.filter((kind) => !OPT_IN_KINDS.has(kind) || named(flavorOfKind(kind)));
+    : (f: string) => typeof (handler as Readonly<Record<string, unknown>>)[f] === "function";
+  return UPDATE_KINDS.filter((kind) => !OPT_IN_KINDS.has(kind) || named(kind) || named(flavorOfKind(kind)));
 }

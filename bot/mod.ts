@@ -39,6 +39,7 @@ export {
   type FlavorObject,
   flavorOfKind,
   fleece,
+  hasFlavor,
   isEvent,
   type MessageFlavor,
   type MessageUpdateKind,
@@ -64,7 +65,15 @@ export {
   type PreCheckoutQueryHeadlineLong,
   type ShippingQueryHeadline,
 } from "./glance.ts";
-export { type LoopHandler, type LoopMessage, type MessageHandler, type RoutingTable } from "./handler.ts";
+export {
+  type EventHandler,
+  type EventMessage,
+  type LoopHandler,
+  type LoopMessage,
+  type LoopPayload,
+  type MessageHandler,
+  type RoutingTable,
+} from "./handler.ts";
 export { messageIdentifier, type MsgIdentifierTuple, originIdentifier } from "./identifier.ts";
 export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";

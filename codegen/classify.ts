@@ -13,6 +13,25 @@ export interface MethodShape {
   readonly params: readonly { readonly name: string; readonly required: boolean }[];
 }
 
+/**
+ * Wrappers named apart from their method, because a bot is a client: the Bot API's `close` (which
+ * moves the bot off a local server, and logs it out there for ten minutes) must not read as "stop this
+ * bot". `bot.call("close")` reaches it by its own name too.
+ */
+const RENAMED_WRAPPERS: Readonly<Record<string, string>> = { close: "closeBotInstance" };
+
+/** The name of a method's typed wrapper: the method's own name, except for {@link RENAMED_WRAPPERS}. */
+export function wrapperName(method: string): string {
+  return RENAMED_WRAPPERS[method] ?? method;
+}
+
+/** Every method whose wrapper has a name of its own, method → wrapper. */
+export function renamedWrappers(table: { readonly methods: readonly MethodShape[] }): Record<string, string> {
+  return Object.fromEntries(
+    table.methods.filter((m) => wrapperName(m.name) !== m.name).map((m) => [m.name, wrapperName(m.name)]),
+  );
+}
+
 const required = (m: MethodShape) => m.params.filter((p) => p.required).map((p) => p.name);
 
 /** The parameters a message identifier stands for: a chat or inline message. */
@@ -113,6 +132,28 @@ export function updateKinds(table: SpecTable): string[] {
   return table.types.find((t) => t.name === "Update")!.fields.map((f) => f.name).filter((f) =>
     f !== "update_id"
   );
+}
+
+/** Update's kinds with the type of their payload, in documentation order. */
+export function updatePayloads(table: SpecTable): [kind: string, type: string][] {
+  const fields = table.types.find((t) => t.name === "Update")!.fields;
+  return updateKinds(table).map((kind) => [kind, elementType(fields.find((f) => f.name === kind)!.types[0])]);
+}
+
+/**
+ * telepot's flavor of an Update kind: `chat` for a kind carrying a Message (`edited_chat` when it is an
+ * edit), the kind's own name otherwise (the same rule as bot/flavor.ts at run time).
+ */
+export function flavorOfKind(kind: string, payload: string): string {
+  if (payload !== "Message") return kind;
+  return kind.startsWith("edited_") ? "edited_chat" : "chat";
+}
+
+/** The default router's method for a flavor: `onChatMessage`, `onEditedChatMessage`, else `on` + PascalCase. */
+export function flavorMethodName(flavor: string): string {
+  if (flavor === "chat") return "onChatMessage";
+  if (flavor === "edited_chat") return "onEditedChatMessage";
+  return "on" + flavor.split("_").filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
 }
 
 /**

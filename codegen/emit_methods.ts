@@ -6,11 +6,13 @@ import {
   MESSAGE_IDENTIFIER_PARAMS,
   positionalOptionals,
   targetsEphemeral,
+  wrapperName,
 } from "./classify.ts";
 import { camelCase, generatedHeader, jsdoc } from "./emit_ts.ts";
 import type { SpecMethod, SpecTable } from "./spec_table.ts";
 
 const PREAMBLE = `import type { operations } from "./openapi.gen.ts";
+import type { CallOptions } from "./call_options.ts";
 import { optionsArgument, stringArgument } from "./call_arguments.ts";
 import { ephemeralIdentifierParams, type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
 import type { Nullable } from "./nullable.ts";
@@ -36,14 +38,15 @@ export type MethodResult<M extends MethodName> =
  * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id
  * (an ephemeral message: chat_id / receiver_user_id / ephemeral_message_id). An edit's \`text\` is
  * positional too, as in telepot. A non-object options argument, or an object where a positional
- * string belongs, is a \`BadInput\` before anything is sent.
+ * string belongs, is a \`BadInput\` before anything is sent. Every wrapper takes a last
+ * {@link CallOptions} (\`signal\`, \`timeout\`) for that one call.
  */
 export abstract class ApiMethods {
   /**
    * Calls a Bot API method by name with its parameters; the transport decides JSON or multipart.
    * Use it for methods newer than this library.
    */
-  abstract call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+  abstract call<T = unknown>(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<T>;
 `;
 
 interface Positional {
@@ -124,11 +127,20 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
       : `MethodParams<"${m.name}">`;
     args.push(`options?: Nullable<${params}>`);
   }
+  args.push("callOptions?: CallOptions");
   const body = [
     ...(hasOptions ? [`...optionsArgument("${m.name}", options)`] : []),
     ...pos.map((p) => p.spread),
   ];
   const doc = [`Calls [${m.name}](${table.documentation}${m.link}).`];
+  if (wrapperName(m.name) !== m.name) {
+    doc.push(
+      "",
+      `Named \`${
+        wrapperName(m.name)
+      }\` rather than \`${m.name}\`: it is the Bot API method, not a way to stop the bot.`,
+    );
+  }
   if (takesIdentifier) {
     doc.push(
       "",
@@ -138,8 +150,10 @@ function wrapper(table: SpecTable, m: SpecMethod, takesIdentifier: boolean): str
     );
   }
   return jsdoc(doc, "  ")
-    + `  ${m.name}(${args.join(", ")}): Promise<MethodResult<"${m.name}">> {\n`
-    + `    return this.call("${m.name}"${body.length ? `, { ${body.join(", ")} }` : ""});\n  }\n`;
+    + `  ${wrapperName(m.name)}(${args.join(", ")}): Promise<MethodResult<"${m.name}">> {\n`
+    + `    return this.call("${m.name}", ${
+      body.length ? `{ ${body.join(", ")} }` : "{}"
+    }, callOptions);\n  }\n`;
 }
 
 /**

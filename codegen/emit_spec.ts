@@ -5,6 +5,7 @@ import {
   emptyStringDefaults,
   fileMethods,
   messageContentTypes,
+  renamedWrappers,
   senderMethods,
   updateKinds,
 } from "./classify.ts";
@@ -139,6 +140,13 @@ export function emitClassification(table: SpecTable): string {
   ]);
   out += `export const EMPTY_STRING_PARAMS: Readonly<Record<string, readonly string[]>> = ${
     literal(emptyAllowed)
+  };\n\n`;
+  out += jsdoc([
+    "Methods whose typed wrapper has another name, method → wrapper: Telegram's `close` is `closeBotInstance`,",
+    "so that `bot.close()` is never taken for stopping a bot.",
+  ]);
+  out += `export const RENAMED_WRAPPERS: Readonly<Record<string, string>> = ${
+    literal(renamedWrappers(table))
   };\n\n`;
   for (const [constName, typeName, values, doc] of lists) {
     out += jsdoc([doc]);

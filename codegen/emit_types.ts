@@ -35,7 +35,27 @@ function documentMembers(source: string, table: SpecTable): string {
   }).join("\n");
 }
 
-/** Runs openapi-typescript on the document; files (format: binary) become our `InputFile` type. */
+/** Names `api/types.gen.ts` declares, one per object type of the table except `InputFile`. */
+function namedTypes(table: SpecTable): string[] {
+  return table.types.map((t) => t.name).filter((name) => name !== "InputFile");
+}
+
+/**
+ * openapi-typescript refers to a schema as `components["schemas"]["Message"]`, an anonymous structure
+ * that type errors print field by field: point every reference at the named interface instead.
+ */
+function nameReferences(source: string, names: readonly string[]): string {
+  const known = new Set(names);
+  return source.replace(
+    /components\["schemas"\]\["(\w+)"\]/g,
+    (ref, name: string) => known.has(name) ? name : ref,
+  );
+}
+
+/**
+ * Runs openapi-typescript on the document; files (format: binary) become our `InputFile` type, and
+ * schema references the named types of `api/types.gen.ts`.
+ */
 export async function emitOpenApiTypes(table: SpecTable, document: Record<string, unknown>): Promise<string> {
   const selfLists = new Map<string, string>();
   const ast = await openapiTS(document as never, {
@@ -62,12 +82,20 @@ export async function emitOpenApiTypes(table: SpecTable, document: Record<string
     ])
     + `export interface ${list} extends Array<components["schemas"]["${element}"]> {}\n`
   ).join("\n");
-  return `${
-    generatedHeader(table)
-  }// deno-lint-ignore-file\nimport type { InputFile } from "./input_file.ts";\n\n${lists}\n${source}`;
+  const names = namedTypes(table);
+  source = nameReferences(source, names);
+  const imports = `import type { InputFile } from "./input_file.ts";\nimport type { ${
+    names.join(", ")
+  } } from "./types.gen.ts";\n`;
+  return `${generatedHeader(table)}// deno-lint-ignore-file\n${imports}\n${
+    nameReferences(lists, names)
+  }\n${source}`;
 }
 
-/** Every object type of the table under its own Bot API name. */
+/**
+ * Every object type of the table under its own Bot API name: an interface for a type with fields (so
+ * type errors and editors say `Message`), an alias for a union of subtypes or an empty type.
+ */
 export function emitNamedTypes(table: SpecTable): string {
   let out = generatedHeader(table);
   out += `import type { components } from "./openapi.gen.ts";\n\n`;
@@ -78,10 +106,16 @@ export function emitNamedTypes(table: SpecTable): string {
   );
   if (selfLists.length) out += `export type { ${selfLists.join(", ")} } from "./openapi.gen.ts";\n`;
   out += "\n";
+  out += jsdoc([
+    "The OpenAPI schema of a Bot API object type, by its name; the named types below extend it.",
+  ]);
+  out += `export type BotApiSchema<N extends keyof components["schemas"]> = components["schemas"][N];\n\n`;
   for (const t of table.types) {
     if (t.name === "InputFile") continue;
     out += jsdoc([`The Bot API type [${t.name}](${table.documentation}${t.link}).`]);
-    out += `export type ${t.name} = components["schemas"]["${t.name}"];\n`;
+    out += t.fields.length > 0
+      ? `export interface ${t.name} extends BotApiSchema<"${t.name}"> {}\n`
+      : `export type ${t.name} = BotApiSchema<"${t.name}">;\n`;
   }
   return out;
 }

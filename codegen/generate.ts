@@ -11,6 +11,7 @@
  */
 import { emitMethods } from "./emit_methods.ts";
 import { emitNamedTuple } from "./emit_namedtuple.ts";
+import { emitPayloads } from "./emit_payloads.ts";
 import { emitClassification, emitSpec } from "./emit_spec.ts";
 import { emitNamedTypes, emitOpenApiTypes } from "./emit_types.ts";
 import { importDeclarations, readDeclarations } from "./import_dts.ts";
@@ -44,6 +45,7 @@ export async function generateAll(table: SpecTable): Promise<Map<string, string>
     ["api/spec.gen.ts", emitSpec(table)],
     ["api/classification.gen.ts", emitClassification(table)],
     ["api/methods.gen.ts", emitMethods(table)],
+    ["api/payloads.gen.ts", emitPayloads(table)],
     ["namedtuple/factories.gen.ts", emitNamedTuple(table)],
   ]);
 }

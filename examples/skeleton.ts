@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bot, glance } from "../mod.ts";
+import { Bot, flavor, glance, hasFlavor } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 const STICKER = {
@@ -25,9 +25,10 @@ export const example: Example = {
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
     return bot.messageLoop(async (msg) => {
+      if (!hasFlavor(msg, "chat")) return log(flavor(msg));
       const [contentType, chatType, chatId] = glance(msg);
       log(`${contentType} ${chatType} ${chatId}`);
-      if (contentType === "text") await bot.sendMessage(chatId, msg.text);
+      if (contentType === "text" && msg.text !== undefined) await bot.sendMessage(chatId, msg.text);
     });
   },
   async script(scene) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Api, EDITOR_METHODS, METHODS, TYPES } from "../api/mod.ts";
+import { Api, EDITOR_METHODS, METHODS, RENAMED_WRAPPERS, TYPES } from "../api/mod.ts";
 import {
   EPHEMERAL_IDENTIFIER_PARAMS,
   MESSAGE_IDENTIFIER_PARAMS,
@@ -116,7 +116,9 @@ Deno.test("every Bot API method goes over the wire with its parameters intact", 
             : { chat_id: -100500, message_id: 42 },
         );
       }
-      const wrapper = (api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+      const wrapper = (api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+        RENAMED_WRAPPERS[name] ?? name
+      ];
       assert.equal(typeof wrapper, "function", `Api has ${name}`);
       const before = server.requests.length;
       await wrapper.call(api, ...positional, options);

@@ -306,7 +306,10 @@ Deno.test("one command regenerates the API from an official page", async () => {
     assert.equal(regenerated.version, "42.0");
     const methods = await Deno.readTextFile(`${out}/api/methods.gen.ts`);
     assert.match(methods, /getChatMemberCount\(chatId: /);
-    assert.match(await Deno.readTextFile(`${out}/api/types.gen.ts`), /export type InputMediaVideo = /);
+    assert.match(
+      await Deno.readTextFile(`${out}/api/types.gen.ts`),
+      /export interface InputMediaVideo extends BotApiSchema<"InputMediaVideo"> \{\}/,
+    );
     assert.ok(JSON.parse(await Deno.readTextFile(`${out}/api/openapi.gen.json`)).paths["/sendMediaGroup"]);
   } finally {
     await Deno.remove(out, { recursive: true });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EDITOR_METHODS } from "../api/classification.gen.ts";
+import { EDITOR_METHODS, RENAMED_WRAPPERS } from "../api/classification.gen.ts";
 import { ApiMethods } from "../api/methods.gen.ts";
 import { METHODS, type MethodSpec, type ParamSpec } from "../api/spec.gen.ts";
 import {
@@ -72,7 +72,9 @@ function layout(
 }
 
 const wrapperOf = (bot: Recorder, name: string) =>
-  (bot as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+  (bot as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[
+    RENAMED_WRAPPERS[name] ?? name
+  ];
 
 Deno.test("every method of the table is a wrapper on ApiMethods with its required parameters positional", async () => {
   const bot = new Recorder();
@@ -80,7 +82,8 @@ Deno.test("every method of the table is a wrapper on ApiMethods with its require
     const wrapper = wrapperOf(bot, spec.name);
     assert.equal(typeof wrapper, "function", `${spec.name} is missing`);
     const { positional, expected, hasOptions } = layout(spec);
-    assert.equal(wrapper.length, positional.length + (hasOptions ? 1 : 0), `${spec.name} arity`);
+    // The last argument of every wrapper is its CallOptions.
+    assert.equal(wrapper.length, positional.length + (hasOptions ? 1 : 0) + 1, `${spec.name} arity`);
     await wrapper.call(bot, ...positional, ...(hasOptions ? [{ extra_option: 1 }] : []));
     const last = bot.calls.at(-1)!;
     assert.equal(last.method, spec.name);
@@ -111,10 +114,20 @@ Deno.test("every method with options refuses a non-object options argument befor
 Deno.test("Bot (and the aio Bot) carries every method of the table", async () => {
   const { Bot } = await import("../mod.ts");
   const aio = await import("../aio.ts");
-  for (const name of Object.keys(METHODS)) {
+  for (const method of Object.keys(METHODS)) {
+    const name = RENAMED_WRAPPERS[method] ?? method;
     assert.equal(typeof (Bot.prototype as unknown as Record<string, unknown>)[name], "function", name);
     assert.equal(typeof (aio.Bot.prototype as unknown as Record<string, unknown>)[name], "function", name);
   }
+});
+
+Deno.test("Telegram's close is closeBotInstance: bot.close is not a method a bot has", async () => {
+  const { Bot } = await import("../mod.ts");
+  assert.equal(RENAMED_WRAPPERS.close, "closeBotInstance");
+  assert.equal("close" in Bot.prototype, false);
+  const bot = new Recorder();
+  await bot.closeBotInstance();
+  assert.deepEqual(bot.calls.at(-1), { method: "close", params: {} });
 });
 
 Deno.test("a message identifier may be [chatId, messageId], [inlineMessageId] or a bare string", async () => {

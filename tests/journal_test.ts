@@ -108,7 +108,7 @@ Deno.test("journal: messageLoop takes a path (SQLite, loaded on demand) and refu
   const queue = new UpdateQueue();
   const texts: string[] = [];
   const release = Promise.withResolvers<void>();
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     if (msg.text === "wait") await release.promise;
     texts.push(msg.text);
   }, { source: queue, journal: path, stopTimeout: 0.1 });
@@ -120,7 +120,7 @@ Deno.test("journal: messageLoop takes a path (SQLite, loaded on demand) and refu
   await loop.stop();
   // Chat 1's two are still in the file; the next loop takes them first, in order.
   const again: string[] = [];
-  const next = bot.messageLoop((msg) => void again.push(msg.text), {
+  const next = bot.messageLoop((msg: LoopMessage) => void again.push(msg.text), {
     source: new UpdateQueue(),
     journal: path,
   });
@@ -166,7 +166,7 @@ Deno.test("journal (SQLite): a handler failing maxAttempts times puts its update
   const queue = new UpdateQueue();
   const tries: string[] = [];
   const reports: unknown[] = [];
-  const loop = bot.messageLoop((msg) => {
+  const loop = bot.messageLoop((msg: LoopMessage) => {
     tries.push(msg.text);
     if (msg.text === "bad") throw new Error("always fails");
   }, { source: queue, journal: path, maxAttempts: 2, onError: (e) => reports.push(e) });

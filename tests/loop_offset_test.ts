@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot } from "../bot/mod.ts";
 import { OffsetState, pollUpdates } from "../bot/polling.ts";
 import { type PayloadHandler, Receiver } from "../bot/receiver.ts";
@@ -65,7 +66,7 @@ Deno.test("offset: the offset sent is the lowest update still in flight", async 
   const alice = emu.createUser({ first_name: "A" });
   const bob = emu.createUser({ first_name: "B" });
   const release = Promise.withResolvers<void>();
-  const loop = bot.messageLoop((msg) => msg.text === "wait" ? release.promise : undefined, {
+  const loop = bot.messageLoop((msg: LoopMessage) => msg.text === "wait" ? release.promise : undefined, {
     timeout: 1,
     relax: 0,
   });
@@ -153,7 +154,7 @@ Deno.test("offset: stuckAfter Infinity never confirms past an unfinished update,
   const { emu, handle, bot } = await stuckBatch("strict_offset_bot");
   const handled: string[] = [];
   const reports: unknown[] = [];
-  const loop = bot.messageLoop((msg) => {
+  const loop = bot.messageLoop((msg: LoopMessage) => {
     if (msg.text?.startsWith("s")) return new Promise(() => {});
     handled.push(msg.text!);
   }, {

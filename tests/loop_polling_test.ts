@@ -75,7 +75,10 @@ Deno.test("loop: by default, opt-in kinds (my_chat_member, chat_member, message_
     chat: () => {},
     my_chat_member: (m) => void got.push(`my_chat_member ${glance(m, "my_chat_member")[1] === group.id}`),
     chat_member: (m) => void got.push(`chat_member ${m.new_chat_member.user.first_name}`),
-    message_reaction: (m) => void got.push(`message_reaction ${m.new_reaction[0].emoji}`),
+    message_reaction: (m) => {
+      const [reaction] = m.new_reaction;
+      got.push(`message_reaction ${"emoji" in reaction ? reaction.emoji : reaction.type}`);
+    },
   }, quick);
   await owner.addMember(group.id, handle);
   await until(() => got.length === 1);
@@ -94,7 +97,7 @@ Deno.test("loop: a failing handler is reported with its update and the loop goes
   const alice = emu.createUser({ first_name: "Alice" });
   const errors: Array<[unknown, number | undefined]> = [];
   const texts: string[] = [];
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     if (msg.text === "boom") throw new Error("handler failed");
     if (msg.text === "reject") return await Promise.reject(new Error("rejected"));
     texts.push(msg.text);
@@ -168,7 +171,10 @@ Deno.test("loop: a handler that never settles blocks only its own chat, and its 
   // past the update the first loop left running either; a new process gets them all again (see
   // loop_crash_test.ts).
   const again: string[] = [];
-  const second = bot.messageLoop((msg) => void again.push(msg.text), { ...quick, stopTimeout: 0.2 });
+  const second = bot.messageLoop((msg: LoopMessage) => void again.push(msg.text), {
+    ...quick,
+    stopTimeout: 0.2,
+  });
   await new Promise((r) => setTimeout(r, 300));
   await second.stop();
   assert.deepEqual(again, []);
@@ -221,7 +227,7 @@ Deno.test("loop: 5xx, dropped connections and HTML pages are retried with back-o
   emu.injectFault({ method: "getUpdates", html: true, times: 1 });
   emu.injectFault({ method: "getUpdates", status: 500, times: 1, performed: true });
   for (let i = 0; i < 5; i++) await alice.sendText(alice.id, `m${i}`);
-  const loop = bot.messageLoop((msg) => void texts.push(msg.text), {
+  const loop = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text), {
     ...quick,
     onError: (e) => errors.push(e),
   });

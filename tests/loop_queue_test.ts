@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Deque } from "../bot/deque.ts";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
 import { receiverOf } from "../bot/receiver.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
@@ -20,7 +21,7 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: queue,
     onError: (e) => errors.push(e),
   });
@@ -38,7 +39,10 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
 Deno.test("queue: ordered delivery holds a gap, then fills it in order", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: queue, maxhold: 2 });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: queue,
+    maxhold: 2,
+  });
   queue.put(update(10));
   queue.put(update(12));
   queue.put(update(13));
@@ -55,7 +59,7 @@ Deno.test("queue: after maxhold the held updates go, and a smaller id arriving l
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: queue,
     maxhold: 0.2,
     onError: (e) => errors.push(e),
@@ -77,7 +81,7 @@ Deno.test("queue: after maxhold the held updates go, and a smaller id arriving l
 Deno.test("queue: unordered delivery passes updates as they come; duplicates are handled once", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: queue,
     ordered: false,
   });
@@ -93,7 +97,9 @@ Deno.test("queue: any AsyncIterable works, and the loop ends when it does", asyn
     for (let i = 1; i <= 3; i++) yield JSON.stringify(update(i));
   }
   const ids: number[] = [];
-  const loop = newBot().messageLoop((msg) => void ids.push(msg.message_id), { source: source() });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: source(),
+  });
   await loop.done;
   assert.deepEqual(ids, [1, 2, 3]);
 });
@@ -107,12 +113,12 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
   };
   const ids: number[] = [];
   const bot = newBot();
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: queue });
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), { source: queue });
   await until(() => ids.length === 2);
   await loop.stop();
   // The get() pending at stop resolves later: its update is kept for the bot's next loop, not lost.
   waiting[0](update(3));
-  const next = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: [] });
+  const next = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), { source: [] });
   await until(() => ids.length === 3);
   await next.stop();
   assert.deepEqual(ids, [1, 2, 3]);
@@ -121,7 +127,7 @@ Deno.test("queue: a telepot-style queue object with get()", async () => {
 Deno.test("queue: payloads remember their update kind (chat_member vs my_chat_member)", async () => {
   const queue = new UpdateQueue();
   const flavors: string[] = [];
-  const loop = newBot().messageLoop((msg) => void flavors.push(flavor(msg)), { source: queue });
+  const loop = newBot().messageLoop((msg: LoopMessage) => void flavors.push(flavor(msg)), { source: queue });
   const member = {
     chat: { id: 1, type: "group" },
     from: { id: 2 },
@@ -159,9 +165,11 @@ Deno.test("queue: a routing table sends unknown flavors to the null key", async 
 Deno.test("queue: a later loop of the same bot does not handle an update_id again", async () => {
   const bot = newBot();
   const ids: number[] = [];
-  const first = bot.messageLoop((msg) => void ids.push(msg.message_id), { source: [update(1), update(2)] });
+  const first = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: [update(1), update(2)],
+  });
   await first.done;
-  const second = bot.messageLoop((msg) => void ids.push(msg.message_id), {
+  const second = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
     source: [update(2), update(3)],
     ordered: false,
   });
@@ -177,7 +185,7 @@ Deno.test("queue: an onError that throws or rejects is logged, and the loop goes
   console.error = (...args: unknown[]) => void logged.push(args.join(" "));
   try {
     let calls = 0;
-    const loop = newBot().messageLoop((msg) => {
+    const loop = newBot().messageLoop((msg: LoopMessage) => {
       if (msg.text === "bad") throw new Error("handler");
       ids.push(msg.message_id);
     }, {
@@ -229,7 +237,7 @@ Deno.test("queue: an update of a kind newer than the generated spec is still del
   const queue = new UpdateQueue();
   const got: string[] = [];
   const errors: unknown[] = [];
-  const loop = newBot().messageLoop((msg) => void got.push(flavor(msg)), {
+  const loop = newBot().messageLoop((msg: LoopMessage) => void got.push(flavor(msg)), {
     source: queue,
     onError: (e) => errors.push(e),
   });
@@ -269,7 +277,7 @@ Deno.test("queue: a 100,000-update backlog stays in the queue: maxInFlight honou
   let leftInQueue = Infinity;
   const last = new Map<number, number>();
   let outOfOrder = 0;
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     mostHeld = Math.max(mostHeld, receiver.backlog);
     leftInQueue = Math.min(leftInQueue, queue.size);
     if ((last.get(msg.chat.id) ?? 0) > msg.message_id) outOfOrder++;

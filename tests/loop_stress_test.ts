@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, originOf, UpdateQueue, webhookHandler } from "../bot/mod.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
@@ -23,7 +24,7 @@ Deno.test("stress: 10,000 updates over 500 chats through 5% failures arrive exac
   const errors: unknown[] = [];
   let handled = 0;
   const allDone = Promise.withResolvers<void>();
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     const id = msg.message_id as number;
     // Some handlers yield, so chats really interleave.
     if (id % 7 === 0) await new Promise((r) => setTimeout(r, 1));
@@ -64,7 +65,10 @@ Deno.test("stress: 10,000 shuffled and partly repeated queue updates are deliver
   const bot = new Bot("1:stress", { apiRoot: "http://127.0.0.1:9" });
   const queue = new UpdateQueue();
   const order: number[] = [];
-  const loop = bot.messageLoop((msg) => void order.push(msg.message_id), { source: queue, maxhold: 5 });
+  const loop = bot.messageLoop((msg: LoopMessage) => void order.push(msg.message_id), {
+    source: queue,
+    maxhold: 5,
+  });
   const ids = Array.from({ length: CHATS * PER_CHAT }, (_, i) => i + 1);
   // Arrival order scrambled within windows of 50 (parallel webhook connections), 5% sent twice. The
   // first update comes first: as in the reference, it sets where the sequence starts.
@@ -106,7 +110,7 @@ Deno.test("stress: 2,000 webhook deliveries with 5% lost answers are handled onc
   });
   const order: number[] = [];
   const perChat = new Map<number, number[]>();
-  const loop = bot.messageLoop((msg) => {
+  const loop = bot.messageLoop((msg: LoopMessage) => {
     order.push(originOf(msg)!.updateId);
     perChat.set(msg.chat.id, [...(perChat.get(msg.chat.id) ?? []), Number(msg.text)]);
   });

@@ -1,5 +1,6 @@
 // Serverless webhooks (issue 13): each update handled inside its own request, with no loop ever started.
 import assert from "node:assert/strict";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, serverlessHandler } from "../bot/mod.ts";
 import { DeadLetterError } from "../exception/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
@@ -70,9 +71,13 @@ Deno.test("serverless: behind Deno.serve with the emulator's webhook delivery, t
   const emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
   const account = emu.createBot({ username: "deploy_bot" });
   const bot = new Bot(account.token, { apiRoot: emu.apiRoot });
-  const handle = serverlessHandler(bot, (msg) => bot.sendMessage(msg.chat.id, `echo ${msg.text}`), {
-    secretToken: SECRET,
-  });
+  const handle = serverlessHandler(
+    bot,
+    (msg: LoopMessage) => bot.sendMessage(msg.chat.id, `echo ${msg.text}`),
+    {
+      secretToken: SECRET,
+    },
+  );
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, handle);
   try {
     await bot.setWebhook(`http://127.0.0.1:${server.addr.port}/hook`, { secret_token: SECRET });

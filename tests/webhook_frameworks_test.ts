@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import express from "npm:express@5.3.0";
 import { Hono } from "npm:hono@4.13.19";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
 import { until } from "./support/until.ts";
 
@@ -28,7 +29,7 @@ async function deliver(url: string, id: number, secret = SECRET): Promise<number
 Deno.test("webhook: Express, with and without express.json() before the route, through nodeAdapter", async () => {
   const bot = new Bot("1:express", { apiRoot: "http://127.0.0.1:9" });
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   const hook = nodeAdapter(webhookHandler(bot, { secretToken: SECRET }));
   const app = express();
   app.post("/raw", hook);
@@ -50,7 +51,7 @@ Deno.test("webhook: Hono takes the web-standard handler as it is", async () => {
   const bot = new Bot("1:hono", { apiRoot: "http://127.0.0.1:9" });
   const ids: number[] = [];
   // The loop starts polling (nothing listens at apiRoot) and switches to the webhook once it is made.
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   const hook = webhookHandler(bot, { secretToken: SECRET });
   const app = new Hono();
   app.post("/hook", (c) => hook(c.req.raw));

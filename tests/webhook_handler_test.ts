@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constantTimeEqual } from "../bot/constant_time.ts";
+import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
@@ -72,13 +73,13 @@ Deno.test("webhook: updates received before the loop starts are kept, then handl
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(answered, 0, "nothing is answered before it was handled");
   const ids: number[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   for (const res of await Promise.all(answers)) assert.equal(res.status, 200);
   assert.deepEqual(ids, [1, 2, 3]);
   await loop.stop();
   // Between two loops too: what arrives after a stop waits for the next loop.
   const fourth = handler(post(JSON.stringify(update(4))));
-  const next = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const next = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   assert.equal((await fourth).status, 200);
   await next.stop();
   assert.deepEqual(ids, [1, 2, 3, 4]);
@@ -89,7 +90,9 @@ Deno.test("webhook: a gap is held up to maxhold; a smaller id arriving later is 
   const handler = webhookHandler(bot, { maxhold: 0.6 });
   const ids: number[] = [];
   const errors: unknown[] = [];
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id), { onError: (e) => errors.push(e) });
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    onError: (e) => errors.push(e),
+  });
   const start = Date.now();
   assert.equal((await handler(post(JSON.stringify(update(1))))).status, 200);
   const third = handler(post(JSON.stringify(update(3))));
@@ -108,7 +111,7 @@ Deno.test("webhook: with the memory journal the answer waits for the handler, ho
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   const handler = webhookHandler(bot);
   let handled = 0;
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     if (msg.text === "slow") await new Promise((r) => setTimeout(r, 800));
     handled++;
   }, { stopTimeout: 3 });
@@ -134,7 +137,7 @@ Deno.test("webhook: end to end with the emulator's webhook delivery, secret incl
   });
   const url = `http://127.0.0.1:${server.addr.port}/hook`;
   const texts: string[] = [];
-  const loop = bot.messageLoop(async (msg) => {
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
     texts.push(msg.text);
     await bot.sendMessage(msg.chat.id, `echo ${msg.text}`);
   });
@@ -162,14 +165,14 @@ Deno.test("webhook: a webhook handler made while a loop polls does not switch it
   const alice = emu.createUser({ first_name: "A" });
   const texts: string[] = [];
   const options = { timeout: 1, relax: 0, backoff: { initial: 0.05, max: 0.2 } };
-  const loop = bot.messageLoop((msg) => void texts.push(msg.text), options);
+  const loop = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text), options);
   await alice.sendText(alice.id, "polled");
   await until(() => texts.length === 1);
   const hook = webhookHandler(bot, { secretToken: SECRET });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, hook);
   await bot.setWebhook(`http://127.0.0.1:${server.addr.port}/`, { secret_token: SECRET });
   await assert.rejects(loop.done, /webhookHandler for the bot before starting messageLoop/);
-  const served = bot.messageLoop((msg) => void texts.push(msg.text), options);
+  const served = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text), options);
   await alice.sendText(alice.id, "hooked");
   await until(() => texts.length === 2);
   await served.stop();
@@ -184,7 +187,7 @@ Deno.test("webhook: the node:http adapter serves the same handler", async () => 
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   const ids: number[] = [];
   const server = createServer(nodeAdapter(webhookHandler(bot, { secretToken: SECRET })));
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/hook`;
@@ -225,7 +228,7 @@ Deno.test("webhook: the node adapter takes a body Express middleware already par
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  const loop = bot.messageLoop((msg) => void ids.push(msg.message_id));
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
   for (const [path, id] of [["/json", 1], ["/raw", 2], ["/text", 3]] as const) {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: "POST",

@@ -5,11 +5,12 @@
  *
  * @module
  */
+import type { LoopMessage } from "../../bot/handler.ts";
 import { Bot } from "../../mod.ts";
 import { redisJournal } from "../../redis/mod.ts";
 
 const bot = new Bot(Deno.env.get("TOKEN")!, { apiRoot: Deno.env.get("API_ROOT") });
-bot.messageLoop((msg) => bot.sendMessage(msg.chat.id, `${msg.text} ← worker ${Deno.pid}`), {
+bot.messageLoop((msg: LoopMessage) => bot.sendMessage(msg.chat.id, `${msg.text} ← worker ${Deno.pid}`), {
   journal: redisJournal({ url: Deno.env.get("REDIS_URL")!, leaseSeconds: 3 }),
   runForever: true,
 });

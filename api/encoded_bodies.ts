@@ -1,0 +1,29 @@
+import { BadInput } from "../exception/bad_input.ts";
+import { encodeParams, type RequestBody } from "./request_body.ts";
+
+// One encoding per parameters object: a transformer that repeats a call (retry) passes the same
+// object again, and a one-shot stream in it can be read only once.
+const bodies = new WeakMap<object, RequestBody>();
+
+/**
+ * The encoded body of `params`, encoded on first use and reused when the same object is sent again.
+ *
+ * @throws {BadInput} when `params` uploads a one-shot stream and was sent already.
+ */
+export async function bodyOf(params: Readonly<Record<string, unknown>>): Promise<RequestBody> {
+  const known = bodies.get(params);
+  if (known !== undefined) {
+    if (!known.replayable) {
+      throw new BadInput("params", "parameters sent once: a one-shot stream in them cannot be sent again");
+    }
+    return known;
+  }
+  const body = await encodeParams(params);
+  bodies.set(params, body);
+  return body;
+}
+
+/** Whether `params` may be sent (again): false once they were sent with a one-shot stream. */
+export function canResend(params: Readonly<Record<string, unknown>>): boolean {
+  return bodies.get(params)?.replayable ?? true;
+}

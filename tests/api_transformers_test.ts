@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { Api, type ApiCall, defaults, isCallTo, retryTransformer } from "../api/mod.ts";
+import { BadInput, TooManyRequestsError } from "../exception/mod.ts";
+import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
+
+Deno.test("a transformer rewrites a parameter: the emulator receives the rewritten text", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "shout_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  const seen: string[] = [];
+  api.transformers.use(async (call, next) => {
+    seen.push(call.method);
+    if (isCallTo(call, "sendMessage") && typeof call.params.text === "string") {
+      return await next({ ...call, params: { ...call.params, text: call.params.text.toUpperCase() } });
+    }
+    return await next(call);
+  });
+  const sent = await api.sendMessage(alice.id, "quiet please");
+  assert.equal(sent.text, "QUIET PLEASE");
+  assert.equal((await emu.nextBotMessage(alice.id)).text, "QUIET PLEASE");
+  await api.getMe();
+  assert.deepEqual(seen, ["sendMessage", "getMe"]);
+});
+
+Deno.test("a transformer retries: a flood-controlled call is repeated after retry_after", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "retry_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const plain = new Api(token, { apiRoot: emu.apiRoot });
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(1) });
+  await assert.rejects(plain.sendMessage(alice.id, "once"), TooManyRequestsError);
+
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  const attempts: string[] = [];
+  api.transformers.use(retryTransformer({ maxAttempts: 3 }), (call, next) => {
+    attempts.push(call.method);
+    return next(call);
+  });
+  const fault = emu.injectFault({ method: "sendMessage", error: tooManyRequests(1) });
+  const sent = await api.sendMessage(alice.id, "twice");
+  assert.equal(sent.text, "twice");
+  assert.equal(fault.hits, 1);
+  assert.deepEqual(attempts, ["sendMessage", "sendMessage"]);
+
+  // The client's own retry option is the same transformer, installed first.
+  const built = new Api(token, { apiRoot: emu.apiRoot, retry: true });
+  assert.equal(built.transformers.list.length, 1);
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(1) });
+  assert.equal((await built.sendMessage(alice.id, "again")).text, "again");
+});
+
+Deno.test("a transformer answers by itself: nothing reaches the server", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "dry_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  const cached = { id: 1, is_bot: true, first_name: "Cached", username: "cached_bot" };
+  api.transformers.use((call, next) => call.method === "getMe" ? Promise.resolve(cached) : next(call));
+  assert.deepEqual(await api.getMe(), cached);
+  api.transformers.use((call) => Promise.resolve({ message_id: -1, dry: call.params.text }));
+  assert.deepEqual(await api.call("sendMessage", { chat_id: alice.id, text: "not sent" }), {
+    message_id: -1,
+    dry: "not sent",
+  });
+  assert.deepEqual(emu.transcript(alice.id), []);
+});
+
+Deno.test("a transformer that passes on something other than a call is a BadInput", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "bad_bot" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  api.transformers.use((_call, next) => next({ method: "getMe" } as unknown as ApiCall));
+  await assert.rejects(api.getMe(), BadInput);
+  assert.throws(() => api.transformers.use("no" as never), BadInput);
+});
+
+Deno.test("defaults fill in parse_mode, link previews and protect_content where a method takes them", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "fmt_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  const sent: ApiCall[] = [];
+  api.transformers.use(
+    defaults({ parse_mode: "HTML", protect_content: true, link_preview_options: { is_disabled: true } }),
+    (call, next) => {
+      sent.push(call);
+      return next(call);
+    },
+  );
+  const bold = await api.sendMessage(alice.id, "<b>hi</b> https://example.com");
+  assert.equal(bold.text, "hi https://example.com");
+  assert.equal(bold.entities?.[0].type, "bold");
+  assert.equal(bold.has_protected_content, true);
+  assert.deepEqual(sent[0].params.link_preview_options, { is_disabled: true });
+
+  // The call's own value wins, and null means "none, whatever the default".
+  const plain = await api.sendMessage(alice.id, "<b>raw</b>", { parse_mode: null, protect_content: false });
+  assert.equal(plain.text, "<b>raw</b>");
+  assert.equal(plain.has_protected_content, undefined);
+
+  // A method that takes none of them is left alone.
+  await api.getMe();
+  assert.deepEqual(sent.at(-1)?.params, {});
+
+  assert.throws(() => defaults({ no_such_parameter: 1 } as never), BadInput);
+});
+
+Deno.test("a generated method's CallOptions: its signal aborts a slow call, its timeout cuts one short", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "slow_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  emu.injectFault({ method: "sendMessage", latency: 30 });
+  const controller = new AbortController();
+  const reason = new Error("user gave up");
+  const pending = api.sendMessage(alice.id, "slow", {}, { signal: controller.signal });
+  controller.abort(reason);
+  await assert.rejects(pending, (error) => error === reason);
+
+  emu.injectFault({ method: "getMe", latency: 30 });
+  await assert.rejects(api.getMe({ timeout: 0.2 }), (error: Error) => error.name === "RequestTimeout");
+});

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import type { Logger } from "../api/mod.ts";
+import type { LoopMessage } from "../bot/handler.ts";
+import { Bot } from "../bot/mod.ts";
+import { NetworkError, UnauthorizedError } from "../exception/mod.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { closedPort } from "./support/wire_server.ts";
+
+/** A logger that keeps every line as text. */
+function recorder(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (...data: unknown[]) =>
+    void lines.push(data.map((d) => d instanceof Error ? d.stack : String(d)).join(" "));
+  return { lines, debug: keep, error: keep };
+}
+
+async function until(condition: () => boolean, what: string, seconds = 20): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+Deno.test("messageLoop asks getMe first: the username is known, a refused token ends the loop at once", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "known_bot" });
+  const bot = new Bot(token, { apiRoot: emu.apiRoot });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const texts: string[] = [];
+  const loop = bot.messageLoop({ chat: (msg) => void texts.push(msg.text ?? "") });
+  await alice.sendText(alice.id, "hello");
+  await until(() => texts.length === 1, "the message");
+  assert.equal(bot.me?.username, "known_bot");
+  await loop.stop();
+
+  const log = recorder();
+  const stranger = new Bot("999:NOT-A-REGISTERED-TOKEN", { apiRoot: emu.apiRoot, logger: log });
+  const refused = stranger.messageLoop(() => {});
+  const error = await refused.done.then(() => undefined, (e) => e);
+  assert.ok(error instanceof UnauthorizedError, String(error));
+  assert.match(error.message, /refused this bot's token/);
+  assert.equal(error.errorCode, 401);
+  assert.equal(stranger.me, undefined);
+  assert.ok(!JSON.stringify([error.message, error.stack, log.lines]).includes("NOT-A-REGISTERED-TOKEN"));
+});
+
+Deno.test("an unreachable apiRoot is reported after the first failed attempt, to onError or the logger", async () => {
+  const port = closedPort();
+  const token = "777:UNREACHABLE-secret";
+  const reports: unknown[] = [];
+  const bot = new Bot(token, { apiRoot: `http://127.0.0.1:${port}` });
+  const loop = bot.messageLoop(() => {}, { onError: (error) => void reports.push(error) });
+  await until(() => reports.length > 0, "a report");
+  const [report] = reports;
+  assert.ok(report instanceof NetworkError, String(report));
+  assert.match(report.message, new RegExp(`cannot reach the Bot API at http://127\\.0\\.0\\.1:${port}`));
+  assert.ok(!String(report.stack).includes("UNREACHABLE-secret"));
+  await loop.stop();
+  await loop.done;
+
+  const log = recorder();
+  const quiet = new Bot(token, { apiRoot: `http://127.0.0.1:${port}`, logger: log });
+  const second = quiet.messageLoop(() => {});
+  await until(() => log.lines.some((line) => line.includes("cannot reach the Bot API")), "a log line");
+  await second.stop();
+  assert.ok(!log.lines.join("\n").includes("UNREACHABLE-secret"));
+});
+
+Deno.test("debug logs each API call (method, status, ms) and each received update id, never the token", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "debug_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const log = recorder();
+  const bot = new Bot(token, { apiRoot: emu.apiRoot, logger: log, debug: true });
+  const handled: number[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) =>
+    bot.sendMessage(msg.chat.id, "ok").then(() => void handled.push(1))
+  );
+  await alice.sendText(alice.id, "hi");
+  await until(() => handled.length === 1, "the answer");
+  await loop.stop();
+  const lines = log.lines.join("\n");
+  assert.match(lines, /getMe 200 \d+ ms/);
+  assert.match(lines, /getUpdates 200 \d+ ms/);
+  assert.match(lines, /sendMessage 200 \d+ ms/);
+  assert.match(lines, /update \d+ \(message\)/);
+  assert.ok(!lines.includes(token));
+
+  const failing = new Bot(token, { apiRoot: emu.apiRoot, logger: log, debug: true });
+  await failing.sendMessage(424242, "nobody").catch(() => {});
+  assert.match(log.lines.at(-1) ?? "", /sendMessage 400 \d+ ms/);
+
+  const silent = recorder();
+  await new Bot(token, { apiRoot: emu.apiRoot, logger: silent, debug: false }).getMe();
+  assert.deepEqual(silent.lines, []);
+});
+
+Deno.test("the debug switch comes from the environment: TELEPOT_DEBUG=1 or DEBUG naming telepot", async () => {
+  const module = new URL("../api/logger.ts", import.meta.url).href;
+  const probe = async (env: Record<string, string>) => {
+    const { stdout } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { debugFromEnvironment } from "${module}"; console.log(debugFromEnvironment());`,
+      ],
+      env,
+      clearEnv: true,
+    }).output();
+    return new TextDecoder().decode(stdout).trim();
+  };
+  assert.equal(await probe({ TELEPOT_DEBUG: "1" }), "true");
+  assert.equal(await probe({ DEBUG: "telepot*" }), "true");
+  assert.equal(await probe({ DEBUG: "express,telepot" }), "true");
+  assert.equal(await probe({ DEBUG: "express" }), "false");
+  assert.equal(await probe({}), "false");
+});
+
+Deno.test("a loop's failures go to the injected logger, the update named and the token cut out", async () => {
+  const log = recorder();
+  const token = "888:LOGGED-secret";
+  const bot = new Bot(token, { apiRoot: `http://127.0.0.1:${closedPort()}`, logger: log });
+  const update = {
+    update_id: 1,
+    message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "x" },
+  };
+  const loop = bot.messageLoop(() => {
+    throw new Error(`handler failed with ${token}`);
+  }, { source: [update] });
+  await until(() => log.lines.length > 0, "the report");
+  await loop.stop();
+  assert.match(log.lines[0], /^telepot-ts: update 1: Error: handler failed with <token>/);
+  assert.ok(!log.lines.join("\n").includes("LOGGED-secret"));
+});
