@@ -23,6 +23,9 @@ export interface ConnectionDeadlines {
   readonly requestTimeout: number;
 }
 
+/** How long a connection closed after an early answer has for that answer to reach the client. */
+const ANSWER_LINGER_MS = 1000;
+
 /** Puts `deadlines` on `server`'s connections; call before it listens. */
 export function enforceDeadlines(server: Server, deadlines: ConnectionDeadlines): void {
   const headerMs = deadlines.headerTimeout * 1000;
@@ -46,7 +49,12 @@ export function enforceDeadlines(server: Server, deadlines: ConnectionDeadlines)
     req.once("end", () => disarm(socket));
     res.once("finish", () => {
       if (socket.destroyed) return;
-      if (!req.complete) return void socket.destroy();
+      if (!req.complete) {
+        // Ends our side now; destroyed a moment later, since destroying with the client's bytes still
+        // unread sends a reset that can discard the answer before the client reads it.
+        socket.end();
+        return arm(socket, ANSWER_LINGER_MS, () => socket.destroy());
+      }
       arm(socket, headerMs, () => socket.destroy());
     });
   });
