@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import { until } from "./support/until.ts";
 
-/** Bun from npm, as tests/runtimes_test.ts runs it, started directly so that its memory is its own. */
-const BUN_PATH = await new Deno.Command("npx", {
-  args: ["-y", "bun@1.4.5", "-e", "console.log(process.execPath)"],
-  stdout: "piped",
-  stderr: "null",
-}).output().then((o) => o.success ? new TextDecoder().decode(o.stdout).trim() : "", () => "");
+/** A runtime from npm, as tests/runtimes_test.ts runs it, started directly so that its memory is its own. */
+async function npmRuntime(spec: string): Promise<string> {
+  return await new Deno.Command("npx", {
+    args: ["-y", spec, "-e", "console.log(process.execPath)"],
+    stdout: "piped",
+    stderr: "null",
+  }).output().then((o) => o.success ? new TextDecoder().decode(o.stdout).trim() : "", () => "");
+}
+const BUN_PATH = await npmRuntime("bun@1.4.5");
+const NODE22_PATH = await npmRuntime("node@22");
 
 type Kind = "webhook" | "node" | "serve-webhook" | "bunserve" | "emulator" | "emulator-deadlines";
 
@@ -17,13 +21,17 @@ class Target implements AsyncDisposable {
     this.#child = child;
   }
 
-  static async start(kind: Kind, limits: object, runtime: "deno" | "bun" = "deno"): Promise<Target> {
+  static async start(kind: Kind, limits: object, runtime: "deno" | "bun" | "node" = "deno"): Promise<Target> {
     const script = new URL("./support/slow_server.ts", import.meta.url).pathname;
-    const child = new Deno.Command(runtime === "bun" ? BUN_PATH : Deno.execPath(), {
-      // Collected often, so that what is measured is memory held, not garbage waiting for the collector.
-      args: runtime === "bun"
-        ? [script, kind, JSON.stringify(limits)]
-        : ["run", "-A", "--v8-flags=--expose-gc", script, kind, JSON.stringify(limits)],
+    const what = [script, kind, JSON.stringify(limits)];
+    // Collected often, so that what is measured is memory held, not garbage waiting for the collector.
+    const [command, args] = {
+      deno: [Deno.execPath(), ["run", "-A", "--v8-flags=--expose-gc", ...what]],
+      bun: [BUN_PATH, what],
+      node: [NODE22_PATH, ["--no-warnings", "--expose-gc", ...what]],
+    }[runtime] as [string, string[]];
+    const child = new Deno.Command(command, {
+      args,
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
@@ -250,19 +258,21 @@ Deno.test("slow loris, webhookHandler through serveWebhook: dribbled headers and
   assert.match(await target.request("POST", "/", "{}"), / 400 /, "still serving");
 });
 
-Deno.test({
-  name:
-    "slow loris, webhookHandler through serveWebhook under Bun: dribbled headers and bodies are closed by their deadlines, memory bounded",
-  ignore: BUN_PATH === "",
-  async fn() {
-    const limits = { bodyTimeout: 1, headerTimeout: 1, requestTimeout: 3 };
-    await using target = await Target.start("serve-webhook", limits, "bun");
-    // Bound 64 MiB (about 8 measured): 200 connections, 100 body buffers of 64 KiB.
-    const { dribblers } = await attack(target, MIXED("/"), 64 * MiB);
-    assertClosedAsDue(dribblers);
-    assert.match(await target.request("POST", "/", "{}"), / 400 /, "still serving");
-  },
-});
+for (const [runtime, path] of [["bun", BUN_PATH], ["node", NODE22_PATH]] as const) {
+  Deno.test({
+    name:
+      `slow loris, webhookHandler through serveWebhook under ${runtime}: dribbled headers and bodies are closed by their deadlines, memory bounded`,
+    ignore: path === "",
+    async fn() {
+      const limits = { bodyTimeout: 1, headerTimeout: 1, requestTimeout: 3 };
+      await using target = await Target.start("serve-webhook", limits, runtime);
+      // Bound 64 MiB (about 7 measured under Bun, 3 under Node): 200 connections, 100 body buffers.
+      const { dribblers } = await attack(target, MIXED("/"), 64 * MiB);
+      assertClosedAsDue(dribblers);
+      assert.match(await target.request("POST", "/", "{}"), / 400 /, "still serving");
+    },
+  });
+}
 
 Deno.test({
   name:

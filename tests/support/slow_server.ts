@@ -1,10 +1,10 @@
 /**
  * A server under slow-loris attack, in its own process so that its memory can be measured alone:
- * `deno run -A slow_server.ts <kind> <limits JSON>` (or `bun slow_server.ts …` for the kinds that
- * run under Bun). Prints `{"port": n}` once listening, then serves until killed. Kinds:
+ * `deno run -A slow_server.ts <kind> <limits JSON>` (or `bun slow_server.ts …`, `node slow_server.ts …`
+ * with Node 22's type stripping, for the kinds that run there). Prints `{"port": n}` once listening, then serves until killed. Kinds:
  * - `webhook`: webhookHandler under Deno.serve;
  * - `node`: nodeAdapter on node:http behind guardNodeServer;
- * - `serve-webhook`: webhookHandler through serveWebhook (Deno or Bun);
+ * - `serve-webhook`: webhookHandler through serveWebhook (Deno, Bun or Node);
  * - `bunserve`: webhookHandler under Bun.serve, `idleTimeout` from the limits;
  * - `emulator`, `emulator-deadlines`: the emulator without and with its connection deadlines.
  *
@@ -12,17 +12,17 @@
  */
 import { createServer } from "node:http";
 import { Bot, guardNodeServer, nodeAdapter, serveWebhook, webhookHandler } from "../../mod.ts";
-import { BotApiEmulator } from "../../testing/mod.ts";
 
 interface Runtimes {
   Deno?: {
     args: string[];
     serve(options: object, handler: (r: Request) => Promise<Response>): { addr: { port: number } };
   };
-  Bun?: { argv: string[]; serve(options: object): { port: number }; gc(force: boolean): void };
+  Bun?: { serve(options: object): { port: number }; gc(force: boolean): void };
+  process?: { argv: string[] };
 }
-const { Deno: deno, Bun: bun } = globalThis as Runtimes;
-const [kind, limitsText] = deno?.args ?? bun!.argv.slice(2);
+const { Deno: deno, Bun: bun, process } = globalThis as Runtimes;
+const [kind, limitsText] = deno?.args ?? process!.argv.slice(2);
 const limits = JSON.parse(limitsText ?? "{}");
 const bot = new Bot("1:slow");
 // Updates that arrive are handled by nobody; the server only has to read (or refuse) bodies.
@@ -42,6 +42,7 @@ if (kind === "webhook") {
   port = Number(new URL(server.origin).port);
 } else {
   const deadlines = kind === "emulator-deadlines" ? limits : false;
+  const { BotApiEmulator } = await import("../../testing/mod.ts");
   const emu = await BotApiEmulator.start({ bodyLimits: limits, deadlines });
   emu.createBot({ username: "slow_bot", token: "1:slow" });
   emu.createBot({ username: "other_bot", token: "2:other" });
