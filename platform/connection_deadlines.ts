@@ -30,7 +30,11 @@ const ANSWER_LINGER_MS = 1000;
 export function enforceDeadlines(server: Server, deadlines: ConnectionDeadlines): void {
   const headerMs = deadlines.headerTimeout * 1000;
   const requestMs = deadlines.requestTimeout * 1000;
+  // Node keeps these itself as well; set alike, so that its defaults (60 s headers, 300 s request, 5 s
+  // keep-alive) neither cut earlier nor later than asked.
   server.headersTimeout = headerMs;
+  server.requestTimeout = headerMs + requestMs;
+  server.keepAliveTimeout = headerMs;
   const timers = new WeakMap<Socket, ReturnType<typeof setTimeout>>();
   const arm = (socket: Socket, ms: number, expired: () => void) => {
     clearTimeout(timers.get(socket));
