@@ -17,7 +17,7 @@ interface Target {
   worker: Worker;
 }
 
-function spawn(mode: "emulator" | "baseline"): Promise<Target> {
+function spawn(mode: "emulator" | "emulator-deadlines" | "baseline"): Promise<Target> {
   const worker = new Worker(new URL("./emulator_worker.ts", import.meta.url), { type: "module" });
   return new Promise((resolve) => {
     worker.onmessage = (e) => resolve({ ...e.data, worker });
@@ -34,6 +34,7 @@ function ask(target: Target, request: WorkerRequest): Promise<unknown> {
 
 const emulator = await spawn("emulator");
 const baseline = await spawn("baseline");
+const guarded = await spawn("emulator-deadlines");
 
 const SEND_BATCH = 2000;
 const CONCURRENCY = 64;
@@ -119,6 +120,26 @@ function sendMessageGroup(
 sendMessageGroup("fetch", "fetch", sendMessages);
 sendMessageGroup("raw HTTP client", "raw client", sendRaw);
 
+// The price of connection deadlines (`deadlines: true`, node:http instead of Deno.serve), against the
+// emulator without them: the ratio is why they are off by default.
+for (const [target, isBaseline] of [[emulator, true], [guarded, false]] as const) {
+  const what = isBaseline ? "sendMessage (raw client), no deadlines" : "sendMessage (raw client), deadlines";
+  Deno.bench({
+    name: `${what}: ${SEND_BATCH} sendMessage`,
+    group: "connection deadlines",
+    baseline: isBaseline,
+    n: 20,
+    warmup: 3,
+    async fn(b) {
+      b.start();
+      const t0 = performance.now();
+      await sendRaw(target, SEND_BATCH);
+      record(what, SEND_BATCH, performance.now() - t0);
+      b.end();
+    },
+  });
+}
+
 Deno.bench({
   name: `emulator: ${UPDATE_BATCH} updates through getUpdates (limit 100)`,
   group: "getUpdates",
@@ -148,5 +169,6 @@ Deno.bench({
   fn() {
     emulator.worker.terminate();
     baseline.worker.terminate();
+    guarded.worker.terminate();
   },
 });

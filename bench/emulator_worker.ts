@@ -1,6 +1,7 @@
 /**
  * Server side of `emulator_bench.ts`, in its own thread so the measured client and the server do not share
- * one event loop: either the emulator (mode "emulator") or a bare Deno.serve answering a fixed Bot API body
+ * one event loop: either the emulator (mode "emulator", or "emulator-deadlines" with its connection deadlines
+ * on, served through node:http) or a bare Deno.serve answering a fixed Bot API body
  * (mode "baseline", the loopback HTTP ceiling the emulator is compared against).
  *
  * @module
@@ -8,7 +9,7 @@
 import { BotApiEmulator } from "../testing/mod.ts";
 
 /** Messages the bench sends to this worker. */
-export type WorkerRequest = { mode: "emulator" | "baseline" } | { fill: number };
+export type WorkerRequest = { mode: "emulator" | "emulator-deadlines" | "baseline" } | { fill: number };
 
 const self = globalThis as unknown as {
   onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
@@ -21,8 +22,8 @@ let alice: ReturnType<BotApiEmulator["createUser"]> | undefined;
 self.onmessage = async (e) => {
   const request = e.data;
   if ("mode" in request) {
-    if (request.mode === "emulator") {
-      emu = await BotApiEmulator.start();
+    if (request.mode !== "baseline") {
+      emu = await BotApiEmulator.start({ deadlines: request.mode === "emulator-deadlines" });
       const bot = emu.createBot({ username: "bench_bot" });
       alice = emu.createUser({ first_name: "Alice" });
       self.postMessage({ apiRoot: emu.apiRoot, token: bot.token, chatId: alice.id });

@@ -83,6 +83,7 @@ export { guardNodeServer, type NodeDeadlines } from "./node_deadlines.ts";
 export { parseUpdate } from "./parse_update.ts";
 export type { PollingClient } from "./polling.ts";
 export { type BodyLimits, DEFAULT_BODY_LIMITS } from "./read_body.ts";
+export { serveWebhook, type ServeWebhookOptions, type WebhookServer } from "./serve_webhook.ts";
 export { type ServerlessBot, serverlessHandler, type ServerlessOptions } from "./serverless.ts";
 export { originOf, rememberOrigin, type UpdateOrigin } from "./update_kind.ts";
 export { type QueueEntry, type QueueItem, UpdateQueue } from "./update_queue.ts";

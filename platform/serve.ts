@@ -1,9 +1,14 @@
 /**
- * An HTTP server on a web-standard handler: `Deno.serve` in Deno, `node:http` in Node and Bun.
+ * An HTTP server on a web-standard handler: `Deno.serve` in Deno, `node:http` in Node and Bun, and
+ * `node:http` everywhere when connection deadlines are asked for (`Deno.serve` cannot close a
+ * connection from a handler, nor put a deadline on headers).
  *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ConnectionDeadlines, enforceDeadlines } from "./connection_deadlines.ts";
+
+export type { ConnectionDeadlines } from "./connection_deadlines.ts";
 
 /**
  * Answers one request. `clientGone` aborts when the client goes away before its answer is complete,
@@ -25,6 +30,8 @@ export interface ListenOptions {
   readonly hostname: string;
   /** Port; 0 picks a free one. */
   readonly port: number;
+  /** Deadlines that close slow connections; without them, none are kept beyond the handler's own. */
+  readonly deadlines?: ConnectionDeadlines;
 }
 
 function originOf(hostname: string, port: number): string {
@@ -44,13 +51,16 @@ interface DenoServe {
 /** Starts a server; resolves once it listens. */
 export function serve(handler: ServeHandler, options: ListenOptions): Promise<Server> {
   const deno = (globalThis as { Deno?: DenoServe }).Deno;
-  return deno === undefined ? serveNode(handler, options) : serveDeno(deno, handler, options);
+  return deno === undefined || options.deadlines !== undefined
+    ? serveNode(handler, options)
+    : serveDeno(deno, handler, options);
 }
 
 function serveDeno(deno: DenoServe, handler: ServeHandler, options: ListenOptions): Promise<Server> {
   return new Promise((resolve) => {
     const server = deno.serve({
-      ...options,
+      hostname: options.hostname,
+      port: options.port,
       onListen: (addr) =>
         resolve({ origin: originOf(addr.hostname, addr.port), shutdown: () => server.shutdown() }),
     }, (request, info) => {
@@ -82,11 +92,19 @@ async function writeResponse(response: Response, res: ServerResponse, gone: Abor
     const had = headers[name];
     headers[name] = had === undefined ? value : [had, value].flat();
   }
-  res.writeHead(response.status, headers);
-  if (response.body === null) return void res.end();
+  if (response.body === null) return void res.writeHead(response.status, headers).end();
   const reader = response.body.getReader();
   try {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    const first = await reader.read();
+    const second = first.done ? first : await reader.read();
+    if (second.done) {
+      // A body made whole (most answers): sent with its length, which costs less than chunked framing.
+      const bytes = first.value ?? new Uint8Array(0);
+      headers["content-length"] ??= String(bytes.byteLength);
+      return void res.writeHead(response.status, headers).end(bytes);
+    }
+    res.writeHead(response.status, headers);
+    for (let chunk = first; !chunk.done; chunk = chunk === first ? second : await reader.read()) {
       if (gone.aborted) return;
       if (!res.write(chunk.value)) {
         await new Promise<void>((resume) => {
@@ -122,6 +140,7 @@ async function serveNode(handler: ServeHandler, options: ListenOptions): Promise
     inFlight.add(answered);
     answered.finally(() => inFlight.delete(answered));
   });
+  if (options.deadlines !== undefined) enforceDeadlines(server, options.deadlines);
   await new Promise<void>((listening, failed) => {
     server.once("error", failed);
     server.listen(options.port, options.hostname, () => listening());

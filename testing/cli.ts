@@ -3,7 +3,9 @@
  * Creates one bot (username from `--bot`, default `emulator_bot`; token from `--token`, default made up) and
  * one user, and prints the API root, the token and the user's id. `--port` picks the port (default: any).
  * `--strict` refuses what the real server tolerates (see `EmulatorOptions.strict`); otherwise each such
- * leniency is printed to stderr as a warning. `--flood` turns on Telegram's flood limits.
+ * leniency is printed to stderr as a warning. `--flood` turns on Telegram's flood limits. Slow
+ * connections are closed by header and body deadlines (`EmulatorOptions.deadlines`) unless
+ * `--no-deadlines` is given.
  *
  * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed,
  * and `:press <button>` presses an inline button of the latest bot message with a keyboard.
@@ -26,6 +28,8 @@ if (import.meta.main) {
   const emu = await BotApiEmulator.start({
     port: Number(flag("port") ?? 0),
     strict: Deno.args.includes("--strict"),
+    // Any client may reach a standalone emulator: slow connections are closed (`--no-deadlines` keeps them).
+    deadlines: !Deno.args.includes("--no-deadlines"),
     ...(Deno.args.includes("--flood") ? { flood: true } : {}),
     onWarning: (w) => console.error(`warning: ${w.method} ${w.parameter}: ${w.message}`),
   });

@@ -1,6 +1,7 @@
+import { checkSeconds } from "../api/seconds.ts";
 import { METHODS, TYPES } from "../api/spec.gen.ts";
 import type { BusinessConnection, Chat, Message, Update, User } from "../api/types.gen.ts";
-import { serve, type Server } from "../platform/serve.ts";
+import { type ConnectionDeadlines, serve, type Server } from "../platform/serve.ts";
 import type { Services } from "./context.ts";
 import type { Handler } from "./context.ts";
 import { directMessagesOf, openDirectMessages } from "./direct_messages.ts";
@@ -55,7 +56,20 @@ export interface EmulatorOptions {
    * included), 256 MiB being read at once per bot, 60 s for a body to arrive.
    */
   readonly bodyLimits?: Partial<RequestLimits>;
+  /**
+   * Deadlines that close slow connections (see {@link ConnectionDeadlines}), off by default: headers
+   * within `headerTimeout` (default 10 s, also the longest a keep-alive connection may idle) and the
+   * body within `requestTimeout` (default `bodyLimits.bodyTimeout` plus 5 s); an answer given before a
+   * body has all arrived (408, 413) closes its connection. `true` turns them on with these defaults.
+   * They need `node:http` (`Deno.serve` keeps no deadline on headers and cannot close a connection
+   * whose body is still dribbling), which in Deno 2.9 serves about half as many calls per second:
+   * turn them on for an emulator exposed to clients you do not control (`deno task emulator` does).
+   */
+  readonly deadlines?: Partial<ConnectionDeadlines> | boolean;
 }
+
+/** Seconds a connection may take over its headers, or idle between requests, by default. */
+const DEFAULT_HEADER_TIMEOUT = 10;
 
 /** How many warnings {@link BotApiEmulator.warnings} keeps (the oldest go first). */
 const KEPT_WARNINGS = 1000;
@@ -198,16 +212,27 @@ export class BotApiEmulator implements UserWorld {
   }
 
   #listen(): Promise<BotApiEmulator> {
+    const limits = { ...DEFAULT_BODY_LIMITS, ...this.#options.bodyLimits };
     const handler = createHandler({
       services: this.#services,
       dispatcher: this.dispatcher,
       faults: this.faults,
       closing: this.#closing.signal,
-      budget: new BodyBudget({ ...DEFAULT_BODY_LIMITS, ...this.#options.bodyLimits }),
+      budget: new BodyBudget(limits),
     });
+    const deadlines = this.#options.deadlines;
+    const chosen = deadlines === true ? undefined : deadlines || undefined;
     return serve(handler, {
       port: this.#options.port ?? 0,
       hostname: this.#options.hostname ?? "127.0.0.1",
+      ...(deadlines === undefined || deadlines === false ? {} : {
+        deadlines: {
+          headerTimeout: checkSeconds(chosen?.headerTimeout, "deadlines.headerTimeout")
+            ?? DEFAULT_HEADER_TIMEOUT,
+          requestTimeout: checkSeconds(chosen?.requestTimeout, "deadlines.requestTimeout")
+            ?? limits.bodyTimeout + 5,
+        },
+      }),
     }).then((server) => {
       this.#server = server;
       this.#origin = server.origin;

@@ -44,6 +44,7 @@ export type {
   Update,
   User,
 } from "../api/types.gen.ts";
+export type { ConnectionDeadlines } from "../platform/serve.ts";
 export { describeMessage, runConsole } from "./console.ts";
 export type { LineWriter } from "./console.ts";
 export type { CallContext, Handler, Services } from "./context.ts";
