@@ -100,7 +100,9 @@ async function compare(name: string, run: (persisted: boolean) => Promise<number
   return ratio;
 }
 
-console.log(`persistent delegate state (SQLite), ${UPDATES} messages over ${CHATS} chats, median of ${ROUNDS}`);
+console.log(
+  `persistent delegate state (SQLite), ${UPDATES} messages over ${CHATS} chats, median of ${ROUNDS}`,
+);
 const loopRatio = await compare("through the loop with a SQLite journal", throughLoop);
 await compare("the delegate alone (bot.handle, no journal)", delegateAlone);
 console.log(`target ≤ ${TARGET}× through the loop: ${loopRatio <= TARGET ? "met" : "NOT met"}`);

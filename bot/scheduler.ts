@@ -146,7 +146,7 @@ export class EventScheduler<T = unknown> {
     const dropped = this.#heap.splice(0);
     for (const entry of dropped) entry.index = -1;
     this.#disarm();
-    if (this.#observer) for (const entry of dropped) this.#observer.cancelled(entry);
+    if (this.#observer) { for (const entry of dropped) this.#observer.cancelled(entry); }
   }
 
   // The heap entry behind `event` if it is still waiting in this scheduler's heap.

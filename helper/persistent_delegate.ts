@@ -5,7 +5,12 @@ import { seedKey } from "../bot/seed_key.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
-import { type DelegateRecord, type Persistence, persistenceOf, STATE_PREFIX } from "../storage/persistence.ts";
+import {
+  type DelegateRecord,
+  type Persistence,
+  persistenceOf,
+  STATE_PREFIX,
+} from "../storage/persistence.ts";
 import { isThenable, then, type Versioned } from "../storage/storage.ts";
 import type { IdleEventCoordinator } from "./idle.ts";
 import type { Listener } from "./listener.ts";
@@ -121,7 +126,9 @@ class PersistentDelegate implements Openable {
     } catch (error) {
       return this.#end(msg, error);
     }
-    if (isThenable(result)) return result.then(() => this.#save(msg, false), (error) => this.#end(msg, error));
+    if (isThenable(result)) {
+      return result.then(() => this.#save(msg, false), (error) => this.#end(msg, error));
+    }
     return this.#save(msg, false);
   }
 

@@ -18,9 +18,9 @@ export { MemoryStorage, memoryStorage } from "./memory_storage.ts";
 export {
   type DelegateRecord,
   EVENT_PREFIX,
+  persist,
   type PersistableBot,
   Persistence,
-  persist,
   persistenceOf,
   STATE_PREFIX,
 } from "./persistence.ts";

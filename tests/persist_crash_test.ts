@@ -19,7 +19,12 @@ interface Config {
 
 function startBot(config: Config): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./support/persist_bot.ts", import.meta.url).pathname, JSON.stringify(config)],
+    args: [
+      "run",
+      "-A",
+      new URL("./support/persist_bot.ts", import.meta.url).pathname,
+      JSON.stringify(config),
+    ],
     stdout: "null",
     stderr: "null",
   }).spawn();
@@ -119,7 +124,9 @@ Deno.test("kill -9 and restart: counter state, a scheduled event and an idle tim
 
     // The idle timeout fires in the new process with the time it had left, not a full timeout.
     await waitFor(() => lines(out, "I").some(([c]) => Number(c) === idleChat), 60, "the idle timeout");
-    const [, idleCount, firedMs, idlePid] = lines(out, "I").find(([c]) => Number(c) === idleChat)!.map(Number);
+    const [, idleCount, firedMs, idlePid] = lines(out, "I").find(([c]) => Number(c) === idleChat)!.map(
+      Number,
+    );
     assert.equal(idlePid, pid);
     assert.equal(idleCount, 1);
     assert.ok(firedMs >= deadline * 1000 - 50, "not before its deadline");

@@ -6,8 +6,8 @@ import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { MemoryStorage } from "../storage/memory_storage.ts";
 import { withSession } from "../storage/session.ts";
-import type { Storage } from "../storage/storage.ts";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
+import type { Storage } from "../storage/storage.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
 
@@ -48,7 +48,11 @@ Deno.test("storage: scan lists a prefix in key order; expired values read as abs
     await s.set("p:a", 1);
     await s.set("q:a", 3);
     await s.set("p:c", 4, { ttl: 0.05 });
-    assert.deepEqual((await s.scan("p:")).map((e) => [e.key, e.value]), [["p:a", 1], ["p:b", 2], ["p:c", 4]], name);
+    assert.deepEqual(
+      (await s.scan("p:")).map((e) => [e.key, e.value]),
+      [["p:a", 1], ["p:b", 2], ["p:c", 4]],
+      name,
+    );
     await until(async () => (await s.get("p:c")) === undefined);
     assert.deepEqual((await s.scan("p:")).map((e) => e.key), ["p:a", "p:b"], name);
     assert.deepEqual((await s.scan("")).map((e) => e.key), ["p:a", "p:b", "q:a"], name);
@@ -81,7 +85,9 @@ Deno.test("sessions: per-chat state for a plain handler, kept across loops, a st
     session!.state!.count += 1;
     seen.push(`${msg.chat.id}:${session!.state!.count}`);
     // Another writer, once: as another process holding the same session would.
-    if (msg.text === "interfere" && !interfered && (interfered = true)) storage.set(`session:${msg.chat.id}`, { state: { count: 50 }, applied: [] });
+    if (msg.text === "interfere" && !interfered && (interfered = true)) {
+      storage.set(`session:${msg.chat.id}`, { state: { count: 50 }, applied: [] });
+    }
     await bot.sendMessage(msg.chat.id, String(session!.state!.count));
   }, { storage, initial: () => ({ count: 0 }) });
   const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
