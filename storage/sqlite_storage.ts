@@ -187,6 +187,7 @@ export class SqliteStorage implements Storage {
   }
 }
 
+export type { Awaitable } from "../bot/journal.ts";
 export type { SetOptions, Storage, StoredEntry, Versioned } from "./storage.ts";
 
 /** A SQLite storage in the file at `path` (created when missing), for `persist(bot, storage)` and sessions. */
