@@ -64,6 +64,11 @@ interface Statements {
   readonly dead: StatementSync;
 }
 
+interface AckWrite {
+  readonly write: (db: DatabaseSync) => void;
+  readonly failed: (error: unknown) => void;
+}
+
 interface Row {
   id: number;
   key: string;
@@ -90,6 +95,8 @@ export class SqliteJournal implements Journal {
   // Acks are written in one transaction before the next read or write, not one commit each.
   #acks: number[] = [];
   #sinceTrim = 0;
+  // Writes to commit with an update's ack (see withAck), by update id.
+  #withAck = new Map<number, AckWrite[]>();
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -167,9 +174,25 @@ export class SqliteJournal implements Journal {
     if (this.#acks.length === 1) queueMicrotask(() => this.#flush());
   }
 
+  /**
+   * Runs `write` on this journal's connection inside the transaction that records update `id` as
+   * handled, so that both are committed or neither: what a SQLite storage in the same file does with a
+   * delegate's state. If a write for the update throws, every write for it is rolled back, the update
+   * is not recorded as handled (so it is taken again) and each `failed` gets the error; a dead-lettered
+   * update's writes are dropped the same way.
+   */
+  withAck(id: number, write: (db: DatabaseSync) => void, failed: (error: unknown) => void): void {
+    const writes = this.#withAck.get(id);
+    if (writes) writes.push({ write, failed });
+    else this.#withAck.set(id, [{ write, failed }]);
+  }
+
   /** Moves the update to the `dead` table. */
   deadLetter(id: number, attempts: number, reason: string): void {
     const sql = this.#statements();
+    const staged = this.#withAck.get(id);
+    this.#withAck.delete(id);
+    for (const { failed } of staged ?? []) failed(new Error(`update ${id} was dead-lettered: ${reason}`));
     this.#transaction(() => {
       this.#writeAcks();
       sql.bury.run(attempts, reason, Date.now(), id);
@@ -216,6 +239,7 @@ export class SqliteJournal implements Journal {
     if (acks.length === 0) return;
     this.#acks = [];
     for (const id of acks) {
+      if (this.#withAck.size > 0 && !this.#writeWithAck(id)) continue;
       sql.remove.run(id);
       sql.remember.run(id);
     }
@@ -223,6 +247,25 @@ export class SqliteJournal implements Journal {
     if (this.#sinceTrim >= TRIM_EVERY) {
       this.#sinceTrim = 0;
       sql.trim.run();
+    }
+  }
+
+  // The writes staged for update `id`, all in one savepoint: false (and each told) when one failed.
+  #writeWithAck(id: number): boolean {
+    const writes = this.#withAck.get(id);
+    if (!writes) return true;
+    this.#withAck.delete(id);
+    const db = this.#db!;
+    db.exec("SAVEPOINT with_ack");
+    try {
+      for (const { write } of writes) write(db);
+      db.exec("RELEASE with_ack");
+      return true;
+    } catch (error) {
+      db.exec("ROLLBACK TO with_ack");
+      db.exec("RELEASE with_ack");
+      for (const { failed } of writes) failed(error);
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import { failHandling } from "../bot/handling_failure.ts";
 import type { Awaitable } from "../bot/journal.ts";
+import { receiverOf } from "../bot/receiver.ts";
 import { seedKey } from "../bot/seed_key.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
@@ -80,26 +81,32 @@ export function withState<D extends Openable>(delegate: D, seedTuple: SeedTuple)
   if (persistence === undefined || !declaresState(delegate)) return delegate;
   const seed = seedTuple[2];
   if (seedKey(seed) === undefined) return delegate;
-  return new PersistentDelegate(delegate, persistence, seed);
+  return new PersistentDelegate(delegate, persistence, seedTuple[0], seed);
 }
 
 /**
  * An openable delegate whose state is loaded from the bot's storage when it opens and saved after each
  * message it handles, before the runner asks for the next one (so before the bot acknowledges the
- * message). The save is a compare-and-set on the version read: a failure closes the delegate and marks
+ * message), or, when the storage shares the journal's SQLite file, in the transaction that
+ * acknowledges it. The save is a compare-and-set on the version read: a failure closes the delegate and marks
  * the message not handled, so `DelegatorBot.handle` rejects and the loop handles it again.
  */
 class PersistentDelegate implements Openable {
   readonly #inner: Openable & StatefulDelegate;
   readonly #persistence: Persistence;
+  readonly #bot: object;
   readonly #seed: unknown;
   readonly #key: string;
   #version = 0;
   #applied: readonly string[] = [];
+  // Set when a write made with an acknowledgement was refused as it committed: what this delegate
+  // holds in memory is no longer what is stored, so it closes at its next message.
+  #refused: { error: unknown } | undefined;
 
-  constructor(inner: Openable, persistence: Persistence, seed: unknown) {
+  constructor(inner: Openable, persistence: Persistence, bot: object, seed: unknown) {
     this.#inner = inner;
     this.#persistence = persistence;
+    this.#bot = bot;
     this.#seed = seed;
     this.#key = stateKey(inner, seed);
   }
@@ -118,6 +125,11 @@ class PersistentDelegate implements Openable {
   }
 
   onMessage(msg: Msg): unknown {
+    if (this.#refused) {
+      const { error } = this.#refused;
+      failHandling(msg, error);
+      throw error;
+    }
     const id = this.#idOf(msg);
     if (id !== undefined && this.#applied.includes(id)) return undefined;
     let result: unknown;
@@ -184,7 +196,19 @@ class PersistentDelegate implements Openable {
       applied,
     };
     const storage = this.#persistence.storage;
-    const write = () => storage.set(this.#key, record, { version: this.#version });
+    const updateId = originOf(msg)?.updateId;
+    const write = () => {
+      // One commit with the update's acknowledgement when the storage shares the journal's file.
+      if (updateId !== undefined && typeof storage.setWithAck === "function") {
+        const journal = receiverOf(this.#bot).journal;
+        const version = storage.setWithAck(journal, updateId, this.#key, record, this.#version, (error) => {
+          this.#refused = { error };
+          this.#persistence.bot.logError("a state save was refused as it committed", error);
+        });
+        if (version !== undefined) return version;
+      }
+      return storage.set(this.#key, record, { version: this.#version });
+    };
     const events = this.#persistence.settled();
     const written = this.#guard(msg, () => events ? events.then(write) : write());
     return then(written, (version) => {

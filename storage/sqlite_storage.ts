@@ -19,6 +19,8 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { Journal } from "../bot/journal.ts";
+import { SqliteJournal } from "../bot/sqlite_journal.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { checkTtl, toJson } from "./memory_storage.ts";
@@ -49,6 +51,26 @@ interface Statements {
   readonly removeAt: StatementSync;
   readonly scan: StatementSync;
   readonly purge: StatementSync;
+}
+
+const INSERT = "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
+  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1, "
+  + "expires_at = excluded.expires_at WHERE expires_at IS NOT NULL AND expires_at <= ? "
+  + "RETURNING version";
+const LIVE = "(expires_at IS NULL OR expires_at > ?)";
+const UPDATE =
+  `UPDATE telepot_state SET value = ?, version = version + 1, expires_at = ? WHERE key = ? AND version = ? AND ${LIVE} RETURNING version`;
+
+// The compare-and-set statements prepared on a journal's connection, for writes made with its acks.
+const onJournal = new WeakMap<DatabaseSync, { insert: StatementSync; update: StatementSync }>();
+
+function ackStatements(db: DatabaseSync): { insert: StatementSync; update: StatementSync } {
+  let statements = onJournal.get(db);
+  // The table exists: the storage created it when it opened the same file.
+  if (!statements) {
+    onJournal.set(db, statements = { insert: db.prepare(INSERT), update: db.prepare(UPDATE) });
+  }
+  return statements;
 }
 
 interface Row {
@@ -93,20 +115,12 @@ export class SqliteStorage implements Storage {
     if (this.#db) return;
     const db = new DatabaseSync(this.path);
     db.exec(SCHEMA);
-    const live = "(expires_at IS NULL OR expires_at > ?)";
     this.#db = db;
     this.#sql = {
-      get: db.prepare(`SELECT value, version FROM telepot_state WHERE key = ? AND ${live}`),
-      version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${live}`),
-      insert: db.prepare(
-        "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
-          + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1, "
-          + "expires_at = excluded.expires_at WHERE expires_at IS NOT NULL AND expires_at <= ? "
-          + "RETURNING version",
-      ),
-      update: db.prepare(
-        `UPDATE telepot_state SET value = ?, version = version + 1, expires_at = ? WHERE key = ? AND version = ? AND ${live} RETURNING version`,
-      ),
+      get: db.prepare(`SELECT value, version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+      version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+      insert: db.prepare(INSERT),
+      update: db.prepare(UPDATE),
       upsert: db.prepare(
         "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
           + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, "
@@ -116,7 +130,7 @@ export class SqliteStorage implements Storage {
       remove: db.prepare("DELETE FROM telepot_state WHERE key = ?"),
       removeAt: db.prepare("DELETE FROM telepot_state WHERE key = ? AND version = ?"),
       scan: db.prepare(
-        `SELECT key, value, version FROM telepot_state WHERE key >= ? AND key < ? AND ${live} ORDER BY key`,
+        `SELECT key, value, version FROM telepot_state WHERE key >= ? AND key < ? AND ${LIVE} ORDER BY key`,
       ),
       purge: db.prepare("DELETE FROM telepot_state WHERE expires_at IS NOT NULL AND expires_at <= ?"),
     };
@@ -143,6 +157,36 @@ export class SqliteStorage implements Storage {
     else row = sql.update.get(json, expires, key, expected, now) as typeof row;
     if (row === undefined) throw new StateConflict(key, expected!, this.#version(key, now));
     return row.version;
+  }
+
+  /**
+   * When `journal` is the SQLite journal of this storage's file: writes the value in the transaction
+   * that acknowledges `updateId` (one commit for both, instead of one each), if the stored version is
+   * still `version` then; if not, `failed` gets a `StateConflict` and the update stays unacknowledged.
+   * Otherwise `undefined`.
+   */
+  setWithAck(
+    journal: Journal,
+    updateId: number,
+    key: string,
+    value: unknown,
+    version: number,
+    failed: (error: unknown) => void,
+  ): number | undefined {
+    if (!(journal instanceof SqliteJournal) || journal.path !== this.path || this.path === ":memory:") {
+      return undefined;
+    }
+    this.#statements();
+    const json = toJson(key, value);
+    journal.withAck(updateId, (db) => {
+      const now = Date.now();
+      const statements = ackStatements(db);
+      const row = version === 0
+        ? statements.insert.get(key, json, null, now)
+        : statements.update.get(json, null, key, version, now);
+      if (row === undefined) throw new StateConflict(key, version, this.#version(key, now));
+    }, failed);
+    return version + 1;
   }
 
   /** Removes the key (compare-and-delete when `version` is given). */

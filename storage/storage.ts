@@ -1,4 +1,4 @@
-import type { Awaitable } from "../bot/journal.ts";
+import type { Awaitable, Journal } from "../bot/journal.ts";
 
 /** A stored value and its version (1 after the first write, one more after each). */
 export interface Versioned<T = unknown> {
@@ -52,6 +52,24 @@ export interface Storage {
    * @throws {StateConflict} when `version` is given and the stored version differs.
    */
   delete(key: string, version?: number): Awaitable<boolean>;
+  /**
+   * Optional: a compare-and-set like `set(key, value, { version })`, written in the transaction that
+   * records update `updateId` as handled in `journal`, so that both are committed or neither. Only a
+   * storage that shares a transaction with that journal can (the SQLite storage in the SQLite
+   * journal's file); otherwise it returns `undefined` and the caller writes with `set` before the
+   * acknowledgement. The version is checked when the transaction commits; `failed` hears of a
+   * refusal (a `StateConflict`), and the update then stays unacknowledged and is taken again.
+   *
+   * @returns the new version, or `undefined` when this storage cannot write with `journal`'s ack.
+   */
+  setWithAck?(
+    journal: Journal,
+    updateId: number,
+    key: string,
+    value: unknown,
+    version: number,
+    failed: (error: unknown) => void,
+  ): number | undefined;
   /** Every live entry whose key starts with `prefix`, in key order. */
   scan(prefix: string): Awaitable<readonly StoredEntry[]>;
   /** Releases the store's resources. */
