@@ -190,7 +190,9 @@ export function persistenceOf(bot: object): Persistence | undefined {
  *
  * - A delegate (built with `createOpen`) that declares its state, as a `state` property with its
  *   default or as `loadState(state)`/`saveState()` methods, gets the stored state for its seed when it
- *   opens, and saves it after each message it handles, before the message is acknowledged. The record
+ *   opens, and saves it after each message it handles: in the transaction that acknowledges the update
+ *   when the storage can share one with the journal (SQLite storage and journal in one file), else
+ *   before the message is acknowledged. The record
  *   also names the last messages it includes, so a message delivered again after a crash between the
  *   save and the acknowledgement is recognised and not applied twice. A save that fails (a
  *   `StateConflict`: another process wrote that seed's state since it was read) closes the delegate
