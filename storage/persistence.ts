@@ -56,7 +56,6 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly #eventIds = new WeakMap<object, string>();
   readonly #dataIds = new WeakMap<object, string>();
   readonly #pending = new Set<Promise<unknown>>();
-  #restoring = false;
 
   /**
    * Creates the persistence of `bot`; {@link persist} is how it is made and started.
@@ -79,24 +78,20 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     const scheduler = this.bot.scheduler;
     const events = await this.storage.scan(EVENT_PREFIX);
     const states = await this.storage.scan(STATE_PREFIX);
-    this.#restoring = true;
-    try {
-      for (const { key, value } of events) {
-        const { when, data } = value as StoredEvent;
-        const id = key.slice(EVENT_PREFIX.length);
-        const event = scheduler.eventAt(when, data);
-        this.#eventIds.set(event, id);
-        this.#dataIds.set(data, id);
-      }
-      for (const { value } of states) {
-        const record = value as DelegateRecord;
-        if (typeof record.idle !== "number" || record.space === undefined) continue;
-        scheduler.eventAt(record.idle, {
-          _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout },
-        });
-      }
-    } finally {
-      this.#restoring = false;
+    // Scheduled before the observer is attached: these are stored already (idle events never are).
+    for (const { key, value } of events) {
+      const { when, data } = value as StoredEvent;
+      const id = key.slice(EVENT_PREFIX.length);
+      const event = scheduler.eventAt(when, data);
+      this.#eventIds.set(event, id);
+      this.#dataIds.set(data, id);
+    }
+    for (const { value } of states) {
+      const record = value as DelegateRecord;
+      if (typeof record.idle !== "number" || record.space === undefined) continue;
+      scheduler.eventAt(record.idle, {
+        _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout },
+      });
     }
     scheduler.observe(this);
   }
@@ -113,7 +108,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
 
   /** Stores a newly scheduled event (idle timeouts excepted). */
   scheduled(event: ScheduledEvent<Record<string, unknown>>): void {
-    if (this.#restoring || isIdleEvent(event.data)) return;
+    if (isIdleEvent(event.data)) return;
     const id = crypto.randomUUID();
     this.#eventIds.set(event, id);
     this.#dataIds.set(event.data, id);
