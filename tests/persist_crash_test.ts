@@ -13,6 +13,7 @@ interface Config {
   readonly apiRoot: string;
   readonly token: string;
   readonly db: string;
+  readonly storage?: string;
   readonly out: string;
   readonly timeout: number;
 }
@@ -139,3 +140,54 @@ Deno.test("kill -9 and restart: counter state, a scheduled event and an idle tim
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Exactly-once state: whatever was in flight at the kill, each chat's stored count ends equal to the
+// messages it sent. With the storage in the journal's file the state is committed with the update's
+// acknowledgement; in a file of its own it is saved first and a redelivered update is recognised.
+for (const shared of [true, false]) {
+  const where = shared ? "in the journal's file" : "in a file of its own";
+  Deno.test(`kill -9 mid-flood, storage ${where}: every chat's count ends equal to its messages`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "persist_flood_" });
+    const emu = await EmulatorProcess.start();
+    const CHATS = 20;
+    const PER_CHAT = 30;
+    const config: Config = {
+      apiRoot: emu.apiRoot,
+      token: emu.token,
+      db: `${dir}/bot.db`,
+      storage: shared ? undefined : `${dir}/state.db`,
+      out: `${dir}/out.txt`,
+      timeout: 600,
+    };
+    let bot = startBot(config);
+    const storage = sqliteStorage(config.storage ?? config.db);
+    try {
+      await waitFor(() => lines(config.out, "R").length === 1, 60, "the bot to start");
+      await emu.command({ send: { chats: CHATS, perChat: PER_CHAT } });
+      await waitFor(() => lines(config.out, "C").length >= (CHATS * PER_CHAT) / 3, 120, "a third handled");
+      bot.kill("SIGKILL");
+      await bot.status;
+      const before = lines(config.out, "C").length;
+      assert.ok(before < CHATS * PER_CHAT, "killed mid-flood");
+      bot = startBot(config);
+      await storage.open();
+      const counts = () =>
+        storage.scan("state:MessageCounter:").map((e) =>
+          (e.value as { state: { count: number } }).state.count
+        );
+      await waitFor(
+        () => counts().length === CHATS && counts().every((n) => n >= PER_CHAT),
+        180,
+        "every chat's messages handled",
+      );
+      assert.deepEqual(counts(), Array(CHATS).fill(PER_CHAT));
+      assert.deepEqual(lines(config.out, "E"), [], "nothing reported");
+    } finally {
+      bot.kill("SIGKILL");
+      await bot.status;
+      storage.close();
+      await emu.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

@@ -1,5 +1,6 @@
 // A bot process for the persistence tests: the README's MessageCounter with its state in a SQLite
-// storage (the journal in the same file), killed and restarted by tests/persist_crash_test.ts.
+// storage (the journal in the same file, or `storage` a file of its own), killed and restarted by
+// tests/persist_crash_test.ts.
 // Appends to `out`: `R <restored events> <start ms> <pid>` once started; `C <chat> <count> <update_id>
 // <pid>` per counted message; `A <chat> <count> <pid>` per alarm; `I <chat> <count> <fired ms> <pid>`
 // per idle timeout; `E <update_id> <error class>` per onError report.
@@ -17,6 +18,8 @@ interface Config {
   readonly apiRoot: string;
   readonly token: string;
   readonly db: string;
+  /** The storage's file, when not the journal's (`db`). */
+  readonly storage?: string;
   readonly out: string;
   /** Idle seconds of each chat's counter. */
   readonly timeout: number;
@@ -60,7 +63,7 @@ class MessageCounter extends ChatHandler {
 const bot = new DelegatorBot(config.token, [
   paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: config.timeout }),
 ], { apiRoot: config.apiRoot });
-await persist(bot, config.db);
+await persist(bot, config.storage ?? config.db);
 write(`R ${bot.scheduler.size} ${started} ${Deno.pid}`);
 bot.messageLoop(undefined, {
   timeout: 1,
