@@ -13,12 +13,17 @@ import { createOpen } from "../../delegate/delegators.ts";
 import { perChatId } from "../../delegate/seeders.ts";
 import { ChatHandler } from "../../helper/handlers.ts";
 import { persist } from "../../storage/persistence.ts";
+import { sqliteStorage } from "../../storage/sqlite_storage.ts";
+import type { SetOptions, Storage } from "../../storage/storage.ts";
 
 interface Config {
   readonly apiRoot: string;
   readonly token: string;
   readonly db: string;
-  /** The storage's file, when not the journal's (`db`). */
+  /**
+   * The storage's file, when not the journal's (`db`). Its writes then answer 20 ms after they are
+   * committed, so a kill often lands between a state save and the acknowledgement.
+   */
   readonly storage?: string;
   readonly out: string;
   /** Idle seconds of each chat's counter. */
@@ -60,10 +65,25 @@ class MessageCounter extends ChatHandler {
   }
 }
 
+function lagging(storage: Storage): Storage {
+  return {
+    open: () => storage.open(),
+    get: (key) => storage.get(key),
+    async set(key: string, value: unknown, options?: SetOptions) {
+      const version = await storage.set(key, value, options);
+      await new Promise((r) => setTimeout(r, 20));
+      return version;
+    },
+    delete: (key, version) => storage.delete(key, version),
+    scan: (prefix) => storage.scan(prefix),
+    close: () => storage.close(),
+  };
+}
+
 const bot = new DelegatorBot(config.token, [
   paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: config.timeout }),
 ], { apiRoot: config.apiRoot });
-await persist(bot, config.storage ?? config.db);
+await persist(bot, config.storage === undefined ? config.db : lagging(sqliteStorage(config.storage)));
 write(`R ${bot.scheduler.size} ${started} ${Deno.pid}`);
 bot.messageLoop(undefined, {
   timeout: 1,
