@@ -20,6 +20,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 // Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
@@ -192,7 +193,9 @@ export class SqliteJournal implements Journal {
     const sql = this.#statements();
     const staged = this.#withAck.get(id);
     this.#withAck.delete(id);
-    for (const { failed } of staged ?? []) failed(new Error(`update ${id} was dead-lettered: ${reason}`));
+    for (const { failed } of staged ?? []) {
+      failed(new TelepotException(`update ${id} was dead-lettered: ${reason}`));
+    }
     this.#transaction(() => {
       this.#writeAcks();
       sql.bury.run(attempts, reason, Date.now(), id);
