@@ -74,7 +74,7 @@ Deno.test("kill -9 and restart: counter state, a scheduled event and an idle tim
     for (const text of ["two", "three"]) await say(emu, 0, text);
     await waitFor(() => counts(out, counterChat).length === 3, 60, "three counted messages");
     const hourChat = await say(emu, 2, "alarm 3600");
-    const alarmChat = await say(emu, 1, "alarm 4");
+    const alarmChat = await say(emu, 1, "alarm 8");
 
     const storage = sqliteStorage(config.db);
     await storage.open();
