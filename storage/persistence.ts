@@ -199,7 +199,8 @@ export function persistenceOf(bot: object): Persistence | undefined {
  *   had left.
  *
  * Call it once, before `messageLoop`, and keep the delegation patterns in the same order across
- * restarts: `paveEventSpace()` numbers its event spaces in the order it is called.
+ * restarts (`paveEventSpace()` numbers its event spaces in the order it is called), or name their
+ * spaces (`paveEventSpace(pair, "name")`).
  *
  * @returns the bot's {@link Persistence}, opened, with what was stored scheduled again.
  * @throws {BadInput} when `storage` is neither a path nor a {@link Storage}, or the bot already has one.

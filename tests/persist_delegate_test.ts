@@ -129,6 +129,26 @@ Deno.test("stored events: fire after a restart and open their delegate; a cancel
   await stop(bot, persistence);
 });
 
+Deno.test("a named event space routes stored events after the patterns were reordered", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  const named = () =>
+    paveEventSpace(undefined, "counters")(perChatId(), createOpen, Counter, { timeout: 60 });
+  let bot = new DelegatorBot("1:test", [named()]);
+  let persistence = await persist(bot, storage);
+  await bot.handle(message(12, "alarm 0.2"));
+  await stop(bot, persistence);
+  // The restarted program paves another space first: numbered spaces would shift, the name does not.
+  bot = new DelegatorBot("1:test", [
+    paveEventSpace()(() => null, createOpen, Counter, { timeout: 60 }),
+    named(),
+  ]);
+  persistence = await persist(bot, storage);
+  await until(() => log.includes("12:alarm at 1"), 30);
+  await stop(bot, persistence);
+  assert.throws(() => paveEventSpace(undefined, ""), BadInput);
+});
+
 Deno.test("idle timeouts: re-armed after a restart with the time left, the delegate opened to close", async () => {
   log.length = 0;
   const storage = new MemoryStorage();
