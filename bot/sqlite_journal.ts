@@ -63,6 +63,9 @@ interface Statements {
   readonly bury: StatementSync;
   readonly unacked: StatementSync;
   readonly dead: StatementSync;
+  readonly savepoint: StatementSync;
+  readonly release: StatementSync;
+  readonly rollbackTo: StatementSync;
 }
 
 interface AckWrite {
@@ -135,6 +138,9 @@ export class SqliteJournal implements Journal {
       ),
       unacked: db.prepare("SELECT id, key, body FROM updates ORDER BY key, seq"),
       dead: db.prepare("SELECT id, key, body, attempts, reason FROM dead ORDER BY seq"),
+      savepoint: db.prepare("SAVEPOINT with_ack"),
+      release: db.prepare("RELEASE with_ack"),
+      rollbackTo: db.prepare("ROLLBACK TO with_ack"),
     };
   }
 
@@ -259,14 +265,15 @@ export class SqliteJournal implements Journal {
     if (!writes) return true;
     this.#withAck.delete(id);
     const db = this.#db!;
-    db.exec("SAVEPOINT with_ack");
+    const sql = this.#sql!;
+    sql.savepoint.run();
     try {
       for (const { write } of writes) write(db);
-      db.exec("RELEASE with_ack");
+      sql.release.run();
       return true;
     } catch (error) {
-      db.exec("ROLLBACK TO with_ack");
-      db.exec("RELEASE with_ack");
+      sql.rollbackTo.run();
+      sql.release.run();
       for (const { failed } of writes) failed(error);
       return false;
     }

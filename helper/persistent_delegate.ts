@@ -182,40 +182,60 @@ class PersistentDelegate implements Openable {
 
   #save(msg: Msg, closing: boolean): Awaitable<void> {
     const inner = this.#inner;
-    const id = this.#idOf(msg);
-    const applied = id === undefined ? this.#applied : [...this.#applied, id].slice(-APPLIED_KEPT);
     const idle = this.#idle();
     const pendingIdle = !closing && idle?.event !== undefined && idle.scheduler.isPending(idle.event);
+    const state = typeof inner.saveState === "function" ? inner.saveState() : inner.state;
     const space = (inner as { scheduler?: StandardEventScheduler }).scheduler?.eventSpace;
+    const updateId = originOf(msg)?.updateId;
+    const storage = this.#persistence.storage;
+    const events = this.#persistence.settled();
+    // One commit with the update's acknowledgement when the storage shares the journal's file: then the
+    // update can never come back once its state is stored, and needs no place among `applied`.
+    if (updateId !== undefined && events === undefined && typeof storage.setWithAck === "function") {
+      const record: DelegateRecord = {
+        state,
+        seed: this.#seed,
+        space,
+        idle: pendingIdle ? idle!.event!.when : null,
+        timeout: idle?.timeout,
+        applied: this.#applied,
+      };
+      const journal = receiverOf(this.#bot).journal;
+      let version: number | undefined;
+      try {
+        version = storage.setWithAck(journal, updateId, this.#key, record, this.#version, this.#onRefused);
+      } catch (error) {
+        failHandling(msg, error);
+        throw error;
+      }
+      if (version !== undefined) {
+        this.#version = version;
+        return;
+      }
+    }
+    const id = this.#idOf(msg);
+    const applied = id === undefined ? this.#applied : [...this.#applied, id].slice(-APPLIED_KEPT);
     const record: DelegateRecord = {
-      state: typeof inner.saveState === "function" ? inner.saveState() : inner.state,
+      state,
       seed: this.#seed,
       space,
       idle: pendingIdle ? idle!.event!.when : null,
       timeout: idle?.timeout,
       applied,
     };
-    const storage = this.#persistence.storage;
-    const updateId = originOf(msg)?.updateId;
-    const write = () => {
-      // One commit with the update's acknowledgement when the storage shares the journal's file.
-      if (updateId !== undefined && typeof storage.setWithAck === "function") {
-        const journal = receiverOf(this.#bot).journal;
-        const version = storage.setWithAck(journal, updateId, this.#key, record, this.#version, (error) => {
-          this.#refused = { error };
-          this.#persistence.bot.logError("a state save was refused as it committed", error);
-        });
-        if (version !== undefined) return version;
-      }
-      return storage.set(this.#key, record, { version: this.#version });
-    };
-    const events = this.#persistence.settled();
+    const write = () => storage.set(this.#key, record, { version: this.#version });
     const written = this.#guard(msg, () => events ? events.then(write) : write());
     return then(written, (version) => {
       this.#version = version;
       this.#applied = applied;
     });
   }
+
+  // A write made with an acknowledgement was refused as it committed (another writer got there first).
+  readonly #onRefused = (error: unknown): void => {
+    this.#refused = { error };
+    this.#persistence.bot.logError("a state save was refused as it committed", error);
+  };
 
   #idle(): IdleEventCoordinator | undefined {
     return (this.#inner as { idleEventCoordinator?: IdleEventCoordinator }).idleEventCoordinator;
@@ -224,16 +244,17 @@ class PersistentDelegate implements Openable {
   // A storage failure: the message is marked not handled (so the bot does not acknowledge it), and the
   // error closes the delegate, so that the message is handled again by a delegate that reads afresh.
   #guard<T>(msg: Msg, work: () => Awaitable<T>): Awaitable<T> {
-    const fail = (error: unknown): never => {
-      failHandling(msg, error);
-      throw error;
-    };
     let result: Awaitable<T>;
     try {
       result = work();
     } catch (error) {
-      return fail(error);
+      failHandling(msg, error);
+      throw error;
     }
-    return isThenable(result) ? result.then(undefined, fail) : result;
+    if (!isThenable(result)) return result;
+    return result.then(undefined, (error) => {
+      failHandling(msg, error);
+      throw error;
+    });
   }
 }
