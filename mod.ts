@@ -32,3 +32,4 @@ export * as helper from "./helper/mod.ts";
 export * as namedtuple from "./namedtuple/mod.ts";
 export * from "./routing/mod.ts";
 export * as routing from "./routing/mod.ts";
+export * from "./storage/mod.ts";

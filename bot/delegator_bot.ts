@@ -1,6 +1,7 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
 import { eventKey } from "./event_key.ts";
+import { throwIfFailed } from "./handling_failure.ts";
 import type { Mailbox } from "./mailbox.ts";
 import { Microphone } from "./microphone.ts";
 import { Receipt } from "./receipt.ts";
@@ -249,8 +250,10 @@ export class DelegatorBot extends Bot {
 
   /**
    * Broadcasts `msg` to the listeners and starts new delegates as the seeders say. Resolves when every
-   * delegate that received it has handled it (see the class); never rejects. A seeder or delegator that
-   * throws is reported and skipped; the others still run.
+   * delegate that received it has handled it (see the class). A seeder or delegator that throws is
+   * reported and skipped; the others still run. It rejects only when a persistent delegate could not
+   * save its state after the message (`StateConflict`, or the storage's error): then the message is
+   * not acknowledged, and handling it again starts from the stored state.
    */
   override handle(msg: Msg): Promise<void> {
     const receipt = new Receipt();
@@ -258,7 +261,7 @@ export class DelegatorBot extends Bot {
     const patterns = this.#patterns;
     for (let i = 0; i < patterns.length; i++) this.#dispatch(patterns[i], msg, receipt);
     receipt.release();
-    return receipt.settled();
+    return receipt.settled().then(() => throwIfFailed(msg));
   }
 
   #dispatch(pattern: PatternState, msg: Msg, receipt: Receipt): void {

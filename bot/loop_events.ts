@@ -31,16 +31,24 @@ export class EventRouting {
     };
   }
 
-  /** Delivers one event; sync or async, a failure goes to the sink's `report`, never up. */
-  deliver(event: Record<string, unknown>): void {
+  /**
+   * Delivers one event; sync or async, a failure goes to the sink's `report`, never up. Returns a
+   * promise of whether it was handled without failure when the handler is async, else that boolean.
+   */
+  deliver(event: Record<string, unknown>): boolean | Promise<boolean> {
     const sink = this.#sinks.at(-1) ?? this.fallback;
     try {
       const result = sink.handle(event);
       if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
-        Promise.resolve(result).catch(sink.report);
+        return Promise.resolve(result).then(() => true, (error) => {
+          sink.report(error);
+          return false;
+        });
       }
+      return true;
     } catch (error) {
       sink.report(error);
+      return false;
     }
   }
 }

@@ -26,6 +26,21 @@ class Entry<T> implements ScheduledEvent<T> {
   }
 }
 
+/**
+ * Told about every change to an {@link EventScheduler}'s events (what a persistent store of them
+ * needs); called synchronously, after the change.
+ */
+export interface SchedulerObserver<T> {
+  /** `event` was scheduled. */
+  scheduled(event: ScheduledEvent<T>): void;
+  /** `event` was moved to a new due time (`event.when`). */
+  rescheduled(event: ScheduledEvent<T>): void;
+  /** `event` was cancelled, or dropped by `clear()`. */
+  cancelled(event: ScheduledEvent<T>): void;
+  /** `event` was emitted; `result` is what the emit function returned (a promise while it is handled). */
+  emitted(event: ScheduledEvent<T>, result: unknown): void;
+}
+
 // setTimeout takes a signed 32-bit number of milliseconds; longer delays are re-armed on wake-up.
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -47,7 +62,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  */
 export class EventScheduler<T = unknown> {
   readonly #heap: Entry<T>[] = [];
-  readonly #emit: (data: T) => void;
+  readonly #emit: (data: T) => unknown;
+  #observer: SchedulerObserver<T> | undefined;
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedFor = Infinity;
@@ -57,8 +73,13 @@ export class EventScheduler<T = unknown> {
    *
    * @param emit called with each event's data when it is due; an exception it throws is logged.
    */
-  constructor(emit: (data: T) => void) {
+  constructor(emit: (data: T) => unknown) {
     this.#emit = emit;
+  }
+
+  /** Makes `observer` hear of every change from now on (one observer at a time; `undefined` removes it). */
+  observe(observer: SchedulerObserver<T> | undefined): void {
+    this.#observer = observer;
   }
 
   /** How many events are waiting. */
@@ -72,6 +93,7 @@ export class EventScheduler<T = unknown> {
     this.#heap.push(entry);
     this.#siftUp(entry.index);
     if (entry.index === 0) this.#arm();
+    this.#observer?.scheduled(entry);
     return entry;
   }
 
@@ -99,6 +121,7 @@ export class EventScheduler<T = unknown> {
     const entry = this.#waiting(event);
     if (entry === undefined) throw new EventNotFound(event);
     this.#removeAt(entry.index);
+    this.#observer?.cancelled(entry);
   }
 
   /**
@@ -111,6 +134,7 @@ export class EventScheduler<T = unknown> {
     const entry = this.#waiting(event);
     if (entry === undefined) throw new EventNotFound(event);
     entry.when = when;
+    this.#observer?.rescheduled(entry);
     if (when >= entry.key) return;
     entry.key = when;
     this.#siftUp(entry.index);
@@ -119,9 +143,10 @@ export class EventScheduler<T = unknown> {
 
   /** Drops every waiting event and clears the timer; scheduling again re-arms it. */
   clear(): void {
-    for (const entry of this.#heap) entry.index = -1;
-    this.#heap.length = 0;
+    const dropped = this.#heap.splice(0);
+    for (const entry of dropped) entry.index = -1;
     this.#disarm();
+    if (this.#observer) { for (const entry of dropped) this.#observer.cancelled(entry); }
   }
 
   // The heap entry behind `event` if it is still waiting in this scheduler's heap.
@@ -161,11 +186,13 @@ export class EventScheduler<T = unknown> {
         continue;
       }
       this.#removeAt(0);
+      let result: unknown;
       try {
-        this.#emit(entry.data);
+        result = this.#emit(entry.data);
       } catch (err) {
         console.error("telepot-ts: scheduled event handler failed:", err);
       }
+      this.#observer?.emitted(entry, result);
     }
     this.#arm();
   }

@@ -20,6 +20,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 // Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
@@ -62,6 +63,14 @@ interface Statements {
   readonly bury: StatementSync;
   readonly unacked: StatementSync;
   readonly dead: StatementSync;
+  readonly savepoint: StatementSync;
+  readonly release: StatementSync;
+  readonly rollbackTo: StatementSync;
+}
+
+interface AckWrite {
+  readonly write: (db: DatabaseSync) => void;
+  readonly failed: (error: unknown) => void;
 }
 
 interface Row {
@@ -90,6 +99,8 @@ export class SqliteJournal implements Journal {
   // Acks are written in one transaction before the next read or write, not one commit each.
   #acks: number[] = [];
   #sinceTrim = 0;
+  // Writes to commit with an update's ack (see withAck), by update id.
+  #withAck = new Map<number, AckWrite[]>();
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -127,6 +138,9 @@ export class SqliteJournal implements Journal {
       ),
       unacked: db.prepare("SELECT id, key, body FROM updates ORDER BY key, seq"),
       dead: db.prepare("SELECT id, key, body, attempts, reason FROM dead ORDER BY seq"),
+      savepoint: db.prepare("SAVEPOINT with_ack"),
+      release: db.prepare("RELEASE with_ack"),
+      rollbackTo: db.prepare("ROLLBACK TO with_ack"),
     };
   }
 
@@ -167,9 +181,27 @@ export class SqliteJournal implements Journal {
     if (this.#acks.length === 1) queueMicrotask(() => this.#flush());
   }
 
+  /**
+   * Runs `write` on this journal's connection inside the transaction that records update `id` as
+   * handled, so that both are committed or neither: what a SQLite storage in the same file does with a
+   * delegate's state. If a write for the update throws, every write for it is rolled back, the update
+   * is not recorded as handled (so it is taken again) and each `failed` gets the error; a dead-lettered
+   * update's writes are dropped the same way.
+   */
+  withAck(id: number, write: (db: DatabaseSync) => void, failed: (error: unknown) => void): void {
+    const writes = this.#withAck.get(id);
+    if (writes) writes.push({ write, failed });
+    else this.#withAck.set(id, [{ write, failed }]);
+  }
+
   /** Moves the update to the `dead` table. */
   deadLetter(id: number, attempts: number, reason: string): void {
     const sql = this.#statements();
+    const staged = this.#withAck.get(id);
+    this.#withAck.delete(id);
+    for (const { failed } of staged ?? []) {
+      failed(new TelepotException(`update ${id} was dead-lettered: ${reason}`));
+    }
     this.#transaction(() => {
       this.#writeAcks();
       sql.bury.run(attempts, reason, Date.now(), id);
@@ -216,6 +248,7 @@ export class SqliteJournal implements Journal {
     if (acks.length === 0) return;
     this.#acks = [];
     for (const id of acks) {
+      if (this.#withAck.size > 0 && !this.#writeWithAck(id)) continue;
       sql.remove.run(id);
       sql.remember.run(id);
     }
@@ -223,6 +256,26 @@ export class SqliteJournal implements Journal {
     if (this.#sinceTrim >= TRIM_EVERY) {
       this.#sinceTrim = 0;
       sql.trim.run();
+    }
+  }
+
+  // The writes staged for update `id`, all in one savepoint: false (and each told) when one failed.
+  #writeWithAck(id: number): boolean {
+    const writes = this.#withAck.get(id);
+    if (!writes) return true;
+    this.#withAck.delete(id);
+    const db = this.#db!;
+    const sql = this.#sql!;
+    sql.savepoint.run();
+    try {
+      for (const { write } of writes) write(db);
+      sql.release.run();
+      return true;
+    } catch (error) {
+      sql.rollbackTo.run();
+      sql.release.run();
+      for (const { failed } of writes) failed(error);
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 import { isPlainObject } from "../api/plain_object.ts";
 import type { DelegationPattern, Delegator, Seeder } from "../bot/delegator_bot.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import type { InterceptCallbackQuery, OriginNotifier } from "../helper/callback_query.ts";
 import { perCallbackQueryChatId, perCallbackQueryOrigin, perEventSourceId } from "./seeders.ts";
 import type { ChatTypesOptions, OriginsOptions } from "./seeders.ts";
@@ -99,9 +100,14 @@ let lastEventSpace = 0;
 /**
  * A pair producer giving the seeder and the delegates a shared, new event space: the delegates'
  * events come back to them through `perEventSourceId`, and handlers get `eventSpace` in their options.
+ * Spaces are numbered in the order this is called; `name` gives the space a name instead, which stays
+ * the same whatever the order (what stored events need across restarts when patterns are reordered).
  */
-export function paveEventSpace(fn: PairProducer = pair): PairProducer {
-  const eventSpace = ++lastEventSpace;
+export function paveEventSpace(fn: PairProducer = pair, name?: string): PairProducer {
+  if (name !== undefined && (typeof name !== "string" || name === "")) {
+    throw new BadInput("name", "a non-empty string naming the event space");
+  }
+  const eventSpace = name ?? ++lastEventSpace;
   return extending(fn, perEventSourceId(eventSpace), { eventSpace });
 }
 

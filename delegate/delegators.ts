@@ -10,6 +10,7 @@ import type {
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
 import type { Listener } from "../helper/listener.ts";
+import { withState } from "../helper/persistent_delegate.ts";
 
 /** What {@link createOpen} drives: telepot's "openable" protocol. */
 export interface OpenableDelegate {
@@ -180,8 +181,11 @@ export class OpenRunner implements StartableDelegate {
  * A delegator that constructs `new cls(seedTuple, ...args)` and returns an {@link OpenRunner} that calls
  * its `open` with the first message, then `onMessage` for every message its listener yields, one at a
  * time, until it throws; then `onClose(reason)`. `IdleTerminate` and `StopListening` are normal ends; other errors
- * are also reported on the console.
+ * are also reported on the console. When the bot has a persistence (`persist`) and the class declares
+ * state (a `state` property, or `loadState`/`saveState`), the state is loaded at open and saved after
+ * each message.
  */
 export function createOpen<C extends DelegateClass<OpenableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
-  return (seedTuple): Delegate => new OpenRunner(new cls(seedTuple, ...args), seedTuple[1], seedTuple[2]);
+  return (seedTuple): Delegate =>
+    new OpenRunner(withState(new cls(seedTuple, ...args), seedTuple), seedTuple[1], seedTuple[2]);
 }

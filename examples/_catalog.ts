@@ -27,6 +27,7 @@ export const EXAMPLES: Readonly<Record<string, () => Promise<ExampleModule>>> = 
   payment: () => import("./payment.ts"),
   quiz: () => import("./quiz.ts"),
   routing: () => import("./routing.ts"),
+  signup: () => import("./signup.ts"),
   skeleton: () => import("./skeleton.ts"),
   vote: () => import("./vote.ts"),
   webhook: () => import("./webhook.ts"),

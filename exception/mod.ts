@@ -11,6 +11,7 @@ export { EventNotFound } from "./event_not_found.ts";
 export { IdleTerminate } from "./idle_terminate.ts";
 export { NetworkError } from "./network_error.ts";
 export { RequestTimeout } from "./request_timeout.ts";
+export { StateConflict } from "./state_conflict.ts";
 export { StopListening } from "./stop_listening.ts";
 export {
   type ErrorContext,

@@ -17,6 +17,7 @@ export * from "./idle.ts";
 export * from "./listener.ts";
 export * from "./mixin.ts";
 export * from "./openable.ts";
+export { type Openable, type StatefulDelegate, stateName, withState } from "./persistent_delegate.ts";
 export * from "./proxy.ts";
 export * from "./quick_flavor.ts";
 export * from "./router.ts";

@@ -20,6 +20,7 @@ const SHIPPED = [
   "namedtuple",
   "platform",
   "routing",
+  "storage",
   "testing",
   "examples",
 ];

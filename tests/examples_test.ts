@@ -10,6 +10,18 @@ import { runDemo, summarize } from "../examples/demo.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 const EXPECTED: Record<string, string[]> = {
+  signup: [
+    "Alice → bot: hi",
+    "bot → Alice: Welcome! What is your name?",
+    "Alice → bot: Alice",
+    "bot → Alice: How old are you, Alice?",
+    "Alice → bot: many",
+    "bot → Alice: Please answer with a number.",
+    "Alice → bot: 31",
+    "bot → Alice: Thanks, Alice: you are signed up.",
+    "Alice → bot: hello again",
+    "bot → Alice: You are signed up as Alice, 31. /reset starts over.",
+  ],
   skeleton: [
     "Alice → bot: Hello bot",
     "bot → Alice: Hello bot",

@@ -9,7 +9,9 @@ Deno.test("serveWebhook: the emulator delivers to a bot served with deadlines, w
   const alice = emu.createUser({ first_name: "Alice" });
   const bot = new Bot(token, { apiRoot: emu.apiRoot });
   const server = await serveWebhook(webhookHandler(bot, { secretToken: "served" }), { port: 0 });
-  const loop = bot.messageLoop((msg) => bot.sendMessage(msg.chat.id, `echo: ${msg.text}`).then(() => {}));
+  const loop = bot.messageLoop({
+    chat: (msg) => bot.sendMessage(msg.chat.id, `echo: ${msg.text}`).then(() => {}),
+  });
   try {
     await bot.setWebhook(`${server.origin}/hook`, { secret_token: "served" });
     for (const text of ["one", "two"]) {

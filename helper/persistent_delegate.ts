@@ -1,0 +1,260 @@
+import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
+import { failHandling } from "../bot/handling_failure.ts";
+import type { Awaitable } from "../bot/journal.ts";
+import { receiverOf } from "../bot/receiver.ts";
+import { seedKey } from "../bot/seed_key.ts";
+import { originOf } from "../bot/update_kind.ts";
+import { IdleTerminate } from "../exception/idle_terminate.ts";
+import { StopListening } from "../exception/stop_listening.ts";
+import {
+  type DelegateRecord,
+  type Persistence,
+  persistenceOf,
+  STATE_PREFIX,
+} from "../storage/persistence.ts";
+import { isThenable, then, type Versioned } from "../storage/storage.ts";
+import type { IdleEventCoordinator } from "./idle.ts";
+import type { Listener } from "./listener.ts";
+import type { StandardEventScheduler } from "./standard_event.ts";
+
+/** What a persistent delegate is to its runner: telepot's openable protocol. */
+export interface Openable {
+  /** Reads the delegate's next messages. */
+  readonly listener: Listener;
+  /** Called with the first message and the seed; a truthy result means that message was handled. */
+  open(initialMsg: Msg, seed: unknown): unknown;
+  /** Called with each message. */
+  onMessage(msg: Msg): unknown;
+  /** Called once when the delegate ends, with the reason. */
+  onClose(ex: unknown): unknown;
+}
+
+/**
+ * How a delegate declares persistent state: a `state` property (its initial value is the default,
+ * replaced by the stored state when there is one), or `loadState`/`saveState` methods for state kept
+ * elsewhere on the instance. Either way the state must be JSON-compatible.
+ */
+export interface StatefulDelegate {
+  /** The state, saved after each handled message and loaded when the delegate opens. */
+  state?: unknown;
+  /** Takes the stored state when the delegate opens (not called when nothing is stored). */
+  loadState?(state: unknown): void;
+  /** Gives the state to store, after each handled message. */
+  saveState?(): unknown;
+  /** The name its state is stored under (default: the class name). */
+  readonly stateName?: string;
+}
+
+// Ids of the latest messages a stored state includes: enough to recognise those delivered again after
+// a crash, which are the ones in flight at the crash.
+const APPLIED_KEPT = 16;
+
+function declaresState(delegate: object): boolean {
+  const d = delegate as StatefulDelegate;
+  return "state" in d || typeof d.loadState === "function";
+}
+
+/** The name a delegate class's state is stored under: its `stateName`, or its class name. */
+export function stateName(delegate: object): string {
+  const own = (delegate as StatefulDelegate).stateName
+    ?? (delegate.constructor as { stateName?: unknown }).stateName;
+  return typeof own === "string" && own !== "" ? own : delegate.constructor.name;
+}
+
+function stateKey(delegate: object, seed: unknown): string {
+  return `${STATE_PREFIX}${stateName(delegate)}:${
+    JSON.stringify(seed, (_k, v) => typeof v === "bigint" ? `${v}n` : v)
+  }`;
+}
+
+function isNormalEnd(e: unknown): boolean {
+  return e instanceof IdleTerminate || e instanceof StopListening;
+}
+
+/**
+ * `delegate`, made persistent when its bot has a persistence (see `persist`), the delegate declares
+ * state ({@link StatefulDelegate}) and its seed is a value (a number, string, or an array of those):
+ * otherwise `delegate` itself. `createOpen` calls it for every delegate it builds.
+ */
+export function withState<D extends Openable>(delegate: D, seedTuple: SeedTuple): Openable {
+  const persistence = persistenceOf(seedTuple[0]);
+  if (persistence === undefined || !declaresState(delegate)) return delegate;
+  const seed = seedTuple[2];
+  if (seedKey(seed) === undefined) return delegate;
+  return new PersistentDelegate(delegate, persistence, seedTuple[0], seed);
+}
+
+/**
+ * An openable delegate whose state is loaded from the bot's storage when it opens and saved after each
+ * message it handles, before the runner asks for the next one (so before the bot acknowledges the
+ * message), or, when the storage shares the journal's SQLite file, in the transaction that
+ * acknowledges it. The save is a compare-and-set on the version read: a failure closes the delegate and marks
+ * the message not handled, so `DelegatorBot.handle` rejects and the loop handles it again.
+ */
+class PersistentDelegate implements Openable {
+  readonly #inner: Openable & StatefulDelegate;
+  readonly #persistence: Persistence;
+  readonly #bot: object;
+  readonly #seed: unknown;
+  readonly #key: string;
+  #version = 0;
+  #applied: readonly string[] = [];
+  // Set when a write made with an acknowledgement was refused as it committed: what this delegate
+  // holds in memory is no longer what is stored, so it closes at its next message.
+  #refused: { error: unknown } | undefined;
+
+  constructor(inner: Openable, persistence: Persistence, bot: object, seed: unknown) {
+    this.#inner = inner;
+    this.#persistence = persistence;
+    this.#bot = bot;
+    this.#seed = seed;
+    this.#key = stateKey(inner, seed);
+  }
+
+  get listener(): Listener {
+    return this.#inner.listener;
+  }
+
+  open(initialMsg: Msg, seed: unknown): unknown {
+    const loaded = this.#guard(initialMsg, () => this.#persistence.storage.get(this.#key));
+    return then(loaded, (stored) => {
+      this.#load(stored);
+      const handled = this.#inner.open(initialMsg, seed);
+      return then(handled, (h) => h ? then(this.#save(initialMsg, false), () => true) : h);
+    });
+  }
+
+  onMessage(msg: Msg): unknown {
+    if (this.#refused) {
+      const { error } = this.#refused;
+      failHandling(msg, error);
+      throw error;
+    }
+    const id = this.#idOf(msg);
+    if (id !== undefined && this.#applied.includes(id)) return undefined;
+    let result: unknown;
+    try {
+      result = this.#inner.onMessage(msg);
+    } catch (error) {
+      return this.#end(msg, error);
+    }
+    if (isThenable(result)) {
+      return result.then(() => this.#save(msg, false), (error) => this.#end(msg, error));
+    }
+    return this.#save(msg, false);
+  }
+
+  onClose(ex: unknown): unknown {
+    return this.#inner.onClose(ex);
+  }
+
+  #idOf(msg: Msg): string | undefined {
+    const updateId = originOf(msg)?.updateId;
+    if (updateId !== undefined) return `u${updateId}`;
+    const eventId = this.#persistence.eventId(msg);
+    return eventId === undefined ? undefined : `e${eventId}`;
+  }
+
+  #load(stored: Versioned | undefined): void {
+    if (stored === undefined) return;
+    this.#version = stored.version;
+    const record = stored.value as DelegateRecord;
+    this.#applied = Array.isArray(record.applied) ? record.applied : [];
+    const inner = this.#inner;
+    if (typeof inner.loadState === "function") inner.loadState(record.state);
+    else inner.state = record.state;
+    // Opened by something other than a message (its idle event, another event): the idle timeout
+    // keeps the time it had left. A message handled next restarts it as usual.
+    const idle = this.#idle();
+    if (typeof record.idle === "number" && idle?.event && idle.scheduler.isPending(idle.event)) {
+      idle.scheduler.postpone(idle.event, Math.max(0, record.idle - Date.now() / 1000));
+    }
+  }
+
+  // A delegate ending normally (idle, StopListening) keeps what it did; one failing keeps the last
+  // saved state (the message is handled, as a failing delegate's message always is, but not applied).
+  #end(msg: Msg, error: unknown): never | Awaitable<never> {
+    if (!isNormalEnd(error)) throw error;
+    return then(this.#save(msg, true), () => {
+      throw error;
+    });
+  }
+
+  #save(msg: Msg, closing: boolean): Awaitable<void> {
+    const inner = this.#inner;
+    const idle = this.#idle();
+    const pendingIdle = !closing && idle?.event !== undefined && idle.scheduler.isPending(idle.event);
+    const state = typeof inner.saveState === "function" ? inner.saveState() : inner.state;
+    const space = (inner as { scheduler?: StandardEventScheduler }).scheduler?.eventSpace;
+    const updateId = originOf(msg)?.updateId;
+    const storage = this.#persistence.storage;
+    const events = this.#persistence.settled();
+    // One commit with the update's acknowledgement when the storage shares the journal's file: then the
+    // update can never come back once its state is stored, and needs no place among `applied`.
+    if (updateId !== undefined && events === undefined && typeof storage.setWithAck === "function") {
+      const record: DelegateRecord = {
+        state,
+        seed: this.#seed,
+        space,
+        idle: pendingIdle ? idle!.event!.when : null,
+        timeout: idle?.timeout,
+        applied: this.#applied,
+      };
+      const journal = receiverOf(this.#bot).journal;
+      let version: number | undefined;
+      try {
+        version = storage.setWithAck(journal, updateId, this.#key, record, this.#version, this.#onRefused);
+      } catch (error) {
+        failHandling(msg, error);
+        throw error;
+      }
+      if (version !== undefined) {
+        this.#version = version;
+        return;
+      }
+    }
+    const id = this.#idOf(msg);
+    const applied = id === undefined ? this.#applied : [...this.#applied, id].slice(-APPLIED_KEPT);
+    const record: DelegateRecord = {
+      state,
+      seed: this.#seed,
+      space,
+      idle: pendingIdle ? idle!.event!.when : null,
+      timeout: idle?.timeout,
+      applied,
+    };
+    const write = () => storage.set(this.#key, record, { version: this.#version });
+    const written = this.#guard(msg, () => events ? events.then(write) : write());
+    return then(written, (version) => {
+      this.#version = version;
+      this.#applied = applied;
+    });
+  }
+
+  // A write made with an acknowledgement was refused as it committed (another writer got there first).
+  readonly #onRefused = (error: unknown): void => {
+    this.#refused = { error };
+    this.#persistence.bot.logError("a state save was refused as it committed", error);
+  };
+
+  #idle(): IdleEventCoordinator | undefined {
+    return (this.#inner as { idleEventCoordinator?: IdleEventCoordinator }).idleEventCoordinator;
+  }
+
+  // A storage failure: the message is marked not handled (so the bot does not acknowledge it), and the
+  // error closes the delegate, so that the message is handled again by a delegate that reads afresh.
+  #guard<T>(msg: Msg, work: () => Awaitable<T>): Awaitable<T> {
+    let result: Awaitable<T>;
+    try {
+      result = work();
+    } catch (error) {
+      failHandling(msg, error);
+      throw error;
+    }
+    if (!isThenable(result)) return result;
+    return result.then(undefined, (error) => {
+      failHandling(msg, error);
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { BadInput } from "../exception/bad_input.ts";
+import { StateConflict } from "../exception/state_conflict.ts";
+import type { SetOptions, Storage, StoredEntry, Versioned } from "./storage.ts";
+
+interface Cell {
+  readonly json: string;
+  readonly version: number;
+  readonly expiresAt: number;
+}
+
+/** Checks a `ttl` option: absent, or a positive finite number of seconds. */
+export function checkTtl(ttl: number | undefined): number {
+  if (ttl === undefined) return Infinity;
+  if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0) {
+    throw new BadInput("options.ttl", "a positive number of seconds");
+  }
+  return Date.now() + ttl * 1000;
+}
+
+/** Serializes a value to store, refusing what JSON cannot carry back. */
+export function toJson(key: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new BadInput(`value of ${key}`, "a JSON-compatible value");
+  return json;
+}
+
+/**
+ * A {@link Storage} in this process's memory: for tests, and for state that may be lost with the
+ * process. Values are kept as JSON, so what is read is a copy, exactly as a database would give it.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage } from "@telepot/telepot-ts";
+ * const storage = new MemoryStorage();
+ * const v1 = storage.set("greeting", { text: "hi" }, { version: 0 });
+ * storage.set("greeting", { text: "hello" }, { version: v1 });
+ * console.log(storage.get("greeting")); // { value: { text: "hello" }, version: 2 }
+ * ```
+ */
+export class MemoryStorage implements Storage {
+  readonly #cells = new Map<string, Cell>();
+
+  /** Nothing to open. */
+  open(): void {}
+
+  /** The value and version at `key`, if live. */
+  get(key: string): Versioned | undefined {
+    const cell = this.#live(key);
+    return cell && { value: JSON.parse(cell.json), version: cell.version };
+  }
+
+  /** Writes the value (compare-and-set when `options.version` is given); returns the new version. */
+  set(key: string, value: unknown, options?: SetOptions): number {
+    const found = this.#live(key)?.version ?? 0;
+    if (options?.version !== undefined && options.version !== found) {
+      throw new StateConflict(key, options.version, found);
+    }
+    const cell = { json: toJson(key, value), version: found + 1, expiresAt: checkTtl(options?.ttl) };
+    this.#cells.set(key, cell);
+    return cell.version;
+  }
+
+  /** Removes the key (compare-and-delete when `version` is given). */
+  delete(key: string, version?: number): boolean {
+    const found = this.#live(key)?.version ?? 0;
+    if (version !== undefined && version !== found) throw new StateConflict(key, version, found);
+    return this.#cells.delete(key);
+  }
+
+  /** The live entries under `prefix`, in key order. */
+  scan(prefix: string): StoredEntry[] {
+    const out: StoredEntry[] = [];
+    for (const key of [...this.#cells.keys()].sort()) {
+      if (!key.startsWith(prefix)) continue;
+      const cell = this.#live(key);
+      if (cell) out.push({ key, value: JSON.parse(cell.json), version: cell.version });
+    }
+    return out;
+  }
+
+  /** Nothing to release; the values stay for the next `open`. */
+  close(): void {}
+
+  #live(key: string): Cell | undefined {
+    const cell = this.#cells.get(key);
+    if (cell && cell.expiresAt <= Date.now()) {
+      this.#cells.delete(key);
+      return undefined;
+    }
+    return cell;
+  }
+}
+
+/** A new, empty {@link MemoryStorage}. */
+export function memoryStorage(): MemoryStorage {
+  return new MemoryStorage();
+}

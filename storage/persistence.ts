@@ -1,0 +1,225 @@
+import type { Awaitable } from "../bot/journal.ts";
+import type { EventScheduler, ScheduledEvent, SchedulerObserver } from "../bot/scheduler.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { toJson } from "./memory_storage.ts";
+import { isStorage, isThenable, type Storage } from "./storage.ts";
+
+/** Where a bot's scheduled events are kept, each under its own id. */
+export const EVENT_PREFIX = "event:";
+/** Where delegates keep their state: `state:<class>:<seed as JSON>`. */
+export const STATE_PREFIX = "state:";
+
+/** What {@link persist} needs of a bot: its scheduler, and where background failures go. */
+export interface PersistableBot {
+  /** The bot's scheduler; its events are stored while they wait. */
+  readonly scheduler: EventScheduler<Record<string, unknown>>;
+  /** Reports a background failure (the token cut out). */
+  logError(what: string, error: unknown): void;
+}
+
+/** A delegate's stored record (what `state:` keys hold). */
+export interface DelegateRecord {
+  /** The delegate's state, as its `state` property or `saveState()` gave it. */
+  readonly state: unknown;
+  /** The seed it was opened for. */
+  readonly seed: unknown;
+  /** Its event space (to re-arm its idle timeout after a restart), when it has one. */
+  readonly space?: unknown;
+  /** When its idle timeout is due (Unix seconds), while it is open and has one. */
+  readonly idle?: number | null;
+  /** The idle timeout's length in seconds. */
+  readonly timeout?: number;
+  /** Ids of the last messages this state includes (`u<update_id>`, `e<event id>`), newest last. */
+  readonly applied: readonly string[];
+}
+
+interface StoredEvent {
+  readonly when: number;
+  readonly data: Record<string, unknown>;
+}
+
+function isIdleEvent(data: Record<string, unknown>): boolean {
+  return typeof data === "object" && data !== null && "_idle" in data;
+}
+
+/**
+ * A bot's persistence (made by {@link persist}): the storage its delegates keep their state in, and
+ * the keeper of its scheduled events, each written to the storage when scheduled, rewritten when
+ * moved, and deleted once emitted and handled (or cancelled). Idle timeouts are not stored as events:
+ * a persistent delegate stores its idle deadline with its state.
+ */
+export class Persistence implements SchedulerObserver<Record<string, unknown>> {
+  /** Where everything is kept. */
+  readonly storage: Storage;
+  /** The bot. */
+  readonly bot: PersistableBot;
+  readonly #eventIds = new WeakMap<object, string>();
+  readonly #dataIds = new WeakMap<object, string>();
+  readonly #pending = new Set<Promise<unknown>>();
+
+  /**
+   * Creates the persistence of `bot`; {@link persist} is how it is made and started.
+   *
+   * @param bot the bot.
+   * @param storage an opened storage.
+   */
+  constructor(bot: PersistableBot, storage: Storage) {
+    this.bot = bot;
+    this.storage = storage;
+  }
+
+  /**
+   * Schedules what the storage holds: every stored event at its time (those already due at once), and
+   * for every delegate that was open with an idle timeout, an `_idle` event at its deadline, which
+   * opens the delegate for its seed (as a new message would) unless one is open; then starts storing
+   * the scheduler's changes.
+   */
+  async restore(): Promise<void> {
+    const scheduler = this.bot.scheduler;
+    const events = await this.storage.scan(EVENT_PREFIX);
+    const states = await this.storage.scan(STATE_PREFIX);
+    // Scheduled before the observer is attached: these are stored already (idle events never are).
+    for (const { key, value } of events) {
+      const { when, data } = value as StoredEvent;
+      const id = key.slice(EVENT_PREFIX.length);
+      const event = scheduler.eventAt(when, data);
+      this.#eventIds.set(event, id);
+      this.#dataIds.set(data, id);
+    }
+    for (const { value } of states) {
+      const record = value as DelegateRecord;
+      if (typeof record.idle !== "number" || record.space === undefined) continue;
+      scheduler.eventAt(record.idle, {
+        _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout },
+      });
+    }
+    scheduler.observe(this);
+  }
+
+  /** The stored id of a scheduled event's data (what a delegate records having handled), if stored. */
+  eventId(data: object): string | undefined {
+    return this.#dataIds.get(data);
+  }
+
+  /** Resolves once every event write started so far has finished (`undefined` when none is pending). */
+  settled(): Promise<unknown> | undefined {
+    return this.#pending.size === 0 ? undefined : Promise.all(this.#pending);
+  }
+
+  /** Stores a newly scheduled event (idle timeouts excepted). */
+  scheduled(event: ScheduledEvent<Record<string, unknown>>): void {
+    if (isIdleEvent(event.data)) return;
+    const id = crypto.randomUUID();
+    this.#eventIds.set(event, id);
+    this.#dataIds.set(event.data, id);
+    this.#write(id, event);
+  }
+
+  /** Stores the event's new time. */
+  rescheduled(event: ScheduledEvent<Record<string, unknown>>): void {
+    const id = this.#eventIds.get(event);
+    if (id !== undefined) this.#write(id, event);
+  }
+
+  /** Forgets a cancelled event. */
+  cancelled(event: ScheduledEvent<Record<string, unknown>>): void {
+    const id = this.#eventIds.get(event);
+    if (id !== undefined) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
+  }
+
+  /**
+   * Forgets an emitted event once it has been handled; one whose handling failed stays stored and is
+   * emitted again after a restart.
+   */
+  emitted(event: ScheduledEvent<Record<string, unknown>>, result: unknown): void {
+    const id = this.#eventIds.get(event);
+    if (id === undefined) return;
+    const forget = (handled: unknown) => {
+      if (handled !== false) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
+    };
+    if (isThenable(result)) result.then(forget, () => {});
+    else forget(result);
+  }
+
+  /** Stops storing the scheduler's changes and closes the storage. */
+  async close(): Promise<void> {
+    this.bot.scheduler.observe(undefined);
+    perBot.delete(this.bot);
+    await this.settled();
+    await this.storage.close();
+  }
+
+  #write(id: string, event: ScheduledEvent<Record<string, unknown>>): void {
+    this.#run(() => {
+      const value: StoredEvent = { when: event.when, data: event.data };
+      toJson(EVENT_PREFIX + id, value);
+      return this.storage.set(EVENT_PREFIX + id, value);
+    });
+  }
+
+  // A storage failure here has no message to fail: it is reported, and the event lives in memory only.
+  #run(work: () => Awaitable<unknown>): void {
+    const report = (error: unknown) => this.bot.logError("storing a scheduled event failed", error);
+    try {
+      const result = work();
+      if (!isThenable(result)) return;
+      const pending = result.then(() => {}, report);
+      this.#pending.add(pending);
+      pending.then(() => this.#pending.delete(pending));
+    } catch (error) {
+      report(error);
+    }
+  }
+}
+
+const perBot = new WeakMap<object, Persistence>();
+
+/** The persistence {@link persist} gave `bot`, if any. */
+export function persistenceOf(bot: object): Persistence | undefined {
+  return perBot.get(bot);
+}
+
+/**
+ * Makes `bot`'s delegates and scheduled events survive restarts, kept in `storage` (a path string
+ * opens a SQLite storage in that file, loaded on demand from the `./storage/sqlite` entry point):
+ *
+ * - A delegate (built with `createOpen`) that declares its state, as a `state` property with its
+ *   default or as `loadState(state)`/`saveState()` methods, gets the stored state for its seed when it
+ *   opens, and saves it after each message it handles: in the transaction that acknowledges the update
+ *   when the storage can share one with the journal (SQLite storage and journal in one file), else
+ *   before the message is acknowledged. The record
+ *   also names the last messages it includes, so a message delivered again after a crash between the
+ *   save and the acknowledgement is recognised and not applied twice. A save that fails (a
+ *   `StateConflict`: another process wrote that seed's state since it was read) closes the delegate
+ *   and is reported; the message is not acknowledged and is handled again from the stored state.
+ * - Scheduled events (`bot.scheduler`, a delegate's `this.scheduler`) are stored until emitted and
+ *   handled: after a restart they fire at their time (at once when overdue). One whose delegate is
+ *   gone opens the delegate for its seed, as a new message would.
+ * - A delegate's idle timeout is stored with its state and re-armed after a restart with the time it
+ *   had left.
+ *
+ * Call it once, before `messageLoop`, and keep the delegation patterns in the same order across
+ * restarts (`paveEventSpace()` numbers its event spaces in the order it is called), or name their
+ * spaces (`paveEventSpace(pair, "name")`).
+ *
+ * @returns the bot's {@link Persistence}, opened, with what was stored scheduled again.
+ * @throws {BadInput} when `storage` is neither a path nor a {@link Storage}, or the bot already has one.
+ */
+export async function persist(bot: PersistableBot, storage: Storage | string): Promise<Persistence> {
+  if (perBot.has(bot)) throw new BadInput("bot", "a bot without persistence (persist() was called for it)");
+  if (typeof storage === "string" && storage !== "") {
+    const module = await import("./sqlite_storage.ts");
+    storage = module.sqliteStorage(storage);
+  }
+  if (!isStorage(storage)) throw new BadInput("storage", "a database path or a Storage object");
+  await storage.open();
+  const persistence = new Persistence(bot, storage);
+  perBot.set(bot, persistence);
+  try {
+    await persistence.restore();
+  } catch (error) {
+    perBot.delete(bot);
+    throw error;
+  }
+  return persistence;
+}

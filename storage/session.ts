@@ -1,0 +1,114 @@
+import type { LoopMessage } from "../bot/handler.ts";
+import { originOf } from "../bot/update_kind.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { isStorage, type Storage } from "./storage.ts";
+
+/** One key's session, as a handler wrapped by {@link withSession} receives it. */
+export interface Session<S> {
+  /** The session key (by default the chat id). */
+  readonly key: string;
+  /** The state: change it, or replace it; `undefined` deletes the session. Saved when the handler ends. */
+  state: S | undefined;
+}
+
+/** Options of {@link withSession}. */
+export interface SessionOptions<S> {
+  /** Where sessions are kept. */
+  readonly storage: Storage;
+  /** The state of a key without a session yet. */
+  readonly initial: () => S;
+  /**
+   * Which session a message belongs to (`undefined` or `null`: none, the handler gets `undefined`).
+   * Default {@link chatSessionKey}: the chat's id.
+   */
+  readonly key?: (msg: LoopMessage) => string | number | undefined | null;
+  /** Keys are stored as `<name>:<key>`. Default `"session"`. */
+  readonly name?: string;
+  /** Seconds an untouched session lives. Default: for ever. */
+  readonly ttl?: number;
+}
+
+/** A handler taking a message and its session (`undefined` for a message without a session key). */
+export type SessionHandler<S> = (msg: LoopMessage, session: Session<S> | undefined) => unknown;
+
+/** The default session key: the chat of a message, of a callback query's message, else the sender. */
+export function chatSessionKey(msg: LoopMessage): number | string | undefined {
+  return msg.chat?.id ?? msg.message?.chat?.id ?? msg.from?.id;
+}
+
+// Ids of the latest updates a session includes, to recognise one delivered again after a crash.
+const APPLIED_KEPT = 16;
+
+interface SessionRecord<S> {
+  readonly state: S;
+  readonly applied: readonly number[];
+}
+
+/**
+ * Sessions for a plain `messageLoop` handler: per chat (or per `key`) state kept in a storage, loaded
+ * before the handler runs and saved after it returns, before the update is acknowledged. The save is
+ * a compare-and-set on the version read, so two processes never both write one session: the loser's
+ * handler fails with `StateConflict` (reported, the update handled again from the stored session).
+ * The session also records the last updates it includes, so one delivered again after a crash between
+ * the save and the acknowledgement is not applied twice. One key's messages are handled one at a time.
+ *
+ * @example
+ * ```ts
+ * import { Bot, MemoryStorage, withSession } from "@telepot/telepot-ts";
+ * const bot = new Bot("123:abc", { apiRoot: "http://127.0.0.1:8081" });
+ * const loop = bot.messageLoop(withSession<{ count: number }>(async (msg, session) => {
+ *   session!.state!.count += 1;
+ *   await bot.sendMessage(msg.chat.id, `message ${session!.state!.count}`);
+ * }, { storage: new MemoryStorage(), initial: () => ({ count: 0 }) }));
+ * await loop.stop();
+ * ```
+ *
+ * @throws {BadInput} when `handler` is no function or `options.storage` no storage.
+ */
+export function withSession<S>(
+  handler: SessionHandler<S>,
+  options: SessionOptions<S>,
+): (msg: LoopMessage) => Promise<unknown> {
+  if (typeof handler !== "function") throw new BadInput("handler", "a function (msg, session)");
+  if (!isStorage(options?.storage)) throw new BadInput("options.storage", "a Storage");
+  if (typeof options.initial !== "function") throw new BadInput("options.initial", "a function");
+  const { storage, initial, ttl } = options;
+  const keyOf = options.key ?? chatSessionKey;
+  const prefix = `${options.name ?? "session"}:`;
+  let opened: Promise<void> | undefined;
+  const queues = new Map<string, Promise<unknown>>();
+
+  const run = async (msg: LoopMessage, key: string): Promise<unknown> => {
+    const stored = await storage.get(prefix + key);
+    const record = stored?.value as SessionRecord<S> | undefined;
+    const updateId = originOf(msg)?.updateId;
+    const applied = record?.applied ?? [];
+    if (updateId !== undefined && applied.includes(updateId)) return undefined;
+    const session: Session<S> = { key, state: record ? record.state : initial() };
+    const result = await handler(msg, session);
+    const version = stored?.version ?? 0;
+    if (session.state === undefined) {
+      if (stored !== undefined) await storage.delete(prefix + key, version);
+      return result;
+    }
+    const next = updateId === undefined ? applied : [...applied, updateId].slice(-APPLIED_KEPT);
+    await storage.set(prefix + key, { state: session.state, applied: next }, { version, ttl });
+    return result;
+  };
+
+  return async (msg) => {
+    const raw = keyOf(msg);
+    if (raw === undefined || raw === null) return await handler(msg, undefined);
+    opened ??= Promise.resolve(storage.open());
+    await opened;
+    const key = String(raw);
+    const previous = queues.get(key);
+    const current = (previous ?? Promise.resolve()).then(() => run(msg, key), () => run(msg, key));
+    queues.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (queues.get(key) === current) queues.delete(key);
+    }
+  };
+}

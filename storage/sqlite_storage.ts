@@ -1,0 +1,240 @@
+/**
+ * The SQLite {@link Storage}: persistent state (delegate state, scheduled events, sessions) in a file,
+ * through `node:sqlite` (embedded, no dependency). Its own entry point, like the SQLite journal,
+ * because `node:sqlite` exists only on Deno 2.2+, Node 22.5+ and Bun; the module loads it only when
+ * the storage opens. It may share its file with the SQLite journal (its own table; WAL mode lets both
+ * connections write).
+ *
+ * @example
+ * ```ts
+ * import { sqliteStorage } from "@telepot/telepot-ts/storage/sqlite";
+ * const storage = sqliteStorage(":memory:");
+ * await storage.open();
+ * const version = storage.set("count", 1, { version: 0 });
+ * console.log(storage.get("count")); // { value: 1, version: 1 }
+ * storage.set("count", 2, { version });
+ * storage.close();
+ * ```
+ *
+ * @module
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { Journal } from "../bot/journal.ts";
+import { SqliteJournal } from "../bot/sqlite_journal.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { StateConflict } from "../exception/state_conflict.ts";
+import { checkTtl, toJson } from "./memory_storage.ts";
+import type { SetOptions, Storage, StoredEntry, Versioned } from "./storage.ts";
+
+const SCHEMA = `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA busy_timeout = 5000;
+CREATE TABLE IF NOT EXISTS telepot_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  expires_at REAL
+) WITHOUT ROWID;
+`;
+
+// Expired rows read as absent at once and are deleted every PURGE_EVERY writes.
+const PURGE_EVERY = 1000;
+
+interface Statements {
+  readonly get: StatementSync;
+  readonly version: StatementSync;
+  readonly insert: StatementSync;
+  readonly update: StatementSync;
+  readonly upsert: StatementSync;
+  readonly remove: StatementSync;
+  readonly removeAt: StatementSync;
+  readonly scan: StatementSync;
+  readonly purge: StatementSync;
+}
+
+const INSERT = "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
+  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1, "
+  + "expires_at = excluded.expires_at WHERE expires_at IS NOT NULL AND expires_at <= ? "
+  + "RETURNING version";
+const LIVE = "(expires_at IS NULL OR expires_at > ?)";
+const UPDATE =
+  `UPDATE telepot_state SET value = ?, version = version + 1, expires_at = ? WHERE key = ? AND version = ? AND ${LIVE} RETURNING version`;
+
+// The compare-and-set statements prepared on a journal's connection, for writes made with its acks.
+const onJournal = new WeakMap<DatabaseSync, { insert: StatementSync; update: StatementSync }>();
+
+function ackStatements(db: DatabaseSync): { insert: StatementSync; update: StatementSync } {
+  let statements = onJournal.get(db);
+  // The table exists: the storage created it when it opened the same file.
+  if (!statements) {
+    onJournal.set(db, statements = { insert: db.prepare(INSERT), update: db.prepare(UPDATE) });
+  }
+  return statements;
+}
+
+interface Row {
+  key: string;
+  value: string;
+  version: number;
+}
+
+// The keys under `prefix` sort between it and the prefix with its last character incremented.
+function prefixEnd(prefix: string): string {
+  if (prefix === "") return "\u{10FFFF}";
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/**
+ * A {@link Storage} in a SQLite file: one row per key, versions checked and bumped in the same
+ * statement (so a compare-and-set is atomic across processes sharing the file), WAL mode. Synchronous
+ * (`DatabaseSync`): a write is committed when `set` returns, and survives the process being killed.
+ */
+export class SqliteStorage implements Storage {
+  /** The database file (`:memory:` for a storage that lives as long as the process). */
+  readonly path: string;
+  #db: DatabaseSync | undefined;
+  #sql: Statements | undefined;
+  #writes = 0;
+
+  /**
+   * Creates the storage; nothing is opened until `open()`.
+   *
+   * @param path the database file; created when missing.
+   * @throws {BadInput} when `path` is not a non-empty string.
+   */
+  constructor(path: string) {
+    if (typeof path !== "string" || path === "") throw new BadInput("path", "a database file path");
+    this.path = path;
+  }
+
+  /** Opens (or creates) the file and its table; `node:sqlite` is loaded only now. */
+  async open(): Promise<void> {
+    if (this.#db) return;
+    const { DatabaseSync } = await import("node:sqlite");
+    if (this.#db) return;
+    const db = new DatabaseSync(this.path);
+    db.exec(SCHEMA);
+    this.#db = db;
+    this.#sql = {
+      get: db.prepare(`SELECT value, version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+      version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+      insert: db.prepare(INSERT),
+      update: db.prepare(UPDATE),
+      upsert: db.prepare(
+        "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
+          + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, "
+          + "version = CASE WHEN expires_at IS NOT NULL AND expires_at <= ? THEN 1 ELSE version + 1 END "
+          + "RETURNING version",
+      ),
+      remove: db.prepare("DELETE FROM telepot_state WHERE key = ?"),
+      removeAt: db.prepare("DELETE FROM telepot_state WHERE key = ? AND version = ?"),
+      scan: db.prepare(
+        `SELECT key, value, version FROM telepot_state WHERE key >= ? AND key < ? AND ${LIVE} ORDER BY key`,
+      ),
+      purge: db.prepare("DELETE FROM telepot_state WHERE expires_at IS NOT NULL AND expires_at <= ?"),
+    };
+  }
+
+  /** The value and version at `key`, if live. */
+  get(key: string): Versioned | undefined {
+    const row = this.#statements().get.get(key, Date.now()) as Row | undefined;
+    return row && { value: JSON.parse(row.value), version: row.version };
+  }
+
+  /** Writes the value (compare-and-set when `options.version` is given); returns the new version. */
+  set(key: string, value: unknown, options?: SetOptions): number {
+    const sql = this.#statements();
+    const json = toJson(key, value);
+    const expiresAt = checkTtl(options?.ttl);
+    const expires = expiresAt === Infinity ? null : expiresAt;
+    const now = Date.now();
+    this.#purgeNow(now);
+    const expected = options?.version;
+    let row: { version: number } | undefined;
+    if (expected === undefined) row = sql.upsert.get(key, json, expires, now) as typeof row;
+    else if (expected === 0) row = sql.insert.get(key, json, expires, now) as typeof row;
+    else row = sql.update.get(json, expires, key, expected, now) as typeof row;
+    if (row === undefined) throw new StateConflict(key, expected!, this.#version(key, now));
+    return row.version;
+  }
+
+  /**
+   * When `journal` is the SQLite journal of this storage's file: writes the value in the transaction
+   * that acknowledges `updateId` (one commit for both, instead of one each), if the stored version is
+   * still `version` then; if not, `failed` gets a `StateConflict` and the update stays unacknowledged.
+   * Otherwise `undefined`.
+   */
+  setWithAck(
+    journal: Journal,
+    updateId: number,
+    key: string,
+    value: unknown,
+    version: number,
+    failed: (error: unknown) => void,
+  ): number | undefined {
+    if (!(journal instanceof SqliteJournal) || journal.path !== this.path || this.path === ":memory:") {
+      return undefined;
+    }
+    this.#statements();
+    const json = toJson(key, value);
+    journal.withAck(updateId, (db) => {
+      const now = Date.now();
+      const statements = ackStatements(db);
+      const row = version === 0
+        ? statements.insert.get(key, json, null, now)
+        : statements.update.get(json, null, key, version, now);
+      if (row === undefined) throw new StateConflict(key, version, this.#version(key, now));
+    }, failed);
+    return version + 1;
+  }
+
+  /** Removes the key (compare-and-delete when `version` is given). */
+  delete(key: string, version?: number): boolean {
+    const sql = this.#statements();
+    const now = Date.now();
+    if (version === undefined) return Number(sql.remove.run(key).changes) > 0;
+    if (version === 0) {
+      const found = this.#version(key, now);
+      if (found !== 0) throw new StateConflict(key, 0, found);
+      return false;
+    }
+    if (Number(sql.removeAt.run(key, version).changes) > 0) return true;
+    throw new StateConflict(key, version, this.#version(key, now));
+  }
+
+  /** The live entries under `prefix`, in key order. */
+  scan(prefix: string): StoredEntry[] {
+    const rows = this.#statements().scan.all(prefix, prefixEnd(prefix), Date.now()) as unknown as Row[];
+    return rows.map((row) => ({ key: row.key, value: JSON.parse(row.value), version: row.version }));
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#db?.close();
+    this.#db = undefined;
+    this.#sql = undefined;
+  }
+
+  #version(key: string, now: number): number {
+    const row = this.#sql!.version.get(key, now) as { version: number } | undefined;
+    return row?.version ?? 0;
+  }
+
+  #purgeNow(now: number): void {
+    if (++this.#writes % PURGE_EVERY === 0) this.#sql!.purge.run(now);
+  }
+
+  #statements(): Statements {
+    if (!this.#sql) throw new BadInput("storage", "an opened storage (it was closed or never opened)");
+    return this.#sql;
+  }
+}
+
+export type { Awaitable } from "../bot/journal.ts";
+export type { SetOptions, Storage, StoredEntry, Versioned } from "./storage.ts";
+
+/** A SQLite storage in the file at `path` (created when missing), for `persist(bot, storage)` and sessions. */
+export function sqliteStorage(path: string): SqliteStorage {
+  return new SqliteStorage(path);
+}

@@ -1,0 +1,205 @@
+// Persistent delegates in one process, with the memory storage standing in for the file: a "restart"
+// is a new bot on the same storage. What the real-process test (persist_crash_test.ts) cannot show
+// cheaply: loadState/saveState hooks, a redelivered message not applied twice, stored events that open
+// their delegate, a cancelled event forgotten, a storage that fails.
+import assert from "node:assert/strict";
+import { DelegatorBot, type Msg } from "../bot/delegator_bot.ts";
+import { rememberOrigin } from "../bot/update_kind.ts";
+import { paveEventSpace } from "../delegate/compose.ts";
+import { createOpen } from "../delegate/delegators.ts";
+import { perChatId } from "../delegate/seeders.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { ChatHandler } from "../helper/handlers.ts";
+import { MemoryStorage } from "../storage/memory_storage.ts";
+import { persist } from "../storage/persistence.ts";
+import type { SetOptions, Storage } from "../storage/storage.ts";
+import { until } from "./support/until.ts";
+
+let nextUpdate = 1;
+function message(chat: number, text = "x", updateId = nextUpdate++): Msg {
+  const msg = { message_id: updateId, date: 0, chat: { id: chat, type: "private" }, text };
+  rememberOrigin(msg, { kind: "message", updateId });
+  return msg;
+}
+
+const log: string[] = [];
+
+class Counter extends ChatHandler {
+  static readonly stateName = "counter";
+  state = { count: 0 };
+  onChatMessage(msg: Msg): void {
+    this.state.count++;
+    log.push(`${this.id}:${this.state.count}`);
+    if (msg.text?.startsWith("alarm")) {
+      const event = this.scheduler.eventLater(Number(msg.text.split(" ")[1]), ["_alarm", {}]);
+      if (msg.text.endsWith("cancel")) this.scheduler.cancel(event);
+    }
+  }
+  onAlarm(): void {
+    log.push(`${this.id}:alarm at ${this.state.count}`);
+  }
+}
+
+class Hooked extends ChatHandler {
+  #words: string[] = [];
+  loadState(state: unknown): void {
+    this.#words = state as string[];
+  }
+  saveState(): unknown {
+    return this.#words;
+  }
+  onChatMessage(msg: Msg): void {
+    this.#words.push(msg.text);
+    log.push(this.#words.join(","));
+  }
+}
+
+// A restart: a new bot on the same storage. A restarted process numbers its event spaces as before;
+// in one process the same pair producer stands for that.
+const space = paveEventSpace();
+async function start(storage: Storage, cls: typeof Counter | typeof Hooked = Counter, timeout = 60) {
+  const bot = new DelegatorBot("1:test", [space(perChatId(), createOpen, cls, { timeout })]);
+  const persistence = await persist(bot, storage);
+  return { bot, persistence };
+}
+
+async function stop(bot: DelegatorBot, persistence: { close(): Promise<void> }): Promise<void> {
+  // As a killed process: its timers vanish, nothing is deleted from the storage.
+  await persistence.close();
+  bot.scheduler.clear();
+}
+
+Deno.test("delegate state: the count goes on in a new bot; loadState/saveState hooks; stateName keys it", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  let { bot, persistence } = await start(storage);
+  await bot.handle(message(1));
+  await bot.handle(message(1));
+  await stop(bot, persistence);
+  ({ bot, persistence } = await start(storage));
+  await bot.handle(message(1));
+  await stop(bot, persistence);
+  assert.deepEqual(log, ["1:1", "1:2", "1:3"]);
+  assert.deepEqual(storage.scan("state:").map((e) => e.key), ["state:counter:1"]);
+
+  log.length = 0;
+  ({ bot, persistence } = await start(storage, Hooked));
+  await bot.handle(message(2, "a"));
+  await stop(bot, persistence);
+  ({ bot, persistence } = await start(storage, Hooked));
+  await bot.handle(message(2, "b"));
+  await stop(bot, persistence);
+  assert.deepEqual(log, ["a", "a,b"]);
+});
+
+Deno.test("delegate state: a message delivered again after its state was saved is not applied twice", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  let { bot, persistence } = await start(storage);
+  const first = message(5);
+  await bot.handle(first);
+  await stop(bot, persistence);
+  // The process died after the save and before the ack: the journal hands the same update over again.
+  ({ bot, persistence } = await start(storage));
+  await bot.handle(message(5, "x", originOfId(first)));
+  await bot.handle(message(5));
+  await stop(bot, persistence);
+  assert.deepEqual(log, ["5:1", "5:2"]);
+});
+
+function originOfId(msg: Msg): number {
+  return msg.message_id;
+}
+
+Deno.test("stored events: fire after a restart and open their delegate; a cancelled one is forgotten", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  let { bot, persistence } = await start(storage);
+  await bot.handle(message(7, "alarm 0.3"));
+  await bot.handle(message(8, "alarm 0.3 cancel"));
+  assert.equal(storage.scan("event:").length, 1);
+  await stop(bot, persistence);
+  ({ bot, persistence } = await start(storage));
+  assert.equal(bot.delegateCount, 0);
+  await until(() => log.includes("7:alarm at 1"), 30);
+  // No message came: the event opened chat 7's delegate, which loaded its state.
+  assert.equal(bot.delegateCount, 1);
+  await until(() => storage.scan("event:").length === 0, 30);
+  assert.ok(!log.some((l) => l.startsWith("8:alarm")));
+  await stop(bot, persistence);
+});
+
+Deno.test("a named event space routes stored events after the patterns were reordered", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  const named = () =>
+    paveEventSpace(undefined, "counters")(perChatId(), createOpen, Counter, { timeout: 60 });
+  let bot = new DelegatorBot("1:test", [named()]);
+  let persistence = await persist(bot, storage);
+  await bot.handle(message(12, "alarm 0.2"));
+  await stop(bot, persistence);
+  // The restarted program paves another space first: numbered spaces would shift, the name does not.
+  bot = new DelegatorBot("1:test", [
+    paveEventSpace()(() => null, createOpen, Counter, { timeout: 60 }),
+    named(),
+  ]);
+  persistence = await persist(bot, storage);
+  await until(() => log.includes("12:alarm at 1"), 30);
+  await stop(bot, persistence);
+  assert.throws(() => paveEventSpace(undefined, ""), BadInput);
+});
+
+Deno.test("idle timeouts: re-armed after a restart with the time left, the delegate opened to close", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  let { bot, persistence } = await start(storage, Counter, 0.5);
+  await bot.handle(message(9));
+  const { idle } = storage.get("state:counter:9")!.value as { idle: number };
+  await stop(bot, persistence);
+  ({ bot, persistence } = await start(storage, Counter, 0.5));
+  assert.equal(bot.scheduler.size, 1, "the stored deadline is scheduled");
+  const closed = () => (storage.get("state:counter:9")!.value as { idle: number | null }).idle === null;
+  await until(closed, 30);
+  assert.equal(bot.delegateCount, 0);
+  assert.ok(Date.now() / 1000 >= idle - 0.05, "not before its deadline");
+  // Closed by the idle timeout: the state stays, the deadline is gone.
+  const record = storage.get("state:counter:9")!.value as { idle: number | null; state: { count: number } };
+  assert.equal(record.idle, null);
+  assert.equal(record.state.count, 1);
+  await stop(bot, persistence);
+});
+
+Deno.test("a storage that fails: handle rejects with its error, and the next delivery reads afresh", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  let failing = true;
+  const flaky: Storage = {
+    open: () => storage.open(),
+    get: (key) => storage.get(key),
+    set(key: string, value: unknown, options?: SetOptions) {
+      if (failing && key.startsWith("state:")) throw new Error("disk full");
+      return storage.set(key, value, options);
+    },
+    delete: (key, version) => storage.delete(key, version),
+    scan: (prefix) => storage.scan(prefix),
+    close: () => storage.close(),
+  };
+  const bot = new DelegatorBot("1:test", [space(perChatId(), createOpen, Counter, { timeout: 60 })]);
+  const persistence = await persist(bot, flaky);
+  const msg = message(11);
+  await assert.rejects(bot.handle(msg), /disk full/);
+  assert.equal(bot.delegateCount, 0, "the delegate closed");
+  failing = false;
+  await bot.handle(msg);
+  assert.deepEqual(log, ["11:1", "11:1"]);
+  assert.equal((storage.get("state:counter:11")!.value as { state: { count: number } }).state.count, 1);
+  await stop(bot, persistence);
+});
+
+Deno.test("persist: refuses a second persistence and what is no storage", async () => {
+  const bot = new DelegatorBot("1:test", []);
+  await assert.rejects(persist(bot, {} as MemoryStorage), BadInput);
+  const persistence = await persist(bot, new MemoryStorage());
+  await assert.rejects(persist(bot, new MemoryStorage()), BadInput);
+  await persistence.close();
+});

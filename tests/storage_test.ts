@@ -1,0 +1,121 @@
+// The Storage contract, for the memory and the SQLite storage alike; sessions for plain handlers
+// through a real loop against the emulator.
+import assert from "node:assert/strict";
+import { Bot } from "../bot/bot.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { StateConflict } from "../exception/state_conflict.ts";
+import { MemoryStorage } from "../storage/memory_storage.ts";
+import { withSession } from "../storage/session.ts";
+import { sqliteStorage } from "../storage/sqlite_storage.ts";
+import type { Storage } from "../storage/storage.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
+
+async function storages(): Promise<Array<[string, Storage, () => Promise<void>]>> {
+  const dir = await Deno.makeTempDir({ prefix: "storage_" });
+  const sqlite = sqliteStorage(`${dir}/s.db`);
+  await sqlite.open();
+  return [
+    ["memory", new MemoryStorage(), async () => {}],
+    ["sqlite", sqlite, async () => {
+      sqlite.close();
+      await Deno.remove(dir, { recursive: true });
+    }],
+  ];
+}
+
+Deno.test("storage: versions count writes, compare-and-set refuses a stale version with StateConflict", async () => {
+  for (const [name, s, done] of await storages()) {
+    assert.equal(await s.get("a"), undefined, name);
+    assert.equal(await s.set("a", { n: 1 }, { version: 0 }), 1, name);
+    await assert.rejects(async () => await s.set("a", { n: 2 }, { version: 0 }), StateConflict, name);
+    assert.equal(await s.set("a", { n: 2 }, { version: 1 }), 2, name);
+    const error = await Promise.resolve().then(() => s.set("a", { n: 3 }, { version: 1 })).catch((e) => e);
+    assert.ok(error instanceof StateConflict, name);
+    assert.deepEqual([error.key, error.expected, error.found], ["a", 1, 2], name);
+    assert.deepEqual(await s.get("a"), { value: { n: 2 }, version: 2 }, name);
+    assert.equal(await s.set("a", "free"), 3, name);
+    await assert.rejects(async () => await s.delete("a", 2), StateConflict, name);
+    assert.equal(await s.delete("a", 3), true, name);
+    assert.equal(await s.get("a"), undefined, name);
+    await done();
+  }
+});
+
+Deno.test("storage: scan lists a prefix in key order; expired values read as absent", async () => {
+  for (const [name, s, done] of await storages()) {
+    await s.set("p:b", 2);
+    await s.set("p:a", 1);
+    await s.set("q:a", 3);
+    await s.set("p:c", 4, { ttl: 0.05 });
+    assert.deepEqual(
+      (await s.scan("p:")).map((e) => [e.key, e.value]),
+      [["p:a", 1], ["p:b", 2], ["p:c", 4]],
+      name,
+    );
+    await until(async () => (await s.get("p:c")) === undefined);
+    assert.deepEqual((await s.scan("p:")).map((e) => e.key), ["p:a", "p:b"], name);
+    assert.deepEqual((await s.scan("")).map((e) => e.key), ["p:a", "p:b", "q:a"], name);
+    assert.throws(() => s.set("x", 1, { ttl: -1 }), BadInput, name);
+    assert.throws(() => s.set("x", undefined), BadInput, name);
+    await done();
+  }
+});
+
+Deno.test("storage: a value read is a copy, as a database gives it", () => {
+  const s = new MemoryStorage();
+  const value = { list: [1] };
+  s.set("k", value);
+  value.list.push(2);
+  const read = s.get("k")!.value as { list: number[] };
+  read.list.push(3);
+  assert.deepEqual(s.get("k")!.value, { list: [1] });
+});
+
+Deno.test("sessions: per-chat state for a plain handler, kept across loops, a stale write refused", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "session_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const storage = new MemoryStorage();
+  const errors: unknown[] = [];
+  const seen: string[] = [];
+  let interfered = false;
+  const handler = withSession<{ count: number }>(async (msg, session) => {
+    session!.state!.count += 1;
+    seen.push(`${msg.chat.id}:${session!.state!.count}`);
+    // Another writer, once: as another process holding the same session would.
+    if (msg.text === "interfere" && !interfered && (interfered = true)) {
+      storage.set(`session:${msg.chat.id}`, { state: { count: 50 }, applied: [] });
+    }
+    await bot.sendMessage(msg.chat.id, String(session!.state!.count));
+  }, { storage, initial: () => ({ count: 0 }) });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  try {
+    let loop = bot.messageLoop(handler, { timeout: 1, relax: 0, onError: (e) => void errors.push(e) });
+    await alice.sendText(alice.id, "a");
+    await alice.sendText(alice.id, "b");
+    await bob.sendText(bob.id, "c");
+    await until(() => seen.length === 3, 30);
+    await loop.stop();
+    loop = bot.messageLoop(handler, { timeout: 1, relax: 0, onError: (e) => void errors.push(e) });
+    await alice.sendText(alice.id, "interfere");
+    await until(() => seen.length === 5, 30);
+    await alice.sendText(alice.id, "d");
+    await until(() => seen.length === 6, 30);
+    await loop.stop();
+    // Chats run concurrently: each chat's own order is what counts.
+    assert.deepEqual(seen.filter((s) => s.startsWith(`${bob.id}:`)), [`${bob.id}:1`]);
+    assert.deepEqual(seen.filter((s) => s.startsWith(`${alice.id}:`)), [
+      `${alice.id}:1`,
+      `${alice.id}:2`,
+      `${alice.id}:3`, // refused: the stored session was changed meanwhile
+      `${alice.id}:51`, // handled again from what was stored
+      `${alice.id}:52`,
+    ]);
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof StateConflict);
+  } finally {
+    await emu.close();
+  }
+});
