@@ -2,6 +2,8 @@
  * `deno task emulator`: runs the Bot API emulator standalone so any bot library can be pointed at it.
  * Creates one bot (username from `--bot`, default `emulator_bot`; token from `--token`, default made up) and
  * one user, and prints the API root, the token and the user's id. `--port` picks the port (default: any).
+ * `--strict` refuses what the real server tolerates (see `EmulatorOptions.strict`); otherwise each such
+ * leniency is printed to stderr as a warning. `--flood` turns on Telegram's flood limits.
  *
  * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed,
  * and `:press <button>` presses an inline button of the latest bot message with a keyboard.
@@ -17,7 +19,12 @@ function flag(name: string): string | undefined {
 }
 
 if (import.meta.main) {
-  const emu = await BotApiEmulator.start({ port: Number(flag("port") ?? 0) });
+  const emu = await BotApiEmulator.start({
+    port: Number(flag("port") ?? 0),
+    strict: Deno.args.includes("--strict"),
+    ...(Deno.args.includes("--flood") ? { flood: true } : {}),
+    onWarning: (w) => console.error(`warning: ${w.method} ${w.parameter}: ${w.message}`),
+  });
   const token = flag("token");
   const bot = emu.createBot({
     username: flag("bot") ?? "emulator_bot",

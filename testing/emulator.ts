@@ -1,26 +1,23 @@
 import { METHODS, TYPES } from "../api/spec.gen.ts";
-import type { Chat, Message, Update, User } from "../api/types.gen.ts";
+import type { BusinessConnection, Chat, Message, Update, User } from "../api/types.gen.ts";
 import { serve, type Server } from "../platform/serve.ts";
 import type { Services } from "./context.ts";
 import type { Handler } from "./context.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
-import { FloodGate, type FloodLimits } from "./flood.ts";
+import { randomId } from "./files.ts";
+import { FloodGate, type FloodLimits, TELEGRAM_FLOOD_LIMITS } from "./flood.ts";
 import { createHandler } from "./http.ts";
+import { CallReader, type EmulatorWarning } from "./lenient.ts";
 import {
-  chatMethods,
-  CORE_METHODS,
-  EDIT_METHODS,
+  checkingBusiness,
   EPHEMERAL_METHODS,
   ephemeralSending,
   ephemeralView,
-  FORWARD_METHODS,
   genericHandler,
-  MEDIA_METHODS,
-  QUERY_METHODS,
-  SEND_METHODS,
-  SETTINGS_METHODS,
+  modelledMethods,
+  SENDING_METHODS,
 } from "./methods/mod.ts";
 import { DEFAULT_OBSERVE_SECONDS, nextBotEdit, nextBotMessage, queryAnswer } from "./observe.ts";
 import { ScriptedUser } from "./scripted_user.ts";
@@ -40,9 +37,23 @@ export interface EmulatorOptions {
   readonly webhookRetryDelay?: number;
   /** How long a webhook may take to answer; default 10. */
   readonly webhookTimeout?: number;
-  /** Flood control on sending methods (429 with `retry_after` over the limits); off by default. */
-  readonly flood?: FloodLimits;
+  /**
+   * Flood control on sending methods: 429 with `retry_after` over the limits, as Telegram answers. Off by
+   * default (tests run fast); `true` enforces Telegram's limits ({@link TELEGRAM_FLOOD_LIMITS}: about 30
+   * messages/s overall, about 1/s per chat, 20/min per group), an object chosen ones.
+   */
+  readonly flood?: FloodLimits | true;
+  /**
+   * Refuse what the real server tolerates (unknown parameters, loosely written integers and booleans, legacy
+   * forms, left-out defaults) with a 400, to catch a bot's own mistakes; off by default, as Telegram.
+   */
+  readonly strict?: boolean;
+  /** Called with each leniency a call relied on (what `strict` would have refused); see also `warnings`. */
+  readonly onWarning?: (warning: EmulatorWarning) => void;
 }
+
+/** How many warnings {@link BotApiEmulator.warnings} keeps (the oldest go first). */
+const KEPT_WARNINGS = 1000;
 
 /** A bot account created in the emulator. */
 export interface BotHandle {
@@ -70,6 +81,8 @@ export interface GroupOptions {
   readonly type?: "group" | "supergroup";
   /** Public username (supergroups). */
   readonly username?: string;
+  /** A supergroup with forum topics (`is_forum`); bots manage topics with `createForumTopic` and friends. */
+  readonly forum?: boolean;
 }
 
 /** Options of {@link BotApiEmulator.createChannel}. */
@@ -127,38 +140,50 @@ export class BotApiEmulator implements UserWorld {
   #closing = new AbortController();
   #webhooks = new Map<number, WebhookRunner>();
   #options: EmulatorOptions;
+  #warnings: EmulatorWarning[] = [];
 
   private constructor(options: EmulatorOptions) {
     this.#options = options;
-    const gate = options.flood === undefined ? undefined : new FloodGate(options.flood);
-    const sending: Record<string, Handler> = { ...SEND_METHODS, ...MEDIA_METHODS, ...FORWARD_METHODS };
-    for (const name of Object.keys(sending)) {
+    const gate = options.flood === undefined
+      ? undefined
+      : new FloodGate(options.flood === true ? TELEGRAM_FLOOD_LIMITS : options.flood);
+    const modelled = { ...modelledMethods(TYPES), ...EPHEMERAL_METHODS };
+    for (const name of Object.keys(SENDING_METHODS)) {
       if (METHODS[name]?.params.some((p) => p.name === "ephemeral_message_parameters")) {
-        sending[name] = ephemeralSending(sending[name]);
+        modelled[name] = ephemeralSending(modelled[name]);
       }
     }
     if (gate !== undefined) {
-      for (const name of Object.keys(sending)) {
-        if (name !== "sendChatAction") sending[name] = gate.guard(sending[name]);
+      for (const name of Object.keys(SENDING_METHODS)) {
+        if (name !== "sendChatAction") modelled[name] = gate.guard(modelled[name]);
       }
     }
-    const modelled = {
-      ...CORE_METHODS,
-      ...sending,
-      ...EDIT_METHODS,
-      ...EPHEMERAL_METHODS,
-      ...chatMethods(TYPES),
-      ...QUERY_METHODS,
-      ...SETTINGS_METHODS,
-    };
-    for (const [name, handler] of Object.entries(modelled)) this.dispatcher.register(name, handler);
+    const business = (name: string, handler: Handler) =>
+      METHODS[name]?.params.some((p) => p.name === "business_connection_id")
+        ? checkingBusiness(handler)
+        : handler;
+    for (const [name, handler] of Object.entries(modelled)) {
+      this.dispatcher.register(name, business(name, handler));
+    }
     const spec = new SpecValidator(METHODS, TYPES);
     const fits = (type: string, value: unknown) => spec.fits(type, value);
     this.dispatcher.registerMissing(
       Object.keys(METHODS),
-      (name) => genericHandler(METHODS[name], TYPES, fits),
+      (name) => business(name, genericHandler(METHODS[name], TYPES, fits)),
     );
-    this.dispatcher.setValidator(spec.validator);
+    const reader = new CallReader(METHODS, TYPES, options.strict ?? false, (warning) => {
+      this.#warnings.push(warning);
+      if (this.#warnings.length > KEPT_WARNINGS) this.#warnings.shift();
+      options.onWarning?.(warning);
+    });
+    this.dispatcher.setValidator((method, input) => {
+      if (reader.prepare(method, input)) spec.validate(method, input);
+    });
+  }
+
+  /** The latest leniencies calls relied on (what `strict` mode would have refused), oldest first. */
+  get warnings(): readonly EmulatorWarning[] {
+    return this.#warnings;
   }
 
   /** Starts an emulator listening on loopback. */
@@ -199,7 +224,15 @@ export class BotApiEmulator implements UserWorld {
    * `privacy` (default true, as Telegram) limits what it sees in groups where it is not an administrator.
    */
   createBot(
-    options: { username: string; first_name?: string; id?: number; token?: string; privacy?: boolean },
+    options: {
+      username: string;
+      first_name?: string;
+      id?: number;
+      token?: string;
+      privacy?: boolean;
+      /** Topics in private chats (`has_topics_enabled`), as turned on in BotFather. */
+      topics?: boolean;
+    },
   ): BotHandle {
     const bot = this.world.createBot(options);
     return handleOf(bot);
@@ -222,6 +255,10 @@ export class BotApiEmulator implements UserWorld {
       options.username,
       options.botStatus,
     );
+    if (options.forum === true) {
+      if (state.chat.type !== "supergroup") throw new ScriptError("only a supergroup can be a forum");
+      state.chat.is_forum = true;
+    }
     return state.chat;
   }
 
@@ -235,6 +272,38 @@ export class BotApiEmulator implements UserWorld {
       options.username,
     );
     return state.chat;
+  }
+
+  /**
+   * Connects a user's business account to a bot, as the user would in Telegram's settings: the bot receives a
+   * `business_connection` update and may act for the account within `rights` (every right by default). The
+   * account starts with `stars` Telegram Stars (default 0). Returns the connection.
+   */
+  connectBusiness(
+    user: ScriptedUser | UserObj,
+    bot: BotRef,
+    options: { rights?: Obj; stars?: number } = {},
+  ): BusinessConnection {
+    const state = this.bot(bot);
+    const owner = userOf(user);
+    const rights = options.rights
+      ?? Object.fromEntries(TYPES.BusinessBotRights.fields.map((f) => [f.name, true]));
+    const connection = {
+      id: `BC${owner.id}${randomId(10)}`,
+      user: owner,
+      user_chat_id: owner.id,
+      date: Math.floor(Date.now() / 1000),
+      rights,
+      is_enabled: true,
+    };
+    this.world.stars.business.set(connection.id, {
+      connection,
+      bot: state,
+      stars: options.stars ?? 0,
+      bio: "",
+    });
+    state.queue.push("business_connection", connection);
+    return connection as BusinessConnection;
   }
 
   /** Puts a fault in force (see {@link FaultSpec}); returns a handle to inspect or remove it. */
@@ -282,6 +351,22 @@ export class BotApiEmulator implements UserWorld {
   /** A message of a chat as it is now, or undefined when deleted or unknown. */
   message(chat: ChatRef, messageId: number, options: ChatOptions = {}): Message | undefined {
     return this.world.message(this.chat(chat, options.bot), messageId);
+  }
+
+  /** Current reactions on a message by user or bot id (a bot's own through setMessageReaction). */
+  reactions(chat: ChatRef, messageId: number, options: ChatOptions = {}): Map<number, Obj[]> {
+    const state = this.chat(chat, options.bot);
+    const prefix = `${state.chat.id}:${state.peer?.user.id ?? 0}:${messageId}:`;
+    const out = new Map<number, Obj[]>();
+    for (const [key, value] of this.world.reactions) {
+      if (key.startsWith(prefix) && value.length > 0) out.set(Number(key.slice(prefix.length)), value);
+    }
+    return out;
+  }
+
+  /** The latest draft a bot streamed into a private chat with sendMessageDraft (`draft_id`, `text`, `entities`). */
+  draft(chat: ChatRef, options: ChatOptions = {}): Obj | undefined {
+    return this.world.drafts.get(this.chat(chat, options.bot));
   }
 
   /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */

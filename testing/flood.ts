@@ -1,22 +1,44 @@
 import type { Handler } from "./context.ts";
 import { ApiFailure } from "./failure.ts";
 
-/** Flood control limits, in messages per second; a limit left out is not enforced. */
+/** Flood control limits; a limit left out is not enforced. */
 export interface FloodLimits {
   /** Messages one bot may send per second, all chats together (Telegram: about 30). */
   readonly perSecond?: number;
   /** Messages one bot may send per second into one chat (Telegram: about 1). */
   readonly perChatPerSecond?: number;
+  /** Messages one bot may send per minute into one group or supergroup (Telegram: 20). */
+  readonly perGroupPerMinute?: number;
 }
+
+/**
+ * The limits Telegram documents in its bot FAQ: about 30 messages per second overall, about one per second
+ * in a chat, 20 per minute in a group. `BotApiEmulator.start({ flood: true })` uses them.
+ */
+export const TELEGRAM_FLOOD_LIMITS: FloodLimits = {
+  perSecond: 30,
+  perChatPerSecond: 1,
+  perGroupPerMinute: 20,
+};
 
 interface Bucket {
   tokens: number;
   last: number;
 }
 
+interface Rule {
+  readonly key: string;
+  /** Tokens back per second. */
+  readonly rate: number;
+  /** Bucket size: how many sends may go in a burst. */
+  readonly size: number;
+}
+
 /**
- * Token buckets per bot and per bot+chat: each send takes a token, tokens come back at the limit's rate,
- * and an empty bucket answers 429 with the whole seconds until a token is back, as Telegram's flood control.
+ * Token buckets per bot, per bot+chat and per bot+group: each send takes a token from every bucket that
+ * applies, tokens come back at the limit's rate, and an empty bucket answers 429 with the whole seconds
+ * until a token is back, as Telegram's flood control (`Too Many Requests: retry after N`, Query.cpp
+ * set_retry_after_error).
  */
 export class FloodGate {
   #buckets = new Map<string, Bucket>();
@@ -31,26 +53,33 @@ export class FloodGate {
     this.limits = limits;
   }
 
-  /** Seconds to wait before this send may go, or 0 when it may go now (its token is taken then). */
-  take(botId: number, chatId: unknown, now: number = performance.now() / 1000): number {
-    const { perSecond, perChatPerSecond } = this.limits;
-    const overall = perSecond === undefined ? 0 : this.#wait(`${botId}`, perSecond, now);
-    const chat = perChatPerSecond === undefined
-      ? 0
-      : this.#wait(`${botId}|${String(chatId)}`, perChatPerSecond, now);
-    const wait = Math.max(overall, chat);
-    if (wait > 0) return wait;
-    if (perSecond !== undefined) this.#bucket(`${botId}`, perSecond, now).tokens -= 1;
-    if (perChatPerSecond !== undefined) {
-      this.#bucket(`${botId}|${String(chatId)}`, perChatPerSecond, now).tokens -= 1;
+  /**
+   * Seconds to wait before this send may go, or 0 when it may go now (its tokens are taken then).
+   * @param group whether the chat is a group or supergroup (where the per-minute limit applies).
+   */
+  take(botId: number, chatId: unknown, now: number = performance.now() / 1000, group = false): number {
+    const rules = this.#rules(botId, String(chatId), group);
+    let wait = 0;
+    for (const rule of rules) {
+      const bucket = this.#bucket(rule, now);
+      if (bucket.tokens < 1) wait = Math.max(wait, Math.ceil((1 - bucket.tokens) / rule.rate));
     }
+    if (wait > 0) return wait;
+    for (const rule of rules) this.#bucket(rule, now).tokens -= 1;
     return 0;
   }
 
   /** Wraps a send handler so it answers 429 while the bot is over its limits. */
   guard(handler: Handler): Handler {
     return (ctx) => {
-      const wait = this.take(ctx.bot.user.id, ctx.params.chat_id);
+      const state = ctx.world.findChat(ctx.params.chat_id, ctx.bot);
+      const type = state?.chat.type;
+      const wait = this.take(
+        ctx.bot.user.id,
+        state?.chat.id ?? ctx.params.chat_id,
+        undefined,
+        type === "group" || type === "supergroup",
+      );
       if (wait > 0) {
         throw new ApiFailure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait });
       }
@@ -58,19 +87,27 @@ export class FloodGate {
     };
   }
 
-  #bucket(key: string, rate: number, now: number): Bucket {
-    let bucket = this.#buckets.get(key);
-    if (bucket === undefined) {
-      bucket = { tokens: rate, last: now };
-      this.#buckets.set(key, bucket);
+  #rules(botId: number, chatId: string, group: boolean): Rule[] {
+    const { perSecond, perChatPerSecond, perGroupPerMinute } = this.limits;
+    const rules: Rule[] = [];
+    if (perSecond !== undefined) rules.push({ key: `${botId}`, rate: perSecond, size: perSecond });
+    if (perChatPerSecond !== undefined) {
+      rules.push({ key: `${botId}|${chatId}`, rate: perChatPerSecond, size: perChatPerSecond });
     }
-    bucket.tokens = Math.min(rate, bucket.tokens + (now - bucket.last) * rate);
-    bucket.last = now;
-    return bucket;
+    if (group && perGroupPerMinute !== undefined) {
+      rules.push({ key: `${botId}|${chatId}|minute`, rate: perGroupPerMinute / 60, size: perGroupPerMinute });
+    }
+    return rules;
   }
 
-  #wait(key: string, rate: number, now: number): number {
-    const bucket = this.#bucket(key, rate, now);
-    return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / rate);
+  #bucket(rule: Rule, now: number): Bucket {
+    let bucket = this.#buckets.get(rule.key);
+    if (bucket === undefined) {
+      bucket = { tokens: rule.size, last: now };
+      this.#buckets.set(rule.key, bucket);
+    }
+    bucket.tokens = Math.min(rule.size, bucket.tokens + (now - bucket.last) * rule.rate);
+    bucket.last = now;
+    return bucket;
   }
 }

@@ -139,7 +139,8 @@ export function createHandler(
     if (bot === undefined) return failureResponse(401, "Unauthorized");
     // Telegram's test environment lives under /bot<token>/test/<method>; the emulator serves both alike.
     const method = dispatcher.canonical(name.startsWith("test/") ? name.slice(5) : name);
-    if (method === undefined) return notFound();
+    // Client.cpp: an unknown method is "Not Found: method not found".
+    if (method === undefined) return failureResponse(404, "Not Found: method not found");
     const fault = faults.match(method);
     if (fault?.latency !== undefined && fault.latency > 0) await sleep(fault.latency, closing);
     if (fault !== undefined && !fault.performed) {

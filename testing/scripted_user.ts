@@ -256,6 +256,41 @@ export class ScriptedUser {
   }
 
   /**
+   * Asks to join a group or channel, through an invite link or not: bots administering the chat with
+   * `can_invite_users` receive `chat_join_request` and decide with approveChatJoinRequest or
+   * declineChatJoinRequest.
+   */
+  requestJoin(chat: ChatRef, inviteLink?: string): Promise<void> {
+    const state = this.host.chat(chat);
+    if (state.user !== undefined) return Promise.reject(new ScriptError("cannot join a private chat"));
+    const invites = this.host.world.invites;
+    const via = inviteLink === undefined ? undefined : invites.links.get(inviteLink);
+    if (inviteLink !== undefined && (via === undefined || via.chat !== state || !invites.usable(via))) {
+      return Promise.reject(new ScriptError("the invite link is invalid, revoked, expired or used up"));
+    }
+    invites.request(this.host.world, state, this.user, via);
+    return Promise.resolve();
+  }
+
+  /**
+   * Opens an invite link: joins at once (counted against its `member_limit`), or files a join request when
+   * the link asks for approval (then resolves undefined). A revoked, expired or used-up link is refused.
+   */
+  async joinByLink(inviteLink: string): Promise<Message | undefined> {
+    const invites = this.host.world.invites;
+    const via = invites.links.get(inviteLink);
+    if (via === undefined || !invites.usable(via)) {
+      throw new ScriptError("the invite link is invalid, revoked, expired or used up");
+    }
+    if (via.link.creates_join_request) {
+      await this.requestJoin(via.chat.chat.id, inviteLink);
+      return undefined;
+    }
+    via.joined++;
+    return await this.join(via.chat.chat.id);
+  }
+
+  /**
    * Adds a user or a bot to a group the scripted user is in: a `new_chat_members` service message, and
    * `my_chat_member` for an added bot (which joins as a plain member).
    */

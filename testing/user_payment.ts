@@ -79,12 +79,14 @@ export async function payInvoice(
   if (answer.ok !== true) {
     return { ok: false, stage: "pre_checkout", error_message: String(answer.error_message ?? "") };
   }
+  const chargeId = `tg_${randomId(16)}`;
+  if (params.currency === "XTR") world.stars.credit(bot, actor.user, total, chargeId, params.payload);
   const paid = actor.post(state, {
     successful_payment: {
       currency: params.currency,
       total_amount: total,
       invoice_payload: params.payload,
-      telegram_payment_charge_id: `tg_${randomId(16)}`,
+      telegram_payment_charge_id: chargeId,
       provider_payment_charge_id: `pr_${randomId(16)}`,
       ...(shippingOptionId !== undefined ? { shipping_option_id: shippingOptionId } : {}),
       ...(options.order_info !== undefined ? { order_info: options.order_info } : {}),

@@ -72,7 +72,7 @@ const MAX_DEPTH = 12;
  * Parameters Telegram dropped from the documentation but still honours, rewritten into their successors.
  * Each returns true when it rewrote the call (the old key is gone then).
  */
-const LEGACY_PARAMS: Readonly<Record<string, (params: Obj) => boolean>> = {
+export const LEGACY_PARAMS: Readonly<Record<string, (params: Obj) => boolean>> = {
   reply_to_message_id(params) {
     const reply: Obj = { message_id: params.reply_to_message_id };
     const allow = params.allow_sending_without_reply;

@@ -1,14 +1,19 @@
 import { TYPES } from "../api/spec.gen.ts";
 import { badRequest, forbidden, ScriptError } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
+import { InviteBook } from "./invites.ts";
+import { StarLedger } from "./stars.ts";
+import { builtInSets, type StickerSetState } from "./sticker_sets.ts";
 import type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
 import { UpdateQueue } from "./update_queue.ts";
 
 /** What the emulator remembers about a webhook. */
 export interface WebhookConfig {
-  /** Target URL. */
+  /** Target URL (with its scheme). */
   url: string;
+  /** The URL as the bot gave it, which getWebhookInfo shows. */
+  shownUrl?: string;
   /** Value of the `X-Telegram-Bot-Api-Secret-Token` header, if set. */
   secretToken?: string;
   /** Upper bound of concurrent deliveries the bot asked for. */
@@ -184,6 +189,18 @@ export class World {
   readonly invoices: WeakMap<MessageObj, Obj> = new WeakMap();
   /** Game high scores by game message key, then user id. */
   readonly scores: Map<string, Map<number, number>> = new Map();
+  /** Profile photos by user or bot id, newest first, each as its sizes. */
+  readonly profilePhotos: Map<number, Obj[][]> = new Map();
+  /** The latest draft a bot streamed into each private chat (sendMessageDraft). */
+  readonly drafts: WeakMap<ChatState, Obj> = new WeakMap();
+  /** Stars balances and payments, gifts, business accounts. */
+  readonly stars: StarLedger = new StarLedger();
+  /** Invite links and pending join requests. */
+  readonly invites: InviteBook = new InviteBook();
+  /** Sticker sets by lower-case name, starting with the built-in public sets. */
+  readonly stickerSets: Map<string, StickerSetState> = new Map(
+    builtInSets(this.files).map((state) => [state.set.name.toLowerCase(), state]),
+  );
   #nextUserId = 100_000_001;
   #nextBotId = 700_000_001;
   #nextGroupId = 1;
@@ -201,7 +218,14 @@ export class World {
 
   /** Creates a bot account with a fresh token. */
   createBot(
-    fields: { username: string; first_name?: string; id?: number; token?: string; privacy?: boolean },
+    fields: {
+      username: string;
+      first_name?: string;
+      id?: number;
+      token?: string;
+      privacy?: boolean;
+      topics?: boolean;
+    },
   ): BotState {
     const prefix = fields.token === undefined
       ? NaN
@@ -221,6 +245,7 @@ export class World {
       supports_inline_queries: true,
       can_connect_to_business: false,
       has_main_web_app: false,
+      ...(fields.topics === true ? { has_topics_enabled: true } : {}),
     };
     const bot: BotState = {
       user,

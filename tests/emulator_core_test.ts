@@ -14,7 +14,7 @@ Deno.test("getMe returns the bot's user; an unknown token is 401, an unknown met
   assert.deepEqual(unauthorized.body, { ok: false, error_code: 401, description: "Unauthorized" });
   const missing = await call(emu.apiRoot, bot.token, "noSuchMethod");
   assert.equal(missing.status, 404);
-  assert.equal(missing.body.description, "Not Found");
+  assert.equal(missing.body.description, "Not Found: method not found");
   const anyCase = await fetch(`${emu.apiRoot}/bot${bot.token}/GETME`);
   assert.equal((await anyCase.json()).result.id, bot.id);
 });

@@ -17,12 +17,14 @@ Deno.test("every spec method: missing required parameters are a 400; a well-form
     user_id: alice.id,
     message_id: own.body.result.message_id,
     message_ids: [own.body.result.message_id],
+    business_connection_id: emu.connectBusiness(alice, bot, { stars: 1000 }).id,
   };
   const outcomes = new Map<number, number>();
   for (const spec of Object.values(METHODS)) {
     if (spec.name === "close" || spec.name === "logOut") continue;
     const required = spec.params.filter((p) => p.required);
-    if (required.length > 0) {
+    // setWebhook without a url removes the webhook, as Client.cpp do_set_webhook does with an empty url.
+    if (required.length > 0 && spec.name !== "setWebhook") {
       const missing = await call(emu.apiRoot, bot.token, spec.name, {});
       assert.equal(missing.status, 400, `${spec.name} without parameters`);
       assert.match(missing.body.description, /^Bad Request: /);
@@ -51,22 +53,25 @@ Deno.test("every spec method: missing required parameters are a 400; a well-form
     }
     outcomes.set(answer.status, (outcomes.get(answer.status) ?? 0) + 1);
   }
-  assert.ok((outcomes.get(200) ?? 0) > Object.keys(METHODS).length / 2, JSON.stringify([...outcomes]));
+  // Modelled methods refuse filler values that name nothing existing (sticker sets, stories, topics), so only
+  // a share of these calls can succeed; what matters is that none crashed and every answer is well-formed.
+  assert.ok((outcomes.get(200) ?? 0) > Object.keys(METHODS).length / 3, JSON.stringify([...outcomes]));
 });
 
-Deno.test("an unmodelled editing method edits the bot's message instead of sending a new one", async () => {
+Deno.test("editMessageChecklist edits the bot's checklist message instead of sending a new one", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "spec_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   const checklist = { title: "Chores", tasks: [{ id: 1, text: "Dishes" }] };
+  const business = emu.connectBusiness(alice, bot).id;
   const sent = await call(emu.apiRoot, bot.token, "sendChecklist", {
-    business_connection_id: "b",
+    business_connection_id: business,
     chat_id: alice.id,
     checklist,
   });
   assert.equal(sent.status, 200, JSON.stringify(sent.body));
   const edited = await call(emu.apiRoot, bot.token, "editMessageChecklist", {
-    business_connection_id: "b",
+    business_connection_id: business,
     chat_id: alice.id,
     message_id: sent.body.result.message_id,
     checklist: { ...checklist, title: "Chores!" },

@@ -1,7 +1,6 @@
 import type { TypeSpec } from "../../api/spec.gen.ts";
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { randomId } from "../files.ts";
 import { optBool, optInt, optObj, optStr, reqStr } from "../params.ts";
 import { plausible } from "../plausible.ts";
 import type { Obj, UserObj } from "../types.ts";
@@ -181,7 +180,7 @@ function unpinChatMessage(ctx: CallContext): boolean {
     requireRight(ctx, state, "can_pin_messages", "manage pinned messages in the chat");
   }
   const id = optInt(ctx.params, "message_id");
-  const pinned = ((state.info.pinned ?? []) as Obj[]).filter((m) => id !== undefined && m.message_id !== id);
+  const pinned = ((state.info.pinned ?? []) as Obj[]).filter((m) => id === undefined || m.message_id !== id);
   if (id === undefined) pinned.pop();
   state.info.pinned = pinned;
   if (pinned.length === 0) delete state.info.pinned_message;
@@ -197,23 +196,6 @@ function unpinAllChatMessages(ctx: CallContext): boolean {
   delete state.info.pinned;
   delete state.info.pinned_message;
   return true;
-}
-
-function inviteLink(ctx: CallContext, primary: boolean): Obj {
-  const state = targetChat(ctx);
-  requireRight(ctx, state, "can_invite_users", "invite users");
-  const link: Obj = {
-    invite_link: `https://t.me/+${randomId(16)}`,
-    creator: ctx.bot.sender,
-    creates_join_request: optBool(ctx.params, "creates_join_request") ?? false,
-    is_primary: primary,
-    is_revoked: false,
-  };
-  for (const key of ["name", "expire_date", "member_limit"]) {
-    if (ctx.params[key] !== undefined) link[key] = ctx.params[key];
-  }
-  if (primary) state.info.invite_link = link.invite_link;
-  return link;
 }
 
 function setChatPermissions(ctx: CallContext): boolean {
@@ -242,8 +224,6 @@ export function chatMethods(types: Readonly<Record<string, TypeSpec>>): Record<s
     pinChatMessage,
     unpinChatMessage,
     unpinAllChatMessages,
-    exportChatInviteLink: (ctx) => inviteLink(ctx, true).invite_link,
-    createChatInviteLink: (ctx) => inviteLink(ctx, false),
     setChatPermissions,
   };
 }

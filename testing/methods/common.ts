@@ -4,6 +4,7 @@ import type { StoredFile } from "../files.ts";
 import { optInt, optJson, optObj } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
 import type { ChatState } from "../world.ts";
+import { inTopic } from "./forum.ts";
 
 /** Longest message text Telegram accepts. */
 export const MAX_TEXT = 4096;
@@ -71,6 +72,7 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
   const out: Obj = {};
   const thread = optInt(params, "message_thread_id");
   if (thread !== undefined) out.message_thread_id = thread;
+  if (inTopic(state, thread)) out.is_topic_message = true;
   const reply = optObj(params, "reply_parameters");
   if (reply !== undefined) {
     const replyChat = reply.chat_id !== undefined ? ctx.world.findChat(reply.chat_id, ctx.bot) : state;

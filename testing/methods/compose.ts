@@ -19,14 +19,27 @@ export function formattedText(
   const raw = optStr(params, textParam);
   if (raw === undefined) return undefined;
   const given = optArray(params, entitiesParam) as Obj[] | undefined;
-  const mode = optStr(params, modeParam);
+  return formatted(raw, given, optStr(params, modeParam), max, textParam === "text" ? "message" : "caption");
+}
+
+/**
+ * Text and entities after explicit entities, a `parse_mode`, or Telegram's own detection, in that order,
+ * and the length check (`what` names the text in the error).
+ */
+export function formatted(
+  raw: string,
+  given: Obj[] | undefined,
+  mode: string | undefined,
+  max: number,
+  what: "message" | "caption",
+): { text: string; entities?: Obj[] } {
   const { text, entities } = given !== undefined
     ? { text: raw, entities: given }
     : mode !== undefined && mode !== ""
     ? formatText(raw, mode)
     : { text: raw, entities: detectEntities(raw) };
   if (text.length > max) {
-    throw badRequest(textParam === "text" ? "message is too long" : "message caption is too long");
+    throw badRequest(what === "message" ? "message is too long" : "message caption is too long");
   }
   return entities !== undefined && entities.length > 0 ? { text, entities } : { text };
 }

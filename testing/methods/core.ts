@@ -43,29 +43,54 @@ async function getUpdates(ctx: CallContext): Promise<RawJson> {
   return new RawJson(`[${queue.peekJson(limit).join(",")}]`);
 }
 
+/**
+ * The address a webhook URL names, read as Client.cpp do_set_webhook reads it (`td::parse_url` with https
+ * as the default protocol): no scheme means https; a scheme other than http or https, or no host, is
+ * refused. Plain http stays allowed, as on a server run with --local, since the emulator delivers over
+ * loopback.
+ */
+function webhookAddress(given: string): string {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(given);
+  const full = scheme === null ? `https://${given}` : given;
+  if (scheme !== null && !/^https?$/i.test(scheme[1])) throw badRequest(INVALID_URL);
+  if (/\s/.test(given)) throw badRequest(INVALID_URL);
+  let parsed: URL;
+  try {
+    parsed = new URL(full);
+  } catch {
+    throw badRequest(INVALID_URL);
+  }
+  if (parsed.hostname === "") throw badRequest(INVALID_URL);
+  return parsed.href;
+}
+
+const INVALID_URL = "invalid webhook URL specified";
+
 function setWebhook(ctx: CallContext): boolean {
   const { bot, params } = ctx;
   const url = optStr(params, "url") ?? "";
   const drop = optBool(params, "drop_pending_updates") ?? false;
+  if (url === "") {
+    // An empty url removes the webhook, as deleteWebhook does (do_set_webhook with no new URL).
+    bot.queue.setAllowed(allowedUpdates(ctx));
+    if (drop) bot.queue.clear();
+    bot.webhook = null;
+    ctx.services.webhookChanged(bot);
+    return true;
+  }
+  const address = webhookAddress(url);
+  const secret = optStr(params, "secret_token") ?? "";
+  if (secret.length > 256) throw badRequest("secret token is too long");
+  if (!/^[A-Za-z0-9_-]*$/.test(secret)) throw badRequest("secret token contains unallowed characters");
   bot.queue.setAllowed(allowedUpdates(ctx));
   if (drop) bot.queue.clear();
-  if (url === "") {
-    bot.webhook = null;
-  } else {
-    if (!url.startsWith("https://") && !url.startsWith("http://")) {
-      throw badRequest("bad webhook: invalid URL");
-    }
-    const secret = optStr(params, "secret_token");
-    if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
-      throw badRequest("bad webhook: secret token contains unallowed characters");
-    }
-    bot.webhook = {
-      url,
-      maxConnections: Math.min(Math.max(optInt(params, "max_connections") ?? 40, 1), 100),
-      ...(secret !== undefined ? { secretToken: secret } : {}),
-    };
-    bot.queue.interrupt("conflict");
-  }
+  bot.webhook = {
+    url: address,
+    shownUrl: url,
+    maxConnections: Math.min(Math.max(optInt(params, "max_connections") ?? 40, 1), 100),
+    ...(secret !== "" ? { secretToken: secret } : {}),
+  };
+  bot.queue.interrupt("conflict");
   ctx.services.webhookChanged(bot);
   return true;
 }
@@ -82,7 +107,7 @@ function getWebhookInfo(ctx: CallContext): Obj {
   const { bot } = ctx;
   const hook = bot.webhook;
   const info: Obj = {
-    url: hook?.url ?? "",
+    url: hook?.shownUrl ?? hook?.url ?? "",
     has_custom_certificate: false,
     pending_update_count: bot.queue.pending,
   };

@@ -90,6 +90,44 @@ function parseHtml(source: string): { text: string; entities: Obj[] } {
 
 const MD_V2_RESERVED = "_*[]()~`>#+-=|{}.!";
 
+/**
+ * The raw body of a code or pre entity from `from` to its closing mark; in MarkdownV2 a backslash escapes
+ * the next character there (a backtick or a backslash), so an escaped backtick does not close it.
+ */
+function codeBody(source: string, from: number, mark: string, v2: boolean): { body: string; end: number } {
+  let body = "";
+  let i = from;
+  while (i < source.length) {
+    if (v2 && source[i] === "\\" && i + 1 < source.length) {
+      body += source[i + 1];
+      i += 2;
+      continue;
+    }
+    if (source.startsWith(mark, i)) return { body, end: i };
+    body += source[i];
+    i++;
+  }
+  cannotParse(
+    `Can't find end of ${mark.length === 3 ? "Pre" : "Code"} entity at byte offset ${from - mark.length}`,
+  );
+}
+
+/**
+ * A code block's text as Telegram keeps it (td's markdown parsers): the word right after the opening fence,
+ * when whitespace follows it, is the language; one line break after the fence (or the language) is skipped;
+ * the line break before the closing fence is not kept either.
+ */
+function preContent(body: string, entity: Obj): string {
+  const language = /^([^\s`]+)(?=\s)/.exec(body);
+  let content = body;
+  if (language !== null) {
+    entity.language = language[1];
+    content = content.slice(language[1].length);
+  }
+  content = content.replace(/^(\r\n|\n\r|\r|\n)/, "");
+  return content.replace(/(\r\n|\n)$/, "");
+}
+
 function parseMarkdown(source: string, v2: boolean): { text: string; entities: Obj[] } {
   let text = "";
   const entities: Obj[] = [];
@@ -105,20 +143,12 @@ function parseMarkdown(source: string, v2: boolean): { text: string; entities: O
     if (c === "`") {
       const fence = source.startsWith("```", i);
       const mark = fence ? "```" : "`";
-      const end = source.indexOf(mark, i + mark.length);
-      if (end < 0) cannotParse(`Can't find end of ${fence ? "Pre" : "Code"} entity at byte offset ${i}`);
-      let body = source.slice(i + mark.length, end);
+      const { body, end } = codeBody(source, i + mark.length, mark, v2);
       const entity: Obj = { type: fence ? "pre" : "code", offset: text.length, length: 0 };
-      if (fence) {
-        const nl = body.indexOf("\n");
-        if (nl > 0 && !/\s/.test(body.slice(0, nl))) {
-          entity.language = body.slice(0, nl);
-          body = body.slice(nl + 1);
-        }
-      }
-      text += body;
-      entity.length = body.length;
-      if (body.length > 0) entities.push(entity);
+      const content = fence ? preContent(body, entity) : body;
+      text += content;
+      entity.length = content.length;
+      if (content.length > 0) entities.push(entity);
       i = end + mark.length;
       continue;
     }

@@ -7,6 +7,8 @@ import { unixNow } from "../types.ts";
 import { targetChat, targetMessage } from "./common.ts";
 import { postBotMessage } from "./compose.ts";
 
+const QUERY_GONE = "query is too old and response timeout expired or query ID is invalid";
+
 const NOT_CONTENT: ReadonlySet<string> = new Set([
   "chat_id",
   "reply_markup",
@@ -32,10 +34,27 @@ export function genericHandler(
   const messageFields = new Set((types.Message?.fields ?? []).map((f) => f.name));
   const returnsMessage = spec.returns[0] === "Message";
   const edits = spec.params.some((p) => p.name === "message_id" && p.required);
+  const queryIds = spec.params.filter((p) => p.name.endsWith("_query_id")).map((p) => p.name);
+  const charged = spec.params.some((p) => p.name === "telegram_payment_charge_id");
+  const namesMessage = spec.params.some((p) => p.name === "message_id" && p.required);
   return (ctx: CallContext) => {
     const state = hasChat && ctx.params.chat_id !== undefined ? targetChat(ctx) : undefined;
     if (hasUser && ctx.params.user_id !== undefined && ctx.world.findUser(ctx.params.user_id) === undefined) {
       throw badRequest("user not found");
+    }
+    for (const name of queryIds) {
+      // A query the emulator never issued (or another bot's, or one answered already) is gone, as in Telegram.
+      const query = ctx.world.queries.get(String(ctx.params[name]));
+      if (query === undefined || query.bot !== ctx.bot || query.answer !== undefined) {
+        throw badRequest(QUERY_GONE);
+      }
+    }
+    if (charged) {
+      const charge = ctx.world.stars.charges.get(String(ctx.params.telegram_payment_charge_id));
+      if (charge === undefined || charge.bot !== ctx.bot) throw badRequest("CHARGE_NOT_FOUND");
+    }
+    if (!returnsMessage && namesMessage && state !== undefined) {
+      targetMessage(ctx, state, "message not found");
     }
     if (returnsMessage && state !== undefined) {
       const target = edits ? targetMessage(ctx, state, "message to edit not found") : undefined;

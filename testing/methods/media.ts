@@ -1,10 +1,11 @@
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { FileStore } from "../files.ts";
+import { FileStore, type StoredFile } from "../files.ts";
+import { mp4FrameSize } from "../mp4.ts";
 import { optArray } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
 import { fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
-import { captionFields, pick, postBotMessage } from "./compose.ts";
+import { captionFields, formatted, pick, postBotMessage } from "./compose.ts";
 
 /** How each media kind is described in a Message, given its stored file and the call's parameters. */
 export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(file: Obj, p: Obj): unknown }>> =
@@ -33,7 +34,11 @@ export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(fil
         duration: Number(p.duration ?? 0),
       }),
     },
-    voice: { folder: "voice", describe: (f, p) => ({ ...f, duration: Number(p.duration ?? 0) }) },
+    // Telegram files every voice note as audio/ogg, whatever type the upload declared.
+    voice: {
+      folder: "voice",
+      describe: (f, p) => ({ ...f, mime_type: "audio/ogg", duration: Number(p.duration ?? 0) }),
+    },
     video_note: {
       folder: "video_notes",
       describe: (f, p) => ({ ...f, length: Number(p.length ?? 240), duration: Number(p.duration ?? 0) }),
@@ -65,20 +70,52 @@ export function mediaField(kind: string, stored: ReturnType<typeof FileStore.des
   if (kind !== "photo" && kind !== "sticker" && kind !== "voice" && kind !== "video_note") {
     if (file.file_name !== undefined) base.file_name = file.file_name;
   }
-  if (file.mime_type !== undefined && kind !== "photo" && kind !== "sticker") base.mime_type = file.mime_type;
+  // PhotoSize, Sticker and VideoNote have no mime_type field.
+  if (file.mime_type !== undefined && kind !== "photo" && kind !== "sticker" && kind !== "video_note") {
+    base.mime_type = file.mime_type;
+  }
   return MEDIA_KINDS[kind].describe(base, params);
 }
 
-function sendMedia(kind: string): Handler {
+/** Kinds whose message object carries an uploaded `thumbnail`. */
+const THUMBNAILED: ReadonlySet<string> = new Set(["audio", "document", "video", "animation", "video_note"]);
+
+/**
+ * The uploaded thumbnail of a media item as a PhotoSize, or undefined. Client.cpp get_input_thumbnail takes
+ * only an uploaded file (directly or by `attach://`), never a file_id or URL.
+ */
+async function thumbnailOf(ctx: CallContext, value: unknown): Promise<Obj | undefined> {
+  if (!(value instanceof File) && !(typeof value === "string" && value.startsWith("attach://"))) {
+    return undefined;
+  }
+  const file = await resolveFile(ctx, value, "thumbnails");
+  const { file_path: _, ...facts } = FileStore.describe(file);
+  return { ...facts, width: 320, height: 320 };
+}
+
+/** A video note whose frame is not square is delivered as a video, as Telegram does. */
+function videoNoteShape(
+  kind: string,
+  file: StoredFile,
+): { kind: string; size?: { width: number; height: number } } {
+  if (kind !== "video_note") return { kind };
+  const size = mp4FrameSize(file.bytes);
+  return size === undefined || size.width === size.height ? { kind } : { kind: "video", size };
+}
+
+function sendMedia(asked: string): Handler {
   return async (ctx) => {
     const state = targetChat(ctx);
-    const value = fileParam(ctx, kind);
-    if (value === undefined || value === "") throw badRequest(`there is no ${kind} in the request`);
-    const file = await resolveFile(ctx, value, MEDIA_KINDS[kind].folder);
-    const content: Obj = {
-      [kind]: mediaField(kind, FileStore.describe(file), file, ctx.params),
-      ...captionFields(ctx),
-    };
+    const value = fileParam(ctx, asked);
+    if (value === undefined || value === "") throw badRequest(`there is no ${asked} in the request`);
+    const file = await resolveFile(ctx, value, MEDIA_KINDS[asked].folder);
+    const { kind, size } = videoNoteShape(asked, file);
+    const media = mediaField(kind, FileStore.describe(file), file, { ...ctx.params, ...size }) as Obj;
+    if (THUMBNAILED.has(kind)) {
+      const thumbnail = await thumbnailOf(ctx, ctx.params.thumbnail ?? ctx.files.get("thumbnail"));
+      if (thumbnail !== undefined) media.thumbnail = thumbnail;
+    }
+    const content: Obj = { [kind]: media, ...captionFields(ctx) };
     if (kind === "animation") {
       content.document = mediaField("document", FileStore.describe(file), file, ctx.params);
     }
@@ -132,14 +169,19 @@ async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
       throw badRequest(`unsupported media type "${kind}" in the group`);
     }
     const file = await resolveFile(ctx, m.media, MEDIA_KINDS[kind].folder);
-    const content: Obj = {
-      media_group_id: groupId,
-      [kind]: mediaField(kind, FileStore.describe(file), file, m),
-    };
+    const described = mediaField(kind, FileStore.describe(file), file, m) as Obj;
+    if (THUMBNAILED.has(kind)) {
+      const thumbnail = await thumbnailOf(ctx, m.thumbnail);
+      if (thumbnail !== undefined) described.thumbnail = thumbnail;
+    }
+    const content: Obj = { media_group_id: groupId, [kind]: described };
     if (typeof m.caption === "string") {
-      if (m.caption.length > MAX_CAPTION) throw badRequest("message caption is too long");
-      content.caption = m.caption;
-      if (Array.isArray(m.caption_entities)) content.caption_entities = m.caption_entities;
+      // Each InputMedia carries its own parse_mode (Client.cpp get_input_media reads it per item).
+      const entities = Array.isArray(m.caption_entities) ? m.caption_entities as Obj[] : undefined;
+      const mode = typeof m.parse_mode === "string" ? m.parse_mode : undefined;
+      const caption = formatted(m.caption, entities, mode, MAX_CAPTION, "caption");
+      content.caption = caption.text;
+      if (caption.entities !== undefined) content.caption_entities = caption.entities;
     }
     contents.push(content);
   }

@@ -1,0 +1,110 @@
+// Media as Telegram files them: voice notes are audio/ogg, uploaded thumbnails appear as `thumbnail`, and a
+// video note whose frame is not square arrives as a video.
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { ok } from "./emulator_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** A minimal MP4 track header (`tkhd`, version 0) of a video track with the given frame size. */
+function mp4(width: number, height: number): Uint8Array<ArrayBuffer> {
+  const box = new Uint8Array(92);
+  const view = new DataView(box.buffer);
+  view.setUint32(0, 92);
+  box.set([0x74, 0x6b, 0x68, 0x64], 4);
+  view.setUint32(84, width << 16);
+  view.setUint32(88, height << 16);
+  return box;
+}
+
+async function upload(
+  root: string,
+  token: string,
+  method: string,
+  fields: Record<string, string | [Blob, string]>,
+) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === "string") form.append(k, v);
+    else form.append(k, v[0], v[1]);
+  }
+  const r = await fetch(`${root}/bot${token}/${method}`, { method: "POST", body: form });
+  const body = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(body));
+  return body.result as Any;
+}
+
+Deno.test("a voice note's mime_type is audio/ogg whatever the upload declared", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "media_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const sent = await upload(emu.apiRoot, bot.token, "sendVoice", {
+    chat_id: String(alice.id),
+    voice: [new Blob([new Uint8Array([1, 2, 3])], { type: "application/octet-stream" }), "v.bin"],
+  });
+  assert.equal(sent.voice.mime_type, "audio/ogg");
+  const again = await ok<Any>(emu.apiRoot, bot.token, "sendVoice", {
+    chat_id: alice.id,
+    voice: sent.voice.file_id,
+  });
+  assert.equal(again.voice.mime_type, "audio/ogg");
+});
+
+Deno.test("uploaded thumbnails appear as `thumbnail` (sendDocument, sendVideo, sendMediaGroup); a file_id thumbnail is ignored", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "media_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const jpeg = new Blob([new Uint8Array([255, 216, 255, 1])], { type: "image/jpeg" });
+  const doc = await upload(emu.apiRoot, bot.token, "sendDocument", {
+    chat_id: String(alice.id),
+    document: [new Blob(["report"]), "report.txt"],
+    thumbnail: [jpeg, "t.jpg"],
+  });
+  assert.equal(doc.document.thumbnail.file_size, 4);
+  assert.equal(typeof doc.document.thumbnail.width, "number");
+  const video = await upload(emu.apiRoot, bot.token, "sendVideo", {
+    chat_id: String(alice.id),
+    video: [new Blob([mp4(640, 360)]), "v.mp4"],
+    thumbnail: "attach://thumb",
+    thumb: [jpeg, "t.jpg"],
+  });
+  assert.equal(video.video.thumbnail.file_size, 4, "attach://thumb names the part called thumb");
+  const group = await upload(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: String(alice.id),
+    media: JSON.stringify([
+      { type: "document", media: "attach://a", thumbnail: "attach://ta" },
+      { type: "document", media: "attach://b" },
+    ]),
+    a: [new Blob(["a"]), "a.txt"],
+    b: [new Blob(["b"]), "b.txt"],
+    ta: [jpeg, "ta.jpg"],
+  });
+  assert.equal(group[0].document.thumbnail.file_size, 4);
+  assert.equal(group[1].document.thumbnail, undefined);
+  const byId = await ok<Any>(emu.apiRoot, bot.token, "sendDocument", {
+    chat_id: alice.id,
+    document: doc.document.file_id,
+    thumbnail: doc.document.thumbnail.file_id,
+  });
+  assert.equal(byId.document.thumbnail, undefined);
+});
+
+Deno.test("a square video note stays a video note; a non-square one comes back as a video", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "media_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const round = await upload(emu.apiRoot, bot.token, "sendVideoNote", {
+    chat_id: String(alice.id),
+    video_note: [new Blob([mp4(240, 240)]), "round.mp4"],
+  });
+  assert.equal(typeof round.video_note.file_id, "string");
+  assert.equal(round.video, undefined);
+  const wide = await upload(emu.apiRoot, bot.token, "sendVideoNote", {
+    chat_id: String(alice.id),
+    video_note: [new Blob([mp4(640, 360)], { type: "video/mp4" }), "wide.mp4"],
+  });
+  assert.equal(wide.video_note, undefined);
+  assert.deepEqual([wide.video.width, wide.video.height], [640, 360]);
+  assert.equal(wide.video.mime_type, "video/mp4");
+});
