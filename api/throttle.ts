@@ -269,9 +269,11 @@ class Throttler {
       if (wait <= 0) break;
       await sleep(wait + EPSILON, item.stop.signal);
     }
-    await (item.call.params.allow_paid_broadcast === true ? this.#paid : this.#free).acquire(
-      item.stop.signal,
-    );
+    // Urgency: how long this chat's line takes at the chat's own limit, so that the chats that would
+    // otherwise finish last go first among those ready.
+    const rate = Math.min(this.#perChat, lane.group ? this.#perGroup / 60 : Infinity);
+    const gate = item.call.params.allow_paid_broadcast === true ? this.#paid : this.#free;
+    await gate.acquire(item.stop.signal, lane.queue.length / rate);
   }
 
   async #send(lane: Lane, item: Pending): Promise<void> {
@@ -349,7 +351,9 @@ const THROTTLES = new WeakSet<ApiTransformer>();
  * every call of a method that posts a message (`MESSAGE_SENDER_METHODS`) waits in its chat's line until
  * the chat's limit (about one a second; 20 a minute in groups) and the overall one (about 30 a second;
  * `paidPerSecond` for `allow_paid_broadcast` calls) let it go. A chat's calls go out one at a time and in
- * order; chats that are ready take turns. A 429 that happens anyway pauses that chat (every chat when two
+ * order; chats that are ready take turns, a turn going first to the chat whose line is longest at its
+ * own limit plus the time it has waited (so a long line into a group is not left to trickle out alone
+ * at the end, and nobody waits forever). A 429 that happens anyway pauses that chat (every chat when two
  * chats get one at once) and repeats the call. A call's `signal` and `timeout` count while it waits;
  * when `maxQueued` calls wait, the next is refused with `ThrottleQueueFull`. Other methods pass through.
  *
