@@ -31,13 +31,14 @@ export class RateGate {
   #pausedUntil = 0;
 
   /**
-   * Creates an open gate with a full bucket.
+   * Creates an open gate.
    *
    * @param rate tokens back per second.
    * @param size the burst allowed.
+   * @param full whether the burst is there at once (else it builds up at `rate`).
    */
-  constructor(rate: number, size: number) {
-    this.#bucket = new TokenBucket(rate, size);
+  constructor(rate: number, size: number, full: boolean) {
+    this.#bucket = new TokenBucket(rate, size, full);
   }
 
   /**

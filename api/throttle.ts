@@ -42,6 +42,13 @@ export interface ThrottleOptions extends ThrottleLimits {
    * burst the server refuses. Default 0.1.
    */
   readonly jitter?: number;
+  /**
+   * Whether the overall burst is there at once. Default false: the overall rate builds up from zero,
+   * because a process started right after another one sent at full rate (a restart mid-broadcast) would
+   * otherwise run over the limit; it costs a second's burst. Set it when the bot has been quiet before.
+   * (A chat's or group's own burst is always there at once.)
+   */
+  readonly burstAtStart?: boolean;
   /** How many 429 answers one call may get before it fails with the `TooManyRequestsError`. Default 3. */
   readonly maxRetries?: number;
   /** A 429 asking for a longer wait than this many seconds fails the call at once (its chat still waits). Default 60. */
@@ -145,8 +152,12 @@ class Throttler {
     );
     const jitter = checkSeconds(options.jitter, "throttle.jitter", true) ?? 0.1;
     const burst = (rate: number) => Math.max(1, Math.floor(rate - Math.ceil(rate * jitter)));
-    this.#free = new RateGate(perSecond, burst(perSecond));
-    this.#paid = new RateGate(paid, burst(paid));
+    if (options.burstAtStart !== undefined && typeof options.burstAtStart !== "boolean") {
+      throw new BadInput("throttle.burstAtStart", "a boolean");
+    }
+    const full = options.burstAtStart === true;
+    this.#free = new RateGate(perSecond, burst(perSecond), full);
+    this.#paid = new RateGate(paid, burst(paid), full);
     this.#maxQueued = count(options.maxQueued, 10_000, "maxQueued");
     this.#maxRetries = count(options.maxRetries, 3, "maxRetries");
     this.#maxRetryAfter = checkSeconds(options.maxRetryAfter, "throttle.maxRetryAfter") ?? 60;

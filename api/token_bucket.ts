@@ -11,15 +11,16 @@ export class TokenBucket {
   #last: number;
 
   /**
-   * Creates a full bucket.
+   * Creates a bucket.
    *
    * @param rate tokens back per second.
    * @param size most tokens held.
+   * @param full whether it starts full (else empty).
    */
-  constructor(rate: number, size: number) {
+  constructor(rate: number, size: number, full = true) {
     this.rate = rate;
     this.size = size;
-    this.#tokens = size;
+    this.#tokens = full ? size : 0;
     this.#last = now();
   }
 
