@@ -82,6 +82,50 @@ Deno.test("a chat an interrupted run was sending to is reported uncertain, and s
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("without a throttle on the client, a broadcast throttles itself with the limits it is given: no 429", async () => {
+  await using emu = await BotApiEmulator.start({ flood: LIMITS });
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 400 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  let http429 = 0;
+  const api = new Api(bot.token, {
+    apiRoot: emu.apiRoot,
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status === 429) http429++;
+      return response;
+    },
+  });
+  const result = await broadcast(api, users.map((u) => u.id), "hello", { throttle: LIMITS });
+  assert.equal(result.sent, 400);
+  assert.equal(http429, 0);
+});
+
+Deno.test("an aborted broadcast rejects with the reason, and running it again finishes without resending", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 200 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const chats = users.map((u) => u.id);
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "progress.jsonl");
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  api.transformers.use(throttle({ perSecond: 100, burstAtStart: true }));
+  const stop = new AbortController();
+  const interrupted = broadcast(api, chats, "hello", {
+    store: jsonLinesStore(path),
+    signal: stop.signal,
+    progressEvery: 0.05,
+    onProgress: (p) => p.done >= 20 && stop.abort(new Error("operator stopped it")),
+  });
+  await assert.rejects(interrupted, /operator stopped it/);
+  const reached = users.filter((u) => botMessages(emu, u.id) === 1).length;
+  assert.ok(reached >= 20 && reached < 200, `${reached} reached before the abort`);
+
+  const rest = await broadcast(api, chats, "hello", { store: jsonLinesStore(path) });
+  assert.equal(rest.sent + rest.uncertain.length, 200);
+  for (const user of users) assert.ok(botMessages(emu, user.id) <= 1);
+  await Deno.remove(dir, { recursive: true });
+});
+
 /** A child process's stdout, line by line, as it comes. */
 async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let rest = "";

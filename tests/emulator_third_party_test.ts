@@ -1,7 +1,7 @@
 // Third-party clients' upload flows against the emulator, with only their API root changed: node-telegram-bot-api
 // (v2, a streaming multipart encoder with attach:// hoisting) and grammY (InputFile).
-import { Api as GrammyApi, InputFile as GrammyFile } from "npm:grammy@1.46.0";
 import assert from "node:assert/strict";
+import { Api as GrammyApi, InputFile as GrammyFile } from "npm:grammy@1.46.0";
 import {
   Api,
   InputFile,
