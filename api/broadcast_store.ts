@@ -53,7 +53,9 @@ class JsonLinesStore implements BroadcastStore {
       } catch {
         continue; // an empty line, or a line cut short by a crash: its chat stays "sending" at worst
       }
-      records.set(String(entry.chat), entry);
+      if (entry !== null && typeof entry === "object" && "chat" in entry) {
+        records.set(String(entry.chat), entry);
+      }
     }
     return records;
   }

@@ -328,7 +328,11 @@ class Throttler {
     }
     this.#last429 = { key: lane.key, at };
     item.retries++;
-    if (item.retries > this.#maxRetries || wait > this.#maxRetryAfter || item.stop.signal.aborted) {
+    const timeout = item.call.options.timeout;
+    const outOfTime = timeout !== undefined && at + wait - item.enqueued >= timeout;
+    if (
+      item.retries > this.#maxRetries || wait > this.#maxRetryAfter || outOfTime || item.stop.signal.aborted
+    ) {
       return false;
     }
     item.state = "queued";
