@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { FlavorMethods } from "./api/payloads.gen.ts";
 import { Bot as CoreBot } from "./bot/bot.ts";
 import { DelegatorBot as CoreDelegatorBot } from "./bot/delegator_bot.ts";
 import type { LoopHandler } from "./bot/handler.ts";
@@ -38,7 +39,11 @@ export class Bot extends CoreBot {
    *
    * @returns a promise that settles when the loop stops, with `stop()` on it.
    */
-  override messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): AwaitableLoop {
+  override messageLoop(
+    this: CoreBot & FlavorMethods,
+    handler?: LoopHandler,
+    options?: MessageLoopOptions,
+  ): AwaitableLoop {
     return awaitable(super.messageLoop(handler, options));
   }
 }
@@ -50,7 +55,11 @@ export class DelegatorBot extends CoreDelegatorBot {
    *
    * @returns a promise that settles when the loop stops, with `stop()` on it.
    */
-  override messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): AwaitableLoop {
+  override messageLoop(
+    this: CoreBot & FlavorMethods,
+    handler?: LoopHandler,
+    options?: MessageLoopOptions,
+  ): AwaitableLoop {
     return awaitable(super.messageLoop(handler, options));
   }
 }

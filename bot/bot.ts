@@ -1,11 +1,14 @@
 import { Api, type ApiOptions } from "../api/client.ts";
+import type { FlavorMethods } from "../api/payloads.gen.ts";
 import { redactText } from "../api/redact.ts";
 import type { User } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_method.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
+import { hasInbox, onInboxCreated } from "./inbox.ts";
 import { runLoop } from "./loop.ts";
 import { EventRouting } from "./loop_events.ts";
+import { loopErrorReporter } from "./loop_logger.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 import { checkLoopOptions } from "./loop_options_check.ts";
 import { observeUpdates } from "./observe_update.ts";
@@ -111,12 +114,21 @@ export class Bot extends Api {
    * `message_reaction`, `message_reaction_count`) that the routing table or the bot's flavor methods
    * name, unless `options.allowedUpdates` says otherwise.
    *
+   * A polling loop first calls getMe ({@link Bot.me}): a refused token (401) ends it at once with an
+   * `UnauthorizedError` that says so, an unreachable `apiRoot` is reported (to `onError`, else the
+   * logger) and asked again with back-off. On a subclass, the flavor methods are type-checked here:
+   * `onChatMessage(msg: CallbackQuery)` does not compile (see `FlavorMethods`).
+   *
    * @returns a controller: `stop()` ends gracefully, `done` settles when the loop has ended.
    * @throws {BadInput} at once, before anything starts, on a malformed handler or any bad option
    *   (unknown name, wrong kind of value, a `source` that is no queue), or with no handler on a bot
    *   that neither overrides `handle` nor defines a flavor method.
    */
-  messageLoop(handler?: LoopHandler, options?: MessageLoopOptions): LoopController {
+  messageLoop(
+    this: Bot & FlavorMethods,
+    handler?: LoopHandler,
+    options?: MessageLoopOptions,
+  ): LoopController {
     const checked = checkLoopOptions(options);
     const routed = handler === undefined ? undefined : resolveHandler(handler);
     const defaultRouter = this.handle === Bot.prototype.handle;
@@ -130,10 +142,17 @@ export class Bot extends Api {
     }
     const allowedUpdates = checked.allowedUpdates ?? kindsFor(handler, takes);
     const handle = observeUpdates(routed ?? ((msg) => this.handle(msg)), this.logger);
+    const onError = checked.onError ?? loopErrorReporter(this.logger);
+    const reception = {
+      polls: checked.source === undefined && !hasInbox(this),
+      onWebhook: (release: () => void) => onInboxCreated(this, release),
+    };
     const loop = startLoop(
       this,
       checked,
-      () => runLoop(this, handle, { ...checked, allowedUpdates }, this.#redact),
+      reception,
+      handle,
+      (gated) => runLoop(this, gated, { ...checked, allowedUpdates, onError }, this.#redact),
     );
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),

@@ -8,11 +8,15 @@ import { seedKey, TupleKey } from "./seed_key.ts";
 // deno-lint-ignore no-explicit-any
 export type Msg = Record<string, any>;
 
-/** What a delegator receives: the bot, the message that started the delegate, and the seed. */
-export type SeedTuple<B extends DelegatorBot = DelegatorBot> = readonly [bot: B, msg: Msg, seed: unknown];
+/** What a delegator receives: the bot, the message that started the delegate, and the seed (of type `S`). */
+export type SeedTuple<B extends DelegatorBot = DelegatorBot, S = unknown> = readonly [
+  bot: B,
+  msg: Msg,
+  seed: S,
+];
 
-/** A seeder: from a message, the seed selecting its delegate (`null`/`undefined` for none). */
-export type Seeder = (msg: Msg) => unknown;
+/** A seeder: from a message, the seed (of type `S`) selecting its delegate (`null`/`undefined` for none). */
+export type Seeder<S = unknown> = (msg: Msg) => S | null | undefined;
 
 /** Given to {@link StartableDelegate.start}: how a delegate tells the bot that it has ended. */
 export interface DelegateHandle {
@@ -44,11 +48,15 @@ export type DelegateCall = readonly [
  */
 export type Delegate = StartableDelegate | (() => unknown) | DelegateCall;
 
-/** A delegator: builds the delegate for a new seed. */
-export type Delegator = (seedTuple: SeedTuple) => Delegate;
+/** A delegator: builds the delegate for a new seed (of type `S`). */
+export type Delegator<S = unknown> = (seedTuple: SeedTuple<DelegatorBot, S>) => Delegate;
 
-/** One `[seeder, delegator]` pair of {@link DelegatorBot}'s delegation patterns. */
-export type DelegationPattern = readonly [seeder: Seeder, delegator: Delegator];
+/**
+ * One `[seeder, delegator]` pair of {@link DelegatorBot}'s delegation patterns. Name the seed type
+ * (`DelegationPattern<number>`) and TypeScript checks that the delegator takes what the seeder gives.
+ */
+// deno-lint-ignore no-explicit-any
+export type DelegationPattern<S = any> = readonly [seeder: Seeder<S>, delegator: Delegator<S>];
 
 /** Options of {@link DelegatorBot}: those of `Bot`, plus the mailbox size of each delegate. */
 export type DelegatorBotOptions = BotOptions & {

@@ -41,7 +41,9 @@ export type MessageHandler = (msg: LoopPayload) => unknown;
  */
 export type RoutingTable =
   & { readonly [F in keyof FlavorPayloads]?: (msg: FlavorPayloads[F]) => unknown }
-  & { readonly [K in keyof UpdatePayloads]?: (msg: UpdatePayloads[K]) => unknown }
+  & {
+    readonly [K in Exclude<keyof UpdatePayloads, keyof FlavorPayloads>]?: (msg: UpdatePayloads[K]) => unknown;
+  }
   & { readonly null?: (msg: LoopPayload) => unknown }
   & { readonly [event: `_${string}`]: EventHandler | undefined };
 

@@ -66,6 +66,7 @@ export {
   type ShippingQueryHeadline,
 } from "./glance.ts";
 export {
+  type EventHandler,
   type EventMessage,
   type LoopHandler,
   type LoopMessage,
@@ -78,7 +79,7 @@ export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";
 export { parseUpdate } from "./parse_update.ts";
 export type { PollingClient } from "./polling.ts";
-export { botUser, startLoop, type StartupHost } from "./startup.ts";
+export { botUser, type LoopReception, startLoop, type StartupHost } from "./startup.ts";
 export { originOf, rememberOrigin, type UpdateOrigin } from "./update_kind.ts";
 export { type QueueEntry, type QueueItem, UpdateQueue } from "./update_queue.ts";
 export { type FetchHandler, webhookHandler, type WebhookOptions } from "./webhook.ts";

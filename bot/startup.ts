@@ -5,7 +5,7 @@ import { NetworkError } from "../exception/network_error.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import { UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { Backoff, pause } from "./backoff.ts";
-import { hasInbox } from "./inbox.ts";
+import type { LoopMessage } from "./handler.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
 
 /** What start-up needs of the bot. */
@@ -18,11 +18,33 @@ export interface StartupHost {
   getMe(callOptions?: CallOptions): Promise<User>;
 }
 
+/** A loop's handler, as start-up wraps it. */
+type Handle = (msg: LoopMessage) => unknown;
+
 const identities = new WeakMap<object, User>();
 
-/** The bot's own User (its `username` for commands like `/start@name`), once a polling loop has started. */
+/** The bot's own User (its `username` for commands like `/start@name`), once a polling loop has asked getMe. */
 export function botUser(bot: object): User | undefined {
   return identities.get(bot);
+}
+
+/** How the loop about to start receives its updates, as far as start-up needs to know. */
+export interface LoopReception {
+  /** Whether it polls getUpdates (rather than reading a queue `source` or a webhook's updates). */
+  readonly polls: boolean;
+  /** Calls `release` when a webhook takes the updates over later; returns how to stop watching. */
+  readonly onWebhook?: (release: () => void) => () => void;
+}
+
+function refused(error: unknown): UnauthorizedError | undefined {
+  if (!(error instanceof TelegramError) || error.errorCode !== 401) return undefined;
+  return new UnauthorizedError(
+    "Unauthorized: the Bot API refused this bot's token; check the token from @BotFather, and that "
+      + "apiRoot is the server the bot is registered with",
+    401,
+    error.json,
+    { method: error.method ?? "getMe" },
+  );
 }
 
 function report(host: StartupHost, options: MessageLoopOptions, error: Error): void {
@@ -48,32 +70,19 @@ async function identify(
   for (;;) {
     try {
       const me = await host.getMe({ signal });
+      identities.set(host, me);
       if (failures > 0) host.logger.error(`telepot-ts: the Bot API at ${host.apiRoot} answers again`);
       return me;
     } catch (error) {
       if (signal.aborted) return undefined;
-      if (error instanceof TelegramError && error.errorCode === 401) {
-        throw new UnauthorizedError(
-          "Unauthorized: the Bot API refused this bot's token (getMe at start-up); check the token from "
-            + "@BotFather, and that apiRoot is the server the bot is registered with",
-          401,
-          error.json,
-          { method: "getMe" },
-        );
-      }
+      const unauthorized = refused(error);
+      if (unauthorized !== undefined) throw unauthorized;
       failures++;
       // The first failure is reported, and every tenth: a wrong apiRoot must not look like silence.
       if (failures === 1 || failures % 10 === 0) {
         const cause = error instanceof Error ? error : new Error(String(error));
-        report(
-          host,
-          options,
-          new NetworkError(
-            "getMe",
-            `cannot reach the Bot API at ${host.apiRoot} (getMe: ${cause.message}); retrying`,
-            { cause },
-          ),
-        );
+        const message = `cannot reach the Bot API at ${host.apiRoot} (getMe: ${cause.message}); retrying`;
+        report(host, options, new NetworkError("getMe", message, { cause }));
       }
       await pause(backoff.next(), signal);
     }
@@ -81,38 +90,51 @@ async function identify(
 }
 
 /**
- * Starts a polling loop once getMe answered (so the bot's username is known, see {@link botUser}): a
- * refused token (401) ends the loop at once (`done` rejects with an `UnauthorizedError` saying so);
- * an unreachable server is reported (to `onError`, else the logger) and asked again with back-off.
- * A loop reading a `source` (a queue) or a webhook's updates starts at once, without getMe.
+ * Starts a loop with getMe alongside: a polling loop's handlers wait until getMe has answered (so the
+ * bot's username is known, see {@link botUser}); a refused token (401, from getMe or getUpdates) ends
+ * the loop, `done` rejecting with an `UnauthorizedError` that says so; an unreachable server is
+ * reported (to `onError`, else the logger) after the first failed attempt and every tenth. A loop
+ * reading a `source` or a webhook's updates does not wait for getMe. `start` runs at once, so the
+ * loop's own checks still throw from `messageLoop`.
  *
  * @param host the bot.
- * @param options the loop's options (`source`, `signal`, `onError`).
- * @param start starts the loop itself.
+ * @param options the loop's options (`signal`, `onError`, `backoff`).
+ * @param reception whether the loop polls, and how a webhook made later announces itself.
+ * @param handle the loop's handler.
+ * @param start starts the loop itself with the handler it is given.
  */
 export function startLoop(
   host: StartupHost,
   options: MessageLoopOptions,
-  start: () => LoopController,
+  reception: LoopReception,
+  handle: Handle,
+  start: (handle: Handle) => LoopController,
 ): LoopController {
-  if (options.source !== undefined || hasInbox(host)) return start();
+  if (!reception.polls) return start(handle);
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
-  let loop: LoopController | undefined;
-  const done = identify(host, options, signal).then((me) => {
-    if (me === undefined || signal.aborted) return;
-    identities.set(host, me);
-    loop = start();
-    return loop.done;
+  // A webhook handler made meanwhile takes the updates over: its handlers need not wait.
+  const unwatch = reception.onWebhook?.(() => stopper.abort()) ?? (() => {});
+  const identity = identify(host, options, signal);
+  const ready = identity.then(() => {}, () => {});
+  let known = false;
+  ready.then(() => known = true);
+  const loop = start((msg) => known ? handle(msg) : ready.then(() => handle(msg)));
+  identity.catch(() => loop.stop());
+  const done = loop.done.then(() => undefined, (error: unknown) => ({ error })).then(async (failure) => {
+    unwatch();
+    stopper.abort();
+    await identity;
+    if (failure !== undefined) throw refused(failure.error) ?? failure.error;
   });
   return {
     stop: () => {
       stopper.abort();
-      return loop ? loop.stop() : done.then(() => {}, () => {});
+      return loop.stop();
     },
     done,
     get handled() {
-      return loop?.handled ?? 0;
+      return loop.handled;
     },
   };
 }

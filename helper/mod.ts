@@ -11,6 +11,7 @@ export * from "./callback_query.ts";
 export * from "./contexts.ts";
 export * from "./default_router.ts";
 export * from "./editor.ts";
+export * from "./handler_methods.ts";
 export * from "./handlers.ts";
 export * from "./idle.ts";
 export * from "./listener.ts";

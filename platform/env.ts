@@ -1,21 +1,27 @@
 /**
- * Environment variables, read without failing: a host without them (a Worker, a browser) or a Deno
- * process not allowed to read them answers `undefined`.
+ * Environment variables, read without failing or prompting: a host without them (a Worker, a browser),
+ * or a Deno process not already allowed to read one, answers `undefined`.
  *
  * @module
  */
 
+interface DenoEnv {
+  env?: { get(name: string): string | undefined };
+  permissions?: { querySync?(descriptor: { name: "env"; variable: string }): { state: string } };
+}
+
 /** The value of the environment variable `name`, or `undefined`. */
 export function readEnv(name: string): string | undefined {
-  const host = globalThis as {
-    Deno?: { env?: { get(name: string): string | undefined } };
-    process?: { env?: Record<string, string | undefined> };
-  };
+  const host = globalThis as { Deno?: DenoEnv; process?: { env?: Record<string, string | undefined> } };
   try {
-    if (host.Deno?.env) return host.Deno.env.get(name);
+    const deno = host.Deno;
+    if (deno?.env) {
+      // Asking without permission would prompt on a terminal: a library's optional switch must not.
+      const state = deno.permissions?.querySync?.({ name: "env", variable: name }).state ?? "granted";
+      return state === "granted" ? deno.env.get(name) : undefined;
+    }
     return host.process?.env?.[name];
   } catch {
-    // No permission to read the environment: as if unset.
     return undefined;
   }
 }

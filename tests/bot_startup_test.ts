@@ -115,3 +115,20 @@ Deno.test("the debug switch comes from the environment: TELEPOT_DEBUG=1 or DEBUG
   assert.equal(await probe({ DEBUG: "express" }), "false");
   assert.equal(await probe({}), "false");
 });
+
+Deno.test("a loop's failures go to the injected logger, the update named and the token cut out", async () => {
+  const log = recorder();
+  const token = "888:LOGGED-secret";
+  const bot = new Bot(token, { apiRoot: `http://127.0.0.1:${closedPort()}`, logger: log });
+  const update = {
+    update_id: 1,
+    message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "x" },
+  };
+  const loop = bot.messageLoop(() => {
+    throw new Error(`handler failed with ${token}`);
+  }, { source: [update] });
+  await until(() => log.lines.length > 0, "the report");
+  await loop.stop();
+  assert.match(log.lines[0], /^telepot-ts: update 1: Error: handler failed with <token>/);
+  assert.ok(!log.lines.join("\n").includes("LOGGED-secret"));
+});

@@ -1,0 +1,37 @@
+// Must NOT compile: each marked line fails with the error code after "expect".
+import {
+  Bot,
+  type CallbackQuery,
+  ChatHandler,
+  type ChatHandlerMethods,
+  type DelegationPattern,
+  hasFlavor,
+} from "../../mod.ts";
+
+const bot = new Bot("1:typed");
+
+bot.messageLoop({ mesage: (msg: unknown) => msg }); // expect TS2353
+bot.messageLoop({ chat: (msg) => Math.abs(msg.text) }); // expect TS2345
+bot.messageLoop({ callback_query: (query) => query.text }); // expect TS2339
+bot.messageLoop({ inline_query: (query: CallbackQuery) => query.data }); // expect TS2322
+bot.messageLoop((msg) => msg.text); // expect TS2339
+bot.messageLoop((msg) => hasFlavor(msg, "chat") && msg.data); // expect TS2339
+bot.messageLoop((msg) => hasFlavor(msg, "no_such_flavor")); // expect TS2345
+
+class Wrong extends Bot {
+  onChatMessage(query: CallbackQuery) {
+    return query.data;
+  }
+}
+new Wrong("1:typed").messageLoop(); // expect TS2684
+
+export class WrongHandler extends ChatHandler implements ChatHandlerMethods {
+  onChatMessage(query: CallbackQuery) { // expect TS2416
+    return query.data;
+  }
+}
+
+export const mismatched: DelegationPattern<number> = [
+  (msg) => String(msg.chat?.id), // expect TS2322
+  ([, , chatId]) => () => chatId.toFixed(0),
+];

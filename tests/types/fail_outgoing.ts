@@ -1,0 +1,15 @@
+// Must NOT compile: each marked line fails with the error code after "expect".
+import { type ApiTransformer, Bot, type Chat, defaults, isCallTo } from "../../mod.ts";
+
+const bot = new Bot("1:typed");
+
+export const chatType: Chat["type"] = "privat"; // expect TS2820
+bot.sendMessage(1, "x", { parse_mode: "html" }); // expect TS2820
+bot.sendMessage(1, "x", {}, { signl: new AbortController().signal }); // expect TS2561
+bot.sendChatAction(1, "dancing"); // expect TS2345
+bot.close(); // expect TS2339
+defaults({ parse_mode: "html" }); // expect TS2820
+defaults({ no_such_parameter: 1 }); // expect TS2353
+export const sync: ApiTransformer = (call) => call.method; // expect TS2322
+export const typo: ApiTransformer = (call, next) => isCallTo(call, "sendMesage") ? next(call) : next(call); // expect TS2345
+export const text: ApiTransformer = (call, next) => isCallTo(call, "getMe") ? next(call) : next(call.params); // expect TS2345

@@ -1,0 +1,70 @@
+// Must compile: typed routing tables, narrowed function handlers, typed flavor methods.
+import {
+  Bot,
+  type CallbackQuery,
+  ChatHandler,
+  type ChatHandlerMethods,
+  createOpen,
+  type DelegationPattern,
+  DelegatorBot,
+  type FlavorMethods,
+  glance,
+  hasFlavor,
+  type Message,
+  perChatId,
+  type PollAnswer,
+} from "../../mod.ts";
+
+const bot = new Bot("1:typed");
+
+bot.messageLoop({
+  chat: (msg) => {
+    const text: string | undefined = msg.text;
+    const chatId: number = msg.chat.id;
+    return [text, chatId];
+  },
+  edited_chat: (msg) => msg.edit_date,
+  callback_query: (query) => query.data?.toUpperCase(),
+  inline_query: (query) => query.query.length,
+  poll_answer: (answer: PollAnswer) => answer.poll_id,
+  chat_member: (update) => update.new_chat_member.status,
+  message: (msg) => msg.message_id,
+  channel_post: (post) => post.chat.title,
+  _alarm: (event: { _alarm: { text: string } }) => event._alarm.text,
+  null: (payload) => payload,
+});
+
+bot.messageLoop((msg) => {
+  if (hasFlavor(msg, "chat")) {
+    const [contentType, chatType, chatId] = glance(msg);
+    return [contentType, chatType, chatId, msg.text];
+  }
+  if (hasFlavor(msg, "callback_query")) return msg.data;
+  if (hasFlavor(msg, "poll_answer")) return msg.option_ids;
+});
+
+class Echo extends Bot implements FlavorMethods {
+  async onChatMessage(msg: Message) {
+    await this.sendMessage(msg.chat.id, msg.text ?? "?");
+  }
+  onCallbackQuery(query: CallbackQuery) {
+    return this.answerCallbackQuery(query.id);
+  }
+}
+new Echo("1:typed").messageLoop();
+
+class Plain extends Bot {}
+new Plain("1:typed").messageLoop((msg) => msg);
+
+export class Counter extends ChatHandler implements ChatHandlerMethods {
+  count = 0;
+  async onChatMessage(msg: Message) {
+    await this.sender.sendMessage(`${++this.count}: ${msg.text}`);
+  }
+}
+
+const perChat: DelegationPattern<number> = [
+  (msg) => typeof msg.chat?.id === "number" ? msg.chat.id : null,
+  ([bot, , chatId]) => () => bot.sendMessage(chatId, `chat ${chatId.toFixed(0)}`),
+];
+new DelegatorBot("1:typed", [perChat, [perChatId(), createOpen(Counter, { timeout: 10 })]]);

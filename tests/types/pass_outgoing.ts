@@ -1,0 +1,39 @@
+// Must compile: transformers, defaults, per-call options, named types and literal unions.
+import {
+  type ApiTransformer,
+  Bot,
+  type Chat,
+  defaults,
+  isCallTo,
+  type Message,
+  type MessageEntity,
+  retryTransformer,
+} from "../../mod.ts";
+
+const bot = new Bot("1:typed");
+
+const shout: ApiTransformer = async (call, next) => {
+  if (isCallTo(call, "sendMessage")) {
+    const text: string | undefined = call.params.text;
+    return await next({ ...call, params: { ...call.params, text: text?.toUpperCase() } });
+  }
+  return await next(call);
+};
+const cached: ApiTransformer = (call, next) =>
+  call.method === "getMe" ? Promise.resolve({ id: 1 }) : next(call);
+bot.transformers.use(retryTransformer({ maxAttempts: 2 }), shout, cached);
+bot.transformers.use(
+  defaults({ parse_mode: "HTML", protect_content: true, link_preview_options: { is_disabled: true } }),
+);
+
+const controller = new AbortController();
+export const sent: Promise<Message> = bot.sendMessage(1, "<b>hi</b>", { parse_mode: "MarkdownV2" }, {
+  signal: controller.signal,
+  timeout: 5,
+});
+export const me = bot.getMe({ timeout: 2 });
+export const closed: Promise<boolean> = bot.closeBotInstance();
+
+export const chatType: Chat["type"] = "supergroup";
+export const entity: MessageEntity["type"] = "bot_command";
+export const action = bot.sendChatAction(1, "typing");
