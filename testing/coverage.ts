@@ -3,9 +3,6 @@ import { modelledMethods } from "./methods/modelled.ts";
 
 const MANAGED = "managed bots (bots created by other bots) are not emulated";
 const VERIFICATION = "verification is a third-party organisation's badge with no effect a bot can observe";
-const GIFT_OWNERSHIP =
-  "owned gifts of a business account change hands only through these calls; checked for the connection, "
-  + "not for the gift";
 const WEB_APP = "Web Apps do not run in the emulator, so no query id is ever issued: unknown ids are refused";
 const RICH = "rich messages and drafts are stored as plausible content; their layout is not interpreted";
 
@@ -28,19 +25,10 @@ export const GENERIC_REASONS: Readonly<Record<string, string>> = {
   replaceManagedBotToken: MANAGED,
   getManagedBotAccessSettings: MANAGED,
   setManagedBotAccessSettings: MANAGED,
-  giftPremiumSubscription: "Premium subscriptions are not emulated",
   verifyUser: VERIFICATION,
   verifyChat: VERIFICATION,
   removeUserVerification: VERIFICATION,
   removeChatVerification: VERIFICATION,
-  readBusinessMessage: "read receipts of business chats are not observable by bots",
-  deleteBusinessMessages: "business chats' message history is not emulated beyond the bot's own messages",
-  setBusinessAccountProfilePhoto: "business account photos are not shown anywhere a bot can read",
-  removeBusinessAccountProfilePhoto: "business account photos are not shown anywhere a bot can read",
-  setBusinessAccountGiftSettings: "gift settings only affect Telegram clients' gift buttons",
-  convertGiftToStars: GIFT_OWNERSHIP,
-  upgradeGift: GIFT_OWNERSHIP,
-  transferGift: GIFT_OWNERSHIP,
   savePreparedInlineMessage: "prepared messages are used from Mini Apps, which do not run in the emulator",
   savePreparedKeyboardButton: "prepared buttons are used from Mini Apps, which do not run in the emulator",
   approveSuggestedPost: "suggested posts of channel direct-message chats are not emulated",

@@ -1,6 +1,8 @@
 import type { MethodSpec, TypeSpec } from "../api/spec.gen.ts";
 import { badRequest } from "./failure.ts";
+import { LEGACY_FORMS, parsed } from "./legacy_forms.ts";
 import { readNestedAny } from "./lenient_json.ts";
+import { looseBool, looseInt } from "./loose_values.ts";
 import type { CallInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 import { LEGACY_PARAMS } from "./validate.ts";
@@ -17,28 +19,6 @@ export interface EmulatorWarning {
 
 /** Receives warnings. */
 export type WarningSink = (warning: EmulatorWarning) => void;
-
-type Rewrite = (
-  params: Obj,
-  warn: (parameter: string, message: string) => void,
-  files: ReadonlyMap<string, File>,
-) => void;
-
-/** The real server's to_bool (Client.cpp `Client::to_bool`): trimmed, lower-cased `true`, `yes` or `1`. */
-export function looseBool(value: unknown): boolean {
-  if (typeof value === "boolean") return value;
-  return ["true", "yes", "1"].includes(String(value).trim().toLowerCase());
-}
-
-/**
- * The real server's `td::to_integer`: an optional minus and the leading digits; whatever follows is
- * ignored and no digits at all read as 0 (`"1796119999.123"` is 1796119999, `"abc"` is 0).
- */
-export function looseInt(value: unknown): number {
-  const text = typeof value === "number" ? String(Math.trunc(value)) : String(value);
-  const match = /^-?\d+/.exec(text);
-  return match === null ? 0 : Number(match[0]);
-}
 
 function strictInt(value: unknown): boolean {
   if (typeof value === "number") return Number.isInteger(value);
@@ -57,119 +37,6 @@ const STRICT_BOOLS: ReadonlySet<unknown> = new Set([
   "1",
   "0",
 ]);
-
-/** Splits an `emojis` string of the legacy sticker methods into one emoji per item. */
-function emojiList(emojis: unknown): string[] {
-  const segmenter = new Intl.Segmenter();
-  return [...segmenter.segment(String(emojis ?? ""))].map((s) => s.segment).filter((s) => s.trim() !== "");
-}
-
-/** `png_sticker`/`tgs_sticker`/`webm_sticker` plus `emojis` (Client.cpp `get_legacy_input_sticker`). */
-function legacySticker(params: Obj, files: ReadonlyMap<string, File>): Obj | undefined {
-  const formats: [string, string][] = [["png_sticker", "static"], ["tgs_sticker", "animated"], [
-    "webm_sticker",
-    "video",
-  ]];
-  for (const [name, format] of formats) {
-    const file = params[name] ?? (files.has(name) ? `attach://${name}` : undefined);
-    if (file === undefined) continue;
-    const sticker: Obj = { sticker: file, format, emoji_list: emojiList(params.emojis) };
-    if (params.mask_position !== undefined) sticker.mask_position = params.mask_position;
-    for (const key of ["png_sticker", "tgs_sticker", "webm_sticker", "emojis", "mask_position"]) {
-      delete params[key];
-    }
-    return sticker;
-  }
-  return undefined;
-}
-
-function parsed(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Fills the `format` an InputSticker may leave out when the method has a default (Client.cpp `get_input_sticker`). */
-function withFormat(sticker: unknown, format: string): unknown {
-  const value = parsed(sticker);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return sticker;
-  const obj = value as Obj;
-  return obj.format === undefined || obj.format === "" ? { ...obj, format } : obj;
-}
-
-/**
- * Legacy forms the real server still reads, per method, rewritten into today's parameters. Each names the
- * Client.cpp function that reads the old form.
- */
-const REWRITES: Readonly<Record<string, Rewrite>> = {
-  // process_send_poll_query: `correct_option_id` when `correct_option_ids` is absent; get_input_poll_options
-  // reads plain strings as options.
-  sendPoll(params, warn) {
-    if (params.correct_option_id !== undefined && params.correct_option_ids === undefined) {
-      params.correct_option_ids = [looseInt(params.correct_option_id)];
-      delete params.correct_option_id;
-      warn("correct_option_id", "legacy correct_option_id read as correct_option_ids");
-    }
-    const options = parsed(params.options);
-    if (Array.isArray(options) && options.some((o) => typeof o === "string")) {
-      params.options = options.map((o) => typeof o === "string" ? { text: o } : o);
-      warn("options", "plain string poll options read as InputPollOption");
-    }
-  },
-  createNewStickerSet(params, warn, files) {
-    const sticker = legacySticker(params, files);
-    if (sticker !== undefined && params.stickers === undefined) {
-      params.stickers = [sticker];
-      warn("stickers", "legacy png_sticker/tgs_sticker/webm_sticker + emojis read as stickers");
-    }
-    const format = params.sticker_format;
-    delete params.sticker_format;
-    const stickers = parsed(params.stickers);
-    if (typeof format === "string" && Array.isArray(stickers)) {
-      params.stickers = stickers.map((s) => withFormat(s, format));
-      warn("sticker_format", "legacy sticker_format used as the stickers' default format");
-    }
-  },
-  addStickerToSet(params, warn, files) {
-    const sticker = legacySticker(params, files);
-    if (sticker !== undefined && params.sticker === undefined) {
-      params.sticker = sticker;
-      warn("sticker", "legacy png_sticker/tgs_sticker/webm_sticker + emojis read as sticker");
-    } else if (params.sticker !== undefined) {
-      const filled = withFormat(params.sticker, "auto");
-      if (filled !== params.sticker && (filled as Obj).format === "auto") {
-        params.sticker = filled;
-        warn("sticker", "InputSticker without format read with format \"auto\"");
-      }
-    }
-  },
-  // process_upload_sticker_file_query: without `sticker`, the file is `png_sticker` in the static format.
-  uploadStickerFile(params, warn, files) {
-    if (params.sticker !== undefined || files.has("sticker")) return;
-    const png = params.png_sticker ?? (files.has("png_sticker") ? "attach://png_sticker" : undefined);
-    if (png === undefined) return;
-    params.sticker = png;
-    params.sticker_format ??= "static";
-    delete params.png_sticker;
-    warn("png_sticker", "legacy png_sticker read as sticker in the static format");
-  },
-  // process_set_sticker_set_thumbnail_query: `thumb` for `thumbnail`, an empty `format` is "auto".
-  setStickerSetThumbnail(params, warn, files) {
-    const thumb = params.thumb ?? (files.has("thumb") ? "attach://thumb" : undefined);
-    if (params.thumbnail === undefined && !files.has("thumbnail") && thumb !== undefined) {
-      params.thumbnail = thumb;
-      delete params.thumb;
-      warn("thumb", "legacy thumb read as thumbnail");
-    }
-    if (params.format === undefined || params.format === "") {
-      params.format = "auto";
-      warn("format", "missing format filled with \"auto\"");
-    }
-  },
-};
 
 /**
  * What the server answers when a required parameter is missing or empty, where it is not the validator's
@@ -285,7 +152,7 @@ export class CallReader {
     }
     if (this.strict) return true;
     const warn = (parameter: string, message: string) => this.warn({ method, parameter, message });
-    REWRITES[method]?.(params, warn, input.files);
+    LEGACY_FORMS[method]?.(params, warn, input.files);
     const thumb = params.thumb ?? (input.files.has("thumb") ? "attach://thumb" : undefined);
     if (thumb !== undefined && params.thumbnail === undefined && facts.known.has("thumbnail")) {
       // get_input_thumbnail reads `thumb` when there is no `thumbnail`.

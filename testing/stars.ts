@@ -25,6 +25,8 @@ export interface BusinessState {
   stars: number;
   /** The account's bio (setBusinessAccountBio). */
   bio: string;
+  /** Gift button and accepted gift types (setBusinessAccountGiftSettings). */
+  giftSettings?: Obj;
 }
 
 /** Built-in gifts getAvailableGifts offers: id, price in Stars, emoji of its sticker. */

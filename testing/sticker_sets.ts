@@ -20,6 +20,9 @@ export const STICKER_FORMATS: Readonly<Record<string, { is_animated: boolean; is
   video: { is_animated: false, is_video: true },
 };
 
+/** Custom emoji created so far, for their unique ids. */
+let customEmojiCount = 0;
+
 /** The Sticker object of a stored file in a set. */
 export function stickerObject(
   file: StoredFile,
@@ -40,7 +43,7 @@ export function stickerObject(
   };
   if (emoji !== undefined) sticker.emoji = emoji;
   if (type === "custom_emoji") {
-    sticker.custom_emoji_id = `5${String(Date.now()).slice(-9)}${file.file_id.length}`;
+    sticker.custom_emoji_id = String(6_000_000_000_000 + ++customEmojiCount);
   }
   return sticker;
 }

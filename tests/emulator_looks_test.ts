@@ -113,6 +113,11 @@ Deno.test("profile photos: the bot sets and removes its own; getUserProfilePhoto
   const photos = await ok<Any>(root, bot.token, "getUserProfilePhotos", { user_id: bot.id });
   assert.equal(photos.total_count, 1);
   assert.equal(photos.photos[0].length, 2);
+  // Client.cpp get_input_chat_photo: a file_id is refused.
+  const byId = await call(root, bot.token, "setMyProfilePhoto", {
+    photo: { type: "static", photo: photos.photos[0][0].file_id },
+  });
+  assert.equal(byId.body.description, "Bad Request: photo must be uploaded as a file");
   await ok(root, bot.token, "removeMyProfilePhoto");
   assert.equal((await ok<Any>(root, bot.token, "getUserProfilePhotos", { user_id: bot.id })).total_count, 0);
   const nobody = await call(root, bot.token, "getUserProfilePhotos", { user_id: 12345 });

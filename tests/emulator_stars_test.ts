@@ -230,3 +230,152 @@ Deno.test("stories of a business account: post an upload, edit, repost, delete; 
   });
   assert.equal(noRight.body.description, "Bad Request: BOT_ACCESS_FORBIDDEN");
 });
+
+Deno.test("a business account's gifts, photo, gift settings and messages: convert, upgrade, transfer; rights checked", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "desk_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const friend = emu.createUser({ first_name: "Fred" });
+  const client = emu.createUser({ first_name: "Carl" });
+  const root = emu.apiRoot;
+  const id = emu.connectBusiness(owner, bot, { stars: 100 }).id;
+  // The bot earns stars and gives the account two gifts.
+  const invoice = await ok<Any>(root, bot.token, "sendInvoice", {
+    chat_id: client.id,
+    title: "T",
+    description: "D",
+    payload: "p",
+    currency: "XTR",
+    prices: [{ label: "x", amount: 100 }],
+  });
+  const paying = client.pay(invoice);
+  await ok(root, bot.token, "answerPreCheckoutQuery", {
+    pre_checkout_query_id: (await checkoutOf(emu, bot)).id,
+    ok: true,
+  });
+  await paying;
+  const gifts = (await ok<Any>(root, bot.token, "getAvailableGifts")).gifts;
+  await ok(root, bot.token, "sendGift", { user_id: owner.id, gift_id: gifts[0].id });
+  await ok(root, bot.token, "sendGift", { user_id: owner.id, gift_id: gifts[1].id });
+  let owned = await ok<Any>(root, bot.token, "getBusinessAccountGifts", { business_connection_id: id });
+  assert.equal(owned.total_count, 2);
+  const [first, second] = owned.gifts;
+
+  await ok(root, bot.token, "convertGiftToStars", {
+    business_connection_id: id,
+    owned_gift_id: first.owned_gift_id,
+  });
+  assert.deepEqual(
+    await ok(root, bot.token, "getBusinessAccountStarBalance", { business_connection_id: id }),
+    { amount: 100 + first.gift.star_count },
+  );
+  await ok(root, bot.token, "upgradeGift", {
+    business_connection_id: id,
+    owned_gift_id: second.owned_gift_id,
+    star_count: 25,
+  });
+  owned = await ok<Any>(root, bot.token, "getBusinessAccountGifts", { business_connection_id: id });
+  assert.equal(owned.gifts[0].type, "unique");
+  await ok(root, bot.token, "transferGift", {
+    business_connection_id: id,
+    owned_gift_id: second.owned_gift_id,
+    new_owner_chat_id: friend.id,
+  });
+  assert.equal(
+    (await ok<Any>(root, bot.token, "getUserGifts", { user_id: friend.id })).gifts[0].type,
+    "unique",
+  );
+  const gone = await call(root, bot.token, "convertGiftToStars", {
+    business_connection_id: id,
+    owned_gift_id: first.owned_gift_id,
+  });
+  assert.equal(gone.body.description, "Bad Request: STARGIFT_INVALID");
+
+  const form = new FormData();
+  form.append("business_connection_id", id);
+  form.append("photo", JSON.stringify({ type: "static", photo: "attach://pic" }));
+  form.append("pic", new Blob([new Uint8Array([1])], { type: "image/jpeg" }), "p.jpg");
+  const photo = await fetch(`${root}/bot${bot.token}/setBusinessAccountProfilePhoto`, {
+    method: "POST",
+    body: form,
+  });
+  assert.equal((await photo.json()).result, true);
+  assert.equal(
+    (await ok<Any>(root, bot.token, "getUserProfilePhotos", { user_id: owner.id })).total_count,
+    1,
+  );
+  await ok(root, bot.token, "removeBusinessAccountProfilePhoto", { business_connection_id: id });
+  assert.equal(
+    (await ok<Any>(root, bot.token, "getUserProfilePhotos", { user_id: owner.id })).total_count,
+    0,
+  );
+  await ok(root, bot.token, "setBusinessAccountGiftSettings", {
+    business_connection_id: id,
+    show_gift_button: true,
+    accepted_gift_types: {
+      unlimited_gifts: true,
+      limited_gifts: true,
+      unique_gifts: true,
+      premium_subscription: true,
+      gifts_from_channels: false,
+    },
+  });
+
+  const list = await ok<Any>(root, bot.token, "sendChecklist", {
+    business_connection_id: id,
+    chat_id: client.id,
+    checklist: { title: "T", tasks: [{ id: 1, text: "a" }] },
+  });
+  await ok(root, bot.token, "readBusinessMessage", {
+    business_connection_id: id,
+    chat_id: client.id,
+    message_id: list.message_id,
+  });
+  await ok(root, bot.token, "deleteBusinessMessages", {
+    business_connection_id: id,
+    message_ids: [list.message_id],
+  });
+  assert.equal(emu.message(client.id, list.message_id, { bot }), undefined);
+
+  const limited = emu.connectBusiness(emu.createUser({ first_name: "Max" }), bot, {
+    rights: { can_reply: true },
+  });
+  const noRight = await call(root, bot.token, "deleteBusinessMessages", {
+    business_connection_id: limited.id,
+    message_ids: [1],
+  });
+  assert.equal(noRight.body.description, "Bad Request: BOT_ACCESS_FORBIDDEN");
+});
+
+Deno.test("giftPremiumSubscription costs the docs' price in stars and makes the user Premium", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "shop_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const root = emu.apiRoot;
+  const poor = await call(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 3,
+    star_count: 1000,
+  });
+  assert.equal(poor.body.description, "Bad Request: BALANCE_TOO_LOW");
+  emu.world.stars.balances.set(bot.id, 1200);
+  const wrongPrice = await call(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 3,
+    star_count: 900,
+  });
+  assert.equal(wrongPrice.body.description, "Bad Request: STARS_AMOUNT_INVALID");
+  const months = await call(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 4,
+    star_count: 1000,
+  });
+  assert.equal(months.status, 400);
+  await ok(root, bot.token, "giftPremiumSubscription", {
+    user_id: alice.id,
+    month_count: 3,
+    star_count: 1000,
+  });
+  assert.equal(alice.user.is_premium, true);
+  assert.deepEqual(await ok(root, bot.token, "getMyStarBalance"), { amount: 200 });
+});

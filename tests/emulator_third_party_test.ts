@@ -1,3 +1,5 @@
+// deno-lint-ignore-file no-import-prefix -- node-telegram-bot-api is used by this test only, so its
+// specifier stays here rather than in deno.json.
 // Third-party clients' upload flows against the emulator, with only their API root changed: node-telegram-bot-api
 // (v2, a streaming multipart encoder with attach:// hoisting) and grammY (InputFile).
 import assert from "node:assert/strict";

@@ -210,6 +210,9 @@ async function setMyProfilePhoto(ctx: CallContext): Promise<boolean> {
   const input = optObj(ctx.params, "photo") ?? {};
   const value = input.type === "animated" ? input.animation : input.photo;
   if (value === undefined) throw badRequest("photo isn't specified");
+  // Client.cpp get_input_chat_photo: "Photo must be uploaded as a file".
+  const upload = value instanceof File || (typeof value === "string" && value.startsWith("attach://"));
+  if (!upload) throw badRequest("photo must be uploaded as a file");
   const file = await resolveFile(ctx, value, "profile_photos");
   const id = ctx.bot.user.id;
   ctx.world.profilePhotos.set(id, [photoSizes(file), ...(ctx.world.profilePhotos.get(id) ?? [])]);

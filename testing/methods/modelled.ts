@@ -1,6 +1,7 @@
 import type { TypeSpec } from "../../api/spec.gen.ts";
 import type { Handler } from "../context.ts";
 import { BUSINESS_METHODS } from "./business.ts";
+import { businessAccountMethods } from "./business_account.ts";
 import { chatMethods } from "./chat.ts";
 import { CHECKLIST_METHODS } from "./checklists.ts";
 import { CORE_METHODS } from "./core.ts";
@@ -46,5 +47,6 @@ export function modelledMethods(types: Readonly<Record<string, TypeSpec>>): Reco
     ...MEMBER_METHODS,
     ...CHECKLIST_METHODS,
     ...STORY_METHODS,
+    ...businessAccountMethods(types),
   };
 }

@@ -66,6 +66,23 @@ function refundStarPayment(ctx: CallContext): boolean {
   return true;
 }
 
+/** The docs' prices of a Premium gift in Stars, by months. */
+const PREMIUM_PRICES: Readonly<Record<number, number>> = { 3: 1000, 6: 1500, 12: 2500 };
+
+function giftPremiumSubscription(ctx: CallContext): boolean {
+  const user = ctx.world.findUser(optInt(ctx.params, "user_id"));
+  if (user === undefined || user.is_bot) throw badRequest("user not found");
+  const months = optInt(ctx.params, "month_count") ?? 0;
+  const price = PREMIUM_PRICES[months];
+  if (price === undefined) throw badRequest("PREMIUM_GIFT_MONTHS_INVALID");
+  if (optInt(ctx.params, "star_count") !== price) throw badRequest("STARS_AMOUNT_INVALID");
+  const ledger = ctx.world.stars;
+  if ((ledger.balances.get(ctx.bot.user.id) ?? 0) < price) throw badRequest("BALANCE_TOO_LOW");
+  ledger.spend(ctx.bot, price, { type: "user", transaction_type: "premium_purchase", user });
+  user.is_premium = true;
+  return true;
+}
+
 /** createInvoiceLink: checked as sendInvoice is, answered with a `https://t.me/$…` link. */
 function createInvoiceLink(ctx: CallContext): string {
   const prices = (optArray(ctx.params, "prices") ?? []) as Obj[];
@@ -107,4 +124,5 @@ export const STAR_METHODS: Readonly<Record<string, Handler>> = {
     return ownedGifts(ctx, state.chat.id);
   },
   createInvoiceLink,
+  giftPremiumSubscription,
 };
