@@ -157,6 +157,37 @@ export const SENDER_METHODS = [
 /** One of {@link SENDER_METHODS}. */
 export type SenderMethod = typeof SENDER_METHODS[number];
 
+/** Sender methods that post a message (what Telegram's flood limits count, and the throttler queues). */
+export const MESSAGE_SENDER_METHODS = [
+  "sendMessage",
+  "forwardMessage",
+  "forwardMessages",
+  "copyMessage",
+  "copyMessages",
+  "sendPhoto",
+  "sendLivePhoto",
+  "sendAudio",
+  "sendDocument",
+  "sendVideo",
+  "sendAnimation",
+  "sendVoice",
+  "sendVideoNote",
+  "sendPaidMedia",
+  "sendMediaGroup",
+  "sendLocation",
+  "sendVenue",
+  "sendContact",
+  "sendPoll",
+  "sendChecklist",
+  "sendDice",
+  "sendSticker",
+  "sendRichMessage",
+  "sendInvoice",
+  "sendGame"
+] as const;
+/** One of {@link MESSAGE_SENDER_METHODS}. */
+export type MessageSenderMethod = typeof MESSAGE_SENDER_METHODS[number];
+
 /** Other methods with a required chat_id: they administer or inspect a chat (the `Administrator` proxy). */
 export const ADMINISTRATOR_METHODS = [
   "setMessageReaction",

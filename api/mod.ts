@@ -1,10 +1,21 @@
 /**
  * The Bot API layer: the {@link Api} client (JSON / multipart transport on fetch, downloads, retry),
- * input files, message identifiers, and the generated types, spec facts and classification tables.
+ * flood-limit throttling and broadcasts, input files, message identifiers, and the generated types, spec facts and classification tables.
  *
  * @module
  */
 export type { DenoOpenFile, NodeFileHandle, OpenFile } from "../platform/open_file.ts";
+export {
+  broadcast,
+  type BroadcastClient,
+  type BroadcastFailure,
+  type BroadcastFailureReason,
+  type BroadcastMessage,
+  type BroadcastOptions,
+  type BroadcastProgress,
+  type BroadcastResult,
+} from "./broadcast.ts";
+export { type BroadcastRecord, type BroadcastStore, jsonLinesStore } from "./broadcast_store.ts";
 export * from "./classification.gen.ts";
 export { Api, type ApiOptions, type CallOptions } from "./client.ts";
 export { type DefaultParams, defaults, type ParamName, type ParamValue } from "./defaults.ts";
@@ -19,6 +30,15 @@ export { redactText, TOKEN_PLACEHOLDER } from "./redact.ts";
 export { isIdempotent, type RetryOptions } from "./retry.ts";
 export { retryTransformer } from "./retry_transformer.ts";
 export * from "./spec.gen.ts";
+export {
+  isThrottle,
+  TELEGRAM_LIMITS,
+  throttle,
+  type ThrottleLimits,
+  type ThrottleOptions,
+  type ThrottleStats,
+  type ThrottleTransformer,
+} from "./throttle.ts";
 export {
   type ApiCall,
   type ApiTransformer,

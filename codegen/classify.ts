@@ -76,6 +76,18 @@ export function senderMethods(table: SpecTable): string[] {
   ).map((m) => m.name);
 }
 
+/**
+ * The sender methods that post messages (their result is the sent Message or MessageId, or a list of
+ * them): what Telegram's flood limits count. Chat actions and drafts are sent too, but post nothing.
+ */
+export function messageSenderMethods(table: SpecTable): string[] {
+  const posts = new Set(["Message", "MessageId"]);
+  const senders = new Set(senderMethods(table));
+  return table.methods.filter((m) =>
+    senders.has(m.name) && m.returns.length > 0 && m.returns.every((type) => posts.has(elementType(type)))
+  ).map((m) => m.name);
+}
+
 /** The other methods that take a required chat_id: they administer or inspect a chat. */
 export function administratorMethods(table: SpecTable): string[] {
   const taken = new Set([...editorMethods(table), ...senderMethods(table)]);

@@ -5,6 +5,7 @@ import {
   emptyStringDefaults,
   fileMethods,
   messageContentTypes,
+  messageSenderMethods,
   renamedWrappers,
   senderMethods,
   updateKinds,
@@ -91,6 +92,12 @@ export function emitClassification(table: SpecTable): string {
       "SenderMethod",
       senderMethods(table),
       "Methods that send to the chat given as chat_id (the `Sender` proxy).",
+    ],
+    [
+      "MESSAGE_SENDER_METHODS",
+      "MessageSenderMethod",
+      messageSenderMethods(table),
+      "Sender methods that post a message (what Telegram's flood limits count, and the throttler queues).",
     ],
     [
       "ADMINISTRATOR_METHODS",

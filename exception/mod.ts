@@ -35,5 +35,6 @@ export {
   UnauthorizedError,
 } from "./telegram_error_subclasses.ts";
 export { TelepotException } from "./telepot_exception.ts";
+export { ThrottleQueueFull } from "./throttle_queue_full.ts";
 export { UnexpectedRedirect } from "./unexpected_redirect.ts";
 export { WaitTooLong } from "./wait_too_long.ts";

@@ -1,0 +1,262 @@
+import { BadInput } from "../exception/bad_input.ts";
+import { TelegramError } from "../exception/telegram_error.ts";
+import {
+  BotWasBlockedError,
+  BotWasKickedError,
+  UnauthorizedError,
+} from "../exception/telegram_error_subclasses.ts";
+import type { BroadcastRecord, BroadcastStore } from "./broadcast_store.ts";
+import type { CallOptions } from "./call_options.ts";
+import type { MessageSenderMethod } from "./classification.gen.ts";
+import { isThrottle, throttle, type ThrottleOptions } from "./throttle.ts";
+import { now } from "./token_bucket.ts";
+import type { ApiCall, ApiTransformer } from "./transformers.ts";
+
+/** A message to broadcast: a text (sent with `sendMessage`), or a method and its parameters but `chat_id`. */
+export type BroadcastMessage = string | {
+  /** The method that posts it. Default `"sendMessage"`. */
+  readonly method?: MessageSenderMethod;
+  /** Its parameters; `chat_id` is filled in per chat. */
+  readonly params?: Readonly<Record<string, unknown>>;
+};
+
+/** Why a chat did not get the message. */
+export type BroadcastFailureReason = "blocked" | "deactivated" | "kicked" | "chat not found" | "error";
+
+/** A chat the broadcast could not reach. */
+export interface BroadcastFailure {
+  /** The chat id as given. */
+  readonly chat: number | string;
+  /** `blocked` (the user blocked the bot), `deactivated` (deleted account), `kicked`, `chat not found`, `error`. */
+  readonly reason: BroadcastFailureReason;
+  /** Telegram's description, or the error's message. */
+  readonly description: string;
+}
+
+/** How far a broadcast is. */
+export interface BroadcastProgress {
+  /** Chats to reach, this run and earlier ones together. */
+  readonly total: number;
+  /** Chats handled (sent, failed, or done by an earlier run). */
+  readonly done: number;
+  /** Chats that got the message. */
+  readonly sent: number;
+  /** Chats that could not get it. */
+  readonly failed: number;
+  /** Messages per second handled in this run. */
+  readonly rate: number;
+  /** Seconds until the end at this rate (`undefined` before the first chat is done). */
+  readonly eta: number | undefined;
+}
+
+/** What a finished broadcast did. */
+export interface BroadcastResult {
+  /** Chats that got the message (this run and earlier ones). */
+  readonly sent: number;
+  /** Chats that could not get it, with the reason (this run and earlier ones). */
+  readonly failed: readonly BroadcastFailure[];
+  /**
+   * Chats an earlier run may or may not have reached (it stopped between sending and recording): they
+   * were not sent again, unless `resendUncertain` was set.
+   */
+  readonly uncertain: readonly (number | string)[];
+  /** Chats skipped because an earlier run had handled them. */
+  readonly resumed: number;
+  /** Seconds this run took. */
+  readonly seconds: number;
+}
+
+/** Settings of {@link broadcast}. */
+export interface BroadcastOptions {
+  /** Where progress is kept; a run with the same store resumes after the chats done. */
+  readonly store?: BroadcastStore;
+  /** Called about every `progressEvery` seconds and once at the end. */
+  readonly onProgress?: (progress: BroadcastProgress) => void;
+  /** Seconds between progress reports. Default 1. */
+  readonly progressEvery?: number;
+  /** Stops the broadcast: no new chat is started, and the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Calls handed to the throttler at once. Default 100. */
+  readonly concurrency?: number;
+  /** Send again to chats an interrupted run may have reached. Default false: nobody gets a message twice. */
+  readonly resendUncertain?: boolean;
+  /**
+   * Limits for the broadcast's own throttler, used when the client has no `throttle()` transformer
+   * installed (one that is installed throttles the broadcast with the bot's other messages).
+   */
+  readonly throttle?: ThrottleOptions;
+}
+
+/** The part of a client a broadcast uses. */
+export interface BroadcastClient {
+  /** Calls a method. */
+  call(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
+  /** Its transformers: a throttle among them is used. */
+  readonly transformers: { readonly list: readonly ApiTransformer[] };
+}
+
+function reasonOf(error: unknown): BroadcastFailureReason {
+  if (error instanceof BotWasBlockedError) return "blocked";
+  if (error instanceof BotWasKickedError) return "kicked";
+  const description = error instanceof TelegramError ? error.description : "";
+  if (/deactivated/i.test(description)) return "deactivated";
+  if (/chat not found/i.test(description)) return "chat not found";
+  return "error";
+}
+
+function describe(error: unknown): string {
+  if (error instanceof TelegramError) return error.description;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function callOf(
+  message: BroadcastMessage,
+  chat: number | string,
+): { method: string; params: Record<string, unknown> } {
+  if (typeof message === "string") return { method: "sendMessage", params: { chat_id: chat, text: message } };
+  if (message === null || typeof message !== "object") {
+    throw new BadInput("broadcast message", "a text or { method, params }");
+  }
+  return { method: message.method ?? "sendMessage", params: { ...message.params, chat_id: chat } };
+}
+
+/**
+ * Sends one message (or one per chat, from a function of the chat id) to many chats at the highest rate
+ * Telegram's flood limits allow: through the client's `throttle()` transformer if it has one, else
+ * through a throttler of its own. A chat that cannot get it (blocked the bot, deleted account, kicked,
+ * not found) is listed in the result and the broadcast goes on. With a `store`, each chat is recorded
+ * before and after its call, and a run with the same store after a crash or restart skips the chats
+ * done; one that was being sent when the process died is not sent again (it is reported as uncertain).
+ *
+ * @param api the client (an `Api` or `Bot`).
+ * @param chats the chat ids.
+ * @param message the message, or a function of the chat id giving it.
+ * @param options store, progress reports, abort signal, concurrency.
+ * @returns who got it and who did not.
+ * @throws {UnauthorizedError} when the token is refused (every chat would fail).
+ * @throws {BadInput} on a malformed message or option.
+ *
+ * @example
+ * ```ts
+ * import { Api, broadcast, jsonLinesStore, throttle } from "@telepot/telepot-ts";
+ * const api = new Api("123:abc");
+ * api.transformers.use(throttle());
+ * const news = () =>
+ *   broadcast(api, [111, 222, 333], (chat) => `Hello, ${chat}`, {
+ *     store: jsonLinesStore("news.jsonl"),
+ *     onProgress: (p) => console.log(`${p.done}/${p.total}, ${p.rate.toFixed(1)}/s, ETA ${p.eta} s`),
+ *   });
+ * ```
+ */
+export async function broadcast(
+  api: BroadcastClient,
+  chats: Iterable<number | string>,
+  message: BroadcastMessage | ((chat: number | string) => BroadcastMessage | Promise<BroadcastMessage>),
+  options: BroadcastOptions = {},
+): Promise<BroadcastResult> {
+  const concurrency = options.concurrency ?? 100;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new BadInput("broadcast options.concurrency", "a positive integer");
+  }
+  const every = options.progressEvery ?? 1;
+  if (typeof every !== "number" || !(every > 0)) {
+    throw new BadInput("broadcast options.progressEvery", "a positive number of seconds");
+  }
+  const { store, signal } = options;
+  const earlier = store ? await store.load() : new Map<string, BroadcastRecord>();
+  const send = sender(api, options.throttle);
+
+  const failed: BroadcastFailure[] = [];
+  const uncertain: (number | string)[] = [];
+  const todo: (number | string)[] = [];
+  const seen = new Set<string>();
+  let sent = 0;
+  let resumed = 0;
+  for (const chat of chats) {
+    const key = String(chat);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const record = earlier.get(key);
+    if (record?.state === "sent") sent++;
+    else if (record?.state === "failed") {
+      failed.push({
+        chat,
+        reason: (record.reason ?? "error") as BroadcastFailureReason,
+        description: record.description ?? "",
+      });
+    } else if (record?.state === "sending" && !options.resendUncertain) uncertain.push(chat);
+    else {
+      todo.push(chat);
+      continue;
+    }
+    resumed++;
+  }
+
+  const started = now();
+  let handled = 0;
+  let lastReport = started;
+  const report = () => {
+    const elapsed = now() - started;
+    const rate = elapsed > 0 ? handled / elapsed : 0;
+    const done = resumed + handled;
+    options.onProgress?.({
+      total: seen.size,
+      done,
+      sent,
+      failed: failed.length,
+      rate,
+      eta: rate > 0 ? (seen.size - done) / rate : undefined,
+    });
+    lastReport = now();
+  };
+
+  let fatal: { error: unknown } | undefined;
+  let at = 0;
+  const worker = async () => {
+    while (fatal === undefined && at < todo.length && !signal?.aborted) {
+      const chat = todo[at++];
+      const { method, params } = callOf(typeof message === "function" ? await message(chat) : message, chat);
+      await store?.record({ chat, state: "sending" });
+      try {
+        await send({ method, params, options: { signal } });
+        sent++;
+        await store?.record({ chat, state: "sent" });
+      } catch (error) {
+        if (signal?.aborted || error instanceof UnauthorizedError) {
+          fatal ??= { error: signal?.aborted ? signal.reason : error };
+          return;
+        }
+        const failure = { chat, reason: reasonOf(error), description: describe(error) };
+        failed.push(failure);
+        await store?.record({
+          chat,
+          state: "failed",
+          reason: failure.reason,
+          description: failure.description,
+        });
+      }
+      handled++;
+      if (now() - lastReport >= every) report();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  } finally {
+    await store?.close();
+  }
+  if (fatal !== undefined) throw fatal.error;
+  if (signal?.aborted) throw signal.reason;
+  report();
+  return { sent, failed, uncertain, resumed, seconds: now() - started };
+}
+
+/** Sends a call through the client's throttle, or through one of the broadcast's own if it has none. */
+function sender(
+  api: BroadcastClient,
+  limits: ThrottleOptions | undefined,
+): (call: ApiCall) => Promise<unknown> {
+  const direct = (call: ApiCall) => api.call(call.method, { ...call.params }, call.options);
+  if (api.transformers.list.some(isThrottle)) return direct;
+  const own = throttle(limits);
+  return (call) => own(call, direct);
+}

@@ -1,0 +1,399 @@
+import { BadInput } from "../exception/bad_input.ts";
+import { RequestTimeout } from "../exception/request_timeout.ts";
+import { TooManyRequestsError } from "../exception/telegram_error_subclasses.ts";
+import { ThrottleQueueFull } from "../exception/throttle_queue_full.ts";
+import { MESSAGE_SENDER_METHODS } from "./classification.gen.ts";
+import { RateGate } from "./rate_gate.ts";
+import { sleep } from "./retry.ts";
+import { checkSeconds } from "./seconds.ts";
+import { EPSILON, now, TokenBucket } from "./token_bucket.ts";
+import type { ApiCall, ApiTransformer, CallNext } from "./transformers.ts";
+
+/** Message rates a bot may send at (Telegram's flood limits). */
+export interface ThrottleLimits {
+  /** Messages per second, all chats together. Telegram: about 30. */
+  readonly perSecond?: number;
+  /** Messages per second into one chat (a burst of this many, then this rate). Telegram: about 1. */
+  readonly perChatPerSecond?: number;
+  /** Messages per minute into one group, supergroup or channel. Telegram: 20. */
+  readonly perGroupPerMinute?: number;
+  /**
+   * Messages per second, all chats together, for calls with `allow_paid_broadcast: true` (paid in
+   * Telegram Stars, counted apart from the free rate). Telegram: up to 1000.
+   */
+  readonly paidPerSecond?: number;
+}
+
+/** Telegram's published flood limits, the throttler's defaults. */
+export const TELEGRAM_LIMITS: Required<ThrottleLimits> = {
+  perSecond: 30,
+  perChatPerSecond: 1,
+  perGroupPerMinute: 20,
+  paidPerSecond: 1000,
+};
+
+/** Settings of {@link throttle}: limits (default {@link TELEGRAM_LIMITS}) and how the queue behaves. */
+export interface ThrottleOptions extends ThrottleLimits {
+  /** Most calls waiting (not yet sent) at once; one more is refused with `ThrottleQueueFull`. Default 10,000. */
+  readonly maxQueued?: number;
+  /**
+   * Seconds by which a request may reach Telegram late relative to one sent after it; the overall burst
+   * is shrunk by what the overall rate sends in that time, so uneven network delays never add up to a
+   * burst the server refuses. Default 0.1.
+   */
+  readonly jitter?: number;
+  /**
+   * Whether the overall burst is there at once. Default false: the overall rate builds up from zero,
+   * because a process started right after another one sent at full rate (a restart mid-broadcast) would
+   * otherwise run over the limit; it costs a second's burst. Set it when the bot has been quiet before.
+   * (A chat's or group's own burst is always there at once.)
+   */
+  readonly burstAtStart?: boolean;
+  /** How many 429 answers one call may get before it fails with the `TooManyRequestsError`. Default 3. */
+  readonly maxRetries?: number;
+  /** A 429 asking for a longer wait than this many seconds fails the call at once (its chat still waits). Default 60. */
+  readonly maxRetryAfter?: number;
+  /**
+   * Whether a chat id is a group, supergroup or channel (the per-minute limit applies). Default: negative
+   * ids and `@username`s, as Telegram numbers chats.
+   */
+  readonly isGroup?: (chatId: number | string) => boolean;
+}
+
+/** What a throttler is doing now. */
+export interface ThrottleStats {
+  /** Calls waiting for their turn. */
+  readonly queued: number;
+  /** Calls sent and not answered yet. */
+  readonly inFlight: number;
+  /** Calls sent (each repeat after a 429 counted again). */
+  readonly sent: number;
+  /** 429 answers received despite the throttling. */
+  readonly tooManyRequests: number;
+}
+
+/** A throttling transformer: install it with `api.transformers.use(...)`; `stats` shows its queue. */
+export interface ThrottleTransformer extends ApiTransformer {
+  /** The throttler's counters now. */
+  readonly stats: ThrottleStats;
+}
+
+/** A call waiting in its chat's line. */
+interface Pending {
+  readonly call: ApiCall;
+  readonly next: CallNext;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+  /** Aborted by the caller's signal or the call's timeout while it waits: ends the waits. */
+  readonly stop: AbortController;
+  readonly enqueued: number;
+  state: "queued" | "flight" | "done";
+  retries: number;
+  timer?: ReturnType<typeof setTimeout>;
+  onAbort?: () => void;
+}
+
+/** One chat: its calls in order, at most one of them in flight. */
+interface Lane {
+  readonly key: string;
+  readonly queue: Pending[];
+  readonly chat: TokenBucket;
+  readonly group: TokenBucket | undefined;
+  pausedUntil: number;
+  running: boolean;
+}
+
+const FLOOD_COUNTED: ReadonlySet<string> = new Set(MESSAGE_SENDER_METHODS);
+
+function isGroupChat(chatId: number | string): boolean {
+  if (typeof chatId === "string" && chatId.startsWith("@")) return true;
+  return Number(chatId) < 0;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new BadInput(`throttle.${name}`, "a positive number");
+  }
+  return value;
+}
+
+function count(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new BadInput(`throttle.${name}`, "a non-negative integer");
+  return value;
+}
+
+/** Keeps outgoing messages within flood limits; see {@link throttle}. */
+class Throttler {
+  readonly #perChat: number;
+  readonly #perGroup: number;
+  readonly #free: RateGate;
+  readonly #paid: RateGate;
+  readonly #maxQueued: number;
+  readonly #maxRetries: number;
+  readonly #maxRetryAfter: number;
+  readonly #isGroup: (chatId: number | string) => boolean;
+  readonly #lanes = new Map<string, Lane>();
+  #queued = 0;
+  #inFlight = 0;
+  #sent = 0;
+  #tooMany = 0;
+  #last429: { key: string; at: number } | undefined;
+
+  constructor(options: ThrottleOptions) {
+    const perSecond = positive(options.perSecond, TELEGRAM_LIMITS.perSecond, "perSecond");
+    const paid = positive(options.paidPerSecond, TELEGRAM_LIMITS.paidPerSecond, "paidPerSecond");
+    this.#perChat = positive(options.perChatPerSecond, TELEGRAM_LIMITS.perChatPerSecond, "perChatPerSecond");
+    this.#perGroup = positive(
+      options.perGroupPerMinute,
+      TELEGRAM_LIMITS.perGroupPerMinute,
+      "perGroupPerMinute",
+    );
+    const jitter = checkSeconds(options.jitter, "throttle.jitter", true) ?? 0.1;
+    const burst = (rate: number) => Math.max(1, Math.floor(rate - Math.ceil(rate * jitter)));
+    if (options.burstAtStart !== undefined && typeof options.burstAtStart !== "boolean") {
+      throw new BadInput("throttle.burstAtStart", "a boolean");
+    }
+    const full = options.burstAtStart === true;
+    this.#free = new RateGate(perSecond, burst(perSecond), full);
+    this.#paid = new RateGate(paid, burst(paid), full);
+    this.#maxQueued = count(options.maxQueued, 10_000, "maxQueued");
+    this.#maxRetries = count(options.maxRetries, 3, "maxRetries");
+    this.#maxRetryAfter = checkSeconds(options.maxRetryAfter, "throttle.maxRetryAfter") ?? 60;
+    if (options.isGroup !== undefined && typeof options.isGroup !== "function") {
+      throw new BadInput("throttle.isGroup", "a function (chatId) => boolean");
+    }
+    this.#isGroup = options.isGroup ?? isGroupChat;
+  }
+
+  get stats(): ThrottleStats {
+    return {
+      queued: this.#queued,
+      inFlight: this.#inFlight,
+      sent: this.#sent,
+      tooManyRequests: this.#tooMany,
+    };
+  }
+
+  async run(call: ApiCall, next: CallNext): Promise<unknown> {
+    const chatId = call.params.chat_id;
+    if (!FLOOD_COUNTED.has(call.method) || (typeof chatId !== "number" && typeof chatId !== "string")) {
+      const closed = this.#free.paused;
+      if (closed > 0) await sleep(closed, call.options.signal);
+      return await next(call);
+    }
+    if (this.#queued >= this.#maxQueued) throw new ThrottleQueueFull(call.method, this.#maxQueued);
+    const signal = call.options.signal;
+    if (signal?.aborted) throw signal.reason;
+    const lane = this.#lane(chatId);
+    return await new Promise((resolve, reject) => {
+      const item: Pending = {
+        call,
+        next,
+        resolve,
+        reject,
+        stop: new AbortController(),
+        enqueued: now(),
+        state: "queued",
+        retries: 0,
+      };
+      const timeout = call.options.timeout;
+      if (timeout !== undefined) {
+        item.timer = setTimeout(
+          () => this.#drop(lane, item, new RequestTimeout(call.method, timeout)),
+          timeout * 1000,
+        );
+      }
+      if (signal !== undefined) {
+        item.onAbort = () => this.#drop(lane, item, signal.reason);
+        signal.addEventListener("abort", item.onAbort, { once: true });
+      }
+      lane.queue.push(item);
+      this.#queued++;
+      if (!lane.running) void this.#drive(lane);
+    });
+  }
+
+  #lane(chatId: number | string): Lane {
+    const key = String(chatId);
+    let lane = this.#lanes.get(key);
+    if (lane === undefined) {
+      const group = this.#isGroup(chatId);
+      lane = {
+        key,
+        queue: [],
+        chat: new TokenBucket(this.#perChat, Math.max(1, Math.floor(this.#perChat))),
+        group: group
+          ? new TokenBucket(this.#perGroup / 60, Math.max(1, Math.floor(this.#perGroup)))
+          : undefined,
+        pausedUntil: 0,
+        running: false,
+      };
+      this.#lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** Ends a waiting call with `reason` (its abort or timeout); a call already sent is left to its request. */
+  #drop(lane: Lane, item: Pending, reason: unknown): void {
+    if (item.state !== "queued") return;
+    const at = lane.queue.indexOf(item);
+    if (at >= 0) {
+      lane.queue.splice(at, 1);
+      this.#queued--;
+    }
+    item.stop.abort(reason);
+    this.#finish(item);
+    item.reject(reason);
+  }
+
+  #finish(item: Pending): void {
+    item.state = "done";
+    clearTimeout(item.timer);
+    if (item.onAbort) item.call.options.signal?.removeEventListener("abort", item.onAbort);
+  }
+
+  async #drive(lane: Lane): Promise<void> {
+    lane.running = true;
+    while (lane.queue.length > 0) {
+      const item = lane.queue[0];
+      try {
+        await this.#turn(lane, item);
+      } catch {
+        continue; // dropped while waiting: #drop took it out of the line and rejected it
+      }
+      if (item.state !== "queued") continue;
+      lane.queue.shift();
+      this.#queued--;
+      await this.#send(lane, item);
+    }
+    lane.running = false;
+    this.#forget(lane);
+  }
+
+  /** Waits until the chat's limits and then the overall one let `item` go; rejects when it is dropped. */
+  async #turn(lane: Lane, item: Pending): Promise<void> {
+    for (;;) {
+      const at = now();
+      const wait = Math.max(lane.pausedUntil - at, lane.chat.wait(at), lane.group?.wait(at) ?? 0);
+      if (wait <= 0) break;
+      await sleep(wait + EPSILON, item.stop.signal);
+    }
+    // Urgency: how long this chat's line takes at the chat's own limit, so that the chats that would
+    // otherwise finish last go first among those ready.
+    const rate = Math.min(this.#perChat, lane.group ? this.#perGroup / 60 : Infinity);
+    const gate = item.call.params.allow_paid_broadcast === true ? this.#paid : this.#free;
+    await gate.acquire(item.stop.signal, lane.queue.length / rate);
+  }
+
+  async #send(lane: Lane, item: Pending): Promise<void> {
+    item.state = "flight";
+    lane.chat.take();
+    lane.group?.take();
+    const { call } = item;
+    const options = call.options.timeout === undefined
+      ? call.options
+      : { ...call.options, timeout: Math.max(0.001, call.options.timeout - (now() - item.enqueued)) };
+    this.#inFlight++;
+    this.#sent++;
+    try {
+      const result = await item.next({ ...call, options });
+      this.#finish(item);
+      item.resolve(result);
+    } catch (error) {
+      if (error instanceof TooManyRequestsError && this.#honour(lane, item, error)) return;
+      this.#finish(item);
+      item.reject(error);
+    } finally {
+      this.#inFlight--;
+      lane.chat.hold();
+      lane.group?.hold();
+    }
+  }
+
+  /**
+   * Pauses the chat (or, when 429s come from two chats at once, every chat) for `retry_after`, and puts
+   * the call back at the head of its line if it may be repeated.
+   */
+  #honour(lane: Lane, item: Pending, error: TooManyRequestsError): boolean {
+    this.#tooMany++;
+    const wait = error.retryAfter ?? 1;
+    const at = now();
+    lane.pausedUntil = Math.max(lane.pausedUntil, at + wait);
+    const last = this.#last429;
+    if (last !== undefined && last.key !== lane.key && at - last.at < wait) {
+      this.#free.pause(wait);
+      this.#paid.pause(wait);
+    }
+    this.#last429 = { key: lane.key, at };
+    item.retries++;
+    const timeout = item.call.options.timeout;
+    const outOfTime = timeout !== undefined && at + wait - item.enqueued >= timeout;
+    if (
+      item.retries > this.#maxRetries || wait > this.#maxRetryAfter || outOfTime || item.stop.signal.aborted
+    ) {
+      return false;
+    }
+    item.state = "queued";
+    lane.queue.unshift(item);
+    this.#queued++;
+    return true;
+  }
+
+  /** Forgets a quiet chat once its limits hold nothing more to remember. */
+  #forget(lane: Lane): void {
+    if (
+      lane.queue.length === 0 && lane.chat.full() && (lane.group?.full() ?? true) && lane.pausedUntil <= now()
+    ) {
+      this.#lanes.delete(lane.key);
+    } else if (this.#lanes.size > 1_000) {
+      for (const other of this.#lanes.values()) {
+        if (
+          !other.running && other.queue.length === 0 && other.chat.full() && (other.group?.full() ?? true)
+        ) {
+          this.#lanes.delete(other.key);
+        }
+      }
+    }
+  }
+}
+
+const THROTTLES = new WeakSet<ApiTransformer>();
+
+/**
+ * A transformer that keeps a bot's messages within Telegram's flood limits instead of running into 429s:
+ * every call of a method that posts a message (`MESSAGE_SENDER_METHODS`) waits in its chat's line until
+ * the chat's limit (about one a second; 20 a minute in groups) and the overall one (about 30 a second;
+ * `paidPerSecond` for `allow_paid_broadcast` calls) let it go. A chat's calls go out one at a time and in
+ * order; chats that are ready take turns, a turn going first to the chat whose line is longest at its
+ * own limit plus the time it has waited (so a long line into a group is not left to trickle out alone
+ * at the end, and nobody waits forever). A 429 that happens anyway pauses that chat (every chat when two
+ * chats get one at once) and repeats the call. A call's `signal` and `timeout` count while it waits;
+ * when `maxQueued` calls wait, the next is refused with `ThrottleQueueFull`. Other methods pass through.
+ *
+ * @param options limits (default {@link TELEGRAM_LIMITS}) and queue settings.
+ * @throws {BadInput} on a malformed option.
+ *
+ * @example
+ * ```ts
+ * import { Bot, throttle } from "@telepot/telepot-ts";
+ * const bot = new Bot("123:abc");
+ * const throttler = throttle({ maxQueued: 50_000 });
+ * bot.transformers.use(throttler);
+ * // throttler.stats.queued: calls waiting for their turn
+ * ```
+ */
+export function throttle(options: ThrottleOptions = {}): ThrottleTransformer {
+  if (options === null || typeof options !== "object") throw new BadInput("throttle options", "an object");
+  const throttler = new Throttler(options);
+  const transformer: ApiTransformer = (call, next) => throttler.run(call, next);
+  Object.defineProperty(transformer, "stats", { get: () => throttler.stats });
+  THROTTLES.add(transformer);
+  return transformer as ThrottleTransformer;
+}
+
+/** Whether a transformer is one {@link throttle} made (so that a broadcast does not throttle twice). */
+export function isThrottle(transformer: ApiTransformer): transformer is ThrottleTransformer {
+  return THROTTLES.has(transformer);
+}

@@ -1,0 +1,247 @@
+// The throttle() transformer against the emulator with flood control on. Telegram's limits (30/s overall,
+// 1/s per chat, 20/min per group) are scaled up 4× in both the emulator and the throttler (120/s, 4/s,
+// 80/min) so that the 1,000-message scenario needs about 7 s instead of 32 s; the bound asserted is a
+// ratio to what those limits allow, so it holds at any scale.
+import assert from "node:assert/strict";
+import { Api, type ApiCall, MESSAGE_SENDER_METHODS, throttle, type ThrottleLimits } from "../api/mod.ts";
+import { BadInput, RequestTimeout, ThrottleQueueFull, TooManyRequestsError } from "../exception/mod.ts";
+import { BotApiEmulator, type FloodLimits, tooManyRequests } from "../testing/mod.ts";
+
+const SCALE = 4;
+const LIMITS = { perSecond: 30 * SCALE, perChatPerSecond: 1 * SCALE, perGroupPerMinute: 20 * SCALE };
+
+/** A client whose every 429 on the wire is counted (the real fetch does the work; this only looks). */
+function countingApi(token: string, apiRoot: string): { api: Api; http429: () => number } {
+  let http429 = 0;
+  const api = new Api(token, {
+    apiRoot,
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status === 429) http429++;
+      return response;
+    },
+  });
+  return { api, http429: () => http429 };
+}
+
+/**
+ * The least time any sender needs under token-bucket limits (a burst of a limit's size, then its rate):
+ * the longest of the overall, per-chat and per-group bounds.
+ */
+function allowedSeconds(limits: FloodLimits, perChat: Map<number, number>, groups: Set<number>): number {
+  const bound = (count: number, burst: number, rate: number) => Math.max(0, (count - burst) / rate);
+  const total = [...perChat.values()].reduce((a, b) => a + b, 0);
+  let seconds = bound(total, limits.perSecond!, limits.perSecond!);
+  for (const [chat, count] of perChat) {
+    seconds = Math.max(seconds, bound(count, limits.perChatPerSecond!, limits.perChatPerSecond!));
+    if (groups.has(chat)) {
+      seconds = Math.max(seconds, bound(count, limits.perGroupPerMinute!, limits.perGroupPerMinute! / 60));
+    }
+  }
+  return seconds;
+}
+
+/** Sends `perChat` messages (texts 0, 1, 2, … per chat) interleaved across chats; resolves when all are sent. */
+async function sendAll(api: Api, perChat: Map<number, number>): Promise<number> {
+  const started = performance.now();
+  const calls: Promise<unknown>[] = [];
+  const most = Math.max(...perChat.values());
+  for (let seq = 0; seq < most; seq++) {
+    for (const [chat, count] of perChat) if (seq < count) calls.push(api.sendMessage(chat, `${seq}`));
+  }
+  await Promise.all(calls);
+  return (performance.now() - started) / 1000;
+}
+
+function assertInOrder(emu: BotApiEmulator, perChat: Map<number, number>): void {
+  for (const [chat, count] of perChat) {
+    const texts = emu.transcript(chat).map((m) => m.text);
+    assert.deepEqual(texts, Array.from({ length: count }, (_, i) => `${i}`), `chat ${chat} in order`);
+  }
+}
+
+Deno.test("1,000 messages to 100 private chats and 2 groups under flood control: no 429, order kept, within 1.15× the limits' time", async () => {
+  await using emu = await BotApiEmulator.start({ flood: LIMITS });
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 100 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const groups = [0, 1].map((i) =>
+    emu.createGroup({ title: `G${i}`, type: "supergroup", members: [users[i]], bots: [bot] }).id
+  );
+  // 30 messages into each group, 940 spread over the private chats (9 or 10 each).
+  const perChat = new Map<number, number>();
+  for (const group of groups) perChat.set(group, 30);
+  users.forEach((user, i) => perChat.set(user.id, i < 40 ? 10 : 9));
+  assert.equal([...perChat.values()].reduce((a, b) => a + b, 0), 1000);
+
+  const { api, http429 } = countingApi(bot.token, emu.apiRoot);
+  // The emulator has just started: the bot sent nothing before, so the overall burst is there at once.
+  const throttler = throttle({ ...LIMITS, burstAtStart: true });
+  api.transformers.use(throttler);
+  const seconds = await sendAll(api, perChat);
+
+  assert.equal(http429(), 0, "no 429 on the wire");
+  assert.equal(throttler.stats.tooManyRequests, 0);
+  assert.equal(throttler.stats.sent, 1000);
+  assertInOrder(emu, perChat);
+  const allowed = allowedSeconds(LIMITS, perChat, new Set(groups));
+  assert.ok(allowed > 5, `the scenario is bound by the limits (${allowed} s)`);
+  assert.ok(
+    seconds <= 1.15 * allowed,
+    `took ${seconds.toFixed(2)} s; the limits allow ${allowed.toFixed(2)} s`,
+  );
+});
+
+Deno.test("a group's per-minute limit: a burst of the limit, then its rate; no 429, order kept, within 1.15×", async () => {
+  // 60 a minute (a token a second) with loose per-chat and overall limits, so the group's limit binds.
+  const limits = { perSecond: 1000, perChatPerSecond: 100, perGroupPerMinute: 60 };
+  await using emu = await BotApiEmulator.start({ flood: limits });
+  const bot = emu.createBot({ username: "group_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({ title: "G", members: [alice], bots: [bot] }).id;
+  const perChat = new Map([[group, 66]]);
+  const { api, http429 } = countingApi(bot.token, emu.apiRoot);
+  api.transformers.use(throttle({ ...limits, burstAtStart: true }));
+  const seconds = await sendAll(api, perChat);
+  assert.equal(http429(), 0);
+  assertInOrder(emu, perChat);
+  const allowed = allowedSeconds(limits, perChat, new Set([group]));
+  assert.equal(allowed, 6);
+  assert.ok(seconds <= 1.15 * allowed, `took ${seconds.toFixed(2)} s; the limits allow ${allowed} s`);
+});
+
+/** A transformer closer to the wire than the throttle: records each attempt's chat and outcome in order. */
+function recorder(log: { chat: unknown; text: unknown; at: number; ok: boolean }[]) {
+  return async (call: ApiCall, next: (call: ApiCall) => Promise<unknown>) => {
+    try {
+      const result = await next(call);
+      log.push({ chat: call.params.chat_id, text: call.params.text, at: performance.now(), ok: true });
+      return result;
+    } catch (error) {
+      log.push({ chat: call.params.chat_id, text: call.params.text, at: performance.now(), ok: false });
+      throw error;
+    }
+  };
+}
+
+Deno.test("a 429 that happens anyway pauses that chat only and repeats the call in order", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "retry_bot" });
+  const [alice, bob] = ["Alice", "Bob"].map((first_name) => emu.createUser({ first_name }));
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const throttler = throttle();
+  const log: { chat: unknown; text: unknown; at: number; ok: boolean }[] = [];
+  api.transformers.use(throttler, recorder(log));
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(1) });
+
+  const a1 = api.sendMessage(alice.id, "a1");
+  const a2 = api.sendMessage(alice.id, "a2");
+  const b1 = api.sendMessage(bob.id, "b1");
+  await Promise.all([a1, a2, b1]);
+
+  assert.deepEqual(log.map((e) => [e.text, e.ok]), [["a1", false], ["b1", true], ["a1", true], ["a2", true]]);
+  assert.ok(log[2].at - log[0].at >= 900, "alice waited retry_after before a1 went again");
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["a1", "a2"]);
+  assert.equal(throttler.stats.tooManyRequests, 1);
+});
+
+Deno.test("429s from two chats at once pause every chat; a call that keeps getting 429 fails after maxRetries", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "global_bot" });
+  const [alice, bob, carol] = ["Alice", "Bob", "Carol"].map((first_name) => emu.createUser({ first_name }));
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const log: { chat: unknown; text: unknown; at: number; ok: boolean }[] = [];
+  api.transformers.use(throttle({ maxRetries: 1 }), recorder(log));
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(1), times: 2 });
+  const first = Promise.all([api.sendMessage(alice.id, "a"), api.sendMessage(bob.id, "b")]);
+  await new Promise<void>((resolve) => {
+    const look = () => log.length >= 2 ? resolve() : setTimeout(look, 5);
+    look();
+  });
+  const secondFailure = log[1].at;
+  await api.sendMessage(carol.id, "c");
+  const carolSent = log.find((e) => e.text === "c")!.at;
+  assert.ok(carolSent - secondFailure >= 900, "carol waited out the overall pause");
+  await first;
+
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(1), times: 2 });
+  await assert.rejects(api.sendMessage(alice.id, "never"), TooManyRequestsError);
+});
+
+Deno.test("a queued call's signal and timeout end it while it waits; the chat's next call still goes", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "queue_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const throttler = throttle({ perChatPerSecond: 1 });
+  api.transformers.use(throttler);
+  const first = api.sendMessage(alice.id, "first");
+  const aborter = new AbortController();
+  const aborted = api.sendMessage(alice.id, "aborted", {}, { signal: aborter.signal });
+  const timedOut = api.sendMessage(alice.id, "timed out", {}, { timeout: 0.2 });
+  const last = api.sendMessage(alice.id, "last");
+  aborter.abort(new Error("changed my mind"));
+  await assert.rejects(aborted, /changed my mind/);
+  await assert.rejects(timedOut, (error) => error instanceof RequestTimeout && error.seconds === 0.2);
+  await Promise.all([first, last]);
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["first", "last"]);
+  assert.deepEqual(throttler.stats, { queued: 0, inFlight: 0, sent: 2, tooManyRequests: 0 });
+});
+
+Deno.test("a full queue refuses the next call with ThrottleQueueFull; the queued ones are sent", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "full_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  api.transformers.use(throttle({ maxQueued: 2, perChatPerSecond: 20 }));
+  const calls = ["1", "2", "3"].map((text) => api.sendMessage(alice.id, text));
+  await assert.rejects(calls[2], (error) => {
+    assert.ok(error instanceof ThrottleQueueFull);
+    assert.equal(error.limit, 2);
+    assert.equal(error.method, "sendMessage");
+    assert.ok(!error.message.includes(bot.token));
+    return true;
+  });
+  await Promise.all(calls.slice(0, 2));
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["1", "2"]);
+});
+
+Deno.test("only methods that post a message wait: chat actions and reads pass a chat's backlog", async () => {
+  assert.ok(MESSAGE_SENDER_METHODS.includes("sendPhoto"));
+  assert.ok(!(MESSAGE_SENDER_METHODS as readonly string[]).includes("sendChatAction"));
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "typing_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  api.transformers.use(throttle({ perChatPerSecond: 1 }));
+  const order: string[] = [];
+  const backlog = ["m1", "m2"].map((text) => api.sendMessage(alice.id, text).then(() => order.push(text)));
+  await api.sendChatAction(alice.id, "typing").then(() => order.push("typing"));
+  await api.getMe().then(() => order.push("getMe"));
+  await Promise.all(backlog);
+  assert.equal(order.at(-1), "m2", order.join());
+});
+
+Deno.test("allow_paid_broadcast calls have their own overall rate", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "paid_bot" });
+  const users = Array.from({ length: 6 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  api.transformers.use(throttle({ perSecond: 1, paidPerSecond: 100 }));
+  const order: string[] = [];
+  const free = users.slice(0, 3).map((u, i) =>
+    api.sendMessage(u.id, `free${i}`).then(() => order.push(`free${i}`))
+  );
+  const paid = users.slice(3).map((u, i) =>
+    api.sendMessage(u.id, `paid${i}`, { allow_paid_broadcast: true }).then(() => order.push(`paid${i}`))
+  );
+  await Promise.all([...free, ...paid]);
+  assert.deepEqual(order.slice(-2), ["free1", "free2"], order.join());
+});
+
+Deno.test("malformed throttle options are BadInput", () => {
+  assert.throws(() => throttle({ perSecond: 0 }), BadInput);
+  assert.throws(() => throttle({ maxQueued: -1 }), BadInput);
+  assert.throws(() => throttle({ isGroup: "yes" as unknown as () => boolean }), BadInput);
+  const limits: ThrottleLimits = { perGroupPerMinute: Number.NaN };
+  assert.throws(() => throttle(limits), /throttle\.perGroupPerMinute/);
+});
