@@ -44,15 +44,13 @@ function describe(cluster: Cluster): string {
 Deno.test("redis: 3 workers, 10,000 updates over 500 chats, one worker killed with kill -9 mid-run and started again: all handled, in order, duplicates only among the killed worker's", async () => {
   await using cluster = await Processes.start();
   cluster.receiver();
-  const workers = [0, 1, 2].map(() => cluster.worker({ kind: "plain", slowMs: 20, cpuMs: 0 }));
+  // The victim's handlers are the slowest, so that the kill lands while it is handling updates.
+  const workers = [20, 100, 20].map((slowMs) => cluster.worker({ kind: "plain", slowMs, cpuMs: 0 }));
   for (const w of workers) await holding(cluster, w.pid);
   const sending = cluster.emulator.command({ send: { chats: CHATS, perChat: PER_CHAT } });
   const victim = workers[1];
-  await waitFor(
-    () => handled(cluster).filter((d) => d.pid === victim.pid).length >= 300,
-    120,
-    "the victim to work",
-  );
+  const count = (tag: "D" | "S") => handled(cluster, tag).filter((d) => d.pid === victim.pid).length;
+  await waitFor(() => count("D") >= 300 && count("S") > count("D"), 120, "the victim mid-update");
   await cluster.kill(victim, "SIGKILL");
   const survivors = [workers[0].pid, workers[2].pid];
   // Its partitions wait for its lease to expire, then the two others take them over.
