@@ -20,7 +20,15 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
+import { type Deferred, deferred } from "./deferred.ts";
+import { Deque } from "./deque.ts";
+import type {
+  DeadLetter,
+  Journal,
+  JournalRecord,
+  TakenRecord,
+} from "./journal.ts";
+import { LaneStore } from "./lane_store.ts";
 
 // Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
 // crash) is not handled twice; trimmed every TRIM_EVERY acks.
@@ -52,15 +60,14 @@ CREATE TABLE IF NOT EXISTS dead (
 `;
 
 interface Statements {
-  readonly wasAcked: StatementSync;
   readonly insert: StatementSync;
-  readonly take: StatementSync;
   readonly attempt: StatementSync;
   readonly remove: StatementSync;
   readonly remember: StatementSync;
   readonly trim: StatementSync;
   readonly bury: StatementSync;
-  readonly unacked: StatementSync;
+  readonly held: StatementSync;
+  readonly acked: StatementSync;
   readonly dead: StatementSync;
 }
 
@@ -79,6 +86,11 @@ function recordOf(row: Row): JournalRecord {
  * deleted (their ids remembered for a while), dead letters in a table of their own. Everything is
  * synchronous (`DatabaseSync`): a commit in WAL mode is a write to the log, not a wait for the disk,
  * and it survives the process being killed (not a power cut: `synchronous = NORMAL`).
+ *
+ * One process owns the file: what it holds is also kept in memory (loaded on `open`), so taking a
+ * lane's updates reads no row back. Attempts and acks are group-committed: those of one tick go into
+ * one transaction, written in a microtask before any handler they concern runs (attempts) or with the
+ * next write (acks; an ack lost to a crash only means the update is handled again).
  */
 export class SqliteJournal implements Journal {
   /** Always true: what is appended survives the process. */
@@ -87,8 +99,14 @@ export class SqliteJournal implements Journal {
   readonly path: string;
   #db: DatabaseSync | undefined;
   #sql: Statements | undefined;
-  // Acks are written in one transaction before the next read or write, not one commit each.
+  #store = new LaneStore();
+  // Ids of acked updates remembered (oldest first), so a repeated delivery is left out.
+  #acked = new Set<number>();
+  #ackedOrder = new Deque<number>();
+  // Written with the next transaction: attempts before their handlers run, acks whenever.
+  #attempts: number[] = [];
   #acks: number[] = [];
+  #written: Deferred<void> | undefined;
   #sinceTrim = 0;
 
   /**
@@ -98,13 +116,15 @@ export class SqliteJournal implements Journal {
    * @throws {BadInput} when `path` is not a non-empty string.
    */
   constructor(path: string) {
-    if (typeof path !== "string" || path === "") throw new BadInput("journal", "a database file path");
+    if (typeof path !== "string" || path === "") {
+      throw new BadInput("journal", "a database file path");
+    }
     this.path = path;
   }
 
   /**
-   * Opens (or creates) the file and its tables. `node:sqlite` is loaded only now, so that importing
-   * this module (or bundling it) never needs a runtime that has it.
+   * Opens (or creates) the file and its tables, and reads what it holds. `node:sqlite` is loaded only
+   * now, so that importing this module (or bundling it) never needs a runtime that has it.
    */
   async open(): Promise<void> {
     if (this.#db) return;
@@ -112,134 +132,217 @@ export class SqliteJournal implements Journal {
     if (this.#db) return;
     const db = new DatabaseSync(this.path);
     db.exec(SCHEMA);
-    this.#db = db;
-    this.#sql = {
-      wasAcked: db.prepare("SELECT 1 FROM acked WHERE id = ?"),
-      insert: db.prepare("INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)"),
-      take: db.prepare("SELECT id, key, body, attempts FROM updates WHERE key = ? ORDER BY seq LIMIT ?"),
-      attempt: db.prepare("UPDATE updates SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"),
+    const sql: Statements = {
+      insert: db.prepare(
+        "INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)",
+      ),
+      attempt: db.prepare(
+        "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
+      ),
       remove: db.prepare("DELETE FROM updates WHERE id = ?"),
       remember: db.prepare("INSERT OR IGNORE INTO acked (id) VALUES (?)"),
-      trim: db.prepare(`DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`),
-      bury: db.prepare(
-        "INSERT INTO dead (id, key, body, attempts, reason, at) "
-          + "SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
+      trim: db.prepare(
+        `DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`,
       ),
-      unacked: db.prepare("SELECT id, key, body FROM updates ORDER BY key, seq"),
-      dead: db.prepare("SELECT id, key, body, attempts, reason FROM dead ORDER BY seq"),
+      bury: db.prepare(
+        "INSERT INTO dead (id, key, body, attempts, reason, at) " +
+          "SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
+      ),
+      held: db.prepare(
+        "SELECT id, key, body, attempts FROM updates ORDER BY seq",
+      ),
+      acked: db.prepare(
+        `SELECT id FROM acked ORDER BY n DESC LIMIT ${ACKED_KEPT}`,
+      ),
+      dead: db.prepare(
+        "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
+      ),
     };
+    const store = new LaneStore();
+    for (
+      const row of sql.held.all() as unknown as (Row & { attempts: number })[]
+    ) {
+      store.add(recordOf(row), row.attempts);
+    }
+    const acked = (sql.acked.all() as unknown as { id: number }[]).map((row) =>
+      row.id
+    ).reverse();
+    this.#db = db;
+    this.#sql = sql;
+    this.#store = store;
+    this.#acked = new Set(acked);
+    this.#ackedOrder = new Deque();
+    for (const id of acked) this.#ackedOrder.push(id);
   }
 
   /** Inserts the batch in one transaction; returns the records that were neither held nor acked. */
   append(records: readonly JournalRecord[]): JournalRecord[] {
     const sql = this.#statements();
     const fresh: JournalRecord[] = [];
+    const ids = new Set<number>();
+    for (const record of records) {
+      if (
+        this.#store.has(record.id) || this.#acked.has(record.id) ||
+        ids.has(record.id)
+      ) continue;
+      ids.add(record.id);
+      fresh.push(record);
+    }
+    if (fresh.length === 0) return fresh;
     this.#transaction(() => {
-      this.#writeAcks();
-      for (const record of records) {
-        if (sql.wasAcked.get(record.id) !== undefined) continue;
-        const { changes } = sql.insert.run(record.id, record.key, JSON.stringify(record.update));
-        if (changes > 0) fresh.push(record);
+      for (const record of fresh) {
+        sql.insert.run(record.id, record.key, JSON.stringify(record.update));
       }
     });
+    for (const record of fresh) this.#store.add(record);
     return fresh;
   }
 
-  /** The lane's oldest unacked records. */
+  /** The lane's oldest unacked records (from memory). */
   take(key: string, limit: number): TakenRecord[] {
-    const sql = this.#statements();
-    this.#flush();
-    const rows = sql.take.all(key, limit) as unknown as (Row & { attempts: number })[];
-    return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts }));
+    this.#statements();
+    return this.#store.take(key, limit);
   }
 
-  /** Adds one attempt, committed before the handler runs. */
-  attempt(id: number): number {
-    const sql = this.#statements();
-    this.#flush();
-    const row = sql.attempt.get(id) as { attempts: number } | undefined;
-    return row?.attempts ?? 0;
+  /**
+   * Adds one attempt; resolves with the count once it is committed, together with the other attempts
+   * (and acks) of this tick.
+   */
+  attempt(id: number): Promise<number> {
+    this.#statements();
+    const count = this.#store.attempt(id);
+    if (count > 0) this.#attempts.push(id);
+    return this.#write().then(() => count);
   }
 
-  /** Marks the update handled (written with the next read or write, or at close). */
+  /** Marks the update handled (committed with the attempts of this tick, or the next write). */
   ack(id: number): void {
+    if (!this.#store.remove(id)) return;
+    this.#remember(id);
     this.#acks.push(id);
-    if (this.#acks.length === 1) queueMicrotask(() => this.#flush());
+    void this.#write().catch(() => {
+      // Kept pending: written with the next transaction that succeeds, or handled again after a crash.
+    });
   }
 
   /** Moves the update to the `dead` table. */
   deadLetter(id: number, attempts: number, reason: string): void {
     const sql = this.#statements();
     this.#transaction(() => {
-      this.#writeAcks();
       sql.bury.run(attempts, reason, Date.now(), id);
       sql.remove.run(id);
     });
+    this.#store.remove(id);
   }
 
   /** Every unacked record, lane by lane in order. */
   unacked(): JournalRecord[] {
-    const sql = this.#statements();
-    this.#flush();
-    return (sql.unacked.all() as unknown as Row[]).map(recordOf);
+    this.#statements();
+    return this.#store.records();
   }
 
   /** The `dead` table, oldest first. */
   deadLetters(): DeadLetter[] {
     const sql = this.#statements();
-    const rows = sql.dead.all() as unknown as (Row & { attempts: number; reason: string })[];
-    return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts, reason: row.reason }));
+    const rows = sql.dead
+      .all() as unknown as (Row & { attempts: number; reason: string })[];
+    return rows.map((row) => ({
+      ...recordOf(row),
+      attempts: row.attempts,
+      reason: row.reason,
+    }));
   }
 
-  /** Writes pending acks and closes the file. */
+  /** Writes pending attempts and acks and closes the file. */
   close(): void {
     if (!this.#db) return;
-    this.#flush();
-    this.#db.close();
-    this.#db = undefined;
-    this.#sql = undefined;
+    try {
+      if (this.#attempts.length > 0 || this.#acks.length > 0) {
+        this.#transaction(() => {});
+      }
+    } finally {
+      this.#db.close();
+      this.#db = undefined;
+      this.#sql = undefined;
+      this.#store = new LaneStore();
+    }
   }
 
   #statements(): Statements {
-    if (!this.#sql) throw new BadInput("journal", "an opened journal (it was closed or never opened)");
+    if (!this.#sql) {
+      throw new BadInput(
+        "journal",
+        "an opened journal (it was closed or never opened)",
+      );
+    }
     return this.#sql;
   }
 
-  #flush(): void {
-    if (this.#acks.length === 0 || !this.#db) return;
-    this.#transaction(() => this.#writeAcks());
-  }
-
-  #writeAcks(): void {
-    const sql = this.#sql!;
-    const acks = this.#acks;
-    if (acks.length === 0) return;
-    this.#acks = [];
-    for (const id of acks) {
-      sql.remove.run(id);
-      sql.remember.run(id);
-    }
-    this.#sinceTrim += acks.length;
-    if (this.#sinceTrim >= TRIM_EVERY) {
-      this.#sinceTrim = 0;
-      sql.trim.run();
+  #remember(id: number): void {
+    if (this.#acked.has(id)) return;
+    this.#acked.add(id);
+    this.#ackedOrder.push(id);
+    if (this.#ackedOrder.size > ACKED_KEPT) {
+      this.#acked.delete(this.#ackedOrder.shift()!);
     }
   }
 
+  // One transaction for whatever is pending, in a microtask: every attempt and ack of this tick.
+  #write(): Promise<void> {
+    if (this.#written) return this.#written.promise;
+    const written = this.#written = deferred<void>();
+    queueMicrotask(() => {
+      this.#written = undefined;
+      try {
+        if (this.#db && (this.#attempts.length > 0 || this.#acks.length > 0)) {
+          this.#transaction(() => {});
+        }
+        written.resolve();
+      } catch (error) {
+        written.reject(error);
+      }
+    });
+    return written.promise;
+  }
+
+  // Pending attempts and acks are written first, in the same transaction, and forgotten once it
+  // commits (kept for the next one if it fails).
   #transaction(work: () => void): void {
     const db = this.#db!;
+    const sql = this.#sql!;
+    const attempts = this.#attempts;
+    const acks = this.#acks;
     db.exec("BEGIN IMMEDIATE");
     try {
+      for (const id of attempts) sql.attempt.run(id);
+      for (const id of acks) {
+        sql.remove.run(id);
+        sql.remember.run(id);
+      }
+      const trim = this.#sinceTrim + acks.length >= TRIM_EVERY;
+      if (trim) sql.trim.run();
       work();
       db.exec("COMMIT");
+      this.#sinceTrim = trim ? 0 : this.#sinceTrim + acks.length;
     } catch (error) {
       db.exec("ROLLBACK");
       throw error;
     }
+    // Anything pushed while the transaction ran belongs to the next one.
+    this.#attempts = this.#attempts === attempts
+      ? []
+      : this.#attempts.slice(attempts.length);
+    this.#acks = this.#acks === acks ? [] : this.#acks.slice(acks.length);
   }
 }
 
-export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
+export type {
+  Awaitable,
+  DeadLetter,
+  Journal,
+  JournalRecord,
+  TakenRecord,
+} from "./journal.ts";
 
 /** A SQLite journal in the file at `path`, for `messageLoop`'s `journal` option. */
 export function sqliteJournal(path: string): SqliteJournal {
