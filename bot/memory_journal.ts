@@ -1,9 +1,4 @@
-import type {
-  DeadLetter,
-  Journal,
-  JournalRecord,
-  TakenRecord,
-} from "./journal.ts";
+import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
 
 // Dead letters kept for inspection; older ones are dropped (each was reported when it died).

@@ -48,8 +48,8 @@ interface Lane {
 export function laneKey(update: Update): string {
   const record = update as unknown as Record<string, unknown>;
   const kind = updateKindOf(record);
-  return chatKey(kind === undefined ? undefined : record[kind]) ??
-    `u${update.update_id}`;
+  return chatKey(kind === undefined ? undefined : record[kind])
+    ?? `u${update.update_id}`;
 }
 
 function describe(error: unknown): string {
@@ -59,8 +59,8 @@ function describe(error: unknown): string {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then ===
-    "function";
+  return typeof (value as PromiseLike<unknown> | undefined)?.then
+    === "function";
 }
 
 /**
@@ -366,8 +366,8 @@ export class Receiver {
         }
         for (const record of batch) {
           if (
-            this.#stopping || this.#settings !== settings ||
-            this.#journal !== journal
+            this.#stopping || this.#settings !== settings
+            || this.#journal !== journal
           ) {
             this.#park(key);
             break lanes;
@@ -381,8 +381,8 @@ export class Receiver {
       this.#notify();
       // A lane that outlived its loop parked its key; a loop attached meanwhile picks it up now.
       if (
-        this.#parkedKeys.has(key) && this.#settings !== undefined &&
-        !this.#stopping
+        this.#parkedKeys.has(key) && this.#settings !== undefined
+        && !this.#stopping
       ) {
         this.#parkedKeys.delete(key);
         this.#wake(key);
@@ -402,9 +402,7 @@ export class Receiver {
     }
     const counted = journal.attempt(record.id);
     if (isThenable(counted)) {
-      return counted.then((attempts) =>
-        this.#first(record, settings, journal, attempts)
-      );
+      return counted.then((attempts) => this.#first(record, settings, journal, attempts));
     }
     return this.#first(record, settings, journal, counted);
   }
@@ -417,9 +415,7 @@ export class Receiver {
     counted: number,
   ): Promise<void> | undefined {
     if (this.#gate !== undefined) {
-      return this.#gate.then(() =>
-        this.#first(record, settings, journal, counted)
-      );
+      return this.#gate.then(() => this.#first(record, settings, journal, counted));
     }
     let result: unknown;
     this.#active++;

@@ -22,12 +22,7 @@ import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
-import type {
-  DeadLetter,
-  Journal,
-  JournalRecord,
-  TakenRecord,
-} from "./journal.ts";
+import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
 
 // Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
@@ -145,8 +140,8 @@ export class SqliteJournal implements Journal {
         `DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`,
       ),
       bury: db.prepare(
-        "INSERT INTO dead (id, key, body, attempts, reason, at) " +
-          "SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
+        "INSERT INTO dead (id, key, body, attempts, reason, at) "
+          + "SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
       ),
       held: db.prepare(
         "SELECT id, key, body, attempts FROM updates ORDER BY seq",
@@ -164,9 +159,7 @@ export class SqliteJournal implements Journal {
     ) {
       store.add(recordOf(row), row.attempts);
     }
-    const acked = (sql.acked.all() as unknown as { id: number }[]).map((row) =>
-      row.id
-    ).reverse();
+    const acked = (sql.acked.all() as unknown as { id: number }[]).map((row) => row.id).reverse();
     this.#db = db;
     this.#sql = sql;
     this.#store = store;
@@ -182,8 +175,8 @@ export class SqliteJournal implements Journal {
     const ids = new Set<number>();
     for (const record of records) {
       if (
-        this.#store.has(record.id) || this.#acked.has(record.id) ||
-        ids.has(record.id)
+        this.#store.has(record.id) || this.#acked.has(record.id)
+        || ids.has(record.id)
       ) continue;
       ids.add(record.id);
       fresh.push(record);
@@ -336,13 +329,7 @@ export class SqliteJournal implements Journal {
   }
 }
 
-export type {
-  Awaitable,
-  DeadLetter,
-  Journal,
-  JournalRecord,
-  TakenRecord,
-} from "./journal.ts";
+export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 
 /** A SQLite journal in the file at `path`, for `messageLoop`'s `journal` option. */
 export function sqliteJournal(path: string): SqliteJournal {
