@@ -59,9 +59,7 @@ export interface Journal {
    * journal still holds, or acked recently, is left out (Telegram delivers again what it was not told
    * about, and a restarted process must not handle such a repeat twice).
    */
-  append(
-    records: readonly JournalRecord[],
-  ): Awaitable<readonly JournalRecord[]>;
+  append(records: readonly JournalRecord[]): Awaitable<readonly JournalRecord[]>;
   /** Up to `limit` unacked records of lane `key`, in append order, starting with the oldest. */
   take(key: string, limit: number): Awaitable<readonly TakenRecord[]>;
   /**

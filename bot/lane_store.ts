@@ -27,12 +27,7 @@ export class LaneStore {
 
   /** Adds a record at the back of its lane (the caller checked that its id is not held). */
   add(record: JournalRecord, attempts = 0): void {
-    const held: Held = {
-      id: record.id,
-      key: record.key,
-      update: record.update,
-      attempts,
-    };
+    const held: Held = { id: record.id, key: record.key, update: record.update, attempts };
     this.#held.set(record.id, held);
     let lane = this.#lanes.get(record.key);
     if (!lane) this.#lanes.set(record.key, lane = new Deque());

@@ -47,16 +47,8 @@ export class MemoryJournal implements Journal {
   deadLetter(id: number, attempts: number, reason: string): void {
     const held = this.#store.remove(id);
     if (!held) return;
-    this.#dead.push({
-      id: held.id,
-      key: held.key,
-      update: held.update,
-      attempts,
-      reason,
-    });
-    if (this.#dead.length > DEAD_KEPT) {
-      this.#dead.splice(0, this.#dead.length - DEAD_KEPT);
-    }
+    this.#dead.push({ id: held.id, key: held.key, update: held.update, attempts, reason });
+    if (this.#dead.length > DEAD_KEPT) this.#dead.splice(0, this.#dead.length - DEAD_KEPT);
   }
 
   /** Every held record, lane by lane. */

@@ -17,10 +17,7 @@ import { abortable, within } from "./within.ts";
 export type PayloadHandler = (payload: unknown, update: Update) => unknown;
 
 /** Called with what a handler threw (or rejected with), or what the receiver has to report. */
-export type ErrorReporter = (
-  error: unknown,
-  update: Update | undefined,
-) => void;
+export type ErrorReporter = (error: unknown, update: Update | undefined) => void;
 
 /** What a running message loop gives the receiver. */
 export interface ReceiverSettings {
@@ -48,19 +45,15 @@ interface Lane {
 export function laneKey(update: Update): string {
   const record = update as unknown as Record<string, unknown>;
   const kind = updateKindOf(record);
-  return chatKey(kind === undefined ? undefined : record[kind])
-    ?? `u${update.update_id}`;
+  return chatKey(kind === undefined ? undefined : record[kind]) ?? `u${update.update_id}`;
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : String(error);
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then
-    === "function";
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
 }
 
 /**
@@ -129,10 +122,7 @@ export class Receiver {
    *
    * @throws {TelepotException} when a loop is already attached to this bot.
    */
-  async attach(
-    settings: ReceiverSettings,
-    journal: Journal | Promise<Journal>,
-  ): Promise<void> {
+  async attach(settings: ReceiverSettings, journal: Journal | Promise<Journal>): Promise<void> {
     if (this.#settings !== undefined) {
       throw new TelepotException(
         "a message loop is already running for this bot: stop it before starting another",
@@ -164,14 +154,10 @@ export class Receiver {
     const deadline = Date.now() + seconds * 1000;
     const left = () => (deadline - Date.now()) / 1000;
     if (!this.#journal.durable) {
-      while (this.#backlog > 0 && this.#lanes.size > 0 && left() > 0) {
-        await within(this.changed(), left());
-      }
+      while (this.#backlog > 0 && this.#lanes.size > 0 && left() > 0) await within(this.changed(), left());
     }
     this.#stopping = true;
-    while (this.#lanes.size > 0 && left() > 0) {
-      await within(this.changed(), left());
-    }
+    while (this.#lanes.size > 0 && left() > 0) await within(this.changed(), left());
     this.#settings = undefined;
     const journal = this.#journal;
     if (journal.durable) {
@@ -214,28 +200,19 @@ export class Receiver {
       return Promise.reject(error).catch(refused);
     }
     if (isThenable(appended)) {
-      return appended.then(
-        (fresh) => this.#appended(records, fresh, journal),
-        refused,
-      );
+      return appended.then((fresh) => this.#appended(records, fresh, journal), refused);
     }
     // A journal that answers at once (memory, SQLite) lets quick handlers finish right here.
     this.#appended(records, appended, journal);
     return RESOLVED;
   }
 
-  #appended(
-    records: readonly JournalRecord[],
-    fresh: readonly JournalRecord[],
-    journal: Journal,
-  ): void {
+  #appended(records: readonly JournalRecord[], fresh: readonly JournalRecord[], journal: Journal): void {
     if (fresh.length !== records.length) {
       // Held or handled before this process started: the journal takes care of them.
       this.#backlog -= records.length - fresh.length;
       const kept = new Set(fresh.map((r) => r.id));
-      for (const record of records) {
-        if (!kept.has(record.id)) this.#confirmable(record.id);
-      }
+      for (const record of records) if (!kept.has(record.id)) this.#confirmable(record.id);
     }
     for (const record of fresh) {
       if (journal.durable) this.#confirmable(record.id);
@@ -249,9 +226,7 @@ export class Receiver {
    */
   deliver(update: Update): Promise<void> {
     const received = this.receive([update]);
-    if (received === RESOLVED && !this.ledger.isUnfinished(update.update_id)) {
-      return RESOLVED;
-    }
+    if (received === RESOLVED && !this.ledger.isUnfinished(update.update_id)) return RESOLVED;
     return received.then(() => this.confirmable(update.update_id));
   }
 
@@ -276,9 +251,7 @@ export class Receiver {
 
   /** Resolves when the backlog is below `limit` (or `signal` aborts); check `backlog` first to skip it. */
   async belowCapacity(limit: number, signal?: AbortSignal): Promise<void> {
-    while (this.#backlog >= limit && !signal?.aborted) {
-      await abortable(this.changed(), signal);
-    }
+    while (this.#backlog >= limit && !signal?.aborted) await abortable(this.changed(), signal);
   }
 
   /** Reports a problem to the attached loop's `onError`, or the console when no loop runs. */
@@ -349,12 +322,7 @@ export class Receiver {
 
   // Runs synchronously for as long as the journal and the handlers do: a quick handler finishes
   // inside `receive`, before the next poll, as if called directly.
-  async #run(
-    key: string,
-    lane: Lane,
-    settings: ReceiverSettings,
-    journal: Journal,
-  ): Promise<void> {
+  async #run(key: string, lane: Lane, settings: ReceiverSettings, journal: Journal): Promise<void> {
     try {
       lanes: for (;;) {
         lane.dirty = false;
@@ -365,10 +333,7 @@ export class Receiver {
           break;
         }
         for (const record of batch) {
-          if (
-            this.#stopping || this.#settings !== settings
-            || this.#journal !== journal
-          ) {
+          if (this.#stopping || this.#settings !== settings || this.#journal !== journal) {
             this.#park(key);
             break lanes;
           }
@@ -380,10 +345,7 @@ export class Receiver {
       if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
       this.#notify();
       // A lane that outlived its loop parked its key; a loop attached meanwhile picks it up now.
-      if (
-        this.#parkedKeys.has(key) && this.#settings !== undefined
-        && !this.#stopping
-      ) {
+      if (this.#parkedKeys.has(key) && this.#settings !== undefined && !this.#stopping) {
         this.#parkedKeys.delete(key);
         this.#wake(key);
       }
@@ -392,11 +354,7 @@ export class Receiver {
 
   // The common case: a first attempt, nobody running alone, without an await where the journal answers
   // at once (memory). Anything else goes the general way.
-  #handle(
-    record: TakenRecord,
-    settings: ReceiverSettings,
-    journal: Journal,
-  ): Promise<void> | undefined {
+  #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> | undefined {
     if (record.attempts > 0 || this.#gate !== undefined) {
       return this.#handleAll(record, settings, journal, record.attempts);
     }
@@ -472,9 +430,7 @@ export class Receiver {
     lastError?: unknown,
   ): Promise<void> {
     const max = settings.maxAttempts;
-    let failure: { error: unknown } | undefined = lastError === undefined
-      ? undefined
-      : { error: lastError };
+    let failure: { error: unknown } | undefined = lastError === undefined ? undefined : { error: lastError };
     // The last chance of an update that was in flight when a process ended: it runs alone, so that
     // only the guilty one of the updates in flight then is blamed if it ends this process too.
     const alone = failure === undefined && attempts > 0 && attempts === max - 1;
@@ -488,10 +444,7 @@ export class Receiver {
       const attempt = alone
         ? this.#alone(() => this.#attempt(record, settings, journal, true))
         : this.#attempt(record, settings, journal, false);
-      const outcome = await attempt.then(
-        (count) => ({ count }),
-        (error: unknown) => ({ error }),
-      );
+      const outcome = await attempt.then((count) => ({ count }), (error: unknown) => ({ error }));
       if ("count" in outcome) break;
       failure = outcome;
       attempts++;
@@ -552,10 +505,7 @@ export class Receiver {
     // An update carrying nothing (no field besides update_id) has nothing to hand over: say so.
     if (payload === undefined || payload === null) throw new BadFlavor(update);
     if (typeof payload === "object") {
-      rememberOrigin(payload, {
-        kind: kind as UpdateKind,
-        updateId: update.update_id,
-      });
+      rememberOrigin(payload, { kind: kind as UpdateKind, updateId: update.update_id });
     }
     return settings.handle(payload, update);
   }
@@ -568,19 +518,11 @@ export class Receiver {
     journal: Journal,
   ): Promise<void> {
     await journal.deadLetter(record.id, attempts, reason);
-    this.#report(
-      settings,
-      new DeadLetterError(record.id, attempts, reason),
-      record.update,
-    );
+    this.#report(settings, new DeadLetterError(record.id, attempts, reason), record.update);
     this.#settle(record.id);
   }
 
-  #report(
-    settings: ReceiverSettings,
-    error: unknown,
-    update: Update | undefined,
-  ): void {
+  #report(settings: ReceiverSettings, error: unknown, update: Update | undefined): void {
     try {
       settings.onError(error, update);
     } catch (failure) {

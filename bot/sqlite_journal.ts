@@ -30,19 +30,21 @@ import { LaneStore } from "./lane_store.ts";
 const ACKED_KEPT = 10_000;
 const TRIM_EVERY = 1000;
 
+// Rows are read by id, or all in order on open: the rowid (`seq`, append order) and the id index are
+// all it takes. Deleted rows are only ever the oldest acks and handled updates, so a plain rowid keeps
+// growing without AUTOINCREMENT's bookkeeping.
 const SCHEMA = `
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA busy_timeout = 5000;
 CREATE TABLE IF NOT EXISTS updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   id INTEGER NOT NULL UNIQUE,
   key TEXT NOT NULL,
   body TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS updates_by_key ON updates (key, seq);
-CREATE TABLE IF NOT EXISTS acked (n INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS acked (n INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS dead (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id INTEGER NOT NULL,
@@ -54,17 +56,24 @@ CREATE TABLE IF NOT EXISTS dead (
 );
 `;
 
-interface Statements {
-  readonly insert: StatementSync;
-  readonly attempt: StatementSync;
-  readonly remove: StatementSync;
-  readonly remember: StatementSync;
-  readonly trim: StatementSync;
-  readonly bury: StatementSync;
-  readonly held: StatementSync;
-  readonly acked: StatementSync;
-  readonly dead: StatementSync;
-}
+// Batches go in as one JSON array each: one statement per batch, not one per update.
+const STATEMENTS = {
+  insert:
+    "INSERT OR IGNORE INTO updates (id, key, body) SELECT value->>0, value->>1, value->2 FROM json_each(?)",
+  attempt: "UPDATE updates SET attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))",
+  attemptMore: "UPDATE updates SET attempts = attempts + ? WHERE id = ?",
+  remove: "DELETE FROM updates WHERE id IN (SELECT value FROM json_each(?))",
+  remember: "INSERT OR IGNORE INTO acked (id) SELECT value FROM json_each(?)",
+  trim: `DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`,
+  bury:
+    "INSERT INTO dead (id, key, body, attempts, reason, at) SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
+  removeOne: "DELETE FROM updates WHERE id = ?",
+  held: "SELECT id, key, body, attempts FROM updates ORDER BY seq",
+  acked: `SELECT id FROM acked ORDER BY n DESC LIMIT ${ACKED_KEPT}`,
+  dead: "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
+};
+
+type Statements = { readonly [name in keyof typeof STATEMENTS]: StatementSync };
 
 interface Row {
   id: number;
@@ -82,10 +91,10 @@ function recordOf(row: Row): JournalRecord {
  * synchronous (`DatabaseSync`): a commit in WAL mode is a write to the log, not a wait for the disk,
  * and it survives the process being killed (not a power cut: `synchronous = NORMAL`).
  *
- * One process owns the file: what it holds is also kept in memory (loaded on `open`), so taking a
+ * One process owns the file: what it holds is also kept in memory (read on `open`), so taking a
  * lane's updates reads no row back. Attempts and acks are group-committed: those of one tick go into
- * one transaction, written in a microtask before any handler they concern runs (attempts) or with the
- * next write (acks; an ack lost to a crash only means the update is handled again).
+ * one transaction, in a microtask, before any handler they concern runs (an attempt) or whenever
+ * (an ack: one lost to a crash only means that update is handled again).
  */
 export class SqliteJournal implements Journal {
   /** Always true: what is appended survives the process. */
@@ -98,8 +107,8 @@ export class SqliteJournal implements Journal {
   // Ids of acked updates remembered (oldest first), so a repeated delivery is left out.
   #acked = new Set<number>();
   #ackedOrder = new Deque<number>();
-  // Written with the next transaction: attempts before their handlers run, acks whenever.
-  #attempts: number[] = [];
+  // Pending for the next transaction: attempts by id (how many, almost always 1), and acks.
+  #attempts = new Map<number, number>();
   #acks: number[] = [];
   #written: Deferred<void> | undefined;
   #sinceTrim = 0;
@@ -111,9 +120,7 @@ export class SqliteJournal implements Journal {
    * @throws {BadInput} when `path` is not a non-empty string.
    */
   constructor(path: string) {
-    if (typeof path !== "string" || path === "") {
-      throw new BadInput("journal", "a database file path");
-    }
+    if (typeof path !== "string" || path === "") throw new BadInput("journal", "a database file path");
     this.path = path;
   }
 
@@ -127,36 +134,11 @@ export class SqliteJournal implements Journal {
     if (this.#db) return;
     const db = new DatabaseSync(this.path);
     db.exec(SCHEMA);
-    const sql: Statements = {
-      insert: db.prepare(
-        "INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)",
-      ),
-      attempt: db.prepare(
-        "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
-      ),
-      remove: db.prepare("DELETE FROM updates WHERE id = ?"),
-      remember: db.prepare("INSERT OR IGNORE INTO acked (id) VALUES (?)"),
-      trim: db.prepare(
-        `DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`,
-      ),
-      bury: db.prepare(
-        "INSERT INTO dead (id, key, body, attempts, reason, at) "
-          + "SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
-      ),
-      held: db.prepare(
-        "SELECT id, key, body, attempts FROM updates ORDER BY seq",
-      ),
-      acked: db.prepare(
-        `SELECT id FROM acked ORDER BY n DESC LIMIT ${ACKED_KEPT}`,
-      ),
-      dead: db.prepare(
-        "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
-      ),
-    };
+    const sql = Object.fromEntries(
+      Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
+    ) as unknown as Statements;
     const store = new LaneStore();
-    for (
-      const row of sql.held.all() as unknown as (Row & { attempts: number })[]
-    ) {
+    for (const row of sql.held.all() as unknown as (Row & { attempts: number })[]) {
       store.add(recordOf(row), row.attempts);
     }
     const acked = (sql.acked.all() as unknown as { id: number }[]).map((row) => row.id).reverse();
@@ -174,19 +156,14 @@ export class SqliteJournal implements Journal {
     const fresh: JournalRecord[] = [];
     const ids = new Set<number>();
     for (const record of records) {
-      if (
-        this.#store.has(record.id) || this.#acked.has(record.id)
-        || ids.has(record.id)
-      ) continue;
+      if (this.#store.has(record.id) || this.#acked.has(record.id) || ids.has(record.id)) continue;
       ids.add(record.id);
       fresh.push(record);
     }
     if (fresh.length === 0) return fresh;
-    this.#transaction(() => {
-      for (const record of fresh) {
-        sql.insert.run(record.id, record.key, JSON.stringify(record.update));
-      }
-    });
+    // Each update is stringified once, inside the batch's one JSON text.
+    const rows = JSON.stringify(fresh.map((record) => [record.id, record.key, record.update]));
+    this.#transaction(() => sql.insert.run(rows));
     for (const record of fresh) this.#store.add(record);
     return fresh;
   }
@@ -198,13 +175,13 @@ export class SqliteJournal implements Journal {
   }
 
   /**
-   * Adds one attempt; resolves with the count once it is committed, together with the other attempts
-   * (and acks) of this tick.
+   * Adds one attempt; resolves with the count once it is committed, in one transaction with the other
+   * attempts (and acks) of this tick.
    */
   attempt(id: number): Promise<number> {
     this.#statements();
     const count = this.#store.attempt(id);
-    if (count > 0) this.#attempts.push(id);
+    if (count > 0) this.#attempts.set(id, (this.#attempts.get(id) ?? 0) + 1);
     return this.#write().then(() => count);
   }
 
@@ -213,8 +190,8 @@ export class SqliteJournal implements Journal {
     if (!this.#store.remove(id)) return;
     this.#remember(id);
     this.#acks.push(id);
-    void this.#write().catch(() => {
-      // Kept pending: written with the next transaction that succeeds, or handled again after a crash.
+    this.#write().catch(() => {
+      // Kept pending: written by the next transaction that commits, or handled again after a crash.
     });
   }
 
@@ -223,7 +200,7 @@ export class SqliteJournal implements Journal {
     const sql = this.#statements();
     this.#transaction(() => {
       sql.bury.run(attempts, reason, Date.now(), id);
-      sql.remove.run(id);
+      sql.removeOne.run(id);
     });
     this.#store.remove(id);
   }
@@ -237,22 +214,15 @@ export class SqliteJournal implements Journal {
   /** The `dead` table, oldest first. */
   deadLetters(): DeadLetter[] {
     const sql = this.#statements();
-    const rows = sql.dead
-      .all() as unknown as (Row & { attempts: number; reason: string })[];
-    return rows.map((row) => ({
-      ...recordOf(row),
-      attempts: row.attempts,
-      reason: row.reason,
-    }));
+    const rows = sql.dead.all() as unknown as (Row & { attempts: number; reason: string })[];
+    return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts, reason: row.reason }));
   }
 
   /** Writes pending attempts and acks and closes the file. */
   close(): void {
     if (!this.#db) return;
     try {
-      if (this.#attempts.length > 0 || this.#acks.length > 0) {
-        this.#transaction(() => {});
-      }
+      if (this.#pending()) this.#transaction(() => {});
     } finally {
       this.#db.close();
       this.#db = undefined;
@@ -262,22 +232,19 @@ export class SqliteJournal implements Journal {
   }
 
   #statements(): Statements {
-    if (!this.#sql) {
-      throw new BadInput(
-        "journal",
-        "an opened journal (it was closed or never opened)",
-      );
-    }
+    if (!this.#sql) throw new BadInput("journal", "an opened journal (it was closed or never opened)");
     return this.#sql;
+  }
+
+  #pending(): boolean {
+    return this.#attempts.size > 0 || this.#acks.length > 0;
   }
 
   #remember(id: number): void {
     if (this.#acked.has(id)) return;
     this.#acked.add(id);
     this.#ackedOrder.push(id);
-    if (this.#ackedOrder.size > ACKED_KEPT) {
-      this.#acked.delete(this.#ackedOrder.shift()!);
-    }
+    if (this.#ackedOrder.size > ACKED_KEPT) this.#acked.delete(this.#ackedOrder.shift()!);
   }
 
   // One transaction for whatever is pending, in a microtask: every attempt and ack of this tick.
@@ -287,9 +254,7 @@ export class SqliteJournal implements Journal {
     queueMicrotask(() => {
       this.#written = undefined;
       try {
-        if (this.#db && (this.#attempts.length > 0 || this.#acks.length > 0)) {
-          this.#transaction(() => {});
-        }
+        if (this.#db && this.#pending()) this.#transaction(() => {});
         written.resolve();
       } catch (error) {
         written.reject(error);
@@ -298,34 +263,39 @@ export class SqliteJournal implements Journal {
     return written.promise;
   }
 
-  // Pending attempts and acks are written first, in the same transaction, and forgotten once it
-  // commits (kept for the next one if it fails).
+  // Pending attempts and acks are written first, in the same transaction as `work`; if it fails they
+  // stay pending for the next one.
   #transaction(work: () => void): void {
     const db = this.#db!;
     const sql = this.#sql!;
     const attempts = this.#attempts;
     const acks = this.#acks;
+    this.#attempts = new Map();
+    this.#acks = [];
+    const trim = this.#sinceTrim + acks.length >= TRIM_EVERY;
     db.exec("BEGIN IMMEDIATE");
     try {
-      for (const id of attempts) sql.attempt.run(id);
-      for (const id of acks) {
-        sql.remove.run(id);
-        sql.remember.run(id);
+      if (attempts.size > 0) {
+        const once: number[] = [];
+        for (const [id, n] of attempts) n === 1 ? once.push(id) : sql.attemptMore.run(n, id);
+        if (once.length > 0) sql.attempt.run(JSON.stringify(once));
       }
-      const trim = this.#sinceTrim + acks.length >= TRIM_EVERY;
-      if (trim) sql.trim.run();
+      if (acks.length > 0) {
+        const ids = JSON.stringify(acks);
+        sql.remove.run(ids);
+        sql.remember.run(ids);
+        if (trim) sql.trim.run();
+      }
       work();
       db.exec("COMMIT");
-      this.#sinceTrim = trim ? 0 : this.#sinceTrim + acks.length;
     } catch (error) {
       db.exec("ROLLBACK");
+      for (const [id, n] of this.#attempts) attempts.set(id, (attempts.get(id) ?? 0) + n);
+      this.#attempts = attempts;
+      this.#acks = acks.concat(this.#acks);
       throw error;
     }
-    // Anything pushed while the transaction ran belongs to the next one.
-    this.#attempts = this.#attempts === attempts
-      ? []
-      : this.#attempts.slice(attempts.length);
-    this.#acks = this.#acks === acks ? [] : this.#acks.slice(acks.length);
+    this.#sinceTrim = trim ? 0 : this.#sinceTrim + acks.length;
   }
 }
 
