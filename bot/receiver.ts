@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers";
 import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
@@ -83,6 +84,8 @@ export class Receiver {
   #backlog = 0;
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
+  // Updates delivered one by one, waiting to be appended together.
+  #gathering: { readonly updates: Update[]; readonly appended: Promise<void> } | undefined;
   #changed: Deferred<void> | undefined;
   // Handlers running now, and the gate an update suspected of ending the process holds while it runs
   // alone (so that, should it end the process again, nothing else is blamed for it).
@@ -223,8 +226,24 @@ export class Receiver {
   /**
    * Takes in one update and resolves once it may be confirmed to its sender: journaled (durable
    * journal) or handled (memory journal). What a webhook answer and `bot.handleUpdate` wait for.
+   *
+   * With a durable journal, updates delivered one by one (concurrent webhook requests, a queue) are
+   * gathered until the next turn of the event loop and appended together: one transaction for all.
    */
   deliver(update: Update): Promise<void> {
+    if (this.#journal.durable) {
+      let gathering = this.#gathering;
+      if (gathering === undefined) {
+        const updates: Update[] = [];
+        const appended = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          this.#gathering = undefined;
+          return this.receive(updates);
+        });
+        gathering = this.#gathering = { updates, appended };
+      }
+      gathering.updates.push(update);
+      return gathering.appended.then(() => this.confirmable(update.update_id));
+    }
     const received = this.receive([update]);
     if (received === RESOLVED && !this.ledger.isUnfinished(update.update_id)) return RESOLVED;
     return received.then(() => this.confirmable(update.update_id));
