@@ -111,7 +111,7 @@ Deno.test("webhook (default, unordered): a gap in the ids holds no chat; each ch
   const loop = bot.messageLoop((msg) => void seen.push(`${msg.chat.id}:${msg.message_id}`));
   assert.equal((await handler(post(JSON.stringify(update(1, "a", 1))))).status, 200);
   // Update 2 (chat 2) is still on its way, as when Telegram waits for chat 2's previous answer.
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const third = await Promise.race([
     handler(post(JSON.stringify(update(3, "b", 1)))).then((res) => res.status),
     new Promise((resolve) => timer = setTimeout(() => resolve("held back"), 5000)),
