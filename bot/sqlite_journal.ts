@@ -18,6 +18,7 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { setImmediate } from "node:timers";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { type Deferred, deferred } from "./deferred.ts";
@@ -92,8 +93,8 @@ function recordOf(row: Row): JournalRecord {
  * and it survives the process being killed (not a power cut: `synchronous = NORMAL`).
  *
  * One process owns the file: what it holds is also kept in memory (read on `open`), so taking a
- * lane's updates reads no row back. Attempts and acks are group-committed: those of one tick go into
- * one transaction, in a microtask, before any handler they concern runs (an attempt) or whenever
+ * lane's updates reads no row back. Attempts and acks are group-committed: those of one turn of the
+ * event loop go into one transaction, before any handler they concern runs (an attempt) or whenever
  * (an ack: one lost to a crash only means that update is handled again).
  */
 export class SqliteJournal implements Journal {
@@ -247,11 +248,12 @@ export class SqliteJournal implements Journal {
     if (this.#ackedOrder.size > ACKED_KEPT) this.#acked.delete(this.#ackedOrder.shift()!);
   }
 
-  // One transaction for whatever is pending, in a microtask: every attempt and ack of this tick.
+  // One transaction for whatever is pending, at the end of this turn of the event loop: every attempt
+  // and ack of the handlers that ran in it (e.g. all the replies that arrived together).
   #write(): Promise<void> {
     if (this.#written) return this.#written.promise;
     const written = this.#written = deferred<void>();
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.#written = undefined;
       try {
         if (this.#db && this.#pending()) this.#transaction(() => {});
