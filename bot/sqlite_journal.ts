@@ -26,14 +26,16 @@ import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
 
-// Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
-// crash) is not handled twice; trimmed every TRIM_EVERY acks.
-const ACKED_KEPT = 10_000;
-const TRIM_EVERY = 1000;
+// Acked updates remembered (their rows kept, emptied), so that what Telegram sends again after a crash
+// is not handled twice: at most a getUpdates window whose offset was not confirmed yet, or the webhook
+// requests not answered yet (max_connections, at most 100). Older ones are deleted TRIM_EVERY at a time.
+const ACKED_KEPT = 1000;
+const TRIM_EVERY = 500;
 
 // Rows are read by id, or all in order on open: the rowid (`seq`, append order) and the id index are
-// all it takes. Deleted rows are only ever the oldest acks and handled updates, so a plain rowid keeps
-// growing without AUTOINCREMENT's bookkeeping.
+// all it takes. An ack marks its row done and empties it in place (no index changes, so a commit
+// writes few pages); done rows are deleted in bulk once no longer remembered. A plain rowid keeps
+// growing without AUTOINCREMENT's bookkeeping, since only old rows are ever deleted.
 const SCHEMA = `
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
@@ -43,9 +45,9 @@ CREATE TABLE IF NOT EXISTS updates (
   id INTEGER NOT NULL UNIQUE,
   key TEXT NOT NULL,
   body TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0
+  attempts INTEGER NOT NULL DEFAULT 0,
+  done INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS acked (n INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS dead (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id INTEGER NOT NULL,
@@ -57,20 +59,23 @@ CREATE TABLE IF NOT EXISTS dead (
 );
 `;
 
-// Batches go in as one JSON array each: one statement per batch, not one per update.
+// A batch goes in as one JSON array (one statement, however many updates); a single id by itself,
+// which is cheaper than going through json_each.
+const IDS = "(SELECT value FROM json_each(?))";
 const STATEMENTS = {
   insert:
     "INSERT OR IGNORE INTO updates (id, key, body) SELECT value->>0, value->>1, value->2 FROM json_each(?)",
-  attempt: "UPDATE updates SET attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))",
+  attempt: `UPDATE updates SET attempts = attempts + 1 WHERE id IN ${IDS}`,
+  attemptOne: "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
   attemptMore: "UPDATE updates SET attempts = attempts + ? WHERE id = ?",
-  remove: "DELETE FROM updates WHERE id IN (SELECT value FROM json_each(?))",
-  remember: "INSERT OR IGNORE INTO acked (id) SELECT value FROM json_each(?)",
-  trim: `DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`,
+  ack: `UPDATE updates SET done = 1, body = '' WHERE id IN ${IDS}`,
+  ackOne: "UPDATE updates SET done = 1, body = '' WHERE id = ?",
+  forget: `DELETE FROM updates WHERE done = 1 AND id IN ${IDS}`,
   bury:
     "INSERT INTO dead (id, key, body, attempts, reason, at) SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
   removeOne: "DELETE FROM updates WHERE id = ?",
-  held: "SELECT id, key, body, attempts FROM updates ORDER BY seq",
-  acked: `SELECT id FROM acked ORDER BY n DESC LIMIT ${ACKED_KEPT}`,
+  held: "SELECT id, key, body, attempts FROM updates WHERE done = 0 ORDER BY seq",
+  acked: "SELECT id FROM updates WHERE done = 1 ORDER BY seq",
   dead: "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
 };
 
@@ -112,7 +117,8 @@ export class SqliteJournal implements Journal {
   #attempts = new Map<number, number>();
   #acks: number[] = [];
   #written: Deferred<void> | undefined;
-  #sinceTrim = 0;
+  // Done rows no longer remembered, deleted TRIM_EVERY at a time.
+  #forget: number[] = [];
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -142,13 +148,13 @@ export class SqliteJournal implements Journal {
     for (const row of sql.held.all() as unknown as (Row & { attempts: number })[]) {
       store.add(recordOf(row), row.attempts);
     }
-    const acked = (sql.acked.all() as unknown as { id: number }[]).map((row) => row.id).reverse();
     this.#db = db;
     this.#sql = sql;
     this.#store = store;
-    this.#acked = new Set(acked);
+    this.#acked = new Set();
     this.#ackedOrder = new Deque();
-    for (const id of acked) this.#ackedOrder.push(id);
+    this.#forget = [];
+    for (const row of sql.acked.all() as unknown as { id: number }[]) this.#remember(row.id);
   }
 
   /** Inserts the batch in one transaction; returns the records that were neither held nor acked. */
@@ -245,7 +251,11 @@ export class SqliteJournal implements Journal {
     if (this.#acked.has(id)) return;
     this.#acked.add(id);
     this.#ackedOrder.push(id);
-    if (this.#ackedOrder.size > ACKED_KEPT) this.#acked.delete(this.#ackedOrder.shift()!);
+    if (this.#ackedOrder.size > ACKED_KEPT) {
+      const old = this.#ackedOrder.shift()!;
+      this.#acked.delete(old);
+      this.#forget.push(old);
+    }
   }
 
   // One transaction for whatever is pending, at the end of this turn of the event loop: every attempt
@@ -274,20 +284,16 @@ export class SqliteJournal implements Journal {
     const acks = this.#acks;
     this.#attempts = new Map();
     this.#acks = [];
-    const trim = this.#sinceTrim + acks.length >= TRIM_EVERY;
+    const forget = this.#forget.length >= TRIM_EVERY ? this.#forget : undefined;
     db.exec("BEGIN IMMEDIATE");
     try {
       if (attempts.size > 0) {
         const once: number[] = [];
         for (const [id, n] of attempts) n === 1 ? once.push(id) : sql.attemptMore.run(n, id);
-        if (once.length > 0) sql.attempt.run(JSON.stringify(once));
+        this.#each(sql.attemptOne, sql.attempt, once);
       }
-      if (acks.length > 0) {
-        const ids = JSON.stringify(acks);
-        sql.remove.run(ids);
-        sql.remember.run(ids);
-        if (trim) sql.trim.run();
-      }
+      this.#each(sql.ackOne, sql.ack, acks);
+      if (forget) sql.forget.run(JSON.stringify(forget));
       work();
       db.exec("COMMIT");
     } catch (error) {
@@ -297,7 +303,12 @@ export class SqliteJournal implements Journal {
       this.#acks = acks.concat(this.#acks);
       throw error;
     }
-    this.#sinceTrim = trim ? 0 : this.#sinceTrim + acks.length;
+    if (forget) this.#forget = this.#forget === forget ? [] : this.#forget.slice(forget.length);
+  }
+
+  #each(one: StatementSync, many: StatementSync, ids: readonly number[]): void {
+    if (ids.length === 1) one.run(ids[0]);
+    else if (ids.length > 1) many.run(JSON.stringify(ids));
   }
 }
 
