@@ -40,9 +40,7 @@ const echo = async (msg: Msg): Promise<void> => {
   await bot.sendMessage(msg.chat.id, String(msg.text));
 };
 
-const webhook = config.receive === "webhook"
-  ? webhookHandler(bot, { ordered: Deno.env.get("ORDERED") !== "0" })
-  : undefined;
+const webhook = config.receive === "webhook" ? webhookHandler(bot) : undefined;
 // Options the loop of this build may not know yet (such as `journal`) are passed through as given.
 const loopOptions = { ...(config.settings.loop as object | undefined) } as MessageLoopOptions;
 let loop;
