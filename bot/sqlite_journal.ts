@@ -31,6 +31,10 @@ import { LaneStore } from "./lane_store.ts";
 // requests not answered yet (max_connections, at most 100). Older ones are deleted TRIM_EVERY at a time.
 const ACKED_KEPT = 1000;
 const TRIM_EVERY = 500;
+// Milliseconds acks wait for another transaction to join before they are written by themselves. An ack
+// not written yet when the process dies only means that update is handled again: its lane's next update
+// is not attempted before the ack is written, so this is only ever a chat's last update.
+const ACK_DELAY = 50;
 
 // Rows are read by id, or all in order on open: the rowid (`seq`, append order) and the id index are
 // all it takes. An ack marks its row done and empties it in place (no index changes, so a commit
@@ -117,6 +121,7 @@ export class SqliteJournal implements Journal {
   #attempts = new Map<number, number>();
   #acks: number[] = [];
   #written: Deferred<void> | undefined;
+  #lateAcks: ReturnType<typeof setTimeout> | undefined;
   // Done rows no longer remembered, deleted TRIM_EVERY at a time.
   #forget: number[] = [];
 
@@ -197,9 +202,14 @@ export class SqliteJournal implements Journal {
     if (!this.#store.remove(id)) return;
     this.#remember(id);
     this.#acks.push(id);
-    this.#write().catch(() => {
-      // Kept pending: written by the next transaction that commits, or handled again after a crash.
-    });
+    // Acks ride along with the next transaction (the lane's next attempt, the next append); only when
+    // none comes soon are they written on their own.
+    this.#lateAcks ??= setTimeout(() => {
+      this.#lateAcks = undefined;
+      this.#write().catch(() => {
+        // Kept pending: written by the next transaction that commits, or handled again after a crash.
+      });
+    }, ACK_DELAY);
   }
 
   /** Moves the update to the `dead` table. */
@@ -231,6 +241,8 @@ export class SqliteJournal implements Journal {
     try {
       if (this.#pending()) this.#transaction(() => {});
     } finally {
+      clearTimeout(this.#lateAcks);
+      this.#lateAcks = undefined;
       this.#db.close();
       this.#db = undefined;
       this.#sql = undefined;
@@ -304,6 +316,10 @@ export class SqliteJournal implements Journal {
       throw error;
     }
     if (forget) this.#forget = this.#forget === forget ? [] : this.#forget.slice(forget.length);
+    if (this.#acks.length === 0 && this.#lateAcks !== undefined) {
+      clearTimeout(this.#lateAcks);
+      this.#lateAcks = undefined;
+    }
   }
 
   #each(one: StatementSync, many: StatementSync, ids: readonly number[]): void {
