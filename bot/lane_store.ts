@@ -20,11 +20,6 @@ export class LaneStore {
     return this.#held.has(id);
   }
 
-  /** Update `id`, if held. */
-  get(id: number): TakenRecord | undefined {
-    return this.#held.get(id);
-  }
-
   /** Adds a record at the back of its lane (the caller checked that its id is not held). */
   add(record: JournalRecord, attempts = 0): void {
     const held: Held = { id: record.id, key: record.key, update: record.update, attempts };

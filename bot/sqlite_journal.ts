@@ -97,14 +97,14 @@ function recordOf(row: Row): JournalRecord {
 
 /**
  * A {@link Journal} in a SQLite file: WAL mode, one transaction per appended batch, handled updates
- * deleted (their ids remembered for a while), dead letters in a table of their own. Everything is
+ * emptied (their ids remembered for a while, then deleted), dead letters in a table of their own. Everything is
  * synchronous (`DatabaseSync`): a commit in WAL mode is a write to the log, not a wait for the disk,
  * and it survives the process being killed (not a power cut: `synchronous = NORMAL`).
  *
  * One process owns the file: what it holds is also kept in memory (read on `open`), so taking a
- * lane's updates reads no row back. Attempts and acks are group-committed: those of one turn of the
- * event loop go into one transaction, before any handler they concern runs (an attempt) or whenever
- * (an ack: one lost to a crash only means that update is handled again).
+ * lane's updates reads no row back. Attempts are group-committed: those of one turn of the event loop
+ * go into one transaction before their handlers run. Acks ride along with the next transaction, or are
+ * written on their own after 50 ms (one lost to a crash only means that update is handled again).
  */
 export class SqliteJournal implements Journal {
   /** Always true: what is appended survives the process. */
