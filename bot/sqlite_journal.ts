@@ -146,6 +146,13 @@ export class SqliteJournal implements Journal {
     if (this.#db) return;
     const db = new DatabaseSync(this.path);
     db.exec(SCHEMA);
+    // A file from before acks marked rows done: its acked rows were deleted, so none is done yet.
+    const columns = db.prepare("SELECT name FROM pragma_table_info('updates')").all() as unknown as {
+      name: string;
+    }[];
+    if (!columns.some((column) => column.name === "done")) {
+      db.exec("ALTER TABLE updates ADD COLUMN done INTEGER NOT NULL DEFAULT 0");
+    }
     const sql = Object.fromEntries(
       Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
     ) as unknown as Statements;

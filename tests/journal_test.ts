@@ -213,3 +213,26 @@ Deno.test("journal (SQLite): webhook requests arriving together are appended in 
   await loop.stop();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("journal (SQLite): a file from before acks marked rows done opens with what it held", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const { DatabaseSync } = await import("node:sqlite");
+  const old = new DatabaseSync(path);
+  old.exec(`CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE,
+    key TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`);
+  old.prepare("INSERT INTO updates (id, key, body, attempts) VALUES (?, ?, ?, 1)")
+    .run(7, "c1", JSON.stringify(record(7).update));
+  old.close();
+  const journal = sqliteJournal(path);
+  await journal.open();
+  assert.deepEqual(journal.take("c1", 5).map((r) => [r.id, r.attempts]), [[7, 1]]);
+  journal.ack(7);
+  journal.close();
+  const reopened = sqliteJournal(path);
+  await reopened.open();
+  assert.deepEqual(reopened.unacked(), []);
+  assert.deepEqual(reopened.append([record(7)]), [], "remembered as acked");
+  reopened.close();
+  await Deno.remove(dir, { recursive: true });
+});
