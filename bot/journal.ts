@@ -19,7 +19,10 @@ export interface JournalRecord {
 
 /** A record as `take` returns it: with the attempts made at it so far. */
 export interface TakenRecord extends JournalRecord {
-  /** Attempts recorded before this take (0 for an update never tried). */
+  /**
+   * Attempts recorded (0 for an update never tried): at least those made before the take; a journal
+   * may hand out a live record whose count grows with each attempt.
+   */
   readonly attempts: number;
 }
 
@@ -59,7 +62,11 @@ export interface Journal {
   append(records: readonly JournalRecord[]): Awaitable<readonly JournalRecord[]>;
   /** Up to `limit` unacked records of lane `key`, in append order, starting with the oldest. */
   take(key: string, limit: number): Awaitable<readonly TakenRecord[]>;
-  /** Records one more attempt at handling update `id`, before the handler runs; returns the count. */
+  /**
+   * Records one more attempt at handling update `id`; returns the count once the attempt is recorded
+   * (durably, for a durable journal), which the receiver waits for before running the handler. A
+   * journal may group the attempts (and acks) of one tick into one write.
+   */
   attempt(id: number): Awaitable<number>;
   /** Update `id` was handled: forget it (but remember its id for a while, see `append`). */
   ack(id: number): Awaitable<void>;

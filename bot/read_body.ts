@@ -144,8 +144,8 @@ export async function readBody(
       size = needed;
     }
   } finally {
+    // The reader is not released: the body is finished or cancelled, and releasing costs an Error.
     clearTimeout(timer);
-    reader.releaseLock();
   }
   return buffer.subarray(0, size);
 }

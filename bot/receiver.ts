@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers";
 import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
@@ -84,6 +85,8 @@ export class Receiver {
   #backlog = 0;
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
+  // Updates delivered one by one, waiting to be appended together.
+  #gathering: { readonly updates: Update[]; readonly appended: Promise<void> } | undefined;
   #changed: Deferred<void> | undefined;
   // Handlers running now, and the gate an update suspected of ending the process holds while it runs
   // alone (so that, should it end the process again, nothing else is blamed for it).
@@ -229,8 +232,24 @@ export class Receiver {
   /**
    * Takes in one update and resolves once it may be confirmed to its sender: journaled (durable
    * journal) or handled (memory journal). What a webhook answer and `bot.handleUpdate` wait for.
+   *
+   * With a durable journal, updates delivered one by one (concurrent webhook requests, a queue) are
+   * gathered until the next turn of the event loop and appended together: one transaction for all.
    */
   deliver(update: Update): Promise<void> {
+    if (this.#journal.durable) {
+      let gathering = this.#gathering;
+      if (gathering === undefined) {
+        const updates: Update[] = [];
+        const appended = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          this.#gathering = undefined;
+          return this.receive(updates);
+        });
+        gathering = this.#gathering = { updates, appended };
+      }
+      gathering.updates.push(update);
+      return gathering.appended.then(() => this.confirmable(update.update_id));
+    }
     const received = this.receive([update]);
     if (received === RESOLVED && !this.ledger.isUnfinished(update.update_id)) return RESOLVED;
     return received.then(() => this.confirmable(update.update_id));
@@ -370,30 +389,29 @@ export class Receiver {
     }
   }
 
-  // The common case without a single await: a first attempt, a journal that answers at once, nobody
-  // running alone. Anything else goes the general way.
+  // The common case: a first attempt, nobody running alone, without an await where the journal answers
+  // at once (memory). Anything else goes the general way.
   #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> | undefined {
     if (record.attempts > 0 || this.#gate !== undefined) {
       return this.#handleAll(record, settings, journal, record.attempts);
     }
     const counted = journal.attempt(record.id);
     if (isThenable(counted)) {
-      // Counted already: this is the attempt (one running alone meanwhile goes first).
-      return counted.then(async (attempts) => {
-        while (this.#gate) await this.#gate;
-        return await this.#first(record, settings, journal, attempts);
-      });
+      return counted.then((attempts) => this.#first(record, settings, journal, attempts));
     }
     return this.#first(record, settings, journal, counted);
   }
 
-  // Runs the first attempt, `counted` being the attempts recorded with it.
+  // A first attempt, recorded as attempt number `counted`: the handler runs now (once nobody runs alone).
   #first(
     record: TakenRecord,
     settings: ReceiverSettings,
     journal: Journal,
     counted: number,
   ): Promise<void> | undefined {
+    if (this.#gate !== undefined) {
+      return this.#gate.then(() => this.#first(record, settings, journal, counted));
+    }
     let result: unknown;
     this.#active++;
     try {

@@ -18,29 +18,41 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { setImmediate } from "node:timers";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
+import { type Deferred, deferred } from "./deferred.ts";
+import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
+import { LaneStore } from "./lane_store.ts";
 
-// Ids of acked updates remembered, so a batch Telegram sends again (its offset not confirmed before a
-// crash) is not handled twice; trimmed every TRIM_EVERY acks.
-const ACKED_KEPT = 10_000;
-const TRIM_EVERY = 1000;
+// Acked updates remembered (their rows kept, emptied), so that what Telegram sends again after a crash
+// is not handled twice: at most a getUpdates window whose offset was not confirmed yet, or the webhook
+// requests not answered yet (max_connections, at most 100). Older ones are deleted TRIM_EVERY at a time.
+const ACKED_KEPT = 1000;
+const TRIM_EVERY = 500;
+// Milliseconds acks wait for another transaction to join before they are written by themselves. An ack
+// not written yet when the process dies only means that update is handled again: its lane's next update
+// is not attempted before the ack is written, so this is only ever a chat's last update.
+const ACK_DELAY = 50;
 
+// Rows are read by id, or all in order on open: the rowid (`seq`, append order) and the id index are
+// all it takes. An ack marks its row done and empties it in place (no index changes, so a commit
+// writes few pages); done rows are deleted in bulk once no longer remembered. A plain rowid keeps
+// growing without AUTOINCREMENT's bookkeeping, since only old rows are ever deleted.
 const SCHEMA = `
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA busy_timeout = 5000;
 CREATE TABLE IF NOT EXISTS updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   id INTEGER NOT NULL UNIQUE,
   key TEXT NOT NULL,
   body TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0
+  attempts INTEGER NOT NULL DEFAULT 0,
+  done INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS updates_by_key ON updates (key, seq);
-CREATE TABLE IF NOT EXISTS acked (n INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS dead (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id INTEGER NOT NULL,
@@ -52,21 +64,30 @@ CREATE TABLE IF NOT EXISTS dead (
 );
 `;
 
-interface Statements {
-  readonly wasAcked: StatementSync;
-  readonly insert: StatementSync;
-  readonly take: StatementSync;
-  readonly attempt: StatementSync;
-  readonly remove: StatementSync;
-  readonly remember: StatementSync;
-  readonly trim: StatementSync;
-  readonly bury: StatementSync;
-  readonly unacked: StatementSync;
-  readonly dead: StatementSync;
-  readonly savepoint: StatementSync;
-  readonly release: StatementSync;
-  readonly rollbackTo: StatementSync;
-}
+// A batch goes in as one JSON array (one statement, however many updates); a single id by itself,
+// which is cheaper than going through json_each.
+const IDS = "(SELECT value FROM json_each(?))";
+const STATEMENTS = {
+  insert:
+    "INSERT OR IGNORE INTO updates (id, key, body) SELECT value->>0, value->>1, value->2 FROM json_each(?)",
+  attempt: `UPDATE updates SET attempts = attempts + 1 WHERE id IN ${IDS}`,
+  attemptOne: "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
+  attemptMore: "UPDATE updates SET attempts = attempts + ? WHERE id = ?",
+  ack: `UPDATE updates SET done = 1, body = '' WHERE id IN ${IDS}`,
+  ackOne: "UPDATE updates SET done = 1, body = '' WHERE id = ?",
+  forget: `DELETE FROM updates WHERE done = 1 AND id IN ${IDS}`,
+  bury:
+    "INSERT INTO dead (id, key, body, attempts, reason, at) SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
+  removeOne: "DELETE FROM updates WHERE id = ?",
+  held: "SELECT id, key, body, attempts FROM updates WHERE done = 0 ORDER BY seq",
+  acked: "SELECT id FROM updates WHERE done = 1 ORDER BY seq",
+  dead: "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
+  savepoint: "SAVEPOINT with_ack",
+  release: "RELEASE with_ack",
+  rollbackTo: "ROLLBACK TO with_ack",
+};
+
+type Statements = { readonly [name in keyof typeof STATEMENTS]: StatementSync };
 
 interface AckWrite {
   readonly write: (db: DatabaseSync) => void;
@@ -85,9 +106,14 @@ function recordOf(row: Row): JournalRecord {
 
 /**
  * A {@link Journal} in a SQLite file: WAL mode, one transaction per appended batch, handled updates
- * deleted (their ids remembered for a while), dead letters in a table of their own. Everything is
+ * emptied (their ids remembered for a while, then deleted), dead letters in a table of their own. Everything is
  * synchronous (`DatabaseSync`): a commit in WAL mode is a write to the log, not a wait for the disk,
  * and it survives the process being killed (not a power cut: `synchronous = NORMAL`).
+ *
+ * One process owns the file: what it holds is also kept in memory (read on `open`), so taking a
+ * lane's updates reads no row back. Attempts are group-committed: those of one turn of the event loop
+ * go into one transaction before their handlers run. Acks ride along with the next transaction, or are
+ * written on their own after 50 ms (one lost to a crash only means that update is handled again).
  */
 export class SqliteJournal implements Journal {
   /** Always true: what is appended survives the process. */
@@ -96,11 +122,23 @@ export class SqliteJournal implements Journal {
   readonly path: string;
   #db: DatabaseSync | undefined;
   #sql: Statements | undefined;
-  // Acks are written in one transaction before the next read or write, not one commit each.
+  #store = new LaneStore();
+  // Ids of acked updates remembered (oldest first), so a repeated delivery is left out.
+  #acked = new Set<number>();
+  #ackedOrder = new Deque<number>();
+  // Pending for the next transaction: attempts by id (how many, almost always 1), and acks.
+  #attempts = new Map<number, number>();
   #acks: number[] = [];
-  #sinceTrim = 0;
+  #written: Deferred<void> | undefined;
+  #lateAcks: ReturnType<typeof setTimeout> | undefined;
+  // Done rows no longer remembered, deleted TRIM_EVERY at a time.
+  #forget: number[] = [];
   // Writes to commit with an update's ack (see withAck), by update id.
   #withAck = new Map<number, AckWrite[]>();
+  // Acked records whose staged writes are not written yet: held again if those writes fail.
+  #staged = new Map<number, TakenRecord>();
+  // The staged writes done in the transaction being written, to stage again if it rolls back.
+  #committing: Map<number, AckWrite[]> | undefined;
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -114,8 +152,8 @@ export class SqliteJournal implements Journal {
   }
 
   /**
-   * Opens (or creates) the file and its tables. `node:sqlite` is loaded only now, so that importing
-   * this module (or bundling it) never needs a runtime that has it.
+   * Opens (or creates) the file and its tables, and reads what it holds. `node:sqlite` is loaded only
+   * now, so that importing this module (or bundling it) never needs a runtime that has it.
    */
   async open(): Promise<void> {
     if (this.#db) return;
@@ -123,70 +161,97 @@ export class SqliteJournal implements Journal {
     if (this.#db) return;
     const db = new DatabaseSync(this.path);
     db.exec(SCHEMA);
+    // A file from before acks marked rows done: its acked rows were deleted, so none is done yet.
+    const columns = db.prepare("SELECT name FROM pragma_table_info('updates')").all() as unknown as {
+      name: string;
+    }[];
+    if (!columns.some((column) => column.name === "done")) {
+      db.exec("ALTER TABLE updates ADD COLUMN done INTEGER NOT NULL DEFAULT 0");
+    }
+    const sql = Object.fromEntries(
+      Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
+    ) as unknown as Statements;
+    const store = new LaneStore();
+    for (const row of sql.held.all() as unknown as (Row & { attempts: number })[]) {
+      store.add(recordOf(row), row.attempts);
+    }
     this.#db = db;
-    this.#sql = {
-      wasAcked: db.prepare("SELECT 1 FROM acked WHERE id = ?"),
-      insert: db.prepare("INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)"),
-      take: db.prepare("SELECT id, key, body, attempts FROM updates WHERE key = ? ORDER BY seq LIMIT ?"),
-      attempt: db.prepare("UPDATE updates SET attempts = attempts + 1 WHERE id = ? RETURNING attempts"),
-      remove: db.prepare("DELETE FROM updates WHERE id = ?"),
-      remember: db.prepare("INSERT OR IGNORE INTO acked (id) VALUES (?)"),
-      trim: db.prepare(`DELETE FROM acked WHERE n <= (SELECT max(n) FROM acked) - ${ACKED_KEPT}`),
-      bury: db.prepare(
-        "INSERT INTO dead (id, key, body, attempts, reason, at) "
-          + "SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
-      ),
-      unacked: db.prepare("SELECT id, key, body FROM updates ORDER BY key, seq"),
-      dead: db.prepare("SELECT id, key, body, attempts, reason FROM dead ORDER BY seq"),
-      savepoint: db.prepare("SAVEPOINT with_ack"),
-      release: db.prepare("RELEASE with_ack"),
-      rollbackTo: db.prepare("ROLLBACK TO with_ack"),
-    };
+    this.#sql = sql;
+    this.#store = store;
+    this.#acked = new Set();
+    this.#ackedOrder = new Deque();
+    this.#forget = [];
+    for (const row of sql.acked.all() as unknown as { id: number }[]) this.#remember(row.id);
   }
 
   /** Inserts the batch in one transaction; returns the records that were neither held nor acked. */
   append(records: readonly JournalRecord[]): JournalRecord[] {
     const sql = this.#statements();
     const fresh: JournalRecord[] = [];
-    this.#transaction(() => {
-      this.#writeAcks();
-      for (const record of records) {
-        if (sql.wasAcked.get(record.id) !== undefined) continue;
-        const { changes } = sql.insert.run(record.id, record.key, JSON.stringify(record.update));
-        if (changes > 0) fresh.push(record);
-      }
-    });
+    const ids = new Set<number>();
+    for (const record of records) {
+      if (this.#store.has(record.id) || this.#acked.has(record.id) || ids.has(record.id)) continue;
+      ids.add(record.id);
+      fresh.push(record);
+    }
+    if (fresh.length === 0) return fresh;
+    // Each update is stringified once, inside the batch's one JSON text.
+    const rows = JSON.stringify(fresh.map((record) => [record.id, record.key, record.update]));
+    this.#transaction(() => sql.insert.run(rows));
+    for (const record of fresh) this.#store.add(record);
     return fresh;
   }
 
-  /** The lane's oldest unacked records. */
+  /** The lane's oldest unacked records (from memory). */
   take(key: string, limit: number): TakenRecord[] {
-    const sql = this.#statements();
-    this.#flush();
-    const rows = sql.take.all(key, limit) as unknown as (Row & { attempts: number })[];
-    return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts }));
+    this.#statements();
+    return this.#store.take(key, limit);
   }
 
-  /** Adds one attempt, committed before the handler runs. */
-  attempt(id: number): number {
-    const sql = this.#statements();
-    this.#flush();
-    const row = sql.attempt.get(id) as { attempts: number } | undefined;
-    return row?.attempts ?? 0;
+  /**
+   * Adds one attempt; resolves with the count once it is committed, in one transaction with the other
+   * attempts (and acks) of this tick.
+   */
+  attempt(id: number): Promise<number> {
+    this.#statements();
+    const count = this.#store.attempt(id);
+    if (count > 0) this.#attempts.set(id, (this.#attempts.get(id) ?? 0) + 1);
+    return this.#write().then(() => count);
   }
 
-  /** Marks the update handled (written with the next read or write, or at close). */
+  /** Marks the update handled (committed with the attempts of this tick, or the next write). */
   ack(id: number): void {
+    const record = this.#store.remove(id);
+    if (!record) return;
+    this.#remember(id);
     this.#acks.push(id);
-    if (this.#acks.length === 1) queueMicrotask(() => this.#flush());
+    if (this.#withAck.has(id)) {
+      // Its staged writes (a delegate's state) are committed at once, with this ack: the next load
+      // reads them, and if they are refused the update is held again before its lane takes the next.
+      this.#staged.set(id, record);
+      try {
+        this.#transaction(() => {});
+      } catch {
+        // Kept pending: written by the next transaction that commits, or handled again after a crash.
+      }
+      return;
+    }
+    // Acks ride along with the next transaction (the lane's next attempt, the next append); only when
+    // none comes soon are they written on their own.
+    this.#lateAcks ??= setTimeout(() => {
+      this.#lateAcks = undefined;
+      this.#write().catch(() => {
+        // Kept pending: written by the next transaction that commits, or handled again after a crash.
+      });
+    }, ACK_DELAY);
   }
 
   /**
    * Runs `write` on this journal's connection inside the transaction that records update `id` as
    * handled, so that both are committed or neither: what a SQLite storage in the same file does with a
    * delegate's state. If a write for the update throws, every write for it is rolled back, the update
-   * is not recorded as handled (so it is taken again) and each `failed` gets the error; a dead-lettered
-   * update's writes are dropped the same way.
+   * is not recorded as handled (so it is handled again after a restart) and each `failed` gets the
+   * error; a dead-lettered update's writes are dropped the same way.
    */
   withAck(id: number, write: (db: DatabaseSync) => void, failed: (error: unknown) => void): void {
     const writes = this.#withAck.get(id);
@@ -203,17 +268,16 @@ export class SqliteJournal implements Journal {
       failed(new TelepotException(`update ${id} was dead-lettered: ${reason}`));
     }
     this.#transaction(() => {
-      this.#writeAcks();
       sql.bury.run(attempts, reason, Date.now(), id);
-      sql.remove.run(id);
+      sql.removeOne.run(id);
     });
+    this.#store.remove(id);
   }
 
   /** Every unacked record, lane by lane in order. */
   unacked(): JournalRecord[] {
-    const sql = this.#statements();
-    this.#flush();
-    return (sql.unacked.all() as unknown as Row[]).map(recordOf);
+    this.#statements();
+    return this.#store.records();
   }
 
   /** The `dead` table, oldest first. */
@@ -223,13 +287,19 @@ export class SqliteJournal implements Journal {
     return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts, reason: row.reason }));
   }
 
-  /** Writes pending acks and closes the file. */
+  /** Writes pending attempts and acks and closes the file. */
   close(): void {
     if (!this.#db) return;
-    this.#flush();
-    this.#db.close();
-    this.#db = undefined;
-    this.#sql = undefined;
+    try {
+      if (this.#pending()) this.#transaction(() => {});
+    } finally {
+      clearTimeout(this.#lateAcks);
+      this.#lateAcks = undefined;
+      this.#db.close();
+      this.#db = undefined;
+      this.#sql = undefined;
+      this.#store = new LaneStore();
+    }
   }
 
   #statements(): Statements {
@@ -237,25 +307,82 @@ export class SqliteJournal implements Journal {
     return this.#sql;
   }
 
-  #flush(): void {
-    if (this.#acks.length === 0 || !this.#db) return;
-    this.#transaction(() => this.#writeAcks());
+  #pending(): boolean {
+    return this.#attempts.size > 0 || this.#acks.length > 0;
   }
 
-  #writeAcks(): void {
-    const sql = this.#sql!;
-    const acks = this.#acks;
-    if (acks.length === 0) return;
-    this.#acks = [];
-    for (const id of acks) {
-      if (this.#withAck.size > 0 && !this.#writeWithAck(id)) continue;
-      sql.remove.run(id);
-      sql.remember.run(id);
+  #remember(id: number): void {
+    if (this.#acked.has(id)) return;
+    this.#acked.add(id);
+    this.#ackedOrder.push(id);
+    if (this.#ackedOrder.size > ACKED_KEPT) {
+      const old = this.#ackedOrder.shift()!;
+      this.#acked.delete(old);
+      this.#forget.push(old);
     }
-    this.#sinceTrim += acks.length;
-    if (this.#sinceTrim >= TRIM_EVERY) {
-      this.#sinceTrim = 0;
-      sql.trim.run();
+  }
+
+  // One transaction for whatever is pending, at the end of this turn of the event loop: every attempt
+  // and ack of the handlers that ran in it (e.g. all the replies that arrived together).
+  #write(): Promise<void> {
+    if (this.#written) return this.#written.promise;
+    const written = this.#written = deferred<void>();
+    setImmediate(() => {
+      this.#written = undefined;
+      try {
+        if (this.#db && this.#pending()) this.#transaction(() => {});
+        written.resolve();
+      } catch (error) {
+        written.reject(error);
+      }
+    });
+    return written.promise;
+  }
+
+  // Pending attempts and acks are written first, in the same transaction as `work`; if it fails they
+  // stay pending for the next one.
+  #transaction(work: () => void): void {
+    const db = this.#db!;
+    const sql = this.#sql!;
+    const attempts = this.#attempts;
+    let acks = this.#acks;
+    this.#attempts = new Map();
+    this.#acks = [];
+    const forget = this.#forget.length >= TRIM_EVERY ? this.#forget : undefined;
+    const committed = new Map<number, AckWrite[]>();
+    this.#committing = committed;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      if (attempts.size > 0) {
+        const once: number[] = [];
+        for (const [id, n] of attempts) n === 1 ? once.push(id) : sql.attemptMore.run(n, id);
+        this.#each(sql.attemptOne, sql.attempt, once);
+      }
+      // An ack whose staged writes fail is left out: the update stays unhandled in the file.
+      if (this.#withAck.size > 0) acks = acks.filter((id) => this.#writeWithAck(id));
+      this.#each(sql.ackOne, sql.ack, acks);
+      if (forget) sql.forget.run(JSON.stringify(forget));
+      work();
+      db.exec("COMMIT");
+      this.#committing = undefined;
+      for (const id of committed.keys()) this.#staged.delete(id);
+    } catch (error) {
+      this.#committing = undefined;
+      db.exec("ROLLBACK");
+      // Writes staged with the acks were rolled back with them: staged again for the next transaction.
+      for (const [id, writes] of committed) {
+        const later = this.#withAck.get(id);
+        this.#withAck.set(id, later ? writes.concat(later) : writes);
+      }
+      for (const [id, n] of this.#attempts) attempts.set(id, (attempts.get(id) ?? 0) + n);
+      this.#attempts = attempts;
+      this.#acks = acks.concat(this.#acks);
+      throw error;
+    }
+    if (forget) this.#forget = this.#forget === forget ? [] : this.#forget.slice(forget.length);
+    if (this.#acks.length === 0 && this.#lateAcks !== undefined) {
+      clearTimeout(this.#lateAcks);
+      this.#lateAcks = undefined;
     }
   }
 
@@ -263,6 +390,7 @@ export class SqliteJournal implements Journal {
   #writeWithAck(id: number): boolean {
     const writes = this.#withAck.get(id);
     if (!writes) return true;
+    const record = this.#staged.get(id);
     this.#withAck.delete(id);
     const db = this.#db!;
     const sql = this.#sql!;
@@ -270,25 +398,25 @@ export class SqliteJournal implements Journal {
     try {
       for (const { write } of writes) write(db);
       sql.release.run();
+      this.#committing?.set(id, writes);
       return true;
     } catch (error) {
       sql.rollbackTo.run();
       sql.release.run();
+      // Not handled after all: held again (taken again after a restart), not remembered as acked.
+      this.#staged.delete(id);
+      if (record) {
+        this.#store.add(record, record.attempts);
+        this.#acked.delete(id);
+      }
       for (const { failed } of writes) failed(error);
       return false;
     }
   }
 
-  #transaction(work: () => void): void {
-    const db = this.#db!;
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      work();
-      db.exec("COMMIT");
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    }
+  #each(one: StatementSync, many: StatementSync, ids: readonly number[]): void {
+    if (ids.length === 1) one.run(ids[0]);
+    else if (ids.length > 1) many.run(JSON.stringify(ids));
   }
 }
 

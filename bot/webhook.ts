@@ -21,11 +21,13 @@ export interface WebhookOptions {
   /** Bodies read at the same time; requests beyond get 503 (Telegram delivers again). Default 100. */
   readonly maxConcurrentBodies?: number;
   /**
-   * Deliver in `update_id` order, holding a gap up to `maxhold` seconds (Telegram may deliver over
-   * several connections at once). Default true.
+   * Deliver in `update_id` order across chats, holding a gap up to `maxhold` seconds. Default false:
+   * Telegram sends a chat's next update only once the previous one was answered, and the receiver
+   * handles each chat in order, so per-chat order holds without it; holding every chat behind a gap
+   * would make one slow chat (a handler waiting out a 429, or a journal answer) delay all the others.
    */
   readonly ordered?: boolean;
-  /** Seconds an update waits for a missing smaller id. Default 3. */
+  /** With `ordered`: seconds an update waits for a missing smaller id. Default 3. */
   readonly maxhold?: number;
 }
 
@@ -84,7 +86,7 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   const maxhold = checkSeconds(options.maxhold, "options.maxhold", true) ?? 3;
   const receiver = receiverOf(bot);
   receiver.webhook = true;
-  const intake = options.ordered === false
+  const intake = options.ordered !== true
     ? undefined
     : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
   return async (req) => {

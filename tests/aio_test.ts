@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Bot, DelegatorBot } from "../aio.ts";
 import type { Message } from "../api/mod.ts";
+import type { LoopMessage } from "../bot/handler.ts";
 import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { UnauthorizedError } from "../exception/mod.ts";
 import { ChatHandler } from "../helper/mod.ts";
@@ -12,7 +13,7 @@ Deno.test("aio: messageLoop is a promise that settles when the loop stops", asyn
     const { token } = emu.createBot({ username: "aio_echo_bot" });
     const alice = emu.createUser({ first_name: "Alice" });
     const bot = new Bot(token, { apiRoot: emu.apiRoot });
-    const loop = bot.messageLoop(async (msg) => {
+    const loop = bot.messageLoop(async (msg: LoopMessage) => {
       const m = msg as Message;
       await bot.sendMessage(m.chat.id, `echo: ${m.text}`);
     }, { timeout: 1 });

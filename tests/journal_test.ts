@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { Update } from "../api/types.gen.ts";
 import type { Journal, JournalRecord } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
-import { Bot, type LoopMessage, UpdateQueue } from "../bot/mod.ts";
+import { Bot, type LoopMessage, UpdateQueue, webhookHandler } from "../bot/mod.ts";
 import { receiverOf } from "../bot/receiver.ts";
 import { sqliteJournal } from "../bot/sqlite_journal.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -182,5 +182,57 @@ Deno.test("journal (SQLite): a handler failing maxAttempts times puts its update
   journal.close();
   assert.deepEqual(dead.map((d) => [d.id, d.attempts]), [[3, 2]]);
   assert.match(dead[0].reason, /always fails/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): webhook requests arriving together are appended in one go, each answered once journaled", async () => {
+  const dir = await Deno.makeTempDir();
+  const journal = sqliteJournal(`${dir}/bot.db`);
+  const batches: number[] = [];
+  // The real SQLite journal, with its appends counted.
+  const append = journal.append.bind(journal);
+  journal.append = (records) => {
+    batches.push(records.length);
+    return append(records);
+  };
+  const bot = new Bot("1:gather", { apiRoot: "http://127.0.0.1:9" });
+  const hook = webhookHandler(bot);
+  const handled = new Set<number>();
+  const loop = bot.messageLoop((msg: LoopMessage) => void handled.add(msg.message_id), { journal });
+  await until(() => receiverOf(bot).durable);
+  const ids = Array.from({ length: 50 }, (_, i) => i + 1);
+  const answers = await Promise.all(
+    ids.map((id) =>
+      hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(record(id).update) }))
+    ),
+  );
+  assert.deepEqual(answers.map((res) => res.status), ids.map(() => 200));
+  assert.equal(batches.reduce((a, b) => a + b, 0), 50, "each update appended once");
+  assert.ok(batches.length < 10, `50 requests took ${batches.length} appends`);
+  await until(() => handled.size === 50);
+  await loop.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): a file from before acks marked rows done opens with what it held", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const { DatabaseSync } = await import("node:sqlite");
+  const old = new DatabaseSync(path);
+  old.exec(`CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL UNIQUE,
+    key TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`);
+  old.prepare("INSERT INTO updates (id, key, body, attempts) VALUES (?, ?, ?, 1)")
+    .run(7, "c1", JSON.stringify(record(7).update));
+  old.close();
+  const journal = sqliteJournal(path);
+  await journal.open();
+  assert.deepEqual(journal.take("c1", 5).map((r) => [r.id, r.attempts]), [[7, 1]]);
+  journal.ack(7);
+  journal.close();
+  const reopened = sqliteJournal(path);
+  await reopened.open();
+  assert.deepEqual(reopened.unacked(), []);
+  assert.deepEqual(reopened.append([record(7)]), [], "remembered as acked");
+  reopened.close();
   await Deno.remove(dir, { recursive: true });
 });

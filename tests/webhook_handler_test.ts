@@ -85,9 +85,9 @@ Deno.test("webhook: updates received before the loop starts are kept, then handl
   assert.deepEqual(ids, [1, 2, 3, 4]);
 });
 
-Deno.test("webhook: a gap is held up to maxhold; a smaller id arriving later is still handled, a repeat is not", async () => {
+Deno.test("webhook (ordered): a gap is held up to maxhold; a smaller id arriving later is still handled, a repeat is not", async () => {
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
-  const handler = webhookHandler(bot, { maxhold: 0.6 });
+  const handler = webhookHandler(bot, { ordered: true, maxhold: 0.6 });
   const ids: number[] = [];
   const errors: unknown[] = [];
   const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
@@ -105,6 +105,27 @@ Deno.test("webhook: a gap is held up to maxhold; a smaller id arriving later is 
   await loop.stop();
   assert.deepEqual(ids, [1, 3, 2]);
   assert.deepEqual(errors, []);
+});
+
+Deno.test("webhook (default, unordered): a gap in the ids holds no chat; each chat stays in order", async () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const handler = webhookHandler(bot, { maxhold: 30 });
+  const seen: string[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => void seen.push(`${msg.chat.id}:${msg.message_id}`));
+  assert.equal((await handler(post(JSON.stringify(update(1, "a", 1))))).status, 200);
+  // Update 2 (chat 2) is still on its way, as when Telegram waits for chat 2's previous answer.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const third = await Promise.race([
+    handler(post(JSON.stringify(update(3, "b", 1)))).then((res) => res.status),
+    new Promise((resolve) => timer = setTimeout(() => resolve("held back"), 5000)),
+  ]);
+  clearTimeout(timer);
+  assert.equal(third, 200);
+  assert.equal((await handler(post(JSON.stringify(update(4, "c", 3))))).status, 200);
+  assert.deepEqual(seen, ["1:1", "1:3", "3:4"], "handled without waiting for update 2");
+  assert.equal((await handler(post(JSON.stringify(update(2, "d", 2))))).status, 200);
+  await loop.stop();
+  assert.deepEqual(seen, ["1:1", "1:3", "3:4", "2:2"]);
 });
 
 Deno.test("webhook: with the memory journal the answer waits for the handler, however slow", async () => {
