@@ -35,13 +35,13 @@ import { RedisWorkerJournal } from "./worker.ts";
 
 export type { Update } from "../api/types.gen.ts";
 export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "../bot/journal.ts";
+export type { SetOptions, Storage, StoredEntry, Versioned } from "../storage/storage.ts";
 export { RedisReceiverJournal } from "./appender.ts";
 export type { Connection, Reply } from "./connection.ts";
 export type { Keys } from "./keys.ts";
 export { PollingLeadership } from "./leader.ts";
 export type { RedisJournalOptions, RedisSettings } from "./options.ts";
 export { RedisStorage, redisStorage, type RedisStorageOptions } from "./redis_storage.ts";
-export type { SetOptions, Storage, StoredEntry, Versioned } from "../storage/storage.ts";
 export { RedisWorkerJournal } from "./worker.ts";
 
 /**
