@@ -10,7 +10,8 @@
  * 2. The delegate alone (`bot.handle`, no journal, no loop), for the raw price of a SQLite write per
  *    message against an in-memory delegate doing nothing else.
  *
- * Rounds alternate between the two sides and the median is kept. The figure held against the target
+ * Rounds alternate between the two sides, which side goes first alternating too (so neither always
+ * inherits the other's garbage or a cold cache), and the median is kept. The figure held against the target
  * is CPU time (user + system of this process) per message, which other processes on a shared machine
  * do not inflate as they do wall time; wall time is printed beside it.
  *
@@ -26,7 +27,7 @@ import { sqliteStorage } from "../storage/sqlite_storage.ts";
 
 const UPDATES = 5_000;
 const CHATS = 100;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const TARGET = 1.2;
 
 class Counter extends ChatHandler {
@@ -110,8 +111,13 @@ async function compare(name: string, run: (persisted: boolean) => Promise<Cost>)
   const plain: Cost[] = [];
   const persisted: Cost[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    plain.push(await run(false));
-    persisted.push(await run(true));
+    if (round % 2 === 0) {
+      plain.push(await run(false));
+      persisted.push(await run(true));
+    } else {
+      persisted.push(await run(true));
+      plain.push(await run(false));
+    }
   }
   const cpu = [median(plain.map((c) => c.cpu)), median(persisted.map((c) => c.cpu))];
   const wall = [median(plain.map((c) => c.wall)), median(persisted.map((c) => c.wall))];

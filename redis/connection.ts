@@ -2,6 +2,7 @@
 // deno-lint-ignore no-import-prefix
 import { Redis } from "npm:ioredis@5.4.2";
 import { APPEND, RELEASE, RENEW } from "./scripts.ts";
+import { STATE_DELETE, STATE_SCAN, STATE_SET } from "./storage_scripts.ts";
 
 /** A raw reply of Redis: strings, numbers, nulls and arrays of them. */
 export type Reply = string | number | null | Reply[];
@@ -16,6 +17,12 @@ export interface Connection {
   telepotRenew(count: number, ...args: (string | number)[]): Promise<number[]>;
   /** Runs the release script on `count` leases. */
   telepotRelease(count: number, ...args: (string | number)[]): Promise<number>;
+  /** Runs the storage's compare-and-set script (2 keys). */
+  telepotStateSet(...args: (string | number)[]): Promise<[number, number]>;
+  /** Runs the storage's compare-and-delete script (2 keys). */
+  telepotStateDelete(...args: (string | number)[]): Promise<[number, number]>;
+  /** Runs the storage's scan script (1 key). */
+  telepotStateScan(...args: (string | number)[]): Promise<string[]>;
   /** A transaction of several commands (names in lower case, as the client spells its methods). */
   multi(commands: (string | number)[][]): { exec(): Promise<unknown> };
   /** Closes the connection once pending replies arrived. */
@@ -33,6 +40,9 @@ export async function connect(url: string): Promise<Connection> {
   redis.defineCommand("telepotAppend", { numberOfKeys: 0, lua: APPEND });
   redis.defineCommand("telepotRenew", { lua: RENEW });
   redis.defineCommand("telepotRelease", { lua: RELEASE });
+  redis.defineCommand("telepotStateSet", { numberOfKeys: 2, lua: STATE_SET });
+  redis.defineCommand("telepotStateDelete", { numberOfKeys: 2, lua: STATE_DELETE });
+  redis.defineCommand("telepotStateScan", { numberOfKeys: 1, lua: STATE_SCAN });
   // Without a listener the client reports every failed reconnection on the console on its own.
   redis.on("error", () => {});
   await redis.connect();

@@ -12,6 +12,8 @@
  *   `messageLoop` the same way. Each holds a share of the partition streams (by chat), so a chat's
  *   updates, and its delegates, live in one worker at a time; a stopped worker hands its partitions
  *   over once its running handlers finished, a dead one's are taken over when its lease expires.
+ * - Persistent state: `persist(bot, redisStorage(options))` keeps delegate state, scheduled events
+ *   and sessions in the same Redis, written with an atomic compare-and-set.
  *
  * @example
  * ```ts ignore
@@ -33,11 +35,13 @@ import { RedisWorkerJournal } from "./worker.ts";
 
 export type { Update } from "../api/types.gen.ts";
 export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "../bot/journal.ts";
+export type { SetOptions, Storage, StoredEntry, Versioned } from "../storage/storage.ts";
 export { RedisReceiverJournal } from "./appender.ts";
 export type { Connection, Reply } from "./connection.ts";
 export type { Keys } from "./keys.ts";
 export { PollingLeadership } from "./leader.ts";
 export type { RedisJournalOptions, RedisSettings } from "./options.ts";
+export { RedisStorage, redisStorage, type RedisStorageOptions } from "./redis_storage.ts";
 export { RedisWorkerJournal } from "./worker.ts";
 
 /**

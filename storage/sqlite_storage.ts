@@ -61,14 +61,24 @@ const LIVE = "(expires_at IS NULL OR expires_at > ?)";
 const UPDATE =
   `UPDATE telepot_state SET value = ?, version = version + 1, expires_at = ? WHERE key = ? AND version = ? AND ${LIVE} RETURNING version`;
 
-// The compare-and-set statements prepared on a journal's connection, for writes made with its acks.
-const onJournal = new WeakMap<DatabaseSync, { insert: StatementSync; update: StatementSync }>();
+// The compare-and-set written with an ack: its new version is known beforehand, so it needs no
+// RETURNING (which makes SQLite buffer the result), only the count of rows it changed.
+const UPDATE_WITH_ACK =
+  `UPDATE telepot_state SET value = ?, version = version + 1, expires_at = NULL WHERE key = ? AND version = ? AND ${LIVE}`;
 
-function ackStatements(db: DatabaseSync): { insert: StatementSync; update: StatementSync } {
+interface AckStatements {
+  readonly insert: StatementSync;
+  readonly update: StatementSync;
+}
+
+// The compare-and-set statements prepared once per journal connection, for writes made with its acks.
+const onJournal = new WeakMap<DatabaseSync, AckStatements>();
+
+function ackStatements(db: DatabaseSync): AckStatements {
   let statements = onJournal.get(db);
   // The table exists: the storage created it when it opened the same file.
   if (!statements) {
-    onJournal.set(db, statements = { insert: db.prepare(INSERT), update: db.prepare(UPDATE) });
+    onJournal.set(db, statements = { insert: db.prepare(INSERT), update: db.prepare(UPDATE_WITH_ACK) });
   }
   return statements;
 }
@@ -181,10 +191,10 @@ export class SqliteStorage implements Storage {
     journal.withAck(updateId, (db) => {
       const now = Date.now();
       const statements = ackStatements(db);
-      const row = version === 0
-        ? statements.insert.get(key, json, null, now)
-        : statements.update.get(json, null, key, version, now);
-      if (row === undefined) throw new StateConflict(key, version, this.#version(key, now));
+      const written = version === 0
+        ? statements.insert.get(key, json, null, now) !== undefined
+        : Number(statements.update.run(json, key, version, now).changes) === 1;
+      if (!written) throw new StateConflict(key, version, this.#version(key, now));
     }, failed);
     return version + 1;
   }

@@ -1,25 +1,35 @@
-// The Storage contract, for the memory and the SQLite storage alike; sessions for plain handlers
+// The Storage contract, for the memory, the SQLite and the Redis storage alike (Redis: a redis-server
+// of the test's own); sessions for plain handlers
 // through a real loop against the emulator.
 import assert from "node:assert/strict";
 import { Bot } from "../bot/bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
+import { redisStorage } from "../redis/mod.ts";
 import { MemoryStorage } from "../storage/memory_storage.ts";
 import { withSession } from "../storage/session.ts";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
 import type { Storage } from "../storage/storage.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { RedisServer } from "./support/redis_server.ts";
 import { until } from "./support/until.ts";
 
 async function storages(): Promise<Array<[string, Storage, () => Promise<void>]>> {
   const dir = await Deno.makeTempDir({ prefix: "storage_" });
   const sqlite = sqliteStorage(`${dir}/s.db`);
   await sqlite.open();
+  const server = await RedisServer.start();
+  const redis = redisStorage({ url: server.url, name: "contract" });
+  await redis.open();
   return [
     ["memory", new MemoryStorage(), async () => {}],
     ["sqlite", sqlite, async () => {
       sqlite.close();
       await Deno.remove(dir, { recursive: true });
+    }],
+    ["redis", redis, async () => {
+      await redis.close();
+      await server[Symbol.asyncDispose]();
     }],
   ];
 }
@@ -117,5 +127,32 @@ Deno.test("sessions: per-chat state for a plain handler, kept across loops, a st
     assert.ok(errors[0] instanceof StateConflict);
   } finally {
     await emu.close();
+  }
+});
+
+Deno.test("redis storage: two connections racing on one version, exactly one write wins; keys stay under the name", async () => {
+  await using server = await RedisServer.start();
+  const a = redisStorage({ url: server.url, name: "race" });
+  const b = redisStorage({ url: server.url, name: "race" });
+  await a.open();
+  await b.open();
+  try {
+    await a.set("state:x", 0, { version: 0 });
+    for (let round = 1; round <= 20; round++) {
+      const results = await Promise.allSettled([
+        a.set("state:x", `a${round}`, { version: round }),
+        b.set("state:x", `b${round}`, { version: round }),
+      ]);
+      const won = results.filter((r) => r.status === "fulfilled");
+      assert.equal(won.length, 1, `round ${round}`);
+      const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      assert.ok(lost.reason instanceof StateConflict);
+      assert.equal((await b.get("state:x"))!.version, round + 1);
+    }
+    assert.deepEqual((await b.scan("state:")).map((e) => e.key), ["state:x"]);
+    assert.throws(() => redisStorage({ url: "http://x" }), BadInput);
+  } finally {
+    await a.close();
+    await b.close();
   }
 });

@@ -1,5 +1,6 @@
 // A bot process for the persistence tests: the README's MessageCounter with its state in a SQLite
-// storage (the journal in the same file, or `storage` a file of its own), killed and restarted by
+// storage (the journal in the same file, or `storage` a file of its own) or in a Redis storage
+// (`redis`, its URL; the journal still in `db`), killed and restarted by
 // tests/persist_crash_test.ts.
 // Appends to `out`: `R <restored events> <start ms> <pid>` once started; `C <chat> <count> <update_id>
 // <pid>` per counted message; `A <chat> <count> <pid>` per alarm; `I <chat> <count> <fired ms> <pid>`
@@ -12,6 +13,7 @@ import { paveEventSpace } from "../../delegate/compose.ts";
 import { createOpen } from "../../delegate/delegators.ts";
 import { perChatId } from "../../delegate/seeders.ts";
 import { ChatHandler } from "../../helper/handlers.ts";
+import { redisStorage } from "../../redis/mod.ts";
 import { persist } from "../../storage/persistence.ts";
 import { sqliteStorage } from "../../storage/sqlite_storage.ts";
 import type { SetOptions, Storage } from "../../storage/storage.ts";
@@ -25,6 +27,8 @@ interface Config {
    * committed, so a kill often lands between a state save and the acknowledgement.
    */
   readonly storage?: string;
+  /** A Redis server's URL: the state is kept there instead. */
+  readonly redis?: string;
   readonly out: string;
   /** Idle seconds of each chat's counter. */
   readonly timeout: number;
@@ -45,13 +49,17 @@ class MessageCounter extends ChatHandler {
   async onChatMessage(msg: LoopMessage): Promise<void> {
     const [word, seconds] = String(msg.text).split(" ");
     if (word === "alarm") {
-      this.scheduler.eventLater(Number(seconds), ["_alarm", { count: this.state.count }]);
+      this.scheduler.eventLater(Number(seconds), ["_alarm", {
+        count: this.state.count,
+      }]);
       await this.sender.sendMessage(`alarm in ${seconds} s`);
       return;
     }
     this.state.count += 1;
     await this.sender.sendMessage(String(this.state.count));
-    write(`C ${this.chatId} ${this.state.count} ${originOf(msg)?.updateId ?? -1} ${Deno.pid}`);
+    write(
+      `C ${this.chatId} ${this.state.count} ${originOf(msg)?.updateId ?? -1} ${Deno.pid}`,
+    );
   }
 
   async onAlarm(): Promise<void> {
@@ -81,9 +89,18 @@ function lagging(storage: Storage): Storage {
 }
 
 const bot = new DelegatorBot(config.token, [
-  paveEventSpace()(perChatId(), createOpen, MessageCounter, { timeout: config.timeout }),
+  paveEventSpace()(perChatId(), createOpen, MessageCounter, {
+    timeout: config.timeout,
+  }),
 ], { apiRoot: config.apiRoot });
-await persist(bot, config.storage === undefined ? config.db : lagging(sqliteStorage(config.storage)));
+await persist(
+  bot,
+  config.redis !== undefined
+    ? redisStorage({ url: config.redis })
+    : config.storage === undefined
+    ? config.db
+    : lagging(sqliteStorage(config.storage)),
+);
 write(`R ${bot.scheduler.size} ${started} ${Deno.pid}`);
 bot.messageLoop(undefined, {
   timeout: 1,
@@ -92,5 +109,7 @@ bot.messageLoop(undefined, {
   journal: config.db,
   runForever: true,
   onError: (error: unknown, update?: { update_id: number }) =>
-    write(`E ${update?.update_id ?? -1} ${(error as Error)?.constructor?.name}`),
+    write(
+      `E ${update?.update_id ?? -1} ${(error as Error)?.constructor?.name}`,
+    ),
 });
