@@ -219,22 +219,23 @@ export class SqliteJournal implements Journal {
     return this.#write().then(() => count);
   }
 
-  /** Marks the update handled (committed with the attempts of this tick, or the next write). */
-  ack(id: number): void {
+  /**
+   * Marks the update handled (committed with the attempts of this tick, or the next write); when writes
+   * were staged with it (see {@link withAck}), resolves once they are committed with it.
+   */
+  ack(id: number): Promise<void> | undefined {
     const record = this.#store.remove(id);
-    if (!record) return;
+    if (!record) return undefined;
     this.#remember(id);
     this.#acks.push(id);
     if (this.#withAck.has(id)) {
-      // Its staged writes (a delegate's state) are committed at once, with this ack: the next load
-      // reads them, and if they are refused the update is held again before its lane takes the next.
+      // Its staged writes (a delegate's state) are committed with this ack in this tick's transaction,
+      // and the lane waits for it: the next load reads them, and if they are refused the update is held
+      // again before its lane takes the next one.
       this.#staged.set(id, record);
-      try {
-        this.#transaction(() => {});
-      } catch {
+      return this.#write().catch(() => {
         // Kept pending: written by the next transaction that commits, or handled again after a crash.
-      }
-      return;
+      });
     }
     // Acks ride along with the next transaction (the lane's next attempt, the next append); only when
     // none comes soon are they written on their own.
@@ -244,6 +245,7 @@ export class SqliteJournal implements Journal {
         // Kept pending: written by the next transaction that commits, or handled again after a crash.
       });
     }, ACK_DELAY);
+    return undefined;
   }
 
   /**
