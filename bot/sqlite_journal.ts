@@ -26,6 +26,7 @@ import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
+import { openSqlite } from "./sqlite_open.ts";
 
 // Acked updates remembered (their rows kept, emptied), so that what Telegram sends again after a crash
 // is not handled twice: at most a getUpdates window whose offset was not confirmed yet, or the webhook
@@ -157,10 +158,9 @@ export class SqliteJournal implements Journal {
    */
   async open(): Promise<void> {
     if (this.#db) return;
-    const { DatabaseSync } = await import("node:sqlite");
-    if (this.#db) return;
-    const db = new DatabaseSync(this.path);
-    db.exec(SCHEMA);
+    const db = await openSqlite(this.path, SCHEMA);
+    // Opened meanwhile by another call: that one is kept.
+    if (this.#db) return db.close();
     // A file from before acks marked rows done: its acked rows were deleted, so none is done yet.
     const columns = db.prepare("SELECT name FROM pragma_table_info('updates')").all() as unknown as {
       name: string;

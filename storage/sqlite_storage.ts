@@ -21,6 +21,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Journal } from "../bot/journal.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
+import { openSqlite } from "../bot/sqlite_open.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { checkTtl, toJson } from "./memory_storage.ts";
@@ -121,10 +122,9 @@ export class SqliteStorage implements Storage {
   /** Opens (or creates) the file and its table; `node:sqlite` is loaded only now. */
   async open(): Promise<void> {
     if (this.#db) return;
-    const { DatabaseSync } = await import("node:sqlite");
-    if (this.#db) return;
-    const db = new DatabaseSync(this.path);
-    db.exec(SCHEMA);
+    const db = await openSqlite(this.path, SCHEMA);
+    // Opened meanwhile by another call: that one is kept.
+    if (this.#db) return db.close();
     this.#db = db;
     this.#sql = {
       get: db.prepare(`SELECT value, version FROM telepot_state WHERE key = ? AND ${LIVE}`),
