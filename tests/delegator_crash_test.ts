@@ -95,7 +95,10 @@ async function until(check: () => boolean, seconds: number, what: string): Promi
   }
 }
 
-Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled; restart handles the rest in per-chat order", async () => {
+/** The emulator in its own process, with CHATS × PER_CHAT updates waiting; `ready` says where. */
+function startEmulator(): LineProcess & {
+  ready: Promise<{ apiRoot: string; token: string; expected: string[] }>;
+} {
   const emulator = new LineProcess([
     "run",
     "-A",
@@ -103,13 +106,14 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
     String(CHATS),
     String(PER_CHAT),
   ]);
+  return Object.assign(emulator, { ready: emulator.line().then((text) => JSON.parse(text)) });
+}
+
+Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled; restart handles the rest in per-chat order", async () => {
+  const emulator = startEmulator();
   const out = await Deno.makeTempFile({ suffix: ".log" });
   try {
-    const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {
-      apiRoot: string;
-      token: string;
-      expected: string[];
-    };
+    const { apiRoot, token, expected } = await emulator.ready;
     assert.equal(expected.length, CHATS * PER_CHAT);
 
     const first = spawnBot(apiRoot, token, out, 1);
@@ -151,20 +155,10 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
 });
 
 Deno.test("DelegatorBot crash: SIGTERM mid-run with listener.wait() conversations confirms what was handled, and only that", async () => {
-  const emulator = new LineProcess([
-    "run",
-    "-A",
-    support("delegator_emulator.ts"),
-    String(CHATS),
-    String(PER_CHAT),
-  ]);
+  const emulator = startEmulator();
   const out = await Deno.makeTempFile({ suffix: ".log" });
   try {
-    const { apiRoot, token, expected } = JSON.parse(await emulator.line()) as {
-      apiRoot: string;
-      token: string;
-      expected: string[];
-    };
+    const { apiRoot, token, expected } = await emulator.ready;
     const first = spawnBot(apiRoot, token, out, 1, "conversation");
     await until(() => handled(out).length >= 400, 60, "the first run to handle 400 updates");
     first.kill("SIGTERM");
