@@ -4,6 +4,7 @@ import type { LoopMessage } from "../bot/handler.ts";
 import { Bot } from "../bot/mod.ts";
 import { NetworkError, UnauthorizedError } from "../exception/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 import { closedPort } from "./support/wire_server.ts";
 
 /** A logger that keeps every line as text. */
@@ -14,14 +15,6 @@ function recorder(): Logger & { lines: string[] } {
   return { lines, debug: keep, error: keep };
 }
 
-async function until(condition: () => boolean, what: string, seconds = 20): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 Deno.test("messageLoop asks getMe first: the username is known, a refused token ends the loop at once", async () => {
   await using emu = await BotApiEmulator.start();
   const { token } = emu.createBot({ username: "known_bot" });
@@ -30,7 +23,7 @@ Deno.test("messageLoop asks getMe first: the username is known, a refused token 
   const texts: string[] = [];
   const loop = bot.messageLoop({ chat: (msg) => void texts.push(msg.text ?? "") });
   await alice.sendText(alice.id, "hello");
-  await until(() => texts.length === 1, "the message");
+  await until(() => texts.length === 1, 20, "the message");
   assert.equal(bot.me?.username, "known_bot");
   await loop.stop();
 
@@ -51,7 +44,7 @@ Deno.test("an unreachable apiRoot is reported after the first failed attempt, to
   const reports: unknown[] = [];
   const bot = new Bot(token, { apiRoot: `http://127.0.0.1:${port}` });
   const loop = bot.messageLoop(() => {}, { onError: (error) => void reports.push(error) });
-  await until(() => reports.length > 0, "a report");
+  await until(() => reports.length > 0, 20, "a report");
   const [report] = reports;
   assert.ok(report instanceof NetworkError, String(report));
   assert.match(report.message, new RegExp(`cannot reach the Bot API at http://127\\.0\\.0\\.1:${port}`));
@@ -62,7 +55,7 @@ Deno.test("an unreachable apiRoot is reported after the first failed attempt, to
   const log = recorder();
   const quiet = new Bot(token, { apiRoot: `http://127.0.0.1:${port}`, logger: log });
   const second = quiet.messageLoop(() => {});
-  await until(() => log.lines.some((line) => line.includes("cannot reach the Bot API")), "a log line");
+  await until(() => log.lines.some((line) => line.includes("cannot reach the Bot API")), 20, "a log line");
   await second.stop();
   assert.ok(!log.lines.join("\n").includes("UNREACHABLE-secret"));
 });
@@ -78,7 +71,7 @@ Deno.test("debug logs each API call (method, status, ms) and each received updat
     bot.sendMessage(msg.chat.id, "ok").then(() => void handled.push(1))
   );
   await alice.sendText(alice.id, "hi");
-  await until(() => handled.length === 1, "the answer");
+  await until(() => handled.length === 1, 20, "the answer");
   await loop.stop();
   const lines = log.lines.join("\n");
   assert.match(lines, /getMe 200 \d+ ms/);
@@ -127,7 +120,7 @@ Deno.test("a loop's failures go to the injected logger, the update named and the
   const loop = bot.messageLoop(() => {
     throw new Error(`handler failed with ${token}`);
   }, { source: [update] });
-  await until(() => log.lines.length > 0, "the report");
+  await until(() => log.lines.length > 0, 20, "the report");
   await loop.stop();
   assert.match(log.lines[0], /^telepot-ts: update 1: Error: handler failed with <token>/);
   assert.ok(!log.lines.join("\n").includes("LOGGED-secret"));

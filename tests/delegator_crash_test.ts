@@ -2,6 +2,7 @@
 // process polling it that is killed with kill -9 (or stopped with SIGTERM) in the middle of 2,000 slow
 // updates over 200 chats, then restarted.
 import assert from "node:assert/strict";
+import { until } from "./support/until.ts";
 
 const CHATS = 200;
 const PER_CHAT = 10;
@@ -85,14 +86,6 @@ function handled(out: string): Handled[] {
     const [run, chat, id] = l.split(" ");
     return { run: Number(run), key: `${chat}:${id}`, chat, id: Number(id) };
   });
-}
-
-async function until(check: () => boolean, seconds: number, what: string): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The emulator in its own process, with CHATS × PER_CHAT updates waiting; `ready` says where. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 const CHATS = 50;
 const PER_CHAT = 40;
@@ -24,14 +25,6 @@ function handledLines(out: string): string[] {
     return Deno.readTextFileSync(out).split("\n").filter((l) => l !== "");
   } catch {
     return [];
-  }
-}
-
-async function until(check: () => boolean, seconds: number, what: string): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

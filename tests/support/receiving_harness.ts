@@ -1,5 +1,6 @@
 // Real processes for the receiving tests: the emulator in one (tests/support/receiving_emulator.ts),
 // each bot run in another (tests/support/receiving_bot.ts), and what the bot wrote, read back.
+import { until } from "./until.ts";
 
 /** The emulator process: one JSON command per line in, one JSON answer per line out. */
 export class EmulatorProcess {
@@ -130,15 +131,5 @@ export function distinct(done: readonly Done[]): number {
   return new Set(done.map((d) => `${d.chat} ${d.n}`)).size;
 }
 
-/** Waits until `check` holds, looking every 50 ms, for at most `seconds`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  seconds: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Waits until `check` holds, for at most `seconds` (see {@link until}). */
+export const waitFor: typeof until = until;
