@@ -76,10 +76,11 @@ async function throughLoop(persisted: boolean): Promise<Cost> {
   const clock = startClock();
   const loop = bot.messageLoop(undefined, { source: feed(end), journal: db, stopTimeout: 1 });
   while (loop.handled < UPDATES) await new Promise((r) => setTimeout(r, 1));
-  const cost = clock();
+  // Up to what is committed: the last acks, and the states staged with them, are written as it stops.
   finish();
   await loop.stop();
   await persistence?.close();
+  const cost = clock();
   bot.scheduler.clear();
   await Deno.remove(dir, { recursive: true });
   return cost;

@@ -21,6 +21,14 @@ export class Deque<T> {
     this.#size++;
   }
 
+  /** Puts `item` at the front. */
+  unshift(item: T): void {
+    if (this.#size === this.#slots.length) this.#grow();
+    this.#head = (this.#head - 1) & (this.#slots.length - 1);
+    this.#slots[this.#head] = item;
+    this.#size++;
+  }
+
   /** Removes and returns the front item, or `undefined` when empty. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;

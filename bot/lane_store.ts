@@ -30,6 +30,21 @@ export class LaneStore {
   }
 
   /**
+   * Puts records that were removed back at the front of their lanes, in the order given (they were
+   * acked, and their acks could not be written).
+   */
+  restore(records: readonly TakenRecord[]): void {
+    for (let i = records.length - 1; i >= 0; i--) {
+      const held = records[i] as Held;
+      if (this.#held.has(held.id)) continue;
+      this.#held.set(held.id, held);
+      let lane = this.#lanes.get(held.key);
+      if (!lane) this.#lanes.set(held.key, lane = new Deque());
+      lane.unshift(held);
+    }
+  }
+
+  /**
    * The first `limit` records of lane `key`. They are the held records themselves, not copies:
    * `attempts` reads the count as it is when read.
    */
@@ -42,6 +57,11 @@ export class LaneStore {
       out.push(held);
     }
     return out;
+  }
+
+  /** Whether lane `key` holds any record. */
+  holds(key: string): boolean {
+    return this.#lanes.has(key);
   }
 
   /** Counts one more attempt at `id`; returns the count (0 when not held). */

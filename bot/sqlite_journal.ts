@@ -21,12 +21,12 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { setImmediate } from "node:timers";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { TelepotException } from "../exception/telepot_exception.ts";
 import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
 import { openSqlite } from "./sqlite_open.ts";
+import { type StagedWrite, StagedWrites } from "./staged_writes.ts";
 
 // Acked updates remembered (their rows kept, emptied), so that what Telegram sends again after a crash
 // is not handled twice: at most a getUpdates window whose offset was not confirmed yet, or the webhook
@@ -37,6 +37,10 @@ const TRIM_EVERY = 500;
 // not written yet when the process dies only means that update is handled again: its lane's next update
 // is not attempted before the ack is written, so this is only ever a chat's last update.
 const ACK_DELAY = 50;
+// Milliseconds the acks of updates with staged writes (a delegate's state) wait while more of their
+// lane is held, so that one write of a state covers the updates of that chat handled meanwhile. Those a
+// crash catches are handled again from the state last committed.
+const STAGED_DELAY = 50;
 
 // Rows are read by id, or all in order on open: the rowid (`seq`, append order) and the id index are
 // all it takes. An ack marks its row done and empties it in place (no index changes, so a commit
@@ -83,17 +87,9 @@ const STATEMENTS = {
   held: "SELECT id, key, body, attempts FROM updates WHERE done = 0 ORDER BY seq",
   acked: "SELECT id FROM updates WHERE done = 1 ORDER BY seq",
   dead: "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
-  savepoint: "SAVEPOINT with_ack",
-  release: "RELEASE with_ack",
-  rollbackTo: "ROLLBACK TO with_ack",
 };
 
 type Statements = { readonly [name in keyof typeof STATEMENTS]: StatementSync };
-
-interface AckWrite {
-  readonly write: (db: DatabaseSync) => void;
-  readonly failed: (error: unknown) => void;
-}
 
 interface Row {
   id: number;
@@ -134,12 +130,10 @@ export class SqliteJournal implements Journal {
   #lateAcks: ReturnType<typeof setTimeout> | undefined;
   // Done rows no longer remembered, deleted TRIM_EVERY at a time.
   #forget: number[] = [];
-  // Writes to commit with an update's ack (see withAck), by update id.
-  #withAck = new Map<number, AckWrite[]>();
-  // Acked records whose staged writes are not written yet: held again if those writes fail.
-  #staged = new Map<number, TakenRecord>();
-  // The staged writes done in the transaction being written, to stage again if it rolls back.
-  #committing: Map<number, AckWrite[]> | undefined;
+  // Writes committed with the acks of the updates they cover (see stage).
+  #staging = new StagedWrites();
+  #stagedTimer: ReturnType<typeof setTimeout> | undefined;
+  #flushed: Deferred<void> | undefined;
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -190,8 +184,9 @@ export class SqliteJournal implements Journal {
     const fresh: JournalRecord[] = [];
     const ids = new Set<number>();
     for (const record of records) {
-      if (this.#store.has(record.id) || this.#acked.has(record.id) || ids.has(record.id)) continue;
-      ids.add(record.id);
+      const id = record.id;
+      if (this.#store.has(id) || this.#acked.has(id) || this.#staging.waiting(id) || ids.has(id)) continue;
+      ids.add(id);
       fresh.push(record);
     }
     if (fresh.length === 0) return fresh;
@@ -220,23 +215,19 @@ export class SqliteJournal implements Journal {
   }
 
   /**
-   * Marks the update handled (committed with the attempts of this tick, or the next write); when writes
-   * were staged with it (see {@link withAck}), resolves once they are committed with it.
+   * Marks the update handled (committed with the attempts of this tick, or the next write). When writes
+   * were staged with it (see {@link stage}), its ack is committed with them: within 50 ms while more of
+   * its lane is held (one write then covers them all); else at once, resolving once committed, as for
+   * an update that was tried before (a crash caught it).
    */
   ack(id: number): Promise<void> | undefined {
+    // Its writes were dropped before it finished: it stays held, and its lane takes it again.
+    if (this.#staging.spoiled(id)) return undefined;
+    if (this.#staging.covers(id)) return this.#ackStaged(id);
     const record = this.#store.remove(id);
     if (!record) return undefined;
     this.#remember(id);
     this.#acks.push(id);
-    if (this.#withAck.has(id)) {
-      // Its staged writes (a delegate's state) are committed with this ack in this tick's transaction,
-      // and the lane waits for it: the next load reads them, and if they are refused the update is held
-      // again before its lane takes the next one.
-      this.#staged.set(id, record);
-      return this.#write().catch(() => {
-        // Kept pending: written by the next transaction that commits, or handled again after a crash.
-      });
-    }
     // Acks ride along with the next transaction (the lane's next attempt, the next append); only when
     // none comes soon are they written on their own.
     this.#lateAcks ??= setTimeout(() => {
@@ -249,26 +240,31 @@ export class SqliteJournal implements Journal {
   }
 
   /**
-   * Runs `write` on this journal's connection inside the transaction that records update `id` as
-   * handled, so that both are committed or neither: what a SQLite storage in the same file does with a
-   * delegate's state. If a write for the update throws, every write for it is rolled back, the update
-   * is not recorded as handled (so it is handled again after a restart) and each `failed` gets the
-   * error; a dead-lettered update's writes are dropped the same way.
+   * Commits `write` with the ack of update `id`, so that both are committed or neither: what a SQLite
+   * storage in the same file does with a delegate's state. One write may cover several updates (the
+   * state after all of them): it is committed with all their acks, once they have all finished,
+   * together with every other write that covers one of them. A write that is refused, and every write
+   * that depends on it, is told through `failed`; the updates they covered are not recorded as
+   * handled and are taken again. A dead-lettered update counts as finished for its writes.
    */
-  withAck(id: number, write: (db: DatabaseSync) => void, failed: (error: unknown) => void): void {
-    const writes = this.#withAck.get(id);
-    if (writes) writes.push({ write, failed });
-    else this.#withAck.set(id, [{ write, failed }]);
+  stage(id: number, write: StagedWrite): void {
+    this.#statements();
+    this.#staging.add(id, write);
+  }
+
+  /** Commits now every staged write whose updates have finished, with their acks. */
+  flush(): void {
+    this.#statements();
+    clearTimeout(this.#stagedTimer);
+    this.#stagedTimer = undefined;
+    this.#commitStaged();
   }
 
   /** Moves the update to the `dead` table. */
   deadLetter(id: number, attempts: number, reason: string): void {
     const sql = this.#statements();
-    const staged = this.#withAck.get(id);
-    this.#withAck.delete(id);
-    for (const { failed } of staged ?? []) {
-      failed(new TelepotException(`update ${id} was dead-lettered: ${reason}`));
-    }
+    this.#staging.spoiled(id);
+    this.#staging.finish(id, undefined);
     this.#transaction(() => {
       sql.bury.run(attempts, reason, Date.now(), id);
       sql.removeOne.run(id);
@@ -289,14 +285,21 @@ export class SqliteJournal implements Journal {
     return rows.map((row) => ({ ...recordOf(row), attempts: row.attempts, reason: row.reason }));
   }
 
-  /** Writes pending attempts and acks and closes the file. */
+  /**
+   * Writes pending attempts and acks, and the staged writes whose updates have finished, and closes
+   * the file. Other staged writes are dropped: their updates are handled again after a restart.
+   */
   close(): void {
     if (!this.#db) return;
     try {
       if (this.#pending()) this.#transaction(() => {});
+      this.#commitStaged();
     } finally {
       clearTimeout(this.#lateAcks);
       this.#lateAcks = undefined;
+      clearTimeout(this.#stagedTimer);
+      this.#stagedTimer = undefined;
+      this.#staging.clear();
       this.#db.close();
       this.#db = undefined;
       this.#sql = undefined;
@@ -347,12 +350,10 @@ export class SqliteJournal implements Journal {
     const db = this.#db!;
     const sql = this.#sql!;
     const attempts = this.#attempts;
-    let acks = this.#acks;
+    const acks = this.#acks;
     this.#attempts = new Map();
     this.#acks = [];
     const forget = this.#forget.length >= TRIM_EVERY ? this.#forget : undefined;
-    const committed = new Map<number, AckWrite[]>();
-    this.#committing = committed;
     db.exec("BEGIN IMMEDIATE");
     try {
       if (attempts.size > 0) {
@@ -360,22 +361,12 @@ export class SqliteJournal implements Journal {
         for (const [id, n] of attempts) n === 1 ? once.push(id) : sql.attemptMore.run(n, id);
         this.#each(sql.attemptOne, sql.attempt, once);
       }
-      // An ack whose staged writes fail is left out: the update stays unhandled in the file.
-      if (this.#withAck.size > 0) acks = acks.filter((id) => this.#writeWithAck(id));
       this.#each(sql.ackOne, sql.ack, acks);
       if (forget) sql.forget.run(JSON.stringify(forget));
       work();
       db.exec("COMMIT");
-      this.#committing = undefined;
-      for (const id of committed.keys()) this.#staged.delete(id);
     } catch (error) {
-      this.#committing = undefined;
       db.exec("ROLLBACK");
-      // Writes staged with the acks were rolled back with them: staged again for the next transaction.
-      for (const [id, writes] of committed) {
-        const later = this.#withAck.get(id);
-        this.#withAck.set(id, later ? writes.concat(later) : writes);
-      }
       for (const [id, n] of this.#attempts) attempts.set(id, (attempts.get(id) ?? 0) + n);
       this.#attempts = attempts;
       this.#acks = acks.concat(this.#acks);
@@ -388,31 +379,63 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  // The writes staged for update `id`, all in one savepoint: false (and each told) when one failed.
-  #writeWithAck(id: number): boolean {
-    const writes = this.#withAck.get(id);
-    if (!writes) return true;
-    const record = this.#staged.get(id);
-    this.#withAck.delete(id);
-    const db = this.#db!;
-    const sql = this.#sql!;
-    sql.savepoint.run();
-    try {
-      for (const { write } of writes) write(db);
-      sql.release.run();
-      this.#committing?.set(id, writes);
-      return true;
-    } catch (error) {
-      sql.rollbackTo.run();
-      sql.release.run();
-      // Not handled after all: held again (taken again after a restart), not remembered as acked.
-      this.#staged.delete(id);
-      if (record) {
-        this.#store.add(record, record.attempts);
-        this.#acked.delete(id);
+  #ackStaged(id: number): Promise<void> | undefined {
+    const record = this.#store.remove(id);
+    if (!record) return undefined;
+    this.#staging.finish(id, record);
+    // Committed at once, and the lane waits for it: when nothing of its chat follows that one save could
+    // cover too, and when it was tried before a crash (so that it is never blamed for another).
+    if (record.attempts > 1 || !this.#store.holds(record.key)) {
+      const flushed = this.#flushed ??= deferred<void>();
+      setImmediate(() => {
+        if (this.#flushed !== flushed) return;
+        this.#flushed = undefined;
+        try {
+          if (this.#db) this.flush();
+        } finally {
+          flushed.resolve();
+        }
+      });
+      return flushed.promise;
+    }
+    this.#stagedTimer ??= setTimeout(() => {
+      this.#stagedTimer = undefined;
+      try {
+        this.#commitStaged();
+      } catch {
+        // Kept staged: committed by the next flush, or handled again after a crash.
       }
-      for (const { failed } of writes) failed(error);
-      return false;
+    }, STAGED_DELAY);
+    return undefined;
+  }
+
+  // One transaction for the staged writes that may commit and their acks; a refused write is dropped
+  // with what depends on it, its finished updates held again, and the rest tried again.
+  #commitStaged(): void {
+    const sql = this.#sql!;
+    for (;;) {
+      const { writes, acks } = this.#staging.ready();
+      if (writes.length === 0) return;
+      let refused: { write: StagedWrite; error: unknown } | undefined;
+      try {
+        this.#transaction(() => {
+          for (const write of writes) {
+            try {
+              write.write(this.#db!);
+            } catch (error) {
+              refused = { write, error };
+              throw error;
+            }
+          }
+          this.#each(sql.ackOne, sql.ack, acks);
+        });
+      } catch (error) {
+        if (refused === undefined) throw error;
+        this.#store.restore(this.#staging.refuse([refused.write], refused.error).held);
+        continue;
+      }
+      this.#staging.committed(writes);
+      for (const id of acks) this.#remember(id);
     }
   }
 
@@ -423,6 +446,7 @@ export class SqliteJournal implements Journal {
 }
 
 export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
+export type { StagedWrite } from "./staged_writes.ts";
 
 /** A SQLite journal in the file at `path`, for `messageLoop`'s `journal` option. */
 export function sqliteJournal(path: string): SqliteJournal {

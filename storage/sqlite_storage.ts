@@ -22,6 +22,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Journal } from "../bot/journal.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
 import { openSqlite } from "../bot/sqlite_open.ts";
+import type { StagedWrite } from "../bot/staged_writes.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { checkTtl, toJson } from "./memory_storage.ts";
@@ -70,6 +71,7 @@ const UPDATE_WITH_ACK =
 interface AckStatements {
   readonly insert: StatementSync;
   readonly update: StatementSync;
+  readonly version: StatementSync;
 }
 
 // The compare-and-set statements prepared once per journal connection, for writes made with its acks.
@@ -79,9 +81,69 @@ function ackStatements(db: DatabaseSync): AckStatements {
   let statements = onJournal.get(db);
   // The table exists: the storage created it when it opened the same file.
   if (!statements) {
-    onJournal.set(db, statements = { insert: db.prepare(INSERT), update: db.prepare(UPDATE_WITH_ACK) });
+    statements = {
+      insert: db.prepare(INSERT),
+      update: db.prepare(UPDATE_WITH_ACK),
+      version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+    };
+    onJournal.set(db, statements);
   }
   return statements;
+}
+
+const heardBy = new WeakMap<object, Set<unknown>>();
+
+function heardOf(error: object): Set<unknown> {
+  let heard = heardBy.get(error);
+  if (!heard) heardBy.set(error, heard = new Set());
+  return heard;
+}
+
+// The state of one key staged with the acks of the updates it includes: later saves of the key replace
+// its value until the journal seals it for a commit, which writes it once, as one compare-and-set.
+class StagedState implements StagedWrite {
+  readonly key: string;
+  readonly expected: number;
+  json: string;
+  sealed = false;
+  readonly #told: ((error: unknown) => void)[] = [];
+  readonly #staged: Map<string, StagedState>;
+
+  constructor(key: string, expected: number, json: string, staged: Map<string, StagedState>) {
+    this.key = key;
+    this.expected = expected;
+    this.json = json;
+    this.#staged = staged;
+  }
+
+  tell(failed: (error: unknown) => void): void {
+    if (!this.#told.includes(failed)) this.#told.push(failed);
+  }
+
+  write(db: DatabaseSync): void {
+    const now = Date.now();
+    const statements = ackStatements(db);
+    const written = this.expected === 0
+      ? statements.insert.get(this.key, this.json, null, now) !== undefined
+      : Number(statements.update.run(this.json, this.key, this.expected, now).changes) === 1;
+    if (written) return;
+    const found = statements.version.get(this.key, now) as { version: number } | undefined;
+    throw new StateConflict(this.key, this.expected, found?.version ?? 0);
+  }
+
+  // A refusal drops every later write of the key too: each listener hears of it once.
+  failed(error: unknown): void {
+    const heard = typeof error === "object" && error !== null ? heardOf(error) : new Set();
+    for (const failed of this.#told) {
+      if (heard.has(failed)) continue;
+      heard.add(failed);
+      failed(error);
+    }
+  }
+
+  done(): void {
+    if (this.#staged.get(this.key) === this) this.#staged.delete(this.key);
+  }
 }
 
 interface Row {
@@ -107,6 +169,9 @@ export class SqliteStorage implements Storage {
   #db: DatabaseSync | undefined;
   #sql: Statements | undefined;
   #writes = 0;
+  // Saves staged with a journal's acks, not committed yet, by key; and that journal.
+  readonly #staged = new Map<string, StagedState>();
+  #journal: SqliteJournal | undefined;
 
   /**
    * Creates the storage; nothing is opened until `open()`.
@@ -148,6 +213,7 @@ export class SqliteStorage implements Storage {
 
   /** The value and version at `key`, if live. */
   get(key: string): Versioned | undefined {
+    this.#commitStaged(key);
     const row = this.#statements().get.get(key, Date.now()) as Row | undefined;
     return row && { value: JSON.parse(row.value), version: row.version };
   }
@@ -155,6 +221,7 @@ export class SqliteStorage implements Storage {
   /** Writes the value (compare-and-set when `options.version` is given); returns the new version. */
   set(key: string, value: unknown, options?: SetOptions): number {
     const sql = this.#statements();
+    this.#commitStaged(key);
     const json = toJson(key, value);
     const expiresAt = checkTtl(options?.ttl);
     const expires = expiresAt === Infinity ? null : expiresAt;
@@ -173,6 +240,8 @@ export class SqliteStorage implements Storage {
    * When `journal` is the SQLite journal of this storage's file: writes the value in the transaction
    * that acknowledges `updateId` (one commit for both, instead of one each), if the stored version is
    * still `version` then; if not, `failed` gets a `StateConflict` and the update stays unacknowledged.
+   * Saves of one key that follow each other (each naming the version the one before returned) before
+   * the journal commits are written once, with all their updates' acks: the last value wins.
    * Otherwise `undefined`.
    */
   setWithAck(
@@ -188,20 +257,23 @@ export class SqliteStorage implements Storage {
     }
     this.#statements();
     const json = toJson(key, value);
-    journal.withAck(updateId, (db) => {
-      const now = Date.now();
-      const statements = ackStatements(db);
-      const written = version === 0
-        ? statements.insert.get(key, json, null, now) !== undefined
-        : Number(statements.update.run(json, key, version, now).changes) === 1;
-      if (!written) throw new StateConflict(key, version, this.#version(key, now));
-    }, failed);
-    return version + 1;
+    let staged = this.#staged.get(key);
+    if (staged !== undefined && !staged.sealed && staged.expected + 1 === version) {
+      staged.json = json;
+    } else {
+      staged = new StagedState(key, version, json, this.#staged);
+      this.#staged.set(key, staged);
+    }
+    staged.tell(failed);
+    journal.stage(updateId, staged);
+    this.#journal = journal;
+    return staged.expected + 1;
   }
 
   /** Removes the key (compare-and-delete when `version` is given). */
   delete(key: string, version?: number): boolean {
     const sql = this.#statements();
+    this.#commitStaged(key);
     const now = Date.now();
     if (version === undefined) return Number(sql.remove.run(key).changes) > 0;
     if (version === 0) {
@@ -215,15 +287,23 @@ export class SqliteStorage implements Storage {
 
   /** The live entries under `prefix`, in key order. */
   scan(prefix: string): StoredEntry[] {
+    if ([...this.#staged.keys()].some((key) => key.startsWith(prefix))) this.#journal?.flush();
     const rows = this.#statements().scan.all(prefix, prefixEnd(prefix), Date.now()) as unknown as Row[];
     return rows.map((row) => ({ key: row.key, value: JSON.parse(row.value), version: row.version }));
   }
 
-  /** Closes the file. */
+  /** Closes the file (saves staged with a journal's acks are the journal's to commit). */
   close(): void {
+    this.#staged.clear();
     this.#db?.close();
     this.#db = undefined;
     this.#sql = undefined;
+  }
+
+  // What this storage reads or writes of `key` comes after the saves of it staged before, if they may
+  // commit.
+  #commitStaged(key: string): void {
+    if (this.#staged.has(key)) this.#journal?.flush();
   }
 
   #version(key: string, now: number): number {

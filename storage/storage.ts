@@ -58,7 +58,8 @@ export interface Storage {
    * storage that shares a transaction with that journal can (the SQLite storage in the SQLite
    * journal's file); otherwise it returns `undefined` and the caller writes with `set` before the
    * acknowledgement. The version is checked when the transaction commits; `failed` hears of a
-   * refusal (a `StateConflict`), and the update then stays unacknowledged and is taken again.
+   * refusal (a `StateConflict`), and the update then stays unacknowledged and is taken again. Saves
+   * of one key in a row (each naming the version the one before returned) may be written as one.
    *
    * @returns the new version, or `undefined` when this storage cannot write with `journal`'s ack.
    */

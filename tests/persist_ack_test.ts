@@ -1,6 +1,7 @@
 // A SQLite storage in the SQLite journal's file writes a delegate's state in the transaction that
-// acknowledges the update: both are committed or neither, a write refused as it commits leaves the
-// update unacknowledged, and a dead-lettered update's writes are dropped.
+// acknowledges the update: both are committed or neither, saves of one key in a row are one write, a
+// write refused as it commits leaves its updates unacknowledged (and in order), and a dead-lettered
+// update counts as finished.
 import assert from "node:assert/strict";
 import { MemoryJournal } from "../bot/memory_journal.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
@@ -34,35 +35,97 @@ Deno.test("setWithAck: the state is written with the ack, not before", async () 
   await Deno.remove(dir, { recursive: true });
 });
 
+// Another process writing the same file: a storage of its own, which commits nothing of the journal's.
+async function otherProcess(dir: string): Promise<SqliteStorage> {
+  const other = new SqliteStorage(`${dir}/bot.db`);
+  await other.open();
+  return other;
+}
+
 Deno.test("setWithAck: a write refused as it commits leaves the update unacked and is told", async () => {
   const { journal, storage, dir } = await pair();
+  const other = await otherProcess(dir);
   storage.set("k", { n: 0 });
   const failures: unknown[] = [];
   storage.setWithAck(journal, 2, "other", { ok: true }, 0, (e) => failures.push(e));
   storage.setWithAck(journal, 2, "k", { n: 1 }, 1, (e) => failures.push(e));
-  storage.set("k", { n: 50 }); // another process, between the save and the ack
+  other.set("k", { n: 50 }); // between the save and the ack
   journal.ack(2);
-  await tick();
+  journal.flush();
   assert.equal(failures.length, 2, "every write of the update is told");
   assert.ok(failures.every((e) => e instanceof StateConflict));
   assert.deepEqual(storage.get("k")!.value, { n: 50 });
-  assert.equal(storage.get("other"), undefined, "rolled back with the refused one");
-  // Held again (the file keeps its order for a restart; in memory it goes to the end of its lane).
+  assert.equal(storage.get("other"), undefined, "dropped with the refused one");
   assert.deepEqual(journal.unacked().map((r) => r.id).sort(), [1, 2, 3], "not acked: taken again");
   journal.close();
+  other.close();
   storage.close();
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("setWithAck: a dead-lettered update's writes are dropped; other journals and files write directly", async () => {
+Deno.test("setWithAck: saves of one key in a row are one write, committed with all their acks", async () => {
+  const { journal, storage, dir } = await pair();
+  const other = await otherProcess(dir);
+  let version = storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {})!;
+  version = storage.setWithAck(journal, 2, "k", { n: 2 }, version, () => {})!;
+  assert.equal(version, 1, "one write: one version");
+  journal.ack(1);
+  journal.ack(2);
+  assert.equal(other.get("k"), undefined, "waiting for more of the lane");
+  journal.flush();
+  assert.deepEqual(other.get("k"), { value: { n: 2 }, version: 1 });
+  assert.deepEqual(journal.unacked().map((r) => r.id), [3]);
+  // The last of its lane: committed before its lane goes on.
+  storage.setWithAck(journal, 3, "k", { n: 3 }, version, () => {});
+  await journal.ack(3);
+  assert.deepEqual(other.get("k"), { value: { n: 3 }, version: 2 });
+  assert.deepEqual(journal.unacked(), []);
+  journal.close();
+  other.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("setWithAck: a refused write drops the later saves of its key; their updates are taken again in order", async () => {
+  const { journal, storage, dir } = await pair();
+  journal.append([{ id: 4, key: "c1", update: { update_id: 4 } }]);
+  const other = await otherProcess(dir);
+  const failures: unknown[] = [];
+  const failed = (e: unknown) => failures.push(e);
+  let version = storage.setWithAck(journal, 1, "k", { n: 1 }, 0, failed)!;
+  version = storage.setWithAck(journal, 2, "k", { n: 2 }, version, failed)!;
+  journal.ack(1);
+  journal.flush(); // update 2 is still being handled: the write waits, sealed
+  assert.equal(other.get("k"), undefined);
+  storage.setWithAck(journal, 3, "k", { n: 3 }, version, failed); // a new write, after the sealed one
+  other.set("k", { n: 50 }, { version: 0 });
+  journal.ack(2);
+  journal.flush();
+  assert.equal(failures.length, 1, "the delegate is told once");
+  assert.ok(failures[0] instanceof StateConflict);
+  assert.deepEqual(other.get("k"), { value: { n: 50 }, version: 1 });
+  // Update 3 was still being handled: its ack is not written, and it stays in its place.
+  assert.equal(journal.ack(3), undefined);
+  assert.deepEqual(journal.unacked().map((r) => r.id), [1, 2, 3, 4], "held again, in order");
+  journal.close();
+  const reopened = new SqliteJournal(`${dir}/bot.db`);
+  await reopened.open();
+  assert.deepEqual(reopened.unacked().map((r) => r.id), [1, 2, 3, 4], "and so in the file");
+  reopened.close();
+  other.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("setWithAck: a dead-lettered update counts as finished for its writes; other journals and files write directly", async () => {
   const { journal, storage, dir } = await pair();
   const failures: unknown[] = [];
   storage.setWithAck(journal, 3, "k", { n: 1 }, 0, (e) => failures.push(e));
   journal.deadLetter(3, 3, "failed");
-  journal.ack(1);
-  await tick();
-  assert.equal(storage.get("k"), undefined);
-  assert.equal(failures.length, 1);
+  journal.flush();
+  assert.deepEqual(storage.get("k"), { value: { n: 1 }, version: 1 });
+  assert.deepEqual(failures, []);
+  assert.deepEqual(journal.deadLetters().map((r) => r.id), [3]);
   assert.equal(storage.setWithAck(new MemoryJournal(), 1, "k", 1, 0, () => {}), undefined);
   const elsewhere = new SqliteJournal(`${dir}/other.db`);
   await elsewhere.open();

@@ -109,6 +109,14 @@ for (const kind of ["sqlite", "redis"] as const) {
         60,
         "both alarms stored",
       );
+      // And both alarm messages handled to the end: their counters' states stored with their acks.
+      await waitFor(
+        async () =>
+          (await storage.get(`state:MessageCounter:${hourChat}`)) !== undefined
+          && (await storage.get(`state:MessageCounter:${alarmChat}`)) !== undefined,
+        60,
+        "the alarm chats' states stored",
+      );
       const idleKey = `state:MessageCounter:${idleChat}`;
       const deadline = ((await storage.get(idleKey))!.value as { idle: number }).idle;
       assert.ok(

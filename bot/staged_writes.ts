@@ -1,0 +1,193 @@
+import type { DatabaseSync } from "node:sqlite";
+import type { TakenRecord } from "./journal.ts";
+
+/**
+ * A write that a SQLite journal commits with the acks of the updates it covers (see
+ * `SqliteJournal.stage`): what a SQLite storage in the journal's file makes of a delegate's state.
+ * One write may cover many updates of its key (the state after all of them), and is written once.
+ */
+export interface StagedWrite {
+  /** What it writes to: of two staged writes of one key, the earlier is committed first. */
+  readonly key: string;
+  /** Set by the journal when it starts a commit: updates handled later go into a new write. */
+  sealed: boolean;
+  /** Writes it, inside the journal's transaction; throws, having changed nothing, when refused. */
+  write(db: DatabaseSync): void;
+  /** It was refused (or dropped with one that was): its updates are handled again. */
+  failed(error: unknown): void;
+  /** Committed or failed: the journal is done with it. */
+  done(): void;
+}
+
+/** What a refusal undoes: the writes dropped, and the updates they covered. */
+export interface Undone {
+  /** Finished updates to hold again (their acks were not committed), in the order they were acked. */
+  readonly held: TakenRecord[];
+  /** Every update the dropped writes covered. */
+  readonly ids: ReadonlySet<number>;
+}
+
+/**
+ * The staged writes of a journal and the updates each covers, which tells which writes may commit:
+ * those whose updates have all finished (acked or dead-lettered), together with every other write
+ * covering one of those updates, and after any earlier write of their key.
+ */
+export class StagedWrites {
+  // In staging order.
+  #writes = new Map<StagedWrite, number[]>();
+  // Almost always one write per update: an array only for an update that several delegates saved.
+  #coveredBy = new Map<number, StagedWrite | StagedWrite[]>();
+  // Finished updates waiting for their writes: the record to hold again if they fail (none when buried).
+  #finished = new Map<number, TakenRecord | undefined>();
+  // Updates whose writes were dropped before they finished: their ack must not be written.
+  #spoiled = new Set<number>();
+
+  /** How many writes are staged. */
+  get size(): number {
+    return this.#writes.size;
+  }
+
+  /** Whether any write covers update `id`. */
+  covers(id: number): boolean {
+    return this.#coveredBy.has(id);
+  }
+
+  /** Whether update `id` finished and waits for its writes. */
+  waiting(id: number): boolean {
+    return this.#finished.has(id);
+  }
+
+  /** Records that `write` covers update `id`. */
+  add(id: number, write: StagedWrite): void {
+    let ids = this.#writes.get(write);
+    if (!ids) this.#writes.set(write, ids = []);
+    if (ids[ids.length - 1] !== id) ids.push(id);
+    const writes = this.#coveredBy.get(id);
+    if (writes === undefined) this.#coveredBy.set(id, write);
+    else if (Array.isArray(writes)) {
+      if (!writes.includes(write)) writes.push(write);
+    } else if (writes !== write) this.#coveredBy.set(id, [writes, write]);
+  }
+
+  /**
+   * Whether the writes of update `id` were dropped before it finished (then forgotten: it is taken
+   * again, and may be saved anew).
+   */
+  spoiled(id: number): boolean {
+    return this.#spoiled.size > 0 && this.#spoiled.delete(id);
+  }
+
+  /** Update `id` finished: acked with its record, or buried without. */
+  finish(id: number, record: TakenRecord | undefined): void {
+    if (this.#coveredBy.has(id)) this.#finished.set(id, record);
+  }
+
+  /**
+   * Seals every write, and returns those that may commit now, in staging order, with the finished
+   * updates whose acks go with them (those that were not buried).
+   */
+  ready(): { writes: StagedWrite[]; acks: number[] } {
+    const blocked = new Set<StagedWrite>();
+    for (const [write, ids] of this.#writes) {
+      write.sealed = true;
+      if (ids.some((id) => !this.#finished.has(id))) blocked.add(write);
+    }
+    // Blocked spreads to writes sharing an update, and to later writes of a blocked key.
+    for (let changed = blocked.size > 0; changed;) {
+      changed = false;
+      const blockedKeys = new Set<string>();
+      for (const [write, ids] of this.#writes) {
+        if (blocked.has(write)) {
+          blockedKeys.add(write.key);
+          continue;
+        }
+        if (blockedKeys.has(write.key) || ids.some((id) => this.#writesOf(id).some((w) => blocked.has(w)))) {
+          blocked.add(write);
+          blockedKeys.add(write.key);
+          changed = true;
+        }
+      }
+    }
+    const writes: StagedWrite[] = [];
+    const acks = new Set<number>();
+    for (const [write, ids] of this.#writes) {
+      if (blocked.has(write)) continue;
+      writes.push(write);
+      for (const id of ids) if (this.#finished.get(id) !== undefined) acks.add(id);
+    }
+    return { writes, acks: [...acks] };
+  }
+
+  /** The writes were committed: forgets them and the updates they covered. */
+  committed(writes: readonly StagedWrite[]): void {
+    for (const write of writes) {
+      for (const id of this.#writes.get(write) ?? []) {
+        this.#coveredBy.delete(id);
+        this.#finished.delete(id);
+      }
+      this.#writes.delete(write);
+      write.done();
+    }
+  }
+
+  /**
+   * Drops the refused writes with everything that depends on them (writes sharing an update, later
+   * writes of their keys), telling each; returns the finished updates to hold again. Updates not
+   * finished yet are spoiled: their ack, when it comes, is not written.
+   */
+  refuse(refused: readonly StagedWrite[], error: unknown): Undone {
+    const dropped = new Set(refused);
+    const ids = new Set<number>();
+    for (let changed = true; changed;) {
+      changed = false;
+      const droppedKeys = new Set<string>();
+      for (const [write, covered] of this.#writes) {
+        const depends = dropped.has(write) || droppedKeys.has(write.key) || covered.some((id) => ids.has(id));
+        if (!depends) continue;
+        droppedKeys.add(write.key);
+        if (!dropped.has(write)) {
+          dropped.add(write);
+          changed = true;
+        }
+        for (const id of covered) {
+          if (!ids.has(id)) {
+            ids.add(id);
+            changed = true;
+          }
+        }
+      }
+    }
+    const held: TakenRecord[] = [];
+    const finished = new Set<number>();
+    for (const [id, record] of this.#finished) {
+      if (!ids.has(id)) continue;
+      finished.add(id);
+      if (record) held.push(record);
+      this.#finished.delete(id);
+    }
+    for (const id of ids) {
+      this.#coveredBy.delete(id);
+      if (!finished.has(id)) this.#spoiled.add(id);
+    }
+    for (const write of dropped) {
+      this.#writes.delete(write);
+      write.failed(error);
+      write.done();
+    }
+    return { held, ids };
+  }
+
+  #writesOf(id: number): readonly StagedWrite[] {
+    const writes = this.#coveredBy.get(id);
+    return writes === undefined ? [] : Array.isArray(writes) ? writes : [writes];
+  }
+
+  /** Forgets everything (the journal closes: what was not committed is handled again on restart). */
+  clear(): void {
+    for (const write of this.#writes.keys()) write.done();
+    this.#writes.clear();
+    this.#coveredBy.clear();
+    this.#finished.clear();
+    this.#spoiled.clear();
+  }
+}
