@@ -25,15 +25,7 @@ export {
   registerTelegramError,
   telegramErrorFrom,
 } from "./telegram_error_registry.ts";
-export {
-  BotWasBlockedError,
-  BotWasKickedError,
-  ConflictError,
-  MigratedToSupergroupChatError,
-  NotEnoughRightsError,
-  TooManyRequestsError,
-  UnauthorizedError,
-} from "./telegram_error_subclasses.ts";
+export * from "./telegram_error_subclasses.ts";
 export { TelepotException } from "./telepot_exception.ts";
 export { ThrottleQueueFull } from "./throttle_queue_full.ts";
 export { UnexpectedRedirect } from "./unexpected_redirect.ts";
