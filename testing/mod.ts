@@ -83,16 +83,7 @@ export type { WebUiOptions } from "./ui/server.ts";
 export { UpdateQueue } from "./update_queue.ts";
 export type { PollOutcome } from "./update_queue.ts";
 export type { PaymentOutcome, PayOptions } from "./user_payment.ts";
-export type {
-  Actor,
-  BotRef,
-  ButtonRef,
-  ChatRef,
-  KeyboardHost,
-  MessageRef,
-  UserSendOptions,
-  UserWorld,
-} from "./user_types.ts";
+export type * from "./user_types.ts";
 export type {
   BotState,
   ChatState,
