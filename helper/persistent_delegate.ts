@@ -189,17 +189,18 @@ class PersistentDelegate implements Openable {
     const updateId = originOf(msg)?.updateId;
     const storage = this.#persistence.storage;
     const events = this.#persistence.settled();
+    const recordOf = (applied: readonly string[]): DelegateRecord => ({
+      state,
+      seed: this.#seed,
+      space,
+      idle: pendingIdle ? idle!.event!.when : null,
+      timeout: idle?.timeout,
+      applied,
+    });
     // One commit with the update's acknowledgement when the storage shares the journal's file: then the
     // update can never come back once its state is stored, and needs no place among `applied`.
     if (updateId !== undefined && events === undefined && typeof storage.setWithAck === "function") {
-      const record: DelegateRecord = {
-        state,
-        seed: this.#seed,
-        space,
-        idle: pendingIdle ? idle!.event!.when : null,
-        timeout: idle?.timeout,
-        applied: this.#applied,
-      };
+      const record = recordOf(this.#applied);
       const journal = receiverOf(this.#bot).journal;
       let version: number | undefined;
       try {
@@ -215,14 +216,7 @@ class PersistentDelegate implements Openable {
     }
     const id = this.#idOf(msg);
     const applied = id === undefined ? this.#applied : [...this.#applied, id].slice(-APPLIED_KEPT);
-    const record: DelegateRecord = {
-      state,
-      seed: this.#seed,
-      space,
-      idle: pendingIdle ? idle!.event!.when : null,
-      timeout: idle?.timeout,
-      applied,
-    };
+    const record = recordOf(applied);
     const write = () => storage.set(this.#key, record, { version: this.#version });
     const written = this.#guard(msg, () => events ? events.then(write) : write());
     return then(written, (version) => {
