@@ -89,31 +89,42 @@ function record(name: string, ops: number, ms: number): void {
   totals.set(name, t);
 }
 
+type Send = (target: Target, count: number) => Promise<void>;
+
+// A bench of batches of SEND_BATCH calls that `send` makes to `target`; their rate is printed as `what`.
+function benchSends(
+  bench: { name: string; group: string; baseline: boolean },
+  what: string,
+  send: Send,
+  target: Target,
+): void {
+  Deno.bench({
+    ...bench,
+    n: 20,
+    warmup: 3,
+    async fn(b) {
+      b.start();
+      const t0 = performance.now();
+      await send(target, SEND_BATCH);
+      record(what, SEND_BATCH, performance.now() - t0);
+      b.end();
+    },
+  });
+}
+
 // One group per client: the bare server is the baseline, the emulator's ratio to it is the measurement.
-function sendMessageGroup(
-  client: string,
-  label: string,
-  send: (target: Target, count: number) => Promise<void>,
-) {
+function sendMessageGroup(client: string, label: string, send: Send) {
   const group = `sendMessage (${label})`;
   for (const [target, isBaseline] of [[baseline, true], [emulator, false]] as const) {
-    const what = isBaseline ? `baseline requests (${label})` : group;
-    Deno.bench({
-      name: isBaseline
-        ? `baseline: bare Deno.serve, ${SEND_BATCH} POSTs, ${client}`
-        : `emulator: ${SEND_BATCH} sendMessage, ${client}`,
-      group,
-      baseline: isBaseline,
-      n: 20,
-      warmup: 3,
-      async fn(b) {
-        b.start();
-        const t0 = performance.now();
-        await send(target, SEND_BATCH);
-        record(what, SEND_BATCH, performance.now() - t0);
-        b.end();
-      },
-    });
+    const name = isBaseline
+      ? `baseline: bare Deno.serve, ${SEND_BATCH} POSTs, ${client}`
+      : `emulator: ${SEND_BATCH} sendMessage, ${client}`;
+    benchSends(
+      { name, group, baseline: isBaseline },
+      isBaseline ? `baseline requests (${label})` : group,
+      send,
+      target,
+    );
   }
 }
 
@@ -124,20 +135,12 @@ sendMessageGroup("raw HTTP client", "raw client", sendRaw);
 // emulator without them: the ratio is why they are off by default.
 for (const [target, isBaseline] of [[emulator, true], [guarded, false]] as const) {
   const what = isBaseline ? "sendMessage (raw client), no deadlines" : "sendMessage (raw client), deadlines";
-  Deno.bench({
-    name: `${what}: ${SEND_BATCH} sendMessage`,
-    group: "connection deadlines",
-    baseline: isBaseline,
-    n: 20,
-    warmup: 3,
-    async fn(b) {
-      b.start();
-      const t0 = performance.now();
-      await sendRaw(target, SEND_BATCH);
-      record(what, SEND_BATCH, performance.now() - t0);
-      b.end();
-    },
-  });
+  benchSends(
+    { name: `${what}: ${SEND_BATCH} sendMessage`, group: "connection deadlines", baseline: isBaseline },
+    what,
+    sendRaw,
+    target,
+  );
 }
 
 Deno.bench({
