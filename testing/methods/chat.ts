@@ -33,12 +33,27 @@ function targetUser(ctx: CallContext): UserObj {
   return user;
 }
 
-function banChatMember(ctx: CallContext): boolean {
-  const state = targetChat(ctx);
-  requireRight(ctx, state, "can_restrict_members", "restrict/ban chat member");
+/**
+ * The member a call acts on, once the bot is found to hold `right` in the chat (`what` names the act in
+ * the refusal) and the member is found not to be the chat's owner (`verb`: what cannot be done to one).
+ */
+function targetMember(
+  ctx: CallContext,
+  state: ChatState,
+  right: string,
+  what: string,
+  verb: string,
+): { user: UserObj; current: Obj | undefined } {
+  requireRight(ctx, state, right, what);
   const user = targetUser(ctx);
   const current = state.members.get(user.id);
-  if (current?.status === "creator") throw badRequest("can't remove chat owner");
+  if (current?.status === "creator") throw badRequest(`can't ${verb} chat owner`);
+  return { user, current };
+}
+
+function banChatMember(ctx: CallContext): boolean {
+  const state = targetChat(ctx);
+  const { user } = targetMember(ctx, state, "can_restrict_members", "restrict/ban chat member", "remove");
   if (user.id === ctx.bot.sender.id) throw badRequest("can't remove self");
   const until = optInt(ctx.params, "until_date") ?? 0;
   const wasMember = ctx.world.isMember(state, user.id);
@@ -52,10 +67,13 @@ function banChatMember(ctx: CallContext): boolean {
 
 function unbanChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
-  requireRight(ctx, state, "can_restrict_members", "restrict/unrestrict chat member");
-  const user = targetUser(ctx);
-  const current = state.members.get(user.id);
-  if (current?.status === "creator") throw badRequest("can't remove chat owner");
+  const { user, current } = targetMember(
+    ctx,
+    state,
+    "can_restrict_members",
+    "restrict/unrestrict chat member",
+    "remove",
+  );
   if (optBool(ctx.params, "only_if_banned") && current?.status !== "kicked") return true;
   if (current !== undefined && current.status !== "left") {
     ctx.world.changeMember(state, ctx.bot.sender, chatMember(user, "left"));
@@ -66,9 +84,13 @@ function unbanChatMember(ctx: CallContext): boolean {
 function restrictChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   if (state.chat.type !== "supergroup") throw badRequest("method is available only for supergroups");
-  requireRight(ctx, state, "can_restrict_members", "restrict/unrestrict chat member");
-  const user = targetUser(ctx);
-  if (state.members.get(user.id)?.status === "creator") throw badRequest("can't restrict chat owner");
+  const { user } = targetMember(
+    ctx,
+    state,
+    "can_restrict_members",
+    "restrict/unrestrict chat member",
+    "restrict",
+  );
   const permissions = optObj(ctx.params, "permissions") ?? {};
   ctx.world.changeMember(state, ctx.bot.sender, {
     status: "restricted",
@@ -82,9 +104,7 @@ function restrictChatMember(ctx: CallContext): boolean {
 
 function promoteChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
-  requireRight(ctx, state, "can_promote_members", "promote chat member");
-  const user = targetUser(ctx);
-  if (state.members.get(user.id)?.status === "creator") throw badRequest("can't promote chat owner");
+  const { user } = targetMember(ctx, state, "can_promote_members", "promote chat member", "promote");
   const rights: Obj = {};
   let any = false;
   for (const key of Object.keys(FULL_RIGHTS)) {
