@@ -1,5 +1,6 @@
 import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { FIRST_BUFFER, readCapped } from "./capped_read.ts";
 
 /** How webhook request bodies are read. Sizes in bytes, times in seconds. */
 export interface BodyLimits {
@@ -85,15 +86,9 @@ export class BodyGate {
   }
 }
 
-// A declared length sizes the first buffer only up to here: a header alone must not reserve memory.
-const FIRST_BUFFER = 64 * 1024;
-
 /**
- * Reads a request body into one buffer that grows by doubling up to `maxBodySize`, copying each chunk
- * in: chunks are often small views onto large network buffers, and keeping the views would hold
- * those buffers (a body sent a byte at a time would cost tens of KiB per byte). Memory held is thus
- * at most twice the bytes received, never more than `maxBodySize`. The read is cancelled when
- * `bodyTimeout` runs out.
+ * Reads a request body within `limits` (see {@link readCapped}: one buffer grown by doubling, at most
+ * twice the bytes received). A declared length over `maxBodySize` is refused before reading.
  *
  * @throws {BodyRefused} 413 over `maxBodySize` (declared or counted), 408 after `bodyTimeout`,
  *   400 when the stream fails.
@@ -111,41 +106,12 @@ export async function readBody(
   }
   if (body === null) return new Uint8Array();
   const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
-  let buffer = new Uint8Array(Math.min(expected, FIRST_BUFFER, maxBodySize));
-  let size = 0;
-  const reader = body.getReader();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    reader.cancel().catch(() => {});
-  }, limits.bodyTimeout * 1000);
-  try {
-    while (true) {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch {
-        throw new BodyRefused(timedOut ? 408 : 400);
-      }
-      if (timedOut) throw new BodyRefused(408);
-      if (chunk.done) break;
-      const bytes = chunk.value;
-      const needed = size + bytes.byteLength;
-      if (needed > maxBodySize) {
-        await reader.cancel().catch(() => {});
-        throw new BodyRefused(413);
-      }
-      if (needed > buffer.byteLength) {
-        const grown = new Uint8Array(Math.min(maxBodySize, Math.max(needed, buffer.byteLength * 2)));
-        grown.set(buffer.subarray(0, size));
-        buffer = grown;
-      }
-      buffer.set(bytes, size);
-      size = needed;
-    }
-  } finally {
-    // The reader is not released: the body is finished or cancelled, and releasing costs an Error.
-    clearTimeout(timer);
-  }
-  return buffer.subarray(0, size);
+  return await readCapped(body, {
+    maxBytes: maxBodySize,
+    timeout: limits.bodyTimeout,
+    firstBuffer: Math.min(expected, FIRST_BUFFER, maxBodySize),
+    tooLarge: () => new BodyRefused(413),
+    timedOut: () => new BodyRefused(408),
+    unreadable: () => new BodyRefused(400),
+  });
 }

@@ -1,3 +1,4 @@
+import { FIRST_BUFFER, readCapped } from "../bot/capped_read.ts";
 import { ApiFailure, badRequest } from "./failure.ts";
 import type { Obj } from "./types.ts";
 
@@ -68,13 +69,10 @@ export class BodyBudget {
   }
 }
 
-const FIRST_BUFFER = 64 * 1024;
-
 /**
- * Reads a whole body into one buffer grown by doubling, copying each chunk in: keeping the chunks
- * would keep the (much larger) network buffers they are views of, so a body dribbled a byte at a time
- * would cost tens of KiB per byte. The size limit holds for chunked bodies (no declared length); the
- * buffer's bytes count against the bot's share of the budget while it is read.
+ * Reads a whole body (see {@link readCapped}: one buffer grown by doubling); the size limit holds for
+ * chunked bodies (no declared length) too. The buffer's bytes count against the bot's share of the
+ * budget while it is read.
  */
 async function readBytes(
   request: Request,
@@ -85,50 +83,27 @@ async function readBytes(
   const { maxBodyBytes, bodyTimeout } = budget.limits;
   const body = request.body;
   if (body === null) return new Uint8Array();
-  let buffer = new Uint8Array(Math.min(declared > 0 ? declared : FIRST_BUFFER, FIRST_BUFFER));
-  budget.take(owner, buffer.byteLength);
-  let held = buffer.byteLength;
-  let size = 0;
-  const reader = body.getReader();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    reader.cancel().catch(() => {});
-  }, bodyTimeout * 1000);
+  let held = 0;
   try {
-    while (true) {
-      let chunk: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        chunk = await reader.read();
-      } catch {
-        throw timedOut ? new ApiFailure(408, "Request Timeout") : badRequest("can't read request body");
-      }
-      if (timedOut) throw new ApiFailure(408, "Request Timeout");
-      if (chunk.done) break;
-      const needed = size + chunk.value.byteLength;
-      if (needed > maxBodyBytes) throw tooLarge();
-      if (needed > buffer.byteLength) {
-        const grown = Math.min(maxBodyBytes, Math.max(needed, buffer.byteLength * 2));
-        budget.take(owner, grown);
-        held += grown;
-        const next = new Uint8Array(grown);
-        next.set(buffer.subarray(0, size));
-        budget.give(owner, buffer.byteLength);
-        held -= buffer.byteLength;
-        buffer = next;
-      }
-      buffer.set(chunk.value, size);
-      size = needed;
-    }
-  } catch (e) {
-    await reader.cancel().catch(() => {});
-    throw e;
+    return await readCapped(body, {
+      maxBytes: maxBodyBytes,
+      timeout: bodyTimeout,
+      firstBuffer: Math.min(declared > 0 ? declared : FIRST_BUFFER, FIRST_BUFFER),
+      tooLarge,
+      timedOut: () => new ApiFailure(408, "Request Timeout"),
+      unreadable: () => badRequest("can't read request body"),
+      allocate: (bytes) => {
+        budget.take(owner, bytes);
+        held += bytes;
+      },
+      release: (bytes) => {
+        budget.give(owner, bytes);
+        held -= bytes;
+      },
+    });
   } finally {
-    clearTimeout(timer);
-    reader.releaseLock();
     budget.give(owner, held);
   }
-  return buffer.subarray(0, size);
 }
 
 /**
