@@ -1,13 +1,11 @@
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { FileStore } from "../files.ts";
-import { optArray, optInt, optJson, optStr } from "../params.ts";
+import { optArray, optInt, optStr } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
 import { unixNow } from "../types.ts";
 import type { ChatState, InlineMessageState } from "../world.ts";
-import { checkInlineKeyboard, MAX_CAPTION, MAX_TEXT, resolveFile, targetChat } from "./common.ts";
-import { formattedText } from "./compose.ts";
-import { MEDIA_KINDS, mediaField } from "./media.ts";
+import { targetChat } from "./common.ts";
+import { applyEdit, captionChange, type EditChange, mediaChange, textChange } from "./edit_changes.ts";
 
 /** The message an edit targets: a chat message of the calling bot, or one of its inline messages. */
 interface EditTarget {
@@ -35,33 +33,10 @@ export function editTarget(ctx: CallContext, verb = "edited"): EditTarget {
   return { message, state };
 }
 
-const NOT_MODIFIED =
-  "message is not modified: specified new message content and reply markup are exactly the same "
-  + "as a current content and reply markup of the message";
-
-/**
- * Applies an edit to a copy first: an edit that changes nothing is Telegram's 400 "message is not
- * modified" and leaves the message untouched.
- */
-function commit(
-  ctx: CallContext,
-  target: EditTarget,
-  change: (next: Obj) => void,
-  keepMarkup = false,
-): unknown {
+/** Applies an edit (see {@link applyEdit}); a chat message gets its `edit_date` and is recorded. */
+function commit(ctx: CallContext, target: EditTarget, change: EditChange, keepMarkup = false): unknown {
   const current = target.message;
-  const next: Obj = { ...current };
-  change(next);
-  const markup = optJson(ctx.params, "reply_markup") as Obj | undefined;
-  if (markup !== undefined) {
-    checkInlineKeyboard(markup.inline_keyboard);
-    next.reply_markup = markup;
-  } else if (!keepMarkup) delete next.reply_markup;
-  delete next.edit_date;
-  const { edit_date: _, ...before } = current;
-  if (JSON.stringify(next) === JSON.stringify(before)) throw badRequest(NOT_MODIFIED);
-  for (const key of Object.keys(current)) if (!(key in next)) delete current[key];
-  Object.assign(current, next);
+  applyEdit(ctx, current, change, keepMarkup);
   if (target.inline !== undefined) return true;
   current.edit_date = unixNow();
   ctx.world.recordBotEdit(target.state!, current as MessageObj);
@@ -70,46 +45,17 @@ function commit(
 
 function editMessageText(ctx: CallContext): unknown {
   const target = editTarget(ctx);
-  if (target.inline === undefined && typeof target.message.text !== "string") {
-    throw badRequest("there is no text in the message to edit");
-  }
-  const formatted = formattedText(ctx, "text", "entities", "parse_mode", MAX_TEXT);
-  if (formatted === undefined || formatted.text.trim() === "") throw badRequest("message text is empty");
-  return commit(ctx, target, (next) => {
-    next.text = formatted.text;
-    if (formatted.entities === undefined) delete next.entities;
-    else next.entities = formatted.entities;
-  });
+  return commit(ctx, target, textChange(ctx, target.message, target.inline === undefined));
 }
 
 function editMessageCaption(ctx: CallContext): unknown {
   const target = editTarget(ctx);
-  if (typeof target.message.text === "string") throw badRequest("there is no caption in the message to edit");
-  const caption = formattedText(ctx, "caption", "caption_entities", "parse_mode", MAX_CAPTION);
-  return commit(ctx, target, (next) => {
-    delete next.caption;
-    delete next.caption_entities;
-    if (caption !== undefined && caption.text !== "") {
-      next.caption = caption.text;
-      if (caption.entities !== undefined) next.caption_entities = caption.entities;
-    }
-  });
+  return commit(ctx, target, captionChange(ctx, target.message));
 }
 
 async function editMessageMedia(ctx: CallContext): Promise<unknown> {
   const target = editTarget(ctx);
-  const media = optJson(ctx.params, "media") as Obj | undefined;
-  if (media === undefined || typeof media !== "object") throw badRequest("media is empty");
-  const kind = String(media.type);
-  if (MEDIA_KINDS[kind] === undefined) throw badRequest(`unsupported media type "${kind}"`);
-  const file = await resolveFile(ctx, media.media, MEDIA_KINDS[kind].folder);
-  return commit(ctx, target, (next) => {
-    for (const k of Object.keys(MEDIA_KINDS)) delete next[k];
-    delete next.caption;
-    delete next.caption_entities;
-    next[kind] = mediaField(kind, FileStore.describe(file), file, media);
-    if (typeof media.caption === "string") next.caption = media.caption;
-  });
+  return commit(ctx, target, await mediaChange(ctx));
 }
 
 function editMessageReplyMarkup(ctx: CallContext): unknown {

@@ -7,13 +7,11 @@
  */
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { FileStore } from "../files.ts";
-import { optInt, optJson, optObj } from "../params.ts";
-import type { MessageObj, Obj, UserObj } from "../types.ts";
+import { optInt, optObj } from "../params.ts";
+import { type MessageObj, type Obj, unixNow, type UserObj } from "../types.ts";
 import type { BotState, ChatState, World } from "../world.ts";
-import { checkInlineKeyboard, MAX_CAPTION, MAX_TEXT, resolveFile, targetChat } from "./common.ts";
-import { formattedText } from "./compose.ts";
-import { MEDIA_KINDS, mediaField } from "./media.ts";
+import { targetChat } from "./common.ts";
+import { applyEdit, captionChange, type EditChange, mediaChange, textChange } from "./edit_changes.ts";
 
 /** One ephemeral message and who may see and change it. */
 interface Ephemeral {
@@ -107,69 +105,26 @@ function target(ctx: CallContext, verb: string): { chat: ChatEphemerals; key: st
   return { chat, key, message: found.message };
 }
 
-const NOT_MODIFIED =
-  "message is not modified: specified new message content and reply markup are exactly the same "
-  + "as a current content and reply markup of the message";
-
-/** Applies an edit to a copy; an edit that changes nothing is the 400 "message is not modified". */
-function commit(ctx: CallContext, message: MessageObj, change: (next: Obj) => void): true {
-  const next: Obj = { ...message };
-  change(next);
-  const markup = optJson(ctx.params, "reply_markup") as Obj | undefined;
-  if (markup !== undefined) {
-    checkInlineKeyboard(markup.inline_keyboard);
-    next.reply_markup = markup;
-  } else delete next.reply_markup;
-  delete next.edit_date;
-  const { edit_date: _, ...before } = message;
-  if (JSON.stringify(next) === JSON.stringify(before)) throw badRequest(NOT_MODIFIED);
-  for (const key of Object.keys(message)) if (!(key in next)) delete message[key];
-  Object.assign(message, next, { edit_date: Math.floor(Date.now() / 1000) });
+/** Applies an edit (see {@link applyEdit}) and dates it. */
+function commit(ctx: CallContext, message: MessageObj, change: EditChange): true {
+  applyEdit(ctx, message, change);
+  message.edit_date = unixNow();
   return true;
 }
 
 function editEphemeralMessageText(ctx: CallContext): true {
   const { message } = target(ctx, "edit");
-  if (typeof message.text !== "string") throw badRequest("there is no text in the message to edit");
-  const formatted = formattedText(ctx, "text", "entities", "parse_mode", MAX_TEXT);
-  if (formatted === undefined || formatted.text.trim() === "") throw badRequest("message text is empty");
-  return commit(ctx, message, (next) => {
-    next.text = formatted.text;
-    if (formatted.entities === undefined) delete next.entities;
-    else next.entities = formatted.entities;
-  });
+  return commit(ctx, message, textChange(ctx, message));
 }
 
 function editEphemeralMessageCaption(ctx: CallContext): true {
   const { message } = target(ctx, "edit");
-  if (typeof message.text === "string") throw badRequest("there is no caption in the message to edit");
-  const caption = formattedText(ctx, "caption", "caption_entities", "parse_mode", MAX_CAPTION);
-  return commit(ctx, message, (next) => {
-    delete next.caption;
-    delete next.caption_entities;
-    if (caption !== undefined && caption.text !== "") {
-      next.caption = caption.text;
-      if (caption.entities !== undefined) next.caption_entities = caption.entities;
-    }
-  });
+  return commit(ctx, message, captionChange(ctx, message));
 }
 
 async function editEphemeralMessageMedia(ctx: CallContext): Promise<true> {
   const { message } = target(ctx, "edit");
-  const media = optJson(ctx.params, "media") as Obj | undefined;
-  if (media === undefined || typeof media !== "object") throw badRequest("media is empty");
-  const kind = String(media.type);
-  if (MEDIA_KINDS[kind] === undefined) throw badRequest(`unsupported media type "${kind}"`);
-  const file = await resolveFile(ctx, media.media, MEDIA_KINDS[kind].folder);
-  return commit(ctx, message, (next) => {
-    for (const k of Object.keys(MEDIA_KINDS)) delete next[k];
-    delete next.text;
-    delete next.entities;
-    delete next.caption;
-    delete next.caption_entities;
-    next[kind] = mediaField(kind, FileStore.describe(file), file, media);
-    if (typeof media.caption === "string") next.caption = media.caption;
-  });
+  return commit(ctx, message, await mediaChange(ctx, true));
 }
 
 function editEphemeralMessageReplyMarkup(ctx: CallContext): true {

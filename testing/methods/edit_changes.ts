@@ -1,0 +1,91 @@
+/**
+ * What an edit changes in a message, shared by the editing methods of chat and inline messages
+ * (`edit.ts`) and of ephemeral ones (`ephemeral.ts`): each checks its own target, then builds the change
+ * here and applies it with {@link applyEdit}.
+ */
+import type { CallContext } from "../context.ts";
+import { badRequest } from "../failure.ts";
+import { FileStore } from "../files.ts";
+import { optJson } from "../params.ts";
+import type { Obj } from "../types.ts";
+import { checkInlineKeyboard, MAX_CAPTION, MAX_TEXT, resolveFile } from "./common.ts";
+import { formattedText } from "./compose.ts";
+import { MEDIA_KINDS, mediaField } from "./media.ts";
+
+/** A change made to a copy of the message. */
+export type EditChange = (next: Obj) => void;
+
+const NOT_MODIFIED =
+  "message is not modified: specified new message content and reply markup are exactly the same "
+  + "as a current content and reply markup of the message";
+
+/**
+ * Applies `change` and the call's `reply_markup` (removed when absent, unless `keepMarkup`) to a copy
+ * first: an edit that changes nothing is Telegram's 400 "message is not modified" and leaves the
+ * message untouched. The message loses its `edit_date`; the caller sets the new one.
+ */
+export function applyEdit(ctx: CallContext, message: Obj, change: EditChange, keepMarkup = false): void {
+  const next: Obj = { ...message };
+  change(next);
+  const markup = optJson(ctx.params, "reply_markup") as Obj | undefined;
+  if (markup !== undefined) {
+    checkInlineKeyboard(markup.inline_keyboard);
+    next.reply_markup = markup;
+  } else if (!keepMarkup) delete next.reply_markup;
+  delete next.edit_date;
+  const { edit_date: _, ...before } = message;
+  if (JSON.stringify(next) === JSON.stringify(before)) throw badRequest(NOT_MODIFIED);
+  for (const key of Object.keys(message)) if (!(key in next)) delete message[key];
+  Object.assign(message, next);
+}
+
+/** The call's new text and entities; `checkText` false lets a message without text be edited (inline ones). */
+export function textChange(ctx: CallContext, message: Obj, checkText = true): EditChange {
+  if (checkText && typeof message.text !== "string") {
+    throw badRequest("there is no text in the message to edit");
+  }
+  const formatted = formattedText(ctx, "text", "entities", "parse_mode", MAX_TEXT);
+  if (formatted === undefined || formatted.text.trim() === "") throw badRequest("message text is empty");
+  return (next) => {
+    next.text = formatted.text;
+    if (formatted.entities === undefined) delete next.entities;
+    else next.entities = formatted.entities;
+  };
+}
+
+/** The call's new caption and its entities (none: the caption is removed). */
+export function captionChange(ctx: CallContext, message: Obj): EditChange {
+  if (typeof message.text === "string") throw badRequest("there is no caption in the message to edit");
+  const caption = formattedText(ctx, "caption", "caption_entities", "parse_mode", MAX_CAPTION);
+  return (next) => {
+    delete next.caption;
+    delete next.caption_entities;
+    if (caption !== undefined && caption.text !== "") {
+      next.caption = caption.text;
+      if (caption.entities !== undefined) next.caption_entities = caption.entities;
+    }
+  };
+}
+
+/**
+ * The call's new `media` in place of the message's media and caption (and of its text too when
+ * `dropText`), its file stored or found first.
+ */
+export async function mediaChange(ctx: CallContext, dropText = false): Promise<EditChange> {
+  const media = optJson(ctx.params, "media") as Obj | undefined;
+  if (media === undefined || typeof media !== "object") throw badRequest("media is empty");
+  const kind = String(media.type);
+  if (MEDIA_KINDS[kind] === undefined) throw badRequest(`unsupported media type "${kind}"`);
+  const file = await resolveFile(ctx, media.media, MEDIA_KINDS[kind].folder);
+  return (next) => {
+    for (const k of Object.keys(MEDIA_KINDS)) delete next[k];
+    if (dropText) {
+      delete next.text;
+      delete next.entities;
+    }
+    delete next.caption;
+    delete next.caption_entities;
+    next[kind] = mediaField(kind, FileStore.describe(file), file, media);
+    if (typeof media.caption === "string") next.caption = media.caption;
+  };
+}
