@@ -7,6 +7,16 @@ import type { MessageObj, Obj } from "../types.ts";
 import { fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
 import { captionFields, formatted, pick, postBotMessage } from "./compose.ts";
 
+/** Describes a video or an animation: the call's frame size (else `width` by `height`) and duration. */
+function moving(width: number, height: number): (file: Obj, p: Obj) => Obj {
+  return (f, p) => ({
+    ...f,
+    width: Number(p.width ?? width),
+    height: Number(p.height ?? height),
+    duration: Number(p.duration ?? 0),
+  });
+}
+
 /** How each media kind is described in a Message, given its stored file and the call's parameters. */
 export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(file: Obj, p: Obj): unknown }>> =
   {
@@ -16,24 +26,8 @@ export const MEDIA_KINDS: Readonly<Record<string, { folder: string; describe(fil
       describe: (f, p) => ({ ...f, duration: Number(p.duration ?? 0), ...pick(p, "performer", "title") }),
     },
     document: { folder: "documents", describe: (f) => f },
-    video: {
-      folder: "videos",
-      describe: (f, p) => ({
-        ...f,
-        width: Number(p.width ?? 640),
-        height: Number(p.height ?? 360),
-        duration: Number(p.duration ?? 0),
-      }),
-    },
-    animation: {
-      folder: "animations",
-      describe: (f, p) => ({
-        ...f,
-        width: Number(p.width ?? 320),
-        height: Number(p.height ?? 240),
-        duration: Number(p.duration ?? 0),
-      }),
-    },
+    video: { folder: "videos", describe: moving(640, 360) },
+    animation: { folder: "animations", describe: moving(320, 240) },
     // Telegram files every voice note as audio/ogg, whatever type the upload declared.
     voice: {
       folder: "voice",
