@@ -213,22 +213,23 @@ async function readMultipart(
   }
 }
 
-/** The parameter as an integer, or undefined when absent; a non-integer is a 400. */
-export function optInt(params: Obj, name: string): number | undefined {
+// A number or its text, or undefined when absent; one that `valid` refuses is a 400.
+function optNumber(params: Obj, name: string, valid: (n: number) => boolean): number | undefined {
   const v = params[name];
   if (v === undefined || v === null || v === "") return undefined;
   const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw badRequest(`invalid ${name} specified`);
+  if (!valid(n)) throw badRequest(`invalid ${name} specified`);
   return n;
+}
+
+/** The parameter as an integer, or undefined when absent; a non-integer is a 400. */
+export function optInt(params: Obj, name: string): number | undefined {
+  return optNumber(params, name, Number.isSafeInteger);
 }
 
 /** The parameter as a number (Float), or undefined when absent. */
 export function optFloat(params: Obj, name: string): number | undefined {
-  const v = params[name];
-  if (v === undefined || v === null || v === "") return undefined;
-  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
-  if (!Number.isFinite(n)) throw badRequest(`invalid ${name} specified`);
-  return n;
+  return optNumber(params, name, Number.isFinite);
 }
 
 /** The parameter as a string, or undefined when absent. */
