@@ -1,7 +1,7 @@
 import { eventKey } from "./event_key.ts";
 import { Mailbox } from "./mailbox.ts";
 import type { Receipt } from "./receipt.ts";
-import { tupleEncoding } from "./seed_key.ts";
+import { hashKey } from "./seed_key.ts";
 
 /** In an {@link IndexPath}, the payload of an event: the value under its single `_flavor` key. */
 export const EVENT_PAYLOAD: unique symbol = Symbol("event payload");
@@ -227,14 +227,7 @@ function valueAt(msg: object, path: IndexPath): unknown {
 // The key a value is filed under: itself for a primitive, a tagged encoding for an array of primitives.
 // A string that happens to equal an encoding only costs one more question to the ear.
 function indexValue(v: unknown): unknown {
-  switch (typeof v) {
-    case "number":
-    case "string":
-    case "bigint":
-    case "boolean":
-      return v;
-  }
-  if (!Array.isArray(v)) return undefined;
-  const encoded = tupleEncoding(v);
-  return encoded === undefined ? undefined : `\u0000${encoded}`;
+  return hashKey(v, taggedEncoding);
 }
+
+const taggedEncoding = (encoded: string): string => `\u0000${encoded}`;

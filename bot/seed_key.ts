@@ -13,16 +13,24 @@
  * Returns the key (a primitive, or a {@link TupleKey}), or `undefined` for a seed that is not hashable.
  */
 export function seedKey(seed: unknown): unknown {
-  switch (typeof seed) {
+  return hashKey(seed, tupleKey);
+}
+
+/**
+ * The key of a hashable value: a number, bigint, string or boolean stands for itself, an array of
+ * hashable items for its {@link tupleEncoding} as `tuple` wraps it; anything else has none (`undefined`).
+ */
+export function hashKey(value: unknown, tuple: (encoded: string) => unknown): unknown {
+  switch (typeof value) {
     case "number":
     case "string":
     case "bigint":
     case "boolean":
-      return seed;
+      return value;
   }
-  if (!Array.isArray(seed)) return undefined;
-  const encoded = tupleEncoding(seed);
-  return encoded === undefined ? undefined : new TupleKey(encoded);
+  if (!Array.isArray(value)) return undefined;
+  const encoded = tupleEncoding(value);
+  return encoded === undefined ? undefined : tuple(encoded);
 }
 
 /**
@@ -38,6 +46,8 @@ export class TupleKey {
     this.encoded = encoded;
   }
 }
+
+const tupleKey = (encoded: string): TupleKey => new TupleKey(encoded);
 
 /**
  * A string equal for two arrays exactly when they are equal tuples (item by item, nested arrays
