@@ -51,16 +51,19 @@ function isObject(v: unknown): v is Msg {
   return typeof v === "object" && v !== null;
 }
 
+// Whether the message's flavor is one of `flavors` (any flavor for "all").
+function flavorIn(msg: Msg, flavors: "all" | readonly string[]): boolean {
+  if (flavors === "all") return true;
+  const f = flavorOrNull(msg);
+  return f !== null && flavors.includes(f);
+}
+
 function chatIdSeeder(options: PerChatOptions | undefined, accept: (id: unknown) => boolean): Seeder {
   const types = options?.types ?? "all";
   const flavors = options?.flavors ?? CHAT_FLAVORS;
   return (msg) => {
     const chat = msg.chat;
-    if (!isObject(chat)) return null;
-    if (flavors !== "all") {
-      const f = flavorOrNull(msg);
-      if (f === null || !flavors.includes(f)) return null;
-    }
+    if (!isObject(chat) || !flavorIn(msg, flavors)) return null;
     if (types !== "all" && !types.includes(chat.type)) return null;
     return accept(chat.id) ? chat.id : null;
   };
@@ -88,11 +91,7 @@ export function perChatIdExcept(s: IdSet, options?: PerChatOptions): Seeder {
 function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
   return (msg) => {
     const from = msg.from;
-    if (!isObject(from)) return null;
-    if (flavors !== "all") {
-      const f = flavorOrNull(msg);
-      if (f === null || !flavors.includes(f)) return null;
-    }
+    if (!isObject(from) || !flavorIn(msg, flavors)) return null;
     return accept(from.id) ? from.id : null;
   };
 }
@@ -142,11 +141,7 @@ export function perApplication(): Seeder {
  */
 export function perMessage(options?: FlavorsOptions): Seeder {
   const flavors = options?.flavors ?? "all";
-  return (msg) => {
-    if (flavors === "all") return {};
-    const f = flavorOrNull(msg);
-    return f !== null && flavors.includes(f) ? {} : null;
-  };
+  return (msg) => flavorIn(msg, flavors) ? {} : null;
 }
 
 /** A seeder returning the source id of an event from `eventSpace` (see `paveEventSpace`). */
