@@ -47,25 +47,30 @@ function answerInlineQuery(ctx: CallContext): boolean {
   return true;
 }
 
-function answerShippingQuery(ctx: CallContext): boolean {
-  const query = openQuery(ctx, "shipping_query_id", "shipping_query");
+/** Answers a payment query: `ok` (checked by `checkOk`), or not `ok` with an `error_message`. */
+function answerPaymentQuery(
+  ctx: CallContext,
+  query: QueryState,
+  checkOk: () => void = () => {},
+): boolean {
   const ok = optBool(ctx.params, "ok");
   if (ok === undefined) throw badRequest("parameter \"ok\" is required");
-  if (ok && (optArray(ctx.params, "shipping_options") ?? []).length === 0) {
-    throw badRequest("SHIPPING_OPTIONS_EMPTY");
-  }
-  if (!ok && (optStr(ctx.params, "error_message") ?? "") === "") throw badRequest("error_message is empty");
+  if (ok) checkOk();
+  else if ((optStr(ctx.params, "error_message") ?? "") === "") throw badRequest("error_message is empty");
   settleQuery(query, { ...ctx.params, ok });
   return true;
 }
 
+function answerShippingQuery(ctx: CallContext): boolean {
+  return answerPaymentQuery(ctx, openQuery(ctx, "shipping_query_id", "shipping_query"), () => {
+    if ((optArray(ctx.params, "shipping_options") ?? []).length === 0) {
+      throw badRequest("SHIPPING_OPTIONS_EMPTY");
+    }
+  });
+}
+
 function answerPreCheckoutQuery(ctx: CallContext): boolean {
-  const query = openQuery(ctx, "pre_checkout_query_id", "pre_checkout_query");
-  const ok = optBool(ctx.params, "ok");
-  if (ok === undefined) throw badRequest("parameter \"ok\" is required");
-  if (!ok && (optStr(ctx.params, "error_message") ?? "") === "") throw badRequest("error_message is empty");
-  settleQuery(query, { ...ctx.params, ok });
-  return true;
+  return answerPaymentQuery(ctx, openQuery(ctx, "pre_checkout_query_id", "pre_checkout_query"));
 }
 
 function scoreKey(ctx: CallContext): { key: string; target: ReturnType<typeof editTarget> } {
