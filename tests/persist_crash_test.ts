@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { redisStorage } from "../redis/mod.ts";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
 import type { Storage } from "../storage/storage.ts";
-import { EmulatorProcess, waitFor } from "./support/receiving_harness.ts";
+import { EmulatorProcess } from "./support/emulator_process.ts";
+import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
 
 const IDLE = 20;

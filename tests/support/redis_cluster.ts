@@ -1,6 +1,6 @@
 // Real processes for the Redis scale-out tests and bench: a redis-server, the emulator (its own
 // process), polling receivers and workers, each started and killed on demand.
-import { EmulatorProcess } from "./receiving_harness.ts";
+import { EmulatorProcess } from "./emulator_process.ts";
 import type { ReceiverConfig } from "./redis_receiver.ts";
 import { RedisServer } from "./redis_server.ts";
 import type { WorkerConfig } from "./redis_worker.ts";
