@@ -11,6 +11,7 @@ export interface BotConfig {
   readonly transport: "polling" | "webhook";
   readonly journal: string;
   readonly out: string;
+  /** Handler time bounds, ms. */
   readonly slow: readonly [number, number];
 }
 
