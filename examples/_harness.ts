@@ -20,7 +20,7 @@ import type {
   PayOptions,
   ScriptedUser,
 } from "../testing/mod.ts";
-import { seededRandom } from "../tests/support/seeded_random.ts";
+import { seededRandom } from "./_seeded_random.ts";
 
 /** Where and how an example's bot runs. */
 export interface BotConfig {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { METHODS } from "../api/spec.gen.ts";
+import { seededRandom } from "../examples/_seeded_random.ts";
 import { Bot } from "../mod.ts";
 import { BotApiEmulator, type EmulatorWarning } from "../testing/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
-import { seededRandom } from "./support/seeded_random.ts";
 
 const PROTOTYPE_KEYS = [
   "__proto__",

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { seededRandom } from "../../tests/support/seeded_random.ts";
+import { seededRandom } from "../../examples/_seeded_random.ts";
 import { ReplyLedger, type ScenarioSpec, type ScenarioStatus, updateTexts } from "./scenario.ts";
 import { WebhookPusher } from "./webhook_pusher.ts";
 

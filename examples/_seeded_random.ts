@@ -1,5 +1,10 @@
-// Deterministic pseudo-random numbers for tests, benches and the examples' scenes: the same seed
-// gives the same numbers on every run, so a failure or an injected fault can be reproduced.
+/**
+ * Deterministic pseudo-random numbers for the examples' scenes, the fuzz test and the end-to-end
+ * bench: the same seed gives the same numbers on every run, so a failure or an injected fault can be
+ * reproduced. Imports nothing, so the bench's server can use it without loading the library.
+ *
+ * @module
+ */
 
 /** Numbers in [0, 1) from `seed` (mulberry32). */
 export function seededRandom(seed: number): () => number {
