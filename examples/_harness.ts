@@ -20,6 +20,7 @@ import type {
   PayOptions,
   ScriptedUser,
 } from "../testing/mod.ts";
+import { seededRandom } from "./_seeded_random.ts";
 
 /** Where and how an example's bot runs. */
 export interface BotConfig {
@@ -272,18 +273,6 @@ function buttonsOf(message: Message): string {
 
 function money(payment: { total_amount: number; currency: string } | undefined): string {
   return payment === undefined ? "?" : `${(payment.total_amount / 100).toFixed(2)} ${payment.currency}`;
-}
-
-/** A small deterministic generator (mulberry32): the same seed gives the same numbers on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Resolves after `seconds`. */

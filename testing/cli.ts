@@ -5,7 +5,8 @@
  * `--strict` refuses what the real server tolerates (see `EmulatorOptions.strict`); otherwise each such
  * leniency is printed to stderr as a warning. `--flood` turns on Telegram's flood limits. Slow
  * connections are closed by header and body deadlines (`EmulatorOptions.deadlines`) unless
- * `--no-deadlines` is given.
+ * `--no-deadlines` is given. `--webhook-retry-delay` and `--webhook-timeout` set the webhook's seconds
+ * (`EmulatorOptions.webhookRetryDelay`, `webhookTimeout`).
  *
  * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed,
  * and `:press <button>` presses an inline button of the latest bot message with a keyboard.
@@ -13,10 +14,24 @@
  * `--ui` serves the web UI instead (a second user, Bob, is created too) and prints its address: on
  * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise.
  *
+ * `--script` lets another program drive it instead (a test harness that kills and restarts bot
+ * processes against it): no user is made up front; the first stdout line is `{"apiRoot","token"}`, then
+ * each stdin line is one JSON command, answered by one JSON line. User `i` (created when first named)
+ * writes in its private chat with the bot:
+ * - `{"send":{"chats":N,"perChat":M,"from":i,"gapMs":g,"stamp":true}}`: users `i`…`i+N-1` (`from`
+ *   defaults to 0) send M messages each, round by round, `g` ms after each round, numbered on from each
+ *   one's last: `"<n>"`, or with `stamp` `"<n>@<ms since the epoch>"` → `{"sent":k,"chat":<user i's id>}`
+ * - `{"say":{"chat":i,"text":t}}`: user `i` sends `t` → `{"sent":1,"chat":<its id>}`
+ * - `{"pending":true}` → `{"pending":<updates not yet confirmed>,"firstId":<the first one's id>}`;
+ *   `{"pending":"keys"}` adds `"keys":["<chat id>:<message id>",…]`, one per update in queue order.
+ *
+ * The emulator closes when stdin ends.
+ *
  * @module
  */
 import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
+import type { ScriptedUser } from "./scripted_user.ts";
 import { WebUi } from "./ui/server.ts";
 
 function flag(name: string): string | undefined {
@@ -24,13 +39,88 @@ function flag(name: string): string | undefined {
   return i >= 0 ? Deno.args[i + 1] : undefined;
 }
 
+function seconds(name: string): number | undefined {
+  const value = flag(name);
+  return value === undefined ? undefined : Number(value);
+}
+
+interface SendCommand {
+  readonly chats: number;
+  readonly perChat: number;
+  readonly from?: number;
+  readonly gapMs?: number;
+  readonly stamp?: boolean;
+}
+
+/** Answers the `--script` commands read from `input`, one JSON line each, until `input` ends. */
+async function runScript(
+  emu: BotApiEmulator,
+  bot: { readonly token: string },
+  input: ReadableStream<Uint8Array>,
+): Promise<void> {
+  const encoder = new TextEncoder();
+  const answer = (value: unknown) => Deno.stdout.writeSync(encoder.encode(JSON.stringify(value) + "\n"));
+  const users: ScriptedUser[] = [];
+  const sentBy = new Map<ScriptedUser, number>();
+  const user = (i: number): ScriptedUser => {
+    while (users.length <= i) users.push(emu.createUser({ first_name: `U${users.length}` }));
+    return users[i];
+  };
+  const send = async ({ chats, perChat, from = 0, gapMs = 0, stamp = false }: SendCommand) => {
+    for (let round = 0; round < perChat; round++) {
+      for (let c = from; c < from + chats; c++) {
+        const u = user(c);
+        const n = (sentBy.get(u) ?? 0) + 1;
+        sentBy.set(u, n);
+        await u.sendText(u.id, stamp ? `${n}@${Date.now()}` : String(n));
+      }
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    return { sent: chats * perChat, chat: user(from).id };
+  };
+  const pending = (keys: boolean) => {
+    const { queue } = emu.bot(bot);
+    const count = { pending: queue.pending, firstId: queue.firstId };
+    if (!keys) return count;
+    return {
+      ...count,
+      keys: emu.pendingUpdates(bot).map((u) => {
+        const m = u.message as { message_id: number; chat: { id: number } };
+        return `${m.chat.id}:${m.message_id}`;
+      }),
+    };
+  };
+
+  answer({ apiRoot: emu.apiRoot, token: bot.token });
+  let buffered = "";
+  for await (const chunk of input.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const command = JSON.parse(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+      if (command.send) answer(await send(command.send));
+      else if (command.say) {
+        const u = user(command.say.chat);
+        await u.sendText(u.id, command.say.text);
+        answer({ sent: 1, chat: u.id });
+      } else if (command.pending) answer(pending(command.pending === "keys"));
+      else answer({ error: `unknown command ${JSON.stringify(command)}` });
+    }
+  }
+}
+
 if (import.meta.main) {
+  const webhookRetryDelay = seconds("webhook-retry-delay");
+  const webhookTimeout = seconds("webhook-timeout");
   const emu = await BotApiEmulator.start({
     port: Number(flag("port") ?? 0),
     strict: Deno.args.includes("--strict"),
     // Any client may reach a standalone emulator: slow connections are closed (`--no-deadlines` keeps them).
     deadlines: !Deno.args.includes("--no-deadlines"),
     ...(Deno.args.includes("--flood") ? { flood: true } : {}),
+    ...(webhookRetryDelay !== undefined ? { webhookRetryDelay } : {}),
+    ...(webhookTimeout !== undefined ? { webhookTimeout } : {}),
     onWarning: (w) => console.error(`warning: ${w.method} ${w.parameter}: ${w.message}`),
   });
   const token = flag("token");
@@ -38,29 +128,34 @@ if (import.meta.main) {
     username: flag("bot") ?? "emulator_bot",
     ...(token !== undefined ? { token } : {}),
   });
-  const user = emu.createUser({ first_name: "Alice", username: "alice" });
-  console.log(`apiRoot ${emu.apiRoot}`);
-  console.log(`token   ${bot.token}`);
-  console.log(`user    ${user.id} (private chat id)`);
-  if (Deno.args.includes("--ui")) {
-    emu.createUser({ first_name: "Bob", username: "bob" });
-    const host = flag("ui-host");
-    const ui = await WebUi.start(emu, {
-      port: Number(flag("ui-port") ?? 0),
-      ...(host ? { hostname: host } : {}),
-    });
-    const stop = () => ui.close().then(() => emu.close()).then(() => Deno.exit(0));
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
-    console.log(`web UI  ${ui.url}`);
-    console.log("open the web UI in a browser; Ctrl-C to stop");
+  if (Deno.args.includes("--script")) {
+    await runScript(emu, bot, Deno.stdin.readable);
+    await emu.close();
   } else {
-    console.log("type a message to send it as the user; Ctrl-C to stop");
-    const stopping = new AbortController();
-    Deno.addSignalListener("SIGINT", () => {
-      stopping.abort();
-      emu.close().then(() => Deno.exit(0));
-    });
-    await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
+    const user = emu.createUser({ first_name: "Alice", username: "alice" });
+    console.log(`apiRoot ${emu.apiRoot}`);
+    console.log(`token   ${bot.token}`);
+    console.log(`user    ${user.id} (private chat id)`);
+    if (Deno.args.includes("--ui")) {
+      emu.createUser({ first_name: "Bob", username: "bob" });
+      const host = flag("ui-host");
+      const ui = await WebUi.start(emu, {
+        port: Number(flag("ui-port") ?? 0),
+        ...(host ? { hostname: host } : {}),
+      });
+      const stop = () => ui.close().then(() => emu.close()).then(() => Deno.exit(0));
+      Deno.addSignalListener("SIGINT", stop);
+      Deno.addSignalListener("SIGTERM", stop);
+      console.log(`web UI  ${ui.url}`);
+      console.log("open the web UI in a browser; Ctrl-C to stop");
+    } else {
+      console.log("type a message to send it as the user; Ctrl-C to stop");
+      const stopping = new AbortController();
+      Deno.addSignalListener("SIGINT", () => {
+        stopping.abort();
+        emu.close().then(() => Deno.exit(0));
+      });
+      await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
+    }
   }
 }

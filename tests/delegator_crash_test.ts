@@ -2,57 +2,12 @@
 // process polling it that is killed with kill -9 (or stopped with SIGTERM) in the middle of 2,000 slow
 // updates over 200 chats, then restarted.
 import assert from "node:assert/strict";
+import { EmulatorProcess } from "./support/emulator_process.ts";
 import { until } from "./support/until.ts";
 
 const CHATS = 200;
 const PER_CHAT = 10;
 const support = (file: string) => new URL(`./support/${file}`, import.meta.url).pathname;
-
-/** A child process speaking lines on stdin/stdout. */
-class LineProcess {
-  readonly child: Deno.ChildProcess;
-  readonly #reader: ReadableStreamDefaultReader<string>;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  #buffered = "";
-
-  constructor(args: string[]) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    })
-      .spawn();
-    this.#reader = this.child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    this.#writer = this.child.stdin.getWriter();
-  }
-
-  async line(): Promise<string> {
-    for (;;) {
-      const nl = this.#buffered.indexOf("\n");
-      if (nl >= 0) {
-        const line = this.#buffered.slice(0, nl);
-        this.#buffered = this.#buffered.slice(nl + 1);
-        return line;
-      }
-      const { value, done } = await this.#reader.read();
-      if (done) throw new Error("the process ended");
-      this.#buffered += value;
-    }
-  }
-
-  async ask(command: string): Promise<string> {
-    await this.#writer.write(new TextEncoder().encode(`${command}\n`));
-    return await this.line();
-  }
-
-  async close(): Promise<void> {
-    await this.#writer.write(new TextEncoder().encode("close\n")).catch(() => {});
-    await this.#writer.close().catch(() => {});
-    await this.child.status;
-    await this.#reader.cancel().catch(() => {});
-  }
-}
 
 function spawnBot(
   apiRoot: string,
@@ -88,25 +43,18 @@ function handled(out: string): Handled[] {
   });
 }
 
-/** The emulator in its own process, with CHATS × PER_CHAT updates waiting; `ready` says where. */
-function startEmulator(): LineProcess & {
-  ready: Promise<{ apiRoot: string; token: string; expected: string[] }>;
-} {
-  const emulator = new LineProcess([
-    "run",
-    "-A",
-    support("delegator_emulator.ts"),
-    String(CHATS),
-    String(PER_CHAT),
-  ]);
-  return Object.assign(emulator, { ready: emulator.line().then((text) => JSON.parse(text)) });
+/** The emulator in its own process, with CHATS × PER_CHAT updates waiting; `expected` lists them in order. */
+async function startEmulator(): Promise<{ emulator: EmulatorProcess; expected: string[] }> {
+  const emulator = await EmulatorProcess.start();
+  await emulator.command({ send: { chats: CHATS, perChat: PER_CHAT } });
+  return { emulator, expected: await emulator.pendingKeys() };
 }
 
 Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled; restart handles the rest in per-chat order", async () => {
-  const emulator = startEmulator();
+  const { emulator, expected } = await startEmulator();
+  const { apiRoot, token } = emulator;
   const out = await Deno.makeTempFile({ suffix: ".log" });
   try {
-    const { apiRoot, token, expected } = await emulator.ready;
     assert.equal(expected.length, CHATS * PER_CHAT);
 
     const first = spawnBot(apiRoot, token, out, 1);
@@ -116,7 +64,7 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
     const beforeRestart = new Set(handled(out).map((h) => h.key));
     assert.ok(beforeRestart.size < expected.length, "killed mid-run");
     // Nothing the first run had not handled was confirmed: it is all still waiting on the server.
-    const pending = new Set(JSON.parse(await emulator.ask("pending")) as string[]);
+    const pending = new Set(await emulator.pendingKeys());
     const lost = expected.filter((key) => !beforeRestart.has(key) && !pending.has(key));
     assert.deepEqual(lost, [], "unhandled yet confirmed at the kill");
 
@@ -127,7 +75,7 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
 
     const lines = handled(out);
     assert.deepEqual([...new Set(lines.map((h) => h.key))].sort(), [...expected].sort(), "0 lost");
-    assert.deepEqual(JSON.parse(await emulator.ask("pending")), [], "the graceful stop confirmed everything");
+    assert.deepEqual(await emulator.pendingKeys(), [], "the graceful stop confirmed everything");
     // Each run handled each chat's messages in order: the restart began with what the kill left
     // unconfirmed, before the chat's later messages.
     for (const run of [1, 2]) {
@@ -148,17 +96,17 @@ Deno.test("DelegatorBot crash: kill -9 mid-run loses nothing it had not handled;
 });
 
 Deno.test("DelegatorBot crash: SIGTERM mid-run with listener.wait() conversations confirms what was handled, and only that", async () => {
-  const emulator = startEmulator();
+  const { emulator, expected } = await startEmulator();
+  const { apiRoot, token } = emulator;
   const out = await Deno.makeTempFile({ suffix: ".log" });
   try {
-    const { apiRoot, token, expected } = await emulator.ready;
     const first = spawnBot(apiRoot, token, out, 1, "conversation");
     await until(() => handled(out).length >= 400, 60, "the first run to handle 400 updates");
     first.kill("SIGTERM");
     assert.equal((await first.status).code, 0, "graceful exit on SIGTERM");
     const byFirst = new Set(handled(out).map((h) => h.key));
     assert.ok(byFirst.size < expected.length, "stopped mid-run");
-    const pending = new Set(JSON.parse(await emulator.ask("pending")) as string[]);
+    const pending = new Set(await emulator.pendingKeys());
     assert.deepEqual(expected.filter((key) => !byFirst.has(key) && !pending.has(key)), [], "0 lost");
 
     const second = spawnBot(apiRoot, token, out, 2, "conversation");
@@ -174,7 +122,7 @@ Deno.test("DelegatorBot crash: SIGTERM mid-run with listener.wait() conversation
         last.set(h.chat, h.id);
       }
     }
-    assert.deepEqual(JSON.parse(await emulator.ask("pending")), []);
+    assert.deepEqual(await emulator.pendingKeys(), []);
   } finally {
     await emulator.close();
     await Deno.remove(out);

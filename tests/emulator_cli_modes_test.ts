@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { EmulatorProcess } from "./support/emulator_process.ts";
 
 /** Starts `testing/cli.ts` with the flags; resolves its API root, token and a reader of its stderr. */
 async function startCli(flags: string[]) {
@@ -57,4 +58,40 @@ Deno.test("deno task emulator prints each leniency to stderr; --strict refuses i
   assert.equal(refused.status, 400);
   assert.equal(refused.body.description, "Bad Request: unknown parameter \"colour\"");
   await strict.stop();
+});
+
+Deno.test("deno task emulator --script: users send numbered and stamped messages round by round; pending counts and names what is unconfirmed", async () => {
+  const emu = await EmulatorProcess.start();
+  try {
+    const sent = await emu.command({ send: { chats: 2, perChat: 2 } });
+    const said = await emu.command({ say: { chat: 1, text: "hello" } });
+    const before = Date.now();
+    const stamped = await emu.command({ send: { from: 1, chats: 1, perChat: 1, stamp: true } });
+    assert.deepEqual([sent.sent, said.sent, stamped.sent], [4, 1, 1]);
+    assert.equal(stamped.chat, said.chat);
+    assert.notEqual(sent.chat, said.chat);
+
+    const polled = await fetch(`${emu.apiRoot}/bot${emu.token}/getUpdates`).then((r) => r.json());
+    const updates = polled.result as {
+      update_id: number;
+      message: { chat: { id: number }; message_id: number; text: string };
+    }[];
+    const texts = updates.map(({ message: m }) => `${m.chat.id === sent.chat ? "A" : "B"} ${m.text}`);
+    assert.deepEqual(texts.slice(0, 5), ["A 1", "B 1", "A 2", "B 2", "B hello"]);
+    const [n, stamp] = texts[5].slice(2).split("@").map(Number);
+    assert.equal(n, 3, "numbered on from the user's last numbered message");
+    assert.ok(stamp >= before && stamp <= Date.now(), texts[5]);
+
+    assert.deepEqual(
+      await emu.pendingKeys(),
+      updates.map(({ message: m }) => `${m.chat.id}:${m.message_id}`),
+    );
+    assert.deepEqual(await emu.command({ pending: true }), { pending: 6, firstId: updates[0].update_id });
+    const next = updates[5].update_id + 1;
+    await fetch(`${emu.apiRoot}/bot${emu.token}/getUpdates?offset=${next}`).then((r) => r.body?.cancel());
+    assert.deepEqual(await emu.command({ pending: "keys" }), { pending: 0, firstId: next, keys: [] });
+    assert.match((await emu.command<{ error: string }>({ shout: true })).error, /unknown command/);
+  } finally {
+    await emu.close();
+  }
 });

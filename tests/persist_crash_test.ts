@@ -8,20 +8,12 @@ import assert from "node:assert/strict";
 import { redisStorage } from "../redis/mod.ts";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
 import type { Storage } from "../storage/storage.ts";
-import { EmulatorProcess, waitFor } from "./support/receiving_harness.ts";
+import { EmulatorProcess } from "./support/emulator_process.ts";
+import type { Config } from "./support/persist_bot.ts";
+import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
 
 const IDLE = 20;
-
-interface Config {
-  readonly apiRoot: string;
-  readonly token: string;
-  readonly db: string;
-  readonly storage?: string;
-  readonly redis?: string;
-  readonly out: string;
-  readonly timeout: number;
-}
 
 function startBot(config: Config): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {

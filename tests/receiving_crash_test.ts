@@ -4,12 +4,12 @@
 // class, a listener.wait() conversation), by polling and by webhook, with the memory and the SQLite
 // journal: nothing lost, each chat in order, duplicates only among updates in flight at the kill.
 import assert from "node:assert/strict";
+import { EmulatorProcess } from "./support/emulator_process.ts";
 import {
   type BotConfig,
   distinct,
   type Done,
   doneLines,
-  EmulatorProcess,
   startBot,
   waitFor,
 } from "./support/receiving_harness.ts";

@@ -2,14 +2,8 @@
 // up another, and an update that ends the process is dead-lettered instead of crash-looping the bot.
 import assert from "node:assert/strict";
 import { sqliteJournal } from "../bot/sqlite_journal.ts";
-import {
-  type BotConfig,
-  doneLines,
-  EmulatorProcess,
-  reported,
-  startBot,
-  waitFor,
-} from "./support/receiving_harness.ts";
+import { EmulatorProcess } from "./support/emulator_process.ts";
+import { type BotConfig, doneLines, reported, startBot, waitFor } from "./support/receiving_harness.ts";
 
 async function setUp(slow: readonly [number, number]) {
   const dir = await Deno.makeTempDir({ prefix: "journal_" });
@@ -35,14 +29,14 @@ Deno.test("journal (SQLite): a 10,000-message flood from one chat and a handler 
   const bot = startBot(config);
   try {
     const { chat: stuck } = await emu.command({ say: { chat: 0, text: "hang" } });
-    const { chat: flood } = await emu.command({ flood: { chat: 1, count: 10_000 } });
+    const { chat: flood } = await emu.command({ send: { from: 1, chats: 1, perChat: 10_000 } });
     // Once the flood is journaled, Telegram's queue is free: what the others send comes straight in.
     await waitFor(
       async () => (await emu.command({ pending: true })).pending < 100,
       120,
       "the flood journaled",
     );
-    await emu.command({ probe: { from: 2, chats: 20, rounds: 10, gapMs: 50 } });
+    await emu.command({ send: { from: 2, chats: 20, perChat: 10, gapMs: 50, stamp: true } });
     const probes = () => doneLines(config.out).filter((d) => d.chat !== flood && d.chat !== stuck);
     await waitFor(() => probes().length >= 200, 60, "every other chat's messages handled");
     const latencies = probes().map((d) => d.latency).sort((a, b) => a - b);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { firstLine } from "../bench/e2e/first_line.ts";
+import { memoryKiB } from "../bench/e2e/proc.ts";
 import { until } from "./support/until.ts";
 
 /** A runtime from npm, as tests/runtimes_test.ts runs it, started directly so that its memory is its own. */
@@ -35,16 +37,7 @@ class Target implements AsyncDisposable {
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("server exited before listening");
-      text += value;
-    }
-    reader.releaseLock();
-    child.stdout.cancel().catch(() => {});
-    const target = new Target(child, JSON.parse(text).port);
+    const target = new Target(child, JSON.parse(await firstLine(child.stdout, "the server")).port);
     // Let the process settle (JIT, first allocations) before the baseline is taken.
     await target.request("GET", "/", "");
     return target;
@@ -52,8 +45,9 @@ class Target implements AsyncDisposable {
 
   /** Resident set size of the server process, in bytes. */
   rss(): number {
-    const status = Deno.readTextFileSync(`/proc/${this.#child.pid}/status`);
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    const kib = memoryKiB(this.#child.pid, "VmRSS");
+    if (kib === undefined) throw new Error("the server process is gone");
+    return kib * 1024;
   }
 
   /** One complete request; resolves with the status line. */

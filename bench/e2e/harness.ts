@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { firstLine } from "./first_line.ts";
 import { cpuMs, peakRssMiB } from "./proc.ts";
 import { type CpuProfile, Inspector } from "./profile.ts";
-import type { ScenarioSpec, ScenarioStatus } from "./scenario.ts";
+import type { ReplyCounts, ScenarioSpec, ScenarioStatus } from "./scenario.ts";
 import type { Mode, Variant } from "./variants.ts";
 
 /** Sizes and limits of a run. */
@@ -25,7 +26,7 @@ export interface RunSettings {
 }
 
 /** The measurement of one variant in one mode. */
-export interface RunResult {
+export interface RunResult extends ReplyCounts {
   /** The bot variant that ran. */
   readonly variant: Variant;
   /** The mode it ran under. */
@@ -36,8 +37,6 @@ export interface RunResult {
   readonly reason?: string;
   /** Updates served. */
   readonly updates: number;
-  /** Distinct updates answered. */
-  readonly answered: number;
   /** Seconds from release to the last answer (or to the cut). */
   readonly seconds: number;
   /** Distinct updates answered per second. */
@@ -46,18 +45,6 @@ export interface RunResult {
   readonly cpuMsPer1k: number;
   /** The bot process's peak resident memory (VmHWM), MiB. */
   readonly peakRssMiB: number;
-  /** Replies to an update already answered. */
-  readonly duplicates: number;
-  /** Replies that came before a reply to an earlier update of the same chat. */
-  readonly outOfOrder: number;
-  /** Replies to an unknown update or to the wrong chat. */
-  readonly wrong: number;
-  /** Injected sendMessage faults. */
-  readonly faults: number;
-  /** `getUpdates` calls that returned updates. */
-  readonly polls: number;
-  /** Updates those calls returned in all (re-fetches included). */
-  readonly polled: number;
   /** The bot's CPU profile over the run, when asked for. */
   readonly profile?: CpuProfile;
 }
@@ -80,16 +67,8 @@ export class BenchServer {
       stdout: "piped",
       stderr: "inherit",
     }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("the bench server exited before listening");
-      text += value;
-    }
-    // Nothing more is read: cancelling lets the server write without a reader holding its output.
-    await reader.cancel();
-    return new BenchServer(JSON.parse(text.slice(0, text.indexOf("\n"))).apiRoot, child);
+    const hello = await firstLine(child.stdout, "the bench server");
+    return new BenchServer(JSON.parse(hello).apiRoot, child);
   }
 
   /** Calls a control route. */

@@ -22,14 +22,23 @@ export function cpuMs(pid: number): number | undefined {
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
 }
 
-/** Peak resident set size of `pid` (VmHWM) in MiB, or `undefined` once it is gone. */
-export function peakRssMiB(pid: number): number | undefined {
+/**
+ * Resident memory of `pid` in KiB, from /proc/<pid>/status: `VmRSS` now, `VmHWM` its peak; `undefined`
+ * once the process is gone.
+ */
+export function memoryKiB(pid: number, field: "VmRSS" | "VmHWM"): number | undefined {
   let status: string;
   try {
     status = Deno.readTextFileSync(`/proc/${pid}/status`);
   } catch {
     return undefined;
   }
-  const line = status.split("\n").find((l) => l.startsWith("VmHWM:"));
-  return line === undefined ? undefined : Number(line.split(/\s+/)[1]) / 1024;
+  const line = status.split("\n").find((l) => l.startsWith(`${field}:`));
+  return line === undefined ? undefined : Number(line.split(/\s+/)[1]);
+}
+
+/** Peak resident set size of `pid` (VmHWM) in MiB, or `undefined` once it is gone. */
+export function peakRssMiB(pid: number): number | undefined {
+  const kib = memoryKiB(pid, "VmHWM");
+  return kib === undefined ? undefined : kib / 1024;
 }

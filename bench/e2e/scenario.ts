@@ -22,12 +22,8 @@ export interface ScenarioSpec {
   readonly retryAfter: number;
 }
 
-/** The counts the harness reads back. */
-export interface ScenarioStatus {
-  /** The bot has polled `getUpdates` or set a webhook: it is ready to receive. */
-  readonly ready: boolean;
-  /** The harness released the updates. */
-  readonly started: boolean;
+/** The record of a bot's replies, which a run's result carries over as it is. */
+export interface ReplyCounts {
   /** Distinct updates answered. */
   readonly answered: number;
   /** Replies to an update already answered. */
@@ -36,12 +32,20 @@ export interface ScenarioStatus {
   readonly outOfOrder: number;
   /** Replies to an unknown update or to the wrong chat. */
   readonly wrong: number;
-  /** Injected faults. */
+  /** Injected `sendMessage` faults. */
   readonly faults: number;
   /** `getUpdates` calls that returned updates. */
   readonly polls: number;
   /** Updates those calls returned in all (re-fetches included). */
   readonly polled: number;
+}
+
+/** The counts the harness reads back. */
+export interface ScenarioStatus extends ReplyCounts {
+  /** The bot has polled `getUpdates` or set a webhook: it is ready to receive. */
+  readonly ready: boolean;
+  /** The harness released the updates. */
+  readonly started: boolean;
   /** Milliseconds from the release to the last first-time answer (or to now, while unfinished). */
   readonly elapsedMs: number;
   /** Every update was answered. */
@@ -54,18 +58,6 @@ export const CHAT_BASE = 100_000;
 /** The chat of update `i`. */
 export function chatOf(i: number, chats: number): number {
   return CHAT_BASE + (i % chats);
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so two runs inject the same faults. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The updates of a scenario as JSON text, index 0 holding `update_id` 1. */

@@ -15,13 +15,8 @@
  *
  * @module
  */
-import {
-  ReplyLedger,
-  type ScenarioSpec,
-  type ScenarioStatus,
-  seededRandom,
-  updateTexts,
-} from "./scenario.ts";
+import { seededRandom } from "../../examples/_seeded_random.ts";
+import { ReplyLedger, type ScenarioSpec, type ScenarioStatus, updateTexts } from "./scenario.ts";
 import { WebhookPusher } from "./webhook_pusher.ts";
 
 type Params = Record<string, unknown>;

@@ -18,7 +18,8 @@ import { persist } from "../../storage/persistence.ts";
 import { sqliteStorage } from "../../storage/sqlite_storage.ts";
 import type { SetOptions, Storage } from "../../storage/storage.ts";
 
-interface Config {
+/** What the bot process is told, as JSON in its first argument. */
+export interface Config {
   readonly apiRoot: string;
   readonly token: string;
   readonly db: string;

@@ -14,19 +14,9 @@ import { createOpen } from "../../delegate/delegators.ts";
 import { perChatId } from "../../delegate/seeders.ts";
 import { ListenerContext } from "../../helper/contexts.ts";
 import { ChatHandler } from "../../helper/handlers.ts";
+import type { BotConfig } from "./receiving_harness.ts";
 
-interface Config {
-  readonly apiRoot: string;
-  readonly token: string;
-  readonly kind: "plain" | "chathandler" | "open" | "wait";
-  readonly transport: "polling" | "webhook";
-  readonly journal: string;
-  readonly out: string;
-  /** Handler time bounds, ms. */
-  readonly slow: readonly [number, number];
-}
-
-const config: Config = JSON.parse(Deno.args[0]);
+const config: BotConfig = JSON.parse(Deno.args[0]);
 const out = await Deno.open(config.out, { append: true, create: true });
 const encoder = new TextEncoder();
 const [low, high] = config.slow;

@@ -1,63 +1,7 @@
-// Real processes for the receiving tests: the emulator in one (tests/support/receiving_emulator.ts),
-// each bot run in another (tests/support/receiving_bot.ts), and what the bot wrote, read back.
+// Real processes for the receiving tests: each bot run in a process of its own
+// (tests/support/receiving_bot.ts) against the emulator's (./emulator_process.ts), and what the bot
+// wrote, read back.
 import { until } from "./until.ts";
-
-/** The emulator process: one JSON command per line in, one JSON answer per line out. */
-export class EmulatorProcess {
-  readonly #child: Deno.ChildProcess;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #lines: AsyncIterator<string>;
-  /** Where the emulator serves the Bot API. */
-  apiRoot = "";
-  /** The bot's token. */
-  token = "";
-
-  private constructor() {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("./receiving_emulator.ts", import.meta.url).pathname],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    this.#writer = this.#child.stdin.getWriter();
-    this.#lines = lines(this.#child.stdout)[Symbol.asyncIterator]();
-  }
-
-  /** Starts the emulator and reads its API root and token. */
-  static async start(): Promise<EmulatorProcess> {
-    const emu = new EmulatorProcess();
-    const hello = JSON.parse((await emu.#lines.next()).value);
-    emu.apiRoot = hello.apiRoot;
-    emu.token = hello.token;
-    return emu;
-  }
-
-  /** Sends one command and returns the answer. */
-  async command<T = Record<string, number>>(command: unknown): Promise<T> {
-    await this.#writer.write(new TextEncoder().encode(JSON.stringify(command) + "\n"));
-    const { value, done } = await this.#lines.next();
-    if (done) throw new Error("the emulator process ended");
-    return JSON.parse(value);
-  }
-
-  /** Ends the process. */
-  async close(): Promise<void> {
-    await this.#writer.close().catch(() => {});
-    await this.#child.status;
-  }
-}
-
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      yield pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-    }
-  }
-}
 
 /** What the bot process is told (see receiving_bot.ts). */
 export interface BotConfig {
@@ -67,6 +11,7 @@ export interface BotConfig {
   readonly transport: "polling" | "webhook";
   readonly journal: string;
   readonly out: string;
+  /** Handler time bounds, ms. */
   readonly slow: readonly [number, number];
 }
 

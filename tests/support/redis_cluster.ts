@@ -1,6 +1,6 @@
 // Real processes for the Redis scale-out tests and bench: a redis-server, the emulator (its own
 // process), polling receivers and workers, each started and killed on demand.
-import { EmulatorProcess } from "./receiving_harness.ts";
+import { EmulatorProcess } from "./emulator_process.ts";
 import type { ReceiverConfig } from "./redis_receiver.ts";
 import { RedisServer } from "./redis_server.ts";
 import type { WorkerConfig } from "./redis_worker.ts";
@@ -30,21 +30,19 @@ export class Cluster implements AsyncDisposable {
 
   /** Starts a worker process. */
   worker(settings: WorkerSettings): Deno.ChildProcess {
-    const config: WorkerConfig = {
-      apiRoot: this.emulator.apiRoot,
-      token: this.emulator.token,
-      url: this.redis.url,
-      name: this.name,
-      out: this.out,
-      leaseSeconds: this.leaseSeconds,
-      ...settings,
-    };
+    const config: WorkerConfig = { ...this.#receiverConfig(), ...settings };
     return this.#spawn("./redis_worker.ts", config);
   }
 
   /** Starts a receiver process: polling (it polls once it leads) or a webhook server. */
   receiver(transport: "polling" | "webhook" = "polling"): Deno.ChildProcess {
-    const config: ReceiverConfig = {
+    const script = transport === "polling" ? "./redis_receiver.ts" : "./redis_webhook.ts";
+    return this.#spawn(script, this.#receiverConfig());
+  }
+
+  /** What every process of the cluster is told (a worker its settings too). */
+  #receiverConfig(): ReceiverConfig {
+    return {
       apiRoot: this.emulator.apiRoot,
       token: this.emulator.token,
       url: this.redis.url,
@@ -52,7 +50,6 @@ export class Cluster implements AsyncDisposable {
       out: this.out,
       leaseSeconds: this.leaseSeconds,
     };
-    return this.#spawn(transport === "polling" ? "./redis_receiver.ts" : "./redis_webhook.ts", config);
   }
 
   /** Ends a process with `signal` and waits for it. */

@@ -12,18 +12,13 @@ import { createOpen } from "../../delegate/delegators.ts";
 import { perChatId } from "../../delegate/seeders.ts";
 import { ChatHandler } from "../../helper/handlers.ts";
 import { redisJournal } from "../../redis/mod.ts";
+import type { ReceiverConfig } from "./redis_receiver.ts";
 
 /** What a worker process is told. */
-export interface WorkerConfig {
-  readonly apiRoot: string;
-  readonly token: string;
-  readonly url: string;
-  readonly name: string;
-  readonly out: string;
+export interface WorkerConfig extends ReceiverConfig {
   readonly kind: "plain" | "delegator";
   readonly slowMs: number;
   readonly cpuMs: number;
-  readonly leaseSeconds: number;
 }
 
 const config: WorkerConfig = JSON.parse(Deno.args[0]);
