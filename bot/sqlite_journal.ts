@@ -69,12 +69,12 @@ CREATE TABLE IF NOT EXISTS dead (
 );
 `;
 
-// A batch goes in as one JSON array (one statement, however many updates); a single id by itself,
-// which is cheaper than going through json_each.
+// A batch of ids goes in as one JSON array (one statement, however many); a single id by itself,
+// which is cheaper than going through json_each. Updates are inserted a row at a time: going through
+// json_each would have SQLite parse each body and write it out again.
 const IDS = "(SELECT value FROM json_each(?))";
 const STATEMENTS = {
-  insert:
-    "INSERT OR IGNORE INTO updates (id, key, body) SELECT value->>0, value->>1, value->2 FROM json_each(?)",
+  insert: "INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)",
   attempt: `UPDATE updates SET attempts = attempts + 1 WHERE id IN ${IDS}`,
   attemptOne: "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
   attemptMore: "UPDATE updates SET attempts = attempts + ? WHERE id = ?",
@@ -190,9 +190,9 @@ export class SqliteJournal implements Journal {
       fresh.push(record);
     }
     if (fresh.length === 0) return fresh;
-    // Each update is stringified once, inside the batch's one JSON text.
-    const rows = JSON.stringify(fresh.map((record) => [record.id, record.key, record.update]));
-    this.#transaction(() => sql.insert.run(rows));
+    this.#transaction(() => {
+      for (const record of fresh) sql.insert.run(record.id, record.key, JSON.stringify(record.update));
+    });
     for (const record of fresh) this.#store.add(record);
     return fresh;
   }
