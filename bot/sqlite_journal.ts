@@ -431,7 +431,7 @@ export class SqliteJournal implements Journal {
         });
       } catch (error) {
         if (refused === undefined) throw error;
-        this.#store.restore(this.#staging.refuse([refused.write], refused.error).held);
+        this.#store.restore(this.#staging.refuse([refused.write], refused.error));
         continue;
       }
       this.#staging.committed(writes);

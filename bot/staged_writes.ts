@@ -19,14 +19,6 @@ export interface StagedWrite {
   done(): void;
 }
 
-/** What a refusal undoes: the writes dropped, and the updates they covered. */
-export interface Undone {
-  /** Finished updates to hold again (their acks were not committed), in the order they were acked. */
-  readonly held: TakenRecord[];
-  /** Every update the dropped writes covered. */
-  readonly ids: ReadonlySet<number>;
-}
-
 /**
  * The staged writes of a journal and the updates each covers, which tells which writes may commit:
  * those whose updates have all finished (acked or dead-lettered), together with every other write
@@ -132,10 +124,11 @@ export class StagedWrites {
 
   /**
    * Drops the refused writes with everything that depends on them (writes sharing an update, later
-   * writes of their keys), telling each; returns the finished updates to hold again. Updates not
-   * finished yet are spoiled: their ack, when it comes, is not written.
+   * writes of their keys), telling each; returns the finished updates to hold again (their acks were
+   * not committed), in the order they were acked. Updates not finished yet are spoiled: their ack,
+   * when it comes, is not written.
    */
-  refuse(refused: readonly StagedWrite[], error: unknown): Undone {
+  refuse(refused: readonly StagedWrite[], error: unknown): TakenRecord[] {
     const dropped = new Set(refused);
     const ids = new Set<number>();
     for (let changed = true; changed;) {
@@ -174,7 +167,7 @@ export class StagedWrites {
       write.failed(error);
       write.done();
     }
-    return { held, ids };
+    return held;
   }
 
   #writesOf(id: number): readonly StagedWrite[] {
