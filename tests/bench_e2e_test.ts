@@ -57,7 +57,7 @@ Deno.test("bench:e2e: the server counts replies, duplicates, out-of-order and wr
   }
 });
 
-Deno.test("bench:e2e: our plain loop (polling and webhook) and the bare loop answer all 200 updates in per-chat order", async () => {
+Deno.test("bench:e2e: our plain loop and the bare baselines (polling and webhook) answer all 200 updates in per-chat order", async () => {
   const server = await BenchServer.start();
   try {
     for (
@@ -65,6 +65,7 @@ Deno.test("bench:e2e: our plain loop (polling and webhook) and the bare loop ans
         "telepot plain, polling, memory",
         "telepot plain, webhook, memory",
         "bare fetch loop (Deno)",
+        "bare webhook (Deno.serve)",
       ]
     ) {
       const r = await runVariant(server, variant(name), FAST, TINY);

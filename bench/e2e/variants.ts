@@ -18,7 +18,7 @@ export interface Variant {
   /** Our library's update journal: "sqlite" has the harness pass `journal: "<tmp>/bot.db"`. */
   readonly journal?: "memory" | "sqlite";
   /** A baseline the targets compare against. */
-  readonly baseline?: "telegraf" | "bare";
+  readonly baseline?: "telegraf" | "bare" | "bare webhook";
 }
 
 function ours(
@@ -49,6 +49,13 @@ export const VARIANTS: readonly Variant[] = [
   { name: "grammY 1.46.0", program: "grammy.ts", receive: "polling", settings: { runner: false } },
   { name: "grammY + runner 2.0.3", program: "grammy.ts", receive: "polling", settings: { runner: true } },
   { name: "bare fetch loop (Deno)", program: "bare.ts", receive: "polling", settings: {}, baseline: "bare" },
+  {
+    name: "bare webhook (Deno.serve)",
+    program: "bare_webhook.ts",
+    receive: "webhook",
+    settings: {},
+    baseline: "bare webhook",
+  },
 ];
 
 /** A network condition the bench runs every variant under. */
