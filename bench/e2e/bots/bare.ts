@@ -5,41 +5,16 @@
  *
  * @module
  */
-import { type FailureFacts, readConfig, sendWithRetry } from "./config.ts";
+import { bareApi, failureFacts as facts } from "./bare_api.ts";
+import { readConfig, sendWithRetry } from "./config.ts";
 
 interface Update {
   update_id: number;
   message?: { chat: { id: number }; text?: string };
 }
 
-class CallFailed extends Error {
-  constructor(readonly facts: FailureFacts) {
-    super(`Bot API call failed: ${facts.code}`);
-  }
-}
-
 const config = readConfig();
-const base = `${config.apiRoot}/bot${config.token}`;
-
-async function call<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}/${method}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(params),
-    });
-  } catch {
-    throw new CallFailed({});
-  }
-  const answer = await res.json();
-  if (!answer.ok) {
-    throw new CallFailed({ code: answer.error_code, retryAfter: answer.parameters?.retry_after });
-  }
-  return answer.result as T;
-}
-
-const facts = (error: unknown): FailureFacts => error instanceof CallFailed ? error.facts : {};
+const call = bareApi(config.apiRoot, config.token);
 
 async function answerChat(messages: { chat: { id: number }; text?: string }[]): Promise<void> {
   for (const msg of messages) {

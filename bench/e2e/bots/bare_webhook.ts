@@ -6,40 +6,15 @@
  *
  * @module
  */
-import { type FailureFacts, listen, readConfig, sendWithRetry } from "./config.ts";
+import { bareApi, failureFacts as facts } from "./bare_api.ts";
+import { listen, readConfig, sendWithRetry } from "./config.ts";
 
 interface Update {
   message?: { chat: { id: number }; text?: string };
 }
 
-class CallFailed extends Error {
-  constructor(readonly facts: FailureFacts) {
-    super(`Bot API call failed: ${facts.code}`);
-  }
-}
-
 const config = readConfig();
-const base = `${config.apiRoot}/bot${config.token}`;
-
-async function call(method: string, params: Record<string, unknown>): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}/${method}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(params),
-    });
-  } catch {
-    throw new CallFailed({});
-  }
-  const answer = await res.json();
-  if (!answer.ok) {
-    throw new CallFailed({ code: answer.error_code, retryAfter: answer.parameters?.retry_after });
-  }
-  return answer.result;
-}
-
-const facts = (error: unknown): FailureFacts => error instanceof CallFailed ? error.facts : {};
+const call = bareApi(config.apiRoot, config.token);
 
 async function handle(req: Request): Promise<Response> {
   const msg = ((await req.json()) as Update).message;
