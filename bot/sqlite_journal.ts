@@ -133,7 +133,8 @@ export class SqliteJournal implements Journal {
   // Writes committed with the acks of the updates they cover (see stage).
   #staging = new StagedWrites();
   #stagedTimer: ReturnType<typeof setTimeout> | undefined;
-  #flushed: Deferred<void> | undefined;
+  // Set when this tick's transaction must also commit the staged writes that may commit.
+  #flushSoon = false;
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -328,16 +329,23 @@ export class SqliteJournal implements Journal {
   }
 
   // One transaction for whatever is pending, at the end of this turn of the event loop: every attempt
-  // and ack of the handlers that ran in it (e.g. all the replies that arrived together).
+  // and ack of the handlers that ran in it (e.g. all the replies that arrived together), and the staged
+  // writes when an ack asked for them.
   #write(): Promise<void> {
     if (this.#written) return this.#written.promise;
     const written = this.#written = deferred<void>();
     setImmediate(() => {
       this.#written = undefined;
+      const staged = this.#flushSoon;
+      this.#flushSoon = false;
       try {
+        // The staged writes' transaction carries what is pending; a second one only if none committed.
+        if (this.#db && staged) this.flush();
         if (this.#db && this.#pending()) this.#transaction(() => {});
         written.resolve();
       } catch (error) {
+        // What was not committed stays staged, for the next transaction to try again.
+        if (staged) this.#flushSoon = true;
         written.reject(error);
       }
     });
@@ -386,17 +394,10 @@ export class SqliteJournal implements Journal {
     // Committed at once, and the lane waits for it: when nothing of its chat follows that one save could
     // cover too, and when it was tried before a crash (so that it is never blamed for another).
     if (record.attempts > 1 || !this.#store.holds(record.key)) {
-      const flushed = this.#flushed ??= deferred<void>();
-      setImmediate(() => {
-        if (this.#flushed !== flushed) return;
-        this.#flushed = undefined;
-        try {
-          if (this.#db) this.flush();
-        } finally {
-          flushed.resolve();
-        }
+      this.#flushSoon = true;
+      return this.#write().catch(() => {
+        // Kept staged: committed by the next flush, or handled again after a crash.
       });
-      return flushed.promise;
     }
     this.#stagedTimer ??= setTimeout(() => {
       this.#stagedTimer = undefined;
