@@ -27,21 +27,16 @@ export interface StagedWrite {
 export class StagedWrites {
   // In staging order.
   #writes = new Map<StagedWrite, number[]>();
-  // Almost always one write per update: an array only for an update that several delegates saved.
-  #coveredBy = new Map<number, StagedWrite | StagedWrite[]>();
+  // Updates some write covers.
+  #covered = new Set<number>();
   // Finished updates waiting for their writes: the record to hold again if they fail (none when buried).
   #finished = new Map<number, TakenRecord | undefined>();
   // Updates whose writes were dropped before they finished: their ack must not be written.
   #spoiled = new Set<number>();
 
-  /** How many writes are staged. */
-  get size(): number {
-    return this.#writes.size;
-  }
-
   /** Whether any write covers update `id`. */
   covers(id: number): boolean {
-    return this.#coveredBy.has(id);
+    return this.#covered.has(id);
   }
 
   /** Whether update `id` finished and waits for its writes. */
@@ -54,11 +49,7 @@ export class StagedWrites {
     let ids = this.#writes.get(write);
     if (!ids) this.#writes.set(write, ids = []);
     if (ids[ids.length - 1] !== id) ids.push(id);
-    const writes = this.#coveredBy.get(id);
-    if (writes === undefined) this.#coveredBy.set(id, write);
-    else if (Array.isArray(writes)) {
-      if (!writes.includes(write)) writes.push(write);
-    } else if (writes !== write) this.#coveredBy.set(id, [writes, write]);
+    this.#covered.add(id);
   }
 
   /**
@@ -71,7 +62,7 @@ export class StagedWrites {
 
   /** Update `id` finished: acked with its record, or buried without. */
   finish(id: number, record: TakenRecord | undefined): void {
-    if (this.#coveredBy.has(id)) this.#finished.set(id, record);
+    if (this.#covered.has(id)) this.#finished.set(id, record);
   }
 
   /**
@@ -79,27 +70,12 @@ export class StagedWrites {
    * updates whose acks go with them (those that were not buried).
    */
   ready(): { writes: StagedWrite[]; acks: number[] } {
-    const blocked = new Set<StagedWrite>();
+    const waiting = new Set<StagedWrite>();
     for (const [write, ids] of this.#writes) {
       write.sealed = true;
-      if (ids.some((id) => !this.#finished.has(id))) blocked.add(write);
+      if (ids.some((id) => !this.#finished.has(id))) waiting.add(write);
     }
-    // Blocked spreads to writes sharing an update, and to later writes of a blocked key.
-    for (let changed = blocked.size > 0; changed;) {
-      changed = false;
-      const blockedKeys = new Set<string>();
-      for (const [write, ids] of this.#writes) {
-        if (blocked.has(write)) {
-          blockedKeys.add(write.key);
-          continue;
-        }
-        if (blockedKeys.has(write.key) || ids.some((id) => this.#writesOf(id).some((w) => blocked.has(w)))) {
-          blocked.add(write);
-          blockedKeys.add(write.key);
-          changed = true;
-        }
-      }
-    }
+    const blocked = this.#withDependents(waiting);
     const writes: StagedWrite[] = [];
     const acks = new Set<number>();
     for (const [write, ids] of this.#writes) {
@@ -114,7 +90,7 @@ export class StagedWrites {
   committed(writes: readonly StagedWrite[]): void {
     for (const write of writes) {
       for (const id of this.#writes.get(write) ?? []) {
-        this.#coveredBy.delete(id);
+        this.#covered.delete(id);
         this.#finished.delete(id);
       }
       this.#writes.delete(write);
@@ -129,27 +105,9 @@ export class StagedWrites {
    * when it comes, is not written.
    */
   refuse(refused: readonly StagedWrite[], error: unknown): TakenRecord[] {
-    const dropped = new Set(refused);
+    const dropped = this.#withDependents(new Set(refused));
     const ids = new Set<number>();
-    for (let changed = true; changed;) {
-      changed = false;
-      const droppedKeys = new Set<string>();
-      for (const [write, covered] of this.#writes) {
-        const depends = dropped.has(write) || droppedKeys.has(write.key) || covered.some((id) => ids.has(id));
-        if (!depends) continue;
-        droppedKeys.add(write.key);
-        if (!dropped.has(write)) {
-          dropped.add(write);
-          changed = true;
-        }
-        for (const id of covered) {
-          if (!ids.has(id)) {
-            ids.add(id);
-            changed = true;
-          }
-        }
-      }
-    }
+    for (const write of dropped) for (const id of this.#writes.get(write)!) ids.add(id);
     const held: TakenRecord[] = [];
     const finished = new Set<number>();
     for (const [id, record] of this.#finished) {
@@ -159,7 +117,7 @@ export class StagedWrites {
       this.#finished.delete(id);
     }
     for (const id of ids) {
-      this.#coveredBy.delete(id);
+      this.#covered.delete(id);
       if (!finished.has(id)) this.#spoiled.add(id);
     }
     for (const write of dropped) {
@@ -170,16 +128,36 @@ export class StagedWrites {
     return held;
   }
 
-  #writesOf(id: number): readonly StagedWrite[] {
-    const writes = this.#coveredBy.get(id);
-    return writes === undefined ? [] : Array.isArray(writes) ? writes : [writes];
+  // `writes` and every write that depends on one of them: covering an update one of them covers
+  // (both commit or neither), or coming later with the same key (its version follows theirs).
+  #withDependents(writes: Set<StagedWrite>): Set<StagedWrite> {
+    const ids = new Set<number>();
+    for (let changed = writes.size > 0; changed;) {
+      changed = false;
+      const keys = new Set<string>();
+      for (const [write, covered] of this.#writes) {
+        if (!writes.has(write) && !keys.has(write.key) && !covered.some((id) => ids.has(id))) continue;
+        keys.add(write.key);
+        if (!writes.has(write)) {
+          writes.add(write);
+          changed = true;
+        }
+        for (const id of covered) {
+          if (!ids.has(id)) {
+            ids.add(id);
+            changed = true;
+          }
+        }
+      }
+    }
+    return writes;
   }
 
   /** Forgets everything (the journal closes: what was not committed is handled again on restart). */
   clear(): void {
     for (const write of this.#writes.keys()) write.done();
     this.#writes.clear();
-    this.#coveredBy.clear();
+    this.#covered.clear();
     this.#finished.clear();
     this.#spoiled.clear();
   }
