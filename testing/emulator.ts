@@ -26,7 +26,7 @@ import type { Obj, UserObj } from "./types.ts";
 import type { BotRef, ChatRef, UserWorld } from "./user_types.ts";
 import { SpecValidator } from "./validate.ts";
 import { WebhookRunner } from "./webhook.ts";
-import { type BotState, type ChatState, World } from "./world.ts";
+import { type BotAccount, type BotState, type ChatState, World } from "./world.ts";
 
 /** Options of {@link BotApiEmulator.start}. Times are in seconds. */
 export interface EmulatorOptions {
@@ -254,17 +254,7 @@ export class BotApiEmulator implements UserWorld {
    * Creates a bot account; its token (given, or made up as `<id>:<secret>`) authenticates calls.
    * `privacy` (default true, as Telegram) limits what it sees in groups where it is not an administrator.
    */
-  createBot(
-    options: {
-      username: string;
-      first_name?: string;
-      id?: number;
-      token?: string;
-      privacy?: boolean;
-      /** Topics in private chats (`has_topics_enabled`), as turned on in BotFather. */
-      topics?: boolean;
-    },
-  ): BotHandle {
+  createBot(options: BotAccount): BotHandle {
     const bot = this.world.createBot(options);
     return handleOf(bot);
   }

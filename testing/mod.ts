@@ -85,6 +85,7 @@ export type { PollOutcome } from "./update_queue.ts";
 export type { PaymentOutcome, PayOptions } from "./user_payment.ts";
 export type * from "./user_types.ts";
 export type {
+  BotAccount,
   BotState,
   ChatState,
   InlineMessageState,

@@ -170,6 +170,22 @@ export function chatMember(user: UserObj, status: string): Obj {
   return { status, user };
 }
 
+/** A bot account to create: its token (given, or made up as `<id>:<secret>`) authenticates calls. */
+export interface BotAccount {
+  /** The bot's username, without `@`. */
+  username: string;
+  /** Its display name (default: the username). */
+  first_name?: string;
+  /** Its user id (default: the next free one, or the token's prefix). */
+  id?: number;
+  /** Its token (default: made up). */
+  token?: string;
+  /** Limits what it sees in groups where it is not an administrator (default true, as Telegram). */
+  privacy?: boolean;
+  /** Topics in private chats (`has_topics_enabled`), as turned on in BotFather. */
+  topics?: boolean;
+}
+
 /** The emulated Telegram: accounts, chats, messages, files and open queries. */
 export class World {
   /** Users (humans) by id. */
@@ -235,16 +251,7 @@ export class World {
   }
 
   /** Creates a bot account with a fresh token. */
-  createBot(
-    fields: {
-      username: string;
-      first_name?: string;
-      id?: number;
-      token?: string;
-      privacy?: boolean;
-      topics?: boolean;
-    },
-  ): BotState {
+  createBot(fields: BotAccount): BotState {
     const prefix = fields.token === undefined
       ? NaN
       : Number(fields.token.slice(0, fields.token.indexOf(":")));
