@@ -58,8 +58,16 @@ export interface Journal {
    * Appends a batch of received updates, all or none. Returns the records that were new: an id the
    * journal still holds, or acked recently, is left out (Telegram delivers again what it was not told
    * about, and a restarted process must not handle such a repeat twice).
+   *
+   * `startingLanes` are the lanes the receiver runs as soon as an `append` that answers at once (not
+   * with a promise) returns, in the same turn of the event loop: the first new record of such a lane,
+   * when the journal held nothing of it before, is attempted then. A durable journal may record that first attempt in the append's own write,
+   * and then count it without another write when `attempt` comes.
    */
-  append(records: readonly JournalRecord[]): Awaitable<readonly JournalRecord[]>;
+  append(
+    records: readonly JournalRecord[],
+    startingLanes?: ReadonlySet<string>,
+  ): Awaitable<readonly JournalRecord[]>;
   /** Up to `limit` unacked records of lane `key`, in append order, starting with the oldest. */
   take(key: string, limit: number): Awaitable<readonly TakenRecord[]>;
   /**

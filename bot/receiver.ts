@@ -204,7 +204,7 @@ export class Receiver {
     };
     let appended: ReturnType<Journal["append"]>;
     try {
-      appended = journal.append(records);
+      appended = journal.append(records, journal.durable ? this.#startingLanes(records) : undefined);
     } catch (error) {
       return Promise.reject(error).catch(refused);
     }
@@ -214,6 +214,15 @@ export class Receiver {
     // A journal that answers at once (memory, SQLite) lets quick handlers finish right here.
     this.#appended(records, appended, journal);
     return RESOLVED;
+  }
+
+  // The lanes `#appended` runs at once, so that a durable journal can write their first attempts with
+  // the append: idle lanes, while a loop handles and nothing runs alone.
+  #startingLanes(records: readonly JournalRecord[]): ReadonlySet<string> | undefined {
+    if (this.#settings === undefined || this.#stopping || this.#opening || this.#gate !== undefined) return;
+    const keys = new Set<string>();
+    for (const { key } of records) if (!this.#lanes.has(key)) keys.add(key);
+    return keys;
   }
 
   #appended(records: readonly JournalRecord[], fresh: readonly JournalRecord[], journal: Journal): void {

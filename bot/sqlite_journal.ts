@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS dead (
 // json_each would have SQLite parse each body and write it out again.
 const IDS = "(SELECT value FROM json_each(?))";
 const STATEMENTS = {
-  insert: "INSERT OR IGNORE INTO updates (id, key, body) VALUES (?, ?, ?)",
+  insert: "INSERT OR IGNORE INTO updates (id, key, body, attempts) VALUES (?, ?, ?, ?)",
   attempt: `UPDATE updates SET attempts = attempts + 1 WHERE id IN ${IDS}`,
   attemptOne: "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
   attemptMore: "UPDATE updates SET attempts = attempts + ? WHERE id = ?",
@@ -126,6 +126,8 @@ export class SqliteJournal implements Journal {
   // Pending for the next transaction: attempts by id (how many, almost always 1), and acks.
   #attempts = new Map<number, number>();
   #acks: number[] = [];
+  // First attempts written with their append, not counted in memory yet (see append).
+  #attemptWritten = new Set<number>();
   #written: Deferred<void> | undefined;
   #lateAcks: ReturnType<typeof setTimeout> | undefined;
   // Done rows no longer remembered, deleted TRIM_EVERY at a time.
@@ -179,8 +181,11 @@ export class SqliteJournal implements Journal {
     for (const row of sql.acked.all() as unknown as { id: number }[]) this.#remember(row.id);
   }
 
-  /** Inserts the batch in one transaction; returns the records that were neither held nor acked. */
-  append(records: readonly JournalRecord[]): JournalRecord[] {
+  /**
+   * Inserts the batch in one transaction; returns the records that were neither held nor acked. The
+   * first attempt at the head of each of `startingLanes` is written with it (see {@link Journal.append}).
+   */
+  append(records: readonly JournalRecord[], startingLanes?: ReadonlySet<string>): JournalRecord[] {
     const sql = this.#statements();
     const fresh: JournalRecord[] = [];
     const ids = new Set<number>();
@@ -191,10 +196,22 @@ export class SqliteJournal implements Journal {
       fresh.push(record);
     }
     if (fresh.length === 0) return fresh;
+    const heads = new Set<number>();
+    if (startingLanes !== undefined && startingLanes.size > 0) {
+      const lanes = new Set<string>();
+      for (const { id, key } of fresh) {
+        if (lanes.has(key)) continue;
+        lanes.add(key);
+        if (startingLanes.has(key) && !this.#store.holds(key)) heads.add(id);
+      }
+    }
     this.#transaction(() => {
-      for (const record of fresh) sql.insert.run(record.id, record.key, JSON.stringify(record.update));
+      for (const { id, key, update } of fresh) {
+        sql.insert.run(id, key, JSON.stringify(update), heads.has(id) ? 1 : 0);
+      }
     });
     for (const record of fresh) this.#store.add(record);
+    for (const id of heads) this.#attemptWritten.add(id);
     return fresh;
   }
 
@@ -206,11 +223,13 @@ export class SqliteJournal implements Journal {
 
   /**
    * Adds one attempt; resolves with the count once it is committed, in one transaction with the other
-   * attempts (and acks) of this tick.
+   * attempts (and acks) of this tick. A first attempt the append wrote already is counted at once.
    */
-  attempt(id: number): Promise<number> {
+  attempt(id: number): Promise<number> | number {
     this.#statements();
     const count = this.#store.attempt(id);
+    // Written with the append, which the receiver was about to attempt at once.
+    if (this.#attemptWritten.delete(id)) return count;
     if (count > 0) this.#attempts.set(id, (this.#attempts.get(id) ?? 0) + 1);
     return this.#write().then(() => count);
   }
@@ -301,6 +320,7 @@ export class SqliteJournal implements Journal {
       clearTimeout(this.#stagedTimer);
       this.#stagedTimer = undefined;
       this.#staging.clear();
+      this.#attemptWritten.clear();
       this.#db.close();
       this.#db = undefined;
       this.#sql = undefined;

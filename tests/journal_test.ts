@@ -1,6 +1,7 @@
 // The Journal contract, run against both implementations, plus what only the SQLite file does:
 // surviving a reopen, remembering acked ids, staying small; and a loop using it by path.
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import type { Update } from "../api/types.gen.ts";
 import type { Journal, JournalRecord } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
@@ -76,6 +77,32 @@ Deno.test("journal (SQLite): reopened, it has what was unacked with its attempts
     "acked and held left out",
   );
   second.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): the first attempt at the head of a starting lane is written with the append", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const journal = sqliteJournal(path);
+  await journal.open();
+  journal.append([record(3)]);
+  // c0 already holds 3, so 6 is not its head; c1 is not starting; c2's head is 2, not 5.
+  journal.append([record(6), record(1), record(2), record(5)], new Set(["c0", "c2"]));
+  const reader = new DatabaseSync(path);
+  const attempts = () =>
+    Object.fromEntries(
+      (reader.prepare("SELECT id, attempts FROM updates").all() as { id: number; attempts: number }[])
+        .map((row) => [row.id, row.attempts]),
+    );
+  assert.deepEqual(attempts(), { 1: 0, 2: 1, 3: 0, 5: 0, 6: 0 }, "in the file once append returned");
+  assert.equal(journal.attempt(2), 1, "counted at once, without another write");
+  const later = journal.attempt(1);
+  assert.ok(later instanceof Promise, "any other attempt waits for its write");
+  assert.equal(await later, 1);
+  assert.equal(attempts()[1], 1);
+  assert.equal(await journal.attempt(2), 2, "only the first attempt was written ahead");
+  reader.close();
+  journal.close();
   await Deno.remove(dir, { recursive: true });
 });
 
