@@ -59,14 +59,14 @@ export interface Journal {
    * journal still holds, or acked recently, is left out (Telegram delivers again what it was not told
    * about, and a restarted process must not handle such a repeat twice).
    *
-   * `startingLanes` are the lanes the receiver runs as soon as an `append` that answers at once (not
+   * `startsAtOnce` tells the lanes the receiver runs as soon as an `append` that answers at once (not
    * with a promise) returns, in the same turn of the event loop: the first new record of such a lane,
    * when the journal held nothing of it before, is attempted then. A durable journal may record that first attempt in the append's own write,
    * and then count it without another write when `attempt` comes.
    */
   append(
     records: readonly JournalRecord[],
-    startingLanes?: ReadonlySet<string>,
+    startsAtOnce?: (key: string) => boolean,
   ): Awaitable<readonly JournalRecord[]>;
   /** Up to `limit` unacked records of lane `key`, in append order, starting with the oldest. */
   take(key: string, limit: number): Awaitable<readonly TakenRecord[]>;

@@ -204,7 +204,7 @@ export class Receiver {
     };
     let appended: ReturnType<Journal["append"]>;
     try {
-      appended = journal.append(records, journal.durable ? this.#startingLanes(records) : undefined);
+      appended = journal.append(records, journal.durable && this.#running() ? this.#idle : undefined);
     } catch (error) {
       return Promise.reject(error).catch(refused);
     }
@@ -216,14 +216,13 @@ export class Receiver {
     return RESOLVED;
   }
 
-  // The lanes `#appended` runs at once, so that a durable journal can write their first attempts with
-  // the append: idle lanes, while a loop handles and nothing runs alone.
-  #startingLanes(records: readonly JournalRecord[]): ReadonlySet<string> | undefined {
-    if (this.#settings === undefined || this.#stopping || this.#opening || this.#gate !== undefined) return;
-    const keys = new Set<string>();
-    for (const { key } of records) if (!this.#lanes.has(key)) keys.add(key);
-    return keys;
+  // While a loop handles and nothing runs alone, `#appended` runs idle lanes at once: a durable journal
+  // may write their first attempts with the append.
+  #running(): boolean {
+    return this.#settings !== undefined && !this.#stopping && !this.#opening && this.#gate === undefined;
   }
+
+  #idle = (key: string): boolean => !this.#lanes.has(key);
 
   #appended(records: readonly JournalRecord[], fresh: readonly JournalRecord[], journal: Journal): void {
     if (fresh.length !== records.length) {

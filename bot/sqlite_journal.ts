@@ -70,11 +70,20 @@ CREATE TABLE IF NOT EXISTS dead (
 `;
 
 // A batch of ids goes in as one JSON array (one statement, however many); a single id by itself,
-// which is cheaper than going through json_each. Updates are inserted a row at a time: going through
-// json_each would have SQLite parse each body and write it out again.
+// which is cheaper than going through json_each. Updates go in as rows of one statement, up to
+// INSERT_ROWS[0] at a time (each statement run costs more than a row): going through json_each would
+// have SQLite parse each body and write it out again.
 const IDS = "(SELECT value FROM json_each(?))";
+const INSERT_ROWS = [64, 16, 4, 1] as const;
+const insertRows = (rows: number) =>
+  `INSERT OR IGNORE INTO updates (id, key, body, attempts) VALUES ${
+    Array(rows).fill("(?, ?, ?, ?)").join(", ")
+  }`;
 const STATEMENTS = {
-  insert: "INSERT OR IGNORE INTO updates (id, key, body, attempts) VALUES (?, ?, ?, ?)",
+  insert64: insertRows(64),
+  insert16: insertRows(16),
+  insert4: insertRows(4),
+  insert1: insertRows(1),
   attempt: `UPDATE updates SET attempts = attempts + 1 WHERE id IN ${IDS}`,
   attemptOne: "UPDATE updates SET attempts = attempts + 1 WHERE id = ?",
   attemptMore: "UPDATE updates SET attempts = attempts + ? WHERE id = ?",
@@ -183,34 +192,40 @@ export class SqliteJournal implements Journal {
 
   /**
    * Inserts the batch in one transaction; returns the records that were neither held nor acked. The
-   * first attempt at the head of each of `startingLanes` is written with it (see {@link Journal.append}).
+   * first attempt at the head of each lane that `startsAtOnce` is written with it (see
+   * {@link Journal.append}).
    */
-  append(records: readonly JournalRecord[], startingLanes?: ReadonlySet<string>): JournalRecord[] {
+  append(records: readonly JournalRecord[], startsAtOnce?: (key: string) => boolean): JournalRecord[] {
     const sql = this.#statements();
+    const store = this.#store;
     const fresh: JournalRecord[] = [];
-    const ids = new Set<number>();
+    const values: (number | string)[] = [];
+    const heads: number[] = [];
+    // Added to the store as they are looked at, so that the store tells whether a record heads its lane.
     for (const record of records) {
-      const id = record.id;
-      if (this.#store.has(id) || this.#acked.has(id) || this.#staging.waiting(id) || ids.has(id)) continue;
-      ids.add(id);
+      const { id, key } = record;
+      if (store.has(id) || this.#acked.has(id) || this.#staging.waiting(id)) continue;
+      const head = startsAtOnce !== undefined && !store.holds(key) && startsAtOnce(key);
+      if (head) heads.push(id);
+      store.add(record);
       fresh.push(record);
+      values.push(id, key, JSON.stringify(record.update), head ? 1 : 0);
     }
     if (fresh.length === 0) return fresh;
-    const heads = new Set<number>();
-    if (startingLanes !== undefined && startingLanes.size > 0) {
-      const lanes = new Set<string>();
-      for (const { id, key } of fresh) {
-        if (lanes.has(key)) continue;
-        lanes.add(key);
-        if (startingLanes.has(key) && !this.#store.holds(key)) heads.add(id);
-      }
+    try {
+      this.#transaction(() => {
+        let row = 0;
+        for (const rows of INSERT_ROWS) {
+          const statement = sql[`insert${rows}`];
+          for (; fresh.length - row >= rows; row += rows) {
+            statement.run(...values.slice(row * 4, (row + rows) * 4));
+          }
+        }
+      });
+    } catch (error) {
+      for (const record of fresh) store.remove(record.id);
+      throw error;
     }
-    this.#transaction(() => {
-      for (const { id, key, update } of fresh) {
-        sql.insert.run(id, key, JSON.stringify(update), heads.has(id) ? 1 : 0);
-      }
-    });
-    for (const record of fresh) this.#store.add(record);
     for (const id of heads) this.#attemptWritten.add(id);
     return fresh;
   }
