@@ -34,6 +34,11 @@ export interface ReplyCounts {
   readonly wrong: number;
   /** Injected `sendMessage` faults. */
   readonly faults: number;
+  /**
+   * Milliseconds of `retry_after` the unluckiest chat was told to wait, all its 429s added up: a bot
+   * that keeps each chat's replies in order and honours `retry_after` cannot finish sooner.
+   */
+  readonly floodWaitMs: number;
   /** `getUpdates` calls that returned updates. */
   readonly polls: number;
   /** Updates those calls returned in all (re-fetches included). */

@@ -46,6 +46,9 @@ class BotScenario {
   /** Highest `update_id` confirmed through an offset. */
   confirmed = 0;
   faults = 0;
+  // Seconds of retry_after given to each chat, and the most any chat got.
+  readonly #floodWait = new Map<number, number>();
+  floodWait = 0;
   polls = 0;
   polled = 0;
   webhook: { url: string; maxConnections: number } | undefined;
@@ -91,15 +94,17 @@ class BotScenario {
     this.#ended.resolve();
   }
 
-  /** The next injected fault of a `sendMessage`, if this call gets one. */
-  fault(): Response | undefined {
+  /** The next injected fault of a `sendMessage` to `chatId`, if this call gets one. */
+  fault(chatId: number): Response | undefined {
     if (this.spec.faultRate <= 0) return undefined;
     const roll = this.#random();
     if (roll >= this.spec.faultRate) return undefined;
     this.faults++;
-    return roll < this.spec.faultRate / 2
-      ? failure(500, "Internal Server Error")
-      : failure(429, `Too Many Requests: retry after ${this.spec.retryAfter}`, this.spec.retryAfter);
+    if (roll < this.spec.faultRate / 2) return failure(500, "Internal Server Error");
+    const waited = (this.#floodWait.get(chatId) ?? 0) + this.spec.retryAfter;
+    this.#floodWait.set(chatId, waited);
+    this.floodWait = Math.max(this.floodWait, waited);
+    return failure(429, `Too Many Requests: retry after ${this.spec.retryAfter}`, this.spec.retryAfter);
   }
 
   status(): ScenarioStatus {
@@ -113,6 +118,7 @@ class BotScenario {
       outOfOrder: ledger.outOfOrder,
       wrong: ledger.wrong,
       faults: this.faults,
+      floodWaitMs: this.floodWait * 1000,
       polls: this.polls,
       polled: this.polled,
       elapsedMs: startedAt === undefined ? 0 : end - startedAt,
@@ -169,9 +175,9 @@ async function getUpdates(scenario: BotScenario, params: Params): Promise<Respon
 }
 
 function sendMessage(scenario: BotScenario, params: Params): Response {
-  const fault = scenario.fault();
-  if (fault) return fault;
   const chatId = Number(params.chat_id);
+  const fault = scenario.fault(chatId);
+  if (fault) return fault;
   const text = String(params.text ?? "");
   scenario.ledger.record(chatId, text);
   return json(
