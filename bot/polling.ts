@@ -4,7 +4,7 @@ import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
 import { conflictError, judgePollError } from "./poll_errors.ts";
 import type { Receiver } from "./receiver.ts";
-import { within } from "./within.ts";
+import { settles, within } from "./within.ts";
 
 /** The part of the client the poller uses. */
 export interface PollingClient {
@@ -39,6 +39,8 @@ export interface PollingOptions {
 
 // Seconds between looks at a window that is not filling, to notice an update stuck for stuckAfter.
 const RECHECK = 0.5;
+// Seconds without a handler finishing that end a burst of them.
+const BURST_GAP = 0.001;
 // 409s within one long-poll period that mean another poller, not a stale poll of our own.
 const CONFLICTS = 3;
 
@@ -97,7 +99,13 @@ export async function pollUpdates(
   while (!stop.aborted) {
     if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     let offset = offsets.next(receiver);
-    if (offsets.room(receiver, options.limit) < enough) {
+    const room = offsets.room(receiver, options.limit);
+    if (room >= enough && room < options.limit && await settles(receiver.changed(), BURST_GAP)) {
+      // Handlers finish in bursts (the answers to requests sent together): the call waits for the
+      // burst to end, so that it confirms, and brings, as many updates as it can.
+      continue;
+    }
+    if (room < enough) {
       if (blocked === undefined || blocked.offset !== offset) blocked = { offset, since: Date.now() };
       const waited = (Date.now() - blocked.since) / 1000;
       if (waited < stuckAfter) {

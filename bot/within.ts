@@ -11,6 +11,15 @@ export function within(promise: Promise<unknown>, seconds: number): Promise<void
   }).finally(() => clearTimeout(timer));
 }
 
+/** Whether `promise` settles within `seconds`; the timer is cleared as soon as it does. */
+export function settles(promise: Promise<unknown>, seconds: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), seconds * 1000);
+    promise.then(() => resolve(true), () => resolve(true));
+  }).finally(() => clearTimeout(timer));
+}
+
 /** `promise`, or an earlier resolution when `signal` aborts. */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | void> {
   if (!signal) return promise;
