@@ -1,4 +1,4 @@
-const INITIAL = 16;
+const INITIAL = 4;
 
 /**
  * A first-in first-out queue on a growable ring buffer: `push` and `shift` are O(1) however long it
