@@ -234,7 +234,8 @@ export class Api extends ApiMethods {
       seconds += params.timeout;
     }
     const external = this.#externalSignal(options.signal);
-    const body = await bodyOf(params);
+    const encoded = bodyOf(params);
+    const body = encoded instanceof Promise ? await encoded : encoded;
     return await this.#post(method, params, body, external, seconds);
   }
 

@@ -6,11 +6,12 @@ import { encodeParams, type RequestBody } from "./request_body.ts";
 const bodies = new WeakMap<object, RequestBody>();
 
 /**
- * The encoded body of `params`, encoded on first use and reused when the same object is sent again.
+ * The encoded body of `params`, encoded on first use and reused when the same object is sent again;
+ * at once for JSON, later when files have to be read.
  *
  * @throws {BadInput} when `params` uploads a one-shot stream and was sent already.
  */
-export async function bodyOf(params: Readonly<Record<string, unknown>>): Promise<RequestBody> {
+export function bodyOf(params: Readonly<Record<string, unknown>>): RequestBody | Promise<RequestBody> {
   const known = bodies.get(params);
   if (known !== undefined) {
     if (!known.replayable) {
@@ -18,9 +19,15 @@ export async function bodyOf(params: Readonly<Record<string, unknown>>): Promise
     }
     return known;
   }
-  const body = await encodeParams(params);
-  bodies.set(params, body);
-  return body;
+  const body = encodeParams(params);
+  if (!(body instanceof Promise)) {
+    bodies.set(params, body);
+    return body;
+  }
+  return body.then((encoded) => {
+    bodies.set(params, encoded);
+    return encoded;
+  });
 }
 
 /** Whether `params` may be sent (again): false once they were sent with a one-shot stream. */

@@ -71,7 +71,7 @@ function fieldText(value: unknown): string {
  *
  * @throws {BadInput} when a local file does not exist or a stream is already used.
  */
-export async function encodeParams(params: Readonly<Record<string, unknown>>): Promise<RequestBody> {
+export function encodeParams(params: Readonly<Record<string, unknown>>): RequestBody | Promise<RequestBody> {
   const plain: Record<string, unknown> = {};
   const direct: Attachment[] = [];
   const attachments: Attachment[] = [];
@@ -88,9 +88,13 @@ export async function encodeParams(params: Readonly<Record<string, unknown>>): P
       encode: () => ({ body: json, contentType: "application/json" }),
     };
   }
+  return multipartOf(plain, [...direct, ...attachments]);
+}
+
+async function multipartOf(plain: Record<string, unknown>, uploads: Attachment[]): Promise<RequestBody> {
   const fields: MultipartField[] = [];
   for (const key in plain) fields.push({ name: key, value: fieldText(plain[key]) });
-  for (const { name, upload, fallbackName } of [...direct, ...attachments]) {
+  for (const { name, upload, fallbackName } of uploads) {
     fields.push({ name, part: await toUploadPart(upload, fallbackName) });
   }
   const replayable = fields.every((f) => !("part" in f) || f.part.replayable);

@@ -70,7 +70,7 @@ function checkCall(call: unknown, by: number): ApiCall {
  * and its `next` leads to the second; the last one's `next` sends the request.
  */
 export class TransformerChain {
-  readonly #transformers: ApiTransformer[] = [];
+  #transformers: readonly ApiTransformer[] = [];
   readonly #send: CallNext;
 
   /**
@@ -91,7 +91,8 @@ export class TransformerChain {
     for (const t of transformers) {
       if (typeof t !== "function") throw new BadInput("transformer", "a function (call, next) => Promise");
     }
-    this.#transformers.push(...transformers);
+    // Replaced, never changed in place: a call under way keeps the list it started with.
+    this.#transformers = [...this.#transformers, ...transformers];
     return this;
   }
 
@@ -102,8 +103,7 @@ export class TransformerChain {
 
   /** Runs `call` through every transformer, then sends it. */
   run(call: ApiCall): Promise<unknown> {
-    // A snapshot: a transformer added while a call is under way does not change that call's path.
-    const transformers = [...this.#transformers];
+    const transformers = this.#transformers;
     const step = (at: number, current: ApiCall): Promise<unknown> => {
       if (at === transformers.length) return this.#send(current);
       try {
