@@ -79,7 +79,7 @@ export class OffsetState {
 /**
  * Polls `getUpdates` until `stop` aborts, feeding the receiver. The next call goes out once enough of
  * the window has finished to bring a quarter of `limit` new updates (at once with a durable journal),
- * not after each single completion. Network errors, timeouts and 5xx back off with jitter and retry
+ * and the burst of handlers finishing has ended, not after each single completion. Network errors, timeouts and 5xx back off with jitter and retry
  * for ever; 429 waits `retry_after`; 401 and 409 end the poll by throwing. An update_id below the
  * offset sent means Telegram started a new sequence of ids: the receiver forgets the old one.
  */
