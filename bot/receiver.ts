@@ -259,7 +259,7 @@ export class Receiver {
       return gathering.appended.then(() => this.confirmable(update.update_id));
     }
     const received = this.receive([update]);
-    if (received === RESOLVED && !this.ledger.isUnfinished(update.update_id)) return RESOLVED;
+    if (received === RESOLVED) return this.confirmable(update.update_id);
     return received.then(() => this.confirmable(update.update_id));
   }
 
