@@ -49,8 +49,19 @@ function updateText(id: number): string {
     update_id: id,
     message: {
       message_id: id,
-      from: { id: chat, is_bot: false, first_name: "User", username: `user${chat}`, language_code: "en" },
-      chat: { id: chat, first_name: "User", username: `user${chat}`, type: "private" },
+      from: {
+        id: chat,
+        is_bot: false,
+        first_name: "User",
+        username: `user${chat}`,
+        language_code: "en",
+      },
+      chat: {
+        id: chat,
+        first_name: "User",
+        username: `user${chat}`,
+        type: "private",
+      },
       date: 1_767_000_000 + id,
       text: `message number ${id}, a few words long like most`,
     },
@@ -63,7 +74,11 @@ async function post(url: string, bodies: readonly string[]): Promise<void> {
   const worker = async () => {
     while (next < bodies.length) {
       const body = bodies[next++];
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       await res.body?.cancel();
       if (res.status !== 200) throw new Error(`answered ${res.status}`);
     }
@@ -72,14 +87,20 @@ async function post(url: string, bodies: readonly string[]): Promise<void> {
 }
 
 /** CPU µs per request of one server process of `mode` over `bodies`, after the warm-up ones. */
-async function measure(mode: Mode, warmUp: readonly string[], bodies: readonly string[]): Promise<number> {
+async function measure(
+  mode: Mode,
+  warmUp: readonly string[],
+  bodies: readonly string[],
+): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "serve", mode],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   try {
-    const { port } = JSON.parse(await firstLine(child.stdout, `the ${mode} server`));
+    const { port } = JSON.parse(
+      await firstLine(child.stdout, `the ${mode} server`),
+    );
     const url = `http://127.0.0.1:${port}/hook`;
     await post(url, warmUp);
     const before = cpuMs(child.pid)!;
@@ -95,20 +116,29 @@ async function measure(mode: Mode, warmUp: readonly string[], bodies: readonly s
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 === 1
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function main(requests: number, rounds: number): Promise<void> {
-  const texts = Array.from({ length: WARM_UP + requests }, (_, i) => updateText(i + 1));
+  const texts = Array.from(
+    { length: WARM_UP + requests },
+    (_, i) => updateText(i + 1),
+  );
   const warmUp = texts.slice(0, WARM_UP);
   const bodies = texts.slice(WARM_UP);
   const results: Record<Mode, number[]> = { bare: [], ours: [] };
   for (let round = 0; round < rounds; round++) {
     // Alternating which goes first, so that a drift in the machine's load falls on both alike.
     const order: Mode[] = round % 2 === 0 ? ["bare", "ours"] : ["ours", "bare"];
-    for (const mode of order) results[mode].push(await measure(mode, warmUp, bodies));
+    for (const mode of order) {
+      results[mode].push(await measure(mode, warmUp, bodies));
+    }
     console.log(
-      `round ${round + 1}: bare ${results.bare.at(-1)!.toFixed(1)} µs, ours ${results.ours.at(-1)!.toFixed(1)} µs`,
+      `round ${round + 1}: bare ${results.bare.at(-1)!.toFixed(1)} µs, ours ${
+        results.ours.at(-1)!.toFixed(1)
+      } µs`,
     );
   }
   const bare = median(results.bare);
@@ -116,9 +146,9 @@ async function main(requests: number, rounds: number): Promise<void> {
   console.log(
     `webhook intake, ${requests} requests × ${rounds} rounds, CPU per request (median): bare ${
       bare.toFixed(1)
-    } µs, ours ${ours.toFixed(1)} µs; ours ÷ bare ${(ours / bare).toFixed(2)}, ours − bare ${
-      (ours - bare).toFixed(1)
-    } µs`,
+    } µs, ours ${ours.toFixed(1)} µs; ours ÷ bare ${
+      (ours / bare).toFixed(2)
+    }, ours − bare ${(ours - bare).toFixed(1)} µs`,
   );
 }
 

@@ -1,3 +1,5 @@
+import { deadlinesOf } from "./deadlines.ts";
+
 /**
  * The largest first buffer of {@link readCapped}, however large the length a sender declares: a header
  * alone must not reserve memory.
@@ -29,7 +31,8 @@ export interface CappedRead {
  * chunks are often small views onto large network buffers, and keeping the views would hold those
  * buffers (a body sent a byte at a time would cost tens of KiB per byte). Memory held is thus at most
  * twice the bytes received, never more than `maxBytes`. The stream is cancelled when the read fails,
- * `timeout` runs out or `maxBytes` is passed.
+ * `timeout` runs out or `maxBytes` is passed. Reads with the same `timeout` share one timer (see
+ * {@link deadlinesOf}), which costs far less than a setTimeout and clearTimeout for each.
  *
  * @throws the error of `read` for the refusal: `tooLarge`, `timedOut`, `unreadable`, or what
  *   `allocate` threw.
@@ -44,10 +47,11 @@ export async function readCapped(
   let size = 0;
   const reader = stream.getReader();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const deadlines = deadlinesOf(read.timeout);
+  const deadline = deadlines.start(() => {
     timedOut = true;
     reader.cancel().catch(() => {});
-  }, read.timeout * 1000);
+  });
   try {
     while (true) {
       let chunk: Awaited<ReturnType<typeof reader.read>>;
@@ -62,7 +66,10 @@ export async function readCapped(
       const needed = size + bytes.byteLength;
       if (needed > maxBytes) throw read.tooLarge();
       if (needed > buffer.byteLength) {
-        const length = Math.min(maxBytes, Math.max(needed, buffer.byteLength * 2));
+        const length = Math.min(
+          maxBytes,
+          Math.max(needed, buffer.byteLength * 2),
+        );
         read.allocate?.(length);
         const grown = new Uint8Array(length);
         grown.set(buffer.subarray(0, size));
@@ -77,7 +84,7 @@ export async function readCapped(
     throw error;
   } finally {
     // The reader is not released: the stream is finished or cancelled, and releasing costs an Error.
-    clearTimeout(timer);
+    deadlines.end(deadline);
   }
   return buffer.subarray(0, size);
 }

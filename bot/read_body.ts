@@ -23,14 +23,19 @@ export const DEFAULT_BODY_LIMITS: BodyLimits = {
 export function bodyLimits(options: Partial<BodyLimits>): BodyLimits {
   const maxBodySize = options.maxBodySize ?? DEFAULT_BODY_LIMITS.maxBodySize;
   if (!Number.isSafeInteger(maxBodySize) || maxBodySize <= 0) {
-    throw new BadInput("options.maxBodySize", "a positive integer number of bytes");
+    throw new BadInput(
+      "options.maxBodySize",
+      "a positive integer number of bytes",
+    );
   }
-  const maxConcurrentBodies = options.maxConcurrentBodies ?? DEFAULT_BODY_LIMITS.maxConcurrentBodies;
+  const maxConcurrentBodies = options.maxConcurrentBodies ??
+    DEFAULT_BODY_LIMITS.maxConcurrentBodies;
   if (!Number.isSafeInteger(maxConcurrentBodies) || maxConcurrentBodies <= 0) {
     throw new BadInput("options.maxConcurrentBodies", "a positive integer");
   }
-  const bodyTimeout = checkSeconds(options.bodyTimeout, "options.bodyTimeout")
-    ?? DEFAULT_BODY_LIMITS.bodyTimeout;
+  const bodyTimeout =
+    checkSeconds(options.bodyTimeout, "options.bodyTimeout") ??
+      DEFAULT_BODY_LIMITS.bodyTimeout;
   return { maxBodySize, bodyTimeout, maxConcurrentBodies };
 }
 
@@ -68,22 +73,30 @@ export class BodyGate {
    *
    * @throws {BodyRefused} with the status to answer.
    */
-  async read(
+  read(
     body: ReadableStream<Uint8Array> | null,
     declaredLength: string | null,
     limits: BodyLimits,
   ): Promise<Uint8Array> {
-    if (this.#reading >= this.capacity) {
-      await body?.cancel().catch(() => {});
-      throw new BodyRefused(503);
-    }
+    if (this.#reading >= this.capacity) return refuse(body, 503);
     this.#reading++;
-    try {
-      return await readBody(body, declaredLength, limits);
-    } finally {
-      this.#reading--;
-    }
+    const reading = readBody(body, declaredLength, limits);
+    reading.then(this.#leave, this.#leave);
+    return reading;
   }
+
+  readonly #leave = (): void => {
+    this.#reading--;
+  };
+}
+
+/** Cancels what is left of `body` (so its sender is not read any further) and refuses it. */
+async function refuse(
+  body: ReadableStream<Uint8Array> | null,
+  status: BodyRefused["status"],
+): Promise<never> {
+  await body?.cancel().catch(() => {});
+  throw new BodyRefused(status);
 }
 
 /**
@@ -93,7 +106,7 @@ export class BodyGate {
  * @throws {BodyRefused} 413 over `maxBodySize` (declared or counted), 408 after `bodyTimeout`,
  *   400 when the stream fails.
  */
-export async function readBody(
+export function readBody(
   body: ReadableStream<Uint8Array> | null,
   declaredLength: string | null,
   limits: Pick<BodyLimits, "maxBodySize" | "bodyTimeout">,
@@ -101,17 +114,22 @@ export async function readBody(
   const { maxBodySize } = limits;
   const declared = declaredLength === null ? NaN : Number(declaredLength);
   if (Number.isFinite(declared) && declared > maxBodySize) {
-    await body?.cancel().catch(() => {});
-    throw new BodyRefused(413);
+    return refuse(body, 413);
   }
-  if (body === null) return new Uint8Array();
-  const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
-  return await readCapped(body, {
+  if (body === null) return Promise.resolve(new Uint8Array());
+  const expected = Number.isSafeInteger(declared) && declared >= 0
+    ? declared
+    : FIRST_BUFFER;
+  return readCapped(body, {
     maxBytes: maxBodySize,
     timeout: limits.bodyTimeout,
     firstBuffer: Math.min(expected, FIRST_BUFFER, maxBodySize),
-    tooLarge: () => new BodyRefused(413),
-    timedOut: () => new BodyRefused(408),
-    unreadable: () => new BodyRefused(400),
+    tooLarge,
+    timedOut,
+    unreadable,
   });
 }
+
+const tooLarge = () => new BodyRefused(413);
+const timedOut = () => new BodyRefused(408);
+const unreadable = () => new BodyRefused(400);

@@ -1,7 +1,7 @@
 import { checkSeconds } from "../api/seconds.ts";
+import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { constantTimeEqual } from "./constant_time.ts";
-import { deferred } from "./deferred.ts";
 import { parseUpdate } from "./parse_update.ts";
 import { orderedIntake } from "./queue_source.ts";
 import { BodyGate, bodyLimits, BodyRefused } from "./read_body.ts";
@@ -36,8 +36,15 @@ export type FetchHandler = (req: Request) => Promise<Response>;
 
 const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
-function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+function plain(
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(text, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  });
 }
 
 const REFUSALS = {
@@ -76,9 +83,15 @@ function refused(status: BodyRefused["status"]): Response {
  *
  * @throws {BadInput} on a malformed option.
  */
-export function webhookHandler(bot: object, options: WebhookOptions = {}): FetchHandler {
+export function webhookHandler(
+  bot: object,
+  options: WebhookOptions = {},
+): FetchHandler {
   const { secretToken } = options;
-  if (secretToken !== undefined && (typeof secretToken !== "string" || secretToken === "")) {
+  if (
+    secretToken !== undefined &&
+    (typeof secretToken !== "string" || secretToken === "")
+  ) {
     throw new BadInput("options.secretToken", "a non-empty string");
   }
   const limits = bodyLimits(options);
@@ -88,32 +101,45 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   receiver.webhook = true;
   const intake = options.ordered !== true
     ? undefined
-    : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
+    : orderedIntake(receiver, maxhold, (error, update) =>
+      receiver.report(error, update));
+  const journaled = intake === undefined
+    ? (update: Update) => receiver.deliver(update)
+    : (update: Update) =>
+      new Promise<void>((resolve, reject) =>
+        intake.push({ update, done: resolve, fail: reject })
+      );
   return async (req) => {
-    if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
-    if (secretToken !== undefined && !constantTimeEqual(req.headers.get(SECRET_HEADER) ?? "", secretToken)) {
+    if (req.method !== "POST") {
+      return plain(405, "Method Not Allowed", { allow: "POST" });
+    }
+    // Read once: each header read is a call into the server (Deno's reads them one by one).
+    const headers = req.headers;
+    if (
+      secretToken !== undefined &&
+      !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)
+    ) {
       return plain(401, "Unauthorized");
     }
-    let body: Uint8Array;
+    let update: Update;
     try {
-      body = await gate.read(req.body, req.headers.get("content-length"), limits);
+      update = parseUpdate(
+        await gate.read(req.body, headers.get("content-length"), limits),
+      );
     } catch (error) {
       if (error instanceof BodyRefused) return refused(error.status);
+      if (error instanceof BadInput) {
+        return plain(400, "Bad Request: expected a JSON Update");
+      }
       throw error;
     }
-    let update;
     try {
-      update = parseUpdate(body);
+      await journaled(update);
     } catch {
-      return plain(400, "Bad Request: expected a JSON Update");
-    }
-    const confirmed = deferred<void>();
-    if (intake) intake.push({ update, done: () => confirmed.resolve(), fail: confirmed.reject });
-    else receiver.deliver(update).then(confirmed.resolve, confirmed.reject);
-    try {
-      await confirmed.promise;
-    } catch {
-      return plain(500, "Internal Server Error: the update could not be journaled");
+      return plain(
+        500,
+        "Internal Server Error: the update could not be journaled",
+      );
     }
     return new Response(null, { status: 200 });
   };
