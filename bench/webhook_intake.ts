@@ -13,8 +13,8 @@
  * @module
  */
 import { Bot, webhookHandler } from "../bot/mod.ts";
-import { cpuMs } from "./e2e/proc.ts";
 import { firstLine } from "./e2e/first_line.ts";
+import { cpuMs } from "./e2e/proc.ts";
 
 const CONNECTIONS = 40;
 const WARM_UP = 5_000;
@@ -146,9 +146,9 @@ async function main(requests: number, rounds: number): Promise<void> {
   console.log(
     `webhook intake, ${requests} requests × ${rounds} rounds, CPU per request (median): bare ${
       bare.toFixed(1)
-    } µs, ours ${ours.toFixed(1)} µs; ours ÷ bare ${
-      (ours / bare).toFixed(2)
-    }, ours − bare ${(ours - bare).toFixed(1)} µs`,
+    } µs, ours ${ours.toFixed(1)} µs; ours ÷ bare ${(ours / bare).toFixed(2)}, ours − bare ${
+      (ours - bare).toFixed(1)
+    } µs`,
   );
 }
 

@@ -28,14 +28,13 @@ export function bodyLimits(options: Partial<BodyLimits>): BodyLimits {
       "a positive integer number of bytes",
     );
   }
-  const maxConcurrentBodies = options.maxConcurrentBodies ??
-    DEFAULT_BODY_LIMITS.maxConcurrentBodies;
+  const maxConcurrentBodies = options.maxConcurrentBodies
+    ?? DEFAULT_BODY_LIMITS.maxConcurrentBodies;
   if (!Number.isSafeInteger(maxConcurrentBodies) || maxConcurrentBodies <= 0) {
     throw new BadInput("options.maxConcurrentBodies", "a positive integer");
   }
-  const bodyTimeout =
-    checkSeconds(options.bodyTimeout, "options.bodyTimeout") ??
-      DEFAULT_BODY_LIMITS.bodyTimeout;
+  const bodyTimeout = checkSeconds(options.bodyTimeout, "options.bodyTimeout")
+    ?? DEFAULT_BODY_LIMITS.bodyTimeout;
   return { maxBodySize, bodyTimeout, maxConcurrentBodies };
 }
 

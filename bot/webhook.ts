@@ -89,8 +89,8 @@ export function webhookHandler(
 ): FetchHandler {
   const { secretToken } = options;
   if (
-    secretToken !== undefined &&
-    (typeof secretToken !== "string" || secretToken === "")
+    secretToken !== undefined
+    && (typeof secretToken !== "string" || secretToken === "")
   ) {
     throw new BadInput("options.secretToken", "a non-empty string");
   }
@@ -101,14 +101,11 @@ export function webhookHandler(
   receiver.webhook = true;
   const intake = options.ordered !== true
     ? undefined
-    : orderedIntake(receiver, maxhold, (error, update) =>
-      receiver.report(error, update));
+    : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
   const journaled = intake === undefined
     ? (update: Update) => receiver.deliver(update)
     : (update: Update) =>
-      new Promise<void>((resolve, reject) =>
-        intake.push({ update, done: resolve, fail: reject })
-      );
+      new Promise<void>((resolve, reject) => intake.push({ update, done: resolve, fail: reject }));
   return async (req) => {
     if (req.method !== "POST") {
       return plain(405, "Method Not Allowed", { allow: "POST" });
@@ -116,8 +113,8 @@ export function webhookHandler(
     // Read once: each header read is a call into the server (Deno's reads them one by one).
     const headers = req.headers;
     if (
-      secretToken !== undefined &&
-      !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)
+      secretToken !== undefined
+      && !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)
     ) {
       return plain(401, "Unauthorized");
     }
