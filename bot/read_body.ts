@@ -100,7 +100,8 @@ async function refuse(
 
 /**
  * Reads a request body within `limits` (see {@link readCapped}: one buffer grown by doubling, at most
- * twice the bytes received). A declared length over `maxBodySize` is refused before reading.
+ * twice the bytes received). A declared length over `maxBodySize` is refused before reading. The bytes
+ * are for parsing at once, not keeping: a body that arrived in one chunk is returned as that chunk.
  *
  * @throws {BodyRefused} 413 over `maxBodySize` (declared or counted), 408 after `bodyTimeout`,
  *   400 when the stream fails.
@@ -123,6 +124,7 @@ export function readBody(
     maxBytes: maxBodySize,
     timeout: limits.bodyTimeout,
     firstBuffer: Math.min(expected, FIRST_BUFFER, maxBodySize),
+    transient: true,
     tooLarge,
     timedOut,
     unreadable,
