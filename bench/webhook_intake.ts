@@ -2,13 +2,14 @@
  * CPU the webhook intake costs per request, against a bare `Deno.serve` handler in the same run:
  * `deno run -A bench/webhook_intake.ts [requests] [rounds]`.
  *
- * Each round starts two server processes in turn, "bare" (`await req.json()`, answer 200) and "ours"
- * (`webhookHandler` of a bot whose `messageLoop` handler does nothing, memory journal), and POSTs
- * `requests` message updates to each from this process over loopback, 40 at a time as Telegram's
- * default `max_connections` does. What is measured is the server process's CPU time (user + system,
- * from /proc) over those requests, after a warm-up; the load generator's CPU is not counted. The
- * figures printed are the medians over the rounds: µs per request of each, ours ÷ bare, and ours −
- * bare (what the intake adds).
+ * Each round starts three server processes in turn, "bare" (`await req.json()`, answer 200), "ours"
+ * (`webhookHandler` of a bot whose `messageLoop` handler does nothing, memory journal) and
+ * "ours-secret" (the same with a `secretToken` to check), and POSTs `requests` message updates to
+ * each from this process over loopback, 40 at a time as Telegram's default `max_connections` does.
+ * What is measured is the server process's CPU time (user + system, from /proc) over those requests,
+ * after a warm-up; the load generator's CPU is not counted. The figures printed are the medians over
+ * the rounds: µs per request of each, ours ÷ bare, and ours − bare (what the intake and the receiver
+ * add). Every request carries the secret header, so that all three parse the same requests.
  *
  * @module
  */
@@ -20,7 +21,9 @@ const CONNECTIONS = 40;
 const WARM_UP = 5_000;
 const CHATS = 1_000;
 
-type Mode = "bare" | "ours";
+const SECRET = "bench_secret-token";
+const MODES = ["bare", "ours", "ours-secret"] as const;
+type Mode = typeof MODES[number];
 
 /** Serves one mode on a free port, prints `{"port": n}`, and serves until killed. */
 function serveMode(mode: Mode): void {
@@ -32,7 +35,7 @@ function serveMode(mode: Mode): void {
     };
   } else {
     const bot = new Bot("1:intake");
-    handler = webhookHandler(bot);
+    handler = webhookHandler(bot, mode === "ours-secret" ? { secretToken: SECRET } : {});
     bot.messageLoop(() => {});
   }
   Deno.serve({
@@ -49,19 +52,8 @@ function updateText(id: number): string {
     update_id: id,
     message: {
       message_id: id,
-      from: {
-        id: chat,
-        is_bot: false,
-        first_name: "User",
-        username: `user${chat}`,
-        language_code: "en",
-      },
-      chat: {
-        id: chat,
-        first_name: "User",
-        username: `user${chat}`,
-        type: "private",
-      },
+      from: { id: chat, is_bot: false, first_name: "User", username: `user${chat}`, language_code: "en" },
+      chat: { id: chat, first_name: "User", username: `user${chat}`, type: "private" },
       date: 1_767_000_000 + id,
       text: `message number ${id}, a few words long like most`,
     },
@@ -76,7 +68,7 @@ async function post(url: string, bodies: readonly string[]): Promise<void> {
       const body = bodies[next++];
       const res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
         body,
       });
       await res.body?.cancel();
@@ -87,20 +79,14 @@ async function post(url: string, bodies: readonly string[]): Promise<void> {
 }
 
 /** CPU µs per request of one server process of `mode` over `bodies`, after the warm-up ones. */
-async function measure(
-  mode: Mode,
-  warmUp: readonly string[],
-  bodies: readonly string[],
-): Promise<number> {
+async function measure(mode: Mode, warmUp: readonly string[], bodies: readonly string[]): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "serve", mode],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
   try {
-    const { port } = JSON.parse(
-      await firstLine(child.stdout, `the ${mode} server`),
-    );
+    const { port } = JSON.parse(await firstLine(child.stdout, `the ${mode} server`));
     const url = `http://127.0.0.1:${port}/hook`;
     await post(url, warmUp);
     const before = cpuMs(child.pid)!;
@@ -116,40 +102,33 @@ async function measure(
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function main(requests: number, rounds: number): Promise<void> {
-  const texts = Array.from(
-    { length: WARM_UP + requests },
-    (_, i) => updateText(i + 1),
-  );
+  const texts = Array.from({ length: WARM_UP + requests }, (_, i) => updateText(i + 1));
   const warmUp = texts.slice(0, WARM_UP);
   const bodies = texts.slice(WARM_UP);
-  const results: Record<Mode, number[]> = { bare: [], ours: [] };
+  const results: Record<Mode, number[]> = { bare: [], ours: [], "ours-secret": [] };
   for (let round = 0; round < rounds; round++) {
-    // Alternating which goes first, so that a drift in the machine's load falls on both alike.
-    const order: Mode[] = round % 2 === 0 ? ["bare", "ours"] : ["ours", "bare"];
-    for (const mode of order) {
-      results[mode].push(await measure(mode, warmUp, bodies));
-    }
+    // Each round starts with another mode, so that a drift in the machine's load falls on all alike.
+    const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]);
+    for (const mode of order) results[mode].push(await measure(mode, warmUp, bodies));
     console.log(
-      `round ${round + 1}: bare ${results.bare.at(-1)!.toFixed(1)} µs, ours ${
-        results.ours.at(-1)!.toFixed(1)
-      } µs`,
+      `round ${round + 1}: ${MODES.map((m) => `${m} ${results[m].at(-1)!.toFixed(1)} µs`).join(", ")}`,
     );
   }
   const bare = median(results.bare);
-  const ours = median(results.ours);
-  console.log(
-    `webhook intake, ${requests} requests × ${rounds} rounds, CPU per request (median): bare ${
-      bare.toFixed(1)
-    } µs, ours ${ours.toFixed(1)} µs; ours ÷ bare ${(ours / bare).toFixed(2)}, ours − bare ${
-      (ours - bare).toFixed(1)
-    } µs`,
-  );
+  console.log(`webhook intake, ${requests} requests × ${rounds} rounds, CPU per request (median):`);
+  console.log(`  bare (req.json()): ${bare.toFixed(1)} µs`);
+  for (const mode of MODES.slice(1)) {
+    const ours = median(results[mode]);
+    console.log(
+      `  ${mode}: ${ours.toFixed(1)} µs; ÷ bare ${(ours / bare).toFixed(2)}, − bare ${
+        (ours - bare).toFixed(1)
+      } µs`,
+    );
+  }
 }
 
 if (Deno.args[0] === "serve") serveMode(Deno.args[1] as Mode);

@@ -23,13 +23,9 @@ export const DEFAULT_BODY_LIMITS: BodyLimits = {
 export function bodyLimits(options: Partial<BodyLimits>): BodyLimits {
   const maxBodySize = options.maxBodySize ?? DEFAULT_BODY_LIMITS.maxBodySize;
   if (!Number.isSafeInteger(maxBodySize) || maxBodySize <= 0) {
-    throw new BadInput(
-      "options.maxBodySize",
-      "a positive integer number of bytes",
-    );
+    throw new BadInput("options.maxBodySize", "a positive integer number of bytes");
   }
-  const maxConcurrentBodies = options.maxConcurrentBodies
-    ?? DEFAULT_BODY_LIMITS.maxConcurrentBodies;
+  const maxConcurrentBodies = options.maxConcurrentBodies ?? DEFAULT_BODY_LIMITS.maxConcurrentBodies;
   if (!Number.isSafeInteger(maxConcurrentBodies) || maxConcurrentBodies <= 0) {
     throw new BadInput("options.maxConcurrentBodies", "a positive integer");
   }
@@ -113,13 +109,9 @@ export function readBody(
 ): Promise<Uint8Array> {
   const { maxBodySize } = limits;
   const declared = declaredLength === null ? NaN : Number(declaredLength);
-  if (Number.isFinite(declared) && declared > maxBodySize) {
-    return refuse(body, 413);
-  }
+  if (Number.isFinite(declared) && declared > maxBodySize) return refuse(body, 413);
   if (body === null) return Promise.resolve(new Uint8Array());
-  const expected = Number.isSafeInteger(declared) && declared >= 0
-    ? declared
-    : FIRST_BUFFER;
+  const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
   return readCapped(body, {
     maxBytes: maxBodySize,
     timeout: limits.bodyTimeout,

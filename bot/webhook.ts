@@ -36,15 +36,8 @@ export type FetchHandler = (req: Request) => Promise<Response>;
 
 const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
-function plain(
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(text, {
-    status,
-    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
-  });
+function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
 }
 
 const REFUSALS = {
@@ -83,15 +76,9 @@ function refused(status: BodyRefused["status"]): Response {
  *
  * @throws {BadInput} on a malformed option.
  */
-export function webhookHandler(
-  bot: object,
-  options: WebhookOptions = {},
-): FetchHandler {
+export function webhookHandler(bot: object, options: WebhookOptions = {}): FetchHandler {
   const { secretToken } = options;
-  if (
-    secretToken !== undefined
-    && (typeof secretToken !== "string" || secretToken === "")
-  ) {
+  if (secretToken !== undefined && (typeof secretToken !== "string" || secretToken === "")) {
     throw new BadInput("options.secretToken", "a non-empty string");
   }
   const limits = bodyLimits(options);
@@ -107,36 +94,23 @@ export function webhookHandler(
     : (update: Update) =>
       new Promise<void>((resolve, reject) => intake.push({ update, done: resolve, fail: reject }));
   return async (req) => {
-    if (req.method !== "POST") {
-      return plain(405, "Method Not Allowed", { allow: "POST" });
-    }
-    // Read once: each header read is a call into the server (Deno's reads them one by one).
+    if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
     const headers = req.headers;
-    if (
-      secretToken !== undefined
-      && !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)
-    ) {
+    if (secretToken !== undefined && !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)) {
       return plain(401, "Unauthorized");
     }
     let update: Update;
     try {
-      update = parseUpdate(
-        await gate.read(req.body, headers.get("content-length"), limits),
-      );
+      update = parseUpdate(await gate.read(req.body, headers.get("content-length"), limits));
     } catch (error) {
       if (error instanceof BodyRefused) return refused(error.status);
-      if (error instanceof BadInput) {
-        return plain(400, "Bad Request: expected a JSON Update");
-      }
+      if (error instanceof BadInput) return plain(400, "Bad Request: expected a JSON Update");
       throw error;
     }
     try {
       await journaled(update);
     } catch {
-      return plain(
-        500,
-        "Internal Server Error: the update could not be journaled",
-      );
+      return plain(500, "Internal Server Error: the update could not be journaled");
     }
     return new Response(null, { status: 200 });
   };
