@@ -1,6 +1,6 @@
 /** One pending deadline of a {@link Deadlines}; pass it to {@link Deadlines.end} once it no longer matters. */
 export interface Deadline {
-  /** `Date.now()` at which it expires. */
+  /** `performance.now()` at which it expires (a monotonic clock: setting the system time moves no deadline). */
   readonly at: number;
   /** Called once, when it expires before being ended. */
   readonly expire: () => void;
@@ -37,7 +37,7 @@ export class Deadlines {
 
   /** Starts a deadline: `expire` is called `seconds` from now unless it is ended first. */
   start(expire: () => void): Deadline {
-    const deadline = { at: Date.now() + this.#ms, expire };
+    const deadline = { at: performance.now() + this.#ms, expire };
     this.#pending.add(deadline);
     // An armed timer fires no later than this deadline (it was armed for an earlier one, or when the
     // earliest was started): it only has to keep the process alive again.
@@ -71,7 +71,7 @@ export class Deadlines {
 
   readonly #fire = (): void => {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     for (const deadline of this.#pending) {
       if (deadline.at > now) {
         // An `expire` may have started a deadline, arming the timer for that later one.
