@@ -1,6 +1,6 @@
 /** A pending deadline of a {@link Deadlines}; pass it to {@link Deadlines.end} once it no longer matters. */
 export interface Deadline {
-  /** `performance.now()` at which it expires: a monotonic clock, which setting the system time leaves alone. */
+  /** `performance.now()` at which it expires (monotonic: setting the system time moves no deadline). */
   readonly at: number;
   /** Called once, when it expires before being ended. */
   readonly expire: () => void;
