@@ -1,3 +1,5 @@
+import { deadlinesOf } from "./deadlines.ts";
+
 /**
  * The largest first buffer of {@link readCapped}, however large the length a sender declares: a header
  * alone must not reserve memory.
@@ -10,8 +12,17 @@ export interface CappedRead {
   readonly maxBytes: number;
   /** Seconds the whole stream may take; a slower one is cancelled and {@link CappedRead.timedOut}. */
   readonly timeout: number;
-  /** Size of the first buffer, which grows from there as bytes arrive. */
+  /**
+   * Size of the buffer made once a second chunk arrives (at least what has arrived); it grows from
+   * there as more bytes come.
+   */
   readonly firstBuffer: number;
+  /**
+   * Whether the caller is done with the bytes before it awaits anything (it parses them at once):
+   * then a stream that came in one chunk is returned as that chunk, uncopied, since the chunk is not
+   * kept. Otherwise such a chunk is copied like any other.
+   */
+  readonly transient?: boolean;
   /** The error for a stream past `maxBytes`. */
   readonly tooLarge: () => Error;
   /** The error for a stream still arriving after `timeout`. */
@@ -24,30 +35,44 @@ export interface CappedRead {
   readonly release?: (bytes: number) => void;
 }
 
+function buffer(read: CappedRead, bytes: number): Uint8Array<ArrayBuffer> {
+  read.allocate?.(bytes);
+  return new Uint8Array(bytes);
+}
+
 /**
  * Reads a stream into one buffer that grows by doubling up to `maxBytes`, copying each chunk in:
  * chunks are often small views onto large network buffers, and keeping the views would hold those
  * buffers (a body sent a byte at a time would cost tens of KiB per byte). Memory held is thus at most
- * twice the bytes received, never more than `maxBytes`. The stream is cancelled when the read fails,
- * `timeout` runs out or `maxBytes` is passed.
+ * twice the bytes received plus the one chunk being read, never more than `maxBytes` in the buffer.
+ * The first chunk waits uncopied until a second arrives, so that a stream in one chunk (most request
+ * bodies, which arrive whole) needs no buffer at all. The stream is cancelled when the read fails,
+ * `timeout` runs out or `maxBytes` is passed. Reads with the same `timeout` share one timer (see
+ * {@link deadlinesOf}), which costs far less than a setTimeout and clearTimeout for each.
  *
  * @throws the error of `read` for the refusal: `tooLarge`, `timedOut`, `unreadable`, or what
  *   `allocate` threw.
  */
-export async function readCapped(
+export function readCapped(
+  stream: ReadableStream<Uint8Array>,
+  read: CappedRead & { readonly transient: true },
+): Promise<Uint8Array>;
+export function readCapped(
   stream: ReadableStream<Uint8Array>,
   read: CappedRead,
-): Promise<Uint8Array<ArrayBuffer>> {
+): Promise<Uint8Array<ArrayBuffer>>;
+export async function readCapped(stream: ReadableStream<Uint8Array>, read: CappedRead): Promise<Uint8Array> {
   const { maxBytes } = read;
-  read.allocate?.(read.firstBuffer);
-  let buffer = new Uint8Array(read.firstBuffer);
-  let size = 0;
   const reader = stream.getReader();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const deadlines = deadlinesOf(read.timeout);
+  const deadline = deadlines.start(() => {
     timedOut = true;
     reader.cancel().catch(() => {});
-  }, read.timeout * 1000);
+  });
+  let first: Uint8Array | undefined;
+  let held: Uint8Array<ArrayBuffer> | undefined;
+  let size = 0;
   try {
     while (true) {
       let chunk: Awaited<ReturnType<typeof reader.read>>;
@@ -61,15 +86,22 @@ export async function readCapped(
       const bytes = chunk.value;
       const needed = size + bytes.byteLength;
       if (needed > maxBytes) throw read.tooLarge();
-      if (needed > buffer.byteLength) {
-        const length = Math.min(maxBytes, Math.max(needed, buffer.byteLength * 2));
-        read.allocate?.(length);
-        const grown = new Uint8Array(length);
-        grown.set(buffer.subarray(0, size));
-        read.release?.(buffer.byteLength);
-        buffer = grown;
+      if (held === undefined) {
+        if (first === undefined) {
+          first = bytes;
+          size = needed;
+          continue;
+        }
+        held = buffer(read, Math.min(maxBytes, Math.max(needed, read.firstBuffer)));
+        held.set(first);
+        first = undefined;
+      } else if (needed > held.byteLength) {
+        const grown = buffer(read, Math.min(maxBytes, Math.max(needed, held.byteLength * 2)));
+        grown.set(held.subarray(0, size));
+        read.release?.(held.byteLength);
+        held = grown;
       }
-      buffer.set(bytes, size);
+      held.set(bytes, size);
       size = needed;
     }
   } catch (error) {
@@ -77,7 +109,12 @@ export async function readCapped(
     throw error;
   } finally {
     // The reader is not released: the stream is finished or cancelled, and releasing costs an Error.
-    clearTimeout(timer);
+    deadlines.end(deadline);
   }
-  return buffer.subarray(0, size);
+  if (held !== undefined) return held.subarray(0, size);
+  if (first === undefined) return new Uint8Array();
+  if (read.transient) return first;
+  const copy = buffer(read, size);
+  copy.set(first);
+  return copy;
 }

@@ -68,50 +68,61 @@ export class BodyGate {
    *
    * @throws {BodyRefused} with the status to answer.
    */
-  async read(
+  read(
     body: ReadableStream<Uint8Array> | null,
     declaredLength: string | null,
     limits: BodyLimits,
   ): Promise<Uint8Array> {
-    if (this.#reading >= this.capacity) {
-      await body?.cancel().catch(() => {});
-      throw new BodyRefused(503);
-    }
+    if (this.#reading >= this.capacity) return refuse(body, 503);
     this.#reading++;
-    try {
-      return await readBody(body, declaredLength, limits);
-    } finally {
-      this.#reading--;
-    }
+    const reading = readBody(body, declaredLength, limits);
+    reading.then(this.#leave, this.#leave);
+    return reading;
   }
+
+  readonly #leave = (): void => {
+    this.#reading--;
+  };
+}
+
+/** Cancels what is left of `body` (so its sender is not read any further) and refuses it. */
+async function refuse(
+  body: ReadableStream<Uint8Array> | null,
+  status: BodyRefused["status"],
+): Promise<never> {
+  await body?.cancel().catch(() => {});
+  throw new BodyRefused(status);
 }
 
 /**
  * Reads a request body within `limits` (see {@link readCapped}: one buffer grown by doubling, at most
- * twice the bytes received). A declared length over `maxBodySize` is refused before reading.
+ * twice the bytes received). A declared length over `maxBodySize` is refused before reading. The bytes
+ * are for parsing at once, not keeping: a body that arrived in one chunk is returned as that chunk.
  *
  * @throws {BodyRefused} 413 over `maxBodySize` (declared or counted), 408 after `bodyTimeout`,
  *   400 when the stream fails.
  */
-export async function readBody(
+export function readBody(
   body: ReadableStream<Uint8Array> | null,
   declaredLength: string | null,
   limits: Pick<BodyLimits, "maxBodySize" | "bodyTimeout">,
 ): Promise<Uint8Array> {
   const { maxBodySize } = limits;
   const declared = declaredLength === null ? NaN : Number(declaredLength);
-  if (Number.isFinite(declared) && declared > maxBodySize) {
-    await body?.cancel().catch(() => {});
-    throw new BodyRefused(413);
-  }
-  if (body === null) return new Uint8Array();
+  if (Number.isFinite(declared) && declared > maxBodySize) return refuse(body, 413);
+  if (body === null) return Promise.resolve(new Uint8Array());
   const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
-  return await readCapped(body, {
+  return readCapped(body, {
     maxBytes: maxBodySize,
     timeout: limits.bodyTimeout,
     firstBuffer: Math.min(expected, FIRST_BUFFER, maxBodySize),
-    tooLarge: () => new BodyRefused(413),
-    timedOut: () => new BodyRefused(408),
-    unreadable: () => new BodyRefused(400),
+    transient: true,
+    tooLarge,
+    timedOut,
+    unreadable,
   });
 }
+
+const tooLarge = () => new BodyRefused(413);
+const timedOut = () => new BodyRefused(408);
+const unreadable = () => new BodyRefused(400);

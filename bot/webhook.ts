@@ -1,7 +1,7 @@
 import { checkSeconds } from "../api/seconds.ts";
+import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { constantTimeEqual } from "./constant_time.ts";
-import { deferred } from "./deferred.ts";
 import { parseUpdate } from "./parse_update.ts";
 import { orderedIntake } from "./queue_source.ts";
 import { BodyGate, bodyLimits, BodyRefused } from "./read_body.ts";
@@ -89,29 +89,26 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   const intake = options.ordered !== true
     ? undefined
     : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
+  const journaled = intake === undefined
+    ? (update: Update) => receiver.deliver(update)
+    : (update: Update) =>
+      new Promise<void>((resolve, reject) => intake.push({ update, done: resolve, fail: reject }));
   return async (req) => {
     if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
-    if (secretToken !== undefined && !constantTimeEqual(req.headers.get(SECRET_HEADER) ?? "", secretToken)) {
+    const headers = req.headers;
+    if (secretToken !== undefined && !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)) {
       return plain(401, "Unauthorized");
     }
-    let body: Uint8Array;
+    let update: Update;
     try {
-      body = await gate.read(req.body, req.headers.get("content-length"), limits);
+      update = parseUpdate(await gate.read(req.body, headers.get("content-length"), limits));
     } catch (error) {
       if (error instanceof BodyRefused) return refused(error.status);
+      if (error instanceof BadInput) return plain(400, "Bad Request: expected a JSON Update");
       throw error;
     }
-    let update;
     try {
-      update = parseUpdate(body);
-    } catch {
-      return plain(400, "Bad Request: expected a JSON Update");
-    }
-    const confirmed = deferred<void>();
-    if (intake) intake.push({ update, done: () => confirmed.resolve(), fail: confirmed.reject });
-    else receiver.deliver(update).then(confirmed.resolve, confirmed.reject);
-    try {
-      await confirmed.promise;
+      await journaled(update);
     } catch {
       return plain(500, "Internal Server Error: the update could not be journaled");
     }
