@@ -78,10 +78,11 @@ export class OffsetState {
 
 /**
  * Polls `getUpdates` until `stop` aborts, feeding the receiver. The next call goes out once enough of
- * the window has finished to bring a quarter of `limit` new updates (at once with a durable journal),
- * and the burst of handlers finishing has ended, not after each single completion. Network errors, timeouts and 5xx back off with jitter and retry
- * for ever; 429 waits `retry_after`; 401 and 409 end the poll by throwing. An update_id below the
- * offset sent means Telegram started a new sequence of ids: the receiver forgets the old one.
+ * the window has finished to bring three quarters of `limit` new updates (at once with a durable
+ * journal) and the burst of handlers finishing has ended, not after each single completion. Network
+ * errors, timeouts and 5xx back off with jitter and retry for ever; 429 waits `retry_after`; 401 and
+ * 409 end the poll by throwing. An update_id below the offset sent means Telegram started a new
+ * sequence of ids: the receiver forgets the old one.
  */
 export async function pollUpdates(
   client: PollingClient,
@@ -93,7 +94,7 @@ export async function pollUpdates(
   const backoff = new Backoff(options.backoff);
   const stuckAfter = options.stuckAfter ?? 30;
   const grace = options.grace ?? 10;
-  const enough = Math.ceil(options.limit / 4);
+  const enough = Math.ceil((options.limit * 3) / 4);
   let conflicts: number[] = [];
   let blocked: { offset: number | undefined; since: number } | undefined;
   while (!stop.aborted) {
