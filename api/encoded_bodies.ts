@@ -1,13 +1,14 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
 
-// One encoding per parameters object: a transformer that repeats a call (retry) passes the same
-// object again, and a one-shot stream in it can be read only once.
+// One encoding per parameters object that uploads files: a transformer that repeats a call (retry)
+// passes the same object again, and a one-shot stream in it can be read only once. A JSON body is
+// simply encoded again.
 const bodies = new WeakMap<object, RequestBody>();
 
 /**
- * The encoded body of `params`, encoded on first use and reused when the same object is sent again;
- * at once for JSON, later when files have to be read.
+ * The encoded body of `params`: JSON at once; multipart (files to read) later, and then kept for
+ * when the same object is sent again.
  *
  * @throws {BadInput} when `params` uploads a one-shot stream and was sent already.
  */
@@ -20,10 +21,7 @@ export function bodyOf(params: Readonly<Record<string, unknown>>): RequestBody |
     return known;
   }
   const body = encodeParams(params);
-  if (!(body instanceof Promise)) {
-    bodies.set(params, body);
-    return body;
-  }
+  if (!(body instanceof Promise)) return body;
   return body.then((encoded) => {
     bodies.set(params, encoded);
     return encoded;

@@ -72,6 +72,7 @@ function fieldText(value: unknown): string {
  * @throws {BadInput} when a local file does not exist or a stream is already used.
  */
 export function encodeParams(params: Readonly<Record<string, unknown>>): RequestBody | Promise<RequestBody> {
+  if (onlyScalars(params)) return jsonBody(JSON.stringify(params));
   const plain: Record<string, unknown> = {};
   const direct: Attachment[] = [];
   const attachments: Attachment[] = [];
@@ -81,14 +82,22 @@ export function encodeParams(params: Readonly<Record<string, unknown>>): Request
     if (isUpload(value)) direct.push({ name: key, upload: value, fallbackName: key });
     else plain[key] = typeof value === "object" ? attachNested(value, key, attachments) : value;
   }
-  if (direct.length === 0 && attachments.length === 0) {
-    const json = JSON.stringify(plain);
-    return {
-      replayable: true,
-      encode: () => ({ body: json, contentType: "application/json" }),
-    };
-  }
+  if (direct.length === 0 && attachments.length === 0) return jsonBody(JSON.stringify(plain));
   return multipartOf(plain, [...direct, ...attachments]);
+}
+
+// Most calls (a chat id and a text) hold strings, numbers and booleans only: nothing to upload, leave
+// out or look into, so the parameters are their own JSON.
+function onlyScalars(params: Readonly<Record<string, unknown>>): boolean {
+  for (const key in params) {
+    const type = typeof params[key];
+    if (type !== "string" && type !== "number" && type !== "boolean") return false;
+  }
+  return true;
+}
+
+function jsonBody(json: string): RequestBody {
+  return { replayable: true, encode: () => ({ body: json, contentType: "application/json" }) };
 }
 
 async function multipartOf(plain: Record<string, unknown>, uploads: Attachment[]): Promise<RequestBody> {
