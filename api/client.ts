@@ -227,16 +227,45 @@ export class Api extends ApiMethods {
     return await this.transformers.run(call) as T;
   }
 
-  /** One request for a call that went through the transformers. */
+  /**
+   * One request for a call that went through the transformers: one async step from the parameters to
+   * the result, since every call takes it.
+   */
   async #transport({ method, params, options }: ApiCall): Promise<unknown> {
     let seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
     if (seconds !== undefined && method === "getUpdates" && typeof params.timeout === "number") {
       seconds += params.timeout;
     }
     const external = this.#externalSignal(options.signal);
-    const encoded = bodyOf(params);
-    const body = encoded instanceof Promise ? await encoded : encoded;
-    return await this.#post(method, params, body, external, seconds);
+    const encoding = bodyOf(params);
+    const body = encoding instanceof Promise ? await encoding : encoding;
+    const attempt = this.#attempt(method, external, seconds);
+    try {
+      const encoded = body.encode();
+      const init = {
+        method: "POST",
+        headers: { "content-type": encoded.contentType },
+        body: encoded.body,
+        signal: attempt.signal,
+        // The path holds the token: a redirect is reported, never followed (see #answer).
+        redirect: "manual",
+        // Required by the fetch standard for a streamed request body.
+        duplex: "half",
+      } as RequestInit;
+      let response: Response;
+      let text: string;
+      try {
+        const fetchFn = this.#fetch;
+        response = await fetchFn(this.#methodBase + method, withoutUrlRecording(init));
+        if (isRedirect(response)) return await this.#answer(response, attempt, params);
+        text = await response.text();
+      } catch (error) {
+        throw this.#failure(error, attempt);
+      }
+      return this.#unwrap(response, text, attempt, params);
+    } finally {
+      clearTimeout(attempt.timer);
+    }
   }
 
   /**
@@ -325,33 +354,6 @@ export class Api extends ApiMethods {
     return { method, external, signal, seconds, timer };
   }
 
-  async #post(
-    method: string,
-    params: Record<string, unknown>,
-    body: RequestBody,
-    external: AbortSignal | undefined,
-    seconds: number | undefined,
-  ): Promise<unknown> {
-    const attempt = this.#attempt(method, external, seconds);
-    try {
-      const encoded = body.encode();
-      const init = {
-        method: "POST",
-        headers: { "content-type": encoded.contentType },
-        body: encoded.body,
-        signal: attempt.signal,
-        // The path holds the token: a redirect is reported, never followed (see #answer).
-        redirect: "manual",
-        // Required by the fetch standard for a streamed request body.
-        duplex: "half",
-      } as RequestInit;
-      const response = await this.#send(attempt, this.#methodBase + method, init);
-      return await this.#answer(response, attempt, params);
-    } finally {
-      clearTimeout(attempt.timer);
-    }
-  }
-
   async #send(attempt: Attempt, url: string, init: RequestInit): Promise<Response> {
     const fetchFn = this.#fetch;
     try {
@@ -374,6 +376,11 @@ export class Api extends ApiMethods {
     } catch (error) {
       throw this.#failure(error, attempt);
     }
+    return this.#unwrap(response, text, attempt, params);
+  }
+
+  /** Telegram's envelope around an answer read to its end: the result, or the error it describes. */
+  #unwrap(response: Response, text: string, attempt: Attempt, params: Record<string, unknown>): unknown {
     let json: unknown;
     try {
       json = JSON.parse(text);
