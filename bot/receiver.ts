@@ -358,16 +358,14 @@ export class Receiver {
     const fresh = { dirty: false };
     const journal = this.#journal;
     this.#lanes.set(key, fresh);
-    this.#run(key, fresh, settings, journal).catch((error) => {
-      // The journal failed under the lane (a closed or broken file): keep the lane's work for later.
-      this.#park(key);
-      if (journal === this.#journal) settings.onError(error, undefined);
-    });
+    // Never rejects: what fails under the lane is reported by the lane itself.
+    this.#run(key, fresh, settings, journal);
   }
 
   // Runs synchronously for as long as the journal and the handlers do: a quick handler finishes
   // inside `receive`, before the next poll, as if called directly.
   async #run(key: string, lane: Lane, settings: ReceiverSettings, journal: Journal): Promise<void> {
+    let failure: { error: unknown } | undefined;
     try {
       lanes: for (;;) {
         lane.dirty = false;
@@ -377,15 +375,17 @@ export class Receiver {
           if (lane.dirty) continue;
           break;
         }
-        for (const record of batch) {
+        for (let i = 0; i < batch.length; i++) {
           if (this.#stopping || this.#settings !== settings || this.#journal !== journal) {
             this.#park(key);
             break lanes;
           }
-          const handling = this.#handle(record, settings, journal);
+          const handling = this.#handle(batch[i], settings, journal);
           if (handling) await handling;
         }
       }
+    } catch (error) {
+      failure = { error };
     } finally {
       if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
       this.#notify();
@@ -394,6 +394,11 @@ export class Receiver {
         this.#parkedKeys.delete(key);
         this.#wake(key);
       }
+    }
+    if (failure !== undefined) {
+      // The journal failed under the lane (a closed or broken file): keep the lane's work for later.
+      this.#park(key);
+      if (journal === this.#journal) settings.onError(failure.error, undefined);
     }
   }
 
