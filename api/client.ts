@@ -206,25 +206,30 @@ export class Api extends ApiMethods {
    * @throws {NetworkError} when no answer arrives; {@link RequestTimeout} when the timeout runs out.
    * @throws {BadInput} on a malformed method name, parameters or option.
    */
-  override async call<T = unknown>(
+  override call<T = unknown>(
     method: string,
     params: Record<string, unknown> = {},
     options: CallOptions = {},
   ): Promise<T> {
-    if (typeof method !== "string" || !METHOD_NAME.test(method)) {
-      throw new BadInput("method", "a Bot API method name such as sendMessage");
+    // Bad input rejects, as a failed call does, rather than throwing.
+    try {
+      if (typeof method !== "string" || !METHOD_NAME.test(method)) {
+        throw new BadInput("method", "a Bot API method name such as sendMessage");
+      }
+      if (params === null || typeof params !== "object" || Array.isArray(params)) {
+        throw new BadInput("params", "an object of Bot API parameters");
+      }
+      if (options === null || typeof options !== "object") {
+        throw new BadInput("options", "a CallOptions object");
+      }
+      checkSeconds(options.timeout, "options.timeout");
+      const signal = this.#externalSignal(options.signal);
+      // A fresh params object per call: its encoding is reused only by repeats of this very call.
+      const call: ApiCall = { method, params: { ...params }, options: { ...options, signal } };
+      return this.transformers.run(call) as Promise<T>;
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (params === null || typeof params !== "object" || Array.isArray(params)) {
-      throw new BadInput("params", "an object of Bot API parameters");
-    }
-    if (options === null || typeof options !== "object") {
-      throw new BadInput("options", "a CallOptions object");
-    }
-    checkSeconds(options.timeout, "options.timeout");
-    const signal = this.#externalSignal(options.signal);
-    // A fresh params object per call: its encoding is reused only by repeats of this very call.
-    const call: ApiCall = { method, params: { ...params }, options: { ...options, signal } };
-    return await this.transformers.run(call) as T;
   }
 
   /**
