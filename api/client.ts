@@ -15,7 +15,6 @@ import { bodyOf } from "./encoded_bodies.ts";
 import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import { redactError, redactHeaders, redactJson, redactParams, redactText, TOKEN_SHAPE } from "./redact.ts";
-import type { RequestBody } from "./request_body.ts";
 import type { RetryOptions } from "./retry.ts";
 import { retryTransformer } from "./retry_transformer.ts";
 import { checkSeconds } from "./seconds.ts";
