@@ -61,8 +61,9 @@ export interface Journal {
    *
    * `startsAtOnce` tells the lanes the receiver runs as soon as an `append` that answers at once (not
    * with a promise) returns, in the same turn of the event loop: the first new record of such a lane,
-   * when the journal held nothing of it before, is attempted then. A durable journal may record that first attempt in the append's own write,
-   * and then count it without another write when `attempt` comes.
+   * when the journal held nothing of it before, is attempted then. A durable journal may record that
+   * first attempt in the append's own write, and then count it without another write when `attempt`
+   * comes.
    */
   append(
     records: readonly JournalRecord[],

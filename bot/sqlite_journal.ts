@@ -201,18 +201,19 @@ export class SqliteJournal implements Journal {
     const fresh: JournalRecord[] = [];
     const values: (number | string)[] = [];
     const heads: number[] = [];
-    // Added to the store as they are looked at, so that the store tells whether a record heads its lane.
-    for (const record of records) {
-      const { id, key } = record;
-      if (store.has(id) || this.#acked.has(id) || this.#staging.waiting(id)) continue;
-      const head = startsAtOnce !== undefined && !store.holds(key) && startsAtOnce(key);
-      if (head) heads.push(id);
-      store.add(record);
-      fresh.push(record);
-      values.push(id, key, JSON.stringify(record.update), head ? 1 : 0);
-    }
-    if (fresh.length === 0) return fresh;
     try {
+      // Added to the store as they are looked at, so that the store tells whether one heads its lane;
+      // taken out again if they cannot all be written.
+      for (const record of records) {
+        const { id, key } = record;
+        if (store.has(id) || this.#acked.has(id) || this.#staging.waiting(id)) continue;
+        const head = startsAtOnce !== undefined && !store.holds(key) && startsAtOnce(key);
+        store.add(record);
+        fresh.push(record);
+        values.push(id, key, JSON.stringify(record.update), head ? 1 : 0);
+        if (head) heads.push(id);
+      }
+      if (fresh.length === 0) return fresh;
       this.#transaction(() => {
         let row = 0;
         for (const rows of INSERT_ROWS) {

@@ -106,6 +106,17 @@ Deno.test("journal (SQLite): the first attempt at the head of a starting lane is
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("journal (SQLite): a batch that cannot be written is not held in part", async () => {
+  const journal = sqliteJournal(":memory:");
+  await journal.open();
+  const unwritable = record(2);
+  (unwritable.update as unknown as { message: { size: bigint } }).message.size = 1n;
+  assert.throws(() => journal.append([record(1), unwritable, record(3)], () => true), TypeError);
+  assert.deepEqual(journal.unacked(), [], "none of the batch is held");
+  assert.deepEqual(journal.append([record(1), record(3)]).map((r) => r.id), [1, 3], "and it may come again");
+  journal.close();
+});
+
 Deno.test("journal (SQLite): handled updates are deleted, so the file stays small", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/bot.db`;
