@@ -4,7 +4,7 @@ import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
 import { conflictError, judgePollError } from "./poll_errors.ts";
 import type { Receiver } from "./receiver.ts";
-import { settles, within } from "./within.ts";
+import { within } from "./within.ts";
 
 /** The part of the client the poller uses. */
 export interface PollingClient {
@@ -101,7 +101,7 @@ export async function pollUpdates(
     if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     let offset = offsets.next(receiver);
     const room = offsets.room(receiver, options.limit);
-    if (room >= enough && room < options.limit && await settles(receiver.changed(), BURST_GAP)) {
+    if (room >= enough && room < options.limit && await within(receiver.changed(), BURST_GAP)) {
       // Handlers finish in bursts (the answers to requests sent together): the call waits for the
       // burst to end, so that it confirms, and brings, as many updates as it can.
       continue;

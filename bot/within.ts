@@ -1,18 +1,9 @@
 /**
- * Resolves when `promise` settles or after `seconds`, whichever comes first, and never rejects. The
- * timer is cleared as soon as the promise wins, so no timer outlives the wait (a pending one would keep
- * the process alive and fire for nothing).
+ * Resolves when `promise` settles or after `seconds`, whichever comes first, with whether `promise`
+ * did, and never rejects. The timer is cleared as soon as the promise wins, so no timer outlives the
+ * wait (a pending one would keep the process alive and fire for nothing).
  */
-export function within(promise: Promise<unknown>, seconds: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, seconds * 1000);
-    promise.then(() => resolve(), () => resolve());
-  }).finally(() => clearTimeout(timer));
-}
-
-/** Whether `promise` settles within `seconds`; the timer is cleared as soon as it does. */
-export function settles(promise: Promise<unknown>, seconds: number): Promise<boolean> {
+export function within(promise: Promise<unknown>, seconds: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), seconds * 1000);
