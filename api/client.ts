@@ -261,7 +261,7 @@ export class Api extends ApiMethods {
       try {
         const fetchFn = this.#fetch;
         response = await fetchFn(this.#methodBase + method, withoutUrlRecording(init));
-        if (isRedirect(response)) return await this.#answer(response, attempt, params);
+        if (isRedirect(response)) await this.#refuseRedirect(response);
         text = await response.text();
       } catch (error) {
         throw this.#failure(error, attempt);
@@ -369,11 +369,7 @@ export class Api extends ApiMethods {
 
   /** Reads an answer to the end (keeping the connection reusable) and unwraps Telegram's envelope. */
   async #answer(response: Response, attempt: Attempt, params: Record<string, unknown>): Promise<unknown> {
-    if (isRedirect(response)) {
-      await response.body?.cancel().catch(() => {});
-      const location = redactText(response.headers.get("location") ?? "", this.#token);
-      throw new UnexpectedRedirect(response.status, location, headersOnly(response, this.#token));
-    }
+    if (isRedirect(response)) await this.#refuseRedirect(response);
     let text: string;
     try {
       text = await response.text();
@@ -381,6 +377,13 @@ export class Api extends ApiMethods {
       throw this.#failure(error, attempt);
     }
     return this.#unwrap(response, text, attempt, params);
+  }
+
+  /** A redirect is reported, never followed: the path holds the token. */
+  async #refuseRedirect(response: Response): Promise<never> {
+    await response.body?.cancel().catch(() => {});
+    const location = redactText(response.headers.get("location") ?? "", this.#token);
+    throw new UnexpectedRedirect(response.status, location, headersOnly(response, this.#token));
   }
 
   /** Telegram's envelope around an answer read to its end: the result, or the error it describes. */

@@ -15,6 +15,12 @@ export class LaneStore {
   #held = new Map<number, Held>();
   #lanes = new Map<string, Deque<Held>>();
 
+  #lane(key: string): Deque<Held> {
+    let lane = this.#lanes.get(key);
+    if (!lane) this.#lanes.set(key, lane = new Deque());
+    return lane;
+  }
+
   /** Whether update `id` is held. */
   has(id: number): boolean {
     return this.#held.has(id);
@@ -24,9 +30,7 @@ export class LaneStore {
   add(record: JournalRecord, attempts = 0): void {
     const held: Held = { id: record.id, key: record.key, update: record.update, attempts };
     this.#held.set(record.id, held);
-    let lane = this.#lanes.get(record.key);
-    if (!lane) this.#lanes.set(record.key, lane = new Deque());
-    lane.push(held);
+    this.#lane(record.key).push(held);
   }
 
   /**
@@ -38,9 +42,7 @@ export class LaneStore {
       const held = records[i] as Held;
       if (this.#held.has(held.id)) continue;
       this.#held.set(held.id, held);
-      let lane = this.#lanes.get(held.key);
-      if (!lane) this.#lanes.set(held.key, lane = new Deque());
-      lane.unshift(held);
+      this.#lane(held.key).unshift(held);
     }
   }
 
