@@ -1,6 +1,7 @@
 import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { FIRST_BUFFER, readCapped } from "./capped_read.ts";
+import { deadlinesOf } from "./deadlines.ts";
 
 /** How webhook request bodies are read. Sizes in bytes, times in seconds. */
 export interface BodyLimits {
@@ -36,23 +37,40 @@ export function bodyLimits(options: Partial<BodyLimits>): BodyLimits {
 
 /** Why a body was not read: the HTTP status to answer with. */
 export class BodyRefused extends Error {
+  /** The HTTP status to answer with. */
+  readonly status: 400 | 408 | 413 | 503;
+
   /**
    * Creates the refusal.
    *
    * @param status 400 (unreadable), 408 (too slow), 413 (too large) or 503 (too many at once).
    */
-  /** The HTTP status to answer with. */
-  readonly status: 400 | 408 | 413 | 503;
-
   constructor(status: 400 | 408 | 413 | 503) {
     super(`request body refused with HTTP ${status}`);
     this.status = status;
   }
 }
 
-/** Counts the bodies being read, so that many slow senders cannot each hold a reader and a buffer. */
+/**
+ * Declared lengths up to this are read whole by the runtime (`Request.arrayBuffer`): one read into a
+ * buffer of the body's size, where a stream read makes a 64 KiB buffer per chunk in Deno. Nearly every
+ * update is far smaller. Larger or undeclared bodies are read as a stream by {@link readBody}.
+ */
+export const WHOLE_READ_MAX = 64 * 1024;
+
+/**
+ * Counts the bodies being read, so that many slow senders cannot each hold a reader and a buffer.
+ *
+ * A body of a declared length up to {@link WHOLE_READ_MAX} is read whole: HTTP's framing keeps it to
+ * that length, and the runtime copies what arrives into one buffer. Such a read cannot be cancelled, so
+ * one refused with 408 goes on until its sender finishes or leaves (Deno.serve keeps reading a refused
+ * body in any case); the gate counts these abandoned reads too, and while `capacity` of them are still
+ * going, bodies are read as streams, which a refusal cancels. Memory held by abandoned reads is thus at
+ * most `capacity` × 64 KiB.
+ */
 export class BodyGate {
   #reading = 0;
+  #abandoned = 0;
 
   /** How many bodies may be read at the same time. */
   readonly capacity: number;
@@ -62,22 +80,55 @@ export class BodyGate {
     this.capacity = capacity;
   }
 
+  /** Abandoned whole reads still going: refused with 408, their sender neither done nor gone. */
+  get abandoned(): number {
+    return this.#abandoned;
+  }
+
   /**
-   * Reads a body within `limits`, or refuses it with 503 at once when `capacity` bodies are being
-   * read already.
+   * Reads the body of `req` within `limits`, or refuses it with 503 at once when `capacity` bodies are
+   * being read already. The bytes are for parsing at once, not keeping.
    *
-   * @throws {BodyRefused} with the status to answer.
+   * @throws {BodyRefused} with the status to answer: 503, 413 over `maxBodySize` (declared, or
+   *   counted), 408 after `bodyTimeout`, 400 when the body fails.
    */
-  read(
-    body: ReadableStream<Uint8Array> | null,
-    declaredLength: string | null,
-    limits: BodyLimits,
-  ): Promise<Uint8Array> {
-    if (this.#reading >= this.capacity) return refuse(body, 503);
+  read(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+    if (this.#reading >= this.capacity) return refuse(req.body, 503);
+    const declaredLength = req.headers.get("content-length");
+    const declared = declaredLength === null ? NaN : Number(declaredLength);
+    let reading: Promise<Uint8Array>;
+    if (
+      Number.isSafeInteger(declared) && declared >= 0 && declared <= WHOLE_READ_MAX
+      && this.#abandoned < this.capacity
+    ) {
+      reading = declared > limits.maxBodySize ? refuse(req.body, 413) : this.#whole(req, limits);
+    } else {
+      reading = readBody(req.body, declaredLength, limits);
+    }
     this.#reading++;
-    const reading = readBody(body, declaredLength, limits);
     reading.then(this.#leave, this.#leave);
     return reading;
+  }
+
+  #whole(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      const deadlines = deadlinesOf(limits.bodyTimeout);
+      let refused = false;
+      const deadline = deadlines.start(() => {
+        refused = true;
+        this.#abandoned++;
+        reject(new BodyRefused(408));
+      });
+      const settle = (body: Uint8Array | BodyRefused): void => {
+        deadlines.end(deadline);
+        if (refused) this.#abandoned--;
+        else if (body instanceof BodyRefused) reject(body);
+        // A body longer than declared has not come through HTTP framing; refused all the same.
+        else if (body.byteLength > limits.maxBodySize) reject(new BodyRefused(413));
+        else resolve(body);
+      };
+      req.arrayBuffer().then((buffer) => settle(new Uint8Array(buffer)), () => settle(new BodyRefused(400)));
+    });
   }
 
   readonly #leave = (): void => {

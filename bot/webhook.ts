@@ -101,7 +101,7 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
     }
     let update: Update;
     try {
-      update = parseUpdate(await gate.read(req.body, headers.get("content-length"), limits));
+      update = parseUpdate(await gate.read(req, limits));
     } catch (error) {
       if (error instanceof BodyRefused) return refused(error.status);
       if (error instanceof BadInput) return plain(400, "Bad Request: expected a JSON Update");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { BodyGate, bodyLimits, BodyRefused, DEFAULT_BODY_LIMITS, readBody } from "../bot/read_body.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { until } from "./support/until.ts";
 
 /** A stream of `count` one-byte chunks, each a view onto its own 64 KiB buffer (as network reads are). */
 function dribbled(count: number): ReadableStream<Uint8Array> {
@@ -48,15 +49,79 @@ Deno.test("readBody: a body still arriving at bodyTimeout is 408", async () => {
   assert.equal(await refusal(readBody(stalled(), null, { maxBodySize: 1000, bodyTimeout: 0.2 })), 408);
 });
 
+/** A POST whose body is `body`, with a `content-length` header when `declared` is given. */
+function post(body: ReadableStream<Uint8Array> | string, declared?: number): Request {
+  const headers: Record<string, string> = declared === undefined
+    ? {}
+    : { "content-length": String(declared) };
+  return new Request(
+    "http://localhost/hook",
+    { method: "POST", body, headers, duplex: "half" } as RequestInit,
+  );
+}
+
+/** A stream that sends one byte and then waits: `cancelled` tells whether a reader cancelled it. */
+function held(): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean; end: () => void } {
+  let cancelled = false;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      c.enqueue(new Uint8Array([0x7b]));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { stream, cancelled: () => cancelled, end: () => controller.error(new Error("sender gone")) };
+}
+
 Deno.test("BodyGate: beyond maxConcurrentBodies bodies being read, the next is 503 at once; room frees when one ends", async () => {
   const gate = new BodyGate(2);
   const limits = { ...DEFAULT_BODY_LIMITS, bodyTimeout: 0.5 };
-  const first = gate.read(stalled(), null, limits);
-  const second = gate.read(stalled(), null, limits);
-  assert.equal(await refusal(gate.read(dribbled(1), null, limits)), 503);
+  const first = gate.read(post(stalled()), limits);
+  const second = gate.read(post(stalled()), limits);
+  assert.equal(await refusal(gate.read(post(dribbled(1)), limits)), 503);
   assert.equal(await refusal(first), 408);
   assert.equal(await refusal(second), 408);
-  assert.equal((await gate.read(dribbled(3), null, limits)).byteLength, 3);
+  assert.equal((await gate.read(post(dribbled(3)), limits)).byteLength, 3);
+});
+
+Deno.test("BodyGate reads a body of a small declared length whole, and refuses one over maxBodySize before reading", async () => {
+  const gate = new BodyGate(4);
+  const text = JSON.stringify({ update_id: 1, message: { text: "é".repeat(100) } });
+  const bytes = new TextEncoder().encode(text);
+  const body = await gate.read(post(text, bytes.byteLength), DEFAULT_BODY_LIMITS);
+  assert.equal(new TextDecoder().decode(body), text);
+  const large = held();
+  assert.equal(
+    await refusal(gate.read(post(large.stream, 1001), { ...DEFAULT_BODY_LIMITS, maxBodySize: 1000 })),
+    413,
+  );
+  assert.ok(large.cancelled(), "the refused body is not read");
+  // A declared length HTTP framing did not enforce (a Request made by hand) is no way past the limit.
+  const longer = post(dribbled(2000), 10);
+  assert.equal(await refusal(gate.read(longer, { ...DEFAULT_BODY_LIMITS, maxBodySize: 1000 })), 413);
+});
+
+Deno.test("BodyGate: whole reads refused at bodyTimeout count until their sender leaves; while capacity of them go on, bodies are read as cancellable streams", async () => {
+  const gate = new BodyGate(2);
+  const limits = { ...DEFAULT_BODY_LIMITS, bodyTimeout: 0.2 };
+  const [a, b, c, d] = [held(), held(), held(), held()];
+  assert.equal(await refusal(gate.read(post(a.stream, 100), limits)), 408);
+  assert.equal(await refusal(gate.read(post(b.stream, 100), limits)), 408);
+  assert.equal(gate.abandoned, 2);
+  assert.ok(!a.cancelled() && !b.cancelled(), "a whole read cannot be cancelled");
+  // The budget of abandoned reads is spent: this one is read as a stream, which the refusal cancels.
+  assert.equal(await refusal(gate.read(post(c.stream, 100), limits)), 408);
+  assert.ok(c.cancelled(), "read as a stream and cancelled");
+  a.end();
+  await until(() => gate.abandoned === 1, 5);
+  assert.equal(await refusal(gate.read(post(d.stream, 100), limits)), 408);
+  assert.ok(!d.cancelled(), "read whole again once an abandoned read ended");
+  b.end();
+  d.end();
+  await until(() => gate.abandoned === 0, 5);
 });
 
 Deno.test("bodyLimits fills the documented defaults and refuses malformed limits", () => {

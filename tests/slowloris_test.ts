@@ -182,6 +182,22 @@ Deno.test("slow loris, webhookHandler under Deno.serve: dribbled bodies are cut 
   assert.match(await target.request("POST", "/", "{}"), / 400 /, "still serving");
 });
 
+Deno.test("slow loris, webhookHandler under Deno.serve, bodies small enough to be read whole: cut at bodyTimeout, bodies beyond maxConcurrentBodies refused at once, memory bounded", async () => {
+  await using target = await Target.start("webhook", { bodyTimeout: 1, maxConcurrentBodies: 50 });
+  // A whole read cannot be cancelled: the 50 refused at 1 s go on being read while their senders
+  // dribble (what tests/read_body_test.ts shows the gate counting); each holds at most its 1,000 bytes.
+  const heads = Array.from({ length: 100 }, () => BODY_HEAD("/", 1_000));
+  const { dribblers } = await attack(target, heads, 64 * MiB, (d) => d.answer !== "");
+  const answers = dribblers.map((d) => d.answer.split(" ")[1]);
+  assert.equal(answers.filter((s) => s === "408").length, 50, `50 timed out: ${answers}`);
+  assert.equal(
+    answers.filter((s) => s === "503").length,
+    50,
+    `the ones beyond the cap were refused: ${answers}`,
+  );
+  assert.match(await target.request("POST", "/", "{}"), / 400 /, "still serving");
+});
+
 Deno.test("slow loris, nodeAdapter behind guardNodeServer: dribbled headers and bodies are cut by their deadlines, memory bounded", async () => {
   await using target = await Target.start("node", { bodyTimeout: 1, headerTimeout: 1, requestTimeout: 3 });
   const heads = [
@@ -284,24 +300,28 @@ Deno.test({
   },
 });
 
-Deno.test("a body dribbled a byte at a time holds memory in proportion to its size, not ~48 KiB per byte", async () => {
-  await using target = await Target.start("webhook", { bodyTimeout: 120 });
-  // 30 connections x 600 bytes = 18,000 single-byte reads: ~700 MiB when each byte holds its network
-  // buffer (measured before the fix: 360 MiB for half as many). Bound 160 MiB: the bodies are 18 KB,
-  // the rest is each connection's own buffers and what the allocator keeps.
-  const size = 600;
-  const baseline = target.rss();
-  const dribblers: Dribbler[] = [];
-  try {
-    for (let i = 0; i < 30; i++) dribblers.push(await Dribbler.open(target.port, BODY_HEAD("/", 100_000), 5));
-    await until(() => dribblers.every((d) => d.sent >= size), 60);
-    const growth = target.rss() - baseline;
-    assert.ok(dribblers.every((d) => !d.closed), "still being read");
-    assert.ok(
-      growth < 160 * MiB,
-      `memory grew by ${(growth / MiB).toFixed(1)} MiB for 18,000 dribbled bytes`,
-    );
-  } finally {
-    for (const d of dribblers) d.stop();
-  }
-});
+for (const [declared, how] of [[100_000, "read as a stream"], [60_000, "read whole"]] as const) {
+  Deno.test(`a body dribbled a byte at a time holds memory in proportion to its size, not ~48 KiB per byte (${how})`, async () => {
+    await using target = await Target.start("webhook", { bodyTimeout: 120 });
+    // 30 connections x 600 bytes = 18,000 single-byte reads: ~700 MiB when each byte holds its network
+    // buffer (measured before the fix: 360 MiB for half as many). Bound 160 MiB: the bodies are 18 KB,
+    // the rest is each connection's own buffers and what the allocator keeps.
+    const size = 600;
+    const baseline = target.rss();
+    const dribblers: Dribbler[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        dribblers.push(await Dribbler.open(target.port, BODY_HEAD("/", declared), 5));
+      }
+      await until(() => dribblers.every((d) => d.sent >= size), 60);
+      const growth = target.rss() - baseline;
+      assert.ok(dribblers.every((d) => !d.closed), "still being read");
+      assert.ok(
+        growth < 160 * MiB,
+        `memory grew by ${(growth / MiB).toFixed(1)} MiB for 18,000 dribbled bytes`,
+      );
+    } finally {
+      for (const d of dribblers) d.stop();
+    }
+  });
+}
