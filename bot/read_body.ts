@@ -123,7 +123,8 @@ export class BodyGate {
         deadlines.end(deadline);
         if (refused) this.#abandoned--;
         else if (body instanceof BodyRefused) reject(body);
-        // A body longer than declared has not come through HTTP framing; refused all the same.
+        // Longer than declared: not a body HTTP framing delivered (a Request made by hand). Read, but still
+        // refused over the limit.
         else if (body.byteLength > limits.maxBodySize) reject(new BodyRefused(413));
         else resolve(body);
       };
