@@ -7,7 +7,7 @@
  * @module
  */
 import { bareApi, failureFacts as facts } from "./bare_api.ts";
-import { listen, readConfig, sendWithRetry } from "./config.ts";
+import { listen, readConfig, sendWithRetry, WEBHOOK_MAX_CONNECTIONS } from "./config.ts";
 
 interface Update {
   message?: { chat: { id: number }; text?: string };
@@ -28,4 +28,4 @@ async function handle(req: Request): Promise<Response> {
   return new Response(null, { status: 200 });
 }
 
-await call("setWebhook", { url: await listen(handle) });
+await call("setWebhook", { url: await listen(handle), max_connections: WEBHOOK_MAX_CONNECTIONS });

@@ -33,6 +33,13 @@ export const MAX_ATTEMPTS = 20;
 /** Seconds before repeating after a 5xx or a network error, doubling each time: the same for every bot. */
 export const FIRST_BACKOFF = 0.05;
 
+/**
+ * `max_connections` every webhook bot of the bench gives `setWebhook`: Telegram's largest, which its
+ * documentation names as the way to more throughput (the default is 40). With 40, a webhook answering
+ * once the reply is sent carries at most 40 updates per round trip of the API.
+ */
+export const WEBHOOK_MAX_CONNECTIONS = 100;
+
 /** How a competitor's error tells what failed: the Bot API error code and `retry_after`, when known. */
 export interface FailureFacts {
   /** The Bot API `error_code`; absent for a network error. */

@@ -12,7 +12,14 @@ import { Bot, type MessageLoopOptions, webhookHandler } from "../../../bot/mod.t
 import { createOpen, paveEventSpace, perChatId } from "../../../delegate/mod.ts";
 import { BadInput } from "../../../exception/mod.ts";
 import { ChatHandler } from "../../../helper/mod.ts";
-import { FIRST_BACKOFF, listen, MAX_ATTEMPTS, readConfig, unsupported } from "./config.ts";
+import {
+  FIRST_BACKOFF,
+  listen,
+  MAX_ATTEMPTS,
+  readConfig,
+  unsupported,
+  WEBHOOK_MAX_CONNECTIONS,
+} from "./config.ts";
 
 const config = readConfig();
 const options = {
@@ -54,4 +61,4 @@ loop.done.catch((error) => {
   console.error(error);
   Deno.exit(1);
 });
-if (webhook) await bot.setWebhook(await listen(webhook));
+if (webhook) await bot.setWebhook(await listen(webhook), { max_connections: WEBHOOK_MAX_CONNECTIONS });
