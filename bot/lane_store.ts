@@ -6,19 +6,29 @@ interface Held extends TakenRecord {
   attempts: number;
 }
 
+const NONE: readonly TakenRecord[] = Object.freeze([]);
+
 /**
  * The unacked records of a journal, one queue per lane in append order, looked up by id: what the
  * memory journal is, and what the SQLite journal keeps beside its file so that taking, counting and
  * acking never read the file back (one process owns a journal file).
+ *
+ * A lane holding one record is that record alone; a queue is made only for a second one. Under load
+ * spread over many chats nearly every lane holds one update at a time, and a queue for each would be
+ * two more allocations per update.
  */
 export class LaneStore {
   #held = new Map<number, Held>();
-  #lanes = new Map<string, Deque<Held>>();
+  #lanes = new Map<string, Held | Deque<Held>>();
 
-  #lane(key: string): Deque<Held> {
-    let lane = this.#lanes.get(key);
-    if (!lane) this.#lanes.set(key, lane = new Deque());
-    return lane;
+  // The lane of `key` as a queue, made from its single record (or empty) when it is not one yet.
+  #queue(key: string): Deque<Held> {
+    const lane = this.#lanes.get(key);
+    if (lane instanceof Deque) return lane;
+    const queue = new Deque<Held>();
+    if (lane) queue.push(lane);
+    this.#lanes.set(key, queue);
+    return queue;
   }
 
   /** Whether update `id` is held. */
@@ -30,7 +40,8 @@ export class LaneStore {
   add(record: JournalRecord, attempts = 0): void {
     const held: Held = { id: record.id, key: record.key, update: record.update, attempts };
     this.#held.set(record.id, held);
-    this.#lane(record.key).push(held);
+    if (this.#lanes.has(record.key)) this.#queue(record.key).push(held);
+    else this.#lanes.set(record.key, held);
   }
 
   /**
@@ -42,7 +53,7 @@ export class LaneStore {
       const held = records[i] as Held;
       if (this.#held.has(held.id)) continue;
       this.#held.set(held.id, held);
-      this.#lane(held.key).unshift(held);
+      this.#queue(held.key).unshift(held);
     }
   }
 
@@ -50,10 +61,11 @@ export class LaneStore {
    * The first `limit` records of lane `key`. They are the held records themselves, not copies:
    * `attempts` reads the count as it is when read.
    */
-  take(key: string, limit: number): TakenRecord[] {
-    const out: TakenRecord[] = [];
+  take(key: string, limit: number): readonly TakenRecord[] {
     const lane = this.#lanes.get(key);
-    if (!lane) return out;
+    if (lane === undefined || limit < 1) return NONE;
+    if (!(lane instanceof Deque)) return [lane];
+    const out: TakenRecord[] = [];
     for (const held of lane) {
       if (out.length >= limit) break;
       out.push(held);
@@ -78,6 +90,10 @@ export class LaneStore {
     if (!held) return undefined;
     this.#held.delete(id);
     const lane = this.#lanes.get(held.key)!;
+    if (!(lane instanceof Deque)) {
+      this.#lanes.delete(held.key);
+      return held;
+    }
     // Lanes are handled in order, so what finishes is almost always the head.
     if (lane.peek() === held) lane.shift();
     else lane.remove(held);
@@ -89,7 +105,8 @@ export class LaneStore {
   records(): JournalRecord[] {
     const out: JournalRecord[] = [];
     for (const lane of this.#lanes.values()) {
-      for (const held of lane) out.push(held);
+      if (lane instanceof Deque) { for (const held of lane) out.push(held); }
+      else out.push(lane);
     }
     return out;
   }

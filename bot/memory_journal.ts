@@ -17,19 +17,24 @@ export class MemoryJournal implements Journal {
   /** Nothing to open. */
   open(): void {}
 
-  /** Queues each record in its lane unless that id is already held. */
-  append(records: readonly JournalRecord[]): JournalRecord[] {
-    const fresh: JournalRecord[] = [];
-    for (const record of records) {
-      if (this.#store.has(record.id)) continue;
+  /** Queues each record in its lane unless that id is already held; returns those queued. */
+  append(records: readonly JournalRecord[]): readonly JournalRecord[] {
+    let fresh: JournalRecord[] | undefined;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      if (this.#store.has(record.id)) {
+        // The first one held: the ones before it were fresh, and only now is a list of them needed.
+        fresh ??= records.slice(0, i);
+        continue;
+      }
       this.#store.add(record);
-      fresh.push(record);
+      fresh?.push(record);
     }
-    return fresh;
+    return fresh ?? records;
   }
 
   /** The first `limit` records of the lane. */
-  take(key: string, limit: number): TakenRecord[] {
+  take(key: string, limit: number): readonly TakenRecord[] {
     return this.#store.take(key, limit);
   }
 

@@ -232,7 +232,7 @@ export class SqliteJournal implements Journal {
   }
 
   /** The lane's oldest unacked records (from memory). */
-  take(key: string, limit: number): TakenRecord[] {
+  take(key: string, limit: number): readonly TakenRecord[] {
     this.#statements();
     return this.#store.take(key, limit);
   }

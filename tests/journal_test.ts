@@ -36,24 +36,38 @@ for (const [name, make] of implementations) {
       [10],
       "held ids left out",
     );
-    assert.deepEqual((await journal.take("c1", 10)).map((r) => [r.id, r.attempts]), [[1, 0], [4, 0], [7, 0], [
-      10,
-      0,
-    ]]);
+    assert.deepEqual(
+      (await journal.append([record(13), record(2), record(16)])).map((r) => r.id),
+      [13, 16],
+      "a held id amid fresh ones left out",
+    );
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => [r.id, r.attempts]), [
+      [1, 0],
+      [4, 0],
+      [7, 0],
+      [
+        10,
+        0,
+      ],
+      [13, 0],
+      [16, 0],
+    ]);
     assert.deepEqual((await journal.take("c1", 2)).map((r) => r.id), [1, 4]);
     assert.equal(await journal.attempt(1), 1);
     assert.equal(await journal.attempt(1), 2);
     assert.equal((await journal.take("c1", 1))[0].attempts, 2);
     await journal.ack(1);
-    assert.deepEqual((await journal.take("c1", 10)).map((r) => r.id), [4, 7, 10]);
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => r.id), [4, 7, 10, 13, 16]);
     await journal.deadLetter(4, 3, "boom");
-    assert.deepEqual((await journal.take("c1", 10)).map((r) => r.id), [7, 10]);
+    assert.deepEqual((await journal.take("c1", 10)).map((r) => r.id), [7, 10, 13, 16]);
     const dead = await journal.deadLetters();
     assert.deepEqual(dead.map((d) => [d.id, d.key, d.attempts, d.reason]), [[4, "c1", 3, "boom"]]);
     assert.equal((dead[0].update as unknown as { message: { text: string } }).message.text, "4");
-    assert.deepEqual((await journal.unacked()).map((r) => r.id).sort((a, b) => a - b), [2, 7, 10]);
+    assert.deepEqual((await journal.unacked()).map((r) => r.id).sort((a, b) => a - b), [2, 7, 10, 13, 16]);
     const lanes = (await journal.unacked()).map((r) => r.key);
-    assert.deepEqual(lanes.filter((k) => k === "c1").length, 2, "each lane together, in order");
+    assert.deepEqual(lanes.filter((k) => k === "c1").length, 4, "each lane together, in order");
+    await journal.ack(2);
+    assert.deepEqual(await journal.take("c2", 10), [], "a lane of one record, acked, is gone");
     await journal.close();
   });
 }
