@@ -13,8 +13,12 @@ export interface StagedWrite {
   sealed: boolean;
   /** Writes it, inside the journal's transaction; throws, having changed nothing, when refused. */
   write(db: DatabaseSync): void;
-  /** It was refused (or dropped with one that was): its updates are handled again. */
-  failed(error: unknown): void;
+  /**
+   * It was refused (or dropped with one that was): its updates are handled again. `heard` is shared by
+   * the writes dropped together, so that whoever is told of the refusal is told once: what it holds
+   * was told already, and what it tells it adds.
+   */
+  failed(error: unknown, heard: Set<unknown>): void;
   /** Committed or failed: the journal is done with it. */
   done(): void;
 }
@@ -120,9 +124,10 @@ export class StagedWrites {
       this.#covered.delete(id);
       if (!finished.has(id)) this.#spoiled.add(id);
     }
+    const heard = new Set<unknown>();
     for (const write of dropped) {
       this.#writes.delete(write);
-      write.failed(error);
+      write.failed(error, heard);
       write.done();
     }
     return held;

@@ -91,14 +91,6 @@ function ackStatements(db: DatabaseSync): AckStatements {
   return statements;
 }
 
-const heardBy = new WeakMap<object, Set<unknown>>();
-
-function heardOf(error: object): Set<unknown> {
-  let heard = heardBy.get(error);
-  if (!heard) heardBy.set(error, heard = new Set());
-  return heard;
-}
-
 // The state of one key staged with the acks of the updates it includes: later saves of the key replace
 // its value until the journal seals it for a commit, which writes it once, as one compare-and-set.
 class StagedState implements StagedWrite {
@@ -132,8 +124,7 @@ class StagedState implements StagedWrite {
   }
 
   // A refusal drops every later write of the key too: each listener hears of it once.
-  failed(error: unknown): void {
-    const heard = typeof error === "object" && error !== null ? heardOf(error) : new Set();
+  failed(error: unknown, heard: Set<unknown>): void {
     for (const failed of this.#told) {
       if (heard.has(failed)) continue;
       heard.add(failed);
