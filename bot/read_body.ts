@@ -64,12 +64,14 @@ export const WHOLE_READ_MAX = 64 * 1024;
  * A body of a declared length up to {@link WHOLE_READ_MAX} is read whole: HTTP's framing keeps it to
  * that length, and the runtime copies what arrives into one buffer. Such a read cannot be cancelled, so
  * one refused with 408 goes on until its sender finishes or leaves (Deno.serve keeps reading a refused
- * body in any case); the gate counts these abandoned reads too, and while `capacity` of them are still
- * going, bodies are read as streams, which a refusal cancels. Memory held by abandoned reads is thus at
- * most `capacity` × 64 KiB.
+ * body in any case). The gate counts the whole reads that have not ended, abandoned ones included, and
+ * while there are `capacity` of them, bodies are read as streams, which a refusal cancels: whole reads
+ * never hold more than `capacity` × 64 KiB.
  */
 export class BodyGate {
   #reading = 0;
+  // Whole reads not ended yet (in progress, or abandoned), and the abandoned ones among them.
+  #whole = 0;
   #abandoned = 0;
 
   /** How many bodies may be read at the same time. */
@@ -96,21 +98,17 @@ export class BodyGate {
     if (this.#reading >= this.capacity) return refuse(req.body, 503);
     const declaredLength = req.headers.get("content-length");
     const declared = declaredLength === null ? NaN : Number(declaredLength);
-    let reading: Promise<Uint8Array>;
-    if (
-      Number.isSafeInteger(declared) && declared >= 0 && declared <= WHOLE_READ_MAX
-      && this.#abandoned < this.capacity
-    ) {
-      reading = declared > limits.maxBodySize ? refuse(req.body, 413) : this.#whole(req, limits);
-    } else {
-      reading = readBody(req.body, declaredLength, limits);
-    }
+    const whole = Number.isSafeInteger(declared) && declared >= 0
+      && declared <= Math.min(WHOLE_READ_MAX, limits.maxBodySize) && this.#whole < this.capacity;
+    // A declared length over maxBodySize is refused by readBody before anything is read.
+    const reading = whole ? this.#readWhole(req, limits) : readBody(req.body, declaredLength, limits);
     this.#reading++;
     reading.then(this.#leave, this.#leave);
     return reading;
   }
 
-  #whole(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+  #readWhole(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+    this.#whole++;
     return new Promise((resolve, reject) => {
       const deadlines = deadlinesOf(limits.bodyTimeout);
       let refused = false;
@@ -121,10 +119,11 @@ export class BodyGate {
       });
       const settle = (body: Uint8Array | BodyRefused): void => {
         deadlines.end(deadline);
+        this.#whole--;
         if (refused) this.#abandoned--;
         else if (body instanceof BodyRefused) reject(body);
-        // Longer than declared: not a body HTTP framing delivered (a Request made by hand). Read, but still
-        // refused over the limit.
+        // Longer than declared: not a body HTTP framing delivered (a Request made by hand). Read, but
+        // still refused over the limit.
         else if (body.byteLength > limits.maxBodySize) reject(new BodyRefused(413));
         else resolve(body);
       };

@@ -104,7 +104,7 @@ Deno.test("BodyGate reads a body of a small declared length whole, and refuses o
   assert.equal(await refusal(gate.read(longer, { ...DEFAULT_BODY_LIMITS, maxBodySize: 1000 })), 413);
 });
 
-Deno.test("BodyGate: whole reads refused at bodyTimeout count until their sender leaves; while capacity of them go on, bodies are read as cancellable streams", async () => {
+Deno.test("BodyGate: whole reads count until they end, refused at bodyTimeout or not; while capacity of them have not, bodies are read as cancellable streams", async () => {
   const gate = new BodyGate(2);
   const limits = { ...DEFAULT_BODY_LIMITS, bodyTimeout: 0.2 };
   const [a, b, c, d] = [held(), held(), held(), held()];
@@ -122,6 +122,15 @@ Deno.test("BodyGate: whole reads refused at bodyTimeout count until their sender
   b.end();
   d.end();
   await until(() => gate.abandoned === 0, 5);
+  // Whole reads still in progress count as well: one abandoned and one reading fill a gate of two.
+  const [e, f, g] = [held(), held(), held()];
+  assert.equal(await refusal(gate.read(post(e.stream, 100), limits)), 408);
+  const reading = gate.read(post(f.stream, 100), { ...limits, bodyTimeout: 30 });
+  assert.equal(await refusal(gate.read(post(g.stream, 100), limits)), 408);
+  assert.ok(g.cancelled(), "read as a stream");
+  e.end();
+  f.end();
+  assert.equal(await refusal(reading), 400);
 });
 
 Deno.test("bodyLimits fills the documented defaults and refuses malformed limits", () => {
