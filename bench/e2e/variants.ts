@@ -18,7 +18,7 @@ export interface Variant {
   /** Our library's update journal: "sqlite" has the harness pass `journal: "<tmp>/bot.db"`. */
   readonly journal?: "memory" | "sqlite";
   /** A baseline the targets compare against. */
-  readonly baseline?: "telegraf" | "bare" | "bare webhook";
+  readonly baseline?: "telegraf" | "telegraf webhook" | "bare" | "bare webhook";
 }
 
 function ours(
@@ -46,6 +46,13 @@ export const VARIANTS: readonly Variant[] = [
   ours("plain", "webhook", "sqlite"),
   ours("delegator", "webhook", "sqlite"),
   { name: "Telegraf 4.16.3", program: "telegraf.ts", receive: "polling", settings: {}, baseline: "telegraf" },
+  {
+    name: "Telegraf 4.16.3, webhook",
+    program: "telegraf_webhook.ts",
+    receive: "webhook",
+    settings: {},
+    baseline: "telegraf webhook",
+  },
   { name: "grammY 1.46.0", program: "grammy.ts", receive: "polling", settings: { runner: false } },
   { name: "grammY + runner 2.0.3", program: "grammy.ts", receive: "polling", settings: { runner: true } },
   { name: "bare fetch loop (Deno)", program: "bare.ts", receive: "polling", settings: {}, baseline: "bare" },
