@@ -96,12 +96,12 @@ export class BodyGate {
    */
   read(req: Request, limits: BodyLimits): Promise<Uint8Array> {
     if (this.#reading >= this.capacity) return refuse(req.body, 503);
-    const declaredLength = req.headers.get("content-length");
-    const declared = declaredLength === null ? NaN : Number(declaredLength);
+    const header = req.headers.get("content-length");
+    const declared = header === null ? NaN : Number(header);
     const whole = Number.isSafeInteger(declared) && declared >= 0
       && declared <= Math.min(WHOLE_READ_MAX, limits.maxBodySize) && this.#whole < this.capacity;
     // A declared length over maxBodySize is refused by readBody before anything is read.
-    const reading = whole ? this.#readWhole(req, limits) : readBody(req.body, declaredLength, limits);
+    const reading = whole ? this.#readWhole(req, limits) : readBody(req.body, declared, limits);
     this.#reading++;
     reading.then(this.#leave, this.#leave);
     return reading;
@@ -147,19 +147,19 @@ async function refuse(
 
 /**
  * Reads a request body within `limits` (see {@link readCapped}: one buffer grown by doubling, at most
- * twice the bytes received). A declared length over `maxBodySize` is refused before reading. The bytes
- * are for parsing at once, not keeping: a body that arrived in one chunk is returned as that chunk.
+ * twice the bytes received). A `declared` length (the `Content-Length` as a number, NaN without one)
+ * over `maxBodySize` is refused before reading. The bytes are for parsing at once, not keeping: a body
+ * that arrived in one chunk is returned as that chunk.
  *
  * @throws {BodyRefused} 413 over `maxBodySize` (declared or counted), 408 after `bodyTimeout`,
  *   400 when the stream fails.
  */
 export function readBody(
   body: ReadableStream<Uint8Array> | null,
-  declaredLength: string | null,
+  declared: number,
   limits: Pick<BodyLimits, "maxBodySize" | "bodyTimeout">,
 ): Promise<Uint8Array> {
   const { maxBodySize } = limits;
-  const declared = declaredLength === null ? NaN : Number(declaredLength);
   if (Number.isFinite(declared) && declared > maxBodySize) return refuse(body, 413);
   if (body === null) return Promise.resolve(new Uint8Array());
   const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;

@@ -95,8 +95,7 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
       new Promise<void>((resolve, reject) => intake.push({ update, done: resolve, fail: reject }));
   return async (req) => {
     if (req.method !== "POST") return plain(405, "Method Not Allowed", { allow: "POST" });
-    const headers = req.headers;
-    if (secretToken !== undefined && !constantTimeEqual(headers.get(SECRET_HEADER) ?? "", secretToken)) {
+    if (secretToken !== undefined && !constantTimeEqual(req.headers.get(SECRET_HEADER) ?? "", secretToken)) {
       return plain(401, "Unauthorized");
     }
     let update: Update;

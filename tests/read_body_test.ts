@@ -32,21 +32,21 @@ async function refusal(promise: Promise<unknown>): Promise<number> {
 }
 
 Deno.test("readBody copies small chunks into one buffer: 5,000 one-byte views hold 5,000 bytes, not their 64 KiB buffers", async () => {
-  const body = await readBody(dribbled(5000), null, { maxBodySize: 1 << 20, bodyTimeout: 30 });
+  const body = await readBody(dribbled(5000), NaN, { maxBodySize: 1 << 20, bodyTimeout: 30 });
   assert.equal(body.byteLength, 5000);
   assert.ok(body.buffer.byteLength <= 2 * 5000 + 64 * 1024, `one buffer of ${body.buffer.byteLength} bytes`);
   assert.equal(new TextDecoder().decode(body.subarray(0, 12)), "012345678901");
 });
 
 Deno.test("readBody: a chunked body past maxBodySize is 413 as soon as it passes, a declared one before reading", async () => {
-  assert.equal(await refusal(readBody(dribbled(2000), null, { maxBodySize: 1000, bodyTimeout: 30 })), 413);
-  assert.equal(await refusal(readBody(stalled(), "1001", { maxBodySize: 1000, bodyTimeout: 30 })), 413);
-  const exact = await readBody(dribbled(1000), "1000", { maxBodySize: 1000, bodyTimeout: 30 });
+  assert.equal(await refusal(readBody(dribbled(2000), NaN, { maxBodySize: 1000, bodyTimeout: 30 })), 413);
+  assert.equal(await refusal(readBody(stalled(), 1001, { maxBodySize: 1000, bodyTimeout: 30 })), 413);
+  const exact = await readBody(dribbled(1000), 1000, { maxBodySize: 1000, bodyTimeout: 30 });
   assert.equal(exact.byteLength, 1000);
 });
 
 Deno.test("readBody: a body still arriving at bodyTimeout is 408", async () => {
-  assert.equal(await refusal(readBody(stalled(), null, { maxBodySize: 1000, bodyTimeout: 0.2 })), 408);
+  assert.equal(await refusal(readBody(stalled(), NaN, { maxBodySize: 1000, bodyTimeout: 0.2 })), 408);
 });
 
 /** A POST whose body is `body`, with a `content-length` header when `declared` is given. */
