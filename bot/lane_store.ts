@@ -22,8 +22,7 @@ export class LaneStore {
   #lanes = new Map<string, Held | Deque<Held>>();
 
   // The lane of `key` as a queue, made from its single record (or empty) when it is not one yet.
-  #queue(key: string): Deque<Held> {
-    const lane = this.#lanes.get(key);
+  #queue(key: string, lane = this.#lanes.get(key)): Deque<Held> {
     if (lane instanceof Deque) return lane;
     const queue = new Deque<Held>();
     if (lane) queue.push(lane);
@@ -40,8 +39,9 @@ export class LaneStore {
   add(record: JournalRecord, attempts = 0): void {
     const held: Held = { id: record.id, key: record.key, update: record.update, attempts };
     this.#held.set(record.id, held);
-    if (this.#lanes.has(record.key)) this.#queue(record.key).push(held);
-    else this.#lanes.set(record.key, held);
+    const lane = this.#lanes.get(record.key);
+    if (lane === undefined) this.#lanes.set(record.key, held);
+    else this.#queue(record.key, lane).push(held);
   }
 
   /**
