@@ -29,9 +29,13 @@ export interface CappedRead {
   readonly timedOut: () => Error;
   /** The error for a stream that failed. */
   readonly unreadable: () => Error;
-  /** Called with the size of each buffer before it is made; may throw to refuse the memory. */
+  /**
+   * Called with the bytes of memory the read is about to hold, so that a caller can count them (and
+   * may throw to refuse them): each buffer before it is made, and the network buffer under a first
+   * chunk kept as it came (a one-byte chunk may hold a buffer of tens of KiB).
+   */
   readonly allocate?: (bytes: number) => void;
-  /** Called with the size of each buffer a larger one replaced. */
+  /** Called with the bytes no longer held: a buffer a larger one replaced, or a first chunk copied. */
   readonly release?: (bytes: number) => void;
 }
 
@@ -88,12 +92,14 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, read: Cappe
       if (needed > maxBytes) throw read.tooLarge();
       if (held === undefined) {
         if (first === undefined) {
+          read.allocate?.(bytes.buffer.byteLength);
           first = bytes;
           size = needed;
           continue;
         }
         held = buffer(read, Math.min(maxBytes, Math.max(needed, read.firstBuffer)));
         held.set(first);
+        read.release?.(first.buffer.byteLength);
         first = undefined;
       } else if (needed > held.byteLength) {
         const grown = buffer(read, Math.min(maxBytes, Math.max(needed, held.byteLength * 2)));
@@ -116,5 +122,6 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, read: Cappe
   if (read.transient) return first;
   const copy = buffer(read, size);
   copy.set(first);
+  read.release?.(first.buffer.byteLength);
   return copy;
 }

@@ -344,3 +344,37 @@ Deno.test("emulator: one bot holding its whole body budget with stalled uploads 
     await Promise.allSettled(stalled);
   }
 });
+
+Deno.test("emulator: bodies that sent one byte and stalled count the network buffer they hold against the bot's budget", async () => {
+  await using emu = await BotApiEmulator.start({
+    bodyLimits: { maxBodyBytes: 1 << 20, maxBytesPerBot: 256 * 1024, bodyTimeout: 30 },
+  });
+  const hostile = emu.createBot({ username: "hostile_bot" });
+  const port = Number(new URL(emu.apiRoot).port);
+  const connections: Deno.TcpConn[] = [];
+  try {
+    const answers: Promise<string>[] = [];
+    for (let i = 0; i < 8; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      connections.push(conn);
+      await conn.write(new TextEncoder().encode(
+        `POST /bot${hostile.token}/sendMessage HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n\r\n{`,
+      ));
+      const buffer = new Uint8Array(256);
+      answers.push(
+        conn.read(buffer).then((n) => new TextDecoder().decode(buffer.subarray(0, n ?? 0)), () => ""),
+      );
+    }
+    // Each byte waiting uncopied holds a read buffer of 64 KiB: four of them fill the 256 KiB share, so
+    // the others are refused at once, long before the 30 s body deadline.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refused = await Promise.race([
+      Promise.any(answers.map((a) => a.then((text) => text.includes(" 429 ") ? 429 : Promise.reject()))),
+      new Promise((resolve) => timer = setTimeout(() => resolve("none within 10 s"), 10_000)),
+    ]);
+    clearTimeout(timer);
+    assert.equal(refused, 429);
+  } finally {
+    for (const conn of connections) conn.close();
+  }
+});
