@@ -1,10 +1,8 @@
 import { deadlinesOf } from "./deadlines.ts";
 
-/**
- * The largest first buffer of {@link readCapped}, however large the length a sender declares: a header
- * alone must not reserve memory.
- */
-export const FIRST_BUFFER = 64 * 1024;
+// The largest first buffer, however large the length a sender declares: a header alone must not
+// reserve memory.
+const FIRST_BUFFER = 64 * 1024;
 
 /** How {@link readCapped} reads a stream; each refusal is the caller's own error. */
 export interface CappedRead {
@@ -13,10 +11,11 @@ export interface CappedRead {
   /** Seconds the whole stream may take; a slower one is cancelled and {@link CappedRead.timedOut}. */
   readonly timeout: number;
   /**
-   * Size of the buffer made once a second chunk arrives (at least what has arrived); it grows from
-   * there as more bytes come.
+   * The length the sender declared (`Content-Length`), NaN when it declared none. The buffer made once
+   * a second chunk arrives is that size (at least what has arrived), up to 64 KiB and `maxBytes`; it
+   * grows from there as more bytes come.
    */
-  readonly firstBuffer: number;
+  readonly declared: number;
   /**
    * Whether the caller is done with the bytes before it awaits anything (it parses them at once):
    * then a stream that came in one chunk is returned as that chunk, uncopied, since the chunk is not
@@ -66,7 +65,9 @@ export function readCapped(
   read: CappedRead,
 ): Promise<Uint8Array<ArrayBuffer>>;
 export async function readCapped(stream: ReadableStream<Uint8Array>, read: CappedRead): Promise<Uint8Array> {
-  const { maxBytes } = read;
+  const { maxBytes, declared } = read;
+  const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
+  const firstBuffer = Math.min(expected, FIRST_BUFFER, maxBytes);
   const reader = stream.getReader();
   let timedOut = false;
   const deadlines = deadlinesOf(read.timeout);
@@ -97,7 +98,7 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, read: Cappe
           size = needed;
           continue;
         }
-        held = buffer(read, Math.min(maxBytes, Math.max(needed, read.firstBuffer)));
+        held = buffer(read, Math.min(maxBytes, Math.max(needed, firstBuffer)));
         held.set(first);
         read.release?.(first.buffer.byteLength);
         first = undefined;

@@ -1,6 +1,6 @@
 import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { FIRST_BUFFER, readCapped } from "./capped_read.ts";
+import { readCapped } from "./capped_read.ts";
 import { deadlinesOf } from "./deadlines.ts";
 
 /** How webhook request bodies are read. Sizes in bytes, times in seconds. */
@@ -162,11 +162,10 @@ export function readBody(
   const { maxBodySize } = limits;
   if (Number.isFinite(declared) && declared > maxBodySize) return refuse(body, 413);
   if (body === null) return Promise.resolve(new Uint8Array());
-  const expected = Number.isSafeInteger(declared) && declared >= 0 ? declared : FIRST_BUFFER;
   return readCapped(body, {
     maxBytes: maxBodySize,
     timeout: limits.bodyTimeout,
-    firstBuffer: Math.min(expected, FIRST_BUFFER, maxBodySize),
+    declared,
     transient: true,
     tooLarge,
     timedOut,

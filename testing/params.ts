@@ -1,4 +1,4 @@
-import { FIRST_BUFFER, readCapped } from "../bot/capped_read.ts";
+import { readCapped } from "../bot/capped_read.ts";
 import { ApiFailure, badRequest } from "./failure.ts";
 import type { Obj } from "./types.ts";
 
@@ -88,7 +88,7 @@ async function readBytes(
     return await readCapped(body, {
       maxBytes: maxBodyBytes,
       timeout: bodyTimeout,
-      firstBuffer: Math.min(declared > 0 ? declared : FIRST_BUFFER, FIRST_BUFFER),
+      declared,
       tooLarge,
       timedOut: () => new ApiFailure(408, "Request Timeout"),
       unreadable: () => badRequest("can't read request body"),
@@ -123,8 +123,9 @@ export async function readCallInput(
   let params: Obj = Object.create(null);
   if (query !== "") { for (const [k, v] of new URLSearchParams(query)) params[k] = v; }
   const headers = request.headers;
-  const length = Number(headers.get("content-length") ?? 0);
-  if (!(length <= budget.limits.maxBodyBytes)) {
+  const declared = headers.get("content-length");
+  const length = declared === null ? NaN : Number(declared);
+  if (declared !== null && !(length <= budget.limits.maxBodyBytes)) {
     await request.body?.cancel().catch(() => {});
     throw tooLarge();
   }

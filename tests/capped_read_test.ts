@@ -21,7 +21,7 @@ function chunked(...texts: string[]): ReadableStream<Uint8Array> {
 const READ: CappedRead = {
   maxBytes: 1 << 20,
   timeout: 30,
-  firstBuffer: 1024,
+  declared: 1024,
   tooLarge: () => new Error("too large"),
   timedOut: () => new Error("timed out"),
   unreadable: () => new Error("unreadable"),
