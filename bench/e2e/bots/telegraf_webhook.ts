@@ -7,29 +7,22 @@
  *
  * @module
  */
-// A bench-only dev dependency, pinned here rather than in deno.json's imports (as the brief prefers).
-// deno-lint-ignore no-import-prefix
-import { Telegraf, TelegramError } from "npm:telegraf@4.16.3";
-import { type FailureFacts, listen, readConfig, sendWithRetry, WEBHOOK_MAX_CONNECTIONS } from "./config.ts";
+import { listen, readConfig, WEBHOOK_MAX_CONNECTIONS } from "./config.ts";
+import { telegrafEcho } from "./telegraf_echo.ts";
 
-const config = readConfig();
-const facts = (error: unknown): FailureFacts =>
-  error instanceof TelegramError ? { code: error.code, retryAfter: error.parameters?.retry_after } : {};
-
-const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot, webhookReply: false } });
-bot.on("message", async (ctx) => {
-  const text = "text" in ctx.message ? ctx.message.text : "";
-  await sendWithRetry(() => ctx.reply(text), facts);
+const bot = telegrafEcho(readConfig(), { webhookReply: false });
+// Telegraf hands a failed handler to its catch hook; thrown from there, it fails handleUpdate.
+bot.catch((error) => {
+  throw error;
 });
-// Telegraf reports a failed handler through its catch hook, and handleUpdate then resolves: a failure
-// is remembered per update so that the answer can say so.
-const failed = new WeakSet<object>();
-bot.catch((_error, ctx) => void failed.add(ctx.update));
 
 async function handle(req: Request): Promise<Response> {
-  const update = await req.json();
-  await bot.handleUpdate(update);
-  return new Response(null, { status: failed.has(update) ? 500 : 200 });
+  try {
+    await bot.handleUpdate(await req.json());
+  } catch {
+    return new Response(null, { status: 500 });
+  }
+  return new Response(null, { status: 200 });
 }
 
 await bot.telegram.setWebhook(await listen(handle), { max_connections: WEBHOOK_MAX_CONNECTIONS });
