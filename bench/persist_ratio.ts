@@ -24,6 +24,7 @@ import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
 import { ChatHandler } from "../helper/mod.ts";
 import { persist } from "../storage/persistence.ts";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
+import { median } from "./median.ts";
 
 const UPDATES = 5_000;
 const CHATS = 100;
@@ -97,11 +98,6 @@ async function delegateAlone(persisted: boolean): Promise<Cost> {
   bot.scheduler.clear();
   await Deno.remove(dir, { recursive: true });
   return cost;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;

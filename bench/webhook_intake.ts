@@ -14,8 +14,10 @@
  * @module
  */
 import { Bot, webhookHandler } from "../bot/mod.ts";
+import { listen } from "./e2e/bots/config.ts";
 import { firstLine } from "./e2e/first_line.ts";
 import { cpuMs } from "./e2e/proc.ts";
+import { median } from "./median.ts";
 
 const CONNECTIONS = 40;
 const WARM_UP = 5_000;
@@ -25,7 +27,7 @@ const SECRET = "bench_secret-token";
 const MODES = ["bare", "ours", "ours-secret"] as const;
 type Mode = typeof MODES[number];
 
-/** Serves one mode on a free port, prints `{"port": n}`, and serves until killed. */
+/** Serves one mode on a free port, prints `{"url": …}`, and serves until killed. */
 function serveMode(mode: Mode): void {
   let handler: (req: Request) => Promise<Response>;
   if (mode === "bare") {
@@ -38,11 +40,7 @@ function serveMode(mode: Mode): void {
     handler = webhookHandler(bot, mode === "ours-secret" ? { secretToken: SECRET } : {});
     bot.messageLoop(() => {});
   }
-  Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }) => console.log(JSON.stringify({ port })),
-  }, handler);
+  listen(handler).then((url) => console.log(JSON.stringify({ url })));
 }
 
 /** A message update as Telegram sends it, `id` its update_id. */
@@ -86,8 +84,7 @@ async function measure(mode: Mode, warmUp: readonly string[], bodies: readonly s
     stderr: "inherit",
   }).spawn();
   try {
-    const { port } = JSON.parse(await firstLine(child.stdout, `the ${mode} server`));
-    const url = `http://127.0.0.1:${port}/hook`;
+    const { url } = JSON.parse(await firstLine(child.stdout, `the ${mode} server`));
     await post(url, warmUp);
     const before = cpuMs(child.pid)!;
     await post(url, bodies);
@@ -97,12 +94,6 @@ async function measure(mode: Mode, warmUp: readonly string[], bodies: readonly s
     child.kill("SIGKILL");
     await child.status;
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function main(requests: number, rounds: number): Promise<void> {
