@@ -87,7 +87,7 @@ Deno.test("BodyGate: beyond maxConcurrentBodies bodies being read, the next is 5
   assert.equal((await gate.read(post(dribbled(3)), limits)).byteLength, 3);
 });
 
-Deno.test("BodyGate reads a body of a small declared length whole, and refuses one over maxBodySize before reading", async () => {
+Deno.test("BodyGate reads a body of a small declared length, and refuses one over maxBodySize before reading", async () => {
   const gate = new BodyGate(4);
   const text = JSON.stringify({ update_id: 1, message: { text: "é".repeat(100) } });
   const bytes = new TextEncoder().encode(text);

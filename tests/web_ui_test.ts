@@ -368,15 +368,16 @@ Deno.test({
             "Alice sees what Bob replied to",
           );
           await message(alice, "I'll bring snacks", 1).waitFor();
-          // Without the clock times the picture says nothing of when it was taken. (Hidden through the
-          // DOM: the page's Content-Security-Policy refuses an injected style sheet.)
-          await alice.locator("time").evaluateAll((nodes) => {
-            for (const node of nodes) {
-              (node as unknown as { style: { visibility: string } }).style.visibility = "hidden";
-            }
-          });
-          const picture = await alice.screenshot({ path: SCREENSHOT });
-          assert.deepEqual([...picture.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG of the conversation");
+          if (SCREENSHOT !== undefined) {
+            // Without the clock times the picture says nothing of when it was taken. (Hidden through
+            // the DOM: the page's Content-Security-Policy refuses an injected style sheet.)
+            await alice.locator("time").evaluateAll((nodes) => {
+              for (const node of nodes) {
+                (node as unknown as { style: { visibility: string } }).style.visibility = "hidden";
+              }
+            });
+            await alice.screenshot({ path: SCREENSHOT });
+          }
           await alice.close();
           await bob.close();
         } finally {
