@@ -31,6 +31,7 @@
  */
 import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
+import { lines } from "./lines.ts";
 import type { ScriptedUser } from "./scripted_user.ts";
 import { WebUi } from "./ui/server.ts";
 
@@ -92,21 +93,15 @@ async function runScript(
   };
 
   answer({ apiRoot: emu.apiRoot, token: bot.token });
-  let buffered = "";
-  for await (const chunk of input.pipeThrough(new TextDecoderStream())) {
-    buffered += chunk;
-    let nl: number;
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      const command = JSON.parse(buffered.slice(0, nl));
-      buffered = buffered.slice(nl + 1);
-      if (command.send) answer(await send(command.send));
-      else if (command.say) {
-        const u = user(command.say.chat);
-        await u.sendText(u.id, command.say.text);
-        answer({ sent: 1, chat: u.id });
-      } else if (command.pending) answer(pending(command.pending === "keys"));
-      else answer({ error: `unknown command ${JSON.stringify(command)}` });
-    }
+  for await (const line of lines(input)) {
+    const command = JSON.parse(line);
+    if (command.send) answer(await send(command.send));
+    else if (command.say) {
+      const u = user(command.say.chat);
+      await u.sendText(u.id, command.say.text);
+      answer({ sent: 1, chat: u.id });
+    } else if (command.pending) answer(pending(command.pending === "keys"));
+    else answer({ error: `unknown command ${JSON.stringify(command)}` });
   }
 }
 

@@ -2,6 +2,7 @@ import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import type { Message } from "../api/types.gen.ts";
 import type { BotApiEmulator } from "./emulator.ts";
 import { ScriptError } from "./failure.ts";
+import { lines } from "./lines.ts";
 import type { ScriptedUser } from "./scripted_user.ts";
 
 /** Where the console writes its lines (stdout in the CLI). */
@@ -46,34 +47,19 @@ export async function runConsole(
       write(describeMessage(message));
     }
   })();
-  let pending = "";
-  const reader = input.pipeThrough(new TextDecoderStream()).getReader();
-  const onAbort = () => reader.cancel().catch(() => {});
-  signal.addEventListener("abort", onAbort);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      pending += value;
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const line = pending.slice(0, nl).replace(/\r$/, "");
-        pending = pending.slice(nl + 1);
-        if (line.trim() === "") continue;
-        try {
-          if (line.startsWith(":press ")) {
-            if (keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
-            await user.pressButton(keyboardHost, line.slice(7).trim());
-          } else {
-            await user.sendText(user.id, line);
-          }
-        } catch (e) {
-          write(`!! ${e instanceof Error ? e.message : String(e)}`);
-        }
+  for await (const raw of lines(input, signal)) {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") continue;
+    try {
+      if (line.startsWith(":press ")) {
+        if (keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
+        await user.pressButton(keyboardHost, line.slice(7).trim());
+      } else {
+        await user.sendText(user.id, line);
       }
+    } catch (e) {
+      write(`!! ${e instanceof Error ? e.message : String(e)}`);
     }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
   }
   await watching.catch(() => {});
 }

@@ -1,5 +1,6 @@
 // The Bot API emulator in a process of its own (`testing/cli.ts --script`), for tests that kill and
 // restart bot processes against it while it keeps its state; the commands are listed in testing/cli.ts.
+import { lines } from "../../testing/lines.ts";
 
 /** The emulator process: one JSON command per line in, one JSON answer per line out. */
 export class EmulatorProcess {
@@ -59,17 +60,5 @@ export class EmulatorProcess {
   async close(): Promise<void> {
     await this.#writer.close().catch(() => {});
     await this.#child.status;
-  }
-}
-
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      yield pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-    }
   }
 }
