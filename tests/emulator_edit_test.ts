@@ -95,6 +95,59 @@ Deno.test("editMessageCaption, editMessageMedia, editMessageReplyMarkup", async 
   assert.equal(noCaption.status, 400);
 });
 
+Deno.test("editMessageMedia: a text message has no media to edit, and only InputMedia types go in", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "edit_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const text = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "words" });
+  const onText = await call(emu.apiRoot, bot.token, "editMessageMedia", {
+    chat_id: alice.id,
+    message_id: text.message_id,
+    media: { type: "photo", media: "https://example.test/p.jpg" },
+  });
+  assert.equal(onText.status, 400);
+  assert.equal(onText.body.description, "Bad Request: there is no media in the message to edit");
+  assert.deepEqual(emu.transcript(alice).map((m) => [m.text, m.photo]), [["words", undefined]]);
+  const photo = await ok<Any>(emu.apiRoot, bot.token, "sendPhoto", {
+    chat_id: alice.id,
+    photo: "https://example.test/p.jpg",
+  });
+  const voice = await call(emu.apiRoot, bot.token, "editMessageMedia", {
+    chat_id: alice.id,
+    message_id: photo.message_id,
+    media: { type: "voice", media: "https://example.test/v.ogg" },
+  });
+  assert.equal(voice.status, 400);
+  assert.match(voice.body.description, /can't parse InputMedia/);
+  assert.ok(Array.isArray(emu.transcript(alice)[1].photo), "the photo stays");
+});
+
+Deno.test("editMessageMedia turns an inline text message into a media one, its text gone", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "edit_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const query = await alice.inlineQuery(bot, "q");
+  await ok(emu.apiRoot, bot.token, "answerInlineQuery", {
+    inline_query_id: query.id,
+    results: [{
+      type: "article",
+      id: "a",
+      title: "A",
+      input_message_content: { message_text: "soon a photo" },
+    }],
+  });
+  const chosen = await alice.chooseInlineResult(query, "a");
+  const edited = await ok(emu.apiRoot, bot.token, "editMessageMedia", {
+    inline_message_id: chosen.inline_message_id,
+    media: { type: "photo", media: "https://example.test/p.jpg", caption: "here it is" },
+  });
+  assert.equal(edited, true);
+  const message = emu.world.inlineMessages.get(chosen.inline_message_id!)!.message;
+  assert.equal(message.text, undefined);
+  assert.equal(message.caption, "here it is");
+  assert.ok(Array.isArray(message.photo));
+});
+
 Deno.test("live locations can be moved and stopped; polls can be stopped once", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "edit_bot" });

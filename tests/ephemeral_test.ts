@@ -65,6 +65,11 @@ Deno.test("an ephemeral message is seen by its receiver only, and is edited each
   assert.equal(seen.document?.file_name, "notes.txt");
   assert.equal(seen.caption, "notes");
   await assert.rejects(bot.editEphemeralMessageText(pictureId, "no text here"), /there is no text/);
+  await assert.rejects(
+    editor.editEphemeralMessageMedia({ type: "photo", media: "https://example.test/p.jpg" }),
+    /there is no media in the message to edit/,
+  );
+  assert.equal(emu.ephemeralMessages(group, alice)[0].text, "changed for Alice");
 
   // Deleting: gone for Alice; a second delete and an edit of a deleted message are 400s.
   assert.equal(await editor.deleteEphemeralMessage(), true);

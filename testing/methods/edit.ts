@@ -55,7 +55,7 @@ function editMessageCaption(ctx: CallContext): unknown {
 
 async function editMessageMedia(ctx: CallContext): Promise<unknown> {
   const target = editTarget(ctx);
-  return commit(ctx, target, await mediaChange(ctx));
+  return commit(ctx, target, await mediaChange(ctx, target.message, target.inline !== undefined));
 }
 
 function editMessageReplyMarkup(ctx: CallContext): unknown {

@@ -67,22 +67,28 @@ export function captionChange(ctx: CallContext, message: Obj): EditChange {
   };
 }
 
+// What an edit may put in a message, and what it may replace: the InputMedia types.
+const EDITABLE_MEDIA: ReadonlySet<string> = new Set(["animation", "audio", "document", "photo", "video"]);
+
 /**
- * The call's new `media` in place of the message's media and caption (and of its text too when
- * `dropText`), its file stored or found first.
+ * The call's new `media` in place of the message's media and caption, its file stored or found first.
+ * Only a message holding editable media can change it (Telegram's 400 otherwise), except that
+ * `fromText` lets a text message become a media one (what an inline message may do): its text goes.
  */
-export async function mediaChange(ctx: CallContext, dropText = false): Promise<EditChange> {
+export async function mediaChange(ctx: CallContext, message: Obj, fromText = false): Promise<EditChange> {
   const media = optJson(ctx.params, "media") as Obj | undefined;
   if (media === undefined || typeof media !== "object") throw badRequest("media is empty");
   const kind = String(media.type);
-  if (MEDIA_KINDS[kind] === undefined) throw badRequest(`unsupported media type "${kind}"`);
+  if (!EDITABLE_MEDIA.has(kind)) throw badRequest(`can't parse InputMedia: type "${kind}" is unsupported`);
+  const hasMedia = Object.keys(message).some((key) => EDITABLE_MEDIA.has(key));
+  if (!hasMedia && !(fromText && typeof message.text === "string")) {
+    throw badRequest("there is no media in the message to edit");
+  }
   const file = await resolveFile(ctx, media.media, MEDIA_KINDS[kind].folder);
   return (next) => {
     for (const k of Object.keys(MEDIA_KINDS)) delete next[k];
-    if (dropText) {
-      delete next.text;
-      delete next.entities;
-    }
+    delete next.text;
+    delete next.entities;
     delete next.caption;
     delete next.caption_entities;
     next[kind] = mediaField(kind, FileStore.describe(file), file, media);

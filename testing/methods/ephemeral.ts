@@ -124,7 +124,7 @@ function editEphemeralMessageCaption(ctx: CallContext): true {
 
 async function editEphemeralMessageMedia(ctx: CallContext): Promise<true> {
   const { message } = target(ctx, "edit");
-  return commit(ctx, message, await mediaChange(ctx, true));
+  return commit(ctx, message, await mediaChange(ctx, message));
 }
 
 function editEphemeralMessageReplyMarkup(ctx: CallContext): true {
