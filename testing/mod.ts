@@ -81,7 +81,7 @@ export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 export { WebUi } from "./ui/server.ts";
 export type { WebUiOptions } from "./ui/server.ts";
 export { UpdateQueue } from "./update_queue.ts";
-export type { PollOutcome } from "./update_queue.ts";
+export type { PendingUpdate, PollOutcome } from "./update_queue.ts";
 export type { PaymentOutcome, PayOptions } from "./user_payment.ts";
 export type * from "./user_types.ts";
 export type {

@@ -14,15 +14,26 @@ interface Waiter {
   resolve(outcome: PollOutcome): void;
 }
 
+/** A pending update and its JSON text. */
+export interface PendingUpdate {
+  /** The update. */
+  readonly update: Obj;
+  /** Its text, as getUpdates and webhook delivery send it. */
+  readonly json: string;
+}
+
 /**
  * One bot's pending updates. Update ids are consecutive, so an update's position follows from its id and
  * the queue is a plain array with a moving head (no per-update bookkeeping). Each update is serialized
- * once, when it is created: getUpdates and webhook delivery reuse that text.
+ * once, when it is created: getUpdates and webhook delivery reuse that text. getUpdates confirms a
+ * prefix; webhook delivery, several chats at a time, forgets updates one by one.
  */
 export class UpdateQueue {
   #json: string[] = [];
   #objects: Obj[] = [];
   #head = 0;
+  // Ids above the head that were delivered already: skipped, and passed when the head reaches them.
+  #forgotten = new Set<number>();
   #firstId: number;
   #nextId: number;
   #allowed: ReadonlySet<string> | null = null;
@@ -41,7 +52,7 @@ export class UpdateQueue {
 
   /** Number of updates waiting to be confirmed. */
   get pending(): number {
-    return this.#json.length - this.#head;
+    return this.#json.length - this.#head - this.#forgotten.size;
   }
 
   /** Sets the update kinds to keep from now on; an empty list restores the default set. */
@@ -84,11 +95,21 @@ export class UpdateQueue {
     if (drop === 0) return;
     this.#head += drop;
     this.#firstId += drop;
+    for (const id of this.#forgotten) if (id < this.#firstId) this.#forgotten.delete(id);
     if (this.#head > 1024 && this.#head * 2 > this.#json.length) {
       this.#json.splice(0, this.#head);
       this.#objects.splice(0, this.#head);
       this.#head = 0;
     }
+  }
+
+  /** Forgets update `id` alone (delivered to the webhook while older ones of other chats wait). */
+  forget(id: number): void {
+    if (id < this.#firstId || id >= this.#nextId) return;
+    this.#forgotten.add(id);
+    let next = this.#firstId;
+    while (this.#forgotten.has(next)) next++;
+    this.confirm(next);
   }
 
   /** Forgets every pending update. */
@@ -98,12 +119,24 @@ export class UpdateQueue {
 
   /** JSON texts of up to `limit` pending updates, oldest first. */
   peekJson(limit: number): string[] {
-    return this.#json.slice(this.#head, this.#head + limit);
+    if (this.#forgotten.size === 0) return this.#json.slice(this.#head, this.#head + limit);
+    return this.entries(limit).map((entry) => entry.json);
   }
 
   /** Up to `limit` pending updates, oldest first. */
   peek(limit: number): Obj[] {
-    return this.#objects.slice(this.#head, this.#head + limit);
+    if (this.#forgotten.size === 0) return this.#objects.slice(this.#head, this.#head + limit);
+    return this.entries(limit).map((entry) => entry.update);
+  }
+
+  /** Up to `limit` pending updates with their texts, oldest first. */
+  entries(limit: number): PendingUpdate[] {
+    const entries: PendingUpdate[] = [];
+    for (let i = this.#head; i < this.#json.length && entries.length < limit; i++) {
+      if (this.#forgotten.has(this.#firstId + i - this.#head)) continue;
+      entries.push({ update: this.#objects[i], json: this.#json[i] });
+    }
+    return entries;
   }
 
   /** Whether a long poll is waiting for an update. */

@@ -1,6 +1,7 @@
+import { deliveryQueueOf } from "./delivery_queue.ts";
 import type { Obj } from "./types.ts";
 import { unixNow } from "./types.ts";
-import type { BotState } from "./world.ts";
+import type { BotState, WebhookConfig } from "./world.ts";
 
 const REFUSED = /refused/i;
 
@@ -16,15 +17,20 @@ export interface WebhookTiming {
 export type ReplyRunner = (bot: BotState, method: string, params: Obj) => Promise<void>;
 
 /**
- * Delivers one bot's updates to its webhook, one at a time and in order: POST with the secret header,
- * confirmed on a 2xx answer, retried after `retryDelay` otherwise. A JSON answer carrying `method` is
- * executed as a call of that bot, as Telegram does.
+ * Delivers one bot's updates to its webhook as the Bot API server does: POST with the secret header,
+ * each update forgotten on a 2xx answer, retried after `retryDelay` otherwise. Updates of one chat (or
+ * of one user's queries: see {@link deliveryQueueOf}) go one at a time and in order; different chats
+ * are delivered concurrently, up to the webhook's `max_connections`, from the oldest `2 ×
+ * max_connections` pending updates (so a flood in one chat can still hold up the others). A JSON answer
+ * carrying `method` is executed as a call of that bot, as Telegram does.
  */
 export class WebhookRunner {
-  #running = false;
   #stopped = false;
-  #wake: (() => void) | null = null;
   #abort = new AbortController();
+  // Ids being delivered now, and the delivery queues that wait to retry a failed one (until when).
+  #inFlight = new Set<number>();
+  #retryAt = new Map<string, number>();
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Whose updates to deliver. */
   readonly bot: BotState;
@@ -44,59 +50,60 @@ export class WebhookRunner {
     this.runReply = runReply;
   }
 
-  /** Starts the delivery loop if it is not running. */
+  /** Starts delivering what is pending, and each update as it is queued. */
   start(): void {
-    this.bot.queue.onEnqueue = () => this.#poke();
-    if (this.#running) return this.#poke();
-    this.#running = true;
-    this.#loop().finally(() => (this.#running = false));
+    this.bot.queue.onEnqueue = () => this.#pump();
+    this.#pump();
   }
 
   /** Stops delivering (the webhook was removed or the emulator closes). */
   stop(): void {
     this.#stopped = true;
     if (this.bot.queue.onEnqueue !== null) this.bot.queue.onEnqueue = null;
+    clearTimeout(this.#retryTimer);
     this.#abort.abort();
-    this.#poke();
   }
 
-  #poke(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
-  #idle(seconds?: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = seconds === undefined ? undefined : setTimeout(() => this.#poke(), seconds * 1000);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  async #loop(): Promise<void> {
-    const { bot } = this;
-    while (!this.#stopped) {
-      const hook = bot.webhook;
-      if (hook === null) return;
-      const [json] = bot.queue.peekJson(1);
-      if (json === undefined) {
-        await this.#idle();
+  // Starts every delivery that may start now: the oldest pending update of each queue that has none in
+  // flight and none waiting to retry, while connections are free.
+  #pump(): void {
+    const hook = this.bot.webhook;
+    if (this.#stopped || hook === null) return;
+    const now = Date.now();
+    let nextRetry = Infinity;
+    const held = new Set<string>();
+    for (const { update, json } of this.bot.queue.entries(hook.maxConnections * 2)) {
+      if (this.#inFlight.size >= hook.maxConnections) break;
+      const queue = deliveryQueueOf(update);
+      if (held.has(queue)) continue;
+      held.add(queue);
+      const id = update.update_id as number;
+      if (this.#inFlight.has(id)) continue;
+      const retryAt = this.#retryAt.get(queue) ?? 0;
+      if (retryAt > now) {
+        nextRetry = Math.min(nextRetry, retryAt);
         continue;
       }
-      const id = bot.queue.firstId;
-      const error = await this.#deliver(hook.url, hook.secretToken, json);
-      if (this.#stopped) return;
-      if (error === null) {
-        if (bot.queue.firstId === id) bot.queue.confirm(id + 1);
-      } else {
-        hook.lastErrorDate = unixNow();
-        hook.lastErrorMessage = error;
-        await this.#idle(this.timing.retryDelay);
-      }
+      this.#retryAt.delete(queue);
+      this.#inFlight.add(id);
+      this.#deliverOne(hook, id, queue, json);
     }
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = nextRetry === Infinity ? undefined : setTimeout(() => this.#pump(), nextRetry - now);
+  }
+
+  async #deliverOne(hook: WebhookConfig, id: number, queue: string, json: string): Promise<void> {
+    const error = await this.#deliver(hook.url, hook.secretToken, json);
+    this.#inFlight.delete(id);
+    if (this.#stopped) return;
+    if (error === null) {
+      this.bot.queue.forget(id);
+    } else {
+      hook.lastErrorDate = unixNow();
+      hook.lastErrorMessage = error;
+      this.#retryAt.set(queue, Date.now() + this.timing.retryDelay * 1000);
+    }
+    this.#pump();
   }
 
   async #deliver(url: string, secret: string | undefined, json: string): Promise<string | null> {

@@ -167,3 +167,59 @@ Deno.test("setWebhook refuses a bad URL and a secret with unallowed characters",
   });
   assert.equal(badSecret.status, 400);
 });
+
+Deno.test("webhook delivery: chats concurrently up to max_connections, each chat in order; a failing chat holds up only itself", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const users = Array.from({ length: 6 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  let open = 0;
+  let mostOpen = 0;
+  let failures = 0;
+  const release: (() => void)[] = [];
+  const hook = receiver(async (delivery) => {
+    const text = delivery.update.message.text as string;
+    // The first message of U0 fails twice: its chat waits and retries, the others go on.
+    if (text === "U0 1" && failures < 2) {
+      failures++;
+      return new Response("busy", { status: 500 });
+    }
+    open++;
+    mostOpen = Math.max(mostOpen, open);
+    await new Promise<void>((resolve) => release.push(resolve));
+    open--;
+    return new Response("ok");
+  });
+  try {
+    for (let n = 1; n <= 3; n++) {
+      for (const user of users) await user.sendText(user.id, `${user.user.first_name} ${n}`);
+    }
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url, max_connections: 4 });
+    // Four chats at once, one message each: no chat's second message before its first is answered.
+    await until(() => open === 4);
+    assert.equal(new Set(hook.deliveries.slice(-4).map((d) => d.update.message.chat.id)).size, 4);
+    // Every message once, and U0's first twice more for its failures.
+    await until(async () => {
+      release.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+      return hook.deliveries.length === 18 + 2 && release.length === 0 && open === 0;
+    });
+    assert.equal(mostOpen, 4, "never more than max_connections at once");
+    for (const user of users) {
+      const texts = hook.deliveries
+        .filter((d) => d.update.message.chat.id === user.id)
+        .map((d) => d.update.message.text);
+      const expected = [1, 2, 3].map((n) => `${user.user.first_name} ${n}`);
+      assert.deepEqual(
+        user === users[0] ? texts.slice(2) : texts,
+        expected,
+        `${user.user.first_name}: in order`,
+      );
+    }
+    await until(async () =>
+      (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count === 0
+    );
+  } finally {
+    release.forEach((wake) => wake());
+    await hook.close();
+  }
+});

@@ -92,7 +92,7 @@ Deno.test("stress: 10,000 shuffled and partly repeated queue updates are deliver
   assert.deepEqual(order, ids);
 });
 
-Deno.test("stress: 2,000 webhook deliveries with 5% lost answers are handled once each, in update_id order", async () => {
+Deno.test("stress: 2,000 webhook deliveries with 5% lost answers are handled once each, each chat in order", async () => {
   const emu = await BotApiEmulator.start({ webhookRetryDelay: 0.01 });
   const handle = emu.createBot({ username: "hook_stress_bot" });
   const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
@@ -130,6 +130,7 @@ Deno.test("stress: 2,000 webhook deliveries with 5% lost answers are handled onc
   assert.ok(lost > 0, "answers were lost");
   assert.equal(order.length, 2000, "each update handled exactly once");
   assert.equal(new Set(order).size, 2000);
-  assert.deepEqual(order, [...order].sort((a, b) => a - b), "in update_id order");
+  // Chats are delivered concurrently (as Telegram does, up to max_connections): each in its own order.
+  assert.equal(perChat.size, 100);
   for (const list of perChat.values()) assert.deepEqual(list, Array.from({ length: 20 }, (_, i) => i));
 });

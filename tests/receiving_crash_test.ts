@@ -11,26 +11,23 @@ import {
   type Done,
   doneLines,
   startBot,
+  startedLines,
   waitFor,
 } from "./support/receiving_harness.ts";
 
 type Kind = BotConfig["kind"];
 type Transport = BotConfig["transport"];
 
-/**
- * The workload of one run. The emulator delivers webhook updates one at a time and, with the memory
- * journal, each is answered only once handled: 2,000 updates of 50–200 ms would take minutes there,
- * so that run gets 200 over 20 chats.
- */
-function workload(transport: Transport, durable: boolean): { chats: number; perChat: number } {
-  return transport === "webhook" && !durable ? { chats: 20, perChat: 10 } : { chats: 200, perChat: 10 };
-}
+// The workload of every run: 2,000 updates of 50–200 ms over 200 chats.
+const CHATS = 200;
+const PER_CHAT = 10;
 
 async function runOnce(kind: Kind, transport: Transport, durable: boolean): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "receiving_" });
   const emu = await EmulatorProcess.start();
   try {
-    const { chats, perChat } = workload(transport, durable);
+    const chats = CHATS;
+    const perChat = PER_CHAT;
     const total = chats * perChat;
     await emu.command({ send: { chats, perChat } });
     const config: BotConfig = {
@@ -48,12 +45,20 @@ async function runOnce(kind: Kind, transport: Transport, durable: boolean): Prom
     await waitFor(() => handled() >= total * 0.3, 120, "30 % handled before the kill");
     killed.kill("SIGKILL");
     await killed.status;
+    assert.ok(handled() < total, "the kill came mid-run");
     const { firstId: unconfirmedFrom } = await emu.command({ pending: true });
 
     const stopped = startBot(config);
     await waitFor(() => handled() >= total * 0.65, 120, "65 % handled before SIGTERM");
     stopped.kill("SIGTERM");
     assert.equal((await stopped.status).code, 0, "SIGTERM stops gracefully");
+    assert.ok(handled() < total, "SIGTERM came mid-run");
+    // A graceful stop lets what it started finish: each handling it began, it also ended.
+    const finished = new Set(
+      doneLines(config.out).filter((d) => d.pid === stopped.pid).map((d) => `${d.chat} ${d.n} ${d.pid}`),
+    );
+    const cut = startedLines(config.out).filter((s) => s.endsWith(` ${stopped.pid}`) && !finished.has(s));
+    assert.deepEqual(cut, [], "handlings the stopped process began and did not end");
 
     const last = startBot(config);
     await waitFor(() => handled() === total, 180, "every update handled");
@@ -94,6 +99,10 @@ function check(done: readonly Done[], expect: Expect): void {
     const all = Array.from({ length: expect.perChat }, (_, i) => i + 1);
     assert.deepEqual(firsts, all, `chat ${chat}: nothing lost, in order`);
     const killedRun = list.filter((d) => d.pid === expect.killedPid);
+    for (const pid of new Set(list.map((d) => d.pid))) {
+      const run = list.filter((d) => d.pid === pid).map((d) => d.n);
+      assert.ok(run.every((n, i) => i === 0 || n > run[i - 1]), `chat ${chat}: in order in process ${pid}`);
+    }
     for (const n of all) {
       const copies = list.filter((d) => d.n === n);
       if (copies.length === 1) continue;
