@@ -228,7 +228,7 @@ Deno.test("journal (SQLite): a handler failing maxAttempts times puts its update
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("journal (SQLite): webhook requests arriving together are appended in one go, each answered once journaled", async () => {
+Deno.test("journal (SQLite): webhook requests arriving together are appended in one go, each answered once journaled, before its handler ends", async () => {
   const dir = await Deno.makeTempDir();
   const journal = sqliteJournal(`${dir}/bot.db`);
   const batches: number[] = [];
@@ -241,15 +241,29 @@ Deno.test("journal (SQLite): webhook requests arriving together are appended in 
   const bot = new Bot("1:gather", { apiRoot: "http://127.0.0.1:9" });
   const hook = webhookHandler(bot);
   const handled = new Set<number>();
-  const loop = bot.messageLoop((msg: LoopMessage) => void handled.add(msg.message_id), { journal });
+  // Handlers wait until every request is answered: the answers must not wait for them.
+  let answered!: () => void;
+  const allAnswered = new Promise<void>((resolve) => answered = resolve);
+  const loop = bot.messageLoop(async (msg: LoopMessage) => {
+    await allAnswered;
+    handled.add(msg.message_id);
+  }, { journal });
   await until(() => receiverOf(bot).durable);
   const ids = Array.from({ length: 50 }, (_, i) => i + 1);
-  const answers = await Promise.all(
-    ids.map((id) =>
-      hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(record(id).update) }))
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const answers = await Promise.race([
+    Promise.all(
+      ids.map((id) =>
+        hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(record(id).update) }))
+      ),
     ),
-  );
+    new Promise<never>((_, reject) =>
+      timer = setTimeout(() => reject(new Error("the answers waited for the handlers")), 5000)
+    ),
+  ]).finally(() => clearTimeout(timer));
   assert.deepEqual(answers.map((res) => res.status), ids.map(() => 200));
+  assert.equal(handled.size, 0, "answered before any handler finished");
+  answered();
   assert.equal(batches.reduce((a, b) => a + b, 0), 50, "each update appended once");
   assert.ok(batches.length < 10, `50 requests took ${batches.length} appends`);
   await until(() => handled.size === 50);

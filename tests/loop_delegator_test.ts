@@ -69,3 +69,41 @@ Deno.test("delegator: what a failing seeder, delegator or delegate logs never sh
   }
   assert.ok(!text.includes(token) && !text.includes(encodeURIComponent(token)), text);
 });
+
+Deno.test("delegator: a graceful stop lets a delegate finish its message and confirms it; a stuck one holds the stop only for stopTimeout", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "stopping_bot" });
+  const started: string[] = [];
+  const finished: string[] = [];
+  class Chat extends ListenerContext {
+    constructor(st: SeedTuple) {
+      super(st[0], st[2]);
+      this.listener.capture([{ chat: { id: this.id } }]);
+    }
+    async onMessage(msg: Msg): Promise<void> {
+      started.push(msg.text);
+      if (msg.text === "block") return await new Promise(() => {});
+      await new Promise((r) => setTimeout(r, 300));
+      finished.push(msg.text);
+    }
+  }
+  const bot = new DelegatorBot(handle.token, [[(msg) => msg.chat?.id, createOpen(Chat)]], {
+    apiRoot: emu.apiRoot,
+  });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const loop = bot.messageLoop(undefined, { timeout: 1, relax: 0, stopTimeout: 1 });
+  await alice.sendText(alice.id, "slow");
+  await bob.sendText(bob.id, "block");
+  await until(() => started.length === 2);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    loop.stop(),
+    new Promise((_, reject) =>
+      timer = setTimeout(() => reject(new Error("stop waited past stopTimeout")), 5000)
+    ),
+  ]).finally(() => clearTimeout(timer));
+  assert.deepEqual(finished, ["slow"], "stop waited for the delegate's message");
+  const pending = emu.pendingUpdates(handle).map((u) => (u.message as { text: string }).text);
+  assert.deepEqual(pending, ["block"], "what finished is confirmed, the stuck one is not");
+});

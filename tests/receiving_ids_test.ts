@@ -56,22 +56,33 @@ function scriptedTelegram(): { server: WireServer; send: (ids: number[]) => void
 
 const polling = { timeout: 0, relax: 0.02 };
 
-Deno.test("ids (polling): after a reset to much lower ids, the new sequence is handled in full", async () => {
-  const { server, send, waiting } = scriptedTelegram();
-  const bot = new Bot("1:reset", { apiRoot: server.url });
-  const record = new Record();
-  const loop = bot.messageLoop(record.handle, polling);
-  const before = range(1_000_000, 300);
-  send(before);
-  // Handled and confirmed: then a quiet week, and Telegram numbers from a new, lower start.
-  await until(() => record.ids.length === 300 && waiting() === 0);
-  const after = range(5, 300);
-  send(after);
-  await until(() => record.ids.length === 600);
-  await loop.stop();
-  await server.close();
-  record.check([...before, ...after]);
-});
+for (const durable of [false, true]) {
+  Deno.test(`ids (polling, ${durable ? "SQLite" : "memory"} journal): after a reset to much lower ids, the new sequence is handled in full and confirmed`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "ids_" });
+    const { server, send, waiting } = scriptedTelegram();
+    const bot = new Bot("1:reset", { apiRoot: server.url });
+    const record = new Record();
+    const loop = bot.messageLoop(record.handle, {
+      ...polling,
+      journal: durable ? `${dir}/bot.db` : undefined,
+    });
+    try {
+      const before = range(1_000_000, 300);
+      send(before);
+      // Handled and confirmed: then a quiet week, and Telegram numbers from a new, lower start.
+      await until(() => record.ids.length === 300 && waiting() === 0);
+      const after = range(5, 300);
+      send(after);
+      // Confirmed too: the offset follows the new sequence instead of staying above it.
+      await until(() => record.ids.length === 600 && waiting() === 0);
+      record.check([...before, ...after]);
+    } finally {
+      await loop.stop();
+      await server.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("ids (polling): one far-ahead id does not hide the real updates after it", async () => {
   const { server, send, waiting } = scriptedTelegram();
@@ -81,7 +92,7 @@ Deno.test("ids (polling): one far-ahead id does not hide the real updates after 
   send([...range(1, 50), FAR_AHEAD]);
   await until(() => record.ids.length === 51 && waiting() === 0);
   send(range(51, 50));
-  await until(() => record.ids.length === 101);
+  await until(() => record.ids.length === 101 && waiting() === 0);
   await loop.stop();
   await server.close();
   record.check([...range(1, 50), FAR_AHEAD, ...range(51, 50)]);

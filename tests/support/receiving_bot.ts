@@ -1,10 +1,11 @@
 // A bot process for the receiving tests, one per run of the matrix: `kind` picks the handler (a plain
 // loop, or a DelegatorBot with a ChatHandler, a createOpen class, or a listener.wait() conversation),
 // `transport` polling or a webhook served here, `journal` a SQLite file or "" for memory. Each handled
-// message takes `slow` ms (50–200 in the matrix) and is then appended to `out` as
-// `D <chat> <n> <update_id> <pid> <latency>` (latency: ms from the time stamped in a "<n>@<ms>" text to
-// the handler's start, else 0). "hang" never settles; "poison" ends the process (exit code 70);
-// what onError receives is appended as `E <update_id> <error class>`.
+// message is appended to `out` as `S <chat> <n> <pid>` when its handling starts, takes `slow` ms
+// (50–200 in the matrix), and is then appended as `D <chat> <n> <update_id> <pid> <latency>` (latency:
+// ms from the time stamped in a "<n>@<ms>" text to the handler's start, else 0). "hang" never settles;
+// "poison" ends the process (exit code 70); what onError receives is appended as
+// `E <update_id> <error class>`.
 // Polling: SIGTERM stops through runForever. Webhook: SIGTERM shuts the server (answering what is in
 // flight), then stops the loop, as a webhook bot has to.
 import { DelegatorBot, type SeedTuple } from "../../bot/delegator_bot.ts";
@@ -30,6 +31,7 @@ async function work(msg: LoopMessage): Promise<void> {
   if (msg.text === "hang") return await new Promise(() => {});
   if (msg.text === "poison") Deno.exit(70);
   const [n, stamp] = String(msg.text).split("@").map(Number);
+  write(`S ${msg.chat.id} ${n} ${Deno.pid}`);
   await new Promise((r) => setTimeout(r, low + ((msg.chat.id * 7919 + n * 104729) % (high - low + 1))));
   const id = originOf(msg)?.updateId ?? -1;
   write(`D ${msg.chat.id} ${n} ${id} ${Deno.pid} ${stamp ? started - stamp : 0}`);

@@ -57,6 +57,17 @@ export function doneLines(out: string): Done[] {
   return done;
 }
 
+/** Every handling started so far, as `<chat> <n> <pid>`, in the order started. */
+export function startedLines(out: string): string[] {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(out);
+  } catch {
+    return [];
+  }
+  return text.split("\n").filter((l) => l.startsWith("S ")).map((l) => l.slice(2));
+}
+
 /** What onError received: `[update_id, error class]` per report. */
 export function reported(out: string): Array<[number, string]> {
   let text = "";
