@@ -44,6 +44,13 @@ export class UpdateLedger {
     return this.#unfinished.size;
   }
 
+  /** Number of unfinished updates below `floor` (passed by a confirmed offset: Telegram forgot them). */
+  unfinishedBelow(floor: number): number {
+    let below = 0;
+    for (const id of this.#unfinished) if (id < floor) below++;
+    return below;
+  }
+
   /** The smallest unfinished id not below `floor`, or `undefined` when none is. */
   lowestUnfinished(floor = Number.NEGATIVE_INFINITY): number | undefined {
     let low: number | undefined;

@@ -101,16 +101,26 @@ export async function pollUpdates(
     if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     let offset = offsets.next(receiver);
     const room = offsets.room(receiver, options.limit);
-    if (room >= enough && room < options.limit && await within(receiver.changed(), BURST_GAP)) {
+    // Unfinished updates the window no longer counts (passed after stuckAfter, forgotten by Telegram).
+    const stale = offsets.confirmed === undefined ? 0 : receiver.ledger.unfinishedBelow(offsets.confirmed);
+    if (room >= enough && room < options.limit) {
       // Handlers finish in bursts (the answers to requests sent together): the call waits for the
-      // burst to end, so that it confirms, and brings, as many updates as it can.
-      continue;
+      // burst to end (the whole window finished, or none for BURST_GAP), so that it confirms, and
+      // brings, as many updates as it can.
+      const before = receiver.finished;
+      if (await within(receiver.unfinishedAtMost(stale), BURST_GAP) || receiver.finished !== before) continue;
     }
     if (room < enough) {
       if (blocked === undefined || blocked.offset !== offset) blocked = { offset, since: Date.now() };
       const waited = (Date.now() - blocked.since) / 1000;
       if (waited < stuckAfter) {
-        await within(receiver.changed(), Math.min(RECHECK, stuckAfter - waited));
+        // Room comes only once enough of the window has finished, and then only as its oldest update
+        // does: one wake for each, not one per update finished.
+        const few = options.limit - enough + stale;
+        const wake = receiver.ledger.unfinished > few
+          ? receiver.unfinishedAtMost(few)
+          : receiver.confirmable(offset!);
+        await within(wake, Math.min(RECHECK, stuckAfter - waited));
         continue;
       }
       // The oldest unfinished update has kept the window from moving for a long while: Telegram

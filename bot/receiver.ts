@@ -85,6 +85,9 @@ export class Receiver {
   #backlog = 0;
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
+  // Waiting for the number of unfinished updates to drop to `count` (the poller, once per window).
+  #fewer: { readonly count: number; readonly waiter: Deferred<void> }[] = [];
+  #finished = 0;
   // Updates delivered one by one, waiting to be appended together.
   #gathering: { readonly updates: Update[]; readonly appended: Promise<void> } | undefined;
   #changed: Deferred<void> | undefined;
@@ -107,6 +110,11 @@ export class Receiver {
   /** Updates handled (acked) so far. */
   get handled(): number {
     return this.#handled;
+  }
+
+  /** How many received updates became confirmable so far: what changes as handlers finish. */
+  get finished(): number {
+    return this.#finished;
   }
 
   /** Updates received and neither handled nor dead-lettered yet. */
@@ -200,6 +208,7 @@ export class Receiver {
     const refused = (error: unknown) => {
       this.#backlog -= records.length;
       for (const record of records) this.ledger.drop(record.id);
+      if (this.#fewer.length > 0) this.#fewerNow();
       throw error;
     };
     let appended: ReturnType<Journal["append"]>;
@@ -271,6 +280,17 @@ export class Receiver {
     return waiter.promise;
   }
 
+  /**
+   * Resolves once at most `count` received updates are unfinished (at once if so already): a wait that
+   * wakes once, where waiting on {@link changed} wakes at every update finished.
+   */
+  unfinishedAtMost(count: number): Promise<void> {
+    if (this.ledger.unfinished <= count) return RESOLVED;
+    const waiter = deferred<void>();
+    this.#fewer.push({ count, waiter });
+    return waiter.promise;
+  }
+
   /** A new sequence of update ids begins (Telegram restarted its numbering). */
   restartSequence(): void {
     this.ledger.restart();
@@ -301,11 +321,23 @@ export class Receiver {
 
   #confirmable(id: number): void {
     this.ledger.finish(id);
+    this.#finished++;
     const waiter = this.#waiters.get(id);
     if (waiter) {
       this.#waiters.delete(id);
       waiter.resolve();
     }
+    if (this.#fewer.length > 0) this.#fewerNow();
+  }
+
+  #fewerNow(): void {
+    const unfinished = this.ledger.unfinished;
+    const still = this.#fewer.filter(({ count, waiter }) => {
+      if (unfinished > count) return true;
+      waiter.resolve();
+      return false;
+    });
+    this.#fewer = still;
   }
 
   async #switchTo(journal: Journal): Promise<void> {

@@ -174,3 +174,35 @@ Deno.test("offset: stuckAfter Infinity never confirms past an unfinished update,
   assert.throws(() => bot.messageLoop(() => {}, { stuckAfter: -1 }), BadInput);
   await emu.close();
 });
+
+Deno.test("offset: the poller's wait, unfinishedAtMost, wakes once that few updates are unfinished, not at each finish", async () => {
+  const finish = new Map<number, () => void>();
+  const receiver = await receiverFor(
+    (payload) =>
+      new Promise<void>((resolve) => finish.set((payload as { message_id: number }).message_id, resolve)),
+    () => {},
+  );
+  const update = (id: number) => ({
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id, type: "private" as const }, text: "x" },
+  });
+  await receiver.receive([1, 2, 3].map(update));
+  let woken = 0;
+  const wait = receiver.unfinishedAtMost(1).then(() => woken++);
+  const turn = () => new Promise((r) => setTimeout(r, 0));
+  finish.get(1)!();
+  await turn();
+  assert.equal(woken, 0, "two still unfinished");
+  assert.equal(receiver.finished, 1);
+  finish.get(3)!();
+  await wait;
+  assert.equal(woken, 1);
+  assert.equal(receiver.finished, 2);
+  const already = await Promise.race([
+    receiver.unfinishedAtMost(1).then(() => "at once"),
+    turn().then(() => "later"),
+  ]);
+  assert.equal(already, "at once", "resolved at once when so few are unfinished already");
+  finish.get(2)!();
+  await receiver.unfinishedAtMost(0);
+});
