@@ -57,7 +57,7 @@ Deno.test("bench:e2e: the server counts replies, duplicates, out-of-order and wr
   }
 });
 
-Deno.test("bench:e2e: every variant of the table (ours, Telegraf, grammY, the bare baselines) answers all 200 updates once, in per-chat order", async () => {
+Deno.test("bench:e2e: every variant of the table (ours, Telegraf, grammY, the bare baselines) answers all 200 updates once, in per-chat order (Telegraf polling aside)", async () => {
   const server = await BenchServer.start();
   try {
     for (const v of VARIANTS) {
@@ -65,7 +65,9 @@ Deno.test("bench:e2e: every variant of the table (ours, Telegraf, grammY, the ba
       assert.equal(r.outcome, "ok", `${v.name}: ${r.reason}`);
       assert.equal(r.answered, 200, v.name);
       assert.equal(r.duplicates, 0, v.name);
-      assert.equal(r.outOfOrder, 0, v.name);
+      // Telegraf's polling handles a batch's updates all at once, a chat's among them: its replies
+      // within a chat may come out of order (counted by the bench, not required to be none).
+      if (v.program !== "telegraf.ts") assert.equal(r.outOfOrder, 0, v.name);
       assert.equal(r.wrong, 0, v.name);
       assert.ok(r.updatesPerSecond > 0 && r.cpuMsPer1k > 0 && r.peakRssMiB > 0, v.name);
     }
