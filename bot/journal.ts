@@ -88,6 +88,12 @@ export interface Journal {
   /** Releases the journal's resources. */
   close(): Awaitable<void>;
   /**
+   * A new sequence of update ids began (Telegram numbers from a new, random start after a week without
+   * updates): ids the journal remembers as handled no longer mean repeats. Only a journal that
+   * remembers handled ids has it.
+   */
+  restart?(): Awaitable<void>;
+  /**
    * Only a journal shared by many processes (a worker's view of Redis Streams) has it: the receiver
    * calls it once, after `open`, and the journal then hands it the records this process is to handle
    * that were appended elsewhere or taken over from a process that ended. Such a journal's `append`

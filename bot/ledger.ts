@@ -1,5 +1,8 @@
 import { Deque } from "./deque.ts";
 
+/** Milliseconds Telegram keeps an update it has not been told about: none comes again any later. */
+export const UPDATE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
 // How many of the latest ids to remember. Telegram sends again only what it was not told about (a
 // lost webhook answer, an unconfirmed offset), which is always among the latest.
 const WINDOW = 20_000;
@@ -15,6 +18,7 @@ export class UpdateLedger {
   #seen = new Set<number>();
   #order = new Deque<number>();
   #unfinished = new Set<number>();
+  #lastTaken = Number.NEGATIVE_INFINITY;
 
   /** Whether `id` was taken recently. */
   hasSeen(id: number): boolean {
@@ -27,6 +31,16 @@ export class UpdateLedger {
     this.#seen.add(id);
     this.#order.push(id);
     if (this.#order.size > WINDOW) this.#seen.delete(this.#order.shift()!);
+  }
+
+  /**
+   * Notes that updates are being taken at time `now` (ms). After a longer quiet than Telegram keeps an
+   * update, the ids seen are forgotten (the unfinished ones stay): none of them can come again, and
+   * the new sequence of ids Telegram starts after a week without updates may reuse them.
+   */
+  expire(now: number): void {
+    if (now - this.#lastTaken > UPDATE_LIFETIME_MS && this.#seen.size > this.#unfinished.size) this.restart();
+    this.#lastTaken = now;
   }
 
   /** Records that `id` is finished (handled, dead-lettered, or safely journaled). */

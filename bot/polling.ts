@@ -174,7 +174,15 @@ export async function pollUpdates(
     }
     if (offset !== undefined && updates[0].update_id < offset) {
       // Telegram never returns an id below the offset it was sent, unless its numbering started over.
-      receiver.restartSequence();
+      try {
+        await receiver.restartSequence();
+      } catch (error) {
+        // The journal could not forget the old sequence, whose ids the new one may share: nothing is
+        // received (or confirmed) until it has, so the same batch comes again.
+        options.report(error);
+        await pause(backoff.next(), stop);
+        continue;
+      }
       offsets.received = undefined;
       offsets.confirmed = undefined;
     }

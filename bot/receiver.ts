@@ -7,7 +7,7 @@ import { TelepotException } from "../exception/telepot_exception.ts";
 import { chatKey } from "./chat_key.ts";
 import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
-import type { Journal, JournalRecord, TakenRecord } from "./journal.ts";
+import type { Awaitable, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { UpdateLedger } from "./ledger.ts";
 import { MemoryJournal } from "./memory_journal.ts";
 import { rememberOrigin } from "./update_kind.ts";
@@ -194,6 +194,7 @@ export class Receiver {
    * they may be confirmed); rejects, with nothing taken, when the journal fails.
    */
   receive(updates: readonly Update[]): Promise<void> {
+    this.ledger.expire(Date.now());
     const records: JournalRecord[] = [];
     for (const update of updates) {
       const id = update.update_id;
@@ -291,9 +292,13 @@ export class Receiver {
     return waiter.promise;
   }
 
-  /** A new sequence of update ids begins (Telegram restarted its numbering). */
-  restartSequence(): void {
+  /**
+   * A new sequence of update ids begins (Telegram restarted its numbering): the ledger and the journal
+   * forget the ids they remember as handled.
+   */
+  restartSequence(): Awaitable<void> {
     this.ledger.restart();
+    return this.#journal.restart?.();
   }
 
   /** Resolves at the next change: an update handled or dead-lettered, a handler ending. */

@@ -25,6 +25,7 @@ import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
+import { UPDATE_LIFETIME_MS } from "./ledger.ts";
 import { openSqlite } from "./sqlite_open.ts";
 import { type StagedWrite, StagedWrites } from "./staged_writes.ts";
 
@@ -33,6 +34,8 @@ import { type StagedWrite, StagedWrites } from "./staged_writes.ts";
 // requests not answered yet (max_connections, at most 100). Older ones are deleted TRIM_EVERY at a time.
 const ACKED_KEPT = 1000;
 const TRIM_EVERY = 500;
+// Milliseconds between writes of the time the file was last written to (see open).
+const ACTIVE_EVERY = 60_000;
 // Milliseconds acks wait for another transaction to join before they are written by themselves. An ack
 // not written yet when the process dies only means that update is handled again: its lane's next update
 // is not attempted before the ack is written, so this is only ever a chat's last update.
@@ -58,6 +61,7 @@ CREATE TABLE IF NOT EXISTS updates (
   attempts INTEGER NOT NULL DEFAULT 0,
   done INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS dead (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id INTEGER NOT NULL,
@@ -90,6 +94,10 @@ const STATEMENTS = {
   ack: `UPDATE updates SET done = 1, body = '' WHERE id IN ${IDS}`,
   ackOne: "UPDATE updates SET done = 1, body = '' WHERE id = ?",
   forget: `DELETE FROM updates WHERE done = 1 AND id IN ${IDS}`,
+  forgetAll: "DELETE FROM updates WHERE done = 1",
+  active:
+    "INSERT INTO meta (key, value) VALUES ('active', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  lastActive: "SELECT value FROM meta WHERE key = 'active'",
   bury:
     "INSERT INTO dead (id, key, body, attempts, reason, at) SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
   removeOne: "DELETE FROM updates WHERE id = ?",
@@ -146,6 +154,8 @@ export class SqliteJournal implements Journal {
   #stagedTimer: ReturnType<typeof setTimeout> | undefined;
   // Set when this tick's transaction must also commit the staged writes that may commit.
   #flushSoon = false;
+  // When the file last recorded a transaction (to the minute).
+  #activeWritten = Number.NEGATIVE_INFINITY;
 
   /**
    * Creates the journal; nothing is opened until `open()` (which the loop calls).
@@ -177,6 +187,11 @@ export class SqliteJournal implements Journal {
     const sql = Object.fromEntries(
       Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
     ) as unknown as Statements;
+    // Left alone longer than Telegram keeps an update, the acked ids it remembers can come again only
+    // as a new sequence's (Telegram starts one after a week without updates): they are forgotten.
+    const active = (sql.lastActive.get() as { value: number } | undefined)?.value;
+    if (active !== undefined && Date.now() - active > UPDATE_LIFETIME_MS) sql.forgetAll.run();
+    this.#activeWritten = active ?? Number.NEGATIVE_INFINITY;
     const store = new LaneStore();
     for (const row of sql.held.all() as unknown as (Row & { attempts: number })[]) {
       store.add(recordOf(row), row.attempts);
@@ -296,6 +311,18 @@ export class SqliteJournal implements Journal {
     this.#commitStaged();
   }
 
+  /**
+   * Forgets every acked update (their rows too): the ids of a new sequence may be those of old ones,
+   * and Telegram sends nothing of the old sequence again.
+   */
+  restart(): void {
+    const sql = this.#statements();
+    this.#transaction(() => sql.forgetAll.run());
+    this.#acked = new Set();
+    this.#ackedOrder = new Deque();
+    this.#forget = [];
+  }
+
   /** Moves the update to the `dead` table. */
   deadLetter(id: number, attempts: number, reason: string): void {
     const sql = this.#statements();
@@ -407,6 +434,11 @@ export class SqliteJournal implements Journal {
       }
       this.#each(sql.ackOne, sql.ack, acks);
       if (forget) sql.forget.run(JSON.stringify(forget));
+      const now = Date.now();
+      if (now - this.#activeWritten > ACTIVE_EVERY) {
+        sql.active.run(now);
+        this.#activeWritten = now;
+      }
       work();
       db.exec("COMMIT");
     } catch (error) {

@@ -85,6 +85,52 @@ Deno.test("journal (SQLite): reopened, it has what was unacked with its attempts
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("journal (SQLite): reopened after a longer quiet than Telegram keeps an update, it no longer takes acked ids for repeats", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const first = sqliteJournal(path);
+  await first.open();
+  first.append([record(1), record(2), record(3)]);
+  first.ack(1);
+  first.ack(2);
+  first.close();
+  // Within a day, an acked id sent again is a repeat (Telegram redelivering what was not confirmed).
+  const soon = sqliteJournal(path);
+  await soon.open();
+  assert.deepEqual(soon.append([record(1)]).map((r) => r.id), [], "a repeat within the day");
+  soon.close();
+  // The file last written eight days ago: Telegram has since started a new sequence, which may reuse ids.
+  const db = new DatabaseSync(path);
+  db.prepare("UPDATE meta SET value = value - ? WHERE key = 'active'").run(8 * 24 * 3600 * 1000);
+  db.close();
+  const later = sqliteJournal(path);
+  await later.open();
+  assert.deepEqual(later.unacked().map((r) => r.id), [3], "what was held is still held");
+  assert.deepEqual(later.append([record(1), record(2), record(3)]).map((r) => r.id), [1, 2], "new updates");
+  later.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): restart (a new sequence of ids detected) forgets the acked ids, in the file too", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const journal = sqliteJournal(path);
+  await journal.open();
+  journal.append([record(1), record(2)]);
+  journal.ack(1);
+  journal.restart();
+  assert.deepEqual(journal.append([record(1), record(2)]).map((r) => r.id), [1], "1 is new, 2 still held");
+  journal.ack(1);
+  journal.ack(2);
+  journal.restart();
+  journal.close();
+  const reopened = sqliteJournal(path);
+  await reopened.open();
+  assert.deepEqual(reopened.append([record(1), record(2)]).map((r) => r.id), [1, 2]);
+  reopened.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("journal (SQLite): the first attempt at the head of a starting lane is written with the append", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/bot.db`;

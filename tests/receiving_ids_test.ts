@@ -2,6 +2,7 @@
 // id (one malformed or forged update) never make later real updates look seen or late: by polling (a
 // real HTTP server playing Telegram), from a queue, and through the webhook handler.
 import assert from "node:assert/strict";
+import { UpdateLedger } from "../bot/ledger.ts";
 import { Bot, type LoopMessage, originOf, UpdateQueue, webhookHandler } from "../bot/mod.ts";
 import { until } from "./support/until.ts";
 import { WireServer } from "./support/wire_server.ts";
@@ -83,6 +84,42 @@ for (const durable of [false, true]) {
     }
   });
 }
+
+Deno.test("ids (polling, SQLite journal): a new sequence reusing ids handled in the old one is handled in full", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ids_" });
+  const { server, send, waiting } = scriptedTelegram();
+  const bot = new Bot("1:reuse", { apiRoot: server.url });
+  const record = new Record();
+  const loop = bot.messageLoop(record.handle, { ...polling, journal: `${dir}/bot.db` });
+  try {
+    const before = range(1_000, 300);
+    send(before);
+    await until(() => record.ids.length === 300 && waiting() === 0);
+    // The new start falls among the old ids: 1,000–1,199 come again, as new updates.
+    const after = range(900, 300);
+    send(after);
+    await until(() => record.ids.length === 600 && waiting() === 0);
+    assert.deepEqual(record.ids.slice(300).sort((a, b) => a - b), after);
+  } finally {
+    await loop.stop();
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ids: after a longer quiet than Telegram keeps an update, the ledger forgets the ids it saw (not the unfinished ones)", () => {
+  const ledger = new UpdateLedger();
+  const day = 24 * 3600 * 1000;
+  ledger.expire(0);
+  ledger.begin(1);
+  ledger.begin(2);
+  ledger.finish(1);
+  ledger.expire(day / 2);
+  assert.ok(ledger.hasSeen(1), "within a day: still a repeat");
+  ledger.expire(day / 2 + day + 1);
+  assert.ok(!ledger.hasSeen(1), "after a quiet day: forgotten");
+  assert.ok(ledger.hasSeen(2) && ledger.isUnfinished(2), "an unfinished one stays");
+});
 
 Deno.test("ids (polling): one far-ahead id does not hide the real updates after it", async () => {
   const { server, send, waiting } = scriptedTelegram();
