@@ -36,11 +36,14 @@ export class UpdateLedger {
   /**
    * Notes that updates are being taken at time `now` (ms). After a longer quiet than Telegram keeps an
    * update, the ids seen are forgotten (the unfinished ones stay): none of them can come again, and
-   * the new sequence of ids Telegram starts after a week without updates may reuse them.
+   * the new sequence of ids Telegram starts after a week without updates may reuse them. Returns
+   * whether they were.
    */
-  expire(now: number): void {
-    if (now - this.#lastTaken > UPDATE_LIFETIME_MS && this.#seen.size > this.#unfinished.size) this.restart();
+  expire(now: number): boolean {
+    const quiet = now - this.#lastTaken > UPDATE_LIFETIME_MS && this.#seen.size > this.#unfinished.size;
     this.#lastTaken = now;
+    if (quiet) this.restart();
+    return quiet;
   }
 
   /** Records that `id` is finished (handled, dead-lettered, or safely journaled). */

@@ -74,10 +74,13 @@ export class Receiver {
   readonly ledger: UpdateLedger = new UpdateLedger();
   /** Whether a webhook handler was made for this bot: a loop started without a source then does not poll. */
   webhook = false;
+  /** The time in ms, for telling how long no update came (replaced in tests). */
+  clock: () => number = Date.now;
   #journal: Journal = new MemoryJournal();
   #settings: ReceiverSettings | undefined;
   #stopping = false;
   #opening = false;
+  #forgetHandled = false;
   #lanes = new Map<string, Lane>();
   // Lanes with work but no handler to run it (no loop running, or stopping).
   #parked = new Deque<string>();
@@ -194,7 +197,24 @@ export class Receiver {
    * they may be confirmed); rejects, with nothing taken, when the journal fails.
    */
   receive(updates: readonly Update[]): Promise<void> {
-    this.ledger.expire(Date.now());
+    // After a longer quiet than Telegram keeps an update, the handled ids the journal remembers mean
+    // nothing either (see Journal.restart); until it has forgotten them, nothing is taken in.
+    if (this.ledger.expire(this.clock())) this.#forgetHandled = true;
+    if (this.#forgetHandled) {
+      let forgotten: Awaitable<void>;
+      try {
+        forgotten = this.#journal.restart?.();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (isThenable(forgotten)) {
+        return forgotten.then(() => {
+          this.#forgetHandled = false;
+          return this.receive(updates);
+        });
+      }
+      this.#forgetHandled = false;
+    }
     const records: JournalRecord[] = [];
     for (const update of updates) {
       const id = update.update_id;

@@ -111,6 +111,34 @@ Deno.test("journal (SQLite): reopened after a longer quiet than Telegram keeps a
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("journal (SQLite): a webhook bot quiet for longer than Telegram keeps an update takes a new sequence reusing handled ids", async () => {
+  const dir = await Deno.makeTempDir();
+  const bot = new Bot("1:quiet", { apiRoot: "http://127.0.0.1:9" });
+  const hook = webhookHandler(bot);
+  const handled: number[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => void handled.push(msg.message_id), {
+    journal: `${dir}/bot.db`,
+  });
+  const receiver = receiverOf(bot);
+  await until(() => receiver.durable);
+  let now = Date.now();
+  receiver.clock = () => now;
+  const post = (id: number) =>
+    hook(new Request("http://bot.test/", { method: "POST", body: JSON.stringify(record(id).update) }));
+  for (let id = 1; id <= 5; id++) assert.equal((await post(id)).status, 200);
+  await until(() => handled.length === 5);
+  assert.equal((await post(3)).status, 200);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(handled.length, 5, "within the day, an id handled before is a repeat");
+  // A week later Telegram numbers from a new start, which happens to fall among the old ids.
+  now += 7 * 24 * 3600 * 1000;
+  for (let id = 3; id <= 7; id++) assert.equal((await post(id)).status, 200);
+  await until(() => handled.length === 10);
+  assert.deepEqual(handled.slice(5).sort((a, b) => a - b), [3, 4, 5, 6, 7]);
+  await loop.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("journal (SQLite): restart (a new sequence of ids detected) forgets the acked ids, in the file too", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/bot.db`;
