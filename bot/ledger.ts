@@ -18,7 +18,8 @@ export class UpdateLedger {
   #seen = new Set<number>();
   #order = new Deque<number>();
   #unfinished = new Set<number>();
-  #lastTaken = Number.NEGATIVE_INFINITY;
+  // When updates were last taken in (ms), from the first time on.
+  #lastTaken: number | undefined;
 
   /** Whether `id` was taken recently. */
   hasSeen(id: number): boolean {
@@ -40,7 +41,8 @@ export class UpdateLedger {
    * whether they were.
    */
   expire(now: number): boolean {
-    const quiet = now - this.#lastTaken > UPDATE_LIFETIME_MS && this.#seen.size > this.#unfinished.size;
+    const quiet = this.#lastTaken !== undefined && now - this.#lastTaken > UPDATE_LIFETIME_MS
+      && this.#seen.size > this.#unfinished.size;
     this.#lastTaken = now;
     if (quiet) this.restart();
     return quiet;
