@@ -435,12 +435,11 @@ export class SqliteJournal implements Journal {
       this.#each(sql.ackOne, sql.ack, acks);
       if (forget) sql.forget.run(JSON.stringify(forget));
       const now = Date.now();
-      if (now - this.#activeWritten > ACTIVE_EVERY) {
-        sql.active.run(now);
-        this.#activeWritten = now;
-      }
+      const active = now - this.#activeWritten > ACTIVE_EVERY;
+      if (active) sql.active.run(now);
       work();
       db.exec("COMMIT");
+      if (active) this.#activeWritten = now;
     } catch (error) {
       db.exec("ROLLBACK");
       for (const [id, n] of this.#attempts) attempts.set(id, (attempts.get(id) ?? 0) + n);
