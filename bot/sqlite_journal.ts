@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS updates (
   attempts INTEGER NOT NULL DEFAULT 0,
   done INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS dead (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id INTEGER NOT NULL,
@@ -96,8 +96,8 @@ const STATEMENTS = {
   forget: `DELETE FROM updates WHERE done = 1 AND id IN ${IDS}`,
   forgetAll: "DELETE FROM updates WHERE done = 1",
   active:
-    "INSERT INTO meta (key, value) VALUES ('active', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  lastActive: "SELECT value FROM meta WHERE key = 'active'",
+    "INSERT INTO journal_meta (key, value) VALUES ('active', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  lastActive: "SELECT value FROM journal_meta WHERE key = 'active'",
   bury:
     "INSERT INTO dead (id, key, body, attempts, reason, at) SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
   removeOne: "DELETE FROM updates WHERE id = ?",

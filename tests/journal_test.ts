@@ -101,7 +101,7 @@ Deno.test("journal (SQLite): reopened after a longer quiet than Telegram keeps a
   soon.close();
   // The file last written eight days ago: Telegram has since started a new sequence, which may reuse ids.
   const db = new DatabaseSync(path);
-  db.prepare("UPDATE meta SET value = value - ? WHERE key = 'active'").run(8 * 24 * 3600 * 1000);
+  db.prepare("UPDATE journal_meta SET value = value - ? WHERE key = 'active'").run(8 * 24 * 3600 * 1000);
   db.close();
   const later = sqliteJournal(path);
   await later.open();
