@@ -24,7 +24,6 @@ const PER_USER: Readonly<Record<string, string>> = {
   shipping_query: "payment",
   pre_checkout_query: "payment",
   purchased_paid_media: "purchase",
-  chat_member: "user",
   chat_join_request: "user",
 };
 
@@ -47,6 +46,9 @@ export function deliveryQueueOf(update: Obj): string {
     const userFamily = PER_USER[kind];
     const user = idOf(fields.from);
     if (userFamily !== undefined && user !== undefined) return `${userFamily}:${user}`;
+    // A member's changes queue with their join requests, whoever made the change.
+    const member = idOf((fields.old_chat_member as Obj | undefined)?.user);
+    if (kind === "chat_member" && member !== undefined) return `user:${member}`;
     if (kind === "poll" && fields.id !== undefined) return `poll:${fields.id}`;
     if (kind === "poll_answer" && fields.poll_id !== undefined) return `poll:${fields.poll_id}`;
   }

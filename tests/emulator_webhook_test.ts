@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { deliveryQueueOf } from "../testing/delivery_queue.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
 import { until } from "./support/until.ts";
@@ -222,4 +223,37 @@ Deno.test("webhook delivery: chats concurrently up to max_connections, each chat
     release.forEach((wake) => wake());
     await hook.close();
   }
+});
+
+Deno.test("webhook delivery queues: a chat's messages, a user's queries of each kind, a member's changes, a poll's answers", () => {
+  const chat = { id: -5, type: "group" };
+  const alice = { id: 7, is_bot: false, first_name: "Alice" };
+  const bob = { id: 8, is_bot: false, first_name: "Bob" };
+  const queue = (update: Record<string, unknown>) => deliveryQueueOf({ update_id: 1, ...update });
+  assert.equal(queue({ message: { chat, from: alice } }), queue({ edited_message: { chat, from: bob } }));
+  assert.notEqual(
+    queue({ message: { chat, from: alice } }),
+    queue({ message_reaction: { chat, user: alice } }),
+  );
+  assert.equal(
+    queue({ callback_query: { id: "1", from: alice } }),
+    queue({ callback_query: { id: "2", from: alice } }),
+  );
+  assert.notEqual(
+    queue({ callback_query: { id: "1", from: alice } }),
+    queue({ inline_query: { id: "3", from: alice } }),
+  );
+  assert.notEqual(
+    queue({ callback_query: { id: "1", from: alice } }),
+    queue({ callback_query: { id: "4", from: bob } }),
+  );
+  // An admin (Alice) changing Bob queues with Bob's join requests.
+  const change = { chat, from: alice, old_chat_member: { user: bob }, new_chat_member: { user: bob } };
+  assert.equal(queue({ chat_member: change }), queue({ chat_join_request: { chat, from: bob } }));
+  assert.equal(queue({ poll: { id: "p" } }), queue({ poll_answer: { poll_id: "p", user: alice } }));
+  assert.notEqual(
+    deliveryQueueOf({ update_id: 1 }),
+    deliveryQueueOf({ update_id: 2 }),
+    "nothing to key on: alone",
+  );
 });
