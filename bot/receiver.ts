@@ -80,6 +80,8 @@ export class Receiver {
   #settings: ReceiverSettings | undefined;
   #stopping = false;
   #opening = false;
+  // Resolves once the journal a loop is attaching is open (or failed to open).
+  #opened: Promise<void> | undefined;
   #forgetHandled = false;
   #lanes = new Map<string, Lane>();
   // Lanes with work but no handler to run it (no loop running, or stopping).
@@ -146,8 +148,11 @@ export class Receiver {
     this.#settings = settings;
     this.#stopping = false;
     // Until the loop's journal is open, what arrives waits: handled on the previous journal, it would
-    // bypass the chosen one (a Redis receiver's handler does nothing; the journal is its handling).
+    // bypass the chosen one (a Redis receiver's handler does nothing; the journal is its handling), and
+    // taken in by the previous journal once its records were carried over, it would be left behind.
     this.#opening = true;
+    const opened = deferred<void>();
+    this.#opened = opened.promise;
     try {
       const chosen = await journal;
       if (chosen !== this.#journal) await this.#switchTo(chosen);
@@ -156,6 +161,8 @@ export class Receiver {
       throw error;
     } finally {
       this.#opening = false;
+      this.#opened = undefined;
+      opened.resolve();
     }
     while (this.#parked.size > 0 && this.#settings === settings) {
       const key = this.#parked.shift()!;
@@ -194,9 +201,12 @@ export class Receiver {
   /**
    * Takes in a batch of updates: ids seen before are left out, the rest appended to the journal in one
    * go and handed to their lanes. Resolves once appended (for a durable journal that is the moment
-   * they may be confirmed); rejects, with nothing taken, when the journal fails.
+   * they may be confirmed); rejects, with nothing taken, when the journal fails. While a loop's journal
+   * is being opened, the batch waits for it.
    */
   receive(updates: readonly Update[]): Promise<void> {
+    const opening = this.#opened;
+    if (opening !== undefined) return opening.then(() => this.receive(updates));
     // After a longer quiet than Telegram keeps an update, the handled ids the journal remembers mean
     // nothing either (see Journal.restart); until it has forgotten them, nothing is taken in.
     if (this.ledger.expire(this.clock())) this.#forgetHandled = true;

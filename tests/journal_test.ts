@@ -367,3 +367,40 @@ Deno.test("journal (SQLite): a file from before acks marked rows done opens with
   reopened.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("journal: an update arriving while a loop's durable journal is being opened (after what was waiting was carried over) is neither left behind nor lost", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  // A durable journal whose append waits at the gate: the receiver is then between carrying over what
+  // the previous journal held and putting this one in its place.
+  const inner = new MemoryJournal();
+  const slow: Journal = {
+    durable: true,
+    open: () => inner.open(),
+    append: (records) => gate.then(() => inner.append(records)),
+    take: (key, limit) => inner.take(key, limit),
+    attempt: (id) => inner.attempt(id),
+    ack: (id) => inner.ack(id),
+    deadLetter: (id, attempts, reason) => inner.deadLetter(id, attempts, reason),
+    unacked: () => inner.unacked(),
+    deadLetters: () => inner.deadLetters(),
+    close: () => inner.close(),
+  };
+  const bot = new Bot("1:opening", { apiRoot: "http://127.0.0.1:9" });
+  const handled: number[] = [];
+  const waiting = bot.handleUpdate(record(1).update);
+  const loop = bot.messageLoop((msg: LoopMessage) => void handled.push(msg.message_id), {
+    journal: slow,
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  let answered = false;
+  const arriving = bot.handleUpdate(record(2).update).then(() => answered = true);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(answered, false, "it waits for the journal being opened");
+  release();
+  await until(() => answered && handled.length === 2, 5);
+  await waiting;
+  await arriving;
+  assert.deepEqual(handled.sort(), [1, 2]);
+  await loop.stop();
+});
