@@ -54,10 +54,11 @@ async function runOnce(kind: Kind, transport: Transport, durable: boolean): Prom
     assert.equal((await stopped.status).code, 0, "SIGTERM stops gracefully");
     assert.ok(handled() < total, "SIGTERM came mid-run");
     // A graceful stop lets what it started finish: each handling it began, it also ended.
-    const finished = new Set(
-      doneLines(config.out).filter((d) => d.pid === stopped.pid).map((d) => `${d.chat} ${d.n} ${d.pid}`),
+    const ran = (d: { chat: number; n: number }) => `${d.chat} ${d.n}`;
+    const finished = new Set(doneLines(config.out).filter((d) => d.pid === stopped.pid).map(ran));
+    const cut = startedLines(config.out).filter((s) => s.pid === stopped.pid && !finished.has(ran(s))).map(
+      ran,
     );
-    const cut = startedLines(config.out).filter((s) => s.endsWith(` ${stopped.pid}`) && !finished.has(s));
     assert.deepEqual(cut, [], "handlings the stopped process began and did not end");
 
     const last = startBot(config);

@@ -34,52 +34,37 @@ export interface Done {
   readonly latency: number;
 }
 
-/** Every message handled so far, in the order handled. */
-export function doneLines(out: string): Done[] {
+/** The fields of each line the bot wrote with `tag` (`D`, `S`, `E`), in the order written. */
+function linesOf(out: string, tag: string): string[][] {
   let text = "";
   try {
     text = Deno.readTextFileSync(out);
   } catch {
     return [];
   }
-  const done: Done[] = [];
-  for (const line of text.split("\n")) {
-    const [tag, chat, n, updateId, pid, latency] = line.split(" ");
-    if (tag !== "D") continue;
-    done.push({
-      chat: Number(chat),
-      n: Number(n),
-      updateId: Number(updateId),
-      pid: Number(pid),
-      latency: Number(latency),
-    });
-  }
-  return done;
+  return text.split("\n").map((line) => line.split(" ")).filter((fields) => fields[0] === tag)
+    .map((fields) => fields.slice(1));
 }
 
-/** Every handling started so far, as `<chat> <n> <pid>`, in the order started. */
-export function startedLines(out: string): string[] {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(out);
-  } catch {
-    return [];
-  }
-  return text.split("\n").filter((l) => l.startsWith("S ")).map((l) => l.slice(2));
+/** Every message handled so far, in the order handled. */
+export function doneLines(out: string): Done[] {
+  return linesOf(out, "D").map(([chat, n, updateId, pid, latency]) => ({
+    chat: Number(chat),
+    n: Number(n),
+    updateId: Number(updateId),
+    pid: Number(pid),
+    latency: Number(latency),
+  }));
+}
+
+/** Every handling started so far, in the order started. */
+export function startedLines(out: string): { chat: number; n: number; pid: number }[] {
+  return linesOf(out, "S").map(([chat, n, pid]) => ({ chat: Number(chat), n: Number(n), pid: Number(pid) }));
 }
 
 /** What onError received: `[update_id, error class]` per report. */
 export function reported(out: string): Array<[number, string]> {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(out);
-  } catch {
-    return [];
-  }
-  return text.split("\n").filter((l) => l.startsWith("E ")).map((l) => {
-    const [, id, name] = l.split(" ");
-    return [Number(id), name];
-  });
+  return linesOf(out, "E").map(([id, name]) => [Number(id), name]);
 }
 
 /** Number of distinct messages handled. */
