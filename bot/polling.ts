@@ -101,14 +101,18 @@ export async function pollUpdates(
     if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     let offset = offsets.next(receiver);
     const room = offsets.room(receiver, options.limit);
-    // Unfinished updates the window no longer counts (passed after stuckAfter, forgotten by Telegram).
-    const stale = offsets.confirmed === undefined ? 0 : receiver.ledger.unfinishedBelow(offsets.confirmed);
+    // Unfinished updates the window no longer counts (passed after stuckAfter, forgotten by Telegram):
+    // counted only when the call waits.
+    const stale = () =>
+      offsets.confirmed === undefined ? 0 : receiver.ledger.unfinishedBelow(offsets.confirmed);
     if (room >= enough && room < options.limit) {
       // Handlers finish in bursts (the answers to requests sent together): the call waits for the
       // burst to end (the whole window finished, or none for BURST_GAP), so that it confirms, and
       // brings, as many updates as it can.
       const before = receiver.finished;
-      if (await within(receiver.unfinishedAtMost(stale), BURST_GAP) || receiver.finished !== before) continue;
+      if (await within(receiver.unfinishedAtMost(stale()), BURST_GAP) || receiver.finished !== before) {
+        continue;
+      }
     }
     if (room < enough) {
       if (blocked === undefined || blocked.offset !== offset) blocked = { offset, since: Date.now() };
@@ -116,7 +120,7 @@ export async function pollUpdates(
       if (waited < stuckAfter) {
         // Room comes only once enough of the window has finished, and then only as its oldest update
         // does: one wake for each, not one per update finished.
-        const few = options.limit - enough + stale;
+        const few = options.limit - enough + stale();
         const wake = receiver.ledger.unfinished > few
           ? receiver.unfinishedAtMost(few)
           : receiver.confirmable(offset!);
