@@ -173,7 +173,12 @@ export class Bot extends Api {
       handle: routed ?? ((event) => this.handle(event)),
       report: (error) => this.#reportEvent(checked, error),
     });
-    loop.done.then(detach, detach);
+    const release = this.keepConnections();
+    const end = () => {
+      detach();
+      release();
+    };
+    loop.done.then(end, end);
     return loop;
   }
 

@@ -1,0 +1,287 @@
+/**
+ * One keep-alive HTTP/1.1 connection of the pooled transport: one request at a time, the answer read
+ * by its framing, and while idle a read left waiting so that a server closing the connection is seen
+ * at once (and the connection dropped) instead of when the next request is written into it.
+ *
+ * @module
+ */
+import {
+  type BodyFraming,
+  headEnd,
+  HttpProtocolError,
+  MAX_HEAD_BYTES,
+  parseResponseHead,
+  type ResponseHead,
+} from "./http1_wire.ts";
+
+/** The part of `Deno.Conn` used here. */
+export interface ByteSocket {
+  /** Reads into `into`; `null` at the end of the stream. */
+  read(into: Uint8Array): Promise<number | null>;
+  /** Writes some of `bytes`; how many. */
+  write(bytes: Uint8Array): Promise<number>;
+  /** Closes the socket; a pending read then rejects. */
+  close(): void;
+  /** Lets the socket keep the process alive again. */
+  ref(): void;
+  /** Keeps the socket from holding the process alive while it waits. */
+  unref(): void;
+}
+
+/** An answer read off the wire: its head and its whole body. */
+export interface Exchange {
+  /** The final (non-1xx) head. */
+  readonly head: ResponseHead;
+  /** The body, `null` when the response has none. */
+  readonly body: Uint8Array<ArrayBuffer> | null;
+}
+
+const INITIAL_BUFFER = 16 * 1024;
+
+/** Raised when the server closed the connection before its answer was complete. */
+export class ConnectionClosed extends TypeError {
+  /** @param during what was being read. */
+  constructor(during: string) {
+    super(`connection closed by the server ${during}`);
+    this.name = "ConnectionClosed";
+  }
+}
+
+/** A keep-alive HTTP/1.1 connection (see the module). */
+export class Http1Connection {
+  readonly #socket: ByteSocket;
+  readonly #closedBy: (connection: Http1Connection) => void;
+  #buffer = new Uint8Array(INITIAL_BUFFER);
+  #start = 0;
+  #end = 0;
+  #pendingRead: Promise<number | null> | undefined;
+  #parked = false;
+  #closed = false;
+  /** When the connection, idle, is no longer used (the server may have closed it by then). */
+  idleUntil = 0;
+
+  /**
+   * @param socket the connected socket.
+   * @param closed told once when the connection closes, for whatever reason (the pool forgets it).
+   */
+  constructor(socket: ByteSocket, closed: (connection: Http1Connection) => void) {
+    this.#socket = socket;
+    this.#closedBy = closed;
+  }
+
+  /** Whether the connection is closed (by either side). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the connection; a request in progress fails. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#socket.close();
+    } catch {
+      // Already closed by a failed read or write.
+    }
+    this.#closedBy(this);
+  }
+
+  /**
+   * Sends `request` (whole bytes) and reads the answer to its end. The connection is reusable after
+   * if the answer keeps it alive; otherwise it is closed here.
+   *
+   * @throws the signal's reason when `signal` aborts (the connection is closed), {@link ConnectionClosed}
+   *   or the socket's error when the connection fails, {@link HttpProtocolError} on a malformed answer.
+   */
+  async exchange(request: Uint8Array, method: string, signal?: AbortSignal): Promise<Exchange> {
+    this.#unpark();
+    const abort = () => this.close();
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      for (let written = 0; written < request.byteLength;) {
+        written += await this.#socket.write(request.subarray(written));
+      }
+      let head = await this.#readHead(method);
+      // Informational answers (100 Continue, 103 Early Hints) precede the real one.
+      while (head.status < 200) {
+        if (head.status === 101) throw new HttpProtocolError("101 Switching Protocols to a plain request");
+        head = await this.#readHead(method);
+      }
+      const body = await this.#readBody(head.framing);
+      if (!head.keepAlive) this.close();
+      return { head, body };
+    } catch (error) {
+      this.close();
+      throw signal?.aborted ? signal.reason : error;
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  /**
+   * Leaves the idle connection waiting for the server: bytes or the end of the stream while parked
+   * mean the connection is of no more use, and it is closed.
+   */
+  park(): void {
+    if (this.#closed) return;
+    if (this.#start !== this.#end) {
+      // Bytes beyond the answer: the server is out of step with us.
+      this.close();
+      return;
+    }
+    this.#start = this.#end = 0;
+    this.#parked = true;
+    const read = this.#socket.read(this.#buffer);
+    this.#pendingRead = read;
+    this.#socket.unref();
+    read.then(
+      (n) => this.#wokeWhileParked(n),
+      () => this.#wokeWhileParked(null),
+    );
+  }
+
+  #wokeWhileParked(n: number | null): void {
+    if (!this.#parked) return;
+    this.#parked = false;
+    this.#pendingRead = undefined;
+    if (n !== null) this.#end = n;
+    this.close();
+  }
+
+  #unpark(): void {
+    if (!this.#parked) return;
+    this.#parked = false;
+    this.#socket.ref();
+  }
+
+  /** Reads more bytes into the buffer (growing it when full); false at the end of the stream. */
+  async #fill(): Promise<boolean> {
+    let read = this.#pendingRead;
+    this.#pendingRead = undefined;
+    if (read === undefined) {
+      if (this.#end === this.#buffer.byteLength) this.#makeRoom();
+      read = this.#socket.read(this.#buffer.subarray(this.#end));
+    }
+    const n = await read;
+    if (n === null) return false;
+    this.#end += n;
+    return true;
+  }
+
+  #makeRoom(): void {
+    const unread = this.#end - this.#start;
+    if (this.#start > 0 && unread < this.#buffer.byteLength / 2) {
+      this.#buffer.copyWithin(0, this.#start, this.#end);
+    } else {
+      const larger = new Uint8Array(this.#buffer.byteLength * 2);
+      larger.set(this.#buffer.subarray(this.#start, this.#end));
+      this.#buffer = larger;
+    }
+    this.#start = 0;
+    this.#end = unread;
+  }
+
+  async #readHead(method: string): Promise<ResponseHead> {
+    // Bytes after #start already known to hold no blank line (the buffer may move as it fills).
+    let scanned = 0;
+    for (;;) {
+      const end = headEnd(this.#buffer, this.#start + scanned, this.#end);
+      if (end >= 0) {
+        const head = parseResponseHead(this.#buffer, this.#start, end, method);
+        this.#start = end + 4;
+        return head;
+      }
+      scanned = Math.max(0, this.#end - this.#start - 3);
+      if (scanned > MAX_HEAD_BYTES) throw new HttpProtocolError("head too large");
+      if (!(await this.#fill())) throw new ConnectionClosed("before the answer's head");
+    }
+  }
+
+  async #readBody(framing: BodyFraming): Promise<Uint8Array<ArrayBuffer> | null> {
+    switch (framing.kind) {
+      case "none":
+        return null;
+      case "length":
+        return await this.#readExactly(framing.length);
+      case "chunked":
+        return await this.#readChunked();
+      case "close":
+        return await this.#readToEnd();
+    }
+  }
+
+  /** The next `length` bytes, copied out of the buffer (or read straight into their own array). */
+  async #readExactly(length: number): Promise<Uint8Array<ArrayBuffer>> {
+    const buffered = this.#end - this.#start;
+    if (buffered >= length) {
+      const bytes = this.#buffer.slice(this.#start, this.#start + length);
+      this.#start += length;
+      return bytes;
+    }
+    const bytes = new Uint8Array(length);
+    bytes.set(this.#buffer.subarray(this.#start, this.#end));
+    this.#start = this.#end = 0;
+    for (let got = buffered; got < length;) {
+      const n = await this.#socket.read(bytes.subarray(got));
+      if (n === null) throw new ConnectionClosed("in the middle of the answer's body");
+      got += n;
+    }
+    return bytes;
+  }
+
+  async #readLine(): Promise<string> {
+    for (;;) {
+      const at = this.#buffer.subarray(this.#start, this.#end).indexOf(10);
+      if (at >= 0) {
+        const line = String.fromCharCode(...this.#buffer.subarray(this.#start, this.#start + at));
+        this.#start += at + 1;
+        return line.endsWith("\r") ? line.slice(0, -1) : line;
+      }
+      if (this.#end - this.#start > MAX_HEAD_BYTES) throw new HttpProtocolError("chunk line too long");
+      if (!(await this.#fill())) throw new ConnectionClosed("in the middle of a chunked body");
+    }
+  }
+
+  async #readChunked(): Promise<Uint8Array<ArrayBuffer>> {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let total = 0;
+    for (;;) {
+      const sizeLine = await this.#readLine();
+      const size = /^[0-9a-fA-F]{1,12}(?:;.*)?$/.test(sizeLine) ? parseInt(sizeLine, 16) : NaN;
+      if (Number.isNaN(size)) {
+        throw new HttpProtocolError(`chunk size ${JSON.stringify(sizeLine.slice(0, 40))}`);
+      }
+      if (size === 0) break;
+      chunks.push(await this.#readExactly(size));
+      total += size;
+      if ((await this.#readLine()) !== "") throw new HttpProtocolError("chunk without its line end");
+    }
+    // Trailer fields, if any, end at an empty line.
+    while ((await this.#readLine()) !== "");
+    return concat(chunks, total);
+  }
+
+  async #readToEnd(): Promise<Uint8Array<ArrayBuffer>> {
+    const chunks: Uint8Array<ArrayBuffer>[] = [this.#buffer.slice(this.#start, this.#end)];
+    let total = chunks[0].byteLength;
+    this.#start = this.#end = 0;
+    for (;;) {
+      const into = new Uint8Array(INITIAL_BUFFER);
+      const n = await this.#socket.read(into);
+      if (n === null) return concat(chunks, total);
+      chunks.push(into.subarray(0, n));
+      total += n;
+    }
+  }
+}
+
+function concat(chunks: Uint8Array<ArrayBuffer>[], total: number): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
