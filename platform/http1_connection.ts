@@ -98,6 +98,8 @@ export class Http1Connection {
     const abort = () => this.close();
     signal?.addEventListener("abort", abort, { once: true });
     try {
+      // An abort between taking the connection and here fired no event.
+      signal?.throwIfAborted();
       for (let written = 0; written < request.byteLength;) {
         written += await this.#socket.write(request.subarray(written));
       }

@@ -237,6 +237,7 @@ export class ConnectionPool {
         if (at >= 0) origin.waiting.splice(at, 1);
         reject(signal!.reason);
       };
+      if (signal?.aborted) return reject(signal.reason);
       origin.waiting.push(wake);
       signal?.addEventListener("abort", abort, { once: true });
     });
