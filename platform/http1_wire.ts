@@ -32,6 +32,8 @@ export interface ResponseHead {
   readonly keepAlive: boolean;
   /** The server's idle timeout from a `Keep-Alive: timeout=N` field, in milliseconds. */
   readonly idleTimeoutMs: number | undefined;
+  /** Whether the body is JSON (`application/json`, which is UTF-8). */
+  readonly json: boolean;
 }
 
 /** Raised for a response that is not HTTP/1.x as this transport reads it. */
@@ -95,6 +97,7 @@ export function parseResponseHead(
   let chunked = false;
   let connection = "";
   let idleTimeoutMs: number | undefined;
+  let json = false;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const colon = line.indexOf(":");
@@ -113,6 +116,8 @@ export function parseResponseHead(
       if (!chunked) throw new HttpProtocolError(`transfer-encoding ${JSON.stringify(value)}`);
     } else if (name === "connection") {
       connection += `${value.toLowerCase()},`;
+    } else if (name === "content-type") {
+      json = /^application\/json\s*(?:;|$)/i.test(value);
     } else if (name === "keep-alive") {
       const timeout = /timeout=(\d+)/i.exec(value);
       if (timeout) idleTimeoutMs = Number(timeout[1]) * 1000;
@@ -131,5 +136,6 @@ export function parseResponseHead(
     framing,
     keepAlive: keepAlive && framing.kind !== "close",
     idleTimeoutMs,
+    json,
   };
 }
