@@ -188,13 +188,16 @@ export class Http1Connection {
     let scanned = 0;
     for (;;) {
       const end = headEnd(this.#buffer, this.#start + scanned, this.#end);
+      // One read may bring more than the limit at once: the limit holds for a head found in it too.
+      if ((end < 0 ? this.#end : end) - this.#start > MAX_HEAD_BYTES) {
+        throw new HttpProtocolError("head too large");
+      }
       if (end >= 0) {
         const head = parseResponseHead(this.#buffer, this.#start, end, method);
         this.#start = end + 4;
         return head;
       }
       scanned = Math.max(0, this.#end - this.#start - 3);
-      if (scanned > MAX_HEAD_BYTES) throw new HttpProtocolError("head too large");
       if (!(await this.#fill())) throw new ConnectionClosed("before the answer's head");
     }
   }

@@ -24,6 +24,8 @@ const MAX_IDLE_MS = 15_000;
 const MAX_CONNECTIONS_PER_ORIGIN = 128;
 /** Idle connections kept per origin; more are closed as they come back. */
 const MAX_IDLE_PER_ORIGIN = 128;
+/** Statuses a Response may not have a body with, even an empty one (204 and 304 are read with none). */
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
 /** Parsed request URLs kept (a bot calls a few dozen methods at most). */
 const URL_CACHE_SIZE = 256;
 
@@ -169,7 +171,11 @@ export class ConnectionPool {
     this.#release(url.origin, connection, head.idleTimeoutMs);
     try {
       // A string body makes a cheaper Response than bytes; JSON is UTF-8, so nothing is lost.
-      const body = head.json && answer !== null ? decoder.decode(answer) : answer;
+      const body = NULL_BODY_STATUS.has(head.status)
+        ? null
+        : head.json && answer !== null
+        ? decoder.decode(answer)
+        : answer;
       return new Response(body, {
         status: head.status,
         statusText: head.statusText,
