@@ -93,3 +93,15 @@ Deno.test("bench targets: under faults a chat told to wait longer than twice the
   );
   assert.equal(fault(5_000).ratio, 5);
 });
+
+Deno.test("bench targets: our bot over fetch is shown beside the default but held to no target", () => {
+  const overFetch = "telepot plain, polling, sqlite, over fetch";
+  const pooled = "telepot plain, polling, sqlite";
+  const checks = checkTargets([
+    run(overFetch, FAST, 5_000),
+    run(pooled, FAST, 10_000),
+    run("bare fetch loop (Deno)", FAST, 10_000),
+  ], MODES);
+  assert.ok(checks.some((c) => c.what.startsWith(`${pooled} ÷`)));
+  assert.deepEqual(checks.filter((c) => c.what.includes(overFetch)), []);
+});

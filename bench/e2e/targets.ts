@@ -87,7 +87,11 @@ export function checkTargets(results: readonly RunResult[], modes: readonly Mode
   const find = (mode: Mode | undefined, pick: (r: RunResult) => boolean) =>
     results.find((r) => r.mode === mode && pick(r));
   const checks: TargetCheck[] = [];
-  const ours = [...new Set(results.filter((r) => r.variant.journal !== undefined).map((r) => r.variant))];
+  const ours = [
+    ...new Set(
+      results.filter((r) => r.variant.journal !== undefined && !r.variant.overFetch).map((r) => r.variant),
+    ),
+  ];
   const baseline = (kind: "telegraf" | "bare", receive: Variant["receive"], mode: Mode | undefined) =>
     find(mode, (r) => r.variant.baseline === kind && r.variant.receive === receive);
   // The bare program that receives as `variant` does, in `mode`.

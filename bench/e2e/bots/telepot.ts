@@ -27,6 +27,8 @@ const options = {
   // The bench's retry rule, through the client's own retry: sendMessage is repeated after a 5xx too,
   // since the bench server's 500 means the message was not sent.
   retry: { maxAttempts: MAX_ATTEMPTS, backoff: FIRST_BACKOFF, idempotent: () => true },
+  // Given, fetch carries every call: the loop keeps no pooled connections.
+  ...(config.settings.overFetch === true ? { fetch } : {}),
 };
 
 class Echo extends ChatHandler {
