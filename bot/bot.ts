@@ -162,18 +162,25 @@ export class Bot extends Api {
     // A loop on a bot with a webhook handler, or reading a queue, does not poll (the receiver decides
     // once, at start), so only a polling loop waits for getMe.
     const reception = { polls: checked.source === undefined && !receiverOf(this).webhook };
-    const loop = startLoop(
-      this,
-      checked,
-      reception,
-      handle,
-      (gated) => runLoop(this, gated, { ...checked, allowedUpdates, onError }, this.#redact),
-    );
+    // Taken before the loop starts, since starting already calls getMe.
+    const release = this.keepConnections();
+    let loop: LoopController;
+    try {
+      loop = startLoop(
+        this,
+        checked,
+        reception,
+        handle,
+        (gated) => runLoop(this, gated, { ...checked, allowedUpdates, onError }, this.#redact),
+      );
+    } catch (error) {
+      release();
+      throw error;
+    }
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),
       report: (error) => this.#reportEvent(checked, error),
     });
-    const release = this.keepConnections();
     const end = () => {
       detach();
       release();
