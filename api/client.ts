@@ -203,7 +203,7 @@ export class Api extends ApiMethods {
   /**
    * Sends this client's JSON calls over a pool of keep-alive HTTP/1.1 connections of its own (Deno's
    * `Deno.connect`/`Deno.connectTls`) until every lease taken is released, then closes them. Each
-   * call then costs a fraction of the CPU of a `fetch` (about a quarter on loopback). A message loop
+   * call then costs about half the CPU of a `fetch` (on loopback). A message loop
    * holds a lease while it runs; take one yourself for a busy stretch of calls outside a loop.
    *
    * Uploads, downloads and anything not a JSON `POST` still go through `fetch`. Where the pool cannot

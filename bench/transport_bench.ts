@@ -1,23 +1,33 @@
 /**
- * The client's two transports against one bare `Deno.serve` Bot API answer (in a worker, its own
- * thread): `Api` calls over `fetch` (the baseline) and over the pooled keep-alive HTTP/1.1 connections
- * a lease (`api.keepConnections()`, which every message loop takes) switches on. Each iteration is
- * 100 `sendMessage` calls at once, as a polling bot answers a batch. The process's CPU per call for
- * each is printed at the end.
+ * The client's two transports against one bare `Deno.serve` Bot API answer in its own process: `Api`
+ * calls over `fetch` (the baseline) and over the pooled keep-alive HTTP/1.1 connections a lease
+ * (`api.keepConnections()`, which every message loop takes) switches on. Each iteration is 100
+ * `sendMessage` calls at once, as a polling bot answers a batch. This process's CPU per call (the
+ * client's alone) for each is printed at the end.
  *
  * @module
  */
 import process from "node:process";
 import { Api } from "../api/client.ts";
-import type { WorkerRequest } from "./emulator_worker.ts";
 
 const AT_ONCE = 100;
 
-const worker = new Worker(new URL("./emulator_worker.ts", import.meta.url), { type: "module" });
-const server = await new Promise<{ apiRoot: string; token: string; chatId: number }>((resolve) => {
-  worker.onmessage = (e) => resolve(e.data);
-  worker.postMessage({ mode: "baseline" } satisfies WorkerRequest);
-});
+const SERVER = `
+  const body = JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: "private" } } });
+  Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: (addr) => console.log(addr.port) }, async (request) => {
+    await request.text();
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  });
+`;
+const serverProcess = new Deno.Command(Deno.execPath(), {
+  args: ["eval", "--quiet", SERVER],
+  stdout: "piped",
+  stderr: "inherit",
+}).spawn();
+const reader = serverProcess.stdout.pipeThrough(new TextDecoderStream()).getReader();
+const { value: portLine } = await reader.read();
+reader.releaseLock();
+const server = { apiRoot: `http://127.0.0.1:${Number(portLine)}`, token: "1:bench", chatId: 1 };
 
 const overFetch = new Api(server.token, { apiRoot: server.apiRoot });
 const pooled = new Api(server.token, { apiRoot: server.apiRoot });
@@ -51,7 +61,7 @@ batchBench("Api over pooled HTTP/1.1 connections", pooled, false);
 
 globalThis.addEventListener("unload", () => {
   for (const [name, { calls, micros }] of cpu) {
-    console.log(`${name}: ${(micros / calls).toFixed(1)} µs of CPU per call (client and server threads)`);
+    console.log(`${name}: ${(micros / calls).toFixed(1)} µs of the client's CPU per call`);
   }
 });
 
@@ -62,6 +72,7 @@ Deno.bench({
   warmup: 0,
   fn() {
     release();
-    worker.terminate();
+    serverProcess.kill();
+    void serverProcess.stdout.cancel().catch(() => {});
   },
 });

@@ -4,7 +4,7 @@
  * order; a request that fails or is not answered 2xx is repeated after a short pause.
  *
  * Requests go over keep-alive HTTP/1.1 connections of the library's pool rather than `fetch`, which
- * costs about four times the CPU per request: Telegram's servers are not on the bench machine, so the
+ * costs about twice the CPU per request: Telegram's servers are not on the bench machine, so the
  * pusher should take as little of its two cores from the bots as it can.
  *
  * @module
