@@ -24,6 +24,8 @@ const MAX_IDLE_MS = 15_000;
 const MAX_CONNECTIONS_PER_ORIGIN = 128;
 /** Idle connections kept per origin; more are closed as they come back. */
 const MAX_IDLE_PER_ORIGIN = 128;
+/** How long a server that refused a new connection is left to `fetch`. */
+const FETCH_AFTER_CONNECT_FAILURE_MS = 60_000;
 /** Statuses a Response may not have a body with, even an empty one (204 and 304 are read with none). */
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
 /** Parsed request URLs kept (a bot calls a few dozen methods at most). */
@@ -89,6 +91,8 @@ interface Origin {
   readonly idle: Http1Connection[];
   open: number;
   readonly waiting: (() => void)[];
+  /** Until when new requests go to `fetch`, after a connection could not be made (ms since epoch). */
+  fetchUntil: number;
 }
 
 /** A pool of keep-alive HTTP/1.1 connections with a fetch-compatible `fetch` (see the module). */
@@ -165,7 +169,7 @@ export class ConnectionPool {
     signal?.throwIfAborted();
     const request = requestBytes("POST", url, fields, body);
     const connection = await this.#acquire(url, signal);
-    // The pool closed while this request waited for a connection.
+    // The pool closed, or cannot reach the server: fetch takes the request as it was given.
     if (connection === undefined) return await fetch(url.href, init);
     const { head, body: answer } = await connection.exchange(request, "POST", signal);
     this.#release(url.origin, connection, head.idleTimeoutMs);
@@ -188,11 +192,16 @@ export class ConnectionPool {
 
   #origin(key: string): Origin {
     let origin = this.#origins.get(key);
-    if (origin === undefined) this.#origins.set(key, origin = { idle: [], open: 0, waiting: [] });
+    if (origin === undefined) {
+      this.#origins.set(key, origin = { idle: [], open: 0, waiting: [], fetchUntil: 0 });
+    }
     return origin;
   }
 
-  /** An idle connection, a new one, or one freed while waiting; `undefined` once the pool is closed. */
+  /**
+   * An idle connection, a new one, or one freed while waiting; `undefined` once the pool is closed or
+   * while the server is left to `fetch`.
+   */
   async #acquire(url: URL, signal: AbortSignal | undefined): Promise<Http1Connection | undefined> {
     const origin = this.#origin(url.origin);
     for (;;) {
@@ -202,12 +211,18 @@ export class ConnectionPool {
         if (!connection.closed && connection.idleUntil > now) return connection;
         connection.close();
       }
+      if (origin.fetchUntil > now) return undefined;
       if (origin.open < this.#maxConnections) return await this.#connect(url, origin);
       await this.#waitForConnection(origin, signal);
     }
   }
 
-  async #connect(url: URL, origin: Origin): Promise<Http1Connection> {
+  /**
+   * A new connection, or `undefined` when none could be made: `Deno.connect` tries one address where
+   * `fetch` tries each (IPv6 and IPv4), and a proxy or resolver may serve `fetch` only, so the request
+   * and the server's next ones for a while go to `fetch`, which succeeds or fails as it always would.
+   */
+  async #connect(url: URL, origin: Origin): Promise<Http1Connection | undefined> {
     origin.open++;
     const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
     const tls = url.protocol === "https:";
@@ -217,9 +232,11 @@ export class ConnectionPool {
       socket = tls
         ? await this.#net.connectTls({ hostname, port })
         : await this.#net.connect({ hostname, port });
-    } catch (error) {
+    } catch {
+      origin.fetchUntil = Date.now() + FETCH_AFTER_CONNECT_FAILURE_MS;
       this.#closedOne(origin);
-      throw error;
+      for (const wake of origin.waiting.splice(0)) wake();
+      return undefined;
     }
     (socket as { setNoDelay?(on: boolean): void }).setNoDelay?.(true);
     return new Http1Connection(socket, (closed) => {

@@ -546,6 +546,36 @@ Deno.test("answers that may not carry a body (204, 205, 304) come back as fetch 
   });
 });
 
+Deno.test("a server the pool cannot connect to gets the request through fetch, and its next ones too", async () => {
+  // A port nothing listens on, for now.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = probe.addr.port;
+  probe.close();
+  const url = `http://127.0.0.1:${port}/bot1:x/getMe`;
+  const pool = new ConnectionPool();
+  try {
+    // fetch's own failure (a TypeError), not Deno.connect's ConnectionRefused: the pool stepped aside.
+    await assert.rejects(
+      post(pool, url),
+      (error) => error instanceof TypeError && !(error instanceof HttpProtocolError),
+    );
+    const agents: (string | null)[] = [];
+    const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
+      await request.text();
+      agents.push(request.headers.get("user-agent"));
+      return new Response("{}");
+    });
+    try {
+      assert.equal(await (await post(pool, url)).text(), "{}");
+      assert.match(String(agents[0]), /^Deno\//, "the next request went through fetch too");
+    } finally {
+      await server.shutdown();
+    }
+  } finally {
+    pool.close();
+  }
+});
+
 Deno.test("the request line, Host, headers and body arrive intact", async () => {
   await withPool(answering(() => ok("{}")), async (server, pool) => {
     const text = "{\"text\":\"héllo ✓ 🙂\"}";
