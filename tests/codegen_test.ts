@@ -244,7 +244,8 @@ Deno.test("every object type is exported under its Bot API name from mod.ts", as
   const names = table.types.map((t) => t.name);
   const program = `import type {\n${names.map((n) => `  ${n},`).join("\n")}\n} from "../mod.ts";\n`
     + `export type All = [${names.join(", ")}];\n`;
-  const file = new URL("tests/.types_export_check.ts", root);
+  // A name of its own, so that two runs of the suite in one checkout do not remove each other's file.
+  const file = new URL(`tests/.types_export_check_${crypto.randomUUID()}.ts`, root);
   await Deno.writeTextFile(file, program);
   try {
     const check = await new Deno.Command(Deno.execPath(), {
