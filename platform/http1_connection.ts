@@ -187,14 +187,14 @@ export class Http1Connection {
     // Bytes after #start already known to hold no blank line (the buffer may move as it fills).
     let scanned = 0;
     for (;;) {
-      const end = headEnd(this.#buffer, this.#start + scanned, this.#end);
+      const found = headEnd(this.#buffer, this.#start + scanned, this.#end);
       // One read may bring more than the limit at once: the limit holds for a head found in it too.
-      if ((end < 0 ? this.#end : end) - this.#start > MAX_HEAD_BYTES) {
+      if ((found?.end ?? this.#end) - this.#start > MAX_HEAD_BYTES) {
         throw new HttpProtocolError("head too large");
       }
-      if (end >= 0) {
-        const head = parseResponseHead(this.#buffer, this.#start, end, method);
-        this.#start = end + 4;
+      if (found !== undefined) {
+        const head = parseResponseHead(this.#buffer, this.#start, found.end, method);
+        this.#start = found.body;
         return head;
       }
       scanned = Math.max(0, this.#end - this.#start - 3);

@@ -70,12 +70,22 @@ export function requestBytes(
   return bytes;
 }
 
-/** Where the blank line ending a head starts in `bytes[from, to)`, or -1. */
-export function headEnd(bytes: Uint8Array, from: number, to: number): number {
-  for (let i = bytes.indexOf(13, from); i >= 0 && i + 3 < to; i = bytes.indexOf(13, i + 1)) {
-    if (bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i;
+/**
+ * Where a head in `bytes` ends, looking at `[from, to)`: the end of its last line and where the body
+ * starts, or `undefined` before its blank line has come. Lines may end in a bare LF, as HTTP/1.1 lets
+ * a client accept (and fetch does).
+ */
+export function headEnd(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+): { end: number; body: number } | undefined {
+  for (let i = bytes.indexOf(10, from); i >= 0 && i + 1 < to; i = bytes.indexOf(10, i + 1)) {
+    const end = i > 0 && bytes[i - 1] === 13 ? i - 1 : i;
+    if (bytes[i + 1] === 10) return { end, body: i + 2 };
+    if (bytes[i + 1] === 13 && i + 2 < to && bytes[i + 2] === 10) return { end, body: i + 3 };
   }
-  return -1;
+  return undefined;
 }
 
 /** Parses the head in `bytes[from, end)` (without its blank line), for a request made with `method`. */
@@ -85,7 +95,7 @@ export function parseResponseHead(
   end: number,
   method: string,
 ): ResponseHead {
-  const lines = latin1.decode(bytes.subarray(from, end)).split("\r\n");
+  const lines = latin1.decode(bytes.subarray(from, end)).split(/\r?\n/);
   const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]);
   if (statusLine === null) {
     throw new HttpProtocolError(`status line ${JSON.stringify(lines[0].slice(0, 80))}`);

@@ -576,6 +576,22 @@ Deno.test("a server the pool cannot connect to gets the request through fetch, a
   }
 });
 
+Deno.test("a head whose lines end in a bare LF is read as fetch reads it, and the connection reused", async () => {
+  const answers = [
+    "HTTP/1.1 200 OK\ncontent-length: 2\nx-kind: bare\n\nok",
+    "HTTP/1.1 200 OK\r\ncontent-length: 5\nx-kind: mixed\n\r\nmixed",
+  ];
+  let next = 0;
+  await withPool(answering(() => answers[next++]), async (server, pool) => {
+    for (const [kind, text] of [["bare", "ok"], ["mixed", "mixed"]]) {
+      const response = await post(pool, server.url);
+      assert.equal(response.headers.get("x-kind"), kind);
+      assert.equal(await response.text(), text);
+    }
+    assert.equal(server.accepted, 1);
+  });
+});
+
 Deno.test("the request line, Host, headers and body arrive intact", async () => {
   await withPool(answering(() => ok("{}")), async (server, pool) => {
     const text = "{\"text\":\"héllo ✓ 🙂\"}";
