@@ -91,7 +91,8 @@ export class Http1Connection {
    * if the answer keeps it alive; otherwise it is closed here.
    *
    * @throws the signal's reason when `signal` aborts (the connection is closed), {@link ConnectionClosed}
-   *   or the socket's error when the connection fails, {@link HttpProtocolError} on a malformed answer.
+   *   or a TypeError caused by the socket's error when the connection fails, {@link HttpProtocolError} on
+   *   a malformed answer.
    */
   async exchange(request: Uint8Array, method: string, signal?: AbortSignal): Promise<Exchange> {
     this.#unpark();
@@ -114,7 +115,11 @@ export class Http1Connection {
       return { head, body };
     } catch (error) {
       this.close();
-      throw signal?.aborted ? signal.reason : error;
+      if (signal?.aborted) throw signal.reason;
+      // As fetch does: a failed request is a TypeError, whatever the socket said (kept as the cause).
+      throw error instanceof TypeError
+        ? error
+        : new TypeError(`connection failed: ${String(error)}`, { cause: error });
     } finally {
       signal?.removeEventListener("abort", abort);
     }

@@ -5,8 +5,9 @@
  * a bot answering each update is most of its work. Every other request (a stream or form body, a
  * `GET`, a `Request` object) goes to the global `fetch` unchanged.
  *
- * The pool lives as long as its owner wants it: `close()` closes every connection, so nothing is left
- * open or pending once a message loop ends (Deno's test sanitizers see no leak).
+ * The pool lives as long as its owner wants it: `close()` closes its connections (a busy one once its
+ * request ends), so nothing is left open or pending once a message loop ends (Deno's test sanitizers
+ * see no leak).
  *
  * @module
  */
