@@ -19,8 +19,12 @@ import { tracing } from "./telemetry.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Longest a connection is kept idle, unless the server announces less (`Keep-Alive: timeout=N`). */
-const MAX_IDLE_MS = 15_000;
+/**
+ * Longest a connection is kept idle, unless the server announces less (`Keep-Alive: timeout=N`): long
+ * enough that a bot answering now and then does not pay a TLS handshake per message, and a server's
+ * earlier close is seen by the idle connection's pending read anyway.
+ */
+const MAX_IDLE_MS = 60_000;
 /** Connections open to one server at once, unless the pool is told otherwise. */
 const MAX_CONNECTIONS_PER_ORIGIN = 128;
 /** Idle connections kept per origin; more are closed as they come back. */

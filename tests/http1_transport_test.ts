@@ -592,6 +592,19 @@ Deno.test("a head whose lines end in a bare LF is read as fetch reads it, and th
   });
 });
 
+Deno.test("a server's Keep-Alive timeout, less a second, bounds how long a connection is kept idle", async () => {
+  const answers = [ok("a", "keep-alive: timeout=5"), ok("b", "keep-alive: timeout=1"), ok("c")];
+  let next = 0;
+  await withPool(answering(() => answers[next++]), async (server, pool) => {
+    assert.equal(await (await post(pool, server.url)).text(), "a");
+    assert.equal(await (await post(pool, server.url)).text(), "b", "kept: 4 s were left");
+    assert.equal(server.accepted, 1);
+    await clientClosed(server, 1);
+    assert.equal(await (await post(pool, server.url)).text(), "c", "not kept: no time was left");
+    assert.equal(server.accepted, 2);
+  });
+});
+
 Deno.test("the request line, Host, headers and body arrive intact", async () => {
   await withPool(answering(() => ok("{}")), async (server, pool) => {
     const text = "{\"text\":\"héllo ✓ 🙂\"}";
