@@ -47,6 +47,30 @@ export class ConnectionClosed extends TypeError {
   }
 }
 
+/**
+ * Raised, before anything is written, when an idle connection turns out to have been closed by the
+ * server already: the request can go over another connection as if this one had never been taken.
+ */
+export class StaleConnection extends TypeError {
+  constructor() {
+    super("the server closed the idle connection");
+    this.name = "StaleConnection";
+  }
+}
+
+const NOT_YET = Symbol("not yet");
+const notYet = Promise.resolve(NOT_YET);
+
+/** Whether `promise` has settled already (its settlement may not have been seen by its callbacks yet). */
+async function settledAlready(promise: Promise<unknown>): Promise<boolean> {
+  try {
+    // An already settled promise wins the race against an already resolved one listed after it.
+    return (await Promise.race([promise, notYet])) !== NOT_YET;
+  } catch {
+    return true;
+  }
+}
+
 /** A keep-alive HTTP/1.1 connection (see the module). */
 export class Http1Connection {
   readonly #socket: ByteSocket;
@@ -90,12 +114,21 @@ export class Http1Connection {
    * Sends `request` (whole bytes) and reads the answer to its end. The connection is reusable after
    * if the answer keeps it alive; otherwise it is closed here.
    *
-   * @throws the signal's reason when `signal` aborts (the connection is closed), {@link ConnectionClosed}
+   * @throws {StaleConnection} when the idle connection was closed by the server before anything was
+   *   written; the signal's reason when `signal` aborts (the connection is closed), {@link ConnectionClosed}
    *   or a TypeError caused by the socket's error when the connection fails, {@link HttpProtocolError} on
    *   a malformed answer.
    */
   async exchange(request: Uint8Array, method: string, signal?: AbortSignal): Promise<Exchange> {
-    this.#unpark();
+    if (this.#parked) {
+      this.#unpark();
+      // The server's close may have come in the same turn as whatever led to this request, before the
+      // parked read's callback had a chance to drop the connection.
+      if (await settledAlready(this.#pendingRead!)) {
+        this.close();
+        throw new StaleConnection();
+      }
+    }
     const abort = () => this.close();
     signal?.addEventListener("abort", abort, { once: true });
     try {
@@ -156,7 +189,6 @@ export class Http1Connection {
   }
 
   #unpark(): void {
-    if (!this.#parked) return;
     this.#parked = false;
     this.#socket.ref();
   }

@@ -12,7 +12,7 @@
  * @module
  */
 import { readEnv } from "./env.ts";
-import { type ByteSocket, Http1Connection } from "./http1_connection.ts";
+import { type ByteSocket, type Exchange, Http1Connection, StaleConnection } from "./http1_connection.ts";
 import { requestBytes } from "./http1_wire.ts";
 import { tracing } from "./telemetry.ts";
 
@@ -173,11 +173,21 @@ export class ConnectionPool {
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
     const request = requestBytes("POST", url, fields, body);
-    const connection = await this.#acquire(url, signal);
-    // The pool closed, or cannot reach the server: fetch takes the request as it was given.
-    if (connection === undefined) return await fetch(url.href, init);
-    const { head, body: answer } = await connection.exchange(request, "POST", signal);
-    this.#release(url.origin, connection, head.idleTimeoutMs);
+    let connection: Http1Connection | undefined;
+    let exchange: Exchange | undefined;
+    while (exchange === undefined) {
+      connection = await this.#acquire(url, signal);
+      // The pool closed, or cannot reach the server: fetch takes the request as it was given.
+      if (connection === undefined) return await fetch(url.href, init);
+      try {
+        exchange = await connection.exchange(request, "POST", signal);
+      } catch (error) {
+        // Nothing was written on a connection the server had closed: another one takes the request.
+        if (!(error instanceof StaleConnection)) throw error;
+      }
+    }
+    const { head, body: answer } = exchange;
+    this.#release(url.origin, connection!, head.idleTimeoutMs);
     try {
       // A string body makes a cheaper Response than bytes; JSON is UTF-8, so nothing is lost.
       const body = NULL_BODY_STATUS.has(head.status)

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { Api } from "../api/mod.ts";
 import { NetworkError, RequestTimeout } from "../exception/mod.ts";
-import { ConnectionClosed } from "../platform/http1_connection.ts";
+import {
+  type ByteSocket,
+  ConnectionClosed,
+  Http1Connection,
+  StaleConnection,
+} from "../platform/http1_connection.ts";
 import { ConnectionPool } from "../platform/http1_pool.ts";
 import { HttpProtocolError } from "../platform/http1_wire.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
@@ -603,6 +608,34 @@ Deno.test("a server's Keep-Alive timeout, less a second, bounds how long a conne
     assert.equal(await (await post(pool, server.url)).text(), "c", "not kept: no time was left");
     assert.equal(server.accepted, 2);
   });
+});
+
+Deno.test("an idle connection whose close came in the same turn as the next request is found stale before a byte is written", async () => {
+  // Over a real socket the order cannot be forced (the close's read and the request's continuation
+  // settling in one batch), so a socket whose read the test settles stands in for one here.
+  let settleRead!: (n: number | null) => void;
+  const written: Uint8Array[] = [];
+  const socket: ByteSocket = {
+    read: () => new Promise((resolve) => settleRead = resolve),
+    write: (bytes) => {
+      written.push(bytes);
+      return Promise.resolve(bytes.byteLength);
+    },
+    close() {},
+    ref() {},
+    unref() {},
+  };
+  let closes = 0;
+  const connection = new Http1Connection(socket, () => closes++);
+  connection.park();
+  // The server's close, and at once, before the parked read's callback has run, the next request.
+  settleRead(null);
+  await assert.rejects(
+    connection.exchange(encoder.encode("POST / HTTP/1.1\r\n\r\n"), "POST"),
+    StaleConnection,
+  );
+  assert.equal(written.length, 0, "nothing was written, so the request may go over another connection");
+  assert.equal(closes, 1);
 });
 
 Deno.test("the request line, Host, headers and body arrive intact", async () => {
