@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { readEnv } from "./env.ts";
+import { envReadable, readEnv } from "./env.ts";
 import { type ByteSocket, type Exchange, Http1Connection, StaleConnection } from "./http1_connection.ts";
 import { requestBytes } from "./http1_wire.ts";
 import { tracing } from "./telemetry.ts";
@@ -57,17 +57,7 @@ const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy
  * is set, or the process may not read them (then it cannot be ruled out).
  */
 function proxyPossible(): boolean {
-  const permissions = (globalThis as {
-    Deno?: { permissions?: { querySync?(d: { name: "env"; variable: string }): { state: string } } };
-  }).Deno?.permissions;
-  return PROXY_VARIABLES.some((variable) => {
-    try {
-      const state = permissions?.querySync?.({ name: "env", variable }).state ?? "granted";
-      return state !== "granted" || (readEnv(variable) ?? "") !== "";
-    } catch {
-      return true;
-    }
-  });
+  return PROXY_VARIABLES.some((variable) => !envReadable(variable) || (readEnv(variable) ?? "") !== "");
 }
 
 /**
