@@ -174,18 +174,13 @@ export class Http1Connection {
     const read = this.#socket.read(this.#buffer);
     this.#pendingRead = read;
     this.#socket.unref();
-    read.then(
-      (n) => this.#wokeWhileParked(n),
-      () => this.#wokeWhileParked(null),
-    );
-  }
-
-  #wokeWhileParked(n: number | null): void {
-    if (!this.#parked) return;
-    this.#parked = false;
-    this.#pendingRead = undefined;
-    if (n !== null) this.#end = n;
-    this.close();
+    const woke = () => {
+      if (!this.#parked) return;
+      this.#parked = false;
+      this.#pendingRead = undefined;
+      this.close();
+    };
+    read.then(woke, woke);
   }
 
   #unpark(): void {

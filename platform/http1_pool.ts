@@ -27,8 +27,6 @@ const decoder = new TextDecoder();
 const MAX_IDLE_MS = 60_000;
 /** Connections open to one server at once, unless the pool is told otherwise. */
 const MAX_CONNECTIONS_PER_ORIGIN = 128;
-/** Idle connections kept per origin; more are closed as they come back. */
-const MAX_IDLE_PER_ORIGIN = 128;
 /** How long a server that refused a new connection is left to `fetch`. */
 const FETCH_AFTER_CONNECT_FAILURE_MS = 60_000;
 /** Statuses a Response may not have a body with, even an empty one (204 and 304 are read with none). */
@@ -279,7 +277,7 @@ export class ConnectionPool {
     const origin = this.#origin(key);
     // A server's own idle limit, less a second, so that it is not reached in the middle of a request.
     const idleMs = serverIdleMs === undefined ? MAX_IDLE_MS : Math.min(MAX_IDLE_MS, serverIdleMs - 1000);
-    if (this.#closed || idleMs <= 0 || origin.idle.length >= MAX_IDLE_PER_ORIGIN) {
+    if (this.#closed || idleMs <= 0) {
       connection.close();
       return;
     }
