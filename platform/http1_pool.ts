@@ -161,10 +161,11 @@ export class ConnectionPool {
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
     const request = requestBytes("POST", url, fields, body);
+    const origin = this.#origin(url.origin);
     let connection: Http1Connection | undefined;
     let exchange: Exchange | undefined;
     while (exchange === undefined) {
-      connection = await this.#acquire(url, signal);
+      connection = await this.#acquire(url, origin, signal);
       // The pool closed, or cannot reach the server: fetch takes the request as it was given.
       if (connection === undefined) return await fetch(url.href, init);
       try {
@@ -175,7 +176,7 @@ export class ConnectionPool {
       }
     }
     const { head, body: answer } = exchange;
-    this.#release(url.origin, connection!, head.idleTimeoutMs);
+    this.#release(origin, connection!, head.idleTimeoutMs);
     try {
       // A string body makes a cheaper Response than bytes; JSON is UTF-8, so nothing is lost.
       const body = NULL_BODY_STATUS.has(head.status)
@@ -205,8 +206,11 @@ export class ConnectionPool {
    * An idle connection, a new one, or one freed while waiting; `undefined` once the pool is closed or
    * while the server is left to `fetch`.
    */
-  async #acquire(url: URL, signal: AbortSignal | undefined): Promise<Http1Connection | undefined> {
-    const origin = this.#origin(url.origin);
+  async #acquire(
+    url: URL,
+    origin: Origin,
+    signal: AbortSignal | undefined,
+  ): Promise<Http1Connection | undefined> {
     for (;;) {
       if (this.#closed) return undefined;
       const now = Date.now();
@@ -272,9 +276,8 @@ export class ConnectionPool {
     });
   }
 
-  #release(key: string, connection: Http1Connection, serverIdleMs: number | undefined): void {
+  #release(origin: Origin, connection: Http1Connection, serverIdleMs: number | undefined): void {
     if (connection.closed) return;
-    const origin = this.#origin(key);
     // A server's own idle limit, less a second, so that it is not reached in the middle of a request.
     const idleMs = serverIdleMs === undefined ? MAX_IDLE_MS : Math.min(MAX_IDLE_MS, serverIdleMs - 1000);
     if (this.#closed || idleMs <= 0) {
