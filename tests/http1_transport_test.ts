@@ -305,6 +305,38 @@ Deno.test("a Content-Length answer comes back whole and the connection is reused
   );
 });
 
+Deno.test("a JSON answer carries the server's headers and none of its own, as fetch gives them", async () => {
+  const body = `{"ok":true,"result":"✓"}`;
+  await withPool(
+    answering(() =>
+      [
+        "HTTP/1.1 200 OK",
+        "Content-Type: application/json; charset=utf-8",
+        "Set-Cookie: a=1",
+        "X-Part: one",
+        "X-Part: two",
+        `Content-Length: ${encoder.encode(body).byteLength}`,
+        "",
+        body,
+      ].join("\r\n")
+    ),
+    async (server, pool) => {
+      const viaPool = await post(pool, server.url, "1");
+      const viaFetch = await fetch(server.url, { method: "POST", body: "1" });
+      const expected = [
+        ["content-length", String(encoder.encode(body).byteLength)],
+        ["content-type", "application/json; charset=utf-8"],
+        ["set-cookie", "a=1"],
+        ["x-part", "one, two"],
+      ];
+      assert.deepEqual([...viaPool.headers], expected);
+      assert.deepEqual([...viaFetch.headers], expected);
+      assert.deepEqual(await viaPool.json(), { ok: true, result: "✓" });
+      await viaFetch.body?.cancel();
+    },
+  );
+});
+
 Deno.test("a chunked answer written one byte at a time is assembled, and the connection reused", async () => {
   const chunked = [
     "HTTP/1.1 200 OK",
