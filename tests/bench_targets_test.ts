@@ -105,3 +105,19 @@ Deno.test("bench targets: our bot over fetch is shown beside the default but hel
   assert.ok(checks.some((c) => c.what.startsWith(`${pooled} ÷`)));
   assert.deepEqual(checks.filter((c) => c.what.includes(overFetch)), []);
 });
+
+Deno.test("bench targets: the pooled bare webhook is held to no target and is no baseline", () => {
+  const ours = "telepot plain, webhook, sqlite";
+  const pooledBare = "bare webhook (Deno.serve), pooled";
+  const checks = checkTargets([
+    run(ours, FAST, 9_000),
+    run("bare fetch loop (Deno)", FAST, 10_000),
+    run(pooledBare, FAST, 30_000),
+    run("bare webhook (Deno.serve)", FAST, 9_500),
+  ], MODES);
+  assert.deepEqual(checks.filter((c) => c.what.includes(pooledBare)), []);
+  const webhookRate = checks.find((c) => c.what === `${ours} ÷ bare webhook, 0 ms: updates/s`);
+  assert.ok(webhookRate);
+  assert.equal(webhookRate.ratio, 9_000 / 9_500);
+  assert.equal(webhookRate.verdict, "met");
+});

@@ -71,6 +71,13 @@ export const VARIANTS: readonly Variant[] = [
     settings: {},
     baseline: "bare",
   },
+  // What a webhook can make on this machine with nothing but a cheaper transport: held to no target.
+  {
+    name: "bare webhook (Deno.serve), pooled",
+    program: "bare_webhook.ts",
+    receive: "webhook",
+    settings: { pooled: true },
+  },
 ];
 
 /** A network condition the bench runs every variant under. */

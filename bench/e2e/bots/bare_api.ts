@@ -1,9 +1,11 @@
 /**
  * The Bot API as the two bare baselines call it: `fetch` and `res.json()`, nothing else, with the
- * failure facts the bench's retry rule needs.
+ * failure facts the bench's retry rule needs. Given `pooled`, the calls go over the library's pooled
+ * connections instead of `fetch` (for the row that shows what the transport alone is worth).
  *
  * @module
  */
+import { ConnectionPool } from "../../../platform/http1_pool.ts";
 import type { FailureFacts } from "./config.ts";
 
 class CallFailed extends Error {
@@ -16,12 +18,14 @@ class CallFailed extends Error {
 export function bareApi(
   apiRoot: string,
   token: string,
+  pooled = false,
 ): <T>(method: string, params: Record<string, unknown>) => Promise<T> {
   const base = `${apiRoot}/bot${token}`;
+  const transport = pooled ? new ConnectionPool().fetch : fetch;
   return async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
     let res: Response;
     try {
-      res = await fetch(`${base}/${method}`, {
+      res = await transport(`${base}/${method}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(params),

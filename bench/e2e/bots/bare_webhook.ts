@@ -2,7 +2,7 @@
  * The webhook baseline of the end-to-end bench: `Deno.serve` and `fetch`, no library. Each POSTed
  * update is answered with its reply first and a 200 after, so an update whose reply failed for good
  * is delivered again, as with our memory journal; one chat's updates come one at a time, as Telegram
- * sends them.
+ * sends them. With the setting `pooled`, its calls go over the library's pooled connections.
  *
  * @module
  */
@@ -14,7 +14,7 @@ interface Update {
 }
 
 const config = readConfig();
-const call = bareApi(config.apiRoot, config.token);
+const call = bareApi(config.apiRoot, config.token, config.settings.pooled === true);
 
 async function handle(req: Request): Promise<Response> {
   const msg = ((await req.json()) as Update).message;
