@@ -9,6 +9,7 @@
  */
 import { postMany } from "./emulator_raw_client.ts";
 import type { WorkerRequest } from "./emulator_worker.ts";
+import { teardown } from "./teardown.ts";
 
 interface Target {
   apiRoot: string;
@@ -164,14 +165,8 @@ globalThis.addEventListener("unload", () => {
   }
 });
 
-Deno.bench({
-  name: "shutdown (not a measurement)",
-  group: "zz-teardown",
-  n: 1,
-  warmup: 0,
-  fn() {
-    emulator.worker.terminate();
-    baseline.worker.terminate();
-    guarded.worker.terminate();
-  },
+teardown(() => {
+  emulator.worker.terminate();
+  baseline.worker.terminate();
+  guarded.worker.terminate();
 });

@@ -9,6 +9,7 @@
  */
 import process from "node:process";
 import { Api } from "../api/client.ts";
+import { teardown } from "./teardown.ts";
 
 const AT_ONCE = 100;
 
@@ -65,14 +66,8 @@ globalThis.addEventListener("unload", () => {
   }
 });
 
-Deno.bench({
-  name: "shutdown (not a measurement)",
-  group: "zz-teardown",
-  n: 1,
-  warmup: 0,
-  fn() {
-    release();
-    serverProcess.kill();
-    void serverProcess.stdout.cancel().catch(() => {});
-  },
+teardown(() => {
+  release();
+  serverProcess.kill();
+  void serverProcess.stdout.cancel().catch(() => {});
 });
