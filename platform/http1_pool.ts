@@ -185,8 +185,8 @@ export class ConnectionPool {
         ? decoder.decode(answer)
         : answer;
       const response = new Response(body, { status: head.status, statusText: head.statusText });
-      // Appended rather than given to the constructor, which also prepares them for Deno.serve to send:
-      // a third of the cost of a call's answer. A string body came with a default content-type.
+      // Appended rather than given to the constructor, which also prepares them for Deno.serve to send
+      // (about 2 µs of a call's 20). A string body came with a default content-type.
       const headers = response.headers;
       if (typeof body === "string") headers.delete("content-type");
       for (const [name, value] of head.headers) headers.append(name, value);
