@@ -37,6 +37,7 @@ export interface Exchange {
 }
 
 const INITIAL_BUFFER = 16 * 1024;
+const latin1 = new TextDecoder("latin1");
 
 /** Raised when the server closed the connection before its answer was complete. */
 export class ConnectionClosed extends TypeError {
@@ -269,12 +270,15 @@ export class Http1Connection {
   async #readLine(): Promise<string> {
     for (;;) {
       const at = this.#buffer.subarray(this.#start, this.#end).indexOf(10);
+      // One read may bring more than the limit at once: the limit holds for a line found in it too.
+      if ((at >= 0 ? at : this.#end - this.#start) > MAX_HEAD_BYTES) {
+        throw new HttpProtocolError("chunk line too long");
+      }
       if (at >= 0) {
-        const line = String.fromCharCode(...this.#buffer.subarray(this.#start, this.#start + at));
+        const line = latin1.decode(this.#buffer.subarray(this.#start, this.#start + at));
         this.#start += at + 1;
         return line.endsWith("\r") ? line.slice(0, -1) : line;
       }
-      if (this.#end - this.#start > MAX_HEAD_BYTES) throw new HttpProtocolError("chunk line too long");
       if (!(await this.#fill())) throw new ConnectionClosed("in the middle of a chunked body");
     }
   }

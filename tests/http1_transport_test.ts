@@ -566,6 +566,24 @@ Deno.test("a head beyond 64 KiB is refused even when it arrives in one piece", a
   );
 });
 
+Deno.test("a chunk line beyond 64 KiB is refused even when it arrives in one piece", async () => {
+  const huge = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1;${
+    "x".repeat(100_000)
+  }\r\nA\r\n0\r\n\r\n`;
+  await withPool(
+    async (peer) => {
+      if ((await peer.request()) === null) return;
+      await peer.write(peer.index === 1 ? huge : ok("fine"));
+      await peer.clientClosed();
+    },
+    async (server, pool) => {
+      await assert.rejects(post(pool, server.url), HttpProtocolError);
+      await clientClosed(server, 1);
+      assert.equal(await (await post(pool, server.url)).text(), "fine");
+    },
+  );
+});
+
 Deno.test("answers that may not carry a body (204, 205, 304) come back as fetch gives them", async () => {
   const answers = [
     "HTTP/1.1 204 No Content\r\n\r\n",
