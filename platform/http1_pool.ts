@@ -243,7 +243,8 @@ export class ConnectionPool {
         : await this.#net.connect({ hostname, port });
     } catch {
       origin.fetchUntil = Date.now() + FETCH_AFTER_CONNECT_FAILURE_MS;
-      this.#closedOne(origin);
+      // Every waiting request goes to fetch now, not just the one this connection's place would wake.
+      origin.open--;
       for (const wake of origin.waiting.splice(0)) wake();
       return undefined;
     }
