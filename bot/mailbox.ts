@@ -144,11 +144,21 @@ export class Mailbox<T> {
     return had;
   }
 
-  /** Releases the current item and resolves with the next one, waiting for one if the mailbox is empty. */
+  /**
+   * Releases the current item and resolves with the next one, waiting for one if the mailbox is empty.
+   * A take still waiting when the mailbox closes never resolves.
+   */
   take(): Promise<T> {
     this.release();
     if (this.#count > 0) return Promise.resolve(this.#shift());
-    return new Promise<T>((resolve) => this.whenAvailable(() => resolve(this.#shift())));
+    return new Promise<T>((resolve) => {
+      // The item that woke this wait may be gone by the time it runs (cleared, or the mailbox closed).
+      const ready = (): void => {
+        if (this.#count > 0) resolve(this.#shift());
+        else if (!this.#closed) this.whenAvailable(ready);
+      };
+      this.whenAvailable(ready);
+    });
   }
 
   /**

@@ -597,6 +597,24 @@ Deno.test("Mailbox: whenAvailable calls back asynchronously, once, and can be wi
   assert.equal(await later, "y");
 });
 
+Deno.test("Mailbox: a waiting take whose item was cleared before it woke keeps waiting, and loses nothing", async () => {
+  const box = new Mailbox<string>();
+  const first = box.take();
+  box.put("cleared");
+  assert.deepEqual(box.clear(), ["cleared"]);
+  await tick();
+  assert.equal(box.size, 0, "the cleared item is not taken a second time");
+  box.put("kept");
+  assert.equal(await first, "kept");
+  assert.equal(box.size, 0);
+
+  const closing = box.take();
+  box.put("dropped");
+  assert.deepEqual(box.close(), ["dropped"]);
+  assert.equal(await settledSoon(closing), false, "a take on a closed mailbox does not resolve");
+  assert.equal(box.size, 0);
+});
+
 Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silence closes with IdleTerminate", async () => {
   const closes: unknown[] = [];
   let handled = 0;
