@@ -24,6 +24,11 @@ export interface TakenRecord extends JournalRecord {
    * may hand out a live record whose count grows with each attempt.
    */
   readonly attempts: number;
+  /**
+   * Why the last attempt did not count, when the journal knows: a write to be committed with its ack
+   * was refused (see `SqliteJournal.stage`). The next attempt is a retry after that failure.
+   */
+  readonly failure?: { readonly error: unknown };
 }
 
 /** An update that was given up on, kept for inspection. */
@@ -77,8 +82,12 @@ export interface Journal {
    * journal may group the attempts (and acks) of one tick into one write.
    */
   attempt(id: number): Awaitable<number>;
-  /** Update `id` was handled: forget it (but remember its id for a while, see `append`). */
-  ack(id: number): Awaitable<void>;
+  /**
+   * Update `id` was handled: forget it (but remember its id for a while, see `append`). Returns
+   * `false` when it was not acked after all and is held again, its record telling why (`failure`): a
+   * write to be committed with the ack was refused before the update finished. Its lane takes it again.
+   */
+  ack(id: number): Awaitable<void | false>;
   /** Moves update `id` to the dead letters with the reason. */
   deadLetter(id: number, attempts: number, reason: string): Awaitable<void>;
   /** Every unacked record, each lane in order: what a restart resumes. */
@@ -101,4 +110,10 @@ export interface Journal {
    * nothing itself (it neither polls nor waits for a queue): it only handles what is handed to it.
    */
   listen?(deliver: (records: readonly JournalRecord[]) => void): void;
+  /**
+   * Only a journal whose acks can be undone after they were given has it (SQLite, when a write
+   * committed with acks is refused): the receiver calls it once, after `open`, and the journal hands
+   * it the records it holds again, which their lanes then take again, in order.
+   */
+  returned?(deliver: (records: readonly TakenRecord[]) => void): void;
 }

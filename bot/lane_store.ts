@@ -4,6 +4,7 @@ import type { JournalRecord, TakenRecord } from "./journal.ts";
 /** A record held by a journal, with the attempts made at it so far. */
 interface Held extends TakenRecord {
   attempts: number;
+  failure?: { readonly error: unknown };
 }
 
 const NONE: readonly TakenRecord[] = Object.freeze([]);
@@ -46,12 +47,13 @@ export class LaneStore {
 
   /**
    * Puts records that were removed back at the front of their lanes, in the order given (they were
-   * acked, and their acks could not be written).
+   * acked, and their acks could not be written), with the `failure` that undid their acks.
    */
-  restore(records: readonly TakenRecord[]): void {
+  restore(records: readonly TakenRecord[], failure: { readonly error: unknown }): void {
     for (let i = records.length - 1; i >= 0; i--) {
       const held = records[i] as Held;
       if (this.#held.has(held.id)) continue;
+      held.failure = failure;
       this.#held.set(held.id, held);
       this.#queue(held.key).unshift(held);
     }
@@ -78,10 +80,18 @@ export class LaneStore {
     return this.#lanes.has(key);
   }
 
-  /** Counts one more attempt at `id`; returns the count (0 when not held). */
+  /** Counts one more attempt at `id`, which leaves its failure behind; returns the count (0 when not held). */
   attempt(id: number): number {
     const held = this.#held.get(id);
-    return held ? ++held.attempts : 0;
+    if (!held) return 0;
+    held.failure = undefined;
+    return ++held.attempts;
+  }
+
+  /** Records why the attempt in progress at `id` will not count (see {@link TakenRecord.failure}). */
+  fail(id: number, failure: { readonly error: unknown }): void {
+    const held = this.#held.get(id);
+    if (held) held.failure = failure;
   }
 
   /** Removes `id`; returns it, if it was held. */

@@ -40,6 +40,9 @@ const QUIET_WAIT = 5;
 interface Lane {
   // Set when an append woke a lane that was already running, so an empty take is read again.
   dirty: boolean;
+  // Set when the journal holds one of the lane's updates again (see Journal.ack): what the lane took
+  // after it waits until it is handled again.
+  retake: boolean;
 }
 
 /** The lane an update belongs to: its chat, or a lane of its own. */
@@ -395,6 +398,20 @@ export class Receiver {
     journal.listen?.((records) => {
       if (this.#journal === journal) this.#adopt(records, journal, (key) => this.#wake(key));
     });
+    journal.returned?.((records) => {
+      if (this.#journal === journal) this.#takeAgain(records);
+    });
+  }
+
+  // Records the journal holds again after their acks were undone: counted again, and taken again.
+  #takeAgain(records: readonly JournalRecord[]): void {
+    this.#backlog += records.length;
+    this.#handled -= records.length;
+    for (const record of records) {
+      const lane = this.#lanes.get(record.key);
+      if (lane) lane.retake = true;
+      this.#wake(record.key);
+    }
   }
 
   // Records the journal holds that this receiver did not append (from before a restart, or from
@@ -422,7 +439,7 @@ export class Receiver {
     }
     const settings = this.#settings;
     if (settings === undefined || this.#stopping || this.#opening) return this.#park(key);
-    const fresh = { dirty: false };
+    const fresh = { dirty: false, retake: false };
     const journal = this.#journal;
     this.#lanes.set(key, fresh);
     // Never rejects: what fails under the lane is reported by the lane itself.
@@ -436,6 +453,7 @@ export class Receiver {
     try {
       lanes: for (;;) {
         lane.dirty = false;
+        lane.retake = false;
         const taken = journal.take(key, TAKE);
         const batch = isThenable(taken) ? await taken : taken;
         if (batch.length === 0) {
@@ -449,6 +467,7 @@ export class Receiver {
           }
           const handling = this.#handle(batch[i], settings, journal);
           if (handling) await handling;
+          if (lane.retake) continue lanes;
         }
       }
     } catch (error) {
@@ -473,7 +492,7 @@ export class Receiver {
   // at once (memory). Anything else goes the general way.
   #handle(record: TakenRecord, settings: ReceiverSettings, journal: Journal): Promise<void> | undefined {
     if (record.attempts > 0 || this.#gate !== undefined) {
-      return this.#handleAll(record, settings, journal, record.attempts);
+      return this.#handleAll(record, settings, journal, record.attempts, record.failure);
     }
     const counted = journal.attempt(record.id);
     if (isThenable(counted)) {
@@ -502,21 +521,28 @@ export class Receiver {
     }
     if (!isThenable(result)) {
       this.#ended();
-      return this.#succeeded(record.id, journal);
+      return this.#succeeded(record, journal);
     }
     return Promise.resolve(result).then(() => {
       this.#ended();
-      return this.#succeeded(record.id, journal);
+      return this.#succeeded(record, journal);
     }, (error) => {
       this.#ended();
       return this.#failed(record, settings, journal, counted, error);
     });
   }
 
-  #succeeded(id: number, journal: Journal): Promise<void> | undefined {
-    const acked = journal.ack(id);
-    if (isThenable(acked)) return acked.then(() => this.#done(id));
-    this.#done(id);
+  #succeeded(record: TakenRecord, journal: Journal): Promise<void> | undefined {
+    const acked = journal.ack(record.id);
+    if (isThenable(acked)) return acked.then((result) => this.#acked(record, result));
+    this.#acked(record, acked);
+  }
+
+  #acked(record: TakenRecord, result: void | false): void {
+    if (result !== false) return this.#done(record.id);
+    // Held again (see Journal.ack): its lane takes it again before anything after it.
+    const lane = this.#lanes.get(record.key);
+    if (lane) lane.retake = true;
   }
 
   #done(id: number): void {
@@ -533,21 +559,21 @@ export class Receiver {
   ): Promise<void> | undefined {
     this.#report(settings, error, record.update);
     // Nothing will ever take this one: no point in trying again.
-    if (error instanceof BadFlavor) return this.#succeeded(record.id, journal);
-    return this.#handleAll(record, settings, journal, attempts, error);
+    if (error instanceof BadFlavor) return this.#succeeded(record, journal);
+    return this.#handleAll(record, settings, journal, attempts, { error });
   }
 
-  // The general way: `attempts` were recorded already (the last one failing with `lastError`, if
+  // The general way: `attempts` were recorded already (the last one failing with `lastFailure`, if
   // given; else they ended with a process).
   async #handleAll(
     record: TakenRecord,
     settings: ReceiverSettings,
     journal: Journal,
     attempts: number,
-    lastError?: unknown,
+    lastFailure?: { readonly error: unknown },
   ): Promise<void> {
     const max = settings.maxAttempts;
-    let failure: { error: unknown } | undefined = lastError === undefined ? undefined : { error: lastError };
+    let failure = lastFailure;
     // The last chance of an update that was in flight when a process ended: it runs alone, so that
     // only the guilty one of the updates in flight then is blamed if it ends this process too.
     const alone = failure === undefined && attempts > 0 && attempts === max - 1;
@@ -568,7 +594,7 @@ export class Receiver {
       this.#report(settings, outcome.error, record.update);
       if (outcome.error instanceof BadFlavor) break;
     }
-    await this.#succeeded(record.id, journal);
+    await this.#succeeded(record, journal);
   }
 
   #ended(): void {

@@ -26,7 +26,7 @@ import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { LaneStore } from "./lane_store.ts";
 import { UPDATE_LIFETIME_MS } from "./ledger.ts";
-import { openSqlite } from "./sqlite_open.ts";
+import { openSqlite, setUp } from "./sqlite_open.ts";
 import { type StagedWrite, StagedWrites } from "./staged_writes.ts";
 
 // Acked updates remembered (their rows kept, emptied), so that what Telegram sends again after a crash
@@ -154,6 +154,8 @@ export class SqliteJournal implements Journal {
   #stagedTimer: ReturnType<typeof setTimeout> | undefined;
   // Set when this tick's transaction must also commit the staged writes that may commit.
   #flushSoon = false;
+  // Told of the records held again when a write committed with their acks was refused.
+  #returned: ((records: readonly TakenRecord[]) => void) | undefined;
   // When the file last recorded a transaction (to the minute).
   #activeWritten = Number.NEGATIVE_INFINITY;
 
@@ -177,32 +179,36 @@ export class SqliteJournal implements Journal {
     const db = await openSqlite(this.path, SCHEMA);
     // Opened meanwhile by another call: that one is kept.
     if (this.#db) return db.close();
-    // A file from before acks marked rows done: its acked rows were deleted, so none is done yet.
-    const columns = db.prepare("SELECT name FROM pragma_table_info('updates')").all() as unknown as {
-      name: string;
-    }[];
-    if (!columns.some((column) => column.name === "done")) {
-      db.exec("ALTER TABLE updates ADD COLUMN done INTEGER NOT NULL DEFAULT 0");
-    }
-    const sql = Object.fromEntries(
-      Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
-    ) as unknown as Statements;
-    // Left alone longer than Telegram keeps an update, the acked ids it remembers can come again only
-    // as a new sequence's (Telegram starts one after a week without updates): they are forgotten.
-    const active = (sql.lastActive.get() as { value: number } | undefined)?.value;
-    if (active !== undefined && Date.now() - active > UPDATE_LIFETIME_MS) sql.forgetAll.run();
-    this.#activeWritten = active ?? Number.NEGATIVE_INFINITY;
-    const store = new LaneStore();
-    for (const row of sql.held.all() as unknown as (Row & { attempts: number })[]) {
-      store.add(recordOf(row), row.attempts);
-    }
+    const { sql, store, acked } = setUp(db, this.path, () => {
+      // A file from before acks marked rows done: its acked rows were deleted, so none is done yet.
+      const columns = db.prepare("SELECT name FROM pragma_table_info('updates')").all() as unknown as {
+        name: string;
+      }[];
+      if (!columns.some((column) => column.name === "done")) {
+        db.exec("ALTER TABLE updates ADD COLUMN done INTEGER NOT NULL DEFAULT 0");
+      }
+      const sql = Object.fromEntries(
+        Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
+      ) as unknown as Statements;
+      // Left alone longer than Telegram keeps an update, the acked ids it remembers can come again only
+      // as a new sequence's (Telegram starts one after a week without updates): they are forgotten.
+      const active = (sql.lastActive.get() as { value: number } | undefined)?.value;
+      if (active !== undefined && Date.now() - active > UPDATE_LIFETIME_MS) sql.forgetAll.run();
+      this.#activeWritten = active ?? Number.NEGATIVE_INFINITY;
+      const store = new LaneStore();
+      for (const row of sql.held.all() as unknown as (Row & { attempts: number })[]) {
+        store.add(recordOf(row), row.attempts);
+      }
+      const acked = sql.acked.all() as unknown as { id: number }[];
+      return { sql, store, acked };
+    });
     this.#db = db;
     this.#sql = sql;
     this.#store = store;
     this.#acked = new Set();
     this.#ackedOrder = new Deque();
     this.#forget = [];
-    for (const row of sql.acked.all() as unknown as { id: number }[]) this.#remember(row.id);
+    for (const row of acked) this.#remember(row.id);
   }
 
   /**
@@ -258,6 +264,8 @@ export class SqliteJournal implements Journal {
    */
   attempt(id: number): Promise<number> | number {
     this.#statements();
+    // A new attempt: what a refusal spoiled was the attempt before.
+    this.#staging.spoiled(id);
     const count = this.#store.attempt(id);
     // Written with the append, which the receiver was about to attempt at once.
     if (this.#attemptWritten.delete(id)) return count;
@@ -269,11 +277,11 @@ export class SqliteJournal implements Journal {
    * Marks the update handled (committed with the attempts of this tick, or the next write). When writes
    * were staged with it (see {@link stage}), its ack is committed with them: within 50 ms while more of
    * its lane is held (one write then covers them all); else at once, resolving once committed, as for
-   * an update that was tried before (a crash caught it).
+   * an update that was tried before (a crash caught it). `false` when those writes were refused before
+   * it finished: it stays held, and its lane takes it again.
    */
-  ack(id: number): Promise<void> | undefined {
-    // Its writes were dropped before it finished: it stays held, and its lane takes it again.
-    if (this.#staging.spoiled(id)) return undefined;
+  ack(id: number): Promise<void> | false | undefined {
+    if (this.#staging.spoiled(id)) return false;
     if (this.#staging.covers(id)) return this.#ackStaged(id);
     const record = this.#store.remove(id);
     if (!record) return undefined;
@@ -335,6 +343,14 @@ export class SqliteJournal implements Journal {
     this.#store.remove(id);
   }
 
+  /**
+   * Tells `deliver` of the records held again after their acks were undone: the writes to be committed
+   * with those acks were refused after the updates had finished (see {@link stage}).
+   */
+  returned(deliver: (records: readonly TakenRecord[]) => void): void {
+    this.#returned = deliver;
+  }
+
   /** Every unacked record, lane by lane in order. */
   unacked(): JournalRecord[] {
     this.#statements();
@@ -364,6 +380,7 @@ export class SqliteJournal implements Journal {
       this.#stagedTimer = undefined;
       this.#staging.clear();
       this.#attemptWritten.clear();
+      this.#returned = undefined;
       this.#db.close();
       this.#db = undefined;
       this.#sql = undefined;
@@ -425,8 +442,8 @@ export class SqliteJournal implements Journal {
     this.#attempts = new Map();
     this.#acks = [];
     const forget = this.#forget.length >= TRIM_EVERY ? this.#forget : undefined;
-    db.exec("BEGIN IMMEDIATE");
     try {
+      db.exec("BEGIN IMMEDIATE");
       if (attempts.size > 0) {
         const once: number[] = [];
         for (const [id, n] of attempts) n === 1 ? once.push(id) : sql.attemptMore.run(n, id);
@@ -441,7 +458,13 @@ export class SqliteJournal implements Journal {
       db.exec("COMMIT");
       if (active) this.#activeWritten = now;
     } catch (error) {
-      db.exec("ROLLBACK");
+      // BEGIN may have failed (the file locked past busy_timeout), and after some errors (a full disk)
+      // SQLite has rolled back by itself: then there is nothing to roll back.
+      try {
+        db.exec("ROLLBACK");
+      } catch {
+        // No transaction was open.
+      }
       for (const [id, n] of this.#attempts) attempts.set(id, (attempts.get(id) ?? 0) + n);
       this.#attempts = attempts;
       this.#acks = acks.concat(this.#acks);
@@ -499,7 +522,11 @@ export class SqliteJournal implements Journal {
         });
       } catch (error) {
         if (refused === undefined) throw error;
-        this.#store.restore(this.#staging.refuse([refused.write], refused.error));
+        const failure = { error: refused.error };
+        const { held, unfinished } = this.#staging.refuse([refused.write], refused.error);
+        for (const id of unfinished) this.#store.fail(id, failure);
+        this.#store.restore(held, failure);
+        if (held.length > 0) this.#returned?.(held);
         continue;
       }
       this.#staging.committed(writes);

@@ -105,14 +105,15 @@ export class StagedWrites {
   /**
    * Drops the refused writes with everything that depends on them (writes sharing an update, later
    * writes of their keys), telling each; returns the finished updates to hold again (their acks were
-   * not committed), in the order they were acked. Updates not finished yet are spoiled: their ack,
-   * when it comes, is not written.
+   * not committed), in the order they were acked, and the ids of those not finished yet, which are
+   * spoiled: their ack, when it comes, is not written.
    */
-  refuse(refused: readonly StagedWrite[], error: unknown): TakenRecord[] {
+  refuse(refused: readonly StagedWrite[], error: unknown): { held: TakenRecord[]; unfinished: number[] } {
     const dropped = this.#withDependents(new Set(refused));
     const ids = new Set<number>();
     for (const write of dropped) for (const id of this.#writes.get(write)!) ids.add(id);
     const held: TakenRecord[] = [];
+    const unfinished: number[] = [];
     const finished = new Set<number>();
     for (const [id, record] of this.#finished) {
       if (!ids.has(id)) continue;
@@ -122,7 +123,9 @@ export class StagedWrites {
     }
     for (const id of ids) {
       this.#covered.delete(id);
-      if (!finished.has(id)) this.#spoiled.add(id);
+      if (finished.has(id)) continue;
+      this.#spoiled.add(id);
+      unfinished.push(id);
     }
     const heard = new Set<unknown>();
     for (const write of dropped) {
@@ -130,7 +133,7 @@ export class StagedWrites {
       write.failed(error, heard);
       write.done();
     }
-    return held;
+    return { held, unfinished };
   }
 
   // `writes` and every write that depends on one of them: covering an update one of them covers

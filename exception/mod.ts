@@ -29,4 +29,5 @@ export * from "./telegram_error_subclasses.ts";
 export { TelepotException } from "./telepot_exception.ts";
 export { ThrottleQueueFull } from "./throttle_queue_full.ts";
 export { UnexpectedRedirect } from "./unexpected_redirect.ts";
+export { UnusableFile } from "./unusable_file.ts";
 export { WaitTooLong } from "./wait_too_long.ts";

@@ -21,7 +21,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Journal } from "../bot/journal.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
-import { openSqlite } from "../bot/sqlite_open.ts";
+import { openSqlite, setUp } from "../bot/sqlite_open.ts";
 import type { StagedWrite } from "../bot/staged_writes.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
@@ -181,8 +181,7 @@ export class SqliteStorage implements Storage {
     const db = await openSqlite(this.path, SCHEMA);
     // Opened meanwhile by another call: that one is kept.
     if (this.#db) return db.close();
-    this.#db = db;
-    this.#sql = {
+    this.#sql = setUp(db, this.path, () => ({
       get: db.prepare(`SELECT value, version FROM telepot_state WHERE key = ? AND ${LIVE}`),
       version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${LIVE}`),
       insert: db.prepare(INSERT),
@@ -199,7 +198,8 @@ export class SqliteStorage implements Storage {
         `SELECT key, value, version FROM telepot_state WHERE key >= ? AND key < ? AND ${LIVE} ORDER BY key`,
       ),
       purge: db.prepare("DELETE FROM telepot_state WHERE expires_at IS NOT NULL AND expires_at <= ?"),
-    };
+    }));
+    this.#db = db;
   }
 
   /** The value and version at `key`, if live. */
@@ -248,15 +248,14 @@ export class SqliteStorage implements Storage {
     }
     this.#statements();
     const json = toJson(key, value);
-    let staged = this.#staged.get(key);
-    if (staged !== undefined && !staged.sealed && staged.expected + 1 === version) {
-      staged.json = json;
-    } else {
-      staged = new StagedState(key, version, json, this.#staged);
-      this.#staged.set(key, staged);
-    }
-    staged.tell(failed);
+    const previous = this.#staged.get(key);
+    const joins = previous !== undefined && !previous.sealed && previous.expected + 1 === version;
+    const staged = joins ? previous : new StagedState(key, version, json, this.#staged);
+    // First, since a closed journal refuses: then nothing here has changed.
     journal.stage(updateId, staged);
+    if (joins) staged.json = json;
+    else this.#staged.set(key, staged);
+    staged.tell(failed);
     this.#journal = journal;
     return staged.expected + 1;
   }

@@ -10,6 +10,8 @@ import { receiverOf } from "../bot/receiver.ts";
 import { sqliteJournal } from "../bot/sqlite_journal.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
+import { UnusableFile } from "../exception/unusable_file.ts";
+import { SqliteStorage } from "../storage/sqlite_storage.ts";
 import { until } from "./support/until.ts";
 
 function record(id: number, key = `c${id % 3}`, text = String(id)): JournalRecord {
@@ -403,4 +405,84 @@ Deno.test("journal: an update arriving while a loop's durable journal is being o
   await arriving;
   assert.deepEqual(handled.sort(), [1, 2]);
   await loop.stop();
+});
+
+Deno.test("journal (SQLite): a transaction SQLite rolled back by itself (a full disk) throws its own error and keeps the acks pending", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_full_" });
+  const journal = sqliteJournal(`${dir}/bot.db`);
+  await journal.open();
+  journal.append([record(1, "a"), record(9, "z")]);
+  await journal.attempt(1);
+  await journal.attempt(9);
+  // Committed with update 9's ack: from then on the file cannot grow, as on a full disk.
+  journal.stage(9, {
+    key: "limit",
+    sealed: false,
+    write(db) {
+      const { page_count } = db.prepare("PRAGMA page_count").get() as { page_count: number };
+      db.exec(`PRAGMA max_page_count = ${page_count}`);
+    },
+    failed() {},
+    done() {},
+  });
+  await journal.ack(9);
+  journal.ack(1); // pending: rides with the next transaction
+  assert.throws(() => journal.append([record(2, "b", "x".repeat(200_000))]), /full/);
+  assert.deepEqual(journal.unacked().map((r) => r.id), [], "the refused batch is not held either");
+  journal.close(); // writes the pending ack, which needs no new page
+  const reopened = sqliteJournal(`${dir}/bot.db`);
+  await reopened.open();
+  assert.deepEqual(reopened.unacked().map((r) => r.id), [], "update 1's ack was not lost");
+  reopened.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): a transaction that cannot begin (the file locked past busy_timeout) keeps the acks and attempts pending", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_locked_" });
+  const path = `${dir}/bot.db`;
+  const journal = sqliteJournal(path);
+  await journal.open();
+  journal.append([record(1, "a"), record(2, "b")]);
+  await journal.attempt(1);
+  journal.ack(1);
+  const counted = journal.attempt(2);
+  const other = new DatabaseSync(path);
+  other.exec("BEGIN IMMEDIATE"); // another writer holds the file
+  assert.throws(() => journal.append([record(3, "c")]), /locked/); // after busy_timeout, 5 s
+  other.exec("COMMIT");
+  other.close();
+  assert.equal(await counted, 1, "the attempt is written by the next transaction");
+  journal.close();
+  const reopened = sqliteJournal(path);
+  await reopened.open();
+  assert.deepEqual(reopened.unacked().map((r) => [r.id, (r as { attempts?: number }).attempts]), [[2, 1]]);
+  reopened.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
+
+Deno.test("journal and storage (SQLite): a file that is not a database, or a row that cannot be read, is refused with UnusableFile and holds nothing open", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_unusable_" });
+  const garbage = `${dir}/garbage.db`;
+  await Deno.writeTextFile(garbage, "not a database, ".repeat(200));
+  const broken = `${dir}/broken.db`;
+  const journal = sqliteJournal(broken);
+  await journal.open();
+  journal.append([record(1)]);
+  journal.close();
+  const db = new DatabaseSync(broken);
+  db.exec("UPDATE updates SET body = '{'");
+  db.close();
+  const before = openFiles();
+  for (let i = 0; i < 10; i++) {
+    for (const open of [() => sqliteJournal(garbage).open(), () => new SqliteStorage(garbage).open()]) {
+      const error = await open().then(() => undefined, (e) => e);
+      assert.ok(error instanceof UnusableFile, String(error));
+      assert.equal(error.path, garbage);
+    }
+    await assert.rejects(sqliteJournal(broken).open(), UnusableFile);
+  }
+  assert.equal(openFiles(), before, "every connection was closed again");
+  await Deno.remove(dir, { recursive: true });
 });

@@ -3,10 +3,14 @@
 // write refused as it commits leaves its updates unacknowledged (and in order), and a dead-lettered
 // update counts as finished.
 import assert from "node:assert/strict";
+import type { Update } from "../api/types.gen.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
+import { Receiver } from "../bot/receiver.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
+import { DeadLetterError } from "../exception/dead_letter.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { SqliteStorage } from "../storage/sqlite_storage.ts";
+import { until } from "./support/until.ts";
 
 async function pair(): Promise<{ journal: SqliteJournal; storage: SqliteStorage; dir: string }> {
   const dir = await Deno.makeTempDir({ prefix: "persist_ack_" });
@@ -105,7 +109,7 @@ Deno.test("setWithAck: a refused write drops the later saves of its key; their u
   assert.ok(failures[0] instanceof StateConflict);
   assert.deepEqual(other.get("k"), { value: { n: 50 }, version: 1 });
   // Update 3 was still being handled: its ack is not written, and it stays in its place.
-  assert.equal(journal.ack(3), undefined);
+  assert.equal(journal.ack(3), false);
   assert.deepEqual(journal.unacked().map((r) => r.id), [1, 2, 3, 4], "held again, in order");
   journal.close();
   const reopened = new SqliteJournal(`${dir}/bot.db`);
@@ -134,4 +138,93 @@ Deno.test("setWithAck: a dead-lettered update counts as finished for its writes;
   journal.close();
   storage.close();
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("setWithAck: a new attempt at an update is not spoiled by the refusal that dropped the one before", async () => {
+  const { journal, storage, dir } = await pair();
+  const other = await otherProcess(dir);
+  let version = storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {})!;
+  version = storage.setWithAck(journal, 2, "k", { n: 2 }, version, () => {})!;
+  journal.ack(1);
+  journal.flush(); // sealed, waiting for update 2
+  await journal.attempt(3);
+  storage.setWithAck(journal, 3, "k", { n: 3 }, version, () => {});
+  other.set("k", { n: 50 }, { version: 0 });
+  journal.ack(2);
+  journal.flush(); // refused: update 3's save is dropped while its attempt runs
+  // That attempt fails; the next one starts afresh, saves nothing, and its ack counts.
+  await journal.attempt(3);
+  assert.equal(journal.ack(3), undefined);
+  await tick();
+  assert.deepEqual(journal.unacked().map((r) => r.id), [1, 2], "3 is acked; 1 and 2 are held again");
+  journal.close();
+  other.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("setWithAck: on a closed journal it throws, and the key stays usable", async () => {
+  const { journal, storage, dir } = await pair();
+  storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {});
+  journal.ack(1);
+  await tick();
+  journal.close();
+  assert.throws(() => storage.setWithAck(journal, 2, "k", { n: 2 }, 1, () => {}), /opened journal/);
+  assert.deepEqual(storage.get("k"), { value: { n: 1 }, version: 1 });
+  assert.equal(storage.set("k", { n: 3 }), 2);
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+/** A receiver on a SQLite journal and storage in one file, whose handler saves state with each ack; `other` writes the same key as another process would. */
+async function refusingBot(conflicts: number) {
+  const dir = await Deno.makeTempDir({ prefix: "persist_ack_" });
+  const journal = new SqliteJournal(`${dir}/bot.db`);
+  const storage = new SqliteStorage(`${dir}/bot.db`);
+  const other = new SqliteStorage(`${dir}/bot.db`);
+  await storage.open();
+  await other.open();
+  const receiver = new Receiver();
+  const runs: number[] = [];
+  const errors: unknown[] = [];
+  await receiver.attach({
+    maxAttempts: 3,
+    onError: (error) => errors.push(error),
+    handle: (_payload, update) => {
+      runs.push(update.update_id);
+      const version = storage.get("k")?.version ?? 0;
+      storage.setWithAck(journal, update.update_id, "k", { run: runs.length }, version, () => {});
+      if (conflicts-- > 0) other.set("k", { run: "other" }); // before the journal commits the save
+    },
+  }, journal);
+  const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 7, type: "private" } } };
+  await receiver.receive([update as unknown as Update]);
+  const close = async () => {
+    await receiver.detach(1);
+    other.close();
+    storage.close();
+    await Deno.remove(dir, { recursive: true });
+  };
+  return { journal, storage, receiver, runs, errors, close };
+}
+
+Deno.test("receiver: an update whose state save was refused after it finished is taken again at once, and counted once", async () => {
+  const { journal, storage, receiver, runs, close } = await refusingBot(1);
+  await until(() => runs.length === 2 && receiver.backlog === 0 && journal.unacked().length === 0);
+  assert.deepEqual(runs, [1, 1], "handled again without another update of its chat to wake its lane");
+  assert.equal(receiver.handled, 1);
+  assert.deepEqual(storage.get("k")?.value, { run: 2 }, "the retry's state is the one stored");
+  await close();
+});
+
+Deno.test("receiver: an update whose state save is refused at every try is dead-lettered with the refusal as the reason", async () => {
+  const { journal, receiver, runs, errors, close } = await refusingBot(Infinity);
+  await until(() => journal.deadLetters().length === 1 && receiver.backlog === 0);
+  assert.deepEqual(runs, [1, 1, 1]);
+  const [dead] = journal.deadLetters();
+  assert.equal(dead.attempts, 3);
+  assert.match(dead.reason, /changed by another writer/, "not blamed on a crash");
+  assert.ok(errors.some((e) => e instanceof DeadLetterError));
+  assert.equal(receiver.handled, 0);
+  await close();
 });
