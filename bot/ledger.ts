@@ -31,7 +31,13 @@ export class UpdateLedger {
     this.#unfinished.add(id);
     this.#seen.add(id);
     this.#order.push(id);
-    if (this.#order.size > WINDOW) this.#seen.delete(this.#order.shift()!);
+    // One still in flight stays known, however long it takes: a redelivery of it must wait for it, not
+    // be taken for a new update (and so mark it finished). It goes to the back, and the next oldest out.
+    for (let turns = this.#order.size; this.#order.size > WINDOW && turns > 0; turns--) {
+      const oldest = this.#order.shift()!;
+      if (this.#unfinished.has(oldest)) this.#order.push(oldest);
+      else this.#seen.delete(oldest);
+    }
   }
 
   /**
@@ -87,6 +93,6 @@ export class UpdateLedger {
   /** Forgets `id` altogether: it was not taken after all (the journal refused it). */
   drop(id: number): void {
     this.#unfinished.delete(id);
-    this.#seen.delete(id);
+    if (this.#seen.delete(id)) this.#order.remove(id);
   }
 }

@@ -1,4 +1,5 @@
 import type { Update } from "../api/types.gen.ts";
+import { type Deferred, deferred } from "./deferred.ts";
 
 /** An update on its way to the dispatcher, with the callback to run once it has settled. */
 export interface Pending {
@@ -31,6 +32,7 @@ export class Orderer {
   #next: number | undefined;
   #held = new Map<number, Pending & { readonly until: number }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #moved: Deferred<void> | undefined;
 
   /** @param options hold time and receivers. */
   constructor(options: OrdererOptions) {
@@ -40,6 +42,12 @@ export class Orderer {
   /** Number of updates currently held behind a gap. */
   get holding(): number {
     return this.#held.size;
+  }
+
+  /** Resolves the next time held updates are delivered (their gap filled, or their hold run out). */
+  released(): Promise<void> {
+    this.#moved ??= deferred();
+    return this.#moved.promise;
   }
 
   /** Takes one update from the source. */
@@ -56,9 +64,15 @@ export class Orderer {
       this.#release();
       return;
     }
-    if (this.#held.has(id)) {
-      // A redelivery of an update already waiting: the first copy stands for both.
-      pending.done?.();
+    const held = this.#held.get(id);
+    if (held !== undefined) {
+      // A redelivery of an update already waiting: the first copy stands for both, and the second is
+      // answered with it (not before: until then a crash would lose the update).
+      this.#held.set(id, {
+        ...held,
+        done: both(held.done, pending.done),
+        fail: both(held.fail, pending.fail),
+      });
       return;
     }
     this.#held.set(id, { ...pending, until: Date.now() + this.#options.maxhold * 1000 });
@@ -81,6 +95,7 @@ export class Orderer {
       this.#options.deliver(held);
       this.#next = id + 1;
     }
+    this.#tell();
   }
 
   #release(): void {
@@ -90,10 +105,17 @@ export class Orderer {
       this.#options.deliver(held);
       this.#next++;
     }
+    this.#tell();
     if (this.#held.size === 0) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
+  }
+
+  #tell(): void {
+    const moved = this.#moved;
+    this.#moved = undefined;
+    moved?.resolve();
   }
 
   #arm(): void {
@@ -119,4 +141,16 @@ export class Orderer {
     }
     this.#arm();
   }
+}
+
+// A callback running `first` then `second`, whichever is given.
+function both<A extends unknown[]>(
+  first: ((...args: A) => void) | undefined,
+  second: ((...args: A) => void) | undefined,
+): ((...args: A) => void) | undefined {
+  if (first === undefined || second === undefined) return first ?? second;
+  return (...args) => {
+    first(...args);
+    second(...args);
+  };
 }

@@ -110,7 +110,7 @@ export async function pollUpdates(
       // burst to end (the whole window finished, or none for BURST_GAP), so that it confirms, and
       // brings, as many updates as it can.
       const before = receiver.finished;
-      if (await within(receiver.unfinishedAtMost(stale()), BURST_GAP) || receiver.finished !== before) {
+      if (await receiver.unfinishedAtMost(stale(), BURST_GAP) || receiver.finished !== before) {
         continue;
       }
     }
@@ -121,10 +121,9 @@ export async function pollUpdates(
         // Room comes only once enough of the window has finished, and then only as its oldest update
         // does: one wake for each, not one per update finished.
         const few = options.limit - enough + stale();
-        const wake = receiver.ledger.unfinished > few
-          ? receiver.unfinishedAtMost(few)
-          : receiver.confirmable(offset!);
-        await within(wake, Math.min(RECHECK, stuckAfter - waited));
+        const seconds = Math.min(RECHECK, stuckAfter - waited);
+        if (receiver.ledger.unfinished > few) await receiver.unfinishedAtMost(few, seconds);
+        else await within(receiver.confirmable(offset!), seconds);
         continue;
       }
       // The oldest unfinished update has kept the window from moving for a long while: Telegram

@@ -4,6 +4,7 @@ import { Orderer, type Pending } from "./orderer.ts";
 import { parseUpdate } from "./parse_update.ts";
 import type { Receiver } from "./receiver.ts";
 import { type QueueEntry, UpdateQueue } from "./update_queue.ts";
+import { abortable } from "./within.ts";
 
 /** Settings of {@link consumeQueue}. */
 export interface QueueOptions {
@@ -128,6 +129,11 @@ export async function consumeQueue(
   const taker = takerFor(source, take);
   while (!stop.aborted) {
     if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
+    // Updates held behind a gap count too: they wait in memory as much as those being handled.
+    while (orderer !== undefined && orderer.holding > 0 && !stop.aborted) {
+      if (receiver.backlog + orderer.holding < options.maxInFlight) break;
+      await abortable(Promise.race([orderer.released(), receiver.changed()]), stop);
+    }
     if (stop.aborted) break;
     const entry = await taker(stop);
     if (entry === ENDED || entry === undefined) break;

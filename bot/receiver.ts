@@ -31,6 +31,7 @@ export interface ReceiverSettings {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const MET: Promise<boolean> = Promise.resolve(true);
 // Records a lane reads from its journal at a time.
 const TAKE = 32;
 // Seconds an update on its last attempt after crashes waits for other handlers to finish before it
@@ -94,7 +95,9 @@ export class Receiver {
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
   // Waiting for the number of unfinished updates to drop to `count` (the poller, once per window).
-  #fewer: { readonly count: number; readonly waiter: Deferred<void> }[] = [];
+  // Waits of unfinishedAtMost; one that times out removes itself, so that a poller asking again and
+  // again while an update stays unfinished leaves nothing behind.
+  #fewer = new Set<{ readonly count: number; readonly met: (met: boolean) => void }>();
   #finished = 0;
   // Updates delivered one by one, waiting to be appended together.
   #gathering: { readonly updates: Update[]; readonly appended: Promise<void> } | undefined;
@@ -242,7 +245,7 @@ export class Receiver {
     const refused = (error: unknown) => {
       this.#backlog -= records.length;
       for (const record of records) this.ledger.drop(record.id);
-      if (this.#fewer.length > 0) this.#fewerNow();
+      if (this.#fewer.size > 0) this.#fewerNow();
       throw error;
     };
     let appended: ReturnType<Journal["append"]>;
@@ -315,14 +318,27 @@ export class Receiver {
   }
 
   /**
-   * Resolves once at most `count` received updates are unfinished (at once if so already): a wait that
-   * wakes once, where waiting on {@link changed} wakes at every update finished.
+   * Resolves with `true` once at most `count` received updates are unfinished (at once if so already),
+   * or with `false` after `seconds` (never, without): a wait that wakes once, where waiting on
+   * {@link changed} wakes at every update finished. A wait that timed out leaves nothing behind.
    */
-  unfinishedAtMost(count: number): Promise<void> {
-    if (this.ledger.unfinished <= count) return RESOLVED;
-    const waiter = deferred<void>();
-    this.#fewer.push({ count, waiter });
-    return waiter.promise;
+  unfinishedAtMost(count: number, seconds?: number): Promise<boolean> {
+    if (this.ledger.unfinished <= count) return MET;
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const wait = {
+        count,
+        met: (met: boolean) => {
+          clearTimeout(timer);
+          this.#fewer.delete(wait);
+          resolve(met);
+        },
+      };
+      this.#fewer.add(wait);
+      if (seconds !== undefined && seconds < Infinity) {
+        timer = setTimeout(() => wait.met(false), seconds * 1000);
+      }
+    });
   }
 
   /**
@@ -365,17 +381,17 @@ export class Receiver {
       this.#waiters.delete(id);
       waiter.resolve();
     }
-    if (this.#fewer.length > 0) this.#fewerNow();
+    if (this.#fewer.size > 0) this.#fewerNow();
   }
 
   #fewerNow(): void {
     const unfinished = this.ledger.unfinished;
-    const still = this.#fewer.filter(({ count, waiter }) => {
-      if (unfinished > count) return true;
-      waiter.resolve();
-      return false;
-    });
-    this.#fewer = still;
+    for (const wait of this.#fewer) if (unfinished <= wait.count) wait.met(true);
+  }
+
+  /** Waits of {@link unfinishedAtMost} still waiting (a count that only a leak would grow). */
+  get fewerWaits(): number {
+    return this.#fewer.size;
   }
 
   async #switchTo(journal: Journal): Promise<void> {

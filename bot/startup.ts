@@ -23,6 +23,9 @@ export interface StartupHost {
 type Handle = (msg: LoopMessage) => unknown;
 
 const identities = new WeakMap<object, User>();
+// Seconds a getMe may take before it counts as failed (and is tried again): handlers wait for its first
+// answer or failure, so one whose answer never comes must not hold them for ever.
+const GET_ME_HANG = 10;
 
 /** The bot's own User (its `username` for commands like `/start@name`), once a polling loop has asked getMe. */
 export function botUser(bot: object): User | undefined {
@@ -75,7 +78,8 @@ async function identify(
   const backoff = new Backoff(options.backoff);
   for (;;) {
     try {
-      const me = await host.getMe({ signal }).finally(settled);
+      const hang = AbortSignal.timeout(GET_ME_HANG * 1000);
+      const me = await host.getMe({ signal: AbortSignal.any([signal, hang]) }).finally(settled);
       identities.set(host, me);
       if (failures > 0) host.logger.error(`telepot-ts: the Bot API at ${host.apiRoot} answers again`);
       return me;

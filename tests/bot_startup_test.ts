@@ -60,6 +60,24 @@ Deno.test("an unreachable apiRoot is reported after the first failed attempt, to
   assert.ok(!log.lines.join("\n").includes("UNREACHABLE-secret"));
 });
 
+Deno.test("a getMe whose answer never comes counts as failed after 10 s: handlers go on, and it is reported", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "hanging_bot" });
+  emu.injectFault({ method: "getMe", latency: 3600 });
+  const bot = new Bot(token, { apiRoot: emu.apiRoot });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const texts: string[] = [];
+  const reports: unknown[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text ?? ""), {
+    timeout: 1,
+    onError: (error) => void reports.push(error),
+  });
+  await alice.sendText(alice.id, "hello");
+  await until(() => texts.length === 1, 20, "the message handled");
+  assert.ok(reports.some((r) => r instanceof NetworkError && /getMe/.test(r.message)), String(reports));
+  await loop.stop();
+});
+
 Deno.test("debug logs each API call (method, status, ms) and each received update id, never the token", async () => {
   await using emu = await BotApiEmulator.start();
   const { token } = emu.createBot({ username: "debug_bot" });

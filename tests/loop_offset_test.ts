@@ -203,6 +203,39 @@ Deno.test("offset: the poller's wait, unfinishedAtMost, wakes once that few upda
     turn().then(() => "later"),
   ]);
   assert.equal(already, "at once", "resolved at once when so few are unfinished already");
+  assert.equal(await receiver.unfinishedAtMost(0, 0.01), false, "timed out");
+  assert.equal(receiver.fewerWaits, 0, "and gone");
   finish.get(2)!();
-  await receiver.unfinishedAtMost(0);
+  assert.equal(await receiver.unfinishedAtMost(0), true);
+});
+
+Deno.test("offset: polling again and again while an update stays unfinished leaves no waits behind", async () => {
+  const emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "waits_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const slow = emu.createUser({ first_name: "Slow" });
+  const other = emu.createUser({ first_name: "Other" });
+  await slow.sendText(slow.id, "never");
+  await other.sendText(other.id, "free");
+  const receiver = await receiverFor((msg) => {
+    if ((msg as { text: string }).text === "never") return new Promise(() => {});
+  }, () => {});
+  let polls = 0;
+  const counting = { call: <T>(...args: Parameters<Bot["call"]>) => (polls++, bot.call<T>(...args)) };
+  const stop = new AbortController();
+  const polling = pollUpdates(counting, receiver, new OffsetState(), {
+    timeout: 1,
+    relax: 0.01,
+    limit: 10,
+    allowedUpdates: ["message"],
+    report: () => {},
+    stuckAfter: Infinity,
+    maxInFlight: 1000,
+  }, stop.signal);
+  while (polls < 30) await new Promise((r) => setTimeout(r, 10));
+  stop.abort();
+  await polling;
+  assert.equal(receiver.ledger.unfinished, 1, "the slow update is still in flight");
+  assert.ok(receiver.fewerWaits <= 2, `${receiver.fewerWaits} waits left behind by ${polls} polls`);
+  await emu.close();
 });

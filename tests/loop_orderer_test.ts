@@ -24,15 +24,28 @@ Deno.test("orderer: in-order ids pass straight through", () => {
   assert.deepEqual(delivered, [5, 6, 7]);
 });
 
-Deno.test("orderer: a repeated held id is acknowledged, not delivered twice", () => {
-  const { orderer, delivered, dones, push } = make(10);
-  push(1);
-  push(3);
-  push(3);
-  assert.deepEqual(dones, [3], "the copy is answered at once");
-  push(2);
-  assert.deepEqual(delivered, [1, 2, 3]);
+Deno.test("orderer: a repeated held id is delivered once, and each copy answered as the update is", () => {
+  const delivered: Pending[] = [];
+  const answers: string[] = [];
+  const orderer = new Orderer({ maxhold: 10, deliver: (p) => delivered.push(p), late: () => {} });
+  const push = (id: number, copy: string) =>
+    orderer.push({
+      update: { update_id: id } as Pending["update"],
+      done: () => answers.push(copy),
+      fail: () => answers.push(`${copy} failed`),
+    });
+  push(1, "1");
+  push(3, "3");
+  push(3, "3 again");
+  push(4, "4");
+  push(4, "4 again");
+  assert.deepEqual(answers, [], "a copy waits for its update: until then a crash would lose it");
+  push(2, "2");
+  assert.deepEqual(delivered.map((p) => p.update.update_id), [1, 2, 3, 4]);
   assert.equal(orderer.holding, 0);
+  delivered[2].done!();
+  delivered[3].fail!(new Error("the journal failed"));
+  assert.deepEqual(answers, ["3", "3 again", "4 failed", "4 again failed"]);
 });
 
 Deno.test("orderer: flush delivers everything held, in order, skipping gaps", () => {

@@ -295,6 +295,26 @@ Deno.test("queue: a 100,000-update backlog stays in the queue: maxInFlight honou
   assert.ok(leftAtFirst !== undefined && leftAtFirst >= total - 50, `only ${leftAtFirst} left in the queue`);
 });
 
+Deno.test("queue: updates held behind a missing id count against maxInFlight, so the backlog stays in the queue", async () => {
+  const queue = new UpdateQueue();
+  const total = 2_000;
+  queue.put(update(1));
+  for (let id = 3; id <= total; id++) queue.put(update(id, String(id), id % 10)); // 2 never comes
+  const ids: number[] = [];
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: queue,
+    maxInFlight: 10,
+    maxhold: 0.3,
+  });
+  await until(() => ids.length === 1);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(ids, [1], "the others wait for 2");
+  assert.ok(queue.size >= total - 2 - 10, `only ${queue.size} left in the queue while 2 is awaited`);
+  await until(() => ids.length === total - 1, 30);
+  await loop.stop();
+  assert.deepEqual(ids, [1, ...Array.from({ length: total - 2 }, (_, i) => i + 3)], "in order, 2 skipped");
+});
+
 Deno.test("Deque: FIFO through growth and wrap-around; remove; UpdateQueue takes 200,000 in order", async () => {
   const deque = new Deque<number>();
   let next = 0;

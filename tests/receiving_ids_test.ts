@@ -110,6 +110,32 @@ Deno.test("ids: after a longer quiet than Telegram keeps an update, the ledger f
   assert.ok(ledger.hasSeen(2) && ledger.isUnfinished(2), "an unfinished one stays");
 });
 
+Deno.test("ids: the ledger remembers the latest 20,000 ids, and an unfinished one however old, each id counted once", () => {
+  const ledger = new UpdateLedger();
+  const seeMany = (from: number, to: number) => {
+    for (let id = from; id <= to; id++) {
+      ledger.begin(id);
+      ledger.finish(id);
+    }
+  };
+  ledger.begin(1); // still in flight while 20,000 newer ones come and go
+  seeMany(2, 20_001);
+  assert.ok(ledger.hasSeen(1) && ledger.isUnfinished(1), "its redelivery waits for it");
+  assert.ok(!ledger.hasSeen(2) && ledger.hasSeen(3), "the oldest finished one is forgotten");
+  ledger.finish(1);
+  seeMany(20_002, 40_002);
+  assert.ok(!ledger.hasSeen(1), "once finished, it is forgotten in its turn");
+  // Taken, dropped (its journal refused the batch) and taken again: its window starts with the last time.
+  ledger.begin(50_000);
+  ledger.drop(50_000);
+  ledger.begin(50_000);
+  ledger.finish(50_000);
+  seeMany(50_001, 69_999);
+  assert.ok(ledger.hasSeen(50_000), "19,999 newer ids: still within the window");
+  seeMany(70_000, 70_000);
+  assert.ok(!ledger.hasSeen(50_000));
+});
+
 Deno.test("ids (polling): one far-ahead id does not hide the real updates after it", async () => {
   const { server, send, waiting } = scriptedTelegram();
   const bot = new Bot("1:ahead", { apiRoot: server.url });
