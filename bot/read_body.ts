@@ -1,5 +1,6 @@
 import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { madeFromNode } from "../platform/node_request.ts";
 import { readCapped } from "./capped_read.ts";
 import { deadlinesOf } from "./deadlines.ts";
 
@@ -99,7 +100,8 @@ export class BodyGate {
     const header = req.headers.get("content-length");
     const declared = header === null ? NaN : Number(header);
     const whole = Number.isSafeInteger(declared) && declared >= 0
-      && declared <= Math.min(WHOLE_READ_MAX, limits.maxBodySize) && this.#whole < this.capacity;
+      && declared <= Math.min(WHOLE_READ_MAX, limits.maxBodySize) && this.#whole < this.capacity
+      && !madeFromNode(req);
     // A declared length over maxBodySize is refused by readBody before anything is read.
     const reading = whole ? this.#readWhole(req, limits) : readBody(req.body, declared, limits);
     this.#reading++;

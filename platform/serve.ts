@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { type ConnectionDeadlines, enforceDeadlines } from "./connection_deadlines.ts";
+import { answer, webRequest } from "./node_request.ts";
 
 export type { ConnectionDeadlines } from "./connection_deadlines.ts";
 
@@ -71,21 +72,6 @@ function serveDeno(deno: DenoServe, handler: ServeHandler, options: ListenOption
   });
 }
 
-function toRequest(req: IncomingMessage, origin: string): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) { for (const v of value) headers.append(name, v); }
-    else if (value !== undefined) headers.set(name, value);
-  }
-  const bodyless = req.method === "GET" || req.method === "HEAD";
-  return new Request(origin + (req.url ?? "/"), {
-    method: req.method,
-    headers,
-    body: bodyless ? undefined : ReadableStream.from(req as AsyncIterable<Uint8Array>),
-    duplex: "half",
-  } as RequestInit);
-}
-
 async function writeResponse(response: Response, res: ServerResponse, gone: AbortSignal): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) {
@@ -131,7 +117,7 @@ async function serveNode(handler: ServeHandler, options: ListenOptions): Promise
     const answered = (async () => {
       let response: Response;
       try {
-        response = await handler(toRequest(req, origin), gone.signal);
+        response = await answer((request) => handler(request, gone.signal), () => webRequest(req, origin));
       } catch {
         response = new Response("Internal Server Error", { status: 500 });
       }

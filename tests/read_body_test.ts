@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { nodeAdapter, serveWebhook } from "../bot/mod.ts";
 import { BodyGate, bodyLimits, BodyRefused, DEFAULT_BODY_LIMITS, readBody } from "../bot/read_body.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { until } from "./support/until.ts";
@@ -131,6 +134,53 @@ Deno.test("BodyGate: whole reads count until they end, refused at bodyTimeout or
   e.end();
   f.end();
   assert.equal(await refusal(reading), 400);
+});
+
+Deno.test("BodyGate: bodies that come through node:http (serveWebhook, nodeAdapter) are read as streams, which a 408 ends once their senders leave", async () => {
+  const limits = bodyLimits({ bodyTimeout: 0.5, maxConcurrentBodies: 3 });
+  const servers: [
+    string,
+    (handler: (req: Request) => Promise<Response>) => Promise<[number, () => Promise<void>]>,
+  ][] = [
+    ["serveWebhook", async (handler) => {
+      const server = await serveWebhook(handler, { port: 0, requestTimeout: 30 });
+      return [Number(new URL(server.origin).port), () => server.shutdown()];
+    }],
+    ["nodeAdapter", async (handler) => {
+      const server = createServer(nodeAdapter(handler));
+      await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+      return [(server.address() as AddressInfo).port, async () => {
+        server.closeAllConnections();
+        await new Promise((closed) => server.close(closed));
+      }];
+    }],
+  ];
+  for (const [name, start] of servers) {
+    const gate = new BodyGate(3);
+    const [port, stop] = await start(async (req) => {
+      const status = await gate.read(req, limits).then(
+        () => 200,
+        (e) => e instanceof BodyRefused ? e.status : 500,
+      );
+      return new Response(null, { status, headers: { connection: "close" } });
+    });
+    const senders = await Promise.all([0, 1, 2].map(async () => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(
+        new TextEncoder().encode("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"),
+      );
+      return conn;
+    }));
+    const answers = await Promise.all(senders.map(async (conn) => {
+      const bytes = new Uint8Array(512);
+      const n = await conn.read(bytes);
+      return new TextDecoder().decode(bytes.subarray(0, n ?? 0)).split("\r\n")[0];
+    }));
+    assert.deepEqual(answers, Array(3).fill("HTTP/1.1 408 Request Timeout"), name);
+    for (const conn of senders) conn.close();
+    await until(() => gate.abandoned === 0, 5, `${name}: the abandoned reads to end`);
+    await stop();
+  }
 });
 
 Deno.test("bodyLimits fills the documented defaults and refuses malformed limits", () => {

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constantTimeEqual } from "../bot/constant_time.ts";
 import type { LoopMessage } from "../bot/handler.ts";
-import { Bot, nodeAdapter, webhookHandler } from "../bot/mod.ts";
+import { Bot, nodeAdapter, serveWebhook, webhookHandler } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
@@ -264,4 +264,79 @@ Deno.test("webhook: the node adapter takes a body Express middleware already par
   await loop.stop();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
+});
+
+/** What the server answers to `head` sent raw on a new connection: its status line. */
+async function statusLine(port: number, head: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(new TextEncoder().encode(head));
+    const bytes = new Uint8Array(1024);
+    const n = await conn.read(bytes);
+    return new TextDecoder().decode(bytes.subarray(0, n ?? 0)).split("\r\n")[0];
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("webhook: through nodeAdapter and serveWebhook, odd request lines are answered and the server stays up", async () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const handler = webhookHandler(bot, { secretToken: SECRET });
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
+  const node = createServer(nodeAdapter(handler));
+  await new Promise<void>((r) => node.listen(0, "127.0.0.1", r));
+  const served = await serveWebhook(handler, { port: 0 });
+  const ports = {
+    nodeAdapter: (node.address() as AddressInfo).port,
+    serveWebhook: Number(new URL(served.origin).port),
+  };
+  const body = JSON.stringify(update(1));
+  for (const [name, port] of Object.entries(ports)) {
+    const odd = [
+      ["a Host with a space", "POST /hook HTTP/1.1\r\nHost: a b\r\nContent-Length: 0\r\n\r\n", "401"],
+      [
+        "an absolute target",
+        "POST http://example.com/hook HTTP/1.1\r\nHost: example.com\r\nContent-Length: 0\r\n\r\n",
+        "401",
+      ],
+      ["the * target", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "405"],
+      ["a method fetch forbids", "TRACE /hook HTTP/1.1\r\nHost: x\r\n\r\n", "400"],
+    ];
+    for (const [what, head, status] of odd) {
+      assert.match(await statusLine(port, head), new RegExp(` ${status} `), `${name}, ${what}`);
+    }
+    const good = `POST /hook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: ${SECRET}\r\n`
+      + `Content-Length: ${body.length}\r\n\r\n${body}`;
+    assert.match(await statusLine(port, good), / 200 /, `${name} still serves`);
+  }
+  assert.deepEqual(ids, [1]);
+  await loop.stop();
+  node.closeAllConnections();
+  await new Promise((r) => node.close(r));
+  await served.shutdown();
+});
+
+Deno.test("webhook: an update whose chat id is neither number nor string (forged) is handled on its own; its resend is answered", async () => {
+  for (const journal of [undefined, ":memory:"]) {
+    const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+    const handler = webhookHandler(bot);
+    const ids: number[] = [];
+    const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), { journal });
+    const forged = {
+      update_id: 9,
+      message: { message_id: 9, date: 0, chat: { id: { toString: 1 }, type: "private" } },
+    };
+    const answers = await Promise.all(
+      [post(JSON.stringify(update(8))), post(JSON.stringify(forged))].map(handler),
+    );
+    assert.deepEqual(answers.map((r) => r.status), [200, 200], `journal ${journal}`);
+    const again = await Promise.all(
+      [post(JSON.stringify(update(8))), post(JSON.stringify(forged))].map(handler),
+    );
+    assert.deepEqual(again.map((r) => r.status), [200, 200], "the resends are answered too");
+    await until(() => ids.length === 2);
+    assert.deepEqual(ids.sort(), [8, 9]);
+    await loop.stop();
+  }
 });
