@@ -18,6 +18,9 @@ export class UpdateLedger {
   #seen = new Set<number>();
   #order = new Deque<number>();
   #unfinished = new Set<number>();
+  // Unfinished ids of earlier sequences (see restart): they wait for their handlers like any other, but
+  // Telegram has forgotten them, so they no longer hold its window, and their ids mean nothing now.
+  #earlier = new Set<number>();
   // When updates were last taken in (ms), from the first time on.
   #lastTaken: number | undefined;
 
@@ -56,43 +59,51 @@ export class UpdateLedger {
 
   /** Records that `id` is finished (handled, dead-lettered, or safely journaled). */
   finish(id: number): void {
-    this.#unfinished.delete(id);
+    if (!this.#unfinished.delete(id)) this.#earlier.delete(id);
   }
 
   /** Whether `id` was taken and is not finished yet. */
   isUnfinished(id: number): boolean {
-    return this.#unfinished.has(id);
+    return this.#unfinished.has(id) || this.#earlier.has(id);
   }
 
   /** Number of unfinished updates. */
   get unfinished(): number {
-    return this.#unfinished.size;
+    return this.#unfinished.size + this.#earlier.size;
   }
 
-  /** Number of unfinished updates below `floor` (passed by a confirmed offset: Telegram forgot them). */
-  unfinishedBelow(floor: number): number {
-    let below = 0;
-    for (const id of this.#unfinished) if (id < floor) below++;
+  /**
+   * Number of unfinished updates Telegram has forgotten, which no longer take room in its window: those
+   * below `floor` (passed by a confirmed offset), and those of earlier sequences of ids.
+   */
+  unfinishedBelow(floor: number | undefined): number {
+    let below = this.#earlier.size;
+    if (floor !== undefined) { for (const id of this.#unfinished) if (id < floor) below++; }
     return below;
   }
 
-  /** The smallest unfinished id not below `floor`, or `undefined` when none is. */
+  /** The smallest unfinished id of the current sequence not below `floor`, or `undefined` when none is. */
   lowestUnfinished(floor = Number.NEGATIVE_INFINITY): number | undefined {
     let low: number | undefined;
     for (const id of this.#unfinished) if (id >= floor && (low === undefined || id < low)) low = id;
     return low;
   }
 
-  /** Starts a new sequence of ids: what was seen is forgotten (what is unfinished stays so). */
+  /**
+   * Starts a new sequence of ids: what was seen is forgotten, and what is unfinished stays so but
+   * belongs to the earlier sequence: it no longer sets the offset (an id of the old sequence, above the
+   * new ones, would confirm them unseen), and a new update may reuse its id.
+   */
   restart(): void {
-    this.#seen = new Set(this.#unfinished);
+    for (const id of this.#unfinished) this.#earlier.add(id);
+    this.#unfinished = new Set();
+    this.#seen = new Set();
     this.#order = new Deque();
-    for (const id of this.#unfinished) this.#order.push(id);
   }
 
   /** Forgets `id` altogether: it was not taken after all (the journal refused it). */
   drop(id: number): void {
-    this.#unfinished.delete(id);
+    this.finish(id);
     if (this.#seen.delete(id)) this.#order.remove(id);
   }
 }

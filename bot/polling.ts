@@ -103,8 +103,7 @@ export async function pollUpdates(
     const room = offsets.room(receiver, options.limit);
     // Unfinished updates the window no longer counts (passed after stuckAfter, forgotten by Telegram):
     // counted only when the call waits.
-    const stale = () =>
-      offsets.confirmed === undefined ? 0 : receiver.ledger.unfinishedBelow(offsets.confirmed);
+    const stale = () => receiver.ledger.unfinishedBelow(offsets.confirmed);
     if (room >= enough && room < options.limit) {
       // Handlers finish in bursts (the answers to requests sent together): the call waits for the
       // burst to end (the whole window finished, or none for BURST_GAP), so that it confirms, and

@@ -92,6 +92,51 @@ for (const durable of [false, true]) {
   }
 }
 
+Deno.test("ids (polling, memory journal): a reset while an update of the old sequence never settles: each new update handled once, none confirmed unseen", async () => {
+  let waiting: ReturnType<typeof update>[] = [];
+  const forgotten: number[] = [];
+  const server = WireServer.start().on("getUpdates", (req) => {
+    const offset = req.json?.offset as number | undefined;
+    const top = waiting.at(-1)?.update_id;
+    if (offset !== undefined && top !== undefined && offset <= top + 1) {
+      waiting = waiting.filter((u) => u.update_id >= offset || (forgotten.push(u.update_id), false));
+    }
+    return waiting.slice(0, Number(req.json?.limit ?? 100));
+  });
+  const send = (ids: number[]) => void waiting.push(...ids.map(update));
+  const bot = new Bot("1:reset", { apiRoot: server.url });
+  const handled: number[] = [];
+  const STUCK_CHAT = 99;
+  const loop = bot.messageLoop((msg: LoopMessage) => {
+    if (msg.chat.id === STUCK_CHAT) return new Promise(() => {}); // never settles
+    handled.push(originOf(msg)!.updateId);
+  }, { ...polling, limit: 4, stuckAfter: 0.3, onError: () => {} });
+  try {
+    const stuck = update(1_000);
+    stuck.message.chat.id = STUCK_CHAT;
+    waiting.push(stuck);
+    send(range(1_001, 3));
+    await until(() => handled.length === 3 && waiting.length === 0, 10, "the old sequence, 1,000 passed");
+    // A quiet week; Telegram numbers from 980 now, below the old, still running 1,000 (which must not
+    // set the offset: it would confirm them unseen).
+    const after = range(980, 20);
+    send(after.slice(0, 6));
+    await until(() => handled.length === 9);
+    send(after.slice(6));
+    await until(() => handled.length === 23 && waiting.length === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(handled.slice(3), after, "each once, in order");
+    assert.deepEqual(
+      forgotten.filter((id) => !handled.includes(id)),
+      [1_000],
+      "only the old 1,000 passed unhandled",
+    );
+  } finally {
+    await loop.stop();
+    await server.close();
+  }
+});
+
 Deno.test("ids: after a longer quiet than Telegram keeps an update, the ledger forgets the ids it saw (not the unfinished ones)", () => {
   const ledger = new UpdateLedger();
   const day = 24 * 3600 * 1000;
@@ -107,7 +152,9 @@ Deno.test("ids: after a longer quiet than Telegram keeps an update, the ledger f
   assert.ok(ledger.hasSeen(1), "within a day: still a repeat");
   assert.equal(ledger.expire(day / 2 + day + 1), true);
   assert.ok(!ledger.hasSeen(1), "after a quiet day: forgotten");
-  assert.ok(ledger.hasSeen(2) && ledger.isUnfinished(2), "an unfinished one stays");
+  assert.ok(ledger.isUnfinished(2), "an unfinished one stays so");
+  assert.equal(ledger.lowestUnfinished(), undefined, "but no longer sets the offset");
+  assert.equal(ledger.unfinishedBelow(undefined), 1, "nor takes room in Telegram's window");
 });
 
 Deno.test("ids: the ledger remembers the latest 20,000 ids, and an unfinished one however old, each id counted once", () => {
