@@ -221,7 +221,7 @@ export class ConnectionPool {
         connection.close();
       }
       if (origin.fetchUntil > now) return undefined;
-      if (origin.open < this.#maxConnections) return await this.#connect(url, origin);
+      if (origin.open < this.#maxConnections) return await this.#connect(url, origin, signal);
       await this.#waitForConnection(origin, signal);
     }
   }
@@ -231,17 +231,27 @@ export class ConnectionPool {
    * `fetch` tries each (IPv6 and IPv4), and a proxy or resolver may serve `fetch` only, so the request
    * and the server's next ones for a while go to `fetch`, which succeeds or fails as it always would.
    */
-  async #connect(url: URL, origin: Origin): Promise<Http1Connection | undefined> {
+  async #connect(
+    url: URL,
+    origin: Origin,
+    signal: AbortSignal | undefined,
+  ): Promise<Http1Connection | undefined> {
     origin.open++;
     const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
     const tls = url.protocol === "https:";
     const port = url.port === "" ? (tls ? 443 : 80) : Number(url.port);
     let socket: ByteSocket;
     try {
-      socket = tls
-        ? await this.#net.connectTls({ hostname, port })
-        : await this.#net.connect({ hostname, port });
-    } catch {
+      socket = await untilAborted(
+        tls ? this.#net.connectTls({ hostname, port }) : this.#net.connect({ hostname, port }),
+        signal,
+      );
+    } catch (error) {
+      if (signal?.aborted) {
+        // The request ended (its timeout, its caller) while the server was still being reached.
+        this.#closedOne(origin);
+        throw error;
+      }
       origin.fetchUntil = Date.now() + FETCH_AFTER_CONNECT_FAILURE_MS;
       // Every waiting request goes to fetch now, not just the one this connection's place would wake.
       origin.open--;
@@ -293,4 +303,28 @@ export class ConnectionPool {
     origin.idle.push(connection);
     origin.waiting.shift()?.();
   }
+}
+
+/**
+ * `connecting`, or a rejection with `signal`'s reason as soon as it aborts (a server that drops
+ * connection attempts would otherwise hold the request past its timeout); a socket that arrives after
+ * that is closed.
+ */
+function untilAborted(connecting: Promise<ByteSocket>, signal: AbortSignal | undefined): Promise<ByteSocket> {
+  if (signal === undefined) return connecting;
+  return new Promise((resolve, reject) => {
+    const abandon = () => {
+      reject(signal.reason);
+      connecting.then((socket) => socket.close(), () => {});
+    };
+    if (signal.aborted) return abandon();
+    signal.addEventListener("abort", abandon, { once: true });
+    connecting.then((socket) => {
+      signal.removeEventListener("abort", abandon);
+      resolve(socket);
+    }, (error) => {
+      signal.removeEventListener("abort", abandon);
+      reject(error);
+    });
+  });
 }

@@ -526,6 +526,47 @@ Deno.test("an abort while the server holds the answer rejects with the signal's 
   );
 });
 
+Deno.test("an abort (a timeout) while the server is still being connected to rejects with its reason at once", async () => {
+  // A listener that never accepts, its accept queue full: further connection attempts get no answer,
+  // as from a host that drops them.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/bot1:T/getMe`;
+  const filling: Deno.Conn[] = [];
+  for (;;) {
+    const next = Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port });
+    const made = await Promise.race([
+      next,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 300)),
+    ]);
+    if (made === undefined) {
+      next.then((conn) => conn.close(), () => {});
+      break;
+    }
+    filling.push(made);
+  }
+  const pool = new ConnectionPool(1);
+  try {
+    const reason = new Error("gave up");
+    const started = Date.now();
+    await assert.rejects(
+      post(pool, url, "{}", { signal: AbortSignal.timeout(300) }),
+      (e) => e instanceof DOMException,
+    );
+    await assert.rejects(post(pool, url, "{}", { signal: abortAfter(300, reason) }), (e) => e === reason);
+    assert.ok(Date.now() - started < 5_000, "neither waited for the connection attempt to give up");
+  } finally {
+    pool.close();
+    for (const conn of filling) conn.close();
+    listener.close();
+  }
+});
+
+function abortAfter(ms: number, reason: Error): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(reason), ms);
+  return controller.signal;
+}
+
 Deno.test("a malformed answer head rejects with HttpProtocolError and its connection is dropped", async () => {
   const malformed = [
     "HTTP/1.1 2x0 Weird\r\ncontent-length: 0\r\n\r\n",
