@@ -1,4 +1,5 @@
 import { BadInput } from "../exception/bad_input.ts";
+import { holdsSpentSource } from "./input_file.ts";
 import { encodeParams, type RequestBody } from "./request_body.ts";
 
 // One encoding per parameters object that uploads files: a transformer that repeats a call (retry)
@@ -28,7 +29,10 @@ export function bodyOf(params: Readonly<Record<string, unknown>>): RequestBody |
   });
 }
 
-/** Whether `params` may be sent (again): false once they were sent with a one-shot stream. */
+/**
+ * Whether `params` may be sent (again): false once they, or a one-shot stream or open file in them,
+ * were sent.
+ */
 export function canResend(params: Readonly<Record<string, unknown>>): boolean {
-  return bodies.get(params)?.replayable ?? true;
+  return (bodies.get(params)?.replayable ?? true) && !holdsSpentSource(params);
 }

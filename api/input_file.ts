@@ -94,6 +94,25 @@ export interface UploadPart {
 
 const OCTET_STREAM = "application/octet-stream";
 
+// One-shot sources (a ReadableStream, an open file) once a request took them: sending one again would
+// send what is left of it, nothing, whichever parameters object carries it (a transformer may copy
+// the parameters for each attempt).
+const spent = new WeakSet<object>();
+
+/**
+ * Whether `value` (a call's parameters, or any value inside them) holds a one-shot source a request
+ * took already.
+ */
+export function holdsSpentSource(value: unknown, depth = 0): boolean {
+  if (typeof value !== "object" || value === null || depth > 4) return false;
+  if (spent.has(value)) return true;
+  if (value instanceof Blob || ArrayBuffer.isView(value) || value instanceof ReadableStream) return false;
+  for (const inner of Array.isArray(value) ? value : Object.values(value)) {
+    if (holdsSpentSource(inner, depth + 1)) return true;
+  }
+  return false;
+}
+
 /**
  * Turns an upload into a multipart part. A local path is checked here, before anything is sent, so a
  * missing file is reported as bad input instead of a broken request. A `ReadableStream` or open
@@ -138,12 +157,16 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
       replayable: true,
     };
   }
+  if (spent.has(data)) throw new BadInput(fallbackName, "a ReadableStream or open file not sent already");
   const stream = data instanceof ReadableStream ? data : readOpenFile(data);
   if (stream.locked) throw new BadInput(fallbackName, "a ReadableStream that is not locked or already read");
   return {
     filename: explicitName ?? fallbackName,
     contentType: OCTET_STREAM,
-    open: () => Promise.resolve(stream),
+    open: () => {
+      spent.add(data);
+      return Promise.resolve(stream);
+    },
     replayable: false,
   };
 }

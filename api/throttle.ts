@@ -3,6 +3,7 @@ import { RequestTimeout } from "../exception/request_timeout.ts";
 import { TooManyRequestsError } from "../exception/telegram_error_subclasses.ts";
 import { ThrottleQueueFull } from "../exception/throttle_queue_full.ts";
 import { MESSAGE_SENDER_METHODS } from "./classification.gen.ts";
+import { canResend } from "./encoded_bodies.ts";
 import { RateGate } from "./rate_gate.ts";
 import { sleep } from "./retry.ts";
 import { checkSeconds } from "./seconds.ts";
@@ -332,6 +333,7 @@ class Throttler {
     const outOfTime = timeout !== undefined && at + wait - item.enqueued >= timeout;
     if (
       item.retries > this.#maxRetries || wait > this.#maxRetryAfter || outOfTime || item.stop.signal.aborted
+      || !canResend(item.call.params)
     ) {
       return false;
     }

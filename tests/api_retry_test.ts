@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Api, isIdempotent, localFile } from "../api/mod.ts";
+import { Api, defaults, isIdempotent, localFile, throttle } from "../api/mod.ts";
 import { BadHTTPResponse, NetworkError, TelegramError, TooManyRequestsError } from "../exception/mod.ts";
 import { closedPort, fail, html, WireServer } from "./support/wire_server.ts";
 
@@ -76,6 +76,20 @@ Deno.test("a call uploading a one-shot stream is never repeated", async () => {
     await assert.rejects(api.call("sendDocument", { chat_id: 1, document: stream }), TooManyRequestsError);
     assert.equal(server.calls("sendDocument").length, 1);
   });
+});
+
+Deno.test("a one-shot stream is not sent again when a transformer copies the parameters for each attempt (defaults, throttle)", async () => {
+  for (const setUp of ["retry, defaults", "throttle, defaults"]) {
+    await withServer(async (server) => {
+      server.on("sendDocument", flood, () => ({ message_id: 3 }));
+      const api = new Api(TOKEN, { apiRoot: server.url, retry: setUp.startsWith("retry") });
+      if (setUp.startsWith("throttle")) api.transformers.use(throttle());
+      api.transformers.use(defaults({ protect_content: true }));
+      const document = new Blob([new Uint8Array(1_000).fill(65)]).stream();
+      await assert.rejects(api.call("sendDocument", { chat_id: 1, document }), TooManyRequestsError, setUp);
+      assert.deepEqual(server.calls("sendDocument").map((c) => c.files.document?.size), [1_000], setUp);
+    });
+  }
 });
 
 Deno.test("a flood wait above maxRetryAfter is thrown instead of waited", async () => {
