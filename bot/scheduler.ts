@@ -121,6 +121,9 @@ export class EventScheduler<T = unknown> {
     const entry = this.#waiting(event);
     if (entry === undefined) throw new EventNotFound(event);
     this.#removeAt(entry.index);
+    // Nothing left to wait for: no timer may keep the process alive (one armed for another event still
+    // waiting only wakes early, and re-arms).
+    if (this.#heap.length === 0) this.#disarm();
     this.#observer?.cancelled(entry);
   }
 

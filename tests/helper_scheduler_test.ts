@@ -39,6 +39,28 @@ Deno.test("EventScheduler: a cancelled event never fires; cancelling twice throw
   assert.throws(() => s.cancel({ when: 0, data: "b" }), EventNotFound);
 });
 
+Deno.test("EventScheduler: cancelling the last waiting events leaves no timer keeping the process alive", async () => {
+  const scheduler = new URL("../bot/scheduler.ts", import.meta.url).href;
+  const program = `
+    import { EventScheduler } from ${JSON.stringify(scheduler)};
+    const s = new EventScheduler(() => {});
+    const first = s.eventLater(3600, "idle");
+    const second = s.eventLater(7200, "later");
+    s.cancel(first);
+    s.cancel(second);
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", program],
+    stdout: "null",
+    stderr: "piped",
+  })
+    .spawn();
+  const timer = setTimeout(() => child.kill(), 20_000);
+  const { code, stderr } = await child.output();
+  clearTimeout(timer);
+  assert.equal(code, 0, `the process ended by itself: ${new TextDecoder().decode(stderr)}`);
+});
+
 Deno.test("EventScheduler: rescheduling later and earlier moves the event; a fired one cannot be moved", async () => {
   const seen: string[] = [];
   const s = new EventScheduler<string>((x) => seen.push(x));
