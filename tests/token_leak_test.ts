@@ -329,3 +329,43 @@ Deno.test("token leak: every kind of failure, searched in every field, JSON, ins
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("token leak: a quoted line cut short inside the token leaves none of its secret", async () => {
+  // A server that echoes the request line as its status line: the pooled transport quotes the first
+  // 80 characters of it, and the path before the token puts the cut inside the token.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      const bytes = new Uint8Array(65536);
+      const n = await conn.read(bytes);
+      const line = new TextDecoder().decode(bytes.subarray(0, n ?? 0)).split("\r\n")[0];
+      await conn.write(new TextEncoder().encode(`${line}\r\ncontent-length: 0\r\n\r\n`));
+      conn.close();
+    }
+  })();
+  const root = `http://127.0.0.1:${
+    (listener.addr as Deno.NetAddr).port
+  }/services/telegram/bot-api/proxy/behind/a/long/way`;
+  const api = new Bot(TOKEN, { apiRoot: root });
+  const release = api.keepConnections();
+  try {
+    const error = await api.getMe().then(() => undefined, (e) => e);
+    assert.ok(error instanceof NetworkError, String(error));
+    assert.match(error.message, /status line ".*bot<token>"/, "the cut-short token is replaced");
+    const secret = TOKEN.slice(TOKEN.indexOf(":") + 1);
+    for (const text of views(error)) assert.ok(!text.includes(secret.slice(0, 4)), text.slice(0, 300));
+  } finally {
+    release();
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
+
+Deno.test("token leak: an AggregateError holding the token is logged without it", () => {
+  using consoleLines = recordConsole();
+  const bot = new Bot(TOKEN, { apiRoot: "http://127.0.0.1:9" });
+  const inner = new TypeError(`request to https://api.telegram.org/bot${TOKEN}/getMe failed`);
+  bot.logError("every attempt failed", new AggregateError([inner], "all attempts failed"));
+  assert.ok(consoleLines.lines.some((line) => line.includes("all attempts failed")));
+  assertClean("AggregateError", consoleLines.lines);
+});
