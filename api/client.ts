@@ -19,6 +19,7 @@ import { redactError, redactHeaders, redactJson, redactParams, redactText, TOKEN
 import type { RetryOptions } from "./retry.ts";
 import { retryTransformer } from "./retry_transformer.ts";
 import { checkSeconds } from "./seconds.ts";
+import { later } from "./timer.ts";
 import { type ApiCall, TransformerChain } from "./transformers.ts";
 import type { File } from "./types.gen.ts";
 
@@ -87,8 +88,8 @@ interface Attempt {
   readonly signal: AbortSignal | undefined;
   /** The timeout, in seconds. */
   readonly seconds: number | undefined;
-  /** The timeout's timer, cleared when the request is over so that none outlives it. */
-  readonly timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the timeout's timer, once the request is over, so that none outlives it. */
+  readonly timer: (() => void) | undefined;
 }
 
 /**
@@ -313,7 +314,7 @@ export class Api extends ApiMethods {
       }
       return this.#unwrap(response, text, attempt, params);
     } finally {
-      clearTimeout(attempt.timer);
+      attempt.timer?.();
     }
   }
 
@@ -379,7 +380,7 @@ export class Api extends ApiMethods {
       await sink.discard(error);
       throw error;
     } finally {
-      clearTimeout(attempt.timer);
+      attempt.timer?.();
     }
   }
 
@@ -398,7 +399,7 @@ export class Api extends ApiMethods {
   #attempt(method: string, external: AbortSignal | undefined, seconds: number | undefined): Attempt {
     if (seconds === undefined) return { method, external, signal: external, seconds, timer: undefined };
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), seconds * 1000);
+    const timer = later(seconds * 1000, () => controller.abort());
     const signal = external ? AbortSignal.any([external, controller.signal]) : controller.signal;
     return { method, external, signal, seconds, timer };
   }

@@ -3,6 +3,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import { NetworkError } from "../exception/network_error.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import { TooManyRequestsError } from "../exception/telegram_error_subclasses.ts";
+import { later } from "./timer.ts";
 
 /** Automatic repetition of failed calls (opt-in through the `retry` option of `Api`). */
 export interface RetryOptions {
@@ -96,13 +97,13 @@ export function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const cancel = later(seconds * 1000, () => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, seconds * 1000);
+    });
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

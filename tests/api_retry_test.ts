@@ -92,6 +92,25 @@ Deno.test("a one-shot stream is not sent again when a transformer copies the par
   }
 });
 
+Deno.test("waits beyond what setTimeout keeps (24.8 days) are waited, not over at once", async () => {
+  await withServer(async (server) => {
+    const month = 3_000_000;
+    server.on(
+      "sendMessage",
+      () => fail(429, `Too Many Requests: retry after ${month}`, { retry_after: month }),
+    );
+    server.on("getMe", async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      return { id: 1, is_bot: true, first_name: "B" };
+    });
+    const api = new Api(TOKEN, { apiRoot: server.url, retry: { maxRetryAfter: 2 * month }, timeout: month });
+    assert.equal((await api.getMe()).id, 1, "a month's timeout does not end a call of 100 ms");
+    const waiting = api.call("sendMessage", { chat_id: 1, text: "x" }, { signal: AbortSignal.timeout(300) });
+    await assert.rejects(waiting, (e) => e instanceof DOMException && e.name === "TimeoutError");
+    assert.equal(server.calls("sendMessage").length, 1, "the month's flood wait was not cut short");
+  });
+});
+
 Deno.test("a flood wait above maxRetryAfter is thrown instead of waited", async () => {
   await withServer(async (server) => {
     server.on("sendMessage", () => fail(429, "Too Many Requests: retry after 600", { retry_after: 600 }));
