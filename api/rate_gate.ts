@@ -1,3 +1,4 @@
+import { later } from "./timer.ts";
 import { EPSILON, now, TokenBucket } from "./token_bucket.ts";
 
 interface Waiter {
@@ -27,7 +28,7 @@ export class RateGate {
   /** A binary heap ordered by {@link before}; aborted waiters stay in it, marked `gone`. */
   readonly #heap: Waiter[] = [];
   #seq = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopTimer: (() => void) | undefined;
   #pausedUntil = 0;
 
   /**
@@ -59,6 +60,8 @@ export class RateGate {
         onAbort: () => {
           waiter.gone = true;
           reject(signal?.reason);
+          // Its timer may have been the last one kept for anybody.
+          this.#pump();
         },
       };
       signal?.addEventListener("abort", waiter.onAbort, { once: true });
@@ -79,15 +82,15 @@ export class RateGate {
   }
 
   #pump(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#stopTimer?.();
+    this.#stopTimer = undefined;
     for (;;) {
       while (this.#heap.length > 0 && this.#heap[0].gone) this.#pop();
       if (this.#heap.length === 0) return;
       const at = now();
       const wait = Math.max(this.#pausedUntil - at, this.#bucket.wait(at));
       if (wait > 0) {
-        this.#timer = setTimeout(() => this.#pump(), (wait + EPSILON) * 1000);
+        this.#stopTimer = later((wait + EPSILON) * 1000, () => this.#pump());
         return;
       }
       this.#bucket.take(at);

@@ -245,3 +245,22 @@ Deno.test("malformed throttle options are BadInput", () => {
   const limits: ThrottleLimits = { perGroupPerMinute: Number.NaN };
   assert.throws(() => throttle(limits), /throttle\.perGroupPerMinute/);
 });
+
+Deno.test("RateGate: a wait given up (its signal aborted) leaves no timer keeping the process alive", async () => {
+  const gate = new URL("../api/rate_gate.ts", import.meta.url).href;
+  const program = `
+    import { RateGate } from ${JSON.stringify(gate)};
+    const g = new RateGate(0.01, 1, false); // the first token comes after 100 s
+    await g.acquire(AbortSignal.timeout(50)).catch(() => {});
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", program],
+    stdout: "null",
+    stderr: "piped",
+  })
+    .spawn();
+  const timer = setTimeout(() => child.kill(), 20_000);
+  const { code, stderr } = await child.output();
+  clearTimeout(timer);
+  assert.equal(code, 0, `the process ended by itself: ${new TextDecoder().decode(stderr)}`);
+});
