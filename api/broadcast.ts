@@ -212,7 +212,17 @@ export async function broadcast(
 
   let fatal: { error: unknown } | undefined;
   let at = 0;
+  // A worker never rejects: what ends the broadcast (the message function or the store failing, an
+  // abort, a refused token) is kept in `fatal`, which the others see before their next chat, so that
+  // none goes on sending once the broadcast has settled, and the store is closed after the last.
   const worker = async () => {
+    try {
+      await work();
+    } catch (error) {
+      fatal ??= { error };
+    }
+  };
+  const work = async () => {
     while (fatal === undefined && at < todo.length && !signal?.aborted) {
       const chat = todo[at++];
       const { method, params } = callOf(typeof message === "function" ? await message(chat) : message, chat);

@@ -203,3 +203,26 @@ Deno.test("5,000 chats with 3 % blocked: killed with SIGKILL mid-way and run aga
   assert.equal(twice, 0, "nobody got the message twice");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a broadcast whose message function throws rejects with it, and nothing is sent after that", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 40 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const dir = await Deno.makeTempDir();
+  const store = join(dir, "run.jsonl");
+  const failing = users[2].id;
+  const failure = await broadcast(api, users.map((u) => u.id), (chat) => {
+    if (chat === failing) throw new Error("no template for this chat");
+    return `hello ${chat}`;
+  }, { concurrency: 4, store: jsonLinesStore(store), throttle: LIMITS }).then(() => undefined, (e) => e);
+  assert.match(String(failure), /no template for this chat/);
+  const sent = () => users.filter((u) => botMessages(emu, u.id) > 0).length;
+  const atRejection = sent();
+  const lines = (await Deno.readTextFile(store)).length;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(sent(), atRejection, "no worker went on sending");
+  assert.ok(atRejection < users.length);
+  assert.equal((await Deno.readTextFile(store)).length, lines, "nor writing to the closed store");
+  await Deno.remove(dir, { recursive: true });
+});
