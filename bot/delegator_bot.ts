@@ -230,14 +230,16 @@ export class DelegatorBot extends Bot {
   }
 
   /**
-   * The mailbox a listener reads from (telepot's `create_listener`). While a delegator runs (and while
-   * its delegate starts), this is that delegate's own mailbox, whose messages the bot waits for. Anywhere
-   * else it is a new mailbox receiving a copy of every message its listener captures, holding nothing
-   * up, until {@link removeMailbox} or until nothing references it any more.
+   * The mailbox a listener reads from (telepot's `create_listener`). For the first listener made while
+   * a delegator runs (and while its delegate starts), this is that delegate's own mailbox, whose
+   * messages the bot waits for. Any other (a delegate's second listener, one made outside a delegate)
+   * gets a new mailbox receiving a copy of every message its listener captures, holding nothing up,
+   * until {@link removeMailbox} or until nothing references it any more: each listener has a queue of
+   * its own, as in telepot.
    */
   createMailbox(): Mailbox<Msg> {
     const record = this.#constructing;
-    if (record === undefined) return this.#microphone.stray();
+    if (record === undefined || record.claimed) return this.#microphone.stray();
     record.claimed = true;
     return record.mailbox;
   }

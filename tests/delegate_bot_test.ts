@@ -703,3 +703,35 @@ Deno.test("DelegatorBot: what a delegate or its onClose fails with is logged wit
   }
   schedulerOf(bot).clear();
 });
+
+Deno.test("createListener: two listeners made in one delegate each have a queue of their own", async () => {
+  const got: string[] = [];
+  class Conversation {
+    readonly texts;
+    readonly owner;
+    constructor(seedTuple: SeedTuple) {
+      this.texts = createListener(seedTuple[0]);
+      this.owner = createListener(seedTuple[0]);
+      this.texts.capture([{ chat: { id: 1 } }]);
+      this.owner.capture([{ chat: { id: 2 } }]);
+    }
+    async run(): Promise<void> {
+      got.push(String((await this.texts.wait({ timeout: 5 })).text));
+      got.push(String((await this.owner.wait({ timeout: 5 })).text));
+    }
+  }
+  const bot = new DelegatorBot("1:T", [[
+    (msg: Msg) => msg.chat?.id === 1 ? 1 : null,
+    createRun(Conversation),
+  ]]);
+  const message = (chat: number, text: string) => ({
+    message_id: 0,
+    date: 0,
+    chat: { id: chat, type: "private" },
+    text,
+  });
+  await bot.handle(message(1, "start"));
+  await bot.handle(message(2, "from the owner")); // only the second listener captures it
+  await bot.handle(message(1, "second"));
+  assert.deepEqual(got, ["second", "from the owner"]);
+});
