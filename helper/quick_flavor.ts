@@ -21,7 +21,11 @@ export function quickFlavor(msg: object): string {
   const event = eventKey(msg);
   if (event !== undefined) return event;
   const m = msg as Any;
-  if (typeof m.message_id === "number" && typeof m.chat === "object" && m.chat !== null) {
+  // Reactions to a message carry its id and chat too: they are left to flavor().
+  if (
+    typeof m.message_id === "number" && typeof m.chat === "object" && m.chat !== null
+    && m.new_reaction === undefined && m.reactions === undefined
+  ) {
     return m.edit_date === undefined ? "chat" : "edited_chat";
   }
   return flavor(msg);

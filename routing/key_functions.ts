@@ -124,8 +124,11 @@ export function byRegex<M = any>(
   const re = typeof regex === "string" ? new RegExp(regex) : regex;
   const group = options?.key ?? 1;
   return (msg) => {
+    const text: unknown = extractor(msg);
+    // Nothing to search (a photo has no text): no match, rather than a search of "undefined".
+    if (typeof text !== "string") return [NO_MATCH];
     re.lastIndex = 0;
-    const m = re.exec(extractor(msg));
+    const m = re.exec(text);
     if (m === null) return [NO_MATCH];
     const key = typeof group === "number" ? m[group] : m.groups?.[group];
     return [key, [m]];

@@ -106,3 +106,18 @@ Deno.test("Microphone: a path step may be a function (here the flavor); a throwi
   assert.equal(queries.listener.mailbox.size, 1);
   assert.equal(broken.asked(), 0);
 });
+
+Deno.test("flavorOrNull: a reaction to a message (message_id and chat, but no message) is not a chat message", () => {
+  const chat = { id: 5, type: "group" };
+  const reaction = {
+    chat,
+    message_id: 3,
+    date: 1,
+    old_reaction: [],
+    new_reaction: [{ type: "emoji", emoji: "👍" }],
+  };
+  const count = { chat, message_id: 3, date: 1, reactions: [] };
+  assert.equal(flavorOrNull(reaction), "message_reaction");
+  assert.equal(flavorOrNull(count), "message_reaction_count");
+  assert.equal(flavorOrNull({ chat, message_id: 3, date: 1, text: "hi" }), "chat");
+});

@@ -62,6 +62,8 @@ Deno.test("byText, byData, byRegex (group number or name; no match gives [NO_MAT
   });
   assert.equal((named as unknown[])[0], "42");
   assert.deepEqual(byRegex((x: { text: string }) => x.text, /zzz/)({ text: "order" }), [NO_MATCH]);
+  const noText = byRegex((x: { text?: string }) => x.text as string, /(undefined)/);
+  assert.deepEqual(noText({}), [NO_MATCH], "a message without text matches nothing, not \"undefined\"");
 });
 
 Deno.test("processKey, lowerKey, upperKey transform the key only", () => {
