@@ -116,7 +116,10 @@ export function parseResponseHead(
     const value = line.slice(colon + 1).trim();
     headers.push([name, value]);
     if (name === "content-length") {
-      const parsed = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+      // A list of one value repeated (`23, 23`, a proxy merging two fields) is that value, as for fetch.
+      const values = new Set(value.split(",").map((v) => v.trim()));
+      const [only] = values;
+      const parsed = values.size === 1 && /^\d{1,15}$/.test(only) ? Number(only) : NaN;
       if (Number.isNaN(parsed) || (length !== undefined && length !== parsed)) {
         throw new HttpProtocolError(`content-length ${JSON.stringify(value)}`);
       }
@@ -144,7 +147,8 @@ export function parseResponseHead(
     statusText: statusLine[3] ?? "",
     headers,
     framing,
-    keepAlive: keepAlive && framing.kind !== "close",
+    // Both framings given: the chunked one is read, and the connection is not trusted again (RFC 9112).
+    keepAlive: keepAlive && framing.kind !== "close" && !(chunked && length !== undefined),
     idleTimeoutMs,
     json,
   };

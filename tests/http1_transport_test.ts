@@ -457,6 +457,32 @@ Deno.test("an answer that does not keep the connection alive makes the next requ
   }
 });
 
+Deno.test("framing as fetch reads it: a Content-Length of one value repeated is that value; chunked with a Content-Length is read chunked, its connection not reused", async () => {
+  await withPool(
+    answering(() => "HTTP/1.1 200 OK\r\ncontent-length: 2, 2\r\n\r\nok"),
+    async (server, pool) => {
+      assert.equal(await (await post(pool, server.url)).text(), "ok");
+      assert.equal(await (await post(pool, server.url)).text(), "ok");
+      assert.equal(server.accepted, 1, "kept alive");
+    },
+  );
+  await withPool(
+    async (peer) => {
+      if ((await peer.request()) === null) return;
+      await peer.write(
+        "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-length: 99\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+      );
+      await peer.clientClosed();
+    },
+    async (server, pool) => {
+      assert.equal(await (await post(pool, server.url)).text(), "ok");
+      await clientClosed(server, 1);
+      assert.equal(await (await post(pool, server.url)).text(), "ok");
+      assert.equal(server.accepted, 2, "a new connection for the next request");
+    },
+  );
+});
+
 Deno.test("a keep-alive connection the server closes while idle is replaced without an error", async () => {
   await withPool(
     async (peer) => {
