@@ -70,6 +70,15 @@ export function retryPolicy(option: boolean | RetryOptions | undefined): RetryPo
   };
 }
 
+// 429s a throttle has already waited out as often as it may: repeating one from outside would put the
+// call behind its chat's later calls, and go past the throttle's own limits.
+const givenUp = new WeakSet<object>();
+
+/** Marks a 429 that a throttle gave up on, so that the retry does not repeat it (see {@link retryDelay}). */
+export function floodGivenUp(error: TooManyRequestsError): void {
+  givenUp.add(error);
+}
+
 /**
  * Seconds to wait before attempt number `attempt + 1`, or `undefined` to give up and throw.
  * Flood control (429) is always safe to repeat: Telegram refused the call without acting on it.
@@ -83,6 +92,7 @@ export function retryDelay(
 ): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
   if (error instanceof TooManyRequestsError) {
+    if (givenUp.has(error)) return undefined;
     const wait = error.retryAfter ?? policy.backoff;
     return wait <= policy.maxRetryAfter ? wait : undefined;
   }

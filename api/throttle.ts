@@ -5,7 +5,7 @@ import { ThrottleQueueFull } from "../exception/throttle_queue_full.ts";
 import { MESSAGE_SENDER_METHODS } from "./classification.gen.ts";
 import { canResend } from "./encoded_bodies.ts";
 import { RateGate } from "./rate_gate.ts";
-import { sleep } from "./retry.ts";
+import { floodGivenUp, sleep } from "./retry.ts";
 import { checkSeconds } from "./seconds.ts";
 import { EPSILON, now, TokenBucket } from "./token_bucket.ts";
 import type { ApiCall, ApiTransformer, CallNext } from "./transformers.ts";
@@ -303,7 +303,10 @@ class Throttler {
       this.#finish(item);
       item.resolve(result);
     } catch (error) {
-      if (error instanceof TooManyRequestsError && this.#honour(lane, item, error)) return;
+      if (error instanceof TooManyRequestsError) {
+        if (this.#honour(lane, item, error)) return;
+        floodGivenUp(error);
+      }
       this.#finish(item);
       item.reject(error);
     } finally {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { Api, type ApiCall, MESSAGE_SENDER_METHODS, throttle, type ThrottleLimits } from "../api/mod.ts";
 import { BadInput, RequestTimeout, ThrottleQueueFull, TooManyRequestsError } from "../exception/mod.ts";
 import { BotApiEmulator, type FloodLimits, tooManyRequests } from "../testing/mod.ts";
+import { fail, WireServer } from "./support/wire_server.ts";
 
 const SCALE = 4;
 const LIMITS = { perSecond: 30 * SCALE, perChatPerSecond: 1 * SCALE, perGroupPerMinute: 20 * SCALE };
@@ -263,4 +264,23 @@ Deno.test("RateGate: a wait given up (its signal aborted) leaves no timer keepin
   const { code, stderr } = await child.output();
   clearTimeout(timer);
   assert.equal(code, 0, `the process ended by itself: ${new TextDecoder().decode(stderr)}`);
+});
+
+Deno.test("throttle with the client's retry: a 429 the throttle gave up on is not sent again behind the chat's later calls", async () => {
+  const server = WireServer.start();
+  server.on("sendMessage", (req) => {
+    if (req.json?.text === "A") return fail(429, "Too Many Requests: retry after 0", { retry_after: 0 });
+    return { message_id: 1 };
+  });
+  try {
+    const api = new Api("123:abc", { apiRoot: server.url, retry: true });
+    api.transformers.use(throttle({ perChatPerSecond: 100, perSecond: 100, burstAtStart: true }));
+    const [a, b, c] = await Promise.allSettled(["A", "B", "C"].map((text) => api.sendMessage(7, text)));
+    assert.ok(a.status === "rejected" && a.reason instanceof TooManyRequestsError);
+    assert.deepEqual([b.status, c.status], ["fulfilled", "fulfilled"]);
+    const texts = server.calls("sendMessage").map((call) => call.json?.text);
+    assert.ok(texts.lastIndexOf("A") < texts.indexOf("B"), `A was not sent after B: ${texts}`);
+  } finally {
+    await server.close();
+  }
 });
