@@ -4,6 +4,7 @@ import type { Awaitable } from "../bot/journal.ts";
 import { receiverOf } from "../bot/receiver.ts";
 import { seedKey } from "../bot/seed_key.ts";
 import { originOf } from "../bot/update_kind.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
 import {
@@ -54,11 +55,21 @@ function declaresState(delegate: object): boolean {
   return "state" in d || typeof d.loadState === "function";
 }
 
-/** The name a delegate class's state is stored under: its `stateName`, or its class name. */
+/**
+ * The name a delegate class's state is stored under: its `stateName`, or its class name.
+ *
+ * @throws {BadInput} for a class without a name (`class extends ChatHandler {…}` written inline) and
+ *   no `stateName`: every such class would share one name, and load each other's state.
+ */
 export function stateName(delegate: object): string {
   const own = (delegate as StatefulDelegate).stateName
     ?? (delegate.constructor as { stateName?: unknown }).stateName;
-  return typeof own === "string" && own !== "" ? own : delegate.constructor.name;
+  if (typeof own === "string" && own !== "") return own;
+  const name = delegate.constructor.name;
+  if (name === "") {
+    throw new BadInput("delegate class", "a named class, or a stateName, for a delegate that declares state");
+  }
+  return name;
 }
 
 function stateKey(delegate: object, seed: unknown): string {
@@ -119,6 +130,10 @@ class PersistentDelegate implements Openable {
     const loaded = this.#guard(initialMsg, () => this.#persistence.storage.get(this.#key));
     return then(loaded, (stored) => {
       this.#load(stored);
+      // Delivered again after a crash between its save and its acknowledgement: it was opened with,
+      // and handled, already.
+      const id = this.#idOf(initialMsg);
+      if (id !== undefined && this.#applied.includes(id)) return true;
       const handled = this.#inner.open(initialMsg, seed);
       return then(handled, (h) => h ? then(this.#save(initialMsg, false), () => true) : h);
     });

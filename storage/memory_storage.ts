@@ -17,11 +17,43 @@ export function checkTtl(ttl: number | undefined): number {
   return Date.now() + ttl * 1000;
 }
 
-/** Serializes a value to store, refusing what JSON cannot carry back. */
+/**
+ * Serializes a value to store, refusing what JSON cannot carry back as it was (a `Date` would come
+ * back a string, a `Map` or `Set` an empty object, `NaN` null) and what it cannot carry at all (a
+ * BigInt, a cycle). Fields that are `undefined` are left out, as JSON does.
+ *
+ * @throws {BadInput} naming the key and what is wrong.
+ */
 export function toJson(key: string, value: unknown): string {
-  const json = JSON.stringify(value);
+  let changed: string | undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, function(this: unknown, field: string, converted: unknown) {
+      const original = (this as Record<string, unknown>)[field];
+      if (typeof converted === "number" && !Number.isFinite(converted)) changed ??= String(converted);
+      else if (typeof original === "object" && original !== null && lossy(original)) {
+        changed ??= `a ${original.constructor.name}`;
+      }
+      return converted;
+    });
+  } catch (error) {
+    throw new BadInput(`value of ${key}`, `a JSON-compatible value (${(error as Error).message})`);
+  }
+  if (changed !== undefined) {
+    throw new BadInput(
+      `value of ${key}`,
+      `a JSON-compatible value, without ${changed} (JSON cannot bring it back)`,
+    );
+  }
   if (json === undefined) throw new BadInput(`value of ${key}`, "a JSON-compatible value");
   return json;
+}
+
+// Built-in objects JSON turns into something else (a string, an empty object) without a word.
+const LOSSY = [Date, Map, Set, WeakMap, WeakSet, RegExp, ArrayBuffer, Promise];
+
+function lossy(value: object): boolean {
+  return ArrayBuffer.isView(value) || LOSSY.some((type) => value instanceof type);
 }
 
 /**

@@ -99,7 +99,11 @@ export function withSession<S>(
   return async (msg) => {
     const raw = keyOf(msg);
     if (raw === undefined || raw === null) return await handler(msg, undefined);
-    opened ??= Promise.resolve(storage.open());
+    // A failed open is tried again at the next message, not remembered for ever.
+    opened ??= Promise.resolve(storage.open()).catch((error) => {
+      opened = undefined;
+      throw error;
+    });
     await opened;
     const key = String(raw);
     const previous = queues.get(key);

@@ -3,13 +3,14 @@
 // cheaply: loadState/saveState hooks, a redelivered message not applied twice, stored events that open
 // their delegate, a cancelled event forgotten, a storage that fails.
 import assert from "node:assert/strict";
-import { DelegatorBot, type Msg } from "../bot/delegator_bot.ts";
+import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
 import { rememberOrigin } from "../bot/update_kind.ts";
 import { paveEventSpace } from "../delegate/compose.ts";
 import { createOpen } from "../delegate/delegators.ts";
 import { perChatId } from "../delegate/seeders.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { ChatHandler } from "../helper/handlers.ts";
+import { createListener } from "../helper/listener.ts";
 import { MemoryStorage } from "../storage/memory_storage.ts";
 import { persist } from "../storage/persistence.ts";
 import type { SetOptions, Storage } from "../storage/storage.ts";
@@ -110,6 +111,60 @@ Deno.test("delegate state: a message delivered again after its state was saved i
 function originOfId(msg: Msg): number {
   return msg.message_id;
 }
+
+Deno.test("delegate state: a first message handled in open() and delivered again is not applied twice either", async () => {
+  const counted: number[] = [];
+  class Opener {
+    static readonly stateName = "opener";
+    readonly listener;
+    state = { count: 0 };
+    constructor(seedTuple: SeedTuple) {
+      this.listener = createListener(seedTuple[0]);
+      this.listener.capture([{ chat: { id: seedTuple[2] as number } }]);
+    }
+    open(): boolean {
+      counted.push(++this.state.count);
+      return true; // the first message is handled here
+    }
+    onMessage(): void {}
+    onClose(): void {}
+  }
+  const storage = new MemoryStorage();
+  const startOpener = async () => {
+    const bot = new DelegatorBot("1:test", [[perChatId(), createOpen(Opener)]]);
+    return { bot, persistence: await persist(bot, storage) };
+  };
+  let { bot, persistence } = await startOpener();
+  const first = message(6);
+  await bot.handle(first);
+  await stop(bot, persistence);
+  ({ bot, persistence } = await startOpener());
+  await bot.handle(message(6, "x", originOfId(first)));
+  await stop(bot, persistence);
+  assert.deepEqual(counted, [1], "the redelivery found it applied");
+});
+
+Deno.test("delegate state: a class without a name that declares state is refused, not keyed under an empty name", async () => {
+  const errors: unknown[] = [];
+  const logger = { debug() {}, error: (...args: unknown[]) => void errors.push(...args) };
+  // Written inline, the class has no name (a class assigned to a variable takes the variable's).
+  const pattern = space(
+    perChatId(),
+    createOpen,
+    class extends ChatHandler {
+      state = { n: 0 };
+      onChatMessage(): void {}
+    },
+    { timeout: 60 },
+  );
+  const bot = new DelegatorBot("1:test", [pattern], { logger });
+  const storage = new MemoryStorage();
+  const persistence = await persist(bot, storage);
+  await bot.handle(message(7));
+  await stop(bot, persistence);
+  assert.ok(errors.some((e) => e instanceof BadInput && /stateName/.test(e.message)), String(errors));
+  assert.deepEqual(storage.scan("state:"), []);
+});
 
 Deno.test("stored events: fire after a restart and open their delegate; a cancelled one is forgotten", async () => {
   log.length = 0;

@@ -82,6 +82,54 @@ Deno.test("storage: a value read is a copy, as a database gives it", () => {
   assert.deepEqual(s.get("k")!.value, { list: [1] });
 });
 
+Deno.test("storage: a value JSON cannot bring back as it was is refused with BadInput, in every storage", async () => {
+  for (const [name, storage, close] of await storages()) {
+    const refused = [
+      { at: new Date(0) },
+      { m: new Map() },
+      [new Set([1])],
+      { n: NaN },
+      { big: 1n },
+      new Uint8Array(2),
+    ];
+    for (const value of refused) {
+      await assert.rejects(
+        async () => await storage.set("k", value),
+        BadInput,
+        `${name}: ${Deno.inspect(value)}`,
+      );
+    }
+    assert.equal(await storage.get("k"), undefined, `${name}: nothing was stored`);
+    await storage.set("k", { kept: 1, dropped: undefined });
+    assert.deepEqual((await storage.get("k"))?.value, { kept: 1 }, `${name}: undefined fields are left out`);
+    await close();
+  }
+});
+
+Deno.test("sessions: a storage that failed to open is opened again at the next message", async () => {
+  const storage = new MemoryStorage();
+  let opens = 0;
+  const flaky: Storage = {
+    open: async () => {
+      if (opens++ === 0) throw new Error("locked for a moment");
+      await storage.open();
+    },
+    get: (key) => storage.get(key),
+    set: (key, value, options) => storage.set(key, value, options),
+    delete: (key, version) => storage.delete(key, version),
+    scan: (prefix) => storage.scan(prefix),
+    close: () => storage.close(),
+  };
+  const handler = withSession<{ n: number }>((_msg, session) => {
+    session!.state!.n++;
+  }, { storage: flaky, initial: () => ({ n: 0 }) });
+  const msg = { message_id: 1, date: 0, chat: { id: 3, type: "private" } } as never;
+  await assert.rejects(handler(msg), /locked for a moment/);
+  await handler(msg);
+  assert.equal(opens, 2);
+  assert.deepEqual(storage.get("session:3")?.value, { state: { n: 1 }, applied: [] });
+});
+
 Deno.test("sessions: per-chat state for a plain handler, kept across loops, a stale write refused", async () => {
   const emu = await BotApiEmulator.start();
   const handle = emu.createBot({ username: "session_bot" });
