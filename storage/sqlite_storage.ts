@@ -209,11 +209,24 @@ export class SqliteStorage implements Storage {
     return row && { value: JSON.parse(row.value), version: row.version };
   }
 
-  /** Writes the value (compare-and-set when `options.version` is given); returns the new version. */
+  /**
+   * Writes the value (compare-and-set when `options.version` is given); returns the new version. A
+   * save that follows a save staged with an update's acknowledgement (naming the version that one
+   * returned, the update not finished yet: a delegate handling an event right after a message) joins
+   * it: the value is committed with that acknowledgement.
+   */
   set(key: string, value: unknown, options?: SetOptions): number {
     const sql = this.#statements();
-    this.#commitStaged(key);
     const json = toJson(key, value);
+    const staged = this.#staged.get(key);
+    if (
+      staged !== undefined && !staged.sealed && options?.ttl === undefined
+      && options?.version === staged.expected + 1
+    ) {
+      staged.json = json;
+      return options.version;
+    }
+    this.#commitStaged(key);
     const expiresAt = checkTtl(options?.ttl);
     const expires = expiresAt === Infinity ? null : expiresAt;
     const now = Date.now();

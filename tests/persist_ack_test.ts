@@ -163,6 +163,20 @@ Deno.test("setWithAck: a new attempt at an update is not spoiled by the refusal 
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("setWithAck: a save that follows one staged with an unfinished update (an event handled right after) joins it", async () => {
+  const { journal, storage, dir } = await pair();
+  const version = storage.setWithAck(journal, 1, "k", { count: 1, alarms: 0 }, 0, () => {})!;
+  // The delegate's event comes before update 1 is acked: its save names the version the staged one will write.
+  assert.equal(storage.set("k", { count: 1, alarms: 1 }, { version }), version);
+  assert.equal(storage.get("k"), undefined, "still waiting for the update's ack");
+  journal.ack(1);
+  await tick();
+  assert.deepEqual(storage.get("k"), { value: { count: 1, alarms: 1 }, version: 1 });
+  journal.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("setWithAck: on a closed journal it throws, and the key stays usable", async () => {
   const { journal, storage, dir } = await pair();
   storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {});
