@@ -46,8 +46,14 @@ export class RedisReceiverJournal implements Journal {
     if (this.#redis) return;
     const redis = await connect(this.settings.url);
     const { partitions } = this.settings;
-    await redis.call("SET", this.keys.partitions, partitions, "NX");
-    const created = Number(await redis.call("GET", this.keys.partitions));
+    let created: number;
+    try {
+      await redis.call("SET", this.keys.partitions, partitions, "NX");
+      created = Number(await redis.call("GET", this.keys.partitions));
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
     if (created !== partitions) {
       redis.disconnect();
       throw new BadInput("options.partitions", `${created}, the number this journal was created with`);

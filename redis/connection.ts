@@ -1,6 +1,7 @@
 // The one dependency of this entry point, named here so that it stays out of deno.json (and of the core).
 // deno-lint-ignore no-import-prefix
 import { Redis } from "npm:ioredis@5.4.2";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import { APPEND, RELEASE, RENEW } from "./scripts.ts";
 import { STATE_DELETE, STATE_SCAN, STATE_SET } from "./storage_scripts.ts";
 
@@ -43,8 +44,17 @@ export async function connect(url: string): Promise<Connection> {
   redis.defineCommand("telepotStateSet", { numberOfKeys: 2, lua: STATE_SET });
   redis.defineCommand("telepotStateDelete", { numberOfKeys: 2, lua: STATE_DELETE });
   redis.defineCommand("telepotStateScan", { numberOfKeys: 1, lua: STATE_SCAN });
-  // Without a listener the client reports every failed reconnection on the console on its own.
-  redis.on("error", () => {});
-  await redis.connect();
+  // Without a listener the client reports every failed reconnection on the console on its own. The last
+  // error is what a failed connect is about (the client's own rejection only says it is closed).
+  let last: Error | undefined;
+  redis.on("error", (error: Error) => void (last = error));
+  try {
+    await redis.connect();
+  } catch (error) {
+    // Else the client goes on reconnecting for ever, and keeps the process alive.
+    redis.disconnect();
+    const cause = last ?? error;
+    throw new TelepotException(`cannot connect to Redis: ${(cause as Error)?.message ?? cause}`, { cause });
+  }
   return redis as unknown as Connection;
 }

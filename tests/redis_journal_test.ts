@@ -8,6 +8,7 @@ import { partitionOf } from "../redis/keys.ts";
 import { redisJournal, redisReceiverJournal, type RedisWorkerJournal } from "../redis/mod.ts";
 import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
+import { closedPort } from "./support/wire_server.ts";
 
 function record(id: number, key: string): JournalRecord {
   const chat = Number(key.slice(1));
@@ -60,6 +61,30 @@ Deno.test("redis journal: an id appended before is left out, even from another r
     await a.close();
     await b.close();
   }
+});
+
+Deno.test("redis journal: a server it cannot reach is reported as such, and leaves nothing reconnecting behind", async () => {
+  const journal = new URL("../redis/mod.ts", import.meta.url).href;
+  const program = `
+    import { redisJournal } from ${JSON.stringify(journal)};
+    const port = ${closedPort()};
+    await redisJournal({ url: "redis://127.0.0.1:" + port }).open().then(
+      () => console.log("opened"),
+      (e) => console.log(e.constructor.name + ": " + e.message),
+    );
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--lock=deno.lock", program],
+    cwd: new URL("..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill(), 30_000);
+  const { code, stdout, stderr } = await child.output();
+  clearTimeout(timer);
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, `the process ended by itself: ${out} ${new TextDecoder().decode(stderr)}`);
+  assert.match(out, /TelepotException: cannot connect to Redis: .*ECONNREFUSED/);
 });
 
 Deno.test("redis journal: opening with another number of partitions than the journal was created with is BadInput", async () => {
