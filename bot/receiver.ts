@@ -605,6 +605,8 @@ export class Receiver {
         : this.#attempt(record, settings, journal, false);
       const outcome = await attempt.then((count) => ({ count }), (error: unknown) => ({ error }));
       if ("count" in outcome) break;
+      // Not an attempt: the lane stops, as for any journal failure, and the update is tried later.
+      if (outcome.error instanceof JournalFailed) throw outcome.error.error;
       failure = outcome;
       attempts++;
       this.#report(settings, outcome.error, record.update);
@@ -629,7 +631,12 @@ export class Receiver {
     alone: boolean,
   ): Promise<number> {
     if (!alone) { while (this.#gate) await this.#gate; }
-    const attempts = await journal.attempt(record.id);
+    let attempts: number;
+    try {
+      attempts = await journal.attempt(record.id);
+    } catch (error) {
+      throw new JournalFailed(error);
+    }
     this.#active++;
     try {
       const result = this.#invoke(record.update, settings);
@@ -694,6 +701,11 @@ export class Receiver {
     this.#confirmable(id);
     this.#notify();
   }
+}
+
+// The journal could not record an attempt: no handler ran, so it does not count as one that failed.
+class JournalFailed {
+  constructor(readonly error: unknown) {}
 }
 
 const perBot = new WeakMap<object, Receiver>();

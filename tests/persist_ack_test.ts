@@ -4,6 +4,7 @@
 // update counts as finished.
 import assert from "node:assert/strict";
 import type { Update } from "../api/types.gen.ts";
+import type { Journal } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
 import { Receiver } from "../bot/receiver.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
@@ -241,4 +242,39 @@ Deno.test("receiver: an update whose state save is refused at every try is dead-
   assert.ok(errors.some((e) => e instanceof DeadLetterError));
   assert.equal(receiver.handled, 0);
   await close();
+});
+
+Deno.test("receiver: a journal that cannot record an attempt stops the lane, and that counts as no attempt at the update", async () => {
+  let attempts = 0;
+  const inner = new MemoryJournal();
+  const journal: Journal = {
+    durable: false,
+    open: () => inner.open(),
+    append: (records) => inner.append(records),
+    take: (key, limit) => inner.take(key, limit),
+    attempt: (id) => ++attempts === 2 ? Promise.reject(new Error("journal down")) : inner.attempt(id),
+    ack: (id) => inner.ack(id),
+    deadLetter: (id, count, reason) => inner.deadLetter(id, count, reason),
+    unacked: () => inner.unacked(),
+    deadLetters: () => inner.deadLetters(),
+    close: () => inner.close(),
+  };
+  const receiver = new Receiver();
+  const runs: number[] = [];
+  const errors: unknown[] = [];
+  await receiver.attach({
+    maxAttempts: 2,
+    onError: (error) => errors.push(error),
+    handle: (_payload, update) => {
+      runs.push(update.update_id);
+      throw new Error("handler failed");
+    },
+  }, journal);
+  const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 7, type: "private" } } };
+  await receiver.receive([update as unknown as Update]);
+  await until(() => errors.some((e) => String(e).includes("journal down")));
+  assert.deepEqual(runs, [1], "the handler ran once");
+  assert.deepEqual(inner.deadLetters(), [], "not dead-lettered for the journal's failure");
+  assert.deepEqual(inner.unacked().map((r) => r.id), [1], "still held, to be tried again");
+  await receiver.detach(0.1);
 });
