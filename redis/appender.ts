@@ -58,6 +58,20 @@ export class RedisReceiverJournal implements Journal {
       redis.disconnect();
       throw new BadInput("options.partitions", `${created}, the number this journal was created with`);
     }
+    try {
+      await this.createGroups(redis);
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
+    this.#redis = redis;
+  }
+
+  /**
+   * Creates each partition's stream and consumer group where missing: at open, and again when Redis
+   * lost them (restarted empty).
+   */
+  protected async createGroups(redis: Connection): Promise<void> {
     const groups = [];
     for (let i = 0; i < this.settings.partitions; i++) {
       // From the stream's start: what receivers appended before any worker ran is read too.
@@ -67,13 +81,7 @@ export class RedisReceiverJournal implements Journal {
         }),
       );
     }
-    try {
-      await Promise.all(groups);
-    } catch (error) {
-      redis.disconnect();
-      throw error;
-    }
-    this.#redis = redis;
+    await Promise.all(groups);
   }
 
   /**

@@ -188,7 +188,11 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
         await this.#read();
       } catch (error) {
         // Redis unreachable for a moment: the client reconnects; leases lapse if it lasts.
-        console.error("telepot: redis worker:", error instanceof Error ? error.message : error);
+        const message = error instanceof Error ? error.message : String(error);
+        console.error("telepot: redis worker:", message);
+        // Redis came back empty (no persistence, a fresh replica): the groups go, the streams come back
+        // with the receivers' next appends, and the groups must come back too.
+        if (message.includes("NOGROUP")) await this.createGroups(this.redis).catch(() => {});
         await new Promise((r) => setTimeout(r, 500));
       }
     }

@@ -2,7 +2,9 @@
 // repeats left out at append, one record at a time per chat, and a partition handed over only once
 // what was taken from it was acked, its unacked rest then claimed in order by the new owner.
 import assert from "node:assert/strict";
+import type { LoopMessage } from "../bot/handler.ts";
 import type { JournalRecord } from "../bot/journal.ts";
+import { Bot } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { partitionOf } from "../redis/keys.ts";
 import { redisJournal, redisReceiverJournal, type RedisWorkerJournal } from "../redis/mod.ts";
@@ -160,5 +162,44 @@ Deno.test("redis journal: a partition is handed to a joining worker only once wh
     await second.close();
     await first.close();
     await receiving.close();
+  }
+});
+
+Deno.test("redis journal: after redis-server comes back empty, the workers make their groups again and go on", async () => {
+  let server = await RedisServer.start();
+  const options = { url: server.url, name: "empty", partitions: 2, leaseSeconds: 2 };
+  const receiving = redisReceiverJournal(options);
+  await receiving.open();
+  const handled: number[] = [];
+  const bot = new Bot("123:test", { apiRoot: "http://127.0.0.1:9" });
+  const logged = console.error;
+  console.error = () => {}; // the worker's complaints while Redis is away
+  const loop = bot.messageLoop((msg: LoopMessage) => void handled.push(msg.message_id), {
+    journal: redisJournal(options),
+    onError: () => {},
+  });
+  try {
+    await receiving.append([record(1, "c1"), record(2, "c2")]);
+    await waitFor(() => handled.length === 2, 20, "the first updates");
+    await server[Symbol.asyncDispose]();
+    server = await RedisServer.start(server.port); // nothing kept: no streams, no groups
+    await waitFor(
+      async () => {
+        try {
+          await receiving.append([record(3, "c3"), record(4, "c4")]);
+          return true;
+        } catch {
+          return false; // the receiver's connection is still coming back
+        }
+      },
+      20,
+      "the receiver to append again",
+    );
+    await waitFor(() => handled.includes(3) && handled.includes(4), 30, "the updates after the restart");
+  } finally {
+    await loop.stop();
+    console.error = logged;
+    await receiving.close();
+    await server[Symbol.asyncDispose]();
   }
 });

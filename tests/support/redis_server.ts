@@ -4,11 +4,8 @@
 export class RedisServer implements AsyncDisposable {
   private constructor(readonly url: string, readonly port: number, readonly child: Deno.ChildProcess) {}
 
-  /** Starts redis-server on a free port of 127.0.0.1 and waits until it answers. */
-  static async start(): Promise<RedisServer> {
-    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (probe.addr as Deno.NetAddr).port;
-    probe.close();
+  /** Starts redis-server on `port` (by default a free one) of 127.0.0.1 and waits until it answers. */
+  static async start(port = freePort()): Promise<RedisServer> {
     const child = new Deno.Command("redis-server", {
       args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
       stdout: "null",
@@ -44,4 +41,11 @@ export class RedisServer implements AsyncDisposable {
     }
     await this.child.status;
   }
+}
+
+function freePort(): number {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  return port;
 }
