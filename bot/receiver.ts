@@ -705,7 +705,10 @@ export class Receiver {
 
 // The journal could not record an attempt: no handler ran, so it does not count as one that failed.
 class JournalFailed {
-  constructor(readonly error: unknown) {}
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
 }
 
 const perBot = new WeakMap<object, Receiver>();

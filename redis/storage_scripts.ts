@@ -5,8 +5,14 @@
 /**
  * Writes a value. KEYS: hash, index. ARGV: key, JSON, expected version (`""`: any), ttl ms (`""`:
  * none). Returns `{1, new version}`, or `{0, found version}` when the expected version differs.
+ * Each write also looks at a few keys of the index at random and drops those whose value expired:
+ * Redis removes an expired value, never its index entry, and a scan prunes only its own prefix.
  */
 export const STATE_SET = `
+local prefix = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1])
+for _, member in ipairs(redis.call('ZRANDMEMBER', KEYS[2], 4)) do
+  if redis.call('EXISTS', prefix .. member) == 0 then redis.call('ZREM', KEYS[2], member) end
+end
 local found = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
 if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= found then return {0, found} end
 local version = found + 1

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { Bot } from "../bot/bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
+import { connect } from "../redis/connection.ts";
 import { redisStorage } from "../redis/mod.ts";
 import { MemoryStorage } from "../storage/memory_storage.ts";
 import { withSession } from "../storage/session.ts";
@@ -202,5 +203,23 @@ Deno.test("redis storage: two connections racing on one version, exactly one wri
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+Deno.test("redis storage: index entries of expired values are dropped by later writes, not kept for ever", async () => {
+  await using server = await RedisServer.start();
+  const storage = redisStorage({ url: server.url, name: "ttl" });
+  await storage.open();
+  const raw = await connect(server.url);
+  try {
+    for (let i = 0; i < 200; i++) await storage.set(`session:${i}`, { i }, { ttl: 0.05 });
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 200; i++) await storage.set(`state:${i}`, { i });
+    const indexed = Number(await raw.call("ZCARD", "ttl:{state}"));
+    assert.ok(indexed < 200 + 60, `${indexed} index entries for 200 live values`);
+    assert.equal((await storage.scan("state:")).length, 200);
+  } finally {
+    raw.disconnect();
+    await storage.close();
   }
 });
