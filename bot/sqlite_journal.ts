@@ -34,6 +34,8 @@ import { type StagedWrite, StagedWrites } from "./staged_writes.ts";
 // requests not answered yet (max_connections, at most 100). Older ones are deleted TRIM_EVERY at a time.
 const ACKED_KEPT = 1000;
 const TRIM_EVERY = 500;
+// Dead letters kept (the latest), each with its update's body: poison updates must not fill the disk.
+const DEAD_KEPT = 1000;
 // Milliseconds between writes of the time the file was last written to (see open).
 const ACTIVE_EVERY = 60_000;
 // Milliseconds acks wait for another transaction to join before they are written by themselves. An ack
@@ -101,6 +103,8 @@ const STATEMENTS = {
   bury:
     "INSERT INTO dead (id, key, body, attempts, reason, at) SELECT id, key, body, ?, ?, ? FROM updates WHERE id = ?",
   removeOne: "DELETE FROM updates WHERE id = ?",
+  // The latest DEAD_KEPT dead letters are kept, as the memory journal keeps them.
+  trimDead: "DELETE FROM dead WHERE seq <= (SELECT MAX(seq) FROM dead) - ?",
   held: "SELECT id, key, body, attempts FROM updates WHERE done = 0 ORDER BY seq",
   acked: "SELECT id FROM updates WHERE done = 1 ORDER BY seq",
   dead: "SELECT id, key, body, attempts, reason FROM dead ORDER BY seq",
@@ -339,6 +343,7 @@ export class SqliteJournal implements Journal {
     this.#transaction(() => {
       sql.bury.run(attempts, reason, Date.now(), id);
       sql.removeOne.run(id);
+      sql.trimDead.run(DEAD_KEPT);
     });
     this.#store.remove(id);
   }
@@ -357,7 +362,7 @@ export class SqliteJournal implements Journal {
     return this.#store.records();
   }
 
-  /** The `dead` table, oldest first. */
+  /** The `dead` table (the latest 1000), oldest first. */
   deadLetters(): DeadLetter[] {
     const sql = this.#statements();
     const rows = sql.dead.all() as unknown as (Row & { attempts: number; reason: string })[];

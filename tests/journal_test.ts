@@ -486,3 +486,17 @@ Deno.test("journal and storage (SQLite): a file that is not a database, or a row
   assert.equal(openFiles(), before, "every connection was closed again");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("journal (SQLite): the latest 1000 dead letters are kept, as in memory", async () => {
+  const journal = sqliteJournal(":memory:");
+  await journal.open();
+  for (let id = 1; id <= 1_005; id++) {
+    journal.append([record(id)]);
+    journal.deadLetter(id, 3, "poison");
+  }
+  const dead = journal.deadLetters();
+  assert.equal(dead.length, 1_000);
+  assert.equal(dead[0].id, 6);
+  assert.equal(dead.at(-1)!.id, 1_005);
+  journal.close();
+});
