@@ -97,19 +97,24 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     return attempts;
   }
 
-  /** Acks the entry in its stream's group and forgets its attempts. */
+  /**
+   * Acks the entry in its stream's group and forgets its attempts. Forgotten here only once Redis has
+   * it: an ack that fails leaves the entry at the head of its lane, which then stops (a journal
+   * failure) rather than go on to the chat's next updates with this one still pending in Redis.
+   */
   override async ack(id: number): Promise<void> {
-    const entry = this.#forget(id);
+    const entry = this.#entries.get(id);
     if (!entry) return;
     await this.redis.multi([
       ["xack", this.keys.stream(entry.partition), GROUP, entry.entryId],
       ["hdel", this.keys.attempts, id],
     ]).exec();
+    this.#forget(id);
   }
 
   /** Moves the update to the dead-letter stream and acks it. */
   override async deadLetter(id: number, attempts: number, reason: string): Promise<void> {
-    const entry = this.#forget(id);
+    const entry = this.#entries.get(id);
     if (!entry) return;
     const { record } = entry;
     await this.redis.multi([
@@ -134,6 +139,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       ["xack", this.keys.stream(entry.partition), GROUP, entry.entryId],
       ["hdel", this.keys.attempts, id],
     ]).exec();
+    this.#forget(id);
   }
 
   /** The records read by this worker and not acked yet, each lane in order. */

@@ -203,3 +203,32 @@ Deno.test("redis journal: after redis-server comes back empty, the workers make 
     await server[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("redis journal: an ack Redis did not take leaves the update at the head of its chat's lane", async () => {
+  const server = await RedisServer.start();
+  const options = { url: server.url, name: "lostack", partitions: 1, leaseSeconds: 5 };
+  const receiving = redisReceiverJournal(options);
+  await receiving.open();
+  const worker = redisJournal(options);
+  const seen: number[] = [];
+  const logged = console.error;
+  console.error = () => {}; // the worker's complaints while Redis is away
+  try {
+    await worker.open();
+    worker.listen((records) => seen.push(...records.map((r) => r.id)));
+    await waitFor(() => worker.partitions.length === 1, 30, "the worker to hold the partition");
+    await receiving.append([record(1, "c5"), record(2, "c5")]);
+    await waitFor(() => seen.length === 2, 30, "the records to reach the worker");
+    const [first] = worker.take("c5", 32);
+    await worker.attempt(first.id);
+    await server[Symbol.asyncDispose]();
+    await assert.rejects(worker.ack(first.id));
+    assert.equal(worker.take("c5", 32)[0]?.id, 1, "still the lane's head: not followed by update 2");
+    assert.deepEqual(worker.unacked().map((r) => r.id), [1, 2]);
+  } finally {
+    console.error = logged;
+    await worker.close().catch(() => {});
+    await receiving.close().catch(() => {});
+    await server[Symbol.asyncDispose]();
+  }
+});
