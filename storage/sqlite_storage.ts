@@ -55,8 +55,10 @@ interface Statements {
   readonly purge: StatementSync;
 }
 
+// Over an expired row, as over none: version 1, as the other storages give it (and as a save made with
+// an acknowledgement, which returns its version beforehand, counts on).
 const INSERT = "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, ?) "
-  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1, "
+  + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = 1, "
   + "expires_at = excluded.expires_at WHERE expires_at IS NOT NULL AND expires_at <= ? "
   + "RETURNING version";
 const LIVE = "(expires_at IS NULL OR expires_at > ?)";
@@ -193,7 +195,7 @@ export class SqliteStorage implements Storage {
           + "RETURNING version",
       ),
       remove: db.prepare("DELETE FROM telepot_state WHERE key = ?"),
-      removeAt: db.prepare("DELETE FROM telepot_state WHERE key = ? AND version = ?"),
+      removeAt: db.prepare(`DELETE FROM telepot_state WHERE key = ? AND version = ? AND ${LIVE}`),
       scan: db.prepare(
         `SELECT key, value, version FROM telepot_state WHERE key >= ? AND key < ? AND ${LIVE} ORDER BY key`,
       ),
@@ -278,13 +280,18 @@ export class SqliteStorage implements Storage {
     const sql = this.#statements();
     this.#commitStaged(key);
     const now = Date.now();
-    if (version === undefined) return Number(sql.remove.run(key).changes) > 0;
+    if (version === undefined) {
+      // An expired row goes too, but it was not there to remove.
+      const live = this.#version(key, now) !== 0;
+      sql.remove.run(key);
+      return live;
+    }
     if (version === 0) {
       const found = this.#version(key, now);
       if (found !== 0) throw new StateConflict(key, 0, found);
       return false;
     }
-    if (Number(sql.removeAt.run(key, version).changes) > 0) return true;
+    if (Number(sql.removeAt.run(key, version, now).changes) > 0) return true;
     throw new StateConflict(key, version, this.#version(key, now));
   }
 

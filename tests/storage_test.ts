@@ -73,6 +73,25 @@ Deno.test("storage: scan lists a prefix in key order; expired values read as abs
   }
 });
 
+Deno.test("storage: an expired value is absent for every write too, in every storage", async () => {
+  for (const [name, s, done] of await storages()) {
+    for (const key of ["a", "b", "c"]) {
+      await s.set(key, 1);
+      await s.set(key, 2, { ttl: 0.05 }); // version 2, then gone
+    }
+    await until(async () => (await s.get("c")) === undefined);
+    assert.equal(await s.delete("a"), false, `${name}: nothing there to delete`);
+    await assert.rejects(
+      async () => await s.delete("b", 2),
+      StateConflict,
+      `${name}: not at version 2 any more`,
+    );
+    assert.equal(await s.set("c", 3, { version: 0 }), 1, `${name}: inserted as new, at version 1`);
+    assert.deepEqual(await s.get("c"), { value: 3, version: 1 }, name);
+    await done();
+  }
+});
+
 Deno.test("storage: a value read is a copy, as a database gives it", () => {
   const s = new MemoryStorage();
   const value = { list: [1] };
