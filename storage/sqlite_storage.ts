@@ -145,10 +145,10 @@ interface Row {
   version: number;
 }
 
-// The keys under `prefix` sort between it and the prefix with its last character incremented.
+// The keys under `prefix` sort (SQLite compares their UTF-8 bytes, which keeps code point order) between
+// it and it followed by the last code point, which no key uses after a prefix.
 function prefixEnd(prefix: string): string {
-  if (prefix === "") return "\u{10FFFF}";
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return `${prefix}\u{10FFFF}`;
 }
 
 /**

@@ -92,6 +92,17 @@ Deno.test("storage: an expired value is absent for every write too, in every sto
   }
 });
 
+Deno.test("storage: scan finds a prefix by code points, whatever its last character", async () => {
+  for (const [name, s, done] of await storages()) {
+    for (const key of ["k\uD7FF1", "k\uE000", "k\uFFFF1", "k😀", "k😀1", "l"]) await s.set(key, 1);
+    const keys = async (prefix: string) => (await s.scan(prefix)).map((e) => e.key);
+    assert.deepEqual(await keys("k\uD7FF"), ["k\uD7FF1"], name);
+    assert.deepEqual(await keys("k\uFFFF"), ["k\uFFFF1"], name);
+    assert.deepEqual(await keys("k😀"), ["k😀", "k😀1"], name);
+    await done();
+  }
+});
+
 Deno.test("storage: a value read is a copy, as a database gives it", () => {
   const s = new MemoryStorage();
   const value = { list: [1] };
