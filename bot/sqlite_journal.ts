@@ -339,6 +339,7 @@ export class SqliteJournal implements Journal {
   deadLetter(id: number, attempts: number, reason: string): void {
     const sql = this.#statements();
     this.#staging.spoiled(id);
+    const covered = this.#staging.covers(id);
     this.#staging.finish(id, undefined);
     this.#transaction(() => {
       sql.bury.run(attempts, reason, Date.now(), id);
@@ -346,6 +347,13 @@ export class SqliteJournal implements Journal {
       sql.trimDead.run(DEAD_KEPT);
     });
     this.#store.remove(id);
+    if (covered) {
+      // The writes that waited for it may commit now, with the acks of the updates they cover.
+      this.#flushSoon = true;
+      this.#write().catch(() => {
+        // Kept staged: committed by the next flush, or handled again after a crash.
+      });
+    }
   }
 
   /**

@@ -178,6 +178,23 @@ Deno.test("setWithAck: a save that follows one staged with an unfinished update 
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("setWithAck: a write that waited for an update dead-lettered meanwhile is committed then, with the acks it covers", async () => {
+  const { journal, storage, dir } = await pair();
+  const version = storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {})!;
+  storage.setWithAck(journal, 2, "k", { n: 2 }, version, () => {}); // one write covering 1 and 2
+  journal.ack(1);
+  await new Promise((r) => setTimeout(r, 100)); // its 50 ms are over: the write still waits for 2
+  journal.deadLetter(2, 3, "poison");
+  await tick();
+  const file = new SqliteJournal(`${dir}/bot.db`); // what the file says, as after a crash now
+  await file.open();
+  assert.deepEqual(file.unacked().map((r) => r.id), [3], "1's ack was committed");
+  file.close();
+  journal.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("setWithAck: on a closed journal it throws, and the key stays usable", async () => {
   const { journal, storage, dir } = await pair();
   storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {});
