@@ -32,6 +32,9 @@ interface Owned {
   // entries are read only after that, so each chat stays in order.
   claim: string | undefined;
   readonly taken: Set<number>;
+  // Until when the lease surely holds (ms since epoch): its last renewal's sending time plus the lease.
+  // Past it (this process stalled), another worker may own the partition already.
+  validUntil: number;
 }
 
 type StreamEntry = [string, string[] | null];
@@ -84,7 +87,8 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     const entry = this.#lanes.get(key)?.peek();
     if (!entry) return [];
     const owned = this.#owned.get(entry.partition);
-    if (!owned || owned.drainUntil !== undefined) return [];
+    // Nothing more while the lease may have lapsed (this process stalled): the next renewal tells.
+    if (!owned || owned.drainUntil !== undefined || Date.now() >= owned.validUntil) return [];
     owned.taken.add(entry.record.id);
     return [{ ...entry.record, attempts: entry.attempts }];
   }
@@ -244,10 +248,21 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     const held = [...this.#owned.keys()];
     if (held.length === 0) return;
     const leases = held.map((i) => this.keys.lease(i));
+    const asked = Date.now();
     const kept = await this.redis.telepotRenew(held.length, ...leases, this.consumer, this.settings.leaseMs);
     held.forEach((index, i) => {
       // Lost (this process stalled longer than the lease): another worker owns it now.
-      if (kept[i] !== 1) this.#drop(index);
+      if (kept[i] !== 1) return this.#drop(index);
+      const owned = this.#owned.get(index);
+      if (owned === undefined) return;
+      const lapsed = owned.validUntil <= asked;
+      owned.validUntil = asked + this.settings.leaseMs;
+      // Its lanes stopped taking while the lease might have lapsed: they go on now.
+      if (lapsed) {
+        this.#deliver?.(
+          [...this.#entries.values()].filter((e) => e.partition === index).map((e) => e.record),
+        );
+      }
     });
   }
 
@@ -282,15 +297,23 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     for (let k = 0; k < partitions && this.#owned.size < share; k++) {
       const index = (start + k) % partitions;
       if (this.#owned.has(index)) continue;
+      const asked = Date.now();
       const got = await this.redis.call("SET", this.keys.lease(index), this.consumer, "NX", "PX", leaseMs);
-      if (got === "OK") this.#takeOver(index);
+      if (got === "OK") this.#takeOver(index, asked + leaseMs);
     }
   }
 
   // A partition just leased: everything its earlier owners read and did not ack comes first, in order,
   // claimed a batch at a time between reads (so a long backlog neither fills memory nor delays renewal).
-  #takeOver(index: number): void {
-    this.#owned.set(index, { index, drainUntil: undefined, taken: new Set(), sweep: "0-0", claim: "0-0" });
+  #takeOver(index: number, validUntil: number): void {
+    this.#owned.set(index, {
+      index,
+      drainUntil: undefined,
+      taken: new Set(),
+      sweep: "0-0",
+      claim: "0-0",
+      validUntil,
+    });
   }
 
   async #claim(owned: Owned): Promise<void> {

@@ -232,3 +232,32 @@ Deno.test("redis journal: an ack Redis did not take leaves the update at the hea
     await server[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("redis journal: a worker stalled past its lease takes nothing more until a renewal says the lease held", async () => {
+  await using server = await RedisServer.start();
+  const options = { url: server.url, name: "stall", partitions: 1, leaseSeconds: 1 };
+  const receiving = redisReceiverJournal(options);
+  await receiving.open();
+  const worker = redisJournal(options);
+  const seen: number[] = [];
+  try {
+    await worker.open();
+    worker.listen((records) => seen.push(...records.map((r) => r.id)));
+    await waitFor(() => worker.partitions.length === 1, 30, "the worker to hold the partition");
+    await receiving.append([record(1, "c5"), record(2, "c5")]);
+    await waitFor(() => seen.length === 2, 30, "the records to reach the worker");
+    const [first] = worker.take("c5", 32);
+    await worker.attempt(first.id);
+    await worker.ack(first.id);
+    // A handler that blocks the process longer than the lease: another worker may own the chat now.
+    const until = Date.now() + 1_200;
+    while (Date.now() < until) { /* stalled */ }
+    assert.deepEqual(worker.take("c5", 32), [], "update 2 is not taken on a lease that may have lapsed");
+    // Nobody else took it: the next renewal keeps the lease, and the chat goes on.
+    await waitFor(() => worker.take("c5", 32)[0]?.id === 2, 10, "the lease renewed");
+    assert.ok(seen.filter((id) => id === 2).length >= 2, "update 2 handed to the lane again");
+  } finally {
+    await worker.close();
+    await receiving.close();
+  }
+});
