@@ -25,7 +25,10 @@ import type { LoopController, MessageLoopOptions } from "./bot/loop_options.ts";
 export type AwaitableLoop = Promise<void> & LoopController;
 
 function awaitable(loop: LoopController): AwaitableLoop {
-  return Object.defineProperties(loop.done.then(() => {}), {
+  const ended = loop.done.then(() => {});
+  // Observed through `done` or `stop()` instead, its rejection must not also be an unhandled one.
+  ended.catch(() => {});
+  return Object.defineProperties(ended, {
     stop: { value: () => loop.stop() },
     done: { value: loop.done },
     handled: { get: () => loop.handled },

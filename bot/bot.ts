@@ -3,6 +3,7 @@ import type { FlavorMethods } from "../api/payloads.gen.ts";
 import { redactText } from "../api/redact.ts";
 import type { User } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { exitProcess } from "../platform/process.ts";
 import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_method.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { runLoop } from "./loop.ts";
@@ -185,7 +186,13 @@ export class Bot extends Api {
       detach();
       release();
     };
-    loop.done.then(end, end);
+    loop.done.then(end, (error) => {
+      end();
+      // A loop ended by a 401 or 409 says so even when nobody awaits `done`; a program that lived for
+      // it (runForever) ends with a failure status.
+      this.logError("the message loop ended", error);
+      if (checked.runForever) exitProcess(1);
+    });
     return loop;
   }
 

@@ -57,14 +57,15 @@ export function resolveHandler(handler: LoopHandler): (msg: LoopMessage) => unkn
     throw new BadInput("handler", "a function or a routing table of functions");
   }
   for (const [key, fn] of Object.entries(handler)) {
-    if (typeof fn !== "function") {
+    // An option in the table (even a function, such as onError) would be taken for a flavor's handler.
+    if (isLoopOption(key)) {
       throw new BadInput(
         `handler.${key}`,
-        isLoopOption(key)
-          ? "a function: messageLoop's options go second, as in messageLoop(undefined, { source })"
-          : "a function",
+        "a flavor: messageLoop's options go second, as in messageLoop(table, { onError })",
       );
     }
+    // Left out (`{ callback_query: cond ? f : undefined }`), as its type allows.
+    if (fn !== undefined && typeof fn !== "function") throw new BadInput(`handler.${key}`, "a function");
   }
   const table = handler as Readonly<Record<string, ((msg: LoopMessage) => unknown) | undefined>>;
   return (msg) => {

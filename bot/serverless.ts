@@ -1,5 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
+import { checkOptionNames } from "./option_names.ts";
 import { receiverOf } from "./receiver.ts";
 import { type FetchHandler, webhookHandler, type WebhookOptions } from "./webhook.ts";
 
@@ -18,6 +19,15 @@ export interface ServerlessBot {
   /** Reports a failure with the token cut out. */
   logError(what: string, error: unknown): void;
 }
+
+const SERVERLESS_OPTIONS = [
+  "secretToken",
+  "maxBodySize",
+  "bodyTimeout",
+  "maxConcurrentBodies",
+  "onError",
+  "maxAttempts",
+];
 
 /**
  * A webhook handler for hosts that run a function per request and keep nothing running between
@@ -51,6 +61,7 @@ export function serverlessHandler(
   handler?: LoopHandler,
   options: ServerlessOptions = {},
 ): FetchHandler {
+  checkOptionNames(options, SERVERLESS_OPTIONS, "serverlessHandler");
   const handle = handler === undefined ? (msg: LoopMessage) => bot.handle(msg) : resolveHandler(handler);
   const maxAttempts = options.maxAttempts ?? 3;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -61,7 +72,8 @@ export function serverlessHandler(
     throw new BadInput("options.onError", "a function");
   }
   // Each request waits for its own update, so updates need no reordering across requests.
-  const webhook = webhookHandler(bot, { ...options, ordered: false });
+  const { onError: _onError, maxAttempts: _maxAttempts, ...webhookOptions } = options;
+  const webhook = webhookHandler(bot, { ...webhookOptions, ordered: false });
   const receiver = receiverOf(bot);
   let attached: Promise<void> | undefined;
   const report = (error: unknown, update?: unknown) => {

@@ -133,7 +133,15 @@ export function startLoop(
   };
   const identity = identify(host, options, signal, settle);
   identity.then(settle, settle);
-  const loop = start((msg) => known ? handle(msg) : ready.then(() => handle(msg)));
+  let loop: LoopController;
+  try {
+    loop = start((msg) => known ? handle(msg) : ready.then(() => handle(msg)));
+  } catch (error) {
+    // Refused (a loop already runs): its getMe must not go on asking.
+    stopper.abort();
+    unwatch();
+    throw error;
+  }
   identity.catch(() => loop.stop());
   const done = loop.done.then(() => undefined, (error: unknown) => ({ error })).then(async (failure) => {
     unwatch();

@@ -2,6 +2,7 @@ import { checkSeconds } from "../api/seconds.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { constantTimeEqual } from "./constant_time.ts";
+import { checkOptionNames } from "./option_names.ts";
 import { parseUpdate } from "./parse_update.ts";
 import { orderedIntake } from "./queue_source.ts";
 import { BodyGate, bodyLimits, BodyRefused } from "./read_body.ts";
@@ -30,6 +31,15 @@ export interface WebhookOptions {
   /** With `ordered`: seconds an update waits for a missing smaller id. Default 3. */
   readonly maxhold?: number;
 }
+
+const WEBHOOK_OPTIONS = [
+  "secretToken",
+  "maxBodySize",
+  "bodyTimeout",
+  "maxConcurrentBodies",
+  "ordered",
+  "maxhold",
+];
 
 /** A web-standard request handler, as `Deno.serve`, Bun and Hono take it. */
 export type FetchHandler = (req: Request) => Promise<Response>;
@@ -74,9 +84,10 @@ function refused(status: BodyRefused["status"]): Response {
  * bot.messageLoop((msg) => console.log(msg));
  * ```
  *
- * @throws {BadInput} on a malformed option.
+ * @throws {BadInput} on a malformed or unknown option (`secret_token` is spelled `secretToken` here).
  */
 export function webhookHandler(bot: object, options: WebhookOptions = {}): FetchHandler {
+  checkOptionNames(options, WEBHOOK_OPTIONS, "webhookHandler");
   const { secretToken } = options;
   if (secretToken !== undefined && (typeof secretToken !== "string" || secretToken === "")) {
     throw new BadInput("options.secretToken", "a non-empty string");

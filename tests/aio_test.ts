@@ -85,3 +85,17 @@ Deno.test("aio mirrors telepot.aio's modules over the same core as mod.ts", asyn
   assert.equal(aio.helper.ChatHandler, core.ChatHandler);
   assert.equal(aio.glance, core.glance);
 });
+
+Deno.test("aio: a loop ended by a refused token, observed through done, is no unhandled rejection", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = new Bot("999:NOT-A-REGISTERED-TOKEN", {
+    apiRoot: emu.apiRoot,
+    logger: { debug() {}, error() {} },
+  });
+  const loop = bot.messageLoop(() => {});
+  const error = await loop.done.then(() => undefined, (e) => e);
+  assert.ok(error instanceof UnauthorizedError);
+  await loop.stop();
+  // An unhandled rejection of the awaitable itself would fail this test once the event loop turns.
+  await new Promise((r) => setTimeout(r, 50));
+});

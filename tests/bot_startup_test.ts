@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import type { Logger } from "../api/mod.ts";
 import type { LoopMessage } from "../bot/handler.ts";
 import { Bot } from "../bot/mod.ts";
-import { NetworkError, UnauthorizedError } from "../exception/mod.ts";
+import { NetworkError, TelepotException, UnauthorizedError } from "../exception/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
-import { closedPort } from "./support/wire_server.ts";
+import { closedPort, fail, WireServer } from "./support/wire_server.ts";
 
 /** A logger that keeps every line as text. */
 function recorder(): Logger & { lines: string[] } {
@@ -142,4 +142,35 @@ Deno.test("a loop's failures go to the injected logger, the update named and the
   await loop.stop();
   assert.match(log.lines[0], /^telepot-ts: update 1: Error: handler failed with <token>/);
   assert.ok(!log.lines.join("\n").includes("LOGGED-secret"));
+});
+
+Deno.test("a loop ended by a refused token says so through the logger even when nobody awaits it", async () => {
+  await using emu = await BotApiEmulator.start();
+  const log = recorder();
+  const bot = new Bot("999:NOT-A-REGISTERED-TOKEN", { apiRoot: emu.apiRoot, logger: log });
+  bot.messageLoop(() => {}); // nobody looks at done
+  await until(() => log.lines.some((line) => line.includes("the message loop ended")), 20, "the log line");
+  const line = log.lines.find((l) => l.includes("the message loop ended"))!;
+  assert.match(line, /UnauthorizedError/);
+  assert.ok(!line.includes("NOT-A-REGISTERED-TOKEN"));
+});
+
+Deno.test("a second messageLoop refused while one runs leaves no getMe of its own asking", async () => {
+  const server = WireServer.start().on("getMe", () => fail(500, "Internal Server Error"));
+  try {
+    const bot = new Bot("1:T", { apiRoot: server.url, logger: recorder() });
+    const first = bot.messageLoop(() => {}, { onError: () => {} });
+    const quick = { initial: 0.05, max: 0.1 }; // so that a getMe left asking would ask often
+    assert.throws(
+      () => bot.messageLoop(() => {}, { onError: () => {}, backoff: quick }),
+      TelepotException,
+    );
+    await first.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    const before = server.calls("getMe").length;
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(server.calls("getMe").length, before, "nobody asks getMe any more");
+  } finally {
+    await server.close();
+  }
 });

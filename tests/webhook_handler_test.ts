@@ -3,7 +3,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constantTimeEqual } from "../bot/constant_time.ts";
 import type { LoopMessage } from "../bot/handler.ts";
-import { Bot, nodeAdapter, serveWebhook, webhookHandler } from "../bot/mod.ts";
+import {
+  Bot,
+  nodeAdapter,
+  serverlessHandler,
+  serveWebhook,
+  UpdateQueue,
+  webhookHandler,
+} from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
@@ -339,4 +346,30 @@ Deno.test("webhook: an update whose chat id is neither number nor string (forged
     assert.deepEqual(ids.sort(), [8, 9]);
     await loop.stop();
   }
+});
+
+Deno.test("webhook and serverless: an option they do not know (secret_token, spelled as setWebhook spells it) is refused, not ignored", () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const typo = { secret_token: "s3cret" } as never;
+  assert.throws(
+    () => webhookHandler(bot, typo),
+    (e) => e instanceof BadInput && /secretToken/.test(e.message),
+  );
+  assert.throws(
+    () => serverlessHandler(bot, () => {}, typo),
+    (e) => e instanceof BadInput && /secretToken/.test(e.message),
+  );
+  webhookHandler(bot, { secretToken: "s3cret", ordered: true, maxhold: 1 });
+  serverlessHandler(bot, () => {}, { secretToken: "s3cret", onError: () => {}, maxAttempts: 2 });
+});
+
+Deno.test("routing tables: an entry left undefined is allowed; a loop option in the table is refused, even a function", () => {
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  const queue = new UpdateQueue();
+  const loop = bot.messageLoop({ chat: () => {}, callback_query: undefined }, { source: queue });
+  assert.throws(
+    () => bot.messageLoop({ chat: () => {}, onError: () => {} } as never, { source: queue }),
+    (e) => e instanceof BadInput && /handler\.onError/.test(e.message) && /options go second/.test(e.message),
+  );
+  return loop.stop();
 });
