@@ -94,7 +94,13 @@ async function runScript(
 
   answer({ apiRoot: emu.apiRoot, token: bot.token });
   for await (const line of lines(input)) {
-    const command = JSON.parse(line);
+    let command;
+    try {
+      command = JSON.parse(line);
+    } catch {
+      answer({ error: `not a JSON command: ${JSON.stringify(line.slice(0, 80))}` });
+      continue;
+    }
     if (command.send) answer(await send(command.send));
     else if (command.say) {
       const u = user(command.say.chat);

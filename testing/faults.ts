@@ -95,7 +95,8 @@ export class FaultInjector {
       throw new ScriptError("probability must be between 0 and 1");
     }
     const fault = new ActiveFault(spec, this);
-    this.#faults.push(fault);
+    // `times: 0` asks for no hit at all.
+    if (fault.remaining > 0) this.#faults.push(fault);
     return fault;
   }
 

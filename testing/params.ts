@@ -129,7 +129,9 @@ export async function readCallInput(
     await request.body?.cancel().catch(() => {});
     throw tooLarge();
   }
-  const type = headers.get("content-type") ?? "";
+  // Media types are case-insensitive (Application/JSON is JSON); a multipart boundary is not.
+  const declaredType = headers.get("content-type") ?? "";
+  const type = declaredType.toLowerCase();
   const read = () => readBytes(request, length, budget, owner);
   if (type.startsWith("application/json")) {
     const text = decoder.decode(await read());
@@ -150,7 +152,7 @@ export async function readCallInput(
   } else if (type.startsWith("application/x-www-form-urlencoded")) {
     for (const [k, v] of new URLSearchParams(decoder.decode(await read()))) params[k] = v;
   } else if (type.startsWith("multipart/form-data")) {
-    const form = await readMultipart(await read(), type, budget.limits.maxParts);
+    const form = await readMultipart(await read(), declaredType, budget.limits.maxParts);
     const files = new Map<string, File>();
     for (const [k, v] of form) {
       if (typeof v === "string") params[k] = v;

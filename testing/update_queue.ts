@@ -8,7 +8,7 @@ const OPT_IN_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /** How a long poll ended. */
-export type PollOutcome = "ready" | "timeout" | "conflict" | "aborted";
+export type PollOutcome = "ready" | "timeout" | "conflict" | "webhook" | "aborted";
 
 interface Waiter {
   resolve(outcome: PollOutcome): void;

@@ -116,6 +116,9 @@ export class WebhookRunner {
         method: "POST",
         headers,
         body: json,
+        // Telegram counts a redirect as a failed delivery (and tries again); following it would post
+        // nothing to the new place and count as delivered.
+        redirect: "manual",
         signal: AbortSignal.any([timeout, this.#abort.signal]),
       });
     } catch (e) {
@@ -129,7 +132,9 @@ export class WebhookRunner {
     } catch {
       return "Connection closed while reading the response";
     }
-    if (!response.ok) return `Wrong response from the webhook: ${response.status} ${response.statusText}`;
+    if (!response.ok) {
+      return `Wrong response from the webhook: ${response.status} ${response.statusText}`.trimEnd();
+    }
     if (body !== "" && (response.headers.get("content-type") ?? "").includes("json")) {
       try {
         const reply = JSON.parse(body);

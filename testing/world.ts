@@ -388,11 +388,11 @@ export class World {
     if (member === undefined || !MEMBER_STATUSES.has(member.status as string)) {
       if (member?.status === "kicked") {
         throw forbidden(
-          `bot was kicked from the ${state.chat.type === "channel" ? "channel" : "group"} chat`,
+          `bot was kicked from the ${groupKind(state.chat.type)} chat`,
         );
       }
       throw forbidden(
-        `bot is not a member of the ${state.chat.type === "channel" ? "channel" : "group"} chat`,
+        `bot is not a member of the ${groupKind(state.chat.type)} chat`,
       );
     }
     return state;
@@ -509,4 +509,9 @@ export class World {
     this.queries.set(id, state);
     return state;
   }
+}
+
+// How Telegram names a chat kind in its 403 descriptions.
+function groupKind(type: string): string {
+  return type === "channel" ? "channel" : type === "supergroup" ? "supergroup" : "group";
 }

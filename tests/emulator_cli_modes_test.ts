@@ -91,6 +91,8 @@ Deno.test("deno task emulator --script: users send numbered and stamped messages
     await fetch(`${emu.apiRoot}/bot${emu.token}/getUpdates?offset=${next}`).then((r) => r.body?.cancel());
     assert.deepEqual(await emu.command({ pending: "keys" }), { pending: 0, firstId: next, keys: [] });
     assert.match((await emu.command<{ error: string }>({ shout: true })).error, /unknown command/);
+    assert.match((await emu.line<{ error: string }>("{not json")).error, /not a JSON command/);
+    assert.deepEqual(await emu.command({ pending: true }), { pending: 0, firstId: next }, "still running");
   } finally {
     await emu.close();
   }

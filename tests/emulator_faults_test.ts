@@ -35,6 +35,16 @@ Deno.test("a Telegram error fault answers that error for its count, then the met
     await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "x" });
     const other = await call(emu.apiRoot, bot.token, "getMe");
     assert.equal(other.status, 200);
+    const none = emu.injectFault({ method: "getMe", error: tooManyRequests(3), times: 0 });
+    assert.equal((await call(emu.apiRoot, bot.token, "getMe")).status, 200, "times: 0 hits nothing");
+    assert.equal(none.hits, 0);
+    // A media type in another case is the same media type.
+    const shouting = await fetch(`${emu.apiRoot}/bot${bot.token}/sendMessage`, {
+      method: "POST",
+      headers: { "content-type": "Application/JSON; Charset=UTF-8" },
+      body: JSON.stringify({ chat_id: alice.id, text: "loud" }),
+    });
+    assert.equal((await shouting.json()).result.text, "loud");
   } finally {
     await emu.close();
   }

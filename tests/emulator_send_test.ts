@@ -273,6 +273,9 @@ Deno.test("reply_parameters nest the replied message; sending to a chat the bot 
     const denied = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: lonely.id, text: "hi" });
     assert.equal(denied.status, 403);
     assert.equal(denied.body.description, "Forbidden: bot is not a member of the group chat");
+    const bigger = emu.createGroup({ title: "No bots either", type: "supergroup", members: [alice] });
+    const deniedThere = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: bigger.id, text: "hi" });
+    assert.equal(deniedThere.body.description, "Forbidden: bot is not a member of the supergroup chat");
     alice.block(bot);
     const blocked = await call(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "hi" });
     assert.equal(blocked.status, 403);

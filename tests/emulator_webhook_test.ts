@@ -257,3 +257,41 @@ Deno.test("webhook delivery queues: a chat's messages, a user's queries of each 
     "nothing to key on: alone",
   );
 });
+
+Deno.test("a redirect from the webhook is a failed delivery, retried, not followed", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  let followed = 0;
+  const elsewhere = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    followed++;
+    return new Response("ok");
+  });
+  const target = `http://127.0.0.1:${elsewhere.addr.port}/elsewhere`;
+  const hook = receiver((_, n) =>
+    n === 1 ? new Response(null, { status: 302, headers: { location: target } }) : new Response("ok")
+  );
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "moved?");
+    await until(() => hook.deliveries.length === 2, 10, "the delivery again");
+    assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), ["moved?", "moved?"]);
+    assert.equal(followed, 0, "the redirect was not followed");
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.match(info.last_error_message, /302/);
+  } finally {
+    await hook.close();
+    await elsewhere.shutdown();
+  }
+});
+
+Deno.test("setWebhook ends a waiting getUpdates with Telegram's words for it", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "hook_bot" });
+  const waiting = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
+  await new Promise((r) => setTimeout(r, 100));
+  await ok(emu.apiRoot, bot.token, "setWebhook", { url: "http://127.0.0.1:9/hook" });
+  const ended = await waiting;
+  assert.equal(ended.status, 409);
+  assert.equal(ended.body.description, "Conflict: terminated by setWebhook request");
+});

@@ -36,6 +36,7 @@ async function getUpdates(ctx: CallContext): Promise<RawJson> {
         "terminated by other getUpdates request; make sure that only one bot instance is running",
       );
     }
+    if (outcome === "webhook") throw conflict("terminated by setWebhook request");
   } else {
     queue.interrupt("conflict");
   }
@@ -90,7 +91,7 @@ function setWebhook(ctx: CallContext): boolean {
     maxConnections: Math.min(Math.max(optInt(params, "max_connections") ?? 40, 1), 100),
     ...(secret !== "" ? { secretToken: secret } : {}),
   };
-  bot.queue.interrupt("conflict");
+  bot.queue.interrupt("webhook");
   ctx.services.webhookChanged(bot);
   return true;
 }

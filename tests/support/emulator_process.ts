@@ -45,7 +45,12 @@ export class EmulatorProcess {
 
   /** Sends one command and returns the answer. */
   async command<T = Record<string, number>>(command: unknown): Promise<T> {
-    await this.#writer.write(new TextEncoder().encode(JSON.stringify(command) + "\n"));
+    return await this.line(JSON.stringify(command));
+  }
+
+  /** Sends one line to the script as it is, and returns the answer. */
+  async line<T = Record<string, unknown>>(text: string): Promise<T> {
+    await this.#writer.write(new TextEncoder().encode(text + "\n"));
     const { value, done } = await this.#lines.next();
     if (done) throw new Error("the emulator process ended");
     return JSON.parse(value);
