@@ -86,12 +86,22 @@ export class UpdateQueue {
     return update;
   }
 
-  /** Forgets updates below `offset`; a negative offset keeps only the last `-offset` updates. */
+  /**
+   * Forgets updates below `offset`; a negative offset keeps only the last `-offset` pending updates
+   * (those a webhook delivered meanwhile do not count).
+   */
   confirm(offset: number): void {
+    if (offset < 0) {
+      let keep = -offset;
+      for (let i = this.#json.length - 1; i >= this.#head; i--) {
+        const id = this.#firstId + i - this.#head;
+        if (this.#forgotten.has(id)) continue;
+        if (--keep === 0) return this.confirm(id);
+      }
+      return;
+    }
     const count = this.#json.length - this.#head;
-    let drop: number;
-    if (offset < 0) drop = Math.max(0, count + offset);
-    else drop = Math.min(Math.max(0, offset - this.#firstId), count);
+    const drop = Math.min(Math.max(0, offset - this.#firstId), count);
     if (drop === 0) return;
     this.#head += drop;
     this.#firstId += drop;

@@ -295,3 +295,27 @@ Deno.test("setWebhook ends a waiting getUpdates with Telegram's words for it", a
   assert.equal(ended.status, 409);
   assert.equal(ended.body.description, "Conflict: terminated by setWebhook request");
 });
+
+Deno.test("offset -1 keeps the last update still pending, not one the webhook delivered meanwhile", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  // Alice's updates fail at the webhook, Bob's are delivered.
+  const hook = receiver((d) =>
+    new Response(null, { status: d.update.message.chat.id === alice.id ? 500 : 200 })
+  );
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    for (const [user, text] of [[alice, "a1"], [bob, "b1"], [alice, "a2"], [bob, "b2"]] as const) {
+      await user.sendText(user.id, text);
+    }
+    await until(() => hook.deliveries.filter((d) => d.update.message.chat.id === bob.id).length === 2);
+  } finally {
+    await hook.close();
+  }
+  await ok(emu.apiRoot, bot.token, "deleteWebhook");
+  const last = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -1 });
+  assert.deepEqual(last.map((u) => u.message.text), ["a2"]);
+  assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count, 1);
+});
