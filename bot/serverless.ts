@@ -91,7 +91,11 @@ export function serverlessHandler(
     attached ??= receiver.attach(
       { handle: (payload) => handle(payload as LoopMessage), onError: report, maxAttempts },
       receiver.journal,
-    );
+    ).catch((error) => {
+      // Refused (a message loop runs on this bot): the next request tries again.
+      attached = undefined;
+      throw error;
+    });
     await attached;
     return webhook(req);
   };

@@ -1,7 +1,7 @@
 // Serverless webhooks (issue 13): each update handled inside its own request, with no loop ever started.
 import assert from "node:assert/strict";
 import type { LoopMessage } from "../bot/handler.ts";
-import { Bot, serverlessHandler } from "../bot/mod.ts";
+import { Bot, serverlessHandler, UpdateQueue } from "../bot/mod.ts";
 import { DeadLetterError } from "../exception/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
@@ -96,4 +96,23 @@ Deno.test("serverless: behind Deno.serve with the emulator's webhook delivery, t
     await server.shutdown();
     await emu.close();
   }
+});
+
+Deno.test("serverless: a request refused while a message loop runs on the bot does not break the next ones", async () => {
+  const bot = new Bot("1:lambda", { apiRoot: "http://127.0.0.1:9" });
+  const handled: string[] = [];
+  const handle = serverlessHandler(bot, { chat: (msg) => void handled.push(String(msg.text)) });
+  const update = (id: number) =>
+    new Request("http://lambda.test/", {
+      method: "POST",
+      body: JSON.stringify({
+        update_id: id,
+        message: { message_id: id, date: 0, chat: { id: 1, type: "private" }, text: `m${id}` },
+      }),
+    });
+  const loop = bot.messageLoop(() => {}, { source: new UpdateQueue() });
+  await assert.rejects(handle(update(1)), /already running/);
+  await loop.stop();
+  assert.equal((await handle(update(2))).status, 200);
+  assert.deepEqual(handled, ["m2"]);
 });
