@@ -84,7 +84,7 @@ function refused(status: BodyRefused["status"]): Response {
  * bot.messageLoop((msg) => console.log(msg));
  * ```
  *
- * @throws {BadInput} on a malformed or unknown option (`secret_token` is spelled `secretToken` here).
+ * @throws {BadInput} on a malformed or misspelled option (`secret_token` is spelled `secretToken` here).
  */
 export function webhookHandler(bot: object, options: WebhookOptions = {}): FetchHandler {
   checkOptionNames(options, WEBHOOK_OPTIONS, "webhookHandler");
