@@ -1,4 +1,5 @@
 import { BadInput } from "../exception/bad_input.ts";
+import { NO_MATCH } from "../routing/key_functions.ts";
 
 /** A routing-table handler: the message, then whatever extra arguments the key function returned. */
 // deno-lint-ignore no-explicit-any
@@ -76,7 +77,9 @@ export class Router {
    */
   map(msg: unknown): RouteHandler {
     const [key] = splitKey(this.keyFunction(msg));
-    const name = slot(key);
+    const table = this.routingTable;
+    // No match is telepot's None key: its own entry if the table has one, else the catch-all's.
+    const name = key === NO_MATCH && !Object.hasOwn(table, NO_MATCH) ? "null" : slot(key);
     const handler = this.routingTable[name];
     if (handler === undefined || !Object.hasOwn(this.routingTable, name)) {
       throw new BadInput("routing key", "a key present in the routing table");

@@ -350,8 +350,8 @@ export const KeyboardButtonRequestManagedBot: NamedTupleFactory<T.KeyboardButton
 /** Factory for [KeyboardButtonPollType](https://core.telegram.org/bots/api#keyboardbuttonpolltype): every field present, `null` where absent. */
 export const KeyboardButtonPollType: NamedTupleFactory<T.KeyboardButtonPollType> = namedtuple("KeyboardButtonPollType");
 
-/** Factory for [ReplyKeyboardRemove](https://core.telegram.org/bots/api#replykeyboardremove): every field present, `null` where absent. */
-export const ReplyKeyboardRemove: NamedTupleFactory<T.ReplyKeyboardRemove> = namedtuple("ReplyKeyboardRemove");
+/** Factory for [ReplyKeyboardRemove](https://core.telegram.org/bots/api#replykeyboardremove): every field present, `null` where absent; `remove_keyboard` filled in. */
+export const ReplyKeyboardRemove: NamedTupleFactory<T.ReplyKeyboardRemove, "remove_keyboard"> = namedtuple("ReplyKeyboardRemove");
 
 /** Factory for [InlineKeyboardMarkup](https://core.telegram.org/bots/api#inlinekeyboardmarkup): every field present, `null` where absent. */
 export const InlineKeyboardMarkup: NamedTupleFactory<T.InlineKeyboardMarkup> = namedtuple("InlineKeyboardMarkup");
@@ -374,8 +374,8 @@ export const DisabledButton: NamedTupleFactory<T.DisabledButton> = namedtuple("D
 /** Factory for [CallbackQuery](https://core.telegram.org/bots/api#callbackquery): every field present, `null` where absent. */
 export const CallbackQuery: NamedTupleFactory<T.CallbackQuery> = namedtuple("CallbackQuery");
 
-/** Factory for [ForceReply](https://core.telegram.org/bots/api#forcereply): every field present, `null` where absent. */
-export const ForceReply: NamedTupleFactory<T.ForceReply> = namedtuple("ForceReply");
+/** Factory for [ForceReply](https://core.telegram.org/bots/api#forcereply): every field present, `null` where absent; `force_reply` filled in. */
+export const ForceReply: NamedTupleFactory<T.ForceReply, "force_reply"> = namedtuple("ForceReply");
 
 /** Factory for [Community](https://core.telegram.org/bots/api#community): every field present, `null` where absent. */
 export const Community: NamedTupleFactory<T.Community> = namedtuple("Community");

@@ -33,13 +33,25 @@ function toJSON(this: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Picks the member of a union that an object belongs to: by discriminator, else by required fields. */
+/**
+ * Picks the member of a union that an object belongs to: by discriminator, else among those whose
+ * required fields it has, the one that names most of its fields (a venue's content fits a location's
+ * too, but names more of a venue's fields).
+ */
 function member(union: TypeSpec, value: Record<string, unknown>): TypeSpec | undefined {
   const members = union.subtypes.map((name) => TYPES[name]).filter(Boolean);
   const fitting = members.filter((m) =>
     m.fields.every((f) => (f.const ? value[f.name] === f.const : !f.required || value[f.name] !== undefined))
   );
-  return fitting.find((m) => m.fields.some((f) => f.const)) ?? fitting[0];
+  const fixed = fitting.find((m) => m.fields.some((f) => f.const));
+  if (fixed !== undefined) return fixed;
+  let best: TypeSpec | undefined;
+  let named = -1;
+  for (const m of fitting) {
+    const count = m.fields.filter((f) => value[f.name] !== undefined).length;
+    if (count > named) [best, named] = [m, count];
+  }
+  return best;
 }
 
 const ARRAY_OF = "Array of ";
@@ -65,6 +77,11 @@ function fixedValue(field: FieldSpec, raw: unknown, path: string): string {
   throw new BadInput(path, JSON.stringify(field.const));
 }
 
+// A required field that can only be True (`remove_keyboard`, `force_reply`) is, as telepot fills it in.
+function trueByDefault(field: FieldSpec): true | undefined {
+  return field.required && field.types.length === 1 && field.types[0] === "True" ? true : undefined;
+}
+
 function convert(type: TypeSpec, value: Record<string, unknown>, path: string): Record<string, unknown> {
   if (type.subtypes.length) {
     const chosen = member(type, value);
@@ -75,7 +92,7 @@ function convert(type: TypeSpec, value: Record<string, unknown>, path: string): 
     // A field whose value the spec fixes is filled in; a different value is a mistake, not a choice.
     const raw = field.const !== undefined
       ? fixedValue(field, value[field.name], `${path}.${field.name}`)
-      : value[field.name];
+      : value[field.name] ?? trueByDefault(field);
     if (field.required && (raw === undefined || raw === null)) {
       throw new BadInput(`${path}.${field.name}`, `the required field ${field.name} of ${type.name}`);
     }

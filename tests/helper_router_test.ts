@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DelegatorBot } from "../bot/delegator_bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { DefaultRouterMixin, ListenerContext, Router } from "../helper/mod.ts";
+import { byCommand, NO_MATCH } from "../routing/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
 
 Deno.test("Router.route: key, [key], [key, args], [key, args, options]; catch-all under null", () => {
@@ -108,4 +109,16 @@ Deno.test("DefaultRouterMixin: flavors go to onChatMessage, onEditedChatMessage,
     "ring",
     "chat",
   ]);
+});
+
+Deno.test("Router.map: no match is telepot's None key: its entry, else the catch-all's", () => {
+  const command = byCommand((msg: { text?: string }) => msg.text ?? "");
+  const fallback = () => "fallback";
+  assert.equal(
+    new Router(command, { start: () => "start", null: fallback }).map({ text: "hello" }),
+    fallback,
+  );
+  const own = () => "no match";
+  assert.equal(new Router(command, { [NO_MATCH]: own, null: fallback }).map({ text: "hello" }), own);
+  assert.throws(() => new Router(command, { start: () => "start" }).map({ text: "hello" }), BadInput);
 });

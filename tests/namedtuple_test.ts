@@ -86,3 +86,14 @@ Deno.test("namedtuple objects pass to methods as they are, and no null reaches t
   const stored = emu.transcript(alice.id).at(-1)!;
   assert.ok(!JSON.stringify(stored).includes("null"), JSON.stringify(stored));
 });
+
+Deno.test("a field that can only be True is filled in, as telepot does; a union without a discriminator takes the member its fields name", () => {
+  assert.equal(namedtuple.ReplyKeyboardRemove({}).remove_keyboard, true);
+  const force = namedtuple.ForceReply({ selective: true });
+  assert.deepEqual([force.force_reply, force.selective], [true, true]);
+  const venue = { latitude: 1, longitude: 2, title: "Cafe", address: "Main St" };
+  const article = namedtuple.InlineQueryResultArticle({ id: "1", title: "t", input_message_content: venue });
+  const content = article.input_message_content as unknown as Record<string, unknown>;
+  assert.ok("foursquare_id" in content, "a venue's content, every field present");
+  assert.ok(!("live_period" in content), "not a location's");
+});
