@@ -2,7 +2,13 @@
 import type { operations } from "./openapi.gen.ts";
 import type { CallOptions } from "./call_options.ts";
 import { optionsArgument, stringArgument } from "./call_arguments.ts";
-import { ephemeralIdentifierParams, type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
+import {
+  chatMsgIdentifierParams,
+  type ChatMsgIdentifier,
+  ephemeralIdentifierParams,
+  type MsgIdentifier,
+  msgIdentifierParams,
+} from "./msg_identifier.ts";
 import type { Nullable } from "./nullable.ts";
 
 /** Name of a Bot API method known to this version of the library. */
@@ -779,8 +785,8 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  stopPoll(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"stopPoll">, "chat_id" | "message_id">>, callOptions?: CallOptions): Promise<MethodResult<"stopPoll">> {
-    return this.call("stopPoll", { ...optionsArgument("stopPoll", options), ...msgIdentifierParams(msgIdentifier) }, callOptions);
+  stopPoll(msgIdentifier: ChatMsgIdentifier, options?: Nullable<Omit<MethodParams<"stopPoll">, "chat_id" | "message_id">>, callOptions?: CallOptions): Promise<MethodResult<"stopPoll">> {
+    return this.call("stopPoll", { ...optionsArgument("stopPoll", options), ...chatMsgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
   /**
@@ -834,8 +840,8 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  deleteMessage(msgIdentifier: MsgIdentifier, callOptions?: CallOptions): Promise<MethodResult<"deleteMessage">> {
-    return this.call("deleteMessage", { ...msgIdentifierParams(msgIdentifier) }, callOptions);
+  deleteMessage(msgIdentifier: ChatMsgIdentifier, callOptions?: CallOptions): Promise<MethodResult<"deleteMessage">> {
+    return this.call("deleteMessage", { ...chatMsgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
   /** Calls [deleteMessages](https://core.telegram.org/bots/api#deletemessages). */
@@ -857,8 +863,8 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  deleteMessageReaction(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"deleteMessageReaction">, "chat_id" | "message_id">>, callOptions?: CallOptions): Promise<MethodResult<"deleteMessageReaction">> {
-    return this.call("deleteMessageReaction", { ...optionsArgument("deleteMessageReaction", options), ...msgIdentifierParams(msgIdentifier) }, callOptions);
+  deleteMessageReaction(msgIdentifier: ChatMsgIdentifier, options?: Nullable<Omit<MethodParams<"deleteMessageReaction">, "chat_id" | "message_id">>, callOptions?: CallOptions): Promise<MethodResult<"deleteMessageReaction">> {
+    return this.call("deleteMessageReaction", { ...optionsArgument("deleteMessageReaction", options), ...chatMsgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
   /** Calls [deleteAllMessageReactions](https://core.telegram.org/bots/api#deleteallmessagereactions). */

@@ -23,7 +23,13 @@ export type { DownloadDestination } from "./download.ts";
 export { type InputFile, LocalFile, localFile } from "./input_file.ts";
 export { debugFromEnvironment, type Logger, type LoggingOptions, RedactingLogger } from "./logger.ts";
 export * from "./methods.gen.ts";
-export { type MsgIdentifier, type MsgIdentifierParams, msgIdentifierParams } from "./msg_identifier.ts";
+export {
+  type ChatMsgIdentifier,
+  chatMsgIdentifierParams,
+  type MsgIdentifier,
+  type MsgIdentifierParams,
+  msgIdentifierParams,
+} from "./msg_identifier.ts";
 export type { Nullable } from "./nullable.ts";
 export * from "./payloads.gen.ts";
 export { redactText, TOKEN_PLACEHOLDER } from "./redact.ts";

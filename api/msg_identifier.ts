@@ -22,6 +22,18 @@ export type MsgIdentifier =
   | readonly [chatId: number | string, receiverUserId: number, ephemeralMessageId: number]
   | string;
 
+/**
+ * The message identifier of a method that only chat messages have (`deleteMessage`, `stopPoll`,
+ * `deleteMessageReaction`): `[chatId, messageId]`.
+ *
+ * @example
+ * ```ts
+ * import type { ChatMsgIdentifier } from "@telepot/telepot-ts";
+ * const target: ChatMsgIdentifier = [12345, 42];
+ * ```
+ */
+export type ChatMsgIdentifier = readonly [chatId: number | string, messageId: number];
+
 /** The Bot API parameters a {@link MsgIdentifier} stands for. */
 export interface MsgIdentifierParams {
   /** Chat of the targeted message. */
@@ -60,6 +72,20 @@ export function msgIdentifierParams(identifier: MsgIdentifier): MsgIdentifierPar
     "msgIdentifier",
     "[chatId, messageId], [inlineMessageId] or an inlineMessageId string (an ephemeral message takes the …Ephemeral… methods)",
   );
+}
+
+/**
+ * Expands a {@link ChatMsgIdentifier} into Bot API parameters.
+ *
+ * @throws {BadInput} for any other shape (an inline message's id: such a method has no inline form).
+ */
+export function chatMsgIdentifierParams(
+  identifier: ChatMsgIdentifier,
+): { chat_id: number | string; message_id: number } {
+  if (Array.isArray(identifier) && identifier.length === 2) {
+    return { chat_id: identifier[0], message_id: identifier[1] };
+  }
+  throw new BadInput("msgIdentifier", "[chatId, messageId]: this method has no inline form");
 }
 
 /**

@@ -14,7 +14,13 @@ import type { SpecMethod, SpecTable } from "./spec_table.ts";
 const PREAMBLE = `import type { operations } from "./openapi.gen.ts";
 import type { CallOptions } from "./call_options.ts";
 import { optionsArgument, stringArgument } from "./call_arguments.ts";
-import { ephemeralIdentifierParams, type MsgIdentifier, msgIdentifierParams } from "./msg_identifier.ts";
+import {
+  chatMsgIdentifierParams,
+  type ChatMsgIdentifier,
+  ephemeralIdentifierParams,
+  type MsgIdentifier,
+  msgIdentifierParams,
+} from "./msg_identifier.ts";
 import type { Nullable } from "./nullable.ts";
 
 /** Name of a Bot API method known to this version of the library. */
@@ -79,7 +85,14 @@ function identifierParams(m: SpecMethod, takesIdentifier: boolean): Set<string> 
 function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
   const out: Positional[] = [];
   const identifier = identifierParams(m, takesIdentifier);
-  const expand = targetsEphemeral(m) ? "ephemeralIdentifierParams" : "msgIdentifierParams";
+  // A method of chat messages only (deleteMessage, stopPoll) has no inline_message_id: its identifier
+  // is [chatId, messageId] alone, so that an inline message's id is a type error, not a bad request.
+  const chatOnly = !targetsEphemeral(m) && !m.params.some((p) => p.name === "inline_message_id");
+  const expand = targetsEphemeral(m)
+    ? "ephemeralIdentifierParams"
+    : chatOnly
+    ? "chatMsgIdentifierParams"
+    : "msgIdentifierParams";
   const alsoPositional = new Set(positionalOptionals(m));
   const emptyDefault = new Set(emptyStringDefaults(m));
   let identifierPlaced = false;
@@ -90,7 +103,7 @@ function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
         out.push({
           arg: "msgIdentifier",
           spread: `...${expand}(msgIdentifier)`,
-          type: "MsgIdentifier",
+          type: chatOnly ? "ChatMsgIdentifier" : "MsgIdentifier",
           covers: m.params.filter((q) => identifier.has(q.name)).map((q) => q.name),
         });
       }

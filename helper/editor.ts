@@ -1,12 +1,18 @@
 import { EDITOR_METHODS, type EditorMethod } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import type { MsgIdentifier } from "../api/msg_identifier.ts";
+import type { ChatMsgIdentifier, MsgIdentifier } from "../api/msg_identifier.ts";
 import { messageIdentifier } from "../bot/identifier.ts";
 import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
 
-/** The message-editing methods of a bot with the message already filled in. */
+/**
+ * The message-editing methods of a bot with the message already filled in (those of chat messages
+ * only, such as `deleteMessage`, refuse an editor of an inline message with `BadInput`).
+ */
 export type EditorMethods = {
-  [K in EditorMethod & keyof ApiMethods]: WithoutParam<ApiMethods[K], MsgIdentifier>;
+  [K in EditorMethod & keyof ApiMethods]: WithoutParam<
+    WithoutParam<ApiMethods[K], MsgIdentifier>,
+    ChatMsgIdentifier
+  >;
 };
 
 /**

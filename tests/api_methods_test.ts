@@ -6,6 +6,7 @@ import {
   positionalOptionals,
   targetsEphemeral,
 } from "../codegen/classify.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { type RecordedRequest, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "31337:METHODS-token";
@@ -137,6 +138,24 @@ Deno.test("every Bot API method goes over the wire with its parameters intact", 
     for (const name of ["sendMediaGroup", "editMessageMedia", "sendPaidMedia", "createNewStickerSet"]) {
       assert.ok(attached.includes(name), `${name} used attach://`);
     }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a method of chat messages only refuses an inline message's id, before sending anything", async () => {
+  const server = WireServer.start();
+  try {
+    const api = new Api("1:T", { apiRoot: server.url });
+    for (
+      const call of [() => api.deleteMessage("AAQCAD4" as never), () => api.stopPoll(["AAQCAD4"] as never)]
+    ) {
+      await assert.rejects(
+        async () => await call(),
+        (e) => e instanceof BadInput && /no inline form/.test(e.message),
+      );
+    }
+    assert.equal(server.requests.length, 0);
   } finally {
     await server.close();
   }

@@ -13,3 +13,4 @@ defaults({ no_such_parameter: 1 }); // expect TS2353
 export const sync: ApiTransformer = (call) => call.method; // expect TS2322
 export const typo: ApiTransformer = (call, next) => isCallTo(call, "sendMesage") ? next(call) : next(call); // expect TS2345
 export const text: ApiTransformer = (call, next) => isCallTo(call, "getMe") ? next(call) : next(call.params); // expect TS2345
+bot.stopPoll("AAQCAD4"); // expect TS2345
