@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { EventScheduler } from "../bot/scheduler.ts";
 import { EventNotFound } from "../exception/event_not_found.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
+import { runAlone } from "./support/run_alone.ts";
 import { until } from "./support/until.ts";
 
 const sleep = (s: number): Promise<void> => new Promise((r) => setTimeout(r, s * 1000));
@@ -49,16 +50,8 @@ Deno.test("EventScheduler: cancelling the last waiting events leaves no timer ke
     s.cancel(first);
     s.cancel(second);
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", program],
-    stdout: "null",
-    stderr: "piped",
-  })
-    .spawn();
-  const timer = setTimeout(() => child.kill(), 20_000);
-  const { code, stderr } = await child.output();
-  clearTimeout(timer);
-  assert.equal(code, 0, `the process ended by itself: ${new TextDecoder().decode(stderr)}`);
+  const { code, stderr } = await runAlone(program);
+  assert.equal(code, 0, `the process ended by itself: ${stderr}`);
 });
 
 Deno.test("EventScheduler: rescheduling later and earlier moves the event; a fired one cannot be moved", async () => {

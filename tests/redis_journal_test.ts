@@ -10,6 +10,7 @@ import { partitionOf } from "../redis/keys.ts";
 import { redisJournal, redisReceiverJournal, type RedisWorkerJournal } from "../redis/mod.ts";
 import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
+import { runAlone } from "./support/run_alone.ts";
 import { closedPort } from "./support/wire_server.ts";
 
 function record(id: number, key: string): JournalRecord {
@@ -75,17 +76,8 @@ Deno.test("redis journal: a server it cannot reach is reported as such, and leav
       (e) => console.log(e.constructor.name + ": " + e.message),
     );
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--lock=deno.lock", program],
-    cwd: new URL("..", import.meta.url).pathname,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill(), 30_000);
-  const { code, stdout, stderr } = await child.output();
-  clearTimeout(timer);
-  const out = new TextDecoder().decode(stdout);
-  assert.equal(code, 0, `the process ended by itself: ${out} ${new TextDecoder().decode(stderr)}`);
+  const { code, stdout: out, stderr } = await runAlone(program, 30);
+  assert.equal(code, 0, `the process ended by itself: ${out} ${stderr}`);
   assert.match(out, /TelepotException: cannot connect to Redis: .*ECONNREFUSED/);
 });
 

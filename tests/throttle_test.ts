@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { Api, type ApiCall, MESSAGE_SENDER_METHODS, throttle, type ThrottleLimits } from "../api/mod.ts";
 import { BadInput, RequestTimeout, ThrottleQueueFull, TooManyRequestsError } from "../exception/mod.ts";
 import { BotApiEmulator, type FloodLimits, tooManyRequests } from "../testing/mod.ts";
+import { runAlone } from "./support/run_alone.ts";
 import { fail, WireServer } from "./support/wire_server.ts";
 
 const SCALE = 4;
@@ -254,16 +255,8 @@ Deno.test("RateGate: a wait given up (its signal aborted) leaves no timer keepin
     const g = new RateGate(0.01, 1, false); // the first token comes after 100 s
     await g.acquire(AbortSignal.timeout(50)).catch(() => {});
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", program],
-    stdout: "null",
-    stderr: "piped",
-  })
-    .spawn();
-  const timer = setTimeout(() => child.kill(), 20_000);
-  const { code, stderr } = await child.output();
-  clearTimeout(timer);
-  assert.equal(code, 0, `the process ended by itself: ${new TextDecoder().decode(stderr)}`);
+  const { code, stderr } = await runAlone(program);
+  assert.equal(code, 0, `the process ended by itself: ${stderr}`);
 });
 
 Deno.test("throttle with the client's retry: a 429 the throttle gave up on is not sent again behind the chat's later calls", async () => {
