@@ -198,21 +198,10 @@ Deno.test("redis journal: after redis-server comes back empty, the workers make 
 
 Deno.test("redis journal: an ack Redis did not take leaves the update at the head of its chat's lane", async () => {
   const server = await RedisServer.start();
-  const options = { url: server.url, name: "lostack", partitions: 1, leaseSeconds: 5 };
-  const receiving = redisReceiverJournal(options);
-  await receiving.open();
-  const worker = redisJournal(options);
-  const seen: number[] = [];
   const logged = console.error;
   console.error = () => {}; // the worker's complaints while Redis is away
+  const { receiving, worker, first } = await twoUpdatesTaken(server.url, "lostack", 5);
   try {
-    await worker.open();
-    worker.listen((records) => seen.push(...records.map((r) => r.id)));
-    await waitFor(() => worker.partitions.length === 1, 30, "the worker to hold the partition");
-    await receiving.append([record(1, "c5"), record(2, "c5")]);
-    await waitFor(() => seen.length === 2, 30, "the records to reach the worker");
-    const [first] = worker.take("c5", 32);
-    await worker.attempt(first.id);
     await server[Symbol.asyncDispose]();
     await assert.rejects(worker.ack(first.id));
     assert.equal(worker.take("c5", 32)[0]?.id, 1, "still the lane's head: not followed by update 2");
@@ -227,19 +216,8 @@ Deno.test("redis journal: an ack Redis did not take leaves the update at the hea
 
 Deno.test("redis journal: a worker stalled past its lease takes nothing more until a renewal says the lease held", async () => {
   await using server = await RedisServer.start();
-  const options = { url: server.url, name: "stall", partitions: 1, leaseSeconds: 1 };
-  const receiving = redisReceiverJournal(options);
-  await receiving.open();
-  const worker = redisJournal(options);
-  const seen: number[] = [];
+  const { receiving, worker, seen, first } = await twoUpdatesTaken(server.url, "stall", 1);
   try {
-    await worker.open();
-    worker.listen((records) => seen.push(...records.map((r) => r.id)));
-    await waitFor(() => worker.partitions.length === 1, 30, "the worker to hold the partition");
-    await receiving.append([record(1, "c5"), record(2, "c5")]);
-    await waitFor(() => seen.length === 2, 30, "the records to reach the worker");
-    const [first] = worker.take("c5", 32);
-    await worker.attempt(first.id);
     await worker.ack(first.id);
     // A handler that blocks the process longer than the lease: another worker may own the chat now.
     const until = Date.now() + 1_200;
@@ -253,3 +231,23 @@ Deno.test("redis journal: a worker stalled past its lease takes nothing more unt
     await receiving.close();
   }
 });
+
+/**
+ * A receiver and the one worker of a journal of one partition, two updates of chat `c5` appended and
+ * handed to the worker (`seen`: ids in the order handed), the first of them taken and attempted.
+ */
+async function twoUpdatesTaken(url: string, name: string, leaseSeconds: number) {
+  const options = { url, name, partitions: 1, leaseSeconds };
+  const receiving = redisReceiverJournal(options);
+  await receiving.open();
+  const worker = redisJournal(options);
+  const seen: number[] = [];
+  await worker.open();
+  worker.listen((records) => seen.push(...records.map((r) => r.id)));
+  await waitFor(() => worker.partitions.length === 1, 30, "the worker to hold the partition");
+  await receiving.append([record(1, "c5"), record(2, "c5")]);
+  await waitFor(() => seen.length === 2, 30, "the records to reach the worker");
+  const [first] = worker.take("c5", 32);
+  await worker.attempt(first.id);
+  return { receiving, worker, seen, first };
+}
