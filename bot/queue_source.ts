@@ -128,11 +128,10 @@ export async function consumeQueue(
   // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);
   while (!stop.aborted) {
-    if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
     // Updates held behind a gap count too: they wait in memory as much as those being handled.
-    while (orderer !== undefined && orderer.holding > 0 && !stop.aborted) {
-      if (receiver.backlog + orderer.holding < options.maxInFlight) break;
-      await abortable(Promise.race([orderer.released(), receiver.changed()]), stop);
+    while (receiver.backlog + (orderer?.holding ?? 0) >= options.maxInFlight && !stop.aborted) {
+      const released = orderer !== undefined && orderer.holding > 0 ? [orderer.released()] : [];
+      await abortable(Promise.race([receiver.changed(), ...released]), stop);
     }
     if (stop.aborted) break;
     const entry = await taker(stop);

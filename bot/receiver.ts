@@ -94,9 +94,8 @@ export class Receiver {
   #backlog = 0;
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
-  // Waiting for the number of unfinished updates to drop to `count` (the poller, once per window).
-  // Waits of unfinishedAtMost; one that times out removes itself, so that a poller asking again and
-  // again while an update stays unfinished leaves nothing behind.
+  // Waiting for the number of unfinished updates to drop to `count` (the poller, once per window); a
+  // wait that times out removes itself, so that a poller asking again and again leaves nothing behind.
   #fewer = new Set<{ readonly count: number; readonly met: (met: boolean) => void }>();
   #finished = 0;
   // Updates delivered one by one, waiting to be appended together.
