@@ -220,13 +220,10 @@ export class SqliteStorage implements Storage {
   set(key: string, value: unknown, options?: SetOptions): number {
     const sql = this.#statements();
     const json = toJson(key, value);
-    const staged = this.#staged.get(key);
-    if (
-      staged !== undefined && !staged.sealed && options?.ttl === undefined
-      && options?.version === staged.expected + 1
-    ) {
+    const staged = options?.ttl === undefined ? this.#stagedBefore(key, options?.version) : undefined;
+    if (staged !== undefined) {
       staged.json = json;
-      return options.version;
+      return staged.expected + 1;
     }
     this.#commitStaged(key);
     const expiresAt = checkTtl(options?.ttl);
@@ -263,12 +260,11 @@ export class SqliteStorage implements Storage {
     }
     this.#statements();
     const json = toJson(key, value);
-    const previous = this.#staged.get(key);
-    const joins = previous !== undefined && !previous.sealed && previous.expected + 1 === version;
-    const staged = joins ? previous : new StagedState(key, version, json, this.#staged);
+    const previous = this.#stagedBefore(key, version);
+    const staged = previous ?? new StagedState(key, version, json, this.#staged);
     // First, since a closed journal refuses: then nothing here has changed.
     journal.stage(updateId, staged);
-    if (joins) staged.json = json;
+    if (previous !== undefined) staged.json = json;
     else this.#staged.set(key, staged);
     staged.tell(failed);
     this.#journal = journal;
@@ -308,6 +304,13 @@ export class SqliteStorage implements Storage {
     this.#db?.close();
     this.#db = undefined;
     this.#sql = undefined;
+  }
+
+  // The save of `key` staged with an acknowledgement that a save naming `version` (the version it will
+  // write) follows, if it may still take that save's value (it is not being committed).
+  #stagedBefore(key: string, version: number | undefined): StagedState | undefined {
+    const staged = this.#staged.get(key);
+    return staged !== undefined && !staged.sealed && staged.expected + 1 === version ? staged : undefined;
   }
 
   // What this storage reads or writes of `key` comes after the saves of it staged before, if they may
