@@ -56,6 +56,8 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly #eventIds = new WeakMap<object, string>();
   readonly #dataIds = new WeakMap<object, string>();
   readonly #pending = new Set<Promise<unknown>>();
+  // The stored events and idle deadlines scheduled for this bot, by storage key, while they may wait.
+  readonly #byKey = new Map<string, ScheduledEvent<Record<string, unknown>>>();
 
   /**
    * Creates the persistence of `bot`; {@link persist} is how it is made and started.
@@ -78,22 +80,41 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     const scheduler = this.bot.scheduler;
     const events = await this.storage.scan(EVENT_PREFIX);
     const states = await this.storage.scan(STATE_PREFIX);
+    // What an earlier persistence of this bot scheduled: the same storage opened again after close()
+    // finds those events stored, and they must not be scheduled a second time.
+    const before = eventsByKey.get(this.bot) ?? new Map<string, ScheduledEvent<Record<string, unknown>>>();
+    eventsByKey.set(this.bot, this.#byKey);
     // Scheduled before the observer is attached: these are stored already (idle events never are).
     for (const { key, value } of events) {
       const { when, data } = value as StoredEvent;
       const id = key.slice(EVENT_PREFIX.length);
-      const event = scheduler.eventAt(when, data);
-      this.#eventIds.set(event, id);
-      this.#dataIds.set(data, id);
+      let event = before.get(key);
+      if (event !== undefined && !scheduler.isPending(event)) {
+        // Emitted or cancelled while nobody stored the change: the stored copy is stale.
+        this.#run(() => this.storage.delete(key));
+        continue;
+      }
+      if (event === undefined) event = scheduler.eventAt(when, data);
+      else if (event.when !== when) this.#write(id, event);
+      this.#remember(key, event, id);
     }
-    for (const { value } of states) {
+    for (const { key, value } of states) {
       const record = value as DelegateRecord;
       if (typeof record.idle !== "number" || record.space === undefined) continue;
-      scheduler.eventAt(record.idle, {
-        _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout },
-      });
+      const earlier = before.get(key);
+      const event = earlier !== undefined && scheduler.isPending(earlier) ? earlier : scheduler.eventAt(
+        record.idle,
+        { _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout } },
+      );
+      this.#byKey.set(key, event);
     }
     scheduler.observe(this);
+  }
+
+  #remember(key: string, event: ScheduledEvent<Record<string, unknown>>, id: string): void {
+    this.#eventIds.set(event, id);
+    this.#dataIds.set(event.data, id);
+    this.#byKey.set(key, event);
   }
 
   /** The stored id of a scheduled event's data (what a delegate records having handled), if stored. */
@@ -110,8 +131,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   scheduled(event: ScheduledEvent<Record<string, unknown>>): void {
     if (isIdleEvent(event.data)) return;
     const id = crypto.randomUUID();
-    this.#eventIds.set(event, id);
-    this.#dataIds.set(event.data, id);
+    this.#remember(EVENT_PREFIX + id, event, id);
     this.#write(id, event);
   }
 
@@ -124,7 +144,9 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   /** Forgets a cancelled event. */
   cancelled(event: ScheduledEvent<Record<string, unknown>>): void {
     const id = this.#eventIds.get(event);
-    if (id !== undefined) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
+    if (id === undefined) return;
+    this.#byKey.delete(EVENT_PREFIX + id);
+    this.#run(() => this.storage.delete(EVENT_PREFIX + id));
   }
 
   /**
@@ -134,6 +156,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   emitted(event: ScheduledEvent<Record<string, unknown>>, result: unknown): void {
     const id = this.#eventIds.get(event);
     if (id === undefined) return;
+    this.#byKey.delete(EVENT_PREFIX + id);
     const forget = (handled: unknown) => {
       if (handled !== false) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
     };
@@ -141,7 +164,11 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     else forget(result);
   }
 
-  /** Stops storing the scheduler's changes and closes the storage. */
+  /**
+   * Stops storing the scheduler's changes and closes the storage. Events already scheduled keep
+   * waiting in memory; a later {@link persist} of the same bot on the same storage takes them over
+   * instead of scheduling their stored copies again, and forgets those emitted or cancelled meanwhile.
+   */
   async close(): Promise<void> {
     this.bot.scheduler.observe(undefined);
     perBot.delete(this.bot);
@@ -173,6 +200,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
 }
 
 const perBot = new WeakMap<object, Persistence>();
+const eventsByKey = new WeakMap<object, Map<string, ScheduledEvent<Record<string, unknown>>>>();
 
 /** The persistence {@link persist} gave `bot`, if any. */
 export function persistenceOf(bot: object): Persistence | undefined {

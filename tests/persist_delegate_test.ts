@@ -184,6 +184,24 @@ Deno.test("stored events: fire after a restart and open their delegate; a cancel
   await stop(bot, persistence);
 });
 
+Deno.test("persist again after close(): the events still waiting are not scheduled twice", async () => {
+  log.length = 0;
+  const storage = new MemoryStorage();
+  const bot = new DelegatorBot("1:test", [space(perChatId(), createOpen, Counter, { timeout: 60 })]);
+  let persistence = await persist(bot, storage);
+  await bot.handle(message(13, "alarm 0.4"));
+  await bot.handle(message(14, "alarm 0.2"));
+  await persistence.close();
+  // Emitted while nobody stored it: the stored copy is stale.
+  await until(() => log.includes("14:alarm at 1"), 30);
+  persistence = await persist(bot, storage);
+  await until(() => log.includes("13:alarm at 1"), 30);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual(log.filter((l) => l.includes("alarm")), ["14:alarm at 1", "13:alarm at 1"]);
+  await until(() => storage.scan("event:").length === 0, 30);
+  await stop(bot, persistence);
+});
+
 Deno.test("a named event space routes stored events after the patterns were reordered", async () => {
   log.length = 0;
   const storage = new MemoryStorage();
