@@ -248,7 +248,10 @@ export class Http1Connection {
     }
   }
 
-  /** The next `length` bytes, copied out of the buffer (or read straight into their own array). */
+  /**
+   * The next `length` bytes, copied out of the buffer (or read straight into their own array, which
+   * grows as they come: a declared length is the server's word, not memory to set aside up front).
+   */
   async #readExactly(length: number): Promise<Uint8Array<ArrayBuffer>> {
     const buffered = this.#end - this.#start;
     if (buffered >= length) {
@@ -256,10 +259,15 @@ export class Http1Connection {
       this.#start += length;
       return bytes;
     }
-    const bytes = new Uint8Array(length);
+    let bytes = new Uint8Array(Math.min(length, Math.max(2 * buffered, INITIAL_BUFFER)));
     bytes.set(this.#buffer.subarray(this.#start, this.#end));
     this.#start = this.#end = 0;
     for (let got = buffered; got < length;) {
+      if (got === bytes.byteLength) {
+        const larger = new Uint8Array(Math.min(length, 2 * got));
+        larger.set(bytes);
+        bytes = larger;
+      }
       const n = await this.#socket.read(bytes.subarray(got));
       if (n === null) throw new ConnectionClosed("in the middle of the answer's body");
       got += n;
