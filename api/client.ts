@@ -15,7 +15,15 @@ import { checkDestination, type DownloadDestination, isLocalFilePath, openDestin
 import { bodyOf } from "./encoded_bodies.ts";
 import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
-import { redactError, redactHeaders, redactJson, redactParams, redactText, TOKEN_SHAPE } from "./redact.ts";
+import {
+  loggable,
+  redactError,
+  redactHeaders,
+  redactJson,
+  redactParams,
+  redactText,
+  TOKEN_SHAPE,
+} from "./redact.ts";
 import type { RetryOptions } from "./retry.ts";
 import { retryTransformer } from "./retry_transformer.ts";
 import { checkSeconds } from "./seconds.ts";
@@ -358,7 +366,11 @@ export class Api extends ApiMethods {
       let source: ReadableStream<Uint8Array>;
       const local = isLocalFilePath(path);
       if (local) {
-        source = await readFileStream(path);
+        // A local server keeps its files in a folder named after the token: an error naming the path
+        // names the token too.
+        source = await readFileStream(path).catch((error) => {
+          throw loggable(error, this.#token);
+        });
       } else {
         const response = await this.#send(attempt, this.#fileBase + path, {
           method: "GET",
@@ -373,7 +385,7 @@ export class Api extends ApiMethods {
         source = response.body;
       }
       await source.pipeTo(sink.writable, { signal }).catch((error) => {
-        throw local ? error : this.#failure(error, attempt);
+        throw local ? loggable(error, this.#token) : this.#failure(error, attempt);
       });
       return file;
     } catch (error) {

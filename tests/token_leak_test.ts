@@ -79,6 +79,13 @@ function echoServer(): { url: string; close(): Promise<void> } {
           { headers: { ...echo, "content-length": "4096" } },
         );
       case "getFile": {
+        // A local Bot API server keeps its files in a folder named after the token.
+        if (new URL(url).pathname.startsWith("/local/")) {
+          return Response.json({
+            ok: true,
+            result: { file_id: "f", file_unique_id: "u", file_path: `/nonexistent/${TOKEN}/documents/f.pdf` },
+          });
+        }
         return Response.json({
           ok: true,
           result: { file_id: "f", file_unique_id: "u", file_path: "echo404.bin" },
@@ -230,6 +237,9 @@ Deno.test("token leak: every kind of failure, searched in every field, JSON, ins
         hanging.downloadFile("f", `${dir}/d`, { timeout: 0.3 }),
         RequestTimeout,
       );
+      const local = new Bot(TOKEN, { apiRoot: `${server.url}/local` });
+      const unreadable = await expect("local file unreadable", local.downloadFile("f", `${dir}/e`), Error);
+      assert.match(unreadable.message, /ENOENT.*nonexistent\/<token>\/documents/);
     });
 
     await t.step("a token that a URL would encode is refused without being echoed", () => {
@@ -319,7 +329,7 @@ Deno.test("token leak: every kind of failure, searched in every field, JSON, ins
     );
 
     await t.step("zero hits in every error and every console line", () => {
-      assert.ok(caught.size >= 17, `${caught.size} failures made`);
+      assert.ok(caught.size >= 18, `${caught.size} failures made`);
       for (const [label, error] of caught) assertClean(label, views(error));
       assert.ok(consoleLines.lines.length >= 5, "the background failures were logged");
       assertClean("console", consoleLines.lines);
