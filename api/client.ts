@@ -372,7 +372,8 @@ export class Api extends ApiMethods {
           throw loggable(error, this.#token);
         });
       } else {
-        const response = await this.#send(attempt, this.#fileBase + path, {
+        // A file's name may give its path a `#`, `?` or `%`, which are the path's own characters.
+        const response = await this.#send(attempt, this.#fileBase + pathForUrl(path), {
           method: "GET",
           signal,
           redirect: "manual",
@@ -472,4 +473,9 @@ export class Api extends ApiMethods {
     const cause = redactError(error, this.#token);
     return new NetworkError(method, `${method}: ${innermostMessage(cause)}`, { cause });
   }
+}
+
+/** A relative `file_path` as the path of a URL: each segment percent-encoded, the slashes kept. */
+function pathForUrl(filePath: string): string {
+  return filePath.split("/").map(encodeURIComponent).join("/");
 }

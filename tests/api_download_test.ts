@@ -35,6 +35,18 @@ Deno.test("downloadFile streams getFile's file_path into a path", async () => {
   });
 });
 
+Deno.test("a file_path with characters a URL reserves (#, ?, %, space) is fetched as that path", async () => {
+  await withServer(async (server, dir) => {
+    const api = new Api(TOKEN, { apiRoot: server.url });
+    for (const path of ["documents/notes.c#", "documents/q.a?b", "documents/data.%41", "documents/a b.txt"]) {
+      server.files.set(path, content);
+      server.on("getFile", fileInfo(path));
+      await api.downloadFile("F1", `${dir}/out`);
+      assert.deepEqual(await Deno.readFile(`${dir}/out`), content, path);
+    }
+  });
+});
+
 Deno.test("downloadFile into a WritableStream leaves it open for the caller", async () => {
   await withServer(async (server) => {
     server.files.set("photos/p.jpg", content);
