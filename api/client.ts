@@ -318,6 +318,8 @@ export class Api extends ApiMethods {
         if (isRedirect(response)) await this.#refuseRedirect(response);
         text = await response.text();
       } catch (error) {
+        // A one-shot source the request never read is let go of now: no attempt will read it.
+        if (!body.replayable) await body.discard?.(error);
         throw this.#failure(error, attempt);
       }
       return this.#unwrap(response, text, attempt, params);

@@ -90,6 +90,11 @@ export interface UploadPart {
   readonly open: () => Promise<ReadableStream<Uint8Array>>;
   /** Whether `open` may be called again for a repeated attempt (false for one-shot streams). */
   readonly replayable: boolean;
+  /**
+   * Lets go of a one-shot source no request opened (an open file is closed); nothing once opened,
+   * since the request reading it ends it. Never rejects.
+   */
+  readonly discard?: (reason?: unknown) => Promise<void>;
 }
 
 const OCTET_STREAM = "application/octet-stream";
@@ -160,13 +165,32 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
   if (spent.has(data)) throw new BadInput(fallbackName, "a ReadableStream or open file not sent already");
   const stream = data instanceof ReadableStream ? data : readOpenFile(data);
   if (stream.locked) throw new BadInput(fallbackName, "a ReadableStream that is not locked or already read");
+  let taken = false;
   return {
     filename: explicitName ?? fallbackName,
     contentType: OCTET_STREAM,
     open: () => {
+      taken = true;
       spent.add(data);
       return Promise.resolve(stream);
     },
     replayable: false,
+    discard: async (reason) => {
+      if (taken) return;
+      taken = true;
+      spent.add(data);
+      await stream.cancel(reason).catch(() => {});
+    },
   };
+}
+
+/** The one-shot source (a `ReadableStream`, an open file) an upload reads, if it reads one. */
+export function oneShotSourceOf(upload: Upload): object | undefined {
+  const data = Array.isArray(upload) ? upload[1] : upload;
+  return data instanceof ReadableStream || isOpenFile(data) ? data : undefined;
+}
+
+/** Lets go of every one-shot source in `parts` that no request opened. Never rejects. */
+export async function discardAll(parts: readonly UploadPart[], reason?: unknown): Promise<void> {
+  await Promise.all(parts.map((part) => part.discard?.(reason)));
 }

@@ -1,4 +1,4 @@
-import type { UploadPart } from "./input_file.ts";
+import { discardAll, type UploadPart } from "./input_file.ts";
 
 /** One field of a multipart body: a text value or a file. */
 export type MultipartField =
@@ -15,11 +15,15 @@ export interface MultipartBody {
 
 const encoder = new TextEncoder();
 const NON_ASCII = /[^\x20-\x7e]/;
-const QUOTED_UNSAFE = /["\r\n]/g;
-const QUOTED_ESCAPES: Record<string, string> = { "\"": "%22", "\r": "%0D", "\n": "%0A" };
+// The Bot API server's parser ends a parameter at the first `;`, inside quotes too.
+const QUOTED_UNSAFE = /["\r\n;]/g;
+const QUOTED_ESCAPES: Record<string, string> = { "\"": "%22", "\r": "%0D", "\n": "%0A", ";": "%3B" };
 const RFC5987_EXTRA = /['()*]/g;
 
-/** Quoted-string value for a Content-Disposition parameter, escaped the way browsers do (RFC 7578 §2). */
+/**
+ * Quoted-string value for a Content-Disposition parameter, escaped the way browsers do (RFC 7578 §2),
+ * and a `;` too.
+ */
 function quote(value: string): string {
   return `"${value.replace(QUOTED_UNSAFE, (c) => QUOTED_ESCAPES[c])}"`;
 }
@@ -96,6 +100,11 @@ function streamOf(segments: Segment[]): ReadableStream<Uint8Array> {
     },
     async cancel(reason) {
       await reader?.cancel(reason);
+      // The parts after the one being read were never opened: their files are closed too.
+      await discardAll(
+        segments.filter((segment): segment is UploadPart => !(segment instanceof Uint8Array)),
+        reason,
+      );
     },
   });
 }

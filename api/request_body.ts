@@ -1,4 +1,12 @@
-import { isUpload, toUploadPart, type Upload } from "./input_file.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import {
+  discardAll,
+  isUpload,
+  oneShotSourceOf,
+  toUploadPart,
+  type Upload,
+  type UploadPart,
+} from "./input_file.ts";
 import { multipartBody, type MultipartField } from "./multipart.ts";
 import { isPlainObject } from "./plain_object.ts";
 
@@ -16,6 +24,11 @@ export interface RequestBody {
   readonly replayable: boolean;
   /** Builds the body for one attempt. */
   readonly encode: () => EncodedBody;
+  /**
+   * Lets go of the one-shot sources no attempt opened (open files are closed), for a call that ended
+   * without sending them. Never rejects.
+   */
+  readonly discard?: (reason?: unknown) => Promise<void>;
 }
 
 /** A file to upload as its own part; `fallbackName` names it when the upload carries no file name. */
@@ -103,9 +116,25 @@ function jsonBody(json: string): RequestBody {
 async function multipartOf(plain: Record<string, unknown>, uploads: Attachment[]): Promise<RequestBody> {
   const fields: MultipartField[] = [];
   for (const key in plain) fields.push({ name: key, value: fieldText(plain[key]) });
-  for (const { name, upload, fallbackName } of uploads) {
-    fields.push({ name, part: await toUploadPart(upload, fallbackName) });
+  const parts: UploadPart[] = [];
+  const discard = (reason?: unknown) => discardAll(parts, reason);
+  const sources = new Set<object>();
+  try {
+    for (const { name, upload, fallbackName } of uploads) {
+      // Read once, a source given twice would leave the second part empty.
+      const source = oneShotSourceOf(upload);
+      if (source !== undefined && sources.has(source)) {
+        throw new BadInput(fallbackName, "a ReadableStream or open file given once per call");
+      }
+      if (source !== undefined) sources.add(source);
+      const part = await toUploadPart(upload, fallbackName);
+      parts.push(part);
+      fields.push({ name, part });
+    }
+  } catch (error) {
+    await discard(error);
+    throw error;
   }
-  const replayable = fields.every((f) => !("part" in f) || f.part.replayable);
-  return { replayable, encode: () => multipartBody(fields) };
+  const replayable = parts.every((part) => part.replayable);
+  return { replayable, encode: () => multipartBody(fields), discard };
 }

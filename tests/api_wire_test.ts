@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Api, localFile } from "../api/mod.ts";
 import { BadInput } from "../exception/mod.ts";
+import { until } from "./support/until.ts";
 import { fail, html, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "123456:TEST-token_abc";
@@ -197,6 +198,13 @@ Deno.test("non-ASCII and quote-bearing file names survive, with an RFC 8187 file
   });
 });
 
+Deno.test("a ';' in a file name is escaped: Telegram's parser ends a parameter at the first one, quoted or not", async () => {
+  await withServer(async (server, api) => {
+    await api.call("sendDocument", { chat_id: 1, document: ["Q1; Q2 report.pdf", new Blob(["x"])] });
+    assert.equal(server.requests[0].files.document.name, "Q1%3B Q2 report.pdf");
+  });
+});
+
 Deno.test("a missing local file is BadInput and nothing is sent", async () => {
   await withServer(async (server, api) => {
     await assert.rejects(
@@ -206,6 +214,79 @@ Deno.test("a missing local file is BadInput and nothing is sent", async () => {
     const stream = new ReadableStream();
     stream.getReader();
     await assert.rejects(api.call("sendDocument", { chat_id: 1, document: stream }), BadInput);
+    assert.equal(server.requests.length, 0);
+  });
+});
+
+/** Whether `file` is still open. */
+function isOpen(file: Deno.FsFile): boolean {
+  try {
+    file.statSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("open files a call never sent are closed: a later bad file, an abort, a timeout mid-upload", async () => {
+  const dir = await Deno.makeTempDir();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn); // never read: the upload stalls
+  })();
+  try {
+    await Deno.writeTextFile(`${dir}/a.txt`, "a");
+    await Deno.writeFile(`${dir}/big.bin`, new Uint8Array(32 << 20));
+    await withServer(async (server, api) => {
+      const first = await Deno.open(`${dir}/a.txt`);
+      await assert.rejects(
+        api.call("sendMediaGroup", {
+          chat_id: 1,
+          media: [{ type: "document", media: first }, { type: "document", media: localFile(`${dir}/none`) }],
+        }),
+        BadInput,
+      );
+      assert.ok(!isOpen(first), "closed after a later file was refused");
+      const aborted = await Deno.open(`${dir}/a.txt`);
+      await assert.rejects(
+        api.call("sendDocument", { chat_id: 1, document: aborted }, { signal: AbortSignal.abort() }),
+      );
+      assert.ok(!isOpen(aborted), "closed after an abort before sending");
+      assert.equal(server.requests.length, 0);
+    });
+    const stalled = new Api(TOKEN, { apiRoot: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}` });
+    const big = await Deno.open(`${dir}/big.bin`);
+    const after = await Deno.open(`${dir}/a.txt`);
+    await assert.rejects(
+      stalled.call("sendMediaGroup", {
+        chat_id: 1,
+        media: [{ type: "document", media: big }, { type: "document", media: after }],
+      }, { timeout: 0.5 }),
+    );
+    await until(
+      () => !isOpen(big) && !isOpen(after),
+      5,
+      "both closed after a timeout in the first one's upload",
+    );
+  } finally {
+    listener.close();
+    for (const conn of held) conn.close();
+    await accepting.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("one stream or open file given twice in a call is BadInput (the second part would be empty)", async () => {
+  await withServer(async (server, api) => {
+    const stream = new Blob(["once"]).stream();
+    await assert.rejects(
+      api.call("sendMediaGroup", {
+        chat_id: 1,
+        media: [{ type: "document", media: stream }, { type: "document", media: ["b.txt", stream] }],
+      }),
+      (e) => e instanceof BadInput && /once per call/.test(e.message),
+    );
     assert.equal(server.requests.length, 0);
   });
 });
