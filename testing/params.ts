@@ -172,22 +172,27 @@ function multipartError(): ApiFailure {
   return badRequest("can't parse multipart/form-data request body");
 }
 
+/** Where `needle` occurs in `bytes`, from `from` on. */
+function* positionsOf(bytes: Uint8Array, needle: Uint8Array, from = 0): Generator<number> {
+  const first = needle[0];
+  for (let at = bytes.indexOf(first, from); at >= 0; at = bytes.indexOf(first, at + 1)) {
+    let i = 1;
+    while (i < needle.byteLength && bytes[at + i] === needle[i]) i++;
+    if (i === needle.byteLength) yield at;
+  }
+}
+
+/** How many times `needle` occurs in `bytes`, counting no further than `limit + 1`. */
+function occurrences(bytes: Uint8Array, needle: Uint8Array, limit: number): number {
+  let count = 0;
+  for (const _ of positionsOf(bytes, needle)) if (++count > limit) break;
+  return count;
+}
+
 /**
  * Parses a multipart body, refusing one that was cut short: the platform parser quietly drops an
  * unterminated last part, so the closing delimiter is checked on the raw bytes first.
  */
-/** How many times `needle` occurs in `bytes`, counting no further than `limit + 1`. */
-function occurrences(bytes: Uint8Array, needle: Uint8Array, limit: number): number {
-  let count = 0;
-  const first = needle[0];
-  for (let at = bytes.indexOf(first); at >= 0 && count <= limit; at = bytes.indexOf(first, at + 1)) {
-    let i = 1;
-    while (i < needle.byteLength && bytes[at + i] === needle[i]) i++;
-    if (i === needle.byteLength) count++;
-  }
-  return count;
-}
-
 async function readMultipart(
   bytes: Uint8Array<ArrayBuffer>,
   type: string,
@@ -209,11 +214,57 @@ async function readMultipart(
   // Counted on the raw bytes: a body of a million empty parts would cost far more once parsed.
   const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
   if (occurrences(bytes, delimiter, maxParts) > maxParts) throw tooLarge();
+  let form: FormData;
   try {
-    return await new Response(bytes, { headers: { "content-type": type } }).formData();
+    form = await new Response(bytes, { headers: { "content-type": type } }).formData();
   } catch {
     throw multipartError();
   }
+  return withServerFileNames(form, fileNames(bytes, boundary));
+}
+
+const utf8 = new TextDecoder();
+const HEAD_END = new TextEncoder().encode("\r\n\r\n");
+// A part's head is a few lines: one far longer is no head this reader names files from.
+const MAX_PART_HEAD = 16 * 1024;
+
+/**
+ * The `filename` of every part that has one, in order, read as the Bot API server reads it: a
+ * parameter ends at the first `;`, its name at the first `=`, and surrounding quotes are dropped
+ * (`filename="a=b.txt"` is `a=b.txt`, which the runtime's own parser cuts at the second `=`).
+ */
+function fileNames(bytes: Uint8Array, boundary: string): (string | null)[] {
+  // null: a part named only by `filename*`, which the runtime's parser names.
+  const names: (string | null)[] = [];
+  const delimiter = new TextEncoder().encode(`--${boundary}\r\n`);
+  for (const at of positionsOf(bytes, delimiter)) {
+    const start = at + delimiter.byteLength;
+    const head = bytes.subarray(start, start + MAX_PART_HEAD);
+    const end = positionsOf(head, HEAD_END).next();
+    if (end.done) continue;
+    for (const line of utf8.decode(head.subarray(0, end.value)).split("\r\n")) {
+      if (!/^content-disposition:/i.test(line)) continue;
+      let name: string | null | undefined;
+      for (const parameter of line.slice(line.indexOf(":") + 1).split(";")) {
+        const equals = parameter.indexOf("=");
+        const key = equals < 0 ? "" : parameter.slice(0, equals).trim().toLowerCase();
+        if (key === "filename*") name ??= null;
+        if (key === "filename") name = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/s, "$1");
+      }
+      if (name !== undefined) names.push(name);
+    }
+  }
+  return names;
+}
+
+function withServerFileNames(form: FormData, names: (string | null)[]): FormData {
+  let next = 0;
+  const renamed = new FormData();
+  for (const [key, value] of form) {
+    if (typeof value === "string") renamed.append(key, value);
+    else renamed.append(key, value, names[next++] ?? value.name);
+  }
+  return renamed;
 }
 
 // A number or its text, or undefined when absent; one that `valid` refuses is a 400.

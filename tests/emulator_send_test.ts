@@ -125,6 +125,22 @@ Deno.test("uploads are stored with file_id/file_unique_id; getFile and /file/bot
   }
 });
 
+Deno.test("a file's name is read as the Bot API server reads it: an '=' or a non-ASCII name kept whole", async () => {
+  const { emu, bot, alice } = await world();
+  try {
+    const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+    const names: string[] = [];
+    for (const name of ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1; Q2.pdf"]) {
+      // deno-lint-ignore no-explicit-any
+      const sent: any = await api.sendDocument(alice.id, [name, new Blob(["x"])]);
+      names.push(sent.document.file_name);
+    }
+    assert.deepEqual(names, ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1%3B Q2.pdf"]);
+  } finally {
+    await emu.close();
+  }
+});
+
 Deno.test("our Api client uploads a photo by multipart and downloads it back", async () => {
   const { emu, bot, alice } = await world();
   try {
