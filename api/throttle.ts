@@ -348,20 +348,20 @@ class Throttler {
 
   /** Forgets a quiet chat once its limits hold nothing more to remember. */
   #forget(lane: Lane): void {
-    if (
-      lane.queue.length === 0 && lane.chat.full() && (lane.group?.full() ?? true) && lane.pausedUntil <= now()
-    ) {
+    const at = now();
+    if (lane.queue.length === 0 && isQuiet(lane, at)) {
       this.#lanes.delete(lane.key);
     } else if (this.#lanes.size > 1_000) {
       for (const other of this.#lanes.values()) {
-        if (
-          !other.running && other.queue.length === 0 && other.chat.full() && (other.group?.full() ?? true)
-        ) {
-          this.#lanes.delete(other.key);
-        }
+        if (!other.running && other.queue.length === 0 && isQuiet(other, at)) this.#lanes.delete(other.key);
       }
     }
   }
+}
+
+// A chat whose buckets are full again and that no 429 holds: forgetting it loses nothing.
+function isQuiet(lane: Lane, at: number): boolean {
+  return lane.chat.full() && (lane.group?.full() ?? true) && lane.pausedUntil <= at;
 }
 
 const THROTTLES = new WeakSet<ApiTransformer>();

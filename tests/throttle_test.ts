@@ -277,3 +277,23 @@ Deno.test("throttle with the client's retry: a 429 the throttle gave up on is no
     await server.close();
   }
 });
+
+Deno.test("a chat a 429 paused stays paused when over 1,000 other chats are tracked", async () => {
+  const server = WireServer.start();
+  server.on("sendMessage", (req) => {
+    if (req.json?.chat_id === 7) return fail(429, "Too Many Requests: retry after 100", { retry_after: 100 });
+    return { message_id: 1 };
+  });
+  try {
+    const api = new Api("123:abc", { apiRoot: server.url });
+    api.transformers.use(throttle({ perChatPerSecond: 100, perSecond: 100_000, burstAtStart: true }));
+    // Beyond maxRetryAfter: the call fails at once, and its chat waits out the 100 s.
+    await assert.rejects(api.sendMessage(7, "first"), TooManyRequestsError);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the chat's bucket is full again
+    await Promise.all(Array.from({ length: 1001 }, (_, i) => api.sendMessage(1000 + i, "hi")));
+    await assert.rejects(api.sendMessage(7, "second", {}, { timeout: 0.3 }), RequestTimeout);
+    assert.deepEqual(server.calls("sendMessage").filter((c) => c.json?.chat_id === 7).length, 1);
+  } finally {
+    await server.close();
+  }
+});
