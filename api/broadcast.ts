@@ -226,14 +226,24 @@ export async function broadcast(
     while (fatal === undefined && at < todo.length && !signal?.aborted) {
       const chat = todo[at++];
       const { method, params } = callOf(typeof message === "function" ? await message(chat) : message, chat);
-      await store?.record({ chat, state: "sending" });
+      // Recorded as under way only when the call leaves the throttle's queue: one still queued when the
+      // broadcast is stopped was never sent, and the next run sends it.
+      let storeFailure: { error: unknown } | undefined;
+      const beforeSend = store && (async () => {
+        try {
+          await store.record({ chat, state: "sending" });
+        } catch (error) {
+          storeFailure ??= { error };
+          throw error;
+        }
+      });
+      let delivered = false;
       try {
-        await send({ method, params, options: { signal } });
-        sent++;
-        await store?.record({ chat, state: "sent" });
+        await send({ method, params, options: { signal, beforeSend } });
+        delivered = true;
       } catch (error) {
-        if (signal?.aborted || error instanceof UnauthorizedError) {
-          fatal ??= { error: signal?.aborted ? signal.reason : error };
+        if (storeFailure !== undefined || signal?.aborted || error instanceof UnauthorizedError) {
+          fatal ??= storeFailure ?? { error: signal?.aborted ? signal.reason : error };
           return;
         }
         const failure = { chat, reason: reasonOf(error), description: describe(error) };
@@ -244,6 +254,11 @@ export async function broadcast(
           reason: failure.reason,
           description: failure.description,
         });
+      }
+      if (delivered) {
+        sent++;
+        // Outside the send's failures: a store that cannot record it ends the broadcast.
+        await store?.record({ chat, state: "sent" });
       }
       handled++;
       if (now() - lastReport >= every) report();

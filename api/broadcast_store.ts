@@ -1,4 +1,7 @@
-/** What a broadcast knows about one chat: `sending` is written before the call, the outcome after it. */
+/**
+ * What a broadcast knows about one chat: `sending` is written as its call goes out (after any wait in
+ * a throttle's queue), the outcome after it.
+ */
 export interface BroadcastRecord {
   /** The chat id as given to the broadcast. */
   readonly chat: number | string;
@@ -63,10 +66,27 @@ class JsonLinesStore implements BroadcastStore {
   record(entry: BroadcastRecord): Promise<void> {
     const line = JSON.stringify(entry) + "\n";
     this.#tail = this.#tail.then(async () => {
-      this.#file ??= fs().then((it) => it.open(this.#path, "a"));
+      this.#file ??= this.#open();
       await (await this.#file).appendFile(line);
     });
     return this.#tail;
+  }
+
+  // A line a crash cut short is ended first: the next record would otherwise join it, unreadable.
+  async #open(): Promise<import("node:fs/promises").FileHandle> {
+    const file = await (await fs()).open(this.#path, "a+");
+    try {
+      const { size } = await file.stat();
+      if (size > 0) {
+        const last = new Uint8Array(1);
+        await file.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) await file.appendFile("\n");
+      }
+      return file;
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

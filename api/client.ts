@@ -276,6 +276,9 @@ export class Api extends ApiMethods {
         throw new BadInput("options", "a CallOptions object");
       }
       checkSeconds(options.timeout, "options.timeout");
+      if (options.beforeSend !== undefined && typeof options.beforeSend !== "function") {
+        throw new BadInput("options.beforeSend", "a function");
+      }
       const signal = this.#externalSignal(options.signal);
       // A fresh params object per call: its encoding is reused only by repeats of this very call.
       const call: ApiCall = { method, params: { ...params }, options: { ...options, signal } };
@@ -297,6 +300,14 @@ export class Api extends ApiMethods {
     const external = this.#externalSignal(options.signal);
     const encoding = bodyOf(params);
     const body = encoding instanceof Promise ? await encoding : encoding;
+    if (options.beforeSend !== undefined) {
+      try {
+        await options.beforeSend();
+      } catch (error) {
+        if (!body.replayable) await body.discard?.(error);
+        throw error;
+      }
+    }
     const attempt = this.#attempt(method, external, seconds);
     try {
       const encoded = body.encode();

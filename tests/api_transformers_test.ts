@@ -121,3 +121,29 @@ Deno.test("a generated method's CallOptions: its signal aborts a slow call, its 
   emu.injectFault({ method: "getMe", latency: 30 });
   await assert.rejects(api.getMe({ timeout: 0.2 }), (error: Error) => error.name === "RequestTimeout");
 });
+
+Deno.test("beforeSend is awaited after every transformer, before the request; if it throws, nothing is sent", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  const order: string[] = [];
+  api.transformers.use(async (call, next) => {
+    order.push("transformer");
+    return await next(call);
+  });
+  await api.sendMessage(alice.id, "one", {}, {
+    beforeSend: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      order.push(`hook, ${emu.transcript(alice.id).length} sent`);
+    },
+  });
+  assert.deepEqual(order, ["transformer", "hook, 0 sent"]);
+  const refused = new Error("not now");
+  await assert.rejects(
+    api.sendMessage(alice.id, "two", {}, { beforeSend: () => Promise.reject(refused) }),
+    refused,
+  );
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["one"]);
+  await assert.rejects(api.sendMessage(alice.id, "x", {}, { beforeSend: 1 as never }), BadInput);
+});

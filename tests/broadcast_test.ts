@@ -71,6 +71,9 @@ Deno.test("a chat an interrupted run was sending to is reported uncertain, and s
   assert.equal(careful.sent, 1);
   assert.equal(botMessages(emu, alice.id), 0);
 
+  // The line the crash cut short was ended before this run's first record, which is whole on its own line.
+  const written = await Deno.readTextFile(path);
+  assert.ok(written.includes(`\n${JSON.stringify({ chat: bob.id, state: "sending" })}\n`), written);
   const eager = await broadcast(api, [alice.id, bob.id], "news", {
     store: jsonLinesStore(path),
     resendUncertain: true,
@@ -124,6 +127,52 @@ Deno.test("an aborted broadcast rejects with the reason, and running it again fi
   assert.equal(rest.sent + rest.uncertain.length, 200);
   for (const user of users) assert.ok(botMessages(emu, user.id) <= 1);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("chats only queued in the throttle when a broadcast is stopped were never sent: the next run sends them", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 30 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const chats = users.map((u) => u.id);
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "progress.jsonl");
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  api.transformers.use(throttle({ perSecond: 5, burstAtStart: true }));
+  const stop = new AbortController();
+  const interrupted = broadcast(api, chats, "hello", {
+    store: jsonLinesStore(path),
+    signal: stop.signal,
+    progressEvery: 0.05,
+    onProgress: (p) => p.done >= 8 && stop.abort(new Error("operator stopped it")),
+  });
+  await assert.rejects(interrupted, /operator stopped it/);
+  const rest = await broadcast(api, chats, "hello", { store: jsonLinesStore(path) });
+  // Uncertain: only a call on the wire when it stopped (one at a time at 5 a second).
+  assert.ok(rest.uncertain.length <= 1, `uncertain: ${rest.uncertain.length}`);
+  for (const user of users) {
+    if (!rest.uncertain.includes(user.id)) assert.equal(botMessages(emu, user.id), 1, `user ${user.id}`);
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a store that cannot record a delivered chat as sent ends the broadcast; the chat is not called failed", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 3 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const records: string[] = [];
+  const store = {
+    load: () => Promise.resolve(new Map()),
+    record(entry: { chat: number | string; state: string }) {
+      if (entry.state === "sent") return Promise.reject(new Error("ENOSPC: no space left on device"));
+      records.push(`${entry.chat}:${entry.state}`);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  await assert.rejects(broadcast(api, users.map((u) => u.id), "hello", { store, concurrency: 1 }), /ENOSPC/);
+  assert.deepEqual(records, [`${users[0].id}:sending`]);
+  assert.equal(botMessages(emu, users[1].id), 0, "nothing sent after the store failed");
 });
 
 /** A child process's stdout, line by line, as it comes. */
