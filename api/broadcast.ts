@@ -125,8 +125,9 @@ function callOf(
  * Telegram's flood limits allow: through the client's `throttle()` transformer if it has one, else
  * through a throttler of its own. A chat that cannot get it (blocked the bot, deleted account, kicked,
  * not found) is listed in the result and the broadcast goes on. With a `store`, each chat is recorded
- * before and after its call, and a run with the same store after a crash or restart skips the chats
- * done; one that was being sent when the process died is not sent again (it is reported as uncertain).
+ * as its call goes out (past the throttle's queue) and again with the outcome, and a run with the same
+ * store after a crash, restart or abort skips the chats done; one that was being sent then is not sent
+ * again (it is reported as uncertain). A store that fails ends the broadcast.
  *
  * @param api the client (an `Api` or `Bot`).
  * @param chats the chat ids.
