@@ -28,8 +28,16 @@ export interface LoggingOptions {
 export function debugFromEnvironment(): boolean {
   const flag = readEnv("TELEPOT_DEBUG");
   if (flag !== undefined && flag !== "" && flag !== "0" && flag.toLowerCase() !== "false") return true;
-  const patterns = (readEnv("DEBUG") ?? "").split(/[\s,]+/).filter((p) => p !== "" && !p.startsWith("-"));
-  return patterns.some((p) => p === "*" || /^telepot([-:*]|$)/.test(p));
+  const patterns = (readEnv("DEBUG") ?? "").split(/[\s,]+/).filter((p) => p !== "");
+  // As the `debug` package reads it: `*` is any text, and a `-` pattern excludes what it names.
+  if (patterns.some((p) => p.startsWith("-") && namesTelepot(p.slice(1)))) return false;
+  return patterns.some((p) => !p.startsWith("-") && namesTelepot(p));
+}
+
+function namesTelepot(pattern: string): boolean {
+  if (/^telepot[-:]/.test(pattern)) return true;
+  const parts = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join(".*")}$`).test("telepot");
 }
 
 /** A logger that cuts the token out of everything before handing it to `target`. */

@@ -62,7 +62,8 @@ function checkCall(call: unknown, by: number): ApiCall {
   if (call.options !== undefined && (call.options === null || typeof call.options !== "object")) {
     throw new BadInput(`${where}: options`, "a CallOptions object");
   }
-  return call as unknown as ApiCall;
+  // A call passed on without options has none: those after it read them all the same.
+  return (call.options === undefined ? { ...call, options: {} } : call) as unknown as ApiCall;
 }
 
 /**

@@ -123,6 +123,22 @@ Deno.test("a flood wait above maxRetryAfter is thrown instead of waited", async 
   });
 });
 
+Deno.test("a call's timeout covers its retries: a flood wait that would outlast it is thrown", async () => {
+  await withServer(async (server) => {
+    const longWait = () => fail(429, "Too Many Requests: retry after 3", { retry_after: 3 });
+    server.on("sendMessage", longWait, () => ({ message_id: 1 }), flood, () => ({ message_id: 2 }));
+    const api = new Api(TOKEN, { apiRoot: server.url, retry: true });
+    await assert.rejects(
+      api.sendMessage(1, "x", {}, { timeout: 1 }),
+      (e) => e instanceof TooManyRequestsError && e.retryAfter === 3,
+    );
+    assert.equal(server.calls("sendMessage").length, 1, "not repeated after its time was up");
+    await api.sendMessage(1, "y"); // the server's next answer, so that the 1 s flood comes next
+    const sent = await api.sendMessage(1, "z", {}, { timeout: 5 });
+    assert.equal((sent as { message_id: number }).message_id, 2, "a wait within the timeout is waited");
+  });
+});
+
 Deno.test("5xx answers are repeated for get… methods only, up to maxAttempts", async () => {
   await withServer(async (server) => {
     server.on("getChat", () => html(502, "<html>Bad Gateway</html>"), () => ({ id: 9 }));

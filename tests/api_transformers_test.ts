@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Api, type ApiCall, defaults, isCallTo, retryTransformer } from "../api/mod.ts";
+import { Api, type ApiCall, defaults, isCallTo, retryTransformer, throttle } from "../api/mod.ts";
 import { BadInput, TooManyRequestsError } from "../exception/mod.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
@@ -146,4 +146,22 @@ Deno.test("beforeSend is awaited after every transformer, before the request; if
   );
   assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["one"]);
   await assert.rejects(api.sendMessage(alice.id, "x", {}, { beforeSend: 1 as never }), BadInput);
+});
+
+Deno.test("a transformer passing a call on without options or as no ApiCall: options taken as none; BadInput", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "bare_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const api = new Api(token, { apiRoot: emu.apiRoot });
+  api.transformers.use(
+    (call, next) => next({ method: call.method, params: call.params } as ApiCall),
+    throttle(),
+  );
+  assert.equal((await api.sendMessage(alice.id, "hi")).text, "hi");
+  const broken = new Api(token, { apiRoot: emu.apiRoot });
+  broken.transformers.use((call, next) => next({ ...call, params: null } as never));
+  await assert.rejects(
+    broken.sendMessage(alice.id, "x"),
+    (e) => e instanceof BadInput && /transformer #1/.test(e.message),
+  );
 });

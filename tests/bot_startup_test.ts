@@ -124,6 +124,10 @@ Deno.test("the debug switch comes from the environment: TELEPOT_DEBUG=1 or DEBUG
   assert.equal(await probe({ DEBUG: "telepot*" }), "true");
   assert.equal(await probe({ DEBUG: "express,telepot" }), "true");
   assert.equal(await probe({ DEBUG: "express" }), "false");
+  assert.equal(await probe({ DEBUG: "*" }), "true");
+  assert.equal(await probe({ DEBUG: "*,-telepot*" }), "false", "a - pattern excludes");
+  assert.equal(await probe({ DEBUG: "*,-telepot" }), "false");
+  assert.equal(await probe({ DEBUG: "tele*,-express" }), "true");
   assert.equal(await probe({}), "false");
 });
 
