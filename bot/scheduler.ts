@@ -1,4 +1,5 @@
 import { EventNotFound } from "../exception/event_not_found.ts";
+import { unrefTimer } from "../platform/timers.ts";
 
 /** A scheduled event as handed back by {@link EventScheduler}: keep it to cancel the event. */
 export interface ScheduledEvent<T = unknown> {
@@ -48,7 +49,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * One timer structure for every scheduled event of a bot: a binary min-heap ordered by due time
  * (ties in scheduling order) and a single `setTimeout` armed for the earliest deadline. Scheduling,
  * cancelling and emitting are O(log n), so 100,000 idle timeouts cost 100,000 small heap entries and
- * one timer.
+ * one timer. Like telepot's scheduler thread (a daemon), the timer does not keep the process alive by
+ * itself: events fire while a message loop, a server or other work keeps it running.
  *
  * @example
  * ```ts
@@ -168,6 +170,9 @@ export class EventScheduler<T = unknown> {
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, top.key * 1000 - Date.now()));
     this.#armedFor = top.key;
     this.#timer = setTimeout(() => this.#fire(), delay);
+    // As telepot's scheduler thread is a daemon: events fire while a loop, a server or anything else
+    // keeps the process running, and a stopped bot's idle timeouts do not hold its process open.
+    unrefTimer(this.#timer);
   }
 
   #disarm(): void {

@@ -26,14 +26,18 @@ async function graph(entry: string): Promise<string[]> {
     .filter((s: string) => s.startsWith(root.href)).map((s: string) => s.slice(root.href.length));
 }
 
-Deno.test("jsr: the dry run publishes the library's modules, README, LICENSE and deno.json, nothing else", async () => {
+Deno.test("jsr: the dry run publishes the library's modules, the web UI's page, README, LICENSE and deno.json, nothing else", async () => {
   const { code, stdout, stderr } = await deno(["publish", "--dry-run", "--allow-dirty"]);
   const output = stdout + stderr;
   assert.equal(code, 0, output);
   assert.doesNotMatch(output, /warning/i);
   const files = [...output.matchAll(/file:\/\/\/\S+/g)].map((m) => m[0].slice(root.href.length));
   const needed = new Set((await Promise.all(entries.map(graph))).flat());
-  for (const file of needed) assert.ok(files.includes(file), `${file} is imported but not published`);
+  // The web UI's page, read from beside testing/ui/assets.ts.
+  for (const asset of Deno.readDirSync(new URL("testing/ui/static/", root))) {
+    needed.add(`testing/ui/static/${asset.name}`);
+  }
+  for (const file of needed) assert.ok(files.includes(file), `${file} is needed but not published`);
   const extra = files.filter((f) => !needed.has(f) && !["README.md", "LICENSE", "deno.json"].includes(f));
   assert.deepEqual(extra, []);
   assert.ok(files.every((f) => !f.endsWith(".json") || f === "deno.json"), "no spec JSON, no lockfile");

@@ -3,6 +3,7 @@ import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts"
 import { createOpen } from "../delegate/mod.ts";
 import { ListenerContext } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { runAlone } from "./support/run_alone.ts";
 import { until } from "./support/until.ts";
 
 Deno.test("delegator: the offset passes an update only once its delegate has handled it", async () => {
@@ -106,4 +107,31 @@ Deno.test("delegator: a graceful stop lets a delegate finish its message and con
   assert.deepEqual(finished, ["slow"], "stop waited for the delegate's message");
   const pending = emu.pendingUpdates(handle).map((u) => (u.message as { text: string }).text);
   assert.deepEqual(pending, ["block"], "what finished is confirmed, the stuck one is not");
+});
+
+Deno.test("delegator: a stopped loop's process ends by itself, its delegates still open (their idle timeouts wait in the background)", async () => {
+  const mod = new URL("../mod.ts", import.meta.url).href;
+  const testing = new URL("../testing/mod.ts", import.meta.url).href;
+  const program = `
+    import { ChatHandler, createOpen, DelegatorBot, paveEventSpace, perChatId } from ${JSON.stringify(mod)};
+    import { BotApiEmulator } from ${JSON.stringify(testing)};
+    const emu = await BotApiEmulator.start();
+    const { token } = emu.createBot({ username: "idle_bot" });
+    const alice = emu.createUser({ first_name: "Alice" });
+    class Echo extends ChatHandler {
+      async onChatMessage(msg) { await this.sender.sendMessage(msg.text); }
+    }
+    const bot = new DelegatorBot(token, [paveEventSpace()(perChatId(), createOpen, Echo, { timeout: 3600 })], {
+      apiRoot: emu.apiRoot,
+    });
+    const loop = bot.messageLoop(undefined, { timeout: 1 });
+    await alice.sendText(alice.id, "hi");
+    await emu.nextBotMessage(alice.id, { timeout: 30 });
+    await loop.stop();
+    await emu.close();
+    console.log("open delegates:", bot.delegateCount);
+  `;
+  const { code, stdout, stderr } = await runAlone(program, 30);
+  assert.equal(code, 0, `the process ended by itself: ${stderr}`);
+  assert.match(stdout, /open delegates: 1/);
 });

@@ -145,4 +145,12 @@ await Deno.writeTextFile(
   ) + "\n",
 );
 for (const file of ["README.md", "LICENSE"]) await Deno.copyFile(new URL(file, root), new URL(file, out));
+// The web UI's page, which testing/ui/assets.js reads from beside itself.
+const STATIC = "testing/ui/static/";
+await Deno.mkdir(new URL(STATIC, out), { recursive: true });
+for await (const entry of Deno.readDir(new URL(STATIC, root))) {
+  if (entry.isFile) {
+    await Deno.copyFile(new URL(STATIC + entry.name, root), new URL(STATIC + entry.name, out));
+  }
+}
 console.log(`built ${config.name}@${config.version} into dist/npm`);

@@ -1,6 +1,7 @@
 /**
- * The page's static files (HTML, CSS, script), read once from beside this module: from disk in a checkout,
- * over HTTP when the package is imported from a registry.
+ * The page's static files (HTML, CSS, script), read once from beside this module: from disk in a checkout
+ * or an installed package (through `node:fs`, which Deno, Node and Bun all have; Node's `fetch` reads no
+ * `file:` URL), over HTTP when the module itself was imported over HTTP (JSR, a URL import).
  *
  * @module
  */
@@ -26,9 +27,24 @@ export interface Asset {
 export async function loadAssets(): Promise<Map<string, Asset>> {
   const out = new Map<string, Asset>();
   for (const [path, type] of Object.entries(TYPES)) {
-    const response = await fetch(new URL(`./static${path}`, import.meta.url));
-    if (!response.ok) throw new Error(`web UI asset ${path} is missing (${response.status})`);
-    out.set(path, { body: new Uint8Array(await response.arrayBuffer()), type });
+    out.set(path, { body: await read(new URL(`./static${path}`, import.meta.url), path), type });
   }
   return out;
+}
+
+async function read(url: URL, path: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (url.protocol === "file:") {
+    const [{ readFile }, { fileURLToPath }] = await Promise.all([
+      import("node:fs/promises"),
+      import("node:url"),
+    ]);
+    try {
+      return new Uint8Array(await readFile(fileURLToPath(url)));
+    } catch (error) {
+      throw new Error(`web UI asset ${path} is missing`, { cause: error });
+    }
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`web UI asset ${path} is missing (${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
 }
