@@ -72,7 +72,7 @@ export interface MessageLoopOptions {
   /**
    * Where received updates wait until handled. Default: in memory (an update is confirmed to Telegram
    * only once handled). A path string (`"bot.db"`) opens a SQLite journal in that file, loaded on
-   * demand from the `./sqlite` entry point (Deno, Node 22.5+, Bun); `sqliteJournal(path)` from there
+   * demand from the `./sqlite` entry point (Deno, Node 22.13+, Bun); `sqliteJournal(path)` from there
    * names it directly; any {@link Journal} works. With a durable journal a batch is confirmed as soon
    * as it is journaled, and unfinished updates are handled again on restart, each chat in order.
    */

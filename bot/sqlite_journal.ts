@@ -2,7 +2,7 @@
  * The SQLite update journal: received updates are kept in a file (through `node:sqlite`, embedded,
  * no dependency) until handled, so a bot that crashes or is stopped resumes them on restart, and
  * Telegram is told about a batch as soon as it is on disk. Its own entry point, because `node:sqlite`
- * exists only on Deno 2.2+, Node 22.5+ and Bun: `messageLoop(handler, { journal: "bot.db" })` loads
+ * exists only on Deno 2.2+, Node 22.13+ and Bun: `messageLoop(handler, { journal: "bot.db" })` loads
  * it on demand, `messageLoop(handler, { journal: sqliteJournal("bot.db") })` names it directly.
  *
  * @example

@@ -1,7 +1,7 @@
 /**
  * The SQLite {@link Storage}: persistent state (delegate state, scheduled events, sessions) in a file,
  * through `node:sqlite` (embedded, no dependency). Its own entry point, like the SQLite journal,
- * because `node:sqlite` exists only on Deno 2.2+, Node 22.5+ and Bun; the module loads it only when
+ * because `node:sqlite` exists only on Deno 2.2+, Node 22.13+ and Bun; the module loads it only when
  * the storage opens. It may share its file with the SQLite journal (its own table; WAL mode lets both
  * connections write).
  *

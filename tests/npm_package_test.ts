@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 // The npm package as a Node or Bun user gets it: `deno task build:npm`, `npm pack`, the tarball
 // installed offline into a fresh project per runtime, and a plain-JavaScript program importing the
 // package by name (tests/support/npm_consumer/consumer.mjs) runs a polling echo bot, a DelegatorBot
-// with a ChatHandler, a localFile upload, a downloadFile to a path, a webhook behind node:http and the
-// emulator's web UI, against the emulator from the package's own "./testing" entry point. Built and packed once.
+// with a ChatHandler, a localFile upload, a downloadFile to a path, a webhook behind node:http, the
+// SQLite journal (or on Node 20 the error saying it needs node:sqlite) and the emulator's web UI,
+// against the emulator from the package's own "./testing" entry point. Built and packed once.
 const root = new URL("../", import.meta.url);
-const SCENARIOS = ["polling", "delegator", "upload", "download", "webhook", "webui"];
+const SCENARIOS = ["polling", "delegator", "upload", "download", "webhook", "sqlite", "webui"];
 const BUN = ["-y", "bun@1.4.5"];
 const RUNTIMES: Record<string, string[]> = {
   "Node 20": ["-y", "node@20"],

@@ -10,8 +10,10 @@ import {
   nodeAdapter,
   paveEventSpace,
   perChatId,
+  TelepotException,
   webhookHandler,
 } from "@telepot/telepot-ts";
+import { sqliteJournal } from "@telepot/telepot-ts/sqlite";
 import { BotApiEmulator, WebUi } from "@telepot/telepot-ts/testing";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -106,6 +108,19 @@ try {
       await bot.deleteWebhook();
     } finally {
       server.close();
+    }
+  });
+
+  // Node 20 has no node:sqlite: the journal says so, as a TelepotException.
+  await scenario("sqlite", async () => {
+    const hasSqlite = await import("node:sqlite").then(() => true, () => false);
+    const journal = sqliteJournal(join(dir, "bot.db"));
+    const opened = await journal.open().then(() => "opened", (error) => error);
+    if (hasSqlite) {
+      expect(opened, "opened");
+      journal.close();
+    } else {
+      expect(opened instanceof TelepotException && /need node:sqlite/.test(opened.message), true);
     }
   });
 
