@@ -1,5 +1,6 @@
 import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import { pascalCase } from "../bot/flavor_method.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 /** A routing-table handler. */
 // deno-lint-ignore no-explicit-any
@@ -17,9 +18,14 @@ export { pascalCase } from "../bot/flavor_method.ts";
 export type RoutingKey = string | readonly [key: string, handler: TableHandler];
 
 /**
- * A routing table of `obj`'s methods for `keys`: `{ text: obj.onText, photo: obj.onPhoto, … }`, each
- * bound to `obj`; a `[key, handler]` pair puts `handler` as is. Keys whose method `obj` lacks are left
- * out, so such messages reach the table's catch-all (`null`) if one is added.
+ * A routing table of `obj`'s methods for `keys`: `{ text: → obj.onText, photo: → obj.onPhoto, … }`;
+ * a `[key, handler]` pair puts `handler` as is. As in telepot, each method is looked up when a message
+ * is routed, not when the table is built: a table made in a base class's constructor finds the methods
+ * and arrow-function fields a subclass sets up after it. A message whose method `obj` lacks then goes to
+ * the table's catch-all (`null`), added before or after.
+ *
+ * @throws {BadInput} when a message is routed to a key whose method `obj` lacks and the table has no
+ *   catch-all.
  */
 export function makeRoutingTable(
   obj: object,
@@ -34,8 +40,19 @@ export function makeRoutingTable(
       table[entry[0]] = entry[1];
       continue;
     }
-    const method = methods[prefix + pascalCase(entry)];
-    if (typeof method === "function") table[entry] = method.bind(obj);
+    const name = prefix + pascalCase(entry);
+    table[entry] = (...args) => {
+      const method = methods[name];
+      if (typeof method === "function") return method.apply(obj, args);
+      const catchAll = Object.hasOwn(table, "null") ? table["null"] : undefined;
+      if (catchAll === undefined) {
+        throw new BadInput(
+          `routing key ${JSON.stringify(entry)}`,
+          `a key whose method (${name}) is there, or a null catch-all`,
+        );
+      }
+      return catchAll(...args);
+    };
   }
   return table;
 }

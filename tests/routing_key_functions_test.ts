@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import type { Message } from "../api/types.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { Router } from "../helper/router.ts";
 import {
   byChatCommand,
@@ -73,7 +74,7 @@ Deno.test("processKey, lowerKey, upperKey transform the key only", () => {
   assert.deepEqual(processKey((k) => `${k}!`, base)({ k: "x" }), ["x!", ["arg"]]);
 });
 
-Deno.test("makeRoutingTable: prefix + PascalCase key, bound to the object, missing methods left out", () => {
+Deno.test("makeRoutingTable: prefix + PascalCase key, called on the object, a missing method's messages to the catch-all", () => {
   class Handler {
     calls: string[] = [];
     onText(m: Message) {
@@ -88,16 +89,34 @@ Deno.test("makeRoutingTable: prefix + PascalCase key, bound to the object, missi
   }
   const h = new Handler();
   const table = makeContentTypeRoutingTable(h);
-  assert.deepEqual(Object.keys(table).sort(), ["new_chat_members", "text"]);
+  assert.deepEqual(Object.keys(table), [...MESSAGE_CONTENT_TYPES]);
   const router = new Router(byContentType(), table);
   router.route(msg({ text: "x" }));
   router.route(msg({ new_chat_members: [] }));
   assert.deepEqual(h.calls, ["text x", "members"]);
-  assert.deepEqual(Object.keys(makeRoutingTable(h, ["dice", "text"], { prefix: "handle" })), ["dice"]);
+  assert.throws(() => router.route(msg({ dice: { value: 1 } })), BadInput, "no onDice and no catch-all");
+  table.null = () => h.calls.push("catch-all");
+  router.route(msg({ dice: { value: 1 } }));
+  assert.equal(h.calls.at(-1), "catch-all");
+  makeRoutingTable(h, ["dice", "text"], { prefix: "handle" }).dice(msg({ dice: { value: 1 } }));
+  assert.equal(h.calls.at(-1), "dice");
   const own = () => "own";
   assert.equal(makeRoutingTable(h, [["text", own]]).text, own);
   assert.equal(pascalCase("_idle"), "Idle");
   assert.equal(pascalCase("new_chat_members"), "NewChatMembers");
+});
+
+Deno.test("makeRoutingTable looks methods up when routing: a table built in a base constructor finds a subclass's fields", () => {
+  class Base {
+    readonly router = new Router(byContentType(), makeContentTypeRoutingTable(this));
+  }
+  class Greeter extends Base {
+    readonly seen: string[] = [];
+    onText = (m: Message) => void this.seen.push(`text ${m.text}`);
+  }
+  const greeter = new Greeter();
+  greeter.router.route(msg({ text: "hi" }));
+  assert.deepEqual(greeter.seen, ["text hi"]);
 });
 
 Deno.test("byContentType knows every content type of the Bot API Message", () => {
