@@ -68,13 +68,22 @@ export function registeredTelegramErrors(): readonly TelegramErrorClass[] {
   return [...registry];
 }
 
-function matches(patterns: readonly RegExp[], description: string): boolean {
-  for (const pattern of patterns) {
-    // A /g or /y pattern keeps state between calls; reset it so the same pattern always answers the same.
-    pattern.lastIndex = 0;
-    if (pattern.test(description)) return true;
+// Each pattern as it is tried: case-insensitive as telepot searches them (re.IGNORECASE), whatever its
+// flags, and without /g or /y, whose state between calls would make the same pattern answer differently.
+const asTried = new WeakMap<RegExp, RegExp>();
+
+function tried(pattern: RegExp): RegExp {
+  let regex = asTried.get(pattern);
+  if (regex === undefined) {
+    const flags = pattern.flags.replace(/[gy]/g, "");
+    regex = new RegExp(pattern.source, flags.includes("i") ? flags : flags + "i");
+    asTried.set(pattern, regex);
   }
-  return false;
+  return regex;
+}
+
+function matches(patterns: readonly RegExp[], description: string): boolean {
+  return patterns.some((pattern) => tried(pattern).test(description));
 }
 
 /**

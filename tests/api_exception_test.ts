@@ -81,7 +81,8 @@ Deno.test("MigratedToSupergroupChatError exposes migrateToChatId", () => {
 
 Deno.test("a registered subclass is chosen after the built-ins (as in telepot) and can be removed again", () => {
   class MessageNotModified extends TelegramError {
-    static override readonly DESCRIPTION_PATTERNS = [/message is not modified/i];
+    // No /i: patterns are searched case-insensitively, as telepot does.
+    static override readonly DESCRIPTION_PATTERNS = [/message is not modified/];
   }
   class BlockedDifferently extends TelegramError {
     static override readonly DESCRIPTION_PATTERNS = [/blocked/gi];
@@ -101,7 +102,7 @@ Deno.test("a registered subclass is chosen after the built-ins (as in telepot) a
       BadInput,
       "a built-in is registered already",
     );
-    const json = { ok: false, error_code: 400, description: "Bad Request: message is not modified" };
+    const json = { ok: false, error_code: 400, description: "Bad Request: Message is NOT modified" };
     assert.ok(telegramErrorFrom(json) instanceof MessageNotModified);
     // The built-in keeps its description even though the custom pattern matches it too.
     const blocked = { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" };
