@@ -100,3 +100,11 @@ export class CallbackQueryOriginContext extends ListenerContext {
     return this.#editor ??= new Editor(this.bot, this.origin);
   }
 }
+
+/** A context for one invoice (telepot's `InvoiceContext`): its id is the invoice's payload. */
+export class InvoiceContext extends ListenerContext {
+  /** The invoice payload this context is about. */
+  get payload(): string {
+    return this.id as string;
+  }
+}

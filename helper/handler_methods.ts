@@ -54,3 +54,9 @@ export type InlineHandlerMethods = Pick<HandlerMethods, "onInlineQuery" | "onCho
 
 /** The methods of a {@link CallbackQueryOriginHandler}: the callback queries of one message, `_idle`. */
 export type CallbackQueryOriginHandlerMethods = Pick<HandlerMethods, "onCallbackQuery" | "onIdle">;
+
+/** The methods of an {@link InvoiceHandler}: one invoice's shipping and pre-checkout queries, its payment, `_idle`. */
+export type InvoiceHandlerMethods = Pick<
+  HandlerMethods,
+  "onShippingQuery" | "onPreCheckoutQuery" | "onChatMessage" | "onIdle"
+>;

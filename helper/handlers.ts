@@ -1,6 +1,12 @@
 import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import { originIdentifier } from "../bot/identifier.ts";
-import { CallbackQueryOriginContext, ChatContext, ListenerContext, UserContext } from "./contexts.ts";
+import {
+  CallbackQueryOriginContext,
+  ChatContext,
+  InvoiceContext,
+  ListenerContext,
+  UserContext,
+} from "./contexts.ts";
 import { type DefaultRouted, DefaultRouterMixin } from "./default_router.ts";
 import { IdleTerminateMixin, type IdleTerminating } from "./idle.ts";
 import { keyedTemplate } from "./listener.ts";
@@ -64,6 +70,9 @@ export const UserHandlerBase: TimedHandlerBase<typeof UserContext> = timed(UserC
 export const CallbackQueryOriginHandlerBase: TimedHandlerBase<typeof CallbackQueryOriginContext> = timed(
   CallbackQueryOriginContext,
 );
+
+/** {@link InvoiceHandler}'s base: an invoice context with router, events and idle termination. */
+export const InvoiceHandlerBase: TimedHandlerBase<typeof InvoiceContext> = timed(InvoiceContext);
 
 /**
  * A delegate that never times out, receiving what its capture patterns select; pair it with
@@ -178,5 +187,36 @@ export class CallbackQueryOriginHandler extends CallbackQueryOriginHandlerBase {
         ? keyedTemplate(["message", "chat", "id"], origin[0], ofOrigin)
         : keyedTemplate(["inline_message_id"], origin[0], ofOrigin),
     ]);
+  }
+}
+
+/**
+ * A delegate for one invoice (seed: its payload, as from `perInvoicePayload()`): receives the invoice's
+ * shipping and pre-checkout queries and the message of its successful payment.
+ *
+ * @example
+ * ```ts ignore
+ * class Checkout extends InvoiceHandler {
+ *   async onPreCheckoutQuery(query: PreCheckoutQuery) {
+ *     await this.bot.answerPreCheckoutQuery(query.id, true);
+ *   }
+ *   onChatMessage(msg: Message) {
+ *     console.log("paid:", this.payload, msg.successful_payment?.total_amount);
+ *   }
+ * }
+ * const bot = new DelegatorBot(token, [paveEventSpace()(perInvoicePayload(), createOpen, Checkout, { timeout: 600 })]);
+ * ```
+ */
+export class InvoiceHandler extends InvoiceHandlerBase {
+  /**
+   * Creates an instance.
+   *
+   * @param seedTuple `[bot, initialMsg, payload]`.
+   * @param options `timeout`, `eventSpace`, and options of further mixins.
+   */
+  constructor(seedTuple: SeedTuple, options: HandlerOptions) {
+    super(seedTuple[0], seedTuple[2], options);
+    this.listener.capture([{ invoice_payload: this.payload }]);
+    this.listener.capture([{ successful_payment: { invoice_payload: this.payload } }]);
   }
 }

@@ -1,3 +1,4 @@
+import { flavor } from "../bot/flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NO_MATCH } from "../routing/key_functions.ts";
 
@@ -107,4 +108,22 @@ export class Router {
     }
     return options === undefined ? handler(msg, ...args) : handler(msg, ...args, options);
   }
+}
+
+/**
+ * A handler that routes a message to `routingTable`'s entry for its flavor (telepot's `flavor_router`):
+ * `chat`, `callback_query`, `inline_query`, … with `null` as the catch-all.
+ *
+ * @example
+ * ```ts
+ * import { flavorRouter } from "@telepot/telepot-ts";
+ * const handle = flavorRouter({
+ *   chat: (msg: { text?: string }) => console.log("message", msg.text),
+ *   callback_query: (query: { data?: string }) => console.log("button", query.data),
+ * });
+ * handle({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "hi" });
+ * ```
+ */
+export function flavorRouter(routingTable: RouterTable): (msg: object) => unknown {
+  return new Router(flavor, routingTable).route;
 }

@@ -1,11 +1,14 @@
 // telepot fidelity (issue 10, points 17 and 18): error classes and the Answerer, played over the emulator.
 import assert from "node:assert/strict";
-import type { InlineQuery } from "../api/types.gen.ts";
+import type { InlineQuery, Message, PreCheckoutQuery, ShippingQuery } from "../api/types.gen.ts";
 import { Bot } from "../bot/bot.ts";
+import { DelegatorBot } from "../bot/delegator_bot.ts";
+import { createOpen, paveEventSpace, perInvoicePayload } from "../delegate/mod.ts";
 import { BadInput, BotWasBlockedError, registerTelegramError, TelegramError } from "../exception/mod.ts";
-import { Answerer } from "../helper/mod.ts";
+import { Answerer, flavorRouter, InvoiceHandler, type InvoiceHandlerMethods } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
+import { until } from "./support/until.ts";
 
 const quick = { timeout: 1, relax: 0 };
 
@@ -90,4 +93,54 @@ Deno.test("point 18: a tuple with telepot's switch_pm_text string is a clear Bad
     await loop.stop();
     await emu.close();
   }
+});
+
+Deno.test("InvoiceHandler: one delegate per invoice payload gets its shipping query, pre-checkout query and payment", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "shop_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const seen: string[] = [];
+  class Checkout extends InvoiceHandler implements InvoiceHandlerMethods {
+    async onShippingQuery(query: ShippingQuery) {
+      seen.push(`${this.payload}: shipping`);
+      await this.bot.answerShippingQuery(query.id, true, {
+        shipping_options: [{ id: "post", title: "Post", prices: [{ label: "Post", amount: 100 }] }],
+      });
+    }
+    async onPreCheckoutQuery(query: PreCheckoutQuery) {
+      seen.push(`${this.payload}: checkout ${query.total_amount}`);
+      await this.bot.answerPreCheckoutQuery(query.id, true);
+    }
+    onChatMessage(msg: Message) {
+      seen.push(`${this.payload}: paid ${msg.successful_payment?.total_amount}`);
+    }
+  }
+  const bot = new DelegatorBot(handle.token, [
+    paveEventSpace()(perInvoicePayload(), createOpen, Checkout, { timeout: 60 }),
+  ], { apiRoot: emu.apiRoot });
+  const loop = bot.messageLoop(undefined, quick);
+  try {
+    const invoice = await bot.sendInvoice(alice.id, "Tea", "Green tea", "order-1", "EUR", [
+      { label: "Tea", amount: 500 },
+    ], { is_flexible: true });
+    assert.equal((await alice.pay(invoice, { timeout: 10 })).ok, true);
+    await until(() => seen.length === 3);
+    assert.deepEqual(seen, ["order-1: shipping", "order-1: checkout 600", "order-1: paid 600"]);
+    assert.equal(bot.delegateCount, 1, "one delegate for the invoice");
+  } finally {
+    await loop.stop();
+  }
+});
+
+Deno.test("flavorRouter: a handler routing by flavor, null the catch-all", () => {
+  const seen: string[] = [];
+  const route = flavorRouter({
+    chat: (msg: { text: string }) => seen.push(`chat ${msg.text}`),
+    callback_query: (query: { data: string }) => seen.push(`button ${query.data}`),
+    null: () => seen.push("other"),
+  });
+  route({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "hi" });
+  route({ id: "q", from: { id: 1 }, chat_instance: "c", data: "yes" });
+  route({ id: "i", from: { id: 1 }, query: "x", offset: "" });
+  assert.deepEqual(seen, ["chat hi", "button yes", "other"]);
 });
