@@ -1,3 +1,4 @@
+import type { CallOptions } from "../api/call_options.ts";
 import { Api, type ApiOptions } from "../api/client.ts";
 import type { FlavorMethods } from "../api/payloads.gen.ts";
 import { redactText } from "../api/redact.ts";
@@ -15,7 +16,7 @@ import { observeUpdates } from "./observe_update.ts";
 import { parseUpdate } from "./parse_update.ts";
 import { receiverOf } from "./receiver.ts";
 import { EventScheduler } from "./scheduler.ts";
-import { botUser, startLoop } from "./startup.ts";
+import { botUser, rememberBotUser, startLoop } from "./startup.ts";
 import type { QueueItem } from "./update_queue.ts";
 
 /** Options of {@link Bot}: the same as those of the {@link Api} client. */
@@ -69,9 +70,19 @@ export class Bot extends Api {
     this.#redact = (text) => redactText(text, token);
   }
 
-  /** The bot's own User (`username` for commands), known once `messageLoop` has called getMe. */
+  /**
+   * The bot's own User (`username` for commands), known once getMe has answered: a polling loop asks
+   * before its handlers run, a webhook loop in the background, and any call of {@link Bot.getMe} counts.
+   */
   get me(): User | undefined {
     return botUser(this);
+  }
+
+  /** Calls getMe, and remembers the answer as {@link Bot.me}. */
+  override async getMe(callOptions?: CallOptions): Promise<User> {
+    const me = await super.getMe(callOptions);
+    rememberBotUser(this, me);
+    return me;
   }
 
   /**
@@ -177,6 +188,10 @@ export class Bot extends Api {
     } catch (error) {
       release();
       throw error;
+    }
+    // A webhook loop's handlers do not wait for getMe, but they may want the username it gives.
+    if (!reception.polls && checked.source === undefined) {
+      this.getMe().catch((error) => this.logError("getMe failed; bot.me stays unknown", error));
     }
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),

@@ -27,9 +27,14 @@ const identities = new WeakMap<object, User>();
 // answer or failure, so one whose answer never comes must not hold them for ever.
 const GET_ME_HANG = 10;
 
-/** The bot's own User (its `username` for commands like `/start@name`), once a polling loop has asked getMe. */
+/** The bot's own User (its `username` for commands like `/start@name`), once getMe has answered. */
 export function botUser(bot: object): User | undefined {
   return identities.get(bot);
+}
+
+/** Records what getMe answered for `bot`. */
+export function rememberBotUser(bot: object, me: User): void {
+  identities.set(bot, me);
 }
 
 /** How the loop about to start receives its updates, as far as start-up needs to know. */

@@ -1,6 +1,7 @@
 import { flavor } from "../bot/flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NO_MATCH } from "../routing/key_functions.ts";
+import { methodBehind } from "../routing/routing_table.ts";
 
 /** A routing-table handler: the message, then whatever extra arguments the key function returned. */
 // deno-lint-ignore no-explicit-any
@@ -99,7 +100,8 @@ export class Router {
     const [key, args, options] = splitKey(this.keyFunction(msg));
     const table = this.routingTable;
     const name = slot(key);
-    let handler = Object.hasOwn(table, name) ? table[name] : undefined;
+    // An entry of makeRoutingTable whose object lacks the method counts as no entry.
+    let handler = Object.hasOwn(table, name) ? methodBehind(table[name]) ?? undefined : undefined;
     if (handler === undefined) {
       handler = Object.hasOwn(table, "null") ? table["null"] : undefined;
       if (handler === undefined) {

@@ -41,20 +41,38 @@ export function makeRoutingTable(
       continue;
     }
     const name = prefix + pascalCase(entry);
-    table[entry] = (...args) => {
+    const lookUp = () => {
       const method = methods[name];
-      if (typeof method === "function") return method.apply(obj, args);
-      const catchAll = Object.hasOwn(table, "null") ? table["null"] : undefined;
-      if (catchAll === undefined) {
+      return typeof method === "function" ? method.bind(obj) as TableHandler : null;
+    };
+    // Called outside a Router, an entry whose method is missing falls back to this table's catch-all.
+    const handler: TableHandler = (...args) => {
+      const method = lookUp() ?? (Object.hasOwn(table, "null") ? table["null"] : null);
+      if (method === null) {
         throw new BadInput(
           `routing key ${JSON.stringify(entry)}`,
           `a key whose method (${name}) is there, or a null catch-all`,
         );
       }
-      return catchAll(...args);
+      return method(...args);
     };
+    lookUps.set(handler, lookUp);
+    table[entry] = handler;
   }
   return table;
+}
+
+// The entries makeRoutingTable made, each with how it finds its method now.
+const lookUps = new WeakMap<TableHandler, () => TableHandler | null>();
+
+/**
+ * What a routing-table entry stands for at this moment: the method behind an entry of
+ * {@link makeRoutingTable} (`null` when its object lacks it, so that a `Router` goes to its own
+ * catch-all, whichever table that is in), or the entry itself.
+ */
+export function methodBehind(handler: TableHandler): TableHandler | null {
+  const lookUp = lookUps.get(handler);
+  return lookUp === undefined ? handler : lookUp();
 }
 
 /** {@link makeRoutingTable} over every content type of a Bot API `Message`. */

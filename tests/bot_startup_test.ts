@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Logger } from "../api/mod.ts";
 import type { LoopMessage } from "../bot/handler.ts";
-import { Bot } from "../bot/mod.ts";
+import { Bot, webhookHandler } from "../bot/mod.ts";
 import { NetworkError, TelepotException, UnauthorizedError } from "../exception/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
@@ -177,4 +177,25 @@ Deno.test("a second messageLoop refused while one runs leaves no getMe of its ow
   } finally {
     await server.close();
   }
+});
+
+Deno.test("a webhook loop learns bot.me in the background, and any getMe call sets it", async () => {
+  await using emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "hooked_bot" });
+  const bot = new Bot(token, { apiRoot: emu.apiRoot });
+  const handle = webhookHandler(bot);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handle);
+  try {
+    const loop = bot.messageLoop(() => {});
+    await until(() => bot.me !== undefined, 20, "bot.me");
+    assert.equal(bot.me?.username, "hooked_bot");
+    await loop.stop();
+  } finally {
+    await server.shutdown();
+  }
+  const asked = new Bot(token, { apiRoot: emu.apiRoot });
+  const before = asked.me;
+  assert.equal(before, undefined);
+  await asked.getMe();
+  assert.equal(asked.me?.username, "hooked_bot");
 });

@@ -119,6 +119,20 @@ Deno.test("makeRoutingTable looks methods up when routing: a table built in a ba
   assert.deepEqual(greeter.seen, ["text hi"]);
 });
 
+Deno.test("makeRoutingTable spread into a Router's table: a missing method's messages go to that table's catch-all", () => {
+  class TextOnly {
+    onText(m: Message) {
+      return `text ${m.text}`;
+    }
+  }
+  const router = new Router(byContentType(), {
+    ...makeContentTypeRoutingTable(new TextOnly()),
+    null: () => "catch-all",
+  });
+  assert.equal(router.route(msg({ text: "hi" })), "text hi");
+  assert.equal(router.route(msg({ location: { latitude: 1, longitude: 2 } })), "catch-all");
+});
+
 Deno.test("byContentType knows every content type of the Bot API Message", () => {
   const key = byContentType();
   for (const type of MESSAGE_CONTENT_TYPES) {
