@@ -12,7 +12,9 @@ export function castVote(
   optionIds: readonly number[],
 ): Promise<void> {
   const state = actor.chatOf(pollMessage);
-  const poll = actor.host.world.message(state, pollMessage.message_id)?.poll as Obj | undefined;
+  const world = actor.host.world;
+  const message = world.message(state, pollMessage.message_id);
+  const poll = message?.poll as Obj | undefined;
   const bot = state.authors[pollMessage.message_id - 1];
   if (poll === undefined || bot === null || bot === undefined) {
     return Promise.reject(new ScriptError("not a bot's poll"));
@@ -25,7 +27,7 @@ export function castVote(
   if (optionIds.length > 1 && poll.allows_multiple_answers !== true) {
     return Promise.reject(new ScriptError("the poll allows one answer"));
   }
-  const votes = actor.host.world.votes;
+  const votes = world.votes;
   const key = `${poll.id}:${actor.user.id}`;
   const previous = votes.get(key) ?? [];
   if (previous.length > 0 && poll.allows_revoting === false) {
@@ -40,6 +42,8 @@ export function castVote(
     poll.total_voter_count = (poll.total_voter_count as number) - 1;
   }
   votes.set(key, [...optionIds]);
+  // The counts are part of the message: an open page shows them.
+  world.changed({ kind: "edit", chat: state, message: message! });
   bot.queue.push("poll", structuredClone(poll));
   if (poll.is_anonymous === false) {
     bot.queue.push("poll_answer", {

@@ -100,8 +100,9 @@ export interface InlineMessageState {
 
 /**
  * A change in the world, as a live view (the web UI) follows it. `keyboard` is the reply keyboard (or its
- * removal) a bot sent with a message; `action` a chat action such as `typing`; `chat` and `account` say a
- * chat or an account was created.
+ * removal) a bot sent with a message; `action` a chat action such as `typing`; `chat` says a chat was
+ * created or its title or description changed, `account` that an account was created. `edit` is also a
+ * poll's new counts or its closing.
  */
 export type WorldChange =
   | { readonly kind: "message" | "edit"; readonly chat: ChatState; readonly message: MessageObj }

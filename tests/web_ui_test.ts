@@ -327,6 +327,50 @@ Deno.test({
       },
     );
 
+    await t.step("a vote, a stopped poll and a renamed group show live on the open page", async () => {
+      await using emu = await BotApiEmulator.start();
+      const bot = emu.createBot({ username: "poll_bot" });
+      const alice = emu.createUser({ first_name: "Alice" });
+      const bob = emu.createUser({ first_name: "Bob" });
+      const group = emu.createGroup({ title: "Friends", members: [alice, bob], bots: [bot] });
+      await using ui = await WebUi.start(emu);
+      const call = async (method: string, params: Record<string, unknown>) => {
+        const answer = await (await fetch(`${emu.apiRoot}/bot${bot.token}/${method}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(params),
+        })).json();
+        assert.equal(answer.ok, true, JSON.stringify(answer));
+        return answer.result;
+      };
+      const sent = await call("sendPoll", {
+        chat_id: group.id,
+        question: "Tea?",
+        options: [{ text: "Yes" }, { text: "No" }],
+      });
+      const page = await openPage(browser.context, `${ui.url}?user=${alice.id}`);
+      await openChat(page, "Friends");
+      const poll = page.getByRole("group", { name: "Poll" });
+      await poll.getByRole("button", { name: "Yes (0)" }).click();
+      await poll.getByRole("button", { name: "Yes (1)" }).waitFor();
+      // Bob votes elsewhere: Alice's page learns of it only from the live stream.
+      await bob.vote(sent, [1]);
+      await poll.getByRole("button", { name: "No (1)" }).waitFor();
+
+      await call("stopPoll", { chat_id: group.id, message_id: sent.message_id });
+      await page.locator("[aria-label=Poll] button:disabled").first().waitFor();
+      assert.ok(
+        await poll.getByRole("button", { name: "No (1)" }).isDisabled(),
+        "a closed poll takes no votes",
+      );
+
+      await call("setChatTitle", { chat_id: group.id, title: "Tea club" });
+      await page.getByRole("heading", { name: "Tea club", exact: true }).waitFor();
+      await page.getByRole("navigation", { name: "Chats" }).getByRole("button", { name: /Tea club/ })
+        .waitFor();
+      await page.close();
+    });
+
     await t.step(
       "two users in a group: Alice creates it, adds Bob; both see each other and the echo bot live",
       async () => {

@@ -178,6 +178,7 @@ function setInfo(param: string, right: string, field: string, required: boolean)
       state.chat.title = value;
     } else if (value === "") delete state.info[field];
     else state.info[field] = value;
+    ctx.world.changed({ kind: "chat", chat: state });
     return true;
   };
 }

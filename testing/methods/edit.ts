@@ -93,6 +93,11 @@ function stopPoll(ctx: CallContext): Obj {
   if (poll === undefined) throw badRequest("message with poll to stop not found");
   if (poll.is_closed === true) throw badRequest("poll has already been closed");
   poll.is_closed = true;
+  // Not an edit of the message's content (no edit_date, nothing for nextBotEdit), but a page showing it
+  // must stop offering votes.
+  if (target.state !== undefined) {
+    ctx.world.changed({ kind: "edit", chat: target.state, message: target.message as MessageObj });
+  }
   return poll;
 }
 

@@ -81,6 +81,8 @@ export interface MessageView {
   readonly media?: MediaView;
   /** Poll options with their vote counts, in order. */
   readonly poll?: readonly { readonly text: string; readonly votes: number }[];
+  /** Whether its poll is closed (stopped by the bot): no more votes. */
+  readonly pollClosed?: boolean;
   /** Whether it is an invoice the user can pay. */
   readonly invoice?: boolean;
   /** The message it replies to, in short. */
@@ -182,6 +184,7 @@ export function messageView(state: ChatState, message: MessageObj): MessageView 
     ...(poll !== undefined
       ? { poll: (poll.options as Obj[]).map((o) => ({ text: String(o.text), votes: Number(o.voter_count) })) }
       : {}),
+    ...(poll?.is_closed === true ? { pollClosed: true } : {}),
     ...(m.invoice !== undefined ? { invoice: true } : {}),
     ...(reply !== undefined
       ? {

@@ -82,7 +82,9 @@ export function messageNode(message, view) {
         ...message.poll.map((option, i) =>
           el(
             "button",
-            { type: "button", onclick: () => view.vote(message, i) },
+            message.pollClosed
+              ? { type: "button", disabled: "" }
+              : { type: "button", onclick: () => view.vote(message, i) },
             `${option.text} (${option.votes})`,
           )
         ),
