@@ -25,12 +25,15 @@
  * - `{"pending":true}` → `{"pending":<updates not yet confirmed>,"firstId":<the first one's id>}`;
  *   `{"pending":"keys"}` adds `"keys":["<chat id>:<message id>",…]`, one per update in queue order.
  *
- * The emulator closes when stdin ends.
+ * User indexes are whole numbers below 100 000. A line that is not one of these commands, or one that
+ * fails (an empty text), is answered `{"error":"<why>"}` and the emulator goes on. It closes when stdin
+ * ends.
  *
  * @module
  */
 import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
+import { ScriptError } from "./failure.ts";
 import { lines } from "./lines.ts";
 import type { ScriptedUser } from "./scripted_user.ts";
 import { WebUi } from "./ui/server.ts";
@@ -48,9 +51,46 @@ function seconds(name: string): number | undefined {
 interface SendCommand {
   readonly chats: number;
   readonly perChat: number;
-  readonly from?: number;
-  readonly gapMs?: number;
-  readonly stamp?: boolean;
+  readonly from: number;
+  readonly gapMs: number;
+  readonly stamp: boolean;
+}
+
+/** Users a script may name: a mistyped index must not make the emulator create millions of them. */
+const MAX_SCRIPT_USERS = 100_000;
+
+/** `value` as a count or index from `min` up to `max`, or a ScriptError naming `name`. */
+function wholeNumber(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER, min = 0): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ScriptError(
+      `${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The fields of `value`, or a ScriptError saying `what` it should have been. */
+function fields(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ScriptError(`${what} must be a JSON object, not ${JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function sendCommand(value: unknown): SendCommand {
+  const f = fields(value, "send");
+  const from = wholeNumber(f.from ?? 0, "send.from", MAX_SCRIPT_USERS - 1);
+  const gapMs = f.gapMs ?? 0;
+  if (typeof gapMs !== "number" || !(gapMs >= 0) || !Number.isFinite(gapMs)) {
+    throw new ScriptError(`send.gapMs must be a number of milliseconds, not ${JSON.stringify(gapMs)}`);
+  }
+  return {
+    from,
+    chats: wholeNumber(f.chats, "send.chats", MAX_SCRIPT_USERS - from),
+    perChat: wholeNumber(f.perChat, "send.perChat"),
+    gapMs,
+    stamp: f.stamp === true,
+  };
 }
 
 /** Answers the `--script` commands read from `input`, one JSON line each, until `input` ends. */
@@ -67,7 +107,7 @@ async function runScript(
     while (users.length <= i) users.push(emu.createUser({ first_name: `U${users.length}` }));
     return users[i];
   };
-  const send = async ({ chats, perChat, from = 0, gapMs = 0, stamp = false }: SendCommand) => {
+  const send = async ({ chats, perChat, from, gapMs, stamp }: SendCommand) => {
     for (let round = 0; round < perChat; round++) {
       for (let c = from; c < from + chats; c++) {
         const u = user(c);
@@ -92,22 +132,30 @@ async function runScript(
     };
   };
 
+  const run = async (line: string): Promise<unknown> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new ScriptError(`not a JSON command: ${JSON.stringify(line.slice(0, 80))}`);
+    }
+    const command = fields(parsed, "a command");
+    if (command.send) return await send(sendCommand(command.send));
+    if (command.say) {
+      const say = fields(command.say, "say");
+      if (typeof say.text !== "string") throw new ScriptError("say.text must be a string");
+      const u = user(wholeNumber(say.chat, "say.chat", MAX_SCRIPT_USERS - 1));
+      await u.sendText(u.id, say.text);
+      return { sent: 1, chat: u.id };
+    }
+    if (command.pending) return pending(command.pending === "keys");
+    throw new ScriptError(`unknown command ${JSON.stringify(command)}`);
+  };
+
   answer({ apiRoot: emu.apiRoot, token: bot.token });
   for await (const line of lines(input)) {
-    let command;
-    try {
-      command = JSON.parse(line);
-    } catch {
-      answer({ error: `not a JSON command: ${JSON.stringify(line.slice(0, 80))}` });
-      continue;
-    }
-    if (command.send) answer(await send(command.send));
-    else if (command.say) {
-      const u = user(command.say.chat);
-      await u.sendText(u.id, command.say.text);
-      answer({ sent: 1, chat: u.id });
-    } else if (command.pending) answer(pending(command.pending === "keys"));
-    else answer({ error: `unknown command ${JSON.stringify(command)}` });
+    // One bad command answers an error; the emulator and its state stay for the next ones.
+    answer(await run(line).catch((e) => ({ error: e instanceof Error ? e.message : String(e) })));
   }
 }
 

@@ -97,3 +97,33 @@ Deno.test("deno task emulator --script: users send numbered and stamped messages
     await emu.close();
   }
 });
+
+Deno.test("deno task emulator --script answers each malformed or failing command with an error and goes on", async () => {
+  const emu = await EmulatorProcess.start();
+  try {
+    const refused: [unknown, RegExp][] = [
+      [null, /a command must be a JSON object/],
+      [[1], /a command must be a JSON object/],
+      [{ say: { chat: 0, text: "" } }, /message text is empty/],
+      [{ say: { text: "x" } }, /say\.chat must be a whole number/],
+      [{ say: { chat: -1, text: "x" } }, /say\.chat must be a whole number/],
+      [{ say: { chat: 1.5, text: "x" } }, /say\.chat must be a whole number/],
+      [{ say: { chat: 1e9, text: "x" } }, /say\.chat must be a whole number from 0 to 99999/],
+      [{ say: { chat: 0 } }, /say\.text must be a string/],
+      [{ say: "hi" }, /say must be a JSON object/],
+      [{ send: { chats: "2", perChat: 1 } }, /send\.chats must be a whole number/],
+      [{ send: { chats: 1, perChat: -1 } }, /send\.perChat must be a whole number/],
+      [{ send: { chats: 1, perChat: 1, from: -3 } }, /send\.from must be a whole number/],
+      [{ send: { chats: 1, perChat: 1, gapMs: "soon" } }, /send\.gapMs must be a number/],
+    ];
+    for (const [command, reason] of refused) {
+      const answer = await emu.command<{ error?: string }>(command);
+      assert.match(answer.error ?? JSON.stringify(answer), reason, JSON.stringify(command));
+    }
+    assert.deepEqual(await emu.command({ pending: true }), { pending: 0, firstId: 1 }, "nothing was sent");
+    assert.equal((await emu.command({ say: { chat: 0, text: "still here" } })).sent, 1);
+    assert.equal((await emu.command({ pending: true })).pending, 1);
+  } finally {
+    await emu.close();
+  }
+});
