@@ -8,8 +8,9 @@
  * `--no-deadlines` is given. `--webhook-retry-delay` and `--webhook-timeout` set the webhook's seconds
  * (`EmulatorOptions.webhookRetryDelay`, `webhookTimeout`).
  *
- * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed,
- * and `:press <button>` presses an inline button of the latest bot message with a keyboard.
+ * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed
+ * (after stdin ends too, until Ctrl-C), and `:press <button>` presses an inline button of the latest bot
+ * message with a keyboard.
  *
  * `--ui` serves the web UI instead (a second user, Bob, is created too) and prints its address: on
  * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise.
@@ -31,7 +32,7 @@
  *
  * @module
  */
-import { runConsole } from "./console.ts";
+import { describeMessage, followBotMessages, runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
 import { ScriptError } from "./failure.ts";
 import { lines } from "./lines.ts";
@@ -205,6 +206,9 @@ if (import.meta.main) {
         emu.close().then(() => Deno.exit(0));
       });
       await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
+      // Input ended (an emulator started in the background has none): it still serves, and prints what
+      // the bot writes, until Ctrl-C.
+      await followBotMessages(emu, user, (message) => console.log(describeMessage(message)), stopping.signal);
     }
   }
 }

@@ -27,9 +27,27 @@ function contentKind(m: Record<string, unknown>): string {
 }
 
 /**
+ * Hands each message a bot sends in the user's private chat to `onMessage`, in order, until `signal`
+ * aborts. (The CLI keeps printing them after its input ends, for an emulator run in the background.)
+ */
+export async function followBotMessages(
+  emu: BotApiEmulator,
+  user: ScriptedUser,
+  onMessage: (message: Message) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  while (!signal.aborted) {
+    // A short wait per round, so an abort is noticed soon without leaving a timer behind.
+    const message = await emu.nextBotMessage(user.id, { timeout: 1 }).catch(() => undefined);
+    if (message !== undefined) onMessage(message);
+  }
+}
+
+/**
  * A chat console over the emulator: each input line is sent as the scripted user's message to the bot in
  * their private chat, and every bot message there is written out. `:press <button>` presses an inline
- * button of the latest bot message that has a keyboard. Ends when `input` ends or `signal` aborts.
+ * button of the latest bot message that has a keyboard. Ends when `input` ends or `signal` aborts; a bot
+ * message that comes after that is not written.
  */
 export async function runConsole(
   emu: BotApiEmulator,
@@ -39,27 +57,28 @@ export async function runConsole(
   signal: AbortSignal,
 ): Promise<void> {
   let keyboardHost: Message | undefined;
-  const watching = (async () => {
-    while (!signal.aborted) {
-      const message = await emu.nextBotMessage(user.id, { timeout: 1 }).catch(() => undefined);
-      if (message === undefined) continue;
-      if ((message as { reply_markup?: unknown }).reply_markup !== undefined) keyboardHost = message;
-      write(describeMessage(message));
-    }
-  })();
-  for await (const raw of lines(input, signal)) {
-    const line = raw.replace(/\r$/, "");
-    if (line.trim() === "") continue;
-    try {
-      if (line.startsWith(":press ")) {
-        if (keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
-        await user.pressButton(keyboardHost, line.slice(7).trim());
-      } else {
-        await user.sendText(user.id, line);
+  const inputEnded = new AbortController();
+  const watching = followBotMessages(emu, user, (message) => {
+    if ((message as { reply_markup?: unknown }).reply_markup !== undefined) keyboardHost = message;
+    write(describeMessage(message));
+  }, AbortSignal.any([signal, inputEnded.signal]));
+  try {
+    for await (const raw of lines(input, signal)) {
+      const line = raw.replace(/\r$/, "");
+      if (line.trim() === "") continue;
+      try {
+        if (line.startsWith(":press ")) {
+          if (keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
+          await user.pressButton(keyboardHost, line.slice(7).trim());
+        } else {
+          await user.sendText(user.id, line);
+        }
+      } catch (e) {
+        write(`!! ${e instanceof Error ? e.message : String(e)}`);
       }
-    } catch (e) {
-      write(`!! ${e instanceof Error ? e.message : String(e)}`);
     }
+  } finally {
+    inputEnded.abort();
+    await watching;
   }
-  await watching.catch(() => {});
 }

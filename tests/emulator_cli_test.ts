@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Message } from "../api/types.gen.ts";
-import { describeMessage } from "../testing/mod.ts";
+import { BotApiEmulator, describeMessage, runConsole } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -93,4 +94,70 @@ Deno.test("describeMessage: names the content kind, whatever other fields the me
     describeMessage({ message_id: 3, date: 0, chat: { id: 1, type: "private" }, text: "hi" } as Message),
     "bot> hi",
   );
+});
+
+Deno.test("runConsole ends when its input ends, having written the bot's messages until then", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "echo_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const input = new TransformStream<Uint8Array, Uint8Array>();
+  const typing = input.writable.getWriter();
+  const written: string[] = [];
+  // Nobody aborts before the end of input; the abort after 20 s only turns a hang into a failure.
+  const never = new AbortController();
+  const safetyNet = setTimeout(() => never.abort(), 20_000);
+  const running = runConsole(emu, alice, input.readable, (line) => written.push(line), never.signal);
+  await typing.write(new TextEncoder().encode("hello\n"));
+  await until(() => emu.pendingUpdates(bot).length === 1, 10, "the bot to receive the line");
+  const sent = await fetch(`${emu.apiRoot}/bot${bot.token}/sendMessage`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ chat_id: alice.id, text: "hi Alice" }),
+  });
+  assert.equal(sent.status, 200);
+  await sent.body?.cancel();
+  await until(() => written.includes("bot> hi Alice"), 10, "the console to write the bot's message");
+  await typing.close();
+  await running;
+  clearTimeout(safetyNet);
+  assert.equal(never.signal.aborted, false, "it ended with its input, not with the signal");
+  assert.deepEqual(emu.transcript(alice.id).map((m) => m.text), ["hello", "hi Alice"]);
+});
+
+Deno.test("deno task emulator: after stdin ends (run in the background) it still prints the bot's messages", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../testing/cli.ts", import.meta.url).pathname,
+      "--token",
+      "4242:fixed-token",
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const waitFor = async (needle: string) => {
+    while (!text.includes(needle)) {
+      const { value, done } = await stdout.read();
+      if (done) throw new Error(`output ended before ${JSON.stringify(needle)}:\n${text}`);
+      text += value;
+    }
+  };
+  await waitFor("Ctrl-C");
+  const apiRoot = /apiRoot\s+(\S+)/.exec(text)![1];
+  const user = Number(/user\s+(\d+)/.exec(text)![1]);
+  const sent = await fetch(`${apiRoot}/bot4242:fixed-token/sendMessage`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ chat_id: user, text: "still here" }),
+  });
+  assert.equal(sent.status, 200);
+  await sent.body?.cancel();
+  await waitFor("bot> still here");
+  child.kill("SIGINT");
+  assert.equal((await child.status).code, 0);
+  await stdout.cancel();
 });
