@@ -85,6 +85,21 @@ Deno.test("WebUi answers bad requests with 400 and a reason, never a 500", async
   const formPost = await fetch(`${ui.url}api/send`, { method: "POST", body: "user=1" });
   assert.equal(formPost.status, 415, "only JSON bodies, which a foreign page cannot send without asking");
   await formPost.body?.cancel();
+
+  const badEscape = await fetch(`${ui.url}files/%E0%A4%A`);
+  assert.equal(badEscape.status, 400);
+  assert.match((await badEscape.json()).error, /percent-encoding/);
+  for (const bots of ["x", {}, 7]) {
+    const chat = await post(`${ui.url}api/chats`, { user: alice.id, title: "G", type: "group", bots });
+    assert.equal(chat.status, 400, JSON.stringify(bots));
+    assert.match((await chat.json()).error, /bots must be a list/);
+  }
+  assert.equal(emu.world.chats.size, 0, "no chat was created");
+  for (const init of [{ body: "x" }, { headers: { "content-type": "application/json" }, body: "{}" }]) {
+    const upload = await fetch(`${ui.url}api/upload`, { method: "POST", ...init });
+    assert.equal(upload.status, 400, JSON.stringify(init));
+    assert.match((await upload.json()).error, /multipart\/form-data/);
+  }
 });
 
 Deno.test("WebUi streams world changes over Server-Sent Events: messages, edits, deletions, actions", async () => {

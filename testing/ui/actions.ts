@@ -157,9 +157,10 @@ export class UiActions {
   }
 
   /** Creates a group, supergroup or channel with the user as its creator and the given bots in it. */
-  createChat(userId: unknown, title: string, type: string, botIds: readonly unknown[]): string {
+  createChat(userId: unknown, title: string, type: string, botIds: unknown): string {
     const user = this.#user(userId);
     if (title.trim() === "") throw new ScriptError("a chat needs a title");
+    if (!Array.isArray(botIds)) throw new ScriptError("bots must be a list of bot ids");
     const bots = botIds.map((id) => {
       const bot = this.#emu.world.bots.get(Number(id));
       if (bot === undefined) throw new ScriptError(`unknown bot ${String(id)}`);

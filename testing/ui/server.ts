@@ -218,12 +218,22 @@ export class WebUi {
           keyboard: this.#keyboards.get(key) ?? null,
         });
       }
-      if (path.startsWith("/files/")) return this.#file(decodeURIComponent(path.slice(7)));
+      if (path.startsWith("/files/")) {
+        let fileId: string;
+        try {
+          fileId = decodeURIComponent(path.slice(7));
+        } catch {
+          return problem("the file id is not valid percent-encoding");
+        }
+        return this.#file(fileId);
+      }
       return problem("not found", 404);
     }
     if (request.method !== "POST") return problem("method not allowed", 405);
     if (path === "/api/upload") {
-      const form = await request.formData();
+      // The page sends its files as multipart/form-data; any other body is the sender's mistake.
+      const form = await request.formData().catch(() => undefined);
+      if (form === undefined) return problem("send the file as multipart/form-data");
       const file = form.get("file");
       if (!(file instanceof File)) return problem("no file");
       const replyTo = form.get("replyTo");
@@ -277,7 +287,7 @@ export class WebUi {
         return { id: actions.createUser(String(b.name ?? "")) };
       case "/api/chats":
         return {
-          key: actions.createChat(b.user, String(b.title ?? ""), String(b.type), (b.bots ?? []) as unknown[]),
+          key: actions.createChat(b.user, String(b.title ?? ""), String(b.type), b.bots ?? []),
         };
       case "/api/members":
         await actions.addMember(b.user, b.chat, b.member);
