@@ -13,7 +13,8 @@
  * message with a keyboard.
  *
  * `--ui` serves the web UI instead (a second user, Bob, is created too) and prints its address: on
- * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise.
+ * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise; `--ui-allow-host a,b` names
+ * more host names the page may be reached by (`WebUiOptions.allowedHosts`).
  *
  * `--script` lets another program drive it instead (a test harness that kills and restarts bot
  * processes against it): no user is made up front; the first stdout line is `{"apiRoot","token"}`, then
@@ -189,9 +190,11 @@ if (import.meta.main) {
     if (Deno.args.includes("--ui")) {
       emu.createUser({ first_name: "Bob", username: "bob" });
       const host = flag("ui-host");
+      const allowed = flag("ui-allow-host");
       const ui = await WebUi.start(emu, {
         port: Number(flag("ui-port") ?? 0),
         ...(host ? { hostname: host } : {}),
+        ...(allowed ? { allowedHosts: allowed.split(",") } : {}),
       });
       const stop = () => ui.close().then(() => emu.close()).then(() => Deno.exit(0));
       Deno.addSignalListener("SIGINT", stop);

@@ -60,6 +60,54 @@ Deno.test("WebUi listens on 127.0.0.1 by default and refuses a foreign Host or O
   assert.equal(emu.transcript(alice.id)[0].text, "hi");
 });
 
+/** The status line of a raw request to `port` on loopback with the given Host (and Origin) header. */
+async function statusFor(port: number, method: string, host: string, origin?: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const headers = `Host: ${host}\r\n${origin === undefined ? "" : `Origin: ${origin}\r\n`}`;
+  const body = method === "POST" ? "{}" : "";
+  await conn.write(
+    new TextEncoder().encode(
+      `${method} /api/world HTTP/1.1\r\n${headers}Content-Type: application/json\r\n`
+        + `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    ),
+  );
+  const reply = new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
+  return reply.slice(0, reply.indexOf("\r\n"));
+}
+
+Deno.test("WebUi on all interfaces still refuses a foreign Host (DNS rebinding): IP addresses and known names only", async () => {
+  await using emu = await BotApiEmulator.start();
+  emu.createBot({ username: "echo_bot" });
+  await using ui = await WebUi.start(emu, { hostname: "0.0.0.0", allowedHosts: ["UI.Example.lan"] });
+  const port = Number(new URL(ui.url).port);
+  const machine = Deno.hostname();
+  for (const host of ["127.0.0.1", "192.0.2.7", "[::1]", "localhost", machine, "ui.example.lan"]) {
+    assert.match(await statusFor(port, "GET", `${host}:${port}`), /^HTTP\/1\.1 200/, host);
+  }
+  for (
+    const host of [
+      "evil.example",
+      `evil.example:${port}`,
+      `${machine}.evil.example:${port}`,
+      "1.2.3.4.evil:80",
+    ]
+  ) {
+    assert.match(await statusFor(port, "GET", host), /^HTTP\/1\.1 403/, host);
+  }
+  const rebound = await statusFor(port, "POST", `evil.example:${port}`, `http://evil.example:${port}`);
+  assert.match(
+    rebound,
+    /^HTTP\/1\.1 403/,
+    "a rebinding page's own Origin matches its Host, but the Host is refused",
+  );
+
+  // Bound to loopback, an allowed name is accepted beside the usual ones.
+  await using named = await WebUi.start(emu, { allowedHosts: ["ui.example.lan"] });
+  const namedPort = Number(new URL(named.url).port);
+  assert.match(await statusFor(namedPort, "GET", `ui.example.lan:${namedPort}`), /^HTTP\/1\.1 200/);
+  assert.match(await statusFor(namedPort, "GET", `192.0.2.7:${namedPort}`), /^HTTP\/1\.1 403/);
+});
+
 Deno.test("WebUi answers bad requests with 400 and a reason, never a 500", async () => {
   await using emu = await BotApiEmulator.start();
   emu.createBot({ username: "echo_bot" });

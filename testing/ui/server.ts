@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { machineHostname } from "../../platform/hostname.ts";
 import { serve, type Server } from "../../platform/serve.ts";
 import type { BotApiEmulator } from "../emulator.ts";
 import { ApiFailure, ObservationTimeout, ScriptError } from "../failure.ts";
@@ -23,6 +24,18 @@ export interface WebUiOptions {
    * to the network: anyone who reaches it can act as any user.
    */
   readonly hostname?: string;
+  /**
+   * More names the page may be addressed by (a LAN name, e.g. `ui.example.lan`). Every request's Host is
+   * checked, so a foreign site whose name resolves to this machine (DNS rebinding) is refused. Always
+   * accepted: the address it listens on and `localhost`; on all interfaces (`0.0.0.0`, `::`), any IP
+   * address and the machine's host name too.
+   */
+  readonly allowedHosts?: readonly string[];
+}
+
+/** Whether a host name, as the URL parser normalises it, is an IP address rather than a name. */
+function isIpLiteral(name: string): boolean {
+  return name.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(name);
 }
 
 /**
@@ -69,7 +82,12 @@ export class WebUi {
   #stopWatching: () => void = () => {};
   #server: Server | null = null;
   #url = "";
+  /** Host headers accepted as they are (name and port). */
   #hosts = new Set<string>();
+  /** Host names accepted with any port (lower case). */
+  #names = new Set<string>();
+  /** Whether any IP address is an accepted Host (the page listens on all interfaces). */
+  #anyAddress = false;
 
   private constructor(emu: BotApiEmulator, assets: Map<string, Asset>) {
     this.#emu = emu;
@@ -81,15 +99,22 @@ export class WebUi {
   static async start(emu: BotApiEmulator, options: WebUiOptions = {}): Promise<WebUi> {
     const ui = new WebUi(emu, await loadAssets());
     const hostname = options.hostname ?? "127.0.0.1";
+    for (const name of options.allowedHosts ?? []) ui.#names.add(name.toLowerCase());
+    if (hostname === "0.0.0.0" || hostname === "::") {
+      // Reached by any of the machine's addresses or by its name; any other name that resolves here is a
+      // foreign site's.
+      ui.#anyAddress = true;
+      ui.#names.add("localhost");
+      const machine = await machineHostname();
+      if (machine !== undefined) ui.#names.add(machine.toLowerCase());
+    }
     ui.#server = await serve((request, gone) => ui.#handle(request, gone), {
       port: options.port ?? 0,
       hostname,
     });
     const { hostname: host, port } = new URL(ui.#server.origin);
     ui.#url = `${ui.#server.origin}/`;
-    if (hostname !== "0.0.0.0" && hostname !== "::") {
-      for (const name of [host, "localhost", "127.0.0.1", "[::1]"]) ui.#hosts.add(`${name}:${port}`);
-    }
+    for (const name of [host, "localhost", "127.0.0.1", "[::1]"]) ui.#hosts.add(`${name}:${port}`);
     ui.#stopWatching = emu.world.watch((change) => ui.#publish(change));
     return ui;
   }
@@ -163,9 +188,7 @@ export class WebUi {
     const url = new URL(request.url);
     // Loopback pages are still reachable from other sites through the browser: a foreign Host (DNS
     // rebinding) or Origin (a form on another site) is refused.
-    if (this.#hosts.size > 0 && !this.#hosts.has(request.headers.get("host") ?? "")) {
-      return problem("unknown host", 403);
-    }
+    if (!this.#hostAllowed(request.headers.get("host") ?? "")) return problem("unknown host", 403);
     if (request.method !== "GET" && request.method !== "HEAD") {
       const origin = request.headers.get("origin");
       if (origin !== null && origin !== `${url.protocol}//${request.headers.get("host")}`) {
@@ -180,6 +203,17 @@ export class WebUi {
       console.error("WebUi: internal error", e instanceof Error ? e.message : e);
       return problem("internal error", 500);
     }
+  }
+
+  #hostAllowed(host: string): boolean {
+    if (this.#hosts.has(host)) return true;
+    let name: string;
+    try {
+      name = new URL(`http://${host}`).hostname;
+    } catch {
+      return false;
+    }
+    return this.#names.has(name) || (this.#anyAddress && isIpLiteral(name));
   }
 
   async #route(request: Request, url: URL, gone: AbortSignal): Promise<Response> {
