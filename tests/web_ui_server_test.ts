@@ -225,6 +225,51 @@ Deno.test("WebUi streams world changes over Server-Sent Events: messages, edits,
   await reader.cancel();
 });
 
+Deno.test("WebUi cuts an event stream that is not read once its backlog grows, instead of holding every event", async () => {
+  await using emu = await BotApiEmulator.start();
+  emu.createBot({ username: "echo_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await using ui = await WebUi.start(emu);
+  const port = Number(new URL(ui.url).port);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(
+    new TextEncoder().encode(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+  );
+  const reader = conn.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let received = "";
+  while (!received.includes("retry: 1000")) received += (await reader.read()).value ?? "";
+
+  // From here the client reads nothing while 64 MiB of events pass, far more than the sockets buffer.
+  const chat = emu.chat(alice.id);
+  const text = "x".repeat(64 * 1024);
+  for (let i = 1; i <= 1024; i++) {
+    const message = { message_id: i, date: 0, chat: chat.chat, from: alice.user, text };
+    emu.world.changed({ kind: "edit", chat, message: message as Any });
+    // Between events the server may write to the socket, as it would between a bot's calls.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  emu.world.changed({ kind: "delete", chat, messageId: 424242 });
+
+  let ended = false;
+  while (!ended && !received.includes("424242")) {
+    const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+    ended = chunk.done === true;
+    // Only the tail matters: the marker, if it came, is in the last chunks.
+    received = received.slice(-1000) + (chunk.value ?? "");
+  }
+  if (!ended) await reader.cancel();
+  assert.ok(!received.includes("424242"), "no event after the backlog was cut");
+  assert.ok(ended, "the server ended the stream");
+
+  // The page's own stream still works: a new connection gets the next event.
+  const fresh = await fetch(`${ui.url}events`);
+  const events = fresh.body!.pipeThrough(new TextDecoderStream()).getReader();
+  emu.world.changed({ kind: "delete", chat, messageId: 7 });
+  let again = "";
+  while (!again.includes("\"id\":7")) again += (await events.read()).value ?? "";
+  await events.cancel();
+});
+
 Deno.test("WebUi serves the world's files with their bytes, and never as an active page", async () => {
   await using emu = await BotApiEmulator.start();
   emu.createBot({ username: "echo_bot" });

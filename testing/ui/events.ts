@@ -8,28 +8,58 @@
 /** Seconds between comments that keep idle streams (and the proxies between) from timing out. */
 const KEEPALIVE_SECONDS = 15;
 
+/**
+ * Bytes of events a stream may hold unread before it is ended: a page that stopped reading (a frozen tab,
+ * a stalled proxy) must not make the server keep every later event. Its EventSource reconnects and the
+ * page fetches the open chat again, so only the backlog is lost.
+ */
+const MAX_BACKLOG_BYTES = 1024 * 1024;
+
 const encoder = new TextEncoder();
+
+/**
+ * One page's stream. Events wait in `backlog` until the server reads them, so what is held is counted
+ * here, not in the stream's own queue (which cannot be emptied without an error the server would log).
+ */
+interface Tap {
+  readonly controller: ReadableStreamDefaultController<Uint8Array>;
+  readonly backlog: Uint8Array[];
+  backlogBytes: number;
+  /** Whether the server waits for the next event (it has read the backlog). */
+  reading: boolean;
+}
 
 /** The open event streams. */
 export class EventHub {
-  readonly #streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  readonly #taps = new Set<Tap>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /**
-   * A new event stream for a page; it ends when the hub closes or the page goes away (`gone` aborts).
+   * A new event stream for a page; it ends when the hub closes, the page goes away (`gone` aborts) or it
+   * stops reading for longer than its backlog allows.
    */
   stream(gone: AbortSignal): Response {
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let tap!: Tap;
     const body = new ReadableStream<Uint8Array>({
-      start: (c) => {
-        controller = c;
-        this.#streams.add(c);
-        c.enqueue(encoder.encode("retry: 1000\n\n"));
+      start: (controller) => {
+        tap = { controller, backlog: [], backlogBytes: 0, reading: false };
+        this.#taps.add(tap);
+        this.#offer(tap, encoder.encode("retry: 1000\n\n"));
         this.#timer ??= setInterval(() => this.#write(": keepalive\n\n"), KEEPALIVE_SECONDS * 1000);
       },
-      cancel: () => this.#drop(controller),
-    });
-    const end = () => this.#end(controller);
+      pull: () => {
+        const next = tap.backlog.shift();
+        if (next === undefined) {
+          tap.reading = true;
+          return;
+        }
+        tap.backlogBytes -= next.byteLength;
+        tap.controller.enqueue(next);
+      },
+      cancel: () => this.#drop(tap),
+      // Nothing is queued inside the stream: a chunk is handed over only when the server asks for one.
+    }, { highWaterMark: 0 });
+    const end = () => this.#end(tap);
     if (gone.aborted) end();
     else gone.addEventListener("abort", end, { once: true });
     return new Response(body, {
@@ -44,35 +74,46 @@ export class EventHub {
 
   /** Ends every stream. */
   close(): void {
-    for (const controller of [...this.#streams]) this.#end(controller);
+    for (const tap of [...this.#taps]) this.#end(tap);
   }
 
   #write(text: string): void {
-    if (this.#streams.size === 0) return;
+    if (this.#taps.size === 0) return;
     const bytes = encoder.encode(text);
-    for (const controller of [...this.#streams]) {
-      try {
-        controller.enqueue(bytes);
-      } catch {
-        // The page went away between two events: forget its stream, keep serving the others.
-        this.#drop(controller);
-      }
+    for (const tap of [...this.#taps]) this.#offer(tap, bytes);
+  }
+
+  #offer(tap: Tap, bytes: Uint8Array): void {
+    if (!tap.reading) {
+      tap.backlog.push(bytes);
+      tap.backlogBytes += bytes.byteLength;
+      if (tap.backlogBytes > MAX_BACKLOG_BYTES) this.#end(tap);
+      return;
+    }
+    tap.reading = false;
+    try {
+      tap.controller.enqueue(bytes);
+    } catch {
+      // The page went away between two events: forget its stream, keep serving the others.
+      this.#drop(tap);
     }
   }
 
-  #end(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    if (!this.#streams.has(controller)) return;
-    this.#drop(controller);
+  #end(tap: Tap): void {
+    if (!this.#taps.has(tap)) return;
+    this.#drop(tap);
     try {
-      controller.close();
+      tap.controller.close();
     } catch {
       // Already closed by the reader's side.
     }
   }
 
-  #drop(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.#streams.delete(controller);
-    if (this.#streams.size === 0 && this.#timer !== undefined) {
+  #drop(tap: Tap): void {
+    this.#taps.delete(tap);
+    tap.backlog.length = 0;
+    tap.backlogBytes = 0;
+    if (this.#taps.size === 0 && this.#timer !== undefined) {
       clearInterval(this.#timer);
       this.#timer = undefined;
     }
