@@ -284,6 +284,17 @@ Deno.test({
           "https://example.org/",
         );
 
+        // Overlapping entities: the italic that outlives the bold goes on after it.
+        await call("sendMessage", {
+          chat_id: alice.id,
+          text: "abcdefghij",
+          entities: [{ type: "bold", offset: 0, length: 6 }, { type: "italic", offset: 3, length: 7 }],
+        });
+        const overlapping = message(page, "abcdefghij");
+        await overlapping.waitFor();
+        assert.deepEqual(await overlapping.locator("strong").allInnerTexts(), ["abcdef"]);
+        assert.deepEqual(await overlapping.locator("em").allInnerTexts(), ["def", "ghij"]);
+
         await call("sendMessage", {
           chat_id: alice.id,
           text: "Links from bots",

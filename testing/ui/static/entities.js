@@ -54,33 +54,38 @@ function entityNode(entity, text, onCommand) {
 }
 
 /**
- * The nodes showing `text` with its entities (nested formatting; offsets count UTF-16 code units, as JS
- * strings do). Pressing a command calls `onCommand` with it.
+ * The nodes showing `text` with its entities (offsets count UTF-16 code units, as JS strings do). Entities
+ * nest; where one outlives the entity it began inside, it is split at that end and goes on after it, so
+ * every piece of text carries every entity that covers it (as Telegram shows overlapping bold and
+ * italic). Pressing a command calls `onCommand` with it.
  */
 export function renderText(text, entities, onCommand) {
-  const sorted = [...(entities ?? [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
-  const build = (start, end, list) => {
-    const out = [];
-    let at = start;
-    let i = 0;
-    while (i < list.length) {
-      const e = list[i];
-      const stop = Math.min(e.offset + e.length, end);
-      if (e.offset < at) {
-        i++;
-        continue;
-      }
-      if (e.offset > at) out.push(text.slice(at, e.offset));
-      const inner = [];
-      i++;
-      while (i < list.length && list[i].offset < stop) inner.push(list[i++]);
-      const node = entityNode(e, text.slice(e.offset, stop), onCommand);
-      node.append(...build(e.offset, stop, inner));
-      out.push(node);
-      at = stop;
-    }
-    if (at < end) out.push(text.slice(at, end));
-    return out;
+  const spans = (entities ?? [])
+    .map((entity) => ({
+      entity,
+      start: Math.max(0, entity.offset),
+      end: Math.min(text.length, entity.offset + entity.length),
+    }))
+    .filter((span) => span.start < span.end)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const bounds = [...new Set([0, text.length, ...spans.flatMap((span) => [span.start, span.end])])]
+    .sort((a, b) => a - b);
+  const out = [];
+  const open = []; // the spans being written into, outermost first, each with its node
+  const append = (child) => open.length === 0 ? out.push(child) : open[open.length - 1].node.append(child);
+  const enter = (span) => {
+    const node = entityNode(span.entity, text.slice(span.start, span.end), onCommand);
+    append(node);
+    open.push({ ...span, node });
   };
-  return build(0, text.length, sorted);
+  let next = 0;
+  bounds.forEach((at, i) => {
+    const ending = open.findIndex((span) => span.end === at);
+    if (ending >= 0) {
+      for (const span of open.splice(ending)) if (span.end > at) enter(span);
+    }
+    while (next < spans.length && spans[next].start === at) enter(spans[next++]);
+    if (i + 1 < bounds.length) append(text.slice(at, bounds[i + 1]));
+  });
+  return out;
 }
