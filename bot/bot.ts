@@ -5,6 +5,7 @@ import { redactText } from "../api/redact.ts";
 import type { User } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { exitProcess } from "../platform/process.ts";
+import { delegatesTake } from "./delegate_flavors.ts";
 import { callFlavorMethod, hasFlavorMethod, UPDATE_FLAVORS } from "./flavor_method.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { runLoop } from "./loop.ts";
@@ -160,8 +161,12 @@ export class Bot extends Api {
     const checked = checkLoopOptions(options);
     const routed = handler === undefined ? undefined : resolveHandler(handler);
     const defaultRouter = this.handle === Bot.prototype.handle;
-    const takes = (flavor: string) => defaultRouter && hasFlavorMethod(this, flavor);
-    if (routed === undefined && defaultRouter && !UPDATE_FLAVORS.some(takes)) {
+    // A DelegatorBot's flavors are its delegates' (their classes' methods).
+    const takes = (flavor: string) =>
+      defaultRouter ? hasFlavorMethod(this, flavor) : delegatesTake(this, flavor);
+    if (
+      routed === undefined && defaultRouter && !UPDATE_FLAVORS.some((flavor) => hasFlavorMethod(this, flavor))
+    ) {
       throw new BadInput(
         "handler",
         "a function or routing table, since this bot neither defines onChatMessage (or another flavor "

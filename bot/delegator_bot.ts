@@ -1,5 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
+import { delegatorTakes, recordFlavorTaker } from "./delegate_flavors.ts";
 import { eventKey } from "./event_key.ts";
 import { throwIfFailed } from "./handling_failure.ts";
 import type { Mailbox } from "./mailbox.ts";
@@ -220,6 +221,7 @@ export class DelegatorBot extends Bot {
       }
       return new PatternState(seeder, delegator);
     });
+    recordFlavorTaker(this, (flavor) => this.#patterns.some((p) => delegatorTakes(p.delegator, flavor)));
   }
 
   /** Live delegates with a hashable seed, over all patterns. */

@@ -1,3 +1,4 @@
+import { recordDelegateClass } from "../bot/delegate_flavors.ts";
 import type {
   Delegate,
   DelegateCall,
@@ -52,10 +53,12 @@ export function call<A extends unknown[]>(
 
 /** A delegator that constructs `new cls(seedTuple, ...args)` and runs its `run` method as the delegate's task. */
 export function createRun<C extends DelegateClass<RunnableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
-  return (seedTuple) => {
+  const delegator: Delegator = (seedTuple) => {
     const delegate = new cls(seedTuple, ...args);
     return () => delegate.run();
   };
+  recordDelegateClass(delegator, cls);
+  return delegator;
 }
 
 function isNormalEnd(e: unknown): boolean {
@@ -186,6 +189,8 @@ export class OpenRunner implements StartableDelegate {
  * each message.
  */
 export function createOpen<C extends DelegateClass<OpenableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
-  return (seedTuple): Delegate =>
+  const delegator: Delegator = (seedTuple): Delegate =>
     new OpenRunner(withState(new cls(seedTuple, ...args), seedTuple), seedTuple[1], seedTuple[2]);
+  recordDelegateClass(delegator, cls);
+  return delegator;
 }

@@ -241,3 +241,46 @@ Deno.test("point 16: event names that would reach onMessage, onClose or an updat
     },
   );
 });
+
+Deno.test("a DelegatorBot asks for the opt-in kinds its delegate classes have methods for: reactions, member changes", async () => {
+  const seen: string[] = [];
+  class Watcher extends ChatHandler {
+    onChatMessage(): void {}
+    onMessageReaction(): void {
+      seen.push("reaction");
+    }
+    onChatMember(): void {
+      seen.push("member");
+    }
+  }
+  class Plain extends ChatHandler {
+    onChatMessage(): void {}
+  }
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "watching_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({ title: "G", type: "supergroup", members: [alice], bots: [handle] });
+  const start = (cls: typeof Watcher | typeof Plain) =>
+    new DelegatorBot(handle.token, [
+      paveEventSpace()(perChatId({ flavors: "all" }), createOpen, cls, { timeout: 10 }),
+    ], { apiRoot: emu.apiRoot }).messageLoop(undefined, quick);
+  const watching = start(Watcher);
+  try {
+    await until(() => emu.bot(handle).queue.allowedList() !== null);
+    const allowed = emu.bot(handle).queue.allowedList()!;
+    assert.ok(allowed.includes("message_reaction") && allowed.includes("chat_member"), String(allowed));
+    assert.ok(!allowed.includes("message_reaction_count"), "no method, no opt-in");
+    await alice.react(await alice.sendText(group.id, "hello"), ["👍"]);
+    await emu.createUser({ first_name: "Carol" }).join(group.id);
+    await until(() => seen.length === 2);
+    assert.deepEqual(seen.sort(), ["member", "reaction"]);
+  } finally {
+    await watching.stop();
+  }
+  const plain = start(Plain);
+  try {
+    await until(() => !emu.bot(handle).queue.allowedList()!.includes("message_reaction"));
+  } finally {
+    await plain.stop();
+  }
+});
