@@ -56,7 +56,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly #eventIds = new WeakMap<object, string>();
   readonly #dataIds = new WeakMap<object, string>();
   readonly #pending = new Set<Promise<unknown>>();
-  // The stored events and idle deadlines scheduled for this bot, by storage key, while they may wait.
+  // The stored events and restored idle deadlines scheduled on the bot, by storage key, while they wait.
   readonly #byKey = new Map<string, ScheduledEvent<Record<string, unknown>>>();
 
   /**
@@ -80,33 +80,16 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     const scheduler = this.bot.scheduler;
     const events = await this.storage.scan(EVENT_PREFIX);
     const states = await this.storage.scan(STATE_PREFIX);
-    // What an earlier persistence of this bot scheduled: the same storage opened again after close()
-    // finds those events stored, and they must not be scheduled a second time.
-    const before = eventsByKey.get(this.bot) ?? new Map<string, ScheduledEvent<Record<string, unknown>>>();
-    eventsByKey.set(this.bot, this.#byKey);
     // Scheduled before the observer is attached: these are stored already (idle events never are).
     for (const { key, value } of events) {
       const { when, data } = value as StoredEvent;
-      const id = key.slice(EVENT_PREFIX.length);
-      let event = before.get(key);
-      if (event !== undefined && !scheduler.isPending(event)) {
-        // Emitted or cancelled while nobody stored the change: the stored copy is stale.
-        this.#run(() => this.storage.delete(key));
-        continue;
-      }
-      if (event === undefined) event = scheduler.eventAt(when, data);
-      else if (event.when !== when) this.#write(id, event);
-      this.#remember(key, event, id);
+      this.#remember(key, scheduler.eventAt(when, data), key.slice(EVENT_PREFIX.length));
     }
     for (const { key, value } of states) {
       const record = value as DelegateRecord;
       if (typeof record.idle !== "number" || record.space === undefined) continue;
-      const earlier = before.get(key);
-      const event = earlier !== undefined && scheduler.isPending(earlier) ? earlier : scheduler.eventAt(
-        record.idle,
-        { _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout } },
-      );
-      this.#byKey.set(key, event);
+      const idle = { _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout } };
+      this.#byKey.set(key, scheduler.eventAt(record.idle, idle));
     }
     scheduler.observe(this);
   }
@@ -165,12 +148,16 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   }
 
   /**
-   * Stops storing the scheduler's changes and closes the storage. Events already scheduled keep
-   * waiting in memory; a later {@link persist} of the same bot on the same storage takes them over
-   * instead of scheduling their stored copies again, and forgets those emitted or cancelled meanwhile.
+   * Stops storing the scheduler's changes, takes the stored events (and restored idle deadlines) still
+   * waiting off the bot's scheduler, and closes the storage. The events stay stored: the next
+   * {@link persist} on that storage, by this bot or a new one (a restart within the process), schedules
+   * them once, and none fires meanwhile from a bot no longer persisted.
    */
   async close(): Promise<void> {
-    this.bot.scheduler.observe(undefined);
+    const scheduler = this.bot.scheduler;
+    scheduler.observe(undefined);
+    for (const event of this.#byKey.values()) if (scheduler.isPending(event)) scheduler.cancel(event);
+    this.#byKey.clear();
     perBot.delete(this.bot);
     await this.settled();
     await this.storage.close();
@@ -200,7 +187,6 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
 }
 
 const perBot = new WeakMap<object, Persistence>();
-const eventsByKey = new WeakMap<object, Map<string, ScheduledEvent<Record<string, unknown>>>>();
 
 /** The persistence {@link persist} gave `bot`, if any. */
 export function persistenceOf(bot: object): Persistence | undefined {
