@@ -21,7 +21,9 @@ export type DefaultParams = { readonly [K in ParamName]?: ParamValue<K> };
 /**
  * A transformer that fills in parameters a call leaves out, for every method that takes them:
  * `defaults({ parse_mode: "HTML" })` gives `sendMessage`, `sendPhoto`, `editMessageText`, … HTML
- * unless the call names its own `parse_mode` (`null` there means "none, despite the default").
+ * unless the call names its own `parse_mode` (`null` there means "none, despite the default") or
+ * gives its own `entities` (`caption_entities`, `question_entities`, …), which a parse mode would make
+ * the Bot API server ignore.
  *
  * @param values the defaults, by Bot API parameter name.
  * @throws {BadInput} when `values` is not an object or names a parameter no method takes.
@@ -37,9 +39,20 @@ export function defaults(values: DefaultParams): ApiTransformer {
   if (!isPlainObject(values)) throw new BadInput("defaults", "an object of Bot API parameters");
   const names = Object.keys(values).filter((name) => values[name as ParamName] !== undefined);
   const takers = new Map<string, string[]>();
+  // Per method, the entities a parse mode default gives way to: the Bot API server parses the text
+  // whenever a parse mode is given, and drops the call's own entities.
+  const overriders = new Map<string, Map<string, string[]>>();
   for (const method of Object.values(METHODS)) {
-    const taken = names.filter((name) => method.params.some((p) => p.name === name));
+    const has = (name: string) => method.params.some((p) => p.name === name);
+    const taken = names.filter(has);
     if (taken.length > 0) takers.set(method.name, taken);
+    for (const name of taken.filter((name) => name.endsWith("parse_mode"))) {
+      const prefix = name.slice(0, -"parse_mode".length);
+      const entities = [`${prefix}entities`, ...(prefix === "" ? ["caption_entities"] : [])].filter(has);
+      if (entities.length === 0) continue;
+      if (!overriders.has(method.name)) overriders.set(method.name, new Map());
+      overriders.get(method.name)!.set(name, entities);
+    }
   }
   for (const name of names) {
     if (![...takers.values()].some((taken) => taken.includes(name))) {
@@ -48,7 +61,11 @@ export function defaults(values: DefaultParams): ApiTransformer {
   }
   return (call, next) => {
     const taken = takers.get(call.method);
-    const missing = taken?.filter((name) => call.params[name] === undefined);
+    const given = (name: string) => call.params[name] !== undefined && call.params[name] !== null;
+    const entities = overriders.get(call.method);
+    const missing = taken?.filter((name) =>
+      call.params[name] === undefined && !entities?.get(name)?.some(given)
+    );
     if (!missing?.length) return next(call);
     const params: Record<string, unknown> = { ...call.params };
     for (const name of missing) params[name] = values[name as ParamName];

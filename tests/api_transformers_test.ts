@@ -82,7 +82,12 @@ Deno.test("defaults fill in parse_mode, link previews and protect_content where 
   const api = new Api(token, { apiRoot: emu.apiRoot });
   const sent: ApiCall[] = [];
   api.transformers.use(
-    defaults({ parse_mode: "HTML", protect_content: true, link_preview_options: { is_disabled: true } }),
+    defaults({
+      parse_mode: "HTML",
+      question_parse_mode: "HTML",
+      protect_content: true,
+      link_preview_options: { is_disabled: true },
+    }),
     (call, next) => {
       sent.push(call);
       return next(call);
@@ -98,6 +103,15 @@ Deno.test("defaults fill in parse_mode, link previews and protect_content where 
   const plain = await api.sendMessage(alice.id, "<b>raw</b>", { parse_mode: null, protect_content: false });
   assert.equal(plain.text, "<b>raw</b>");
   assert.equal(plain.has_protected_content, undefined);
+
+  // A call's own entities: the server would drop them for any parse mode, so none is added.
+  const own = [{ type: "italic" as const, offset: 0, length: 4 }];
+  await api.sendMessage(alice.id, "<i>a", { entities: own });
+  assert.equal(sent.at(-1)?.params.parse_mode, undefined);
+  await api.sendPhoto(alice.id, "https://example.com/a.jpg", { caption: "soft", caption_entities: own });
+  assert.equal(sent.at(-1)?.params.parse_mode, undefined);
+  await api.sendPoll(alice.id, "Tea?", [{ text: "yes" }, { text: "no" }], { question_entities: own });
+  assert.equal(sent.at(-1)?.params.question_parse_mode, undefined);
 
   // A method that takes none of them is left alone.
   await api.getMe();
