@@ -1,8 +1,12 @@
+import { BadHTTPResponse } from "../exception/bad_http_response.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { NetworkError } from "../exception/network_error.ts";
+import { RequestTimeout } from "../exception/request_timeout.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import {
   BotWasBlockedError,
   BotWasKickedError,
+  TooManyRequestsError,
   UnauthorizedError,
 } from "../exception/telegram_error_subclasses.ts";
 import type { BroadcastRecord, BroadcastStore } from "./broadcast_store.ts";
@@ -20,14 +24,24 @@ export type BroadcastMessage = string | {
   readonly params?: Readonly<Record<string, unknown>>;
 };
 
-/** Why a chat did not get the message. */
-export type BroadcastFailureReason = "blocked" | "deactivated" | "kicked" | "chat not found" | "error";
+/**
+ * Why a chat did not get the message. `flood`: Telegram refused it with a 429 that was not waited out
+ * (the throttle or the retry gave up); unlike the others it is not final, and a run with the same
+ * store sends it again.
+ */
+export type BroadcastFailureReason =
+  | "blocked"
+  | "deactivated"
+  | "kicked"
+  | "chat not found"
+  | "flood"
+  | "error";
 
 /** A chat the broadcast could not reach. */
 export interface BroadcastFailure {
   /** The chat id as given. */
   readonly chat: number | string;
-  /** `blocked` (the user blocked the bot), `deactivated` (deleted account), `kicked`, `chat not found`, `error`. */
+  /** `blocked` (the user blocked the bot), `deactivated` (deleted account), `kicked`, `chat not found`, `flood`, `error`. */
   readonly reason: BroadcastFailureReason;
   /** Telegram's description, or the error's message. */
   readonly description: string;
@@ -56,8 +70,10 @@ export interface BroadcastResult {
   /** Chats that could not get it, with the reason (this run and earlier ones). */
   readonly failed: readonly BroadcastFailure[];
   /**
-   * Chats an earlier run may or may not have reached (it stopped between sending and recording): they
-   * were not sent again, unless `resendUncertain` was set.
+   * Chats that may or may not have got it: an earlier run stopped between sending and recording (they
+   * were not sent again, unless `resendUncertain` was set), or this run's call failed without saying
+   * whether Telegram acted on it (a 5xx answer, a network error, a timeout; no run sends them again
+   * unless `resendUncertain` is set).
    */
   readonly uncertain: readonly (number | string)[];
   /** Chats skipped because an earlier run had handled them. */
@@ -96,12 +112,19 @@ export interface BroadcastClient {
 }
 
 function reasonOf(error: unknown): BroadcastFailureReason {
+  if (error instanceof TooManyRequestsError) return "flood";
   if (error instanceof BotWasBlockedError) return "blocked";
   if (error instanceof BotWasKickedError) return "kicked";
   const description = error instanceof TelegramError ? error.description : "";
   if (/deactivated/i.test(description)) return "deactivated";
   if (/chat not found/i.test(description)) return "chat not found";
   return "error";
+}
+
+// A failure that leaves open whether Telegram acted on the call: the answer (or its absence) says nothing.
+function mayHaveActed(error: unknown): boolean {
+  if (error instanceof TelegramError) return error.errorCode >= 500;
+  return error instanceof BadHTTPResponse || error instanceof NetworkError || error instanceof RequestTimeout;
 }
 
 function describe(error: unknown): string {
@@ -179,7 +202,7 @@ export async function broadcast(
     seen.add(key);
     const record = earlier.get(key);
     if (record?.state === "sent") sent++;
-    else if (record?.state === "failed") {
+    else if (record?.state === "failed" && record.reason !== "flood") {
       failed.push({
         chat,
         reason: (record.reason ?? "error") as BroadcastFailureReason,
@@ -247,14 +270,19 @@ export async function broadcast(
           fatal ??= storeFailure ?? { error: signal?.aborted ? signal.reason : error };
           return;
         }
-        const failure = { chat, reason: reasonOf(error), description: describe(error) };
-        failed.push(failure);
-        await store?.record({
-          chat,
-          state: "failed",
-          reason: failure.reason,
-          description: failure.description,
-        });
+        if (mayHaveActed(error)) {
+          // The "sending" record stays: whether Telegram has it is unknown, so no run sends it again.
+          uncertain.push(chat);
+        } else {
+          const failure = { chat, reason: reasonOf(error), description: describe(error) };
+          failed.push(failure);
+          await store?.record({
+            chat,
+            state: "failed",
+            reason: failure.reason,
+            description: failure.description,
+          });
+        }
       }
       if (delivered) {
         sent++;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Api, broadcast, type BroadcastProgress, jsonLinesStore, throttle } from "../api/mod.ts";
-import { BotApiEmulator } from "../testing/mod.ts";
+import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
 const SCALE = 10;
 const LIMITS = { perSecond: 30 * SCALE, perChatPerSecond: 1 * SCALE, perGroupPerMinute: 20 * SCALE };
@@ -273,5 +273,29 @@ Deno.test("a broadcast whose message function throws rejects with it, and nothin
   assert.equal(sent(), atRejection, "no worker went on sending");
   assert.ok(atRejection < users.length);
   assert.equal((await Deno.readTextFile(store)).length, lines, "nor writing to the closed store");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a 429 given up on is not final (the next run sends it); a 500 leaves the chat uncertain, never sent twice", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const [alice, bob, carol] = ["Alice", "Bob", "Carol"].map((first_name) => emu.createUser({ first_name }));
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "progress.jsonl");
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  // One chat at a time: Alice's call gets the 429 (beyond what a throttle waits), Bob's the 500 after
+  // the message was posted.
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(100) });
+  emu.injectFault({ method: "sendMessage", status: 500, performed: true });
+  const chats = [alice.id, bob.id, carol.id];
+  const first = await broadcast(api, chats, "news", { store: jsonLinesStore(path), concurrency: 1 });
+  assert.deepEqual(first.failed.map((f) => [f.chat, f.reason]), [[alice.id, "flood"]]);
+  assert.deepEqual(first.uncertain, [bob.id]);
+  assert.equal(first.sent, 1);
+  const again = await broadcast(api, chats, "news", { store: jsonLinesStore(path) });
+  assert.deepEqual(again.failed, []);
+  assert.deepEqual(again.uncertain, [bob.id]);
+  assert.equal(again.sent, 2);
+  assert.deepEqual(chats.map((chat) => botMessages(emu, chat)), [1, 1, 1]);
   await Deno.remove(dir, { recursive: true });
 });
