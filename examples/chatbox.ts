@@ -3,6 +3,9 @@
  * makes exactly one for the whole bot — passes each message on to the owner. When the owner replies
  * to a passed-on message, the answer goes back to whoever wrote it.
  *
+ * Unlike telepot's chatbox, a mailbox the owner reads later with `/unread` and `/next`, this one
+ * relays at once, in both directions.
+ *
  * Set `OWNER_ID` to your Telegram user id (and write to the bot once, so it may write to you).
  * `deno task example chatbox --emulator` runs offline.
  *
@@ -16,31 +19,53 @@ import {
   Monitor,
   perApplication,
   type SeedTuple,
+  TelegramError,
 } from "../mod.ts";
 import type { Example } from "./_harness.ts";
+
+/** Who wrote a message the owner received. */
+interface Author {
+  readonly chatId: number;
+  readonly name: string;
+}
 
 /** Options of the relay. */
 interface RelayOptions {
   /** The owner's user id. */
   readonly ownerId: number;
+  /** Authors by message id in the owner's chat; owned by the bot, so it outlives any one relay. */
+  readonly authors: Map<number, Author>;
 }
 
 /** Watches every private chat; relays visitors' messages to the owner and the owner's replies back. */
 class Relay extends Monitor {
   readonly #ownerId: number;
-  /** Who wrote each message the owner received, by its message id in the owner's chat. */
-  readonly #authors = new Map<number, { chatId: number; name: string }>();
+  readonly #authors: Map<number, Author>;
 
   constructor(seedTuple: SeedTuple, options: RelayOptions) {
     super(seedTuple, [[{ chat: { type: "private" } }]]);
     this.#ownerId = options.ownerId;
+    this.#authors = options.authors;
   }
 
   async onChatMessage(msg: Message): Promise<void> {
     if (msg.chat.id === this.#ownerId) return this.#fromOwner(msg);
-    const name = msg.from?.first_name ?? "someone";
-    const relayed = await this.bot.sendMessage(this.#ownerId, `${name} writes: ${msg.text ?? "(no text)"}`);
-    this.#authors.set(relayed.message_id, { chatId: msg.chat.id, name });
+    const author = { chatId: msg.chat.id, name: msg.from?.first_name ?? "someone" };
+    try {
+      // A copy carries any content (a photo and its caption, a text of full length) unchanged, and
+      // the name follows as a reply to it; a reply to either reaches the author.
+      const copy = await this.bot.copyMessage(this.#ownerId, msg.chat.id, msg.message_id);
+      this.#authors.set(copy.message_id, author);
+      const from = await this.bot.sendMessage(this.#ownerId, `From ${author.name}`, {
+        reply_parameters: { message_id: copy.message_id },
+      });
+      this.#authors.set(from.message_id, author);
+    } catch (e) {
+      // A message that cannot be relayed must not end the relay; the visitor hears about it.
+      if (!(e instanceof TelegramError)) throw e;
+      await this.bot.sendMessage(msg.chat.id, `Sorry, that could not be passed on: ${e.description}`);
+      return;
+    }
     await this.bot.sendMessage(msg.chat.id, "Passed on. The answer will come here.");
   }
 
@@ -50,7 +75,13 @@ class Relay extends Monitor {
       await this.bot.sendMessage(this.#ownerId, "Reply to a passed-on message to answer it.");
       return;
     }
-    await this.bot.sendMessage(author.chatId, `Answer: ${msg.text ?? "(no text)"}`);
+    try {
+      await this.bot.copyMessage(author.chatId, this.#ownerId, msg.message_id);
+    } catch (e) {
+      if (!(e instanceof TelegramError)) throw e;
+      await this.bot.sendMessage(this.#ownerId, `Not sent to ${author.name}: ${e.description}`);
+      return;
+    }
     await this.bot.sendMessage(this.#ownerId, `Sent to ${author.name}.`);
   }
 }
@@ -62,7 +93,10 @@ export const example: Example = {
   start({ token, apiRoot, env }) {
     const ownerId = Number(env("OWNER_ID"));
     if (!Number.isInteger(ownerId)) throw new BadInput("OWNER_ID", "the owner's numeric Telegram user id");
-    const bot = new DelegatorBot(token, [[perApplication(), createOpen(Relay, { ownerId })]], { apiRoot });
+    const authors = new Map<number, Author>();
+    const bot = new DelegatorBot(token, [[perApplication(), createOpen(Relay, { ownerId, authors })]], {
+      apiRoot,
+    });
     return bot.messageLoop();
   },
   async script(scene) {
@@ -71,7 +105,9 @@ export const example: Example = {
     const bob = scene.user("Bob");
     await scene.exchange(alice, "Are you open on Sunday?");
     const fromAlice = await scene.reply(olivia.id);
+    await scene.reply(olivia.id);
     await scene.exchange(bob, "Do you sell gift cards?");
+    await scene.reply(olivia.id);
     const fromBob = await scene.reply(olivia.id);
     await scene.sayReplying(olivia, fromBob, "Yes, at the counter");
     await scene.reply(bob.id);

@@ -3,6 +3,7 @@
  * example's own bot with a different script, so a bug found in an example cannot come back.
  */
 import assert from "node:assert/strict";
+import type { Message } from "../api/mod.ts";
 import { EXAMPLES } from "../examples/_catalog.ts";
 import { type Example, playOffline, type Scene, sleep } from "../examples/_harness.ts";
 
@@ -45,5 +46,54 @@ Deno.test("vote: a last vote racing the deadline closes the vote once, not the d
     "bot @ Team: Vote closed, everyone has voted. Pizza?: yes 1, no 1",
     "Bob @ Team: /vote Tacos?",
     "bot @ Team: Tacos? (2 s to vote) [Yes][No]",
+  ], lines.join("\n"));
+});
+
+Deno.test("chatbox: long texts and captions reach the owner; a failed relay loses no earlier author", async () => {
+  const photo = {
+    photo: [{ file_id: "p1", file_unique_id: "u1", width: 90, height: 90 }],
+    caption: "The lid is cracked, see photo",
+  };
+  let copied: Message | undefined;
+  const lines = await scenario("chatbox", async (scene) => {
+    const olivia = scene.user("Olivia");
+    const alice = scene.user("Alice");
+    const bob = scene.user("Bob");
+    await scene.exchange(bob, "Do you sell gift cards?");
+    const fromBob = await scene.reply(olivia.id);
+    await scene.reply(olivia.id);
+    // The longest text Telegram lets Alice send, then a photo with a caption.
+    await scene.exchange(alice, "x".repeat(4096));
+    assert.equal((await scene.reply(olivia.id)).text, "x".repeat(4096));
+    await scene.reply(olivia.id);
+    await scene.send(alice, photo);
+    await scene.reply(alice.id);
+    copied = await scene.reply(olivia.id);
+    await scene.reply(olivia.id);
+    // Relaying fails once: Alice is told, and the relay (with who wrote what) lives on.
+    scene.emu.injectFault({
+      method: "copyMessage",
+      error: { error_code: 400, description: "Bad Request: message can't be copied" },
+    });
+    await scene.exchange(alice, "Hello?");
+    // The connection breaks instead: the relay ends, and the next one still knows who wrote what.
+    scene.emu.injectFault({ method: "copyMessage", drop: true });
+    await scene.say(alice, "Anyone there?");
+    await scene.settle();
+    await sleep(0.2);
+    await scene.sayReplying(olivia, fromBob, "Yes, at the counter");
+    await scene.reply(bob.id);
+    await scene.reply(olivia.id);
+  });
+  assert.equal(copied?.caption, photo.caption);
+  assert.deepEqual(copied?.photo?.[0]?.file_id, "p1");
+  assert.deepEqual(lines.slice(-7), [
+    "bot → Olivia: From Alice",
+    "Alice → bot: Hello?",
+    "bot → Alice: Sorry, that could not be passed on: Bad Request: message can't be copied",
+    "Alice → bot: Anyone there?",
+    "Olivia → bot (replying): Yes, at the counter",
+    "bot → Bob: Yes, at the counter",
+    "bot → Olivia: Sent to Bob.",
   ], lines.join("\n"));
 });
