@@ -54,13 +54,17 @@ class VoteKeeper extends ChatHandler {
   }
 
   async onChatMessage(msg: Message): Promise<void> {
-    const text = msg.text ?? "";
-    if (!text.startsWith("/vote")) return;
+    // The command is the whole first word: `/voters` is not `/vote`, and `/vote@other_bot` is meant
+    // for another bot in the group.
+    const [, command, mention, rest] = /^\/(\w+)(?:@(\w+))?(?:\s+|$)(.*)/s.exec(msg.text ?? "") ?? [];
+    // `bot.me` is known: the message loop calls getMe before any handler runs.
+    const mine = mention === undefined || mention.toLowerCase() === this.bot.me?.username?.toLowerCase();
+    if (command !== "vote" || !mine) return;
     if (this.#ballot !== undefined) {
       await this.sender.sendMessage(`Please vote on "${this.#ballot.question}" first`);
       return;
     }
-    const question = text.slice("/vote".length).trim() || "Yes or no?";
+    const question = rest.trim() || "Yes or no?";
     const message = await this.sender.sendMessage(`${question} (${this.#voteSeconds} s to vote)`, {
       reply_markup: BALLOT,
     });

@@ -97,3 +97,15 @@ Deno.test("chatbox: long texts and captions reach the owner; a failed relay lose
     "bot → Olivia: Sent to Bob.",
   ], lines.join("\n"));
 });
+
+Deno.test("vote: /vote is a whole command; @vote_bot is dropped, another bot's command ignored", async () => {
+  const lines = await scenario("vote", async (scene) => {
+    const alice = scene.user("Alice");
+    const team = scene.emu.createGroup({ title: "Team", members: [alice.user], bots: [scene.bot] });
+    await scene.say(alice, "/voters are welcome", team);
+    await scene.say(alice, "/vote@other_bot Tacos?", team);
+    await scene.say(alice, "/vote@vote_bot Pizza on Friday?", team);
+    await scene.reply(team);
+  });
+  assert.equal(lines.at(-1), "bot @ Team: Pizza on Friday? (3 s to vote) [Yes][No]", lines.join("\n"));
+});
