@@ -3,12 +3,14 @@
  * `_alarm` event with `scheduler.eventLater`; when it fires, the standard router calls `onAlarm`.
  * `/cancel` cancels the latest alarm, and `EventNotFound` tells when it has already rung.
  *
+ * Set `MAX_ALARM` to change the longest alarm in seconds (default 3600).
  * `deno task example alarm --emulator`
  *
  * @module
  */
 import {
   ChatHandler,
+  type ChatHandlerOptions,
   createOpen,
   DelegatorBot,
   EventNotFound,
@@ -17,25 +19,35 @@ import {
   paveEventSpace,
   perChatId,
   type ScheduledEvent,
+  type SeedTuple,
 } from "../mod.ts";
 import type { Example } from "./_harness.ts";
-
-/** A chat's delegate closes after this many idle seconds, so alarms are capped at it. */
-const IDLE_SECONDS = 3600;
 
 /** What an `_alarm` event carries besides its source. */
 interface AlarmEvent {
   readonly _alarm: { readonly what: string };
 }
 
+/** Options of a chat's alarm clock. */
+interface AlarmOptions extends ChatHandlerOptions {
+  /** The longest alarm, in seconds. */
+  readonly maxAlarm: number;
+}
+
 /** Sets, rings and cancels one chat's alarms. */
 class AlarmClock extends ChatHandler {
   readonly #set: { readonly what: string; readonly event: ScheduledEvent<Msg> }[] = [];
+  readonly #maxAlarm: number;
+
+  constructor(seedTuple: SeedTuple, options: AlarmOptions) {
+    super(seedTuple, options);
+    this.#maxAlarm = options.maxAlarm;
+  }
 
   async onChatMessage(msg: Message): Promise<void> {
     const [command, seconds, ...what] = (msg.text ?? "").split(" ");
     const delay = Number(seconds);
-    if (command === "/alarm" && delay > 0 && delay <= IDLE_SECONDS) {
+    if (command === "/alarm" && delay > 0 && delay <= this.#maxAlarm) {
       const label = what.join(" ") || "alarm";
       const event = this.scheduler.eventLater(delay, ["_alarm", { what: label }]);
       this.#set.push({ what: label, event });
@@ -54,7 +66,7 @@ class AlarmClock extends ChatHandler {
         await this.sender.sendMessage(`Too late: ${latest.what} has already rung`);
       }
     } else {
-      await this.sender.sendMessage(`Usage: /alarm <seconds up to ${IDLE_SECONDS}> [what], or /cancel`);
+      await this.sender.sendMessage(`Usage: /alarm <seconds up to ${this.#maxAlarm}> [what], or /cancel`);
     }
   }
 
@@ -66,9 +78,12 @@ class AlarmClock extends ChatHandler {
 /** The alarm example. */
 export const example: Example = {
   summary: "a delegate's own events: eventLater, cancel, EventNotFound, a custom _alarm flavor",
-  start({ token, apiRoot }) {
+  start({ token, apiRoot, env }) {
+    const maxAlarm = Number(env("MAX_ALARM") ?? 3600);
+    // A delegate that closes idle takes its pending alarms with it, so it must outlive the longest.
+    const timeout = maxAlarm + 60;
     const bot = new DelegatorBot(token, [
-      paveEventSpace()(perChatId(), createOpen, AlarmClock, { timeout: IDLE_SECONDS }),
+      paveEventSpace()(perChatId(), createOpen, AlarmClock, { timeout, maxAlarm }),
     ], { apiRoot });
     return bot.messageLoop();
   },

@@ -109,3 +109,12 @@ Deno.test("vote: /vote is a whole command; @vote_bot is dropped, another bot's c
   });
   assert.equal(lines.at(-1), "bot @ Team: Pizza on Friday? (3 s to vote) [Yes][No]", lines.join("\n"));
 });
+
+Deno.test("alarm: an alarm of the longest delay rings before its delegate closes idle", async () => {
+  const lines = await scenario("alarm", async (scene) => {
+    const alice = scene.user("Alice");
+    await scene.exchange(alice, "/alarm 2 tea");
+    await scene.reply(alice.id, { timeout: 4 });
+  }, { MAX_ALARM: "2" });
+  assert.equal(lines.at(-1), "bot → Alice: Ring! Time for tea", lines.join("\n"));
+});
