@@ -39,7 +39,8 @@ class GuessGame extends ChatContext {
   async run(): Promise<void> {
     const secret = 1 + Math.floor(this.#options.random() * 100);
     await this.sender.sendMessage("I am thinking of a number from 1 to 100. Your guess?");
-    for (let tries = 1;; tries += 1) {
+    // Only real guesses count as tries, not a word or a sticker.
+    for (let tries = 0;;) {
       let msg: Message;
       try {
         msg = await this.listener.wait({ timeout: this.#options.patience }) as Message;
@@ -51,7 +52,10 @@ class GuessGame extends ChatContext {
       const guess = Number(msg.text);
       if (!Number.isInteger(guess)) {
         await this.sender.sendMessage("Whole numbers only, please.");
-      } else if (guess < secret) {
+        continue;
+      }
+      tries += 1;
+      if (guess < secret) {
         await this.sender.sendMessage(`Higher than ${guess}.`);
       } else if (guess > secret) {
         await this.sender.sendMessage(`Lower than ${guess}.`);

@@ -115,7 +115,7 @@ const EXPECTED: Record<string, string[]> = {
     "Alice → bot: 65",
     "bot → Alice: Lower than 65.",
     "Alice → bot: 63",
-    "bot → Alice: 63 it is! Found in 7 tries. Write again to play again.",
+    "bot → Alice: 63 it is! Found in 6 tries. Write again to play again.",
     "Alice → bot: Again!",
     "bot → Alice: I am thinking of a number from 1 to 100. Your guess?",
   ],
