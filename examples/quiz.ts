@@ -46,6 +46,7 @@ interface QuizOptions extends HandlerOptions {
 class Quizzer extends CallbackQueryOriginHandler {
   readonly #random: () => number;
   #asked = 0;
+  #answered = 0;
   #score = 0;
   #answer = 0;
 
@@ -58,6 +59,7 @@ class Quizzer extends CallbackQueryOriginHandler {
     let verdict: string | undefined;
     if (query.data !== "start" && this.#asked > 0) {
       const right = Number(query.data) === this.#answer;
+      this.#answered += 1;
       if (right) this.#score += 1;
       verdict = right ? "Right!" : `No: ${this.#answer}`;
     }
@@ -90,7 +92,8 @@ class Quizzer extends CallbackQueryOriginHandler {
 
   override async onClose(ex: unknown): Promise<void> {
     if (ex instanceof IdleTerminate) {
-      await this.editor.editMessageText(`Too slow! ${this.#score} of ${this.#asked} right`);
+      // The question left open is not held against the player.
+      await this.editor.editMessageText(`Too slow! ${this.#score} of ${this.#answered} right`);
     }
   }
 }

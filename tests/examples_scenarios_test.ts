@@ -118,3 +118,18 @@ Deno.test("alarm: an alarm of the longest delay rings before its delegate closes
   }, { MAX_ALARM: "2" });
   assert.equal(lines.at(-1), "bot → Alice: Ring! Time for tea", lines.join("\n"));
 });
+
+Deno.test("quiz: a quiz left alone counts only the questions answered", async () => {
+  const lines = await scenario("quiz", async (scene) => {
+    const alice = scene.user("Alice");
+    const quiz = await scene.exchange(alice, "quiz me");
+    await scene.answer(await scene.press(alice, quiz, "Start"));
+    for (let i = 0; i < 2; i++) {
+      const [a, b] = scene.show(alice.id, quiz.message_id)?.text?.match(/(\d+) \+ (\d+)/)?.slice(1) ?? [];
+      await scene.answer(await scene.press(alice, quiz, String(Number(a) + Number(b))));
+    }
+    await sleep(3);
+    scene.show(alice.id, quiz.message_id);
+  });
+  assert.equal(lines.at(-1), "bot → Alice (now): Too slow! 2 of 2 right", lines.join("\n"));
+});

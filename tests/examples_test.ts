@@ -197,7 +197,7 @@ const EXPECTED: Record<string, string[]> = {
     "Alice presses [Start]",
     "bot answers Alice: (no text)",
     "(Alice walks away)",
-    "bot → Alice (now): Too slow! 0 of 1 right",
+    "bot → Alice (now): Too slow! 0 of 0 right",
   ],
   lover: [
     "Alice → bot: Hi there",
