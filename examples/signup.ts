@@ -41,6 +41,11 @@ export class SignupConversation extends ChatHandler {
       this.state = { step: "name" };
       await this.sender.sendMessage("Welcome! What is your name?");
     } else if (s.step === "name") {
+      // A photo or a sticker has no text, and a name must fit in the replies that quote it.
+      if (text === "" || text.length > 64) {
+        await this.sender.sendMessage("Please write your name (up to 64 characters).");
+        return;
+      }
       this.state = { step: "age", name: text };
       await this.sender.sendMessage(`How old are you, ${text}?`);
     } else if (s.step === "age") {

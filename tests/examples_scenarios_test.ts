@@ -133,3 +133,20 @@ Deno.test("quiz: a quiz left alone counts only the questions answered", async ()
   });
   assert.equal(lines.at(-1), "bot → Alice (now): Too slow! 2 of 2 right", lines.join("\n"));
 });
+
+Deno.test("signup: a photo or an overlong text at the name step asks for the name again", async () => {
+  const photo = { photo: [{ file_id: "p1", file_unique_id: "u1", width: 90, height: 90 }] };
+  const lines = await scenario("signup", async (scene) => {
+    const alice = scene.user("Alice");
+    await scene.exchange(alice, "hi");
+    await scene.send(alice, photo);
+    await scene.reply(alice.id);
+    await scene.exchange(alice, "A".repeat(4096));
+    await scene.exchange(alice, "Alice");
+  });
+  assert.deepEqual(lines.slice(2).filter((line) => line.startsWith("bot")), [
+    "bot → Alice: Please write your name (up to 64 characters).",
+    "bot → Alice: Please write your name (up to 64 characters).",
+    "bot → Alice: How old are you, Alice?",
+  ]);
+});
