@@ -55,6 +55,15 @@ export const example: Example = {
     const bot = new Bot(token, { apiRoot });
     const answerer = new Answerer(bot);
     return bot.messageLoop({
+      // Inline bots are used from other chats; a message to the bot itself gets directions instead.
+      chat: async (msg) => {
+        const [, chatType, chatId] = glance(msg);
+        if (chatType !== "private") return;
+        await bot.sendMessage(
+          chatId,
+          `Type @${bot.me?.username} and a word in any chat to search the articles.`,
+        );
+      },
       inline_query: (msg) => {
         const query = msg as InlineQuery;
         const [, , text, offset] = glance(query, "inline_query", true);

@@ -15,6 +15,12 @@ export const example: Example = {
   start({ token, apiRoot, log }) {
     const bot = new Bot(token, { apiRoot });
     return bot.messageLoop({
+      // Inline bots are used from other chats; a message to the bot itself gets directions instead.
+      chat: async (msg) => {
+        const [, chatType, chatId] = glance(msg);
+        if (chatType !== "private") return;
+        await bot.sendMessage(chatId, `Type @${bot.me?.username} in any chat, then pick a result.`);
+      },
       inline_query: async (msg) => {
         const [queryId, fromId, query] = glance(msg, "inline_query");
         log(`inline query ${queryId} from ${fromId}: ${query}`);

@@ -150,3 +150,12 @@ Deno.test("signup: a photo or an overlong text at the name step asks for the nam
     "bot → Alice: How old are you, Alice?",
   ]);
 });
+
+for (const name of ["inline_query", "inline_answerer", "article_search"]) {
+  Deno.test(`${name}: a private message to the inline bot gets directions`, async () => {
+    const lines = await scenario(name, async (scene) => {
+      await scene.exchange(scene.user("Alice"), "hello?");
+    });
+    assert.match(lines[1], new RegExp(`^bot → Alice: Type @${name}_bot .*in any chat`));
+  });
+}
