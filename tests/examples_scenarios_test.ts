@@ -159,3 +159,19 @@ for (const name of ["inline_query", "inline_answerer", "article_search"]) {
     assert.match(lines[1], new RegExp(`^bot → Alice: Type @${name}_bot .*in any chat`));
   });
 }
+
+Deno.test("payment: two invoices of one buyer are two sales, each paid on its own", async () => {
+  const lines = await scenario("payment", async (scene) => {
+    const alice = scene.user("Alice");
+    const first = await scene.exchange(alice, "/buy");
+    const second = await scene.exchange(alice, "/buy");
+    await scene.pay(alice, second);
+    await scene.reply(alice.id);
+    await scene.pay(alice, first);
+    await scene.reply(alice.id);
+  });
+  assert.deepEqual(lines.filter((line) => line.includes("Thank you")), [
+    "bot → Alice: Thank you! Your plush is on its way (post).",
+    "bot → Alice: Thank you! Your plush is on its way (post).",
+  ], lines.join("\n"));
+});
