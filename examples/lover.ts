@@ -11,6 +11,7 @@
 import {
   type CallbackQuery,
   ChatHandler,
+  type ChatHandlerOptions,
   createOpen,
   DelegatorBot,
   IdleTerminate,
@@ -20,6 +21,7 @@ import {
   messageIdentifier,
   paveEventSpace,
   perChatId,
+  type SeedTuple,
 } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
@@ -31,10 +33,21 @@ const ANSWERS = {
   ]],
 };
 
+/** Options of a suitor. */
+interface SuitorOptions extends ChatHandlerOptions {
+  /** Times each chat was asked, kept outside the suitor, which closes when the chat goes quiet. */
+  readonly asked: Map<number | string, number>;
+}
+
 /** Asks one person out, again and again, until the answer is yes or the person goes quiet. */
 class Suitor extends InterceptCallbackQueryMixin(ChatHandler) {
-  #asked = 0;
+  readonly #asked: Map<number | string, number>;
   #pending: Message | undefined;
+
+  constructor(seedTuple: SeedTuple, options: SuitorOptions) {
+    super(seedTuple, options);
+    this.#asked = options.asked;
+  }
 
   async onChatMessage(_msg: Message): Promise<void> {
     await this.#withdraw();
@@ -58,8 +71,9 @@ class Suitor extends InterceptCallbackQueryMixin(ChatHandler) {
   }
 
   async #ask(): Promise<void> {
-    this.#asked += 1;
-    this.#pending = await this.sender.sendMessage(`Would you go out with me? (asking ${this.#asked}x)`, {
+    const asked = (this.#asked.get(this.chatId) ?? 0) + 1;
+    this.#asked.set(this.chatId, asked);
+    this.#pending = await this.sender.sendMessage(`Would you go out with me? (asking ${asked}x)`, {
       reply_markup: ANSWERS,
     });
   }
@@ -83,7 +97,7 @@ export const example: Example = {
         perChatId({ types: ["private"] }),
         createOpen,
         Suitor,
-        { timeout },
+        { timeout, asked: new Map() },
       ),
     ], { apiRoot });
     return bot.messageLoop();

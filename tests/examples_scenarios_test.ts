@@ -175,3 +175,15 @@ Deno.test("payment: two invoices of one buyer are two sales, each paid on its ow
     "bot → Alice: Thank you! Your plush is on its way (post).",
   ], lines.join("\n"));
 });
+
+Deno.test("lover: the count of proposals survives the suitor going quiet", async () => {
+  const lines = await scenario("lover", async (scene) => {
+    const bob = scene.user("Bob");
+    const first = await scene.exchange(bob, "Hello");
+    await scene.answer(await scene.press(bob, first, "No"));
+    await scene.reply(bob.id);
+    await scene.reply(bob.id, { timeout: 5 }); // idle: the suitor closes
+    await scene.exchange(bob, "I am back");
+  });
+  assert.equal(lines.at(-1), "bot → Bob: Would you go out with me? (asking 3x) [Yes][Maybe][No]");
+});
