@@ -14,6 +14,7 @@ import {
   glance,
   type InlineQuery,
   type InlineQueryResult,
+  type Message,
 } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
@@ -58,7 +59,8 @@ export const example: Example = {
       // Inline bots are used from other chats; a message to the bot itself gets directions instead.
       chat: async (msg) => {
         const [, chatType, chatId] = glance(msg);
-        if (chatType !== "private") return;
+        // A result the user posts here comes back as a message too, and needs no directions.
+        if (chatType !== "private" || (msg as Message).via_bot !== undefined) return;
         await bot.sendMessage(
           chatId,
           `Type @${bot.me?.username} and a word in any chat to search the articles.`,

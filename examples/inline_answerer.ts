@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Answerer, Bot, glance, type InlineQuery, type InlineQueryResult } from "../mod.ts";
+import { Answerer, Bot, glance, type InlineQuery, type InlineQueryResult, type Message } from "../mod.ts";
 import { type Example, sleep } from "./_harness.ts";
 
 /** Waits `seconds`, or rejects as soon as `signal` aborts. */
@@ -42,7 +42,8 @@ export const example: Example = {
       // Inline bots are used from other chats; a message to the bot itself gets directions instead.
       chat: async (msg) => {
         const [, chatType, chatId] = glance(msg);
-        if (chatType !== "private") return;
+        // A result the user posts here comes back as a message too, and needs no directions.
+        if (chatType !== "private" || (msg as Message).via_bot !== undefined) return;
         await bot.sendMessage(chatId, `Type @${bot.me?.username} and some words in any chat.`);
       },
       inline_query: (msg) => {

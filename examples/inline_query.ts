@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bot, glance, type InlineQueryResult } from "../mod.ts";
+import { Bot, glance, type InlineQueryResult, type Message } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The simple inline query example. */
@@ -18,7 +18,8 @@ export const example: Example = {
       // Inline bots are used from other chats; a message to the bot itself gets directions instead.
       chat: async (msg) => {
         const [, chatType, chatId] = glance(msg);
-        if (chatType !== "private") return;
+        // A result the user posts here comes back as a message too, and needs no directions.
+        if (chatType !== "private" || (msg as Message).via_bot !== undefined) return;
         await bot.sendMessage(chatId, `Type @${bot.me?.username} in any chat, then pick a result.`);
       },
       inline_query: async (msg) => {

@@ -187,3 +187,18 @@ Deno.test("lover: the count of proposals survives the suitor going quiet", async
   });
   assert.equal(lines.at(-1), "bot → Bob: Would you go out with me? (asking 3x) [Yes][Maybe][No]");
 });
+
+Deno.test("inline_query: a result posted in the bot's own chat gets no directions", async () => {
+  const lines = await scenario("inline_query", async (scene) => {
+    const alice = scene.user("Alice");
+    const query = await scene.ask(alice, "greeting");
+    await scene.answer(query);
+    await scene.choose(alice, query, "abc", alice.id);
+    await scene.exchange(alice, "and now?");
+  });
+  assert.deepEqual(lines.slice(-3), [
+    "Alice chooses result abc",
+    "Alice → bot: and now?",
+    "bot → Alice: Type @inline_query_bot in any chat, then pick a result.",
+  ]);
+});
