@@ -3,6 +3,7 @@ import { directMessagesOf, isDirectMessages, topicOf } from "./direct_messages.t
 import { detectEntities } from "./entities.ts";
 import { badRequest, ScriptError } from "./failure.ts";
 import { FileStore } from "./files.ts";
+import { missingPermission } from "./permissions.ts";
 import type { MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
 import { pressButton } from "./user_buttons.ts";
@@ -144,7 +145,7 @@ export class ScriptedUser {
 
   #post(state: ChatState, content: Obj, options: UserSendOptions): MessageObj {
     const { world } = this.host;
-    this.#checkCanPost(state);
+    this.#checkCanPost(state, content);
     const fields: Obj = { ...content };
     if (isDirectMessages(state)) fields.direct_messages_topic = topicOf(this.user);
     if (options.replyTo !== undefined) {
@@ -419,7 +420,7 @@ export class ScriptedUser {
     return payInvoice(this.#actor, invoice, options);
   }
 
-  #checkCanPost(state: ChatState): void {
+  #checkCanPost(state: ChatState, content: Obj): void {
     if (state.user !== undefined) {
       if (state.user.id !== this.user.id) throw badRequest("a user can only write in their own private chat");
       return;
@@ -427,6 +428,13 @@ export class ScriptedUser {
     // Anyone may write to a channel's direct messages; each writer gets a topic of their own.
     if (!isDirectMessages(state) && !this.host.world.isMember(state, this.user.id)) {
       throw badRequest(`user ${this.user.id} is not a member of chat ${state.chat.id}`);
+    }
+    // Telegram's clients do not let a member post what the chat's permissions (or their restriction) forbid.
+    const missing = missingPermission(state, this.user.id, content);
+    if (missing !== undefined) {
+      throw new ScriptError(
+        `user ${this.user.id} may not post this in chat ${state.chat.id}: ${missing} is false`,
+      );
     }
   }
 }

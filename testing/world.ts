@@ -402,6 +402,8 @@ export class World {
   /** Whether a user or bot is a current member of a chat. */
   isMember(state: ChatState, userId: number): boolean {
     const member = state.members.get(userId);
+    // A restricted user may be restricted while not (or no longer) in the chat.
+    if (member?.status === "restricted") return member.is_member !== false;
     return member !== undefined && MEMBER_STATUSES.has(member.status as string);
   }
 

@@ -2,8 +2,9 @@ import type { TypeSpec } from "../../api/spec.gen.ts";
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
 import { optBool, optInt, optObj, optStr, reqStr } from "../params.ts";
+import { grantsAll, readPermissions } from "../permissions.ts";
 import { plausible } from "../plausible.ts";
-import type { Obj, UserObj } from "../types.ts";
+import { type Obj, unixNow, type UserObj } from "../types.ts";
 import { chatMember, type ChatState, FULL_RIGHTS } from "../world.ts";
 import { targetChat, targetMessage } from "./common.ts";
 
@@ -91,15 +92,30 @@ function restrictChatMember(ctx: CallContext): boolean {
     "restrict/unrestrict chat member",
     "restrict",
   );
-  const permissions = optObj(ctx.params, "permissions") ?? {};
-  ctx.world.changeMember(state, ctx.bot.sender, {
-    status: "restricted",
-    user,
-    is_member: ctx.world.isMember(state, user.id),
-    ...permissions,
-    until_date: optInt(ctx.params, "until_date") ?? 0,
-  });
+  const independent = optBool(ctx.params, "use_independent_chat_permissions") ?? false;
+  const permissions = readPermissions(optObj(ctx.params, "permissions") ?? {}, independent);
+  const isMember = ctx.world.isMember(state, user.id);
+  // As in Telegram, granting every permission lifts the restriction instead of recording one.
+  const member = grantsAll(permissions)
+    ? chatMember(user, isMember ? "member" : "left")
+    : {
+      status: "restricted",
+      user,
+      is_member: isMember,
+      ...permissions,
+      until_date: restrictedUntil(optInt(ctx.params, "until_date") ?? 0),
+    };
+  ctx.world.changeMember(state, ctx.bot.sender, member);
   return true;
+}
+
+/**
+ * When a restriction ends: as the Bot API documents, one for more than 366 days or less than 30 seconds
+ * from now is forever (0).
+ */
+function restrictedUntil(until: number): number {
+  const left = until - unixNow();
+  return left < 30 || left > 366 * 86400 ? 0 : until;
 }
 
 function promoteChatMember(ctx: CallContext): boolean {
@@ -222,7 +238,8 @@ function unpinAllChatMessages(ctx: CallContext): boolean {
 function setChatPermissions(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   requireRight(ctx, state, "can_restrict_members", "change chat permissions");
-  state.info.permissions = optObj(ctx.params, "permissions") ?? {};
+  const independent = optBool(ctx.params, "use_independent_chat_permissions") ?? false;
+  state.info.permissions = readPermissions(optObj(ctx.params, "permissions") ?? {}, independent);
   return true;
 }
 

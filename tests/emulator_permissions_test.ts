@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { TYPES } from "../api/spec.gen.ts";
+import { BotApiEmulator, ScriptError } from "../testing/mod.ts";
+import { ok } from "./emulator_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+async function setup() {
+  const emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "mod_bot" });
+  const owner = emu.createUser({ first_name: "Owner" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const group = emu.createGroup({ title: "G", type: "supergroup", members: [owner, bob], bots: [bot] });
+  const restrict = (permissions: Any, extra: Any = {}) =>
+    ok(emu.apiRoot, bot.token, "restrictChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+      permissions,
+      ...extra,
+    });
+  const member = () =>
+    ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: bob.id });
+  return { emu, bot, owner, bob, group, restrict, member };
+}
+
+async function refused(post: Promise<unknown>, permission: string): Promise<void> {
+  await assert.rejects(post, (e: unknown) => {
+    assert.ok(e instanceof ScriptError, String(e));
+    assert.match(e.message, new RegExp(`${permission} is false`));
+    return true;
+  });
+}
+
+Deno.test("a restricted member is a complete ChatMemberRestricted: every permission, is_member, until_date", async () => {
+  const { emu, restrict, member } = await setup();
+  try {
+    await restrict({ can_send_messages: false });
+    const got = await member();
+    assert.equal(got.status, "restricted");
+    for (const field of TYPES.ChatMemberRestricted.fields) {
+      if (field.required) assert.ok(field.name in got, `getChatMember lacks ${field.name}`);
+    }
+    assert.equal(got.is_member, true);
+    assert.equal(got.until_date, 0);
+    // As the real server reads it: an omitted permission is false.
+    for (const field of TYPES.ChatPermissions.fields) assert.equal(got[field.name], false, field.name);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a restricted member cannot post what their permissions forbid, by the kind of content", async () => {
+  const { emu, bob, group, restrict } = await setup();
+  try {
+    await restrict({ can_send_messages: false });
+    await refused(bob.sendText(group.id, "still talking"), "can_send_messages");
+    await refused(bob.sendPhoto(group.id), "can_send_photos");
+    assert.deepEqual(emu.transcript(group.id), [], "nothing was posted");
+
+    // Text allowed, media not (can_send_messages alone implies nothing else).
+    await restrict({ can_send_messages: true });
+    await bob.sendText(group.id, "text is fine");
+    await refused(bob.sendPhoto(group.id), "can_send_photos");
+    await refused(bob.sendSticker(group.id), "can_send_other_messages");
+    await refused(bob.send(group.id, { poll: { question: "?", options: [] } }), "can_send_polls");
+
+    // Independent permissions: photos without text.
+    await restrict({ can_send_photos: true }, { use_independent_chat_permissions: true });
+    await bob.sendPhoto(group.id);
+    await refused(bob.sendText(group.id, "no"), "can_send_messages");
+    await refused(bob.sendDocument(group.id, new Uint8Array(1), "a.txt"), "can_send_documents");
+
+    // Without independent permissions, can_send_other_messages implies media and text.
+    await restrict({ can_send_other_messages: true });
+    await bob.sendSticker(group.id);
+    await bob.sendPhoto(group.id);
+    await bob.sendText(group.id, "and text");
+    assert.equal(emu.transcript(group.id).length, 5);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("granting every permission lifts a restriction; chat permissions bind plain members, not the owner", async () => {
+  const { emu, bot, owner, bob, group, restrict, member } = await setup();
+  try {
+    await restrict({ can_send_messages: false });
+    const all = Object.fromEntries(TYPES.ChatPermissions.fields.map((f) => [f.name, true]));
+    await restrict(all);
+    assert.equal((await member()).status, "member");
+    await bob.sendText(group.id, "back");
+
+    await ok(emu.apiRoot, bot.token, "setChatPermissions", {
+      chat_id: group.id,
+      permissions: { can_send_messages: true },
+    });
+    const chat = await ok<Any>(emu.apiRoot, bot.token, "getChat", { chat_id: group.id });
+    assert.equal(chat.permissions.can_send_photos, false, "getChat shows the complete permissions");
+    await refused(bob.sendPhoto(group.id), "can_send_photos");
+    await bob.sendText(group.id, "text still fine");
+    await owner.sendPhoto(group.id);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a restriction runs until its until_date; one for under 30 seconds is forever", async () => {
+  const { emu, bob, group, restrict, member } = await setup();
+  try {
+    await restrict({ can_send_messages: false }, { until_date: Math.floor(Date.now() / 1000) + 5 });
+    assert.equal((await member()).until_date, 0, "under 30 seconds: forever");
+    await refused(bob.sendText(group.id, "no"), "can_send_messages");
+    const soon = Math.floor(Date.now() / 1000) + 60;
+    await restrict({ can_send_messages: false }, { until_date: soon });
+    assert.equal((await member()).until_date, soon);
+    emu.chat(group.id).members.get(bob.id)!.until_date = Math.floor(Date.now() / 1000) - 1;
+    await bob.sendText(group.id, "the restriction ran out");
+  } finally {
+    await emu.close();
+  }
+});
