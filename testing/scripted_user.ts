@@ -255,9 +255,10 @@ export class ScriptedUser {
   }
 
   /**
-   * Chooses one of the results the bot answered an inline query with. The message is created as an inline
-   * message (editable by `inline_message_id`) and, when `chat` is given, posted there `via_bot`; the bot
-   * receives `chosen_inline_result`.
+   * Chooses one of the results the bot answered an inline query with: when `chat` is given, the message
+   * is posted there `via_bot`; the bot receives `chosen_inline_result`. As in Telegram, it carries an
+   * `inline_message_id` only when the result has an inline keyboard (a game always has one): then the
+   * message can be pressed and edited by that id.
    */
   chooseInlineResult(
     query: InlineQuery,

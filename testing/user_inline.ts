@@ -25,9 +25,10 @@ export function askInline(
 }
 
 /**
- * Chooses one of the results the bot answered an inline query with. The message is created as an inline
- * message (editable by `inline_message_id`) and, when `chat` is given, posted there `via_bot`; the bot
- * receives `chosen_inline_result`.
+ * Chooses one of the results the bot answered an inline query with: when `chat` is given, the message is
+ * posted there `via_bot`; the bot receives `chosen_inline_result`. A result with an inline keyboard (a
+ * game always has one) becomes an inline message, its `inline_message_id` in the chosen result (the
+ * Bot API gives it only then): buttons pressed on it and the bot's edits by that id.
  */
 export async function chooseInlineResult(
   actor: Actor,
@@ -42,17 +43,17 @@ export async function chooseInlineResult(
   const result = (answer.results as Obj[]).find((r) => String(r.id) === resultId);
   if (result === undefined) throw new ScriptError(`the bot gave no result with id ${resultId}`);
   const content = inlineContent(result);
-  const inlineMessageId = `${randomId(24)}`;
-  world.inlineMessages.set(inlineMessageId, { bot: state.bot, message: { ...content }, from: actor.user });
   if (options.chat !== undefined) {
     actor.post(actor.host.chat(options.chat), { ...content, via_bot: state.bot.sender });
   }
-  const chosen: Obj = {
-    result_id: resultId,
-    from: actor.user,
-    query: query.query,
-    inline_message_id: inlineMessageId,
-  };
+  const chosen: Obj = { result_id: resultId, from: actor.user, query: query.query };
+  // The Bot API gives inline_message_id only when the message has an inline keyboard: without one nobody
+  // can press it, and the bot has no id to edit it by.
+  if (content.reply_markup !== undefined) {
+    const inlineMessageId = `${randomId(24)}`;
+    world.inlineMessages.set(inlineMessageId, { bot: state.bot, message: { ...content }, from: actor.user });
+    chosen.inline_message_id = inlineMessageId;
+  }
   state.bot.queue.push("chosen_inline_result", chosen);
   return chosen as unknown as ChosenInlineResult;
 }
@@ -73,5 +74,9 @@ function inlineContent(result: Obj): Obj {
   }
   if (result.type === "game") out.game = { title: result.game_short_name, description: "", photo: [] };
   if (result.reply_markup !== undefined) out.reply_markup = result.reply_markup;
+  else if (result.type === "game") {
+    // A game always has a keyboard: without one, Telegram shows a single "Play <title>" button.
+    out.reply_markup = { inline_keyboard: [[{ text: `Play ${result.game_short_name}`, callback_game: {} }]] };
+  }
   return out;
 }

@@ -134,6 +134,8 @@ Deno.test("editMessageMedia turns an inline text message into a media one, its t
       id: "a",
       title: "A",
       input_message_content: { message_text: "soon a photo" },
+      // A keyboard makes the chosen result carry the inline_message_id to edit by.
+      reply_markup: { inline_keyboard: [[{ text: "ok", callback_data: "ok" }]] },
     }],
   });
   const chosen = await alice.chooseInlineResult(query, "a");
