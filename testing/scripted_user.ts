@@ -229,7 +229,8 @@ export class ScriptedUser {
 
   /**
    * Presses a callback button of an inline keyboard. The bot that owns the message receives a
-   * `callback_query` carrying the message (chat messages) or its `inline_message_id` (inline messages).
+   * `callback_query` carrying the message (chat messages) or its `inline_message_id` (inline messages,
+   * also when pressed where one was posted in a chat `via_bot`).
    * Await the bot's answer with `emu.answerOf(query)`.
    */
   pressButton(host: KeyboardHost, button: ButtonRef): Promise<CallbackQuery> {

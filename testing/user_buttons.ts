@@ -1,12 +1,13 @@
 import type { CallbackQuery } from "../api/types.gen.ts";
 import { ScriptError } from "./failure.ts";
 import type { Obj } from "./types.ts";
-import type { Actor, ButtonRef, KeyboardHost } from "./user_types.ts";
-import type { BotState } from "./world.ts";
+import type { Actor, ButtonRef, KeyboardHost, MessageRef } from "./user_types.ts";
+import type { BotState, ChatState } from "./world.ts";
 
 /**
  * Presses a callback button of an inline keyboard: the bot that owns the message gets a `callback_query`
- * carrying the message (chat messages) or its `inline_message_id` (inline messages).
+ * carrying the message (chat messages) or its `inline_message_id` (inline messages, also when pressed
+ * where one was posted in a chat).
  */
 export function pressButton(actor: Actor, host: KeyboardHost, ref: ButtonRef): CallbackQuery {
   const { world } = actor.host;
@@ -14,18 +15,26 @@ export function pressButton(actor: Actor, host: KeyboardHost, ref: ButtonRef): C
   let bot: BotState | null | undefined;
   let origin: Obj;
   let instance: string;
-  if ("inline_message_id" in host) {
-    const inline = world.inlineMessages.get(host.inline_message_id);
+  const state = "inline_message_id" in host ? undefined : actor.chatOf(host);
+  const chatMessage = state === undefined ? undefined : world.message(state, (host as MessageRef).message_id);
+  // A message sent via inline mode into a chat is an inline message: a press there is a press on it.
+  const inlineId = "inline_message_id" in host
+    ? host.inline_message_id
+    : chatMessage === undefined
+    ? undefined
+    : world.inlineIds.get(chatMessage);
+  if (inlineId !== undefined) {
+    const inline = world.inlineMessages.get(inlineId);
     current = inline?.message;
     bot = inline?.bot;
-    origin = { inline_message_id: host.inline_message_id };
-    instance = `i${host.inline_message_id.length}${actor.user.id}`;
+    origin = { inline_message_id: inlineId };
+    const chat = inline?.chat;
+    instance = chat === undefined ? `i${inlineId.length}${actor.user.id}` : chatInstance(chat);
   } else {
-    const state = actor.chatOf(host);
-    current = world.message(state, host.message_id);
-    bot = state.authors[host.message_id - 1];
+    current = chatMessage;
+    bot = state!.authors[(host as MessageRef).message_id - 1];
     origin = { message: current };
-    instance = String(Math.abs(state.chat.id * 31 + 7));
+    instance = chatInstance(state!);
   }
   if (current === undefined || bot === null || bot === undefined) {
     throw new ScriptError("no such bot message");
@@ -49,6 +58,11 @@ export function pressButton(actor: Actor, host: KeyboardHost, ref: ButtonRef): C
   }));
   owner.queue.push("callback_query", query.query);
   return query.query as unknown as CallbackQuery;
+}
+
+/** The `chat_instance` of callbacks from a chat's messages: one value per chat. */
+function chatInstance(state: ChatState): string {
+  return String(Math.abs(state.chat.id * 31 + 7));
 }
 
 function findButton(rows: Obj[][], ref: ButtonRef): Obj | undefined {

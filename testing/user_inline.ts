@@ -43,15 +43,21 @@ export async function chooseInlineResult(
   const result = (answer.results as Obj[]).find((r) => String(r.id) === resultId);
   if (result === undefined) throw new ScriptError(`the bot gave no result with id ${resultId}`);
   const content = inlineContent(result);
-  if (options.chat !== undefined) {
-    actor.post(actor.host.chat(options.chat), { ...content, via_bot: state.bot.sender });
-  }
+  const chat = options.chat === undefined ? undefined : actor.host.chat(options.chat);
+  const posted = chat === undefined ? undefined : actor.post(chat, { ...content, via_bot: state.bot.sender });
   const chosen: Obj = { result_id: resultId, from: actor.user, query: query.query };
   // The Bot API gives inline_message_id only when the message has an inline keyboard: without one nobody
   // can press it, and the bot has no id to edit it by.
   if (content.reply_markup !== undefined) {
     const inlineMessageId = `${randomId(24)}`;
-    world.inlineMessages.set(inlineMessageId, { bot: state.bot, message: { ...content }, from: actor.user });
+    // Posted in a chat, the inline message is the chat's message itself (Telegram keeps one message).
+    world.inlineMessages.set(inlineMessageId, {
+      bot: state.bot,
+      message: posted ?? { ...content },
+      from: actor.user,
+      ...(chat !== undefined ? { chat } : {}),
+    });
+    if (posted !== undefined) world.inlineIds.set(posted, inlineMessageId);
     chosen.inline_message_id = inlineMessageId;
   }
   state.bot.queue.push("chosen_inline_result", chosen);

@@ -96,6 +96,11 @@ export interface InlineMessageState {
   readonly message: Obj;
   /** User who sent it. */
   readonly from: UserObj;
+  /**
+   * The chat it was posted in, if any: then `message` is that chat's message itself, so the bot's edits
+   * show in the chat and a press there is a press on the inline message, as in Telegram (one message).
+   */
+  readonly chat?: ChatState;
 }
 
 /**
@@ -212,6 +217,8 @@ export class World {
   readonly queries: Map<string, QueryState> = new Map();
   /** Messages sent via inline mode by inline_message_id. */
   readonly inlineMessages: Map<string, InlineMessageState> = new Map();
+  /** The inline_message_id of a chat message that is an inline message posted in its chat. */
+  readonly inlineIds: WeakMap<MessageObj, string> = new WeakMap();
   /** Current reactions by `<chat id>:<peer bot id>:<message id>:<user id>`. */
   readonly reactions: Map<string, Obj[]> = new Map();
   /** Poll votes by `<poll id>:<user id>`. */

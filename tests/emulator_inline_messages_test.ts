@@ -48,3 +48,51 @@ Deno.test("chosen_inline_result has inline_message_id only when the result has a
     await emu.close();
   }
 });
+
+Deno.test("an inline message posted in a chat is that chat's message: edits show there, a press is inline", async () => {
+  const { emu, bot, alice, choose } = await setup();
+  try {
+    const bob = emu.createUser({ first_name: "Bob" });
+    const group = emu.createGroup({ title: "G", members: [alice, bob] });
+    const chosen = await choose(
+      [{
+        type: "article",
+        id: "v",
+        title: "Vote",
+        input_message_content: { message_text: "vote" },
+        reply_markup: KEYBOARD,
+      }],
+      "v",
+      group.id,
+    );
+    const posted = emu.transcript(group.id).at(-1)!;
+    assert.equal(posted.via_bot?.id, bot.id);
+
+    // Bob presses the button on the message he sees in the group.
+    const press = await bob.pressButton(posted, "+1");
+    assert.equal(press.inline_message_id, chosen.inline_message_id);
+    assert.equal("message" in press, false, "a callback from an inline message has no message");
+    const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: [] });
+    const query = updates.at(-1)!.callback_query;
+    assert.equal(query.inline_message_id, chosen.inline_message_id);
+    assert.equal(query.message, undefined);
+    // The same chat, pressed through the inline message or the chat's copy: one chat_instance.
+    const byId = await bob.pressButton({ inline_message_id: chosen.inline_message_id! }, "+1");
+    assert.equal(byId.chat_instance, press.chat_instance);
+
+    // The bot edits by inline_message_id; the group sees the edit.
+    const edited = await ok(emu.apiRoot, bot.token, "editMessageText", {
+      inline_message_id: chosen.inline_message_id,
+      text: "vote (1)",
+      reply_markup: KEYBOARD,
+    });
+    assert.equal(edited, true);
+    const now = emu.message(group.id, posted.message_id)!;
+    assert.equal(now.text, "vote (1)");
+    assert.equal(now.via_bot?.id, bot.id);
+    assert.equal(typeof now.edit_date, "number");
+    assert.equal((await emu.nextBotEdit(group.id, { timeout: 1 })).text, "vote (1)");
+  } finally {
+    await emu.close();
+  }
+});

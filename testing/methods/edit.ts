@@ -37,10 +37,13 @@ export function editTarget(ctx: CallContext, verb = "edited"): EditTarget {
 function commit(ctx: CallContext, target: EditTarget, change: EditChange, keepMarkup = false): unknown {
   const current = target.message;
   applyEdit(ctx, current, change, keepMarkup);
-  if (target.inline !== undefined) return true;
-  current.edit_date = unixNow();
-  ctx.world.recordBotEdit(target.state!, current as MessageObj);
-  return current as MessageObj;
+  const chat = target.state ?? target.inline?.chat;
+  if (chat !== undefined) {
+    // An inline message posted in a chat is that chat's message: the edit shows there too.
+    current.edit_date = unixNow();
+    ctx.world.recordBotEdit(chat, current as MessageObj);
+  }
+  return target.inline !== undefined ? true : current as MessageObj;
 }
 
 function editMessageText(ctx: CallContext): unknown {
@@ -95,9 +98,8 @@ function stopPoll(ctx: CallContext): Obj {
   poll.is_closed = true;
   // Not an edit of the message's content (no edit_date, nothing for nextBotEdit), but a page showing it
   // must stop offering votes.
-  if (target.state !== undefined) {
-    ctx.world.changed({ kind: "edit", chat: target.state, message: target.message as MessageObj });
-  }
+  const chat = target.state ?? target.inline?.chat;
+  if (chat !== undefined) ctx.world.changed({ kind: "edit", chat, message: target.message as MessageObj });
   return poll;
 }
 
