@@ -9,6 +9,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure, ScriptError } from "./failure.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { randomId } from "./files.ts";
+import { guardFirstContact } from "./first_contact.ts";
 import { FloodGate, type FloodLimits, TELEGRAM_FLOOD_LIMITS } from "./flood.ts";
 import { createHandler } from "./http.ts";
 import { CallReader, type EmulatorWarning } from "./lenient.ts";
@@ -46,7 +47,10 @@ export interface EmulatorOptions {
   readonly flood?: FloodLimits | true;
   /**
    * Refuse what the real server tolerates (unknown parameters, loosely written integers and booleans, legacy
-   * forms, left-out defaults) with a 400, to catch a bot's own mistakes; off by default, as Telegram.
+   * forms, left-out defaults) with a 400, to catch a bot's own mistakes; off by default, as Telegram. Also
+   * refuse, as Telegram does and the emulator otherwise only warns about, a bot writing first to a user who
+   * never started it (403 "Forbidden: bot can't initiate conversation with a user"; see
+   * {@link UserOptions.startedBots}).
    */
   readonly strict?: boolean;
   /** Called with each leniency a call relied on (what `strict` would have refused); see also `warnings`. */
@@ -84,6 +88,27 @@ export interface BotHandle {
   readonly id: number;
   /** The bot's username. */
   readonly username: string;
+}
+
+/** Options of {@link BotApiEmulator.createUser}: the account's fields, and bots it has started. */
+export interface UserOptions {
+  /** First name. */
+  readonly first_name: string;
+  /** Last name. */
+  readonly last_name?: string;
+  /** Username, without `@`. */
+  readonly username?: string;
+  /** IETF language tag of the user's app. */
+  readonly language_code?: string;
+  /**
+   * Bots the user has already started, as if they had pressed Start before the test: these may write to
+   * the user first. Telegram refuses a bot writing first to a user who never started it (403 "Forbidden:
+   * bot can't initiate conversation with a user"): the emulator warns (`emu.warnings`, `onWarning`),
+   * or in `strict` mode refuses likewise. A user starts a bot by writing to it in private, by pressing a
+   * button in their private chat with it, or by asking to join a chat it administers; an inline query
+   * does not open a private chat.
+   */
+  readonly startedBots?: readonly BotRef[];
 }
 
 /** Options of {@link BotApiEmulator.createGroup}. */
@@ -172,6 +197,14 @@ export class BotApiEmulator implements UserWorld {
       ? undefined
       : new FloodGate(options.flood === true ? TELEGRAM_FLOOD_LIMITS : options.flood);
     const modelled = modelledMethods(TYPES);
+    const warn = (warning: EmulatorWarning) => {
+      this.#warnings.push(warning);
+      if (this.#warnings.length > KEPT_WARNINGS) this.#warnings.shift();
+      options.onWarning?.(warning);
+    };
+    for (const name of Object.keys(SENDING_METHODS)) {
+      modelled[name] = guardFirstContact(modelled[name], options.strict ?? false, warn);
+    }
     if (gate !== undefined) {
       for (const name of Object.keys(SENDING_METHODS)) {
         if (name !== "sendChatAction") modelled[name] = gate.guard(modelled[name]);
@@ -190,11 +223,7 @@ export class BotApiEmulator implements UserWorld {
       Object.keys(METHODS),
       (name) => business(name, genericHandler(METHODS[name], TYPES, fits)),
     );
-    const reader = new CallReader(METHODS, TYPES, options.strict ?? false, (warning) => {
-      this.#warnings.push(warning);
-      if (this.#warnings.length > KEPT_WARNINGS) this.#warnings.shift();
-      options.onWarning?.(warning);
-    });
+    const reader = new CallReader(METHODS, TYPES, options.strict ?? false, warn);
     this.dispatcher.setValidator((method, input) => {
       if (reader.prepare(method, input)) spec.validate(method, input);
     });
@@ -260,10 +289,11 @@ export class BotApiEmulator implements UserWorld {
   }
 
   /** Creates a scripted user (a human account driven by the test). */
-  createUser(
-    fields: { first_name: string; last_name?: string; username?: string; language_code?: string },
-  ): ScriptedUser {
-    return new ScriptedUser(this, this.world.createUser(fields));
+  createUser(options: UserOptions): ScriptedUser {
+    const { startedBots, ...fields } = options;
+    const user = new ScriptedUser(this, this.world.createUser(fields));
+    for (const bot of startedBots ?? []) this.world.markStarted(user.id, this.bot(bot));
+    return user;
   }
 
   /** Creates a group or supergroup with members and bots; returns the chat. */

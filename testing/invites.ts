@@ -62,6 +62,8 @@ export class InviteBook {
     for (const bot of world.audience(chat)) {
       const me = chat.members.get(bot.user.id);
       if (me?.status === "administrator" && me.can_invite_users === true) {
+        // The Bot API lets a bot that receives a join request message the user (user_chat_id).
+        world.markStarted(user.id, bot);
         bot.queue.push("chat_join_request", update);
       }
     }

@@ -59,6 +59,7 @@ export type {
   EmulatorOptions,
   GroupOptions,
   ObserveOptions,
+  UserOptions,
 } from "./emulator.ts";
 export { ObservationTimeout, ScriptError } from "./failure.ts";
 export { ApiFailure } from "./failure.ts";

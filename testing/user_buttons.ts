@@ -31,6 +31,8 @@ export function pressButton(actor: Actor, host: KeyboardHost, ref: ButtonRef): C
     const chat = inline?.chat;
     instance = chat === undefined ? `i${inlineId.length}${actor.user.id}` : chatInstance(chat);
   } else {
+    // A press in a private chat happens in an open conversation with the bot.
+    if (state!.peer !== undefined) world.markStarted(actor.user.id, state!.peer);
     current = chatMessage;
     bot = state!.authors[(host as MessageRef).message_id - 1];
     origin = { message: current };

@@ -208,6 +208,11 @@ export class World {
   readonly privates: Map<string, ChatState> = new Map();
   /** The bot each user last exchanged a private message with. */
   readonly lastPeer: Map<number, BotState> = new Map();
+  /**
+   * Bots each user has started (by user id): wrote to in private, pressed a button of in private, asked
+   * to join a chat they administer, or was created having started. Only these may message the user.
+   */
+  readonly started: Map<number, Set<number>> = new Map();
   #chatOf = new WeakMap<object, ChatState>();
   /** Public chats and users by lower-case username. */
   readonly usernames: Map<string, number> = new Map();
@@ -354,6 +359,18 @@ export class World {
     return state;
   }
 
+  /** Records that a user has started a bot, so the bot may message them. */
+  markStarted(userId: number, bot: BotState): void {
+    let bots = this.started.get(userId);
+    if (bots === undefined) this.started.set(userId, bots = new Set());
+    bots.add(bot.user.id);
+  }
+
+  /** Whether a user has started a bot (see {@link World.started}). */
+  hasStarted(userId: number, bot: BotState): boolean {
+    return this.started.get(userId)?.has(bot.user.id) ?? false;
+  }
+
   /** The bot a user's private chat means when no bot is named: the last one they talked with, else the first. */
   defaultPeer(user: UserObj): BotState | undefined {
     return this.lastPeer.get(user.id) ?? this.bots.values().next().value;
@@ -439,7 +456,11 @@ export class World {
     state.log.push(message);
     state.authors.push(bot);
     this.#chatOf.set(message, state);
-    if (state.peer !== undefined) this.lastPeer.set(state.user!.id, state.peer);
+    if (state.peer !== undefined) {
+      this.lastPeer.set(state.user!.id, state.peer);
+      // Writing to a bot in private (a /start or anything else) starts it, as in Telegram.
+      if (bot === null && from?.id === state.user!.id) this.markStarted(from.id, state.peer);
+    }
     if (bot !== null) { for (const wake of state.botWaiters) wake(); }
     this.changed({ kind: "message", chat: state, message });
     return message;

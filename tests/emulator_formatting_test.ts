@@ -11,7 +11,7 @@ type Any = any;
 async function setup() {
   const emu = await BotApiEmulator.start({ strict: true });
   const bot = emu.createBot({ username: "fmt_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   return {
     emu,
     bot,

@@ -13,7 +13,7 @@ Deno.test("lenient: objects and arrays where integers and booleans belong read a
   const seen: EmulatorWarning[] = [];
   await using emu = await BotApiEmulator.start({ onWarning: (w) => seen.push(w) });
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const sent = await call(emu.apiRoot, bot.token, "sendMessage", {
     chat_id: alice.id,
     text: "hi",
@@ -43,7 +43,7 @@ Deno.test("lenient: objects and arrays where integers and booleans belong read a
 
   await using strict = await BotApiEmulator.start({ strict: true });
   const strictBot = strict.createBot({ username: "strict_bot" });
-  const strictAlice = strict.createUser({ first_name: "Alice" });
+  const strictAlice = strict.createUser({ first_name: "Alice", startedBots: [strictBot] });
   const wrong = await call(strict.apiRoot, strictBot.token, "sendMessage", {
     chat_id: strictAlice.id,
     text: "hi",

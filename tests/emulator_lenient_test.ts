@@ -30,7 +30,7 @@ for (const strict of [false, true]) {
     // Client.cpp get_input_file: the string is used only when non-empty; else the multipart part of that name.
     await using emu = await BotApiEmulator.start({ strict });
     const bot = emu.createBot({ username: "upload_bot" });
-    const alice = emu.createUser({ first_name: "Alice" });
+    const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
     const inQuery = await multipart(emu.apiRoot, bot.token, "sendPhoto", `?chat_id=${alice.id}&photo=`, {
       photo: new Blob([PNG], { type: "image/png" }),
     });
@@ -67,7 +67,7 @@ Deno.test("unknown parameters are ignored with a warning; strict mode refuses th
   const seen: EmulatorWarning[] = [];
   await using emu = await BotApiEmulator.start({ onWarning: (w) => seen.push(w) });
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const sent = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
     chat_id: alice.id,
     text: "hi",
@@ -84,7 +84,7 @@ Deno.test("unknown parameters are ignored with a warning; strict mode refuses th
 
   await using strictEmu = await BotApiEmulator.start({ strict: true });
   const strictBot = strictEmu.createBot({ username: "strict_bot" });
-  const strictAlice = strictEmu.createUser({ first_name: "Alice" });
+  const strictAlice = strictEmu.createUser({ first_name: "Alice", startedBots: [strictBot] });
   const refused = await call(strictEmu.apiRoot, strictBot.token, "sendMessage", {
     chat_id: strictAlice.id,
     text: "hi",
@@ -98,7 +98,7 @@ Deno.test("unknown parameters are ignored with a warning; strict mode refuses th
 Deno.test("integers are read as td::to_integer reads them; booleans as to_bool (true/yes/1, any case)", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const poll = await ok<Any>(emu.apiRoot, bot.token, "sendPoll", {
     chat_id: alice.id,
     question: "?",
@@ -126,7 +126,7 @@ Deno.test("integers are read as td::to_integer reads them; booleans as to_bool (
 
   await using strictEmu = await BotApiEmulator.start({ strict: true });
   const strictBot = strictEmu.createBot({ username: "strict_bot" });
-  const strictAlice = strictEmu.createUser({ first_name: "Alice" });
+  const strictAlice = strictEmu.createUser({ first_name: "Alice", startedBots: [strictBot] });
   const refused = await call(strictEmu.apiRoot, strictBot.token, "sendMessage", {
     chat_id: strictAlice.id,
     text: "x",
@@ -138,7 +138,7 @@ Deno.test("integers are read as td::to_integer reads them; booleans as to_bool (
 Deno.test("legacy forms: plain string poll options, correct_option_id, partial ChatAdministratorRights", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   // Client.cpp process_send_poll_query reads correct_option_id when correct_option_ids is absent.
   const quiz = await ok<Any>(emu.apiRoot, bot.token, "sendPoll", {
     chat_id: alice.id,
@@ -167,7 +167,7 @@ Deno.test("legacy forms: plain string poll options, correct_option_id, partial C
 Deno.test("legacy sticker forms: png_sticker + emojis, thumb, and setStickerSetThumbnail's default format", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   // Client.cpp get_legacy_input_sticker: png_sticker (static), tgs_sticker, webm_sticker with emojis.
   const created = await multipart(emu.apiRoot, bot.token, "createNewStickerSet", "", {
     user_id: String(alice.id),
@@ -196,7 +196,7 @@ Deno.test("legacy sticker forms: png_sticker + emojis, thumb, and setStickerSetT
 Deno.test("uploadStickerFile reads a legacy png_sticker as a static sticker", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   // Client.cpp process_upload_sticker_file_query: without `sticker`, `png_sticker` in the WEBP format.
   const uploaded = await multipart(emu.apiRoot, bot.token, "uploadStickerFile", "", {
     user_id: String(alice.id),
@@ -210,7 +210,7 @@ Deno.test("uploadStickerFile reads a legacy png_sticker as a static sticker", as
 Deno.test("nested fields are read as td's JsonObject reads them: whole numbers in strings, numbers as strings", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const first = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", { chat_id: alice.id, text: "first" });
   // tdutils JsonObject::get_optional_int_field takes a String holding a number; get_*_string_field a Number.
   const reply = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
@@ -228,7 +228,7 @@ Deno.test("nested fields are read as td's JsonObject reads them: whole numbers i
 
   await using strictEmu = await BotApiEmulator.start({ strict: true });
   const strictBot = strictEmu.createBot({ username: "strict_bot" });
-  const strictAlice = strictEmu.createUser({ first_name: "Alice" });
+  const strictAlice = strictEmu.createUser({ first_name: "Alice", startedBots: [strictBot] });
   const refused = await call(strictEmu.apiRoot, strictBot.token, "sendMessage", {
     chat_id: strictAlice.id,
     text: "reply",
@@ -240,7 +240,7 @@ Deno.test("nested fields are read as td's JsonObject reads them: whole numbers i
 Deno.test("each item of a media group is read by its own type", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "lenient_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const photo = await multipart(emu.apiRoot, bot.token, "sendPhoto", "", {
     chat_id: String(alice.id),
     photo: new Blob([PNG], { type: "image/png" }),

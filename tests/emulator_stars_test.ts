@@ -18,7 +18,7 @@ type Any = any;
 Deno.test("stars: a payment in XTR credits the bot, shows as a transaction, is refunded once; gifts cost stars", async () => {
   await using emu = await BotApiEmulator.start({ strict: true });
   const bot = emu.createBot({ username: "shop_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const root = emu.apiRoot;
   const invoice = await ok<Any>(root, bot.token, "sendInvoice", {
     chat_id: alice.id,
@@ -65,7 +65,7 @@ Deno.test("stars: a payment in XTR credits the bot, shows as a transaction, is r
 Deno.test("refundStarPayment gives a payment back once: CHARGE_ALREADY_REFUNDED the second time", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "shop_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const root = emu.apiRoot;
   const invoice = await ok<Any>(root, bot.token, "sendInvoice", {
     chat_id: alice.id,
@@ -350,7 +350,7 @@ Deno.test("a business account's gifts, photo, gift settings and messages: conver
 Deno.test("giftPremiumSubscription costs the docs' price in stars and makes the user Premium", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "shop_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   const root = emu.apiRoot;
   const poor = await call(root, bot.token, "giftPremiumSubscription", {
     user_id: alice.id,

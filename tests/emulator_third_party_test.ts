@@ -27,7 +27,7 @@ async function download(emu: BotApiEmulator, token: string, fileId: string): Pro
 Deno.test("node-telegram-bot-api: photo, document with thumbnail, voice, media group, sticker set and profile photo uploads", async () => {
   await using emu = await BotApiEmulator.start({ strict: true });
   const handle = emu.createBot({ username: "ntba_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [handle] });
   const api: Any = new Api(handle.token, { apiRoot: emu.apiRoot, maxRetries: 0 });
   const chat_id = alice.id;
 
@@ -108,7 +108,7 @@ Deno.test("node-telegram-bot-api: photo, document with thumbnail, voice, media g
 Deno.test("grammY: InputFile uploads of a photo, a document with thumbnail and a media group", async () => {
   await using emu = await BotApiEmulator.start({ strict: true });
   const handle = emu.createBot({ username: "grammy_up_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [handle] });
   const api = new GrammyApi(handle.token, { apiRoot: emu.apiRoot });
   const photo = await api.sendPhoto(alice.id, new GrammyFile(bytes(120), "p.jpg"), { caption: "hi" });
   assert.deepEqual(await download(emu, handle.token, photo.photo.at(-1)!.file_id), bytes(120));
