@@ -6,7 +6,7 @@ import { grantsAll, readPermissions } from "../permissions.ts";
 import { plausible } from "../plausible.ts";
 import { type Obj, unixNow, type UserObj } from "../types.ts";
 import { chatMember, type ChatState, FULL_RIGHTS } from "../world.ts";
-import { targetChat, targetMessage } from "./common.ts";
+import { postServiceMessage, targetChat, targetMessage } from "./common.ts";
 
 const MEMBER_STATUS_PRIVATE = "chat member status can't be changed in private chats";
 
@@ -59,10 +59,7 @@ function banChatMember(ctx: CallContext): boolean {
   const until = optInt(ctx.params, "until_date") ?? 0;
   const wasMember = ctx.world.isMember(state, user.id);
   ctx.world.changeMember(state, ctx.bot.sender, { status: "kicked", user, until_date: until });
-  if (wasMember && state.chat.type !== "channel") {
-    const message = ctx.world.addMessage(state, { left_chat_member: user }, ctx.bot.sender, null);
-    for (const bot of ctx.world.audience(state)) if (bot !== ctx.bot) bot.queue.push("message", message);
-  }
+  if (wasMember) postServiceMessage(ctx, state, { left_chat_member: user });
   return true;
 }
 
@@ -192,6 +189,7 @@ function setInfo(param: string, right: string, field: string, required: boolean)
     if (field === "title") {
       if (state.chat.title === value) throw badRequest("chat title is not modified");
       state.chat.title = value;
+      postServiceMessage(ctx, state, { new_chat_title: value });
     } else if (value === "") delete state.info[field];
     else state.info[field] = value;
     ctx.world.changed({ kind: "chat", chat: state });
@@ -208,6 +206,9 @@ function pinChatMessage(ctx: CallContext): boolean {
   state.info.pinned_message = message;
   const pinned: Obj[] = (state.info.pinned ??= []) as Obj[];
   pinned.push(message);
+  // As the Bot API says, the pinned message in the service message carries no reply_to_message.
+  const { reply_to_message: _, ...shown } = message;
+  postServiceMessage(ctx, state, { pinned_message: shown });
   return true;
 }
 

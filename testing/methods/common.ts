@@ -19,6 +19,19 @@ export function targetChat(ctx: CallContext, param = "chat_id"): ChatState {
   return ctx.world.chatForBot(ctx.bot, chatId);
 }
 
+/**
+ * Posts a service message a bot's action causes (a new title or photo, a pin, a removed member, a forum
+ * topic change) and tells the chat's bots, the acting one too: the real server does not skip these
+ * outgoing service messages (telegram-bot-api's need_skip_update_message), unlike a bot's own sends.
+ * Channels get none (the emulator does not model their service posts).
+ */
+export function postServiceMessage(ctx: CallContext, state: ChatState, fields: Obj): MessageObj | undefined {
+  if (state.chat.type === "channel") return undefined;
+  const message = ctx.world.addMessage(state, fields, ctx.bot.sender, null);
+  ctx.world.broadcast(state, "message", message);
+  return message;
+}
+
 /** The message `message_id` of a chat; a 400 with `reason` when there is none. */
 export function targetMessage(
   ctx: CallContext,

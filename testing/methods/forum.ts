@@ -102,7 +102,8 @@ function serviceMessage(ctx: CallContext, state: ChatState, thread: number | und
     ctx.bot.sender,
     null,
   );
-  for (const bot of ctx.world.audience(state)) if (bot !== ctx.bot) bot.queue.push("message", message);
+  // The acting bot gets it too, as from the real server (see postServiceMessage).
+  ctx.world.broadcast(state, "message", message);
   return message.message_id;
 }
 

@@ -5,7 +5,7 @@ import { FileStore, type StoredFile } from "../files.ts";
 import { optArray, optInt, optObj, reqStr } from "../params.ts";
 import type { Obj } from "../types.ts";
 import type { ChatState } from "../world.ts";
-import { resolveFile, targetChat, targetMessage } from "./common.ts";
+import { postServiceMessage, resolveFile, targetChat, targetMessage } from "./common.ts";
 
 /** The emoji Telegram offers as reactions: the values the spec lists for ReactionTypeEmoji.emoji. */
 export const REACTION_EMOJI: ReadonlySet<string> = new Set(
@@ -74,12 +74,6 @@ function photoSizes(file: StoredFile): Obj[] {
   return [{ ...facts, width: 160, height: 160 }, { ...facts, width: 640, height: 640 }];
 }
 
-function serviceMessage(ctx: CallContext, state: ChatState, fields: Obj): void {
-  if (state.chat.type === "channel") return;
-  const message = ctx.world.addMessage(state, fields, ctx.bot.sender, null);
-  for (const bot of ctx.world.audience(state)) if (bot !== ctx.bot) bot.queue.push("message", message);
-}
-
 async function setChatPhoto(ctx: CallContext): Promise<boolean> {
   const state = targetChat(ctx);
   adminWith(ctx, state, "can_change_info", "change chat photo");
@@ -90,7 +84,7 @@ async function setChatPhoto(ctx: CallContext): Promise<boolean> {
   }
   const file = await resolveFile(ctx, value, "profile_photos");
   state.info.photo = chatPhoto(file);
-  serviceMessage(ctx, state, { new_chat_photo: photoSizes(file) });
+  postServiceMessage(ctx, state, { new_chat_photo: photoSizes(file) });
   return true;
 }
 
@@ -99,7 +93,7 @@ function deleteChatPhoto(ctx: CallContext): boolean {
   adminWith(ctx, state, "can_change_info", "change chat photo");
   if (state.info.photo === undefined) throw badRequest("CHAT_NOT_MODIFIED");
   delete state.info.photo;
-  serviceMessage(ctx, state, { delete_chat_photo: true });
+  postServiceMessage(ctx, state, { delete_chat_photo: true });
   return true;
 }
 

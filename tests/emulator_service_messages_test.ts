@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { ok } from "./emulator_helpers.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** The service messages a bot has been sent so far, as the names of their service fields. */
+async function serviceKinds(apiRoot: string, token: string): Promise<string[]> {
+  const updates = await ok<Any[]>(apiRoot, token, "getUpdates", { allowed_updates: [] });
+  const kinds = [
+    "new_chat_title",
+    "new_chat_photo",
+    "delete_chat_photo",
+    "pinned_message",
+    "left_chat_member",
+  ];
+  return updates.flatMap((u) => kinds.filter((k) => u.message?.[k] !== undefined));
+}
+
+Deno.test("a bot's title, photo, pin and ban post service messages that every bot of the group gets, itself included", async () => {
+  await using emu = await BotApiEmulator.start();
+  const admin = emu.createBot({ username: "admin_bot" });
+  const other = emu.createBot({ username: "other_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const group = emu.createGroup({
+    title: "G",
+    type: "supergroup",
+    members: [owner, bob],
+    bots: [admin, other],
+  });
+  const p = { chat_id: group.id };
+
+  await ok(emu.apiRoot, admin.token, "setChatTitle", { ...p, title: "New title" });
+  const form = new FormData();
+  form.set("chat_id", String(group.id));
+  form.set("photo", new File([new Uint8Array(8)], "p.jpg", { type: "image/jpeg" }));
+  const set = await fetch(`${emu.apiRoot}/bot${admin.token}/setChatPhoto`, { method: "POST", body: form });
+  assert.equal((await set.json()).ok, true);
+  await ok(emu.apiRoot, admin.token, "deleteChatPhoto", p);
+  const said = await owner.sendText(group.id, "pin me");
+  const reply = await owner.sendText(group.id, "and me", { replyTo: said });
+  await ok(emu.apiRoot, admin.token, "pinChatMessage", { ...p, message_id: reply.message_id });
+  await ok(emu.apiRoot, admin.token, "banChatMember", { ...p, user_id: bob.id });
+
+  const expected = [
+    "new_chat_title",
+    "new_chat_photo",
+    "delete_chat_photo",
+    "pinned_message",
+    "left_chat_member",
+  ];
+  // telegram-bot-api does not skip these outgoing service messages: the acting bot gets them too.
+  assert.deepEqual(await serviceKinds(emu.apiRoot, admin.token), expected);
+  assert.deepEqual(await serviceKinds(emu.apiRoot, other.token), expected);
+
+  const log = emu.transcript(group.id);
+  const title = log.find((m) => m.new_chat_title !== undefined)!;
+  assert.equal(title.new_chat_title, "New title");
+  assert.equal(title.from?.id, admin.id);
+  const pin = log.find((m) => m.pinned_message !== undefined)!;
+  const pinned = pin.pinned_message as Any;
+  assert.equal(pinned.text, "and me");
+  assert.equal(pinned.reply_to_message, undefined, "the pinned message carries no reply_to_message");
+});
+
+Deno.test("the bot that creates a forum topic gets its forum_topic_created message too", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "forum_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const forum = emu.createGroup({
+    title: "F",
+    type: "supergroup",
+    forum: true,
+    members: [owner],
+    bots: [bot],
+  });
+  const topic = await ok<Any>(emu.apiRoot, bot.token, "createForumTopic", {
+    chat_id: forum.id,
+    name: "Ideas",
+  });
+  const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: [] });
+  const created = updates.find((u) => u.message?.forum_topic_created !== undefined)?.message;
+  assert.equal(created?.forum_topic_created.name, "Ideas");
+  assert.equal(created?.message_thread_id, topic.message_thread_id);
+});
