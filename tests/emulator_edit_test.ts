@@ -189,6 +189,30 @@ Deno.test("live locations can be moved and stopped; polls can be stopped once", 
   assert.equal(twice.body.description, "Bad Request: poll has already been closed");
 });
 
+Deno.test("stopPoll's reply_markup replaces the poll message's inline keyboard", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "edit_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const vote = { inline_keyboard: [[{ text: "Vote", callback_data: "vote" }]] };
+  const results = { inline_keyboard: [[{ text: "Results", callback_data: "results" }]] };
+  const poll = await ok<Any>(emu.apiRoot, bot.token, "sendPoll", {
+    chat_id: alice.id,
+    question: "?",
+    options: [{ text: "a" }, { text: "b" }],
+    reply_markup: vote,
+  });
+  await ok(emu.apiRoot, bot.token, "stopPoll", {
+    chat_id: alice.id,
+    message_id: poll.message_id,
+    reply_markup: results,
+  });
+  const now = emu.message(alice.id, poll.message_id, { bot })!;
+  assert.equal((now.poll as Any).is_closed, true);
+  assert.deepEqual(now.reply_markup, results);
+  const press = await alice.pressButton(now, "Results");
+  assert.equal(press.data, "results");
+});
+
 Deno.test("deleteMessage removes a message from the transcript; a second delete is 400", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "edit_bot" });

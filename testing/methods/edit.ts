@@ -1,10 +1,10 @@
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { optArray, optInt, optStr } from "../params.ts";
+import { optArray, optInt, optJson, optStr } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
 import { unixNow } from "../types.ts";
 import type { ChatState, InlineMessageState } from "../world.ts";
-import { targetChat } from "./common.ts";
+import { checkInlineKeyboard, targetChat } from "./common.ts";
 import { applyEdit, captionChange, type EditChange, mediaChange, textChange } from "./edit_changes.ts";
 
 /** The message an edit targets: a chat message of the calling bot, or one of its inline messages. */
@@ -95,7 +95,11 @@ function stopPoll(ctx: CallContext): Obj {
   const poll = target.message.poll as Obj | undefined;
   if (poll === undefined) throw badRequest("message with poll to stop not found");
   if (poll.is_closed === true) throw badRequest("poll has already been closed");
+  // The call's reply_markup is the message's new inline keyboard (checked before anything changes).
+  const markup = optJson(ctx.params, "reply_markup") as Obj | undefined;
+  if (markup !== undefined) checkInlineKeyboard(markup.inline_keyboard);
   poll.is_closed = true;
+  if (markup !== undefined) target.message.reply_markup = markup;
   // Not an edit of the message's content (no edit_date, nothing for nextBotEdit), but a page showing it
   // must stop offering votes.
   const chat = target.state ?? target.inline?.chat;
