@@ -77,3 +77,14 @@ Deno.test("lenient (default): a bot writing first goes through and is reported o
   await ok(emu.apiRoot, bot.token, "sendMessage", { chat_id: dave.id, text: "welcome" });
   assert.equal(emu.warnings.length, 1);
 });
+
+Deno.test("strict: the call's own parameter errors come before the 403, as the server checks them first", async () => {
+  await using emu = await BotApiEmulator.start({ strict: true });
+  const bot = emu.createBot({ username: "first_bot" });
+  const dave = emu.createUser({ first_name: "Dave" });
+  const long = await call(emu.apiRoot, bot.token, "sendMessage", {
+    chat_id: dave.id,
+    text: "x".repeat(4097),
+  });
+  assert.equal(long.body.description, "Bad Request: message is too long");
+});

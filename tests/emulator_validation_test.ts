@@ -9,7 +9,7 @@ type Any = any;
 async function setup(strict = false) {
   const emu = await BotApiEmulator.start({ strict });
   const bot = emu.createBot({ username: "strict_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
   return { emu, bot, alice };
 }
 
