@@ -79,6 +79,31 @@ Deno.test("parse_mode HTML and MarkdownV2 become entities; broken markup is a 40
       parse_mode: "MarkdownV2",
     });
     assert.equal(reserved.status, 400);
+    // As the server reads them: a parse mode in any case wins over the call's entities, which are
+    // dropped; "none" parses nothing and keeps them.
+    const italic = [{ type: "italic", offset: 0, length: 3 }];
+    const both = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "<b>b</b>",
+      parse_mode: "html",
+      entities: italic,
+    });
+    assert.equal(both.text, "b");
+    assert.deepEqual(both.entities, [{ type: "bold", offset: 0, length: 1 }]);
+    const none = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "<b>",
+      parse_mode: "None",
+      entities: italic,
+    });
+    assert.equal(none.text, "<b>");
+    assert.deepEqual(none.entities, italic);
+    const unknown = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "x",
+      parse_mode: "BBCode",
+    });
+    assert.equal(unknown.body.description, "Bad Request: Unsupported parse_mode");
   } finally {
     await emu.close();
   }

@@ -23,8 +23,9 @@ export function formattedText(
 }
 
 /**
- * Text and entities after explicit entities, a `parse_mode`, or Telegram's own detection, in that order,
- * and the length check (`what` names the text in the error).
+ * Text and entities after a `parse_mode`, explicit entities, or Telegram's own detection, in that order
+ * (as the server reads them: a parse mode other than `none` wins, and the call's entities are then
+ * dropped), and the length check (`what` names the text in the error).
  */
 export function formatted(
   raw: string,
@@ -33,10 +34,11 @@ export function formatted(
   max: number,
   what: "message" | "caption",
 ): { text: string; entities?: Obj[] } {
-  const { text, entities } = given !== undefined
-    ? { text: raw, entities: given }
-    : mode !== undefined && mode !== ""
+  const parses = mode !== undefined && mode !== "" && mode.toLowerCase() !== "none" && raw !== "";
+  const { text, entities } = parses
     ? formatText(raw, mode)
+    : given !== undefined
+    ? { text: raw, entities: given }
     : { text: raw, entities: detectEntities(raw) };
   if (text.length > max) {
     throw badRequest(what === "message" ? "message is too long" : "message caption is too long");

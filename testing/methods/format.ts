@@ -214,10 +214,12 @@ function parseMarkdown(source: string, v2: boolean): { text: string; entities: O
  */
 export function formatText(source: string, mode: string): { text: string; entities?: Obj[] } {
   let parsed: { text: string; entities: Obj[] };
-  if (mode === "HTML") parsed = parseHtml(source);
-  else if (mode === "Markdown") parsed = parseMarkdown(source, false);
-  else if (mode === "MarkdownV2") parsed = parseMarkdown(source, true);
-  else throw badRequest(`unsupported parse_mode`);
+  // The server reads the mode's name in any case.
+  const name = mode.toLowerCase();
+  if (name === "html") parsed = parseHtml(source);
+  else if (name === "markdown") parsed = parseMarkdown(source, false);
+  else if (name === "markdownv2") parsed = parseMarkdown(source, true);
+  else throw badRequest("Unsupported parse_mode");
   const auto = detectEntities(parsed.text) ?? [];
   const entities = [...parsed.entities, ...auto].sort((a, b) => (a.offset as number) - (b.offset as number));
   return entities.length === 0 ? { text: parsed.text } : { text: parsed.text, entities };
