@@ -20,11 +20,12 @@ export function parseUpdate(item: QueueItem): Update {
       throw new BadInput("update", "a JSON-serialized Update");
     }
   }
-  if (
-    typeof value !== "object" || value === null || Array.isArray(value)
-    || !Number.isSafeInteger((value as { update_id?: unknown }).update_id)
-  ) {
-    throw new BadInput("update", "an Update object with an integer update_id");
-  }
-  return value as Update;
+  if (!isUpdate(value)) throw new BadInput("update", "an Update object with an integer update_id");
+  return value;
+}
+
+/** Whether `value` is shaped as an Update: an object (no array) with a safe integer `update_id`. */
+export function isUpdate(value: unknown): value is Update {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    && Number.isSafeInteger((value as { update_id?: unknown }).update_id);
 }

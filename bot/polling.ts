@@ -2,6 +2,7 @@ import type { CallOptions } from "../api/client.ts";
 import type { Update } from "../api/types.gen.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
+import { isUpdate } from "./parse_update.ts";
 import { conflictError, judgePollError } from "./poll_errors.ts";
 import type { Receiver } from "./receiver.ts";
 import { within } from "./within.ts";
@@ -167,6 +168,14 @@ export async function pollUpdates(
         continue;
       }
       if (verdict.report) options.report(error);
+      await pause(backoff.next(), stop);
+      continue;
+    }
+    if (!Array.isArray(updates) || !updates.every(isUpdate)) {
+      // A server or proxy answering nonsense: what it sent is not taken for updates (nor for offsets).
+      options.report(
+        new TelepotException("getUpdates answered something other than a list of Updates; asking again"),
+      );
       await pause(backoff.next(), stop);
       continue;
     }

@@ -5,6 +5,7 @@ import type { LoopMessage } from "../bot/mod.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
 import { WireServer } from "./support/wire_server.ts";
@@ -358,5 +359,40 @@ Deno.test("loop: relax spaces out polls that come back short, even from a server
   assert.ok(calls >= 2 && calls <= 6, `${calls} polls in 1 s`);
   const first = server.calls("getUpdates")[0].json;
   assert.deepEqual([first?.timeout, first?.limit], [0, 7], "timeout and limit go to getUpdates as given");
+  await server.close();
+});
+
+Deno.test("loop: a getUpdates answer that is no list of Updates is reported and asked again, never taken for updates", async () => {
+  const update = {
+    update_id: 7,
+    message: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "x" },
+  };
+  const server = WireServer.start().on(
+    "getUpdates",
+    () => null,
+    () => ({ update_id: 1 }),
+    () => [{ update_id: "7" }],
+    () => [update],
+    () => [],
+  );
+  const bot = new Bot("1:nonsense", { apiRoot: server.url });
+  const errors: unknown[] = [];
+  const got: number[] = [];
+  const loop = bot.messageLoop({ chat: (msg) => void got.push(msg.message_id) }, {
+    timeout: 0,
+    relax: 0,
+    backoff: { initial: 0.01, max: 0.01 },
+    onError: (error) => void errors.push(error),
+  });
+  await until(() => got.length === 1 && server.calls("getUpdates").length >= 5, 20, "the real update");
+  await loop.stop();
+  assert.deepEqual(got, [1]);
+  assert.equal(errors.length, 3, String(errors));
+  assert.ok(
+    errors.every((e) =>
+      e instanceof TelepotException && /not.*list of Updates|other than a list/.test(e.message)
+    ),
+  );
+  assert.equal(server.calls("getUpdates")[4].json?.offset, 8, "the offset follows the real update only");
   await server.close();
 });
