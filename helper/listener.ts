@@ -6,7 +6,6 @@ import type { Ear, IndexKey, IndexPath } from "../bot/microphone.ts";
 import { tupleEncoding } from "../bot/seed_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { WaitTooLong } from "../exception/wait_too_long.ts";
-import { unrefTimer } from "../platform/timers.ts";
 import { matchAll, type Pattern, type TemplateFunction } from "./template.ts";
 
 /** Options of {@link Listener.wait}. */
@@ -178,8 +177,6 @@ export class Listener implements Ear<Msg> {
         expired = true;
         if (this.mailbox.cancelWait()) reject(new WaitTooLong(timeout));
       }, timeout * 1000);
-      // A conversation waiting for its next message keeps no process alive once nothing else runs.
-      if (timer !== undefined) unrefTimer(timer);
       const check = (): void => {
         let msg: Msg | undefined;
         try {

@@ -135,35 +135,3 @@ Deno.test("delegator: a stopped loop's process ends by itself, its delegates sti
   assert.equal(code, 0, `the process ended by itself: ${stderr}`);
   assert.match(stdout, /open delegates: 1/);
 });
-
-Deno.test("delegator: a stopped loop's process ends by itself while a conversation waits in listener.wait({ timeout })", async () => {
-  const mod = new URL("../mod.ts", import.meta.url).href;
-  const testing = new URL("../testing/mod.ts", import.meta.url).href;
-  const program = `
-    import { ChatContext, createRun, DelegatorBot, perChatId } from ${JSON.stringify(mod)};
-    import { BotApiEmulator } from ${JSON.stringify(testing)};
-    class Interview extends ChatContext {
-      constructor(seedTuple) {
-        super(seedTuple[0], seedTuple[2]);
-        this.listener.capture([{ chat: { id: this.chatId } }]);
-      }
-      async run() {
-        await this.sender.sendMessage("Name?");
-        await this.listener.wait({ timeout: 3600 });
-      }
-    }
-    const emu = await BotApiEmulator.start();
-    const { token } = emu.createBot({ username: "asking_bot" });
-    const alice = emu.createUser({ first_name: "Alice" });
-    const bot = new DelegatorBot(token, [[perChatId(), createRun(Interview)]], { apiRoot: emu.apiRoot });
-    const loop = bot.messageLoop(undefined, { timeout: 1 });
-    await alice.sendText(alice.id, "/start");
-    await emu.nextBotMessage(alice.id, { timeout: 30 });
-    await loop.stop();
-    await emu.close();
-    console.log("waiting delegates:", bot.delegateCount);
-  `;
-  const { code, stdout, stderr } = await runAlone(program, 30);
-  assert.equal(code, 0, `the process ended by itself: ${stderr}`);
-  assert.match(stdout, /waiting delegates: 1/);
-});
