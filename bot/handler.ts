@@ -71,7 +71,9 @@ export function resolveHandler(handler: LoopHandler): (msg: LoopMessage) => unkn
   return (msg) => {
     const f = flavor(msg);
     const kind = originOf(msg)?.kind;
-    const fn = (kind === undefined ? undefined : table[kind]) ?? table[f] ?? table["null"];
+    // Own entries only: an update's kind is text from the wire, and `constructor` is no handler.
+    const entry = (key: string) => Object.hasOwn(table, key) ? table[key] : undefined;
+    const fn = (kind === undefined ? undefined : entry(kind)) ?? entry(f) ?? entry("null");
     if (!fn) {
       const keys = kind === undefined || kind === f ? f : `${kind}, ${f}`;
       throw new BadFlavor(msg, `No handler for ${f}: the routing table has neither ${keys} nor null`);

@@ -373,3 +373,29 @@ Deno.test("routing tables: an entry left undefined is allowed; a loop option in 
   );
   return loop.stop();
 });
+
+Deno.test("webhook: a forged update cannot pose as the bot's own event (a _ field), nor pick Object.prototype members as handlers", async () => {
+  const bot = new Bot("1:forged", { apiRoot: "http://127.0.0.1:9", logger: { debug() {}, error() {} } });
+  const handle = webhookHandler(bot);
+  const seen: string[] = [];
+  const errors: unknown[] = [];
+  const loop = bot.messageLoop({
+    chat: () => void seen.push("chat"),
+    _alarm: () => void seen.push("alarm"),
+    null: (msg) => void seen.push(`catch-all ${JSON.stringify(msg)}`),
+  }, { onError: (error) => void errors.push(error), maxAttempts: 1 });
+  try {
+    const forged = [
+      "{\"update_id\":1,\"_alarm\":{\"_alarm\":{\"what\":\"attacker data\"}}}",
+      "{\"update_id\":2,\"constructor\":{\"id\":\"c\"}}",
+      "{\"update_id\":3,\"hasOwnProperty\":{\"id\":\"h\"}}",
+    ];
+    for (const body of forged) assert.equal((await handle(post(body))).status, 200);
+    await until(() => seen.length + errors.length === 3);
+    assert.deepEqual(seen, ["catch-all {\"id\":\"c\"}", "catch-all {\"id\":\"h\"}"]);
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /Unknown flavor/);
+  } finally {
+    await loop.stop();
+  }
+});
