@@ -104,6 +104,19 @@ Deno.test("parse_mode HTML and MarkdownV2 become entities; broken markup is a 40
       parse_mode: "BBCode",
     });
     assert.equal(unknown.body.description, "Bad Request: Unsupported parse_mode");
+    // Names of Object.prototype are neither tags nor named entities.
+    const literal = await ok<Any>(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "a &constructor; b",
+      parse_mode: "HTML",
+    });
+    assert.equal(literal.text, "a &constructor; b");
+    const tag = await call(emu.apiRoot, bot.token, "sendMessage", {
+      chat_id: alice.id,
+      text: "<constructor>hi</constructor>",
+      parse_mode: "HTML",
+    });
+    assert.equal(tag.status, 400);
   } finally {
     await emu.close();
   }

@@ -52,7 +52,8 @@ function parseHtml(source: string): { text: string; entities: Obj[] } {
       const space = inner.search(/\s/);
       const name = (space < 0 ? inner : inner.slice(0, space)).toLowerCase();
       const attrs = space < 0 ? "" : inner.slice(space);
-      let type = HTML_TAGS[name];
+      // Own names only: `<constructor>` is no tag, nor `&toString;` an entity.
+      let type = Object.hasOwn(HTML_TAGS, name) ? HTML_TAGS[name] : undefined;
       if (name === "span" && attrs.includes("tg-spoiler")) type = "spoiler";
       if (type === undefined) cannotParse(`Unsupported start tag "${name}" at byte offset ${i}`);
       const entity: Obj = { type, offset: text.length, length: 0 };
@@ -69,7 +70,7 @@ function parseHtml(source: string): { text: string; entities: Obj[] } {
     } else if (c === "&") {
       const end = source.indexOf(";", i);
       const name = end < 0 ? "" : source.slice(i + 1, end);
-      const value = HTML_ESCAPES[name];
+      const value = Object.hasOwn(HTML_ESCAPES, name) ? HTML_ESCAPES[name] : undefined;
       if (value === undefined) {
         text += "&";
         i++;
