@@ -59,6 +59,14 @@ export interface ApiOptions extends LoggingOptions {
    * installs `retryTransformer(options.retry)` as the first of {@link Api.transformers}.
    */
   readonly retry?: boolean | RetryOptions;
+  /**
+   * Whether {@link Api.downloadFile} copies an absolute `file_path` (what a local Bot API server run
+   * with `--local` answers) from this machine's disk. Default: true when `apiRoot` is on this machine
+   * (`localhost`, `127.0.0.0/8`, `::1`), false otherwise, so that a remote server or a proxy naming a
+   * path here is refused rather than read. Set it for a local server reached by another name whose
+   * files this machine shares.
+   */
+  readonly localFiles?: boolean;
 }
 
 export type { CallOptions } from "./call_options.ts";
@@ -141,6 +149,7 @@ export class Api extends ApiMethods {
   readonly #fileBase: string;
   readonly #fetch: typeof fetch;
   readonly #fetchGiven: boolean;
+  readonly #localFiles: boolean;
   #pool: ConnectionPool | undefined;
   #poolLeases = 0;
   readonly #timeout: number | undefined;
@@ -193,6 +202,10 @@ export class Api extends ApiMethods {
     this.#fetchGiven = options.fetch !== undefined;
     this.#timeout = checkSeconds(options.timeout, "options.timeout");
     this.#signal = options.signal;
+    if (options.localFiles !== undefined && typeof options.localFiles !== "boolean") {
+      throw new BadInput("options.localFiles", "a boolean");
+    }
+    this.#localFiles = options.localFiles ?? isLoopback(root.hostname);
     this.#log = new RedactingLogger(
       options.logger ?? console,
       token,
@@ -354,14 +367,14 @@ export class Api extends ApiMethods {
   /**
    * Downloads a file by its `file_id` (telepot's `download_file`): asks getFile for its path, then
    * streams it into `dest` without holding it in memory. A local Bot API server's absolute
-   * `file_path` is copied from disk.
+   * `file_path` is copied from disk (see {@link ApiOptions.localFiles}).
    *
    * @param fileId the file to fetch.
    * @param dest a path (created or truncated), an open file or a WritableStream (both left open).
    * @param options abort signal and timeout for each of the two requests.
    * @returns the File object getFile answered.
-   * @throws {BadInput} on a bad `dest`, or when Telegram gives no `file_path` (files above the
-   *   server's download limit).
+   * @throws {BadInput} on a bad `dest`, when Telegram gives no `file_path` (files above the
+   *   server's download limit), or an absolute one while `localFiles` is off.
    */
   async downloadFile(fileId: string, dest: DownloadDestination, options: CallOptions = {}): Promise<File> {
     checkDestination(dest);
@@ -370,6 +383,14 @@ export class Api extends ApiMethods {
     if (typeof path !== "string" || path === "") {
       throw new BadInput("fileId", "a file the server lets bots download (getFile returned no file_path)");
     }
+    const local = isLocalFilePath(path);
+    if (local && !this.#localFiles) {
+      throw new BadInput(
+        "options.localFiles",
+        "true to copy files from this machine's disk: getFile answered a path here, as only a local Bot "
+          + "API server does, and this client's apiRoot is elsewhere",
+      );
+    }
     const external = this.#externalSignal(options.signal);
     const seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
     const sink = await openDestination(dest);
@@ -377,7 +398,6 @@ export class Api extends ApiMethods {
     const { signal } = attempt;
     try {
       let source: ReadableStream<Uint8Array>;
-      const local = isLocalFilePath(path);
       if (local) {
         // A local server keeps its files in a folder named after the token: an error naming the path
         // names the token too.
@@ -491,4 +511,9 @@ export class Api extends ApiMethods {
 /** A relative `file_path` as the path of a URL: each segment percent-encoded, the slashes kept. */
 function pathForUrl(filePath: string): string {
   return filePath.split("/").map(encodeURIComponent).join("/");
+}
+
+/** Whether `hostname` (as `URL` gives it) names this machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

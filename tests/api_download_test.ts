@@ -79,6 +79,32 @@ Deno.test("an absolute file_path (local Bot API server) is copied from disk, not
   });
 });
 
+Deno.test("a server not on this machine naming a path here is refused, not read, unless localFiles says so", async () => {
+  await withServer(async (server, dir) => {
+    const secret = `${dir}/secret.env`;
+    await Deno.writeTextFile(secret, "PASSWORD=hunter2");
+    server.on("getFile", fileInfo(secret));
+    // Telegram's own apiRoot, its requests carried to the loopback server by a fetch of the caller's.
+    const viaProxy = (localFiles?: boolean) =>
+      new Api(TOKEN, {
+        fetch: (input, init) => fetch(String(input).replace("https://api.telegram.org", server.url), init),
+        localFiles,
+      });
+    await assert.rejects(
+      viaProxy().downloadFile("F1", `${dir}/out`),
+      (e) => e instanceof BadInput && /localFiles/.test(e.message),
+    );
+    await assert.rejects(Deno.stat(`${dir}/out`), Deno.errors.NotFound, "nothing was written");
+    await assert.rejects(
+      new Api(TOKEN, { apiRoot: server.url, localFiles: false }).downloadFile("F1", `${dir}/out`),
+      BadInput,
+    );
+    await viaProxy(true).downloadFile("F1", `${dir}/out`);
+    assert.equal(await Deno.readTextFile(`${dir}/out`), "PASSWORD=hunter2");
+    assert.throws(() => new Api(TOKEN, { localFiles: "yes" as never }), BadInput);
+  });
+});
+
 Deno.test("the test environment downloads from /file/bot<token>/test/", async () => {
   await withServer(async (server, dir) => {
     server.files.set("voice/v.ogg", content);
