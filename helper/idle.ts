@@ -5,6 +5,7 @@ import type { ScheduledEvent } from "../bot/scheduler.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate as IdleTerminateError } from "../exception/idle_terminate.ts";
 import type { ListenerContext } from "./contexts.ts";
+import type { IdleEvent } from "./handler_methods.ts";
 import { type Constructor, contextOptions } from "./mixin.ts";
 import type { StandardEventing, StandardEventScheduler } from "./standard_event.ts";
 
@@ -103,8 +104,11 @@ function wrapOnClose<R, This>(
 export interface IdleTerminating {
   /** Manages the idle countdown. */
   readonly idleEventCoordinator: IdleEventCoordinator;
-  /** Handles the `_idle` event: throws `IdleTerminate`, which closes the delegate. */
-  onIdle(event: Msg): never;
+  /**
+   * Handles the `_idle` event: throws `IdleTerminate`, which closes the delegate. An override may do
+   * anything else (say goodbye, then `close()`), so the result is `unknown`, not `never`.
+   */
+  onIdle(event: IdleEvent): unknown;
 }
 
 /** What {@link IdleTerminateMixin} needs from the class it extends. */
@@ -148,7 +152,8 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
       return super.onClose(ex);
     }
 
-    onIdle(event: Msg): never {
+    onIdle(event: IdleEvent): unknown {
+      // A hand-made `_idle` event may lack the seconds; the configured timeout stands in.
       throw new IdleTerminateError(event._idle?.seconds ?? this.idleEventCoordinator.timeout);
     }
   };

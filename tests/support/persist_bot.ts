@@ -12,6 +12,7 @@ import { originOf } from "../../bot/update_kind.ts";
 import { paveEventSpace } from "../../delegate/compose.ts";
 import { createOpen } from "../../delegate/delegators.ts";
 import { perChatId } from "../../delegate/seeders.ts";
+import type { IdleEvent } from "../../helper/handler_methods.ts";
 import { ChatHandler } from "../../helper/handlers.ts";
 import { redisStorage } from "../../redis/mod.ts";
 import { persist } from "../../storage/persistence.ts";
@@ -68,7 +69,7 @@ class MessageCounter extends ChatHandler {
     write(`A ${this.chatId} ${this.state.count} ${Deno.pid}`);
   }
 
-  override onIdle(event: LoopMessage): never {
+  override onIdle(event: IdleEvent): unknown {
     write(`I ${this.chatId} ${this.state.count} ${Date.now()} ${Deno.pid}`);
     return super.onIdle(event);
   }

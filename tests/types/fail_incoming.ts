@@ -6,6 +6,7 @@ import {
   type ChatHandlerMethods,
   type DelegationPattern,
   hasFlavor,
+  type Message,
 } from "../../mod.ts";
 
 const bot = new Bot("1:typed");
@@ -35,3 +36,9 @@ export const mismatched: DelegationPattern<number> = [
   (msg) => String(msg.chat?.id), // expect TS2322
   ([, , chatId]) => () => chatId.toFixed(0),
 ];
+
+export class WrongIdle extends ChatHandler {
+  override onIdle(event: Message) { // expect TS2416
+    return event.text;
+  }
+}

@@ -10,9 +10,12 @@ import {
   type FlavorMethods,
   glance,
   hasFlavor,
+  type IdleEvent,
   type Message,
   perChatId,
   type PollAnswer,
+  UserHandler,
+  type UserHandlerMethods,
 } from "../../mod.ts";
 
 const bot = new Bot("1:typed");
@@ -68,3 +71,15 @@ const perChat: DelegationPattern<number> = [
   ([bot, , chatId]) => () => bot.sendMessage(chatId, `chat ${chatId.toFixed(0)}`),
 ];
 new DelegatorBot("1:typed", [perChat, [perChatId(), createOpen(Counter, { timeout: 10 })]]);
+
+export class Goodbye extends ChatHandler implements ChatHandlerMethods {
+  override async onIdle(event: IdleEvent) {
+    await this.sender.sendMessage(`Idle for ${event._idle.seconds} s, bye`);
+    this.close();
+  }
+}
+export class QuietClose extends UserHandler implements UserHandlerMethods {
+  override onIdle(_event: IdleEvent) {
+    this.close();
+  }
+}
