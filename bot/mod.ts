@@ -74,7 +74,13 @@ export {
   type MessageHandler,
   type RoutingTable,
 } from "./handler.ts";
-export { messageIdentifier, type MsgIdentifierTuple, originIdentifier } from "./identifier.ts";
+export {
+  type ChatMessageLike,
+  type EphemeralMessageLike,
+  messageIdentifier,
+  type MsgIdentifierTuple,
+  originIdentifier,
+} from "./identifier.ts";
 export type { Awaitable, DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 export { defaultErrorLogger, type LoopHost, runLoop } from "./loop.ts";
 export type { GettableQueue, LoopController, MessageLoopOptions, UpdateSource } from "./loop_options.ts";

@@ -1,5 +1,15 @@
 // Must NOT compile: each marked line fails with the error code after "expect".
-import { type ApiTransformer, Bot, type Chat, defaults, isCallTo } from "../../mod.ts";
+import {
+  type ApiTransformer,
+  Bot,
+  type CallbackQuery,
+  type Chat,
+  type ChosenInlineResult,
+  defaults,
+  isCallTo,
+  messageIdentifier,
+  originIdentifier,
+} from "../../mod.ts";
 
 const bot = new Bot("1:typed");
 
@@ -14,3 +24,9 @@ export const sync: ApiTransformer = (call) => call.method; // expect TS2322
 export const typo: ApiTransformer = (call, next) => isCallTo(call, "sendMesage") ? next(call) : next(call); // expect TS2345
 export const text: ApiTransformer = (call, next) => isCallTo(call, "getMe") ? next(call) : next(call.params); // expect TS2345
 bot.stopPoll("AAQCAD4"); // expect TS2345
+
+declare const query: CallbackQuery;
+declare const chosen: ChosenInlineResult;
+bot.deleteMessage(originIdentifier(query)); // expect TS2345
+bot.deleteMessage(messageIdentifier(chosen)); // expect TS2345
+bot.deleteMessage(messageIdentifier({ chat: { id: 1 }, receiver_user: { id: 2 }, ephemeral_message_id: 3 })); // expect TS2345

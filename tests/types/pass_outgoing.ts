@@ -2,11 +2,15 @@
 import {
   type ApiTransformer,
   Bot,
+  type CallbackQuery,
   type Chat,
+  type ChosenInlineResult,
   defaults,
   isCallTo,
   type Message,
   type MessageEntity,
+  messageIdentifier,
+  originIdentifier,
   retryTransformer,
 } from "../../mod.ts";
 
@@ -37,3 +41,19 @@ export const closed: Promise<boolean> = bot.closeBotInstance();
 export const chatType: Chat["type"] = "supergroup";
 export const entity: MessageEntity["type"] = "bot_command";
 export const action = bot.sendChatAction(1, "typing");
+
+export async function identifiers(chatId: number, query: CallbackQuery, chosen: ChosenInlineResult) {
+  const sent = await bot.sendMessage(chatId, "temporary");
+  await bot.editMessageText(messageIdentifier(sent), "edited");
+  await bot.deleteMessage(messageIdentifier(sent));
+  const poll = await bot.sendPoll(chatId, "Q?", [{ text: "a" }, { text: "b" }]);
+  await bot.stopPoll(messageIdentifier(poll));
+  if (query.message) await bot.deleteMessage(messageIdentifier(query.message));
+  await bot.editMessageText(originIdentifier(query), "pressed");
+  await bot.editMessageText(messageIdentifier(chosen), "chosen");
+  const [chat, id]: [number, number] = messageIdentifier(sent);
+  const [inline]: [string] = messageIdentifier({ inline_message_id: "AAQCAD4" });
+  const ephemeral = messageIdentifier({ chat: { id: 1 }, receiver_user: { id: 2 }, ephemeral_message_id: 3 });
+  await bot.deleteEphemeralMessage(ephemeral);
+  return [chat, id, inline];
+}
