@@ -1,4 +1,5 @@
 import type { ApiMethods } from "../api/methods.gen.ts";
+import type { Nullable } from "../api/nullable.ts";
 import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
 import { computedAnswer } from "./computed_answer.ts";
 import type { ListenerContext } from "./contexts.ts";
@@ -10,18 +11,20 @@ export type AnswerOptions = NonNullable<Parameters<ApiMethods["answerInlineQuery
 
 /**
  * What a compute function returns: the results, telepot's tuple `[results, cache_time, is_personal,
- * next_offset, button]` (any prefix of it), or `{ results, ...answerInlineQuery options }`.
+ * next_offset, button]` (any prefix of it), or `{ results, ...answerInlineQuery options }`. The results
+ * may have `null` fields, as `answerInlineQuery` accepts them: the `namedtuple` factories make such
+ * results.
  */
 export type ComputedAnswer =
-  | readonly InlineQueryResult[]
+  | readonly Nullable<InlineQueryResult>[]
   | readonly [
-    results: readonly InlineQueryResult[],
+    results: readonly Nullable<InlineQueryResult>[],
     cacheTime?: AnswerOptions["cache_time"] | null,
     isPersonal?: AnswerOptions["is_personal"] | null,
     nextOffset?: AnswerOptions["next_offset"] | null,
     button?: AnswerOptions["button"] | null,
   ]
-  | ({ results: readonly InlineQueryResult[] } & AnswerOptions);
+  | ({ results: readonly Nullable<InlineQueryResult>[] } & AnswerOptions);
 
 /**
  * Computes the answer to an inline query. It receives the extra arguments given to `answer`, then an
@@ -70,7 +73,9 @@ export class Answerer {
   // deno-lint-ignore no-explicit-any
   answer<A extends any[]>(
     inlineQuery: InlineQuery,
-    computeFn: ComputeFunction<A>,
+    // The extra arguments alone fix A: inferred from computeFn too, a function that leaves out the
+    // trailing signal would make A empty and refuse the arguments.
+    computeFn: NoInfer<ComputeFunction<A>>,
     ...computeArgs: A
   ): Promise<boolean> {
     const fromId = inlineQuery.from.id;
@@ -83,7 +88,7 @@ export class Answerer {
         const ans = await computeFn(...computeArgs, signal);
         if (signal.aborted) return false;
         const [results, options] = computedAnswer(ans);
-        await this.bot.answerInlineQuery(inlineQuery.id, results as InlineQueryResult[], options);
+        await this.bot.answerInlineQuery(inlineQuery.id, results, options);
         return true;
       } catch (err) {
         if (signal.aborted) return false;

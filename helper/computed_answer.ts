@@ -1,3 +1,4 @@
+import type { Nullable } from "../api/nullable.ts";
 import { isPlainObject } from "../api/plain_object.ts";
 import { METHODS } from "../api/spec.gen.ts";
 import type { InlineQueryResult } from "../api/types.gen.ts";
@@ -16,7 +17,7 @@ const TRAILING_PARAMS: readonly string[] = (() => {
 const EXPECTED = "an array of inline results, [results, ...answerInlineQuery arguments after results], "
   + "or { results, ...options }";
 
-function isResultList(value: unknown): value is readonly InlineQueryResult[] {
+function isResultList(value: unknown): value is readonly Nullable<InlineQueryResult>[] {
   return Array.isArray(value) && value.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
 }
 
@@ -30,7 +31,7 @@ function isResultList(value: unknown): value is readonly InlineQueryResult[] {
  */
 export function computedAnswer(
   ans: unknown,
-): [results: readonly InlineQueryResult[], options: AnswerOptions | undefined] {
+): [results: readonly Nullable<InlineQueryResult>[], options: AnswerOptions | undefined] {
   if (Array.isArray(ans) && Array.isArray(ans[0])) {
     const [results, ...positional] = ans;
     if (!isResultList(results)) {

@@ -1,13 +1,16 @@
 // Must NOT compile: each marked line fails with the error code after "expect".
 import {
+  Answerer,
   type ApiTransformer,
   Bot,
   type CallbackQuery,
   type Chat,
   type ChosenInlineResult,
   defaults,
+  type InlineQuery,
   isCallTo,
   messageIdentifier,
+  namedtuple,
   originIdentifier,
 } from "../../mod.ts";
 
@@ -30,3 +33,8 @@ declare const chosen: ChosenInlineResult;
 bot.deleteMessage(originIdentifier(query)); // expect TS2345
 bot.deleteMessage(messageIdentifier(chosen)); // expect TS2345
 bot.deleteMessage(messageIdentifier({ chat: { id: 1 }, receiver_user: { id: 2 }, ephemeral_message_id: 3 })); // expect TS2345
+
+declare const inlineQuery: InlineQuery;
+new Answerer(bot).answer(inlineQuery, () => "no results"); // expect TS2322
+const misspelt = namedtuple.InputTextMessageContent({ message_text: "x" });
+new Answerer(bot).answer(inlineQuery, () => [{ type: "articel", id: "1", input_message_content: misspelt }]); // expect TS2353

@@ -1,5 +1,6 @@
 // Must compile: transformers, defaults, per-call options, named types and literal unions.
 import {
+  Answerer,
   type ApiTransformer,
   Bot,
   type CallbackQuery,
@@ -10,6 +11,7 @@ import {
   type Message,
   type MessageEntity,
   messageIdentifier,
+  namedtuple,
   originIdentifier,
   retryTransformer,
 } from "../../mod.ts";
@@ -57,3 +59,23 @@ export async function identifiers(chatId: number, query: CallbackQuery, chosen: 
   await bot.deleteEphemeralMessage(ephemeral);
   return [chat, id, inline];
 }
+
+const answerer = new Answerer(bot);
+bot.messageLoop({
+  inline_query: (query) => {
+    const articles = () => [namedtuple.InlineQueryResultArticle({
+      id: "abc",
+      title: "ABC",
+      input_message_content: namedtuple.InputTextMessageContent({ message_text: "Hello" }),
+    })];
+    void answerer.answer(query, articles);
+    void answerer.answer(query, () => [articles(), 60, null, "next"]);
+    void answerer.answer(query, () => ({ results: articles(), cache_time: 60 }));
+    void answerer.answer(query, (prefix: string) => [{
+      type: "article" as const,
+      id: "1",
+      title: prefix + query.query,
+      input_message_content: { message_text: "x" },
+    }], "> ");
+  },
+});
