@@ -1,6 +1,7 @@
 import type { Msg, Seeder } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import type { OriginTuple } from "../helper/callback_query.ts";
 import { CHAT_FLAVORS, INLINE_FLAVORS, USER_FLAVORS } from "../helper/handlers.ts";
 import { flavorOrNull } from "../helper/quick_flavor.ts";
 
@@ -58,7 +59,7 @@ function flavorIn(msg: Msg, flavors: "all" | readonly string[]): boolean {
   return f !== null && flavors.includes(f);
 }
 
-function chatIdSeeder(options: PerChatOptions | undefined, accept: (id: unknown) => boolean): Seeder {
+function chatIdSeeder(options: PerChatOptions | undefined, accept: (id: unknown) => boolean): Seeder<number> {
   const types = options?.types ?? "all";
   const flavors = options?.flavors ?? CHAT_FLAVORS;
   return (msg) => {
@@ -73,22 +74,22 @@ function chatIdSeeder(options: PerChatOptions | undefined, accept: (id: unknown)
  * A seeder returning the chat id of a message whose chat type is in `types`. Like telepot's, it seeds
  * messages (`chat` and `edited_chat`) only, unless `flavors` says otherwise.
  */
-export function perChatId(options?: PerChatOptions): Seeder {
+export function perChatId(options?: PerChatOptions): Seeder<number> {
   return chatIdSeeder(options, () => true);
 }
 
 /** A seeder returning the chat id when it is in `s` (and the chat type in `types`), checked per message. */
-export function perChatIdIn(s: IdSet, options?: PerChatOptions): Seeder {
+export function perChatIdIn(s: IdSet, options?: PerChatOptions): Seeder<number> {
   return chatIdSeeder(options, membership(s, "s"));
 }
 
 /** A seeder returning the chat id when it is not in `s` (and the chat type is in `types`), checked per message. */
-export function perChatIdExcept(s: IdSet, options?: PerChatOptions): Seeder {
+export function perChatIdExcept(s: IdSet, options?: PerChatOptions): Seeder<number> {
   const has = membership(s, "s");
   return chatIdSeeder(options, (id) => !has(id));
 }
 
-function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder {
+function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder<number> {
   return (msg) => {
     const from = msg.from;
     if (!isObject(from) || !flavorIn(msg, flavors)) return null;
@@ -97,12 +98,12 @@ function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) 
 }
 
 /** A seeder returning the sender's user id of a message whose flavor is in `flavors`. */
-export function perFromId(options?: FlavorsOptions): Seeder {
+export function perFromId(options?: FlavorsOptions): Seeder<number> {
   return fromIdSeeder(options?.flavors ?? USER_FLAVORS, () => true);
 }
 
 /** A seeder returning the sender's user id when it is in `s` (and the flavor in `flavors`), checked per message. */
-export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder {
+export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder<number> {
   return fromIdSeeder(options?.flavors ?? USER_FLAVORS, membership(s, "s"));
 }
 
@@ -110,28 +111,28 @@ export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder {
  * A seeder returning the sender's user id when it is not in `s` (and the flavor is in `flavors`),
  * checked per message.
  */
-export function perFromIdExcept(s: IdSet, options?: FlavorsOptions): Seeder {
+export function perFromIdExcept(s: IdSet, options?: FlavorsOptions): Seeder<number> {
   const has = membership(s, "s");
   return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => !has(id));
 }
 
 /** A seeder returning the user id of inline queries and chosen inline results. */
-export function perInlineFromId(): Seeder {
+export function perInlineFromId(): Seeder<number> {
   return perFromId({ flavors: INLINE_FLAVORS });
 }
 
 /** {@link perInlineFromId}, only for user ids in `s`. */
-export function perInlineFromIdIn(s: IdSet): Seeder {
+export function perInlineFromIdIn(s: IdSet): Seeder<number> {
   return perFromIdIn(s, { flavors: INLINE_FLAVORS });
 }
 
 /** {@link perInlineFromId}, only for user ids not in `s`. */
-export function perInlineFromIdExcept(s: IdSet): Seeder {
+export function perInlineFromIdExcept(s: IdSet): Seeder<number> {
   return perFromIdExcept(s, { flavors: INLINE_FLAVORS });
 }
 
 /** A seeder that always returns 1: one delegate for the whole application. */
-export function perApplication(): Seeder {
+export function perApplication(): Seeder<number> {
   return () => 1;
 }
 
@@ -139,7 +140,7 @@ export function perApplication(): Seeder {
  * A seeder returning a new non-hashable seed (an empty object) for every message whose flavor is in
  * `flavors`: each such message gets its own delegate.
  */
-export function perMessage(options?: FlavorsOptions): Seeder {
+export function perMessage(options?: FlavorsOptions): Seeder<object> {
   const flavors = options?.flavors ?? "all";
   return (msg) => flavorIn(msg, flavors) ? {} : null;
 }
@@ -155,7 +156,7 @@ export function perEventSourceId(eventSpace: unknown): Seeder {
 }
 
 /** A seeder returning the chat id of the message a callback query came from (chat type in `types`). */
-export function perCallbackQueryChatId(options?: ChatTypesOptions): Seeder {
+export function perCallbackQueryChatId(options?: ChatTypesOptions): Seeder<number> {
   const types = options?.types ?? "all";
   return (msg) => {
     const chat = msg.message?.chat;
@@ -170,7 +171,7 @@ export function perCallbackQueryChatId(options?: ChatTypesOptions): Seeder {
  * A seeder returning a callback query's origin identifier, `[chatId, messageId]` or
  * `[inlineMessageId]`, when its origin type is in `origins`.
  */
-export function perCallbackQueryOrigin(options?: OriginsOptions): Seeder {
+export function perCallbackQueryOrigin(options?: OriginsOptions): Seeder<OriginTuple> {
   const origins = options?.origins ?? "all";
   const chat = origins === "all" || origins.includes("chat");
   const inline = origins === "all" || origins.includes("inline");
@@ -184,7 +185,7 @@ export function perCallbackQueryOrigin(options?: OriginsOptions): Seeder {
 }
 
 /** A seeder returning the invoice payload of a shipping query, pre-checkout query or successful payment. */
-export function perInvoicePayload(): Seeder {
+export function perInvoicePayload(): Seeder<string> {
   return (msg) => {
     if (isObject(msg.successful_payment)) return msg.successful_payment.invoice_payload ?? null;
     return typeof msg.invoice_payload === "string" ? msg.invoice_payload : null;

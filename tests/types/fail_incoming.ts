@@ -7,6 +7,8 @@ import {
   type DelegationPattern,
   hasFlavor,
   type Message,
+  perChatId,
+  perInvoicePayload,
 } from "../../mod.ts";
 
 const bot = new Bot("1:typed");
@@ -42,3 +44,6 @@ export class WrongIdle extends ChatHandler {
     return event.text;
   }
 }
+
+export const wrongSeed: DelegationPattern<string> = [perChatId(), ([, , id]) => () => id.toUpperCase()]; // expect TS2322
+export const wrongPayload: DelegationPattern<number> = [perInvoicePayload(), ([, , n]) => () => n.toFixed()]; // expect TS2322

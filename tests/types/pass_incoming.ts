@@ -12,7 +12,16 @@ import {
   hasFlavor,
   type IdleEvent,
   type Message,
+  type OriginTuple,
+  perApplication,
+  perCallbackQueryChatId,
+  perCallbackQueryOrigin,
   perChatId,
+  perChatIdIn,
+  perFromId,
+  perInlineFromId,
+  perInvoicePayload,
+  perMessage,
   type PollAnswer,
   UserHandler,
   type UserHandlerMethods,
@@ -83,3 +92,29 @@ export class QuietClose extends UserHandler implements UserHandlerMethods {
     this.close();
   }
 }
+
+export const perChatTyped: DelegationPattern<number> = [
+  perChatId(),
+  ([bot, , chatId]) => () => bot.sendMessage(chatId, "x"),
+];
+export const perUser: DelegationPattern<number> = [
+  perFromId(),
+  ([bot, , userId]) => () => bot.sendMessage(userId, "hi"),
+];
+export const perInline: DelegationPattern<number> = [
+  perInlineFromId(),
+  ([, , userId]) => () => userId.toFixed(0),
+];
+export const perListed: DelegationPattern<number> = [perChatIdIn([1, 2]), ([, , chatId]) => () => chatId + 1];
+export const perButtonChat: DelegationPattern<number> = [perCallbackQueryChatId(), ([, , id]) => () => id];
+export const perOrigin: DelegationPattern<OriginTuple> = [
+  perCallbackQueryOrigin(),
+  ([bot, , origin]) => () =>
+    origin.length === 2 ? bot.deleteMessage(origin) : bot.editMessageText(origin, "x"),
+];
+export const perInvoice: DelegationPattern<string> = [
+  perInvoicePayload(),
+  ([, , payload]) => () => payload.length,
+];
+export const perApp: DelegationPattern<number> = [perApplication(), ([, , one]) => () => one];
+export const perMsg: DelegationPattern<object> = [perMessage(), ([, , seed]) => () => seed];
