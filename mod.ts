@@ -9,9 +9,9 @@
  *
  * @example
  * ```ts
- * import { Bot, glance } from "@telepot/telepot-ts";
+ * import { Bot, flance } from "@telepot/telepot-ts";
  * const bot = new Bot("123:abc");
- * const loop = bot.messageLoop((msg) => console.log(glance(msg)));
+ * const loop = bot.messageLoop((msg) => console.log(flance(msg)));
  * await loop.stop();
  * ```
  *

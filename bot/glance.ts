@@ -6,11 +6,15 @@ import type { LoopMessage } from "./handler.ts";
 
 /** The payload type of an Update kind, e.g. `Of<"poll_answer">` is `PollAnswer`. */
 export type Of<K extends keyof Update> = NonNullable<Update[K]>;
-/**
- * A payload of type `T`, or a loosely typed message as handlers receive it (`LoopMessage`): the flavor
- * argument, not the argument's static type, picks the headline.
- */
+/** A payload of type `T`, or a loosely typed message as handlers receive it (`LoopMessage`). */
 export type Loose<T> = T | LoopMessage;
+/**
+ * What `glance` takes for a flavor whose payload type is `P`: a `P`, or a loosely typed message, one
+ * whose type has a string index signature (`LoopMessage`, a delegate's `Msg`), as handler methods
+ * receive it. Any other type must be a `P`: a `CallbackQuery` glanced as a chat message does not
+ * compile.
+ */
+export type Glanceable<T, P> = string extends keyof T ? T : P;
 /** A chat's type: `"private"`, `"group"`, `"supergroup"` or `"channel"`. */
 export type ChatType = Message["chat"]["type"];
 
@@ -63,6 +67,41 @@ export function contentType(msg: Message): ContentType {
   throw new BadFlavor(msg, "Message has no content field known to glance (text, photo, new_chat_members, …)");
 }
 
+/** The flavors `glance` has a headline for, each with its own overload. */
+export type HeadlineFlavor =
+  | "chat"
+  | "edited_chat"
+  | "callback_query"
+  | "inline_query"
+  | "chosen_inline_result"
+  | "shipping_query"
+  | "pre_checkout_query"
+  | "poll"
+  | "poll_answer"
+  | "my_chat_member"
+  | "chat_member"
+  | "chat_join_request"
+  | "message_reaction"
+  | "message_reaction_count"
+  | "chat_boost"
+  | "removed_chat_boost"
+  | "business_connection"
+  | "deleted_business_messages"
+  | "purchased_paid_media"
+  | "managed_bot"
+  | "subscription"
+  | "stopped_message_generation";
+
+/**
+ * The flavor argument of `glance` for a flavor known only at run time: any string type (`string`, a
+ * union such as `UpdateFlavor`) except one {@link HeadlineFlavor} named literally, which has its own
+ * overload checking the payload type.
+ */
+export type RuntimeFlavor<F extends string, Whole extends string = F> = F extends unknown
+  // Distributed over F, each member of a union differs from the whole; a single flavor does not.
+  ? ([Whole] extends [F] ? ([F] extends [HeadlineFlavor] ? never : F) : Whole)
+  : never;
+
 const headlines: Record<string, (m: LoopMessage, long: boolean) => unknown[]> = {
   chat: chatHeadline,
   edited_chat: chatHeadline,
@@ -89,7 +128,7 @@ const headlines: Record<string, (m: LoopMessage, long: boolean) => unknown[]> = 
   managed_bot: (m) => [m.user.id, m.bot.id],
   subscription: (m) => [m.user.id, m.invoice_payload, m.state],
   stopped_message_generation: (m) => [m.chat.type, m.chat.id, m.draft_id],
-};
+} satisfies Record<HeadlineFlavor, (m: LoopMessage, long: boolean) => unknown[]>;
 
 function chatHeadline(m: LoopMessage, long: boolean): unknown[] {
   const type = contentType(m as Message);
@@ -124,145 +163,164 @@ function chatEvent(m: LoopMessage, detail: unknown, long: boolean): unknown[] {
  * @throws {BadFlavor} for a flavor without a headline (events, kinds newer than this list).
  * @throws {BadFlavor} as well for a message with no content field.
  */
-export function glance(msg: Loose<Message>, flavor?: "chat" | "edited_chat", long?: false): ChatHeadline;
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Message>,
+  flavor?: "chat" | "edited_chat",
+  long?: false,
+): ChatHeadline;
 /** `glance` of a `chat` | `edited_chat` message (long headline). */
-export function glance(msg: Loose<Message>, flavor: "chat" | "edited_chat", long: true): ChatHeadlineLong;
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Message>,
+  flavor: "chat" | "edited_chat",
+  long: true,
+): ChatHeadlineLong;
 /** `glance` of a `callback_query` message (short headline). */
-export function glance(
-  msg: Loose<Of<"callback_query">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"callback_query">>,
   flavor: "callback_query",
   long?: boolean,
 ): CallbackQueryHeadline;
 /** `glance` of a `inline_query` message (short headline). */
-export function glance(
-  msg: Loose<Of<"inline_query">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"inline_query">>,
   flavor: "inline_query",
   long?: false,
 ): InlineQueryHeadline;
 /** `glance` of a `inline_query` message (long headline). */
-export function glance(
-  msg: Loose<Of<"inline_query">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"inline_query">>,
   flavor: "inline_query",
   long: true,
 ): InlineQueryHeadlineLong;
 /** `glance` of a `chosen_inline_result` message (short headline). */
-export function glance(
-  msg: Loose<Of<"chosen_inline_result">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"chosen_inline_result">>,
   flavor: "chosen_inline_result",
   long?: boolean,
 ): ChosenInlineResultHeadline;
 /** `glance` of a `shipping_query` message (short headline). */
-export function glance(
-  msg: Loose<Of<"shipping_query">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"shipping_query">>,
   flavor: "shipping_query",
   long?: boolean,
 ): ShippingQueryHeadline;
 /** `glance` of a `pre_checkout_query` message (short headline). */
-export function glance(
-  msg: Loose<Of<"pre_checkout_query">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"pre_checkout_query">>,
   flavor: "pre_checkout_query",
   long?: false,
 ): PreCheckoutQueryHeadline;
 /** `glance` of a `pre_checkout_query` message (long headline). */
-export function glance(
-  msg: Loose<Of<"pre_checkout_query">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"pre_checkout_query">>,
   flavor: "pre_checkout_query",
   long: true,
 ): PreCheckoutQueryHeadlineLong;
 /** `glance` of a `poll` message (short headline). */
-export function glance(msg: Loose<Of<"poll">>, flavor: "poll", long?: false): [id: string, question: string];
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"poll">>,
+  flavor: "poll",
+  long?: false,
+): [id: string, question: string];
 /** `glance` of a `poll` message (long headline). */
-export function glance(
-  msg: Loose<Of<"poll">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"poll">>,
   flavor: "poll",
   long: true,
 ): [id: string, question: string, totalVoterCount: number, isClosed: boolean];
 /** `glance` of a `poll_answer` message (short headline). */
-export function glance(
-  msg: Loose<Of<"poll_answer">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"poll_answer">>,
   flavor: "poll_answer",
   long?: boolean,
 ): [pollId: string, voterId: number, optionIds: number[]];
 /** `glance` of a `my_chat_member` | `chat_member` message (short headline). */
-export function glance(
-  msg: Loose<Of<"chat_member">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"chat_member">>,
   flavor: "my_chat_member" | "chat_member",
   long?: false,
 ): ChatEventHeadline<number>;
 /** `glance` of a `my_chat_member` | `chat_member` message (long headline). */
-export function glance(
-  msg: Loose<Of<"chat_member">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"chat_member">>,
   flavor: "my_chat_member" | "chat_member",
   long: true,
 ): ChatEventHeadlineLong<number>;
 /** `glance` of a `chat_join_request` message (short headline). */
-export function glance(
-  msg: Loose<Of<"chat_join_request">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"chat_join_request">>,
   flavor: "chat_join_request",
   long?: false,
 ): ChatEventHeadline<number>;
 /** `glance` of a `chat_join_request` message (long headline). */
-export function glance(
-  msg: Loose<Of<"chat_join_request">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"chat_join_request">>,
   flavor: "chat_join_request",
   long: true,
 ): ChatEventHeadlineLong<number>;
 /** `glance` of a `message_reaction` | `message_reaction_count` message (short headline). */
-export function glance(
-  msg: Loose<Of<"message_reaction"> | Of<"message_reaction_count">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"message_reaction"> | Of<"message_reaction_count">>,
   flavor: "message_reaction" | "message_reaction_count",
   long?: false,
 ): ChatEventHeadline<number>;
 /** `glance` of a `message_reaction` | `message_reaction_count` message (long headline). */
-export function glance(
-  msg: Loose<Of<"message_reaction"> | Of<"message_reaction_count">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"message_reaction"> | Of<"message_reaction_count">>,
   flavor: "message_reaction" | "message_reaction_count",
   long: true,
 ): ChatEventHeadlineLong<number>;
 /** `glance` of a `chat_boost` | `removed_chat_boost` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"chat_boost"> | Of<"removed_chat_boost">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"chat_boost"> | Of<"removed_chat_boost">>,
   flavor: "chat_boost" | "removed_chat_boost",
   long?: boolean,
 ): ChatEventHeadline<string>;
 /** `glance` of a `business_connection` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"business_connection">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"business_connection">>,
   flavor: "business_connection",
   long?: boolean,
 ): [id: string, userId: number, isEnabled: boolean];
 /** `glance` of a `deleted_business_messages` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"deleted_business_messages">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"deleted_business_messages">>,
   flavor: "deleted_business_messages",
   long?: boolean,
 ): [businessConnectionId: string, chatId: number, messageIds: number[]];
 /** `glance` of a `purchased_paid_media` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"purchased_paid_media">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"purchased_paid_media">>,
   flavor: "purchased_paid_media",
   long?: boolean,
 ): [fromId: number, paidMediaPayload: string];
 /** `glance` of a `managed_bot` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"managed_bot">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"managed_bot">>,
   flavor: "managed_bot",
   long?: boolean,
 ): [userId: number, botId: number];
 /** `glance` of a `subscription` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"subscription">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"subscription">>,
   flavor: "subscription",
   long?: boolean,
 ): [userId: number, invoicePayload: string, state: string];
 /** `glance` of a `stopped_message_generation` message (no long headline). */
-export function glance(
-  msg: Loose<Of<"stopped_message_generation">>,
+export function glance<T extends object>(
+  msg: T & Glanceable<T, Of<"stopped_message_generation">>,
   flavor: "stopped_message_generation",
   long?: boolean,
 ): [chatType: string, chatId: number, draftId: number];
-/** `glance` for a flavor known only at run time. */
-export function glance(msg: object, flavor: UpdateFlavor | string, long?: boolean): unknown[];
+/**
+ * `glance` for a flavor known only at run time (a `string`, an `UpdateFlavor`); a flavor named
+ * literally takes its own overload, and with it the check of the payload type.
+ */
+export function glance<F extends string>(
+  msg: object,
+  flavor: RuntimeFlavor<F>,
+  long?: boolean,
+): unknown[];
 export function glance(msg: object, flavor: string = "chat", long = false): unknown[] {
   const fn = headlines[flavor];
   if (!fn) throw new BadFlavor(flavor);

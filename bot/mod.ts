@@ -57,12 +57,15 @@ export {
   contentType,
   flance,
   glance,
+  type Glanceable,
+  type HeadlineFlavor,
   type InlineQueryHeadline,
   type InlineQueryHeadlineLong,
   type Loose,
   type Of,
   type PreCheckoutQueryHeadline,
   type PreCheckoutQueryHeadlineLong,
+  type RuntimeFlavor,
   type ShippingQueryHeadline,
 } from "./glance.ts";
 export {

@@ -237,10 +237,8 @@ Deno.test("glance: every flavor beyond telepot's has a typed tuple as well", () 
   const paid: [number, string] = glance(payloadOf("purchased_paid_media"), "purchased_paid_media");
   const managed: [number, number] = glance(payloadOf("managed_bot"), "managed_bot");
   const poll: [string, string, number, boolean] = glance(payloadOf("poll"), "poll", true);
-  const answer: [string, number, number[]] = glance(
-    { ...payloadOf("poll_answer"), user: from },
-    "poll_answer",
-  );
+  const answerPayload: Record<string, unknown> = { ...payloadOf("poll_answer"), user: from };
+  const answer: [string, number, number[]] = glance(answerPayload, "poll_answer");
   const reaction: [string, number, number, number] = glance(
     payloadOf("message_reaction"),
     "message_reaction",

@@ -5,7 +5,9 @@ import {
   ChatHandler,
   type ChatHandlerMethods,
   type DelegationPattern,
+  glance,
   hasFlavor,
+  type InlineQuery,
   type Message,
   perChatId,
   perInvoicePayload,
@@ -47,3 +49,9 @@ export class WrongIdle extends ChatHandler {
 
 export const wrongSeed: DelegationPattern<string> = [perChatId(), ([, , id]) => () => id.toUpperCase()]; // expect TS2322
 export const wrongPayload: DelegationPattern<number> = [perInvoicePayload(), ([, , n]) => () => n.toFixed()]; // expect TS2322
+
+declare const inlineQuery: InlineQuery;
+declare const message: Message;
+glance(inlineQuery); // expect TS2345
+glance(inlineQuery, "callback_query"); // expect TS2769
+glance(message, "poll_answer"); // expect TS2769

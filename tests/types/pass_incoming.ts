@@ -7,10 +7,12 @@ import {
   createOpen,
   type DelegationPattern,
   DelegatorBot,
+  flavor,
   type FlavorMethods,
   glance,
   hasFlavor,
   type IdleEvent,
+  type LoopMessage,
   type Message,
   type OriginTuple,
   perApplication,
@@ -23,6 +25,7 @@ import {
   perInvoicePayload,
   perMessage,
   type PollAnswer,
+  type UpdateFlavor,
   UserHandler,
   type UserHandlerMethods,
 } from "../../mod.ts";
@@ -118,3 +121,14 @@ export const perInvoice: DelegationPattern<string> = [
 ];
 export const perApp: DelegationPattern<number> = [perApplication(), ([, , one]) => () => one];
 export const perMsg: DelegationPattern<object> = [perMessage(), ([, , seed]) => () => seed];
+
+export function headlines(msg: Message, query: CallbackQuery, loose: LoopMessage, payload: object) {
+  const [contentType, chatType, chatId] = glance(msg);
+  const [queryId, fromId, data] = glance(query, "callback_query");
+  const [, , looseChatId] = glance(loose);
+  const [looseQueryId] = glance(loose, "callback_query");
+  const f: UpdateFlavor = flavor(payload) as UpdateFlavor;
+  const some: unknown[] = glance(payload, f);
+  const named: unknown[] = glance(payload, String(f));
+  return [contentType, chatType, chatId, queryId, fromId, data, looseChatId, looseQueryId, some, named];
+}
