@@ -4,7 +4,7 @@
  * For each method whose wrapper takes a chat id or a `MsgIdentifier` positionally: that argument's index
  * (what the `Sender`, `Administrator` and `Editor` proxies fill in).
  */
-export const TARGET_POSITIONS: Readonly<Record<string, number>> = {
+export const TARGET_POSITIONS = {
   sendMessage: 0,
   forwardMessage: 0,
   forwardMessages: 0,
@@ -103,7 +103,7 @@ export const TARGET_POSITIONS: Readonly<Record<string, number>> = {
   sendGame: 0,
   setGameScore: 2,
   getGameHighScores: 1
-};
+} as const satisfies Readonly<Record<string, number>>;
 
 /**
  * Required parameters whose empty string is a value, not a missing parameter (setWebhook's url: ""

@@ -135,9 +135,10 @@ export function emitClassification(table: SpecTable): string {
     "For each method whose wrapper takes a chat id or a `MsgIdentifier` positionally: that argument's index",
     "(what the `Sender`, `Administrator` and `Editor` proxies fill in).",
   ]);
-  out += `export const TARGET_POSITIONS: Readonly<Record<string, number>> = ${
+  // Literal positions: the proxies' types drop the parameter at the position the run time fills in.
+  out += `export const TARGET_POSITIONS = ${
     literal(targetPositions(table))
-  };\n\n`;
+  } as const satisfies Readonly<Record<string, number>>;\n\n`;
   const emptyAllowed = Object.fromEntries(
     table.methods.map((m) => [m.name, emptyStringDefaults(m)]).filter(([, names]) => names.length),
   );

@@ -1,10 +1,10 @@
 import { ADMINISTRATOR_METHODS, type AdministratorMethod } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
+import { installTargetedMethods, type TargetPosition, type WithoutParamAt } from "./proxy.ts";
 
 /** The chat-administration methods of a bot with the chat already filled in. */
 export type AdministratorMethods = {
-  [K in AdministratorMethod & keyof ApiMethods]: WithoutParam<ApiMethods[K], Parameters<ApiMethods[K]>[0]>;
+  [K in AdministratorMethod & keyof ApiMethods]: WithoutParamAt<ApiMethods[K], TargetPosition<K>>;
 };
 
 /**

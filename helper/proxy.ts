@@ -7,7 +7,7 @@ import { TARGET_POSITIONS } from "../api/classification.gen.ts";
  */
 export function installTargetedMethods(proto: object, names: readonly string[], field: string): void {
   for (const name of names) {
-    const at = TARGET_POSITIONS[name] ?? 0;
+    const at = (TARGET_POSITIONS as Readonly<Record<string, number>>)[name] ?? 0;
     const method = function(this: Record<string, unknown>, ...args: unknown[]): unknown {
       const bot = this.bot as Record<string, (...a: unknown[]) => unknown>;
       if (args.length < at) args.length = at;
@@ -18,6 +18,22 @@ export function installTargetedMethods(proto: object, names: readonly string[], 
     Object.defineProperty(proto, name, { value: method, writable: true, configurable: true });
   }
 }
+
+/** Where the `Sender`/`Administrator` proxies insert their target into method `K`'s arguments. */
+export type TargetPosition<K extends string> = K extends keyof typeof TARGET_POSITIONS
+  ? (typeof TARGET_POSITIONS)[K]
+  : 0;
+
+/** A function type without its parameter at position `N`. */
+export type WithoutParamAt<F, N extends number> = F extends (...args: infer P) => infer R
+  ? (...args: DropParamAt<P, N>) => R
+  : never;
+
+/** A parameter list without the parameter at position `N` (the ones before it keep their types). */
+export type DropParamAt<P extends unknown[], N extends number, Before extends unknown[] = []> =
+  Before["length"] extends N ? P extends [unknown, ...infer Rest] ? [...Before, ...Rest] : [...Before, ...P]
+    : P extends [infer H, ...infer Rest] ? DropParamAt<Rest, N, [...Before, H]>
+    : [...Before, ...P];
 
 /** A function type without the parameter of type `T` (found among its leading required parameters). */
 export type WithoutParam<F, T> = F extends (...args: infer P) => infer R ? (...args: DropParam<P, T>) => R

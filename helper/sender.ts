@@ -1,10 +1,10 @@
 import { SENDER_METHODS, type SenderMethod } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
+import { installTargetedMethods, type TargetPosition, type WithoutParamAt } from "./proxy.ts";
 
 /** The sending methods of a bot with the chat already filled in. */
 export type SenderMethods = {
-  [K in SenderMethod & keyof ApiMethods]: WithoutParam<ApiMethods[K], Parameters<ApiMethods[K]>[0]>;
+  [K in SenderMethod & keyof ApiMethods]: WithoutParamAt<ApiMethods[K], TargetPosition<K>>;
 };
 
 /**

@@ -8,10 +8,12 @@ import {
   type ChosenInlineResult,
   defaults,
   type InlineQuery,
+  type InputChecklist,
   isCallTo,
   messageIdentifier,
   namedtuple,
   originIdentifier,
+  Sender,
 } from "../../mod.ts";
 
 const bot = new Bot("1:typed");
@@ -38,3 +40,6 @@ declare const inlineQuery: InlineQuery;
 new Answerer(bot).answer(inlineQuery, () => "no results"); // expect TS2322
 const misspelt = namedtuple.InputTextMessageContent({ message_text: "x" });
 new Answerer(bot).answer(inlineQuery, () => [{ type: "articel", id: "1", input_message_content: misspelt }]); // expect TS2353
+
+declare const checklist: InputChecklist;
+new Sender(bot, 12345).sendChecklist(777, checklist); // expect TS2345

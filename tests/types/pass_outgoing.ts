@@ -7,6 +7,7 @@ import {
   type Chat,
   type ChosenInlineResult,
   defaults,
+  type InputChecklist,
   isCallTo,
   type Message,
   type MessageEntity,
@@ -14,6 +15,7 @@ import {
   namedtuple,
   originIdentifier,
   retryTransformer,
+  Sender,
 } from "../../mod.ts";
 
 const bot = new Bot("1:typed");
@@ -79,3 +81,8 @@ bot.messageLoop({
     }], "> ");
   },
 });
+
+declare const checklist: InputChecklist;
+const sender = new Sender(bot, 12345);
+export const checklistSent = sender.sendChecklist("business-connection", checklist);
+export const texted = sender.sendMessage("hi", { parse_mode: "HTML" });
