@@ -1,6 +1,7 @@
 import { BadInput } from "../exception/bad_input.ts";
 import type { CallOptions } from "./call_options.ts";
 import type { MethodName, MethodParams } from "./methods.gen.ts";
+import type { Nullable } from "./nullable.ts";
 import { isPlainObject } from "./plain_object.ts";
 
 /** One outgoing Bot API call as a transformer sees it. */
@@ -17,8 +18,11 @@ export interface ApiCall {
 export interface TypedApiCall<M extends MethodName> extends ApiCall {
   /** The Bot API method. */
   readonly method: M;
-  /** Its parameters; a transformer before this one may have left some out. */
-  readonly params: Readonly<Partial<MethodParams<M>>>;
+  /**
+   * Its parameters; a transformer before this one may have left some out, and an optional one may be
+   * `null` (how callers and `namedtuple` objects say "absent").
+   */
+  readonly params: Readonly<Partial<Nullable<MethodParams<M>>>>;
 }
 
 /** Hands a call on to the next transformer (the last one's `next` sends it); resolves to the `result`. */

@@ -43,3 +43,11 @@ new Answerer(bot).answer(inlineQuery, () => [{ type: "articel", id: "1", input_m
 
 declare const checklist: InputChecklist;
 new Sender(bot, 12345).sendChecklist(777, checklist); // expect TS2345
+
+export const nullBlind: ApiTransformer = (call, next) => {
+  if (isCallTo(call, "sendPhoto")) {
+    const caption: string | undefined = call.params.caption; // expect TS2322
+    return next({ ...call, params: { ...call.params, caption } });
+  }
+  return next(call);
+};

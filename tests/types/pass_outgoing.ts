@@ -86,3 +86,11 @@ declare const checklist: InputChecklist;
 const sender = new Sender(bot, 12345);
 export const checklistSent = sender.sendChecklist("business-connection", checklist);
 export const texted = sender.sendMessage("hi", { parse_mode: "HTML" });
+
+export const captions: ApiTransformer = (call, next) => {
+  if (isCallTo(call, "sendPhoto")) {
+    const caption: string | null | undefined = call.params.caption;
+    return next({ ...call, params: { ...call.params, caption: caption?.toUpperCase() ?? null } });
+  }
+  return next(call);
+};
