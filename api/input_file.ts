@@ -21,6 +21,9 @@ export type InputFile =
 
 /** A file on the local disk, to be uploaded by streaming. Create with {@link localFile}. */
 export class LocalFile {
+  // A private field makes the type nominal: a plain `{ path }` object, which the upload code (it checks
+  // `instanceof LocalFile`) would send as JSON, is not a LocalFile.
+  #brand: undefined;
   /** The file's path on disk. */
   readonly path: string;
   /**

@@ -3,6 +3,7 @@
  * every field of its type (`null` where absent), converts nested objects with their own type's rules,
  * checks that required fields are there, and serialises without the `null` fields.
  */
+import type { LocalFile } from "../api/input_file.ts";
 import type { Nullable } from "../api/nullable.ts";
 import { isPlainObject } from "../api/plain_object.ts";
 import { type FieldSpec, TYPES, type TypeSpec } from "../api/spec.gen.ts";
@@ -10,7 +11,9 @@ import { BadInput } from "../exception/bad_input.ts";
 
 /** A Bot API object with every field present: optional fields are `null` where absent, nested ones too. */
 export type NamedTuple<T> = T extends (...args: never[]) => unknown ? T
-  : T extends readonly (infer E)[] ? NamedTuple<E>[]
+  : T extends Blob | Uint8Array | ReadableStream<Uint8Array> | LocalFile ? T
+  // Branches parallel to `Nullable`'s (see there): a factory's result passes where `Nullable` is taken.
+  : T extends readonly unknown[] ? { -readonly [K in keyof T]: NamedTuple<T[K]> }
   : T extends object ? {
       [K in keyof T]-?: undefined extends T[K] ? NamedTuple<Exclude<T[K], undefined>> | null
         : NamedTuple<T[K]>;

@@ -51,3 +51,9 @@ export const nullBlind: ApiTransformer = (call, next) => {
   }
   return next(call);
 };
+
+const bytes = new Uint8Array([137, 80, 78, 71]);
+bot.sendPhoto(1, [bytes, "chart.png"]); // expect TS2345
+bot.sendDocument(1, ["report.pdf"]); // expect TS2345
+bot.sendAudio(1, []); // expect TS2345
+bot.sendPhoto(1, { path: "cat.jpg" }); // expect TS2345

@@ -9,6 +9,7 @@ import {
   defaults,
   type InputChecklist,
   isCallTo,
+  localFile,
   type Message,
   type MessageEntity,
   messageIdentifier,
@@ -94,3 +95,8 @@ export const captions: ApiTransformer = (call, next) => {
   }
   return next(call);
 };
+
+const png = new Uint8Array([137, 80, 78, 71]);
+export const chart = bot.sendPhoto(1, ["chart.png", png]);
+export const fromDisk = bot.sendDocument(1, ["report.pdf", localFile("/tmp/report.pdf")], { caption: null });
+export const local = bot.sendAudio(1, localFile("song.mp3"));
