@@ -116,47 +116,47 @@ export interface FlavorPayloads {
  */
 export interface FlavorMethods {
   /** Receives each `chat` Message; a returned promise is awaited. */
-  onChatMessage?(msg: Message): unknown;
+  onChatMessage?: (msg: Message) => unknown;
   /** Receives each `edited_chat` Message; a returned promise is awaited. */
-  onEditedChatMessage?(msg: Message): unknown;
+  onEditedChatMessage?: (msg: Message) => unknown;
   /** Receives each `business_connection` BusinessConnection; a returned promise is awaited. */
-  onBusinessConnection?(msg: BusinessConnection): unknown;
+  onBusinessConnection?: (msg: BusinessConnection) => unknown;
   /** Receives each `deleted_business_messages` BusinessMessagesDeleted; a returned promise is awaited. */
-  onDeletedBusinessMessages?(msg: BusinessMessagesDeleted): unknown;
+  onDeletedBusinessMessages?: (msg: BusinessMessagesDeleted) => unknown;
   /** Receives each `message_reaction` MessageReactionUpdated; a returned promise is awaited. */
-  onMessageReaction?(msg: MessageReactionUpdated): unknown;
+  onMessageReaction?: (msg: MessageReactionUpdated) => unknown;
   /** Receives each `message_reaction_count` MessageReactionCountUpdated; a returned promise is awaited. */
-  onMessageReactionCount?(msg: MessageReactionCountUpdated): unknown;
+  onMessageReactionCount?: (msg: MessageReactionCountUpdated) => unknown;
   /** Receives each `inline_query` InlineQuery; a returned promise is awaited. */
-  onInlineQuery?(msg: InlineQuery): unknown;
+  onInlineQuery?: (msg: InlineQuery) => unknown;
   /** Receives each `chosen_inline_result` ChosenInlineResult; a returned promise is awaited. */
-  onChosenInlineResult?(msg: ChosenInlineResult): unknown;
+  onChosenInlineResult?: (msg: ChosenInlineResult) => unknown;
   /** Receives each `callback_query` CallbackQuery; a returned promise is awaited. */
-  onCallbackQuery?(msg: CallbackQuery): unknown;
+  onCallbackQuery?: (msg: CallbackQuery) => unknown;
   /** Receives each `shipping_query` ShippingQuery; a returned promise is awaited. */
-  onShippingQuery?(msg: ShippingQuery): unknown;
+  onShippingQuery?: (msg: ShippingQuery) => unknown;
   /** Receives each `pre_checkout_query` PreCheckoutQuery; a returned promise is awaited. */
-  onPreCheckoutQuery?(msg: PreCheckoutQuery): unknown;
+  onPreCheckoutQuery?: (msg: PreCheckoutQuery) => unknown;
   /** Receives each `purchased_paid_media` PaidMediaPurchased; a returned promise is awaited. */
-  onPurchasedPaidMedia?(msg: PaidMediaPurchased): unknown;
+  onPurchasedPaidMedia?: (msg: PaidMediaPurchased) => unknown;
   /** Receives each `poll` Poll; a returned promise is awaited. */
-  onPoll?(msg: Poll): unknown;
+  onPoll?: (msg: Poll) => unknown;
   /** Receives each `poll_answer` PollAnswer; a returned promise is awaited. */
-  onPollAnswer?(msg: PollAnswer): unknown;
+  onPollAnswer?: (msg: PollAnswer) => unknown;
   /** Receives each `my_chat_member` ChatMemberUpdated; a returned promise is awaited. */
-  onMyChatMember?(msg: ChatMemberUpdated): unknown;
+  onMyChatMember?: (msg: ChatMemberUpdated) => unknown;
   /** Receives each `chat_member` ChatMemberUpdated; a returned promise is awaited. */
-  onChatMember?(msg: ChatMemberUpdated): unknown;
+  onChatMember?: (msg: ChatMemberUpdated) => unknown;
   /** Receives each `chat_join_request` ChatJoinRequest; a returned promise is awaited. */
-  onChatJoinRequest?(msg: ChatJoinRequest): unknown;
+  onChatJoinRequest?: (msg: ChatJoinRequest) => unknown;
   /** Receives each `chat_boost` ChatBoostUpdated; a returned promise is awaited. */
-  onChatBoost?(msg: ChatBoostUpdated): unknown;
+  onChatBoost?: (msg: ChatBoostUpdated) => unknown;
   /** Receives each `removed_chat_boost` ChatBoostRemoved; a returned promise is awaited. */
-  onRemovedChatBoost?(msg: ChatBoostRemoved): unknown;
+  onRemovedChatBoost?: (msg: ChatBoostRemoved) => unknown;
   /** Receives each `managed_bot` ManagedBotUpdated; a returned promise is awaited. */
-  onManagedBot?(msg: ManagedBotUpdated): unknown;
+  onManagedBot?: (msg: ManagedBotUpdated) => unknown;
   /** Receives each `subscription` BotSubscriptionUpdated; a returned promise is awaited. */
-  onSubscription?(msg: BotSubscriptionUpdated): unknown;
+  onSubscription?: (msg: BotSubscriptionUpdated) => unknown;
   /** Receives each `stopped_message_generation` MessageGenerationStopped; a returned promise is awaited. */
-  onStoppedMessageGeneration?(msg: MessageGenerationStopped): unknown;
+  onStoppedMessageGeneration?: (msg: MessageGenerationStopped) => unknown;
 }

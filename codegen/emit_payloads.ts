@@ -34,7 +34,10 @@ export function emitPayloads(table: SpecTable): string {
   out += "export interface FlavorMethods {\n";
   for (const [flavor, type] of flavors) {
     out += jsdoc([`Receives each \`${flavor}\` ${type}; a returned promise is awaited.`], "  ");
-    out += `  ${flavorMethodName(flavor)}?(msg: ${type}): unknown;\n`;
+    // Property syntax: its parameter is checked contravariantly, so a class method that narrows the
+    // payload (`onCallbackQuery(q: CallbackQuery & { data: string })`) is refused; method syntax
+    // would be bivariant.
+    out += `  ${flavorMethodName(flavor)}?: (msg: ${type}) => unknown;\n`;
   }
   out += "}\n";
   return out;

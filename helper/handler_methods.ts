@@ -24,17 +24,28 @@ export interface IdleEvent {
  */
 export interface HandlerMethods extends FlavorMethods {
   /** Receives the `_idle` event; by default the delegate then closes with `IdleTerminate`. */
-  onIdle?(event: IdleEvent): unknown;
+  onIdle?: (event: IdleEvent) => unknown;
 }
 
-/** The methods of a {@link ChatHandler}: a chat's messages and edits, its callback queries, `_idle`. */
+/**
+ * The methods of a {@link ChatHandler}: a chat's messages and edits, its callback queries, `_idle`, and
+ * every other payload with a `chat` that `perChatId({ flavors: "all" })` seeds (member updates, join
+ * requests, reactions, boosts…).
+ */
 export type ChatHandlerMethods = Pick<
   HandlerMethods,
   | "onChatMessage"
   | "onEditedChatMessage"
   | "onCallbackQuery"
   | "onMessageReaction"
+  | "onMessageReactionCount"
   | "onChatMember"
+  | "onMyChatMember"
+  | "onChatJoinRequest"
+  | "onChatBoost"
+  | "onRemovedChatBoost"
+  | "onDeletedBusinessMessages"
+  | "onStoppedMessageGeneration"
   | "onIdle"
 >;
 

@@ -55,3 +55,19 @@ declare const message: Message;
 glance(inlineQuery); // expect TS2345
 glance(inlineQuery, "callback_query"); // expect TS2769
 glance(message, "poll_answer"); // expect TS2769
+
+export class TextOnly extends ChatHandler implements ChatHandlerMethods {
+  onChatMessage(msg: Message & { text: string }) { // expect TS2416
+    return msg.text.toUpperCase();
+  }
+  onChatJoinRequest(msg: Message) { // expect TS2416
+    return msg.text;
+  }
+}
+
+class DataButtons extends Bot {
+  onCallbackQuery(query: CallbackQuery & { data: string }) {
+    return query.data.toUpperCase();
+  }
+}
+new DataButtons("1:typed").messageLoop(); // expect TS2684

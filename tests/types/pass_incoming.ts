@@ -4,6 +4,8 @@ import {
   type CallbackQuery,
   ChatHandler,
   type ChatHandlerMethods,
+  type ChatJoinRequest,
+  type ChatMemberUpdated,
   createOpen,
   type DelegationPattern,
   DelegatorBot,
@@ -131,4 +133,16 @@ export function headlines(msg: Message, query: CallbackQuery, loose: LoopMessage
   const some: unknown[] = glance(payload, f);
   const named: unknown[] = glance(payload, String(f));
   return [contentType, chatType, chatId, queryId, fromId, data, looseChatId, looseQueryId, some, named];
+}
+
+export class Group extends ChatHandler implements ChatHandlerMethods {
+  onChatJoinRequest(request: ChatJoinRequest) {
+    return this.bot.approveChatJoinRequest(request.chat.id, request.from.id);
+  }
+  onMyChatMember(update: ChatMemberUpdated) {
+    return update.new_chat_member.status;
+  }
+  override onClose(ex: unknown) {
+    return super.onClose(ex);
+  }
 }
