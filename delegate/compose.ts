@@ -25,9 +25,12 @@ export function chain(...fns: Seeder[]): Seeder {
   return until((seed) => seed !== null && seed !== undefined, fns);
 }
 
-/** Makes a delegator from the arguments after it in a pair producer call (`createOpen`, `createRun`, `call`…). */
+/**
+ * Makes a delegator from the arguments after it in a pair producer call (`createOpen`, `createRun`,
+ * `call`…): the first of them of type `F`, the rest `R`.
+ */
 // deno-lint-ignore no-explicit-any
-export type DelegatorFactory = (...args: any[]) => Delegator;
+export type DelegatorFactory<F = any, R extends unknown[] = any[]> = (first: F, ...rest: R) => Delegator;
 
 /**
  * The arguments a pair producer takes after a delegator factory's first argument `F`: when `F` is a
@@ -45,7 +48,9 @@ export type ArgsAfter<F, R extends unknown[]> =
  */
 export type PairProducer = <F, R extends unknown[]>(
   seeders: Seeder | readonly Seeder[],
-  delegatorFactory: DelegatorFactory,
+  // Typed with F: the factory's own constraint applies to the class (createOpen takes only openable
+  // delegate classes, createRun only runnable ones).
+  delegatorFactory: DelegatorFactory<F, ArgsAfter<F, R>>,
   first?: F,
   ...rest: ArgsAfter<F, R>
 ) => DelegationPattern;
@@ -53,7 +58,8 @@ export type PairProducer = <F, R extends unknown[]>(
 // What pair producers are underneath: the type check lives in PairProducer's signature only.
 type UncheckedPairProducer = (
   seeders: Seeder | readonly Seeder[],
-  delegatorFactory: DelegatorFactory,
+  // deno-lint-ignore no-explicit-any
+  delegatorFactory: (...args: any[]) => Delegator,
   ...args: unknown[]
 ) => DelegationPattern;
 

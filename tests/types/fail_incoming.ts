@@ -2,15 +2,20 @@
 import {
   Bot,
   type CallbackQuery,
+  ChatContext,
   ChatHandler,
   type ChatHandlerMethods,
+  createOpen,
+  createRun,
   type DelegationPattern,
   glance,
   hasFlavor,
   type InlineQuery,
   type Message,
+  pair,
   perChatId,
   perInvoicePayload,
+  type SeedTuple,
 } from "../../mod.ts";
 
 const bot = new Bot("1:typed");
@@ -71,3 +76,12 @@ class DataButtons extends Bot {
   }
 }
 new DataButtons("1:typed").messageLoop(); // expect TS2684
+
+class Runner extends ChatContext {
+  constructor(seedTuple: SeedTuple) {
+    super(seedTuple[0], 1);
+  }
+  async run() {}
+}
+export const unopenable = pair(perChatId(), createOpen, Runner); // expect TS2345
+export const unrunnable = pair(perChatId(), createRun, WrongHandler, { timeout: 10 }); // expect TS2345

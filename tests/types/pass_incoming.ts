@@ -1,12 +1,15 @@
 // Must compile: typed routing tables, narrowed function handlers, typed flavor methods.
 import {
   Bot,
+  call,
   type CallbackQuery,
+  ChatContext,
   ChatHandler,
   type ChatHandlerMethods,
   type ChatJoinRequest,
   type ChatMemberUpdated,
   createOpen,
+  createRun,
   type DelegationPattern,
   DelegatorBot,
   flavor,
@@ -17,6 +20,8 @@ import {
   type LoopMessage,
   type Message,
   type OriginTuple,
+  pair,
+  paveEventSpace,
   perApplication,
   perCallbackQueryChatId,
   perCallbackQueryOrigin,
@@ -27,6 +32,7 @@ import {
   perInvoicePayload,
   perMessage,
   type PollAnswer,
+  type SeedTuple,
   type UpdateFlavor,
   UserHandler,
   type UserHandlerMethods,
@@ -146,3 +152,16 @@ export class Group extends ChatHandler implements ChatHandlerMethods {
     return super.onClose(ex);
   }
 }
+
+class Interview extends ChatContext {
+  constructor(seedTuple: SeedTuple) {
+    super(seedTuple[0], seedTuple[2] as number);
+  }
+  async run() {}
+}
+new DelegatorBot("1:typed", [
+  paveEventSpace()(perChatId(), createOpen, Counter, { timeout: 10 }),
+  pair(perChatId(), createRun, Interview),
+  pair(perChatId(), call, async ([bot]: SeedTuple, greeting: string) => await bot.getMe() && greeting, "hi"),
+  pair(perChatId(), () => createRun(Interview)),
+]);
