@@ -52,7 +52,8 @@ export class Bot extends CoreBot {
 }
 
 /** telepot.aio's `DelegatorBot`: delegation patterns whose delegates are tasks, and a `messageLoop` to await. */
-export class DelegatorBot extends CoreDelegatorBot {
+// deno-lint-ignore no-explicit-any
+export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends CoreDelegatorBot<Seeds> {
   /**
    * Runs the message loop that feeds the delegates.
    *

@@ -66,6 +66,20 @@ export type Delegator<S = unknown> = (seedTuple: SeedTuple<DelegatorBot, S>) => 
 // deno-lint-ignore no-explicit-any
 export type DelegationPattern<S = any> = readonly [seeder: Seeder<S>, delegator: Delegator<S>];
 
+/**
+ * The delegation patterns of a {@link DelegatorBot}, one seed type per pattern (`Seeds`, inferred from
+ * the seeders): in a pattern written inline, the delegator's seed has its seeder's type. A seeder whose
+ * seed type is not known (`unknown`, as an unannotated inline function may give) leaves the delegator's
+ * seed `any`, as before seeders were typed.
+ */
+export type DelegationPatterns<Seeds extends readonly unknown[]> = {
+  readonly [K in keyof Seeds]: readonly [
+    seeder: Seeder<Seeds[K]>,
+    // deno-lint-ignore no-explicit-any
+    delegator: Delegator<unknown extends Seeds[K] ? any : Seeds[K]>,
+  ];
+};
+
 /** Options of {@link DelegatorBot}: those of `Bot`. */
 export type DelegatorBotOptions = BotOptions;
 
@@ -183,8 +197,12 @@ function isStartable(d: unknown): d is StartableDelegate {
  * const bot = new DelegatorBot("123:abc", [[(msg) => msg.chat?.id, ([, msg]) => () => console.log(msg)]]);
  * await bot.handle({ message_id: 1, chat: { id: 5, type: "private" }, date: 0, text: "hi" });
  * ```
+ *
+ * @typeParam Seeds the seed type of each delegation pattern, inferred from the seeders (the instance
+ *   does not use it: it is there for the constructor to type each delegator's seed).
  */
-export class DelegatorBot extends Bot {
+// deno-lint-ignore no-explicit-any
+export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends Bot {
   readonly #patterns: PatternState[];
   readonly #microphone = new Microphone<Msg>();
   #constructing: DelegateRecord | undefined;
@@ -199,7 +217,7 @@ export class DelegatorBot extends Bot {
    */
   constructor(
     token: string,
-    delegationPatterns: readonly DelegationPattern[],
+    delegationPatterns: DelegationPatterns<Seeds>,
     options?: DelegatorBotOptions,
   ) {
     super(token, options);

@@ -30,6 +30,7 @@ export {
   type DelegateCall,
   type DelegateHandle,
   type DelegationPattern,
+  type DelegationPatterns,
   type Delegator,
   DelegatorBot,
   type DelegatorBotOptions,

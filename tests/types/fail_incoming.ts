@@ -8,6 +8,7 @@ import {
   createOpen,
   createRun,
   type DelegationPattern,
+  DelegatorBot,
   glance,
   hasFlavor,
   type InlineQuery,
@@ -85,3 +86,7 @@ class Runner extends ChatContext {
 }
 export const unopenable = pair(perChatId(), createOpen, Runner); // expect TS2345
 export const unrunnable = pair(perChatId(), createRun, WrongHandler, { timeout: 10 }); // expect TS2345
+
+new DelegatorBot("1:typed", [
+  [perChatId(), ([, , chatId]) => () => chatId.toUpperCase()], // expect TS2339
+]);

@@ -165,3 +165,11 @@ new DelegatorBot("1:typed", [
   pair(perChatId(), call, async ([bot]: SeedTuple, greeting: string) => await bot.getMe() && greeting, "hi"),
   pair(perChatId(), () => createRun(Interview)),
 ]);
+
+new DelegatorBot("1:typed", [
+  [perInlineFromId(), ([bot, , userId]) => () => bot.sendMessage(userId, `user ${userId.toFixed(0)}`)],
+  [perInvoicePayload(), ([, , payload]) => () => payload.toUpperCase()],
+  [(msg) => msg.chat?.id, ([, , loose]) => () => loose.toFixed(0)],
+  perChat,
+  pair(perChatId(), createRun, Interview),
+]);
