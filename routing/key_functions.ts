@@ -1,9 +1,9 @@
 import type { Message } from "../api/types.gen.ts";
 import { contentType } from "../bot/glance.ts";
 
-/** A key function: digests a message into a routing key, optionally with handler arguments. */
+/** A key function: digests a message (of type `M`) into a routing key, optionally with handler arguments. */
 // deno-lint-ignore no-explicit-any
-export type KeyFn = (msg: any) => unknown;
+export type KeyFn<M = any> = (msg: M) => unknown;
 
 /**
  * The key {@link byCommand}, {@link byChatCommand} and {@link byRegex} return for "no command" or "no
@@ -141,16 +141,19 @@ function mapKey(k: unknown, processor: (key: unknown) => unknown): unknown {
 }
 
 /** Wraps a key function so that `processor` transforms its key (extra arguments stay as they are). */
-export function processKey(processor: (key: unknown) => unknown, fn: KeyFn): KeyFn {
+// deno-lint-ignore no-explicit-any
+export function processKey<M = any>(processor: (key: unknown) => unknown, fn: KeyFn<M>): KeyFn<M> {
   return (msg) => mapKey(fn(msg), processor);
 }
 
 /** Wraps a key function so that a string key is lower-cased. */
-export function lowerKey(fn: KeyFn): KeyFn {
+// deno-lint-ignore no-explicit-any
+export function lowerKey<M = any>(fn: KeyFn<M>): KeyFn<M> {
   return processKey((k) => typeof k === "string" ? k.toLowerCase() : k, fn);
 }
 
 /** Wraps a key function so that a string key is upper-cased. */
-export function upperKey(fn: KeyFn): KeyFn {
+// deno-lint-ignore no-explicit-any
+export function upperKey<M = any>(fn: KeyFn<M>): KeyFn<M> {
   return processKey((k) => typeof k === "string" ? k.toUpperCase() : k, fn);
 }

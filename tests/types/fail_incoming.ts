@@ -1,6 +1,7 @@
 // Must NOT compile: each marked line fails with the error code after "expect".
 import {
   Bot,
+  byChatCommand,
   type CallbackQuery,
   ChatContext,
   ChatHandler,
@@ -12,6 +13,7 @@ import {
   glance,
   hasFlavor,
   type InlineQuery,
+  lowerKey,
   type Message,
   pair,
   perChatId,
@@ -90,3 +92,5 @@ export const unrunnable = pair(perChatId(), createRun, WrongHandler, { timeout: 
 new DelegatorBot("1:typed", [
   [perChatId(), ([, , chatId]) => () => chatId.toUpperCase()], // expect TS2339
 ]);
+
+lowerKey(byChatCommand())(42); // expect TS2345

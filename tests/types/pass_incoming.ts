@@ -1,6 +1,7 @@
 // Must compile: typed routing tables, narrowed function handlers, typed flavor methods.
 import {
   Bot,
+  byChatCommand,
   call,
   type CallbackQuery,
   ChatContext,
@@ -18,6 +19,7 @@ import {
   hasFlavor,
   type IdleEvent,
   type LoopMessage,
+  lowerKey,
   type Message,
   type OriginTuple,
   pair,
@@ -32,6 +34,7 @@ import {
   perInvoicePayload,
   perMessage,
   type PollAnswer,
+  Router,
   type SeedTuple,
   type UpdateFlavor,
   UserHandler,
@@ -173,3 +176,9 @@ new DelegatorBot("1:typed", [
   perChat,
   pair(perChatId(), createRun, Interview),
 ]);
+
+const commands = lowerKey(byChatCommand());
+export const commandRouter = new Router(commands, { start: (msg: Message) => msg.chat.id });
+export function commandKey(msg: Message) {
+  return commands(msg);
+}
