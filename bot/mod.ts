@@ -22,7 +22,7 @@
  * const loop = bot.messageLoop({
  *   chat: async (msg) => {
  *     const [contentType, , chatId] = glance(msg);
- *     if (contentType === "text") await bot.sendMessage(chatId, msg.text);
+ *     if (contentType === "text" && msg.text !== undefined) await bot.sendMessage(chatId, msg.text);
  *   },
  * }, { onError: (error, update) => console.error(update?.update_id, error) });
  * await loop.stop();
