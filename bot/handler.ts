@@ -4,6 +4,7 @@ import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { flavor, flavorOfKind } from "./flavor.ts";
 import { isLoopOption } from "./loop_options_check.ts";
+import { handlerBehind } from "./table_entries.ts";
 import { originOf } from "./update_kind.ts";
 
 /**
@@ -71,8 +72,12 @@ export function resolveHandler(handler: LoopHandler): (msg: LoopMessage) => unkn
   return (msg) => {
     const f = flavor(msg);
     const kind = originOf(msg)?.kind;
-    // Own entries only: an update's kind is text from the wire, and `constructor` is no handler.
-    const entry = (key: string) => Object.hasOwn(table, key) ? table[key] : undefined;
+    // Own entries only: an update's kind is text from the wire, and `constructor` is no handler. An
+    // entry whose method its object lacks (makeRoutingTable's) counts as none.
+    const entry = (key: string) => {
+      const found = Object.hasOwn(table, key) ? table[key] : undefined;
+      return found === undefined ? undefined : handlerBehind(found) ?? undefined;
+    };
     const fn = (kind === undefined ? undefined : entry(kind)) ?? entry(f) ?? entry("null");
     if (!fn) {
       const keys = kind === undefined || kind === f ? f : `${kind}, ${f}`;
@@ -102,6 +107,10 @@ export function kindsFor(handler: LoopHandler | undefined, takes?: (flavor: stri
     ? (f: string) => takes?.(f) ?? false
     : typeof handler === "function"
     ? () => false
-    : (f: string) => typeof (handler as Readonly<Record<string, unknown>>)[f] === "function";
+    : (f: string) => {
+      const table = handler as Readonly<Record<string, unknown>>;
+      const entry = Object.hasOwn(table, f) ? table[f] : undefined;
+      return typeof entry === "function" && handlerBehind(entry as () => unknown) !== null;
+    };
   return UPDATE_KINDS.filter((kind) => !OPT_IN_KINDS.has(kind) || named(kind) || named(flavorOfKind(kind)));
 }

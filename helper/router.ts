@@ -1,7 +1,7 @@
 import { flavor } from "../bot/flavor.ts";
+import { handlerBehind } from "../bot/table_entries.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NO_MATCH } from "../routing/key_functions.ts";
-import { methodBehind } from "../routing/routing_table.ts";
 
 /** A routing-table handler: the message, then whatever extra arguments the key function returned. */
 // deno-lint-ignore no-explicit-any
@@ -101,7 +101,7 @@ export class Router {
     const table = this.routingTable;
     const name = slot(key);
     // An entry of makeRoutingTable whose object lacks the method counts as no entry.
-    let handler = Object.hasOwn(table, name) ? methodBehind(table[name]) ?? undefined : undefined;
+    let handler = Object.hasOwn(table, name) ? handlerBehind(table[name]) ?? undefined : undefined;
     if (handler === undefined) {
       handler = Object.hasOwn(table, "null") ? table["null"] : undefined;
       if (handler === undefined) {

@@ -1,5 +1,6 @@
 import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import { pascalCase } from "../bot/flavor_method.ts";
+import { recordLookUp } from "../bot/table_entries.ts";
 import { BadInput } from "../exception/bad_input.ts";
 
 /** A routing-table handler. */
@@ -56,23 +57,10 @@ export function makeRoutingTable(
       }
       return method(...args);
     };
-    lookUps.set(handler, lookUp);
+    recordLookUp(handler, lookUp);
     table[entry] = handler;
   }
   return table;
-}
-
-// The entries makeRoutingTable made, each with how it finds its method now.
-const lookUps = new WeakMap<TableHandler, () => TableHandler | null>();
-
-/**
- * What a routing-table entry stands for at this moment: the method behind an entry of
- * {@link makeRoutingTable} (`null` when its object lacks it, so that a `Router` goes to its own
- * catch-all, whichever table that is in), or the entry itself.
- */
-export function methodBehind(handler: TableHandler): TableHandler | null {
-  const lookUp = lookUps.get(handler);
-  return lookUp === undefined ? handler : lookUp();
 }
 
 /** {@link makeRoutingTable} over every content type of a Bot API `Message`. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import type { Message } from "../api/types.gen.ts";
+import { Bot } from "../bot/bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { Router } from "../helper/router.ts";
 import {
@@ -18,6 +19,8 @@ import {
   processKey,
   upperKey,
 } from "../routing/mod.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
+import { until } from "./support/until.ts";
 
 const msg = (fields: Record<string, unknown>) =>
   ({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, ...fields }) as unknown as Message;
@@ -139,4 +142,35 @@ Deno.test("byContentType knows every content type of the Bot API Message", () =>
     assert.equal((key(msg({ [type]: { any: 1 } })) as unknown[])[0], type);
   }
   assert.ok(MESSAGE_CONTENT_TYPES.includes("new_chat_members" as never));
+});
+
+Deno.test("a makeRoutingTable table given to messageLoop: a missing method falls through to the flavor's entry and null, and asks for no opt-in kind", async () => {
+  await using emu = await BotApiEmulator.start();
+  const handle = emu.createBot({ username: "table_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  class Handlers {
+    readonly seen: string[] = [];
+    onChat(msg: Message) {
+      this.seen.push(`chat ${msg.text}`);
+    }
+  }
+  const handlers = new Handlers();
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const loop = bot.messageLoop({
+    ...makeRoutingTable(handlers, ["message", "chat", "callback_query", "message_reaction"]),
+    null: () => void handlers.seen.push("catch-all"),
+  }, { timeout: 1, relax: 0 });
+  try {
+    // "message" (the Update kind) has no onMessage: its entry falls through to "chat".
+    const sent = await bot.sendMessage(alice.id, "Tea?", {
+      reply_markup: { inline_keyboard: [[{ text: "Yes", callback_data: "yes" }]] },
+    });
+    await alice.sendText(alice.id, "hi");
+    await alice.pressButton(sent, "Yes");
+    await until(() => handlers.seen.length === 2, 20, "both routed");
+    assert.deepEqual(handlers.seen, ["chat hi", "catch-all"]);
+    assert.ok(!emu.bot(handle).queue.allowedList()!.includes("message_reaction"), "no onMessageReaction");
+  } finally {
+    await loop.stop();
+  }
 });

@@ -1,0 +1,23 @@
+/**
+ * Routing-table entries that find their handler when a message is routed (what `makeRoutingTable`
+ * makes): whoever looks an entry up (`Router.route`, a table given to `messageLoop`, the default
+ * `allowed_updates`) asks what it stands for now, so that a method the object lacks counts as no entry.
+ *
+ * @module
+ */
+
+// deno-lint-ignore no-explicit-any
+type Handler = (...args: any[]) => unknown;
+
+const lookUps = new WeakMap<Handler, () => Handler | null>();
+
+/** Records that `entry` stands for what `lookUp` finds when asked (`null`: nothing now). */
+export function recordLookUp(entry: Handler, lookUp: () => Handler | null): void {
+  lookUps.set(entry, lookUp);
+}
+
+/** What a routing-table entry stands for at this moment: a looked-up entry's handler or `null`, else itself. */
+export function handlerBehind<H extends Handler>(entry: H): H | null {
+  const lookUp = lookUps.get(entry);
+  return lookUp === undefined ? entry : lookUp() as H | null;
+}
