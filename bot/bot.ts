@@ -202,8 +202,11 @@ export class Bot extends Api {
       handle: routed ?? ((event) => this.handle(event)),
       report: (error) => this.#reportEvent(checked, error),
     });
+    // While the loop runs, its events (idle timeouts among them) keep the process alive.
+    const unhold = this.scheduler.hold();
     const end = () => {
       detach();
+      unhold();
       release();
     };
     loop.done.then(end, (error) => {

@@ -1,5 +1,5 @@
 import { EventNotFound } from "../exception/event_not_found.ts";
-import { unrefTimer } from "../platform/timers.ts";
+import { refTimer, unrefTimer } from "../platform/timers.ts";
 
 /** A scheduled event as handed back by {@link EventScheduler}: keep it to cancel the event. */
 export interface ScheduledEvent<T = unknown> {
@@ -49,8 +49,8 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * One timer structure for every scheduled event of a bot: a binary min-heap ordered by due time
  * (ties in scheduling order) and a single `setTimeout` armed for the earliest deadline. Scheduling,
  * cancelling and emitting are O(log n), so 100,000 idle timeouts cost 100,000 small heap entries and
- * one timer. Like telepot's scheduler thread (a daemon), the timer does not keep the process alive by
- * itself: events fire while a message loop, a server or other work keeps it running.
+ * one timer. While a message loop runs it holds the scheduler ({@link EventScheduler.hold}); otherwise,
+ * like telepot's scheduler thread (a daemon), the timer does not keep the process alive by itself.
  *
  * @example
  * ```ts
@@ -68,6 +68,7 @@ export class EventScheduler<T = unknown> {
   #observer: SchedulerObserver<T> | undefined;
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #holds = 0;
   #armedFor = Infinity;
 
   /**
@@ -82,6 +83,23 @@ export class EventScheduler<T = unknown> {
   /** Makes `observer` hear of every change from now on (one observer at a time; `undefined` removes it). */
   observe(observer: SchedulerObserver<T> | undefined): void {
     this.#observer = observer;
+  }
+
+  /**
+   * Makes the waiting events keep the process alive until the returned function is called; a running
+   * message loop holds its bot's scheduler. Unheld, the scheduler is a daemon, as telepot's scheduler
+   * thread: its events fire while other work keeps the process running.
+   *
+   * @returns what releases this hold (once).
+   */
+  hold(): () => void {
+    if (this.#holds++ === 0 && this.#timer !== undefined) refTimer(this.#timer);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.#holds === 0 && this.#timer !== undefined) unrefTimer(this.#timer);
+    };
   }
 
   /** How many events are waiting. */
@@ -170,9 +188,9 @@ export class EventScheduler<T = unknown> {
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, top.key * 1000 - Date.now()));
     this.#armedFor = top.key;
     this.#timer = setTimeout(() => this.#fire(), delay);
-    // As telepot's scheduler thread is a daemon: events fire while a loop, a server or anything else
-    // keeps the process running, and a stopped bot's idle timeouts do not hold its process open.
-    unrefTimer(this.#timer);
+    // As telepot's scheduler thread is a daemon: unless held, events fire while a server or anything
+    // else keeps the process running, and a stopped bot's idle timeouts do not hold its process open.
+    if (this.#holds === 0) unrefTimer(this.#timer);
   }
 
   #disarm(): void {

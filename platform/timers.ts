@@ -1,5 +1,6 @@
 /**
- * Timers that wait in the background: armed, they do not keep the process alive by themselves.
+ * Timers that wait in the background: armed, they do not keep the process alive by themselves, until
+ * referenced again.
  *
  * @module
  */
@@ -20,4 +21,15 @@ export function unrefTimer(timer: Timer): void {
   }
   const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
   if (typeof timer === "number") deno?.unrefTimer?.(timer);
+}
+
+/** Makes `timer` keep the process alive again (undoes {@link unrefTimer}). */
+export function refTimer(timer: Timer): void {
+  const ref = (timer as { ref?: () => void }).ref;
+  if (typeof ref === "function") {
+    ref.call(timer);
+    return;
+  }
+  const deno = (globalThis as { Deno?: { refTimer?: (id: number) => void } }).Deno;
+  if (typeof timer === "number") deno?.refTimer?.(timer);
 }

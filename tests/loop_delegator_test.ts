@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts";
-import { createOpen } from "../delegate/mod.ts";
-import { ListenerContext } from "../helper/mod.ts";
+import { UpdateQueue } from "../bot/update_queue.ts";
+import { createOpen, paveEventSpace, perChatId } from "../delegate/mod.ts";
+import { IdleTerminate } from "../exception/idle_terminate.ts";
+import { ChatHandler, ListenerContext } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { runAlone } from "./support/run_alone.ts";
 import { until } from "./support/until.ts";
@@ -134,4 +136,26 @@ Deno.test("delegator: a stopped loop's process ends by itself, its delegates sti
   const { code, stdout, stderr } = await runAlone(program, 30);
   assert.equal(code, 0, `the process ended by itself: ${stderr}`);
   assert.match(stdout, /open delegates: 1/);
+});
+
+Deno.test("delegator: while its loop runs, the bot's events keep the process alive (a queue-fed loop's idle timeout fires)", async () => {
+  const closed = Promise.withResolvers<unknown>();
+  class Quiet extends ChatHandler {
+    onChatMessage(): void {}
+    override onClose(error: unknown): void {
+      closed.resolve(error);
+    }
+  }
+  const bot = new DelegatorBot("1:queued", [
+    paveEventSpace()(perChatId(), createOpen, Quiet, { timeout: 0.2 }),
+  ], { apiRoot: "http://127.0.0.1:9" });
+  const queue = new UpdateQueue();
+  const loop = bot.messageLoop(undefined, { source: queue });
+  queue.put({
+    update_id: 1,
+    message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "x" },
+  });
+  // Nothing but the idle timer is pending here: unheld, the test would end with the promise unresolved.
+  assert.ok(await closed.promise instanceof IdleTerminate);
+  await loop.stop();
 });
