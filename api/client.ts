@@ -13,6 +13,7 @@ import { observedSend } from "./call_observer.ts";
 import type { CallOptions } from "./call_options.ts";
 import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { bodyOf } from "./encoded_bodies.ts";
+import { releaseUnsent } from "./input_file.ts";
 import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import {
@@ -295,7 +296,13 @@ export class Api extends ApiMethods {
       const signal = this.#externalSignal(options.signal);
       // A fresh params object per call: its encoding is reused only by repeats of this very call.
       const call: ApiCall = { method, params: { ...params }, options: { ...options, signal } };
-      return this.transformers.run(call) as Promise<T>;
+      const result = this.transformers.run(call) as Promise<T>;
+      // Uploads a request never took (the call refused or given up before one) are let go of too.
+      if (!mayUpload(call.params)) return result;
+      return result.catch(async (error) => {
+        await releaseUnsent(call.params, error);
+        throw error;
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -516,4 +523,10 @@ function pathForUrl(filePath: string): string {
 /** Whether `hostname` (as `URL` gives it) names this machine. */
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+// Most calls hold strings, numbers and booleans only: nothing in them is an upload.
+function mayUpload(params: Readonly<Record<string, unknown>>): boolean {
+  for (const key in params) if (typeof params[key] === "object" && params[key] !== null) return true;
+  return false;
 }

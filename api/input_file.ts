@@ -197,3 +197,30 @@ export function oneShotSourceOf(upload: Upload): object | undefined {
 export async function discardAll(parts: readonly UploadPart[], reason?: unknown): Promise<void> {
   await Promise.all(parts.map((part) => part.discard?.(reason)));
 }
+
+/**
+ * Lets go of the one-shot sources in a call's parameters (nested as uploads are) that no request took:
+ * a stream is cancelled, an open file closed. For a call that ended before a request read them (a
+ * transformer refused it, an abort or timeout while it waited in a throttle's queue). Never rejects.
+ */
+export async function releaseUnsent(value: unknown, reason?: unknown, depth = 0): Promise<void> {
+  if (typeof value !== "object" || value === null || depth > 4) return;
+  if (value instanceof ReadableStream || isOpenFile(value)) {
+    if (spent.has(value)) return;
+    spent.add(value);
+    try {
+      if (value instanceof ReadableStream) {
+        if (!value.locked) await value.cancel(reason);
+      } else {
+        await value.close();
+      }
+    } catch {
+      // Closed already by its owner, or a stream that cannot be cancelled: nothing is left to let go of.
+    }
+    return;
+  }
+  if (value instanceof Blob || ArrayBuffer.isView(value)) return;
+  for (const inner of Array.isArray(value) ? value : Object.values(value)) {
+    await releaseUnsent(inner, reason, depth + 1);
+  }
+}

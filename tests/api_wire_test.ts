@@ -253,6 +253,24 @@ Deno.test("open files a call never sent are closed: a later bad file, an abort, 
         api.call("sendDocument", { chat_id: 1, document: aborted }, { signal: AbortSignal.abort() }),
       );
       assert.ok(!isOpen(aborted), "closed after an abort before sending");
+      // Refused by a transformer, never reaching a request: let go of as well.
+      const refusing = new Api(TOKEN, { apiRoot: server.url });
+      refusing.transformers.use(() => Promise.reject(new Error("not now")));
+      const refused = await Deno.open(`${dir}/a.txt`);
+      const stream = new Blob(["s"]).stream();
+      await assert.rejects(
+        refusing.call("sendMediaGroup", {
+          chat_id: 1,
+          media: [{ type: "document", media: refused }, { type: "document", media: ["s.txt", stream] }],
+        }),
+        /not now/,
+      );
+      assert.ok(!isOpen(refused), "closed after a transformer refused the call");
+      assert.equal(
+        (await stream.getReader().read()).done,
+        true,
+        "the stream was cancelled, not left to read",
+      );
       assert.equal(server.requests.length, 0);
     });
     const stalled = new Api(TOKEN, { apiRoot: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}` });
