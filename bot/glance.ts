@@ -9,12 +9,13 @@ export type Of<K extends keyof Update> = NonNullable<Update[K]>;
 /** A payload of type `T`, or a loosely typed message as handlers receive it (`LoopMessage`). */
 export type Loose<T> = T | LoopMessage;
 /**
- * What `glance` takes for a flavor whose payload type is `P`: a `P`, or a loosely typed message, one
+ * What `glance` takes for a flavor whose payload type is `P`: a `P`, a loosely typed message, one
  * whose type has a string index signature (`LoopMessage`, a delegate's `Msg`), as handler methods
- * receive it. Any other type must be a `P`: a `CallbackQuery` glanced as a chat message does not
+ * receive it, or a union that may be a `P` (a loop handler's payload after `flavor(msg)` said which,
+ * telepot's idiom). Any other type must be a `P`: a `CallbackQuery` glanced as a chat message does not
  * compile.
  */
-export type Glanceable<T, P> = string extends keyof T ? T : P;
+export type Glanceable<T, P> = string extends keyof T ? T : [Extract<T, P>] extends [never] ? P : T;
 /** A chat's type: `"private"`, `"group"`, `"supergroup"` or `"channel"`. */
 export type ChatType = Message["chat"]["type"];
 

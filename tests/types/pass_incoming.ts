@@ -144,6 +144,21 @@ export function headlines(msg: Message, query: CallbackQuery, loose: LoopMessage
   return [contentType, chatType, chatId, queryId, fromId, data, looseChatId, looseQueryId, some, named];
 }
 
+// telepot's skeleton: a loop handler's payload, glanced once flavor(msg) has said which it is.
+export function skeleton(bot: Bot) {
+  return bot.messageLoop((msg) => {
+    const f = flavor(msg);
+    if (f === "chat") {
+      const [contentType, chatType, chatId] = glance(msg);
+      return [contentType, chatType, chatId];
+    }
+    if (f === "callback_query") {
+      const [queryId, fromId, data] = glance(msg, f);
+      return [queryId, fromId, data];
+    }
+  });
+}
+
 export class Group extends ChatHandler implements ChatHandlerMethods {
   onChatJoinRequest(request: ChatJoinRequest) {
     return this.bot.approveChatJoinRequest(request.chat.id, request.from.id);
