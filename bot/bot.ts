@@ -178,7 +178,8 @@ export class Bot extends Api {
     const onError = checked.onError ?? loopErrorReporter(this.logger);
     // A loop on a bot with a webhook handler, or reading a queue, does not poll (the receiver decides
     // once, at start), so only a polling loop waits for getMe.
-    const reception = { polls: checked.source === undefined && !receiverOf(this).webhook };
+    const polls = checked.source === undefined && !receiverOf(this).webhook;
+    const reception = { polls, identifies: checked.source === undefined };
     // Taken before the loop starts, since starting already calls getMe.
     const release = this.keepConnections();
     let loop: LoopController;
@@ -193,10 +194,6 @@ export class Bot extends Api {
     } catch (error) {
       release();
       throw error;
-    }
-    // A webhook loop's handlers do not wait for getMe, but they may want the username it gives.
-    if (!reception.polls && checked.source === undefined) {
-      this.getMe().catch((error) => this.logError("getMe failed; bot.me stays unknown", error));
     }
     const detach = this.#events.attach({
       handle: routed ?? ((event) => this.handle(event)),

@@ -41,6 +41,8 @@ export function rememberBotUser(bot: object, me: User): void {
 export interface LoopReception {
   /** Whether it polls getUpdates (rather than reading a queue `source` or a webhook's updates). */
   readonly polls: boolean;
+  /** Whether a loop that does not poll asks getMe in the background (a webhook's; a queue's does not). */
+  readonly identifies?: boolean;
   /** Calls `release` when a webhook takes the updates over later; returns how to stop watching. */
   readonly onWebhook?: (release: () => void) => () => void;
 }
@@ -125,7 +127,11 @@ export function startLoop(
   handle: Handle,
   start: (handle: Handle) => LoopController,
 ): LoopController {
-  if (!reception.polls) return start(handle);
+  if (!reception.polls) {
+    return reception.identifies
+      ? identifyAlongside(host, options, start(handle))
+      : start(handle);
+  }
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
   // A webhook handler made meanwhile takes the updates over: its handlers need not wait.
@@ -160,6 +166,33 @@ export function startLoop(
       return loop.stop();
     },
     done,
+    get handled() {
+      return loop.handled;
+    },
+  };
+}
+
+/**
+ * A loop whose handlers do not wait for getMe (a webhook's), with getMe asked alongside until it
+ * answers or the loop ends, so that `bot.me` comes to be known; failures go where the loop's go.
+ */
+function identifyAlongside(
+  host: StartupHost,
+  options: MessageLoopOptions,
+  loop: LoopController,
+): LoopController {
+  if (identities.has(host)) return loop;
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
+  identify(host, options, signal, () => {}).catch((error) => report(host, options, error));
+  const ended = () => stopper.abort();
+  loop.done.then(ended, ended);
+  return {
+    stop: () => {
+      stopper.abort();
+      return loop.stop();
+    },
+    done: loop.done,
     get handled() {
       return loop.handled;
     },

@@ -199,3 +199,26 @@ Deno.test("a webhook loop learns bot.me in the background, and any getMe call se
   await asked.getMe();
   assert.equal(asked.me?.username, "hooked_bot");
 });
+
+Deno.test("a webhook loop's getMe alongside reports to onError, and stops asking with the loop", async () => {
+  const server = WireServer.start().on("getMe", () => fail(502, "Bad Gateway"));
+  const log = recorder();
+  const bot = new Bot("1:hooked", { apiRoot: server.url, logger: log });
+  webhookHandler(bot);
+  const errors: unknown[] = [];
+  const loop = bot.messageLoop(() => {}, {
+    onError: (error) => void errors.push(error),
+    backoff: { initial: 0.05 },
+  });
+  try {
+    await until(() => errors.length === 1, 20, "the first failure reported");
+    assert.ok(errors[0] instanceof NetworkError && /getMe/.test(errors[0].message), String(errors[0]));
+  } finally {
+    await loop.stop();
+  }
+  const asked = server.calls("getMe").length;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(server.calls("getMe").length, asked, "no getMe after the loop stopped");
+  assert.deepEqual(log.lines, [], "nothing went to the logger");
+  await server.close();
+});
