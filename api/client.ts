@@ -522,7 +522,10 @@ function pathForUrl(filePath: string): string {
 
 /** Whether `hostname` (as `URL` gives it) names this machine. */
 function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  // `URL` lowercases names and normalises addresses: 127.1 is 127.0.0.1, ::ffff:127.0.0.1 ::ffff:7f00:1.
+  return hostname === "localhost" || hostname === "localhost." || hostname === "[::1]"
+    || hostname === "0.0.0.0" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+    || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(hostname);
 }
 
 // Most calls hold strings, numbers and booleans only: nothing in them is an upload.

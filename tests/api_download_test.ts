@@ -101,6 +101,17 @@ Deno.test("a server not on this machine naming a path here is refused, not read,
     );
     await viaProxy(true).downloadFile("F1", `${dir}/out`);
     assert.equal(await Deno.readTextFile(`${dir}/out`), "PASSWORD=hunter2");
+    // Every spelling of this machine counts as local.
+    for (
+      const root of ["http://localhost.:1", "http://[::ffff:127.0.0.1]:1", "http://127.1:1", "http://[::1]:1"]
+    ) {
+      const api = new Api(TOKEN, {
+        apiRoot: root,
+        fetch: (input, init) => fetch(`${server.url}${new URL(String(input)).pathname}`, init),
+      });
+      await api.downloadFile("F1", `${dir}/out-local`);
+      assert.equal(await Deno.readTextFile(`${dir}/out-local`), "PASSWORD=hunter2", root);
+    }
     assert.throws(() => new Api(TOKEN, { localFiles: "yes" as never }), BadInput);
   });
 });
