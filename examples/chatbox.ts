@@ -23,6 +23,9 @@ import {
 } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
+/** How many relayed messages the owner can still answer by replying (the latest ones). */
+const REMEMBERED = 10_000;
+
 /** Who wrote a message the owner received. */
 interface Author {
   readonly chatId: number;
@@ -51,22 +54,34 @@ class Relay extends Monitor {
   async onChatMessage(msg: Message): Promise<void> {
     if (msg.chat.id === this.#ownerId) return this.#fromOwner(msg);
     const author = { chatId: msg.chat.id, name: msg.from?.first_name ?? "someone" };
+    let copy;
     try {
-      // A copy carries any content (a photo and its caption, a text of full length) unchanged, and
-      // the name follows as a reply to it; a reply to either reaches the author.
-      const copy = await this.bot.copyMessage(this.#ownerId, msg.chat.id, msg.message_id);
-      this.#authors.set(copy.message_id, author);
-      const from = await this.bot.sendMessage(this.#ownerId, `From ${author.name}`, {
-        reply_parameters: { message_id: copy.message_id },
-      });
-      this.#authors.set(from.message_id, author);
+      // A copy carries any content (a photo and its caption, a text of full length) unchanged.
+      copy = await this.bot.copyMessage(this.#ownerId, msg.chat.id, msg.message_id);
     } catch (e) {
       // A message that cannot be relayed must not end the relay; the visitor hears about it.
       if (!(e instanceof TelegramError)) throw e;
       await this.bot.sendMessage(msg.chat.id, `Sorry, that could not be passed on: ${e.description}`);
       return;
     }
+    this.#remember(copy.message_id, author);
     await this.bot.sendMessage(msg.chat.id, "Passed on. The answer will come here.");
+    // The name follows as a reply to the copy; a reply to either reaches the author. The owner has
+    // the message already if this fails, so it is no reason to tell the visitor otherwise.
+    try {
+      const from = await this.bot.sendMessage(this.#ownerId, `From ${author.name}`, {
+        reply_parameters: { message_id: copy.message_id },
+      });
+      this.#remember(from.message_id, author);
+    } catch (e) {
+      if (!(e instanceof TelegramError)) throw e;
+    }
+  }
+
+  // The latest messages only: a help desk answers recent questions, and the map must not grow for ever.
+  #remember(messageId: number, author: Author): void {
+    this.#authors.set(messageId, author);
+    if (this.#authors.size > REMEMBERED) this.#authors.delete(this.#authors.keys().next().value!);
   }
 
   async #fromOwner(msg: Message): Promise<void> {

@@ -99,6 +99,33 @@ Deno.test("chatbox: long texts and captions reach the owner; a failed relay lose
   ], lines.join("\n"));
 });
 
+Deno.test("chatbox: a name note that fails after the copy went through tells the visitor nothing wrong; the copy still answers", async () => {
+  const lines = await scenario("chatbox", async (scene) => {
+    const olivia = scene.user("Olivia");
+    const alice = scene.user("Alice");
+    // The visitor's "Passed on" goes through (a fault without effect takes its turn), the note fails.
+    scene.emu.injectFault({ method: "sendMessage", latency: 0 });
+    scene.emu.injectFault({
+      method: "sendMessage",
+      error: { error_code: 400, description: "Bad Request: replied message not found" },
+    });
+    await scene.exchange(alice, "Is the shop open today?");
+    const copy = await scene.reply(olivia.id);
+    await scene.settle();
+    await scene.sayReplying(olivia, copy, "Yes, until 6");
+    await scene.reply(alice.id);
+    await scene.reply(olivia.id);
+  });
+  assert.deepEqual(lines, [
+    "Alice → bot: Is the shop open today?",
+    "bot → Alice: Passed on. The answer will come here.",
+    "bot → Olivia: Is the shop open today?",
+    "Olivia → bot (replying): Yes, until 6",
+    "bot → Alice: Yes, until 6",
+    "bot → Olivia: Sent to Alice.",
+  ], lines.join("\n"));
+});
+
 Deno.test("vote: /vote is a whole command; @vote_bot is dropped, another bot's command ignored", async () => {
   const lines = await scenario("vote", async (scene) => {
     const alice = scene.user("Alice");
