@@ -85,3 +85,41 @@ Deno.test("the bot that creates a forum topic gets its forum_topic_created messa
   assert.equal(created?.forum_topic_created.name, "Ideas");
   assert.equal(created?.message_thread_id, topic.message_thread_id);
 });
+
+Deno.test("a bot in privacy mode that is no administrator still gets a forum's service messages", async () => {
+  await using emu = await BotApiEmulator.start();
+  const admin = emu.createBot({ username: "admin_bot" });
+  const quiet = emu.createBot({ username: "quiet_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const forum = emu.createGroup({
+    title: "F",
+    type: "supergroup",
+    forum: true,
+    members: [owner],
+    bots: [admin, quiet],
+  });
+  const root = emu.apiRoot;
+  // Promoting with no rights demotes: quiet_bot is a plain member, so privacy mode screens its updates.
+  await ok(root, admin.token, "promoteChatMember", { chat_id: forum.id, user_id: quiet.id });
+  const member = await ok<Any>(root, admin.token, "getChatMember", { chat_id: forum.id, user_id: quiet.id });
+  assert.equal(member.status, "member");
+  const topic = await ok<Any>(root, admin.token, "createForumTopic", { chat_id: forum.id, name: "Ideas" });
+  const thread = { chat_id: forum.id, message_thread_id: topic.message_thread_id };
+  await ok(root, admin.token, "editForumTopic", { ...thread, name: "Plans" });
+  await ok(root, admin.token, "closeForumTopic", thread);
+  await ok(root, admin.token, "reopenForumTopic", thread);
+  await ok(root, admin.token, "hideGeneralForumTopic", { chat_id: forum.id });
+  await ok(root, admin.token, "unhideGeneralForumTopic", { chat_id: forum.id });
+  await ok(root, admin.token, "sendMessage", { chat_id: forum.id, text: "small talk, screened" });
+  const updates = await ok<Any[]>(root, quiet.token, "getUpdates", { allowed_updates: [] });
+  const messages = updates.flatMap((u) => u.message === undefined ? [] : [u.message]);
+  const kinds = messages.map((m) => Object.keys(m).find((k) => k.includes("forum_topic")) ?? m.text);
+  assert.deepEqual(kinds, [
+    "forum_topic_created",
+    "forum_topic_edited",
+    "forum_topic_closed",
+    "forum_topic_reopened",
+    "general_forum_topic_hidden",
+    "general_forum_topic_unhidden",
+  ]);
+});
