@@ -18,8 +18,9 @@ const MEDIA_PERMISSIONS: readonly string[] = [
 /**
  * A complete ChatPermissions from what a bot passed, read as the real server reads it
  * (telegram-bot-api's get_chat_permissions): an omitted permission is false, except that
- * `can_manage_topics` and `can_edit_tag` follow `can_pin_messages` and `can_react_to_messages` follows
- * `can_send_messages`; without any per-kind media field, the legacy `can_send_media_messages` sets them all.
+ * `can_manage_topics` and `can_edit_tag` follow `can_pin_messages`; without any per-kind media field, the
+ * legacy `can_send_media_messages` sets them all (and `can_send_messages`, unless `independent`), and then
+ * an omitted `can_react_to_messages` follows `can_send_messages`.
  * Unless `independent` (`use_independent_chat_permissions`), `can_send_other_messages` and
  * `can_add_web_page_previews` imply the media permissions and `can_send_messages`, as do media and polls.
  */
@@ -29,12 +30,14 @@ export function readPermissions(given: Obj, independent: boolean): Obj {
   const out: Obj = Object.fromEntries(PERMISSION_FIELDS.map((name) => [name, flag(name)]));
   if (!has("can_manage_topics")) out.can_manage_topics = out.can_pin_messages;
   if (!has("can_edit_tag")) out.can_edit_tag = out.can_pin_messages;
-  if (!has("can_react_to_messages")) out.can_react_to_messages = out.can_send_messages;
   if (!MEDIA_PERMISSIONS.some(has)) {
     const media = flag("can_send_media_messages");
     for (const name of MEDIA_PERMISSIONS) out[name] = media;
     if (media && !independent) out.can_send_messages = true;
   }
+  // After the legacy media flag, which may grant can_send_messages, and before the implications below,
+  // which do not reach it: the server's order (get_chat_permissions).
+  if (!has("can_react_to_messages")) out.can_react_to_messages = out.can_send_messages;
   if (!independent) {
     if (out.can_send_other_messages === true || out.can_add_web_page_previews === true) {
       for (const name of MEDIA_PERMISSIONS) out[name] = true;

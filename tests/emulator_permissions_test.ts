@@ -120,3 +120,26 @@ Deno.test("a restriction runs until its until_date; one for under 30 seconds is 
     await emu.close();
   }
 });
+
+Deno.test("an omitted can_react_to_messages follows can_send_messages as the legacy media flag left it", async () => {
+  const { emu, restrict, member } = await setup();
+  try {
+    // get_chat_permissions: can_send_media_messages grants can_send_messages first, then reactions follow.
+    await restrict({ can_send_media_messages: true });
+    let got = await member();
+    assert.equal(got.can_send_messages, true);
+    assert.equal(got.can_react_to_messages, true);
+    // Independent permissions: media alone grants no text, so no reactions either.
+    await restrict({ can_send_media_messages: true }, { use_independent_chat_permissions: true });
+    got = await member();
+    assert.equal(got.can_send_messages, false);
+    assert.equal(got.can_react_to_messages, false);
+    // Polls imply can_send_messages only after reactions were settled: none.
+    await restrict({ can_send_polls: true });
+    got = await member();
+    assert.equal(got.can_send_messages, true);
+    assert.equal(got.can_react_to_messages, false);
+  } finally {
+    await emu.close();
+  }
+});
