@@ -276,7 +276,7 @@ export class ScriptedUser {
     if (state.members.get(this.user.id)?.status === "kicked") {
       return Promise.reject(badRequest("USER_BANNED_IN_CHANNEL"));
     }
-    this.host.world.changeMember(state, this.user, chatMember(this.user, "member"));
+    this.host.world.changeMember(state, this.user, this.host.world.joiningMember(state, this.user));
     if (state.chat.type === "channel") {
       return Promise.resolve({ message_id: 0, date: unixNow(), chat: state.chat });
     }
@@ -330,7 +330,7 @@ export class ScriptedUser {
       return Promise.reject(new ScriptError("only a member of a group can add members"));
     }
     const user = member instanceof ScriptedUser ? member.user : this.host.bot(member).sender;
-    this.host.world.changeMember(state, this.user, chatMember(user, "member"));
+    this.host.world.changeMember(state, this.user, this.host.world.joiningMember(state, user));
     if (state.chat.type === "channel") {
       return Promise.resolve({ message_id: 0, date: unixNow(), chat: state.chat });
     }
@@ -378,7 +378,7 @@ export class ScriptedUser {
     if (!this.host.world.isMember(state, this.user.id)) {
       return Promise.reject(new ScriptError("not a member"));
     }
-    this.host.world.changeMember(state, this.user, chatMember(this.user, "left"));
+    this.host.world.changeMember(state, this.user, this.host.world.leavingMember(state, this.user));
     if (state.chat.type === "channel") {
       return Promise.resolve({ message_id: 0, date: unixNow(), chat: state.chat });
     }

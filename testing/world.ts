@@ -479,6 +479,27 @@ export class World {
     return member !== undefined && MEMBER_STATUSES.has(member.status as string);
   }
 
+  /**
+   * The record a user or bot gets on joining a chat: a plain member, unless restricted there while out
+   * of it (a bot may restrict any user of a supergroup); then the restriction stays, now with
+   * `is_member` true, as in Telegram, where joining does not lift it.
+   */
+  joiningMember(state: ChatState, user: UserObj): Obj {
+    const current = state.members.get(user.id);
+    if (current?.status === "restricted") return { ...current, user, is_member: true };
+    return chatMember(user, "member");
+  }
+
+  /**
+   * The record a user or bot leaves a chat with: left, unless restricted there; then the restriction
+   * stays with `is_member` false (ChatMemberRestricted's "member of the chat at the moment").
+   */
+  leavingMember(state: ChatState, user: UserObj): Obj {
+    const current = state.members.get(user.id);
+    if (current?.status === "restricted") return { ...current, user, is_member: false };
+    return chatMember(user, "left");
+  }
+
   /** A user or bot by id. */
   findUser(id: unknown): UserObj | undefined {
     const n = typeof id === "string" ? Number(id) : id;

@@ -143,3 +143,48 @@ Deno.test("an omitted can_react_to_messages follows can_send_messages as the leg
     await emu.close();
   }
 });
+
+Deno.test("a restriction outlasts leaving and joining: by join, by being added, by an approved request", async () => {
+  const { emu, bot, owner, bob, group, restrict, member } = await setup();
+  try {
+    const carol = emu.createUser({ first_name: "Carol" });
+    const dan = emu.createUser({ first_name: "Dan" });
+    const root = emu.apiRoot;
+    const get = (user: { id: number }) =>
+      ok<Any>(root, bot.token, "getChatMember", { chat_id: group.id, user_id: user.id });
+    const restrictOut = (user: { id: number }) =>
+      ok(root, bot.token, "restrictChatMember", {
+        chat_id: group.id,
+        user_id: user.id,
+        permissions: { can_send_photos: true },
+      });
+
+    // A member who leaves stays restricted, out of the chat.
+    await restrict({ can_send_photos: true });
+    await bob.leave(group.id);
+    let got = await member();
+    assert.deepEqual([got.status, got.is_member, got.can_send_photos], ["restricted", false, true]);
+    await bob.join(group.id);
+    got = await member();
+    assert.deepEqual([got.status, got.is_member, got.can_send_photos], ["restricted", true, true]);
+    await refused(bob.sendText(group.id, "no"), "can_send_messages");
+    await bob.sendPhoto(group.id);
+
+    // Restricted before ever joining: being added or approved keeps it too.
+    await restrictOut(carol);
+    assert.equal((await get(carol)).is_member, false);
+    await owner.addMember(group.id, carol);
+    got = await get(carol);
+    assert.deepEqual([got.status, got.is_member, got.can_send_messages], ["restricted", true, false]);
+    await refused(carol.sendText(group.id, "no"), "can_send_messages");
+
+    await restrictOut(dan);
+    await dan.requestJoin(group.id);
+    await ok(root, bot.token, "approveChatJoinRequest", { chat_id: group.id, user_id: dan.id });
+    got = await get(dan);
+    assert.deepEqual([got.status, got.is_member, got.can_send_messages], ["restricted", true, false]);
+    await refused(dan.sendText(group.id, "no"), "can_send_messages");
+  } finally {
+    await emu.close();
+  }
+});

@@ -3,7 +3,7 @@ import { badRequest } from "../failure.ts";
 import type { InviteState } from "../invites.ts";
 import { optBool, optInt, optStr, reqStr } from "../params.ts";
 import type { Obj, UserObj } from "../types.ts";
-import { chatMember, type ChatState } from "../world.ts";
+import type { ChatState } from "../world.ts";
 import { targetChat } from "./common.ts";
 
 /** Telegram's subscription period: 30 days, the only one it offers. */
@@ -135,7 +135,7 @@ function settleJoinRequest(approve: boolean): Handler {
     if (pending === undefined) throw badRequest("HIDE_REQUESTER_MISSING");
     if (!approve) return true;
     if (pending.via !== undefined) pending.via.joined++;
-    ctx.world.changeMember(state, ctx.bot.sender, chatMember(pending.user, "member"));
+    ctx.world.changeMember(state, ctx.bot.sender, ctx.world.joiningMember(state, pending.user));
     if (state.chat.type !== "channel") {
       const message = ctx.world.addMessage(state, { new_chat_members: [pending.user] }, pending.user, null);
       ctx.world.broadcast(state, "message", message);
