@@ -13,12 +13,22 @@ export interface InviteState {
   joined: number;
 }
 
+/**
+ * How long a bot told of a join request may message its user (`user_chat_id`), in seconds: the Bot API's
+ * 5 minutes, cut short when the request is approved or declined.
+ */
+export const JOIN_REQUEST_CONTACT_SECONDS = 300;
+
 /** A pending request to join a chat. */
 export interface JoinRequestState {
   /** The user asking. */
   readonly user: UserObj;
   /** The link used, if any. */
   readonly via?: InviteState;
+  /** When it was filed (unix time), which starts the contact window of {@link InviteBook.mayContact}. */
+  date: number;
+  /** The bots told of it (`chat_join_request`), by user id: those may message the user for a while. */
+  readonly told: Set<number>;
 }
 
 /** Invite links by URL and join requests by `<chat id>:<user id>`, for one world. */
@@ -53,20 +63,41 @@ export class InviteBook {
 
   /** Files a join request and tells the chat's bots that may approve it (`chat_join_request`). */
   request(world: World, chat: ChatState, user: UserObj, via?: InviteState): void {
-    this.requests.set(`${chat.chat.id}:${user.id}`, { user, ...(via !== undefined ? { via } : {}) });
+    const date = unixNow();
+    const told = new Set<number>();
+    this.requests.set(`${chat.chat.id}:${user.id}`, {
+      user,
+      ...(via !== undefined ? { via } : {}),
+      date,
+      told,
+    });
     if (via !== undefined) {
       via.link.pending_join_request_count = Number(via.link.pending_join_request_count ?? 0) + 1;
     }
-    const update: Obj = { chat: chat.chat, from: user, user_chat_id: user.id, date: unixNow() };
+    const update: Obj = { chat: chat.chat, from: user, user_chat_id: user.id, date };
     if (via !== undefined) update.invite_link = via.link;
     for (const bot of world.audience(chat)) {
       const me = chat.members.get(bot.user.id);
       if (me?.status === "administrator" && me.can_invite_users === true) {
-        // The Bot API lets a bot that receives a join request message the user (user_chat_id).
-        world.markStarted(user.id, bot);
+        told.add(bot.user.id);
         bot.queue.push("chat_join_request", update);
       }
     }
+  }
+
+  /**
+   * Whether a pending join request lets a bot message its user: the Bot API's user_chat_id "can be used
+   * for 5 minutes to send messages until the join request is processed", so only a bot told of the
+   * request, only until it is approved or declined, and for {@link JOIN_REQUEST_CONTACT_SECONDS} at most.
+   * (Telegram also closes it once another administrator contacts the user; the emulator does not.)
+   */
+  mayContact(userId: number, botId: number): boolean {
+    const now = unixNow();
+    for (const pending of this.requests.values()) {
+      if (pending.user.id !== userId || !pending.told.has(botId)) continue;
+      if (now < pending.date + JOIN_REQUEST_CONTACT_SECONDS) return true;
+    }
+    return false;
   }
 
   /** Takes a pending join request out (approved or declined); undefined when there is none. */

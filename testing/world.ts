@@ -257,8 +257,9 @@ export class World {
   /** The bot each user last exchanged a private message with. */
   readonly lastPeer: Map<number, BotState> = new Map();
   /**
-   * Bots each user has started (by user id): wrote to in private, pressed a button of in private, asked
-   * to join a chat they administer, or was created having started. Only these may message the user.
+   * Bots each user has started (by user id): wrote to in private, pressed a button of in private, or was
+   * created having started. Only these may message the user, and for a while a bot told of the user's
+   * request to join a chat (see {@link World.hasStarted}).
    */
   readonly started: Map<number, Set<number>> = new Map();
   #chatOf = new WeakMap<object, ChatState>();
@@ -414,9 +415,13 @@ export class World {
     bots.add(bot.user.id);
   }
 
-  /** Whether a user has started a bot (see {@link World.started}). */
+  /**
+   * Whether a bot may message a user: the user started it (see {@link World.started}), or asked to join a
+   * chat it administers, within that request's contact window ({@link InviteBook.mayContact}).
+   */
   hasStarted(userId: number, bot: BotState): boolean {
-    return this.started.get(userId)?.has(bot.user.id) ?? false;
+    if (this.started.get(userId)?.has(bot.user.id) === true) return true;
+    return this.invites.mayContact(userId, bot.user.id);
   }
 
   /** The bot a user's private chat means when no bot is named: the last one they talked with, else the first. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { JOIN_REQUEST_CONTACT_SECONDS } from "../testing/invites.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 import { call, ok } from "./emulator_helpers.ts";
 
@@ -55,6 +56,47 @@ Deno.test("strict: an inline query does not start a bot; startedBots and a join 
   const joiner = emu.createUser({ first_name: "Jo" });
   await joiner.requestJoin(group.id);
   assert.equal((await send(joiner)).status, 200, "a bot may message a user who asked to join its chat");
+});
+
+Deno.test("strict: a join request lets the bot message its user for 5 minutes, until approved or declined", async () => {
+  await using emu = await BotApiEmulator.start({ strict: true });
+  const bot = emu.createBot({ username: "gate_bot" });
+  const bystander = emu.createBot({ username: "plain_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const group = emu.createGroup({ title: "G", type: "supergroup", members: [owner], bots: [bot] });
+  const other = emu.createGroup({ title: "H", type: "supergroup", members: [owner], bots: [bot] });
+  const root = emu.apiRoot;
+  // Promoting with no rights demotes: plain_bot is a member of G without can_invite_users.
+  await ok(root, bot.token, "promoteChatMember", { chat_id: group.id, user_id: bystander.id });
+  const send = (as: { token: string }, user: { id: number }) =>
+    call(root, as.token, "sendMessage", { chat_id: user.id, text: "hi" });
+  const settle = (method: string, chat: { id: number }, user: { id: number }) =>
+    ok(root, bot.token, method, { chat_id: chat.id, user_id: user.id });
+
+  const jo = emu.createUser({ first_name: "Jo" });
+  await jo.requestJoin(group.id);
+  assert.equal((await send(bot, jo)).status, 200);
+  assert.equal((await send(bystander, jo)).body.description, CANT, "a bot not told of the request");
+  await settle("declineChatJoinRequest", group, jo);
+  assert.equal((await send(bot, jo)).body.description, CANT, "declined: the window is closed");
+
+  const al = emu.createUser({ first_name: "Al" });
+  await al.requestJoin(group.id);
+  await settle("approveChatJoinRequest", group, al);
+  assert.equal((await send(bot, al)).body.description, CANT, "approved: the window is closed");
+
+  const sam = emu.createUser({ first_name: "Sam" });
+  await sam.requestJoin(other.id);
+  emu.world.invites.requests.get(`${other.id}:${sam.id}`)!.date -= JOIN_REQUEST_CONTACT_SECONDS;
+  assert.equal((await send(bot, sam)).body.description, CANT, "after 5 minutes, though still pending");
+
+  // A user who answers in the window has started the bot for good.
+  const kim = emu.createUser({ first_name: "Kim" });
+  await kim.requestJoin(other.id);
+  await ok(root, bot.token, "sendMessage", { chat_id: kim.id, text: "why join?" });
+  await kim.sendText(kim.id, "for the news", { to: bot });
+  await settle("declineChatJoinRequest", other, kim);
+  assert.equal((await send(bot, kim)).status, 200);
 });
 
 Deno.test("lenient (default): a bot writing first goes through and is reported on the warning channel", async () => {
