@@ -220,7 +220,7 @@ async function readMultipart(
   } catch {
     throw multipartError();
   }
-  return withServerFileNames(form, fileNames(bytes, boundary));
+  return await withServerFileNames(form, fileNames(bytes, boundary));
 }
 
 const utf8 = new TextDecoder();
@@ -229,12 +229,11 @@ const HEAD_END = new TextEncoder().encode("\r\n\r\n");
 const MAX_PART_HEAD = 16 * 1024;
 
 /**
- * The `filename` of every part that has one, in order, read as the Bot API server reads it: a
- * parameter ends at the first `;`, its name at the first `=`, and surrounding quotes are dropped
- * (`filename="a=b.txt"` is `a=b.txt`, which the runtime's own parser cuts at the second `=`).
+ * The `filename` of every part the runtime's parser makes a file of (one with `filename` or
+ * `filename*`), in order, as the Bot API server reads it (td's HttpReader): null when the server sees
+ * no `filename` (it ignores `filename*`), so that part is a plain field there.
  */
 function fileNames(bytes: Uint8Array, boundary: string): (string | null)[] {
-  // null: a part named only by `filename*`, which the runtime's parser names.
   const names: (string | null)[] = [];
   const delimiter = new TextEncoder().encode(`--${boundary}\r\n`);
   for (const at of positionsOf(bytes, delimiter)) {
@@ -242,27 +241,124 @@ function fileNames(bytes: Uint8Array, boundary: string): (string | null)[] {
     const head = bytes.subarray(start, start + MAX_PART_HEAD);
     const end = positionsOf(head, HEAD_END).next();
     if (end.done) continue;
-    for (const line of utf8.decode(head.subarray(0, end.value)).split("\r\n")) {
-      if (!/^content-disposition:/i.test(line)) continue;
-      let name: string | null | undefined;
-      for (const parameter of line.slice(line.indexOf(":") + 1).split(";")) {
-        const equals = parameter.indexOf("=");
-        const key = equals < 0 ? "" : parameter.slice(0, equals).trim().toLowerCase();
-        if (key === "filename*") name ??= null;
-        if (key === "filename") name = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/s, "$1");
-      }
-      if (name !== undefined) names.push(name);
+    for (const [name, value] of partHeaders(utf8.decode(head.subarray(0, end.value)))) {
+      if (name !== "content-disposition") continue;
+      const parameters = dispositionParameters(value);
+      // The runtime's parser, unlike the server's, reads keys in any case.
+      if (![...parameters.keys()].some((key) => /^filename\*?$/i.test(key))) continue;
+      names.push(parameters.get("filename") ?? null);
     }
   }
   return names;
 }
 
-function withServerFileNames(form: FormData, names: (string | null)[]): FormData {
+/**
+ * A part's headers as HttpReader splits them: a line starting with a space or tab continues the one
+ * before (its line break kept), a name ends at the first `:` and is lower-cased, both are trimmed.
+ */
+function partHeaders(head: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of head.split("\r\n")) {
+    const last = out[out.length - 1];
+    if (last !== undefined && /^[ \t]/.test(line)) last[1] += `\r\n${line}`;
+    else {
+      const colon = line.indexOf(":");
+      out.push([colon < 0 ? line : line.slice(0, colon), colon < 0 ? "" : line.slice(colon + 1)]);
+    }
+  }
+  return out.map(([name, value]) => [tdTrim(name).toLowerCase(), tdTrim(value)]);
+}
+
+// td's is_space: what its trim() strips.
+const TD_SPACE = /^[ \t\r\n\0\v]+|[ \t\r\n\0\v]+$/g;
+
+function tdTrim(text: string): string {
+  return text.replace(TD_SPACE, "");
+}
+
+/**
+ * A Content-Disposition's parameters as HttpReader reads them: after `form-data;`, a key runs to the
+ * next `=` (case kept) and its value is a quoted string up to the closing quote, `\` escaping the next
+ * character (so a `;` or `=` inside is part of it), or else a token up to the next `;`; every value is
+ * then percent-decoded (RFC 7578 §2; `+` stays). A later key wins. Malformed quoting is the server's 400.
+ */
+function dispositionParameters(header: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header.startsWith("form-data;")) throw badRequest("expected form-data content disposition");
+  let rest = header.slice(10);
+  while (true) {
+    rest = tdTrim(rest);
+    const equals = rest.indexOf("=");
+    if (equals < 0) break;
+    const key = tdTrim(rest.slice(0, equals));
+    rest = rest.slice(equals + 1).replace(/^[ \t\r\n\0\v]+/, "");
+    let value = "";
+    if (rest.startsWith("\"")) {
+      let at = 1;
+      while (true) {
+        if (at === rest.length) throw badRequest("unclosed quoted string in Content-Disposition header");
+        let c = rest[at++];
+        if (c === "\"") break;
+        if (c === "\\") {
+          if (at === rest.length) throw badRequest("wrong escape sequence in Content-Disposition header");
+          c = rest[at++];
+        }
+        value += c;
+      }
+      rest = rest.slice(at).replace(/^[ \t\r\n\0\v]+/, "");
+      if (rest !== "") {
+        if (rest[0] !== ";") throw badRequest("expected ';' in Content-Disposition header");
+        rest = rest.slice(1);
+      }
+    } else {
+      const semicolon = rest.indexOf(";");
+      value = tdTrim(semicolon < 0 ? rest : rest.slice(0, semicolon));
+      rest = semicolon < 0 ? "" : rest.slice(semicolon + 1);
+    }
+    out.set(key, percentDecoded(value));
+  }
+  return out;
+}
+
+/** td's url_decode without `+` as space: each `%` and two hex digits is that byte, anything else stays. */
+function percentDecoded(value: string): string {
+  if (!value.includes("%")) return value;
+  const from = new TextEncoder().encode(value);
+  const to = new Uint8Array(from.byteLength);
+  let n = 0;
+  for (let i = 0; i < from.byteLength; i++) {
+    const high = hexDigit(from[i + 1]);
+    const low = hexDigit(from[i + 2]);
+    if (from[i] === 37 && i + 2 < from.byteLength && high < 16 && low < 16) {
+      to[n++] = high * 16 + low;
+      i += 2;
+    } else to[n++] = from[i];
+  }
+  return utf8.decode(to.subarray(0, n));
+}
+
+function hexDigit(byte: number | undefined): number {
+  if (byte === undefined) return 16;
+  if (byte >= 48 && byte <= 57) return byte - 48;
+  const lower = byte | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : 16;
+}
+
+/**
+ * The runtime's form with the server's file names; a part the server sees no `filename` in is a plain
+ * field there, its content the value.
+ */
+async function withServerFileNames(form: FormData, names: (string | null)[]): Promise<FormData> {
   let next = 0;
   const renamed = new FormData();
   for (const [key, value] of form) {
-    if (typeof value === "string") renamed.append(key, value);
-    else renamed.append(key, value, names[next++] ?? value.name);
+    if (typeof value === "string") {
+      renamed.append(key, value);
+      continue;
+    }
+    const name = names[next++];
+    if (name === null) renamed.append(key, await value.text());
+    else renamed.append(key, value, name ?? value.name);
   }
   return renamed;
 }

@@ -173,7 +173,63 @@ Deno.test("a file's name is read as the Bot API server reads it: an '=' or a non
       const sent: any = await api.sendDocument(alice.id, [name, new Blob(["x"])]);
       names.push(sent.document.file_name);
     }
-    assert.deepEqual(names, ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1%3B Q2.pdf"]);
+    // Our client escapes `;` as %3B, which the server decodes back (RFC 7578 percent-encoding).
+    assert.deepEqual(names, ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1; Q2.pdf"]);
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a part's Content-Disposition is read as td's HttpReader reads it: quotes, escapes, percent-decoding", async () => {
+  const { emu, bot, alice } = await world();
+  try {
+    const boundary = "b0undary";
+    const send = async (disposition: string) => {
+      const body = [
+        `--${boundary}`,
+        `Content-Disposition: form-data; name="chat_id"`,
+        "",
+        String(alice.id),
+        `--${boundary}`,
+        `Content-Disposition: ${disposition}`,
+        "Content-Type: text/plain",
+        "",
+        "hello",
+        `--${boundary}--`,
+        "",
+      ].join("\r\n");
+      const r = await fetch(`${emu.apiRoot}/bot${bot.token}/sendDocument`, {
+        method: "POST",
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        body,
+      });
+      const answer = await r.json();
+      return answer.ok ? answer.result.document.file_name : answer.description;
+    };
+    const cases: [string, string][] = [
+      // A quoted string runs to its closing quote: a `;` inside is part of the name.
+      [`form-data; name="document"; filename="notes;v2.txt"`, "notes;v2.txt"],
+      // `\` escapes the next character.
+      [`form-data; name="document"; filename="say \\"hi\\".txt"`, `say "hi".txt`],
+      // Then percent-decoded, quoted or not (a `+` stays).
+      [`form-data; name="document"; filename="%22a%3Bb%22+c.txt"`, `"a;b"+c.txt`],
+      [`form-data; name="document"; filename=plain%20name.txt ; x=1`, "plain name.txt"],
+      // A later filename wins.
+      [`form-data; name="document"; filename="one.txt"; filename="two.txt"`, "two.txt"],
+      // Malformed quoting is the server's 400.
+      [
+        `form-data; name="document"; filename="open.txt`,
+        "Bad Request: unclosed quoted string in Content-Disposition header",
+      ],
+      [
+        `form-data; name="document"; filename="a.txt" b`,
+        "Bad Request: expected ';' in Content-Disposition header",
+      ],
+    ];
+    for (const [disposition, expected] of cases) assert.equal(await send(disposition), expected, disposition);
+    // The server ignores filename*: a part named only by it is a plain field, no file.
+    const starOnly = await send(`form-data; name="document"; filename*=UTF-8''r%C3%A9.txt`);
+    assert.equal(starOnly, "Bad Request: wrong file identifier/HTTP URL specified", "'hello' is no file_id");
   } finally {
     await emu.close();
   }
