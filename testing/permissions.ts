@@ -1,5 +1,5 @@
 import { TYPES } from "../api/spec.gen.ts";
-import { type Obj, unixNow } from "./types.ts";
+import type { Obj } from "./types.ts";
 import type { ChatState } from "./world.ts";
 
 /** Every field of ChatPermissions, from the spec (a new Bot API version's permission appears here too). */
@@ -84,18 +84,19 @@ export function permissionFor(content: Obj): string {
 /**
  * The permission a member of a group lacks to post `content`, or undefined when they may. Owners and
  * administrators may post anything; a restricted member is bound by their own permissions and the
- * chat's default ones (set by setChatPermissions), a plain member by the chat's default ones.
+ * chat's default ones (set by setChatPermissions), a plain member by the chat's default ones. `member`
+ * is their current record (`World.member`: a restriction past its until_date is already lifted).
  */
-export function missingPermission(state: ChatState, userId: number, content: Obj): string | undefined {
-  const member = state.members.get(userId);
+export function missingPermission(
+  state: ChatState,
+  member: Obj | undefined,
+  content: Obj,
+): string | undefined {
   if (member === undefined || member.status === "creator" || member.status === "administrator") {
     return undefined;
   }
   const needed = permissionFor(content);
-  // A restriction ends at its until_date (0: never), as Telegram lifts it then.
-  const until = typeof member.until_date === "number" ? member.until_date : 0;
-  const restricted = member.status === "restricted" && (until === 0 || until > unixNow());
-  if (restricted && member[needed] === false) return needed;
+  if (member.status === "restricted" && member[needed] === false) return needed;
   const defaults = state.info.permissions as Obj | undefined;
   if (defaults !== undefined && defaults[needed] === false) return needed;
   return undefined;

@@ -432,7 +432,7 @@ export class ScriptedUser {
       throw badRequest(`user ${this.user.id} is not a member of chat ${state.chat.id}`);
     }
     // Telegram's clients do not let a member post what the chat's permissions (or their restriction) forbid.
-    const missing = missingPermission(state, this.user.id, content);
+    const missing = missingPermission(state, this.host.world.member(state, this.user.id), content);
     if (missing !== undefined) {
       throw new ScriptError(
         `user ${this.user.id} may not post this in chat ${state.chat.id}: ${missing} is false`,

@@ -485,12 +485,28 @@ export class World {
   }
 
   /**
+   * A user's or bot's record in a chat, as of now: a restriction whose `until_date` has passed is
+   * lifted, as Telegram lifts it then, leaving a plain member (or left, when out of the chat). The record
+   * is replaced at that first look; the emulator queues no `chat_member` for it.
+   */
+  member(state: ChatState, userId: number): Obj | undefined {
+    const member = state.members.get(userId);
+    if (member?.status !== "restricted") return member;
+    const until = typeof member.until_date === "number" ? member.until_date : 0;
+    if (until === 0 || until > unixNow()) return member;
+    const lifted = chatMember(member.user as UserObj, member.is_member === false ? "left" : "member");
+    state.members.set(userId, lifted);
+    this.changed({ kind: "member", chat: state, member: lifted });
+    return lifted;
+  }
+
+  /**
    * The record a user or bot gets on joining a chat: a plain member, unless restricted there while out
    * of it (a bot may restrict any user of a supergroup); then the restriction stays, now with
    * `is_member` true, as in Telegram, where joining does not lift it.
    */
   joiningMember(state: ChatState, user: UserObj): Obj {
-    const current = state.members.get(user.id);
+    const current = this.member(state, user.id);
     if (current?.status === "restricted") return { ...current, user, is_member: true };
     return chatMember(user, "member");
   }
@@ -500,7 +516,7 @@ export class World {
    * stays with `is_member` false (ChatMemberRestricted's "member of the chat at the moment").
    */
   leavingMember(state: ChatState, user: UserObj): Obj {
-    const current = state.members.get(user.id);
+    const current = this.member(state, user.id);
     if (current?.status === "restricted") return { ...current, user, is_member: false };
     return chatMember(user, "left");
   }
@@ -582,7 +598,7 @@ export class World {
   /** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */
   changeMember(state: ChatState, actor: UserObj, member: Obj): void {
     const user = member.user as UserObj;
-    const old = state.members.get(user.id) ?? chatMember(user, "left");
+    const old = this.member(state, user.id) ?? chatMember(user, "left");
     state.members.set(user.id, member);
     this.changed({ kind: "member", chat: state, member });
     const change = {

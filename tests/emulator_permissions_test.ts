@@ -188,3 +188,35 @@ Deno.test("a restriction outlasts leaving and joining: by join, by being added, 
     await emu.close();
   }
 });
+
+Deno.test("a restriction past its until_date is gone: getChatMember shows a plain member, or left when out", async () => {
+  const { emu, bot, bob, group, restrict, member } = await setup();
+  try {
+    const carol = emu.createUser({ first_name: "Carol" });
+    const getCarol = () =>
+      ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: carol.id });
+    // A restriction for under 30 seconds is forever, so a real expiry takes half a minute: the test
+    // moves the records' until_date into the past instead.
+    const until = Math.floor(Date.now() / 1000) + 60;
+    await restrict({ can_send_messages: false }, { until_date: until });
+    await ok(emu.apiRoot, bot.token, "restrictChatMember", {
+      chat_id: group.id,
+      user_id: carol.id,
+      permissions: { can_send_messages: false },
+      until_date: until,
+    });
+    assert.equal((await member()).status, "restricted");
+    assert.equal((await getCarol()).status, "restricted");
+    for (const user of [bob, carol]) {
+      emu.chat(group.id).members.get(user.id)!.until_date = Math.floor(Date.now() / 1000) - 1;
+    }
+    assert.deepEqual(await member(), { status: "member", user: bob.user });
+    assert.deepEqual(await getCarol(), { status: "left", user: carol.user });
+    await bob.sendText(group.id, "free again");
+    await carol.join(group.id);
+    assert.equal((await getCarol()).status, "member");
+    await carol.sendText(group.id, "and me");
+  } finally {
+    await emu.close();
+  }
+});

@@ -47,7 +47,7 @@ function targetMember(
 ): { user: UserObj; current: Obj | undefined } {
   requireRight(ctx, state, right, what);
   const user = targetUser(ctx);
-  const current = state.members.get(user.id);
+  const current = ctx.world.member(state, user.id);
   if (current?.status === "creator") throw badRequest(`can't ${verb} chat owner`);
   return { user, current };
 }
@@ -178,7 +178,7 @@ function getChatMember(ctx: CallContext): Obj {
     if (user.id === state.user.id || user.id === ctx.bot.sender.id) return chatMember(user, "member");
     throw badRequest("user not found");
   }
-  return state.members.get(user.id) ?? chatMember(user, "left");
+  return ctx.world.member(state, user.id) ?? chatMember(user, "left");
 }
 
 function setInfo(param: string, right: string, field: string, required: boolean): Handler {

@@ -27,7 +27,7 @@ function member(ctx: CallContext, state: ChatState): Obj {
   const id = optInt(ctx.params, "user_id") ?? 0;
   const user = ctx.world.findUser(id);
   if (user === undefined) throw badRequest("user not found");
-  const found = state.members.get(id);
+  const found = ctx.world.member(state, id);
   if (found === undefined || !ctx.world.isMember(state, id)) throw badRequest("USER_NOT_PARTICIPANT");
   return found;
 }
