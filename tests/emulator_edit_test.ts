@@ -213,6 +213,22 @@ Deno.test("stopPoll's reply_markup replaces the poll message's inline keyboard",
   assert.equal(press.data, "results");
 });
 
+Deno.test("stopPoll without reply_markup removes the poll message's inline keyboard, as editMessageText does", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "edit_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const poll = await ok<Any>(emu.apiRoot, bot.token, "sendPoll", {
+    chat_id: alice.id,
+    question: "?",
+    options: [{ text: "a" }, { text: "b" }],
+    reply_markup: { inline_keyboard: [[{ text: "Vote", callback_data: "vote" }]] },
+  });
+  await ok(emu.apiRoot, bot.token, "stopPoll", { chat_id: alice.id, message_id: poll.message_id });
+  const now = emu.message(alice.id, poll.message_id, { bot })!;
+  assert.equal((now.poll as Any).is_closed, true);
+  assert.equal(now.reply_markup, undefined);
+});
+
 Deno.test("deleteMessage removes a message from the transcript; a second delete is 400", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "edit_bot" });

@@ -99,7 +99,10 @@ function stopPoll(ctx: CallContext): Obj {
   const markup = optJson(ctx.params, "reply_markup") as Obj | undefined;
   if (markup !== undefined) checkInlineKeyboard(markup.inline_keyboard);
   poll.is_closed = true;
+  // td's StopPollQuery sends messages.editMessage with the reply-markup flag only for a given keyboard,
+  // as EditMessageQuery does for editMessageText: without one the keyboard goes, as it does there.
   if (markup !== undefined) target.message.reply_markup = markup;
+  else delete target.message.reply_markup;
   // Not an edit of the message's content (no edit_date, nothing for nextBotEdit), but a page showing it
   // must stop offering votes.
   const chat = target.state ?? target.inline?.chat;
