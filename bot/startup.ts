@@ -174,7 +174,8 @@ export function startLoop(
 
 /**
  * A loop whose handlers do not wait for getMe (a webhook's), with getMe asked alongside until it
- * answers or the loop ends, so that `bot.me` comes to be known; failures go where the loop's go.
+ * answers or the loop ends, so that `bot.me` comes to be known. A refused token is reported where the
+ * loop's failures go; an unreachable server is only retried, since the handlers' own calls say so.
  */
 function identifyAlongside(
   host: StartupHost,
@@ -184,7 +185,9 @@ function identifyAlongside(
   if (identities.has(host)) return loop;
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
-  identify(host, options, signal, () => {}).catch((error) => report(host, options, error));
+  identify(host, { ...options, onError: () => {} }, signal, () => {}).catch((error) =>
+    report(host, options, error)
+  );
   const ended = () => stopper.abort();
   loop.done.then(ended, ended);
   return {

@@ -200,25 +200,33 @@ Deno.test("a webhook loop learns bot.me in the background, and any getMe call se
   assert.equal(asked.me?.username, "hooked_bot");
 });
 
-Deno.test("a webhook loop's getMe alongside reports to onError, and stops asking with the loop", async () => {
+Deno.test("a webhook loop's getMe alongside: an unreachable server is retried quietly until the loop stops; a refused token goes to onError", async () => {
   const server = WireServer.start().on("getMe", () => fail(502, "Bad Gateway"));
   const log = recorder();
   const bot = new Bot("1:hooked", { apiRoot: server.url, logger: log });
   webhookHandler(bot);
   const errors: unknown[] = [];
-  const loop = bot.messageLoop(() => {}, {
-    onError: (error) => void errors.push(error),
-    backoff: { initial: 0.05 },
-  });
+  const onError = (error: unknown) => void errors.push(error);
+  const loop = bot.messageLoop(() => {}, { onError, backoff: { initial: 0.05, max: 0.05 } });
   try {
-    await until(() => errors.length === 1, 20, "the first failure reported");
-    assert.ok(errors[0] instanceof NetworkError && /getMe/.test(errors[0].message), String(errors[0]));
+    await until(() => server.calls("getMe").length >= 3, 20, "getMe asked again");
   } finally {
     await loop.stop();
   }
   const asked = server.calls("getMe").length;
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(server.calls("getMe").length, asked, "no getMe after the loop stopped");
-  assert.deepEqual(log.lines, [], "nothing went to the logger");
-  await server.close();
+  assert.deepEqual([errors, log.lines], [[], []], "retried quietly");
+
+  server.on("getMe", () => fail(401, "Unauthorized"));
+  const refused = new Bot("2:refused", { apiRoot: server.url, logger: log });
+  webhookHandler(refused);
+  const second = refused.messageLoop(() => {}, { onError });
+  try {
+    await until(() => errors.length === 1, 20, "the refusal reported");
+    assert.ok(errors[0] instanceof UnauthorizedError, String(errors[0]));
+  } finally {
+    await second.stop();
+    await server.close();
+  }
 });
