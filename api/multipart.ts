@@ -15,14 +15,21 @@ export interface MultipartBody {
 
 const encoder = new TextEncoder();
 const NON_ASCII = /[^\x20-\x7e]/;
-// The Bot API server's parser ends a parameter at the first `;`, inside quotes too.
-const QUOTED_UNSAFE = /["\r\n;]/g;
-const QUOTED_ESCAPES: Record<string, string> = { "\"": "%22", "\r": "%0D", "\n": "%0A", ";": "%3B" };
+// The Bot API server percent-decodes a quoted value, so `%` is escaped too; and `;`, which its parser
+// took for the parameter's end, inside quotes too, before 2021.
+const QUOTED_UNSAFE = /["\r\n;%]/g;
+const QUOTED_ESCAPES: Record<string, string> = {
+  "\"": "%22",
+  "\r": "%0D",
+  "\n": "%0A",
+  ";": "%3B",
+  "%": "%25",
+};
 const RFC5987_EXTRA = /['()*]/g;
 
 /**
  * Quoted-string value for a Content-Disposition parameter, escaped the way browsers do (RFC 7578 §2),
- * and a `;` too.
+ * and a `;` and `%` too.
  */
 function quote(value: string): string {
   return `"${value.replace(QUOTED_UNSAFE, (c) => QUOTED_ESCAPES[c])}"`;

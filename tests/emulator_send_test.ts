@@ -168,13 +168,13 @@ Deno.test("a file's name is read as the Bot API server reads it: an '=' or a non
   try {
     const api = new Api(bot.token, { apiRoot: emu.apiRoot });
     const names: string[] = [];
-    for (const name of ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1; Q2.pdf"]) {
+    for (const name of ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1; Q2.pdf", "a%41 100%.txt"]) {
       // deno-lint-ignore no-explicit-any
       const sent: any = await api.sendDocument(alice.id, [name, new Blob(["x"])]);
       names.push(sent.document.file_name);
     }
-    // Our client escapes `;` as %3B, which the server decodes back (RFC 7578 percent-encoding).
-    assert.deepEqual(names, ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1; Q2.pdf"]);
+    // Our client escapes `;` as %3B and `%` as %25, which the server decodes back (RFC 7578).
+    assert.deepEqual(names, ["a=b.txt", "x = y.pdf", "résumé 📄.pdf", "Q1; Q2.pdf", "a%41 100%.txt"]);
   } finally {
     await emu.close();
   }
