@@ -198,10 +198,10 @@ Deno.test("non-ASCII and quote-bearing file names survive, with an RFC 8187 file
   });
 });
 
-Deno.test("a ';' in a file name is escaped: Telegram's parser ends a parameter at the first one, quoted or not", async () => {
+Deno.test("a ';' and a '%' in a file name are escaped: the server percent-decodes names, and before 2021 ended them at a ';'", async () => {
   await withServer(async (server, api) => {
-    await api.call("sendDocument", { chat_id: 1, document: ["Q1; Q2 report.pdf", new Blob(["x"])] });
-    assert.equal(server.requests[0].files.document.name, "Q1%3B Q2 report.pdf");
+    await api.call("sendDocument", { chat_id: 1, document: ["Q1; Q2 100%.pdf", new Blob(["x"])] });
+    assert.equal(server.requests[0].files.document.name, "Q1%3B Q2 100%25.pdf");
   });
 });
 
