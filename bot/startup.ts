@@ -98,7 +98,9 @@ async function identify(
       // The first failure is reported, and every tenth: a wrong apiRoot must not look like silence.
       if (failures === 1 || failures % 10 === 0) {
         const cause = error instanceof Error ? error : new Error(String(error));
-        const message = `cannot reach the Bot API at ${host.apiRoot} (getMe: ${cause.message}); retrying`;
+        // The client's errors name their method already.
+        const detail = cause.message.startsWith("getMe") ? cause.message : `getMe: ${cause.message}`;
+        const message = `cannot reach the Bot API at ${host.apiRoot} (${detail}); retrying`;
         report(host, options, new NetworkError("getMe", message, { cause }));
       }
       await pause(backoff.next(), signal);

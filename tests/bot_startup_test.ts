@@ -48,6 +48,8 @@ Deno.test("an unreachable apiRoot is reported after the first failed attempt, to
   const [report] = reports;
   assert.ok(report instanceof NetworkError, String(report));
   assert.match(report.message, new RegExp(`cannot reach the Bot API at http://127\\.0\\.0\\.1:${port}`));
+  assert.match(report.message, /\(getMe: /);
+  assert.doesNotMatch(report.message, /getMe: getMe/, "the method is named once");
   assert.ok(!String(report.stack).includes("UNREACHABLE-secret"));
   await loop.stop();
   await loop.done;
