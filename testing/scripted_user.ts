@@ -273,7 +273,8 @@ export class ScriptedUser {
   join(chat: ChatRef): Promise<Message> {
     const state = this.host.chat(chat);
     if (state.user !== undefined) return Promise.reject(new ScriptError("cannot join a private chat"));
-    if (state.members.get(this.user.id)?.status === "kicked") {
+    // A ban past its until_date is over (World.member makes it left), so the user may join again.
+    if (this.host.world.member(state, this.user.id)?.status === "kicked") {
       return Promise.reject(badRequest("USER_BANNED_IN_CHANNEL"));
     }
     this.host.world.changeMember(state, this.user, this.host.world.joiningMember(state, this.user));

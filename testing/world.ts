@@ -462,7 +462,7 @@ export class World {
       if (this.blocked.get(state.user.id)?.has(bot.user.id)) throw forbidden("bot was blocked by the user");
       return state;
     }
-    const member = state.members.get(bot.user.id);
+    const member = this.member(state, bot.user.id);
     if (member === undefined || !MEMBER_STATUSES.has(member.status as string)) {
       if (member?.status === "kicked") {
         throw forbidden(
@@ -485,16 +485,18 @@ export class World {
   }
 
   /**
-   * A user's or bot's record in a chat, as of now: a restriction whose `until_date` has passed is
-   * lifted, as Telegram lifts it then, leaving a plain member (or left, when out of the chat). The record
-   * is replaced at that first look; the emulator queues no `chat_member` for it.
+   * A user's or bot's record in a chat, as of now: a restriction or ban whose `until_date` has passed is
+   * lifted, as Telegram lifts it then (td's update_restrictions), leaving a plain member (or left, when
+   * out of the chat) after a restriction and left after a ban, so the user may join again. The record is
+   * replaced at that first look; the emulator queues no `chat_member` for it.
    */
   member(state: ChatState, userId: number): Obj | undefined {
     const member = state.members.get(userId);
-    if (member?.status !== "restricted") return member;
+    if (member?.status !== "restricted" && member?.status !== "kicked") return member;
     const until = typeof member.until_date === "number" ? member.until_date : 0;
     if (until === 0 || until > unixNow()) return member;
-    const lifted = chatMember(member.user as UserObj, member.is_member === false ? "left" : "member");
+    const stays = member.status === "restricted" && member.is_member !== false;
+    const lifted = chatMember(member.user as UserObj, stays ? "member" : "left");
     state.members.set(userId, lifted);
     this.changed({ kind: "member", chat: state, member: lifted });
     return lifted;

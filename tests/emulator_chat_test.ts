@@ -88,6 +88,33 @@ Deno.test("banChatMember (and telepot's kickChatMember) removes a member; unbanC
   }
 });
 
+Deno.test("a ban's until_date follows the Bot API rule, and a ban past it is over: left, free to join", async () => {
+  const { emu, bot, bob, group } = await setup();
+  try {
+    const getBob = () =>
+      ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: bob.id });
+    const ban = (until_date: number) =>
+      ok(emu.apiRoot, bot.token, "banChatMember", { chat_id: group.id, user_id: bob.id, until_date });
+    const now = Math.floor(Date.now() / 1000);
+    // Under 30 seconds or over 366 days from now is for ever (until_date 0).
+    await ban(now + 10);
+    assert.deepEqual(await getBob(), { status: "kicked", user: bob.user, until_date: 0 });
+    await ban(now + 367 * 86400);
+    assert.equal((await getBob()).until_date, 0);
+    await ban(now + 3600);
+    assert.equal((await getBob()).until_date, now + 3600);
+    await assert.rejects(bob.join(group.id));
+    // An expiry takes half a minute at least, so the test moves the record's until_date into the past.
+    emu.chat(group.id).members.get(bob.id)!.until_date = now - 1;
+    assert.deepEqual(await getBob(), { status: "left", user: bob.user });
+    const joined = await bob.join(group.id);
+    assert.deepEqual(joined.new_chat_members?.map((u) => u.id), [bob.id]);
+    assert.equal((await getBob()).status, "member");
+  } finally {
+    await emu.close();
+  }
+});
+
 Deno.test("a bot without admin rights cannot ban; leaveChat takes the bot out", async () => {
   const { emu, bot, bob, group } = await setup();
   try {

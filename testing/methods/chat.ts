@@ -56,7 +56,8 @@ function banChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   const { user } = targetMember(ctx, state, "can_restrict_members", "restrict/ban chat member", "remove");
   if (user.id === ctx.bot.sender.id) throw badRequest("can't remove self");
-  const until = optInt(ctx.params, "until_date") ?? 0;
+  // The same rule as a restriction's: a ban for under 30 seconds or over 366 days is for ever.
+  const until = foreverOr(optInt(ctx.params, "until_date") ?? 0);
   const wasMember = ctx.world.isMember(state, user.id);
   ctx.world.changeMember(state, ctx.bot.sender, { status: "kicked", user, until_date: until });
   if (wasMember) postServiceMessage(ctx, state, { left_chat_member: user });
@@ -100,17 +101,17 @@ function restrictChatMember(ctx: CallContext): boolean {
       user,
       is_member: isMember,
       ...permissions,
-      until_date: restrictedUntil(optInt(ctx.params, "until_date") ?? 0),
+      until_date: foreverOr(optInt(ctx.params, "until_date") ?? 0),
     };
   ctx.world.changeMember(state, ctx.bot.sender, member);
   return true;
 }
 
 /**
- * When a restriction ends: as the Bot API documents, one for more than 366 days or less than 30 seconds
- * from now is forever (0).
+ * When a restriction or ban ends: as the Bot API documents (and td's get_dialog_participant_status
+ * does), one for more than 366 days or less than 30 seconds from now is forever (0).
  */
-function restrictedUntil(until: number): number {
+function foreverOr(until: number): number {
   const left = until - unixNow();
   return left < 30 || left > 366 * 86400 ? 0 : until;
 }
