@@ -229,6 +229,44 @@ Deno.test("stopPoll without reply_markup removes the poll message's inline keybo
   assert.equal(now.reply_markup, undefined);
 });
 
+Deno.test("editMessageLiveLocation and stopMessageLiveLocation without reply_markup remove the keyboard", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "edit_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const keyboard = { inline_keyboard: [[{ text: "Stop", callback_data: "stop" }]] };
+  const send = () =>
+    ok<Any>(emu.apiRoot, bot.token, "sendLocation", {
+      chat_id: alice.id,
+      latitude: 1,
+      longitude: 1,
+      live_period: 60,
+      reply_markup: keyboard,
+    });
+  const first = await send();
+  const moved = await ok<Any>(emu.apiRoot, bot.token, "editMessageLiveLocation", {
+    chat_id: alice.id,
+    message_id: first.message_id,
+    latitude: 2,
+    longitude: 2,
+  });
+  assert.equal(moved.reply_markup, undefined);
+  const second = await send();
+  const stopped = await ok<Any>(emu.apiRoot, bot.token, "stopMessageLiveLocation", {
+    chat_id: alice.id,
+    message_id: second.message_id,
+  });
+  assert.equal(stopped.reply_markup, undefined);
+  assert.equal(emu.message(alice.id, second.message_id, { bot })!.reply_markup, undefined);
+  // Given, it is the message's new keyboard.
+  const third = await send();
+  const kept = await ok<Any>(emu.apiRoot, bot.token, "stopMessageLiveLocation", {
+    chat_id: alice.id,
+    message_id: third.message_id,
+    reply_markup: keyboard,
+  });
+  assert.deepEqual(kept.reply_markup, keyboard);
+});
+
 Deno.test("deleteMessage removes a message from the transcript; a second delete is 400", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "edit_bot" });

@@ -34,9 +34,9 @@ export function editTarget(ctx: CallContext, verb = "edited"): EditTarget {
 }
 
 /** Applies an edit (see {@link applyEdit}); a chat message gets its `edit_date` and is recorded. */
-function commit(ctx: CallContext, target: EditTarget, change: EditChange, keepMarkup = false): unknown {
+function commit(ctx: CallContext, target: EditTarget, change: EditChange): unknown {
   const current = target.message;
-  applyEdit(ctx, current, change, keepMarkup);
+  applyEdit(ctx, current, change);
   const chat = target.state ?? target.inline?.chat;
   if (chat !== undefined) {
     // An inline message posted in a chat is that chat's message: the edit shows there too.
@@ -84,10 +84,13 @@ function stopMessageLiveLocation(ctx: CallContext): unknown {
   if (location === undefined || location.live_period === undefined) {
     throw badRequest("message can't be edited");
   }
+  // The Bot API server stops a live location with td's editMessageLiveLocation (no location), whose
+  // messages.editMessage carries the reply-markup flag only for a given keyboard, as every edit's does:
+  // without one the keyboard goes, as it does on editMessageLiveLocation.
   return commit(ctx, target, (next) => {
     const { live_period: _, ...still } = location;
     next.location = still;
-  }, true);
+  });
 }
 
 function stopPoll(ctx: CallContext): Obj {

@@ -20,18 +20,18 @@ const NOT_MODIFIED =
   + "as a current content and reply markup of the message";
 
 /**
- * Applies `change` and the call's `reply_markup` (removed when absent, unless `keepMarkup`) to a copy
+ * Applies `change` and the call's `reply_markup` (removed when absent, as Telegram removes it) to a copy
  * first: an edit that changes nothing is Telegram's 400 "message is not modified" and leaves the
  * message untouched. The message loses its `edit_date`; the caller sets the new one.
  */
-export function applyEdit(ctx: CallContext, message: Obj, change: EditChange, keepMarkup = false): void {
+export function applyEdit(ctx: CallContext, message: Obj, change: EditChange): void {
   const next: Obj = { ...message };
   change(next);
   const markup = optJson(ctx.params, "reply_markup") as Obj | undefined;
   if (markup !== undefined) {
     checkInlineKeyboard(markup.inline_keyboard);
     next.reply_markup = markup;
-  } else if (!keepMarkup) delete next.reply_markup;
+  } else delete next.reply_markup;
   delete next.edit_date;
   const { edit_date: _, ...before } = message;
   if (JSON.stringify(next) === JSON.stringify(before)) throw badRequest(NOT_MODIFIED);
