@@ -92,10 +92,17 @@ export function missingPermission(
   member: Obj | undefined,
   content: Obj,
 ): string | undefined {
+  return missingRight(state, member, permissionFor(content));
+}
+
+/**
+ * Whether a member of a group lacks the permission `needed` (returned then), by the rules of
+ * {@link missingPermission}: owners and administrators lack none.
+ */
+export function missingRight(state: ChatState, member: Obj | undefined, needed: string): string | undefined {
   if (member === undefined || member.status === "creator" || member.status === "administrator") {
     return undefined;
   }
-  const needed = permissionFor(content);
   if (member.status === "restricted" && member[needed] === false) return needed;
   const defaults = state.info.permissions as Obj | undefined;
   if (defaults !== undefined && defaults[needed] === false) return needed;

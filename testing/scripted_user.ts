@@ -3,7 +3,7 @@ import { directMessagesOf, isDirectMessages, topicOf } from "./direct_messages.t
 import { detectEntities } from "./entities.ts";
 import { badRequest, ScriptError } from "./failure.ts";
 import { FileStore } from "./files.ts";
-import { missingPermission } from "./permissions.ts";
+import { missingPermission, missingRight } from "./permissions.ts";
 import type { MessageObj, Obj, UserObj } from "./types.ts";
 import { unixNow } from "./types.ts";
 import { pressButton } from "./user_buttons.ts";
@@ -350,12 +350,23 @@ export class ScriptedUser {
 
   /**
    * Sets the user's reactions on a message (emoji; an empty list removes them). Bots of the chat that ask
-   * for `message_reaction` updates receive the old and new reactions.
+   * for `message_reaction` updates receive the old and new reactions. In a group, reacting needs
+   * `can_react_to_messages` (the user's restriction or the chat's permissions), as posting needs its
+   * permission: without it the call throws a ScriptError naming it.
    */
   react(message: MessageRef, emojis: readonly string[]): Promise<void> {
     const state = this.#chatOf(message);
     if (this.host.world.message(state, message.message_id) === undefined) {
       return Promise.reject(new ScriptError("no such message"));
+    }
+    // Only setting reactions is checked: whether Telegram lets such a member take one back is not known.
+    const missing = state.user === undefined && emojis.length > 0
+      ? missingRight(state, this.host.world.member(state, this.user.id), "can_react_to_messages")
+      : undefined;
+    if (missing !== undefined) {
+      return Promise.reject(
+        new ScriptError(`user ${this.user.id} may not react in chat ${state.chat.id}: ${missing} is false`),
+      );
     }
     const key = `${state.chat.id}:${state.peer?.user.id ?? 0}:${message.message_id}:${this.user.id}`;
     const reactions = this.host.world.reactions;

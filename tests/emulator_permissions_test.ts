@@ -220,3 +220,24 @@ Deno.test("a restriction past its until_date is gone: getChatMember shows a plai
     await emu.close();
   }
 });
+
+Deno.test("reacting needs can_react_to_messages, from a restriction or the chat's permissions", async () => {
+  const { emu, bot, owner, bob, group, restrict } = await setup();
+  try {
+    const carol = emu.createUser({ first_name: "Carol" });
+    await carol.join(group.id);
+    const said = await owner.sendText(group.id, "react to this");
+    await restrict({ can_send_messages: true, can_react_to_messages: false });
+    await refused(bob.react(said, ["👍"]), "can_react_to_messages");
+    await carol.react(said, ["👍"]);
+    await ok(emu.apiRoot, bot.token, "setChatPermissions", {
+      chat_id: group.id,
+      permissions: { can_send_messages: true, can_react_to_messages: false },
+    });
+    await refused(carol.react(said, ["🔥"]), "can_react_to_messages");
+    // The owner is bound by no permission.
+    await owner.react(said, ["🔥"]);
+  } finally {
+    await emu.close();
+  }
+});
