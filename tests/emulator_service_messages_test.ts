@@ -65,6 +65,46 @@ Deno.test("a bot's title, photo, pin and ban post service messages that every bo
   assert.equal(pinned.reply_to_message, undefined, "the pinned message carries no reply_to_message");
 });
 
+Deno.test("in a channel, a bot's title, photo and pin are channel posts its bots get; a ban posts nothing", async () => {
+  await using emu = await BotApiEmulator.start();
+  const admin = emu.createBot({ username: "admin_bot" });
+  const other = emu.createBot({ username: "other_bot" });
+  const owner = emu.createUser({ first_name: "Olga" });
+  const bob = emu.createUser({ first_name: "Bob" });
+  const channel = emu.createChannel({ title: "News", members: [owner, bob], bots: [admin, other] });
+  const p = { chat_id: channel.id };
+  const post = await owner.sendText(channel.id, "breaking");
+  await ok(emu.apiRoot, admin.token, "getUpdates", { offset: -1 });
+  await ok(emu.apiRoot, other.token, "getUpdates", { offset: -1 });
+
+  await ok(emu.apiRoot, admin.token, "setChatTitle", { ...p, title: "Newer" });
+  const form = new FormData();
+  form.set("chat_id", String(channel.id));
+  form.set("photo", new File([new Uint8Array(8)], "p.jpg", { type: "image/jpeg" }));
+  const set = await fetch(`${emu.apiRoot}/bot${admin.token}/setChatPhoto`, { method: "POST", body: form });
+  assert.equal((await set.json()).ok, true);
+  await ok(emu.apiRoot, admin.token, "deleteChatPhoto", p);
+  await ok(emu.apiRoot, admin.token, "pinChatMessage", { ...p, message_id: post.message_id });
+  await ok(emu.apiRoot, admin.token, "banChatMember", { ...p, user_id: bob.id });
+
+  for (const bot of [admin, other]) {
+    const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -4 });
+    assert.deepEqual(
+      updates.map((u) => Object.keys(u).filter((k) => k !== "update_id")),
+      [["channel_post"], ["channel_post"], ["channel_post"], ["channel_post"]],
+    );
+    const [title, photo, noPhoto, pin] = updates.map((u) => u.channel_post);
+    assert.equal(title.new_chat_title, "Newer");
+    assert.ok(Array.isArray(photo.new_chat_photo));
+    assert.equal(noPhoto.delete_chat_photo, true);
+    assert.equal(pin.pinned_message.text, "breaking");
+    // A channel's message comes from the channel itself.
+    assert.equal(title.sender_chat.id, channel.id);
+    assert.equal(title.from, undefined);
+  }
+  assert.equal(emu.transcript(channel.id).some((m) => m.left_chat_member !== undefined), false);
+});
+
 Deno.test("the bot that creates a forum topic gets its forum_topic_created message too", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "forum_bot" });

@@ -23,12 +23,14 @@ export function targetChat(ctx: CallContext, param = "chat_id"): ChatState {
  * Posts a service message a bot's action causes (a new title or photo, a pin, a removed member, a forum
  * topic change) and tells the chat's bots, the acting one too: the real server does not skip these
  * outgoing service messages (telegram-bot-api's need_skip_update_message), unlike a bot's own sends.
- * Channels get none (the emulator does not model their service posts).
+ * In a channel it is a post of the channel, a `channel_post` for its bots, as the server files every
+ * message of a channel; a removed member posts nothing there, as channels show no joins or leaves.
  */
 export function postServiceMessage(ctx: CallContext, state: ChatState, fields: Obj): MessageObj | undefined {
-  if (state.chat.type === "channel") return undefined;
+  const channel = state.chat.type === "channel";
+  if (channel && fields.left_chat_member !== undefined) return undefined;
   const message = ctx.world.addMessage(state, fields, ctx.bot.sender, null);
-  ctx.world.broadcast(state, "message", message);
+  ctx.world.broadcast(state, channel ? "channel_post" : "message", message);
   return message;
 }
 
