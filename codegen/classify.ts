@@ -54,7 +54,8 @@ export function editorMethods(table: SpecTable): string[] {
     if (m.params.some((p) => p.name === "inline_message_id")) return true;
     if (!/^(edit|delete|stop)/.test(m.name)) return false;
     const req = required(m);
-    return (req.length === 2 && req[0] === "chat_id" && req[1] === "message_id") || targetsEphemeral(m);
+    // A message's own target first; what the method changes may follow (editMessageMedia's media).
+    return (req.length >= 2 && req[0] === "chat_id" && req[1] === "message_id") || targetsEphemeral(m);
   }).map((m) => m.name);
 }
 

@@ -17,6 +17,7 @@ import { emitNamedTypes, emitOpenApiTypes } from "./emit_types.ts";
 import { importDeclarations, readDeclarations } from "./import_dts.ts";
 import { importOfficialHtml } from "./import_html.ts";
 import { importCommunityJson } from "./import_json.ts";
+import { keepFacts } from "./keep_facts.ts";
 import { toOpenApi } from "./openapi.ts";
 import { type SpecTable, validateTable } from "./spec_table.ts";
 
@@ -79,12 +80,13 @@ async function main(args: string[]) {
   const dts = flag("--import-dts");
   const committed = (): Promise<SpecTable> =>
     Deno.readTextFile(new URL(TABLE, ROOT)).then((text) => JSON.parse(text));
+  // An import keeps what its source does not carry from the table it replaces (see keep_facts.ts).
   const table: SpecTable = html
-    ? importOfficialHtml(await readSource(html))
+    ? keepFacts(importOfficialHtml(await readSource(html)), await committed())
     : json
-    ? importCommunityJson(JSON.parse(await readSource(json)))
+    ? keepFacts(importCommunityJson(JSON.parse(await readSource(json))), await committed())
     : dts
-    ? importDeclarations(await readDeclarations(dts, await committed()))
+    ? keepFacts(importDeclarations(await readDeclarations(dts, await committed())), await committed())
     : await committed();
   const files = await generateAll(table);
   if (args.includes("--check")) {

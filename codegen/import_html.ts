@@ -115,7 +115,7 @@ export function importOfficialHtml(html: string): SpecTable {
     documentation: DOCUMENTATION_URL,
     methods: all.filter((s) => /^[a-z]/.test(s.name)).map((s) => ({
       name: s.name,
-      link: `#${s.anchor}`,
+      link: `#${s.anchor.trim()}`,
       params: tableRows(s.body).map(([name, type, required, description]) =>
         specField(
           plainText(name),
@@ -129,7 +129,7 @@ export function importOfficialHtml(html: string): SpecTable {
     })),
     types: types.map(({ s, subtypes }) => ({
       name: s.name,
-      link: `#${s.anchor}`,
+      link: `#${s.anchor.trim()}`,
       subtypes,
       fields: tableRows(s.body).map(([name, type, description]) => {
         const text = plainText(description);

@@ -8,6 +8,7 @@ import type { APIMethods as _Declarations101 } from "npm:@gramio/types@10.1.0";
 import type { APIMethods as _Declarations103 } from "npm:@gramio/types@10.3.1";
 import { importDeclarations, readDeclarations } from "../codegen/import_dts.ts";
 import { importCommunityJson } from "../codegen/import_json.ts";
+import { keepFacts } from "../codegen/keep_facts.ts";
 import type { SpecField, SpecTable } from "../codegen/spec_table.ts";
 
 const root = new URL("../", import.meta.url);
@@ -306,6 +307,43 @@ Deno.test({
     const fromDeclarations = importDeclarations(await readDeclarations(PACKAGE_10_1));
     assert.equal(fromJson.version, "10.1");
     assert.deepEqual(comparable(fromDeclarations), comparable(fromJson));
+  },
+});
+
+Deno.test({
+  name:
+    "an import keeps what its source does not carry from the table it replaces: enums, and True for Boolean",
+  ignore: !haveCommunityJson,
+  fn: async () => {
+    const raw = importCommunityJson(JSON.parse(await Deno.readTextFile(communityJson)));
+    const kept = keepFacts(raw, committed);
+    const field = (table: SpecTable, owner: string, name: string) =>
+      [...table.methods.map((m) => ({ name: m.name, fields: m.params })), ...table.types]
+        .find((o) => o.name === owner)?.fields.find((f) => f.name === name);
+    // What the community JSON lacks, and what the committed table records.
+    assert.equal(field(raw, "sendChatAction", "action")?.enum, undefined);
+    assert.deepEqual(field(raw, "ForceReply", "force_reply")?.types, ["Boolean"]);
+    assert.deepEqual(
+      field(kept, "sendChatAction", "action")?.enum,
+      field(committed, "sendChatAction", "action")?.enum,
+    );
+    assert.ok((field(kept, "sendChatAction", "action")?.enum?.length ?? 0) > 5);
+    assert.deepEqual(field(kept, "ForceReply", "force_reply")?.types, ["True"]);
+    assert.deepEqual(kept.methods.find((m) => m.name === "setWebhook")?.returns, ["True"]);
+    // Every enum of a field both tables have, with the same types, is kept.
+    const lost = committed.types.flatMap((t) =>
+      t.fields.filter((f) => f.enum !== undefined && field(raw, t.name, f.name) !== undefined)
+        .filter((f) => field(kept, t.name, f.name)?.enum === undefined)
+        .map((f) => `${t.name}.${f.name}`)
+    );
+    assert.deepEqual(
+      lost.filter((name) => {
+        const [owner, fieldName] = name.split(".");
+        return JSON.stringify(field(raw, owner, fieldName)?.types)
+          === JSON.stringify(field(committed, owner, fieldName)?.types);
+      }),
+      [],
+    );
   },
 });
 

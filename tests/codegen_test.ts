@@ -8,6 +8,7 @@ import {
   UPDATE_KINDS,
 } from "../api/classification.gen.ts";
 import { BOT_API_VERSION, METHODS, TYPES } from "../api/spec.gen.ts";
+import { editorMethods } from "../codegen/classify.ts";
 import { generateAll } from "../codegen/generate.ts";
 import { importOfficialHtml } from "../codegen/import_html.ts";
 import type { SpecTable } from "../codegen/spec_table.ts";
@@ -315,4 +316,30 @@ Deno.test("one command regenerates the API from an official page", async () => {
   } finally {
     await Deno.remove(out, { recursive: true });
   }
+});
+
+Deno.test("an edit method with more required parameters after chat_id and message_id is an Editor method", () => {
+  const method = (name: string, required: string[]) => ({
+    name,
+    link: `#${name.toLowerCase()}`,
+    params: required.map((p) => ({ name: p, types: ["String"], required: true })),
+    returns: ["True"],
+  });
+  const synthetic: SpecTable = {
+    ...table,
+    methods: [
+      method("editMessageWave", ["chat_id", "message_id", "wave"]),
+      method("deleteMessageWave", ["chat_id", "message_id"]),
+      method("setChatWave", ["chat_id", "wave"]),
+    ],
+  };
+  assert.deepEqual(editorMethods(synthetic), ["editMessageWave", "deleteMessageWave"]);
+});
+
+Deno.test("the HTML importer trims an anchor's name: a link never carries a space", () => {
+  const page = (anchor: string) =>
+    `<h4><a class="anchor" name="${anchor}" href="#${anchor}"></a>getWave</h4>`
+    + `<p>A method. Returns a <a href="#user">User</a> object.</p>`;
+  const imported = importOfficialHtml(`<h3>Recent changes</h3><h4>Bot API 1.0</h4>${page("getwave ")}`);
+  assert.deepEqual(imported.methods.map((m) => m.link), ["#getwave"]);
 });
