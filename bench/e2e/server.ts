@@ -82,6 +82,7 @@ class BotScenario {
         this.texts,
         this.spec.chats,
         this.webhook.maxConnections,
+        this.spec.latencyMs,
       );
       this.pusher.start();
     }

@@ -35,6 +35,15 @@ function check(
     const reason = missing.reason ? `: ${missing.reason}` : "";
     return { what, need: needText, verdict: `n/a (${missing.variant.name} ${missing.outcome}${reason})` };
   }
+  // A side that answered twice, out of order or wrongly did other work than the echo bot's: no ratio.
+  const sloppy = [a, b].find((r) => r.duplicates + r.outOfOrder + r.wrong > 0);
+  if (sloppy !== undefined) {
+    return {
+      what,
+      need: needText,
+      verdict: `n/a (${sloppy.variant.name} ${sloppy.mode.name}: replies not once each, in order)`,
+    };
+  }
   const meets = (ratio: number) => need.atLeast !== undefined ? ratio >= need.atLeast : ratio <= need.atMost!;
   const ratio = measure(a) / measure(b);
   const cut = a.outcome === "cut" || b.outcome === "cut" ? " (a run was cut at the time limit)" : "";

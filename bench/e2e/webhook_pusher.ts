@@ -1,7 +1,8 @@
 /**
  * Webhook delivery as the bench server does it, after Telegram's manner: every update POSTed as JSON to
  * the bot's URL, up to `max_connections` requests at once, one chat's updates one at a time and in
- * order; a request that fails or is not answered 2xx is repeated after a short pause.
+ * order; a request that fails or is not answered 2xx is repeated after a short pause. In the latency
+ * mode each request waits that latency first, as every API answer does.
  *
  * Requests go over keep-alive HTTP/1.1 connections of the library's pool rather than `fetch`, which
  * costs about twice the CPU per request: Telegram's servers are not on the bench machine, so the
@@ -26,11 +27,15 @@ export class WebhookPusher {
   #inFlight = 0;
   #stopped = false;
   readonly #pool = new ConnectionPool();
+  // The latency mode's delay on the way to the bot, as every API answer has it on the way back: a
+  // webhook must not get its updates for free where a polling bot pays for each getUpdates.
+  readonly #latencyMs: number;
   /** Requests that failed or were refused and were repeated. */
   repeats = 0;
 
   /** Prepares delivery of every update; nothing is sent before {@link WebhookPusher.start}. */
-  constructor(url: string, texts: readonly string[], chats: number, maxConnections: number) {
+  constructor(url: string, texts: readonly string[], chats: number, maxConnections: number, latencyMs = 0) {
+    this.#latencyMs = latencyMs;
     this.#url = url;
     this.#texts = texts;
     this.#chats = chats;
@@ -72,6 +77,7 @@ export class WebhookPusher {
   async #push(slot: number): Promise<void> {
     const i = this.#next[slot];
     let delivered = false;
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     try {
       const res = await this.#pool.fetch(this.#url, {
         method: "POST",

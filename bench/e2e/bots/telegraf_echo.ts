@@ -15,9 +15,21 @@ const facts = (error: unknown): FailureFacts =>
 /** The echo bot for `config`, with these options of Telegraf's API client. */
 export function telegrafEcho(config: BotConfig, telegram: { webhookReply?: boolean } = {}): Telegraf {
   const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot, ...telegram } });
-  bot.on("message", async (ctx) => {
+  // Telegraf handles a batch's updates all at once, whatever their chat: each chat's replies are chained,
+  // so that it keeps a chat's order as every other bot here does.
+  const chains = new Map<number, Promise<unknown>>();
+  bot.on("message", (ctx) => {
     const text = "text" in ctx.message ? ctx.message.text : "";
-    await sendWithRetry(() => ctx.reply(text), facts);
+    const chat = ctx.chat.id;
+    const reply = (chains.get(chat) ?? Promise.resolve()).then(() =>
+      sendWithRetry(() => ctx.reply(text), facts)
+    );
+    const settled = reply.catch(() => {});
+    chains.set(chat, settled);
+    settled.then(() => {
+      if (chains.get(chat) === settled) chains.delete(chat);
+    });
+    return reply;
   });
   return bot;
 }
