@@ -1,3 +1,4 @@
+import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
 import { TYPES } from "../api/spec.gen.ts";
 import { badRequest, forbidden, ScriptError } from "./failure.ts";
 import { FileStore, randomId } from "./files.ts";
@@ -118,68 +119,17 @@ export type WorldChange =
   | { readonly kind: "action"; readonly chat: ChatState; readonly bot: BotState; readonly action: string }
   | { readonly kind: "keyboard"; readonly chat: ChatState; readonly bot: BotState; readonly markup: Obj };
 
+// Not service messages though listed among them: a channel's giveaway posts and a bot's invoice are a
+// chat's ordinary messages.
+const ORDINARY_AFTER_SERVICE = new Set(["invoice", "giveaway", "giveaway_winners"]);
+
 /**
- * Message fields that make it a service message, which bots see whatever their privacy mode: every
- * service field of the Bot API's Message. `giveaway`, `giveaway_winners` and `invoice` are not among
- * them, as those are a chat's ordinary messages (a channel's post, a bot's invoice).
+ * Message fields that make it a service message, which bots see whatever their privacy mode: the
+ * content fields the Bot API lists from `new_chat_members` on, but for {@link ORDINARY_AFTER_SERVICE}.
  */
-const SERVICE_FIELDS: readonly string[] = [
-  "new_chat_members",
-  "left_chat_member",
-  "chat_owner_left",
-  "chat_owner_changed",
-  "new_chat_title",
-  "new_chat_photo",
-  "delete_chat_photo",
-  "group_chat_created",
-  "supergroup_chat_created",
-  "channel_chat_created",
-  "message_auto_delete_timer_changed",
-  "migrate_to_chat_id",
-  "migrate_from_chat_id",
-  "pinned_message",
-  "successful_payment",
-  "refunded_payment",
-  "users_shared",
-  "chat_shared",
-  "gift",
-  "unique_gift",
-  "gift_upgrade_sent",
-  "connected_website",
-  "write_access_allowed",
-  "passport_data",
-  "proximity_alert_triggered",
-  "boost_added",
-  "chat_background_set",
-  "checklist_tasks_done",
-  "checklist_tasks_added",
-  "community_chat_added",
-  "community_chat_joined",
-  "community_chat_removed",
-  "direct_message_price_changed",
-  "forum_topic_created",
-  "forum_topic_edited",
-  "forum_topic_closed",
-  "forum_topic_reopened",
-  "general_forum_topic_hidden",
-  "general_forum_topic_unhidden",
-  "giveaway_created",
-  "giveaway_completed",
-  "managed_bot_created",
-  "paid_message_price_changed",
-  "poll_option_added",
-  "poll_option_deleted",
-  "suggested_post_approved",
-  "suggested_post_approval_failed",
-  "suggested_post_declined",
-  "suggested_post_paid",
-  "suggested_post_refunded",
-  "video_chat_scheduled",
-  "video_chat_started",
-  "video_chat_ended",
-  "video_chat_participants_invited",
-  "web_app_data",
-];
+const SERVICE_FIELDS: readonly string[] = MESSAGE_CONTENT_TYPES
+  .slice(MESSAGE_CONTENT_TYPES.indexOf("new_chat_members"))
+  .filter((field) => !ORDINARY_AFTER_SERVICE.has(field));
 
 /** Whether a group message reaches a bot in privacy mode (administrators see everything). */
 function seenInPrivacyMode(state: ChatState, bot: BotState, message: MessageObj): boolean {
