@@ -6,24 +6,11 @@ import { until } from "./support/until.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-Deno.test("deno task emulator: prints apiRoot and token, relays a console chat with a bot, stops on SIGINT", async () => {
-  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
-  assert.match(
-    config.tasks.emulator,
-    /^deno run -A testing\/cli\.ts\b/,
-    "the task runs the script tested here",
-  );
+/** `testing/cli.ts` in a process of its own, with a wait for a text on its stdout (all of it in `text()`). */
+function runCli(args: string[], stdin: "piped" | "null") {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../testing/cli.ts", import.meta.url).pathname,
-      "--bot",
-      "cli_bot",
-      "--token",
-      "4242:fixed-token",
-    ],
-    stdin: "piped",
+    args: ["run", "-A", new URL("../testing/cli.ts", import.meta.url).pathname, ...args],
+    stdin,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -36,7 +23,22 @@ Deno.test("deno task emulator: prints apiRoot and token, relays a console chat w
       text += value;
     }
   };
+  return { child, stdout, waitFor, text: () => text };
+}
+
+Deno.test("deno task emulator: prints apiRoot and token, relays a console chat with a bot, stops on SIGINT", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.match(
+    config.tasks.emulator,
+    /^deno run -A testing\/cli\.ts\b/,
+    "the task runs the script tested here",
+  );
+  const { child, stdout, waitFor, text: output } = runCli(
+    ["--bot", "cli_bot", "--token", "4242:fixed-token"],
+    "piped",
+  );
   await waitFor("Ctrl-C");
+  const text = output();
   const apiRoot = /apiRoot\s+(\S+)/.exec(text)?.[1];
   const token = /token\s+(\S+)/.exec(text)?.[1];
   assert.ok(apiRoot !== undefined && token !== undefined, text);
@@ -125,30 +127,10 @@ Deno.test("runConsole ends when its input ends, having written the bot's message
 });
 
 Deno.test("deno task emulator: after stdin ends (run in the background) it still prints the bot's messages", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../testing/cli.ts", import.meta.url).pathname,
-      "--token",
-      "4242:fixed-token",
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const stdout = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  const waitFor = async (needle: string) => {
-    while (!text.includes(needle)) {
-      const { value, done } = await stdout.read();
-      if (done) throw new Error(`output ended before ${JSON.stringify(needle)}:\n${text}`);
-      text += value;
-    }
-  };
+  const { child, stdout, waitFor, text: output } = runCli(["--token", "4242:fixed-token"], "null");
   await waitFor("Ctrl-C");
-  const apiRoot = /apiRoot\s+(\S+)/.exec(text)![1];
-  const user = Number(/user\s+(\d+)/.exec(text)![1]);
+  const apiRoot = /apiRoot\s+(\S+)/.exec(output())![1];
+  const user = Number(/user\s+(\d+)/.exec(output())![1]);
   const sent = await fetch(`${apiRoot}/bot4242:fixed-token/sendMessage`, {
     method: "POST",
     headers: { "content-type": "application/json" },
