@@ -18,6 +18,15 @@ async function serviceKinds(apiRoot: string, token: string): Promise<string[]> {
   return updates.flatMap((u) => kinds.filter((k) => u.message?.[k] !== undefined));
 }
 
+/** A bot's setChatPhoto, uploaded as multipart. */
+async function setChatPhoto(emu: BotApiEmulator, token: string, chatId: number): Promise<void> {
+  const form = new FormData();
+  form.set("chat_id", String(chatId));
+  form.set("photo", new File([new Uint8Array(8)], "p.jpg", { type: "image/jpeg" }));
+  const set = await fetch(`${emu.apiRoot}/bot${token}/setChatPhoto`, { method: "POST", body: form });
+  assert.equal((await set.json()).ok, true);
+}
+
 Deno.test("a bot's title, photo, pin and ban post service messages that every bot of the group gets, itself included", async () => {
   await using emu = await BotApiEmulator.start();
   const admin = emu.createBot({ username: "admin_bot" });
@@ -33,11 +42,7 @@ Deno.test("a bot's title, photo, pin and ban post service messages that every bo
   const p = { chat_id: group.id };
 
   await ok(emu.apiRoot, admin.token, "setChatTitle", { ...p, title: "New title" });
-  const form = new FormData();
-  form.set("chat_id", String(group.id));
-  form.set("photo", new File([new Uint8Array(8)], "p.jpg", { type: "image/jpeg" }));
-  const set = await fetch(`${emu.apiRoot}/bot${admin.token}/setChatPhoto`, { method: "POST", body: form });
-  assert.equal((await set.json()).ok, true);
+  await setChatPhoto(emu, admin.token, group.id);
   await ok(emu.apiRoot, admin.token, "deleteChatPhoto", p);
   const said = await owner.sendText(group.id, "pin me");
   const reply = await owner.sendText(group.id, "and me", { replyTo: said });
@@ -78,11 +83,7 @@ Deno.test("in a channel, a bot's title, photo and pin are channel posts its bots
   await ok(emu.apiRoot, other.token, "getUpdates", { offset: -1 });
 
   await ok(emu.apiRoot, admin.token, "setChatTitle", { ...p, title: "Newer" });
-  const form = new FormData();
-  form.set("chat_id", String(channel.id));
-  form.set("photo", new File([new Uint8Array(8)], "p.jpg", { type: "image/jpeg" }));
-  const set = await fetch(`${emu.apiRoot}/bot${admin.token}/setChatPhoto`, { method: "POST", body: form });
-  assert.equal((await set.json()).ok, true);
+  await setChatPhoto(emu, admin.token, channel.id);
   await ok(emu.apiRoot, admin.token, "deleteChatPhoto", p);
   await ok(emu.apiRoot, admin.token, "pinChatMessage", { ...p, message_id: post.message_id });
   await ok(emu.apiRoot, admin.token, "banChatMember", { ...p, user_id: bob.id });
