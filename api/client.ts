@@ -320,14 +320,8 @@ export class Api extends ApiMethods {
     const external = this.#externalSignal(options.signal);
     const encoding = bodyOf(params);
     const body = encoding instanceof Promise ? await encoding : encoding;
-    if (options.beforeSend !== undefined) {
-      try {
-        await options.beforeSend();
-      } catch (error) {
-        if (!body.replayable) await body.discard?.(error);
-        throw error;
-      }
-    }
+    // If it throws, the call fails, which lets go of its one-shot sources (see `call`).
+    if (options.beforeSend !== undefined) await options.beforeSend();
     const attempt = this.#attempt(method, external, seconds);
     try {
       const encoded = body.encode();

@@ -1,4 +1,4 @@
-import { discardAll, type UploadPart } from "./input_file.ts";
+import type { UploadPart } from "./input_file.ts";
 
 /** One field of a multipart body: a text value or a file. */
 export type MultipartField =
@@ -106,12 +106,8 @@ function streamOf(segments: Segment[]): ReadableStream<Uint8Array> {
       controller.close();
     },
     async cancel(reason) {
+      // The parts after this one were never opened: the failed request lets go of them.
       await reader?.cancel(reason);
-      // The parts after the one being read were never opened: their files are closed too.
-      await discardAll(
-        segments.filter((segment): segment is UploadPart => !(segment instanceof Uint8Array)),
-        reason,
-      );
     },
   });
 }

@@ -117,24 +117,19 @@ async function multipartOf(plain: Record<string, unknown>, uploads: Attachment[]
   const fields: MultipartField[] = [];
   for (const key in plain) fields.push({ name: key, value: fieldText(plain[key]) });
   const parts: UploadPart[] = [];
-  const discard = (reason?: unknown) => discardAll(parts, reason);
   const sources = new Set<object>();
-  try {
-    for (const { name, upload, fallbackName } of uploads) {
-      // Read once, a source given twice would leave the second part empty.
-      const source = oneShotSourceOf(upload);
-      if (source !== undefined && sources.has(source)) {
-        throw new BadInput(fallbackName, "a ReadableStream or open file given once per call");
-      }
-      if (source !== undefined) sources.add(source);
-      const part = await toUploadPart(upload, fallbackName);
-      parts.push(part);
-      fields.push({ name, part });
+  // A refusal here fails the call, which lets go of its one-shot sources (`Api.call`).
+  for (const { name, upload, fallbackName } of uploads) {
+    // Read once, a source given twice would leave the second part empty.
+    const source = oneShotSourceOf(upload);
+    if (source !== undefined && sources.has(source)) {
+      throw new BadInput(fallbackName, "a ReadableStream or open file given once per call");
     }
-  } catch (error) {
-    await discard(error);
-    throw error;
+    if (source !== undefined) sources.add(source);
+    const part = await toUploadPart(upload, fallbackName);
+    parts.push(part);
+    fields.push({ name, part });
   }
   const replayable = parts.every((part) => part.replayable);
-  return { replayable, encode: () => multipartBody(fields), discard };
+  return { replayable, encode: () => multipartBody(fields), discard: (reason) => discardAll(parts, reason) };
 }
