@@ -4,7 +4,7 @@ import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { flavor, flavorOfKind } from "./flavor.ts";
 import { isLoopOption } from "./loop_options_check.ts";
-import { handlerBehind } from "./table_entries.ts";
+import { liveEntry } from "./table_entries.ts";
 import { originOf } from "./update_kind.ts";
 
 /**
@@ -72,13 +72,8 @@ export function resolveHandler(handler: LoopHandler): (msg: LoopMessage) => unkn
   return (msg) => {
     const f = flavor(msg);
     const kind = originOf(msg)?.kind;
-    // Own entries only: an update's kind is text from the wire, and `constructor` is no handler. An
-    // entry whose method its object lacks (makeRoutingTable's) counts as none.
-    const entry = (key: string) => {
-      const found = Object.hasOwn(table, key) ? table[key] : undefined;
-      return found === undefined ? undefined : handlerBehind(found) ?? undefined;
-    };
-    const fn = (kind === undefined ? undefined : entry(kind)) ?? entry(f) ?? entry("null");
+    const fn = (kind === undefined ? undefined : liveEntry(table, kind)) ?? liveEntry(table, f)
+      ?? liveEntry(table, "null");
     if (!fn) {
       const keys = kind === undefined || kind === f ? f : `${kind}, ${f}`;
       throw new BadFlavor(msg, `No handler for ${f}: the routing table has neither ${keys} nor null`);
@@ -107,10 +102,7 @@ export function kindsFor(handler: LoopHandler | undefined, takes?: (flavor: stri
     ? (f: string) => takes?.(f) ?? false
     : typeof handler === "function"
     ? () => false
-    : (f: string) => {
-      const table = handler as Readonly<Record<string, unknown>>;
-      const entry = Object.hasOwn(table, f) ? table[f] : undefined;
-      return typeof entry === "function" && handlerBehind(entry as () => unknown) !== null;
-    };
+    : (f: string) =>
+      liveEntry(handler as Readonly<Record<string, (() => unknown) | undefined>>, f) !== undefined;
   return UPDATE_KINDS.filter((kind) => !OPT_IN_KINDS.has(kind) || named(kind) || named(flavorOfKind(kind)));
 }

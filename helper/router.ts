@@ -1,5 +1,5 @@
 import { flavor } from "../bot/flavor.ts";
-import { handlerBehind } from "../bot/table_entries.ts";
+import { liveEntry } from "../bot/table_entries.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NO_MATCH } from "../routing/key_functions.ts";
 
@@ -101,7 +101,7 @@ export class Router {
     const table = this.routingTable;
     const name = slot(key);
     // An entry of makeRoutingTable whose object lacks the method counts as no entry.
-    let handler = Object.hasOwn(table, name) ? handlerBehind(table[name]) ?? undefined : undefined;
+    let handler = liveEntry(table, name);
     if (handler === undefined) {
       handler = Object.hasOwn(table, "null") ? table["null"] : undefined;
       if (handler === undefined) {
