@@ -15,7 +15,7 @@ export interface StartupHost {
   readonly apiRoot: string;
   /** Where a failure is reported when the loop has no `onError`. */
   readonly logger: Logger;
-  /** Telegram's getMe. */
+  /** Telegram's getMe; it remembers the answer (`rememberBotUser`), which makes it `botUser`'s. */
   getMe(callOptions?: CallOptions): Promise<User>;
 }
 
@@ -87,7 +87,6 @@ async function identify(
     try {
       const hang = AbortSignal.timeout(GET_ME_HANG * 1000);
       const me = await host.getMe({ signal: AbortSignal.any([signal, hang]) }).finally(settled);
-      identities.set(host, me);
       if (failures > 0) host.logger.error(`telepot-ts: the Bot API at ${host.apiRoot} answers again`);
       return me;
     } catch (error) {
