@@ -14,22 +14,19 @@ type Timer = ReturnType<typeof setTimeout>;
  * with neither (a browser) has no process to keep alive, and the timer stays as it is.
  */
 export function unrefTimer(timer: Timer): void {
-  const unref = (timer as { unref?: () => void }).unref;
-  if (typeof unref === "function") {
-    unref.call(timer);
-    return;
-  }
-  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
-  if (typeof timer === "number") deno?.unrefTimer?.(timer);
+  keepAlive(timer, "unref");
 }
 
 /** Makes `timer` keep the process alive again (undoes {@link unrefTimer}). */
 export function refTimer(timer: Timer): void {
-  const ref = (timer as { ref?: () => void }).ref;
-  if (typeof ref === "function") {
-    ref.call(timer);
-    return;
-  }
-  const deno = (globalThis as { Deno?: { refTimer?: (id: number) => void } }).Deno;
-  if (typeof timer === "number") deno?.refTimer?.(timer);
+  keepAlive(timer, "ref");
+}
+
+function keepAlive(timer: Timer, how: "ref" | "unref"): void {
+  const method = (timer as { ref?: () => void; unref?: () => void })[how];
+  if (typeof method === "function") return method.call(timer);
+  const deno =
+    (globalThis as { Deno?: { refTimer?: (id: number) => void; unrefTimer?: (id: number) => void } })
+      .Deno;
+  if (typeof timer === "number") deno?.[how === "ref" ? "refTimer" : "unrefTimer"]?.(timer);
 }
