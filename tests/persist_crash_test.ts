@@ -167,6 +167,10 @@ for (const kind of ["sqlite", "redis"] as const) {
       // Another process writes the counter's state behind the live delegate's back: its next save is
       // refused, reported, and the message handled again from what that process stored.
       const counterKey = `state:MessageCounter:${counterChat}`;
+      const storedCount = async () =>
+        ((await storage.get(counterKey))?.value as { state: { count: number } } | undefined)?.state.count;
+      // A count is printed before its state is committed: the write waits for the fourth's commit.
+      await waitFor(async () => (await storedCount()) === 4, 60, "the fourth count stored");
       const current = (await storage.get(counterKey))!;
       await storage.set(counterKey, {
         ...(current.value as object),
@@ -199,11 +203,7 @@ for (const kind of ["sqlite", "redis"] as const) {
         refused[2],
         "StateConflict",
       ]]);
-      assert.equal(
-        ((await storage.get(counterKey))!.value as { state: { count: number } })
-          .state.count,
-        101,
-      );
+      await waitFor(async () => (await storedCount()) === 101, 60, "the retried count stored");
 
       // The idle timeout fires in the new process with the time it had left, not a full timeout.
       await waitFor(
