@@ -1,3 +1,4 @@
+import { AnswerTooLarge } from "../exception/answer_too_large.ts";
 import { BadHTTPResponse } from "../exception/bad_http_response.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NetworkError } from "../exception/network_error.ts";
@@ -7,6 +8,7 @@ import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { UnexpectedRedirect } from "../exception/unexpected_redirect.ts";
 import { readFileStream } from "../platform/files.ts";
+import { BodyTooLarge } from "../platform/http1_connection.ts";
 import { ConnectionPool, poolUsable } from "../platform/http1_pool.ts";
 import { withoutUrlRecording } from "../platform/telemetry.ts";
 import { observedSend } from "./call_observer.ts";
@@ -16,6 +18,7 @@ import { bodyOf } from "./encoded_bodies.ts";
 import { releaseUnsent } from "./input_file.ts";
 import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
+import { readAnswerText } from "./read_answer.ts";
 import {
   loggable,
   redactError,
@@ -68,7 +71,18 @@ export interface ApiOptions extends LoggingOptions {
    * files this machine shares.
    */
   readonly localFiles?: boolean;
+  /**
+   * The most bytes of an answer the client reads (after decompression); a longer one fails the call
+   * with {@link AnswerTooLarge}, so that a broken or hostile server, or a proxy, cannot make the bot
+   * hold an answer of any size. Default 64 MiB, far above what the Bot API answers (a `getUpdates`
+   * batch of 100 large messages is a few MiB). Downloads (`downloadFile`) stream to their destination
+   * and are not limited by it.
+   */
+  readonly maxAnswerSize?: number;
 }
+
+/** The default {@link ApiOptions.maxAnswerSize}: 64 MiB. */
+const DEFAULT_MAX_ANSWER_SIZE = 64 * 1024 * 1024;
 
 export type { CallOptions } from "./call_options.ts";
 
@@ -151,6 +165,7 @@ export class Api extends ApiMethods {
   readonly #fetch: typeof fetch;
   readonly #fetchGiven: boolean;
   readonly #localFiles: boolean;
+  readonly #maxAnswerSize: number;
   #pool: ConnectionPool | undefined;
   #poolLeases = 0;
   readonly #timeout: number | undefined;
@@ -207,6 +222,11 @@ export class Api extends ApiMethods {
       throw new BadInput("options.localFiles", "a boolean");
     }
     this.#localFiles = options.localFiles ?? isLoopback(root.hostname);
+    const maxAnswerSize = options.maxAnswerSize ?? DEFAULT_MAX_ANSWER_SIZE;
+    if (!Number.isSafeInteger(maxAnswerSize) || maxAnswerSize <= 0) {
+      throw new BadInput("options.maxAnswerSize", "a positive integer number of bytes");
+    }
+    this.#maxAnswerSize = maxAnswerSize;
     this.#log = new RedactingLogger(
       options.logger ?? console,
       token,
@@ -249,7 +269,9 @@ export class Api extends ApiMethods {
    * ```
    */
   keepConnections(): () => void {
-    if (this.#poolLeases++ === 0 && !this.#fetchGiven && poolUsable()) this.#pool = new ConnectionPool();
+    if (this.#poolLeases++ === 0 && !this.#fetchGiven && poolUsable()) {
+      this.#pool = new ConnectionPool(undefined, this.#maxAnswerSize);
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -341,7 +363,7 @@ export class Api extends ApiMethods {
         const fetchFn = this.#pool?.fetch ?? this.#fetch;
         response = await fetchFn(this.#methodBase + method, withoutUrlRecording(init));
         if (isRedirect(response)) await this.#refuseRedirect(response);
-        text = await response.text();
+        text = await this.#readText(response);
       } catch (error) {
         // A one-shot source the request never read is let go of now: no attempt will read it.
         if (!body.replayable) await body.discard?.(error);
@@ -465,11 +487,20 @@ export class Api extends ApiMethods {
     if (isRedirect(response)) await this.#refuseRedirect(response);
     let text: string;
     try {
-      text = await response.text();
+      text = await this.#readText(response);
     } catch (error) {
       throw this.#failure(error, attempt);
     }
     return this.#unwrap(response, text, attempt, params);
+  }
+
+  #readText(response: Response): Promise<string> {
+    const limit = this.#maxAnswerSize;
+    return readAnswerText(
+      response,
+      limit,
+      () => new AnswerTooLarge(response.status, limit, headersOnly(response, this.#token)),
+    );
   }
 
   /** A redirect is reported, never followed: the path holds the token. */
@@ -504,6 +535,8 @@ export class Api extends ApiMethods {
     if (external?.aborted) return external.reason;
     if (signal?.aborted && seconds !== undefined) return new RequestTimeout(method, seconds);
     if (error instanceof TelepotException) return error;
+    // The pooled transport stops reading there too.
+    if (error instanceof BodyTooLarge) return new AnswerTooLarge(error.status, error.limit);
     const cause = redactError(error, this.#token);
     return new NetworkError(method, `${method}: ${innermostMessage(cause)}`, { cause });
   }

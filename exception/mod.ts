@@ -3,6 +3,7 @@
  *
  * @module
  */
+export { AnswerTooLarge } from "./answer_too_large.ts";
 export { BadFlavor } from "./bad_flavor.ts";
 export { BadHTTPResponse } from "./bad_http_response.ts";
 export { BadInput } from "./bad_input.ts";

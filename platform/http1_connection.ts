@@ -48,6 +48,24 @@ export class ConnectionClosed extends TypeError {
   }
 }
 
+/** Raised when an answer's body is longer than the exchange allows; the connection is closed. */
+export class BodyTooLarge extends TypeError {
+  /** The answer's status. */
+  readonly status: number;
+  /** The most bytes the body could have. */
+  readonly limit: number;
+  /**
+   * @param status the answer's status.
+   * @param limit the most bytes the body could have.
+   */
+  constructor(status: number, limit: number) {
+    super(`answer body over ${limit} bytes (HTTP ${status})`);
+    this.name = "BodyTooLarge";
+    this.status = status;
+    this.limit = limit;
+  }
+}
+
 /**
  * Raised, before anything is written, when an idle connection turns out to have been closed by the
  * server already: the request can go over another connection as if this one had never been taken.
@@ -118,9 +136,15 @@ export class Http1Connection {
    * @throws {StaleConnection} when the idle connection was closed by the server before anything was
    *   written; the signal's reason when `signal` aborts (the connection is closed), {@link ConnectionClosed}
    *   or a TypeError caused by the socket's error when the connection fails, {@link HttpProtocolError} on
-   *   a malformed answer.
+   *   a malformed answer, {@link BodyTooLarge} when the body is longer than `maxBody` bytes (it is not
+   *   read past that).
    */
-  async exchange(request: Uint8Array, method: string, signal?: AbortSignal): Promise<Exchange> {
+  async exchange(
+    request: Uint8Array,
+    method: string,
+    signal?: AbortSignal,
+    maxBody = Infinity,
+  ): Promise<Exchange> {
     if (this.#parked) {
       this.#unpark();
       // The server's close may have come in the same turn as whatever led to this request, before the
@@ -144,7 +168,7 @@ export class Http1Connection {
         if (head.status === 101) throw new HttpProtocolError("101 Switching Protocols to a plain request");
         head = await this.#readHead(method);
       }
-      const body = await this.#readBody(head.framing);
+      const body = await this.#readBody(head.framing, new BodyLimit(head.status, maxBody));
       if (!head.keepAlive) this.close();
       return { head, body };
     } catch (error) {
@@ -235,16 +259,17 @@ export class Http1Connection {
     }
   }
 
-  async #readBody(framing: BodyFraming): Promise<Uint8Array<ArrayBuffer> | null> {
+  async #readBody(framing: BodyFraming, limit: BodyLimit): Promise<Uint8Array<ArrayBuffer> | null> {
     switch (framing.kind) {
       case "none":
         return null;
       case "length":
+        limit.count(framing.length);
         return await this.#readExactly(framing.length);
       case "chunked":
-        return await this.#readChunked();
+        return await this.#readChunked(limit);
       case "close":
-        return await this.#readToEnd();
+        return await this.#readToEnd(limit);
     }
   }
 
@@ -291,7 +316,7 @@ export class Http1Connection {
     }
   }
 
-  async #readChunked(): Promise<Uint8Array<ArrayBuffer>> {
+  async #readChunked(limit: BodyLimit): Promise<Uint8Array<ArrayBuffer>> {
     const chunks: Uint8Array<ArrayBuffer>[] = [];
     let total = 0;
     for (;;) {
@@ -301,6 +326,7 @@ export class Http1Connection {
         throw new HttpProtocolError(`chunk size ${JSON.stringify(sizeLine.slice(0, 40))}`);
       }
       if (size === 0) break;
+      limit.count(size);
       chunks.push(await this.#readExactly(size));
       total += size;
       if ((await this.#readLine()) !== "") throw new HttpProtocolError("chunk without its line end");
@@ -310,17 +336,36 @@ export class Http1Connection {
     return concat(chunks, total);
   }
 
-  async #readToEnd(): Promise<Uint8Array<ArrayBuffer>> {
+  async #readToEnd(limit: BodyLimit): Promise<Uint8Array<ArrayBuffer>> {
     const chunks: Uint8Array<ArrayBuffer>[] = [this.#buffer.slice(this.#start, this.#end)];
     let total = chunks[0].byteLength;
+    limit.count(total);
     this.#start = this.#end = 0;
     for (;;) {
       const into = new Uint8Array(INITIAL_BUFFER);
       const n = await this.#socket.read(into);
       if (n === null) return concat(chunks, total);
+      limit.count(n);
       chunks.push(into.subarray(0, n));
       total += n;
     }
+  }
+}
+
+// Counts the bytes of a body as they are announced or read, refusing them past the limit.
+class BodyLimit {
+  readonly #status: number;
+  #left: number;
+  readonly #limit: number;
+
+  constructor(status: number, limit: number) {
+    this.#status = status;
+    this.#left = this.#limit = limit;
+  }
+
+  count(bytes: number): void {
+    this.#left -= bytes;
+    if (this.#left < 0) throw new BodyTooLarge(this.#status, this.#limit);
   }
 }
 

@@ -94,18 +94,22 @@ export class ConnectionPool {
   readonly #urls = new Map<string, URL>();
   readonly #net: DenoNet;
   readonly #maxConnections: number;
+  readonly #maxAnswerBytes: number;
   #closed = false;
 
   /**
    * @param maxConnections the most connections open to one server at once; further requests wait for
    *   one of them (a burst of calls is not a burst of TLS handshakes).
+   * @param maxAnswerBytes the longest answer body read; a longer one fails the request with
+   *   `BodyTooLarge` (a TypeError) and closes its connection.
    * @throws {TypeError} where `Deno.connect` is missing (check {@link poolUsable} first).
    */
-  constructor(maxConnections = MAX_CONNECTIONS_PER_ORIGIN) {
+  constructor(maxConnections = MAX_CONNECTIONS_PER_ORIGIN, maxAnswerBytes = Infinity) {
     const net = denoNet();
     if (net === undefined) throw new TypeError("a connection pool needs Deno.connect");
     this.#net = net;
     this.#maxConnections = maxConnections;
+    this.#maxAnswerBytes = maxAnswerBytes;
   }
 
   /**
@@ -169,7 +173,7 @@ export class ConnectionPool {
       // The pool closed, or cannot reach the server: fetch takes the request as it was given.
       if (connection === undefined) return await fetch(url.href, init);
       try {
-        exchange = await connection.exchange(request, "POST", signal);
+        exchange = await connection.exchange(request, "POST", signal, this.#maxAnswerBytes);
       } catch (error) {
         // Nothing was written on a connection the server had closed: another one takes the request.
         if (!(error instanceof StaleConnection)) throw error;

@@ -1,0 +1,45 @@
+/**
+ * Reading a Bot API answer's body with a cap on its size.
+ *
+ * @module
+ */
+
+/**
+ * The body of `response` as text, at most `limit` bytes of it. An answer that declares a longer
+ * `Content-Length` is refused before anything is read; one that declares none, or is compressed (the
+ * runtime's fetch inflates it, so a small body may become any size), is read chunk by chunk and
+ * refused, its stream cancelled, once it passes `limit`. An uncompressed answer whose declared length
+ * fits is read whole: its framing ends it there.
+ *
+ * @param tooLarge the error thrown for a body over `limit`.
+ */
+export async function readAnswerText(
+  response: Response,
+  limit: number,
+  tooLarge: () => Error,
+): Promise<string> {
+  const body = response.body;
+  if (body === null) return "";
+  const headers = response.headers;
+  const declared = Number(headers.get("content-length") ?? NaN);
+  if (declared > limit) {
+    await body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (declared >= 0 && !headers.has("content-encoding")) return await response.text();
+  const reader = body.getReader();
+  // One decoder per read: a streaming decoder keeps the bytes of a character cut between chunks.
+  const decoder = new TextDecoder();
+  let text = "";
+  let left = limit;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    left -= value.byteLength;
+    if (left < 0) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
