@@ -144,6 +144,7 @@ export function runLoop(
           maxhold,
           maxInFlight: limitInFlight,
           report,
+          backoff: options.backoff,
         }, stopper.signal);
       } else if (mode === "fed") {
         // The webhook handler or the journal feeds the receiver; the loop only keeps handling until stopped.

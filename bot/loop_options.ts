@@ -50,7 +50,10 @@ export interface MessageLoopOptions {
   readonly onError?: (error: unknown, update?: Update) => unknown;
   /** Seconds a stop waits for in-flight handlers before confirming what has finished. Default 10. */
   readonly stopTimeout?: number;
-  /** Back-off between failed polls. Default 0.5 s doubling up to 30 s, with jitter. */
+  /**
+   * Back-off between failed polls, and between failed takes from a `source`. Default 0.5 s doubling up
+   * to 30 s, with jitter.
+   */
   readonly backoff?: BackoffOptions;
   /** Updates per `getUpdates` call, 1–100. Default 100. */
   readonly limit?: number;

@@ -1,4 +1,5 @@
 import type { Update } from "../api/types.gen.ts";
+import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
 import type { GettableQueue, UpdateSource } from "./loop_options.ts";
 import { Orderer, type Pending } from "./orderer.ts";
 import { parseUpdate } from "./parse_update.ts";
@@ -14,8 +15,10 @@ export interface QueueOptions {
   readonly maxhold: number;
   /** Updates received and not yet handled before taking from the queue pauses. */
   readonly maxInFlight: number;
-  /** Where unparsable items and journal failures are reported. */
+  /** Where unparsable items, failed takes and journal failures are reported. */
   readonly report: (error: unknown, update?: Update) => void;
+  /** The waits between failed takes (a `get()` or an iterator's `next()` that threw). */
+  readonly backoff?: BackoffOptions;
 }
 
 const ENDED = Symbol("ended");
@@ -62,7 +65,7 @@ function takerFor(source: UpdateSource, late: (entry: QueueEntry) => void): Take
   }
   if (typeof (source as Iterable<unknown>)[Symbol.iterator] === "function") {
     const iterator = (source as Iterable<unknown>)[Symbol.iterator]();
-    return foreignTaker(() => Promise.resolve(iterator.next()), late);
+    return foreignTaker(async () => await iterator.next(), late);
   }
   const queue = source as GettableQueue;
   return foreignTaker(async () => ({ value: await queue.get(), done: false }), late);
@@ -101,7 +104,9 @@ export function orderedIntake(
 /**
  * Feeds the receiver from a queue source until `stop` aborts or the source ends, ordering updates by
  * `update_id` when asked. Taking pauses while `maxInFlight` updates are unfinished, so a long backlog
- * stays in the queue rather than in the receiver.
+ * stays in the queue rather than in the receiver. A take that fails (a queue's `get()` or an
+ * iterator's `next()` throwing: a queue server unreachable for a while) is reported and tried again
+ * after a back-off, as a failed `getUpdates` is; an iterator the failure finished then ends the loop.
  */
 export async function consumeQueue(
   source: UpdateSource,
@@ -127,6 +132,7 @@ export async function consumeQueue(
   };
   // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);
+  const backoff = new Backoff(options.backoff);
   while (!stop.aborted) {
     // Updates held behind a gap count too: they wait in memory as much as those being handled.
     while (receiver.backlog + (orderer?.holding ?? 0) >= options.maxInFlight && !stop.aborted) {
@@ -134,7 +140,15 @@ export async function consumeQueue(
       await abortable(Promise.race([receiver.changed(), ...released]), stop);
     }
     if (stop.aborted) break;
-    const entry = await taker(stop);
+    let entry: Awaited<ReturnType<Taker>>;
+    try {
+      entry = await taker(stop);
+    } catch (error) {
+      options.report(error);
+      await pause(backoff.next(), stop);
+      continue;
+    }
+    backoff.reset();
     if (entry === ENDED || entry === undefined) break;
     take(entry);
   }

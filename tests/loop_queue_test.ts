@@ -3,6 +3,7 @@ import { Deque } from "../bot/deque.ts";
 import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, flavor, UpdateQueue } from "../bot/mod.ts";
 import { receiverOf } from "../bot/receiver.ts";
+import type { QueueItem } from "../bot/update_queue.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { until } from "./support/until.ts";
@@ -335,4 +336,85 @@ Deno.test("Deque: FIFO through growth and wrap-around; remove; UpdateQueue takes
     assert.equal((entry!.item as { update_id: number }).update_id, id);
   }
   assert.equal(queue.size, 0);
+});
+
+Deno.test("queue: a get() that fails is reported and tried again after the back-off; the loop goes on", async () => {
+  const failures = [new Error("queue server away"), new Error("still away")];
+  let calls = 0;
+  const items = [update(1), update(2)];
+  const queue = {
+    get: () => {
+      calls++;
+      if (calls === 2 || calls === 3) return Promise.reject(failures[calls - 2]);
+      return items.length ? Promise.resolve(items.shift()!) : new Promise<never>(() => {});
+    },
+  };
+  const ids: number[] = [];
+  const errors: unknown[] = [];
+  const loop = newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    source: queue,
+    backoff: { initial: 0.01, max: 0.02 },
+    onError: (e) => errors.push(e),
+  });
+  await until(() => ids.length === 2, 10, "both updates");
+  await loop.stop();
+  assert.deepEqual(ids, [1, 2]);
+  assert.deepEqual(errors, failures);
+});
+
+Deno.test("queue: an iterator whose next() throws is reported and asked again; a generator that threw ends the loop", async () => {
+  let step = 0;
+  const flaky: Iterable<QueueItem> = {
+    [Symbol.iterator]: () => ({
+      next: () => {
+        step++;
+        if (step === 2) throw new Error("transient");
+        return step <= 3 ? { value: update(step), done: false } : { value: undefined, done: true };
+      },
+    }),
+  };
+  const ids: number[] = [];
+  const errors: unknown[] = [];
+  const options = { backoff: { initial: 0.01, max: 0.02 }, onError: (e: unknown) => errors.push(e) };
+  await newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    ...options,
+    source: flaky,
+  })
+    .done;
+  assert.deepEqual(ids, [1, 3]);
+  assert.deepEqual(errors.map((e) => (e as Error).message), ["transient"]);
+
+  async function* broken() {
+    yield update(1);
+    throw new Error("gone");
+  }
+  ids.length = errors.length = 0;
+  await newBot().messageLoop((msg: LoopMessage) => void ids.push(msg.message_id), {
+    ...options,
+    source: broken(),
+  })
+    .done;
+  assert.deepEqual(ids, [1]);
+  assert.deepEqual(errors.map((e) => (e as Error).message), ["gone"]);
+});
+
+Deno.test("queue: a get() that always fails is asked at the back-off's pace, not in a tight loop", async () => {
+  let calls = 0;
+  const queue = {
+    get: () => {
+      calls++;
+      return Promise.reject(new Error("down"));
+    },
+  };
+  const errors: unknown[] = [];
+  const loop = newBot().messageLoop(() => {}, {
+    source: queue,
+    backoff: { initial: 0.1, max: 0.1 },
+    onError: (e) => errors.push(e),
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  await loop.stop();
+  // Waits of 50–100 ms: at most about ten calls in 500 ms, however slow the machine.
+  assert.ok(calls >= 1 && calls <= 12, `${calls} calls`);
+  assert.equal(errors.length, calls);
 });
