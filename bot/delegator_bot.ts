@@ -307,6 +307,7 @@ export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends Bot 
     mailbox.adopt(receipt);
     const outer = this.#constructing;
     this.#constructing = record;
+    const scheduledBefore = this.scheduler.scheduledCount;
     let task: unknown;
     try {
       const delegate = pattern.delegator([this, msg, seed]);
@@ -328,6 +329,9 @@ export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends Bot 
       }
     } catch (err) {
       this.#log("delegator failed", err);
+      // A delegate that was never made has no timeouts: its idle event (scheduled by its constructor,
+      // as telepot's) would otherwise open a delegate for its seed when it fired.
+      this.scheduler.cancelSince(scheduledBefore);
       record.ended();
       return;
     } finally {

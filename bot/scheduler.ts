@@ -164,6 +164,19 @@ export class EventScheduler<T = unknown> {
     if (entry.index === 0) this.#arm();
   }
 
+  /** How many events were ever scheduled here: a mark to give {@link EventScheduler.cancelSince}. */
+  get scheduledCount(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Cancels the waiting events scheduled since `mark` (an earlier {@link EventScheduler.scheduledCount}):
+   * what a delegate's constructor scheduled before it threw.
+   */
+  cancelSince(mark: number): void {
+    for (const entry of this.#heap.filter((e) => e.seq >= mark)) this.cancel(entry);
+  }
+
   /** Drops every waiting event and clears the timer; scheduling again re-arms it. */
   clear(): void {
     const dropped = this.#heap.splice(0);

@@ -647,6 +647,31 @@ Deno.test("ChatHandler idle timeout: every non-event message refreshes it; silen
   assert.equal(schedulerOf(bot).size, 0, "nothing left scheduled");
 });
 
+Deno.test("DelegatorBot: a handler whose constructor throws after super() leaves no idle event to open a delegate later", async () => {
+  using recorded = recordConsoleErrors();
+  let constructed = 0;
+  class Fussy extends ChatHandler {
+    constructor(seedTuple: SeedTuple, options: { timeout: number }) {
+      super(seedTuple, options);
+      constructed++;
+      if (this.chatId === 4) throw new Error("chat 4 is refused");
+    }
+    onChatMessage(): void {}
+  }
+  const bot = new DelegatorBot("1:T", [paveEventSpace()(perChatId(), createOpen, Fussy, { timeout: 0.2 })]);
+  await bot.handle({ message_id: 1, date: 0, chat: { id: 4, type: "private" }, text: "x" });
+  assert.equal(constructed, 1);
+  assert.equal(bot.delegateCount, 0);
+  assert.equal(schedulerOf(bot).size, 0, "its idle event was cancelled with it");
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(constructed, 1, "no delegate was opened for chat 4 by a stale idle event");
+  assert.equal(recorded.calls.filter((c) => String(c[0]).includes("delegator failed")).length, 1);
+  // Another chat's delegate keeps its own idle event.
+  await bot.handle({ message_id: 2, date: 0, chat: { id: 5, type: "private" }, text: "y" });
+  assert.equal(schedulerOf(bot).size, 1);
+  await until(() => bot.delegateCount === 0 && schedulerOf(bot).size === 0);
+});
+
 Deno.test("DelegatorBot: a capture template that throws ends its delegate with the error, and the bot goes on", async () => {
   using recorded = recordConsoleErrors();
   const errors = recorded.calls;
