@@ -39,10 +39,16 @@ export function chatSessionKey(msg: LoopMessage): number | string | undefined {
 // Ids of the latest updates a session includes, to recognise one delivered again after a crash.
 const APPLIED_KEPT = 16;
 
+// A deleted session leaves a record without `state` for a while, naming the updates it included (the
+// one that deleted it among them).
 interface SessionRecord<S> {
-  readonly state: S;
+  readonly state?: S;
   readonly applied: readonly number[];
 }
+
+// How long a deleted session's record stays without a `ttl`: a day, as long as Telegram keeps an update
+// it has not seen confirmed.
+const DELETED_KEPT_SECONDS = 24 * 60 * 60;
 
 /**
  * Sessions for a plain `messageLoop` handler: per chat (or per `key`) state kept in a storage, loaded
@@ -50,7 +56,9 @@ interface SessionRecord<S> {
  * a compare-and-set on the version read, so two processes never both write one session: the loser's
  * handler fails with `StateConflict` (reported, the update handled again from the stored session).
  * The session also records the last updates it includes, so one delivered again after a crash between
- * the save and the acknowledgement is not applied twice. One key's messages are handled one at a time.
+ * the save and the acknowledgement is not applied twice; a deleted session (`state` set to `undefined`)
+ * leaves such a record too, without state, for `ttl` seconds (a day without one). One key's messages
+ * are handled one at a time.
  *
  * @example
  * ```ts
@@ -84,14 +92,22 @@ export function withSession<S>(
     const updateId = originOf(msg)?.updateId;
     const applied = record?.applied ?? [];
     if (updateId !== undefined && applied.includes(updateId)) return undefined;
-    const session: Session<S> = { key, state: record ? record.state : initial() };
+    const session: Session<S> = {
+      key,
+      state: record !== undefined && "state" in record ? record.state : initial(),
+    };
     const result = await handler(msg, session);
     const version = stored?.version ?? 0;
+    const next = updateId === undefined ? applied : [...applied, updateId].slice(-APPLIED_KEPT);
     if (session.state === undefined) {
-      if (stored !== undefined) await storage.delete(prefix + key, version);
+      // Without an update to remember, nothing needs to stay.
+      if (updateId === undefined) {
+        if (stored !== undefined) await storage.delete(prefix + key, version);
+        return result;
+      }
+      await storage.set(prefix + key, { applied: next }, { version, ttl: ttl ?? DELETED_KEPT_SECONDS });
       return result;
     }
-    const next = updateId === undefined ? applied : [...applied, updateId].slice(-APPLIED_KEPT);
     await storage.set(prefix + key, { state: session.state, applied: next }, { version, ttl });
     return result;
   };

@@ -3,6 +3,7 @@
 // through a real loop against the emulator.
 import assert from "node:assert/strict";
 import { Bot } from "../bot/bot.ts";
+import { rememberOrigin } from "../bot/update_kind.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { connect } from "../redis/connection.ts";
@@ -159,6 +160,48 @@ Deno.test("sessions: a storage that failed to open is opened again at the next m
   await handler(msg);
   assert.equal(opens, 2);
   assert.deepEqual(storage.get("session:3")?.value, { state: { n: 1 }, applied: [] });
+});
+
+Deno.test("sessions: an update that deleted its session, delivered again after a crash, is not applied again", async () => {
+  for (const [name, storage, close] of await storages()) {
+    try {
+      const summaries: string[] = [];
+      const options = { storage, initial: () => ({ items: [] as string[] }), name };
+      const handler = withSession<{ items: string[] }>((msg, session) => {
+        if (msg.text !== "done") return void session!.state!.items.push(String(msg.text));
+        summaries.push(session!.state!.items.join(","));
+        session!.state = undefined;
+      }, options);
+      // As the loop hands them on: each message knows its update.
+      const message = (updateId: number, text: string) => {
+        const msg = { message_id: updateId, date: 0, chat: { id: 3, type: "private" }, text };
+        rememberOrigin(msg, { kind: "message", updateId });
+        return msg as never;
+      };
+      await handler(message(1, "a"));
+      await handler(message(2, "b"));
+      await handler(message(3, "done"));
+      // A process that handled update 3 and was killed before acknowledging it: the next one gets it.
+      await handler(message(3, "done"));
+      assert.deepEqual(summaries, ["a,b"], `${name}: the summary once, not an empty one again`);
+      await handler(message(4, "c"));
+      await handler(message(5, "done"));
+      assert.deepEqual(summaries, ["a,b", "c"], `${name}: a new session after the deleted one`);
+      // A deleted session's record lives as long as a session would (`ttl`), then nothing is left.
+      const brief = withSession<{ items: string[] }>((_msg, session) => {
+        session!.state = undefined;
+      }, { ...options, name: `${name}-brief`, ttl: 0.2 });
+      await brief(message(6, "done"));
+      assert.ok((await storage.get(`${name}-brief:3`)) !== undefined);
+      await until(
+        async () => (await storage.get(`${name}-brief:3`)) === undefined,
+        10,
+        `${name}: the record expired`,
+      );
+    } finally {
+      await close();
+    }
+  }
 });
 
 Deno.test("sessions: per-chat state for a plain handler, kept across loops, a stale write refused", async () => {
