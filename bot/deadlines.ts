@@ -6,13 +6,9 @@ export interface Deadline {
   readonly expire: () => void;
 }
 
-type Timer = ReturnType<typeof setTimeout>;
-/** What Node, Bun and Deno's timers offer: not keeping the process alive while armed. */
-type Unreffable = { ref(): void; unref(): void };
+import { refTimer, unrefTimer } from "../platform/timers.ts";
 
-function unreffable(timer: Timer): timer is Timer & Unreffable {
-  return typeof (timer as Partial<Unreffable>).unref === "function";
-}
+type Timer = ReturnType<typeof setTimeout>;
 
 /**
  * Deadlines that all lie the same time after their start, kept by one timer: since they expire in the
@@ -21,8 +17,7 @@ function unreffable(timer: Timer): timer is Timer & Unreffable {
  * traffic), and when no deadline is pending it is only unreferenced (so an idle process can still
  * exit), not cleared: bodies are read in a moment, so the set empties and fills again at nearly every
  * request, and a setTimeout and clearTimeout for each was most of the cost of a deadline. A deadline
- * expires at its time plus the timer's own lateness, as a setTimeout of its own would. Where timers
- * cannot be unreferenced, the timer is cleared instead.
+ * expires at its time plus the timer's own lateness, as a setTimeout of its own would.
  */
 export class Deadlines {
   readonly #ms: number;
@@ -50,17 +45,12 @@ export class Deadlines {
   end(deadline: Deadline): void {
     this.#pending.delete(deadline);
     if (this.#pending.size > 0 || this.#timer === undefined) return;
-    if (unreffable(this.#timer)) {
-      this.#timer.unref();
-      this.#referenced = false;
-    } else {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    unrefTimer(this.#timer);
+    this.#referenced = false;
   }
 
   #reference(timer: Timer): void {
-    (timer as Timer & Unreffable).ref();
+    refTimer(timer);
     this.#referenced = true;
   }
 
