@@ -73,13 +73,15 @@ function report(host: StartupHost, options: MessageLoopOptions, error: Error): v
 /**
  * Asks getMe until it answers; `undefined` when stopped first. A 401 is thrown with a clear message.
  * `settled` is called at the first answer or failure: handlers need not wait longer, since a server
- * that getMe cannot reach sends no updates by polling either (a webhook made meanwhile may).
+ * that getMe cannot reach sends no updates by polling either (a webhook made meanwhile may). An
+ * unreachable server is reported unless `quiet`.
  */
 async function identify(
   host: StartupHost,
   options: MessageLoopOptions,
   signal: AbortSignal,
   settled: () => void,
+  quiet = false,
 ): Promise<User | undefined> {
   let failures = 0;
   const backoff = new Backoff(options.backoff);
@@ -95,7 +97,7 @@ async function identify(
       if (unauthorized !== undefined) throw unauthorized;
       failures++;
       // The first failure is reported, and every tenth: a wrong apiRoot must not look like silence.
-      if (failures === 1 || failures % 10 === 0) {
+      if (!quiet && (failures === 1 || failures % 10 === 0)) {
         const cause = error instanceof Error ? error : new Error(String(error));
         // The client's errors name their method already.
         const detail = cause.message.startsWith("getMe") ? cause.message : `getMe: ${cause.message}`;
@@ -186,9 +188,7 @@ function identifyAlongside(
   if (identities.has(host)) return loop;
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([stopper.signal, options.signal]) : stopper.signal;
-  identify(host, { ...options, onError: () => {} }, signal, () => {}).catch((error) =>
-    report(host, options, error)
-  );
+  identify(host, options, signal, () => {}, true).catch((error) => report(host, options, error));
   const ended = () => stopper.abort();
   loop.done.then(ended, ended);
   return {
