@@ -313,3 +313,38 @@ Deno.test("a user's edit reaches the bot as edited_message", async () => {
   assert.deepEqual(updates[1].edited_message.entities, [{ type: "bot_command", offset: 6, length: 4 }]);
   assert.equal(updates[0].message.text, "typo", "the earlier update keeps the text it had");
 });
+
+Deno.test("an edit that changes nothing is 'not modified' whatever the order of its fields: the same caption, the same keyboard spelled otherwise", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "edit_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const photo = await ok<Any>(emu.apiRoot, bot.token, "sendPhoto", {
+    chat_id: alice.id,
+    photo: "https://example.test/p.jpg",
+    caption: "same",
+    reply_markup: KEYBOARD,
+  });
+  const sameCaption = await call(emu.apiRoot, bot.token, "editMessageCaption", {
+    chat_id: alice.id,
+    message_id: photo.message_id,
+    caption: "same",
+    reply_markup: KEYBOARD,
+  });
+  assert.equal(sameCaption.status, 400);
+  assert.match(sameCaption.body.description, /^Bad Request: message is not modified/);
+  const reordered = await call(emu.apiRoot, bot.token, "editMessageReplyMarkup", {
+    chat_id: alice.id,
+    message_id: photo.message_id,
+    reply_markup: { inline_keyboard: [[{ callback_data: "a", text: "A" }]] },
+  });
+  assert.equal(reordered.status, 400);
+  assert.match(reordered.body.description, /^Bad Request: message is not modified/);
+  // A real change still goes through.
+  const changed = await ok<Any>(emu.apiRoot, bot.token, "editMessageCaption", {
+    chat_id: alice.id,
+    message_id: photo.message_id,
+    caption: "other",
+    reply_markup: KEYBOARD,
+  });
+  assert.equal(changed.caption, "other");
+});

@@ -34,9 +34,26 @@ export function applyEdit(ctx: CallContext, message: Obj, change: EditChange): v
   } else delete next.reply_markup;
   delete next.edit_date;
   const { edit_date: _, ...before } = message;
-  if (JSON.stringify(next) === JSON.stringify(before)) throw badRequest(NOT_MODIFIED);
+  if (sameContent(next, before)) throw badRequest(NOT_MODIFIED);
   for (const key of Object.keys(message)) if (!(key in next)) delete message[key];
   Object.assign(message, next);
+}
+
+// Equal as JSON values: objects by their fields in any order (an edit re-adds fields at the end, and a
+// bot may spell a keyboard's buttons with their fields in another order), arrays item by item.
+function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => sameContent(item, other[i]));
+  }
+  const x = a as Obj;
+  const y = b as Obj;
+  const keys = Object.keys(x).filter((key) => x[key] !== undefined);
+  return keys.length === Object.keys(y).filter((key) => y[key] !== undefined).length
+    && keys.every((key) => key in y && sameContent(x[key], y[key]));
 }
 
 /** The call's new text and entities; `checkText` false lets a message without text be edited (inline ones). */
