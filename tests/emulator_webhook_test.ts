@@ -288,8 +288,9 @@ Deno.test("a redirect from the webhook is a failed delivery, retried, not follow
 Deno.test("setWebhook ends a waiting getUpdates with Telegram's words for it", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "hook_bot" });
-  const waiting = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
-  await new Promise((r) => setTimeout(r, 100));
+  // Long enough that only setWebhook can end it, once it is waiting (not refused for the webhook).
+  const waiting = call(emu.apiRoot, bot.token, "getUpdates", { timeout: 30 });
+  await until(() => emu.world.bots.get(bot.id)!.queue.polling, 30, "the long poll to wait");
   await ok(emu.apiRoot, bot.token, "setWebhook", { url: "http://127.0.0.1:9/hook" });
   const ended = await waiting;
   assert.equal(ended.status, 409);
