@@ -170,8 +170,9 @@ Deno.test("stored events: fire after a restart and open their delegate; a cancel
   log.length = 0;
   const storage = new MemoryStorage();
   let { bot, persistence } = await start(storage);
-  await bot.handle(message(7, "alarm 0.3"));
-  await bot.handle(message(8, "alarm 0.3 cancel"));
+  // Far enough ahead that the "restart" comes first on a loaded machine.
+  await bot.handle(message(7, "alarm 2"));
+  await bot.handle(message(8, "alarm 2 cancel"));
   assert.equal(storage.scan("event:").length, 1);
   await stop(bot, persistence);
   ({ bot, persistence } = await start(storage));
@@ -189,10 +190,12 @@ Deno.test("close() takes the stored events off the bot: none fires unpersisted, 
   const storage = new MemoryStorage();
   const bot = new DelegatorBot("1:test", [space(perChatId(), createOpen, Counter, { timeout: 60 })]);
   let persistence = await persist(bot, storage);
-  await bot.handle(message(13, "alarm 0.4"));
-  await bot.handle(message(14, "alarm 0.2"));
+  // Far enough ahead that the close comes first on a loaded machine; then waited past.
+  const due = Date.now() + 2_400;
+  await bot.handle(message(13, "alarm 2.4"));
+  await bot.handle(message(14, "alarm 2.2"));
   await persistence.close();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await new Promise((resolve) => setTimeout(resolve, due + 100 - Date.now()));
   assert.deepEqual(log.filter((l) => l.includes("alarm")), [], "nothing fired from the closed persistence");
   // The same bot persisted again (or a new one: a restart within the process) gets each alarm once.
   persistence = await persist(bot, storage);
@@ -226,11 +229,12 @@ Deno.test("a named event space routes stored events after the patterns were reor
 Deno.test("idle timeouts: re-armed after a restart with the time left, the delegate opened to close", async () => {
   log.length = 0;
   const storage = new MemoryStorage();
-  let { bot, persistence } = await start(storage, Counter, 0.5);
+  // Long enough that the "restart" comes before the deadline on a loaded machine.
+  let { bot, persistence } = await start(storage, Counter, 2);
   await bot.handle(message(9));
   const { idle } = storage.get("state:counter:9")!.value as { idle: number };
   await stop(bot, persistence);
-  ({ bot, persistence } = await start(storage, Counter, 0.5));
+  ({ bot, persistence } = await start(storage, Counter, 2));
   assert.equal(bot.scheduler.size, 1, "the stored deadline is scheduled");
   const closed = () => (storage.get("state:counter:9")!.value as { idle: number | null }).idle === null;
   await until(closed, 30);
