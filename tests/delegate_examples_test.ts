@@ -80,7 +80,8 @@ class QueryCounter extends AnswererMixin(InlineUserHandler) {
   chosen: string[] = [];
   onInlineQuery(msg: InlineQuery): void {
     this.answerer.answer(msg, async (signal: AbortSignal) => {
-      await sleep(1);
+      // Long enough that the newer query reaches the bot first on a loaded machine.
+      await sleep(3);
       signal.throwIfAborted();
       this.count++;
       const text = `${this.count}. ${msg.query}`;
@@ -94,7 +95,7 @@ class QueryCounter extends AnswererMixin(InlineUserHandler) {
 
 Deno.test("example: inline handler per user with Answerer; a superseded query is never answered", async () => {
   await withBot(
-    [paveEventSpace()(perInlineFromId(), createOpen, QueryCounter, { timeout: 5 })],
+    [paveEventSpace()(perInlineFromId(), createOpen, QueryCounter, { timeout: 15 })],
     async ({ emu, bot, username }) => {
       const alice = emu.createUser({ first_name: "Alice" });
       const bob = emu.createUser({ first_name: "Bob" });
@@ -102,9 +103,12 @@ Deno.test("example: inline handler per user with Answerer; a superseded query is
       await until(() => bot.delegateCount === 1);
       const second = await alice.inlineQuery(username, "hello");
       const bobs = await bob.inlineQuery(username, "hi");
-      const answer = await emu.answerOf(second);
+      const answer = await emu.answerOf(second, { timeout: 30 });
       assert.equal((answer.results as { title: string }[])[0].title, "1. hello");
-      assert.equal(((await emu.answerOf(bobs)).results as { title: string }[])[0].title, "1. hi");
+      assert.equal(
+        ((await emu.answerOf(bobs, { timeout: 30 })).results as { title: string }[])[0].title,
+        "1. hi",
+      );
       await assert.rejects(emu.answerOf(first, { timeout: 0.6 }), "the aborted computation sent nothing");
       assert.equal(bot.delegateCount, 2, "one delegate per user");
       await alice.chooseInlineResult(second, "abc");
