@@ -255,7 +255,8 @@ Deno.test("telepot 7: nothing more is done while a delegate lives — one job at
   const job = async ([bot, msg]: SeedTuple): Promise<void> => {
     jobs++;
     await bot.sendMessage(msg.chat.id, `job ${jobs} started by ${msg.text}`);
-    await sleep(0.5);
+    // Long enough that the other messages reach the bot while it runs, on a loaded machine too.
+    await sleep(2);
     await bot.sendMessage(msg.chat.id, `job ${jobs} done`);
   };
   await withBot([[() => "the job", call(job)]], async ({ emu, token }) => {
@@ -301,7 +302,8 @@ Deno.test("telepot 7: one job per chat at a time, the job taking its message at 
     createListener(bot).handled();
     jobs++;
     await bot.sendMessage(msg.chat.id, `job ${jobs} started by ${msg.text}`);
-    await sleep(0.5);
+    // Long enough that the other messages reach the bot while it runs, on a loaded machine too.
+    await sleep(2);
     await bot.sendMessage(msg.chat.id, `job ${jobs} done`);
   };
   await withBot([[perChatId(), call(job)]], async ({ emu, token }) => {
