@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { Message } from "../api/mod.ts";
 import { EXAMPLES } from "../examples/_catalog.ts";
 import { type Example, playOffline, type Scene, sleep } from "../examples/_harness.ts";
+import { until } from "./support/until.ts";
 
 /** Plays `script` against the bot of example `name`; `env` overrides the example's settings. */
 async function scenario(
@@ -34,19 +35,21 @@ Deno.test("vote: a last vote racing the deadline closes the vote once, not the d
     await scene.say(alice, "/vote Pizza?", team);
     const pizza = await scene.reply(team);
     await scene.answer(await scene.press(alice, pizza, "Yes"));
-    // The deadline fires while the bot waits for the member count after Bob's last vote.
+    // The deadline fires while the bot waits for the member count after Bob's last vote: Bob votes
+    // before it (3 s left for a loaded machine), and the count comes only after it (it takes as long as
+    // the whole vote).
     await sleep(1);
-    scene.emu.injectFault({ method: "getChatMemberCount", latency: 1.5 });
+    scene.emu.injectFault({ method: "getChatMemberCount", latency: 4 });
     await scene.answer(await scene.press(bob, pizza, "No"));
-    await scene.reply(team);
+    await scene.reply(team, { timeout: 30 });
     await scene.say(bob, "/vote Tacos?", team);
     await scene.reply(team);
-    await scene.reply(team); // closed by its deadline, before the bot stops
-  }, { VOTE_SECONDS: "2" });
+    await scene.reply(team, { timeout: 30 }); // closed by its deadline, before the bot stops
+  }, { VOTE_SECONDS: "4" });
   assert.deepEqual(lines.slice(-4, -1), [
     "bot @ Team: Vote closed, everyone has voted. Pizza?: yes 1, no 1",
     "Bob @ Team: /vote Tacos?",
-    "bot @ Team: Tacos? (2 s to vote) [Yes][No]",
+    "bot @ Team: Tacos? (4 s to vote) [Yes][No]",
   ], lines.join("\n"));
 });
 
@@ -157,7 +160,12 @@ Deno.test("quiz: a quiz left alone counts only the questions answered", async ()
       const [a, b] = scene.show(alice.id, quiz.message_id)?.text?.match(/(\d+) \+ (\d+)/)?.slice(1) ?? [];
       await scene.answer(await scene.press(alice, quiz, String(Number(a) + Number(b))));
     }
-    await sleep(3);
+    // Its idle timeout (2 s) closes it: waited for, not assumed over after a fixed time.
+    await until(
+      () => scene.emu.message(alice.id, quiz.message_id)?.text?.startsWith("Too slow") === true,
+      30,
+      "the quiz closed idle",
+    );
     scene.show(alice.id, quiz.message_id);
   });
   assert.equal(lines.at(-1), "bot → Alice (now): Too slow! 2 of 2 right", lines.join("\n"));
