@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { EmulatorProcess } from "./support/emulator_process.ts";
 import { until } from "./support/until.ts";
+import { writtenText } from "./support/written_text.ts";
 
 const CHATS = 200;
 const PER_CHAT = 10;
@@ -31,12 +32,7 @@ interface Handled {
 }
 
 function handled(out: string): Handled[] {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(out);
-  } catch {
-    return [];
-  }
+  const text = writtenText(out);
   return text.split("\n").filter((l) => l !== "").map((l) => {
     const [run, chat, id] = l.split(" ");
     return { run: Number(run), key: `${chat}:${id}`, chat, id: Number(id) };

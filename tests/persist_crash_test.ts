@@ -12,6 +12,7 @@ import { EmulatorProcess } from "./support/emulator_process.ts";
 import type { Config } from "./support/persist_bot.ts";
 import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
+import { writtenText } from "./support/written_text.ts";
 
 const IDLE = 20;
 // Seconds ahead of the alarm set before the kill.
@@ -31,12 +32,7 @@ function startBot(config: Config): Deno.ChildProcess {
 }
 
 function lines(out: string, tag: string): string[][] {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(out);
-  } catch {
-    return [];
-  }
+  const text = writtenText(out);
   return text.split("\n").filter((l) => l.startsWith(`${tag} `)).map((l) => l.split(" ").slice(1));
 }
 

@@ -2,6 +2,7 @@
 // (tests/support/receiving_bot.ts) against the emulator's (./emulator_process.ts), and what the bot
 // wrote, read back.
 import { until } from "./until.ts";
+import { writtenText } from "./written_text.ts";
 
 /** What the bot process is told (see receiving_bot.ts). */
 export interface BotConfig {
@@ -36,12 +37,7 @@ export interface Done {
 
 /** The fields of each line the bot wrote with `tag` (`D`, `S`, `E`), in the order written. */
 function linesOf(out: string, tag: string): string[][] {
-  let text = "";
-  try {
-    text = Deno.readTextFileSync(out);
-  } catch {
-    return [];
-  }
+  const text = writtenText(out);
   return text.split("\n").map((line) => line.split(" ")).filter((fields) => fields[0] === tag)
     .map((fields) => fields.slice(1));
 }

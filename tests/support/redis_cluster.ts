@@ -4,6 +4,7 @@ import { EmulatorProcess } from "./emulator_process.ts";
 import type { ReceiverConfig } from "./redis_receiver.ts";
 import { RedisServer } from "./redis_server.ts";
 import type { WorkerConfig } from "./redis_worker.ts";
+import { writtenText } from "./written_text.ts";
 
 type WorkerSettings = Pick<WorkerConfig, "kind" | "slowMs" | "cpuMs">;
 
@@ -66,13 +67,9 @@ export class Cluster implements AsyncDisposable {
 
   /** The lines of the output file with tag `tag`, split into words. */
   lines(tag: string): string[][] {
-    let text = "";
-    try {
-      text = Deno.readTextFileSync(this.out);
-    } catch {
-      return [];
-    }
-    return text.split("\n").filter((l) => l.startsWith(tag + " ")).map((l) => l.split(" ").slice(1));
+    return writtenText(this.out).split("\n").filter((l) => l.startsWith(tag + " ")).map((l) =>
+      l.split(" ").slice(1)
+    );
   }
 
   #spawn(script: string, config: unknown): Deno.ChildProcess {
