@@ -222,6 +222,26 @@ export class Scene {
     return message;
   }
 
+  /**
+   * Waits until the bot changes a message (an edit to its text, caption or buttons), then records it as
+   * {@link Scene.show} does: what a timeout of the bot's own does to a message takes as long as it takes.
+   */
+  async showChanged(chat: ChatRef, messageId: number, seconds = 30): Promise<Message | undefined> {
+    const describeNow = () => {
+      const message = this.emu.message(chat, messageId);
+      return message === undefined ? undefined : describe(message);
+    };
+    const before = describeNow();
+    const deadline = Date.now() + seconds * 1000;
+    while (describeNow() === before) {
+      if (Date.now() > deadline) {
+        throw new Error(`the bot left message ${messageId} as it was for ${seconds} s`);
+      }
+      await sleep(0.01);
+    }
+    return this.show(chat, messageId);
+  }
+
   /** Waits until the bot has fetched and confirmed every update sent to it so far. */
   async settle(seconds = 5): Promise<void> {
     const deadline = Date.now() + seconds * 1000;

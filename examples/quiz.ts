@@ -22,7 +22,7 @@ import {
   perChatId,
   type SeedTuple,
 } from "../mod.ts";
-import { type Example, sleep } from "./_harness.ts";
+import type { Example } from "./_harness.ts";
 
 /** Questions per quiz. */
 const QUESTIONS = 3;
@@ -128,7 +128,6 @@ export const example: Example = {
     const second = await scene.exchange(alice, "again");
     await scene.answer(await scene.press(alice, second, "Start"));
     scene.note("(Alice walks away)");
-    await sleep(3);
-    scene.show(alice.id, second.message_id);
+    await scene.showChanged(alice.id, second.message_id);
   },
 };

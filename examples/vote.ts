@@ -114,7 +114,7 @@ class VoteKeeper extends ChatHandler {
 /** The vote example. */
 export const example: Example = {
   summary: "a group vote with a deadline event, closed early when everyone has voted",
-  prepare: () => ({ VOTE_SECONDS: "3" }),
+  prepare: () => ({ VOTE_SECONDS: "5" }),
   start({ token, apiRoot, env }) {
     const voteSeconds = Number(env("VOTE_SECONDS") ?? 60);
     const bot = new DelegatorBot(token, [
@@ -143,7 +143,7 @@ export const example: Example = {
     await scene.say(carol, "/vote Tacos instead?", team);
     await scene.reply(team);
     await scene.answer(await scene.press(bob, pizza, "Yes"));
-    await scene.reply(team, { timeout: 6 });
+    await scene.reply(team, { timeout: 30 });
     scene.show(team, pizza.message_id);
 
     await scene.say(bob, "/vote Meeting at nine?", team);

@@ -155,7 +155,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   vote: [
     "Alice @ Team: /vote Pizza on Friday?",
-    "bot @ Team: Pizza on Friday? (3 s to vote) [Yes][No]",
+    "bot @ Team: Pizza on Friday? (5 s to vote) [Yes][No]",
     "Alice presses [Yes]",
     "bot answers Alice: \"You voted yes\"",
     "Bob presses [No]",
@@ -167,7 +167,7 @@ const EXPECTED: Record<string, string[]> = {
     "bot @ Team: Vote closed, time is up. Pizza on Friday?: yes 2, no 0",
     "bot @ Team (now): Pizza on Friday?: yes 2, no 0 (closed)",
     "Bob @ Team: /vote Meeting at nine?",
-    "bot @ Team: Meeting at nine? (3 s to vote) [Yes][No]",
+    "bot @ Team: Meeting at nine? (5 s to vote) [Yes][No]",
     "Alice presses [No]",
     "bot answers Alice: \"You voted no\"",
     "Bob presses [Yes]",
