@@ -9,7 +9,7 @@ import { TelepotException } from "../exception/telepot_exception.ts";
 import { UnexpectedRedirect } from "../exception/unexpected_redirect.ts";
 import { readFileStream } from "../platform/files.ts";
 import { BodyTooLarge } from "../platform/http1_connection.ts";
-import { ConnectionPool, poolUsable } from "../platform/http1_pool.ts";
+import { ConnectionPool, pooledAnswer, poolUsable } from "../platform/http1_pool.ts";
 import { withoutUrlRecording } from "../platform/telemetry.ts";
 import { observedSend } from "./call_observer.ts";
 import type { CallOptions } from "./call_options.ts";
@@ -495,6 +495,7 @@ export class Api extends ApiMethods {
   }
 
   #readText(response: Response): Promise<string> {
+    if (pooledAnswer(response)) return response.text();
     const limit = this.#maxAnswerSize;
     return readAnswerText(
       response,

@@ -88,6 +88,18 @@ interface Origin {
   fetchUntil: number;
 }
 
+// Answers the pool read off the wire itself, whole and within its `maxAnswerBytes`.
+const readWhole = new WeakSet<Response>();
+
+/**
+ * Whether `response` is an answer a {@link ConnectionPool} read whole off the wire (within its
+ * `maxAnswerBytes`), not one the global `fetch` it falls back to gave: its length needs no more checks,
+ * and reading its headers (which Deno copies whole at the first read) can be spared.
+ */
+export function pooledAnswer(response: Response): boolean {
+  return readWhole.has(response);
+}
+
 /** A pool of keep-alive HTTP/1.1 connections with a fetch-compatible `fetch` (see the module). */
 export class ConnectionPool {
   readonly #origins = new Map<string, Origin>();
@@ -194,6 +206,7 @@ export class ConnectionPool {
       const headers = response.headers;
       if (typeof body === "string") headers.delete("content-type");
       for (const [name, value] of head.headers) headers.append(name, value);
+      readWhole.add(response);
       return response;
     } catch (error) {
       throw new TypeError(`unusable HTTP answer (status ${head.status})`, { cause: error });
