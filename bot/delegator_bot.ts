@@ -94,6 +94,9 @@ class DelegateRecord implements DelegateHandle {
   // handled when it asks for the next one, else when its task ends (a startable: when start returns).
   claimed = false;
   startable: StartableDelegate | undefined;
+  // The scheduler's marks around the delegates made while this one was being made (a constructor that
+  // hands a message to the bot): what they scheduled is theirs, even if this one fails.
+  nested: [number, number][] | undefined;
   readonly mailbox: Mailbox<Msg>;
   readonly pattern: PatternState;
   readonly key: unknown;
@@ -331,11 +334,12 @@ export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends Bot 
       this.#log("delegator failed", err);
       // A delegate that was never made has no timeouts: its idle event (scheduled by its constructor,
       // as telepot's) would otherwise open a delegate for its seed when it fired.
-      this.scheduler.cancelSince(scheduledBefore);
+      this.scheduler.cancelSince(scheduledBefore, record.nested);
       record.ended();
       return;
     } finally {
       this.#constructing = outer;
+      if (outer !== undefined) (outer.nested ??= []).push([scheduledBefore, this.scheduler.scheduledCount]);
     }
     if (record.startable !== undefined) return;
     if (typeof (task as PromiseLike<unknown> | undefined)?.then === "function") {

@@ -172,9 +172,12 @@ export class EventScheduler<T = unknown> {
   /**
    * Cancels the waiting events scheduled since `mark` (an earlier {@link EventScheduler.scheduledCount}):
    * what a delegate's constructor scheduled before it threw.
+   *
+   * @param keep spans `[from, to)` of marks whose events stay (those other delegates scheduled meanwhile).
    */
-  cancelSince(mark: number): void {
-    for (const entry of this.#heap.filter((e) => e.seq >= mark)) this.cancel(entry);
+  cancelSince(mark: number, keep: readonly (readonly [number, number])[] = []): void {
+    const kept = (seq: number) => keep.some(([from, to]) => seq >= from && seq < to);
+    for (const entry of this.#heap.filter((e) => e.seq >= mark && !kept(e.seq))) this.cancel(entry);
   }
 
   /** Drops every waiting event and clears the timer; scheduling again re-arms it. */

@@ -672,6 +672,35 @@ Deno.test("DelegatorBot: a handler whose constructor throws after super() leaves
   await until(() => bot.delegateCount === 0 && schedulerOf(bot).size === 0);
 });
 
+Deno.test("DelegatorBot: a constructor that opens another chat's delegate, then throws, leaves that delegate its idle event", async () => {
+  using _recorded = recordConsoleErrors();
+  const closed: number[] = [];
+  class Relay extends ChatHandler {
+    constructor(seedTuple: SeedTuple, options: { timeout: number }) {
+      super(seedTuple, options);
+      if (this.chatId !== 4) return;
+      // The bot dispatches at once: chat 5's delegate is made inside this constructor.
+      void (seedTuple[0] as DelegatorBot).handle({
+        message_id: 9,
+        date: 0,
+        chat: { id: 5, type: "private" },
+      });
+      throw new Error("chat 4 is refused");
+    }
+    onChatMessage(): void {}
+    override onClose(): void {
+      closed.push(Number(this.chatId));
+    }
+  }
+  const bot = new DelegatorBot("1:T", [paveEventSpace()(perChatId(), createOpen, Relay, { timeout: 0.2 })]);
+  await bot.handle({ message_id: 1, date: 0, chat: { id: 4, type: "private" }, text: "x" });
+  assert.equal(bot.delegateCount, 1, "chat 5's delegate lives");
+  assert.equal(schedulerOf(bot).size, 1, "with its idle event; chat 4's was cancelled");
+  await until(() => closed.includes(5), 10, "chat 5's idle close");
+  assert.deepEqual(closed, [5]);
+  assert.equal(schedulerOf(bot).size, 0);
+});
+
 Deno.test("DelegatorBot: a capture template that throws ends its delegate with the error, and the bot goes on", async () => {
   using recorded = recordConsoleErrors();
   const errors = recorded.calls;
