@@ -10,8 +10,10 @@ import { partitionOf } from "../redis/keys.ts";
 import { redisJournal, redisReceiverJournal, type RedisWorkerJournal } from "../redis/mod.ts";
 import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
+import type { StallingConfig } from "./support/redis_stalling_worker.ts";
 import { runAlone } from "./support/run_alone.ts";
 import { closedPort } from "./support/wire_server.ts";
+import { writtenText } from "./support/written_text.ts";
 
 function record(id: number, key: string): JournalRecord {
   const chat = Number(key.slice(1));
@@ -231,6 +233,148 @@ Deno.test("redis journal: a worker stalled past its lease takes nothing more unt
     await receiving.close();
   }
 });
+
+Deno.test("redis journal: a worker stalled past its lease reads nothing more from the partition: what is appended once another worker took it over goes to that worker at once", async () => {
+  await using server = await RedisServer.start();
+  const dir = await Deno.makeTempDir({ prefix: "redis_lapsed_" });
+  const out = `${dir}/out.txt`;
+  const resume = `${dir}/resume`;
+  const options = { url: server.url, name: "lapsed", partitions: 1, leaseSeconds: 2 };
+  const lines = (tag: string) =>
+    writtenText(out).split("\n").filter((l) => l.startsWith(tag)).map((l) => l.slice(2));
+  const config: StallingConfig = { ...options, out, resume };
+  // The stalling worker lives in a process of its own: its stall stops nothing in this one.
+  const stalling = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./support/redis_stalling_worker.ts", import.meta.url).pathname,
+      JSON.stringify(config),
+    ],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const receiving = redisReceiverJournal(options);
+  await receiving.open();
+  const second = redisJournal(options);
+  const got: number[] = [];
+  const acks: Promise<void>[] = [];
+  let appending = true;
+  let watching = true;
+  let appender: Promise<void> | undefined;
+  let watcher: Promise<void> | undefined;
+  try {
+    await waitFor(() => lines("P").at(-1) === "1", 30, "the stalling worker to hold the partition");
+    const consumer = lines("C")[0];
+    await second.open();
+    second.listen((records) => {
+      for (const r of records) {
+        got.push(r.id);
+        acks.push(second.ack(r.id));
+      }
+    });
+    // The stalling update sits pending under a consumer that is gone, as if a process had read it after
+    // losing its lease: the holder's sweep claims it two leases later, and stalls on it in that turn of
+    // its reader, which then goes straight on to reading (no other step comes before the next read).
+    const stream = receiving.keys.stream(0);
+    const body = JSON.stringify(stallRecord(1).update);
+    await receiving.redis.multi([
+      ["xadd", stream, "*", "id", 1, "key", "c6", "u", body],
+      ["xreadgroup", "GROUP", "workers", "gone", "COUNT", 1, "STREAMS", stream, ">"],
+    ]).exec();
+    await waitFor(() => lines("S").length === 1, 60, "the first worker to stall");
+    // Its lease lapses; the second worker takes the partition over and claims the update left pending.
+    await waitFor(
+      () => second.partitions.length === 1 && got.includes(1),
+      30,
+      "the second worker to take over",
+    );
+    assert.deepEqual(lines("R"), [], "still stalled");
+
+    // From now on, every entry the stalled worker reads (pending under its name) was taken from the new owner.
+    const readByStalled = new Set<string>();
+    const look = async () => {
+      const pending = await receiving.redis.call(
+        "XPENDING",
+        stream,
+        "workers",
+        "-",
+        "+",
+        1000,
+        consumer,
+      ) as string[][];
+      for (const [entryId] of pending) readByStalled.add(entryId);
+    };
+    watcher = (async () => {
+      while (watching) {
+        await look();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const appended: number[] = [];
+    appender = (async () => {
+      for (let id = 100; appending; id++) {
+        await receiving.append([record(id, "c7")]);
+        appended.push(id);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await waitFor(
+      () => appended.length >= 5 && got.includes(appended[4]),
+      30,
+      "the new owner to read new updates",
+    );
+    await Deno.writeTextFile(resume, "");
+    await waitFor(() => lines("R").length === 1, 30, "the stalled worker to resume");
+    await waitFor(
+      () => lines("P").at(-1) === "0",
+      30,
+      "the resumed worker to learn that it lost the partition",
+    );
+    // Reads block a sixth of the lease at most: appends go on well past any read it made meanwhile.
+    const since = appended.length;
+    await waitFor(() => appended.length >= since + 200, 60, "more appends");
+    appending = false;
+    await appender;
+    watching = false;
+    await watcher;
+    await look();
+    assert.deepEqual(
+      [...readByStalled],
+      [],
+      `the worker whose lease lapsed read ${readByStalled.size} new entries of the partition it no longer `
+        + "held (they wait two leases for the new owner's sweep)",
+    );
+    await waitFor(() => appended.every((id) => got.includes(id)), 30, "every update to reach the new owner");
+  } finally {
+    appending = false;
+    watching = false;
+    await appender?.catch(() => {});
+    await watcher?.catch(() => {});
+    try {
+      stalling.kill("SIGKILL");
+    } catch {
+      // Already ended.
+    }
+    await stalling.status;
+    await Promise.allSettled(acks);
+    await second.close();
+    await receiving.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** An update of chat 6 whose text is "stall" (see tests/support/redis_stalling_worker.ts). */
+function stallRecord(id: number): JournalRecord {
+  return {
+    id,
+    key: "c6",
+    update: {
+      update_id: id,
+      message: { message_id: id, date: 0, chat: { id: 6, type: "private" }, text: "stall" },
+    },
+  };
+}
 
 /**
  * A receiver and the one worker of a journal of one partition, two updates of chat `c5` appended and
