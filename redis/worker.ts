@@ -209,7 +209,11 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   }
 
   async #read(): Promise<void> {
-    const active = [...this.#owned.values()].filter((o) => o.drainUntil === undefined);
+    // Not from a partition whose lease may have lapsed (this process stalled): another worker may own
+    // it already, and what this one read would sit pending under its name until swept, two leases on.
+    // The next renewal tells; the read after it goes on.
+    const now = Date.now();
+    const active = [...this.#owned.values()].filter((o) => o.drainUntil === undefined && now < o.validUntil);
     if (this.#entries.size >= HELD_MAX) {
       await new Promise((r) => setTimeout(r, READ_BLOCK_MS));
       return;
@@ -221,6 +225,9 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       await new Promise((r) => setTimeout(r, READ_BLOCK_MS));
       return;
     }
+    // Nor waits for new entries past the time the leases surely hold (renewals come long before it,
+    // unless Redis is slow to answer them).
+    const left = Math.min(...active.map((o) => o.validUntil)) - now;
     const reply = await this.#reader!.call(
       "XREADGROUP",
       "GROUP",
@@ -229,7 +236,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       "COUNT",
       READ_COUNT,
       "BLOCK",
-      Math.ceil(Math.min(READ_BLOCK_MS, this.settings.leaseMs / 6)),
+      Math.max(1, Math.floor(Math.min(READ_BLOCK_MS, this.settings.leaseMs / 6, left))),
       "STREAMS",
       ...reading.map((i) => this.keys.stream(i)),
       ...reading.map(() => ">"),
@@ -352,11 +359,13 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   }
 
   // A process that stalled past its lease may still have read from a partition after this worker took
-  // it over: such entries sit pending under that process, which then drops them. Entries of a held
-  // partition idle for two leases are claimed (this worker's own are known and left alone).
+  // it over (its read sent just before the stall): such entries sit pending under that process, which
+  // then drops them. Entries of a held partition idle for two leases are claimed (this worker's own are
+  // known and left alone). Not on a lease that may have lapsed: that partition may be another's now.
   async #sweep(): Promise<void> {
     for (const owned of this.#owned.values()) {
       if (owned.drainUntil !== undefined || owned.claim !== undefined) continue;
+      if (Date.now() >= owned.validUntil) continue;
       const [next, entries] = await this.redis.call(
         "XAUTOCLAIM",
         this.keys.stream(owned.index),
