@@ -239,7 +239,7 @@ Deno.test("redis journal: a worker stalled past its lease reads nothing more fro
   const dir = await Deno.makeTempDir({ prefix: "redis_lapsed_" });
   const out = `${dir}/out.txt`;
   const resume = `${dir}/resume`;
-  const options = { url: server.url, name: "lapsed", partitions: 1, leaseSeconds: 2 };
+  const options = { url: server.url, name: "lapsed", partitions: 1, leaseSeconds: 3 };
   const lines = (tag: string) =>
     writtenText(out).split("\n").filter((l) => l.startsWith(tag)).map((l) => l.slice(2));
   const config: StallingConfig = { ...options, out, resume };
