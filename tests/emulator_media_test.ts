@@ -2,7 +2,7 @@
 // video note whose frame is not square arrives as a video.
 import assert from "node:assert/strict";
 import { BotApiEmulator } from "../testing/mod.ts";
-import { ok } from "./emulator_helpers.ts";
+import { call, ok } from "./emulator_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -107,4 +107,36 @@ Deno.test("a square video note stays a video note; a non-square one comes back a
   assert.equal(wide.video_note, undefined);
   assert.deepEqual([wide.video.width, wide.video.height], [640, 360]);
   assert.equal(wide.video.mime_type, "video/mp4");
+});
+
+// Matches TDLib's MessageContent.cpp check_message_group_message_contents (audio and documents form
+// albums only of their own type), with the first letter lowercased by telegram-bot-api's Client.cpp
+// fail_query_with_error.
+Deno.test("sendMediaGroup refuses an album mixing audio or documents with other types; nothing is sent", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "album_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const url = "https://example.test/file.bin";
+  const album = (...types: string[]) =>
+    call(emu.apiRoot, bot.token, "sendMediaGroup", {
+      chat_id: alice.id,
+      media: types.map((type) => ({ type, media: url })),
+    });
+  for (
+    const [types, kind] of [
+      [["audio", "photo"], "audio"],
+      [["photo", "document"], "document"],
+      [["video", "photo", "audio"], "audio"],
+    ] as const
+  ) {
+    const refused = await album(...types);
+    assert.equal(refused.status, 400, types.join("+"));
+    assert.equal(refused.body.description, `Bad Request: ${kind} can't be mixed with other media types`);
+  }
+  assert.equal(emu.transcript(alice.id).length, 0, "a refused album sends nothing");
+  for (const types of [["audio", "audio"], ["document", "document"], ["photo", "video"]]) {
+    const sent = await album(...types);
+    assert.equal(sent.status, 200, `${types.join("+")}: ${JSON.stringify(sent.body)}`);
+  }
+  assert.equal(emu.transcript(alice.id).length, 6);
 });

@@ -179,6 +179,15 @@ async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
     }
     contents.push(content);
   }
+  // TDLib refuses an album mixing audio or documents with any other type once every item is parsed
+  // (MessageContent.cpp check_message_group_message_contents); Client.cpp fail_query_with_error lowercases
+  // the type name's first letter. With both audio and documents in one album TDLib names whichever its
+  // hash set yields first; the emulator names the first of them in the album.
+  const kinds = new Set(media.map((item) => String((item as Obj).type)));
+  const alone = [...kinds].find((kind) => kind === "audio" || kind === "document");
+  if (kinds.size > 1 && alone !== undefined) {
+    throw badRequest(`${alone} can't be mixed with other media types`);
+  }
   return contents.map((content) => postBotMessage(ctx, state, content));
 }
 
