@@ -462,11 +462,11 @@ export class BotApiEmulator implements UserWorld {
     const fresh = new WebhookRunner(bot, {
       retryDelay: this.#options.webhookRetryDelay ?? 0.2,
       timeout: this.#options.webhookTimeout ?? 10,
-    }, async (b, method, params) => {
+    }, async (b, method, input) => {
       const name = this.dispatcher.canonical(method);
       if (name === undefined) return;
       try {
-        await this.dispatcher.call(this.#services, b, name, { params, files: new Map() });
+        await this.dispatcher.call(this.#services, b, name, input);
       } catch (e) {
         if (!(e instanceof ApiFailure)) throw e;
       }

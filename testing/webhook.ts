@@ -1,6 +1,8 @@
 import { deliveryQueueOf } from "./delivery_queue.ts";
-import type { Obj } from "./types.ts";
+import { ApiFailure } from "./failure.ts";
+import type { CallInput } from "./params.ts";
 import { unixNow } from "./types.ts";
+import { readWebhookReply, type WebhookReply } from "./webhook_reply.ts";
 import type { BotState, WebhookConfig } from "./world.ts";
 
 const REFUSED = /refused/i;
@@ -14,15 +16,16 @@ export interface WebhookTiming {
 }
 
 /** Runs a method the bot put in its webhook answer (a "webhook reply"). */
-export type ReplyRunner = (bot: BotState, method: string, params: Obj) => Promise<void>;
+export type ReplyRunner = (bot: BotState, method: string, input: CallInput) => Promise<void>;
 
 /**
  * Delivers one bot's updates to its webhook as the Bot API server does: POST with the secret header,
  * each update forgotten on a 2xx answer, retried after `retryDelay` otherwise. Updates of one chat (or
  * of one user's queries: see {@link deliveryQueueOf}) go one at a time and in order; different chats
  * are delivered concurrently, up to the webhook's `max_connections`, from the oldest `2 ×
- * max_connections` pending updates (so a flood in one chat can still hold up the others). A JSON answer
- * carrying `method` is executed as a call of that bot, as Telegram does.
+ * max_connections` pending updates (so a flood in one chat can still hold up the others). An answer
+ * carrying `method` (JSON, urlencoded or multipart: see {@link readWebhookReply}) is executed as a call
+ * of that bot, as Telegram does.
  */
 export class WebhookRunner {
   #stopped = false;
@@ -126,24 +129,31 @@ export class WebhookRunner {
       const detail = e instanceof Error ? `${e.message} ${String(e.cause ?? "")}` : "";
       return REFUSED.test(detail) ? "Connection refused" : "Connection failed";
     }
-    let body = "";
+    let body: Uint8Array<ArrayBuffer>;
     try {
-      body = await response.text();
+      body = await response.bytes();
     } catch {
       return "Connection closed while reading the response";
     }
     if (!response.ok) {
       return `Wrong response from the webhook: ${response.status} ${response.statusText}`.trimEnd();
     }
-    if (body !== "" && (response.headers.get("content-type") ?? "").includes("json")) {
+    let reply: WebhookReply | null;
+    try {
+      reply = await readWebhookReply(response.headers.get("content-type"), body);
+    } catch (e) {
+      // td's HttpReader fails the connection on a multipart answer it cannot read, and the update is
+      // sent again (WebhookActor::on_connection_error).
+      if (e instanceof ApiFailure) return e.description;
+      throw e;
+    }
+    // The server hands the reply to the bot's client and forgets it: an unknown method or a bad
+    // parameter fails only that call, and the update counts as delivered (WebhookActor::handle).
+    if (reply !== null) {
       try {
-        const reply = JSON.parse(body);
-        if (reply !== null && typeof reply === "object" && typeof reply.method === "string") {
-          const { method, ...params } = reply;
-          await this.runReply(this.bot, method, params);
-        }
+        await this.runReply(this.bot, reply.method, reply.input);
       } catch {
-        // An unparsable webhook answer is ignored, as Telegram ignores it.
+        // Its answer goes nowhere.
       }
     }
     return null;

@@ -157,6 +157,109 @@ Deno.test("a method in the webhook's JSON answer is executed (webhook reply)", a
   }
 });
 
+// The webhook answer is read like any request to the server (td's HttpReader::read_next: multipart,
+// urlencoded or JSON by content type) and its method handed to the bot's client
+// (telegram-bot-api WebhookActor::handle).
+Deno.test("a webhook reply may be a urlencoded form or multipart with an upload, as well as JSON", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver(({ update }) => {
+    const chat = String(update.message.chat.id);
+    if (update.message.text === "form") {
+      return new Response(new URLSearchParams({ method: "sendMessage", chat_id: chat, text: "by form" }), {
+        headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      });
+    }
+    const form = new FormData();
+    form.append("method", "sendDocument");
+    form.append("chat_id", chat);
+    form.append("document", new Blob(["hello"], { type: "text/plain" }), "hello.txt");
+    return new Response(form);
+  });
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "form");
+    assert.equal((await emu.nextBotMessage(alice.id, { timeout: 5 })).text, "by form");
+    await alice.sendText(alice.id, "multipart");
+    const sent = await emu.nextBotMessage(alice.id, { timeout: 5 });
+    assert.equal(sent.document?.file_name, "hello.txt");
+  } finally {
+    await hook.close();
+  }
+});
+
+// WebhookActor::handle: deleteWebhook, setWebhook, close, logOut and get… methods in a reply are not run;
+// td's HttpReader::parse_json_parameters keeps the members read before a syntax error.
+Deno.test("a webhook reply: get…/deleteWebhook are not run, JSON members before an error are, other types are not read", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver(({ update }) => {
+    const chat = update.message.chat.id;
+    switch (update.message.text) {
+      case "delete":
+        return Response.json({ method: "DeleteWebhook", drop_pending_updates: true });
+      case "plain":
+        return new Response(JSON.stringify({ method: "sendMessage", chat_id: chat, text: "not read" }), {
+          headers: { "content-type": "text/plain" },
+        });
+      case "unknown":
+        return Response.json({ method: "sendNothing", chat_id: chat });
+      default:
+        return new Response(`{"method": "sendMessage", "chat_id": ${chat}, "text": "cut"} and more`, {
+          headers: { "content-type": "application/json" },
+        });
+    }
+  });
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    for (const text of ["delete", "plain", "unknown", "cut"]) await alice.sendText(alice.id, text);
+    assert.equal((await emu.nextBotMessage(alice.id, { timeout: 5 })).text, "cut");
+    assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), [
+      "delete",
+      "plain",
+      "unknown",
+      "cut",
+    ]);
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.equal(info.url, hook.url, "deleteWebhook in a reply is not run");
+    assert.equal(info.last_error_message, undefined, "every answer counted as delivered");
+    assert.deepEqual(emu.transcript(alice.id).filter((m) => m.from?.id === bot.id).map((m) => m.text), [
+      "cut",
+    ]);
+  } finally {
+    await hook.close();
+  }
+});
+
+// td's HttpReader fails the connection on a multipart answer it cannot read; WebhookActor sends the
+// update again.
+Deno.test("a webhook answer of unreadable multipart is a failed delivery, sent again", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.05 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver((_, n) =>
+    n === 1
+      ? new Response("--b\r\nContent-Disposition: form-data; name=\"method\"\r\n\r\nsendMessage", {
+        headers: { "content-type": "multipart/form-data; boundary=b" },
+      })
+      : new Response("ok")
+  );
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "again");
+    await until(() => hook.deliveries.length === 2, 10, "the delivery again");
+    assert.deepEqual(hook.deliveries.map((d) => d.update.message.text), ["again", "again"]);
+    assert.equal(
+      typeof (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).last_error_message,
+      "string",
+    );
+  } finally {
+    await hook.close();
+  }
+});
+
 Deno.test("setWebhook refuses a bad URL and a secret with unallowed characters", async () => {
   await using emu = await BotApiEmulator.start();
   const bot = emu.createBot({ username: "hook_bot" });
