@@ -144,8 +144,7 @@ export class WebhookRunner {
     } catch (e) {
       // td's HttpReader fails the connection on a multipart answer it cannot read, and the update is
       // sent again (WebhookActor::on_connection_error).
-      if (e instanceof ApiFailure) return e.description;
-      throw e;
+      return e instanceof ApiFailure ? e.description : "Webhook connection closed";
     }
     // The server hands the reply to the bot's client and forgets it: an unknown method or a bad
     // parameter fails only that call, and the update counts as delivered (WebhookActor::handle).
