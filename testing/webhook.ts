@@ -131,7 +131,7 @@ export class WebhookRunner {
     }
     let body: Uint8Array<ArrayBuffer>;
     try {
-      body = await response.bytes();
+      body = new Uint8Array(await response.arrayBuffer());
     } catch {
       return "Connection closed while reading the response";
     }
