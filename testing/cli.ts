@@ -5,8 +5,8 @@
  * `--strict` refuses what the real server tolerates (see `EmulatorOptions.strict`); otherwise each such
  * leniency is printed to stderr as a warning. `--flood` turns on Telegram's flood limits. Slow
  * connections are closed by header and body deadlines (`EmulatorOptions.deadlines`) unless
- * `--no-deadlines` is given. `--webhook-retry-delay` and `--webhook-timeout` set the webhook's seconds
- * (`EmulatorOptions.webhookRetryDelay`, `webhookTimeout`).
+ * `--no-deadlines` is given. `--webhook-retry-delay`, `--webhook-max-retry-delay` and `--webhook-timeout`
+ * set the webhook's seconds (`EmulatorOptions.webhookRetryDelay`, `webhookMaxRetryDelay`, `webhookTimeout`).
  *
  * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed
  * (after stdin ends too, until Ctrl-C), and `:press <button>` presses an inline button of the latest bot
@@ -163,6 +163,7 @@ async function runScript(
 
 if (import.meta.main) {
   const webhookRetryDelay = seconds("webhook-retry-delay");
+  const webhookMaxRetryDelay = seconds("webhook-max-retry-delay");
   const webhookTimeout = seconds("webhook-timeout");
   const emu = await BotApiEmulator.start({
     port: Number(flag("port") ?? 0),
@@ -171,6 +172,7 @@ if (import.meta.main) {
     deadlines: !Deno.args.includes("--no-deadlines"),
     ...(Deno.args.includes("--flood") ? { flood: true } : {}),
     ...(webhookRetryDelay !== undefined ? { webhookRetryDelay } : {}),
+    ...(webhookMaxRetryDelay !== undefined ? { webhookMaxRetryDelay } : {}),
     ...(webhookTimeout !== undefined ? { webhookTimeout } : {}),
     onWarning: (w) => console.error(`warning: ${w.method} ${w.parameter}: ${w.message}`),
   });

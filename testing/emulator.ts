@@ -35,8 +35,15 @@ export interface EmulatorOptions {
   readonly port?: number;
   /** Interface to listen on; default `127.0.0.1`. */
   readonly hostname?: string;
-  /** Pause before a failed webhook delivery is retried; default 0.2. */
+  /**
+   * The webhook retry schedule's second; default 0.2. A failed delivery is retried as the real server
+   * does it, counted in these units: at once, then after 2, 4, 8… (the backoff, also capped by
+   * `webhookMaxRetryDelay`), or after the units the answer's `Retry-After` asks for (see
+   * `WebhookTiming.retryDelay`).
+   */
   readonly webhookRetryDelay?: number;
+  /** Longest backoff between webhook retries, in seconds (a `Retry-After` is not cut); default 2. */
+  readonly webhookMaxRetryDelay?: number;
   /** How long a webhook may take to answer; default 10. */
   readonly webhookTimeout?: number;
   /**
@@ -461,6 +468,9 @@ export class BotApiEmulator implements UserWorld {
     if (runner !== undefined) return runner.start();
     const fresh = new WebhookRunner(bot, {
       retryDelay: this.#options.webhookRetryDelay ?? 0.2,
+      ...(this.#options.webhookMaxRetryDelay !== undefined
+        ? { maxRetryDelay: this.#options.webhookMaxRetryDelay }
+        : {}),
       timeout: this.#options.webhookTimeout ?? 10,
     }, async (b, method, input) => {
       const name = this.dispatcher.canonical(method);

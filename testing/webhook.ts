@@ -9,10 +9,42 @@ const REFUSED = /refused/i;
 
 /** Timing of webhook delivery, in seconds. */
 export interface WebhookTiming {
-  /** Pause before retrying a failed delivery. */
+  /**
+   * The emulator's stand-in for the server's one second of retry delay: a failed delivery is retried
+   * after the schedule of telegram-bot-api's WebhookActor::on_update_error counted in these units (the
+   * webhook's `Retry-After` of N asks for N of them), so a small value speeds the schedule up.
+   */
   readonly retryDelay: number;
   /** How long to wait for the bot's answer before counting the delivery as failed. */
   readonly timeout: number;
+  /**
+   * Longest pause, in real seconds, the growing backoff may reach (default 2), so that a test with a
+   * webhook down for a while does not wait for the server's minute or two. A `Retry-After` is not cut.
+   */
+  readonly maxRetryDelay?: number;
+}
+
+// telegram-bot-api WebhookActor.h WEBHOOK_MAX_RESEND_TIMEOUT, and on_update_error's MAX_RETRY_AFTER.
+const MAX_RESEND_TIMEOUT = 60;
+const MAX_RETRY_AFTER = 3600;
+const DEFAULT_MAX_RETRY_DELAY = 2;
+
+/** How a delivery failed: the text for `last_error_message` and the answer's `Retry-After`, or 0. */
+interface DeliveryError {
+  readonly message: string;
+  readonly retryAfter: number;
+}
+
+/**
+ * The answer's `Retry-After` in seconds, as td's HttpQuery::get_retry_after reads it: a whole number
+ * (an HTTP date or anything else counts as none), negative taken as 0.
+ */
+export function retryAfterOf(value: string | null): number {
+  if (value === null || !/^-?\d+$/.test(value)) return 0;
+  const n = Number(value);
+  // to_integer_safe<int> fails on what does not fit an int.
+  if (n > 2 ** 31 - 1 || n < -(2 ** 31)) return 0;
+  return Math.max(0, n);
 }
 
 /** Runs a method the bot put in its webhook answer (a "webhook reply"). */
@@ -20,7 +52,8 @@ export type ReplyRunner = (bot: BotState, method: string, input: CallInput) => P
 
 /**
  * Delivers one bot's updates to its webhook as the Bot API server does: POST with the secret header,
- * each update forgotten on a 2xx answer, retried after `retryDelay` otherwise. Updates of one chat (or
+ * each update forgotten on a 2xx answer, retried otherwise (at once the first time, then after 2, 4, 8…
+ * `retryDelay` units, or after the units of the answer's `Retry-After`: see {@link retryAfterOf}). Updates of one chat (or
  * of one user's queries: see {@link deliveryQueueOf}) go one at a time and in order; different chats
  * are delivered concurrently, up to the webhook's `max_connections`, from the oldest `2 ×
  * max_connections` pending updates (so a flood in one chat can still hold up the others). An answer
@@ -34,6 +67,8 @@ export class WebhookRunner {
   #inFlight = new Set<number>();
   #retryAt = new Map<string, number>();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  // Per failed update, as WebhookActor::Update keeps them: its current backoff (in units) and fail count.
+  #failures = new Map<number, { delay: number; fails: number }>();
 
   /** Whose updates to deliver. */
   readonly bot: BotState;
@@ -64,6 +99,7 @@ export class WebhookRunner {
     this.#stopped = true;
     if (this.bot.queue.onEnqueue !== null) this.bot.queue.onEnqueue = null;
     clearTimeout(this.#retryTimer);
+    this.#failures.clear();
     this.#abort.abort();
   }
 
@@ -73,6 +109,8 @@ export class WebhookRunner {
     const hook = this.bot.webhook;
     if (this.#stopped || hook === null) return;
     const now = Date.now();
+    // Updates dropped since they failed (drop_pending_updates) take their backoff along.
+    for (const id of this.#failures.keys()) if (id < this.bot.queue.firstId) this.#failures.delete(id);
     let nextRetry = Infinity;
     const held = new Set<string>();
     for (const { update, json } of this.bot.queue.entries(hook.maxConnections * 2)) {
@@ -100,16 +138,38 @@ export class WebhookRunner {
     this.#inFlight.delete(id);
     if (this.#stopped) return;
     if (error === null) {
+      this.#failures.delete(id);
       this.bot.queue.forget(id);
     } else {
       hook.lastErrorDate = unixNow();
-      hook.lastErrorMessage = error;
-      this.#retryAt.set(queue, Date.now() + this.timing.retryDelay * 1000);
+      hook.lastErrorMessage = error.message;
+      this.#retryAt.set(queue, Date.now() + this.#nextDelay(id, error.retryAfter) * 1000);
     }
     this.#pump();
   }
 
-  async #deliver(url: string, secret: string | undefined, json: string): Promise<string | null> {
+  // Seconds until update `id` is tried again, as telegram-bot-api WebhookActor::on_update_error sets its
+  // wakeup: the answer's Retry-After (capped at an hour) leaves the backoff as it is; without one the
+  // first failure retries at once and each later one doubles the backoff (from 1), up to a random 60-120
+  // (WEBHOOK_MAX_RESEND_TIMEOUT to twice it). Units are `retryDelay`; the backoff also stops at
+  // `maxRetryDelay` real seconds. (The server also drops an update whose retry would come after it
+  // expires, a day after it was made; the emulator keeps updates until delivered.)
+  #nextDelay(id: number, retryAfter: number): number {
+    const state = this.#failures.get(id) ?? { delay: 1, fails: 0 };
+    this.#failures.set(id, state);
+    const asked = Math.min(Math.max(retryAfter, 0), MAX_RETRY_AFTER);
+    let units = asked;
+    if (asked === 0 && state.fails > 0) {
+      const cap = MAX_RESEND_TIMEOUT + Math.floor(Math.random() * (MAX_RESEND_TIMEOUT + 1));
+      state.delay = Math.min(cap, state.delay * 2);
+      units = state.delay;
+    }
+    state.fails++;
+    const seconds = units * this.timing.retryDelay;
+    return asked > 0 ? seconds : Math.min(seconds, this.timing.maxRetryDelay ?? DEFAULT_MAX_RETRY_DELAY);
+  }
+
+  async #deliver(url: string, secret: string | undefined, json: string): Promise<DeliveryError | null> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (secret !== undefined) headers["X-Telegram-Bot-Api-Secret-Token"] = secret;
     const timeout = AbortSignal.timeout(this.timing.timeout * 1000);
@@ -125,18 +185,22 @@ export class WebhookRunner {
         signal: AbortSignal.any([timeout, this.#abort.signal]),
       });
     } catch (e) {
-      if (timeout.aborted) return "Read timeout expired";
+      if (timeout.aborted) return failed("Read timeout expired");
       const detail = e instanceof Error ? `${e.message} ${String(e.cause ?? "")}` : "";
-      return REFUSED.test(detail) ? "Connection refused" : "Connection failed";
+      return failed(REFUSED.test(detail) ? "Connection refused" : "Connection failed");
     }
     let body: Uint8Array<ArrayBuffer>;
     try {
       body = new Uint8Array(await response.arrayBuffer());
     } catch {
-      return "Connection closed while reading the response";
+      return failed("Connection closed while reading the response");
     }
     if (!response.ok) {
-      return `Wrong response from the webhook: ${response.status} ${response.statusText}`.trimEnd();
+      // Only an answer that is not 2xx has its Retry-After read (WebhookActor::handle).
+      return {
+        message: `Wrong response from the webhook: ${response.status} ${response.statusText}`.trimEnd(),
+        retryAfter: retryAfterOf(response.headers.get("retry-after")),
+      };
     }
     let reply: WebhookReply | null;
     try {
@@ -144,7 +208,7 @@ export class WebhookRunner {
     } catch (e) {
       // td's HttpReader fails the connection on a multipart answer it cannot read, and the update is
       // sent again (WebhookActor::on_connection_error).
-      return e instanceof ApiFailure ? e.description : "Webhook connection closed";
+      return failed(e instanceof ApiFailure ? e.description : "Webhook connection closed");
     }
     // The server hands the reply to the bot's client and forgets it: an unknown method or a bad
     // parameter fails only that call, and the update counts as delivered (WebhookActor::handle).
@@ -157,4 +221,8 @@ export class WebhookRunner {
     }
     return null;
   }
+}
+
+function failed(message: string): DeliveryError {
+  return { message, retryAfter: 0 };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { deliveryQueueOf } from "../testing/delivery_queue.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
+import { retryAfterOf } from "../testing/webhook.ts";
 import { call, ok } from "./emulator_helpers.ts";
 import { until } from "./support/until.ts";
 
@@ -8,6 +9,8 @@ import { until } from "./support/until.ts";
 type Any = any;
 
 interface Delivery {
+  /** When it arrived (performance.now(), ms). */
+  at: number;
   method: string;
   secret: string | null;
   update: Any;
@@ -19,6 +22,7 @@ function receiver(answer: (delivery: Delivery, n: number) => Response | Promise<
   const waiters: (() => void)[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const delivery = {
+      at: performance.now(),
       method: request.method,
       secret: request.headers.get("x-telegram-bot-api-secret-token"),
       update: await request.json(),
@@ -422,4 +426,96 @@ Deno.test("offset -1 keeps the last update still pending, not one the webhook de
   const last = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset: -1 });
   assert.deepEqual(last.map((u) => u.message.text), ["a2"]);
   assert.equal((await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count, 1);
+});
+
+/** Seconds between consecutive deliveries. */
+function gaps(deliveries: readonly Delivery[]): number[] {
+  return deliveries.slice(1).map((d, i) => (d.at - deliveries[i].at) / 1000);
+}
+
+// telegram-bot-api WebhookActor::on_update_error: without a Retry-After the first failure is retried at
+// once, then the update's delay doubles from 1 s (2, 4, 8…) up to a random 60-120 s; the emulator counts
+// these in `webhookRetryDelay` units and stops the backoff at `webhookMaxRetryDelay`.
+Deno.test("failed webhook deliveries back off: at once, then 2, 4, 8 units, capped by webhookMaxRetryDelay", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.1, webhookMaxRetryDelay: 0.6 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver((_, n) => new Response("down", { status: n <= 5 ? 500 : 200 }));
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "again");
+    await hook.until(6);
+    const [first, second, third, fourth, fifth] = gaps(hook.deliveries);
+    assert.ok(first < second, `the first retry comes at once (${first} s, then ${second} s)`);
+    assert.ok(second >= 0.19, `then 2 units: ${second} s`);
+    assert.ok(third >= 0.39, `then 4 units: ${third} s`);
+    // 8 units would be 0.8 s; the cap holds it at 0.6 s.
+    assert.ok(fourth >= 0.59 && fourth < 0.78, `then the cap: ${fourth} s`);
+    assert.ok(fifth >= 0.59 && fifth < 0.78, `still the cap: ${fifth} s`);
+    await until(async () =>
+      (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count === 0
+    );
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.equal(info.last_error_message, "Wrong response from the webhook: 500 Internal Server Error");
+  } finally {
+    await hook.close();
+  }
+});
+
+// WebhookActor::handle reads Retry-After (td HttpQuery::get_retry_after) from an answer that is not
+// 2xx; on_update_error then waits that long, capped at 3600 s, and leaves the backoff as it was.
+Deno.test("a webhook's Retry-After sets the retry delay, in webhookRetryDelay units, without backing off", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.1 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver((_, n) =>
+    n <= 3 ? new Response("busy", { status: 503, headers: { "retry-after": "3" } }) : new Response("ok")
+  );
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "later");
+    await until(async () => {
+      const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+      return info.last_error_message !== undefined;
+    });
+    const info = await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo");
+    assert.equal(info.last_error_message, "Wrong response from the webhook: 503 Service Unavailable");
+    assert.equal(info.pending_update_count, 1);
+    await hook.until(4);
+    for (const gap of gaps(hook.deliveries)) {
+      assert.ok(gap >= 0.29 && gap < 0.55, `each retry after 3 units, no more: ${gap} s`);
+    }
+    await until(async () =>
+      (await ok<Any>(emu.apiRoot, bot.token, "getWebhookInfo")).pending_update_count === 0
+    );
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("a webhook's Retry-After is capped at 3600 units", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.0001 });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const hook = receiver((_, n) =>
+    n === 1 ? new Response("busy", { status: 429, headers: { "retry-after": "86400" } }) : new Response("ok")
+  );
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "capped");
+    await hook.until(2);
+    const [gap] = gaps(hook.deliveries);
+    assert.ok(gap >= 0.35 && gap < 3, `3600 × 0.0001 s, not 8.64 s: ${gap} s`);
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("Retry-After is read as td's HttpQuery::get_retry_after reads it: a whole number, else none", () => {
+  assert.equal(retryAfterOf(null), 0);
+  assert.equal(retryAfterOf("5"), 5);
+  assert.equal(retryAfterOf("-5"), 0);
+  assert.equal(retryAfterOf("1.5"), 0);
+  assert.equal(retryAfterOf("Wed, 21 Oct 2015 07:28:00 GMT"), 0);
+  assert.equal(retryAfterOf("99999999999"), 0);
 });

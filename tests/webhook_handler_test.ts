@@ -399,3 +399,61 @@ Deno.test("webhook: a forged update cannot pose as the bot's own event (a _ fiel
     await loop.stop();
   }
 });
+
+// Our handler answers 503 with `Retry-After: 1` when it reads too many bodies (bot/webhook.ts refused);
+// telegram-bot-api WebhookActor::handle reads that header (td HttpQuery::get_retry_after) and
+// on_update_error retries after that one second each time, not after its growing backoff.
+Deno.test("webhook: the handler's 503 Retry-After 1 brings the emulator back after one retry unit each time", async () => {
+  await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.1 });
+  const handle = emu.createBot({ username: "busy_bot" });
+  const bot = new Bot(handle.token, { apiRoot: emu.apiRoot });
+  const hook = webhookHandler(bot, { secretToken: SECRET, maxConcurrentBodies: 1 });
+  // A body that does not end holds the handler's only reading slot.
+  let release = () => {};
+  const stuck = hook(
+    post(
+      new ReadableStream({
+        start: (c) =>
+          void (release = () => {
+            release = () => {};
+            c.close();
+          }),
+      }),
+      { "x-telegram-bot-api-secret-token": SECRET },
+    ),
+  );
+  const answers: { at: number; status: number; retryAfter: string | null }[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    const res = await hook(req);
+    answers.push({ at: performance.now(), status: res.status, retryAfter: res.headers.get("retry-after") });
+    return res;
+  });
+  const texts: string[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text));
+  try {
+    await bot.setWebhook(`http://127.0.0.1:${server.addr.port}/hook`, { secret_token: SECRET });
+    const alice = emu.createUser({ first_name: "A" });
+    await alice.sendText(alice.id, "busy");
+    await until(() => answers.length >= 5);
+    const info = await bot.getWebhookInfo();
+    assert.equal(info.pending_update_count, 1);
+    assert.equal(info.last_error_message, "Wrong response from the webhook: 503 Service Unavailable");
+    const refusals = answers.slice(0, 5);
+    assert.ok(refusals.every((a) => a.status === 503 && a.retryAfter === "1"));
+    // Without the header the waits would grow (0, 2, 4, 8 units); with it each is one unit.
+    for (let i = 1; i < refusals.length; i++) {
+      const gap = (refusals[i].at - refusals[i - 1].at) / 1000;
+      assert.ok(gap >= 0.09 && gap < 0.3, `a retry one unit after each 503: ${gap} s`);
+    }
+    release();
+    assert.equal((await stuck).status, 400);
+    await until(() => texts.length === 1);
+    await until(() => emu.pendingUpdates(handle).length === 0);
+    assert.deepEqual(texts, ["busy"]);
+  } finally {
+    release();
+    await loop.stop();
+    await bot.deleteWebhook();
+    await server.shutdown();
+  }
+});
