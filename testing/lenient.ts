@@ -3,6 +3,7 @@ import { badRequest } from "./failure.ts";
 import { LEGACY_FORMS, parsed } from "./legacy_forms.ts";
 import { readNestedAny } from "./lenient_json.ts";
 import { looseBool, looseInt } from "./loose_values.ts";
+import { mediaGroupRefusal } from "./media_group.ts";
 import type { CallInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 import { LEGACY_PARAMS } from "./validate.ts";
@@ -158,6 +159,13 @@ export class CallReader {
     const missing = facts.required.find((name) => (params[name] ?? "") === "" && !input.files.has(name));
     if (missing !== undefined && MISSING_TEXTS[missing] !== undefined) {
       throw badRequest(MISSING_TEXTS[missing]);
+    }
+    if (method === "sendMediaGroup" && params.media !== undefined) {
+      // Client.cpp reads the album's items with its own words before any type check of the spec's
+      // (get_required_string_arg counts an empty `media` as none).
+      if (params.media === "") throw badRequest(`parameter "media" is required`);
+      const refusal = mediaGroupRefusal(params.media, input.files);
+      if (refusal !== null) throw badRequest(refusal);
     }
     if (this.strict) return true;
     const warn = (parameter: string, message: string) => this.warn({ method, parameter, message });

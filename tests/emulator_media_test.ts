@@ -140,3 +140,86 @@ Deno.test("sendMediaGroup refuses an album mixing audio or documents with other 
   }
   assert.equal(emu.transcript(alice.id).length, 6);
 });
+
+// The album's items are read by telegram-bot-api Client.cpp get_input_message_contents and get_input_media
+// (for an album: `animation` refused by name, other unknown types as unsupported, a missing file as not
+// found); the count and caption placement are TDLib's MessagesManager::send_message_group and
+// MessageContent.cpp check_message_group_message_contents. Each text has its first letter lowercased by
+// Client.cpp fail_query_with_error.
+Deno.test("sendMediaGroup refuses a bad album in the server's and TDLib's words; nothing is sent", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "album_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const url = "https://example.test/file.jpg";
+  const photo = { type: "photo", media: url };
+  const refusals: [unknown, string][] = [
+    ["{not json", "can't parse media JSON object"],
+    [JSON.stringify({ type: "photo" }), "expected an Array of InputMedia"],
+    [[], "there are no messages to send"],
+    [[photo, "photo"], "can't parse InputMedia: expected an Object"],
+    [[{ media: url }, photo], `can't parse InputMedia: Can't find field "type"`],
+    [
+      [{ type: "animation", media: url }, photo],
+      `can't parse InputMedia: type "animation" can't be used in sendMediaGroup`,
+    ],
+    [[photo, { type: "sticker", media: url }], `can't parse InputMedia: type "sticker" is unsupported`],
+    [[photo, { type: "photo" }], "can't parse InputMedia: media not found"],
+    [[photo, { type: "photo", media: "attach://nothing" }], "can't parse InputMedia: media not found"],
+    [Array(11).fill(photo), "too many messages to send as an album"],
+    [
+      [{ ...photo, caption: "above", show_caption_above_media: true }, { type: "video", media: url }],
+      "parameter show_caption_above_media must be the same for all messages",
+    ],
+  ];
+  for (const [media, text] of refusals) {
+    const refused = await call(emu.apiRoot, bot.token, "sendMediaGroup", { chat_id: alice.id, media });
+    assert.equal(refused.status, 400, JSON.stringify(media));
+    assert.equal(refused.body.description, `Bad Request: ${text}`);
+  }
+  assert.equal(emu.transcript(alice.id).length, 0, "a refused album sends nothing");
+  // The same placement throughout is fine, and shown beside a caption (Client.cpp add_caption).
+  const above = await ok<Any[]>(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: alice.id,
+    media: [
+      { ...photo, caption: "over", show_caption_above_media: true },
+      { type: "video", media: url, show_caption_above_media: true },
+    ],
+  });
+  assert.equal(above[0].show_caption_above_media, true);
+  assert.equal(above[1].show_caption_above_media, undefined);
+  assert.equal(above[0].media_group_id, above[1].media_group_id);
+  // Audio and documents have no such flag: theirs is false, like a photo's without it.
+  const mixedFlags = await call(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: alice.id,
+    media: [photo, { type: "video", media: url, show_caption_above_media: false }],
+  });
+  assert.equal(mixedFlags.status, 200, JSON.stringify(mixedFlags.body));
+});
+
+Deno.test("sendMediaGroup takes live photos, which TDLib groups as photos", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "album_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const live = {
+    type: "live_photo",
+    media: "https://example.test/live.mp4",
+    photo: "https://example.test/still.jpg",
+  };
+  const album = await ok<Any[]>(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: alice.id,
+    media: [live, { type: "photo", media: "https://example.test/other.jpg" }],
+  });
+  assert.equal(album.length, 2);
+  assert.equal(typeof album[0].live_photo.photo[0].file_id, "string");
+  assert.equal(album[0].media_group_id, album[1].media_group_id);
+  const noStill = await call(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: alice.id,
+    media: [{ ...live, photo: undefined }, live],
+  });
+  assert.equal(noStill.body.description, "Bad Request: can't parse InputMedia: photo not found");
+  const withAudio = await call(emu.apiRoot, bot.token, "sendMediaGroup", {
+    chat_id: alice.id,
+    media: [live, { type: "audio", media: "https://example.test/a.mp3" }],
+  });
+  assert.equal(withAudio.body.description, "Bad Request: audio can't be mixed with other media types");
+});

@@ -118,14 +118,25 @@ function sendMedia(asked: string): Handler {
   };
 }
 
-async function sendLivePhoto(ctx: CallContext): Promise<MessageObj> {
-  const state = targetChat(ctx);
-  const video = await resolveFile(ctx, fileParam(ctx, "live_photo"), "videos");
-  const still = await resolveFile(ctx, fileParam(ctx, "photo"), "photos");
-  const photo = mediaField("photo", FileStore.describe(still), still, ctx.params);
+/** A live photo's Message field: its video file and still photo. */
+async function livePhotoOf(
+  ctx: CallContext,
+  videoValue: unknown,
+  photoValue: unknown,
+  params: Obj,
+): Promise<Obj> {
+  const video = await resolveFile(ctx, videoValue, "videos");
+  const still = await resolveFile(ctx, photoValue, "photos");
+  const photo = mediaField("photo", FileStore.describe(still), still, params);
   const { file_path: _, ...facts } = FileStore.describe(video);
   const live: Obj = { ...facts, width: 800, height: 600, duration: 3, photo };
   if (video.mime_type !== undefined) live.mime_type = video.mime_type;
+  return live;
+}
+
+async function sendLivePhoto(ctx: CallContext): Promise<MessageObj> {
+  const state = targetChat(ctx);
+  const live = await livePhotoOf(ctx, fileParam(ctx, "live_photo"), fileParam(ctx, "photo"), ctx.params);
   return postBotMessage(ctx, state, { live_photo: live, ...captionFields(ctx) });
 }
 
@@ -147,48 +158,75 @@ async function sendPaidMedia(ctx: CallContext): Promise<MessageObj> {
 
 let mediaGroupCounter = 0;
 
+/** Album items whose caption may go above the media (TDLib's invert_media: photos, live photos, videos). */
+const INVERTIBLE: ReadonlySet<string> = new Set(["photo", "live_photo", "video"]);
+
+/**
+ * The items were read as Client.cpp get_input_media reads an album's (refusals in ../media_group.ts,
+ * checked before the call gets here); what follows is TDLib's MessagesManager::send_message_group and
+ * MessageContent.cpp check_message_group_message_contents, their texts with the first letter lowercased
+ * by Client.cpp fail_query_with_error. TDLib sets no lower bound but an empty album: a single item is sent
+ * as a message of its own, with no media_group_id.
+ */
 async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
   const state = targetChat(ctx);
-  const media = optArray(ctx.params, "media");
-  if (media === undefined || media.length < 2 || media.length > 10) {
-    throw badRequest("wrong number of media in the group: must include 2-10 items");
-  }
-  const groupId = `${Date.now()}${++mediaGroupCounter}`;
+  const media = optArray(ctx.params, "media") ?? [];
+  if (media.length === 0) throw badRequest("there are no messages to send");
   const contents: Obj[] = [];
   for (const item of media) {
-    if (typeof item !== "object" || item === null) throw badRequest("can't parse InputMedia JSON object");
+    if (typeof item !== "object" || item === null) {
+      throw badRequest("can't parse InputMedia: expected an Object");
+    }
     const m = item as Obj;
     const kind = String(m.type);
-    if (!["photo", "video", "audio", "document"].includes(kind)) {
-      throw badRequest(`unsupported media type "${kind}" in the group`);
+    const content: Obj = {};
+    if (kind === "live_photo") {
+      content.live_photo = await livePhotoOf(ctx, m.media, m.photo, m);
+    } else {
+      const file = await resolveFile(ctx, m.media, MEDIA_KINDS[kind].folder);
+      const described = mediaField(kind, FileStore.describe(file), file, m) as Obj;
+      if (THUMBNAILED.has(kind)) {
+        const thumbnail = await thumbnailOf(ctx, m.thumbnail);
+        if (thumbnail !== undefined) described.thumbnail = thumbnail;
+      }
+      content[kind] = described;
     }
-    const file = await resolveFile(ctx, m.media, MEDIA_KINDS[kind].folder);
-    const described = mediaField(kind, FileStore.describe(file), file, m) as Obj;
-    if (THUMBNAILED.has(kind)) {
-      const thumbnail = await thumbnailOf(ctx, m.thumbnail);
-      if (thumbnail !== undefined) described.thumbnail = thumbnail;
-    }
-    const content: Obj = { media_group_id: groupId, [kind]: described };
     if (typeof m.caption === "string") {
       // Each InputMedia carries its own parse_mode (Client.cpp get_input_media reads it per item).
       const entities = Array.isArray(m.caption_entities) ? m.caption_entities as Obj[] : undefined;
       const mode = typeof m.parse_mode === "string" ? m.parse_mode : undefined;
       const caption = formatted(m.caption, entities, mode, MAX_CAPTION, "caption");
-      content.caption = caption.text;
-      if (caption.entities !== undefined) content.caption_entities = caption.entities;
+      if (caption.text !== "") {
+        content.caption = caption.text;
+        if (caption.entities !== undefined) content.caption_entities = caption.entities;
+        // Client.cpp add_caption shows the flag only beside a caption.
+        if (aboveMedia(m)) content.show_caption_above_media = true;
+      }
     }
     contents.push(content);
   }
-  // TDLib refuses an album mixing audio or documents with any other type once every item is parsed
-  // (MessageContent.cpp check_message_group_message_contents); Client.cpp fail_query_with_error lowercases
-  // the type name's first letter. With both audio and documents in one album TDLib names whichever its
-  // hash set yields first; the emulator names the first of them in the album.
-  const kinds = new Set(media.map((item) => String((item as Obj).type)));
+  if (media.length > 10) throw badRequest("too many messages to send as an album");
+  if ((media as Obj[]).some((m) => aboveMedia(m) !== aboveMedia(media[0] as Obj))) {
+    throw badRequest("parameter show_caption_above_media must be the same for all messages");
+  }
+  // TDLib refuses an album mixing audio or documents with any other type (a live photo is a photo to it);
+  // with both audio and documents in one album TDLib names whichever its hash set yields first; the
+  // emulator names the first of them in the album.
+  const kinds = new Set(media.map((item) => String((item as Obj).type).replace("live_photo", "photo")));
   const alone = [...kinds].find((kind) => kind === "audio" || kind === "document");
   if (kinds.size > 1 && alone !== undefined) {
     throw badRequest(`${alone} can't be mixed with other media types`);
   }
+  if (contents.length > 1) {
+    const groupId = `${Date.now()}${++mediaGroupCounter}`;
+    for (const content of contents) content.media_group_id = groupId;
+  }
   return contents.map((content) => postBotMessage(ctx, state, content));
+}
+
+/** TDLib's invert_media of an album item: its show_caption_above_media, for the types that have one. */
+function aboveMedia(item: Obj): boolean {
+  return INVERTIBLE.has(String(item.type)) && item.show_caption_above_media === true;
 }
 
 /** Methods that send files: photos, audio, documents, videos, animations, voice, video notes, stickers. */
