@@ -5,8 +5,12 @@ import type { BotState, World } from "./world.ts";
 export interface Services {
   /** The world. */
   readonly world: World;
-  /** Starts or stops webhook delivery for a bot after its webhook changed. */
-  webhookChanged(bot: BotState): void;
+  /**
+   * Starts or stops webhook delivery for a bot after its webhook changed. `renewed`: delivery starts
+   * afresh (the server closes its webhook actor and makes a new one), forgetting the old one's retry
+   * waits; otherwise a running delivery goes on as it was.
+   */
+  webhookChanged(bot: BotState, renewed?: boolean): void;
 }
 
 /** One Bot API call as a handler sees it. */

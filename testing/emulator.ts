@@ -278,7 +278,7 @@ export class BotApiEmulator implements UserWorld {
 
   readonly #services: Services = {
     world: this.world,
-    webhookChanged: (bot) => this.#webhookChanged(bot),
+    webhookChanged: (bot, renewed) => this.#webhookChanged(bot, renewed),
   };
 
   /** Base URL to give a Bot API client, e.g. `http://127.0.0.1:40123` (methods live at `/bot<token>/…`). */
@@ -458,14 +458,13 @@ export class BotApiEmulator implements UserWorld {
     return state;
   }
 
-  #webhookChanged(bot: BotState): void {
+  #webhookChanged(bot: BotState, renewed = false): void {
     const runner = this.#webhooks.get(bot.user.id);
-    if (bot.webhook === null) {
+    if (bot.webhook === null || (renewed && runner !== undefined)) {
       runner?.stop();
       this.#webhooks.delete(bot.user.id);
-      return;
-    }
-    if (runner !== undefined) return runner.start();
+      if (bot.webhook === null) return;
+    } else if (runner !== undefined) return runner.start();
     const fresh = new WebhookRunner(bot, {
       retryDelay: this.#options.webhookRetryDelay ?? 0.2,
       ...(this.#options.webhookMaxRetryDelay !== undefined

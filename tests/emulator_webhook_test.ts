@@ -519,3 +519,35 @@ Deno.test("Retry-After is read as td's HttpQuery::get_retry_after reads it: a wh
   assert.equal(retryAfterOf("Wed, 21 Oct 2015 07:28:00 GMT"), 0);
   assert.equal(retryAfterOf("99999999999"), 0);
 });
+
+for (const drop of [false, true]) {
+  Deno.test(`webhook: setWebhook to a new address (drop_pending_updates ${drop}) starts delivery afresh, without the old webhook's Retry-After wait`, async () => {
+    await using emu = await BotApiEmulator.start({ webhookRetryDelay: 0.2 });
+    const bot = emu.createBot({ username: "hook_bot" });
+    const alice = emu.createUser({ first_name: "Alice" });
+    const serve = (answer: () => Response) => {
+      const got: string[] = [];
+      const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+        got.push((await request.json()).message.text);
+        return answer();
+      });
+      return { got, url: `http://127.0.0.1:${server.addr.port}/`, close: () => server.shutdown() };
+    };
+    // An hour of Retry-After: 720 s at this speed.
+    const busy = serve(() => new Response("busy", { status: 429, headers: { "retry-after": "3600" } }));
+    const fine = serve(() => new Response("ok"));
+    try {
+      await ok(emu.apiRoot, bot.token, "setWebhook", { url: busy.url });
+      await alice.sendText(alice.id, "one");
+      await until(() => busy.got.length === 1, 10, "the first delivery");
+      await ok(emu.apiRoot, bot.token, "setWebhook", { url: fine.url, drop_pending_updates: drop });
+      await alice.sendText(alice.id, "two");
+      await until(() => fine.got.includes("two"), 10, "the new webhook's delivery");
+      // Without dropping, the update the old webhook refused comes first, in its chat's order.
+      assert.deepEqual(fine.got, drop ? ["two"] : ["one", "two"]);
+    } finally {
+      await busy.close();
+      await fine.close();
+    }
+  });
+}

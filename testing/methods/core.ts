@@ -85,14 +85,21 @@ function setWebhook(ctx: CallContext): boolean {
   if (!/^[A-Za-z0-9_-]*$/.test(secret)) throw badRequest("secret token contains unallowed characters");
   bot.queue.setAllowed(allowedUpdates(ctx));
   if (drop) bot.queue.clear();
+  const previous = bot.webhook;
   bot.webhook = {
     url: address,
     shownUrl: url,
     maxConnections: Math.min(Math.max(optInt(params, "max_connections") ?? 40, 1), 100),
     ...(secret !== "" ? { secretToken: secret } : {}),
   };
+  // Client.cpp process_set_webhook_query keeps the running webhook only when nothing about it changed
+  // and nothing was dropped; otherwise its WebhookActor is closed and a new one starts, with no retry
+  // waits of the old one.
+  const unchanged = previous !== null && !drop && previous.url === address
+    && previous.maxConnections === bot.webhook.maxConnections
+    && previous.secretToken === bot.webhook.secretToken;
   bot.queue.interrupt("webhook");
-  ctx.services.webhookChanged(bot);
+  ctx.services.webhookChanged(bot, !unchanged);
   return true;
 }
 
