@@ -223,3 +223,40 @@ Deno.test("sendMediaGroup takes live photos, which TDLib groups as photos", asyn
   });
   assert.equal(withAudio.body.description, "Bad Request: audio can't be mixed with other media types");
 });
+
+Deno.test("a refused sendMediaGroup stores none of its uploads", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "album_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  // Files are numbered as they are stored (the built-in sticker sets' first).
+  const stored = async () => {
+    const sent = await ok<Any>(emu.apiRoot, bot.token, "sendPhoto", {
+      chat_id: alice.id,
+      photo: "https://e.test/x.jpg",
+    });
+    const file = await ok<Any>(emu.apiRoot, bot.token, "getFile", { file_id: sent.photo.at(-1).file_id });
+    return Number(/file_(\d+)/.exec(file.file_path)![1]);
+  };
+  const before = await stored();
+  const albums: [string, { type: string; caption?: string; show_caption_above_media?: boolean }[]][] = [
+    ["too many messages to send as an album", Array.from({ length: 11 }, () => ({ type: "photo" }))],
+    ["document can't be mixed with other media types", [{ type: "photo" }, { type: "document" }]],
+    ["parameter show_caption_above_media must be the same for all messages", [
+      { type: "photo", caption: "a", show_caption_above_media: true },
+      { type: "photo" },
+    ]],
+  ];
+  for (const [refusal, items] of albums) {
+    const form = new FormData();
+    form.append("chat_id", String(alice.id));
+    form.append("media", JSON.stringify(items.map((item, i) => ({ ...item, media: `attach://f${i}` }))));
+    items.forEach((item, i) =>
+      form.append(`f${i}`, new Blob([`bytes ${i}`]), item.type === "photo" ? "p.jpg" : "d.txt")
+    );
+    const answer =
+      await (await fetch(`${emu.apiRoot}/bot${bot.token}/sendMediaGroup`, { method: "POST", body: form }))
+        .json();
+    assert.equal(answer.description, `Bad Request: ${refusal}`);
+  }
+  assert.equal(await stored(), before + 1, "nothing stored in between");
+});

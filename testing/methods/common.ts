@@ -77,6 +77,25 @@ export async function resolveFile(
   throw badRequest("wrong file identifier/HTTP URL specified");
 }
 
+/**
+ * Refuses a file reference as {@link resolveFile} would, without storing anything: for a call that
+ * checks all its files before it may still be refused as a whole (an album).
+ */
+export function checkFileReference(ctx: CallContext, value: unknown): void {
+  if (value instanceof File) return;
+  if (typeof value === "string") {
+    if (value.startsWith("attach://")) {
+      if (ctx.files.get(value.slice(9)) === undefined) {
+        throw badRequest(`file attachment ${value.slice(9)} not found`);
+      }
+      return;
+    }
+    if (ctx.world.files.get(value) !== undefined) return;
+    if (value.startsWith("http://") || value.startsWith("https://")) return;
+  }
+  throw badRequest("wrong file identifier/HTTP URL specified");
+}
+
 /** The InputFile parameter `name`, whether sent as a field or as a multipart part. */
 export function fileParam(ctx: CallContext, name: string): unknown {
   return ctx.params[name] ?? ctx.files.get(name);

@@ -4,7 +4,7 @@ import { FileStore, type StoredFile } from "../files.ts";
 import { mp4FrameSize } from "../mp4.ts";
 import { optArray } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
-import { fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
+import { checkFileReference, fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
 import { captionFields, formatted, pick, postBotMessage } from "./compose.ts";
 
 /** Describes a video or an animation: the call's frame size (else `width` by `height`) and duration. */
@@ -78,10 +78,13 @@ const THUMBNAILED: ReadonlySet<string> = new Set(["audio", "document", "video", 
  * The uploaded thumbnail of a media item as a PhotoSize, or undefined. Client.cpp get_input_thumbnail takes
  * only an uploaded file (directly or by `attach://`), never a file_id or URL.
  */
+// Only an uploaded thumbnail is taken (a file_id or URL is not).
+function isUpload(value: unknown): boolean {
+  return value instanceof File || (typeof value === "string" && value.startsWith("attach://"));
+}
+
 async function thumbnailOf(ctx: CallContext, value: unknown): Promise<Obj | undefined> {
-  if (!(value instanceof File) && !(typeof value === "string" && value.startsWith("attach://"))) {
-    return undefined;
-  }
+  if (!isUpload(value)) return undefined;
   const file = await resolveFile(ctx, value, "thumbnails");
   const { file_path: _, ...facts } = FileStore.describe(file);
   return { ...facts, width: 320, height: 320 };
@@ -172,11 +175,31 @@ async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
   const state = targetChat(ctx);
   const media = optArray(ctx.params, "media") ?? [];
   if (media.length === 0) throw badRequest("there are no messages to send");
-  const contents: Obj[] = [];
+  // Every item's files are checked before the album may be refused as a whole; none is stored until it
+  // is accepted.
   for (const item of media) {
     if (typeof item !== "object" || item === null) {
       throw badRequest("can't parse InputMedia: expected an Object");
     }
+    const m = item as Obj;
+    checkFileReference(ctx, m.media);
+    if (m.type === "live_photo") checkFileReference(ctx, m.photo);
+    else if (THUMBNAILED.has(String(m.type)) && isUpload(m.thumbnail)) checkFileReference(ctx, m.thumbnail);
+  }
+  if (media.length > 10) throw badRequest("too many messages to send as an album");
+  if ((media as Obj[]).some((m) => aboveMedia(m) !== aboveMedia(media[0] as Obj))) {
+    throw badRequest("parameter show_caption_above_media must be the same for all messages");
+  }
+  // TDLib refuses an album mixing audio or documents with any other type (a live photo is a photo to it);
+  // with both audio and documents in one album TDLib names whichever its hash set yields first; the
+  // emulator names the first of them in the album.
+  const kinds = new Set(media.map((item) => String((item as Obj).type).replace("live_photo", "photo")));
+  const alone = [...kinds].find((kind) => kind === "audio" || kind === "document");
+  if (kinds.size > 1 && alone !== undefined) {
+    throw badRequest(`${alone} can't be mixed with other media types`);
+  }
+  const contents: Obj[] = [];
+  for (const item of media) {
     const m = item as Obj;
     const kind = String(m.type);
     const content: Obj = {};
@@ -204,18 +227,6 @@ async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
       }
     }
     contents.push(content);
-  }
-  if (media.length > 10) throw badRequest("too many messages to send as an album");
-  if ((media as Obj[]).some((m) => aboveMedia(m) !== aboveMedia(media[0] as Obj))) {
-    throw badRequest("parameter show_caption_above_media must be the same for all messages");
-  }
-  // TDLib refuses an album mixing audio or documents with any other type (a live photo is a photo to it);
-  // with both audio and documents in one album TDLib names whichever its hash set yields first; the
-  // emulator names the first of them in the album.
-  const kinds = new Set(media.map((item) => String((item as Obj).type).replace("live_photo", "photo")));
-  const alone = [...kinds].find((kind) => kind === "audio" || kind === "document");
-  if (kinds.size > 1 && alone !== undefined) {
-    throw badRequest(`${alone} can't be mixed with other media types`);
   }
   if (contents.length > 1) {
     const groupId = `${Date.now()}${++mediaGroupCounter}`;
