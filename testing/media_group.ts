@@ -1,7 +1,7 @@
 import type { Obj } from "./types.ts";
 
 /** Item types an album may hold (Client.cpp get_input_media with `for_album`). */
-export const ALBUM_TYPES: ReadonlySet<string> = new Set([
+const ALBUM_TYPES: ReadonlySet<string> = new Set([
   "photo",
   "live_photo",
   "video",

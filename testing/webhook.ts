@@ -157,7 +157,7 @@ export class WebhookRunner {
   #nextDelay(id: number, retryAfter: number): number {
     const state = this.#failures.get(id) ?? { delay: 1, fails: 0 };
     this.#failures.set(id, state);
-    const asked = Math.min(Math.max(retryAfter, 0), MAX_RETRY_AFTER);
+    const asked = Math.min(retryAfter, MAX_RETRY_AFTER);
     let units = asked;
     if (asked === 0 && state.fails > 0) {
       const cap = MAX_RESEND_TIMEOUT + Math.floor(Math.random() * (MAX_RESEND_TIMEOUT + 1));

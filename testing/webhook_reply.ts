@@ -81,7 +81,7 @@ function boundaryOf(declared: string): string {
  * yields the members read before it, and a repeated name keeps its first value (HttpQuery::get_arg
  * finds the first). Anything but an object yields nothing that could name a method.
  */
-export function jsonParameters(text: string): Obj {
+function jsonParameters(text: string): Obj {
   const params: Obj = Object.create(null);
   let at = 0;
   const skipSpace = () => {

@@ -57,24 +57,20 @@ export async function resolveFile(
   value: unknown,
   folder: string,
 ): Promise<StoredFile> {
+  const source = fileSource(ctx, value);
   const world = ctx.world;
-  if (value instanceof File) {
-    return world.files.add(new Uint8Array(await value.arrayBuffer()), folder, value.name, value.type);
-  }
-  if (typeof value === "string") {
-    if (value.startsWith("attach://")) {
-      const part = ctx.files.get(value.slice(9));
-      if (part === undefined) throw badRequest(`file attachment ${value.slice(9)} not found`);
+  switch (source.kind) {
+    case "upload": {
+      const { part } = source;
       return world.files.add(new Uint8Array(await part.arrayBuffer()), folder, part.name, part.type);
     }
-    const known = world.files.get(value);
-    if (known !== undefined) return known;
-    if (value.startsWith("http://") || value.startsWith("https://")) {
-      const name = value.slice(value.lastIndexOf("/") + 1);
+    case "known":
+      return source.file;
+    case "url": {
+      const name = source.url.slice(source.url.lastIndexOf("/") + 1);
       return world.files.add(new Uint8Array(0), folder, name === "" ? undefined : name);
     }
   }
-  throw badRequest("wrong file identifier/HTTP URL specified");
 }
 
 /**
@@ -82,16 +78,26 @@ export async function resolveFile(
  * checks all its files before it may still be refused as a whole (an album).
  */
 export function checkFileReference(ctx: CallContext, value: unknown): void {
-  if (value instanceof File) return;
+  fileSource(ctx, value);
+}
+
+type FileSource =
+  | { readonly kind: "upload"; readonly part: File }
+  | { readonly kind: "known"; readonly file: StoredFile }
+  | { readonly kind: "url"; readonly url: string };
+
+// What an InputFile value refers to, or the server's refusal.
+function fileSource(ctx: CallContext, value: unknown): FileSource {
+  if (value instanceof File) return { kind: "upload", part: value };
   if (typeof value === "string") {
     if (value.startsWith("attach://")) {
-      if (ctx.files.get(value.slice(9)) === undefined) {
-        throw badRequest(`file attachment ${value.slice(9)} not found`);
-      }
-      return;
+      const part = ctx.files.get(value.slice(9));
+      if (part === undefined) throw badRequest(`file attachment ${value.slice(9)} not found`);
+      return { kind: "upload", part };
     }
-    if (ctx.world.files.get(value) !== undefined) return;
-    if (value.startsWith("http://") || value.startsWith("https://")) return;
+    const known = ctx.world.files.get(value);
+    if (known !== undefined) return { kind: "known", file: known };
+    if (value.startsWith("http://") || value.startsWith("https://")) return { kind: "url", url: value };
   }
   throw badRequest("wrong file identifier/HTTP URL specified");
 }
