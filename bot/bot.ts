@@ -165,7 +165,7 @@ export class Bot extends Api {
     const takes = (flavor: string) =>
       defaultRouter ? hasFlavorMethod(this, flavor) : delegatesTake(this, flavor);
     if (
-      routed === undefined && defaultRouter && !UPDATE_FLAVORS.some((flavor) => hasFlavorMethod(this, flavor))
+      routed === undefined && defaultRouter && !UPDATE_FLAVORS.some(takes)
     ) {
       throw new BadInput(
         "handler",
