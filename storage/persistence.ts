@@ -56,8 +56,8 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly #eventIds = new WeakMap<object, string>();
   readonly #dataIds = new WeakMap<object, string>();
   readonly #pending = new Set<Promise<unknown>>();
-  // The stored events and restored idle deadlines scheduled on the bot, by storage key, while they wait.
-  readonly #byKey = new Map<string, ScheduledEvent<Record<string, unknown>>>();
+  // The stored events and restored idle deadlines scheduled on the bot, while they wait.
+  readonly #scheduled = new Set<ScheduledEvent<Record<string, unknown>>>();
 
   /**
    * Creates the persistence of `bot`; {@link persist} is how it is made and started.
@@ -83,21 +83,21 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     // Scheduled before the observer is attached: these are stored already (idle events never are).
     for (const { key, value } of events) {
       const { when, data } = value as StoredEvent;
-      this.#remember(key, scheduler.eventAt(when, data), key.slice(EVENT_PREFIX.length));
+      this.#remember(scheduler.eventAt(when, data), key.slice(EVENT_PREFIX.length));
     }
-    for (const { key, value } of states) {
+    for (const { value } of states) {
       const record = value as DelegateRecord;
       if (typeof record.idle !== "number" || record.space === undefined) continue;
       const idle = { _idle: { source: { space: record.space, id: record.seed }, seconds: record.timeout } };
-      this.#byKey.set(key, scheduler.eventAt(record.idle, idle));
+      this.#scheduled.add(scheduler.eventAt(record.idle, idle));
     }
     scheduler.observe(this);
   }
 
-  #remember(key: string, event: ScheduledEvent<Record<string, unknown>>, id: string): void {
+  #remember(event: ScheduledEvent<Record<string, unknown>>, id: string): void {
     this.#eventIds.set(event, id);
     this.#dataIds.set(event.data, id);
-    this.#byKey.set(key, event);
+    this.#scheduled.add(event);
   }
 
   /** The stored id of a scheduled event's data (what a delegate records having handled), if stored. */
@@ -114,7 +114,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   scheduled(event: ScheduledEvent<Record<string, unknown>>): void {
     if (isIdleEvent(event.data)) return;
     const id = crypto.randomUUID();
-    this.#remember(EVENT_PREFIX + id, event, id);
+    this.#remember(event, id);
     this.#write(id, event);
   }
 
@@ -128,7 +128,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   cancelled(event: ScheduledEvent<Record<string, unknown>>): void {
     const id = this.#eventIds.get(event);
     if (id === undefined) return;
-    this.#byKey.delete(EVENT_PREFIX + id);
+    this.#scheduled.delete(event);
     this.#run(() => this.storage.delete(EVENT_PREFIX + id));
   }
 
@@ -139,7 +139,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   emitted(event: ScheduledEvent<Record<string, unknown>>, result: unknown): void {
     const id = this.#eventIds.get(event);
     if (id === undefined) return;
-    this.#byKey.delete(EVENT_PREFIX + id);
+    this.#scheduled.delete(event);
     const forget = (handled: unknown) => {
       if (handled !== false) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
     };
@@ -156,8 +156,8 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   async close(): Promise<void> {
     const scheduler = this.bot.scheduler;
     scheduler.observe(undefined);
-    for (const event of this.#byKey.values()) if (scheduler.isPending(event)) scheduler.cancel(event);
-    this.#byKey.clear();
+    for (const event of this.#scheduled) if (scheduler.isPending(event)) scheduler.cancel(event);
+    this.#scheduled.clear();
     perBot.delete(this.bot);
     await this.settled();
     await this.storage.close();
