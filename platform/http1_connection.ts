@@ -37,6 +37,8 @@ export interface Exchange {
 }
 
 const INITIAL_BUFFER = 16 * 1024;
+// The most of a declared body length set aside before its bytes arrive.
+const TRUSTED_LENGTH = 1024 * 1024;
 const latin1 = new TextDecoder("latin1");
 
 /** Raised when the server closed the connection before its answer was complete. */
@@ -275,7 +277,8 @@ export class Http1Connection {
 
   /**
    * The next `length` bytes, copied out of the buffer (or read straight into their own array, which
-   * grows as they come: a declared length is the server's word, not memory to set aside up front).
+   * grows as they come past 1 MiB: a declared length is the server's word, not memory to set aside up
+   * front, but nearly every answer fits in one array made at once).
    */
   async #readExactly(length: number): Promise<Uint8Array<ArrayBuffer>> {
     const buffered = this.#end - this.#start;
@@ -284,7 +287,7 @@ export class Http1Connection {
       this.#start += length;
       return bytes;
     }
-    let bytes = new Uint8Array(Math.min(length, Math.max(2 * buffered, INITIAL_BUFFER)));
+    let bytes = new Uint8Array(Math.min(length, Math.max(2 * buffered, TRUSTED_LENGTH)));
     bytes.set(this.#buffer.subarray(this.#start, this.#end));
     this.#start = this.#end = 0;
     for (let got = buffered; got < length;) {
