@@ -7,15 +7,7 @@
  *
  * @module
  */
-import {
-  Bot,
-  byChatCommand,
-  type CallbackQuery,
-  glance,
-  type Message,
-  originIdentifier,
-  Router,
-} from "../mod.ts";
+import { Bot, byChatCommand, type CallbackQuery, glance, originIdentifier, Router } from "../mod.ts";
 import type { Example } from "./_harness.ts";
 
 /** The routing-table skeleton. */
@@ -25,11 +17,11 @@ export const example: Example = {
     const bot = new Bot(token, { apiRoot });
 
     const commands = new Router(byChatCommand(), {
-      keyboard: (msg: Message) =>
+      keyboard: (msg) =>
         bot.sendMessage(msg.chat.id, "A custom keyboard", {
           reply_markup: { keyboard: [[{ text: "Yes" }, { text: "No" }]], resize_keyboard: true },
         }),
-      inline: (msg: Message) =>
+      inline: (msg) =>
         bot.sendMessage(msg.chat.id, "An inline keyboard", {
           reply_markup: {
             inline_keyboard: [[
@@ -38,11 +30,11 @@ export const example: Example = {
             ]],
           },
         }),
-      hide: (msg: Message) =>
+      hide: (msg) =>
         bot.sendMessage(msg.chat.id, "Keyboard removed", { reply_markup: { remove_keyboard: true } }),
-      force: (msg: Message) =>
+      force: (msg) =>
         bot.sendMessage(msg.chat.id, "What is your name?", { reply_markup: { force_reply: true } }),
-      null: (msg: Message) => bot.sendMessage(msg.chat.id, "Try /keyboard, /inline, /hide or /force"),
+      null: (msg) => bot.sendMessage(msg.chat.id, "Try /keyboard, /inline, /hide or /force"),
     });
 
     return bot.messageLoop({

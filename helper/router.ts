@@ -3,9 +3,12 @@ import { liveEntry } from "../bot/table_entries.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NO_MATCH } from "../routing/key_functions.ts";
 
-/** A routing-table handler: the message, then whatever extra arguments the key function returned. */
+/**
+ * A routing-table handler: the message, then whatever extra arguments the key function returned.
+ * `M` is the message type the router's key function takes (any message when not given).
+ */
 // deno-lint-ignore no-explicit-any
-export type RouteHandler = (msg: any, ...args: any[]) => unknown;
+export type RouteHandler<M = any> = (msg: M, ...args: any[]) => unknown;
 
 /**
  * A key function's result: a key, or `[key]`, `[key, args]`, `[key, args, options]` where `args` are
@@ -13,16 +16,17 @@ export type RouteHandler = (msg: any, ...args: any[]) => unknown;
  */
 export type KeyResult = unknown;
 
-/** Digests a message down to a routing key (see {@link KeyResult}). */
+/** Digests a message of type `M` down to a routing key (see {@link KeyResult}). */
 // deno-lint-ignore no-explicit-any
-export type KeyFunction = (msg: any) => KeyResult;
+export type KeyFunction<M = any> = (msg: M) => KeyResult;
 
 /**
  * A routing table: handlers by key. The catch-all handler sits under the key `"null"`, which is how a
  * plain object spells telepot's `None` key (`table[null as unknown as string]` writes the same slot).
  * Symbol keys are looked up as they are: `NO_MATCH` (telepot's `(None,)`) is one.
  */
-export type RouterTable = Record<string | symbol, RouteHandler>;
+// deno-lint-ignore no-explicit-any
+export type RouterTable<M = any> = Record<string | symbol, RouteHandler<M>>;
 
 // Object keys are strings or symbols: a key function's other results (numbers, null) become strings.
 function slot(key: unknown): string | symbol {
@@ -42,23 +46,25 @@ export function splitKey(
 
 /**
  * Maps a message to a handler with a key function and a routing table, telepot's `Router`. Routers nest:
- * `top.routingTable.cmd = sub.route` sends `cmd` messages to a second router.
+ * `top.routingTable.cmd = sub.route` sends `cmd` messages to a second router. The message type `M` is
+ * the one the key function takes: the handlers are typed by it, and `route` accepts only such messages.
  *
  * @example
  * ```ts
  * import { Router } from "@telepot/telepot-ts";
  * const router = new Router((msg: { text: string }) => msg.text, {
  *   hi: () => "hello",
- *   null: () => "what?",
+ *   null: (msg) => `what is ${msg.text}?`,
  * });
  * router.route({ text: "hi" }); // "hello"
  * ```
  */
-export class Router {
+// deno-lint-ignore no-explicit-any
+export class Router<M = any> {
   /** Turns a message into a key (optionally with handler arguments). */
-  keyFunction: KeyFunction;
+  keyFunction: KeyFunction<M>;
   /** Handlers by key; extend it at run time, e.g. with a custom event flavor such as `_alarm`. */
-  routingTable: RouterTable;
+  routingTable: RouterTable<M>;
 
   /**
    * Creates an instance.
@@ -66,7 +72,7 @@ export class Router {
    * @param keyFunction turns a message into a key.
    * @param routingTable handlers by key, catch-all under `null`.
    */
-  constructor(keyFunction: KeyFunction, routingTable: RouterTable) {
+  constructor(keyFunction: KeyFunction<M>, routingTable: RouterTable<M>) {
     this.keyFunction = keyFunction;
     this.routingTable = routingTable;
     this.route = this.route.bind(this);
@@ -77,7 +83,7 @@ export class Router {
    *
    * @throws {BadInput} when the table has no such key.
    */
-  map(msg: unknown): RouteHandler {
+  map(msg: M): RouteHandler<M> {
     const [key] = splitKey(this.keyFunction(msg));
     const table = this.routingTable;
     // No match is telepot's None key: its own entry if the table has one, else the catch-all's.
@@ -96,7 +102,7 @@ export class Router {
    *
    * @throws {BadInput} when neither the key nor `null` is in the table.
    */
-  route(msg: unknown, ..._ignored: unknown[]): unknown {
+  route(msg: M, ..._ignored: unknown[]): unknown {
     const [key, args, options] = splitKey(this.keyFunction(msg));
     const table = this.routingTable;
     const name = slot(key);

@@ -18,6 +18,7 @@ import {
   pair,
   perChatId,
   perInvoicePayload,
+  Router,
   type SeedTuple,
 } from "../../mod.ts";
 
@@ -94,3 +95,7 @@ new DelegatorBot("1:typed", [
 ]);
 
 lowerKey(byChatCommand())(42); // expect TS2345
+
+new Router(byChatCommand(), { start: (msg) => msg.data }); // expect TS2339
+new Router(byChatCommand(), {}).route(42); // expect TS2345
+new Router(byChatCommand(), {}).routingTable.help = (query: CallbackQuery) => query.data; // expect TS2322

@@ -194,6 +194,17 @@ new DelegatorBot("1:typed", [
 
 const commands = lowerKey(byChatCommand());
 export const commandRouter = new Router(commands, { start: (msg: Message) => msg.chat.id });
+// The key function types the handlers and what may be routed.
+export const inferredRouter = new Router(byChatCommand({ passArgs: true }), {
+  start: (msg, args: string[]) => `${msg.chat.id} ${args.join(" ")}`,
+  null: (msg) => msg.text?.toUpperCase(),
+});
+inferredRouter.routingTable.help = (msg) => msg.from?.first_name;
+inferredRouter.route({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "/start" });
+// Routers nest, and an untyped key function routes anything.
+commandRouter.routingTable.nested = inferredRouter.route;
+new Router((msg: { kind: string }) => msg.kind, {}).route({ kind: "a" });
+new Router((msg) => String(msg), {}).route(42);
 export function commandKey(msg: Message) {
   return commands(msg);
 }
