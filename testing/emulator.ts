@@ -489,8 +489,7 @@ export class BotApiEmulator implements UserWorld {
     this.#closing.abort();
     for (const runner of this.#webhooks.values()) runner.stop();
     this.#webhooks.clear();
-    for (const timer of this.world.scheduledPosts) clearTimeout(timer);
-    this.world.scheduledPosts.clear();
+    this.world.stopTimers();
     for (const bot of this.world.bots.values()) bot.queue.interrupt("timeout");
     await this.#server?.shutdown();
     this.#server = null;

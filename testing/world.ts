@@ -153,6 +153,9 @@ function seenInPrivacyMode(state: ChatState, bot: BotState, message: MessageObj)
   return false;
 }
 
+// setTimeout fires at once past 2^31 - 1 ms (about 24.8 days), so a longer wait is taken in turns.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 const MEMBER_STATUSES: ReadonlySet<string> = new Set(["creator", "administrator", "member", "restricted"]);
 
 /**
@@ -240,6 +243,8 @@ export class World {
   readonly stars: StarLedger = new StarLedger();
   /** Timers of approved suggested posts waiting for their send date (cleared when the emulator closes). */
   readonly scheduledPosts: Set<ReturnType<typeof setTimeout>> = new Set();
+  // The timers lifting restrictions and bans at their until_date, by `<chat id>:<user id>`.
+  #lapses = new Map<string, ReturnType<typeof setTimeout>>();
   /** Invite links and pending join requests. */
   readonly invites: InviteBook = new InviteBook();
   /** Sticker sets by lower-case name, starting with the built-in public sets. */
@@ -436,20 +441,62 @@ export class World {
 
   /**
    * A user's or bot's record in a chat, as of now: a restriction or ban whose `until_date` has passed is
-   * lifted, as Telegram lifts it then (td's update_restrictions), leaving a plain member (or left, when
-   * out of the chat) after a restriction and left after a ban, so the user may join again. The record is
-   * replaced at that first look; the emulator queues no `chat_member` for it.
+   * lifted (see {@link World.changeMember}), should this look come before the timer set for that moment.
    */
   member(state: ChatState, userId: number): Obj | undefined {
     const member = state.members.get(userId);
     if (member?.status !== "restricted" && member?.status !== "kicked") return member;
     const until = typeof member.until_date === "number" ? member.until_date : 0;
     if (until === 0 || until > unixNow()) return member;
+    return this.#lapse(state, member, until);
+  }
+
+  /**
+   * Lifts a restriction or ban whose `until_date` has come, as Telegram lifts it then (td's
+   * update_restrictions): a plain member after a restriction (left, when out of the chat), left after a
+   * ban, so the user may join again. The chat's bots are told as of any other change; the change is
+   * the member's own (`from`), since nobody acts at that moment, dated at `until_date`.
+   */
+  #lapse(state: ChatState, member: Obj, until: number): Obj {
+    const user = member.user as UserObj;
     const stays = member.status === "restricted" && member.is_member !== false;
-    const lifted = chatMember(member.user as UserObj, stays ? "member" : "left");
-    state.members.set(userId, lifted);
+    const lifted = chatMember(user, stays ? "member" : "left");
+    state.members.set(user.id, lifted);
+    this.#scheduleLapse(state, lifted);
     this.changed({ kind: "member", chat: state, member: lifted });
+    this.#announce(state, user, until, member, lifted);
     return lifted;
+  }
+
+  /**
+   * Sets the timer that lifts `member`'s restriction or ban at its `until_date`, replacing the one set for
+   * the user's previous record in the chat (a record without an end has none).
+   */
+  #scheduleLapse(state: ChatState, member: Obj): void {
+    const userId = (member.user as UserObj).id;
+    const key = `${state.chat.id}:${userId}`;
+    clearTimeout(this.#lapses.get(key));
+    this.#lapses.delete(key);
+    const until = member.until_date;
+    if (member.status !== "restricted" && member.status !== "kicked") return;
+    if (typeof until !== "number" || until === 0) return;
+    const wait = Math.min(Math.max(until * 1000 - Date.now(), 0), LONGEST_TIMER_MS);
+    this.#lapses.set(
+      key,
+      setTimeout(() => {
+        this.#lapses.delete(key);
+        // The record still stands when the wait was capped (an until_date over 24.8 days away): wait on.
+        if (this.member(state, userId) === member) this.#scheduleLapse(state, member);
+      }, wait),
+    );
+  }
+
+  /** Cancels the world's timers: approved posts waiting for their send date, restrictions and bans. */
+  stopTimers(): void {
+    for (const timer of this.scheduledPosts) clearTimeout(timer);
+    this.scheduledPosts.clear();
+    for (const timer of this.#lapses.values()) clearTimeout(timer);
+    this.#lapses.clear();
   }
 
   /**
@@ -547,20 +594,22 @@ export class World {
     for (const watcher of this.#watchers) watcher(change);
   }
 
-  /** Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). */
+  /**
+   * Records a membership change and tells the chat's bots (`chat_member`, and `my_chat_member` to a bot). A
+   * restriction or ban with an `until_date` is lifted at that moment, with a change of its own.
+   */
   changeMember(state: ChatState, actor: UserObj, member: Obj): void {
     const user = member.user as UserObj;
     const old = this.member(state, user.id) ?? chatMember(user, "left");
     state.members.set(user.id, member);
+    this.#scheduleLapse(state, member);
     this.changed({ kind: "member", chat: state, member });
-    const change = {
-      chat: state.chat,
-      from: actor,
-      date: unixNow(),
-      old_chat_member: old,
-      new_chat_member: member,
-    };
-    const changedBot = this.bots.get(user.id);
+    this.#announce(state, actor, unixNow(), old, member);
+  }
+
+  #announce(state: ChatState, actor: UserObj, date: number, old: Obj, member: Obj): void {
+    const change = { chat: state.chat, from: actor, date, old_chat_member: old, new_chat_member: member };
+    const changedBot = this.bots.get((member.user as UserObj).id);
     changedBot?.queue.push("my_chat_member", change);
     for (const bot of this.audience(state)) if (bot !== changedBot) bot.queue.push("chat_member", change);
   }

@@ -257,3 +257,36 @@ Deno.test("a user adds a bot to a group: my_chat_member, then privacy mode decid
   const refused = await call(emu.apiRoot, bot.token, "setChatTitle", { chat_id: plain.id, title: "New" });
   assert.match(refused.body.description, /not enough rights/);
 });
+
+Deno.test("a ban lapsing at its until_date is a chat_member update: kicked, then left", async () => {
+  const { emu, bot, bob, group } = await setup();
+  try {
+    await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["chat_member"] });
+    await ok(emu.apiRoot, bot.token, "banChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+      until_date: Math.floor(Date.now() / 1000) + 3600,
+    });
+    assert.deepEqual(
+      (await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates")).map((u) => u.chat_member.new_chat_member.status),
+      ["kicked"],
+    );
+    // The Bot API's floor is 30 seconds; the record is given an end a second away instead of waiting.
+    const state = emu.chat(group.id);
+    emu.world.changeMember(state, emu.bot(bot).sender, {
+      ...state.members.get(bob.id)!,
+      until_date: Math.floor(Date.now() / 1000) + 1,
+    });
+    const seen = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+    const offset = seen[seen.length - 1].update_id + 1;
+    // Nothing looks Bob up meanwhile: only the timer can raise the update.
+    const lapsed = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset, timeout: 5 });
+    assert.deepEqual(lapsed.map((u) => [u.chat_member.old_chat_member.status, u.chat_member.new_chat_member]), [
+      ["kicked", { status: "left", user: bob.user }],
+    ]);
+    const joined = await bob.join(group.id);
+    assert.deepEqual(joined.new_chat_members?.map((u) => u.id), [bob.id]);
+  } finally {
+    await emu.close();
+  }
+});

@@ -241,3 +241,68 @@ Deno.test("reacting needs can_react_to_messages, from a restriction or the chat'
     await emu.close();
   }
 });
+
+// Telegram's clients show a restriction ending on their own; the emulator tells the chat's bots with a
+// chat_member update then (see the README on why this is assumed rather than established).
+Deno.test("a restriction lapsing at its until_date is a chat_member update at that moment, with no look-up", async () => {
+  const { emu, bot, bob, group, restrict } = await setup();
+  try {
+    await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["chat_member"] });
+    // The Bot API's 30-second floor applies to restrictChatMember; the world takes a record ending in a
+    // second directly, so the lapse timer can be watched in a test.
+    await restrict({ can_send_messages: false });
+    const restricted = { ...emu.chat(group.id).members.get(bob.id)!, until_date: Math.floor(Date.now() / 1000) + 1 };
+    emu.world.changeMember(emu.chat(group.id), emu.bot(bot).sender, restricted);
+    const seen = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", {});
+    const offset = seen[seen.length - 1].update_id + 1;
+    // Nothing looks Bob up meanwhile: only the timer can raise the update.
+    const lapsed = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset, timeout: 5 });
+    assert.equal(lapsed.length, 1);
+    const change = lapsed[0].chat_member;
+    assert.deepEqual(
+      [change.old_chat_member.status, change.old_chat_member.until_date, change.new_chat_member],
+      ["restricted", restricted.until_date, { status: "member", user: bob.user }],
+    );
+    assert.equal(change.from.id, bob.id, "nobody acts: the change is the member's own");
+    assert.equal(change.date, restricted.until_date);
+    assert.deepEqual(emu.chat(group.id).members.get(bob.id), { status: "member", user: bob.user });
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a lapsed restriction seen first by a look-up is the same single chat_member update", async () => {
+  const { emu, bot, bob, group, restrict, member } = await setup();
+  try {
+    const carol = emu.createUser({ first_name: "Carol" });
+    const until = Math.floor(Date.now() / 1000) + 60;
+    await restrict({ can_send_messages: false }, { until_date: until });
+    await ok(emu.apiRoot, bot.token, "restrictChatMember", {
+      chat_id: group.id,
+      user_id: carol.id,
+      permissions: { can_send_messages: false },
+      until_date: until,
+    });
+    const seen = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["chat_member"] });
+    assert.equal(seen.length, 0, "allowed_updates applies from the call on");
+    for (const user of [bob, carol]) {
+      emu.chat(group.id).members.get(user.id)!.until_date = Math.floor(Date.now() / 1000) - 1;
+    }
+    assert.equal((await member()).status, "member");
+    assert.equal((await member()).status, "member");
+    await bob.sendText(group.id, "free again");
+    await carol.join(group.id);
+    const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+    assert.deepEqual(
+      updates.map(({ chat_member: c }) => [c.new_chat_member.user.id, c.old_chat_member.status, c.new_chat_member.status]),
+      [
+        [bob.id, "restricted", "member"],
+        // Carol, restricted while out of the chat, lapses to left before her join is told.
+        [carol.id, "restricted", "left"],
+        [carol.id, "left", "member"],
+      ],
+    );
+  } finally {
+    await emu.close();
+  }
+});
