@@ -290,3 +290,63 @@ Deno.test("a ban lapsing at its until_date is a chat_member update: kicked, then
     await emu.close();
   }
 });
+
+// td's ban_dialog_participant removes a basic group's member (messages.deleteChatUser) and keeps no ban;
+// telegram-bot-api's unbanChatMember takes supergroups and channels only.
+Deno.test("banChatMember in a basic group removes the member, who is left and may come back; unban is refused", async () => {
+  const { emu, bot, owner, bob } = await setup();
+  try {
+    const group = emu.createGroup({ title: "Basic", members: [owner, bob], bots: [bot] });
+    assert.equal(group.type, "group");
+    const getBob = () =>
+      ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: bob.id });
+    await ok(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["chat_member", "message"] });
+    const until = Math.floor(Date.now() / 1000) + 3600;
+    await ok(emu.apiRoot, bot.token, "banChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+      until_date: until,
+      revoke_messages: false,
+    });
+    assert.deepEqual(await getBob(), { status: "left", user: bob.user });
+    const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
+    assert.deepEqual(
+      updates.map((u) =>
+        u.chat_member
+          ? [u.chat_member.old_chat_member.status, u.chat_member.new_chat_member.status]
+          : u.message.left_chat_member.id
+      ),
+      [["member", "left"], bob.id],
+    );
+    const unban = await call(emu.apiRoot, bot.token, "unbanChatMember", { chat_id: group.id, user_id: bob.id });
+    assert.deepEqual([unban.status, unban.body.description], [
+      400,
+      "Bad Request: method is available for supergroup and channel chats only",
+    ]);
+    const notIn = await call(emu.apiRoot, bot.token, "banChatMember", { chat_id: group.id, user_id: bob.id });
+    assert.deepEqual([notIn.status, notIn.body.description], [400, "Bad Request: USER_NOT_PARTICIPANT"]);
+    const joined = await bob.join(group.id);
+    assert.deepEqual(joined.new_chat_members?.map((u) => u.id), [bob.id]);
+    assert.equal((await getBob()).status, "member");
+    // Removed again, Bob is brought back by a member, as a basic group allows.
+    await ok(emu.apiRoot, bot.token, "banChatMember", { chat_id: group.id, user_id: bob.id });
+    await owner.addMember(group.id, bob);
+    assert.equal((await getBob()).status, "member");
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("unbanChatMember in a private chat is refused before anything else, as the server refuses it", async () => {
+  const { emu, bot, bob } = await setup();
+  try {
+    await bob.sendText(bob.id, "/start", { to: bot });
+    const unban = await call(emu.apiRoot, bot.token, "unbanChatMember", { chat_id: bob.id, user_id: bob.id });
+    assert.deepEqual([unban.status, unban.body.description], [
+      400,
+      "Bad Request: method is available for supergroup and channel chats only",
+    ]);
+  } finally {
+    await emu.close();
+  }
+});

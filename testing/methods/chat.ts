@@ -56,16 +56,27 @@ function banChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
   const { user } = targetMember(ctx, state, "can_restrict_members", "restrict/ban chat member", "remove");
   if (user.id === ctx.bot.sender.id) throw badRequest("can't remove self");
-  // The same rule as a restriction's: a ban for under 30 seconds or over 366 days is for ever.
-  const until = foreverOr(optInt(ctx.params, "until_date") ?? 0);
   const wasMember = ctx.world.isMember(state, user.id);
-  ctx.world.changeMember(state, ctx.bot.sender, { status: "kicked", user, until_date: until });
+  if (state.chat.type === "group") {
+    // td's ban_dialog_participant only removes a member of a basic group (messages.deleteChatUser, which
+    // refuses anyone else): no ban is kept, so until_date means nothing there and the user may come back.
+    if (!wasMember) throw badRequest("USER_NOT_PARTICIPANT");
+    ctx.world.changeMember(state, ctx.bot.sender, chatMember(user, "left"));
+  } else {
+    // The same rule as a restriction's: a ban for under 30 seconds or over 366 days is for ever.
+    const until = foreverOr(optInt(ctx.params, "until_date") ?? 0);
+    ctx.world.changeMember(state, ctx.bot.sender, { status: "kicked", user, until_date: until });
+  }
   if (wasMember) postServiceMessage(ctx, state, { left_chat_member: user });
   return true;
 }
 
 function unbanChatMember(ctx: CallContext): boolean {
   const state = targetChat(ctx);
+  // Client.cpp process_unban_chat_member_query, before anything else: a basic group keeps no bans.
+  if (state.chat.type !== "supergroup" && state.chat.type !== "channel") {
+    throw badRequest("method is available for supergroup and channel chats only");
+  }
   const { user, current } = targetMember(
     ctx,
     state,
