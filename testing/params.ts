@@ -133,6 +133,9 @@ export async function readCallInput(
   const declaredType = headers.get("content-type") ?? "";
   const type = declaredType.toLowerCase();
   const read = () => readBytes(request, length, budget, owner);
+  if (isMultipart(declaredType)) {
+    return await readMultipartInput(await read(), declaredType, budget.limits, params);
+  }
   if (type.startsWith("application/json")) {
     const text = decoder.decode(await read());
     if (text.trim() === "") return { params, files: NO_FILES };
@@ -151,15 +154,6 @@ export async function readCallInput(
     else params = Object.assign(params, parsed);
   } else if (type.startsWith("application/x-www-form-urlencoded")) {
     for (const [k, v] of new URLSearchParams(decoder.decode(await read()))) params[k] = v;
-  } else if (type.startsWith("multipart/form-data")) {
-    const form = await readMultipart(await read(), declaredType, budget.limits.maxParts);
-    const files = new Map<string, File>();
-    for (const [k, v] of form) {
-      if (typeof v === "string") params[k] = v;
-      else if (v.size > budget.limits.maxFileBytes) throw tooLarge();
-      else files.set(k, v);
-    }
-    return { params, files };
   } else {
     await request.body?.cancel().catch(() => {});
   }
@@ -167,6 +161,59 @@ export async function readCallInput(
 }
 
 const decoder = new TextDecoder();
+
+/**
+ * Whether a body is multipart/form-data, by its content type as td's HttpReader (the Bot API server's
+ * reader of calls and of webhook answers alike) tells, before any other kind: the type contains
+ * `multipart/form-data` in any case, wherever in it.
+ */
+export function isMultipart(contentType: string): boolean {
+  return contentType.toLowerCase().includes("multipart/form-data");
+}
+
+/**
+ * Reads a multipart body into call input: its fields are added to `params` (after any from the query
+ * string), its files kept by field name. Method calls and webhook replies both come here, so one reading
+ * holds for both: the boundary as {@link multipartBoundary} finds it, a body cut short or of more than
+ * `maxParts` parts refused, and file names as the server reads them.
+ */
+export async function readMultipartInput(
+  bytes: Uint8Array<ArrayBuffer>,
+  contentType: string,
+  limits: RequestLimits = DEFAULT_BODY_LIMITS,
+  params: Obj = Object.create(null),
+): Promise<CallInput> {
+  const form = await readMultipart(bytes, multipartBoundary(contentType), limits.maxParts);
+  const files = new Map<string, File>();
+  for (const [k, v] of form) {
+    if (typeof v === "string") params[k] = v;
+    else if (v.size > limits.maxFileBytes) throw tooLarge();
+    else files.set(k, v);
+  }
+  return { params, files };
+}
+
+// RFC 1341's longest boundary, which td's reader holds to.
+const MAX_BOUNDARY_LENGTH = 70;
+
+/**
+ * The boundary in a multipart content type as td's HttpReader finds it: after the first `boundary` in any
+ * case, from the next `=` up to the next `;` (or the end), untrimmed, without the double quotes when it
+ * has one at each end. None, an empty one or one over 70 characters is the reader's 400.
+ */
+function multipartBoundary(contentType: string): string {
+  const at = contentType.search(/boundary/i);
+  if (at < 0) throw badRequest("boundary not found");
+  const equals = contentType.indexOf("=", at + 8);
+  if (equals < 0) throw badRequest("boundary value not found");
+  const semicolon = contentType.indexOf(";", equals + 1);
+  let boundary = contentType.slice(equals + 1, semicolon < 0 ? undefined : semicolon);
+  if (boundary.length > 1 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
+    boundary = boundary.slice(1, -1);
+  }
+  if (boundary === "" || boundary.length > MAX_BOUNDARY_LENGTH) throw badRequest("boundary too big or empty");
+  return boundary;
+}
 
 function multipartError(): ApiFailure {
   return badRequest("can't parse multipart/form-data request body");
@@ -195,15 +242,9 @@ function occurrences(bytes: Uint8Array, needle: Uint8Array, limit: number): numb
  */
 async function readMultipart(
   bytes: Uint8Array<ArrayBuffer>,
-  type: string,
+  boundary: string,
   maxParts: number,
 ): Promise<FormData> {
-  const at = type.indexOf("boundary=");
-  if (at < 0) throw multipartError();
-  let boundary = type.slice(at + 9);
-  const semicolon = boundary.indexOf(";");
-  if (semicolon >= 0) boundary = boundary.slice(0, semicolon);
-  boundary = boundary.trim().replace(/^"(.*)"$/, "$1");
   const closing = new TextEncoder().encode(`--${boundary}--`);
   let end = bytes.byteLength;
   while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13)) end--;
@@ -216,6 +257,8 @@ async function readMultipart(
   if (occurrences(bytes, delimiter, maxParts) > maxParts) throw tooLarge();
   let form: FormData;
   try {
+    // The platform parser is handed the boundary found above, quoted, so it cannot read another one.
+    const type = `multipart/form-data; boundary="${boundary.replace(/["\\]/g, "\\$&")}"`;
     form = await new Response(bytes, { headers: { "content-type": type } }).formData();
   } catch {
     throw multipartError();

@@ -4,8 +4,7 @@
  * a reply may be JSON, a urlencoded form or multipart/form-data (with uploads), told apart by the
  * answer's content type; any other type carries no parameters and so no method.
  */
-import type { CallInput } from "./params.ts";
-import { readCallInput } from "./params.ts";
+import { type CallInput, isMultipart, readMultipartInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 
 /** A method to run and its input, read from a webhook answer. */
@@ -23,8 +22,9 @@ const NO_FILES: ReadonlyMap<string, File> = new Map();
  * server leaves alone in a reply (deleteWebhook, setWebhook, close, logOut and every get… method, as
  * telegram-bot-api's WebhookActor::handle skips them). Which bodies are parsed follows td's
  * HttpReader::read_next: the (lowercased) content type containing `multipart/form-data`, else
- * `application/x-www-form-urlencoded` or `application/json`. Throws on a multipart body that cannot be
- * read (the server's reader fails the connection then).
+ * `application/x-www-form-urlencoded` or `application/json`. Multipart is read by the same code as a
+ * method call's (`readMultipartInput`), which throws on a body that cannot be read (the server's reader
+ * fails the connection then).
  */
 export async function readWebhookReply(
   contentType: string | null,
@@ -33,16 +33,8 @@ export async function readWebhookReply(
   const declared = contentType ?? "";
   const type = declared.toLowerCase();
   let input: CallInput;
-  if (type.includes("multipart/form-data")) {
-    input = await readCallInput(
-      new Request("http://webhook.reply/", {
-        method: "POST",
-        headers: { "content-type": `multipart/form-data; boundary=${boundaryOf(declared)}` },
-        body,
-      }),
-      "",
-    );
-  } else if (type.includes("application/x-www-form-urlencoded")) {
+  if (isMultipart(declared)) input = await readMultipartInput(body, declared);
+  else if (type.includes("application/x-www-form-urlencoded")) {
     const params: Obj = Object.create(null);
     for (const [k, v] of new URLSearchParams(new TextDecoder().decode(body))) {
       if (!(k in params)) params[k] = v;
@@ -61,18 +53,6 @@ export async function readWebhookReply(
     || lower === "logout" || lower.startsWith("get")
   ) return null;
   return { method, input: { params, files: input.files } };
-}
-
-/** The multipart boundary as td's reader finds it: after `boundary`, any case, then `=`, up to `;`. */
-function boundaryOf(declared: string): string {
-  const at = declared.toLowerCase().indexOf("boundary");
-  if (at < 0) return "";
-  const equals = declared.indexOf("=", at + 8);
-  if (equals < 0) return "";
-  let value = declared.slice(equals + 1);
-  const semicolon = value.indexOf(";");
-  if (semicolon >= 0) value = value.slice(0, semicolon);
-  return value.length > 1 && value.startsWith("\"") && value.endsWith("\"") ? value.slice(1, -1) : value;
 }
 
 /**

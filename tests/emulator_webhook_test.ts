@@ -237,6 +237,57 @@ Deno.test("a webhook reply: get…/deleteWebhook are not run, JSON members befor
   }
 });
 
+// One reader (testing/params.ts readMultipartInput) takes multipart for calls and webhook replies: td's
+// HttpReader finds `boundary` in any case, drops its quotes, and percent-decodes a part's filename.
+Deno.test("a webhook reply and a direct call with the same unusual multipart are read the same", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  await alice.sendText(alice.id, "/start", { to: bot });
+  const boundary = "=_tele pot:(x)?";
+  const part = (head: string, content: string) => `--${boundary}\r\n${head}\r\n\r\n${content}\r\n`;
+  const body = part("Content-Disposition: form-data; name=\"method\"", "sendDocument")
+    + part("Content-Disposition: form-data; name=\"chat_id\"", String(alice.id))
+    + part(
+      "Content-Disposition: form-data; name=\"caption\"\r\nContent-Type: text/plain; charset=utf-8",
+      "naïve ✓",
+    )
+    + part(
+      "Content-Disposition: form-data; name=\"document\"; filename=\"notes%20v2.txt\"\r\nContent-Type: text/plain",
+      "hello",
+    )
+    + `--${boundary}--\r\n`;
+  const headers = { "content-type": `Multipart/Form-Data; charset=utf-8; BOUNDARY="${boundary}"` };
+  const hook = receiver(() => new Response(body, { headers }));
+  const read = (m: Any) => [m.caption, m.document?.file_name, m.document?.mime_type, m.document?.file_size];
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: hook.url });
+    await alice.sendText(alice.id, "reply");
+    const viaHook = await emu.nextBotMessage(alice.id, { timeout: 5 });
+    const direct = await fetch(`${emu.apiRoot}/bot${bot.token}/sendDocument`, {
+      method: "POST",
+      headers,
+      body,
+    });
+    const answer = await direct.json();
+    assert.equal(answer.ok, true, JSON.stringify(answer));
+    assert.deepEqual(read(viaHook), ["naïve ✓", "notes v2.txt", "text/plain", 5]);
+    assert.deepEqual(read(answer.result), read(viaHook));
+
+    const tooLong = await fetch(`${emu.apiRoot}/bot${bot.token}/sendDocument`, {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${"b".repeat(71)}` },
+      body: `--${"b".repeat(71)}--\r\n`,
+    });
+    assert.deepEqual([tooLong.status, (await tooLong.json()).description], [
+      400,
+      "Bad Request: boundary too big or empty",
+    ]);
+  } finally {
+    await hook.close();
+  }
+});
+
 // td's HttpReader fails the connection on a multipart answer it cannot read; WebhookActor sends the
 // update again.
 Deno.test("a webhook answer of unreadable multipart is a failed delivery, sent again", async () => {
