@@ -268,7 +268,9 @@ Deno.test("a ban lapsing at its until_date is a chat_member update: kicked, then
       until_date: Math.floor(Date.now() / 1000) + 3600,
     });
     assert.deepEqual(
-      (await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates")).map((u) => u.chat_member.new_chat_member.status),
+      (await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates")).map((u) =>
+        u.chat_member.new_chat_member.status
+      ),
       ["kicked"],
     );
     // The Bot API's floor is 30 seconds; the record is given an end a second away instead of waiting.
@@ -281,9 +283,10 @@ Deno.test("a ban lapsing at its until_date is a chat_member update: kicked, then
     const offset = seen[seen.length - 1].update_id + 1;
     // Nothing looks Bob up meanwhile: only the timer can raise the update.
     const lapsed = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { offset, timeout: 5 });
-    assert.deepEqual(lapsed.map((u) => [u.chat_member.old_chat_member.status, u.chat_member.new_chat_member]), [
-      ["kicked", { status: "left", user: bob.user }],
-    ]);
+    assert.deepEqual(
+      lapsed.map((u) => [u.chat_member.old_chat_member.status, u.chat_member.new_chat_member]),
+      [["kicked", { status: "left", user: bob.user }]],
+    );
     const joined = await bob.join(group.id);
     assert.deepEqual(joined.new_chat_members?.map((u) => u.id), [bob.id]);
   } finally {
@@ -318,7 +321,10 @@ Deno.test("banChatMember in a basic group removes the member, who is left and ma
       ),
       [["member", "left"], bob.id],
     );
-    const unban = await call(emu.apiRoot, bot.token, "unbanChatMember", { chat_id: group.id, user_id: bob.id });
+    const unban = await call(emu.apiRoot, bot.token, "unbanChatMember", {
+      chat_id: group.id,
+      user_id: bob.id,
+    });
     assert.deepEqual([unban.status, unban.body.description], [
       400,
       "Bad Request: method is available for supergroup and channel chats only",

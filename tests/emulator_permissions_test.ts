@@ -251,7 +251,10 @@ Deno.test("a restriction lapsing at its until_date is a chat_member update at th
     // The Bot API's 30-second floor applies to restrictChatMember; the world takes a record ending in a
     // second directly, so the lapse timer can be watched in a test.
     await restrict({ can_send_messages: false });
-    const restricted = { ...emu.chat(group.id).members.get(bob.id)!, until_date: Math.floor(Date.now() / 1000) + 1 };
+    const restricted = {
+      ...emu.chat(group.id).members.get(bob.id)!,
+      until_date: Math.floor(Date.now() / 1000) + 1,
+    };
     emu.world.changeMember(emu.chat(group.id), emu.bot(bot).sender, restricted);
     const seen = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", {});
     const offset = seen[seen.length - 1].update_id + 1;
@@ -294,7 +297,9 @@ Deno.test("a lapsed restriction seen first by a look-up is the same single chat_
     await carol.join(group.id);
     const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates");
     assert.deepEqual(
-      updates.map(({ chat_member: c }) => [c.new_chat_member.user.id, c.old_chat_member.status, c.new_chat_member.status]),
+      updates.map((
+        { chat_member: c },
+      ) => [c.new_chat_member.user.id, c.old_chat_member.status, c.new_chat_member.status]),
       [
         [bob.id, "restricted", "member"],
         // Carol, restricted while out of the chat, lapses to left before her join is told.
