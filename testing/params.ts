@@ -121,7 +121,7 @@ export async function readCallInput(
   owner: object = budget,
 ): Promise<CallInput> {
   let params: Obj = Object.create(null);
-  if (query !== "") { for (const [k, v] of new URLSearchParams(query)) params[k] = v; }
+  if (query !== "") addFirst(params, new URLSearchParams(query));
   const headers = request.headers;
   const declared = headers.get("content-length");
   const length = declared === null ? NaN : Number(declared);
@@ -131,12 +131,12 @@ export async function readCallInput(
   }
   // Media types are case-insensitive (Application/JSON is JSON); a multipart boundary is not.
   const declaredType = headers.get("content-type") ?? "";
-  const type = declaredType.toLowerCase();
+  const kind = bodyKind(declaredType);
   const read = () => readBytes(request, length, budget, owner);
-  if (isMultipart(declaredType)) {
+  if (kind === "multipart") {
     return await readMultipartInput(await read(), declaredType, budget.limits, params);
   }
-  if (type.startsWith("application/json")) {
+  if (kind === "json") {
     const text = decoder.decode(await read());
     if (text.trim() === "") return { params, files: NO_FILES };
     let parsed: unknown;
@@ -149,11 +149,11 @@ export async function readCallInput(
       throw badRequest("JSON object expected");
     }
     // The parsed object becomes the parameters as is (no copy on the hot path); JSON.parse makes every
-    // key, "__proto__" too, an own property. Query values stay, the body wins on a clash.
+    // key, "__proto__" too, an own property. A query value wins over the body's.
     if (query === "") params = parsed as Obj;
-    else params = Object.assign(params, parsed);
-  } else if (type.startsWith("application/x-www-form-urlencoded")) {
-    for (const [k, v] of new URLSearchParams(decoder.decode(await read()))) params[k] = v;
+    else addFirst(params, Object.entries(parsed));
+  } else if (kind === "form") {
+    addFirst(params, new URLSearchParams(decoder.decode(await read())));
   } else {
     await request.body?.cancel().catch(() => {});
   }
@@ -163,12 +163,25 @@ export async function readCallInput(
 const decoder = new TextDecoder();
 
 /**
- * Whether a body is multipart/form-data, by its content type as td's HttpReader (the Bot API server's
- * reader of calls and of webhook answers alike) tells, before any other kind: the type contains
- * `multipart/form-data` in any case, wherever in it.
+ * Adds the parameters `params` lacks: of two with one name, the first counts, as the server looks a
+ * parameter up (query string first, then the body, each in order).
  */
-export function isMultipart(contentType: string): boolean {
-  return contentType.toLowerCase().includes("multipart/form-data");
+export function addFirst(params: Obj, entries: Iterable<[string, unknown]>): void {
+  for (const [k, v] of entries) if (!(k in params)) params[k] = v;
+}
+
+/**
+ * What a body holds, by its content type as td's HttpReader (the Bot API server's reader of calls and of
+ * webhook answers alike) tells: the type contains `multipart/form-data`, else
+ * `application/x-www-form-urlencoded`, else `application/json`, in any case and wherever in it; any
+ * other body carries no parameters.
+ */
+export function bodyKind(contentType: string): "multipart" | "form" | "json" | undefined {
+  const type = contentType.toLowerCase();
+  if (type.includes("multipart/form-data")) return "multipart";
+  if (type.includes("application/x-www-form-urlencoded")) return "form";
+  if (type.includes("application/json")) return "json";
+  return undefined;
 }
 
 /**
@@ -186,9 +199,9 @@ export async function readMultipartInput(
   const form = await readMultipart(bytes, multipartBoundary(contentType), limits.maxParts);
   const files = new Map<string, File>();
   for (const [k, v] of form) {
-    if (typeof v === "string") params[k] = v;
+    if (typeof v === "string") addFirst(params, [[k, v]]);
     else if (v.size > limits.maxFileBytes) throw tooLarge();
-    else files.set(k, v);
+    else if (!files.has(k)) files.set(k, v);
   }
   return { params, files };
 }

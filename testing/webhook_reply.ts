@@ -4,7 +4,7 @@
  * a reply may be JSON, a urlencoded form or multipart/form-data (with uploads), told apart by the
  * answer's content type; any other type carries no parameters and so no method.
  */
-import { type CallInput, isMultipart, readMultipartInput } from "./params.ts";
+import { addFirst, bodyKind, type CallInput, readMultipartInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 
 /** A method to run and its input, read from a webhook answer. */
@@ -31,16 +31,14 @@ export async function readWebhookReply(
   body: Uint8Array<ArrayBuffer>,
 ): Promise<WebhookReply | null> {
   const declared = contentType ?? "";
-  const type = declared.toLowerCase();
+  const kind = bodyKind(declared);
   let input: CallInput;
-  if (isMultipart(declared)) input = await readMultipartInput(body, declared);
-  else if (type.includes("application/x-www-form-urlencoded")) {
+  if (kind === "multipart") input = await readMultipartInput(body, declared);
+  else if (kind === "form") {
     const params: Obj = Object.create(null);
-    for (const [k, v] of new URLSearchParams(new TextDecoder().decode(body))) {
-      if (!(k in params)) params[k] = v;
-    }
+    addFirst(params, new URLSearchParams(new TextDecoder().decode(body)));
     input = { params, files: NO_FILES };
-  } else if (type.includes("application/json")) {
+  } else if (kind === "json") {
     input = { params: jsonParameters(new TextDecoder().decode(body)), files: NO_FILES };
   } else {
     return null;

@@ -63,6 +63,38 @@ for (const strict of [false, true]) {
   });
 }
 
+Deno.test("of two parameters with one name the first counts: the query string's, then the body's first", async () => {
+  // Query::arg finds the first of the args HttpReader collected: the URL's, then the body's, in order.
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "first_bot" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [bot] });
+  const send = async (query: string, body: BodyInit, type?: string) => {
+    const headers = type === undefined ? undefined : { "content-type": type };
+    const r = await fetch(`${emu.apiRoot}/bot${bot.token}/sendMessage${query}`, {
+      method: "POST",
+      headers,
+      body,
+    });
+    const answer = await r.json() as Any;
+    assert.equal(r.status, 200, JSON.stringify(answer));
+    return answer.result.text as string;
+  };
+  const form = "application/x-www-form-urlencoded";
+  assert.equal(await send(`?chat_id=${alice.id}&text=first&text=second`, "", form), "first");
+  assert.equal(await send("", `chat_id=${alice.id}&text=first&text=second`, form), "first");
+  assert.equal(await send(`?text=query`, `chat_id=${alice.id}&text=body`, form), "query");
+  assert.equal(
+    await send(`?text=query`, JSON.stringify({ chat_id: alice.id, text: "body" }), "application/json"),
+    "query",
+  );
+  const fields = new FormData();
+  fields.append("chat_id", String(alice.id));
+  fields.append("text", "first");
+  fields.append("text", "second");
+  assert.equal(await send("", fields), "first");
+  assert.equal(await send(`?text=query`, fields), "query");
+});
+
 Deno.test("unknown parameters are ignored with a warning; strict mode refuses them", async () => {
   const seen: EmulatorWarning[] = [];
   await using emu = await BotApiEmulator.start({ onWarning: (w) => seen.push(w) });
