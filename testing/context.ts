@@ -31,7 +31,10 @@ export interface CallContext {
   readonly signal?: AbortSignal;
 }
 
-/** A result that is already JSON text (getUpdates reuses each update's serialization). */
+/**
+ * A result that is already JSON text, its file ids the calling bot's own (getUpdates reuses each update's
+ * serialization, made for its bot).
+ */
 export class RawJson {
   /** JSON text of the result. */
   readonly text: string;

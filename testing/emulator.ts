@@ -156,9 +156,13 @@ export interface ChannelOptions {
 /**
  * Which private chat a user's id means: each bot has its own private chat with a user. Without `bot`, the
  * one with the bot the user last exchanged a message with (or the first bot).
+ *
+ * Messages read through these options show files by the ids a bot knows them by, as it receives them:
+ * `bot`'s ids, or in a private chat its bot's. Without `bot`, a group or channel shows the world's own ids,
+ * which any bot may use too.
  */
 export interface ChatOptions {
-  /** The bot whose private chat with the user is meant. */
+  /** The bot whose private chat with the user is meant, and whose file ids messages show. */
   readonly bot?: BotRef;
 }
 
@@ -380,7 +384,8 @@ export class BotApiEmulator implements UserWorld {
   /** The next message a bot sends in the chat (in order; one not yet taken by an earlier call). */
   async nextBotMessage(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
     const state = this.chat(chat, options.bot);
-    return await nextBotMessage(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    const message = await nextBotMessage(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    return this.#shown(state, options, message);
   }
 
   /**
@@ -388,7 +393,8 @@ export class BotApiEmulator implements UserWorld {
    * message stood right after that edit; in order, like {@link nextBotMessage}.
    */
   async nextBotEdit(chat: ChatRef, options: ObserveOptions = {}): Promise<Message> {
-    return await nextBotEdit(this.chat(chat, options.bot), options.timeout ?? DEFAULT_OBSERVE_SECONDS);
+    const state = this.chat(chat, options.bot);
+    return this.#shown(state, options, await nextBotEdit(state, options.timeout ?? DEFAULT_OBSERVE_SECONDS));
   }
 
   /**
@@ -403,7 +409,8 @@ export class BotApiEmulator implements UserWorld {
 
   /** The chat's messages in order, as they are now (edits applied, deleted ones left out). */
   transcript(chat: ChatRef, options: ChatOptions = {}): Message[] {
-    return this.chat(chat, options.bot).log.filter((m) => m !== undefined);
+    const state = this.chat(chat, options.bot);
+    return state.log.filter((m) => m !== undefined).map((m) => this.#shown(state, options, m));
   }
 
   /**
@@ -411,12 +418,25 @@ export class BotApiEmulator implements UserWorld {
    * applied, deleted ones left out); nobody else sees them, and they are not in the {@link transcript}.
    */
   ephemeralMessages(chat: ChatRef, user: { readonly id: number }, options: ChatOptions = {}): Message[] {
-    return ephemeralView(this.chat(chat, options.bot), user.id);
+    const state = this.chat(chat, options.bot);
+    return ephemeralView(state, user.id).map((m) => this.#shown(state, options, m));
   }
 
   /** A message of a chat as it is now, or undefined when deleted or unknown. */
   message(chat: ChatRef, messageId: number, options: ChatOptions = {}): Message | undefined {
-    return this.world.message(this.chat(chat, options.bot), messageId);
+    const state = this.chat(chat, options.bot);
+    const message = this.world.message(state, messageId);
+    return message === undefined ? undefined : this.#shown(state, options, message);
+  }
+
+  // A message as the bot of the options (or of the private chat) is shown it: a copy with its file ids
+  // when it has files, the stored message itself otherwise (so a scripted user finds its chat by it).
+  #shown<T extends object>(state: ChatState, options: ChatOptions, message: T): T {
+    const bot = options.bot !== undefined ? this.bot(options.bot) : state.peer;
+    if (bot === undefined) return message;
+    const text = JSON.stringify(message);
+    const shown = this.world.files.showTo(bot.user.id, text);
+    return shown === text ? message : JSON.parse(shown) as T;
   }
 
   /** Current reactions on a message by user or bot id (a bot's own through setMessageReaction). */
@@ -435,7 +455,10 @@ export class BotApiEmulator implements UserWorld {
     return this.world.drafts.get(this.chat(chat, options.bot));
   }
 
-  /** Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook). */
+  /**
+   * Updates waiting for a bot (not yet confirmed through getUpdates or delivered to its webhook), as the bot
+   * receives them: with its own file ids.
+   */
   pendingUpdates(bot: BotRef): Update[] {
     return this.bot(bot).queue.peek(Infinity) as unknown as Update[];
   }

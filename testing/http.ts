@@ -4,7 +4,9 @@ import { RawJson } from "./context.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import { ApiFailure } from "./failure.ts";
 import type { FaultInjector, FaultSpec } from "./faults.ts";
+import type { FileStore } from "./files.ts";
 import { type BodyBudget, readCallInput } from "./params.ts";
+import type { BotState } from "./world.ts";
 
 const JSON_HEADERS: HeadersInit = { "content-type": "application/json" };
 
@@ -22,11 +24,11 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: "Gateway Timeout",
 };
 
-/** `{ok:true,result}` with status 200. */
-function okResponse(result: unknown): Response {
+/** `{ok:true,result}` with status 200, its file ids the calling bot's own. */
+function okResponse(result: unknown, files: FileStore, bot: BotState): Response {
   const text = result instanceof RawJson
     ? `{"ok":true,"result":${result.text}}`
-    : JSON.stringify({ ok: true, result: result === undefined ? true : result });
+    : files.showTo(bot.user.id, JSON.stringify({ ok: true, result: result === undefined ? true : result }));
   return new Response(text, { headers: JSON_HEADERS });
 }
 
@@ -169,7 +171,7 @@ export function createHandler(
         method === "getUpdates" ? clientGone : undefined,
       );
       if (result instanceof Promise) result = await result;
-      response = okResponse(result);
+      response = okResponse(result, world.files, bot);
     } catch (e) {
       if (!(e instanceof ApiFailure)) throw e;
       response = fromFailure(e);
@@ -180,7 +182,7 @@ export function createHandler(
   function download(token: string, path: string): Response {
     const bot = findBot(token);
     if (bot === undefined) return failureResponse(401, "Unauthorized");
-    const file = world.files.byPath(safeDecode(path));
+    const file = world.files.download(bot.user.id, safeDecode(path));
     if (file === undefined) return notFound();
     return new Response(file.bytes, {
       headers: { "content-type": file.mime_type ?? "application/octet-stream" },

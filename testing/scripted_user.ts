@@ -73,7 +73,10 @@ export class ScriptedUser {
     }
   }
 
-  /** Sends a photo (the bytes are stored and get a file_id bots can download). */
+  /**
+   * Sends a photo (the bytes are stored; the message shows the world's file_id, which any bot may use, and
+   * each bot receives it with its own).
+   */
   sendPhoto(
     chat: ChatRef,
     bytes: Uint8Array = new Uint8Array(16),

@@ -25,8 +25,8 @@ export interface PendingUpdate {
 /**
  * One bot's pending updates. Update ids are consecutive, so an update's position follows from its id and
  * the queue is a plain array with a moving head (no per-update bookkeeping). Each update is serialized
- * once, when it is created: getUpdates and webhook delivery reuse that text. getUpdates confirms a
- * prefix; webhook delivery, several chats at a time, forgets updates one by one.
+ * once, when it is created, as the bot is shown it: getUpdates and webhook delivery reuse that text.
+ * getUpdates confirms a prefix; webhook delivery, several chats at a time, forgets updates one by one.
  */
 export class UpdateQueue {
   #json: string[] = [];
@@ -38,16 +38,19 @@ export class UpdateQueue {
   #nextId: number;
   #allowed: ReadonlySet<string> | null = null;
   #waiter: Waiter | null = null;
+  #show: (json: string) => string;
   /** Called after every enqueue (webhook delivery hooks in here). */
   onEnqueue: (() => void) | null = null;
 
   /**
    * Creates an empty queue.
    * @param firstId id of the first update.
+   * @param show turns an update's JSON text into what the bot is shown (its own file ids); as it is by default.
    */
-  constructor(firstId: number) {
+  constructor(firstId: number, show: (json: string) => string = (json) => json) {
     this.#firstId = firstId;
     this.#nextId = firstId;
+    this.#show = show;
   }
 
   /** Number of updates waiting to be confirmed. */
@@ -71,12 +74,19 @@ export class UpdateQueue {
     return this.#allowed === null ? !OPT_IN_KINDS.has(kind) : this.#allowed.has(kind);
   }
 
-  /** Queues `{update_id, [kind]: payload}` unless the bot filtered that kind out; returns it or null. */
+  /**
+   * Queues `{update_id, [kind]: payload}` unless the bot filtered that kind out; returns it (as the bot is
+   * shown it) or null.
+   */
   push(kind: string, payload: unknown): Obj | null {
     if (!this.accepts(kind)) return null;
-    const update: Obj = { update_id: this.#nextId++, [kind]: payload };
+    const plain: Obj = { update_id: this.#nextId++, [kind]: payload };
+    const text = JSON.stringify(plain);
+    const shown = this.#show(text);
+    // Parsed back only when the bot's view differs (its file ids), so most updates cost one serialization.
+    const update = shown === text ? plain : JSON.parse(shown) as Obj;
     this.#objects.push(update);
-    this.#json.push(JSON.stringify(update));
+    this.#json.push(shown);
     const waiter = this.#waiter;
     if (waiter !== null) {
       this.#waiter = null;

@@ -293,7 +293,7 @@ export class World {
       user,
       sender: { id, is_bot: true, first_name: user.first_name, username: fields.username },
       token,
-      queue: new UpdateQueue(1),
+      queue: new UpdateQueue(1, (json) => this.files.showTo(id, json)),
       webhook: null,
       settings: new Map(),
       privacy: fields.privacy ?? true,

@@ -49,8 +49,8 @@ export function targetMessage(
 }
 
 /**
- * Resolves an InputFile value: an uploaded part (directly or by `attach://name`), a known `file_id`, or an
- * HTTP URL (stored empty, since the emulator never leaves loopback).
+ * Resolves an InputFile value: an uploaded part (directly or by `attach://name`), a `file_id` the calling
+ * bot may use, or an HTTP URL (stored empty, since the emulator never leaves loopback).
  */
 export async function resolveFile(
   ctx: CallContext,
@@ -95,7 +95,8 @@ function fileSource(ctx: CallContext, value: unknown): FileSource {
       if (part === undefined) throw badRequest(`file attachment ${value.slice(9)} not found`);
       return { kind: "upload", part };
     }
-    const known = ctx.world.files.get(value);
+    // Another bot's file_id is refused like an unknown one: the server cannot use it (its MEDIA_EMPTY).
+    const known = ctx.world.files.usableBy(value, ctx.bot.user.id);
     if (known !== undefined) return { kind: "known", file: known };
     if (value.startsWith("http://") || value.startsWith("https://")) return { kind: "url", url: value };
   }

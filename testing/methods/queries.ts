@@ -1,6 +1,5 @@
 import type { CallContext, Handler } from "../context.ts";
 import { badRequest } from "../failure.ts";
-import { FileStore } from "../files.ts";
 import { settleQuery } from "../observe.ts";
 import { optArray, optBool, optInt, optStr, reqStr } from "../params.ts";
 import type { MessageObj, Obj, UserObj } from "../types.ts";
@@ -114,9 +113,14 @@ function getGameHighScores(ctx: CallContext): Obj[] {
 }
 
 function getFile(ctx: CallContext): Obj {
-  const file = ctx.world.files.get(reqStr(ctx.params, "file_id", "file_id is empty"));
-  if (file === undefined) throw badRequest("invalid file_id");
-  return FileStore.describe(file);
+  const files = ctx.world.files;
+  const fileId = reqStr(ctx.params, "file_id", "file_id is empty");
+  const file = files.usableBy(fileId, ctx.bot.user.id);
+  if (file !== undefined) return files.fetchedBy(file, ctx.bot.user.id);
+  // Client.cpp: an id td cannot read is "invalid file_id"; another bot's reads well, but its download
+  // fails, which the server reports so.
+  if (files.get(fileId) === undefined) throw badRequest("invalid file_id");
+  throw badRequest("wrong file_id or the file is temporarily unavailable");
 }
 
 /** Answers to queries, game scores and files. */

@@ -38,11 +38,12 @@ function owner(ctx: CallContext): number {
   return id;
 }
 
-/** The bot's set holding the sticker with this file_id, and the sticker's position. */
+/** The bot's set holding the sticker with this file_id (the bot's own), and the sticker's position. */
 function ownSticker(ctx: CallContext, param = "sticker"): { state: StickerSetState; index: number } {
-  const fileId = reqStr(ctx.params, param, "sticker is empty");
+  const file = ctx.world.files.usableBy(reqStr(ctx.params, param, "sticker is empty"), ctx.bot.user.id);
+  if (file === undefined) throw badRequest(STICKER_INVALID);
   for (const state of ctx.world.stickerSets.values()) {
-    const index = state.set.stickers.findIndex((s) => s.file_id === fileId);
+    const index = state.set.stickers.findIndex((s) => s.file_id === file.file_id);
     if (index < 0) continue;
     if (state.botId !== ctx.bot.user.id) throw badRequest(SET_INVALID);
     return { state, index };
@@ -242,7 +243,9 @@ async function uploadStickerFile(ctx: CallContext): Promise<Obj> {
     // Client.cpp process_upload_sticker_file_query asks for an uploaded file.
     throw badRequest("there is no sticker file in the request");
   }
-  return FileStore.describe(await resolveFile(ctx, value, "stickers"));
+  // Client.cpp answers the File without file_path: only getFile gives a path to download.
+  const { file_path: _, ...file } = FileStore.describe(await resolveFile(ctx, value, "stickers"));
+  return file;
 }
 
 function customEmojiStickers(ctx: CallContext): Obj[] {
