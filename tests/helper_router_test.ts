@@ -34,8 +34,9 @@ Deno.test("Router.route: key, [key], [key, args], [key, args, options]; catch-al
 
 Deno.test("Router: nested routers via route, and a table extended at run time", () => {
   const seen: string[] = [];
-  const sub = new Router((m: { sub: string }) => m.sub, { x: () => seen.push("sub x") });
-  const top = new Router((m: { top: string }) => m.top, { s: sub.route });
+  type Both = { top: string; sub?: string };
+  const sub = new Router((m: Both) => m.sub, { x: () => seen.push("sub x") });
+  const top = new Router((m: Both) => m.top, { s: sub.route });
   top.route({ top: "s", sub: "x" });
   top.routingTable.t = () => seen.push("t");
   top.route({ top: "t" });
