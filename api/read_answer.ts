@@ -14,7 +14,8 @@ const DEFLATED = /^\s*(?:x-)?(?:gzip|deflate)\s*$/i;
  * `Content-Length` is refused before anything is read; one that declares none, or is compressed (the
  * runtime's fetch inflates it, so a small body may become any size), is read chunk by chunk and
  * refused, its stream cancelled, once it passes `limit`. An uncompressed answer whose declared length
- * fits is read whole: its framing ends it there; so is a gzip or deflate answer too short to inflate
+ * fits, and is its framing (no `Transfer-Encoding`), is read whole: the length ends it there; so is a
+ * gzip or deflate answer too short to inflate
  * past `limit` (deflate inflates at most about 1,032 times), which is what a server compressing its
  * answers usually sends.
  *
@@ -33,7 +34,8 @@ export async function readAnswerText(
     await body.cancel().catch(() => {});
     throw tooLarge();
   }
-  if (declared >= 0) {
+  // A chunked answer's Content-Length is not its framing (the runtime reads the chunks, however many).
+  if (declared >= 0 && headers.get("transfer-encoding") === null) {
     const encoding = headers.get("content-encoding");
     if (encoding === null || (DEFLATED.test(encoding) && declared * DEFLATE_MAX_RATIO <= limit)) {
       return await response.text();

@@ -319,8 +319,13 @@ export class Http1Connection {
     }
   }
 
+  /**
+   * A chunked body, its chunks copied into one array that doubles as they come: memory follows the
+   * bytes counted against `limit`, however small the chunks (an array per chunk would cost a hundred
+   * bytes and more for a one-byte chunk).
+   */
   async #readChunked(limit: BodyLimit): Promise<Uint8Array<ArrayBuffer>> {
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let body = new Uint8Array(INITIAL_BUFFER);
     let total = 0;
     for (;;) {
       const sizeLine = await this.#readLine();
@@ -330,29 +335,52 @@ export class Http1Connection {
       }
       if (size === 0) break;
       limit.count(size);
-      chunks.push(await this.#readExactly(size));
-      total += size;
+      for (let left = size; left > 0;) {
+        if (this.#start === this.#end && !(await this.#fill())) {
+          throw new ConnectionClosed("in the middle of a chunked body");
+        }
+        const n = Math.min(left, this.#end - this.#start);
+        if (total + n > body.byteLength) body = grown(body, total, Math.max(2 * body.byteLength, total + n));
+        body.set(this.#buffer.subarray(this.#start, this.#start + n), total);
+        this.#start += n;
+        total += n;
+        left -= n;
+      }
       if ((await this.#readLine()) !== "") throw new HttpProtocolError("chunk without its line end");
     }
-    // Trailer fields, if any, end at an empty line.
-    while ((await this.#readLine()) !== "");
-    return concat(chunks, total);
+    // Trailer fields, if any, end at an empty line; no more of them than a head may hold.
+    let trailers = 0;
+    for (let line = await this.#readLine(); line !== ""; line = await this.#readLine()) {
+      trailers += line.length + 2;
+      if (trailers > MAX_HEAD_BYTES) throw new HttpProtocolError("trailer fields too long");
+    }
+    return body.subarray(0, total);
   }
 
+  /**
+   * A body that ends with the connection, read straight into one array that doubles when full: memory
+   * follows the bytes counted against `limit`, however few each read brings.
+   */
   async #readToEnd(limit: BodyLimit): Promise<Uint8Array<ArrayBuffer>> {
-    const chunks: Uint8Array<ArrayBuffer>[] = [this.#buffer.slice(this.#start, this.#end)];
-    let total = chunks[0].byteLength;
+    let total = this.#end - this.#start;
     limit.count(total);
+    let body = grown(this.#buffer.subarray(this.#start, this.#end), total, INITIAL_BUFFER);
     this.#start = this.#end = 0;
     for (;;) {
-      const into = new Uint8Array(INITIAL_BUFFER);
-      const n = await this.#socket.read(into);
-      if (n === null) return concat(chunks, total);
+      if (total === body.byteLength) body = grown(body, total, 2 * total);
+      const n = await this.#socket.read(body.subarray(total));
+      if (n === null) return body.subarray(0, total);
       limit.count(n);
-      chunks.push(into.subarray(0, n));
       total += n;
     }
   }
+}
+
+/** A new array of at least `size` bytes (more, when `used` needs it) holding `bytes`' first `used`. */
+function grown(bytes: Uint8Array, used: number, size: number): Uint8Array<ArrayBuffer> {
+  const larger = new Uint8Array(Math.max(size, used));
+  larger.set(bytes.subarray(0, used));
+  return larger;
 }
 
 // Counts the bytes of a body as they are announced or read, refusing them past the limit.
@@ -370,15 +398,4 @@ class BodyLimit {
     this.#left -= bytes;
     if (this.#left < 0) throw new BodyTooLarge(this.#status, this.#limit);
   }
-}
-
-function concat(chunks: Uint8Array<ArrayBuffer>[], total: number): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -179,3 +179,167 @@ Deno.test("answer size: maxAnswerSize must be a positive integer", () => {
     );
   }
 });
+
+// A server speaking HTTP/1.1 by hand, for answers no well-behaved server library writes: `answer` writes
+// the whole response after the request's head, and may go on until the client goes away.
+function rawServe(answer: (conn: Deno.Conn) => Promise<void>): { apiRoot: string; close(): void } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Deno.Conn>();
+  (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      (async () => {
+        const head = new Uint8Array(64 * 1024);
+        let got = 0;
+        while (!new TextDecoder().decode(head.subarray(0, got)).includes("\r\n\r\n")) {
+          const n = await conn.read(head.subarray(got));
+          if (n === null) return;
+          got += n;
+        }
+        await answer(conn);
+      })().catch(() => {}).finally(() => {
+        conns.delete(conn);
+        try {
+          conn.close();
+        } catch { /* closed by the client */ }
+      });
+    }
+  })().catch(() => {});
+  return {
+    apiRoot: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    close() {
+      listener.close();
+      for (const conn of conns) conn.close();
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.byteLength;) at += await conn.write(bytes.subarray(at));
+}
+
+// The JavaScript memory in use: the heap and the array buffers' contents outside it.
+function inUse(): number {
+  const { heapUsed, external } = Deno.memoryUsage();
+  return heapUsed + external;
+}
+
+// The most the test process's memory in use grew while `work` ran, sampled every few milliseconds.
+async function heapGrowth<T>(work: () => Promise<T>): Promise<{ value: T; grown: number }> {
+  const before = inUse();
+  let peak = before;
+  const sampler = setInterval(() => peak = Math.max(peak, inUse()), 2);
+  try {
+    const value = await work();
+    peak = Math.max(peak, inUse());
+    return { value, grown: peak - before };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+for (const transport of ["fetch", "pool"] as const) {
+  const make = (apiRoot: string, maxAnswerSize?: number) => {
+    const api = new Api(TOKEN, {
+      apiRoot,
+      maxAnswerSize,
+      ...(transport === "fetch" ? { fetch: (input, init) => fetch(input, init) } : {}),
+    });
+    return { api, release: api.keepConnections() };
+  };
+
+  Deno.test(`answer size (${transport}): a chunked answer that also declares a small Content-Length is counted as its chunks come`, async () => {
+    const limit = 256 * 1024;
+    const served = rawServe(async (conn) => {
+      await conn.write(encoder.encode(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10\r\n"
+          + "transfer-encoding: chunked\r\n\r\n",
+      ));
+      const chunk = encoder.encode(`10000\r\n${"x".repeat(0x10000)}\r\n`);
+      // Endless: a body of any size behind a length of 10.
+      for (;;) await conn.write(chunk);
+    });
+    const { api, release } = make(served.apiRoot, limit);
+    try {
+      await refused(api.call("getMe", {}), limit);
+    } finally {
+      release();
+      served.close();
+    }
+  });
+
+  // How fetch buffers what it reads is the runtime's: the pool's reading is this library's.
+  if (transport === "pool") {
+    Deno.test(`answer size (${transport}): memory while reading a chunked answer follows its bytes, however small the chunks`, async () => {
+      const text = "y".repeat(1024 * 1024);
+      // The whole answer made before it is measured: one-byte chunks.
+      const answer = encoder.encode(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+          + envelope(text).replace(/[^]/g, "1\r\n$&\r\n") + "0\r\n\r\n",
+      );
+      const served = rawServe((conn) => writeAll(conn, answer));
+      const { api, release } = make(served.apiRoot, 4 * 1024 * 1024);
+      try {
+        const { value, grown } = await heapGrowth(() => api.call("getMe", {}));
+        assert.equal(value, text);
+        // The answer and its text take a few MiB; an array per chunk took over 100 MiB.
+        assert.ok(grown < 40 * 1024 * 1024, `the heap grew ${(grown / 1024 / 1024).toFixed(0)} MiB`);
+      } finally {
+        release();
+        served.close();
+      }
+    });
+  }
+
+  if (transport === "pool") {
+    Deno.test(`answer size (${transport}): memory while reading an answer that ends with its connection follows its bytes, however few each read brings`, async () => {
+      const body = envelope("z".repeat(1000));
+      const served = rawServe(async (conn) => {
+        await conn.write(
+          encoder.encode("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"),
+        );
+        // A byte at a time, each read on its own.
+        for (const byte of encoder.encode(body)) {
+          await conn.write(Uint8Array.of(byte));
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      });
+      const { api, release } = make(served.apiRoot, 4 * 1024 * 1024);
+      try {
+        const { value, grown } = await heapGrowth(() => api.call("getMe", {}));
+        assert.equal(value, "z".repeat(1000));
+        // An array of 16 KiB per read took 16 MiB.
+        assert.ok(grown < 6 * 1024 * 1024, `the heap grew ${(grown / 1024 / 1024).toFixed(0)} MiB`);
+      } finally {
+        release();
+        served.close();
+      }
+    });
+  }
+
+  Deno.test(`answer size (${transport}): a chunked answer whose trailer fields never end fails instead of waiting for ever`, async () => {
+    const served = rawServe(async (conn) => {
+      await conn.write(encoder.encode(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`
+          + `2\r\n{}\r\n0\r\n`,
+      ));
+      const field = encoder.encode(`x-trailer: ${"t".repeat(1000)}\r\n`);
+      for (;;) await conn.write(field);
+    });
+    const { api, release } = make(served.apiRoot, 1024 * 1024);
+    try {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        api.call("getMe", {}).then(() => "answered", () => "failed"),
+        new Promise((resolve) => timer = setTimeout(() => resolve("still waiting"), 20_000)),
+      ]);
+      clearTimeout(timer);
+      assert.equal(outcome, "failed");
+    } finally {
+      release();
+      served.close();
+    }
+  });
+}
