@@ -77,6 +77,14 @@ export interface EmulatorOptions {
    * turn them on for an emulator exposed to clients you do not control (`deno task emulator` does).
    */
   readonly deadlines?: Partial<ConnectionDeadlines> | boolean;
+  /**
+   * Seconds an update of a kind waits for its bot before it is dropped undelivered (polling or webhook),
+   * by kind, where a test wants it sooner than the server: `{ inline_query: 1 }`. The server's own
+   * (`UPDATE_LIFETIMES`): an inline query 30 s, a callback, shipping or pre-checkout query 150 s,
+   * a chosen inline result 600 s, anything else a day, counted from a message's (last edit's) or a
+   * change's own date.
+   */
+  readonly updateLifetimes?: Readonly<Record<string, number>>;
 }
 
 /** Seconds a connection may take over its headers, or idle between requests, by default. */
@@ -190,7 +198,7 @@ export interface ObserveOptions extends ChatOptions {
  */
 export class BotApiEmulator implements UserWorld {
   /** The world: accounts, chats, messages, files. */
-  readonly world: World = new World();
+  readonly world: World;
   /** Fault injection. */
   readonly faults: FaultInjector = new FaultInjector();
   /** Method routing; extend it to add or replace methods. */
@@ -204,6 +212,11 @@ export class BotApiEmulator implements UserWorld {
 
   private constructor(options: EmulatorOptions) {
     this.#options = options;
+    this.world = new World(options.updateLifetimes);
+    this.#services = {
+      world: this.world,
+      webhookChanged: (bot, renewed) => this.#webhookChanged(bot, renewed),
+    };
     const gate = options.flood === undefined
       ? undefined
       : new FloodGate(options.flood === true ? TELEGRAM_FLOOD_LIMITS : options.flood);
@@ -280,10 +293,7 @@ export class BotApiEmulator implements UserWorld {
     });
   }
 
-  readonly #services: Services = {
-    world: this.world,
-    webhookChanged: (bot, renewed) => this.#webhookChanged(bot, renewed),
-  };
+  readonly #services: Services;
 
   /** Base URL to give a Bot API client, e.g. `http://127.0.0.1:40123` (methods live at `/bot<token>/…`). */
   get apiRoot(): string {

@@ -81,6 +81,7 @@ export type { StickerSetState } from "./sticker_sets.ts";
 export type { ChatObj, ChatType, MessageObj, Obj, UserObj } from "./types.ts";
 export { WebUi } from "./ui/server.ts";
 export type { WebUiOptions } from "./ui/server.ts";
+export { DEFAULT_UPDATE_LIFETIME, UPDATE_LIFETIMES, updateExpiry } from "./update_lifetime.ts";
 export { UpdateQueue } from "./update_queue.ts";
 export type { PendingUpdate, PollOutcome } from "./update_queue.ts";
 export type { PaymentOutcome, PayOptions } from "./user_payment.ts";

@@ -1,4 +1,5 @@
 import type { Obj } from "./types.ts";
+import { updateExpiry } from "./update_lifetime.ts";
 
 /** Update kinds Telegram leaves out unless a bot asks for them in `allowed_updates`. */
 const OPT_IN_KINDS: ReadonlySet<string> = new Set([
@@ -27,10 +28,16 @@ export interface PendingUpdate {
  * the queue is a plain array with a moving head (no per-update bookkeeping). Each update is serialized
  * once, when it is created, as the bot is shown it: getUpdates and webhook delivery reuse that text.
  * getUpdates confirms a prefix; webhook delivery, several chats at a time, forgets updates one by one.
+ * An update still pending when it expires (see `update_lifetime.ts`) is dropped, as the server drops
+ * it: the bot never sees it, and sees its id skipped.
  */
 export class UpdateQueue {
   #json: string[] = [];
   #objects: Obj[] = [];
+  // When each update expires (Unix seconds), and the earliest of the pending ones: a read looks for
+  // expired updates only once that time has come.
+  #expiries: number[] = [];
+  #nextExpiry = Infinity;
   #head = 0;
   // Ids above the head that were delivered already: skipped, and passed when the head reaches them.
   #forgotten = new Set<number>();
@@ -39,6 +46,7 @@ export class UpdateQueue {
   #allowed: ReadonlySet<string> | null = null;
   #waiter: Waiter | null = null;
   #show: (json: string) => string;
+  #lifetimes: Readonly<Record<string, number>>;
   /** Called after every enqueue (webhook delivery hooks in here). */
   onEnqueue: (() => void) | null = null;
 
@@ -46,16 +54,47 @@ export class UpdateQueue {
    * Creates an empty queue.
    * @param firstId id of the first update.
    * @param show turns an update's JSON text into what the bot is shown (its own file ids); as it is by default.
+   * @param lifetimes seconds an update of a kind is kept, where not as the server keeps it (see
+   *   `UPDATE_LIFETIMES`).
    */
-  constructor(firstId: number, show: (json: string) => string = (json) => json) {
+  constructor(
+    firstId: number,
+    show: (json: string) => string = (json) => json,
+    lifetimes: Readonly<Record<string, number>> = {},
+  ) {
     this.#firstId = firstId;
     this.#nextId = firstId;
     this.#show = show;
+    this.#lifetimes = lifetimes;
   }
 
-  /** Number of updates waiting to be confirmed. */
+  /** Number of updates waiting to be confirmed (expired ones dropped). */
   get pending(): number {
+    this.#dropExpired();
     return this.#json.length - this.#head - this.#forgotten.size;
+  }
+
+  /** When pending update `id` expires (Unix seconds), or undefined when it is not pending. */
+  expiryOf(id: number): number | undefined {
+    const at = this.#head + id - this.#firstId;
+    if (id < this.#firstId || at >= this.#json.length || this.#forgotten.has(id)) return undefined;
+    return this.#expiries[at];
+  }
+
+  // Forgets the pending updates whose time has come, once the earliest expiry has passed.
+  #dropExpired(): void {
+    const now = Date.now() / 1000;
+    if (now < this.#nextExpiry) return;
+    let next = Infinity;
+    const expired: number[] = [];
+    for (let i = this.#head; i < this.#json.length; i++) {
+      const id = this.#firstId + i - this.#head;
+      if (this.#forgotten.has(id)) continue;
+      if (this.#expiries[i] <= now) expired.push(id);
+      else next = Math.min(next, this.#expiries[i]);
+    }
+    this.#nextExpiry = next;
+    for (const id of expired) this.forget(id);
   }
 
   /** Sets the update kinds to keep from now on; an empty list restores the default set. */
@@ -87,6 +126,9 @@ export class UpdateQueue {
     const update = shown === text ? plain : JSON.parse(shown) as Obj;
     this.#objects.push(update);
     this.#json.push(shown);
+    const expiry = updateExpiry(kind, payload, Date.now() / 1000, this.#lifetimes);
+    this.#expiries.push(expiry);
+    this.#nextExpiry = Math.min(this.#nextExpiry, expiry);
     const waiter = this.#waiter;
     if (waiter !== null) {
       this.#waiter = null;
@@ -119,6 +161,7 @@ export class UpdateQueue {
     if (this.#head > 1024 && this.#head * 2 > this.#json.length) {
       this.#json.splice(0, this.#head);
       this.#objects.splice(0, this.#head);
+      this.#expiries.splice(0, this.#head);
       this.#head = 0;
     }
   }
@@ -139,18 +182,21 @@ export class UpdateQueue {
 
   /** JSON texts of up to `limit` pending updates, oldest first. */
   peekJson(limit: number): string[] {
+    this.#dropExpired();
     if (this.#forgotten.size === 0) return this.#json.slice(this.#head, this.#head + limit);
     return this.entries(limit).map((entry) => entry.json);
   }
 
   /** Up to `limit` pending updates, oldest first. */
   peek(limit: number): Obj[] {
+    this.#dropExpired();
     if (this.#forgotten.size === 0) return this.#objects.slice(this.#head, this.#head + limit);
     return this.entries(limit).map((entry) => entry.update);
   }
 
   /** Up to `limit` pending updates with their texts, oldest first. */
   entries(limit: number): PendingUpdate[] {
+    this.#dropExpired();
     const entries: PendingUpdate[] = [];
     for (let i = this.#head; i < this.#json.length && entries.length < limit; i++) {
       if (this.#forgotten.has(this.#firstId + i - this.#head)) continue;

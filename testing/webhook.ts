@@ -143,7 +143,15 @@ export class WebhookRunner {
     } else {
       hook.lastErrorDate = unixNow();
       hook.lastErrorMessage = error.message;
-      this.#retryAt.set(queue, Date.now() + this.#nextDelay(id, error.retryAfter) * 1000);
+      const retryAt = Date.now() + this.#nextDelay(id, error.retryAfter) * 1000;
+      // WebhookActor::on_update_error drops an update whose next try would come after it expires.
+      const expiry = this.bot.queue.expiryOf(id);
+      if (expiry !== undefined && retryAt > expiry * 1000) {
+        this.#failures.delete(id);
+        this.bot.queue.forget(id);
+      } else {
+        this.#retryAt.set(queue, retryAt);
+      }
     }
     this.#pump();
   }
@@ -152,8 +160,7 @@ export class WebhookRunner {
   // wakeup: the answer's Retry-After (capped at an hour) leaves the backoff as it is; without one the
   // first failure retries at once and each later one doubles the backoff (from 1), up to a random 60-120
   // (WEBHOOK_MAX_RESEND_TIMEOUT to twice it). Units are `retryDelay`; the backoff also stops at
-  // `maxRetryDelay` real seconds. (The server also drops an update whose retry would come after it
-  // expires, a day after it was made; the emulator keeps updates until delivered.)
+  // `maxRetryDelay` real seconds.
   #nextDelay(id: number, retryAfter: number): number {
     const state = this.#failures.get(id) ?? { delay: 1, fails: 0 };
     this.#failures.set(id, state);

@@ -195,6 +195,17 @@ export interface BotAccount {
 
 /** The emulated Telegram: accounts, chats, messages, files and open queries. */
 export class World {
+  /**
+   * Seconds an update of a kind is kept for its bot before it is dropped undelivered, where not as the
+   * server keeps it (`UPDATE_LIFETIMES`; a day for the rest).
+   */
+  readonly updateLifetimes: Readonly<Record<string, number>>;
+
+  /** Creates an empty world; `updateLifetimes` as {@link World.updateLifetimes}. */
+  constructor(updateLifetimes: Readonly<Record<string, number>> = {}) {
+    this.updateLifetimes = updateLifetimes;
+  }
+
   /** Users (humans) by id. */
   readonly users: Map<number, UserObj> = new Map();
   /** Bots a user has blocked, by user id. */
@@ -293,7 +304,7 @@ export class World {
       user,
       sender: { id, is_bot: true, first_name: user.first_name, username: fields.username },
       token,
-      queue: new UpdateQueue(1, (json) => this.files.showTo(id, json)),
+      queue: new UpdateQueue(1, (json) => this.files.showTo(id, json), this.updateLifetimes),
       webhook: null,
       settings: new Map(),
       privacy: fields.privacy ?? true,
