@@ -19,11 +19,14 @@ export function optionsArgument<T>(method: string, options: T): T {
 
 /**
  * A positional String parameter of a generated method, checked before anything is sent: an object there
- * is the options object one position too early (`editMessageText(msgIdentifier, { text })`).
+ * is the options object one position too early (`editMessageText(msgIdentifier, { text })`). A finite
+ * number is sent as its decimal text, as telepot sends one (its own example is
+ * `sender.sendMessage(self._count)`); the types ask for a string, so this is for JavaScript callers.
  *
- * @throws {BadInput} for anything but a string, `undefined` or `null`.
+ * @throws {BadInput} for anything but a string, a finite number, `undefined` or `null`.
  */
 export function stringArgument<T>(method: string, name: string, value: T): T {
   if (value === undefined || value === null || typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value) as T;
   throw new BadInput(`${method} ${name}`, `a string: ${name} is positional, options follow it`);
 }

@@ -172,6 +172,15 @@ Deno.test("a positional string given an object is a BadInput: the options object
   assert.equal(bot.calls.length, 0);
 });
 
+Deno.test("a number where a positional string goes is sent as its text, as telepot's sendMessage(self._count)", async () => {
+  const bot = new Recorder();
+  await bot.sendMessage(1, 7 as never);
+  await bot.editMessageText([12, 34], 2.5 as never);
+  assert.deepEqual(bot.calls.map((c) => c.params?.text), ["7", "2.5"]);
+  assert.throws(() => bot.sendMessage(1, NaN as never), /sendMessage text/);
+  assert.throws(() => bot.sendMessage(1, true as never), /sendMessage text/);
+});
+
 Deno.test("positional arguments win over a same-named key in the options object", async () => {
   const bot = new Recorder();
   await bot.sendMessage(1, "right", { text: "wrong" } as never);
