@@ -105,15 +105,18 @@ async function cancelledSoon(served: Served, limit: number): Promise<void> {
   );
 }
 
+// A client over `fetch` (an `options.fetch` given) or over the pooled connections a loop uses.
+function client(transport: "fetch" | "pool", apiRoot: string, maxAnswerSize?: number) {
+  const api = new Api(TOKEN, {
+    apiRoot,
+    maxAnswerSize,
+    ...(transport === "fetch" ? { fetch: (input, init) => fetch(input, init) } : {}),
+  });
+  return { api, release: api.keepConnections() };
+}
+
 for (const transport of ["fetch", "pool"] as const) {
-  const make = (apiRoot: string, maxAnswerSize?: number) => {
-    const api = new Api(TOKEN, {
-      apiRoot,
-      maxAnswerSize,
-      ...(transport === "fetch" ? { fetch: (input, init) => fetch(input, init) } : {}),
-    });
-    return { api, release: api.keepConnections() };
-  };
+  const make = (apiRoot: string, maxAnswerSize?: number) => client(transport, apiRoot, maxAnswerSize);
 
   Deno.test(`answer size (${transport}): an answer of exactly maxAnswerSize bytes is read, one byte more is refused`, async () => {
     const served = serve();
@@ -241,14 +244,7 @@ async function heapGrowth<T>(work: () => Promise<T>): Promise<{ value: T; grown:
 }
 
 for (const transport of ["fetch", "pool"] as const) {
-  const make = (apiRoot: string, maxAnswerSize?: number) => {
-    const api = new Api(TOKEN, {
-      apiRoot,
-      maxAnswerSize,
-      ...(transport === "fetch" ? { fetch: (input, init) => fetch(input, init) } : {}),
-    });
-    return { api, release: api.keepConnections() };
-  };
+  const make = (apiRoot: string, maxAnswerSize?: number) => client(transport, apiRoot, maxAnswerSize);
 
   Deno.test(`answer size (${transport}): a chunked answer that also declares a small Content-Length is counted as its chunks come`, async () => {
     const limit = 256 * 1024;
