@@ -440,13 +440,17 @@ export class BotApiEmulator implements UserWorld {
   }
 
   // A message as the bot of the options (or of the private chat) is shown it: a copy with its file ids
-  // when it has files, the stored message itself otherwise (so a scripted user finds its chat by it).
+  // when it has files (recorded as of the message's chat, so a scripted user acts where it belongs), the
+  // stored message itself otherwise.
   #shown<T extends object>(state: ChatState, options: ChatOptions, message: T): T {
     const bot = options.bot !== undefined ? this.bot(options.bot) : state.peer;
     if (bot === undefined) return message;
     const text = JSON.stringify(message);
     const shown = this.world.files.showTo(bot.user.id, text);
-    return shown === text ? message : JSON.parse(shown) as T;
+    if (shown === text) return message;
+    const view = JSON.parse(shown) as T;
+    this.world.recordView(view, message);
+    return view;
   }
 
   /** Current reactions on a message by user or bot id (a bot's own through setMessageReaction). */

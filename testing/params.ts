@@ -143,15 +143,14 @@ export async function readCallInput(
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw badRequest("can't parse JSON object");
+      // The server reads what it can and goes on with it (the method then says what is missing).
+      parsed = undefined;
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw badRequest("JSON object expected");
-    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) parsed = jsonMembers(text);
     // The parsed object becomes the parameters as is (no copy on the hot path); JSON.parse makes every
     // key, "__proto__" too, an own property. A query value wins over the body's.
     if (query === "") params = parsed as Obj;
-    else addFirst(params, Object.entries(parsed));
+    else addFirst(params, Object.entries(parsed as Obj));
   } else if (kind === "form") {
     addFirst(params, new URLSearchParams(decoder.decode(await read())));
   } else {
@@ -491,4 +490,67 @@ export function optArray(params: Obj, name: string): unknown[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw badRequest(`${name} must be an Array`);
   return v;
+}
+
+/**
+ * The top-level members of a JSON object, read as td's HttpReader::parse_json_parameters reads them:
+ * member by member, so a body that goes wrong part way (a syntax error, data after the object) still
+ * yields the members read before it, and a repeated name keeps its first value (HttpQuery::get_arg
+ * finds the first). Anything but an object yields no members. What a call's JSON body falls back to when
+ * `JSON.parse` refuses it, and how a webhook reply is read.
+ */
+export function jsonMembers(text: string): Obj {
+  const params: Obj = Object.create(null);
+  let at = 0;
+  const skipSpace = () => {
+    while (at < text.length && " \t\r\n".includes(text[at])) at++;
+  };
+  // A JSON value starting at `at`, parsed, with `at` moved past it; undefined when it is not one.
+  const value = (): { ok: true; value: unknown } | { ok: false } => {
+    const start = at;
+    if (text[at] === "\"") {
+      at++;
+      while (at < text.length && text[at] !== "\"") at += text[at] === "\\" ? 2 : 1;
+      at++;
+    } else if (text[at] === "{" || text[at] === "[") {
+      let depth = 0;
+      do {
+        const c = text[at];
+        if (c === "\"") {
+          at++;
+          while (at < text.length && text[at] !== "\"") at += text[at] === "\\" ? 2 : 1;
+        } else if (c === "{" || c === "[") depth++;
+        else if (c === "}" || c === "]") depth--;
+        at++;
+      } while (depth > 0 && at < text.length);
+    } else {
+      while (at < text.length && !",}] \t\r\n".includes(text[at])) at++;
+    }
+    try {
+      return { ok: true, value: JSON.parse(text.slice(start, at)) };
+    } catch {
+      return { ok: false };
+    }
+  };
+  skipSpace();
+  if (text[at] !== "{") return params;
+  at++;
+  while (true) {
+    skipSpace();
+    if (at >= text.length || text[at] === "}") return params;
+    if (text[at] !== "\"") return params;
+    const key = value();
+    if (!key.ok) return params;
+    skipSpace();
+    if (text[at] !== ":") return params;
+    at++;
+    skipSpace();
+    const member = value();
+    if (!member.ok) return params;
+    const name = key.value as string;
+    if (!(name in params)) params[name] = member.value;
+    skipSpace();
+    if (text[at] === ",") at++;
+    else if (text[at] !== "}") return params;
+  }
 }

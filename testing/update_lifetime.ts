@@ -48,8 +48,10 @@ function dateOf(kind: string, payload: unknown): number | undefined {
 }
 
 /**
- * When (Unix seconds) an update of `kind` queued at `now` expires: its lifetime (from `lifetimes`, else
- * {@link UPDATE_LIFETIMES}, else a day) counted from its own date for dated kinds, from `now` for the rest.
+ * The whole second an update of `kind` queued at `now` expires at, as the server stores it: its
+ * lifetime (from `lifetimes`, else {@link UPDATE_LIFETIMES}, else a day) after its own date for dated
+ * kinds, after `now` (in whole seconds) for the rest. The server drops it once the whole-second clock
+ * has passed that second, so it is kept up to a second longer than its lifetime.
  */
 export function updateExpiry(
   kind: string,
@@ -58,5 +60,5 @@ export function updateExpiry(
   lifetimes: Readonly<Record<string, number>> = {},
 ): number {
   const lifetime = lifetimes[kind] ?? UPDATE_LIFETIMES[kind] ?? DEFAULT_UPDATE_LIFETIME;
-  return (dateOf(kind, payload) ?? now) + lifetime;
+  return Math.floor(dateOf(kind, payload) ?? now) + lifetime;
 }

@@ -34,8 +34,8 @@ export interface PendingUpdate {
 export class UpdateQueue {
   #json: string[] = [];
   #objects: Obj[] = [];
-  // When each update expires (Unix seconds), and the earliest of the pending ones: a read looks for
-  // expired updates only once that time has come.
+  // When each update expires (the second the server stores), and the earliest of the pending ones: a
+  // read looks for expired updates only once the clock has passed it.
   #expiries: number[] = [];
   #nextExpiry = Infinity;
   #head = 0;
@@ -49,6 +49,11 @@ export class UpdateQueue {
   #lifetimes: Readonly<Record<string, number>>;
   /** Called after every enqueue (webhook delivery hooks in here). */
   onEnqueue: (() => void) | null = null;
+  /**
+   * Whether update `id` is kept past its expiry: one a webhook is delivering now (the server drops a
+   * loaded update only when a failed delivery's next try would come after it expires).
+   */
+  holds: ((id: number) => boolean) | null = null;
 
   /**
    * Creates an empty queue.
@@ -74,23 +79,24 @@ export class UpdateQueue {
     return this.#json.length - this.#head - this.#forgotten.size;
   }
 
-  /** When pending update `id` expires (Unix seconds), or undefined when it is not pending. */
+  /** The second pending update `id` expires at (see `updateExpiry`), or undefined when it is not pending. */
   expiryOf(id: number): number | undefined {
     const at = this.#head + id - this.#firstId;
     if (id < this.#firstId || at >= this.#json.length || this.#forgotten.has(id)) return undefined;
     return this.#expiries[at];
   }
 
-  // Forgets the pending updates whose time has come, once the earliest expiry has passed.
+  // Forgets the pending updates whose second has passed, once the earliest one's has (TQueue's test:
+  // expires_at < now, both whole seconds).
   #dropExpired(): void {
-    const now = Date.now() / 1000;
-    if (now < this.#nextExpiry) return;
+    const now = Math.floor(Date.now() / 1000);
+    if (now <= this.#nextExpiry) return;
     let next = Infinity;
     const expired: number[] = [];
     for (let i = this.#head; i < this.#json.length; i++) {
       const id = this.#firstId + i - this.#head;
       if (this.#forgotten.has(id)) continue;
-      if (this.#expiries[i] <= now) expired.push(id);
+      if (this.#expiries[i] < now && this.holds?.(id) !== true) expired.push(id);
       else next = Math.min(next, this.#expiries[i]);
     }
     this.#nextExpiry = next;

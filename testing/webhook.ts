@@ -69,6 +69,9 @@ export class WebhookRunner {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   // Per failed update, as WebhookActor::Update keeps them: its current backoff (in units) and fail count.
   #failures = new Map<number, { delay: number; fails: number }>();
+  // The queue's hooks, as this runner set them.
+  #pumpSoon = () => this.#pump();
+  #delivering = (id: number) => this.#inFlight.has(id);
 
   /** Whose updates to deliver. */
   readonly bot: BotState;
@@ -90,14 +93,17 @@ export class WebhookRunner {
 
   /** Starts delivering what is pending, and each update as it is queued. */
   start(): void {
-    this.bot.queue.onEnqueue = () => this.#pump();
+    this.bot.queue.onEnqueue = this.#pumpSoon;
+    this.bot.queue.holds = this.#delivering;
     this.#pump();
   }
 
   /** Stops delivering (the webhook was removed or the emulator closes). */
   stop(): void {
     this.#stopped = true;
-    if (this.bot.queue.onEnqueue !== null) this.bot.queue.onEnqueue = null;
+    // A runner started since (a changed webhook) keeps its own hooks.
+    if (this.bot.queue.onEnqueue === this.#pumpSoon) this.bot.queue.onEnqueue = null;
+    if (this.bot.queue.holds === this.#delivering) this.bot.queue.holds = null;
     clearTimeout(this.#retryTimer);
     this.#failures.clear();
     this.#abort.abort();
@@ -143,10 +149,11 @@ export class WebhookRunner {
     } else {
       hook.lastErrorDate = unixNow();
       hook.lastErrorMessage = error.message;
-      const retryAt = Date.now() + this.#nextDelay(id, error.retryAfter) * 1000;
+      const delay = this.#nextDelay(id, error.retryAfter);
+      const retryAt = Date.now() + delay * 1000;
       // WebhookActor::on_update_error drops an update whose next try would come after it expires.
       const expiry = this.bot.queue.expiryOf(id);
-      if (expiry !== undefined && retryAt > expiry * 1000) {
+      if (expiry !== undefined && Math.floor(Date.now() / 1000) + delay > expiry) {
         this.#failures.delete(id);
         this.bot.queue.forget(id);
       } else {

@@ -4,7 +4,7 @@
  * a reply may be JSON, a urlencoded form or multipart/form-data (with uploads), told apart by the
  * answer's content type; any other type carries no parameters and so no method.
  */
-import { addFirst, bodyKind, type CallInput, readMultipartInput } from "./params.ts";
+import { addFirst, bodyKind, type CallInput, jsonMembers, readMultipartInput } from "./params.ts";
 import type { Obj } from "./types.ts";
 
 /** A method to run and its input, read from a webhook answer. */
@@ -39,7 +39,7 @@ export async function readWebhookReply(
     addFirst(params, new URLSearchParams(new TextDecoder().decode(body)));
     input = { params, files: NO_FILES };
   } else if (kind === "json") {
-    input = { params: jsonParameters(new TextDecoder().decode(body)), files: NO_FILES };
+    input = { params: jsonMembers(new TextDecoder().decode(body)), files: NO_FILES };
   } else {
     return null;
   }
@@ -51,66 +51,4 @@ export async function readWebhookReply(
     || lower === "logout" || lower.startsWith("get")
   ) return null;
   return { method, input: { params, files: input.files } };
-}
-
-/**
- * The top-level members of a JSON object, read as td's HttpReader::parse_json_parameters reads them:
- * member by member, so a body that goes wrong part way (a syntax error, data after the object) still
- * yields the members read before it, and a repeated name keeps its first value (HttpQuery::get_arg
- * finds the first). Anything but an object yields nothing that could name a method.
- */
-function jsonParameters(text: string): Obj {
-  const params: Obj = Object.create(null);
-  let at = 0;
-  const skipSpace = () => {
-    while (at < text.length && " \t\r\n".includes(text[at])) at++;
-  };
-  // A JSON value starting at `at`, parsed, with `at` moved past it; undefined when it is not one.
-  const value = (): { ok: true; value: unknown } | { ok: false } => {
-    const start = at;
-    if (text[at] === "\"") {
-      at++;
-      while (at < text.length && text[at] !== "\"") at += text[at] === "\\" ? 2 : 1;
-      at++;
-    } else if (text[at] === "{" || text[at] === "[") {
-      let depth = 0;
-      do {
-        const c = text[at];
-        if (c === "\"") {
-          at++;
-          while (at < text.length && text[at] !== "\"") at += text[at] === "\\" ? 2 : 1;
-        } else if (c === "{" || c === "[") depth++;
-        else if (c === "}" || c === "]") depth--;
-        at++;
-      } while (depth > 0 && at < text.length);
-    } else {
-      while (at < text.length && !",}] \t\r\n".includes(text[at])) at++;
-    }
-    try {
-      return { ok: true, value: JSON.parse(text.slice(start, at)) };
-    } catch {
-      return { ok: false };
-    }
-  };
-  skipSpace();
-  if (text[at] !== "{") return params;
-  at++;
-  while (true) {
-    skipSpace();
-    if (at >= text.length || text[at] === "}") return params;
-    if (text[at] !== "\"") return params;
-    const key = value();
-    if (!key.ok) return params;
-    skipSpace();
-    if (text[at] !== ":") return params;
-    at++;
-    skipSpace();
-    const member = value();
-    if (!member.ok) return params;
-    const name = key.value as string;
-    if (!(name in params)) params[name] = member.value;
-    skipSpace();
-    if (text[at] === ",") at++;
-    else if (text[at] !== "}") return params;
-  }
 }

@@ -256,6 +256,7 @@ export class World {
   readonly scheduledPosts: Set<ReturnType<typeof setTimeout>> = new Set();
   // The timers lifting restrictions and bans at their until_date, by `<chat id>:<user id>`.
   #lapses = new Map<string, ReturnType<typeof setTimeout>>();
+  #timersStopped = false;
   /** Invite links and pending join requests. */
   readonly invites: InviteBook = new InviteBook();
   /** Sticker sets by lower-case name, starting with the built-in public sets. */
@@ -401,6 +402,15 @@ export class World {
   }
 
   /**
+   * Records `view`, a copy of a stored message made to show it to a bot (with its file ids), as being
+   * of the same chat: a scripted user acting on the copy acts in that chat, not one found by chat id.
+   */
+  recordView(view: object, of: object): void {
+    const state = this.#chatOf.get(of);
+    if (state !== undefined) this.#chatOf.set(view, state);
+  }
+
+  /**
    * Looks a chat up by id or `@username`, as the Bot API's `chat_id` allows. A user's id names their private
    * chat with `bot` (or, for the emulator's own API, with their default peer).
    */
@@ -490,7 +500,7 @@ export class World {
     this.#lapses.delete(key);
     const until = member.until_date;
     if (member.status !== "restricted" && member.status !== "kicked") return;
-    if (typeof until !== "number" || until === 0) return;
+    if (typeof until !== "number" || until === 0 || this.#timersStopped) return;
     const wait = Math.min(Math.max(until * 1000 - Date.now(), 0), LONGEST_TIMER_MS);
     this.#lapses.set(
       key,
@@ -502,8 +512,25 @@ export class World {
     );
   }
 
-  /** Cancels the world's timers: approved posts waiting for their send date, restrictions and bans. */
+  /**
+   * Runs `publish` after `ms` (an approved post waiting for its send date), unless the world's timers
+   * were stopped: a call that ends while the emulator closes sets none.
+   */
+  schedulePost(publish: () => void, ms: number): void {
+    if (this.#timersStopped) return;
+    const timer = setTimeout(() => {
+      this.scheduledPosts.delete(timer);
+      publish();
+    }, ms);
+    this.scheduledPosts.add(timer);
+  }
+
+  /**
+   * Cancels the world's timers, approved posts waiting for their send date, restrictions and bans, and
+   * sets no more (the emulator is closing; calls still in flight may change members meanwhile).
+   */
   stopTimers(): void {
+    this.#timersStopped = true;
     for (const timer of this.scheduledPosts) clearTimeout(timer);
     this.scheduledPosts.clear();
     for (const timer of this.#lapses.values()) clearTimeout(timer);

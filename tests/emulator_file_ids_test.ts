@@ -240,3 +240,18 @@ Deno.test("FileStore.showTo gives a bot its own id for a world id and leaves ano
   assert.equal(files.usableBy(file.file_id, 2), file);
   assert.equal(files.get(first), file);
 });
+
+Deno.test("a message read back with a bot's file ids is still of its chat: a scripted user acting on it acts there", async () => {
+  await using emu = await BotApiEmulator.start();
+  const one = emu.createBot({ username: "one_bot" });
+  const two = emu.createBot({ username: "two_bot" });
+  const alice = emu.createUser({ first_name: "Alice", startedBots: [one, two] });
+  const photo = await alice.sendPhoto(alice.id, PHOTO, { to: one });
+  // Her last private message is to two_bot: a look-up by chat id alone would pick that chat.
+  await alice.sendText(alice.id, "hello two", { to: two });
+  const seen = emu.message(alice.id, photo.message_id, { bot: one })!;
+  assert.notEqual(seen.photo!.at(-1)!.file_id, photo.photo!.at(-1)!.file_id, "a copy with one_bot's ids");
+  await alice.react(seen, ["👍"]);
+  assert.equal(emu.reactions(alice.id, photo.message_id, { bot: one }).size, 1);
+  assert.equal(emu.reactions(alice.id, photo.message_id, { bot: two }).size, 0);
+});

@@ -311,3 +311,43 @@ Deno.test("a lapsed restriction seen first by a look-up is the same single chat_
     await emu.close();
   }
 });
+
+Deno.test("a restriction a call makes while the emulator closes sets no timer: the process ends at once", async () => {
+  // A call held by a latency fault is answered during close; its restriction lapses in two minutes.
+  const script = `
+    import { BotApiEmulator } from ${JSON.stringify(new URL("../testing/mod.ts", import.meta.url).href)};
+    const emu = await BotApiEmulator.start();
+    const bot = emu.createBot({ username: "mod_bot" });
+    const alice = emu.createUser({ first_name: "Alice" });
+    const bob = emu.createUser({ first_name: "Bob" });
+    const group = emu.createGroup({ title: "S", type: "supergroup", members: [alice, bob], bots: [bot] });
+    emu.injectFault({ method: "restrictChatMember", latency: 5 });
+    const call = fetch(emu.apiRoot + "/bot" + bot.token + "/restrictChatMember", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        chat_id: group.id,
+        user_id: bob.id,
+        until_date: Math.floor(Date.now() / 1000) + 120,
+        permissions: { can_send_messages: false },
+      }),
+    }).then((r) => r.json());
+    await new Promise((r) => setTimeout(r, 200));
+    await emu.close();
+    console.log(JSON.stringify(await call), emu.world.member(emu.chat(group.id), bob.id)?.status);
+  `;
+  const started = performance.now();
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  assert.equal(code, 0);
+  assert.match(
+    new TextDecoder().decode(stdout),
+    /"ok":true.* restricted/,
+    "the call was answered during close",
+  );
+  assert.ok(performance.now() - started < 30_000, "no two-minute timer kept the process");
+});

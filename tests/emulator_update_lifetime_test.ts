@@ -24,7 +24,8 @@ Deno.test("an update not taken within its kind's lifetime is dropped: getUpdates
     "inline_query",
     "message",
   ]);
-  await sleep(700);
+  // The server keeps an update until the whole-second clock passes its expiry second: within a second.
+  await sleep(1200);
   const updates = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", {});
   assert.deepEqual(updates.map((u) => u.message?.text ?? u.inline_query?.query), ["before", "after"]);
   assert.equal(updates[1].update_id, updates[0].update_id + 2, "the dropped update's id is skipped");
@@ -45,7 +46,7 @@ Deno.test("a long poll is not answered with updates that expired, and waits for 
     reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] },
   });
   await alice.pressButton(emu.message(alice.id, sent.message_id, { bot })!, "Go");
-  await sleep(500);
+  await sleep(1200);
   const poll = ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { timeout: 5 });
   await sleep(200);
   await alice.sendText(alice.id, "later");
@@ -69,6 +70,8 @@ Deno.test("messages live a day from their date, queries for their own time from 
   // A business connection carries the connection's date, but lives a day from when it is sent.
   assert.equal(updateExpiry("business_connection", { date: now - 100_000 }, now), now + 86400);
   assert.equal(updateExpiry("inline_query", {}, now, { inline_query: 2 }), now + 2);
+  // The server stores whole seconds: one queued late in a second expires at the same second.
+  assert.equal(updateExpiry("inline_query", {}, now + 0.9), now + 30);
 });
 
 Deno.test("a failing webhook drops an update at once when its next try would come after it expires", async () => {
@@ -119,6 +122,37 @@ Deno.test("a failing webhook keeps trying an update whose next try comes before 
     await ok(emu.apiRoot, bot.token, "setWebhook", { url: `http://127.0.0.1:${server.addr.port}/hook` });
     await alice.inlineQuery(bot, "q");
     await until(() => tries === 3 && emu.pendingUpdates(bot).length === 0);
+  } finally {
+    await ok(emu.apiRoot, bot.token, "deleteWebhook");
+    await server.shutdown();
+  }
+});
+
+Deno.test("an update being delivered to the webhook does not expire under it: the next one of its queue waits", async () => {
+  await using emu = await BotApiEmulator.start({ updateLifetimes: { inline_query: 0.3 } });
+  const bot = emu.createBot({ username: "hook_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const got: string[] = [];
+  let open = 0;
+  let mostOpen = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const query = (await request.json()).inline_query.query as string;
+    got.push(query);
+    mostOpen = Math.max(mostOpen, ++open);
+    if (query === "X") await sleep(2500);
+    open--;
+    return new Response(null, { status: 200 });
+  });
+  try {
+    await ok(emu.apiRoot, bot.token, "setWebhook", { url: `http://127.0.0.1:${server.addr.port}/hook` });
+    await alice.inlineQuery(bot, "X");
+    await until(() => got.includes("X"));
+    // X is past its lifetime while its request is open; Y, the same user's next query, must wait for it.
+    await sleep(1300);
+    await alice.inlineQuery(bot, "Y");
+    await until(() => open === 0 && emu.pendingUpdates(bot).length === 0);
+    assert.equal(mostOpen, 1, "one request at a time for one user's queries");
+    assert.equal(got[0], "X");
   } finally {
     await ok(emu.apiRoot, bot.token, "deleteWebhook");
     await server.shutdown();

@@ -92,13 +92,7 @@ function approveSuggestedPost(ctx: CallContext): true {
   if (info.price !== undefined) approved.price = info.price;
   announce(ctx.world, state, channel, post, { suggested_post_approved: approved });
   if (sendDate <= now) publish(ctx.world, channel, post);
-  else {
-    const timer = setTimeout(() => {
-      ctx.world.scheduledPosts.delete(timer);
-      publish(ctx.world, channel, post);
-    }, (sendDate - now) * 1000);
-    ctx.world.scheduledPosts.add(timer);
-  }
+  else ctx.world.schedulePost(() => publish(ctx.world, channel, post), (sendDate - now) * 1000);
   return true;
 }
 
