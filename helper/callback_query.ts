@@ -87,6 +87,14 @@ function normalize(msgIdentifier: MsgIdentifier): OriginTuple | undefined {
   throw new BadInput("msgIdentifier", "[chatId, messageId], [inlineMessageId] or an inlineMessageId");
 }
 
+// Where a sent message with callback buttons is: a Message names its chat; copyMessage answers only a
+// MessageId, in the chat it was asked to copy to (found again only when that is a numeric id).
+function sentOrigin(sent: Record<string, unknown>, chatId: unknown): OriginTuple | undefined {
+  if (isPlain(sent.chat)) return messageIdentifier(sent) as OriginTuple;
+  if (typeof sent.message_id === "number" && typeof chatId === "number") return [chatId, sent.message_id];
+  return undefined;
+}
+
 function dissolve(enable: CaptureSwitch): [boolean, OriginNotifier | undefined] {
   if (typeof enable === "function") return [true, enable];
   return [Boolean(enable), undefined];
@@ -162,7 +170,8 @@ export class CallbackQueryCoordinator {
     return async (...args) => {
       const sent = await sendFunc(...args);
       if (this.#chat && containsCallbackData(args) && isPlain(sent)) {
-        this.captureOrigin(messageIdentifier(sent));
+        const origin = sentOrigin(sent, args[0]);
+        if (origin !== undefined) this.captureOrigin(origin);
       }
       return sent;
     };
@@ -251,6 +260,8 @@ export interface CallbackQueryIntercepting {
 // A delegate's origins outlive it, so its successor for the same seed keeps receiving their queries;
 // they are kept per bot, so two bots with the same chat never share them.
 const originSetsByBot = new WeakMap<object, Map<string, OriginSet>>();
+// How many open delegates use each set.
+const setUsers = new WeakMap<OriginSet, number>();
 
 function idKey(id: unknown): string {
   return typeof id === "object" ? `o${JSON.stringify(id)}` : `${typeof id}:${String(id)}`;
@@ -280,6 +291,9 @@ export function InterceptCallbackQueryMixin<
       if (originSets === undefined) originSetsByBot.set(this.originalBot, originSets = new Map());
       let set = originSets.get(key);
       if (set === undefined) originSets.set(key, set = new OriginSet());
+      // A successor opened while this one's onClose still runs shares the set: it is forgotten only
+      // when the last delegate using it has closed.
+      setUsers.set(set, (setUsers.get(set) ?? 0) + 1);
       const coordinator = this.callbackQueryCoordinator = new CallbackQueryCoordinator(
         this.id,
         set,
@@ -294,7 +308,9 @@ export function InterceptCallbackQueryMixin<
       const sets = originSets;
       // After the delegate's own onClose, which may still release origins (edit keyboards away).
       const forgetIfEmpty = (): void => {
-        if (set.size === 0 && sets.get(key) === set) sets.delete(key);
+        const users = (setUsers.get(set) ?? 1) - 1;
+        setUsers.set(set, users);
+        if (users === 0 && set.size === 0 && sets.get(key) === set) sets.delete(key);
       };
       this.onClose = (ex: unknown) => {
         const r = onClose.call(this, ex);

@@ -10,8 +10,9 @@ import { type Constructor, contextOptions } from "./mixin.ts";
 import type { StandardEventing, StandardEventScheduler } from "./standard_event.ts";
 
 /**
- * Keeps one `_idle` event pending `timeout` seconds ahead, pushed back by every non-event message;
- * when it fires, the delegate has been idle for `timeout` seconds.
+ * Keeps one `_idle` event pending `timeout` seconds ahead, pushed back by every non-event message (as
+ * it arrives, and again once the delegate has handled it, if the event came due meanwhile); when it
+ * fires, the delegate has been idle for `timeout` seconds.
  */
 export class IdleEventCoordinator {
   #event: ScheduledEvent<Msg> | undefined;
@@ -77,8 +78,27 @@ function wrapOnMessage<R, This>(
   handler: (this: This, msg: Msg) => R,
 ): (this: This, msg: Msg) => R | undefined {
   return function(this: This, msg: Msg): R | undefined {
-    return admit(idle, msg) ? handler.call(this, msg) : undefined;
+    return admitted(idle, msg, () => handler.call(this, msg));
   };
+}
+
+// Runs `handle` for `msg` unless it is a stale `_idle` (see admit). A chat's next message waits until
+// this one is handled, where telepot had it in the mailbox ahead of an `_idle` that came due meanwhile:
+// so the countdown restarts once a message is handled too, and such an `_idle` is stale instead of a
+// close with a message waiting. (Not after a close, which cancelled the countdown.)
+function admitted<R>(idle: IdleEventCoordinator, msg: Msg, handle: () => R): R | undefined {
+  if (!admit(idle, msg)) return undefined;
+  const result = handle();
+  if (eventKey(msg) === undefined) {
+    // Only when the `_idle` came due meanwhile: a pending one is still far enough ahead.
+    const handled = () => {
+      const event = idle.event;
+      if (event !== undefined && !idle.scheduler.isPending(event)) idle.refresh();
+    };
+    if (result instanceof Promise) result.then(handled, handled);
+    else handled();
+  }
+  return result;
 }
 
 // A non-event message restarts the countdown; an `_idle` event that is not the pending one is stale
@@ -144,7 +164,7 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
     }
 
     override onMessage(msg: Msg): unknown {
-      return admit(this.idleEventCoordinator, msg) ? super.onMessage(msg) : undefined;
+      return admitted(this.idleEventCoordinator, msg, () => super.onMessage(msg));
     }
 
     override onClose(ex: unknown): unknown {
