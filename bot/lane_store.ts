@@ -88,6 +88,22 @@ export class LaneStore {
     return ++held.attempts;
   }
 
+  /**
+   * Takes back the attempt `attempt` just counted at `id`, which was never recorded (the journal could
+   * not write it): the count and the failure are again what they were before it.
+   */
+  unattempt(id: number, failure: { readonly error: unknown } | undefined): void {
+    const held = this.#held.get(id);
+    if (!held || held.attempts === 0) return;
+    held.attempts--;
+    held.failure = failure;
+  }
+
+  /** Why the last attempt at `id` did not count, if known (see {@link TakenRecord.failure}). */
+  failure(id: number): { readonly error: unknown } | undefined {
+    return this.#held.get(id)?.failure;
+  }
+
   /** Records why the attempt in progress at `id` will not count (see {@link TakenRecord.failure}). */
   fail(id: number, failure: { readonly error: unknown }): void {
     const held = this.#held.get(id);

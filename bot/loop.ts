@@ -114,6 +114,7 @@ export function runLoop(
     handle: (payload) => handle(payload as LoopMessage),
     onError: report,
     maxAttempts,
+    backoff: options.backoff,
   }, journal);
   const handledBefore = receiver.handled;
 

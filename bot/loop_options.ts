@@ -51,8 +51,9 @@ export interface MessageLoopOptions {
   /** Seconds a stop waits for in-flight handlers before confirming what has finished. Default 10. */
   readonly stopTimeout?: number;
   /**
-   * Back-off between failed polls, and between failed takes from a `source`. Default 0.5 s doubling up
-   * to 30 s, with jitter.
+   * Back-off between failed polls, between failed takes from a `source`, and before a chat whose
+   * update the journal could not record (a file locked past its busy timeout, Redis away) is tried
+   * again. Default 0.5 s doubling up to 30 s, with jitter.
    */
   readonly backoff?: BackoffOptions;
   /** Updates per `getUpdates` call, 1–100. Default 100. */

@@ -4,6 +4,7 @@ import type { Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
+import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { chatKey } from "./chat_key.ts";
 import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
@@ -28,6 +29,8 @@ export interface ReceiverSettings {
   readonly onError: ErrorReporter;
   /** Attempts at an update before it is dead-lettered. */
   readonly maxAttempts: number;
+  /** Back-off before lanes stopped by a journal failure are tried again. Default 0.5 s doubling up to 30 s. */
+  readonly backoff?: BackoffOptions;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -91,6 +94,13 @@ export class Receiver {
   // Lanes with work but no handler to run it (no loop running, or stopping).
   #parked = new Deque<string>();
   #parkedKeys = new Set<string>();
+  // Lanes the journal failed under (a locked file, Redis away), parked until `#retryTimer` wakes them
+  // together: a chat that sends nothing more must not wait for ever. The back-off is reset once a lane
+  // it woke got through.
+  #failedLanes = new Set<string>();
+  #retried = new Set<string>();
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryBackoff = new Backoff();
   #backlog = 0;
   #handled = 0;
   #waiters = new Map<number, Deferred<void>>();
@@ -152,6 +162,7 @@ export class Receiver {
     }
     this.#settings = settings;
     this.#stopping = false;
+    this.#retryBackoff = new Backoff(settings.backoff);
     // Until the loop's journal is open, what arrives waits: handled on the previous journal, it would
     // bypass the chosen one (a Redis receiver's handler does nothing; the journal is its handling), and
     // taken in by the previous journal once its records were carried over, it would be left behind.
@@ -191,6 +202,11 @@ export class Receiver {
     this.#stopping = true;
     while (this.#lanes.size > 0 && left() > 0) await within(this.changed(), left());
     this.#settings = undefined;
+    // Parked as they are: the next loop wakes them.
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#failedLanes.clear();
+    this.#retried.clear();
     const journal = this.#journal;
     if (journal.durable) {
       this.#journal = new MemoryJournal();
@@ -496,10 +512,33 @@ export class Receiver {
         this.#wake(key);
       }
     }
-    if (failure !== undefined) {
-      // The journal failed under the lane (a closed or broken file): keep the lane's work for later.
-      this.#park(key);
-      if (journal === this.#journal) settings.onError(failure.error, undefined);
+    if (failure === undefined) {
+      if (this.#retried.delete(key)) this.#retryBackoff.reset();
+      return;
+    }
+    // The journal failed under the lane (a closed or broken file, a lock held past busy_timeout): keep
+    // the lane's work for later.
+    this.#park(key);
+    if (journal !== this.#journal) return;
+    settings.onError(failure.error, undefined);
+    this.#retried.delete(key);
+    this.#failedLanes.add(key);
+    this.#retryTimer ??= setTimeout(
+      () => this.#retryLanes(settings, journal),
+      this.#retryBackoff.next() * 1000,
+    );
+  }
+
+  #retryLanes(settings: ReceiverSettings, journal: Journal): void {
+    this.#retryTimer = undefined;
+    const keys = this.#failedLanes;
+    this.#failedLanes = new Set();
+    if (this.#settings !== settings || this.#stopping || this.#journal !== journal) return;
+    for (const key of keys) {
+      // Not parked any more: a loop attached meanwhile took it.
+      if (!this.#parkedKeys.delete(key)) continue;
+      this.#retried.add(key);
+      this.#wake(key);
     }
   }
 

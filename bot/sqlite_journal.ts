@@ -146,6 +146,8 @@ export class SqliteJournal implements Journal {
   #ackedOrder = new Deque<number>();
   // Pending for the next transaction: attempts by id (how many, almost always 1), and acks.
   #attempts = new Map<number, number>();
+  // Attempts whose handlers wait for the next #write, with the failure each left behind (see attempt).
+  #awaited = new Map<number, { readonly error: unknown } | undefined>();
   #acks: number[] = [];
   // First attempts written with their append, not counted in memory yet (see append).
   #attemptWritten = new Set<number>();
@@ -264,16 +266,22 @@ export class SqliteJournal implements Journal {
 
   /**
    * Adds one attempt; resolves with the count once it is committed, in one transaction with the other
-   * attempts (and acks) of this tick. A first attempt the append wrote already is counted at once.
+   * attempts (and acks) of this tick. A first attempt the append wrote already is counted at once. When
+   * the transaction is refused (the file locked past busy_timeout, a full disk) it rejects, and the
+   * attempt does not count: no handler ran, so it is neither in the file nor in memory.
    */
   attempt(id: number): Promise<number> | number {
     this.#statements();
     // A new attempt: what a refusal spoiled was the attempt before.
     this.#staging.spoiled(id);
+    const failure = this.#store.failure(id);
     const count = this.#store.attempt(id);
     // Written with the append, which the receiver was about to attempt at once.
     if (this.#attemptWritten.delete(id)) return count;
-    if (count > 0) this.#attempts.set(id, (this.#attempts.get(id) ?? 0) + 1);
+    if (count > 0) {
+      this.#attempts.set(id, (this.#attempts.get(id) ?? 0) + 1);
+      this.#awaited.set(id, failure);
+    }
     return this.#write().then(() => count);
   }
 
@@ -431,6 +439,8 @@ export class SqliteJournal implements Journal {
       this.#written = undefined;
       const staged = this.#flushSoon;
       this.#flushSoon = false;
+      const awaited = this.#awaited;
+      this.#awaited = new Map();
       try {
         // The staged writes' transaction carries what is pending; a second one only if none committed.
         if (this.#db && staged) this.flush();
@@ -439,10 +449,24 @@ export class SqliteJournal implements Journal {
       } catch (error) {
         // What was not committed stays staged, for the next transaction to try again.
         if (staged) this.#flushSoon = true;
+        this.#takeBack(awaited);
         written.reject(error);
       }
     });
     return written.promise;
+  }
+
+  // The attempts whose write was refused, and which no transaction carried since (a refused one puts
+  // back what it carried), do not count: their handlers do not run, so a later transaction must not
+  // record them, nor the lane read them as attempts the process ended during.
+  #takeBack(awaited: ReadonlyMap<number, { readonly error: unknown } | undefined>): void {
+    for (const [id, failure] of awaited) {
+      const pending = this.#attempts.get(id);
+      if (pending === undefined) continue;
+      if (pending > 1) this.#attempts.set(id, pending - 1);
+      else this.#attempts.delete(id);
+      this.#store.unattempt(id, failure);
+    }
   }
 
   // Pending attempts and acks are written first, in the same transaction as `work`; if it fails they

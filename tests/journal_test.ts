@@ -460,6 +460,78 @@ Deno.test("journal (SQLite): a transaction that cannot begin (the file locked pa
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("journal (SQLite): an attempt whose transaction is refused (the file locked past busy_timeout) does not count, in memory or in the file; a committed one does", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_refused_attempt_" });
+  const path = `${dir}/bot.db`;
+  const journal = sqliteJournal(path);
+  await journal.open();
+  journal.append([record(1, "a"), record(2, "b")]);
+  const other = new DatabaseSync(path);
+  other.exec("BEGIN IMMEDIATE"); // another writer holds the file
+  const refused = journal.attempt(1);
+  // Carried by a transaction of its own tick that is refused too, then by its own: both refused.
+  assert.throws(() => journal.append([record(3, "c")]), /locked/);
+  await assert.rejects(Promise.resolve(refused), /locked/); // after busy_timeout, 5 s
+  assert.equal(journal.take("a", 1)[0].attempts, 0, "no handler ran: not an attempt");
+  other.exec("COMMIT");
+  other.close();
+  assert.equal(await journal.attempt(2), 1, "a transaction commits again, without the refused attempt");
+  const read = () => new DatabaseSync(path).prepare("SELECT id, attempts FROM updates ORDER BY id").all();
+  assert.deepEqual(read().map((row) => [row.id, row.attempts]), [[1, 0], [2, 1]]);
+  assert.equal(await journal.attempt(1), 1, "the next attempt is the first");
+  // The process ends during that attempt (no ack, no close): it counts.
+  const reopened = sqliteJournal(path);
+  await reopened.open();
+  assert.deepEqual(reopened.take("a", 1).map((r) => [r.id, r.attempts]), [[1, 1]]);
+  reopened.close();
+  journal.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried again by itself after the back-off, its attempt not used up", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_refused_lane_" });
+  const path = `${dir}/bot.db`;
+  const bot = new Bot("1:refused", { apiRoot: "http://127.0.0.1:9" });
+  const queue = new UpdateQueue();
+  const handled: string[] = [];
+  const reports: unknown[] = [];
+  let other: DatabaseSync | undefined;
+  const loop = bot.messageLoop((msg: LoopMessage) => {
+    handled.push(msg.text);
+    if (msg.text !== "first") return;
+    // Another connection (a backup, the sqlite3 shell) takes the write lock: the attempt at the
+    // chat's next update waits busy_timeout (5 s), then is refused.
+    other = new DatabaseSync(path);
+    other.exec("BEGIN IMMEDIATE");
+  }, {
+    source: queue,
+    journal: path,
+    maxAttempts: 1,
+    backoff: { initial: 0.2, max: 0.2 },
+    onError: (error) => {
+      reports.push(error);
+      other?.exec("COMMIT");
+      other?.close();
+      other = undefined;
+    },
+  });
+  await until(() => receiverOf(bot).durable);
+  // One batch, so that the lock is taken between the two attempts (not before an append).
+  await receiverOf(bot).receive([record(1, "", "first").update, record(4, "", "second").update]);
+  // Nothing more comes from the chat: the lane is woken by the back-off alone.
+  await until(() => handled.length === 2, 15, "the refused update to be handled");
+  await loop.stop();
+  assert.deepEqual(handled, ["first", "second"]);
+  assert.equal(reports.length, 1);
+  assert.match(String(reports[0]), /locked/);
+  const journal = sqliteJournal(path);
+  await journal.open();
+  assert.deepEqual(journal.deadLetters(), [], "maxAttempts 1: the refused attempt was not one");
+  assert.deepEqual(journal.unacked(), []);
+  journal.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 /** Files under `dir` this process holds open (other test modules may run in it meanwhile). */
 function openFilesUnder(dir: string): number {
   let count = 0;
