@@ -94,7 +94,9 @@ function ackStatements(db: DatabaseSync): AckStatements {
 }
 
 // The state of one key staged with the acks of the updates it includes: later saves of the key replace
-// its value until the journal seals it for a commit, which writes it once, as one compare-and-set.
+// its value until it is committed, written once, as one compare-and-set. Once the journal has sealed it,
+// saves with another update go into a new write (so that it waits for no more updates); a save with
+// none (an event) still replaces its value, which the journal reads only as it writes.
 class StagedState implements StagedWrite {
   readonly key: string;
   readonly expected: number;
@@ -220,7 +222,7 @@ export class SqliteStorage implements Storage {
   set(key: string, value: unknown, options?: SetOptions): number {
     const sql = this.#statements();
     const json = toJson(key, value);
-    const staged = options?.ttl === undefined ? this.#stagedBefore(key, options?.version) : undefined;
+    const staged = options?.ttl === undefined ? this.#stagedBefore(key, options?.version, true) : undefined;
     if (staged !== undefined) {
       staged.json = json;
       return staged.expected + 1;
@@ -260,7 +262,7 @@ export class SqliteStorage implements Storage {
     }
     this.#statements();
     const json = toJson(key, value);
-    const previous = this.#stagedBefore(key, version);
+    const previous = this.#stagedBefore(key, version, false);
     const staged = previous ?? new StagedState(key, version, json, this.#staged);
     // First, since a closed journal refuses: then nothing here has changed.
     journal.stage(updateId, staged);
@@ -307,10 +309,12 @@ export class SqliteStorage implements Storage {
   }
 
   // The save of `key` staged with an acknowledgement that a save naming `version` (the version it will
-  // write) follows, if it may still take that save's value (it is not being committed).
-  #stagedBefore(key: string, version: number | undefined): StagedState | undefined {
+  // write) follows, if it may still take that save's value: any staged save is uncommitted (it leaves
+  // `#staged` as it commits or fails), but a sealed one takes no more updates, only a save without one.
+  #stagedBefore(key: string, version: number | undefined, withoutUpdate: boolean): StagedState | undefined {
     const staged = this.#staged.get(key);
-    return staged !== undefined && !staged.sealed && staged.expected + 1 === version ? staged : undefined;
+    if (staged === undefined || staged.expected + 1 !== version) return undefined;
+    return withoutUpdate || !staged.sealed ? staged : undefined;
   }
 
   // What this storage reads or writes of `key` comes after the saves of it staged before, if they may

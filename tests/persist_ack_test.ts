@@ -178,6 +178,28 @@ Deno.test("setWithAck: a save that follows one staged with an unfinished update 
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("setWithAck: a save that follows one staged with an unfinished update joins it after another chat's staged write committed meanwhile", async () => {
+  const { journal, storage, dir } = await pair();
+  journal.append([{ id: 4, key: "c2", update: { update_id: 4 } as Update }]);
+  const failures: unknown[] = [];
+  const version = storage.setWithAck(journal, 1, "k", { count: 1, alarms: 0 }, 0, (e) => failures.push(e))!;
+  // Another chat's delegate saves with its update, which finishes: that write commits now.
+  storage.setWithAck(journal, 4, "j", { count: 1 }, 0, (e) => failures.push(e));
+  await journal.ack(4);
+  assert.deepEqual(storage.get("j"), { value: { count: 1 }, version: 1 });
+  // The first delegate's event, still before update 1 is acked.
+  assert.equal(storage.set("k", { count: 1, alarms: 1 }, { version }), version);
+  assert.equal(storage.get("k"), undefined, "still waiting for the update's ack");
+  journal.ack(1);
+  await tick();
+  assert.deepEqual(storage.get("k"), { value: { count: 1, alarms: 1 }, version: 1 });
+  assert.deepEqual(failures, []);
+  assert.deepEqual(journal.unacked().map((r) => r.id), [2, 3]);
+  journal.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("setWithAck: a write that waited for an update dead-lettered meanwhile is committed then, with the acks it covers", async () => {
   const { journal, storage, dir } = await pair();
   const version = storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {})!;
