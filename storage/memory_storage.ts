@@ -19,8 +19,9 @@ export function checkTtl(ttl: number | undefined): number {
 
 /**
  * Serializes a value to store, refusing what JSON cannot carry back as it was (a `Date` would come
- * back a string, a `Map` or `Set` an empty object, `NaN` null) and what it cannot carry at all (a
- * BigInt, a cycle). Fields that are `undefined` are left out, as JSON does.
+ * back a string, a `Map` or `Set` an empty object, `NaN` or an array's `undefined` null, `-0` 0, a
+ * `new Number(5)` a plain 5) and what it cannot carry at all (a BigInt, a cycle). Fields that are
+ * `undefined` are left out, as JSON does.
  *
  * @throws {BadInput} naming the key and what is wrong.
  */
@@ -31,7 +32,12 @@ export function toJson(key: string, value: unknown): string {
     json = JSON.stringify(value, function(this: unknown, field: string, converted: unknown) {
       const original = (this as Record<string, unknown>)[field];
       if (typeof converted === "number" && !Number.isFinite(converted)) changed ??= String(converted);
-      else if (typeof original === "object" && original !== null && lossy(original)) {
+      else if (Object.is(converted, -0)) changed ??= "-0";
+      // An object leaves such a field out, as documented; an array cannot, and writes null instead.
+      else if (Array.isArray(this) && (converted === undefined || typeof converted === "function"
+        || typeof converted === "symbol")) {
+        changed ??= `${typeof converted} in an array`;
+      } else if (typeof original === "object" && original !== null && lossy(original)) {
         changed ??= `a ${original.constructor.name}`;
       }
       return converted;
@@ -49,8 +55,9 @@ export function toJson(key: string, value: unknown): string {
   return json;
 }
 
-// Built-in objects JSON turns into something else (a string, an empty object) without a word.
-const LOSSY = [Date, Map, Set, WeakMap, WeakSet, RegExp, ArrayBuffer, Promise];
+// Built-in objects JSON turns into something else (a string, an empty object, the primitive a boxed one
+// holds) without a word.
+const LOSSY = [Date, Map, Set, WeakMap, WeakSet, RegExp, ArrayBuffer, Promise, Number, String, Boolean, Symbol];
 
 function lossy(value: object): boolean {
   return ArrayBuffer.isView(value) || LOSSY.some((type) => value instanceof type);

@@ -123,6 +123,14 @@ Deno.test("storage: a value JSON cannot bring back as it was is refused with Bad
       { n: NaN },
       { big: 1n },
       new Uint8Array(2),
+      -0,
+      { n: -0 },
+      [1, undefined, 3],
+      [1, , 3],
+      [() => 1],
+      { n: new Number(5) },
+      [new String("s")],
+      new Boolean(false),
     ];
     for (const value of refused) {
       await assert.rejects(
