@@ -1,6 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
-import { checkTtl, toJson } from "../storage/memory_storage.ts";
+import { checkKey, checkTtl, toJson } from "../storage/memory_storage.ts";
 import type { SetOptions, Storage, StoredEntry, Versioned } from "../storage/storage.ts";
 import { connect, type Connection } from "./connection.ts";
 import { redisSettings } from "./options.ts";
@@ -62,6 +62,7 @@ export class RedisStorage implements Storage {
 
   /** The value and version at `key`, if live. */
   async get(key: string): Promise<Versioned | undefined> {
+    checkKey(key);
     const [json, version] = await this.#connection().call("HMGET", this.#cellPrefix + key, "v", "n") as [
       string | null,
       string | null,
@@ -76,6 +77,7 @@ export class RedisStorage implements Storage {
    */
   set(key: string, value: unknown, options?: SetOptions): Promise<number> {
     const redis = this.#connection();
+    checkKey(key);
     const json = toJson(key, value);
     checkTtl(options?.ttl);
     const ttl = options?.ttl === undefined ? "" : Math.max(1, Math.ceil(options.ttl * 1000));
@@ -89,6 +91,7 @@ export class RedisStorage implements Storage {
 
   /** Removes the key (compare-and-delete when `version` is given). */
   async delete(key: string, version?: number): Promise<boolean> {
+    checkKey(key);
     const [ok, result] = await this.#connection().telepotStateDelete(
       this.#cellPrefix + key,
       this.#index,
@@ -101,6 +104,7 @@ export class RedisStorage implements Storage {
 
   /** The live entries under `prefix`, in key order (byte order of their UTF-8). */
   async scan(prefix: string): Promise<StoredEntry[]> {
+    checkKey(prefix, "prefix");
     const flat = await this.#connection().telepotStateScan(this.#index, this.#cellPrefix, prefix);
     const out: StoredEntry[] = [];
     for (let i = 0; i < flat.length; i += 3) {

@@ -18,6 +18,19 @@ export function checkTtl(ttl: number | undefined): number {
 }
 
 /**
+ * Checks a key (or a scan's prefix): a string of well-formed UTF-16. A lone surrogate has no UTF-8
+ * form: a database turns it into U+FFFD, so that `"a\uD800"` and `"a\uDC00"` would be one key there
+ * while two in memory; every storage refuses it alike.
+ *
+ * @throws {BadInput} naming the argument.
+ */
+export function checkKey(key: string, argument = "key"): void {
+  if (typeof key !== "string" || !key.isWellFormed()) {
+    throw new BadInput(argument, "a string of well-formed UTF-16 (no lone surrogate)");
+  }
+}
+
+/**
  * Serializes a value to store, refusing what JSON cannot carry back as it was (a `Date` would come
  * back a string, a `Map` or `Set` an empty object, `NaN` or an array's `undefined` null, `-0` 0, a
  * `new Number(5)` a plain 5) and what it cannot carry at all (a BigInt, a cycle). Fields that are
@@ -84,12 +97,14 @@ export class MemoryStorage implements Storage {
 
   /** The value and version at `key`, if live. */
   get(key: string): Versioned | undefined {
+    checkKey(key);
     const cell = this.#live(key);
     return cell && { value: JSON.parse(cell.json), version: cell.version };
   }
 
   /** Writes the value (compare-and-set when `options.version` is given); returns the new version. */
   set(key: string, value: unknown, options?: SetOptions): number {
+    checkKey(key);
     const found = this.#live(key)?.version ?? 0;
     if (options?.version !== undefined && options.version !== found) {
       throw new StateConflict(key, options.version, found);
@@ -101,6 +116,7 @@ export class MemoryStorage implements Storage {
 
   /** Removes the key (compare-and-delete when `version` is given). */
   delete(key: string, version?: number): boolean {
+    checkKey(key);
     const found = this.#live(key)?.version ?? 0;
     if (version !== undefined && version !== found) throw new StateConflict(key, version, found);
     return this.#cells.delete(key);
@@ -108,6 +124,7 @@ export class MemoryStorage implements Storage {
 
   /** The live entries under `prefix`, in key order. */
   scan(prefix: string): StoredEntry[] {
+    checkKey(prefix, "prefix");
     const out: StoredEntry[] = [];
     for (const key of [...this.#cells.keys()].sort()) {
       if (!key.startsWith(prefix)) continue;

@@ -25,7 +25,7 @@ import { openSqlite, setUp } from "../bot/sqlite_open.ts";
 import type { StagedWrite } from "../bot/staged_writes.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
-import { checkTtl, toJson } from "./memory_storage.ts";
+import { checkKey, checkTtl, toJson } from "./memory_storage.ts";
 import type { SetOptions, Storage, StoredEntry, Versioned } from "./storage.ts";
 
 const SCHEMA = `
@@ -208,6 +208,7 @@ export class SqliteStorage implements Storage {
 
   /** The value and version at `key`, if live. */
   get(key: string): Versioned | undefined {
+    checkKey(key);
     this.#commitStaged(key);
     const row = this.#statements().get.get(key, Date.now()) as Row | undefined;
     return row && { value: JSON.parse(row.value), version: row.version };
@@ -221,6 +222,7 @@ export class SqliteStorage implements Storage {
    */
   set(key: string, value: unknown, options?: SetOptions): number {
     const sql = this.#statements();
+    checkKey(key);
     const json = toJson(key, value);
     const staged = options?.ttl === undefined ? this.#stagedBefore(key, options?.version, true) : undefined;
     if (staged !== undefined) {
@@ -261,6 +263,7 @@ export class SqliteStorage implements Storage {
       return undefined;
     }
     this.#statements();
+    checkKey(key);
     const json = toJson(key, value);
     const previous = this.#stagedBefore(key, version, false);
     const staged = previous ?? new StagedState(key, version, json, this.#staged);
@@ -276,6 +279,7 @@ export class SqliteStorage implements Storage {
   /** Removes the key (compare-and-delete when `version` is given). */
   delete(key: string, version?: number): boolean {
     const sql = this.#statements();
+    checkKey(key);
     this.#commitStaged(key);
     const now = Date.now();
     if (version === undefined) {
@@ -295,6 +299,7 @@ export class SqliteStorage implements Storage {
 
   /** The live entries under `prefix`, in key order. */
   scan(prefix: string): StoredEntry[] {
+    checkKey(prefix, "prefix");
     if ([...this.#staged.keys()].some((key) => key.startsWith(prefix))) this.#journal?.flush();
     const rows = this.#statements().scan.all(prefix, prefixEnd(prefix), Date.now()) as unknown as Row[];
     return rows.map((row) => ({ key: row.key, value: JSON.parse(row.value), version: row.version }));

@@ -27,7 +27,8 @@ export interface SetOptions {
 
 /**
  * Where persistent state lives: delegate state, scheduled events, sessions. Small on purpose, so that
- * any database can carry it (a table, a Redis hash, a key-value store): values are JSON-compatible,
+ * any database can carry it (a table, a Redis hash, a key-value store): keys are strings of
+ * well-formed UTF-16 (no lone surrogate, which has no UTF-8 form), values are JSON-compatible,
  * every key has a version that each write increments, writes may name the version they read (a
  * compare-and-set, which is how two processes are kept from both owning one seed's state), keys can be
  * listed by prefix, and values may expire.

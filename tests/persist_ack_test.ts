@@ -8,6 +8,7 @@ import type { Journal } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
 import { Receiver } from "../bot/receiver.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
 import { SqliteStorage } from "../storage/sqlite_storage.ts";
@@ -212,6 +213,17 @@ Deno.test("setWithAck: a write that waited for an update dead-lettered meanwhile
   await file.open();
   assert.deepEqual(file.unacked().map((r) => r.id), [3], "1's ack was committed");
   file.close();
+  journal.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("setWithAck: a key with a lone surrogate is refused with BadInput, as by set, and nothing is staged", async () => {
+  const { journal, storage, dir } = await pair();
+  assert.throws(() => storage.setWithAck(journal, 1, "k\uD800", { n: 1 }, 0, () => {}), BadInput);
+  journal.ack(1);
+  await tick();
+  assert.deepEqual(storage.scan(""), []);
   journal.close();
   storage.close();
   await Deno.remove(dir, { recursive: true });

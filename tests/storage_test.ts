@@ -104,6 +104,24 @@ Deno.test("storage: scan finds a prefix by code points, whatever its last charac
   }
 });
 
+Deno.test("storage: a key with a lone surrogate (no UTF-8 form) is refused with BadInput, in every storage", async () => {
+  for (const [name, storage, close] of await storages()) {
+    for (const key of ["user:\uD800", "user:\uDC00", "\uDC00\uD800"]) {
+      for (const use of [
+        () => storage.set(key, 1),
+        () => storage.get(key),
+        () => storage.delete(key),
+        () => storage.scan(key),
+      ]) {
+        await assert.rejects(async () => await use(), BadInput, `${name}: ${JSON.stringify(key)}`);
+      }
+    }
+    await storage.set("user:\uD83D\uDE00", "a pair is a character");
+    assert.deepEqual((await storage.scan("user:")).map((e) => e.key), ["user:😀"], name);
+    await close();
+  }
+});
+
 Deno.test("storage: a value read is a copy, as a database gives it", () => {
   const s = new MemoryStorage();
   const value = { list: [1] };
