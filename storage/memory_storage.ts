@@ -46,11 +46,8 @@ export function toJson(key: string, value: unknown): string {
       const original = (this as Record<string, unknown>)[field];
       if (typeof converted === "number" && !Number.isFinite(converted)) changed ??= String(converted);
       else if (Object.is(converted, -0)) changed ??= "-0";
-      // An object leaves such a field out, as documented; an array cannot, and writes null instead.
-      else if (Array.isArray(this) && (converted === undefined || typeof converted === "function"
-        || typeof converted === "symbol")) {
-        changed ??= `${typeof converted} in an array`;
-      } else if (typeof original === "object" && original !== null && lossy(original)) {
+      else if (Array.isArray(this) && leftOut(converted)) changed ??= `${typeof converted} in an array`;
+      else if (typeof original === "object" && original !== null && lossy(original)) {
         changed ??= `a ${original.constructor.name}`;
       }
       return converted;
@@ -70,7 +67,26 @@ export function toJson(key: string, value: unknown): string {
 
 // Built-in objects JSON turns into something else (a string, an empty object, the primitive a boxed one
 // holds) without a word.
-const LOSSY = [Date, Map, Set, WeakMap, WeakSet, RegExp, ArrayBuffer, Promise, Number, String, Boolean, Symbol];
+const LOSSY = [
+  Date,
+  Map,
+  Set,
+  WeakMap,
+  WeakSet,
+  RegExp,
+  ArrayBuffer,
+  Promise,
+  Number,
+  String,
+  Boolean,
+  Symbol,
+];
+
+// What JSON leaves out of an object (as documented for fields that are undefined), but writes as null
+// in an array, which cannot leave an item out.
+function leftOut(value: unknown): boolean {
+  return value === undefined || typeof value === "function" || typeof value === "symbol";
+}
 
 function lossy(value: object): boolean {
   return ArrayBuffer.isView(value) || LOSSY.some((type) => value instanceof type);
