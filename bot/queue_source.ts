@@ -72,6 +72,27 @@ function takerFor(source: UpdateSource, late: (entry: QueueEntry) => void): Take
 }
 
 /**
+ * Hands `update` to the receiver until it takes it in: an update a journal refused (a file locked past
+ * its busy timeout, Redis away) is reported and handed on again after `backoff`, since a queue's item,
+ * once taken, is the queue's no more. `done` runs once the update is confirmable.
+ */
+function handOn(
+  receiver: Receiver,
+  update: Update,
+  report: (error: unknown, update?: Update) => void,
+  backoff: Backoff,
+  done?: () => void,
+): void {
+  receiver.deliver(update).then(() => {
+    backoff.reset();
+    done?.();
+  }, (error) => {
+    report(error, update);
+    pause(backoff.next()).then(() => handOn(receiver, update, report, backoff, done));
+  });
+}
+
+/**
  * An orderer in front of a receiver, for sources without an order of their own (a queue, webhook
  * requests): gaps are held at most `maxhold` seconds; an id below one already delivered is handed on
  * at once unless it was seen (a far-ahead id, or Telegram starting a new sequence, must not make later
@@ -81,8 +102,12 @@ export function orderedIntake(
   receiver: Receiver,
   maxhold: number,
   report: (error: unknown, update?: Update) => void,
+  backoff?: BackoffOptions,
 ): Orderer {
+  const retries = new Backoff(backoff);
   const hand = (pending: Pending) => {
+    // A webhook request fails (its sender delivers it again); a queue's item is handed on again.
+    if (pending.fail === undefined) return handOn(receiver, pending.update, report, retries, pending.done);
     receiver.deliver(pending.update).then(() => pending.done?.(), (error) => {
       report(error, pending.update);
       pending.fail?.(error);
@@ -114,7 +139,10 @@ export async function consumeQueue(
   options: QueueOptions,
   stop: AbortSignal,
 ): Promise<void> {
-  const orderer = options.ordered ? orderedIntake(receiver, options.maxhold, options.report) : undefined;
+  const orderer = options.ordered
+    ? orderedIntake(receiver, options.maxhold, options.report, options.backoff)
+    : undefined;
+  const retries = new Backoff(options.backoff);
   const take = (entry: QueueEntry): void => {
     let update: Update;
     try {
@@ -128,7 +156,7 @@ export async function consumeQueue(
       orderer.push({ update, done: entry.done });
       return;
     }
-    receiver.deliver(update).then(() => entry.done?.(), (error) => options.report(error, update));
+    handOn(receiver, update, options.report, retries, entry.done);
   };
   // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);

@@ -532,6 +532,41 @@ Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried a
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("journal (SQLite): a queue item the journal refused is handed on again after the back-off, not dropped", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_refused_queue_" });
+  const path = `${dir}/bot.db`;
+  const bot = new Bot("1:refused", { apiRoot: "http://127.0.0.1:9" });
+  const queue = new UpdateQueue();
+  const handled: string[] = [];
+  const reports: unknown[] = [];
+  let other: DatabaseSync | undefined;
+  const loop = bot.messageLoop((msg: LoopMessage) => {
+    handled.push(msg.text);
+  }, {
+    source: queue,
+    journal: path,
+    backoff: { initial: 0.2, max: 0.2 },
+    onError: (error) => {
+      reports.push(error);
+      other?.exec("COMMIT");
+      other?.close();
+      other = undefined;
+    },
+  });
+  await until(() => receiverOf(bot).durable);
+  // Another connection holds the write lock: the item's append waits busy_timeout (5 s), then is refused.
+  other = new DatabaseSync(path);
+  other.exec("BEGIN IMMEDIATE");
+  let done = false;
+  queue.put(record(7, "", "kept").update as never, () => done = true);
+  await until(() => done, 15, "the refused item to be handled");
+  await loop.stop();
+  assert.deepEqual(handled, ["kept"]);
+  assert.equal(reports.length, 1);
+  assert.match(String(reports[0]), /locked/);
+  await Deno.remove(dir, { recursive: true });
+});
+
 /** Files under `dir` this process holds open (other test modules may run in it meanwhile). */
 function openFilesUnder(dir: string): number {
   let count = 0;
