@@ -488,25 +488,32 @@ Deno.test("journal (SQLite): an attempt whose transaction is refused (the file l
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried again by itself after the back-off, its attempt not used up", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "journal_refused_lane_" });
-  const path = `${dir}/bot.db`;
+/**
+ * A loop on a SQLite journal at `path`, fed by a queue, beside another connection (a backup, the sqlite3
+ * shell) that may take the file's write lock (`lock()`): what the journal then tries waits busy_timeout
+ * (5 s) and is refused. The refusal's report releases the lock.
+ */
+async function loopBesideALock(
+  path: string,
+  onText: (text: string, lock: () => void) => void,
+  options: { maxAttempts?: number } = {},
+) {
   const bot = new Bot("1:refused", { apiRoot: "http://127.0.0.1:9" });
   const queue = new UpdateQueue();
   const handled: string[] = [];
   const reports: unknown[] = [];
   let other: DatabaseSync | undefined;
-  const loop = bot.messageLoop((msg: LoopMessage) => {
-    handled.push(msg.text);
-    if (msg.text !== "first") return;
-    // Another connection (a backup, the sqlite3 shell) takes the write lock: the attempt at the
-    // chat's next update waits busy_timeout (5 s), then is refused.
+  const lock = () => {
     other = new DatabaseSync(path);
     other.exec("BEGIN IMMEDIATE");
+  };
+  const loop = bot.messageLoop((msg: LoopMessage) => {
+    handled.push(msg.text);
+    onText(msg.text, lock);
   }, {
+    ...options,
     source: queue,
     journal: path,
-    maxAttempts: 1,
     backoff: { initial: 0.2, max: 0.2 },
     onError: (error) => {
       reports.push(error);
@@ -516,6 +523,16 @@ Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried a
     },
   });
   await until(() => receiverOf(bot).durable);
+  return { bot, queue, loop, handled, reports, lock };
+}
+
+Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried again by itself after the back-off, its attempt not used up", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_refused_lane_" });
+  const path = `${dir}/bot.db`;
+  // The lock is taken while the first update is handled: the attempt at the chat's next one is refused.
+  const { bot, loop, handled, reports } = await loopBesideALock(path, (text, lock) => {
+    if (text === "first") lock();
+  }, { maxAttempts: 1 });
   // One batch, so that the lock is taken between the two attempts (not before an append).
   await receiverOf(bot).receive([record(1, "", "first").update, record(4, "", "second").update]);
   // Nothing more comes from the chat: the lane is woken by the back-off alone.
@@ -535,28 +552,9 @@ Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried a
 Deno.test("journal (SQLite): a queue item the journal refused is handed on again after the back-off, not dropped", async () => {
   const dir = await Deno.makeTempDir({ prefix: "journal_refused_queue_" });
   const path = `${dir}/bot.db`;
-  const bot = new Bot("1:refused", { apiRoot: "http://127.0.0.1:9" });
-  const queue = new UpdateQueue();
-  const handled: string[] = [];
-  const reports: unknown[] = [];
-  let other: DatabaseSync | undefined;
-  const loop = bot.messageLoop((msg: LoopMessage) => {
-    handled.push(msg.text);
-  }, {
-    source: queue,
-    journal: path,
-    backoff: { initial: 0.2, max: 0.2 },
-    onError: (error) => {
-      reports.push(error);
-      other?.exec("COMMIT");
-      other?.close();
-      other = undefined;
-    },
-  });
-  await until(() => receiverOf(bot).durable);
-  // Another connection holds the write lock: the item's append waits busy_timeout (5 s), then is refused.
-  other = new DatabaseSync(path);
-  other.exec("BEGIN IMMEDIATE");
+  const { queue, loop, handled, reports, lock } = await loopBesideALock(path, () => {});
+  // The item's append waits busy_timeout, then is refused.
+  lock();
   let done = false;
   queue.put(record(7, "", "kept").update as never, () => done = true);
   await until(() => done, 15, "the refused item to be handled");
