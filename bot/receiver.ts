@@ -470,6 +470,9 @@ export class Receiver {
     }
     const settings = this.#settings;
     if (settings === undefined || this.#stopping || this.#opening) return this.#park(key);
+    // The lane takes the key's work: parked no more (else a lane failing on the journal would find its
+    // key parked and start the next one at once, past the back-off).
+    this.#parkedKeys.delete(key);
     const fresh = { dirty: false, retake: false };
     const journal = this.#journal;
     this.#lanes.set(key, fresh);

@@ -313,7 +313,14 @@ export function InterceptCallbackQueryMixin<
         if (users === 0 && set.size === 0 && sets.get(key) === set) sets.delete(key);
       };
       this.onClose = (ex: unknown) => {
-        const r = onClose.call(this, ex);
+        let r: unknown;
+        try {
+          r = onClose.call(this, ex);
+        } catch (error) {
+          // The runner reports the throw and closes the delegate all the same.
+          forgetIfEmpty();
+          throw error;
+        }
         if (r instanceof Promise) return r.finally(forgetIfEmpty);
         forgetIfEmpty();
         return r;

@@ -116,3 +116,27 @@ Deno.test("InterceptCallbackQueryMixin: origins outlive a delegate for its succe
   schedulerOf(botA).clear();
   schedulerOf(botB).clear();
 });
+
+Deno.test("InterceptCallbackQueryMixin: an onClose that throws still lets go of the seed's origin set", () => {
+  class Shop extends InterceptCallbackQueryMixin(ChatHandler) {
+    fail = false;
+    override onClose(): unknown {
+      if (this.fail) throw new Error("goodbye failed");
+      return undefined;
+    }
+  }
+  const bot = new DelegatorBot("1:x", []);
+  const msg = { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "x" };
+  const options = { interceptCallbackQuery: true, eventSpace: "s", timeout: 60 };
+  const make = () => new Shop([bot, msg, 5] as never, options as never);
+  try {
+    const failing = make();
+    failing.fail = true;
+    assert.throws(() => failing.onClose(), /goodbye failed/);
+    const next = make();
+    assert.notEqual(next.callbackQueryCoordinator.originSet, failing.callbackQueryCoordinator.originSet);
+    next.onClose();
+  } finally {
+    bot.scheduler.clear();
+  }
+});

@@ -6,7 +6,7 @@ import type { Update } from "../api/types.gen.ts";
 import type { Journal, JournalRecord } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
 import { Bot, type LoopMessage, UpdateQueue, webhookHandler } from "../bot/mod.ts";
-import { receiverOf } from "../bot/receiver.ts";
+import { Receiver, receiverOf } from "../bot/receiver.ts";
 import { sqliteJournal } from "../bot/sqlite_journal.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
@@ -486,6 +486,46 @@ Deno.test("journal (SQLite): an attempt whose transaction is refused (the file l
   reopened.close();
   journal.close();
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("journal: a chat whose lane the journal failed under waits out the back-off even when it sends more meanwhile", async () => {
+  // Durable, and refusing every attempt while `broken` (as a file on a full disk would).
+  class RefusingJournal extends MemoryJournal {
+    override readonly durable = true as unknown as false;
+    broken = true;
+    attempts = 0;
+    override attempt(id: number): number {
+      this.attempts++;
+      if (this.broken) throw new Error("disk full");
+      return super.attempt(id);
+    }
+  }
+  const receiver = new Receiver();
+  const journal = new RefusingJournal();
+  const errors: unknown[] = [];
+  const handled: number[] = [];
+  await receiver.attach({
+    handle: (msg) => void handled.push((msg as { message_id: number }).message_id),
+    onError: (error) => void errors.push(error),
+    maxAttempts: 3,
+    backoff: { initial: 0.5, max: 0.5 },
+  }, journal);
+  const update = (id: number) =>
+    ({
+      update_id: id,
+      message: { message_id: id, date: 0, chat: { id: 7, type: "private" }, text: "x" },
+    }) as Update;
+  await receiver.receive([update(1)]);
+  await until(() => errors.length === 1);
+  // The chat sends more while its lane waits for the back-off: one more try, not one after another.
+  await receiver.receive([update(2)]);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.ok(journal.attempts <= 2, `${journal.attempts} attempts within 150 ms`);
+  assert.ok(errors.length <= 2, `${errors.length} reports within 150 ms`);
+  journal.broken = false;
+  await until(() => handled.length === 2, 10, "the chat to be handled after the back-off");
+  assert.deepEqual(handled, [1, 2]);
+  await receiver.detach(1);
 });
 
 /**

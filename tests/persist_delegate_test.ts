@@ -281,3 +281,31 @@ Deno.test("persist: refuses a second persistence and what is no storage", async 
   await assert.rejects(persist(bot, new MemoryStorage()), BadInput);
   await persistence.close();
 });
+
+Deno.test("delegate state: a tuple seed with undefined for telepot's None is stored, with the events its delegate schedules", async () => {
+  class Counter extends ChatHandler {
+    static readonly stateName = "counter";
+    state = { count: 0 };
+    onChatMessage(_msg: Msg): void {
+      this.state.count++;
+      this.scheduler.eventLater(60, ["_alarm", {}]);
+    }
+  }
+  const seeder = (msg: Msg) => (msg.chat ? [msg.chat.id, undefined] : null);
+  const storage = new MemoryStorage();
+  const bot = new DelegatorBot("1:test", [
+    paveEventSpace()(seeder as never, createOpen, Counter, { timeout: 60 }),
+  ]);
+  const persistence = await persist(bot, storage);
+  try {
+    const msg = { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "x" };
+    rememberOrigin(msg, { kind: "message", updateId: 1 });
+    await bot.handle(msg as Msg);
+    const keys = storage.scan("").map((entry) => entry.key);
+    assert.ok(keys.includes("state:counter:[5,null]"), keys.join(", "));
+    assert.ok(keys.some((key) => key.startsWith("event:")), keys.join(", "));
+  } finally {
+    await persistence.close();
+    bot.scheduler.clear();
+  }
+});

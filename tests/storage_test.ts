@@ -144,8 +144,6 @@ Deno.test("storage: a value JSON cannot bring back as it was is refused with Bad
       new Uint8Array(2),
       -0,
       { n: -0 },
-      [1, undefined, 3],
-      [1, , 3],
       [() => 1],
       { n: new Number(5) },
       [new String("s")],
@@ -161,6 +159,9 @@ Deno.test("storage: a value JSON cannot bring back as it was is refused with Bad
     assert.equal(await storage.get("k"), undefined, `${name}: nothing was stored`);
     await storage.set("k", { kept: 1, dropped: undefined });
     assert.deepEqual((await storage.get("k"))?.value, { kept: 1 }, `${name}: undefined fields are left out`);
+    // A seed's None: an undefined item comes back as null, which seeds read the same.
+    await storage.set("seed", [5, undefined]);
+    assert.deepEqual((await storage.get("seed"))?.value, [5, null], `${name}: undefined items are null`);
     await close();
   }
 });
