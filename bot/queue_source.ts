@@ -72,27 +72,6 @@ function takerFor(source: UpdateSource, late: (entry: QueueEntry) => void): Take
 }
 
 /**
- * Hands `update` to the receiver until it takes it in: an update a journal refused (a file locked past
- * its busy timeout, Redis away) is reported and handed on again after `backoff`, since a queue's item,
- * once taken, is the queue's no more. `done` runs once the update is confirmable.
- */
-function handOn(
-  receiver: Receiver,
-  update: Update,
-  report: (error: unknown, update?: Update) => void,
-  backoff: Backoff,
-  done?: () => void,
-): void {
-  receiver.deliver(update).then(() => {
-    backoff.reset();
-    done?.();
-  }, (error) => {
-    report(error, update);
-    pause(backoff.next()).then(() => handOn(receiver, update, report, backoff, done));
-  });
-}
-
-/**
  * An orderer in front of a receiver, for sources without an order of their own (a queue, webhook
  * requests): gaps are held at most `maxhold` seconds; an id below one already delivered is handed on
  * at once unless it was seen (a far-ahead id, or Telegram starting a new sequence, must not make later
@@ -102,15 +81,14 @@ export function orderedIntake(
   receiver: Receiver,
   maxhold: number,
   report: (error: unknown, update?: Update) => void,
-  backoff?: BackoffOptions,
+  refused?: (update: Update, done?: () => void) => void,
 ): Orderer {
-  const retries = new Backoff(backoff);
   const hand = (pending: Pending) => {
-    // A webhook request fails (its sender delivers it again); a queue's item is handed on again.
-    if (pending.fail === undefined) return handOn(receiver, pending.update, report, retries, pending.done);
     receiver.deliver(pending.update).then(() => pending.done?.(), (error) => {
       report(error, pending.update);
-      pending.fail?.(error);
+      // A webhook request fails (its sender delivers it again); a queue's item is handed on again.
+      if (pending.fail !== undefined) pending.fail(error);
+      else refused?.(pending.update, pending.done);
     });
   };
   return new Orderer({
@@ -139,10 +117,44 @@ export async function consumeQueue(
   options: QueueOptions,
   stop: AbortSignal,
 ): Promise<void> {
-  const orderer = options.ordered
-    ? orderedIntake(receiver, options.maxhold, options.report, options.backoff)
-    : undefined;
+  // Items the journal refused (a SQLite file locked past its busy timeout, Redis away), in the order
+  // they were taken: a queue's item, once taken, is the queue's no more, so they are handed on again,
+  // together, after the back-off; what is taken meanwhile waits behind them, keeping each chat's order,
+  // and counts against maxInFlight.
+  const refused: { update: Update; done?: () => void }[] = [];
   const retries = new Backoff(options.backoff);
+  let retrying: ReturnType<typeof setTimeout> | undefined;
+  const deliver = (update: Update, done?: () => void): void => {
+    receiver.deliver(update).then(() => done?.(), (error) => {
+      options.report(error, update);
+      refuse(update, done);
+    });
+  };
+  const refuse = (update: Update, done?: () => void): void => {
+    refused.push({ update, done });
+    retrying ??= setTimeout(retry, retries.next() * 1000);
+  };
+  const retry = (): void => {
+    retrying = undefined;
+    const again = refused.splice(0);
+    const outcomes = again.map(({ update, done }) =>
+      receiver.deliver(update).then(() => {
+        done?.();
+        return undefined;
+      }, (error: unknown) => ({ error, update, done }))
+    );
+    Promise.all(outcomes).then((results) => {
+      const failed = results.filter((r) => r !== undefined);
+      if (failed.length === 0) return retries.reset();
+      options.report(failed[0].error, failed[0].update);
+      // Back at the front, before what was taken meanwhile.
+      refused.unshift(...failed.map(({ update, done }) => ({ update, done })));
+      retrying ??= setTimeout(retry, retries.next() * 1000);
+    });
+  };
+  const orderer = options.ordered
+    ? orderedIntake(receiver, options.maxhold, options.report, refuse)
+    : undefined;
   const take = (entry: QueueEntry): void => {
     let update: Update;
     try {
@@ -152,18 +164,22 @@ export async function consumeQueue(
       entry.done?.();
       return;
     }
+    if (refused.length > 0) return refuse(update, entry.done);
     if (orderer) {
       orderer.push({ update, done: entry.done });
       return;
     }
-    handOn(receiver, update, options.report, retries, entry.done);
+    deliver(update, entry.done);
   };
   // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);
   const backoff = new Backoff(options.backoff);
   while (!stop.aborted) {
     // Updates held behind a gap count too: they wait in memory as much as those being handled.
-    while (receiver.backlog + (orderer?.holding ?? 0) >= options.maxInFlight && !stop.aborted) {
+    while (
+      receiver.backlog + (orderer?.holding ?? 0) + refused.length >= options.maxInFlight && !stop.aborted
+    ) {
+      // Refused items wait too: their retry, once it is taken in, changes the receiver.
       const released = orderer !== undefined && orderer.holding > 0 ? [orderer.released()] : [];
       await abortable(Promise.race([receiver.changed(), ...released]), stop);
     }

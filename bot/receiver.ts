@@ -139,7 +139,9 @@ export class Receiver {
 
   /** Updates received and neither handled nor dead-lettered yet. */
   get backlog(): number {
-    return this.#backlog;
+    // Updates delivered one by one and gathered for the next append count already: a source taking
+    // many in one turn of the event loop must see them.
+    return this.#backlog + (this.#gathering?.updates.length ?? 0);
   }
 
   /** Whether a loop is attached. */

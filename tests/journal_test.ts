@@ -6,6 +6,7 @@ import type { Update } from "../api/types.gen.ts";
 import type { Journal, JournalRecord } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
 import { Bot, type LoopMessage, UpdateQueue, webhookHandler } from "../bot/mod.ts";
+import { consumeQueue } from "../bot/queue_source.ts";
 import { Receiver, receiverOf } from "../bot/receiver.ts";
 import { sqliteJournal } from "../bot/sqlite_journal.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -527,6 +528,51 @@ Deno.test("journal: a chat whose lane the journal failed under waits out the bac
   assert.deepEqual(handled, [1, 2]);
   await receiver.detach(1);
 });
+
+for (const ordered of [false, true]) {
+  Deno.test(`journal: queue items the journal refused wait within maxInFlight and are handled in order once it takes them (ordered: ${ordered})`, async () => {
+    // Durable, and refusing every append while `broken` (as a locked file or a full disk would).
+    class RefusingJournal extends MemoryJournal {
+      override readonly durable = true as unknown as false;
+      broken = true;
+      override append(records: readonly JournalRecord[]): readonly JournalRecord[] {
+        if (this.broken) throw new Error("database is locked");
+        return super.append(records);
+      }
+    }
+    const journal = new RefusingJournal();
+    const receiver = new Receiver();
+    const order: number[] = [];
+    await receiver.attach({
+      handle: (_payload, update) => void order.push(update.update_id),
+      onError: () => {},
+      maxAttempts: 3,
+    }, journal);
+    const queue = new UpdateQueue();
+    // One chat, whose order must hold.
+    for (let id = 1; id <= 500; id++) {
+      queue.put({ update_id: id, message: { message_id: id, date: 0, chat: { id: 1, type: "private" } } });
+    }
+    const stop = new AbortController();
+    const reports: unknown[] = [];
+    const running = consumeQueue(queue, receiver, {
+      ordered,
+      maxhold: 1,
+      maxInFlight: 10,
+      report: (error) => void reports.push(error),
+      backoff: { initial: 0.1, max: 0.2 },
+    }, stop.signal);
+    await until(() => reports.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(queue.size, 490, "no more taken than maxInFlight while the journal refuses");
+    journal.broken = false;
+    await until(() => order.length === 500, 10, "every item to be handled");
+    assert.deepEqual(order, Array.from({ length: 500 }, (_, i) => i + 1), "in the order taken");
+    stop.abort();
+    await running;
+    await receiver.detach(1);
+  });
+}
 
 /**
  * A loop on a SQLite journal at `path`, fed by a queue, beside another connection (a backup, the sqlite3
