@@ -124,6 +124,8 @@ export async function consumeQueue(
   const refused: { update: Update; done?: () => void }[] = [];
   const retries = new Backoff(options.backoff);
   let retrying: ReturnType<typeof setTimeout> | undefined;
+  // While a retry's outcome is unknown, what is taken waits behind it as well.
+  let inRetry = false;
   const deliver = (update: Update, done?: () => void): void => {
     receiver.deliver(update).then(() => done?.(), (error) => {
       options.report(error, update);
@@ -132,10 +134,11 @@ export async function consumeQueue(
   };
   const refuse = (update: Update, done?: () => void): void => {
     refused.push({ update, done });
-    retrying ??= setTimeout(retry, retries.next() * 1000);
+    if (!inRetry) retrying ??= setTimeout(retry, retries.next() * 1000);
   };
   const retry = (): void => {
     retrying = undefined;
+    inRetry = true;
     const again = refused.splice(0);
     const outcomes = again.map(({ update, done }) =>
       receiver.deliver(update).then(() => {
@@ -144,8 +147,14 @@ export async function consumeQueue(
       }, (error: unknown) => ({ error, update, done }))
     );
     Promise.all(outcomes).then((results) => {
+      inRetry = false;
       const failed = results.filter((r) => r !== undefined);
-      if (failed.length === 0) return retries.reset();
+      if (failed.length === 0) {
+        retries.reset();
+        // What was taken meanwhile goes on at once.
+        if (refused.length > 0) retrying ??= setTimeout(retry, 0);
+        return;
+      }
       options.report(failed[0].error, failed[0].update);
       // Back at the front, before what was taken meanwhile.
       refused.unshift(...failed.map(({ update, done }) => ({ update, done })));
@@ -164,7 +173,7 @@ export async function consumeQueue(
       entry.done?.();
       return;
     }
-    if (refused.length > 0) return refuse(update, entry.done);
+    if (refused.length > 0 || inRetry) return refuse(update, entry.done);
     if (orderer) {
       orderer.push({ update, done: entry.done });
       return;
