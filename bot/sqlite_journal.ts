@@ -148,6 +148,8 @@ export class SqliteJournal implements Journal {
   #attempts = new Map<number, number>();
   // Attempts whose handlers wait for the next #write, with the failure each left behind (see attempt).
   #awaited = new Map<number, { readonly error: unknown } | undefined>();
+  // Of those, the ones another transaction committed before their own write was refused.
+  #carried = new Set<number>();
   #acks: number[] = [];
   // First attempts written with their append, not counted in memory yet (see append).
   #attemptWritten = new Set<number>();
@@ -282,7 +284,11 @@ export class SqliteJournal implements Journal {
       this.#attempts.set(id, (this.#attempts.get(id) ?? 0) + 1);
       this.#awaited.set(id, failure);
     }
-    return this.#write().then(() => count);
+    return this.#write().then(() => count, (error) => {
+      // Another transaction of its tick committed it: it counts, so its handler runs.
+      if (this.#carried.delete(id)) return count;
+      throw error;
+    });
   }
 
   /**
@@ -462,7 +468,10 @@ export class SqliteJournal implements Journal {
   #takeBack(awaited: ReadonlyMap<number, { readonly error: unknown } | undefined>): void {
     for (const [id, failure] of awaited) {
       const pending = this.#attempts.get(id);
-      if (pending === undefined) continue;
+      if (pending === undefined) {
+        this.#carried.add(id);
+        continue;
+      }
       if (pending > 1) this.#attempts.set(id, pending - 1);
       else this.#attempts.delete(id);
       this.#store.unattempt(id, failure);

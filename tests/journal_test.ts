@@ -612,6 +612,26 @@ async function loopBesideALock(
   return { bot, queue, loop, handled, reports, lock };
 }
 
+Deno.test("journal (SQLite): an attempt another transaction of its tick committed counts, and resolves, though its own write is refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "journal_carried_attempt_" });
+  const path = `${dir}/bot.db`;
+  const journal = sqliteJournal(path);
+  await journal.open();
+  journal.append([record(1, "a"), record(2, "b")]);
+  const attempt = journal.attempt(1);
+  journal.append([record(3, "c")]); // commits, carrying attempt 1
+  journal.ack(2); // pending for the tick's own write
+  const other = new DatabaseSync(path);
+  other.exec("BEGIN IMMEDIATE"); // the tick's own write is refused after busy_timeout (5 s)
+  const outcome = await Promise.resolve(attempt).then((n) => `resolved ${n}`, (e) => `rejected: ${e}`);
+  other.exec("COMMIT");
+  other.close();
+  assert.equal(outcome, "resolved 1", "in the file: its handler runs");
+  assert.equal(journal.take("a", 1)[0].attempts, 1);
+  journal.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("journal (SQLite): a chat whose attempt the journal refused is tried again by itself after the back-off, its attempt not used up", async () => {
   const dir = await Deno.makeTempDir({ prefix: "journal_refused_lane_" });
   const path = `${dir}/bot.db`;
