@@ -32,9 +32,9 @@ export function checkKey(key: string, argument = "key"): void {
 
 /**
  * Serializes a value to store, refusing what JSON cannot carry back as it was (a `Date` would come
- * back a string, a `Map` or `Set` an empty object, `NaN` or an array's `undefined` null, `-0` 0, a
- * `new Number(5)` a plain 5) and what it cannot carry at all (a BigInt, a cycle). Fields that are
- * `undefined` are left out, as JSON does.
+ * back a string, a `Map` or `Set` an empty object, `NaN` null, a `new Number(5)` a plain 5) and what it
+ * cannot carry at all (a BigInt, a cycle). Fields that are `undefined` are left out, as JSON does; an
+ * array's `undefined` (a seed's None) comes back null and `-0` comes back 0, which compare as equal.
  *
  * @throws {BadInput} naming the key and what is wrong.
  */
@@ -45,7 +45,6 @@ export function toJson(key: string, value: unknown): string {
     json = JSON.stringify(value, function(this: unknown, field: string, converted: unknown) {
       const original = (this as Record<string, unknown>)[field];
       if (typeof converted === "number" && !Number.isFinite(converted)) changed ??= String(converted);
-      else if (Object.is(converted, -0)) changed ??= "-0";
       else if (Array.isArray(this) && leftOut(converted)) changed ??= `${typeof converted} in an array`;
       else if (typeof original === "object" && original !== null && lossy(original)) {
         changed ??= `a ${original.constructor.name}`;
