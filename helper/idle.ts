@@ -37,6 +37,15 @@ export class IdleEventCoordinator {
     return this.#event;
   }
 
+  /**
+   * Restarts the countdown if its `_idle` came due since the last restart (it was emitted): what a
+   * handled message calls, bound, so that it can be handed to `then` as it is.
+   */
+  readonly refreshIfDue = (): void => {
+    const current = this.#event;
+    if (current !== undefined && !this.scheduler.isPending(current)) this.refresh();
+  };
+
   /** Restarts the idle countdown. */
   refresh(): void {
     const current = this.#event;
@@ -82,32 +91,20 @@ function wrapOnMessage<R, This>(
   };
 }
 
-// Runs `handle` for `msg` unless it is a stale `_idle` (see admit). A chat's next message waits until
-// this one is handled, where telepot had it in the mailbox ahead of an `_idle` that came due meanwhile:
-// so the countdown restarts once a message is handled too, and such an `_idle` is stale instead of a
-// close with a message waiting. (Not after a close, which cancelled the countdown.)
+// Runs `handle` for `msg` unless it is a stale `_idle`: one that is not the pending one (it fired while a
+// message was being handled). A non-event message restarts the countdown, and again once it is handled
+// if its `_idle` came due meanwhile: a chat's next message waits until this one is handled, where telepot
+// had it in the mailbox ahead of that `_idle`, so the `_idle` is stale instead of a close with a message
+// waiting. (Not after a close, which cancelled the countdown.)
 function admitted<R>(idle: IdleEventCoordinator, msg: Msg, handle: () => R): R | undefined {
-  if (!admit(idle, msg)) return undefined;
-  const result = handle();
-  if (eventKey(msg) === undefined) {
-    // Only when the `_idle` came due meanwhile: a pending one is still far enough ahead.
-    const handled = () => {
-      const event = idle.event;
-      if (event !== undefined && !idle.scheduler.isPending(event)) idle.refresh();
-    };
-    if (result instanceof Promise) result.then(handled, handled);
-    else handled();
-  }
-  return result;
-}
-
-// A non-event message restarts the countdown; an `_idle` event that is not the pending one is stale
-// (it fired while a message was being handled) and is not handed on.
-function admit(idle: IdleEventCoordinator, msg: Msg): boolean {
   const event = eventKey(msg);
-  if (event === undefined) idle.refresh();
-  else if (event === "_idle" && msg !== idle.event?.data) return false;
-  return true;
+  if (event === "_idle" && msg !== idle.event?.data) return undefined;
+  if (event !== undefined) return handle();
+  idle.refresh();
+  const result = handle();
+  if (result instanceof Promise) result.then(idle.refreshIfDue, idle.refreshIfDue);
+  else idle.refreshIfDue();
+  return result;
 }
 
 function wrapOnClose<R, This>(
