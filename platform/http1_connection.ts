@@ -291,11 +291,7 @@ export class Http1Connection {
     bytes.set(this.#buffer.subarray(this.#start, this.#end));
     this.#start = this.#end = 0;
     for (let got = buffered; got < length;) {
-      if (got === bytes.byteLength) {
-        const larger = new Uint8Array(Math.min(length, 2 * got));
-        larger.set(bytes);
-        bytes = larger;
-      }
+      if (got === bytes.byteLength) bytes = grown(bytes, got, Math.min(length, 2 * got));
       const n = await this.#socket.read(bytes.subarray(got));
       if (n === null) throw new ConnectionClosed("in the middle of the answer's body");
       got += n;

@@ -150,10 +150,11 @@ export class WebhookRunner {
       hook.lastErrorDate = unixNow();
       hook.lastErrorMessage = error.message;
       const delay = this.#nextDelay(id, error.retryAfter);
-      const retryAt = Date.now() + delay * 1000;
+      const now = Date.now();
+      const retryAt = now + delay * 1000;
       // WebhookActor::on_update_error drops an update whose next try would come after it expires.
       const expiry = this.bot.queue.expiryOf(id);
-      if (expiry !== undefined && Math.floor(Date.now() / 1000) + delay > expiry) {
+      if (expiry !== undefined && Math.floor(now / 1000) + delay > expiry) {
         this.#failures.delete(id);
         this.bot.queue.forget(id);
       } else {

@@ -482,10 +482,7 @@ export class World {
     const user = member.user as UserObj;
     const stays = member.status === "restricted" && member.is_member !== false;
     const lifted = chatMember(user, stays ? "member" : "left");
-    state.members.set(user.id, lifted);
-    this.#scheduleLapse(state, lifted);
-    this.changed({ kind: "member", chat: state, member: lifted });
-    this.#announce(state, user, until, member, lifted);
+    this.#setMember(state, user, until, member, lifted);
     return lifted;
   }
 
@@ -639,13 +636,14 @@ export class World {
   changeMember(state: ChatState, actor: UserObj, member: Obj): void {
     const user = member.user as UserObj;
     const old = this.member(state, user.id) ?? chatMember(user, "left");
-    state.members.set(user.id, member);
-    this.#scheduleLapse(state, member);
-    this.changed({ kind: "member", chat: state, member });
-    this.#announce(state, actor, unixNow(), old, member);
+    this.#setMember(state, actor, unixNow(), old, member);
   }
 
-  #announce(state: ChatState, actor: UserObj, date: number, old: Obj, member: Obj): void {
+  // Stores `member` in place of `old`, sets its lapse timer, and tells watchers and the chat's bots.
+  #setMember(state: ChatState, actor: UserObj, date: number, old: Obj, member: Obj): void {
+    state.members.set((member.user as UserObj).id, member);
+    this.#scheduleLapse(state, member);
+    this.changed({ kind: "member", chat: state, member });
     const change = { chat: state.chat, from: actor, date, old_chat_member: old, new_chat_member: member };
     const changedBot = this.bots.get((member.user as UserObj).id);
     changedBot?.queue.push("my_chat_member", change);
