@@ -53,7 +53,8 @@ export interface MessageLoopOptions {
   /**
    * Back-off between failed polls, between failed takes from a `source`, and before a chat whose
    * update the journal could not record (a file locked past its busy timeout, Redis away) is tried
-   * again, or a `source` item the journal refused is handed on again. Default 0.5 s doubling up to 30 s, with jitter.
+   * again, or a `source` item the journal refused is handed on again. Default 0.5 s doubling up to
+   * 30 s, with jitter.
    */
   readonly backoff?: BackoffOptions;
   /** Updates per `getUpdates` call, 1–100. Default 100. */

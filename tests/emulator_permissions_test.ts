@@ -24,6 +24,31 @@ async function setup() {
   return { emu, bot, owner, bob, group, restrict, member };
 }
 
+// Bob, in the group, and Carol, out of it, restricted for a minute. A restriction for under 30 seconds
+// is for ever, so a real expiry takes half a minute: the tests move the records' until_date into the
+// past instead (pastUntil).
+async function restrictBobAndCarol({ emu, bot, group, restrict }: Awaited<ReturnType<typeof setup>>) {
+  const carol = emu.createUser({ first_name: "Carol" });
+  const until = Math.floor(Date.now() / 1000) + 60;
+  await restrict({ can_send_messages: false }, { until_date: until });
+  await ok(emu.apiRoot, bot.token, "restrictChatMember", {
+    chat_id: group.id,
+    user_id: carol.id,
+    permissions: { can_send_messages: false },
+    until_date: until,
+  });
+  return carol;
+}
+
+function pastUntil(
+  { emu, group }: Awaited<ReturnType<typeof setup>>,
+  users: readonly { id: number }[],
+): void {
+  for (const user of users) {
+    emu.chat(group.id).members.get(user.id)!.until_date = Math.floor(Date.now() / 1000) - 1;
+  }
+}
+
 async function refused(post: Promise<unknown>, permission: string): Promise<void> {
   await assert.rejects(post, (e: unknown) => {
     assert.ok(e instanceof ScriptError, String(e));
@@ -190,26 +215,15 @@ Deno.test("a restriction outlasts leaving and joining: by join, by being added, 
 });
 
 Deno.test("a restriction past its until_date is gone: getChatMember shows a plain member, or left when out", async () => {
-  const { emu, bot, bob, group, restrict, member } = await setup();
+  const world = await setup();
+  const { emu, bot, bob, group, member } = world;
   try {
-    const carol = emu.createUser({ first_name: "Carol" });
+    const carol = await restrictBobAndCarol(world);
     const getCarol = () =>
       ok<Any>(emu.apiRoot, bot.token, "getChatMember", { chat_id: group.id, user_id: carol.id });
-    // A restriction for under 30 seconds is forever, so a real expiry takes half a minute: the test
-    // moves the records' until_date into the past instead.
-    const until = Math.floor(Date.now() / 1000) + 60;
-    await restrict({ can_send_messages: false }, { until_date: until });
-    await ok(emu.apiRoot, bot.token, "restrictChatMember", {
-      chat_id: group.id,
-      user_id: carol.id,
-      permissions: { can_send_messages: false },
-      until_date: until,
-    });
     assert.equal((await member()).status, "restricted");
     assert.equal((await getCarol()).status, "restricted");
-    for (const user of [bob, carol]) {
-      emu.chat(group.id).members.get(user.id)!.until_date = Math.floor(Date.now() / 1000) - 1;
-    }
+    pastUntil(world, [bob, carol]);
     assert.deepEqual(await member(), { status: "member", user: bob.user });
     assert.deepEqual(await getCarol(), { status: "left", user: carol.user });
     await bob.sendText(group.id, "free again");
@@ -275,22 +289,13 @@ Deno.test("a restriction lapsing at its until_date is a chat_member update at th
 });
 
 Deno.test("a lapsed restriction seen first by a look-up is the same single chat_member update", async () => {
-  const { emu, bot, bob, group, restrict, member } = await setup();
+  const world = await setup();
+  const { emu, bot, bob, group, member } = world;
   try {
-    const carol = emu.createUser({ first_name: "Carol" });
-    const until = Math.floor(Date.now() / 1000) + 60;
-    await restrict({ can_send_messages: false }, { until_date: until });
-    await ok(emu.apiRoot, bot.token, "restrictChatMember", {
-      chat_id: group.id,
-      user_id: carol.id,
-      permissions: { can_send_messages: false },
-      until_date: until,
-    });
+    const carol = await restrictBobAndCarol(world);
     const seen = await ok<Any[]>(emu.apiRoot, bot.token, "getUpdates", { allowed_updates: ["chat_member"] });
     assert.equal(seen.length, 0, "allowed_updates applies from the call on");
-    for (const user of [bob, carol]) {
-      emu.chat(group.id).members.get(user.id)!.until_date = Math.floor(Date.now() / 1000) - 1;
-    }
+    pastUntil(world, [bob, carol]);
     assert.equal((await member()).status, "member");
     assert.equal((await member()).status, "member");
     await bob.sendText(group.id, "free again");
