@@ -1,5 +1,7 @@
+import { setImmediate } from "node:timers";
 import type { Update } from "../api/types.gen.ts";
 import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
+import { deferred } from "./deferred.ts";
 import type { GettableQueue, UpdateSource } from "./loop_options.ts";
 import { Orderer, type Pending } from "./orderer.ts";
 import { parseUpdate } from "./parse_update.ts";
@@ -75,22 +77,14 @@ function takerFor(source: UpdateSource, late: (entry: QueueEntry) => void): Take
  * An orderer in front of a receiver, for sources without an order of their own (a queue, webhook
  * requests): gaps are held at most `maxhold` seconds; an id below one already delivered is handed on
  * at once unless it was seen (a far-ahead id, or Telegram starting a new sequence, must not make later
- * real updates look late). Each pending update's `done` runs once it is confirmable.
+ * real updates look late). `hand` takes each update in order; a repeat's `done` runs once the first
+ * copy is confirmable.
  */
 export function orderedIntake(
   receiver: Receiver,
   maxhold: number,
-  report: (error: unknown, update?: Update) => void,
-  refused?: (update: Update, done?: () => void) => void,
+  hand: (pending: Pending) => void,
 ): Orderer {
-  const hand = (pending: Pending) => {
-    receiver.deliver(pending.update).then(() => pending.done?.(), (error) => {
-      report(error, pending.update);
-      // A webhook request fails (its sender delivers it again); a queue's item is handed on again.
-      if (pending.fail !== undefined) pending.fail(error);
-      else refused?.(pending.update, pending.done);
-    });
-  };
   return new Orderer({
     maxhold,
     deliver: hand,
@@ -117,53 +111,46 @@ export async function consumeQueue(
   options: QueueOptions,
   stop: AbortSignal,
 ): Promise<void> {
-  // Items the journal refused (a SQLite file locked past its busy timeout, Redis away), in the order
-  // they were taken: a queue's item, once taken, is the queue's no more, so they are handed on again,
-  // together, after the back-off; what is taken meanwhile waits behind them, keeping each chat's order,
-  // and counts against maxInFlight.
-  const refused: { update: Update; done?: () => void }[] = [];
+  // Taken items on their way into the journal, in the order taken, with one append at a time: what is
+  // taken while an append runs waits here, so a batch the journal refuses (a SQLite file locked past
+  // its busy timeout, Redis away) goes back in front of what came after it, is tried again after the
+  // back-off, and each chat's order holds whatever the journal answers. A queue's item, once taken, is
+  // the queue's no more: nothing taken is dropped.
+  const waiting: Pending[] = [];
   const retries = new Backoff(options.backoff);
-  let retrying: ReturnType<typeof setTimeout> | undefined;
-  // While a retry's outcome is unknown, what is taken waits behind it as well.
-  let inRetry = false;
-  const deliver = (update: Update, done?: () => void): void => {
-    receiver.deliver(update).then(() => done?.(), (error) => {
-      options.report(error, update);
-      refuse(update, done);
+  // An append is running or due (gathering what is taken meanwhile, or after a back-off).
+  let appending = false;
+  // Settles at the end of each append, with whether the journal took the batch.
+  let settled = deferred<boolean>();
+  const send = (pending: Pending): void => {
+    waiting.push(pending);
+    if (appending) return;
+    appending = true;
+    // Taken in at once when nothing is on its way: a memory journal's quick handler finishes right here.
+    append();
+  };
+  const append = (): void => {
+    const batch = waiting.splice(0);
+    receiver.receive(batch.map((pending) => pending.update)).then(() => {
+      retries.reset();
+      for (const { update, done } of batch) if (done) receiver.confirmable(update.update_id).then(done);
+      settle(true, 0);
+    }, (error: unknown) => {
+      options.report(error, batch[0].update);
+      waiting.unshift(...batch);
+      settle(false, retries.next());
     });
   };
-  const refuse = (update: Update, done?: () => void): void => {
-    refused.push({ update, done });
-    if (!inRetry) retrying ??= setTimeout(retry, retries.next() * 1000);
+  const settle = (took: boolean, seconds: number): void => {
+    if (waiting.length === 0) appending = false;
+    // What was taken during an append goes in together, with whatever else this turn takes.
+    else if (took) setImmediate(append);
+    else setTimeout(append, seconds * 1000);
+    const current = settled;
+    settled = deferred();
+    current.resolve(took);
   };
-  const retry = (): void => {
-    retrying = undefined;
-    inRetry = true;
-    const again = refused.splice(0);
-    const outcomes = again.map(({ update, done }) =>
-      receiver.deliver(update).then(() => {
-        done?.();
-        return undefined;
-      }, (error: unknown) => ({ error, update, done }))
-    );
-    Promise.all(outcomes).then((results) => {
-      inRetry = false;
-      const failed = results.filter((r) => r !== undefined);
-      if (failed.length === 0) {
-        retries.reset();
-        // What was taken meanwhile goes on at once.
-        if (refused.length > 0) retrying ??= setTimeout(retry, 0);
-        return;
-      }
-      options.report(failed[0].error, failed[0].update);
-      // Back at the front, before what was taken meanwhile.
-      refused.unshift(...failed.map(({ update, done }) => ({ update, done })));
-      retrying ??= setTimeout(retry, retries.next() * 1000);
-    });
-  };
-  const orderer = options.ordered
-    ? orderedIntake(receiver, options.maxhold, options.report, refuse)
-    : undefined;
+  const orderer = options.ordered ? orderedIntake(receiver, options.maxhold, send) : undefined;
   const take = (entry: QueueEntry): void => {
     let update: Update;
     try {
@@ -173,12 +160,9 @@ export async function consumeQueue(
       entry.done?.();
       return;
     }
-    if (refused.length > 0 || inRetry) return refuse(update, entry.done);
-    if (orderer) {
-      orderer.push({ update, done: entry.done });
-      return;
-    }
-    deliver(update, entry.done);
+    const pending = { update, done: entry.done };
+    if (orderer) orderer.push(pending);
+    else send(pending);
   };
   // An item a foreign source yields after the stop is still handed on: the receiver outlives the loop.
   const taker = takerFor(source, take);
@@ -186,11 +170,10 @@ export async function consumeQueue(
   while (!stop.aborted) {
     // Updates held behind a gap count too: they wait in memory as much as those being handled.
     while (
-      receiver.backlog + (orderer?.holding ?? 0) + refused.length >= options.maxInFlight && !stop.aborted
+      receiver.backlog + (orderer?.holding ?? 0) + waiting.length >= options.maxInFlight && !stop.aborted
     ) {
-      // Refused items wait too: their retry, once it is taken in, changes the receiver.
       const released = orderer !== undefined && orderer.holding > 0 ? [orderer.released()] : [];
-      await abortable(Promise.race([receiver.changed(), ...released]), stop);
+      await abortable(Promise.race([receiver.changed(), settled.promise, ...released]), stop);
     }
     if (stop.aborted) break;
     let entry: Awaited<ReturnType<Taker>>;
@@ -206,4 +189,7 @@ export async function consumeQueue(
     take(entry);
   }
   orderer?.flush();
+  // What was taken goes into the receiver before the loop detaches it. A batch the journal refuses is
+  // still tried again after the stop: the receiver keeps it for the bot's next loop.
+  while (appending && await settled.promise);
 }

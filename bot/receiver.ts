@@ -7,7 +7,6 @@ import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { chatKey } from "./chat_key.ts";
 import { type Deferred, deferred } from "./deferred.ts";
-import { Deque } from "./deque.ts";
 import type { Awaitable, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { UpdateLedger } from "./ledger.ts";
 import { MemoryJournal } from "./memory_journal.ts";
@@ -92,8 +91,9 @@ export class Receiver {
   #forgetHandled = false;
   #lanes = new Map<string, Lane>();
   // Lanes with work but no handler to run it (no loop running, or stopping).
-  #parked = new Deque<string>();
-  #parkedKeys = new Set<string>();
+  // Keys whose work waits for a loop, in the order parked (a Set keeps insertion order and forgets a key
+  // in O(1) when its lane takes it, so nothing stale builds up while a journal stays away).
+  #parked = new Set<string>();
   // Lanes the journal failed under (a locked file, Redis away), parked until `#retryTimer` wakes them
   // together: a chat that sends nothing more must not wait for ever. The back-off is reset once a lane
   // it woke got through.
@@ -182,9 +182,9 @@ export class Receiver {
       this.#opened = undefined;
       opened.resolve();
     }
-    while (this.#parked.size > 0 && this.#settings === settings) {
-      const key = this.#parked.shift()!;
-      this.#parkedKeys.delete(key);
+    for (const key of this.#parked) {
+      if (this.#settings !== settings) break;
+      this.#parked.delete(key);
       this.#wake(key);
     }
   }
@@ -215,8 +215,7 @@ export class Receiver {
       // Handlers still running past the stop belong to the closed journal: they hold no chat any more.
       this.#lanes = new Map();
       this.#backlog = 0;
-      this.#parked = new Deque();
-      this.#parkedKeys.clear();
+      this.#parked.clear();
       await journal.close();
     }
   }
@@ -425,8 +424,7 @@ export class Receiver {
     await previous.close();
     const held = await journal.unacked();
     this.#backlog = 0;
-    this.#parked = new Deque();
-    this.#parkedKeys.clear();
+    this.#parked.clear();
     this.#adopt(held, journal, (key) => this.#park(key));
     journal.listen?.((records) => {
       if (this.#journal === journal) this.#adopt(records, journal, (key) => this.#wake(key));
@@ -459,9 +457,7 @@ export class Receiver {
   }
 
   #park(key: string): void {
-    if (this.#parkedKeys.has(key)) return;
-    this.#parkedKeys.add(key);
-    this.#parked.push(key);
+    this.#parked.add(key);
   }
 
   #wake(key: string): void {
@@ -474,7 +470,7 @@ export class Receiver {
     if (settings === undefined || this.#stopping || this.#opening) return this.#park(key);
     // The lane takes the key's work: parked no more (else a lane failing on the journal would find its
     // key parked and start the next one at once, past the back-off).
-    this.#parkedKeys.delete(key);
+    this.#parked.delete(key);
     const fresh = { dirty: false, retake: false };
     const journal = this.#journal;
     this.#lanes.set(key, fresh);
@@ -512,8 +508,8 @@ export class Receiver {
       if (this.#lanes.get(key) === lane) this.#lanes.delete(key);
       this.#notify();
       // A lane that outlived its loop parked its key; a loop attached meanwhile picks it up now.
-      if (this.#parkedKeys.has(key) && this.#settings !== undefined && !this.#stopping) {
-        this.#parkedKeys.delete(key);
+      if (this.#parked.has(key) && this.#settings !== undefined && !this.#stopping) {
+        this.#parked.delete(key);
         this.#wake(key);
       }
     }
@@ -541,7 +537,7 @@ export class Receiver {
     if (this.#settings !== settings || this.#stopping || this.#journal !== journal) return;
     for (const key of keys) {
       // Not parked any more: a loop attached meanwhile took it.
-      if (!this.#parkedKeys.delete(key)) continue;
+      if (!this.#parked.delete(key)) continue;
       this.#retried.add(key);
       this.#wake(key);
     }

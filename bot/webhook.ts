@@ -99,7 +99,12 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   receiver.webhook = true;
   const intake = options.ordered !== true
     ? undefined
-    : orderedIntake(receiver, maxhold, (error, update) => receiver.report(error, update));
+    : orderedIntake(receiver, maxhold, ({ update, done, fail }) => {
+      receiver.deliver(update).then(() => done?.(), (error) => {
+        receiver.report(error, update);
+        fail?.(error);
+      });
+    });
   const journaled = intake === undefined
     ? (update: Update) => receiver.deliver(update)
     : (update: Update) =>

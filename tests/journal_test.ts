@@ -574,6 +574,54 @@ for (const ordered of [false, true]) {
   });
 }
 
+for (const ordered of [false, true]) {
+  Deno.test(`journal: a queue item taken while an earlier append is out waits for it, and goes after it when the journal refuses it (ordered: ${ordered})`, async () => {
+    // Durable and answering later, as Redis does; the first append is refused (the connection dropped).
+    class RemoteJournal extends MemoryJournal {
+      override readonly durable = true as unknown as false;
+      appends = 0;
+      override append(records: readonly JournalRecord[]): readonly JournalRecord[] {
+        const first = this.appends++ === 0;
+        return new Promise<readonly JournalRecord[]>((resolve, reject) =>
+          setTimeout(() => first ? reject(new Error("connection lost")) : resolve(super.append(records)), 30)
+        ) as unknown as readonly JournalRecord[];
+      }
+    }
+    const receiver = new Receiver();
+    const order: number[] = [];
+    await receiver.attach({
+      handle: (_payload, update) => void order.push(update.update_id),
+      onError: () => {},
+      maxAttempts: 3,
+    }, new RemoteJournal());
+    const message = (id: number) => ({
+      update_id: id,
+      message: { message_id: id, date: 0, chat: { id: 1, type: "private" } },
+    });
+    // One chat: the second item comes while the first one's append is out.
+    async function* arriving() {
+      yield message(1);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      yield message(2);
+    }
+    const reports: unknown[] = [];
+    const stop = new AbortController();
+    const running = consumeQueue(arriving(), receiver, {
+      ordered,
+      maxhold: 1,
+      maxInFlight: 10,
+      report: (error) => void reports.push(error),
+      backoff: { initial: 0.05, max: 0.05 },
+    }, stop.signal);
+    await until(() => order.length === 2, 10, "both items to be handled");
+    assert.deepEqual(order, [1, 2], "the chat's order, though its first append was refused");
+    assert.equal(reports.length, 1);
+    stop.abort();
+    await running;
+    await receiver.detach(1);
+  });
+}
+
 /**
  * A loop on a SQLite journal at `path`, fed by a queue, beside another connection (a backup, the sqlite3
  * shell) that may take the file's write lock (`lock()`): what the journal then tries waits busy_timeout
