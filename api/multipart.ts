@@ -15,15 +15,17 @@ export interface MultipartBody {
 
 const encoder = new TextEncoder();
 const NON_ASCII = /[^\x20-\x7e]/;
-// The Bot API server percent-decodes a quoted value, so `%` is escaped too; and `;`, which its parser
-// took for the parameter's end, inside quotes too, before 2021.
-const QUOTED_UNSAFE = /["\r\n;%]/g;
+// The Bot API server percent-decodes a quoted value, so `%` is escaped too; `\\`, which its parser takes
+// for an escape (a Windows path lost its separators, a trailing one left the quote unclosed); and `;`,
+// which it took for the parameter's end, inside quotes too, before 2021.
+const QUOTED_UNSAFE = /["\r\n;%\\]/g;
 const QUOTED_ESCAPES: Record<string, string> = {
   "\"": "%22",
   "\r": "%0D",
   "\n": "%0A",
   ";": "%3B",
   "%": "%25",
+  "\\": "%5C",
 };
 const RFC5987_EXTRA = /['()*]/g;
 

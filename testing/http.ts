@@ -209,7 +209,9 @@ export function createHandler(
       if (path.startsWith("/file/bot")) {
         const slash = path.indexOf("/", 9);
         if (slash < 0) return notFound();
-        return download(path.slice(9, slash), path.slice(slash + 1));
+        const filePath = path.slice(slash + 1);
+        // The test environment's files are under /file/bot<token>/test/<path>, as its calls are.
+        return download(path.slice(9, slash), filePath.startsWith("test/") ? filePath.slice(5) : filePath);
       }
       return notFound();
     } catch (e) {

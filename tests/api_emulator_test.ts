@@ -43,6 +43,31 @@ Deno.test("the client's uploads are understood by the emulator and download back
   });
 });
 
+Deno.test("file names with backslashes and quotes reach the server as they are", async () => {
+  await withEmulator(async (_emu, api, userId) => {
+    for (const name of ["C:\\Users\\me\\report.txt", "report\\", "a\\\"b.txt", "100% \"done\"; ok.txt"]) {
+      const sent = await api.sendDocument(userId, [name, new TextEncoder().encode("x")]);
+      assert.equal(sent.document?.file_name, name);
+    }
+  });
+});
+
+Deno.test("in the test environment, files download from /file/bot<token>/test/", async () => {
+  const emu = await BotApiEmulator.start();
+  const dir = await Deno.makeTempDir();
+  try {
+    const { token } = emu.createBot({ username: "test_env_bot" });
+    const user = emu.createUser({ first_name: "Alice" });
+    const api = new Api(token, { apiRoot: emu.apiRoot, testEnvironment: true });
+    const sent = await api.sendDocument(user.id, ["n.txt", new TextEncoder().encode("test env")]);
+    await api.downloadFile(sent.document!.file_id, `${dir}/n.txt`);
+    assert.equal(await Deno.readTextFile(`${dir}/n.txt`), "test env");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await emu.close();
+  }
+});
+
 Deno.test("the emulator's refusals map to telepot's error classes; 429 is retried", async () => {
   await withEmulator(async (emu, api, userId, token) => {
     emu.injectFault({ method: "sendMessage", times: 1, error: tooManyRequests(1) });
