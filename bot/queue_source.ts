@@ -5,6 +5,7 @@ import { deferred } from "./deferred.ts";
 import type { GettableQueue, UpdateSource } from "./loop_options.ts";
 import { Orderer, type Pending } from "./orderer.ts";
 import { parseUpdate } from "./parse_update.ts";
+import { RESOLVED } from "./receipt.ts";
 import type { Receiver } from "./receiver.ts";
 import { type QueueEntry, UpdateQueue } from "./update_queue.ts";
 import { abortable } from "./within.ts";
@@ -126,29 +127,43 @@ export async function consumeQueue(
     waiting.push(pending);
     if (appending) return;
     appending = true;
-    // Taken in at once when nothing is on its way: a memory journal's quick handler finishes right here.
-    append();
+    // A durable journal takes what this turn brings in one transaction; the memory journal takes each
+    // item at once, so a quick handler finishes right here, in the order taken.
+    if (receiver.durable) setImmediate(append);
+    else append();
   };
   const append = (): void => {
     const batch = waiting.splice(0);
-    receiver.receive(batch.map((pending) => pending.update)).then(() => {
-      retries.reset();
-      for (const { update, done } of batch) if (done) receiver.confirmable(update.update_id).then(done);
-      settle(true, 0);
-    }, (error: unknown) => {
-      options.report(error, batch[0].update);
-      waiting.unshift(...batch);
-      settle(false, retries.next());
-    });
+    // A durable journal takes the batch in one transaction; the memory journal takes each update in
+    // turn, so that quick handlers run in the order taken, across chats too.
+    const parts = receiver.durable ? [batch] : batch.map((pending) => [pending]);
+    const outcomes = parts.map((part) => receiver.receive(part.map((pending) => pending.update)));
+    if (outcomes.every((outcome) => outcome === RESOLVED)) return settle(batch);
+    Promise.all(outcomes.map((outcome) => outcome.then(() => undefined, (error: unknown) => ({ error }))))
+      .then((refusals) => {
+        const refused = refusals.findIndex((refusal) => refusal !== undefined);
+        if (refused < 0) return settle(batch);
+        settle(parts.filter((_, i) => refusals[i] === undefined).flat(), {
+          error: refusals[refused]!.error,
+          items: parts.filter((_, i) => refusals[i] !== undefined).flat(),
+        });
+      });
   };
-  const settle = (took: boolean, seconds: number): void => {
-    if (waiting.length === 0) appending = false;
-    // What was taken during an append goes in together, with whatever else this turn takes.
-    else if (took) setImmediate(append);
-    else setTimeout(append, seconds * 1000);
+  const settle = (taken: Pending[], refused?: { error: unknown; items: Pending[] }): void => {
+    for (const { update, done } of taken) if (done) receiver.confirmable(update.update_id).then(done);
+    if (refused !== undefined) {
+      options.report(refused.error, refused.items[0].update);
+      waiting.unshift(...refused.items);
+      setTimeout(append, retries.next() * 1000);
+    } else {
+      retries.reset();
+      if (waiting.length === 0) appending = false;
+      // What was taken during an append goes in together, with whatever else this turn takes.
+      else setImmediate(append);
+    }
     const current = settled;
     settled = deferred();
-    current.resolve(took);
+    current.resolve(refused === undefined);
   };
   const orderer = options.ordered ? orderedIntake(receiver, options.maxhold, send) : undefined;
   const take = (entry: QueueEntry): void => {
