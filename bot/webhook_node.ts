@@ -3,13 +3,16 @@ import { answer, webRequest } from "../platform/node_request.ts";
 import type { FetchHandler } from "./webhook.ts";
 
 /** A `node:http` request, possibly with a body already parsed by Express middleware (`express.json()`). */
-export type NodeRequest = IncomingMessage & { body?: unknown };
+export type NodeRequest = IncomingMessage & { body?: unknown; _body?: boolean };
 
 /** A `node:http` / Express request listener. */
 export type NodeHandler = (req: NodeRequest, res: ServerResponse) => Promise<void>;
 
-// Express parsed it already (`express.json()`): the stream is spent, so the parsed value goes on.
+// Express parsed it already (`express.json()`): the stream is spent, so the parsed value goes on. A
+// `req.body` over an unread stream is a parser's placeholder (Express 4's parsers set `{}` on every
+// request, whatever its type): the stream holds the update.
 function parsedBody(req: NodeRequest): BodyInit | undefined {
+  if (!req.readableEnded && req._body !== true) return undefined;
   const parsed = req.body;
   if (typeof parsed === "string") return parsed;
   if (parsed instanceof Uint8Array) return new Uint8Array(parsed);

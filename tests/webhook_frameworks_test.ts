@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
+import express4 from "npm:express@4.22.3";
 import express from "npm:express@5.3.0";
 import { Hono } from "npm:hono@4.13.19";
 import type { LoopMessage } from "../bot/handler.ts";
@@ -40,6 +41,29 @@ Deno.test("webhook: Express, with and without express.json() before the route, t
   assert.equal(await deliver(`${base}/raw`, 1), 200);
   assert.equal(await deliver(`${base}/parsed`, 2), 200);
   assert.equal(await deliver(`${base}/parsed`, 3, "wrong"), 401);
+  await until(() => ids.length === 2);
+  await loop.stop();
+  assert.deepEqual(ids, [1, 2]);
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+Deno.test("webhook: Express 4 with body parsers that did not match the update (their empty req.body), and with express.json()", async () => {
+  const bot = new Bot("1:express4", { apiRoot: "http://127.0.0.1:9" });
+  const ids: number[] = [];
+  const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
+  const hook = nodeAdapter(webhookHandler(bot, { secretToken: SECRET }));
+  const app = express4();
+  // Express 4's parsers set req.body to {} on every request, also those whose body they left unread.
+  app.use(express4.urlencoded({ extended: false }));
+  app.use(express4.text());
+  app.post("/hook", hook);
+  app.post("/parsed", express4.json(), hook);
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  assert.equal(await deliver(`${base}/hook`, 1), 200);
+  assert.equal(await deliver(`${base}/parsed`, 2), 200);
   await until(() => ids.length === 2);
   await loop.stop();
   assert.deepEqual(ids, [1, 2]);
