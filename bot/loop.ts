@@ -2,7 +2,7 @@ import { checkSeconds } from "../api/seconds.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
-import { exitProcess, onStopSignal } from "../platform/process.ts";
+import { exitProcess, onStopSignal, signalExitCode, type StopSignal } from "../platform/process.ts";
 import { kindsFor, type LoopHandler, type LoopMessage, resolveHandler } from "./handler.ts";
 import { checkJournal, resolveJournal } from "./journal_option.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
@@ -124,7 +124,10 @@ export function runLoop(
   if (options.signal?.aborted) stop();
   const handleSignals = options.handleSignals ?? Boolean(options.runForever);
   let bySignal = false;
-  const onSignal = () => {
+  const onSignal = (signal: StopSignal) => {
+    // A second signal during the graceful stop ends a run-forever program at once, as it would have
+    // without the library's listener.
+    if (bySignal && options.runForever) exitProcess(signalExitCode(signal));
     bySignal = true;
     stop();
   };
@@ -166,14 +169,16 @@ export function runLoop(
       failed = true;
       throw error;
     } finally {
-      if (receiver.attached) await attached.then(() => receiver.detach(stopTimeout), () => {});
+      let abandoned = 0;
+      if (receiver.attached) abandoned = await attached.then(() => receiver.detach(stopTimeout), () => 0);
       // After a 401 or 409 another getUpdates would only fail the same way.
       if (mode === "polling" && !failed) await confirmOffset(host, receiver, offsets);
       clearInterval(keepAlive);
       unlisten();
       options.signal?.removeEventListener("abort", stop);
-      // A run-forever program stopped by SIGINT/SIGTERM ends once its loop has stopped gracefully.
-      if (bySignal && options.runForever) exitProcess(0);
+      // A run-forever program stopped by SIGINT/SIGTERM ends once its loop has stopped: with status 1
+      // when stopTimeout cut handlers off (their updates come back to the next run).
+      if (bySignal && options.runForever) exitProcess(abandoned > 0 ? 1 : 0);
     }
   };
   // `done` is left for the caller to observe: a fatal error (401, 409) nobody awaits should surface.

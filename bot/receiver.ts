@@ -193,9 +193,10 @@ export class Receiver {
    * Detaches the loop: with the memory journal, lanes first work through what was received (up to
    * `seconds`), since nothing unfinished may be confirmed; with a durable one, lanes stop after their
    * current update. Then whatever is still running gets the rest of `seconds`, and a durable journal is
-   * closed (what it holds is resumed by the next loop or process).
+   * closed (what it holds is resumed by the next loop or process). Resolves with the number of chats
+   * whose handling was still running when `seconds` ran out.
    */
-  async detach(seconds: number): Promise<void> {
+  async detach(seconds: number): Promise<number> {
     const deadline = Date.now() + seconds * 1000;
     const left = () => (deadline - Date.now()) / 1000;
     if (!this.#journal.durable) {
@@ -203,6 +204,7 @@ export class Receiver {
     }
     this.#stopping = true;
     while (this.#lanes.size > 0 && left() > 0) await within(this.changed(), left());
+    const abandoned = this.#lanes.size;
     this.#settings = undefined;
     // Parked as they are: the next loop wakes them.
     clearTimeout(this.#retryTimer);
@@ -218,6 +220,7 @@ export class Receiver {
       this.#parked.clear();
       await journal.close();
     }
+    return abandoned;
   }
 
   /**

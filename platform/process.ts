@@ -18,27 +18,36 @@ function hostProcess(): ProcessLike | undefined {
   return typeof candidate?.on === "function" ? candidate : undefined;
 }
 
-/** The signals that ask a program to stop gracefully. */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+/** The signals that ask a program to stop gracefully, with the numbers that make up their exit codes. */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/** SIGINT or SIGTERM. */
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** The exit status a shell reports for a program ended by `signal` (128 plus its number). */
+export function signalExitCode(signal: StopSignal): number {
+  return 128 + STOP_SIGNALS[signal];
+}
 
 /**
  * Calls `listener` on SIGINT or SIGTERM until the returned function is called. Signals the host cannot
  * listen to (Windows has no SIGTERM listener; a Worker has no signals) are skipped.
  */
-export function onStopSignal(listener: () => void): () => void {
+export function onStopSignal(listener: (signal: StopSignal) => void): () => void {
   const proc = hostProcess();
   if (proc === undefined) return () => {};
-  const listening: string[] = [];
-  for (const signal of STOP_SIGNALS) {
+  const listening: [string, () => void][] = [];
+  for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) {
+    const onSignal = () => listener(signal);
     try {
-      proc.on(signal, listener);
-      listening.push(signal);
+      proc.on(signal, onSignal);
+      listening.push([signal, onSignal]);
     } catch {
       // Not every platform has every signal.
     }
   }
   return () => {
-    for (const signal of listening) proc.off(signal, listener);
+    for (const [signal, onSignal] of listening) proc.off(signal, onSignal);
   };
 }
 

@@ -142,3 +142,51 @@ Deno.test("crash: handleSignals alone stops the loop gracefully on SIGTERM and l
   assert.equal(status.code, 0);
   assert.match(text, /stopped gracefully/);
 });
+
+/** A run-forever bot fed by a queue, whose handler never ends; prints "handling" once it is stuck. */
+function spawnStuckBot(stopTimeout: number): Deno.ChildProcess {
+  const bot = new URL("../bot/mod.ts", import.meta.url).href;
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { Bot, UpdateQueue } from "${bot}";
+       const queue = new UpdateQueue();
+       new Bot("1:x", { apiRoot: "http://127.0.0.1:9" }).messageLoop(() => {
+         console.log("handling");
+         return new Promise(() => {});
+       }, { source: queue, runForever: "up", stopTimeout: ${stopTimeout} });
+       queue.put({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 1, type: "private" } } });`,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+}
+
+async function readUntil(reader: ReadableStreamDefaultReader<string>, marker: string): Promise<void> {
+  let text = "";
+  while (!text.includes(marker)) text += (await reader.read()).value ?? "";
+}
+
+Deno.test("crash: a runForever program whose stop cut a handler off exits with status 1", async () => {
+  const child = spawnStuckBot(0.5);
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  await readUntil(reader, "handling");
+  child.kill("SIGTERM");
+  const status = await child.status;
+  assert.equal(status.signal, null);
+  assert.equal(status.code, 1);
+  await reader.cancel();
+});
+
+Deno.test("crash: a second SIGINT during the graceful stop ends a runForever program at once, with status 130", async () => {
+  // A stop that would wait 20 s for the stuck handler; the second signal does not wait.
+  const child = spawnStuckBot(20);
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  await readUntil(reader, "handling");
+  child.kill("SIGINT");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  child.kill("SIGINT");
+  const status = await child.status;
+  assert.equal(status.code, 130);
+  await reader.cancel();
+});
