@@ -10,7 +10,7 @@ const root = new URL("../", import.meta.url);
 const SCENARIOS = ["polling", "delegator", "upload", "download", "webhook", "sqlite", "webui"];
 const BUN = ["-y", "bun@1.4.5"];
 const RUNTIMES: Record<string, string[]> = {
-  "Node 20": ["-y", "node@20"],
+  "Node 20.6": ["-y", "node@20.6.0"],
   "Node 22": ["-y", "node@22"],
   "Bun": BUN,
 };

@@ -136,7 +136,8 @@ await Deno.writeTextFile(
         peerDependencies: Object.fromEntries([...peers].map(([name, version]) => [name, `^${version}`])),
         peerDependenciesMeta: Object.fromEntries([...peers.keys()].map((name) => [name, { optional: true }])),
       }),
-      engines: { node: ">=20" },
+      // ReadableStream.from came in 20.6 (AbortSignal.any in 20.3); the package test runs on 20.6.0.
+      engines: { node: ">=20.6" },
       sideEffects: false,
       keywords: ["telegram", "bot", "telepot", "deno", "bun"],
     },

@@ -1,4 +1,4 @@
-// A project that installed the npm package (run by tests/npm_package_test.ts under Node 20, Node 22 and
+// A project that installed the npm package (run by tests/npm_package_test.ts under Node 20.6, Node 22 and
 // Bun): plain JavaScript importing "@telepot/telepot-ts" by name, against the package's own emulator.
 // Each scenario prints "ok <name>"; the first failure ends the process with its error.
 import {
