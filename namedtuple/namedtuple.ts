@@ -36,43 +36,61 @@ function toJSON(this: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The fields whose value a type fixes, with those values. */
+function constantsOf(type: TypeSpec): [string, string | number][] {
+  const fixed: [string, string | number][] = [];
+  for (const field of type.fields) if (field.const !== undefined) fixed.push([field.name, field.const]);
+  return fixed;
+}
+
 /**
- * Picks the member of a union that an object belongs to: by discriminator, else among those whose
- * required fields it has, the one that names most of its fields (a venue's content fits a location's
- * too, but names more of a venue's fields).
+ * Picks, among the types a value may be, the one it is: the type whose constants (`type: "photo"`)
+ * the value carries; else, among the types without constants whose required fields it has, the one
+ * that names most of its fields (a venue's content fits a location's too, but names more of a venue's
+ * fields). A type with constants the value does not carry is not it, whatever its fields say.
+ * `undefined` when none fits.
  */
-function member(union: TypeSpec, value: Record<string, unknown>): TypeSpec | undefined {
-  const members = union.subtypes.map((name) => TYPES[name]).filter(Boolean);
-  const fitting = members.filter((m) =>
-    m.fields.every((f) => (f.const ? value[f.name] === f.const : !f.required || value[f.name] !== undefined))
+function pick(candidates: readonly TypeSpec[], value: Record<string, unknown>): TypeSpec | undefined {
+  const named = candidates.filter((m) => {
+    const fixed = constantsOf(m);
+    return fixed.length > 0 && fixed.every(([name, constant]) => value[name] === constant);
+  });
+  // The value says which it is; its missing required fields are then that type's to report.
+  if (named.length === 1) return named[0];
+  const fitting = (named.length ? named : candidates.filter((m) => constantsOf(m).length === 0)).filter((m) =>
+    m.fields.every((f) => !f.required || (value[f.name] !== undefined && value[f.name] !== null))
   );
-  const fixed = fitting.find((m) => m.fields.some((f) => f.const));
-  if (fixed !== undefined) return fixed;
   let best: TypeSpec | undefined;
-  let named = -1;
+  let most = -1;
   for (const m of fitting) {
     const count = m.fields.filter((f) => value[f.name] !== undefined).length;
-    if (count > named) [best, named] = [m, count];
+    if (count > most) [best, most] = [m, count];
   }
   return best;
+}
+
+/** A union's members, and a plain type itself, as the types a value of it may be. */
+function concrete(type: TypeSpec): TypeSpec[] {
+  return type.subtypes.length ? type.subtypes.map((name) => TYPES[name]).filter(Boolean) : [type];
 }
 
 const ARRAY_OF = "Array of ";
 
 function convertValue(types: readonly string[], value: unknown, path: string): unknown {
   if (value === null || value === undefined) return null;
-  for (const type of types) {
-    if (type.startsWith(ARRAY_OF)) {
-      if (!Array.isArray(value)) continue;
-      // One array level per recursion: "Array of Array of PhotoSize" items are "Array of PhotoSize".
-      const inner = [type.slice(ARRAY_OF.length)];
-      return value.map((item, i) => convertValue(inner, item, `${path}[${i}]`));
-    }
-    if (!PRIMITIVES.has(type) && isPlainObject(value) && TYPES[type]) {
-      return convert(TYPES[type], value, path);
-    }
+  if (Array.isArray(value)) {
+    // One array level per recursion: "Array of Array of PhotoSize" items are "Array of PhotoSize".
+    const inner = types.filter((t) => t.startsWith(ARRAY_OF)).map((t) => t.slice(ARRAY_OF.length));
+    return inner.length ? value.map((item, i) => convertValue(inner, item, `${path}[${i}]`)) : value;
   }
-  return value;
+  if (!isPlainObject(value)) return value;
+  const objects = types.filter((t) => !PRIMITIVES.has(t) && !t.startsWith(ARRAY_OF) && TYPES[t]);
+  // One declared type: the value must be it, so a mistake in it is reported.
+  if (objects.length === 1) return convert(TYPES[objects[0]], value, path);
+  // Several (InputRichMessageMedia.media): converting as the wrong one would reject a right value by
+  // that type's constants, so a value that fits none clearly is left as given for the Bot API to judge.
+  const chosen = pick(objects.flatMap((t) => concrete(TYPES[t])), value);
+  return chosen ? convert(chosen, value, path) : value;
 }
 
 function fixedValue(field: FieldSpec, raw: unknown, path: string): string {
@@ -87,7 +105,7 @@ function trueByDefault(field: FieldSpec): true | undefined {
 
 function convert(type: TypeSpec, value: Record<string, unknown>, path: string): Record<string, unknown> {
   if (type.subtypes.length) {
-    const chosen = member(type, value);
+    const chosen = pick(concrete(type), value);
     return chosen ? convert(chosen, value, path) : { ...value };
   }
   const out: Record<string, unknown> = {};
