@@ -36,11 +36,20 @@ function toJSON(this: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Values the Bot API fixes in prose only, so the spec table (which records string constants) lacks
+ * them. An InaccessibleMessage's `date` is always 0: that is how the Bot API tells it from a Message,
+ * whose fields it otherwise shares.
+ */
+const PROSE_CONSTANTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  InaccessibleMessage: { date: 0 },
+};
+
 /** The fields whose value a type fixes, with those values. */
 function constantsOf(type: TypeSpec): [string, string | number][] {
   const fixed: [string, string | number][] = [];
   for (const field of type.fields) if (field.const !== undefined) fixed.push([field.name, field.const]);
-  return fixed;
+  return [...fixed, ...Object.entries(PROSE_CONSTANTS[type.name] ?? {})];
 }
 
 /**

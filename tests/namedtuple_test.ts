@@ -187,3 +187,23 @@ Deno.test("a field of several object types leaves a value none of them names as 
     (e: unknown) => e instanceof BadInput && /InputMedia\.media: .*InputMediaPhoto/.test(e.message),
   );
 });
+
+Deno.test("a MaybeInaccessibleMessage dated 0 is an InaccessibleMessage, also as a CallbackQuery's message; any other date a Message", () => {
+  const chat = { id: 1, type: "private" as const };
+  const gone = namedtuple.MaybeInaccessibleMessage({ chat, message_id: 2, date: 0 });
+  assert.deepEqual(Object.keys(gone).sort(), ["chat", "date", "message_id"]);
+  assert.equal((gone.chat as unknown as Record<string, unknown>).title, null, "its Chat converted");
+  const query = namedtuple.CallbackQuery({
+    id: "1",
+    from: { id: 1, is_bot: false, first_name: "a" },
+    chat_instance: "c",
+    message: { chat, message_id: 2, date: 0 },
+  });
+  assert.deepEqual(Object.keys(query.message!).sort(), ["chat", "date", "message_id"]);
+  const kept = namedtuple.MaybeInaccessibleMessage({ chat, message_id: 2, date: 1700000000 });
+  for (const field of TYPES.Message.fields) assert.ok(field.name in kept, field.name);
+  const texted = namedtuple.MaybeInaccessibleMessage(
+    { chat, message_id: 2, date: 1700000000, text: "hi" } as never,
+  );
+  assert.equal((texted as unknown as Record<string, unknown>).caption, null, "a Message's field is present");
+});
