@@ -4,19 +4,21 @@ import { isOpenFile, type OpenFile, readOpenFile } from "../platform/open_file.t
 
 /**
  * Anything the Bot API accepts where it takes an `InputFile`: a `file_id` or URL string, bytes, a
- * `Blob`/`File`, a `ReadableStream`, an open file (`Deno.FsFile`, `node:fs/promises` `FileHandle`), a local path wrapped by `localFile`, or a
- * telepot-style `[filename, data]` pair.
+ * `Blob`/`File`, a `ReadableStream`, an async iterable of bytes (a Node `Readable` such as
+ * `fs.createReadStream(path)`), an open file (`Deno.FsFile`, `node:fs/promises` `FileHandle`), a local
+ * path wrapped by `localFile`, or a telepot-style `[filename, data]` pair.
  */
 export type InputFile =
   | string
   | Uint8Array
   | Blob
   | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
   | OpenFile
   | LocalFile
   | readonly [
     filename: string,
-    data: Uint8Array | Blob | ReadableStream<Uint8Array> | OpenFile | LocalFile,
+    data: Uint8Array | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | OpenFile | LocalFile,
   ];
 
 /** A file on the local disk, to be uploaded by streaming. Create with {@link localFile}. */
@@ -45,11 +47,24 @@ export function localFile(path: string): LocalFile {
 export type Upload = Exclude<InputFile, string>;
 
 /** The raw content forms an upload can wrap. */
-type UploadData = Uint8Array | Blob | ReadableStream<Uint8Array> | OpenFile | LocalFile;
+type UploadData =
+  | Uint8Array
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | OpenFile
+  | LocalFile;
+
+// A Node `Readable` is one: it is neither a web stream nor an open file, and would otherwise go out
+// as a JSON dump of its internals, its path included.
+function isByteIterable(value: unknown): value is AsyncIterable<Uint8Array> {
+  return typeof value === "object" && value !== null && !(value instanceof ReadableStream)
+    && typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
+}
 
 function isUploadData(value: unknown): value is UploadData {
   return value instanceof Uint8Array || value instanceof Blob || value instanceof ReadableStream
-    || value instanceof LocalFile || isOpenFile(value);
+    || value instanceof LocalFile || isOpenFile(value) || isByteIterable(value);
 }
 
 /**
@@ -75,6 +90,7 @@ export function describeUpload(upload: Upload): string {
   if (upload instanceof Blob) return `<file, ${upload.size} bytes>`;
   if (upload instanceof Uint8Array) return `<file, ${upload.byteLength} bytes>`;
   if (upload instanceof ReadableStream) return "<file stream>";
+  if (isByteIterable(upload)) return "<file stream>";
   return "<open file>";
 }
 
@@ -166,11 +182,15 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
     };
   }
   if (spent.has(data)) throw new BadInput(fallbackName, "a ReadableStream or open file not sent already");
-  const stream = data instanceof ReadableStream ? data : readOpenFile(data);
+  const stream = data instanceof ReadableStream
+    ? data
+    : isOpenFile(data)
+    ? readOpenFile(data)
+    : iterableStream(data, fallbackName);
   if (stream.locked) throw new BadInput(fallbackName, "a ReadableStream that is not locked or already read");
   let taken = false;
   return {
-    filename: explicitName ?? fallbackName,
+    filename: explicitName ?? streamFileName(data) ?? fallbackName,
     contentType: OCTET_STREAM,
     open: () => {
       taken = true;
@@ -187,10 +207,36 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
   };
 }
 
-/** The one-shot source (a `ReadableStream`, an open file) an upload reads, if it reads one. */
+/** A stream read from an async iterable of bytes; cancelling it ends the iterable (a Node stream is destroyed). */
+function iterableStream(source: AsyncIterable<unknown>, name: string): ReadableStream<Uint8Array> {
+  let iterator: AsyncIterator<unknown> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      iterator ??= source[Symbol.asyncIterator]();
+      const { value, done } = await iterator.next();
+      if (done) return controller.close();
+      if (!(value instanceof Uint8Array)) {
+        await iterator.return?.();
+        throw new BadInput(name, "a stream of bytes (Uint8Array or Buffer chunks, no encoding set)");
+      }
+      controller.enqueue(value);
+    },
+    async cancel() {
+      await (iterator ?? source[Symbol.asyncIterator]()).return?.();
+    },
+  });
+}
+
+// `fs.createReadStream(path)` carries its path: its base name is the file's name, as for localFile.
+function streamFileName(data: object): string | undefined {
+  const path = (data as { path?: unknown }).path;
+  return isByteIterable(data) && typeof path === "string" && path !== "" ? baseName(path) : undefined;
+}
+
+/** The one-shot source (a stream, an open file) an upload reads, if it reads one. */
 export function oneShotSourceOf(upload: Upload): object | undefined {
   const data = Array.isArray(upload) ? upload[1] : upload;
-  return data instanceof ReadableStream || isOpenFile(data) ? data : undefined;
+  return data instanceof ReadableStream || isOpenFile(data) || isByteIterable(data) ? data : undefined;
 }
 
 /** Lets go of every one-shot source in `parts` that no request opened. Never rejects. */
@@ -205,14 +251,16 @@ export async function discardAll(parts: readonly UploadPart[], reason?: unknown)
  */
 export async function releaseUnsent(value: unknown, reason?: unknown, depth = 0): Promise<void> {
   if (typeof value !== "object" || value === null || depth > 4) return;
-  if (value instanceof ReadableStream || isOpenFile(value)) {
+  if (value instanceof ReadableStream || isOpenFile(value) || isByteIterable(value)) {
     if (spent.has(value)) return;
     spent.add(value);
     try {
       if (value instanceof ReadableStream) {
         if (!value.locked) await value.cancel(reason);
-      } else {
+      } else if (isOpenFile(value)) {
         await value.close();
+      } else {
+        await value[Symbol.asyncIterator]().return?.();
       }
     } catch {
       // Closed already by its owner, or a stream that cannot be cancelled: nothing is left to let go of.

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { Api, localFile } from "../api/mod.ts";
 import { BadHTTPResponse, BotWasBlockedError, UnauthorizedError } from "../exception/mod.ts";
 import { blockedByUser, BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
@@ -66,6 +68,39 @@ Deno.test("in the test environment, files download from /file/bot<token>/test/",
     await Deno.remove(dir, { recursive: true });
     await emu.close();
   }
+});
+
+async function* twoChunks() {
+  yield new TextEncoder().encode("two ");
+  yield new TextEncoder().encode("chunks");
+}
+
+Deno.test("a Node Readable (fs.createReadStream) and an async iterable of bytes upload as files", async () => {
+  await withEmulator(async (_emu, api, userId) => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/from node.txt`, "node stream content");
+      const readable = createReadStream(`${dir}/from node.txt`);
+      const sent = await api.sendDocument(userId, readable);
+      assert.equal(sent.document?.file_name, "from node.txt", "named after the stream's path");
+      await api.downloadFile(sent.document!.file_id, `${dir}/copy1.txt`);
+      assert.equal(await Deno.readTextFile(`${dir}/copy1.txt`), "node stream content");
+      const pair = await api.sendDocument(userId, ["gen.txt", twoChunks()]);
+      assert.equal(pair.document?.file_name, "gen.txt");
+      await api.downloadFile(pair.document!.file_id, `${dir}/copy2.txt`);
+      assert.equal(await Deno.readTextFile(`${dir}/copy2.txt`), "two chunks");
+      // Text chunks (a stream with an encoding set) are not file content: refused, not sent as text.
+      await assert.rejects(api.sendDocument(userId, Readable.from(["not", "bytes"])), /stream of bytes/);
+      // A call that ends before a request reads the stream lets go of it.
+      const unsent = createReadStream(`${dir}/from node.txt`);
+      await assert.rejects(
+        api.call("sendDocument", { chat_id: userId, document: unsent }, { signal: AbortSignal.abort() }),
+      );
+      assert.equal(unsent.destroyed, true, "destroyed when the call was aborted before sending");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });
 
 Deno.test("the emulator's refusals map to telepot's error classes; 429 is retried", async () => {
