@@ -7456,7 +7456,7 @@ export interface operations {
                     chat_id: number | string;
                     message_thread_id?: number;
                     direct_messages_topic_id?: number;
-                    media: InputMediaAudio[] | InputMediaDocument[] | InputMediaLivePhoto[] | InputMediaPhoto[] | InputMediaVideo[];
+                    media: (InputMediaAudio | InputMediaDocument | InputMediaLivePhoto | InputMediaPhoto | InputMediaVideo)[];
                     disable_notification?: boolean;
                     protect_content?: boolean;
                     allow_paid_broadcast?: boolean;
@@ -7468,7 +7468,7 @@ export interface operations {
                     chat_id: number | string;
                     message_thread_id?: number;
                     direct_messages_topic_id?: number;
-                    media: InputMediaAudio[] | InputMediaDocument[] | InputMediaLivePhoto[] | InputMediaPhoto[] | InputMediaVideo[];
+                    media: (InputMediaAudio | InputMediaDocument | InputMediaLivePhoto | InputMediaPhoto | InputMediaVideo)[];
                     disable_notification?: boolean;
                     protect_content?: boolean;
                     allow_paid_broadcast?: boolean;

@@ -29,8 +29,18 @@ function selfList(name: string): Schema {
   return { type: "array", items: schemaOf(name), [SELF_LIST]: `${name}List` };
 }
 
+/**
+ * Several types, each "Array of …" to the same depth, are one array whose items may be any of them:
+ * the page lists an album's media that way, and an album may mix photos and videos, which a union of
+ * arrays (all photos, or all videos) would refuse.
+ */
 function unionOf(types: string[]): Schema {
-  return types.length === 1 ? schemaOf(types[0]) : { anyOf: types.map(schemaOf) };
+  if (types.length === 1) return schemaOf(types[0]);
+  const depth = arrayDepth(types[0]);
+  if (depth === 0 || types.some((t) => arrayDepth(t) !== depth)) return { anyOf: types.map(schemaOf) };
+  let schema: Schema = { anyOf: types.map((t) => schemaOf(elementType(t))) };
+  for (let d = depth; d > 0; d--) schema = { type: "array", items: schema };
+  return schema;
 }
 
 function objectOf(fields: SpecField[]): Schema {

@@ -57,3 +57,5 @@ bot.sendPhoto(1, [bytes, "chart.png"]); // expect TS2345
 bot.sendDocument(1, ["report.pdf"]); // expect TS2345
 bot.sendAudio(1, []); // expect TS2345
 bot.sendPhoto(1, { path: "cat.jpg" }); // expect TS2345
+
+bot.sendMediaGroup(1, [{ type: "photo", media: "x" }, { type: "sticker", media: "y" }]); // expect TS2322

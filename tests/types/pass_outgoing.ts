@@ -100,3 +100,10 @@ const png = new Uint8Array([137, 80, 78, 71]);
 export const chart = bot.sendPhoto(1, ["chart.png", png]);
 export const fromDisk = bot.sendDocument(1, ["report.pdf", localFile("/tmp/report.pdf")], { caption: null });
 export const local = bot.sendAudio(1, localFile("song.mp3"));
+
+// One album may mix photos and videos: the parameter is an array of the media union, not a union of arrays.
+export const album = bot.sendMediaGroup(1, [
+  { type: "photo", media: "photo-file-id" },
+  { type: "video", media: png },
+  namedtuple.InputMediaPhoto({ media: "another-photo" }),
+]);
