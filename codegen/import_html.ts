@@ -2,8 +2,9 @@
  * Importer from the official Bot API documentation page (HTML). Sections are `<h4>` headings with an
  * anchor; a heading whose name starts with a capital letter is an object type, one that starts with a
  * lower-case letter is a method. Fields and parameters come from the table that follows; union
- * members from the list that follows; return types from the sentences that mention what is returned.
- * Only facts are kept: names, types, required flags, return types and links.
+ * members from the list that follows and from the sentence that introduces it; return types from the
+ * sentences that mention what is returned. Only facts are kept: names, types, required flags, return
+ * types and links.
  */
 import { DOCUMENTATION_URL, specField, type SpecTable } from "./spec_table.ts";
 
@@ -72,6 +73,28 @@ function parseReturns(descriptionHtml: string, knownTypes: Set<string>): string[
   return found;
 }
 
+const PROSE_PRIMITIVES = new Set(["String", "Integer", "Float", "Boolean"]);
+const PROSE_TYPE = /((?:\bArray of )*)\b([A-Z][A-Za-z0-9]*)\b/g;
+
+/**
+ * Union members the sentence introducing a union's list names, before the list: a primitive, or an
+ * "Array of" a type. The page gives RichText's String and Array of RichText members only this way, and
+ * the other importers record them. Bare capitalised words are ordinary prose unless they are
+ * primitives, and only the sentence right before the list counts, so an earlier remark does not add
+ * members.
+ */
+function sentenceMembers(bodyBeforeList: string, knownTypes: Set<string>): string[] {
+  const sentence = plainText(bodyBeforeList).split(/(?<=[.!?])\s+/).pop() ?? "";
+  const found: string[] = [];
+  for (const [, arrays, word] of sentence.matchAll(PROSE_TYPE)) {
+    const member = arrays
+      ? (knownTypes.has(word) || PROSE_PRIMITIVES.has(word) ? arrays + word : undefined)
+      : (PROSE_PRIMITIVES.has(word) ? word : undefined);
+    if (member !== undefined && !found.includes(member)) found.push(member);
+  }
+  return found;
+}
+
 interface Section {
   anchor: string;
   name: string;
@@ -103,10 +126,12 @@ export function importOfficialHtml(html: string): SpecTable {
   const unionMembers = new Set<string>();
   const types = typeSections.map((s) => {
     const bodyBeforeTable = s.body.split(/<table/)[0];
-    const subtypes = [...bodyBeforeTable.matchAll(LIST_ITEM)].map((m) => m[2]).filter((n) =>
-      knownTypes.has(n)
-    );
-    subtypes.forEach((n) => unionMembers.add(n));
+    const listed = [...bodyBeforeTable.matchAll(LIST_ITEM)].map((m) => m[2]).filter((n) => knownTypes.has(n));
+    listed.forEach((n) => unionMembers.add(n));
+    // Only a union (a section with a list of types) takes members from its sentence.
+    const subtypes = listed.length
+      ? [...sentenceMembers(bodyBeforeTable.split(/<ul/)[0], knownTypes), ...listed]
+      : [];
     return { s, subtypes };
   });
   return {

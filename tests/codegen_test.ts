@@ -134,6 +134,7 @@ Deno.test("the HTML importer reads the official page format", async () => {
     "InputMediaPhoto",
     "InputMediaVideo",
     "InputFile",
+    "WaveText",
     "Update",
   ]);
   assert.deepEqual(types.User.fields.map((f) => [f.name, f.required]), [
@@ -160,6 +161,28 @@ Deno.test("the HTML importer reads the official page format", async () => {
   // What the importer wrote generates code like the real table does.
   const files = await generateAll(t);
   assert.match(files.get("api/methods.gen.ts")!, /sendMessage\(chatId: .*, text: .*, options\?: /);
+});
+
+Deno.test("the HTML importer keeps the union members a sentence names: String and Array of itself", async () => {
+  const html = await Deno.readTextFile(new URL("tests/fixtures/botapi_page.html", root));
+  const t = importOfficialHtml(html);
+  const waveText = t.types.find((x) => x.name === "WaveText")!;
+  // As the JSON and .d.ts importers record RichText: the sentence's members first, then the list's.
+  assert.deepEqual(waveText.subtypes, ["String", "Array of WaveText", "Wave", "PhotoSize"]);
+  assert.deepEqual(waveText.fields, []);
+  // Only the union's own sentence counts: a type that merely mentions a String keeps no subtypes.
+  assert.deepEqual(t.types.find((x) => x.name === "Wave")!.subtypes, []);
+  const files = await generateAll(t);
+  assert.match(files.get("api/openapi.gen.ts")!, /export interface WaveTextList extends Array</);
+  const schema = JSON.parse(files.get("api/openapi.gen.json")!).components.schemas.WaveText;
+  assert.deepEqual(schema.oneOf.slice(0, 2), [
+    { type: "string" },
+    {
+      type: "array",
+      items: { $ref: "#/components/schemas/WaveText" },
+      "x-telepot-self-list": "WaveTextList",
+    },
+  ]);
 });
 
 Deno.test("classification tables follow the spec", () => {
@@ -303,7 +326,7 @@ Deno.test("one command regenerates the API from an official page", async () => {
       stderr: "piped",
     }).output();
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
-    assert.match(new TextDecoder().decode(run.stdout), /Bot API 42\.0: 7 methods, 9 types/);
+    assert.match(new TextDecoder().decode(run.stdout), /Bot API 42\.0: 7 methods, 10 types/);
     const regenerated: SpecTable = JSON.parse(await Deno.readTextFile(`${out}/codegen/botapi.json`));
     assert.equal(regenerated.version, "42.0");
     const methods = await Deno.readTextFile(`${out}/api/methods.gen.ts`);
