@@ -5,8 +5,9 @@ import { optionsArgument, stringArgument } from "./call_arguments.ts";
 import {
   chatMsgIdentifierParams,
   type ChatMsgIdentifier,
+  type ChatOrInlineMsgIdentifier,
   ephemeralIdentifierParams,
-  type MsgIdentifier,
+  type EphemeralMsgIdentifier,
   msgIdentifierParams,
 } from "./msg_identifier.ts";
 import type { Nullable } from "./nullable.ts";
@@ -29,9 +30,11 @@ export type MethodResult<M extends MethodName> =
  * Every Bot API method as a typed wrapper: required parameters positional in the spec's order,
  * optional ones in a trailing options object with the Bot API's snake_case keys (an optional field
  * may be `null`, meaning absent, so namedtuple objects pass as they are). Methods that target
- * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id
- * (an ephemeral message: chat_id / receiver_user_id / ephemeral_message_id). An edit's `text` is
- * positional too, as in telepot. A non-object options argument, or an object where a positional
+ * an existing message take a message identifier (telepot's `MsgIdentifier`) in place of chat_id /
+ * message_id / inline_message_id (an ephemeral message: chat_id / receiver_user_id /
+ * ephemeral_message_id), typed as the forms the method accepts: {@link ChatOrInlineMsgIdentifier},
+ * {@link ChatMsgIdentifier} where there is no inline form, {@link EphemeralMsgIdentifier} for the
+ * `…Ephemeral…` methods. An edit's `text` is positional too, as in telepot. A non-object options argument, or an object where a positional
  * string belongs, is a `BadInput` before anything is sent. Every wrapper takes a last
  * {@link CallOptions} (`signal`, `timeout`) for that one call.
  */
@@ -726,7 +729,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  editMessageText(msgIdentifier: MsgIdentifier, text: Nullable<MethodParams<"editMessageText">["text"]> | null, options?: Nullable<Omit<MethodParams<"editMessageText">, "chat_id" | "message_id" | "inline_message_id" | "text">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageText">> {
+  editMessageText(msgIdentifier: ChatOrInlineMsgIdentifier, text: Nullable<MethodParams<"editMessageText">["text"]> | null, options?: Nullable<Omit<MethodParams<"editMessageText">, "chat_id" | "message_id" | "inline_message_id" | "text">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageText">> {
     return this.call("editMessageText", { ...optionsArgument("editMessageText", options), ...msgIdentifierParams(msgIdentifier), text: stringArgument("editMessageText", "text", text) }, callOptions);
   }
 
@@ -735,7 +738,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  editMessageCaption(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"editMessageCaption">, "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageCaption">> {
+  editMessageCaption(msgIdentifier: ChatOrInlineMsgIdentifier, options?: Nullable<Omit<MethodParams<"editMessageCaption">, "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageCaption">> {
     return this.call("editMessageCaption", { ...optionsArgument("editMessageCaption", options), ...msgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -744,7 +747,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  editMessageMedia(msgIdentifier: MsgIdentifier, media: Nullable<MethodParams<"editMessageMedia">["media"]>, options?: Nullable<Omit<MethodParams<"editMessageMedia">, "chat_id" | "message_id" | "inline_message_id" | "media">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageMedia">> {
+  editMessageMedia(msgIdentifier: ChatOrInlineMsgIdentifier, media: Nullable<MethodParams<"editMessageMedia">["media"]>, options?: Nullable<Omit<MethodParams<"editMessageMedia">, "chat_id" | "message_id" | "inline_message_id" | "media">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageMedia">> {
     return this.call("editMessageMedia", { ...optionsArgument("editMessageMedia", options), ...msgIdentifierParams(msgIdentifier), media }, callOptions);
   }
 
@@ -753,7 +756,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  editMessageLiveLocation(msgIdentifier: MsgIdentifier, latitude: Nullable<MethodParams<"editMessageLiveLocation">["latitude"]>, longitude: Nullable<MethodParams<"editMessageLiveLocation">["longitude"]>, options?: Nullable<Omit<MethodParams<"editMessageLiveLocation">, "chat_id" | "message_id" | "inline_message_id" | "latitude" | "longitude">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageLiveLocation">> {
+  editMessageLiveLocation(msgIdentifier: ChatOrInlineMsgIdentifier, latitude: Nullable<MethodParams<"editMessageLiveLocation">["latitude"]>, longitude: Nullable<MethodParams<"editMessageLiveLocation">["longitude"]>, options?: Nullable<Omit<MethodParams<"editMessageLiveLocation">, "chat_id" | "message_id" | "inline_message_id" | "latitude" | "longitude">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageLiveLocation">> {
     return this.call("editMessageLiveLocation", { ...optionsArgument("editMessageLiveLocation", options), ...msgIdentifierParams(msgIdentifier), latitude, longitude }, callOptions);
   }
 
@@ -762,7 +765,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  stopMessageLiveLocation(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"stopMessageLiveLocation">, "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"stopMessageLiveLocation">> {
+  stopMessageLiveLocation(msgIdentifier: ChatOrInlineMsgIdentifier, options?: Nullable<Omit<MethodParams<"stopMessageLiveLocation">, "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"stopMessageLiveLocation">> {
     return this.call("stopMessageLiveLocation", { ...optionsArgument("stopMessageLiveLocation", options), ...msgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -776,7 +779,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  editMessageReplyMarkup(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"editMessageReplyMarkup">, "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageReplyMarkup">> {
+  editMessageReplyMarkup(msgIdentifier: ChatOrInlineMsgIdentifier, options?: Nullable<Omit<MethodParams<"editMessageReplyMarkup">, "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editMessageReplyMarkup">> {
     return this.call("editMessageReplyMarkup", { ...optionsArgument("editMessageReplyMarkup", options), ...msgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -794,7 +797,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message
    */
-  editEphemeralMessageText(msgIdentifier: MsgIdentifier, text: Nullable<MethodParams<"editEphemeralMessageText">["text"]> | null, options?: Nullable<Omit<MethodParams<"editEphemeralMessageText">, "chat_id" | "receiver_user_id" | "ephemeral_message_id" | "text">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageText">> {
+  editEphemeralMessageText(msgIdentifier: EphemeralMsgIdentifier, text: Nullable<MethodParams<"editEphemeralMessageText">["text"]> | null, options?: Nullable<Omit<MethodParams<"editEphemeralMessageText">, "chat_id" | "receiver_user_id" | "ephemeral_message_id" | "text">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageText">> {
     return this.call("editEphemeralMessageText", { ...optionsArgument("editEphemeralMessageText", options), ...ephemeralIdentifierParams(msgIdentifier), text: stringArgument("editEphemeralMessageText", "text", text) }, callOptions);
   }
 
@@ -803,7 +806,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message
    */
-  editEphemeralMessageMedia(msgIdentifier: MsgIdentifier, media: Nullable<MethodParams<"editEphemeralMessageMedia">["media"]>, options?: Nullable<Omit<MethodParams<"editEphemeralMessageMedia">, "chat_id" | "receiver_user_id" | "ephemeral_message_id" | "media">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageMedia">> {
+  editEphemeralMessageMedia(msgIdentifier: EphemeralMsgIdentifier, media: Nullable<MethodParams<"editEphemeralMessageMedia">["media"]>, options?: Nullable<Omit<MethodParams<"editEphemeralMessageMedia">, "chat_id" | "receiver_user_id" | "ephemeral_message_id" | "media">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageMedia">> {
     return this.call("editEphemeralMessageMedia", { ...optionsArgument("editEphemeralMessageMedia", options), ...ephemeralIdentifierParams(msgIdentifier), media }, callOptions);
   }
 
@@ -812,7 +815,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message
    */
-  editEphemeralMessageCaption(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"editEphemeralMessageCaption">, "chat_id" | "receiver_user_id" | "ephemeral_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageCaption">> {
+  editEphemeralMessageCaption(msgIdentifier: EphemeralMsgIdentifier, options?: Nullable<Omit<MethodParams<"editEphemeralMessageCaption">, "chat_id" | "receiver_user_id" | "ephemeral_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageCaption">> {
     return this.call("editEphemeralMessageCaption", { ...optionsArgument("editEphemeralMessageCaption", options), ...ephemeralIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -821,7 +824,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message
    */
-  editEphemeralMessageReplyMarkup(msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"editEphemeralMessageReplyMarkup">, "chat_id" | "receiver_user_id" | "ephemeral_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageReplyMarkup">> {
+  editEphemeralMessageReplyMarkup(msgIdentifier: EphemeralMsgIdentifier, options?: Nullable<Omit<MethodParams<"editEphemeralMessageReplyMarkup">, "chat_id" | "receiver_user_id" | "ephemeral_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"editEphemeralMessageReplyMarkup">> {
     return this.call("editEphemeralMessageReplyMarkup", { ...optionsArgument("editEphemeralMessageReplyMarkup", options), ...ephemeralIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -854,7 +857,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, receiverUserId, ephemeralMessageId]` of an ephemeral message
    */
-  deleteEphemeralMessage(msgIdentifier: MsgIdentifier, callOptions?: CallOptions): Promise<MethodResult<"deleteEphemeralMessage">> {
+  deleteEphemeralMessage(msgIdentifier: EphemeralMsgIdentifier, callOptions?: CallOptions): Promise<MethodResult<"deleteEphemeralMessage">> {
     return this.call("deleteEphemeralMessage", { ...ephemeralIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -1022,7 +1025,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  setGameScore(userId: Nullable<MethodParams<"setGameScore">["user_id"]>, score: Nullable<MethodParams<"setGameScore">["score"]>, msgIdentifier: MsgIdentifier, options?: Nullable<Omit<MethodParams<"setGameScore">, "user_id" | "score" | "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"setGameScore">> {
+  setGameScore(userId: Nullable<MethodParams<"setGameScore">["user_id"]>, score: Nullable<MethodParams<"setGameScore">["score"]>, msgIdentifier: ChatOrInlineMsgIdentifier, options?: Nullable<Omit<MethodParams<"setGameScore">, "user_id" | "score" | "chat_id" | "message_id" | "inline_message_id">>, callOptions?: CallOptions): Promise<MethodResult<"setGameScore">> {
     return this.call("setGameScore", { ...optionsArgument("setGameScore", options), user_id: userId, score, ...msgIdentifierParams(msgIdentifier) }, callOptions);
   }
 
@@ -1031,7 +1034,7 @@ export abstract class ApiMethods {
    *
    * @param msgIdentifier `[chatId, messageId]`, `[inlineMessageId]` or an inlineMessageId string
    */
-  getGameHighScores(userId: Nullable<MethodParams<"getGameHighScores">["user_id"]>, msgIdentifier: MsgIdentifier, callOptions?: CallOptions): Promise<MethodResult<"getGameHighScores">> {
+  getGameHighScores(userId: Nullable<MethodParams<"getGameHighScores">["user_id"]>, msgIdentifier: ChatOrInlineMsgIdentifier, callOptions?: CallOptions): Promise<MethodResult<"getGameHighScores">> {
     return this.call("getGameHighScores", { user_id: userId, ...msgIdentifierParams(msgIdentifier) }, callOptions);
   }
 }

@@ -26,6 +26,8 @@ export * from "./methods.gen.ts";
 export {
   type ChatMsgIdentifier,
   chatMsgIdentifierParams,
+  type ChatOrInlineMsgIdentifier,
+  type EphemeralMsgIdentifier,
   type MsgIdentifier,
   type MsgIdentifierParams,
   msgIdentifierParams,

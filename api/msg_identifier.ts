@@ -8,6 +8,10 @@ import { BadInput } from "../exception/bad_input.ts";
  * - `[chatId, receiverUserId, ephemeralMessageId]` for an ephemeral message (Bot API 10.2), which only
  *   the `…Ephemeral…` methods accept.
  *
+ * Each method's wrapper takes the narrower form it accepts ({@link ChatOrInlineMsgIdentifier},
+ * {@link EphemeralMsgIdentifier}, {@link ChatMsgIdentifier}); this one is for holding any of them,
+ * as an `Editor` does.
+ *
  * @example
  * ```ts
  * import type { MsgIdentifier } from "@telepot/telepot-ts";
@@ -16,10 +20,23 @@ import { BadInput } from "../exception/bad_input.ts";
  * const ephemeral: MsgIdentifier = [-100123, 777, 5];
  * ```
  */
-export type MsgIdentifier =
-  | readonly [chatId: number | string, messageId: number]
+export type MsgIdentifier = ChatOrInlineMsgIdentifier | EphemeralMsgIdentifier;
+
+/**
+ * The message identifier of a method that edits chat and inline messages alike (`editMessageText`,
+ * `editMessageReplyMarkup`…): `[chatId, messageId]`, `[inlineMessageId]` or an `inlineMessageId`
+ * string. An ephemeral message's identifier is a type error here, since these methods refuse it.
+ *
+ * @example
+ * ```ts
+ * import type { ChatOrInlineMsgIdentifier } from "@telepot/telepot-ts";
+ * const inChat: ChatOrInlineMsgIdentifier = [12345, 42];
+ * const inline: ChatOrInlineMsgIdentifier = ["AAQCAD4"];
+ * ```
+ */
+export type ChatOrInlineMsgIdentifier =
+  | ChatMsgIdentifier
   | readonly [inlineMessageId: string]
-  | readonly [chatId: number | string, receiverUserId: number, ephemeralMessageId: number]
   | string;
 
 /**
@@ -34,7 +51,23 @@ export type MsgIdentifier =
  */
 export type ChatMsgIdentifier = readonly [chatId: number | string, messageId: number];
 
-/** The Bot API parameters a {@link MsgIdentifier} stands for. */
+/**
+ * The message identifier of the `…Ephemeral…` methods: `[chatId, receiverUserId, ephemeralMessageId]`
+ * (the one form they accept).
+ *
+ * @example
+ * ```ts
+ * import type { EphemeralMsgIdentifier } from "@telepot/telepot-ts";
+ * const target: EphemeralMsgIdentifier = [-100123, 777, 5];
+ * ```
+ */
+export type EphemeralMsgIdentifier = readonly [
+  chatId: number | string,
+  receiverUserId: number,
+  ephemeralMessageId: number,
+];
+
+/** The Bot API parameters a {@link ChatOrInlineMsgIdentifier} stands for. */
 export interface MsgIdentifierParams {
   /** Chat of the targeted message. */
   chat_id?: number | string;
@@ -44,7 +77,7 @@ export interface MsgIdentifierParams {
   inline_message_id?: string;
 }
 
-/** The Bot API parameters an ephemeral {@link MsgIdentifier} stands for. */
+/** The Bot API parameters an {@link EphemeralMsgIdentifier} stands for. */
 export interface EphemeralIdentifierParams {
   /** Chat the ephemeral message was shown in. */
   chat_id: number | string;
@@ -55,12 +88,12 @@ export interface EphemeralIdentifierParams {
 }
 
 /**
- * Expands a {@link MsgIdentifier} of a chat or inline message into Bot API parameters.
+ * Expands a {@link ChatOrInlineMsgIdentifier} into Bot API parameters.
  *
- * @throws {BadInput} when the identifier has neither shape (an ephemeral identifier included: its
- * messages are edited through the `…Ephemeral…` methods).
+ * @throws {BadInput} when the identifier has neither shape (an ephemeral identifier included, which
+ * the type already refuses: its messages are edited through the `…Ephemeral…` methods).
  */
-export function msgIdentifierParams(identifier: MsgIdentifier): MsgIdentifierParams {
+export function msgIdentifierParams(identifier: ChatOrInlineMsgIdentifier): MsgIdentifierParams {
   if (typeof identifier === "string") return { inline_message_id: identifier };
   if (Array.isArray(identifier)) {
     if (identifier.length === 2) return { chat_id: identifier[0], message_id: identifier[1] as number };
@@ -89,12 +122,12 @@ export function chatMsgIdentifierParams(
 }
 
 /**
- * Expands the ephemeral form of a {@link MsgIdentifier}, `[chatId, receiverUserId, ephemeralMessageId]`,
- * into Bot API parameters.
+ * Expands an {@link EphemeralMsgIdentifier}, `[chatId, receiverUserId, ephemeralMessageId]`, into Bot
+ * API parameters.
  *
- * @throws {BadInput} for any other shape.
+ * @throws {BadInput} for any other shape (an untyped caller's; the type refuses them).
  */
-export function ephemeralIdentifierParams(identifier: MsgIdentifier): EphemeralIdentifierParams {
+export function ephemeralIdentifierParams(identifier: EphemeralMsgIdentifier): EphemeralIdentifierParams {
   if (Array.isArray(identifier) && identifier.length === 3) {
     return { chat_id: identifier[0], receiver_user_id: identifier[1], ephemeral_message_id: identifier[2] };
   }

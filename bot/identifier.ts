@@ -1,3 +1,4 @@
+import type { ChosenInlineResult } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { LoopMessage } from "./handler.ts";
 
@@ -54,6 +55,11 @@ export function messageIdentifier(
 export function messageIdentifier(msg: ChatMessageLike): [chatId: number, messageId: number];
 /** `messageIdentifier` of anything with `inline_message_id`: `[inlineMessageId]`. */
 export function messageIdentifier(msg: { readonly inline_message_id: string }): [inlineMessageId: string];
+/**
+ * `messageIdentifier` of a chosen inline result, whose `inline_message_id` is optional:
+ * `[inlineMessageId]`, since it has no chat for another form to come from (it throws without the id).
+ */
+export function messageIdentifier(msg: ChosenInlineResult): [inlineMessageId: string];
 /** `messageIdentifier` of an object whose type does not say which form it gives. */
 export function messageIdentifier(msg: object): MsgIdentifierTuple;
 export function messageIdentifier(msg: object): MsgIdentifierTuple {

@@ -17,8 +17,9 @@ import { optionsArgument, stringArgument } from "./call_arguments.ts";
 import {
   chatMsgIdentifierParams,
   type ChatMsgIdentifier,
+  type ChatOrInlineMsgIdentifier,
   ephemeralIdentifierParams,
-  type MsgIdentifier,
+  type EphemeralMsgIdentifier,
   msgIdentifierParams,
 } from "./msg_identifier.ts";
 import type { Nullable } from "./nullable.ts";
@@ -41,9 +42,11 @@ export type MethodResult<M extends MethodName> =
  * Every Bot API method as a typed wrapper: required parameters positional in the spec's order,
  * optional ones in a trailing options object with the Bot API's snake_case keys (an optional field
  * may be \`null\`, meaning absent, so namedtuple objects pass as they are). Methods that target
- * an existing message take a {@link MsgIdentifier} in place of chat_id / message_id / inline_message_id
- * (an ephemeral message: chat_id / receiver_user_id / ephemeral_message_id). An edit's \`text\` is
- * positional too, as in telepot. A non-object options argument, or an object where a positional
+ * an existing message take a message identifier (telepot's \`MsgIdentifier\`) in place of chat_id /
+ * message_id / inline_message_id (an ephemeral message: chat_id / receiver_user_id /
+ * ephemeral_message_id), typed as the forms the method accepts: {@link ChatOrInlineMsgIdentifier},
+ * {@link ChatMsgIdentifier} where there is no inline form, {@link EphemeralMsgIdentifier} for the
+ * \`…Ephemeral…\` methods. An edit's \`text\` is positional too, as in telepot. A non-object options argument, or an object where a positional
  * string belongs, is a \`BadInput\` before anything is sent. Every wrapper takes a last
  * {@link CallOptions} (\`signal\`, \`timeout\`) for that one call.
  */
@@ -103,7 +106,11 @@ function positionals(m: SpecMethod, takesIdentifier: boolean): Positional[] {
         out.push({
           arg: "msgIdentifier",
           spread: `...${expand}(msgIdentifier)`,
-          type: chatOnly ? "ChatMsgIdentifier" : "MsgIdentifier",
+          type: targetsEphemeral(m)
+            ? "EphemeralMsgIdentifier"
+            : chatOnly
+            ? "ChatMsgIdentifier"
+            : "ChatOrInlineMsgIdentifier",
           covers: m.params.filter((q) => identifier.has(q.name)).map((q) => q.name),
         });
       }

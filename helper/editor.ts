@@ -1,6 +1,11 @@
 import { EDITOR_METHODS, type EditorMethod } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import type { ChatMsgIdentifier, MsgIdentifier } from "../api/msg_identifier.ts";
+import type {
+  ChatMsgIdentifier,
+  ChatOrInlineMsgIdentifier,
+  EphemeralMsgIdentifier,
+  MsgIdentifier,
+} from "../api/msg_identifier.ts";
 import { messageIdentifier } from "../bot/identifier.ts";
 import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
 
@@ -10,7 +15,7 @@ import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
  */
 export type EditorMethods = {
   [K in EditorMethod & keyof ApiMethods]: WithoutParam<
-    WithoutParam<ApiMethods[K], MsgIdentifier>,
+    WithoutParam<WithoutParam<ApiMethods[K], ChatOrInlineMsgIdentifier>, EphemeralMsgIdentifier>,
     ChatMsgIdentifier
   >;
 };

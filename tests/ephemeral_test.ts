@@ -112,8 +112,11 @@ Deno.test("ephemeral messages: the receiver must be in the chat, another bot can
   const id = [group.id, alice.id, sent.ephemeral_message_id!] as const;
   await assert.rejects(otherBot.editEphemeralMessageText(id, "theirs"), /can't be edited/);
   await assert.rejects(otherBot.deleteEphemeralMessage(id), /can't be deleted/);
-  // The ephemeral form fits only the …Ephemeral… methods, before anything is sent.
+  // The ephemeral form fits only the …Ephemeral… methods, before anything is sent (the types refuse
+  // the wrong form too; these are the run-time checks an untyped caller meets).
+  // @ts-expect-error an ephemeral identifier on a chat or inline message's edit
   assert.throws(() => bot.editMessageText(id, "wrong method"), BadInput);
+  // @ts-expect-error a chat message's identifier on an ephemeral method
   assert.throws(() => bot.deleteEphemeralMessage([group.id, 1]), BadInput);
   assert.equal(await bot.deleteEphemeralMessage([alice.id, alice.id, direct.ephemeral_message_id!]), true);
   assert.deepEqual(emu.ephemeralMessages(alice.id, alice, { bot: handle }), []);

@@ -59,3 +59,11 @@ bot.sendAudio(1, []); // expect TS2345
 bot.sendPhoto(1, { path: "cat.jpg" }); // expect TS2345
 
 bot.sendMediaGroup(1, [{ type: "photo", media: "x" }, { type: "sticker", media: "y" }]); // expect TS2322
+
+// Each method's identifier is the shapes it accepts at run time: a three-element identifier is an
+// ephemeral message's, which only the …Ephemeral… methods take, and they take nothing else.
+bot.editMessageText([1, 2, 3], "x"); // expect TS2345
+bot.editMessageCaption([1, 2, 3]); // expect TS2345
+bot.editEphemeralMessageText([1, 2], "x"); // expect TS2345
+bot.editEphemeralMessageText("AAQCAD4", "x"); // expect TS2345
+bot.deleteEphemeralMessage(["AAQCAD4"]); // expect TS2345

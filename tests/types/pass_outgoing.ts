@@ -7,12 +7,14 @@ import {
   type Chat,
   type ChosenInlineResult,
   defaults,
+  Editor,
   type InputChecklist,
   isCallTo,
   localFile,
   type Message,
   type MessageEntity,
   messageIdentifier,
+  type MsgIdentifier,
   namedtuple,
   originIdentifier,
   retryTransformer,
@@ -107,3 +109,15 @@ export const album = bot.sendMediaGroup(1, [
   { type: "video", media: png },
   namedtuple.InputMediaPhoto({ media: "another-photo" }),
 ]);
+
+export async function messageKinds(editor: Editor) {
+  await bot.editMessageText([1, 2], "in a chat");
+  await bot.editMessageText(["AAQCAD4"], "inline");
+  await bot.editMessageText("AAQCAD4", "inline");
+  await bot.editEphemeralMessageText([-100123, 777, 5], "ephemeral");
+  await bot.deleteEphemeralMessage([-100123, 777, 5]);
+  const identifier: MsgIdentifier = [1, 2];
+  await new Editor(bot, identifier).editMessageText("through an editor");
+  await editor.editEphemeralMessageText("through an editor");
+  await editor.deleteMessage();
+}
