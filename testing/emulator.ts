@@ -49,7 +49,8 @@ export interface EmulatorOptions {
   /**
    * Flood control on sending methods: 429 with `retry_after` over the limits, as Telegram answers. Off by
    * default (tests run fast); `true` enforces Telegram's limits ({@link TELEGRAM_FLOOD_LIMITS}: about 30
-   * messages/s overall, about 1/s per chat, 20/min per group), an object chosen ones.
+   * messages/s overall, about 1/s per chat, 20/min per group, 1000/s overall for sends with
+   * `allow_paid_broadcast: true`), an object chosen ones.
    */
   readonly flood?: FloodLimits | true;
   /**

@@ -9,16 +9,24 @@ export interface FloodLimits {
   readonly perChatPerSecond?: number;
   /** Messages one bot may send per minute into one group or supergroup (Telegram: 20). */
   readonly perGroupPerMinute?: number;
+  /**
+   * Messages one bot may send per second, all chats together, with `allow_paid_broadcast: true` (Telegram:
+   * up to 1000, paid in Stars). Such sends are counted here instead of against `perSecond`; the per-chat
+   * and per-group limits still apply to them.
+   */
+  readonly paidPerSecond?: number;
 }
 
 /**
- * The limits Telegram documents in its bot FAQ: about 30 messages per second overall, about one per second
- * in a chat, 20 per minute in a group. `BotApiEmulator.start({ flood: true })` uses them.
+ * The limits Telegram documents: about 30 messages per second overall, about one per second in a chat, 20
+ * per minute in a group, and up to 1000 per second overall for paid broadcasts (`allow_paid_broadcast`).
+ * `BotApiEmulator.start({ flood: true })` uses them.
  */
 export const TELEGRAM_FLOOD_LIMITS: FloodLimits = {
   perSecond: 30,
   perChatPerSecond: 1,
   perGroupPerMinute: 20,
+  paidPerSecond: 1000,
 };
 
 interface Bucket {
@@ -38,7 +46,10 @@ interface Rule {
  * Token buckets per bot, per bot+chat and per bot+group: each send takes a token from every bucket that
  * applies, tokens come back at the limit's rate, and an empty bucket answers 429 with the whole seconds
  * until a token is back, as Telegram's flood control (`Too Many Requests: retry after N`, Query.cpp
- * set_retry_after_error).
+ * set_retry_after_error). A paid broadcast send (`allow_paid_broadcast: true`) takes its overall token
+ * from a bucket of its own, at `paidPerSecond`, so paid and free sends do not hold each other up (as the
+ * client's `throttle()` counts them); how Telegram shares the overall budget between them is not
+ * documented.
  */
 export class FloodGate {
   #buckets = new Map<string, Bucket>();
@@ -56,9 +67,17 @@ export class FloodGate {
   /**
    * Seconds to wait before this send may go, or 0 when it may go now (its tokens are taken then).
    * @param group whether the chat is a group or supergroup (where the per-minute limit applies).
+   * @param paid whether the send has `allow_paid_broadcast: true` (counted against `paidPerSecond`
+   *   instead of `perSecond`).
    */
-  take(botId: number, chatId: unknown, now: number = performance.now() / 1000, group = false): number {
-    const rules = this.#rules(botId, String(chatId), group);
+  take(
+    botId: number,
+    chatId: unknown,
+    now: number = performance.now() / 1000,
+    group = false,
+    paid = false,
+  ): number {
+    const rules = this.#rules(botId, String(chatId), group, paid);
     let wait = 0;
     for (const rule of rules) {
       const bucket = this.#bucket(rule, now);
@@ -79,6 +98,9 @@ export class FloodGate {
         state?.chat.id ?? ctx.params.chat_id,
         undefined,
         type === "group" || type === "supergroup",
+        // The validator has read the parameter by now: a boolean on the methods whose spec lists it, and
+        // dropped as unknown (refused in strict mode) on the others, so only those can pay for a broadcast.
+        ctx.params.allow_paid_broadcast === true,
       );
       if (wait > 0) {
         throw new ApiFailure(429, `Too Many Requests: retry after ${wait}`, { retry_after: wait });
@@ -87,10 +109,14 @@ export class FloodGate {
     };
   }
 
-  #rules(botId: number, chatId: string, group: boolean): Rule[] {
-    const { perSecond, perChatPerSecond, perGroupPerMinute } = this.limits;
+  #rules(botId: number, chatId: string, group: boolean, paid: boolean): Rule[] {
+    const { perSecond, perChatPerSecond, perGroupPerMinute, paidPerSecond } = this.limits;
     const rules: Rule[] = [];
-    if (perSecond !== undefined) rules.push({ key: `${botId}`, rate: perSecond, size: perSecond });
+    // A paid send is bound by `paidPerSecond` alone overall: the free rate is what paying lifts.
+    const overall = paid ? paidPerSecond : perSecond;
+    if (overall !== undefined) {
+      rules.push({ key: paid ? `${botId}|paid` : `${botId}`, rate: overall, size: overall });
+    }
     if (perChatPerSecond !== undefined) {
       rules.push({ key: `${botId}|${chatId}`, rate: perChatPerSecond, size: perChatPerSecond });
     }
