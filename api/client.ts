@@ -3,7 +3,7 @@ import { BadHTTPResponse } from "../exception/bad_http_response.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { NetworkError } from "../exception/network_error.ts";
 import { RequestTimeout } from "../exception/request_timeout.ts";
-import type { ErrorEnvelope } from "../exception/telegram_error.ts";
+import type { ErrorContext, ErrorEnvelope } from "../exception/telegram_error.ts";
 import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { UnexpectedRedirect } from "../exception/unexpected_redirect.ts";
@@ -109,10 +109,12 @@ function innermostMessage(error: Error): string {
   return message;
 }
 
-/** One request in flight: the method its failures are reported under, and what may cut it short. */
+/** One request in flight: the call its failures are reported under, and what may cut it short. */
 interface Attempt {
   /** The Bot API method, or `"downloadFile"`. */
   readonly method: string;
+  /** The call's parameters as given (redacted only when an error is made of them). */
+  readonly params: Readonly<Record<string, unknown>>;
   /** The caller's and the client's signals: an abort by them rejects with their reason as is. */
   readonly external: AbortSignal | undefined;
   /** `external` plus the timeout: what fetch and the body reads listen to. */
@@ -344,7 +346,7 @@ export class Api extends ApiMethods {
     const body = encoding instanceof Promise ? await encoding : encoding;
     // If it throws, the call fails, which lets go of its one-shot sources (see `call`).
     if (options.beforeSend !== undefined) await options.beforeSend();
-    const attempt = this.#attempt(method, external, seconds);
+    const attempt = this.#attempt(method, params, external, seconds);
     try {
       const encoded = body.encode();
       const init = {
@@ -362,14 +364,14 @@ export class Api extends ApiMethods {
       try {
         const fetchFn = this.#pool?.fetch ?? this.#fetch;
         response = await fetchFn(this.#methodBase + method, withoutUrlRecording(init));
-        if (isRedirect(response)) await this.#refuseRedirect(response);
-        text = await this.#readText(response);
+        if (isRedirect(response)) await this.#refuseRedirect(response, attempt);
+        text = await this.#readText(response, attempt);
       } catch (error) {
         // A one-shot source the request never read is let go of now: no attempt will read it.
         if (!body.replayable) await body.discard?.(error);
         throw this.#failure(error, attempt);
       }
-      return this.#unwrap(response, text, attempt, params);
+      return this.#unwrap(response, text, attempt);
     } finally {
       attempt.timer?.();
     }
@@ -417,7 +419,7 @@ export class Api extends ApiMethods {
     const external = this.#externalSignal(options.signal);
     const seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
     const sink = await openDestination(dest);
-    const attempt = this.#attempt("downloadFile", external, seconds);
+    const attempt = this.#attempt("downloadFile", { file_id: fileId }, external, seconds);
     const { signal } = attempt;
     try {
       let source: ReadableStream<Uint8Array>;
@@ -435,9 +437,14 @@ export class Api extends ApiMethods {
           redirect: "manual",
         });
         if (!response.ok || response.body === null) {
-          await this.#answer(response, attempt, { file_id: fileId });
+          await this.#answer(response, attempt);
           // A success envelope where file bytes were expected is not a download either.
-          throw new BadHTTPResponse(response.status, "", headersOnly(response, this.#token));
+          throw new BadHTTPResponse(
+            response.status,
+            "",
+            headersOnly(response, this.#token),
+            this.#context(attempt),
+          );
         }
         source = response.body;
       }
@@ -465,12 +472,27 @@ export class Api extends ApiMethods {
    * Starts one request: its signal is the external one plus the timeout. A plain timer (cleared when
    * the request is over) rather than AbortSignal.timeout, so no timer outlives the request.
    */
-  #attempt(method: string, external: AbortSignal | undefined, seconds: number | undefined): Attempt {
-    if (seconds === undefined) return { method, external, signal: external, seconds, timer: undefined };
+  #attempt(
+    method: string,
+    params: Readonly<Record<string, unknown>>,
+    external: AbortSignal | undefined,
+    seconds: number | undefined,
+  ): Attempt {
+    if (seconds === undefined) {
+      return { method, params, external, signal: external, seconds, timer: undefined };
+    }
     const controller = new AbortController();
     const timer = later(seconds * 1000, () => controller.abort());
     const signal = external ? AbortSignal.any([external, controller.signal]) : controller.signal;
-    return { method, external, signal, seconds, timer };
+    return { method, params, external, signal, seconds, timer };
+  }
+
+  /**
+   * Which call an error is about: its method and its parameters with the token and file contents taken
+   * out. Made only once an error is, so a call that succeeds pays nothing for it.
+   */
+  #context({ method, params }: Attempt): ErrorContext {
+    return { method, params: redactParams(params, this.#token) };
   }
 
   async #send(attempt: Attempt, url: string, init: RequestInit): Promise<Response> {
@@ -483,36 +505,47 @@ export class Api extends ApiMethods {
   }
 
   /** Reads an answer to the end (keeping the connection reusable) and unwraps Telegram's envelope. */
-  async #answer(response: Response, attempt: Attempt, params: Record<string, unknown>): Promise<unknown> {
-    if (isRedirect(response)) await this.#refuseRedirect(response);
+  async #answer(response: Response, attempt: Attempt): Promise<unknown> {
+    if (isRedirect(response)) await this.#refuseRedirect(response, attempt);
     let text: string;
     try {
-      text = await this.#readText(response);
+      text = await this.#readText(response, attempt);
     } catch (error) {
       throw this.#failure(error, attempt);
     }
-    return this.#unwrap(response, text, attempt, params);
+    return this.#unwrap(response, text, attempt);
   }
 
-  #readText(response: Response): Promise<string> {
+  #readText(response: Response, attempt: Attempt): Promise<string> {
     if (pooledAnswer(response)) return response.text();
     const limit = this.#maxAnswerSize;
     return readAnswerText(
       response,
       limit,
-      () => new AnswerTooLarge(response.status, limit, headersOnly(response, this.#token)),
+      () =>
+        new AnswerTooLarge(
+          response.status,
+          limit,
+          headersOnly(response, this.#token),
+          this.#context(attempt),
+        ),
     );
   }
 
   /** A redirect is reported, never followed: the path holds the token. */
-  async #refuseRedirect(response: Response): Promise<never> {
+  async #refuseRedirect(response: Response, attempt: Attempt): Promise<never> {
     await response.body?.cancel().catch(() => {});
     const location = redactText(response.headers.get("location") ?? "", this.#token);
-    throw new UnexpectedRedirect(response.status, location, headersOnly(response, this.#token));
+    throw new UnexpectedRedirect(
+      response.status,
+      location,
+      headersOnly(response, this.#token),
+      this.#context(attempt),
+    );
   }
 
   /** Telegram's envelope around an answer read to its end: the result, or the error it describes. */
-  #unwrap(response: Response, text: string, attempt: Attempt, params: Record<string, unknown>): unknown {
+  #unwrap(response: Response, text: string, attempt: Attempt): unknown {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -524,22 +557,32 @@ export class Api extends ApiMethods {
         response.status,
         redactText(text, this.#token),
         headersOnly(response, this.#token),
+        this.#context(attempt),
       );
     }
     if (json.ok) return json.result;
     // Every field, not only the description: a server echoing the URL may put it anywhere.
-    throw telegramErrorFrom(redactJson(json, this.#token), attempt.method, redactParams(params, this.#token));
+    const { method, params } = this.#context(attempt);
+    throw telegramErrorFrom(redactJson(json, this.#token), method, params);
   }
 
   /** Maps a thrown error: the caller's abort reason as is, a timeout, or a token-free NetworkError. */
-  #failure(error: unknown, { method, external, signal, seconds }: Attempt): unknown {
+  #failure(error: unknown, attempt: Attempt): unknown {
+    const { method, external, signal, seconds } = attempt;
     if (external?.aborted) return external.reason;
-    if (signal?.aborted && seconds !== undefined) return new RequestTimeout(method, seconds);
+    if (signal?.aborted && seconds !== undefined) {
+      return new RequestTimeout(method, seconds, this.#context(attempt).params);
+    }
     if (error instanceof TelepotException) return error;
     // The pooled transport stops reading there too.
-    if (error instanceof BodyTooLarge) return new AnswerTooLarge(error.status, error.limit);
+    if (error instanceof BodyTooLarge) {
+      return new AnswerTooLarge(error.status, error.limit, undefined, this.#context(attempt));
+    }
     const cause = redactError(error, this.#token);
-    return new NetworkError(method, `${method}: ${innermostMessage(cause)}`, { cause });
+    return new NetworkError(method, `${method}: ${innermostMessage(cause)}`, {
+      cause,
+      params: this.#context(attempt).params,
+    });
   }
 }
 

@@ -1,4 +1,5 @@
-import { BadHTTPResponse } from "./bad_http_response.ts";
+import { BadHTTPResponse, callMessage } from "./bad_http_response.ts";
+import type { ErrorContext } from "./telegram_error.ts";
 
 /**
  * The Bot API's answer was longer than the client reads (`ApiOptions.maxAnswerSize`): reading stopped
@@ -15,11 +16,14 @@ export class AnswerTooLarge extends BadHTTPResponse {
    * @param status the answer's HTTP status.
    * @param limit the most bytes an answer may have.
    * @param response the answer's status line and headers, token-free, without body or URL, when known.
+   * @param context the call that got this answer, already redacted; its method starts the message.
    */
-  constructor(status: number, limit: number, response?: Response) {
-    super(status, "", response);
+  constructor(status: number, limit: number, response?: Response, context: ErrorContext = {}) {
+    super(status, "", response, context);
     this.limit = limit;
-    this.message = `Bot API answered HTTP ${status} with a body over ${limit} bytes (maxAnswerSize); `
-      + "it was not read further";
+    this.message = callMessage(
+      context,
+      `Bot API answered HTTP ${status} with a body over ${limit} bytes (maxAnswerSize); it was not read further`,
+    );
   }
 }

@@ -10,7 +10,7 @@ export { BadInput } from "./bad_input.ts";
 export { DeadLetterError } from "./dead_letter.ts";
 export { EventNotFound } from "./event_not_found.ts";
 export { IdleTerminate } from "./idle_terminate.ts";
-export { NetworkError } from "./network_error.ts";
+export { NetworkError, type NetworkErrorOptions } from "./network_error.ts";
 export { RequestTimeout } from "./request_timeout.ts";
 export { StateConflict } from "./state_conflict.ts";
 export { StopListening } from "./stop_listening.ts";

@@ -9,9 +9,10 @@ export class RequestTimeout extends NetworkError {
    *
    * @param method the Bot API method being called.
    * @param seconds the timeout that ran out, in seconds.
+   * @param params the call's parameters, redacted (no token, files shown as short descriptions), when known.
    */
-  constructor(method: string, seconds: number) {
-    super(method, `${method} timed out after ${seconds} s`);
+  constructor(method: string, seconds: number, params?: Readonly<Record<string, unknown>>) {
+    super(method, `${method} timed out after ${seconds} s`, params === undefined ? undefined : { params });
     this.seconds = seconds;
   }
 }

@@ -1,4 +1,5 @@
-import { BadHTTPResponse } from "./bad_http_response.ts";
+import { BadHTTPResponse, callMessage } from "./bad_http_response.ts";
+import type { ErrorContext } from "./telegram_error.ts";
 
 /**
  * The Bot API answered with a redirect. Bot API requests carry the token in their path, so telepot-ts
@@ -15,13 +16,17 @@ export class UnexpectedRedirect extends BadHTTPResponse {
    * @param status the redirect's HTTP status (301, 302, 303, 307, 308).
    * @param location the `Location` header with the token replaced, or `""` when there was none.
    * @param response the answer's status line and headers, token-free, without body or URL.
+   * @param context the call that got this answer, already redacted; its method starts the message.
    */
-  constructor(status: number, location: string, response?: Response) {
-    super(status, "", response);
+  constructor(status: number, location: string, response?: Response, context: ErrorContext = {}) {
+    super(status, "", response, context);
     this.location = location;
-    this.message = `Bot API answered HTTP ${status} redirecting to ${
-      originOf(location)
-    }; redirects are not followed because the request path holds the bot token`;
+    this.message = callMessage(
+      context,
+      `Bot API answered HTTP ${status} redirecting to ${
+        originOf(location)
+      }; redirects are not followed because the request path holds the bot token`,
+    );
   }
 }
 

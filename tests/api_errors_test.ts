@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Api } from "../api/mod.ts";
 import {
+  AnswerTooLarge,
   BadHTTPResponse,
   BotWasBlockedError,
   BotWasKickedError,
@@ -11,6 +12,7 @@ import {
   TelegramError,
   TooManyRequestsError,
   UnauthorizedError,
+  UnexpectedRedirect,
 } from "../exception/mod.ts";
 import { closedPort, fail, html, WireServer } from "./support/wire_server.ts";
 
@@ -210,4 +212,105 @@ Deno.test("aborting a call's signal rejects with the signal's reason", async () 
     await assert.rejects(api2.getMe(), (e) => e instanceof DOMException && e.name === "AbortError");
     release();
   });
+});
+
+// What each transport-level failure of one call looks like: the method and the redacted parameters are
+// on the error, whichever class it is, and the message names the method.
+async function callFailure(
+  transport: "fetch" | "pool",
+  answer: (server: WireServer) => void,
+  options: { maxAnswerSize?: number; timeout?: number; apiRoot?: string } = {},
+  call: (api: Api) => Promise<unknown> = (api) =>
+    api.call("sendMessage", { chat_id: 77, text: "hi", link: `https://example.com/hook/${TOKEN}` }),
+): Promise<unknown> {
+  const server = WireServer.start();
+  let release: () => void = () => {};
+  try {
+    answer(server);
+    const api = new Api(TOKEN, { apiRoot: options.apiRoot ?? server.url, ...options });
+    if (transport === "pool") release = api.keepConnections();
+    return await call(api).then(() => assert.fail("the call should have failed"), (e) => e);
+  } finally {
+    release();
+    await server.close();
+  }
+}
+
+function assertCallContext(error: unknown, method: string, params: Record<string, unknown>): void {
+  assert.ok(error instanceof Error);
+  const context = error as { method?: string; params?: Record<string, unknown> };
+  assert.equal(context.method, method, `${error.name} carries the method`);
+  assert.deepEqual(context.params, params, `${error.name} carries the redacted params`);
+  assert.ok(error.message.startsWith(method), `${error.name}'s message names the method: ${error.message}`);
+  assert.deepEqual(JSON.parse(JSON.stringify(error)).params, params, "the JSON view shows them too");
+  assertTokenFree(error);
+}
+
+const SENT = { chat_id: 77, text: "hi", link: "https://example.com/hook/<token>" };
+
+for (const transport of ["fetch", "pool"] as const) {
+  Deno.test(`call context (${transport}): a gateway's HTML page during sendMessage names the call`, async () => {
+    const error = await callFailure(transport, (server) => {
+      server.on("sendMessage", () => html(502, "<html>Bad Gateway</html>"));
+    });
+    assert.ok(error instanceof BadHTTPResponse);
+    assert.equal(error.status, 502);
+    assertCallContext(error, "sendMessage", SENT);
+  });
+
+  Deno.test(`call context (${transport}): a redirect names the call`, async () => {
+    const error = await callFailure(transport, (server) => {
+      server.on("sendMessage", () => new Response(null, { status: 302, headers: { location: "http://x/" } }));
+    });
+    assert.ok(error instanceof UnexpectedRedirect);
+    assertCallContext(error, "sendMessage", SENT);
+  });
+
+  Deno.test(`call context (${transport}): an answer over maxAnswerSize names the call`, async () => {
+    const error = await callFailure(transport, (server) => {
+      server.on("sendMessage", () => "x".repeat(5000));
+    }, { maxAnswerSize: 1000 });
+    assert.ok(error instanceof AnswerTooLarge);
+    assertCallContext(error, "sendMessage", SENT);
+  });
+
+  Deno.test(`call context (${transport}): a refused connection and a timeout name the call`, async () => {
+    const refused = await callFailure(transport, () => {}, { apiRoot: `http://127.0.0.1:${closedPort()}` });
+    assert.ok(refused instanceof NetworkError);
+    assertCallContext(refused, "sendMessage", SENT);
+    // Answers after the timeout has run out (the server's shutdown waits for the answer).
+    const timedOut = await callFailure(transport, (server) => {
+      server.on("sendMessage", async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        return true;
+      });
+    }, { timeout: 0.1 });
+    assert.ok(timedOut instanceof RequestTimeout);
+    assertCallContext(timedOut, "sendMessage", SENT);
+  });
+}
+
+Deno.test("call context: an upload's failure shows the file as a placeholder, never its bytes", async () => {
+  const error = await callFailure(
+    "fetch",
+    (server) => server.on("sendDocument", () => html(503, "<html>down</html>")),
+    {},
+    (api) => api.call("sendDocument", { chat_id: 1, document: ["a.txt", new Uint8Array(10)] }),
+  );
+  assert.ok(error instanceof BadHTTPResponse);
+  assertCallContext(error, "sendDocument", { chat_id: 1, document: "<file a.txt>" });
+});
+
+Deno.test("call context: a download's HTML page names downloadFile and the file_id", async () => {
+  const error = await callFailure(
+    "fetch",
+    (server) => {
+      server.on("getFile", () => ({ file_id: "F1", file_unique_id: "u", file_path: "docs/a.txt" }));
+      server.files.set("docs/a.txt", () => html(502, "<html>Bad Gateway</html>"));
+    },
+    {},
+    (api) => api.downloadFile("F1", new WritableStream()),
+  );
+  assert.ok(error instanceof BadHTTPResponse);
+  assertCallContext(error, "downloadFile", { file_id: "F1" });
 });
