@@ -129,7 +129,10 @@ interface Attempt {
  * The status line and headers of a response without its body or URL (the URL contains the token), and
  * with the token cut out of every header value (a server or proxy may echo the URL into one).
  */
-function headersOnly(response: Response, token: string): Response | undefined {
+function headersOnly(
+  response: Pick<Response, "status" | "statusText"> & { readonly headers: Iterable<[string, string]> },
+  token: string,
+): Response | undefined {
   try {
     return new Response(null, {
       status: response.status,
@@ -574,9 +577,15 @@ export class Api extends ApiMethods {
       return new RequestTimeout(method, seconds, this.#context(attempt).params);
     }
     if (error instanceof TelepotException) return error;
-    // The pooled transport stops reading there too.
+    // The pooled transport stops reading there too; its error keeps the head, so the AnswerTooLarge
+    // is the one `fetch` gives (`#readText`), whichever transport carried the call.
     if (error instanceof BodyTooLarge) {
-      return new AnswerTooLarge(error.status, error.limit, undefined, this.#context(attempt));
+      return new AnswerTooLarge(
+        error.status,
+        error.limit,
+        headersOnly(error, this.#token),
+        this.#context(attempt),
+      );
     }
     const cause = redactError(error, this.#token);
     return new NetworkError(method, `${method}: ${innermostMessage(cause)}`, {

@@ -167,8 +167,11 @@ export function redactJson<T>(value: T, token: string): T {
   return redactValue(value, token, 0) as T;
 }
 
-/** A copy of `headers` with the token removed from every value (a `Location` or echo header holds it). */
-export function redactHeaders(headers: Headers, token: string): Headers {
+/**
+ * A copy of `headers` (a `Headers`, or header fields as name/value pairs) with the token removed from
+ * every value (a `Location` or echo header holds it).
+ */
+export function redactHeaders(headers: Iterable<[string, string]>, token: string): Headers {
   const out = new Headers();
   for (const [name, value] of headers) {
     // A header named after the token has no token-free spelling that is still a valid name: left out.

@@ -54,16 +54,25 @@ export class ConnectionClosed extends TypeError {
 export class BodyTooLarge extends TypeError {
   /** The answer's status. */
   readonly status: number;
+  /** The answer's reason phrase. */
+  readonly statusText: string;
+  /**
+   * The answer's header fields, in order, names lower-cased: the client reports them as `fetch`'s
+   * answer would have been reported (the body is what was refused, not the head).
+   */
+  readonly headers: readonly [string, string][];
   /** The most bytes the body could have. */
   readonly limit: number;
   /**
-   * @param status the answer's status.
+   * @param head the answer's status line and header fields.
    * @param limit the most bytes the body could have.
    */
-  constructor(status: number, limit: number) {
-    super(`answer body over ${limit} bytes (HTTP ${status})`);
+  constructor(head: Pick<ResponseHead, "status" | "statusText" | "headers">, limit: number) {
+    super(`answer body over ${limit} bytes (HTTP ${head.status})`);
     this.name = "BodyTooLarge";
-    this.status = status;
+    this.status = head.status;
+    this.statusText = head.statusText;
+    this.headers = head.headers;
     this.limit = limit;
   }
 }
@@ -170,7 +179,7 @@ export class Http1Connection {
         if (head.status === 101) throw new HttpProtocolError("101 Switching Protocols to a plain request");
         head = await this.#readHead(method);
       }
-      const body = await this.#readBody(head.framing, new BodyLimit(head.status, maxBody));
+      const body = await this.#readBody(head.framing, new BodyLimit(head, maxBody));
       if (!head.keepAlive) this.close();
       return { head, body };
     } catch (error) {
@@ -381,17 +390,17 @@ function grown(bytes: Uint8Array, used: number, size: number): Uint8Array<ArrayB
 
 // Counts the bytes of a body as they are announced or read, refusing them past the limit.
 class BodyLimit {
-  readonly #status: number;
+  readonly #head: ResponseHead;
   #left: number;
   readonly #limit: number;
 
-  constructor(status: number, limit: number) {
-    this.#status = status;
+  constructor(head: ResponseHead, limit: number) {
+    this.#head = head;
     this.#left = this.#limit = limit;
   }
 
   count(bytes: number): void {
     this.#left -= bytes;
-    if (this.#left < 0) throw new BodyTooLarge(this.#status, this.#limit);
+    if (this.#left < 0) throw new BodyTooLarge(this.#head, this.#limit);
   }
 }

@@ -34,6 +34,13 @@ function serve(): Served {
     const method = new URL(request.url).pathname.split("/").pop()!;
     await request.body?.cancel();
     const [kind, size] = method.split("_");
+    if (kind === "echo") {
+      // A proxy echoing the request path (token included) into a header of an answer too large to read.
+      const path = new URL(request.url).pathname;
+      return new Response(envelope("x".repeat(Number(size))), {
+        headers: { "content-type": "application/json", "x-echo": path },
+      });
+    }
     if (kind === "exact") {
       const filler = "x".repeat(Number(size) - envelope("").length);
       return new Response(envelope(filler), { headers: { "content-type": "application/json" } });
@@ -87,6 +94,10 @@ async function refused(call: Promise<unknown>, limit: number): Promise<AnswerToo
   assert.equal(error.text, "");
   assert.match(error.message, new RegExp(`over ${limit} bytes`));
   assert.ok(!error.message.includes("SECRET") && !(error.stack ?? "").includes("SECRET"));
+  // Both transports give the answer's status line and headers, without its URL.
+  assert.equal(error.response?.status, 200);
+  assert.equal(error.response?.headers.get("content-type"), "application/json");
+  assert.equal(error.response?.url, "");
   return error;
 }
 
@@ -126,6 +137,20 @@ for (const transport of ["fetch", "pool"] as const) {
       await refused(api.call("exact_1001", {}), 1000);
       // The client goes on: the next call is answered.
       assert.equal(((await api.call("exact_500", {})) as string).length, 500 - envelope("").length);
+    } finally {
+      release();
+      await served.close();
+    }
+  });
+
+  Deno.test(`answer size (${transport}): the refusal's headers have the token cut out`, async () => {
+    const served = serve();
+    const { api, release } = make(served.apiRoot, 1000);
+    try {
+      const error = await refused(api.call("echo_5000", {}), 1000);
+      assert.equal(error.response?.headers.get("x-echo"), "/bot<token>/echo_5000");
+      assert.ok(!Deno.inspect(error, { depth: 10 }).includes("SECRET"));
+      assert.ok(!JSON.stringify(error).includes("SECRET"));
     } finally {
       release();
       await served.close();
