@@ -133,6 +133,8 @@ const MAX_VALUE_DEPTH = 64;
 
 function redactValue(value: unknown, token: string, depth: number): unknown {
   if (typeof value === "string") return redactText(value, token);
+  // As the call sent it (a number), so that the error holding it can still be written as JSON.
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
   if (isUpload(value)) return describeUpload(value);
   // Deeper than any Bot API value: cut off rather than walk a hostile nesting.
   if (depth > MAX_VALUE_DEPTH) return value !== null && typeof value === "object" ? "<too deep>" : value;

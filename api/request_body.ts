@@ -38,12 +38,40 @@ interface Attachment {
   readonly fallbackName: string;
 }
 
+// Far deeper than any Bot API value (a keyboard is four levels): deeper is a cycle or a mistake, and
+// is refused before the walk below could exhaust the stack.
+const MAX_DEPTH = 64;
+
+// The integers a BigInt can be sent as: a JSON number the server reads back exactly. Telegram's ids
+// are at most 52 bits, so a larger one is a bug in the caller, not an id.
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const EXACT_INTEGER =
+  `an integer within ±${Number.MAX_SAFE_INTEGER} (a BigInt outside it cannot be sent exactly)`;
+const JSON_VALUE =
+  `a value JSON can encode (no cycles, at most ${MAX_DEPTH} levels deep, BigInts only in plain objects and arrays)`;
+
+// Thrown inside the walk below; the caller turns them into a BadInput naming the parameter.
+const UNSAFE_BIGINT = Symbol("unsafe BigInt");
+const TOO_DEEP = Symbol("too deep");
+
+function isExact(value: bigint): boolean {
+  return value <= MAX_EXACT && value >= -MAX_EXACT;
+}
+
+/** A BigInt as the number it stands for: the JSON and multipart text of both is the same decimal. */
+function exactNumber(value: bigint): number {
+  if (!isExact(value)) throw UNSAFE_BIGINT;
+  return Number(value);
+}
+
 /**
  * Replaces uploads nested anywhere inside `value` (InputMedia arrays, InputPaidMedia, InputSticker,
- * …) with `attach://<name>` and records them, and leaves `null` fields out. Copies only the containers
- * it changes, so the caller's objects are never changed.
+ * …) with `attach://<name>` and records them, leaves `null` fields out, and writes BigInts as numbers.
+ * Copies only the containers it changes, so the caller's objects are never changed.
  */
-function attachNested(value: unknown, key: string, attachments: Attachment[]): unknown {
+function attachNested(value: unknown, key: string, attachments: Attachment[], depth: number): unknown {
+  if (typeof value === "bigint") return exactNumber(value);
+  if (depth > MAX_DEPTH) throw TOO_DEEP;
   if (isUpload(value)) {
     const name = `file${attachments.length}`;
     attachments.push({ name, upload: value, fallbackName: key });
@@ -52,7 +80,7 @@ function attachNested(value: unknown, key: string, attachments: Attachment[]): u
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const replaced = attachNested(value[i], key, attachments);
+      const replaced = attachNested(value[i], key, attachments, depth + 1);
       if (replaced !== value[i]) (copy ??= [...value])[i] = replaced;
     }
     return copy ?? value;
@@ -65,7 +93,7 @@ function attachNested(value: unknown, key: string, attachments: Attachment[]): u
         delete (copy ??= { ...value })[field];
         continue;
       }
-      const replaced = attachNested(value[field], field, attachments);
+      const replaced = attachNested(value[field], field, attachments, depth + 1);
       if (replaced !== value[field]) (copy ??= { ...value })[field] = replaced;
     }
     return copy ?? value;
@@ -73,16 +101,69 @@ function attachNested(value: unknown, key: string, attachments: Attachment[]): u
   return value;
 }
 
-function fieldText(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+/**
+ * `attachNested` for the parameter `key`, its failures as the BadInput `call` documents for malformed
+ * parameters, naming where the BigInt is (found again only now, on the error path).
+ */
+function nestedParam(value: object, key: string, attachments: Attachment[]): unknown {
+  try {
+    return attachNested(value, key, attachments, 1);
+  } catch (error) {
+    if (error === UNSAFE_BIGINT) {
+      throw new BadInput(`params.${key}${unsafeBigIntPath(value, 1)}`, EXACT_INTEGER);
+    }
+    if (error === TOO_DEEP) throw new BadInput(`params.${key}`, JSON_VALUE);
+    throw error;
+  }
+}
+
+/** Where inside `value` the first BigInt that cannot be sent is, as `.field[index]…`. */
+function unsafeBigIntPath(value: unknown, depth: number): string | undefined {
+  if (typeof value === "bigint") return isExact(value) ? undefined : "";
+  if (depth > MAX_DEPTH || isUpload(value)) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const inner = unsafeBigIntPath(value[i], depth + 1);
+      if (inner !== undefined) return `[${i}]${inner}`;
+    }
+  } else if (isPlainObject(value)) {
+    for (const field in value) {
+      const inner = unsafeBigIntPath(value[field], depth + 1);
+      if (inner !== undefined) return `.${field}${inner}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * JSON of what `attachNested` left (BigInts already numbers), or a BadInput naming the parameter JSON
+ * cannot encode (a BigInt or a cycle inside a class instance, which the walk does not enter), never
+ * the bare TypeError `JSON.stringify` throws.
+ */
+function jsonOf(value: unknown, key?: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    if (key !== undefined) throw new BadInput(`params.${key}`, JSON_VALUE);
+    const fields = value as Record<string, unknown>;
+    for (const field in fields) jsonOf(fields[field], field);
+    throw new BadInput("params", JSON_VALUE);
+  }
+}
+
+function fieldText(value: unknown, key: string): string {
+  return typeof value === "string" ? value : jsonOf(value, key);
 }
 
 /**
  * Encodes a call's parameters: JSON when nothing is uploaded, else `multipart/form-data` in which a
  * top-level file is its own part, a nested file becomes an `attach://` reference plus a part, strings
- * go as they are and everything else as JSON. `undefined` and `null` parameters are left out.
+ * go as they are and everything else as JSON. `undefined` and `null` parameters are left out. A
+ * BigInt goes as the number it stands for.
  *
- * @throws {BadInput} when a local file does not exist or a stream is already used.
+ * @throws {BadInput} when a local file does not exist or a stream is already used, a BigInt is outside
+ *   ±`Number.MAX_SAFE_INTEGER`, or a value is one JSON cannot encode (a cycle).
  */
 export function encodeParams(params: Readonly<Record<string, unknown>>): RequestBody | Promise<RequestBody> {
   if (onlyScalars(params)) return jsonBody(JSON.stringify(params));
@@ -93,9 +174,12 @@ export function encodeParams(params: Readonly<Record<string, unknown>>): Request
     const value = params[key];
     if (value === undefined || value === null) continue;
     if (isUpload(value)) direct.push({ name: key, upload: value, fallbackName: key });
-    else plain[key] = typeof value === "object" ? attachNested(value, key, attachments) : value;
+    else if (typeof value === "object") plain[key] = nestedParam(value, key, attachments);
+    else if (typeof value !== "bigint") plain[key] = value;
+    else if (isExact(value)) plain[key] = Number(value);
+    else throw new BadInput(`params.${key}`, EXACT_INTEGER);
   }
-  if (direct.length === 0 && attachments.length === 0) return jsonBody(JSON.stringify(plain));
+  if (direct.length === 0 && attachments.length === 0) return jsonBody(jsonOf(plain));
   return multipartOf(plain, [...direct, ...attachments]);
 }
 
@@ -115,7 +199,7 @@ function jsonBody(json: string): RequestBody {
 
 async function multipartOf(plain: Record<string, unknown>, uploads: Attachment[]): Promise<RequestBody> {
   const fields: MultipartField[] = [];
-  for (const key in plain) fields.push({ name: key, value: fieldText(plain[key]) });
+  for (const key in plain) fields.push({ name: key, value: fieldText(plain[key], key) });
   const parts: UploadPart[] = [];
   const sources = new Set<object>();
   // A refusal here fails the call, which lets go of its one-shot sources (`Api.call`).
