@@ -69,6 +69,12 @@ function missingReason(method: string, name: string): string {
 const MAX_DEPTH = 12;
 
 /**
+ * Types a plain string may stand in for. The Bot API says so in prose only ("for simple text buttons,
+ * String can be used instead of this object"), so the spec table's field types do not carry it.
+ */
+const STRING_STANDS_FOR: ReadonlySet<string> = new Set(["KeyboardButton"]);
+
+/**
  * Parameters Telegram dropped from the documentation but still honours, rewritten into their successors.
  * Each returns true when it rewrote the call (the old key is gone then). A Map, so that a parameter
  * named `__proto__`, `constructor` or `toString` finds nothing here rather than Object.prototype's.
@@ -106,6 +112,11 @@ export class SpecValidator {
   #methods = new Map<string, CompiledMethod>();
   /** Why the last nested check failed (the checks run synchronously, one call at a time). */
   #problem: string | null = null;
+  /**
+   * Why the value failed as the type it was evidently meant as (it has all that type's required fields):
+   * of a parameter of several types, that type's problem is the one to report, not the first type's.
+   */
+  #claimed: string | null = null;
 
   /** TYPES of the spec table. */
   readonly types: Readonly<Record<string, TypeSpec>>;
@@ -184,11 +195,20 @@ export class SpecValidator {
 
   #coerce(spec: CompiledParam, value: unknown): unknown {
     this.#problem = null;
+    this.#claimed = null;
     for (const a of spec.accepts) {
       const out = this.#accept(a, value, spec.name);
       if (out !== NO) return out;
     }
-    throw badRequest(this.#problem ?? `wrong type of the parameter "${spec.name}": expected ${spec.label}`);
+    throw badRequest(
+      this.#claimed ?? this.#problem ?? `wrong type of the parameter "${spec.name}": expected ${spec.label}`,
+    );
+  }
+
+  /** Whether `value` has every required field of the object type `typeName` (and it has some). */
+  #claims(typeName: string, value: Obj): boolean {
+    const required = this.types[typeName]?.fields.filter((f) => f.required) ?? [];
+    return required.length > 0 && required.every((f) => value[f.name] !== undefined);
   }
 
   #accept(a: Accepts, value: unknown, path: string): unknown {
@@ -250,7 +270,9 @@ export class SpecValidator {
         if (v === null || typeof v !== "object" || Array.isArray(v)) return NO;
         const problem = this.#checkObject(a.of!, v as Obj, path, 0);
         if (problem === null) return v;
-        this.#problem ??= `can't parse ${a.of} JSON object: ${problem}`;
+        const text = `can't parse ${a.of} JSON object: ${problem}`;
+        this.#problem ??= text;
+        if (this.#claims(a.of!, v as Obj)) this.#claimed ??= text;
         return NO;
       }
     }
@@ -291,6 +313,7 @@ export class SpecValidator {
   }
 
   #fits(type: string, value: unknown, path: string, depth: number, problems: string[]): boolean {
+    if (typeof value === "string" && STRING_STANDS_FOR.has(type)) return true;
     switch (type) {
       case "Integer":
         return typeof value === "number" && Number.isInteger(value);

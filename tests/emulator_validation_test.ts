@@ -280,3 +280,38 @@ Deno.test("a handler that throws gets a 500 answer and the server keeps serving;
     await emu.close();
   }
 });
+
+Deno.test("a reply keyboard's buttons may be plain strings (text buttons); a bad one is reported as a ReplyKeyboardMarkup", async () => {
+  for (const strict of [false, true]) {
+    const { emu, bot, alice } = await setup(strict);
+    try {
+      // The Bot API: "for simple text buttons, String can be used instead of this object".
+      await ok(emu.apiRoot, bot.token, "sendMessage", {
+        chat_id: alice.id,
+        text: "pick",
+        reply_markup: { keyboard: [["A", "B"], [{ text: "C" }, "D"]] },
+      });
+      const bad = await call(emu.apiRoot, bot.token, "sendMessage", {
+        chat_id: alice.id,
+        text: "pick",
+        reply_markup: { keyboard: [[{ txt: "A" }]] },
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(
+        bad.body.description,
+        "Bad Request: can't parse ReplyKeyboardMarkup JSON object: field \"reply_markup.keyboard[0][0].text\" is required",
+        `strict: ${strict}`,
+      );
+      // Strings stand in for text buttons only, not for inline ones.
+      const inline = await call(emu.apiRoot, bot.token, "sendMessage", {
+        chat_id: alice.id,
+        text: "pick",
+        reply_markup: { inline_keyboard: [["A"]] },
+      });
+      assert.equal(inline.status, 400);
+      assert.match(inline.body.description, /InlineKeyboardMarkup/);
+    } finally {
+      await emu.close();
+    }
+  }
+});
