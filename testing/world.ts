@@ -117,7 +117,14 @@ export type WorldChange =
   | { readonly kind: "chat"; readonly chat: ChatState }
   | { readonly kind: "account"; readonly user: UserObj }
   | { readonly kind: "action"; readonly chat: ChatState; readonly bot: BotState; readonly action: string }
-  | { readonly kind: "keyboard"; readonly chat: ChatState; readonly bot: BotState; readonly markup: Obj };
+  | {
+    readonly kind: "keyboard";
+    readonly chat: ChatState;
+    readonly bot: BotState;
+    readonly markup: Obj;
+    /** The users a `selective` markup is for; absent when it is for everyone in the chat. */
+    readonly users?: readonly number[];
+  };
 
 // Not service messages though listed among them: a channel's giveaway posts and a bot's invoice are a
 // chat's ordinary messages.

@@ -444,3 +444,233 @@ Deno.test({
     await browser.dispose();
   }
 });
+
+/** Calls the Bot API as `token`'s bot and returns the result (an error answer fails the test). */
+async function botCall(emu: BotApiEmulator, token: string, method: string, params: Record<string, unknown>) {
+  const answer = await (await fetch(`${emu.apiRoot}/bot${token}/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  })).json();
+  assert.equal(answer.ok, true, JSON.stringify(answer));
+  return answer.result;
+}
+
+Deno.test({
+  name:
+    "web UI in Chromium: long chats, changes during a load, reconnects, selective markups, spoilers by keyboard",
+  ignore: skip,
+  sanitizeOps: false,
+  sanitizeResources: false,
+}, async (t) => {
+  assert.ok(installed, `${CHROMIUM} is missing: CI must install it (.ci/run: apt-get install -y chromium)`);
+  const browser = await launch();
+  try {
+    await t.step(
+      "a long chat opens laid out once, not once per message, and scrolled to its end",
+      async () => {
+        await using emu = await BotApiEmulator.start();
+        const bot = emu.createBot({ username: "long_bot" });
+        const alice = emu.createUser({ first_name: "Alice" });
+        await using ui = await WebUi.start(emu);
+        await alice.sendText(alice.id, "hi", { to: bot });
+        const count = 300;
+        for (let i = 0; i < count; i++) {
+          await botCall(emu, bot.token, "sendMessage", { chat_id: alice.id, text: `line ${i}` });
+        }
+        const page = await browser.context.newPage();
+        // Counts the reads of the message list's geometry: each one after a change lays the list out again,
+        // which made a long chat's opening slow (quadratic). Injected before the page's scripts run.
+        await page.addInitScript({
+          content: `
+          globalThis.layoutReads = 0;
+          for (const name of ["scrollTop", "scrollHeight", "clientHeight"]) {
+            const original = Object.getOwnPropertyDescriptor(Element.prototype, name);
+            Object.defineProperty(Element.prototype, name, {
+              ...original,
+              get() {
+                if (this.id === "messages") globalThis.layoutReads++;
+                return original.get.call(this);
+              },
+            });
+          }`,
+        });
+        await page.goto(`${ui.url}?user=${alice.id}`);
+        await page.locator("body[data-ready=true]").waitFor();
+        await openChat(page, "long_bot");
+        await message(page, `line ${count - 1}`).waitFor();
+        const list = messages(page);
+        assert.equal(await list.getByRole("listitem").count(), count + 1);
+        assert.equal(await list.getByRole("listitem").first().innerText().then((s) => /hi/.test(s)), true);
+        const { reads, gap } = await list.evaluate((node) => {
+          const e = node as unknown as { scrollTop: number; clientHeight: number; scrollHeight: number };
+          const reads = (globalThis as unknown as { layoutReads: number }).layoutReads;
+          return { reads, gap: e.scrollHeight - e.scrollTop - e.clientHeight };
+        });
+        assert.ok(
+          reads < 20,
+          `${reads} reads of the list's layout for ${count + 1} messages: one per message`,
+        );
+        assert.ok(gap <= 1, "scrolled to the newest message");
+        await page.close();
+      },
+    );
+
+    await t.step("a deletion and an edit made while a chat's history is loading are not undone", async () => {
+      await using emu = await BotApiEmulator.start();
+      const bot = emu.createBot({ username: "race_bot" });
+      const alice = emu.createUser({ first_name: "Alice" });
+      await using ui = await WebUi.start(emu);
+      await alice.sendText(alice.id, "hi", { to: bot });
+      const doomed = await botCall(emu, bot.token, "sendMessage", {
+        chat_id: alice.id,
+        text: "to be deleted",
+      });
+      const changed = await botCall(emu, bot.token, "sendMessage", { chat_id: alice.id, text: "old text" });
+      const page = await openPage(browser.context, `${ui.url}?user=${alice.id}`);
+      await page.route("**/api/chat?*", async (route) => {
+        const snapshot = await route.fetch(); // the server's history, taken now
+        // The bot changes the chat while that history is on its way to the page (a slow link, a long chat).
+        await botCall(emu, bot.token, "deleteMessage", { chat_id: alice.id, message_id: doomed.message_id });
+        await botCall(emu, bot.token, "editMessageText", {
+          chat_id: alice.id,
+          message_id: changed.message_id,
+          text: "new text",
+        });
+        await message(page, "new text").waitFor(); // the live changes reached the page first
+        await route.fulfill({ response: snapshot });
+      });
+      await openChat(page, "race_bot");
+      await message(page, "hi").waitFor(); // the history is shown (all at once)
+      assert.deepEqual(
+        await messages(page).locator(".text").allInnerTexts(),
+        ["hi", "new text"],
+        "the older history does not bring back the deleted message nor the old text",
+      );
+      await page.close();
+    });
+
+    await t.step(
+      "after the live stream reconnects, users, chats and messages made meanwhile show; a reply in progress stays",
+      async () => {
+        await using emu = await BotApiEmulator.start();
+        const bot = emu.createBot({ username: "back_bot" });
+        const alice = emu.createUser({ first_name: "Alice" });
+        let ui = await WebUi.start(emu);
+        try {
+          const port = Number(new URL(ui.url).port);
+          await alice.sendText(alice.id, "hi", { to: bot });
+          await botCall(emu, bot.token, "sendMessage", { chat_id: alice.id, text: "What is your name?" });
+          const page = await openPage(browser.context, `${ui.url}?user=${alice.id}`);
+          await openChat(page, "back_bot");
+          await message(page, "What is your name?").getByRole("button", { name: "Reply" }).click();
+          await page.getByText("Replying to back_bot: What is your name?").waitFor();
+
+          // The page's server goes away (the stream drops), the world changes, and it comes back.
+          await ui.close();
+          const carol = emu.createUser({ first_name: "Carol" });
+          emu.createGroup({ title: "Made meanwhile", members: [alice, carol], bots: [bot] });
+          await botCall(emu, bot.token, "sendMessage", { chat_id: alice.id, text: "sent meanwhile" });
+          ui = await WebUi.start(emu, { port });
+
+          await message(page, "sent meanwhile").waitFor();
+          await page.getByLabel("User", { exact: true }).locator("option", { hasText: "Carol" }).waitFor({
+            state: "attached",
+          });
+          await page.getByRole("navigation", { name: "Chats" }).getByRole("button", {
+            name: /Made meanwhile/,
+          })
+            .waitFor();
+          assert.ok(
+            await page.getByText("Replying to back_bot: What is your name?").isVisible(),
+            "the reply in progress is kept",
+          );
+          await say(page, "Alice");
+          const answer = message(page, "↩ back_bot: What is your name?");
+          assert.match(await answer.innerText(), /Alice/, "and the message is sent as that reply");
+          await page.close();
+        } finally {
+          await ui.close();
+        }
+      },
+    );
+
+    await t.step("a selective force_reply and reply keyboard reach only the users they target", async () => {
+      await using emu = await BotApiEmulator.start();
+      const bot = emu.createBot({ username: "pick_bot" });
+      const alice = emu.createUser({ first_name: "Alice", username: "alice" });
+      const bob = emu.createUser({ first_name: "Bob" });
+      const group = emu.createGroup({ title: "Team", members: [alice, bob], bots: [bot] });
+      await using ui = await WebUi.start(emu);
+      const alicePage = await openPage(browser.context, `${ui.url}?user=${alice.id}`);
+      const bobPage = await openPage(browser.context, `${ui.url}?user=${bob.id}`);
+      await openChat(alicePage, "Team");
+      await openChat(bobPage, "Team");
+      await say(alicePage, "a question please");
+      await message(bobPage, "a question please").waitFor();
+      const asked = await alice.sendText(group.id, "and another", {});
+      await message(bobPage, "and another").waitFor();
+
+      // For the sender of the message replied to.
+      await botCall(emu, bot.token, "sendMessage", {
+        chat_id: group.id,
+        text: "Your name?",
+        reply_parameters: { message_id: asked.message_id },
+        reply_markup: { force_reply: true, selective: true },
+      });
+      await alicePage.getByText("Replying to pick_bot: Your name?").waitFor();
+      await message(bobPage, "Your name?").waitFor(); // the markup's event came before the message's
+      assert.ok(await bobPage.getByRole("button", { name: "Cancel reply" }).isHidden(), "Bob is not asked");
+
+      // For the user @mentioned.
+      await botCall(emu, bot.token, "sendMessage", {
+        chat_id: group.id,
+        text: "@alice pick one",
+        reply_markup: { keyboard: [["X", "Y"]], selective: true },
+      });
+      await alicePage.getByRole("group", { name: "Keyboard" }).getByRole("button", { name: "X" }).waitFor();
+      await message(bobPage, "@alice pick one").waitFor();
+      assert.ok(await bobPage.getByRole("group", { name: "Keyboard" }).isHidden(), "Bob gets no keyboard");
+      // Nor when he opens the chat again: the page asks for his keyboard, not Alice's.
+      await openChat(bobPage, "pick_bot");
+      await openChat(bobPage, "Team");
+      await message(bobPage, "@alice pick one").waitFor();
+      assert.ok(await bobPage.getByRole("group", { name: "Keyboard" }).isHidden(), "still none for Bob");
+      await alicePage.close();
+      await bobPage.close();
+    });
+
+    await t.step("a spoiler opens and closes by click, Enter or Space, not only under a mouse", async () => {
+      await using emu = await BotApiEmulator.start();
+      const bot = emu.createBot({ username: "secret_bot" });
+      const alice = emu.createUser({ first_name: "Alice" });
+      await using ui = await WebUi.start(emu);
+      await alice.sendText(alice.id, "hi", { to: bot });
+      await botCall(emu, bot.token, "sendMessage", {
+        chat_id: alice.id,
+        text: "The end: everyone wins",
+        entities: [{ type: "spoiler", offset: 9, length: 13 }],
+      });
+      const page = await openPage(browser.context, `${ui.url}?user=${alice.id}`);
+      await openChat(page, "secret_bot");
+      const spoiler = message(page, "The end").getByRole("button", { name: "everyone wins" });
+      const hidden = () =>
+        spoiler.evaluate((node) => {
+          const view = globalThis as unknown as { getComputedStyle(node: unknown): { color: string } };
+          return view.getComputedStyle(node).color === "rgba(0, 0, 0, 0)";
+        });
+      assert.equal(await hidden(), true, "hidden at first");
+      await spoiler.focus();
+      await page.keyboard.press("Enter");
+      assert.equal(await hidden(), false, "Enter shows it");
+      await page.keyboard.press(" ");
+      assert.equal(await hidden(), true, "Space hides it again");
+      await spoiler.click();
+      await page.mouse.move(0, 0); // what shows it must be the click, not the pointer over it
+      assert.equal(await hidden(), false, "a click (a tap) shows it");
+      await page.close();
+    });
+  } finally {
+    await browser.dispose();
+  }
+});

@@ -139,14 +139,48 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
       checkInlineKeyboard(inline);
       out.reply_markup = markup;
     } else {
-      // A reply keyboard is not part of the Message; only a live view (the web UI) shows it.
-      ctx.world.changed({ kind: "keyboard", chat: state, bot: ctx.bot, markup: markup as Obj });
+      // A reply keyboard is not part of the Message; only a live view (the web UI) shows it. In a private
+      // chat its one user is every possible target, so `selective` narrows nothing there.
+      const selective = (markup as Obj).selective === true && state.chat.type !== "private";
+      ctx.world.changed({
+        kind: "keyboard",
+        chat: state,
+        bot: ctx.bot,
+        markup: markup as Obj,
+        ...(selective
+          ? { users: selectiveTargets(ctx, out.reply_to_message as MessageObj | undefined) }
+          : {}),
+      });
     }
   }
   if (params.protect_content === true || params.protect_content === "true") out.has_protected_content = true;
   const effect = params.message_effect_id;
   if (typeof effect === "string") out.effect_id = effect;
   return out;
+}
+
+/**
+ * Whom a `selective` reply markup is for, as the Bot API defines it: the users @mentioned in the message's
+ * text (by username, or as a text_mention) and the sender of the message it replies to.
+ */
+function selectiveTargets(ctx: CallContext, repliedTo: MessageObj | undefined): number[] {
+  const params = ctx.params;
+  const targets = new Set<number>();
+  const text = String(params.text ?? params.caption ?? "");
+  for (const [, name] of text.matchAll(/@(\w+)/g)) {
+    const id = ctx.world.usernames.get(name.toLowerCase());
+    if (id !== undefined) targets.add(id);
+  }
+  const entities = params.entities ?? params.caption_entities;
+  if (Array.isArray(entities)) {
+    for (const entity of entities as Obj[]) {
+      const user = entity?.type === "text_mention" ? (entity.user as Obj | undefined) : undefined;
+      if (typeof user?.id === "number") targets.add(user.id);
+    }
+  }
+  if (repliedTo?.from !== undefined) targets.add(repliedTo.from.id);
+  // Bots and chats are never shown a keyboard.
+  return [...targets].filter((id) => ctx.world.users.has(id));
 }
 
 /** A replied-to message as nested in `reply_to_message`: one level deep, as Telegram nests it. */

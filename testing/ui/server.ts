@@ -33,6 +33,12 @@ export interface WebUiOptions {
   readonly allowedHosts?: readonly string[];
 }
 
+/** A chat's reply keyboards: the one everyone sees, and those of users a `selective` one was for. */
+interface ChatKeyboards {
+  all: Obj | null;
+  readonly users: Map<number, Obj | null>;
+}
+
 /** Whether a host name, as the URL parser normalises it, is an IP address rather than a name. */
 function isIpLiteral(name: string): boolean {
   return name.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(name);
@@ -76,8 +82,11 @@ export class WebUi {
   readonly #actions: UiActions;
   readonly #hub = new EventHub();
   readonly #closing = new AbortController();
-  /** The reply keyboard each chat shows now, by chat key (bots send them; messages do not carry them). */
-  readonly #keyboards = new Map<string, Obj>();
+  /**
+   * The reply keyboard each chat shows now, by chat key (bots send them; messages do not carry them):
+   * the one for everyone, and the users a `selective` keyboard (or its removal) was meant for.
+   */
+  readonly #keyboards = new Map<string, ChatKeyboards>();
   readonly #assets: Map<string, Asset>;
   #stopWatching: () => void = () => {};
   #server: Server | null = null;
@@ -167,13 +176,29 @@ export class WebUi {
         };
       case "keyboard": {
         const key = chatKey(change.chat);
-        if (change.markup.keyboard !== undefined) this.#keyboards.set(key, change.markup);
-        else if (change.markup.remove_keyboard !== undefined) this.#keyboards.delete(key);
+        const { markup, users } = change;
+        const shown = markup.keyboard !== undefined
+          ? markup
+          : markup.remove_keyboard !== undefined
+          ? null
+          : undefined;
+        if (shown !== undefined) {
+          let keyboards = this.#keyboards.get(key);
+          if (keyboards === undefined) this.#keyboards.set(key, keyboards = { all: null, users: new Map() });
+          if (users === undefined) {
+            keyboards.all = shown;
+            keyboards.users.clear();
+          } else {
+            for (const id of users) keyboards.users.set(id, shown);
+          }
+        }
+        // Each page shows only what is meant for its user; a force_reply alone leaves the keyboard be.
         return {
           kind: "keyboard",
           chat: key,
-          markup: this.#keyboards.get(key) ?? null,
-          ...(change.markup.force_reply !== undefined ? { forceReply: true } : {}),
+          ...(shown !== undefined ? { markup: shown } : {}),
+          ...(markup.force_reply !== undefined ? { forceReply: true } : {}),
+          ...(users !== undefined ? { users } : {}),
         };
       }
       case "member":
@@ -246,10 +271,16 @@ export class WebUi {
         const state = chatByKey(world, url.searchParams.get("key") ?? "");
         if (state === undefined) return problem("unknown chat", 404);
         const key = chatKey(state);
+        const keyboards = this.#keyboards.get(key);
+        const user = Number(url.searchParams.get("user"));
         return json({
           chat: chatView(world, state),
           messages: state.log.flatMap((m) => m === undefined ? [] : [messageView(state, m)]),
-          keyboard: this.#keyboards.get(key) ?? null,
+          keyboard: keyboards === undefined
+            ? null
+            : keyboards.users.has(user)
+            ? keyboards.users.get(user)
+            : keyboards.all,
         });
       }
       if (path.startsWith("/files/")) {

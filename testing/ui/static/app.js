@@ -19,6 +19,21 @@ const state = {
   inlineAsked: "",
   activityTimer: 0,
   unread: new Set(),
+  /**
+   * Whether the list follows new messages: the reader is at its end. Kept from scroll events so that
+   * adding a message never has to read the layout (a read after each insertion lays the list out again).
+   */
+  pinned: true,
+  /** Counts chat openings: a fetch that a later opening overtook is dropped. */
+  opening: 0,
+  /**
+   * While the open chat's history is fetched, the live changes that arrived meanwhile: id → the message
+   * as changed, or null once deleted. The fetched history is older than some of them, so they are laid
+   * over it (otherwise a deletion or edit made during the fetch would be undone on screen).
+   */
+  pending: null,
+  /** The reply keyboard a live change set during that fetch (undefined: none did). */
+  pendingKeyboard: undefined,
 };
 
 async function api(path, body) {
@@ -90,9 +105,8 @@ async function vote(message, option) {
   }
 }
 
-function showMessage(message) {
-  const list = $("messages");
-  const node = messageNode(message, {
+function bubble(message) {
+  return messageNode(message, {
     me: state.user,
     title: currentChat()?.title ?? "",
     press: pressButton,
@@ -100,15 +114,49 @@ function showMessage(message) {
     reply: replyTo,
     command: send,
   });
+}
+
+/** The item a message with this id goes before: null (the end) for the newest, as almost every one is. */
+function insertionPoint(list, id) {
+  let before = null;
+  for (let li = list.lastElementChild; li && Number(li.dataset.id) > id; li = li.previousElementSibling) {
+    before = li;
+  }
+  return before;
+}
+
+/** Shows one live message: replaces the one with its id, or inserts it in id order. */
+function showMessage(message) {
+  const list = $("messages");
+  const node = bubble(message);
   const old = list.querySelector(`li[data-id="${message.id}"]`);
   if (old) {
     old.replaceWith(node);
     return;
   }
-  const after = [...list.children].find((li) => Number(li.dataset.id) > message.id);
-  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
-  list.insertBefore(node, after ?? null);
-  if (atBottom || (message.from && message.from.id === state.user)) list.scrollTop = list.scrollHeight;
+  list.insertBefore(node, insertionPoint(list, message.id));
+  if (state.pinned || (message.from && message.from.id === state.user)) scrollToEnd();
+}
+
+function deleteMessage(id) {
+  $("messages").querySelector(`li[data-id="${id}"]`)?.remove();
+}
+
+let scrollQueued = false;
+
+/**
+ * Scrolls the list to its end before the next frame: a burst of messages lays the list out once, not
+ * once per message.
+ */
+function scrollToEnd() {
+  if (scrollQueued) return;
+  scrollQueued = true;
+  requestAnimationFrame(() => {
+    scrollQueued = false;
+    const list = $("messages");
+    list.scrollTop = list.scrollHeight;
+    state.pinned = true;
+  });
 }
 
 function showReplyKeyboard(markup) {
@@ -197,31 +245,61 @@ function showHeader(chat) {
   );
 }
 
-async function openChat(key) {
+/**
+ * Opens a chat: fetches its history and shows it. `reload` (after the live stream reconnected) keeps what
+ * the user was doing in it: the message they reply to, a bot's request for a reply, the inline results.
+ */
+async function openChat(key, reload = false) {
+  const opening = ++state.opening;
   state.chat = key;
   state.unread.delete(key);
   const params = new URLSearchParams({ user: String(state.user), chat: key });
   history.replaceState(null, "", `?${params}`);
-  // Cleared before the fetch: changes that arrive meanwhile are shown, and the fetched list merges in.
+  // Cleared before the fetch: changes that arrive meanwhile are shown, and noted to be laid over it.
   $("messages").replaceChildren();
-  const { chat, messages, keyboard } = await api(`/api/chat?key=${encodeURIComponent(key)}`);
-  if (state.chat !== key) return;
-  for (const message of messages) showMessage(message);
-  showReplyKeyboard(keyboard);
-  hideInline();
-  cancelReply();
-  state.forceReply = false;
-  $("activity").textContent = "";
+  state.pending = new Map();
+  state.pendingKeyboard = undefined;
+  const later = state.pending;
+  let answer;
+  try {
+    answer = await api(`/api/chat?${new URLSearchParams({ key, user: String(state.user) })}`);
+  } finally {
+    if (opening === state.opening) state.pending = null;
+  }
+  if (opening !== state.opening) return;
+  const { chat, messages, keyboard } = answer;
+  const shown = new Map(messages.map((message) => [message.id, message]));
+  for (const [id, message] of later) {
+    if (message === null) shown.delete(id);
+    else shown.set(id, message);
+  }
+  // One insertion for the whole history: laid out once, however long it is.
+  const items = document.createDocumentFragment();
+  for (const message of [...shown.values()].sort((a, b) => a.id - b.id)) items.append(bubble(message));
+  $("messages").replaceChildren(items);
+  showReplyKeyboard(state.pendingKeyboard === undefined ? keyboard : state.pendingKeyboard);
+  state.pendingKeyboard = undefined;
+  if (!reload) {
+    hideInline();
+    cancelReply();
+    state.forceReply = false;
+    $("activity").textContent = "";
+  }
   $("text").disabled = false;
   $("send").disabled = false;
   await loadChats();
+  if (opening !== state.opening) return;
   showHeader(chat);
-  $("messages").scrollTop = $("messages").scrollHeight;
+  const list = $("messages");
+  list.scrollTop = list.scrollHeight;
+  state.pinned = true;
 }
 
 async function switchUser(id) {
   state.user = id;
   state.chat = "";
+  state.opening++; // a chat still loading belongs to the previous user
+  state.pending = null;
   $("messages").replaceChildren();
   $("chat-title").textContent = "Pick a chat";
   $("chat-members").textContent = "";
@@ -376,9 +454,23 @@ const ACTIONS = {
   find_location: "is finding a location…",
 };
 
+/** For me: a change meant for some users only (a `selective` keyboard or reply request) names them. */
+function forMe(change) {
+  return !Array.isArray(change.users) || change.users.includes(state.user);
+}
+
 function onEvent(event) {
   const change = JSON.parse(event.data);
   const open = change.chat === state.chat;
+  if (open && state.pending !== null) {
+    if (change.kind === "message" || change.kind === "edit") {
+      state.pending.set(change.message.id, change.message);
+    }
+    if (change.kind === "delete") state.pending.set(change.id, null);
+    if (change.kind === "keyboard" && "markup" in change && forMe(change)) {
+      state.pendingKeyboard = change.markup;
+    }
+  }
   switch (change.kind) {
     case "message":
       if (open) {
@@ -397,7 +489,7 @@ function onEvent(event) {
       if (open) showMessage(change.message);
       break;
     case "delete":
-      if (open) $("messages").querySelector(`li[data-id="${change.id}"]`)?.remove();
+      if (open) deleteMessage(change.id);
       break;
     case "action":
       if (open) {
@@ -409,8 +501,9 @@ function onEvent(event) {
       }
       break;
     case "keyboard":
-      if (open) {
-        showReplyKeyboard(change.markup);
+      if (open && forMe(change)) {
+        // A force_reply alone leaves the keyboard as it is.
+        if ("markup" in change) showReplyKeyboard(change.markup);
         state.forceReply = change.forceReply === true;
       }
       break;
@@ -423,21 +516,34 @@ function onEvent(event) {
   }
 }
 
+async function reloadAll() {
+  await loadWorld();
+  await loadChats();
+  if (state.chat !== "") await openChat(state.chat, true);
+}
+
 // ---- start
 
 async function start() {
   const params = new URLSearchParams(location.search);
   state.user = Number(params.get("user") ?? 0);
+  let loaded = false;
   const events = new EventSource("/events");
   events.addEventListener("message", onEvent);
-  // After a reconnect, what changed meanwhile is fetched again.
+  // Changes made while the stream was down were never sent: after a reconnect, everything shown is
+  // fetched again (users, bots, chats and the open chat), keeping what the user was doing.
   events.addEventListener("open", () => {
-    if (state.chat !== "") openChat(state.chat).catch(failed);
+    if (loaded) reloadAll().catch(failed);
   });
   await loadWorld();
   await loadChats();
   const chat = params.get("chat");
   if (chat && state.chats.some((c) => c.key === chat)) await openChat(chat);
+  loaded = true;
+  $("messages").addEventListener("scroll", (e) => {
+    const list = e.currentTarget;
+    state.pinned = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+  }, { passive: true });
   $("user").addEventListener("change", (e) => switchUser(Number(e.target.value)).catch(failed));
   $("composer").addEventListener("submit", submit);
   $("text").addEventListener("input", askInline);

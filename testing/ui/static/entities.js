@@ -8,6 +8,27 @@ export function safeLink(url) {
   return typeof url === "string" && SAFE_LINK.test(url);
 }
 
+/**
+ * A spoiler: hidden until pressed, as Telegram reveals one on a tap. A button in all but looks (a
+ * `<button>` could not hold the block entities a spoiler may contain), so a keyboard opens it too.
+ */
+function spoilerNode() {
+  const node = el("span", { class: "spoiler", role: "button", tabindex: "0", "aria-expanded": "false" });
+  const toggle = () =>
+    node.setAttribute("aria-expanded", String(node.getAttribute("aria-expanded") !== "true"));
+  node.addEventListener("click", (event) => {
+    // A hidden spoiler inside a link is revealed by the press, not followed.
+    if (node.getAttribute("aria-expanded") !== "true") event.preventDefault();
+    toggle();
+  });
+  node.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault(); // Space would scroll the list
+    toggle();
+  });
+  return node;
+}
+
 function entityNode(entity, text, onCommand) {
   switch (entity.type) {
     case "bold":
@@ -19,7 +40,7 @@ function entityNode(entity, text, onCommand) {
     case "strikethrough":
       return el("s");
     case "spoiler":
-      return el("span", { class: "spoiler" });
+      return spoilerNode();
     case "code":
       return el("code");
     case "pre":
