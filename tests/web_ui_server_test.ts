@@ -480,3 +480,19 @@ Deno.test("every example starts behind the web UI (deno task example <name> --ui
     }
   }
 });
+
+Deno.test("WebUi answers HEAD as GET without a body (the page, its scripts, the live stream)", async () => {
+  await using emu = await BotApiEmulator.start();
+  await using ui = await WebUi.start(emu);
+  for (
+    const [path, type] of [["", /^text\/html/], ["app.js", /javascript/], ["events", /^text\/event-stream/]]
+  ) {
+    const head = await fetch(`${ui.url}${path}`, { method: "HEAD" });
+    assert.equal(head.status, 200, `HEAD /${path}`);
+    assert.match(head.headers.get("content-type") ?? "", type as RegExp);
+    assert.equal(await head.text(), "");
+  }
+  const missing = await fetch(`${ui.url}nowhere`, { method: "HEAD" });
+  assert.equal(missing.status, 404);
+  await missing.body?.cancel();
+});

@@ -244,6 +244,17 @@ export class WebUi {
   async #route(request: Request, url: URL, gone: AbortSignal): Promise<Response> {
     const path = url.pathname;
     const world = this.#emu.world;
+    if (request.method === "HEAD") {
+      // As GET, without the body (a link checker or `curl -I`); the event stream is not opened for it.
+      if (path === "/events") {
+        return new Response(null, {
+          headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
+        });
+      }
+      const answer = await this.#route(new Request(request.url, { headers: request.headers }), url, gone);
+      await answer.body?.cancel();
+      return new Response(null, { status: answer.status, headers: answer.headers });
+    }
     if (request.method === "GET") {
       const asset = this.#assets.get(path === "/" ? "/index.html" : path);
       if (asset !== undefined) {
