@@ -76,11 +76,6 @@ export class RateGate {
     this.#pump();
   }
 
-  /** Seconds the gate stays closed by a pause (0 when open). */
-  get paused(): number {
-    return Math.max(0, this.#pausedUntil - now());
-  }
-
   #pump(): void {
     this.#stopTimer?.();
     this.#stopTimer = undefined;

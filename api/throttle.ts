@@ -52,7 +52,11 @@ export interface ThrottleOptions extends ThrottleLimits {
   readonly burstAtStart?: boolean;
   /** How many 429 answers one call may get before it fails with the `TooManyRequestsError`. Default 3. */
   readonly maxRetries?: number;
-  /** A 429 asking for a longer wait than this many seconds fails the call at once (its chat still waits). Default 60. */
+  /**
+   * A 429 asking for a longer wait than this many seconds fails the call at once (its chat still waits
+   * the whole `retry_after`). It also bounds the pause of every chat after 429s from two chats at once:
+   * the other chats wait at most this long, however long the `retry_after`. Default 60.
+   */
   readonly maxRetryAfter?: number;
   /**
    * Whether a chat id is a group, supergroup or channel (the per-minute limit applies). Default: negative
@@ -81,6 +85,8 @@ export interface ThrottleTransformer extends ApiTransformer {
 
 /** A call waiting in its chat's line. */
 interface Pending {
+  /** The line it is in: a `@username`'s line hands its calls over once the chat's id is known. */
+  lane: Lane;
   readonly call: ApiCall;
   readonly next: CallNext;
   readonly resolve: (value: unknown) => void;
@@ -96,15 +102,34 @@ interface Pending {
 
 /** One chat: its calls in order, at most one of them in flight. */
 interface Lane {
-  readonly key: string;
+  /** The chat id as a string, or a lowercased `@username` whose chat's id is not known yet. */
+  key: string;
   readonly queue: Pending[];
   readonly chat: TokenBucket;
   readonly group: TokenBucket | undefined;
   pausedUntil: number;
   running: boolean;
+  /** Set on a `@username`'s line found to be this chat's: its driver hands its calls over and stops. */
+  into?: Lane;
 }
 
 const FLOOD_COUNTED: ReadonlySet<string> = new Set(MESSAGE_SENDER_METHODS);
+
+/** Most `@username`s whose chat id is remembered (the oldest learned is forgotten first). */
+const MAX_ALIASES = 10_000;
+
+/** The chat a send's answer (a Message, or several for an album) went to, if it says. */
+function sentTo(result: unknown): { id: number; username?: string } | undefined {
+  const message = Array.isArray(result) ? result[0] : result;
+  if (message === null || typeof message !== "object") return undefined;
+  const chat = (message as { chat?: unknown }).chat;
+  if (chat === null || typeof chat !== "object") return undefined;
+  const { id, username, type } = chat as { id?: unknown; username?: unknown; type?: unknown };
+  if (typeof id !== "number" || !Number.isSafeInteger(id)) return undefined;
+  // Only a group's or channel's username can stand for it as a chat_id.
+  const named = typeof username === "string" && username !== "" && type !== "private";
+  return named ? { id, username } : { id };
+}
 
 function isGroupChat(chatId: number | string): boolean {
   if (typeof chatId === "string" && chatId.startsWith("@")) return true;
@@ -136,6 +161,8 @@ class Throttler {
   readonly #maxRetryAfter: number;
   readonly #isGroup: (chatId: number | string) => boolean;
   readonly #lanes = new Map<string, Lane>();
+  /** Lowercased `@username` → the key of its chat's id, learned from the answers to sends by name. */
+  readonly #aliases = new Map<string, string>();
   #queued = 0;
   #inFlight = 0;
   #sent = 0;
@@ -179,9 +206,9 @@ class Throttler {
 
   async run(call: ApiCall, next: CallNext): Promise<unknown> {
     const chatId = call.params.chat_id;
+    // Not even a pause of every chat holds these up: Telegram's message limits do not count them, and
+    // polling, callback answers and reads must go on while the bot's messages wait.
     if (!FLOOD_COUNTED.has(call.method) || (typeof chatId !== "number" && typeof chatId !== "string")) {
-      const closed = this.#free.paused;
-      if (closed > 0) await sleep(closed, call.options.signal);
       return await next(call);
     }
     if (this.#queued >= this.#maxQueued) throw new ThrottleQueueFull(call.method, this.#maxQueued);
@@ -190,6 +217,7 @@ class Throttler {
     const lane = this.#lane(chatId);
     return await new Promise((resolve, reject) => {
       const item: Pending = {
+        lane,
         call,
         next,
         resolve,
@@ -202,12 +230,12 @@ class Throttler {
       const timeout = call.options.timeout;
       if (timeout !== undefined) {
         item.timer = setTimeout(
-          () => this.#drop(lane, item, new RequestTimeout(call.method, timeout)),
+          () => this.#drop(item, new RequestTimeout(call.method, timeout)),
           timeout * 1000,
         );
       }
       if (signal !== undefined) {
-        item.onAbort = () => this.#drop(lane, item, signal.reason);
+        item.onAbort = () => this.#drop(item, signal.reason);
         signal.addEventListener("abort", item.onAbort, { once: true });
       }
       lane.queue.push(item);
@@ -217,7 +245,9 @@ class Throttler {
   }
 
   #lane(chatId: number | string): Lane {
-    const key = String(chatId);
+    // Telegram's usernames ignore case, so "@News" and "@news" share a line (and, once known, the id's).
+    const named = typeof chatId === "string" && chatId.startsWith("@") ? chatId.toLowerCase() : undefined;
+    const key = named === undefined ? String(chatId) : this.#aliases.get(named) ?? named;
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
       const group = this.#isGroup(chatId);
@@ -237,11 +267,12 @@ class Throttler {
   }
 
   /** Ends a waiting call with `reason` (its abort or timeout); a call already sent is left to its request. */
-  #drop(lane: Lane, item: Pending, reason: unknown): void {
+  #drop(item: Pending, reason: unknown): void {
     if (item.state !== "queued") return;
-    const at = lane.queue.indexOf(item);
+    const queue = item.lane.queue;
+    const at = queue.indexOf(item);
     if (at >= 0) {
-      lane.queue.splice(at, 1);
+      queue.splice(at, 1);
       this.#queued--;
     }
     item.stop.abort(reason);
@@ -257,7 +288,7 @@ class Throttler {
 
   async #drive(lane: Lane): Promise<void> {
     lane.running = true;
-    while (lane.queue.length > 0) {
+    while (lane.queue.length > 0 && lane.into === undefined) {
       const item = lane.queue[0];
       try {
         await this.#turn(lane, item);
@@ -265,12 +296,15 @@ class Throttler {
         continue; // dropped while waiting: #drop took it out of the line and rejected it
       }
       if (item.state !== "queued") continue;
+      // Found to be another line's chat while it waited: it goes by that line's limits instead.
+      if (lane.into !== undefined) break;
       lane.queue.shift();
       this.#queued--;
       await this.#send(lane, item);
     }
     lane.running = false;
-    this.#forget(lane);
+    if (lane.into === undefined) this.#forget(lane);
+    else this.#handOver(lane, lane.into);
   }
 
   /** Waits until the chat's limits and then the overall one let `item` go; rejects when it is dropped. */
@@ -300,6 +334,7 @@ class Throttler {
     this.#sent++;
     try {
       const result = await item.next({ ...call, options });
+      this.#learn(lane, result);
       this.#finish(item);
       item.resolve(result);
     } catch (error) {
@@ -317,18 +352,21 @@ class Throttler {
   }
 
   /**
-   * Pauses the chat (or, when 429s come from two chats at once, every chat) for `retry_after`, and puts
-   * the call back at the head of its line if it may be repeated.
+   * Pauses the chat for `retry_after` (and, when 429s come from two chats at once, every chat for up to
+   * `maxRetryAfter`), and puts the call back at the head of its line if it may be repeated.
    */
   #honour(lane: Lane, item: Pending, error: TooManyRequestsError): boolean {
     this.#tooMany++;
     const wait = error.retryAfter ?? 1;
     const at = now();
     lane.pausedUntil = Math.max(lane.pausedUntil, at + wait);
+    // That the whole bot is over its limit is only inferred from two chats, so the others are held no
+    // longer than a call may wait at all: a retry_after of an hour must not silence the bot for an hour.
+    const overall = Math.min(wait, this.#maxRetryAfter);
     const last = this.#last429;
-    if (last !== undefined && last.key !== lane.key && at - last.at < wait) {
-      this.#free.pause(wait);
-      this.#paid.pause(wait);
+    if (last !== undefined && last.key !== lane.key && at - last.at < overall) {
+      this.#free.pause(overall);
+      this.#paid.pause(overall);
     }
     this.#last429 = { key: lane.key, at };
     item.retries++;
@@ -346,11 +384,60 @@ class Throttler {
     return true;
   }
 
+  /**
+   * Remembers which chat id a `@username` stands for, from a send's answer: the name it was addressed
+   * by, or the username of the group or channel it went to.
+   */
+  #learn(lane: Lane, result: unknown): void {
+    const chat = sentTo(result);
+    if (chat === undefined) return;
+    const key = String(chat.id);
+    if (lane.key.startsWith("@")) this.#alias(lane.key, key);
+    if (chat.username !== undefined) this.#alias(`@${chat.username.toLowerCase()}`, key);
+  }
+
+  /**
+   * Makes `name` stand for the chat `key` from now on, and its line, if it has one, that chat's line:
+   * one chat addressed both ways is then not sent to at twice its limit.
+   */
+  #alias(name: string, key: string): void {
+    if (this.#aliases.get(name) !== key) {
+      this.#aliases.delete(name);
+      this.#aliases.set(name, key);
+      if (this.#aliases.size > MAX_ALIASES) this.#aliases.delete(this.#aliases.keys().next().value!);
+    }
+    const named = this.#lanes.get(name);
+    if (named === undefined || named.key !== name) return;
+    this.#lanes.delete(name);
+    const target = this.#lanes.get(key);
+    if (target === undefined) {
+      named.key = key;
+      this.#lanes.set(key, named);
+      return;
+    }
+    // The messages already sent by name (one may be in flight) count against the chat's limits too.
+    target.chat.charge(named.chat.used());
+    if (target.group !== undefined && named.group !== undefined) target.group.charge(named.group.used());
+    named.into = target;
+    if (!named.running) this.#handOver(named, target);
+  }
+
+  /** Moves a line's waiting calls, in order, to the end of the line of the same chat by id. */
+  #handOver(from: Lane, to: Lane): void {
+    to.pausedUntil = Math.max(to.pausedUntil, from.pausedUntil);
+    for (const item of from.queue.splice(0)) {
+      item.lane = to;
+      to.queue.push(item);
+    }
+    if (!to.running && to.queue.length > 0) void this.#drive(to);
+  }
+
   /** Forgets a quiet chat once its limits hold nothing more to remember. */
   #forget(lane: Lane): void {
     const at = now();
     if (lane.queue.length === 0 && isQuiet(lane, at)) {
-      this.#lanes.delete(lane.key);
+      // A line merged into its id's is no longer the one under its key.
+      if (this.#lanes.get(lane.key) === lane) this.#lanes.delete(lane.key);
     } else if (this.#lanes.size > 1_000) {
       for (const other of this.#lanes.values()) {
         if (!other.running && other.queue.length === 0 && isQuiet(other, at)) this.#lanes.delete(other.key);
@@ -373,9 +460,11 @@ const THROTTLES = new WeakSet<ApiTransformer>();
  * `paidPerSecond` for `allow_paid_broadcast` calls) let it go. A chat's calls go out one at a time and in
  * order; chats that are ready take turns, a turn going first to the chat whose line is longest at its
  * own limit plus the time it has waited (so a long line into a group is not left to trickle out alone
- * at the end, and nobody waits forever). A 429 that happens anyway pauses that chat (every chat when two
- * chats get one at once) and repeats the call. A call's `signal` and `timeout` count while it waits;
- * when `maxQueued` calls wait, the next is refused with `ThrottleQueueFull`. Other methods pass through.
+ * at the end, and nobody waits forever). A 429 that happens anyway pauses that chat (and, when two
+ * chats get one at once, every chat's messages for at most `maxRetryAfter`) and repeats the call. A
+ * chat addressed as `@username` shares its id's line once a send by name has been answered. A call's
+ * `signal` and `timeout` count while it waits; when `maxQueued` calls wait, the next is refused with
+ * `ThrottleQueueFull`. Other methods pass through, even while every chat is paused.
  *
  * @param options limits (default {@link TELEGRAM_LIMITS}) and queue settings.
  * @throws {BadInput} on a malformed option.

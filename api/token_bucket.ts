@@ -44,6 +44,21 @@ export class TokenBucket {
     this.#last = Math.max(this.#last, at);
   }
 
+  /** Tokens taken and not yet back: what this bucket's sender has used of the burst. */
+  used(at: number = now()): number {
+    this.#refill(at);
+    return this.size - this.#tokens;
+  }
+
+  /**
+   * Takes `count` tokens at once, even into debt: sends that another bucket counted are then counted
+   * here as well (the next token comes that much later).
+   */
+  charge(count: number, at: number = now()): void {
+    this.#refill(at);
+    this.#tokens -= count;
+  }
+
   /** Whether the bucket is full again (nothing to remember about it). */
   full(at: number = now()): boolean {
     this.#refill(at);

@@ -297,3 +297,120 @@ Deno.test("a chat a 429 paused stays paused when over 1,000 other chats are trac
     await server.close();
   }
 });
+
+/** Resolves with `promise`'s outcome, or with "still waiting" once `seconds` pass without one. */
+function within<T>(promise: Promise<T>, seconds: number): Promise<T | "still waiting"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"still waiting">((resolve) => {
+    timer = setTimeout(() => resolve("still waiting"), seconds * 1000);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once `condition` holds, looking every few milliseconds. */
+function until(condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const look = () => condition() ? resolve() : setTimeout(look, 5);
+    look();
+  });
+}
+
+Deno.test("while every chat is paused, calls the throttle does not count pass straight through; a waiting message still honours its signal and timeout", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "paused_bot" });
+  const [alice, bob, carol] = ["Alice", "Bob", "Carol"].map((first_name) =>
+    emu.createUser({ first_name, startedBots: [bot] })
+  );
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const throttler = throttle({ maxRetryAfter: 600 });
+  api.transformers.use(throttler);
+  const toEdit = await api.sendMessage(carol.id, "to edit");
+  // Two chats refused at once: every chat's messages wait 30 s, and the two calls are to be repeated.
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(30), times: 2 });
+  const stop = new AbortController();
+  let repeated = 0;
+  const held = [alice, bob].map((user) =>
+    api.sendMessage(user.id, "held", {}, { signal: stop.signal }).finally(() => repeated++)
+  );
+  await until(() => throttler.stats.tooManyRequests === 2);
+
+  const passing = Promise.all([
+    api.getMe(),
+    api.call("getUpdates", { timeout: 0 }),
+    api.getChat(alice.id),
+    api.sendChatAction(carol.id, "typing"),
+    api.editMessageText([carol.id, toEdit.message_id], "edited"),
+    // An unknown query id is refused, which is an answer as good as any here.
+    api.call("answerCallbackQuery", { callback_query_id: "1" }).catch((error) => error),
+  ]);
+  assert.notEqual(await within(passing, 10), "still waiting", "uncounted calls answered during the pause");
+  assert.equal(repeated, 0, "they answered before the pause ended");
+
+  // A message to a third chat waits for the pause, and its timeout and signal end that wait.
+  await assert.rejects(api.sendMessage(carol.id, "late", {}, { timeout: 0.3 }), RequestTimeout);
+  const aborted = api.sendMessage(carol.id, "aborted", {}, { signal: AbortSignal.timeout(300) });
+  await assert.rejects(aborted, (error) => error instanceof DOMException && error.name === "TimeoutError");
+  stop.abort(new Error("given up"));
+  for (const call of held) await assert.rejects(call, /given up/);
+  assert.equal(repeated, 2);
+  assert.deepEqual(emu.transcript(carol.id).map((m) => m.text), ["edited"], "nothing sent while paused");
+});
+
+Deno.test("a retry_after beyond maxRetryAfter pauses every chat for maxRetryAfter only; the chats refused wait it all out", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "banned_bot" });
+  const [alice, bob, carol] = ["Alice", "Bob", "Carol"].map((first_name) => emu.createUser({ first_name }));
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  api.transformers.use(throttle({ maxRetryAfter: 1 }));
+  emu.injectFault({ method: "sendMessage", error: tooManyRequests(3600), times: 2 });
+  const refused = await Promise.allSettled([api.sendMessage(alice.id, "a"), api.sendMessage(bob.id, "b")]);
+  for (const result of refused) {
+    assert.ok(result.status === "rejected" && result.reason instanceof TooManyRequestsError);
+  }
+  assert.notEqual(await within(api.getMe({ timeout: 5 }), 10), "still waiting", "getMe was not held");
+  // About a second (maxRetryAfter) rather than the hour asked for.
+  const third = await within(api.sendMessage(carol.id, "c"), 20);
+  assert.notEqual(third, "still waiting", "a third chat's message went after maxRetryAfter");
+  assert.deepEqual(emu.transcript(carol.id).map((m) => m.text), ["c"]);
+  await assert.rejects(api.sendMessage(alice.id, "again", {}, { timeout: 0.5 }), RequestTimeout);
+  assert.deepEqual(emu.transcript(alice.id), [], "the refused chat is still paused");
+});
+
+Deno.test("a supergroup addressed by @username and by id shares one line once a send has told its id: no 429, order kept", async () => {
+  await using emu = await BotApiEmulator.start({ flood: LIMITS });
+  const bot = emu.createBot({ username: "alias_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({
+    title: "Public",
+    type: "supergroup",
+    username: "pubgroup",
+    members: [alice],
+    bots: [bot],
+  });
+  const { api, http429 } = countingApi(bot.token, emu.apiRoot);
+  api.transformers.use(throttle({ ...LIMITS, burstAtStart: true }));
+
+  // Both ways at once before any answer: the first answer joins the lines (at most the very first
+  // pair, sent before anything is known, can collide).
+  const first = [0, 1, 2].flatMap((i) => [
+    api.sendMessage(group.id, `id ${i}`),
+    api.sendMessage("@PubGroup", `name ${i}`),
+  ]);
+  await Promise.all(first);
+  assert.ok(http429() <= 1, `429s before the id was known: ${http429()}`);
+  const texts = () => emu.transcript(group.id).map((m) => m.text ?? "");
+  for (const form of ["id", "name"]) {
+    assert.deepEqual(texts().filter((t) => t.startsWith(form)), [0, 1, 2].map((i) => `${form} ${i}`));
+  }
+
+  // Known now, in any case: one line, one limit, one order.
+  const before = http429();
+  const sent: string[] = [];
+  const second = [3, 4, 5, 6, 7].flatMap((i) => {
+    sent.push(`id ${i}`, `name ${i}`);
+    return [api.sendMessage(group.id, `id ${i}`), api.sendMessage("@pubgroup", `name ${i}`)];
+  });
+  await Promise.all(second);
+  assert.equal(http429() - before, 0, "no 429 once the name's chat id is known");
+  assert.deepEqual(texts().slice(-10), sent);
+});
