@@ -6,6 +6,8 @@ import { TelegramError } from "../exception/telegram_error.ts";
 import {
   BotWasBlockedError,
   BotWasKickedError,
+  MigratedToSupergroupChatError,
+  NotEnoughRightsError,
   TooManyRequestsError,
   UnauthorizedError,
 } from "../exception/telegram_error_subclasses.ts";
@@ -25,9 +27,11 @@ export type BroadcastMessage = string | {
 };
 
 /**
- * Why a chat did not get the message. `flood`: Telegram refused it with a 429 that was not waited out
- * (the throttle or the retry gave up); unlike the others it is not final, and a run with the same
- * store sends it again.
+ * Why a chat did not get the message. `blocked`, `deactivated`, `kicked` and `chat not found` are about
+ * the chat, and final: a run with the same store does not try that chat again. `flood` (a 429 that was
+ * not waited out: the throttle or the retry gave up) and `error` (any other refusal, such as a 400 about
+ * the message itself: entities that do not parse, a text too long) are not: a run with the same store
+ * sends to that chat again, so that a corrected message reaches it.
  */
 export type BroadcastFailureReason =
   | "blocked"
@@ -111,6 +115,15 @@ export interface BroadcastClient {
   readonly transformers: { readonly list: readonly ApiTransformer[] };
 }
 
+/** Reasons that say the chat cannot get any message: a later run with the same store skips the chat. */
+const FINAL_REASONS: ReadonlySet<string> = new Set(["blocked", "deactivated", "kicked", "chat not found"]);
+
+/**
+ * How many chats in a row, from the start of a run, may refuse the message with the same 400 before the
+ * broadcast concludes that the message itself is bad and ends.
+ */
+const BAD_MESSAGE_CHATS = 5;
+
 function reasonOf(error: unknown): BroadcastFailureReason {
   if (error instanceof TooManyRequestsError) return "flood";
   if (error instanceof BotWasBlockedError) return "blocked";
@@ -120,6 +133,17 @@ function reasonOf(error: unknown): BroadcastFailureReason {
   if (/chat not found/i.test(description)) return "chat not found";
   return "error";
 }
+
+// A 400 that would come from any chat: about the message and its parameters, not about where it goes
+// (rights, restrictions, an unknown chat or user, a migrated group).
+function refusesMessage(error: unknown): error is TelegramError {
+  return error instanceof TelegramError && error.errorCode === 400 && reasonOf(error) === "error"
+    && !(error instanceof NotEnoughRightsError) && !(error instanceof MigratedToSupergroupChatError)
+    && !/chat|peer|user|rights|admin|member|restrict|forbidden/i.test(error.description);
+}
+
+/** What a call still queued when the broadcast ended rejects with: it was never sent. */
+class BroadcastEnded extends Error {}
 
 // A failure that leaves open whether Telegram acted on the call: the answer (or its absence) says nothing.
 function mayHaveActed(error: unknown): boolean {
@@ -150,7 +174,9 @@ function callOf(
  * not found) is listed in the result and the broadcast goes on. With a `store`, each chat is recorded
  * as its call goes out (past the throttle's queue) and again with the outcome, and a run with the same
  * store after a crash, restart or abort skips the chats done; one that was being sent then is not sent
- * again (it is reported as uncertain). A store that fails ends the broadcast.
+ * again (it is reported as uncertain). A store that fails ends the broadcast, and so do the first chats
+ * of a run all refusing the message with the same 400 (the message itself is bad: every chat would
+ * refuse it); the chats that refused it, and those not reached, are sent to by the next run.
  *
  * @param api the client (an `Api` or `Bot`).
  * @param chats the chat ids.
@@ -158,6 +184,7 @@ function callOf(
  * @param options store, progress reports, abort signal, concurrency.
  * @returns who got it and who did not.
  * @throws {UnauthorizedError} when the token is refused (every chat would fail).
+ * @throws {TelegramError} the 400 that the first chats of the run (five) all refused the message with.
  * @throws {BadInput} on a malformed message or option.
  *
  * @example
@@ -202,7 +229,7 @@ export async function broadcast(
     seen.add(key);
     const record = earlier.get(key);
     if (record?.state === "sent") sent++;
-    else if (record?.state === "failed" && record.reason !== "flood") {
+    else if (record?.state === "failed" && FINAL_REASONS.has(record.reason ?? "error")) {
       failed.push({
         chat,
         reason: (record.reason ?? "error") as BroadcastFailureReason,
@@ -236,6 +263,18 @@ export async function broadcast(
 
   let fatal: { error: unknown } | undefined;
   let at = 0;
+  // The run's first outcomes while they are all the same refusal of the message; null once one is not.
+  let refusals: { description: string; count: number } | null | undefined;
+  const outcome = (error: unknown) => {
+    if (refusals === null) return;
+    if (!refusesMessage(error) || (refusals !== undefined && refusals.description !== error.description)) {
+      refusals = null;
+      return;
+    }
+    refusals = { description: error.description, count: (refusals?.count ?? 0) + 1 };
+    // Every chat would refuse it: each further call would only spend a message of the flood limit.
+    if (refusals.count >= BAD_MESSAGE_CHATS) fatal ??= { error };
+  };
   // A worker never rejects: what ends the broadcast (the message function or the store failing, an
   // abort, a refused token) is kept in `fatal`, which the others see before their next chat, so that
   // none goes on sending once the broadcast has settled, and the store is closed after the last.
@@ -253,23 +292,29 @@ export async function broadcast(
       // Recorded as under way only when the call leaves the throttle's queue: one still queued when the
       // broadcast is stopped was never sent, and the next run sends it.
       let storeFailure: { error: unknown } | undefined;
-      const beforeSend = store && (async () => {
+      const beforeSend = async () => {
+        // Calls still queued when the broadcast ends are not sent: they would fail as the others did.
+        if (fatal !== undefined) throw new BroadcastEnded();
+        if (store === undefined) return;
         try {
           await store.record({ chat, state: "sending" });
         } catch (error) {
           storeFailure ??= { error };
           throw error;
         }
-      });
+      };
       let delivered = false;
       try {
         await send({ method, params, options: { signal, beforeSend } });
         delivered = true;
       } catch (error) {
+        // Not sent and not recorded: the next run sends it.
+        if (error instanceof BroadcastEnded) return;
         if (storeFailure !== undefined || signal?.aborted || error instanceof UnauthorizedError) {
           fatal ??= storeFailure ?? { error: signal?.aborted ? signal.reason : error };
           return;
         }
+        outcome(error);
         if (mayHaveActed(error)) {
           // The "sending" record stays: whether Telegram has it is unknown, so no run sends it again.
           uncertain.push(chat);
@@ -285,6 +330,7 @@ export async function broadcast(
         }
       }
       if (delivered) {
+        outcome(undefined);
         sent++;
         // Outside the send's failures: a store that cannot record it ends the broadcast.
         await store?.record({ chat, state: "sent" });
