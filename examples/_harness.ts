@@ -44,6 +44,8 @@ export interface BotConfig {
 export interface Running {
   /** Stops the bot; resolves once it has stopped. */
   stop(): Promise<void>;
+  /** Settles when the bot has ended by itself: rejects with why (a refused token, another poller). */
+  readonly done?: Promise<void>;
 }
 
 /** A runnable example: its bot, and a scripted conversation that shows it off offline. */

@@ -28,12 +28,14 @@ export const example: Example = {
       delegate.paveEventSpace()(delegate.perChatId(), delegate.createOpen, MessageCounter, { timeout: 10 }),
     ], { apiRoot });
     const loop = bot.messageLoop();
-    loop.then(() => log("the loop has stopped"));
+    // Why a loop ended by itself is told once, by whoever runs the example (through `done`).
+    const done = Promise.resolve(loop).then(() => log("the loop has stopped"));
     return {
       async stop() {
         void loop.stop();
         await loop;
       },
+      done,
     };
   },
   async script(scene) {

@@ -77,7 +77,14 @@ async function main(args: string[]): Promise<number> {
     Deno.addSignalListener("SIGTERM", resolve);
   });
   console.log(`${name}: listening (Ctrl-C to stop)`);
-  await stopSignal;
+  // A bot that ended by itself (its token refused, another poller in the way) ends the program too;
+  // the library has logged why.
+  const ended = (running.done ?? new Promise<never>(() => {})).then(() => 0, () => {
+    console.error(`${name}: the bot has stopped`);
+    return 1;
+  });
+  const status = await Promise.race([stopSignal.then(() => undefined), ended]);
+  if (status !== undefined) return status;
   await running.stop();
   return 0;
 }

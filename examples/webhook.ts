@@ -58,6 +58,7 @@ export const example: Example = {
         await loop.stop();
         await server.shutdown();
       },
+      done: loop.done,
     };
   },
   async script(scene) {

@@ -495,6 +495,29 @@ Deno.test("every example starts for real from the environment, and stops cleanly
   assert.deepEqual(failures, []);
 });
 
+Deno.test("an example whose bot ends by itself (its token refused) ends the program with status 1, the reason said once", async () => {
+  await using emu = await BotApiEmulator.start();
+  for (const name of ["skeleton", "counter_async"]) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", RUNNER, name],
+      env: { ...Deno.env.toObject(), TOKEN: "123:refused", API_ROOT: emu.apiRoot },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Killed if it outlives its bot (the status then is not 1).
+    const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const { code, stdout, stderr } = await child.output();
+    clearTimeout(guard);
+    const printed = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.equal(code, 1, `${name}:\n${printed}`);
+    assert.equal(printed.split("UnauthorizedError").length - 1, 1, `${name}: the reason once\n${printed}`);
+    assert.match(printed, new RegExp(`${name}: the bot has stopped`));
+    assert.ok(!printed.includes("Uncaught"), `${name}: no unhandled rejection\n${printed}`);
+    assert.ok(!printed.includes("123:refused"), "the token is never printed");
+  }
+});
+
 Deno.test("a real run plays the same conversation as the offline one (chatbox, OWNER_ID from the environment)", async () => {
   await using emu = await BotApiEmulator.start();
   const { example } = await EXAMPLES.chatbox();
