@@ -14,6 +14,17 @@ export type PollVerdict =
   | { readonly action: "wait"; readonly seconds: number }
   | { readonly action: "retry"; readonly report: boolean };
 
+/**
+ * Whether the runtime itself refused the request (Deno without `--allow-net` for the Bot API's host):
+ * no retry can succeed until the program is started again with the permission.
+ */
+export function refusedByRuntime(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause.name === "NotCapable") return true;
+  }
+  return false;
+}
+
 /** Sorts a `getUpdates` failure into stop, wait `retry_after`, conflict, or back off and retry. */
 export function judgePollError(error: unknown): PollVerdict {
   const status = error instanceof TelegramError
@@ -21,7 +32,9 @@ export function judgePollError(error: unknown): PollVerdict {
     : error instanceof BadHTTPResponse
     ? error.status
     : undefined;
-  if (error instanceof UnauthorizedError || status === 401) return { action: "fatal", error };
+  if (error instanceof UnauthorizedError || status === 401 || refusedByRuntime(error)) {
+    return { action: "fatal", error };
+  }
   if (error instanceof TelegramError && status === 409) {
     return { action: "conflict", error, webhook: /webhook/i.test(error.description) };
   }

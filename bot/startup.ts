@@ -8,6 +8,7 @@ import { Backoff, pause } from "./backoff.ts";
 import { deferred } from "./deferred.ts";
 import type { LoopMessage } from "./handler.ts";
 import type { LoopController, MessageLoopOptions } from "./loop_options.ts";
+import { refusedByRuntime } from "./poll_errors.ts";
 
 /** What start-up needs of the bot. */
 export interface StartupHost {
@@ -95,6 +96,7 @@ async function identify(
       if (signal.aborted) return undefined;
       const unauthorized = refused(error);
       if (unauthorized !== undefined) throw unauthorized;
+      if (refusedByRuntime(error)) throw error;
       failures++;
       // The first failure is reported, and every tenth: a wrong apiRoot must not look like silence.
       if (!quiet && (failures === 1 || failures % 10 === 0)) {

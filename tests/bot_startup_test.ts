@@ -232,3 +232,32 @@ Deno.test("a webhook loop's getMe alongside: an unreachable server is retried qu
     await server.close();
   }
 });
+
+Deno.test("a loop the runtime refuses network access (Deno without --allow-net) ends, saying so, instead of retrying for ever", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const program = `${dir}/no_net_bot.ts`;
+    await Deno.writeTextFile(
+      program,
+      `import { Bot } from ${JSON.stringify(new URL("../bot/mod.ts", import.meta.url).href)};
+       const loop = new Bot("1:x", { apiRoot: "http://127.0.0.1:9999", backoff: { initial: 0.01, max: 0.01 } })
+         .messageLoop(() => {}, { onError: () => {} });
+       await loop.done.then(() => console.log("ended quietly"), (e) => console.log("ended:", e.message));`,
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", program],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Killed if it goes on retrying (its output then lacks the ending).
+    const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const { stdout } = await child.output();
+    clearTimeout(guard);
+    assert.match(
+      new TextDecoder().decode(stdout),
+      /ended: getMe: Requires net access to "127\.0\.0\.1:9999".*--allow-net/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
