@@ -78,6 +78,12 @@ class VoteKeeper extends ChatHandler {
       await this.bot.answerCallbackQuery(query.id, { text: "This vote is closed" });
       return;
     }
+    // One vote each, as in telepot's vote example: a second press does not change it.
+    const cast = ballot.votes.get(query.from.id);
+    if (cast !== undefined) {
+      await this.bot.answerCallbackQuery(query.id, { text: `You have already voted ${cast}` });
+      return;
+    }
     const choice = query.data === "yes" ? "yes" : "no";
     ballot.votes.set(query.from.id, choice);
     await this.bot.answerCallbackQuery(query.id, { text: `You voted ${choice}` });
