@@ -149,6 +149,7 @@ export function runLoop(
           maxInFlight: limitInFlight,
           report,
           backoff: options.backoff,
+          stopSeconds: stopTimeout,
         }, stopper.signal);
       } else if (mode === "fed") {
         // The webhook handler or the journal feeds the receiver; the loop only keeps handling until stopped.

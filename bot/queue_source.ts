@@ -1,5 +1,6 @@
 import { setImmediate } from "node:timers";
 import type { Update } from "../api/types.gen.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions, pause } from "./backoff.ts";
 import { deferred } from "./deferred.ts";
 import type { GettableQueue, UpdateSource } from "./loop_options.ts";
@@ -8,7 +9,7 @@ import { parseUpdate } from "./parse_update.ts";
 import { RESOLVED } from "./receipt.ts";
 import type { Receiver } from "./receiver.ts";
 import { type QueueEntry, UpdateQueue } from "./update_queue.ts";
-import { abortable } from "./within.ts";
+import { abortable, within } from "./within.ts";
 
 /** Settings of {@link consumeQueue}. */
 export interface QueueOptions {
@@ -22,6 +23,8 @@ export interface QueueOptions {
   readonly report: (error: unknown, update?: Update) => void;
   /** The waits between failed takes (a `get()` or an iterator's `next()` that threw). */
   readonly backoff?: BackoffOptions;
+  /** Seconds the stop waits for what was taken to be journaled (the loop's `stopTimeout`). */
+  readonly stopSeconds: number;
 }
 
 const ENDED = Symbol("ended");
@@ -116,11 +119,14 @@ export async function consumeQueue(
   // taken while an append runs waits here, so a batch the journal refuses (a SQLite file locked past
   // its busy timeout, Redis away) goes back in front of what came after it, is tried again after the
   // back-off, and each chat's order holds whatever the journal answers. A queue's item, once taken, is
-  // the queue's no more: nothing taken is dropped.
+  // the queue's no more: nothing taken is dropped unless the stop comes first (then it is reported).
   const waiting: Pending[] = [];
   const retries = new Backoff(options.backoff);
   // An append is running or due (gathering what is taken meanwhile, or after a back-off).
   let appending = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  // Once the loop has stopped and its drain is over, a refusal is final.
+  let stopped = false;
   // Settles at the end of each append, with whether the journal took the batch.
   let settled = deferred<boolean>();
   const send = (pending: Pending): void => {
@@ -133,37 +139,59 @@ export async function consumeQueue(
     else append();
   };
   const append = (): void => {
+    retryTimer = undefined;
     const batch = waiting.splice(0);
-    // A durable journal takes the batch in one transaction; the memory journal takes each update in
-    // turn, so that quick handlers run in the order taken, across chats too.
-    const parts = receiver.durable ? [batch] : batch.map((pending) => [pending]);
-    const outcomes = parts.map((part) => receiver.receive(part.map((pending) => pending.update)));
-    if (outcomes.every((outcome) => outcome === RESOLVED)) return settle(batch);
-    Promise.all(outcomes.map((outcome) => outcome.then(() => undefined, (error: unknown) => ({ error }))))
-      .then((refusals) => {
-        const refused = refusals.findIndex((refusal) => refusal !== undefined);
-        if (refused < 0) return settle(batch);
-        settle(parts.filter((_, i) => refusals[i] === undefined).flat(), {
-          error: refusals[refused]!.error,
-          items: parts.filter((_, i) => refusals[i] !== undefined).flat(),
-        });
-      });
+    // A durable journal takes the batch in one transaction; any other takes each update in turn (quick
+    // handlers then run in the order taken, across chats too), waiting for one that answers later.
+    appendFrom(receiver.durable ? [batch] : batch.map((pending) => [pending]), 0);
   };
-  const settle = (taken: Pending[], refused?: { error: unknown; items: Pending[] }): void => {
-    for (const { update, done } of taken) if (done) receiver.confirmable(update.update_id).then(done);
-    if (refused !== undefined) {
-      options.report(refused.error, refused.items[0].update);
-      waiting.unshift(...refused.items);
-      setTimeout(append, retries.next() * 1000);
-    } else {
-      retries.reset();
-      if (waiting.length === 0) appending = false;
-      // What was taken during an append goes in together, with whatever else this turn takes.
-      else setImmediate(append);
+  const appendFrom = (parts: readonly Pending[][], first: number): void => {
+    for (let i = first; i < parts.length; i++) {
+      const received = receiver.receive(parts[i].map((pending) => pending.update));
+      if (received === RESOLVED) {
+        confirm(parts[i]);
+        continue;
+      }
+      received.then(() => {
+        confirm(parts[i]);
+        appendFrom(parts, i + 1);
+      }, (error: unknown) => refuse(error, parts.slice(i).flat()));
+      return;
     }
+    retries.reset();
+    if (waiting.length === 0) appending = false;
+    // What was taken during an append goes in together, with whatever else this turn takes.
+    else setImmediate(append);
+    settle(true);
+  };
+  const confirm = (taken: readonly Pending[]): void => {
+    for (const { update, done } of taken) if (done) receiver.confirmable(update.update_id).then(done);
+  };
+  let lastRefusal: unknown;
+  const refuse = (error: unknown, items: readonly Pending[]): void => {
+    lastRefusal = error;
+    options.report(error, items[0].update);
+    waiting.unshift(...items);
+    if (stopped) abandon(error);
+    else retryTimer = setTimeout(append, retries.next() * 1000);
+    settle(false);
+  };
+  // Items the journal still refused when the stop's time ran out: reported one by one, their `done`
+  // not called (a queue that redelivers unacknowledged items has them again).
+  const abandon = (cause: unknown): void => {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    appending = false;
+    for (const { update } of waiting.splice(0)) {
+      const message = `update ${update.update_id} was taken from the queue, but the journal refused it `
+        + "until the loop stopped: it is not handled";
+      options.report(new TelepotException(message, { cause }), update);
+    }
+  };
+  const settle = (took: boolean): void => {
     const current = settled;
     settled = deferred();
-    current.resolve(refused === undefined);
+    current.resolve(took);
   };
   const orderer = options.ordered ? orderedIntake(receiver, options.maxhold, send) : undefined;
   const take = (entry: QueueEntry): void => {
@@ -204,7 +232,10 @@ export async function consumeQueue(
     take(entry);
   }
   orderer?.flush();
-  // What was taken goes into the receiver before the loop detaches it. A batch the journal refuses is
-  // still tried again after the stop: the receiver keeps it for the bot's next loop.
-  while (appending && await settled.promise);
+  // What was taken goes into the receiver before the loop detaches it: the journal is tried until
+  // `stopSeconds` have passed, then what it still refuses is reported, and nothing is retried after.
+  const deadline = Date.now() + options.stopSeconds * 1000;
+  while (appending && Date.now() < deadline) await within(settled.promise, (deadline - Date.now()) / 1000);
+  stopped = true;
+  if (retryTimer !== undefined) abandon(lastRefusal);
 }
