@@ -15,7 +15,7 @@ import { observedSend } from "./call_observer.ts";
 import type { CallOptions } from "./call_options.ts";
 import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { bodyOf } from "./encoded_bodies.ts";
-import { releaseUnsent } from "./input_file.ts";
+import { refusedUploadIn, releaseUnsent } from "./input_file.ts";
 import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import { readAnswerText } from "./read_answer.ts";
@@ -577,6 +577,10 @@ export class Api extends ApiMethods {
       return new RequestTimeout(method, seconds, this.#context(attempt).params);
     }
     if (error instanceof TelepotException) return error;
+    // An upload's content refused while the body was being written (a stream of text chunks): the
+    // transport reports a failed body, but it is the caller's input, not the network.
+    const refusedInput = refusedUploadIn(attempt.params);
+    if (refusedInput !== undefined) return refusedInput;
     // The pooled transport stops reading there too; its error keeps the head, so the AnswerTooLarge
     // is the one `fetch` gives (`#readText`), whichever transport carried the call.
     if (error instanceof BodyTooLarge) {

@@ -207,6 +207,23 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
   };
 }
 
+// Sources whose content was refused while a request read them. The transport reports a body that
+// failed as its own error (fetch loses the BadInput on the way), so the client looks here.
+const refusals = new WeakMap<object, BadInput>();
+
+/** The `BadInput` an upload in `params` (nested as uploads are) met while a request read it, if any. */
+export function refusedUploadIn(value: unknown, depth = 0): BadInput | undefined {
+  if (typeof value !== "object" || value === null || depth > 4) return undefined;
+  const refusal = refusals.get(value);
+  if (refusal !== undefined) return refusal;
+  if (value instanceof Blob || ArrayBuffer.isView(value) || value instanceof ReadableStream) return undefined;
+  for (const inner of Array.isArray(value) ? value : Object.values(value)) {
+    const found = refusedUploadIn(inner, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** A stream read from an async iterable of bytes; cancelling it ends the iterable (a Node stream is destroyed). */
 function iterableStream(source: AsyncIterable<unknown>, name: string): ReadableStream<Uint8Array> {
   let iterator: AsyncIterator<unknown> | undefined;
@@ -217,7 +234,12 @@ function iterableStream(source: AsyncIterable<unknown>, name: string): ReadableS
       if (done) return controller.close();
       if (!(value instanceof Uint8Array)) {
         await iterator.return?.();
-        throw new BadInput(name, "a stream of bytes (Uint8Array or Buffer chunks, no encoding set)");
+        const refusal = new BadInput(
+          name,
+          "a stream of bytes (Uint8Array or Buffer chunks, no encoding set)",
+        );
+        refusals.set(source, refusal);
+        throw refusal;
       }
       controller.enqueue(value);
     },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { Api, localFile } from "../api/mod.ts";
-import { BadHTTPResponse, BotWasBlockedError, UnauthorizedError } from "../exception/mod.ts";
+import { BadHTTPResponse, BadInput, BotWasBlockedError, UnauthorizedError } from "../exception/mod.ts";
 import { blockedByUser, BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
 async function withEmulator(
@@ -90,7 +90,14 @@ Deno.test("a Node Readable (fs.createReadStream) and an async iterable of bytes 
       await api.downloadFile(pair.document!.file_id, `${dir}/copy2.txt`);
       assert.equal(await Deno.readTextFile(`${dir}/copy2.txt`), "two chunks");
       // Text chunks (a stream with an encoding set) are not file content: refused, not sent as text.
-      await assert.rejects(api.sendDocument(userId, Readable.from(["not", "bytes"])), /stream of bytes/);
+      await assert.rejects(
+        api.sendDocument(userId, Readable.from(["not", "bytes"])),
+        (e) => e instanceof BadInput && /stream of bytes/.test(e.message),
+      );
+      await assert.rejects(
+        api.sendDocument(userId, createReadStream(`${dir}/from node.txt`, { encoding: "utf8" })),
+        BadInput,
+      );
       // A call that ends before a request reads the stream lets go of it.
       const unsent = createReadStream(`${dir}/from node.txt`);
       await assert.rejects(
