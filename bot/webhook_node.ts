@@ -3,16 +3,20 @@ import { answer, webRequest } from "../platform/node_request.ts";
 import type { FetchHandler } from "./webhook.ts";
 
 /** A `node:http` request, possibly with a body already parsed by Express middleware (`express.json()`). */
-export type NodeRequest = IncomingMessage & { body?: unknown; _body?: boolean };
+export type NodeRequest = IncomingMessage & { body?: unknown; rawBody?: unknown; _body?: boolean };
 
 /** A `node:http` / Express request listener. */
 export type NodeHandler = (req: NodeRequest, res: ServerResponse) => Promise<void>;
 
-// Express parsed it already (`express.json()`): the stream is spent, so the parsed value goes on. A
-// `req.body` over an unread stream is a parser's placeholder (Express 4's parsers set `{}` on every
-// request, whatever its type): the stream holds the update.
+// Express parsed it already (`express.json()`): the stream is spent, so the parsed value goes on, or
+// the bytes a middleware kept as `req.rawBody` (the exact body, so it comes first). A `req.body` over
+// an unread stream is a parser's placeholder (Express 4's parsers set `{}` on every request, whatever
+// its type): the stream holds the update.
 function parsedBody(req: NodeRequest): BodyInit | undefined {
   if (!req.readableEnded && req._body !== true) return undefined;
+  const raw = req.rawBody;
+  if (typeof raw === "string") return raw;
+  if (raw instanceof Uint8Array) return new Uint8Array(raw);
   const parsed = req.body;
   if (typeof parsed === "string") return parsed;
   if (parsed instanceof Uint8Array) return new Uint8Array(parsed);

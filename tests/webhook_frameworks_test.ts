@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import express4 from "npm:express@4.22.3";
 import express from "npm:express@5.3.0";
@@ -48,7 +49,7 @@ Deno.test("webhook: Express, with and without express.json() before the route, t
   await new Promise((r) => server.close(r));
 });
 
-Deno.test("webhook: Express 4 with body parsers that did not match the update (their empty req.body), and with express.json()", async () => {
+Deno.test("webhook: Express 4 with body parsers that did not match the update (their empty req.body), with express.json(), and with the bytes kept as req.rawBody", async () => {
   const bot = new Bot("1:express4", { apiRoot: "http://127.0.0.1:9" });
   const ids: number[] = [];
   const loop = bot.messageLoop((msg: LoopMessage) => void ids.push(msg.message_id));
@@ -59,14 +60,30 @@ Deno.test("webhook: Express 4 with body parsers that did not match the update (t
   app.use(express4.text());
   app.post("/hook", hook);
   app.post("/parsed", express4.json(), hook);
+  // A middleware that keeps the bytes as req.rawBody (for a signature check) and sets no req.body.
+  app.post(
+    "/raw-kept",
+    (req: IncomingMessage & { rawBody?: Uint8Array }, _res: unknown, next: () => void) => {
+      const chunks: Uint8Array[] = [];
+      req.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+      req.on("end", () => {
+        req.rawBody = new Uint8Array(
+          chunks.flatMap((chunk) => [...chunk]),
+        );
+        next();
+      });
+    },
+    hook,
+  );
   const server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   assert.equal(await deliver(`${base}/hook`, 1), 200);
   assert.equal(await deliver(`${base}/parsed`, 2), 200);
-  await until(() => ids.length === 2);
+  assert.equal(await deliver(`${base}/raw-kept`, 3), 200);
+  await until(() => ids.length === 3);
   await loop.stop();
-  assert.deepEqual(ids, [1, 2]);
+  assert.deepEqual(ids, [1, 2, 3]);
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
