@@ -47,7 +47,8 @@ export class PollingLeadership {
     const redis = this.#redis;
     for (;;) {
       signal?.throwIfAborted();
-      if (await redis.call("SET", key, this.holder, "NX", "PX", leaseMs) === "OK") break;
+      // Taken, or already this process's: a SET NX resent after a dropped connection finds its own lease.
+      if (await redis.telepotAcquire(key, this.holder, leaseMs) === 1) break;
       await new Promise((r) => setTimeout(r, leaseMs / 3));
     }
     this.#lost = new AbortController();
