@@ -76,3 +76,67 @@ Deno.test("sendMediaGroup applies each item's own parse_mode to its caption", as
   assert.deepEqual(sent[1].caption_entities, [{ type: "bold", offset: 0, length: 3 }]);
   assert.equal(sent[2].caption_entities, undefined);
 });
+
+Deno.test("tg://user?id= links become text_mention entities carrying the user: HTML, MarkdownV2, Markdown, captions", async () => {
+  const { emu, bot, alice, send } = await setup();
+  await using _ = emu;
+  const bob = emu.createUser({ first_name: "Bob", last_name: "Stone" });
+  const user = { id: bob.id, is_bot: false, first_name: "Bob", last_name: "Stone" };
+  const mention = [{ type: "text_mention", offset: 0, length: 3, user }];
+  const cases: [string, string][] = [
+    [`<a href="tg://user?id=${bob.id}">Bob</a>, hi`, "HTML"],
+    [`[Bob](tg://user?id=${bob.id}), hi`, "MarkdownV2"],
+    [`[Bob](tg://user?id=${bob.id}), hi`, "Markdown"],
+    // td reads the link in any case, with or without the slashes, and takes its first id parameter.
+    [`<a href="TG:User/?ID=${bob.id}&id=1">Bob</a>, hi`, "HTML"],
+  ];
+  for (const [text, parse_mode] of cases) {
+    const sent = await send({ text, parse_mode });
+    assert.equal(sent.text, "Bob, hi");
+    assert.deepEqual(sent.entities, mention, `${parse_mode}: ${text}`);
+  }
+  const photo = await ok<Any>(emu.apiRoot, bot.token, "sendPhoto", {
+    chat_id: alice.id,
+    photo: "https://x.test/p.jpg",
+    caption: `<a href="tg://user?id=${bob.id}">Bob</a>, hi`,
+    parse_mode: "HTML",
+  });
+  assert.deepEqual(photo.caption_entities, mention);
+  // A text link given as an entity is read the same way.
+  const given = await send({
+    text: "Bob, hi",
+    entities: [{ type: "text_link", offset: 0, length: 3, url: `tg://user?id=${bob.id}` }],
+  });
+  assert.deepEqual(given.entities, mention);
+  // An id the emulator knows no account of mentions nobody: the label stays plain text (README).
+  const unknown = await send({
+    text: `<a href="tg://user?id=987654321">Nobody</a> here`,
+    parse_mode: "HTML",
+  });
+  assert.equal(unknown.text, "Nobody here");
+  assert.equal(unknown.entities, undefined);
+  // Other tg: links stay links.
+  const resolve = await send({ text: `<a href="tg://resolve?domain=fmt_bot">bot</a>`, parse_mode: "HTML" });
+  assert.deepEqual(resolve.entities, [{
+    type: "text_link",
+    offset: 0,
+    length: 3,
+    url: "tg://resolve?domain=fmt_bot",
+  }]);
+});
+
+Deno.test("after parse_mode, nothing is detected inside code or pre: an @name there is no mention", async () => {
+  const { emu, send } = await setup();
+  await using _ = emu;
+  const md = await send({
+    text: "ask `@someone` or\n```\n@someone bob@example.com\n```",
+    parse_mode: "MarkdownV2",
+  });
+  assert.deepEqual(md.entities.map((e: Any) => e.type), ["code", "pre"]);
+  const html = await send({ text: "<code>@someone</code> or @someone", parse_mode: "HTML" });
+  assert.equal(html.text, "@someone or @someone");
+  assert.deepEqual(html.entities, [
+    { type: "code", offset: 0, length: 8 },
+    { type: "mention", offset: 12, length: 8 },
+  ]);
+});

@@ -636,6 +636,22 @@ Deno.test({
       await openChat(bobPage, "Team");
       await message(bobPage, "@alice pick one").waitFor();
       assert.ok(await bobPage.getByRole("group", { name: "Keyboard" }).isHidden(), "still none for Bob");
+
+      // For a user without a username, mentioned inline by a tg://user link: Telegram makes it a
+      // text_mention of him, so the keyboard is his, and not Alice's.
+      await botCall(emu, bot.token, "sendMessage", {
+        chat_id: group.id,
+        text: `<a href="tg://user?id=${bob.id}">Bob</a>, your turn`,
+        parse_mode: "HTML",
+        reply_markup: { keyboard: [["P", "Q"]], selective: true },
+      });
+      await bobPage.getByRole("group", { name: "Keyboard" }).getByRole("button", { name: "P" }).waitFor();
+      await message(alicePage, "Bob, your turn").waitFor();
+      assert.ok(
+        await alicePage.getByRole("group", { name: "Keyboard" }).getByRole("button", { name: "X" })
+          .isVisible(),
+        "Alice keeps the keyboard that was hers",
+      );
       await alicePage.close();
       await bobPage.close();
     });

@@ -5,7 +5,8 @@ import type { MessageObj, Obj } from "../types.ts";
 import { unixNow } from "../types.ts";
 import { businessOf } from "./business.ts";
 import { targetChat } from "./common.ts";
-import { formatted, postBotMessage } from "./compose.ts";
+import { accounts, formatted, postBotMessage } from "./compose.ts";
+import type { UserLookup } from "./format.ts";
 
 /** The docs' limits: a title of 1-255 characters, 1-30 tasks of 1-100 characters with distinct positive ids. */
 const MAX_TITLE = 255;
@@ -13,12 +14,19 @@ const MAX_TASKS = 30;
 const MAX_TASK_TEXT = 100;
 
 /** The Checklist a message shows for an InputChecklist: parse modes applied, limits checked. */
-function checklistOf(input: Obj): Obj {
+function checklistOf(input: Obj, users: UserLookup): Obj {
   if (typeof input.title !== "string" || input.title.trim() === "") {
     throw badRequest("checklist title is empty");
   }
   const mode = typeof input.parse_mode === "string" ? input.parse_mode : undefined;
-  const title = formatted(input.title, input.title_entities as Obj[] | undefined, mode, MAX_TITLE, "caption");
+  const title = formatted(
+    input.title,
+    input.title_entities as Obj[] | undefined,
+    mode,
+    MAX_TITLE,
+    "caption",
+    users,
+  );
   const tasks = Array.isArray(input.tasks) ? input.tasks as Obj[] : [];
   if (tasks.length === 0 || tasks.length > MAX_TASKS) throw badRequest("checklist must have 1-30 tasks");
   const ids = new Set<number>();
@@ -40,6 +48,7 @@ function checklistOf(input: Obj): Obj {
         taskMode,
         MAX_TASK_TEXT,
         "caption",
+        users,
       );
       return text.entities === undefined
         ? { id, text: text.text }
@@ -63,7 +72,7 @@ function businessChat(ctx: CallContext) {
 
 function sendChecklist(ctx: CallContext): MessageObj {
   const { business, state } = businessChat(ctx);
-  const checklist = checklistOf(optObj(ctx.params, "checklist") ?? {});
+  const checklist = checklistOf(optObj(ctx.params, "checklist") ?? {}, accounts(ctx.world));
   const message = postBotMessage(ctx, state, { checklist, business_connection_id: business.connection.id });
   message.from = business.connection.user;
   return message;
@@ -76,7 +85,10 @@ function editMessageChecklist(ctx: CallContext): MessageObj {
   if (message.checklist === undefined || state.authors[message.message_id - 1] !== ctx.bot) {
     throw badRequest("message can't be edited");
   }
-  message.checklist = checklistOf(optObj(ctx.params, "checklist") ?? {}) as MessageObj["checklist"];
+  message.checklist = checklistOf(
+    optObj(ctx.params, "checklist") ?? {},
+    accounts(ctx.world),
+  ) as MessageObj["checklist"];
   message.edit_date = unixNow();
   ctx.world.recordBotEdit(state, message);
   return message;

@@ -108,8 +108,11 @@ export function fileParam(ctx: CallContext, name: string): unknown {
   return ctx.params[name] ?? ctx.files.get(name);
 }
 
-/** Fields a bot's message gets from the common send options (reply, markup, protection, thread). */
-export function commonFields(ctx: CallContext, state: ChatState): Obj {
+/**
+ * Fields a bot's message gets from the common send options (reply, markup, protection, thread); `content`
+ * is the rest of the message (its text or caption and their entities), which a `selective` markup targets by.
+ */
+export function commonFields(ctx: CallContext, state: ChatState, content: Obj): Obj {
   const params = ctx.params;
   const out: Obj = {};
   const thread = optInt(params, "message_thread_id");
@@ -148,7 +151,7 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
         bot: ctx.bot,
         markup: markup as Obj,
         ...(selective
-          ? { users: selectiveTargets(ctx, out.reply_to_message as MessageObj | undefined) }
+          ? { users: selectiveTargets(ctx, content, out.reply_to_message as MessageObj | undefined) }
           : {}),
       });
     }
@@ -160,21 +163,24 @@ export function commonFields(ctx: CallContext, state: ChatState): Obj {
 }
 
 /**
- * Whom a `selective` reply markup is for, as the Bot API defines it: the users @mentioned in the message's
- * text (by username, or as a text_mention) and the sender of the message it replies to.
+ * Whom a `selective` reply markup is for, as the Bot API defines it: the users mentioned in the message and
+ * the sender of the message it replies to. The mentions are read from the message as sent, the entities
+ * Telegram shows (after `parse_mode`, so a `tg://user?id=` link counts as its `text_mention`), not from the
+ * raw text: an `@name` inside code, a URL or an e-mail address mentions nobody.
  */
-function selectiveTargets(ctx: CallContext, repliedTo: MessageObj | undefined): number[] {
-  const params = ctx.params;
+function selectiveTargets(ctx: CallContext, content: Obj, repliedTo: MessageObj | undefined): number[] {
   const targets = new Set<number>();
-  const text = String(params.text ?? params.caption ?? "");
-  for (const [, name] of text.matchAll(/@(\w+)/g)) {
-    const id = ctx.world.usernames.get(name.toLowerCase());
-    if (id !== undefined) targets.add(id);
-  }
-  const entities = params.entities ?? params.caption_entities;
-  if (Array.isArray(entities)) {
-    for (const entity of entities as Obj[]) {
-      const user = entity?.type === "text_mention" ? (entity.user as Obj | undefined) : undefined;
+  const captioned = content.text === undefined;
+  const text = String((captioned ? content.caption : content.text) ?? "");
+  const entities = captioned ? content.caption_entities : content.entities;
+  for (const entity of Array.isArray(entities) ? entities as Obj[] : []) {
+    if (entity?.type === "mention") {
+      const start = Number(entity.offset) + 1; // past the @
+      const name = text.slice(start, start + Number(entity.length) - 1).toLowerCase();
+      const id = ctx.world.usernames.get(name);
+      if (id !== undefined) targets.add(id);
+    } else if (entity?.type === "text_mention") {
+      const user = entity.user as Obj | undefined;
       if (typeof user?.id === "number") targets.add(user.id);
     }
   }

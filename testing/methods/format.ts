@@ -1,6 +1,9 @@
 import { detectEntities } from "../entities.ts";
 import { badRequest } from "../failure.ts";
-import type { Obj } from "../types.ts";
+import type { Obj, UserObj } from "../types.ts";
+
+/** An account the emulator knows, by id (a user, or a bot as it appears as a sender); for inline mentions. */
+export type UserLookup = (id: number) => UserObj | undefined;
 
 const HTML_TAGS: Readonly<Record<string, string>> = {
   b: "bold",
@@ -209,11 +212,68 @@ function parseMarkdown(source: string, v2: boolean): { text: string; entities: O
 }
 
 /**
- * Applies a `parse_mode` (HTML, Markdown, MarkdownV2) the way Telegram does: markup is removed from the text
- * and becomes entities; malformed markup is a 400 "can't parse entities". Commands and mentions in the
- * resulting text are detected too.
+ * The user a `tg://user?id=N` link names, read as td reads such a link (LinkManager::get_link_user_id): the
+ * scheme `tg:` in any case, `//` or not, the host `user`, a `/` or not, then a query whose first `id`
+ * parameter must be a positive integer. Any other URL names nobody and stays an ordinary link.
  */
-export function formatText(source: string, mode: string): { text: string; entities?: Obj[] } {
+export function linkUserId(url: string): number | undefined {
+  const link = /^tg:(?:\/\/)?user\/?\?([^#]*)/i.exec(url);
+  if (link === null) return undefined;
+  for (const parameter of link[1].split("&")) {
+    const eq = parameter.indexOf("=");
+    if ((eq < 0 ? parameter : parameter.slice(0, eq)).toLowerCase() !== "id") continue;
+    // The first `id` decides, as in td: a malformed one makes the link name nobody, not the next one.
+    const value = eq < 0 ? "" : parameter.slice(eq + 1);
+    const id = /^\d+$/.test(value) ? Number(value) : NaN;
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Entities with their `tg://user?id=N` links made inline mentions, as Telegram makes them: td never keeps
+ * such a link as a text link (its markup parsers and its reading of a given text link both turn it into a
+ * mention of the user), so the Bot API shows a `text_mention` carrying the user. For an id the emulator
+ * knows no account of, the entity is dropped and its text stays plain: an assumption, see README ("How
+ * close the emulator is to Telegram").
+ */
+export function resolveUserLinks(entities: readonly Obj[], users: UserLookup | undefined): Obj[] {
+  const out: Obj[] = [];
+  for (const entity of entities) {
+    const id = entity?.type === "text_link" && typeof entity.url === "string"
+      ? linkUserId(entity.url)
+      : undefined;
+    if (id === undefined) {
+      out.push(entity);
+      continue;
+    }
+    const user = users?.(id);
+    // A copy: the message must not change when the account is renamed later.
+    if (user !== undefined) {
+      out.push({ type: "text_mention", offset: entity.offset, length: entity.length, user: { ...user } });
+    }
+  }
+  return out;
+}
+
+/** Whether two entities cover some of the same text. */
+function overlaps(a: Obj, b: Obj): boolean {
+  const [aStart, bStart] = [a.offset as number, b.offset as number];
+  return aStart < bStart + (b.length as number) && bStart < aStart + (a.length as number);
+}
+
+/**
+ * Applies a `parse_mode` (HTML, Markdown, MarkdownV2) the way Telegram does: markup is removed from the text
+ * and becomes entities; malformed markup is a 400 "can't parse entities". Links to `tg://user?id=N` become
+ * mentions of the users `users` finds ({@link resolveUserLinks}). Commands, mentions, e-mail addresses… in
+ * the resulting text are detected too, except inside code and pre blocks, which Telegram keeps free of other
+ * entities (so an `@name` shown as code mentions nobody).
+ */
+export function formatText(
+  source: string,
+  mode: string,
+  users?: UserLookup,
+): { text: string; entities?: Obj[] } {
   let parsed: { text: string; entities: Obj[] };
   // The server reads the mode's name in any case.
   const name = mode.toLowerCase();
@@ -221,7 +281,9 @@ export function formatText(source: string, mode: string): { text: string; entiti
   else if (name === "markdown") parsed = parseMarkdown(source, false);
   else if (name === "markdownv2") parsed = parseMarkdown(source, true);
   else throw badRequest("Unsupported parse_mode");
-  const auto = detectEntities(parsed.text) ?? [];
-  const entities = [...parsed.entities, ...auto].sort((a, b) => (a.offset as number) - (b.offset as number));
+  const marked = resolveUserLinks(parsed.entities, users);
+  const code = marked.filter((e) => e.type === "code" || e.type === "pre");
+  const auto = (detectEntities(parsed.text) ?? []).filter((found) => !code.some((c) => overlaps(c, found)));
+  const entities = [...marked, ...auto].sort((a, b) => (a.offset as number) - (b.offset as number));
   return entities.length === 0 ? { text: parsed.text } : { text: parsed.text, entities };
 }

@@ -5,7 +5,7 @@ import { mp4FrameSize } from "../mp4.ts";
 import { optArray } from "../params.ts";
 import type { MessageObj, Obj } from "../types.ts";
 import { checkFileReference, fileParam, MAX_CAPTION, resolveFile, targetChat } from "./common.ts";
-import { captionFields, formatted, pick, postBotMessage } from "./compose.ts";
+import { accounts, captionFields, formatted, pick, postBotMessage } from "./compose.ts";
 
 /** Describes a video or an animation: the call's frame size (else `width` by `height`) and duration. */
 function moving(width: number, height: number): (file: Obj, p: Obj) => Obj {
@@ -215,7 +215,7 @@ async function sendMediaGroup(ctx: CallContext): Promise<MessageObj[]> {
       // Each InputMedia carries its own parse_mode (Client.cpp get_input_media reads it per item).
       const entities = Array.isArray(m.caption_entities) ? m.caption_entities as Obj[] : undefined;
       const mode = typeof m.parse_mode === "string" ? m.parse_mode : undefined;
-      const caption = formatted(m.caption, entities, mode, MAX_CAPTION, "caption");
+      const caption = formatted(m.caption, entities, mode, MAX_CAPTION, "caption", accounts(ctx.world));
       if (caption.text !== "") {
         content.caption = caption.text;
         if (caption.entities !== undefined) content.caption_entities = caption.entities;
