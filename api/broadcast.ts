@@ -6,8 +6,6 @@ import { TelegramError } from "../exception/telegram_error.ts";
 import {
   BotWasBlockedError,
   BotWasKickedError,
-  MigratedToSupergroupChatError,
-  NotEnoughRightsError,
   TooManyRequestsError,
   UnauthorizedError,
 } from "../exception/telegram_error_subclasses.ts";
@@ -119,8 +117,9 @@ export interface BroadcastClient {
 const FINAL_REASONS: ReadonlySet<string> = new Set(["blocked", "deactivated", "kicked", "chat not found"]);
 
 /**
- * How many chats in a row, from the start of a run, may refuse the message with the same 400 before the
- * broadcast concludes that the message itself is bad and ends.
+ * How many chats in a row, from the start of a run (chats an earlier run tried not counted), may refuse
+ * the message with the same kind of 400 about the message before the broadcast concludes that the
+ * message itself is bad and ends.
  */
 const BAD_MESSAGE_CHATS = 5;
 
@@ -134,12 +133,53 @@ function reasonOf(error: unknown): BroadcastFailureReason {
   return "error";
 }
 
-// A 400 that would come from any chat: about the message and its parameters, not about where it goes
-// (rights, restrictions, an unknown chat or user, a migrated group).
-function refusesMessage(error: unknown): error is TelegramError {
-  return error instanceof TelegramError && error.errorCode === 400 && reasonOf(error) === "error"
-    && !(error instanceof NotEnoughRightsError) && !(error instanceof MigratedToSupergroupChatError)
-    && !/chat|peer|user|rights|admin|member|restrict|forbidden/i.test(error.description);
+/**
+ * Bad Request descriptions (without the "Bad Request: " prefix) that are about the call itself: its
+ * text, entities, caption, keyboard, file or parameters. Every chat would refuse such a call. Any other
+ * 400 (a closed topic, a private channel, missing rights, one this list does not know) may be about the
+ * chat alone, so it never ends a broadcast: ending on it would stop every run at the same chats.
+ */
+const ABOUT_THE_MESSAGE: readonly RegExp[] = [
+  // Entities, reply markup, inline keyboard buttons, media arrays that do not parse.
+  /^can't parse /i,
+  /^unsupported parse_mode/i,
+  /^(message|message caption|text) is too long/i,
+  /^(MESSAGE_TOO_LONG|MEDIA_CAPTION_TOO_LONG|ENTITIES_TOO_LONG|ENTITY_BOUNDS_INVALID)$/,
+  /^(message text is empty|text must be non-empty)/i,
+  /^reply markup is too long/i,
+  /^BUTTON_(DATA|URL|TYPE)_INVALID$/,
+  /^inline keyboard button /i,
+  // A file the call names or links to that Telegram cannot use.
+  /^wrong file identifier\/HTTP URL specified/i,
+  /^wrong remote file identifier specified/i,
+  /^(wrong file_id|invalid file_id)/i,
+  /^wrong type of the web page content/i,
+  /^failed to get HTTP URL content/i,
+  /^(PHOTO_INVALID_DIMENSIONS|IMAGE_PROCESS_FAILED|WEBPAGE_CURL_FAILED|WEBPAGE_MEDIA_EMPTY)$/,
+  /^there is no \w+ in the request/i,
+  // Parameters missing or of the wrong kind.
+  /^parameter "[^"]+" is required/i,
+  /^wrong type of the parameter /i,
+  /^unknown parameter /i,
+  /^(poll must have at least|poll can't have more than)/i,
+  /^invalid dice emoji specified/i,
+  /^wrong latitude or longitude specified/i,
+  /^too many messages to send as an album/i,
+];
+
+/**
+ * The kind of 400 any chat would answer the call with (see ABOUT_THE_MESSAGE), or undefined for any
+ * other failure. The kind is the description up to its details ("can't parse entities" of "can't parse
+ * entities: Unsupported start tag at byte offset 12"): the details change with each chat's text when the
+ * message is a function of the chat, the fault in it does not.
+ */
+function messageRefusal(error: unknown): string | undefined {
+  if (!(error instanceof TelegramError) || error.errorCode !== 400 || reasonOf(error) !== "error") {
+    return undefined;
+  }
+  const description = error.description.replace(/^Bad Request:\s*/i, "");
+  if (!ABOUT_THE_MESSAGE.some((pattern) => pattern.test(description))) return undefined;
+  return description.split(": ")[0].toLowerCase();
 }
 
 /** What a call still queued when the broadcast ended rejects with: it was never sent. */
@@ -174,9 +214,12 @@ function callOf(
  * not found) is listed in the result and the broadcast goes on. With a `store`, each chat is recorded
  * as its call goes out (past the throttle's queue) and again with the outcome, and a run with the same
  * store after a crash, restart or abort skips the chats done; one that was being sent then is not sent
- * again (it is reported as uncertain). A store that fails ends the broadcast, and so do the first chats
- * of a run all refusing the message with the same 400 (the message itself is bad: every chat would
- * refuse it); the chats that refused it, and those not reached, are sent to by the next run.
+ * again (it is reported as uncertain). A store that fails ends the broadcast, and so do the first five
+ * chats of a run that no earlier run tried all refusing the message with the same kind of 400 about the
+ * message itself (entities that do not parse, a text too long, a file or keyboard Telegram cannot use:
+ * every chat would refuse it); a 400 that may be about the chat (a closed topic, a private channel, one
+ * not known) never ends it. The chats that refused it, and those not reached, are sent to by the next
+ * run; calls still waiting in the throttle then are dropped without taking a turn of its overall rate.
  *
  * @param api the client (an `Api` or `Bot`).
  * @param chats the chat ids.
@@ -184,7 +227,7 @@ function callOf(
  * @param options store, progress reports, abort signal, concurrency.
  * @returns who got it and who did not.
  * @throws {UnauthorizedError} when the token is refused (every chat would fail).
- * @throws {TelegramError} the 400 that the first chats of the run (five) all refused the message with.
+ * @throws {TelegramError} the 400 about the message that the run's first five chats refused it with.
  * @throws {BadInput} on a malformed message or option.
  *
  * @example
@@ -220,6 +263,8 @@ export async function broadcast(
   const failed: BroadcastFailure[] = [];
   const uncertain: (number | string)[] = [];
   const todo: (number | string)[] = [];
+  // Chats an earlier run tried and will try again: their refusals do not end this run (see `outcome`).
+  const retried = new Set<number | string>();
   const seen = new Set<string>();
   let sent = 0;
   let resumed = 0;
@@ -238,6 +283,7 @@ export async function broadcast(
     } else if (record?.state === "sending" && !options.resendUncertain) uncertain.push(chat);
     else {
       todo.push(chat);
+      if (record !== undefined) retried.add(chat);
       continue;
     }
     resumed++;
@@ -262,18 +308,32 @@ export async function broadcast(
   };
 
   let fatal: { error: unknown } | undefined;
+  // The calls handed to the throttle whose request has not started: aborted when the broadcast ends, so
+  // that the throttle drops them at once instead of giving each a turn of the overall rate first.
+  const waiting = new Set<AbortController>();
+  const end = (error: unknown) => {
+    if (fatal !== undefined) return;
+    fatal = { error };
+    for (const queued of waiting) queued.abort(new BroadcastEnded());
+    waiting.clear();
+  };
   let at = 0;
-  // The run's first outcomes while they are all the same refusal of the message; null once one is not.
-  let refusals: { description: string; count: number } | null | undefined;
-  const outcome = (error: unknown) => {
+  // The run's first outcomes while they are all the same kind of refusal of the message; null once one
+  // is not.
+  let refusals: { kind: string; count: number } | null | undefined;
+  const outcome = (chat: number | string, error: unknown) => {
     if (refusals === null) return;
-    if (!refusesMessage(error) || (refusals !== undefined && refusals.description !== error.description)) {
+    // A chat an earlier run tried may have ended that run: were it counted again, the same chats would
+    // end every run before any other chat was tried.
+    if (error !== undefined && retried.has(chat)) return;
+    const kind = messageRefusal(error);
+    if (kind === undefined || (refusals !== undefined && refusals.kind !== kind)) {
       refusals = null;
       return;
     }
-    refusals = { description: error.description, count: (refusals?.count ?? 0) + 1 };
+    refusals = { kind, count: (refusals?.count ?? 0) + 1 };
     // Every chat would refuse it: each further call would only spend a message of the flood limit.
-    if (refusals.count >= BAD_MESSAGE_CHATS) fatal ??= { error };
+    if (refusals.count >= BAD_MESSAGE_CHATS) end(error);
   };
   // A worker never rejects: what ends the broadcast (the message function or the store failing, an
   // abort, a refused token) is kept in `fatal`, which the others see before their next chat, so that
@@ -282,18 +342,25 @@ export async function broadcast(
     try {
       await work();
     } catch (error) {
-      fatal ??= { error };
+      end(error);
     }
   };
   const work = async () => {
     while (fatal === undefined && at < todo.length && !signal?.aborted) {
       const chat = todo[at++];
       const { method, params } = callOf(typeof message === "function" ? await message(chat) : message, chat);
+      // The broadcast may have ended while the message function ran.
+      if (fatal !== undefined) return;
       // Recorded as under way only when the call leaves the throttle's queue: one still queued when the
       // broadcast is stopped was never sent, and the next run sends it.
       let storeFailure: { error: unknown } | undefined;
+      const queued = new AbortController();
+      waiting.add(queued);
       const beforeSend = async () => {
-        // Calls still queued when the broadcast ends are not sent: they would fail as the others did.
+        // From here on the request may be under way: aborting it would leave unknown whether Telegram
+        // has the message, so the end of the broadcast no longer aborts it.
+        waiting.delete(queued);
+        // A call the throttle let go just as the broadcast ended is not sent either.
         if (fatal !== undefined) throw new BroadcastEnded();
         if (store === undefined) return;
         try {
@@ -305,16 +372,18 @@ export async function broadcast(
       };
       let delivered = false;
       try {
-        await send({ method, params, options: { signal, beforeSend } });
+        const callSignal = signal === undefined ? queued.signal : AbortSignal.any([signal, queued.signal]);
+        await send({ method, params, options: { signal: callSignal, beforeSend } });
         delivered = true;
       } catch (error) {
+        waiting.delete(queued);
         // Not sent and not recorded: the next run sends it.
         if (error instanceof BroadcastEnded) return;
         if (storeFailure !== undefined || signal?.aborted || error instanceof UnauthorizedError) {
-          fatal ??= storeFailure ?? { error: signal?.aborted ? signal.reason : error };
+          end(storeFailure !== undefined ? storeFailure.error : signal?.aborted ? signal.reason : error);
           return;
         }
-        outcome(error);
+        outcome(chat, error);
         if (mayHaveActed(error)) {
           // The "sending" record stays: whether Telegram has it is unknown, so no run sends it again.
           uncertain.push(chat);
@@ -330,7 +399,7 @@ export async function broadcast(
         }
       }
       if (delivered) {
-        outcome(undefined);
+        outcome(chat, undefined);
         sent++;
         // Outside the send's failures: a store that cannot record it ends the broadcast.
         await store?.record({ chat, state: "sent" });

@@ -358,3 +358,106 @@ Deno.test("a chat that refused with an unclassified error is tried again by the 
   for (const user of users) assert.equal(botMessages(emu, user), 1);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("400s that may be about the chat (TOPIC_CLOSED, CHANNEL_PRIVATE, one not known) never end a broadcast, this run or the next", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const dir = await Deno.makeTempDir();
+  for (const description of ["TOPIC_CLOSED", "CHANNEL_PRIVATE", "SOMETHING_NEW_ABOUT_THIS_CHAT"]) {
+    const users = Array.from({ length: 8 }, (_, i) => emu.createUser({ first_name: `U${i}` }).id);
+    const path = join(dir, `${description}.jsonl`);
+    const refuse = () =>
+      emu.injectFault({
+        method: "sendMessage",
+        times: 5,
+        error: { error_code: 400, description: `Bad Request: ${description}` },
+      });
+    // One chat at a time: the first five chats refuse, each run, as chats that cannot take it would.
+    refuse();
+    const first = await broadcast(api, users, "news", { store: jsonLinesStore(path), concurrency: 1 });
+    assert.equal(first.sent, 3, description);
+    assert.deepEqual(first.failed.map((f) => [f.chat, f.reason]), users.slice(0, 5).map((u) => [u, "error"]));
+    // They are tried again first (the order given), refuse again, and do not end the run either.
+    refuse();
+    const again = await broadcast(api, users, "news", { store: jsonLinesStore(path), concurrency: 1 });
+    assert.deepEqual([again.sent, again.failed.length, again.resumed], [3, 5, 3], description);
+    for (const [i, user] of users.entries()) assert.equal(botMessages(emu, user), i < 5 ? 0 : 1);
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a message some chats' texts break (can't parse entities) ends the run early, but those chats do not end the next run", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 12 }, (_, i) => emu.createUser({ first_name: `U${i}` }).id);
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "names.jsonl");
+  // The first five chats' texts are built from a name with a stray "<": their HTML does not parse.
+  const broken = new Set(users.slice(0, 5));
+  const message = (chat: number | string) => ({
+    params: { text: broken.has(chat as number) ? "<b>Hi <Ann</b>" : "<b>Hi Bob</b>", parse_mode: "HTML" },
+  });
+  await assert.rejects(
+    broadcast(api, users, message, { store: jsonLinesStore(path), concurrency: 1 }),
+    (error) => error instanceof TelegramError && /^Bad Request: can't parse entities/.test(error.description),
+  );
+  assert.ok(users.every((user) => botMessages(emu, user) === 0), "ended at the fifth chat");
+
+  // The same chats lead the next run and refuse again; the run still reaches everyone else.
+  const again = await broadcast(api, users, message, { store: jsonLinesStore(path), concurrency: 1 });
+  assert.equal(again.sent, 7);
+  assert.deepEqual(again.failed.map((f) => [f.chat, f.reason]), users.slice(0, 5).map((u) => [u, "error"]));
+  for (const [i, user] of users.entries()) assert.equal(botMessages(emu, user), i < 5 ? 0 : 1);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the calls a broadcast drops when it ends early take no turn of the throttle: it sends nothing more than what reached the server", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 61 }, (_, i) => emu.createUser({ first_name: `U${i}` }).id);
+  const outsider = users.pop()!;
+  let requests = 0;
+  const api = new Api(bot.token, {
+    apiRoot: emu.apiRoot,
+    fetch: (input, init) => {
+      if (String(input).endsWith("/sendMessage")) requests++;
+      return fetch(input, init);
+    },
+  });
+  // A burst of 18, then 20 a second: most of the 60 calls wait in the throttle when the run ends.
+  const throttler = throttle({ perSecond: 20, burstAtStart: true });
+  api.transformers.use(throttler);
+  const broken = { params: { text: "<b>v2 is out", parse_mode: "HTML" } };
+  await assert.rejects(broadcast(api, users, broken), /can't parse entities/);
+  await api.sendMessage(outsider, "unrelated");
+  // Before, each dropped call first took its turn of the overall rate (counted as sent, never reaching
+  // the server), and a message outside the broadcast waited behind all of them.
+  assert.equal(throttler.stats.sent, requests, `${throttler.stats.sent} turns, ${requests} requests`);
+  assert.ok(requests < 60, `${requests} requests`);
+  assert.equal(botMessages(emu, outsider), 1);
+});
+
+Deno.test("refusals of one kind whose details differ from chat to chat (byte offsets in each chat's text) end a broadcast early too", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 12 }, (_, i) => emu.createUser({ first_name: `U${i}` }).id);
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const descriptions = new Set<string>();
+  api.transformers.use(async (call, next) => {
+    try {
+      return await next(call);
+    } catch (error) {
+      if (error instanceof TelegramError) descriptions.add(error.description);
+      throw error;
+    }
+  });
+  // Each chat's greeting is longer than the one before, so each refusal names another byte offset.
+  const message = (chat: number | string) => ({
+    params: { text: `Hi${"!".repeat(users.indexOf(chat as number))} <i`, parse_mode: "HTML" },
+  });
+  await assert.rejects(broadcast(api, users, message, { concurrency: 1 }), /can't parse entities/);
+  assert.equal(descriptions.size, 5, [...descriptions].join("\n"));
+  assert.ok(users.every((user) => botMessages(emu, user) === 0));
+});
