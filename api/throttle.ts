@@ -94,6 +94,8 @@ interface Pending {
   /** Aborted by the caller's signal or the call's timeout while it waits: ends the waits. */
   readonly stop: AbortController;
   readonly enqueued: number;
+  /** Its place among all calls, by the time they were made: lines that merge keep this order. */
+  readonly order: number;
   state: "queued" | "flight" | "done";
   retries: number;
   timer?: ReturnType<typeof setTimeout>;
@@ -111,6 +113,8 @@ interface Lane {
   running: boolean;
   /** Set on a `@username`'s line found to be this chat's: its driver hands its calls over and stops. */
   into?: Lane;
+  /** Ends the wait of the call at the head of the line for its turn, without its taking a token. */
+  wake?: AbortController;
 }
 
 const FLOOD_COUNTED: ReadonlySet<string> = new Set(MESSAGE_SENDER_METHODS);
@@ -167,6 +171,7 @@ class Throttler {
   #inFlight = 0;
   #sent = 0;
   #tooMany = 0;
+  #calls = 0;
   #last429: { key: string; at: number } | undefined;
 
   constructor(options: ThrottleOptions) {
@@ -224,6 +229,7 @@ class Throttler {
         reject,
         stop: new AbortController(),
         enqueued: now(),
+        order: this.#calls++,
         state: "queued",
         retries: 0,
       };
@@ -247,6 +253,10 @@ class Throttler {
   #lane(chatId: number | string): Lane {
     // Telegram's usernames ignore case, so "@News" and "@news" share a line (and, once known, the id's).
     const named = typeof chatId === "string" && chatId.startsWith("@") ? chatId.toLowerCase() : undefined;
+    // A name's line still handing its calls over to the id's takes the name's calls until it has: they
+    // join the id's line with it, in the order they were made, not ahead of the calls waiting in it.
+    const handing = named === undefined ? undefined : this.#lanes.get(named);
+    if (handing?.into !== undefined) return handing;
     const key = named === undefined ? String(chatId) : this.#aliases.get(named) ?? named;
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
@@ -293,11 +303,15 @@ class Throttler {
       try {
         await this.#turn(lane, item);
       } catch {
-        continue; // dropped while waiting: #drop took it out of the line and rejected it
+        // Dropped while waiting (#drop took it out of the line and rejected it), or woken because the
+        // line merged with another: the loop looks at the line again.
+        continue;
       }
       if (item.state !== "queued") continue;
-      // Found to be another line's chat while it waited: it goes by that line's limits instead.
+      // The line merged just as its turn came (the wake came too late to stop the token being taken):
+      // the call goes in its place in the merged line rather than out of order.
       if (lane.into !== undefined) break;
+      if (lane.queue[0] !== item) continue;
       lane.queue.shift();
       this.#queued--;
       await this.#send(lane, item);
@@ -309,17 +323,24 @@ class Throttler {
 
   /** Waits until the chat's limits and then the overall one let `item` go; rejects when it is dropped. */
   async #turn(lane: Lane, item: Pending): Promise<void> {
-    for (;;) {
-      const at = now();
-      const wait = Math.max(lane.pausedUntil - at, lane.chat.wait(at), lane.group?.wait(at) ?? 0);
-      if (wait <= 0) break;
-      await sleep(wait + EPSILON, item.stop.signal);
+    const wake = new AbortController();
+    lane.wake = wake;
+    const signal = AbortSignal.any([item.stop.signal, wake.signal]);
+    try {
+      for (;;) {
+        const at = now();
+        const wait = Math.max(lane.pausedUntil - at, lane.chat.wait(at), lane.group?.wait(at) ?? 0);
+        if (wait <= 0) break;
+        await sleep(wait + EPSILON, signal);
+      }
+      // Urgency: how long this chat's line takes at the chat's own limit, so that the chats that would
+      // otherwise finish last go first among those ready.
+      const rate = Math.min(this.#perChat, lane.group ? this.#perGroup / 60 : Infinity);
+      const gate = item.call.params.allow_paid_broadcast === true ? this.#paid : this.#free;
+      await gate.acquire(signal, lane.queue.length / rate);
+    } finally {
+      if (lane.wake === wake) lane.wake = undefined;
     }
-    // Urgency: how long this chat's line takes at the chat's own limit, so that the chats that would
-    // otherwise finish last go first among those ready.
-    const rate = Math.min(this.#perChat, lane.group ? this.#perGroup / 60 : Infinity);
-    const gate = item.call.params.allow_paid_broadcast === true ? this.#paid : this.#free;
-    await gate.acquire(item.stop.signal, lane.queue.length / rate);
   }
 
   async #send(lane: Lane, item: Pending): Promise<void> {
@@ -407,10 +428,11 @@ class Throttler {
       if (this.#aliases.size > MAX_ALIASES) this.#aliases.delete(this.#aliases.keys().next().value!);
     }
     const named = this.#lanes.get(name);
-    if (named === undefined || named.key !== name) return;
-    this.#lanes.delete(name);
+    // Not a name's own line, or one already being handed over.
+    if (named === undefined || named.key !== name || named.into !== undefined) return;
     const target = this.#lanes.get(key);
     if (target === undefined) {
+      this.#lanes.delete(name);
       named.key = key;
       this.#lanes.set(key, named);
       return;
@@ -419,16 +441,36 @@ class Throttler {
     target.chat.charge(named.chat.used());
     if (target.group !== undefined && named.group !== undefined) target.group.charge(named.group.used());
     named.into = target;
+    // A call waiting for its turn stops waiting before it takes a token that its new line would not
+    // use; a call in flight is let finish (its answer, or a 429 putting it back at the head, comes
+    // first), and the driver hands the line over when it stops.
+    named.wake?.abort();
     if (!named.running) this.#handOver(named, target);
   }
 
-  /** Moves a line's waiting calls, in order, to the end of the line of the same chat by id. */
+  /**
+   * Merges a name's line into the line of the same chat by id, each call in its place by the time it
+   * was made, so that neither line's waiting calls go behind calls made after them.
+   */
   #handOver(from: Lane, to: Lane): void {
+    if (this.#lanes.get(from.key) === from) this.#lanes.delete(from.key);
     to.pausedUntil = Math.max(to.pausedUntil, from.pausedUntil);
-    for (const item of from.queue.splice(0)) {
-      item.lane = to;
-      to.queue.push(item);
+    const head = to.queue[0];
+    const mine = to.queue.splice(0);
+    const theirs = from.queue.splice(0);
+    let i = 0;
+    let j = 0;
+    while (i < mine.length || j < theirs.length) {
+      if (j === theirs.length || (i < mine.length && mine[i].order < theirs[j].order)) {
+        to.queue.push(mine[i++]);
+      } else {
+        const item = theirs[j++];
+        item.lane = to;
+        to.queue.push(item);
+      }
     }
+    // A call now ahead of the one waiting for its turn goes first: that wait ends without a token.
+    if (to.queue[0] !== head) to.wake?.abort();
     if (!to.running && to.queue.length > 0) void this.#drive(to);
   }
 
@@ -462,9 +504,10 @@ const THROTTLES = new WeakSet<ApiTransformer>();
  * own limit plus the time it has waited (so a long line into a group is not left to trickle out alone
  * at the end, and nobody waits forever). A 429 that happens anyway pauses that chat (and, when two
  * chats get one at once, every chat's messages for at most `maxRetryAfter`) and repeats the call. A
- * chat addressed as `@username` shares its id's line once a send by name has been answered. A call's
- * `signal` and `timeout` count while it waits; when `maxQueued` calls wait, the next is refused with
- * `ThrottleQueueFull`. Other methods pass through, even while every chat is paused.
+ * chat addressed as `@username` shares its id's line once a send's answer has told the id, the calls
+ * waiting by name joining it in the order they were made. A call's `signal` and `timeout` count while
+ * it waits; when `maxQueued` calls wait, the next is refused with `ThrottleQueueFull`. Other methods
+ * pass through, even while every chat is paused.
  *
  * @param options limits (default {@link TELEGRAM_LIMITS}) and queue settings.
  * @throws {BadInput} on a malformed option.

@@ -356,3 +356,64 @@ Deno.test("a supergroup addressed by @username and by id shares one line once a 
   assert.equal(http429() - before, 0, "no 429 once the name's chat id is known");
   assert.deepEqual(texts().slice(-10), sent);
 });
+
+Deno.test("calls by @username made before the chat's id was known go before those made after, when their line joins the id's", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "alias_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({
+    title: "Public",
+    type: "supergroup",
+    username: "pubgroup",
+    members: [alice],
+    bots: [bot],
+  });
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const throttler = throttle();
+  api.transformers.use(throttler);
+  // A1's answer tells the name's id while B1..B3 wait in the name's line; C1 is made after that.
+  const a1 = api.sendMessage(group.id, "A1");
+  const named = ["B1", "B2", "B3"].map((text) => api.sendMessage("@pubgroup", text));
+  await a1;
+  await Promise.all([...named, api.sendMessage("@pubgroup", "C1")]);
+  const texts = emu.transcript(group.id).map((m) => m.text);
+  assert.deepEqual(texts.filter((t) => t !== "A1"), ["B1", "B2", "B3", "C1"], texts.join());
+  assert.equal(throttler.stats.sent, 5);
+});
+
+Deno.test("a call by @username a 429 puts back after the chat's id became known keeps its place ahead of calls made later", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "alias_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const group = emu.createGroup({
+    title: "Public",
+    type: "supergroup",
+    username: "pubgroup",
+    members: [alice],
+    bots: [bot],
+  });
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  const throttler = throttle();
+  // Closer to the wire than the throttle: A1 goes out only once B1 is on its way by name, and B1 only
+  // once A1's answer has told the throttle the name's id; B1 then meets a 429.
+  const b1OnItsWay = Promise.withResolvers<void>();
+  const a1Answered = Promise.withResolvers<void>();
+  let b1Tries = 0;
+  api.transformers.use(throttler, async (call, next) => {
+    if (call.params.text === "A1") await b1OnItsWay.promise;
+    if (call.params.text === "B1" && b1Tries++ === 0) {
+      b1OnItsWay.resolve();
+      await a1Answered.promise;
+      emu.injectFault({ method: "sendMessage", error: tooManyRequests(1) });
+    }
+    return await next(call);
+  });
+  const a1 = api.sendMessage(group.id, "A1");
+  void a1.then(() => a1Answered.resolve());
+  const named = ["B1", "B2", "B3"].map((text) => api.sendMessage("@pubgroup", text));
+  await a1;
+  await Promise.all([...named, api.sendMessage("@pubgroup", "C1")]);
+  assert.equal(throttler.stats.tooManyRequests, 1);
+  assert.equal(b1Tries, 2);
+  assert.deepEqual(emu.transcript(group.id).map((m) => m.text), ["A1", "B1", "B2", "B3", "C1"]);
+});
