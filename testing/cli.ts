@@ -8,9 +8,10 @@
  * `--no-deadlines` is given. `--webhook-retry-delay`, `--webhook-max-retry-delay` and `--webhook-timeout`
  * set the webhook's seconds (`EmulatorOptions.webhookRetryDelay`, `webhookMaxRetryDelay`, `webhookTimeout`).
  *
- * Then it is a chat console: each line typed is sent by the user to the bot, the bot's messages are printed
- * (after stdin ends too, until Ctrl-C), and `:press <button>` presses an inline button of the latest bot
- * message with a keyboard.
+ * Then it is a chat console: each line typed is sent by the user to the bot; what the bot does in the chat
+ * is printed (after stdin ends too, until Ctrl-C): its messages (`bot> …`), its edits (`bot (edited)> …`),
+ * deletions (`bot (deleted)> …`) and its answers to the user's presses (`bot (answer)> …`,
+ * `bot (alert)> …`); `:press <button>` presses an inline button of the latest bot message with a keyboard.
  *
  * `--ui` serves the web UI instead (a second user, Bob, is created too) and prints its address: on
  * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise; `--ui-allow-host a,b` names
@@ -33,7 +34,7 @@
  *
  * @module
  */
-import { describeMessage, followBotMessages, runConsole } from "./console.ts";
+import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
 import { ScriptError } from "./failure.ts";
 import { lines } from "./lines.ts";
@@ -210,10 +211,11 @@ if (import.meta.main) {
         stopping.abort();
         emu.close().then(() => Deno.exit(0));
       });
-      await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal);
-      // Input ended (an emulator started in the background has none): it still serves, and prints what
-      // the bot writes, until Ctrl-C.
-      await followBotMessages(emu, user, (message) => console.log(describeMessage(message)), stopping.signal);
+      // When input ends (an emulator started in the background has none) it still serves, and prints what
+      // the bot does, until Ctrl-C.
+      await runConsole(emu, user, Deno.stdin.readable, (line) => console.log(line), stopping.signal, {
+        followAfterInput: true,
+      });
     }
   }
 }

@@ -45,8 +45,8 @@ export type {
   User,
 } from "../api/types.gen.ts";
 export type { ConnectionDeadlines } from "../platform/serve.ts";
-export { describeMessage, runConsole } from "./console.ts";
-export type { LineWriter } from "./console.ts";
+export { describeAnswer, describeMessage, runConsole } from "./console.ts";
+export type { ConsoleOptions, LineWriter } from "./console.ts";
 export type { CallContext, Handler, Services } from "./context.ts";
 export { RawJson } from "./context.ts";
 export { Dispatcher } from "./dispatcher.ts";

@@ -72,6 +72,23 @@ export function queryAnswer(query: QueryState, seconds: number): Promise<Obj> {
   });
 }
 
+/**
+ * Calls `listener` once with the query's answer: at once if it is answered, else when it is. Unlike
+ * {@link queryAnswer} it sets no timer, for a watcher that waits as long as it runs (the console); the
+ * returned function stops the wait.
+ */
+export function onQueryAnswer(query: QueryState, listener: (answer: Obj) => void): () => void {
+  if (query.answer !== undefined) {
+    listener(query.answer);
+    return () => {};
+  }
+  query.waiters.push(listener);
+  return () => {
+    const i = query.waiters.indexOf(listener);
+    if (i >= 0) query.waiters.splice(i, 1);
+  };
+}
+
 /** Records a query's answer and wakes whoever awaits it. */
 export function settleQuery(query: QueryState, answer: Obj): void {
   query.answer = answer;

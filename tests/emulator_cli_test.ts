@@ -143,3 +143,127 @@ Deno.test("deno task emulator: after stdin ends (run in the background) it still
   assert.equal((await child.status).code, 0);
   await stdout.cancel();
 });
+
+/** A bot's call to the emulator, as a bot library would make it; the call's result. */
+async function botCall(
+  apiRoot: string,
+  token: string,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<Any> {
+  const r = await fetch(`${apiRoot}/bot${token}/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  });
+  const body = await r.json();
+  assert.equal(body.ok, true, `${method}: ${JSON.stringify(body)}`);
+  return body.result;
+}
+
+Deno.test("runConsole writes the bot's edits, deletions and answers to presses, and presses a keyboard an edit brought", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "quiz_bot" });
+  const alice = emu.createUser({ first_name: "Alice" });
+  const call = (method: string, params: Record<string, unknown>) =>
+    botCall(emu.apiRoot, bot.token, method, params);
+  const input = new TransformStream<Uint8Array, Uint8Array>();
+  const typing = input.writable.getWriter();
+  const type = (line: string) => typing.write(new TextEncoder().encode(line + "\n"));
+  const written: string[] = [];
+  // Only the end of input ends the console; the abort after 20 s only turns a hang into a failure.
+  const never = new AbortController();
+  const safetyNet = setTimeout(() => never.abort(), 20_000);
+  const running = runConsole(emu, alice, input.readable, (line) => written.push(line), never.signal);
+  // The bot's updates, taken one at a time as a polling bot would.
+  let offset = 0;
+  const nextUpdate = async () => {
+    await until(() => emu.pendingUpdates(bot).length > 0, 10, "an update for the bot");
+    const [update] = await call("getUpdates", { offset, limit: 1 });
+    offset = update.update_id + 1;
+    return update;
+  };
+
+  await type("/start");
+  const start = await nextUpdate();
+  const question = await call("sendMessage", {
+    chat_id: start.message.chat.id,
+    text: "Ready?",
+    reply_markup: { inline_keyboard: [[{ text: "Start", callback_data: "start" }]] },
+  });
+  await type(":press Start");
+  const pressStart = await nextUpdate();
+  // As the quiz example does: the question comes as an edit of the message, with a new keyboard.
+  await call("editMessageText", {
+    chat_id: question.chat.id,
+    message_id: question.message_id,
+    text: "1 + 1 = ?",
+    reply_markup: {
+      inline_keyboard: [[{ text: "2", callback_data: "a2" }, { text: "3", callback_data: "a3" }]],
+    },
+  });
+  await call("answerCallbackQuery", { callback_query_id: pressStart.callback_query.id });
+  // Button "3" exists only on the edited message: pressing it shows the console follows the edit.
+  await type(":press 3");
+  const pressThree = await nextUpdate();
+  assert.equal(pressThree.callback_query.data, "a3");
+  await call("answerCallbackQuery", { callback_query_id: pressThree.callback_query.id, text: "Wrong" });
+  await type(":press 2");
+  const pressTwo = await nextUpdate();
+  await call("answerCallbackQuery", {
+    callback_query_id: pressTwo.callback_query.id,
+    text: "Right, the quiz is over",
+    show_alert: true,
+  });
+  await call("deleteMessage", { chat_id: question.chat.id, message_id: question.message_id });
+  const last = "bot> Bye";
+  await call("sendMessage", { chat_id: question.chat.id, text: "Bye" });
+  await until(() => written.includes(last), 10, "the console to write the last message");
+  await typing.close();
+  await running;
+  clearTimeout(safetyNet);
+  assert.deepEqual(written, [
+    "bot> Ready?\n  [Start]",
+    // The answer to the first press has no text: Telegram shows nothing, and so does the console.
+    "bot (edited)> 1 + 1 = ?\n  [2] [3]",
+    "bot (answer)> Wrong",
+    "bot (alert)> Right, the quiz is over",
+    "bot (deleted)> 1 + 1 = ?",
+    last,
+  ]);
+});
+
+Deno.test("deno task emulator: the console prints the bot's answer to a press and its edit of the message", async () => {
+  const { child, stdout, waitFor, text: output } = runCli(["--token", "4242:fixed-token"], "piped");
+  // A line that never comes would leave waitFor reading forever: stopping the CLI after 20 s ends its
+  // output, which turns that hang into a failure naming the missing line.
+  const safetyNet = setTimeout(() => child.kill("SIGINT"), 20_000);
+  await waitFor("Ctrl-C");
+  const apiRoot = /apiRoot\s+(\S+)/.exec(output())![1];
+  const call = (method: string, params: Record<string, unknown>) =>
+    botCall(apiRoot, "4242:fixed-token", method, params);
+  const stdin = child.stdin.getWriter();
+  await stdin.write(new TextEncoder().encode("/inline\n"));
+  const [update] = await call("getUpdates", { timeout: 5 });
+  const sent = await call("sendMessage", {
+    chat_id: update.message.chat.id,
+    text: "Buttons",
+    reply_markup: { inline_keyboard: [[{ text: "Press me", callback_data: "p" }]] },
+  });
+  await waitFor("bot> Buttons\n  [Press me]");
+  await stdin.write(new TextEncoder().encode(":press Press me\n"));
+  const [press] = await call("getUpdates", { offset: update.update_id + 1, timeout: 5 });
+  await call("answerCallbackQuery", { callback_query_id: press.callback_query.id, text: "Got it" });
+  await waitFor("bot (answer)> Got it");
+  await call("editMessageText", {
+    chat_id: sent.chat.id,
+    message_id: sent.message_id,
+    text: "Edited by a button",
+  });
+  await waitFor("bot (edited)> Edited by a button");
+  clearTimeout(safetyNet);
+  child.kill("SIGINT");
+  assert.equal((await child.status).code, 0);
+  await stdin.close().catch(() => {});
+  await stdout.cancel();
+});
