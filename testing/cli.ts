@@ -13,6 +13,9 @@
  * deletions (`bot (deleted)> …`) and its answers to the user's presses (`bot (answer)> …`,
  * `bot (alert)> …`); `:press <button>` presses an inline button of the latest bot message with a keyboard.
  *
+ * A flag with no value, a port or number of seconds that is not one, or a `--token` that the library's
+ * clients would refuse is reported in one line on stderr, and the CLI exits with status 2.
+ *
  * `--ui` serves the web UI instead (a second user, Bob, is created too) and prints its address: on
  * 127.0.0.1 and a free port unless `--ui-host` and `--ui-port` say otherwise; `--ui-allow-host a,b` names
  * more host names the page may be reached by (`WebUiOptions.allowedHosts`).
@@ -34,6 +37,7 @@
  *
  * @module
  */
+import { TOKEN_SHAPE } from "../api/redact.ts";
 import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
 import { ScriptError } from "./failure.ts";
@@ -41,14 +45,67 @@ import { lines } from "./lines.ts";
 import type { ScriptedUser } from "./scripted_user.ts";
 import { WebUi } from "./ui/server.ts";
 
+/** A mistake on the command line: printed as one line on stderr, and the CLI exits with status 2. */
+class UsageError extends Error {}
+
+/** The value after `--name`, or undefined when the flag is not given; a flag with no value is a mistake. */
 function flag(name: string): string | undefined {
   const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : undefined;
+  if (i < 0) return undefined;
+  const value = Deno.args[i + 1];
+  // `--port --strict` means a forgotten value, not a port named "--strict".
+  if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+  return value;
 }
 
+/** `--name` as a port (0, the default, picks a free one). */
+function port(name: string): number {
+  const value = flag(name);
+  if (value === undefined) return 0;
+  // Digits only: Number() would also take "", " 8", "0x1F" and "1e3", which nobody means as a port.
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`--${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/** `--name` as a positive number of seconds, or undefined when not given. */
 function seconds(name: string): number | undefined {
   const value = flag(name);
-  return value === undefined ? undefined : Number(value);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  // A timer set to NaN, Infinity or a negative delay fires at once: the webhook would be retried in a loop.
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} must be a positive number of seconds, not ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** `--token`, checked against the shape every client of this library requires (`new Api()` refuses others). */
+function token(): string | undefined {
+  const value = flag("token");
+  if (value !== undefined && !TOKEN_SHAPE.test(value)) {
+    // The value is not echoed: a mistyped token is still mostly secret, as the client's own error says.
+    throw new UsageError(
+      "--token must be a bot token as @BotFather gives it (digits, ':', letters, '_' and '-'; no spaces, '/', '?', '#', '%' or other characters a URL would encode)",
+    );
+  }
+  return value;
+}
+
+/** The command line, read and checked before anything starts. */
+function options() {
+  return {
+    port: port("port"),
+    uiPort: port("ui-port"),
+    token: token(),
+    bot: flag("bot") ?? "emulator_bot",
+    uiHost: flag("ui-host"),
+    uiAllowHost: flag("ui-allow-host"),
+    webhookRetryDelay: seconds("webhook-retry-delay"),
+    webhookMaxRetryDelay: seconds("webhook-max-retry-delay"),
+    webhookTimeout: seconds("webhook-timeout"),
+  };
 }
 
 interface SendCommand {
@@ -163,11 +220,18 @@ async function runScript(
 }
 
 if (import.meta.main) {
-  const webhookRetryDelay = seconds("webhook-retry-delay");
-  const webhookMaxRetryDelay = seconds("webhook-max-retry-delay");
-  const webhookTimeout = seconds("webhook-timeout");
+  let args: ReturnType<typeof options>;
+  try {
+    args = options();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    // One line and the usual status for a bad command line, rather than a stack trace.
+    console.error(`emulator: ${e.message}`);
+    Deno.exit(2);
+  }
+  const { webhookRetryDelay, webhookMaxRetryDelay, webhookTimeout, token } = args;
   const emu = await BotApiEmulator.start({
-    port: Number(flag("port") ?? 0),
+    port: args.port,
     strict: Deno.args.includes("--strict"),
     // Any client may reach a standalone emulator: slow connections are closed (`--no-deadlines` keeps them).
     deadlines: !Deno.args.includes("--no-deadlines"),
@@ -177,9 +241,8 @@ if (import.meta.main) {
     ...(webhookTimeout !== undefined ? { webhookTimeout } : {}),
     onWarning: (w) => console.error(`warning: ${w.method} ${w.parameter}: ${w.message}`),
   });
-  const token = flag("token");
   const bot = emu.createBot({
-    username: flag("bot") ?? "emulator_bot",
+    username: args.bot,
     ...(token !== undefined ? { token } : {}),
   });
   if (Deno.args.includes("--script")) {
@@ -192,10 +255,10 @@ if (import.meta.main) {
     console.log(`user    ${user.id} (private chat id)`);
     if (Deno.args.includes("--ui")) {
       emu.createUser({ first_name: "Bob", username: "bob" });
-      const host = flag("ui-host");
-      const allowed = flag("ui-allow-host");
+      const host = args.uiHost;
+      const allowed = args.uiAllowHost;
       const ui = await WebUi.start(emu, {
-        port: Number(flag("ui-port") ?? 0),
+        port: args.uiPort,
         ...(host ? { hostname: host } : {}),
         ...(allowed ? { allowedHosts: allowed.split(",") } : {}),
       });

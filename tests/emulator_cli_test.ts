@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Api } from "../api/client.ts";
 import type { Message } from "../api/types.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator, describeMessage, runConsole } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
 
@@ -266,4 +268,58 @@ Deno.test("deno task emulator: the console prints the bot's answer to a press an
   assert.equal((await child.status).code, 0);
   await stdin.close().catch(() => {});
   await stdout.cancel();
+});
+
+/**
+ * Runs `testing/cli.ts` with `args`, expecting it to refuse them: resolves its exit code and stderr. One
+ * that starts anyway (its banner ends with "Ctrl-C") is stopped and fails the test, rather than hanging it.
+ */
+async function refusal(args: string[]): Promise<{ code: number; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../testing/cli.ts", import.meta.url).pathname, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const out = await new Response(child.stdout.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        // Its banner is complete: it accepted the arguments; stopping it ends stdout.
+        if (new TextDecoder().decode(chunk).includes("Ctrl-C")) child.kill("SIGINT");
+      },
+    }),
+  )).text();
+  const { code } = await child.status;
+  assert.doesNotMatch(out, /Ctrl-C/, `it started with ${JSON.stringify(args)}:\n${out}`);
+  return { code, stderr: await stderr };
+}
+
+Deno.test("deno task emulator refuses a port, a number of seconds or a missing value it cannot use, in one line with status 2", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--port", "abc"], /^emulator: --port must be a port number from 0 to 65535, not "abc"\n$/],
+    [["--port", "70000"], /^emulator: --port must be a port number from 0 to 65535, not "70000"\n$/],
+    [["--ui", "--ui-port", "-1"], /^emulator: --ui-port must be a port number from 0 to 65535, not "-1"\n$/],
+    [
+      ["--webhook-timeout", "soon"],
+      /^emulator: --webhook-timeout must be a positive number of seconds, not "soon"\n$/,
+    ],
+    [["--webhook-retry-delay", "0"], /^emulator: --webhook-retry-delay must be a positive number of seconds/],
+    [["--port"], /^emulator: --port needs a value\n$/],
+    [["--token", "--strict"], /^emulator: --token needs a value\n$/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = await refusal(args);
+    assert.equal(code, 2, `${args.join(" ")}: ${stderr}`);
+    assert.match(stderr, message, args.join(" "));
+  }
+});
+
+Deno.test("deno task emulator refuses a token the library's clients refuse, without echoing it", async () => {
+  assert.throws(() => new Api("bad token"), BadInput, "the client refuses this token");
+  const { code, stderr } = await refusal(["--token", "bad token"]);
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /^emulator: --token must be a bot token as @BotFather gives it\b[^\n]*\n$/);
+  assert.doesNotMatch(stderr, /bad token/, "a mistyped token is still mostly secret");
 });
