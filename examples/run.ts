@@ -21,6 +21,12 @@ function flagValue(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/** A port number from a flag or the environment: undefined when absent, NaN when not a port. */
+function portNumber(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return /^\d{1,5}$/.test(text) && Number(text) <= 65535 ? Number(text) : NaN;
+}
+
 async function listExamples(): Promise<void> {
   console.log("usage: deno task example <name> [--emulator | --ui [--ui-port <n>] [--ui-host <address>]]\n");
   for (const [name, load] of Object.entries(EXAMPLES)) {
@@ -48,13 +54,24 @@ async function main(args: string[]): Promise<number> {
     for (const line of lines) console.log(line);
     return 0;
   }
-  if (args.includes("--ui")) return await live(name, example, args);
+  if (args.includes("--ui")) {
+    const uiPort = portNumber(flagValue(args, "--ui-port"));
+    if (Number.isNaN(uiPort)) {
+      console.error("--ui-port must be a port number from 0 to 65535");
+      return 2;
+    }
+    return await live(name, example, args, uiPort ?? 0);
+  }
   const token = Deno.env.get("TOKEN");
   if (token === undefined || token === "") {
     console.error("set TOKEN to your bot's token, or add --emulator to run offline");
     return 2;
   }
-  const port = Deno.env.get("PORT");
+  const port = portNumber(Deno.env.get("PORT"));
+  if (Number.isNaN(port)) {
+    console.error("PORT must be a port number from 0 to 65535");
+    return 2;
+  }
   let running;
   try {
     running = await example.start({
@@ -62,7 +79,7 @@ async function main(args: string[]): Promise<number> {
       apiRoot: Deno.env.get("API_ROOT") || undefined,
       log: (line) => console.log(line),
       webhookUrl: Deno.env.get("WEBHOOK_URL"),
-      port: port === undefined ? undefined : Number(port),
+      port,
       random: Math.random,
       env: (key) => Deno.env.get(key),
     });
@@ -90,10 +107,10 @@ async function main(args: string[]): Promise<number> {
 }
 
 /** Runs the example offline behind the web UI until Ctrl-C or SIGTERM. */
-async function live(name: string, example: Example, args: string[]): Promise<number> {
+async function live(name: string, example: Example, args: string[], port: number): Promise<number> {
   const host = flagValue(args, "--ui-host");
   const running = await serveLive(name, example, {
-    port: Number(flagValue(args, "--ui-port") ?? 0),
+    port,
     ...(host !== undefined ? { hostname: host } : {}),
     log: (line) => console.error(`  (bot) ${line}`),
   });

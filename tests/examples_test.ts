@@ -372,6 +372,18 @@ Deno.test("deno task example: --emulator prints the transcript; bad names, a mis
   const noWebhookUrl = await runner(["webhook"], { TOKEN: "123:fake" });
   assert.equal(noWebhookUrl.code, 1);
   assert.match(noWebhookUrl.stderr, /webhook could not start: .*WEBHOOK_URL/);
+
+  const badUiPort = await runner(["skeleton", "--ui", "--ui-port", "abc"]);
+  assert.equal(badUiPort.code, 2);
+  assert.match(badUiPort.stderr, /--ui-port must be a port number/);
+
+  const badPort = await runner(["webhook"], {
+    TOKEN: "123:fake",
+    WEBHOOK_URL: "https://x.test/",
+    PORT: "80a",
+  });
+  assert.equal(badPort.code, 2);
+  assert.match(badPort.stderr, /PORT must be a port number/);
 });
 
 Deno.test("the README's table of examples lists every example", async () => {
