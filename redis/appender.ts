@@ -25,10 +25,6 @@ export class RedisReceiverJournal implements Journal {
   /** The journal's keys. */
   readonly keys: Keys;
   #redis: Connection | undefined;
-  // Attempt tokens: this journal's random prefix and a counter, so that every attempt of every process
-  // has a token of its own (see `attempt`).
-  readonly #tokens = crypto.randomUUID();
-  #tokenCount = 0;
 
   /**
    * Checks the options; connects only at `open`.
@@ -109,17 +105,9 @@ export class RedisReceiverJournal implements Journal {
     return [];
   }
 
-  /**
-   * Counts an attempt at update `id`. The attempt carries a token of its own, which the script counts
-   * once: the client sends the command again when the connection dropped before its reply, and a plain
-   * `HINCRBY` run twice would count one attempt as two (dead-lettering an update an attempt early).
-   */
+  /** Counts an attempt at update `id`. */
   async attempt(id: number): Promise<number> {
-    const { keys } = this;
-    const token = `${this.#tokens}:${++this.#tokenCount}`;
-    return Number(
-      await this.redis.telepotAttempt(keys.attempts, keys.tries(id), id, token, this.settings.seenSeconds),
-    );
+    return Number(await this.redis.call("HINCRBY", this.keys.attempts, id, 1));
   }
 
   /** Nothing is handled here, so nothing is acked. */

@@ -2,7 +2,7 @@
 // deno-lint-ignore no-import-prefix
 import { Redis } from "npm:ioredis@5.4.2";
 import { TelepotException } from "../exception/telepot_exception.ts";
-import { ACQUIRE, APPEND, ATTEMPT, DEAD_LETTER, RELEASE, RENEW } from "./scripts.ts";
+import { APPEND, RELEASE, RENEW } from "./scripts.ts";
 import { STATE_DELETE, STATE_SCAN, STATE_SET } from "./storage_scripts.ts";
 
 /** A raw reply of Redis: strings, numbers, nulls and arrays of them. */
@@ -14,12 +14,6 @@ export interface Connection {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
   /** Runs the append script. */
   telepotAppend(...args: (string | number)[]): Promise<string[]>;
-  /** Runs the attempt script (2 keys): the update's attempt count. */
-  telepotAttempt(...args: (string | number)[]): Promise<number>;
-  /** Runs the dead-letter script (4 keys): 1 if the dead letter was written. */
-  telepotDeadLetter(...args: (string | number)[]): Promise<number>;
-  /** Runs the lease-taking script (1 key): 1 if the lease is held. */
-  telepotAcquire(...args: (string | number)[]): Promise<number>;
   /** Runs the renew script on `count` leases. */
   telepotRenew(count: number, ...args: (string | number)[]): Promise<number[]>;
   /** Runs the release script on `count` leases. */
@@ -32,8 +26,6 @@ export interface Connection {
   telepotStateScan(...args: (string | number)[]): Promise<string[]>;
   /** A transaction of several commands (names in lower case, as the client spells its methods). */
   multi(commands: (string | number)[][]): { exec(): Promise<unknown> };
-  /** Calls `listener` each time the connection closes (the client then connects again by itself). */
-  on(event: "close", listener: () => void): unknown;
   /** Closes the connection once pending replies arrived. */
   quit(): Promise<unknown>;
   /** Closes the connection now. */
@@ -43,19 +35,10 @@ export interface Connection {
 /**
  * Opens a connection to `url`. Commands issued in the same tick go out as one pipeline (fewer round
  * trips when many lanes ack at once); a connection that drops is retried by the client.
- *
- * The client sends again, once connected anew, the commands a dropped connection left unanswered
- * (`autoResendUnfulfilledCommands`, on by default): one that Redis had run, its reply lost, runs twice.
- * Everything the journal and the storage send is safe to run twice (see the scripts, and the reader's
- * recovery in worker.ts). Resending stays on: turned off, the client drops those commands without
- * settling their promises, so every caller would hang at each reconnection.
  */
 export async function connect(url: string): Promise<Connection> {
   const redis = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 5 });
   redis.defineCommand("telepotAppend", { numberOfKeys: 0, lua: APPEND });
-  redis.defineCommand("telepotAttempt", { numberOfKeys: 2, lua: ATTEMPT });
-  redis.defineCommand("telepotDeadLetter", { numberOfKeys: 4, lua: DEAD_LETTER });
-  redis.defineCommand("telepotAcquire", { numberOfKeys: 1, lua: ACQUIRE });
   redis.defineCommand("telepotRenew", { lua: RENEW });
   redis.defineCommand("telepotRelease", { lua: RELEASE });
   redis.defineCommand("telepotStateSet", { numberOfKeys: 2, lua: STATE_SET });

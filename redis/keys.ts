@@ -8,8 +8,6 @@ export interface Keys {
   readonly seenPrefix: string;
   /** Hash: update id → attempts recorded. */
   readonly attempts: string;
-  /** Set of the tokens of the attempts at update `id` counted: an attempt run twice counts once. */
-  tries(id: number): string;
   /** Stream of dead letters. */
   readonly dead: string;
   /** Sorted set: live workers, scored by when their heartbeat expires. */
@@ -30,7 +28,6 @@ export function keysOf(name: string): Keys {
     lease: (i) => `${name}:lease:${i}`,
     seenPrefix: `${name}:seen:`,
     attempts: `${name}:attempts`,
-    tries: (id) => `${name}:tries:${id}`,
     dead: `${name}:dead`,
     workers: `${name}:workers`,
     leader: `${name}:leader`,

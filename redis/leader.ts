@@ -47,8 +47,7 @@ export class PollingLeadership {
     const redis = this.#redis;
     for (;;) {
       signal?.throwIfAborted();
-      // Taken, or already this process's: a SET NX resent after a dropped connection finds its own lease.
-      if (await redis.telepotAcquire(key, this.holder, leaseMs) === 1) break;
+      if (await redis.call("SET", key, this.holder, "NX", "PX", leaseMs) === "OK") break;
       await new Promise((r) => setTimeout(r, leaseMs / 3));
     }
     this.#lost = new AbortController();

@@ -5,10 +5,6 @@ import type { SetOptions, Storage, StoredEntry, Versioned } from "../storage/sto
 import { connect, type Connection } from "./connection.ts";
 import { redisSettings } from "./options.ts";
 
-// How long a delete's token outlives the value (ms): far longer than the client takes to send a command
-// again after a dropped connection (at its next connection; after five failed ones it gives up).
-const DELETE_TOKEN_MS = 10 * 60_000;
-
 /** Where a {@link RedisStorage} keeps its values. */
 export interface RedisStorageOptions {
   /** The server, as `redis://host:port` (a database number may follow: `redis://host:port/2`). */
@@ -44,9 +40,6 @@ export class RedisStorage implements Storage {
   readonly #index: string;
   readonly #cellPrefix: string;
   #redis: Connection | undefined;
-  // Write tokens (see storage_scripts.ts): a random prefix per storage and a counter.
-  readonly #tokens = crypto.randomUUID();
-  #tokenCount = 0;
 
   /**
    * Creates the storage; nothing is connected until `open()`.
@@ -89,15 +82,7 @@ export class RedisStorage implements Storage {
     checkTtl(options?.ttl);
     const ttl = options?.ttl === undefined ? "" : Math.max(1, Math.ceil(options.ttl * 1000));
     const expected = options?.version;
-    return redis.telepotStateSet(
-      this.#cellPrefix + key,
-      this.#index,
-      key,
-      json,
-      expected ?? "",
-      ttl,
-      this.#token(),
-    )
+    return redis.telepotStateSet(this.#cellPrefix + key, this.#index, key, json, expected ?? "", ttl)
       .then(([ok, version]) => {
         if (!ok) throw new StateConflict(key, expected!, Number(version));
         return Number(version);
@@ -112,8 +97,6 @@ export class RedisStorage implements Storage {
       this.#index,
       key,
       version ?? "",
-      this.#token(),
-      DELETE_TOKEN_MS,
     );
     if (!ok) throw new StateConflict(key, version!, Number(result));
     return Number(result) > 0;
@@ -135,10 +118,6 @@ export class RedisStorage implements Storage {
     const redis = this.#redis;
     this.#redis = undefined;
     await redis?.quit();
-  }
-
-  #token(): string {
-    return `${this.#tokens}:${++this.#tokenCount}`;
   }
 
   #connection(): Connection {

@@ -2,24 +2,13 @@
 // A value lives in a hash (`v`: JSON, `n`: version) with its expiry; the index, a sorted set of the
 // keys (all at score 0, so in byte order), is what scans read, and it is kept in the same script.
 
-// Every write carries a token unique to it, kept in the hash (`t`): the client sends a command again
-// when a dropped connection lost its reply (see scripts.ts), and a write finding its own token is that
-// repeat, answered as the first run was instead of being applied twice (a compare-and-set would refuse
-// its own write as a conflict; a plain one would bump the version twice, or undo a newer write). A
-// delete leaves its token behind for a while (a hash with `t` and no value, outside the index), for the
-// same reason; a value is there only when the hash has `n`.
-
 /**
  * Writes a value. KEYS: hash, index. ARGV: key, JSON, expected version (`""`: any), ttl ms (`""`:
- * none), write token. Returns `{1, new version}`, or `{0, found version}` when the expected version
- * differs; a write whose token is the hash's already ran: `{1, its version}`.
+ * none). Returns `{1, new version}`, or `{0, found version}` when the expected version differs.
  * Each write also looks at a few keys of the index at random and drops those whose value expired:
  * Redis removes an expired value, never its index entry, and a scan prunes only its own prefix.
  */
 export const STATE_SET = `
-if redis.call('HGET', KEYS[1], 't') == ARGV[5] then
-  return {1, tonumber(redis.call('HGET', KEYS[1], 'n'))}
-end
 local prefix = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1])
 for _, member in ipairs(redis.call('ZRANDMEMBER', KEYS[2], 4)) do
   if redis.call('EXISTS', prefix .. member) == 0 then redis.call('ZREM', KEYS[2], member) end
@@ -27,28 +16,21 @@ end
 local found = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
 if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= found then return {0, found} end
 local version = found + 1
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'n', version, 't', ARGV[5])
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'n', version)
 if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[4]) else redis.call('PERSIST', KEYS[1]) end
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
 return {1, version}
 `;
 
 /**
- * Removes a value. KEYS: hash, index. ARGV: key, expected version (`""`: any), write token, how long
- * the token stays (ms). Returns `{1, 1|0}` (whether it was there), or `{0, found version}` when the
- * expected version differs; a delete whose token is the hash's already ran: `{1, what it returned}`.
+ * Removes a value. KEYS: hash, index. ARGV: key, expected version (`""`: any). Returns `{1, 1|0}`
+ * (whether it was there), or `{0, found version}` when the expected version differs.
  */
 export const STATE_DELETE = `
-local cell = redis.call('HMGET', KEYS[1], 'n', 't', 'r')
-if cell[2] == ARGV[3] and not cell[1] then return {1, tonumber(cell[3])} end
-local found = tonumber(cell[1] or '0')
+local found = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
 if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= found then return {0, found} end
 redis.call('ZREM', KEYS[2], ARGV[1])
-local was = cell[1] and 1 or 0
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 't', ARGV[3], 'r', was)
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return {1, was}
+return {1, redis.call('DEL', KEYS[1])}
 `;
 
 /**

@@ -61,10 +61,6 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   #stopped = false;
   #nextTurn = 0;
   #renewing: ReturnType<typeof setInterval> | undefined;
-  // Connections closed so far (either of the two), and how many of them the last recovery covered
-  // (see #recoverPending).
-  #closes = 0;
-  #recovered = 0;
 
   /**
    * Checks the options; connects only at `open`.
@@ -113,39 +109,40 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
   override async ack(id: number): Promise<void> {
     const entry = this.#entries.get(id);
     if (!entry) return;
-    // Each of these is harmless run twice (the client resends a transaction whose reply was lost).
     await this.redis.multi([
       ["xack", this.keys.stream(entry.partition), GROUP, entry.entryId],
       ["hdel", this.keys.attempts, id],
-      ["del", this.keys.tries(id)],
     ]).exec();
     this.#forget(id);
   }
 
-  /**
-   * Moves the update to the dead-letter stream and acks it, in one script that writes the dead letter
-   * only while the entry is pending: run twice (the client resends it when the connection dropped before
-   * its reply), it writes one.
-   */
+  /** Moves the update to the dead-letter stream and acks it. */
   override async deadLetter(id: number, attempts: number, reason: string): Promise<void> {
     const entry = this.#entries.get(id);
     if (!entry) return;
     const { record } = entry;
-    const { keys } = this;
-    await this.redis.telepotDeadLetter(
-      keys.stream(entry.partition),
-      keys.dead,
-      keys.attempts,
-      keys.tries(id),
-      GROUP,
-      entry.entryId,
-      this.settings.maxLength,
-      id,
-      record.key,
-      JSON.stringify(record.update),
-      attempts,
-      reason,
-    );
+    await this.redis.multi([
+      [
+        "xadd",
+        this.keys.dead,
+        "MAXLEN",
+        "~",
+        this.settings.maxLength,
+        "*",
+        "id",
+        id,
+        "key",
+        record.key,
+        "u",
+        JSON.stringify(record.update),
+        "attempts",
+        attempts,
+        "reason",
+        reason,
+      ],
+      ["xack", this.keys.stream(entry.partition), GROUP, entry.entryId],
+      ["hdel", this.keys.attempts, id],
+    ]).exec();
     this.#forget(id);
   }
 
@@ -187,8 +184,6 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
 
   async #run(): Promise<void> {
     this.#reader = await connect(this.settings.url);
-    this.#reader.on("close", () => void this.#closes++);
-    this.redis.on("close", () => void this.#closes++);
     this.#renewing = setInterval(() => this.#renew().catch(() => {}), this.settings.leaseMs / 3);
     // Registered first, partitions taken a turn later: workers started together then count each other
     // before taking their shares, instead of the first one taking everything and handing most back.
@@ -223,7 +218,6 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       await new Promise((r) => setTimeout(r, READ_BLOCK_MS));
       return;
     }
-    if (this.#closes !== this.#recovered) return await this.#recoverPending(active);
     const claiming = active.find((o) => o.claim !== undefined);
     if (claiming) return await this.#claim(claiming);
     const reading = active.map((o) => o.index);
@@ -247,46 +241,11 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       ...reading.map((i) => this.keys.stream(i)),
       ...reading.map(() => ">"),
     ) as [string, StreamEntry[]][] | null;
-    // A connection closed meanwhile: this reply may be a resent read's, whose first run's entries (newer
-    // than what is held, older than these) were lost with the connection. They come first, in order.
-    if (this.#closes !== this.#recovered) await this.#recoverPending(active);
     if (!reply) return;
     for (const [stream, entries] of reply) {
       const index = Number(stream.slice(stream.lastIndexOf(":") + 1));
       this.#hold(index, entries, new Map());
     }
-  }
-
-  // A read whose reply a dropped connection lost, was resent and ran again (or failed): the entries of its
-  // first run went to this worker in Redis, pending under its name, and never reached it; the sweep
-  // would bring them two leases later, after newer entries of their chats. So after any connection
-  // closed, the entries pending under this worker in its active partitions are read again (the group's
-  // history for this consumer: nothing new is taken) and the ones not held are held, in stream order,
-  // before the next read's. A resent XAUTOCLAIM of a sweep is covered too; a take-over's claim is
-  // re-run from the same cursor and returns the same entries.
-  async #recoverPending(active: Owned[]): Promise<void> {
-    const closes = this.#closes;
-    for (const owned of active) {
-      const stream = this.keys.stream(owned.index);
-      for (let from = "0";;) {
-        const reply = await this.#reader!.call(
-          "XREADGROUP",
-          "GROUP",
-          GROUP,
-          this.consumer,
-          "COUNT",
-          READ_COUNT,
-          "STREAMS",
-          stream,
-          from,
-        ) as [string, StreamEntry[]][] | null;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length === 0) break;
-        await this.#holdClaimed(owned.index, entries);
-        from = entries.at(-1)![0];
-      }
-    }
-    this.#recovered = closes;
   }
 
   // Heartbeat and leases, on a timer of their own, so that a slow turn of the reader loop can neither
@@ -346,10 +305,8 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       const index = (start + k) % partitions;
       if (this.#owned.has(index)) continue;
       const asked = Date.now();
-      // Not a plain SET NX: run twice (resent after a dropped connection), its repeat would find the
-      // lease taken, by this worker, which would then leave it unused until it expires.
-      const got = await this.redis.telepotAcquire(this.keys.lease(index), this.consumer, leaseMs);
-      if (got === 1) this.#takeOver(index, asked + leaseMs);
+      const got = await this.redis.call("SET", this.keys.lease(index), this.consumer, "NX", "PX", leaseMs);
+      if (got === "OK") this.#takeOver(index, asked + leaseMs);
     }
   }
 
