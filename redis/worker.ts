@@ -35,6 +35,9 @@ interface Owned {
   // Until when the lease surely holds (ms since epoch): its last renewal's sending time plus the lease.
   // Past it (this process stalled), another worker may own the partition already.
   validUntil: number;
+  // A lane was refused its next record because the lease might have lapsed: that lane has ended and
+  // nothing wakes it but this journal handing its records on again once a renewal shows the lease held.
+  refused: boolean;
 }
 
 type StreamEntry = [string, string[] | null];
@@ -87,8 +90,13 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
     const entry = this.#lanes.get(key)?.peek();
     if (!entry) return [];
     const owned = this.#owned.get(entry.partition);
-    // Nothing more while the lease may have lapsed (this process stalled): the next renewal tells.
-    if (!owned || owned.drainUntil !== undefined || Date.now() >= owned.validUntil) return [];
+    if (!owned || owned.drainUntil !== undefined) return [];
+    // Nothing more while the lease may have lapsed (this process stalled): the next renewal tells, and
+    // hands the lane its records again (see #renew).
+    if (Date.now() >= owned.validUntil) {
+      owned.refused = true;
+      return [];
+    }
     owned.taken.add(entry.record.id);
     return [{ ...entry.record, attempts: entry.attempts }];
   }
@@ -262,10 +270,14 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       if (kept[i] !== 1) return this.#drop(index);
       const owned = this.#owned.get(index);
       if (owned === undefined) return;
-      const lapsed = owned.validUntil <= asked;
       owned.validUntil = asked + this.settings.leaseMs;
-      // Its lanes stopped taking while the lease might have lapsed: they go on now.
-      if (lapsed) {
+      // Lanes refused while the lease might have lapsed go on now. Whether one was refused is what
+      // counts, not whether the lease had lapsed when this renewal was sent: a renewal sent just before
+      // and answered after a long turn (handlers burning CPU) finds lanes refused in between, and they
+      // were never woken again, their updates pending in Redis under this live worker for good. Not
+      // while this renewal is already too old to vouch for the lease: they would only be refused again.
+      if (owned.refused && Date.now() < owned.validUntil) {
+        owned.refused = false;
         this.#deliver?.(
           [...this.#entries.values()].filter((e) => e.partition === index).map((e) => e.record),
         );
@@ -320,6 +332,7 @@ export class RedisWorkerJournal extends RedisReceiverJournal {
       sweep: "0-0",
       claim: "0-0",
       validUntil,
+      refused: false,
     });
   }
 

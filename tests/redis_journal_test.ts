@@ -2,6 +2,7 @@
 // repeats left out at append, one record at a time per chat, and a partition handed over only once
 // what was taken from it was acked, its unacked rest then claimed in order by the new owner.
 import assert from "node:assert/strict";
+import { deferred } from "../bot/deferred.ts";
 import type { LoopMessage } from "../bot/handler.ts";
 import type { JournalRecord } from "../bot/journal.ts";
 import { Bot } from "../bot/mod.ts";
@@ -229,6 +230,38 @@ Deno.test("redis journal: a worker stalled past its lease takes nothing more unt
     await waitFor(() => worker.take("c5", 32)[0]?.id === 2, 10, "the lease renewed");
     assert.ok(seen.filter((id) => id === 2).length >= 2, "update 2 handed to the lane again");
   } finally {
+    await worker.close();
+    await receiving.close();
+  }
+});
+
+Deno.test("redis journal: a lane refused while a renewal was on its way is handed its update again once that renewal answers", async () => {
+  await using server = await RedisServer.start();
+  const { receiving, worker, seen, first } = await twoUpdatesTaken(server.url, "inflight", 1);
+  const redis = worker.redis;
+  const renew = redis.telepotRenew;
+  const refused = deferred<void>();
+  let armed = true;
+  try {
+    await worker.ack(first.id);
+    // Handlers burning CPU right after a renewal went out (the two-worker bench): the previous renewal's
+    // term runs out before this one's answer is read, so the lane asking for update 2 meanwhile is
+    // refused and ends; the answer then comes within the new term. (The client's auto-pipelining calls
+    // this function again on its pipeline: only the worker's own call is the renewal going out.)
+    redis.telepotRenew = function(this: unknown, count, ...args) {
+      const answer = renew.call(this, count, ...args);
+      if (this === redis && armed) {
+        armed = false;
+        while (worker.take("c5", 32).length > 0) { /* stalled, the lease not yet in doubt */ }
+        refused.resolve();
+      }
+      return answer;
+    };
+    await refused.promise;
+    await waitFor(() => seen.filter((id) => id === 2).length >= 2, 10, "update 2 handed to the lane again");
+    assert.equal(worker.take("c5", 32)[0]?.id, 2);
+  } finally {
+    redis.telepotRenew = renew;
     await worker.close();
     await receiving.close();
   }
