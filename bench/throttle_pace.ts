@@ -10,7 +10,7 @@
  */
 import { throttle } from "../api/mod.ts";
 import { BotApiEmulator, type BotRef, type FloodLimits } from "../testing/mod.ts";
-import { allowedSeconds, countingApi, sendAll } from "../tests/support/throttle_scenario.ts";
+import { allowedSeconds, countingApi, sendAll, spreadScenario } from "../tests/support/throttle_scenario.ts";
 
 const TARGET = 1.15;
 
@@ -36,16 +36,7 @@ async function pace(
 }
 
 const scaled = { perSecond: 120, perChatPerSecond: 4, perGroupPerMinute: 80 };
-const spread = await pace("1,000 messages, 100 chats and 2 groups", scaled, (emu, bot) => {
-  const users = Array.from({ length: 100 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
-  const groups = [0, 1].map((i) =>
-    emu.createGroup({ title: `G${i}`, type: "supergroup", members: [users[i]], bots: [bot] }).id
-  );
-  const perChat = new Map<number, number>();
-  for (const group of groups) perChat.set(group, 30);
-  users.forEach((user, i) => perChat.set(user.id, i < 40 ? 10 : 9));
-  return { perChat, groups: new Set(groups) };
-});
+const spread = await pace("1,000 messages, 100 chats and 2 groups", scaled, spreadScenario);
 const group = await pace(
   "66 messages, one group at 60 a minute",
   { perSecond: 1000, perChatPerSecond: 100, perGroupPerMinute: 60 },

@@ -2,19 +2,15 @@
 // stand for when it is exact, refused with BadInput naming where they are when it is not. Against a
 // real server on loopback, JSON and multipart bodies both.
 import assert from "node:assert/strict";
-import { Api } from "../api/mod.ts";
+import type { Api } from "../api/mod.ts";
 import { BadInput, TelegramError } from "../exception/mod.ts";
-import { fail, WireServer } from "./support/wire_server.ts";
+import { withWireApi } from "./support/wire_api.ts";
+import { fail, type WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "123456:BIGINT-token_abc";
 
-async function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
-  const server = WireServer.start();
-  try {
-    await fn(server, new Api(TOKEN, { apiRoot: server.url }));
-  } finally {
-    await server.close();
-  }
+function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
+  return withWireApi(TOKEN, fn);
 }
 
 Deno.test("bigint params: a BigInt in the safe range goes as its JSON number, top level and nested", async () => {

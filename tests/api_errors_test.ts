@@ -14,6 +14,7 @@ import {
   UnauthorizedError,
   UnexpectedRedirect,
 } from "../exception/mod.ts";
+import { withWireApi } from "./support/wire_api.ts";
 import { closedPort, fail, html, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "987654:SECRET-token_xyz";
@@ -30,13 +31,8 @@ function assertTokenFree(error: unknown): void {
   assert.ok(!views.join("").includes(encodeURIComponent(TOKEN)));
 }
 
-async function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
-  const server = WireServer.start();
-  try {
-    await fn(server, new Api(TOKEN, { apiRoot: server.url }));
-  } finally {
-    await server.close();
-  }
+function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
+  return withWireApi(TOKEN, fn);
 }
 
 const refusals: [number, string, Record<string, unknown> | undefined, typeof TelegramError][] = [

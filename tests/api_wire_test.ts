@@ -2,17 +2,13 @@ import assert from "node:assert/strict";
 import { Api, localFile } from "../api/mod.ts";
 import { BadInput } from "../exception/mod.ts";
 import { until } from "./support/until.ts";
+import { withWireApi } from "./support/wire_api.ts";
 import { fail, html, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "123456:TEST-token_abc";
 
-async function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
-  const server = WireServer.start();
-  try {
-    await fn(server, new Api(TOKEN, { apiRoot: server.url }));
-  } finally {
-    await server.close();
-  }
+function withServer(fn: (server: WireServer, api: Api) => Promise<void>): Promise<void> {
+  return withWireApi(TOKEN, fn);
 }
 
 Deno.test("a call without files is a JSON POST to /bot<token>/<method>, undefined and null left out", async () => {

@@ -7,7 +7,7 @@ import { Api, type ApiCall, MESSAGE_SENDER_METHODS, throttle, type ThrottleLimit
 import { BadInput, RequestTimeout, ThrottleQueueFull, TooManyRequestsError } from "../exception/mod.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 import { runAlone } from "./support/run_alone.ts";
-import { assertInOrder, countingApi, sendAll } from "./support/throttle_scenario.ts";
+import { assertInOrder, countingApi, sendAll, spreadScenario } from "./support/throttle_scenario.ts";
 import { fail, WireServer } from "./support/wire_server.ts";
 
 const SCALE = 4;
@@ -16,14 +16,7 @@ const LIMITS = { perSecond: 30 * SCALE, perChatPerSecond: 1 * SCALE, perGroupPer
 Deno.test("1,000 messages to 100 private chats and 2 groups under flood control: no 429, order kept (its pace: bench/throttle_pace.ts)", async () => {
   await using emu = await BotApiEmulator.start({ flood: LIMITS });
   const bot = emu.createBot({ username: "news_bot" });
-  const users = Array.from({ length: 100 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
-  const groups = [0, 1].map((i) =>
-    emu.createGroup({ title: `G${i}`, type: "supergroup", members: [users[i]], bots: [bot] }).id
-  );
-  // 30 messages into each group, 940 spread over the private chats (9 or 10 each).
-  const perChat = new Map<number, number>();
-  for (const group of groups) perChat.set(group, 30);
-  users.forEach((user, i) => perChat.set(user.id, i < 40 ? 10 : 9));
+  const { perChat } = spreadScenario(emu, bot);
   assert.equal([...perChat.values()].reduce((a, b) => a + b, 0), 1000);
 
   const { api, http429 } = countingApi(bot.token, emu.apiRoot);

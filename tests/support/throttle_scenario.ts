@@ -3,7 +3,7 @@
 // transcript checked for order.
 import assert from "node:assert/strict";
 import { Api } from "../../api/mod.ts";
-import type { BotApiEmulator, FloodLimits } from "../../testing/mod.ts";
+import type { BotApiEmulator, BotRef, FloodLimits } from "../../testing/mod.ts";
 
 /** A client whose every 429 on the wire is counted (the real fetch does the work; this only looks). */
 export function countingApi(token: string, apiRoot: string): { api: Api; http429: () => number } {
@@ -57,4 +57,22 @@ export function assertInOrder(emu: BotApiEmulator, perChat: Map<number, number>)
     const texts = emu.transcript(chat).map((m) => m.text);
     assert.deepEqual(texts, Array.from({ length: count }, (_, i) => `${i}`), `chat ${chat} in order`);
   }
+}
+
+/**
+ * 1,000 messages over 100 private chats and 2 supergroups with `bot` in them: 30 into each group, 940
+ * spread over the private chats (9 or 10 each).
+ */
+export function spreadScenario(
+  emu: BotApiEmulator,
+  bot: BotRef,
+): { perChat: Map<number, number>; groups: Set<number> } {
+  const users = Array.from({ length: 100 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const groups = [0, 1].map((i) =>
+    emu.createGroup({ title: `G${i}`, type: "supergroup", members: [users[i]], bots: [bot] }).id
+  );
+  const perChat = new Map<number, number>();
+  for (const group of groups) perChat.set(group, 30);
+  users.forEach((user, i) => perChat.set(user.id, i < 40 ? 10 : 9));
+  return { perChat, groups: new Set(groups) };
 }
