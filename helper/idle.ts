@@ -87,21 +87,33 @@ function wrapOnMessage<R, This>(
   handler: (this: This, msg: Msg) => R,
 ): (this: This, msg: Msg) => R | undefined {
   return function(this: This, msg: Msg): R | undefined {
-    return admitted(idle, msg, () => handler.call(this, msg));
+    const admission = admit(idle, msg);
+    if (admission === STALE) return undefined;
+    const result = handler.call(this, msg);
+    return admission === MESSAGE ? handled(idle, result) : result;
   };
 }
 
-// Runs `handle` for `msg` unless it is a stale `_idle`: one that is not the pending one (it fired while a
-// message was being handled). A non-event message restarts the countdown, and again once it is handled
-// if its `_idle` came due meanwhile: a chat's next message waits until this one is handled, where telepot
-// had it in the mailbox ahead of that `_idle`, so the `_idle` is stale instead of a close with a message
-// waiting. (Not after a close, which cancelled the countdown.)
-function admitted<R>(idle: IdleEventCoordinator, msg: Msg, handle: () => R): R | undefined {
+const STALE = 0;
+const EVENT = 1;
+const MESSAGE = 2;
+
+// A stale `_idle` (not the pending one: it fired while a message was being handled) is not handed on;
+// a non-event message restarts the countdown. The message's kind is read once, here.
+function admit(idle: IdleEventCoordinator, msg: Msg): typeof STALE | typeof EVENT | typeof MESSAGE {
   const event = eventKey(msg);
-  if (event === "_idle" && msg !== idle.event?.data) return undefined;
-  if (event !== undefined) return handle();
-  idle.refresh();
-  const result = handle();
+  if (event === undefined) {
+    idle.refresh();
+    return MESSAGE;
+  }
+  return event === "_idle" && msg !== idle.event?.data ? STALE : EVENT;
+}
+
+// Once a message is handled, the countdown restarts again if its `_idle` came due meanwhile: a chat's
+// next message waits until this one is handled, where telepot had it in the mailbox ahead of that
+// `_idle`, so the `_idle` is stale instead of a close with a message waiting. (Not after a close, which
+// cancelled the countdown.)
+function handled<R>(idle: IdleEventCoordinator, result: R): R {
   if (result instanceof Promise) result.then(idle.refreshIfDue, idle.refreshIfDue);
   else idle.refreshIfDue();
   return result;
@@ -161,7 +173,11 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
     }
 
     override onMessage(msg: Msg): unknown {
-      return admitted(this.idleEventCoordinator, msg, () => super.onMessage(msg));
+      const idle = this.idleEventCoordinator;
+      const admission = admit(idle, msg);
+      if (admission === STALE) return undefined;
+      const result = super.onMessage(msg);
+      return admission === MESSAGE ? handled(idle, result) : result;
     }
 
     override onClose(ex: unknown): unknown {
