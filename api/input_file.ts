@@ -127,14 +127,26 @@ const spent = new WeakSet<object>();
  * Whether `value` (a call's parameters, or any value inside them) holds a one-shot source a request
  * took already.
  */
-export function holdsSpentSource(value: unknown, depth = 0): boolean {
-  if (typeof value !== "object" || value === null || depth > 4) return false;
-  if (spent.has(value)) return true;
-  if (value instanceof Blob || ArrayBuffer.isView(value) || value instanceof ReadableStream) return false;
+export function holdsSpentSource(value: unknown): boolean {
+  return findInParams(value, spentAnswer) === true;
+}
+
+const spentAnswer = (object: object): true | undefined => spent.has(object) || undefined;
+
+/**
+ * The first answer `found` gives for an object inside a call's parameters (nested as uploads are, at
+ * most five levels), not looking inside file contents.
+ */
+function findInParams<T>(value: unknown, found: (object: object) => T | undefined, depth = 0): T | undefined {
+  if (typeof value !== "object" || value === null || depth > 4) return undefined;
+  const answer = found(value);
+  if (answer !== undefined) return answer;
+  if (value instanceof Blob || ArrayBuffer.isView(value) || value instanceof ReadableStream) return undefined;
   for (const inner of Array.isArray(value) ? value : Object.values(value)) {
-    if (holdsSpentSource(inner, depth + 1)) return true;
+    const deeper = findInParams(inner, found, depth + 1);
+    if (deeper !== undefined) return deeper;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -212,16 +224,8 @@ export async function toUploadPart(upload: Upload, fallbackName: string): Promis
 const refusals = new WeakMap<object, BadInput>();
 
 /** The `BadInput` an upload in `params` (nested as uploads are) met while a request read it, if any. */
-export function refusedUploadIn(value: unknown, depth = 0): BadInput | undefined {
-  if (typeof value !== "object" || value === null || depth > 4) return undefined;
-  const refusal = refusals.get(value);
-  if (refusal !== undefined) return refusal;
-  if (value instanceof Blob || ArrayBuffer.isView(value) || value instanceof ReadableStream) return undefined;
-  for (const inner of Array.isArray(value) ? value : Object.values(value)) {
-    const found = refusedUploadIn(inner, depth + 1);
-    if (found !== undefined) return found;
-  }
-  return undefined;
+export function refusedUploadIn(value: unknown): BadInput | undefined {
+  return findInParams(value, (object) => refusals.get(object));
 }
 
 /** A stream read from an async iterable of bytes; cancelling it ends the iterable (a Node stream is destroyed). */
