@@ -164,7 +164,11 @@ function spawnStuckBot(stopTimeout: number): Deno.ChildProcess {
 
 async function readUntil(reader: ReadableStreamDefaultReader<string>, marker: string): Promise<void> {
   let text = "";
-  while (!text.includes(marker)) text += (await reader.read()).value ?? "";
+  while (!text.includes(marker)) {
+    const chunk = await reader.read();
+    if (chunk.done) assert.fail(`the bot ended before printing "${marker}":\n${text}`);
+    text += chunk.value;
+  }
 }
 
 Deno.test("crash: a runForever program whose stop cut a handler off exits with status 1", async () => {

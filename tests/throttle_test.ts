@@ -8,6 +8,7 @@ import { BadInput, RequestTimeout, ThrottleQueueFull, TooManyRequestsError } fro
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 import { runAlone } from "./support/run_alone.ts";
 import { assertInOrder, countingApi, sendAll, spreadScenario } from "./support/throttle_scenario.ts";
+import { until } from "./support/until.ts";
 import { fail, WireServer } from "./support/wire_server.ts";
 
 const SCALE = 4;
@@ -240,14 +241,6 @@ function within<T>(promise: Promise<T>, seconds: number): Promise<T | "still wai
     timer = setTimeout(() => resolve("still waiting"), seconds * 1000);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-/** Resolves once `condition` holds, looking every few milliseconds. */
-function until(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const look = () => condition() ? resolve() : setTimeout(look, 5);
-    look();
-  });
 }
 
 Deno.test("while every chat is paused, calls the throttle does not count pass straight through; a waiting message still honours its signal and timeout", async () => {
