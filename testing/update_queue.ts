@@ -96,8 +96,10 @@ export class UpdateQueue {
     for (let i = this.#head; i < this.#json.length; i++) {
       const id = this.#firstId + i - this.#head;
       if (this.#forgotten.has(id)) continue;
-      if (this.#expiries[i] < now && this.holds?.(id) !== true) expired.push(id);
-      else next = Math.min(next, this.#expiries[i]);
+      if (this.#expiries[i] >= now) next = Math.min(next, this.#expiries[i]);
+      // One past its time but still being delivered is looked at again next second, not at every call.
+      else if (this.holds?.(id) === true) next = Math.min(next, now);
+      else expired.push(id);
     }
     this.#nextExpiry = next;
     for (const id of expired) this.forget(id);
