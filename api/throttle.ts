@@ -91,8 +91,11 @@ interface Pending {
   readonly next: CallNext;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
-  /** Aborted by the caller's signal or the call's timeout while it waits: ends the waits. */
-  readonly stop: AbortController;
+  /**
+   * Aborted by the caller's signal or the call's timeout while it waits: ends the waits. Replaced by a
+   * fresh one when a merge of lines ends its wait for its turn (`wake`).
+   */
+  stop: AbortController;
   readonly enqueued: number;
   /** Its place among all calls, by the time they were made: lines that merge keep this order. */
   readonly order: number;
@@ -113,14 +116,27 @@ interface Lane {
   running: boolean;
   /** Set on a `@username`'s line found to be this chat's: its driver hands its calls over and stops. */
   into?: Lane;
-  /** Ends the wait of the call at the head of the line for its turn, without its taking a token. */
-  wake?: AbortController;
+  /** The call at the head of the line while it waits for its turn (see `wake`). */
+  waiting?: Pending;
 }
 
 const FLOOD_COUNTED: ReadonlySet<string> = new Set(MESSAGE_SENDER_METHODS);
 
 /** Most `@username`s whose chat id is remembered (the oldest learned is forgotten first). */
 const MAX_ALIASES = 10_000;
+
+/**
+ * Ends the wait of the call at the head of `lane` for its turn, without its taking a token: the signal
+ * it waits on is aborted, and the call carries a fresh one from here on (nothing is allocated for this
+ * on the way of every call, only when lines merge).
+ */
+function wake(lane: Lane): void {
+  const item = lane.waiting;
+  if (item === undefined) return;
+  const waking = item.stop;
+  item.stop = new AbortController();
+  waking.abort();
+}
 
 /** The chat a send's answer (a Message, or several for an album) went to, if it says. */
 function sentTo(result: unknown): { id: number; username?: string } | undefined {
@@ -323,9 +339,8 @@ class Throttler {
 
   /** Waits until the chat's limits and then the overall one let `item` go; rejects when it is dropped. */
   async #turn(lane: Lane, item: Pending): Promise<void> {
-    const wake = new AbortController();
-    lane.wake = wake;
-    const signal = AbortSignal.any([item.stop.signal, wake.signal]);
+    lane.waiting = item;
+    const signal = item.stop.signal;
     try {
       for (;;) {
         const at = now();
@@ -339,7 +354,7 @@ class Throttler {
       const gate = item.call.params.allow_paid_broadcast === true ? this.#paid : this.#free;
       await gate.acquire(signal, lane.queue.length / rate);
     } finally {
-      if (lane.wake === wake) lane.wake = undefined;
+      if (lane.waiting === item) lane.waiting = undefined;
     }
   }
 
@@ -444,7 +459,7 @@ class Throttler {
     // A call waiting for its turn stops waiting before it takes a token that its new line would not
     // use; a call in flight is let finish (its answer, or a 429 putting it back at the head, comes
     // first), and the driver hands the line over when it stops.
-    named.wake?.abort();
+    wake(named);
     if (!named.running) this.#handOver(named, target);
   }
 
@@ -470,7 +485,7 @@ class Throttler {
       }
     }
     // A call now ahead of the one waiting for its turn goes first: that wait ends without a token.
-    if (to.queue[0] !== head) to.wake?.abort();
+    if (to.queue[0] !== head) wake(to);
     if (!to.running && to.queue.length > 0) void this.#drive(to);
   }
 
