@@ -1,4 +1,5 @@
 import { describeUpload, isUpload } from "./input_file.ts";
+import { isExact, MAX_PARAM_DEPTH } from "./request_body.ts";
 
 /** What the bot token is replaced with wherever it could leak (messages, stacks, causes, params). */
 export const TOKEN_PLACEHOLDER = "<token>";
@@ -129,15 +130,13 @@ export function loggable(error: unknown, token: string): unknown {
     : redactText(String(error), token);
 }
 
-const MAX_VALUE_DEPTH = 64;
-
 function redactValue(value: unknown, token: string, depth: number): unknown {
   if (typeof value === "string") return redactText(value, token);
   // As the call sent it (a number), so that the error holding it can still be written as JSON.
-  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
+  if (typeof value === "bigint") return isExact(value) ? Number(value) : String(value);
   if (isUpload(value)) return describeUpload(value);
   // Deeper than any Bot API value: cut off rather than walk a hostile nesting.
-  if (depth > MAX_VALUE_DEPTH) return value !== null && typeof value === "object" ? "<too deep>" : value;
+  if (depth > MAX_PARAM_DEPTH) return value !== null && typeof value === "object" ? "<too deep>" : value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, token, depth + 1));
   if (value !== null && typeof value === "object") {
     // fromEntries defines each key as an own property, so a "__proto__" key stays data, never a prototype.

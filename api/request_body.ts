@@ -38,9 +38,11 @@ interface Attachment {
   readonly fallbackName: string;
 }
 
-// Far deeper than any Bot API value (a keyboard is four levels): deeper is a cycle or a mistake, and
-// is refused before the walk below could exhaust the stack.
-const MAX_DEPTH = 64;
+/**
+ * Far deeper than any Bot API value (a keyboard is four levels): deeper is a cycle or a mistake, refused
+ * (or, in a redacted copy, cut off) before a walk could exhaust the stack.
+ */
+export const MAX_PARAM_DEPTH = 64;
 
 // The integers a BigInt can be sent as: a JSON number the server reads back exactly. Telegram's ids
 // are at most 52 bits, so a larger one is a bug in the caller, not an id.
@@ -48,13 +50,14 @@ const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 const EXACT_INTEGER =
   `an integer within ±${Number.MAX_SAFE_INTEGER} (a BigInt outside it cannot be sent exactly)`;
 const JSON_VALUE =
-  `a value JSON can encode (no cycles, at most ${MAX_DEPTH} levels deep, BigInts only in plain objects and arrays)`;
+  `a value JSON can encode (no cycles, at most ${MAX_PARAM_DEPTH} levels deep, BigInts only in plain objects and arrays)`;
 
 // Thrown inside the walk below; the caller turns them into a BadInput naming the parameter.
 const UNSAFE_BIGINT = Symbol("unsafe BigInt");
 const TOO_DEEP = Symbol("too deep");
 
-function isExact(value: bigint): boolean {
+/** Whether a BigInt parameter can be sent as the JSON number it stands for. */
+export function isExact(value: bigint): boolean {
   return value <= MAX_EXACT && value >= -MAX_EXACT;
 }
 
@@ -71,7 +74,7 @@ function exactNumber(value: bigint): number {
  */
 function attachNested(value: unknown, key: string, attachments: Attachment[], depth: number): unknown {
   if (typeof value === "bigint") return exactNumber(value);
-  if (depth > MAX_DEPTH) throw TOO_DEEP;
+  if (depth > MAX_PARAM_DEPTH) throw TOO_DEEP;
   if (isUpload(value)) {
     const name = `file${attachments.length}`;
     attachments.push({ name, upload: value, fallbackName: key });
@@ -120,7 +123,7 @@ function nestedParam(value: object, key: string, attachments: Attachment[]): unk
 /** Where inside `value` the first BigInt that cannot be sent is, as `.field[index]…`. */
 function unsafeBigIntPath(value: unknown, depth: number): string | undefined {
   if (typeof value === "bigint") return isExact(value) ? undefined : "";
-  if (depth > MAX_DEPTH || isUpload(value)) return undefined;
+  if (depth > MAX_PARAM_DEPTH || isUpload(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const inner = unsafeBigIntPath(value[i], depth + 1);
