@@ -41,12 +41,10 @@ function contentKind(m: Record<string, unknown>): string {
  * when the bot asked for an alert; nothing when it answered without a text (Telegram then shows nothing
  * either).
  */
-export function describeAnswer(answer: Obj): string | undefined {
+function describeAnswer(answer: Obj): string | undefined {
   const text = answer.text;
   if (typeof text !== "string" || text === "") return undefined;
-  // The emulator's lenient reading has already turned a loose boolean into one of these spellings.
-  const alert = [true, 1, "true", "True", "1"].includes(answer.show_alert as never);
-  return `${alert ? "bot (alert)>" : "bot (answer)>"} ${text}`;
+  return `${answer.show_alert === true ? "bot (alert)>" : "bot (answer)>"} ${text}`;
 }
 
 /**
@@ -63,7 +61,7 @@ class ChatFeed {
   // bot, since each bot's private chat with the user numbers its messages on its own).
   readonly #shown = new Map<object, Map<number, string>>();
   /** The latest bot message that came or was edited with an inline keyboard: `:press` presses its buttons. */
-  keyboardHost: Message | undefined;
+  #keyboardHost: Message | undefined;
 
   constructor(emu: BotApiEmulator, user: ScriptedUser, write: LineWriter) {
     this.#emu = emu;
@@ -91,15 +89,15 @@ class ChatFeed {
     // The user's own messages (and a poll vote or edit of theirs) are not the bot's to show.
     if (!state.authors[(message.message_id as number) - 1]) return;
     const view = message as unknown as Message;
-    if ((message.reply_markup as Obj | undefined)?.inline_keyboard !== undefined) this.keyboardHost = view;
+    if ((message.reply_markup as Obj | undefined)?.inline_keyboard !== undefined) this.#keyboardHost = view;
     shown.set(message.message_id as number, messageBody(message));
     this.#line(describeMessage(view, change.kind === "edit"));
   }
 
-  /** Presses a button of the {@link keyboardHost}; the bot's answer is written when it comes. */
+  /** Presses a button of the latest bot message with buttons; the bot's answer is written when it comes. */
   async press(button: string): Promise<void> {
-    if (this.keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
-    const press = await this.#user.pressButton(this.keyboardHost, button);
+    if (this.#keyboardHost === undefined) throw new ScriptError("no bot message with buttons yet");
+    const press = await this.#user.pressButton(this.#keyboardHost, button);
     const query = this.#emu.world.queries.get(press.id);
     if (query === undefined) return;
     // Checked first because onQueryAnswer would report a given answer before `stop` below exists.

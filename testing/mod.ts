@@ -45,7 +45,7 @@ export type {
   User,
 } from "../api/types.gen.ts";
 export type { ConnectionDeadlines } from "../platform/serve.ts";
-export { describeAnswer, describeMessage, runConsole } from "./console.ts";
+export { describeMessage, runConsole } from "./console.ts";
 export type { ConsoleOptions, LineWriter } from "./console.ts";
 export type { CallContext, Handler, Services } from "./context.ts";
 export { RawJson } from "./context.ts";

@@ -259,8 +259,8 @@ export class World {
   readonly drafts: WeakMap<ChatState, Obj> = new WeakMap();
   /** Stars balances and payments, gifts, business accounts. */
   readonly stars: StarLedger = new StarLedger();
-  /** Timers of approved suggested posts waiting for their send date (cleared when the emulator closes). */
-  readonly scheduledPosts: Set<ReturnType<typeof setTimeout>> = new Set();
+  // Timers of approved suggested posts waiting for their send date (cleared when the emulator closes).
+  #scheduledPosts = new Set<ReturnType<typeof setTimeout>>();
   // The timers lifting restrictions and bans at their until_date, by `<chat id>:<user id>`.
   #lapses = new Map<string, ReturnType<typeof setTimeout>>();
   #timersStopped = false;
@@ -523,10 +523,10 @@ export class World {
   schedulePost(publish: () => void, ms: number): void {
     if (this.#timersStopped) return;
     const timer = setTimeout(() => {
-      this.scheduledPosts.delete(timer);
+      this.#scheduledPosts.delete(timer);
       publish();
     }, ms);
-    this.scheduledPosts.add(timer);
+    this.#scheduledPosts.add(timer);
   }
 
   /**
@@ -535,8 +535,8 @@ export class World {
    */
   stopTimers(): void {
     this.#timersStopped = true;
-    for (const timer of this.scheduledPosts) clearTimeout(timer);
-    this.scheduledPosts.clear();
+    for (const timer of this.#scheduledPosts) clearTimeout(timer);
+    this.#scheduledPosts.clear();
     for (const timer of this.#lapses.values()) clearTimeout(timer);
     this.#lapses.clear();
   }

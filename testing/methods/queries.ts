@@ -23,6 +23,10 @@ function answerCallbackQuery(ctx: CallContext): boolean {
   const text = optStr(ctx.params, "text");
   if (text !== undefined && text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
   const answer: Obj = { ...ctx.params };
+  // Kept as a real boolean, whatever spelling the call used, so that whoever shows the answer need not
+  // know the loose ones.
+  const showAlert = optBool(ctx.params, "show_alert");
+  if (showAlert !== undefined) answer.show_alert = showAlert;
   settleQuery(query, answer);
   return true;
 }

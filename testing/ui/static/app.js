@@ -77,7 +77,7 @@ async function pressButton(message, button, row, column) {
         column,
       });
       if (answer && typeof answer.text === "string" && answer.text !== "") {
-        if (answer.show_alert === true || answer.show_alert === "true") alertBox(answer.text);
+        if (answer.show_alert === true) alertBox(answer.text);
         else toast(answer.text);
       }
     } else if (button.action === "switch") {
