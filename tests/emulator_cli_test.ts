@@ -3,6 +3,7 @@ import { Api } from "../api/client.ts";
 import type { Message } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { BotApiEmulator, describeMessage, runConsole } from "../testing/mod.ts";
+import { ok } from "./emulator_helpers.ts";
 import { until } from "./support/until.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -147,20 +148,13 @@ Deno.test("deno task emulator: after stdin ends (run in the background) it still
 });
 
 /** A bot's call to the emulator, as a bot library would make it; the call's result. */
-async function botCall(
+function botCall(
   apiRoot: string,
   token: string,
   method: string,
   params: Record<string, unknown>,
 ): Promise<Any> {
-  const r = await fetch(`${apiRoot}/bot${token}/${method}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(params),
-  });
-  const body = await r.json();
-  assert.equal(body.ok, true, `${method}: ${JSON.stringify(body)}`);
-  return body.result;
+  return ok<Any>(apiRoot, token, method, params);
 }
 
 Deno.test("runConsole writes the bot's edits, deletions and answers to presses, and presses a keyboard an edit brought", async () => {
