@@ -510,7 +510,7 @@ Deno.test("journal: a chat whose lane the journal failed under waits out the bac
     handle: (msg) => void handled.push((msg as { message_id: number }).message_id),
     onError: (error) => void errors.push(error),
     maxAttempts: 3,
-    backoff: { initial: 0.5, max: 0.5 },
+    backoff: { initial: 2, max: 2 },
   }, journal);
   const update = (id: number) =>
     ({
@@ -631,7 +631,7 @@ for (const durable of [true, false]) {
   }
 }
 
-Deno.test("journal: a queue loop's stop waits stopTimeout at most for an append that never answers", async () => {
+Deno.test("journal: a queue loop's stop ends although an append never answers (stopTimeout bounds the wait)", async () => {
   class SilentJournal extends MemoryJournal {
     override readonly durable = true as unknown as false;
     override append(): readonly JournalRecord[] {
