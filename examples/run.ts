@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { portNumber } from "../testing/port_number.ts";
 import { EXAMPLES } from "./_catalog.ts";
 import type { Example } from "./_harness.ts";
 import { playOffline } from "./_harness.ts";
@@ -22,9 +23,8 @@ function flagValue(args: string[], name: string): string | undefined {
 }
 
 /** A port number from a flag or the environment: undefined when absent, NaN when not a port. */
-function portNumber(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  return /^\d{1,5}$/.test(text) && Number(text) <= 65535 ? Number(text) : NaN;
+function portFrom(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : portNumber(text) ?? NaN;
 }
 
 async function listExamples(): Promise<void> {
@@ -55,7 +55,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (args.includes("--ui")) {
-    const uiPort = portNumber(flagValue(args, "--ui-port"));
+    const uiPort = portFrom(flagValue(args, "--ui-port"));
     if (Number.isNaN(uiPort)) {
       console.error("--ui-port must be a port number from 0 to 65535");
       return 2;
@@ -67,7 +67,7 @@ async function main(args: string[]): Promise<number> {
     console.error("set TOKEN to your bot's token, or add --emulator to run offline");
     return 2;
   }
-  const port = portNumber(Deno.env.get("PORT"));
+  const port = portFrom(Deno.env.get("PORT"));
   if (Number.isNaN(port)) {
     console.error("PORT must be a port number from 0 to 65535");
     return 2;

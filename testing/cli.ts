@@ -42,6 +42,7 @@ import { runConsole } from "./console.ts";
 import { BotApiEmulator } from "./emulator.ts";
 import { ScriptError } from "./failure.ts";
 import { lines } from "./lines.ts";
+import { portNumber } from "./port_number.ts";
 import type { ScriptedUser } from "./scripted_user.ts";
 import { WebUi } from "./ui/server.ts";
 
@@ -62,11 +63,11 @@ function flag(name: string): string | undefined {
 function port(name: string): number {
   const value = flag(name);
   if (value === undefined) return 0;
-  // Digits only: Number() would also take "", " 8", "0x1F" and "1e3", which nobody means as a port.
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+  const number = portNumber(value);
+  if (number === undefined) {
     throw new UsageError(`--${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
   }
-  return Number(value);
+  return number;
 }
 
 /** `--name` as a positive number of seconds, or undefined when not given. */
