@@ -1,5 +1,5 @@
-import { BadHTTPResponse, callMessage } from "./bad_http_response.ts";
-import type { ErrorContext } from "./telegram_error.ts";
+import { BadHTTPResponse } from "./bad_http_response.ts";
+import { callMessage, type ErrorContext } from "./telegram_error.ts";
 
 /**
  * The Bot API's answer was longer than the client reads (`ApiOptions.maxAnswerSize`): reading stopped

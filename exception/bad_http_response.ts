@@ -1,4 +1,4 @@
-import type { ErrorContext } from "./telegram_error.ts";
+import { callMessage, type ErrorContext } from "./telegram_error.ts";
 import { TelepotException } from "./telepot_exception.ts";
 
 /**
@@ -34,13 +34,4 @@ export class BadHTTPResponse extends TelepotException {
     if (context.method !== undefined) this.method = context.method;
     if (context.params !== undefined) this.params = context.params;
   }
-}
-
-/**
- * `text` prefixed with the call's method, so that a log line alone tells which call failed.
- *
- * @internal
- */
-export function callMessage(context: ErrorContext, text: string): string {
-  return context.method === undefined ? text : `${context.method}: ${text}`;
 }

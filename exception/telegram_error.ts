@@ -70,9 +70,7 @@ export class TelegramError extends TelepotException {
     json: ErrorEnvelope,
     context: ErrorContext = {},
   ) {
-    super(
-      context.method ? `${context.method}: ${description} (${errorCode})` : `${description} (${errorCode})`,
-    );
+    super(callMessage(context, `${description} (${errorCode})`));
     this.description = description;
     this.errorCode = errorCode;
     this.json = json;
@@ -88,4 +86,13 @@ export interface TelegramErrorClass {
   new(description: string, errorCode: number, json: ErrorEnvelope, context?: ErrorContext): TelegramError;
   /** Patterns that select this class. */
   readonly DESCRIPTION_PATTERNS: readonly RegExp[];
+}
+
+/**
+ * `text` prefixed with the call's method, so that a log line alone tells which call failed.
+ *
+ * @internal
+ */
+export function callMessage(context: ErrorContext, text: string): string {
+  return context.method === undefined ? text : `${context.method}: ${text}`;
 }
