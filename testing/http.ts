@@ -124,6 +124,12 @@ async function unread(request: Request, response: Response): Promise<Response> {
   return response;
 }
 
+// Telegram's test environment lives under /bot<token>/test/<method> and /file/bot<token>/test/<path>;
+// the emulator serves both environments alike.
+function outsideTestEnvironment(rest: string): string {
+  return rest.startsWith("test/") ? rest.slice(5) : rest;
+}
+
 /**
  * The request handler: `/bot<token>/<method>` for calls and `/file/bot<token>/<path>` for downloads.
  * Path parsing uses index arithmetic only: this runs for every request.
@@ -147,8 +153,7 @@ export function createHandler(
   ): Promise<Response> {
     const bot = findBot(token);
     if (bot === undefined) return await unread(request, failureResponse(401, "Unauthorized"));
-    // Telegram's test environment lives under /bot<token>/test/<method>; the emulator serves both alike.
-    const method = dispatcher.canonical(name.startsWith("test/") ? name.slice(5) : name);
+    const method = dispatcher.canonical(outsideTestEnvironment(name));
     // Client.cpp: an unknown method is "Not Found: method not found".
     if (method === undefined) return failureResponse(404, "Not Found: method not found");
     const fault = faults.match(method);
@@ -209,9 +214,7 @@ export function createHandler(
       if (path.startsWith("/file/bot")) {
         const slash = path.indexOf("/", 9);
         if (slash < 0) return notFound();
-        const filePath = path.slice(slash + 1);
-        // The test environment's files are under /file/bot<token>/test/<path>, as its calls are.
-        return download(path.slice(9, slash), filePath.startsWith("test/") ? filePath.slice(5) : filePath);
+        return download(path.slice(9, slash), outsideTestEnvironment(path.slice(slash + 1)));
       }
       return notFound();
     } catch (e) {
