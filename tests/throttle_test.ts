@@ -304,8 +304,8 @@ Deno.test("a retry_after beyond maxRetryAfter pauses every chat for maxRetryAfte
   assert.deepEqual(emu.transcript(alice.id), [], "the refused chat is still paused");
 });
 
-Deno.test("a supergroup addressed by @username and by id shares one line once a send has told its id: no 429, order kept", async () => {
-  await using emu = await BotApiEmulator.start({ flood: LIMITS });
+/** A bot in a public supergroup, @pubgroup, with one user. */
+function publicGroup(emu: BotApiEmulator) {
   const bot = emu.createBot({ username: "alias_bot" });
   const alice = emu.createUser({ first_name: "Alice" });
   const group = emu.createGroup({
@@ -315,6 +315,12 @@ Deno.test("a supergroup addressed by @username and by id shares one line once a 
     members: [alice],
     bots: [bot],
   });
+  return { bot, group };
+}
+
+Deno.test("a supergroup addressed by @username and by id shares one line once a send has told its id: no 429, order kept", async () => {
+  await using emu = await BotApiEmulator.start({ flood: LIMITS });
+  const { bot, group } = publicGroup(emu);
   const { api, http429 } = countingApi(bot.token, emu.apiRoot);
   api.transformers.use(throttle({ ...LIMITS, burstAtStart: true }));
 
@@ -345,15 +351,7 @@ Deno.test("a supergroup addressed by @username and by id shares one line once a 
 
 Deno.test("calls by @username made before the chat's id was known go before those made after, when their line joins the id's", async () => {
   await using emu = await BotApiEmulator.start();
-  const bot = emu.createBot({ username: "alias_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
-  const group = emu.createGroup({
-    title: "Public",
-    type: "supergroup",
-    username: "pubgroup",
-    members: [alice],
-    bots: [bot],
-  });
+  const { bot, group } = publicGroup(emu);
   const api = new Api(bot.token, { apiRoot: emu.apiRoot });
   const throttler = throttle();
   api.transformers.use(throttler);
@@ -369,15 +367,7 @@ Deno.test("calls by @username made before the chat's id was known go before thos
 
 Deno.test("a call by @username a 429 puts back after the chat's id became known keeps its place ahead of calls made later", async () => {
   await using emu = await BotApiEmulator.start();
-  const bot = emu.createBot({ username: "alias_bot" });
-  const alice = emu.createUser({ first_name: "Alice" });
-  const group = emu.createGroup({
-    title: "Public",
-    type: "supergroup",
-    username: "pubgroup",
-    members: [alice],
-    bots: [bot],
-  });
+  const { bot, group } = publicGroup(emu);
   const api = new Api(bot.token, { apiRoot: emu.apiRoot });
   const throttler = throttle();
   // Closer to the wire than the throttle: A1 goes out only once B1 is on its way by name, and B1 only
