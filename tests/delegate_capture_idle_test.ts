@@ -94,7 +94,10 @@ Deno.test("a delegate opened while its predecessor's onClose still runs keeps th
   await using emu = await BotApiEmulator.start();
   const account = emu.createBot({ username: "shop_bot" });
   let instances = 0;
+  const closing: number[] = [];
   const closed: number[] = [];
+  let endGoodbye!: () => void;
+  const goodbyeHeld = new Promise<void>((resolve) => endGoodbye = resolve);
   class Shop extends InterceptCallbackQueryMixin(ChatHandler) {
     readonly number = ++instances;
     async onChatMessage(msg: Message) {
@@ -104,8 +107,9 @@ Deno.test("a delegate opened while its predecessor's onClose still runs keeps th
       await this.bot.answerCallbackQuery(query.id, { text: `ok from ${this.number}` });
     }
     override async onClose() {
-      // An async goodbye: a message arriving meanwhile opens the successor.
-      await sleep(400);
+      // An async goodbye, held until the test has had the successor opened meanwhile.
+      closing.push(this.number);
+      if (this.number === 1) await goodbyeHeld;
       closed.push(this.number);
     }
   }
@@ -116,9 +120,11 @@ Deno.test("a delegate opened while its predecessor's onClose still runs keeps th
   try {
     const alice = emu.createUser({ first_name: "Alice" });
     await alice.sendText(alice.id, "hi", { to: account });
-    await until(() => instances === 1);
-    await sleep(700); // the first one idled out and is saying goodbye
+    await until(() => closing.includes(1)); // the first one idled out and is saying goodbye
     await alice.sendText(alice.id, "hello", { to: account });
+    await until(() => instances === 2);
+    assert.equal(closed.length, 0);
+    endGoodbye();
     await until(() => closed.includes(1));
     await alice.sendText(alice.id, "buy", { to: account });
     const offer = await emu.nextBotMessage(alice.id, { timeout: 5 });
