@@ -47,8 +47,9 @@ export function flavorOfKind(kind: string): string {
   return kind;
 }
 
+// A field that is null is absent: a namedtuple object has every field of its type, null where unset.
 function hasAll(msg: Record<string, unknown>, fields: readonly string[]): boolean {
-  return fields.every((f) => msg[f] !== undefined);
+  return fields.every((f) => msg[f] != null);
 }
 
 /** The best match among the spec's shapes: every required field present, the most specific wins. */
@@ -61,13 +62,13 @@ function flavorByShape(msg: Record<string, unknown>): string | undefined {
       best = { flavor: flavorOfKind(shape.kind), size: shape.required.length };
     }
   }
-  if (best?.flavor === "chat" && msg.edit_date !== undefined) return "edited_chat";
+  if (best?.flavor === "chat" && msg.edit_date != null) return "edited_chat";
   return best?.flavor;
 }
 
 /** telepot's own tests, for hand-written objects that lack some required fields. */
 function flavorByTelepotRules(msg: Record<string, unknown>): string | undefined {
-  if ("message_id" in msg) return "edit_date" in msg ? "edited_chat" : "chat";
+  if ("message_id" in msg) return msg.edit_date != null ? "edited_chat" : "chat";
   if ("id" in msg && "chat_instance" in msg) return "callback_query";
   if ("id" in msg && "query" in msg) return "inline_query";
   if ("result_id" in msg) return "chosen_inline_result";

@@ -26,7 +26,7 @@ export function quickFlavor(msg: object): string {
     typeof m.message_id === "number" && typeof m.chat === "object" && m.chat !== null
     && m.new_reaction === undefined && m.reactions === undefined
   ) {
-    return m.edit_date === undefined ? "chat" : "edited_chat";
+    return m.edit_date == null ? "chat" : "edited_chat";
   }
   return flavor(msg);
 }

@@ -93,7 +93,8 @@ export class StandardEventScheduler {
    */
   makeEventData(flavor: string, data: Record<string, unknown>): Msg {
     checkEventFlavor(flavor);
-    return { [flavor]: { source: this.source, ...data } };
+    // The source comes last: data naming a `source` of its own cannot take the event out of its space.
+    return { [flavor]: { ...data, source: this.source } };
   }
 
   /** Schedules `[flavor, data]` at `when` (Unix seconds); returns the event, to cancel it. */

@@ -17,6 +17,8 @@ import {
 import { isMessageKind } from "../bot/update_shapes.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { quickFlavor } from "../helper/quick_flavor.ts";
+import { Message } from "../namedtuple/mod.ts";
 
 const chat = { id: 42, type: "private" as const, first_name: "A" };
 const from = { id: 7, is_bot: false, first_name: "A" };
@@ -258,4 +260,23 @@ Deno.test("glance: every flavor beyond telepot's has a typed tuple as well", () 
       ["s", 1, 1, 1],
     ],
   );
+});
+
+Deno.test("a namedtuple Message, every unset field null, has the flavor of the dictionary it was made of", () => {
+  const sent = {
+    message_id: 7,
+    date: 1700000000,
+    chat: { id: 5, type: "private" as const },
+    from: { id: 5, is_bot: false, first_name: "Nick" },
+    text: "hi",
+  };
+  const tuple = Message(sent);
+  assert.equal(tuple.edit_date, null);
+  assert.equal(flavor(tuple), "chat");
+  assert.equal(quickFlavor(tuple), "chat");
+  assert.deepEqual(flance(tuple), ["chat", ["text", "private", 5]]);
+  assert.equal(flavor(Message({ ...sent, edit_date: 1700000100 })), "edited_chat");
+  // Hand-made, without every field a Message requires: telepot's own rules, null still being unset.
+  assert.equal(flavor({ message_id: 1, edit_date: null }), "chat");
+  assert.equal(flavor({ message_id: 1, edit_date: 5 }), "edited_chat");
 });

@@ -241,3 +241,25 @@ Deno.test("StandardEventScheduler through a bot: eventNow and eventAt reach only
   assert.deepEqual(got, ["1:now", "2:at"]);
   schedulerOf(ticking).clear();
 });
+
+Deno.test("StandardEventScheduler: an event's data cannot replace its source, so it still reaches its delegate", async () => {
+  const news: unknown[] = [];
+  class Reader extends ChatHandler {
+    onChatMessage() {
+      assert.deepEqual(this.scheduler.makeEventData("_news", { source: "rss", title: "hi" }), {
+        _news: { source: this.scheduler.source, title: "hi" },
+      });
+      this.scheduler.eventNow(["_news", { source: "rss", title: "hello" }]);
+    }
+    onNews(event: Msg) {
+      news.push(event);
+    }
+  }
+  const reading = new DelegatorBot("1:T", [
+    paveEventSpace()(perChatId(), createOpen, Reader, { timeout: 10 }),
+  ]);
+  await reading.handle(chatMsg(5));
+  await until(() => news.length === 1);
+  assert.equal((news[0] as { _news: { title: string } })._news.title, "hello");
+  schedulerOf(reading).clear();
+});
