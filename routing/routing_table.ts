@@ -9,8 +9,17 @@ export type TableHandler = (msg: any, ...args: any[]) => unknown;
 
 /** Options of {@link makeRoutingTable} and {@link makeContentTypeRoutingTable}. */
 export interface RoutingTableOptions {
-  /** Method-name prefix (default `"on"`): key `new_chat_members` looks for `onNewChatMembers`. */
+  /**
+   * Method-name prefix (default `"on"`). A prefix ending in a letter or digit joins the key in camelCase
+   * (key `new_chat_members` looks for `onNewChatMembers`); any other prefix is put before the key as it
+   * is, as telepot does (`"cmd_"` looks for `cmd_start`, `""` for `start`).
+   */
   prefix?: string;
+}
+
+/** The method name `prefix` makes of `key` (see {@link RoutingTableOptions.prefix}). */
+function methodName(prefix: string, key: string): string {
+  return /[\p{L}\p{N}]$/u.test(prefix) ? prefix + pascalCase(key) : prefix + key;
 }
 
 export { pascalCase } from "../bot/flavor_method.ts";
@@ -34,6 +43,7 @@ export function makeRoutingTable(
   options?: RoutingTableOptions,
 ): Record<string, TableHandler> {
   const prefix = options?.prefix ?? "on";
+  if (typeof prefix !== "string") throw new BadInput("options.prefix", "a string");
   const table: Record<string, TableHandler> = {};
   const methods = obj as Record<string, unknown>;
   for (const entry of keys) {
@@ -41,7 +51,7 @@ export function makeRoutingTable(
       table[entry[0]] = entry[1];
       continue;
     }
-    const name = prefix + pascalCase(entry);
+    const name = methodName(prefix, entry);
     const lookUp = () => {
       const method = methods[name];
       return typeof method === "function" ? method.bind(obj) as TableHandler : null;

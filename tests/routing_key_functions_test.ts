@@ -109,6 +109,23 @@ Deno.test("makeRoutingTable: prefix + PascalCase key, called on the object, a mi
   assert.equal(pascalCase("new_chat_members"), "NewChatMembers");
 });
 
+Deno.test("makeRoutingTable: a prefix not ending in a letter or digit is put before the key as it is, as telepot does", () => {
+  const calls: string[] = [];
+  const commands = {
+    cmd_start: () => calls.push("cmd_start"),
+    help: () => calls.push("help"),
+    on_text: () => calls.push("on_text"),
+    on_new_chat_members: () => calls.push("on_new_chat_members"),
+  };
+  makeRoutingTable(commands, ["start"], { prefix: "cmd_" }).start(msg({ text: "/start" }));
+  makeRoutingTable(commands, ["help"], { prefix: "" }).help(msg({ text: "/help" }));
+  const router = new Router(byContentType(), makeContentTypeRoutingTable(commands, { prefix: "on_" }));
+  router.route(msg({ text: "x" }));
+  router.route(msg({ new_chat_members: [] }));
+  assert.deepEqual(calls, ["cmd_start", "help", "on_text", "on_new_chat_members"]);
+  assert.throws(() => makeRoutingTable(commands, ["start"], { prefix: 5 as unknown as string }), BadInput);
+});
+
 Deno.test("makeRoutingTable looks methods up when routing: a table built in a base constructor finds a subclass's fields", () => {
   class Base {
     readonly router = new Router(byContentType(), makeContentTypeRoutingTable(this));
