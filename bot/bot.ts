@@ -135,8 +135,9 @@ export class Bot extends Api {
    * `update_id` is handled once per process; one chat's updates in order, different chats concurrently.
    * A handler that throws is reported to `onError`, tried again up to `maxAttempts`, then dead-lettered;
    * the loop goes on. An update no handler takes is reported ("no handler for …"). Network errors and
-   * 5xx are retried with back-off for ever, 429 waits `retry_after`; 401 (`UnauthorizedError`) and 409
-   * (another poller, or a webhook) end the loop: `done` rejects with them.
+   * 5xx are retried with back-off for ever (reported at the first failure of a run and every tenth),
+   * 429 waits `retry_after`; 401 (`UnauthorizedError`) and 409 (another poller, or a webhook) end the
+   * loop: `done` rejects with them.
    *
    * `getUpdates` asks for what Telegram sends by default plus the opt-in kinds (`chat_member`,
    * `message_reaction`, `message_reaction_count`) that the routing table or the bot's flavor methods

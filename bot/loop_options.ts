@@ -44,8 +44,9 @@ export interface MessageLoopOptions {
   readonly signal?: AbortSignal;
   /**
    * Receives what a handler threw or rejected with, and anything else the loop has to report (an
-   * unparsable queue item, a `DeadLetterError` for an update given up on). It may be async; if it
-   * throws or rejects, that is logged. Default: logged with the update id (the token redacted).
+   * unparsable queue item, a `DeadLetterError` for an update given up on, a `getUpdates` that keeps
+   * failing: the first failure of a run and every tenth). It may be async; if it throws or rejects,
+   * that is logged. Default: logged with the update id (the token redacted).
    */
   readonly onError?: (error: unknown, update?: Update) => unknown;
   /** Seconds a stop waits for in-flight handlers before confirming what has finished. Default 10. */

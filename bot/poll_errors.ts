@@ -12,7 +12,7 @@ export type PollVerdict =
   | { readonly action: "fatal"; readonly error: unknown }
   | { readonly action: "conflict"; readonly error: TelegramError; readonly webhook: boolean }
   | { readonly action: "wait"; readonly seconds: number }
-  | { readonly action: "retry"; readonly report: boolean };
+  | { readonly action: "retry"; readonly transient: boolean };
 
 /**
  * Whether the runtime itself refused the request (Deno without `--allow-net` for the Bot API's host):
@@ -47,11 +47,11 @@ export function judgePollError(error: unknown): PollVerdict {
     return { action: "wait", seconds: typeof hinted === "number" && hinted > 0 ? hinted : 1 };
   }
   if (error instanceof NetworkError || error instanceof BadHTTPResponse) {
-    return { action: "retry", report: false };
+    return { action: "retry", transient: true };
   }
-  if (status !== undefined && status >= 500) return { action: "retry", report: false };
+  if (status !== undefined && status >= 500) return { action: "retry", transient: true };
   // Anything else (a 400, a programming error) will likely repeat: keep trying, slowly, and say so.
-  return { action: "retry", report: true };
+  return { action: "retry", transient: false };
 }
 
 /** The clear error a 409 becomes: which of the two conflicts it is, and what to do. */

@@ -81,9 +81,10 @@ export class OffsetState {
  * Polls `getUpdates` until `stop` aborts, feeding the receiver. The next call goes out once enough of
  * the window has finished to bring three quarters of `limit` new updates (at once with a durable
  * journal) and the burst of handlers finishing has ended, not after each single completion. Network
- * errors, timeouts and 5xx back off with jitter and retry for ever; 429 waits `retry_after`; 401 and
- * 409 end the poll by throwing. An update_id below the offset sent means Telegram started a new
- * sequence of ids: the receiver forgets the old one.
+ * errors, timeouts and 5xx back off with jitter and retry for ever, the first failure of a run of them
+ * reported and every tenth (a success ends the run); 429 waits `retry_after`; 401 and 409 end the poll
+ * by throwing. An update_id below the offset sent means Telegram started a new sequence of ids: the
+ * receiver forgets the old one.
  */
 export async function pollUpdates(
   client: PollingClient,
@@ -97,6 +98,7 @@ export async function pollUpdates(
   const grace = options.grace ?? 10;
   const enough = Math.ceil((options.limit * 3) / 4);
   let conflicts: number[] = [];
+  let outage = 0;
   let blocked: { offset: number | undefined; since: number } | undefined;
   while (!stop.aborted) {
     if (receiver.backlog >= options.maxInFlight) await receiver.belowCapacity(options.maxInFlight, stop);
@@ -148,6 +150,7 @@ export async function pollUpdates(
       }, { signal: stop, timeout: grace });
       if (offset !== undefined) offsets.confirmed = offset;
       backoff.reset();
+      outage = 0;
     } catch (error) {
       if (stop.aborted) break;
       const verdict = judgePollError(error);
@@ -167,7 +170,10 @@ export async function pollUpdates(
         await pause(verdict.seconds, stop);
         continue;
       }
-      if (verdict.report) options.report(error);
+      // A server that stays away must not look like silence, nor fill the log: as getMe's failures at
+      // start, the first of a run is reported, and every tenth.
+      if (verdict.transient) outage++;
+      if (!verdict.transient || outage === 1 || outage % 10 === 0) options.report(error);
       await pause(backoff.next(), stop);
       continue;
     }

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { UPDATE_KINDS } from "../api/classification.gen.ts";
 import { Bot, glance } from "../bot/mod.ts";
 import type { LoopMessage } from "../bot/mod.ts";
+import { BadHTTPResponse } from "../exception/bad_http_response.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
+import { NetworkError } from "../exception/network_error.ts";
+import { TelegramError } from "../exception/telegram_error.ts";
 import { ConflictError, UnauthorizedError } from "../exception/telegram_error_subclasses.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
@@ -235,7 +238,60 @@ Deno.test("loop: 5xx, dropped connections and HTML pages are retried with back-o
   await until(() => texts.length === 5);
   await loop.stop();
   assert.deepEqual(texts, ["m0", "m1", "m2", "m3", "m4"]);
-  assert.deepEqual(errors, [], "transient failures are not handler errors");
+  // Six failures in a row are one run: only its first is reported.
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof TelegramError && errors[0].method === "getUpdates", String(errors[0]));
+  await emu.close();
+});
+
+Deno.test("loop: getUpdates failing after start-up is reported at the first failure of a run and every tenth, to onError or the logger", async () => {
+  const { emu, handle, bot } = await setup();
+  const alice = emu.createUser({ first_name: "Alice" });
+  const texts: string[] = [];
+  const reports: { error: unknown; update: unknown }[] = [];
+  const fast = { ...quick, backoff: { initial: 0.01, max: 0.02 } };
+  const loop = bot.messageLoop((msg: LoopMessage) => void texts.push(msg.text), {
+    ...fast,
+    onError: (error, update) => void reports.push({ error, update }),
+  });
+  await alice.sendText(alice.id, "before");
+  await until(() => texts.length === 1, 10, "the first message");
+  // Twelve failures in a row, of every transient kind: the 1st (an HTML page) and the 10th (a drop) are reported.
+  const faults = [
+    emu.injectFault({ method: "getUpdates", html: true, times: 4 }),
+    emu.injectFault({ method: "getUpdates", status: 500, times: 5 }),
+    emu.injectFault({ method: "getUpdates", drop: true, times: 3 }),
+  ];
+  await until(() => faults.every((f) => f.remaining === 0), 10, "the twelve failures");
+  await alice.sendText(alice.id, "during");
+  await until(() => texts.length === 2, 10, "the message sent after the failures");
+  assert.equal(reports.length, 2, reports.map((r) => String(r.error)).join("\n"));
+  assert.ok(reports[0].error instanceof BadHTTPResponse, String(reports[0].error));
+  assert.ok(reports[1].error instanceof NetworkError, String(reports[1].error));
+  for (const { error, update } of reports) {
+    assert.equal((error as BadHTTPResponse | NetworkError).method, "getUpdates");
+    assert.equal(update, undefined);
+  }
+  // A success ended that run: the next failure starts another, reported at once.
+  const again = emu.injectFault({ method: "getUpdates", status: 502, times: 1 });
+  await until(() => again.remaining === 0, 10, "the next failure");
+  await until(() => reports.length === 3, 10, "its report");
+  assert.ok(reports[2].error instanceof TelegramError && reports[2].error.errorCode === 502);
+  await loop.stop();
+
+  // Without onError, the bot's logger hears of it, the token cut out.
+  const lines: string[] = [];
+  const keep = (...data: unknown[]) =>
+    void lines.push(data.map((d) => d instanceof Error ? d.stack : String(d)).join(" "));
+  const logged = new Bot(handle.token, { apiRoot: emu.apiRoot, logger: { debug() {}, error: keep } });
+  const second = logged.messageLoop(() => {}, fast);
+  await until(() => logged.me !== undefined, 10, "getMe");
+  const down = emu.injectFault({ method: "getUpdates", drop: true, times: 1 });
+  await until(() => down.remaining === 0 && lines.length > 0, 10, "a log line");
+  await second.stop();
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0], /message loop:.*NetworkError: getUpdates: /s);
+  assert.ok(!lines[0].includes(handle.token));
   await emu.close();
 });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { LoopMessage } from "../bot/handler.ts";
 import { Bot, originOf, UpdateQueue, webhookHandler } from "../bot/mod.ts";
+import { NetworkError, TelegramError } from "../exception/mod.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
 const CHATS = 500;
@@ -51,7 +52,10 @@ Deno.test("stress: 10,000 updates over 500 chats through 5% failures arrive exac
 
   assert.equal(flood.hits, 1, "the 429 happened");
   assert.ok(faults.reduce((n, f) => n + f.hits, 0) > 0, "failures happened");
-  assert.deepEqual(errors, []);
+  // Only the getUpdates failures are reported (the first of each run, and every tenth), none as a handler's.
+  const pollFailure = (e: unknown) =>
+    (e instanceof NetworkError || e instanceof TelegramError) && e.method === "getUpdates";
+  assert.ok(errors.length > 0 && errors.every(pollFailure), errors.map(String).join("\n"));
   assert.equal(handled, CHATS * PER_CHAT);
   assert.equal(counts.size, CHATS * PER_CHAT);
   assert.ok([...counts.values()].every((n) => n === 1), "no update handled twice");
