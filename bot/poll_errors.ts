@@ -54,12 +54,16 @@ export function judgePollError(error: unknown): PollVerdict {
   return { action: "retry", transient: false };
 }
 
-/** The clear error a 409 becomes: which of the two conflicts it is, and what to do. */
+/**
+ * The clear error a 409 becomes: which of the two conflicts it is, and what to do. It keeps the call's
+ * method and params, and Telegram's own error as its `cause`.
+ */
 export function conflictError(error: TelegramError, webhook: boolean): ConflictError {
   const description = webhook
     ? "Conflict: a webhook is set for this bot, so getUpdates cannot be used; call deleteWebhook, "
       + "or make a webhookHandler for the bot before starting messageLoop (which then does not poll)"
     : "Conflict: another getUpdates poller is running for this bot (another process or loop with "
       + "the same token); only one may poll at a time";
-  return new ConflictError(description, 409, error.json, { method: "getUpdates" });
+  const context = { method: error.method ?? "getUpdates", params: error.params };
+  return new ConflictError(description, 409, error.json, context, { cause: error });
 }

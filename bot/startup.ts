@@ -48,6 +48,8 @@ export interface LoopReception {
   readonly onWebhook?: (release: () => void) => () => void;
 }
 
+// Telegram's bare "Unauthorized" does not say what to check: the library's words replace it, the call's
+// method and params are kept, and Telegram's own error stays as the cause.
 function refused(error: unknown): UnauthorizedError | undefined {
   if (!(error instanceof TelegramError) || error.errorCode !== 401) return undefined;
   return new UnauthorizedError(
@@ -55,7 +57,8 @@ function refused(error: unknown): UnauthorizedError | undefined {
       + "apiRoot is the server the bot is registered with",
     401,
     error.json,
-    { method: error.method ?? "getMe" },
+    { method: error.method ?? "getMe", params: error.params },
+    { cause: error },
   );
 }
 

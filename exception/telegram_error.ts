@@ -63,14 +63,17 @@ export class TelegramError extends TelepotException {
    * @param errorCode Telegram's error code.
    * @param json the whole error envelope as received.
    * @param context the failed call, already redacted.
+   * @param options standard `ErrorOptions`: a `cause` (already free of the token) when the library
+   *   explains an error of its own call in other words.
    */
   constructor(
     description: string,
     errorCode: number,
     json: ErrorEnvelope,
     context: ErrorContext = {},
+    options?: ErrorOptions,
   ) {
-    super(callMessage(context, `${description} (${errorCode})`));
+    super(callMessage(context, `${description} (${errorCode})`), options);
     this.description = description;
     this.errorCode = errorCode;
     this.json = json;

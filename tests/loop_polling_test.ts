@@ -309,15 +309,32 @@ Deno.test("loop: 429 waits retry_after before polling again", async () => {
   await emu.close();
 });
 
-Deno.test("loop: 401 ends the loop with UnauthorizedError", async () => {
+/** The error a loop ended with explains itself, and keeps the failed call and what Telegram said. */
+function keepsTheCall(e: TelegramError, original: typeof TelegramError, said: RegExp): void {
+  assert.ok(e.cause instanceof original, String(e.cause));
+  assert.match(e.cause.description, said);
+  assert.ok(e.cause !== e);
+  assert.equal(e.method, e.cause.method);
+  assert.ok(e.params !== undefined, "the call's params");
+  assert.deepEqual(e.params, e.cause.params);
+  assert.equal(e.json.description, e.cause.description);
+  assert.notEqual(e.description, e.cause.description, "the library's explanation");
+}
+
+Deno.test("loop: 401 ends the loop with UnauthorizedError, keeping the call and Telegram's error as cause", async () => {
   const emu = await BotApiEmulator.start();
   const bot = new Bot("999:not-a-real-token", { apiRoot: emu.apiRoot });
   const loop = bot.messageLoop(() => {}, quick);
-  await assert.rejects(loop.done, UnauthorizedError);
+  await assert.rejects(loop.done, (e: unknown) => {
+    assert.ok(e instanceof UnauthorizedError);
+    assert.match(e.message, /refused this bot's token/);
+    keepsTheCall(e, UnauthorizedError, /^Unauthorized/);
+    return true;
+  });
   await emu.close();
 });
 
-Deno.test("loop: 409 from an active webhook ends the loop with a clear error", async () => {
+Deno.test("loop: 409 from an active webhook ends the loop with a clear error, keeping the call and Telegram's error as cause", async () => {
   const { emu, bot } = await setup();
   await bot.setWebhook("http://127.0.0.1:9/hook");
   const loop = bot.messageLoop(() => {}, quick);
@@ -325,7 +342,11 @@ Deno.test("loop: 409 from an active webhook ends the loop with a clear error", a
     assert.ok(e instanceof ConflictError);
     assert.equal(e.errorCode, 409);
     assert.ok(e.webhookActive);
-    assert.match(e.message, /webhook is set/);
+    assert.match(e.message, /^getUpdates: Conflict: a webhook is set/);
+    keepsTheCall(e, ConflictError, /webhook is active/);
+    assert.equal(e.method, "getUpdates");
+    assert.equal(e.params?.timeout, 1);
+    assert.equal(e.params?.limit, 100);
     return true;
   });
   await emu.close();
@@ -342,7 +363,7 @@ Deno.test("loop: no handler and no handle override is refused up front", async (
   await loop.stop();
 });
 
-Deno.test("loop: two pollers with one token: the loser stops with a clear 409 error", async () => {
+Deno.test("loop: two pollers with one token: the loser stops with a clear 409 error, keeping the call and Telegram's error as cause", async () => {
   const { emu, handle } = await setup();
   const a = new Bot(handle.token, { apiRoot: emu.apiRoot });
   const b = new Bot(handle.token, { apiRoot: emu.apiRoot });
@@ -356,6 +377,7 @@ Deno.test("loop: two pollers with one token: the loser stops with a clear 409 er
   assert.equal(loser.errorCode, 409);
   assert.ok(!loser.webhookActive);
   assert.match(loser.message, /another getUpdates poller/);
+  keepsTheCall(loser, ConflictError, /terminated by other getUpdates request/);
   await first.stop();
   await second.stop();
   await emu.close();
