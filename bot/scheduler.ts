@@ -1,3 +1,4 @@
+import { BadInput } from "../exception/bad_input.ts";
 import { EventNotFound } from "../exception/event_not_found.ts";
 import { refTimer, unrefTimer } from "../platform/timers.ts";
 
@@ -44,6 +45,13 @@ export interface SchedulerObserver<T> {
 
 // setTimeout takes a signed 32-bit number of milliseconds; longer delays are re-armed on wake-up.
 const MAX_DELAY_MS = 2 ** 31 - 1;
+
+// NaN compares false with every due time, so it would stay at the heap's top for good, its timer firing
+// at once and re-arming, and no other event would fire again; a string delay would be appended to the
+// time, not added to it.
+function checkTime(value: unknown, name: string, expected: string): void {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new BadInput(name, expected);
+}
 
 /**
  * One timer structure for every scheduled event of a bot: a binary min-heap ordered by due time
@@ -107,8 +115,13 @@ export class EventScheduler<T = unknown> {
     return this.#heap.length;
   }
 
-  /** Schedules `data` to be emitted at `when` (absolute Unix time in seconds). */
+  /**
+   * Schedules `data` to be emitted at `when` (absolute Unix time in seconds; a past time is due at once).
+   *
+   * @throws {BadInput} when `when` is not a finite number.
+   */
   eventAt(when: number, data: T): ScheduledEvent<T> {
+    checkTime(when, "when", "a finite number of Unix seconds");
     const entry = new Entry(when, this.#seq++, data, this.#heap.length);
     this.#heap.push(entry);
     this.#siftUp(entry.index);
@@ -117,8 +130,13 @@ export class EventScheduler<T = unknown> {
     return entry;
   }
 
-  /** Schedules `data` to be emitted after `delay` seconds. */
+  /**
+   * Schedules `data` to be emitted after `delay` seconds.
+   *
+   * @throws {BadInput} when `delay` is not a finite number.
+   */
   eventLater(delay: number, data: T): ScheduledEvent<T> {
+    checkTime(delay, "delay", "a finite number of seconds");
     return this.eventAt(Date.now() / 1000 + delay, data);
   }
 
@@ -152,8 +170,10 @@ export class EventScheduler<T = unknown> {
    * entry moves in the heap only when it reaches the top); bringing forward is O(log n).
    *
    * @throws {EventNotFound} when the event is no longer waiting.
+   * @throws {BadInput} when `when` is not a finite number.
    */
   reschedule(event: ScheduledEvent<T>, when: number): void {
+    checkTime(when, "when", "a finite number of Unix seconds");
     const entry = this.#waiting(event);
     if (entry === undefined) throw new EventNotFound(event);
     entry.when = when;

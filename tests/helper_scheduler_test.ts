@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Bot } from "../bot/bot.ts";
 import { EventScheduler } from "../bot/scheduler.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { EventNotFound } from "../exception/event_not_found.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
 import { runAlone } from "./support/run_alone.ts";
@@ -101,4 +103,28 @@ Deno.test("EventScheduler.isPending: true while waiting, false once emitted or c
   assert.ok(!s.isPending(b));
   await until(() => !s.isPending(a));
   assert.ok(!s.isPending(a));
+});
+
+Deno.test("EventScheduler: a time that is no finite number (NaN, Infinity, a string) is refused with BadInput; the others still fire", async () => {
+  const seen: string[] = [];
+  const s = new EventScheduler<string>((x) => seen.push(x));
+  const refused = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  for (const bad of [NaN, Infinity, -Infinity, "5", "tomorrow", undefined, null]) {
+    assert.throws(() => s.eventLater(bad as number, "bad"), refused("delay"), String(bad));
+    assert.throws(() => s.eventAt(bad as number, "bad"), refused("when"), String(bad));
+  }
+  const valid = s.eventLater(0.02, "valid");
+  assert.throws(() => s.reschedule(valid, NaN), refused("when"));
+  s.eventNow("now");
+  assert.equal(s.size, 2);
+  await until(() => seen.length === 2, 5, "the valid events");
+  assert.deepEqual(seen, ["now", "valid"]);
+
+  const bot = new Bot("1:x", { apiRoot: "http://127.0.0.1:9" });
+  assert.throws(() => bot.scheduler.eventLater(NaN, { _alarm: {} }), refused("delay"));
+  assert.throws(
+    () => bot.scheduler.eventAt("tomorrow" as unknown as number, { _alarm: {} }),
+    refused("when"),
+  );
+  assert.equal(bot.scheduler.size, 0);
 });
