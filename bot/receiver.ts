@@ -2,6 +2,7 @@ import { setImmediate } from "node:timers";
 import type { UpdateKind } from "../api/classification.gen.ts";
 import type { Update } from "../api/types.gen.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
@@ -755,8 +756,14 @@ class JournalFailed {
 
 const perBot = new WeakMap<object, Receiver>();
 
-/** The receiver of `bot`, created on first use: one per bot per process. */
+/**
+ * The receiver of `bot`, created on first use: one per bot per process.
+ *
+ * @throws {BadInput} when `bot` is not an object (`webhookHandler(undefined)`, say), which could hold no
+ *   receiver.
+ */
 export function receiverOf(bot: object): Receiver {
+  if (typeof bot !== "object" || bot === null) throw new BadInput("bot", "a Bot");
   let receiver = perBot.get(bot);
   if (!receiver) perBot.set(bot, receiver = new Receiver());
   return receiver;

@@ -48,9 +48,13 @@ export interface WebhookServer {
  * // const server = await serveWebhook(handle, { port: 8443, headerTimeout: 10, requestTimeout: 30 });
  * ```
  *
- * @throws {BadInput} on a malformed port or deadline.
+ * @throws {BadInput} when `handler` is not a function, or on a malformed port or deadline.
  */
 export function serveWebhook(handler: FetchHandler, options: ServeWebhookOptions): Promise<WebhookServer> {
+  // Called only once requests come: anything else would listen, then answer every request with 500.
+  if (typeof handler !== "function") {
+    throw new BadInput("handler", "a function from Request to Promise<Response>, such as webhookHandler's");
+  }
   const port = options?.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new BadInput("options.port", "an integer port from 0 to 65535");

@@ -54,13 +54,17 @@ const SERVERLESS_OPTIONS = [
  * @param bot the bot whose receiver takes the updates (its `handle` when `handler` is absent).
  * @param handler a function or a routing table, as `messageLoop` takes it.
  * @param options secret token, body limits, failure handling.
- * @throws {BadInput} on a malformed handler or option.
+ * @throws {BadInput} when `bot` is not a bot, or on a malformed handler or option.
  */
 export function serverlessHandler(
   bot: ServerlessBot,
   handler?: LoopHandler,
   options: ServerlessOptions = {},
 ): FetchHandler {
+  // Both are called only once requests come, where a missing one would fail every update.
+  if (typeof bot?.handle !== "function" || typeof bot.logError !== "function") {
+    throw new BadInput("bot", "a Bot (an object with handle and logError methods)");
+  }
   checkOptionNames(options, SERVERLESS_OPTIONS, "serverlessHandler");
   const handle = handler === undefined ? (msg: LoopMessage) => bot.handle(msg) : resolveHandler(handler);
   const maxAttempts = options.maxAttempts ?? 3;

@@ -84,9 +84,11 @@ function refused(status: BodyRefused["status"]): Response {
  * bot.messageLoop((msg) => console.log(msg));
  * ```
  *
- * @throws {BadInput} on a malformed or misspelled option (`secret_token` is spelled `secretToken` here).
+ * @throws {BadInput} when `bot` is not a bot, or on a malformed or misspelled option (`secret_token` is
+ *   spelled `secretToken` here).
  */
 export function webhookHandler(bot: object, options: WebhookOptions = {}): FetchHandler {
+  const receiver = receiverOf(bot);
   checkOptionNames(options, WEBHOOK_OPTIONS, "webhookHandler");
   const { secretToken } = options;
   if (secretToken !== undefined && (typeof secretToken !== "string" || secretToken === "")) {
@@ -95,7 +97,6 @@ export function webhookHandler(bot: object, options: WebhookOptions = {}): Fetch
   const limits = bodyLimits(options);
   const gate = new BodyGate(limits.maxConcurrentBodies);
   const maxhold = checkSeconds(options.maxhold, "options.maxhold", true) ?? 3;
-  const receiver = receiverOf(bot);
   receiver.webhook = true;
   const intake = options.ordered !== true
     ? undefined

@@ -63,8 +63,16 @@ Deno.test("serveWebhook: a slow handler is not cut by requestTimeout; the idle k
   }
 });
 
-Deno.test("serveWebhook: a malformed port or deadline is a BadInput", () => {
+Deno.test("serveWebhook: a handler that is no function, a malformed port or deadline is a BadInput, before listening", () => {
   const handle = () => Promise.resolve(new Response());
+  const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
+  // The bot itself, or webhookHandler's options, in the handler's place.
+  for (const notAHandler of [bot, { secretToken: "s3cret" }, undefined]) {
+    assert.throws(
+      () => serveWebhook(notAHandler as never, { port: 0 }),
+      (e) => e instanceof BadInput && e.argument === "handler",
+    );
+  }
   assert.throws(() => serveWebhook(handle, { port: -1 }), BadInput);
   assert.throws(() => serveWebhook(handle, { port: 1.5 }), BadInput);
   assert.throws(() => serveWebhook(handle, { port: 0, headerTimeout: 0 }), BadInput);

@@ -6,6 +6,7 @@ import type { LoopMessage } from "../bot/handler.ts";
 import {
   Bot,
   nodeAdapter,
+  runLoop,
   serverlessHandler,
   serveWebhook,
   UpdateQueue,
@@ -361,6 +362,19 @@ Deno.test("webhook and serverless: an option they do not know (secret_token, spe
   );
   webhookHandler(bot, { secretToken: "s3cret", ordered: true, maxhold: 1 });
   serverlessHandler(bot, () => {}, { secretToken: "s3cret", onError: () => {}, maxAttempts: 2 });
+});
+
+Deno.test("webhook and serverless: a bot that is none (undefined, a number, the options in its place) is refused with BadInput at the call", () => {
+  const isBot = (e: unknown) => e instanceof BadInput && e.argument === "bot";
+  for (const notABot of [undefined, null, 5, "1:hook"]) {
+    assert.throws(() => webhookHandler(notABot as never), isBot, String(notABot));
+    assert.throws(() => serverlessHandler(notABot as never, () => {}), isBot, String(notABot));
+    assert.throws(() => runLoop(notABot as never, () => {}), isBot, String(notABot));
+  }
+  // Called only once requests come: an object without them would fail every update.
+  for (const notABot of [{}, { secretToken: SECRET }, { handle() {} }]) {
+    assert.throws(() => serverlessHandler(notABot as never, () => {}), isBot, JSON.stringify(notABot));
+  }
 });
 
 Deno.test("routing tables: an entry left undefined is allowed; a loop option in the table is refused, even a function", () => {
