@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { checkSeconds } from "../api/seconds.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 /** Deadlines of {@link guardNodeServer}, in seconds. */
 export interface NodeDeadlines {
@@ -29,9 +30,12 @@ export interface NodeDeadlines {
  * ```
  *
  * @returns the server, for chaining.
- * @throws {BadInput} on a malformed deadline.
+ * @throws {BadInput} on a server that is none, or a malformed deadline.
  */
 export function guardNodeServer<S extends Server>(server: S, deadlines: NodeDeadlines = {}): S {
+  if (typeof (server as Partial<Server> | null)?.on !== "function") {
+    throw new BadInput("server", "a node:http Server, as createServer returns it");
+  }
   const headerMs = (checkSeconds(deadlines.headerTimeout, "deadlines.headerTimeout") ?? 10) * 1000;
   const requestMs = (checkSeconds(deadlines.requestTimeout, "deadlines.requestTimeout") ?? 30) * 1000;
   server.headersTimeout = headerMs;

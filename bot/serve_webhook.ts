@@ -48,7 +48,7 @@ export interface WebhookServer {
  * // const server = await serveWebhook(handle, { port: 8443, headerTimeout: 10, requestTimeout: 30 });
  * ```
  *
- * @throws {BadInput} when `handler` is not a function, or on a malformed port or deadline.
+ * @throws {BadInput} when `handler` is not a function, or on a malformed port, host name or deadline.
  */
 export function serveWebhook(handler: FetchHandler, options: ServeWebhookOptions): Promise<WebhookServer> {
   // Called only once requests come: anything else would listen, then answer every request with 500.
@@ -59,9 +59,13 @@ export function serveWebhook(handler: FetchHandler, options: ServeWebhookOptions
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new BadInput("options.port", "an integer port from 0 to 65535");
   }
+  const hostname = options.hostname ?? "127.0.0.1";
+  if (typeof hostname !== "string" || hostname === "") {
+    throw new BadInput("options.hostname", "a host name or address to listen on");
+  }
   const deadlines = {
     headerTimeout: checkSeconds(options.headerTimeout, "options.headerTimeout") ?? 10,
     requestTimeout: checkSeconds(options.requestTimeout, "options.requestTimeout") ?? 30,
   };
-  return serve((request) => handler(request), { port, hostname: options.hostname ?? "127.0.0.1", deadlines });
+  return serve((request) => handler(request), { port, hostname, deadlines });
 }

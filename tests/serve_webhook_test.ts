@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BadInput } from "../exception/mod.ts";
-import { Bot, serveWebhook, webhookHandler } from "../mod.ts";
+import { Bot, guardNodeServer, serveWebhook, webhookHandler } from "../mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 Deno.test("serveWebhook: the emulator delivers to a bot served with deadlines, which answers", async () => {
@@ -77,4 +77,12 @@ Deno.test("serveWebhook: a handler that is no function, a malformed port or dead
   assert.throws(() => serveWebhook(handle, { port: 1.5 }), BadInput);
   assert.throws(() => serveWebhook(handle, { port: 0, headerTimeout: 0 }), BadInput);
   assert.throws(() => serveWebhook(handle, { port: 0, requestTimeout: Infinity }), BadInput);
+  assert.throws(
+    () => serveWebhook(handle, { port: 0, hostname: 5 as unknown as string }),
+    (e) => e instanceof BadInput && e.argument === "options.hostname",
+  );
+  assert.throws(
+    () => guardNodeServer(null as never),
+    (e) => e instanceof BadInput && e.argument === "server",
+  );
 });
