@@ -63,7 +63,7 @@ Deno.test("serveWebhook: a slow handler is not cut by requestTimeout; the idle k
   }
 });
 
-Deno.test("serveWebhook: a handler that is no function, a malformed port or deadline is a BadInput, before listening", () => {
+Deno.test("serveWebhook: a handler that is no function, a malformed port, host name or deadline is a BadInput, before listening; guardNodeServer: a server that is none", () => {
   const handle = () => Promise.resolve(new Response());
   const bot = new Bot("1:hook", { apiRoot: "http://127.0.0.1:9" });
   // The bot itself, or webhookHandler's options, in the handler's place.
