@@ -12,6 +12,7 @@ import {
 import type { BroadcastRecord, BroadcastStore } from "./broadcast_store.ts";
 import type { CallOptions } from "./call_options.ts";
 import type { MessageSenderMethod } from "./classification.gen.ts";
+import { isPlainObject } from "./plain_object.ts";
 import { isThrottle, throttle, type ThrottleOptions } from "./throttle.ts";
 import { now } from "./token_bucket.ts";
 import type { ApiCall, ApiTransformer } from "./transformers.ts";
@@ -201,10 +202,78 @@ function callOf(
   chat: number | string,
 ): { method: string; params: Record<string, unknown> } {
   if (typeof message === "string") return { method: "sendMessage", params: { chat_id: chat, text: message } };
-  if (message === null || typeof message !== "object") {
+  if (
+    !isPlainObject(message) || (message.method !== undefined && typeof message.method !== "string")
+    || (message.params !== undefined && !isPlainObject(message.params))
+  ) {
     throw new BadInput("broadcast message", "a text or { method, params }");
   }
   return { method: message.method ?? "sendMessage", params: { ...message.params, chat_id: chat } };
+}
+
+type Check = (value: unknown, name: string) => void;
+
+function isFunction(value: unknown): boolean {
+  return typeof value === "function";
+}
+
+// One check per option; the mapped type makes it exhaustive, so an option added to BroadcastOptions
+// without a check fails the type check. A bad option found only once the chats are being sent to would
+// reject after they got the message, and the result saying who did would be lost.
+const CHECKS: { readonly [K in keyof Required<BroadcastOptions>]: Check } = {
+  store: (value, name) => {
+    const store = value as Partial<Record<keyof BroadcastStore, unknown>> | null;
+    if (
+      store === null || typeof store !== "object" || !isFunction(store.load) || !isFunction(store.record)
+      || !isFunction(store.close)
+    ) {
+      throw new BadInput(name, "a BroadcastStore: an object with load, record and close");
+    }
+  },
+  onProgress: (value, name) => {
+    if (!isFunction(value)) throw new BadInput(name, "a function (progress) => void");
+  },
+  progressEvery: (value, name) => {
+    if (typeof value !== "number" || !(value > 0)) throw new BadInput(name, "a positive number of seconds");
+  },
+  signal: (value, name) => {
+    if (!(value instanceof AbortSignal)) throw new BadInput(name, "an AbortSignal");
+  },
+  concurrency: (value, name) => {
+    if (!Number.isInteger(value) || (value as number) < 1) throw new BadInput(name, "a positive integer");
+  },
+  resendUncertain: (value, name) => {
+    if (typeof value !== "boolean") throw new BadInput(name, "true or false");
+  },
+  // The limits themselves are checked by throttle(), which the broadcast calls before sending.
+  throttle: () => {},
+};
+
+function checkOptions(options: unknown): BroadcastOptions {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw new BadInput("broadcast options", "an object of broadcast options");
+  for (const [name, check] of Object.entries(CHECKS)) {
+    const value = options[name];
+    if (value !== undefined) check(value, `broadcast options.${name}`);
+  }
+  return options as BroadcastOptions;
+}
+
+function checkArguments(api: unknown, chats: unknown, message: unknown): void {
+  const client = api as Partial<BroadcastClient> | null;
+  if (
+    client === null || typeof client !== "object" || !isFunction(client.call)
+    || !Array.isArray(client.transformers?.list)
+  ) {
+    throw new BadInput("broadcast api", "an Api or a Bot");
+  }
+  // A string is iterable too, but its characters are no chat ids.
+  if (
+    chats === null || typeof chats !== "object" || !isFunction((chats as Iterable<unknown>)[Symbol.iterator])
+  ) {
+    throw new BadInput("broadcast chats", "an iterable of chat ids (an array, a Set, …)");
+  }
+  if (!isFunction(message)) callOf(message as BroadcastMessage, 0);
 }
 
 /**
@@ -246,19 +315,15 @@ export async function broadcast(
   api: BroadcastClient,
   chats: Iterable<number | string>,
   message: BroadcastMessage | ((chat: number | string) => BroadcastMessage | Promise<BroadcastMessage>),
-  options: BroadcastOptions = {},
+  options?: BroadcastOptions,
 ): Promise<BroadcastResult> {
+  checkArguments(api, chats, message);
+  options = checkOptions(options);
   const concurrency = options.concurrency ?? 100;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new BadInput("broadcast options.concurrency", "a positive integer");
-  }
   const every = options.progressEvery ?? 1;
-  if (typeof every !== "number" || !(every > 0)) {
-    throw new BadInput("broadcast options.progressEvery", "a positive number of seconds");
-  }
+  const send = sender(api, options.throttle);
   const { store, signal } = options;
   const earlier = store ? await store.load() : new Map<string, BroadcastRecord>();
-  const send = sender(api, options.throttle);
 
   const failed: BroadcastFailure[] = [];
   const uncertain: (number | string)[] = [];
@@ -425,7 +490,8 @@ function sender(
   limits: ThrottleOptions | undefined,
 ): (call: ApiCall) => Promise<unknown> {
   const direct = (call: ApiCall) => api.call(call.method, { ...call.params }, call.options);
-  if (api.transformers.list.some(isThrottle)) return direct;
+  // Made even when the client's throttle is used, so that bad limits are refused however the client is set up.
   const own = throttle(limits);
+  if (api.transformers.list.some(isThrottle)) return direct;
   return (call) => own(call, direct);
 }

@@ -1,3 +1,5 @@
+import { BadInput } from "../exception/bad_input.ts";
+
 /**
  * What a broadcast knows about one chat: `sending` is written as its call goes out (after any wait in
  * a throttle's queue), the outcome after it.
@@ -101,6 +103,7 @@ class JsonLinesStore implements BroadcastStore {
  * the line being written; the chat it was about counts as `sending` (uncertain) after the restart.
  *
  * @param path the file; a broadcast run again with the same file resumes.
+ * @throws {BadInput} when `path` is not a non-empty string.
  *
  * @example
  * ```ts
@@ -110,5 +113,6 @@ class JsonLinesStore implements BroadcastStore {
  * ```
  */
 export function jsonLinesStore(path: string): BroadcastStore {
+  if (typeof path !== "string" || path === "") throw new BadInput("jsonLinesStore path", "a file path");
   return new JsonLinesStore(path);
 }

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Api, broadcast, type BroadcastProgress, jsonLinesStore, throttle } from "../api/mod.ts";
-import { TelegramError } from "../exception/mod.ts";
+import { BadInput, TelegramError } from "../exception/mod.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 
 const SCALE = 10;
@@ -252,6 +252,50 @@ Deno.test("5,000 chats with 3 % blocked: killed with SIGKILL mid-way and run aga
   }
   assert.equal(twice, 0, "nobody got the message twice");
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a malformed argument or option of a broadcast is a BadInput before any chat is sent to or the store is read", async () => {
+  await using emu = await BotApiEmulator.start();
+  const bot = emu.createBot({ username: "news_bot" });
+  const users = Array.from({ length: 5 }, (_, i) => emu.createUser({ first_name: `U${i}` }));
+  const chats = users.map((u) => u.id);
+  const api = new Api(bot.token, { apiRoot: emu.apiRoot });
+  let loads = 0;
+  const watched = {
+    load: () => (loads++, Promise.resolve(new Map())),
+    record: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  const bad: [string, () => Promise<unknown>][] = [
+    [
+      "broadcast options.onProgress",
+      () => broadcast(api, chats, "news", { store: watched, onProgress: "yes" as never }),
+    ],
+    [
+      "broadcast options.signal",
+      () => broadcast(api, chats, "news", { store: watched, signal: "stop" as never }),
+    ],
+    ["broadcast options", () => broadcast(api, chats, "news", null as never)],
+    ["broadcast options.store", () => broadcast(api, chats, "news", { store: {} as never })],
+    [
+      "broadcast options.resendUncertain",
+      () => broadcast(api, chats, "news", { resendUncertain: 1 as never }),
+    ],
+    ["broadcast chats", () => broadcast(api, 5 as never, "news")],
+    ["broadcast chats", () => broadcast(api, null as never, "news")],
+    ["broadcast api", () => broadcast(null as never, chats, "news")],
+    ["broadcast message", () => broadcast(api, chats, { method: 5 } as never)],
+    [
+      "throttle.perSecond",
+      () => broadcast(api, chats, "news", { store: watched, throttle: { perSecond: -1 } }),
+    ],
+  ];
+  for (const [argument, run] of bad) {
+    await assert.rejects(run, (e) => e instanceof BadInput && e.argument === argument, argument);
+  }
+  assert.throws(() => jsonLinesStore(5 as never), BadInput);
+  assert.equal(loads, 0);
+  for (const user of users) assert.equal(botMessages(emu, user.id), 0);
 });
 
 Deno.test("a broadcast whose message function throws rejects with it, and nothing is sent after that", async () => {
