@@ -14,59 +14,135 @@ export const TOKEN_SHAPE: RegExp = /^(?!\.{1,2}$)[A-Za-z0-9_:.~!$&'()*+,;=@-]+$/
 
 const HEX = "0123456789ABCDEF";
 
+/** The percent-encoding of `c` with either case of hex digits, as a regular expression. */
+function escapePattern(c: string): string {
+  const code = c.charCodeAt(0);
+  const hex = (digit: string) => /[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit;
+  return `%${hex(HEX[code >> 4])}${hex(HEX[code & 15])}`;
+}
+
 /** `c` or its percent-encoding with either case of hex digits, as a regular expression. */
 function charPattern(c: string): string {
   const code = c.charCodeAt(0);
   const escaped = /[A-Za-z0-9_]/.test(c) ? c : `\\x${HEX[code >> 4]}${HEX[code & 15]}`;
-  const hex = (digit: string) => /[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit;
-  return `(?:${escaped}|%${hex(HEX[code >> 4])}${hex(HEX[code & 15])})`;
+  return `(?:${escaped}|${escapePattern(c)})`;
 }
 
-// Few tokens live in one process; the cache only spares rebuilding the pattern on each error.
-const patterns = new Map<string, RegExp>();
+interface TokenPatterns {
+  /**
+   * The token with any of its characters percent-encoded (upper or lower case hex), which covers how a
+   * URL echoed by a server, `encodeURIComponent` or a proxy log may spell it.
+   */
+  readonly whole: RegExp;
+  /** The percent-encoding of any of the token's characters: the only escapes a piece of it can hold. */
+  readonly escapes: RegExp;
+}
+
+// Few tokens live in one process; the cache only spares rebuilding the patterns on each error.
+const patterns = new Map<string, TokenPatterns>();
 const MAX_PATTERNS = 64;
 
-/**
- * Matches the token with any of its characters percent-encoded (upper or lower case hex), which
- * covers how a URL echoed by a server, `encodeURIComponent` or a proxy log may spell it.
- */
-function tokenPattern(token: string): RegExp {
-  let pattern = patterns.get(token);
-  if (pattern === undefined) {
+function tokenPatterns(token: string): TokenPatterns {
+  let found = patterns.get(token);
+  if (found === undefined) {
     if (patterns.size >= MAX_PATTERNS) patterns.clear();
-    pattern = new RegExp([...token].map(charPattern).join(""), "g");
-    patterns.set(token, pattern);
+    found = {
+      whole: new RegExp([...token].map(charPattern).join(""), "g"),
+      escapes: new RegExp([...new Set(token)].map(escapePattern).join("|"), "g"),
+    };
+    patterns.set(token, found);
   }
-  return pattern;
+  return found;
 }
 
 /**
  * Removes every occurrence of `token` from `text`, raw or percent-encoded (any character, any hex
- * case), and what is left of one cut short (a quoted line shortened inside the token) from its bot id
- * and four characters of its secret on. A text without a `%` and without the token costs three
- * substring searches.
+ * case), and every piece of one cut short or quoted from its middle, in either spelling: a run of the
+ * token's characters from its start through four characters of its secret (the part after the bot
+ * id's colon), or from anywhere holding eight characters of the secret. A text without a `%` and
+ * without the token costs a substring search per five characters of the secret.
  */
 export function redactText(text: string, token: string): string {
   if (token === "") return text;
   let out = text.includes(token) ? text.replaceAll(token, TOKEN_PLACEHOLDER) : text;
-  if (out.includes("%")) out = out.replace(tokenPattern(token), TOKEN_PLACEHOLDER);
-  return redactCutShort(out, token);
+  if (out.includes("%")) out = out.replace(tokenPatterns(token).whole, TOKEN_PLACEHOLDER);
+  return redactPieces(out, token);
 }
 
-// Every remaining start of the token long enough to hold part of its secret, with as much of the
-// token as follows it.
-function redactCutShort(text: string, token: string): string {
-  const colon = token.indexOf(":");
-  const least = colon >= 0 ? colon + 5 : 12;
-  if (least >= token.length) return text;
-  const head = token.slice(0, least);
-  let out = text;
-  for (let at = out.indexOf(head); at >= 0; at = out.indexOf(head, at + TOKEN_PLACEHOLDER.length)) {
-    let end = at + head.length;
-    while (end < out.length && end - at < token.length && out[end] === token[end - at]) end++;
-    out = out.slice(0, at) + TOKEN_PLACEHOLDER + out.slice(end);
+/**
+ * The fewest characters of the secret a piece of the token that is not its start must hold to be cut
+ * out. A server that quotes a line from an offset of its own (a chunk-size line, a path cut to 40
+ * characters) may begin or end it anywhere in the token, so no fixed part of it can be searched for.
+ * Shorter runs are left: they also occur in ordinary text, and seven characters of a 35-character
+ * secret leave 28 unknown (168 bits).
+ */
+const LEAST_SECRET_PIECE = 8;
+/** Characters of an anchor: every run of {@link LEAST_SECRET_PIECE} holds one at a multiple of the stride. */
+const ANCHOR = 4;
+const ANCHOR_STRIDE = LEAST_SECRET_PIECE - ANCHOR + 1;
+
+/**
+ * `text` with each `%XX` that encodes one of the token's characters taken as that character, and where
+ * in that the decoded characters are (ascending), to map positions back; `undefined` when there is
+ * nothing to decode. Other escapes are left: no piece of the token holds them.
+ */
+function decoded(text: string, token: string): { plain: string; escapes: number[] } | undefined {
+  if (!text.includes("%")) return undefined;
+  const escapes: number[] = [];
+  const plain = text.replace(tokenPatterns(token).escapes, (escape: string, at: number) => {
+    escapes.push(at - 2 * escapes.length);
+    return String.fromCharCode(parseInt(escape.slice(1), 16));
+  });
+  return { plain, escapes };
+}
+
+/** Where position `at` of the decoded text is in the text: two characters on for each escape before it. */
+function inText(at: number, escapes: readonly number[]): number {
+  let low = 0;
+  let high = escapes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (escapes[mid] < at) low = mid + 1;
+    else high = mid;
   }
-  return out;
+  return at + 2 * low;
+}
+
+// Each piece is found from an anchor (four characters of the secret at a multiple of the stride),
+// then grown to both sides for as long as the text goes on as the token does.
+function redactPieces(text: string, token: string): string {
+  const secret = token.indexOf(":") + 1;
+  const view = decoded(text, token);
+  const plain = view?.plain ?? text;
+  const pieces: [number, number][] = [];
+  for (let anchor = secret; anchor + ANCHOR <= token.length; anchor += ANCHOR_STRIDE) {
+    const needle = token.slice(anchor, anchor + ANCHOR);
+    for (let at = plain.indexOf(needle); at >= 0; at = plain.indexOf(needle, at + 1)) {
+      let start = at;
+      let from = anchor;
+      while (start > 0 && from > 0 && plain[start - 1] === token[from - 1]) start--, from--;
+      const end = Math.min(plain.length, at + token.length - anchor);
+      let length = at + ANCHOR - start;
+      while (start + length < end && plain[start + length] === token[from + length]) length++;
+      const secretHeld = from + length - Math.max(from, secret);
+      if (secretHeld >= LEAST_SECRET_PIECE || (from === 0 && secret > 0 && secretHeld >= 4)) {
+        pieces.push([start, start + length]);
+      }
+    }
+  }
+  if (pieces.length === 0) return text;
+  pieces.sort((a, b) => a[0] - b[0]);
+  let out = "";
+  let kept = 0;
+  for (const [start, end] of pieces) {
+    const [first, last] = view === undefined
+      ? [start, end]
+      : [inText(start, view.escapes), inText(end, view.escapes)];
+    if (last <= kept) continue;
+    out += text.slice(kept, Math.max(kept, first)) + (first < kept ? "" : TOKEN_PLACEHOLDER);
+    kept = last;
+  }
+  return out + text.slice(kept);
 }
 
 /** Whether `text` holds the token in any spelling {@link redactText} removes. */

@@ -121,12 +121,12 @@ export function parseResponseHead(
       const [only] = values;
       const parsed = values.size === 1 && /^\d{1,15}$/.test(only) ? Number(only) : NaN;
       if (Number.isNaN(parsed) || (length !== undefined && length !== parsed)) {
-        throw new HttpProtocolError(`content-length ${JSON.stringify(value)}`);
+        throw new HttpProtocolError(`content-length ${JSON.stringify(value.slice(0, 80))}`);
       }
       length = parsed;
     } else if (name === "transfer-encoding") {
       chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
-      if (!chunked) throw new HttpProtocolError(`transfer-encoding ${JSON.stringify(value)}`);
+      if (!chunked) throw new HttpProtocolError(`transfer-encoding ${JSON.stringify(value.slice(0, 80))}`);
     } else if (name === "connection") {
       connection += `${value.toLowerCase()},`;
     } else if (name === "content-type") {

@@ -602,6 +602,9 @@ Deno.test("a malformed answer head rejects with HttpProtocolError and its connec
     "HTTP/1.1 200 OK\r\nno colon here\r\ncontent-length: 0\r\n\r\n",
     "HTTP/1.1 200 OK\r\ncontent-length: 12abc\r\n\r\n",
     "HTTP/1.1 200 OK\r\ntransfer-encoding: gzip\r\n\r\n",
+    // Quoted in the error only in part: a head may be 64 KiB of whatever the server sends.
+    `HTTP/1.1 200 OK\r\ncontent-length: ${"1".repeat(30_000)}\r\n\r\n`,
+    `HTTP/1.1 200 OK\r\ntransfer-encoding: ${"gzip, ".repeat(5_000)}\r\n\r\n`,
   ];
   await withPool(
     async (peer) => {
@@ -611,7 +614,11 @@ Deno.test("a malformed answer head rejects with HttpProtocolError and its connec
     },
     async (server, pool) => {
       for (const [i, head] of malformed.entries()) {
-        await assert.rejects(post(pool, server.url), HttpProtocolError, JSON.stringify(head));
+        await assert.rejects(
+          post(pool, server.url),
+          (e) => e instanceof HttpProtocolError && e.message.length < 200,
+          JSON.stringify(head.slice(0, 80)),
+        );
         await clientClosed(server, i + 1);
       }
       assert.equal(await (await post(pool, server.url)).text(), "fine");

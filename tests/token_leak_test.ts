@@ -7,6 +7,7 @@ import {
   BadInput,
   Bot,
   NetworkError,
+  redactText,
   RequestTimeout,
   TelegramError,
   UnauthorizedError,
@@ -364,6 +365,72 @@ Deno.test("token leak: a quoted line cut short inside the token leaves none of i
     assert.match(error.message, /status line ".*bot<token>"/, "the cut-short token is replaced");
     const secret = TOKEN.slice(TOKEN.indexOf(":") + 1);
     for (const text of views(error)) assert.ok(!text.includes(secret.slice(0, 4)), text.slice(0, 300));
+  } finally {
+    release();
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
+
+const SECRET = TOKEN.slice(TOKEN.indexOf(":") + 1);
+
+Deno.test("token leak: any piece of the token holding eight characters of its secret is cut out, raw or percent-encoded, wherever it starts and ends", () => {
+  for (let start = 0; start < TOKEN.length; start++) {
+    for (let end = start + 1; end <= TOKEN.length; end++) {
+      const piece = TOKEN.slice(start, end);
+      const held = end - Math.max(start, TOKEN.length - SECRET.length);
+      // The start of the token is known from four characters of the secret on (its bot id and colon before them).
+      const cut = held >= 8 || (start === 0 && held >= 4);
+      for (const spelling of [piece, encodeURIComponent(piece), piece.replace(":", "%3a")]) {
+        const text = `GET /proxy?u=${spelling} HTTP/1.1`;
+        assert.equal(redactText(text, TOKEN), cut ? "GET /proxy?u=<token> HTTP/1.1" : text, spelling);
+      }
+    }
+  }
+});
+
+Deno.test("token leak: a URL echoed percent-encoded and cut short inside the token leaves none of its secret", async () => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    const encoded = encodeURIComponent(req.url);
+    const cut = `${encoded.slice(0, encoded.indexOf("secret") + 6)}...`;
+    return new Response(`<html>502 Bad Gateway: upstream failed for ${cut}</html>`, {
+      status: 502,
+      headers: { "x-upstream": cut },
+    });
+  });
+  try {
+    const error = await new Bot(TOKEN, { apiRoot: `http://127.0.0.1:${server.addr.port}` }).getMe()
+      .then(() => undefined, (e) => e);
+    assert.ok(error instanceof BadHTTPResponse, String(error));
+    assert.match(error.text, /%2Fbot<token>\.\.\.<\/html>$/);
+    assert.match(error.response?.headers.get("x-upstream") ?? "", /%2Fbot<token>\.\.\.$/);
+    for (const text of views(error)) assert.ok(!text.includes(SECRET.slice(0, 4)), text.slice(0, 300));
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("token leak: a chunk-size line the pooled transport quotes from inside the token leaves none of its secret", async () => {
+  // The size line is the request path from its sixth character: "23456:AAH-…/getMe".
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      const bytes = new Uint8Array(65536);
+      const n = await conn.read(bytes);
+      const path = new TextDecoder().decode(bytes.subarray(0, n ?? 0)).split(" ")[1];
+      const answer = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${path.slice(5)}\r\n`;
+      await conn.write(new TextEncoder().encode(answer)).catch(() => {});
+      conn.close();
+    }
+  })();
+  const api = new Bot(TOKEN, { apiRoot: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}` });
+  const release = api.keepConnections();
+  try {
+    const error = await api.getMe().then(() => undefined, (e) => e);
+    assert.ok(error instanceof NetworkError, String(error));
+    assert.match(error.message, /chunk size "<token>\/getMe"/);
+    for (const text of views(error)) assert.ok(!text.includes(SECRET.slice(0, 4)), text.slice(0, 300));
   } finally {
     release();
     listener.close();
