@@ -576,7 +576,7 @@ export class Api extends ApiMethods {
     if (signal?.aborted && seconds !== undefined) {
       return new RequestTimeout(method, seconds, this.#context(attempt).params);
     }
-    if (error instanceof TelepotException) return error;
+    if (error instanceof TelepotException) return this.#adopt(error, attempt);
     // An upload's content refused while the body was being written (a stream of text chunks): the
     // transport reports a failed body, but it is the caller's input, not the network.
     const refusedInput = refusedUploadIn(attempt.params);
@@ -596,6 +596,41 @@ export class Api extends ApiMethods {
       cause,
       params: this.#context(attempt).params,
     });
+  }
+
+  /**
+   * A library error thrown from outside the client, by a custom `fetch` or the body of a response it
+   * made: the client's own errors carry the call's method and parameters and no token, and come back
+   * as they are; any other comes back as a copy of its class with the token cut out of every field (a
+   * fetch quoting the URL puts it there) and the method and parameters filled in where its class has
+   * them and they are missing.
+   */
+  #adopt(error: TelepotException, attempt: Attempt): TelepotException {
+    const fields = error as unknown as Record<string, unknown>;
+    const lacksCall = Object.hasOwn(error, "params") && fields.params === undefined;
+    if (!lacksCall && loggable(error, this.#token) === error) return error;
+    // A real Error (as Error.isError and inspection tell), of the original's class.
+    const copy = Object.setPrototypeOf(new Error(), Object.getPrototypeOf(error)) as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(error)) {
+      const value = fields[key];
+      // A data property even where the runtime keeps `stack` as an accessor, which reads only the original.
+      Object.defineProperty(copy, key, {
+        value: value instanceof Error
+          ? redactError(value, this.#token)
+          : value instanceof Response
+          ? headersOnly(value, this.#token)
+          : redactJson(value, this.#token),
+        enumerable: Object.getOwnPropertyDescriptor(error, key)?.enumerable,
+        writable: true,
+        configurable: true,
+      });
+    }
+    if (lacksCall) {
+      const context = this.#context(attempt);
+      if (Object.hasOwn(error, "method")) copy.method ??= context.method;
+      copy.params = context.params;
+    }
+    return copy as unknown as TelepotException;
   }
 }
 

@@ -6,10 +6,12 @@ import {
   BadHTTPResponse,
   BadInput,
   Bot,
+  BotWasBlockedError,
   NetworkError,
   redactText,
   RequestTimeout,
   TelegramError,
+  telegramErrorFrom,
   UnauthorizedError,
   UnexpectedRedirect,
   UpdateQueue,
@@ -436,6 +438,43 @@ Deno.test("token leak: a chunk-size line the pooled transport quotes from inside
     listener.close();
     await serving.catch(() => {});
   }
+});
+
+Deno.test("token leak: a library error a custom fetch throws comes back of its class, without the token, with the call's method and params", async () => {
+  const params = { chat_id: 1, text: "hi" };
+  const call = (failing: (url: string) => never) =>
+    new Bot(TOKEN, { apiRoot: "http://127.0.0.1:9", fetch: (input) => failing(String(input)) })
+      .sendMessage(1, "hi").then(() => undefined, (e) => e);
+
+  const network = await call((url) => {
+    throw new NetworkError("sendMessage", `failed ${url}`, { cause: new Error(`inner ${url}`) });
+  });
+  assert.ok(network instanceof NetworkError, String(network));
+  assert.equal(network.message, "failed http://127.0.0.1:9/bot<token>/sendMessage");
+  assert.deepEqual([network.method, network.params], ["sendMessage", params]);
+  assertClean("NetworkError from fetch", views(network));
+
+  const refused = await call((url) => {
+    throw telegramErrorFrom({
+      ok: false,
+      error_code: 403,
+      description: `Forbidden: bot was blocked by the user ${url}`,
+      url,
+    });
+  });
+  assert.ok(refused instanceof BotWasBlockedError, String(refused));
+  assert.deepEqual([refused.method, refused.params], ["sendMessage", params]);
+  assert.equal(refused.json.url, "http://127.0.0.1:9/bot<token>/sendMessage");
+  assertClean("TelegramError from fetch", views(refused));
+
+  // One that carries its call and no token is the fetch's own, as it was thrown.
+  const clean = new NetworkError("sendMessage", "offline", { params });
+  assert.equal(
+    await call(() => {
+      throw clean;
+    }),
+    clean,
+  );
 });
 
 Deno.test("token leak: an AggregateError holding the token is logged without it", () => {
