@@ -7,6 +7,7 @@ import type { ErrorContext, ErrorEnvelope } from "../exception/telegram_error.ts
 import { telegramErrorFrom } from "../exception/telegram_error_registry.ts";
 import { TelepotException } from "../exception/telepot_exception.ts";
 import { UnexpectedRedirect } from "../exception/unexpected_redirect.ts";
+import { UnusableFile } from "../exception/unusable_file.ts";
 import { readFileStream } from "../platform/files.ts";
 import { BodyTooLarge } from "../platform/http1_connection.ts";
 import { ConnectionPool, pooledAnswer, poolUsable } from "../platform/http1_pool.ts";
@@ -421,16 +422,17 @@ export class Api extends ApiMethods {
     }
     const external = this.#externalSignal(options.signal);
     const seconds = checkSeconds(options.timeout, "options.timeout") ?? this.#timeout;
-    const sink = await openDestination(dest);
-    const attempt = this.#attempt("downloadFile", { file_id: fileId }, external, seconds);
+    const call = { method: "downloadFile", params: { file_id: fileId } };
+    const sink = await openDestination(dest).catch((error) => {
+      throw typeof dest === "string" ? this.#unusable(dest, error, call) : error;
+    });
+    const attempt = this.#attempt(call.method, call.params, external, seconds);
     const { signal } = attempt;
     try {
       let source: ReadableStream<Uint8Array>;
       if (local) {
-        // A local server keeps its files in a folder named after the token: an error naming the path
-        // names the token too.
         source = await readFileStream(path).catch((error) => {
-          throw loggable(error, this.#token);
+          throw this.#unusable(path, error, call);
         });
       } else {
         // A file's name may give its path a `#`, `?` or `%`, which are the path's own characters.
@@ -451,8 +453,12 @@ export class Api extends ApiMethods {
         }
         source = response.body;
       }
-      await source.pipeTo(sink.writable, { signal }).catch((error) => {
-        throw local ? loggable(error, this.#token) : this.#failure(error, attempt);
+      await source.pipeTo(sink.writable, { signal }).catch(async (error) => {
+        if (signal?.aborted) throw this.#failure(error, attempt);
+        // A source that failed is left errored by the pipe; one cancelled because the destination failed is closed.
+        const readFailed = await source.getReader().closed.then(() => false, () => true);
+        const failed = readFailed ? (local ? path : undefined) : typeof dest === "string" ? dest : undefined;
+        throw failed === undefined ? this.#failure(error, attempt) : this.#unusable(failed, error, call);
       });
       return file;
     } catch (error) {
@@ -461,6 +467,14 @@ export class Api extends ApiMethods {
     } finally {
       attempt.timer?.();
     }
+  }
+
+  /**
+   * A file of a download that could not be opened, read or written. A local server keeps its files in
+   * a folder named after the token, so the path and the file system's error naming it are redacted.
+   */
+  #unusable(path: string, error: unknown, call: Pick<Attempt, "method" | "params">): UnusableFile {
+    return new UnusableFile(redactText(path, this.#token), loggable(error, this.#token), this.#context(call));
   }
 
   #externalSignal(callSignal: AbortSignal | undefined): AbortSignal | undefined {
@@ -494,7 +508,7 @@ export class Api extends ApiMethods {
    * Which call an error is about: its method and its parameters with the token and file contents taken
    * out. Made only once an error is, so a call that succeeds pays nothing for it.
    */
-  #context({ method, params }: Attempt): ErrorContext {
+  #context({ method, params }: Pick<Attempt, "method" | "params">): ErrorContext {
     return { method, params: redactParams(params, this.#token) };
   }
 

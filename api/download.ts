@@ -67,8 +67,9 @@ function callerOwned(writable: WritableStream<Uint8Array>): DownloadSink {
 }
 
 /**
- * Opens `dest` before anything is fetched, so a bad path fails as the file-system error it is rather
- * than as a network error.
+ * Opens `dest` before the file is fetched, so that a path that cannot be written fails at once with the
+ * file system's error (which `downloadFile` reports as an `UnusableFile`) rather than half-way through
+ * as a network error.
  */
 export async function openDestination(dest: DownloadDestination): Promise<DownloadSink> {
   checkDestination(dest);

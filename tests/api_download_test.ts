@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Api } from "../api/mod.ts";
-import { BadInput, NetworkError, RequestTimeout, TelegramError } from "../exception/mod.ts";
+import { BadInput, NetworkError, RequestTimeout, TelegramError, UnusableFile } from "../exception/mod.ts";
 import { WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "4242:DOWNLOAD-token";
@@ -209,15 +209,48 @@ Deno.test("a download slower than its timeout is RequestTimeout; a WritableStrea
   });
 });
 
-Deno.test("a destination that cannot be opened fails before anything is fetched", async () => {
+/** An UnusableFile for `path` of the download of F1, caused by the file system's `code`. */
+function unusable(path: string, code = "ENOENT"): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof UnusableFile, String(error));
+    assert.deepEqual([error.path, error.method, error.params], [path, "downloadFile", { file_id: "F1" }]);
+    assert.match(error.message, /^downloadFile: cannot use the file /);
+    assert.equal((error.cause as { code?: string }).code, code);
+    return true;
+  };
+}
+
+Deno.test("a destination that cannot be opened is UnusableFile, before the file itself is fetched", async () => {
   await withServer(async (server, dir) => {
     server.on("getFile", fileInfo("a"));
     server.files.set("a", content);
-    await assert.rejects(
-      new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", `${dir}/no/such/dir/file`),
-      (error: Error & { code?: string }) => error.code === "ENOENT",
-    );
+    const dest = `${dir}/no/such/dir/file`;
+    await assert.rejects(new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", dest), unusable(dest));
     assert.deepEqual(server.requests.map((r) => r.botMethod), ["getFile"]);
+  });
+});
+
+Deno.test("a local server's file that is not on the disk is UnusableFile, and the destination is removed again", async () => {
+  await withServer(async (server, dir) => {
+    const gone = `${dir}/server-storage/documents/gone.bin`;
+    server.on("getFile", fileInfo(gone));
+    const dest = `${dir}/copy.bin`;
+    await assert.rejects(new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", dest), unusable(gone));
+    await assert.rejects(Deno.stat(dest), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("a local server's file that fails while it is copied (a folder, opened but not read) is UnusableFile", async () => {
+  await withServer(async (server, dir) => {
+    const folder = `${dir}/server-storage`;
+    await Deno.mkdir(folder);
+    server.on("getFile", fileInfo(folder));
+    const dest = `${dir}/copy.bin`;
+    await assert.rejects(
+      new Api(TOKEN, { apiRoot: server.url }).downloadFile("F1", dest),
+      unusable(folder, "EISDIR"),
+    );
+    await assert.rejects(Deno.stat(dest), Deno.errors.NotFound);
   });
 });
 
