@@ -17,7 +17,7 @@ import type { CallOptions } from "./call_options.ts";
 import { checkDestination, type DownloadDestination, isLocalFilePath, openDestination } from "./download.ts";
 import { bodyOf } from "./encoded_bodies.ts";
 import { refusedUploadIn, releaseUnsent } from "./input_file.ts";
-import { debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
+import { checkLogger, debugFromEnvironment, type LoggingOptions, RedactingLogger } from "./logger.ts";
 import { ApiMethods } from "./methods.gen.ts";
 import { readAnswerText } from "./read_answer.ts";
 import {
@@ -199,6 +199,15 @@ export class Api extends ApiMethods {
         "a bot token as @BotFather gives it (digits, ':', letters, '_' and '-'; no spaces, '/', '?', '#', '%' or other characters a URL would encode)",
       );
     }
+    if (options === null || typeof options !== "object") {
+      throw new BadInput("options", "an object of ApiOptions");
+    }
+    for (const flag of ["testEnvironment", "debug"] as const) {
+      if (options[flag] !== undefined && typeof options[flag] !== "boolean") {
+        throw new BadInput(`options.${flag}`, "true or false");
+      }
+    }
+    checkLogger(options.logger);
     let root: URL;
     try {
       root = new URL(options.apiRoot ?? DEFAULT_API_ROOT);

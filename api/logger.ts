@@ -1,3 +1,4 @@
+import { BadInput } from "../exception/bad_input.ts";
 import { readEnv } from "../platform/env.ts";
 import { loggable, redactText } from "./redact.ts";
 
@@ -10,6 +11,24 @@ export interface Logger {
   debug(...data: unknown[]): void;
   /** A failure. */
   error(...data: unknown[]): void;
+}
+
+/**
+ * Refuses a logger the library could not write to: one without `debug` or `error` would fail only when
+ * the first failure is reported, inside the reporting, which hides that failure or, for background
+ * work, crashes the process.
+ *
+ * @throws {BadInput} unless `logger` is undefined or has `debug` and `error` methods.
+ */
+export function checkLogger(logger: unknown): void {
+  if (logger === undefined) return;
+  const methods = logger as Partial<Record<keyof Logger, unknown>> | null;
+  if (
+    methods === null || (typeof methods !== "object" && typeof methods !== "function")
+    || typeof methods.debug !== "function" || typeof methods.error !== "function"
+  ) {
+    throw new BadInput("options.logger", "a Logger: an object with debug and error methods, such as console");
+  }
 }
 
 /** Logging settings of a client or bot. */

@@ -3,6 +3,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import { NetworkError } from "../exception/network_error.ts";
 import { TelegramError } from "../exception/telegram_error.ts";
 import { TooManyRequestsError } from "../exception/telegram_error_subclasses.ts";
+import { isPlainObject } from "./plain_object.ts";
 import { later } from "./timer.ts";
 
 /** Automatic repetition of failed calls (opt-in through the `retry` option of `Api`). */
@@ -54,10 +55,13 @@ function positive(value: number | undefined, fallback: number, name: string, int
 /**
  * Fills in defaults; `undefined`/`false` means no retry, `true` the defaults.
  *
- * @throws {BadInput} on a negative or non-numeric setting.
+ * @throws {BadInput} on a negative or non-numeric setting, or an option neither a boolean nor an object.
  */
 export function retryPolicy(option: boolean | RetryOptions | undefined): RetryPolicy | undefined {
   if (option === undefined || option === false) return undefined;
+  if (option !== true && !isPlainObject(option)) {
+    throw new BadInput("options.retry", "true, false or an object of RetryOptions");
+  }
   const o: RetryOptions = option === true ? {} : option;
   if (o.idempotent !== undefined && typeof o.idempotent !== "function") {
     throw new BadInput("options.retry.idempotent", "a function (method) => boolean");

@@ -65,6 +65,7 @@ export class Bot extends Api {
    *
    * @param token the bot token from @BotFather.
    * @param options server, timeout, abort signal, fetch and retry settings, as for `Api`.
+   * @throws {BadInput} on a malformed token or option.
    */
   constructor(token: string, options: BotOptions = {}) {
     super(token, options);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Api, localFile } from "../api/mod.ts";
+import { Bot } from "../bot/bot.ts";
 import { BadInput } from "../exception/mod.ts";
 import { until } from "./support/until.ts";
 import { withWireApi } from "./support/wire_api.ts";
@@ -369,6 +370,27 @@ Deno.test("bad arguments are BadInput and never echo the token", () => {
   } catch (e) {
     assert.ok(!String(e).includes("sec ret-token"));
   }
+});
+
+Deno.test("options of the wrong kind are BadInput in the constructor, naming the option, and a logger needs debug and error", () => {
+  const bad: [string, unknown][] = [
+    ["options", null],
+    ["options", "x"],
+    ["options.logger", { logger: 5 }],
+    ["options.logger", { logger: {} }],
+    // Without error, the first failure reported would throw inside the reporting.
+    ["options.logger", { logger: { debug() {} } }],
+    ["options.logger", { logger: { error() {} } }],
+    ["options.retry", { retry: "x" }],
+    ["options.testEnvironment", { testEnvironment: "yes" }],
+    ["options.debug", { debug: "x" }],
+  ];
+  for (const [argument, options] of bad) {
+    for (const make of [() => new Api(TOKEN, options as never), () => new Bot(TOKEN, options as never)]) {
+      assert.throws(make, (e) => e instanceof BadInput && e.argument === argument, argument);
+    }
+  }
+  new Api(TOKEN, { logger: { debug() {}, error() {} }, retry: true, testEnvironment: false, debug: false });
 });
 
 Deno.test("a malformed method name or params object is BadInput before any request", async () => {
