@@ -52,9 +52,18 @@ const EXACT_INTEGER =
 const JSON_VALUE =
   `a value JSON can encode (no cycles, at most ${MAX_PARAM_DEPTH} levels deep, BigInts only in plain objects and arrays)`;
 
+const PARAM_VALUE =
+  "a Bot API value (a string, number, boolean, object, array or file), not a function or symbol";
+
 // Thrown inside the walk below; the caller turns them into a BadInput naming the parameter.
 const UNSAFE_BIGINT = Symbol("unsafe BigInt");
 const TOO_DEEP = Symbol("too deep");
+const NOT_A_VALUE = Symbol("not a value");
+
+/** A function or symbol: JSON leaves it out (or writes `null` in an array), so the call would go without it. */
+function notAValue(value: unknown): boolean {
+  return typeof value === "function" || typeof value === "symbol";
+}
 
 /** Whether a BigInt parameter can be sent as the JSON number it stands for. */
 export function isExact(value: bigint): boolean {
@@ -74,6 +83,7 @@ function exactNumber(value: bigint): number {
  */
 function attachNested(value: unknown, key: string, attachments: Attachment[], depth: number): unknown {
   if (typeof value === "bigint") return exactNumber(value);
+  if (notAValue(value)) throw NOT_A_VALUE;
   if (depth > MAX_PARAM_DEPTH) throw TOO_DEEP;
   if (isUpload(value)) {
     const name = `file${attachments.length}`;
@@ -106,32 +116,37 @@ function attachNested(value: unknown, key: string, attachments: Attachment[], de
 
 /**
  * `attachNested` for the parameter `key`, its failures as the BadInput `call` documents for malformed
- * parameters, naming where the BigInt is (found again only now, on the error path).
+ * parameters, naming where the BigInt, function or symbol is (found again only now, on the error path).
  */
 function nestedParam(value: object, key: string, attachments: Attachment[]): unknown {
   try {
     return attachNested(value, key, attachments, 1);
   } catch (error) {
     if (error === UNSAFE_BIGINT) {
-      throw new BadInput(`params.${key}${unsafeBigIntPath(value, 1)}`, EXACT_INTEGER);
+      throw new BadInput(`params.${key}${pathTo(value, isUnsafeBigInt, 1)}`, EXACT_INTEGER);
     }
+    if (error === NOT_A_VALUE) throw new BadInput(`params.${key}${pathTo(value, notAValue, 1)}`, PARAM_VALUE);
     if (error === TOO_DEEP) throw new BadInput(`params.${key}`, JSON_VALUE);
     throw error;
   }
 }
 
-/** Where inside `value` the first BigInt that cannot be sent is, as `.field[index]…`. */
-function unsafeBigIntPath(value: unknown, depth: number): string | undefined {
-  if (typeof value === "bigint") return isExact(value) ? undefined : "";
+function isUnsafeBigInt(value: unknown): boolean {
+  return typeof value === "bigint" && !isExact(value);
+}
+
+/** Where inside `value` the first value `found` picks is, as `.field[index]…`. */
+function pathTo(value: unknown, found: (value: unknown) => boolean, depth: number): string | undefined {
+  if (found(value)) return "";
   if (depth > MAX_PARAM_DEPTH || isUpload(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const inner = unsafeBigIntPath(value[i], depth + 1);
+      const inner = pathTo(value[i], found, depth + 1);
       if (inner !== undefined) return `[${i}]${inner}`;
     }
   } else if (isPlainObject(value)) {
     for (const field in value) {
-      const inner = unsafeBigIntPath(value[field], depth + 1);
+      const inner = pathTo(value[field], found, depth + 1);
       if (inner !== undefined) return `.${field}${inner}`;
     }
   }
@@ -166,7 +181,7 @@ function fieldText(value: unknown, key: string): string {
  * BigInt goes as the number it stands for.
  *
  * @throws {BadInput} when a local file does not exist or a stream is already used, a BigInt is outside
- *   ±`Number.MAX_SAFE_INTEGER`, or a value is one JSON cannot encode (a cycle).
+ *   ±`Number.MAX_SAFE_INTEGER`, a value is a function or symbol, or one JSON cannot encode (a cycle).
  */
 export function encodeParams(params: Readonly<Record<string, unknown>>): RequestBody | Promise<RequestBody> {
   if (onlyScalars(params)) return jsonBody(JSON.stringify(params));
@@ -178,6 +193,7 @@ export function encodeParams(params: Readonly<Record<string, unknown>>): Request
     if (value === undefined || value === null) continue;
     if (isUpload(value)) direct.push({ name: key, upload: value, fallbackName: key });
     else if (typeof value === "object") plain[key] = nestedParam(value, key, attachments);
+    else if (notAValue(value)) throw new BadInput(`params.${key}`, PARAM_VALUE);
     else if (typeof value !== "bigint") plain[key] = value;
     else if (isExact(value)) plain[key] = Number(value);
     else throw new BadInput(`params.${key}`, EXACT_INTEGER);

@@ -393,6 +393,32 @@ Deno.test("options of the wrong kind are BadInput in the constructor, naming the
   new Api(TOKEN, { logger: { debug() {}, error() {} }, retry: true, testEnvironment: false, debug: false });
 });
 
+Deno.test("a function or symbol as a parameter value, at the top or nested, is BadInput naming it, and nothing is sent", async () => {
+  await withServer(async (server, api) => {
+    const bad: [string, Record<string, unknown>][] = [
+      ["params.entities", { entities: Symbol("s") }],
+      ["params.entities", { entities: () => 1 }],
+      [
+        "params.reply_markup.inline_keyboard[0][1].callback_data",
+        {
+          reply_markup: {
+            inline_keyboard: [[{ text: "a", callback_data: "a" }, { text: "b", callback_data: () => "b" }]],
+          },
+        },
+      ],
+      ["params.link_preview_options.url", { link_preview_options: { url: Symbol("u") } }],
+    ];
+    for (const [argument, options] of bad) {
+      await assert.rejects(
+        api.sendMessage(1, "x", options),
+        (e) => e instanceof BadInput && e.argument === argument,
+        argument,
+      );
+    }
+    assert.deepEqual(server.requests, []);
+  });
+});
+
 Deno.test("a malformed method name or params object is BadInput before any request", async () => {
   await withServer(async (server, api) => {
     await assert.rejects(api.call("../getMe"), BadInput);
