@@ -12,6 +12,7 @@ import {
 import type { BroadcastRecord, BroadcastStore } from "./broadcast_store.ts";
 import type { CallOptions } from "./call_options.ts";
 import type { MessageSenderMethod } from "./classification.gen.ts";
+import { refuseUnknownOptions } from "./option_names.ts";
 import { isPlainObject } from "./plain_object.ts";
 import { isThrottle, throttle, type ThrottleOptions } from "./throttle.ts";
 import { now } from "./token_bucket.ts";
@@ -252,6 +253,7 @@ const CHECKS: { readonly [K in keyof Required<BroadcastOptions>]: Check } = {
 function checkOptions(options: unknown): BroadcastOptions {
   if (options === undefined) return {};
   if (!isPlainObject(options)) throw new BadInput("broadcast options", "an object of broadcast options");
+  refuseUnknownOptions(options, CHECKS, "broadcast options.", "broadcast");
   for (const [name, check] of Object.entries(CHECKS)) {
     const value = options[name];
     if (value !== undefined) check(value, `broadcast options.${name}`);

@@ -4,6 +4,7 @@ import { TooManyRequestsError } from "../exception/telegram_error_subclasses.ts"
 import { ThrottleQueueFull } from "../exception/throttle_queue_full.ts";
 import { MESSAGE_SENDER_METHODS } from "./classification.gen.ts";
 import { canResend } from "./encoded_bodies.ts";
+import { refuseUnknownOptions } from "./option_names.ts";
 import { RateGate } from "./rate_gate.ts";
 import { floodGivenUp, sleep } from "./retry.ts";
 import { checkSeconds } from "./seconds.ts";
@@ -510,6 +511,21 @@ function isQuiet(lane: Lane, at: number): boolean {
 
 const THROTTLES = new WeakSet<ApiTransformer>();
 
+// Every option's name; the mapped type makes the table fail the type check when an option is added
+// without it.
+const THROTTLE_OPTIONS: { readonly [K in keyof Required<ThrottleOptions>]: true } = {
+  perSecond: true,
+  perChatPerSecond: true,
+  perGroupPerMinute: true,
+  paidPerSecond: true,
+  maxQueued: true,
+  jitter: true,
+  burstAtStart: true,
+  maxRetries: true,
+  maxRetryAfter: true,
+  isGroup: true,
+};
+
 /**
  * A transformer that keeps a bot's messages within Telegram's flood limits instead of running into 429s:
  * every call of a method that posts a message (`MESSAGE_SENDER_METHODS`) waits in its chat's line until
@@ -538,6 +554,7 @@ const THROTTLES = new WeakSet<ApiTransformer>();
  */
 export function throttle(options: ThrottleOptions = {}): ThrottleTransformer {
   if (options === null || typeof options !== "object") throw new BadInput("throttle options", "an object");
+  refuseUnknownOptions(options, THROTTLE_OPTIONS, "throttle.", "throttle");
   const throttler = new Throttler(options);
   const transformer: ApiTransformer = (call, next) => throttler.run(call, next);
   Object.defineProperty(transformer, "stats", { get: () => throttler.stats });

@@ -1,4 +1,5 @@
 import { UPDATE_KINDS } from "../api/classification.gen.ts";
+import { refuseUnknownOptions } from "../api/option_names.ts";
 import { isPlainObject } from "../api/plain_object.ts";
 import { checkSeconds } from "../api/seconds.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -99,15 +100,9 @@ export function isLoopOption(name: string): boolean {
 export function checkLoopOptions(options: unknown): MessageLoopOptions {
   if (options === undefined) return {};
   if (!isPlainObject(options)) throw new BadInput("options", "an object of messageLoop options");
+  refuseUnknownOptions(options, CHECKS, "options.", "messageLoop");
   for (const [name, value] of Object.entries(options)) {
-    const check = Object.hasOwn(CHECKS, name) ? CHECKS[name as keyof MessageLoopOptions] : undefined;
-    if (check === undefined) {
-      throw new BadInput(
-        `options.${name}`,
-        `one of the messageLoop options: ${Object.keys(CHECKS).join(", ")}`,
-      );
-    }
-    if (value !== undefined) check(value, `options.${name}`);
+    if (value !== undefined) CHECKS[name as keyof MessageLoopOptions](value, `options.${name}`);
   }
   return options as MessageLoopOptions;
 }

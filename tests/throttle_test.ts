@@ -3,7 +3,14 @@
 // 80/min) so that the 1,000-message scenario needs about 7 s instead of 32 s. How close the throttle
 // comes to the time the limits allow is measured by bench/throttle_pace.ts.
 import assert from "node:assert/strict";
-import { Api, type ApiCall, MESSAGE_SENDER_METHODS, throttle, type ThrottleLimits } from "../api/mod.ts";
+import {
+  Api,
+  type ApiCall,
+  broadcast,
+  MESSAGE_SENDER_METHODS,
+  throttle,
+  type ThrottleLimits,
+} from "../api/mod.ts";
 import { BadInput, RequestTimeout, ThrottleQueueFull, TooManyRequestsError } from "../exception/mod.ts";
 import { BotApiEmulator, tooManyRequests } from "../testing/mod.ts";
 import { runAlone } from "./support/run_alone.ts";
@@ -174,6 +181,21 @@ Deno.test("allow_paid_broadcast calls have their own overall rate", async () => 
   );
   await Promise.all([...free, ...paid]);
   assert.deepEqual(order.slice(-2), ["free1", "free2"], order.join());
+});
+
+Deno.test("an option name throttle() or broadcast() does not know is BadInput naming it, as messageLoop's are", async () => {
+  assert.throws(
+    () => throttle({ bogus: 1 } as never),
+    (e) => e instanceof BadInput && e.argument === "throttle.bogus" && /perSecond/.test(e.expected),
+  );
+  // A snake_case spelling too: the default would otherwise stay in force unnoticed.
+  assert.throws(() => throttle({ per_second: 5 } as never), BadInput);
+  const api = new Api("1:unused", { apiRoot: "http://127.0.0.1:9" });
+  await assert.rejects(
+    broadcast(api, [1], "hi", { bogus: 1 } as never),
+    (e) => e instanceof BadInput && e.argument === "broadcast options.bogus",
+  );
+  await assert.rejects(broadcast(api, [1], "hi", { throttle: { perMinute: 5 } as never }), BadInput);
 });
 
 Deno.test("malformed throttle options are BadInput", () => {
