@@ -1,3 +1,4 @@
+import { BadInput } from "../exception/bad_input.ts";
 import { describeUpload, isUpload } from "./input_file.ts";
 import { isExact, MAX_PARAM_DEPTH } from "./request_body.ts";
 
@@ -61,8 +62,12 @@ function tokenPatterns(token: string): TokenPatterns {
  * token's characters from its start through four characters of its secret (the part after the bot
  * id's colon), or from anywhere holding eight characters of the secret. A text without a `%` and
  * without the token costs a substring search per five characters of the secret.
+ *
+ * @throws {BadInput} when `text` or `token` is not a string.
  */
 export function redactText(text: string, token: string): string {
+  if (typeof text !== "string") throw new BadInput("text", "a string");
+  if (typeof token !== "string") throw new BadInput("token", "a string");
   if (token === "") return text;
   let out = text.includes(token) ? text.replaceAll(token, TOKEN_PLACEHOLDER) : text;
   if (out.includes("%")) out = out.replace(tokenPatterns(token).whole, TOKEN_PLACEHOLDER);

@@ -391,6 +391,11 @@ Deno.test("token leak: any piece of the token holding eight characters of its se
   }
 });
 
+Deno.test("redactText refuses a text or token that is not a string with BadInput", () => {
+  assert.throws(() => redactText(5 as never, TOKEN), (e) => e instanceof BadInput && e.argument === "text");
+  assert.throws(() => redactText("x", 5 as never), (e) => e instanceof BadInput && e.argument === "token");
+});
+
 Deno.test("token leak: a URL echoed percent-encoded and cut short inside the token leaves none of its secret", async () => {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     await req.body?.cancel();
