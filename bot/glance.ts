@@ -58,14 +58,26 @@ export type ChatEventHeadlineLong<D> = [chatType: ChatType, chatId: number, deta
  * The content type of a message: the first content field (from the generated list of every content
  * field of `Message`) that it has.
  *
- * @throws {BadFlavor} when the message has none of them (it is not a message of any known content).
+ * @throws {BadFlavor} when the message has none of them (it is not a message of any known content), or
+ *   is no object at all.
  */
 export function contentType(msg: Message): ContentType {
-  const record = msg as unknown as Record<string, unknown>;
+  const type = contentTypeOrNull(msg);
+  if (type !== null) return type;
+  throw new BadFlavor(msg, "Message has no content field known to glance (text, photo, new_chat_members, …)");
+}
+
+/**
+ * {@link contentType}, or `null` for what has no known content field (or is no object): what a key
+ * function answers without throwing.
+ */
+export function contentTypeOrNull(msg: unknown): ContentType | null {
+  if (typeof msg !== "object" || msg === null) return null;
+  const record = msg as Record<string, unknown>;
   for (const type of MESSAGE_CONTENT_TYPES) {
     if (record[type] !== undefined && record[type] !== null) return type;
   }
-  throw new BadFlavor(msg, "Message has no content field known to glance (text, photo, new_chat_members, …)");
+  return null;
 }
 
 /** The flavors `glance` has a headline for, each with its own overload. */

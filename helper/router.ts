@@ -33,15 +33,38 @@ function slot(key: unknown): string | symbol {
   return typeof key === "symbol" ? key : String(key);
 }
 
-/** `[key, args, options]` unpacked from a key function's result. */
+const KEY_RESULT = "a key, [key], [key, args] or [key, args, options] (args an array, options an object)";
+
+/**
+ * `[key, args, options]` unpacked from a key function's result.
+ *
+ * @throws {BadInput} when the result is an array of another length, or its `args` or `options` is not
+ *   an array or an object.
+ */
 export function splitKey(
   k: KeyResult,
 ): [key: unknown, args: readonly unknown[], options: object | undefined] {
   if (!Array.isArray(k)) return [k, [], undefined];
   if (k.length === 1) return [k[0], [], undefined];
-  if (k.length === 2) return [k[0], k[1] as unknown[], undefined];
-  if (k.length === 3) return [k[0], k[1] as unknown[], k[2] as object];
-  throw new BadInput("key function result", "a key, [key], [key, args] or [key, args, options]");
+  if (k.length > 3 || !Array.isArray(k[1])) throw new BadInput("key function result", KEY_RESULT);
+  if (k.length === 2) return [k[0], k[1], undefined];
+  if (typeof k[2] !== "object" || k[2] === null) throw new BadInput("key function result", KEY_RESULT);
+  return [k[0], k[1], k[2]];
+}
+
+// A table entry may be left out (`{ start: cond ? f : undefined }`); anything else must be callable.
+function checkEntry(table: object, name: string | symbol): void {
+  const entry = (table as Record<string | symbol, unknown>)[name];
+  if (entry !== undefined && typeof entry !== "function") {
+    throw new BadInput(`routingTable[${String(name)}]`, "a handler function");
+  }
+}
+
+function checkTable(table: unknown): void {
+  if (typeof table !== "object" || table === null || Array.isArray(table)) {
+    throw new BadInput("routingTable", "an object of handlers by key");
+  }
+  for (const name of Reflect.ownKeys(table)) checkEntry(table, name);
 }
 
 /**
@@ -71,8 +94,12 @@ export class Router<M = any> {
    *
    * @param keyFunction turns a message into a key.
    * @param routingTable handlers by key, catch-all under `null`.
+   * @throws {BadInput} when `keyFunction` is not a function, `routingTable` not an object, or one of
+   *   its entries neither a function nor `undefined`.
    */
   constructor(keyFunction: KeyFunction<M>, routingTable: RouterTable<M>) {
+    if (typeof keyFunction !== "function") throw new BadInput("keyFunction", "a function (msg) => key");
+    checkTable(routingTable);
     this.keyFunction = keyFunction;
     this.routingTable = routingTable;
     this.route = this.route.bind(this);
@@ -100,7 +127,8 @@ export class Router<M = any> {
    * extra arguments, and returns what it returns. Extra arguments given to `route` itself are ignored,
    * so a `route` can be a handler in another router's table.
    *
-   * @throws {BadInput} when neither the key nor `null` is in the table.
+   * @throws {BadInput} when neither the key nor `null` is in the table, or the entry found is not a
+   *   function.
    */
   route(msg: M, ..._ignored: unknown[]): unknown {
     const [key, args, options] = splitKey(this.keyFunction(msg));
@@ -114,6 +142,8 @@ export class Router<M = any> {
         throw new BadInput("routing key", "a key in the routing table, or a null catch-all");
       }
     }
+    // The table is the caller's to change at run time, after the constructor checked it.
+    if (typeof handler !== "function") throw new BadInput("routing table entry", "a handler function");
     return options === undefined ? handler(msg, ...args) : handler(msg, ...args, options);
   }
 }
@@ -131,6 +161,8 @@ export class Router<M = any> {
  * });
  * handle({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "hi" });
  * ```
+ *
+ * @throws {BadInput} when `routingTable` is not an object of functions.
  */
 export function flavorRouter(routingTable: RouterTable): (msg: object) => unknown {
   return new Router(flavor, routingTable).route;

@@ -1,4 +1,5 @@
 import { MESSAGE_CONTENT_TYPES } from "../api/classification.gen.ts";
+import { isPlainObject } from "../api/plain_object.ts";
 import { pascalCase } from "../bot/flavor_method.ts";
 import { recordLookUp } from "../bot/table_entries.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -34,20 +35,33 @@ export type RoutingKey = string | readonly [key: string, handler: TableHandler];
  * and arrow-function fields a subclass sets up after it. A message whose method `obj` lacks then goes to
  * the table's catch-all (`null`), added before or after.
  *
- * @throws {BadInput} when a message is routed to a key whose method `obj` lacks and the table has no
- *   catch-all.
+ * @throws {BadInput} when `obj` is not an object, `keys` not an array of keys and `[key, handler]`
+ *   pairs, or `options.prefix` not a string; later, when a message is routed to a key whose method
+ *   `obj` lacks and the table has no catch-all.
  */
 export function makeRoutingTable(
   obj: object,
   keys: readonly RoutingKey[],
   options?: RoutingTableOptions,
 ): Record<string, TableHandler> {
+  // Each method is looked up on obj when a message is routed: a primitive would fail there, at every message.
+  if ((typeof obj !== "object" && typeof obj !== "function") || obj === null) {
+    throw new BadInput("obj", "an object whose methods handle the keys");
+  }
+  if (options !== undefined && !isPlainObject(options)) {
+    throw new BadInput("options", "an object of routing table options");
+  }
   const prefix = options?.prefix ?? "on";
   if (typeof prefix !== "string") throw new BadInput("options.prefix", "a string");
+  // A string is iterable too: "text" would make the keys t, e, x, t.
+  if (!Array.isArray(keys)) throw new BadInput("keys", "an array of keys and [key, handler] pairs");
   const table: Record<string, TableHandler> = {};
   const methods = obj as Record<string, unknown>;
-  for (const entry of keys) {
+  for (const [i, entry] of keys.entries()) {
     if (typeof entry !== "string") {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string" || typeof entry[1] !== "function") {
+        throw new BadInput(`keys[${i}]`, "a key or a [key, handler] pair");
+      }
       table[entry[0]] = entry[1];
       continue;
     }
@@ -73,7 +87,11 @@ export function makeRoutingTable(
   return table;
 }
 
-/** {@link makeRoutingTable} over every content type of a Bot API `Message`. */
+/**
+ * {@link makeRoutingTable} over every content type of a Bot API `Message`.
+ *
+ * @throws {BadInput} when `obj` is not an object or `options.prefix` not a string.
+ */
 export function makeContentTypeRoutingTable(
   obj: object,
   options?: RoutingTableOptions,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DelegatorBot } from "../bot/delegator_bot.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { DefaultRouterMixin, ListenerContext, Router } from "../helper/mod.ts";
+import { DefaultRouterMixin, flavorRouter, ListenerContext, Router } from "../helper/mod.ts";
 import { byCommand, NO_MATCH } from "../routing/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
 
@@ -122,4 +122,28 @@ Deno.test("Router.map: no match is telepot's None key: its entry, else the catch
   const own = () => "no match";
   assert.equal(new Router(command, { [NO_MATCH]: own, null: fallback }).map({ text: "hello" }), own);
   assert.throws(() => new Router(command, { start: () => "start" }).map({ text: "hello" }), BadInput);
+});
+
+Deno.test("Router refuses a key function or table it could not route with, when made; a wrong entry added later when routed", () => {
+  const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  const wrong = (value: unknown) => value as never;
+  const key = (m: { k: string }) => m.k;
+  assert.throws(() => new Router(wrong(5), {}), badInput("keyFunction"));
+  assert.throws(() => new Router(key, wrong(null)), badInput("routingTable"));
+  assert.throws(() => new Router(key, wrong([() => 1])), badInput("routingTable"));
+  assert.throws(() => new Router(key, wrong({ start: "not a function" })), badInput("routingTable[start]"));
+  assert.throws(() => new Router(key, wrong({ [NO_MATCH]: 5 })), badInput("routingTable[Symbol(NO_MATCH)]"));
+  assert.throws(() => flavorRouter(wrong(5)), badInput("routingTable"));
+  const router = new Router(key, { a: wrong(undefined), null: () => "catch-all" });
+  assert.equal(router.route({ k: "a" }), "catch-all", "an entry left out is no entry");
+  router.routingTable.b = wrong("not a function");
+  assert.throws(() => router.route({ k: "b" }), badInput("routing table entry"));
+});
+
+Deno.test("Router: a key function's args that are not an array, or options not an object, is a BadInput", () => {
+  const router = new Router((m: { k: unknown }) => m.k, { a: () => "a" });
+  assert.throws(() => router.route({ k: ["a", 5] }), BadInput);
+  assert.throws(() => router.route({ k: ["a", [], 5] }), BadInput);
+  assert.throws(() => router.route({ k: ["a", [], {}, 4] }), BadInput);
+  assert.equal(router.route({ k: ["a", [], {}] }), "a");
 });

@@ -191,3 +191,66 @@ Deno.test("a makeRoutingTable table given to messageLoop: a missing method falls
     await loop.stop();
   }
 });
+
+Deno.test("a key function given a message it cannot read gives [NO_MATCH]: byCommand on a photo, as byRegex", () => {
+  const photo = msg({ photo: [] });
+  assert.deepEqual(byCommand((m: { text: string }) => m.text)(photo as never), [NO_MATCH]);
+  assert.deepEqual(byRegex((m: { text: string }) => m.text, /(.*)/)(photo as never), [NO_MATCH]);
+  assert.deepEqual(byChatCommand()(null as never), [NO_MATCH]);
+  assert.deepEqual(byText()(photo), [NO_MATCH]);
+  assert.deepEqual(byText()(null as never), [NO_MATCH]);
+  assert.deepEqual(byData()({ game_short_name: "g" } as never), [NO_MATCH]);
+  assert.deepEqual(byContentType()(msg({ newer_content: {} })), [NO_MATCH]);
+  assert.deepEqual(byContentType()(null as never), [NO_MATCH]);
+  const router = new Router(byCommand((m: { text: string }) => m.text), {
+    start: () => "start",
+    [NO_MATCH]: () => "no command",
+  });
+  assert.equal(router.route(photo as never), "no command");
+  const trimmed = processKey((k) => (k as string).trim(), byText());
+  assert.deepEqual(trimmed(photo), [NO_MATCH], "NO_MATCH is not given to a processor of text keys");
+  assert.deepEqual(lowerKey(byChatCommand())(photo), [NO_MATCH]);
+});
+
+const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+
+Deno.test("key function factories refuse a wrong argument when called, naming it, instead of failing at every message", () => {
+  const text = (m: { text: string }) => m.text;
+  const wrong = (value: unknown) => value as never;
+  assert.throws(() => byCommand(wrong(5)), badInput("extractor"));
+  assert.throws(() => byRegex(wrong("text"), /x/), badInput("extractor"));
+  assert.throws(() => byRegex(text, wrong(5)), badInput("regex"));
+  assert.throws(() => byRegex(text, "("), badInput("regex"));
+  assert.throws(() => byRegex(text, /x/, { key: -1 }), badInput("options.key"));
+  assert.throws(() => byRegex(text, /x/, wrong(5)), badInput("options"));
+  assert.throws(() => byChatCommand(wrong(5)), badInput("options"));
+  assert.throws(() => byChatCommand({ prefix: wrong(5) }), badInput("options.prefix"));
+  assert.throws(() => byChatCommand({ prefix: wrong(["/", 5]) }), badInput("options.prefix"));
+  assert.throws(() => byChatCommand({ separator: "" }), badInput("options.separator"));
+  assert.throws(() => byChatCommand({ separator: wrong(5) }), badInput("options.separator"));
+  assert.throws(() => byChatCommand({ username: wrong(42) }), badInput("options.username"));
+  assert.throws(() => byChatCommand({ username: "@" }), badInput("options.username"));
+  assert.throws(() => processKey(wrong(5), byChatCommand()), badInput("processor"));
+  assert.throws(() => processKey((k) => k, wrong(5)), badInput("fn"));
+  assert.throws(() => lowerKey(wrong("text")), badInput("fn"));
+  assert.throws(() => upperKey(wrong(null)), badInput("fn"));
+  assert.deepEqual(byChatCommand({ prefix: ["!", "/"], username: "@My_Bot" })(msg({ text: "!a@my_bot" })), [
+    "a",
+  ]);
+});
+
+Deno.test("makeRoutingTable refuses an object, keys or options it could not use, when called", () => {
+  const wrong = (value: unknown) => value as never;
+  assert.throws(() => makeRoutingTable(wrong(null), ["text"]), badInput("obj"));
+  assert.throws(() => makeRoutingTable(wrong(5), ["text"]), badInput("obj"));
+  assert.throws(() => makeContentTypeRoutingTable(wrong("handlers")), badInput("obj"));
+  assert.throws(
+    () => makeRoutingTable({}, wrong("text")),
+    badInput("keys"),
+    "a string is not its characters",
+  );
+  assert.throws(() => makeRoutingTable({}, wrong([5])), badInput("keys[0]"));
+  assert.throws(() => makeRoutingTable({}, wrong([["text", "onText"]])), badInput("keys[0]"));
+  assert.throws(() => makeRoutingTable({}, ["text"], wrong(5)), badInput("options"));
+  assert.deepEqual(Object.keys(makeRoutingTable(class {}, ["text"])), ["text"], "a class's static methods");
+});
