@@ -174,7 +174,8 @@ function chatEvent(m: LoopMessage, detail: unknown, long: boolean): unknown[] {
  * - `stopped_message_generation`: `[chatType, chatId, draftId]`.
  *
  * @throws {BadFlavor} for a flavor without a headline (events, kinds newer than this list).
- * @throws {BadFlavor} as well for a message with no content field.
+ * @throws {BadFlavor} as well for a message with no content field, and for what is not a payload of
+ *   the flavor (no object, or one without a field its headline reads).
  */
 export function glance<T extends object>(
   msg: T & Glanceable<T, Message>,
@@ -337,7 +338,14 @@ export function glance<F extends string>(
 export function glance(msg: object, flavor: string = "chat", long = false): unknown[] {
   const fn = headlines[flavor];
   if (!fn) throw new BadFlavor(flavor);
-  return fn(msg as LoopMessage, long);
+  if (typeof msg !== "object" || msg === null) throw new BadFlavor(msg, `No ${flavor} payload to glance at`);
+  try {
+    return fn(msg as LoopMessage, long);
+  } catch (err) {
+    // A headline only reads fields: a TypeError is a field it needs missing (`from` of a callback query).
+    if (err instanceof TypeError) throw new BadFlavor(msg, `Not a ${flavor} payload: ${err.message}`);
+    throw err;
+  }
 }
 
 /** `[flavor, headline]` of a message: {@link flavor} then {@link glance} with that flavor (short headline). */

@@ -63,7 +63,8 @@ export function messageIdentifier(msg: ChosenInlineResult): [inlineMessageId: st
 /** `messageIdentifier` of an object whose type does not say which form it gives. */
 export function messageIdentifier(msg: object): MsgIdentifierTuple;
 export function messageIdentifier(msg: object): MsgIdentifierTuple {
-  const m = msg as LoopMessage;
+  // null has none of the fields either: the BadInput below, not a TypeError reading them.
+  const m = (msg ?? {}) as LoopMessage;
   if (m.chat && m.receiver_user && m.ephemeral_message_id) {
     return [m.chat.id, m.receiver_user.id, m.ephemeral_message_id];
   }
@@ -96,7 +97,8 @@ export function originIdentifier(
 /** `originIdentifier` of an object whose type does not say which form it gives. */
 export function originIdentifier(msg: object): MsgIdentifierTuple;
 export function originIdentifier(msg: object): MsgIdentifierTuple {
-  const m = msg as LoopMessage;
+  // As in messageIdentifier: null is a query without its fields.
+  const m = (msg ?? {}) as LoopMessage;
   if (m.message?.chat && typeof m.message.message_id === "number") {
     return [m.message.chat.id, m.message.message_id];
   }

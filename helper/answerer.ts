@@ -1,6 +1,8 @@
 import type { ApiMethods } from "../api/methods.gen.ts";
 import type { Nullable } from "../api/nullable.ts";
 import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { checkBot } from "./bot_argument.ts";
 import { computedAnswer } from "./computed_answer.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { Constructor } from "./mixin.ts";
@@ -55,8 +57,10 @@ export class Answerer {
    * Creates an instance.
    *
    * @param bot the bot whose `answerInlineQuery` sends the results.
+   * @throws {BadInput} when `bot` has no `answerInlineQuery` method.
    */
   constructor(bot: Pick<ApiMethods, "answerInlineQuery">) {
+    checkBot(bot, "answerInlineQuery");
     this.bot = bot;
   }
 
@@ -69,6 +73,9 @@ export class Answerer {
    * Computes and sends the answer to `inlineQuery`, aborting the same user's previous computation.
    * Resolves `true` once answered, `false` when superseded; never rejects: a failing computation or
    * request is reported on the console.
+   *
+   * @throws {BadInput} at the call, when `inlineQuery` has no sender (`from.id`) or `computeFn` is not a
+   *   function.
    */
   // deno-lint-ignore no-explicit-any
   answer<A extends any[]>(
@@ -78,7 +85,10 @@ export class Answerer {
     computeFn: NoInfer<ComputeFunction<A>>,
     ...computeArgs: A
   ): Promise<boolean> {
-    const fromId = inlineQuery.from.id;
+    const fromId = (inlineQuery as { from?: { id?: unknown } } | null)?.from?.id;
+    // A newer query supersedes the same sender's: without one, there is no user to answer for.
+    if (typeof fromId !== "number") throw new BadInput("inlineQuery", "an inline query (with from.id)");
+    if (typeof computeFn !== "function") throw new BadInput("computeFn", "a function computing the results");
     this.#working.get(fromId)?.abort();
     const controller = new AbortController();
     this.#working.set(fromId, controller);

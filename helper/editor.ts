@@ -7,6 +7,7 @@ import type {
   MsgIdentifier,
 } from "../api/msg_identifier.ts";
 import { messageIdentifier } from "../bot/identifier.ts";
+import { checkBot } from "./bot_argument.ts";
 import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
 
 /**
@@ -45,8 +46,11 @@ export class Editor {
    *
    * @param bot the bot (or an augmented bot) whose methods are called.
    * @param msgIdentifier the message, as an identifier or as the message object itself.
+   * @throws {BadInput} when `bot` is not an object, or `msgIdentifier` neither an identifier nor a
+   *   message that has one.
    */
   constructor(bot: ApiMethods, msgIdentifier: MsgIdentifier | object) {
+    checkBot(bot);
     this.bot = bot;
     this.msgIdentifier = typeof msgIdentifier === "string" || Array.isArray(msgIdentifier)
       ? msgIdentifier as MsgIdentifier

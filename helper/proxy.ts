@@ -1,11 +1,22 @@
 import { TARGET_POSITIONS } from "../api/classification.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
 
 /**
  * Installs on `proto`, for each method name, a method that calls `this.bot[name]` with `this[field]`
  * inserted at the method's target position (from the generated `TARGET_POSITIONS`). One shared function per method on the prototype keeps each
  * proxy instance down to its two fields.
+ *
+ * @throws {BadInput} when `proto` is not an object, `names` not an array of method names or `field`
+ *   not a string.
  */
 export function installTargetedMethods(proto: object, names: readonly string[], field: string): void {
+  if ((typeof proto !== "object" && typeof proto !== "function") || proto === null) {
+    throw new BadInput("proto", "a prototype object");
+  }
+  if (!Array.isArray(names) || !names.every((name) => typeof name === "string")) {
+    throw new BadInput("names", "an array of Bot API method names");
+  }
+  if (typeof field !== "string") throw new BadInput("field", "the name of the field holding the target");
   for (const name of names) {
     const at = (TARGET_POSITIONS as Readonly<Record<string, number>>)[name] ?? 0;
     const method = function(this: Record<string, unknown>, ...args: unknown[]): unknown {

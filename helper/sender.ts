@@ -1,5 +1,6 @@
 import { SENDER_METHODS, type SenderMethod } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
+import { checkBot } from "./bot_argument.ts";
 import { installTargetedMethods, type TargetPosition, type WithoutParamAt } from "./proxy.ts";
 
 /** The sending methods of a bot with the chat already filled in. */
@@ -31,8 +32,10 @@ export class Sender {
    *
    * @param bot the bot (or an augmented bot) whose methods are called.
    * @param chatId the chat every call goes to.
+   * @throws {BadInput} when `bot` is not an object.
    */
   constructor(bot: ApiMethods, chatId: number | string) {
+    checkBot(bot);
     this.bot = bot;
     this.chatId = chatId;
   }

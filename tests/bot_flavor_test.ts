@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { MESSAGE_CONTENT_TYPES, UPDATE_KINDS } from "../api/classification.gen.ts";
 import { TYPES } from "../api/spec.gen.ts";
 import {
+  contentType,
   flance,
   flavor,
   flavorOfKind,
@@ -279,4 +280,21 @@ Deno.test("a namedtuple Message, every unset field null, has the flavor of the d
   // Hand-made, without every field a Message requires: telepot's own rules, null still being unset.
   assert.equal(flavor({ message_id: 1, edit_date: null }), "chat");
   assert.equal(flavor({ message_id: 1, edit_date: 5 }), "edited_chat");
+});
+
+Deno.test("glance, contentType, messageIdentifier, originIdentifier: null or a payload lacking a field is a typed error, not a TypeError", () => {
+  const none = (value: unknown) => value as never;
+  for (const msg of [null, undefined, 5]) {
+    assert.throws(() => glance(none(msg)), BadFlavor);
+    assert.throws(() => glance(none(msg), "callback_query"), BadFlavor);
+    assert.throws(() => contentType(none(msg)), BadFlavor);
+    assert.throws(() => messageIdentifier(none(msg)), BadInput);
+    assert.throws(() => originIdentifier(none(msg)), BadInput);
+  }
+  assert.throws(() => glance({ id: "c", chat_instance: "i" } as never, "callback_query"), (e: unknown) => {
+    assert.ok(e instanceof BadFlavor);
+    assert.match(e.message, /Not a callback_query payload/);
+    return true;
+  });
+  assert.throws(() => glance({} as never, "my_chat_member"), BadFlavor);
 });

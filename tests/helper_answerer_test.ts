@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { InlineQuery, InlineQueryResult } from "../api/types.gen.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { Answerer } from "../helper/mod.ts";
 import { recordConsoleErrors } from "./support/console_errors.ts";
 
@@ -74,4 +75,17 @@ Deno.test("Answerer: { results, ...options } passes the options; a bad result or
   );
   assert.equal(errors.length, 2);
   assert.equal(sent.length, 1);
+});
+
+Deno.test("Answerer refuses a bot without answerInlineQuery when made, and answer() a query without a sender or a compute function that is none, at the call", () => {
+  const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  const none = (value: unknown) => value as never;
+  assert.throws(() => new Answerer(none(null)), badInput("bot"));
+  assert.throws(() => new Answerer(none({})), badInput("bot"));
+  const { sent, answerer } = setup();
+  assert.throws(() => answerer.answer(none(null), () => []), badInput("inlineQuery"));
+  assert.throws(() => answerer.answer(none({ id: "q", query: "" }), () => []), badInput("inlineQuery"));
+  assert.throws(() => answerer.answer(query("1", 7, "x"), none(5)), badInput("computeFn"));
+  assert.equal(answerer.pending, 0, "nothing was started");
+  assert.deepEqual(sent, []);
 });

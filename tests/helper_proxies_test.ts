@@ -3,7 +3,8 @@ import { ADMINISTRATOR_METHODS, EDITOR_METHODS, SENDER_METHODS } from "../api/cl
 import { TARGET_POSITIONS } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
 import { Bot } from "../bot/bot.ts";
-import { Administrator, Editor, Sender } from "../helper/mod.ts";
+import { BadInput } from "../exception/bad_input.ts";
+import { Administrator, Editor, installTargetedMethods, Sender } from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 /** A bot stand-in that records which method got which arguments. */
@@ -72,4 +73,21 @@ Deno.test("proxies over a real bot and the emulator: send, administer, edit, del
   } finally {
     await emu.close();
   }
+});
+
+Deno.test("Sender, Administrator and Editor refuse a bot that is no object, and Editor a null message, when made", () => {
+  const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  const none = (value: unknown) => value as never;
+  const { bot } = recordingBot();
+  for (const notABot of [null, undefined, 5, "bot"]) {
+    assert.throws(() => new Sender(none(notABot), 1), badInput("bot"));
+    assert.throws(() => new Administrator(none(notABot), 1), badInput("bot"));
+    assert.throws(() => new Editor(none(notABot), [1, 2]), badInput("bot"));
+  }
+  assert.throws(() => new Editor(bot, none(null)), badInput("msg"));
+  assert.throws(() => new Editor(bot, none(undefined)), badInput("msg"));
+  assert.throws(() => installTargetedMethods(none(null), ["sendMessage"], "chatId"), badInput("proto"));
+  assert.throws(() => installTargetedMethods({}, none(null), "chatId"), badInput("names"));
+  assert.throws(() => installTargetedMethods({}, none("sendMessage"), "chatId"), badInput("names"));
+  assert.throws(() => installTargetedMethods({}, ["sendMessage"], none(5)), badInput("field"));
 });
