@@ -5,8 +5,21 @@ import type { InterceptCallbackQuery, OriginNotifier } from "../helper/callback_
 import { perCallbackQueryChatId, perCallbackQueryOrigin, perEventSourceId } from "./seeders.ts";
 import type { ChatTypesOptions, OriginsOptions } from "./seeders.ts";
 
-/** A composite seeder: tries each seeder in turn and returns the first seed meeting `condition`, else `null`. */
+// Seeders run at every message: one that is not a function is named when the pattern is made.
+function checkSeeders(fns: unknown, name: string): asserts fns is readonly Seeder[] {
+  if (!Array.isArray(fns) || !fns.every((fn) => typeof fn === "function")) {
+    throw new BadInput(name, "an array of seeder functions");
+  }
+}
+
+/**
+ * A composite seeder: tries each seeder in turn and returns the first seed meeting `condition`, else `null`.
+ *
+ * @throws {BadInput} when `condition` is not a function or `fns` not an array of functions.
+ */
 export function until(condition: (seed: unknown) => boolean, fns: readonly Seeder[]): Seeder {
+  if (typeof condition !== "function") throw new BadInput("condition", "a function (seed) => boolean");
+  checkSeeders(fns, "fns");
   return (msg) => {
     for (const fn of fns) {
       const seed = fn(msg);
@@ -16,8 +29,13 @@ export function until(condition: (seed: unknown) => boolean, fns: readonly Seede
   };
 }
 
-/** A composite seeder returning the first seed that is not `null`/`undefined`. */
+/**
+ * A composite seeder returning the first seed that is not `null`/`undefined`.
+ *
+ * @throws {BadInput} when one of `fns` is not a function.
+ */
 export function chain(...fns: Seeder[]): Seeder {
+  checkSeeders(fns, "fns");
   if (fns.length === 2) {
     const [a, b] = fns;
     return (msg) => a(msg) ?? b(msg) ?? null;
@@ -72,14 +90,22 @@ function unchecked(producer: PairProducer): UncheckedPairProducer {
 }
 
 function asList(seeders: Seeder | readonly Seeder[]): readonly Seeder[] {
-  return typeof seeders === "function" ? [seeders] : seeders;
+  const list = typeof seeders === "function" ? [seeders] : seeders;
+  checkSeeders(list, "seeders");
+  return list;
 }
 
 /**
  * The basic pair producer: `[seeder, delegatorFactory(...args)]`, several seeders chained into one.
+ *
+ * @throws {BadInput} when `seeders` is neither a seeder nor an array of them, or `delegatorFactory` is
+ *   not a function.
  */
 export const pair: PairProducer = checked((seeders, delegatorFactory, ...args): DelegationPattern => {
   const list = asList(seeders);
+  if (typeof delegatorFactory !== "function") {
+    throw new BadInput("delegatorFactory", "a function making the delegator (createOpen, createRun, call…)");
+  }
   return [list.length === 1 ? list[0] : chain(...list), delegatorFactory(...args)];
 });
 
@@ -95,6 +121,7 @@ export function withOptions(args: readonly unknown[], extra: Record<string, unkn
 
 // What every wrapping pair producer does: `fn`'s pattern, with one more seeder and more handler options.
 function extending(fn: PairProducer, seeder: Seeder, extra: Record<string, unknown>): PairProducer {
+  if (typeof fn !== "function") throw new BadInput("fn", "a pair producer (pair, or one wrapping it)");
   const inner = unchecked(fn);
   return checked((seeders, delegatorFactory, ...args) =>
     inner([...asList(seeders), seeder], delegatorFactory, ...withOptions(args, extra))
@@ -108,6 +135,8 @@ let lastEventSpace = 0;
  * events come back to them through `perEventSourceId`, and handlers get `eventSpace` in their options.
  * Spaces are numbered in the order this is called; `name` gives the space a name instead, which stays
  * the same whatever the order (what stored events need across restarts when patterns are reordered).
+ *
+ * @throws {BadInput} when `fn` is not a pair producer or `name` not a non-empty string.
  */
 export function paveEventSpace(fn: PairProducer = pair, name?: string): PairProducer {
   if (name !== undefined && (typeof name !== "string" || name === "")) {
@@ -120,6 +149,8 @@ export function paveEventSpace(fn: PairProducer = pair, name?: string): PairProd
 /**
  * A pair producer that also seeds callback queries by their message's chat id (for chat types in
  * `types`) and tells handlers `includeCallbackQuery: true`.
+ *
+ * @throws {BadInput} when `fn` is not a pair producer or an option is not of its type.
  */
 export function includeCallbackQueryChatId(
   fn: PairProducer = pair,
@@ -132,6 +163,8 @@ export function includeCallbackQueryChatId(
  * A pair producer for dynamic callback-query routing: a delegate using `InterceptCallbackQueryMixin`
  * registers the messages it sends or edits with callback buttons, and callback queries from those
  * messages are seeded with that delegate's id. `origins` limits it to `chat` and/or `inline` origins.
+ *
+ * @throws {BadInput} when `fn` is not a pair producer or an option is not of its type.
  */
 export function interceptCallbackQueryOrigin(
   fn: PairProducer = pair,

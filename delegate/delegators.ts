@@ -8,6 +8,7 @@ import type {
   SeedTuple,
   StartableDelegate,
 } from "../bot/delegator_bot.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
 import type { Listener } from "../helper/listener.ts";
@@ -39,20 +40,33 @@ export type DelegateClass<T> = new(seedTuple: SeedTuple<any>, ...args: any[]) =>
 // deno-lint-ignore no-explicit-any
 export type Rest<C> = C extends new(seedTuple: any, ...args: infer A) => any ? A : never;
 
+// What a delegator makes at every new seed: one that cannot be made is named when the pattern is.
+function checkClass(cls: unknown): void {
+  if (typeof cls !== "function") throw new BadInput("cls", "a delegate class");
+}
+
 /**
  * A delegator that runs `func(seedTuple, ...args)` as the delegate's task (returned as a
  * `[func, args]` pair the bot starts).
+ *
+ * @throws {BadInput} when `func` is not a function.
  */
 export function call<A extends unknown[]>(
   // deno-lint-ignore no-explicit-any
   func: (seedTuple: SeedTuple<any>, ...args: A) => unknown,
   ...args: A
 ): Delegator {
+  if (typeof func !== "function") throw new BadInput("func", "a function (seedTuple, ...args)");
   return (seedTuple) => [func, [seedTuple, ...args]] as DelegateCall;
 }
 
-/** A delegator that constructs `new cls(seedTuple, ...args)` and runs its `run` method as the delegate's task. */
+/**
+ * A delegator that constructs `new cls(seedTuple, ...args)` and runs its `run` method as the delegate's task.
+ *
+ * @throws {BadInput} when `cls` is not a class.
+ */
 export function createRun<C extends DelegateClass<RunnableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
+  checkClass(cls);
   const delegator: Delegator = (seedTuple) => {
     const delegate = new cls(seedTuple, ...args);
     return () => delegate.run();
@@ -187,8 +201,11 @@ export class OpenRunner implements StartableDelegate {
  * are also reported on the console. When the bot has a persistence (`persist`) and the class declares
  * state (a `state` property, or `loadState`/`saveState`), the state is loaded at open and saved after
  * each message.
+ *
+ * @throws {BadInput} when `cls` is not a class.
  */
 export function createOpen<C extends DelegateClass<OpenableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
+  checkClass(cls);
   const delegator: Delegator = (seedTuple): Delegate =>
     new OpenRunner(withState(new cls(seedTuple, ...args), seedTuple), seedTuple[1], seedTuple[2]);
   recordDelegateClass(delegator, cls);

@@ -1,3 +1,4 @@
+import { isPlainObject } from "../api/plain_object.ts";
 import type { Msg, Seeder } from "../bot/delegator_bot.ts";
 import { eventKey } from "../bot/event_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -5,7 +6,10 @@ import type { OriginTuple } from "../helper/callback_query.ts";
 import { CHAT_FLAVORS, INLINE_FLAVORS, USER_FLAVORS } from "../helper/handlers.ts";
 import { flavorOrNull } from "../helper/quick_flavor.ts";
 
-/** Options of the seeders keyed by a chat's type. */
+/**
+ * Options of the seeders keyed by a chat's type. Like every seeder option, a value of another type is a
+ * `BadInput` when the seeder is made.
+ */
 export interface ChatTypesOptions {
   /** `"all"` (default) or the chat types to accept: `private`, `group`, `supergroup`, `channel`. */
   types?: "all" | readonly string[];
@@ -48,8 +52,24 @@ function membership(s: IdSet, name: string): (id: unknown) => boolean {
   throw new BadInput(name, "a Set or an array of ids (read at every message)");
 }
 
+// A seeder answers null for what it cannot seed (telepot's None), a message that is no object included.
 function isObject(v: unknown): v is Msg {
   return typeof v === "object" && v !== null;
+}
+
+// Options read at every message: a wrong one is named when the seeder is made.
+function listOption(
+  options: unknown,
+  key: string,
+  fallback: "all" | readonly string[],
+): "all" | readonly string[] {
+  if (options === undefined) return fallback;
+  if (!isPlainObject(options)) throw new BadInput("options", "an object of seeder options");
+  const value = options[key] ?? fallback;
+  if (value !== "all" && !(Array.isArray(value) && value.every((name) => typeof name === "string"))) {
+    throw new BadInput(`options.${key}`, "\"all\" or an array of names");
+  }
+  return value as "all" | readonly string[];
 }
 
 // Whether the message's flavor is one of `flavors` (any flavor for "all").
@@ -60,9 +80,10 @@ function flavorIn(msg: Msg, flavors: "all" | readonly string[]): boolean {
 }
 
 function chatIdSeeder(options: PerChatOptions | undefined, accept: (id: unknown) => boolean): Seeder<number> {
-  const types = options?.types ?? "all";
-  const flavors = options?.flavors ?? CHAT_FLAVORS;
+  const types = listOption(options, "types", "all");
+  const flavors = listOption(options, "flavors", CHAT_FLAVORS);
   return (msg) => {
+    if (!isObject(msg)) return null;
     const chat = msg.chat;
     if (!isObject(chat) || !flavorIn(msg, flavors)) return null;
     if (types !== "all" && !types.includes(chat.type)) return null;
@@ -91,6 +112,7 @@ export function perChatIdExcept(s: IdSet, options?: PerChatOptions): Seeder<numb
 
 function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) => boolean): Seeder<number> {
   return (msg) => {
+    if (!isObject(msg)) return null;
     const from = msg.from;
     if (!isObject(from) || !flavorIn(msg, flavors)) return null;
     return accept(from.id) ? from.id : null;
@@ -99,12 +121,12 @@ function fromIdSeeder(flavors: "all" | readonly string[], accept: (id: unknown) 
 
 /** A seeder returning the sender's user id of a message whose flavor is in `flavors`. */
 export function perFromId(options?: FlavorsOptions): Seeder<number> {
-  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, () => true);
+  return fromIdSeeder(listOption(options, "flavors", USER_FLAVORS), () => true);
 }
 
 /** A seeder returning the sender's user id when it is in `s` (and the flavor in `flavors`), checked per message. */
 export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder<number> {
-  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, membership(s, "s"));
+  return fromIdSeeder(listOption(options, "flavors", USER_FLAVORS), membership(s, "s"));
 }
 
 /**
@@ -113,7 +135,7 @@ export function perFromIdIn(s: IdSet, options?: FlavorsOptions): Seeder<number> 
  */
 export function perFromIdExcept(s: IdSet, options?: FlavorsOptions): Seeder<number> {
   const has = membership(s, "s");
-  return fromIdSeeder(options?.flavors ?? USER_FLAVORS, (id) => !has(id));
+  return fromIdSeeder(listOption(options, "flavors", USER_FLAVORS), (id) => !has(id));
 }
 
 /** A seeder returning the user id of inline queries and chosen inline results. */
@@ -141,13 +163,14 @@ export function perApplication(): Seeder<number> {
  * `flavors`: each such message gets its own delegate.
  */
 export function perMessage(options?: FlavorsOptions): Seeder<object> {
-  const flavors = options?.flavors ?? "all";
-  return (msg) => flavorIn(msg, flavors) ? {} : null;
+  const flavors = listOption(options, "flavors", "all");
+  return (msg) => isObject(msg) && flavorIn(msg, flavors) ? {} : null;
 }
 
 /** A seeder returning the source id of an event from `eventSpace` (see `paveEventSpace`). */
 export function perEventSourceId(eventSpace: unknown): Seeder {
   return (msg) => {
+    if (!isObject(msg)) return null;
     const event = eventKey(msg);
     if (event === undefined) return null;
     const source = msg[event]?.source;
@@ -157,8 +180,9 @@ export function perEventSourceId(eventSpace: unknown): Seeder {
 
 /** A seeder returning the chat id of the message a callback query came from (chat type in `types`). */
 export function perCallbackQueryChatId(options?: ChatTypesOptions): Seeder<number> {
-  const types = options?.types ?? "all";
+  const types = listOption(options, "types", "all");
   return (msg) => {
+    if (!isObject(msg)) return null;
     const chat = msg.message?.chat;
     if (!isObject(chat) || msg.chat_instance === undefined || flavorOrNull(msg) !== "callback_query") {
       return null;
@@ -172,11 +196,13 @@ export function perCallbackQueryChatId(options?: ChatTypesOptions): Seeder<numbe
  * `[inlineMessageId]`, when its origin type is in `origins`.
  */
 export function perCallbackQueryOrigin(options?: OriginsOptions): Seeder<OriginTuple> {
-  const origins = options?.origins ?? "all";
+  const origins = listOption(options, "origins", "all");
   const chat = origins === "all" || origins.includes("chat");
   const inline = origins === "all" || origins.includes("inline");
   return (msg) => {
-    if (msg.chat_instance === undefined || flavorOrNull(msg) !== "callback_query") return null;
+    if (!isObject(msg) || msg.chat_instance === undefined || flavorOrNull(msg) !== "callback_query") {
+      return null;
+    }
     if (typeof msg.inline_message_id === "string") return inline ? [msg.inline_message_id] : null;
     const m = msg.message;
     if (isObject(m) && isObject(m.chat)) return chat ? [m.chat.id, m.message_id] : null;
@@ -187,6 +213,7 @@ export function perCallbackQueryOrigin(options?: OriginsOptions): Seeder<OriginT
 /** A seeder returning the invoice payload of a shipping query, pre-checkout query or successful payment. */
 export function perInvoicePayload(): Seeder<string> {
   return (msg) => {
+    if (!isObject(msg)) return null;
     if (isObject(msg.successful_payment)) return msg.successful_payment.invoice_payload ?? null;
     return typeof msg.invoice_payload === "string" ? msg.invoice_payload : null;
   };

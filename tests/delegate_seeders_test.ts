@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import type { DelegationPattern, Delegator, Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import {
+  call,
   chain,
   createOpen,
+  createRun,
   includeCallbackQueryChatId,
   interceptCallbackQueryOrigin,
   pair,
@@ -25,6 +27,7 @@ import {
   until,
   withOptions,
 } from "../delegate/mod.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { ChatHandler, type ChatHandlerOptions, type OriginNotifier } from "../helper/mod.ts";
 
 const chat = (id: number, type = "private", extra: Msg = {}) => ({
@@ -198,4 +201,55 @@ Deno.test("pair producers type-check the options of a delegate class; a missing 
   assert.equal(patterns.length, 4);
   // @ts-expect-error createOpen itself checks them too
   assert.equal(typeof createOpen(Greeter, { timeout: 1 }), "function");
+});
+
+Deno.test("seeders answer null for a message that is no object, as for any message they cannot seed", () => {
+  const seeders = [
+    perChatId(),
+    perChatIdIn([1]),
+    perChatIdExcept([1]),
+    perFromId(),
+    perFromIdIn([1]),
+    perFromIdExcept([1]),
+    perInlineFromId(),
+    perMessage(),
+    perMessage({ flavors: ["chat"] }),
+    perEventSourceId(1),
+    perCallbackQueryChatId(),
+    perCallbackQueryOrigin(),
+    perInvoicePayload(),
+    chain(perChatId(), perFromId()),
+  ];
+  for (const seeder of seeders) {
+    for (const msg of [null, undefined, 5, "text"]) {
+      assert.equal(seeder(msg as never), null, `${seeder.name}(${msg})`);
+    }
+  }
+});
+
+Deno.test("seeders, composers and delegators refuse a wrong argument when made, not at every message", () => {
+  const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  const none = (value: unknown) => value as never;
+  assert.throws(() => perChatId(none(5)), badInput("options"));
+  assert.throws(() => perChatId({ types: none(5) }), badInput("options.types"));
+  assert.throws(() => perChatId({ flavors: none("chat") }), badInput("options.flavors"));
+  assert.throws(() => perFromId({ flavors: none([5]) }), badInput("options.flavors"));
+  assert.throws(() => perMessage({ flavors: none(7) }), badInput("options.flavors"));
+  assert.throws(() => perCallbackQueryChatId({ types: none(5) }), badInput("options.types"));
+  assert.throws(() => perCallbackQueryOrigin({ origins: none("chat") }), badInput("options.origins"));
+  assert.throws(() => pair(none(5), none(6)), badInput("seeders"));
+  assert.throws(
+    () => pair([perChatId(), none(5)], createOpen, ChatHandler, { timeout: 1 }),
+    badInput("seeders"),
+  );
+  assert.throws(() => pair(perChatId(), none(6)), badInput("delegatorFactory"));
+  assert.throws(() => paveEventSpace(none(5)), badInput("fn"));
+  assert.throws(() => includeCallbackQueryChatId(none("pair")), badInput("fn"));
+  assert.throws(() => chain(perChatId(), none(5)), badInput("fns"));
+  assert.throws(() => until(none(5), []), badInput("condition"));
+  assert.throws(() => until(() => true, none(perChatId())), badInput("fns"));
+  const notAClass = (value: unknown) => value as typeof ChatHandler;
+  assert.throws(() => createOpen(notAClass(null), { timeout: 1 }), badInput("cls"));
+  assert.throws(() => createRun(none(5) as new(seedTuple: unknown) => { run(): void }), badInput("cls"));
+  assert.throws(() => call(none("task")), badInput("func"));
 });
