@@ -36,8 +36,11 @@ export interface RetryPolicy {
 /**
  * The default rule for repeating after an uncertain failure: only the read-only `get…` methods,
  * because repeating anything else (sending, editing, answering) might do it twice.
+ *
+ * @throws {BadInput} when `method` is not a string.
  */
 export function isIdempotent(method: string): boolean {
+  if (typeof method !== "string") throw new BadInput("method", "a Bot API method name");
   return method.startsWith("get");
 }
 
@@ -53,14 +56,14 @@ function positive(value: number | undefined, fallback: number, name: string, int
 }
 
 /**
- * Fills in defaults; `undefined`/`false` means no retry, `true` the defaults.
+ * Fills in defaults; `true` means the defaults.
  *
- * @throws {BadInput} on a negative or non-numeric setting, or an option neither a boolean nor an object.
+ * @throws {BadInput} on options that are neither `true` nor an object, or a negative or non-numeric
+ *   setting.
  */
-export function retryPolicy(option: boolean | RetryOptions | undefined): RetryPolicy | undefined {
-  if (option === undefined || option === false) return undefined;
+export function retryPolicy(option: true | RetryOptions): RetryPolicy {
   if (option !== true && !isPlainObject(option)) {
-    throw new BadInput("options.retry", "true, false or an object of RetryOptions");
+    throw new BadInput("options.retry", "true or an object of RetryOptions");
   }
   const o: RetryOptions = option === true ? {} : option;
   if (o.idempotent !== undefined && typeof o.idempotent !== "function") {

@@ -19,7 +19,7 @@ import type { ApiTransformer } from "./transformers.ts";
  * ```
  */
 export function retryTransformer(options: true | RetryOptions = true): ApiTransformer {
-  const policy = retryPolicy(options)!;
+  const policy = retryPolicy(options);
   return async (call, next) => {
     // A call's own timeout covers all its attempts and the waits between them.
     const timeout = call.options.timeout;

@@ -93,12 +93,16 @@ function matches(patterns: readonly RegExp[], description: string): boolean {
  * @param json the error envelope (`{ ok: false, error_code, description, parameters? }`).
  * @param method the Bot API method that failed.
  * @param params the call's parameters, already redacted.
+ * @throws {BadInput} when `json` is not an object.
  */
 export function telegramErrorFrom(
   json: ErrorEnvelope,
   method?: string,
   params?: Readonly<Record<string, unknown>>,
 ): TelegramError {
+  if (typeof json !== "object" || json === null) {
+    throw new BadInput("json", "a Bot API error envelope object");
+  }
   const description = typeof json.description === "string" ? json.description : "Unknown error";
   const errorCode = typeof json.error_code === "number" ? json.error_code : 0;
   const context: ErrorContext = { method, params };

@@ -195,3 +195,15 @@ Deno.test("a 409 Conflict becomes a ConflictError that tells a webhook from anot
   assert.ok(poller instanceof ConflictError);
   assert.ok(!poller.webhookActive);
 });
+
+Deno.test("telegramErrorFrom refuses an envelope that is no object with a BadInput", () => {
+  for (const json of [null, undefined, "Bad Request", 400]) {
+    assert.throws(
+      () => telegramErrorFrom(json as never),
+      (e: unknown) => e instanceof BadInput && e.argument === "json",
+    );
+  }
+  assert.ok(
+    telegramErrorFrom({ ok: false, error_code: 400, description: "Bad Request" }) instanceof TelegramError,
+  );
+});

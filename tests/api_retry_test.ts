@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { Api, defaults, isIdempotent, localFile, throttle } from "../api/mod.ts";
-import { BadHTTPResponse, NetworkError, TelegramError, TooManyRequestsError } from "../exception/mod.ts";
+import { Api, defaults, isIdempotent, localFile, retryTransformer, throttle } from "../api/mod.ts";
+import {
+  BadHTTPResponse,
+  BadInput,
+  NetworkError,
+  TelegramError,
+  TooManyRequestsError,
+} from "../exception/mod.ts";
 import { closedPort, fail, html, WireServer } from "./support/wire_server.ts";
 
 const TOKEN = "555:RETRY-token";
@@ -199,4 +205,17 @@ Deno.test("isIdempotent: only read-only get… methods", () => {
       .map(isIdempotent),
     [true, true, true, false, false, false, false],
   );
+});
+
+Deno.test("isIdempotent, retryTransformer and Api's retry option refuse what is not a method name or retry options, at the call", () => {
+  const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  const none = (value: unknown) => value as never;
+  assert.throws(() => isIdempotent(none(5)), badInput("method"));
+  assert.throws(() => isIdempotent(none(null)), badInput("method"));
+  for (const options of [null, false, "x", 5, []]) {
+    assert.throws(() => retryTransformer(none(options)), badInput("options.retry"), String(options));
+  }
+  assert.throws(() => new Api("123:abc", { retry: none(null) }), badInput("options.retry"));
+  assert.equal(typeof retryTransformer(), "function");
+  assert.equal(typeof retryTransformer(true), "function");
 });
