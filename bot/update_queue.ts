@@ -1,4 +1,6 @@
+import { BadInput } from "../exception/bad_input.ts";
 import { Deque } from "./deque.ts";
+import { isUpdate } from "./parse_update.ts";
 
 /** What a queue source may carry: a JSON-serialized Update (text or UTF-8 bytes) or an Update object. */
 export type QueueItem = string | Uint8Array | ArrayBuffer | Record<string, unknown>;
@@ -32,8 +34,20 @@ export class UpdateQueue implements AsyncIterable<QueueItem> {
     return this.#entries.size;
   }
 
-  /** Adds an item; `done` (optional) is called once the loop has handled the update it carries. */
+  /**
+   * Adds an item; `done` (optional) is called once the loop has handled the update it carries. JSON
+   * text and bytes are parsed by the loop, which reports to `onError` those that are no Update.
+   *
+   * @throws {BadInput} when `item` is neither JSON text or bytes nor an Update object (one with an
+   *   integer `update_id`), or `done` is given and not a function.
+   */
   put(item: QueueItem, done?: () => void): void {
+    // An object is checked here, at no cost; text is left unparsed, as parsing is the loop's work.
+    const text = typeof item === "string" || item instanceof Uint8Array || item instanceof ArrayBuffer;
+    if (!text && !isUpdate(item)) {
+      throw new BadInput("item", "a JSON-serialized Update (text or UTF-8 bytes) or an Update object");
+    }
+    if (done !== undefined && typeof done !== "function") throw new BadInput("done", "a function");
     const entry = { item, done };
     const waiter = this.#waiters.shift();
     if (waiter) waiter(entry);

@@ -18,7 +18,7 @@ function update(id: number, text = `t${id}`, chatId = 1) {
   };
 }
 
-Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items reported", async () => {
+Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad text reported", async () => {
   const queue = new UpdateQueue();
   const ids: number[] = [];
   const errors: unknown[] = [];
@@ -30,11 +30,23 @@ Deno.test("queue: JSON text, UTF-8 bytes and objects are all accepted; bad items
   queue.put(new TextEncoder().encode(JSON.stringify(update(2))));
   queue.put(update(3));
   queue.put("{not json");
-  queue.put({ no_update_id: true });
+  queue.put("{\"no_update_id\":true}");
   await until(() => ids.length === 3 && errors.length === 2);
   await loop.stop();
   assert.deepEqual(ids, [1, 2, 3]);
   assert.ok(errors.every((e) => e instanceof BadInput));
+});
+
+Deno.test("queue: put refuses what can never be an update, at the call", () => {
+  const queue = new UpdateQueue();
+  const refused = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  for (const item of [null, undefined, 5, true, [update(1)], { no_update_id: true }, { update_id: "1" }]) {
+    assert.throws(() => queue.put(item as never), refused("item"), JSON.stringify(item));
+  }
+  assert.throws(() => queue.put(update(1), "done" as never), refused("done"));
+  assert.equal(queue.size, 0, "nothing refused was queued");
+  queue.put(new TextEncoder().encode("{").buffer);
+  assert.equal(queue.size, 1, "bytes are the loop's to parse");
 });
 
 Deno.test("queue: ordered delivery holds a gap, then fills it in order", async () => {
