@@ -82,6 +82,12 @@ export function redactText(text: string, token: string): string {
  * secret leave 28 unknown (168 bits).
  */
 const LEAST_SECRET_PIECE = 8;
+/**
+ * What a token is made of. A piece from inside the token is a quote cut there, so it meets the token's
+ * own end or something no token holds on each side: a run inside a longer word ("elegator" of
+ * "DelegatorBot" for a secret holding "delegator") is ordinary text.
+ */
+const TOKEN_CHAR = /[A-Za-z0-9_:-]/;
 /** Characters of an anchor: every run of {@link LEAST_SECRET_PIECE} holds one at a multiple of the stride. */
 const ANCHOR = 4;
 const ANCHOR_STRIDE = LEAST_SECRET_PIECE - ANCHOR + 1;
@@ -130,7 +136,12 @@ function redactPieces(text: string, token: string): string {
       let length = at + ANCHOR - start;
       while (start + length < end && plain[start + length] === token[from + length]) length++;
       const secretHeld = from + length - Math.max(from, secret);
-      if (secretHeld >= LEAST_SECRET_PIECE || (from === 0 && secret > 0 && secretHeld >= 4)) {
+      const cutAtStart = from === 0 || !TOKEN_CHAR.test(plain[start - 1] ?? "");
+      const cutAtEnd = from + length === token.length || !TOKEN_CHAR.test(plain[start + length] ?? "");
+      if (
+        (secretHeld >= LEAST_SECRET_PIECE && cutAtStart && cutAtEnd)
+        || (from === 0 && secret > 0 && secretHeld >= 4)
+      ) {
         pieces.push([start, start + length]);
       }
     }

@@ -391,6 +391,14 @@ Deno.test("token leak: any piece of the token holding eight characters of its se
   }
 });
 
+Deno.test("token leak: a run of the secret inside a longer word is ordinary text, left as it is; one a quote cuts is not", () => {
+  const token = "4242:SECRET-delegator_x9Qv";
+  const trace = "at DelegatorBot.#dispatch (file:///app/bot/delegator_bot.ts:295:22)";
+  assert.equal(redactText(trace, token), trace);
+  assert.equal(redactText(`size "ET-delegator_x9Qv/badChunk"`, token), `size "<token>/badChunk"`);
+  assert.equal(redactText(`quoted: delegator_x9Qv`, token), `quoted: <token>`);
+});
+
 Deno.test("redactText refuses a text or token that is not a string with BadInput", () => {
   assert.throws(() => redactText(5 as never, TOKEN), (e) => e instanceof BadInput && e.argument === "text");
   assert.throws(() => redactText("x", 5 as never), (e) => e instanceof BadInput && e.argument === "token");
