@@ -188,6 +188,14 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
 
 const perBot = new WeakMap<object, Persistence>();
 
+// What persist() calls on a bot, checked where it is given rather than met as a TypeError later.
+function isPersistable(bot: unknown): bot is PersistableBot {
+  if (typeof bot !== "object" || bot === null) return false;
+  const { scheduler, logError } = bot as Partial<PersistableBot>;
+  return typeof logError === "function" && typeof scheduler?.observe === "function"
+    && typeof scheduler.eventAt === "function";
+}
+
 /** The persistence {@link persist} gave `bot`, if any. */
 export function persistenceOf(bot: object): Persistence | undefined {
   return perBot.get(bot);
@@ -217,9 +225,11 @@ export function persistenceOf(bot: object): Persistence | undefined {
  * spaces (`paveEventSpace(pair, "name")`).
  *
  * @returns the bot's {@link Persistence}, opened, with what was stored scheduled again.
- * @throws {BadInput} when `storage` is neither a path nor a {@link Storage}, or the bot already has one.
+ * @throws {BadInput} when `bot` is no bot (a scheduler and `logError`), `storage` is neither a path nor
+ *   a {@link Storage}, or the bot already has one.
  */
 export async function persist(bot: PersistableBot, storage: Storage | string): Promise<Persistence> {
+  if (!isPersistable(bot)) throw new BadInput("bot", "a Bot or DelegatorBot (a scheduler and logError)");
   if (perBot.has(bot)) throw new BadInput("bot", "a bot without persistence (persist() was called for it)");
   if (typeof storage === "string" && storage !== "") {
     const module = await import("./sqlite_storage.ts");

@@ -274,9 +274,12 @@ Deno.test("a storage that fails: handle rejects with its error, and the next del
   await stop(bot, persistence);
 });
 
-Deno.test("persist: refuses a second persistence and what is no storage", async () => {
+Deno.test("persist: refuses a second persistence, what is no storage, and what is no bot", async () => {
   const bot = new DelegatorBot("1:test", []);
   await assert.rejects(persist(bot, {} as MemoryStorage), BadInput);
+  for (const notBot of [undefined, null, "123:abc", {}, { scheduler: {}, logError: () => {} }]) {
+    await assert.rejects(persist(notBot as never, new MemoryStorage()), BadInput, String(notBot));
+  }
   const persistence = await persist(bot, new MemoryStorage());
   await assert.rejects(persist(bot, new MemoryStorage()), BadInput);
   await persistence.close();
