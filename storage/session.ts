@@ -1,6 +1,7 @@
 import type { LoopMessage } from "../bot/handler.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { checkKey, checkTtl } from "./memory_storage.ts";
 import { isStorage, type Storage } from "./storage.ts";
 
 /** One key's session, as a handler wrapped by {@link withSession} receives it. */
@@ -71,7 +72,9 @@ const DELETED_KEPT_SECONDS = 24 * 60 * 60;
  * await loop.stop();
  * ```
  *
- * @throws {BadInput} when `handler` is no function or `options.storage` no storage.
+ * @throws {BadInput} when `handler` is no function, `options.storage` no storage, `options.initial`
+ *   or `options.key` no function, `options.name` no non-empty string of well-formed UTF-16, or
+ *   `options.ttl` no positive number of seconds: here, before any handler runs.
  */
 export function withSession<S>(
   handler: SessionHandler<S>,
@@ -80,9 +83,15 @@ export function withSession<S>(
   if (typeof handler !== "function") throw new BadInput("handler", "a function (msg, session)");
   if (!isStorage(options?.storage)) throw new BadInput("options.storage", "a Storage");
   if (typeof options.initial !== "function") throw new BadInput("options.initial", "a function");
-  const { storage, initial, ttl } = options;
+  if (options.key !== undefined && typeof options.key !== "function") {
+    throw new BadInput("options.key", "a function from a message to its session key");
+  }
+  const { name = "session", storage, initial, ttl } = options;
+  if (typeof name !== "string" || name === "") throw new BadInput("options.name", "a non-empty string");
+  checkKey(name, "options.name");
+  checkTtl(ttl);
   const keyOf = options.key ?? chatSessionKey;
-  const prefix = `${options.name ?? "session"}:`;
+  const prefix = `${name}:`;
   let opened: Promise<void> | undefined;
   const queues = new Map<string, Promise<unknown>>();
 

@@ -170,6 +170,30 @@ Deno.test("storage: a value JSON cannot bring back as it was is refused with Bad
   }
 });
 
+Deno.test("sessions: bad options are refused with BadInput when the handler is made, not after it ran", () => {
+  const base = { storage: new MemoryStorage(), initial: () => ({}) };
+  const bad: Record<string, unknown>[] = [
+    { ttl: -5 },
+    { ttl: 0 },
+    { ttl: Number.NaN },
+    { ttl: "1 day" },
+    { name: 42 },
+    { name: "" },
+    { name: "a\uD800" },
+    { key: "chat" },
+  ];
+  for (const options of bad) {
+    let ran = false;
+    assert.throws(
+      () => withSession(() => void (ran = true), { ...base, ...options } as never),
+      BadInput,
+      JSON.stringify(options),
+    );
+    assert.equal(ran, false);
+  }
+  withSession(() => {}, { ...base, ttl: 0.5, name: "s", key: () => 1 });
+});
+
 Deno.test("sessions: a storage that failed to open is opened again at the next message", async () => {
   const storage = new MemoryStorage();
   let opens = 0;
