@@ -307,7 +307,7 @@ export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends Bot 
     const mailbox = this.#microphone.mailbox();
     const record = new DelegateRecord(mailbox, pattern, key, this.#log);
     if (key !== undefined) pattern.set(key, record);
-    mailbox.adopt(receipt);
+    mailbox.adopt(receipt, msg);
     const outer = this.#constructing;
     this.#constructing = record;
     const scheduledBefore = this.scheduler.scheduledCount;

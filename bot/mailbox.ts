@@ -32,6 +32,7 @@ export class Mailbox<T> {
   #count = 0;
   #waiter: (() => void) | undefined;
   #current: Receipt | undefined;
+  #currentItem: T | undefined;
   #closed = false;
   #ears: Ear<T> | Ear<T>[] | undefined;
   #tuner: Tuner<T> | undefined;
@@ -56,6 +57,14 @@ export class Mailbox<T> {
   /** Items held, not counting the current one. */
   get size(): number {
     return this.#count;
+  }
+
+  /**
+   * The reader's current item (the one it took last, or was adopted with) until it is released: what
+   * a reader that went on reading its mailbox while handling an item has in hand when it is done.
+   */
+  get current(): T | undefined {
+    return this.#currentItem;
   }
 
   /** Whether {@link close} was called: nothing is accepted any more. */
@@ -102,16 +111,21 @@ export class Mailbox<T> {
     this.#push(item, receipt);
   }
 
-  /** Makes `receipt` the reader's current one, as if its item had just been taken (a delegate's first message). */
-  adopt(receipt: Receipt): void {
+  /**
+   * Makes `receipt` (and `item`) the reader's current one, as if its item had just been taken (a
+   * delegate's first message).
+   */
+  adopt(receipt: Receipt, item?: T): void {
     this.release();
     if (this.#closed) return;
     receipt.hold();
     this.#current = receipt;
+    this.#currentItem = item;
   }
 
   /** The reader has handled its current item: releases its receipt. */
   release(): void {
+    this.#currentItem = undefined;
     const current = this.#current;
     if (current !== undefined) {
       this.#current = undefined;
@@ -218,6 +232,7 @@ export class Mailbox<T> {
     const at = this.#head * 2;
     const item = slots[at] as T;
     this.#current = slots[at + 1] as Receipt | undefined;
+    this.#currentItem = item;
     slots[at] = undefined;
     slots[at + 1] = undefined;
     this.#head = (this.#head + 1) % (slots.length / 2);

@@ -195,13 +195,16 @@ class PersistentDelegate implements Openable {
     });
   }
 
+  // `msg` is the message whose handling ended; the save goes with the message the delegate still holds
+  // (see #held).
   #save(msg: Msg, closing: boolean): Awaitable<void> {
     const inner = this.#inner;
     const idle = this.#idle();
     const pendingIdle = !closing && idle?.event !== undefined && idle.scheduler.isPending(idle.event);
     const state = typeof inner.saveState === "function" ? inner.saveState() : inner.state;
     const space = (inner as { scheduler?: StandardEventScheduler }).scheduler?.eventSpace;
-    const updateId = originOf(msg)?.updateId;
+    const held = this.#held();
+    const updateId = held === undefined ? undefined : originOf(held)?.updateId;
     const storage = this.#persistence.storage;
     const events = this.#persistence.settled();
     const recordOf = (applied: readonly string[]): DelegateRecord => ({
@@ -221,7 +224,7 @@ class PersistentDelegate implements Openable {
       try {
         version = storage.setWithAck(journal, updateId, this.#key, record, this.#version, this.#onRefused);
       } catch (error) {
-        failHandling(msg, error);
+        failHandling(held!, error);
         throw error;
       }
       if (version !== undefined) {
@@ -229,15 +232,26 @@ class PersistentDelegate implements Openable {
         return;
       }
     }
-    const id = this.#idOf(msg);
-    const applied = id === undefined ? this.#applied : [...this.#applied, id].slice(-APPLIED_KEPT);
+    let applied = this.#applied;
+    for (const handled of held === undefined || held === msg ? [msg] : [msg, held]) {
+      const id = this.#idOf(handled);
+      if (id !== undefined) applied = [...applied, id].slice(-APPLIED_KEPT);
+    }
     const record = recordOf(applied);
     const write = () => storage.set(this.#key, record, { version: this.#version });
-    const written = this.#guard(msg, () => events ? events.then(write) : write());
+    const written = this.#guard(held ?? msg, () => events ? events.then(write) : write());
     return then(written, (version) => {
       this.#version = version;
       this.#applied = applied;
     });
+  }
+
+  // The message whose acknowledgement a save can go with: the one the delegate holds, not handled yet.
+  // That is the message just handled, unless the handler read on through its listener (a conversation's
+  // reply: the message it began with was acknowledged when it asked for the next) or let it go with
+  // `listener.handled()` (then none is held, and the save is written by itself).
+  #held(): Msg | undefined {
+    return this.#inner.listener.mailbox.current;
   }
 
   // A write made with an acknowledgement was refused as it committed (another writer got there first).
