@@ -137,6 +137,7 @@ export function runLoop(
   const keepAlive = options.runForever ? setInterval(() => {}, 1 << 30) : undefined;
 
   const offsets = new OffsetState();
+  receiver.polled = mode === "polling" ? offsets : undefined;
   const run = async () => {
     let failed = false;
     try {

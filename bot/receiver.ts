@@ -11,7 +11,7 @@ import { type Deferred, deferred } from "./deferred.ts";
 import type { Awaitable, Journal, JournalRecord, TakenRecord } from "./journal.ts";
 import { UpdateLedger } from "./ledger.ts";
 import { MemoryJournal } from "./memory_journal.ts";
-import { rememberOrigin } from "./update_kind.ts";
+import { type Redelivery, rememberDeliverer, rememberOrigin } from "./update_kind.ts";
 import { updateKindOf } from "./update_shapes.ts";
 import { abortable, within } from "./within.ts";
 
@@ -76,9 +76,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * attempt, recorded before the handler runs; a handler that throws is run again, and an update whose
  * attempts are used up (failures, or the process ending during them) is dead-lettered and reported.
  */
-export class Receiver {
+export class Receiver implements Redelivery {
   /** The ids received in this process and which of them are not confirmable yet. */
   readonly ledger: UpdateLedger = new UpdateLedger();
+  /**
+   * The offsets of the loop attached, while it polls (set by the loop): Telegram sends again whatever
+   * is at or above the offset it last confirmed.
+   */
+  polled: { readonly confirmed: number | undefined } | undefined;
   /** Whether a webhook handler was made for this bot: a loop started without a source then does not poll. */
   webhook = false;
   /** The time in ms, for telling how long no update came (replaced in tests). */
@@ -368,6 +373,19 @@ export class Receiver {
   restartSequence(): Awaitable<void> {
     this.ledger.restart();
     return this.#journal.restart?.();
+  }
+
+  /**
+   * Whether update `id`, received here, may still be sent again by its source (and so handled again
+   * should the process end now): with the memory journal, while it is unfinished (a webhook request not
+   * answered, a queue item not confirmed), and while polling, until the offset confirmed to Telegram has
+   * passed it. A durable journal leaves out what a source sends again: it answers `false`.
+   */
+  mayBeSentAgain(id: number): boolean {
+    if (this.#journal.durable || !this.ledger.hasSeen(id)) return false;
+    if (this.ledger.isUnfinished(id)) return true;
+    const polled = this.polled;
+    return polled !== undefined && (polled.confirmed === undefined || id >= polled.confirmed);
   }
 
   /** Resolves at the next change: an update handled or dead-lettered, a handler ending. */
@@ -715,6 +733,7 @@ export class Receiver {
     if (payload === undefined || payload === null) throw new BadFlavor(update);
     if (typeof payload === "object") {
       rememberOrigin(payload, { kind: kind as UpdateKind, updateId: update.update_id });
+      rememberDeliverer(payload, this);
     }
     return settings.handle(payload, update);
   }

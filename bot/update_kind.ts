@@ -24,3 +24,25 @@ export function rememberOrigin(obj: object, origin: UpdateOrigin): void {
 export function originOf(obj: object): UpdateOrigin | undefined {
   return origins.get(obj);
 }
+
+/** What the receiver that delivered an update still knows of it: whether its source may send it again. */
+export interface Redelivery {
+  /**
+   * Whether update `id` may still be sent again by its source, so that a process ending now would have
+   * it handled again.
+   */
+  mayBeSentAgain(id: number): boolean;
+}
+
+// Kept apart from the origins, which are public: only state kept across crashes asks.
+const deliverers = new WeakMap<object, Redelivery>();
+
+/** Records which receiver handed `obj` (an update's payload) to a handler. */
+export function rememberDeliverer(obj: object, deliverer: Redelivery): void {
+  deliverers.set(obj, deliverer);
+}
+
+/** The receiver recorded by {@link rememberDeliverer}, or `undefined` for an object no loop handed on. */
+export function delivererOf(obj: object): Redelivery | undefined {
+  return deliverers.get(obj);
+}

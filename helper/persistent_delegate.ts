@@ -7,6 +7,7 @@ import { originOf } from "../bot/update_kind.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate } from "../exception/idle_terminate.ts";
 import { StopListening } from "../exception/stop_listening.ts";
+import { type AppliedIds, keepApplied, liveApplied } from "../storage/applied.ts";
 import {
   type DelegateRecord,
   type Persistence,
@@ -45,10 +46,6 @@ export interface StatefulDelegate {
   /** The name its state is stored under (default: the class name). */
   readonly stateName?: string;
 }
-
-// Ids of the latest messages a stored state includes: enough to recognise those delivered again after
-// a crash, which are the ones in flight at the crash.
-const APPLIED_KEPT = 16;
 
 function declaresState(delegate: object): boolean {
   const d = delegate as StatefulDelegate;
@@ -109,7 +106,8 @@ class PersistentDelegate implements Openable {
   readonly #seed: unknown;
   readonly #key: string;
   #version = 0;
-  #applied: readonly string[] = [];
+  // The messages the state includes (see storage/applied.ts).
+  #applied: AppliedIds<string> = { applied: [] };
   // Set when a write made with an acknowledgement was refused as it committed: what this delegate
   // holds in memory is no longer what is stored, so it closes at its next message.
   #refused: { error: unknown } | undefined;
@@ -133,7 +131,7 @@ class PersistentDelegate implements Openable {
       // Delivered again after a crash between its save and its acknowledgement: it was opened with,
       // and handled, already.
       const id = this.#idOf(initialMsg);
-      if (id !== undefined && this.#applied.includes(id)) return true;
+      if (id !== undefined && liveApplied(this.#applied).includes(id)) return true;
       const handled = this.#inner.open(initialMsg, seed);
       return then(handled, (h) => h ? then(this.#save(initialMsg, false), () => true) : h);
     });
@@ -146,7 +144,7 @@ class PersistentDelegate implements Openable {
       throw error;
     }
     const id = this.#idOf(msg);
-    if (id !== undefined && this.#applied.includes(id)) return undefined;
+    if (id !== undefined && liveApplied(this.#applied).includes(id)) return undefined;
     let result: unknown;
     try {
       result = this.#inner.onMessage(msg);
@@ -174,7 +172,7 @@ class PersistentDelegate implements Openable {
     if (stored === undefined) return;
     this.#version = stored.version;
     const record = stored.value as DelegateRecord;
-    this.#applied = Array.isArray(record.applied) ? record.applied : [];
+    if (Array.isArray(record.applied)) this.#applied = { applied: record.applied, saved: record.saved };
     const inner = this.#inner;
     if (typeof inner.loadState === "function") inner.loadState(record.state);
     else inner.state = record.state;
@@ -207,13 +205,14 @@ class PersistentDelegate implements Openable {
     const updateId = held === undefined ? undefined : originOf(held)?.updateId;
     const storage = this.#persistence.storage;
     const events = this.#persistence.settled();
-    const recordOf = (applied: readonly string[]): DelegateRecord => ({
+    const recordOf = ({ applied, saved }: AppliedIds<string>): DelegateRecord => ({
       state,
       seed: this.#seed,
       space,
       idle: pendingIdle ? idle!.event!.when : null,
       timeout: idle?.timeout,
       applied,
+      saved,
     });
     // One commit with the update's acknowledgement when the storage shares the journal's file: then the
     // update can never come back once its state is stored, and needs no place among `applied`.
@@ -232,11 +231,12 @@ class PersistentDelegate implements Openable {
         return;
       }
     }
-    let applied = this.#applied;
+    const ids = [...this.#applied.applied];
     for (const handled of held === undefined || held === msg ? [msg] : [msg, held]) {
       const id = this.#idOf(handled);
-      if (id !== undefined) applied = [...applied, id].slice(-APPLIED_KEPT);
+      if (id !== undefined) ids.push(id);
     }
+    const applied = keepApplied(ids, this.#sentAgain);
     const record = recordOf(applied);
     const write = () => storage.set(this.#key, record, { version: this.#version });
     const written = this.#guard(held ?? msg, () => events ? events.then(write) : write());
@@ -253,6 +253,11 @@ class PersistentDelegate implements Openable {
   #held(): Msg | undefined {
     return this.#inner.listener.mailbox.current;
   }
+
+  // Whether a message the state includes may come again from the source of updates (an event is
+  // deleted once handled: only the latest ids name those).
+  readonly #sentAgain = (id: string): boolean =>
+    id[0] === "u" && receiverOf(this.#bot).mayBeSentAgain(Number(id.slice(1)));
 
   // A write made with an acknowledgement was refused as it committed (another writer got there first).
   readonly #onRefused = (error: unknown): void => {

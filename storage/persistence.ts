@@ -29,8 +29,13 @@ export interface DelegateRecord {
   readonly idle?: number | null;
   /** The idle timeout's length in seconds. */
   readonly timeout?: number;
-  /** Ids of the last messages this state includes (`u<update_id>`, `e<event id>`), newest last. */
+  /**
+   * Ids of messages this state includes (`u<update_id>`, `e<event id>`), newest last: the latest 16,
+   * and before them every update its source may still send again.
+   */
   readonly applied: readonly string[];
+  /** When it was saved (Unix seconds), given when `applied` names more than the latest 16. */
+  readonly saved?: number;
 }
 
 interface StoredEvent {
@@ -210,8 +215,9 @@ export function persistenceOf(bot: object): Persistence | undefined {
  *   opens, and saves it after each message it handles: in the transaction that acknowledges the update
  *   when the storage can share one with the journal (SQLite storage and journal in one file), else
  *   before the message is acknowledged. The record
- *   also names the last messages it includes, so a message delivered again after a crash between the
- *   save and the acknowledgement is recognised and not applied twice. A save that fails (a
+ *   also names the messages it includes that may come again (the latest 16, and every update its
+ *   source may still send again), so a message delivered again after a crash between the save and the
+ *   acknowledgement is recognised and not applied twice. A save that fails (a
  *   `StateConflict`: another process wrote that seed's state since it was read) closes the delegate
  *   and is reported; the message is not acknowledged and is handled again from the stored state.
  * - Scheduled events (`bot.scheduler`, a delegate's `this.scheduler`) are stored until emitted and

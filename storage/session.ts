@@ -1,6 +1,7 @@
 import type { LoopMessage } from "../bot/handler.ts";
-import { originOf } from "../bot/update_kind.ts";
+import { delivererOf, originOf } from "../bot/update_kind.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { type AppliedIds, keepApplied, liveApplied } from "./applied.ts";
 import { checkKey, checkTtl } from "./memory_storage.ts";
 import { isStorage, type Storage } from "./storage.ts";
 
@@ -37,14 +38,10 @@ export function chatSessionKey(msg: LoopMessage): number | string | undefined {
   return msg.chat?.id ?? msg.message?.chat?.id ?? msg.from?.id;
 }
 
-// Ids of the latest updates a session includes, to recognise one delivered again after a crash.
-const APPLIED_KEPT = 16;
-
 // A deleted session leaves a record without `state` for a while, naming the updates it included (the
-// one that deleted it among them).
-interface SessionRecord<S> {
+// one that deleted it among them; see applied.ts).
+interface SessionRecord<S> extends AppliedIds<number> {
   readonly state?: S;
-  readonly applied: readonly number[];
 }
 
 // How long a deleted session's record stays without a `ttl`: a day, as long as Telegram keeps an update
@@ -56,8 +53,9 @@ const DELETED_KEPT_SECONDS = 24 * 60 * 60;
  * before the handler runs and saved after it returns, before the update is acknowledged. The save is
  * a compare-and-set on the version read, so two processes never both write one session: the loser's
  * handler fails with `StateConflict` (reported, the update handled again from the stored session).
- * The session also records the last updates it includes, so one delivered again after a crash between
- * the save and the acknowledgement is not applied twice; a deleted session (`state` set to `undefined`)
+ * The session also records the updates it includes that may come again (the latest 16, and every one
+ * its source may still send again: a whole polling window after a crash), so one delivered again after
+ * a crash between the save and the acknowledgement is not applied twice; a deleted session (`state` set to `undefined`)
  * leaves such a record too, without state, for `ttl` seconds (a day without one). One key's messages
  * are handled one at a time.
  *
@@ -100,24 +98,30 @@ export function withSession<S>(
     const record = stored?.value as SessionRecord<S> | undefined;
     const updateId = originOf(msg)?.updateId;
     const applied = record?.applied ?? [];
-    if (updateId !== undefined && applied.includes(updateId)) return undefined;
+    if (updateId !== undefined && record !== undefined && liveApplied(record).includes(updateId)) {
+      return undefined;
+    }
     const session: Session<S> = {
       key,
       state: record !== undefined && "state" in record ? record.state : initial(),
     };
     const result = await handler(msg, session);
     const version = stored?.version ?? 0;
-    const next = updateId === undefined ? applied : [...applied, updateId].slice(-APPLIED_KEPT);
+    const deliverer = delivererOf(msg);
+    const next = keepApplied(
+      updateId === undefined ? applied : [...applied, updateId],
+      (id) => deliverer?.mayBeSentAgain(id) ?? false,
+    );
     if (session.state === undefined) {
       // Without an update to remember, nothing needs to stay.
       if (updateId === undefined) {
         if (stored !== undefined) await storage.delete(prefix + key, version);
         return result;
       }
-      await storage.set(prefix + key, { applied: next }, { version, ttl: ttl ?? DELETED_KEPT_SECONDS });
+      await storage.set(prefix + key, next, { version, ttl: ttl ?? DELETED_KEPT_SECONDS });
       return result;
     }
-    await storage.set(prefix + key, { state: session.state, applied: next }, { version, ttl });
+    await storage.set(prefix + key, { state: session.state, ...next }, { version, ttl });
     return result;
   };
 

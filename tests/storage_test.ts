@@ -260,6 +260,32 @@ Deno.test("sessions: an update that deleted its session, delivered again after a
   }
 });
 
+Deno.test("sessions: update ids kept beyond the latest 16 are recognised for a day after the save, then forgotten", async () => {
+  const storage = new MemoryStorage();
+  const handler = withSession<{ n: number }>((_msg, session) => {
+    session!.state!.n++;
+  }, { storage, initial: () => ({ n: 0 }) });
+  const message = (updateId: number) => {
+    const msg = { message_id: updateId, date: 0, chat: { id: 3, type: "private" }, text: "x" };
+    rememberOrigin(msg, { kind: "message", updateId });
+    return msg as never;
+  };
+  const applied = Array.from({ length: 20 }, (_, i) => i + 1);
+  const stored = (hoursAgo: number) => ({
+    state: { n: 20 },
+    applied,
+    saved: Date.now() / 1000 - hoursAgo * 3600,
+  });
+  storage.set("session:3", stored(23));
+  await handler(message(2));
+  assert.equal((storage.get("session:3")!.value as { state: { n: number } }).state.n, 20, "recognised");
+  // Past a day Telegram sends none of them again, and a new sequence of ids may reuse the older ones.
+  storage.set("session:3", stored(25));
+  await handler(message(20));
+  await handler(message(2));
+  assert.equal((storage.get("session:3")!.value as { state: { n: number } }).state.n, 21, "a new update");
+});
+
 Deno.test("sessions: per-chat state for a plain handler, kept across loops, a stale write refused", async () => {
   const emu = await BotApiEmulator.start();
   const handle = emu.createBot({ username: "session_bot" });
