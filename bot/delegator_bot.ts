@@ -1,6 +1,6 @@
 import { BadInput } from "../exception/bad_input.ts";
 import { Bot, type BotOptions } from "./bot.ts";
-import { delegatorTakes, recordFlavorTaker } from "./delegate_flavors.ts";
+import { delegatorTakes, recordDelegators, recordFlavorTaker } from "./delegate_flavors.ts";
 import { eventKey } from "./event_key.ts";
 import { throwIfFailed } from "./handling_failure.ts";
 import type { Mailbox } from "./mailbox.ts";
@@ -243,6 +243,7 @@ export class DelegatorBot<Seeds extends readonly unknown[] = any[]> extends Bot 
       return new PatternState(seeder, delegator);
     });
     recordFlavorTaker(this, (flavor) => this.#patterns.some((p) => delegatorTakes(p.delegator, flavor)));
+    recordDelegators(this, this.#patterns.map((p) => p.delegator));
   }
 
   /** Live delegates with a hashable seed, over all patterns. */

@@ -1,4 +1,4 @@
-import { recordDelegateClass } from "../bot/delegate_flavors.ts";
+import { recordDelegateClass, recordOpener } from "../bot/delegate_flavors.ts";
 import type {
   Delegate,
   DelegateCall,
@@ -207,7 +207,8 @@ export class OpenRunner implements StartableDelegate {
 export function createOpen<C extends DelegateClass<OpenableDelegate>>(cls: C, ...args: Rest<C>): Delegator {
   checkClass(cls);
   const delegator: Delegator = (seedTuple): Delegate =>
-    new OpenRunner(withState(new cls(seedTuple, ...args), seedTuple), seedTuple[1], seedTuple[2]);
+    new OpenRunner(withState(new cls(seedTuple, ...args), seedTuple, delegator), seedTuple[1], seedTuple[2]);
   recordDelegateClass(delegator, cls);
+  recordOpener(delegator);
   return delegator;
 }

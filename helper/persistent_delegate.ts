@@ -1,3 +1,4 @@
+import { openersOf } from "../bot/delegate_flavors.ts";
 import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import { failHandling } from "../bot/handling_failure.ts";
 import type { Awaitable } from "../bot/journal.ts";
@@ -82,14 +83,48 @@ function isNormalEnd(e: unknown): boolean {
 /**
  * `delegate`, made persistent when its bot has a persistence (see `persist`), the delegate declares
  * state ({@link StatefulDelegate}) and its seed is a value (a number, string, or an array of those):
- * otherwise `delegate` itself. `createOpen` calls it for every delegate it builds.
+ * otherwise `delegate` itself. `createOpen` calls it for every delegate it builds, naming itself as
+ * `delegator`.
+ *
+ * @throws {BadInput} when the class keeps state and an earlier delegation pattern of the bot makes
+ *   delegates of it too (or `delegator` serves two patterns): its state key, `state:<class>:<seed>`,
+ *   says nothing of the pattern, and where the seeds of two meet (a private chat's id is its user's)
+ *   they would share one state.
  */
-export function withState<D extends Openable>(delegate: D, seedTuple: SeedTuple): Openable {
-  const persistence = persistenceOf(seedTuple[0]);
+export function withState<D extends Openable>(
+  delegate: D,
+  seedTuple: SeedTuple,
+  delegator?: object,
+): Openable {
+  const [bot, , seed] = seedTuple;
+  const persistence = persistenceOf(bot);
   if (persistence === undefined || !declaresState(delegate)) return delegate;
-  const seed = seedTuple[2];
   if (seedKey(seed) === undefined) return delegate;
-  return new PersistentDelegate(delegate, persistence, seedTuple[0], seed);
+  if (delegator !== undefined) checkOwnName(bot, delegator, delegate);
+  return new PersistentDelegate(delegate, persistence, bot, seed);
+}
+
+// The name a class's state is stored under as far as the class tells (an instance may name another).
+function classStateName(prototype: object): string {
+  const cls = prototype.constructor as { stateName?: unknown; name: string };
+  return typeof cls.stateName === "string" && cls.stateName !== "" ? cls.stateName : cls.name;
+}
+
+// Refuses a delegate whose class's state name an earlier pattern of the bot keeps its state under
+// (or whose delegator serves two patterns, and so cannot tell which one it serves).
+function checkOwnName(bot: object, delegator: object, delegate: object): void {
+  const name = classStateName(Object.getPrototypeOf(delegate));
+  // A class without a name is refused by stateName() with its own reason.
+  if (name === "") return;
+  const patterns = openersOf(bot).filter(({ prototype }) => classStateName(prototype) === name);
+  const own = patterns.filter((pattern) => pattern.delegator === delegator).length;
+  if (patterns.length < 2 || (patterns[0].delegator === delegator && own === 1)) return;
+  throw new BadInput(
+    "delegation patterns",
+    `one pattern per state name: ${name} is the state name of an earlier pattern's delegates too, and `
+      + `both would keep state under state:${name}:<seed>; give this pattern a class of its own `
+      + `(a subclass, with a static stateName of its own when the class has one)`,
+  );
 }
 
 /**

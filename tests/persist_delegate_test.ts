@@ -7,7 +7,7 @@ import { DelegatorBot, type Msg, type SeedTuple } from "../bot/delegator_bot.ts"
 import { rememberOrigin } from "../bot/update_kind.ts";
 import { paveEventSpace } from "../delegate/compose.ts";
 import { createOpen } from "../delegate/delegators.ts";
-import { perChatId } from "../delegate/seeders.ts";
+import { perChatId, perFromId } from "../delegate/seeders.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { ChatHandler } from "../helper/handlers.ts";
 import { createListener } from "../helper/listener.ts";
@@ -166,6 +166,55 @@ Deno.test("delegate state: a class without a name that declares state is refused
   assert.deepEqual(storage.scan("state:"), []);
 });
 
+Deno.test("delegate state: a class kept by two patterns (per chat, per user) is refused for the later one, not shared where the seeds meet", async () => {
+  class Tally extends ChatHandler {
+    state = { count: 0 };
+    onChatMessage(): void {
+      this.state.count++;
+    }
+  }
+  class UserTally extends Tally {}
+  const privately = (updateId: number): Msg => {
+    const msg = {
+      message_id: updateId,
+      date: 0,
+      chat: { id: 9, type: "private" },
+      from: { id: 9 },
+      text: "x",
+    };
+    rememberOrigin(msg, { kind: "message", updateId });
+    return msg;
+  };
+  const counts = (storage: MemoryStorage) =>
+    storage.scan("state:").map((
+      { key, value },
+    ) => [key, (value as { state: { count: number } }).state.count]);
+  const run = async (second: typeof Tally, sameDelegator = false) => {
+    const errors: unknown[] = [];
+    const logger = { debug() {}, error: (...args: unknown[]) => void errors.push(...args) };
+    const perChat = paveEventSpace(undefined, "per-chat")(perChatId(), createOpen, Tally, { timeout: 60 });
+    const perUser = sameDelegator
+      ? [perFromId(), perChat[1]] as const
+      : paveEventSpace(undefined, "per-user")(perFromId(), createOpen, second, { timeout: 60 });
+    const bot = new DelegatorBot("1:test", [perChat, perUser], { logger });
+    const storage = new MemoryStorage();
+    const persistence = await persist(bot, storage);
+    for (const id of [1, 2]) await bot.handle(privately(id));
+    await stop(bot, persistence);
+    const refused = errors.filter((e) =>
+      e instanceof BadInput && /one pattern per state name/.test(e.message)
+    );
+    return { counts: counts(storage), refused: refused.length };
+  };
+  assert.deepEqual(await run(Tally), { counts: [["state:Tally:9", 2]], refused: 2 });
+  assert.deepEqual(await run(UserTally), {
+    counts: [["state:Tally:9", 2], ["state:UserTally:9", 2]],
+    refused: 0,
+  });
+  // One delegator in two patterns cannot tell which it serves: neither keeps state.
+  assert.deepEqual(await run(Tally, true), { counts: [], refused: 4 });
+});
+
 Deno.test("stored events: fire after a restart and open their delegate; a cancelled one is forgotten", async () => {
   log.length = 0;
   const storage = new MemoryStorage();
@@ -217,7 +266,7 @@ Deno.test("a named event space routes stored events after the patterns were reor
   await stop(bot, persistence);
   // The restarted program paves another space first: numbered spaces would shift, the name does not.
   bot = new DelegatorBot("1:test", [
-    paveEventSpace()(() => null, createOpen, Counter, { timeout: 60 }),
+    paveEventSpace()(() => null, createOpen, Hooked, { timeout: 60 }),
     named(),
   ]);
   persistence = await persist(bot, storage);
