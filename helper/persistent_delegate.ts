@@ -267,9 +267,11 @@ class PersistentDelegate implements Openable {
       }
     }
     const ids = [...this.#applied.applied];
-    for (const handled of held === undefined || held === msg ? [msg] : [msg, held]) {
-      const id = this.#idOf(handled);
+    const storedEvents: Msg[] = [];
+    for (const message of held === undefined || held === msg ? [msg] : [msg, held]) {
+      const id = this.#idOf(message);
       if (id !== undefined) ids.push(id);
+      if (id?.[0] === "e") storedEvents.push(message);
     }
     const applied = keepApplied(ids, this.#sentAgain);
     const record = recordOf(applied);
@@ -278,6 +280,7 @@ class PersistentDelegate implements Openable {
     return then(written, (version) => {
       this.#version = version;
       this.#applied = applied;
+      for (const event of storedEvents) this.#persistence.savedIn(event, this.#key);
     });
   }
 

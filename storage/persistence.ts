@@ -60,6 +60,8 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly bot: PersistableBot;
   readonly #eventIds = new WeakMap<object, string>();
   readonly #dataIds = new WeakMap<object, string>();
+  // The state key each stored event's handling was saved under (see savedIn).
+  readonly #savedIn = new WeakMap<object, string>();
   readonly #pending = new Set<Promise<unknown>>();
   // The stored events and restored idle deadlines scheduled on the bot, while they wait.
   readonly #scheduled = new Set<ScheduledEvent<Record<string, unknown>>>();
@@ -110,6 +112,15 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     return this.#dataIds.get(data);
   }
 
+  /**
+   * Notes that a delegate saved its handling of the stored event `data` in the state at `key`: the event
+   * is deleted once that save is committed (with an update's acknowledgement, in the SQLite journal's
+   * file), so a process ending in between finds the event still stored, not its effect lost.
+   */
+  savedIn(data: object, key: string): void {
+    this.#savedIn.set(data, key);
+  }
+
   /** Resolves once every event write started so far has finished (`undefined` when none is pending). */
   settled(): Promise<unknown> | undefined {
     return this.#pending.size === 0 ? undefined : Promise.all(this.#pending);
@@ -146,7 +157,14 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     if (id === undefined) return;
     this.#scheduled.delete(event);
     const forget = (handled: unknown) => {
-      if (handled !== false) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
+      if (handled === false) return;
+      const storage = this.storage;
+      const state = this.#savedIn.get(event.data);
+      this.#run(() =>
+        state !== undefined && typeof storage.deleteAfter === "function"
+          ? storage.deleteAfter(EVENT_PREFIX + id, state)
+          : storage.delete(EVENT_PREFIX + id)
+      );
     };
     if (isThenable(result)) result.then(forget, () => {});
     else forget(result);

@@ -74,6 +74,7 @@ interface AckStatements {
   readonly insert: StatementSync;
   readonly update: StatementSync;
   readonly version: StatementSync;
+  readonly remove: StatementSync;
 }
 
 // The compare-and-set statements prepared once per journal connection, for writes made with its acks.
@@ -87,6 +88,7 @@ function ackStatements(db: DatabaseSync): AckStatements {
       insert: db.prepare(INSERT),
       update: db.prepare(UPDATE_WITH_ACK),
       version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+      remove: db.prepare("DELETE FROM telepot_state WHERE key = ?"),
     };
     onJournal.set(db, statements);
   }
@@ -96,12 +98,14 @@ function ackStatements(db: DatabaseSync): AckStatements {
 // The state of one key staged with the acks of the updates it includes: later saves of the key replace
 // its value until it is committed, written once, as one compare-and-set. Once the journal has sealed it,
 // saves with another update go into a new write (so that it waits for no more updates); a save with
-// none (an event) still replaces its value, which the journal reads only as it writes.
+// none (an event) still replaces its value, which the journal reads only as it writes. Keys deleted
+// after it (a handled event's, see deleteAfter) go in its transaction.
 class StagedState implements StagedWrite {
   readonly key: string;
   readonly expected: number;
   json: string;
   sealed = false;
+  readonly deletes: string[] = [];
   readonly #told: ((error: unknown) => void)[] = [];
   readonly #staged: Map<string, StagedState>;
 
@@ -122,7 +126,10 @@ class StagedState implements StagedWrite {
     const written = this.expected === 0
       ? statements.insert.get(this.key, this.json, null, now) !== undefined
       : Number(statements.update.run(this.json, this.key, this.expected, now).changes) === 1;
-    if (written) return;
+    if (written) {
+      for (const key of this.deletes) statements.remove.run(key);
+      return;
+    }
     const found = statements.version.get(this.key, now) as { version: number } | undefined;
     throw new StateConflict(this.key, this.expected, found?.version ?? 0);
   }
@@ -295,6 +302,17 @@ export class SqliteStorage implements Storage {
     }
     if (Number(sql.removeAt.run(key, version, now).changes) > 0) return true;
     throw new StateConflict(key, version, this.#version(key, now));
+  }
+
+  /**
+   * Removes `key` with the save of `after` staged with an acknowledgement (see {@link setWithAck}), in
+   * the transaction that commits it, while one waits; else at once. A refused save keeps `key`.
+   */
+  deleteAfter(key: string, after: string): void {
+    checkKey(key);
+    const staged = this.#staged.get(after);
+    if (staged === undefined) this.delete(key);
+    else staged.deletes.push(key);
   }
 
   /** The live entries under `prefix`, in key order. */

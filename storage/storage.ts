@@ -72,6 +72,13 @@ export interface Storage {
     version: number,
     failed: (error: unknown) => void,
   ): number | undefined;
+  /**
+   * Optional: removes `key` once what was saved of `after` is committed: with the write of `after` that
+   * {@link setWithAck} staged, in its transaction, if one waits to be committed (a refused write keeps
+   * `key`), else at once. What a storage without it does by `delete`, since its saves are committed as
+   * they return.
+   */
+  deleteAfter?(key: string, after: string): Awaitable<void>;
   /** Every live entry whose key starts with `prefix`, in key order. */
   scan(prefix: string): Awaitable<readonly StoredEntry[]>;
   /** Releases the store's resources. */

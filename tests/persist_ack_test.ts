@@ -69,6 +69,32 @@ Deno.test("setWithAck: a write refused as it commits leaves the update unacked a
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("deleteAfter: a key goes in the transaction of the write staged for another, is kept when that is refused, and goes at once when none is staged", async () => {
+  const { journal, storage, dir } = await pair();
+  const other = await otherProcess(dir);
+  for (const key of ["event:a", "event:b", "event:c"]) storage.set(key, 1);
+  const live = () => other.scan("event:").map((entry) => entry.key);
+  storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {});
+  storage.deleteAfter("event:a", "k");
+  assert.deepEqual(live(), ["event:a", "event:b", "event:c"], "not before the write commits");
+  journal.ack(1);
+  journal.flush();
+  assert.deepEqual(other.get("k")?.value, { n: 1 });
+  assert.deepEqual(live(), ["event:b", "event:c"]);
+  storage.setWithAck(journal, 2, "k", { n: 2 }, 1, () => {});
+  storage.deleteAfter("event:b", "k");
+  other.set("k", { n: 50 }); // between the save and the ack: the write is refused
+  journal.ack(2);
+  journal.flush();
+  assert.deepEqual(live(), ["event:b", "event:c"], "kept with the refused write");
+  storage.deleteAfter("event:c", "k");
+  assert.deepEqual(live(), ["event:b"], "nothing staged: at once");
+  journal.close();
+  other.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("setWithAck: saves of one key in a row are one write, committed with all their acks", async () => {
   const { journal, storage, dir } = await pair();
   const other = await otherProcess(dir);

@@ -1,0 +1,64 @@
+// Stored events and the state their handling changes, with the SQLite journal and storage in one file:
+// a bot process killed with kill -9 (the emulator, in a process of its own, keeping the updates) loses
+// neither an alarm nor its effect on the state.
+import assert from "node:assert/strict";
+import { sqliteStorage } from "../storage/sqlite_storage.ts";
+import { EmulatorProcess } from "./support/emulator_process.ts";
+import type { Config } from "./support/event_bot.ts";
+import { until } from "./support/until.ts";
+import { writtenText } from "./support/written_text.ts";
+
+function startBot(config: Config): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./support/event_bot.ts", import.meta.url).pathname, JSON.stringify(config)],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
+function lines(out: string, tag: string): string[][] {
+  return writtenText(out).split("\n").filter((l) => l.startsWith(`${tag} `)).map((l) =>
+    l.split(" ").slice(1)
+  );
+}
+
+Deno.test("kill -9 after an alarm was handled, its effect staged with an update's ack: the alarm stays stored until that commits, and fires again", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "persist_events_" });
+  const emu = await EmulatorProcess.start();
+  const config: Config = {
+    apiRoot: emu.apiRoot,
+    token: emu.token,
+    db: `${dir}/bot.db`,
+    out: `${dir}/out.txt`,
+    killOnAlarm: true,
+  };
+  let bot = startBot(config);
+  const storage = sqliteStorage(config.db);
+  try {
+    await until(() => lines(config.out, "R").length === 1, 60, "the bot to start");
+    // The alarm comes due while "slow 1500" is handled: the delegate handles it next, and its save joins
+    // the one staged with that update's ack, which waits (50 ms) since "slow 3000" is held behind it.
+    const { chat } = await emu.command({ say: { chat: 0, text: "alarm 1" } });
+    await emu.command({ say: { chat: 0, text: "slow 1500" } });
+    await emu.command({ say: { chat: 0, text: "slow 3000" } });
+    await until(() => lines(config.out, "K").length === 1, 60, "the alarm handled and the kill");
+    await bot.status;
+    assert.deepEqual(lines(config.out, "A").map(([c, n]) => [Number(c), Number(n)]), [[chat, 1]]);
+
+    bot = startBot({ ...config, killOnAlarm: false });
+    await storage.open();
+    const key = `state:Reminder:${chat}`;
+    const state = () =>
+      (storage.get(key)?.value as { state: { count: number; alarms: number } } | undefined)?.state;
+    await until(() => state()?.count === 2, 60, "both slow messages counted and stored");
+    // The alarm is deleted in the transaction that commits its effect.
+    await until(() => storage.scan("event:").length === 0, 60, "no alarm left stored");
+    assert.deepEqual(state(), { count: 2, alarms: 1 }, "the alarm's effect is stored once");
+  } finally {
+    bot.kill("SIGKILL");
+    await bot.status;
+    storage.close();
+    await emu.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
