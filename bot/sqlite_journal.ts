@@ -21,6 +21,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { setImmediate } from "node:timers";
 import type { Update } from "../api/types.gen.ts";
 import { BadInput } from "../exception/bad_input.ts";
+import { TelepotException } from "../exception/telepot_exception.ts";
 import { type Deferred, deferred } from "./deferred.ts";
 import { Deque } from "./deque.ts";
 import type { DeadLetter, Journal, JournalRecord, TakenRecord } from "./journal.ts";
@@ -393,7 +394,8 @@ export class SqliteJournal implements Journal {
 
   /**
    * Writes pending attempts and acks, and the staged writes whose updates have finished, and closes
-   * the file. Other staged writes are dropped: their updates are handled again after a restart.
+   * the file. Other staged writes are dropped (and told, as of a refusal): their updates are handled
+   * again, by the next loop or after a restart.
    */
   close(): void {
     if (!this.#db) return;
@@ -405,7 +407,9 @@ export class SqliteJournal implements Journal {
       this.#lateAcks = undefined;
       clearTimeout(this.#stagedTimer);
       this.#stagedTimer = undefined;
-      this.#staging.clear();
+      this.#staging.clear(
+        new TelepotException("the journal closed before the updates this state save waited for were handled"),
+      );
       this.#attemptWritten.clear();
       this.#returned = undefined;
       this.#db.close();

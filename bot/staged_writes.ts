@@ -161,9 +161,17 @@ export class StagedWrites {
     return writes;
   }
 
-  /** Forgets everything (the journal closes: what was not committed is handled again on restart). */
-  clear(): void {
-    for (const write of this.#writes.keys()) write.done();
+  /**
+   * Forgets everything, telling each write it was dropped with `error` (the journal closes: what was
+   * not committed is handled again, by the next loop or after a restart, and whoever made a write must
+   * not take it for committed meanwhile).
+   */
+  clear(error: unknown): void {
+    const heard = new Set<unknown>();
+    for (const write of this.#writes.keys()) {
+      write.failed(error, heard);
+      write.done();
+    }
     this.#writes.clear();
     this.#covered.clear();
     this.#finished.clear();

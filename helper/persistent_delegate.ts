@@ -32,6 +32,10 @@ export interface Openable {
   onClose(ex: unknown): unknown;
 }
 
+// Updates a delegate remembers as staged (see PersistentDelegate.#staged): one is handed out again
+// right after its attempt failed, and a delegate serving several chats may have staged others meanwhile.
+const STAGED_KEPT = 16;
+
 /**
  * How a delegate declares persistent state: a `state` property (its initial value is the default,
  * replaced by the stored state when there is one), or `loadState`/`saveState` methods for state kept
@@ -143,8 +147,13 @@ class PersistentDelegate implements Openable {
   #version = 0;
   // The messages the state includes (see storage/applied.ts).
   #applied: AppliedIds<string> = { applied: [] };
-  // Set when a write made with an acknowledgement was refused as it committed: what this delegate
-  // holds in memory is no longer what is stored, so it closes at its next message.
+  // The latest updates whose state was staged with their acknowledgement, applied in memory though not
+  // committed: one handed out again meanwhile is one that another delegate failed, and is tried again
+  // (a refused write closes this delegate at its next message instead).
+  #staged: string[] = [];
+  // Set when a write made with an acknowledgement was refused as it committed, or dropped by a journal
+  // closing first: what this delegate holds in memory is not what is stored, so it closes at its next
+  // message.
   #refused: { error: unknown } | undefined;
 
   constructor(inner: Openable, persistence: Persistence, bot: object, seed: unknown) {
@@ -166,7 +175,7 @@ class PersistentDelegate implements Openable {
       // Delivered again after a crash between its save and its acknowledgement: it was opened with,
       // and handled, already.
       const id = this.#idOf(initialMsg);
-      if (id !== undefined && liveApplied(this.#applied).includes(id)) return true;
+      if (id !== undefined && this.#includes(id)) return true;
       const handled = this.#inner.open(initialMsg, seed);
       return then(handled, (h) => h ? then(this.#save(initialMsg, false), () => true) : h);
     });
@@ -179,7 +188,7 @@ class PersistentDelegate implements Openable {
       throw error;
     }
     const id = this.#idOf(msg);
-    if (id !== undefined && liveApplied(this.#applied).includes(id)) return undefined;
+    if (id !== undefined && this.#includes(id)) return undefined;
     let result: unknown;
     try {
       result = this.#inner.onMessage(msg);
@@ -201,6 +210,11 @@ class PersistentDelegate implements Openable {
     if (updateId !== undefined) return `u${updateId}`;
     const eventId = this.#persistence.eventId(msg);
     return eventId === undefined ? undefined : `e${eventId}`;
+  }
+
+  // Whether the state in memory includes message `id` already.
+  #includes(id: string): boolean {
+    return this.#staged.includes(id) || liveApplied(this.#applied).includes(id);
   }
 
   #load(stored: Versioned | undefined): void {
@@ -263,6 +277,7 @@ class PersistentDelegate implements Openable {
       }
       if (version !== undefined) {
         this.#version = version;
+        this.#staged = [...this.#staged, `u${updateId}`].slice(-STAGED_KEPT);
         return;
       }
     }
@@ -297,10 +312,11 @@ class PersistentDelegate implements Openable {
   readonly #sentAgain = (id: string): boolean =>
     id[0] === "u" && receiverOf(this.#bot).mayBeSentAgain(Number(id.slice(1)));
 
-  // A write made with an acknowledgement was refused as it committed (another writer got there first).
+  // A write made with an acknowledgement was refused as it committed (another writer got there first),
+  // or dropped as the journal closed.
   readonly #onRefused = (error: unknown): void => {
     this.#refused = { error };
-    this.#persistence.bot.logError("a state save was refused as it committed", error);
+    this.#persistence.bot.logError("a state save was not committed", error);
   };
 
   #idle(): IdleEventCoordinator | undefined {

@@ -4,14 +4,21 @@
 // update counts as finished.
 import assert from "node:assert/strict";
 import type { Update } from "../api/types.gen.ts";
+import { DelegatorBot } from "../bot/delegator_bot.ts";
 import type { Journal } from "../bot/journal.ts";
 import { MemoryJournal } from "../bot/memory_journal.ts";
 import { Receiver } from "../bot/receiver.ts";
 import { SqliteJournal } from "../bot/sqlite_journal.ts";
+import { paveEventSpace } from "../delegate/compose.ts";
+import { createOpen } from "../delegate/delegators.ts";
+import { perChatId } from "../delegate/seeders.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import { DeadLetterError } from "../exception/dead_letter.ts";
 import { StateConflict } from "../exception/state_conflict.ts";
+import { ChatHandler } from "../helper/handlers.ts";
+import { persist } from "../storage/persistence.ts";
 import { SqliteStorage } from "../storage/sqlite_storage.ts";
+import { BotApiEmulator } from "../testing/mod.ts";
 import { until } from "./support/until.ts";
 
 async function pair(): Promise<{ journal: SqliteJournal; storage: SqliteStorage; dir: string }> {
@@ -354,4 +361,101 @@ Deno.test("receiver: a journal that cannot record an attempt stops the lane, and
   assert.deepEqual(inner.deadLetters(), [], "not dead-lettered for the journal's failure");
   assert.deepEqual(inner.unacked().map((r) => r.id), [1], "still held, to be tried again");
   await receiver.detach(0.1);
+});
+
+Deno.test("persistent delegates: one that handled an update another delegate's save failed does not apply it again at its retries", async () => {
+  class Tally extends ChatHandler {
+    state = { count: 0 };
+    onChatMessage(): void {
+      this.state.count += 1;
+    }
+  }
+  class Profile extends ChatHandler {
+    state: Record<string, unknown> = {};
+    onChatMessage(): void {
+      this.state.lastSeen = new Date(); // no JSON: its save is refused with BadInput, at every attempt
+    }
+  }
+  const dir = await Deno.makeTempDir({ prefix: "persist_ack_" });
+  const emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "tally_bot" });
+  const user = emu.createUser({ first_name: "U" });
+  const bot = new DelegatorBot(token, [
+    paveEventSpace()(perChatId(), createOpen, Tally, { timeout: 600 }),
+    paveEventSpace()(perChatId(), createOpen, Profile, { timeout: 600 }),
+  ], { apiRoot: emu.apiRoot, logger: { debug() {}, error() {} } });
+  const persistence = await persist(bot, `${dir}/bot.db`);
+  const errors: unknown[] = [];
+  const loop = bot.messageLoop(undefined, {
+    timeout: 1,
+    relax: 0,
+    journal: `${dir}/bot.db`,
+    maxAttempts: 3,
+    backoff: { initial: 0.05, max: 0.1 },
+    onError: (e) => errors.push(e),
+  });
+  try {
+    await user.sendText(user.id, "one message");
+    await until(() => errors.some((e) => e instanceof DeadLetterError), 30, "the dead letter");
+    await loop.stop();
+    const reader = new SqliteStorage(`${dir}/bot.db`);
+    await reader.open();
+    const stored = reader.get(`state:Tally:${user.id}`)?.value as { state: { count: number } } | undefined;
+    reader.close();
+    assert.equal(stored?.state.count, 1, "applied once, committed as the update was dead-lettered");
+    assert.equal(errors.filter((e) => e instanceof BadInput).length, 3, "Profile's save, at each attempt");
+  } finally {
+    await loop.stop();
+    await persistence.close();
+    await emu.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("persistent delegates: a save the journal dropped as it closed (its update still running) is not taken for applied by the next loop", async () => {
+  class Tally extends ChatHandler {
+    state = { count: 0 };
+    onChatMessage(): void {
+      this.state.count += 1;
+    }
+  }
+  let slow = true;
+  class Slow extends ChatHandler {
+    async onChatMessage(): Promise<void> {
+      if (slow) await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const dir = await Deno.makeTempDir({ prefix: "persist_ack_" });
+  const db = `${dir}/bot.db`;
+  const emu = await BotApiEmulator.start();
+  const { token } = emu.createBot({ username: "tally_bot" });
+  const user = emu.createUser({ first_name: "U" });
+  const bot = new DelegatorBot(token, [
+    paveEventSpace()(perChatId(), createOpen, Tally, { timeout: 600 }),
+    paveEventSpace()(perChatId(), createOpen, Slow, { timeout: 600 }),
+  ], { apiRoot: emu.apiRoot, logger: { debug() {}, error() {} } });
+  const persistence = await persist(bot, db);
+  const options = { timeout: 1, relax: 0, journal: db, stopTimeout: 0.1 };
+  let loop = bot.messageLoop(undefined, options);
+  const reader = new SqliteStorage(db);
+  try {
+    await reader.open();
+    await user.sendText(user.id, "one message");
+    // Tally has handled it, its save staged with the ack; Slow is still at it when the loop stops.
+    await until(() => bot.delegateCount === 2, 30, "both delegates open");
+    await loop.stop();
+    slow = false;
+    await new Promise((r) => setTimeout(r, 600));
+    loop = bot.messageLoop(undefined, options);
+    const stored =
+      () => (reader.get(`state:Tally:${user.id}`)?.value as { state: { count: number } } | undefined);
+    await until(() => stored() !== undefined, 30, "the count stored by the next loop");
+    assert.equal(stored()!.state.count, 1);
+  } finally {
+    await loop.stop();
+    reader.close();
+    await persistence.close();
+    await emu.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
