@@ -3,6 +3,7 @@ import type { Msg, SeedTuple } from "../bot/delegator_bot.ts";
 import { failHandling } from "../bot/handling_failure.ts";
 import type { Awaitable } from "../bot/journal.ts";
 import { receiverOf } from "../bot/receiver.ts";
+import type { ScheduledEvent } from "../bot/scheduler.ts";
 import { seedKey } from "../bot/seed_key.ts";
 import { originOf } from "../bot/update_kind.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -176,8 +177,15 @@ class PersistentDelegate implements Openable {
       // and handled, already.
       const id = this.#idOf(initialMsg);
       if (id !== undefined && this.#includes(id)) return true;
-      const handled = this.#inner.open(initialMsg, seed);
-      return then(handled, (h) => h ? then(this.#save(initialMsg, false), () => true) : h);
+      this.#hold();
+      let handled: unknown;
+      try {
+        handled = this.#inner.open(initialMsg, seed);
+      } catch (error) {
+        return this.#discard(error);
+      }
+      const opened = (h: unknown) => h ? then(this.#save(initialMsg, false), () => true) : h;
+      return isThenable(handled) ? handled.then(opened, (error) => this.#discard(error)) : opened(handled);
     });
   }
 
@@ -189,6 +197,7 @@ class PersistentDelegate implements Openable {
     }
     const id = this.#idOf(msg);
     if (id !== undefined && this.#includes(id)) return undefined;
+    this.#hold();
     let result: unknown;
     try {
       result = this.#inner.onMessage(msg);
@@ -236,10 +245,34 @@ class PersistentDelegate implements Openable {
   // A delegate ending normally (idle, StopListening) keeps what it did; one failing keeps the last
   // saved state (the message is handled, as a failing delegate's message always is, but not applied).
   #end(msg: Msg, error: unknown): never | Awaitable<never> {
-    if (!isNormalEnd(error)) throw error;
+    if (!isNormalEnd(error)) return this.#discard(error);
     return then(this.#save(msg, true), () => {
       throw error;
     });
+  }
+
+  // The events this delegate schedules while it handles a message are stored with the state it saves
+  // after it (see Persistence.hold): none of a handling that fails, and once for an update handled again
+  // after a crash before its acknowledgement.
+  #hold(): void {
+    const source = this.#source();
+    if (source !== undefined) this.#persistence.hold(source);
+  }
+
+  #release(): ScheduledEvent<Msg>[] {
+    const source = this.#source();
+    return source === undefined ? [] : this.#persistence.release(source);
+  }
+
+  // A handling that failed, or whose state was not saved: what it scheduled is cancelled.
+  #discard(error: unknown, events = this.#release()): never {
+    this.#persistence.discard(events);
+    throw error;
+  }
+
+  #source(): object | undefined {
+    const source = (this.#inner as { scheduler?: StandardEventScheduler }).scheduler?.source;
+    return typeof source === "object" && source !== null ? source : undefined;
   }
 
   // `msg` is the message whose handling ended; the save goes with the message the delegate still holds
@@ -254,6 +287,7 @@ class PersistentDelegate implements Openable {
     const updateId = held === undefined ? undefined : originOf(held)?.updateId;
     const storage = this.#persistence.storage;
     const events = this.#persistence.settled();
+    const scheduled = this.#release();
     const recordOf = ({ applied, saved }: AppliedIds<string>): DelegateRecord => ({
       state,
       seed: this.#seed,
@@ -273,11 +307,12 @@ class PersistentDelegate implements Openable {
         version = storage.setWithAck(journal, updateId, this.#key, record, this.#version, this.#onRefused);
       } catch (error) {
         failHandling(held!, error);
-        throw error;
+        return this.#discard(error, scheduled);
       }
       if (version !== undefined) {
         this.#version = version;
         this.#staged = [...this.#staged, `u${updateId}`].slice(-STAGED_KEPT);
+        this.#persistence.store(scheduled, this.#key);
         return;
       }
     }
@@ -290,13 +325,24 @@ class PersistentDelegate implements Openable {
     }
     const applied = keepApplied(ids, this.#sentAgain);
     const record = recordOf(applied);
+    // Its events first: a crash between the two writes then schedules them again, rather than losing them
+    // with the update recognised as applied.
+    this.#persistence.store(scheduled);
+    const pending = this.#persistence.settled();
     const write = () => storage.set(this.#key, record, { version: this.#version });
-    const written = this.#guard(held ?? msg, () => events ? events.then(write) : write());
-    return then(written, (version) => {
+    const saved = (version: number) => {
       this.#version = version;
       this.#applied = applied;
       for (const event of storedEvents) this.#persistence.savedIn(event, this.#key);
-    });
+    };
+    let written: Awaitable<number>;
+    try {
+      written = this.#guard(held ?? msg, () => pending ? pending.then(write) : write());
+    } catch (error) {
+      return this.#discard(error, scheduled);
+    }
+    if (!isThenable(written)) return saved(written);
+    return written.then(saved, (error) => this.#discard(error, scheduled));
   }
 
   // The message whose acknowledgement a save can go with: the one the delegate holds, not handled yet.

@@ -1,3 +1,4 @@
+import { eventKey } from "../bot/event_key.ts";
 import type { Awaitable } from "../bot/journal.ts";
 import type { EventScheduler, ScheduledEvent, SchedulerObserver } from "../bot/scheduler.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -47,6 +48,12 @@ function isIdleEvent(data: Record<string, unknown>): boolean {
   return typeof data === "object" && data !== null && "_idle" in data;
 }
 
+// The source a standard event carries (`{ _flavor: { source, … } }`), shared by a delegate's events.
+function sourceOf(data: Record<string, unknown>): unknown {
+  const flavor = typeof data === "object" && data !== null ? eventKey(data) : undefined;
+  return flavor === undefined ? undefined : (data[flavor] as { source?: unknown } | undefined)?.source;
+}
+
 /**
  * A bot's persistence (made by {@link persist}): the storage its delegates keep their state in, and
  * the keeper of its scheduled events, each written to the storage when scheduled, rewritten when
@@ -62,6 +69,10 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly #dataIds = new WeakMap<object, string>();
   // The state key each stored event's handling was saved under (see savedIn).
   readonly #savedIn = new WeakMap<object, string>();
+  // Events scheduled by a delegate while it handles a message, by their source (see hold), and the set
+  // of all of them, not written yet.
+  readonly #held = new Map<object, ScheduledEvent<Record<string, unknown>>[]>();
+  readonly #unwritten = new WeakSet<ScheduledEvent<Record<string, unknown>>>();
   readonly #pending = new Set<Promise<unknown>>();
   // The stored events and restored idle deadlines scheduled on the bot, while they wait.
   readonly #scheduled = new Set<ScheduledEvent<Record<string, unknown>>>();
@@ -126,18 +137,65 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     return this.#pending.size === 0 ? undefined : Promise.all(this.#pending);
   }
 
-  /** Stores a newly scheduled event (idle timeouts excepted). */
+  /**
+   * Holds back the events scheduled with `source` (a delegate's, while it handles a message) until
+   * {@link release}: they are stored with the state that handling saves, not before it. Once held,
+   * holding again changes nothing.
+   */
+  hold(source: object): void {
+    if (!this.#held.has(source)) this.#held.set(source, []);
+  }
+
+  /** The events held for `source` that are still waiting, no longer held (none are written yet). */
+  release(source: object): ScheduledEvent<Record<string, unknown>>[] {
+    const held = this.#held.get(source);
+    if (held === undefined) return [];
+    this.#held.delete(source);
+    return held.filter((event) => this.bot.scheduler.isPending(event));
+  }
+
+  /**
+   * Writes released events: with the save of the state at `after` staged with an update's
+   * acknowledgement, in its transaction, when the storage can (see `Storage.setAfter`; an event whose
+   * write is dropped with that save is cancelled, since the update is handled again); else at once.
+   */
+  store(events: readonly ScheduledEvent<Record<string, unknown>>[], after?: string): void {
+    const storage = this.storage;
+    for (const event of events) {
+      this.#unwritten.delete(event);
+      const id = this.#eventIds.get(event)!;
+      if (after === undefined || typeof storage.setAfter !== "function") {
+        this.#write(id, event);
+        continue;
+      }
+      const dropped = () => {
+        if (this.bot.scheduler.isPending(event)) this.bot.scheduler.cancel(event);
+      };
+      this.#run(() => storage.setAfter!(EVENT_PREFIX + id, this.#stored(id, event), after, dropped));
+    }
+  }
+
+  /** Cancels released events (those still waiting): the handling that scheduled them was not saved. */
+  discard(events: readonly ScheduledEvent<Record<string, unknown>>[]): void {
+    const scheduler = this.bot.scheduler;
+    for (const event of events) if (scheduler.isPending(event)) scheduler.cancel(event);
+  }
+
+  /** Stores a newly scheduled event (idle timeouts excepted), unless its source's events are held. */
   scheduled(event: ScheduledEvent<Record<string, unknown>>): void {
     if (isIdleEvent(event.data)) return;
     const id = crypto.randomUUID();
     this.#remember(event, id);
-    this.#write(id, event);
+    const held = this.#held.size === 0 ? undefined : this.#held.get(sourceOf(event.data) as object);
+    if (held === undefined) return this.#write(id, event);
+    held.push(event);
+    this.#unwritten.add(event);
   }
 
-  /** Stores the event's new time. */
+  /** Stores the event's new time (a held one's is stored when it is). */
   rescheduled(event: ScheduledEvent<Record<string, unknown>>): void {
     const id = this.#eventIds.get(event);
-    if (id !== undefined) this.#write(id, event);
+    if (id !== undefined && !this.#unwritten.has(event)) this.#write(id, event);
   }
 
   /** Forgets a cancelled event. */
@@ -145,7 +203,7 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     const id = this.#eventIds.get(event);
     if (id === undefined) return;
     this.#scheduled.delete(event);
-    this.#run(() => this.storage.delete(EVENT_PREFIX + id));
+    if (!this.#unwritten.delete(event)) this.#run(() => this.storage.delete(EVENT_PREFIX + id));
   }
 
   /**
@@ -187,11 +245,14 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   }
 
   #write(id: string, event: ScheduledEvent<Record<string, unknown>>): void {
-    this.#run(() => {
-      const value: StoredEvent = { when: event.when, data: event.data };
-      toJson(EVENT_PREFIX + id, value);
-      return this.storage.set(EVENT_PREFIX + id, value);
-    });
+    this.#run(() => this.storage.set(EVENT_PREFIX + id, this.#stored(id, event)));
+  }
+
+  // What is stored of an event; refused with BadInput when it is no JSON.
+  #stored(id: string, event: ScheduledEvent<Record<string, unknown>>): StoredEvent {
+    const value: StoredEvent = { when: event.when, data: event.data };
+    toJson(EVENT_PREFIX + id, value);
+    return value;
   }
 
   // A storage failure here has no message to fail: it is reported, and the event lives in memory only.

@@ -74,6 +74,7 @@ interface AckStatements {
   readonly insert: StatementSync;
   readonly update: StatementSync;
   readonly version: StatementSync;
+  readonly put: StatementSync;
   readonly remove: StatementSync;
 }
 
@@ -88,6 +89,10 @@ function ackStatements(db: DatabaseSync): AckStatements {
       insert: db.prepare(INSERT),
       update: db.prepare(UPDATE_WITH_ACK),
       version: db.prepare(`SELECT version FROM telepot_state WHERE key = ? AND ${LIVE}`),
+      put: db.prepare(
+        "INSERT INTO telepot_state (key, value, version, expires_at) VALUES (?, ?, 1, NULL) "
+          + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1, expires_at = NULL",
+      ),
       remove: db.prepare("DELETE FROM telepot_state WHERE key = ?"),
     };
     onJournal.set(db, statements);
@@ -98,22 +103,32 @@ function ackStatements(db: DatabaseSync): AckStatements {
 // The state of one key staged with the acks of the updates it includes: later saves of the key replace
 // its value until it is committed, written once, as one compare-and-set. Once the journal has sealed it,
 // saves with another update go into a new write (so that it waits for no more updates); a save with
-// none (an event) still replaces its value, which the journal reads only as it writes. Keys deleted
-// after it (a handled event's, see deleteAfter) go in its transaction.
+// none (an event) still replaces its value, which the journal reads only as it writes. Keys written
+// and deleted after it (the events a handling scheduled, see setAfter; a handled event's, see
+// deleteAfter) go in its transaction.
 class StagedState implements StagedWrite {
   readonly key: string;
   readonly expected: number;
   json: string;
   sealed = false;
+  readonly puts = new Map<string, { json: string; readonly dropped?: () => void }>();
   readonly deletes: string[] = [];
   readonly #told: ((error: unknown) => void)[] = [];
   readonly #staged: Map<string, StagedState>;
+  readonly #putIn: Map<string, StagedState>;
 
-  constructor(key: string, expected: number, json: string, staged: Map<string, StagedState>) {
+  constructor(
+    key: string,
+    expected: number,
+    json: string,
+    staged: Map<string, StagedState>,
+    putIn: Map<string, StagedState>,
+  ) {
     this.key = key;
     this.expected = expected;
     this.json = json;
     this.#staged = staged;
+    this.#putIn = putIn;
   }
 
   tell(failed: (error: unknown) => void): void {
@@ -127,6 +142,7 @@ class StagedState implements StagedWrite {
       ? statements.insert.get(this.key, this.json, null, now) !== undefined
       : Number(statements.update.run(this.json, this.key, this.expected, now).changes) === 1;
     if (written) {
+      for (const [key, put] of this.puts) statements.put.run(key, put.json);
       for (const key of this.deletes) statements.remove.run(key);
       return;
     }
@@ -141,10 +157,12 @@ class StagedState implements StagedWrite {
       heard.add(failed);
       failed(error);
     }
+    for (const put of this.puts.values()) put.dropped?.();
   }
 
   done(): void {
     if (this.#staged.get(this.key) === this) this.#staged.delete(this.key);
+    for (const key of this.puts.keys()) if (this.#putIn.get(key) === this) this.#putIn.delete(key);
   }
 }
 
@@ -171,8 +189,10 @@ export class SqliteStorage implements Storage {
   #db: DatabaseSync | undefined;
   #sql: Statements | undefined;
   #writes = 0;
-  // Saves staged with a journal's acks, not committed yet, by key; and that journal.
+  // Saves staged with a journal's acks, not committed yet, by key; the keys written with them (see
+  // setAfter), and the save each goes with; and that journal.
   readonly #staged = new Map<string, StagedState>();
+  readonly #putIn = new Map<string, StagedState>();
   #journal: SqliteJournal | undefined;
 
   /**
@@ -225,7 +245,8 @@ export class SqliteStorage implements Storage {
    * Writes the value (compare-and-set when `options.version` is given); returns the new version. A
    * save that follows a save staged with an update's acknowledgement (naming the version that one
    * returned, the update not finished yet: a delegate handling an event right after a message) joins
-   * it: the value is committed with that acknowledgement.
+   * it: the value is committed with that acknowledgement. So does a plain write of a key that waits to
+   * be written with such a save (see {@link setAfter}): its value replaces the one waiting.
    */
   set(key: string, value: unknown, options?: SetOptions): number {
     const sql = this.#statements();
@@ -235,6 +256,13 @@ export class SqliteStorage implements Storage {
     if (staged !== undefined) {
       staged.json = json;
       return staged.expected + 1;
+    }
+    const put = options?.version === undefined && options?.ttl === undefined
+      ? this.#putIn.get(key)
+      : undefined;
+    if (put !== undefined) {
+      put.puts.get(key)!.json = json;
+      return 1;
     }
     this.#commitStaged(key);
     const expiresAt = checkTtl(options?.ttl);
@@ -273,7 +301,7 @@ export class SqliteStorage implements Storage {
     checkKey(key);
     const json = toJson(key, value);
     const previous = this.#stagedBefore(key, version, false);
-    const staged = previous ?? new StagedState(key, version, json, this.#staged);
+    const staged = previous ?? new StagedState(key, version, json, this.#staged, this.#putIn);
     // First, since a closed journal refuses: then nothing here has changed.
     journal.stage(updateId, staged);
     if (previous !== undefined) staged.json = json;
@@ -283,10 +311,19 @@ export class SqliteStorage implements Storage {
     return staged.expected + 1;
   }
 
-  /** Removes the key (compare-and-delete when `version` is given). */
+  /**
+   * Removes the key (compare-and-delete when `version` is given). A key that waits to be written with a
+   * staged save (see {@link setAfter}) is taken out of it instead.
+   */
   delete(key: string, version?: number): boolean {
     const sql = this.#statements();
     checkKey(key);
+    const put = version === undefined ? this.#putIn.get(key) : undefined;
+    if (put !== undefined) {
+      put.puts.delete(key);
+      this.#putIn.delete(key);
+      return true;
+    }
     this.#commitStaged(key);
     const now = Date.now();
     if (version === undefined) {
@@ -305,6 +342,29 @@ export class SqliteStorage implements Storage {
   }
 
   /**
+   * Writes `key` (unconditionally) with the save of `after` staged with an acknowledgement (see
+   * {@link setWithAck}), in the transaction that commits it, while one waits; else at once. When that
+   * save is refused, or dropped as the journal closes, `key` is not written and `dropped` is told.
+   */
+  setAfter(key: string, value: unknown, after: string, dropped?: () => void): void {
+    this.#statements();
+    checkKey(key);
+    const json = toJson(key, value);
+    const staged = this.#staged.get(after);
+    if (staged === undefined) {
+      this.set(key, value);
+      return;
+    }
+    const waiting = this.#putIn.get(key);
+    if (waiting !== undefined) {
+      waiting.puts.get(key)!.json = json;
+      return;
+    }
+    staged.puts.set(key, { json, dropped });
+    this.#putIn.set(key, staged);
+  }
+
+  /**
    * Removes `key` with the save of `after` staged with an acknowledgement (see {@link setWithAck}), in
    * the transaction that commits it, while one waits; else at once. A refused save keeps `key`.
    */
@@ -318,7 +378,8 @@ export class SqliteStorage implements Storage {
   /** The live entries under `prefix`, in key order. */
   scan(prefix: string): StoredEntry[] {
     checkKey(prefix, "prefix");
-    if ([...this.#staged.keys()].some((key) => key.startsWith(prefix))) this.#journal?.flush();
+    const waiting = (keys: Iterable<string>) => [...keys].some((key) => key.startsWith(prefix));
+    if (waiting(this.#staged.keys()) || waiting(this.#putIn.keys())) this.#journal?.flush();
     const rows = this.#statements().scan.all(prefix, prefixEnd(prefix), Date.now()) as unknown as Row[];
     return rows.map((row) => ({ key: row.key, value: JSON.parse(row.value), version: row.version }));
   }
@@ -326,6 +387,7 @@ export class SqliteStorage implements Storage {
   /** Closes the file (saves staged with a journal's acks are the journal's to commit). */
   close(): void {
     this.#staged.clear();
+    this.#putIn.clear();
     this.#db?.close();
     this.#db = undefined;
     this.#sql = undefined;
@@ -343,7 +405,7 @@ export class SqliteStorage implements Storage {
   // What this storage reads or writes of `key` comes after the saves of it staged before, if they may
   // commit.
   #commitStaged(key: string): void {
-    if (this.#staged.has(key)) this.#journal?.flush();
+    if (this.#staged.has(key) || this.#putIn.has(key)) this.#journal?.flush();
   }
 
   #version(key: string, now: number): number {

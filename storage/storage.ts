@@ -73,6 +73,13 @@ export interface Storage {
     failed: (error: unknown) => void,
   ): number | undefined;
   /**
+   * Optional: writes `key` (unconditionally) with what was saved of `after`: with the write of `after`
+   * that {@link setWithAck} staged, in its transaction, if one waits to be committed (when that write is
+   * refused, `key` is not written and `dropped` is told), else at once, as `set` does. What a storage
+   * without it does by `set`, since its saves are committed as they return.
+   */
+  setAfter?(key: string, value: unknown, after: string, dropped?: () => void): Awaitable<void>;
+  /**
    * Optional: removes `key` once what was saved of `after` is committed: with the write of `after` that
    * {@link setWithAck} staged, in its transaction, if one waits to be committed (a refused write keeps
    * `key`), else at once. What a storage without it does by `delete`, since its saves are committed as

@@ -102,6 +102,34 @@ Deno.test("deleteAfter: a key goes in the transaction of the write staged for an
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("setAfter: a key is written in the transaction of the write staged for another; writes and deletes of it meanwhile change what waits; a refused write drops it and tells", async () => {
+  const { journal, storage, dir } = await pair();
+  const other = await otherProcess(dir);
+  const live = () => other.scan("event:").map((entry) => [entry.key, entry.value]);
+  const dropped: string[] = [];
+  storage.setWithAck(journal, 1, "k", { n: 1 }, 0, () => {});
+  for (const key of ["event:a", "event:b", "event:c"]) storage.setAfter(key, 1, "k", () => dropped.push(key));
+  storage.set("event:b", 2); // rescheduled
+  assert.equal(storage.delete("event:c"), true); // cancelled
+  assert.deepEqual(live(), [], "not before the write commits");
+  journal.ack(1);
+  journal.flush();
+  assert.deepEqual(live(), [["event:a", 1], ["event:b", 2]]);
+  storage.setWithAck(journal, 2, "k", { n: 2 }, 1, () => {});
+  storage.setAfter("event:d", 1, "k", () => dropped.push("event:d"));
+  other.set("k", { n: 50 }); // between the save and the ack: the write is refused
+  journal.ack(2);
+  journal.flush();
+  assert.deepEqual(dropped, ["event:d"]);
+  assert.deepEqual(live(), [["event:a", 1], ["event:b", 2]], "not written with the refused write");
+  storage.setAfter("event:e", 1, "k");
+  assert.deepEqual(live().map(([key]) => key), ["event:a", "event:b", "event:e"], "nothing staged: at once");
+  journal.close();
+  other.close();
+  storage.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("setWithAck: saves of one key in a row are one write, committed with all their acks", async () => {
   const { journal, storage, dir } = await pair();
   const other = await otherProcess(dir);

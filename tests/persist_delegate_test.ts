@@ -215,6 +215,39 @@ Deno.test("delegate state: a class kept by two patterns (per chat, per user) is 
   assert.deepEqual(await run(Tally, true), { counts: [], refused: 4 });
 });
 
+Deno.test("stored events: what a handler scheduled before it threw is neither stored nor fired, as its state is not saved", async () => {
+  const fired: string[] = [];
+  class Failing extends ChatHandler {
+    state = { count: 0 };
+    onChatMessage(msg: Msg): void {
+      this.state.count++;
+      this.scheduler.eventLater(0.05, ["_alarm", { text: msg.text }]);
+      if (msg.text === "fail") throw new Error("failed after scheduling");
+    }
+    onAlarm(event: { _alarm: { text: string } }): void {
+      fired.push(event._alarm.text);
+    }
+  }
+  const storage = new MemoryStorage();
+  const bot = new DelegatorBot("1:test", [
+    paveEventSpace()(perChatId(), createOpen, Failing, { timeout: 60 }),
+  ], {
+    logger: { debug() {}, error() {} },
+  });
+  const persistence = await persist(bot, storage);
+  try {
+    await bot.handle(message(21, "fail"));
+    assert.deepEqual(storage.scan("event:"), [], "not stored");
+    await bot.handle(message(21, "ok"));
+    await until(() => fired.length > 0, 10);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(fired, ["ok"]);
+    assert.equal((storage.get("state:Failing:21")!.value as { state: { count: number } }).state.count, 1);
+  } finally {
+    await stop(bot, persistence);
+  }
+});
+
 Deno.test("stored events: fire after a restart and open their delegate; a cancelled one is forgotten", async () => {
   log.length = 0;
   const storage = new MemoryStorage();

@@ -62,3 +62,43 @@ Deno.test("kill -9 after an alarm was handled, its effect staged with an update'
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kill -9 after a handler scheduled an alarm, before its update was acknowledged: handled again, it schedules the alarm once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "persist_events_" });
+  const emu = await EmulatorProcess.start();
+  const config: Config = {
+    apiRoot: emu.apiRoot,
+    token: emu.token,
+    db: `${dir}/bot.db`,
+    out: `${dir}/out.txt`,
+    killAfterRemind: true,
+  };
+  let bot = startBot(config);
+  const storage = sqliteStorage(config.db);
+  try {
+    await until(() => lines(config.out, "R").length === 1, 60, "the bot to start");
+    const { chat } = await emu.command({ say: { chat: 0, text: "remind 1" } });
+    await until(() => lines(config.out, "K").length === 1, 60, "the kill");
+    await bot.status;
+
+    bot = startBot({ ...config, killAfterRemind: false });
+    await storage.open();
+    const state = () =>
+      (storage.get(`state:Reminder:${chat}`)?.value as
+        | { state: { count: number; alarms: number } }
+        | undefined)
+        ?.state;
+    await until(() => state()?.alarms === 1, 60, "the alarm");
+    // Past its time: any second alarm would have come too.
+    await new Promise((r) => setTimeout(r, 1500));
+    await until(() => storage.scan("event:").length === 0, 60, "no alarm left stored");
+    assert.deepEqual(state(), { count: 1, alarms: 1 });
+    assert.equal(lines(config.out, "A").length, 1, "one alarm fired");
+  } finally {
+    bot.kill("SIGKILL");
+    await bot.status;
+    storage.close();
+    await emu.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -2,8 +2,8 @@
 // with the SQLite journal and storage in one file, killed at chosen moments by itself.
 // Appends to `out`: `R <pid>` once started; `C <chat> <count> <update_id> <pid>` per counted message;
 // `A <chat> <alarms> <pid>` per alarm; `K <pid>` just before it kills itself.
-// Texts: "alarm <seconds>" schedules an `_alarm`; "slow <ms>" is counted after that many ms; anything
-// else is counted.
+// Texts: "alarm <seconds>" schedules an `_alarm`; "remind <seconds>" schedules one too, and is counted;
+// "slow <ms>" is counted after that many ms; anything else is counted.
 import { DelegatorBot } from "../../bot/delegator_bot.ts";
 import type { LoopMessage } from "../../bot/handler.ts";
 import { originOf } from "../../bot/update_kind.ts";
@@ -22,6 +22,8 @@ export interface Config {
   readonly out: string;
   /** Kill itself 15 ms after handling an alarm. */
   readonly killOnAlarm?: boolean;
+  /** Kill itself as soon as "remind" has scheduled its alarm. */
+  readonly killAfterRemind?: boolean;
 }
 
 const config: Config = JSON.parse(Deno.args[0]);
@@ -45,6 +47,10 @@ class Reminder extends ChatHandler {
     if (word === "alarm") {
       this.scheduler.eventLater(Number(arg), ["_alarm", {}]);
       return;
+    }
+    if (word === "remind") {
+      this.scheduler.eventLater(Number(arg), ["_alarm", {}]);
+      if (config.killAfterRemind) killSelf();
     }
     if (word === "slow") await new Promise((r) => setTimeout(r, Number(arg)));
     this.state.count += 1;
