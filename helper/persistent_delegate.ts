@@ -151,7 +151,7 @@ class PersistentDelegate implements Openable {
   // The latest updates whose state was staged with their acknowledgement, applied in memory though not
   // committed: one handed out again meanwhile is one that another delegate failed, and is tried again
   // (a refused write closes this delegate at its next message instead).
-  #staged: string[] = [];
+  readonly #staged: string[] = [];
   // Set when a write made with an acknowledgement was refused as it committed, or dropped by a journal
   // closing first: what this delegate holds in memory is not what is stored, so it closes at its next
   // message.
@@ -259,7 +259,7 @@ class PersistentDelegate implements Openable {
     if (source !== undefined) this.#persistence.hold(source);
   }
 
-  #release(): ScheduledEvent<Msg>[] {
+  #release(): readonly ScheduledEvent<Msg>[] {
     const source = this.#source();
     return source === undefined ? [] : this.#persistence.release(source);
   }
@@ -311,7 +311,8 @@ class PersistentDelegate implements Openable {
       }
       if (version !== undefined) {
         this.#version = version;
-        this.#staged = [...this.#staged, `u${updateId}`].slice(-STAGED_KEPT);
+        this.#staged.push(`u${updateId}`);
+        if (this.#staged.length > STAGED_KEPT) this.#staged.shift();
         this.#persistence.store(scheduled, this.#key);
         return;
       }

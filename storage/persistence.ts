@@ -48,6 +48,9 @@ function isIdleEvent(data: Record<string, unknown>): boolean {
   return typeof data === "object" && data !== null && "_idle" in data;
 }
 
+// What release() gives when nothing was scheduled.
+const NONE: readonly ScheduledEvent<Record<string, unknown>>[] = [];
+
 // The source a standard event carries (`{ _flavor: { source, … } }`), shared by a delegate's events.
 function sourceOf(data: Record<string, unknown>): unknown {
   const flavor = typeof data === "object" && data !== null ? eventKey(data) : undefined;
@@ -69,9 +72,9 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   readonly #dataIds = new WeakMap<object, string>();
   // The state key each stored event's handling was saved under (see savedIn).
   readonly #savedIn = new WeakMap<object, string>();
-  // Events scheduled by a delegate while it handles a message, by their source (see hold), and the set
-  // of all of them, not written yet.
-  readonly #held = new Map<object, ScheduledEvent<Record<string, unknown>>[]>();
+  // Events scheduled by a delegate while it handles a message, by their source (see hold; a list made at
+  // the first), and the set of all of them, not written yet.
+  readonly #held = new Map<object, ScheduledEvent<Record<string, unknown>>[] | undefined>();
   readonly #unwritten = new WeakSet<ScheduledEvent<Record<string, unknown>>>();
   readonly #pending = new Set<Promise<unknown>>();
   // The stored events and restored idle deadlines scheduled on the bot, while they wait.
@@ -143,15 +146,14 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
    * holding again changes nothing.
    */
   hold(source: object): void {
-    if (!this.#held.has(source)) this.#held.set(source, []);
+    if (!this.#held.has(source)) this.#held.set(source, undefined);
   }
 
   /** The events held for `source` that are still waiting, no longer held (none are written yet). */
-  release(source: object): ScheduledEvent<Record<string, unknown>>[] {
+  release(source: object): readonly ScheduledEvent<Record<string, unknown>>[] {
     const held = this.#held.get(source);
-    if (held === undefined) return [];
     this.#held.delete(source);
-    return held.filter((event) => this.bot.scheduler.isPending(event));
+    return held === undefined ? NONE : held.filter((event) => this.bot.scheduler.isPending(event));
   }
 
   /**
@@ -186,8 +188,10 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     if (isIdleEvent(event.data)) return;
     const id = crypto.randomUUID();
     this.#remember(event, id);
-    const held = this.#held.size === 0 ? undefined : this.#held.get(sourceOf(event.data) as object);
-    if (held === undefined) return this.#write(id, event);
+    const source = this.#held.size === 0 ? undefined : sourceOf(event.data) as object;
+    if (source === undefined || !this.#held.has(source)) return this.#write(id, event);
+    let held = this.#held.get(source);
+    if (held === undefined) this.#held.set(source, held = []);
     held.push(event);
     this.#unwritten.add(event);
   }

@@ -55,9 +55,9 @@ const DELETED_KEPT_SECONDS = 24 * 60 * 60;
  * handler fails with `StateConflict` (reported, the update handled again from the stored session).
  * The session also records the updates it includes that may come again (the latest 16, and every one
  * its source may still send again: a whole polling window after a crash), so one delivered again after
- * a crash between the save and the acknowledgement is not applied twice; a deleted session (`state` set to `undefined`)
- * leaves such a record too, without state, for `ttl` seconds (a day without one). One key's messages
- * are handled one at a time.
+ * a crash between the save and the acknowledgement is not applied twice; a deleted session (`state`
+ * set to `undefined`) leaves such a record too, without state, for `ttl` seconds (a day without one).
+ * One key's messages are handled one at a time.
  *
  * @example
  * ```ts
