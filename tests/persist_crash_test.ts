@@ -12,29 +12,13 @@ import { EmulatorProcess } from "./support/emulator_process.ts";
 import type { Config } from "./support/persist_bot.ts";
 import { waitFor } from "./support/receiving_harness.ts";
 import { RedisServer } from "./support/redis_server.ts";
-import { writtenText } from "./support/written_text.ts";
+import { startSupportBot, taggedLines } from "./support/support_bot.ts";
 
 const IDLE = 20;
 // Seconds ahead of the alarm set before the kill.
 const ALARM = 15;
 
-function startBot(config: Config): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./support/persist_bot.ts", import.meta.url).pathname,
-      JSON.stringify(config),
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-}
-
-function lines(out: string, tag: string): string[][] {
-  const text = writtenText(out);
-  return text.split("\n").filter((l) => l.startsWith(`${tag} `)).map((l) => l.split(" ").slice(1));
-}
+const startBot = (config: Config): Deno.ChildProcess => startSupportBot("persist_bot.ts", config);
 
 async function say(
   emu: EmulatorProcess,
@@ -46,7 +30,7 @@ async function say(
 }
 
 function counts(out: string, chat: number): string[][] {
-  return lines(out, "C").filter(([c]) => Number(c) === chat);
+  return taggedLines(out, "C").filter(([c]) => Number(c) === chat);
 }
 
 for (const kind of ["sqlite", "redis"] as const) {
@@ -69,7 +53,7 @@ for (const kind of ["sqlite", "redis"] as const) {
       : sqliteStorage(config.db);
     try {
       await waitFor(
-        () => lines(out, "R").length === 1,
+        () => taggedLines(out, "R").length === 1,
         60,
         "the first bot to start",
       );
@@ -122,14 +106,14 @@ for (const kind of ["sqlite", "redis"] as const) {
       await bot.status;
       // What the test is about needs the kill before the alarm's time: a machine that slow says so.
       assert.ok(alarmWhen > Date.now() / 1000, "the alarm is still ahead at the kill");
-      assert.equal(lines(out, "A").length, 0, "no alarm fired before the kill");
+      assert.equal(taggedLines(out, "A").length, 0, "no alarm fired before the kill");
       bot = startBot(config);
       await waitFor(
-        () => lines(out, "R").length === 2,
+        () => taggedLines(out, "R").length === 2,
         60,
         "the restarted bot",
       );
-      const [restored, restartMs, pid] = lines(out, "R")[1].map(Number);
+      const [restored, restartMs, pid] = taggedLines(out, "R")[1].map(Number);
       // Two alarms and the idle timeouts of the four open counters.
       assert.equal(restored, 6);
 
@@ -150,11 +134,11 @@ for (const kind of ["sqlite", "redis"] as const) {
 
       // The alarm set before the kill fires in the new process; the hour-long one still waits.
       await waitFor(
-        () => lines(out, "A").length === 1,
+        () => taggedLines(out, "A").length === 1,
         60,
         "the alarm after the restart",
       );
-      assert.deepEqual(lines(out, "A")[0].map(Number), [alarmChat, 0, pid]);
+      assert.deepEqual(taggedLines(out, "A")[0].map(Number), [alarmChat, 0, pid]);
       await waitFor(
         async () => (await storage.scan("event:")).length === 1,
         60,
@@ -203,7 +187,7 @@ for (const kind of ["sqlite", "redis"] as const) {
         retried[2],
         "the same update, not acked in between",
       );
-      assert.deepEqual(lines(out, "E").map(([id, name]) => [id, name]), [[
+      assert.deepEqual(taggedLines(out, "E").map(([id, name]) => [id, name]), [[
         refused[2],
         "StateConflict",
       ]]);
@@ -211,13 +195,14 @@ for (const kind of ["sqlite", "redis"] as const) {
 
       // The idle timeout fires in the new process with the time it had left, not a full timeout.
       await waitFor(
-        () => lines(out, "I").some(([c]) => Number(c) === idleChat),
+        () => taggedLines(out, "I").some(([c]) => Number(c) === idleChat),
         60,
         "the idle timeout",
       );
-      const [, idleCount, firedMs, idlePid] = lines(out, "I").find(([c]) => Number(c) === idleChat)!.map(
-        Number,
-      );
+      const [, idleCount, firedMs, idlePid] = taggedLines(out, "I").find(([c]) => Number(c) === idleChat)!
+        .map(
+          Number,
+        );
       assert.equal(idlePid, pid);
       assert.equal(idleCount, 1);
       assert.ok(firedMs >= deadline * 1000 - 50, "not before its deadline");
@@ -258,19 +243,19 @@ for (const shared of [true, false]) {
     const storage = sqliteStorage(config.storage ?? config.db);
     try {
       await waitFor(
-        () => lines(config.out, "R").length === 1,
+        () => taggedLines(config.out, "R").length === 1,
         60,
         "the bot to start",
       );
       await emu.command({ send: { chats: CHATS, perChat: PER_CHAT } });
       await waitFor(
-        () => lines(config.out, "C").length >= (CHATS * PER_CHAT) / 3,
+        () => taggedLines(config.out, "C").length >= (CHATS * PER_CHAT) / 3,
         120,
         "a third handled",
       );
       bot.kill("SIGKILL");
       await bot.status;
-      const before = lines(config.out, "C").length;
+      const before = taggedLines(config.out, "C").length;
       assert.ok(before < CHATS * PER_CHAT, "killed mid-flood");
       bot = startBot(config);
       await storage.open();
@@ -284,7 +269,7 @@ for (const shared of [true, false]) {
         "every chat's messages handled",
       );
       assert.deepEqual(counts(), Array(CHATS).fill(PER_CHAT));
-      assert.deepEqual(lines(config.out, "E"), [], "nothing reported");
+      assert.deepEqual(taggedLines(config.out, "E"), [], "nothing reported");
     } finally {
       bot.kill("SIGKILL");
       await bot.status;

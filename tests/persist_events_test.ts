@@ -5,22 +5,10 @@ import assert from "node:assert/strict";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
 import { EmulatorProcess } from "./support/emulator_process.ts";
 import type { Config } from "./support/event_bot.ts";
+import { startSupportBot, taggedLines } from "./support/support_bot.ts";
 import { until } from "./support/until.ts";
-import { writtenText } from "./support/written_text.ts";
 
-function startBot(config: Config): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./support/event_bot.ts", import.meta.url).pathname, JSON.stringify(config)],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-}
-
-function lines(out: string, tag: string): string[][] {
-  return writtenText(out).split("\n").filter((l) => l.startsWith(`${tag} `)).map((l) =>
-    l.split(" ").slice(1)
-  );
-}
+const startBot = (config: Config): Deno.ChildProcess => startSupportBot("event_bot.ts", config);
 
 Deno.test("kill -9 after an alarm was handled, its effect staged with an update's ack: the alarm stays stored until that commits, and fires again", async () => {
   const dir = await Deno.makeTempDir({ prefix: "persist_events_" });
@@ -35,15 +23,15 @@ Deno.test("kill -9 after an alarm was handled, its effect staged with an update'
   let bot = startBot(config);
   const storage = sqliteStorage(config.db);
   try {
-    await until(() => lines(config.out, "R").length === 1, 60, "the bot to start");
+    await until(() => taggedLines(config.out, "R").length === 1, 60, "the bot to start");
     // The alarm comes due while "slow 1500" is handled: the delegate handles it next, and its save joins
     // the one staged with that update's ack, which waits (50 ms) since "slow 3000" is held behind it.
     const { chat } = await emu.command({ say: { chat: 0, text: "alarm 1" } });
     await emu.command({ say: { chat: 0, text: "slow 1500" } });
     await emu.command({ say: { chat: 0, text: "slow 3000" } });
-    await until(() => lines(config.out, "K").length === 1, 60, "the alarm handled and the kill");
+    await until(() => taggedLines(config.out, "K").length === 1, 60, "the alarm handled and the kill");
     await bot.status;
-    assert.deepEqual(lines(config.out, "A").map(([c, n]) => [Number(c), Number(n)]), [[chat, 1]]);
+    assert.deepEqual(taggedLines(config.out, "A").map(([c, n]) => [Number(c), Number(n)]), [[chat, 1]]);
 
     bot = startBot({ ...config, killOnAlarm: false });
     await storage.open();
@@ -76,9 +64,9 @@ Deno.test("kill -9 after a handler scheduled an alarm, before its update was ack
   let bot = startBot(config);
   const storage = sqliteStorage(config.db);
   try {
-    await until(() => lines(config.out, "R").length === 1, 60, "the bot to start");
+    await until(() => taggedLines(config.out, "R").length === 1, 60, "the bot to start");
     const { chat } = await emu.command({ say: { chat: 0, text: "remind 1" } });
-    await until(() => lines(config.out, "K").length === 1, 60, "the kill");
+    await until(() => taggedLines(config.out, "K").length === 1, 60, "the kill");
     await bot.status;
 
     bot = startBot({ ...config, killAfterRemind: false });
@@ -93,7 +81,7 @@ Deno.test("kill -9 after a handler scheduled an alarm, before its update was ack
     await new Promise((r) => setTimeout(r, 1500));
     await until(() => storage.scan("event:").length === 0, 60, "no alarm left stored");
     assert.deepEqual(state(), { count: 1, alarms: 1 });
-    assert.equal(lines(config.out, "A").length, 1, "one alarm fired");
+    assert.equal(taggedLines(config.out, "A").length, 1, "one alarm fired");
   } finally {
     bot.kill("SIGKILL");
     await bot.status;

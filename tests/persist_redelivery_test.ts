@@ -7,29 +7,12 @@ import assert from "node:assert/strict";
 import { sqliteStorage } from "../storage/sqlite_storage.ts";
 import { EmulatorProcess } from "./support/emulator_process.ts";
 import type { Config } from "./support/redelivery_bot.ts";
+import { startSupportBot, taggedLines } from "./support/support_bot.ts";
 import { until } from "./support/until.ts";
-import { writtenText } from "./support/written_text.ts";
 
 const MESSAGES = 30;
 
-function startBot(config: Config): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./support/redelivery_bot.ts", import.meta.url).pathname,
-      JSON.stringify(config),
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-}
-
-function lines(out: string, tag: string): string[][] {
-  return writtenText(out).split("\n").filter((l) => l.startsWith(`${tag} `)).map((l) =>
-    l.split(" ").slice(1)
-  );
-}
+const startBot = (config: Config): Deno.ChildProcess => startSupportBot("redelivery_bot.ts", config);
 
 for (const mode of ["delegate", "session"] as const) {
   Deno.test(`kill -9 with a window of ${MESSAGES} handled updates unconfirmed, memory journal, ${mode} state: none is applied twice`, async () => {
@@ -43,7 +26,7 @@ for (const mode of ["delegate", "session"] as const) {
       mode,
       hang: true,
     };
-    const counted = (chat: number) => lines(config.out, "C").filter(([c]) => Number(c) === chat);
+    const counted = (chat: number) => taggedLines(config.out, "C").filter(([c]) => Number(c) === chat);
     // Sent before the bot polls, so that one getUpdates brings them all: a window held back by an
     // unfinished update is not asked for more while less than three quarters of it is free.
     // First, and never finished by this process: the offset stays below everything after it.
