@@ -32,8 +32,10 @@ export class LocalFile {
    * Wraps a path.
    *
    * @param path the file's path on disk.
+   * @throws {BadInput} when `path` is not a non-empty string.
    */
   constructor(path: string) {
+    if (typeof path !== "string" || path === "") throw new BadInput("path", "a file's path on disk");
     this.path = path;
   }
 }

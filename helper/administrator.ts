@@ -1,6 +1,6 @@
 import { ADMINISTRATOR_METHODS, type AdministratorMethod } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
-import { checkBot } from "./bot_argument.ts";
+import { checkBot, checkChatId } from "./bot_argument.ts";
 import { installTargetedMethods, type TargetPosition, type WithoutParamAt } from "./proxy.ts";
 
 /** The chat-administration methods of a bot with the chat already filled in. */
@@ -31,10 +31,11 @@ export class Administrator {
    *
    * @param bot the bot (or an augmented bot) whose methods are called.
    * @param chatId the chat every call targets.
-   * @throws {BadInput} when `bot` is not an object.
+   * @throws {BadInput} when `bot` is not an object, or `chatId` no chat's id.
    */
   constructor(bot: ApiMethods, chatId: number | string) {
     checkBot(bot);
+    checkChatId(chatId);
     this.bot = bot;
     this.chatId = chatId;
   }

@@ -16,3 +16,14 @@ export function checkBot(bot: unknown, method?: string): void {
     );
   }
 }
+
+/**
+ * Refuses a chat a helper bound to it could never send to (null, an object), when the helper is made.
+ *
+ * @throws {BadInput} when `chatId` is neither a finite number, a bigint nor a non-empty string.
+ */
+export function checkChatId(chatId: unknown): void {
+  const usable = (typeof chatId === "number" && Number.isFinite(chatId)) || typeof chatId === "bigint"
+    || (typeof chatId === "string" && chatId !== "");
+  if (!usable) throw new BadInput("chatId", "a chat's id (a number) or @username");
+}

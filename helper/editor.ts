@@ -7,6 +7,7 @@ import type {
   MsgIdentifier,
 } from "../api/msg_identifier.ts";
 import { messageIdentifier } from "../bot/identifier.ts";
+import { BadInput } from "../exception/bad_input.ts";
 import { checkBot } from "./bot_argument.ts";
 import { installTargetedMethods, type WithoutParam } from "./proxy.ts";
 
@@ -34,6 +35,23 @@ export type EditorMethods = {
  */
 export interface Editor extends EditorMethods {}
 
+// The shapes a MsgIdentifier has, checked when the Editor is made rather than at its first call.
+function isMsgIdentifier(identifier: string | readonly unknown[]): identifier is MsgIdentifier {
+  if (typeof identifier === "string") return identifier !== "";
+  const chat = (id: unknown) => typeof id === "number" || typeof id === "string";
+  const [first, second, third] = identifier;
+  switch (identifier.length) {
+    case 1:
+      return typeof first === "string" && first !== "";
+    case 2:
+      return chat(first) && typeof second === "number";
+    case 3:
+      return chat(first) && typeof second === "number" && typeof third === "number";
+    default:
+      return false;
+  }
+}
+
 /** See the {@link Editor} interface: the class is a thin holder of bot and message identifier. */
 export class Editor {
   /** The targeted message. */
@@ -52,9 +70,17 @@ export class Editor {
   constructor(bot: ApiMethods, msgIdentifier: MsgIdentifier | object) {
     checkBot(bot);
     this.bot = bot;
-    this.msgIdentifier = typeof msgIdentifier === "string" || Array.isArray(msgIdentifier)
-      ? msgIdentifier as MsgIdentifier
-      : messageIdentifier(msgIdentifier);
+    if (typeof msgIdentifier === "string" || Array.isArray(msgIdentifier)) {
+      if (!isMsgIdentifier(msgIdentifier)) {
+        throw new BadInput(
+          "msgIdentifier",
+          "[chatId, messageId], [inlineMessageId], an inlineMessageId string or [chatId, receiverUserId, ephemeralMessageId]",
+        );
+      }
+      this.msgIdentifier = msgIdentifier;
+    } else {
+      this.msgIdentifier = messageIdentifier(msgIdentifier);
+    }
   }
 }
 

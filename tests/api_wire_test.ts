@@ -450,3 +450,10 @@ Deno.test("answers are read to the end, so one kept-alive connection serves succ
     assert.equal(ports.size, 1, `requests came from ports ${[...ports]}`);
   });
 });
+
+Deno.test("localFile refuses a path that is no non-empty string with BadInput when made, not at the upload", () => {
+  for (const notAPath of [123, "", null, undefined]) {
+    assert.throws(() => localFile(notAPath as never), (e) => e instanceof BadInput && e.argument === "path");
+  }
+  assert.equal(localFile("/tmp/x.bin").path, "/tmp/x.bin");
+});

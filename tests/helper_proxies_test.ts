@@ -75,7 +75,7 @@ Deno.test("proxies over a real bot and the emulator: send, administer, edit, del
   }
 });
 
-Deno.test("Sender, Administrator and Editor refuse a bot that is no object, and Editor a null message, when made", () => {
+Deno.test("Sender, Administrator and Editor refuse a bot that is no object, a chat that is none, and Editor a null message or a malformed identifier, when made", () => {
   const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
   const none = (value: unknown) => value as never;
   const { bot } = recordingBot();
@@ -84,6 +84,16 @@ Deno.test("Sender, Administrator and Editor refuse a bot that is no object, and 
     assert.throws(() => new Administrator(none(notABot), 1), badInput("bot"));
     assert.throws(() => new Editor(none(notABot), [1, 2]), badInput("bot"));
   }
+  for (const notAChat of [null, undefined, "", NaN, {}]) {
+    assert.throws(() => new Sender(bot, none(notAChat)), badInput("chatId"));
+    assert.throws(() => new Administrator(bot, none(notAChat)), badInput("chatId"));
+  }
+  assert.equal(new Sender(bot, "@channel").chatId, "@channel");
+  for (const notAnIdentifier of [[], [1], [1, "2"], ["", 2, 3, 4], [null, 2], ""]) {
+    assert.throws(() => new Editor(bot, none(notAnIdentifier)), badInput("msgIdentifier"));
+  }
+  assert.deepEqual(new Editor(bot, [-100, 7, 3]).msgIdentifier, [-100, 7, 3]);
+  assert.deepEqual(new Editor(bot, ["inline"]).msgIdentifier, ["inline"]);
   assert.throws(() => new Editor(bot, none(null)), badInput("msg"));
   assert.throws(() => new Editor(bot, none(undefined)), badInput("msg"));
   assert.throws(() => installTargetedMethods(none(null), ["sendMessage"], "chatId"), badInput("proto"));
