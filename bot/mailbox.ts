@@ -123,12 +123,19 @@ export class Mailbox<T> {
     this.#currentItem = item;
   }
 
+  /**
+   * Called as the reader lets go of an item it held, just before that item's receipt is released (so
+   * before the update can be acknowledged): what a reader's wrapper must write first.
+   */
+  beforeRelease: (() => void) | undefined = undefined;
+
   /** The reader has handled its current item: releases its receipt. */
   release(): void {
     this.#currentItem = undefined;
     const current = this.#current;
     if (current !== undefined) {
       this.#current = undefined;
+      this.beforeRelease?.();
       current.release();
     }
   }

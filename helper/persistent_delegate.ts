@@ -115,20 +115,36 @@ function classStateName(prototype: object): string {
   return typeof cls.stateName === "string" && cls.stateName !== "" ? cls.stateName : cls.name;
 }
 
-// Refuses a delegate whose class's state name an earlier pattern of the bot keeps its state under
-// (or whose delegator serves two patterns, and so cannot tell which one it serves).
+// The delegator that made the first delegate keeping state under each name, per bot: instances may
+// name their state themselves, which no class tells.
+const nameOwners = new WeakMap<object, Map<string, object>>();
+
+// Refuses a delegate whose state name another pattern of the bot keeps its state under: by the classes,
+// the later pattern's; by the names instances give, the one whose delegate came second (or a delegator
+// serving two patterns, which cannot tell which one it serves).
 function checkOwnName(bot: object, delegator: object, delegate: object): void {
-  const name = classStateName(Object.getPrototypeOf(delegate));
-  // A class without a name is refused by stateName() with its own reason.
-  if (name === "") return;
+  let name: string;
+  try {
+    name = stateName(delegate);
+  } catch {
+    // Refused as the delegate's state key is made, with its own reason.
+    return;
+  }
   const patterns = openersOf(bot).filter(({ prototype }) => classStateName(prototype) === name);
   const own = patterns.filter((pattern) => pattern.delegator === delegator).length;
-  if (patterns.length < 2 || (patterns[0].delegator === delegator && own === 1)) return;
+  const byClass = patterns.length >= 2 && !(patterns[0].delegator === delegator && own === 1);
+  let owners = nameOwners.get(bot);
+  if (owners === undefined) nameOwners.set(bot, owners = new Map());
+  const owner = owners.get(name);
+  if (!byClass && (owner === undefined || owner === delegator)) {
+    owners.set(name, delegator);
+    return;
+  }
   throw new BadInput(
     "delegation patterns",
-    `one pattern per state name: ${name} is the state name of an earlier pattern's delegates too, and `
+    `one pattern per state name: ${name} is the state name of another pattern's delegates too, and `
       + `both would keep state under state:${name}:<seed>; give this pattern a class of its own `
-      + `(a subclass, with a static stateName of its own when the class has one)`,
+      + `(a subclass, with a static stateName of its own when the class has one), or a stateName of its own`,
   );
 }
 
@@ -163,6 +179,7 @@ class PersistentDelegate implements Openable {
     this.#bot = bot;
     this.#seed = seed;
     this.#key = stateKey(inner, seed);
+    inner.listener.mailbox.beforeRelease = this.#lettingGo;
   }
 
   get listener(): Listener {
@@ -258,6 +275,16 @@ class PersistentDelegate implements Openable {
     const source = this.#source();
     if (source !== undefined) this.#persistence.hold(source);
   }
+
+  // The handler lets go of the message it holds before it returns (listener.wait() reading on, or
+  // listener.handled()): that message is acknowledged now, so the events its handling scheduled so far
+  // are stored now; those scheduled after still wait for the state saved when the handler returns.
+  readonly #lettingGo = (): void => {
+    const source = this.#source();
+    if (source === undefined || !this.#persistence.holds(source)) return;
+    this.#persistence.store(this.#persistence.release(source));
+    this.#persistence.hold(source);
+  };
 
   #release(): readonly ScheduledEvent<Msg>[] {
     const source = this.#source();

@@ -76,6 +76,8 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
   // the first), and the set of all of them, not written yet.
   readonly #held = new Map<object, ScheduledEvent<Record<string, unknown>>[] | undefined>();
   readonly #unwritten = new WeakSet<ScheduledEvent<Record<string, unknown>>>();
+  // Of those, the ones emitted while held, not handled yet.
+  readonly #dueUnwritten = new WeakSet<ScheduledEvent<Record<string, unknown>>>();
   readonly #pending = new Set<Promise<unknown>>();
   // The stored events and restored idle deadlines scheduled on the bot, while they wait.
   readonly #scheduled = new Set<ScheduledEvent<Record<string, unknown>>>();
@@ -149,11 +151,21 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     if (!this.#held.has(source)) this.#held.set(source, undefined);
   }
 
-  /** The events held for `source` that are still waiting, no longer held (none are written yet). */
+  /** Whether the events scheduled with `source` are held back (see {@link hold}). */
+  holds(source: object): boolean {
+    return this.#held.has(source);
+  }
+
+  /**
+   * The events held for `source` that are still to be handled, no longer held (none are written yet):
+   * those waiting, and those that came due meanwhile and wait in a delegate's mailbox, which are stored
+   * too, so that a crash before they are handled does not lose them.
+   */
   release(source: object): readonly ScheduledEvent<Record<string, unknown>>[] {
     const held = this.#held.get(source);
     this.#held.delete(source);
-    return held === undefined ? NONE : held.filter((event) => this.bot.scheduler.isPending(event));
+    if (held === undefined) return NONE;
+    return held.filter((event) => this.bot.scheduler.isPending(event) || this.#dueUnwritten.has(event));
   }
 
   /**
@@ -218,8 +230,11 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     const id = this.#eventIds.get(event);
     if (id === undefined) return;
     this.#scheduled.delete(event);
+    if (this.#unwritten.has(event)) this.#dueUnwritten.add(event);
     const forget = (handled: unknown) => {
+      // A handling that failed keeps the event, to be stored and emitted again after a restart.
       if (handled === false) return;
+      this.#dueUnwritten.delete(event);
       const storage = this.storage;
       const state = this.#savedIn.get(event.data);
       this.#run(() =>
