@@ -354,8 +354,9 @@ class PersistentDelegate implements Openable {
     const applied = keepApplied(ids, this.#sentAgain);
     const record = recordOf(applied);
     // Its events first: a crash between the two writes then schedules them again, rather than losing them
-    // with the update recognised as applied.
-    this.#persistence.store(scheduled);
+    // with the update recognised as applied. A save joining one staged with an update's acknowledgement
+    // (an event handled right after a message, in the shared SQLite file) takes its events along.
+    this.#persistence.store(scheduled, this.#key);
     const pending = this.#persistence.settled();
     const write = () => storage.set(this.#key, record, { version: this.#version });
     const saved = (version: number) => {

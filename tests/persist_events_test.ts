@@ -51,6 +51,43 @@ Deno.test("kill -9 after an alarm was handled, its effect staged with an update'
   }
 });
 
+Deno.test("kill -9 after an alarm's handling, staged with an update's ack, scheduled another event: handled again after the restart, it is stored once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "persist_events_" });
+  const emu = await EmulatorProcess.start();
+  const config: Config = {
+    apiRoot: emu.apiRoot,
+    token: emu.token,
+    db: `${dir}/bot.db`,
+    out: `${dir}/out.txt`,
+    killOnAlarm: true,
+    chainAlarm: true,
+  };
+  let bot = startBot(config);
+  const storage = sqliteStorage(config.db);
+  try {
+    await until(() => taggedLines(config.out, "R").length === 1, 60, "the bot to start");
+    await emu.command({ say: { chat: 0, text: "alarm 1" } });
+    await emu.command({ say: { chat: 0, text: "slow 1500" } });
+    await emu.command({ say: { chat: 0, text: "slow 3000" } });
+    await until(() => taggedLines(config.out, "K").length === 1, 60, "the alarm handled and the kill");
+    await bot.status;
+
+    bot = startBot({ ...config, killOnAlarm: false });
+    await storage.open();
+    await until(() => taggedLines(config.out, "A").length === 2, 60, "the alarm handled again");
+    const later = () =>
+      storage.scan("event:").filter((entry) => "_later" in (entry.value as { data: object }).data);
+    await until(() => storage.scan("event:").length === later().length, 60, "the alarm deleted");
+    assert.equal(later().length, 1, "the event the alarm's handling scheduled, stored once");
+  } finally {
+    bot.kill("SIGKILL");
+    await bot.status;
+    storage.close();
+    await emu.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("kill -9 after a handler scheduled an alarm, before its update was acknowledged: handled again, it schedules the alarm once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "persist_events_" });
   const emu = await EmulatorProcess.start();

@@ -3,7 +3,8 @@
 // Appends to `out`: `R <pid>` once started; `C <chat> <count> <update_id> <pid>` per counted message;
 // `A <chat> <alarms> <pid>` per alarm; `K <pid>` just before it kills itself.
 // Texts: "alarm <seconds>" schedules an `_alarm`; "remind <seconds>" schedules one too, and is counted;
-// "slow <ms>" is counted after that many ms; anything else is counted.
+// "slow <ms>" is counted after that many ms; anything else is counted. With `chainAlarm`, an alarm's
+// handling schedules a `_later` event.
 import { DelegatorBot } from "../../bot/delegator_bot.ts";
 import type { LoopMessage } from "../../bot/handler.ts";
 import { originOf } from "../../bot/update_kind.ts";
@@ -24,6 +25,8 @@ export interface Config {
   readonly killOnAlarm?: boolean;
   /** Kill itself as soon as "remind" has scheduled its alarm. */
   readonly killAfterRemind?: boolean;
+  /** An alarm's handling schedules a `_later` event an hour ahead. */
+  readonly chainAlarm?: boolean;
 }
 
 const config: Config = JSON.parse(Deno.args[0]);
@@ -57,9 +60,12 @@ class Reminder extends ChatHandler {
     write(`C ${this.chatId} ${this.state.count} ${originOf(msg)?.updateId ?? -1} ${Deno.pid}`);
   }
 
+  onLater(): void {}
+
   onAlarm(): void {
     this.state.alarms += 1;
     write(`A ${this.chatId} ${this.state.alarms} ${Deno.pid}`);
+    if (config.chainAlarm) this.scheduler.eventLater(3600, ["_later", {}]);
     // Within the 50 ms a save staged with an ack may wait while the chat has more updates held.
     if (config.killOnAlarm) setTimeout(killSelf, 15);
   }
