@@ -124,20 +124,22 @@ export class Mailbox<T> {
   }
 
   /**
-   * Called as the reader lets go of an item it held, just before that item's receipt is released (so
-   * before the update can be acknowledged): what a reader's wrapper must write first.
+   * Called as the reader lets go of an item it held (still {@link current} then), just before that
+   * item's receipt is released, so before the update can be acknowledged: what a reader's wrapper must
+   * write first.
    */
   beforeRelease: (() => void) | undefined = undefined;
 
   /** The reader has handled its current item: releases its receipt. */
   release(): void {
-    this.#currentItem = undefined;
     const current = this.#current;
     if (current !== undefined) {
-      this.#current = undefined;
+      // Still the current item while it is told, so that the hook knows which one goes.
       this.beforeRelease?.();
+      this.#current = undefined;
       current.release();
     }
+    this.#currentItem = undefined;
   }
 
   /** Releases the current item and removes and returns the next one, or `undefined` when empty. */

@@ -168,6 +168,10 @@ class PersistentDelegate implements Openable {
   // committed: one handed out again meanwhile is one that another delegate failed, and is tried again
   // (a refused write closes this delegate at its next message instead).
   readonly #staged: string[] = [];
+  // While a handling runs (from its message to its save): the messages it read on from and let go,
+  // acknowledged before its state is saved (see #lettingGo), which the state it saves includes.
+  #handling = false;
+  readonly #readOn: string[] = [];
   // Set when a write made with an acknowledgement was refused as it committed, or dropped by a journal
   // closing first: what this delegate holds in memory is not what is stored, so it closes at its next
   // message.
@@ -272,6 +276,7 @@ class PersistentDelegate implements Openable {
   // after it (see Persistence.hold): none of a handling that fails, and once for an update handled again
   // after a crash before its acknowledgement.
   #hold(): void {
+    this.#handling = true;
     const source = this.#source();
     if (source !== undefined) this.#persistence.hold(source);
   }
@@ -280,6 +285,10 @@ class PersistentDelegate implements Openable {
   // listener.handled()): that message is acknowledged now, so the events its handling scheduled so far
   // are stored now; those scheduled after still wait for the state saved when the handler returns.
   readonly #lettingGo = (): void => {
+    if (!this.#handling) return;
+    const letGo = this.#inner.listener.mailbox.current;
+    const id = letGo === undefined ? undefined : this.#idOf(letGo);
+    if (id !== undefined) this.#readOn.push(id);
     const source = this.#source();
     if (source === undefined || !this.#persistence.holds(source)) return;
     this.#persistence.store(this.#persistence.release(source));
@@ -287,12 +296,15 @@ class PersistentDelegate implements Openable {
   };
 
   #release(): readonly ScheduledEvent<Msg>[] {
+    this.#handling = false;
     const source = this.#source();
     return source === undefined ? [] : this.#persistence.release(source);
   }
 
   // A handling that failed, or whose state was not saved: what it scheduled is cancelled.
   #discard(error: unknown, events = this.#release()): never {
+    // Their effect is not saved either: should they come again, they are to be applied.
+    this.#readOn.length = 0;
     this.#persistence.discard(events);
     throw error;
   }
@@ -338,17 +350,21 @@ class PersistentDelegate implements Openable {
       }
       if (version !== undefined) {
         this.#version = version;
+        // What it read on from was acknowledged in the journal: never handed out again.
+        this.#readOn.length = 0;
         this.#staged.push(`u${updateId}`);
         if (this.#staged.length > STAGED_KEPT) this.#staged.shift();
         this.#persistence.store(scheduled, this.#key);
         return;
       }
     }
-    const ids = [...this.#applied.applied];
+    // The messages the handling read on from were acknowledged before this save: they may come again too.
+    const readOn = this.#readOn.length;
+    const ids = [...this.#applied.applied, ...this.#readOn];
     const storedEvents: Msg[] = [];
     for (const message of held === undefined || held === msg ? [msg] : [msg, held]) {
       const id = this.#idOf(message);
-      if (id !== undefined) ids.push(id);
+      if (id !== undefined && !ids.includes(id)) ids.push(id);
       if (id?.[0] === "e") storedEvents.push(message);
     }
     const applied = keepApplied(ids, this.#sentAgain);
@@ -362,6 +378,7 @@ class PersistentDelegate implements Openable {
     const saved = (version: number) => {
       this.#version = version;
       this.#applied = applied;
+      this.#readOn.splice(0, readOn);
       for (const event of storedEvents) this.#persistence.savedIn(event, this.#key);
     };
     let written: Awaitable<number>;

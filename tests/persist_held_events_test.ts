@@ -151,3 +151,40 @@ Deno.test("persist: state names are compared as the delegates give them: two cla
     }
   }
 });
+
+Deno.test("persist: the messages a conversation read on from are named by the state it saves, so none comes again as new after a crash", async () => {
+  class Survey extends ChatHandler {
+    static readonly stateName = "survey";
+    state = { answers: [] as string[] };
+    async onChatMessage(msg: Msg): Promise<void> {
+      this.state.answers.push(String(msg.text));
+      while (true) {
+        const next = await this.listener.wait();
+        this.state.answers.push(String(next.text));
+        if (next.text === "done") return;
+      }
+    }
+  }
+  const storage = new MemoryStorage();
+  const patterns = () => [paveEventSpace()(perChatId(), createOpen, Survey, { timeout: 600 })];
+  const sent = ["start", "red", "blue", "done"].map((text) => message(3, text));
+  const first = new DelegatorBot("1:T", patterns());
+  const persistence = await persist(first, storage);
+  for (const msg of sent) await first.handle(msg);
+  await persistence.close();
+  first.scheduler.clear();
+  const stored = () =>
+    (storage.get("state:survey:3")?.value as { state: { answers: string[] } }).state.answers;
+  assert.deepEqual(stored(), ["start", "red", "blue", "done"]);
+
+  // A restart, and Telegram sending the conversation's middle again: recognised, not answered anew.
+  const second = new DelegatorBot("1:T", patterns());
+  const again = await persist(second, storage);
+  try {
+    for (const msg of sent.slice(1)) await second.handle(msg);
+    assert.deepEqual(stored(), ["start", "red", "blue", "done"]);
+  } finally {
+    await again.close();
+    second.scheduler.clear();
+  }
+});
