@@ -53,8 +53,13 @@ export type ApiTransformer = (call: ApiCall, next: CallNext) => Promise<unknown>
  *     ? next({ ...call, params: { ...call.params, text: call.params.text.toUpperCase() } })
  *     : next(call);
  * ```
+ *
+ * @throws {BadInput} when `call` is not an object.
  */
 export function isCallTo<M extends MethodName>(call: ApiCall, method: M): call is TypedApiCall<M> {
+  if (typeof call !== "object" || call === null) {
+    throw new BadInput("call", "an ApiCall: { method, params, options }");
+  }
   return call.method === method;
 }
 

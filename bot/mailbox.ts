@@ -47,7 +47,7 @@ export class Mailbox<T> {
    * @param tuner told when the mailbox's ears change (the bot's microphone), if any.
    */
   constructor(tuner?: Tuner<T>) {
-    if (tuner !== undefined && typeof (tuner as Partial<Tuner<T>>).tune !== "function") {
+    if (tuner !== undefined && typeof (tuner as Partial<Tuner<T>> | null)?.tune !== "function") {
       // A number here is the capacity older versions took: mailboxes are unbounded now.
       throw new BadInput("tuner", "a microphone (or nothing); mailboxes have no capacity");
     }

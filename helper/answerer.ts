@@ -5,7 +5,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import { checkBot } from "./bot_argument.ts";
 import { computedAnswer } from "./computed_answer.ts";
 import type { ListenerContext } from "./contexts.ts";
-import type { Constructor } from "./mixin.ts";
+import { checkBase, type Constructor } from "./mixin.ts";
 import { reportFailure } from "./report.ts";
 
 /** Options of `answerInlineQuery` besides the query id and the results. */
@@ -120,6 +120,7 @@ export interface Answering {
 
 /** Adds an {@link Answerer} for the delegate's bot. */
 export function AnswererMixin<B extends Constructor<ListenerContext>>(Base: B): B & Constructor<Answering> {
+  checkBase(Base);
   return class WithAnswerer extends Base {
     #answerer: Answerer | undefined;
 

@@ -6,7 +6,7 @@ import { messageIdentifier } from "../bot/identifier.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import { keyedTemplate, type Listener } from "./listener.ts";
-import { type Constructor, contextOptions } from "./mixin.ts";
+import { checkBase, type Constructor, contextOptions } from "./mixin.ts";
 import { flavorOrNull } from "./quick_flavor.ts";
 
 // Filed under the callback_query flavor: the bot asks these patterns about callback queries only.
@@ -278,6 +278,7 @@ export function InterceptCallbackQueryMixin<
 >(
   Base: B,
 ): B & Constructor<CallbackQueryIntercepting> {
+  checkBase(Base);
   return class InterceptCallbackQuery extends Base {
     readonly callbackQueryCoordinator: CallbackQueryCoordinator;
 

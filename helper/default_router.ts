@@ -3,7 +3,7 @@ import { eventKey } from "../bot/event_key.ts";
 import { isReservedEventFlavor } from "../bot/flavor_method.ts";
 import { BadFlavor } from "../exception/bad_flavor.ts";
 import type { ListenerContext } from "./contexts.ts";
-import type { Constructor } from "./mixin.ts";
+import { checkBase, type Constructor } from "./mixin.ts";
 import { handlerName, quickFlavor } from "./quick_flavor.ts";
 import { reportFailure } from "./report.ts";
 import { Router, type RouterTable } from "./router.ts";
@@ -67,6 +67,7 @@ function callHandler(obj: ListenerContext, flavorName: string, msg: Msg): unknow
 export function DefaultRouterMixin<B extends Constructor<ListenerContext>>(
   Base: B,
 ): B & Constructor<DefaultRouted> {
+  checkBase(Base);
   return class DefaultRouter extends Base {
     #router: Router | undefined;
 

@@ -6,7 +6,7 @@ import { BadInput } from "../exception/bad_input.ts";
 import { IdleTerminate as IdleTerminateError } from "../exception/idle_terminate.ts";
 import type { ListenerContext } from "./contexts.ts";
 import type { IdleEvent } from "./handler_methods.ts";
-import { type Constructor, contextOptions } from "./mixin.ts";
+import { checkBase, type Constructor, contextOptions } from "./mixin.ts";
 import type { StandardEventing, StandardEventScheduler } from "./standard_event.ts";
 
 /**
@@ -153,6 +153,7 @@ export type IdleBase = ListenerContext & StandardEventing & { onMessage(msg: Msg
 export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
   Base: B,
 ): B & Constructor<IdleTerminating> {
+  checkBase(Base);
   return class IdleTerminate extends Base {
     readonly idleEventCoordinator: IdleEventCoordinator;
 

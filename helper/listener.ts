@@ -95,8 +95,12 @@ export class Listener implements Ear<Msg> {
    * Creates a listener with nothing captured yet.
    *
    * @param mailbox where messages come from (a delegate's own, from `bot.createMailbox()`).
+   * @throws {BadInput} when `mailbox` is not one.
    */
   constructor(mailbox: Mailbox<Msg>) {
+    if (typeof (mailbox as Partial<Mailbox<Msg>> | null)?.take !== "function") {
+      throw new BadInput("mailbox", "a Mailbox, as bot.createMailbox() makes it");
+    }
     this.mailbox = mailbox;
   }
 

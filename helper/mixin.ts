@@ -1,3 +1,5 @@
+import { BadInput } from "../exception/bad_input.ts";
+
 /** A class constructor, as TypeScript class mixins take and return them. */
 // deno-lint-ignore no-explicit-any
 export type Constructor<T = object> = new(...args: any[]) => T;
@@ -9,4 +11,14 @@ export type Constructor<T = object> = new(...args: any[]) => T;
 export function contextOptions(args: readonly unknown[]): Record<string, unknown> {
   const options = Array.isArray(args[0]) ? args[1] : args[2];
   return typeof options === "object" && options !== null ? options as Record<string, unknown> : {};
+}
+
+/**
+ * Refuses a mixin's base that is no class, when the mixin is applied (JavaScript's own error there
+ * names no argument).
+ *
+ * @throws {BadInput} when `Base` is not a function.
+ */
+export function checkBase(Base: unknown): void {
+  if (typeof Base !== "function") throw new BadInput("Base", "a class to extend");
 }

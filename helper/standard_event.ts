@@ -7,7 +7,7 @@ import { seedKey } from "../bot/seed_key.ts";
 import { BadInput } from "../exception/bad_input.ts";
 import type { ListenerContext } from "./contexts.ts";
 import { keyedTemplate, type Listener } from "./listener.ts";
-import { type Constructor, contextOptions } from "./mixin.ts";
+import { checkBase, type Constructor, contextOptions } from "./mixin.ts";
 
 /** Where a standard event comes from: the event space of a delegate group and the delegate's id. */
 export interface EventSource {
@@ -159,6 +159,7 @@ export interface StandardEventing {
 export function StandardEventMixin<B extends Constructor<ListenerContext>>(
   Base: B,
 ): B & Constructor<StandardEventing> {
+  checkBase(Base);
   return class StandardEvent extends Base {
     readonly scheduler: StandardEventScheduler;
 

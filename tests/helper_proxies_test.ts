@@ -2,9 +2,22 @@ import assert from "node:assert/strict";
 import { ADMINISTRATOR_METHODS, EDITOR_METHODS, SENDER_METHODS } from "../api/classification.gen.ts";
 import { TARGET_POSITIONS } from "../api/classification.gen.ts";
 import type { ApiMethods } from "../api/methods.gen.ts";
+import { isCallTo } from "../api/transformers.ts";
 import { Bot } from "../bot/bot.ts";
+import { Mailbox } from "../bot/mailbox.ts";
 import { BadInput } from "../exception/bad_input.ts";
-import { Administrator, Editor, installTargetedMethods, Sender } from "../helper/mod.ts";
+import {
+  Administrator,
+  AnswererMixin,
+  DefaultRouterMixin,
+  Editor,
+  IdleTerminateMixin,
+  installTargetedMethods,
+  InterceptCallbackQueryMixin,
+  Listener,
+  Sender,
+  StandardEventMixin,
+} from "../helper/mod.ts";
 import { BotApiEmulator } from "../testing/mod.ts";
 
 /** A bot stand-in that records which method got which arguments. */
@@ -100,4 +113,23 @@ Deno.test("Sender, Administrator and Editor refuse a bot that is no object, a ch
   assert.throws(() => installTargetedMethods({}, none(null), "chatId"), badInput("names"));
   assert.throws(() => installTargetedMethods({}, none("sendMessage"), "chatId"), badInput("names"));
   assert.throws(() => installTargetedMethods({}, ["sendMessage"], none(5)), badInput("field"));
+});
+
+Deno.test("mixins refuse a base that is no class, Listener a mailbox that is none, Mailbox a null tuner and isCallTo a call that is none, with BadInput", () => {
+  const none = (value: unknown) => value as never;
+  const badInput = (argument: string) => (e: unknown) => e instanceof BadInput && e.argument === argument;
+  const mixins = {
+    AnswererMixin,
+    DefaultRouterMixin,
+    IdleTerminateMixin,
+    InterceptCallbackQueryMixin,
+    StandardEventMixin,
+  } as Record<string, (Base: never) => unknown>;
+  for (const [name, mixin] of Object.entries(mixins)) {
+    assert.throws(() => mixin(none(5)), badInput("Base"), name);
+  }
+  assert.throws(() => new Listener(none(null)), badInput("mailbox"));
+  assert.throws(() => new Mailbox(none(null)), badInput("tuner"));
+  assert.throws(() => isCallTo(none(null), "sendMessage"), badInput("call"));
+  assert.equal(isCallTo({ method: "getMe", params: {}, options: {} }, "sendMessage"), false);
 });
