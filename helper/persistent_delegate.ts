@@ -289,8 +289,9 @@ class PersistentDelegate implements Openable {
     const letGo = this.#inner.listener.mailbox.current;
     const id = letGo === undefined ? undefined : this.#idOf(letGo);
     if (id !== undefined) this.#readOn.push(id);
+    // Held since #hold, as #handling tells.
     const source = this.#source();
-    if (source === undefined || !this.#persistence.holds(source)) return;
+    if (source === undefined) return;
     this.#persistence.store(this.#persistence.release(source));
     this.#persistence.hold(source);
   };

@@ -1,4 +1,4 @@
-import { isPlainObject } from "../api/plain_object.ts";
+import { isObject, isPlainObject } from "../api/plain_object.ts";
 
 /** A predicate template: given the selected part of a message, says whether it matches. */
 // deno-lint-ignore no-explicit-any
@@ -33,10 +33,6 @@ function equal(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
-}
-
 /** Whether `data` matches one template (see {@link Template}). */
 export function match(data: unknown, template: Template): boolean {
   switch (typeof template) {
@@ -48,7 +44,7 @@ export function match(data: unknown, template: Template): boolean {
       if (proto !== Object.prototype && proto !== null) {
         return template instanceof Map ? matchMap(data, template) : equal(data, template);
       }
-      if (!isRecord(data)) return false;
+      if (!isObject(data)) return false;
       for (const key in template) {
         if (!(key in data) || !match(data[key], (template as Record<string, Template>)[key])) return false;
       }
@@ -60,7 +56,7 @@ export function match(data: unknown, template: Template): boolean {
 }
 
 function matchMap(data: unknown, template: ReadonlyMap<string | RegExp, Template>): boolean {
-  if (!isRecord(data)) return false;
+  if (!isObject(data)) return false;
   for (const [key, sub] of template) {
     if (key instanceof RegExp) {
       let any = false;

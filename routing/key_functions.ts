@@ -1,4 +1,4 @@
-import { isPlainObject } from "../api/plain_object.ts";
+import { isObject, isPlainObject } from "../api/plain_object.ts";
 import type { Message } from "../api/types.gen.ts";
 import { contentTypeOrNull } from "../bot/glance.ts";
 import { BadInput } from "../exception/bad_input.ts";
@@ -57,10 +57,6 @@ function checkOptions(options: unknown, what: string): void {
   if (options !== undefined && !isPlainObject(options)) {
     throw new BadInput("options", `an object of ${what} options`);
   }
-}
-
-function isObject(msg: unknown): msg is Record<string, unknown> {
-  return typeof msg === "object" && msg !== null;
 }
 
 /**

@@ -151,11 +151,6 @@ export class Persistence implements SchedulerObserver<Record<string, unknown>> {
     if (!this.#held.has(source)) this.#held.set(source, undefined);
   }
 
-  /** Whether the events scheduled with `source` are held back (see {@link hold}). */
-  holds(source: object): boolean {
-    return this.#held.has(source);
-  }
-
   /**
    * The events held for `source` that are still to be handled, no longer held (none are written yet):
    * those waiting, and those that came due meanwhile and wait in a delegate's mailbox, which are stored
