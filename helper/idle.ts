@@ -87,11 +87,22 @@ function wrapOnMessage<R, This>(
   handler: (this: This, msg: Msg) => R,
 ): (this: This, msg: Msg) => R | undefined {
   return function(this: This, msg: Msg): R | undefined {
-    const admission = admit(idle, msg);
-    if (admission === STALE) return undefined;
-    const result = handler.call(this, msg);
-    return admission === MESSAGE ? handled(idle, result) : result;
+    return admitted(idle, msg, handler, this);
   };
+}
+
+// `handler` called on `self` for a message the idle timeout admits (a stale `_idle` is dropped), and a
+// message's handling restarting the timeout once done. No closure per message: this runs for each one.
+function admitted<R, This>(
+  idle: IdleEventCoordinator,
+  msg: Msg,
+  handler: (this: This, msg: Msg) => R,
+  self: This,
+): R | undefined {
+  const admission = admit(idle, msg);
+  if (admission === STALE) return undefined;
+  const result = handler.call(self, msg);
+  return admission === MESSAGE ? handled(idle, result) : result;
 }
 
 const STALE = 0;
@@ -174,11 +185,7 @@ export function IdleTerminateMixin<B extends Constructor<IdleBase>>(
     }
 
     override onMessage(msg: Msg): unknown {
-      const idle = this.idleEventCoordinator;
-      const admission = admit(idle, msg);
-      if (admission === STALE) return undefined;
-      const result = super.onMessage(msg);
-      return admission === MESSAGE ? handled(idle, result) : result;
+      return admitted(this.idleEventCoordinator, msg, super.onMessage, this);
     }
 
     override onClose(ex: unknown): unknown {
