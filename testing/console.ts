@@ -100,7 +100,6 @@ class ChatFeed {
     const press = await this.#user.pressButton(this.#keyboardHost, button);
     const query = this.#emu.world.queries.get(press.id);
     if (query === undefined) return;
-    // Checked first because onQueryAnswer would report a given answer before `stop` below exists.
     if (query.answer !== undefined) return this.#answered(query.answer);
     const stop = onQueryAnswer(query, (answer) => {
       this.#stops.delete(stop);

@@ -59,29 +59,23 @@ function awaitNext(
 export function queryAnswer(query: QueryState, seconds: number): Promise<Obj> {
   if (query.answer !== undefined) return Promise.resolve(query.answer);
   return new Promise((resolve, reject) => {
-    const waiter = (answer: Obj) => {
+    const stop = onQueryAnswer(query, (answer) => {
       clearTimeout(timer);
       resolve(answer);
-    };
+    });
     const timer = setTimeout(() => {
-      const i = query.waiters.indexOf(waiter);
-      if (i >= 0) query.waiters.splice(i, 1);
+      stop();
       reject(new ObservationTimeout(`an answer to ${query.kind} ${query.query.id}`, seconds));
     }, seconds * 1000);
-    query.waiters.push(waiter);
   });
 }
 
 /**
- * Calls `listener` once with the query's answer: at once if it is answered, else when it is. Unlike
- * {@link queryAnswer} it sets no timer, for a watcher that waits as long as it runs (the console); the
- * returned function stops the wait.
+ * Calls `listener` once with the answer of a query not answered yet, when it comes (the caller reads
+ * `query.answer` first). Unlike {@link queryAnswer} it sets no timer, for a watcher that waits as long
+ * as it runs (the console); the returned function stops the wait.
  */
 export function onQueryAnswer(query: QueryState, listener: (answer: Obj) => void): () => void {
-  if (query.answer !== undefined) {
-    listener(query.answer);
-    return () => {};
-  }
   query.waiters.push(listener);
   return () => {
     const i = query.waiters.indexOf(listener);
