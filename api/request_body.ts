@@ -118,7 +118,7 @@ function attachNested(value: unknown, key: string, attachments: Attachment[], de
  * `attachNested` for the parameter `key`, its failures as the BadInput `call` documents for malformed
  * parameters, naming where the BigInt, function or symbol is (found again only now, on the error path).
  */
-function nestedParam(value: object, key: string, attachments: Attachment[]): unknown {
+function nestedParam(value: unknown, key: string, attachments: Attachment[]): unknown {
   try {
     return attachNested(value, key, attachments, 1);
   } catch (error) {
@@ -192,11 +192,8 @@ export function encodeParams(params: Readonly<Record<string, unknown>>): Request
     const value = params[key];
     if (value === undefined || value === null) continue;
     if (isUpload(value)) direct.push({ name: key, upload: value, fallbackName: key });
-    else if (typeof value === "object") plain[key] = nestedParam(value, key, attachments);
-    else if (notAValue(value)) throw new BadInput(`params.${key}`, PARAM_VALUE);
-    else if (typeof value !== "bigint") plain[key] = value;
-    else if (isExact(value)) plain[key] = Number(value);
-    else throw new BadInput(`params.${key}`, EXACT_INTEGER);
+    else if (isScalar(value)) plain[key] = value;
+    else plain[key] = nestedParam(value, key, attachments);
   }
   if (direct.length === 0 && attachments.length === 0) return jsonBody(jsonOf(plain));
   return multipartOf(plain, [...direct, ...attachments]);
@@ -205,11 +202,14 @@ export function encodeParams(params: Readonly<Record<string, unknown>>): Request
 // Most calls (a chat id and a text) hold strings, numbers and booleans only: nothing to upload, leave
 // out or look into, so the parameters are their own JSON.
 function onlyScalars(params: Readonly<Record<string, unknown>>): boolean {
-  for (const key in params) {
-    const type = typeof params[key];
-    if (type !== "string" && type !== "number" && type !== "boolean") return false;
-  }
+  for (const key in params) if (!isScalar(params[key])) return false;
   return true;
+}
+
+// What JSON writes as it is; anything else (an object, a BigInt, a function…) goes through nestedParam.
+function isScalar(value: unknown): boolean {
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "boolean";
 }
 
 function jsonBody(json: string): RequestBody {
